@@ -1,0 +1,55 @@
+"""The ``paperbrowse`` command: open the browser, or run a subcommand.
+
+``paperbrowse [PATH...]`` opens the app (the bundled profile when no path is
+given); ``paperbrowse SUBCOMMAND ...`` works without the UI. Each subcommand
+is a module here with ``build_parser()`` and ``run(args)``, imported only
+when used so start-up stays fast. Errors are one line on stderr naming the
+file; no traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from paperbrowse import __version__
+from paperbrowse.cli.common import EXIT_OK, EXIT_UNUSABLE, add_as_of
+
+# Subcommand name -> (module under paperbrowse.cli, one-line summary for --help).
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "parse": ("parse", "parse a profile or library file and print it (--json for JSON)"),
+}
+
+
+def app_parser() -> argparse.ArgumentParser:
+    width = max(len(name) for name in SUBCOMMANDS) + 2
+    listing = "\n".join(f"  {name:<{width}}{text}" for name, (_, text) in SUBCOMMANDS.items())
+    parser = argparse.ArgumentParser(
+        prog="paperbrowse",
+        description="Browse research papers in the terminal.",
+        epilog=f"subcommands:\n{listing}\n\nrun 'paperbrowse SUBCOMMAND --help' for its options",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to open")
+    parser.add_argument("--version", action="version", version=f"paperbrowse {__version__}")
+    add_as_of(parser)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if arguments and arguments[0] in SUBCOMMANDS:
+            module = importlib.import_module(f"paperbrowse.cli.{SUBCOMMANDS[arguments[0]][0]}")
+            return int(module.run(module.build_parser().parse_args(arguments[1:])))
+        from paperbrowse.cli import app
+
+        return app.run(app_parser().parse_args(arguments))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else EXIT_UNUSABLE

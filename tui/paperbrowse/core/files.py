@@ -1,0 +1,117 @@
+"""Reading input files safely: missing files, folders, binaries, odd encodings.
+
+Every failure becomes a FormatError or a Problem naming the file (and line),
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+from paperbrowse.core.errors import FormatError, Problem
+
+MAX_FILE_BYTES = 512 * 1024 * 1024
+_DECLARED_ENCODING = re.compile(rb"(?:encoding|charset)\s*[=:]\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or a FormatError saying in plain words why not."""
+    name = str(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise FormatError(name, "no such file") from None
+    except PermissionError:
+        raise FormatError(name, "permission denied; check the file's permissions") from None
+    except OSError as error:
+        raise FormatError(name, f"cannot read: {error.strerror or error}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise FormatError(name, "is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise FormatError(name, "not a regular file (a pipe or device?); skipped")
+    if info.st_size > MAX_FILE_BYTES:
+        raise FormatError(name, f"too large ({info.st_size // 2**20} MiB); skipped")
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except PermissionError:
+        raise FormatError(name, "permission denied; check the file's permissions") from None
+    except OSError as error:
+        raise FormatError(name, f"cannot read: {error.strerror or error}") from None
+
+
+def decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
+    """Text from bytes: UTF-8 (a BOM is dropped), else the declared encoding or windows-1252.
+
+    A file that is not UTF-8 is decoded with a warning naming the first bad
+    line, never silently turned into mojibake.
+    """
+    if b"\x00" in data[:8192]:
+        raise FormatError(name, "binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        bad = data[error.start : error.start + 1].hex()
+    encoding = _declared_encoding(data) or "windows-1252"
+    try:
+        text = data.decode(encoding)
+    except (LookupError, UnicodeDecodeError):
+        encoding = "windows-1252"
+        text = data.decode(encoding, errors="replace")
+    problem = Problem(name, line, f"not valid UTF-8 (byte 0x{bad}); read as {encoding}")
+    return text, [problem]
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    match = _DECLARED_ENCODING.search(data[:4096])
+    if not match:
+        return None
+    encoding = match.group(1).decode("ascii").lower()
+    return None if encoding.replace("-", "") == "utf8" else encoding
+
+
+def read_text(path: Path) -> tuple[str, list[Problem]]:
+    """Decoded text of a file, with any encoding problems as warnings."""
+    return decode(read_bytes(path), str(path))
+
+
+def walk(path: Path, suffixes: frozenset[str]) -> tuple[list[Path], list[Problem]]:
+    """Files below a folder with one of the given suffixes, sorted; loops and errors reported."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    seen: set[tuple[int, int]] = set()
+
+    def visit(folder: Path) -> None:
+        try:
+            info = folder.stat()
+        except OSError as error:
+            problems.append(Problem(str(folder), None, f"cannot open folder: {error.strerror}"))
+            return
+        if (info.st_dev, info.st_ino) in seen:
+            problems.append(Problem(str(folder), None, "folder link loop; skipped"))
+            return
+        seen.add((info.st_dev, info.st_ino))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as error:
+            problems.append(Problem(str(folder), None, f"cannot list folder: {error.strerror}"))
+            return
+        for entry in entries:
+            child = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if entry.name.startswith("."):
+                continue
+            if is_dir:
+                visit(child)
+            elif child.suffix.lower() in suffixes:
+                found.append(child)
+
+    visit(path)
+    return found, problems

@@ -1,0 +1,128 @@
+"""A library: the papers from one or more files, searchable; and ``load`` to open one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from paperbrowse.core.errors import FormatError, Problem
+from paperbrowse.core.files import walk
+from paperbrowse.core.formats import SUFFIXES, read_file
+from paperbrowse.core.models import Paper, Profile
+from paperbrowse.core.search import Hit, Results, SearchIndex, SortOrder
+
+# Progress callbacks get (files done, files in all, current file).
+Progress = Callable[[int, int, str], None]
+
+KNOWN_SUFFIXES = frozenset(SUFFIXES)
+
+
+@dataclass
+class Library:
+    """Papers from any number of sources, with the problems met loading them."""
+
+    papers: list[Paper] = field(default_factory=list)
+    profiles: list[Profile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def profile(self) -> Profile | None:
+        """The profile to show in the header: the first one loaded, if any."""
+        return self.profiles[0] if self.profiles else None
+
+    @cached_property
+    def index(self) -> SearchIndex:
+        return SearchIndex(self.papers)
+
+    def find(self, query: str, sort: SortOrder = "relevance") -> Results:
+        """Every paper matching the query, ranked (or in the given order)."""
+        return self.index.find(query, sort)
+
+    def search(self, query: str, limit: int | None = 50, sort: SortOrder = "relevance") -> list[Hit]:
+        """The best ``limit`` hits for a query; an empty query lists papers in sort order."""
+        results = self.find(query, sort)
+        count = len(results) if limit is None else min(limit, len(results))
+        return [results.hit(i) for i in range(count)]
+
+
+def load_file(path: Path, as_of: dt.date | None = None) -> Library:
+    """One file into a library. Raises FormatError when nothing in it can be used."""
+    result = read_file(path, as_of or dt.date.today())
+    return Library(
+        papers=result.papers,
+        profiles=[result.profile] if result.profile else [],
+        problems=result.problems,
+        sources=[str(path)],
+    )
+
+
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Files named, with folders read recursively for known formats."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            found, walk_problems = walk(path, KNOWN_SUFFIXES)
+            problems.extend(walk_problems)
+            if not found:
+                problems.append(Problem(str(path), None, "folder holds no paper files"))
+            files.extend(found)
+        else:
+            files.append(path)
+    return files, problems
+
+
+def load(
+    *paths: str | Path,
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+) -> Library:
+    """Open files and folders as one library; bad files become problems, not crashes.
+
+    Raises FormatError only when nothing at all could be loaded.
+    """
+    files, problems = expand_paths(paths)
+    library = Library(problems=problems)
+    errors: list[FormatError] = []
+    for done, path in enumerate(files):
+        if progress:
+            progress(done, len(files), str(path))
+        try:
+            part = load_file(path, as_of)
+        except FormatError as error:
+            errors.append(error)
+            library.problems.append(Problem(error.file, error.line, error.message))
+            continue
+        library.papers.extend(part.papers)
+        library.profiles.extend(part.profiles)
+        library.problems.extend(part.problems)
+        library.sources.extend(part.sources)
+    if not library.sources:
+        if errors:
+            raise errors[0] if len(errors) == 1 else FormatError(
+                ", ".join(e.file for e in errors), "; ".join(str(e) for e in errors)
+            )
+        raise FormatError(", ".join(str(p) for p in paths) or "(nothing)", "no paper files found")
+    return library
+
+
+def bundled_profile() -> Path:
+    """The profile shipped with paperbrowse, opened when no path is given."""
+    from importlib import resources
+
+    packaged = resources.files("paperbrowse") / "seeds"
+    candidates: Sequence[Path] = [
+        Path(str(packaged)),
+        Path(__file__).resolve().parents[3] / "seeds",  # a source checkout or editable install
+    ]
+    for folder in candidates:
+        if folder.is_dir():
+            profiles = sorted(folder.glob("*.txt"))
+            if profiles:
+                return profiles[0]
+    raise FormatError("seeds/", "the bundled profile is missing from this installation")

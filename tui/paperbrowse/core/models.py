@@ -1,0 +1,170 @@
+"""Plain-data models: a paper, a researcher profile.
+
+Models are frozen pydantic v2 classes with small helpers and no behaviour
+beyond presenting their own fields; parsing lives in the importers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from paperbrowse.core.categories import category_name
+
+DatePrecision = Literal["day", "month", "year"]
+
+
+class SourceRef(BaseModel):
+    """Where a record came from: the file and the line its record starts on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed, for comparing and searching (``Müller`` -> ``muller``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold()
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def normalise_title(title: str) -> str:
+    """A title reduced to its folded words, to spot the same paper twice."""
+    return _NON_WORD.sub(" ", fold(title)).strip()
+
+
+def paper_id(title: str, year: int | None, doi: str | None = None) -> str:
+    """A stable id: from the DOI when there is one, else from the title and year.
+
+    The same paper gets the same id every run, whichever file it came from, so
+    user data (bookmarks, notes) keyed by it survives re-parsing.
+    """
+    if doi:
+        key = "doi:" + doi.strip().lower()
+    else:
+        key = f"title:{normalise_title(title)}|{year or ''}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+class Paper(BaseModel):
+    """One paper, from whatever source."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    authors: tuple[str, ...] = ()
+    et_al: bool = False
+    category: str | None = None
+    date: dt.date | None = None
+    date_precision: DatePrecision = "day"
+    year_inferred: bool = False
+    has_code: bool = False
+    abstract: str | None = None
+    links: tuple[str, ...] = ()
+    venue: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    citekey: str | None = None
+    entry_type: str | None = None
+    source: SourceRef | None = None
+
+    @property
+    def category_name(self) -> str | None:
+        return category_name(self.category)
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+    @property
+    def first_link(self) -> str | None:
+        """The URL a user most likely wants to open: the paper's own, else the first in the text."""
+        if self.url:
+            return self.url
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.links[0] if self.links else None
+
+    def date_text(self) -> str:
+        """The date as a reader wants it: ``2025-04-10``, ``2021-07``, ``2019``, or ``""``."""
+        if self.date is None:
+            return ""
+        if self.date_precision == "year":
+            return f"{self.date.year}"
+        if self.date_precision == "month":
+            return self.date.strftime("%Y-%m")
+        return self.date.isoformat()
+
+    def authors_text(self) -> str:
+        """All authors, comma-separated, with ``et al.`` where the list was cut."""
+        text = ", ".join(self.authors)
+        if self.et_al:
+            text = f"{text} et al." if text else "et al."
+        return text
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The paper as ``parse --json`` and ``search --json`` print it."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "authors": list(self.authors),
+            "et_al": self.et_al,
+            "category": self.category,
+            "category_name": self.category_name,
+            "date": self.date.isoformat() if self.date else None,
+            "date_precision": self.date_precision,
+            "year_inferred": self.year_inferred,
+            "has_code": self.has_code,
+            "abstract": self.abstract,
+            "links": list(self.links),
+            "venue": self.venue,
+            "doi": self.doi,
+            "url": self.url,
+        }
+
+
+class Profile(BaseModel):
+    """A researcher's publication profile: the header figures and the papers."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    primary_category: str | None = None
+    h_index: int | None = None
+    paper_count: int | None = None
+    citations: int | None = None
+    novelty: float | None = None
+    ai_score: float | None = None
+    papers: tuple[Paper, ...] = ()
+    source: str | None = None
+
+    @property
+    def primary_category_name(self) -> str | None:
+        return category_name(self.primary_category)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "primary_category": self.primary_category,
+            "primary_category_name": self.primary_category_name,
+            "h_index": self.h_index,
+            "paper_count": self.paper_count,
+            "citations": self.citations,
+            "novelty": self.novelty,
+            "ai_score": self.ai_score,
+            "papers": [paper.to_json_dict() for paper in self.papers],
+        }
