@@ -42,7 +42,9 @@ class Library:
         """Every paper matching the query, ranked (or in the given order)."""
         return self.index.find(query, sort)
 
-    def search(self, query: str, limit: int | None = 50, sort: SortOrder = "relevance") -> list[Hit]:
+    def search(
+        self, query: str, limit: int | None = 50, sort: SortOrder = "relevance"
+    ) -> list[Hit]:
         """The best ``limit`` hits for a query; an empty query lists papers in sort order."""
         results = self.find(query, sort)
         count = len(results) if limit is None else min(limit, len(results))
