@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import sys
+from pathlib import Path
 
-from paperbrowse.cli.common import EXIT_OK, fail, warn
+from paperbrowse.cli.common import EXIT_OK, fail
 
 
 def run(args: argparse.Namespace) -> int:
-    # Until the Textual app lands, print the library as ``parse`` does.
-    from paperbrowse.cli.parse import summary
     from paperbrowse.core.errors import FormatError
-    from paperbrowse.core.library import bundled_profile, load
+    from paperbrowse.core.library import bundled_profile
 
     try:
-        paths = args.paths or [bundled_profile()]
-        library = load(*paths, as_of=args.as_of)
+        paths = [Path(p) for p in args.paths] or [bundled_profile()]
     except FormatError as error:
         return fail(str(error))
-    warn(library.problems)
-    sys.stdout.write(summary(library))
-    return EXIT_OK
+    missing = [p for p in paths if not p.exists()]
+    if len(missing) == len(paths):
+        return fail("; ".join(f"{p}: no such file or folder" for p in missing))
+
+    from paperbrowse.app.app import PaperBrowseApp
+
+    app = PaperBrowseApp(paths, as_of=args.as_of)
+    code = app.run()
+    if app.load_error is not None:
+        return fail(str(app.load_error))
+    return code if isinstance(code, int) else EXIT_OK

@@ -1,0 +1,1 @@
+"""Screens: the browser, help, problems."""

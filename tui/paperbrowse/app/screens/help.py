@@ -1,0 +1,79 @@
+"""The help screen: every key and the search syntax."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: list[tuple[str, str]] = [
+    ("/", "focus the search bar; typing filters the list live"),
+    ("enter (in bar)", "go to the list, first result selected"),
+    ("escape (in bar)", "go to the list, query kept"),
+    ("escape (in list)", "clear the query"),
+    ("j / k / ↓ / ↑", "move down / up"),
+    ("g / G / home / end", "first / last paper"),
+    ("pageup / pagedown", "a page up / down"),
+    ("tab", "switch between list and detail pane"),
+    ("enter (on a paper)", "read it: focus the detail pane to scroll"),
+    ("o", "open the paper's first link in the browser (http/https only)"),
+    ("y", "copy title, authors and first link to the clipboard"),
+    ("s", "sort: newest / oldest / title / relevance"),
+    ("w", "show problems met while loading files"),
+    ("?", "this help"),
+    ("ctrl+p", "command palette: go to paper, themes, every action"),
+    ("q / ctrl+q", "quit (q types into the search bar while it has focus)"),
+    ("mouse", "click a row to select it, double-click to read; scroll both panes"),
+]
+
+SYNTAX: list[tuple[str, str]] = [
+    ("graph neural", "papers with both words, typos forgiven, in any order"),
+    ('"exact phrase"', "the words next to each other"),
+    ("-word", "leave out papers with this word"),
+    ("author:wang", "an author's name contains wang"),
+    ("title:graph", "the word in the title"),
+    ("year:2024  year:2022..2024", "a year, or a range"),
+    ("cat:CL", "arXiv category"),
+    ("has:code", "papers with released code"),
+]
+
+
+def _table(rows: list[tuple[str, str]], heading: str) -> Table:
+    table = Table(title=heading, title_justify="left", show_header=False, box=None, expand=True)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for key, text in rows:
+        table.add_row(Text(key), Text(text))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists every key and the search syntax; any of escape, q or ? closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    HelpScreen > VerticalScroll {
+        width: 90%;
+        max-width: 100;
+        height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", show=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(Text("paperbrowse help", style="bold"))
+            yield Static(_table(KEYS, "Keys"))
+            yield Static(_table(SYNTAX, "Search syntax (filters combine with words)"))
+            yield Static(Text("◆ in the list marks papers with released code.", style="dim"))

@@ -1,0 +1,40 @@
+"""The problems screen: every warning met while loading, one line each."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from paperbrowse.core.errors import Problem
+
+
+class ProblemsScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    ProblemsScreen {
+        align: center middle;
+    }
+    ProblemsScreen > VerticalScroll {
+        width: 90%;
+        height: 80%;
+        border: thick $warning;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+    BINDINGS = [Binding("escape,q,w", "dismiss", "Close", show=True)]
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__()
+        self.problems = problems
+
+    def compose(self) -> ComposeResult:
+        heading = f"{len(self.problems)} problems while loading (the rest loaded fine)"
+        lines = [Text(heading, style="bold"), Text()]
+        lines += [Text(str(problem)) for problem in self.problems]
+        lines += [Text(), Text("Fix the file and reopen it; nothing was changed on disk.", "dim")]
+        with VerticalScroll():
+            yield Static(Text("\n").join(lines))

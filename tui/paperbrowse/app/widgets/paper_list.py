@@ -1,0 +1,234 @@
+"""The paper list: a virtual list that draws only the rows on screen.
+
+Textual's list widgets build a widget or a line per row up front (14 s or
+more to the first frame at 100k rows, measured here); this ScrollView renders
+each visible row in ``render_line`` from the current ``Results``, so its cost
+does not grow with the library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from paperbrowse.core.models import Paper
+from paperbrowse.core.search import Results
+
+CODE_MARK = "◆"
+
+
+class PaperList(ScrollView, can_focus=True):
+    """One row a paper: a code mark, the title with matches highlighted, category, year."""
+
+    DEFAULT_CSS = """
+    PaperList {
+        background: $surface;
+        scrollbar-gutter: stable;
+    }
+    PaperList > .paper-list--cursor {
+        background: $boost;
+        text-style: bold;
+    }
+    PaperList:focus > .paper-list--cursor {
+        background: $accent 60%;
+        text-style: bold;
+    }
+    PaperList > .paper-list--match {
+        color: $text-warning;
+        text-style: bold underline;
+    }
+    PaperList > .paper-list--meta {
+        color: $text-muted;
+    }
+    PaperList > .paper-list--code {
+        color: $text-success;
+    }
+    PaperList > .paper-list--empty {
+        color: $text-muted;
+        text-style: italic;
+    }
+    """
+    COMPONENT_CLASSES = {
+        "paper-list--cursor",
+        "paper-list--match",
+        "paper-list--meta",
+        "paper-list--code",
+        "paper-list--empty",
+    }
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("enter", "select", "Read", show=True),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        """The cursor moved to a paper (or to no paper: an empty list)."""
+
+        def __init__(self, paper: Paper | None, index: int) -> None:
+            self.paper = paper
+            self.index = index
+            super().__init__()
+
+    class Selected(Message):
+        """The user chose a paper: enter, or a click on the row already highlighted."""
+
+        def __init__(self, paper: Paper, index: int) -> None:
+            self.paper = paper
+            self.index = index
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.results: Sequence[Paper] = ()
+        self.empty_message = "Loading…"
+        self._row_cache: dict[tuple[int, int], Text] = {}
+
+    # --- data ---------------------------------------------------------------
+
+    def show(self, results: Sequence[Paper], empty_message: str, keep: Paper | None = None) -> None:
+        """Show new results; keep the cursor on ``keep`` if it is near the top, else row 0."""
+        self.results = results
+        self.empty_message = empty_message
+        self._row_cache.clear()
+        self.virtual_size = Size(self.size.width, len(results))
+        index = 0
+        if keep is not None:
+            limit = min(len(results), 2000)
+            index = next((i for i in range(limit) if results[i].id == keep.id), 0)
+        self.scroll_to(y=0, animate=False)
+        self.cursor = index
+        self.refresh()
+
+    @property
+    def paper(self) -> Paper | None:
+        """The highlighted paper."""
+        if 0 <= self.cursor < len(self.results):
+            return self.results[self.cursor]
+        return None
+
+    # --- cursor ---------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.results) - 1)) if self.results else 0
+
+    def watch_cursor(self, value: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Highlighted(self.paper, value))
+
+    def _scroll_cursor_into_view(self) -> None:
+        if self.results:
+            self.scroll_to_region(
+                Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True
+            )
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.results) - 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_select(self) -> None:
+        paper = self.paper
+        if paper is not None:
+            self.post_message(self.Selected(paper, self.cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.y + int(self.scroll_offset.y)
+        if not 0 <= row < len(self.results):
+            return
+        event.stop()
+        if row == self.cursor and event.chain >= 2:
+            self.action_select()
+        self.cursor = row
+        self.focus()
+
+    # --- drawing ----------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._row_cache.clear()
+        self.virtual_size = Size(event.size.width, len(self.results))
+        self._scroll_cursor_into_view()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = y + int(self.scroll_offset.y)
+        base = self.rich_style
+        if not self.results:
+            if y == 0:
+                style = self.get_component_rich_style("paper-list--empty")
+                text = Text(" " + self.empty_message, style=style, no_wrap=True)
+                text.truncate(width, overflow="ellipsis", pad=True)
+                return Strip(text.render(self.app.console), width).apply_style(base)
+            return Strip.blank(width, base)
+        if row >= len(self.results):
+            return Strip.blank(width, base)
+        text = self._row_text(row, width)
+        segments = list(text.render(self.app.console))
+        if row == self.cursor:
+            cursor_style = self.get_component_rich_style("paper-list--cursor")
+            segments = list(Segment.apply_style(segments, post_style=cursor_style))
+        return Strip(segments, width).apply_style(base)
+
+    def _row_text(self, row: int, width: int) -> Text:
+        key = (row, width)
+        cached = self._row_cache.get(key)
+        if cached is not None:
+            return cached
+        if len(self._row_cache) > 512:
+            self._row_cache.clear()
+        text = self._build_row(row, width)
+        self._row_cache[key] = text
+        return text
+
+    def _build_row(self, row: int, width: int) -> Text:
+        paper = self.results[row]
+        meta_style = self.get_component_rich_style("paper-list--meta")
+        code = Text(CODE_MARK if paper.has_code else " ", self.get_component_rich_style(
+            "paper-list--code"
+        ))
+        meta = Text(f" {(paper.category or '')[:3]:>3} {paper.year or '':>4} ", meta_style)
+        title = Text(paper.title, no_wrap=True)
+        for start, end in self._title_spans(row):
+            title.stylize(self._match_style(), start, end)
+        title_width = max(1, width - 2 - meta.cell_len)
+        title.truncate(title_width, overflow="ellipsis", pad=True)
+        line = Text.assemble(code, " ", title, meta, no_wrap=True)
+        line.truncate(width, pad=True)
+        return line
+
+    def _match_style(self) -> Style:
+        return self.get_component_rich_style("paper-list--match", partial=True)
+
+    def _title_spans(self, row: int) -> tuple[tuple[int, int], ...]:
+        if isinstance(self.results, Results) and self.results.query.strip():
+            return self.results.hit(row).spans.get("title", ())
+        return ()
