@@ -1,0 +1,350 @@
+"""Marks (bookmarks, read status, tags, notes) as a reader relies on them: kept, shared, safe."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from paperbrowse.core import paths
+from paperbrowse.core.library import load
+from paperbrowse.core.models import Paper, paper_id
+from paperbrowse.core.storage import (
+    Marks,
+    ReadOnlyError,
+    Store,
+    open_store,
+    parse_tags,
+)
+from paperbrowse.core.storage_schema import MIGRATIONS, SCHEMA_VERSION
+
+
+def paper(title: str, year: int | None = 2024, doi: str | None = None) -> Paper:
+    import datetime as dt
+
+    return Paper(
+        id=paper_id(title, year, doi),
+        title=title,
+        date=dt.date(year, 1, 1) if year else None,
+        doi=doi,
+    )
+
+
+GRAPHS = paper("Graph self-training")
+UNLEARNING = paper("Unlearning via quantization", 2024, doi="10.1/abc")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "marks.sqlite3"
+
+
+def test_every_kind_of_mark_survives_reopening(db: Path) -> None:
+    with Store.open(db) as store:
+        store.set_bookmarked(GRAPHS, True)
+        store.set_read(GRAPHS, True)
+        store.set_tags(GRAPHS, "gnn, to-cite")
+        store.save_note(GRAPHS, "Check the homophily ratio.\nSecond line: ü ✓")
+        store.toggle_read(UNLEARNING)
+    with Store.open(db) as store:
+        assert store.problem is None and not store.read_only
+        marks = store.marks(GRAPHS.id)
+        assert marks.bookmarked and marks.read
+        assert marks.tags == ("gnn", "to-cite")
+        assert marks.note == "Check the homophily ratio.\nSecond line: ü ✓"
+        assert marks.note_updated is not None and marks.read_at is not None
+        assert store.marks(UNLEARNING.id).read and not store.marks(UNLEARNING.id).bookmarked
+        # The title and year are kept, for notes whose paper is no longer loaded.
+        assert (marks.title, marks.year) == ("Graph self-training", 2024)
+
+
+def test_marks_follow_the_paper_across_reparsing_and_a_moved_file(
+    db: Path, tmp_path: Path, seed_path: Path
+) -> None:
+    first = load(seed_path).papers[2]
+    with Store.open(db) as store:
+        store.toggle_bookmarked(first)
+        store.save_note(first, "read the appendix")
+    moved = tmp_path / "elsewhere" / "profile.txt"
+    moved.parent.mkdir()
+    shutil.copy(seed_path, moved)
+    again = next(p for p in load(moved).papers if p.title == first.title)
+    with Store.open(db) as store:
+        assert store.marks(again.id).bookmarked
+        assert store.marks(again.id).note == "read the appendix"
+
+
+def test_toggles_flip_and_clearing_everything_leaves_no_row(db: Path) -> None:
+    with Store.open(db) as store:
+        assert store.toggle_bookmarked(GRAPHS).bookmarked
+        assert not store.toggle_bookmarked(GRAPHS).bookmarked
+        store.set_tags(GRAPHS, ["a"])
+        store.save_note(GRAPHS, "x")
+        store.set_tags(GRAPHS, [])
+        cleared = store.save_note(GRAPHS, "   ")
+        assert cleared.is_empty and not cleared.has_note
+        assert GRAPHS.id not in store.all_marks()
+    count = sqlite3.connect(db).execute("SELECT count(*) FROM papers").fetchone()[0]
+    assert count == 0
+
+
+def test_a_paper_without_marks_has_defaults(db: Path) -> None:
+    with Store.open(db) as store:
+        assert store.marks("no-such-id") == Marks("no-such-id")
+
+
+def test_tags_are_split_cleaned_and_kept_once() -> None:
+    assert parse_tags(" ml,  To-Read survey ml\tTO-READ ") == ("ml", "To-Read", "survey")
+    assert parse_tags('bad"\x1b[31mtag') == ("bad[31mtag",)
+    assert parse_tags(" , ") == ()
+
+
+def test_add_and_remove_tags_keep_the_others(db: Path) -> None:
+    with Store.open(db) as store:
+        store.set_tags(GRAPHS, "gnn survey")
+        assert store.add_tags(GRAPHS, "GNN, new").tags == ("gnn", "survey", "new")
+        assert store.remove_tags(GRAPHS, "SURVEY").tags == ("gnn", "new")
+        store.add_tags(UNLEARNING, "gnn")
+        assert store.tag_counts() == [("gnn", 2), ("new", 1)]
+
+
+def test_saving_an_unchanged_note_writes_nothing(db: Path) -> None:
+    with Store.open(db) as writer, Store.open(db) as watcher:
+        writer.save_note(GRAPHS, "draft")
+        assert watcher.refresh()
+        writer.save_note(GRAPHS, "draft")
+        writer.save_note(UNLEARNING, "")
+        assert not watcher.refresh()
+
+
+def test_a_second_window_sees_changes_after_refresh(db: Path) -> None:
+    with Store.open(db) as first, Store.open(db) as second:
+        assert not second.refresh()
+        first.set_bookmarked(GRAPHS, True)
+        first.save_note(UNLEARNING, "from window one")
+        assert not second.marks(GRAPHS.id).bookmarked  # not until it refreshes
+        assert second.refresh()
+        assert second.marks(GRAPHS.id).bookmarked
+        assert second.marks(UNLEARNING.id).note == "from window one"
+        assert not second.refresh()
+        # A toggle works on what is stored, not on what this window last saw.
+        first.set_read(GRAPHS, True)
+        assert not second.toggle_read(GRAPHS).read
+
+
+def test_an_id_alone_can_be_marked_and_keeps_the_stored_title(db: Path) -> None:
+    with Store.open(db) as store:
+        store.save_note(GRAPHS, "kept")
+        assert store.set_bookmarked(GRAPHS.id, True).title == "Graph self-training"
+        assert store.forget(GRAPHS.id).is_empty
+        assert store.all_marks() == {}
+
+
+def test_search_filters(db: Path) -> None:
+    other = paper("Something unmarked")
+    with Store.open(db) as store:
+        store.set_bookmarked(GRAPHS, True)
+        store.set_read(UNLEARNING, True)
+        store.set_tags(UNLEARNING, "Müller-Lab")
+        store.save_note(GRAPHS, "note")
+        papers = [GRAPHS, UNLEARNING, other]
+
+        def matching(key: str, value: str) -> list[Paper]:
+            test = store.predicate(key, value)
+            assert test is not None, f"{key}:{value} should be a filter"
+            return [p for p in papers if test(p)]
+
+        assert matching("is", "bookmarked") == [GRAPHS]
+        assert matching("is", "read") == [UNLEARNING]
+        assert matching("is", "unread") == [GRAPHS, other]
+        assert matching("has", "note") == [GRAPHS]
+        assert matching("has", "tag") == [UNLEARNING]
+        assert matching("tag", "muller-lab") == [UNLEARNING]
+        assert matching("IS", "Bookmarked") == [GRAPHS]
+        assert store.predicate("is", "famous") is None
+        assert store.predicate("year", "2024") is None
+        assert store.predicate("tag", "") is None
+        # A predicate made earlier follows later changes.
+        test = store.predicate("is", "bookmarked")
+        store.set_bookmarked(other, True)
+        assert test is not None and test(other)
+
+
+# --- where the data lives -----------------------------------------------------------
+
+
+def test_data_dir_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(paths.DATA_DIR_VARIABLE, str(tmp_path / "mine"))
+    assert paths.database_path() == tmp_path / "mine" / "marks.sqlite3"
+    with open_store() as store:
+        store.set_bookmarked(GRAPHS, True)
+    assert (tmp_path / "mine" / "marks.sqlite3").is_file()
+
+
+def test_set_data_dir_is_absolute_and_reaches_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    chosen = paths.set_data_dir("relative/dir")
+    assert chosen == tmp_path / "relative" / "dir"
+    monkeypatch.chdir("/")
+    assert paths.data_dir() == tmp_path / "relative" / "dir"
+
+
+def test_without_an_override_the_platform_folder_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.delenv(paths.DATA_DIR_VARIABLE)
+    # conftest points XDG_DATA_HOME at a temporary folder.
+    expected = Path(os.environ["XDG_DATA_HOME"]) / "paperbrowse" / "marks.sqlite3"
+    assert paths.database_path() == expected
+
+
+def test_reading_only_creates_no_file(db: Path) -> None:
+    store = Store.open(db, create=False)
+    assert store.all_marks() == {} and store.problem is None
+    assert not db.exists() and not db.parent.exists()
+
+
+def test_an_uncreatable_data_folder_gives_read_only_with_the_path(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    store = Store.open(blocker / "marks.sqlite3")
+    assert store.read_only
+    assert store.problem is not None and str(blocker / "marks.sqlite3") in store.problem
+    with pytest.raises(ReadOnlyError):
+        store.set_bookmarked(GRAPHS, True)
+
+
+# --- damaged, foreign and newer files are never overwritten ---------------------------
+
+
+def assert_read_only_and_untouched(db: Path, before: bytes, reason: str) -> Store:
+    store = Store.open(db)
+    assert store.read_only
+    assert store.problem is not None
+    assert str(db) in store.problem and reason in store.problem
+    with pytest.raises(ReadOnlyError) as raised:
+        store.save_note(GRAPHS, "this must not be written")
+    assert str(db) in str(raised.value)
+    store.close()
+    assert db.read_bytes() == before
+    return store
+
+
+def test_garbage_bytes_open_read_only_and_stay_byte_for_byte(db: Path) -> None:
+    db.parent.mkdir(parents=True)
+    garbage = bytes(range(256)) * 64
+    db.write_bytes(garbage)
+    store = assert_read_only_and_untouched(db, garbage, "damaged or not a database")
+    assert store.all_marks() == {}
+
+
+def test_a_damaged_page_opens_read_only_with_what_can_be_read(db: Path) -> None:
+    with Store.open(db) as store:
+        for number in range(300):
+            store.save_note(paper(f"Paper {number}"), f"note {number} " + "x" * 200)
+    with sqlite3.connect(db) as raw:
+        try:
+            leaves = raw.execute(
+                "SELECT pageno FROM dbstat WHERE name = 'notes' AND pagetype = 'leaf'"
+            ).fetchall()
+        except sqlite3.OperationalError:
+            pytest.skip("this SQLite has no dbstat table to find a page with")
+    raw.close()
+    assert len(leaves) > 5
+    page, size = leaves[len(leaves) // 2][0], 4096  # a page of notes in the middle
+    data = bytearray(db.read_bytes())
+    data[(page - 1) * size : page * size] = b"\xde\xad\xbe\xef" * (size // 4)
+    db.write_bytes(bytes(data))
+    store = assert_read_only_and_untouched(db, bytes(data), "damaged")
+    notes = [marks.note for marks in store.all_marks().values() if marks.has_note]
+    # The rows on the broken page are lost; every other note is shown, intact.
+    assert 200 < len(notes) < 300
+    assert all(re.fullmatch(r"note \d+ x{200}", note) for note in notes)
+    assert "marked papers that could be read" in (store.problem or "")
+
+
+def test_a_database_from_a_newer_version_is_read_but_not_changed(db: Path) -> None:
+    with Store.open(db) as store:
+        store.set_bookmarked(GRAPHS, True)
+    with sqlite3.connect(db) as raw:
+        raw.execute("PRAGMA user_version = 99")
+        raw.execute("ALTER TABLE papers ADD COLUMN future TEXT")
+    before = db.read_bytes()
+    store = assert_read_only_and_untouched(db, before, "newer paperbrowse")
+    assert store.marks(GRAPHS.id).bookmarked
+
+
+def test_someone_elses_database_is_left_alone(db: Path) -> None:
+    db.parent.mkdir(parents=True)
+    with sqlite3.connect(db) as raw:
+        raw.execute("CREATE TABLE accounts (name TEXT)")
+        raw.execute("INSERT INTO accounts VALUES ('precious')")
+    raw.close()
+    assert_read_only_and_untouched(db, db.read_bytes(), "not a paperbrowse database")
+
+
+# --- migrations ------------------------------------------------------------------------
+
+
+def make_version_1(db: Path) -> None:
+    db.parent.mkdir(parents=True, exist_ok=True)
+    raw = sqlite3.connect(db)
+    for statement in MIGRATIONS[0]:
+        raw.execute(statement)
+    raw.execute(
+        "INSERT INTO papers (id, title, year, bookmarked, read, updated)"
+        " VALUES (?, 'Graph self-training', 2024, 1, 1, '2024-05-01T10:00:00+00:00')",
+        (GRAPHS.id,),
+    )
+    raw.execute("INSERT INTO tags VALUES (?, 'gnn')", (GRAPHS.id,))
+    raw.execute(
+        "INSERT INTO notes VALUES (?, 'old note', '2024-05-01T10:00:00+00:00')", (GRAPHS.id,)
+    )
+    raw.execute("PRAGMA user_version = 1")
+    raw.commit()
+    raw.close()
+
+
+def test_a_version_1_database_is_migrated_with_every_mark_kept(db: Path) -> None:
+    make_version_1(db)
+    with Store.open(db) as store:
+        assert store.problem is None
+        marks = store.marks(GRAPHS.id)
+        assert marks.bookmarked and marks.read and marks.tags == ("gnn",)
+        assert marks.note == "old note"
+        # The new columns are filled from what the old file knew.
+        assert marks.read_at is not None and marks.read_at.year == 2024
+        store.set_bookmarked(UNLEARNING, True)
+    raw = sqlite3.connect(db)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    raw.close()
+    # The old file was copied aside first, as it was.
+    backup = sqlite3.connect(db.with_name("marks.sqlite3.v1.bak"))
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert backup.execute("SELECT body FROM notes").fetchall() == [("old note",)]
+    backup.close()
+
+
+def test_a_failed_migration_leaves_the_old_file_usable(db: Path) -> None:
+    make_version_1(db)
+    with sqlite3.connect(db) as raw:
+        # Something in the way of the last migration step (the index it makes).
+        raw.execute("CREATE INDEX tags_by_name ON tags (tag)")
+    raw.close()
+    store = Store.open(db)
+    assert store.read_only and store.problem is not None and str(db) in store.problem
+    assert store.marks(GRAPHS.id).note == "old note"  # still readable
+    store.close()
+    raw = sqlite3.connect(db)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+    columns = {row[1] for row in raw.execute("PRAGMA table_info(papers)")}
+    assert "read_at" not in columns  # rolled back, not half-migrated
+    raw.close()

@@ -1,0 +1,486 @@
+"""Bookmarks, read status, tags and notes that are never lost.
+
+One SQLite database in the user's data folder (see ``paths``), keyed by the
+stable paper id (``Paper.id``: from the DOI, else the normalised title and
+year), so marks survive re-parsing, a moved file or an edited library. Each
+paper's row also keeps its title and year, so a note whose paper is in no
+loaded file can still be listed.
+
+Every change is one committed transaction (WAL, synchronous=FULL); writes
+take the lock up front (``BEGIN IMMEDIATE``) and wait for another process
+rather than fail, so two windows can write at once. Each store keeps all
+marks in memory for fast look-ups while drawing a list; ``refresh()`` re-reads
+them when another process has committed something.
+
+Use::
+
+    store = open_store()            # the user's database (or PAPERBROWSE_DATA_DIR)
+    if store.problem:               # damaged / newer / unwritable: read-only
+        warn(store.problem)
+    store.toggle_bookmarked(paper)  # -> Marks, as now stored
+    store.save_note(paper, text)    # cheap when nothing changed; call on every pause
+    store.marks(paper.id).read
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType, TracebackType
+
+from paperbrowse.core import paths
+from paperbrowse.core.errors import PaperbrowseError
+from paperbrowse.core.models import Paper, fold
+from paperbrowse.core.storage_open import open_database
+
+Clock = Callable[[], dt.datetime]
+PaperRef = Paper | str
+PaperPredicate = Callable[[Paper], bool]
+
+
+class StorageError(PaperbrowseError):
+    """A change could not be saved; the message names the database file."""
+
+
+class ReadOnlyError(StorageError):
+    """The store is read-only (the file is damaged, newer or not writable)."""
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What the user has recorded about one paper. A paper with no marks gets all defaults."""
+
+    paper_id: str
+    title: str = ""
+    year: int | None = None
+    doi: str | None = None
+    bookmarked: bool = False
+    read: bool = False
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    note_updated: dt.datetime | None = None
+    bookmarked_at: dt.datetime | None = None
+    read_at: dt.datetime | None = None
+
+    @property
+    def has_note(self) -> bool:
+        return bool(self.note.strip())
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.bookmarked or self.read or self.tags or self.has_note)
+
+    def has_tag(self, tag: str) -> bool:
+        wanted = fold(tag)
+        return any(fold(own) == wanted for own in self.tags)
+
+
+_TAG_SEPARATORS = re.compile(r"[,\s]+")
+_TAG_JUNK = re.compile(r"[\x00-\x1f\x7f-\x9f\"]")
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    """Tags typed by a user (``"ml, to-read  survey"``): split, cleaned, each once.
+
+    Tags never hold spaces or commas, so ``tag:NAME`` in a search can name
+    any of them; duplicates differing only in case are kept once (the first).
+    """
+    return unique_tags(_TAG_SEPARATORS.split(text))
+
+
+def unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    kept: list[str] = []
+    for raw in tags:
+        for tag in _TAG_SEPARATORS.split(_TAG_JUNK.sub("", raw)):
+            key = fold(tag)
+            if tag and key not in seen:
+                seen.add(key)
+                kept.append(tag)
+    return tuple(kept)
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _time(text: object) -> dt.datetime | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+_SELECT_PAPERS = """
+    SELECT p.id, p.title, p.year, p.doi, p.bookmarked, p.read, p.bookmarked_at, p.read_at,
+           n.body, n.updated
+    FROM papers AS p LEFT JOIN notes AS n ON n.paper_id = p.id
+"""
+
+
+def _marks_from_row(row: tuple[object, ...], tags: tuple[str, ...]) -> Marks:
+    paper_id, title, year, doi, bookmarked, read, bookmarked_at, read_at, body, updated = row
+    return Marks(
+        paper_id=str(paper_id),
+        title=str(title or ""),
+        year=year if isinstance(year, int) else None,
+        doi=doi if isinstance(doi, str) else None,
+        bookmarked=bool(bookmarked),
+        read=bool(read),
+        tags=tags,
+        note=str(body or ""),
+        note_updated=_time(updated),
+        bookmarked_at=_time(bookmarked_at),
+        read_at=_time(read_at),
+    )
+
+
+class Store:
+    """The marks database, open. Thread-safe; one per window (or process) is enough."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        path: Path,
+        *,
+        read_only: bool = False,
+        problem: str | None = None,
+        clock: Clock = _utc_now,
+    ) -> None:
+        self.path = path
+        self.read_only = read_only
+        self.problem = problem
+        self.clock = clock
+        self._connection = connection
+        self._lock = threading.RLock()
+        self._marks: dict[str, Marks] = {}
+        self._data_version = -1
+        self._reload()
+
+    # --- opening and closing -------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, path: Path | None = None, *, create: bool = True, clock: Clock = _utc_now
+    ) -> Store:
+        """Open (or create) the database; never raises for a bad file.
+
+        A damaged, foreign, newer or unwritable file opens read-only, with what
+        could be read, and ``problem`` says why and where the file is. With
+        ``create=False`` a missing file gives an empty read-only store and no
+        file is made (for commands that only read).
+        """
+        where = path if path is not None else paths.database_path()
+        opened = open_database(where, create)
+        return cls(
+            opened.connection, where, read_only=opened.read_only, problem=opened.problem,
+            clock=clock,
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- reading ---------------------------------------------------------------
+
+    def marks(self, paper_id: str) -> Marks:
+        """The marks for a paper (all defaults when it has none). A dict look-up."""
+        found = self._marks.get(paper_id)
+        return found if found is not None else Marks(paper_id)
+
+    def all_marks(self) -> Mapping[str, Marks]:
+        """Every paper with any mark, by id (a read-only view, current as of the last refresh)."""
+        return MappingProxyType(self._marks)
+
+    def tag_counts(self) -> list[tuple[str, int]]:
+        """Every tag in use and on how many papers, most used first (for completion)."""
+        counts: dict[str, tuple[str, int]] = {}
+        for marks in self._marks.values():
+            for tag in marks.tags:
+                shown, count = counts.get(fold(tag), (tag, 0))
+                counts[fold(tag)] = (shown, count + 1)
+        return sorted(counts.values(), key=lambda item: (-item[1], fold(item[0])))
+
+    def refresh(self) -> bool:
+        """Re-read everything if another connection committed since; True when it did.
+
+        Cheap when nothing changed (one PRAGMA), so a window can poll it.
+        """
+        with self._lock:
+            try:
+                version = self._read_data_version()
+            except sqlite3.Error:
+                return False
+            if version == self._data_version:
+                return False
+            self._reload()
+            return True
+
+    # --- changing ------------------------------------------------------------------
+
+    def set_bookmarked(self, paper: PaperRef, bookmarked: bool) -> Marks:
+        now = self._now()
+        return self._change(paper, lambda db, pid: db.execute(
+            "UPDATE papers SET bookmarked = ?, bookmarked_at = ? WHERE id = ?",
+            (int(bookmarked), now if bookmarked else None, pid),
+        ))
+
+    def toggle_bookmarked(self, paper: PaperRef) -> Marks:
+        """Flip the bookmark as stored now (another window may have changed it)."""
+        now = self._now()
+        return self._change(paper, lambda db, pid: db.execute(
+            "UPDATE papers SET bookmarked = NOT bookmarked,"
+            " bookmarked_at = CASE WHEN bookmarked THEN NULL ELSE ? END WHERE id = ?",
+            (now, pid),
+        ))
+
+    def set_read(self, paper: PaperRef, read: bool) -> Marks:
+        now = self._now()
+        return self._change(paper, lambda db, pid: db.execute(
+            "UPDATE papers SET read = ?, read_at = ? WHERE id = ?",
+            (int(read), now if read else None, pid),
+        ))
+
+    def toggle_read(self, paper: PaperRef) -> Marks:
+        """Flip read / unread as stored now."""
+        now = self._now()
+        return self._change(paper, lambda db, pid: db.execute(
+            "UPDATE papers SET read = NOT read,"
+            " read_at = CASE WHEN read THEN NULL ELSE ? END WHERE id = ?",
+            (now, pid),
+        ))
+
+    def set_tags(self, paper: PaperRef, tags: Iterable[str] | str) -> Marks:
+        """Replace the paper's tags (a string is split as a user typed it)."""
+        wanted = parse_tags(tags) if isinstance(tags, str) else unique_tags(tags)
+
+        def replace_tags(db: sqlite3.Connection, pid: str) -> None:
+            db.execute("DELETE FROM tags WHERE paper_id = ?", (pid,))
+            db.executemany(
+                "INSERT INTO tags (paper_id, tag) VALUES (?, ?)", [(pid, t) for t in wanted]
+            )
+
+        return self._change(paper, replace_tags)
+
+    def add_tags(self, paper: PaperRef, tags: Iterable[str] | str) -> Marks:
+        """Add tags, keeping those already there (and those another window added)."""
+        new = parse_tags(tags) if isinstance(tags, str) else unique_tags(tags)
+
+        def insert_tags(db: sqlite3.Connection, pid: str) -> None:
+            have = {fold(str(t)) for (t,) in db.execute(
+                "SELECT tag FROM tags WHERE paper_id = ?", (pid,)
+            )}
+            db.executemany(
+                "INSERT OR IGNORE INTO tags (paper_id, tag) VALUES (?, ?)",
+                [(pid, t) for t in new if fold(t) not in have],
+            )
+
+        return self._change(paper, insert_tags)
+
+    def remove_tags(self, paper: PaperRef, tags: Iterable[str] | str) -> Marks:
+        gone = {fold(t) for t in (parse_tags(tags) if isinstance(tags, str) else tags)}
+
+        def delete_tags(db: sqlite3.Connection, pid: str) -> None:
+            rows = db.execute("SELECT tag FROM tags WHERE paper_id = ?", (pid,)).fetchall()
+            db.executemany(
+                "DELETE FROM tags WHERE paper_id = ? AND tag = ?",
+                [(pid, str(t)) for (t,) in rows if fold(str(t)) in gone],
+            )
+
+        return self._change(paper, delete_tags)
+
+    def save_note(self, paper: PaperRef, text: str) -> Marks:
+        """Store the note's text (empty or blank text deletes it).
+
+        Returns at once, without touching the file, when the text is what this
+        store last saw, so the editor can call it on every pause in typing.
+        Two windows editing one note: the last save wins.
+        """
+        current = self.marks(paper if isinstance(paper, str) else paper.id)
+        if text == current.note or (not text.strip() and not current.note):
+            return current
+        now = self._now()
+
+        def write_note(db: sqlite3.Connection, pid: str) -> None:
+            if text.strip():
+                db.execute(
+                    "INSERT INTO notes (paper_id, body, updated) VALUES (?, ?, ?)"
+                    " ON CONFLICT (paper_id) DO UPDATE SET body = excluded.body,"
+                    " updated = excluded.updated",
+                    (pid, text, now),
+                )
+            else:
+                db.execute("DELETE FROM notes WHERE paper_id = ?", (pid,))
+
+        return self._change(paper, write_note)
+
+    def forget(self, paper: PaperRef) -> Marks:
+        """Remove every mark of a paper (its note too)."""
+        return self._change(
+            paper, lambda db, pid: db.execute("DELETE FROM papers WHERE id = ?", (pid,))
+        )
+
+    # --- search filters ----------------------------------------------------------
+
+    def predicate(self, key: str, value: str) -> PaperPredicate | None:
+        """A test for the search filter ``key:value``, or None when it is not a marks filter.
+
+        Known: ``is:bookmarked``, ``is:read``, ``is:unread``, ``has:note``,
+        ``has:tag`` (any tag) and ``tag:NAME`` (case- and accent-blind). The
+        test reads the marks when called, so it follows ``refresh()``.
+        """
+        return marks_predicate(self.marks, key, value)
+
+    # --- internals -------------------------------------------------------------------
+
+    def _now(self) -> str:
+        return self.clock().astimezone(dt.UTC).isoformat(timespec="seconds")
+
+    def _read_data_version(self) -> int:
+        return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def _reload(self) -> None:
+        with self._lock:
+            try:
+                self._data_version = self._read_data_version()
+                tags = self._tags_by_paper()
+                rows = self._connection.execute(_SELECT_PAPERS).fetchall()
+            except sqlite3.Error as error:
+                # The file went bad under us: keep what we had, say so, and stop writing.
+                self._fail_read_only(f"cannot be read any more ({error})")
+                return
+            self._marks = {
+                str(row[0]): _marks_from_row(row, tags.get(str(row[0]), ())) for row in rows
+            }
+
+    def _tags_by_paper(self, paper_id: str | None = None) -> dict[str, tuple[str, ...]]:
+        query = "SELECT paper_id, tag FROM tags"
+        arguments: tuple[str, ...] = ()
+        if paper_id is not None:
+            query += " WHERE paper_id = ?"
+            arguments = (paper_id,)
+        grouped: dict[str, list[str]] = {}
+        for pid, tag in self._connection.execute(query + " ORDER BY rowid", arguments):
+            grouped.setdefault(str(pid), []).append(str(tag))
+        return {pid: tuple(tags) for pid, tags in grouped.items()}
+
+    def _fail_read_only(self, reason: str) -> None:
+        self.read_only = True
+        self.problem = f"{self.path}: {reason}; marks are read-only and changes will not be saved"
+
+    def _change(
+        self, paper: PaperRef, change: Callable[[sqlite3.Connection, str], object]
+    ) -> Marks:
+        """Run ``change`` for one paper in one committed transaction; returns the stored marks."""
+        if self.read_only:
+            raise ReadOnlyError(self.problem or f"{self.path}: marks are read-only")
+        paper_id = paper if isinstance(paper, str) else paper.id
+        with self._lock:
+            db = self._connection
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    self._upsert_paper(paper)
+                    change(db, paper_id)
+                    self._drop_if_empty(paper_id)
+                    marks = self._read_one(paper_id)
+                    db.execute("COMMIT")
+                except BaseException:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as error:
+                raise StorageError(f"{self.path}: could not save ({error})") from error
+            if marks.is_empty and paper_id in self._marks:
+                del self._marks[paper_id]
+            elif not marks.is_empty:
+                self._marks[paper_id] = marks
+            return marks
+
+    def _upsert_paper(self, paper: PaperRef) -> None:
+        """Make sure the paper has a row, with the title and year as the library has them now."""
+        now = self._now()
+        if isinstance(paper, str):
+            self._connection.execute(
+                "INSERT OR IGNORE INTO papers (id, updated) VALUES (?, ?)", (paper, now)
+            )
+            return
+        self._connection.execute(
+            "INSERT INTO papers (id, title, year, doi, updated) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET title = excluded.title, year = excluded.year,"
+            " doi = excluded.doi, updated = excluded.updated",
+            (paper.id, paper.title, paper.year, paper.doi, now),
+        )
+
+    def _drop_if_empty(self, paper_id: str) -> None:
+        # A paper whose last mark was cleared leaves no row behind.
+        self._connection.execute(
+            "DELETE FROM papers WHERE id = ? AND NOT bookmarked AND NOT read"
+            " AND NOT EXISTS (SELECT 1 FROM tags WHERE paper_id = papers.id)"
+            " AND NOT EXISTS (SELECT 1 FROM notes WHERE paper_id = papers.id)",
+            (paper_id,),
+        )
+
+    def _read_one(self, paper_id: str) -> Marks:
+        row = self._connection.execute(_SELECT_PAPERS + " WHERE p.id = ?", (paper_id,)).fetchone()
+        if row is None:
+            return Marks(paper_id)
+        return _marks_from_row(row, self._tags_by_paper(paper_id).get(paper_id, ()))
+
+
+def open_store(path: Path | None = None, *, create: bool = True) -> Store:
+    """The user's marks database (``paths.database_path()`` unless ``path`` is given)."""
+    return Store.open(path, create=create)
+
+
+# --- search filters, usable with any source of marks --------------------------------
+
+_IS_FILTERS: dict[str, Callable[[Marks], bool]] = {
+    "bookmarked": lambda m: m.bookmarked,
+    "read": lambda m: m.read,
+    "unread": lambda m: not m.read,
+}
+_HAS_FILTERS: dict[str, Callable[[Marks], bool]] = {
+    "note": lambda m: m.has_note,
+    "tag": lambda m: bool(m.tags),
+    "tags": lambda m: bool(m.tags),
+}
+FILTER_NAMES = (
+    "is:bookmarked", "is:read", "is:unread", "has:note", "has:tag", "tag:NAME",
+)  # fmt: skip
+
+
+def marks_predicate(
+    lookup: Callable[[str], Marks], key: str, value: str
+) -> PaperPredicate | None:
+    """The test for ``key:value`` given a way to find a paper's marks; None if not ours."""
+    key, wanted = fold(key), fold(value)
+    test: Callable[[Marks], bool] | None = None
+    if key == "is":
+        test = _IS_FILTERS.get(wanted)
+    elif key == "has":
+        test = _HAS_FILTERS.get(wanted)
+    elif key == "tag" and wanted:
+        test = lambda m: m.has_tag(wanted)  # noqa: E731
+    if test is None:
+        return None
+    check = test
+    return lambda paper: check(lookup(paper.id))
