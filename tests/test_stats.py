@@ -1,0 +1,122 @@
+"""The figures on the stats screen, on the bundled profile and on a small made-up library."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from paperbrowse.core.library import load
+from paperbrowse.core.models import Paper, paper_id
+from paperbrowse.core.stats import (
+    Count,
+    author_key,
+    categories,
+    coauthors,
+    library_stats,
+    papers_by_author,
+    papers_in_year,
+    papers_per_year,
+    reading_progress,
+    undated_count,
+    venues,
+)
+from paperbrowse.core.storage import Marks, Store
+
+SEED_AS_OF = dt.date(2025, 11, 24)
+
+
+def make(
+    title: str,
+    year: int | None,
+    authors: tuple[str, ...] = (),
+    venue: str | None = None,
+    category: str | None = None,
+) -> Paper:
+    return Paper(
+        id=paper_id(title, year),
+        title=title,
+        authors=authors,
+        date=dt.date(year, 6, 1) if year else None,
+        venue=venue,
+        category=category,
+    )
+
+
+SMALL = [
+    make("A", 2018, ("Ana Müller", "Bo Li"), "ACL", "CL"),
+    make("B", 2018, ("Ana Muller", "Cy Ode"), "acl ", "CL"),
+    make("C", 2021, ("A. N. Other", "Bo Li", "Bo  Li"), "EMNLP", "LG"),
+    make("D", 2022, ("Bo Li",), "ACL"),
+    make("E", None, ("Cy Ode",), None, "CL"),
+]
+
+
+def test_years_span_every_year_with_gaps_as_zero() -> None:
+    assert papers_per_year(SMALL) == [(2018, 2), (2019, 0), (2020, 0), (2021, 1), (2022, 1)]
+    assert undated_count(SMALL) == 1
+    assert papers_per_year([]) == [] and papers_per_year(SMALL[4:]) == []
+
+
+def test_venues_group_spellings_and_show_the_usual_one() -> None:
+    assert venues(SMALL) == [Count("ACL", 3, "acl"), Count("EMNLP", 1, "emnlp")]
+    assert venues(SMALL, limit=1) == [Count("ACL", 3, "acl")]
+
+
+def test_categories_carry_the_full_name_and_the_code_to_filter_by() -> None:
+    assert categories(SMALL) == [
+        Count("CL · Computation and Language", 3, "CL"),
+        Count("LG · Machine Learning", 1, "LG"),
+    ]
+
+
+def test_coauthors_match_names_loosely_and_count_a_paper_once() -> None:
+    ranked = coauthors(SMALL)
+    assert ranked[0] == Count("Bo Li", 3, "Bo Li")  # twice on paper C, counted once
+    assert Count("Ana Muller", 2, "Ana Muller") in ranked  # Müller and Muller are one person
+    left_out = coauthors(SMALL, exclude=["bo li"])
+    assert all(count.key != "Bo Li" for count in left_out)
+    assert coauthors(SMALL, limit=1) == [Count("Bo Li", 3, "Bo Li")]
+    assert author_key("A.  N.Other") == author_key("a n other")
+
+
+def test_papers_by_author_and_year_give_what_selecting_a_bar_lists() -> None:
+    assert [p.title for p in papers_by_author(SMALL, "ana MULLER")] == ["A", "B"]
+    assert [p.title for p in papers_by_author(SMALL, "Bo Li")] == ["D", "C", "A"]  # newest first
+    assert [p.title for p in papers_by_author(SMALL, "Cy Ode")] == ["B", "E"]
+    assert [p.title for p in papers_in_year(SMALL, 2018)] == ["A", "B"]
+
+
+def test_reading_progress_counts_only_loaded_papers(tmp_path: Path) -> None:
+    outside = make("Not loaded", 2020)
+    with Store.open(tmp_path / "marks.sqlite3") as store:
+        store.set_read(SMALL[0], True)
+        store.set_read(SMALL[1], True)
+        store.set_bookmarked(SMALL[1], True)
+        store.set_bookmarked(SMALL[2], True)
+        store.save_note(SMALL[3], "good")
+        store.add_tags(SMALL[3], "x")
+        store.set_read(outside, True)
+        progress = reading_progress(SMALL + [SMALL[0]], store.all_marks())
+    assert (progress.total, progress.read, progress.unread) == (5, 2, 3)
+    assert (progress.bookmarked, progress.noted, progress.tagged) == (2, 1, 1)
+    assert progress.bookmarked_unread == 1
+    assert progress.fraction_read == 0.4
+    assert reading_progress([], {}).fraction_read == 0.0
+
+
+def test_seed_profile_figures(seed_path: Path) -> None:
+    library = load(seed_path, as_of=SEED_AS_OF)
+    owner = library.profile.name if library.profile else ""
+    marks = {library.papers[0].id: Marks(library.papers[0].id, read=True)}
+    stats = library_stats(library.papers, marks, owners=[owner])
+    # 15 records: 6 dated 2024, 9 in 2025 ("DCApr 9" has no year: 2025 as of the seed's date).
+    assert stats.years == [(2024, 6), (2025, 9)]
+    assert stats.undated == 0
+    assert stats.categories[0] == Count("CL · Computation and Language", 7, "CL")
+    assert sum(count.count for count in stats.categories) == 15
+    assert stats.venues == []  # profiles name no venues
+    # Fali Wang is on 10 of the papers but is the profile's own researcher.
+    assert all(count.key != "Fali Wang" for count in stats.coauthors)
+    assert stats.coauthors[0] == Count("Zhiwei Zhang", 5, "Zhiwei Zhang")
+    assert coauthors(library.papers, 1) == [Count("Fali Wang", 10, "Fali Wang")]
+    assert (stats.progress.read, stats.progress.total) == (1, 15)

@@ -1,0 +1,200 @@
+"""Figures about a library for the stats screen: pure functions, no UI.
+
+Papers per year (every year in the span, empty ones included, so a bar chart
+shows gaps), categories, venues, the most frequent co-authors, and reading
+progress from the user's marks. Each count carries a ``key`` that the screen
+can turn into a filter (a year, a category code, an author's name).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from paperbrowse.core.categories import category_name
+from paperbrowse.core.models import Paper, fold
+from paperbrowse.core.storage import Marks
+from paperbrowse.core.text import clean_line
+
+_NAME_PUNCTUATION = re.compile(r"[\s.]+")
+
+
+def author_key(name: str) -> str:
+    """A name reduced for comparing: ``"J.  Müller"`` and ``"j muller"`` are one person."""
+    return _NAME_PUNCTUATION.sub(" ", fold(name)).strip()
+
+
+@dataclass(frozen=True)
+class Count:
+    """One bar or row: what is counted, how many, and the value to filter the list by."""
+
+    label: str
+    count: int
+    key: str
+
+
+@dataclass(frozen=True)
+class ReadingProgress:
+    """How far the user is through the loaded papers (marks of other papers are not counted)."""
+
+    total: int
+    read: int
+    bookmarked: int
+    noted: int
+    tagged: int
+    bookmarked_unread: int
+
+    @property
+    def unread(self) -> int:
+        return self.total - self.read
+
+    @property
+    def fraction_read(self) -> float:
+        return self.read / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class LibraryStats:
+    """Everything the stats screen shows, computed in one pass over the library."""
+
+    years: list[tuple[int, int]]
+    undated: int
+    categories: list[Count]
+    venues: list[Count]
+    coauthors: list[Count]
+    progress: ReadingProgress
+
+
+def papers_per_year(papers: Iterable[Paper]) -> list[tuple[int, int]]:
+    """``(year, papers)`` for every year from the first to the last, zeros included."""
+    counts = Counter(paper.year for paper in papers if paper.year is not None)
+    if not counts:
+        return []
+    years = [year for year in counts if year is not None]
+    return [(year, counts.get(year, 0)) for year in range(min(years), max(years) + 1)]
+
+
+def undated_count(papers: Iterable[Paper]) -> int:
+    return sum(1 for paper in papers if paper.year is None)
+
+
+def categories(papers: Iterable[Paper], limit: int | None = None) -> list[Count]:
+    """Subject categories, most papers first; labels add the full name (``CL · Computation…``)."""
+    counts = Counter(paper.category for paper in papers if paper.category)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    result = []
+    for code, count in ranked:
+        name = category_name(code)
+        result.append(Count(f"{code} · {name}" if name else code, count, code))
+    return result
+
+
+def venues(papers: Iterable[Paper], limit: int | None = 10) -> list[Count]:
+    """Venues, most papers first; spellings differing only in case or spacing count as one.
+
+    The label is the spelling used most often; the key is the folded form.
+    """
+    return _ranked(
+        (clean_line(paper.venue) for paper in papers if paper.venue and paper.venue.strip()),
+        key=lambda venue: fold(venue),
+        limit=limit,
+    )
+
+
+def coauthors(
+    papers: Iterable[Paper], limit: int | None = 10, exclude: Iterable[str] = ()
+) -> list[Count]:
+    """The authors on most papers, leaving out ``exclude`` (the profile's own researcher).
+
+    Names are matched ignoring case, accents, dots and spacing; the label is
+    the spelling used most often, and the key too (to search by).
+    """
+    left_out = {author_key(name) for name in exclude}
+    names = (
+        clean_line(author)
+        for paper in papers
+        for author in _unique_authors(paper)
+        if author_key(author) not in left_out
+    )
+    ranked = _ranked(names, key=author_key, limit=limit)
+    return [Count(count.label, count.count, count.label) for count in ranked]
+
+
+def reading_progress(papers: Iterable[Paper], marks: Mapping[str, Marks]) -> ReadingProgress:
+    """Read, bookmarked, noted and tagged papers among ``papers`` (each paper counted once)."""
+    total = read = bookmarked = noted = tagged = bookmarked_unread = 0
+    seen: set[str] = set()
+    for paper in papers:
+        if paper.id in seen:
+            continue
+        seen.add(paper.id)
+        total += 1
+        mark = marks.get(paper.id)
+        if mark is None:
+            continue
+        read += mark.read
+        bookmarked += mark.bookmarked
+        noted += mark.has_note
+        tagged += bool(mark.tags)
+        bookmarked_unread += mark.bookmarked and not mark.read
+    return ReadingProgress(total, read, bookmarked, noted, tagged, bookmarked_unread)
+
+
+def papers_by_author(papers: Iterable[Paper], name: str) -> list[Paper]:
+    """Every paper listing the author (same matching as ``coauthors``), newest first."""
+    wanted = author_key(name)
+    found = [p for p in papers if any(author_key(a) == wanted for a in p.authors)]
+    return sorted(found, key=lambda p: (p.date is None, -(p.date.toordinal() if p.date else 0)))
+
+
+def papers_in_year(papers: Iterable[Paper], year: int) -> list[Paper]:
+    return [paper for paper in papers if paper.year == year]
+
+
+def library_stats(
+    papers: Sequence[Paper],
+    marks: Mapping[str, Marks],
+    owners: Iterable[str] = (),
+    limit: int = 10,
+) -> LibraryStats:
+    """All the figures for the stats screen; ``owners`` are left out of the co-authors."""
+    return LibraryStats(
+        years=papers_per_year(papers),
+        undated=undated_count(papers),
+        categories=categories(papers, limit),
+        venues=venues(papers, limit),
+        coauthors=coauthors(papers, limit, exclude=owners),
+        progress=reading_progress(papers, marks),
+    )
+
+
+def _unique_authors(paper: Paper) -> list[str]:
+    # A name listed twice on one paper (a parsing slip) still counts once.
+    seen: set[str] = set()
+    kept = []
+    for author in paper.authors:
+        key = author_key(author)
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(author)
+    return kept
+
+
+def _ranked(values: Iterable[str], key: Callable[[str], str], limit: int | None) -> list[Count]:
+    counts: Counter[str] = Counter()
+    spellings: dict[str, Counter[str]] = {}
+    for value in values:
+        group = key(value)
+        counts[group] += 1
+        spellings.setdefault(group, Counter())[value] += 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [
+        Count(_most_common(spellings[group]), count, group) for group, count in ranked
+    ]
+
+
+def _most_common(spellings: Counter[str]) -> str:
+    # Ties go to the alphabetically first spelling, so the result never depends on order.
+    return min(spellings.items(), key=lambda item: (-item[1], item[0]))[0]
