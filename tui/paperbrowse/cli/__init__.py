@@ -15,11 +15,18 @@ import sys
 from collections.abc import Sequence
 
 from paperbrowse import __version__
-from paperbrowse.cli.common import EXIT_OK, EXIT_UNUSABLE, add_as_of
+from paperbrowse.cli.common import (
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    add_as_of,
+    add_data_dir,
+    apply_leading_data_dir,
+)
 
 # Subcommand name -> (module under paperbrowse.cli, one-line summary for --help).
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "parse": ("parse", "parse a profile or library file and print it (--json for JSON)"),
+    "notes": ("notes", "print your notes, bookmarks, read marks and tags (markdown or JSON)"),
 }
 
 
@@ -35,15 +42,19 @@ def app_parser() -> argparse.ArgumentParser:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to open")
     parser.add_argument("--version", action="version", version=f"paperbrowse {__version__}")
     add_as_of(parser)
+    add_data_dir(parser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
+        arguments = apply_leading_data_dir(arguments)
         if arguments and arguments[0] in SUBCOMMANDS:
             module = importlib.import_module(f"paperbrowse.cli.{SUBCOMMANDS[arguments[0]][0]}")
-            return int(module.run(module.build_parser().parse_args(arguments[1:])))
+            parser = module.build_parser()
+            add_data_dir(parser)  # every subcommand takes --data-dir
+            return int(module.run(parser.parse_args(arguments[1:])))
         from paperbrowse.cli import app
 
         return app.run(app_parser().parse_args(arguments))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from paperbrowse.core.errors import Problem
 
@@ -26,6 +28,57 @@ def add_as_of(parser: argparse.ArgumentParser) -> None:
         metavar="YYYY-MM-DD",
         help="reference date for profile dates without a year (default: today)",
     )
+
+
+class _DataDirAction(argparse.Action):
+    """Points the data folder elsewhere as soon as the option is parsed (child processes too)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        if not isinstance(values, str) or not values.strip():
+            parser.error("--data-dir needs a folder")
+        from paperbrowse.core.paths import set_data_dir
+
+        setattr(namespace, self.dest, set_data_dir(values))
+
+
+def add_data_dir(parser: argparse.ArgumentParser) -> None:
+    """Give a parser ``--data-dir DIR`` (once; calling again is harmless)."""
+    # A parser that already has it (the subcommand added it itself) keeps its own.
+    with contextlib.suppress(argparse.ArgumentError):
+        parser.add_argument(
+            "--data-dir",
+            metavar="DIR",
+            action=_DataDirAction,
+            help="keep bookmarks, read marks, tags and notes in DIR (default: "
+            "$PAPERBROWSE_DATA_DIR, else the platform's data folder)",
+        )
+
+
+def apply_leading_data_dir(arguments: list[str]) -> list[str]:
+    """``paperbrowse --data-dir D SUBCOMMAND ...``: apply the option given before a subcommand.
+
+    Returns the arguments without it; an empty or missing value is left for
+    argparse to report.
+    """
+    from paperbrowse.core.paths import set_data_dir
+
+    while arguments:
+        first = arguments[0]
+        if first == "--data-dir" and len(arguments) > 1 and arguments[1].strip():
+            set_data_dir(arguments[1])
+            arguments = arguments[2:]
+        elif first.startswith("--data-dir=") and first.partition("=")[2].strip():
+            set_data_dir(first.partition("=")[2])
+            arguments = arguments[1:]
+        else:
+            break
+    return arguments
 
 
 def warn(problems: Sequence[Problem]) -> None:

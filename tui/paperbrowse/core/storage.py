@@ -468,19 +468,23 @@ FILTER_NAMES = (
 )  # fmt: skip
 
 
+def marks_test(key: str, value: str) -> Callable[[Marks], bool] | None:
+    """The test on a paper's marks for the filter ``key:value``; None when it is not ours."""
+    key, wanted = fold(key), fold(value)
+    if key == "is":
+        return _IS_FILTERS.get(wanted)
+    if key == "has":
+        return _HAS_FILTERS.get(wanted)
+    if key == "tag" and wanted:
+        return lambda marks: marks.has_tag(wanted)
+    return None
+
+
 def marks_predicate(
     lookup: Callable[[str], Marks], key: str, value: str
 ) -> PaperPredicate | None:
-    """The test for ``key:value`` given a way to find a paper's marks; None if not ours."""
-    key, wanted = fold(key), fold(value)
-    test: Callable[[Marks], bool] | None = None
-    if key == "is":
-        test = _IS_FILTERS.get(wanted)
-    elif key == "has":
-        test = _HAS_FILTERS.get(wanted)
-    elif key == "tag" and wanted:
-        test = lambda m: m.has_tag(wanted)  # noqa: E731
+    """The test on papers for ``key:value``, given a way to find a paper's marks."""
+    test = marks_test(key, value)
     if test is None:
         return None
-    check = test
-    return lambda paper: check(lookup(paper.id))
+    return lambda paper: test(lookup(paper.id))

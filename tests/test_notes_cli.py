@@ -1,0 +1,153 @@
+"""``paperbrowse notes``: notes and marks leave the app, from the data folder the user chose."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from paperbrowse.cli import app_parser, main
+from paperbrowse.core import paths
+from paperbrowse.core.library import load
+from paperbrowse.core.storage import Store
+
+SEED_AS_OF = dt.date(2025, 11, 24)
+UNLEARNING = "Catastrophic Failure of LLM Unlearning via Quantization"
+SCALING = "Generalizing Test-time Compute-optimal Scaling as an Optimizable Graph"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "paperbrowse", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, seed_path: Path) -> Path:
+    """A data folder holding marks on two seed papers and one note on a paper no file has."""
+    folder = tmp_path / "my data"
+    papers = {p.title: p for p in load(seed_path, as_of=SEED_AS_OF).papers}
+    with Store.open(folder / "marks.sqlite3") as store:
+        store.set_bookmarked(papers[UNLEARNING], True)
+        store.set_tags(papers[UNLEARNING], "unlearning quant")
+        store.save_note(papers[UNLEARNING], "Key result: 21% -> 83%.\n\n- check \x1b[31mthis")
+        store.set_read(papers[SCALING], True)
+        store.save_note("gone-paper", "a note whose paper is in no file")
+    return folder
+
+
+def test_markdown_lists_every_marked_paper_with_its_note(data_dir: Path) -> None:
+    result = run("notes", "--data-dir", str(data_dir))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("# Notes and marks\n")
+    assert f"3 papers, from {data_dir / 'marks.sqlite3'}" in out
+    assert f"## {UNLEARNING} (2024)" in out and f"## {SCALING} (2025)" in out
+    assert "- Tags: unlearning, quant" in out and "- Marks: bookmarked" in out
+    assert "Key result: 21% -> 83%.\n\n- check this" in out  # escape code stripped
+    assert "\x1b" not in out
+    assert "a note whose paper is in no file" in out
+    assert out.index(UNLEARNING) < out.index("(untitled paper gone-paper)")
+
+
+def test_json_with_paths_joins_the_library_and_keeps_unloaded_notes(
+    data_dir: Path, seed_path: Path
+) -> None:
+    result = run(
+        "notes", str(seed_path), "--as-of", "2025-11-24", "--format", "json",
+        "--data-dir", str(data_dir),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["database"] == str(data_dir / "marks.sqlite3")
+    by_title = {record["title"]: record for record in data["papers"]}
+    unlearning = by_title[UNLEARNING]
+    assert unlearning["bookmarked"] and not unlearning["read"]
+    assert unlearning["tags"] == ["unlearning", "quant"]
+    assert unlearning["note"] == "Key result: 21% -> 83%.\n\n- check \x1b[31mthis"
+    assert unlearning["in_library"] and unlearning["paper"]["authors"][0] == "Zhiwei Zhang"
+    assert by_title[SCALING]["read"] and by_title[SCALING]["read_at"]
+    orphan = next(r for r in data["papers"] if r["id"] == "gone-paper")
+    assert orphan["in_library"] is False and orphan["paper"] is None
+    assert [r["title"] for r in data["papers"]][:2] == [UNLEARNING, SCALING]  # library order
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("is:bookmarked", {UNLEARNING}),
+        ("is:read", {SCALING}),
+        ("has:note", {UNLEARNING, ""}),
+        ("tag:QUANT", {UNLEARNING}),
+        ("-is:read", {UNLEARNING, ""}),
+        ("whose paper", {""}),
+        ("83% unlearning", {UNLEARNING}),
+        ("zhiwei", set()),  # authors are searched only when a file gives them
+    ],
+)
+def test_query_filters(data_dir: Path, query: str, expected: set[str]) -> None:
+    # --query=Q, as a query can start with "-".
+    result = run("notes", "--data-dir", str(data_dir), "--format", "json", f"--query={query}")
+    assert result.returncode == 0, result.stderr
+    assert {r["title"] for r in json.loads(result.stdout)["papers"]} == expected
+
+
+def test_query_searches_authors_of_loaded_papers(data_dir: Path, seed_path: Path) -> None:
+    result = run("notes", str(seed_path), "-q", "zhiwei", "--format", "json",
+                 "--data-dir", str(data_dir))  # fmt: skip
+    assert [r["title"] for r in json.loads(result.stdout)["papers"]] == [UNLEARNING]
+
+
+def test_an_unknown_filter_is_one_clear_line(data_dir: Path) -> None:
+    result = run("notes", "--data-dir", str(data_dir), "-q", "is:famous")
+    assert result.returncode == 2
+    assert result.stderr.startswith("paperbrowse: error: --query: unknown filter 'is:famous'")
+    assert "Traceback" not in result.stderr
+
+
+def test_data_dir_before_the_subcommand_and_from_the_environment(data_dir: Path) -> None:
+    before = run("--data-dir", str(data_dir), "notes", "--format", "json")
+    assert before.returncode == 0, before.stderr
+    assert len(json.loads(before.stdout)["papers"]) == 3
+    env = dict(os.environ, PAPERBROWSE_DATA_DIR=str(data_dir))
+    from_env = run("notes", "--format", "json", env=env)
+    assert json.loads(from_env.stdout) == json.loads(before.stdout)
+
+
+def test_an_empty_data_folder_prints_nothing_and_creates_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "fresh"
+    result = run("notes", "--data-dir", str(folder))
+    assert result.returncode == 0
+    assert "0 papers" in result.stdout
+    assert not folder.exists()
+
+
+def test_a_damaged_database_warns_with_its_path_and_is_left_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "damaged"
+    folder.mkdir()
+    database = folder / "marks.sqlite3"
+    database.write_bytes(b"this is not sqlite at all" * 100)
+    before = database.read_bytes()
+    result = run("notes", "--data-dir", str(folder))
+    assert result.returncode == 1
+    assert str(database) in result.stderr and "read-only" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert database.read_bytes() == before
+
+
+def test_the_app_and_every_subcommand_accept_data_dir(tmp_path: Path) -> None:
+    app_parser().parse_args(["--data-dir", str(tmp_path / "for-app")])
+    assert paths.database_path() == tmp_path / "for-app" / "marks.sqlite3"
+    # parse never asked for the option; main gives it to every subcommand.
+    main(["parse", "missing.txt", "--data-dir", str(tmp_path / "for-parse")])
+    assert paths.data_dir() == tmp_path / "for-parse"
+    assert main(["notes", "--data-dir", ""]) == 2
