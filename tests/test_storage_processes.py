@@ -16,13 +16,16 @@ from paperbrowse.core.storage import Store
 # A writer process: marks papers and prints a line after each committed change.
 WRITER = textwrap.dedent(
     """
-    import sys
+    import sys, time
     from pathlib import Path
     from paperbrowse.core.storage import Store
 
     db, name, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     store = Store.open(db)
     assert store.problem is None, store.problem
+    print("ready", flush=True)
+    while not db.with_name("go").exists():  # start together, so the writes overlap
+        time.sleep(0.001)
     for number in range(count):
         store.set_bookmarked(f"{name}-{number}", True)
         store.add_tags("shared", [f"{name}{number}"])
@@ -64,6 +67,9 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     count = 150
     writers = [start(WRITER, str(db), name, str(count)) for name in ("left", "right")]
     for writer in writers:
+        assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
+    (tmp_path / "go").touch()
+    for writer in writers:
         out, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err
         assert out.split()[-1] == str(count - 1)
@@ -100,3 +106,34 @@ def test_a_process_killed_while_saving_keeps_every_committed_change(tmp_path: Pa
         read = [pid for pid, marks in store.all_marks().items() if marks.read]
         assert len(read) >= confirmed
         assert all(store.marks(f"paper-{n}").read for n in range(confirmed))
+
+
+OPENER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from paperbrowse.core.storage import Store
+
+    store = Store.open(Path(sys.argv[1]))
+    print(store.problem or "ok")
+    store.set_bookmarked(sys.argv[2], True)
+    """
+)
+
+
+def test_two_processes_opening_an_old_file_at_once_migrate_it_once(tmp_path: Path) -> None:
+    from test_storage import GRAPHS, make_version_1
+
+    db = tmp_path / "marks.sqlite3"
+    make_version_1(db)
+    openers = [start(OPENER, str(db), name) for name in ("one", "two", "three")]
+    for opener in openers:
+        out, err = opener.communicate(timeout=60)
+        assert opener.returncode == 0, err
+        assert out.strip() == "ok"
+    with Store.open(db) as store:
+        assert store.marks(GRAPHS.id).note == "old note"
+        assert all(store.marks(name).bookmarked for name in ("one", "two", "three"))
+    assert sorted(p.name for p in tmp_path.iterdir() if ".bak" in p.name) == [
+        "marks.sqlite3.v1.bak"
+    ]

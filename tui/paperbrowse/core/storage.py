@@ -80,6 +80,8 @@ class Marks:
         return any(fold(own) == wanted for own in self.tags)
 
 
+_NO_MARKS = Marks("")
+
 _TAG_SEPARATORS = re.compile(r"[,\s]+")
 _TAG_JUNK = re.compile(r"[\x00-\x1f\x7f-\x9f\"]")
 
@@ -347,7 +349,8 @@ class Store:
         ``has:tag`` (any tag) and ``tag:NAME`` (case- and accent-blind). The
         test reads the marks when called, so it follows ``refresh()``.
         """
-        return marks_predicate(self.marks, key, value)
+        # No Marks object is made for unmarked papers: a filter may test 100k of them.
+        return marks_predicate(lambda pid: self._marks.get(pid, _NO_MARKS), key, value)
 
     # --- internals -------------------------------------------------------------------
 

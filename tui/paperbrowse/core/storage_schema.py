@@ -9,6 +9,7 @@ intact. Never edit a released migration: add a new one and bump
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -106,11 +107,15 @@ def backup_before_migrating(connection: sqlite3.Connection, path: Path, version:
         return
     # Written under another name first, so a crash never leaves a half copy
     # that would stop the next attempt.
-    partial = copy.with_name(copy.name + ".partial")
+    # The process id keeps two processes migrating at once out of each other's way.
+    partial = copy.with_name(f"{copy.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
     target = sqlite3.connect(partial)
     try:
         connection.backup(target)
     finally:
         target.close()
-    partial.replace(copy)
+    if copy.exists():
+        partial.unlink()
+    else:
+        partial.replace(copy)

@@ -1,0 +1,84 @@
+"""How long the marks database takes for what the app does often. Prints figures; asserts nothing.
+
+    python tests/bench/bench_storage.py            # 5,000 marked papers, in a temporary folder
+    python tests/bench/bench_storage.py --marks 50000
+
+Figures: opening (integrity check + loading every mark), saving a note (the
+editor saves on every pause in typing), saving an unchanged note, toggling a
+bookmark, refresh() with and without another process's change, and testing
+``is:unread`` over 22,370 papers (the ACL corpus size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from paperbrowse.core.models import Paper
+from paperbrowse.core.storage import Store
+
+
+def timed(action: Callable[[], object], repeat: int) -> float:
+    """Median milliseconds per call."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def fill(db: Path, count: int) -> None:
+    with Store.open(db) as store:
+        connection = store._connection  # bulk insert: one transaction, not one per mark
+        connection.execute("BEGIN")
+        connection.executemany(
+            "INSERT INTO papers (id, title, year, read, updated) VALUES (?, ?, 2020, ?, 'x')",
+            [(f"p{n}", f"Paper {n}", n % 2) for n in range(count)],
+        )
+        connection.executemany(
+            "INSERT INTO notes (paper_id, body, updated) VALUES (?, ?, 'x')",
+            [(f"p{n}", "note " * 50) for n in range(0, count, 3)],
+        )
+        connection.execute("COMMIT")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--marks", type=int, default=5000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "marks.sqlite3"
+        fill(db, args.marks)
+        print(f"marks database with {args.marks:,} marked papers: {db.stat().st_size:,} bytes")
+        print(f"open (check + load all)   {timed(lambda: Store.open(db).close(), 10):8.2f} ms")
+        store, other = Store.open(db), Store.open(db)
+        paper = Paper(id="bench", title="Benchmark paper")
+        text = iter(range(10**9))
+        print(f"save_note (changed)       {timed(lambda: store.save_note(paper, f'n {next(text)}'), 200):8.2f} ms")  # noqa: E501
+        print(f"save_note (unchanged)     {timed(lambda: store.save_note(paper, store.marks('bench').note), 200):8.3f} ms")  # noqa: E501
+        print(f"toggle_bookmarked         {timed(lambda: store.toggle_bookmarked(paper), 200):8.2f} ms")  # noqa: E501
+        other.refresh()
+        print(f"refresh, nothing new      {timed(other.refresh, 200):8.3f} ms")
+
+        def change_then_refresh() -> None:
+            store.toggle_read(paper)
+            other.refresh()
+
+        both = timed(change_then_refresh, 20)
+        alone = timed(lambda: store.toggle_read(paper), 20)
+        print(f"refresh after a change    {both - alone:8.2f} ms (reloads every mark)")
+        papers = [Paper(id=f"p{n}", title="") for n in range(22_370)]
+        unread = store.predicate("is", "unread")
+        assert unread is not None
+        print(f"is:unread over 22,370     {timed(lambda: sum(map(unread, papers)), 10):8.2f} ms")
+        store.close()
+        other.close()
+
+
+if __name__ == "__main__":
+    main()
