@@ -97,6 +97,7 @@ def test_reading_progress_counts_only_loaded_papers(tmp_path: Path) -> None:
         store.add_tags(SMALL[3], "x")
         store.set_read(outside, True)
         progress = reading_progress(SMALL + [SMALL[0]], store.all_marks())
+        assert reading_progress(SMALL, store.marks) == progress  # the store's own look-up
     assert (progress.total, progress.read, progress.unread) == (5, 2, 3)
     assert (progress.bookmarked, progress.noted, progress.tagged) == (2, 1, 1)
     assert progress.bookmarked_unread == 1

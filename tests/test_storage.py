@@ -348,3 +348,43 @@ def test_a_failed_migration_leaves_the_old_file_usable(db: Path) -> None:
     columns = {row[1] for row in raw.execute("PRAGMA table_info(papers)")}
     assert "read_at" not in columns  # rolled back, not half-migrated
     raw.close()
+
+
+# --- a paper that gains or loses a DOI keeps its marks ----------------------------------
+
+
+def test_marks_follow_a_paper_that_gains_a_doi(db: Path) -> None:
+    without = paper("Scaling laws for notes", 2023)
+    with_doi = paper("Scaling laws for notes", 2023, doi="10.5555/notes")
+    assert without.id != with_doi.id
+    with Store.open(db) as store:
+        store.set_bookmarked(without, True)
+        store.save_note(without, "marked from the profile")
+    with Store.open(db) as store:
+        assert store.marks(with_doi).note == "marked from the profile"
+        test = store.predicate("is", "bookmarked")
+        assert test is not None and test(with_doi)
+        # Changing it moves the marks to the new id rather than splitting them.
+        store.add_tags(with_doi, "moved")
+        assert list(store.all_marks()) == [with_doi.id]
+        marks = store.marks(with_doi)
+        assert (marks.bookmarked, marks.tags, marks.note) == (
+            True, ("moved",), "marked from the profile",
+        )  # fmt: skip
+        assert store.marks(without).note == "marked from the profile"  # and back again
+
+
+def test_a_different_doi_with_the_same_title_is_another_paper(db: Path) -> None:
+    first = paper("Introduction", 2020, doi="10.1/first")
+    second = paper("Introduction", 2020, doi="10.1/second")
+    bare = paper("Introduction", 2020)
+    with Store.open(db) as store:
+        store.save_note(first, "about the first")
+        assert store.marks(second).is_empty
+        assert store.marks(bare).note == "about the first"
+        # A copy without a DOI is taken for the paper with one; its row keeps the DOI.
+        store.save_note(bare, "about a copy without a DOI")
+        assert store.marks(first).note == "about a copy without a DOI"
+        assert store.marks(first).doi == "10.1/first"
+        assert store.marks(second).is_empty
+        assert list(store.all_marks()) == [first.id]

@@ -14,7 +14,7 @@ import json
 import re
 import shlex
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from paperbrowse.cli.common import (
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
             keep = matcher(args.query)
         except ValueError as error:
             return fail(f"--query: {error}")
-        entries = [e for e in collect(store.all_marks().values(), papers) if keep(e)]
+        entries = [e for e in collect(store, papers) if keep(e)]
         database = str(store.path)
         damaged = store.problem is not None
     warn(problems)
@@ -108,15 +108,15 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_WARNINGS if problems or damaged else EXIT_OK
 
 
-def collect(all_marks: Iterable[Marks], papers: list[Paper]) -> list[Entry]:
+def collect(store: Store, papers: list[Paper]) -> list[Entry]:
     """Loaded papers with marks, in library order, then the marked papers not loaded, by title."""
-    by_id = {marks.paper_id: marks for marks in all_marks}
+    unclaimed = dict(store.all_marks())
     entries: list[Entry] = []
     for paper in papers:
-        marks = by_id.pop(paper.id, None)
-        if marks is not None:
-            entries.append(Entry(marks, paper))
-    rest = [Entry(marks, None) for marks in by_id.values()]
+        marks = store.marks(paper)  # also finds marks made before the paper had a DOI
+        if marks.paper_id in unclaimed:
+            entries.append(Entry(unclaimed.pop(marks.paper_id), paper))
+    rest = [Entry(marks, None) for marks in unclaimed.values()]
     # Papers known only by id (marked from a script) go last.
     rest.sort(key=lambda e: (not e.marks.title, fold(e.title), e.marks.paper_id))
     return entries + rest

@@ -122,8 +122,16 @@ def coauthors(
     return [Count(count.label, count.count, count.label) for count in ranked]
 
 
-def reading_progress(papers: Iterable[Paper], marks: Mapping[str, Marks]) -> ReadingProgress:
-    """Read, bookmarked, noted and tagged papers among ``papers`` (each paper counted once)."""
+MarksSource = Mapping[str, Marks] | Callable[[Paper], Marks]
+
+
+def reading_progress(papers: Iterable[Paper], marks: MarksSource) -> ReadingProgress:
+    """Read, bookmarked, noted and tagged papers among ``papers`` (each paper counted once).
+
+    ``marks`` is a mapping by paper id, or ``store.marks`` (which also finds
+    marks a paper got under another id, before it had a DOI).
+    """
+    lookup = marks if callable(marks) else lambda paper: marks.get(paper.id)
     total = read = bookmarked = noted = tagged = bookmarked_unread = 0
     seen: set[str] = set()
     for paper in papers:
@@ -131,7 +139,7 @@ def reading_progress(papers: Iterable[Paper], marks: Mapping[str, Marks]) -> Rea
             continue
         seen.add(paper.id)
         total += 1
-        mark = marks.get(paper.id)
+        mark = lookup(paper)
         if mark is None:
             continue
         read += mark.read
@@ -155,7 +163,7 @@ def papers_in_year(papers: Iterable[Paper], year: int) -> list[Paper]:
 
 def library_stats(
     papers: Sequence[Paper],
-    marks: Mapping[str, Marks],
+    marks: MarksSource,
     owners: Iterable[str] = (),
     limit: int = 10,
 ) -> LibraryStats:

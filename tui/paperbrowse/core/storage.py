@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType, TracebackType
 
-from paperbrowse.core import paths
+from paperbrowse.core import models, paths
 from paperbrowse.core.errors import PaperbrowseError
 from paperbrowse.core.models import Paper, fold
 from paperbrowse.core.storage_open import open_database
@@ -163,6 +163,12 @@ class Store:
         self._connection = connection
         self._lock = threading.RLock()
         self._marks: dict[str, Marks] = {}
+        # Aliases, so a paper keeps its marks when it gains or loses a DOI (which
+        # changes its id): stored DOI-keyed rows by the id the paper has without one,
+        # and each DOI paper's id without its DOI, computed once.
+        self._by_title_id: dict[str, str] = {}
+        self._any_without_doi = False
+        self._title_ids: dict[str, str] = {}
         self._data_version = -1
         self._reload()
 
@@ -203,10 +209,16 @@ class Store:
 
     # --- reading ---------------------------------------------------------------
 
-    def marks(self, paper_id: str) -> Marks:
-        """The marks for a paper (all defaults when it has none). A dict look-up."""
-        found = self._marks.get(paper_id)
-        return found if found is not None else Marks(paper_id)
+    def marks(self, paper: PaperRef) -> Marks:
+        """The marks for a paper (all defaults when it has none); a dict look-up or two.
+
+        Given a Paper, marks stored while it had (or lacked) a DOI are found too.
+        """
+        if isinstance(paper, str):
+            found = self._marks.get(paper)
+            return found if found is not None else Marks(paper)
+        stored = self._stored_id(paper)
+        return self._marks[stored] if stored is not None else Marks(paper.id)
 
     def all_marks(self) -> Mapping[str, Marks]:
         """Every paper with any mark, by id (a read-only view, current as of the last refresh)."""
@@ -316,7 +328,7 @@ class Store:
         store last saw, so the editor can call it on every pause in typing.
         Two windows editing one note: the last save wins.
         """
-        current = self.marks(paper if isinstance(paper, str) else paper.id)
+        current = self.marks(paper)
         if text == current.note or (not text.strip() and not current.note):
             return current
         now = self._now()
@@ -349,8 +361,16 @@ class Store:
         ``has:tag`` (any tag) and ``tag:NAME`` (case- and accent-blind). The
         test reads the marks when called, so it follows ``refresh()``.
         """
-        # No Marks object is made for unmarked papers: a filter may test 100k of them.
-        return marks_predicate(lambda pid: self._marks.get(pid, _NO_MARKS), key, value)
+        test = marks_test(key, value)
+        if test is None:
+            return None
+
+        def check(paper: Paper) -> bool:
+            # No Marks object is made for unmarked papers: a filter may test 100k of them.
+            stored = self._stored_id(paper)
+            return test(self._marks[stored] if stored is not None else _NO_MARKS)
+
+        return check
 
     # --- internals -------------------------------------------------------------------
 
@@ -373,6 +393,32 @@ class Store:
             self._marks = {
                 str(row[0]): _marks_from_row(row, tags.get(str(row[0]), ())) for row in rows
             }
+            self._by_title_id = {
+                models.paper_id(marks.title, marks.year): pid
+                for pid, marks in self._marks.items()
+                if marks.doi and marks.title
+            }
+            self._any_without_doi = any(not marks.doi for marks in self._marks.values())
+
+    def _stored_id(self, paper: Paper) -> str | None:
+        """The id the paper's marks are stored under, if it has any.
+
+        Its own id; else, for a paper with a DOI, the id it had without one
+        (the row was marked from a copy without a DOI); else, for one without,
+        the row of the same title and year that has a DOI.
+        """
+        if paper.id in self._marks:
+            return paper.id
+        if not paper.doi:
+            with_doi = self._by_title_id.get(paper.id)
+            return with_doi if with_doi in self._marks else None
+        if not self._any_without_doi:
+            return None
+        title_id = self._title_ids.get(paper.id)
+        if title_id is None:
+            title_id = self._title_ids[paper.id] = models.paper_id(paper.title, paper.year)
+        found = self._marks.get(title_id)
+        return title_id if found is not None and not found.doi else None
 
     def _tags_by_paper(self, paper_id: str | None = None) -> dict[str, tuple[str, ...]]:
         query = "SELECT paper_id, tag FROM tags"
@@ -395,16 +441,25 @@ class Store:
         """Run ``change`` for one paper in one committed transaction; returns the stored marks."""
         if self.read_only:
             raise ReadOnlyError(self.problem or f"{self.path}: marks are read-only")
-        paper_id = paper if isinstance(paper, str) else paper.id
+        pid = paper if isinstance(paper, str) else paper.id
         with self._lock:
+            alias = None if isinstance(paper, str) else self._stored_id(paper)
+            # A paper that gained a DOI moves its marks to the DOI's id; a copy
+            # without the DOI writes to the DOI's row, which keeps its DOI.
+            move = alias is not None and alias != pid and isinstance(paper, Paper) and paper.doi
+            if alias is not None and not move:
+                pid = alias
+            rekeyed = False
             db = self._connection
             try:
                 db.execute("BEGIN IMMEDIATE")
                 try:
-                    self._upsert_paper(paper)
-                    change(db, paper_id)
-                    self._drop_if_empty(paper_id)
-                    marks = self._read_one(paper_id)
+                    if move and alias is not None:
+                        rekeyed = self._rekey(alias, pid)
+                    self._upsert_paper(paper, pid)
+                    change(db, pid)
+                    self._drop_if_empty(pid)
+                    marks = self._read_one(pid)
                     db.execute("COMMIT")
                 except BaseException:
                     if db.in_transaction:
@@ -412,25 +467,51 @@ class Store:
                     raise
             except sqlite3.Error as error:
                 raise StorageError(f"{self.path}: could not save ({error})") from error
-            if marks.is_empty and paper_id in self._marks:
-                del self._marks[paper_id]
-            elif not marks.is_empty:
-                self._marks[paper_id] = marks
+            if rekeyed:
+                self._reload()
+            else:
+                self._remember(marks)
             return marks
 
-    def _upsert_paper(self, paper: PaperRef) -> None:
-        """Make sure the paper has a row, with the title and year as the library has them now."""
+    def _remember(self, marks: Marks) -> None:
+        """Put a paper's marks, as just stored, in the in-memory copy and its alias index."""
+        if marks.is_empty:
+            self._marks.pop(marks.paper_id, None)
+            return
+        self._marks[marks.paper_id] = marks
+        if marks.doi and marks.title:
+            self._by_title_id[models.paper_id(marks.title, marks.year)] = marks.paper_id
+        else:
+            self._any_without_doi = True
+
+    def _rekey(self, old: str, new: str) -> bool:
+        """Move a paper's marks to its new id (it gained or lost a DOI), inside a transaction."""
+        db = self._connection
+        if db.execute("SELECT 1 FROM papers WHERE id = ?", (new,)).fetchone():
+            return False  # marks already under the new id: leave both rows as they are
+        # Children and parent are moved one after the other; the check waits for COMMIT.
+        db.execute("PRAGMA defer_foreign_keys = ON")
+        moved = db.execute("UPDATE papers SET id = ? WHERE id = ?", (new, old)).rowcount
+        db.execute("UPDATE tags SET paper_id = ? WHERE paper_id = ?", (new, old))
+        db.execute("UPDATE notes SET paper_id = ? WHERE paper_id = ?", (new, old))
+        return moved > 0
+
+    def _upsert_paper(self, paper: PaperRef, stored_id: str) -> None:
+        """Make sure the paper has a row, with the title and year as the library has them now.
+
+        A DOI once known is kept even when this copy of the paper lacks it.
+        """
         now = self._now()
         if isinstance(paper, str):
             self._connection.execute(
-                "INSERT OR IGNORE INTO papers (id, updated) VALUES (?, ?)", (paper, now)
+                "INSERT OR IGNORE INTO papers (id, updated) VALUES (?, ?)", (stored_id, now)
             )
             return
         self._connection.execute(
             "INSERT INTO papers (id, title, year, doi, updated) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO UPDATE SET title = excluded.title, year = excluded.year,"
-            " doi = excluded.doi, updated = excluded.updated",
-            (paper.id, paper.title, paper.year, paper.doi, now),
+            " doi = COALESCE(excluded.doi, papers.doi), updated = excluded.updated",
+            (stored_id, paper.title, paper.year, paper.doi, now),
         )
 
     def _drop_if_empty(self, paper_id: str) -> None:
@@ -481,13 +562,3 @@ def marks_test(key: str, value: str) -> Callable[[Marks], bool] | None:
     if key == "tag" and wanted:
         return lambda marks: marks.has_tag(wanted)
     return None
-
-
-def marks_predicate(
-    lookup: Callable[[str], Marks], key: str, value: str
-) -> PaperPredicate | None:
-    """The test on papers for ``key:value``, given a way to find a paper's marks."""
-    test = marks_test(key, value)
-    if test is None:
-        return None
-    return lambda paper: test(lookup(paper.id))
