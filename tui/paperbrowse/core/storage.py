@@ -19,7 +19,9 @@ Use::
         warn(store.problem)
     store.toggle_bookmarked(paper)  # -> Marks, as now stored
     store.save_note(paper, text)    # cheap when nothing changed; call on every pause
-    store.marks(paper.id).read
+    store.marks(paper).read         # a Paper also finds marks made before it had a DOI
+    store.refresh()                 # poll: True when another window changed something
+    store.predicate("is", "unread") # a Paper -> bool test for the search's filters
 """
 
 from __future__ import annotations
