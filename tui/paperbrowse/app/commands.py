@@ -1,4 +1,8 @@
-"""Command palette: "Go to paper…" over titles, and every action of the browser."""
+"""Command palette: every action of the browser, and "Go to paper…" fuzzy over titles.
+
+Text from files only ever reaches the palette as ``rich.text.Text`` prompts:
+the palette renders plain-string prompts and help as markup.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,10 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+
+from paperbrowse.core.library import Library
+from paperbrowse.core.models import Paper
 
 if TYPE_CHECKING:
     from paperbrowse.app.screens.browser import BrowserScreen
@@ -17,41 +24,112 @@ if TYPE_CHECKING:
 ACTIONS: list[tuple[str, str, str]] = [
     ("Search", "Focus the search bar (/)", "focus_search"),
     ("Sort: next order", "Newest, oldest, title, relevance (s)", "cycle_sort"),
-    ("Open link", "Open the paper's first link in the browser (o)", "open_link"),
+    ("Open link", "Open the highlighted paper's first link in the browser (o)", "open_link"),
     ("Copy paper", "Copy title, authors and link to the clipboard (y)", "copy"),
-    ("Show problems", "Warnings met while loading files (w)", "show_problems"),
+    ("Read paper", "Focus the detail pane to scroll it (enter)", "read"),
+    ("Show problems", "Problems met while loading files (w)", "show_problems"),
     ("Help", "Every key and the search syntax (?)", "help"),
     ("Switch pane", "Between the list and the detail pane (tab)", "switch_pane"),
+    ("Clear search", "Show every paper again (escape in the list)", "clear_search"),
 ]
-GO_TO_LIMIT = 20
+GO_TO_NAME = "Go to paper…"
+GO_TO_HELP = "Find a paper by its title, typos forgiven"
+GO_TO_LIMIT = 20  # papers offered by "Go to paper…"
+MAIN_PALETTE_PAPERS = 5  # papers offered in the main palette beside the actions
+
+
+class TitleMatcher:
+    """Fuzzy matching over a library's titles (rapidfuzz, imported when first used)."""
+
+    _cache: tuple[Library, list[str]] | None = None
+
+    @classmethod
+    def titles(cls, library: Library) -> list[str]:
+        from rapidfuzz.utils import default_process
+
+        if cls._cache is None or cls._cache[0] is not library:
+            cls._cache = (library, [default_process(p.title) for p in library.papers])
+        return cls._cache[1]
+
+    @classmethod
+    def best(cls, library: Library, query: str, limit: int) -> list[Paper]:
+        """The papers whose titles best match ``query``; blocking, so run it in a thread."""
+        from rapidfuzz import fuzz, process
+        from rapidfuzz.utils import default_process
+
+        needle = default_process(query)
+        if not needle:
+            return []
+        matches = process.extract(
+            needle, cls.titles(library), scorer=fuzz.WRatio, limit=limit, score_cutoff=50
+        )
+        return [library.papers[index] for _, _, index in matches]
+
+
+def paper_prompt(paper: Paper) -> Text:
+    """A paper as a palette row: the title, then authors and year, dim."""
+    details = ", ".join(str(part) for part in (paper.authors_text(), paper.year) if part)
+    return Text.assemble(paper.title, "\n", (details, "dim"))
+
+
+def _browser(provider: Provider) -> BrowserScreen | None:
+    from paperbrowse.app.screens.browser import BrowserScreen
+
+    for screen in reversed(provider.app.screen_stack):
+        if isinstance(screen, BrowserScreen):
+            return screen
+    return None
+
+
+async def _paper_hits(browser: BrowserScreen, query: str, limit: int, base: float) -> Hits:
+    library = browser.library
+    if library is None or not query.strip():
+        return
+    papers = await asyncio.to_thread(TitleMatcher.best, library, query, limit)
+    for rank, paper in enumerate(papers):
+        yield Hit(
+            base - rank / 1000,
+            paper_prompt(paper),
+            partial(browser.go_to_paper, paper),
+            text=paper.title,
+        )
+
+
+class GoToPaperCommands(Provider):
+    """The "Go to paper…" palette: titles only."""
+
+    async def search(self, query: str) -> Hits:
+        browser = _browser(self)
+        if browser is not None:
+            async for hit in _paper_hits(browser, query, GO_TO_LIMIT, 1.0):
+                yield hit
 
 
 class PaperCommands(Provider):
-    """Actions of the browser, and "Go to paper" through the library's own search."""
-
-    def _browser(self) -> BrowserScreen | None:
-        from paperbrowse.app.screens.browser import BrowserScreen
-
-        for screen in reversed(self.app.screen_stack):
-            if isinstance(screen, BrowserScreen):
-                return screen
-        return None
+    """The main palette: the browser's actions, "Go to paper…", and the best title matches."""
 
     def _actions(self, browser: BrowserScreen) -> list[tuple[str, str, Callable[[], object]]]:
-        return [
-            (name, help_text, getattr(browser, f"action_{action}"))
-            for name, help_text, action in ACTIONS
+        actions: list[tuple[str, str, Callable[[], object]]] = [
+            (GO_TO_NAME, GO_TO_HELP, self._open_go_to)
         ]
+        for name, help_text, action in ACTIONS:
+            actions.append((name, help_text, getattr(browser, f"action_{action}")))
+        return actions
+
+    def _open_go_to(self) -> None:
+        self.app.push_screen(
+            CommandPalette(providers=[GoToPaperCommands], placeholder="Go to paper: type a title…")
+        )
 
     async def discover(self) -> Hits:
-        browser = self._browser()
+        browser = _browser(self)
         if browser is None:
             return
         for name, help_text, callback in self._actions(browser):
             yield DiscoveryHit(name, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
-        browser = self._browser()
+        browser = _browser(self)
         if browser is None:
             return
         matcher = self.matcher(query)
@@ -59,17 +137,6 @@ class PaperCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
-        library = browser.library
-        if library is None or not query.strip():
-            return
-        results = await asyncio.to_thread(library.find, query)
-        for index in range(min(GO_TO_LIMIT, len(results))):
-            paper = results[index]
-            label = Text.assemble(("Go to paper: ", "dim"), paper.title)
-            yield Hit(
-                0.5 - index / 100,
-                label,
-                partial(browser.go_to_paper, paper),
-                text=f"Go to paper: {paper.title}",
-                help=paper.authors_text(),
-            )
+        # Below the actions: papers whose titles match, so a title typed here works too.
+        async for hit in _paper_hits(browser, query, MAIN_PALETTE_PAPERS, 0.3):
+            yield hit

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rich.style import Style
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -10,58 +11,90 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from paperbrowse.core.models import Paper
-from paperbrowse.core.search import Hit
+from paperbrowse.core.search import Hit, Span
 
-MATCH = Style(bold=True, underline=True, color="yellow")
-LABEL = Style(dim=True)
+MATCH_STYLE = "bold underline yellow"
+LABEL_STYLE = "dim"
+LABEL_WIDTH = 10
 
 
-def _highlighted(text: str, spans: tuple[tuple[int, int], ...], style: Style | str = "") -> Text:
+def highlighted(text: str, spans: tuple[Span, ...], style: str = "") -> Text:
+    """``text`` as plain data (never markup), with the matched spans styled."""
     result = Text(text, style=style)
     for start, end in spans:
-        result.stylize(MATCH, start, end)
+        result.stylize(MATCH_STYLE, start, end)
     return result
 
 
 def _row(label: str, value: Text | str) -> Text:
-    return Text.assemble((f"{label:<10}", LABEL), value)
+    return Text.assemble((f"{label:<{LABEL_WIDTH}}", LABEL_STYLE), value)
 
 
-def detail_text(paper: Paper, hit: Hit | None) -> Text:
-    """The paper as the detail pane shows it; text from files is never markup."""
-    spans = hit.spans if hit else {}
-    lines: list[Text] = [
-        _highlighted(paper.title, spans.get("title", ()), "bold"),
-        Text(),
-        _row("Authors", _highlighted(paper.authors_text() or "—", spans.get("authors", ()))),
-    ]
-    date = paper.date_text() or "—"
+def _date(paper: Paper) -> Text:
+    date = Text(paper.date_text() or "unknown")
     if paper.year_inferred:
-        date += " (year inferred)"
-    lines.append(_row("Date", date))
+        date.append("  (year inferred: the source gave no year)", style="italic dim")
+    return date
+
+
+def short_path(file: str) -> str:
+    """A file as a user would type it: relative to the working folder, or from ``~``."""
+    path = Path(file)
+    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+        try:
+            return prefix + str(path.relative_to(base))
+        except ValueError:
+            continue
+    return file
+
+
+def _links(paper: Paper) -> list[str]:
+    doi_link = f"https://doi.org/{paper.doi}" if paper.doi else None
+    candidates = (paper.url, doi_link, *paper.links)
+    return list(dict.fromkeys(link for link in candidates if link))
+
+
+def detail_text(hit: Hit) -> Text:
+    """The paper as the detail pane shows it: fields from files are Text, never markup."""
+    paper, spans = hit.paper, hit.spans
+    lines: list[Text] = [
+        highlighted(paper.title, spans.get("title", ()), "bold"),
+        Text(),
+        _row("Authors", highlighted(paper.authors_text() or "unknown", spans.get("authors", ()))),
+        _row("Date", _date(paper)),
+    ]
     if paper.category:
-        name = paper.category_name
-        lines.append(_row("Category", paper.category + (f" · {name}" if name else "")))
+        category = Text(paper.category, style="bold")
+        if paper.category_name:
+            category.append(f" · {paper.category_name}")
+        lines.append(_row("Category", category))
     if paper.venue:
         lines.append(_row("Venue", paper.venue))
-    lines.append(_row("Code", "yes, code released" if paper.has_code else "not mentioned"))
+    code = Text("◆ code released", style="green") if paper.has_code else Text("not mentioned")
+    lines.append(_row("Code", code))
     if paper.doi:
         lines.append(_row("DOI", paper.doi))
-    links = [link for link in (paper.url, *paper.links) if link]
-    for index, link in enumerate(dict.fromkeys(links)):
+    for index, link in enumerate(_links(paper)):
         lines.append(_row("Link" if index == 0 else "", Text(link, style="underline")))
     lines.append(Text())
     if paper.abstract:
-        lines.append(_highlighted(paper.abstract, spans.get("abstract", ())))
+        lines.append(highlighted(paper.abstract, spans.get("abstract", ())))
     else:
         lines.append(Text("No abstract.", style="dim italic"))
     if paper.source is not None:
-        lines.extend([Text(), Text(f"From {paper.source}", style="dim")])
+        where = short_path(paper.source.file)
+        if paper.source.line is not None:
+            where += f":{paper.source.line}"
+        lines.extend([Text(), Text(f"From {where}", style="dim")])
     return Text("\n").join(lines)
 
 
-class PaperDetail(VerticalScroll):
-    """Scrollable details of ``paper``; the watcher redraws when it or its hit changes."""
+class PaperDetail(VerticalScroll, can_focus=True):
+    """Scrollable details of the highlighted paper.
+
+    ``hit`` (the paper with its matched spans) is a reactive: whoever owns the
+    selection sets it, and the watcher redraws.
+    """
 
     DEFAULT_CSS = """
     PaperDetail {
@@ -72,29 +105,27 @@ class PaperDetail(VerticalScroll):
     }
     """
 
-    paper: reactive[Paper | None] = reactive(None)
-    hit: reactive[Hit | None] = reactive(None)
+    hit: reactive[Hit | None] = reactive(None, init=False)
+    placeholder: reactive[str] = reactive("Loading…", init=False)
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Loading…", style="dim"), id="detail-body")
+        yield Static(Text(self.placeholder, style="dim"), id="detail-body")
 
-    def show(self, paper: Paper | None, hit: Hit | None) -> None:
-        self.hit = hit
-        self.paper = paper
+    @property
+    def paper(self) -> Paper | None:
+        return self.hit.paper if self.hit is not None else None
 
-    def watch_paper(self, old: Paper | None, new: Paper | None) -> None:
-        if old is None or new is None or old.id != new.id:
-            self.scroll_home(animate=False)
+    def watch_hit(self, old: Hit | None, new: Hit | None) -> None:
+        if old is None or new is None or old.paper.id != new.paper.id:
+            self.scroll_home(animate=False)  # a new paper starts at its title
         self._redraw()
 
-    def watch_hit(self) -> None:
+    def watch_placeholder(self) -> None:
         self._redraw()
 
     def _redraw(self) -> None:
-        if not self.is_mounted:
-            return
         body = self.query_one("#detail-body", Static)
-        if self.paper is None:
-            body.update(Text("No paper selected.", style="dim"))
+        if self.hit is None:
+            body.update(Text(self.placeholder, style="dim"))
         else:
-            body.update(detail_text(self.paper, self.hit))
+            body.update(detail_text(self.hit))

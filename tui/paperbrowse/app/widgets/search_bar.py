@@ -8,11 +8,29 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Input, Static
+
+PLACEHOLDER = "Search titles, authors, abstracts…  (? for syntax)"
+
+
+def count_text(shown: int | None, total: int, sort: str, problems: int) -> Text:
+    """"7 of 15 papers · newest", with a warning when files had problems."""
+    if shown is None:
+        text = Text("Loading…", style="dim")
+    else:
+        text = Text.assemble((f"{shown:,}", "bold"), f" of {total:,} papers", (f" · {sort}", "dim"))
+    if problems:
+        text.append(f"  ⚠ {problems} problem{'s' if problems != 1 else ''} (w)")
+    return text
 
 
 class SearchBar(Horizontal):
-    """Typing filters the list live; enter and escape hand focus back to the list."""
+    """Typing filters the list live; enter and escape hand focus back to the list.
+
+    The count on the right shows ``shown``, ``total``, ``sort`` and ``problems``,
+    which the screen pushes down with ``data_bind``.
+    """
 
     DEFAULT_CSS = """
     SearchBar {
@@ -36,6 +54,11 @@ class SearchBar(Horizontal):
     """
     BINDINGS = [Binding("escape", "dismiss", "Back to list", show=True)]
 
+    shown: reactive[int | None] = reactive(None)
+    total: reactive[int] = reactive(0)
+    sort: reactive[str] = reactive("newest")
+    problems: reactive[int] = reactive(0)
+
     class Changed(Message):
         """The query text changed (on every keystroke)."""
 
@@ -54,15 +77,14 @@ class SearchBar(Horizontal):
         """Escape: go to the list, query kept."""
 
     class CountClicked(Message):
-        """The count (which may say records were skipped) was clicked."""
+        """The count (which may say files had problems) was clicked."""
 
     def compose(self) -> ComposeResult:
-        yield Input(
-            placeholder="Search titles, authors, abstracts…  (try author:wang year:2024)",
-            id="search-input",
-            select_on_focus=False,
-        )
-        yield Static("", id="search-count")
+        yield Input(placeholder=PLACEHOLDER, id="search-input", select_on_focus=False)
+        yield Static(id="search-count")
+
+    def on_mount(self) -> None:
+        self._show_count()
 
     @property
     def input(self) -> Input:
@@ -76,10 +98,28 @@ class SearchBar(Horizontal):
     def value(self, query: str) -> None:
         self.input.value = query
 
-    def set_count(self, text: Text, warn: bool = False) -> None:
+    def focus_input(self) -> None:
+        self.input.focus()
+
+    # The four count reactives share one redraw.
+    def watch_shown(self) -> None:
+        self._show_count()
+
+    def watch_total(self) -> None:
+        self._show_count()
+
+    def watch_sort(self) -> None:
+        self._show_count()
+
+    def watch_problems(self) -> None:
+        self._show_count()
+
+    def _show_count(self) -> None:
+        if not self.is_mounted:
+            return
         count = self.query_one("#search-count", Static)
-        count.update(text)
-        count.set_class(warn, "-problems")
+        count.update(count_text(self.shown, self.total, self.sort, self.problems))
+        count.set_class(bool(self.problems), "-problems")
 
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:
@@ -93,9 +133,6 @@ class SearchBar(Horizontal):
 
     def action_dismiss(self) -> None:
         self.post_message(self.Dismissed())
-
-    def focus_input(self) -> None:
-        self.input.focus()
 
     def on_click(self, event: events.Click) -> None:
         if event.widget is not None and event.widget.id == "search-count":

@@ -1,0 +1,50 @@
+"""Fixtures for the app tests: apps on the seed profile and on small hand-made libraries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from app_helpers import MARKUP_TITLE, ROOT, SEED, SEED_AS_OF, write_jsonl
+
+from paperbrowse.app.app import PaperBrowseApp
+
+
+@pytest.fixture
+def seed_app() -> Callable[[], PaperBrowseApp]:
+    """A factory: the app on the bundled seed profile, dates fixed with ``as_of``."""
+    return lambda: PaperBrowseApp([SEED], as_of=SEED_AS_OF)
+
+
+@pytest.fixture
+def seed_relative(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The seed as a path relative to the checkout, so screens do not show where it lives."""
+    monkeypatch.chdir(ROOT)
+    yield SEED.relative_to(ROOT)
+
+
+@pytest.fixture
+def tricky_library(tmp_path: Path) -> Path:
+    """Papers with markup-like text and links of every kind, and one broken line."""
+    return write_jsonl(
+        tmp_path / "tricky.jsonl",
+        [
+            {
+                "title": MARKUP_TITLE,
+                "authors": ["Ann [link=https://evil.example]Bee[/link]"],
+                "year": 2024,
+                "month": 3,
+                "abstract": "Abstract with [italic]brackets[/italic] and [$var] too.",
+                "url": "https://example.org/markup",
+            },
+            {
+                "title": "A paper whose only link is not a web link",
+                "authors": ["Carla Dee"],
+                "year": 2023,
+                "url": "javascript:alert(1)",
+            },
+            "{this line is not JSON",
+            {"title": "Graph networks for molecules", "authors": ["Eve Fox"], "year": 2022},
+        ],
+    )

@@ -1,0 +1,329 @@
+"""Every key flow of the browser, driven with Textual's Pilot on the seed profile."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from app_helpers import screen_text, wait_loaded
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.screens.browser import BrowserScreen
+from paperbrowse.app.screens.help import HelpScreen
+from paperbrowse.app.widgets.detail import PaperDetail
+from paperbrowse.app.widgets.paper_list import PaperList
+
+AppFactory = Callable[[], PaperBrowseApp]
+SIZE = (120, 35)
+
+
+def browser(pilot: Pilot[Any]) -> BrowserScreen:
+    return pilot.app.browser  # type: ignore[no-any-return]
+
+
+def titles(pilot: Pilot[Any]) -> list[str]:
+    return [paper.title for paper in browser(pilot).paper_list.results]
+
+
+def count(pilot: Pilot[Any]) -> str:
+    return str(pilot.app.query_one("#search-count").render())
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_query(pilot: Pilot[Any], text: str) -> None:
+    await pilot.press("slash", *text)
+    await settle(pilot)
+
+
+async def test_first_screen_shows_profile_count_and_newest_paper(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        header = str(pilot.app.query_one("#profile-header").render())
+        for expected in (
+            "Fali Wang", "CL · Computation and Language", "25 h-index", "546 citations",
+            "15 papers", "45% novelty", "56 AI score",
+        ):  # fmt: skip
+            assert expected in header
+        assert "15 of 15 papers" in count(pilot)
+        screen = browser(pilot)
+        assert screen.paper_list.has_focus
+        assert screen.paper_list.cursor == 0
+        # Newest first; the detail pane shows the highlighted paper.
+        dates = [p.date for p in screen.paper_list.results if p.date]
+        assert dates == sorted(dates, reverse=True)
+        assert screen.detail.paper == screen.paper_list.results[0]
+
+
+async def test_typing_filters_live_and_counts(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await type_query(pilot, "unlearning")
+        assert isinstance(pilot.app.focused, Input)
+        assert titles(pilot) == ["Catastrophic Failure of LLM Unlearning via Quantization"]
+        assert "1 of 15 papers" in count(pilot)
+        assert "relevance" in count(pilot)  # a typed query ranks by relevance
+
+
+async def test_no_match_says_so_in_the_list(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await type_query(pilot, "zzzqqqxxx")
+        paper_list = browser(pilot).paper_list
+        assert len(paper_list.results) == 0
+        assert "No papers match “zzzqqqxxx”" in paper_list.empty_message
+        assert "No papers match" in paper_list.render_line(0).text
+        assert "0 of 15 papers" in count(pilot)
+        assert browser(pilot).detail.paper is None
+
+
+async def test_enter_in_bar_goes_to_list_with_first_result(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("j", "j", "j")
+        await type_query(pilot, "llm")
+        await pilot.press("enter")
+        screen = browser(pilot)
+        assert screen.paper_list.has_focus
+        assert screen.paper_list.cursor == 0
+        assert screen.search_bar.value == "llm"
+
+
+async def test_escape_in_bar_keeps_query_and_escape_in_list_clears_it(
+    seed_app: AppFactory,
+) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await type_query(pilot, "survey")
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = browser(pilot)
+        assert screen.paper_list.has_focus
+        assert screen.search_bar.value == "survey"
+        assert len(screen.paper_list.results) < 15
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.search_bar.value == ""
+        assert "15 of 15 papers" in count(pilot)
+        assert "newest" in count(pilot)  # back to the order used before the query
+
+
+async def test_movement_keys(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=(120, 20)) as pilot:
+        await wait_loaded(pilot)
+        paper_list = browser(pilot).paper_list
+        moves = [
+            ("j", 1), ("down", 2), ("k", 1), ("up", 0), ("up", 0), ("G", 14), ("g", 0),
+            ("end", 14), ("home", 0), ("pagedown", None), ("pageup", 0),
+        ]  # fmt: skip
+        for key, expected in moves:
+            await pilot.press(key)
+            if expected is None:  # a page: more than one row, less than the whole list
+                assert 1 < paper_list.cursor < 14
+            else:
+                assert paper_list.cursor == expected, key
+            assert browser(pilot).detail.paper == paper_list.results[paper_list.cursor]
+
+
+async def test_cursor_stays_visible_in_a_long_scroll(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=(120, 14)) as pilot:
+        await wait_loaded(pilot)
+        paper_list = browser(pilot).paper_list
+        await pilot.press("G")
+        await pilot.pause()
+        top = int(paper_list.scroll_offset.y)
+        assert top > 0
+        assert top <= paper_list.cursor < top + paper_list.scrollable_content_region.height
+
+
+async def test_tab_enter_and_escape_move_between_panes(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        screen = browser(pilot)
+        await pilot.press("tab")
+        assert screen.detail.has_focus
+        await pilot.press("tab")
+        assert screen.paper_list.has_focus
+        await pilot.press("j", "enter")
+        assert screen.detail.has_focus
+        assert screen.detail.paper == screen.paper_list.results[1]
+        await pilot.press("escape")
+        assert screen.paper_list.has_focus
+
+
+async def test_detail_pane_scrolls_a_long_abstract(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=(100, 16)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("enter")
+        detail = pilot.app.query_one(PaperDetail)
+        assert detail.max_scroll_y > 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert detail.scroll_y > 0
+
+
+async def test_s_cycles_sort_orders(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        newest = titles(pilot)
+        seen = []
+        for _ in range(4):
+            await pilot.press("s")
+            await settle(pilot)
+            seen.append(browser(pilot).sort)
+            assert browser(pilot).sort in count(pilot)
+        assert seen == ["oldest", "title", "relevance", "newest"]
+        await pilot.press("s")
+        await settle(pilot)
+        oldest = titles(pilot)
+        assert oldest[0] == newest[-1]
+        await pilot.press("s")
+        await settle(pilot)
+        assert titles(pilot) == sorted(titles(pilot), key=str.casefold)
+
+
+async def test_sort_keeps_the_highlighted_paper(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("j", "j", "j")
+        paper = browser(pilot).paper_list.paper
+        await pilot.press("s")
+        await settle(pilot)
+        assert browser(pilot).paper_list.paper == paper
+        assert browser(pilot).detail.paper == paper
+
+
+async def test_o_opens_only_web_links(seed_app: AppFactory, monkeypatch: Any) -> None:
+    app = seed_app()
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await type_query(pilot, "unlearning")
+        await pilot.press("enter", "o")
+        assert opened == ["https://github.com/zzwjames/FailureLLMUnlearning"]
+
+
+async def test_y_copies_title_authors_and_link(seed_app: AppFactory, monkeypatch: Any) -> None:
+    app = seed_app()
+    copied: list[str] = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await type_query(pilot, "unlearning")
+        await pilot.press("enter", "y")
+        assert copied == [
+            "Catastrophic Failure of LLM Unlearning via Quantization\n"
+            "Zhiwei Zhang, Fali Wang, Xiaomin Li et al.\n"
+            "https://github.com/zzwjames/FailureLLMUnlearning"
+        ]
+
+
+async def test_question_mark_opens_help_with_keys_and_syntax(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
+        text = screen_text(pilot)
+        for key in ("pageup", "ctrl+p", "escape (in list)", "author:", "year:2022..2024"):
+            assert key in text
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, BrowserScreen)
+
+
+async def test_q_types_into_the_bar_but_quits_from_the_list(seed_app: AppFactory) -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await type_query(pilot, "q")
+        assert browser(pilot).search_bar.value == "q"
+        assert app.is_running
+        await pilot.press("escape", "q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_ctrl_q_quits_even_from_the_bar(seed_app: AppFactory) -> None:
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", "ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_click_selects_a_row_and_double_click_reads_it(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        screen = browser(pilot)
+        await pilot.press("tab")  # focus elsewhere first: a click must bring it back
+        assert await pilot.click(PaperList, offset=(5, 4))
+        assert screen.paper_list.cursor == 4
+        assert screen.paper_list.has_focus
+        assert screen.detail.paper == screen.paper_list.results[4]
+        assert await pilot.click(PaperList, offset=(5, 4), times=2)
+        assert screen.detail.has_focus
+
+
+async def test_mouse_wheel_scrolls_the_list(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=(120, 12)) as pilot:
+        await wait_loaded(pilot)
+        paper_list = browser(pilot).paper_list
+        assert paper_list.max_scroll_y > 0
+        for _ in range(3):
+            paper_list.post_message(
+                events.MouseScrollDown(paper_list, 2, 2, 0, 1, 0, False, False, False)
+            )
+        await pilot.pause(0.2)
+        assert paper_list.scroll_y > 0
+
+
+async def test_palette_go_to_paper_fuzzy_over_titles(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"go to paper")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await pilot.press(*"bradly terry reward")  # a typo: "bradly"
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        screen = browser(pilot)
+        assert pilot.app.screen is screen
+        assert screen.paper_list.paper is not None
+        assert screen.paper_list.paper.title.startswith("Bradley-Terry and Multi-Objective")
+
+
+async def test_palette_runs_actions(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"sort: next")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert browser(pilot).sort == "oldest"
+
+
+async def test_go_to_paper_hidden_by_the_query_clears_it(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        screen = browser(pilot)
+        target = next(p for p in screen.paper_list.results if "HC-GST" in p.title)
+        await type_query(pilot, "unlearning")
+        screen.go_to_paper(target)
+        await settle(pilot)
+        await settle(pilot)
+        assert screen.search_bar.value == ""
+        assert screen.paper_list.paper == target
