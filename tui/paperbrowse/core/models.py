@@ -33,6 +33,8 @@ class SourceRef(BaseModel):
 
 def fold(text: str) -> str:
     """Lower-case, accents removed, for comparing and searching (``Müller`` -> ``muller``)."""
+    if text.isascii():  # most text: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()
@@ -81,6 +83,8 @@ class Paper(BaseModel):
     citekey: str | None = None
     entry_type: str | None = None
     source: SourceRef | None = None
+    # Every place the paper was read, when it was seen more than once (the first is `source`).
+    sources: tuple[SourceRef, ...] = ()
 
     @property
     def category_name(self) -> str | None:
@@ -134,6 +138,8 @@ class Paper(BaseModel):
             "venue": self.venue,
             "doi": self.doi,
             "url": self.url,
+            "citekey": self.citekey,
+            "entry_type": self.entry_type,
         }
 
 

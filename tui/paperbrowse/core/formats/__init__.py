@@ -7,6 +7,7 @@ mis-named file still opens. Each importer has the signature of ``Importer``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,20 +26,34 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-Importer = Callable[[str, str, dt.date], ImportResult]
+# Progress within one file: (characters read, characters in all).
+TextProgress = Callable[[int, int], None]
+Importer = Callable[[str, str, dt.date, TextProgress | None], ImportResult]
 
 
-def _profile(text: str, file: str, as_of: dt.date) -> ImportResult:
+def _profile(text: str, file: str, as_of: dt.date, progress: TextProgress | None) -> ImportResult:
     from paperbrowse.core.profile import parse_profile_text
 
     result = parse_profile_text(text, file, as_of)
     return ImportResult(list(result.profile.papers), result.profile, result.problems)
 
 
-def _jsonl(text: str, file: str, as_of: dt.date) -> ImportResult:
+def _jsonl(text: str, file: str, as_of: dt.date, progress: TextProgress | None) -> ImportResult:
     from paperbrowse.core.formats.jsonl import parse_jsonl
 
     return parse_jsonl(text, file)
+
+
+def _json(text: str, file: str, as_of: dt.date, progress: TextProgress | None) -> ImportResult:
+    from paperbrowse.core.formats.jsondoc import parse_json
+
+    return parse_json(text, file)
+
+
+def _bibtex(text: str, file: str, as_of: dt.date, progress: TextProgress | None) -> ImportResult:
+    from paperbrowse.core.formats.bibtex import parse_bibtex
+
+    return parse_bibtex(text, file, progress)
 
 
 # Suffix -> importer name. Folders are read for these suffixes.
@@ -46,20 +61,30 @@ SUFFIXES: dict[str, str] = {
     ".txt": "profile",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".bib": "bibtex",
+    ".bibtex": "bibtex",
+    ".json": "json",
 }
 IMPORTERS: dict[str, Importer] = {
     "profile": _profile,
     "jsonl": _jsonl,
+    "json": _json,
+    "bibtex": _bibtex,
 }
+KNOWN_FORMATS = (
+    "BibTeX (.bib), CSL-JSON or paperbrowse JSON (.json), JSON Lines (.jsonl) "
+    "and researcher profiles (.txt)"
+)
+_BIBTEX_ENTRY = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 
 
 def sniff(text: str) -> str | None:
     """The importer name that the content suggests, or None."""
     head = text.lstrip("\ufeff \t\r\n")[:2000]
-    if head.startswith("{") and "\n{" in text[:200000]:
-        return "jsonl"
-    if head.startswith("{"):
-        return "jsonl"
+    if head.startswith(("{", "[")):
+        return "json"  # a whole document, or JSON Lines when it is not one
+    if _BIBTEX_ENTRY.search(text, 0, 65536):
+        return "bibtex"
     from paperbrowse.core.profile import looks_like_profile
 
     if looks_like_profile(text):
@@ -67,15 +92,22 @@ def sniff(text: str) -> str | None:
     return None
 
 
-def read_file(path: Path, as_of: dt.date) -> ImportResult:
+def importer_for(path: Path, text: str) -> str | None:
+    """The importer by extension, by content when the extension says nothing (or .txt)."""
+    name = SUFFIXES.get(path.suffix.lower())
+    if name == "profile":
+        from paperbrowse.core.profile import looks_like_profile
+
+        return name if looks_like_profile(text) else sniff(text) or name
+    return name or sniff(text)
+
+
+def read_file(path: Path, as_of: dt.date, progress: TextProgress | None = None) -> ImportResult:
     """Import one file. Raises FormatError when nothing in it can be used."""
     text, problems = read_text(path)
-    name = SUFFIXES.get(path.suffix.lower()) or sniff(text)
+    name = importer_for(path, text)
     if name is None:
-        raise FormatError(
-            str(path),
-            "unknown format; paperbrowse reads profiles (.txt) and JSON Lines (.jsonl)",
-        )
-    result = IMPORTERS[name](text, str(path), as_of)
+        raise FormatError(str(path), f"unknown format; paperbrowse reads {KNOWN_FORMATS}")
+    result = IMPORTERS[name](text, str(path), as_of, progress)
     result.problems[:0] = problems
     return result

@@ -29,6 +29,9 @@ _MONTHS = {
 }  # fmt: skip
 
 
+_OWN_ID = re.compile(r"[0-9a-f]{16}")
+
+
 def month_number(value: object) -> int | None:
     """A month from ``7``, ``"07"``, ``"jul"``, ``"July"`` or ``"October 28 - November 1"``."""
     if isinstance(value, int) and 1 <= value <= 12:
@@ -112,8 +115,12 @@ def paper_from_json(record: dict[str, Any], source: SourceRef) -> Paper:
     )
     links = record.get("links")
     doi = _text(record.get("doi"))
+    # Our own ids are kept (bookmarks use them); a foreign id such as the ACL
+    # Anthology's "2020.acl-main.1" is the citation key.
+    given_id = _text(record.get("id"))
+    own_id = given_id if given_id and _OWN_ID.fullmatch(given_id) else None
     return Paper(
-        id=_text(record.get("id")) or paper_id(title, date.year if date else None, doi),
+        id=own_id or paper_id(title, date.year if date else None, doi),
         title=title,
         authors=authors,
         et_al=et_al,
@@ -129,58 +136,63 @@ def paper_from_json(record: dict[str, Any], source: SourceRef) -> Paper:
         venue=_text(record.get("venue")),
         doi=doi,
         url=_text(record.get("url")),
+        citekey=_text(record.get("citekey")) or (None if own_id else given_id),
+        entry_type=_text(record.get("entry_type")),
         source=source,
     )
 
 
-def parse_jsonl(text: str, file: str) -> ImportResult:
-    """Papers from JSON Lines; a whole JSON document (an array or ``{"papers": [...]}``) too."""
-    stripped = text.lstrip("\ufeff \t\r\n")
-    result = ImportResult()
-    if stripped.startswith("["):
+def parse_jsonl(text: str, file: str, whole_document: bool = True) -> ImportResult:
+    """Papers from JSON Lines; a whole JSON document (an array or ``{"papers": [...]}``) too.
+
+    ``whole_document=False`` reads line by line only (the caller already knows
+    the text is not one JSON document).
+    """
+    body = text.removeprefix("\ufeff")
+    if whole_document and body.lstrip().startswith("["):
         return _parse_document(text, file)
-    for lineno, line in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+    result = ImportResult()
+    first = True
+    lines = 0
+    for lineno, line in enumerate(body.splitlines(), start=1):
         if not line.strip():
             continue
+        lines += 1
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            if lineno == 1 and stripped.startswith("{"):
-                return _parse_document(text, file)
+            if first and whole_document and line.lstrip().startswith("{"):
+                return _parse_document(text, file)  # a pretty-printed document
             result.problems.append(Problem(file, lineno, f"not valid JSON ({error.msg}); skipped"))
             continue
-        _add(result, record, file, lineno)
-    if not result.papers and result.problems and len(result.problems) == sum(
-        1 for line in text.splitlines() if line.strip()
-    ):
+        finally:
+            first = False
+        paper_from_record(result, record, file, lineno)
+    if not result.papers and result.problems and len(result.problems) == lines:
         raise FormatError(file, "no line is a JSON object of a paper")
     return result
 
 
-def _add(result: ImportResult, record: object, file: str, lineno: int | None) -> None:
+def paper_from_record(
+    result: ImportResult, record: object, file: str, lineno: int | None, label: str = ""
+) -> None:
+    """Add the paper in one JSON record to ``result``, or a warning saying why not."""
     if not isinstance(record, dict):
-        result.problems.append(Problem(file, lineno, "not a JSON object; skipped"))
+        result.problems.append(Problem(file, lineno, f"{label}not a JSON object; skipped"))
         return
+    from paperbrowse.core.formats.csljson import looks_like_csl, paper_from_csl
+
+    source = SourceRef(file=file, line=lineno)
     try:
-        result.papers.append(paper_from_json(record, SourceRef(file=file, line=lineno)))
+        if looks_like_csl(record):
+            result.papers.append(paper_from_csl(record, source))
+        else:
+            result.papers.append(paper_from_json(record, source))
     except (ValueError, TypeError) as error:
-        result.problems.append(Problem(file, lineno, f"{error}; skipped"))
+        result.problems.append(Problem(file, lineno, f"{label}{error}; skipped"))
 
 
 def _parse_document(text: str, file: str) -> ImportResult:
-    try:
-        document = json.loads(text.removeprefix("\ufeff"))
-    except json.JSONDecodeError as error:
-        raise FormatError(file, f"not valid JSON ({error.msg})", error.lineno) from None
-    if isinstance(document, dict) and isinstance(document.get("papers"), list):
-        records: list[Any] = document["papers"]
-    elif isinstance(document, list):
-        records = document
-    elif isinstance(document, dict):
-        records = [document]
-    else:
-        raise FormatError(file, "JSON holds no papers")
-    result = ImportResult()
-    for record in records:
-        _add(result, record, file, None)
-    return result
+    from paperbrowse.core.formats.jsondoc import parse_json
+
+    return parse_json(text, file)

@@ -1,0 +1,330 @@
+"""BibTeX files: every entry with a title becomes a paper.
+
+bibtexparser 2 splits the file into blocks (its splitter is the floor of the
+cost); the values are resolved here: ``@string`` macros, ``#`` concatenation,
+the month macros, quoted, braced or bare values, and ``crossref`` inheritance.
+LaTeX becomes Unicode (``bibvalues.tex_to_text``). Text outside entries that
+looks like a broken entry, entries that cannot be read, duplicate keys and
+undefined macros become warnings naming the line; the rest still loads.
+
+The file is split in chunks of about a megabyte at entry starts, so a caller
+can show progress while a large file is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from paperbrowse.core.errors import Problem
+from paperbrowse.core.formats import ImportResult
+from paperbrowse.core.formats.bibvalues import (
+    MONTH_MACROS,
+    evaluate,
+    split_names,
+    tex_to_text,
+    tidy_line,
+    tidy_paragraphs,
+    urls_in,
+)
+from paperbrowse.core.formats.jsonl import paper_date
+from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
+from paperbrowse.core.text import clean_line, find_urls
+
+# bibtexparser logs every malformed block; those become our own warnings instead.
+_LIBRARY_LOG = logging.getLogger("bibtexparser")
+_LIBRARY_LOG.addHandler(logging.NullHandler())
+_LIBRARY_LOG.propagate = False
+
+CHUNK_CHARS = 1 << 20
+ChunkProgress = Callable[[int, int], None]  # (characters read, characters in all)
+
+_ENTRY_START = re.compile(r"\n(?=[ \t]*@)")
+_BLOCK_KEY = re.compile(r"@\s*([A-Za-z]+)\s*[{(]\s*([^,\s{}()]*)")
+# Text outside entries that is more than a comment: a lost "@type", a stray brace.
+_LOOKS_LIKE_SYNTAX = re.compile(r"[{}=@]")
+_VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "school", "institution",
+                 "howpublished", "publisher", "organization")  # fmt: skip
+# Fields a child never takes from its crossref parent (they describe the parent).
+_NOT_INHERITED = frozenset({"title", "subtitle", "abstract", "doi", "url", "ids", "crossref",
+                            "keywords", "file", "eprint", "note", "annote"})  # fmt: skip
+
+
+@dataclass
+class _Entry:
+    """One entry's resolved fields (lower-case names, first value kept), before conversion."""
+
+    key: str
+    entry_type: str
+    fields: dict[str, str]
+    line: int
+
+
+class _Reader:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.strings: dict[str, str] = dict(MONTH_MACROS)
+        self.result = ImportResult()
+        self.untitled: list[_Entry] = []
+        self.entries: dict[str, _Entry] = {}
+        self.deferred: list[_Entry] = []
+        self.undefined: set[str] = set()
+
+    def warn(self, line: int | None, message: str) -> None:
+        self.result.problems.append(Problem(self.file, line, message))
+
+    # --- blocks ---------------------------------------------------------------
+
+    def read_chunk(self, chunk: str, first_line: int) -> None:
+        from bibtexparser import model
+        from bibtexparser.entrypoint import parse_string
+
+        try:
+            library = parse_string(chunk, parse_stack=[])
+        except Exception as error:  # a bug in the splitter must not lose the rest of the file
+            last = first_line + chunk.count("\n")
+            self.warn(first_line + 1, f"lines {first_line + 1}-{last} could not be read "
+                      f"(bibtexparser: {error}); skipped")  # fmt: skip
+            return
+        for found in library.blocks:
+            line = first_line + (found.start_line or 0) + 1
+            block: model.Block | None = found
+            if isinstance(found, model.DuplicateFieldKeyBlock):
+                names = ", ".join(sorted(found.duplicate_keys))
+                self.warn(line, f"field {names} given twice in one entry; the first is used")
+                block = found.ignore_error_block
+            elif isinstance(found, model.DuplicateBlockKeyBlock):
+                block = found.ignore_error_block  # duplicates are reported below, file-wide
+            if isinstance(block, model.Entry):
+                self.read_entry(block, line)
+            elif isinstance(block, model.String):
+                self.strings[block.key.strip().lower()] = self.value(block.value, line)
+            elif isinstance(block, model.ImplicitComment):
+                self.check_outside_text(block.comment, line)
+            elif isinstance(block, model.ParsingFailedBlock) or block is None:
+                self.warn_failed(found, line)
+
+    def check_outside_text(self, text: str, line: int) -> None:
+        lines = [t for t in text.splitlines() if t.strip() and not t.lstrip().startswith("%")]
+        if lines and _LOOKS_LIKE_SYNTAX.search("\n".join(lines)):
+            sample = clean_line(lines[0])[:40]
+            self.warn(line, f"text outside any entry skipped: {sample!r}")
+
+    def warn_failed(self, block: object, line: int) -> None:
+        raw = str(getattr(block, "raw", "") or "")
+        match = _BLOCK_KEY.match(raw.lstrip())
+        what = f"@{match.group(1).lower()} {match.group(2)!r}" if match else "entry"
+        reason = str(getattr(getattr(block, "error", None), "abort_reason", "") or "")
+        if "closing" in reason or "end of file" in reason:
+            reason = "a brace or quote is not closed"
+        elif reason:
+            reason = reason.strip().rstrip(".").replace("`", "'")
+        else:
+            reason = "not valid BibTeX"
+        self.warn(line, f"{what} could not be read ({reason}); skipped")
+
+    def value(self, raw: object, line: int) -> str:
+        text, undefined = evaluate(str(raw), self.strings)
+        for name in undefined:
+            if name.lower() not in self.undefined:
+                self.undefined.add(name.lower())
+                self.warn(line, f"@string {name!r} is not defined; its name is used as text")
+        return text
+
+    def read_entry(self, block: object, line: int) -> None:
+        from bibtexparser import model
+
+        assert isinstance(block, model.Entry)
+        key = block.key.strip()
+        entry_type = block.entry_type.strip().lower()
+        if entry_type in ("comment", "preamble"):
+            return
+        fields: dict[str, str] = {}
+        for field in block.fields:
+            name = field.key.strip().lower()
+            if name not in fields:
+                fields[name] = self.value(field.value, line)
+        entry = _Entry(key, entry_type, fields, line)
+        folded = key.lower()
+        if folded in self.entries:
+            self.warn(line, f"citation key {key!r} also used on line "
+                      f"{self.entries[folded].line}; both entries kept")  # fmt: skip
+        else:
+            self.entries[folded] = entry
+        if "crossref" in fields:
+            self.deferred.append(entry)  # BibTeX puts parents after their children
+        else:
+            self.add_paper(entry)
+
+    # --- papers -----------------------------------------------------------------
+
+    def resolve_crossrefs(self) -> None:
+        for entry in self.deferred:
+            parent = self.entries.get(entry.fields["crossref"].strip().lower())
+            if parent is None:
+                self.warn(entry.line, f"crossref {entry.fields['crossref']!r} is not in this "
+                          "file; the entry is read without it")  # fmt: skip
+            else:
+                inherit(entry.fields, parent)
+            self.add_paper(entry)
+
+    def add_paper(self, entry: _Entry) -> None:
+        paper = paper_from_fields(entry, self.file)
+        if paper is not None:
+            self.result.papers.append(paper)
+        else:
+            self.untitled.append(entry)
+
+    def finish(self) -> ImportResult:
+        self.resolve_crossrefs()
+        # An untitled entry that others cross-reference is a container (proceedings), not a paper.
+        parents = {child.fields["crossref"].strip().lower() for child in self.deferred}
+        for entry in self.untitled:
+            if entry.key.lower() not in parents:
+                self.warn(entry.line, f"@{entry.entry_type} {entry.key!r} has no title; skipped")
+        self.result.problems.sort(key=lambda problem: problem.line or 0)
+        return self.result
+
+
+def inherit(fields: dict[str, str], parent: _Entry) -> None:
+    """Fill a child's missing fields from its crossref parent (the parent's title is the book)."""
+    for name, value in parent.fields.items():
+        if name not in _NOT_INHERITED:
+            fields.setdefault(name, value)
+    if "title" in parent.fields:
+        fields.setdefault("booktitle", parent.fields["title"])
+
+
+def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
+    """A paper from an entry's resolved fields, or None when it has no title."""
+    fields = entry.fields
+    title, title_links = tex_to_text(fields.get("title", ""))
+    title = tidy_line(title)
+    if not title:
+        return None
+    if fields.get("subtitle"):
+        title = f"{title}: {clean_line(tex_to_text(fields['subtitle'])[0])}"
+    authors, et_al = split_names(fields.get("author") or fields.get("editor") or "")
+    date, precision = entry_date(fields)
+    abstract, links = _abstract(fields.get("abstract"))
+    doi = clean_doi(fields.get("doi"))
+    return Paper(
+        id=paper_id(title, date.year if date else None, doi),
+        title=title,
+        authors=authors,
+        et_al=et_al,
+        category=_category(fields),
+        date=date,
+        date_precision=precision,
+        abstract=abstract,
+        links=tuple(dict.fromkeys(links + title_links)),
+        venue=_venue(fields),
+        doi=doi,
+        url=_url(fields),
+        citekey=entry.key or None,
+        entry_type=entry.entry_type,
+        source=SourceRef(file=file, line=entry.line),
+    )
+
+
+def entry_date(fields: dict[str, str]) -> tuple[dt.date | None, DatePrecision]:
+    """From biblatex ``date`` (``2018-07-06``, ``2018-07``, ``2018/2019``) or year, month, day."""
+    date_text = fields.get("date", "").strip()
+    match = re.match(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", date_text)
+    if match:
+        return paper_date(match.group(1), match.group(2), match.group(3))
+    return paper_date(fields.get("year"), fields.get("month"), fields.get("day"))
+
+
+def _abstract(raw: str | None) -> tuple[str | None, list[str]]:
+    if not raw:
+        return None, []
+    text, links = tex_to_text(raw)
+    abstract = tidy_paragraphs(text)
+    return abstract or None, list(dict.fromkeys(links + urls_in(abstract)))
+
+
+def _venue(fields: dict[str, str]) -> str | None:
+    for name in _VENUE_FIELDS:
+        raw = fields.get(name)
+        if raw and "://" not in raw and "\\url" not in raw:
+            venue = tidy_line(tex_to_text(raw)[0])
+            if venue:
+                return venue
+    return None
+
+
+_VERBATIM_ESCAPE = re.compile(r"\\([_%&#~$])")
+_URL_WRAPPER = re.compile(r"^\\(?:url|href)\s*\{([^{}]*)\}.*$", re.S)
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
+
+
+def verbatim(raw: str | None) -> str | None:
+    """A URL-like field as written: ``\\url{}`` unwrapped, ``\\_`` unescaped, no braces."""
+    if not raw:
+        return None
+    text = _URL_WRAPPER.sub(r"\1", raw.strip())
+    text = _VERBATIM_ESCAPE.sub(r"\1", text).replace("{", "").replace("}", "")
+    text = "".join(clean_line(text).split())
+    return text or None
+
+
+def clean_doi(raw: str | None) -> str | None:
+    doi = verbatim(raw)
+    if doi is None:
+        return None
+    return _DOI_PREFIX.sub("", doi) or None
+
+
+def _url(fields: dict[str, str]) -> str | None:
+    url = verbatim(fields.get("url"))
+    if url:
+        return url
+    eprint = verbatim(fields.get("eprint"))
+    kind = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
+    if eprint and "arxiv" in kind:
+        return f"https://arxiv.org/abs/{eprint}"
+    for name in ("howpublished", "note"):
+        raw = fields.get(name, "")
+        if "://" in raw:
+            text, links = tex_to_text(raw)
+            urls = links or find_urls(text)
+            if urls:
+                return urls[0]
+    return None
+
+
+def _category(fields: dict[str, str]) -> str | None:
+    from paperbrowse.core.categories import category_name
+
+    code = (fields.get("primaryclass") or fields.get("eprintclass") or "").strip()
+    if not code:
+        return None
+    return code.rsplit(".", 1)[-1].upper() if category_name(code) else code
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, int, str]]:
+    """``(first line, end offset, chunk)``: the text cut before an ``@`` that starts a line."""
+    start = 0
+    line = 0
+    while start < len(text):
+        cut = _ENTRY_START.search(text, start + size) if start + size < len(text) else None
+        end = cut.start() + 1 if cut else len(text)
+        chunk = text[start:end]
+        yield line, end, chunk
+        line += chunk.count("\n")
+        start = end
+
+
+def parse_bibtex(text: str, file: str, progress: ChunkProgress | None = None) -> ImportResult:
+    """Papers from BibTeX text, with warnings for whatever had to be skipped."""
+    reader = _Reader(file)
+    text = text.removeprefix("\ufeff")
+    for first_line, end, chunk in chunks(text):
+        reader.read_chunk(chunk, first_line)
+        if progress:
+            progress(end, len(text))
+    return reader.finish()

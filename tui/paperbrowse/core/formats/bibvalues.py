@@ -1,0 +1,341 @@
+"""BibTeX field values: ``@string`` macros and ``#`` concatenation, names, LaTeX to Unicode.
+
+``tex_to_text`` converts the LaTeX that real bibliographies use (accents such
+as ``{\\'e}``, ``\\textquoteright``, case-protecting braces, ``--``) with a few
+regular expressions, and hands anything else (math, unknown macros, URLs) to
+pylatexenc through ``text.latex_to_text``. pylatexenc takes about half a
+millisecond a field, which on a 22,000-entry file is seconds; the fast path
+takes microseconds and gives the same text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from paperbrowse.core.text import (
+    clean_line,
+    clean_paragraphs,
+    find_urls,
+    latex_to_text,
+    strip_control,
+)
+
+# BibTeX's predefined month macros.
+MONTH_MACROS: dict[str, str] = {
+    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
+    "jun": "June", "jul": "July", "aug": "August", "sep": "September", "oct": "October",
+    "nov": "November", "dec": "December",
+}  # fmt: skip
+
+# --- values: "quoted" # {braced} # macro # 2021 ---------------------------------
+
+_MACRO_NAME = re.compile(r"[^\s\"#%'(),={}]+")
+
+
+def evaluate(raw: str, strings: dict[str, str]) -> tuple[str, list[str]]:
+    """The text of a raw field value, and the names of any undefined macros in it.
+
+    ``strings`` maps lower-case macro names to their text. An undefined macro
+    is kept as its own name, as BibTeX does after warning.
+    """
+    raw = raw.strip()
+    if "#" not in raw:  # the common case: one piece
+        return _piece(raw, strings)
+    texts: list[str] = []
+    undefined: list[str] = []
+    for piece in _split_concatenation(raw):
+        text, missing = _piece(piece, strings)
+        texts.append(text)
+        undefined.extend(missing)
+    return "".join(texts), undefined
+
+
+def _piece(piece: str, strings: dict[str, str]) -> tuple[str, list[str]]:
+    if not piece:
+        return "", []
+    first = piece[0]
+    if (first == "{" and piece[-1] == "}") or (first == '"' and piece[-1] == '"'):
+        return piece[1:-1], []
+    if piece.isdigit():
+        return piece, []
+    if _MACRO_NAME.fullmatch(piece):
+        value = strings.get(piece.lower())
+        return (piece, [piece]) if value is None else (value, [])
+    return piece, []
+
+
+def _split_concatenation(raw: str) -> list[str]:
+    """``"a" # b # {c # d}`` -> ``['"a"', 'b', '{c # d}']``: split on ``#`` outside delimiters."""
+    pieces: list[str] = []
+    depth = 0
+    quoted = False
+    start = 0
+    for index, char in enumerate(raw):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted and raw[index - 1 : index] != "\\":
+            pieces.append(raw[start:index].strip())
+            start = index + 1
+    pieces.append(raw[start:].strip())
+    return pieces
+
+
+# --- names: "Last, First and von Last, Jr, First and {Org and Co}" ---------------
+
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+
+
+def split_top_level(text: str, separator: re.Pattern[str]) -> list[str]:
+    """Split where ``separator`` matches outside braces."""
+    if "{" not in text:
+        return separator.split(text)
+    parts: list[str] = []
+    start = 0
+    for match in separator.finditer(text):
+        if _depth(text[: match.start()]) == 0:
+            parts.append(text[start : match.start()])
+            start = match.end()
+    parts.append(text[start:])
+    return parts
+
+
+def _depth(text: str) -> int:
+    return text.count("{") - text.count("\\{") - (text.count("}") - text.count("\\}"))
+
+
+_COMMA = re.compile(r"\s*,\s*")
+
+
+def split_names(value: str) -> tuple[tuple[str, ...], bool]:
+    """Display names (``First Last``) from a BibTeX name list; True when it ends ``and others``."""
+    names: list[str] = []
+    et_al = False
+    for raw in split_top_level(value.strip(), _AND):
+        raw = raw.strip()
+        if not raw:
+            continue
+        if raw.lower() == "others":
+            et_al = True
+            continue
+        name = display_name(raw)
+        if name:
+            names.append(name)
+    return tuple(names), et_al
+
+
+@lru_cache(maxsize=65536)
+def display_name(raw: str) -> str:
+    """``Müller, Jörg`` -> ``Jörg Müller``; ``King, Jr, Martin`` -> ``Martin King Jr``."""
+    parts = [p.strip() for p in split_top_level(raw, _COMMA)]
+    if len(parts) == 2:
+        ordered = [parts[1], parts[0]]
+    elif len(parts) >= 3:
+        ordered = [", ".join(parts[2:]), parts[0], parts[1]]
+    else:
+        ordered = parts
+    return tidy_line(tex_to_text(" ".join(p for p in ordered if p))[0])
+
+
+# --- clean text, quickly -------------------------------------------------------
+
+
+def _is_tidy(text: str) -> bool:
+    # isprintable() is False for control codes, newlines, tabs and every odd space
+    # (no-break, zero-width, bidi overrides), which is what the cleaners change.
+    return text.isprintable() and "  " not in text
+
+
+def tidy_line(text: str) -> str:
+    """``clean_line`` with a fast path for text that is already one clean line."""
+    return text.strip() if _is_tidy(text) else clean_line(text)
+
+
+def tidy_paragraphs(text: str) -> str:
+    """``clean_paragraphs`` with the same fast path."""
+    return text.strip() if _is_tidy(text) else clean_paragraphs(text)
+
+
+def urls_in(text: str) -> list[str]:
+    """``find_urls``, skipping the scan when the text cannot hold a URL."""
+    return find_urls(text) if "://" in text or "www." in text else []
+
+
+# --- LaTeX -> Unicode -----------------------------------------------------------
+
+_HINT_STRINGS = ("\\", "{", "}", "$", "~", "--", "``", "''")
+
+
+def _may_hold_url(text: str) -> bool:
+    return "://" in text or "www." in text or "\\url" in text or "\\href" in text
+
+
+def has_latex(text: str) -> bool:
+    """Whether the text may hold LaTeX (a plain ``in`` per marker beats one regex here)."""
+    return any(marker in text for marker in _HINT_STRINGS)
+
+
+
+# Private-use stand-ins for escaped characters while braces are stripped.
+_KEEP = {
+    "&": "&", "%": "%", "_": "_", "#": "#", "$": "\ue000", "{": "\ue001", "}": "\ue002",
+    " ": " ", ",": " ", ";": " ", ":": " ", "-": "", "/": "", "@": "",
+}  # fmt: skip
+_RESTORE = str.maketrans({"\ue000": "$", "\ue001": "{", "\ue002": "}", "\ue003": "\\"})
+_PLACEHOLDERS = re.compile("[\ue000-\ue003]")
+_ESCAPE = re.compile(r"\\([&%_#${} ,;:\-/@])")
+
+_ACCENTS = {
+    "`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", "=": "\u0304", "u": "\u0306",
+    ".": "\u0307", '"': "\u0308", "r": "\u030a", "H": "\u030b", "v": "\u030c", "d": "\u0323",
+    "c": "\u0327", "k": "\u0328", "b": "\u0331",
+}  # fmt: skip
+_BASE = r"(?:\\([ij])(?![A-Za-z])|([A-Za-z]))"
+# \'e  \'{e}  \' e  \'\i  \'{\i}  and the letter accents \c{c}  \c c  \v{s}
+_SYMBOL_ACCENT = re.compile(r"\\([`'^~=.\"])\s*(?:\{\s*" + _BASE + r"\s*\}|" + _BASE + ")")
+_LETTER_ACCENT = re.compile(r"\\([uvHckrdb])(?:\s*\{\s*" + _BASE + r"\s*\}|\s+" + _BASE + ")")
+
+_NAMED = {
+    "textquoteright": "\u2019", "textquoteleft": "\u2018", "textquotedblleft": "\u201c",
+    "textquotedblright": "\u201d", "textendash": "\u2013", "textemdash": "\u2014",
+    "ldots": "\u2026", "dots": "\u2026", "textellipsis": "\u2026", "l": "\u0142",
+    "L": "\u0141", "o": "\u00f8", "O": "\u00d8", "ss": "\u00df", "ae": "\u00e6",
+    "AE": "\u00c6", "oe": "\u0153", "OE": "\u0152", "aa": "\u00e5", "AA": "\u00c5",
+    "i": "\u0131", "j": "\u0237", "textdegree": "\u00b0", "textregistered": "\u00ae",
+    "texttrademark": "\u2122", "copyright": "\u00a9", "textcopyright": "\u00a9",
+    "textasciitilde": "~", "textasciicircum": "^", "textbackslash": "\ue003",
+    "textunderscore": "_", "textbar": "|", "textless": "<", "textgreater": ">",
+    "textbullet": "\u2022", "dag": "\u2020", "ddag": "\u2021", "S": "\u00a7", "P": "\u00b6",
+    "pounds": "\u00a3", "euro": "\u20ac", "LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX",
+    "textquotesingle": "'", "textquotedbl": '"', "guillemotleft": "\u00ab",
+    "guillemotright": "\u00bb", "quad": " ", "qquad": " ", "relax": "", "protect": "",
+    "noopsort": "", "textexclamdown": "\u00a1", "textquestiondown": "\u00bf",
+}  # fmt: skip
+_NAMED_MACRO = re.compile(r"\\([A-Za-z]+)(?:\s*\{\}|(?![A-Za-z])\s*)")
+# Macros whose braced argument is shown as is: \emph{x} -> x.
+_STYLE = re.compile(
+    r"\\(?:emph|textit|textbf|textsc|texttt|textrm|textsf|textup|textsl|textmd|textnormal"
+    r"|mbox|hbox|text|nocase|NoCaseChange|bibstring|mkbibquote|enquote|it|bf|sc|em|rm|tt"
+    r"|ensuremath|mathrm|mathbf|mathit|mathsf|mathtt"
+    r"|boldsymbol|operatorname)"
+    r"(?![A-Za-z])\s*"
+)
+_MATH_ACCENTS = {
+    "ddot": "\u0308", "hat": "\u0302", "widehat": "\u0302", "tilde": "\u0303",
+    "widetilde": "\u0303", "bar": "\u0304", "overline": "\u0305", "dot": "\u0307",
+    "vec": "\u20d7", "acute": "\u0301", "grave": "\u0300", "breve": "\u0306", "check": "\u030c",
+}  # fmt: skip
+_MATH_ACCENT = re.compile(r"\\(" + "|".join(_MATH_ACCENTS) + r")\s*\{\s*([A-Za-z])\s*\}")
+_LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"),
+              ("~", "\u00a0"))  # fmt: skip
+
+
+def _accent(match: re.Match[str]) -> str:
+    mark = _ACCENTS[match.group(1)]
+    base = next(g for g in match.groups()[1:] if g)
+    return unicodedata.normalize("NFC", base + mark)
+
+
+def _named(match: re.Match[str]) -> str:
+    name = match.group(1)
+    replacement = _NAMED.get(name)
+    if replacement is not None:
+        return replacement  # TeX drops the space after a control word: "\\l ukasz"
+    symbol = _pylatexenc_symbols().get(name)
+    if symbol is None:
+        return match.group(0)
+    # Math symbols keep the space a reader expects: "$\\log n$" -> "log n".
+    return symbol + (" " if match.group(0)[-1:].isspace() else "")
+
+
+@lru_cache(maxsize=1)
+def _pylatexenc_symbols() -> dict[str, str]:
+    """pylatexenc's argument-free macros with a plain-text replacement (``\\alpha`` -> α)."""
+    from pylatexenc.latex2text import get_default_latex_context_db
+
+    db = get_default_latex_context_db()
+    table: dict[str, str] = {}
+    for category in db.categories():
+        for spec in db.iter_macro_specs([category]):
+            replacement = spec.simplify_repl
+            if isinstance(replacement, str) and "%" not in replacement:
+                table[spec.macroname] = replacement
+    return table
+
+
+def _math_accent(match: re.Match[str]) -> str:
+    return unicodedata.normalize("NFC", match.group(2) + _MATH_ACCENTS[match.group(1)])
+
+
+def fast_tex_to_text(text: str) -> str | None:
+    """Unicode from common bibliography LaTeX, or None when the text needs pylatexenc."""
+    if "\\" in text:
+        text = _ESCAPE.sub(lambda m: _KEEP[m.group(1)], text)
+    if "\\" in text:
+        text = _SYMBOL_ACCENT.sub(_accent, text)
+        text = _LETTER_ACCENT.sub(_accent, text)
+        text = _MATH_ACCENT.sub(_math_accent, text)
+        text = _STYLE.sub("", text)
+        text = _NAMED_MACRO.sub(_named, text)
+        if "\\" in text:
+            return None
+    if "$" in text and text.count("$") % 2 == 0:
+        # Inline math reads as text once its macros are gone; a lone "$" is a dollar.
+        text = text.replace("$", "")
+    for ligature, replacement in _LIGATURES:
+        if ligature in text:
+            text = text.replace(ligature, replacement)
+    text = text.replace("{", "").replace("}", "")
+    if _PLACEHOLDERS.search(text):
+        text = text.translate(_RESTORE)
+    return text
+
+
+def tex_to_text(text: str) -> tuple[str, list[str]]:
+    """Plain Unicode from a field value, and the URLs found in it (control codes stripped)."""
+    text = strip_control(text)
+    if not has_latex(text):
+        return text, []
+    if not _may_hold_url(text):
+        converted = fast_tex_to_text(text)
+        return (converted, []) if converted is not None else latex_to_text(text)
+    protected, kept, links = _protect_urls(text)
+    converted = fast_tex_to_text(protected)
+    if converted is None:
+        return latex_to_text(text)
+    return _KEPT.sub(lambda m: kept[int(m.group(1))], converted), links
+
+
+_HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+_URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
+_URL_CHARS = "[^\\s<>\"'{}\\\\^`|\ue010\ue011]+"
+_RAW_URL = re.compile(r"(?:https?|ftp)://" + _URL_CHARS + r"|www\.[A-Za-z0-9-]+\." + _URL_CHARS)
+_KEPT = re.compile("\ue010(\\d+)\ue011")
+
+
+def _protect_urls(text: str) -> tuple[str, list[str], list[str]]:
+    """URLs swapped for placeholders that LaTeX rules leave alone (``~``, ``_``, ``%`` in URLs)."""
+    kept: list[str] = []
+    links: list[str] = []
+
+    def keep(url: str) -> str:
+        links.extend(find_urls(url) or [url])
+        kept.append(url)
+        return f"\ue010{len(kept) - 1}\ue011"
+
+    def href(match: re.Match[str]) -> str:
+        url, label = match.group(1).strip(), match.group(2).strip()
+        if not label or label.replace("\\", "") == url:
+            return keep(url)
+        links.extend(find_urls(url) or [url])
+        return label
+
+    text = _HREF.sub(href, text)
+    text = _URL_MACRO.sub(lambda m: keep(m.group(1).strip()), text)
+    text = _RAW_URL.sub(lambda m: keep(m.group(0)), text)
+    return text, kept, list(dict.fromkeys(links))

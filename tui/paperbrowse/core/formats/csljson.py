@@ -1,0 +1,171 @@
+"""CSL-JSON, what Zotero, pandoc and citeproc use: a list of items; both reading and writing.
+
+An item has ``id``, ``type``, ``title``, ``author`` (``family``/``given`` or
+``literal``), ``issued`` (``date-parts``), ``abstract``, ``DOI``, ``URL``,
+``container-title``. Titles may carry CSL's small HTML subset (``<i>``);
+the tags are dropped. Entry types are kept in BibTeX's words in
+``Paper.entry_type`` and mapped back when writing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from paperbrowse.core.errors import Problem
+from paperbrowse.core.formats import ImportResult
+from paperbrowse.core.formats.jsonl import paper_date
+from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
+from paperbrowse.core.text import clean_line, clean_paragraphs, find_urls, strip_control
+
+CSL_TO_BIBTEX = {
+    "article-journal": "article", "article-magazine": "article",
+    "article-newspaper": "article", "article": "article", "paper-conference": "inproceedings",
+    "chapter": "incollection", "book": "book", "thesis": "phdthesis", "report": "techreport",
+    "manuscript": "unpublished", "webpage": "online", "post-weblog": "online", "post": "online",
+    "software": "software", "dataset": "dataset", "document": "misc", "other": "misc",
+}  # fmt: skip
+BIBTEX_TO_CSL = {
+    "article": "article-journal", "inproceedings": "paper-conference",
+    "conference": "paper-conference", "incollection": "chapter", "inbook": "chapter",
+    "book": "book", "proceedings": "book", "collection": "book", "phdthesis": "thesis",
+    "mastersthesis": "thesis", "thesis": "thesis", "techreport": "report", "report": "report",
+    "unpublished": "manuscript", "online": "webpage", "software": "software",
+    "dataset": "dataset", "misc": "document",
+}  # fmt: skip
+_CSL_KEYS = frozenset({"issued", "container-title", "DOI", "URL", "citation-key", "author"})
+_TAG = re.compile(r"</?(?:i|b|sup|sub|sc|span)(?:\s[^<>]*)?>", re.IGNORECASE)
+
+
+def looks_like_csl(item: object) -> bool:
+    """A CSL item has a ``type`` and CSL's own keys (``issued``, ``DOI``, ``author`` as objects)."""
+    if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+        return False
+    authors = item.get("author")
+    if isinstance(authors, list) and authors and isinstance(authors[0], dict):
+        return True
+    return bool(_CSL_KEYS & item.keys())
+
+
+def _text(value: object) -> str:
+    if isinstance(value, list):  # container-title is sometimes a list
+        value = value[0] if value else ""
+    if value is None:
+        return ""
+    return clean_line(_TAG.sub("", str(value)))
+
+
+def csl_name(person: object) -> str:
+    """``{"family": "Müller", "given": "Jörg"}`` -> ``Jörg Müller``; particles and suffix kept."""
+    if not isinstance(person, dict):
+        return _text(person)
+    if person.get("literal"):
+        return _text(person["literal"])
+    parts = [person.get(k) for k in ("given", "dropping-particle", "non-dropping-particle",
+                                     "family", "suffix")]  # fmt: skip
+    return clean_line(" ".join(str(p) for p in parts if p))
+
+
+def _names(value: object) -> tuple[tuple[str, ...], bool]:
+    if not isinstance(value, list):
+        return (), False
+    names = [csl_name(person) for person in value]
+    et_al = "others" in names
+    return tuple(n for n in names if n and n != "others"), et_al
+
+
+def csl_date(value: object) -> tuple[dt.date | None, DatePrecision]:
+    """From ``{"date-parts": [[2020, 5]]}``, ``{"raw": "2020-05-01"}`` or a plain string."""
+    if isinstance(value, dict):
+        parts = value.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+            first = [*parts[0], None, None][:3]
+            return paper_date(first[0], first[1], first[2])
+        value = value.get("raw") or value.get("literal")
+    if isinstance(value, str | int):
+        match = re.search(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", str(value))
+        if match:
+            return paper_date(match.group(1), match.group(2), match.group(3))
+    return None, "year"
+
+
+def paper_from_csl(item: dict[str, Any], source: SourceRef) -> Paper:
+    """A paper from one CSL item. Raises ValueError when it has no title."""
+    title = _text(item.get("title"))
+    if not title:
+        raise ValueError("item has no title")
+    authors, et_al = _names(item.get("author"))
+    if not authors:
+        authors, et_al = _names(item.get("editor"))
+    date, precision = csl_date(item.get("issued"))
+    abstract_raw = item.get("abstract") or ""
+    abstract = clean_paragraphs(strip_control(_TAG.sub("", str(abstract_raw))))
+    doi = _text(item.get("DOI")) or None
+    key = _text(item.get("citation-key") or item.get("id")) or None
+    venues = (_text(item.get(k)) for k in ("container-title", "event-title", "event", "publisher"))
+    venue = next((v for v in venues if v), None)
+    return Paper(
+        id=paper_id(title, date.year if date else None, doi),
+        title=title,
+        authors=authors,
+        et_al=et_al,
+        date=date,
+        date_precision=precision,
+        abstract=abstract or None,
+        links=tuple(find_urls(abstract)),
+        venue=venue,
+        doi=doi,
+        url=_text(item.get("URL")) or None,
+        citekey=key,
+        entry_type=CSL_TO_BIBTEX.get(str(item.get("type")), "misc"),
+        source=source,
+    )
+
+
+def parse_csl_items(items: list[Any], file: str) -> ImportResult:
+    result = ImportResult()
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            result.problems.append(Problem(file, None, f"item {number} is not an object; skipped"))
+            continue
+        try:
+            result.papers.append(paper_from_csl(item, SourceRef(file=file)))
+        except (ValueError, TypeError) as error:
+            label = f"item {number}" + (f" ({item['id']})" if item.get("id") else "")
+            result.problems.append(Problem(file, None, f"{label}: {error}; skipped"))
+    return result
+
+
+# --- writing ---------------------------------------------------------------------
+
+
+def name_to_csl(name: str) -> dict[str, str]:
+    """``Jörg Müller`` -> family and given; one word or a name with a comma stays literal."""
+    given, _, family = name.rpartition(" ")
+    if not given or "," in name:
+        return {"literal": name}
+    return {"family": family, "given": given}
+
+
+def csl_item(paper: Paper, key: str) -> dict[str, Any]:
+    """The paper as a CSL item with the given citation key."""
+    item: dict[str, Any] = {
+        "id": key,
+        "citation-key": key,
+        "type": BIBTEX_TO_CSL.get(paper.entry_type or "", "article"),
+        "title": paper.title,
+    }
+    authors = [name_to_csl(name) for name in paper.authors]
+    if paper.et_al:
+        authors.append({"literal": "others"})
+    if authors:
+        item["author"] = authors
+    if paper.date:
+        parts = [paper.date.year, paper.date.month, paper.date.day]
+        count = {"year": 1, "month": 2}.get(paper.date_precision, 3)
+        item["issued"] = {"date-parts": [parts[:count]]}
+    optional = {"container-title": paper.venue, "abstract": paper.abstract, "DOI": paper.doi,
+                "URL": paper.url}  # fmt: skip
+    item.update({name: value for name, value in optional.items() if value})
+    return item

@@ -1,0 +1,86 @@
+"""A ``.json`` file: which kind of JSON it is, then the importer for that kind.
+
+- paperbrowse's own ``parse --json`` output: ``{"name": ..., "papers": [...]}``
+  (the profile header is restored) or ``{"papers": [...]}`` or a list of papers;
+- CSL-JSON (Zotero, pandoc): a list of items with ``type`` and CSL keys;
+- Semantic Scholar API responses (``paperId``, ``authorId``);
+- JSON Lines saved as ``.json``: read line by line.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from paperbrowse.core.errors import FormatError, Problem
+from paperbrowse.core.formats import ImportResult
+from paperbrowse.core.models import Profile
+
+_PROFILE_FIELDS = ("primary_category", "h_index", "paper_count", "citations", "novelty",
+                   "ai_score")  # fmt: skip
+
+
+def parse_json(text: str, file: str) -> ImportResult:
+    """Papers from a JSON document, or from JSON Lines when the text is not one document."""
+    body = text.removeprefix("\ufeff")
+    try:
+        document = json.loads(body)
+    except json.JSONDecodeError as error:
+        if error.msg == "Extra data" and body.lstrip().startswith("{"):
+            from paperbrowse.core.formats.jsonl import parse_jsonl
+
+            return parse_jsonl(text, file, whole_document=False)
+        raise FormatError(file, f"not valid JSON ({error.msg})", error.lineno) from None
+    return parse_document(document, file)
+
+
+def parse_document(document: Any, file: str) -> ImportResult:
+    """Papers from a decoded JSON document of any of the known kinds."""
+    from paperbrowse.core.formats import csljson, s2
+
+    items = _items(document)
+    if s2.is_s2_author(document) or s2.is_s2_paper(document) or (
+        items and s2.is_s2_paper(items[0])
+    ):
+        return s2.parse_s2(document, file)
+    if items and csljson.looks_like_csl(items[0]):
+        return csljson.parse_csl_items(items, file)
+    if items is None:
+        raise FormatError(file, "this JSON holds no papers (expected a list or a \"papers\" list)")
+    result = _own_papers(items, file)
+    if isinstance(document, dict) and isinstance(document.get("name"), str):
+        result.profile = _profile_header(document, result, file)
+    return result
+
+
+def _items(document: Any) -> list[Any] | None:
+    if isinstance(document, list):
+        return document
+    if isinstance(document, dict):
+        for key in ("papers", "items", "data"):
+            if isinstance(document.get(key), list):
+                return list(document[key])
+        if "title" in document:
+            return [document]
+    return None
+
+
+def _own_papers(items: list[Any], file: str) -> ImportResult:
+    from paperbrowse.core.formats.jsonl import paper_from_record
+
+    result = ImportResult()
+    for number, record in enumerate(items, start=1):
+        paper_from_record(result, record, file, None, f"paper {number}: ")
+    return result
+
+
+def _profile_header(document: dict[str, Any], result: ImportResult, file: str) -> Profile | None:
+    """The profile a ``parse --json`` document came from, so the header shows again."""
+    fields = {name: document.get(name) for name in _PROFILE_FIELDS}
+    try:
+        return Profile(name=document["name"], papers=tuple(result.papers), source=file, **fields)
+    except ValidationError:
+        result.problems.append(Problem(file, None, "profile header not readable; papers kept"))
+        return None

@@ -1,0 +1,136 @@
+"""Semantic Scholar Graph API responses: a paper (with its references and citations),
+an author (a profile with papers), or a search result (``{"data": [...]}``).
+
+Many fields are null in real responses; a record without a title is counted
+and skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from paperbrowse.core.errors import Problem
+from paperbrowse.core.formats import ImportResult
+from paperbrowse.core.formats.jsonl import paper_date
+from paperbrowse.core.models import Paper, Profile, SourceRef, paper_id
+from paperbrowse.core.text import clean_line, clean_paragraphs, find_urls, strip_control
+
+_TYPES = {"JournalArticle": "article", "Conference": "inproceedings", "Book": "book",
+          "BookSection": "incollection", "Review": "article", "Dataset": "dataset"}  # fmt: skip
+_BIBTEX_KEY = re.compile(r"@\w+\s*\{\s*([^,\s]+)\s*,")
+
+
+def is_s2_paper(record: object) -> bool:
+    return isinstance(record, dict) and "paperId" in record
+
+
+def is_s2_author(document: object) -> bool:
+    return isinstance(document, dict) and "authorId" in document and "papers" in document
+
+
+def _text(value: object) -> str:
+    return clean_line(str(value)) if value is not None else ""
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def paper_from_s2(record: dict[str, Any], source: SourceRef) -> Paper | None:
+    """A paper from one S2 record, or None when it has no title."""
+    title = _text(record.get("title"))
+    if not title:
+        return None
+    published = str(record.get("publicationDate") or "")
+    date, precision = paper_date(published[:4], published[5:7], published[8:10])
+    if date is None:
+        date, precision = paper_date(record.get("year"))
+    external = record.get("externalIds")
+    doi = _text(external.get("DOI")) if isinstance(external, dict) else ""
+    abstract = clean_paragraphs(strip_control(str(record.get("abstract") or "")))
+    links = find_urls(abstract)
+    pdf = record.get("openAccessPdf")
+    if isinstance(pdf, dict) and pdf.get("url"):
+        links.insert(0, _text(pdf["url"]))
+    return Paper(
+        id=paper_id(title, date.year if date else None, doi),
+        title=title,
+        authors=tuple(n for n in (_text(_name(a)) for a in record.get("authors") or []) if n),
+        date=date,
+        date_precision=precision,
+        abstract=abstract or None,
+        links=tuple(dict.fromkeys(links)),
+        venue=_venue(record),
+        doi=doi or None,
+        url=_text(record.get("url")) or None,
+        citekey=_citekey(record),
+        entry_type=next((_TYPES[t] for t in record.get("publicationTypes") or [] if t in _TYPES),
+                        None),  # fmt: skip
+        source=source,
+    )
+
+
+def _name(author: object) -> object:
+    return author.get("name") if isinstance(author, dict) else author
+
+
+def _venue(record: dict[str, Any]) -> str | None:
+    journal = record.get("journal")
+    venue_record = record.get("publicationVenue")
+    for value in (
+        record.get("venue"),
+        journal.get("name") if isinstance(journal, dict) else None,
+        venue_record.get("name") if isinstance(venue_record, dict) else None,
+    ):
+        if _text(value):
+            return _text(value)
+    return None
+
+
+def _citekey(record: dict[str, Any]) -> str | None:
+    styles = record.get("citationStyles")
+    bibtex = styles.get("bibtex") if isinstance(styles, dict) else None
+    match = _BIBTEX_KEY.match(bibtex) if isinstance(bibtex, str) else None
+    return match.group(1) if match else None
+
+
+def _papers(records: list[Any], file: str, result: ImportResult) -> None:
+    untitled = 0
+    for record in records:
+        if isinstance(record, dict):
+            # /citations and /references wrap each paper: {"citingPaper": {...}}
+            record = record.get("citingPaper") or record.get("citedPaper") or record
+        paper = paper_from_s2(record, SourceRef(file=file)) if isinstance(record, dict) else None
+        if paper is None:
+            untitled += 1
+        else:
+            result.papers.append(paper)
+    if untitled:
+        result.problems.append(
+            Problem(file, None, f"{untitled} Semantic Scholar records without a title skipped")
+        )
+
+
+def parse_s2(document: Any, file: str) -> ImportResult:
+    """Papers (and for an author, the profile) from a Semantic Scholar response."""
+    result = ImportResult()
+    if is_s2_author(document):
+        _papers(document.get("papers") or [], file, result)
+        result.profile = Profile(
+            name=_text(document.get("name")) or "(unnamed author)",
+            h_index=_int(document.get("hIndex")),
+            paper_count=_int(document.get("paperCount")),
+            citations=_int(document.get("citationCount")),
+            papers=tuple(result.papers),
+            source=file,
+        )
+    elif is_s2_paper(document):
+        # The paper itself first, then what it cites and what cites it.
+        records = [document, *(document.get("references") or []),
+                   *(document.get("citations") or [])]  # fmt: skip
+        _papers(records, file, result)
+    else:
+        found = document.get("data") if isinstance(document, dict) else document
+        _papers(found if isinstance(found, list) else [], file, result)
+    return result
