@@ -6,15 +6,16 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
 
 from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.files import walk
-from paperbrowse.core.formats import SUFFIXES, read_file
+from paperbrowse.core.formats import SUFFIXES, ImportResult, TextProgress, read_file
 from paperbrowse.core.models import Paper, Profile
 from paperbrowse.core.search import Hit, Results, SearchIndex, SortOrder
 
-# Progress callbacks get (files done, files in all, current file).
+# Progress callbacks get (bytes read, bytes in all, current file), across all files.
 Progress = Callable[[int, int, str], None]
 
 KNOWN_SUFFIXES = frozenset(SUFFIXES)
@@ -51,9 +52,29 @@ class Library:
         return [results.hit(i) for i in range(count)]
 
 
-def load_file(path: Path, as_of: dt.date | None = None) -> Library:
-    """One file into a library. Raises FormatError when nothing in it can be used."""
-    result = read_file(path, as_of or dt.date.today())
+def _read_merged(path: Path, as_of: dt.date, progress: TextProgress | None) -> ImportResult:
+    from paperbrowse.core.merge import merge_duplicates
+
+    result = read_file(path, as_of, progress)
+    merged = merge_duplicates(result.papers)
+    if len(merged) != len(result.papers):
+        result.papers = merged
+        if result.profile is not None:
+            result.profile = result.profile.model_copy(update={"papers": tuple(merged)})
+    return result
+
+
+def load_file(
+    path: Path, as_of: dt.date | None = None, progress: TextProgress | None = None
+) -> Library:
+    """One file into a library. Raises FormatError when nothing in it can be used.
+
+    Large files go through the cache (``core.cache``); duplicates within the
+    file are merged before it is cached.
+    """
+    from paperbrowse.core.cache import read_cached
+
+    result = read_cached(path, as_of or dt.date.today(), progress, reader=_read_merged)
     return Library(
         papers=result.papers,
         profiles=[result.profile] if result.profile else [],
@@ -88,14 +109,19 @@ def load(
 
     Raises FormatError only when nothing at all could be loaded.
     """
+    from paperbrowse.core.cache import gc_paused
+
     files, problems = expand_paths(paths)
     library = Library(problems=problems)
     errors: list[FormatError] = []
-    for done, path in enumerate(files):
+    sizes = [_size(path) for path in files]
+    total = sum(sizes)
+    for path, size, done in zip(files, sizes, accumulate([0, *sizes]), strict=False):
         if progress:
-            progress(done, len(files), str(path))
+            progress(done, total, str(path))
         try:
-            part = load_file(path, as_of)
+            with gc_paused():
+                part = load_file(path, as_of, _within(progress, done, size, total, str(path)))
         except FormatError as error:
             errors.append(error)
             library.problems.append(Problem(error.file, error.line, error.message))
@@ -110,7 +136,31 @@ def load(
                 ", ".join(e.file for e in errors), "; ".join(str(e) for e in errors)
             )
         raise FormatError(", ".join(str(p) for p in paths) or "(nothing)", "no paper files found")
+    if len(library.sources) > 1:
+        from paperbrowse.core.merge import merge_duplicates
+
+        library.papers = merge_duplicates(library.papers)
     return library
+
+
+def _size(path: Path) -> int:
+    try:
+        return max(path.stat().st_size, 1)
+    except OSError:
+        return 1
+
+
+def _within(
+    progress: Progress | None, done: int, size: int, total: int, name: str
+) -> TextProgress | None:
+    """Progress inside one file, reported as bytes across the whole load."""
+    if progress is None:
+        return None
+
+    def report(read: int, whole: int) -> None:
+        progress(done + size * read // max(whole, 1), total, name)
+
+    return report
 
 
 def bundled_profile() -> Path:

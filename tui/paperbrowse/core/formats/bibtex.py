@@ -40,6 +40,8 @@ _LIBRARY_LOG.addHandler(logging.NullHandler())
 _LIBRARY_LOG.propagate = False
 
 CHUNK_CHARS = 1 << 20
+# Entry types that group or feed other entries and are never papers themselves.
+_NOT_PAPERS = frozenset({"comment", "preamble", "set", "xdata"})
 ChunkProgress = Callable[[int, int], None]  # (characters read, characters in all)
 
 _ENTRY_START = re.compile(r"\n(?=[ \t]*@)")
@@ -66,7 +68,8 @@ class _Entry:
 class _Reader:
     def __init__(self, file: str) -> None:
         self.file = file
-        self.strings: dict[str, str] = dict(MONTH_MACROS)
+        # BibTeX's month macros, and full month names written bare (``month = August``).
+        self.strings = MONTH_MACROS | {name.lower(): name for name in MONTH_MACROS.values()}
         self.result = ImportResult()
         self.untitled: list[_Entry] = []
         self.entries: dict[str, _Entry] = {}
@@ -140,7 +143,7 @@ class _Reader:
         assert isinstance(block, model.Entry)
         key = block.key.strip()
         entry_type = block.entry_type.strip().lower()
-        if entry_type in ("comment", "preamble"):
+        if entry_type in _NOT_PAPERS:
             return
         fields: dict[str, str] = {}
         for field in block.fields:

@@ -1,0 +1,246 @@
+"""A cache of parsed library files, so a large library reopens in a fraction of a second.
+
+One cache file per library file, in the platform's cache folder (platformdirs;
+``PAPERBROWSE_CACHE_DIR`` overrides it). An entry is used only when the
+library file's resolved path, size and modification time (ns) match, the
+format version matches and its checksum is right; anything else (stale,
+damaged, from another version) is ignored and rebuilt, never trusted.
+
+The payload is a pickle of plain tuples, strings and numbers, read with an
+unpickler that refuses every class, so a crafted cache file cannot run code;
+papers are rebuilt with ``model_construct`` (no validation: the data was
+validated when it was parsed, and the checksum shows it is unchanged).
+Writing goes through a temporary file renamed into place, so a crash never
+leaves half a cache file. A cache that cannot be written is simply skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import io
+import os
+import pickle
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from paperbrowse.core.errors import Problem
+from paperbrowse.core.formats import ImportResult, TextProgress, read_file
+from paperbrowse.core.models import Paper, Profile, SourceRef
+
+CACHE_DIR_VARIABLE = "PAPERBROWSE_CACHE_DIR"
+# Bump when an importer's output changes, so old entries are rebuilt.
+FORMAT_VERSION = 1
+MAGIC = b"PBCACHE\x01"
+# Smaller files parse about as fast as a cache entry loads; they are not cached.
+MIN_BYTES = 64 * 1024
+MAX_AGE_DAYS = 60
+_PAPER_FIELDS = tuple(Paper.model_fields)
+_PROFILE_FIELDS = tuple(name for name in Profile.model_fields if name != "papers")
+_HEADER = len(MAGIC) + 4  # magic, then the CRC-32 of the payload
+
+
+def cache_dir() -> Path:
+    """The folder for cache files: ``PAPERBROWSE_CACHE_DIR`` if set, else the platform's."""
+    chosen = os.environ.get(CACHE_DIR_VARIABLE, "").strip()
+    if chosen:
+        return Path(chosen).expanduser().absolute()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("paperbrowse", appauthor=False)) / "libraries"
+
+
+@dataclass(frozen=True)
+class FileKey:
+    """What identifies one version of a library file."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileKey | None:
+        try:
+            resolved = path.resolve()
+            info = resolved.stat()
+        except (OSError, RuntimeError):
+            return None
+        return cls(str(resolved), info.st_size, info.st_mtime_ns)
+
+    def cache_file(self) -> Path:
+        name = hashlib.sha1(self.path.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+        return cache_dir() / f"{name}.pbcache"
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No collector passes while a large library is built: they cost seconds, find nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+Reader = Callable[[Path, dt.date, TextProgress | None], ImportResult]
+
+
+def read_cached(
+    path: Path,
+    as_of: dt.date,
+    progress: TextProgress | None = None,
+    reader: Reader = read_file,
+) -> ImportResult:
+    """``reader(path, ...)`` (``formats.read_file``), through the cache for large files."""
+    key = FileKey.of(path)
+    if key is None or key.size < MIN_BYTES:
+        return reader(path, as_of, progress)
+    cached = load_entry(key, as_of)
+    if cached is not None:
+        if progress:
+            progress(key.size, key.size)
+        return cached
+    result = reader(path, as_of, progress)
+    store_entry(key, as_of, result)
+    return result
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Unpickles builtin containers and scalars only; any class or function is refused."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"cache files hold plain data only, not {module}.{name}")
+
+
+def load_entry(key: FileKey, as_of: dt.date) -> ImportResult | None:
+    """The cached result for this version of the file, or None (missing, stale or damaged)."""
+    try:
+        data = key.cache_file().read_bytes()
+        os.utime(key.cache_file())  # still in use: not pruned
+    except OSError:
+        return None
+    if len(data) < _HEADER or not data.startswith(MAGIC):
+        return None
+    payload = memoryview(data)[_HEADER:]
+    if zlib.crc32(payload) != int.from_bytes(data[len(MAGIC) : _HEADER], "big"):
+        return None
+    try:
+        with gc_paused():
+            entry = _PlainUnpickler(io.BytesIO(payload)).load()
+            return _result_from(entry, key, as_of)
+    except Exception:  # a damaged entry of any shape is a cache miss, never an error
+        return None
+
+
+def _result_from(entry: Any, key: FileKey, as_of: dt.date) -> ImportResult | None:
+    if not isinstance(entry, dict):
+        return None
+    if (entry.get("version"), entry.get("paper_fields"), entry.get("key")) != (
+        FORMAT_VERSION, _PAPER_FIELDS, (key.path, key.size, key.mtime_ns)
+    ):
+        return None
+    if entry["as_of"] is not None and entry["as_of"] != as_of.toordinal():
+        return None  # a profile's dates depend on the day it is read
+    papers = [_paper(row) for row in entry["papers"]]
+    profile = None
+    if entry["profile"] is not None:
+        header = dict(zip(_PROFILE_FIELDS, entry["profile"], strict=True))
+        profile = Profile.model_construct(**header, papers=tuple(papers))
+    problems = [Problem(file, line, message) for file, line, message in entry["problems"]]
+    return ImportResult(papers, profile, problems)
+
+
+def _source(pair: tuple[str, int | None]) -> SourceRef:
+    return SourceRef.model_construct(file=pair[0], line=pair[1])
+
+
+def _paper(row: tuple[Any, ...]) -> Paper:
+    values = dict(zip(_PAPER_FIELDS, row, strict=True))
+    if values["date"] is not None:
+        values["date"] = dt.date.fromordinal(values["date"])
+    if values["source"] is not None:
+        values["source"] = _source(values["source"])
+    if values["sources"]:
+        values["sources"] = tuple(_source(pair) for pair in values["sources"])
+    return Paper.model_construct(**values)
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def _row(paper: Paper) -> tuple[Any, ...]:
+    values = dict(paper.__dict__)
+    values["date"] = paper.date.toordinal() if paper.date else None
+    values["source"] = (paper.source.file, paper.source.line) if paper.source else None
+    values["sources"] = tuple((s.file, s.line) for s in paper.sources)
+    return tuple(values[name] for name in _PAPER_FIELDS)
+
+
+def store_entry(key: FileKey, as_of: dt.date, result: ImportResult) -> None:
+    """Save a result for this version of the file; any failure just leaves no cache."""
+    profile = result.profile
+    if profile is not None and profile.papers != tuple(result.papers):
+        return  # the entry format assumes a profile shows the file's papers
+    entry = {
+        "version": FORMAT_VERSION,
+        "paper_fields": _PAPER_FIELDS,
+        "key": (key.path, key.size, key.mtime_ns),
+        "as_of": as_of.toordinal() if profile is not None else None,
+        "papers": [_row(paper) for paper in result.papers],
+        "profile": None if profile is None else tuple(getattr(profile, n) for n in _PROFILE_FIELDS),
+        "problems": [(p.file, p.line, p.message) for p in result.problems],
+    }
+    try:
+        payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        data = MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
+        _write_atomically(key.cache_file(), data)
+        _prune(key.cache_file().parent)
+    except (OSError, pickle.PicklingError):
+        return
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _prune(folder: Path) -> None:
+    """Drop entries not refreshed for MAX_AGE_DAYS (their library files are likely gone)."""
+    cutoff = time.time() - MAX_AGE_DAYS * 86400
+    for entry in folder.glob("*.pbcache"):
+        try:
+            if entry.stat().st_mtime < cutoff:
+                entry.unlink()
+        except OSError:
+            continue
+
+
+def clear() -> int:
+    """Delete every cache entry; the number deleted."""
+    removed = 0
+    for entry in cache_dir().glob("*.pbcache"):
+        try:
+            entry.unlink()
+            removed += 1
+        except OSError:
+            continue
+    return removed

@@ -1,0 +1,81 @@
+"""One paper seen twice (the same DOI, or the same title and year) becomes one paper.
+
+The first copy keeps its id and its text; fields it lacks are taken from the
+later copies, and every place the paper was read is listed in ``sources``.
+Two copies with different DOIs, or whose first authors' surnames differ, are
+different papers however alike their titles ("Introduction", 2019).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from paperbrowse.core.models import Paper, SourceRef, fold, normalise_title
+
+_FILLABLE = ("abstract", "venue", "doi", "url", "citekey", "entry_type", "category")
+
+
+def _surname(paper: Paper) -> str | None:
+    if not paper.authors:
+        return None
+    words = paper.authors[0].split()
+    return fold(words[-1]).strip(".") if words else None
+
+
+def _compatible(kept: Paper, other: Paper) -> bool:
+    if kept.doi and other.doi and kept.doi.lower() != other.doi.lower():
+        return False
+    first, second = _surname(kept), _surname(other)
+    return first is None or second is None or first == second
+
+
+def seen_in(paper: Paper) -> tuple[SourceRef, ...]:
+    """Every place the paper was read."""
+    if paper.sources:
+        return paper.sources
+    return (paper.source,) if paper.source else ()
+
+
+def combine(kept: Paper, other: Paper) -> Paper:
+    """``kept`` with the gaps filled from ``other`` and both sources listed."""
+    update: dict[str, object] = {
+        name: getattr(other, name)
+        for name in _FILLABLE
+        if not getattr(kept, name) and getattr(other, name)
+    }
+    if not kept.authors and other.authors:
+        update["authors"], update["et_al"] = other.authors, other.et_al
+    if kept.date is None and other.date is not None:
+        update["date"], update["date_precision"] = other.date, other.date_precision
+    links = tuple(dict.fromkeys(kept.links + other.links))
+    if links != kept.links:
+        update["links"] = links
+    if other.has_code and not kept.has_code:
+        update["has_code"] = True
+    update["sources"] = tuple(dict.fromkeys(seen_in(kept) + seen_in(other)))
+    return kept.model_copy(update=update)
+
+
+def merge_duplicates(papers: Iterable[Paper]) -> list[Paper]:
+    """The papers with duplicates merged into their first copy, in first-seen order."""
+    merged: list[Paper] = []
+    by_doi: dict[str, int] = {}
+    by_title: dict[tuple[str, int | None], int] = {}
+    for paper in papers:
+        doi = paper.doi.lower() if paper.doi else None
+        title = (normalise_title(paper.title), paper.year)
+        index = by_doi.get(doi) if doi else None
+        if index is None and title[0]:
+            index = by_title.get(title)
+        if index is not None and not _compatible(merged[index], paper):
+            index = None
+        if index is None:
+            index = len(merged)
+            merged.append(paper)
+        else:
+            merged[index] = combine(merged[index], paper)
+        if doi:
+            by_doi.setdefault(doi, index)
+        if title[0]:
+            by_title.setdefault(title, index)
+    return merged
