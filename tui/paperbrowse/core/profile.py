@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from paperbrowse.core.errors import FormatError, Problem
-from paperbrowse.core.models import Paper, Profile, SourceRef, paper_id
+from paperbrowse.core.models import DatePrecision, Paper, Profile, SourceRef, paper_id
 from paperbrowse.core.text import clean_line, latex_to_text, squash_spaces
 
 _MONTHS = {
@@ -32,11 +32,16 @@ _MONTH_WORD = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
+# "CLApr 10, 2025Code": category, date (the year may be missing), "Code" badge.
+# Categories may carry an archive ("stat.ML", "physics.soc-ph", "quant-ph").
 RECORD_HEADER = re.compile(
-    rf"^(?P<cat>[A-Za-z][A-Za-z.\-]{{0,11}}?)?(?P<month>{_MONTH_WORD})\.?\s*(?P<day>\d{{1,2}})"
-    r"(?:\s*,\s*(?P<year>\d{4}))?\s*(?P<code>Code)?$"
+    rf"^(?P<cat>[A-Za-z][A-Za-z.\-]{{0,24}}?)?(?P<month>{_MONTH_WORD})\.?\s*(?P<day>\d{{1,2}})"
+    r"(?:\s*,?\s*(?P<year>\d{4}))?\s*(?P<code>Code)?$"
 )
-_NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
+# A line that starts like a record header but is not one ("SI Jul 99 garbage").
+_BROKEN_HEADER = re.compile(rf"^[A-Za-z.\-]{{0,25}}\s*{_MONTH_WORD}\.?\s*\d.{{0,30}}$")
+# 25, 1,234, 1 234, 45.5, 1.2k
+_NUMBER = r"(\d{1,3}(?:[, \u202f]\d{3})+|\d+)(\.\d+)?([kK])?"
 _HEADER_FIELDS: dict[str, re.Pattern[str]] = {
     "h_index": re.compile(rf"^h-?\s?index\s*:?\s*{_NUMBER}$", re.I),
     "paper_count": re.compile(rf"^{_NUMBER}\s*papers?$", re.I),
@@ -44,9 +49,16 @@ _HEADER_FIELDS: dict[str, re.Pattern[str]] = {
     "novelty": re.compile(rf"^novelty\s*:?\s*{_NUMBER}\s*%?$", re.I),
     "ai_score": re.compile(rf"^ai\s*score\s*:?\s*{_NUMBER}\s*%?$", re.I),
 }
-_HEADING = re.compile(rf"^{_NUMBER}\s+(?:Papers?|PAPERS?|papers?)$")
-_CATEGORY = re.compile(r"^(?:[a-z\-]+\.)?[A-Z]{2,3}$")
-_ET_AL = re.compile(r",?\s*\bet\.?\s*al\.?\s*$", re.I)
+_HEADING = re.compile(rf"^{_NUMBER}\s*papers?$", re.I)
+_ARCHIVES = r"cs|math|stat|eess|econ|q-bio|q-fin|nlin|astro-ph|physics|cond-mat"
+_CATEGORY = re.compile(
+    rf"^(?:(?:{_ARCHIVES})\.[A-Za-z\-]{{2,}}|[A-Z]{{2,3}}"
+    r"|quant-ph|hep-(?:th|ph|ex|lat)|gr-qc|math-ph|nucl-(?:th|ex)|astro-ph|cond-mat)$"
+)
+_ET_AL = re.compile(r",?\s*(?:\bet\.?\s*al\b\.?|\band\s+others|…|\.\.\.)\s*$", re.I)
+_AUTHOR_SEPARATOR = re.compile(r"\s*[,;]\s*(?:and\s+|&\s+)?|\s+and\s+|\s+&\s+")
+# Longer than any name: the line is prose (an abstract), not an author list.
+_LONGEST_NAME = 80
 
 
 @dataclass
@@ -57,8 +69,10 @@ class ProfileResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _number(text: str) -> float:
-    return float(text.replace(",", ""))
+def _number(match: re.Match[str]) -> float:
+    whole, fraction, thousands = match.group(1, 2, 3)
+    value = float(re.sub(r"[, \u202f]", "", whole) + (fraction or ""))
+    return value * 1000 if thousands else value
 
 
 def short_name(title: str) -> str | None:
@@ -70,9 +84,7 @@ def short_name(title: str) -> str | None:
     return None
 
 
-def resolve_date(
-    month: int, day: int, year: int | None, as_of: dt.date
-) -> tuple[dt.date, bool]:
+def resolve_date(month: int, day: int, year: int | None, as_of: dt.date) -> tuple[dt.date, bool]:
     """The date a record means; a missing year is the reference date's, or the year before.
 
     Returns the date and whether its year was inferred. Raises ValueError for
@@ -96,8 +108,8 @@ def split_authors(text: str) -> tuple[tuple[str, ...], bool]:
     et_al = bool(_ET_AL.search(text))
     if et_al:
         text = _ET_AL.sub("", text)
-    parts = re.split(r"\s*,\s*|\s+and\s+|\s*;\s*", text)
-    return tuple(p for p in (part.strip() for part in parts) if p), et_al
+    parts = _AUTHOR_SEPARATOR.split(text)
+    return tuple(p for p in (part.strip(" ,;") for part in parts) if p), et_al
 
 
 @dataclass
@@ -105,6 +117,17 @@ class _Record:
     line: int
     header: re.Match[str]
     lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Header:
+    """The figures above the records, and where the ``N Papers`` heading was."""
+
+    name: str | None = None
+    category: str | None = None
+    figures: dict[str, float] = field(default_factory=dict)
+    heading: int | None = None
+    heading_line: int | None = None
 
 
 class _ProfileParser:
@@ -120,27 +143,38 @@ class _ProfileParser:
     def parse(self) -> ProfileResult:
         header, body_start = self._parse_header()
         papers = self._parse_records(body_start)
-        heading = header.pop("heading", None)
-        if heading is not None and int(heading) != len(papers):
-            self.warn(
-                None,
-                f"the heading says {int(heading)} papers but {len(papers)} were read",
+        if not papers and not header.figures:
+            raise FormatError(
+                self.file,
+                "not a researcher profile: no header figures (h-index, citations) "
+                "and no complete paper record",
             )
+        self._check_count(header, len(papers))
+        figures = header.figures
         profile = Profile(
-            name=str(header.get("name") or "Unknown researcher"),
-            primary_category=_opt_str(header.get("category")),
-            h_index=_opt_int(header.get("h_index")),
-            paper_count=_opt_int(header.get("paper_count")),
-            citations=_opt_int(header.get("citations")),
-            novelty=_opt_float(header.get("novelty")),
-            ai_score=_opt_float(header.get("ai_score")),
+            name=header.name or "Unknown researcher",
+            primary_category=header.category,
+            h_index=_opt_int(figures.get("h_index")),
+            paper_count=_opt_int(figures.get("paper_count")),
+            citations=_opt_int(figures.get("citations")),
+            novelty=figures.get("novelty"),
+            ai_score=figures.get("ai_score"),
             papers=tuple(papers),
             source=self.file,
         )
         return ProfileResult(profile, self.problems)
 
-    def _parse_header(self) -> tuple[dict[str, float | str], int]:
-        header: dict[str, float | str] = {}
+    def _check_count(self, header: _Header, found: int) -> None:
+        if not found:
+            self.warn(header.heading_line, "no paper records found after the header")
+        elif header.heading is not None and header.heading != found:
+            self.warn(
+                header.heading_line,
+                f"the heading says {header.heading} papers but {found} were read",
+            )
+
+    def _parse_header(self) -> tuple[_Header, int]:
+        header = _Header()
         for index, (lineno, raw) in enumerate(self.lines):
             line = clean_line(raw)
             if not line:
@@ -148,54 +182,73 @@ class _ProfileParser:
             if RECORD_HEADER.match(line):
                 return header, index
             heading = _HEADING.match(line)
-            if heading and ("paper_count" in header or " " in line.strip()):
-                header["heading"] = _number(heading.group(1))
+            if heading and self._is_heading(index, header, line):
+                header.heading, header.heading_line = int(_number(heading)), lineno
                 return header, index + 1
-            if self._header_field(line, header):
+            if self._header_field(line, header.figures):
                 continue
-            if "name" not in header:
-                header["name"] = line
-            elif "category" not in header and _CATEGORY.match(line):
-                header["category"] = line.rsplit(".", 1)[-1]
+            if header.category is None and _CATEGORY.match(line):
+                header.category = _category_code(line)
+            elif header.name is None and header.category is None and not header.figures:
+                header.name = line
             else:
-                self.warn(lineno, f"unexpected header line {line[:40]!r}; ignored")
+                self.warn(lineno, f"unexpected line in the header {line[:60]!r}; ignored")
         return header, len(self.lines)
 
+    def _is_heading(self, index: int, header: _Header, line: str) -> bool:
+        """``15 Papers`` is the heading before the records, ``15papers`` a header figure.
+
+        The figure comes first and is glued to its label; the heading is
+        followed by a record (or nothing), a figure by more of the header.
+        """
+        if "paper_count" in header.figures:
+            return True
+        if re.match(r"^[\d,.]+[kK]?papers?$", line, re.I):
+            return False
+        for _, raw in self.lines[index + 1 :]:
+            line = clean_line(raw)
+            if line:
+                return bool(RECORD_HEADER.match(line) or _BROKEN_HEADER.match(line))
+        return True
+
     @staticmethod
-    def _header_field(line: str, header: dict[str, float | str]) -> bool:
+    def _header_field(line: str, figures: dict[str, float]) -> bool:
         for key, pattern in _HEADER_FIELDS.items():
             match = pattern.match(line)
-            if match and key not in header:
-                header[key] = _number(match.group(1))
+            if match and key not in figures:
+                figures[key] = _number(match)
                 return True
         return False
 
     def _parse_records(self, start: int) -> list[Paper]:
         papers: list[Paper] = []
         record: _Record | None = None
-        skipping_from: int | None = None
+        skipping = False
         for lineno, raw in self.lines[start:]:
-            line = raw.strip()
+            line = clean_line(raw)
             if not line:
                 continue
-            header = RECORD_HEADER.match(clean_line(line))
+            header = RECORD_HEADER.match(line)
             if header:
                 if record is not None:
                     papers.extend(self._finish(record))
-                record, skipping_from = _Record(lineno, header), None
-            elif record is not None and len(record.lines) < 3:
-                record.lines.append((lineno, line))
-            else:
-                if record is not None:
-                    papers.extend(self._finish(record))
-                    record = None
-                if skipping_from is None:
-                    skipping_from = lineno
-                    self.warn(
-                        lineno,
-                        "expected a record header like 'CLApr 10, 2025Code' "
-                        f"but found {clean_line(line)[:40]!r}; skipped to the next record",
-                    )
+                record, skipping = _Record(lineno, header), False
+                continue
+            # A line shaped like a record header is one gone wrong, not an abstract.
+            broken = _BROKEN_HEADER.match(line)
+            if record is not None and len(record.lines) < (2 if broken else 3):
+                record.lines.append((lineno, raw))
+                continue
+            if record is not None:
+                papers.extend(self._finish(record))
+                record = None
+            if not skipping:
+                skipping = True
+                self.warn(
+                    lineno,
+                    "expected a record header like 'CLApr 10, 2025Code' "
+                    f"but found {line[:60]!r}; skipped to the next record",
+                )
         if record is not None:
             papers.extend(self._finish(record))
         return papers
@@ -205,39 +258,69 @@ class _ProfileParser:
             what = "title and authors" if not record.lines else "authors"
             self.warn(record.line, f"record cut short: no {what}; skipped")
             return []
-        header = record.header
-        month = _MONTHS[header.group("month")[:3].lower()]
-        year = int(header.group("year")) if header.group("year") else None
-        try:
-            date, inferred = resolve_date(month, int(header.group("day")), year, self.as_of)
-        except ValueError:
-            self.warn(record.line, f"invalid date {header.group(0)!r}; record skipped")
-            return []
-        title = clean_line(record.lines[0][1])
-        title, _ = latex_to_text(title)
+        title, _ = latex_to_text(record.lines[0][1])
         title = squash_spaces(title)
-        authors, et_al = split_authors(record.lines[1][1])
+        if not title:
+            self.warn(record.lines[0][0], "record has an empty title; skipped")
+            return []
+        date, precision, inferred = self._date(record)
+        authors_line, abstract_line = record.lines[1], record.lines[2:3]
+        authors, et_al = split_authors(authors_line[1])
+        if any(len(name) > _LONGEST_NAME for name in authors) and not abstract_line:
+            # Three lines with the middle one prose: the author line is missing.
+            self.warn(authors_line[0], "record has no author line; read this line as the abstract")
+            authors, et_al, abstract_line = (), False, [authors_line]
         abstract: str | None = None
         links: list[str] = []
-        if len(record.lines) > 2:
-            abstract, links = latex_to_text(record.lines[2][1], short_name(title))
+        if abstract_line:
+            abstract, links = latex_to_text(abstract_line[0][1], short_name(title))
             abstract = squash_spaces(abstract) or None
-        category = header.group("cat")
         return [
             Paper(
-                id=paper_id(title, date.year),
+                # An inferred year changes with the reference date; the id must not.
+                id=paper_id(title, None if inferred or date is None else date.year),
                 title=title,
                 authors=authors,
                 et_al=et_al,
-                category=category.rsplit(".", 1)[-1] if category else None,
+                category=_category_code(record.header.group("cat")),
                 date=date,
+                date_precision=precision,
                 year_inferred=inferred,
-                has_code=bool(header.group("code")),
+                has_code=bool(record.header.group("code")),
                 abstract=abstract,
                 links=tuple(links),
                 source=SourceRef(file=self.file, line=record.line),
             )
         ]
+
+    def _date(self, record: _Record) -> tuple[dt.date | None, DatePrecision, bool]:
+        """The record's date; a day that does not exist keeps its month, with a warning."""
+        header = record.header
+        month = _MONTHS[header.group("month")[:3].lower()]
+        year = int(header.group("year")) if header.group("year") else None
+        try:
+            date, inferred = resolve_date(month, int(header.group("day")), year, self.as_of)
+            return date, "day", inferred
+        except ValueError:
+            pass
+        written = header.group(0)[len(header.group("cat") or "") :]
+        try:
+            date, inferred = resolve_date(month, 1, year, self.as_of)
+        except ValueError:  # year 0, say
+            self.warn(record.line, f"invalid date {written!r}; the paper is kept without one")
+            return None, "day", False
+        self.warn(
+            record.line,
+            f"invalid date {written!r} (no such day); kept as {date:%Y-%m}",
+        )
+        return date, "month", inferred
+
+
+def _category_code(text: str | None) -> str | None:
+    """The code as a profile shows it: ``cs.CL`` is ``CL``; other archives keep theirs."""
+    if not text:
+        return None
+    return text[3:] if text.startswith("cs.") else text
 
 
 def _split_lines(text: str) -> list[tuple[int, str]]:
@@ -245,16 +328,8 @@ def _split_lines(text: str) -> list[tuple[int, str]]:
     return list(enumerate(text.split("\n"), start=1))
 
 
-def _opt_int(value: float | str | None) -> int | None:
-    return int(value) if isinstance(value, float) else None
-
-
-def _opt_float(value: float | str | None) -> float | None:
-    return value if isinstance(value, float) else None
-
-
-def _opt_str(value: float | str | None) -> str | None:
-    return value if isinstance(value, str) else None
+def _opt_int(value: float | None) -> int | None:
+    return int(value) if value is not None else None
 
 
 def looks_like_profile(text: str) -> bool:
@@ -265,7 +340,9 @@ def looks_like_profile(text: str) -> bool:
     return any(_HEADER_FIELDS["h_index"].match(line) for line in lines if line)
 
 
-def parse_profile_text(text: str, file: str = "<text>", as_of: dt.date | None = None) -> ProfileResult:
+def parse_profile_text(
+    text: str, file: str = "<text>", as_of: dt.date | None = None
+) -> ProfileResult:
     """Parse profile text. Raises FormatError if the text is not a profile at all."""
     if not looks_like_profile(text):
         raise FormatError(

@@ -20,9 +20,12 @@ _ESCAPE_SEQUENCE = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]"
     r"|\x9d[^\x07\x9c]*[\x07\x9c]?"
 )
-# C0 and C1 control characters other than newline and tab, plus DEL and the
-# bidirectional overrides that can make text display other than it reads.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 control characters other than newline and tab, plus DEL, the
+# bidirectional marks and overrides that can make text display other than it
+# reads, and stray byte-order marks (from files pasted together).
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def strip_control(text: str) -> str:
@@ -34,7 +37,7 @@ def strip_control(text: str) -> str:
     return text
 
 
-_SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u3000]+")
+_SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]+")
 
 
 def squash_spaces(text: str) -> str:
@@ -88,20 +91,101 @@ def find_urls(text: str) -> list[str]:
 _LATEX_HINT = re.compile(r"[\\{}$~]|--|``|''")
 _HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
-_BRACED_MACRO = re.compile(r"\{\\([A-Za-z]+)\s*\}")
-_BARE_MACRO = re.compile(r"\\([A-Za-z]+)(?![A-Za-z{\[])\s?")
-_UNESCAPED = re.compile(r"(?<!\\)([%&#])")
-_PLACEHOLDER = "PBKEEPZ{}Q"
-_PLACEHOLDER_RE = re.compile(r"PBKEEPZ(\d+)Q")
+# In order of appearance: \href{url}{text} (groups 1, 2), \url{u} (group 3), a bare URL.
+_LINK = re.compile(f"{_HREF.pattern}|{_URL_MACRO.pattern}|{_URL.pattern}")
+# URLs, and text pylatexenc must not touch, wait in the text as private-use
+# placeholders (no letters, so no macro can swallow them) until conversion is done.
+_KEEP_OPEN, _KEEP_CLOSE = "\ue000", "\ue001"
+_KEPT = re.compile("\ue000(\\d+)\ue001")
+_BACKSLASHES_BEFORE_KEPT = re.compile(r"\\+(?=\ue000)")
+# `%`, `&` and `#` are literal in typed abstracts ("57 %" is not a comment),
+# unless already escaped: an even run of backslashes before them escapes nothing.
+_SPECIAL = re.compile(r"(\\*)([%&#])")
+_DOLLAR = re.compile(r"(?<!\\)\$")
+# "~50 samples": a tilde before a number means "about", not a non-breaking space.
+_APPROX_TILDE = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=\())~(?=\d)")
+_MATH = re.compile(r"(?<!\\)(\$\$?)(?:\\.|[^$\\])*?(?<!\\)\1|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
+# A macro used as a word: `\method`, `{\method}`, `\method{}`, `\method\ `; one
+# followed by a braced argument is left to pylatexenc, which keeps the argument.
+_WORD_MACRO = re.compile(
+    r"(?<!\\)(?P<open>\{\s*)?\\(?P<name>[A-Za-z]+)(?![A-Za-z])"
+    r"(?(open)\s*\}|(?:\{\}|\\ |(?!\s*[{\[])))"
+)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Authors' shorthand macros for everyday abbreviations.
+_ABBREVIATIONS = {
+    "eg": "e.g.", "ie": "i.e.", "etal": "et al.", "etc": "etc.", "vs": "vs.",
+    "wrt": "w.r.t.", "cf": "cf.", "aka": "a.k.a.", "iid": "i.i.d.", "resp": "resp.",
+}  # fmt: skip
+# Names authors give the macro for their own method's name.
+_METHOD_WORDS = _words(
+    "method methodname model modelname ours ourmethod ourmodel name approach framework "
+    "system algo algorithm tool benchmark short shortname proposed"
+)
+# Switches and spacing commands pylatexenc drops, which must not read as a name.
+_TEX_WORDS = _words(
+    "em bf it rm sf tt sc sl up md normalfont bfseries itshape ttfamily scshape slshape "
+    "mdseries upshape rmfamily sffamily tiny scriptsize footnotesize small normalsize large "
+    "Large LARGE huge Huge left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl "
+    "biggr Biggl Biggr displaystyle textstyle scriptstyle scriptscriptstyle limits nolimits "
+    "noindent indent par newline linebreak pagebreak newpage clearpage centering raggedright "
+    "raggedleft hfill vfill hfil quad qquad smallskip medskip bigskip relax protect xspace "
+    "nobreak allowbreak boldmath unboldmath ignorespaces null strut maketitle appendix "
+    "bgroup egroup begingroup endgroup onecolumn twocolumn"
+)
+_KEEP_ARGUMENT = (
+    "texttt", "textsf", "textmd", "textup", "textnormal", "textsuperscript", "textsubscript",
+    "mbox", "hbox", "fbox", "makebox", "underline", "uline", "textcolor", "colorbox",
+    "fcolorbox", "highlight", "hl",
+)  # fmt: skip
+_CITATIONS = (
+    "cite", "citep", "citet", "citealp", "citealt", "citeauthor", "citeyear", "citeyearpar",
+    "citenum", "Cite", "Citep", "Citet", "Citealp", "Citealt", "Citeauthor", "parencite",
+    "textcite", "autocite",
+)  # fmt: skip
+
+
+def _last_argument(node: Any, l2tobj: Any) -> str:
+    """The text of a macro's last argument (``\\textcolor{red}{word}`` -> ``word``)."""
+    arguments = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
+    return str(l2tobj.nodelist_to_text([arguments[-1]])) if arguments else ""
+
+
+def _citation(node: Any, l2tobj: Any) -> str:
+    """``\\cite{a,b}`` -> ``[a,b]``: the reader sees which work is cited."""
+    keys = _last_argument(node, l2tobj).strip()
+    return f"[{keys}]" if keys else ""
 
 
 @lru_cache(maxsize=1)
 def _latex_converter() -> Any:
     # pylatexenc is imported on first use: the profile header and list render
     # before any abstract needs converting.
-    from pylatexenc.latex2text import LatexNodes2Text
+    import logging
 
-    return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+    from pylatexenc.latex2text import (
+        LatexNodes2Text,
+        MacroTextSpec,
+        get_default_latex_context_db,
+    )
+
+    # pylatexenc logs odd input as warnings; a user must never see them.
+    quiet = logging.getLogger("pylatexenc")
+    quiet.addHandler(logging.NullHandler())
+    quiet.propagate = False
+    context = get_default_latex_context_db()
+    context.add_context_category(
+        "paperbrowse",
+        prepend=True,
+        macros=[MacroTextSpec(name, simplify_repl=_last_argument) for name in _KEEP_ARGUMENT]
+        + [MacroTextSpec(name, simplify_repl=_citation) for name in _CITATIONS],
+    )
+    return LatexNodes2Text(latex_context=context, math_mode="text", strict_latex_spaces=False)
 
 
 @lru_cache(maxsize=1)
@@ -109,7 +193,7 @@ def _known_macros() -> frozenset[str]:
     from pylatexenc.latex2text import get_default_latex_context_db as text_db
     from pylatexenc.latexwalker import get_default_latex_context_db as walker_db
 
-    names: set[str] = set()
+    names: set[str] = set(_TEX_WORDS)
     for db in (text_db(), walker_db()):
         for category in db.categories():
             names.update(spec.macroname for spec in db.iter_macro_specs([category]))
@@ -117,7 +201,7 @@ def _known_macros() -> frozenset[str]:
 
 
 def _latex_fallback(text: str) -> str:
-    """When pylatexenc cannot parse (unbalanced braces, say): drop macros and braces."""
+    """When pylatexenc cannot parse: drop macro names, backslashes and braces, keep the words."""
     text = re.sub(r"\\[A-Za-z]+\*?", "", text)
     text = text.replace("\\", "")
     return text.replace("{", "").replace("}", "")
@@ -126,65 +210,116 @@ def _latex_fallback(text: str) -> str:
 def latex_to_text(text: str, short_name: str | None = None) -> tuple[str, list[str]]:
     """Plain Unicode from text with LaTeX in it, and the URLs found on the way.
 
-    ``\\href{url}{text}`` becomes its text, ``\\url{u}`` becomes u, and an unknown
-    macro used as a name (``{\\method}``) becomes ``short_name`` (or the macro's
-    bare name). URLs are protected from LaTeX rules (``~``, ``_``, ``%``) while
-    the rest is converted.
+    ``\\href{url}{text}`` becomes its text (the URL once, when the text is the
+    URL), ``\\url{u}`` becomes u, and an unknown macro used as a name
+    (``{\\method}``) becomes ``short_name`` (or the macro's bare name). URLs are
+    protected from LaTeX rules (``~``, ``_``, ``%``) while the rest is
+    converted. Never raises: text pylatexenc cannot parse loses only its markup.
     """
-    text = strip_control(text)
+    text = strip_control(text).replace(_KEEP_OPEN, "").replace(_KEEP_CLOSE, "")
     urls: list[str] = []
     kept: list[str] = []
 
     def keep(value: str) -> str:
         kept.append(value)
-        return _PLACEHOLDER.format(len(kept) - 1)
+        return f"{_KEEP_OPEN}{len(kept) - 1}{_KEEP_CLOSE}"
 
-    def href(match: re.Match[str]) -> str:
-        url, label = match.group(1).strip(), match.group(2).strip()
+    def link(match: re.Match[str]) -> str:
+        href_url, label, macro_url = match.group(1, 2, 3)
+        if href_url is not None:
+            url, label = href_url.strip(), label.strip()
+            urls.append(url)
+            return keep(url) if not label or label.replace("\\", "") == url else label
+        url = (macro_url if macro_url is not None else match.group(0)).strip()
         urls.append(url)
-        if not label or label.replace("\\", "") == url:
-            return keep(url)
-        return label
+        return keep(url)
 
-    def url_macro(match: re.Match[str]) -> str:
-        urls.append(match.group(1).strip())
-        return keep(match.group(1).strip())
-
-    text = _HREF.sub(href, text)
-    text = _URL_MACRO.sub(url_macro, text)
-    for url in find_urls(text):
-        urls.append(url)
-    text = _URL.sub(lambda m: keep(m.group(0)), text)
+    text = _LINK.sub(link, text)
 
     if _LATEX_HINT.search(text):
+        text = _APPROX_TILDE.sub(lambda m: keep("~"), text)
+        # A backslash before a placeholder would read as a macro; `\\` was a line break.
+        text = _BACKSLASHES_BEFORE_KEPT.sub(lambda m: " " if len(m.group(0)) > 1 else "", text)
         text = _convert_latex(text, short_name)
-    text = _PLACEHOLDER_RE.sub(lambda m: kept[int(m.group(1))], text)
-    text = strip_control(text)
+    text = _KEPT.sub(lambda m: kept[int(m.group(1))], text)
+    text = strip_control(text).replace(_KEEP_OPEN, "").replace(_KEEP_CLOSE, "")
+    return text, _clean_links(urls)
+
+
+def _clean_links(urls: list[str]) -> list[str]:
+    """Web links only (no ``javascript:``), trimmed, each once, in order."""
     links: list[str] = []
     for url in urls:
         url = _trim_url(url)
-        if url and url not in links:
+        if url.startswith("www."):
+            url = "https://" + url
+        if _URL.fullmatch(url) and url not in links:
             links.append(url)
-    return text, links
+    return links
 
 
 def _convert_latex(text: str, short_name: str | None) -> str:
-    known = _known_macros()
-
-    def name_for(match: re.Match[str]) -> str:
-        macro = match.group(1)
-        if macro in known:
-            return match.group(0)
-        return (short_name or macro) + (" " if match.group(0).endswith(" ") else "")
-
-    text = _BRACED_MACRO.sub(name_for, text)
-    text = _BARE_MACRO.sub(name_for, text)
-    text = _UNESCAPED.sub(r"\\\1", text)
+    text = _SPECIAL.sub(_escape_special, text)
+    if len(_DOLLAR.findall(text)) % 2:
+        text = _DOLLAR.sub(r"\\$", text)  # an unpaired $ is money, not math
+    text = _name_macros(text, short_name)
     try:
         converted: str = _latex_converter().latex_to_text(text)
     except Exception:  # pylatexenc raises assorted errors on malformed input
         converted = _latex_fallback(text)
     return converted
+
+
+def _escape_special(match: re.Match[str]) -> str:
+    backslashes, char = match.group(1), match.group(2)
+    return backslashes + ("\\" if len(backslashes) % 2 == 0 else "") + char
+
+
+def _name_macros(text: str, short_name: str | None) -> str:
+    """Authors' own macros outside math become words: an abbreviation, the short name, a name.
+
+    The short name stands for the abstract's only unknown macro, or for the
+    ones named like a method (``\\method``, ``\\ours``).
+    """
+    math = [match.span() for match in _MATH.finditer(text)]
+    known = _known_macros()
+
+    def in_math(position: int) -> bool:
+        return any(start <= position < end for start, end in math)
+
+    unknown: list[str] = []
+    for match in _WORD_MACRO.finditer(text):
+        name = match.group("name")
+        if not in_math(match.start()) and name not in known and name not in unknown:
+            unknown.append(name)
+    if not unknown:
+        return text
+    words = {name: _ABBREVIATIONS.get(name, name) for name in unknown}
+    candidates = [name for name in unknown if name not in _ABBREVIATIONS]
+    if short_name:
+        for name in candidates:
+            if len(candidates) == 1 or name.lower() in _METHOD_WORDS:
+                words[name] = short_name
+            elif _squeeze(name) == _squeeze(short_name):
+                words[name] = short_name
+
+    def word_for(match: re.Match[str]) -> str:
+        name = match.group("name")
+        if name not in words or in_math(match.start()):
+            return match.group(0)
+        word = words[name]
+        following = text[match.end() : match.end() + 1]
+        if word.endswith(".") and following == ".":
+            word = word[:-1]  # "\etal." is "et al." once
+        if match.group(0).endswith("\\ "):
+            word += " "
+        return word
+
+    return _WORD_MACRO.sub(word_for, text)
+
+
+def _squeeze(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name).casefold()
 
 
 def clean_paragraphs(text: str) -> str:
