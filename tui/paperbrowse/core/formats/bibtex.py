@@ -261,6 +261,8 @@ def _venue(fields: dict[str, str]) -> str | None:
 
 
 _VERBATIM_ESCAPE = re.compile(r"\\([_%&#~$])")
+# How bibliographies write "~" in URLs: $\sim$, \~{}, {\~}, \textasciitilde{}.
+_URL_TILDE = re.compile(r"\$\\sim\$|\{?\\~\{?\}?\}?|\\textasciitilde(?:\{\})?")
 _URL_WRAPPER = re.compile(r"^\\(?:url|href)\s*\{([^{}]*)\}.*$", re.S)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 
@@ -270,7 +272,9 @@ def verbatim(raw: str | None) -> str | None:
     if not raw:
         return None
     text = _URL_WRAPPER.sub(r"\1", raw.strip())
+    text = _URL_TILDE.sub("~", text)
     text = _VERBATIM_ESCAPE.sub(r"\1", text).replace("{", "").replace("}", "")
+    text = text.replace("\\", "")  # no URL or DOI holds a backslash; a stray macro does
     text = "".join(clean_line(text).split())
     return text or None
 

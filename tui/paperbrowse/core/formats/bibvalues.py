@@ -186,8 +186,11 @@ _KEEP = {
     "&": "&", "%": "%", "_": "_", "#": "#", "$": "\ue000", "{": "\ue001", "}": "\ue002",
     " ": " ", ",": " ", ";": " ", ":": " ", "-": "", "/": "", "@": "",
 }  # fmt: skip
-_RESTORE = str.maketrans({"\ue000": "$", "\ue001": "{", "\ue002": "}", "\ue003": "\\"})
-_PLACEHOLDERS = re.compile("[\ue000-\ue003]")
+_RESTORE = str.maketrans(
+    {"\ue000": "$", "\ue001": "{", "\ue002": "}", "\ue003": "\\", "\ue004": "~"}
+)
+_PLACEHOLDERS = re.compile("[\ue000-\ue004]")
+_PRIVATE_USE = re.compile("[\ue000-\ue011]")
 _ESCAPE = re.compile(r"\\([&%_#${} ,;:\-/@])")
 
 _ACCENTS = {
@@ -208,13 +211,14 @@ _NAMED = {
     "AE": "\u00c6", "oe": "\u0153", "OE": "\u0152", "aa": "\u00e5", "AA": "\u00c5",
     "i": "\u0131", "j": "\u0237", "textdegree": "\u00b0", "textregistered": "\u00ae",
     "texttrademark": "\u2122", "copyright": "\u00a9", "textcopyright": "\u00a9",
-    "textasciitilde": "~", "textasciicircum": "^", "textbackslash": "\ue003",
+    "textasciitilde": "\ue004", "textasciicircum": "^", "textbackslash": "\ue003",
     "textunderscore": "_", "textbar": "|", "textless": "<", "textgreater": ">",
     "textbullet": "\u2022", "dag": "\u2020", "ddag": "\u2021", "S": "\u00a7", "P": "\u00b6",
     "pounds": "\u00a3", "euro": "\u20ac", "LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX",
     "textquotesingle": "'", "textquotedbl": '"', "guillemotleft": "\u00ab",
     "guillemotright": "\u00bb", "quad": " ", "qquad": " ", "relax": "", "protect": "",
     "noopsort": "", "textexclamdown": "\u00a1", "textquestiondown": "\u00bf",
+    "textbraceleft": "\ue001", "textbraceright": "\ue002",
 }  # fmt: skip
 _NAMED_MACRO = re.compile(r"\\([A-Za-z]+)(?:\s*\{\}|(?![A-Za-z])\s*)")
 # Macros whose braced argument is shown as is: \emph{x} -> x.
@@ -301,6 +305,8 @@ def tex_to_text(text: str) -> tuple[str, list[str]]:
     text = strip_control(text)
     if not has_latex(text):
         return text, []
+    if _PRIVATE_USE.search(text):  # our placeholders would clash: the slow path
+        return latex_to_text(text)
     if not _may_hold_url(text):
         converted = fast_tex_to_text(text)
         return (converted, []) if converted is not None else latex_to_text(text)

@@ -100,7 +100,7 @@ def paper_from_csl(item: dict[str, Any], source: SourceRef) -> Paper:
         authors, et_al = _names(item.get("editor"))
     date, precision = csl_date(item.get("issued"))
     abstract_raw = item.get("abstract") or ""
-    abstract = clean_paragraphs(strip_control(_TAG.sub("", str(abstract_raw))))
+    abstract = clean_paragraphs(strip_control(str(abstract_raw)))
     doi = _text(item.get("DOI")) or None
     key = _text(item.get("citation-key") or item.get("id")) or None
     venues = (_text(item.get(k)) for k in ("container-title", "event-title", "event", "publisher"))

@@ -1,0 +1,68 @@
+"""``paperbrowse export [PATH...] [--query Q] --format F [-o FILE] [--force]``.
+
+Writes the library (or the papers matching a query, best first) as BibTeX,
+CSL-JSON, paperbrowse JSON, CSV or a Markdown reading list; to stdout unless
+``-o`` names a file, which is written atomically and never overwritten
+without ``--force``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from paperbrowse.cli.common import EXIT_OK, EXIT_WARNINGS, add_as_of, fail, warn
+from paperbrowse.core.errors import FormatError
+from paperbrowse.core.export import (
+    FORMATS,
+    ExportError,
+    export_papers,
+    format_for_path,
+    write_export,
+)
+from paperbrowse.core.library import bundled_profile, load
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="paperbrowse export",
+        description="Export papers as BibTeX, CSL-JSON, JSON, CSV or a Markdown reading list.",
+    )
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled profile)"
+    )
+    parser.add_argument("-q", "--query", help="only the papers matching this search, best first")
+    parser.add_argument(
+        "-f", "--format", choices=FORMATS, help="output format (default: from -o's extension)"
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    add_as_of(parser)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    fmt = args.format or (format_for_path(args.output) if args.output else None)
+    if fmt is None:
+        return fail("choose a format with --format (" + ", ".join(FORMATS) + ")")
+    try:
+        library = load(*(args.paths or [bundled_profile()]), as_of=args.as_of)
+    except FormatError as error:
+        return fail(str(error))
+    warn(library.problems)
+    papers = list(library.find(args.query)) if args.query else library.papers
+    if not papers:
+        return fail(f"no papers match {args.query!r}; nothing exported" if args.query
+                    else "the library holds no papers; nothing exported")  # fmt: skip
+    profile = library.profile if len(library.profiles) == 1 else None
+    text = export_papers(papers, fmt, profile)
+    if args.output:
+        try:
+            target = write_export(args.output, text, force=args.force)
+        except ExportError as error:
+            return fail(str(error))
+        noun = "paper" if len(papers) == 1 else "papers"
+        print(f"paperbrowse: wrote {len(papers)} {noun} to {target} ({fmt})", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_WARNINGS if library.problems else EXIT_OK

@@ -1,0 +1,272 @@
+"""Exporting papers: BibTeX, CSL-JSON, paperbrowse JSON, CSV and a Markdown reading list.
+
+The calls the CLI and the app share:
+
+- ``export_papers(papers, fmt, profile=None) -> str``: the text of an export;
+- ``write_export(path, text, force=False) -> Path``: write it atomically (a
+  temporary file in the same folder, renamed into place); an existing file is
+  never replaced unless ``force`` (``ExportExists`` lets the app ask first);
+- ``bibtex_entry(paper) -> str``: one paper's BibTeX, for copying;
+- ``citekeys(papers)``: unique, stable citation keys, the same in every format.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import errno
+import io
+import json
+import os
+import re
+import secrets
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from paperbrowse.core.errors import PaperbrowseError
+from paperbrowse.core.formats import bibtex_write
+from paperbrowse.core.models import Paper, Profile, fold
+
+FORMATS = ("bibtex", "csl-json", "json", "csv", "markdown")
+EXTENSIONS = {"bibtex": ".bib", "csl-json": ".json", "json": ".json", "csv": ".csv",
+              "markdown": ".md"}  # fmt: skip
+_FORMAT_BY_SUFFIX = {".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".md": "markdown",
+                     ".markdown": "markdown"}  # fmt: skip
+
+
+class ExportError(PaperbrowseError):
+    """An export that could not be written; the message is one line for the user."""
+
+
+class ExportExists(ExportError):
+    """The target file exists and overwriting was not asked for."""
+
+
+def format_for_path(path: str | Path) -> str | None:
+    """The format a file name implies (``.bib``, ``.csv``, ``.md``); None for ``.json``."""
+    return _FORMAT_BY_SUFFIX.get(Path(path).suffix.lower())
+
+
+# --- citation keys ---------------------------------------------------------------------
+
+_STOP_WORDS = frozenset({
+    "a", "an", "the", "on", "of", "in", "for", "and", "to", "towards", "toward", "with", "from",
+    "via", "by", "at", "is", "are", "do", "does", "how", "what", "when", "why", "can",
+})  # fmt: skip
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
+def base_key(paper: Paper) -> str:
+    """The paper's own key if it has a usable one, else ``surname + year + first title word``."""
+    if paper.citekey:
+        own = bibtex_write.safe_key(paper.citekey)
+        if own == paper.citekey:
+            return own
+    surname = _ascii_words(paper.authors[0])[-1:] if paper.authors else []
+    title_words = [w for w in _ascii_words(paper.title) if w not in _STOP_WORDS]
+    year = str(paper.year) if paper.year else "nd"
+    key = "".join(surname) + year + "".join(title_words[:1])
+    return key if key != year else f"paper{year}"
+
+
+def _ascii_words(text: str) -> list[str]:
+    return _ASCII_WORD.findall(fold(text))
+
+
+def citekeys(papers: Sequence[Paper]) -> list[str]:
+    """Unique keys in the papers' order: on a clash the paper with the smaller id keeps the key
+    and the others get ``-2``, ``-3`` ..., so the same papers always get the same keys."""
+    bases = [base_key(paper) for paper in papers]
+    groups: dict[str, list[int]] = {}
+    for index, base in enumerate(bases):
+        groups.setdefault(base.casefold(), []).append(index)
+    keys = list(bases)
+    taken = {base.casefold() for base in bases}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda i: (papers[i].id, i))
+        for number, index in enumerate(members[1:], start=2):
+            while f"{bases[index]}-{number}".casefold() in taken:
+                number += 1
+            keys[index] = f"{bases[index]}-{number}"
+            taken.add(keys[index].casefold())
+    return keys
+
+
+# --- formats -----------------------------------------------------------------------------
+
+
+def bibtex_entry(paper: Paper, key: str | None = None) -> str:
+    """One paper's BibTeX entry (its own or a generated key), e.g. for the clipboard."""
+    return bibtex_write.bibtex_entry(paper, key or citekeys([paper])[0])
+
+
+def _bibtex(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
+    return bibtex_write.bibtex_document(list(papers), keys)
+
+
+def _csl_json(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
+    from paperbrowse.core.formats.csljson import csl_item
+
+    items = [csl_item(paper, key) for paper, key in zip(papers, keys, strict=True)]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def _json(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
+    """Like ``parse --json``: the profile's header (if any), then the papers."""
+    header = profile.to_json_dict() if profile else {}
+    header["papers"] = [
+        paper.to_json_dict() | {"citekey": key} for paper, key in zip(papers, keys, strict=True)
+    ]
+    return json.dumps(header, ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS = ("citekey", "title", "authors", "year", "date", "venue", "doi", "url", "category",
+               "entry_type", "abstract", "id")  # fmt: skip
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    # A spreadsheet runs a cell starting with "=" as a formula; a leading
+    # apostrophe keeps such text (from a file anyone could write) inert.
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _csv(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for paper, key in zip(papers, keys, strict=True):
+        row = {
+            "citekey": key, "title": paper.title, "authors": "; ".join(paper.authors)
+            + ("; et al." if paper.et_al else ""), "year": str(paper.year or ""),
+            "date": paper.date_text(), "venue": paper.venue or "", "doi": paper.doi or "",
+            "url": paper.url or "", "category": paper.category or "",
+            "entry_type": paper.entry_type or "", "abstract": paper.abstract or "", "id": paper.id,
+        }  # fmt: skip
+        writer.writerow([_cell(row[column]) for column in CSV_COLUMNS])
+    return out.getvalue()
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def _md(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _web_link(paper: Paper) -> str | None:
+    """The paper's own web address (URL or DOI); never a ``javascript:`` or ``file:`` one."""
+    link = paper.url or (f"https://doi.org/{paper.doi}" if paper.doi else None)
+    if not link or not re.match(r"https?://", link, re.I):
+        return None
+    return link.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def _markdown(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
+    heading = f"Reading list: {_md(profile.name)}" if profile else "Reading list"
+    count = f"{len(papers)} paper" + ("" if len(papers) == 1 else "s")
+    lines = [f"# {heading}", "", f"{count}, exported {dt.date.today().isoformat()}.", ""]
+    for number, (paper, key) in enumerate(zip(papers, keys, strict=True), start=1):
+        link = _web_link(paper)
+        title = f"[{_md(paper.title)}]({link})" if link else _md(paper.title)
+        lines.append(f"{number}. **{title}**" + (f" ({paper.date_text()})" if paper.date else ""))
+        details = [_md(paper.authors_text()), f"*{_md(paper.venue)}*" if paper.venue else "",
+                   f"`{key}`"]  # fmt: skip
+        lines.append("   " + " · ".join(d for d in details if d))
+        if paper.abstract:
+            lines.append("")
+            for paragraph in paper.abstract.split("\n\n"):
+                lines.append(f"   > {_md(paragraph)}")
+                lines.append("   >")
+            lines.pop()
+        lines.append("")
+    return "\n".join(lines)
+
+
+Writer = Callable[[Sequence[Paper], list[str], Profile | None], str]
+_WRITERS: dict[str, Writer] = {
+    "bibtex": _bibtex, "csl-json": _csl_json, "json": _json, "csv": _csv, "markdown": _markdown,
+}  # fmt: skip
+
+
+def export_papers(papers: Sequence[Paper], fmt: str, profile: Profile | None = None) -> str:
+    """The papers in one of ``FORMATS``; ``profile`` heads the JSON and Markdown exports."""
+    writer = _WRITERS.get(fmt)
+    if writer is None:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return writer(papers, citekeys(papers), profile)
+
+
+# --- writing files ---------------------------------------------------------------------
+
+
+def write_export(path: str | Path, text: str, force: bool = False) -> Path:
+    """Write ``text`` to ``path`` atomically; raises ExportExists or ExportError (one line)."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise ExportError(f"{target}: is a folder; give a file name")
+    if target.exists() and not force:
+        raise ExportExists(f"{target}: already exists; use --force to overwrite it")
+    temporary = _write_temporary(target, text.encode("utf-8"))
+    try:
+        _move_into_place(temporary, target, force)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _folder_error(folder: Path, error: OSError) -> ExportError:
+    reasons = {
+        errno.ENOENT: "no such folder", errno.ENOTDIR: "not a folder",
+        errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+        errno.EROFS: "read-only file system", errno.ENOSPC: "no space left on the disk",
+    }  # fmt: skip
+    reason = reasons.get(error.errno or 0, error.strerror or str(error))
+    return ExportError(f"{folder}: cannot write here ({reason})")
+
+
+def _write_temporary(target: Path, data: bytes) -> Path:
+    folder = target.parent
+    temporary = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        # 0o666 less the umask, as for any new file; an overwritten file keeps its mode.
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as error:
+        raise _folder_error(folder, error) from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if target.exists():
+            os.chmod(temporary, target.stat().st_mode & 0o7777)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise _folder_error(folder, error) from None
+    return temporary
+
+
+def _move_into_place(temporary: Path, target: Path, force: bool) -> None:
+    try:
+        if force:
+            os.replace(temporary, target)
+            return
+        try:
+            os.link(temporary, target)  # fails if the target appeared meanwhile: never clobbers
+        except FileExistsError:
+            raise ExportExists(f"{target}: already exists; use --force to overwrite it") from None
+        except OSError:  # a file system without hard links
+            if target.exists():
+                raise ExportExists(
+                    f"{target}: already exists; use --force to overwrite it"
+                ) from None
+            os.replace(temporary, target)
+            return
+        temporary.unlink(missing_ok=True)
+    except ExportError:
+        raise
+    except OSError as error:
+        raise _folder_error(target.parent, error) from None

@@ -1,0 +1,138 @@
+"""Papers as BibTeX that reads back the same: in paperbrowse, bibtexparser, BibTeX and biber.
+
+Values are braced and UTF-8; only LaTeX's special characters are escaped, and
+character pairs that LaTeX would turn into ligatures (``--``, ``''``) are
+split with ``{}``. Words with capitals inside (``BERT``, ``GPT-3``) are
+braced in titles so bibliography styles keep their case.
+"""
+
+from __future__ import annotations
+
+import re
+
+from paperbrowse.core.categories import category_name
+from paperbrowse.core.formats.bibvalues import MONTH_MACROS
+from paperbrowse.core.models import Paper
+
+_SPECIAL = {
+    "\\": "\\textbackslash{}", "%": "\\%", "&": "\\&", "#": "\\#", "$": "\\$", "_": "\\_",
+    "~": "\\textasciitilde{}", "^": "\\textasciicircum{}",
+}  # fmt: skip
+_SPECIAL_RE = re.compile(r"[\\%&#$_~^{}]")
+_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')")
+_LINE_START_AT = re.compile(r"(?m)^([ \t]*)@")
+_CASED_WORD = re.compile(r"(?<![\w{])(\w*[A-Z]\w*)")
+_MONTHS = list(MONTH_MACROS)  # jan ... dec
+_VENUE_FIELD = {
+    "article": "journal", "inproceedings": "booktitle", "incollection": "booktitle",
+    "inbook": "booktitle", "conference": "booktitle", "phdthesis": "school",
+    "mastersthesis": "school", "thesis": "institution", "techreport": "institution",
+    "report": "institution", "book": "publisher",
+}  # fmt: skip
+_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s/?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I)
+_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.+/\-]")
+
+
+def escape(text: str) -> str:
+    """Text as a braced BibTeX value: LaTeX specials escaped, no ligatures, no ``@`` line starts."""
+    balanced = _balanced(text)
+
+    def special(match: re.Match[str]) -> str:
+        char = match.group(0)
+        if char in "{}":
+            if balanced:
+                return "\\" + char
+            return "\\textbraceleft{}" if char == "{" else "\\textbraceright{}"
+        return _SPECIAL[char]
+
+    text = _SPECIAL_RE.sub(special, text)
+    text = _LIGATURE.sub("{}", text)
+    return _LINE_START_AT.sub(r"\1{}@", text)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def protect_case(escaped_title: str) -> str:
+    """``BERT for {NLP}`` -> ``{BERT} for {NLP}``: words with capitals past the first letter."""
+
+    def brace(match: re.Match[str]) -> str:
+        word = match.group(1)
+        return "{" + word + "}" if any(c.isupper() for c in word[1:]) else word
+
+    # Only outside escapes: a word right after a backslash is a macro name.
+    parts = re.split(r"(\\[A-Za-z]+\{\}|\\.)", escaped_title)
+    return "".join(p if i % 2 else _CASED_WORD.sub(brace, p) for i, p in enumerate(parts))
+
+
+def name_value(name: str) -> str:
+    """One author for an ``and`` list; braced when it holds a comma or the word ``and``."""
+    escaped = escape(name)
+    if "," in name or re.search(r"\band\b", name, re.I) or name.lower() == "others":
+        return "{" + escaped + "}"
+    return escaped
+
+
+def safe_key(key: str) -> str:
+    """A citation key BibTeX accepts: no spaces, commas, braces, quotes or ``#%=``."""
+    return _KEY_UNSAFE.sub("", key)
+
+
+def bibtex_entry(paper: Paper, key: str) -> str:
+    """One ``@type{key, ...}`` entry, fields in a conventional order."""
+    entry_type = paper.entry_type if paper.entry_type and paper.entry_type.isalpha() else "misc"
+    fields: list[tuple[str, str]] = [("title", protect_case(escape(paper.title)))]
+    authors = [name_value(name) for name in paper.authors] + (["others"] if paper.et_al else [])
+    if authors:
+        fields.append(("author", " and ".join(authors)))
+    if paper.venue:
+        fields.append((_VENUE_FIELD.get(entry_type, "howpublished"), escape(paper.venue)))
+    lines = [f"@{entry_type}{{{key},"]
+    lines += [f"  {name} = {{{value}}}," for name, value in fields]
+    if paper.date:
+        lines.append(f"  year = {{{paper.date.year}}},")
+        if paper.date_precision != "year":
+            lines.append(f"  month = {_MONTHS[paper.date.month - 1]},")
+        if paper.date_precision == "day":
+            lines.append(f"  date = {{{paper.date.isoformat()}}},")
+    lines += _identifiers(paper)
+    if paper.abstract:
+        lines.append(f"  abstract = {{{escape(paper.abstract)}}},")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _identifiers(paper: Paper) -> list[str]:
+    lines = []
+    if paper.doi:
+        lines.append(f"  doi = {{{_verbatim(paper.doi)}}},")
+    if paper.url:
+        lines.append(f"  url = {{{_verbatim(paper.url)}}},")
+        arxiv = _ARXIV.search(paper.url)
+        if arxiv:
+            lines.append(f"  eprint = {{{_verbatim(arxiv.group(1))}}},")
+            lines.append("  archiveprefix = {arXiv},")
+    if paper.category:
+        # The short arXiv codes a profile shows ("CL") are computer-science classes.
+        known = category_name(paper.category) and "." not in paper.category
+        category = f"cs.{paper.category}" if known else paper.category
+        lines.append(f"  primaryclass = {{{escape(category)}}},")
+    return lines
+
+
+def _verbatim(value: str) -> str:
+    """DOIs and URLs as written (BibTeX reads url fields verbatim); braces and % escaped."""
+    return value.replace("\\", "").replace("{", "%7B").replace("}", "%7D")
+
+
+def bibtex_document(papers: list[Paper], keys: list[str]) -> str:
+    return "\n".join(bibtex_entry(paper, key) for paper, key in zip(papers, keys, strict=True))
