@@ -66,8 +66,10 @@ async def test_typing_filters_live_and_counts(seed_app: AppFactory) -> None:
         await wait_loaded(pilot)
         await type_query(pilot, "unlearning")
         assert isinstance(pilot.app.focused, Input)
-        assert titles(pilot) == ["Catastrophic Failure of LLM Unlearning via Quantization"]
-        assert "1 of 15 papers" in count(pilot)
+        found = titles(pilot)
+        assert found[0] == "Catastrophic Failure of LLM Unlearning via Quantization"
+        assert len(found) < 15
+        assert f"{len(found)} of 15 papers" in count(pilot)
         assert "relevance" in count(pilot)  # a typed query ranks by relevance
 
 
@@ -320,8 +322,9 @@ async def test_go_to_paper_hidden_by_the_query_clears_it(seed_app: AppFactory) -
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         screen = browser(pilot)
-        target = next(p for p in screen.paper_list.results if "HC-GST" in p.title)
+        everything = list(screen.paper_list.results)
         await type_query(pilot, "unlearning")
+        target = next(p for p in everything if p not in screen.paper_list.results)
         screen.go_to_paper(target)
         await settle(pilot)
         await settle(pilot)

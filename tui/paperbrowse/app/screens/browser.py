@@ -64,10 +64,24 @@ class BrowserScreen(Screen[None]):
     problem_count: reactive[int] = reactive(0)
 
     class Progress(Message):
-        """Posted from the loader thread: files done, files in all, current file."""
+        """Posted from the loader thread: bytes read, bytes in all, the file being read."""
 
         def __init__(self, done: int, total: int, file: str) -> None:
             self.done, self.total, self.file = done, total, file
+            super().__init__()
+
+    class Loaded(Message):
+        """Posted from the loader thread, after its last Progress (one queue keeps the order)."""
+
+        def __init__(self, library: Library) -> None:
+            self.library = library
+            super().__init__()
+
+    class LoadFailed(Message):
+        """Posted from the loader thread when nothing at all could be loaded."""
+
+        def __init__(self, error: FormatError) -> None:
+            self.error = error
             super().__init__()
 
     def __init__(
@@ -116,7 +130,7 @@ class BrowserScreen(Screen[None]):
         return self.query_one(SearchBar)
 
     def on_mount(self) -> None:
-        self.paper_list.focus()
+        self.set_focus(self.paper_list)
         if self.library is not None:
             self.set_library(self.library)
         else:
@@ -144,7 +158,7 @@ class BrowserScreen(Screen[None]):
             library = load(*self.paths, as_of=self.as_of, progress=progress)
             library.index  # noqa: B018 - build the search index here, off the UI thread
         except FormatError as error:
-            self.app.call_from_thread(self._load_failed, error)
+            self.post_message(self.LoadFailed(error))
             return
         finally:
             gc.enable()
@@ -152,13 +166,18 @@ class BrowserScreen(Screen[None]):
         # pauses (0.2-1.3 s measured at 100k-1M objects) off the keystrokes.
         gc.collect()
         gc.freeze()
-        self.app.call_from_thread(self.set_library, library)
+        self.post_message(self.Loaded(library))
 
-    def _load_failed(self, error: FormatError) -> None:
-        self.app.load_error = error  # type: ignore[attr-defined]
-        self.app.exit(2)
+    def on_browser_screen_load_failed(self, message: LoadFailed) -> None:
+        self.app.load_error = message.error  # type: ignore[attr-defined]
+        self.app.exit(2, return_code=2)
+
+    def on_browser_screen_loaded(self, message: Loaded) -> None:
+        self.set_library(message.library)
 
     def on_browser_screen_progress(self, message: Progress) -> None:
+        if self.library is not None:
+            return
         bar = self.query_one("#loading-bar", ProgressBar)
         bar.update(total=message.total if message.total > 1 else None, progress=message.done)
         self.paper_list.show((), f"Loading {Path(message.file).name} …")
@@ -250,12 +269,12 @@ class BrowserScreen(Screen[None]):
 
     @on(SearchBar.Submitted)
     def _query_submitted(self) -> None:
-        self.paper_list.focus()
+        self.set_focus(self.paper_list)
         self.paper_list.cursor = 0
 
     @on(SearchBar.Dismissed)
     def _search_dismissed(self) -> None:
-        self.paper_list.focus()
+        self.set_focus(self.paper_list)
 
     @on(SearchBar.CountClicked)
     def _count_clicked(self) -> None:
@@ -267,7 +286,7 @@ class BrowserScreen(Screen[None]):
 
     @on(PaperList.Selected)
     def _selected(self) -> None:
-        self.detail.focus()
+        self.set_focus(self.detail)
 
     # --- actions --------------------------------------------------------------------
 
@@ -277,27 +296,29 @@ class BrowserScreen(Screen[None]):
         return True
 
     def action_focus_search(self) -> None:
-        self.search_bar.focus_input()
+        # set_focus takes effect at once (Widget.focus waits a turn), so keys typed
+        # right after the slash land in the bar.
+        self.set_focus(self.search_bar.input)
 
     def action_switch_pane(self) -> None:
         if self.paper_list.has_focus:
-            self.detail.focus()
+            self.set_focus(self.detail)
         else:
-            self.paper_list.focus()
+            self.set_focus(self.paper_list)
 
     def action_escape(self) -> None:
         if self.detail.has_focus:
-            self.paper_list.focus()
+            self.set_focus(self.paper_list)
         elif self.search_query:
             self.search_bar.value = ""
 
     def action_read(self) -> None:
         if self.detail.paper is not None:
-            self.detail.focus()
+            self.set_focus(self.detail)
 
     def action_clear_search(self) -> None:
         self.search_bar.value = ""
-        self.paper_list.focus()
+        self.set_focus(self.paper_list)
 
     def action_cycle_sort(self) -> None:
         position = SORT_ORDERS.index(self.sort)
@@ -348,6 +369,6 @@ class BrowserScreen(Screen[None]):
         for index in range(len(results)):
             if results[index].id == paper.id:
                 self.paper_list.cursor = index
-                self.paper_list.focus()
+                self.set_focus(self.paper_list)
                 return True
         return False

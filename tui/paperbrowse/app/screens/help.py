@@ -30,16 +30,23 @@ KEYS: list[tuple[str, str]] = [
     ("mouse", "click a row to select it, double-click to read; scroll both panes"),
 ]
 
-SYNTAX: list[tuple[str, str]] = [
-    ("graph neural", "papers with both words, typos forgiven, in any order"),
+# The search engine describes its own syntax (core.query.SYNTAX_HELP, pairs of
+# example and meaning); without it, this is the syntax the team agreed on.
+AGREED_SYNTAX: list[tuple[str, str]] = [
+    ("graph neural", "papers with all these words, in any order; typos forgiven"),
     ('"exact phrase"', "the words next to each other"),
     ("-word", "leave out papers with this word"),
     ("author:wang", "an author's name contains wang"),
-    ("title:graph", "the word in the title"),
-    ("year:2024  year:2022..2024", "a year, or a range"),
-    ("cat:CL", "arXiv category"),
-    ("has:code", "papers with released code"),
+    ("year:2024  year:2022..2024", "a year, or a range of years"),
 ]
+
+
+def search_syntax() -> list[tuple[str, str]]:
+    try:
+        from paperbrowse.core.query import SYNTAX_HELP
+    except ImportError:
+        return AGREED_SYNTAX
+    return list(SYNTAX_HELP)
 
 
 def _table(rows: list[tuple[str, str]], heading: str) -> Table:
@@ -75,5 +82,5 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static(Text("paperbrowse help", style="bold"))
             yield Static(_table(KEYS, "Keys"))
-            yield Static(_table(SYNTAX, "Search syntax (filters combine with words)"))
+            yield Static(_table(search_syntax(), "Search syntax (filters combine with words)"))
             yield Static(Text("◆ in the list marks papers with released code.", style="dim"))

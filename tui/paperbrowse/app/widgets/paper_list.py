@@ -30,6 +30,13 @@ HINT_LENGTH = 60
 CATEGORY_WIDTH = 6  # at most this much of a category code is shown
 
 
+def _word_start(text: str, match_start: int) -> int:
+    """Where an excerpt before a match should begin: a word start at most HINT_BEFORE back."""
+    start = max(0, match_start - HINT_BEFORE)
+    space = text.find(" ", start, match_start)
+    return space + 1 if start and space != -1 else start
+
+
 class PaperList(ScrollView, can_focus=True):
     """One row a paper: a code mark, the title with matches highlighted, category, year."""
 
@@ -37,6 +44,7 @@ class PaperList(ScrollView, can_focus=True):
     PaperList {
         background: $surface;
         scrollbar-gutter: stable;
+        overflow-x: hidden;
     }
     PaperList > .paper-list--cursor {
         background: $boost;
@@ -247,7 +255,7 @@ class PaperList(ScrollView, can_focus=True):
         for field, text in (("authors", paper.authors_text()), ("abstract", paper.abstract)):
             field_spans = spans.get(field)
             if text and field_spans:
-                start = max(0, field_spans[0][0] - HINT_BEFORE)
+                start = _word_start(text, field_spans[0][0])
                 end = min(len(text), start + HINT_LENGTH)
                 excerpt = Text(text[start:end], style=self.get_component_rich_style(
                     "paper-list--meta", partial=True

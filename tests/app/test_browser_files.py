@@ -1,0 +1,167 @@
+"""Text from files stays text, bad files are reported, layouts fit, the theme is kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import MARKUP_TITLE, SEED, SEED_AS_OF, screen_text, wait_loaded, write_jsonl
+from textual.pilot import Pilot
+
+from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.config import config_path
+from paperbrowse.app.screens.problems import ProblemsScreen
+
+
+def notifications(pilot: Pilot[Any]) -> list[str]:
+    return [str(n.message) for n in pilot.app._notifications]
+
+
+async def test_markup_in_titles_authors_and_abstracts_shows_as_typed(
+    tricky_library: Path,
+) -> None:
+    async with PaperBrowseApp([tricky_library]).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        text = screen_text(pilot)
+        assert MARKUP_TITLE in text  # in the detail pane, whole
+        assert "A [bold red]x[/bold red]" in text.split("│")[0]  # and in the list row
+        assert "Ann [link=https://evil.example]Bee[/link]" in text
+        assert "[italic]brackets[/italic] and [$var] too" in text
+        # Searching highlights inside such a title without eating the brackets.
+        await pilot.press("slash", *"red")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert MARKUP_TITLE in screen_text(pilot)
+
+
+async def test_palette_shows_markup_titles_as_text(tricky_library: Path) -> None:
+    async with PaperBrowseApp([tricky_library]).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("ctrl+p", *"bold red test")
+        await pilot.pause(0.5)
+        assert MARKUP_TITLE in screen_text(pilot)
+
+
+async def test_a_broken_record_is_reported_and_the_rest_loads(tricky_library: Path) -> None:
+    async with PaperBrowseApp([tricky_library]).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        assert len(pilot.app.browser.paper_list.results) == 3
+        assert any(f"{tricky_library}:3" in note for note in notifications(pilot))
+        assert "1 problem (w)" in str(pilot.app.query_one("#search-count").render())
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ProblemsScreen)
+        assert f"{tricky_library}:3:" in screen_text(pilot)
+        await pilot.press("escape")
+        assert not isinstance(pilot.app.screen, ProblemsScreen)
+
+
+async def test_clicking_the_problem_count_opens_the_problems(tricky_library: Path) -> None:
+    async with PaperBrowseApp([tricky_library]).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        assert await pilot.click("#search-count")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ProblemsScreen)
+
+
+async def test_a_missing_file_beside_a_good_one_is_a_notification(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.bib"
+    async with PaperBrowseApp([SEED, missing], as_of=SEED_AS_OF).run_test() as pilot:
+        await wait_loaded(pilot)
+        assert len(pilot.app.browser.paper_list.results) == 15
+        assert any(str(missing) in note for note in notifications(pilot))
+
+
+async def test_no_problems_hides_the_problems_key(seed_app: Any) -> None:
+    async with seed_app().run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        footer = screen_text(pilot).splitlines()[-1]
+        assert "Problems" not in footer
+        assert "Search" in footer and "Sort" in footer and "Quit" in footer
+
+
+async def test_a_web_link_opens_and_other_schemes_never_do(
+    tricky_library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = PaperBrowseApp([tricky_library])
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("o")  # the newest paper: an https link
+        await pilot.press("j", "o")  # a javascript: link
+        assert opened == ["https://example.org/markup"]
+        assert any("no web link" in note for note in notifications(pilot))
+
+
+async def test_when_nothing_loads_the_app_exits_with_status_2(tmp_path: Path) -> None:
+    garbage = write_jsonl(tmp_path / "garbage.jsonl", ["not json", "{nor this"])
+    app = PaperBrowseApp([garbage])
+    async with app.run_test() as pilot:
+        for _ in range(100):
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.05)
+    assert app.return_code == 2
+    assert app.return_value == 2
+    assert app.load_error is not None
+    assert str(garbage) in str(app.load_error)
+
+
+@pytest.mark.parametrize("size", [(89, 30), (60, 20)])
+async def test_narrow_terminals_stack_the_panes(seed_app: Any, size: tuple[int, int]) -> None:
+    async with seed_app().run_test(size=size) as pilot:
+        await wait_loaded(pilot)
+        paper_list = pilot.app.browser.paper_list.region
+        detail = pilot.app.browser.detail.region
+        assert detail.y >= paper_list.bottom  # below, not beside
+        assert detail.width >= size[0] - 2
+
+
+async def test_wide_terminals_put_the_panes_side_by_side(seed_app: Any) -> None:
+    async with seed_app().run_test(size=(90, 30)) as pilot:
+        await wait_loaded(pilot)
+        assert pilot.app.browser.detail.region.x >= pilot.app.browser.paper_list.region.right
+
+
+async def test_a_40_by_12_terminal_still_works(seed_app: Any) -> None:
+    async with seed_app().run_test(size=(40, 12)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("j", "slash", *"llm", "enter", "G", "tab", "question_mark")
+        await pilot.pause()
+        await pilot.press("escape")
+        text = screen_text(pilot)
+        assert "llm" in text
+        assert pilot.app.browser.paper_list.region.height >= 2
+        await pilot.resize_terminal(120, 35)
+        await pilot.pause()
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        assert pilot.app.is_running
+
+
+async def test_theme_choice_persists_across_runs(seed_app: Any) -> None:
+    async with seed_app().run_test() as pilot:
+        await wait_loaded(pilot)
+        assert pilot.app.theme != "nord"
+        pilot.app.theme = "nord"
+        await pilot.pause()
+    assert json.loads(config_path().read_text(encoding="utf-8"))["theme"] == "nord"
+    async with seed_app().run_test() as pilot:
+        await wait_loaded(pilot)
+        assert pilot.app.theme == "nord"
+
+
+async def test_a_damaged_config_file_gives_the_default_theme(seed_app: Any) -> None:
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("{not json", encoding="utf-8")
+    async with seed_app().run_test() as pilot:
+        await wait_loaded(pilot)
+        assert pilot.app.theme == "textual-dark"
+
+
+def test_config_dir_can_be_overridden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERBROWSE_CONFIG_DIR", str(tmp_path / "cfg"))
+    assert config_path() == tmp_path / "cfg" / "config.json"

@@ -1,0 +1,132 @@
+"""The installed ``paperbrowse`` in a real terminal (tmux): type, read the screen, quit.
+
+Skipped when tmux or the installed command is missing. Each test runs its own
+tmux server (``-L``), started with this test's isolated environment.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from app_helpers import SEED, write_jsonl
+
+TMUX = shutil.which("tmux")
+PAPERBROWSE = shutil.which("paperbrowse", path=str(Path(sys.executable).parent)) or shutil.which(
+    "paperbrowse"
+)
+pytestmark = pytest.mark.skipif(
+    TMUX is None or PAPERBROWSE is None, reason="needs tmux and an installed paperbrowse"
+)
+TIMEOUT = 15.0  # seconds to wait for a screen; the app needs well under one
+
+
+class Terminal:
+    """One tmux session running a shell command; the exit status lands in a file."""
+
+    def __init__(self, socket: str, status_file: Path) -> None:
+        self.socket = socket
+        self.status_file = status_file
+
+    def tmux(self, *args: str) -> str:
+        assert TMUX is not None
+        command = [TMUX, "-L", self.socket, *args]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    def start(self, arguments: list[str], size: tuple[int, int] = (100, 30)) -> None:
+        assert PAPERBROWSE is not None
+        command = shlex.join([PAPERBROWSE, *arguments])
+        status = shlex.quote(str(self.status_file))
+        shell = f"{command}; echo $? > {status}; sleep 60"
+        width, height = size
+        self.tmux("new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height), shell)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-J", "-t", "t")  # -J: wrapped lines joined
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        self.tmux("send-keys", "-t", "t", *(["-l"] if literal else []), *keys)
+
+    def wait_for(self, check: Callable[[str], bool], what: str) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if check(screen):
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"never saw {what}; the screen was:\n{self.screen()}")
+
+    def wait_text(self, text: str) -> str:
+        return self.wait_for(lambda screen: text in screen, repr(text))
+
+    def exit_status(self) -> int:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if self.status_file.exists() and self.status_file.read_text().strip():
+                return int(self.status_file.read_text())
+            time.sleep(0.05)
+        raise AssertionError(f"the app did not exit; the screen was:\n{self.screen()}")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    socket = f"paperbrowse-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    term = Terminal(socket, tmp_path / "status")
+    yield term
+    subprocess.run([str(TMUX), "-L", socket, "kill-server"], capture_output=True)
+
+
+def test_search_then_quit_with_q(terminal: Terminal) -> None:
+    terminal.start(["--as-of", "2025-11-24", str(SEED)])
+    terminal.wait_text("15 of 15 papers")
+    assert "Fali Wang" in terminal.screen()
+    terminal.keys("/")
+    terminal.wait_text("esc Back to list")  # the footer once the bar has focus
+    terminal.keys("unlearning", literal=True)
+    screen = terminal.wait_text("of 15 papers · relevance")
+    rows = screen.splitlines()
+    assert "Catastrophic Failure of LLM Unlearning" in rows[5]  # the best match on top
+    assert "Zhiwei Zhang" in screen  # and the detail pane shows it
+    terminal.keys("q", literal=True)  # types into the bar
+    terminal.wait_text("unlearningq")
+    terminal.keys("BSpace")
+    terminal.wait_for(lambda screen: "unlearningq" not in screen, "the q deleted")
+    terminal.keys("Escape")  # back to the list, query kept
+    # Wait, as a person would: an escape followed at once by q reads as alt+q.
+    terminal.wait_for(lambda screen: "Back to list" not in screen, "the list focused")
+    assert "unlearning" in terminal.screen()
+    terminal.keys("q")
+    assert terminal.exit_status() == 0
+
+
+def test_keys_move_and_ctrl_q_quits(terminal: Terminal) -> None:
+    terminal.start(["--as-of", "2025-11-24", str(SEED)], size=(80, 24))
+    terminal.wait_text("15 of 15 papers")
+
+    def detail(screen: str) -> str:  # the narrow layout stacks the detail below a rule
+        return screen.split("────────")[-1]
+
+    terminal.keys("G")
+    terminal.wait_for(lambda s: "Distribution Consistency" in detail(s), "the oldest paper")
+    terminal.keys("g")
+    terminal.wait_for(lambda s: "Unlocking the Power" in detail(s), "the newest paper")
+    terminal.keys("C-q")
+    assert terminal.exit_status() == 0
+
+
+def test_nothing_loadable_exits_2_with_one_line(terminal: Terminal, tmp_path: Path) -> None:
+    garbage = write_jsonl(tmp_path / "garbage.jsonl", ["not json", "{nor this"])
+    terminal.start([str(garbage)])
+    assert terminal.exit_status() == 2
+    lines = [line for line in terminal.screen().splitlines() if "paperbrowse:" in line]
+    assert len(lines) == 1
+    assert lines[0].startswith("paperbrowse: error: ") and "garbage.jsonl" in lines[0]
+    assert "Traceback" not in terminal.screen()
