@@ -48,8 +48,11 @@ _ENTRY_START = re.compile(r"\n(?=[ \t]*@)")
 _BLOCK_KEY = re.compile(r"@\s*([A-Za-z]+)\s*[{(]\s*([^,\s{}()]*)")
 # Text outside entries that is more than a comment: a lost "@type", a stray brace.
 _LOOKS_LIKE_SYNTAX = re.compile(r"[{}=@]")
+_LOST_ENTRY = re.compile(r"\s*[A-Za-z]*\s*\{\s*[^\s,{}=]+\s*,?\s*$")
 _VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "school", "institution",
                  "howpublished", "publisher", "organization")  # fmt: skip
+_SUBTITLE_OF = {"booktitle": "booksubtitle", "journaltitle": "journalsubtitle",
+                "journal": "journalsubtitle"}  # fmt: skip
 # Fields a child never takes from its crossref parent (they describe the parent).
 _NOT_INHERITED = frozenset({"title", "subtitle", "abstract", "doi", "url", "ids", "crossref",
                             "keywords", "file", "eprint", "note", "annote"})  # fmt: skip
@@ -114,7 +117,11 @@ class _Reader:
         lines = [t for t in text.splitlines() if t.strip() and not t.lstrip().startswith("%")]
         if lines and _LOOKS_LIKE_SYNTAX.search("\n".join(lines)):
             sample = clean_line(lines[0])[:40]
-            self.warn(line, f"text outside any entry skipped: {sample!r}")
+            more = f" and {len(lines) - 1} more lines" if len(lines) > 1 else ""
+            if _LOST_ENTRY.match(lines[0]):
+                self.warn(line, f"an entry without its '@type' skipped: {sample!r}{more}")
+            else:
+                self.warn(line, f"text outside any entry skipped: {sample!r}{more}")
 
     def warn_failed(self, block: object, line: int) -> None:
         raw = str(getattr(block, "raw", "") or "")
@@ -183,6 +190,8 @@ class _Reader:
 
     def finish(self) -> ImportResult:
         self.resolve_crossrefs()
+        if self.deferred:  # back in file order
+            self.result.papers.sort(key=lambda paper: paper.source.line if paper.source else 0)
         # An untitled entry that others cross-reference is a container (proceedings), not a paper.
         parents = {child.fields["crossref"].strip().lower() for child in self.deferred}
         for entry in self.untitled:
@@ -199,6 +208,8 @@ def inherit(fields: dict[str, str], parent: _Entry) -> None:
             fields.setdefault(name, value)
     if "title" in parent.fields:
         fields.setdefault("booktitle", parent.fields["title"])
+    if "subtitle" in parent.fields:
+        fields.setdefault("booksubtitle", parent.fields["subtitle"])
 
 
 def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
@@ -255,6 +266,9 @@ def _venue(fields: dict[str, str]) -> str | None:
         raw = fields.get(name)
         if raw and "://" not in raw and "\\url" not in raw:
             venue = tidy_line(tex_to_text(raw)[0])
+            subtitle = fields.get(_SUBTITLE_OF.get(name, ""))
+            if venue and subtitle:
+                venue = f"{venue}: {tidy_line(tex_to_text(subtitle)[0])}"
             if venue:
                 return venue
     return None
@@ -326,11 +340,16 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, int, str]]
         start = end
 
 
-def parse_bibtex(text: str, file: str, progress: ChunkProgress | None = None) -> ImportResult:
+def parse_bibtex(
+    text: str,
+    file: str,
+    progress: ChunkProgress | None = None,
+    chunk_chars: int = CHUNK_CHARS,
+) -> ImportResult:
     """Papers from BibTeX text, with warnings for whatever had to be skipped."""
     reader = _Reader(file)
     text = text.removeprefix("\ufeff")
-    for first_line, end, chunk in chunks(text):
+    for first_line, end, chunk in chunks(text, chunk_chars):
         reader.read_chunk(chunk, first_line)
         if progress:
             progress(end, len(text))

@@ -34,18 +34,15 @@ BIBTEX_TO_CSL = {
     "unpublished": "manuscript", "online": "webpage", "software": "software",
     "dataset": "dataset", "misc": "document",
 }  # fmt: skip
-_CSL_KEYS = frozenset({"issued", "container-title", "DOI", "URL", "citation-key", "author"})
 _TAG = re.compile(r"</?(?:i|b|sup|sub|sc|span)(?:\s[^<>]*)?>", re.IGNORECASE)
 
 
 def looks_like_csl(item: object) -> bool:
-    """A CSL item has a ``type`` and CSL's own keys (``issued``, ``DOI``, ``author`` as objects)."""
-    if not isinstance(item, dict) or not isinstance(item.get("type"), str):
-        return False
-    authors = item.get("author")
-    if isinstance(authors, list) and authors and isinstance(authors[0], dict):
-        return True
-    return bool(_CSL_KEYS & item.keys())
+    """A CSL item has a ``type`` (paperbrowse's own records say ``entry_type``) and no ``authors``
+    list of plain names."""
+    return (
+        isinstance(item, dict) and isinstance(item.get("type"), str) and "authors" not in item
+    )
 
 
 def _text(value: object) -> str:

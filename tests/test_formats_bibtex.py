@@ -1,0 +1,306 @@
+"""BibTeX in: what a user sees after opening their .bib file, messy parts included."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from paperbrowse.core.formats import read_file
+from paperbrowse.core.formats.bibtex import parse_bibtex
+from paperbrowse.core.formats.bibvalues import fast_tex_to_text, split_names, tex_to_text
+from paperbrowse.core.models import Paper, paper_id
+from paperbrowse.core.text import clean_line, latex_to_text
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_OF = dt.date(2025, 11, 24)
+
+
+def parse(text: str) -> tuple[list[Paper], list[str]]:
+    result = parse_bibtex(text, "lib.bib")
+    return result.papers, [str(problem) for problem in result.problems]
+
+
+def only(text: str) -> Paper:
+    papers, problems = parse(text)
+    assert len(papers) == 1, problems
+    return papers[0]
+
+
+def test_strings_concatenation_and_value_styles() -> None:
+    paper = only(
+        '@String{acl = "Association for " # "Computational Linguistics"}\n'
+        "@STRING(proc = {Proceedings of the } # acl)\n"
+        "@InProceedings{key1,\n"
+        '  Title = "Quoted {T}itle with a \\"{o}",\n'
+        "  author = {Doe, Jane},\n"
+        "  booktitle = proc # { Annual Meeting},\n"
+        "  year = 2020, month = jul,\n"
+        "}\n"
+    )
+    assert paper.title == "Quoted Title with a ö"
+    assert paper.venue == "Proceedings of the Association for Computational Linguistics Annual Meeting"
+    assert paper.date == dt.date(2020, 7, 1) and paper.date_precision == "month"
+    assert (paper.citekey, paper.entry_type) == ("key1", "inproceedings")
+
+
+@pytest.mark.parametrize(
+    ("month", "expected"), [("jul", 7), ("{July}", 7), ('"9"', 9), ("dec", 12), ("August", 8)]
+)
+def test_month_macros_and_words(month: str, expected: int) -> None:
+    paper = only(f"@article{{k, title={{T}}, year={{1999}}, month={month}}}")
+    assert paper.date == dt.date(1999, expected, 1)
+
+
+def test_biblatex_date_field_gives_the_day() -> None:
+    paper = only("@online{k, title={T}, date={2021-03-15}}")
+    assert paper.date == dt.date(2021, 3, 15) and paper.date_precision == "day"
+
+
+def test_crossref_child_inherits_from_its_parent_in_file_order() -> None:
+    papers, problems = parse(
+        "@incollection{child, title={A Chapter}, author={Roe, Rick}, crossref={parent}}\n"
+        "@book{other, title={Another Book}, year={2001}}\n"
+        "@collection{parent, title={The Collection}, editor={Doe, Jane}, year={2019},"
+        " publisher={Press}}\n"
+    )
+    assert problems == []
+    assert [p.title for p in papers] == ["A Chapter", "Another Book", "The Collection"]
+    child = papers[0]
+    assert child.year == 2019 and child.venue == "The Collection"
+    assert child.authors == ("Rick Roe",)
+
+
+def test_a_missing_crossref_is_a_warning_and_the_entry_stays() -> None:
+    papers, problems = parse("@inproceedings{k, title={Alone}, crossref={nowhere}}")
+    assert [p.title for p in papers] == ["Alone"]
+    assert problems == ["lib.bib:1: crossref 'nowhere' is not in this file; the entry is read without it"]
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        ("Sch{\\\"o}lkopf", "Schölkopf"),
+        ("Erd{\\H{o}}s and {\\v{S}}koda", "Erdős and Škoda"),
+        ("Garc{\\'\\i}a, {\\c c}a, \\c{C}", "García, ça, Ç"),
+        ("{\\l}ukasz {\\O}ster {\\ss} {\\aa}", "łukasz Øster ß å"),
+        ("pages 1--10, a---b, ``quoted''", "pages 1–10, a—b, “quoted”"),
+        ("WordNet{\\textquoteright}s {\\textendash} 50\\% \\& \\$5", "WordNet’s – 50% & $5"),
+        ("\\emph{Italic} and \\textbf{bold} and {\\it old}", "Italic and bold and old"),
+        ("{BERT} and {G}erman", "BERT and German"),
+        ("$\\alpha$-divergence, $\\log n$, 2$\\times$2", "α-divergence, log n, 2×2"),
+        ("costs US$ 10", "costs US$ 10"),
+    ],
+)
+def test_latex_becomes_unicode(latex: str, text: str) -> None:
+    assert clean_line(tex_to_text(latex)[0]) == text
+
+
+@pytest.mark.parametrize(
+    "latex",
+    ["Acc{\\`e}s lexical et reconnaissance du voisement en voix chuchot{\\'e}e",
+     "Sam{\\={a}}sa-Kart{\\={a}} {\\textquotedblleft}de facto{\\textquotedblright}",
+     "Mladenovi{\\'c}, Miljana and Szil{\\'a}gyi, Norbert", "S{\\o}gaard {\\textemdash} 3"],
+)  # fmt: skip
+def test_fast_path_gives_what_pylatexenc_gives(latex: str) -> None:
+    assert fast_tex_to_text(latex) is not None
+    assert clean_line(tex_to_text(latex)[0]) == clean_line(latex_to_text(latex)[0])
+
+
+def test_urls_survive_latex_rules_and_are_links() -> None:
+    text, links = tex_to_text("Data at \\url{https://x.org/a_b~c%20d} and https://y.org/p_q.")
+    assert text == "Data at https://x.org/a_b~c%20d and https://y.org/p_q."
+    assert links == ["https://x.org/a_b~c%20d", "https://y.org/p_q"]
+
+
+def test_names_in_every_bibtex_form() -> None:
+    names, et_al = split_names(
+        "M{\\\"u}ller, J{\\\"o}rg and van der Berg, Anna AND Smith, Jr., John and"
+        " {Google Brain Team} and {Barnes and Noble} and Ada Lovelace and others"
+    )
+    assert names == ("Jörg Müller", "Anna van der Berg", "John Smith Jr.", "Google Brain Team",
+                     "Barnes and Noble", "Ada Lovelace")  # fmt: skip
+    assert et_al
+
+
+def test_abstract_keeps_paragraphs_and_finds_links() -> None:
+    paper = only(
+        "@article{k, title={T},\n abstract={First  line\n   continues.\n\n"
+        "Second paragraph: see \\url{https://example.org/x}.}}"
+    )
+    assert paper.abstract == (
+        "First line continues.\n\nSecond paragraph: see https://example.org/x."
+    )
+    assert paper.links == ("https://example.org/x",)
+
+
+def test_url_doi_and_arxiv_fields() -> None:
+    paper = only(
+        "@misc{k, title={T}, doi={https://doi.org/10.1000/{ABC}\\_1},"
+        " eprint={2103.01234}, archiveprefix={arXiv}, primaryclass={cs.LG}}"
+    )
+    assert paper.doi == "10.1000/ABC_1"
+    assert paper.url == "https://arxiv.org/abs/2103.01234"
+    assert paper.category == "LG"
+    assert paper.id == paper_id("T", None, "10.1000/ABC_1")
+
+
+def test_junk_outside_entries_is_skipped_with_the_line_named() -> None:
+    papers, problems = parse(
+        "% a comment, silently ignored\n"
+        "Generated by some tool; this prose is allowed\n"
+        "@article{good1, title={One}}\n"
+        "}\n\n"
+        "{lost2,\n  title = {Two}\n}\n"
+        "@article{good3, title={Three}}\n"
+    )
+    assert [p.title for p in papers] == ["One", "Three"]
+    assert problems == [
+        "lib.bib:4: text outside any entry skipped: '}' and 3 more lines",
+    ]
+    papers, problems = parse("@article{a, title={A}}\narticle{lost,\n title={B}\n}\n")
+    assert [p.title for p in papers] == ["A"]
+    assert problems == [
+        "lib.bib:2: an entry without its '@type' skipped: 'article{lost,' and 2 more lines"
+    ]
+
+
+def test_a_broken_entry_is_skipped_and_the_rest_loads() -> None:
+    papers, problems = parse(
+        "@article{a, title={Fine}}\n\n"
+        "@article{broken,\n  title = {Never closed,\n  year = 2000,\n\n"
+        "@article{c, title={Also fine}}\n"
+    )
+    assert [p.title for p in papers] == ["Fine", "Also fine"]
+    assert problems == [
+        "lib.bib:3: @article 'broken' could not be read (a brace or quote is not closed); skipped"
+    ]
+
+
+def test_duplicate_keys_fields_and_missing_titles_are_warnings() -> None:
+    papers, problems = parse(
+        "@article{dup, title={First}}\n"
+        "@article{dup, title={Second}, title={Ignored}}\n"
+        "@misc{notitle, author={Someone}, year={1988}}\n"
+        "@article{k, title={T}, journal=jmlr, publisher=jmlr}\n"
+    )
+    assert [p.title for p in papers] == ["First", "Second", "T"]
+    assert papers[2].venue == "jmlr"
+    assert problems == [
+        "lib.bib:2: field title given twice in one entry; the first is used",
+        "lib.bib:2: citation key 'dup' also used on line 1; both entries kept",
+        "lib.bib:3: @misc 'notitle' has no title; skipped",
+        "lib.bib:4: @string 'jmlr' is not defined; its name is used as text",
+    ]
+
+
+def test_sets_and_untitled_crossref_parents_are_no_papers_and_no_warnings() -> None:
+    papers, problems = parse(
+        "@set{s, entryset={a,b}}\n"
+        "@inproceedings{a, title={A}, crossref={proc}}\n"
+        "@proceedings{proc, booktitle={Proc}, year={2018}}\n"
+    )
+    assert [p.title for p in papers] == ["A"] and problems == []
+
+
+def test_line_numbers_stay_right_across_chunks() -> None:
+    entries = "".join(f"@article{{k{i},\n  title = {{Paper {i}}},\n}}\n" for i in range(200))
+    result = parse_bibtex(entries + "}\n", "lib.bib", chunk_chars=300)
+    assert len(result.papers) == 200
+    assert [p.source.line for p in result.papers[:3] if p.source] == [1, 4, 7]
+    assert result.papers[-1].source and result.papers[-1].source.line == 598
+    assert [str(p) for p in result.problems] == ["lib.bib:601: text outside any entry skipped: '}'"]
+
+
+def test_progress_is_reported_up_to_the_whole_text() -> None:
+    text = "".join(f"@article{{k{i}, title={{Paper {i}}}}}\n" for i in range(100))
+    seen: list[tuple[int, int]] = []
+    parse_bibtex(text, "lib.bib", progress=lambda done, total: seen.append((done, total)),
+                 chunk_chars=500)  # fmt: skip
+    assert len(seen) > 3
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    assert seen[-1] == (len(text), len(text))
+
+
+def test_control_codes_in_fields_are_stripped() -> None:
+    paper = only("@article{k, title={Evil \x1b[31mred\x1b[0m title}, author={A\x07 B}}")
+    assert paper.title == "Evil red title" and paper.authors == ("A B",)
+
+
+def test_the_shipped_sample_library(tmp_path: Path) -> None:
+    result = read_file(ROOT / "data" / "sample-library.bib", AS_OF)
+    assert result.problems == []
+    titles = [p.title for p in result.papers]
+    assert titles == [
+        "Tokens, BERT and the École: Accents & 50% Less Compute",
+        "A Chapter in A Collection",
+        "The Collected Works",
+        "A Survey of Naïve Methods",
+    ]
+    first = result.papers[0]
+    assert first.authors == ("Jörg Müller", "Anna van der Berg", "Google Brain Team")
+    assert first.venue == (
+        "Proceedings of the 58th Annual Meeting of the Association for Computational Linguistics"
+    )
+    assert first.abstract and first.abstract.endswith("A second paragraph, with “quotes”.")
+    assert result.papers[1].authors == ("John Smith Jr.",) and result.papers[1].et_al
+
+
+# --- the real files in the shared corpus ---------------------------------------------------
+
+# file: (papers loaded, entries in the file, warnings). duchi18 holds 2,761 entries, three
+# more than a line-start count finds: "}@article{GormanSe88," starts one mid-line.
+CORPUS_BIB = {
+    "acl-anthology_P19-1007.bib": (1, 1, 0),
+    "biblatex-examples.bib": (90, 92, 0),  # 2 @set entries group others
+    "interpretable-ml-book_references.bib": (140, 140, 1),
+    "pmlr-v75_colt18.bib": (94, 95, 2),  # the @proceedings has no title
+    "pmlr-v75_duchi18_bib.bib": (2758, 2761, 13),
+    "pmlr-v75_klivans18_odonnell-bib.bib": (2504, 2508, 152),
+    "pmlr-v75_locatelli18_mendeley-library.bib": (786, 786, 33),
+    "pmlr-v81_fat18.bib": (20, 21, 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS_BIB))
+def test_every_corpus_bib_file_loads(corpus: Path, name: str) -> None:
+    papers, entries, warnings = CORPUS_BIB[name]
+    result = read_file(corpus / "bib" / name, AS_OF)
+    assert len(result.papers) == papers
+    assert len(result.problems) == warnings
+    assert all(p.title and p.citekey and p.entry_type for p in result.papers)
+    assert all(f"{name}:" in str(problem) for problem in result.problems)
+    # Nothing LaTeX-ish is left in what a reader sees.
+    for paper in result.papers:
+        assert "\\'" not in paper.title and "{\\" not in paper.authors_text(), paper
+
+
+def test_windows_1252_corpus_file_is_decoded_with_a_warning(corpus: Path) -> None:
+    result = read_file(corpus / "bib" / "pmlr-v75_klivans18_odonnell-bib.bib", AS_OF)
+    first = str(result.problems[0])
+    assert first.endswith("odonnell-bib.bib:2523: not valid UTF-8 (byte 0x92); read as windows-1252")
+    names = {name for paper in result.papers for name in paper.authors}
+    assert "Ryan O’Donnell" in names and "Paul Erdős" in names
+    assert any("Frankl-Rödl" in paper.title for paper in result.papers)
+
+
+def test_corpus_warnings_name_the_lines_a_user_must_fix(corpus: Path) -> None:
+    result = read_file(corpus / "bib" / "pmlr-v75_duchi18_bib.bib", AS_OF)
+    messages = [str(p).split("bib.bib:", 1)[1] for p in result.problems]
+    assert (
+        "15873: an entry without its '@type' skipped: 'unpublished{Kleinberg9?' and 4 more lines"
+    ) in messages
+    assert (
+        "23410: @inproceedings 'ShackelfordVo88' could not be read "
+        "(a brace or quote is not closed); skipped"
+    ) in messages
+
+
+def test_corpus_entries_read_like_the_source(corpus: Path) -> None:
+    result = read_file(corpus / "bib" / "biblatex-examples.bib", AS_OF)
+    by_key = {paper.citekey: paper for paper in result.papers}
+    westfahl = by_key["westfahl:space"]  # a crossref child of westfahl:frontier
+    assert westfahl.venue == "Space and Beyond: The Frontier Theme in Science Fiction"
+    assert westfahl.year == 2000
+    assert by_key["knuth:ct:a"].title == "The TeXbook"

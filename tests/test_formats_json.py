@@ -1,0 +1,147 @@
+"""JSON in: CSL-JSON (Zotero, pandoc), paperbrowse's own JSON, JSON Lines, Semantic Scholar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from paperbrowse.core.errors import FormatError
+from paperbrowse.core.formats import read_file
+from paperbrowse.core.models import paper_id
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_OF = dt.date(2025, 11, 24)
+
+
+def write(path: Path, content: object) -> Path:
+    path.write_text(content if isinstance(content, str) else json.dumps(content), "utf-8")
+    return path
+
+
+def test_zotero_csl_json_sample() -> None:
+    result = read_file(ROOT / "data" / "sample-zotero.json", AS_OF)
+    assert result.problems == []
+    first, second = result.papers
+    assert first.title == "Attention is All you Need"
+    assert first.authors == ("Ashish Vaswani", "Noam Shazeer", "Google Brain")
+    assert (first.date, first.date_precision) == (dt.date(2017, 12, 1), "month")
+    assert first.venue == "Advances in Neural Information Processing Systems"
+    assert (first.citekey, first.entry_type) == ("vaswani2017attention", "inproceedings")
+    assert second.title == "On Symphony No. 5"  # CSL's <i> markup dropped
+    assert second.authors == ("Ludwig van Beethoven",)
+    assert second.date == dt.date(1808, 12, 22) and second.doi == "10.1234/example.5"
+    assert second.id == paper_id("On Symphony No. 5", 1808, "10.1234/example.5")
+    assert second.venue == "Allgemeine musikalische Zeitung"
+
+
+def test_csl_items_without_a_title_are_warnings(tmp_path: Path) -> None:
+    items = [{"id": "a", "type": "book", "title": "Kept"}, {"id": "b", "type": "book"}, 7]
+    result = read_file(write(tmp_path / "lib.json", items), AS_OF)
+    assert [p.title for p in result.papers] == ["Kept"]
+    assert [str(p) for p in result.problems] == [
+        f"{tmp_path / 'lib.json'}: item 2 (b): item has no title; skipped",
+        f"{tmp_path / 'lib.json'}: item 3 is not an object; skipped",
+    ]
+
+
+def test_parse_json_output_reads_back_with_its_profile(seed_path: Path, tmp_path: Path) -> None:
+    output = subprocess.run(
+        [sys.executable, "-m", "paperbrowse", "parse", str(seed_path), "--json",
+         "--as-of", "2025-11-24"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    original = read_file(seed_path, AS_OF)
+    result = read_file(write(tmp_path / "profile.json", output), AS_OF)
+    assert result.profile is not None and original.profile is not None
+    assert result.profile.name == "Fali Wang"
+    for field in ("h_index", "citations", "paper_count", "primary_category", "novelty"):
+        assert getattr(result.profile, field) == getattr(original.profile, field)
+    assert [p.id for p in result.papers] == [p.id for p in original.papers]
+    assert [p.title for p in result.papers] == [p.title for p in original.papers]
+    assert [p.date for p in result.papers] == [p.date for p in original.papers]
+
+
+def test_json_lines_saved_as_json_and_a_document_saved_as_jsonl(tmp_path: Path) -> None:
+    lines = "\n".join(json.dumps({"title": f"Paper {i}", "year": 2000 + i}) for i in range(3))
+    as_json = read_file(write(tmp_path / "lines.json", lines), AS_OF)
+    assert [p.title for p in as_json.papers] == ["Paper 0", "Paper 1", "Paper 2"]
+    assert as_json.papers[0].source and as_json.papers[0].source.line == 1
+    document = json.dumps({"papers": [{"title": "Pretty"}]}, indent=2)
+    assert [p.title for p in read_file(write(tmp_path / "doc.jsonl", document), AS_OF).papers] == [
+        "Pretty"
+    ]
+
+
+def test_bad_json_lines_are_skipped_by_line(tmp_path: Path) -> None:
+    text = '{"title": "One"}\nnot json\n{"no": "title"}\n[1]\n{"title": "Two"}\n'
+    result = read_file(write(tmp_path / "lib.jsonl", text), AS_OF)
+    assert [p.title for p in result.papers] == ["One", "Two"]
+    assert [str(p).split("lib.jsonl:")[1] for p in result.problems] == [
+        "2: not valid JSON (Expecting value); skipped",
+        "3: record has no title; skipped",
+        "4: not a JSON object; skipped",
+    ]
+
+
+def test_broken_json_document_is_one_error(tmp_path: Path) -> None:
+    with pytest.raises(FormatError, match=r"lib\.json:3: not valid JSON"):
+        read_file(write(tmp_path / "lib.json", '[\n  {"title": "x"},\n  oops\n]'), AS_OF)
+    with pytest.raises(FormatError, match="holds no papers"):
+        read_file(write(tmp_path / "n.json", "42"), AS_OF)
+
+
+def test_acl_jsonl_ids_become_citation_keys(corpus: Path, tmp_path: Path) -> None:
+    with (corpus / "acl-anthology-2016-2021.jsonl").open(encoding="utf-8") as handle:
+        head = "".join(next(handle) for _ in range(50))
+    result = read_file(write(tmp_path / "acl-head.jsonl", head), AS_OF)
+    first = result.papers[0]
+    assert len(result.papers) == 50 and result.problems == []
+    assert first.citekey == "2016.amta-researchers.1"
+    assert first.id == paper_id(first.title, first.year, first.doi)
+    assert first.authors == ("Rajen Chatterjee", "Mihael Arcan", "Matteo Negri", "Marco Turchi")
+
+
+def test_semantic_scholar_paper_with_references_and_citations(corpus: Path) -> None:
+    result = read_file(corpus / "json" / "s2_Paper.json", AS_OF)
+    assert len(result.papers) == 1 + 14 + 1000 and result.problems == []
+    turing = result.papers[0]
+    assert turing.title == "Computing Machinery and Intelligence"
+    assert turing.authors == ("A. Turing",) and turing.doi == "10.1093/MIND/LIX.236.433"
+    assert turing.date == dt.date(1950, 10, 1) and turing.venue
+    assert turing.citekey == "Turing1950ComputingMA" and turing.entry_type == "article"
+
+
+def test_semantic_scholar_author_is_a_profile(corpus: Path) -> None:
+    result = read_file(corpus / "json" / "s2_Author.json", AS_OF)
+    assert result.profile is not None
+    assert (result.profile.name, result.profile.h_index, result.profile.citations) == (
+        "A. Turing", 23, 12415
+    )
+    assert len(result.papers) == 60 and result.profile.papers == tuple(result.papers)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "title"),
+    [
+        ("refs.txt", "@article{k, title={BibTeX in a txt file}}\n", "BibTeX in a txt file"),
+        ("library", '[{"id": "x", "type": "book", "title": "CSL without suffix"}]', "CSL without suffix"),
+        ("export.dat", '{"title": "JSON Lines"}\n{"title": "b"}\n', "JSON Lines"),
+        ("zotero.bib", '[{"type": "book", "title": "JSON named .bib"}]', None),
+    ],
+)  # fmt: skip
+def test_format_detected_by_content(tmp_path: Path, name: str, content: str, title: str) -> None:
+    path = write(tmp_path / name, content)
+    if title is None:  # the extension wins: a .bib is BibTeX, and this one holds none
+        assert read_file(path, AS_OF).papers == []
+        return
+    assert read_file(path, AS_OF).papers[0].title == title
+
+
+def test_unknown_format_says_what_is_read(tmp_path: Path) -> None:
+    with pytest.raises(FormatError, match=r"unknown format; paperbrowse reads BibTeX \(\.bib\)"):
+        read_file(write(tmp_path / "notes.dat", "just some words\n"), AS_OF)
