@@ -40,7 +40,9 @@ def test_strings_concatenation_and_value_styles() -> None:
         "}\n"
     )
     assert paper.title == "Quoted Title with a ö"
-    assert paper.venue == "Proceedings of the Association for Computational Linguistics Annual Meeting"
+    assert paper.venue == (
+        "Proceedings of the Association for Computational Linguistics Annual Meeting"
+    )
     assert paper.date == dt.date(2020, 7, 1) and paper.date_precision == "month"
     assert (paper.citekey, paper.entry_type) == ("key1", "inproceedings")
 
@@ -75,7 +77,9 @@ def test_crossref_child_inherits_from_its_parent_in_file_order() -> None:
 def test_a_missing_crossref_is_a_warning_and_the_entry_stays() -> None:
     papers, problems = parse("@inproceedings{k, title={Alone}, crossref={nowhere}}")
     assert [p.title for p in papers] == ["Alone"]
-    assert problems == ["lib.bib:1: crossref 'nowhere' is not in this file; the entry is read without it"]
+    assert problems == [
+        "lib.bib:1: crossref 'nowhere' is not in this file; the entry is read without it"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -279,7 +283,9 @@ def test_every_corpus_bib_file_loads(corpus: Path, name: str) -> None:
 def test_windows_1252_corpus_file_is_decoded_with_a_warning(corpus: Path) -> None:
     result = read_file(corpus / "bib" / "pmlr-v75_klivans18_odonnell-bib.bib", AS_OF)
     first = str(result.problems[0])
-    assert first.endswith("odonnell-bib.bib:2523: not valid UTF-8 (byte 0x92); read as windows-1252")
+    assert first.endswith(
+        "odonnell-bib.bib:2523: not valid UTF-8 (byte 0x92); read as windows-1252"
+    )
     names = {name for paper in result.papers for name in paper.authors}
     assert "Ryan O’Donnell" in names and "Paul Erdős" in names
     assert any("Frankl-Rödl" in paper.title for paper in result.papers)

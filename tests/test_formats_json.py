@@ -129,7 +129,7 @@ def test_semantic_scholar_author_is_a_profile(corpus: Path) -> None:
     ("name", "content", "title"),
     [
         ("refs.txt", "@article{k, title={BibTeX in a txt file}}\n", "BibTeX in a txt file"),
-        ("library", '[{"id": "x", "type": "book", "title": "CSL without suffix"}]', "CSL without suffix"),
+        ("library", '[{"id": "x", "type": "book", "title": "CSL no suffix"}]', "CSL no suffix"),
         ("export.dat", '{"title": "JSON Lines"}\n{"title": "b"}\n', "JSON Lines"),
         ("zotero.bib", '[{"type": "book", "title": "JSON named .bib"}]', None),
     ],

@@ -38,7 +38,8 @@ def test_windows_1252_bib_is_read_with_a_warning_naming_the_line(tmp_path: Path)
 
 def test_declared_latin1_encoding_is_honoured(tmp_path: Path) -> None:
     path = tmp_path / "declared.bib"
-    path.write_bytes("% Encoding: ISO-8859-1\n@book{k, title={\u00c5ngstr\u00f6m}}\n".encode("latin-1"))
+    text = "% Encoding: ISO-8859-1\n@book{k, title={\u00c5ngstr\u00f6m}}\n"
+    path.write_bytes(text.encode("latin-1"))
     library = load(path)
     assert library.papers[0].title == "Ångström"
     assert "read as iso-8859-1" in str(library.problems[0])
@@ -122,7 +123,8 @@ def test_within_one_file_duplicates_are_merged(corpus: Path) -> None:
     library = load(corpus / "bib" / "pmlr-v75_locatelli18_mendeley-library.bib")
     merged = [p for p in library.papers if len(p.sources) > 1]
     assert len(library.papers) < 786 and merged
-    assert all(s.file.endswith("mendeley-library.bib") and s.line for p in merged for s in p.sources)
+    sources = [source for p in merged for source in p.sources]
+    assert all(s.file.endswith("mendeley-library.bib") and s.line for s in sources)
 
 
 def test_progress_counts_bytes_across_files(tmp_path: Path) -> None:
