@@ -64,9 +64,7 @@ def base_key(paper: Paper) -> str:
             return own
     surname = _ascii_words(paper.authors[0])[-1:] if paper.authors else []
     title_words = [w for w in _ascii_words(paper.title) if w not in _STOP_WORDS]
-    year = str(paper.year) if paper.year else "nd"
-    key = "".join(surname) + year + "".join(title_words[:1])
-    return key if key != year else f"paper{year}"
+    return "".join(surname or ["anon"]) + str(paper.year or "") + "".join(title_words[:1])
 
 
 def _ascii_words(text: str) -> list[str]:
@@ -74,8 +72,9 @@ def _ascii_words(text: str) -> list[str]:
 
 
 def citekeys(papers: Sequence[Paper]) -> list[str]:
-    """Unique keys in the papers' order: on a clash the paper with the smaller id keeps the key
-    and the others get ``-2``, ``-3`` ..., so the same papers always get the same keys."""
+    """Unique keys in the papers' order. On a clash a paper whose own key it is keeps it, else
+    the one with the smaller id; the others get ``-2``, ``-3`` ... So the same papers always
+    get the same keys, whatever their order."""
     bases = [base_key(paper) for paper in papers]
     groups: dict[str, list[int]] = {}
     for index, base in enumerate(bases):
@@ -85,7 +84,7 @@ def citekeys(papers: Sequence[Paper]) -> list[str]:
     for members in groups.values():
         if len(members) < 2:
             continue
-        members.sort(key=lambda i: (papers[i].id, i))
+        members.sort(key=lambda i: (papers[i].citekey != bases[i], papers[i].id, i))
         for number, index in enumerate(members[1:], start=2):
             while f"{bases[index]}-{number}".casefold() in taken:
                 number += 1

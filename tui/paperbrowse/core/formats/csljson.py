@@ -34,6 +34,7 @@ BIBTEX_TO_CSL = {
     "unpublished": "manuscript", "online": "webpage", "software": "software",
     "dataset": "dataset", "misc": "document",
 }  # fmt: skip
+_ET_AL = {"literal": "others"}  # how "and others" is written in an author list
 _TAG = re.compile(r"</?(?:i|b|sup|sub|sc|span)(?:\s[^<>]*)?>", re.IGNORECASE)
 
 
@@ -67,9 +68,9 @@ def csl_name(person: object) -> str:
 def _names(value: object) -> tuple[tuple[str, ...], bool]:
     if not isinstance(value, list):
         return (), False
-    names = [csl_name(person) for person in value]
-    et_al = "others" in names
-    return tuple(n for n in names if n and n != "others"), et_al
+    et_al = _ET_AL in value
+    names = (csl_name(person) for person in value if person != _ET_AL)
+    return tuple(name for name in names if name), et_al
 
 
 def csl_date(value: object) -> tuple[dt.date | None, DatePrecision]:
@@ -140,6 +141,8 @@ def parse_csl_items(items: list[Any], file: str) -> ImportResult:
 def name_to_csl(name: str) -> dict[str, str]:
     """``Jörg Müller`` -> family and given; one word or a name with a comma stays literal."""
     given, _, family = name.rpartition(" ")
+    if name == "others":  # a person so named, not the "and others" marker
+        return {"family": name}
     if not given or "," in name:
         return {"literal": name}
     return {"family": family, "given": given}
@@ -155,7 +158,7 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
     }
     authors = [name_to_csl(name) for name in paper.authors]
     if paper.et_al:
-        authors.append({"literal": "others"})
+        authors.append(dict(_ET_AL))
     if authors:
         item["author"] = authors
     if paper.date:

@@ -1,0 +1,256 @@
+"""Export: every format a user can read back reads back the same; files are written safely."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from paperbrowse.core.export import (
+    ExportError,
+    ExportExists,
+    bibtex_entry,
+    citekeys,
+    export_papers,
+    write_export,
+)
+from paperbrowse.core.formats import read_file
+from paperbrowse.core.formats.bibtex import parse_bibtex
+from paperbrowse.core.formats.jsondoc import parse_json
+from paperbrowse.core.models import DatePrecision, Paper, paper_id
+from paperbrowse.core.text import clean_line
+
+AS_OF = dt.date(2025, 11, 24)
+
+
+def paper(
+    title: str,
+    year: int | None = 2021,
+    date: dt.date | None = None,
+    date_precision: DatePrecision = "year",
+    **fields: Any,
+) -> Paper:
+    date = date or (dt.date(year, 1, 1) if year else None)
+    return Paper(id=paper_id(title, year, fields.get("doi")), title=title, date=date,
+                 date_precision=date_precision, **fields)  # fmt: skip
+
+
+TRICKY = [
+    paper(
+        "BERT & GPT-3: 100% of {braces}, $5, #1, a_b, ~tilde, x^2 and back\\slash -- `` ''",
+        authors=("Jörg Müller", "Anna van der Berg", "Smith, Jr.", "Barnes and Noble", "others"),
+        et_al=True,
+        abstract="First paragraph with 50% & more.\n\n@handle starts a line.\n\nÉcole “quoted”.",
+        venue="Proc. of the A&B Conference",
+        doi="10.1000/x_y",
+        url="https://example.org/a_b?c=1%202",
+        entry_type="inproceedings",
+        date=dt.date(2021, 7, 15),
+        date_precision="day",
+    ),
+    paper("Unbalanced } brace { here", year=None, authors=("Solo",)),
+    paper("An arXiv Preprint", year=2024, url="https://arxiv.org/abs/2401.00001v2",
+          category="CL", date=dt.date(2024, 3, 1), date_precision="month"),  # fmt: skip
+]
+
+
+def key(p: Paper) -> tuple[object, ...]:
+    return (p.title, p.authors, p.et_al, p.date, p.date_precision, p.abstract, p.venue, p.doi,
+            p.url)  # fmt: skip
+
+
+def test_bibtex_round_trip_keeps_every_field_of_tricky_papers() -> None:
+    text = export_papers(TRICKY, "bibtex")
+    back = parse_bibtex(text, "export.bib")
+    assert back.problems == []
+    assert [key(p) for p in back.papers] == [key(p) for p in TRICKY]
+    assert back.papers[2].category == "CL"
+    assert "title = {{BERT} \\& {GPT}-3: 100\\% of \\{braces\\}" in text
+    assert "{Smith, Jr.} and {Barnes and Noble} and {others} and others" in text
+    assert "\n{}@handle starts a line." in text
+
+
+def test_bibtex_is_valid_for_bibtexparser_too() -> None:
+    import bibtexparser
+
+    library = bibtexparser.parse_string(export_papers(TRICKY, "bibtex"))
+    assert len(library.entries) == 3 and not library.failed_blocks
+    assert library.entries[0]["month"] == "jul" and library.entries[2]["eprint"] == "2401.00001"
+
+
+_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Co", "Zl", "Zp")),
+    min_size=1,
+    max_size=60,
+).map(clean_line).filter(bool)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=_TEXT, author=_TEXT, abstract=st.lists(_TEXT, min_size=1, max_size=3))
+def test_bibtex_round_trip_of_any_text(title: str, author: str, abstract: list[str]) -> None:
+    original = paper(title, authors=(author,), abstract="\n\n".join(abstract))
+    back = parse_bibtex(export_papers([original], "bibtex"), "x.bib")
+    assert back.problems == []
+    assert [key(p) for p in back.papers] == [key(original)]
+
+
+@pytest.mark.parametrize("fmt", ["csl-json", "json"])
+def test_json_formats_round_trip(fmt: str) -> None:
+    back = parse_json(export_papers(TRICKY, fmt), "export.json")
+    assert back.problems == []
+    assert [key(p) for p in back.papers] == [key(p) for p in TRICKY]
+
+
+def test_json_export_of_a_profile_reads_back_as_that_profile(seed_path: Path) -> None:
+    original = read_file(seed_path, AS_OF)
+    back = parse_json(export_papers(original.papers, "json", original.profile), "x.json")
+    assert back.profile is not None and original.profile is not None
+    assert back.profile.model_dump(exclude={"papers", "source"}) == original.profile.model_dump(
+        exclude={"papers", "source"}
+    )
+    assert [p.model_dump(exclude={"source", "citekey"}) for p in back.papers] == [
+        p.model_dump(exclude={"source", "citekey"}) for p in original.papers
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "csl-json", "json"])
+def test_corpus_files_round_trip(corpus: Path, fmt: str) -> None:
+    names = ("pmlr-v75_colt18.bib", "biblatex-examples.bib", "interpretable-ml-book_references.bib")
+    for name in names:
+        original = read_file(corpus / "bib" / name, AS_OF).papers
+        text = export_papers(original, fmt)
+        back = parse_bibtex(text, "x.bib") if fmt == "bibtex" else parse_json(text, "x.json")
+        assert [key(p) for p in back.papers] == [key(p) for p in original], name
+        assert [p.citekey for p in back.papers] == citekeys(original)
+
+
+def test_keys_are_unique_stable_and_kept_when_possible() -> None:
+    papers = [
+        paper("Deep Learning", authors=("Ann Smith",), citekey="smith2021deep"),
+        paper("Deep learning, again", authors=("Ann Smith",)),
+        paper("The Deep Sea", authors=("A. Smith",), doi="10.1/sea"),
+        paper("Bad key", citekey="has space,comma"),
+        paper("On Nothing", year=None),
+    ]
+    keys = citekeys(papers)
+    assert len({k.casefold() for k in keys}) == len(keys)
+    assert (keys[0], keys[3], keys[4]) == ("smith2021deep", "anon2021bad", "anonnothing")
+    assert citekeys(papers) == keys  # the same papers, the same keys
+    assert citekeys(list(reversed(papers))) == list(reversed(keys))  # in any order
+    assert {keys[1], keys[2]} == {"smith2021deep-2", "smith2021deep-3"}
+    assert bibtex_entry(papers[0]).startswith("@misc{smith2021deep,\n  title = {Deep Learning},")
+
+
+def test_csv_reads_back_in_a_spreadsheet_and_formulas_stay_inert() -> None:
+    papers = [*TRICKY, paper("=HYPERLINK(\"http://evil\")", authors=("@attacker",))]
+    rows = list(csv.DictReader(io.StringIO(export_papers(papers, "csv"))))
+    assert [row["title"] for row in rows[:3]] == [p.title for p in TRICKY]
+    assert rows[0]["authors"] == "; ".join(TRICKY[0].authors) + "; et al."
+    assert rows[0]["abstract"] == TRICKY[0].abstract
+    assert [rows[0][c] for c in ("year", "date", "doi")] == ["2021", "2021-07-15", "10.1000/x_y"]
+    assert rows[3]["title"] == "'=HYPERLINK(\"http://evil\")" and rows[3]["authors"] == "'@attacker"
+
+
+def test_markdown_is_a_readable_reading_list() -> None:
+    unsafe = paper("Click *me* [now]", url="javascript:alert(1)", abstract="Line one.\n\nLine two.")
+    text = export_papers([TRICKY[0], unsafe], "markdown")
+    lines = text.splitlines()
+    assert lines[0] == "# Reading list" and lines[2].startswith("2 papers, exported ")
+    assert lines[4].startswith("1. **[BERT & GPT-3: 100% of {braces}")
+    assert "](https://example.org/a_b?c=1%202)** (2021-07-15)" in lines[4]
+    assert "javascript:" not in text
+    assert "2. **Click \\*me\\* \\[now\\]** (2021)" in text
+    assert "   > Line one.\n   >\n   > Line two." in text
+
+
+# --- writing files ----------------------------------------------------------------------
+
+
+def test_write_never_overwrites_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "out.bib"
+    write_export(target, "first")
+    with pytest.raises(ExportExists, match="already exists; use --force to overwrite it"):
+        write_export(target, "second")
+    assert target.read_text() == "first"
+    target.chmod(0o640)
+    write_export(target, "third", force=True)
+    assert target.read_text() == "third" and target.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.bib"]  # no temporary left
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("file.txt/out.bib", "cannot write here (not a folder)"),
+        ("missing/out.bib", "cannot write here (no such folder)"),
+        ("folder", "is a folder; give a file name"),
+    ],
+)
+def test_unwritable_targets_are_one_clear_error(tmp_path: Path, where: str, message: str) -> None:
+    (tmp_path / "file.txt").write_text("a regular file, not a folder")
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(ExportError) as raised:
+        write_export(tmp_path / where, "text")
+    assert str(raised.value).endswith(message)
+    assert "\n" not in str(raised.value)
+
+
+def test_unknown_format_is_an_error() -> None:
+    with pytest.raises(ExportError, match="choose one of bibtex, csl-json, json, csv, markdown"):
+        export_papers(TRICKY, "docx")
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "paperbrowse", "export", *args],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+
+
+def test_cli_exports_the_bundled_profile_to_stdout() -> None:
+    result = run("--format", "bibtex", "--as-of", "2025-11-24")
+    assert result.returncode == 0, result.stderr
+    back = parse_bibtex(result.stdout, "stdout.bib")
+    assert len(back.papers) == 15 and back.problems == []
+
+
+def test_cli_query_file_force_and_errors(tmp_path: Path) -> None:
+    library = tmp_path / "lib.bib"
+    library.write_text(export_papers(TRICKY, "bibtex"))
+    out = tmp_path / "arxiv.bib"
+    first = run(str(library), "--query", "arXiv preprint", "-o", str(out))
+    assert first.returncode == 0, first.stderr
+    assert first.stderr == f"paperbrowse: wrote 1 paper to {out} (bibtex)\n"
+    assert [p.title for p in parse_bibtex(out.read_text(), "x").papers] == ["An arXiv Preprint"]
+    again = run(str(library), "-o", str(out))
+    assert again.returncode == 2
+    assert again.stderr == (
+        f"paperbrowse: error: {out}: already exists; use --force to overwrite it\n"
+    )
+    assert run(str(library), "-o", str(out), "--force").returncode == 0
+    assert len(parse_bibtex(out.read_text(), "x").papers) == 3
+    blocked = run(str(library), "--format", "csv", "-o", str(library / "out.csv"))
+    assert blocked.returncode == 2
+    assert blocked.stderr == (
+        f"paperbrowse: error: {library}: cannot write here (not a folder)\n"
+    )
+    assert "choose a format" in run(str(library)).stderr
+    nothing = run(str(library), "--query", "zzzzqqqq", "--format", "json")
+    assert nothing.returncode == 2 and "no papers match 'zzzzqqqq'" in nothing.stderr
+
+
+def test_cli_json_keeps_the_profile_header(tmp_path: Path) -> None:
+    result = run("--format", "json", "--as-of", "2025-11-24")
+    data = json.loads(result.stdout)
+    assert data["name"] == "Fali Wang" and len(data["papers"]) == 15
+    assert all(paper["citekey"] for paper in data["papers"])
