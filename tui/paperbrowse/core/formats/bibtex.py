@@ -191,7 +191,7 @@ class _Reader:
     def finish(self) -> ImportResult:
         self.resolve_crossrefs()
         if self.deferred:  # back in file order
-            self.result.papers.sort(key=lambda paper: paper.source.line if paper.source else 0)
+            self.result.papers.sort(key=_line)
         # An untitled entry that others cross-reference is a container (proceedings), not a paper.
         parents = {child.fields["crossref"].strip().lower() for child in self.deferred}
         for entry in self.untitled:
@@ -199,6 +199,10 @@ class _Reader:
                 self.warn(entry.line, f"@{entry.entry_type} {entry.key!r} has no title; skipped")
         self.result.problems.sort(key=lambda problem: problem.line or 0)
         return self.result
+
+
+def _line(paper: Paper) -> int:
+    return (paper.source.line or 0) if paper.source else 0
 
 
 def inherit(fields: dict[str, str], parent: _Entry) -> None:
