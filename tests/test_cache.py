@@ -1,0 +1,186 @@
+"""The reopen cache: used when the file is unchanged, rebuilt when it is not or is damaged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+import zlib
+from pathlib import Path
+
+import pytest
+
+from paperbrowse.core import cache
+from paperbrowse.core.formats import ImportResult
+from paperbrowse.core.library import load
+
+AS_OF = dt.date(2025, 11, 24)
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.CACHE_DIR_VARIABLE, str(folder))
+    monkeypatch.setattr(cache, "MIN_BYTES", 0)  # cache even the small files made here
+    return folder
+
+
+@pytest.fixture
+def library_file(tmp_path: Path) -> Path:
+    path = tmp_path / "lib.bib"
+    path.write_text(
+        "@article{a, title={Caf{\\'e} Study}, author={Doe, Jane and others}, year=2020,"
+        " month=jul, doi={10.1/a}, abstract={One.\n\nTwo.}}\n"
+        "@article{b, title={Other}, year=2019}\n"
+        "@misc{c, author={No Title}}\n"
+        "@article{d, title={caf\\'e study}, year=2020, author={Doe, J.}}\n"  # merged into a
+    )
+    return path
+
+
+def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object) -> ImportResult:
+        raise AssertionError("the file was parsed although the cache is fresh")
+
+    monkeypatch.setattr("paperbrowse.core.library.read_file", fail)
+
+
+def test_a_reopen_comes_from_the_cache_and_equals_the_first_open(
+    cache_dir: Path, library_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = load(library_file, as_of=AS_OF)
+    assert len(list(cache_dir.glob("*.pbcache"))) == 1
+    no_parsing(monkeypatch)
+    again = load(library_file, as_of=AS_OF)
+    assert again.papers == first.papers
+    assert again.problems == first.problems and len(again.problems) == 1  # warnings shown again
+    assert again.papers[0].sources == first.papers[0].sources and len(first.papers[0].sources) == 2
+
+
+def test_an_edited_file_is_parsed_again(cache_dir: Path, library_file: Path) -> None:
+    load(library_file, as_of=AS_OF)
+    library_file.write_text("@article{new, title={Edited}}\n")
+    assert [p.title for p in load(library_file, as_of=AS_OF).papers] == ["Edited"]
+    # Same size and content length but a new modification time: parsed again too.
+    library_file.write_text("@article{new, title={Edites}}\n")
+    stat = library_file.stat()
+    os.utime(library_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert [p.title for p in load(library_file, as_of=AS_OF).papers] == ["Edites"]
+
+
+def damage_truncate(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def damage_flip_byte(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :]
+
+
+def damage_garbage(data: bytes) -> bytes:
+    return b"not a cache file at all"
+
+
+def damage_empty(data: bytes) -> bytes:
+    return b""
+
+
+MARKER = Path(os.environ.get("TMPDIR", "/tmp")) / "paperbrowse-cache-test-ran-code"
+
+
+class _RunsCode:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (Path.touch, (str(MARKER),))  # what a crafted cache file could run
+
+
+def damage_code(data: bytes) -> bytes:
+    # A well-formed entry (right magic and checksum) whose pickle would run code when loaded.
+    MARKER.unlink(missing_ok=True)
+    payload = pickle.dumps({"version": cache.FORMAT_VERSION, "papers": _RunsCode()})
+    return cache.MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
+
+
+def damage_wrong_shape(data: bytes) -> bytes:
+    payload = pickle.dumps({"version": cache.FORMAT_VERSION, "papers": "nonsense"})
+    return cache.MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [damage_truncate, damage_flip_byte, damage_garbage, damage_empty, damage_code,
+     damage_wrong_shape],
+)  # fmt: skip
+def test_a_damaged_cache_is_ignored_and_rebuilt(
+    cache_dir: Path, library_file: Path, damage: object
+) -> None:
+    first = load(library_file, as_of=AS_OF)
+    (entry,) = cache_dir.glob("*.pbcache")
+    assert callable(damage)
+    entry.write_bytes(damage(entry.read_bytes()))
+    assert cache.load_entry(cache.FileKey.of(library_file), AS_OF) is None  # type: ignore[arg-type]
+    assert not MARKER.exists()
+    again = load(library_file, as_of=AS_OF)
+    assert again.papers == first.papers and again.problems == first.problems
+    assert cache.load_entry(cache.FileKey.of(library_file), AS_OF) is not None  # type: ignore[arg-type]
+
+
+def test_an_entry_from_another_format_version_is_not_trusted(
+    cache_dir: Path, library_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(library_file, as_of=AS_OF)
+    monkeypatch.setattr(cache, "FORMAT_VERSION", cache.FORMAT_VERSION + 1)
+    assert cache.load_entry(cache.FileKey.of(library_file), AS_OF) is None  # type: ignore[arg-type]
+
+
+def test_a_profile_is_cached_per_reference_date(
+    cache_dir: Path, seed_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_the_day = load(seed_path, as_of=AS_OF)
+    key = cache.FileKey.of(seed_path)
+    assert key is not None
+    cached = cache.load_entry(key, AS_OF)
+    assert cached is not None and cached.profile == on_the_day.profile
+    assert cache.load_entry(key, AS_OF + dt.timedelta(days=400)) is None
+
+
+def test_an_unwritable_cache_folder_is_no_error(
+    tmp_path: Path, library_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(cache.CACHE_DIR_VARIABLE, str(blocker / "cache"))
+    monkeypatch.setattr(cache, "MIN_BYTES", 0)
+    library = load(library_file, as_of=AS_OF)
+    assert [p.title for p in library.papers] == ["Café Study", "Other"]
+
+
+def test_writes_leave_no_temporary_files_and_small_files_are_not_cached(
+    tmp_path: Path, cache_dir: Path, library_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(library_file, as_of=AS_OF)
+    assert [p.suffix for p in cache_dir.iterdir()] == [".pbcache"]
+    monkeypatch.setattr(cache, "MIN_BYTES", 64 * 1024)
+    other = tmp_path / "small.bib"
+    other.write_text("@book{k, title={Small}}\n")
+    load(other, as_of=AS_OF)
+    assert len(list(cache_dir.iterdir())) == 1
+
+
+def test_the_default_folder_is_the_platform_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(cache.CACHE_DIR_VARIABLE, raising=False)
+    home = os.environ["XDG_CACHE_HOME"]  # set per test by conftest
+    assert str(cache.cache_dir()).startswith(home)
+    monkeypatch.setenv(cache.CACHE_DIR_VARIABLE, "~/elsewhere")
+    assert cache.cache_dir() == Path("~/elsewhere").expanduser()
+
+
+def test_the_large_acl_bib_reopens_from_the_cache(
+    corpus: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one test on the 31 MB file: every entry read, then the same papers from the cache."""
+    path = corpus / "acl-anthology-2016-2021.bib"
+    first = load(path)
+    assert len(first.papers) == 22_370 - 8 and first.problems == []  # 8 papers listed twice
+    assert sum(len(p.sources) for p in first.papers if p.sources) == 16
+    no_parsing(monkeypatch)
+    assert load(path).papers == first.papers
