@@ -45,6 +45,7 @@ PaperRef = Paper | str
 PaperPredicate = Callable[[Paper], bool]
 
 
+
 class StorageError(PaperbrowseError):
     """A change could not be saved; the message names the database file."""
 
@@ -373,6 +374,34 @@ class Store:
             return test(self._marks[stored] if stored is not None else _NO_MARKS)
 
         return check
+
+    def register_search_filters(self) -> Callable[[], None]:
+        """Make ``is:``, ``has:note``, ``has:tag``, ``tag:`` work in every search; returns an undo.
+
+        Uses ``search_filters.register_filter``. Other ``has:`` values
+        (``has:code``) fall through to the built-in filter. The handlers give
+        predicates rather than id sets so a paper whose id changed with a DOI
+        still matches, and they read the marks at each search, so they follow
+        ``refresh()``.
+        """
+        from paperbrowse.core import search_filters
+
+        def handler(key: str) -> Callable[[str], PaperPredicate | None]:
+            return lambda value: self.predicate(key, value)
+
+        handlers = [
+            ("is", handler("is"), "is:bookmarked, is:read, is:unread"),
+            ("has", handler("has"), "has:note, has:tag"),
+            ("tag", handler("tag"), "tag:NAME (a tag you gave)"),
+        ]
+        for key, function, help_text in handlers:
+            search_filters.register_filter(key, function, help_text)
+
+        def undo() -> None:
+            for _, function, _ in handlers:
+                search_filters.unregister_filter(function)
+
+        return undo
 
     # --- internals -------------------------------------------------------------------
 
