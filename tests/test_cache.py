@@ -184,3 +184,17 @@ def test_the_large_acl_bib_reopens_from_the_cache(
     assert sum(len(p.sources) for p in first.papers if p.sources) == 16
     no_parsing(monkeypatch)
     assert load(path).papers == first.papers
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_cached_papers_behave_like_parsed_ones(
+    cache_dir: Path, library_file: Path, monkeypatch: pytest.MonkeyPatch, fast: bool
+) -> None:
+    first = load(library_file, as_of=AS_OF).papers
+    monkeypatch.setattr(cache, "_construct_is_faithful", lambda: fast)
+    again = load(library_file, as_of=AS_OF).papers
+    assert again == first and [hash(p) for p in again] == [hash(p) for p in first]
+    assert [p.model_dump() for p in again] == [p.model_dump() for p in first]
+    assert again[0].model_copy(update={"title": "New"}).title == "New"
+    with pytest.raises(ValueError):  # still frozen
+        again[0].title = "changed"  # type: ignore[misc]

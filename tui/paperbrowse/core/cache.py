@@ -28,8 +28,11 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult, TextProgress, read_file
@@ -153,7 +156,8 @@ def _result_from(entry: Any, key: FileKey, as_of: dt.date) -> ImportResult | Non
         return None
     if entry["as_of"] is not None and entry["as_of"] != as_of.toordinal():
         return None  # a profile's dates depend on the day it is read
-    papers = [_paper(row) for row in entry["papers"]]
+    fast = _construct_is_faithful()
+    papers = [_paper(row, fast) for row in entry["papers"]]
     profile = None
     if entry["profile"] is not None:
         header = dict(zip(_PROFILE_FIELDS, entry["profile"], strict=True))
@@ -162,19 +166,46 @@ def _result_from(entry: Any, key: FileKey, as_of: dt.date) -> ImportResult | Non
     return ImportResult(papers, profile, problems)
 
 
-def _source(pair: tuple[str, int | None]) -> SourceRef:
-    return SourceRef.model_construct(file=pair[0], line=pair[1])
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
-def _paper(row: tuple[Any, ...]) -> Paper:
+def _construct(model: type[_Model], values: dict[str, Any]) -> _Model:
+    """``model.model_construct(**values)`` for models whose every field is given and that have
+    no extra or private attributes: the same object, five times faster (2 µs, not 10)."""
+    instance = model.__new__(model)
+    object.__setattr__(instance, "__dict__", values)
+    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance
+
+
+@lru_cache(maxsize=1)
+def _construct_is_faithful() -> bool:
+    """Whether ``_construct`` still builds what pydantic builds (checked once, in case a
+    pydantic release changes its internals; else ``model_construct`` is used)."""
+    values: dict[str, Any] = {"file": "probe.bib", "line": 1}
+    built = _construct(SourceRef, dict(values))
+    reference = SourceRef.model_construct(**values)
+    return built == reference and built.__dict__ == reference.__dict__ and hash(built) == hash(
+        reference
+    )
+
+
+def _source(pair: tuple[str, int | None], fast: bool) -> SourceRef:
+    values: dict[str, Any] = {"file": pair[0], "line": pair[1]}
+    return _construct(SourceRef, values) if fast else SourceRef.model_construct(**values)
+
+
+def _paper(row: tuple[Any, ...], fast: bool) -> Paper:
     values = dict(zip(_PAPER_FIELDS, row, strict=True))
     if values["date"] is not None:
         values["date"] = dt.date.fromordinal(values["date"])
     if values["source"] is not None:
-        values["source"] = _source(values["source"])
+        values["source"] = _source(values["source"], fast)
     if values["sources"]:
-        values["sources"] = tuple(_source(pair) for pair in values["sources"])
-    return Paper.model_construct(**values)
+        values["sources"] = tuple(_source(pair, fast) for pair in values["sources"])
+    return _construct(Paper, values) if fast else Paper.model_construct(**values)
 
 
 # --- writing ------------------------------------------------------------------------
