@@ -6,6 +6,7 @@ never a traceback.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import stat
@@ -49,10 +50,14 @@ def decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
     A file that is not UTF-8 is decoded with a warning naming the first bad
     line, never silently turned into mojibake.
     """
+    utf16 = _utf16(data, name)
+    if utf16 is not None:
+        return utf16, []
     if b"\x00" in data[:8192]:
         raise FormatError(name, "binary file (contains NUL bytes), not text")
+    data = data.removeprefix(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8-sig"), []
+        return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         bad = data[error.start : error.start + 1].hex()
@@ -61,9 +66,21 @@ def decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
         text = data.decode(encoding)
     except (LookupError, UnicodeDecodeError):
         encoding = "windows-1252"
+        # The five bytes windows-1252 leaves undefined become U+FFFD, visibly.
         text = data.decode(encoding, errors="replace")
     problem = Problem(name, line, f"not valid UTF-8 (byte 0x{bad}); read as {encoding}")
     return text, [problem]
+
+
+def _utf16(data: bytes, name: str) -> str | None:
+    """Text saved as UTF-16 ("Unicode" in Windows Notepad), known by its byte-order mark."""
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    try:
+        return data.decode("utf-16")
+    except UnicodeDecodeError as error:
+        line = data.decode("utf-16", errors="replace")[: error.start // 2].count("\n") + 1
+        raise FormatError(name, "not valid UTF-16 despite its byte-order mark", line) from None
 
 
 def _declared_encoding(data: bytes) -> str | None:
@@ -71,7 +88,15 @@ def _declared_encoding(data: bytes) -> str | None:
     if not match:
         return None
     encoding = match.group(1).decode("ascii").lower()
-    return None if encoding.replace("-", "") == "utf8" else encoding
+    try:
+        # Only encodings that read plain ASCII as ASCII: a declaration that says
+        # UTF-16 in a file that is not, or an unknown name, is ignored.
+        ascii_safe = "Az09 ={}".encode(encoding) == b"Az09 ={}"
+    except (LookupError, UnicodeError):
+        return None
+    if not ascii_safe or encoding.replace("-", "").replace("_", "") in ("utf8", "utf8sig"):
+        return None
+    return encoding
 
 
 def read_text(path: Path) -> tuple[str, list[Problem]]:

@@ -57,6 +57,7 @@ _CATEGORY = re.compile(
 )
 _ET_AL = re.compile(r",?\s*(?:\bet\.?\s*al\b\.?|\band\s+others|…|\.\.\.)\s*$", re.I)
 _AUTHOR_SEPARATOR = re.compile(r"\s*[,;]\s*(?:and\s+|&\s+)?|\s+and\s+|\s+&\s+")
+_CONTROL_CODE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # Longer than any name: the line is prose (an abstract), not an author list.
 _LONGEST_NAME = 80
 
@@ -198,12 +199,12 @@ class _ProfileParser:
     def _is_heading(self, index: int, header: _Header, line: str) -> bool:
         """``15 Papers`` is the heading before the records, ``15papers`` a header figure.
 
-        The figure comes first and is glued to its label; the heading is
-        followed by a record (or nothing), a figure by more of the header.
+        The figure comes first, glued to its label or in lower case; the
+        heading says "Papers" and is followed by a record (or nothing).
         """
         if "paper_count" in header.figures:
             return True
-        if re.match(r"^[\d,.]+[kK]?papers?$", line, re.I):
+        if not re.search(r"\sPapers?$", line):
             return False
         for _, raw in self.lines[index + 1 :]:
             line = clean_line(raw)
@@ -226,8 +227,8 @@ class _ProfileParser:
         skipping = False
         for lineno, raw in self.lines[start:]:
             line = clean_line(raw)
-            if not line:
-                continue
+            if not line and not _CONTROL_CODE.search(raw):
+                continue  # blank; a line of nothing but escape codes is an empty field
             header = RECORD_HEADER.match(line)
             if header:
                 if record is not None:
