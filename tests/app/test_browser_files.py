@@ -165,3 +165,13 @@ async def test_a_damaged_config_file_gives_the_default_theme(seed_app: Any) -> N
 def test_config_dir_can_be_overridden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERBROWSE_CONFIG_DIR", str(tmp_path / "cfg"))
     assert config_path() == tmp_path / "cfg" / "config.json"
+
+
+def test_missing_paths_exit_2_with_one_line_and_no_app(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from paperbrowse.cli import main
+
+    assert main([str(tmp_path / "nowhere.bib")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"paperbrowse: error: {tmp_path / 'nowhere.bib'}: no such file or folder"]

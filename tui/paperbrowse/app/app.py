@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
@@ -13,8 +14,10 @@ from textual.screen import Screen
 from paperbrowse.app.commands import PaperCommands
 from paperbrowse.app.config import load_config, save_config
 from paperbrowse.app.screens.browser import BrowserScreen
-from paperbrowse.core.errors import FormatError
-from paperbrowse.core.library import Library
+
+if TYPE_CHECKING:
+    from paperbrowse.core.errors import FormatError
+    from paperbrowse.core.library import Library
 
 
 class PaperBrowseApp(App[int]):

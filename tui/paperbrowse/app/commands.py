@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
-from paperbrowse.core.library import Library
-from paperbrowse.core.models import Paper
-
 if TYPE_CHECKING:
     from paperbrowse.app.screens.browser import BrowserScreen
+    from paperbrowse.core.library import Library
+    from paperbrowse.core.models import Paper
 
 # (palette name, help text, action name on the browser screen)
 ACTIONS: list[tuple[str, str, str]] = [

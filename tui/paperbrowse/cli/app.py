@@ -9,21 +9,20 @@ from paperbrowse.cli.common import EXIT_OK, fail
 
 
 def run(args: argparse.Namespace) -> int:
-    from paperbrowse.core.errors import FormatError
-    from paperbrowse.core.library import bundled_profile
-
-    try:
-        paths = [Path(p) for p in args.paths] or [bundled_profile()]
-    except FormatError as error:
-        return fail(str(error))
+    paths = [Path(p) for p in args.paths]
     missing = [p for p in paths if not p.exists()]
-    if len(missing) == len(paths):
+    if paths and len(missing) == len(paths):
         return fail("; ".join(f"{p}: no such file or folder" for p in missing))
 
+    # The app loads the files (or, with no paths, the bundled profile) in a thread
+    # after its first frame, so nothing of the core is imported here.
     from paperbrowse.app.app import PaperBrowseApp
 
     app = PaperBrowseApp(paths, as_of=args.as_of)
     code = app.run()
     if app.load_error is not None:
         return fail(str(app.load_error))
+    if app.return_code:  # Textual met an error it has already reported
+        return app.return_code
     return code if isinstance(code, int) else EXIT_OK
+

@@ -13,6 +13,7 @@ import gc
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,14 +29,21 @@ from paperbrowse.app.widgets.header import ProfileHeader
 from paperbrowse.app.widgets.paper_list import CATEGORY_WIDTH, PaperList
 from paperbrowse.app.widgets.search_bar import SearchBar
 from paperbrowse.core.errors import FormatError
-from paperbrowse.core.library import Library, load
-from paperbrowse.core.models import Paper
-from paperbrowse.core.search import SORT_ORDERS, Hit, Results, SortOrder
+
+# The core's library, models and search engine (pydantic, numpy) load in the
+# loader thread, not before the first frame; here they are only types.
+if TYPE_CHECKING:
+    from paperbrowse.core.library import Library
+    from paperbrowse.core.models import Paper
+    from paperbrowse.core.search import Results, SortOrder
 
 NARROW_WIDTH = 90  # below this many columns the panes stack
 SHORT_HEIGHT = 16  # below this many rows the header is hidden
 PROBLEMS_NOTIFIED = 3  # problems shown one notification each; the rest are summed up
 PROGRESS_INTERVAL = 0.05  # seconds between progress updates from the loader
+# A progress bar appears only for loads longer than this: its animation would
+# otherwise take the interpreter from a short load (the seed loads in 0.1 s).
+PROGRESS_DELAY = 0.4
 
 
 def category_width(papers: Sequence[Paper]) -> int:
@@ -57,7 +65,7 @@ class BrowserScreen(Screen[None]):
     ]
 
     search_query: reactive[str] = reactive("", init=False)
-    sort: reactive[SortOrder] = reactive[SortOrder]("newest", init=False)
+    sort: reactive[SortOrder] = reactive("newest", init=False)
     # Pushed down to the search bar's count with data_bind.
     shown: reactive[int | None] = reactive(None)
     total: reactive[int] = reactive(0)
@@ -135,6 +143,11 @@ class BrowserScreen(Screen[None]):
             self.set_library(self.library)
         else:
             self._load()
+            self.set_timer(PROGRESS_DELAY, self._show_loading_bar)
+
+    def _show_loading_bar(self) -> None:
+        if self.library is None:
+            self.query_one("#loading-bar").add_class("-shown")
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "narrow")
@@ -155,7 +168,10 @@ class BrowserScreen(Screen[None]):
 
         gc.disable()  # collector passes over 100k fresh objects cost seconds during a load
         try:
-            library = load(*self.paths, as_of=self.as_of, progress=progress)
+            from paperbrowse.core.library import bundled_profile, load
+
+            paths = self.paths or [bundled_profile()]
+            library = load(*paths, as_of=self.as_of, progress=progress)
             library.index  # noqa: B018 - build the search index here, off the UI thread
         except FormatError as error:
             self.post_message(self.LoadFailed(error))
@@ -185,7 +201,7 @@ class BrowserScreen(Screen[None]):
     def set_library(self, library: Library) -> None:
         """Show a loaded library: header figures, then every paper newest first."""
         self.library = library
-        self.query_one("#loading-bar", ProgressBar).display = False
+        self.query_one("#loading-bar").remove_class("-shown")
         self.query_one(ProfileHeader).show(library.profile, len(library.papers), library.sources)
         self.paper_list.category_width = category_width(library.papers)
         self.total = len(library.papers)
@@ -250,6 +266,8 @@ class BrowserScreen(Screen[None]):
         elif self.results is not None and self.results.query.strip():
             self.detail.hit = self.results.hit(index)
         else:
+            from paperbrowse.core.search import Hit  # loaded with the library by now
+
             self.detail.hit = Hit(paper, 0.0)
 
     def watch_search_query(self, old: str, new: str) -> None:
@@ -321,6 +339,8 @@ class BrowserScreen(Screen[None]):
         self.set_focus(self.paper_list)
 
     def action_cycle_sort(self) -> None:
+        from paperbrowse.core.search import SORT_ORDERS
+
         position = SORT_ORDERS.index(self.sort)
         self.sort = SORT_ORDERS[(position + 1) % len(SORT_ORDERS)]
         if self.sort != "relevance":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,8 +11,9 @@ from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from paperbrowse.core.models import Paper
-from paperbrowse.core.search import Hit, Span
+if TYPE_CHECKING:
+    from paperbrowse.core.models import Paper
+    from paperbrowse.core.search import Hit, Span
 
 MATCH_STYLE = "bold underline yellow"
 LABEL_STYLE = "dim"

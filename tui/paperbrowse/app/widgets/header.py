@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
-from paperbrowse.core.models import Profile
+if TYPE_CHECKING:
+    from paperbrowse.core.models import Profile
 
 
 def _figure(value: float | None, label: str, suffix: str = "") -> Text | None:

@@ -9,6 +9,7 @@ does not grow with the library.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -21,8 +22,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from paperbrowse.core.models import Paper
-from paperbrowse.core.search import Results, Span
+if TYPE_CHECKING:
+    from paperbrowse.core.models import Paper
+    from paperbrowse.core.search import Span
 
 CODE_MARK = "◆"
 HINT_BEFORE = 10  # characters shown before the match in a row hint (the rest follows it)
@@ -272,6 +274,8 @@ class PaperList(ScrollView, can_focus=True):
 
     def _spans(self, row: int) -> dict[str, tuple[Span, ...]]:
         # Hits are computed only for rows drawn: Results.hit is lazy on purpose.
-        if isinstance(self.results, Results) and self.results.query.strip():
-            return self.results.hit(row).spans
+        hit = getattr(self.results, "hit", None)  # a plain sequence while loading
+        if hit is not None and getattr(self.results, "query", "").strip():
+            spans: dict[str, tuple[Span, ...]] = hit(row).spans
+            return spans
         return {}
