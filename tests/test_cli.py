@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from paperbrowse.cli import main
 
@@ -69,3 +70,125 @@ def test_skipped_record_exit_1(tmp_path: Path, seed_path: Path) -> None:
 
 def test_main_returns_exit_status_for_bad_date(capsys: object) -> None:
     assert main(["parse", "x.txt", "--as-of", "yesterday"]) == 2
+
+
+# --- as a new user meets it: odd files, odd terminals --------------------------------------
+
+SEED_AS_OF = "2025-11-24"
+
+
+def parse_json(*args: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    result = run("parse", *args, "--json")
+    return result, json.loads(result.stdout)
+
+
+def test_inferred_year_follows_as_of(seed_path: Path) -> None:
+    _, now = parse_json(str(seed_path), "--as-of", "2025-11-24")
+    _, before = parse_json(str(seed_path), "--as-of", "2025-03-01")
+    lora = [p for p in now["papers"] if p["title"].startswith("Can LoRA")][0]
+    earlier = [p for p in before["papers"] if p["title"].startswith("Can LoRA")][0]
+    assert (lora["date"], lora["year_inferred"]) == ("2025-04-09", True)
+    assert (earlier["date"], earlier["year_inferred"]) == ("2024-04-09", True)
+    assert lora["id"] == earlier["id"]
+
+
+def test_json_is_exactly_the_issue_shape(seed_path: Path) -> None:
+    result, data = parse_json(str(seed_path), "--as-of", SEED_AS_OF)
+    assert result.stderr == ""
+    assert {"name", "primary_category", "h_index", "paper_count", "citations", "novelty",
+            "ai_score", "papers"} <= set(data)  # fmt: skip
+    assert (data["novelty"], data["ai_score"]) == (45, 56)
+    first = data["papers"][0]
+    assert first["date"] == "2025-04-10" and first["category_name"] == "Computation and Language"
+    assert first["links"] == [
+        "https://huggingface.co/spaces/opencompass/Open_LMM_Reasoning_Leaderboard"
+    ]
+
+
+def test_crlf_and_bom_copy_gives_the_same_json(tmp_path: Path, seed_path: Path) -> None:
+    copy = tmp_path / "windows.txt"
+    copy.write_bytes(b"\xef\xbb\xbf" + seed_path.read_bytes().replace(b"\n", b"\r\n"))
+    plain, expected = parse_json(str(seed_path), "--as-of", SEED_AS_OF)
+    result, data = parse_json(str(copy), "--as-of", SEED_AS_OF)
+    assert result.returncode == 0 and result.stderr == ""
+    assert data == expected
+
+
+def test_warnings_go_to_stderr_and_json_stays_clean(tmp_path: Path, seed_path: Path) -> None:
+    text = seed_path.read_bytes().replace(b"Hardy Chen", b"H\xe4rdy Chen")
+    lines = text.split(b"\n")
+    path = tmp_path / "cut.txt"
+    path.write_bytes(b"\n".join(lines[:20]))  # stops after the title of the second record
+    result, data = parse_json(str(path), "--as-of", SEED_AS_OF)
+    assert result.returncode == 1
+    assert [p["authors"][0] for p in data["papers"]] == ["Härdy Chen"]
+    assert result.stderr.splitlines() == [
+        f"paperbrowse: warning: {path}:15: not valid UTF-8 (byte 0xe4); read as windows-1252",
+        f"paperbrowse: warning: {path}:19: record cut short: no authors; skipped",
+        f"paperbrowse: warning: {path}:10: the heading says 15 papers but 1 were read",
+    ]
+
+
+def test_escape_codes_never_reach_the_terminal(tmp_path: Path, seed_path: Path) -> None:
+    text = seed_path.read_text(encoding="utf-8")
+    text = text.replace("Fali Wang\n", "Fali \x1b]0;pwned\x07Wang\x1b[2J\n", 1)
+    text = text.replace("Catastrophic", "\x1b[31mCatastrophic\x9b0m [bold]x[/bold]")
+    path = tmp_path / "evil.txt"
+    path.write_text(text, encoding="utf-8")
+    for extra in ((), ("--json",)):
+        result = run("parse", str(path), "--as-of", SEED_AS_OF, *extra)
+        assert result.returncode == 0, result.stderr
+        assert "\x1b" not in result.stdout and "\x9b" not in result.stdout
+        assert "Fali Wang" in result.stdout
+        assert "Catastrophic [bold]x[/bold] Failure" in result.stdout
+
+
+def test_folder_of_profiles_and_empty_folder(tmp_path: Path, seed_path: Path) -> None:
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "a.txt").write_bytes(seed_path.read_bytes())
+    result = run("parse", str(tmp_path / "profiles"), "--as-of", SEED_AS_OF)
+    assert result.returncode == 0 and "15 papers read from" in result.stdout
+    (tmp_path / "empty").mkdir()
+    result = run("parse", str(tmp_path / "empty"))
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip() == f"paperbrowse: error: {tmp_path / 'empty'}: no paper files found"
+    )
+
+
+def test_binary_and_empty_files_are_one_line_errors(tmp_path: Path) -> None:
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    for path in (binary, empty):
+        result = run("parse", str(path))
+        assert result.returncode == 2
+        assert len(result.stderr.splitlines()) == 1
+        assert result.stderr.startswith(f"paperbrowse: error: {path}: ")
+        assert result.stdout == ""
+
+
+def test_output_encoding_without_unicode_is_escaped_not_a_crash(seed_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    for extra in ((), ("--json",)):
+        result = subprocess.run(
+            [sys.executable, "-m", "paperbrowse", "parse", str(seed_path), *extra],
+            capture_output=True, text=True, timeout=60, env=env, encoding="utf-8",
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+    data = json.loads(result.stdout)
+    assert "“pseudo reasoning paths”" in data["papers"][0]["abstract"]
+
+
+def test_summary_lists_every_paper_with_its_date_and_authors(seed_path: Path) -> None:
+    result = run("parse", str(seed_path), "--as-of", SEED_AS_OF)
+    out = result.stdout
+    assert "h-index 25 · 546 citations · 15 papers · novelty 45% · AI score 56" in out
+    assert "15 papers read from" in out
+    assert "2025-04-09* DC" in out and "* year inferred" in out
+    assert "Hardy Chen, Haoqin Tu, Fali Wang et al." in out
+    assert out.count("\n20") == 15  # one dated line per paper

@@ -81,6 +81,21 @@ def apply_leading_data_dir(arguments: list[str]) -> list[str]:
     return arguments
 
 
+def safe_streams() -> None:
+    """Text a terminal's encoding cannot show is escaped, not a traceback (``LANG=C``, pipes)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
+def writes_unicode(stream: Any) -> bool:
+    """Whether the stream's encoding holds every character (UTF-8 or UTF-16/32)."""
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    return encoding.startswith(("utf8", "utf16", "utf32"))
+
+
 def warn(problems: Sequence[Problem]) -> None:
     for problem in problems:
         print(f"paperbrowse: warning: {problem}", file=sys.stderr)

@@ -6,7 +6,15 @@ import argparse
 import json
 import sys
 
-from paperbrowse.cli.common import EXIT_OK, EXIT_WARNINGS, add_as_of, fail, warn
+from paperbrowse.cli.common import (
+    EXIT_OK,
+    EXIT_WARNINGS,
+    add_as_of,
+    fail,
+    safe_streams,
+    warn,
+    writes_unicode,
+)
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.library import Library, load
 
@@ -23,13 +31,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    safe_streams()
     try:
         library = load(args.path, as_of=args.as_of)
     except FormatError as error:
         return fail(str(error))
     warn(library.problems)
     if args.json:
-        json.dump(library_json(library), sys.stdout, ensure_ascii=False, indent=2)
+        # Plain ASCII escapes when the output cannot hold Unicode: still the same JSON.
+        ascii_only = not writes_unicode(sys.stdout)
+        json.dump(library_json(library), sys.stdout, ensure_ascii=ascii_only, indent=2)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(summary(library))
@@ -58,9 +69,11 @@ def summary(library: Library) -> str:
             f"novelty {profile.novelty:g}%" if profile.novelty is not None else "",
             f"AI score {profile.ai_score:g}" if profile.ai_score is not None else "",
         ]
-        lines.append(" · ".join(f for f in figures if f))
+        if any(figures):
+            lines.append(" · ".join(f for f in figures if f))
         lines.append("")
-    lines.append(f"{len(library.papers)} papers read from {', '.join(library.sources)}")
+    count = len(library.papers)
+    lines.append(f"{count} paper{'' if count == 1 else 's'} read from {', '.join(library.sources)}")
     lines.append("")
     for paper in library.papers:
         date = paper.date_text() + ("*" if paper.year_inferred else "")
