@@ -95,6 +95,7 @@ def test_a_missing_crossref_is_a_warning_and_the_entry_stays() -> None:
         ("{BERT} and {G}erman", "BERT and German"),
         ("$\\alpha$-divergence, $\\log n$, 2$\\times$2", "α-divergence, log n, 2×2"),
         ("costs US$ 10", "costs US$ 10"),
+        ("Sepp{\\{''}a}l{\\{''}a}", "Seppälä"),  # the ACL Anthology's \" in "quoted" values
     ],
 )
 def test_latex_becomes_unicode(latex: str, text: str) -> None:
@@ -126,6 +127,9 @@ def test_names_in_every_bibtex_form() -> None:
     assert names == ("Jörg Müller", "Anna van der Berg", "John Smith Jr.", "Google Brain Team",
                      "Barnes and Noble", "Ada Lovelace")  # fmt: skip
     assert et_al
+    assert split_names("Sepp{\\{''}a}l{\\{''}a}, Selja  and\n      Hicks, Amanda") == (
+        ("Selja Seppälä", "Amanda Hicks"), False
+    )
 
 
 def test_abstract_keeps_paragraphs_and_finds_links() -> None:
@@ -310,3 +314,32 @@ def test_corpus_entries_read_like_the_source(corpus: Path) -> None:
     assert westfahl.venue == "Space and Beyond: The Frontier Theme in Science Fiction"
     assert westfahl.year == 2000
     assert by_key["knuth:ct:a"].title == "The TeXbook"
+
+
+def test_acl_bib_reads_like_the_acl_jsonl_of_the_same_papers(corpus: Path) -> None:
+    """The Anthology exports the same papers as LaTeX-escaped BibTeX and as Unicode JSON Lines:
+    the BibTeX, converted, must give the same titles, authors, years and DOIs."""
+    import itertools
+
+    from paperbrowse.core.formats.jsonl import parse_jsonl
+
+    count = 4000
+    with (corpus / "acl-anthology-2016-2021.jsonl").open(encoding="utf-8") as handle:
+        lines = "".join(itertools.islice(handle, count))
+    bib = (corpus / "acl-anthology-2016-2021.bib").read_text(encoding="utf-8")
+    end = 0
+    for _ in range(count):
+        end = bib.index("\n@", end + 1)
+    from_bib = {p.citekey: p for p in parse_bibtex(bib[: end + 1], "acl.bib").papers}
+    from_json = parse_jsonl(lines, "acl.jsonl").papers
+    assert len(from_bib) == len(from_json) == count
+    # Where the JSON keeps LaTeX math ("$k$Folden") or a Unicode hyphen the BibTeX lacks.
+    math_titles = {"2020.acl-main.644", "2020.acl-main.711", "2020.emnlp-main.219",
+                   "2020.emnlp-main.737", "2020.findings-emnlp.99"}  # fmt: skip
+    for paper in from_json:
+        other = from_bib[paper.citekey]
+        assert (paper.year, paper.doi, paper.venue) == (other.year, other.doi, other.venue)
+        if paper.citekey not in math_titles:
+            assert paper.title == other.title
+        if paper.citekey != "2020.coling-main.208":  # "Laks Lakshmanan, V.S." in the JSON
+            assert paper.authors == other.authors

@@ -40,7 +40,7 @@ from paperbrowse.core.models import Paper, Profile, SourceRef
 
 CACHE_DIR_VARIABLE = "PAPERBROWSE_CACHE_DIR"
 # Bump when an importer's output changes, so old entries are rebuilt.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAGIC = b"PBCACHE\x01"
 # Smaller files parse about as fast as a cache entry loads; they are not cached.
 MIN_BYTES = 64 * 1024

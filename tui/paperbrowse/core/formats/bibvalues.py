@@ -106,7 +106,8 @@ def split_top_level(text: str, separator: re.Pattern[str]) -> list[str]:
 
 
 def _depth(text: str) -> int:
-    return text.count("{") - text.count("\\{") - (text.count("}") - text.count("\\}"))
+    # BibTeX counts every brace, escaped or not, when it splits names.
+    return text.count("{") - text.count("}")
 
 
 _COMMA = re.compile(r"\s*,\s*")
@@ -225,7 +226,7 @@ _NAMED_MACRO = re.compile(r"\\([A-Za-z]+)(?:\s*\{\}|(?![A-Za-z])\s*)")
 _STYLE = re.compile(
     r"\\(?:emph|textit|textbf|textsc|texttt|textrm|textsf|textup|textsl|textmd|textnormal"
     r"|mbox|hbox|text|nocase|NoCaseChange|bibstring|mkbibquote|enquote|it|bf|sc|em|rm|tt"
-    r"|ensuremath|mathrm|mathbf|mathit|mathsf|mathtt"
+    r"|ensuremath|mathrm|mathbf|mathit|mathsf|mathtt|mathcal|mathbb|mathfrak|mathscr"
     r"|boldsymbol|operatorname)"
     r"(?![A-Za-z])\s*"
 )
@@ -305,6 +306,9 @@ def tex_to_text(text: str) -> tuple[str, list[str]]:
     text = strip_control(text)
     if not has_latex(text):
         return text, []
+    if "\\{''}" in text:
+        # The ACL Anthology writes \" as \{''} inside "quoted" values: Sepp{\{''}a}l{\{''}a}.
+        text = text.replace("\\{''}", '\\"')
     if _PRIVATE_USE.search(text):  # our placeholders would clash: the slow path
         return latex_to_text(text)
     if not _may_hold_url(text):

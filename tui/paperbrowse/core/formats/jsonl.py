@@ -13,8 +13,9 @@ from typing import Any
 
 from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.formats import ImportResult
+from paperbrowse.core.formats.bibvalues import tidy_line, tidy_paragraphs, urls_in
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
-from paperbrowse.core.text import clean_line, clean_paragraphs, find_urls, strip_control
+from paperbrowse.core.text import strip_control
 
 _MONTHS = {
     name: number
@@ -73,7 +74,7 @@ def _text(value: object) -> str | None:
         return None
     if not isinstance(value, str):
         value = str(value)
-    cleaned = clean_line(value)
+    cleaned = tidy_line(value)
     return cleaned or None
 
 
@@ -88,7 +89,7 @@ def _authors(value: object) -> tuple[tuple[str, ...], bool]:
     for item in value:
         if isinstance(item, dict):  # CSL-style {"family": ..., "given": ...}
             item = " ".join(str(item.get(k, "")) for k in ("given", "family")).strip()
-        name = clean_line(str(item)) if item is not None else ""
+        name = tidy_line(str(item)) if item is not None else ""
         if name:
             names.append(name)
     return tuple(names), False
@@ -111,7 +112,7 @@ def paper_from_json(record: dict[str, Any], source: SourceRef) -> Paper:
         date, precision = paper_date(record.get("year"), record.get("month"))
     abstract_raw = record.get("abstract")
     abstract = (
-        clean_paragraphs(strip_control(str(abstract_raw))) or None if abstract_raw else None
+        tidy_paragraphs(strip_control(str(abstract_raw))) or None if abstract_raw else None
     )
     links = record.get("links")
     doi = _text(record.get("doi"))
@@ -131,7 +132,7 @@ def paper_from_json(record: dict[str, Any], source: SourceRef) -> Paper:
         has_code=bool(record.get("has_code")),
         abstract=abstract,
         links=tuple(str(u) for u in links) if isinstance(links, list) else tuple(
-            find_urls(abstract or "")
+            urls_in(abstract or "")
         ),
         venue=_text(record.get("venue")),
         doi=doi,
