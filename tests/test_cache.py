@@ -124,12 +124,17 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(
     assert cache.load_entry(cache.FileKey.of(library_file), AS_OF) is not None  # type: ignore[arg-type]
 
 
-def test_an_entry_from_another_format_version_is_not_trusted(
+def test_an_entry_from_another_format_or_parser_version_is_not_used(
     cache_dir: Path, library_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load(library_file, as_of=AS_OF)
+    key = cache.FileKey.of(library_file)
+    assert key is not None and cache.load_entry(key, AS_OF) is not None
+    monkeypatch.setattr(cache, "parser_fingerprint", lambda: "other parser code")
+    assert cache.load_entry(key, AS_OF) is None
+    monkeypatch.undo()
     monkeypatch.setattr(cache, "FORMAT_VERSION", cache.FORMAT_VERSION + 1)
-    assert cache.load_entry(cache.FileKey.of(library_file), AS_OF) is None  # type: ignore[arg-type]
+    assert cache.load_entry(key, AS_OF) is None
 
 
 def test_a_profile_is_cached_per_reference_date(

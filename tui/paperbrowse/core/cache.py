@@ -39,7 +39,8 @@ from paperbrowse.core.formats import ImportResult, TextProgress, read_file
 from paperbrowse.core.models import Paper, Profile, SourceRef
 
 CACHE_DIR_VARIABLE = "PAPERBROWSE_CACHE_DIR"
-# Bump when an importer's output changes, so old entries are rebuilt.
+# Bump when the entry layout changes. Importer changes need no bump: entries
+# also record a fingerprint of the importers' source (``parser_fingerprint``).
 FORMAT_VERSION = 2
 MAGIC = b"PBCACHE\x01"
 # Smaller files parse about as fast as a cache entry loads; they are not cached.
@@ -80,6 +81,26 @@ class FileKey:
     def cache_file(self) -> Path:
         name = hashlib.sha1(self.path.encode("utf-8", "surrogatepass")).hexdigest()[:24]
         return cache_dir() / f"{name}.pbcache"
+
+
+# The modules whose code decides what a file parses to.
+_PARSER_MODULES = ("formats", "text.py", "profile.py", "merge.py", "models.py", "files.py",
+                   "categories.py")  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def parser_fingerprint() -> str:
+    """A hash of the importers' source, so an entry made by other parsing code is not used."""
+    core = Path(__file__).parent
+    digest = hashlib.sha1()
+    for name in _PARSER_MODULES:
+        path = core / name
+        for source in sorted(path.glob("*.py")) if path.is_dir() else [path]:
+            try:
+                digest.update(source.read_bytes())
+            except OSError:  # an installation without sources: the version still counts
+                digest.update(source.name.encode())
+    return digest.hexdigest()[:16]
 
 
 @contextmanager
@@ -150,9 +171,10 @@ def load_entry(key: FileKey, as_of: dt.date) -> ImportResult | None:
 def _result_from(entry: Any, key: FileKey, as_of: dt.date) -> ImportResult | None:
     if not isinstance(entry, dict):
         return None
-    if (entry.get("version"), entry.get("paper_fields"), entry.get("key")) != (
-        FORMAT_VERSION, _PAPER_FIELDS, (key.path, key.size, key.mtime_ns)
-    ):
+    expected = (FORMAT_VERSION, parser_fingerprint(), _PAPER_FIELDS,
+                (key.path, key.size, key.mtime_ns))  # fmt: skip
+    found = (entry.get("version"), entry.get("parser"), entry.get("paper_fields"), entry.get("key"))
+    if found != expected:
         return None
     if entry["as_of"] is not None and entry["as_of"] != as_of.toordinal():
         return None  # a profile's dates depend on the day it is read
@@ -226,6 +248,7 @@ def store_entry(key: FileKey, as_of: dt.date, result: ImportResult) -> None:
         return  # the entry format assumes a profile shows the file's papers
     entry = {
         "version": FORMAT_VERSION,
+        "parser": parser_fingerprint(),
         "paper_fields": _PAPER_FIELDS,
         "key": (key.path, key.size, key.mtime_ns),
         "as_of": as_of.toordinal() if profile is not None else None,
