@@ -130,9 +130,11 @@ def test_an_entry_from_another_format_or_parser_version_is_not_used(
     load(library_file, as_of=AS_OF)
     key = cache.FileKey.of(library_file)
     assert key is not None and cache.load_entry(key, AS_OF) is not None
+    real_fingerprint = cache.parser_fingerprint
     monkeypatch.setattr(cache, "parser_fingerprint", lambda: "other parser code")
     assert cache.load_entry(key, AS_OF) is None
-    monkeypatch.undo()
+    monkeypatch.setattr(cache, "parser_fingerprint", real_fingerprint)
+    assert cache.load_entry(key, AS_OF) is not None
     monkeypatch.setattr(cache, "FORMAT_VERSION", cache.FORMAT_VERSION + 1)
     assert cache.load_entry(key, AS_OF) is None
 
