@@ -45,6 +45,11 @@ def tricky_library(tmp_path: Path) -> Path:
                 "url": "javascript:alert(1)",
             },
             "{this line is not JSON",
-            {"title": "Graph networks for molecules", "authors": ["Eve Fox"], "year": 2022},
+            {
+                "title": "Graph networks\x1b[31m for\x07 molecules\x1b]0;pwned\x07",
+                "authors": ["Eve\x1b[2J Fox"],
+                "year": 2022,
+                "abstract": "Escape codes \x1b[5mblink\x1b[0m never reach the terminal.",
+            },
         ],
     )

@@ -36,6 +36,16 @@ async def test_markup_in_titles_authors_and_abstracts_shows_as_typed(
         assert MARKUP_TITLE in screen_text(pilot)
 
 
+async def test_terminal_escape_codes_never_reach_the_screen(tricky_library: Path) -> None:
+    async with PaperBrowseApp([tricky_library]).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("G")  # the paper whose fields held escape codes
+        await pilot.pause()
+        text = screen_text(pilot)
+        assert "Graph networks" in text and "molecules" in text and "Fox" in text
+        assert not any(char in text for char in "\x1b\x07\x9b")
+
+
 async def test_palette_shows_markup_titles_as_text(tricky_library: Path) -> None:
     async with PaperBrowseApp([tricky_library]).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot)

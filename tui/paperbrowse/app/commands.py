@@ -34,7 +34,9 @@ ACTIONS: list[tuple[str, str, str]] = [
 GO_TO_NAME = "Go to paper…"
 GO_TO_HELP = "Find a paper by its title, typos forgiven"
 GO_TO_LIMIT = 20  # papers offered by "Go to paper…"
+GO_TO_CUTOFF = 50  # rapidfuzz WRatio score a title needs there
 MAIN_PALETTE_PAPERS = 5  # papers offered in the main palette beside the actions
+MAIN_PALETTE_CUTOFF = 80  # stricter: a few letters of an action name match many titles loosely
 
 
 class TitleMatcher:
@@ -51,7 +53,7 @@ class TitleMatcher:
         return cls._cache[1]
 
     @classmethod
-    def best(cls, library: Library, query: str, limit: int) -> list[Paper]:
+    def best(cls, library: Library, query: str, limit: int, cutoff: int) -> list[Paper]:
         """The papers whose titles best match ``query``; blocking, so run it in a thread."""
         from rapidfuzz import fuzz, process
         from rapidfuzz.utils import default_process
@@ -60,7 +62,7 @@ class TitleMatcher:
         if not needle:
             return []
         matches = process.extract(
-            needle, cls.titles(library), scorer=fuzz.WRatio, limit=limit, score_cutoff=50
+            needle, cls.titles(library), scorer=fuzz.WRatio, limit=limit, score_cutoff=cutoff
         )
         return [library.papers[index] for _, _, index in matches]
 
@@ -80,11 +82,13 @@ def _browser(provider: Provider) -> BrowserScreen | None:
     return None
 
 
-async def _paper_hits(browser: BrowserScreen, query: str, limit: int, base: float) -> Hits:
+async def _paper_hits(
+    browser: BrowserScreen, query: str, limit: int, cutoff: int, base: float
+) -> Hits:
     library = browser.library
     if library is None or not query.strip():
         return
-    papers = await asyncio.to_thread(TitleMatcher.best, library, query, limit)
+    papers = await asyncio.to_thread(TitleMatcher.best, library, query, limit, cutoff)
     for rank, paper in enumerate(papers):
         yield Hit(
             base - rank / 1000,
@@ -100,7 +104,7 @@ class GoToPaperCommands(Provider):
     async def search(self, query: str) -> Hits:
         browser = _browser(self)
         if browser is not None:
-            async for hit in _paper_hits(browser, query, GO_TO_LIMIT, 1.0):
+            async for hit in _paper_hits(browser, query, GO_TO_LIMIT, GO_TO_CUTOFF, 1.0):
                 yield hit
 
 
@@ -137,5 +141,7 @@ class PaperCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
         # Below the actions: papers whose titles match, so a title typed here works too.
-        async for hit in _paper_hits(browser, query, MAIN_PALETTE_PAPERS, 0.3):
+        async for hit in _paper_hits(
+            browser, query, MAIN_PALETTE_PAPERS, MAIN_PALETTE_CUTOFF, 0.3
+        ):
             yield hit

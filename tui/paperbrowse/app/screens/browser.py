@@ -78,6 +78,13 @@ class BrowserScreen(Screen[None]):
             self.done, self.total, self.file = done, total, file
             super().__init__()
 
+    class Indexing(Message):
+        """Posted from the loader thread: the files are read, the search index is being built."""
+
+        def __init__(self, papers: int) -> None:
+            self.papers = papers
+            super().__init__()
+
     class Loaded(Message):
         """Posted from the loader thread, after its last Progress (one queue keeps the order)."""
 
@@ -172,6 +179,7 @@ class BrowserScreen(Screen[None]):
 
             paths = self.paths or [bundled_profile()]
             library = load(*paths, as_of=self.as_of, progress=progress)
+            self.post_message(self.Indexing(len(library.papers)))
             library.index  # noqa: B018 - build the search index here, off the UI thread
         except FormatError as error:
             self.post_message(self.LoadFailed(error))
@@ -197,6 +205,11 @@ class BrowserScreen(Screen[None]):
         bar = self.query_one("#loading-bar", ProgressBar)
         bar.update(total=message.total if message.total > 1 else None, progress=message.done)
         self.paper_list.show((), f"Loading {Path(message.file).name} …")
+
+    def on_browser_screen_indexing(self, message: Indexing) -> None:
+        if self.library is None:
+            self.query_one("#loading-bar", ProgressBar).update(total=None)
+            self.paper_list.show((), f"Building the search index for {message.papers:,} papers …")
 
     def set_library(self, library: Library) -> None:
         """Show a loaded library: header figures, then every paper newest first."""
