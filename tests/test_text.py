@@ -1,0 +1,134 @@
+"""Text from files becomes clean Unicode: no terminal control, no LaTeX, URLs found whole."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from paperbrowse.core.text import (
+    clean_line,
+    clean_paragraphs,
+    find_urls,
+    latex_to_text,
+    squash_spaces,
+    strip_control,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("\x1b[31mred\x1b[0m", "red"),
+        ("\x1b[38;5;196mcolour\x1b[m", "colour"),
+        ("a\x1b]0;window title\x07b", "ab"),
+        ("a\x1b]8;;https://evil.io\x1b\\link\x1b]8;;\x1b\\b", "alinkb"),
+        ("a\x1bPdevice control\x1b\\b", "ab"),
+        ("a\x1b7b\x1b8c", "abc"),
+        ("reset\x1bc screen, charset\x1b(B done", "reset screen, charset done"),
+        ("a\x9b1;31mb", "ab"),
+        ("a\x9d0;title\x9cb", "ab"),
+        ("bell\x07 back\x08space del\x7f nul\x00", "bell backspace del nul"),
+        ("c1\x85\x90\x9f chars", "c1 chars"),
+        ("rtl \u202eoverride\u202c and \u2066isolate\u2069", "rtl override and isolate"),
+        ("soft\xadhyphen and word\u2060joiner and \ufeffbom", "softhyphen and wordjoiner and bom"),
+        ("tab\tseparated", "tab separated"),
+        ("[bold]markup[/bold] [link=x]kept[/]", "[bold]markup[/bold] [link=x]kept[/]"),
+        ("emoji 👩‍💻 and ZWNJ می‌خواهم", "emoji 👩‍💻 and ZWNJ می‌خواهم"),
+    ],
+)
+def test_strip_control(raw: str, clean: str) -> None:
+    assert strip_control(raw) == clean
+
+
+def test_strip_control_keeps_newlines() -> None:
+    assert strip_control("one\r\ntwo\rthree\nfour") == "one\ntwo\nthree\nfour"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("  spaced \t out \n over lines  ", "spaced out over lines"),
+        ("nbsp\xa0thin\u2009ideographic\u3000line\u2028para\u2029end",
+         "nbsp thin ideographic line para end"),
+        ("Jose\u0301", "José"),
+        ("\x1b[1mBold\x1b[0m Name", "Bold Name"),
+        ("", ""),
+    ],
+)  # fmt: skip
+def test_clean_line(raw: str, clean: str) -> None:
+    assert clean_line(raw) == clean
+
+
+def test_squash_and_paragraphs() -> None:
+    assert squash_spaces(" a \n\n b ") == "a b"
+    assert clean_paragraphs("one\n line\n\n\n two  \n") == "one line\n\ntwo"
+
+
+@pytest.mark.parametrize(
+    ("text", "urls"),
+    [
+        ("see https://a.io/x.", ["https://a.io/x"]),
+        ("(https://a.io/x)", ["https://a.io/x"]),
+        ("https://en.wikipedia.org/wiki/Tree_(graph)", ["https://en.wikipedia.org/wiki/Tree_(graph)"]),
+        ("x https://a.io/p?q=1&r=2#frag, y", ["https://a.io/p?q=1&r=2#frag"]),
+        ("“https://a.io/quoted” «https://b.io»", ["https://a.io/quoted", "https://b.io"]),
+        ("www.example.org/a; ftp://files.example.org/b!", ["https://www.example.org/a",
+                                                           "ftp://files.example.org/b"]),
+        ("https://a.io https://a.io.", ["https://a.io"]),
+        ("no links here, not even https:// alone", []),
+    ],
+)  # fmt: skip
+def test_find_urls(text: str, urls: list[str]) -> None:
+    assert find_urls(text) == urls
+
+
+def test_href_with_url_as_text_shows_it_once() -> None:
+    text, links = latex_to_text(r"Code: \href{https://github.com/a/b}{https://github.com/a/b}.")
+    assert text == "Code: https://github.com/a/b."
+    assert links == ["https://github.com/a/b"]
+
+
+def test_href_with_escaped_characters_in_its_text() -> None:
+    text, links = latex_to_text(r"\href{https://a.io/x_y}{https://a.io/x\_y}")
+    assert text == "https://a.io/x_y" and links == ["https://a.io/x_y"]
+
+
+def test_url_after_a_line_break_macro_is_kept() -> None:
+    text, links = latex_to_text("see:\\\\https://a.io/x and more")
+    assert "https://a.io/x and more" in text
+    assert links == ["https://a.io/x"]
+
+
+def test_private_use_characters_cannot_forge_placeholders() -> None:
+    text, _ = latex_to_text("odd \ue0000\ue001 chars \\textit{x} https://a.io")
+    assert text == "odd 0 chars x https://a.io"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        (r"\ldots and \dots", "… and …"),
+        (r"\LaTeX\ and \TeX", "LaTeX and TeX"),
+        (r"\textsuperscript{th} and \textsubscript{2}", "th and 2"),
+        (r"$\braket{\psi|\phi}$", "⟨ψ|ϕ⟩"),
+        (r"\begin{itemize}\item one \item two\end{itemize}", "\n  * one \n  * two"),
+        (r"\footnote{a note}", "[a note]"),
+        (r"\ref{fig:1} and \label{x}", "<ref> and "),
+        (r"a \\% b", "a \n% b"),
+    ],
+)  # fmt: skip
+def test_latex_odds(raw: str, clean: str) -> None:
+    assert latex_to_text(raw)[0] == clean
+
+
+def test_pylatexenc_warnings_never_reach_the_user(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    latex_to_text(r"$\frac{a}$ \braket \unknown{x} \begin{foo}")
+    latex_to_text(r"\xleftarrow \textcolor{red}")
+    assert not [r for r in caplog.records if r.name.startswith("pylatexenc")]
+
+
+def test_short_name_only_replaces_macros_not_text() -> None:
+    text, _ = latex_to_text(r"We present \method: \method{} beats the method.", "Foo")
+    assert text == "We present Foo: Foo beats the method."
