@@ -177,6 +177,8 @@ def test_header_only_profile_warns_that_no_papers_were_found() -> None:
         ("Novelty45.5%", "novelty", 45.5),
         ("Novelty 45 %", "novelty", 45),
         ("AI Score56.25", "ai_score", 56.25),
+        ("AI Score: 56/100", "ai_score", 56),
+        ("Novelty: 45 / 100", "novelty", 45),
     ],
 )
 def test_header_numbers(line: str, field: str, value: float) -> None:
@@ -222,12 +224,22 @@ def test_categories(head: str, code: str | None, name: str | None) -> None:
     assert paper.date is not None and paper.date.day == 3
 
 
-@pytest.mark.parametrize("line", ["cs.LG", "stat.ML", "LG", "quant-ph"])
-def test_primary_category_forms(line: str) -> None:
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [("cs.LG", "LG"), ("stat.ML", "stat.ML"), ("LG", "LG"), ("quant-ph", "quant-ph"),
+     ("CL, LG", "CL"), ("CL LG AI", "CL")],
+)  # fmt: skip
+def test_primary_category_forms(line: str, code: str) -> None:
     header = f"Ada Lovelace\n\n{line}\nh-index7\n\n"
     result = parse(profile(record(), header=header))
-    assert result.profile.primary_category == line.removeprefix("cs.")
+    assert result.profile.primary_category == code
     assert result.problems == []
+
+
+@pytest.mark.parametrize("name", ["LI NA", "WU YI", "Ada"])
+def test_capital_names_are_not_categories(name: str) -> None:
+    result = parse(profile(record(), header=f"{name}\n\nCL\nh-index7\n\n"))
+    assert (result.profile.name, result.profile.primary_category) == (name, "CL")
 
 
 @pytest.mark.parametrize(
@@ -236,6 +248,7 @@ def test_primary_category_forms(line: str) -> None:
         ("CLSeptember 3, 2024", dt.date(2024, 9, 3), False, False),
         ("CLSept 3, 2024Code", dt.date(2024, 9, 3), False, True),
         ("CLJune 30, 2024 Code", dt.date(2024, 6, 30), False, True),
+        ("CLJun 30, 2024code", dt.date(2024, 6, 30), False, True),
         ("CLJuly 4", dt.date(2025, 7, 4), True, False),
         ("CLDec 24", dt.date(2024, 12, 24), True, False),
         ("CLNov 24", dt.date(2025, 11, 24), True, False),
@@ -557,12 +570,27 @@ def test_seed_cut_after_any_line(keep: int) -> None:
 
 
 def test_seed_cut_after_a_title_names_the_record_line() -> None:
-    lines = _seed_lines()
-    text = "\n".join(lines[:14])  # header, heading, record 1, record 2's header and title
-    result = parse_profile_text(text + "\n\n", "cut.txt", AS_OF)
-    assert "cut.txt:19: record cut short: no authors; skipped" in messages(result) or any(
-        "cut short" in m for m in messages(result)
-    )
+    text = "\n".join(_seed_lines()[:20])  # the second record's header and title
+    result = parse_profile_text(text, "cut.txt", AS_OF)
+    assert [p.title for p in result.profile.papers] == [
+        "SFT or RL? An Early Investigation into Training R1-Like Reasoning Large "
+        "Vision-Language Models"
+    ]
+    assert messages(result) == [
+        "cut.txt:19: record cut short: no authors; skipped",
+        "cut.txt:10: the heading says 15 papers but 1 were read",
+    ]
+
+
+def test_title_only_record_inside_the_file_is_kept() -> None:
+    text = profile(record(title="Lonely", authors=None, abstract=None), record(title="Next"))
+    result = parse(text)
+    assert [(p.title, p.authors) for p in result.profile.papers] == [
+        ("Lonely", ()), ("Next", ("Ann One", "Bob Two")),
+    ]  # fmt: skip
+    assert messages(result) == [
+        "p.txt:12: record has a title but no author line; kept without authors"
+    ]
 
 
 def test_seed_cut_at_any_character_never_crashes() -> None:

@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from paperbrowse.core.categories import category_name
 from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.models import DatePrecision, Paper, Profile, SourceRef, paper_id
 from paperbrowse.core.text import clean_line, latex_to_text, squash_spaces
@@ -36,7 +37,7 @@ _MONTH_WORD = (
 # Categories may carry an archive ("stat.ML", "physics.soc-ph", "quant-ph").
 RECORD_HEADER = re.compile(
     rf"^(?P<cat>[A-Za-z][A-Za-z.\-]{{0,24}}?)?(?P<month>{_MONTH_WORD})\.?\s*(?P<day>\d{{1,2}})"
-    r"(?:\s*,?\s*(?P<year>\d{4}))?\s*(?P<code>Code)?$"
+    r"(?:\s*,?\s*(?P<year>\d{4}))?\s*(?P<code>[Cc]ode|CODE)?$"
 )
 # A line that starts like a record header but is not one ("SI Jul 99 garbage").
 _BROKEN_HEADER = re.compile(rf"^[A-Za-z.\-]{{0,25}}\s*{_MONTH_WORD}\.?\s*\d.{{0,30}}$")
@@ -46,8 +47,8 @@ _HEADER_FIELDS: dict[str, re.Pattern[str]] = {
     "h_index": re.compile(rf"^h-?\s?index\s*:?\s*{_NUMBER}$", re.I),
     "paper_count": re.compile(rf"^{_NUMBER}\s*papers?$", re.I),
     "citations": re.compile(rf"^{_NUMBER}\s*citations?$", re.I),
-    "novelty": re.compile(rf"^novelty\s*:?\s*{_NUMBER}\s*%?$", re.I),
-    "ai_score": re.compile(rf"^ai\s*score\s*:?\s*{_NUMBER}\s*%?$", re.I),
+    "novelty": re.compile(rf"^novelty\s*:?\s*{_NUMBER}\s*(?:%|/\s*100)?$", re.I),
+    "ai_score": re.compile(rf"^ai\s*score\s*:?\s*{_NUMBER}\s*(?:%|/\s*100)?$", re.I),
 }
 _HEADING = re.compile(rf"^{_NUMBER}\s*papers?$", re.I)
 _ARCHIVES = r"cs|math|stat|eess|econ|q-bio|q-fin|nlin|astro-ph|physics|cond-mat"
@@ -55,6 +56,7 @@ _CATEGORY = re.compile(
     rf"^(?:(?:{_ARCHIVES})\.[A-Za-z\-]{{2,}}|[A-Z]{{2,3}}"
     r"|quant-ph|hep-(?:th|ph|ex|lat)|gr-qc|math-ph|nucl-(?:th|ex)|astro-ph|cond-mat)$"
 )
+_CATEGORY_SEPARATOR = re.compile(r"\s*[,;/·]\s*|\s+")
 _ET_AL = re.compile(r",?\s*(?:\bet\.?\s*al\b\.?|\band\s+others|…|\.\.\.)\s*$", re.I)
 _AUTHOR_SEPARATOR = re.compile(r"\s*[,;]\s*(?:and\s+|&\s+)?|\s+and\s+|\s+&\s+")
 _CONTROL_CODE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
@@ -188,8 +190,8 @@ class _ProfileParser:
                 return header, index + 1
             if self._header_field(line, header.figures):
                 continue
-            if header.category is None and _CATEGORY.match(line):
-                header.category = _category_code(line)
+            if header.category is None and _is_category_line(line):
+                header.category = _category_code(_CATEGORY_SEPARATOR.split(line)[0])
             elif header.name is None and header.category is None and not header.figures:
                 header.name = line
             else:
@@ -251,11 +253,12 @@ class _ProfileParser:
                     f"but found {line[:60]!r}; skipped to the next record",
                 )
         if record is not None:
-            papers.extend(self._finish(record))
+            papers.extend(self._finish(record, last=True))
         return papers
 
-    def _finish(self, record: _Record) -> list[Paper]:
-        if len(record.lines) < 2:
+    def _finish(self, record: _Record, last: bool = False) -> list[Paper]:
+        if not record.lines or (len(record.lines) < 2 and last):
+            # The file ends inside the record: it was cut short, not written so.
             what = "title and authors" if not record.lines else "authors"
             self.warn(record.line, f"record cut short: no {what}; skipped")
             return []
@@ -265,12 +268,20 @@ class _ProfileParser:
             self.warn(record.lines[0][0], "record has an empty title; skipped")
             return []
         date, precision, inferred = self._date(record)
-        authors_line, abstract_line = record.lines[1], record.lines[2:3]
-        authors, et_al = split_authors(authors_line[1])
-        if any(len(name) > _LONGEST_NAME for name in authors) and not abstract_line:
-            # Three lines with the middle one prose: the author line is missing.
-            self.warn(authors_line[0], "record has no author line; read this line as the abstract")
-            authors, et_al, abstract_line = (), False, [authors_line]
+        authors: tuple[str, ...] = ()
+        et_al = False
+        abstract_line = record.lines[2:3]
+        if len(record.lines) < 2:
+            self.warn(record.line, "record has a title but no author line; kept without authors")
+        else:
+            authors_line = record.lines[1]
+            authors, et_al = split_authors(authors_line[1])
+            if any(len(name) > _LONGEST_NAME for name in authors) and not abstract_line:
+                # Title and prose: the author line is missing, the prose is the abstract.
+                self.warn(
+                    authors_line[0], "record has no author line; read this line as the abstract"
+                )
+                authors, et_al, abstract_line = (), False, [authors_line]
         abstract: str | None = None
         links: list[str] = []
         if abstract_line:
@@ -315,6 +326,14 @@ class _ProfileParser:
             f"invalid date {written!r} (no such day); kept as {date:%Y-%m}",
         )
         return date, "month", inferred
+
+
+def _is_category_line(line: str) -> bool:
+    """``CL`` or ``stat.ML``; ``CL, LG`` only when each is a known code (``LI NA`` is a name)."""
+    codes = _CATEGORY_SEPARATOR.split(line)
+    if len(codes) == 1:
+        return bool(_CATEGORY.match(line))
+    return all(_CATEGORY.match(code) and category_name(code) for code in codes)
 
 
 def _category_code(text: str | None) -> str | None:
