@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from paperbrowse.core.formats import read_file
 from paperbrowse.core.formats.bibtex import parse_bibtex
@@ -343,3 +345,19 @@ def test_acl_bib_reads_like_the_acl_jsonl_of_the_same_papers(corpus: Path) -> No
             assert paper.title == other.title
         if paper.citekey != "2020.coling-main.208":  # "Laks Lakshmanan, V.S." in the JSON
             assert paper.authors == other.authors
+
+
+_BIBTEX_BITS = st.sampled_from(
+    ["@article{", "@string{", "@comment{", "@preamble{", "key", ",", "=", "#", "{", "}", '"',
+     "(", ")", "\n", " ", "title", "author", "and", "others", "crossref", "jan", "\\", "\\'",
+     "{\\\"o}", "$", "%", "~", "--", "é", "\x1b[31m", "@", "x"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_BIBTEX_BITS, max_size=80).map("".join))
+def test_no_text_makes_the_bibtex_reader_crash(text: str) -> None:
+    result = parse_bibtex(text, "fuzz.bib")
+    for paper in result.papers:
+        assert paper.title and "\x1b" not in paper.title
+    assert all(problem.file == "fuzz.bib" for problem in result.problems)

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.formats import read_file
@@ -145,3 +147,27 @@ def test_format_detected_by_content(tmp_path: Path, name: str, content: str, tit
 def test_unknown_format_says_what_is_read(tmp_path: Path) -> None:
     with pytest.raises(FormatError, match=r"unknown format; paperbrowse reads BibTeX \(\.bib\)"):
         read_file(write(tmp_path / "notes.dat", "just some words\n"), AS_OF)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(
+        st.sampled_from(["title", "author", "authors", "type", "issued", "papers", "date",
+                         "year", "id", "paperId", "authorId", "name", "DOI", "data", "abstract",
+                         "date-parts", "family", "links", "citations"]),
+        inner, max_size=5),
+    max_leaves=20,
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(document=_JSON)
+def test_no_json_makes_the_readers_crash(document: object) -> None:
+    from paperbrowse.core.formats.jsondoc import parse_document
+
+    try:
+        result = parse_document(document, "fuzz.json")
+    except FormatError:
+        return
+    assert all(paper.title for paper in result.papers)

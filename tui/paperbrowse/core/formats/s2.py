@@ -33,6 +33,10 @@ def _text(value: object) -> str:
     return clean_line(str(value)) if value is not None else ""
 
 
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -56,7 +60,7 @@ def paper_from_s2(record: dict[str, Any], source: SourceRef) -> Paper | None:
     return Paper(
         id=paper_id(title, date.year if date else None, doi),
         title=title,
-        authors=tuple(n for n in (_text(_name(a)) for a in record.get("authors") or []) if n),
+        authors=tuple(n for n in (_text(_name(a)) for a in _list(record.get("authors"))) if n),
         date=date,
         date_precision=precision,
         abstract=abstract or None,
@@ -65,8 +69,9 @@ def paper_from_s2(record: dict[str, Any], source: SourceRef) -> Paper | None:
         doi=doi or None,
         url=_text(record.get("url")) or None,
         citekey=_citekey(record),
-        entry_type=next((_TYPES[t] for t in record.get("publicationTypes") or [] if t in _TYPES),
-                        None),  # fmt: skip
+        entry_type=next(
+            (_TYPES[t] for t in _list(record.get("publicationTypes")) if t in _TYPES), None
+        ),
         source=source,
     )
 
@@ -101,7 +106,12 @@ def _papers(records: list[Any], file: str, result: ImportResult) -> None:
         if isinstance(record, dict):
             # /citations and /references wrap each paper: {"citingPaper": {...}}
             record = record.get("citingPaper") or record.get("citedPaper") or record
-        paper = paper_from_s2(record, SourceRef(file=file)) if isinstance(record, dict) else None
+        paper = None
+        if isinstance(record, dict):
+            try:
+                paper = paper_from_s2(record, SourceRef(file=file))
+            except (TypeError, ValueError):  # a field of an unexpected type
+                paper = None
         if paper is None:
             untitled += 1
         else:
@@ -116,7 +126,7 @@ def parse_s2(document: Any, file: str) -> ImportResult:
     """Papers (and for an author, the profile) from a Semantic Scholar response."""
     result = ImportResult()
     if is_s2_author(document):
-        _papers(document.get("papers") or [], file, result)
+        _papers(_list(document.get("papers")), file, result)
         result.profile = Profile(
             name=_text(document.get("name")) or "(unnamed author)",
             h_index=_int(document.get("hIndex")),
@@ -127,8 +137,8 @@ def parse_s2(document: Any, file: str) -> ImportResult:
         )
     elif is_s2_paper(document):
         # The paper itself first, then what it cites and what cites it.
-        records = [document, *(document.get("references") or []),
-                   *(document.get("citations") or [])]  # fmt: skip
+        records = [document, *_list(document.get("references")),
+                   *_list(document.get("citations"))]  # fmt: skip
         _papers(records, file, result)
     else:
         found = document.get("data") if isinstance(document, dict) else document
