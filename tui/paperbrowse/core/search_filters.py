@@ -1,0 +1,184 @@
+"""Filters: the ``key:value`` terms that keep or drop papers without ranking them.
+
+Built in: ``year:``, ``cat:``, ``has:``, ``venue:``, evaluated over per-paper
+columns with numpy. Others can be added without touching the search code:
+
+    from paperbrowse.core.search_filters import register_filter
+
+    def reading_state(value: str):
+        if value == "bookmarked":
+            return storage.bookmarked_ids()      # a set of paper ids
+        if value == "read":
+            return lambda paper: storage.is_read(paper.id)   # or a predicate
+        return None                               # a value this handler does not know
+
+    register_filter("is", reading_state, "is:bookmarked, is:read, is:unread")
+
+A handler gets the value (as typed, stripped) and returns a collection of paper
+ids, a predicate on a paper, or None when it does not know the value; then the
+next handler for that key is asked (so ``has:note`` can join the built-in
+``has:``). Handlers are asked on every search, so user data that changes is
+always current; returning ids is much faster than a predicate on a big library.
+Register globally (every index) or on one ``SearchIndex``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from paperbrowse.core.categories import CATEGORY_NAMES
+from paperbrowse.core.models import Paper
+from paperbrowse.core.search_text import fold, words
+
+Mask = npt.NDArray[np.bool_]
+PaperTest = Callable[[Paper], bool]
+FilterHandler = Callable[[str], "Collection[str] | PaperTest | None"]
+
+
+@dataclass(frozen=True)
+class RegisteredFilter:
+    key: str
+    handler: FilterHandler
+    help: str
+
+
+_GLOBAL: list[RegisteredFilter] = []
+
+
+def register_filter(key: str, handler: FilterHandler, help: str = "") -> None:
+    """Add a filter key (or more values for an existing key) to every search index."""
+    _GLOBAL.insert(0, RegisteredFilter(key.lower(), handler, help))
+
+
+def unregister_filter(handler: FilterHandler) -> None:
+    _GLOBAL[:] = [f for f in _GLOBAL if f.handler is not handler]
+
+
+def global_filters() -> list[RegisteredFilter]:
+    return list(_GLOBAL)
+
+
+class Columns:
+    """The per-paper values the built-in filters read, in index order."""
+
+    def __init__(self, papers: Sequence[Paper]) -> None:
+        self.size = len(papers)
+        self.year = np.array([p.date.year if p.date else 0 for p in papers], np.int32)
+        self.has_code = np.array([p.has_code for p in papers], bool)
+        self.has_abstract = np.array([bool(p.abstract) for p in papers], bool)
+        self.has_doi = np.array([bool(p.doi) for p in papers], bool)
+        self.has_link = np.array([p.first_link is not None for p in papers], bool)
+        self.categories, self.category = _codes([p.category or "" for p in papers])
+        self.venues, self.venue = _codes([p.venue or "" for p in papers])
+
+
+def _codes(values: list[str]) -> tuple[list[str], npt.NDArray[np.int32]]:
+    """Distinct values and, per paper, the number of its value: filters test each value once."""
+    numbers: dict[str, int] = {}
+    codes = np.array([numbers.setdefault(v, len(numbers)) for v in values], np.int32)
+    return list(numbers), codes
+
+
+def _where(distinct: list[str], codes: npt.NDArray[np.int32], test: Callable[[str], bool]) -> Mask:
+    hits = np.array([bool(v) and test(v) for v in distinct] or [False], bool)
+    return hits[codes] if len(codes) else np.zeros(0, bool)
+
+
+_YEAR_RANGE = re.compile(r"^(\d{0,4})\s*(?:\.\.|-|–)\s*(\d{0,4})$")
+_YEAR_COMPARE = re.compile(r"^(>=|<=|>|<)\s*(\d{4})$")
+
+
+def year_bounds(value: str) -> tuple[int, int] | None:
+    """Inclusive year bounds for ``2024``, ``2022..2024``, ``2022..``, ``..2020``, ``>2020``.
+
+    A number still being typed (``20``, ``202``) is the range of years it starts.
+    """
+    value = value.strip()
+    if value.isdigit() and len(value) <= 4:
+        missing = 4 - len(value)
+        low = int(value) * 10**missing
+        return low, low + 10**missing - 1
+    match = _YEAR_RANGE.match(value)
+    if match:
+        low_text, high_text = match.groups()
+        low = int(low_text) if len(low_text) == 4 else 0
+        high = int(high_text) if len(high_text) == 4 else 9999
+        return (low, high) if low <= high else (high, low)
+    match = _YEAR_COMPARE.match(value)
+    if match:
+        sign, number = match.group(1), int(match.group(2))
+        return {
+            ">": (number + 1, 9999), ">=": (number, 9999),
+            "<": (1, number - 1), "<=": (1, number),
+        }[sign]  # fmt: skip
+    return None
+
+
+def _category_test(value: str) -> Callable[[str], bool]:
+    wanted = fold(value).strip()
+    wanted_words = words(value)
+
+    def test(code: str) -> bool:
+        short = code.rsplit(".", 1)[-1].lower()
+        if fold(code) == wanted or short == wanted:
+            return True
+        if short.startswith(wanted) and len(wanted) < len(short):
+            return True  # "cat:c" while typing "cat:CL"
+        name = CATEGORY_NAMES.get(short.upper(), "")
+        name_words = words(name)
+        return bool(wanted_words) and all(
+            any(n.startswith(w) for n in name_words) for w in wanted_words
+        )
+
+    return test
+
+
+def _venue_test(value: str) -> Callable[[str], bool]:
+    wanted = words(value)
+
+    def test(venue: str) -> bool:
+        venue_words = words(venue)
+        return bool(wanted) and all(any(v.startswith(w) for v in venue_words) for w in wanted)
+
+    return test
+
+
+HAS_VALUES = ("code", "abstract", "doi", "link")
+
+
+def builtin_mask(columns: Columns, key: str, value: str) -> Mask | None:
+    """The papers a built-in filter keeps, or None if it does not understand the value."""
+    if key == "year":
+        bounds = year_bounds(value)
+        if bounds is None:
+            return None
+        return (columns.year >= bounds[0]) & (columns.year <= bounds[1])
+    if key in ("cat", "category"):
+        return _where(columns.categories, columns.category, _category_test(value))
+    if key == "venue":
+        return _where(columns.venues, columns.venue, _venue_test(value))
+    if key == "has":
+        wanted = fold(value).strip()
+        if wanted in ("link", "links", "url"):
+            return columns.has_link
+        if wanted in HAS_VALUES:
+            return getattr(columns, f"has_{wanted}")  # type: ignore[no-any-return]
+        return None
+    return None
+
+
+def handler_mask(
+    result: Collection[str] | PaperTest, papers: Sequence[Paper], positions: dict[str, list[int]]
+) -> Mask:
+    """A registered handler's answer (ids or a predicate) as a mask over the index's papers."""
+    mask = np.zeros(len(papers), bool)
+    if callable(result):
+        mask[:] = [bool(result(paper)) for paper in papers]
+        return mask
+    mask[[p for paper_id in result for p in positions.get(paper_id, ())]] = True
+    return mask

@@ -1,0 +1,254 @@
+"""What one query word matches: vocabulary expansion and per-paper points.
+
+A word is looked up in the sorted vocabulary, never in the papers: the exact
+word, the words it starts (a contiguous range, found by bisection), words
+within a few typos (rapidfuzz over the vocabulary, bucketed by length), and
+words containing it. The vocabulary of even a million papers is a few hundred
+thousand words, so this costs a few milliseconds whatever the library size.
+Then each kind of match gives its papers points, per field, with numpy over
+the postings.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from threading import Lock
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from paperbrowse.core.query import FIELDS
+from paperbrowse.core.search_build import FieldPostings, Postings
+
+Scores = npt.NDArray[np.uint8]
+
+EXACT, PREFIX, TYPO1, SUBSTRING, TYPO2, TYPO3 = range(6)
+# Points per match kind, for (title, authors, abstract): title over authors over
+# abstract, whole word over prefix over typo or substring.
+POINTS: dict[int, tuple[int, int, int]] = {
+    EXACT: (80, 64, 28),
+    PREFIX: (64, 52, 22),
+    TYPO1: (44, 36, 16),
+    SUBSTRING: (40, 32, 14),
+    TYPO2: (32, 26, 12),
+    TYPO3: (24, 20, 10),
+}
+TYPO_KIND = {1: TYPO1, 2: TYPO2, 3: TYPO3}
+MAX_WORD_POINTS = 84  # the best field, plus 2 for each other field that also matches
+SUBSTRING_CAP = 2000  # words containing a short query word can be thousands; enough is enough
+SHORT_PREFIX = 3  # below this, an unfinished word matches only as a prefix in title and authors
+
+
+def max_typos(length: int) -> int:
+    """Typos forgiven in a whole word: none in short words, where they change the word."""
+    if length <= 4:
+        return 0
+    if length <= 7:
+        return 1
+    return 2 if length <= 11 else 3
+
+
+def max_prefix_typos(length: int) -> int:
+    """Typos forgiven in the unfinished last word, which is compared with word starts."""
+    if length <= 4:
+        return 0
+    return 1 if length <= 8 else 2
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """The vocabulary words one query word stands for, by kind of match."""
+
+    word: str
+    exact: int | None = None  # vocabulary id
+    prefix: tuple[int, int] | None = None  # id range of the words it starts
+    typos: tuple[tuple[int, int], ...] = ()  # (vocabulary id, distance)
+    typo_prefixes: tuple[tuple[int, int, int], ...] = ()  # (first id, end id, distance)
+    substrings: tuple[int, ...] = ()
+    typo_words: frozenset[str] = field(default=frozenset())  # for highlighting
+    typo_starts: tuple[str, ...] = ()  # word starts within typos of the unfinished word
+
+
+class Vocabulary:
+    """The sorted vocabulary with lazily built helpers for typo and substring lookups."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self._lock = Lock()
+        self._prefixes: dict[int, list[str]] = {}
+
+    def id_of(self, word: str) -> int | None:
+        at = bisect.bisect_left(self.words, word)
+        return at if at < len(self.words) and self.words[at] == word else None
+
+    def prefix_range(self, prefix: str) -> tuple[int, int]:
+        first = bisect.bisect_left(self.words, prefix)
+        return first, bisect.bisect_left(self.words, prefix + "\U0010ffff", first)
+
+    @cached_property
+    def _by_length(self) -> dict[int, tuple[list[str], list[int]]]:
+        buckets: dict[int, tuple[list[str], list[int]]] = {}
+        for word_id, word in enumerate(self.words):
+            bucket = buckets.setdefault(len(word), ([], []))
+            bucket[0].append(word)
+            bucket[1].append(word_id)
+        return buckets
+
+    @cached_property
+    def _joined(self) -> tuple[str, npt.NDArray[np.int64]]:
+        starts = np.zeros(len(self.words), np.int64)
+        if self.words:
+            np.cumsum([len(w) + 1 for w in self.words[:-1]], out=starts[1:])
+        return "\n".join(self.words), starts
+
+    def _starts_of_length(self, length: int) -> list[str]:
+        """Distinct word starts of this length (of longer words), sorted; built once per length."""
+        with self._lock:
+            found = self._prefixes.get(length)
+            if found is None:
+                found = sorted({w[:length] for w in self.words if len(w) > length})
+                self._prefixes[length] = found
+            return found
+
+    def typos(self, word: str, limit: int) -> list[tuple[int, int]]:
+        """(id, distance) of whole words within ``limit`` typos (transpositions count one)."""
+        found: list[tuple[int, int]] = []
+        buckets = self._by_length
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            bucket = buckets.get(length)
+            if bucket is None:
+                continue
+            for _, distance, at in process.extract(
+                word, bucket[0], scorer=OSA.distance, score_cutoff=limit, limit=None
+            ):
+                if distance:
+                    found.append((bucket[1][at], int(distance)))
+        return found
+
+    def typo_starts(self, word: str, limit: int) -> list[tuple[str, int]]:
+        """(word start, distance) for starts of vocabulary words within ``limit`` typos.
+
+        Starts one letter shorter and longer are compared too, so that a letter
+        left out or typed twice still finds the word being typed.
+        """
+        found: dict[str, int] = {}
+        for length in (len(word) - 1, len(word), len(word) + 1):
+            if length < 2:
+                continue
+            for start, distance, _ in process.extract(
+                word, self._starts_of_length(length), scorer=OSA.distance,
+                score_cutoff=limit, limit=None,
+            ):
+                if distance and not start.startswith(word) and distance < found.get(start, 99):
+                    found[start] = int(distance)
+        return sorted(found.items())
+
+    def containing(self, word: str) -> list[int]:
+        """Ids of words that hold ``word`` after their first letter (capped)."""
+        joined, starts = self._joined
+        hits: list[int] = []
+        at = joined.find(word, 1)
+        while at >= 0 and len(hits) < SUBSTRING_CAP:
+            hits.append(at)
+            at = joined.find(word, at + 1)
+        if not hits:
+            return []
+        positions = np.array(hits, np.int64)
+        ids = np.searchsorted(starts, positions, side="right") - 1
+        inside = positions > starts[ids]  # not at the start: those are prefix matches
+        return sorted(set(ids[inside].tolist()))
+
+    def expand(self, word: str, *, typing: bool) -> Expansion:
+        """Everything ``word`` may stand for; ``typing``: it may be an unfinished word."""
+        length = len(word)
+        prefix_ok = typing or length >= SHORT_PREFIX
+        typos = self.typos(word, max_typos(length)) if max_typos(length) else []
+        starts: list[tuple[str, int]] = []
+        if typing and max_prefix_typos(length):
+            starts = self.typo_starts(word, max_prefix_typos(length))
+        typo_prefixes = tuple((*self.prefix_range(s), d) for s, d in starts)
+        return Expansion(
+            word=word,
+            exact=self.id_of(word),
+            prefix=self.prefix_range(word) if prefix_ok else None,
+            typos=tuple(typos),
+            typo_prefixes=typo_prefixes,
+            substrings=tuple(self.containing(word)) if length >= SHORT_PREFIX else (),
+            typo_words=frozenset(self.words[i] for i, _ in typos),
+            typo_starts=tuple(s for s, _ in starts),
+        )
+
+
+def _field_points(
+    expansion: Expansion, postings: FieldPostings, field_index: int, size: int
+) -> Scores | None:
+    """Points each paper gets from this word in one field (its best match there)."""
+    levels: list[tuple[int, list[npt.NDArray[np.int32]]]] = []
+
+    def add(kind: int, slices: list[npt.NDArray[np.int32]]) -> None:
+        slices = [s for s in slices if len(s)]
+        if slices:
+            levels.append((POINTS[kind][field_index], slices))
+
+    for distance in (3, 2, 1):
+        add(TYPO_KIND[distance], [postings.papers(first, end)
+            for first, end, d in expansion.typo_prefixes if d == distance])
+        add(TYPO_KIND[distance], [postings.papers(i, i + 1)
+            for i, d in expansion.typos if d == distance])
+    add(SUBSTRING, [postings.papers(i, i + 1) for i in expansion.substrings])
+    short = len(expansion.word) < SHORT_PREFIX
+    if expansion.prefix is not None and not (short and FIELDS[field_index] == "abstract"):
+        add(PREFIX, [postings.papers(*expansion.prefix)])
+    if expansion.exact is not None:
+        add(EXACT, [postings.papers(expansion.exact, expansion.exact + 1)])
+    if not levels:
+        return None
+    points = np.zeros(size, np.uint8)
+    # Ascending points, so a paper keeps the best kind of match it has in this field.
+    for value, slices in sorted(levels, key=lambda level: level[0]):
+        for papers in slices:
+            points[papers] = value
+    return points
+
+
+def word_points(
+    expansion: Expansion, postings: Postings, fields: Sequence[str], size: int
+) -> Scores:
+    """Points per paper for one word: its best field, plus 2 for each other field it is in."""
+    per_field = [
+        _field_points(expansion, postings.fields[i], i, size)
+        for i, name in enumerate(FIELDS)
+        if name in fields
+    ]
+    return weighted(combine_fields([p for p in per_field if p is not None], size))
+
+
+def combine_fields(present: list[Scores], size: int) -> Scores:
+    """A paper's points for a term: its best field, plus 2 for each other field matched."""
+    if not present:
+        return np.zeros(size, np.uint8)
+    best = present[0].copy()
+    for other in present[1:]:
+        np.maximum(best, other, out=best)
+    if len(present) > 1:
+        also = np.zeros(size, np.uint8)
+        for points in present:
+            also += points > 0
+        best += (np.maximum(also, 1) - 1) * np.uint8(2)
+    return best
+
+
+def weighted(points: Scores) -> Scores:
+    """Rarer words count more: scale by 0.6-1.0 with how few papers hold the word."""
+    size = len(points)
+    holding = int(np.count_nonzero(points))
+    if not holding or size < 2:
+        return points
+    rarity = float(np.log((size + 1) / (holding + 1)) / np.log(size + 1))
+    factor = int(round((0.6 + 0.4 * rarity) * 256))
+    return ((points.astype(np.uint16) * factor) >> 8).astype(np.uint8)

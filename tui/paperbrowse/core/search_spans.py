@@ -1,0 +1,154 @@
+"""Where a query matched in a paper's fields, as character spans for highlighting.
+
+Computed per paper on demand (only the rows on screen), from the same
+expansions the ranking used, so what is highlighted is what was matched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from paperbrowse.core.models import Paper
+from paperbrowse.core.query import FIELDS, Term
+from paperbrowse.core.search_match import SHORT_PREFIX, Expansion
+from paperbrowse.core.search_text import word_spans
+
+Span = tuple[int, int]
+Token = tuple[int, int, str]
+
+
+def field_text(paper: Paper, name: str) -> str:
+    """The text of a searchable field, as spans index it."""
+    if name == "title":
+        return paper.title
+    if name == "authors":
+        return paper.authors_text()
+    return paper.abstract or ""
+
+
+@dataclass(frozen=True)
+class WordRule:
+    """How one query word may match a token, in one field."""
+
+    expansion: Expansion
+    prefix: bool
+    substring: bool
+
+    def span(self, start: int, end: int, token: str) -> Span | None:
+        word = self.expansion.word
+        same_length = end - start == len(token)  # folding kept the length: offsets line up
+        if token == word or token in self.expansion.typo_words:
+            return start, end
+        if self.prefix and token.startswith(word):
+            return (start, start + len(word)) if same_length else (start, end)
+        if self.expansion.typo_starts and token.startswith(self.expansion.typo_starts):
+            return start, end
+        if self.substring:
+            at = token.find(word, 1)
+            if at > 0:
+                return (start + at, start + at + len(word)) if same_length else (start, end)
+        return None
+
+
+class Highlighter:
+    """The positive terms of a query with their expansions; spans per paper, on demand."""
+
+    def __init__(self, terms: Sequence[tuple[Term, Sequence[Expansion]]]) -> None:
+        self._rules: dict[str, list[tuple[bool, list[WordRule]]]] = {}
+        for name in FIELDS:
+            self._rules[name] = [
+                (term.phrase, [_rule(term, e, name, i == len(expansions) - 1)
+                               for i, e in enumerate(expansions)])
+                for term, expansions in terms
+                if name in term.fields
+            ]
+
+    def spans(self, paper: Paper) -> Mapping[str, tuple[Span, ...]]:
+        """Matched spans by field; each field is worked out the first time it is asked for."""
+        return SpanMap(lambda name: self.field_spans(paper, name))
+
+    def field_spans(self, paper: Paper, name: str) -> tuple[Span, ...]:
+        rules = self._rules.get(name)
+        if not rules:
+            return ()
+        text = field_text(paper, name)
+        if not text:
+            return ()
+        tokens = list(word_spans(text))
+        spans: list[Span] = []
+        for phrase, word_rules in rules:
+            if phrase:
+                spans.extend(_phrase_spans(tokens, word_rules))
+            else:
+                spans.extend(_word_spans(tokens, word_rules[0]))
+        return _merged(spans)
+
+
+class SpanMap(Mapping[str, tuple[Span, ...]]):
+    """Spans per field, like ``{"title": ((0, 5),), ...}`` holding only fields with a match,
+    but computed lazily: the list needs the title's spans, not the abstract's."""
+
+    def __init__(self, compute: Callable[[str], tuple[Span, ...]]) -> None:
+        self._compute = compute
+        self._done: dict[str, tuple[Span, ...]] = {}
+
+    def _field(self, name: str) -> tuple[Span, ...]:
+        if name not in self._done:
+            self._done[name] = self._compute(name) if name in FIELDS else ()
+        return self._done[name]
+
+    def __getitem__(self, name: str) -> tuple[Span, ...]:
+        spans = self._field(name)
+        if not spans:
+            raise KeyError(name)
+        return spans
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in FIELDS if self._field(name))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+def _rule(term: Term, expansion: Expansion, field: str, last: bool) -> WordRule:
+    length = len(expansion.word)
+    if term.phrase:
+        # Phrase words match exactly, except the unfinished last one, which may be a prefix.
+        plain = Expansion(expansion.word)
+        return WordRule(plain, prefix=last and term.typing, substring=False)
+    prefix = term.typing or length >= SHORT_PREFIX
+    if length < SHORT_PREFIX and field == "abstract":
+        prefix = False
+    return WordRule(expansion, prefix=prefix, substring=length >= SHORT_PREFIX)
+
+
+def _word_spans(tokens: list[Token], rule: WordRule) -> list[Span]:
+    spans = []
+    for start, end, token in tokens:
+        span = rule.span(start, end, token)
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+def _phrase_spans(tokens: list[Token], rules: list[WordRule]) -> list[Span]:
+    spans = []
+    size = len(rules)
+    for first in range(len(tokens) - size + 1):
+        if all(rules[k].span(*tokens[first + k]) for k in range(size)):
+            spans.append((tokens[first][0], tokens[first + size - 1][1]))
+    return spans
+
+
+def _merged(spans: list[Span]) -> tuple[Span, ...]:
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)

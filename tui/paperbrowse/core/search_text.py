@@ -1,0 +1,175 @@
+"""What a word is, for the index, the query and the highlighter alike.
+
+A text is folded (NFKD, then casefolded) and each character is classed: letters
+and digits are word characters, combining accents are dropped (so ``Müller``
+reads ``muller``), anything else separates words. The index applies this rule
+to whole chunks of text with numpy; queries and highlighted fields apply it
+with the same character table in Python, so the three always agree.
+
+Python's own regular expressions and ``str.translate`` cost 20-60 ns per
+character here, far too slow for a 100k-paper library, hence the byte-level
+tricks: ASCII text (most of any library) is lower-cased and split with
+``bytes.translate``, which is a plain C table lookup.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+SEPARATOR, WORD_CHAR, MARK = 0, 1, 2
+TABLE_SIZE = 0x30000  # code points beyond the first three planes count as word characters
+DOC_BREAK = 10  # the byte between papers in an index chunk; texts themselves never hold it
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+# Letters and digits, with combining accents inside a word (a decomposed "Mu\u0308ller").
+_SPAN_WORD = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff])*")
+
+
+def _ascii_table() -> bytes:
+    table = bytearray(range(256))
+    for code in range(128):
+        char = chr(code)
+        if not char.isalnum():
+            table[code] = 32  # every ASCII non-word byte, control bytes included, is a space
+        elif "A" <= char <= "Z":
+            table[code] = code + 32
+    return bytes(table)
+
+
+ASCII_TABLE = _ascii_table()
+_CHUNK_TABLE = ASCII_TABLE[:DOC_BREAK] + bytes([DOC_BREAK]) + ASCII_TABLE[DOC_BREAK + 1 :]
+
+
+@cache
+def char_classes() -> npt.NDArray[np.uint8]:
+    """SEPARATOR, WORD_CHAR or MARK for each code point below TABLE_SIZE (built once, ~50 ms)."""
+    classes = bytearray(TABLE_SIZE)
+    for code in range(TABLE_SIZE):
+        char = chr(code)
+        if char.isalnum():
+            classes[code] = WORD_CHAR
+        elif unicodedata.combining(char):
+            classes[code] = MARK  # an accent: dropped, the letters either side stay one word
+        elif unicodedata.category(char)[0] == "M":
+            classes[code] = WORD_CHAR  # a vowel sign in an Indic script is part of its word
+    return np.frombuffer(bytes(classes), np.uint8)
+
+
+def char_class(char: str) -> int:
+    code = ord(char)
+    return int(char_classes()[code]) if code < TABLE_SIZE else WORD_CHAR
+
+
+def fold(text: str) -> str:
+    """Compatibility-decomposed and casefolded (accents still present as marks)."""
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFKD", text).casefold()
+
+
+def _folded_bytes(text: str) -> bytes:
+    """The folded text as UTF-8 with ASCII separators already spaces (non-ASCII not yet classed)."""
+    if text.isascii():
+        return text.encode("ascii").translate(ASCII_TABLE)
+    # A lone surrogate cannot be encoded; "?" makes it a separator, as its class says.
+    return fold(text).encode("utf-8", "replace").translate(ASCII_TABLE)
+
+
+def _class_char(char: str) -> str:
+    code = ord(char)
+    if code < 128:
+        return char
+    kind = char_class(char)
+    return char if kind == WORD_CHAR else "" if kind == MARK else " "
+
+
+def index_bytes(text: str) -> bytes:
+    """One text as the index reads it: its words in UTF-8, separated by bytes <= 32."""
+    if text.isascii():
+        return text.encode("ascii").translate(ASCII_TABLE)
+    cleaned = "".join(map(_class_char, fold(text)))
+    return cleaned.encode("utf-8", "replace").translate(ASCII_TABLE)
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, folded, in order."""
+    return [word.decode("utf-8") for word in index_bytes(text).split()]
+
+
+def fold_word(token: str) -> str:
+    """A single word as the index holds it (``Müller`` -> ``muller``)."""
+    return "".join(words(token))
+
+
+def chunk_bytes(texts: Sequence[str]) -> npt.NDArray[np.uint8]:
+    """Many texts as the index reads them, as one byte array: a space, then the texts
+    with DOC_BREAK between them, then a space.
+
+    Same words as :func:`index_bytes` on each text, but folded, lower-cased and
+    classed over the whole chunk at once (numpy for the non-ASCII characters)
+    instead of text by text in Python.
+    """
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:  # a text holding a newline: make it a space
+        texts = [text.replace("\n", " ") for text in texts]
+        joined = "\n".join(texts)
+    if not joined.isascii():
+        # Only the texts that need it are folded; ASCII ones are lower-cased by the table.
+        joined = "\n".join([text if text.isascii() else fold(text) for text in texts])
+    encoded = joined.encode("utf-8", "replace")
+    blob = b" " + encoded.translate(_CHUNK_TABLE) + b" "
+    data = np.frombuffer(blob, np.uint8)
+    high = data >= 0x80
+    if not high.any():
+        return data
+    return _class_utf8(data, high)
+
+
+def _class_utf8(data: npt.NDArray[np.uint8], high: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint8]:
+    """Decode the multi-byte characters, turn separators into spaces and drop marks."""
+    lead = data >= 0xC0
+    starts = np.flatnonzero(lead)
+    last = len(data) - 1
+    first = data[starts].astype(np.int64)
+    follow = [data[np.minimum(starts + k, last)].astype(np.int64) & 0x3F for k in (1, 2, 3)]
+    two = ((first & 0x1F) << 6) | follow[0]
+    three = ((first & 0x0F) << 12) | (follow[0] << 6) | follow[1]
+    four = ((first & 0x07) << 18) | (follow[0] << 12) | (follow[1] << 6) | follow[2]
+    codes = np.where(first >= 0xF0, four, np.where(first >= 0xE0, three, two))
+    table = char_classes()
+    kinds = np.full(len(codes), WORD_CHAR, np.uint8)
+    known = codes < TABLE_SIZE
+    kinds[known] = table[codes[known]]
+    # Every byte of a character takes the class of its lead byte.
+    byte_kinds = kinds[np.cumsum(lead[high]) - 1]
+    out = data.copy()
+    high_positions = np.flatnonzero(high)
+    out[high_positions[byte_kinds == SEPARATOR]] = 32
+    keep = np.ones(len(out), bool)
+    keep[high_positions[byte_kinds == MARK]] = False
+    return out[keep]
+
+
+def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, folded word)`` for each word; offsets index ``text`` itself.
+
+    A token that folds into several words (``½`` is ``1 2``) gives each of them
+    the token's whole span.
+    """
+    if text.isascii():
+        for match in _ASCII_WORD.finditer(text):
+            yield match.start(), match.end(), match.group().lower()
+        return
+    for match in _SPAN_WORD.finditer(text):
+        token = match.group()
+        if token.isascii():
+            yield match.start(), match.end(), token.lower()
+            continue
+        for word in words(token):
+            yield match.start(), match.end(), word
