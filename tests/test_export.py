@@ -166,10 +166,12 @@ def test_markdown_is_a_readable_reading_list() -> None:
     lines = text.splitlines()
     assert lines[0] == "# Reading list" and lines[2].startswith("2 papers, exported ")
     assert lines[4].startswith("1. **[BERT & GPT-3: 100% of {braces}")
-    assert "](https://example.org/a_b?c=1%202)** (2021-07-15)" in lines[4]
+    assert "](https://example.org/a_b?c=1%202)** (2021-07-15)  " in lines[4]
     assert "javascript:" not in text
     assert "2. **Click \\*me\\* \\[now\\]** (2021)" in text
     assert "   > Line one.\n   >\n   > Line two." in text
+    linked = export_papers([paper("T", abstract="Code: https://x.org/a_b. *Bold*")], "markdown")
+    assert "   > Code: <https://x.org/a_b>. \\*Bold\\*" in linked
 
 
 # --- writing files ----------------------------------------------------------------------

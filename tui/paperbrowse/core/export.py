@@ -155,6 +155,20 @@ def _md(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+def _md_prose(text: str) -> str:
+    """Escaped text in which web addresses become links (``<https://...>``), unescaped."""
+    from paperbrowse.core.text import find_urls
+
+    parts: list[str] = []
+    rest = text
+    for url in find_urls(text):
+        if not re.match(r"https?://", url, re.I) or url not in rest:
+            continue
+        before, rest = rest.split(url, 1)
+        parts += [_md(before), f"<{url}>"]
+    return "".join(parts) + _md(rest)
+
+
 def _web_link(paper: Paper) -> str | None:
     """The paper's own web address (URL or DOI); never a ``javascript:`` or ``file:`` one."""
     link = paper.url or (f"https://doi.org/{paper.doi}" if paper.doi else None)
@@ -170,14 +184,15 @@ def _markdown(papers: Sequence[Paper], keys: list[str], profile: Profile | None)
     for number, (paper, key) in enumerate(zip(papers, keys, strict=True), start=1):
         link = _web_link(paper)
         title = f"[{_md(paper.title)}]({link})" if link else _md(paper.title)
-        lines.append(f"{number}. **{title}**" + (f" ({paper.date_text()})" if paper.date else ""))
+        date = f" ({paper.date_text()})" if paper.date else ""
+        lines.append(f"{number}. **{title}**{date}  ")  # two spaces: a line break
         details = [_md(paper.authors_text()), f"*{_md(paper.venue)}*" if paper.venue else "",
                    f"`{key}`"]  # fmt: skip
         lines.append("   " + " · ".join(d for d in details if d))
         if paper.abstract:
             lines.append("")
             for paragraph in paper.abstract.split("\n\n"):
-                lines.append(f"   > {_md(paragraph)}")
+                lines.append(f"   > {_md_prose(paragraph)}")
                 lines.append("   >")
             lines.pop()
         lines.append("")
