@@ -21,6 +21,7 @@ from paperbrowse.core.export import (
     bibtex_entry,
     citekeys,
     export_papers,
+    suggested_path,
     write_export,
 )
 from paperbrowse.core.formats import read_file
@@ -256,3 +257,11 @@ def test_cli_json_keeps_the_profile_header(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["name"] == "Fali Wang" and len(data["papers"]) == 15
     assert all(paper["citekey"] for paper in data["papers"])
+
+
+def test_suggested_paths_never_name_an_existing_file(tmp_path: Path) -> None:
+    assert suggested_path("bibtex", tmp_path) == tmp_path / "papers.bib"
+    (tmp_path / "papers.md").write_text("x")
+    (tmp_path / "papers-2.md").write_text("x")
+    assert suggested_path("markdown", tmp_path) == tmp_path / "papers-3.md"
+    assert suggested_path("csl-json", tmp_path, stem="zotero").name == "zotero.json"

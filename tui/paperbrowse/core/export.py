@@ -7,7 +7,8 @@ The calls the CLI and the app share:
   temporary file in the same folder, renamed into place); an existing file is
   never replaced unless ``force`` (``ExportExists`` lets the app ask first);
 - ``bibtex_entry(paper) -> str``: one paper's BibTeX, for copying;
-- ``citekeys(papers)``: unique, stable citation keys, the same in every format.
+- ``citekeys(papers)``: unique, stable citation keys, the same in every format;
+- ``suggested_path(fmt, folder)``: a new file name to offer (``papers.bib``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,18 @@ class ExportExists(ExportError):
 def format_for_path(path: str | Path) -> str | None:
     """The format a file name implies (``.bib``, ``.csv``, ``.md``); None for ``.json``."""
     return _FORMAT_BY_SUFFIX.get(Path(path).suffix.lower())
+
+
+def suggested_path(fmt: str, folder: str | Path = ".", stem: str = "papers") -> Path:
+    """A file name for a new export that does not exist yet: ``papers.bib``, ``papers-2.bib``..."""
+    suffix = EXTENSIONS.get(fmt, ".txt")
+    base = Path(folder).expanduser()
+    candidate = base / f"{stem}{suffix}"
+    number = 2
+    while candidate.exists():
+        candidate = base / f"{stem}-{number}{suffix}"
+        number += 1
+    return candidate
 
 
 # --- citation keys ---------------------------------------------------------------------
