@@ -87,6 +87,11 @@ def test_et_al_spellings(line: str) -> None:
     assert paper.authors == ("Ann One", "Bob Two") and paper.et_al
 
 
+def test_suffixes_and_initials_after_a_comma_stay_with_their_name() -> None:
+    paper = only_paper(profile(record(authors="John Smith, Jr., Laks Lakshmanan, V.S., Ann Lee")))
+    assert paper.authors == ("John Smith, Jr.", "Laks Lakshmanan, V.S.", "Ann Lee")
+
+
 def test_and_before_the_last_author() -> None:
     paper = only_paper(profile(record(authors="Ann One, Bob Two, and Cy Three")))
     assert paper.authors == ("Ann One", "Bob Two", "Cy Three")

@@ -60,6 +60,8 @@ _CATEGORY_SEPARATOR = re.compile(r"\s*[,;/·]\s*|\s+")
 _ET_AL = re.compile(r",?\s*(?:\bet\.?\s*al\b\.?|\band\s+others|…|\.\.\.)\s*$", re.I)
 _AUTHOR_SEPARATOR = re.compile(r"\s*[,;]\s*(?:and\s+|&\s+)?|\s+and\s+|\s+&\s+")
 _CONTROL_CODE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# After a comma but not a name of its own: a generational suffix or bare initials.
+_NAME_SUFFIX = re.compile(r"^(?:[JS]r\.?|I{2,3}|IV|(?:[A-Z]\.\s?){1,3})$")
 # Longer than any name: the line is prose (an abstract), not an author list.
 _LONGEST_NAME = 80
 
@@ -111,8 +113,14 @@ def split_authors(text: str) -> tuple[tuple[str, ...], bool]:
     et_al = bool(_ET_AL.search(text))
     if et_al:
         text = _ET_AL.sub("", text)
-    parts = _AUTHOR_SEPARATOR.split(text)
-    return tuple(p for p in (part.strip(" ,;") for part in parts) if p), et_al
+    names: list[str] = []
+    for part in _AUTHOR_SEPARATOR.split(text):
+        part = part.strip(" ,;")
+        if names and _NAME_SUFFIX.match(part):
+            names[-1] += f", {part}"  # "John Smith, Jr.", "Laks Lakshmanan, V.S."
+        elif part:
+            names.append(part)
+    return tuple(names), et_al
 
 
 @dataclass

@@ -119,8 +119,13 @@ _SPECIAL = re.compile(r"(\\*)([%&#])")
 _DOLLAR = re.compile(r"(?<!\\)\$")
 # `single quotes' (pylatexenc leaves them as typed); a lone apostrophe is left alone.
 _SINGLE_QUOTES = re.compile(r"(?<![`\\])`(?!`)([^`'\n]{1,200})'(?!')")
-# "~50 samples": a tilde before a number means "about", not a non-breaking space.
-_APPROX_TILDE = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=\())~(?=\d)")
+# "~50 samples" (about) and "2~4%", "+2.2~+3.1" (a range): a tilde before a number
+# is text, not a non-breaking space ("Fig.~1", "on~9 tasks" stay spaces).
+_LITERAL_TILDE = re.compile(r"(?:(?<=[\s(\d%])|(?<=^))~(?=[+\-−]?\d)")
+# $...$ holding a run of words is prose between two prices ("$50) and the ... $").
+_INLINE_MATH = re.compile(r"(?<![\\$])\$([^$]*)(?<!\\)\$(?!\$)")
+_PROSE = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}")
+_DEGREE = re.compile(r"\^\s*(?:\{\s*\\circ\s*\}|\\circ\b)")
 _MATH = re.compile(r"(?<!\\)(\$\$?)(?:\\.|[^$\\])*?(?<!\\)\1|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
 # A macro used as a word: `\method`, `{\method}`, `\method{}`, `\method\ `; one
 # followed by a braced argument is left to pylatexenc, which keeps the argument.
@@ -308,7 +313,7 @@ def latex_to_text(text: str, short_name: str | None = None) -> tuple[str, list[s
     text = _LINK.sub(link, text)
 
     if _LATEX_HINT.search(text):
-        text = _APPROX_TILDE.sub(lambda m: keep("~"), text)
+        text = _LITERAL_TILDE.sub(lambda m: keep("~"), text)
         # A backslash before a placeholder would read as a macro; `\\` was a line break.
         text = _BACKSLASHES_BEFORE_KEPT.sub(lambda m: " " if len(m.group(0)) > 1 else "", text)
         text = _convert_latex(text, short_name)
@@ -332,12 +337,19 @@ def _clean_links(urls: list[str]) -> list[str]:
 def _convert_latex(text: str, short_name: str | None) -> str:
     text = _SPECIAL.sub(_escape_special, text)
     text = _SINGLE_QUOTES.sub("\u2018\\1\u2019", text)
+    text = _INLINE_MATH.sub(_prose_dollars, text)
     if len(_DOLLAR.findall(text)) % 2:
         text = _DOLLAR.sub(r"\\$", text)  # an unpaired $ is money, not math
+    text = _DEGREE.sub("°", text)  # 360$^{\circ}$: pylatexenc gives "^∘"
     text = _name_macros(text, short_name)
     # pylatexenc's \braket wants two arguments and prints "%s" without them.
     text = _BRAKET.sub(r"⟨\1⟩", text)
     return _convert_pieces(text)
+
+
+def _prose_dollars(match: re.Match[str]) -> str:
+    """``$...$`` around words is two dollar signs, not math."""
+    return f"\\${match.group(1)}\\$" if _PROSE.search(match.group(1)) else match.group(0)
 
 
 def _escape_special(match: re.Match[str]) -> str:
