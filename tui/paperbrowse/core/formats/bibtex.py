@@ -278,6 +278,7 @@ def _venue(fields: dict[str, str]) -> str | None:
     return None
 
 
+_NOT_VERBATIM = ("\\", "{", "}", "$", " ")
 _VERBATIM_ESCAPE = re.compile(r"\\([_%&#~$])")
 # How bibliographies write "~" in URLs: $\sim$, \~{}, {\~}, \textasciitilde{}.
 _URL_TILDE = re.compile(r"\$\\sim\$|\{?\\~\{?\}?\}?|\\textasciitilde(?:\{\})?")
@@ -289,7 +290,10 @@ def verbatim(raw: str | None) -> str | None:
     """A URL-like field as written: ``\\url{}`` unwrapped, ``\\_`` unescaped, no braces."""
     if not raw:
         return None
-    text = _URL_WRAPPER.sub(r"\1", raw.strip())
+    raw = raw.strip()
+    if raw.isprintable() and not any(mark in raw for mark in _NOT_VERBATIM):
+        return raw  # the common case: already a bare URL or DOI
+    text = _URL_WRAPPER.sub(r"\1", raw)
     text = _URL_TILDE.sub("~", text)
     text = _VERBATIM_ESCAPE.sub(r"\1", text).replace("{", "").replace("}", "")
     text = text.replace("\\", "")  # no URL or DOI holds a backslash; a stray macro does
