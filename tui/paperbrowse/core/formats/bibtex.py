@@ -40,6 +40,7 @@ _LIBRARY_LOG.addHandler(logging.NullHandler())
 _LIBRARY_LOG.propagate = False
 
 CHUNK_CHARS = 1 << 20
+_UNDEFINED_ONE_BY_ONE = 5
 # Entry types that group or feed other entries and are never papers themselves.
 _NOT_PAPERS = frozenset({"comment", "preamble", "set", "xdata"})
 ChunkProgress = Callable[[int, int], None]  # (characters read, characters in all)
@@ -77,7 +78,7 @@ class _Reader:
         self.untitled: list[_Entry] = []
         self.entries: dict[str, _Entry] = {}
         self.deferred: list[_Entry] = []
-        self.undefined: set[str] = set()
+        self.undefined: dict[str, tuple[str, int]] = {}  # folded name -> (name, first line)
 
     def warn(self, line: int | None, message: str) -> None:
         self.result.problems.append(Problem(self.file, line, message))
@@ -139,9 +140,7 @@ class _Reader:
     def value(self, raw: object, line: int) -> str:
         text, undefined = evaluate(str(raw), self.strings)
         for name in undefined:
-            if name.lower() not in self.undefined:
-                self.undefined.add(name.lower())
-                self.warn(line, f"@string {name!r} is not defined; its name is used as text")
+            self.undefined.setdefault(name.lower(), (name, line))
         return text
 
     def read_entry(self, block: object, line: int) -> None:
@@ -197,8 +196,21 @@ class _Reader:
         for entry in self.untitled:
             if entry.key.lower() not in parents:
                 self.warn(entry.line, f"@{entry.entry_type} {entry.key!r} has no title; skipped")
+        self.warn_undefined()
         self.result.problems.sort(key=lambda problem: problem.line or 0)
         return self.result
+
+    def warn_undefined(self) -> None:
+        """One warning per undefined macro, or one for them all when there are many (a file
+        whose @string definitions live in another file)."""
+        found = sorted(self.undefined.values(), key=lambda pair: pair[1])
+        if len(found) <= _UNDEFINED_ONE_BY_ONE:
+            for name, line in found:
+                self.warn(line, f"@string {name!r} is not defined; its name is used as text")
+            return
+        names = ", ".join(name for name, _ in found[:5])
+        self.warn(found[0][1], f"{len(found)} @string macros are not defined in this file "
+                  f"({names}, ...); their names are used as text")  # fmt: skip
 
 
 def _line(paper: Paper) -> int:
