@@ -272,6 +272,7 @@ class BrowserScreen(Screen[None]):
             self._move_to(paper)
         self.shown = len(results)
         self._show_detail(self.paper_list.paper, self.paper_list.cursor)
+        self.refresh_bindings()  # open and copy are dimmed while no paper is shown
 
     def _show_detail(self, paper: Paper | None, index: int) -> None:
         if paper is None:
@@ -313,7 +314,10 @@ class BrowserScreen(Screen[None]):
 
     @on(PaperList.Highlighted)
     def _highlighted(self, event: PaperList.Highlighted) -> None:
+        had_paper = self.detail.paper is not None
         self._show_detail(event.paper, event.index)
+        if had_paper != (event.paper is not None):
+            self.refresh_bindings()
 
     @on(PaperList.Selected)
     def _selected(self) -> None:
@@ -324,6 +328,8 @@ class BrowserScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_problems":
             return bool(self.problem_count)  # the footer shows the key only when useful
+        if action in ("open_link", "copy"):
+            return True if self.detail.paper is not None else None  # None: shown dimmed
         return True
 
     def action_focus_search(self) -> None:

@@ -197,11 +197,9 @@ class PaperList(ScrollView, can_focus=True):
         row = y + int(self.scroll_offset.y)
         base = self.rich_style
         if not self.results:
-            if y == 0:
-                style = self.get_component_rich_style("paper-list--empty")
-                text = Text(" " + self.empty_message, style=style, no_wrap=True)
-                text.truncate(width, overflow="ellipsis", pad=True)
-                return Strip(text.render(self.app.console), width).apply_style(base)
+            lines = self._empty_lines(width)
+            if y < len(lines):
+                return Strip(lines[y].render(self.app.console), width).apply_style(base)
             return Strip.blank(width, base)
         if row >= len(self.results):
             return Strip.blank(width, base)
@@ -211,6 +209,16 @@ class PaperList(ScrollView, can_focus=True):
             cursor_style = self.get_component_rich_style("paper-list--cursor")
             segments = list(Segment.apply_style(segments, post_style=cursor_style))
         return Strip(segments, width).apply_style(base)
+
+    def _empty_lines(self, width: int) -> list[Text]:
+        """The empty message word-wrapped to the width, one Text per screen line."""
+        style = self.get_component_rich_style("paper-list--empty")
+        text = Text(self.empty_message, style=style)
+        lines = list(text.wrap(self.app.console, max(1, width - 2)))
+        for line in lines:
+            line.pad_left(1)
+            line.truncate(width, pad=True)
+        return lines
 
     def _row_text(self, row: int, width: int) -> Text:
         key = (row, width)
