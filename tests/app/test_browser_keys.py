@@ -330,3 +330,13 @@ async def test_go_to_paper_hidden_by_the_query_clears_it(seed_app: AppFactory) -
         await settle(pilot)
         assert screen.search_bar.value == ""
         assert screen.paper_list.paper == target
+
+
+async def test_a_query_typed_while_loading_applies_once_loaded(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"unlearning")  # no waiting for the library
+        await wait_loaded(pilot)
+        await settle(pilot)
+        assert browser(pilot).search_bar.value == "unlearning"
+        assert titles(pilot)[0] == "Catastrophic Failure of LLM Unlearning via Quantization"
+        assert "relevance" in count(pilot)

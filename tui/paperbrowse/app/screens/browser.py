@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 NARROW_WIDTH = 90  # below this many columns the panes stack
 SHORT_HEIGHT = 16  # below this many rows the header is hidden
-PROBLEMS_NOTIFIED = 3  # problems shown one notification each; the rest are summed up
+FILE_PROBLEMS_NOTIFIED = 5  # unreadable files notified one by one; past this, a count
 PROGRESS_INTERVAL = 0.05  # seconds between progress updates from the loader
 # A progress bar appears only for loads longer than this: its animation would
 # otherwise take the interpreter from a short load (the seed loads in 0.1 s).
@@ -225,17 +225,23 @@ class BrowserScreen(Screen[None]):
         self.run_search()
 
     def _notify_problems(self, library: Library) -> None:
-        problems = library.problems
-        for problem in problems[:PROBLEMS_NOTIFIED]:
-            self.notify(str(problem), severity="warning", timeout=8, markup=False)
-        if problems:
-            more = len(problems) - PROBLEMS_NOTIFIED
-            lead = f"{more} more problems" if more > 0 else "Problems"
+        """A notification per file that could not be read; one for all record-level problems."""
+        whole_files = [p for p in library.problems if p.line is None]
+        records = [p for p in library.problems if p.line is not None]
+        for problem in whole_files[:FILE_PROBLEMS_NOTIFIED]:
+            self.notify(str(problem), severity="error", timeout=10, markup=False)
+        hidden = len(whole_files) - FILE_PROBLEMS_NOTIFIED
+        if hidden > 0:
+            self.notify(f"… and {hidden} more files with problems.", severity="error", timeout=10)
+        if records:
+            files = len({p.file for p in records})
             self.notify(
-                f"{lead} while loading; the rest loaded. Press w to see them all.",
+                f"{len(records)} record{'s' if len(records) != 1 else ''} in {files} "
+                f"file{'s' if files != 1 else ''} skipped or repaired; the rest loaded. "
+                "Press w (or click the ⚠ count) to see which and why.",
+                title="Problems while loading",
                 severity="warning",
-                timeout=8,
-                markup=False,
+                timeout=10,
             )
 
     # --- searching ----------------------------------------------------------------
