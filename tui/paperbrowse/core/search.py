@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import gc
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from threading import Lock
@@ -72,14 +72,14 @@ class Hit:
     """One search result: the paper, its score, and the matched character spans per field.
 
     Span offsets index ``paper.title``, ``paper.authors_text()`` and ``paper.abstract``.
-    ``spans`` reads like a dict of the fields with a match; each field's spans are
-    worked out when first read, so a list row that shows the title never pays for
-    the abstract.
+    ``spans`` is a dict of the fields with a match, filled lazily: each field's spans
+    are worked out when first read, so a list row that shows the title never pays
+    for the abstract.
     """
 
     paper: Paper
     score: float
-    spans: Mapping[str, tuple[Span, ...]] = field(default_factory=dict)
+    spans: dict[str, tuple[Span, ...]] = field(default_factory=dict)
 
 
 class _Ordered(Sequence[Paper]):
@@ -102,7 +102,7 @@ class _Ordered(Sequence[Paper]):
         return self._docs[int(self._order[index])]
 
 
-SpansOf = Callable[[Paper], Mapping[str, tuple[Span, ...]]]
+SpansOf = Callable[[Paper], dict[str, tuple[Span, ...]]]
 
 
 def _plain_spans(query: str) -> SpansOf:

@@ -120,17 +120,21 @@ def year_bounds(value: str) -> tuple[int, int] | None:
 
 
 def _category_test(value: str) -> Callable[[str], bool]:
+    """``cat:CL`` (or ``cs.CL``) is that class; otherwise the start of a code or of its name."""
     wanted = fold(value).strip()
+    wanted_short = wanted.rsplit(".", 1)[-1]  # "cs.CL" asks for CL
     wanted_words = words(value)
+    is_code = wanted_short.upper() in CATEGORY_NAMES
 
     def test(code: str) -> bool:
         short = code.rsplit(".", 1)[-1].lower()
-        if fold(code) == wanted or short == wanted:
+        if fold(code) == wanted or short == wanted_short:
             return True
-        if short.startswith(wanted) and len(wanted) < len(short):
+        if is_code:
+            return False
+        if short.startswith(wanted_short):
             return True  # "cat:c" while typing "cat:CL"
-        name = CATEGORY_NAMES.get(short.upper(), "")
-        name_words = words(name)
+        name_words = words(CATEGORY_NAMES.get(short.upper(), ""))
         return bool(wanted_words) and all(
             any(n.startswith(w) for n in name_words) for w in wanted_words
         )

@@ -45,8 +45,12 @@ SHORT_PREFIX = 3  # below this, an unfinished word matches only as a prefix in t
 
 
 def max_typos(length: int) -> int:
-    """Typos forgiven in a whole word: none in short words, where they change the word."""
-    if length <= 4:
+    """Typos forgiven in a whole word: none in words of three letters, more in long words.
+
+    A word the library holds gets one fewer (see ``Vocabulary.expand``), so that
+    "bert" does not find "best" while "gaph" still finds "graph".
+    """
+    if length <= 3:
         return 0
     if length <= 7:
         return 1
@@ -55,7 +59,7 @@ def max_typos(length: int) -> int:
 
 def max_prefix_typos(length: int) -> int:
     """Typos forgiven in the unfinished last word, which is compared with word starts."""
-    if length <= 4:
+    if length <= 3:
         return 0
     return 1 if length <= 8 else 2
 
@@ -164,20 +168,27 @@ class Vocabulary:
         return sorted(set(ids[inside].tolist()))
 
     def expand(self, word: str, *, typing: bool) -> Expansion:
-        """Everything ``word`` may stand for; ``typing``: it may be an unfinished word."""
+        """Everything ``word`` may stand for; ``typing``: it may be an unfinished word.
+
+        A word the library holds is most likely meant as typed: it is allowed one
+        typo fewer ("unlearning" should not find "learning"), and so is an
+        unfinished word that starts some word of the library.
+        """
         length = len(word)
-        prefix_ok = typing or length >= SHORT_PREFIX
-        typos = self.typos(word, max_typos(length)) if max_typos(length) else []
+        exact = self.id_of(word)
+        prefix = self.prefix_range(word)
+        limit = max_typos(length) - (exact is not None)
+        typos = self.typos(word, limit) if limit > 0 else []
         starts: list[tuple[str, int]] = []
-        if typing and max_prefix_typos(length):
-            starts = self.typo_starts(word, max_prefix_typos(length))
-        typo_prefixes = tuple((*self.prefix_range(s), d) for s, d in starts)
+        start_limit = max_prefix_typos(length) - (prefix[0] < prefix[1])
+        if typing and start_limit > 0:
+            starts = self.typo_starts(word, start_limit)
         return Expansion(
             word=word,
-            exact=self.id_of(word),
-            prefix=self.prefix_range(word) if prefix_ok else None,
+            exact=exact,
+            prefix=prefix if typing or length >= SHORT_PREFIX else None,
             typos=tuple(typos),
-            typo_prefixes=typo_prefixes,
+            typo_prefixes=tuple((*self.prefix_range(s), d) for s, d in starts),
             substrings=tuple(self.containing(word)) if length >= SHORT_PREFIX else (),
             typo_words=frozenset(self.words[i] for i, _ in typos),
             typo_starts=tuple(s for s, _ in starts),

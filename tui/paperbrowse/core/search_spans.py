@@ -6,8 +6,9 @@ expansions the ranking used, so what is highlighted is what was matched.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from paperbrowse.core.models import Paper
 from paperbrowse.core.query import FIELDS, Term
@@ -38,10 +39,12 @@ class WordRule:
     def span(self, start: int, end: int, token: str) -> Span | None:
         word = self.expansion.word
         same_length = end - start == len(token)  # folding kept the length: offsets line up
-        if token == word or token in self.expansion.typo_words:
+        if token == word:
             return start, end
         if self.prefix and token.startswith(word):
             return (start, start + len(word)) if same_length else (start, end)
+        if token in self.expansion.typo_words:
+            return start, end
         if self.expansion.typo_starts and token.startswith(self.expansion.typo_starts):
             return start, end
         if self.substring:
@@ -64,7 +67,7 @@ class Highlighter:
                 if name in term.fields
             ]
 
-    def spans(self, paper: Paper) -> Mapping[str, tuple[Span, ...]]:
+    def spans(self, paper: Paper) -> dict[str, tuple[Span, ...]]:
         """Matched spans by field; each field is worked out the first time it is asked for."""
         return SpanMap(lambda name: self.field_spans(paper, name))
 
@@ -85,33 +88,75 @@ class Highlighter:
         return _merged(spans)
 
 
-class SpanMap(Mapping[str, tuple[Span, ...]]):
-    """Spans per field, like ``{"title": ((0, 5),), ...}`` holding only fields with a match,
-    but computed lazily: the list needs the title's spans, not the abstract's."""
+class SpanMap(dict[str, tuple[Span, ...]]):
+    """Spans per field, ``{"title": ((0, 5),), ...}``, holding only fields with a match.
+
+    A real dict, filled lazily: ``get``, ``[]`` and ``in`` work out one field the
+    first time it is asked for (a list row needs the title's spans, not the
+    abstract's); anything that walks the whole dict works out every field first.
+    """
 
     def __init__(self, compute: Callable[[str], tuple[Span, ...]]) -> None:
+        super().__init__()
         self._compute = compute
-        self._done: dict[str, tuple[Span, ...]] = {}
+        self._done: set[str] = set()
 
-    def _field(self, name: str) -> tuple[Span, ...]:
-        if name not in self._done:
-            self._done[name] = self._compute(name) if name in FIELDS else ()
-        return self._done[name]
+    def _field(self, name: object) -> None:
+        if isinstance(name, str) and name in FIELDS and name not in self._done:
+            self._done.add(name)
+            spans = self._compute(name)
+            if spans:
+                super().__setitem__(name, spans)
+
+    def _all(self) -> None:
+        for name in FIELDS:
+            self._field(name)
 
     def __getitem__(self, name: str) -> tuple[Span, ...]:
-        spans = self._field(name)
-        if not spans:
-            raise KeyError(name)
-        return spans
+        self._field(name)
+        return super().__getitem__(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self._field(name)
+        return super().get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        self._field(name)
+        return super().__contains__(name)
 
     def __iter__(self) -> Iterator[str]:
-        return (name for name in FIELDS if self._field(name))
+        self._all()
+        return super().__iter__()
 
     def __len__(self) -> int:
-        return sum(1 for _ in self)
+        self._all()
+        return super().__len__()
+
+    def keys(self) -> Any:
+        self._all()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._all()
+        return super().values()
+
+    def items(self) -> Any:
+        self._all()
+        return super().items()
+
+    def copy(self) -> dict[str, tuple[Span, ...]]:
+        self._all()
+        return dict(super().items())
+
+    def __eq__(self, other: object) -> bool:
+        self._all()
+        return super().__eq__(other)
+
+    __hash__ = None
 
     def __repr__(self) -> str:
-        return repr(dict(self))
+        self._all()
+        return super().__repr__()
 
 
 def _rule(term: Term, expansion: Expansion, field: str, last: bool) -> WordRule:

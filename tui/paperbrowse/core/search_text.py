@@ -1,8 +1,8 @@
 """What a word is, for the index, the query and the highlighter alike.
 
 A text is folded (NFKD, then casefolded) and each character is classed: letters
-and digits are word characters, combining accents are dropped (so ``Müller``
-reads ``muller``), anything else separates words. The index applies this rule
+and digits are word characters, marks (accents, vowel signs) are dropped (so
+``Müller`` reads ``muller``), anything else separates words. The index applies this rule
 to whole chunks of text with numpy; queries and highlighted fields apply it
 with the same character table in Python, so the three always agree.
 
@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 SEPARATOR, WORD_CHAR, MARK = 0, 1, 2
-TABLE_SIZE = 0x30000  # code points beyond the first three planes count as word characters
+TABLE_SIZE = 0x30000  # the first three planes; rarer code points are classed one by one
 DOC_BREAK = 10  # the byte between papers in an index chunk; texts themselves never hold it
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
@@ -46,24 +46,23 @@ ASCII_TABLE = _ascii_table()
 _CHUNK_TABLE = ASCII_TABLE[:DOC_BREAK] + bytes([DOC_BREAK]) + ASCII_TABLE[DOC_BREAK + 1 :]
 
 
+def _classify(char: str) -> int:
+    if char.isalnum():
+        return WORD_CHAR
+    if unicodedata.category(char)[0] == "M":
+        return MARK  # an accent (or a vowel sign): dropped, the letters either side stay one word
+    return SEPARATOR
+
+
 @cache
 def char_classes() -> npt.NDArray[np.uint8]:
-    """SEPARATOR, WORD_CHAR or MARK for each code point below TABLE_SIZE (built once, ~50 ms)."""
-    classes = bytearray(TABLE_SIZE)
-    for code in range(TABLE_SIZE):
-        char = chr(code)
-        if char.isalnum():
-            classes[code] = WORD_CHAR
-        elif unicodedata.combining(char):
-            classes[code] = MARK  # an accent: dropped, the letters either side stay one word
-        elif unicodedata.category(char)[0] == "M":
-            classes[code] = WORD_CHAR  # a vowel sign in an Indic script is part of its word
-    return np.frombuffer(bytes(classes), np.uint8)
+    """The class of each code point below TABLE_SIZE (built once, about 50 ms)."""
+    return np.frombuffer(bytes(_classify(chr(code)) for code in range(TABLE_SIZE)), np.uint8)
 
 
 def char_class(char: str) -> int:
     code = ord(char)
-    return int(char_classes()[code]) if code < TABLE_SIZE else WORD_CHAR
+    return int(char_classes()[code]) if code < TABLE_SIZE else _classify(char)
 
 
 def fold(text: str) -> str:
@@ -143,9 +142,11 @@ def _class_utf8(data: npt.NDArray[np.uint8], high: npt.NDArray[np.bool_]) -> npt
     four = ((first & 0x07) << 18) | (follow[0] << 12) | (follow[1] << 6) | follow[2]
     codes = np.where(first >= 0xF0, four, np.where(first >= 0xE0, three, two))
     table = char_classes()
-    kinds = np.full(len(codes), WORD_CHAR, np.uint8)
+    kinds = np.empty(len(codes), np.uint8)
     known = codes < TABLE_SIZE
     kinds[known] = table[codes[known]]
+    for at in np.flatnonzero(~known).tolist():  # beyond the table: rare enough to ask one by one
+        kinds[at] = _classify(chr(int(codes[at])))
     # Every byte of a character takes the class of its lead byte.
     byte_kinds = kinds[np.cumsum(lead[high]) - 1]
     out = data.copy()
@@ -159,17 +160,67 @@ def _class_utf8(data: npt.NDArray[np.uint8], high: npt.NDArray[np.bool_]) -> npt
 def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
     """``(start, end, folded word)`` for each word; offsets index ``text`` itself.
 
-    A token that folds into several words (``½`` is ``1 2``) gives each of them
-    the token's whole span.
+    Fast paths: ASCII text, and text whose other characters the regular
+    expression splits as the index does (accented letters, CJK, quotes). Any
+    other text (a ``½`` that folds to ``1⁄2``) is walked character by character.
+    A character that folds into several words gives each of them its span.
     """
     if text.isascii():
         for match in _ASCII_WORD.finditer(text):
             yield match.start(), match.end(), match.group().lower()
         return
+    if not all(map(_regex_agrees, {c for c in text if not c.isascii()})):
+        yield from _spans_by_char(text)
+        return
+    end = 0
     for match in _SPAN_WORD.finditer(text):
-        token = match.group()
-        if token.isascii():
-            yield match.start(), match.end(), token.lower()
-            continue
-        for word in words(token):
-            yield match.start(), match.end(), word
+        start = match.start()
+        if start < end:
+            continue  # already part of the word before
+        # Marks that \w does not count still belong to the word.
+        while start > end and char_class(text[start - 1]) == MARK:
+            start -= 1
+        end = match.end()
+        while end < len(text) and char_class(text[end]) != SEPARATOR:
+            end += 1
+        yield from _folded_token(text, start, end)
+
+
+@cache
+def _regex_agrees(char: str) -> bool:
+    """Whether ``char`` is in a word for the span regex exactly when the index says so."""
+    kinds = {char_class(c) for c in fold(char)}
+    if char.isalnum():
+        return SEPARATOR not in kinds and WORD_CHAR in kinds
+    if char_class(char) == MARK:
+        return kinds <= {MARK}
+    return kinds <= {SEPARATOR}
+
+
+def _spans_by_char(text: str) -> Iterator[tuple[int, int, str]]:
+    start, end = -1, -1
+    pieces: list[str] = []
+    for position, char in enumerate(text):
+        for folded in fold(char):
+            kind = char_class(folded)
+            if kind == WORD_CHAR:
+                if not pieces:
+                    start = position
+                pieces.append(folded)
+                end = position + 1
+            elif kind == SEPARATOR and pieces:
+                yield start, end, "".join(pieces)
+                pieces = []
+            elif kind == MARK and pieces:
+                end = position + 1
+    if pieces:
+        yield start, end, "".join(pieces)
+
+
+def _folded_token(text: str, start: int, end: int) -> Iterator[tuple[int, int, str]]:
+    token = text[start:end]
+    if token.isascii():
+        yield start, end, token.lower()
+        return
+    for word in words(token):
+        yield start, end, word

@@ -1,0 +1,298 @@
+"""Search as a user sees it: what comes first, what is found, what is left out.
+
+Ranking rules are checked on small libraries made for each rule, then on the
+bundled profile (typo'd titles, authors, abstract-only words, filters, phrases,
+exclusions). The ACL corpus has its own module (test_search_corpus.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paperbrowse.core.library import Library, load
+from paperbrowse.core.models import Paper
+from paperbrowse.core.search import SearchIndex, field_text
+from paperbrowse.core.search_filters import register_filter, unregister_filter
+
+AS_OF = dt.date(2025, 11, 24)
+
+
+def paper(title: str, authors: tuple[str, ...] = (), abstract: str = "", **extra: object) -> Paper:
+    return Paper(id=title, title=title, authors=authors, abstract=abstract or None, **extra)
+
+
+def titles(index: SearchIndex, query: str, sort: str = "relevance") -> list[str]:
+    return [p.title for p in index.find(query, sort)]  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def seed() -> Library:
+    return load(Path(__file__).resolve().parents[1] / "seeds" / "000_0ff2dc3448c84053.txt",
+                as_of=AS_OF)
+
+
+def first(library: Library, query: str) -> str:
+    hits = library.search(query, limit=1)
+    assert hits, f"nothing found for {query!r}"
+    return hits[0].paper.title
+
+
+# -- ranking rules, each on a library made for it ----------------------------------------
+
+
+def test_whole_word_then_prefix_then_substring() -> None:
+    index = SearchIndex([
+        paper("Paragraph segmentation"), paper("Graphs everywhere"), paper("Graph models"),
+    ])
+    assert titles(index, "graph ") == [
+        "Graph models", "Graphs everywhere", "Paragraph segmentation",
+    ]
+
+
+def test_title_then_authors_then_abstract() -> None:
+    index = SearchIndex([
+        paper("Parsing", abstract="As Goldberg showed, parsing is hard."),
+        paper("Tagging", authors=("Yoav Goldberg",)),
+        paper("Goldberg's lemma"),
+    ])
+    assert titles(index, "goldberg") == ["Goldberg's lemma", "Tagging", "Parsing"]
+
+
+def test_papers_with_every_word_come_before_papers_with_some() -> None:
+    index = SearchIndex([
+        paper("Graph neural networks for tagging"),  # three of the four words, all in the title
+        paper("Tagging", abstract="graph neural networks improve parsing accuracy"),
+        paper("Unrelated work on translation"),
+    ])
+    assert titles(index, "graph neural networks parsing") == [
+        "Tagging", "Graph neural networks for tagging",
+    ]
+
+
+def test_some_words_only_when_no_paper_has_them_all() -> None:
+    index = SearchIndex([paper("Graph parsing"), paper("Neural tagging")])
+    results = index.find("graph tagging")
+    assert sorted(p.title for p in results) == ["Graph parsing", "Neural tagging"]
+    assert results.notes  # says why papers without every word are shown
+
+
+def test_word_order_does_not_matter() -> None:
+    index = SearchIndex([paper("Neural graph networks"), paper("Networks of graphs")])
+    assert titles(index, "networks neural graph")[0] == titles(index, "graph neural networks")[0]
+
+
+def test_typos_are_forgiven_more_in_long_words() -> None:
+    index = SearchIndex([
+        paper("Deep reinforcement learning"), paper("Transformer models"),
+        paper("Machine unlearning"), paper("Graph models"),
+    ])
+    assert titles(index, "reinforcment") == ["Deep reinforcement learning"]
+    assert titles(index, "transfomer") == ["Transformer models"]
+    assert titles(index, "unlerning") == ["Machine unlearning"]
+    assert titles(index, "grpah") == ["Graph models"]  # a swap is one typo
+    assert titles(index, "reinfrocmnet") == ["Deep reinforcement learning"]  # three in a long word
+    assert titles(index, "gaph modls") == ["Graph models"]
+
+
+def test_short_words_are_not_guessed() -> None:
+    index = SearchIndex([paper("Best practices"), paper("BERT models")])
+    assert titles(index, "bert ") == ["BERT models"]
+
+
+def test_the_last_word_matches_as_a_prefix_while_typed() -> None:
+    index = SearchIndex([paper("Quantization of LLMs"), paper("Question answering")])
+    assert titles(index, "qu") == ["Quantization of LLMs", "Question answering"] or titles(
+        index, "qu") == ["Question answering", "Quantization of LLMs"]
+    assert titles(index, "quan") == ["Quantization of LLMs"]
+    assert titles(index, "qu ") == []  # a finished two-letter word is a word, not a prefix
+
+
+def test_a_typo_in_the_word_being_typed() -> None:
+    index = SearchIndex([paper("Quantization of LLMs"), paper("Question answering")])
+    assert titles(index, "quantis") == ["Quantization of LLMs"]
+    assert titles(index, "qaunti") == ["Quantization of LLMs"]
+
+
+def test_accents_fold_both_ways() -> None:
+    index = SearchIndex([paper("Parsing", authors=("Thomas Müller",)), paper("Café culture")])
+    assert titles(index, "muller") == ["Parsing"]
+    assert titles(index, "Müller") == ["Parsing"]
+    assert titles(index, "cafe") == ["Café culture"]
+    assert index.find("muller").hit(0).spans == {"authors": ((7, 13),)}
+
+
+def test_spans_index_the_original_text() -> None:
+    index = SearchIndex([paper("Large Language Models", ("Ann Lee",), "We study language.")])
+    hit = index.find("languag").hit(0)
+    assert hit.spans["title"] == ((6, 13),)  # the typed prefix of "Language"
+    assert hit.spans["abstract"] == ((9, 16),)
+    assert "authors" not in hit.spans
+    phrase = index.find('"large language"').hit(0)
+    assert phrase.spans == {"title": ((0, 14),)}
+
+
+# -- the bundled profile -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("query", "title"), [
+    ("catastrophic failure unlerning quantisation", "Catastrophic Failure of LLM Unlearning"),
+    ("bradly terry reward modelling", "Bradley-Terry and Multi-Objective Reward Modeling"),
+    ("membership inferance atacks", "Image Corruption-Inspired Membership Inference Attacks"),
+    ("colaborating small and large langauge models", "A Survey on Collaborating Small and Large"),
+    ("distribution consistensy self-training sparse", "Distribution Consistency based Self-"),
+    ("unlerning", "Catastrophic Failure of LLM Unlearning"),
+    ("lora fusoin cloud edge", "Can LoRA Fusion Support Cross-Domain Tasks"),
+    ("agenttts", "AgentTTS: Large Language Model Agent"),
+])
+def test_typod_titles_come_first(seed: Library, query: str, title: str) -> None:
+    assert first(seed, query).startswith(title)
+
+
+def test_author_names(seed: Library) -> None:
+    by_zhiwei = {p.title for p in seed.papers if "Zhiwei Zhang" in p.authors}
+    hits = seed.search("zhiwei zhang", limit=None)
+    assert {h.paper.title for h in hits[: len(by_zhiwei)]} == by_zhiwei
+    assert [h.paper.title for h in seed.search("author:luo")] == [
+        "Enhance Graph Alignment for Large Language Models"]
+
+
+def test_words_only_in_abstracts(seed: Library) -> None:
+    assert [h.paper.title[:20] for h in seed.search("webqsp")] == ["Diagnosing and Addre"]
+    assert first(seed, "VLAA-Thinking").startswith("SFT or RL?")
+
+
+def test_title_matches_before_abstract_matches(seed: Library) -> None:
+    hits = seed.search("graph ", limit=None)
+    in_title = ["graph" in h.paper.title.lower() for h in hits]
+    assert in_title == sorted(in_title, reverse=True)
+    assert in_title.count(False) >= 1
+
+
+def test_filters(seed: Library) -> None:
+    def by(test: object) -> set[str]:
+        return {p.title for p in seed.papers if test(p)}  # type: ignore[operator]
+
+    def found(query: str) -> set[str]:
+        return {p.title for p in seed.find(query)}
+
+    assert found("year:2024") == by(lambda p: p.year == 2024)
+    assert found("year:2024..2025") == by(lambda p: p.year in (2024, 2025))
+    assert found("year:..2024") == by(lambda p: p.year <= 2024)
+    assert found("cat:CL") == found("cat:cs.CL") == by(lambda p: p.category == "CL")
+    assert found("cat:computation") == by(lambda p: p.category == "CL")
+    assert found("has:code") == by(lambda p: p.has_code)
+    assert found("-has:code") == by(lambda p: not p.has_code)
+    assert found("cat:LG graph") == by(lambda p: p.category == "LG" and "Graph" in p.title)
+
+
+def test_phrases(seed: Library) -> None:
+    hits = seed.search('"graph self-training"')
+    assert [h.paper.title[:6] for h in hits] == ["HC-GST", "Distri"]  # title, then abstract
+    assert seed.search('"training self graph"') == []
+    assert seed.search('"small language mod') != []  # an unfinished phrase
+
+
+def test_exclusions(seed: Library) -> None:
+    found = seed.find("language models -survey")
+    assert found and all("survey" not in field_text(p, f).lower()
+                         for p in found for f in ("title", "authors", "abstract"))
+    without_graph = seed.find("-graph")
+    assert without_graph and all("graph" not in (p.title + (p.abstract or "")).lower()
+                                 for p in without_graph)
+
+
+def test_empty_query_lists_every_paper_in_the_sort_order(seed: Library) -> None:
+    newest = seed.find("")
+    assert len(newest) == 15
+    dates = [p.date for p in newest]
+    assert dates == sorted(dates, reverse=True)  # type: ignore[type-var]
+    assert list(seed.find("", "relevance")) == list(newest)
+    oldest = [p.date for p in seed.find("", "oldest")]
+    assert oldest == sorted(oldest)  # type: ignore[type-var]
+    by_title = [p.title.lower() for p in seed.find("", "title")]
+    assert by_title == sorted(by_title)
+
+
+def test_a_query_in_another_sort_order_keeps_the_same_papers(seed: Library) -> None:
+    ranked = seed.find("graph")
+    by_title = seed.find("graph", "title")
+    assert sorted(p.title for p in ranked) == [p.title for p in by_title]
+
+
+def test_unknown_filters_are_harmless(seed: Library) -> None:
+    results = seed.find("foo:bar graph")
+    assert results.notes and len(results) == 0 or all(results)
+    has_nonsense = seed.find("has:nonsense graph")
+    assert len(has_nonsense) == len(seed.find("graph"))
+    assert "has:nonsense" in has_nonsense.notes[0]
+
+
+def test_registered_filters_join_the_syntax(seed: Library) -> None:
+    bookmarked = {seed.papers[0].id, seed.papers[3].id}
+
+    def reading(value: str) -> object:
+        if value == "bookmarked":
+            return bookmarked
+        if value == "long":
+            return lambda p: len(p.title) > 80
+        return None
+
+    register_filter("is", reading, "is:bookmarked")  # type: ignore[arg-type]
+    try:
+        assert {p.id for p in seed.find("is:bookmarked")} == bookmarked
+        everyone = {p.id for p in seed.papers}
+        assert {p.id for p in seed.find("-is:bookmarked")} == everyone - bookmarked
+        long = {p.title for p in seed.find("is:long")}
+        assert long == {p.title for p in seed.papers if len(p.title) > 80}
+        assert seed.find("is:whatever").notes
+    finally:
+        unregister_filter(reading)  # type: ignore[arg-type]
+    assert seed.find("is:bookmarked").notes  # searched as words again, with a note
+
+
+def test_hits_carry_scores_best_first(seed: Library) -> None:
+    hits = seed.search("graph", limit=5)
+    assert len(hits) == 5
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+# -- robustness --------------------------------------------------------------------------
+
+
+def test_an_empty_library() -> None:
+    index = SearchIndex([])
+    assert len(index.find("")) == 0 and len(index.find("graph year:2020 -x")) == 0
+
+
+def test_papers_without_text() -> None:
+    index = SearchIndex([Paper(id="a", title=""), paper("Graph", abstract="")])
+    assert titles(index, "graph") == ["Graph"]
+    assert len(index.find("")) == 2
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=60))
+def test_any_query_returns(text: str) -> None:
+    index = _SMALL_INDEX
+    results = index.find(text)
+    for i in range(min(3, len(results))):
+        hit = results.hit(i)
+        for name, spans in hit.spans.items():
+            size = len(field_text(hit.paper, name))
+            assert all(0 <= start < end <= size for start, end in spans)
+    for sort in ("newest", "oldest", "title"):
+        assert len(index.find(text, sort)) == len(results)  # type: ignore[arg-type]
+
+
+_SMALL_INDEX = SearchIndex([
+    paper("Graph neural networks", ("Thomas Müller", "Zoë Wang"), "We study “graphs” — a lot.",
+          date=dt.date(2020, 1, 1), category="CL", has_code=True),
+    paper("日本語の処理", ("山田 太郎",), "テキスト処理", date=dt.date(2021, 5, 1)),
+    paper("Straße ﬁnding: ½ of it", ("İlker Öztürk",), "Ǆemal's ℌilbert spaces"),
+])
