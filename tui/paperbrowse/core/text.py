@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from typing import Any
 
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC strings, other
 # ESC sequences (ESC 7, ESC c, ESC ( B: intermediates then a final byte), and the
@@ -67,12 +65,12 @@ def clean_line(text: str) -> str:
 _NOT_IN_URL = (
     "\\s<>\"'{}\\\\^`|\u201c\u201d\u2018\u2019\u00ab\u00bb\u300c\u300d\u3001\u3002\uff08\uff09"
 )
-_URL = re.compile(rf"(?:https?|ftp)://[^{_NOT_IN_URL}]+|www\.[A-Za-z0-9-]+\.[^{_NOT_IN_URL}]+")
+URL = re.compile(rf"(?:https?|ftp)://[^{_NOT_IN_URL}]+|www\.[A-Za-z0-9-]+\.[^{_NOT_IN_URL}]+")
 _TRAILING = ".,;:!?'\"*"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 
 
-def _trim_url(url: str) -> str:
+def trim_url(url: str) -> str:
     """Drop trailing punctuation that belongs to the sentence, not the URL.
 
     A closing bracket stays only when the URL opened one, as in
@@ -92,8 +90,8 @@ def _trim_url(url: str) -> str:
 def find_urls(text: str) -> list[str]:
     """URLs in plain text, in order, each once, without trailing punctuation."""
     found: list[str] = []
-    for match in _URL.finditer(text):
-        url = _trim_url(match.group(0))
+    for match in URL.finditer(text):
+        url = trim_url(match.group(0))
         if url.startswith("www."):
             url = "https://" + url
         if url and url not in found and "://" in url and len(url) > len("https://x"):
@@ -101,307 +99,17 @@ def find_urls(text: str) -> list[str]:
     return found
 
 
-# --- LaTeX --------------------------------------------------------------------
-
-_LATEX_HINT = re.compile(r"[\\{}$~`]|--|''")
-_HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
-_URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
-# In order of appearance: \href{url}{text} (groups 1, 2), \url{u} (group 3), a bare URL.
-_LINK = re.compile(f"{_HREF.pattern}|{_URL_MACRO.pattern}|{_URL.pattern}")
-# URLs, and text pylatexenc must not touch, wait in the text as private-use
-# placeholders (no letters, so no macro can swallow them) until conversion is done.
-_KEEP_OPEN, _KEEP_CLOSE = "\ue000", "\ue001"
-_KEPT = re.compile("\ue000(\\d+)\ue001")
-_BACKSLASHES_BEFORE_KEPT = re.compile(r"\\+(?=\ue000)")
-# `%`, `&` and `#` are literal in typed abstracts ("57 %" is not a comment),
-# unless already escaped: an even run of backslashes before them escapes nothing.
-_SPECIAL = re.compile(r"(\\*)([%&#])")
-_DOLLAR = re.compile(r"(?<!\\)\$")
-# `single quotes' (pylatexenc leaves them as typed); a lone apostrophe is left alone.
-_SINGLE_QUOTES = re.compile(r"(?<![`\\])`(?!`)([^`'\n]{1,200})'(?!')")
-# "~50 samples" (about) and "2~4%", "+2.2~+3.1" (a range): a tilde before a number
-# is text, not a non-breaking space ("Fig.~1", "on~9 tasks" stay spaces).
-_LITERAL_TILDE = re.compile(r"(?:(?<=[\s(\d%])|(?<=^))~(?=[+\-−]?\d)")
-# $...$ holding a run of words is prose between two prices ("$50) and the ... $").
-_INLINE_MATH = re.compile(r"(?<![\\$])\$([^$]*)(?<!\\)\$(?!\$)")
-_PROSE = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}")
-_DEGREE = re.compile(r"\^\s*(?:\{\s*\\circ\s*\}|\\circ\b)")
-_MATH = re.compile(r"(?<!\\)(\$\$?)(?:\\.|[^$\\])*?(?<!\\)\1|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
-# A macro used as a word: `\method`, `{\method}`, `\method{}`, `\method\ `; one
-# followed by a braced argument is left to pylatexenc, which keeps the argument.
-_WORD_MACRO = re.compile(
-    r"(?<!\\)(?P<open>\{\s*)?\\(?P<name>[A-Za-z]+)(?![A-Za-z])"
-    r"(?(open)\s*\}|(?:\{\}|\\ |(?!\s*[{\[])))"
-)
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Authors' shorthand macros for everyday abbreviations.
-_ABBREVIATIONS = {
-    "eg": "e.g.", "ie": "i.e.", "etal": "et al.", "etc": "etc.", "vs": "vs.",
-    "wrt": "w.r.t.", "cf": "cf.", "aka": "a.k.a.", "iid": "i.i.d.", "resp": "resp.",
-}  # fmt: skip
-# Names authors give the macro for their own method's name.
-_METHOD_WORDS = _words(
-    "method methodname model modelname ours ourmethod ourmodel name approach framework "
-    "system algo algorithm tool benchmark short shortname proposed"
-)
-# Switches and spacing commands pylatexenc drops, which must not read as a name.
-_TEX_WORDS = _words(
-    "em bf it rm sf tt sc sl up md normalfont bfseries itshape ttfamily scshape slshape "
-    "mdseries upshape rmfamily sffamily tiny scriptsize footnotesize small normalsize large "
-    "Large LARGE huge Huge left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl "
-    "biggr Biggl Biggr displaystyle textstyle scriptstyle scriptscriptstyle limits nolimits "
-    "noindent indent par newline linebreak pagebreak newpage clearpage centering raggedright "
-    "raggedleft hfill vfill hfil quad qquad smallskip medskip bigskip relax protect xspace "
-    "nobreak allowbreak boldmath unboldmath ignorespaces null strut maketitle appendix "
-    "bgroup egroup begingroup endgroup onecolumn twocolumn"
-)
-_KEEP_ARGUMENT = (
-    "texttt", "textsf", "textmd", "textup", "textnormal", "textsuperscript", "textsubscript",
-    "mbox", "hbox", "fbox", "makebox", "underline", "uline", "textcolor", "colorbox",
-    "fcolorbox", "highlight", "hl",
-)  # fmt: skip
-_CITATIONS = (
-    "cite", "citep", "citet", "citealp", "citealt", "citeauthor", "citeyear", "citeyearpar",
-    "citenum", "Cite", "Citep", "Citet", "Citealp", "Citealt", "Citeauthor", "parencite",
-    "textcite", "autocite",
-)  # fmt: skip
-
-
-def _last_argument(node: Any, l2tobj: Any) -> str:
-    """The text of a macro's last argument (``\\textcolor{red}{word}`` -> ``word``)."""
-    arguments = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
-    return str(l2tobj.nodelist_to_text([arguments[-1]])) if arguments else ""
-
-
-def _citation(node: Any, l2tobj: Any) -> str:
-    """``\\cite{a,b}`` -> ``[a,b]``: the reader sees which work is cited."""
-    keys = _last_argument(node, l2tobj).strip()
-    return f"[{keys}]" if keys else ""
-
-
-@lru_cache(maxsize=1)
-def _latex_converter() -> Any:
-    # pylatexenc is imported on first use: the profile header and list render
-    # before any abstract needs converting.
-    import logging
-
-    from pylatexenc.latex2text import (
-        LatexNodes2Text,
-        MacroTextSpec,
-        get_default_latex_context_db,
-    )
-
-    # pylatexenc logs odd input as warnings; a user must never see them.
-    quiet = logging.getLogger("pylatexenc")
-    quiet.addHandler(logging.NullHandler())
-    quiet.propagate = False
-    context = get_default_latex_context_db()
-    context.add_context_category(
-        "paperbrowse",
-        prepend=True,
-        macros=[MacroTextSpec(name, simplify_repl=_last_argument) for name in _KEEP_ARGUMENT]
-        + [MacroTextSpec(name, simplify_repl=_citation) for name in _CITATIONS],
-    )
-    return LatexNodes2Text(latex_context=context, math_mode="text", strict_latex_spaces=False)
-
-
-@lru_cache(maxsize=1)
-def _walker_context() -> Any:
-    # Built once: pylatexenc otherwise rebuilds its macro table on every call.
-    from pylatexenc.latexwalker import get_default_latex_context_db
-
-    return get_default_latex_context_db()
-
-
-def _pylatexenc(text: str) -> str:
-    try:
-        converted: str = _latex_converter().latex_to_text(text, latex_context=_walker_context())
-    except Exception:  # pylatexenc raises assorted errors on malformed input
-        converted = _latex_fallback(text)
-    return converted
-
-
-_BRAKET = re.compile(r"\\braket\s*\{([^{}]*)\}")
-_WHITESPACE_RUNS = re.compile(r"(\s+)")
-_OPEN_BRACE = re.compile(r"(?<!\\)\{")
-_CLOSE_BRACE = re.compile(r"(?<!\\)\}")
-_ENVIRONMENT = re.compile(r"\\(begin|end)\s*\{")
-
-
-def _convert_pieces(text: str) -> str:
-    """Run pylatexenc only over the words that hold LaTeX, the rest as typed.
-
-    pylatexenc reads about 15 µs a character: a whole 1,500-character abstract
-    for one ``--`` costs 20 ms, a thousand-paper profile seconds. A piece
-    runs from a LaTeX-bearing word until its braces, ``$`` signs and
-    environments are closed again, so ``\textit{two words}`` stays whole.
-    """
-    out: list[str] = []
-    pending: list[str] = []
-    depth = dollars = environments = 0
-    for piece in _WHITESPACE_RUNS.split(text):
-        blank = not piece or piece.isspace()
-        if not pending and (blank or not _LATEX_HINT.search(piece)):
-            out.append(piece)
-            continue
-        pending.append(piece)
-        if blank:
-            continue
-        depth += len(_OPEN_BRACE.findall(piece)) - len(_CLOSE_BRACE.findall(piece))
-        dollars += len(_DOLLAR.findall(piece))
-        for kind in _ENVIRONMENT.findall(piece):
-            environments += 1 if kind == "begin" else -1
-        if depth <= 0 and dollars % 2 == 0 and environments <= 0:
-            out.append(_pylatexenc("".join(pending)))
-            pending, depth, dollars, environments = [], 0, 0, 0
-    if pending:
-        out.append(_pylatexenc("".join(pending)))
-    return "".join(out)
-
-
-@lru_cache(maxsize=1)
-def _known_macros() -> frozenset[str]:
-    from pylatexenc.latex2text import get_default_latex_context_db as text_db
-    from pylatexenc.latexwalker import get_default_latex_context_db as walker_db
-
-    names: set[str] = set(_TEX_WORDS)
-    for db in (text_db(), walker_db()):
-        for category in db.categories():
-            names.update(spec.macroname for spec in db.iter_macro_specs([category]))
-    return frozenset(names)
-
-
-def _latex_fallback(text: str) -> str:
-    """When pylatexenc cannot parse: drop macro names, backslashes and braces, keep the words."""
-    text = re.sub(r"\\[A-Za-z]+\*?", "", text)
-    text = text.replace("\\", "")
-    return text.replace("{", "").replace("}", "")
+# --- LaTeX (core/latex.py, imported on first use: it loads pylatexenc) -----------
 
 
 def latex_to_text(text: str, short_name: str | None = None) -> tuple[str, list[str]]:
     """Plain Unicode from text with LaTeX in it, and the URLs found on the way.
 
-    ``\\href{url}{text}`` becomes its text (the URL once, when the text is the
-    URL), ``\\url{u}`` becomes u, and an unknown macro used as a name
-    (``{\\method}``) becomes ``short_name`` (or the macro's bare name). URLs are
-    protected from LaTeX rules (``~``, ``_``, ``%``) while the rest is
-    converted. Never raises: text pylatexenc cannot parse loses only its markup.
+    See :func:`paperbrowse.core.latex.latex_to_text`. Never raises.
     """
-    text = strip_control(text).replace(_KEEP_OPEN, "").replace(_KEEP_CLOSE, "")
-    urls: list[str] = []
-    kept: list[str] = []
+    from paperbrowse.core.latex import latex_to_text as convert
 
-    def keep(value: str) -> str:
-        kept.append(value)
-        return f"{_KEEP_OPEN}{len(kept) - 1}{_KEEP_CLOSE}"
-
-    def link(match: re.Match[str]) -> str:
-        href_url, label, macro_url = match.group(1, 2, 3)
-        if href_url is not None:
-            url, label = href_url.strip(), label.strip()
-            urls.append(url)
-            return keep(url) if not label or label.replace("\\", "") == url else label
-        url = (macro_url if macro_url is not None else match.group(0)).strip()
-        urls.append(url)
-        return keep(url)
-
-    text = _LINK.sub(link, text)
-
-    if _LATEX_HINT.search(text):
-        text = _LITERAL_TILDE.sub(lambda m: keep("~"), text)
-        # A backslash before a placeholder would read as a macro; `\\` was a line break.
-        text = _BACKSLASHES_BEFORE_KEPT.sub(lambda m: " " if len(m.group(0)) > 1 else "", text)
-        text = _convert_latex(text, short_name)
-    text = _KEPT.sub(lambda m: kept[int(m.group(1))], text)
-    text = strip_control(text).replace(_KEEP_OPEN, "").replace(_KEEP_CLOSE, "")
-    return nfc(text), _clean_links(urls)
-
-
-def _clean_links(urls: list[str]) -> list[str]:
-    """Web links only (no ``javascript:``), trimmed, each once, in order."""
-    links: list[str] = []
-    for url in urls:
-        url = _trim_url(url)
-        if url.startswith("www."):
-            url = "https://" + url
-        if _URL.fullmatch(url) and url not in links:
-            links.append(url)
-    return links
-
-
-def _convert_latex(text: str, short_name: str | None) -> str:
-    text = _SPECIAL.sub(_escape_special, text)
-    text = _SINGLE_QUOTES.sub("\u2018\\1\u2019", text)
-    text = _INLINE_MATH.sub(_prose_dollars, text)
-    if len(_DOLLAR.findall(text)) % 2:
-        text = _DOLLAR.sub(r"\\$", text)  # an unpaired $ is money, not math
-    text = _DEGREE.sub("°", text)  # 360$^{\circ}$: pylatexenc gives "^∘"
-    text = _name_macros(text, short_name)
-    # pylatexenc's \braket wants two arguments and prints "%s" without them.
-    text = _BRAKET.sub(r"⟨\1⟩", text)
-    return _convert_pieces(text)
-
-
-def _prose_dollars(match: re.Match[str]) -> str:
-    """``$...$`` around words is two dollar signs, not math."""
-    return f"\\${match.group(1)}\\$" if _PROSE.search(match.group(1)) else match.group(0)
-
-
-def _escape_special(match: re.Match[str]) -> str:
-    backslashes, char = match.group(1), match.group(2)
-    return backslashes + ("\\" if len(backslashes) % 2 == 0 else "") + char
-
-
-def _name_macros(text: str, short_name: str | None) -> str:
-    """Authors' own macros outside math become words: an abbreviation, the short name, a name.
-
-    The short name stands for the abstract's only unknown macro, or for the
-    ones named like a method (``\\method``, ``\\ours``).
-    """
-    math = [match.span() for match in _MATH.finditer(text)]
-    known = _known_macros()
-
-    def in_math(position: int) -> bool:
-        return any(start <= position < end for start, end in math)
-
-    unknown: list[str] = []
-    for match in _WORD_MACRO.finditer(text):
-        name = match.group("name")
-        if not in_math(match.start()) and name not in known and name not in unknown:
-            unknown.append(name)
-    if not unknown:
-        return text
-    words = {name: _ABBREVIATIONS.get(name, name) for name in unknown}
-    candidates = [name for name in unknown if name not in _ABBREVIATIONS]
-    if short_name:
-        for name in candidates:
-            if len(candidates) == 1 or name.lower() in _METHOD_WORDS:
-                words[name] = short_name
-            elif _squeeze(name) == _squeeze(short_name):
-                words[name] = short_name
-
-    def word_for(match: re.Match[str]) -> str:
-        name = match.group("name")
-        if name not in words or in_math(match.start()):
-            return match.group(0)
-        word = words[name]
-        following = text[match.end() : match.end() + 1]
-        if word.endswith(".") and following == ".":
-            word = word[:-1]  # "\etal." is "et al." once
-        if match.group(0).endswith("\\ "):
-            word += " "
-        return word
-
-    return _WORD_MACRO.sub(word_for, text)
-
-
-def _squeeze(name: str) -> str:
-    return re.sub(r"[\W_]+", "", name).casefold()
+    return convert(text, short_name)
 
 
 def clean_paragraphs(text: str) -> str:
