@@ -185,3 +185,17 @@ def test_missing_paths_exit_2_with_one_line_and_no_app(
     assert main([str(tmp_path / "nowhere.bib")]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err == [f"paperbrowse: error: {tmp_path / 'nowhere.bib'}: no such file or folder"]
+
+
+async def test_rows_take_the_new_theme_colours(seed_app: Any) -> None:
+    async with seed_app().run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        paper_list = pilot.app.browser.paper_list
+
+        def code_mark_style() -> Any:  # the green ◆ of the third row, a paper with code
+            return next(s.style for s in paper_list.render_line(2) if s.text == "◆")
+
+        before = code_mark_style()
+        pilot.app.theme = "solarized-light"
+        await pilot.pause()
+        assert code_mark_style() != before

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 CODE_MARK = "◆"
 HINT_BEFORE = 10  # characters shown before the match in a row hint (the rest follows it)
-HINT_LENGTH = 60
+HINT_LENGTH = 60  # characters of author or abstract text shown at most in a row hint
 CATEGORY_WIDTH = 6  # at most this much of a category code is shown
 
 
@@ -186,6 +186,11 @@ class PaperList(ScrollView, can_focus=True):
         self.focus()
 
     # --- drawing ----------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        # Cached rows hold resolved colours: a new theme must redraw them.
+        self._row_cache.clear()
+        super().notify_style_update()
 
     def on_resize(self, event: events.Resize) -> None:
         self._row_cache.clear()
