@@ -28,6 +28,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "parse": ("parse", "parse a profile or library file and print it (--json for JSON)"),
     "notes": ("notes", "print your notes, bookmarks, read marks and tags (markdown or JSON)"),
     "export": ("export", "export papers as BibTeX, CSL-JSON, JSON, CSV or Markdown"),
+    "search": ("search", "search papers with the app's ranking (--json for JSON)"),
 }
 
 

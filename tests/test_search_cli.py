@@ -1,0 +1,67 @@
+"""``paperbrowse search`` as a user runs it: readable lines, JSON hits, clear errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "paperbrowse", "search", *args],
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_plain_output_ranks_the_typod_title_first() -> None:
+    result = run("unlerning", "--as-of", "2025-11-24")
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("  1. 2024-10-21") and "Catastrophic Failure of LLM Unlearning" in first
+    assert "1 matching paper\n" in result.stdout
+
+
+def test_json_hits_have_rank_score_and_the_paper_fields(seed_path: Path) -> None:
+    result = run("graph", str(seed_path), "--json", "--limit", "3", "--as-of", "2025-11-24")
+    assert result.returncode == 0, result.stderr
+    hits = json.loads(result.stdout)
+    assert [h["rank"] for h in hits] == [1, 2, 3]
+    assert hits[0]["score"] >= hits[1]["score"] >= hits[2]["score"] > 0
+    keys = {"id", "title", "authors", "et_al", "category", "category_name", "date",
+            "year_inferred", "has_code", "abstract", "links"}  # fmt: skip
+    assert keys <= set(hits[0])
+    assert all("graph" in h["title"].lower() for h in hits)
+
+
+def test_filters_exclusions_and_limit_zero(seed_path: Path) -> None:
+    result = run("--json", "--limit", "0", "--", "-survey has:code", str(seed_path))
+    assert result.returncode == 0, result.stderr
+    titles = [h["title"] for h in json.loads(result.stdout)]
+    assert len(titles) == 2 and not any("Survey" in t for t in titles)
+
+
+def test_no_match_says_so() -> None:
+    result = run("zzzqqq")
+    assert result.returncode == 0
+    assert result.stdout == "no papers match 'zzzqqq'\n"
+    assert json.loads(run("zzzqqq", "--json").stdout) == []
+
+
+def test_unknown_filters_are_noted_not_fatal() -> None:
+    result = run("has:wings graph")
+    assert result.returncode == 0
+    assert "note: has:wings" in result.stderr and "Graph" in result.stdout
+
+
+def test_missing_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = run("graph", str(tmp_path / "nope.bib"))
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("paperbrowse: error:") and "nope.bib" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_limit_is_a_usage_error() -> None:
+    result = run("graph", "--limit", "many")
+    assert result.returncode == 2 and "not a number" in result.stderr

@@ -1,0 +1,122 @@
+"""``paperbrowse search QUERY [PATH...] [--limit N] [--json]``: the app's ranking, in a shell.
+
+Without a PATH it searches the bundled profile. The query syntax is the app's
+(``"exact phrase"``, ``-word``, ``author:``, ``title:``, ``year:2022..2024``,
+``cat:CL``, ``has:code``, and your marks: ``is:read``, ``tag:NAME`` ...).
+Plain output is one paper per line pair; ``--json`` prints a JSON array of
+hits, each the paper's fields (as ``parse --json``) with ``rank`` and ``score``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+
+from paperbrowse.cli.common import EXIT_OK, EXIT_WARNINGS, add_as_of, add_data_dir, fail, warn
+from paperbrowse.core.errors import FormatError
+from paperbrowse.core.query import SYNTAX_HELP, parse
+from paperbrowse.core.search import SORT_ORDERS, Hit
+from paperbrowse.core.text import clean_line
+
+MARKS_KEYS = frozenset({"is", "tag"})  # filters that read the user's marks (and has:note, has:tag)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    syntax = "\n".join(f"  {example:<18}{meaning}" for example, meaning in SYNTAX_HELP)
+    parser = argparse.ArgumentParser(
+        prog="paperbrowse search",
+        description="Search papers with the app's typo-tolerant ranking.",
+        epilog=f"query syntax:\n{syntax}\n  is:read, tag:NAME   your marks (is:bookmarked, "
+        "is:unread, has:note too)\n\nA query starting with '-' needs '--' before it: "
+        "paperbrowse search -- -survey",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("query", metavar="QUERY", help="what to look for (quote it)")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled profile)"
+    )
+    parser.add_argument("-n", "--limit", type=_limit, default=20, metavar="N",
+                        help="at most N results, 0 for all (default: 20)")
+    parser.add_argument("--sort", choices=SORT_ORDERS, default="relevance",
+                        help="order of the results (default: relevance)")
+    parser.add_argument("--json", action="store_true", help="print a JSON array of hits")
+    add_as_of(parser)
+    add_data_dir(parser)
+    return parser
+
+
+def _limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (all) or more")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    from paperbrowse.core.library import bundled_profile, load
+
+    try:
+        library = load(*(args.paths or [bundled_profile()]), as_of=args.as_of)
+    except FormatError as error:
+        return fail(str(error))
+    warn(library.problems)
+    with _marks_filters(args.query):
+        results = library.find(args.query, args.sort)
+        count = len(results) if args.limit == 0 else min(args.limit, len(results))
+        hits = [results.hit(i) for i in range(count)]
+    for note in results.notes:
+        print(f"paperbrowse: note: {note}", file=sys.stderr)
+    if args.json:
+        json.dump(hits_json(hits), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(listing(hits, len(results), args.query))
+    return EXIT_WARNINGS if library.problems else EXIT_OK
+
+
+@contextlib.contextmanager
+def _marks_filters(query: str) -> Iterator[None]:
+    """Make is:, tag:, has:note work when the query uses them (read-only; no file is created)."""
+    parsed = parse(query, filter_keys=MARKS_KEYS | {"has"})
+    wanted = any(f.key in MARKS_KEYS or (f.key == "has" and f.value.lower() in ("note", "tag"))
+                 for f in parsed.filters)
+    if not wanted:
+        yield
+        return
+    from paperbrowse.core.storage import Store
+
+    with Store.open(create=False) as store:
+        if store.problem:
+            print(f"paperbrowse: warning: {store.problem}", file=sys.stderr)
+        undo = store.register_search_filters()
+        try:
+            yield
+        finally:
+            undo()
+
+
+def hits_json(hits: list[Hit]) -> list[dict[str, object]]:
+    return [{"rank": rank, "score": round(hit.score, 3), **hit.paper.to_json_dict()}
+            for rank, hit in enumerate(hits, 1)]
+
+
+def listing(hits: list[Hit], total: int, query: str) -> str:
+    """A readable list: rank, date, category, title; then the authors, indented."""
+    if not hits:
+        return f"no papers match {clean_line(query)!r}\n"
+    lines = []
+    for rank, hit in enumerate(hits, 1):
+        paper = hit.paper
+        marks = " ".join(m for m in (paper.category or "", "code" if paper.has_code else "") if m)
+        lines.append(f"{rank:>3}. {paper.date_text():<10} {marks:<7} {clean_line(paper.title)}")
+        if paper.authors_text():
+            lines.append(f"{'':<24}{clean_line(paper.authors_text())}")
+    shown = f"{len(hits)} of {total}" if total > len(hits) else f"{total}"
+    lines.append(f"\n{shown} matching paper{'s' if total != 1 else ''}")
+    return "\n".join(lines) + "\n"
