@@ -199,3 +199,41 @@ async def test_rows_take_the_new_theme_colours(seed_app: Any) -> None:
         pilot.app.theme = "solarized-light"
         await pilot.pause()
         assert code_mark_style() != before
+
+
+async def test_a_search_that_fails_says_so_and_the_app_goes_on(
+    seed_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with seed_app().run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        library = pilot.app.browser.library
+
+        def broken_find(query: str, sort: str = "relevance") -> Any:
+            raise ValueError("engine bug")
+
+        monkeypatch.setattr(library, "find", broken_find)
+        await pilot.press("slash", *"boom")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert pilot.app.is_running
+        assert "The search “boom” failed" in screen_text(pilot)
+        assert any("engine bug" in note for note in notifications(pilot))
+
+
+async def test_a_reader_bug_exits_2_with_a_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import paperbrowse.core.library as core_library
+
+    def broken_load(*paths: Any, **options: Any) -> Any:
+        raise RuntimeError("reader bug")
+
+    monkeypatch.setattr(core_library, "load", broken_load)
+    app = PaperBrowseApp([SEED])
+    async with app.run_test() as pilot:
+        for _ in range(100):
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.05)
+    assert app.return_code == 2
+    assert "RuntimeError: reader bug" in str(app.load_error)

@@ -340,3 +340,15 @@ async def test_a_query_typed_while_loading_applies_once_loaded(seed_app: AppFact
         assert browser(pilot).search_bar.value == "unlearning"
         assert titles(pilot)[0] == "Catastrophic Failure of LLM Unlearning via Quantization"
         assert "relevance" in count(pilot)
+
+
+async def test_sorting_a_query_keeps_the_highlighted_paper(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await type_query(pilot, "language")
+        await pilot.press("enter", "j", "j")
+        paper = browser(pilot).paper_list.paper
+        await pilot.press("s")
+        await settle(pilot)
+        assert browser(pilot).sort == "newest"
+        assert browser(pilot).paper_list.paper == paper

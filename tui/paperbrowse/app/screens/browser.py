@@ -184,6 +184,11 @@ class BrowserScreen(Screen[None]):
         except FormatError as error:
             self.post_message(self.LoadFailed(error))
             return
+        except Exception as error:  # a bug in a reader: one clear line, not a traceback
+            where = ", ".join(str(path) for path in self.paths) or "the bundled profile"
+            message = f"could not be loaded ({type(error).__name__}: {error}); please report this"
+            self.post_message(self.LoadFailed(FormatError(where, message)))
+            return
         finally:
             gc.enable()
         # Long-lived papers never become garbage: freezing them keeps collector
@@ -259,20 +264,41 @@ class BrowserScreen(Screen[None]):
         library = self.library
         if library is None:
             return
-        results = library.find(query, sort)
+        try:
+            results = library.find(query, sort)
+        except Exception as error:  # a query the engine chokes on must not end the app
+            self.app.call_from_thread(self._search_failed, query, error, generation)
+            return
         self.app.call_from_thread(self._show_results, results, generation)
+
+    def _search_failed(self, query: str, error: Exception, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self.results = None
+        self.paper_list.show((), f"The search “{query}” failed ({type(error).__name__}).")
+        self.shown = 0
+        self.detail.hit = None
+        self.notify(
+            f"Search failed: {type(error).__name__}: {error}. Please report this query.",
+            severity="error",
+            markup=False,
+        )
 
     def _show_results(self, results: Results, generation: int) -> None:
         if generation != self._generation or self.library is None:
             return  # a newer query was typed meanwhile
-        keep = self.paper_list.paper if self.results is not None else None
+        # The highlighted paper stays highlighted when only the order changed, or
+        # when the query was cleared; a new query starts at its best match.
+        previous = self.results
+        same_query = previous is not None and previous.query.strip() == results.query.strip()
+        keep = self.paper_list.paper if previous is not None else None
         self.results = results
         query = results.query.strip()
         if query:
             empty = f"No papers match “{query}”. Esc clears the search; ? shows the syntax."
         else:
             empty = "This library holds no papers."
-        self.paper_list.show(results, empty, keep=None if query else keep)
+        self.paper_list.show(results, empty, keep=keep if same_query or not query else None)
         if self._pending_paper is not None:
             paper, self._pending_paper = self._pending_paper, None
             self._move_to(paper)
