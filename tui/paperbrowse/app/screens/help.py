@@ -51,8 +51,9 @@ def search_syntax() -> list[tuple[str, str]]:
 
 def _table(rows: list[tuple[str, str]], heading: str) -> Table:
     table = Table(title=heading, title_justify="left", show_header=False, box=None, expand=True)
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
+    # Ratios rather than a no-wrap key column: at 40 columns both sides must wrap.
+    table.add_column(style="bold", ratio=1, min_width=8, max_width=28)
+    table.add_column(ratio=3)
     for key, text in rows:
         table.add_row(Text(key), Text(text))
     return table

@@ -8,7 +8,7 @@ does not grow with the library.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
@@ -112,6 +112,8 @@ class PaperList(ScrollView, can_focus=True):
         self.empty_message = "Loading…"
         self.category_width = 0  # set per library: the widest code shown, at most CATEGORY_WIDTH
         self._row_cache: dict[tuple[int, int], Text] = {}
+        # Set by the screen: the user's marks for a row (one-cell glyphs), or None for none.
+        self.marks_for: Callable[[Paper], Text] | None = None
 
     # --- data ---------------------------------------------------------------
 
@@ -187,6 +189,11 @@ class PaperList(ScrollView, can_focus=True):
 
     # --- drawing ----------------------------------------------------------------
 
+    def redraw_rows(self) -> None:
+        """Draw every row again (the user's marks changed)."""
+        self._row_cache.clear()
+        self.refresh()
+
     def notify_style_update(self) -> None:
         # Cached rows hold resolved colours: a new theme must redraw them.
         self._row_cache.clear()
@@ -254,14 +261,15 @@ class PaperList(ScrollView, can_focus=True):
                 title.stylize(self._match_style(), start, end)
         else:
             hint = self._match_hint(paper, spans)
-        room = max(1, width - 2 - meta.cell_len)
+        marks = self.marks_for(paper) if self.marks_for is not None else Text()
+        room = max(1, width - 2 - meta.cell_len - marks.cell_len)
         if hint:
             # The title gives way to the hint, so the row shows why it matched.
             hint.truncate(max(0, room - min(title.cell_len, room // 2)), overflow="ellipsis")
             title.truncate(max(1, room - hint.cell_len), overflow="ellipsis")
         title.append_text(hint)
         title.truncate(room, overflow="ellipsis", pad=True)
-        line = Text.assemble(code, " ", title, meta, no_wrap=True)
+        line = Text.assemble(marks, code, " ", title, meta, no_wrap=True)
         line.truncate(width, pad=True)
         return line
 

@@ -1,0 +1,71 @@
+"""How the user's marks look: the list's mark column and the detail pane's rows.
+
+Pure functions of a paper's ``Marks`` (core/storage.py) and whether it is
+selected for export; every glyph is one cell wide, so rows stay aligned.
+Tags and notes are user text: they only ever become ``rich.text.Text``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from paperbrowse.core.storage import Marks
+
+SELECTED_GLYPH = "●"  # marked with space, for export and copy
+BOOKMARK_GLYPH = "★"
+READ_GLYPH = "✓"
+NOTE_GLYPH = "✎"
+MARK_WIDTH = 4  # cells of the mark column
+
+SELECTED_STYLE = "bold magenta"
+BOOKMARK_STYLE = "bold yellow"
+READ_STYLE = "green"
+NOTE_STYLE = "cyan"
+LABEL_WIDTH = 10  # as the detail pane's own labels
+
+
+def mark_column(marks: Marks | None, selected: bool) -> Text:
+    """The glyphs before a row's title: selected, bookmarked, read, noted (blanks when not)."""
+    text = Text(no_wrap=True)
+    text.append(SELECTED_GLYPH if selected else " ", SELECTED_STYLE)
+    text.append(BOOKMARK_GLYPH if marks and marks.bookmarked else " ", BOOKMARK_STYLE)
+    text.append(READ_GLYPH if marks and marks.read else " ", READ_STYLE)
+    text.append(NOTE_GLYPH if marks and marks.has_note else " ", NOTE_STYLE)
+    return text
+
+
+def _row(label: str, value: Text) -> Text:
+    return Text.assemble((f"{label:<{LABEL_WIDTH}}", "dim"), value)
+
+
+def status_text(marks: Marks | None, selected: bool) -> Text:
+    """``★ bookmarked · ✓ read`` or ``unread``, as one line."""
+    parts: list[Text] = []
+    if marks is not None and marks.bookmarked:
+        parts.append(Text(f"{BOOKMARK_GLYPH} bookmarked", BOOKMARK_STYLE))
+    if marks is not None and marks.read:
+        parts.append(Text(f"{READ_GLYPH} read", READ_STYLE))
+    else:
+        parts.append(Text("unread", "dim"))
+    if selected:
+        parts.append(Text(f"{SELECTED_GLYPH} marked for export", SELECTED_STYLE))
+    return Text(" · ", "dim").join(parts)
+
+
+def detail_rows(marks: Marks | None, selected: bool) -> list[Text]:
+    """Rows for the detail pane's header: status, and tags when there are any."""
+    rows = [_row("Status", status_text(marks, selected))]
+    if marks is not None and marks.tags:
+        tags = Text(", ").join(Text(tag, "bold cyan") for tag in marks.tags)
+        rows.append(_row("Tags", tags))
+    return rows
+
+
+def note_lines(marks: Marks | None) -> list[Text]:
+    """The note, under the abstract: a heading and the text as typed (never markup)."""
+    if marks is None or not marks.has_note:
+        return []
+    return [Text(), Text(f"{NOTE_GLYPH} Note (n to edit)", "bold cyan"), Text(marks.note.rstrip())]
