@@ -17,11 +17,14 @@ word.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from threading import Lock
 from typing import Literal, overload
 
@@ -49,9 +52,9 @@ from paperbrowse.core.search_match import (
     Vocabulary,
     word_points,
 )
-from paperbrowse.core.search_phrase import phrase_points
+from paperbrowse.core.search_phrase import Phrases
 from paperbrowse.core.search_spans import Highlighter, Span, field_text
-from paperbrowse.core.search_text import fold, words
+from paperbrowse.core.search_text import words
 
 __all__ = [
     "FIELDS", "SORT_ORDERS", "Hit", "Results", "SearchIndex", "SortOrder", "Span", "field_text",
@@ -149,22 +152,32 @@ class Results(Sequence[Paper]):
 
 
 def freeze_heap() -> None:
-    """Collect once, then exempt everything alive from future collections.
+    """Collect once, then exempt everything alive from future collections; and give the
+    memory freed while building back to the system.
 
     With a few hundred thousand objects alive, a full collection pauses for 0.2-1.3 s and
     lands on whatever keystroke triggers it; the library's objects live as long as the
-    app, so there is nothing to gain from scanning them again.
+    app, so there is nothing to gain from scanning them again. glibc keeps the index
+    build's freed temporaries (about 180 MB at 100k papers) unless asked to trim.
     """
     gc.collect()
     gc.freeze()
+    # Not glibc: nothing to call, and that allocator returns memory by itself.
+    with contextlib.suppress(AttributeError, OSError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _newest_first(papers: list[Paper]) -> tuple[list[Paper], int]:
-    """The papers newest first (same date: by title), undated ones last; and how many are dated."""
-    dated = sorted((p for p in papers if p.date is not None),
-                   key=lambda p: (-p.date.toordinal() if p.date else 0, fold(p.title)))
-    undated = sorted((p for p in papers if p.date is None), key=lambda p: fold(p.title))
-    return dated + undated, len(dated)
+    """The papers newest first (same date: by title), undated ones last; and how many are dated.
+
+    Sort keys are read with C-level getters: Python key functions cost 0.2 s at 100k papers.
+    """
+    titles = list(map(str.casefold, map(attrgetter("title"), papers)))
+    by_title = sorted(range(len(papers)), key=titles.__getitem__)
+    days = [d.toordinal() if d else -1 for d in map(attrgetter("date"), papers)]
+    # Stable, also when reversed: papers of the same date stay in title order.
+    order = sorted(by_title, key=days.__getitem__, reverse=True)
+    return [papers[i] for i in order], sum(day >= 0 for day in days)
 
 
 class SearchIndex:
@@ -176,11 +189,12 @@ class SearchIndex:
         self._size = len(self._docs)
         self.columns = Columns(self._docs)
         self.postings = build_postings([
-            [p.title for p in self._docs],
+            list(map(attrgetter("title"), self._docs)),
             [p.authors_text() for p in self._docs],
             [p.abstract or "" for p in self._docs],
         ])
         self.vocabulary = Vocabulary(self.postings.vocab)
+        self.phrases = Phrases(self.vocabulary, self.postings)
         self._filters: list[RegisteredFilter] = []
         self._lock = Lock()
         self._terms: OrderedDict[tuple[object, ...], tuple[Scores, tuple[Expansion, ...]]] = (
@@ -255,7 +269,7 @@ class SearchIndex:
                 return found
         if term.phrase:
             expansions = tuple(Expansion(w) for w in term.words)
-            points = phrase_points(term, self.vocabulary, self.postings, self._size)
+            points = self.phrases.points(term, self._size)
         elif term.negated:
             # An exclusion drops the word and words it starts, never its look-alikes.
             word = term.words[0]
@@ -278,7 +292,8 @@ class SearchIndex:
 
     @cached_property
     def _title_rank(self) -> npt.NDArray[np.int32]:
-        order = sorted(range(self._size), key=lambda d: fold(self._docs[d].title))
+        titles = list(map(str.casefold, map(attrgetter("title"), self._docs)))
+        order = sorted(range(self._size), key=titles.__getitem__)
         rank = np.empty(self._size, np.int32)
         rank[order] = np.arange(self._size, dtype=np.int32)
         return rank

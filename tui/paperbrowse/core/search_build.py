@@ -90,10 +90,10 @@ class _Vocabulary:
         self.ids: Int32s = np.empty(0, np.int32)  # the id of each of ``hashes``
         self.words: list[str] = []
 
-    def number(
-        self, hashes: UInt64s, token_hashes: UInt64s, data: UInt8s, starts: Int64s, ends: Int64s
-    ) -> Int32s:
-        """Ids for ``hashes`` (sorted, distinct); new words are read from the text once."""
+    def number(self, hashes: UInt64s, tokens: Int64s, data: UInt8s, starts: Int64s,
+               ends: Int64s) -> Int32s:
+        """Ids for ``hashes`` (sorted, distinct; ``tokens``: a token of each, to read a new
+        word from the text once)."""
         where = np.searchsorted(self.hashes, hashes)
         known = where < len(self.hashes)
         known[known] = self.hashes[where[known]] == hashes[known]
@@ -101,15 +101,12 @@ class _Vocabulary:
         found[known] = self.ids[where[known]]
         new = np.flatnonzero(~known)
         if len(new):
-            new_hashes = hashes[new]
-            tokens = np.flatnonzero(np.isin(token_hashes, new_hashes))
-            _, first = np.unique(token_hashes[tokens], return_index=True)
-            tokens = tokens[first]  # one token per new hash, in the order of ``new_hashes``
             new_ids = np.arange(len(self.words), len(self.words) + len(new), dtype=np.int32)
-            for start, end in zip(starts[tokens].tolist(), ends[tokens].tolist(), strict=True):
+            token = tokens[new]
+            for start, end in zip(starts[token].tolist(), ends[token].tolist(), strict=True):
                 self.words.append(data[start:end].tobytes().decode("utf-8", "replace"))
             found[new] = new_ids
-            merged = np.concatenate((self.hashes, new_hashes))
+            merged = np.concatenate((self.hashes, hashes[new]))
             order = np.argsort(merged, kind="stable")
             self.hashes = merged[order]
             self.ids = np.concatenate((self.ids, new_ids))[order]
@@ -156,10 +153,8 @@ def _chunk_words(
     sums = powers.scratch[: len(data)]
     np.multiply(data, powers.forward[: len(data)], out=sums)
     np.cumsum(sums, out=sums)
-    before = np.zeros(len(starts), np.uint64)
-    inner = starts > 0
-    before[inner] = sums[starts[inner] - 1]
-    token_hashes = ((sums[ends - 1] - before) * powers.inverse[starts]) >> np.uint64(16)
+    # (The chunk starts with a space, so no word starts at 0.)
+    token_hashes = ((sums[ends - 1] - sums[starts - 1]) * powers.inverse[starts]) >> np.uint64(16)
     local_doc = np.searchsorted(np.flatnonzero(data == DOC_BREAK), starts)
     token_keys = (token_hashes << np.uint64(16)) | local_doc.astype(np.uint64)
     order = np.argsort(token_keys)  # the tokens grouped by word, then paper
@@ -171,7 +166,8 @@ def _chunk_words(
     new_pair = np.empty(len(keys), bool)
     new_pair[0] = True
     np.not_equal(keys[1:], keys[:-1], out=new_pair[1:])
-    word_ids = vocabulary.number(hashes[new_word], token_hashes, data, starts, ends)
+    first_tokens = order[new_word]  # a token of each distinct word
+    word_ids = vocabulary.number(hashes[new_word], first_tokens, data, starts, ends)
     sorted_words = word_ids[np.cumsum(new_word) - 1]
     token_words = np.empty(len(keys), np.int32)
     token_words[order] = sorted_words

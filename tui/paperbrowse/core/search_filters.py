@@ -25,8 +25,9 @@ Register globally (every index) or on one ``SearchIndex``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -64,17 +65,50 @@ def global_filters() -> list[RegisteredFilter]:
 
 
 class Columns:
-    """The per-paper values the built-in filters read, in index order."""
+    """The per-paper values the built-in filters read, in index order; each built when a
+    filter first needs it, so building the index does not pay for filters never typed."""
 
     def __init__(self, papers: Sequence[Paper]) -> None:
+        self.papers = papers
         self.size = len(papers)
-        self.year = np.array([p.date.year if p.date else 0 for p in papers], np.int32)
-        self.has_code = np.array([p.has_code for p in papers], bool)
-        self.has_abstract = np.array([bool(p.abstract) for p in papers], bool)
-        self.has_doi = np.array([bool(p.doi) for p in papers], bool)
-        self.has_link = np.array([p.first_link is not None for p in papers], bool)
-        self.categories, self.category = _codes([p.category or "" for p in papers])
-        self.venues, self.venue = _codes([p.venue or "" for p in papers])
+
+    def _flags(self, values: Iterable[object]) -> Mask:
+        return np.fromiter(map(bool, values), bool, self.size)
+
+    @cached_property
+    def year(self) -> npt.NDArray[np.int32]:
+        return np.fromiter((p.date.year if p.date else 0 for p in self.papers), np.int32,
+                           self.size)
+
+    @cached_property
+    def has_code(self) -> Mask:
+        return self._flags(p.has_code for p in self.papers)
+
+    @cached_property
+    def has_abstract(self) -> Mask:
+        return self._flags(p.abstract for p in self.papers)
+
+    @cached_property
+    def has_doi(self) -> Mask:
+        return self._flags(p.doi for p in self.papers)
+
+    @cached_property
+    def has_link(self) -> Mask:
+        return self._flags(p.first_link for p in self.papers)
+
+    @cached_property
+    def _categories(self) -> tuple[list[str], npt.NDArray[np.int32]]:
+        return _codes([p.category or "" for p in self.papers])
+
+    @cached_property
+    def _venues(self) -> tuple[list[str], npt.NDArray[np.int32]]:
+        return _codes([p.venue or "" for p in self.papers])
+
+    def categories(self, test: Callable[[str], bool]) -> Mask:
+        return _where(*self._categories, test)
+
+    def venues(self, test: Callable[[str], bool]) -> Mask:
+        return _where(*self._venues, test)
 
 
 def _codes(values: list[str]) -> tuple[list[str], npt.NDArray[np.int32]]:
@@ -163,9 +197,9 @@ def builtin_mask(columns: Columns, key: str, value: str) -> Mask | None:
             return None
         return (columns.year >= bounds[0]) & (columns.year <= bounds[1])
     if key in ("cat", "category"):
-        return _where(columns.categories, columns.category, _category_test(value))
+        return columns.categories(_category_test(value))
     if key == "venue":
-        return _where(columns.venues, columns.venue, _venue_test(value))
+        return columns.venues(_venue_test(value))
     if key == "has":
         wanted = fold(value).strip()
         if wanted in ("link", "links", "url"):

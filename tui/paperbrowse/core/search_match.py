@@ -79,12 +79,12 @@ class Expansion:
 
 
 class Vocabulary:
-    """The sorted vocabulary with lazily built helpers for typo and substring lookups."""
+    """The sorted vocabulary with helpers for typo and substring lookups (built on first use)."""
 
     def __init__(self, words: list[str]) -> None:
         self.words = words
         self._lock = Lock()
-        self._prefixes: dict[int, list[str]] = {}
+        self._starts: dict[int, list[str]] = {}
 
     def id_of(self, word: str) -> int | None:
         at = bisect.bisect_left(self.words, word)
@@ -95,29 +95,53 @@ class Vocabulary:
         return first, bisect.bisect_left(self.words, prefix + "\U0010ffff", first)
 
     @cached_property
+    def _lengths(self) -> npt.NDArray[np.int64]:
+        return np.fromiter(map(len, self.words), np.int64, len(self.words))
+
+    @cached_property
     def _by_length(self) -> dict[int, tuple[list[str], list[int]]]:
+        """Words grouped by length (with their ids): typos only change a length by a little."""
+        order = np.argsort(self._lengths, kind="stable")
+        lengths = self._lengths[order]
+        cuts = np.flatnonzero(np.diff(lengths)) + 1
         buckets: dict[int, tuple[list[str], list[int]]] = {}
-        for word_id, word in enumerate(self.words):
-            bucket = buckets.setdefault(len(word), ([], []))
-            bucket[0].append(word)
-            bucket[1].append(word_id)
+        for ids in np.split(order, cuts) if len(order) else []:
+            id_list = ids.tolist()
+            buckets[len(self.words[id_list[0]])] = ([self.words[i] for i in id_list], id_list)
         return buckets
+
+    @cached_property
+    def _shared(self) -> npt.NDArray[np.int64]:
+        """How many leading characters each word shares with the word before it (up to 32)."""
+        width = 32
+        if len(self.words) < 2:
+            return np.zeros(len(self.words), np.int64)
+        codes = np.array(self.words, dtype=f"<U{width}").view(np.uint32).reshape(-1, width)
+        same = codes[1:] == codes[:-1]
+        shared = np.where(same.all(axis=1), width, np.argmin(same, axis=1))
+        return np.concatenate(([0], shared)).astype(np.int64)
 
     @cached_property
     def _joined(self) -> tuple[str, npt.NDArray[np.int64]]:
         starts = np.zeros(len(self.words), np.int64)
         if self.words:
-            np.cumsum([len(w) + 1 for w in self.words[:-1]], out=starts[1:])
+            np.cumsum(self._lengths[:-1] + 1, out=starts[1:])
         return "\n".join(self.words), starts
 
-    def _starts_of_length(self, length: int) -> list[str]:
-        """Distinct word starts of this length (of longer words), sorted; built once per length."""
+    def starts_of_length(self, length: int) -> list[str]:
+        """Distinct word starts of this length (of words at least this long), sorted.
+
+        In a sorted vocabulary, a word starts differently from every earlier word
+        exactly when it shares fewer than ``length`` letters with the word before it.
+        """
         with self._lock:
-            found = self._prefixes.get(length)
-            if found is None:
-                found = sorted({w[:length] for w in self.words if len(w) > length})
-                self._prefixes[length] = found
-            return found
+            found = self._starts.get(length)
+        if found is None:
+            new = np.flatnonzero((self._lengths >= length) & (self._shared < length))
+            found = [self.words[i][:length] for i in new.tolist()]
+            with self._lock:
+                self._starts[length] = found
+        return found
 
     def typos(self, word: str, limit: int) -> list[tuple[int, int]]:
         """(id, distance) of whole words within ``limit`` typos (transpositions count one)."""
@@ -142,10 +166,10 @@ class Vocabulary:
         """
         found: dict[str, int] = {}
         for length in (len(word) - 1, len(word), len(word) + 1):
-            if length < 2:
+            if not 2 <= length <= 30:  # shared starts are counted up to 32 letters
                 continue
             for start, distance, _ in process.extract(
-                word, self._starts_of_length(length), scorer=OSA.distance,
+                word, self.starts_of_length(length), scorer=OSA.distance,
                 score_cutoff=limit, limit=None,
             ):
                 if distance and not start.startswith(word) and distance < found.get(start, 99):
