@@ -352,3 +352,17 @@ async def test_sorting_a_query_keeps_the_highlighted_paper(seed_app: AppFactory)
         await settle(pilot)
         assert browser(pilot).sort == "newest"
         assert browser(pilot).paper_list.paper == paper
+
+
+async def test_palette_offers_every_browser_action(seed_app: AppFactory) -> None:
+    from paperbrowse.app.commands import ACTIONS
+
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        for name, _, action in ACTIONS:
+            assert callable(getattr(browser(pilot), f"action_{action}")), name
+        await pilot.press("ctrl+p", *"last paper")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert browser(pilot).paper_list.cursor == 14

@@ -30,6 +30,8 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Help", "Every key and the search syntax (?)", "help"),
     ("Switch pane", "Between the list and the detail pane (tab)", "switch_pane"),
     ("Clear search", "Show every paper again (escape in the list)", "clear_search"),
+    ("First paper", "Move to the top of the list (g, home)", "first_paper"),
+    ("Last paper", "Move to the bottom of the list (G, end)", "last_paper"),
 ]
 GO_TO_NAME = "Go to paper…"
 GO_TO_HELP = "Find a paper by its title, typos forgiven"

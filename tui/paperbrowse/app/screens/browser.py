@@ -24,6 +24,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar
 
+from paperbrowse.app.reading import ReadingActions
 from paperbrowse.app.widgets.detail import PaperDetail
 from paperbrowse.app.widgets.header import ProfileHeader
 from paperbrowse.app.widgets.paper_list import CATEGORY_WIDTH, PaperList
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
     from paperbrowse.core.search import Results, SortOrder
+    from paperbrowse.core.storage import Store
 
 NARROW_WIDTH = 90  # below this many columns the panes stack
 SHORT_HEIGHT = 16  # below this many rows the header is hidden
@@ -51,13 +53,22 @@ def category_width(papers: Sequence[Paper]) -> int:
     return min(CATEGORY_WIDTH, max((len(p.category or "") for p in papers), default=0))
 
 
-class BrowserScreen(Screen[None]):
+class BrowserScreen(ReadingActions, Screen[None]):
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
         Binding("tab", "switch_pane", "Switch pane", show=False),
         Binding("s", "cycle_sort", "Sort"),
         Binding("o", "open_link", "Open link"),
         Binding("y", "copy", "Copy"),
+        Binding("Y", "copy_bibtex", "BibTeX", show=False),
+        Binding("space", "toggle_mark", "Mark", show=False),
+        Binding("b", "bookmark", "Bookmark"),
+        Binding("r", "toggle_read", "Read"),
+        Binding("t", "edit_tags", "Tags"),
+        Binding("n", "edit_note", "Note"),
+        Binding("a", "author", "Authors", show=False),
+        Binding("e", "export", "Export"),
+        Binding("S", "stats", "Stats"),
         Binding("w", "show_problems", "Problems"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
@@ -70,6 +81,7 @@ class BrowserScreen(Screen[None]):
     shown: reactive[int | None] = reactive(None)
     total: reactive[int] = reactive(0)
     problem_count: reactive[int] = reactive(0)
+    marked: reactive[int] = reactive(0)  # papers marked with space
 
     class Progress(Message):
         """Posted from the loader thread: bytes read, bytes in all, the file being read."""
@@ -114,6 +126,8 @@ class BrowserScreen(Screen[None]):
         self._browse_sort: SortOrder = "newest"  # the order to return to when a query is cleared
         self._generation = 0  # bumped per search; stale results carry an older number
         self._pending_paper: Paper | None = None
+        self.store: Store | None = None  # the user's marks, opened with the library
+        self.selection: dict[str, Paper] = {}  # marked with space, in the order marked
 
     def compose(self) -> ComposeResult:
         yield ProfileHeader(id="profile-header")
@@ -122,6 +136,7 @@ class BrowserScreen(Screen[None]):
             BrowserScreen.total,
             BrowserScreen.sort,
             problems=BrowserScreen.problem_count,
+            marked=BrowserScreen.marked,
         )
         with Horizontal(id="panes"):
             with Vertical(id="list-pane"):
@@ -152,6 +167,9 @@ class BrowserScreen(Screen[None]):
             self._load()
             self.set_timer(PROGRESS_DELAY, self._show_loading_bar)
 
+    def on_unmount(self) -> None:
+        self.stop_marks()
+
     def _show_loading_bar(self) -> None:
         if self.library is None:
             self.query_one("#loading-bar").add_class("-shown")
@@ -181,6 +199,7 @@ class BrowserScreen(Screen[None]):
             library = load(*paths, as_of=self.as_of, progress=progress)
             self.post_message(self.Indexing(len(library.papers)))
             library.index  # noqa: B018 - build the search index here, off the UI thread
+            self.open_store()  # sqlite and the marks too
         except FormatError as error:
             self.post_message(self.LoadFailed(error))
             return
@@ -227,6 +246,7 @@ class BrowserScreen(Screen[None]):
         self.refresh_bindings()  # the footer's "w Problems" appears only when there are some
         self.detail.placeholder = "No paper selected."
         self._notify_problems(library)
+        self.start_marks()  # before the first search: is:read etc. must be known
         self.run_search()
 
     def _notify_problems(self, library: Library) -> None:
@@ -360,7 +380,8 @@ class BrowserScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_problems":
             return bool(self.problem_count)  # the footer shows the key only when useful
-        if action in ("open_link", "copy"):
+        if action in ("open_link", "copy", "copy_bibtex", "bookmark", "toggle_read",
+                      "edit_tags", "edit_note", "author", "toggle_mark"):
             return True if self.detail.paper is not None else None  # None: shown dimmed
         return True
 
@@ -389,6 +410,14 @@ class BrowserScreen(Screen[None]):
         self.search_bar.value = ""
         self.set_focus(self.paper_list)
 
+    def action_first_paper(self) -> None:
+        self.paper_list.action_first()
+        self.set_focus(self.paper_list)
+
+    def action_last_paper(self) -> None:
+        self.paper_list.action_last()
+        self.set_focus(self.paper_list)
+
     def action_cycle_sort(self) -> None:
         from paperbrowse.core.search import SORT_ORDERS
 
@@ -406,15 +435,6 @@ class BrowserScreen(Screen[None]):
             return
         self.app.open_url(link)
         self.notify(f"Opening {link}", timeout=3, markup=False)
-
-    def action_copy(self) -> None:
-        paper = self.paper_list.paper
-        if paper is None:
-            self.notify("No paper to copy.", severity="warning", timeout=2)
-            return
-        lines = [paper.title, paper.authors_text(), paper.first_link or ""]
-        self.app.copy_to_clipboard("\n".join(line for line in lines if line))
-        self.notify(f"Copied “{paper.title}” to the clipboard.", timeout=2, markup=False)
 
     def action_help(self) -> None:
         from paperbrowse.app.screens.help import HelpScreen

@@ -62,19 +62,6 @@ def _table(rows: list[tuple[str, str]], heading: str) -> Table:
 class HelpScreen(ModalScreen[None]):
     """Lists every key and the search syntax; any of escape, q or ? closes it."""
 
-    DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
-    HelpScreen > VerticalScroll {
-        width: 90%;
-        max-width: 100;
-        height: 90%;
-        border: thick $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    """
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", show=True),
     ]

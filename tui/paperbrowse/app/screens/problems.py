@@ -13,18 +13,6 @@ from paperbrowse.core.errors import Problem
 
 
 class ProblemsScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    ProblemsScreen {
-        align: center middle;
-    }
-    ProblemsScreen > VerticalScroll {
-        width: 90%;
-        height: 80%;
-        border: thick $warning;
-        background: $surface;
-        padding: 0 1;
-    }
-    """
     BINDINGS = [Binding("escape,q,w", "dismiss", "Close", show=True)]
 
     def __init__(self, problems: list[Problem]) -> None:

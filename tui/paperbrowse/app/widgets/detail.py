@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,8 +57,12 @@ def _links(paper: Paper) -> list[str]:
     return list(dict.fromkeys(link for link in candidates if link))
 
 
-def detail_text(hit: Hit) -> Text:
-    """The paper as the detail pane shows it: fields from files are Text, never markup."""
+def detail_text(hit: Hit, rows: Sequence[Text] = (), tail: Sequence[Text] = ()) -> Text:
+    """The paper as the detail pane shows it: fields from files are Text, never markup.
+
+    ``rows`` (the user's marks) go after the paper's own fields, ``tail`` (the
+    note) after the abstract.
+    """
     paper, spans = hit.paper, hit.spans
     lines: list[Text] = [
         highlighted(paper.title, spans.get("title", ()), "bold"),
@@ -78,11 +83,13 @@ def detail_text(hit: Hit) -> Text:
         lines.append(_row("DOI", paper.doi))
     for index, link in enumerate(_links(paper)):
         lines.append(_row("Link" if index == 0 else "", Text(link, style="underline")))
+    lines.extend(rows)
     lines.append(Text())
     if paper.abstract:
         lines.append(highlighted(paper.abstract, spans.get("abstract", ())))
     else:
         lines.append(Text("No abstract.", style="dim italic"))
+    lines.extend(tail)
     if paper.source is not None:
         where = short_path(paper.source.file)
         if paper.source.line is not None:
@@ -110,6 +117,11 @@ class PaperDetail(VerticalScroll, can_focus=True):
     hit: reactive[Hit | None] = reactive(None, init=False)
     placeholder: reactive[str] = reactive("Loading…", init=False)
 
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        # Set by the screen: (rows, tail) of the user's marks for a paper.
+        self.extras_for: Callable[[Paper], tuple[list[Text], list[Text]]] | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(Text(self.placeholder, style="dim"), id="detail-body")
 
@@ -125,9 +137,16 @@ class PaperDetail(VerticalScroll, can_focus=True):
     def watch_placeholder(self) -> None:
         self._redraw()
 
+    def redraw(self) -> None:
+        """Draw again (the user's marks for the paper changed)."""
+        self._redraw()
+
     def _redraw(self) -> None:
         body = self.query_one("#detail-body", Static)
         if self.hit is None:
             body.update(Text(self.placeholder, style="dim"))
+        elif self.extras_for is not None:
+            rows, tail = self.extras_for(self.hit.paper)
+            body.update(detail_text(self.hit, rows, tail))
         else:
             body.update(detail_text(self.hit))

@@ -14,12 +14,14 @@ from textual.widgets import Input, Static
 PLACEHOLDER = "Search titles, authors, abstracts…  (? for syntax)"
 
 
-def count_text(shown: int | None, total: int, sort: str, problems: int) -> Text:
-    """"7 of 15 papers · newest", with a warning when files had problems."""
+def count_text(shown: int | None, total: int, sort: str, problems: int, marked: int = 0) -> Text:
+    """"7 of 15 papers · newest", with the papers marked with space and files' problems."""
     if shown is None:
         text = Text("Loading…", style="dim")
     else:
         text = Text.assemble((f"{shown:,}", "bold"), f" of {total:,} papers", (f" · {sort}", "dim"))
+    if marked:
+        text.append(f"  ● {marked:,} marked", style="bold magenta")
     if problems:
         text.append(f"  ⚠ {problems} problem{'s' if problems != 1 else ''} (w)")
     return text
@@ -58,6 +60,7 @@ class SearchBar(Horizontal):
     total: reactive[int] = reactive(0)
     sort: reactive[str] = reactive("newest")
     problems: reactive[int] = reactive(0)
+    marked: reactive[int] = reactive(0)
 
     class Changed(Message):
         """The query text changed (on every keystroke)."""
@@ -114,11 +117,16 @@ class SearchBar(Horizontal):
     def watch_problems(self) -> None:
         self._show_count()
 
+    def watch_marked(self) -> None:
+        self._show_count()
+
     def _show_count(self) -> None:
         if not self.is_mounted:
             return
         count = self.query_one("#search-count", Static)
-        count.update(count_text(self.shown, self.total, self.sort, self.problems))
+        count.update(
+            count_text(self.shown, self.total, self.sort, self.problems, self.marked)
+        )
         count.set_class(bool(self.problems), "-problems")
 
     @on(Input.Changed, "#search-input")

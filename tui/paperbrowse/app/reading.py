@@ -1,0 +1,298 @@
+"""The browser's reading workflow: marks kept in the store, the export selection, copying.
+
+A mixin for ``BrowserScreen`` (which holds the bindings): it owns the
+``Store`` (core/storage.py), the papers marked with space, and the actions
+that change them. Every write goes through ``_save`` so a store that cannot
+be written says so once per attempt and never takes the app down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+from paperbrowse.app import marks as look
+
+if TYPE_CHECKING:
+    from paperbrowse.core.models import Paper
+    from paperbrowse.core.storage import Marks, Store
+
+STORE_POLL_SECONDS = 2.0  # how often another window's changes are looked for
+MARKS_FILTER_KEYS = ("is:", "has:", "tag:")
+
+
+class ReadingActions:
+    """Bookmarks, read status, tags, notes, the export selection, copying and the extra screens."""
+
+    # Provided by BrowserScreen (a Textual Screen).
+    store: Store | None
+    selection: dict[str, Paper]
+    marked: Any
+    app: Any
+    paper_list: Any
+    detail: Any
+    library: Any
+    results: Any
+    search_bar: Any
+    search_query: Any
+    notify: Any
+    set_interval: Any
+    run_search: Any
+    refresh_bindings: Any
+
+    # --- the store ------------------------------------------------------------------
+
+    def open_store(self) -> None:
+        """Open the marks database once (may run in the loader thread: no UI here)."""
+        if getattr(self, "store", None) is not None:
+            return
+        from paperbrowse.core.storage import open_store
+
+        try:
+            self.store = open_store()
+        except Exception as error:  # never expected: open_store reports bad files itself
+            self.store = None
+            self._store_error = f"{type(error).__name__}: {error}"
+
+    def start_marks(self) -> None:
+        """On the UI thread, once the library is shown: filters, drawing hooks, polling."""
+        if getattr(self, "_marks_started", False):
+            return
+        self._marks_started = True
+        self.open_store()
+        store = self.store
+        self.paper_list.marks_for = self._mark_column
+        self.detail.extras_for = self._detail_extras
+        if store is None:
+            error = getattr(self, "_store_error", "unknown error")
+            self.notify(
+                f"Bookmarks, tags and notes are off: the database could not be opened ({error}).",
+                severity="error", timeout=15, markup=False,
+            )
+            return
+        self._undo_filters: Callable[[], None] = store.register_search_filters()
+        if store.problem or store.read_only:
+            self.notify(
+                f"{store.problem or 'The marks database is read-only.'} Marks are shown but "
+                f"changes cannot be saved ({store.path}).",
+                title="Read-only", severity="warning", timeout=15, markup=False,
+            )
+        self.set_interval(STORE_POLL_SECONDS, self._poll_store)
+
+    def stop_marks(self) -> None:
+        undo = getattr(self, "_undo_filters", None)
+        if undo is not None:
+            undo()
+        if getattr(self, "store", None) is not None:
+            assert self.store is not None
+            self.store.close()
+            self.store = None
+
+    def _poll_store(self) -> None:
+        if self.store is not None and self.store.refresh():
+            self.redraw_marks()
+            if any(key in self.search_query for key in MARKS_FILTER_KEYS):
+                self.run_search()  # another window changed what is:read etc. match
+
+    def marks_of(self, paper: Paper) -> Marks | None:
+        return self.store.marks(paper) if self.store is not None else None
+
+    def redraw_marks(self) -> None:
+        self.paper_list.redraw_rows()
+        self.detail.redraw()
+
+    def _mark_column(self, paper: Paper) -> Text:
+        return look.mark_column(self.marks_of(paper), paper.id in self.selection)
+
+    def _detail_extras(self, paper: Paper) -> tuple[list[Text], list[Text]]:
+        marks = self.marks_of(paper)
+        selected = paper.id in self.selection
+        return look.detail_rows(marks, selected), look.note_lines(marks)
+
+    def save_marks(self, change: Callable[[Store], Marks], what: str) -> Marks | None:
+        """Run one change on the store; on failure one clear notification, and None."""
+        from paperbrowse.core.storage import StorageError
+
+        if self.store is None:
+            self.notify(f"Cannot {what}: the marks database is not open.", severity="error")
+            return None
+        try:
+            marks = change(self.store)
+        except StorageError as error:
+            self.notify(f"Could not {what}: {error}", severity="error", timeout=10, markup=False)
+            return None
+        self.redraw_marks()
+        return marks
+
+    def _current(self, what: str) -> Paper | None:
+        paper: Paper | None = self.paper_list.paper
+        if paper is None:
+            self.notify(f"No paper to {what}.", severity="warning", timeout=2)
+        return paper
+
+    # --- marks ------------------------------------------------------------------------
+
+    def action_bookmark(self) -> None:
+        paper = self._current("bookmark")
+        if paper is None:
+            return
+        marks = self.save_marks(lambda store: store.toggle_bookmarked(paper), "save the bookmark")
+        if marks is not None:
+            done = "Bookmarked" if marks.bookmarked else "Bookmark removed from"
+            self.notify(f"{done} “{paper.title}”.", timeout=2, markup=False)
+
+    def action_toggle_read(self) -> None:
+        paper = self._current("mark as read")
+        if paper is None:
+            return
+        marks = self.save_marks(lambda store: store.toggle_read(paper), "save the read status")
+        if marks is not None:
+            state = "read" if marks.read else "unread"
+            self.notify(f"Marked “{paper.title}” as {state}.", timeout=2, markup=False)
+
+    def action_edit_tags(self) -> None:
+        paper = self._current("tag")
+        if paper is None:
+            return
+        from paperbrowse.app.screens.tags import TagsScreen
+
+        marks = self.marks_of(paper)
+        known = [tag for tag, _ in self.store.tag_counts()] if self.store is not None else []
+
+        def save(text: str | None) -> None:
+            if text is None:
+                return
+            from paperbrowse.core.storage import parse_tags
+
+            tags = parse_tags(text)
+            saved = self.save_marks(lambda store: store.set_tags(paper, tags), "save the tags")
+            if saved is not None:
+                shown = ", ".join(saved.tags) or "none"
+                self.notify(f"Tags: {shown}", timeout=2, markup=False)
+
+        prefill = ", ".join(marks.tags) if marks is not None else ""
+        self.app.push_screen(TagsScreen(paper.title, prefill, known), save)
+
+    def action_edit_note(self) -> None:
+        paper = self._current("write a note on")
+        if paper is None:
+            return
+        from paperbrowse.app.screens.note_editor import NoteEditor
+
+        marks = self.marks_of(paper)
+        self.app.push_screen(
+            NoteEditor(paper, marks.note if marks is not None else "", self.save_marks),
+            lambda _: self.redraw_marks(),
+        )
+
+    # --- the export selection ----------------------------------------------------------
+
+    def action_toggle_mark(self) -> None:
+        paper = self.paper_list.paper
+        if paper is None:
+            return
+        if paper.id in self.selection:
+            del self.selection[paper.id]
+        else:
+            self.selection[paper.id] = paper
+        self.marked = len(self.selection)
+        self.redraw_marks()
+        self.paper_list.cursor += 1  # as in file managers: space marks and moves on
+
+    def action_clear_marks(self) -> None:
+        self.selection.clear()
+        self.marked = 0
+        self.redraw_marks()
+
+    def chosen_papers(self) -> list[Paper]:
+        """What copy acts on: the marked papers if any, else the highlighted one."""
+        if self.selection:
+            return list(self.selection.values())
+        paper = self.paper_list.paper
+        return [paper] if paper is not None else []
+
+    def export_papers_now(self) -> list[Paper]:
+        """What export acts on: the marked papers if any, else the list as filtered now."""
+        if self.selection:
+            return list(self.selection.values())
+        results = self.results or ()
+        return [results[index] for index in range(len(results))]
+
+    def action_copy(self) -> None:
+        papers = self.chosen_papers()
+        if not papers:
+            self.notify("No paper to copy.", severity="warning", timeout=2)
+            return
+        blocks = []
+        for paper in papers:
+            lines = [paper.title, paper.authors_text(), paper.first_link or ""]
+            blocks.append("\n".join(line for line in lines if line))
+        self.app.copy_to_clipboard("\n\n".join(blocks))
+        self._copied(papers, "")
+
+    def action_copy_bibtex(self) -> None:
+        papers = self.chosen_papers()
+        if not papers:
+            self.notify("No paper to copy.", severity="warning", timeout=2)
+            return
+        from paperbrowse.core.export import export_papers
+
+        self.app.copy_to_clipboard(export_papers(papers, "bibtex"))
+        self._copied(papers, "BibTeX of ")
+
+    def _copied(self, papers: list[Paper], what: str) -> None:
+        if len(papers) == 1:
+            message = f"Copied {what}“{papers[0].title}” to the clipboard."
+        else:
+            message = f"Copied {what}{len(papers)} marked papers to the clipboard."
+        self.notify(message, timeout=2, markup=False)
+
+    def action_export(self) -> None:
+        papers = self.export_papers_now()
+        if not papers:
+            self.notify("No papers to export.", severity="warning", timeout=3)
+            return
+        from paperbrowse.app.screens.export_dialog import ExportDialog
+
+        profile = getattr(self.library, "profile", None)
+        source = "marked" if self.selection else "listed"
+        self.app.push_screen(ExportDialog(papers, profile, source))
+
+    # --- other views -----------------------------------------------------------------
+
+    def action_stats(self) -> None:
+        if self.library is None:
+            self.notify("The library is still loading.", severity="warning", timeout=2)
+            return
+        from paperbrowse.app.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.library, self.marks_of), self.apply_filter)
+
+    def action_author(self) -> None:
+        paper = self._current("list authors of")
+        if paper is None or self.library is None:
+            return
+        if not paper.authors:
+            self.notify("This paper lists no authors.", severity="warning", timeout=2)
+            return
+        from paperbrowse.app.screens.author import AuthorPicker
+
+        self.app.push_screen(AuthorPicker(paper, self.library.papers), self._author_chosen)
+
+    def _author_chosen(self, choice: object) -> None:
+        from paperbrowse.core.models import Paper
+
+        if isinstance(choice, Paper):
+            self.go_to_paper(choice)
+        elif isinstance(choice, str):
+            self.apply_filter(choice)
+
+    def apply_filter(self, query: str | None) -> None:
+        """Set the search query (from the stats or author screen) and show the list."""
+        if query:
+            self.search_bar.value = query
+            self.app.set_focus(self.paper_list)
+
+    go_to_paper: Any
