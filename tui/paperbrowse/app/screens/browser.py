@@ -125,6 +125,11 @@ class BrowserScreen(ReadingActions, Screen[None]):
         self.results: Results | None = None
         self._browse_sort: SortOrder = "newest"  # the order to return to when a query is cleared
         self._generation = 0  # bumped per search; stale results carry an older number
+        # One search thread at a time: keystrokes meanwhile only mark the latest
+        # query as pending, so a fast typist never has several stale scans
+        # fighting the current one for the interpreter.
+        self._searching = False
+        self._search_pending = False
         self._pending_paper: Paper | None = None
         self.store: Store | None = None  # the user's marks, opened with the library
         self.selection: dict[str, Paper] = {}  # marked with space, in the order marked
@@ -275,7 +280,17 @@ class BrowserScreen(ReadingActions, Screen[None]):
         if self.library is None:
             return
         self._generation += 1
+        if self._searching:
+            self._search_pending = True
+            return
+        self._searching = True
         self._search(self.search_query, self.sort, self._generation)
+
+    def _search_finished(self) -> None:
+        self._searching = False
+        if self._search_pending:
+            self._search_pending = False
+            self.run_search()
 
     @work(thread=True, exclusive=True, group="search", description="search")
     def _search(self, query: str, sort: SortOrder, generation: int) -> None:
@@ -289,6 +304,8 @@ class BrowserScreen(ReadingActions, Screen[None]):
         except Exception as error:  # a query the engine chokes on must not end the app
             self.app.call_from_thread(self._search_failed, query, error, generation)
             return
+        finally:
+            self.app.call_from_thread(self._search_finished)
         self.app.call_from_thread(self._show_results, results, generation)
 
     def _search_failed(self, query: str, error: Exception, generation: int) -> None:
