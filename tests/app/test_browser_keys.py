@@ -366,3 +366,40 @@ async def test_palette_offers_every_browser_action(seed_app: AppFactory) -> None
         await pilot.press("enter")
         await pilot.pause()
         assert browser(pilot).paper_list.cursor == 14
+
+
+async def test_fast_typing_runs_one_search_at_a_time_and_ends_on_the_last_query(
+    seed_app: AppFactory, monkeypatch: Any
+) -> None:
+    import threading
+    import time
+
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        library = browser(pilot).library
+        real_find = library.find
+        running, most, queries = 0, 0, []
+        lock = threading.Lock()
+
+        def slow_find(query: str, sort: Any = "relevance") -> Any:
+            nonlocal running, most
+            with lock:
+                running += 1
+                most = max(most, running)
+                queries.append(query)
+            time.sleep(0.3)  # a slow engine: keystrokes arrive while it works
+            with lock:
+                running -= 1
+            return real_find(query, sort)
+
+        monkeypatch.setattr(library, "find", slow_find)
+        await pilot.press("slash", *"unlearning")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if not browser(pilot)._searching:
+                break
+        await settle(pilot)
+        assert most == 1
+        assert queries[-1] == "unlearning"
+        assert len(queries) < len("unlearning")  # keystrokes during a search were coalesced
+        assert titles(pilot)[0] == "Catastrophic Failure of LLM Unlearning via Quantization"
