@@ -50,10 +50,12 @@ class PaperList(ScrollView, can_focus=True):
     }
     PaperList > .paper-list--cursor {
         background: $boost;
+        color: $text;
         text-style: bold;
     }
     PaperList:focus > .paper-list--cursor {
         background: $accent 60%;
+        color: $text;
         text-style: bold;
     }
     PaperList > .paper-list--match {
@@ -256,13 +258,14 @@ class PaperList(ScrollView, can_focus=True):
         title = Text(paper.title, no_wrap=True)
         hint = Text(no_wrap=True)
         spans = self._spans(row)
-        if spans.get("title"):
-            for start, end in spans["title"]:
-                title.stylize(self._match_style(), start, end)
-        else:
-            hint = self._match_hint(paper, spans)
         marks = self.marks_for(paper) if self.marks_for is not None else Text()
         room = max(1, width - 2 - meta.cell_len - marks.cell_len)
+        title_spans = spans.get("title", ())
+        for start, end in title_spans:
+            title.stylize(self._match_style(), start, end)
+        if not title_spans or title_spans[0][1] >= room:
+            # No match in the title, or none in the part that fits: say where it matched.
+            hint = self._match_hint(paper, spans, in_title=bool(title_spans))
         if hint:
             # The title gives way to the hint, so the row shows why it matched.
             hint.truncate(max(0, room - min(title.cell_len, room // 2)), overflow="ellipsis")
@@ -273,9 +276,14 @@ class PaperList(ScrollView, can_focus=True):
         line.truncate(width, pad=True)
         return line
 
-    def _match_hint(self, paper: Paper, spans: dict[str, tuple[Span, ...]]) -> Text:
-        """A short excerpt of the author or abstract that matched, for rows whose title did not."""
-        for field, text in (("authors", paper.authors_text()), ("abstract", paper.abstract)):
+    def _match_hint(
+        self, paper: Paper, spans: dict[str, tuple[Span, ...]], in_title: bool = False
+    ) -> Text:
+        """A short excerpt around the first match, for rows whose title shows none."""
+        fields = [("authors", paper.authors_text()), ("abstract", paper.abstract)]
+        if in_title:  # the match is in the part of a long title cut off
+            fields.insert(0, ("title", paper.title))
+        for field, text in fields:
             field_spans = spans.get(field)
             if text and field_spans:
                 start = _word_start(text, field_spans[0][0])
