@@ -91,9 +91,12 @@ def test_search_then_quit_with_q(terminal: Terminal) -> None:
     terminal.keys("/")
     terminal.wait_text("esc Back to list")  # the footer once the bar has focus
     terminal.keys("unlearning", literal=True)
-    screen = terminal.wait_text("of 15 papers · relevance")
-    rows = screen.splitlines()
-    assert "Catastrophic Failure of LLM Unlearning" in rows[5]  # the best match on top
+    # The sort shows "relevance" as typing starts; the results follow a moment later.
+    screen = terminal.wait_for(
+        lambda screen: "Catastrophic Failure of LLM Unlearning" in screen.splitlines()[5],
+        "the best match on top",
+    )
+    assert "of 15 papers · relevance" in screen
     assert "Zhiwei Zhang" in screen  # and the detail pane shows it
     terminal.keys("q", literal=True)  # types into the bar
     terminal.wait_text("unlearningq")

@@ -32,6 +32,16 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Clear search", "Show every paper again (escape in the list)", "clear_search"),
     ("First paper", "Move to the top of the list (g, home)", "first_paper"),
     ("Last paper", "Move to the bottom of the list (G, end)", "last_paper"),
+    ("Bookmark", "Bookmark or unbookmark the highlighted paper (b)", "bookmark"),
+    ("Read / unread", "Mark the highlighted paper read or unread (r)", "toggle_read"),
+    ("Edit tags", "Tags of the highlighted paper (t)", "edit_tags"),
+    ("Edit note", "Write a note on the highlighted paper (n)", "edit_note"),
+    ("Authors", "List all papers of one of the paper's authors (a)", "author"),
+    ("Stats", "Papers per year, categories, venues, co-authors, progress (S)", "stats"),
+    ("Export", "Export the marked papers, else the list as filtered (e)", "export"),
+    ("Copy BibTeX", "Copy the BibTeX entry of the paper, or the marked ones (Y)", "copy_bibtex"),
+    ("Mark / unmark", "Mark the paper for export and copy (space)", "toggle_mark"),
+    ("Clear marks", "Unmark every paper marked with space", "clear_marks"),
 ]
 GO_TO_NAME = "Go to paper…"
 GO_TO_HELP = "Find a paper by its title, typos forgiven"

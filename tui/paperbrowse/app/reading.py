@@ -104,6 +104,9 @@ class ReadingActions:
         self.detail.redraw()
 
     def _mark_column(self, paper: Paper) -> Text:
+        # No column at all until something is marked: a new user's rows keep their room.
+        if not self.selection and (self.store is None or not self.store.all_marks()):
+            return Text()
         return look.mark_column(self.marks_of(paper), paper.id in self.selection)
 
     def _detail_extras(self, paper: Paper) -> tuple[list[Text], list[Text]]:
@@ -111,7 +114,9 @@ class ReadingActions:
         selected = paper.id in self.selection
         return look.detail_rows(marks, selected), look.note_lines(marks)
 
-    def save_marks(self, change: Callable[[Store], Marks], what: str) -> Marks | None:
+    def save_marks(
+        self, change: Callable[[Store], Marks], what: str, quiet: bool = False
+    ) -> Marks | None:
         """Run one change on the store; on failure one clear notification, and None."""
         from paperbrowse.core.storage import StorageError
 
@@ -121,6 +126,8 @@ class ReadingActions:
         try:
             marks = change(self.store)
         except StorageError as error:
+            if quiet:
+                return None
             self.notify(f"Could not {what}: {error}", severity="error", timeout=10, markup=False)
             return None
         self.redraw_marks()
@@ -140,8 +147,7 @@ class ReadingActions:
             return
         marks = self.save_marks(lambda store: store.toggle_bookmarked(paper), "save the bookmark")
         if marks is not None:
-            done = "Bookmarked" if marks.bookmarked else "Bookmark removed from"
-            self.notify(f"{done} “{paper.title}”.", timeout=2, markup=False)
+            self.notify("★ Bookmarked" if marks.bookmarked else "Bookmark removed", timeout=1.5)
 
     def action_toggle_read(self) -> None:
         paper = self._current("mark as read")
@@ -149,8 +155,7 @@ class ReadingActions:
             return
         marks = self.save_marks(lambda store: store.toggle_read(paper), "save the read status")
         if marks is not None:
-            state = "read" if marks.read else "unread"
-            self.notify(f"Marked “{paper.title}” as {state}.", timeout=2, markup=False)
+            self.notify("✓ Marked read" if marks.read else "Marked unread", timeout=1.5)
 
     def action_edit_tags(self) -> None:
         paper = self._current("tag")
@@ -182,10 +187,15 @@ class ReadingActions:
         from paperbrowse.app.screens.note_editor import NoteEditor
 
         marks = self.marks_of(paper)
-        self.app.push_screen(
-            NoteEditor(paper, marks.note if marks is not None else "", self.save_marks),
-            lambda _: self.redraw_marks(),
-        )
+
+        def save(text: str, quiet: bool) -> bool:
+            change = self.save_marks(
+                lambda store: store.save_note(paper, text), "save the note", quiet
+            )
+            return change is not None
+
+        note = marks.note if marks is not None else ""
+        self.app.push_screen(NoteEditor(paper, note, save), lambda _: self.redraw_marks())
 
     # --- the export selection ----------------------------------------------------------
 

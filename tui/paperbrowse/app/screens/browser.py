@@ -63,9 +63,9 @@ class BrowserScreen(ReadingActions, Screen[None]):
         Binding("Y", "copy_bibtex", "BibTeX", show=False),
         Binding("space", "toggle_mark", "Mark", show=False),
         Binding("b", "bookmark", "Bookmark"),
-        Binding("r", "toggle_read", "Read"),
-        Binding("t", "edit_tags", "Tags"),
-        Binding("n", "edit_note", "Note"),
+        Binding("r", "toggle_read", "Read/unread", show=False),
+        Binding("t", "edit_tags", "Tags", show=False),
+        Binding("n", "edit_note", "Note", show=False),
         Binding("a", "author", "Authors", show=False),
         Binding("e", "export", "Export"),
         Binding("S", "stats", "Stats"),
@@ -222,7 +222,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
         self.post_message(self.Loaded(library))
 
     def on_browser_screen_load_failed(self, message: LoadFailed) -> None:
-        self.app.load_error = message.error  # type: ignore[attr-defined]
+        self.app.load_error = message.error
         self.app.exit(2, return_code=2)
 
     def on_browser_screen_loaded(self, message: Loaded) -> None:

@@ -40,6 +40,28 @@ AGREED_SYNTAX: list[tuple[str, str]] = [
     ("year:2024  year:2022..2024", "a year, or a range of years"),
 ]
 
+READING_KEYS: list[tuple[str, str]] = [
+    ("b", "bookmark / unbookmark the paper (★ in the list)"),
+    ("r", "mark the paper read / unread (✓)"),
+    ("t", "edit the paper's tags (comma or space separated)"),
+    ("n", "write a note on the paper (✎); saved as you type and on close"),
+    ("a", "the paper's authors: pick one to list all their papers here"),
+    ("S", "stats: papers per year, categories, venues, co-authors, reading progress; "
+     "enter on a row filters the list"),
+    ("space", "mark / unmark the paper for export and copy (● in the list)"),
+    ("e", "export the marked papers, else the list as filtered: BibTeX, CSL-JSON, JSON, "
+     "CSV, Markdown"),
+    ("Y", "copy the BibTeX entry to the clipboard"),
+    ("y / Y with marks", "copy the marked papers instead of the highlighted one"),
+]
+
+MARKS_SYNTAX: list[tuple[str, str]] = [
+    ("is:bookmarked", "papers you bookmarked (b)"),
+    ("is:read  is:unread", "papers you marked read (r), or not"),
+    ("has:note  has:tag", "papers with a note (n), with any tag (t)"),
+    ("tag:NAME", "papers you tagged NAME; e.g. tag:to-read is:unread"),
+]
+
 
 def search_syntax() -> list[tuple[str, str]]:
     try:
@@ -71,4 +93,6 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("paperbrowse help", style="bold"))
             yield Static(_table(KEYS, "Keys"))
             yield Static(_table(search_syntax(), "Search syntax (filters combine with words)"))
+            yield Static(_table(READING_KEYS, "Reading, marks and export"))
+            yield Static(_table(MARKS_SYNTAX, "Your marks in a search"))
             yield Static(Text("◆ in the list marks papers with released code.", style="dim"))

@@ -1,0 +1,285 @@
+"""The reading workflow in the app: marks that persist, notes, tags, the export selection,
+export, copying BibTeX, the stats screen and the author view (Pilot on the seed profile)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import screen_text, wait_loaded
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, TextArea
+
+from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.screens.author import AuthorPapers, AuthorPicker
+from paperbrowse.app.screens.export_dialog import ConfirmScreen, ExportDialog
+from paperbrowse.app.screens.note_editor import NoteEditor
+from paperbrowse.app.screens.stats import StatsScreen
+from paperbrowse.app.screens.tags import TagsScreen
+from paperbrowse.core.storage import open_store
+
+AppFactory = Callable[[], PaperBrowseApp]
+SIZE = (120, 35)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def notifications(pilot: Pilot[Any]) -> list[Any]:
+    return list(pilot.app._notifications)
+
+
+def first_row(pilot: Pilot[Any]) -> str:
+    """The first list row as drawn (marks column, code mark, title)."""
+    return screen_text(pilot).splitlines()[5]
+
+
+async def test_bookmark_and_read_persist_across_a_restart(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        paper = pilot.app.browser.paper_list.paper
+        assert "★" not in first_row(pilot)
+        await pilot.press("b", "r")
+        await pilot.pause()
+        assert "★" in first_row(pilot) and "✓" in first_row(pilot)
+        assert "bookmarked" in str(pilot.app.browser.detail.query_one("#detail-body").render())
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert pilot.app.browser.paper_list.paper.id == paper.id
+        assert "★" in first_row(pilot) and "✓" in first_row(pilot)
+        await pilot.press("b")  # toggles back
+        await pilot.pause()
+        assert "★" not in first_row(pilot)
+    with open_store() as store:
+        assert not store.marks(paper).bookmarked and store.marks(paper).read
+
+
+async def test_marks_filters_work_in_the_search_bar(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("b", "j", "j", "b")
+        await settle(pilot)
+        await pilot.press("slash", *"is:bookmarked")
+        await settle(pilot)
+        assert len(pilot.app.browser.paper_list.results) == 2
+        assert "2 of 15 papers" in str(pilot.app.query_one("#search-count").render())
+
+
+async def test_note_is_saved_on_close_and_shown(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        paper = pilot.app.browser.paper_list.paper
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, NoteEditor)
+        await pilot.press(*"Read [bold]this[/bold]", "enter", *"twice")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, NoteEditor)
+        assert "✎" in first_row(pilot)
+        detail = str(pilot.app.browser.detail.query_one("#detail-body").render())
+        assert "Read [bold]this[/bold]" in detail  # the user's text, never markup
+    with open_store() as store:
+        assert store.marks(paper).note == "Read [bold]this[/bold]\ntwice"
+
+
+async def test_note_is_saved_on_a_pause_in_typing(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        paper = pilot.app.browser.paper_list.paper
+        await pilot.press("n", *"draft")
+        await pilot.pause(0.8)  # the editor is still open
+        assert isinstance(pilot.app.screen, NoteEditor)
+        with open_store() as store:
+            assert store.marks(paper).note == "draft"
+
+
+async def test_a_note_that_cannot_be_saved_keeps_the_editor_open(
+    seed_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.core.storage import StorageError, Store
+
+    def fail(self: Store, paper: object, text: str) -> None:
+        raise StorageError("disk full (test)")
+
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        monkeypatch.setattr(Store, "save_note", fail)
+        await pilot.press("n", *"precious")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, NoteEditor)  # not lost
+        assert pilot.app.screen.query_one(TextArea).text == "precious"
+        assert "NOT SAVED" in screen_text(pilot)
+        await pilot.press("escape")  # the second escape leaves knowingly
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, NoteEditor)
+
+
+async def test_tags_dialog_is_prefilled_and_saves(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        paper = pilot.app.browser.paper_list.paper
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, TagsScreen)
+        await pilot.press(*"ml, to-read survey", "enter")
+        await pilot.pause()
+        with open_store() as store:
+            assert store.marks(paper).tags == ("ml", "to-read", "survey")
+        assert "to-read" in str(pilot.app.browser.detail.query_one("#detail-body").render())
+        await pilot.press("t")
+        await pilot.pause()
+        assert pilot.app.screen.query_one(Input).value == "ml, to-read, survey"
+        await pilot.press("escape")  # cancel keeps the tags
+        await pilot.press("slash", *"tag:survey")
+        await settle(pilot)
+        assert [p.id for p in pilot.app.browser.paper_list.results] == [paper.id]
+
+
+async def test_space_marks_papers_and_the_count_says_how_many(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("space", "space", "space")
+        await pilot.pause()
+        assert "3 marked" in str(pilot.app.query_one("#search-count").render())
+        assert pilot.app.browser.paper_list.cursor == 3  # space moves on
+        assert first_row(pilot).startswith("●")
+        await pilot.press("k", "space")  # unmark the third
+        await pilot.pause()
+        assert "2 marked" in str(pilot.app.query_one("#search-count").render())
+
+
+async def test_capital_y_copies_bibtex_of_the_marked_papers(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied: list[str] = []
+        pilot.app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        await pilot.press("Y")
+        assert copied[-1].count("@") == 1 and "title" in copied[-1]
+        await pilot.press("space", "space", "Y")
+        assert copied[-1].count("\n@") + copied[-1].startswith("@") == 2
+        await pilot.press("y")
+        titles = [p.title for p in pilot.app.browser.paper_list.results[:2]]
+        assert all(title in copied[-1] for title in titles)
+
+
+async def test_export_writes_a_file_and_asks_before_replacing(
+    seed_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ExportDialog)
+        assert pilot.app.screen.query_one(Input).value == "papers.bib"
+        await pilot.press("enter")
+        await pilot.pause()
+        written = (tmp_path / "papers.bib").read_text(encoding="utf-8")
+        assert written.count("\n@") + written.startswith("@") == 15
+        # The same name again: a question, and "n" leaves the file alone.
+        (tmp_path / "papers.bib").write_text("keep me", encoding="utf-8")
+        await pilot.press("space", "e")
+        await pilot.pause()
+        path_input = pilot.app.screen.query_one(Input)
+        path_input.value = "papers.bib"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert (tmp_path / "papers.bib").read_text(encoding="utf-8") == "keep me"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")  # replace: now only the one marked paper
+        await pilot.pause()
+        written = (tmp_path / "papers.bib").read_text(encoding="utf-8")
+        assert written.count("\n@") + written.startswith("@") == 1
+        assert not isinstance(pilot.app.screen, ExportDialog)
+
+
+async def test_export_to_a_folder_that_cannot_be_written_says_so(
+    seed_app: AppFactory, tmp_path: Path
+) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        pilot.app.screen.query_one(Input).value = str(tmp_path / "missing" / "out.bib")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ExportDialog)  # still open, to fix the name
+        assert any("Export failed" in n.message for n in notifications(pilot))
+
+
+async def test_stats_screen_year_selection_filters_the_list(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("r", "S")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, StatsScreen)
+        text = screen_text(pilot)
+        assert "1 of 15 read" in text and "2024" in text and "Zhiwei Zhang" in text
+        await pilot.press("enter")  # the first year: 2024
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, StatsScreen)
+        assert pilot.app.browser.search_query == "year:2024"
+        years = {p.year for p in pilot.app.browser.paper_list.results}
+        assert years == {2024}
+
+
+async def test_stats_coauthor_selection_filters_the_list(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        pilot.app.screen.query_one("#author-list", OptionList).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.browser.search_query == 'author:"Zhiwei Zhang"'
+        results = pilot.app.browser.paper_list.results
+        assert len(results) == 5
+        assert all("Zhiwei Zhang" in p.authors for p in results)
+
+
+async def test_author_view_lists_their_papers_and_goes_to_one(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, AuthorPicker)
+        first_author = pilot.app.browser.paper_list.paper.authors[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, AuthorPapers)
+        found = pilot.app.screen.found
+        assert found and all(first_author in p.authors for p in found)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        target = found[1] if len(found) > 1 else found[0]
+        assert pilot.app.browser.paper_list.paper.id == target.id
+
+
+async def test_palette_opens_the_stats_screen(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("ctrl+p", *"stats")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, StatsScreen)
+
+
+async def test_no_mark_column_until_something_is_marked(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        title = pilot.app.browser.paper_list.paper.title
+        assert first_row(pilot)[2:].startswith(title[:20])  # code mark, space, title
+        await pilot.press("b")
+        await pilot.pause()
+        assert first_row(pilot).startswith(" ★   ")

@@ -1,0 +1,150 @@
+"""The author view: pick one of the paper's authors, then see all their papers in the library.
+
+``AuthorPicker`` lists the highlighted paper's authors with how many papers
+each has here; choosing one shows ``AuthorPapers`` (from
+``stats.papers_by_author``). That screen dismisses with a Paper (go to it) or
+with a query (``author:"Name"``: show them all in the list). Names and titles
+from files are ``Text``, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from paperbrowse.core.models import Paper
+
+def author_query(name: str) -> str:
+    return 'author:"{}"'.format(name.replace('"', ""))
+
+
+class _Picker(ModalScreen[object]):
+    DEFAULT_CSS = """
+    _Picker {
+        align: center middle;
+    }
+    _Picker > Vertical {
+        width: 90;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    _Picker Static {
+        width: 1fr;
+        height: auto;
+    }
+    _Picker .picker-title {
+        text-style: bold;
+    }
+    _Picker .picker-hint {
+        color: $text-muted;
+    }
+    _Picker OptionList {
+        height: auto;
+        max-height: 20;
+        width: 1fr;
+    }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Back")]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AuthorPicker(_Picker):
+    """The paper's authors, each with their paper count here."""
+
+    def __init__(self, paper: Paper, papers: Sequence[Paper]) -> None:
+        super().__init__()
+        self.paper = paper
+        self.papers = papers
+        self.authors = list(dict.fromkeys(paper.authors))
+
+    def compose(self) -> ComposeResult:
+        from paperbrowse.core.stats import author_key
+
+        counts: dict[str, int] = {}
+        for other in self.papers:
+            for key in {author_key(name) for name in other.authors}:
+                counts[key] = counts.get(key, 0) + 1
+        options = []
+        for index, name in enumerate(self.authors):
+            count = counts.get(author_key(name), 0)
+            label = Text.assemble(name, (f"  {count:,} paper{'s' if count != 1 else ''}", "dim"))
+            options.append(Option(label, id=str(index)))
+        with Vertical():
+            yield Static(Text.assemble("Authors of ", (self.paper.title, "italic")),
+                         classes="picker-title")
+            yield OptionList(*options, id="author-options")
+            yield Static("Enter lists the author's papers; escape goes back.",
+                         classes="picker-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        name = self.authors[int(event.option.id or 0)]
+
+        def chosen(choice: object) -> None:
+            if choice is not None:  # escape there comes back to this list
+                self.dismiss(choice)
+
+        self.app.push_screen(AuthorPapers(name, self.papers), chosen)
+
+
+class AuthorPapers(_Picker):
+    """Every paper by one author in the library, newest first."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Back"),
+        Binding("f", "filter", "Show in list"),
+    ]
+
+    def __init__(self, name: str, papers: Sequence[Paper]) -> None:
+        super().__init__()
+        self.name_shown = name
+        from paperbrowse.core.stats import papers_by_author
+
+        self.found = papers_by_author(papers, name)
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for index, paper in enumerate(self.found):
+            year = f"{paper.year}  " if paper.year else "      "
+            options.append(Option(Text.assemble((year, "dim"), paper.title), id=str(index)))
+        count = len(self.found)
+        with Vertical():
+            yield Static(
+                Text.assemble((self.name_shown, "bold"),
+                              f": {count:,} paper{'s' if count != 1 else ''} in this library"),
+                classes="picker-title",
+            )
+            yield OptionList(*options, id="author-papers")
+            yield Static("Enter goes to the paper; f shows them all in the list; escape goes back.",
+                         classes="picker-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.found[int(event.option.id or 0)])
+
+    def action_filter(self) -> None:
+        self.dismiss(author_query(self.name_shown))

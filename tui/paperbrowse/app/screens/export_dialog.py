@@ -1,0 +1,197 @@
+"""The export dialog: a format, a file name, and a confirmation before replacing a file.
+
+Exports what the browser hands it (the marked papers, else the list as
+filtered) with core/export.py; the file is written atomically there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Select, Static
+
+if TYPE_CHECKING:
+    from paperbrowse.core.models import Paper, Profile
+
+FORMAT_NAMES = {
+    "bibtex": "BibTeX (.bib)",
+    "csl-json": "CSL-JSON (.json, Zotero/pandoc)",
+    "json": "paperbrowse JSON (.json)",
+    "csv": "CSV (.csv)",
+    "markdown": "Markdown reading list (.md)",
+}
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes or no (y / n, enter / escape)."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen {
+        align: center middle;
+    }
+    ConfirmScreen > Vertical {
+        width: 64;
+        max-width: 95%;
+        height: auto;
+        border: thick $warning;
+        background: $surface;
+        padding: 0 1;
+    }
+    ConfirmScreen Static {
+        width: 1fr;
+    }
+    ConfirmScreen Horizontal {
+        height: auto;
+        align: right middle;
+    }
+    """
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question))
+            with Horizontal():
+                yield Button("Replace (y)", variant="warning", id="yes")
+                yield Button("Cancel (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ExportDialog(ModalScreen[Path | None]):
+    """Dismissed with the path written, or None when cancelled or failed."""
+
+    DEFAULT_CSS = """
+    ExportDialog {
+        align: center middle;
+    }
+    ExportDialog > Vertical {
+        width: 72;
+        max-width: 95%;
+        height: auto;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    ExportDialog Static, ExportDialog Select, ExportDialog Input {
+        width: 1fr;
+    }
+    ExportDialog #export-title {
+        text-style: bold;
+    }
+    ExportDialog Horizontal {
+        height: auto;
+        align: right middle;
+    }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self, papers: Sequence[Paper], profile: Profile | None, source: str = "listed"
+    ) -> None:
+        super().__init__()
+        self.papers = list(papers)
+        self.profile = profile
+        self.source = source
+        self._suggested: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        from paperbrowse.core.export import FORMATS
+
+        count = len(self.papers)
+        what = f"{count:,} {self.source} paper{'s' if count != 1 else ''}"
+        with Vertical():
+            yield Static(Text(f"Export {what}"), id="export-title")
+            yield Select(
+                [(FORMAT_NAMES.get(fmt, fmt), fmt) for fmt in FORMATS],
+                value="bibtex", allow_blank=False, id="export-format",
+            )
+            yield Input(id="export-path", placeholder="file name")
+            yield Static(Text("Enter exports; escape cancels.", style="dim"))
+            with Horizontal():
+                yield Button("Export", variant="primary", id="export-go")
+                yield Button("Cancel", id="export-cancel")
+
+    def on_mount(self) -> None:
+        self._suggest("bibtex")
+        self.query_one("#export-path", Input).focus()
+
+    def _suggest(self, fmt: str) -> None:
+        from paperbrowse.core.export import suggested_path
+
+        path_input = self.query_one("#export-path", Input)
+        # Follow the format only while the name is still the one we offered.
+        if not path_input.value or (self._suggested and path_input.value == str(self._suggested)):
+            self._suggested = suggested_path(fmt, Path.cwd()).relative_to(Path.cwd())
+            path_input.value = str(self._suggested)
+
+    @on(Select.Changed, "#export-format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self._suggest(event.value)
+
+    @property
+    def fmt(self) -> str:
+        value = self.query_one("#export-format", Select).value
+        return value if isinstance(value, str) else "bibtex"
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#export-go")
+    def _go(self, event: Input.Submitted | Button.Pressed) -> None:
+        event.stop()
+        name = self.query_one("#export-path", Input).value.strip()
+        if not name:
+            self.notify("Type a file name to export to.", severity="warning", timeout=3)
+            return
+        self.export(Path(name).expanduser(), force=False)
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def export(self, path: Path, force: bool) -> None:
+        from paperbrowse.core.export import ExportError, ExportExists, export_papers, write_export
+
+        try:
+            text = export_papers(self.papers, self.fmt, self.profile)
+            written = write_export(path, text, force=force)
+        except ExportExists:
+            question = f"{path} already exists. Replace it?"
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.export(path, force=True)
+
+            self.app.push_screen(ConfirmScreen(question), answered)
+            return
+        except (ExportError, OSError) as error:
+            self.notify(f"Export failed: {error}", severity="error", timeout=10, markup=False)
+            return
+        count = len(self.papers)
+        self.app.notify(
+            f"Exported {count:,} paper{'s' if count != 1 else ''} to {written}.",
+            timeout=5, markup=False,
+        )
+        self.dismiss(written)

@@ -1,0 +1,183 @@
+"""The stats screen: papers per year as bars, categories, venues, co-authors, reading progress.
+
+Figures come from core/stats.py. Each row is an option of an OptionList, so
+choosing a year, a category, a venue or a co-author closes the screen with a
+search query (``year:2024``, ``cat:CL``, ``author:"Ann Bee"``) that the
+browser then shows. Names and venues from files are ``Text``, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from paperbrowse.core.library import Library
+    from paperbrowse.core.models import Paper
+    from paperbrowse.core.stats import Count, LibraryStats, ReadingProgress
+    from paperbrowse.core.storage import Marks
+
+BAR_WIDTH = 24  # cells of the longest bar
+SMALL_BAR_WIDTH = 8  # in the narrower lists beside the years (fits 80 columns)
+LABEL_WIDTH = 20  # cells of a category, venue or name label
+ROWS_SHOWN = 10  # categories, venues and co-authors listed
+
+
+def bar(count: int, most: int, width: int = BAR_WIDTH) -> str:
+    """A bar of eighth-blocks, so small differences still show; a non-zero count gets a sliver."""
+    if most <= 0 or count <= 0:
+        return ""
+    eighths = max(1, round(count / most * width * 8))
+    return "█" * (eighths // 8) + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[eighths % 8]
+
+
+def progress_text(progress: ReadingProgress) -> Text:
+    done = progress.fraction_read
+    filled = round(done * 30)
+    text = Text.assemble(
+        ("Reading progress  ", "bold"),
+        ("█" * filled, "green"), ("░" * (30 - filled), "dim"),
+        f"  {progress.read:,} of {progress.total:,} read ({done:.0%})",
+    )
+    text.append(
+        f"\n★ {progress.bookmarked:,} bookmarked ({progress.bookmarked_unread:,} unread)"
+        f" · ✎ {progress.noted:,} with notes · {progress.tagged:,} tagged",
+        style="dim",
+    )
+    return text
+
+
+def year_options(years: Sequence[tuple[int, int]], undated: int) -> list[Option]:
+    most = max((count for _, count in years), default=0)
+    options = [
+        Option(Text.assemble((f"{year} ", "bold"), (f"{bar(count, most):<{BAR_WIDTH}}", "cyan"),
+                             f" {count:,}"), id=f"year:{year}")
+        for year, count in years
+    ]
+    if undated:
+        options.append(Option(Text(f"no year  {undated:,}", style="dim"), disabled=True))
+    return options
+
+
+def quoted(value: str) -> str:
+    """A filter value as the search syntax reads it: quoted when it holds spaces."""
+    clean = value.replace('"', "")
+    return f'"{clean}"' if any(ch.isspace() for ch in clean) else clean
+
+
+def count_options(counts: Sequence[Count], key: str) -> list[Option]:
+    most = max((count.count for count in counts), default=0)
+    options = []
+    for count in counts:
+        label = Text(count.label, no_wrap=True, overflow="ellipsis")
+        label.truncate(LABEL_WIDTH, overflow="ellipsis", pad=True)
+        bars = f"{bar(count.count, most, SMALL_BAR_WIDTH):<{SMALL_BAR_WIDTH}}"
+        row = Text.assemble(label, " ", (bars, "cyan"), f" {count.count:,}")
+        value = count.label if key in ("author", "venue") else count.key
+        options.append(Option(row, id=f"{key}:{quoted(value)}"))
+    if not options:
+        options.append(Option(Text("none", style="dim"), disabled=True))
+    return options
+
+
+class StatsScreen(Screen[str | None]):
+    """Dismissed with a search query when a row is chosen, else None (escape)."""
+
+    DEFAULT_CSS = """
+    StatsScreen {
+        layout: vertical;
+    }
+    StatsScreen #stats-progress {
+        height: 2;
+        width: 1fr;
+        padding: 0 1;
+        background: $panel;
+    }
+    StatsScreen #stats-columns {
+        height: 1fr;
+        width: 1fr;
+    }
+    StatsScreen #stats-years {
+        width: 1fr;
+        height: 1fr;
+    }
+    StatsScreen #stats-right {
+        width: 1fr;
+        height: 1fr;
+    }
+    StatsScreen OptionList {
+        height: auto;
+        max-height: 100%;
+        width: 1fr;
+        border: round $panel-lighten-2;
+        border-title-color: $text;
+        border-title-style: bold;
+    }
+    StatsScreen OptionList:focus {
+        border: round $accent;
+    }
+    StatsScreen #stats-years OptionList {
+        height: 1fr;
+    }
+    """
+    BINDINGS = [
+        Binding("escape,q", "close", "Back"),
+        Binding("tab", "app.focus_next", "Next chart", show=True),
+    ]
+
+    def __init__(self, library: Library, marks: Callable[[Paper], Marks | None]) -> None:
+        super().__init__()
+        self.library = library
+        self.marks = marks
+        self.figures = self._figures()
+
+    def _figures(self) -> LibraryStats:
+        from paperbrowse.core.stats import library_stats
+        from paperbrowse.core.storage import Marks
+
+        def lookup(paper: Paper) -> Marks:
+            found = self.marks(paper)
+            return found if found is not None else Marks(paper.id)
+
+        profile = self.library.profile
+        owners = [profile.name] if profile is not None and profile.name else []
+        return library_stats(self.library.papers, lookup, owners=owners, limit=ROWS_SHOWN)
+
+    def compose(self) -> ComposeResult:
+        figures = self.figures
+        yield Static(progress_text(figures.progress), id="stats-progress")
+        with Horizontal(id="stats-columns"):
+            with Vertical(id="stats-years"):
+                years = OptionList(*year_options(figures.years, figures.undated), id="years")
+                years.border_title = "Papers per year"
+                yield years
+            with VerticalScroll(id="stats-right"):
+                for key, title, counts in (
+                    ("cat", "Categories", figures.categories),
+                    ("author", "Top co-authors", figures.coauthors),
+                    ("venue", "Venues", figures.venues),
+                ):
+                    options = OptionList(*count_options(counts, key), id=f"{key}-list")
+                    options.border_title = title
+                    yield options
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#years", OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.dismiss(event.option.id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

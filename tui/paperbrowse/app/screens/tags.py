@@ -1,0 +1,69 @@
+"""The tags dialog: one Input, prefilled with the paper's tags, comma or space separated."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+KNOWN_TAGS_SHOWN = 12  # tags in use offered as a reminder under the input
+
+
+class TagsScreen(ModalScreen[str | None]):
+    """Dismissed with the typed text (enter) or None (escape)."""
+
+    DEFAULT_CSS = """
+    TagsScreen {
+        align: center middle;
+    }
+    TagsScreen > Vertical {
+        width: 70;
+        max-width: 95%;
+        height: auto;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    TagsScreen Static {
+        width: 1fr;
+    }
+    TagsScreen #tags-title {
+        text-style: bold;
+    }
+    TagsScreen #tags-hint {
+        color: $text-muted;
+    }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, tags: str, known: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.paper_title = title
+        self.tags = tags
+        self.known = list(known)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text.assemble("Tags for ", (self.paper_title, "italic")), id="tags-title")
+            yield Input(self.tags, placeholder="e.g. to-read, survey", id="tags-input")
+            hint = Text("Comma or space separated; enter saves, escape cancels.")
+            if self.known:
+                hint.append("\nIn use: " + ", ".join(self.known[:KNOWN_TAGS_SHOWN]))
+            yield Static(hint, id="tags-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
