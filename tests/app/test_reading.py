@@ -283,3 +283,10 @@ async def test_no_mark_column_until_something_is_marked(seed_app: AppFactory) ->
         await pilot.press("b")
         await pilot.pause()
         assert first_row(pilot).startswith(" ★   ")
+
+
+def test_loading_text_says_how_far_in_megabytes() -> None:
+    from paperbrowse.app.screens.browser import loading_text
+
+    assert loading_text(7_400_000, 31_400_000, "/x/lib.bib") == "Loading lib.bib … 7.4 of 31.4 MB"
+    assert loading_text(0, 0, "/x/lib.bib") == "Loading lib.bib …"  # size unknown: no figures

@@ -53,6 +53,14 @@ def category_width(papers: Sequence[Paper]) -> int:
     return min(CATEGORY_WIDTH, max((len(p.category or "") for p in papers), default=0))
 
 
+def loading_text(done: int, total: int, file: str) -> str:
+    """"Loading library.bib … 12.3 of 31.4 MB": the file, and how far, when the size is known."""
+    text = f"Loading {Path(file).name} …" if file else "Loading …"
+    if total > 1:
+        text += f" {done / 1e6:,.1f} of {total / 1e6:,.1f} MB"
+    return text
+
+
 class BrowserScreen(ReadingActions, Screen[None]):
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
@@ -233,7 +241,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
             return
         bar = self.query_one("#loading-bar", ProgressBar)
         bar.update(total=message.total if message.total > 1 else None, progress=message.done)
-        self.paper_list.show((), f"Loading {Path(message.file).name} …")
+        self.paper_list.show((), loading_text(message.done, message.total, message.file))
 
     def on_browser_screen_indexing(self, message: Indexing) -> None:
         if self.library is None:

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 BAR_WIDTH = 24  # cells of the longest bar
 SMALL_BAR_WIDTH = 8  # in the narrower lists beside the years (fits 80 columns)
-LABEL_WIDTH = 20  # cells of a category, venue or name label
 ROWS_SHOWN = 10  # categories, venues and co-authors listed
 
 
@@ -76,12 +75,15 @@ def quoted(value: str) -> str:
 
 def count_options(counts: Sequence[Count], key: str) -> list[Option]:
     most = max((count.count for count in counts), default=0)
+    digits = len(f"{most:,}")
     options = []
     for count in counts:
-        label = Text(count.label, no_wrap=True, overflow="ellipsis")
-        label.truncate(LABEL_WIDTH, overflow="ellipsis", pad=True)
+        # The label goes last, so a long venue or name uses all the room there is.
         bars = f"{bar(count.count, most, SMALL_BAR_WIDTH):<{SMALL_BAR_WIDTH}}"
-        row = Text.assemble(label, " ", (bars, "cyan"), f" {count.count:,}")
+        row = Text.assemble(
+            f"{count.count:>{digits},} ", (bars, "cyan"), " ", count.label,
+            no_wrap=True, overflow="ellipsis",
+        )
         value = count.label if key in ("author", "venue") else count.key
         options.append(Option(row, id=f"{key}:{quoted(value)}"))
     if not options:
@@ -121,6 +123,8 @@ class StatsScreen(Screen[str | None]):
         border: round $panel-lighten-2;
         border-title-color: $text;
         border-title-style: bold;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     StatsScreen OptionList:focus {
         border: round $accent;
@@ -160,7 +164,8 @@ class StatsScreen(Screen[str | None]):
                 years = OptionList(*year_options(figures.years, figures.undated), id="years")
                 years.border_title = "Papers per year"
                 yield years
-            with VerticalScroll(id="stats-right"):
+            # Not focusable itself: tab goes straight from chart to chart.
+            with VerticalScroll(id="stats-right", can_focus=False):
                 for key, title, counts in (
                     ("cat", "Categories", figures.categories),
                     ("author", "Top co-authors", figures.coauthors),
