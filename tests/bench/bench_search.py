@@ -140,27 +140,35 @@ def fzf_top(lines_path: Path, query: str, top: int = 3) -> list[int]:
 # -- one scale, in its own process -----------------------------------------------------
 
 
-def run_scale(scale: int, args: argparse.Namespace) -> dict[str, object]:
-    import paperbrowse
-    from paperbrowse.core.search import SearchIndex
-
-    library = paperbrowse.load(CORPUS)
-    base = library.papers
-    started = time.perf_counter()
+def replicate(base: list[Any], scale: int) -> list[Any]:
+    """``scale`` papers: the corpus, then copies of it with distinct ids."""
     papers = list(base[:scale])
     for copy in range(1, -(-scale // len(base))):
         for paper in base[: scale - len(papers)]:
             papers.append(paper.model_copy(update={"id": f"{paper.id}#{copy}"}))
+    return papers
+
+
+def base_number(paper_id: str, numbers: dict[str, int]) -> int:
+    return numbers[paper_id.split("#")[0]]
+
+
+def run_scale(scale: int, args: argparse.Namespace) -> dict[str, Any]:
+    import gc
+
+    import paperbrowse
+    from paperbrowse.core.search import SearchIndex
+
+    base = paperbrowse.load(CORPUS).papers
+    started = time.perf_counter()
+    papers = replicate(base, scale)
     replicate_s = time.perf_counter() - started
+    gc.collect()
     loaded_mb = rss_mb()
     started = time.perf_counter()
     index = SearchIndex(papers)
     build_s = time.perf_counter() - started
     indexed_mb = rss_mb()
-    base_number = {id(p): i for i, p in enumerate(base)}
-    copy_of = {p.id: base_number.get(id(p)) for p in base}
-    for p in papers[len(base):]:
-        copy_of[p.id] = int(copy_of[p.id.split("#")[0]])  # type: ignore[arg-type]
 
     strokes = keystrokes(QUERIES[: args.queries])
     latencies = []
@@ -174,13 +182,16 @@ def run_scale(scale: int, args: argparse.Namespace) -> dict[str, object]:
             dict(results.hit(0).spans)  # ... the detail pane the first paper, abstract too
         latencies.append((time.perf_counter() - started) * 1000)
 
+    numbers = {p.id: i for i, p in enumerate(base)}
     items = known_items([p.title for p in base[:scale]], args.recall)
     found = 0
     for number, text in items:
         results = index.find(text)
-        top = [copy_of[results[i].id] for i in range(min(3, len(results)))]
-        found += number in top
-    figures: dict[str, object] = {
+        top = [base_number(results[i].id, numbers) for i in range(min(3, len(results)))]
+        found += number in top  # any copy of the paper counts: they are the same paper
+
+    naive_ms = naive_times(papers, strokes, args.naive_samples)
+    return {
         "scale": scale,
         "replicate_s": replicate_s,
         "build_s": build_s,
@@ -193,58 +204,70 @@ def run_scale(scale: int, args: argparse.Namespace) -> dict[str, object]:
         "max_ms": max(latencies),
         "recall": found / len(items),
         "recall_n": len(items),
+        "naive_samples": len(naive_ms),
+        "naive_p50_ms": statistics.median(naive_ms) if naive_ms else None,
+        "naive_p99_ms": percentile(naive_ms, 0.99) if naive_ms else None,
     }
-    figures.update(naive_figures(papers, strokes, items, copy_of, args))
-    return figures
 
 
-def naive_figures(papers, strokes, items, copy_of, args) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    """The naive scan: rapidfuzz WRatio over every paper's folded full text."""
+def fulltexts(papers: list[Any]) -> list[str]:
+    return [f"{p.title} {p.authors_text()} {p.abstract or ''}".lower() for p in papers]
+
+
+def naive_times(papers: list[Any], strokes: list[str], samples: int) -> list[float]:
+    """The naive scan on a sample of the same keystrokes (whole library each time)."""
     from rapidfuzz import fuzz, process
 
-    fulltexts = [f"{p.title} {p.authors_text()} {p.abstract or ''}".lower() for p in papers]
-    rng = random.Random(1)
-    sample = rng.sample(strokes, min(args.naive_samples, len(strokes)))
+    texts = fulltexts(papers)
     times = []
-    for text in sample:
+    for text in random.Random(1).sample(strokes, min(samples, len(strokes))):
         started = time.perf_counter()
-        process.extract(text.lower(), fulltexts, scorer=fuzz.WRatio, limit=50)
+        process.extract(text.lower(), texts, scorer=fuzz.WRatio, limit=50)
         times.append((time.perf_counter() - started) * 1000)
-    found = 0
-    recall_items = items[: args.naive_recall]
-    for number, text in recall_items:
-        top = process.extract(text.lower(), fulltexts, scorer=fuzz.WRatio, limit=3)
-        found += number in [copy_of[papers[i].id] for _, _, i in top]
-    return {
-        "naive_samples": len(times),
-        "naive_p50_ms": statistics.median(times) if times else None,
-        "naive_p99_ms": percentile(times, 0.99) if times else None,
-        "naive_recall": found / len(recall_items) if recall_items else None,
-        "naive_recall_n": len(recall_items),
-    }
+    return times
 
 
-def fzf_recall(args: argparse.Namespace) -> tuple[float, int, int] | None:
-    """fzf --filter over the corpus (one line a paper: title, authors, abstract)."""
-    if shutil.which("fzf") is None:
-        return None
+# -- known-item recall, side by side on the corpus itself --------------------------------
+
+
+def recall_side_by_side(args: argparse.Namespace) -> dict[str, Any]:
+    """The same typo'd titles, top 3, for us, the naive scan and ``fzf --filter``."""
     import tempfile
+
+    from rapidfuzz import fuzz, process
 
     import paperbrowse
 
     base = paperbrowse.load(CORPUS).papers[: min(args.scales)]
-    items = known_items([p.title for p in base], args.recall)[: args.fzf_recall]
+    items = known_items([p.title for p in base], args.recall)
+    figures: dict[str, Any] = {"papers": len(base)}
+    from paperbrowse.core.search import SearchIndex
+
+    index = SearchIndex(base)
+    ids = [p.id for p in base]
+    ours = [ids[number] in [p.id for p in index.find(text)[:3]] for number, text in items]
+    figures["ours"] = (sum(ours) / len(ours), len(ours))
+    texts = fulltexts(base)
+    sample = items[: args.naive_recall]
+    naive = [number in [i for _, _, i in process.extract(
+        text.lower(), texts, scorer=fuzz.WRatio, limit=3)] for number, text in sample]
+    figures["naive"] = (sum(naive) / len(naive), len(naive)) if naive else None
+    figures["ours_on_naive_sample"] = (sum(ours[: len(sample)]) / len(sample), len(sample))
+    if shutil.which("fzf") is None:
+        figures["fzf"] = None
+        return figures
     with tempfile.TemporaryDirectory() as folder:
         lines = Path(folder) / "papers.tsv"
         with lines.open("w", encoding="utf-8") as out:
             for i, p in enumerate(base):
                 text = f"{p.title}\t{p.authors_text()}\t{p.abstract or ''}"
                 out.write(f"{i}\t{' '.join(text.split())}\n")
-        found = sum(number in fzf_top(lines, text) for number, text in items)
-    return found / len(items), len(items), len(base)
+        fzf = [number in fzf_top(lines, text) for number, text in items[: args.fzf_recall]]
+    figures["fzf"] = (sum(fzf) / len(fzf), len(fzf))
+    return figures
 
 
-def report(figures: list[dict[str, Any]], fzf: tuple[float, int, int] | None) -> None:
+def report(figures: list[dict[str, Any]], recall: dict[str, Any]) -> None:
     print(f"corpus: {CORPUS.name}, replicated with distinct ids;"
           f" python {sys.version.split()[0]}, {os.cpu_count()} cores")
     print("latency: whole query re-run per keystroke, plus the spans the screen shows"
@@ -262,27 +285,36 @@ def report(figures: list[dict[str, Any]], fzf: tuple[float, int, int] | None) ->
             print(f"  naive WRatio scan  p50 {f['naive_p50_ms']:.0f} ms"
                   f"   p99 {f['naive_p99_ms']:.0f} ms   over {f['naive_samples']} sampled"
                   f" keystrokes: {ratio:.0f}x slower at p50")
-        line = (f"  known-item recall  top-3 {100 * f['recall']:.1f}%"
-                f" of {f['recall_n']} typo'd titles")
-        if f["naive_recall"] is not None:
-            line += f";  naive scan {100 * f['naive_recall']:.1f}% of {f['naive_recall_n']}"
-        print(line)
-    if fzf is None:
-        print("\nfzf: not installed (apt-get install fzf), recall not measured")
+        print(f"  known-item recall  top-3 {100 * f['recall']:.1f}% of {f['recall_n']}"
+              " typo'd titles (any copy of the paper counts)")
+    print(f"\n== known-item recall on the corpus itself ({recall['papers']:,} papers):"
+          " titles with one or two typos, paper in the top 3 ==")
+    share, count = recall["ours"]
+    print(f"  paperbrowse        {100 * share:.1f}% of {count}")
+    if recall["naive"] is not None:
+        share, count = recall["naive"]
+        ours_share, _ = recall["ours_on_naive_sample"]
+        print(f"  naive WRatio scan  {100 * share:.1f}% of {count}"
+              f"   (paperbrowse on those same {count}: {100 * ours_share:.1f}%)")
+    if recall["fzf"] is None:
+        print("  fzf --filter       not installed (apt-get install fzf): not measured")
     else:
-        print(f"\nfzf --filter ({fzf[2]:,} papers, the same typo'd titles):"
-              f" known-item top-3 recall {100 * fzf[0]:.1f}% of {fzf[1]}")
+        share, count = recall["fzf"]
+        print(f"  fzf --filter       {100 * share:.1f}% of {count}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small scales, for CI")
-    parser.add_argument("--scales", type=lambda s: [int(x) for x in s.split(",")])
-    parser.add_argument("--queries", type=int, default=len(QUERIES))
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small scales, for CI (seconds)")
+    parser.add_argument("--scales", type=lambda s: [int(x) for x in s.split(",")],
+                        help="papers per scale, comma-separated (default: 100000,1000000)")
+    parser.add_argument("--queries", type=int, default=len(QUERIES), help="queries typed")
     parser.add_argument("--recall", type=int, default=200, help="known-item queries")
-    parser.add_argument("--naive-samples", type=int, default=12)
-    parser.add_argument("--naive-recall", type=int, default=50)
-    parser.add_argument("--fzf-recall", type=int, default=200)
+    parser.add_argument("--naive-samples", type=int, default=8,
+                        help="keystrokes timed for the naive scan (at 1M: at most 2)")
+    parser.add_argument("--naive-recall", type=int, default=40,
+                        help="known-item queries for the naive scan")
+    parser.add_argument("--fzf-recall", type=int, default=200, help="known-item queries for fzf")
     parser.add_argument("--one-scale", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.quick:
@@ -297,17 +329,13 @@ def main() -> None:
         return
     figures = []
     for scale in args.scales:
-        if scale >= 1_000_000:
-            # The naive scan takes minutes per keystroke here: a couple of samples only.
-            extra = ["--naive-samples", str(min(args.naive_samples, 2)), "--naive-recall", "0"]
-        else:
-            extra = ["--naive-samples", str(args.naive_samples),
-                     "--naive-recall", str(args.naive_recall)]
-        command = [sys.executable, __file__, "--one-scale", str(scale),
-                   "--queries", str(args.queries), "--recall", str(args.recall), *extra]
+        # At 1M the naive scan takes about a minute a keystroke: two samples only.
+        samples = min(args.naive_samples, 2) if scale >= 1_000_000 else args.naive_samples
+        command = [sys.executable, __file__, "--one-scale", str(scale), "--queries",
+                   str(args.queries), "--recall", str(args.recall), "--naive-samples", str(samples)]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         figures.append(json.loads(output.strip().splitlines()[-1]))
-    report(figures, fzf_recall(args))
+    report(figures, recall_side_by_side(args))
 
 
 if __name__ == "__main__":

@@ -152,23 +152,24 @@ class Results(Sequence[Paper]):
 
 
 def freeze_heap() -> None:
-    """Collect once, then exempt everything alive from future collections; and give the
-    memory freed while building back to the system.
+    """Exempt everything alive from future collections; and give the memory freed while
+    building back to the system.
 
     With a few hundred thousand objects alive, a full collection pauses for 0.2-1.3 s and
     lands on whatever keystroke triggers it; the library's objects live as long as the
-    app, so there is nothing to gain from scanning them again. glibc keeps the index
+    app, so there is nothing to gain from scanning them again. (No collection first: it
+    would cost 0.2 s at 100k papers to find next to nothing.) glibc keeps the index
     build's freed temporaries (about 180 MB at 100k papers) unless asked to trim.
     """
-    gc.collect()
     gc.freeze()
     # Not glibc: nothing to call, and that allocator returns memory by itself.
     with contextlib.suppress(AttributeError, OSError):
         ctypes.CDLL(None).malloc_trim(0)
 
 
-def _newest_first(papers: list[Paper]) -> tuple[list[Paper], int]:
-    """The papers newest first (same date: by title), undated ones last; and how many are dated.
+def _newest_first(papers: list[Paper]) -> tuple[list[Paper], npt.NDArray[np.int32]]:
+    """The papers newest first (same date: by title), undated ones last; and their days
+    (``date.toordinal()``, -1 when undated).
 
     Sort keys are read with C-level getters: Python key functions cost 0.2 s at 100k papers.
     """
@@ -177,17 +178,29 @@ def _newest_first(papers: list[Paper]) -> tuple[list[Paper], int]:
     days = [d.toordinal() if d else -1 for d in map(attrgetter("date"), papers)]
     # Stable, also when reversed: papers of the same date stay in title order.
     order = sorted(by_title, key=days.__getitem__, reverse=True)
-    return [papers[i] for i in order], sum(day >= 0 for day in days)
+    return [papers[i] for i in order], np.array([days[i] for i in order], np.int32)
 
 
 class SearchIndex:
     """The papers of a library, indexed for ranked search."""
 
     def __init__(self, papers: Sequence[Paper], *, freeze_gc: bool = True) -> None:
+        collecting = gc.isenabled()
+        gc.disable()  # a full collection in the middle would scan every paper for nothing
+        try:
+            self._build(papers)
+        finally:
+            if collecting:
+                gc.enable()
+        if freeze_gc and self._size >= FREEZE_FROM:
+            freeze_heap()
+
+    def _build(self, papers: Sequence[Paper]) -> None:
         self.papers = list(papers)
-        self._docs, self._dated = _newest_first(self.papers)
+        self._docs, days = _newest_first(self.papers)
+        self._dated = int(np.count_nonzero(days >= 0))
         self._size = len(self._docs)
-        self.columns = Columns(self._docs)
+        self.columns = Columns(self._docs, days)
         self.postings = build_postings([
             list(map(attrgetter("title"), self._docs)),
             [p.authors_text() for p in self._docs],
@@ -201,8 +214,6 @@ class SearchIndex:
             OrderedDict()
         )
         self._builtin: dict[tuple[str, str], Mask | None] = {}
-        if freeze_gc and self._size >= FREEZE_FROM:
-            freeze_heap()
 
     def __len__(self) -> int:
         return self._size
