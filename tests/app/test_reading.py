@@ -290,3 +290,20 @@ def test_loading_text_says_how_far_in_megabytes() -> None:
 
     assert loading_text(7_400_000, 31_400_000, "/x/lib.bib") == "Loading lib.bib … 7.4 of 31.4 MB"
     assert loading_text(0, 0, "/x/lib.bib") == "Loading lib.bib …"  # size unknown: no figures
+
+
+async def test_a_damaged_database_opens_read_only_and_says_so(seed_app: AppFactory) -> None:
+    from paperbrowse.core import paths
+
+    database = paths.database_path()
+    database.parent.mkdir(parents=True, exist_ok=True)
+    database.write_bytes(b"this is not a database" * 100)
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        messages = [n.message for n in notifications(pilot)]
+        assert any(str(database) in message for message in messages), messages
+        await pilot.press("b")  # refused with a message, not a crash
+        await pilot.pause()
+        assert any("Could not save the bookmark" in n.message for n in notifications(pilot))
+        assert "★" not in first_row(pilot)
+    assert database.read_bytes() == b"this is not a database" * 100  # never overwritten

@@ -247,9 +247,11 @@ class ReadingActions:
         if not papers:
             self.notify("No paper to copy.", severity="warning", timeout=2)
             return
-        from paperbrowse.core.export import export_papers
+        from paperbrowse.core.export import bibtex_entry, export_papers
 
-        self.app.copy_to_clipboard(export_papers(papers, "bibtex"))
+        # Several papers go through the export, so their keys are unique among them.
+        text = bibtex_entry(papers[0]) if len(papers) == 1 else export_papers(papers, "bibtex")
+        self.app.copy_to_clipboard(text)
         self._copied(papers, "BibTeX of ")
 
     def _copied(self, papers: list[Paper], what: str) -> None:
