@@ -32,7 +32,7 @@ EXACT, PREFIX, TYPO1, SUBSTRING, TYPO2, TYPO3 = range(6)
 # abstract, whole word over prefix over typo or substring.
 POINTS: dict[int, tuple[int, int, int]] = {
     EXACT: (80, 64, 28),
-    PREFIX: (64, 52, 22),
+    PREFIX: (60, 50, 22),  # below an exact author: "schutze" is Schütze before Schützenberger
     TYPO1: (44, 36, 16),
     SUBSTRING: (40, 32, 14),
     TYPO2: (32, 26, 12),
