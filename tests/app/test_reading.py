@@ -307,3 +307,27 @@ async def test_a_damaged_database_opens_read_only_and_says_so(seed_app: AppFacto
         assert any("Could not save the bookmark" in n.message for n in notifications(pilot))
         assert "★" not in first_row(pilot)
     assert database.read_bytes() == b"this is not a database" * 100  # never overwritten
+
+
+async def test_quitting_with_the_note_editor_open_saves_the_last_keystrokes(
+    seed_app: AppFactory,
+) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        paper = pilot.app.browser.paper_list.paper
+        await pilot.press("n", *"last words", "ctrl+q")  # no pause: the timer never fired
+        await pilot.pause()
+    with open_store() as store:
+        assert store.marks(paper).note == "last words"
+
+
+async def test_tags_input_completes_tags_in_use(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("t", *"reinforcement", "enter", "j", "t", *"ml, rei")
+        await pilot.pause(0.2)
+        await pilot.press("right", "enter")  # → takes the suggestion
+        await pilot.pause()
+        with open_store() as store:
+            paper = pilot.app.browser.paper_list.paper
+            assert store.marks(paper).tags == ("ml", "reinforcement")

@@ -61,6 +61,14 @@ class PaperBrowseApp(App[int]):
             self.theme = theme
         self._theme_restored = True
 
+    async def action_quit(self) -> None:
+        # An open note editor first saves what was typed since its last pause.
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush", None)
+            if callable(flush):
+                flush()
+        await super().action_quit()
+
     def watch_theme(self, theme: str) -> None:
         if self._theme_restored:  # not the default, nor the saved one being restored
             save_config(theme=theme)

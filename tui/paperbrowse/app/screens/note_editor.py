@@ -104,6 +104,12 @@ class NoteEditor(ModalScreen[None]):
     def _status(self, message: str) -> None:
         self.query_one("#note-status", Static).update(Text(message))
 
+    def flush(self) -> None:
+        """Save now (the app is quitting); a failure was already shown in the status line."""
+        if self._timer is not None:
+            self._timer.stop()
+        self._save_now(quiet=False)
+
     def action_close(self) -> None:
         if self._timer is not None:
             self._timer.stop()

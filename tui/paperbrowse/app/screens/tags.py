@@ -10,9 +10,28 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 KNOWN_TAGS_SHOWN = 12  # tags in use offered as a reminder under the input
+
+
+class TagSuggester(Suggester):
+    """Completes the tag being typed (the last one) from the tags already in use."""
+
+    def __init__(self, known: Sequence[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.known = list(known)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        start = max(value.rfind(","), value.rfind(" ")) + 1
+        typed = value[start:].casefold()
+        if not typed:
+            return None
+        for tag in self.known:
+            if tag.casefold().startswith(typed) and tag.casefold() != typed:
+                return value[:start] + tag
+        return None
 
 
 class TagsScreen(ModalScreen[str | None]):
@@ -51,8 +70,11 @@ class TagsScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text.assemble("Tags for ", (self.paper_title, "italic")), id="tags-title")
-            yield Input(self.tags, placeholder="e.g. to-read, survey", id="tags-input")
-            hint = Text("Comma or space separated; enter saves, escape cancels.")
+            yield Input(
+                self.tags, placeholder="e.g. to-read, survey", id="tags-input",
+                suggester=TagSuggester(self.known),
+            )
+            hint = Text("Comma or space separated; → completes; enter saves, escape cancels.")
             if self.known:
                 hint.append("\nIn use: " + ", ".join(self.known[:KNOWN_TAGS_SHOWN]))
             yield Static(hint, id="tags-hint")
