@@ -265,6 +265,19 @@ def test_hits_carry_scores_best_first(seed: Library) -> None:
 # -- robustness --------------------------------------------------------------------------
 
 
+def test_searches_from_several_threads_agree_with_one_at_a_time(seed: Library) -> None:
+    """The app searches off the UI thread and may start a new search before the last ends."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = ["gra", "graph", "graph sel", '"large lang', "-graph llm", "year:2024 surv",
+               "zhang unlerning", "cat:CL has:code", "transfomer", "author:wang graph"] * 5
+    index = SearchIndex(seed.papers)
+    alone = [[p.id for p in SearchIndex(seed.papers).find(q)] for q in queries]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda q: [p.id for p in index.find(q)], queries))
+    assert together == alone
+
+
 def test_an_empty_library() -> None:
     index = SearchIndex([])
     assert len(index.find("")) == 0 and len(index.find("graph year:2020 -x")) == 0
