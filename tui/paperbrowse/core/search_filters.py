@@ -78,6 +78,11 @@ class Columns:
         self.size = len(papers)
         self.days = days  # date.toordinal(), -1 for undated papers
 
+    def warm_up(self) -> None:
+        for name in ("year", "has_code", "has_abstract", "has_doi", "has_link", "_categories",
+                     "_venues"):
+            getattr(self, name)
+
     def _values(self, name: str) -> Iterator[Any]:
         return map(attrgetter(name), self.papers)
 

@@ -128,6 +128,12 @@ class Vocabulary:
             np.cumsum(self._lengths[:-1] + 1, out=starts[1:])
         return "\n".join(self.words), starts
 
+    def warm_up(self) -> None:
+        for length in range(2, 16):
+            self.starts_of_length(length)
+        self._by_length  # noqa: B018 - cached properties, built here
+        self._joined  # noqa: B018
+
     def starts_of_length(self, length: int) -> list[str]:
         """Distinct word starts of this length (of words at least this long), sorted.
 
