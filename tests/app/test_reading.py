@@ -221,7 +221,7 @@ async def test_stats_screen_year_selection_filters_the_list(seed_app: AppFactory
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("r", "S")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(pilot.app.screen, StatsScreen)
         text = screen_text(pilot)
         assert "1 of 15 read" in text and "2024" in text and "Zhiwei Zhang" in text
@@ -237,7 +237,7 @@ async def test_stats_coauthor_selection_filters_the_list(seed_app: AppFactory) -
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("S")
-        await pilot.pause()
+        await settle(pilot)
         pilot.app.screen.query_one("#author-list", OptionList).focus()
         await pilot.press("enter")
         await settle(pilot)

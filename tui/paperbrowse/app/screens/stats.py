@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -91,6 +91,9 @@ def count_options(counts: Sequence[Count], key: str) -> list[Option]:
     return options
 
 
+SECTIONS = (("cat", "Categories"), ("author", "Top co-authors"), ("venue", "Venues"))
+
+
 class StatsScreen(Screen[str | None]):
     """Dismissed with a search query when a row is chosen, else None (escape)."""
 
@@ -142,7 +145,7 @@ class StatsScreen(Screen[str | None]):
         super().__init__()
         self.library = library
         self.marks = marks
-        self.figures = self._figures()
+        self.figures: LibraryStats | None = None  # counted in a thread (0.7 s at 22k papers)
 
     def _figures(self) -> LibraryStats:
         from paperbrowse.core.stats import library_stats
@@ -157,27 +160,40 @@ class StatsScreen(Screen[str | None]):
         return library_stats(self.library.papers, lookup, owners=owners, limit=ROWS_SHOWN)
 
     def compose(self) -> ComposeResult:
-        figures = self.figures
-        yield Static(progress_text(figures.progress), id="stats-progress")
+        yield Static(Text("Counting…", style="dim"), id="stats-progress")
         with Horizontal(id="stats-columns"):
             with Vertical(id="stats-years"):
-                years = OptionList(*year_options(figures.years, figures.undated), id="years")
+                years = OptionList(id="years")
                 years.border_title = "Papers per year"
                 yield years
             # Not focusable itself: tab goes straight from chart to chart.
             with VerticalScroll(id="stats-right", can_focus=False):
-                for key, title, counts in (
-                    ("cat", "Categories", figures.categories),
-                    ("author", "Top co-authors", figures.coauthors),
-                    ("venue", "Venues", figures.venues),
-                ):
-                    options = OptionList(*count_options(counts, key), id=f"{key}-list")
+                for key, title in SECTIONS:
+                    options = OptionList(id=f"{key}-list")
                     options.border_title = title
                     yield options
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#years", OptionList).focus()
+        self._count()
+
+    @work(thread=True, exclusive=True, description="count library stats")
+    def _count(self) -> None:
+        figures = self._figures()
+        self.app.call_from_thread(self._show, figures)
+
+    def _show(self, figures: LibraryStats) -> None:
+        self.figures = figures
+        self.query_one("#stats-progress", Static).update(progress_text(figures.progress))
+        filled = {"years": year_options(figures.years, figures.undated),
+                  "cat-list": count_options(figures.categories, "cat"),
+                  "author-list": count_options(figures.coauthors, "author"),
+                  "venue-list": count_options(figures.venues, "venue")}  # fmt: skip
+        for list_id, options in filled.items():
+            option_list = self.query_one(f"#{list_id}", OptionList)
+            option_list.add_options(options)
+            option_list.highlighted = 0  # enter chooses the first row at once
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
