@@ -65,6 +65,7 @@ def test_unknown_keys_are_searched_as_words_with_a_note() -> None:
     query = parse("BERT: pre-training foo:bar")
     assert [t.words[0] for t in query.terms] == ["bert", "pre", "training", "foo", "bar"]
     assert query.notes == ("foo: is not a filter; searched as words",)
+    assert parse("see https://github.com/x").notes == ()  # a link is no mistyped filter
 
 
 def test_keys_registered_later_become_filters() -> None:

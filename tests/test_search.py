@@ -279,6 +279,13 @@ def test_searches_from_several_threads_agree_with_one_at_a_time(seed: Library) -
     assert together == alone
 
 
+def test_a_pasted_paragraph_is_searched_by_its_first_words(seed: Library) -> None:
+    abstract = seed.papers[1].abstract or ""
+    results = seed.find(abstract)
+    assert results[0].id == seed.papers[1].id
+    assert "only the first 32 words of the query are searched" in results.notes
+
+
 def test_an_empty_library() -> None:
     index = SearchIndex([])
     assert len(index.find("")) == 0 and len(index.find("graph year:2020 -x")) == 0

@@ -151,7 +151,7 @@ def parse(text: str, filter_keys: Collection[str] = BUILTIN_FILTER_KEYS) -> Quer
                 if value:
                     filters.append(Filter(token.key, value, token.negated))
                 continue
-            if token.text:
+            if token.text and not token.text.startswith("/"):  # "https://..." is no typo
                 notes.append(f"{token.key}: is not a filter; searched as words")
             token = _Token(f"{token.key} {token.text}", token.quoted, token.closed, token.negated)
         term = _term(token, typing)

@@ -67,6 +67,7 @@ Order = npt.NDArray[np.int32]
 
 RERANK = 200  # the top papers of a several-word query reordered by how it reads as their title
 CACHE_SIZE = 64  # query words remembered, each one byte per paper
+MAX_TERMS = 32  # a pasted paragraph: its first words are plenty to find the paper
 FREEZE_FROM = 10_000  # papers; below this the garbage collector's pauses are too short to see
 
 
@@ -338,6 +339,9 @@ class SearchIndex:
         notes = list(parsed.notes)
         allowed = self._allowed(parsed, notes)
         positive = parsed.free_words + parsed.required
+        if len(positive) > MAX_TERMS:
+            notes.append(f"only the first {MAX_TERMS} words of the query are searched")
+            positive = positive[:MAX_TERMS]
         if not positive:
             docs = np.arange(self._size, dtype=np.int32)
             if allowed is not None:
@@ -398,7 +402,7 @@ class SearchIndex:
         keys.sort()
         order = (keys & np.int64(0xFFFFFFFF)).astype(np.int32)
         scores = total[order].astype(np.float64)
-        typed_words = [w for t in query.free_words + query.required for w in t.words]
+        typed_words = [w for t in (query.free_words + query.required)[:MAX_TERMS] for w in t.words]
         top = min(RERANK, len(order))
         if top > 1 and len(typed_words) > 1:
             typed = " ".join(typed_words)
