@@ -3,6 +3,7 @@ export, copying BibTeX, the stats screen and the author view (Pilot on the seed 
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -331,3 +332,33 @@ async def test_tags_input_completes_tags_in_use(seed_app: AppFactory) -> None:
         with open_store() as store:
             paper = pilot.app.browser.paper_list.paper
             assert store.marks(paper).tags == ("ml", "reinforcement")
+
+
+def test_venue_labels_drop_proceedings_of_the() -> None:
+    from paperbrowse.app.screens.stats import short_label
+
+    assert short_label("Proceedings of the 2021 Conference on EMNLP") == "2021 Conference on EMNLP"
+    assert short_label("proceedings of ACL") == "ACL"
+    assert short_label("Findings of ACL") == "Findings of ACL"
+
+
+async def test_export_name_follows_the_format(
+    seed_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Select
+
+    monkeypatch.chdir(tmp_path)
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"year:2024", "enter")
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        pilot.app.screen.query_one(Select).value = "csv"
+        await pilot.pause()
+        assert pilot.app.screen.query_one(Input).value == "papers.csv"
+        await pilot.press("enter")
+        await pilot.pause()
+        with (tmp_path / "papers.csv").open(encoding="utf-8", newline="") as file:
+            rows = list(csv.reader(file))
+        assert len(rows) == 1 + 6  # a header and the six papers of 2024 listed

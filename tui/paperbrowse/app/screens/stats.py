@@ -8,6 +8,7 @@ browser then shows. Names and venues from files are ``Text``, never markup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -73,6 +74,12 @@ def quoted(value: str) -> str:
     return f'"{clean}"' if any(ch.isspace() for ch in clean) else clean
 
 
+def short_label(label: str) -> str:
+    """A venue without the "Proceedings of the" that begins most of them (shown, not searched)."""
+    short = _PROCEEDINGS.sub("", label)
+    return short[:1].upper() + short[1:] if short else label
+
+
 def count_options(counts: Sequence[Count], key: str) -> list[Option]:
     most = max((count.count for count in counts), default=0)
     digits = len(f"{most:,}")
@@ -81,7 +88,8 @@ def count_options(counts: Sequence[Count], key: str) -> list[Option]:
         # The label goes last, so a long venue or name uses all the room there is.
         bars = f"{bar(count.count, most, SMALL_BAR_WIDTH):<{SMALL_BAR_WIDTH}}"
         row = Text.assemble(
-            f"{count.count:>{digits},} ", (bars, "cyan"), " ", count.label,
+            f"{count.count:>{digits},} ", (bars, "cyan"), " ",
+            short_label(count.label) if key == "venue" else count.label,
             no_wrap=True, overflow="ellipsis",
         )
         value = count.label if key in ("author", "venue") else count.key
@@ -91,6 +99,7 @@ def count_options(counts: Sequence[Count], key: str) -> list[Option]:
     return options
 
 
+_PROCEEDINGS = re.compile(r"^proceedings\s+of\s+(the\s+)?", re.IGNORECASE)
 SECTIONS = (("cat", "Categories"), ("author", "Top co-authors"), ("venue", "Venues"))
 
 
