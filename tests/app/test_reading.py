@@ -362,3 +362,18 @@ async def test_export_name_follows_the_format(
         with (tmp_path / "papers.csv").open(encoding="utf-8", newline="") as file:
             rows = list(csv.reader(file))
         assert len(rows) == 1 + 6  # a header and the six papers of 2024 listed
+
+
+async def test_changes_from_another_window_appear_on_the_next_poll(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"is:bookmarked", "enter")
+        await settle(pilot)
+        assert len(pilot.app.browser.paper_list.results) == 0
+        paper = pilot.app.browser.library.papers[3]
+        with open_store() as other_window:
+            other_window.toggle_bookmarked(paper)
+        pilot.app.browser._poll_store()  # what the 2-second timer calls
+        await settle(pilot)
+        assert [p.id for p in pilot.app.browser.paper_list.results] == [paper.id]
+        assert "★" in first_row(pilot)

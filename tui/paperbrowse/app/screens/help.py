@@ -53,6 +53,7 @@ READING_KEYS: list[tuple[str, str]] = [
      "CSV, Markdown"),
     ("Y", "copy the BibTeX entry to the clipboard"),
     ("y / Y with marks", "copy the marked papers instead of the highlighted one"),
+    ("ctrl+p Clear marks", "unmark every paper marked with space"),
 ]
 
 MARKS_SYNTAX: list[tuple[str, str]] = [
