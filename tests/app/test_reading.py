@@ -180,7 +180,7 @@ async def test_export_writes_a_file_and_asks_before_replacing(
         assert isinstance(pilot.app.screen, ExportDialog)
         assert pilot.app.screen.query_one(Input).value == "papers.bib"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         written = (tmp_path / "papers.bib").read_text(encoding="utf-8")
         assert written.count("\n@") + written.startswith("@") == 15
         # The same name again: a question, and "n" leaves the file alone.
@@ -190,15 +190,15 @@ async def test_export_writes_a_file_and_asks_before_replacing(
         path_input = pilot.app.screen.query_one(Input)
         path_input.value = "papers.bib"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(pilot.app.screen, ConfirmScreen)
         await pilot.press("n")
         await pilot.pause()
         assert (tmp_path / "papers.bib").read_text(encoding="utf-8") == "keep me"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("y")  # replace: now only the one marked paper
-        await pilot.pause()
+        await settle(pilot)
         written = (tmp_path / "papers.bib").read_text(encoding="utf-8")
         assert written.count("\n@") + written.startswith("@") == 1
         assert not isinstance(pilot.app.screen, ExportDialog)
@@ -213,7 +213,7 @@ async def test_export_to_a_folder_that_cannot_be_written_says_so(
         await pilot.pause()
         pilot.app.screen.query_one(Input).value = str(tmp_path / "missing" / "out.bib")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(pilot.app.screen, ExportDialog)  # still open, to fix the name
         assert any("Export failed" in n.message for n in notifications(pilot))
 
@@ -358,7 +358,7 @@ async def test_export_name_follows_the_format(
         await pilot.pause()
         assert pilot.app.screen.query_one(Input).value == "papers.csv"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         with (tmp_path / "papers.csv").open(encoding="utf-8", newline="") as file:
             rows = list(csv.reader(file))
         assert len(rows) == 1 + 6  # a header and the six papers of 2024 listed

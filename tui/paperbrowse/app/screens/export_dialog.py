@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -28,6 +28,7 @@ FORMAT_NAMES = {
     "csv": "CSV (.csv)",
     "markdown": "Markdown reading list (.md)",
 }
+READY = Text("Enter exports; escape cancels.", style="dim")
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -116,6 +117,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self.profile = profile
         self.source = source
         self._suggested: Path | None = None
+        self._busy = False  # an export is running
 
     def compose(self) -> ComposeResult:
         from paperbrowse.core.export import FORMATS
@@ -129,7 +131,7 @@ class ExportDialog(ModalScreen[Path | None]):
                 value="bibtex", allow_blank=False, id="export-format",
             )
             yield Input(id="export-path", placeholder="file name")
-            yield Static(Text("Enter exports; escape cancels.", style="dim"))
+            yield Static(READY, id="export-status")
             with Horizontal():
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
@@ -172,12 +174,34 @@ class ExportDialog(ModalScreen[Path | None]):
         self.dismiss(None)
 
     def export(self, path: Path, force: bool) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self.query_one("#export-status", Static).update(Text("Exporting…", style="bold"))
+        self._export(path, force, self.fmt)
+
+    @work(thread=True, exclusive=True, group="export", description="export papers")
+    def _export(self, path: Path, force: bool, fmt: str) -> None:
+        # In a thread: 22k papers take 2 s as BibTeX, a frozen screen otherwise.
         from paperbrowse.core.export import ExportError, ExportExists, export_papers, write_export
 
         try:
-            text = export_papers(self.papers, self.fmt, self.profile)
-            written = write_export(path, text, force=force)
-        except ExportExists:
+            text = export_papers(self.papers, fmt, self.profile)
+            written: Path | Exception = write_export(path, text, force=force)
+        except ExportExists as error:
+            written = error
+        except (ExportError, OSError) as error:
+            written = error
+        except Exception as error:  # a bug in a writer: one clear line, not a traceback
+            written = ExportError(f"{type(error).__name__}: {error}; please report this")
+        self.app.call_from_thread(self._finished, path, written)
+
+    def _finished(self, path: Path, written: Path | Exception) -> None:
+        from paperbrowse.core.export import ExportExists
+
+        self._busy = False
+        self.query_one("#export-status", Static).update(READY)
+        if isinstance(written, ExportExists):
             question = f"{path} already exists. Replace it?"
 
             def answered(yes: bool | None) -> None:
@@ -186,8 +210,8 @@ class ExportDialog(ModalScreen[Path | None]):
 
             self.app.push_screen(ConfirmScreen(question), answered)
             return
-        except (ExportError, OSError) as error:
-            self.notify(f"Export failed: {error}", severity="error", timeout=10, markup=False)
+        if isinstance(written, Exception):
+            self.notify(f"Export failed: {written}", severity="error", timeout=10, markup=False)
             return
         count = len(self.papers)
         self.app.notify(
