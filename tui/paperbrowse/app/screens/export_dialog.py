@@ -176,6 +176,9 @@ class ExportDialog(ModalScreen[Path | None]):
     def export(self, path: Path, force: bool) -> None:
         if self._busy:
             return
+        if not force and path.is_file():
+            self._ask_to_replace(path)  # before, not after, seconds of exporting
+            return
         self._busy = True
         self.query_one("#export-status", Static).update(Text("Exporting…", style="bold"))
         self._export(path, force, self.fmt)
@@ -196,19 +199,20 @@ class ExportDialog(ModalScreen[Path | None]):
             written = ExportError(f"{type(error).__name__}: {error}; please report this")
         self.app.call_from_thread(self._finished, path, written)
 
+    def _ask_to_replace(self, path: Path) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.export(path, force=True)
+
+        self.app.push_screen(ConfirmScreen(f"{path} already exists. Replace it?"), answered)
+
     def _finished(self, path: Path, written: Path | Exception) -> None:
         from paperbrowse.core.export import ExportExists
 
         self._busy = False
         self.query_one("#export-status", Static).update(READY)
-        if isinstance(written, ExportExists):
-            question = f"{path} already exists. Replace it?"
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self.export(path, force=True)
-
-            self.app.push_screen(ConfirmScreen(question), answered)
+        if isinstance(written, ExportExists):  # made meanwhile
+            self._ask_to_replace(path)
             return
         if isinstance(written, Exception):
             self.notify(f"Export failed: {written}", severity="error", timeout=10, markup=False)
