@@ -58,13 +58,16 @@ def progress_text(progress: ReadingProgress) -> Text:
 
 def year_options(years: Sequence[tuple[int, int]], undated: int) -> list[Option]:
     most = max((count for _, count in years), default=0)
+    digits = len(f"{max(most, undated):,}")
+    # The count before the bar, so a narrow screen cuts the bar, never the figure.
     options = [
-        Option(Text.assemble((f"{year} ", "bold"), (f"{bar(count, most):<{BAR_WIDTH}}", "cyan"),
-                             f" {count:,}"), id=f"year:{year}")
+        Option(Text.assemble((f"{year} ", "bold"), f"{count:>{digits},} ",
+                             (bar(count, most), "cyan")), id=f"year:{year}")
         for year, count in years
     ]
     if undated:
-        options.append(Option(Text(f"no year  {undated:,}", style="dim"), disabled=True))
+        label = Text(f"none {undated:>{digits},} without a year", style="dim")
+        options.append(Option(label, disabled=True))
     return options
 
 
