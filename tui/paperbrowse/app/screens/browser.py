@@ -211,7 +211,9 @@ class BrowserScreen(ReadingActions, Screen[None]):
             paths = self.paths or [bundled_profile()]
             library = load(*paths, as_of=self.as_of, progress=progress)
             self.post_message(self.Indexing(len(library.papers)))
-            library.index  # noqa: B018 - build the search index here, off the UI thread
+            # Build the index and its lazy lookups here, off the UI thread, so no
+            # keystroke pays for them (0.16 s at 22k papers).
+            library.index.warm_up()
             self.open_store()  # sqlite and the marks too
         except FormatError as error:
             self.post_message(self.LoadFailed(error))
