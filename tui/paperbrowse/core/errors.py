@@ -6,6 +6,7 @@ the problem: ``library.bib:120: entry has no title; skipped``.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 
@@ -38,3 +39,14 @@ class FormatError(PaperbrowseError):
         self.line = line
         self.message = message
         super().__init__(f"{where(file, line)}: {message}")
+
+
+def silence_library_log(name: str) -> None:
+    """Keep a library's log records from reaching the user's terminal.
+
+    bibtexparser and pylatexenc log odd input as warnings; paperbrowse reports
+    problems as its own one-line messages instead.
+    """
+    log = logging.getLogger(name)
+    log.addHandler(logging.NullHandler())
+    log.propagate = False

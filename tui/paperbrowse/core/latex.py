@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from paperbrowse.core.errors import silence_library_log
 from paperbrowse.core.text import URL, nfc, strip_control, trim_url
 
 _LATEX_HINT = re.compile(r"[\\{}$~`]|--|''")
@@ -99,18 +100,13 @@ def _citation(node: Any, l2tobj: Any) -> str:
 def _latex_converter() -> Any:
     # pylatexenc is imported on first use: the profile header and list render
     # before any abstract needs converting.
-    import logging
-
     from pylatexenc.latex2text import (
         LatexNodes2Text,
         MacroTextSpec,
         get_default_latex_context_db,
     )
 
-    # pylatexenc logs odd input as warnings; a user must never see them.
-    quiet = logging.getLogger("pylatexenc")
-    quiet.addHandler(logging.NullHandler())
-    quiet.propagate = False
+    silence_library_log("pylatexenc")  # it logs odd input as warnings
     context = get_default_latex_context_db()
     context.add_context_category(
         "paperbrowse",

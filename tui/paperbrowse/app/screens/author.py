@@ -60,6 +60,9 @@ class _Picker(ModalScreen[object]):
     """
     BINDINGS = [Binding("escape", "cancel", "Back")]
 
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 
@@ -91,9 +94,6 @@ class AuthorPicker(_Picker):
             yield OptionList(*options, id="author-options")
             yield Static("Enter lists the author's papers; escape goes back.",
                          classes="picker-hint")
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -137,9 +137,6 @@ class AuthorPapers(_Picker):
             yield OptionList(*options, id="author-papers")
             yield Static("Enter goes to the paper; f shows them all in the list; escape goes back.",
                          classes="picker-hint")
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

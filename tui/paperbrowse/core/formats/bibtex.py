@@ -14,12 +14,11 @@ can show progress while a large file is read.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from paperbrowse.core.errors import Problem
+from paperbrowse.core.errors import Problem, silence_library_log
 from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.formats.bibvalues import (
     MONTH_MACROS,
@@ -35,9 +34,7 @@ from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.text import clean_line, find_urls
 
 # bibtexparser logs every malformed block; those become our own warnings instead.
-_LIBRARY_LOG = logging.getLogger("bibtexparser")
-_LIBRARY_LOG.addHandler(logging.NullHandler())
-_LIBRARY_LOG.propagate = False
+silence_library_log("bibtexparser")
 
 CHUNK_CHARS = 1 << 20
 _UNDEFINED_ONE_BY_ONE = 5
