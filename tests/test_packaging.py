@@ -1,8 +1,10 @@
 """The built wheel is what a user installs: the seed inside, tests and data outside, and it
-runs from any folder, not only from this checkout.
+runs from any folder, not only from this checkout. The sdist is what ``python -m build``
+and a distribution's packager start from: it holds what the wheel, the tests and the
+README need, builds the same wheel, and nothing of caches or the corpus.
 
-The wheel is built with hatchling (the project's build backend, in the test
-extras) in a temporary folder; it takes well under a second.
+The wheel and sdist are built with hatchling (the project's build backend, in the test
+extras) in a temporary folder; each build takes about a second.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -23,17 +26,44 @@ SEED = ROOT / "seeds" / "000_0ff2dc3448c84053.txt"
 PACKAGE = ROOT / "tui" / "paperbrowse"
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _hatchling_build(source: Path, target: str, out: Path) -> tuple[Path, str]:
+    """Build ``target`` ("wheel" or "sdist") from ``source``; the file and all it printed."""
     pytest.importorskip("hatchling", reason="hatchling (the build backend) is not installed")
-    out = tmp_path_factory.mktemp("dist")
     result = subprocess.run(
-        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        # -W always: a deprecation in our configuration is printed, not hidden.
+        [sys.executable, "-W", "always", "-m", "hatchling", "build", "-t", target,
+         "-d", str(out)],
+        cwd=source, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    (built,) = out.glob("paperbrowse-*.whl")
-    return built
+    (built,) = out.glob("paperbrowse-*.whl" if target == "wheel" else "paperbrowse-*.tar.gz")
+    return built, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def wheel_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    return _hatchling_build(ROOT, "wheel", tmp_path_factory.mktemp("dist"))
+
+
+@pytest.fixture(scope="module")
+def wheel(wheel_build: tuple[Path, str]) -> Path:
+    return wheel_build[0]
+
+
+@pytest.fixture(scope="module")
+def sdist_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    return _hatchling_build(ROOT, "sdist", tmp_path_factory.mktemp("sdist"))
+
+
+@pytest.fixture(scope="module")
+def sdist_names(sdist_build: tuple[Path, str]) -> list[str]:
+    """The sdist's files, without its top folder ``paperbrowse-VERSION/``."""
+    with tarfile.open(sdist_build[0]) as archive:
+        return [
+            member.name.split("/", 1)[1]
+            for member in archive.getmembers()
+            if member.isfile() and "/" in member.name
+        ]
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +185,64 @@ def test_unpacked_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) ->
     assert script.returncode == 0, script.stderr
     assert script.stdout.startswith("Fali Wang · CL (Computation and Language)")
     assert "15 papers read from" in script.stdout
+
+
+def test_builds_print_no_warnings(
+    wheel_build: tuple[Path, str], sdist_build: tuple[Path, str]
+) -> None:
+    for _, printed in (wheel_build, sdist_build):
+        warned = [line for line in printed.splitlines() if "warn" in line.lower()]
+        assert not warned, warned
+
+
+def test_sdist_holds_the_sources_tests_seed_and_what_the_readme_shows(
+    sdist_names: list[str],
+) -> None:
+    names = set(sdist_names)
+    sources = {
+        path.relative_to(ROOT).as_posix()
+        for path in PACKAGE.rglob("*")
+        if path.suffix in (".py", ".tcss") and "__pycache__" not in path.parts
+    }
+    assert "tui/paperbrowse/app/paperbrowse.tcss" in sources
+    assert sources <= names, sorted(sources - names)
+    assert {"pyproject.toml", "README.md", f"seeds/{SEED.name}", "tests/test_packaging.py"} <= names
+    assert "data/sample-library.bib" in names  # the tests read it
+    # Every local file the README links to (the screenshot) ships beside it.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    linked = {
+        target
+        for target in re.findall(r"\]\(([^)\s]+)\)", readme)
+        if "://" not in target and not target.startswith(("#", "mailto:"))
+    }
+    assert linked, "the README links no local file any more; update this test"
+    assert linked <= names, sorted(linked - names)
+
+
+def test_sdist_leaks_no_corpus_caches_or_virtualenvs(
+    sdist_names: list[str], sdist_build: tuple[Path, str]
+) -> None:
+    unwanted = {
+        "__pycache__", ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+        ".hypothesis", ".git", "dist", "build",
+    }  # fmt: skip
+    for name in sdist_names:
+        assert not set(name.split("/")[:-1]) & unwanted, name
+        assert not name.startswith(("corpus/", "shared/", "../")), name
+        assert not name.endswith((".pyc", ".pyo", ".sqlite3", ".whl")), name
+    # The real-data corpus is hundreds of megabytes; the sources, tests and seed are not.
+    assert sdist_build[0].stat().st_size < 2_000_000
+
+
+def test_wheel_built_from_the_sdist_is_the_wheel_built_from_the_tree(
+    sdist_build: tuple[Path, str], wheel: Path, tmp_path: Path
+) -> None:
+    """``python -m build`` makes the wheel from the unpacked sdist, not from this checkout."""
+    with tarfile.open(sdist_build[0]) as archive:
+        archive.extractall(tmp_path / "unpacked", filter="data")
+    (source,) = (tmp_path / "unpacked").iterdir()
+    from_sdist, _ = _hatchling_build(source, "wheel", tmp_path / "dist")
+    with zipfile.ZipFile(from_sdist) as one, zipfile.ZipFile(wheel) as other:
+        assert sorted(one.namelist()) == sorted(other.namelist())
+        for name in one.namelist():
+            assert one.read(name) == other.read(name), name
