@@ -15,7 +15,15 @@ import json
 import sys
 from collections.abc import Iterator
 
-from paperbrowse.cli.common import EXIT_OK, EXIT_WARNINGS, add_as_of, add_data_dir, fail, warn
+from paperbrowse.cli.common import (
+    EXIT_OK,
+    EXIT_WARNINGS,
+    add_as_of,
+    add_data_dir,
+    fail,
+    safe_streams,
+    warn,
+)
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.query import SYNTAX_HELP, parse
 from paperbrowse.core.search import SORT_ORDERS, Hit
@@ -61,6 +69,7 @@ def _limit(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from paperbrowse.core.library import bundled_profile, load
 
+    safe_streams()
     try:
         library = load(*(args.paths or [bundled_profile()]), as_of=args.as_of)
     except FormatError as error:

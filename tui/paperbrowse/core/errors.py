@@ -15,6 +15,13 @@ def where(file: str, line: int | None) -> str:
     return f"{file}:{line}" if line else file
 
 
+def printable(text: str) -> str:
+    """One line with no terminal control: control characters (in a file's name, say) escaped."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something wrong in an input file that did not stop the rest from loading."""
@@ -24,7 +31,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{where(self.file, self.line)}: {self.message}"
+        return printable(f"{where(self.file, self.line)}: {self.message}")
 
 
 class PaperbrowseError(Exception):
@@ -38,7 +45,7 @@ class FormatError(PaperbrowseError):
         self.file = file
         self.line = line
         self.message = message
-        super().__init__(f"{where(file, line)}: {message}")
+        super().__init__(printable(f"{where(file, line)}: {message}"))
 
 
 def silence_library_log(name: str) -> None:

@@ -14,7 +14,10 @@ from pathlib import Path
 
 from paperbrowse.core.errors import FormatError, Problem
 
-MAX_FILE_BYTES = 512 * 1024 * 1024
+# A 200 MB BibTeX file (140,000 entries) peaks near 1.6 GB while parsing; 256 MiB keeps
+# the worst case near 2 GB and is far above any real bibliography (the whole ACL Anthology
+# 2016-2021 export is 31 MB).
+MAX_FILE_BYTES = 256 * 1024 * 1024
 _DECLARED_ENCODING = re.compile(rb"(?:encoding|charset)\s*[=:]\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
 
 
@@ -24,6 +27,8 @@ def read_bytes(path: Path) -> bytes:
     try:
         info = path.stat()
     except FileNotFoundError:
+        if path.is_symlink():
+            raise FormatError(name, "a link to a file that does not exist") from None
         raise FormatError(name, "no such file") from None
     except PermissionError:
         raise FormatError(name, "permission denied; check the file's permissions") from None
@@ -34,14 +39,23 @@ def read_bytes(path: Path) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         raise FormatError(name, "not a regular file (a pipe or device?); skipped")
     if info.st_size > MAX_FILE_BYTES:
-        raise FormatError(name, f"too large ({info.st_size // 2**20} MiB); skipped")
+        raise FormatError(name, _too_large(info.st_size))
     try:
         with open(path, "rb") as handle:
-            return handle.read()
+            # One byte past the limit at most, even if the file grew since it was measured.
+            data = handle.read(MAX_FILE_BYTES + 1)
     except PermissionError:
         raise FormatError(name, "permission denied; check the file's permissions") from None
     except OSError as error:
         raise FormatError(name, f"cannot read: {error.strerror or error}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise FormatError(name, _too_large(len(data)))
+    return data
+
+
+def _too_large(size: int) -> str:
+    return (f"too large ({size / 2**20:,.0f} MiB; paperbrowse reads files up to "
+            f"{MAX_FILE_BYTES // 2**20} MiB); skipped")  # fmt: skip
 
 
 def decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
@@ -105,26 +119,38 @@ def read_text(path: Path) -> tuple[str, list[Problem]]:
 
 
 def walk(path: Path, suffixes: frozenset[str]) -> tuple[list[Path], list[Problem]]:
-    """Files below a folder with one of the given suffixes, sorted; loops and errors reported."""
+    """Files below a folder with one of the given suffixes, sorted; loops and errors reported.
+
+    Links to folders are followed once each; a link back up the tree is a loop,
+    reported and skipped. The walk keeps its own stack, so no nesting depth
+    can exhaust Python's.
+    """
     found: list[Path] = []
     problems: list[Problem] = []
     seen: set[tuple[int, int]] = set()
-
-    def visit(folder: Path) -> None:
+    # (path, is a folder), in the order they are reached: a folder's entries by name,
+    # each sub-folder's files before the next entry, as a recursive walk would.
+    pending: list[tuple[Path, bool]] = [(path, True)]
+    while pending:
+        folder, is_folder = pending.pop()
+        if not is_folder:
+            found.append(folder)
+            continue
         try:
             info = folder.stat()
         except OSError as error:
             problems.append(Problem(str(folder), None, f"cannot open folder: {error.strerror}"))
-            return
+            continue
         if (info.st_dev, info.st_ino) in seen:
             problems.append(Problem(str(folder), None, "folder link loop; skipped"))
-            return
+            continue
         seen.add((info.st_dev, info.st_ino))
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as error:
             problems.append(Problem(str(folder), None, f"cannot list folder: {error.strerror}"))
-            return
+            continue
+        reached: list[tuple[Path, bool]] = []
         for entry in entries:
             child = Path(entry.path)
             try:
@@ -133,10 +159,7 @@ def walk(path: Path, suffixes: frozenset[str]) -> tuple[list[Path], list[Problem
                 continue
             if entry.name.startswith("."):
                 continue
-            if is_dir:
-                visit(child)
-            elif child.suffix.lower() in suffixes:
-                found.append(child)
-
-    visit(path)
+            if is_dir or child.suffix.lower() in suffixes:
+                reached.append((child, is_dir))
+        pending.extend(reversed(reached))
     return found, problems

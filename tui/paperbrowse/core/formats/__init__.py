@@ -75,6 +75,8 @@ KNOWN_FORMATS = (
     "BibTeX (.bib), CSL-JSON or paperbrowse JSON (.json), JSON Lines (.jsonl) "
     "and researcher profiles (.txt)"
 )
+_FORMAT_NAMES = {"profile": "a researcher profile", "jsonl": "JSON Lines", "json": "JSON",
+                 "bibtex": "BibTeX"}  # fmt: skip
 _BIBTEX_ENTRY = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 
 
@@ -105,9 +107,13 @@ def importer_for(path: Path, text: str) -> str | None:
 def read_file(path: Path, as_of: dt.date, progress: TextProgress | None = None) -> ImportResult:
     """Import one file. Raises FormatError when nothing in it can be used."""
     text, problems = read_text(path)
+    if not text.strip():
+        raise FormatError(str(path), "empty file; no papers in it")
     name = importer_for(path, text)
     if name is None:
         raise FormatError(str(path), f"unknown format; paperbrowse reads {KNOWN_FORMATS}")
     result = IMPORTERS[name](text, str(path), as_of, progress)
     result.problems[:0] = problems
+    if not result.papers and not result.problems and result.profile is None:
+        raise FormatError(str(path), f"no papers found (read as {_FORMAT_NAMES[name]})")
     return result

@@ -15,7 +15,7 @@ from typing import Any
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult
-from paperbrowse.core.formats.jsonl import paper_date
+from paperbrowse.core.formats.jsonl import paper_date, record_error
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.text import clean_line, clean_paragraphs, find_urls, strip_control
 
@@ -49,7 +49,7 @@ def looks_like_csl(item: object) -> bool:
 def _text(value: object) -> str:
     if isinstance(value, list):  # container-title is sometimes a list
         value = value[0] if value else ""
-    if value is None:
+    if value is None or isinstance(value, bool | dict | list):
         return ""
     return clean_line(_TAG.sub("", str(value)))
 
@@ -62,7 +62,7 @@ def csl_name(person: object) -> str:
         return _text(person["literal"])
     parts = [person.get(k) for k in ("given", "dropping-particle", "non-dropping-particle",
                                      "family", "suffix")]  # fmt: skip
-    return clean_line(" ".join(str(p) for p in parts if p))
+    return clean_line(" ".join(_text(p) for p in parts if p))
 
 
 def _names(value: object) -> tuple[tuple[str, ...], bool]:
@@ -129,9 +129,10 @@ def parse_csl_items(items: list[Any], file: str) -> ImportResult:
             continue
         try:
             result.papers.append(paper_from_csl(item, SourceRef(file=file)))
-        except (ValueError, TypeError) as error:
-            label = f"item {number}" + (f" ({item['id']})" if item.get("id") else "")
-            result.problems.append(Problem(file, None, f"{label}: {error}; skipped"))
+        except (ValueError, TypeError, OverflowError, RecursionError) as error:
+            key = _text(item.get("id"))[:80]
+            label = f"item {number}" + (f" ({key})" if key else "")
+            result.problems.append(Problem(file, None, f"{label}: {record_error(error)}; skipped"))
     return result
 
 

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,15 +23,24 @@ _PROFILE_FIELDS = ("primary_category", "h_index", "paper_count", "citations", "n
 
 def parse_json(text: str, file: str) -> ImportResult:
     """Papers from a JSON document, or from JSON Lines when the text is not one document."""
+    from paperbrowse.core.formats.jsonl import BadJSON, load_json, parse_jsonl
+
     body = text.removeprefix("\ufeff")
     try:
-        document = json.loads(body)
-    except json.JSONDecodeError as error:
-        if error.msg == "Extra data" and body.lstrip().startswith("{"):
-            from paperbrowse.core.formats.jsonl import parse_jsonl
-
+        document = load_json(body)
+    except BadJSON as error:
+        lines = body.lstrip().startswith("{") and "\n" in body.strip()
+        if error.message == "Extra data" and lines:
             return parse_jsonl(text, file, whole_document=False)
-        raise FormatError(file, f"not valid JSON ({error.msg})", error.lineno) from None
+        if lines:
+            # JSON Lines whose first record is broken: the other lines still load.
+            try:
+                result = parse_jsonl(text, file, whole_document=False)
+            except FormatError:
+                result = ImportResult()
+            if result.papers:
+                return result
+        raise FormatError(file, f"not valid JSON ({error.message})", error.line) from None
     return parse_document(document, file)
 
 

@@ -15,7 +15,7 @@ from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.formats.bibvalues import tidy_line, tidy_paragraphs, urls_in
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
-from paperbrowse.core.text import strip_control
+from paperbrowse.core.text import clean_line, find_urls, strip_control
 
 _MONTHS = {
     name: number
@@ -31,6 +31,68 @@ _MONTHS = {
 
 
 _OWN_ID = re.compile(r"[0-9a-f]{16}")
+# A \uD800-\uDFFF escape: half of a pair (fine) or a lone surrogate (repaired after decoding).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class BadJSON(ValueError):
+    """Text that is not JSON Python can use: a syntax error, nesting too deep, a huge number."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def load_json(text: str) -> Any:
+    """``json.loads``, with every way it can fail as ``BadJSON`` and lone surrogates repaired.
+
+    ``json.loads`` raises RecursionError on deep nesting (``[[[[...``) and a
+    plain ValueError on an integer of thousands of digits; a ``\\ud800``
+    escape decodes to a lone surrogate that no file or terminal can take.
+    """
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BadJSON(error.msg, error.lineno) from None
+    except RecursionError:
+        raise BadJSON("nested too deeply") from None
+    except ValueError as error:  # "Exceeds the limit (4300 digits) for integer string ..."
+        message = "a number too long" if "digits" in str(error) else str(error).split(";")[0]
+        raise BadJSON(message) from None
+    if "\\" in text and _SURROGATE_ESCAPE.search(text):
+        value = _without_lone_surrogates(value)
+    return value
+
+
+def _repaired(text: str) -> str:
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """The decoded value with each lone surrogate (in keys too) replaced by U+FFFD, in place."""
+    if isinstance(value, str):
+        return _repaired(value)
+    pending: list[Any] = [value]
+    while pending:  # no recursion: the nesting can be as deep as the decoder allows
+        container = pending.pop()
+        if isinstance(container, list):
+            for index, item in enumerate(container):
+                if isinstance(item, str):
+                    container[index] = _repaired(item)
+                elif isinstance(item, list | dict):
+                    pending.append(item)
+        elif isinstance(container, dict):
+            items = list(container.items())
+            container.clear()
+            for key, item in items:
+                if isinstance(item, str):
+                    item = _repaired(item)
+                elif isinstance(item, list | dict):
+                    pending.append(item)
+                container[_repaired(key)] = item
+    return value
 
 
 def month_number(value: object) -> int | None:
@@ -53,7 +115,7 @@ def paper_date(
     """A date and its precision from loose year/month/day values."""
     try:
         year_number = int(str(year).strip()[:4]) if year not in (None, "") else None
-    except ValueError:
+    except (ValueError, RecursionError):
         return None, "year"
     if year_number is None or not 1 <= year_number <= 9999:
         return None, "year"
@@ -64,18 +126,28 @@ def paper_date(
         day_value = int(str(day)) if day not in (None, "") else None
         if day_value is not None:
             return dt.date(year_number, month_value, day_value), "day"
-    except ValueError:
+    except (ValueError, OverflowError):  # day 31 in June; a day of twenty digits
         pass
     return dt.date(year_number, month_value, 1), "month"
 
 
 def _text(value: object) -> str | None:
-    if value is None:
+    """A one-line text field: a string or a number; a list of strings is joined; else None."""
+    if isinstance(value, list):
+        value = " ".join(str(item) for item in value if isinstance(item, str | int | float))
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
-    if not isinstance(value, str):
-        value = str(value)
-    cleaned = tidy_line(value)
+    cleaned = tidy_line(str(value))
     return cleaned or None
+
+
+def _links(value: object, abstract: str | None) -> tuple[str, ...]:
+    """Web links from a ``links`` list (anything else in it dropped), else from the abstract."""
+    if not isinstance(value, list):
+        return tuple(urls_in(abstract or ""))
+    texts = (strip_control(item) for item in value if isinstance(item, str))
+    found = (url for text in texts for url in find_urls(text))
+    return tuple(dict.fromkeys(found))
 
 
 def _authors(value: object) -> tuple[tuple[str, ...], bool]:
@@ -95,11 +167,17 @@ def _authors(value: object) -> tuple[tuple[str, ...], bool]:
     return tuple(names), False
 
 
+def _no_title(value: object) -> str:
+    kinds = {dict: "an object", list: "a list", bool: str(value).lower()}
+    kind = kinds.get(type(value))
+    return f"title is {kind}, not text" if kind else "record has no title"
+
+
 def paper_from_json(record: dict[str, Any], source: SourceRef) -> Paper:
     """A paper from one JSON object (paperbrowse's own keys or the ACL export's)."""
     title = _text(record.get("title"))
     if not title:
-        raise ValueError("record has no title")
+        raise ValueError(_no_title(record.get("title")))
     authors, et_al = _authors(record.get("authors"))
     et_al = et_al or bool(record.get("et_al"))
     if record.get("date"):
@@ -114,7 +192,6 @@ def paper_from_json(record: dict[str, Any], source: SourceRef) -> Paper:
     abstract = (
         tidy_paragraphs(strip_control(str(abstract_raw))) or None if abstract_raw else None
     )
-    links = record.get("links")
     doi = _text(record.get("doi"))
     # Our own ids are kept (bookmarks use them); a foreign id such as the ACL
     # Anthology's "2020.acl-main.1" is the citation key.
@@ -131,9 +208,7 @@ def paper_from_json(record: dict[str, Any], source: SourceRef) -> Paper:
         year_inferred=bool(record.get("year_inferred")),
         has_code=bool(record.get("has_code")),
         abstract=abstract,
-        links=tuple(str(u) for u in links) if isinstance(links, list) else tuple(
-            urls_in(abstract or "")
-        ),
+        links=_links(record.get("links"), abstract),
         venue=_text(record.get("venue")),
         doi=doi,
         url=_text(record.get("url")),
@@ -160,11 +235,13 @@ def parse_jsonl(text: str, file: str, whole_document: bool = True) -> ImportResu
             continue
         lines += 1
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
+            record = load_json(line)
+        except BadJSON as error:
             if first and whole_document and line.lstrip().startswith("{"):
                 return _parse_document(text, file)  # a pretty-printed document
-            result.problems.append(Problem(file, lineno, f"not valid JSON ({error.msg}); skipped"))
+            result.problems.append(
+                Problem(file, lineno, f"not valid JSON ({error.message}); skipped")
+            )
             continue
         finally:
             first = False
@@ -189,8 +266,21 @@ def paper_from_record(
             result.papers.append(paper_from_csl(record, source))
         else:
             result.papers.append(paper_from_json(record, source))
-    except (ValueError, TypeError) as error:
-        result.problems.append(Problem(file, lineno, f"{label}{error}; skipped"))
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
+        result.problems.append(Problem(file, lineno, f"{label}{record_error(error)}; skipped"))
+
+
+def record_error(error: Exception) -> str:
+    """What was wrong with a record, in one short line."""
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    from pydantic import ValidationError
+
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "value"
+        return f"{where}: {first['msg']}"
+    return clean_line(str(error))[:200]
 
 
 def _parse_document(text: str, file: str) -> ImportResult:

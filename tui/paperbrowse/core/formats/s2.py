@@ -30,7 +30,10 @@ def is_s2_author(document: object) -> bool:
 
 
 def _text(value: object) -> str:
-    return clean_line(str(value)) if value is not None else ""
+    """A text field: a string or a number (null, lists and objects give nothing)."""
+    if value is None or isinstance(value, bool | dict | list):
+        return ""
+    return clean_line(str(value))
 
 
 def _list(value: object) -> list[Any]:
@@ -56,7 +59,7 @@ def paper_from_s2(record: dict[str, Any], source: SourceRef) -> Paper | None:
     links = find_urls(abstract)
     pdf = record.get("openAccessPdf")
     if isinstance(pdf, dict) and pdf.get("url"):
-        links.insert(0, _text(pdf["url"]))
+        links[:0] = find_urls(_text(pdf["url"]))  # web links only
     return Paper(
         id=paper_id(title, date.year if date else None, doi),
         title=title,
@@ -97,7 +100,7 @@ def _citekey(record: dict[str, Any]) -> str | None:
     styles = record.get("citationStyles")
     bibtex = styles.get("bibtex") if isinstance(styles, dict) else None
     match = _BIBTEX_KEY.match(bibtex) if isinstance(bibtex, str) else None
-    return match.group(1) if match else None
+    return (clean_line(match.group(1)) or None) if match else None
 
 
 def _papers(records: list[Any], file: str, result: ImportResult) -> None:
@@ -110,7 +113,7 @@ def _papers(records: list[Any], file: str, result: ImportResult) -> None:
         if isinstance(record, dict):
             try:
                 paper = paper_from_s2(record, SourceRef(file=file))
-            except (TypeError, ValueError):  # a field of an unexpected type
+            except (TypeError, ValueError, OverflowError, RecursionError):  # an odd field
                 paper = None
         if paper is None:
             untitled += 1
