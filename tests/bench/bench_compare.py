@@ -253,8 +253,14 @@ def main() -> int:
         # between runs: without it each kill-session ends the server, and the next
         # new-session can reach it while it is shutting down.
         bench_startup.tmux("new-session", "-d", "-s", "pb-bench-idle", "sleep 100000")
+        before = os.getloadavg()[0]
         time_rows(rows, args.marker, args.runs, args.warmup, args.timeout)
         print_table(rows, skipped, args.marker)
+        # Wall-clock figures move with whatever else the machine runs: say how busy it was.
+        print(
+            f"load average {before:.2f} before, {os.getloadavg()[0]:.2f} after, "
+            f"on {os.cpu_count()} CPUs"
+        )
     finally:
         bench_startup.tmux("kill-server")
         if args.keep:
