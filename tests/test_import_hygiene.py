@@ -34,3 +34,13 @@ def test_loading_and_searching_the_seed_needs_no_ui(seed_path: Path) -> None:
     )
     assert "paperbrowse.core.library" in loaded
     assert not {m for m in loaded if m.split(".")[0] in ("textual", "rich")}
+
+
+def test_listing_a_profile_loads_no_search_engine_bibtex_or_export(seed_path: Path) -> None:
+    # The app's first screen is this listing: what it imports is what start-up waits for.
+    loaded = _modules_loaded_by(
+        f"import paperbrowse; lib = paperbrowse.load({str(seed_path)!r}); lib.listing('newest')"
+    )
+    heavy = {"numpy", "rapidfuzz", "bibtexparser", "paperbrowse.core.search",
+             "paperbrowse.core.export", "paperbrowse.core.formats.bibtex"}
+    assert not heavy & {m for m in loaded for m in (m, m.split(".")[0])}

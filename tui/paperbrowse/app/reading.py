@@ -120,6 +120,10 @@ class ReadingActions:
         """Run one change on the store; on failure one clear notification, and None."""
         from paperbrowse.core.storage import StorageError
 
+        if not getattr(self, "_marks_started", False):  # the loader is still building the index
+            self.notify(f"Cannot {what} yet: still loading; try again in a moment.",
+                        severity="warning", timeout=3)
+            return None
         if self.store is None:
             self.notify(f"Cannot {what}: the marks database is not open.", severity="error")
             return None

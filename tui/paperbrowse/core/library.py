@@ -8,12 +8,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.files import walk
 from paperbrowse.core.formats import SUFFIXES, ImportResult, TextProgress, read_file
 from paperbrowse.core.models import Paper, Profile
-from paperbrowse.core.search import Hit, Results, SearchIndex, SortOrder
+from paperbrowse.core.results import Hit, Results, SortOrder, listing
+
+# The search engine (numpy, rapidfuzz) loads when a library is first searched:
+# listing papers needs none of it, so the app shows them while it loads.
+if TYPE_CHECKING:
+    from paperbrowse.core.search import SearchIndex
 
 # Progress callbacks get (bytes read, bytes in all, current file), across all files.
 Progress = Callable[[int, int, str], None]
@@ -37,7 +43,19 @@ class Library:
 
     @cached_property
     def index(self) -> SearchIndex:
+        """The search index, built on first use (about 2 s per 100k papers)."""
+        from paperbrowse.core.search import SearchIndex
+
         return SearchIndex(self.papers)
+
+    @property
+    def index_ready(self) -> bool:
+        """Whether the index is built, so searching will not stop to build it."""
+        return "index" in self.__dict__
+
+    def listing(self, sort: SortOrder = "newest") -> Results:
+        """Every paper in a browsing order: from the index once built, else sorted here."""
+        return self.index.find("", sort) if self.index_ready else listing(self.papers, sort)
 
     def find(self, query: str, sort: SortOrder = "relevance") -> Results:
         """Every paper matching the query, ranked (or in the given order)."""

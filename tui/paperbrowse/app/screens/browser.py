@@ -22,10 +22,11 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar
+from textual.widgets import ProgressBar
 
 from paperbrowse.app.reading import ReadingActions
 from paperbrowse.app.widgets.detail import PaperDetail
+from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.header import ProfileHeader
 from paperbrowse.app.widgets.paper_list import CATEGORY_WIDTH, PaperList
 from paperbrowse.app.widgets.search_bar import SearchBar
@@ -36,8 +37,9 @@ from paperbrowse.core.errors import FormatError
 if TYPE_CHECKING:
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
-    from paperbrowse.core.search import Results, SortOrder
+    from paperbrowse.core.results import Results, SortOrder
     from paperbrowse.core.storage import Store
+    from paperbrowse.core.watch import SourceState
 
 NARROW_WIDTH = 90  # below this many columns the panes stack
 SHORT_HEIGHT = 16  # below this many rows the header is hidden
@@ -46,6 +48,8 @@ PROGRESS_INTERVAL = 0.05  # seconds between progress updates from the loader
 # A progress bar appears only for loads longer than this: its animation would
 # otherwise take the interpreter from a short load (the seed loads in 0.1 s).
 PROGRESS_DELAY = 0.4
+WATCH_SECONDS = 2.0  # how often the library's files are checked for changes
+WATCH_MAX_FILES = 2_000  # past this many files, only ctrl+r reloads (stat calls add up)
 
 
 def category_width(papers: Sequence[Paper]) -> int:
@@ -78,6 +82,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
         Binding("e", "export", "Export"),
         Binding("S", "stats", "Stats"),
         Binding("w", "show_problems", "Problems"),
+        Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
         Binding("escape", "escape", "Clear query", show=False),
@@ -106,11 +111,20 @@ class BrowserScreen(ReadingActions, Screen[None]):
             super().__init__()
 
     class Loaded(Message):
-        """Posted from the loader thread, after its last Progress (one queue keeps the order)."""
+        """Posted from the loader thread, after its last Progress (one queue keeps the order):
+        the library and its papers listed in the screen's order; the index is not built yet."""
 
-        def __init__(self, library: Library) -> None:
+        def __init__(
+            self, library: Library, listing: Results, paths: list[Path], watched: SourceState
+        ) -> None:
             self.library = library
+            self.listing = listing
+            self.paths = paths  # as opened (the bundled profile when none were given)
+            self.watched = watched  # the files as they were when read
             super().__init__()
+
+    class IndexReady(Message):
+        """Posted from the loader thread once the search index and the marks are ready."""
 
     class LoadFailed(Message):
         """Posted from the loader thread when nothing at all could be loaded."""
@@ -138,6 +152,11 @@ class BrowserScreen(ReadingActions, Screen[None]):
         # fighting the current one for the interpreter.
         self._searching = False
         self._search_pending = False
+        self._index_building = False  # the loader builds the index after showing the papers
+        self._loading = False  # a load or reload is running
+        self._watch_paths: list[Path] = []
+        self._watched: SourceState | None = None  # the library's files as last loaded
+        self._changed: SourceState | None = None  # seen changed once; reloaded if it holds
         self._pending_paper: Paper | None = None
         self.store: Store | None = None  # the user's marks, opened with the library
         self.selection: dict[str, Paper] = {}  # marked with space, in the order marked
@@ -156,7 +175,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
                 yield ProgressBar(id="loading-bar", show_eta=False)
                 yield PaperList(id="paper-list")
             yield PaperDetail(id="detail")
-        yield Footer()
+        yield KeyFooter()
 
     # --- widgets ------------------------------------------------------------
 
@@ -177,8 +196,10 @@ class BrowserScreen(ReadingActions, Screen[None]):
         if self.library is not None:
             self.set_library(self.library)
         else:
+            self._loading = True
             self._load()
             self.set_timer(PROGRESS_DELAY, self._show_loading_bar)
+        self.set_interval(WATCH_SECONDS, self._check_sources)
 
     def on_unmount(self) -> None:
         self.stop_marks()
@@ -195,7 +216,9 @@ class BrowserScreen(ReadingActions, Screen[None]):
 
     @work(thread=True, exclusive=True, group="load", description="load library")
     def _load(self) -> None:
-        last_update = 0.0
+        # No updates before the bar shows: each redraws the screen, taking the
+        # interpreter from a load that would be done before anyone saw them.
+        last_update = time.monotonic() - PROGRESS_INTERVAL + PROGRESS_DELAY
 
         def progress(done: int, total: int, file: str) -> None:
             nonlocal last_update
@@ -208,9 +231,15 @@ class BrowserScreen(ReadingActions, Screen[None]):
         try:
             from paperbrowse.core.library import bundled_profile, load
 
-            paths = self.paths or [bundled_profile()]
+            paths = [Path(p) for p in self.paths] or [bundled_profile()]
+            from paperbrowse.core.watch import source_state
+
+            watched = source_state(paths)  # before reading: a change while reading is seen
             library = load(*paths, as_of=self.as_of, progress=progress)
-            self.post_message(self.Indexing(len(library.papers)))
+            # The papers go on screen now, listed without the search engine (numpy,
+            # rapidfuzz and the index load next): the first screen waits for none of it.
+            sort = self.sort if self.sort != "relevance" else self._browse_sort
+            self.post_message(self.Loaded(library, library.listing(sort), paths, watched))
             # Build the index and its lazy lookups here, off the UI thread, so no
             # keystroke pays for them (0.16 s at 22k papers).
             library.index.warm_up()
@@ -230,14 +259,67 @@ class BrowserScreen(ReadingActions, Screen[None]):
         from paperbrowse.core.search import freeze_heap
 
         freeze_heap()
-        self.post_message(self.Loaded(library))
+        self.post_message(self.IndexReady())
 
     def on_browser_screen_load_failed(self, message: LoadFailed) -> None:
+        self._loading = False
+        if self.library is not None:  # a reload: keep what is shown
+            self.notify(f"Reload failed; still showing the papers loaded before. {message.error}",
+                        severity="error", timeout=10, markup=False)
+            return
         self.app.load_error = message.error
         self.app.exit(2, return_code=2)
 
     def on_browser_screen_loaded(self, message: Loaded) -> None:
-        self.set_library(message.library)
+        reloaded = self.library is not None
+        before = len(self.library.papers) if self.library is not None else 0
+        self._index_building = True
+        self._watch_paths, self._watched = message.paths, message.watched
+        self.set_library(message.library, message.listing)
+        if reloaded:
+            change = len(message.library.papers) - before
+            self.notify(f"Reloaded: {len(message.library.papers):,} papers ({change:+,}).",
+                        timeout=3)
+
+    def on_browser_screen_index_ready(self) -> None:
+        self._index_building = False
+        self._loading = False
+        self.start_marks()
+        self.redraw_marks()
+        if self._search_pending or self.search_query.strip():
+            self._search_pending = False
+            self.run_search()
+
+    # --- reloading -----------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        """Read the library's files again; what is shown stays until the new papers are in."""
+        if self._loading:
+            self.notify("Still loading; reload when it is done.", timeout=2)
+            return
+        self._loading = True
+        self._changed = None
+        gc.unfreeze()  # the old papers may be collected again once the new ones replace them
+        self.notify("Reloading …", timeout=2)
+        self._load()
+
+    def _check_sources(self) -> None:
+        """Reload when the library's files changed, once the change has held for a poll
+        (a file being written is read when its writer is done)."""
+        if self._loading or self._watched is None or len(self._watched) > WATCH_MAX_FILES:
+            return
+        from paperbrowse.core.watch import changed_files, source_state
+
+        now = source_state(self._watch_paths)
+        if now == self._watched:
+            self._changed = None
+        elif now != self._changed:
+            self._changed = now  # changed since the last poll: wait for it to settle
+        else:
+            changed = changed_files(self._watched, now)
+            self.notify(f"{', '.join(changed) or 'The library'} changed on disk; reloading.",
+                        timeout=3, markup=False)
+            self.action_reload()
 
     def on_browser_screen_progress(self, message: Progress) -> None:
         if self.library is not None:
@@ -251,8 +333,9 @@ class BrowserScreen(ReadingActions, Screen[None]):
             self.query_one("#loading-bar", ProgressBar).update(total=None)
             self.paper_list.show((), f"Building the search index for {message.papers:,} papers …")
 
-    def set_library(self, library: Library) -> None:
-        """Show a loaded library: header figures, then every paper newest first."""
+    def set_library(self, library: Library, listing: Results | None = None) -> None:
+        """Show a loaded library: header figures, then every paper in order (``listing``,
+        when the loader has sorted them already; else the first search lists them)."""
         self.library = library
         self.query_one("#loading-bar").remove_class("-shown")
         self.query_one(ProfileHeader).show(library.profile, len(library.papers), library.sources)
@@ -262,7 +345,12 @@ class BrowserScreen(ReadingActions, Screen[None]):
         self.refresh_bindings()  # the footer's "w Problems" appears only when there are some
         self.detail.placeholder = "No paper selected."
         self._notify_problems(library)
-        self.start_marks()  # before the first search: is:read etc. must be known
+        if listing is not None and not self.search_query.strip():
+            self._generation += 1
+            self._show_results(listing, self._generation)
+            return
+        if not self._index_building:
+            self.start_marks()  # before the first search: is:read etc. must be known
         self.run_search()
 
     def _notify_problems(self, library: Library) -> None:
@@ -291,6 +379,14 @@ class BrowserScreen(ReadingActions, Screen[None]):
         if self.library is None:
             return
         self._generation += 1
+        if self._index_building and self.search_query.strip():
+            # Typed before the index is ready: the search runs the moment it is. (On a
+            # reload the previous results stay up meanwhile.)
+            self._search_pending = True
+            if self.results is None or not self.results.query.strip():
+                self.shown = None
+                self.paper_list.show((), f"Building the search index for {self.total:,} papers …")
+            return
         if self._searching:
             self._search_pending = True
             return
@@ -311,7 +407,10 @@ class BrowserScreen(ReadingActions, Screen[None]):
         if library is None:
             return
         try:
-            results = library.find(query, sort)
+            if not query.strip() and not library.index_ready:
+                results = library.listing(sort)  # the index is still being built
+            else:
+                results = library.find(query, sort)
         except Exception as error:  # a query the engine chokes on must not end the app
             self.app.call_from_thread(self._search_failed, query, error, generation)
             return
@@ -360,7 +459,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
         elif self.results is not None and self.results.query.strip():
             self.detail.hit = self.results.hit(index)
         else:
-            from paperbrowse.core.search import Hit  # loaded with the library by now
+            from paperbrowse.core.results import Hit  # loaded with the library by now
 
             self.detail.hit = Hit(paper, 0.0)
 
@@ -447,7 +546,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
         self.set_focus(self.paper_list)
 
     def action_cycle_sort(self) -> None:
-        from paperbrowse.core.search import SORT_ORDERS
+        from paperbrowse.core.results import SORT_ORDERS
 
         position = SORT_ORDERS.index(self.sort)
         self.sort = SORT_ORDERS[(position + 1) % len(SORT_ORDERS)]

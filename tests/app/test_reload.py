@@ -1,0 +1,118 @@
+"""Reloading: ctrl+r, and the watcher that reloads a library whose files changed on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import screen_text, wait_loaded, write_jsonl
+
+from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.screens import browser
+
+
+def paper(title: str, year: int = 2020) -> dict[str, Any]:
+    return {"title": title, "authors": ["Ann Author"], "year": year, "abstract": f"About {title}."}
+
+
+def titles(app: PaperBrowseApp) -> list[str]:
+    results = app.browser.results
+    assert results is not None
+    return [results[i].title for i in range(len(results))]
+
+
+def notified(app: PaperBrowseApp) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+async def wait_for(pilot: Any, condition: Any, polls: int = 100) -> None:
+    for _ in range(polls):
+        await pilot.pause(0.05)
+        await pilot.app.workers.wait_for_complete()
+        if condition():
+            return
+    raise AssertionError("the condition never held")
+
+
+async def test_ctrl_r_reads_the_file_again_and_keeps_the_cursor(tmp_path: Path) -> None:
+    library = write_jsonl(tmp_path / "lib.jsonl", [paper("Alpha", 2021), paper("Beta", 2020)])
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("j")  # on Beta
+        assert app.browser.paper_list.paper.title == "Beta"
+        write_jsonl(library, [paper("Gamma", 2022), paper("Alpha", 2021), paper("Beta", 2020)])
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: len(titles(app)) == 3)
+        assert titles(app) == ["Gamma", "Alpha", "Beta"]
+        assert app.browser.paper_list.paper.title == "Beta"  # the same paper, a row lower
+        assert "Reloaded: 3 papers (+1)." in notified(app)
+
+
+async def test_a_reload_keeps_the_query_and_searches_the_new_papers(tmp_path: Path) -> None:
+    library = write_jsonl(tmp_path / "lib.jsonl", [paper("Graph networks"), paper("Parsing")])
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"graph", "enter")
+        await wait_for(pilot, lambda: titles(app) == ["Graph networks"])
+        write_jsonl(library, [paper("Graph networks"), paper("Parsing"), paper("Graph kernels")])
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: sorted(titles(app)) == ["Graph kernels", "Graph networks"])
+        assert app.browser.search_bar.value == "graph"
+
+
+async def test_a_file_deleted_while_open_keeps_its_papers_on_screen(tmp_path: Path) -> None:
+    library = write_jsonl(tmp_path / "gone.jsonl", [paper("Still here")])
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        library.unlink()
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "Reload failed" in notified(app))
+        assert "gone.jsonl" in notified(app)
+        assert "Still here" in screen_text(pilot)
+        assert app.is_running
+        await pilot.press("j", "k", "slash", *"still")  # the old papers still work
+        await wait_for(pilot, lambda: titles(app) == ["Still here"])
+
+
+async def test_the_watcher_reloads_a_file_rewritten_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(browser, "WATCH_SECONDS", 0.05)
+    library = write_jsonl(tmp_path / "lib.jsonl", [paper("Before")])
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        write_jsonl(library, [paper("After the edit"), paper("And another")])
+        await wait_for(pilot, lambda: "After the edit" in titles(app))
+        assert "lib.jsonl changed on disk; reloading." in notified(app)
+
+
+async def test_the_watcher_notices_a_new_file_in_an_opened_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(browser, "WATCH_SECONDS", 0.05)
+    write_jsonl(tmp_path / "a.jsonl", [paper("First file")])
+    app = PaperBrowseApp([tmp_path])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        write_jsonl(tmp_path / "b.jsonl", [paper("Second file")])
+        await wait_for(pilot, lambda: "Second file" in titles(app))
+        assert sorted(titles(app)) == ["First file", "Second file"]
+
+
+async def test_an_unchanged_library_is_never_reloaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(browser, "WATCH_SECONDS", 0.05)
+    library = write_jsonl(tmp_path / "lib.jsonl", [paper("Steady")])
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        shown = app.browser.library
+        await pilot.pause(0.5)
+        assert app.browser.library is shown
+        assert "Reload" not in notified(app)

@@ -1,0 +1,127 @@
+"""Search results and plain listings, without the search engine.
+
+``Results`` is what a search returns and what the app's list shows. It lives
+apart from ``core.search`` (numpy, rapidfuzz, the index) so that a library can
+be listed, newest first, before its index exists: the app's first screen
+needs only ``listing()``, and the engine loads while the user reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+from paperbrowse.core.models import Paper
+
+if TYPE_CHECKING:
+    from paperbrowse.core.query import Query
+    from paperbrowse.core.search_spans import Span
+
+SortOrder = Literal["newest", "oldest", "title", "relevance"]
+SORT_ORDERS: tuple[SortOrder, ...] = ("newest", "oldest", "title", "relevance")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the paper, its score, and the matched character spans per field.
+
+    Span offsets index ``paper.title``, ``paper.authors_text()`` and ``paper.abstract``.
+    ``spans`` is a dict of the fields with a match, filled lazily: each field's spans
+    are worked out when first read, so a list row that shows the title never pays
+    for the abstract.
+    """
+
+    paper: Paper
+    score: float
+    spans: dict[str, tuple[Span, ...]] = field(default_factory=dict)
+
+
+SpansOf = Callable[[Paper], dict[str, tuple["Span", ...]]]
+
+
+def _no_spans(paper: Paper) -> dict[str, tuple[Span, ...]]:
+    return {}
+
+
+def _plain_spans(query: str) -> SpansOf:
+    from paperbrowse.core.query import parse
+    from paperbrowse.core.search_match import Expansion
+    from paperbrowse.core.search_spans import Highlighter
+
+    return Highlighter([(t, [Expansion(w) for w in t.words]) for t in parse(query).terms
+                        if not t.negated]).spans
+
+
+class Results(Sequence[Paper]):
+    """The papers matching a query, in order; spans are computed per row on demand."""
+
+    def __init__(
+        self,
+        query: str,
+        papers: Sequence[Paper],
+        scores: Sequence[float] | Any | None = None,  # Any: a numpy array from the index
+        *,
+        spans: SpansOf | None = None,
+        notes: Sequence[str] = (),
+        parsed: Query | None = None,
+    ) -> None:
+        self.query = query
+        self.notes = tuple(notes)  # things the user may want to know: an ignored filter, ...
+        if parsed is not None:
+            self.__dict__["parsed"] = parsed
+        self._papers = papers
+        self._scores = scores
+        self._spans = spans if spans is not None else _plain_spans(query)
+
+    @cached_property
+    def parsed(self) -> Query:
+        from paperbrowse.core.query import parse
+
+        return parse(self.query)
+
+    def __len__(self) -> int:
+        return len(self._papers)
+
+    @overload
+    def __getitem__(self, index: int) -> Paper: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Paper]: ...
+    def __getitem__(self, index: int | slice) -> Paper | Sequence[Paper]:
+        return self._papers[index]
+
+    def score(self, index: int) -> float:
+        return 0.0 if self._scores is None else float(self._scores[index])
+
+    def hit(self, index: int) -> Hit:
+        paper = self._papers[index]
+        return Hit(paper, self.score(index), self._spans(paper))
+
+
+def newest_first_order(papers: Sequence[Paper]) -> tuple[list[int], list[int]]:
+    """Positions of the papers newest first (same date: by title), undated ones last;
+    and each paper's day (``date.toordinal()``, -1 when undated), by position.
+
+    Sort keys are read with C-level getters: Python key functions cost 0.2 s at 100k papers.
+    """
+    titles = list(map(str.casefold, map(attrgetter("title"), papers)))
+    by_title = sorted(range(len(papers)), key=titles.__getitem__)
+    days = [d.toordinal() if d else -1 for d in map(attrgetter("date"), papers)]
+    # Stable, also when reversed: papers of the same date stay in title order.
+    return sorted(by_title, key=days.__getitem__, reverse=True), days
+
+
+def listing(papers: Sequence[Paper], sort: SortOrder = "newest") -> Results:
+    """Every paper in a browsing order, as the search index would list them for an
+    empty query ("relevance" lists newest first), without building the index."""
+    order, days = newest_first_order(papers)
+    newest = [papers[i] for i in order]
+    if sort == "oldest":
+        dated = sum(1 for i in order if days[i] >= 0)
+        newest = newest[:dated][::-1] + newest[dated:]
+    elif sort == "title":
+        titles = list(map(str.casefold, map(attrgetter("title"), newest)))
+        newest = [newest[i] for i in sorted(range(len(newest)), key=titles.__getitem__)]
+    return Results("", newest, None, spans=_no_spans)
