@@ -133,3 +133,20 @@ def test_nothing_loadable_exits_2_with_one_line(terminal: Terminal, tmp_path: Pa
     assert len(lines) == 1
     assert lines[0].startswith("paperbrowse: error: ") and "garbage.jsonl" in lines[0]
     assert "Traceback" not in terminal.screen()
+
+
+def test_a_query_typed_in_one_burst_after_the_slash_lands_whole(terminal: Terminal) -> None:
+    # tmux sends "/unlearning" in one write, as a fast typist or a paste would: the
+    # letters after the slash must reach the bar, not the list that had focus.
+    terminal.start(["--as-of", "2025-11-24", str(SEED)])
+    terminal.wait_text("15 of 15 papers")
+    terminal.keys("/unlearning", literal=True)
+    terminal.wait_for(
+        lambda screen: "Catastrophic Failure of LLM Unlearning" in screen.splitlines()[5],
+        "the best match on top",
+    )
+    assert "unlearning" in terminal.screen().splitlines()[3]
+    terminal.keys("Enter")
+    terminal.wait_for(lambda screen: "esc Back to list" not in screen, "the list focused")
+    terminal.keys("C-q")
+    assert terminal.exit_status() == 0

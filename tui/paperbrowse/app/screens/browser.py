@@ -67,7 +67,13 @@ def loading_text(done: int, total: int, file: str) -> str:
 
 class BrowserScreen(ReadingActions, Screen[None]):
     BINDINGS = [
-        Binding("slash", "focus_search", "Search"),
+        # Priority bindings run as the app reads the key, before the keys after it are
+        # handed to the focused widget: "/graph" typed in one burst (a fast typist, a
+        # paste, tmux) lands whole in the bar, and "escape b" bookmarks. Without this,
+        # the keys after a focus change went to the widget that had focus before.
+        Binding("slash", "focus_search", "Search", priority=True),
+        Binding("escape", "leave_search", "Back to list", priority=True),
+        Binding("enter", "submit_search", show=False, priority=True),
         Binding("tab", "switch_pane", "Switch pane", show=False),
         Binding("s", "cycle_sort", "Sort"),
         Binding("o", "open_link", "Open link"),
@@ -505,6 +511,10 @@ class BrowserScreen(ReadingActions, Screen[None]):
     # --- actions --------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("focus_search", "leave_search", "submit_search"):
+            # Only while they change focus: in the bar "/" is a character to type.
+            in_bar = self.search_bar.input.has_focus
+            return in_bar if action != "focus_search" else not in_bar
         if action == "show_problems":
             return bool(self.problem_count)  # the footer shows the key only when useful
         if action in ("open_link", "copy", "copy_bibtex", "bookmark", "toggle_read",
@@ -516,6 +526,13 @@ class BrowserScreen(ReadingActions, Screen[None]):
         # set_focus takes effect at once (Widget.focus waits a turn), so keys typed
         # right after the slash land in the bar.
         self.set_focus(self.search_bar.input)
+
+    def action_leave_search(self) -> None:
+        self.set_focus(self.paper_list)
+
+    def action_submit_search(self) -> None:
+        self.set_focus(self.paper_list)
+        self.paper_list.cursor = 0
 
     def action_switch_pane(self) -> None:
         if self.paper_list.has_focus:
