@@ -221,6 +221,39 @@ def test_own_json_and_semantic_scholar_with_anything_in_any_field(
     load_or_error(path)
 
 
+BIB_FIELDS = ["title", "subtitle", "author", "editor", "year", "month", "day", "date", "doi",
+              "url", "eprint", "archiveprefix", "crossref", "journal", "booktitle", "abstract",
+              "primaryclass", "note", "howpublished", "publisher"]  # fmt: skip
+BIB_VALUES = st.one_of(
+    NASTY_TEXT.filter(lambda text: "\ud800" not in text and "\udc00" not in text),
+    st.text(max_size=20).filter(lambda text: text.encode("utf-8", "ignore").decode() == text),
+    st.sampled_from(["1" * 5000, "99999999999999999999", "{", "}", "\\", "jan", "13", "-1",
+                     "2020-99-99", "\\url{javascript:alert(1)}", "\\href{http://a.io}{b}",
+                     "{\\input{/etc/passwd}}", "doe2019", "others", "a and and b"]),
+)  # fmt: skip
+BIB_ENTRY = st.tuples(
+    st.text(max_size=12),
+    st.dictionaries(st.sampled_from(BIB_FIELDS), BIB_VALUES, max_size=6),
+    st.sampled_from(["{%s}", '"%s"', "%s"]),
+)
+
+
+def bib_entry(key: str, fields: dict[str, str], quoting: str) -> str:
+    body = ",\n".join(f"  {name} = {quoting % value}" for name, value in fields.items())
+    return f"@article{{{key},\n  title = {{Kept}},\n{body}}}\n"
+
+
+@FUZZ
+@given(entries=st.lists(BIB_ENTRY, min_size=1, max_size=4))
+def test_bibtex_with_anything_in_any_field(
+    entries: list[tuple[str, dict[str, str], str]], tmp_path: Path
+) -> None:
+    text = "\n".join(bib_entry(*entry) for entry in entries)
+    path = tmp_path / "fuzz.bib"
+    path.write_text(text, encoding="utf-8")
+    load_or_error(path)
+
+
 # --- mutated real files -------------------------------------------------------------
 
 

@@ -33,6 +33,12 @@ EXPECTED: dict[str, tuple[list[str] | None, list[str]]] = {
     # OverflowError from datetime.date(2020, 5, 99999999999999999999): the whole file lost
     "csl-day-overflow.json": (["A day of twenty digits"], []),
     "bibtex-day-overflow.bib": (["A day of twenty digits", "The entry after it"], []),
+    # ValueError (int of 5000 digits) from a month given as a long string of digits
+    "bibtex-huge-month.bib": (["Month of five thousand digits", "The entry after it"], []),
+    "csl-huge-month-string.json": (["Month as a long string"], []),
+    "jsonl-huge-month-string.jsonl": (["Month as a long string"], []),
+    # the citation key kept its escape codes and bidi override (shown in the app and exports)
+    "bibtex-key-escape.bib": (["Escape codes in the key"], []),
     # a broken first line made the whole file "not valid JSON": every other line lost
     "jsonl-broken-first-line.jsonl": (["Second paper", "Third paper"], [":1: not valid JSON"]),
     "jsonl-broken-first-line.json": (["Second paper", "Third paper"], [":1: not valid JSON"]),
@@ -118,6 +124,14 @@ def test_the_links_kept_are_the_web_ones() -> None:
     assert library.papers[0].links == ("https://example.org/a", "https://example.org/b")
     s2 = load(FOLDER / "s2-citekey-control.json", as_of=AS_OF).papers[0]
     assert (s2.citekey, s2.links) == ("key", ())
+
+
+def test_a_month_out_of_range_keeps_the_year() -> None:
+    for name in ("csl-huge-month-string.json", "jsonl-huge-month-string.jsonl"):
+        paper = load(FOLDER / name, as_of=AS_OF).papers[0]
+        assert paper.date_text() in ("2021", "2019"), name
+    paper = load(FOLDER / "bibtex-key-escape.bib", as_of=AS_OF).papers[0]
+    assert paper.citekey == "keyred"
 
 
 def test_a_day_out_of_range_keeps_year_and_month() -> None:

@@ -31,7 +31,7 @@ from paperbrowse.core.formats.bibvalues import (
 )
 from paperbrowse.core.formats.jsonl import paper_date
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
-from paperbrowse.core.text import clean_line, find_urls
+from paperbrowse.core.text import clean_line, find_urls, strip_control
 
 # bibtexparser logs every malformed block; those become our own warnings instead.
 silence_library_log("bibtexparser")
@@ -251,7 +251,7 @@ def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
         venue=_venue(fields),
         doi=doi,
         url=_url(fields),
-        citekey=entry.key or None,
+        citekey=strip_control(entry.key) or None,
         entry_type=entry.entry_type,
         source=SourceRef(file=file, line=entry.line),
     )

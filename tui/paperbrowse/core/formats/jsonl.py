@@ -102,8 +102,8 @@ def month_number(value: object) -> int | None:
     if not isinstance(value, str):
         return None
     text = value.strip().lower()
-    if text.isdigit():
-        number = int(text)
+    if text.isdigit():  # "7", "07"; a string of thousands of digits is no month (nor an int)
+        number = int(text) if len(text) <= 4 else 0
         return number if 1 <= number <= 12 else None
     word = re.match(r"[a-z]+", text)
     return _MONTHS.get(word.group(0)) if word else None
