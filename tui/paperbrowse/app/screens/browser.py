@@ -181,7 +181,8 @@ class BrowserScreen(ReadingActions, Screen[None]):
                 yield ProgressBar(id="loading-bar", show_eta=False)
                 yield PaperList(id="paper-list")
             yield PaperDetail(id="detail")
-        yield KeyFooter()
+        # Empty until the papers show: its keys took the interpreter from the loader.
+        yield KeyFooter(held=self.library is None)
 
     # --- widgets ------------------------------------------------------------
 
@@ -344,6 +345,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
         when the loader has sorted them already; else the first search lists them)."""
         self.library = library
         self.query_one("#loading-bar").remove_class("-shown")
+        self.query_one(KeyFooter).release()
         self.query_one(ProfileHeader).show(library.profile, len(library.papers), library.sources)
         self.paper_list.category_width = category_width(library.papers)
         self.total = len(library.papers)

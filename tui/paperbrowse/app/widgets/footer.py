@@ -1,10 +1,11 @@
-"""Textual's footer, redrawn once per burst of binding changes.
+"""Textual's footer, built once the papers are on screen, then once per burst of changes.
 
 Textual's ``Footer`` rebuilds all its keys on every binding change, and at
 start-up (screen mounted, focus set, app focused, papers shown) several come
 within a few frames: five rebuilds took about 0.15 s of the interpreter while
-the loader thread was reading the library. One rebuild per burst shows the
-same keys.
+the loader thread was reading the library. Held until the screen releases it,
+and with the rebuilds asked for while one is pending merged into it, the
+footer is built once before the first papers show.
 """
 
 from __future__ import annotations
@@ -14,18 +15,33 @@ from textual.widgets import Footer
 
 
 class KeyFooter(Footer):
-    """A ``Footer`` whose rebuilds requested while one is pending are merged into it."""
+    """A ``Footer`` that stays empty while ``held`` and merges rebuilds requested together."""
 
-    _rebuild_queued = False
+    def __init__(self, *, held: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._held = held
+        self._rebuild_queued = False
+
+    def release(self) -> None:
+        """Show the keys (once; later calls do nothing)."""
+        if self._held:
+            self._held = False
+            self._bindings_ready = True
+            # Via our own queue: the rebuild must run in the footer's context (its keys
+            # bind to its reactives), not in the caller's.
+            self.call_later(self._queue_rebuild)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._bindings_ready = True
-        if not screen.app.app_focus:
+        if self._held or not screen.app.app_focus or screen is not self.screen:
             return
-        if self.is_attached and screen is self.screen and not self._rebuild_queued:
-            self._rebuild_queued = True
-            self.call_after_refresh(self._rebuild)
+        self._queue_rebuild()
 
-    async def _rebuild(self) -> None:
+    def _queue_rebuild(self) -> None:
+        if self.is_attached and not self._rebuild_queued:
+            self._rebuild_queued = True
+            self.call_after_refresh(self.recompose)  # bound: Textual runs it in our context
+
+    async def recompose(self) -> None:
         self._rebuild_queued = False  # a change from now on needs a new rebuild
-        await self.recompose()
+        await super().recompose()
