@@ -24,6 +24,7 @@ KEYS: list[tuple[str, str]] = [
     ("y", "copy title, authors and first link to the clipboard"),
     ("s", "sort: newest / oldest / title / relevance"),
     ("w", "show problems met while loading files"),
+    ("ctrl+r", "reload the files (changed files also reload by themselves)"),
     ("?", "this help"),
     ("ctrl+p", "command palette: go to paper, themes, every action"),
     ("q / ctrl+q", "quit (q types into the search bar while it has focus)"),
