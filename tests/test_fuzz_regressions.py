@@ -51,6 +51,8 @@ EXPECTED: dict[str, tuple[list[str] | None, list[str]]] = {
     "jsonl-links-not-web.jsonl": (["Links of every kind"], []),
     # the citation key from citationStyles kept an escape code; a javascript: PDF link was kept
     "s2-citekey-control.json": (["Semantic Scholar paper"], []),
+    # \url{javascript:...} in a BibTeX abstract became one of the paper's links
+    "bibtex-javascript-url.bib": (["Links in an abstract"], []),
     # a title given as an object or true became the paper "{'nested': 'object'}" or "True"
     "titles-of-wrong-type.jsonl": (
         ["Title as a list", "1984", "A real title"],
@@ -122,6 +124,8 @@ def test_regression_file_through_the_cli(
 def test_the_links_kept_are_the_web_ones() -> None:
     library = load(FOLDER / "jsonl-links-not-web.jsonl", as_of=AS_OF)
     assert library.papers[0].links == ("https://example.org/a", "https://example.org/b")
+    bib = load(FOLDER / "bibtex-javascript-url.bib", as_of=AS_OF).papers[0]
+    assert bib.links == ("https://example.org/real",)
     s2 = load(FOLDER / "s2-citekey-control.json", as_of=AS_OF).papers[0]
     assert (s2.citekey, s2.links) == ("key", ())
 

@@ -42,8 +42,11 @@ def read_bytes(path: Path) -> bytes:
         raise FormatError(name, _too_large(info.st_size))
     try:
         with open(path, "rb") as handle:
-            # One byte past the limit at most, even if the file grew since it was measured.
-            data = handle.read(MAX_FILE_BYTES + 1)
+            # The measured size and one byte more (read(n) sets aside n bytes at once);
+            # a file that grew since, or a /proc file that says 0, up to the cap.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     except PermissionError:
         raise FormatError(name, "permission denied; check the file's permissions") from None
     except OSError as error:

@@ -107,7 +107,7 @@ def importer_for(path: Path, text: str) -> str | None:
 def read_file(path: Path, as_of: dt.date, progress: TextProgress | None = None) -> ImportResult:
     """Import one file. Raises FormatError when nothing in it can be used."""
     text, problems = read_text(path)
-    if not text.strip():
+    if not text or text.isspace():  # (not strip(): that copies a whole large file)
         raise FormatError(str(path), "empty file; no papers in it")
     name = importer_for(path, text)
     if name is None:

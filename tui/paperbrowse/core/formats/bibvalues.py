@@ -334,7 +334,7 @@ def _protect_urls(text: str) -> tuple[str, list[str], list[str]]:
     links: list[str] = []
 
     def keep(url: str) -> str:
-        links.extend(find_urls(url) or [url])
+        links.extend(find_urls(url))  # web links only: no javascript:
         kept.append(url)
         return f"\ue010{len(kept) - 1}\ue011"
 
@@ -342,7 +342,7 @@ def _protect_urls(text: str) -> tuple[str, list[str], list[str]]:
         url, label = match.group(1).strip(), match.group(2).strip()
         if not label or label.replace("\\", "") == url:
             return keep(url)
-        links.extend(find_urls(url) or [url])
+        links.extend(find_urls(url))  # web links only: no javascript:
         return label
 
     text = _HREF.sub(href, text)
