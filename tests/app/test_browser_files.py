@@ -237,3 +237,19 @@ async def test_a_reader_bug_exits_2_with_a_message(
             await pilot.pause(0.05)
     assert app.return_code == 2
     assert "RuntimeError: reader bug" in str(app.load_error)
+
+
+async def test_o_skips_a_non_web_url_for_the_papers_web_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = write_jsonl(tmp_path / "links.jsonl", [{
+        "title": "Links of every kind", "year": 2020,
+        "url": "file:///etc/passwd", "doi": "10.1000/xyz",
+    }])
+    app = PaperBrowseApp([library])
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("o")
+        assert opened == ["https://doi.org/10.1000/xyz"]

@@ -103,6 +103,15 @@ class Paper(BaseModel):
             return f"https://doi.org/{self.doi}"
         return self.links[0] if self.links else None
 
+    @property
+    def web_link(self) -> str | None:
+        """The first link that is a web address (http or https): the only kind the app opens."""
+        doi_link = f"https://doi.org/{self.doi}" if self.doi else None
+        for link in (self.url, doi_link, *self.links):
+            if link and link.lower().startswith(("http://", "https://")):
+                return link
+        return None
+
     def date_text(self) -> str:
         """The date as a reader wants it: ``2025-04-10``, ``2021-07``, ``2019``, or ``""``."""
         if self.date is None:

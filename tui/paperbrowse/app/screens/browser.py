@@ -575,8 +575,8 @@ class BrowserScreen(ReadingActions, Screen[None]):
 
     def action_open_link(self) -> None:
         paper = self.paper_list.paper
-        link = paper.first_link if paper else None
-        if not link or not link.lower().startswith(("http://", "https://")):
+        link = paper.web_link if paper else None
+        if link is None:  # file:, javascript:, a bare path...: never opened
             self.notify("This paper has no web link to open.", severity="warning", timeout=3)
             return
         self.app.open_url(link)
