@@ -171,3 +171,19 @@ def test_no_json_makes_the_readers_crash(document: object) -> None:
     except FormatError:
         return
     assert all(paper.title for paper in result.papers)
+
+
+def test_json_lines_report_progress_while_reading(tmp_path: Path) -> None:
+    from paperbrowse.core.formats.jsonl import PROGRESS_LINES
+    from paperbrowse.core.library import load
+
+    path = tmp_path / "many.jsonl"
+    count = PROGRESS_LINES * 3 + 5
+    path.write_text("".join(f'{{"title": "Paper {i}"}}\n' for i in range(count)))
+    heard: list[tuple[int, int, str]] = []
+    library = load(path, progress=lambda done, total, name: heard.append((done, total, name)))
+    assert len(library.papers) == count
+    total = path.stat().st_size
+    inside = [done for done, whole, _ in heard if 0 < done < whole]
+    assert len(inside) >= 3  # the bar moves during the file, not only at its ends
+    assert inside == sorted(inside) and all(whole == total for _, whole, _ in heard)

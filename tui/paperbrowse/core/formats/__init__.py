@@ -41,7 +41,7 @@ def _profile(text: str, file: str, as_of: dt.date, progress: TextProgress | None
 def _jsonl(text: str, file: str, as_of: dt.date, progress: TextProgress | None) -> ImportResult:
     from paperbrowse.core.formats.jsonl import parse_jsonl
 
-    return parse_jsonl(text, file)
+    return parse_jsonl(text, file, progress=progress)
 
 
 def _json(text: str, file: str, as_of: dt.date, progress: TextProgress | None) -> ImportResult:

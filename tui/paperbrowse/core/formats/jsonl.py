@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from paperbrowse.core.errors import FormatError, Problem
-from paperbrowse.core.formats import ImportResult
+from paperbrowse.core.formats import ImportResult, TextProgress
 from paperbrowse.core.formats.bibvalues import tidy_line, tidy_paragraphs, urls_in
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.text import clean_line, find_urls, strip_control
@@ -30,6 +30,7 @@ _MONTHS = {
 }  # fmt: skip
 
 
+PROGRESS_LINES = 2_000  # lines between progress reports (about 2 MB of ACL abstracts)
 _OWN_ID = re.compile(r"[0-9a-f]{16}")
 # A \uD800-\uDFFF escape: half of a pair (fine) or a lone surrogate (repaired after decoding).
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -218,11 +219,14 @@ def paper_from_json(record: dict[str, Any], source: SourceRef) -> Paper:
     )
 
 
-def parse_jsonl(text: str, file: str, whole_document: bool = True) -> ImportResult:
+def parse_jsonl(
+    text: str, file: str, whole_document: bool = True, progress: TextProgress | None = None
+) -> ImportResult:
     """Papers from JSON Lines; a whole JSON document (an array or ``{"papers": [...]}``) too.
 
     ``whole_document=False`` reads line by line only (the caller already knows
-    the text is not one JSON document).
+    the text is not one JSON document). ``progress`` hears (characters read, in all)
+    every few thousand lines.
     """
     body = text.removeprefix("\ufeff")
     if whole_document and body.lstrip().startswith("["):
@@ -230,7 +234,11 @@ def parse_jsonl(text: str, file: str, whole_document: bool = True) -> ImportResu
     result = ImportResult()
     first = True
     lines = 0
+    read = 0  # characters, for progress
     for lineno, line in enumerate(body.splitlines(), start=1):
+        read += len(line) + 1
+        if progress is not None and lineno % PROGRESS_LINES == 0:
+            progress(read, len(body))
         if not line.strip():
             continue
         lines += 1
