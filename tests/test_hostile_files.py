@@ -299,3 +299,23 @@ def test_latex_in_a_file_never_reads_or_runs_anything(tmp_path: Path) -> None:
     assert paper.title.startswith("Kept")
     assert "SECRET" not in paper.title + (paper.abstract or "")
     assert not marker.exists()
+
+
+# --- names that are not usable paths ---------------------------------------------------
+
+
+def test_home_folder_of_a_user_that_does_not_exist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "~no-such-user-here/refs.bib"
+    status, out, lines = cli(capsys, "parse", name)
+    assert (status, out) == (2, "")
+    assert lines == [f"paperbrowse: error: {name}: no such file"]
+
+
+def test_name_with_a_nul_character_is_an_error_not_a_crash() -> None:
+    with pytest.raises(FormatError) as caught:
+        load("refs\x00.bib", as_of=AS_OF)
+    assert str(caught.value).startswith("refs\\x00.bib: ")
+    with pytest.raises(FormatError, match="holds a NUL character"):
+        files.read_bytes(Path("refs\x00.bib"))

@@ -34,6 +34,8 @@ def read_bytes(path: Path) -> bytes:
         raise FormatError(name, "permission denied; check the file's permissions") from None
     except OSError as error:
         raise FormatError(name, f"cannot read: {error.strerror or error}") from None
+    except ValueError:  # a NUL character in the name
+        raise FormatError(name, "not a file name (holds a NUL character)") from None
     if stat.S_ISDIR(info.st_mode):
         raise FormatError(name, "is a folder, not a file")
     if not stat.S_ISREG(info.st_mode):

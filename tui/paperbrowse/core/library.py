@@ -106,7 +106,13 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]
     files: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
-        path = Path(raw).expanduser()
+        try:
+            path = Path(raw).expanduser()
+        except RuntimeError:  # "~name/..." for a user that does not exist: a plain name then
+            path = Path(raw)
+        if "\x00" in str(path):  # no system call takes it; each would raise ValueError
+            problems.append(Problem(str(path), None, "not a file name (holds a NUL character)"))
+            continue
         if path.is_dir():
             found, walk_problems = walk(path, KNOWN_SUFFIXES)
             problems.extend(walk_problems)
