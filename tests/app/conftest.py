@@ -11,6 +11,17 @@ from app_helpers import MARKUP_TITLE, ROOT, SEED, SEED_AS_OF, write_jsonl
 from paperbrowse.app.app import PaperBrowseApp
 
 
+@pytest.fixture(autouse=True)
+def _true_colour_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apps under test see a true-colour terminal, whatever TERM the test run has.
+
+    The list draws its cursor in reverse video on 16-colour and NO_COLOR terminals;
+    without this, snapshots would depend on the TERM of the shell (or CI) running them.
+    """
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
 @pytest.fixture
 def seed_app() -> Callable[[], PaperBrowseApp]:
     """A factory: the app on the bundled seed profile, dates fixed with ``as_of``."""

@@ -15,7 +15,7 @@ from paperbrowse.cli.common import (
     warn,
     writes_unicode,
 )
-from paperbrowse.core.errors import FormatError
+from paperbrowse.core.errors import FormatError, printable
 from paperbrowse.core.library import Library, load
 
 
@@ -73,7 +73,8 @@ def summary(library: Library) -> str:
             lines.append(" · ".join(f for f in figures if f))
         lines.append("")
     count = len(library.papers)
-    lines.append(f"{count} paper{'' if count == 1 else 's'} read from {', '.join(library.sources)}")
+    sources = printable(", ".join(library.sources))  # a file's name may hold escape codes
+    lines.append(f"{count} paper{'' if count == 1 else 's'} read from {sources}")
     lines.append("")
     for paper in library.papers:
         date = paper.date_text() + ("*" if paper.year_inferred else "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -23,6 +24,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from paperbrowse.core.models import Paper
     from paperbrowse.core.search import Span
 
@@ -37,6 +40,37 @@ def _word_start(text: str, match_start: int) -> int:
     start = max(0, match_start - HINT_BEFORE)
     space = text.find(" ", start, match_start)
     return space + 1 if start and space != -1 else start
+
+
+def fit(text: Text, width: int, pad: bool = False) -> Text:
+    """``text`` in at most ``width`` cells, cut with "…" after the last whole character.
+
+    Rich's own truncation puts a space where a wide character (CJK, emoji) is cut
+    in two, so "研究" at three cells became "研 …"; here it is "研…".
+    """
+    if text.cell_len > width:
+        cut = set_cell_size(text.plain, max(0, width - 1))
+        # A character cut in two comes back as a space after what fits: drop it.
+        keep = len(cut) if text.plain.startswith(cut) else len(cut) - 1
+        text.plain = text.plain[:keep] + "…"  # as Rich does: "…" keeps the cut text's style
+    if pad and text.cell_len < width:
+        text.pad_right(width - text.cell_len)
+    return text
+
+
+def align_right(value: str, width: int) -> str:
+    """``value`` right-aligned in ``width`` terminal cells (cut to whole characters)."""
+    value = set_cell_size(value, width).rstrip() if cell_len(value) > width else value
+    return " " * (width - cell_len(value)) + value
+
+
+def colours_are_scarce(app: App[object]) -> bool:
+    """NO_COLOR is set, or the terminal has 16 colours or none (``TERM=xterm``, ``TERM=linux``).
+
+    Textual turns the screen grey for NO_COLOR and maps every colour to the nearest
+    of the 16 on such terminals: backgrounds that differ by a shade then look alike.
+    """
+    return bool(app.no_color) or app.console.color_system in (None, "standard", "windows")
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -57,6 +91,14 @@ class PaperList(ScrollView, can_focus=True):
         background: $accent 60%;
         color: $text;
         text-style: bold;
+    }
+    /* NO_COLOR or 16 colours: a background tint may vanish or turn to white on
+       yellow, so the cursor row is drawn in reverse video. */
+    PaperList.-plain-cursor > .paper-list--cursor,
+    PaperList.-plain-cursor:focus > .paper-list--cursor {
+        background: $surface;
+        color: $text;
+        text-style: bold reverse;
     }
     PaperList > .paper-list--match {
         color: $text-warning;
@@ -116,6 +158,9 @@ class PaperList(ScrollView, can_focus=True):
         self._row_cache: dict[tuple[int, int], Text] = {}
         # Set by the screen: the user's marks for a row (one-cell glyphs), or None for none.
         self.marks_for: Callable[[Paper], Text] | None = None
+
+    def on_mount(self) -> None:
+        self.set_class(colours_are_scarce(self.app), "-plain-cursor")
 
     # --- data ---------------------------------------------------------------
 
@@ -249,8 +294,8 @@ class PaperList(ScrollView, can_focus=True):
         paper = self.results[row]
         code_style = self.get_component_rich_style("paper-list--code")
         code = Text(CODE_MARK if paper.has_code else " ", code_style)
-        category = (paper.category or "")[: self.category_width]
-        category_column = f" {category:>{self.category_width}}" if self.category_width else ""
+        category = align_right(paper.category or "", self.category_width)
+        category_column = f" {category}" if self.category_width else ""
         meta = Text(
             f"{category_column} {paper.year or '':>4} ",
             self.get_component_rich_style("paper-list--meta"),
@@ -263,15 +308,15 @@ class PaperList(ScrollView, can_focus=True):
         title_spans = spans.get("title", ())
         for start, end in title_spans:
             title.stylize(self._match_style(), start, end)
-        if not title_spans or title_spans[0][1] >= room:
+        if not title_spans or cell_len(paper.title[: title_spans[0][1]]) >= room:
             # No match in the title, or none in the part that fits: say where it matched.
             hint = self._match_hint(paper, spans, in_title=bool(title_spans))
         if hint:
             # The title gives way to the hint, so the row shows why it matched.
-            hint.truncate(max(0, room - min(title.cell_len, room // 2)), overflow="ellipsis")
-            title.truncate(max(1, room - hint.cell_len), overflow="ellipsis")
+            hint = fit(hint, max(0, room - min(title.cell_len, room // 2)))
+            title = fit(title, max(1, room - hint.cell_len))
         title.append_text(hint)
-        title.truncate(room, overflow="ellipsis", pad=True)
+        title = fit(title, room, pad=True)
         line = Text.assemble(marks, code, " ", title, meta, no_wrap=True)
         line.truncate(width, pad=True)
         return line
