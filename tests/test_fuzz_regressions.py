@@ -53,6 +53,11 @@ EXPECTED: dict[str, tuple[list[str] | None, list[str]]] = {
     "s2-citekey-control.json": (["Semantic Scholar paper"], []),
     # \url{javascript:...} in a BibTeX abstract became one of the paper's links
     "bibtex-javascript-url.bib": (["Links in an abstract"], []),
+    # a declared "encoding: unicode_escape" was obeyed: backslashes eaten, so \'e lost its accent
+    "declared-unicode-escape.bib": (
+        ["Café au lait été"],
+        [":2: not valid UTF-8 (byte 0xe9); read as windows-1252"],
+    ),
     # a title given as an object or true became the paper "{'nested': 'object'}" or "True"
     "titles-of-wrong-type.jsonl": (
         ["Title as a list", "1984", "A real title"],

@@ -18,6 +18,11 @@ from paperbrowse.core.errors import FormatError, Problem
 # the worst case near 2 GB and is far above any real bibliography (the whole ACL Anthology
 # 2016-2021 export is 31 MB).
 MAX_FILE_BYTES = 256 * 1024 * 1024
+# Codecs a file may not choose for itself: UTF-8 (it failed already) and those that
+# interpret the text rather than map bytes to characters (backslash escapes, UTF-7's
+# base64 runs, IDNA), which could turn plain letters into control characters.
+_NOT_CHARSETS = frozenset({"utf-8", "utf-8-sig", "unicode-escape", "raw-unicode-escape",
+                           "utf-7", "idna", "punycode"})  # fmt: skip
 _DECLARED_ENCODING = re.compile(rb"(?:encoding|charset)\s*[=:]\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
 
 
@@ -113,7 +118,7 @@ def _declared_encoding(data: bytes) -> str | None:
         ascii_safe = "Az09 ={}".encode(encoding) == b"Az09 ={}"
     except (LookupError, UnicodeError):
         return None
-    if not ascii_safe or encoding.replace("-", "").replace("_", "") in ("utf8", "utf8sig"):
+    if not ascii_safe or codecs.lookup(encoding).name in _NOT_CHARSETS:
         return None
     return encoding
 
