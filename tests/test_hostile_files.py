@@ -319,3 +319,20 @@ def test_name_with_a_nul_character_is_an_error_not_a_crash() -> None:
     assert str(caught.value).startswith("refs\\x00.bib: ")
     with pytest.raises(FormatError, match="holds a NUL character"):
         files.read_bytes(Path("refs\x00.bib"))
+
+
+def test_a_file_of_many_broken_lines_lists_a_hundred_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from paperbrowse.core.formats import MAX_PROBLEMS
+
+    path = tmp_path / "mostly-broken.jsonl"
+    path.write_text('{"title": "The one good line"}\n' + "not json\n" * 5000)
+    library = load(path, as_of=AS_OF)
+    assert [paper.title for paper in library.papers] == ["The one good line"]
+    problems = [str(problem) for problem in library.problems]
+    assert len(problems) == MAX_PROBLEMS == 100
+    assert problems[0] == f"{path}:2: not valid JSON (Expecting value); skipped"
+    assert problems[-1] == f"{path}: 4,901 more problems in this file not listed"
+    status, _, lines = cli(capsys, "parse", str(path))
+    assert status == 1 and len(lines) == 100

@@ -56,6 +56,9 @@ def _bibtex(text: str, file: str, as_of: dt.date, progress: TextProgress | None)
     return parse_bibtex(text, file, progress)
 
 
+# Warnings listed per file: a million broken lines are not a million messages.
+MAX_PROBLEMS = 100
+
 # Suffix -> importer name. Folders are read for these suffixes.
 SUFFIXES: dict[str, str] = {
     ".txt": "profile",
@@ -116,4 +119,9 @@ def read_file(path: Path, as_of: dt.date, progress: TextProgress | None = None) 
     result.problems[:0] = problems
     if not result.papers and not result.problems and result.profile is None:
         raise FormatError(str(path), f"no papers found (read as {_FORMAT_NAMES[name]})")
+    if len(result.problems) > MAX_PROBLEMS:
+        hidden = len(result.problems) - MAX_PROBLEMS + 1
+        result.problems[MAX_PROBLEMS - 1 :] = [
+            Problem(str(path), None, f"{hidden:,} more problems in this file not listed")
+        ]
     return result
