@@ -49,6 +49,8 @@ MAX_AGE_DAYS = 60
 _PAPER_FIELDS = tuple(Paper.model_fields)
 _PROFILE_FIELDS = tuple(name for name in Profile.model_fields if name != "papers")
 _HEADER = len(MAGIC) + 4  # magic, then the CRC-32 of the payload
+INDEX_PATTERN = "index-*.npz"  # search indexes of large libraries (core.index_cache)
+ENTRY_PATTERNS = ("*.pbcache", INDEX_PATTERN)
 
 
 def cache_dir() -> Path:
@@ -280,7 +282,7 @@ def _write_atomically(target: Path, data: bytes) -> None:
 def _prune(folder: Path) -> None:
     """Drop entries not refreshed for MAX_AGE_DAYS (their library files are likely gone)."""
     cutoff = time.time() - MAX_AGE_DAYS * 86400
-    for entry in folder.glob("*.pbcache"):
+    for entry in (e for pattern in ENTRY_PATTERNS for e in folder.glob(pattern)):
         try:
             if entry.stat().st_mtime < cutoff:
                 entry.unlink()
@@ -291,7 +293,7 @@ def _prune(folder: Path) -> None:
 def clear() -> int:
     """Delete every cache entry; the number deleted."""
     removed = 0
-    for entry in cache_dir().glob("*.pbcache"):
+    for entry in (e for pattern in ENTRY_PATTERNS for e in cache_dir().glob(pattern)):
         try:
             entry.unlink()
             removed += 1

@@ -21,7 +21,7 @@ import contextlib
 import ctypes
 import gc
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from operator import attrgetter
 from threading import Lock
@@ -40,7 +40,7 @@ from paperbrowse.core.results import (
     SortOrder,
     newest_first_order,
 )
-from paperbrowse.core.search_build import build_postings
+from paperbrowse.core.search_build import Postings, build_postings
 from paperbrowse.core.search_filters import (
     Columns,
     FilterHandler,
@@ -95,6 +95,18 @@ class _Ordered(Sequence[Paper]):
         return self._docs[int(self._order[index])]
 
 
+@contextlib.contextmanager
+def _collector_off() -> Iterator[None]:
+    """No collection in the middle of a build: it would scan every paper for nothing."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def freeze_heap() -> None:
     """Exempt everything alive from future collections; and give the memory freed while
     building back to the system.
@@ -111,39 +123,57 @@ def freeze_heap() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
-def _newest_first(papers: list[Paper]) -> tuple[list[Paper], npt.NDArray[np.int32]]:
-    """The papers newest first, as ``results.listing`` lists them; and their days."""
-    order, days = newest_first_order(papers)
-    return [papers[i] for i in order], np.array([days[i] for i in order], np.int32)
-
-
 class SearchIndex:
-    """The papers of a library, indexed for ranked search."""
+    """The papers of a library, indexed for ranked search.
+
+    ``SearchIndex(papers)`` builds it; ``parts()`` and ``from_parts()`` take it
+    apart into numpy arrays and back, for ``core.index_cache`` to keep on disk.
+    """
 
     def __init__(self, papers: Sequence[Paper], *, freeze_gc: bool = True) -> None:
-        collecting = gc.isenabled()
-        gc.disable()  # a full collection in the middle would scan every paper for nothing
-        try:
-            self._build(papers)
-        finally:
-            if collecting:
-                gc.enable()
+        with _collector_off():
+            self.papers = list(papers)
+            positions, days = newest_first_order(self.papers)
+            order = np.array(positions, np.int32)
+            docs = [self.papers[i] for i in positions]
+            postings = build_postings([
+                list(map(attrgetter("title"), docs)),
+                [p.authors_text() for p in docs],
+                [p.abstract or "" for p in docs],
+            ])
+            self._assemble(docs, order, np.array([days[i] for i in positions], np.int32),
+                           postings)
         if freeze_gc and self._size >= FREEZE_FROM:
             freeze_heap()
 
-    def _build(self, papers: Sequence[Paper]) -> None:
-        self.papers = list(papers)
-        self._docs, days = _newest_first(self.papers)
+    @classmethod
+    def from_parts(
+        cls, papers: Sequence[Paper], order: Order, days: Order, postings: Postings,
+        *, freeze_gc: bool = True,
+    ) -> SearchIndex:
+        """The index ``parts()`` gave, for the same papers in the same order."""
+        index = cls.__new__(cls)
+        with _collector_off():
+            index.papers = list(papers)
+            index._assemble([index.papers[i] for i in order.tolist()], order, days, postings)
+        if freeze_gc and index._size >= FREEZE_FROM:
+            freeze_heap()
+        return index
+
+    def parts(self) -> tuple[Order, Order, Postings]:
+        """The papers' positions newest first, their days (-1: undated), the postings."""
+        return self._order, self._days, self.postings
+
+    def _assemble(self, docs: list[Paper], order: Order, days: Order, postings: Postings) -> None:
+        self._docs = docs
+        self._order = order
+        self._days = days
         self._dated = int(np.count_nonzero(days >= 0))
-        self._size = len(self._docs)
-        self.columns = Columns(self._docs, days)
-        self.postings = build_postings([
-            list(map(attrgetter("title"), self._docs)),
-            [p.authors_text() for p in self._docs],
-            [p.abstract or "" for p in self._docs],
-        ])
-        self.vocabulary = Vocabulary(self.postings.vocab)
-        self.phrases = Phrases(self.vocabulary, self.postings)
+        self._size = len(docs)
+        self.columns = Columns(docs, days)
+        self.postings = postings
+        self.vocabulary = Vocabulary(postings.vocab)
+        self.phrases = Phrases(self.vocabulary, postings)
         self._filters: list[RegisteredFilter] = []
         self._lock = Lock()
         self._terms: OrderedDict[tuple[object, ...], tuple[Scores, tuple[Expansion, ...]]] = (
