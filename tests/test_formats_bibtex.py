@@ -156,6 +156,13 @@ def test_url_doi_and_arxiv_fields() -> None:
     assert paper.id == paper_id("T", None, "10.1000/ABC_1")
 
 
+@pytest.mark.parametrize(("primaryclass", "shown"), [
+    ("cs, stat", "cs"), ("{physics, stat}", "physics"), ("cs.DS cs.LG", "DS"), ("math", "math"),
+])
+def test_a_list_of_classes_gives_the_first_as_the_category(primaryclass: str, shown: str) -> None:
+    assert only(f"@misc{{k, title={{T}}, primaryclass={{{primaryclass}}}}}").category == shown
+
+
 def test_junk_outside_entries_is_skipped_with_the_line_named() -> None:
     papers, problems = parse(
         "% a comment, silently ignored\n"

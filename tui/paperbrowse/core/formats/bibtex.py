@@ -338,7 +338,10 @@ def _url(fields: dict[str, str]) -> str | None:
 def _category(fields: dict[str, str]) -> str | None:
     from paperbrowse.core.categories import category_name
 
-    code = (fields.get("primaryclass") or fields.get("eprintclass") or "").strip()
+    raw = (fields.get("primaryclass") or fields.get("eprintclass") or "").strip()
+    # One code: some exports list several ("cs, stat"), which the list column would cut
+    # to "cs, st"; the first is the primary one.
+    code = re.split(r"[\s,;]+", raw)[0].strip("{}") if raw else ""
     if not code:
         return None
     return code.rsplit(".", 1)[-1].upper() if category_name(code) else code
