@@ -8,6 +8,7 @@ dropped rather than shown (the pattern of Textual's dictionary example).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import time
@@ -247,9 +248,10 @@ class BrowserScreen(ReadingActions, Screen[None]):
             # rapidfuzz and the index load next): the first screen waits for none of it.
             sort = self.sort if self.sort != "relevance" else self._browse_sort
             self.post_message(self.Loaded(library, library.listing(sort), paths, watched))
-            # Build the index and its lazy lookups here, off the UI thread, so no
-            # keystroke pays for them (0.16 s at 22k papers).
-            library.index.warm_up()
+            # Build (or read back) the index and its typo lookups here, off the UI
+            # thread, so no keystroke pays for them (0.16 s at 22k papers).
+            index = library.index
+            index.vocabulary.warm_up()
             self.open_store()  # sqlite and the marks too
         except FormatError as error:
             self.post_message(self.LoadFailed(error))
@@ -267,6 +269,10 @@ class BrowserScreen(ReadingActions, Screen[None]):
 
         freeze_heap()
         self.post_message(self.IndexReady())
+        # Searching works now; what only filters and the title order need is made
+        # meanwhile (0.6 s at 100k papers), rather than before the first search.
+        with contextlib.suppress(Exception):  # optional: a search would build them itself
+            index.warm_up()
 
     def on_browser_screen_load_failed(self, message: LoadFailed) -> None:
         self._loading = False
