@@ -333,8 +333,14 @@ def is_grey(colour: str) -> bool:
     return red == green == blue
 
 
-def run_in_tmux(tmp_path: Path, environment: dict[str, str], library: Path) -> list[str]:
-    """Start the app in tmux with ``environment``, move to the second row, capture the screen."""
+def run_in_tmux(
+    environment: dict[str, str], library: Path, ready: str, move_down: bool = True
+) -> list[str]:
+    """Start the app in tmux with ``environment``; once ``ready`` shows, capture the screen.
+
+    With ``move_down``, the list moves to its second row (WIDE_TITLES[6]) first,
+    and the capture waits for that row to show in reverse video.
+    """
     assert TMUX is not None and PAPERBROWSE is not None
     socket = f"paperbrowse-terminals-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     settings = [f"{name}={value}" for name, value in environment.items()]
@@ -348,11 +354,12 @@ def run_in_tmux(tmp_path: Path, environment: dict[str, str], library: Path) -> l
     try:
         tmux("new-session", "-d", "-s", "t", "-x", "110", "-y", "24", f"{command}; sleep 60")
         deadline = time.monotonic() + 15
-        while "of 8 papers" not in tmux("capture-pane", "-p", "-t", "t"):
+        while ready not in tmux("capture-pane", "-p", "-t", "t"):
             assert time.monotonic() < deadline, tmux("capture-pane", "-p", "-t", "t")
             time.sleep(0.05)
-        tmux("send-keys", "-t", "t", "Escape")
-        time.sleep(0.3)  # an escape at once followed by j reads as alt+j
+        if not move_down:
+            time.sleep(0.2)  # the detail pane fills a frame after the count
+            return tmux("capture-pane", "-p", "-t", "t").splitlines()
         tmux("send-keys", "-t", "t", "j")
         deadline = time.monotonic() + 15
         while True:
@@ -366,10 +373,9 @@ def run_in_tmux(tmp_path: Path, environment: dict[str, str], library: Path) -> l
 
 
 @needs_tmux
-def test_no_color_in_a_real_terminal_is_grey_with_a_reverse_cursor(
-    tmp_path: Path, wide_library: Path
-) -> None:
-    lines = run_in_tmux(tmp_path, {"NO_COLOR": "1", "TERM": "xterm-256color"}, wide_library)
+def test_no_color_in_a_real_terminal_is_grey_with_a_reverse_cursor(wide_library: Path) -> None:
+    environment = {"NO_COLOR": "1", "TERM": "xterm-256color"}
+    lines = run_in_tmux(environment, wide_library, "of 8 papers")
     runs = [run for line in lines for run in sgr_runs(line)]
     colours = {colour for _, fg, bg, _ in runs for colour in (fg, bg)}
     assert all(is_grey(colour) for colour in colours), sorted(colours)
@@ -378,10 +384,8 @@ def test_no_color_in_a_real_terminal_is_grey_with_a_reverse_cursor(
 
 
 @needs_tmux
-def test_16_colours_in_a_real_terminal_keep_text_readable(
-    tmp_path: Path, wide_library: Path
-) -> None:
-    lines = run_in_tmux(tmp_path, {"TERM": "xterm"}, wide_library)
+def test_16_colours_in_a_real_terminal_keep_text_readable(wide_library: Path) -> None:
+    lines = run_in_tmux({"TERM": "xterm"}, wide_library, "of 8 papers")
     runs = [run for line in lines for run in sgr_runs(line)]
     colours = {colour for _, fg, bg, _ in runs for colour in (fg, bg)}
     assert not any(colour.startswith(("5;", "2;")) for colour in colours), sorted(colours)
@@ -391,3 +395,53 @@ def test_16_colours_in_a_real_terminal_keep_text_readable(
             assert int(fg) % 10 != int(bg) % 10 or (int(fg) >= 90) != (int(bg) >= 100), text
     # Only the cursor row is reversed (the cursor moved there with j).
     assert [reversed_text(line, "20") for line in lines[5:13]] == [False, True] + [False] * 6
+
+
+# Emoji sequences Rich measures as one grapheme and tmux 3.3 code point by code point.
+EMOJI_TITLES = ["Heart ❤️ title", "Family 👨‍👩‍👧 title", "Thumbs 👍🏽 title", "Keycap 1️⃣ title",
+                "Coder 👩🏽‍💻 title", "Plain title"]
+
+
+@pytest.fixture
+def emoji_library(tmp_path: Path) -> Path:
+    records: list[dict[str, Any] | str] = [
+        {"title": title, "authors": ["A B"], "year": 2020 - index, "abstract": "Lorem ipsum."}
+        for index, title in enumerate(EMOJI_TITLES)
+    ]
+    return write_jsonl(tmp_path / "emoji.jsonl", records)
+
+
+async def test_emoji_sequences_are_drawn_in_the_width_rich_measured(emoji_library: Path) -> None:
+    async with PaperBrowseApp([emoji_library]).run_test(size=(100, 20)) as pilot:
+        await wait_loaded(pilot)
+        lines = screen_text(pilot).splitlines()
+        rows = lines[5 : 5 + len(EMOJI_TITLES)]
+        assert [row.index("│") for row in rows] == [rows[-1].index("│")] * len(rows) or all(
+            cell_len(row[: row.index("│")]) == cell_len(rows[-1][: rows[-1].index("│")])
+            for row in rows
+        )
+        # As drawn: the first character of each sequence, padded to two cells.
+        assert "Heart ❤  title" in rows[0] and "Keycap 1  title" in rows[3]
+        assert "Family 👨 title" in rows[1] and "Thumbs 👍 title" in rows[2]
+        assert not any(char in "\n".join(lines) for char in "\u200d\ufe0f\u20e3")
+        # The paper itself keeps its title as written.
+        assert pilot.app.browser.paper_list.results[0].title == EMOJI_TITLES[0]
+
+
+@needs_tmux
+def test_emoji_rows_keep_the_pane_border_in_a_real_terminal(emoji_library: Path) -> None:
+    lines = run_in_tmux({"TERM": "xterm-256color"}, emoji_library, "of 6 papers", move_down=False)
+    rows = lines[5:16]
+    assert all("│" in row for row in rows), "\n".join(lines)  # no border overwritten
+    for detail in ("│ Heart ❤  title", "│ Authors   A B", "│ Date      2020", "│ Lorem ipsum."):
+        assert any(detail in row for row in rows), "\n".join(lines)
+
+
+@needs_tmux
+def test_an_exported_columns_does_not_pin_the_screen_size(emoji_library: Path) -> None:
+    # shutil.get_terminal_size() prefers COLUMNS to the terminal: at 80 the panes would
+    # stack; the terminal is 110 columns, so they stand side by side.
+    environment = {"COLUMNS": "80", "LINES": "20", "TERM": "xterm-256color"}
+    lines = run_in_tmux(environment, emoji_library, "of 6 papers", move_down=False)
+    assert len(lines) == 24
+    assert all("│" in row for row in lines[5:11]), "\n".join(lines)

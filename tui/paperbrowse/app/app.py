@@ -13,8 +13,8 @@ from textual.screen import Screen
 
 from paperbrowse.app.commands import PaperCommands
 from paperbrowse.app.config import load_config, save_config
-from paperbrowse.app.no_control import StripControlCodes
 from paperbrowse.app.screens.browser import BrowserScreen
+from paperbrowse.app.terminal_text import StableEmojiWidths, StripControlCodes
 
 if TYPE_CHECKING:
     from textual.filter import LineFilter
@@ -48,11 +48,12 @@ class PaperBrowseApp(App[int]):
         self.initial_library = library
         self.load_error: FormatError | None = None
         self._theme_restored = False
-        self._strip_control_codes = StripControlCodes()
+        self._text_filters = [StripControlCodes(), StableEmojiWidths()]
 
     def get_line_filters(self) -> Sequence[LineFilter]:
-        # Last, after Textual's colour filters: no control character reaches the terminal.
-        return [*super().get_line_filters(), self._strip_control_codes]
+        # Last, after Textual's colour filters: no control character reaches the
+        # terminal, and no emoji sequence it would measure otherwise than Rich.
+        return [*super().get_line_filters(), *self._text_filters]
 
     def get_default_screen(self) -> Screen[None]:
         return BrowserScreen(self.paths, library=self.initial_library, as_of=self.as_of)

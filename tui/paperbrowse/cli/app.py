@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from paperbrowse.cli.common import EXIT_OK, fail
@@ -17,6 +18,12 @@ def run(args: argparse.Namespace) -> int:
     # The app loads the files (or, with no paths, the bundled profile) in a thread
     # after its first frame, so nothing of the core is imported here.
     from paperbrowse.app.app import PaperBrowseApp
+
+    # Textual measures the terminal with shutil.get_terminal_size(), which believes
+    # COLUMNS and LINES when they are set: an exported COLUMNS=80 (readline sets it
+    # in Python tools) drew a 110-column terminal 80 wide and ignored every resize.
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
 
     app = PaperBrowseApp(paths, as_of=args.as_of)
     code = app.run()
