@@ -221,3 +221,31 @@ def test_command_line_names_a_file_with_escape_codes_safely(tmp_path: Path) -> N
     assert "A paper" in result.stdout
     for stream in (result.stdout, result.stderr):
         assert not any(char in stream for char in "\x1b\x07\x9b"), stream
+
+
+async def test_replacing_an_export_names_the_file_as_typed(
+    hostile_library: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "old [bold]x[b] [link=y].bib"
+    target.write_text("keep me", encoding="utf-8")
+    async with PaperBrowseApp([hostile_library]).run_test(**SCREEN) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        pilot.app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert_literal(pilot, f"{target.name} already exists. Replace it?")
+
+
+async def test_a_reload_of_a_changed_file_shows_its_new_text_as_typed(
+    hostile_library: Path,
+) -> None:
+    async with PaperBrowseApp([hostile_library]).run_test(**SCREEN) as pilot:
+        await wait_loaded(pilot)
+        with hostile_library.open("a", encoding="utf-8") as file:
+            file.write('{"title": "New [blink]one[/blink] \\u001b[5m", "year": 2030}\n')
+        await pilot.press("ctrl+r")
+        await wait_loaded(pilot)
+        await settle(pilot)
+        assert_literal(pilot, "New [blink]one[/blink]", "3 of 3 papers")
