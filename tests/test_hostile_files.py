@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -336,3 +337,47 @@ def test_a_file_of_many_broken_lines_lists_a_hundred_warnings(
     assert problems[-1] == f"{path}: 4,901 more problems in this file not listed"
     status, _, lines = cli(capsys, "parse", str(path))
     assert status == 1 and len(lines) == 100
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_file_swapped_for_a_fifo_after_it_was_checked_does_not_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    regular = tmp_path / "regular.bib"
+    regular.write_text("@article{a, title={T}}\n")
+    fifo = tmp_path / "swapped.bib"
+    os.mkfifo(fifo)
+    real_stat = Path.stat
+
+    def looks_regular(self: Path, **kwargs: bool) -> os.stat_result:
+        return real_stat(regular if self == fifo else self, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", looks_regular)  # the check sees a file, the open a FIFO
+    outcome: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            files.read_bytes(fifo)
+        except BaseException as error:  # noqa: BLE001 - handed to the test below
+            outcome.append(error)
+
+    # A blocking open of a FIFO with no writer never returns: run it where it cannot
+    # hang the test run.
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout=30)
+    assert not reader.is_alive(), "opening the FIFO blocked"
+    assert isinstance(outcome[0], FormatError) and "not a regular file" in str(outcome[0])
+
+
+@pytest.mark.skipif(not os.access("/proc/kmsg", os.R_OK), reason="/proc/kmsg is not readable")
+def test_kernel_file_that_waits_for_data_does_not_hang(tmp_path: Path) -> None:
+    """/proc/kmsg is a 'regular' file whose read waits for kernel messages (root only)."""
+    link = tmp_path / "kmsg.bib"
+    link.symlink_to("/proc/kmsg")
+    result = subprocess.run(
+        [sys.executable, "-m", "paperbrowse", "parse", str(link)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1

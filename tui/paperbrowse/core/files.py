@@ -21,6 +21,7 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 # Codecs a file may not choose for itself: UTF-8 (it failed already) and those that
 # interpret the text rather than map bytes to characters (backslash escapes, UTF-7's
 # base64 runs, IDNA), which could turn plain letters into control characters.
+_NON_BLOCKING = getattr(os, "O_NONBLOCK", 0)
 _NOT_CHARSETS = frozenset({"utf-8", "utf-8-sig", "unicode-escape", "raw-unicode-escape",
                            "utf-7", "idna", "punycode"})  # fmt: skip
 _DECLARED_ENCODING = re.compile(rb"(?:encoding|charset)\s*[=:]\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
@@ -48,12 +49,20 @@ def read_bytes(path: Path) -> bytes:
     if info.st_size > MAX_FILE_BYTES:
         raise FormatError(name, _too_large(info.st_size))
     try:
-        with open(path, "rb") as handle:
+        # Opened non-blocking and checked again once open: a file swapped for a FIFO since
+        # it was measured, or a kernel file that waits for data (/proc/kmsg), is an error
+        # now rather than a hang.
+        descriptor = os.open(path, os.O_RDONLY | _NON_BLOCKING)
+        with open(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                raise FormatError(name, "not a regular file (a pipe or device?); skipped")
             # The measured size and one byte more (read(n) sets aside n bytes at once);
             # a file that grew since, or a /proc file that says 0, up to the cap.
             data = handle.read(info.st_size + 1)
+            if data is None:  # nothing there yet: it waits for data that may never come
+                raise FormatError(name, "not a file that can be read now (a device?); skipped")
             if len(data) > info.st_size:
-                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
+                data += handle.read(MAX_FILE_BYTES + 1 - len(data)) or b""
     except PermissionError:
         raise FormatError(name, "permission denied; check the file's permissions") from None
     except OSError as error:
