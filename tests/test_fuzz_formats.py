@@ -32,7 +32,7 @@ from paperbrowse.core.library import Library, load
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2025, 11, 24)
 FUZZ = settings(
-    max_examples=120,
+    max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                            HealthCheck.data_too_large],
