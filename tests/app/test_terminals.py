@@ -445,3 +445,11 @@ def test_an_exported_columns_does_not_pin_the_screen_size(emoji_library: Path) -
     lines = run_in_tmux(environment, emoji_library, "of 6 papers", move_down=False)
     assert len(lines) == 24
     assert all("│" in row for row in lines[5:11]), "\n".join(lines)
+
+
+def test_the_category_column_is_wide_enough_for_wide_codes() -> None:
+    from paperbrowse.app.screens.browser import category_width
+    from paperbrowse.core.models import Paper
+
+    papers = [Paper(id="a", title="A", category="物理"), Paper(id="b", title="B", category="CL")]
+    assert category_width(papers) == 4  # cells: 物理 shows whole, not cut to 物

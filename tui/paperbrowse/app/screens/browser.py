@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -55,7 +56,7 @@ WATCH_MAX_FILES = 2_000  # past this many files, only ctrl+r reloads (stat calls
 
 def category_width(papers: Sequence[Paper]) -> int:
     """The width of the category column: the longest code, capped."""
-    return min(CATEGORY_WIDTH, max((len(p.category or "") for p in papers), default=0))
+    return min(CATEGORY_WIDTH, max((cell_len(p.category or "") for p in papers), default=0))
 
 
 def loading_text(done: int, total: int, file: str) -> str:
