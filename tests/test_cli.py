@@ -192,3 +192,19 @@ def test_summary_lists_every_paper_with_its_date_and_authors(seed_path: Path) ->
     assert "2025-04-09* DC" in out and "* year inferred" in out
     assert "Hardy Chen, Haoqin Tu, Fali Wang et al." in out
     assert out.count("\n20") == 15  # one dated line per paper
+
+
+def test_a_bug_in_a_subcommand_is_one_line_not_a_traceback(
+    seed_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    import paperbrowse.core.library as library
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("planted \x1b[31mbug")
+
+    monkeypatch.setattr(library, "load", broken)
+    monkeypatch.delenv("PAPERBROWSE_DEBUG", raising=False)
+    assert main(["search", "graph", str(seed_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "internal error (RuntimeError: planted \\x1b[31mbug)" in err

@@ -41,9 +41,12 @@ class Terminal:
         command = [TMUX, "-L", self.socket, *args]
         return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
-    def start(self, arguments: list[str], size: tuple[int, int] = (100, 30)) -> None:
+    def start(
+        self, arguments: list[str], size: tuple[int, int] = (100, 30),
+        program: list[str] | None = None,
+    ) -> None:
         assert PAPERBROWSE is not None
-        command = shlex.join([PAPERBROWSE, *arguments])
+        command = shlex.join([*(program or [PAPERBROWSE]), *arguments])
         status = shlex.quote(str(self.status_file))
         shell = f"{command}; echo $? > {status}; sleep 60"
         width, height = size
@@ -150,3 +153,27 @@ def test_a_query_typed_in_one_burst_after_the_slash_lands_whole(terminal: Termin
     terminal.wait_for(lambda screen: "esc Back to list" not in screen, "the list focused")
     terminal.keys("C-q")
     assert terminal.exit_status() == 0
+
+
+def test_a_bug_in_the_app_is_one_line_and_a_log_not_a_traceback(
+    terminal: Terminal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAPERBROWSE_CACHE_DIR", str(tmp_path / "cache"))
+    buggy = tmp_path / "buggy.py"  # the real command, with a bug planted behind "?"
+    buggy.write_text(
+        "import sys\n"
+        "from paperbrowse.app.screens.browser import BrowserScreen\n"
+        "def broken(self): raise RuntimeError('planted \\x1b[31mbug')\n"
+        "BrowserScreen.action_help = broken\n"
+        "from paperbrowse.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    terminal.start(["--as-of", "2025-11-24", str(SEED)], program=[sys.executable, str(buggy)])
+    terminal.wait_text("15 of 15 papers")
+    terminal.keys("?")
+    screen = terminal.wait_text("an internal error stopped the app")
+    assert "RuntimeError: planted \\x1b[31mbug" in screen  # escaped, one line
+    assert "Traceback" not in screen and "locals" not in screen
+    assert terminal.exit_status() == 1
+    log = (tmp_path / "cache" / "crash.log").read_text()
+    assert "Traceback" in log and "planted" in log

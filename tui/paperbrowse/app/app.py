@@ -47,8 +47,33 @@ class PaperBrowseApp(App[int]):
         self.as_of = as_of
         self.initial_library = library
         self.load_error: FormatError | None = None
+        self.crash: str | None = None  # a bug that stopped the app, in one line
+        self.crash_log: Path | None = None  # where its traceback was written
         self._theme_restored = False
         self._text_filters = [StripControlCodes(), StableEmojiWidths()]
+
+    def _fatal_error(self) -> None:
+        # A bug, not bad input (that never gets here): Textual would print a long
+        # traceback with locals over the user's shell. Write it to a file instead and
+        # let the command line say one line. (`textual run --dev` keeps Textual's.)
+        if "debug" in self.features:
+            super()._fatal_error()
+            return
+        import sys
+        import traceback
+
+        error = sys.exc_info()[1]
+        self.crash = f"{type(error).__name__}: {error}" if error else "unknown error"
+        try:
+            from paperbrowse.core.cache import cache_dir
+
+            log = cache_dir() / "crash.log"
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text("".join(traceback.format_exc()), encoding="utf-8")
+            self.crash_log = log
+        except Exception:  # no log then; the one line still says what broke
+            self.crash_log = None
+        self._close_messages_no_wait()
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         # Last, after Textual's colour filters: no control character reaches the

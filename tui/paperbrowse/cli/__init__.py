@@ -66,3 +66,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_UNUSABLE
+    except Exception as error:  # a bug: one line, not a traceback (PAPERBROWSE_DEBUG shows it)
+        import os
+
+        if os.environ.get("PAPERBROWSE_DEBUG"):
+            raise
+        from paperbrowse.core.errors import printable
+
+        print(printable(f"paperbrowse: error: internal error ({type(error).__name__}: {error});"
+                        " please report it (PAPERBROWSE_DEBUG=1 shows the traceback)"),
+              file=sys.stderr)
+        return EXIT_UNUSABLE

@@ -29,6 +29,13 @@ def run(args: argparse.Namespace) -> int:
     code = app.run()
     if app.load_error is not None:
         return fail(str(app.load_error))
+    if app.crash is not None:
+        where = f"; details in {app.crash_log}" if app.crash_log else ""
+        from paperbrowse.core.errors import printable
+
+        fail(printable(f"an internal error stopped the app ({app.crash}){where}. "
+                       "Please report it."))
+        return app.return_code or 1
     if app.return_code:  # Textual met an error it has already reported
         return app.return_code
     return code if isinstance(code, int) else EXIT_OK
