@@ -70,6 +70,23 @@ async def test_marks_filters_work_in_the_search_bar(seed_app: AppFactory) -> Non
         assert "2 of 15 papers" in str(pilot.app.query_one("#search-count").render())
 
 
+async def test_marking_read_under_is_unread_takes_the_paper_out_and_keeps_the_row(
+    seed_app: AppFactory,
+) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"is:unread", "enter", "j")
+        await settle(pilot)
+        browser = pilot.app.browser
+        second, third = browser.results[1], browser.results[2]
+        assert browser.paper_list.paper.id == second.id
+        await pilot.press("r")  # read: it no longer matches is:unread
+        await settle(pilot)
+        assert "14 of 15 papers" in str(pilot.app.query_one("#search-count").render())
+        assert second.id not in [p.id for p in browser.results]
+        assert browser.paper_list.paper.id == third.id  # the next paper, on the same row
+
+
 async def test_note_is_saved_on_close_and_shown(seed_app: AppFactory) -> None:
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)

@@ -135,6 +135,8 @@ class ReadingActions:
             self.notify(f"Could not {what}: {error}", severity="error", timeout=10, markup=False)
             return None
         self.redraw_marks()
+        if any(key in self.search_query for key in MARKS_FILTER_KEYS):
+            self.run_search()  # "is:unread" and the like: the change may take the paper out
         return marks
 
     def _current(self, what: str) -> Paper | None:

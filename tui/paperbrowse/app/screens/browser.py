@@ -460,7 +460,8 @@ class BrowserScreen(ReadingActions, Screen[None]):
             empty = f"No papers match “{query}”. Esc clears the search; ? shows the syntax."
         else:
             empty = "This library holds no papers."
-        self.paper_list.show(results, empty, keep=keep if same_query or not query else None)
+        self.paper_list.show(results, empty, keep=keep if same_query or not query else None,
+                             row=self.paper_list.cursor if same_query else 0)
         if self._pending_paper is not None:
             paper, self._pending_paper = self._pending_paper, None
             self._move_to(paper)

@@ -164,16 +164,20 @@ class PaperList(ScrollView, can_focus=True):
 
     # --- data ---------------------------------------------------------------
 
-    def show(self, results: Sequence[Paper], empty_message: str, keep: Paper | None = None) -> None:
-        """Show new results, the cursor on ``keep`` if it is among them, else on row 0."""
+    def show(
+        self, results: Sequence[Paper], empty_message: str, keep: Paper | None = None,
+        row: int = 0,
+    ) -> None:
+        """Show new results, the cursor on ``keep`` if it is among them, else on ``row``
+        (the paper that took the place of one that left the results)."""
         self.results = results
         self.empty_message = empty_message
         self._row_cache.clear()
         self.virtual_size = Size(self.size.width, len(results))
-        index = 0
+        index = max(0, min(row, len(results) - 1))
         if keep is not None:
             # A linear scan: about 10 ms at 100k rows, once per search.
-            index = next((i for i in range(len(results)) if results[i].id == keep.id), 0)
+            index = next((i for i in range(len(results)) if results[i].id == keep.id), index)
         self.scroll_to(y=0, animate=False)
         self.cursor = index
         self.refresh()
