@@ -25,7 +25,7 @@ import pickle
 import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -90,19 +90,24 @@ _PARSER_MODULES = ("formats", "text.py", "profile.py", "merge.py", "models.py", 
                    "categories.py")  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def parser_fingerprint() -> str:
-    """A hash of the importers' source, so an entry made by other parsing code is not used."""
+def source_hash(names: Iterable[str], prefix: str = "") -> str:
+    """A hash of ``prefix`` and the source of the core modules (or packages) named."""
     core = Path(__file__).parent
-    digest = hashlib.sha1()
-    for name in _PARSER_MODULES:
+    digest = hashlib.sha1(prefix.encode())
+    for name in names:
         path = core / name
         for source in sorted(path.glob("*.py")) if path.is_dir() else [path]:
             try:
                 digest.update(source.read_bytes())
             except OSError:  # an installation without sources: the version still counts
                 digest.update(source.name.encode())
-    return digest.hexdigest()[:16]
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def parser_fingerprint() -> str:
+    """A hash of the importers' source, so an entry made by other parsing code is not used."""
+    return source_hash(_PARSER_MODULES)[:16]
 
 
 @contextmanager

@@ -25,7 +25,13 @@ from typing import Any
 
 import numpy as np
 
-from paperbrowse.core.cache import INDEX_PATTERN, FileKey, cache_dir, parser_fingerprint
+from paperbrowse.core.cache import (
+    INDEX_PATTERN,
+    FileKey,
+    cache_dir,
+    parser_fingerprint,
+    source_hash,
+)
 from paperbrowse.core.models import Paper
 from paperbrowse.core.search import SearchIndex
 from paperbrowse.core.search_build import FieldPostings, Postings
@@ -39,13 +45,7 @@ Bytes = np.ndarray[Any, np.dtype[np.uint8]]
 
 @lru_cache(maxsize=1)
 def _search_fingerprint() -> str:
-    digest = hashlib.sha1(f"{FORMAT_VERSION}/{parser_fingerprint()}".encode())
-    for name in _SEARCH_MODULES:
-        try:
-            digest.update((Path(__file__).parent / name).read_bytes())
-        except OSError:  # an installation without sources: the version still counts
-            digest.update(name.encode())
-    return digest.hexdigest()
+    return source_hash(_SEARCH_MODULES, prefix=f"{FORMAT_VERSION}/{parser_fingerprint()}")
 
 
 def entry_key(sources: Sequence[str], as_of: dt.date) -> tuple[Path, Bytes] | None:

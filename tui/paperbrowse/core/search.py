@@ -21,7 +21,7 @@ import contextlib
 import ctypes
 import gc
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import cached_property
 from operator import attrgetter
 from threading import Lock
@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 
+from paperbrowse.core.cache import gc_paused
 from paperbrowse.core.models import Paper
 from paperbrowse.core.query import BUILTIN_FILTER_KEYS, FIELDS, Filter, Query, Term, parse
 from paperbrowse.core.results import (
@@ -95,18 +96,6 @@ class _Ordered(Sequence[Paper]):
         return self._docs[int(self._order[index])]
 
 
-@contextlib.contextmanager
-def _collector_off() -> Iterator[None]:
-    """No collection in the middle of a build: it would scan every paper for nothing."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def freeze_heap() -> None:
     """Exempt everything alive from future collections; and give the memory freed while
     building back to the system.
@@ -131,7 +120,7 @@ class SearchIndex:
     """
 
     def __init__(self, papers: Sequence[Paper], *, freeze_gc: bool = True) -> None:
-        with _collector_off():
+        with gc_paused():  # a collection mid-build would scan every paper for nothing
             self.papers = list(papers)
             positions, days = newest_first_order(self.papers)
             order = np.array(positions, np.int32)
@@ -153,7 +142,7 @@ class SearchIndex:
     ) -> SearchIndex:
         """The index ``parts()`` gave, for the same papers in the same order."""
         index = cls.__new__(cls)
-        with _collector_off():
+        with gc_paused():
             index.papers = list(papers)
             index._assemble([index.papers[i] for i in order.tolist()], order, days, postings)
         if freeze_gc and index._size >= FREEZE_FROM:
