@@ -239,10 +239,9 @@ class BrowserScreen(ReadingActions, Screen[None]):
         gc.disable()  # collector passes over 100k fresh objects cost seconds during a load
         try:
             from paperbrowse.core.library import bundled_profile, load
-
-            paths = [Path(p) for p in self.paths] or [bundled_profile()]
             from paperbrowse.core.watch import source_state
 
+            paths = [Path(p) for p in self.paths] or [bundled_profile()]
             watched = source_state(paths)  # before reading: a change while reading is seen
             library = load(*paths, as_of=self.as_of, progress=progress)
             # The papers go on screen now, listed without the search engine (numpy,
