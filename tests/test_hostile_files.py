@@ -372,12 +372,16 @@ def test_file_swapped_for_a_fifo_after_it_was_checked_does_not_hang(
 
 @pytest.mark.skipif(not os.access("/proc/kmsg", os.R_OK), reason="/proc/kmsg is not readable")
 def test_kernel_file_that_waits_for_data_does_not_hang(tmp_path: Path) -> None:
-    """/proc/kmsg is a 'regular' file whose read waits for kernel messages (root only)."""
+    """/proc/kmsg is a 'regular' file whose read waits for kernel messages (root only).
+
+    Some sandboxes' kernels hand out the buffered messages instead of waiting: then the
+    file is read as text that holds no entries (a warning, exit 1). Either way, one line.
+    """
     link = tmp_path / "kmsg.bib"
     link.symlink_to("/proc/kmsg")
     result = subprocess.run(
         [sys.executable, "-m", "paperbrowse", "parse", str(link)],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.returncode in (1, 2) and "Traceback" not in result.stderr
     assert len(result.stderr.splitlines()) == 1
