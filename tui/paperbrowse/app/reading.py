@@ -75,9 +75,10 @@ class ReadingActions:
             return
         self._undo_filters: Callable[[], None] = store.register_search_filters()
         if store.problem or store.read_only:
+            # The problem names the file and says that changes are not saved.
             self.notify(
-                f"{store.problem or 'The marks database is read-only.'} Marks are shown but "
-                f"changes cannot be saved ({store.path}).",
+                store.problem
+                or f"{store.path}: the marks database is read-only; changes cannot be saved.",
                 title="Read-only", severity="warning", timeout=15, markup=False,
             )
         self.set_interval(STORE_POLL_SECONDS, self._poll_store)

@@ -224,17 +224,24 @@ class Store:
 
     @classmethod
     def open(
-        cls, path: Path | None = None, *, create: bool = True, clock: Clock = _utc_now
+        cls,
+        path: Path | None = None,
+        *,
+        create: bool = True,
+        read_only: bool = False,
+        clock: Clock = _utc_now,
     ) -> Store:
         """Open (or create) the database; never raises for a bad file.
 
         A damaged, foreign, newer or unwritable file opens read-only, with what
         could be read, and ``problem`` says why and where the file is. With
         ``create=False`` a missing file gives an empty read-only store and no
-        file is made (for commands that only read).
+        file is made. ``read_only=True`` is for commands that only read: a
+        read-only connection, which never waits for a window that is saving
+        and never creates, migrates or locks the file.
         """
         where = path if path is not None else paths.database_path()
-        opened = open_database(where, create)
+        opened = open_database(where, create and not read_only, write=not read_only)
         return cls(
             opened.connection, where, read_only=opened.read_only, problem=opened.problem,
             clock=clock,
