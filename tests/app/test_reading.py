@@ -455,3 +455,19 @@ async def test_tags_added_in_another_window_while_the_dialog_is_open_are_kept(
         await pilot.pause()
         with open_store() as store:
             assert store.marks(paper).tags == ("y", "w")
+
+
+async def test_a_read_only_file_system_is_named_as_such_not_as_damage(
+    seed_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.core import paths, storage_open
+
+    # The real mount is tested in test_storage_read_only.py; here, what the user reads.
+    monkeypatch.setattr(storage_open, "on_read_only_file_system", lambda path: True)
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        messages = [n.message for n in notifications(pilot)]
+        expected = (
+            f"{paths.database_path()} is on a read-only file system; marks are shown but not saved"
+        )
+        assert messages == [expected]

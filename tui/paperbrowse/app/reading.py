@@ -167,8 +167,7 @@ class ReadingActions:
 
     def _fresh_marks(self, paper: Paper) -> Marks | None:
         """The paper's marks as stored now, for an editor to start from (not 2 s old)."""
-        if self.store is not None and self.store.refresh():
-            self.redraw_marks()
+        self._poll_store()
         return self.marks_of(paper)
 
     def action_edit_tags(self) -> None:
