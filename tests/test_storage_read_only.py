@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -88,3 +91,56 @@ def test_a_read_only_mount_is_told_apart_from_damage_where_mounting_is_not_possi
     with Store.open(db) as store:
         assert store.problem == f"{db} is on a read-only file system; marks are shown but not saved"
         assert store.marks("paper").note == "kept"
+
+
+def as_a_normal_user(action: Callable[[], list[str | None]]) -> list[str | None]:
+    """``action()`` run without root's power to write anywhere (in a child, as nobody)."""
+    if os.geteuid() != 0:
+        return action()
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            answer = json.dumps(action())
+        except BaseException as error:  # noqa: BLE001 - reported to the parent
+            answer = json.dumps([f"child failed: {error!r}"])
+        os.write(write_end, answer.encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        answer = pipe.read()
+    os.waitpid(child, 0)
+    result: list[str | None] = json.loads(answer)
+    return result
+
+
+@pytest.fixture
+def shared_folder() -> Iterator[Path]:
+    """A folder anyone may enter (pytest's own are private to root)."""
+    folder = Path(tempfile.mkdtemp(prefix="paperbrowse-"))
+    folder.chmod(0o755)
+    yield folder
+    for place in (folder, *folder.rglob("*")):
+        place.chmod(0o755)
+    shutil.rmtree(folder)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to drop root")
+def test_a_folder_the_user_may_not_write_is_said_read_only_not_damaged(
+    shared_folder: Path,
+) -> None:
+    db = shared_folder / "data" / "marks.sqlite3"
+    with Store.open(db) as store:
+        store.save_note("paper", "kept")
+    db.chmod(0o666)  # the file may be written; its folder, where SQLite's side files go, not
+    db.parent.chmod(0o555)
+
+    def open_it() -> list[str | None]:
+        with Store.open(db) as store, Store.open(db, read_only=True) as reader:
+            return [store.problem, store.marks("paper").note, reader.problem]
+
+    assert as_a_normal_user(open_it) == [
+        f"{db} is in a folder you may not write to; marks are shown but not saved", "kept", None,
+    ]  # fmt: skip

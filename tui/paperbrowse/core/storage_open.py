@@ -79,8 +79,9 @@ def open_database(path: Path, create: bool, write: bool = True) -> Opened:
     """
     if not write:
         return open_for_reading(path)
-    if on_read_only_file_system(path):
-        return read_only_file_system(path)
+    refusal = write_refusal(path)
+    if refusal:
+        return not_writable(path, refusal)
     if not path.exists():
         if not create:
             # Nothing stored yet, and the caller only reads: create nothing.
@@ -134,8 +135,9 @@ def open_for_reading(path: Path) -> Opened:
         return Opened(connection, read_only=True)
     connection.close()
     opened = salvage(path, reason)
-    if reason == READ_ONLY_FILE_SYSTEM and not path.with_name(path.name + "-wal").exists():
-        # Read as a whole (no write-ahead log was left beside it): nothing to warn about.
+    if reason == write_refusal(path) and not path.with_name(path.name + "-wal").exists():
+        # Only its side files could not be made, and no write-ahead log was left
+        # beside it: read as a whole, so a reader has nothing to warn about.
         opened.problem = None
     return opened
 
@@ -150,14 +152,9 @@ def inspect(path: Path) -> str | None:
     except sqlite3.Error as error:
         return unreadable_reason(path, error)
     try:
-        reason = check(connection, path)
+        return check(connection, path)
     finally:
         connection.close()
-    if reason:
-        return reason
-    if not path_is_writable(path):
-        return "is not writable"
-    return None
 
 
 def check(connection: sqlite3.Connection, path: Path) -> str | None:
@@ -181,25 +178,33 @@ def check(connection: sqlite3.Connection, path: Path) -> str | None:
 
 
 def unreadable_reason(path: Path, error: sqlite3.Error) -> str:
-    """What a read failing with ``error`` means: locked, not writable, or damaged.
+    """What a read failing with ``error`` means: locked, not writable here, or damaged.
 
     A database in WAL mode cannot be opened, even to read, where its side
-    files cannot be made: that is a read-only folder, not a damaged file.
+    files cannot be made: that is a read-only place, not a damaged file.
     """
     if "locked" in str(error) or "busy" in str(error):
         return "is locked by another program"
-    if not isinstance(error, sqlite3.OperationalError) or path_is_writable(path):
-        return f"is damaged or not a database ({error})"
+    refusal = write_refusal(path)
+    if isinstance(error, sqlite3.OperationalError) and refusal:
+        return refusal
+    return f"is damaged or not a database ({error})"
+
+
+def write_refusal(path: Path) -> str | None:
+    """Why the system will not let us write the database at ``path``; None when it will.
+
+    SQLite writes side files (``-wal``, ``-shm``) beside the database, so the
+    folder must be writable too. Root may write anything but a read-only mount.
+    """
     if on_read_only_file_system(path):
-        return READ_ONLY_FILE_SYSTEM
-    return "is in a folder that cannot be written (so it cannot be opened safely)"
-
-
-def path_is_writable(path: Path) -> bool:
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
-
-
-READ_ONLY_FILE_SYSTEM = "is on a read-only file system"
+        return "is on a read-only file system"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "is a file you may not write to"
+    folder = next((place for place in path.parents if place.exists()), None)
+    if folder is not None and not os.access(folder, os.W_OK):
+        return "is in a folder you may not write to"
+    return None
 
 
 def on_read_only_file_system(path: Path) -> bool:
@@ -214,11 +219,11 @@ def on_read_only_file_system(path: Path) -> bool:
     return False
 
 
-def read_only_file_system(path: Path) -> Opened:
-    """The marks on a read-only mount, shown as they are; nothing is, or can be, saved."""
-    message = f"{path} {READ_ONLY_FILE_SYSTEM}; marks are shown but not saved"
+def not_writable(path: Path, refusal: str) -> Opened:
+    """The marks where they may not be written, shown as they are; nothing is saved."""
+    message = f"{path} {refusal}; marks are shown but not saved"
     if path.is_file():
-        return salvage(path, READ_ONLY_FILE_SYSTEM, message)
+        return salvage(path, refusal, message)
     return Opened(memory_database(), read_only=True, problem=message)
 
 
