@@ -61,3 +61,13 @@ def test_when_only_one_side_changed_its_text_is_the_result(
     assert merge(old, new, old) == new
     assert merge(old, old, new) == new
     assert merge(old, new, new) == new
+
+
+def test_the_cursor_stays_on_its_line_when_the_merge_adds_lines_around_it() -> None:
+    from paperbrowse.app.screens.note_editor import moved_cursor
+
+    typed = "first\nmy line"
+    merged = merge(typed.replace("my line", "line"), typed, "first\ntheir line")
+    assert merged.split("\n")[2] == "my line"  # under the <<<<<<< line now
+    assert moved_cursor(typed, merged, (1, 4)) == (2, 4)
+    assert moved_cursor("gone", "<<<<<<< x\nnew\n=======\n>>>>>>> y", (0, 2)) == (0, 0)
