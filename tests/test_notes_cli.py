@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,46 @@ def test_the_app_and_every_subcommand_accept_data_dir(tmp_path: Path) -> None:
     main(["parse", "missing.txt", "--data-dir", str(tmp_path / "for-parse")])
     assert paths.data_dir() == tmp_path / "for-parse"
     assert main(["notes", "--data-dir", ""]) == 2
+
+
+@pytest.mark.parametrize(
+    ("command", "marked"),
+    [
+        (("notes", "--format", "json"), lambda out: [r["id"] for r in json.loads(out)["papers"]]),
+        (("search", "is:bookmarked", "--json", "--as-of", "2025-11-24"),
+         lambda out: [hit["title"] for hit in json.loads(out)]),
+    ],
+)  # fmt: skip
+def test_commands_that_only_read_answer_while_a_window_holds_the_write_lock(
+    data_dir: Path, command: tuple[str, ...], marked: Callable[[str], list[str]]
+) -> None:
+    import sqlite3
+
+    window = sqlite3.connect(data_dir / "marks.sqlite3", isolation_level=None)
+    window.execute("BEGIN IMMEDIATE")  # a window in the middle of saving
+    window.execute("INSERT INTO papers (id, updated) VALUES ('uncommitted', '2026-01-01')")
+    window.execute("INSERT INTO notes VALUES ('uncommitted', 'half saved', '2026-01-01')")
+    try:
+        result = run(*command, "--data-dir", str(data_dir))
+    finally:
+        window.execute("ROLLBACK")
+        window.close()
+    # It never waited for the lock, so it has nothing to warn about.
+    assert result.returncode == 0 and result.stderr == ""
+    found = marked(result.stdout)
+    assert found and "uncommitted" not in found
+    assert "gone-paper" in found or found == [UNLEARNING]
+
+
+def test_notes_reads_an_old_database_without_changing_it(tmp_path: Path) -> None:
+    from test_storage import GRAPHS, make_version_1
+
+    database = tmp_path / "old" / "marks.sqlite3"
+    make_version_1(database)
+    before = database.read_bytes()
+    result = run("notes", "--data-dir", str(database.parent), "--format", "json")
+    assert result.returncode == 0 and result.stderr == ""
+    [record] = json.loads(result.stdout)["papers"]
+    assert (record["id"], record["note"], record["tags"]) == (GRAPHS.id, "old note", ["gnn"])
+    assert database.read_bytes() == before  # not migrated: that is the app's job
+    assert sorted(p.name for p in database.parent.iterdir()) == ["marks.sqlite3"]

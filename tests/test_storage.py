@@ -18,6 +18,7 @@ from paperbrowse.core.storage import (
     Store,
     open_store,
     parse_tags,
+    tag_changes,
 )
 from paperbrowse.core.storage_schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -109,6 +110,58 @@ def test_add_and_remove_tags_keep_the_others(db: Path) -> None:
         assert store.remove_tags(GRAPHS, "SURVEY").tags == ("gnn", "new")
         store.add_tags(UNLEARNING, "gnn")
         assert store.tag_counts() == [("gnn", 2), ("new", 1)]
+
+
+def test_a_stale_tags_editor_saves_its_changes_and_keeps_another_windows(db: Path) -> None:
+    with Store.open(db) as window_a, Store.open(db) as window_b:
+        window_a.set_tags(GRAPHS, "x")
+        opened = window_a.marks(GRAPHS).tags  # A's editor opens showing "x"
+        window_b.add_tags(GRAPHS, "y")  # meanwhile B adds y
+        added, removed = tag_changes(opened, "x, z")
+        assert (added, removed) == (("z",), ())
+        assert window_a.change_tags(GRAPHS, add=added, remove=removed).tags == ("x", "y", "z")
+        # A's editor opens showing "x, z" (it has not seen y); the user deletes x.
+        added, removed = tag_changes(("x", "z"), "z")
+        assert window_a.change_tags(GRAPHS, add=added, remove=removed).tags == ("y", "z")
+        assert window_b.refresh() and window_b.marks(GRAPHS).tags == ("y", "z")
+
+
+def test_a_tag_whose_case_is_changed_is_replaced(db: Path) -> None:
+    with Store.open(db) as store:
+        store.set_tags(GRAPHS, "ml survey")
+        added, removed = tag_changes("ml survey", "ML survey")
+        assert store.change_tags(GRAPHS, add=added, remove=removed).tags == ("survey", "ML")
+
+
+def test_a_note_saved_by_another_window_meanwhile_is_merged_not_overwritten(db: Path) -> None:
+    with Store.open(db) as window_a, Store.open(db) as window_b:
+        window_a.save_note(GRAPHS, "first thoughts")
+        opened = window_a.marks(GRAPHS).note  # both editors open on it
+        window_b.save_edited_note(GRAPHS, "B's version", opened)
+        saved = window_a.save_edited_note(GRAPHS, "A's version", opened)
+        assert saved.merged and saved.conflicts == 1
+        note = saved.marks.note
+        assert "A's version" in note and "B's version" in note
+        assert note.startswith("<<<<<<< one window, saved ")
+        assert "\n=======\nB's version\n>>>>>>> another window, saved " in note
+        # A keeps typing from the merged text: a plain save, no second block.
+        more = window_a.save_edited_note(GRAPHS, note + "\nmore from A", note)
+        assert not more.merged and more.marks.note.count("<<<<<<<") == 1
+        # B, still showing its own text, types on: its edit lands in its half.
+        later = window_b.save_edited_note(GRAPHS, "B's version, edited", "B's version")
+        assert later.merged and later.marks.note.count("<<<<<<<") == 1
+        assert "=======\nB's version, edited\n>>>>>>>" in later.marks.note
+        assert later.marks.note.endswith("\nmore from A")
+        assert window_a.refresh() and window_a.marks(GRAPHS).note == later.marks.note
+
+
+def test_an_editor_over_a_note_deleted_meanwhile_keeps_its_text_and_says_so(db: Path) -> None:
+    with Store.open(db) as window_a, Store.open(db) as window_b:
+        window_a.save_note(GRAPHS, "old")
+        window_b.save_edited_note(GRAPHS, "", "old")  # B's editor emptied it
+        saved = window_a.save_edited_note(GRAPHS, "old, edited", "old")
+        assert saved.merged and "old, edited" in saved.marks.note
+        assert "another window, deleted the note" in saved.marks.note
 
 
 def test_saving_an_unchanged_note_writes_nothing(db: Path) -> None:

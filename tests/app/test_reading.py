@@ -4,6 +4,8 @@ export, copying BibTeX, the stats screen and the author view (Pilot on the seed 
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,13 @@ async def settle(pilot: Pilot[Any]) -> None:
 
 def notifications(pilot: Pilot[Any]) -> list[Any]:
     return list(pilot.app._notifications)
+
+
+def in_another_window(change: str) -> None:
+    """Run ``change`` on ``store``, the marks database, in a process of its own."""
+    script = f"from paperbrowse.core.storage import open_store\nstore = open_store()\n{change}"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def first_row(pilot: Pilot[Any]) -> str:
@@ -121,12 +130,12 @@ async def test_a_note_that_cannot_be_saved_keeps_the_editor_open(
 ) -> None:
     from paperbrowse.core.storage import StorageError, Store
 
-    def fail(self: Store, paper: object, text: str) -> None:
+    def fail(self: Store, paper: object, text: str, opened: str) -> None:
         raise StorageError("disk full (test)")
 
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        monkeypatch.setattr(Store, "save_note", fail)
+        monkeypatch.setattr(Store, "save_edited_note", fail)
         await pilot.press("n", *"precious")
         await pilot.press("escape")
         await pilot.pause()
@@ -394,3 +403,77 @@ async def test_changes_from_another_window_appear_on_the_next_poll(seed_app: App
         await settle(pilot)
         assert [p.id for p in pilot.app.browser.paper_list.results] == [paper.id]
         assert "★" in first_row(pilot)
+
+
+async def test_a_note_another_window_saved_meanwhile_is_kept_beside_yours_and_you_are_told(
+    seed_app: AppFactory,
+) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        paper = pilot.app.browser.paper_list.paper
+        await pilot.press("n")
+        await pilot.pause()
+        in_another_window(f"store.save_note({paper.id!r}, 'written in the other window')")
+        await pilot.press(*"written here")
+        await pilot.pause(0.8)  # the autosave meets the other window's note
+        editor = pilot.app.screen
+        assert isinstance(editor, NoteEditor)
+        shown = editor.query_one(TextArea).text
+        assert "\nwritten here\n=======\nwritten in the other window\n>>>>>>> " in shown
+        assert shown.startswith("<<<<<<< one window, saved ")
+        assert any("Another window saved this note" in n.message for n in notifications(pilot))
+        # Typing on from the merged text saves it as it is: no second conflict block.
+        await pilot.press(*" and more")
+        await pilot.pause(0.8)
+        with open_store() as store:
+            stored = store.marks(paper).note
+        assert stored.count("<<<<<<<") == 1 and "written here and more" in stored
+        await pilot.press("escape")
+        await pilot.pause()
+        detail = str(pilot.app.browser.detail.query_one("#detail-body").render())
+        assert "written in the other window" in detail and "written here and more" in detail
+
+
+async def test_tags_added_in_another_window_while_the_dialog_is_open_are_kept(
+    seed_app: AppFactory,
+) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        paper = pilot.app.browser.paper_list.paper
+        await pilot.press("t", *"x", "enter", "t")
+        await pilot.pause()
+        assert pilot.app.screen.query_one(Input).value == "x"
+        in_another_window(f"store.add_tags({paper.id!r}, 'y')")
+        await pilot.press("end", *", z", "enter")
+        await pilot.pause()
+        with open_store() as store:
+            assert store.marks(paper).tags == ("x", "y", "z")
+        assert any(
+            n.message == "Tags: x, y, z (another window changed them too)"
+            for n in notifications(pilot)
+        )
+        # Removing in a dialog that has not seen the other window's tag keeps it.
+        await pilot.press("t")
+        await pilot.pause()
+        in_another_window(f"store.add_tags({paper.id!r}, 'w')")
+        pilot.app.screen.query_one(Input).value = "y"  # x and z deleted
+        await pilot.press("enter")
+        await pilot.pause()
+        with open_store() as store:
+            assert store.marks(paper).tags == ("y", "w")
+
+
+async def test_a_read_only_file_system_is_named_as_such_not_as_damage(
+    seed_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.core import paths, storage_open
+
+    # The real mount is tested in test_storage_read_only.py; here, what the user reads.
+    monkeypatch.setattr(storage_open, "on_read_only_file_system", lambda path: True)
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        messages = [n.message for n in notifications(pilot)]
+        expected = (
+            f"{paths.database_path()} is on a read-only file system; marks are shown but not saved"
+        )
+        assert messages == [expected]

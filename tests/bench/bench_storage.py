@@ -4,7 +4,9 @@
     python tests/bench/bench_storage.py --marks 50000
 
 Figures: opening (integrity check + loading every mark), saving a note (the
-editor saves on every pause in typing), saving an unchanged note, toggling a
+editor saves on every pause in typing, checked against what another window
+saved; and merging a 100-line note another window changed), saving an
+unchanged note, opening read-only (``paperbrowse notes``), toggling a
 bookmark, refresh() with and without another process's change, and testing
 ``is:unread`` over 22,370 papers (the ACL corpus size).
 """
@@ -61,6 +63,33 @@ def main() -> None:
         text = iter(range(10**9))
         print(f"save_note (changed)       {timed(lambda: store.save_note(paper, f'n {next(text)}'), 200):8.2f} ms")  # noqa: E501
         print(f"save_note (unchanged)     {timed(lambda: store.save_note(paper, store.marks('bench').note), 200):8.3f} ms")  # noqa: E501
+        print(f"open read-only (notes)    {timed(lambda: Store.open(db, read_only=True).close(), 10):8.2f} ms")  # noqa: E501
+        editor = {"opened": ""}
+
+        def editor_save() -> None:
+            text = editor["opened"] + "x"
+            editor["opened"] = store.save_edited_note(paper, text, editor["opened"]).marks.note
+
+        print(f"save_edited_note          {timed(editor_save, 200):8.2f} ms")
+        long_note = "\n".join(f"line {n} of a long note" for n in range(100))
+        numbers = iter(range(10**9))
+
+        def other_window_saves(page: Paper) -> None:
+            other.save_edited_note(page, long_note.replace("line 50", "elsewhere"), long_note)
+
+        def merge_one() -> None:
+            page = Paper(id=f"merge-{next(numbers)}", title="Merged")
+            store.save_note(page, long_note)
+            other_window_saves(page)
+            store.save_edited_note(page, long_note.replace("line 10", "here"), long_note)
+
+        def without_merge() -> None:
+            page = Paper(id=f"merge-{next(numbers)}", title="Merged")
+            store.save_note(page, long_note)
+            other_window_saves(page)
+
+        merging = timed(merge_one, 40) - timed(without_merge, 40)
+        print(f"save_edited_note, merging {merging:8.2f} ms (100 lines, another window's change)")
         print(f"toggle_bookmarked         {timed(lambda: store.toggle_bookmarked(paper), 200):8.2f} ms")  # noqa: E501
         other.refresh()
         print(f"refresh, nothing new      {timed(other.refresh, 200):8.3f} ms")

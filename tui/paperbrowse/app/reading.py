@@ -9,7 +9,7 @@ be written says so once per attempt and never takes the app down.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 
@@ -17,8 +17,9 @@ from paperbrowse.app import marks as look
 
 if TYPE_CHECKING:
     from paperbrowse.core.models import Paper
-    from paperbrowse.core.storage import Marks, Store
+    from paperbrowse.core.storage import Marks, SavedNote, Store
 
+Saved = TypeVar("Saved")
 STORE_POLL_SECONDS = 2.0  # how often another window's changes are looked for
 MARKS_FILTER_KEYS = ("is:", "has:", "tag:")
 
@@ -74,9 +75,10 @@ class ReadingActions:
             return
         self._undo_filters: Callable[[], None] = store.register_search_filters()
         if store.problem or store.read_only:
+            # The problem names the file and says that changes are not saved.
             self.notify(
-                f"{store.problem or 'The marks database is read-only.'} Marks are shown but "
-                f"changes cannot be saved ({store.path}).",
+                store.problem
+                or f"{store.path}: the marks database is read-only; changes cannot be saved.",
                 title="Read-only", severity="warning", timeout=15, markup=False,
             )
         self.set_interval(STORE_POLL_SECONDS, self._poll_store)
@@ -115,8 +117,8 @@ class ReadingActions:
         return look.detail_rows(marks, selected), look.note_lines(marks)
 
     def save_marks(
-        self, change: Callable[[Store], Marks], what: str, quiet: bool = False
-    ) -> Marks | None:
+        self, change: Callable[[Store], Saved], what: str, quiet: bool = False
+    ) -> Saved | None:
         """Run one change on the store; on failure one clear notification, and None."""
         from paperbrowse.core.storage import StorageError
 
@@ -163,28 +165,42 @@ class ReadingActions:
         if marks is not None:
             self.notify("✓ Marked read" if marks.read else "Marked unread", timeout=1.5)
 
+    def _fresh_marks(self, paper: Paper) -> Marks | None:
+        """The paper's marks as stored now, for an editor to start from (not 2 s old)."""
+        self._poll_store()
+        return self.marks_of(paper)
+
     def action_edit_tags(self) -> None:
         paper = self._current("tag")
         if paper is None:
             return
         from paperbrowse.app.screens.tags import TagsScreen
 
-        marks = self.marks_of(paper)
+        marks = self._fresh_marks(paper)
         known = [tag for tag, _ in self.store.tag_counts()] if self.store is not None else []
+        opened = marks.tags if marks is not None else ()
 
         def save(text: str | None) -> None:
             if text is None:
                 return
-            from paperbrowse.core.storage import parse_tags
+            from paperbrowse.core.models import fold
+            from paperbrowse.core.storage import parse_tags, tag_changes
 
-            tags = parse_tags(text)
-            saved = self.save_marks(lambda store: store.set_tags(paper, tags), "save the tags")
-            if saved is not None:
-                shown = ", ".join(saved.tags) or "none"
-                self.notify(f"Tags: {shown}", timeout=2, markup=False)
+            # What the user added and removed, not the whole set: a tag another
+            # window gave the paper while this dialog was open is kept.
+            added, removed = tag_changes(opened, text)
+            saved = self.save_marks(
+                lambda store: store.change_tags(paper, add=added, remove=removed),
+                "save the tags",
+            )
+            if saved is None:
+                return
+            shown = ", ".join(saved.tags) or "none"
+            if {fold(tag) for tag in saved.tags} != {fold(tag) for tag in parse_tags(text)}:
+                shown += " (another window changed them too)"
+            self.notify(f"Tags: {shown}", timeout=3, markup=False)
 
-        prefill = ", ".join(marks.tags) if marks is not None else ""
-        self.app.push_screen(TagsScreen(paper.title, prefill, known), save)
+        self.app.push_screen(TagsScreen(paper.title, ", ".join(opened), known), save)
 
     def action_edit_note(self) -> None:
         paper = self._current("write a note on")
@@ -192,13 +208,12 @@ class ReadingActions:
             return
         from paperbrowse.app.screens.note_editor import NoteEditor
 
-        marks = self.marks_of(paper)
+        marks = self._fresh_marks(paper)
 
-        def save(text: str, quiet: bool) -> bool:
-            change = self.save_marks(
-                lambda store: store.save_note(paper, text), "save the note", quiet
+        def save(text: str, opened: str, quiet: bool) -> SavedNote | None:
+            return self.save_marks(
+                lambda store: store.save_edited_note(paper, text, opened), "save the note", quiet
             )
-            return change is not None
 
         note = marks.note if marks is not None else ""
         self.app.push_screen(NoteEditor(paper, note, save), lambda _: self.redraw_marks())

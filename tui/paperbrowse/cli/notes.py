@@ -90,7 +90,8 @@ def run(args: argparse.Namespace) -> int:
             return fail(str(error))
         problems.extend(library.problems)
         papers = library.papers
-    with Store.open(create=False) as store:
+    # Read-only: no write lock, so a window saving at this moment never makes us wait.
+    with Store.open(read_only=True) as store:
         if store.problem:
             print(f"paperbrowse: warning: {store.problem}", file=sys.stderr)
         try:

@@ -100,7 +100,8 @@ def _marks_filters(query: str) -> Iterator[None]:
         return
     from paperbrowse.core.storage import Store
 
-    with Store.open(create=False) as store:
+    # Read-only: no write lock, so a window saving at this moment never makes us wait.
+    with Store.open(read_only=True) as store:
         if store.problem:
             print(f"paperbrowse: warning: {store.problem}", file=sys.stderr)
         undo = store.register_search_filters()

@@ -8,9 +8,11 @@ loaded file can still be listed.
 
 Every change is one committed transaction (WAL, synchronous=FULL); writes
 take the lock up front (``BEGIN IMMEDIATE``) and wait for another process
-rather than fail, so two windows can write at once. Each store keeps all
-marks in memory for fast look-ups while drawing a list; ``refresh()`` re-reads
-them when another process has committed something.
+rather than fail, so two windows can write at once. An editor saves what
+the user changed (tags added and removed; a note merged with what another
+window saved meanwhile), never a stale whole over a newer one. Each store
+keeps all marks in memory for fast look-ups while drawing a list;
+``refresh()`` re-reads them when another process has committed something.
 
 Use::
 
@@ -18,7 +20,8 @@ Use::
     if store.problem:               # damaged / newer / unwritable: read-only
         warn(store.problem)
     store.toggle_bookmarked(paper)  # -> Marks, as now stored
-    store.save_note(paper, text)    # cheap when nothing changed; call on every pause
+    store.save_edited_note(paper, text, opened)  # merged with another window's save
+    store.change_tags(paper, add=["ml"], remove=["old"])  # keeps another window's tags
     store.marks(paper).read         # a Paper also finds marks made before it had a DOI
     store.refresh()                 # poll: True when another window changed something
     store.predicate("is", "unread") # a Paper -> bool test for the search's filters
@@ -38,6 +41,7 @@ from types import MappingProxyType, TracebackType
 from paperbrowse.core import models, paths
 from paperbrowse.core.errors import PaperbrowseError
 from paperbrowse.core.models import Paper, fold
+from paperbrowse.core.note_merge import Merged, merge_notes
 from paperbrowse.core.storage_open import open_database
 
 Clock = Callable[[], dt.datetime]
@@ -110,6 +114,18 @@ def unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
+def tag_changes(
+    before: Iterable[str] | str, after: Iterable[str] | str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a user did in a tags editor that opened with ``before``: (added, removed).
+
+    A tag whose case changed (``ml`` to ``ML``) is removed and added again.
+    """
+    old = parse_tags(before) if isinstance(before, str) else unique_tags(before)
+    new = parse_tags(after) if isinstance(after, str) else unique_tags(after)
+    return tuple(t for t in new if t not in old), tuple(t for t in old if t not in new)
+
+
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -128,6 +144,35 @@ _SELECT_PAPERS = """
            n.body, n.updated
     FROM papers AS p LEFT JOIN notes AS n ON n.paper_id = p.id
 """
+
+
+@dataclass(frozen=True)
+class SavedNote:
+    """What ``save_edited_note`` stored."""
+
+    marks: Marks  # as stored now: ``marks.note`` is what the editor should show
+    merged: bool = False  # another window had changed the note: its text is merged in
+    conflicts: int = 0  # places both changed, kept twice between marker lines
+
+
+def _write_note(db: sqlite3.Connection, paper_id: str, text: str, now: str) -> None:
+    if text.strip():
+        db.execute(
+            "INSERT INTO notes (paper_id, body, updated) VALUES (?, ?, ?)"
+            " ON CONFLICT (paper_id) DO UPDATE SET body = excluded.body,"
+            " updated = excluded.updated",
+            (paper_id, text, now),
+        )
+    else:
+        db.execute("DELETE FROM notes WHERE paper_id = ?", (paper_id,))
+
+
+def _label_time(stored: object) -> str:
+    """A stored time as a conflict marker names it: ``2026-12-04 10:19:58 UTC``."""
+    when = _time(stored)
+    if when is None:
+        return "at an unknown time"
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _marks_from_row(row: tuple[object, ...], tags: tuple[str, ...]) -> Marks:
@@ -179,17 +224,24 @@ class Store:
 
     @classmethod
     def open(
-        cls, path: Path | None = None, *, create: bool = True, clock: Clock = _utc_now
+        cls,
+        path: Path | None = None,
+        *,
+        create: bool = True,
+        read_only: bool = False,
+        clock: Clock = _utc_now,
     ) -> Store:
         """Open (or create) the database; never raises for a bad file.
 
         A damaged, foreign, newer or unwritable file opens read-only, with what
         could be read, and ``problem`` says why and where the file is. With
         ``create=False`` a missing file gives an empty read-only store and no
-        file is made (for commands that only read).
+        file is made. ``read_only=True`` is for commands that only read: a
+        read-only connection, which never waits for a window that is saving
+        and never creates, migrates or locks the file.
         """
         where = path if path is not None else paths.database_path()
-        opened = open_database(where, create)
+        opened = open_database(where, create and not read_only, write=not read_only)
         return cls(
             opened.connection, where, read_only=opened.read_only, problem=opened.problem,
             clock=clock,
@@ -299,55 +351,86 @@ class Store:
 
     def add_tags(self, paper: PaperRef, tags: Iterable[str] | str) -> Marks:
         """Add tags, keeping those already there (and those another window added)."""
-        new = parse_tags(tags) if isinstance(tags, str) else unique_tags(tags)
+        return self.change_tags(paper, add=tags)
 
-        def insert_tags(db: sqlite3.Connection, pid: str) -> None:
-            have = {fold(str(t)) for (t,) in db.execute(
-                "SELECT tag FROM tags WHERE paper_id = ?", (pid,)
-            )}
+    def remove_tags(self, paper: PaperRef, tags: Iterable[str] | str) -> Marks:
+        return self.change_tags(paper, remove=tags)
+
+    def change_tags(
+        self, paper: PaperRef, add: Iterable[str] | str = (), remove: Iterable[str] | str = ()
+    ) -> Marks:
+        """Remove, then add tags, in one transaction; tags neither names are kept.
+
+        What a tags editor saves (see ``tag_changes``): a tag another window
+        gave the paper meanwhile is kept, and one it removed stays removed,
+        where storing the editor's whole set would undo the other window's change.
+        """
+        new = parse_tags(add) if isinstance(add, str) else unique_tags(add)
+        gone = {fold(t) for t in (parse_tags(remove) if isinstance(remove, str) else remove)}
+
+        def apply(db: sqlite3.Connection, pid: str) -> None:
+            found = db.execute("SELECT tag FROM tags WHERE paper_id = ?", (pid,))
+            rows = [str(tag) for (tag,) in found]
+            db.executemany(
+                "DELETE FROM tags WHERE paper_id = ? AND tag = ?",
+                [(pid, t) for t in rows if fold(t) in gone],
+            )
+            have = {fold(t) for t in rows if fold(t) not in gone}
             db.executemany(
                 "INSERT OR IGNORE INTO tags (paper_id, tag) VALUES (?, ?)",
                 [(pid, t) for t in new if fold(t) not in have],
             )
 
-        return self._change(paper, insert_tags)
-
-    def remove_tags(self, paper: PaperRef, tags: Iterable[str] | str) -> Marks:
-        gone = {fold(t) for t in (parse_tags(tags) if isinstance(tags, str) else tags)}
-
-        def delete_tags(db: sqlite3.Connection, pid: str) -> None:
-            rows = db.execute("SELECT tag FROM tags WHERE paper_id = ?", (pid,)).fetchall()
-            db.executemany(
-                "DELETE FROM tags WHERE paper_id = ? AND tag = ?",
-                [(pid, str(t)) for (t,) in rows if fold(str(t)) in gone],
-            )
-
-        return self._change(paper, delete_tags)
+        return self._change(paper, apply)
 
     def save_note(self, paper: PaperRef, text: str) -> Marks:
-        """Store the note's text (empty or blank text deletes it).
+        """Store the note's text (empty or blank text deletes it), whatever is stored now.
 
         Returns at once, without touching the file, when the text is what this
-        store last saw, so the editor can call it on every pause in typing.
-        Two windows editing one note: the last save wins.
+        store last saw, so a script can call it freely. Two callers saving one
+        note: the last save wins; an editor uses ``save_edited_note`` instead.
         """
         current = self.marks(paper)
         if text == current.note or (not text.strip() and not current.note):
             return current
         now = self._now()
+        return self._change(paper, lambda db, pid: _write_note(db, pid, text, now))
 
-        def write_note(db: sqlite3.Connection, pid: str) -> None:
-            if text.strip():
-                db.execute(
-                    "INSERT INTO notes (paper_id, body, updated) VALUES (?, ?, ?)"
-                    " ON CONFLICT (paper_id) DO UPDATE SET body = excluded.body,"
-                    " updated = excluded.updated",
-                    (pid, text, now),
-                )
-            else:
-                db.execute("DELETE FROM notes WHERE paper_id = ?", (pid,))
+    def save_edited_note(self, paper: PaperRef, text: str, opened: str) -> SavedNote:
+        """Store what an editor holds, unless another window changed the note meanwhile.
 
-        return self._change(paper, write_note)
+        ``opened`` is the note as the editor last had it from the store (when
+        it opened, or its last save). The stored note is compared with it
+        inside the write transaction, so no other process can save in
+        between. When they differ, the edits are merged (core/note_merge):
+        nothing either window typed is lost, and where both changed the same
+        lines both versions are kept between marker lines. The editor then
+        shows ``marks.note`` and, from then on, passes that as ``opened``.
+        """
+        if text == opened:
+            return SavedNote(self.marks(paper))
+        now = self._now()
+        merged: list[Merged] = []
+
+        def write_unless_changed(db: sqlite3.Connection, pid: str) -> None:
+            row = db.execute(
+                "SELECT body, updated FROM notes WHERE paper_id = ?", (pid,)
+            ).fetchone()
+            stored = str(row[0]) if row else ""
+            body = text
+            if stored not in (opened, text):
+                theirs = f"saved {_label_time(row[1])}" if row else "deleted the note"
+                merged.append(merge_notes(
+                    opened, text, stored,
+                    f"one window, saved {_label_time(now)}", f"another window, {theirs}",
+                ))  # fmt: skip
+                body = merged[0].text
+            _write_note(db, pid, body, now)
+
+        marks = self._change(paper, write_unless_changed)
+        if not merged:
+            return SavedNote(marks)
+        return SavedNote(marks, merged=True, conflicts=merged[0].conflicts)
 
     def forget(self, paper: PaperRef) -> Marks:
         """Remove every mark of a paper (its note too)."""

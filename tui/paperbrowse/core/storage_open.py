@@ -4,7 +4,11 @@ A file is inspected through a read-only connection before anything may write
 to it. When it is damaged, not ours, written by a newer paperbrowse, locked
 or not writable, whatever rows can still be read are copied into an
 in-memory database and the store runs read-only, with a one-line problem
-naming the file. The file itself is left exactly as it was.
+naming the file. The file itself is left exactly as it was. A file on a
+read-only file system is said to be just that, not damaged.
+
+A command that only reads (``write=False``) gets a read-only connection: it
+never takes the write lock, so it answers at once while a window is saving.
 """
 
 from __future__ import annotations
@@ -67,8 +71,17 @@ def memory_database() -> sqlite3.Connection:
     return connection
 
 
-def open_database(path: Path, create: bool) -> Opened:
-    """The database at ``path``, migrated and writable if it is sound; read-only otherwise."""
+def open_database(path: Path, create: bool, write: bool = True) -> Opened:
+    """The database at ``path``, migrated and writable if it is sound; read-only otherwise.
+
+    With ``write=False`` it is opened for reading only (nothing created,
+    migrated or locked).
+    """
+    if not write:
+        return open_for_reading(path)
+    refusal = write_refusal(path)
+    if refusal:
+        return not_writable(path, refusal)
     if not path.exists():
         if not create:
             # Nothing stored yet, and the caller only reads: create nothing.
@@ -98,6 +111,37 @@ def open_database(path: Path, create: bool) -> Opened:
     return Opened(connection, read_only=False)
 
 
+def open_for_reading(path: Path) -> Opened:
+    """The database through a read-only connection, for a command that only reads.
+
+    A file in an older layout cannot be migrated without writing: its rows
+    are read into memory instead, with no problem to report.
+    """
+    if not path.exists():
+        return Opened(memory_database(), read_only=True)  # nothing stored yet: create nothing
+    if not path.is_file():
+        return unusable(path, "is not a file")
+    try:
+        connection = connect(file_uri(path, "ro"))
+    except sqlite3.Error as error:
+        return salvage(path, unreadable_reason(path, error))  # as good as it gets
+    reason = check(connection, path)
+    if reason is None and user_version(connection) < SCHEMA_VERSION:
+        memory = memory_database()
+        copy_rows(connection, memory)
+        connection.close()
+        return Opened(memory, read_only=True)
+    if reason is None:
+        return Opened(connection, read_only=True)
+    connection.close()
+    opened = salvage(path, reason)
+    if reason == write_refusal(path) and not path.with_name(path.name + "-wal").exists():
+        # Only its side files could not be made, and no write-ahead log was left
+        # beside it: read as a whole, so a reader has nothing to warn about.
+        opened.problem = None
+    return opened
+
+
 def inspect(path: Path) -> str | None:
     """Why the existing file must not be written to, or None when it is sound.
 
@@ -106,19 +150,21 @@ def inspect(path: Path) -> str | None:
     try:
         connection = connect(file_uri(path, "ro"))
     except sqlite3.Error as error:
-        return f"cannot be read ({error})"
+        return unreadable_reason(path, error)
+    try:
+        return check(connection, path)
+    finally:
+        connection.close()
+
+
+def check(connection: sqlite3.Connection, path: Path) -> str | None:
+    """Why the open file cannot be used as it is, or None when it is sound and ours."""
     try:
         version = user_version(connection)
         verdict = [str(row[0]) for row in connection.execute("PRAGMA quick_check")]
         foreign = version == 0 and bool(table_names(connection))
-    except sqlite3.OperationalError as error:
-        if "locked" in str(error) or "busy" in str(error):
-            return "is locked by another program"
-        return f"is damaged or not a database ({error})"
     except sqlite3.DatabaseError as error:
-        return f"is damaged or not a database ({error})"
-    finally:
-        connection.close()
+        return unreadable_reason(path, error)
     if verdict != ["ok"]:
         return f"is damaged ({verdict[0]})"
     if foreign:
@@ -128,9 +174,57 @@ def inspect(path: Path) -> str | None:
             f"was written by a newer paperbrowse (schema {version}; this one knows "
             f"{SCHEMA_VERSION})"
         )
-    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
-        return "is not writable"
     return None
+
+
+def unreadable_reason(path: Path, error: sqlite3.Error) -> str:
+    """What a read failing with ``error`` means: locked, not writable here, or damaged.
+
+    A database in WAL mode cannot be opened, even to read, where its side
+    files cannot be made: that is a read-only place, not a damaged file.
+    """
+    if "locked" in str(error) or "busy" in str(error):
+        return "is locked by another program"
+    refusal = write_refusal(path)
+    if isinstance(error, sqlite3.OperationalError) and refusal:
+        return refusal
+    return f"is damaged or not a database ({error})"
+
+
+def write_refusal(path: Path) -> str | None:
+    """Why the system will not let us write the database at ``path``; None when it will.
+
+    SQLite writes side files (``-wal``, ``-shm``) beside the database, so the
+    folder must be writable too. Root may write anything but a read-only mount.
+    """
+    if on_read_only_file_system(path):
+        return "is on a read-only file system"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "is a file you may not write to"
+    folder = next((place for place in path.parents if place.exists()), None)
+    if folder is not None and not os.access(folder, os.W_OK):
+        return "is in a folder you may not write to"
+    return None
+
+
+def on_read_only_file_system(path: Path) -> bool:
+    """Whether the file, or the nearest folder above it that exists, is on a read-only mount."""
+    for place in (path, *path.parents):
+        try:
+            return bool(os.statvfs(place).f_flag & os.ST_RDONLY)
+        except FileNotFoundError:
+            continue
+        except (OSError, AttributeError):  # no statvfs (Windows), or no permission to look
+            return False
+    return False
+
+
+def not_writable(path: Path, refusal: str) -> Opened:
+    """The marks where they may not be written, shown as they are; nothing is saved."""
+    message = f"{path} {refusal}; marks are shown but not saved"
+    if path.is_file():
+        return salvage(path, refusal, message)
+    return Opened(memory_database(), read_only=True, problem=message)
 
 
 def prepare(connection: sqlite3.Connection, path: Path) -> None:
@@ -153,8 +247,11 @@ def read_only_message(path: Path, reason: str) -> str:
     return f"{path}: {reason}; marks are read-only and changes will not be saved"
 
 
-def salvage(path: Path, reason: str) -> Opened:
-    """Whatever rows can be read from ``path``, in memory; the file is left untouched."""
+def salvage(path: Path, reason: str, message: str | None = None) -> Opened:
+    """Whatever rows can be read from ``path``, in memory; the file is left untouched.
+
+    ``message`` replaces the usual problem (which says what was saved of a bad file).
+    """
     memory = memory_database()
     source = None
     # ``immutable`` reads even where no lock or side file can be made, at the
@@ -172,9 +269,11 @@ def salvage(path: Path, reason: str) -> Opened:
     if source is not None:
         copied = copy_rows(source, memory)
         source.close()
-    message = read_only_message(path, reason)
-    if copied:
-        message += f" (showing the {copied} marked papers that could be read)"
+    if message is None:
+        message = read_only_message(path, reason)
+        if copied:
+            noun = "paper" if copied == 1 else "papers"
+            message += f" (showing the {copied} marked {noun} that could be read)"
     return Opened(memory, read_only=True, problem=message)
 
 

@@ -1,12 +1,16 @@
 """The note editor: a TextArea in a modal, saved on every pause in typing and on close.
 
 The text is never lost: when the store cannot save it, the editor stays open
-and says so, and a second escape is needed to leave it unsaved.
+and says so, and a second escape is needed to leave it unsaved. Each save
+names the note the editor started from; when another window saved the note
+meanwhile, the store merges both (core/note_merge), and the editor shows the
+merged text and says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -18,12 +22,24 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
+from paperbrowse.core.note_merge import OURS_MARKER, has_conflict_markers
+
 if TYPE_CHECKING:
     from paperbrowse.core.models import Paper
+    from paperbrowse.core.storage import SavedNote
 
 PAUSE_SECONDS = 0.5  # a pause this long in typing saves the note
-# Saves ``text`` for the paper; ``quiet`` skips the failure notification. True when saved.
-NoteSaver = Callable[[str, bool], bool]
+# Saves ``text`` (the editor started from ``opened``, the note as stored then);
+# ``quiet`` skips the failure notification. What was stored, or None when not saved.
+NoteSaver = Callable[[str, str, bool], "SavedNote | None"]
+MERGED_MESSAGE = (
+    "Another window saved this note while you were editing it; its changes are merged "
+    "with yours."
+)
+CONFLICT_MESSAGE = (
+    "Another window saved this note while you were editing it. Both versions are kept, "
+    "between <<<<<<< and >>>>>>> lines: keep what you want and delete the rest."
+)
 
 
 class NoteEditor(ModalScreen[None]):
@@ -61,7 +77,8 @@ class NoteEditor(ModalScreen[None]):
     def __init__(self, paper: Paper, note: str, save: NoteSaver) -> None:
         super().__init__()
         self.paper = paper
-        self.saved_text = note
+        self.saved_text = note  # the editor's text when last saved
+        self.opened = note  # the note as stored at that save: what another window may change
         self.save = save
         self._timer: Timer | None = None
         self._failed = False  # the last save failed: later autosave failures stay quiet
@@ -92,14 +109,36 @@ class NoteEditor(ModalScreen[None]):
         text = self.text
         if text == self.saved_text:
             return True
-        if self.save(text, quiet and self._failed):
+        saved = self.save(text, self.opened, quiet and self._failed)
+        if saved is None:
+            self._failed = True
+            self._status("NOT SAVED: the note stays here; escape twice closes without saving")
+            return False
+        self._failed = False
+        if saved.merged:
+            self._show_merged(saved.marks.note)
+        else:
             self.saved_text = text
-            self._failed = False
+            self.opened = text if text.strip() else ""  # blank text deleted the note
             self._status("Saved")
-            return True
-        self._failed = True
-        self._status("NOT SAVED: the note stays here; escape twice closes without saving")
-        return False
+        return True
+
+    def _show_merged(self, merged: str) -> None:
+        """Show the note as stored after merging another window's save, and say so."""
+        area = self.query_one(TextArea)
+        row, column = moved_cursor(area.text, merged, area.cursor_location)
+        self.saved_text = self.opened = merged
+        area.load_text(merged)
+        area.move_cursor((row, column))
+        conflict = has_conflict_markers(merged)
+        self.notify(
+            CONFLICT_MESSAGE if conflict else MERGED_MESSAGE, title="Note merged",
+            severity="warning" if conflict else "information", timeout=12, markup=False,
+        )
+        self._status(
+            "Saved, merged with another window's note"
+            + (": both versions kept between <<<<<<< and >>>>>>>" if conflict else "")
+        )
 
     def _status(self, message: str) -> None:
         self.query_one("#note-status", Static).update(Text(message))
@@ -117,3 +156,21 @@ class NoteEditor(ModalScreen[None]):
             self.dismiss(None)
         else:
             self._close_refused = True  # the next escape leaves, knowingly unsaved
+
+
+def moved_cursor(before: str, after: str, location: tuple[int, int]) -> tuple[int, int]:
+    """Where the cursor's line went when ``before`` became ``after`` (lines added around it).
+
+    A line that is not in ``after`` any more sends the cursor to the first
+    conflict marker, else to the end.
+    """
+    row, column = location
+    old, new = before.split("\n"), after.split("\n")
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    for start, moved_to, size in matcher.get_matching_blocks():
+        if start <= row < start + size:
+            return moved_to + row - start, column
+    markers = [number for number, line in enumerate(new) if line.startswith(OURS_MARKER)]
+    if markers:
+        return markers[0], 0
+    return len(new) - 1, len(new[-1])
