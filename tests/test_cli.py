@@ -227,3 +227,39 @@ def test_skipping_pydantic_plugins_keeps_models_and_the_loader_working(seed_path
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# --- the app needs a terminal ------------------------------------------------------------
+
+NEEDS_A_TERMINAL = (
+    "paperbrowse needs a terminal; `paperbrowse search` and `parse` work in scripts\n"
+)
+
+
+def run_app_without_a_terminal(seed_path: Path, **streams: Any) -> subprocess.CompletedProcess[str]:
+    # The timeout makes a hang (the app waiting for keys that never come) a failure.
+    return subprocess.run([sys.executable, "-m", "paperbrowse", str(seed_path)],
+                          capture_output=True, text=True, timeout=30, **streams)  # fmt: skip
+
+
+def test_the_app_with_no_input_says_it_needs_a_terminal(seed_path: Path) -> None:
+    result = run_app_without_a_terminal(seed_path, stdin=subprocess.DEVNULL)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", NEEDS_A_TERMINAL)
+
+
+def test_the_app_with_piped_input_says_it_needs_a_terminal(seed_path: Path) -> None:
+    result = run_app_without_a_terminal(seed_path, input="\n")  # echo | paperbrowse
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", NEEDS_A_TERMINAL)
+
+
+def test_the_app_with_output_to_a_file_says_it_needs_a_terminal(seed_path: Path) -> None:
+    import os
+    import pty
+
+    keyboard, terminal = pty.openpty()  # keys from a terminal, the output captured
+    try:
+        result = run_app_without_a_terminal(seed_path, stdin=terminal)
+    finally:
+        os.close(keyboard)
+        os.close(terminal)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", NEEDS_A_TERMINAL)
