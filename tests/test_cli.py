@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from paperbrowse.cli import main
 
 
@@ -263,3 +265,50 @@ def test_the_app_with_output_to_a_file_says_it_needs_a_terminal(seed_path: Path)
         os.close(keyboard)
         os.close(terminal)
     assert (result.returncode, result.stdout, result.stderr) == (2, "", NEEDS_A_TERMINAL)
+
+
+# --- output that cannot be written -----------------------------------------------------
+
+OUTPUT_COMMANDS = [
+    ["search", "graph"],
+    ["export", "--format", "bibtex"],
+    ["parse", "--json"],  # the seed's path is added
+    ["notes"],
+    ["--version"],
+]
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS, ids=lambda c: " ".join(c))
+def test_a_closed_stdout_is_one_clear_line(command: list[str], seed_path: Path) -> None:
+    arguments = [*command, str(seed_path)] if command[0] == "parse" else command
+    result = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "paperbrowse", *arguments],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == (
+        "paperbrowse: error: cannot write the results: standard output is closed\n"
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS, ids=lambda c: " ".join(c))
+def test_a_full_disk_is_one_clear_line(command: list[str], seed_path: Path) -> None:
+    arguments = [*command, str(seed_path)] if command[0] == "parse" else command
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "paperbrowse", *arguments], stdout=full,
+                                stderr=subprocess.PIPE, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == (
+        "paperbrowse: error: cannot write the results: No space left on device\n"
+    )
+
+
+def test_a_file_export_needs_no_stdout(tmp_path: Path) -> None:
+    out = tmp_path / "out.bib"
+    result = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "paperbrowse", "export",
+         "-o", str(out)], capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8").startswith("@")

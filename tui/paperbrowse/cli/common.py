@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from paperbrowse.core.errors import Problem
 
@@ -104,3 +105,69 @@ def warn(problems: Sequence[Problem]) -> None:
 def fail(message: str) -> int:
     print(f"paperbrowse: error: {message}", file=sys.stderr)
     return EXIT_UNUSABLE
+
+
+# --- standard output that may not take the results ---------------------------------------
+
+_T = TypeVar("_T")
+
+
+class OutputError(Exception):
+    """Standard output cannot take the results (closed, a full disk): one line, exit 2."""
+
+
+class _GuardedOutput:
+    """Stands in for sys.stdout: a failed write is an OutputError, not an internal error.
+
+    A broken pipe (``| head``) is left as it is: the reader has what it wanted.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream  # None when the command was started with stdout closed
+
+    def write(self, text: str) -> int:
+        return int(self._guard(lambda stream: stream.write(text)))
+
+    def flush(self) -> None:
+        if self._stream is not None:  # nothing was written to a closed stdout, or it said so
+            self._guard(lambda stream: stream.flush())
+
+    def _guard(self, call: Callable[[Any], _T]) -> _T:
+        if self._stream is None:
+            raise OutputError("standard output is closed")
+        try:
+            return call(self._stream)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(error.strerror or str(error)) from None
+
+    def __getattr__(self, name: str) -> Any:  # encoding, isatty, reconfigure ...
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def guarded_stdout() -> Iterator[None]:
+    """Run a command with its output guarded, and flushed before it is done.
+
+    The flush makes a full disk show while the command can still say so, not as
+    Python's "Exception ignored" at exit.
+    """
+    real = sys.stdout
+    guarded = _GuardedOutput(real)
+    sys.stdout = guarded
+    try:
+        yield
+    finally:
+        try:
+            guarded.flush()
+        finally:
+            sys.stdout = real
+
+
+def drop_unwritten_output() -> None:
+    """Send what stdout could not take to /dev/null, so exiting does not fail on it again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
