@@ -368,6 +368,28 @@ def test_cli_empty_output_name_is_an_error_not_stdout() -> None:
     assert result.stderr == "paperbrowse: error: -o needs a file name\n"
 
 
+def run_bytes(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    import os
+
+    command = [sys.executable, "-m", "paperbrowse", "export", *args]
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run(command, capture_output=True, timeout=60, env=environment)
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "csv", "markdown", "json", "csl-json"])
+def test_cli_export_to_an_ascii_stdout_keeps_every_character(tmp_path: Path, fmt: str) -> None:
+    file = tmp_path / "out"
+    assert run_bytes("--format", fmt, "-o", str(file), "--as-of", "2025-11-24").returncode == 0
+    written = file.read_bytes()
+    assert "“pseudo reasoning paths”".encode() in written  # the seed has non-ASCII text
+    result = run_bytes("--format", fmt, "--as-of", "2025-11-24", env={"PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 0, result.stderr.decode()
+    if fmt in ("json", "csl-json"):  # ASCII with \u escapes: the same data, readable anywhere
+        assert result.stdout.isascii() and json.loads(result.stdout) == json.loads(written)
+    else:  # the bytes -o writes: escaping BibTeX or CSV text would change the data
+        assert result.stdout == written
+
+
 def test_cli_json_keeps_the_profile_header(tmp_path: Path) -> None:
     result = run("--format", "json", "--as-of", "2025-11-24")
     data = json.loads(result.stdout)

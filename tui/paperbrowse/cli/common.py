@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -95,6 +96,52 @@ def writes_unicode(stream: Any) -> bool:
     """Whether the stream's encoding holds every character (UTF-8 or UTF-16/32)."""
     encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
     return encoding.startswith(("utf8", "utf16", "utf32"))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # outside the BMP: a UTF-16 surrogate pair, as JSON spells it
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def ascii_json(text: str) -> str:
+    """JSON text with every non-ASCII character as ``\\uXXXX``: the same data, in ASCII.
+
+    Outside strings JSON is ASCII already, so this is what ``ensure_ascii=True`` gives.
+    """
+    return _NON_ASCII.sub(_json_escape, text)
+
+
+def write_document(text: str, *, is_json: bool) -> None:
+    """Write a whole document (an export, JSON) to stdout, whatever stdout's encoding.
+
+    Where stdout cannot hold Unicode (``PYTHONIOENCODING=ascii``), JSON gets ``\\u``
+    escapes: the same data, readable anywhere. Other documents (BibTeX, CSV,
+    Markdown) get the UTF-8 bytes ``-o FILE`` would write: escaping their text
+    (``\\u201c`` in a BibTeX title) would change the data itself.
+    """
+    if not writes_unicode(sys.stdout):
+        if is_json:
+            text = ascii_json(text)
+        elif not _switch_to_utf8(sys.stdout):
+            safe_streams()  # no way to write bytes: escaped beats a traceback
+    sys.stdout.write(text)
+
+
+def _switch_to_utf8(stream: Any) -> bool:
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is None:
+        return False
+    try:
+        reconfigure(encoding="utf-8", errors="backslashreplace")
+    except (ValueError, OSError):  # io.UnsupportedOperation is both
+        return False
+    return True
 
 
 def warn(problems: Sequence[Problem]) -> None:

@@ -13,7 +13,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from paperbrowse.cli.common import EXIT_OK, EXIT_WARNINGS, add_as_of, fail, warn
+from paperbrowse.cli.common import (
+    EXIT_OK,
+    EXIT_WARNINGS,
+    add_as_of,
+    fail,
+    safe_streams,
+    warn,
+    write_document,
+)
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.export import (
     FORMATS,
@@ -48,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     if args.output is not None and not args.output.strip():
         return fail("-o needs a file name")  # not stdout: an empty name is a mistake
+    safe_streams()  # warnings naming a file, under any locale
     fmt = args.format or (format_for_path(args.output) if args.output else None)
     if fmt is None:
         return fail("choose a format with --format (" + ", ".join(FORMATS) + ")")
@@ -69,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             return fail(str(error))
         print(f"paperbrowse: {wrote(written, len(papers), fmt)}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        write_document(text, is_json=fmt in ("json", "csl-json"))
     return EXIT_WARNINGS if library.problems else EXIT_OK
 
 
