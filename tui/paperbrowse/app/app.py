@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import os
 import signal
+import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -60,6 +63,7 @@ class PaperBrowseApp(App[int]):
         self._theme_restored = False
         self._text_filters = [StripControlCodes(), StableEmojiWidths()]
         self._caught_signals: list[int] = []
+        self.terminated_by: int | None = None  # the signal that ended the app, if one did
 
     def _fatal_error(self) -> None:
         # A bug, not bad input (that never gets here): Textual would print a long
@@ -123,10 +127,24 @@ class PaperBrowseApp(App[int]):
         Textual 8.2.8 installs no handler for either signal, so by default they killed
         the process mid-frame (no upstream issue found on Textual's tracker).
         """
+        self.terminated_by = signum
         try:
             self._save_open_notes()
         finally:  # whatever the save did, the app still leaves
             self.exit(return_code=128 + signum)
+
+    async def run_async(self, *args: Any, **kwargs: Any) -> int | None:
+        result = await super().run_async(*args, **kwargs)
+        if self.terminated_by is not None:
+            # Asked to end: the note is saved and the terminal is back. asyncio.run would
+            # now wait for the loader's thread (10 s while it reads a 31 MB file, measured);
+            # a process told to stop does not linger. What the loader writes is renamed
+            # into place whole, so cutting it short leaves nothing half-written.
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(Exception):
+                    stream.flush()
+            os._exit(128 + self.terminated_by)
+        return result
 
     def _save_open_notes(self) -> None:
         # An open note editor saves what was typed since its last pause.
