@@ -202,8 +202,9 @@ def test_a_kill_saves_the_open_note_and_gives_the_terminal_back(
     terminal.wait_text("typed just before the kill")  # on screen, not saved yet
     os.kill(int(pid_file.read_text()), getattr(signal, name))
     assert terminal.exit_status() == status
-    modes = terminal.tmux("display", "-p", "-t", "t", "#{alternate_on} #{mouse_any_flag}")
-    assert modes.split() == ["0", "0"], "the terminal was left in the app's modes"
+    modes = "#{alternate_on} #{mouse_any_flag} #{cursor_flag}"
+    shown = terminal.tmux("display", "-p", "-t", "t", modes).split()
+    assert shown == ["0", "0", "1"], "not the main screen, mouse reporting off, cursor shown"
     with open_store(create=False) as store:
         notes = [marks.note for marks in store.all_marks().values()]
     assert notes == ["saved on a pause. Then typed just before the kill"]
