@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from paperbrowse.cli import main
 
 
@@ -227,3 +229,86 @@ def test_skipping_pydantic_plugins_keeps_models_and_the_loader_working(seed_path
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# --- the app needs a terminal ------------------------------------------------------------
+
+NEEDS_A_TERMINAL = (
+    "paperbrowse needs a terminal; `paperbrowse search` and `parse` work in scripts\n"
+)
+
+
+def run_app_without_a_terminal(seed_path: Path, **streams: Any) -> subprocess.CompletedProcess[str]:
+    # The timeout makes a hang (the app waiting for keys that never come) a failure.
+    return subprocess.run([sys.executable, "-m", "paperbrowse", str(seed_path)],
+                          capture_output=True, text=True, timeout=30, **streams)  # fmt: skip
+
+
+def test_the_app_with_no_input_says_it_needs_a_terminal(seed_path: Path) -> None:
+    result = run_app_without_a_terminal(seed_path, stdin=subprocess.DEVNULL)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", NEEDS_A_TERMINAL)
+
+
+def test_the_app_with_piped_input_says_it_needs_a_terminal(seed_path: Path) -> None:
+    result = run_app_without_a_terminal(seed_path, input="\n")  # echo | paperbrowse
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", NEEDS_A_TERMINAL)
+
+
+def test_the_app_with_output_to_a_file_says_it_needs_a_terminal(seed_path: Path) -> None:
+    import os
+    import pty
+
+    keyboard, terminal = pty.openpty()  # keys from a terminal, the output captured
+    try:
+        result = run_app_without_a_terminal(seed_path, stdin=terminal)
+    finally:
+        os.close(keyboard)
+        os.close(terminal)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", NEEDS_A_TERMINAL)
+
+
+# --- output that cannot be written -----------------------------------------------------
+
+OUTPUT_COMMANDS = [
+    ["search", "graph"],
+    ["export", "--format", "bibtex"],
+    ["parse", "--json"],  # the seed's path is added
+    ["notes"],
+    ["--version"],
+]
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS, ids=lambda c: " ".join(c))
+def test_a_closed_stdout_is_one_clear_line(command: list[str], seed_path: Path) -> None:
+    arguments = [*command, str(seed_path)] if command[0] == "parse" else command
+    result = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "paperbrowse", *arguments],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == (
+        "paperbrowse: error: cannot write the results: standard output is closed\n"
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS, ids=lambda c: " ".join(c))
+def test_a_full_disk_is_one_clear_line(command: list[str], seed_path: Path) -> None:
+    arguments = [*command, str(seed_path)] if command[0] == "parse" else command
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "paperbrowse", *arguments], stdout=full,
+                                stderr=subprocess.PIPE, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == (
+        "paperbrowse: error: cannot write the results: No space left on device\n"
+    )
+
+
+def test_a_file_export_needs_no_stdout(tmp_path: Path) -> None:
+    out = tmp_path / "out.bib"
+    result = subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "paperbrowse", "export",
+         "-o", str(out)], capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8").startswith("@")

@@ -185,9 +185,13 @@ def test_write_never_overwrites_without_force(tmp_path: Path) -> None:
         write_export(target, "second")
     assert target.read_text() == "first"
     target.chmod(0o640)
-    write_export(target, "third", force=True)
+    written = write_export(target, "third", force=True)
     assert target.read_text() == "third" and target.stat().st_mode & 0o777 == 0o640
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.bib"]  # no temporary left
+    # The replaced file is kept beside it; no temporary is left.
+    assert written.backup == tmp_path / "out.bib.bak" and written.backup.read_text() == "first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.bib", "out.bib.bak"]
+    write_export(target, "fourth", force=True)  # the backup is the file just replaced
+    assert (target.read_text(), written.backup.read_text()) == ("fourth", "third")
 
 
 @pytest.mark.parametrize(
@@ -205,6 +209,84 @@ def test_unwritable_targets_are_one_clear_error(tmp_path: Path, where: str, mess
         write_export(tmp_path / where, "text")
     assert str(raised.value).endswith(message)
     assert "\n" not in str(raised.value)
+
+
+def special_file(kind: str, folder: Path) -> Path:
+    """A named pipe, a socket or (as root) a character device like /dev/full, in ``folder``."""
+    import os
+    import socket
+    import stat
+
+    path = folder / f"{kind}.bib"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "socket":
+        server = socket.socket(socket.AF_UNIX)
+        os.chdir(folder)  # a relative name: socket paths are limited to 108 bytes
+        server.bind(path.name)
+        server.close()  # the socket file stays
+    else:
+        try:
+            os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, 7))  # what /dev/full is
+        except PermissionError:
+            pytest.skip("making a device node needs root (and CAP_MKNOD)")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "what"), [("fifo", "a named pipe"), ("socket", "a socket"), ("device", "a device")]
+)
+def test_force_never_replaces_a_device_pipe_or_socket(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, what: str
+) -> None:
+    import stat
+
+    monkeypatch.chdir(tmp_path)
+    path = special_file(kind, tmp_path)
+    mode = path.lstat().st_mode
+    with pytest.raises(ExportError) as raised:
+        write_export(path, "text", force=True)
+    assert str(raised.value) == f"{path}: is {what}; export writes only to files"
+    assert not isinstance(raised.value, ExportExists)  # nothing to ask about: never
+    assert path.lstat().st_mode == mode and not stat.S_ISREG(mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no temporary left
+
+
+def test_a_symbolic_link_is_written_through_to_its_target(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    target = tmp_path / "sub" / "target.bib"
+    target.write_text("old")
+    link = tmp_path / "link.bib"
+    link.symlink_to(Path("sub") / "target.bib")  # relative, as ln -s makes them
+    with pytest.raises(ExportExists, match=f"a link to {target}.*use --force"):
+        write_export(link, "new")
+    written = write_export(link, "new", force=True)
+    assert (written.path, written.link, written.backup) == (target, link, tmp_path / "sub" /
+                                                            "target.bib.bak")  # fmt: skip
+    assert link.is_symlink() and link.readlink() == Path("sub") / "target.bib"
+    assert (target.read_text(), written.backup.read_text()) == ("new", "old")
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["target.bib", "target.bib.bak"]
+
+
+def test_a_dangling_link_creates_its_target_when_the_folder_exists(tmp_path: Path) -> None:
+    link = tmp_path / "link.bib"
+    link.symlink_to(tmp_path / "new.bib")
+    written = write_export(link, "text")  # nothing is replaced: no --force needed
+    assert (written.path, written.link, written.backup) == (tmp_path / "new.bib", link, None)
+    assert link.is_symlink() and link.read_text() == "text"
+    nowhere = tmp_path / "nowhere.bib"
+    nowhere.symlink_to(tmp_path / "missing" / "new.bib")
+    with pytest.raises(ExportError, match="missing: cannot write here \\(no such folder\\)"):
+        write_export(nowhere, "text", force=True)
+    assert nowhere.is_symlink()
+
+
+def test_a_link_loop_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "a.bib").symlink_to(tmp_path / "b.bib")
+    (tmp_path / "b.bib").symlink_to(tmp_path / "a.bib")
+    with pytest.raises(ExportError, match="a.bib: symbolic link loop; give another file name"):
+        write_export(tmp_path / "a.bib", "text", force=True)
+    assert (tmp_path / "a.bib").is_symlink() and (tmp_path / "b.bib").is_symlink()
 
 
 def test_unknown_format_is_an_error() -> None:
@@ -250,6 +332,63 @@ def test_cli_query_file_force_and_errors(tmp_path: Path) -> None:
     assert "choose a format" in run(str(library)).stderr
     nothing = run(str(library), "--query", "zzzzqqqq", "--format", "json")
     assert nothing.returncode == 2 and "no papers match 'zzzzqqqq'" in nothing.stderr
+
+
+def test_cli_refuses_a_pipe_even_with_force(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    pipe = tmp_path / "pipe.bib"
+    os.mkfifo(pipe)
+    result = run("--format", "bibtex", "-o", str(pipe), "--force")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"paperbrowse: error: {pipe}: is a named pipe; export writes only to files\n"
+    )
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+
+
+def test_cli_says_where_a_link_led_and_where_the_old_file_is(tmp_path: Path) -> None:
+    target = tmp_path / "target.bib"
+    target.write_text("my own bibliography")
+    link = tmp_path / "link.bib"
+    link.symlink_to(target)
+    result = run("--as-of", "2025-11-24", "-o", str(link), "--force")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        f"paperbrowse: wrote 15 papers to {target} (bibtex, through {link}); "
+        f"the old file is now {target}.bak\n"
+    )
+    assert link.is_symlink() and len(parse_bibtex(target.read_text(), "x").papers) == 15
+    assert (tmp_path / "target.bib.bak").read_text() == "my own bibliography"
+
+
+def test_cli_empty_output_name_is_an_error_not_stdout() -> None:
+    result = run("--format", "bibtex", "-o", "")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "paperbrowse: error: -o needs a file name\n"
+
+
+def run_bytes(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    import os
+
+    command = [sys.executable, "-m", "paperbrowse", "export", *args]
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run(command, capture_output=True, timeout=60, env=environment)
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "csv", "markdown", "json", "csl-json"])
+def test_cli_export_to_an_ascii_stdout_keeps_every_character(tmp_path: Path, fmt: str) -> None:
+    file = tmp_path / "out"
+    assert run_bytes("--format", fmt, "-o", str(file), "--as-of", "2025-11-24").returncode == 0
+    written = file.read_bytes()
+    assert "“pseudo reasoning paths”".encode() in written  # the seed has non-ASCII text
+    result = run_bytes("--format", fmt, "--as-of", "2025-11-24", env={"PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 0, result.stderr.decode()
+    if fmt in ("json", "csl-json"):  # ASCII with \u escapes: the same data, readable anywhere
+        assert result.stdout.isascii() and json.loads(result.stdout) == json.loads(written)
+    else:  # the bytes -o writes: escaping BibTeX or CSV text would change the data
+        assert result.stdout == written
 
 
 def test_cli_json_keeps_the_profile_header(tmp_path: Path) -> None:

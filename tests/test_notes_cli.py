@@ -195,3 +195,24 @@ def test_notes_reads_an_old_database_without_changing_it(tmp_path: Path) -> None
     assert (record["id"], record["note"], record["tags"]) == (GRAPHS.id, "old note", ["gnn"])
     assert database.read_bytes() == before  # not migrated: that is the app's job
     assert sorted(p.name for p in database.parent.iterdir()) == ["marks.sqlite3"]
+
+
+def test_notes_under_an_ascii_locale_keep_every_character(data_dir: Path, seed_path: Path) -> None:
+    papers = {p.title: p for p in load(seed_path, as_of=SEED_AS_OF).papers}
+    note = "Résumé: “works” 🎉"
+    with Store.open(data_dir / "marks.sqlite3") as store:
+        store.save_note(papers[SCALING], note)
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    as_json = subprocess.run(
+        [sys.executable, "-m", "paperbrowse", "notes", "--data-dir", str(data_dir), "--format",
+         "json"], capture_output=True, timeout=60, env=env,
+    )  # fmt: skip
+    assert as_json.returncode == 0, as_json.stderr
+    assert as_json.stdout.isascii()
+    assert note in [paper["note"] for paper in json.loads(as_json.stdout)["papers"]]
+    markdown = subprocess.run(
+        [sys.executable, "-m", "paperbrowse", "notes", "--data-dir", str(data_dir)],
+        capture_output=True, timeout=60, env=env,
+    )  # fmt: skip
+    assert markdown.returncode == 0, markdown.stderr
+    assert note.encode() in markdown.stdout  # UTF-8, as a saved notes file would be

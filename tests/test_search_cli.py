@@ -65,3 +65,18 @@ def test_missing_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
 def test_bad_limit_is_a_usage_error() -> None:
     result = run("graph", "--limit", "many")
     assert result.returncode == 2 and "not a number" in result.stderr
+
+
+def test_json_under_an_ascii_locale_is_still_json(tmp_path: Path) -> None:
+    import os
+
+    library = tmp_path / "emoji.jsonl"
+    title = "Party 🎉 “quoted” café"  # one character outside the BMP, two inside
+    library.write_text(json.dumps({"title": title, "year": 2020}) + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "paperbrowse", "search", "party", str(library), "--json"],
+        capture_output=True, timeout=60, env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.isascii()
+    assert [hit["title"] for hit in json.loads(result.stdout)] == [title]

@@ -7,8 +7,10 @@ tmux server (``-L``), started with this test's isolated environment.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -18,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from app_helpers import SEED, write_jsonl
+
+from paperbrowse.core.storage import open_store
 
 TMUX = shutil.which("tmux")
 PAPERBROWSE = shutil.which("paperbrowse", path=str(Path(sys.executable).parent)) or shutil.which(
@@ -177,3 +181,30 @@ def test_a_bug_in_the_app_is_one_line_and_a_log_not_a_traceback(
     assert terminal.exit_status() == 1
     log = (tmp_path / "cache" / "crash.log").read_text()
     assert "Traceback" in log and "planted" in log
+
+
+@pytest.mark.parametrize(("name", "status"), [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_a_kill_saves_the_open_note_and_gives_the_terminal_back(
+    terminal: Terminal, tmp_path: Path, name: str, status: int
+) -> None:
+    assert PAPERBROWSE is not None
+    pid_file = tmp_path / "pid"
+    # The shell writes its own pid and then becomes the app: that pid is the app's.
+    wrapper = ["sh", "-c", f'echo $$ > {shlex.quote(str(pid_file))}; exec "$@"', "sh", PAPERBROWSE]
+    terminal.start(["--as-of", "2025-11-24", str(SEED)], program=wrapper)
+    terminal.wait_text("15 of 15 papers")
+    terminal.keys("n")  # the list has focus: a note on the first paper
+    terminal.wait_text("Note on")
+    terminal.keys("saved on a pause.", literal=True)
+    # The editor saves after half a second without typing (and the marks are ready).
+    terminal.wait_for(lambda screen: re.search(r"█ Saved +█", screen) is not None, "Saved")
+    terminal.keys(" Then typed just before the kill", literal=True)
+    terminal.wait_text("typed just before the kill")  # on screen, not saved yet
+    os.kill(int(pid_file.read_text()), getattr(signal, name))
+    assert terminal.exit_status() == status
+    modes = "#{alternate_on} #{mouse_any_flag} #{cursor_flag}"
+    shown = terminal.tmux("display", "-p", "-t", "t", modes).split()
+    assert shown == ["0", "0", "1"], "not the main screen, mouse reporting off, cursor shown"
+    with open_store(create=False) as store:
+        notes = [marks.note for marks in store.all_marks().values()]
+    assert notes == ["saved on a pause. Then typed just before the kill"]

@@ -244,6 +244,52 @@ async def test_export_to_a_folder_that_cannot_be_written_says_so(
         assert any("Export failed" in n.message for n in notifications(pilot))
 
 
+async def test_export_to_a_named_pipe_is_refused_without_asking(
+    seed_app: AppFactory, tmp_path: Path
+) -> None:
+    import os
+    import stat
+
+    pipe = tmp_path / "pipe.bib"
+    os.mkfifo(pipe)
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        pilot.app.screen.query_one(Input).value = str(pipe)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ExportDialog)  # no "replace it?": never
+        messages = [n.message for n in notifications(pilot)]
+        assert f"Export failed: {pipe}: is a named pipe; export writes only to files" in messages
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+
+
+async def test_export_through_a_link_replaces_its_target_and_keeps_a_backup(
+    seed_app: AppFactory, tmp_path: Path
+) -> None:
+    target = tmp_path / "target.bib"
+    target.write_text("my own bibliography", encoding="utf-8")
+    link = tmp_path / "link.bib"
+    link.symlink_to(target)
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        pilot.app.screen.query_one(Input).value = str(link)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        assert f"Replace {target}?" in str(pilot.app.screen.question)
+        await pilot.press("y")
+        await settle(pilot)
+        messages = [n.message for n in notifications(pilot)]
+        assert (f"Exported 15 papers to {target} (through {link}). "
+                f"The old file is now {target}.bak.") in messages  # fmt: skip
+    assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("@")
+    assert (tmp_path / "target.bib.bak").read_text(encoding="utf-8") == "my own bibliography"
+
+
 async def test_stats_screen_year_selection_filters_the_list(seed_app: AppFactory) -> None:
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import os
+import signal
+import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -21,6 +26,12 @@ if TYPE_CHECKING:
 
     from paperbrowse.core.errors import FormatError
     from paperbrowse.core.library import Library
+
+# Signals that end the app as a quit does (the open note saved, the terminal given back),
+# with the status a shell gives a process they kill: 128 + the signal's number (143, 129).
+TERMINATING_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 
 class PaperBrowseApp(App[int]):
@@ -51,6 +62,8 @@ class PaperBrowseApp(App[int]):
         self.crash_log: Path | None = None  # where its traceback was written
         self._theme_restored = False
         self._text_filters = [StripControlCodes(), StableEmojiWidths()]
+        self._caught_signals: list[int] = []
+        self.terminated_by: int | None = None  # the signal that ended the app, if one did
 
     def _fatal_error(self) -> None:
         # A bug, not bad input (that never gets here): Textual would print a long
@@ -89,6 +102,57 @@ class PaperBrowseApp(App[int]):
         assert isinstance(screen, BrowserScreen)
         return screen
 
+    def on_load(self) -> None:
+        # Load comes before Textual's driver takes the terminal, so from the first
+        # frame on, a kill or a closed terminal window ends the app the orderly way.
+        loop = asyncio.get_running_loop()
+        for signum in TERMINATING_SIGNALS:
+            try:
+                loop.add_signal_handler(signum, self._terminated_by, signum)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+                break
+            self._caught_signals.append(signum)
+
+    def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in self._caught_signals:
+            loop.remove_signal_handler(signum)
+        self._caught_signals.clear()
+
+    def _terminated_by(self, signum: int) -> None:
+        """SIGTERM or SIGHUP: save the open note now, then leave as a quit does.
+
+        Leaving through ``exit`` lets Textual's driver give the terminal back (main
+        screen, mouse reporting off, cursor shown); the status is a killed process's.
+        Textual 8.2.8 installs no handler for either signal, so by default they killed
+        the process mid-frame (no upstream issue found on Textual's tracker).
+        """
+        self.terminated_by = signum
+        try:
+            self._save_open_notes()
+        finally:  # whatever the save did, the app still leaves
+            self.exit(return_code=128 + signum)
+
+    async def run_async(self, *args: Any, **kwargs: Any) -> int | None:
+        result = await super().run_async(*args, **kwargs)
+        if self.terminated_by is not None:
+            # Asked to end: the note is saved and the terminal is back. asyncio.run would
+            # now wait for the loader's thread (10 s while it reads a 31 MB file, measured);
+            # a process told to stop does not linger. What the loader writes is renamed
+            # into place whole, so cutting it short leaves nothing half-written.
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(Exception):
+                    stream.flush()
+            os._exit(128 + self.terminated_by)
+        return result
+
+    def _save_open_notes(self) -> None:
+        # An open note editor saves what was typed since its last pause.
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush", None)
+            if callable(flush):
+                flush()
+
     def on_mount(self) -> None:
         theme = load_config().get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
@@ -96,11 +160,7 @@ class PaperBrowseApp(App[int]):
         self._theme_restored = True
 
     async def action_quit(self) -> None:
-        # An open note editor first saves what was typed since its last pause.
-        for screen in self.screen_stack:
-            flush = getattr(screen, "flush", None)
-            if callable(flush):
-                flush()
+        self._save_open_notes()
         await super().action_quit()
 
     def watch_theme(self, theme: str) -> None:

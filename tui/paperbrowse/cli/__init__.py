@@ -18,9 +18,13 @@ from paperbrowse import __version__
 from paperbrowse.cli.common import (
     EXIT_OK,
     EXIT_UNUSABLE,
+    OutputError,
     add_as_of,
     add_data_dir,
     apply_leading_data_dir,
+    drop_unwritten_output,
+    fail,
+    guarded_stdout,
 )
 
 # Subcommand name -> (module under paperbrowse.cli, one-line summary for --help).
@@ -52,18 +56,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         arguments = apply_leading_data_dir(arguments)
-        if arguments and arguments[0] in SUBCOMMANDS:
-            module = importlib.import_module(f"paperbrowse.cli.{SUBCOMMANDS[arguments[0]][0]}")
-            parser = module.build_parser()
-            add_data_dir(parser)  # every subcommand takes --data-dir
-            return int(module.run(parser.parse_args(arguments[1:])))
+        # What goes to stdout (results, --help, --version) goes through the guard.
+        with guarded_stdout():
+            if arguments and arguments[0] in SUBCOMMANDS:
+                name = SUBCOMMANDS[arguments[0]][0]
+                module = importlib.import_module(f"paperbrowse.cli.{name}")
+                parser = module.build_parser()
+                add_data_dir(parser)  # every subcommand takes --data-dir
+                return int(module.run(parser.parse_args(arguments[1:])))
+            options = app_parser().parse_args(arguments)
         from paperbrowse.cli import app
 
-        return app.run(app_parser().parse_args(arguments))
+        return app.run(options)
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # `| head` has what it wanted
+        drop_unwritten_output()
         return EXIT_OK
+    except OutputError as error:  # `>&-`, `> /dev/full`: the results are lost, say so
+        drop_unwritten_output()
+        return fail(f"cannot write the results: {error}")
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_UNUSABLE
     except Exception as error:  # a bug: one line, not a traceback (PAPERBROWSE_DEBUG shows it)

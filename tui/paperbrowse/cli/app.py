@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
-from paperbrowse.cli.common import EXIT_OK, fail
+from paperbrowse.cli.common import EXIT_OK, EXIT_UNUSABLE, fail
+
+NEEDS_A_TERMINAL = (
+    "paperbrowse needs a terminal; `paperbrowse search` and `parse` work in scripts"
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -14,6 +19,9 @@ def run(args: argparse.Namespace) -> int:
     missing = [p for p in paths if not p.exists()]
     if paths and len(missing) == len(paths):
         return fail("; ".join(f"{p}: no such file or folder" for p in missing))
+    if not _in_a_terminal():
+        print(NEEDS_A_TERMINAL, file=sys.stderr)
+        return EXIT_UNUSABLE
 
     # The app loads the files (or, with no paths, the bundled profile) in a thread
     # after its first frame, so nothing of the core is imported here.
@@ -44,6 +52,22 @@ def run(args: argparse.Namespace) -> int:
     return code if isinstance(code, int) else EXIT_OK
 
 
+def _in_a_terminal() -> bool:
+    """Whether keys come from a terminal and the screen can be drawn on one.
+
+    Textual reads keys from stdin and draws on stderr. Without a terminal on stdin
+    it waited for keys forever (``</dev/null``) or drew a screen no key reached
+    (``echo | paperbrowse``); with stderr redirected its escape codes went into the
+    file; with stdout redirected a script expected output the app never gives.
+    """
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        try:
+            if stream is None or not stream.isatty():
+                return False
+        except (OSError, ValueError):  # closed
+            return False
+    return True
+
 
 def _skip_pydantic_plugins() -> None:
     """Let pydantic find no plugins in the app's process, without looking for them.
@@ -55,7 +79,6 @@ def _skip_pydantic_plugins() -> None:
     it loads the real module. Only the app's own process is affected (scripts using
     ``paperbrowse.core`` are not); ``PAPERBROWSE_PYDANTIC_PLUGINS=1`` turns it off.
     """
-    import sys
     import types
 
     name = "pydantic.plugin._loader"

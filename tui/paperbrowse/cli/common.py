@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
+import re
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from paperbrowse.core.errors import Problem
 
@@ -96,6 +98,52 @@ def writes_unicode(stream: Any) -> bool:
     return encoding.startswith(("utf8", "utf16", "utf32"))
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # outside the BMP: a UTF-16 surrogate pair, as JSON spells it
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def ascii_json(text: str) -> str:
+    """JSON text with every non-ASCII character as ``\\uXXXX``: the same data, in ASCII.
+
+    Outside strings JSON is ASCII already, so this is what ``ensure_ascii=True`` gives.
+    """
+    return _NON_ASCII.sub(_json_escape, text)
+
+
+def write_document(text: str, *, is_json: bool) -> None:
+    """Write a whole document (an export, JSON) to stdout, whatever stdout's encoding.
+
+    Where stdout cannot hold Unicode (``PYTHONIOENCODING=ascii``), JSON gets ``\\u``
+    escapes: the same data, readable anywhere. Other documents (BibTeX, CSV,
+    Markdown) get the UTF-8 bytes ``-o FILE`` would write: escaping their text
+    (``\\u201c`` in a BibTeX title) would change the data itself.
+    """
+    if not writes_unicode(sys.stdout):
+        if is_json:
+            text = ascii_json(text)
+        elif not _switch_to_utf8(sys.stdout):
+            safe_streams()  # no way to write bytes: escaped beats a traceback
+    sys.stdout.write(text)
+
+
+def _switch_to_utf8(stream: Any) -> bool:
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is None:
+        return False
+    try:
+        reconfigure(encoding="utf-8", errors="backslashreplace")
+    except (ValueError, OSError):  # io.UnsupportedOperation is both
+        return False
+    return True
+
+
 def warn(problems: Sequence[Problem]) -> None:
     for problem in problems:
         print(f"paperbrowse: warning: {problem}", file=sys.stderr)
@@ -104,3 +152,69 @@ def warn(problems: Sequence[Problem]) -> None:
 def fail(message: str) -> int:
     print(f"paperbrowse: error: {message}", file=sys.stderr)
     return EXIT_UNUSABLE
+
+
+# --- standard output that may not take the results ---------------------------------------
+
+_T = TypeVar("_T")
+
+
+class OutputError(Exception):
+    """Standard output cannot take the results (closed, a full disk): one line, exit 2."""
+
+
+class _GuardedOutput:
+    """Stands in for sys.stdout: a failed write is an OutputError, not an internal error.
+
+    A broken pipe (``| head``) is left as it is: the reader has what it wanted.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream  # None when the command was started with stdout closed
+
+    def write(self, text: str) -> int:
+        return int(self._guard(lambda stream: stream.write(text)))
+
+    def flush(self) -> None:
+        if self._stream is not None:  # nothing was written to a closed stdout, or it said so
+            self._guard(lambda stream: stream.flush())
+
+    def _guard(self, call: Callable[[Any], _T]) -> _T:
+        if self._stream is None:
+            raise OutputError("standard output is closed")
+        try:
+            return call(self._stream)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(error.strerror or str(error)) from None
+
+    def __getattr__(self, name: str) -> Any:  # encoding, isatty, reconfigure ...
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def guarded_stdout() -> Iterator[None]:
+    """Run a command with its output guarded, and flushed before it is done.
+
+    The flush makes a full disk show while the command can still say so, not as
+    Python's "Exception ignored" at exit.
+    """
+    real = sys.stdout
+    guarded = _GuardedOutput(real)
+    sys.stdout = guarded
+    try:
+        yield
+    finally:
+        try:
+            guarded.flush()
+        finally:
+            sys.stdout = real
+
+
+def drop_unwritten_output() -> None:
+    """Send what stdout could not take to /dev/null, so exiting does not fail on it again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

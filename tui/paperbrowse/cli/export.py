@@ -3,7 +3,9 @@
 Writes the library (or the papers matching a query, best first) as BibTeX,
 CSL-JSON, paperbrowse JSON, CSV or a Markdown reading list; to stdout unless
 ``-o`` names a file, which is written atomically and never overwritten
-without ``--force``.
+without ``--force`` (the old file is then kept as ``FILE.bak``). Only regular
+files are written: a symbolic link is written through, to its target; a device,
+named pipe or socket is refused.
 """
 
 from __future__ import annotations
@@ -11,11 +13,20 @@ from __future__ import annotations
 import argparse
 import sys
 
-from paperbrowse.cli.common import EXIT_OK, EXIT_WARNINGS, add_as_of, fail, warn
+from paperbrowse.cli.common import (
+    EXIT_OK,
+    EXIT_WARNINGS,
+    add_as_of,
+    fail,
+    safe_streams,
+    warn,
+    write_document,
+)
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.export import (
     FORMATS,
     ExportError,
+    Written,
     export_papers,
     format_for_path,
     write_export,
@@ -36,12 +47,16 @@ def build_parser() -> argparse.ArgumentParser:
         "-f", "--format", choices=FORMATS, help="output format (default: from -o's extension)"
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    parser.add_argument("--force", action="store_true",
+                        help="overwrite FILE if it exists (keeping the old one as FILE.bak)")
     add_as_of(parser)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.output is not None and not args.output.strip():
+        return fail("-o needs a file name")  # not stdout: an empty name is a mistake
+    safe_streams()  # warnings naming a file, under any locale
     fmt = args.format or (format_for_path(args.output) if args.output else None)
     if fmt is None:
         return fail("choose a format with --format (" + ", ".join(FORMATS) + ")")
@@ -56,13 +71,20 @@ def run(args: argparse.Namespace) -> int:
                     else "the library holds no papers; nothing exported")  # fmt: skip
     profile = library.profile if len(library.profiles) == 1 else None
     text = export_papers(papers, fmt, profile)
-    if args.output:
+    if args.output is not None:
         try:
-            target = write_export(args.output, text, force=args.force)
+            written = write_export(args.output, text, force=args.force)
         except ExportError as error:
             return fail(str(error))
-        noun = "paper" if len(papers) == 1 else "papers"
-        print(f"paperbrowse: wrote {len(papers)} {noun} to {target} ({fmt})", file=sys.stderr)
+        print(f"paperbrowse: {wrote(written, len(papers), fmt)}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        write_document(text, is_json=fmt in ("json", "csl-json"))
     return EXIT_WARNINGS if library.problems else EXIT_OK
+
+
+def wrote(written: Written, count: int, fmt: str) -> str:
+    """``wrote 12 papers to target.bib (bibtex, through link.bib); the old file is now ...``."""
+    noun = "paper" if count == 1 else "papers"
+    through = f", through {written.link}" if written.link else ""
+    kept = f"; the old file is now {written.backup}" if written.backup else ""
+    return f"wrote {count} {noun} to {written.path} ({fmt}{through}){kept}"

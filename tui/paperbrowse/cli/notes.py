@@ -23,7 +23,9 @@ from paperbrowse.cli.common import (
     add_as_of,
     add_data_dir,
     fail,
+    safe_streams,
     warn,
+    write_document,
 )
 from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.models import Paper, fold
@@ -79,6 +81,7 @@ class Entry:
 
 
 def run(args: argparse.Namespace) -> int:
+    safe_streams()  # warnings naming a file, under any locale
     problems: list[Problem] = []
     papers: list[Paper] = []
     if args.paths:
@@ -103,9 +106,9 @@ def run(args: argparse.Namespace) -> int:
         damaged = store.problem is not None
     warn(problems)
     if args.format == "json":
-        sys.stdout.write(as_json(entries, database, bool(args.paths)))
+        write_document(as_json(entries, database, bool(args.paths)), is_json=True)
     else:
-        sys.stdout.write(as_markdown(entries, database, bool(args.paths)))
+        write_document(as_markdown(entries, database, bool(args.paths)), is_json=False)
     return EXIT_WARNINGS if problems or damaged else EXIT_OK
 
 

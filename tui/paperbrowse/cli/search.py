@@ -23,6 +23,7 @@ from paperbrowse.cli.common import (
     fail,
     safe_streams,
     warn,
+    write_document,
 )
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.query import SYNTAX_HELP, parse
@@ -82,8 +83,8 @@ def run(args: argparse.Namespace) -> int:
     for note in results.notes:
         print(f"paperbrowse: note: {note}", file=sys.stderr)
     if args.json:
-        json.dump(hits_json(hits), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        write_document(json.dumps(hits_json(hits), ensure_ascii=False, indent=2) + "\n",
+                       is_json=True)  # fmt: skip
     else:
         sys.stdout.write(listing(hits, len(results), args.query))
     return EXIT_WARNINGS if library.problems else EXIT_OK

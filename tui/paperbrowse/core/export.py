@@ -3,9 +3,11 @@
 The calls the CLI and the app share:
 
 - ``export_papers(papers, fmt, profile=None) -> str``: the text of an export;
-- ``write_export(path, text, force=False) -> Path``: write it atomically (a
+- ``write_export(path, text, force=False) -> Written``: write it atomically (a
   temporary file in the same folder, renamed into place); an existing file is
-  never replaced unless ``force`` (``ExportExists`` lets the app ask first);
+  never replaced unless ``force`` (``ExportExists`` lets the app ask first), and
+  then kept as ``NAME.bak``; only regular files are written (through a symbolic
+  link, to its target), never a device, pipe or socket;
 - ``bibtex_entry(paper) -> str``: one paper's BibTeX, for copying;
 - ``citekeys(papers)``: unique, stable citation keys, the same in every format;
 - ``suggested_path(fmt, folder)``: a new file name to offer (``papers.bib``).
@@ -21,7 +23,10 @@ import json
 import os
 import re
 import secrets
+import shutil
+import stat
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from paperbrowse.core.errors import PaperbrowseError
@@ -229,20 +234,76 @@ def export_papers(papers: Sequence[Paper], fmt: str, profile: Profile | None = N
 # --- writing files ---------------------------------------------------------------------
 
 
-def write_export(path: str | Path, text: str, force: bool = False) -> Path:
-    """Write ``text`` to ``path`` atomically; raises ExportExists or ExportError (one line)."""
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise ExportError(f"{target}: is a folder; give a file name")
-    if target.exists() and not force:
-        raise ExportExists(f"{target}: already exists; use --force to overwrite it")
+@dataclass(frozen=True)
+class Written:
+    """Where an export went."""
+
+    path: Path  # the regular file that now holds the export
+    link: Path | None = None  # the symbolic link the user named, when ``path`` is its target
+    backup: Path | None = None  # the replaced file's old content, kept beside it
+
+
+def write_export(path: str | Path, text: str, force: bool = False) -> Written:
+    """Write ``text`` to ``path`` atomically; raises ExportExists or ExportError (one line).
+
+    Only a regular file or a new name is ever written: a folder, device, named pipe
+    or socket is refused, ``force`` or not. A symbolic link is written through, to
+    its target (a dangling link's target is created). A file replaced with
+    ``force`` is kept as ``NAME.bak`` beside it.
+    """
+    if not str(path).strip():
+        raise ExportError("give a file name to export to")
+    named = Path(path).expanduser()
+    target, link = _follow_link(named)
+    exists = _check_target(named, target, link, force)
     temporary = _write_temporary(target, text.encode("utf-8"))
     try:
-        _move_into_place(temporary, target, force)
+        backup = _move_into_place(temporary, target, exists)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return target
+    return Written(target, link, backup)
+
+
+def _follow_link(named: Path) -> tuple[Path, Path | None]:
+    """The file a name stands for: itself, or the end of its chain of symbolic links."""
+    if not named.is_symlink():
+        return named, None
+    target = Path(os.path.realpath(named))
+    if target.is_symlink():  # realpath stops where links go round in a circle
+        raise ExportError(f"{named}: symbolic link loop; give another file name")
+    return target, named
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _check_target(named: Path, target: Path, link: Path | None, force: bool) -> bool:
+    """Whether the target exists (a regular file); raises when it must not be written."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:  # a new file, or a folder that is not there: the write says which
+        return False
+    if stat.S_ISDIR(mode):
+        raise ExportError(f"{named}: is a folder; give a file name")
+    if not stat.S_ISREG(mode):
+        # --force or not: replacing /dev/full or a FIFO with a text file is never meant.
+        raise ExportError(f"{target}: is {_kind(mode)}; export writes only to files")
+    if not force:
+        raise _exists(named, target, link)
+    return True
+
+
+def _exists(named: Path, target: Path, link: Path | None) -> ExportExists:
+    through = f" (a link to {target})" if link else ""
+    return ExportExists(f"{named}: already exists{through}; use --force to overwrite it")
 
 
 def _folder_error(folder: Path, error: OSError) -> ExportError:
@@ -276,24 +337,43 @@ def _write_temporary(target: Path, data: bytes) -> Path:
     return temporary
 
 
-def _move_into_place(temporary: Path, target: Path, force: bool) -> None:
+def _move_into_place(temporary: Path, target: Path, exists: bool) -> Path | None:
+    """Rename the finished file onto the target; returns the backup of a replaced file."""
     try:
-        if force:
+        if exists:
+            backup = _keep_backup(target)
             os.replace(temporary, target)
-            return
+            return backup
         try:
             os.link(temporary, target)  # fails if the target appeared meanwhile: never clobbers
         except FileExistsError:
-            raise ExportExists(f"{target}: already exists; use --force to overwrite it") from None
+            raise _exists(target, target, None) from None
         except OSError:  # a file system without hard links
-            if target.exists():
-                raise ExportExists(
-                    f"{target}: already exists; use --force to overwrite it"
-                ) from None
+            if os.path.lexists(target):
+                raise _exists(target, target, None) from None
             os.replace(temporary, target)
-            return
+            return None
         temporary.unlink(missing_ok=True)
+        return None
     except ExportError:
         raise
     except OSError as error:
         raise _folder_error(target.parent, error) from None
+
+
+def _keep_backup(target: Path) -> Path:
+    """Keep the file about to be replaced as ``NAME.bak`` (a previous backup is replaced)."""
+    backup = target.with_name(f"{target.name}.bak")
+    staging = target.with_name(f".{target.name}.{secrets.token_hex(4)}.bak")
+    try:
+        try:
+            os.link(target, staging)  # the old content under a second name, nothing copied
+        except OSError:  # a file system without hard links
+            shutil.copy2(target, staging)
+        os.replace(staging, backup)
+    except OSError as error:
+        staging.unlink(missing_ok=True)
+        reason = error.strerror or str(error)
+        raise ExportError(f"{target}: not replaced: cannot keep the old file as {backup} "
+                          f"({reason})") from None  # fmt: skip
+    return backup

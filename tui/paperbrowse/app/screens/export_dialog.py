@@ -1,11 +1,13 @@
 """The export dialog: a format, a file name, and a confirmation before replacing a file.
 
 Exports what the browser hands it (the marked papers, else the list as
-filtered) with core/export.py; the file is written atomically there.
+filtered) with core/export.py; the file is written atomically there, a replaced
+file is kept as ``NAME.bak``, and devices, pipes and sockets are refused.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 if TYPE_CHECKING:
+    from paperbrowse.core.export import Written
     from paperbrowse.core.models import Paper, Profile
 
 FORMAT_NAMES = {
@@ -190,7 +193,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
         try:
             text = export_papers(self.papers, fmt, self.profile)
-            written: Path | Exception = write_export(path, text, force=force)
+            written: Written | Exception = write_export(path, text, force=force)
         except ExportExists as error:
             written = error
         except (ExportError, OSError) as error:
@@ -204,9 +207,14 @@ class ExportDialog(ModalScreen[Path | None]):
             if yes:
                 self.export(path, force=True)
 
-        self.app.push_screen(ConfirmScreen(f"{path} already exists. Replace it?"), answered)
+        question = f"{path} already exists. Replace it? The old file is kept as {path}.bak."
+        if path.is_symlink():
+            target = Path(os.path.realpath(path))  # never raises, even on a loop
+            question = (f"{path} is a link to {target}, which exists. Replace {target}? "
+                        f"The old file is kept as {target}.bak.")  # fmt: skip
+        self.app.push_screen(ConfirmScreen(question), answered)
 
-    def _finished(self, path: Path, written: Path | Exception) -> None:
+    def _finished(self, path: Path, written: Written | Exception) -> None:
         from paperbrowse.core.export import ExportExists
 
         self._busy = False
@@ -218,8 +226,10 @@ class ExportDialog(ModalScreen[Path | None]):
             self.notify(f"Export failed: {written}", severity="error", timeout=10, markup=False)
             return
         count = len(self.papers)
+        through = f" (through {written.link})" if written.link else ""
+        kept = f" The old file is now {written.backup}." if written.backup else ""
         self.app.notify(
-            f"Exported {count:,} paper{'s' if count != 1 else ''} to {written}.",
-            timeout=5, markup=False,
-        )
-        self.dismiss(written)
+            f"Exported {count:,} paper{'s' if count != 1 else ''} to {written.path}{through}."
+            f"{kept}", timeout=5, markup=False,
+        )  # fmt: skip
+        self.dismiss(written.path)
