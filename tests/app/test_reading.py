@@ -523,3 +523,24 @@ async def test_a_read_only_file_system_is_named_as_such_not_as_damage(
             f"{paths.database_path()} is on a read-only file system; marks are shown but not saved"
         )
         assert messages == [expected]
+
+
+@pytest.mark.parametrize(("key", "editor"), [("n", NoteEditor), ("t", TagsScreen)])
+async def test_editors_wait_for_the_marks_instead_of_taking_text_they_cannot_save(
+    seed_app: AppFactory, monkeypatch: pytest.MonkeyPatch, key: str, editor: type
+) -> None:
+    """Papers show before the loader has read the marks. A note editor opened then showed
+    an empty note and refused every save, so a quit or a kill lost what was typed."""
+    from paperbrowse.app.screens.browser import BrowserScreen
+
+    # The loader never reports the index and the marks ready: the papers stay listed.
+    monkeypatch.setattr(BrowserScreen, "on_browser_screen_index_ready", lambda self: None)
+    async with seed_app().run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            await settle(pilot)
+            if pilot.app.browser.paper_list.paper is not None:
+                break
+        await pilot.press(key)
+        await pilot.pause()
+        assert not any(isinstance(screen, editor) for screen in pilot.app.screen_stack)
+        assert any("still loading" in str(n.message) for n in notifications(pilot))

@@ -122,9 +122,7 @@ class ReadingActions:
         """Run one change on the store; on failure one clear notification, and None."""
         from paperbrowse.core.storage import StorageError
 
-        if not getattr(self, "_marks_started", False):  # the loader is still building the index
-            self.notify(f"Cannot {what} yet: still loading; try again in a moment.",
-                        severity="warning", timeout=3)
+        if not self._marks_ready(what):
             return None
         if self.store is None:
             self.notify(f"Cannot {what}: the marks database is not open.", severity="error")
@@ -140,6 +138,14 @@ class ReadingActions:
         if any(key in self.search_query for key in MARKS_FILTER_KEYS):
             self.run_search()  # "is:unread" and the like: the change may take the paper out
         return marks
+
+    def _marks_ready(self, what: str) -> bool:
+        """Whether the marks are open; while the loader still builds the index, says so."""
+        if getattr(self, "_marks_started", False):
+            return True
+        self.notify(f"Cannot {what} yet: still loading; try again in a moment.",
+                    severity="warning", timeout=3)
+        return False
 
     def _current(self, what: str) -> Paper | None:
         paper: Paper | None = self.paper_list.paper
@@ -172,7 +178,8 @@ class ReadingActions:
 
     def action_edit_tags(self) -> None:
         paper = self._current("tag")
-        if paper is None:
+        # An editor opened before the marks are read would show none and save nothing.
+        if paper is None or not self._marks_ready("edit tags"):
             return
         from paperbrowse.app.screens.tags import TagsScreen
 
@@ -204,7 +211,9 @@ class ReadingActions:
 
     def action_edit_note(self) -> None:
         paper = self._current("write a note on")
-        if paper is None:
+        # Opened before the marks are read, the editor would show an empty note and
+        # could save nothing: a quit or a kill then lost what was typed.
+        if paper is None or not self._marks_ready("write a note"):
             return
         from paperbrowse.app.screens.note_editor import NoteEditor
 
