@@ -327,6 +327,34 @@ def test_corpus_entries_read_like_the_source(corpus: Path) -> None:
     assert by_key["knuth:ct:a"].title == "The TeXbook"
 
 
+def test_one_windows_1252_byte_in_the_acl_bib_changes_that_title_only(corpus: Path) -> None:
+    """One 0xE9 pasted into a 31 MB UTF-8 file once re-read it all as windows-1252: 161
+    titles turned to mojibake and 159 paper ids changed, detaching their notes."""
+    from paperbrowse.core.files import decode
+
+    clean = (corpus / "acl-anthology-2016-2021.bib").read_bytes()
+    at = clean.index(b'\n    title = "', len(clean) // 2) + len(b'\n    title = "')
+    damaged = clean[:at] + b"\xe9" + clean[at:]
+    clean_text, _ = decode(clean, "acl.bib")
+    text, problems = decode(damaged, "acl.bib")
+    line = clean.count(b"\n", 0, at) + 1
+    assert [str(problem) for problem in problems] == [
+        f"acl.bib:{line}: 1 byte not valid UTF-8 (0xe9) on line {line}; "
+        "read as windows-1252 there, the rest as UTF-8"
+    ]
+    where = len(clean[:at].decode("utf-8"))
+    assert text == clean_text[:where] + "é" + clean_text[where:]  # all else as it was
+    # The papers around it, as the reader makes them: the same ids and titles but one.
+    start = clean_text.rindex("\n@", 0, where - 200_000) + 1
+    end = clean_text.index("\n@", where + 200_000) + 1
+    before = parse_bibtex(clean_text[start:end], "acl.bib").papers
+    after = parse_bibtex(text[start : end + 1], "acl.bib").papers
+    changed = [(old.title, new.title) for old, new in zip(before, after, strict=True)
+               if (old.id, old.title) != (new.id, new.title)]  # fmt: skip
+    assert len(before) > 200
+    assert len(changed) == 1 and changed[0][1] == "é" + changed[0][0]
+
+
 def test_acl_bib_reads_like_the_acl_jsonl_of_the_same_papers(corpus: Path) -> None:
     """The Anthology exports the same papers as LaTeX-escaped BibTeX and as Unicode JSON Lines:
     the BibTeX, converted, must give the same titles, authors, years and DOIs."""
