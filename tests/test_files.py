@@ -93,6 +93,43 @@ def test_declared_encoding_only_when_it_reads_ascii_as_ascii(data: bytes, encodi
     assert problems[0].message.endswith(f"read as {encoding}")
 
 
+def test_a_stray_byte_in_utf8_falls_back_for_that_byte_only() -> None:
+    # A UTF-8 file with one byte pasted from a windows-1252 one: "Zoë" and "王" stay.
+    data = "Zoë 王\nok\ncaf".encode() + b"\xe9 au lait\n"
+    text, problems = decode(data, "f.bib")
+    assert text == "Zoë 王\nok\ncafé au lait\n"
+    assert problems == [Problem("f.bib", 3, "1 byte not valid UTF-8 (0xe9) on line 3; "
+                                "read as windows-1252 there, the rest as UTF-8")]  # fmt: skip
+
+
+def test_stray_bytes_on_many_lines_are_one_warning_listing_the_first_lines() -> None:
+    lines = ["Ünïcödé 王 line"] + [f"line {n}" for n in range(2, 20)]
+    data = "\n".join(lines).encode()
+    for number in (3, 5, 8, 9, 11, 12, 13):  # in windows-1252's curly quotes, 0x93 and 0x94
+        quoted = f"\u201cline {number}\u201d".encode("cp1252")
+        data = data.replace(f"line {number}".encode(), quoted)
+    text, problems = decode(data, "f.bib")
+    assert text.splitlines()[0] == "Ünïcödé 王 line"
+    assert text.splitlines()[2] == "\u201cline 3\u201d"
+    assert [str(problem) for problem in problems] == [
+        "f.bib:3: 14 bytes not valid UTF-8 (0x93) on lines 3, 5, 8, 9, 11 and 2 more; "
+        "read as windows-1252 there, the rest as UTF-8"
+    ]
+
+
+def test_a_stray_byte_falls_back_to_the_declared_encoding() -> None:
+    # cp1251 (Cyrillic): 0xE9 is "й"; the UTF-8 "é" and "王" beside it stay.
+    data = "% encoding: cp1251\ncafé 王 ".encode() + b"\xe9\n"
+    text, problems = decode(data, "f.bib")
+    assert text == "% encoding: cp1251\ncafé 王 й\n"
+    assert problems[0].message.endswith("read as cp1251 there, the rest as UTF-8")
+
+
+def test_a_split_multibyte_character_at_the_end_is_a_stray_byte() -> None:
+    text, problems = decode("王王王 ok\n".encode() + b"\xe7\x8e", "f.txt")
+    assert text == "王王王 ok\nçŽ" and problems[0].line == 2
+
+
 def test_broken_utf16_is_a_format_error() -> None:
     with pytest.raises(FormatError):
         decode(codecs.BOM_UTF16_LE + b"A\x00\x00\xd8", "f.txt")

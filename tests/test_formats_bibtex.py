@@ -84,6 +84,69 @@ def test_a_missing_crossref_is_a_warning_and_the_entry_stays() -> None:
     ]
 
 
+def test_a_string_past_a_megabyte_is_left_unexpanded_and_the_entry_loads() -> None:
+    # Doubling to 2 MiB from a0; "big" uses it, so it is left unexpanded too, silently.
+    doubling = "".join(f"@string{{a{n} = a{n - 1} # a{n - 1}}}\n" for n in range(1, 21))
+    papers, problems = parse(
+        '@string{a0 = "xx"}\n' + doubling + "@string{big = {Big } # a20}\n"
+        "@article{k, title = {Small } # a19, abstract = big, year = 2020}\n"
+    )
+    assert problems == [
+        "lib.bib:21: @string 'a20' would expand past 1 MB; left unexpanded "
+        "(and any @string built on it)",
+        "lib.bib:23: @article 'k' field 'title' would expand past 1 MB; left unexpanded",
+        "lib.bib:23: @article 'k' field 'abstract' uses @string 'big', which would expand "
+        "past 1 MB; its name is used as text",
+    ]
+    assert (papers[0].title, papers[0].abstract, papers[0].year) == ("Small a19", "big", 2020)
+
+
+def test_a_string_defined_again_smaller_expands_again() -> None:
+    doubling = "".join(f"@string{{a{n} = a{n - 1} # a{n - 1}}}\n" for n in range(1, 22))
+    paper = only('@string{a0 = "xx"}\n' + doubling + '@string{a21 = "small"}\n'
+                 "@article{k, title = {Now } # a21}\n")  # fmt: skip
+    assert paper.title == "Now small"
+
+
+def test_macros_used_many_times_stop_expanding_past_the_file_allowance(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A short file using a large macro in many entries must not become gigabytes of papers:
+    macros may add at most the file's own size (and EXPANSION_ALLOWANCE, made 0 here)."""
+    from paperbrowse.core.formats import bibtex
+
+    monkeypatch.setattr(bibtex, "EXPANSION_ALLOWANCE", 0, raising=False)
+    text = "@string{big = {" + "x" * 1000 + "}}\n" + "".join(
+        f"@article{{k{n}, title = big, year = 2020}}\n" for n in range(40)
+    )
+    papers, problems = parse(text)
+    # The file is 2,608 characters and each use adds 997: two uses fit, then none.
+    assert len(text) == 2608
+    assert [paper.title for paper in papers] == ["x" * 1000] * 2 + ["big"] * 38
+    assert len(problems) == 1 and problems[0].endswith(
+        "field 'title': @string and crossref expansion in this file would pass 0 MB; "
+        "from here on neither is expanded"
+    )
+
+
+def test_crossref_children_stop_copying_past_the_file_allowance(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from paperbrowse.core.formats import bibtex
+
+    monkeypatch.setattr(bibtex, "EXPANSION_ALLOWANCE", 0, raising=False)
+    children = "".join(f"@inproceedings{{c{n}, title={{Child {n}}}, crossref={{p}}}}\n"
+                       for n in range(40))  # fmt: skip
+    text = children + "@proceedings{p, booktitle={" + "B" * 1000 + "}, year=2019}\n"
+    papers, problems = parse(text)
+    venues = [paper.venue for paper in papers]
+    assert venues[0] == "B" * 1000 and venues[-1] is None
+    assert [paper.year for paper in papers] == [2019] * venues.count("B" * 1000) + [None] * (
+        venues.count(None)
+    )
+    assert len(problems) == 1 and "crossref: @string and crossref expansion" in problems[0]
+
+
 @pytest.mark.parametrize(
     ("latex", "text"),
     [
@@ -325,6 +388,34 @@ def test_corpus_entries_read_like_the_source(corpus: Path) -> None:
     assert westfahl.venue == "Space and Beyond: The Frontier Theme in Science Fiction"
     assert westfahl.year == 2000
     assert by_key["knuth:ct:a"].title == "The TeXbook"
+
+
+def test_one_windows_1252_byte_in_the_acl_bib_changes_that_title_only(corpus: Path) -> None:
+    """One 0xE9 pasted into a 31 MB UTF-8 file once re-read it all as windows-1252: 161
+    titles turned to mojibake and 159 paper ids changed, detaching their notes."""
+    from paperbrowse.core.files import decode
+
+    clean = (corpus / "acl-anthology-2016-2021.bib").read_bytes()
+    at = clean.index(b'\n    title = "', len(clean) // 2) + len(b'\n    title = "')
+    damaged = clean[:at] + b"\xe9" + clean[at:]
+    clean_text, _ = decode(clean, "acl.bib")
+    text, problems = decode(damaged, "acl.bib")
+    line = clean.count(b"\n", 0, at) + 1
+    assert [str(problem) for problem in problems] == [
+        f"acl.bib:{line}: 1 byte not valid UTF-8 (0xe9) on line {line}; "
+        "read as windows-1252 there, the rest as UTF-8"
+    ]
+    where = len(clean[:at].decode("utf-8"))
+    assert text == clean_text[:where] + "é" + clean_text[where:]  # all else as it was
+    # The papers around it, as the reader makes them: the same ids and titles but one.
+    start = clean_text.rindex("\n@", 0, where - 200_000) + 1
+    end = clean_text.index("\n@", where + 200_000) + 1
+    before = parse_bibtex(clean_text[start:end], "acl.bib").papers
+    after = parse_bibtex(text[start : end + 1], "acl.bib").papers
+    changed = [(old.title, new.title) for old, new in zip(before, after, strict=True)
+               if (old.id, old.title) != (new.id, new.title)]  # fmt: skip
+    assert len(before) > 200
+    assert len(changed) == 1 and changed[0][1] == "é" + changed[0][0]
 
 
 def test_acl_bib_reads_like_the_acl_jsonl_of_the_same_papers(corpus: Path) -> None:

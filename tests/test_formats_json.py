@@ -41,6 +41,39 @@ def test_zotero_csl_json_sample() -> None:
     assert second.venue == "Allgemeine musikalische Zeitung"
 
 
+ZOTERO_ITEM = {
+    "id": "http://zotero.org/users/1/items/QWER5678",
+    "citation-key": "smith2020cats",
+    "title": "Deep Learning for Cats",
+    "container-title": "Journal of Feline Computing",
+    "author": [{"family": "Smith", "given": "Jane"}, {"family": "Doe", "given": "John"}],
+    "issued": {"date-parts": [[2020, 5]]},
+    "DOI": "10.1234/cats.2020",
+}
+
+
+@pytest.mark.parametrize(
+    "item",
+    [ZOTERO_ITEM, {key: ZOTERO_ITEM[key] for key in ("title", "author")}],
+    ids=["zotero-item", "title-and-author-objects-only"],
+)
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_csl_items_without_a_type_keep_authors_and_date(
+    item: dict[str, object], suffix: str, tmp_path: Path
+) -> None:
+    """CSL requires "type", but hand-made files and some tools leave it out: such an item
+    was read as paperbrowse's own JSON, losing its authors, date, venue and DOI."""
+    content = json.dumps([item]) if suffix == ".json" else json.dumps(item) + "\n"
+    result = read_file(write(tmp_path / f"lib{suffix}", content), AS_OF)
+    paper = result.papers[0]
+    assert result.problems == []
+    assert paper.authors == ("Jane Smith", "John Doe")
+    if "issued" in item:
+        assert (paper.date, paper.date_precision) == (dt.date(2020, 5, 1), "month")
+        assert (paper.venue, paper.doi) == ("Journal of Feline Computing", "10.1234/cats.2020")
+        assert paper.citekey == "smith2020cats"
+
+
 def test_csl_items_without_a_title_are_warnings(tmp_path: Path) -> None:
     items = [{"id": "a", "type": "book", "title": "Kept"}, {"id": "b", "type": "book"}, 7]
     result = read_file(write(tmp_path / "lib.json", items), AS_OF)

@@ -64,6 +64,13 @@ EXPECTED: dict[str, tuple[list[str] | None, list[str]]] = {
         [":1: title is an object, not text", ":3: title is true, not text",
          ":4: record has no title"],
     ),  # fmt: skip
+    # MemoryError from forty doubling @string macros ("billion laughs"), and with it every
+    # other file opened beside it was lost
+    "bibtex-billion-laughs.bib": (
+        ["Billion laughs a40", "The entry after it"],
+        [":22: @string 'a20' would expand past 1 MB; left unexpanded",
+         ":43: @article 'laughs' field 'title' uses @string 'a40', which would expand past 1 MB"],
+    ),  # fmt: skip
     # empty files and files without entries loaded as 0 papers with no word said
     "empty.bib": (None, ["empty file"]),
     "blank-lines.jsonl": (None, ["empty file"]),
@@ -147,3 +154,10 @@ def test_a_day_out_of_range_keeps_year_and_month() -> None:
     for name in ("csl-day-overflow.json", "bibtex-day-overflow.bib"):
         paper = load(FOLDER / name, as_of=AS_OF).papers[0]
         assert paper.date_text() == "2020-05", name
+
+
+def test_a_file_beside_the_billion_laughs_still_loads() -> None:
+    good = Path(__file__).resolve().parents[1] / "data" / "sample-library.bib"
+    library = load(FOLDER / "bibtex-billion-laughs.bib", good, as_of=AS_OF)
+    assert len(library.sources) == 2
+    assert len(library.papers) == 2 + len(load(good, as_of=AS_OF).papers)

@@ -24,6 +24,7 @@ from paperbrowse.cli import main
 from paperbrowse.core import files
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.library import load
+from paperbrowse.core.models import Paper
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD_BIB = ROOT / "data" / "sample-library.bib"
@@ -282,6 +283,62 @@ def test_folder_of_only_bad_files_is_an_error_naming_each(
     assert len(lines) == 1
     assert f"{tmp_path / 'a.bib'}: binary file" in lines[0]
     assert f"{tmp_path / 'b.json'}: empty file" in lines[0]
+
+
+# --- running out of memory or nesting -------------------------------------------------
+
+OUT_OF_BOUNDS = [
+    (MemoryError, "ran out of memory reading it; skipped"),
+    (RecursionError, "nested too deeply to read; skipped"),
+]
+
+
+@pytest.mark.parametrize(("error", "message"), OUT_OF_BOUNDS)
+def test_an_importer_out_of_memory_or_nesting_loses_that_file_only(
+    error: type[Exception], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from paperbrowse.core import formats
+
+    hostile = tmp_path / "hostile.bib"
+    hostile.write_text("@article{a, title={Never read}}\n")
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"title": "A good line"}\n')
+
+    def exhausted(*args: object) -> None:
+        raise error()
+
+    monkeypatch.setitem(formats.IMPORTERS, "bibtex", exhausted)
+    library = load(hostile, good, as_of=AS_OF)
+    assert [paper.title for paper in library.papers] == ["A good line"]
+    assert [str(problem) for problem in library.problems] == [f"{hostile}: {message}"]
+    status, out, lines = cli(capsys, "search", "good", str(hostile), str(good))
+    assert status == 1 and "A good line" in out
+    assert lines == [f"paperbrowse: warning: {hostile}: {message}"]
+
+
+@pytest.mark.parametrize(("error", "message"), OUT_OF_BOUNDS)
+def test_out_of_memory_or_nesting_after_reading_loses_that_file_only(
+    error: type[Exception], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Merging a file's duplicates (after its importer is done) is guarded too."""
+    from paperbrowse.core import merge
+
+    hostile = tmp_path / "hostile.bib"
+    hostile.write_text("@article{a, title={Hostile}}\n")
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"title": "A good line"}\n')
+    real_merge = merge.merge_duplicates
+
+    def merge_or_fail(papers: list[Paper]) -> list[Paper]:
+        if any(paper.title == "Hostile" for paper in papers):
+            raise error()
+        return real_merge(papers)
+
+    monkeypatch.setattr(merge, "merge_duplicates", merge_or_fail)
+    library = load(hostile, good, as_of=AS_OF)
+    assert [paper.title for paper in library.papers] == ["A good line"]
+    assert [str(problem) for problem in library.problems] == [f"{hostile}: {message}"]
 
 
 # --- nothing from a file is ever run ---------------------------------------------------

@@ -80,8 +80,11 @@ def _too_large(size: int) -> str:
 def decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
     """Text from bytes: UTF-8 (a BOM is dropped), else the declared encoding or windows-1252.
 
-    A file that is not UTF-8 is decoded with a warning naming the first bad
-    line, never silently turned into mojibake.
+    A UTF-8 file with a few stray bytes (one pasted from a windows-1252 file)
+    keeps its UTF-8: only those bytes are read in the fallback encoding, so the
+    other titles, and the paper ids made from them, do not change. A file with
+    no multi-byte UTF-8 character in it is decoded whole in the fallback. Either
+    way a warning names the line, never silently turning text into mojibake.
     """
     utf16 = _utf16(data, name)
     if utf16 is not None:
@@ -92,9 +95,13 @@ def decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        bad = data[error.start : error.start + 1].hex()
+        first_stray = error.start
+    line = data.count(b"\n", 0, first_stray) + 1
+    bad = data[first_stray : first_stray + 1].hex()
     encoding = _declared_encoding(data) or "windows-1252"
+    mixed = _mostly_utf8(data, first_stray, name, encoding)
+    if mixed is not None:
+        return mixed
     try:
         text = data.decode(encoding)
     except (LookupError, UnicodeDecodeError):
@@ -103,6 +110,82 @@ def decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
         text = data.decode(encoding, errors="replace")
     problem = Problem(name, line, f"not valid UTF-8 (byte 0x{bad}); read as {encoding}")
     return text, [problem]
+
+
+# Past this many runs of stray bytes a file is not "UTF-8 with a few stray bytes": it
+# is read whole in the fallback, without the cost of one step per run.
+_MAX_STRAY_RUNS = 10_000
+_FIRST_WINDOW = 1 << 16
+_LINES_LISTED = 5
+
+
+def _mostly_utf8(
+    data: bytes, first_stray: int, name: str, fallback: str
+) -> tuple[str, list[Problem]] | None:
+    """The text with only its stray bytes read in ``fallback``, when the rest is UTF-8.
+
+    None when the file holds no multi-byte UTF-8 character at all: then it is
+    not UTF-8 (a windows-1252 file, say) and is read whole in the fallback. One
+    valid sequence is enough to keep UTF-8: in a windows-1252 file one is rare
+    chance (``Ã©`` is also UTF-8's "é") and costs that one character, while
+    reading a UTF-8 file whole as windows-1252 garbles every accent in it.
+    """
+    view = memoryview(data)
+    pieces = [str(view[:first_stray], "utf-8")]  # valid: the strict decoder got this far
+    spans: list[tuple[int, int]] = []
+    fallback_chars = 0
+    position = first_stray
+    window = _FIRST_WINDOW
+    while position < len(data):
+        # A window at a time: a decoding error copies what it was given, so the whole
+        # rest of a large file at each stray byte would be quadratic. The window doubles
+        # over clean text and starts small again after each stray byte.
+        last = position + window >= len(data)
+        try:
+            part, used = codecs.utf_8_decode(view[position : position + window], "strict", last)
+        except UnicodeDecodeError as error:
+            start, end = position + error.start, position + error.end
+        else:
+            pieces.append(part)
+            position += used
+            window *= 2
+            continue
+        if len(spans) == _MAX_STRAY_RUNS:
+            return None
+        pieces.append(str(view[position:start], "utf-8"))
+        pieces.append(data[start:end].decode(fallback, errors="replace"))
+        fallback_chars += len(pieces[-1])
+        spans.append((start, end))
+        position, window = end, _FIRST_WINDOW
+    text = "".join(pieces)
+    stray = sum(end - start for start, end in spans)
+    # The UTF-8 part has fewer characters than bytes when it holds a multi-byte one.
+    if len(text) - fallback_chars == len(data) - stray:
+        return None
+    return text, [_stray_bytes_problem(data, name, fallback, spans)]
+
+
+def _stray_bytes_problem(
+    data: bytes, name: str, fallback: str, spans: list[tuple[int, int]]
+) -> Problem:
+    """One warning for all the stray bytes, at the first line, listing the first few lines."""
+    lines: list[int] = []
+    line = 1
+    counted = 0
+    for start, _ in spans:
+        line += data.count(b"\n", counted, start)
+        counted = start
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    stray = sum(end - start for start, end in spans)
+    what = "1 byte" if stray == 1 else f"{stray:,} bytes"
+    first = data[spans[0][0] : spans[0][0] + 1].hex()
+    listed = ", ".join(str(number) for number in lines[:_LINES_LISTED])
+    more = f" and {len(lines) - _LINES_LISTED:,} more" if len(lines) > _LINES_LISTED else ""
+    plural = "s" if len(lines) > 1 else ""
+    message = (f"{what} not valid UTF-8 (0x{first}) on line{plural} {listed}{more}; "
+               f"read as {fallback} there, the rest as UTF-8")  # fmt: skip
+    return Problem(name, lines[0], message)
 
 
 def _utf16(data: bytes, name: str) -> str | None:

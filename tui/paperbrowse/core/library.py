@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.files import walk
-from paperbrowse.core.formats import SUFFIXES, ImportResult, TextProgress, read_file
+from paperbrowse.core.formats import SUFFIXES, ImportResult, TextProgress, out_of_bounds, read_file
 from paperbrowse.core.models import Paper, Profile
 from paperbrowse.core.results import Hit, Results, SortOrder, listing
 
@@ -135,8 +135,6 @@ def load(
 
     Raises FormatError only when nothing at all could be loaded.
     """
-    from paperbrowse.core.cache import gc_paused
-
     files, problems = expand_paths(paths)
     library = Library(problems=problems, as_of=as_of or dt.date.today())
     errors: list[FormatError] = []
@@ -146,8 +144,7 @@ def load(
         if progress:
             progress(done, total, str(path))
         try:
-            with gc_paused():
-                part = load_file(path, as_of, _within(progress, done, size, total, str(path)))
+            part = _load_one(path, as_of, _within(progress, done, size, total, str(path)))
         except FormatError as error:
             errors.append(error)
             library.problems.append(Problem(error.file, error.line, error.message))
@@ -167,6 +164,18 @@ def load(
 
         library.papers = merge_duplicates(library.papers)
     return library
+
+
+def _load_one(path: Path, as_of: dt.date | None, progress: TextProgress | None) -> Library:
+    """``load_file``, with running out of memory or nesting (merging, caching) an error for
+    this file alone."""
+    from paperbrowse.core.cache import gc_paused
+
+    try:
+        with gc_paused():
+            return load_file(path, as_of, progress)
+    except (MemoryError, RecursionError) as error:
+        raise out_of_bounds(str(path), error) from None
 
 
 def _size(path: Path) -> int:

@@ -108,7 +108,22 @@ def importer_for(path: Path, text: str) -> str | None:
 
 
 def read_file(path: Path, as_of: dt.date, progress: TextProgress | None = None) -> ImportResult:
-    """Import one file. Raises FormatError when nothing in it can be used."""
+    """Import one file. Raises FormatError when nothing in it can be used, or when reading
+    it ran out of memory or nesting: then the other files still load."""
+    try:
+        return _read_file(path, as_of, progress)
+    except (MemoryError, RecursionError) as error:
+        raise out_of_bounds(str(path), error) from None
+
+
+def out_of_bounds(file: str, error: MemoryError | RecursionError) -> FormatError:
+    """The FormatError for a file whose reading ran out of memory or of nesting depth."""
+    if isinstance(error, RecursionError):
+        return FormatError(file, "nested too deeply to read; skipped")
+    return FormatError(file, "ran out of memory reading it; skipped")
+
+
+def _read_file(path: Path, as_of: dt.date, progress: TextProgress | None) -> ImportResult:
     text, problems = read_text(path)
     if not text or text.isspace():  # (not strip(): that copies a whole large file)
         raise FormatError(str(path), "empty file; no papers in it")

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from paperbrowse.core.errors import Problem, silence_library_log
 from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.formats.bibvalues import (
+    MAX_VALUE_CHARS,
     MONTH_MACROS,
+    ValueTooLarge,
     evaluate,
     split_names,
     tex_to_text,
@@ -37,6 +39,10 @@ from paperbrowse.core.text import clean_line, find_urls, strip_control
 silence_library_log("bibtexparser")
 
 CHUNK_CHARS = 1 << 20
+# What macros may add to a file's text in all, beyond its own size: a file of 10,000
+# entries each using a 1 MB macro would otherwise be 10 GB of papers. Real files add
+# at most a few megabytes (journal names, months).
+EXPANSION_ALLOWANCE = 16 << 20
 _UNDEFINED_ONE_BY_ONE = 5
 # Entry types that group or feed other entries and are never papers themselves.
 _NOT_PAPERS = frozenset({"comment", "preamble", "set", "xdata"})
@@ -67,8 +73,11 @@ class _Entry:
 
 
 class _Reader:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, size: int = 0) -> None:
         self.file = file
+        # Characters macros may add to the file's text, and what is left; below 0 once spent.
+        self.expansion_allowed = EXPANSION_ALLOWANCE + size
+        self.expansion_left = self.expansion_allowed
         # BibTeX's month macros, and full month names written bare (``month = August``).
         self.strings = MONTH_MACROS | {name.lower(): name for name in MONTH_MACROS.values()}
         self.result = ImportResult()
@@ -76,6 +85,7 @@ class _Reader:
         self.entries: dict[str, _Entry] = {}
         self.deferred: list[_Entry] = []
         self.undefined: dict[str, tuple[str, int]] = {}  # folded name -> (name, first line)
+        self.too_large: set[str] = set()  # folded names of macros left unexpanded
 
     def warn(self, line: int | None, message: str) -> None:
         self.result.problems.append(Problem(self.file, line, message))
@@ -105,7 +115,7 @@ class _Reader:
             if isinstance(block, model.Entry):
                 self.read_entry(block, line)
             elif isinstance(block, model.String):
-                self.strings[block.key.strip().lower()] = self.value(block.value, line)
+                self.define(block.key.strip(), str(block.value), line)
             elif isinstance(block, model.ImplicitComment):
                 self.check_outside_text(block.comment, line)
             elif isinstance(block, model.ParsingFailedBlock) or block is None:
@@ -134,11 +144,57 @@ class _Reader:
             reason = "not valid BibTeX"
         self.warn(line, f"{what} could not be read ({reason}); skipped")
 
-    def value(self, raw: object, line: int) -> str:
-        text, undefined = evaluate(str(raw), self.strings)
-        for name in undefined:
-            self.undefined.setdefault(name.lower(), (name, line))
+    def define(self, name: str, raw: str, line: int) -> None:
+        """Store an ``@string``, unless it would expand past ``MAX_VALUE_CHARS``: then it is
+        left unexpanded (its uses keep its name), and so is every macro built on it."""
+        folded = name.lower()
+        expanded = self.expand(raw, line, f"@string {name!r}", " (and any @string built on it)")
+        if expanded is None or any(macro.lower() in self.too_large for macro in expanded[1]):
+            self.too_large.add(folded)
+            self.strings.pop(folded, None)  # an earlier, smaller definition is not used
+            return
+        text, undefined = expanded
+        self.too_large.discard(folded)  # defined again, small enough now
+        self.note_undefined(undefined, line)
+        self.strings[folded] = text
+
+    def value(self, raw: str, line: int, where: str) -> str:
+        """A field's text; macros too large to expand stay as their names, with a warning
+        saying ``where`` the field is."""
+        expanded = self.expand(raw, line, where, "")
+        if expanded is None:
+            return evaluate(raw, {})[0]  # every macro as its name: no larger than ``raw``
+        text, undefined = expanded
+        for macro in undefined:
+            if macro.lower() in self.too_large:
+                self.warn(line, f"{where} uses @string {macro!r}, which would expand past "
+                          f"{_megabytes(MAX_VALUE_CHARS)}; its name is used as text")  # fmt: skip
+        self.note_undefined(undefined, line)
         return text
+
+    def expand(self, raw: str, line: int, where: str, also: str) -> tuple[str, list[str]] | None:
+        """A value's text and undefined macros, or None (with one warning) when its macros
+        would make it larger than ``MAX_VALUE_CHARS`` or the file's expansion allowance."""
+        if self.expansion_left < 0:
+            return None  # spent, and said so once
+        limit = min(MAX_VALUE_CHARS, self.expansion_left + len(raw))
+        try:
+            text, undefined = evaluate(raw, self.strings, limit)
+        except ValueTooLarge as error:
+            if error.size > MAX_VALUE_CHARS:
+                self.warn(line, f"{where} would expand past {_megabytes(MAX_VALUE_CHARS)}; "
+                          f"left unexpanded{also}")  # fmt: skip
+            else:
+                self.allowance_spent(line, where)
+            return None
+        self.expansion_left -= max(len(text) - len(raw), 0)
+        return text, undefined
+
+    def note_undefined(self, names: list[str], line: int) -> None:
+        for name in names:
+            folded = name.lower()
+            if folded not in self.too_large:
+                self.undefined.setdefault(folded, (name, line))
 
     def read_entry(self, block: object, line: int) -> None:
         from bibtexparser import model
@@ -152,7 +208,8 @@ class _Reader:
         for field in block.fields:
             name = field.key.strip().lower()
             if name not in fields:
-                fields[name] = self.value(field.value, line)
+                where = f"@{entry_type} {key!r} field {name!r}"
+                fields[name] = self.value(str(field.value), line, where)
         entry = _Entry(key, entry_type, fields, line)
         folded = key.lower()
         if folded in self.entries:
@@ -174,8 +231,24 @@ class _Reader:
                 self.warn(entry.line, f"crossref {entry.fields['crossref']!r} is not in this "
                           "file; the entry is read without it")  # fmt: skip
             else:
-                inherit(entry.fields, parent)
+                self.inherit(entry, parent)
             self.add_paper(entry)
+
+    def allowance_spent(self, line: int, where: str) -> None:
+        self.warn(line, f"{where}: @string and crossref expansion in this file would pass "
+                  f"{_megabytes(self.expansion_allowed)}; from here on neither is expanded")
+        self.expansion_left = -1
+
+    def inherit(self, entry: _Entry, parent: _Entry) -> None:
+        """Copy in the parent's fields, within the file's expansion allowance: a parent with
+        a megabyte field and a thousand children would be a gigabyte of papers."""
+        taken = inherited(entry.fields, parent)
+        size = sum(map(len, taken.values()))
+        if 0 <= self.expansion_left < size:
+            self.allowance_spent(entry.line, f"@{entry.entry_type} {entry.key!r} crossref")
+        if self.expansion_left >= 0:
+            self.expansion_left -= size
+            entry.fields.update(taken)
 
     def add_paper(self, entry: _Entry) -> None:
         paper = paper_from_fields(entry, self.file)
@@ -210,19 +283,24 @@ class _Reader:
                   f"({names}, ...); their names are used as text")  # fmt: skip
 
 
+def _megabytes(characters: int) -> str:
+    return f"{characters / 2**20:,.0f} MB"
+
+
 def _line(paper: Paper) -> int:
     return (paper.source.line or 0) if paper.source else 0
 
 
-def inherit(fields: dict[str, str], parent: _Entry) -> None:
-    """Fill a child's missing fields from its crossref parent (the parent's title is the book)."""
-    for name, value in parent.fields.items():
-        if name not in _NOT_INHERITED:
-            fields.setdefault(name, value)
-    if "title" in parent.fields:
-        fields.setdefault("booktitle", parent.fields["title"])
-    if "subtitle" in parent.fields:
-        fields.setdefault("booksubtitle", parent.fields["subtitle"])
+def inherited(fields: dict[str, str], parent: _Entry) -> dict[str, str]:
+    """The fields a child takes from its crossref parent: those it lacks (the parent's
+    title is the book)."""
+    taken = {name: value for name, value in parent.fields.items()
+             if name not in _NOT_INHERITED and name not in fields}  # fmt: skip
+    if "title" in parent.fields and "booktitle" not in fields:
+        taken.setdefault("booktitle", parent.fields["title"])
+    if "subtitle" in parent.fields and "booksubtitle" not in fields:
+        taken.setdefault("booksubtitle", parent.fields["subtitle"])
+    return taken
 
 
 def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
@@ -367,8 +445,8 @@ def parse_bibtex(
     chunk_chars: int = CHUNK_CHARS,
 ) -> ImportResult:
     """Papers from BibTeX text, with warnings for whatever had to be skipped."""
-    reader = _Reader(file)
     text = text.removeprefix("\ufeff")
+    reader = _Reader(file, len(text))
     for first_line, end, chunk in chunks(text, chunk_chars):
         reader.read_chunk(chunk, first_line)
         if progress:

@@ -32,24 +32,49 @@ MONTH_MACROS: dict[str, str] = {
 # --- values: "quoted" # {braced} # macro # 2021 ---------------------------------
 
 _MACRO_NAME = re.compile(r"[^\s\"#%'(),={}]+")
+# The most text one value may expand to. Each "@string{a2 = a1 # a1}" doubles the one
+# before, so forty lines (a "billion laughs") would otherwise ask for a terabyte; no
+# real field or macro comes near a megabyte.
+MAX_VALUE_CHARS = 1 << 20
 
 
-def evaluate(raw: str, strings: dict[str, str]) -> tuple[str, list[str]]:
+class ValueTooLarge(ValueError):
+    """A value whose macros would expand it past the limit given; nothing was joined."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"would expand to {size:,} characters")
+        self.size = size
+
+
+def evaluate(
+    raw: str, strings: dict[str, str], limit: int = MAX_VALUE_CHARS
+) -> tuple[str, list[str]]:
     """The text of a raw field value, and the names of any undefined macros in it.
 
     ``strings`` maps lower-case macro names to their text. An undefined macro
-    is kept as its own name, as BibTeX does after warning.
+    is kept as its own name, as BibTeX does after warning. Raises ValueTooLarge
+    rather than expand macros past ``limit`` characters (text written out in
+    the file is never refused: it is no larger than the file).
     """
     raw = raw.strip()
     if "#" not in raw:  # the common case: one piece
-        return _piece(raw, strings)
+        text, undefined = _piece(raw, strings)
+        if len(text) > limit:  # a macro (no copy made yet: the text is the macro's own)
+            _check_size(len(text), raw, limit)
+        return text, undefined
     texts: list[str] = []
-    undefined: list[str] = []
+    undefined = []
     for piece in _split_concatenation(raw):
         text, missing = _piece(piece, strings)
         texts.append(text)
         undefined.extend(missing)
+    _check_size(sum(map(len, texts)), raw, limit)  # before joining spends the memory
     return "".join(texts), undefined
+
+
+def _check_size(size: int, raw: str, limit: int) -> None:
+    if size > limit and size > len(raw):
+        raise ValueTooLarge(size)
 
 
 def _piece(piece: str, strings: dict[str, str]) -> tuple[str, list[str]]:

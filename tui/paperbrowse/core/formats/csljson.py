@@ -38,12 +38,22 @@ _ET_AL = {"literal": "others"}  # how "and others" is written in an author list
 _TAG = re.compile(r"</?(?:i|b|sup|sub|sc|span)(?:\s[^<>]*)?>", re.IGNORECASE)
 
 
+# Keys CSL items have and paperbrowse's own records never do (those say authors, year,
+# date, venue, doi, url), for items that lack ``type``: it is required by CSL but some
+# tools and hand-made files leave it out.
+_CSL_ONLY_KEYS = ("issued", "container-title", "DOI", "URL", "citation-key", "event-title",
+                  "collection-title")  # fmt: skip
+
+
 def looks_like_csl(item: object) -> bool:
-    """A CSL item has a ``type`` (paperbrowse's own records say ``entry_type``) and no ``authors``
-    list of plain names."""
-    return (
-        isinstance(item, dict) and isinstance(item.get("type"), str) and "authors" not in item
-    )
+    """A CSL item has a ``type`` (paperbrowse's own records say ``entry_type``), or CSL's
+    own keys or name objects, and no ``authors`` list of plain names."""
+    if not isinstance(item, dict) or "authors" in item:
+        return False
+    if isinstance(item.get("type"), str) or any(key in item for key in _CSL_ONLY_KEYS):
+        return True
+    names = item.get("author") or item.get("editor")
+    return isinstance(names, list) and any(isinstance(name, dict) for name in names)
 
 
 def _text(value: object) -> str:
