@@ -155,6 +155,30 @@ def test_a_query_typed_in_one_burst_after_the_slash_lands_whole(terminal: Termin
     assert terminal.exit_status() == 0
 
 
+def test_a_burst_of_searches_types_only_into_the_bar_and_marks_nothing(
+    terminal: Terminal,
+) -> None:
+    # Issue 11's burst, three times over in one write: the r of "graph" reached the
+    # list and marked a paper read, the q of "zq" could quit, and an escape followed
+    # by more keys was read as "^".
+    terminal.start(["--as-of", "2025-11-24", str(SEED)])
+    terminal.wait_text("15 of 15 papers")
+    typed = "graphzqzqzq" * 3
+    terminal.keys("/graph\rjjj/zqzqzq\x1b" * 3, literal=True)
+    screen = terminal.wait_for(
+        lambda screen: typed in screen.splitlines()[3] and "esc Back to list" not in screen,
+        "every query letter in the bar and the list focused",
+    )
+    bar = screen.splitlines()[3].split("▎")[0]
+    assert bar.strip("▊ ") == typed  # no "^", no letter twice, none missing
+    terminal.keys("Escape")  # in the list: clears the query
+    screen = terminal.wait_text("15 of 15 papers")
+    assert "✓" not in screen and "★" not in screen  # nothing marked read or bookmarked
+    assert "marked" not in screen.splitlines()[3]
+    terminal.keys("C-q")
+    assert terminal.exit_status() == 0
+
+
 def test_a_bug_in_the_app_is_one_line_and_a_log_not_a_traceback(
     terminal: Terminal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

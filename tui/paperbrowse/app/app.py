@@ -13,6 +13,7 @@ from textual.screen import Screen
 
 from paperbrowse.app.commands import PaperCommands
 from paperbrowse.app.config import load_config, save_config
+from paperbrowse.app.keys import KeysInOrder, use_escape_burst_parser
 from paperbrowse.app.screens.browser import BrowserScreen
 from paperbrowse.app.terminal_text import StableEmojiWidths, StripControlCodes
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from paperbrowse.core.library import Library
 
 
-class PaperBrowseApp(App[int]):
+class PaperBrowseApp(KeysInOrder, App[int]):
     """Open ``paths`` (loaded off the UI thread), or a ready ``library``, in the browser.
 
     When nothing at all loads, the app exits with status 2 and ``load_error``
@@ -51,6 +52,7 @@ class PaperBrowseApp(App[int]):
         self.crash_log: Path | None = None  # where its traceback was written
         self._theme_restored = False
         self._text_filters = [StripControlCodes(), StableEmojiWidths()]
+        use_escape_burst_parser(self)  # "Esc /graph" typed in one burst is escape, then /graph
 
     def _fatal_error(self) -> None:
         # A bug, not bad input (that never gets here): Textual would print a long

@@ -508,6 +508,8 @@ class BrowserScreen(ReadingActions, Screen[None]):
 
     @on(PaperList.Highlighted)
     def _highlighted(self, event: PaperList.Highlighted) -> None:
+        if event.paper is not self.paper_list.paper:
+            return  # sent before new results came: _show_results showed their paper
         had_paper = self.detail.paper is not None
         self._show_detail(event.paper, event.index)
         if had_paper != (event.paper is not None):
@@ -521,8 +523,11 @@ class BrowserScreen(ReadingActions, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("focus_search", "leave_search", "submit_search"):
-            # Only while they change focus: in the bar "/" is a character to type.
-            in_bar = self.search_bar.input.has_focus
+            # Only while they change focus: in the bar "/" is a character to type. The
+            # screen's focus, not the Input's has_focus: that follows a turn later, when
+            # the Input handles its Focus event, and a "/graph" Enter typed in one burst
+            # found the bar not yet focused, so Enter and the keys after it stayed there.
+            in_bar = self.focused is self.search_bar.input
             return in_bar if action != "focus_search" else not in_bar
         if action == "show_problems":
             return bool(self.problem_count)  # the footer shows the key only when useful
