@@ -249,3 +249,20 @@ async def test_a_reload_of_a_changed_file_shows_its_new_text_as_typed(
         await wait_loaded(pilot)
         await settle(pilot)
         assert_literal(pilot, "New [blink]one[/blink]", "3 of 3 papers")
+
+
+async def test_a_link_in_markup_in_an_abstract_is_text_and_its_url_ends_at_the_bracket(
+    tmp_path: Path,
+) -> None:
+    # The abstract's "[link=…]y[/link]" became the link "https://evil.example/x]y[/link".
+    abstract = "Read [link=https://evil.example/x]the code[/link] first."
+    library = write_jsonl(tmp_path / "links.jsonl", [
+        {"title": "Linked", "authors": ["Ann"], "year": 2024, "abstract": abstract},
+    ])  # fmt: skip
+    async with PaperBrowseApp([library]).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        assert pilot.app.browser.detail.paper.links == ("https://evil.example/x",)
+        shown = screen_text(pilot)
+        assert "Link      https://evil.example/x " in shown + " "
+        assert "]the code[/link]" not in shown.split("Link", 1)[1].splitlines()[0]
+        assert abstract in shown  # the abstract itself as typed, markup and all
