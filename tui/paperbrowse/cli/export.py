@@ -12,6 +12,7 @@ import argparse
 import sys
 
 from paperbrowse.cli.common import EXIT_OK, EXIT_WARNINGS, add_as_of, fail, warn
+from paperbrowse.core.counts import counted
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.export import (
     FORMATS,
@@ -61,8 +62,8 @@ def run(args: argparse.Namespace) -> int:
             target = write_export(args.output, text, force=args.force)
         except ExportError as error:
             return fail(str(error))
-        noun = "paper" if len(papers) == 1 else "papers"
-        print(f"paperbrowse: wrote {len(papers)} {noun} to {target} ({fmt})", file=sys.stderr)
+        print(f"paperbrowse: wrote {counted(len(papers), 'paper')} to {target} ({fmt})",
+              file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_WARNINGS if library.problems else EXIT_OK

@@ -18,6 +18,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
+from paperbrowse.core.counts import counted, plural
+
 if TYPE_CHECKING:
     from paperbrowse.core.models import Paper, Profile
 
@@ -123,7 +125,7 @@ class ExportDialog(ModalScreen[Path | None]):
         from paperbrowse.core.export import FORMATS
 
         count = len(self.papers)
-        what = f"{count:,} {self.source} paper{'s' if count != 1 else ''}"
+        what = f"{count:,} {self.source} {plural(count, 'paper')}"
         with Vertical():
             yield Static(Text(f"Export {what}"), id="export-title")
             yield Select(
@@ -219,7 +221,7 @@ class ExportDialog(ModalScreen[Path | None]):
             return
         count = len(self.papers)
         self.app.notify(
-            f"Exported {count:,} paper{'s' if count != 1 else ''} to {written}.",
+            f"Exported {counted(count, 'paper')} to {written}.",
             timeout=5, markup=False,
         )
         self.dismiss(written)
