@@ -8,20 +8,23 @@ in test_browser_terminal.py.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import pytest
 from app_helpers import type_burst, wait_loaded
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.screens.browser import BrowserScreen
+from paperbrowse.app.screens.export_dialog import ExportDialog
 from paperbrowse.app.screens.note_editor import NoteEditor
 from paperbrowse.app.screens.tags import TagsScreen
 
 AppFactory = Callable[[], PaperBrowseApp]
 SIZE = (120, 35)
-ENTER, ESCAPE, BACKSPACE = "\r", "\x1b", "\x7f"
+ENTER, ESCAPE, BACKSPACE, CTRL_A, CTRL_K = "\r", "\x1b", "\x7f", "\x01", "\x0b"
 
 
 def browser(pilot: Pilot[Any]) -> BrowserScreen:
@@ -106,3 +109,20 @@ async def test_a_note_typed_in_a_burst_is_saved_and_the_next_keys_go_to_the_list
         assert list(marks) == [0]
         assert marks[0].note == "hello" and marks[0].read
         assert browser(pilot).paper_list.cursor == 1
+
+
+async def test_an_export_name_typed_in_a_burst_is_the_name_written(
+    seed_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ctrl+a and ctrl+k (Input's bindings) ran after the letters typed behind them:
+    # the whole name was cleared and nothing exported.
+    monkeypatch.chdir(tmp_path)
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await type_burst(pilot, f"e{CTRL_A}{CTRL_K}mine.bib{ENTER}")
+        for _ in range(100):  # the export runs in a thread
+            await pilot.pause(0.02)
+            if not isinstance(pilot.app.screen, ExportDialog):
+                break
+        assert (tmp_path / "mine.bib").read_text(encoding="utf-8").startswith("@")
+        assert browser(pilot).paper_list.has_focus
