@@ -40,12 +40,18 @@ from textual import events
 from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual._parser import ParseError, ParseTimeout, Peek1, Read1, TokenCallback
 from textual._xterm_parser import XTermParser
+from textual.app import ScreenError
 from textual.message import Message
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
+    from textual.screen import Screen
     from textual.timer import Timer
+
+    _AppBase = App[Any]  # for the type checker the mixin is the App it is mixed into
+else:
+    _AppBase = object
 
 ESC = "\x1b"
 # After an escape these begin a sequence (CSI, SS3, OSC, DCS, APC, PM, SOS, ST):
@@ -65,7 +71,7 @@ class KeyHandled(Message):
         super().__init__()
 
 
-class KeysInOrder:
+class KeysInOrder(_AppBase):
     """An App mixin: a key goes to the focused widget once the key before it is handled.
 
     "Handled" is known by a marker message posted after the key to the widget it
@@ -77,47 +83,46 @@ class KeysInOrder:
     that screen lets it mount and focus its widget first.
     """
 
-    if TYPE_CHECKING:  # provided by App
-        focused: Any
-        screen: Any
-
-        def set_timer(self, delay: float, callback: Any) -> Timer: ...
-
-    def _keys_waiting(self) -> deque[events.Key]:
-        waiting: deque[events.Key] | None = getattr(self, "_waiting_keys", None)
-        if waiting is None:
-            waiting = self._waiting_keys = deque()
-            self._key_in_flight: events.Key | None = None
-            self._key_rounds = 0
-            self._key_screen: Any = None
-            self._key_timer: Timer | None = None
-        return waiting
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._waiting_keys: deque[events.Key] = deque()  # arrived, not yet sent on
+        self._key_in_flight: events.Key | None = None  # sent on, its marker not back yet
+        self._key_rounds = 0  # marker rounds made for it
+        self._key_screen: Screen[Any] | None = None  # the screen active as the round began
+        self._key_timer: Timer | None = None
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            self._keys_waiting().append(event)
+            self._waiting_keys.append(event)
             if self._key_in_flight is None:
                 await self._send_waiting_keys()
             return
-        await super().on_event(event)  # type: ignore[misc]
+        await super().on_event(event)
 
     async def _send_waiting_keys(self) -> None:
-        waiting = self._keys_waiting()
+        waiting = self._waiting_keys
         while waiting and self._key_in_flight is None:
             key = waiting.popleft()
-            screen = self.screen
-            await super().on_event(key)  # type: ignore[misc]  # priority bindings, or forwarded
-            if key.is_forwarded or self.screen is not screen:
+            before = self.screen_stack[-1:]  # the active screen (none while closing)
+            await super().on_event(key)  # priority bindings, or forwarded
+            if key.is_forwarded or self.screen_stack[-1:] != before:
                 self._key_in_flight, self._key_rounds = key, 0
-                self._key_timer = self.set_timer(KEY_TIMEOUT, lambda key=key: self._key_done(key))
+                # Handled in the app's own queue, like the marker.
+                self._key_timer = self.set_timer(
+                    KEY_TIMEOUT, lambda key=key: self.call_later(self._key_done, key)
+                )
                 self._follow(key)
             # else a priority binding handled it at once, on this screen: the next one
 
     def _follow(self, key: events.Key) -> None:
         """Send a marker after ``key`` from the focused widget (or the screen) to the app."""
         self._key_rounds += 1
-        self._key_screen = self.screen
-        target: MessagePump = self.focused or self.screen
+        try:
+            self._key_screen = self.screen
+            target: MessagePump = self.focused or self.screen
+        except ScreenError:  # no screen left: the app is closing
+            self.call_later(self._key_done, key)
+            return
         target.post_message(KeyHandled(key))
 
     async def on_key_handled(self, message: KeyHandled) -> None:
@@ -125,7 +130,7 @@ class KeysInOrder:
         if message.key is not self._key_in_flight:
             return  # timed out before
         if self._key_rounds < 2 or (
-            self.screen is not self._key_screen and self._key_rounds < MAX_ROUNDS
+            self.screen_stack[-1:] != [self._key_screen] and self._key_rounds < MAX_ROUNDS
         ):
             self._follow(message.key)
             return
@@ -212,4 +217,4 @@ def use_escape_burst_parser(app: App[Any]) -> None:
     from textual.drivers import linux_driver
 
     if issubclass(app.driver_class, linux_driver.LinuxDriver):
-        linux_driver.XTermParser = EscapeBurstParser  # type: ignore[misc]
+        linux_driver.XTermParser = EscapeBurstParser  # type: ignore[attr-defined]
