@@ -77,6 +77,10 @@ def test_squash_and_paragraphs() -> None:
                                                            "ftp://files.example.org/b"]),
         ("https://a.io https://a.io.", ["https://a.io"]),
         ("no links here, not even https:// alone", []),
+        # Markup-looking text is data: a URL in it ends at the bracket.
+        ("[link=https://evil.example/x]y[/link]", ["https://evil.example/x"]),
+        ("[link=http://x]y[/link]", []),  # too short to be a link, never "http://x]y[/link"
+        ("see [https://a.io/x] and [1]", ["https://a.io/x"]),
     ],
 )  # fmt: skip
 def test_find_urls(text: str, urls: list[str]) -> None:

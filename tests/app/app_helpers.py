@@ -38,3 +38,29 @@ def screen_text(pilot: Pilot[Any]) -> str:
     """The characters on the current screen, as a user reads them (no styles)."""
     strips = pilot.app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips)
+
+
+async def type_burst(pilot: Pilot[Any], text: str) -> None:
+    """Type ``text`` as a terminal hands over a burst (a paste, a fast typist, tmux send-keys).
+
+    The text is parsed as one read by the parser the app's terminal driver uses, and
+    every key is posted before the app has handled the first, as the driver does;
+    then the app is left to handle them all. (``pilot.press`` waits after each key.)
+    """
+    from textual.drivers import linux_driver
+
+    parser = linux_driver.XTermParser()
+    keys = [*parser.feed(text), *parser.feed("")]  # the end of input ends a lone escape
+    app = pilot.app
+    assert app._driver is not None
+    for key in keys:
+        app._driver.send_message(key)
+    for _ in range(1000):
+        await pilot.pause(0.01)
+        keys_done = not getattr(app, "_waiting_keys", None) and not getattr(
+            app, "_key_in_flight", None
+        )
+        if keys_done and not app.workers:  # and the searches they started
+            await pilot.pause()
+            return
+    raise AssertionError("the burst's keys were never all handled")

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from app_helpers import screen_text, wait_loaded, write_jsonl
+from textual import events
 from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
@@ -249,3 +250,64 @@ async def test_a_reload_of_a_changed_file_shows_its_new_text_as_typed(
         await wait_loaded(pilot)
         await settle(pilot)
         assert_literal(pilot, "New [blink]one[/blink]", "3 of 3 papers")
+
+
+async def test_a_link_in_markup_in_an_abstract_is_text_and_its_url_ends_at_the_bracket(
+    tmp_path: Path,
+) -> None:
+    # The abstract's "[link=…]y[/link]" became the link "https://evil.example/x]y[/link".
+    abstract = "Read [link=https://evil.example/x]the code[/link] first."
+    library = write_jsonl(tmp_path / "links.jsonl", [
+        {"title": "Linked", "authors": ["Ann"], "year": 2024, "abstract": abstract},
+    ])  # fmt: skip
+    async with PaperBrowseApp([library]).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        assert pilot.app.browser.detail.paper.links == ("https://evil.example/x",)
+        shown = screen_text(pilot)
+        assert "Link      https://evil.example/x " in shown + " "
+        assert "]the code[/link]" not in shown.split("Link", 1)[1].splitlines()[0]
+        assert abstract in shown  # the abstract itself as typed, markup and all
+
+
+# --- bidirectional controls ----------------------------------------------------------
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+def test_the_last_line_filter_drops_bidi_controls_and_keeps_joiners() -> None:
+    from rich.segment import Segment
+    from textual.color import Color
+
+    from paperbrowse.app.terminal_text import StripControlCodes
+
+    line = [Segment(f"to-read{BIDI}daer"), Segment("👩\u200d💻 ok")]
+    cleaned = StripControlCodes().apply(line, Color(0, 0, 0))
+    assert [segment.text for segment in cleaned] == ["to-readdaer", "👩\u200d💻 ok"]
+
+
+async def test_a_tag_and_a_note_with_a_right_to_left_override_never_reach_the_terminal(
+    seed_app: Any,
+) -> None:
+    # Pasted into the tags dialog and the note editor: U+202E would draw the rest of
+    # the line backwards in a terminal that applies bidi.
+    async with seed_app().run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        pilot.app.focused.post_message(events.Paste("evil\u202eli"))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.press("n")
+        await pilot.pause()
+        pilot.app.focused.post_message(events.Paste(f"note {BIDI}end"))
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(pilot)
+        marks = pilot.app.browser.store.marks(pilot.app.browser.detail.paper)
+        assert marks.tags == ("evil\u202eli",) and "\u202e" in marks.note  # stored as typed
+        screen = assert_literal(pilot, "Tags      evilli")
+        assert not any(char in screen for char in BIDI)
+        pilot.app.browser.detail.scroll_end(animate=False)  # the note is under the abstract
+        await pilot.pause()
+        screen = assert_literal(pilot, "note end")
+        assert not any(char in screen for char in BIDI)

@@ -18,6 +18,7 @@ from textual.screen import Screen
 
 from paperbrowse.app.commands import PaperCommands
 from paperbrowse.app.config import load_config, save_config
+from paperbrowse.app.keys import KeysInOrder, use_escape_burst_parser
 from paperbrowse.app.screens.browser import BrowserScreen
 from paperbrowse.app.terminal_text import StableEmojiWidths, StripControlCodes
 
@@ -34,7 +35,7 @@ TERMINATING_SIGNALS = tuple(
 )
 
 
-class PaperBrowseApp(App[int]):
+class PaperBrowseApp(KeysInOrder, App[int]):
     """Open ``paths`` (loaded off the UI thread), or a ready ``library``, in the browser.
 
     When nothing at all loads, the app exits with status 2 and ``load_error``
@@ -64,6 +65,7 @@ class PaperBrowseApp(App[int]):
         self._text_filters = [StripControlCodes(), StableEmojiWidths()]
         self._caught_signals: list[int] = []
         self.terminated_by: int | None = None  # the signal that ended the app, if one did
+        use_escape_burst_parser(self)  # "Esc /graph" typed in one burst is escape, then /graph
 
     def _fatal_error(self) -> None:
         # A bug, not bad input (that never gets here): Textual would print a long

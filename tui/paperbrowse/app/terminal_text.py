@@ -5,9 +5,10 @@ Two line filters, run on every line of every widget after Textual's own:
 * ``StripControlCodes``: the core strips escape codes from what it reads, but
   text reaches the screen by other ways too: a file's name
   (``evil\\x1b]0;pwned\\x07.bib`` set the window title from the header), a path in
-  a message, a clipboard paste. Rich keeps ESC in ``Text`` and Textual writes
-  segment text as it is, so C0 and C1 control characters are dropped here (never
-  from Textual's own control segments). They take no cells, so nothing moves.
+  a message, a clipboard paste, a tag or a note. Rich keeps ESC in ``Text`` and
+  Textual writes segment text as it is, so C0 and C1 control characters and the
+  bidirectional controls are dropped here (never from Textual's own control
+  segments). They take no cells, so nothing moves.
 
 * ``StableEmojiWidths``: Rich 15 measures an emoji sequence as one grapheme
   (``❤️`` and ``1️⃣`` two cells, ``👍🏽`` two), but many terminals (tmux 3.3,
@@ -27,7 +28,13 @@ from rich.segment import Segment
 from textual.color import Color
 from textual.filter import LineFilter
 
-_CONTROL = dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0)])
+# Bidirectional controls: embeddings, overrides and isolates (U+202A-202E,
+# U+2066-2069) and the marks (U+200E/200F, U+061C). U+202E ("right-to-left
+# override") in a tag or a note drew the rest of the screen line backwards in
+# terminals that apply bidi. The core strips them from files; what a user types
+# (tags, notes, a search) reaches the screen without the core, so they go here.
+_BIDI = [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]
+_CONTROL = dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0), *_BIDI])
 
 # Code points that make terminals disagree on a sequence's width: zero width
 # joiner, variation selector 16 (emoji presentation), combining keycap, and the
@@ -36,7 +43,7 @@ _SEQUENCE_MARK = re.compile("[\u200d\ufe0f\u20e3\U0001f3fb-\U0001f3ff]")
 
 
 class StripControlCodes(LineFilter):
-    """Drop control characters (ESC, BEL, CSI, tabs, newlines) from the text of every line."""
+    """Drop control characters (ESC, BEL, CSI, tabs, newlines, bidi overrides) from every line."""
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
         if all(segment.control or segment.text.isprintable() for segment in segments):

@@ -22,6 +22,7 @@ from paperbrowse.cli.common import (
     warn,
     write_document,
 )
+from paperbrowse.core.counts import counted
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.export import (
     FORMATS,
@@ -84,7 +85,6 @@ def run(args: argparse.Namespace) -> int:
 
 def wrote(written: Written, count: int, fmt: str) -> str:
     """``wrote 12 papers to target.bib (bibtex, through link.bib); the old file is now ...``."""
-    noun = "paper" if count == 1 else "papers"
     through = f", through {written.link}" if written.link else ""
     kept = f"; the old file is now {written.backup}" if written.backup else ""
-    return f"wrote {count} {noun} to {written.path} ({fmt}{through}){kept}"
+    return f"wrote {counted(count, 'paper')} to {written.path} ({fmt}{through}){kept}"

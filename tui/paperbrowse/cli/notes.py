@@ -27,6 +27,7 @@ from paperbrowse.cli.common import (
     warn,
     write_document,
 )
+from paperbrowse.core.counts import counted
 from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.models import Paper, fold
 from paperbrowse.core.storage import FILTER_NAMES, Marks, Store, marks_test
@@ -228,8 +229,7 @@ def _entry_markdown(entry: Entry) -> list[str]:
 
 
 def as_markdown(entries: list[Entry], database: str, with_paths: bool) -> str:
-    noun = "paper" if len(entries) == 1 else "papers"
-    lines = ["# Notes and marks", "", f"{len(entries)} {noun}, from {database}", ""]
+    lines = ["# Notes and marks", "", f"{counted(len(entries), 'paper')}, from {database}", ""]
     loaded = [e for e in entries if e.paper is not None]
     elsewhere = [e for e in entries if e.paper is None]
     for entry in loaded:

@@ -15,6 +15,7 @@ from paperbrowse.cli.common import (
     warn,
     writes_unicode,
 )
+from paperbrowse.core.counts import counted
 from paperbrowse.core.errors import FormatError, printable
 from paperbrowse.core.library import Library, load
 
@@ -64,8 +65,8 @@ def summary(library: Library) -> str:
         lines.append(f"{profile.name}" + (f" · {category}" if category else ""))
         figures = [
             f"h-index {profile.h_index}" if profile.h_index is not None else "",
-            f"{profile.citations:,} citations" if profile.citations is not None else "",
-            f"{profile.paper_count} papers" if profile.paper_count is not None else "",
+            counted(profile.citations, "citation") if profile.citations is not None else "",
+            counted(profile.paper_count, "paper") if profile.paper_count is not None else "",
             f"novelty {profile.novelty:g}%" if profile.novelty is not None else "",
             f"AI score {profile.ai_score:g}" if profile.ai_score is not None else "",
         ]
@@ -74,7 +75,7 @@ def summary(library: Library) -> str:
         lines.append("")
     count = len(library.papers)
     sources = printable(", ".join(library.sources))  # a file's name may hold escape codes
-    lines.append(f"{count} paper{'' if count == 1 else 's'} read from {sources}")
+    lines.append(f"{counted(count, 'paper')} read from {sources}")
     lines.append("")
     for paper in library.papers:
         date = paper.date_text() + ("*" if paper.year_inferred else "")

@@ -25,6 +25,7 @@ from paperbrowse.cli.common import (
     warn,
     write_document,
 )
+from paperbrowse.core.counts import plural
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.query import SYNTAX_HELP, parse
 from paperbrowse.core.search import SORT_ORDERS, Hit
@@ -129,5 +130,5 @@ def listing(hits: list[Hit], total: int, query: str) -> str:
         if paper.authors_text():
             lines.append(f"{'':<24}{clean_line(paper.authors_text())}")
     shown = f"{len(hits)} of {total}" if total > len(hits) else f"{total}"
-    lines.append(f"\n{shown} matching paper{'s' if total != 1 else ''}")
+    lines.append(f"\n{shown} matching {plural(total, 'paper')}")
     return "\n".join(lines) + "\n"

@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from paperbrowse.core.counts import counted
 from paperbrowse.core.errors import PaperbrowseError
 from paperbrowse.core.formats import bibtex_write
 from paperbrowse.core.models import Paper, Profile, fold
@@ -197,7 +198,7 @@ def _web_link(paper: Paper) -> str | None:
 
 def _markdown(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
     heading = f"Reading list: {_md(profile.name)}" if profile else "Reading list"
-    count = f"{len(papers)} paper" + ("" if len(papers) == 1 else "s")
+    count = counted(len(papers), "paper")
     lines = [f"# {heading}", "", f"{count}, exported {dt.date.today().isoformat()}.", ""]
     for number, (paper, key) in enumerate(zip(papers, keys, strict=True), start=1):
         link = _web_link(paper)

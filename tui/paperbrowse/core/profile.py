@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from paperbrowse.core.categories import category_name
+from paperbrowse.core.counts import counted
 from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.models import DatePrecision, Paper, Profile, SourceRef, paper_id
 from paperbrowse.core.text import clean_line, latex_to_text, squash_spaces
@@ -181,7 +182,7 @@ class _ProfileParser:
         elif header.heading is not None and header.heading != found:
             self.warn(
                 header.heading_line,
-                f"the heading says {header.heading} papers but {found} were read",
+                f"the heading says {counted(header.heading, 'paper')} but {found} were read",
             )
 
     def _parse_header(self) -> tuple[_Header, int]:

@@ -21,6 +21,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from paperbrowse.core.counts import counted
+
 if TYPE_CHECKING:
     from paperbrowse.core.models import Paper
 
@@ -86,7 +88,7 @@ class AuthorPicker(_Picker):
         options = []
         for index, name in enumerate(self.authors):
             count = counts.get(author_key(name), 0)
-            label = Text.assemble(name, (f"  {count:,} paper{'s' if count != 1 else ''}", "dim"))
+            label = Text.assemble(name, (f"  {counted(count, 'paper')}", "dim"))
             options.append(Option(label, id=str(index)))
         with Vertical():
             yield Static(Text.assemble("Authors of ", (self.paper.title, "italic")),
@@ -131,7 +133,7 @@ class AuthorPapers(_Picker):
         with Vertical():
             yield Static(
                 Text.assemble((self.name_shown, "bold"),
-                              f": {count:,} paper{'s' if count != 1 else ''} in this library"),
+                              f": {counted(count, 'paper')} in this library"),
                 classes="picker-title",
             )
             yield OptionList(*options, id="author-papers")

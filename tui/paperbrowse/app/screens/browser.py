@@ -32,6 +32,7 @@ from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.header import ProfileHeader
 from paperbrowse.app.widgets.paper_list import CATEGORY_WIDTH, PaperList
 from paperbrowse.app.widgets.search_bar import SearchBar
+from paperbrowse.core.counts import counted, plural
 from paperbrowse.core.errors import FormatError
 
 # The core's library, models and search engine (pydantic, numpy) load in the
@@ -65,6 +66,11 @@ def loading_text(done: int, total: int, file: str) -> str:
     if total > 1:
         text += f" {done / 1e6:,.1f} of {total / 1e6:,.1f} MB"
     return text
+
+
+def indexing_text(papers: int) -> str:
+    """What the list says while the search index is built."""
+    return f"Building the search index for {counted(papers, 'paper')} …"
 
 
 class BrowserScreen(ReadingActions, Screen[None]):
@@ -291,7 +297,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
         self.set_library(message.library, message.listing)
         if reloaded:
             change = len(message.library.papers) - before
-            self.notify(f"Reloaded: {len(message.library.papers):,} papers ({change:+,}).",
+            self.notify(f"Reloaded: {counted(len(message.library.papers), 'paper')} ({change:+,}).",
                         timeout=3)
 
     def on_browser_screen_index_ready(self) -> None:
@@ -344,7 +350,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
     def on_browser_screen_indexing(self, message: Indexing) -> None:
         if self.library is None:
             self.query_one("#loading-bar", ProgressBar).update(total=None)
-            self.paper_list.show((), f"Building the search index for {message.papers:,} papers …")
+            self.paper_list.show((), indexing_text(message.papers))
 
     def set_library(self, library: Library, listing: Results | None = None) -> None:
         """Show a loaded library: header figures, then every paper in order (``listing``,
@@ -375,12 +381,13 @@ class BrowserScreen(ReadingActions, Screen[None]):
             self.notify(str(problem), severity="error", timeout=10, markup=False)
         hidden = len(whole_files) - FILE_PROBLEMS_NOTIFIED
         if hidden > 0:
-            self.notify(f"… and {hidden} more files with problems.", severity="error", timeout=10)
+            self.notify(f"… and {hidden} more {plural(hidden, 'file')} with problems.",
+                        severity="error", timeout=10)
         if records:
             files = len({p.file for p in records})
             self.notify(
-                f"{len(records)} record{'s' if len(records) != 1 else ''} in {files} "
-                f"file{'s' if files != 1 else ''} skipped or repaired; the rest loaded. "
+                f"{counted(len(records), 'record')} in {counted(files, 'file')} "
+                "skipped or repaired; the rest loaded. "
                 "Press w (or click the ⚠ count) to see which and why.",
                 title="Problems while loading",
                 severity="warning",
@@ -399,7 +406,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
             self._search_pending = True
             if self.results is None or not self.results.query.strip():
                 self.shown = None
-                self.paper_list.show((), f"Building the search index for {self.total:,} papers …")
+                self.paper_list.show((), indexing_text(self.total))
             return
         if self._searching:
             self._search_pending = True
@@ -508,6 +515,8 @@ class BrowserScreen(ReadingActions, Screen[None]):
 
     @on(PaperList.Highlighted)
     def _highlighted(self, event: PaperList.Highlighted) -> None:
+        if event.paper is not self.paper_list.paper:
+            return  # sent before new results came: _show_results showed their paper
         had_paper = self.detail.paper is not None
         self._show_detail(event.paper, event.index)
         if had_paper != (event.paper is not None):
@@ -521,8 +530,11 @@ class BrowserScreen(ReadingActions, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("focus_search", "leave_search", "submit_search"):
-            # Only while they change focus: in the bar "/" is a character to type.
-            in_bar = self.search_bar.input.has_focus
+            # Only while they change focus: in the bar "/" is a character to type. The
+            # screen's focus, not the Input's has_focus: that follows a turn later, when
+            # the Input handles its Focus event, and a "/graph" Enter typed in one burst
+            # found the bar not yet focused, so Enter and the keys after it stayed there.
+            in_bar = self.focused is self.search_bar.input
             return in_bar if action != "focus_search" else not in_bar
         if action == "show_problems":
             return bool(self.problem_count)  # the footer shows the key only when useful

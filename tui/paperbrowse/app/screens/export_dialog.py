@@ -20,6 +20,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
+from paperbrowse.core.counts import counted, plural
+
 if TYPE_CHECKING:
     from paperbrowse.core.export import Written
     from paperbrowse.core.models import Paper, Profile
@@ -126,7 +128,7 @@ class ExportDialog(ModalScreen[Path | None]):
         from paperbrowse.core.export import FORMATS
 
         count = len(self.papers)
-        what = f"{count:,} {self.source} paper{'s' if count != 1 else ''}"
+        what = f"{count:,} {self.source} {plural(count, 'paper')}"
         with Vertical():
             yield Static(Text(f"Export {what}"), id="export-title")
             yield Select(
@@ -229,7 +231,7 @@ class ExportDialog(ModalScreen[Path | None]):
         through = f" (through {written.link})" if written.link else ""
         kept = f" The old file is now {written.backup}." if written.backup else ""
         self.app.notify(
-            f"Exported {count:,} paper{'s' if count != 1 else ''} to {written.path}{through}."
-            f"{kept}", timeout=5, markup=False,
-        )  # fmt: skip
+            f"Exported {counted(count, 'paper')} to {written.path}{through}.{kept}",
+            timeout=5, markup=False,
+        )
         self.dismiss(written.path)

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from paperbrowse.core.counts import counted
 from paperbrowse.core.errors import Problem
 
 
@@ -20,7 +21,7 @@ class ProblemsScreen(ModalScreen[None]):
         self.problems = problems
 
     def compose(self) -> ComposeResult:
-        heading = f"{len(self.problems)} problems while loading (the rest loaded fine)"
+        heading = f"{counted(len(self.problems), 'problem')} while loading (the rest loaded fine)"
         lines = [Text(heading, style="bold"), Text()]
         lines += [Text(str(problem)) for problem in self.problems]
         lines += [Text(), Text("Fix the file and reopen it; nothing was changed on disk.", "dim")]

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
+from paperbrowse.core.counts import counted, plural
+
 if TYPE_CHECKING:
     from paperbrowse.core.models import Profile
 
@@ -23,7 +25,7 @@ def header_text(profile: Profile | None, papers: int, sources: list[str]) -> Tex
     if profile is None:
         names = ", ".join(sources[:3]) + (" …" if len(sources) > 3 else "")
         title = Text.assemble(("Library", "bold"), "  ", (names or "no files", "dim"))
-        return Text.assemble(title, "\n", (f"{papers:,} papers", "bold"))
+        return Text.assemble(title, "\n", (counted(papers, "paper"), "bold"))
     title = Text(profile.name, style="bold")
     if profile.primary_category:
         title.append(f"  {profile.primary_category}", style="bold")
@@ -31,8 +33,8 @@ def header_text(profile: Profile | None, papers: int, sources: list[str]) -> Tex
             title.append(f" · {profile.primary_category_name}", style="dim")
     parts = [
         _figure(profile.h_index, "h-index"),
-        _figure(profile.citations, "citations"),
-        _figure(profile.paper_count, "papers"),
+        _figure(profile.citations, plural(profile.citations or 0, "citation")),
+        _figure(profile.paper_count, plural(profile.paper_count or 0, "paper")),
         _figure(profile.novelty, "novelty", "%"),
         _figure(profile.ai_score, "AI score"),
     ]

@@ -11,6 +11,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
+from paperbrowse.core.counts import counted
+
 PLACEHOLDER = "Search titles, authors, abstracts…  (? for syntax)"
 
 
@@ -19,11 +21,13 @@ def count_text(shown: int | None, total: int, sort: str, problems: int, marked: 
     if shown is None:
         text = Text("Loading…", style="dim")
     else:
-        text = Text.assemble((f"{shown:,}", "bold"), f" of {total:,} papers", (f" · {sort}", "dim"))
+        text = Text.assemble(
+            (f"{shown:,}", "bold"), f" of {counted(total, 'paper')}", (f" · {sort}", "dim")
+        )
     if marked:
         text.append(f"  ● {marked:,} marked", style="bold magenta")
     if problems:
-        text.append(f"  ⚠ {problems} problem{'s' if problems != 1 else ''} (w)")
+        text.append(f"  ⚠ {counted(problems, 'problem')} (w)")
     return text
 
 

@@ -1,0 +1,73 @@
+"""A paper with a 500 KB abstract: the cursor moves over it like any other, and the
+whole abstract can still be read, by scrolling on or with end (issue 11)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import screen_text, wait_loaded, write_jsonl
+from textual.pilot import Pilot
+
+from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.widgets.detail import PaperDetail
+
+SENTENCE = "Graph neural networks read molecules one bond at a time. "
+HUGE = SENTENCE * (500_000 // len(SENTENCE)) + "Fin."
+
+
+@pytest.fixture
+def long_library(tmp_path: Path) -> Path:
+    return write_jsonl(tmp_path / "long.jsonl", [
+        {"title": "Newest, short", "year": 2024, "abstract": "Short."},
+        {"title": "Middle, huge", "year": 2023, "abstract": "The first words. " + HUGE},
+        {"title": "Oldest, short", "year": 2022, "abstract": "Also short."},
+    ])  # fmt: skip
+
+
+def detail_shown(pilot: Pilot[Any]) -> str:
+    return screen_text(pilot).split("│", 1)[-1]
+
+
+async def test_the_cursor_moves_over_a_huge_abstract_and_end_reaches_its_last_words(
+    long_library: Path,
+) -> None:
+    async with PaperBrowseApp([long_library]).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        paper_list = pilot.app.browser.paper_list
+        detail = pilot.app.query_one(PaperDetail)
+        await pilot.press("j")
+        await pilot.pause()
+        assert paper_list.cursor == 1 and "The first words." in screen_text(pilot)
+        # Only the start is laid out (a 500 KB abstract is ~9,000 lines here, and laying
+        # them all out took most of a second per cursor move); the pane says there is more.
+        assert detail.virtual_size.height < 500
+        assert "more characters: scroll on, or press end" in str(
+            detail.query_one("#detail-body").render()
+        )
+        await pilot.press("j")  # and off it, to the next paper
+        await pilot.pause()
+        assert paper_list.cursor == 2 and "Also short." in screen_text(pilot)
+        await pilot.press("k", "enter")  # back, and into the detail pane
+        await pilot.press("end")
+        await pilot.pause()
+        await pilot.pause()
+        assert "a time. Fin." in screen_text(pilot)  # the last words, at the bottom
+        assert detail.scroll_y == detail.max_scroll_y
+
+
+async def test_scrolling_down_a_huge_abstract_reads_on_past_the_first_part(
+    long_library: Path,
+) -> None:
+    async with PaperBrowseApp([long_library]).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("j", "enter")
+        detail = pilot.app.query_one(PaperDetail)
+        first_height = detail.virtual_size.height
+        for _ in range(5):  # a page is 24 lines here; the first part, 98
+            await pilot.press("pagedown")
+        await pilot.pause()
+        assert detail.virtual_size.height > first_height  # more was laid out on the way
+        assert detail.scroll_y > first_height  # and read past where the first part ended
+        assert "molecules one bond" in detail_shown(pilot)
