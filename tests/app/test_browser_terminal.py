@@ -219,8 +219,14 @@ def test_a_kill_saves_the_open_note_and_gives_the_terminal_back(
     wrapper = ["sh", "-c", f'echo $$ > {shlex.quote(str(pid_file))}; exec "$@"', "sh", PAPERBROWSE]
     terminal.start(["--as-of", "2025-11-24", str(SEED)], program=wrapper)
     terminal.wait_text("15 of 15 papers")
-    terminal.keys("n")  # the list has focus: a note on the first paper
-    terminal.wait_text("Note on")
+    # The list has focus: a note on the first paper. Pressed before the loader has read
+    # the marks, n says "still loading": then again, as a user would.
+    for _ in range(20):
+        terminal.keys("n")
+        screen = terminal.wait_for(lambda s: "Note on" in s or "still loading" in s, "the editor")
+        if "Note on" in screen:
+            break
+        terminal.wait_for(lambda s: "still loading" not in s, "the notice gone")
     terminal.keys("saved on a pause.", literal=True)
     # The editor saves after half a second without typing (and the marks are ready).
     terminal.wait_for(lambda screen: re.search(r"█ Saved +█", screen) is not None, "Saved")
