@@ -74,6 +74,17 @@ class Terminal:
     def wait_text(self, text: str) -> str:
         return self.wait_for(lambda screen: text in screen, repr(text))
 
+    def open_editor(self, key: str, shows: str) -> None:
+        """Press ``key`` (n, t) until its editor ``shows``: pressed before the loader has
+        read the marks it says "still loading", and a user presses it again."""
+        for _ in range(20):
+            self.keys(key)
+            screen = self.wait_for(lambda s: shows in s or "still loading" in s, repr(shows))
+            if shows in screen:
+                return
+            self.wait_for(lambda s: "still loading" not in s, "the notice gone")
+        raise AssertionError(f"{key} never opened {shows!r}")
+
     def exit_status(self) -> int:
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
@@ -219,14 +230,7 @@ def test_a_kill_saves_the_open_note_and_gives_the_terminal_back(
     wrapper = ["sh", "-c", f'echo $$ > {shlex.quote(str(pid_file))}; exec "$@"', "sh", PAPERBROWSE]
     terminal.start(["--as-of", "2025-11-24", str(SEED)], program=wrapper)
     terminal.wait_text("15 of 15 papers")
-    # The list has focus: a note on the first paper. Pressed before the loader has read
-    # the marks, n says "still loading": then again, as a user would.
-    for _ in range(20):
-        terminal.keys("n")
-        screen = terminal.wait_for(lambda s: "Note on" in s or "still loading" in s, "the editor")
-        if "Note on" in screen:
-            break
-        terminal.wait_for(lambda s: "still loading" not in s, "the notice gone")
+    terminal.open_editor("n", "Note on")  # the list has focus: a note on the first paper
     terminal.keys("saved on a pause.", literal=True)
     # The editor saves after half a second without typing (and the marks are ready).
     terminal.wait_for(lambda screen: re.search(r"█ Saved +█", screen) is not None, "Saved")

@@ -45,8 +45,7 @@ def quit_both(a: Terminal, b: Terminal) -> None:
 def test_two_windows_editing_one_note_keep_both_texts(windows: tuple[Terminal, Terminal]) -> None:
     a, b = windows
     for window in (a, b):  # both open the note editor on the first paper
-        window.keys("n")
-        window.wait_text("Saved as you type")
+        window.open_editor("n", "Saved as you type")
     b.keys("written in window B", literal=True)
     b.wait_text("written in window B")
     b.keys("Escape")  # saves and closes
@@ -66,10 +65,8 @@ def test_two_windows_tagging_one_paper_keep_each_others_tags(
     windows: tuple[Terminal, Terminal],
 ) -> None:
     a, b = windows
-    a.keys("t")
-    a.wait_text("Tags for")
-    b.keys("t")
-    b.wait_text("Tags for")
+    a.open_editor("t", "Tags for")
+    b.open_editor("t", "Tags for")
     b.keys("from-b", literal=True)
     b.keys("Enter")
     b.wait_text("Tags: from-b")
