@@ -1,0 +1,154 @@
+"""The plain-text fast paths give exactly what the full cleaning gives.
+
+Profiles skip LaTeX conversion, space squashing and control-code stripping
+for text that holds nothing those steps would change (issue 11: a
+100k-paper profile took 50 s to open). Each shortcut is checked here against
+the full path: on the seed, on real ACL Anthology papers in profile format,
+and on generated text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from paperbrowse.core import latex, profile, text
+from paperbrowse.core.profile import parse_profile_text
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_0ff2dc3448c84053.txt"
+AS_OF = dt.date(2025, 11, 24)
+PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Plain words, odd spaces, accents (composed and not), and every marker the
+# fast path must refuse, so generated text lands on both sides of the check.
+PIECES = st.sampled_from(
+    ["model", "Müller", "e\u0301", "王", "GPT-4", "1.8%", "a&b", "#1", "x_i", "^2", "'s", '"q"',
+     "(see", "Fig. 3)", ":", " ", " ", "  ", "\xa0", "\u2009", "\u200b", "\u3000", "\n", "\t",
+     "\x1b[31m", "\x00", "\u202e", "\ufeff", "\\", "\\textit{x}", "{", "}", "$", "$x$", "~",
+     "`", "``", "''", "--", "-", "'", "://", "https://a.io/x", "www.", "www.a.io", "\ue000",
+     "\ue001", "\ue0000\ue001", "\\method", "Apr 9", "CLApr 10, 2025Code"]
+)  # fmt: skip
+TEXT = st.one_of(st.lists(PIECES, max_size=40).map("".join), st.text(max_size=200))
+PLAIN_PIECES = st.sampled_from(
+    ["model", "Müller", "e\u0301", "王", "GPT-4", "1.8%", "a&b", "#1", "x_i", "^2", "'s", '"q"',
+     "(see", "Fig. 3)", ":", " ", "é", "Å", "\u0301", "a\u0308", "ﬁ", "Ω", "½", "’", "–"]
+)  # fmt: skip
+PLAIN_TEXT = st.lists(PLAIN_PIECES, max_size=40).map("".join)
+SHORT_NAMES = st.none() | st.sampled_from(["InfuserKI", "X"])
+
+
+# What text.py computed before its shortcuts, kept here as the reference.
+_SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]+")
+
+
+def reference_squash_spaces(value: str) -> str:
+    return _SPACES.sub(" ", value.replace("\n", " ")).strip()
+
+
+def reference_nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
+def reference_clean_line(value: str) -> str:
+    return reference_nfc(reference_squash_spaces(text.strip_control(value)))
+
+
+@PROPERTY
+@given(TEXT, SHORT_NAMES)
+def test_latex_to_text_equals_the_full_conversion(value: str, short_name: str | None) -> None:
+    assert latex.latex_to_text(value, short_name) == latex.convert_latex(value, short_name)
+
+
+@PROPERTY
+@given(PLAIN_TEXT, SHORT_NAMES)
+def test_text_the_fast_path_accepts_converts_as_the_full_path(
+    value: str, short_name: str | None
+) -> None:
+    assert latex.is_plain(value)
+    assert latex.latex_to_text(value, short_name) == latex.convert_latex(value, short_name)
+
+
+@pytest.mark.parametrize(
+    "value", ["a -- b", "``q''", "\\emph{x}", "{x}", "$x$", "~5", "`x'", "see https://a.io",
+              "www.a.io", "a\x1b[1mb", "a\nb", "a\ue000b"]
+)  # fmt: skip
+def test_text_with_anything_to_convert_is_not_plain(value: str) -> None:
+    assert not latex.is_plain(value)
+
+
+@PROPERTY
+@given(TEXT)
+def test_squash_clean_and_nfc_equal_their_reference(value: str) -> None:
+    assert text.squash_spaces(value) == reference_squash_spaces(value)
+    assert text.clean_line(value) == reference_clean_line(value)
+    assert text.nfc(value) == reference_nfc(value)
+
+
+def _slow_parse(monkeypatch: pytest.MonkeyPatch, source: str) -> profile.ProfileResult:
+    """The profile parsed with every shortcut off: full LaTeX path, reference cleaning."""
+    with monkeypatch.context() as patch:
+        patch.setattr(latex, "is_plain", lambda value: False)
+        patch.setattr(profile, "clean_line", reference_clean_line)
+        patch.setattr(profile, "squash_spaces", reference_squash_spaces)
+        return parse_profile_text(source, "p.txt", AS_OF)
+
+
+def _assert_same_parse(monkeypatch: pytest.MonkeyPatch, source: str) -> None:
+    fast = parse_profile_text(source, "p.txt", AS_OF)
+    slow = _slow_parse(monkeypatch, source)
+    assert fast.problems == slow.problems
+    assert len(fast.profile.papers) == len(slow.profile.papers) > 0
+    for quick, full in zip(fast.profile.papers, slow.profile.papers, strict=True):
+        assert (quick.title, quick.abstract, quick.links) == (full.title, full.abstract, full.links)
+        assert quick == full
+    assert fast.profile == slow.profile
+
+
+def test_seed_parses_the_same_with_and_without_shortcuts(monkeypatch: pytest.MonkeyPatch) -> None:
+    _assert_same_parse(monkeypatch, SEED.read_text(encoding="utf-8"))
+
+
+def test_real_papers_parse_the_same_with_and_without_shortcuts(
+    monkeypatch: pytest.MonkeyPatch, corpus: Path
+) -> None:
+    """Every 40th ACL Anthology paper (about 1,800): any script, stray LaTeX, URLs."""
+    parts = ["ACL Person\n\nCL\nh-index12\n\n"]
+    with open(corpus / "acl-anthology-all-2021.jsonl", encoding="utf-8") as handle:
+        for index, line in enumerate(handle):
+            row = json.loads(line)
+            if index % 40 or not row.get("title"):
+                continue
+            authors = ", ".join(row.get("authors") or ["Anonymous"])
+            parts.append(f"CLJan 1, {row['year']}\n{row['title']}\n\n{authors}\n\n")
+            if row.get("abstract"):
+                parts.append(f"{' '.join(row['abstract'].split())}\n\n")
+    _assert_same_parse(monkeypatch, "".join(parts))
+
+
+def test_plain_records_never_reach_the_latex_conversion(monkeypatch: pytest.MonkeyPatch) -> None:
+    converted: list[str] = []
+    full = latex.convert_latex
+
+    def counting(value: str, short_name: str | None = None) -> tuple[str, list[str]]:
+        converted.append(value)
+        return full(value, short_name)
+
+    monkeypatch.setattr(latex, "convert_latex", counting)
+    records = "".join(
+        f"CLApr {day}, 2024\nPaper {day} on Müller’s parsing: 1.8% better\n\n"
+        f"Ann Lee, Bo Li et al.\n\nWe study parsing (in 3 languages) & more; it's fine.\n\n"
+        for day in range(1, 21)
+    )
+    result = parse_profile_text(f"Someone\n\nCL\nh-index3\n\n{records}", "p.txt", AS_OF)
+    assert len(result.profile.papers) == 20
+    assert converted == []
+    latex_record = "CLApr 1, 2024\nT\n\nA B\n\nWe use \\textit{x} -- and y.\n"
+    parse_profile_text(f"Someone\n\nCL\nh-index3\n\n{latex_record}", "p.txt", AS_OF)
+    assert converted == ["We use \\textit{x} -- and y."]
