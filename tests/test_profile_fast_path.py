@@ -16,7 +16,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from paperbrowse.core import latex, profile, text
@@ -91,12 +91,52 @@ def test_squash_clean_and_nfc_equal_their_reference(value: str) -> None:
     assert text.nfc(value) == reference_nfc(value)
 
 
+def reference_split_authors(value: str) -> tuple[tuple[str, ...], bool]:
+    """split_authors before its shortcuts: a regular-expression search and split every time."""
+    value = reference_clean_line(value)
+    et_al = bool(profile._ET_AL.search(value))
+    if et_al:
+        value = profile._ET_AL.sub("", value)
+    names: list[str] = []
+    for part in profile._AUTHOR_SEPARATOR.split(value):
+        part = part.strip(" ,;")
+        if names and profile._NAME_SUFFIX.match(part):
+            names[-1] += f", {part}"
+        elif part:
+            names.append(part)
+    return tuple(names), et_al
+
+
+AUTHOR_PIECES = st.sampled_from(
+    ["Ann Lee", "Bo", "Sandra Anand", "Jr.", "V.S.", "II", ",", ", ", " ,", ";", "; ", "&", " & ",
+     " and ", ",and ", "and", " ", "  ", "\u1680", "\xa0", "\t", "et al.", "et al", "ET AL", "etal",
+     " et. al", "and others", "and otherſ", "…", "...", ".", "l", "ſ", "s", "e\u0301", "\x1b[1m"]
+)  # fmt: skip
+
+
+@PROPERTY
+@given(st.lists(AUTHOR_PIECES, max_size=16).map("".join) | st.text(max_size=60))
+@example("Ann Lee and otherſ")
+@example("Ann Lee, Bo ET AL \u1680")
+@example("Lee,and Bo; Sandra Anand & Li, Jr.")
+def test_split_authors_equals_the_regular_expression_split(value: str) -> None:
+    assert profile.split_authors(value) == reference_split_authors(value)
+
+
+def test_what_the_et_al_shortcut_assumes_of_python() -> None:
+    """re.I takes only "ſ" beyond the ASCII letters for "l" or "s"; \\s is str.isspace."""
+    assert {c for c in map(chr, range(0x3000)) if re.fullmatch("[ls]", c, re.I)} == set("lLsSſ")
+    assert all(c.isspace() == bool(re.fullmatch(r"\s", c)) for c in map(chr, range(0x3001)))
+
+
 def _slow_parse(monkeypatch: pytest.MonkeyPatch, source: str) -> profile.ProfileResult:
     """The profile parsed with every shortcut off: full LaTeX path, reference cleaning."""
     with monkeypatch.context() as patch:
         patch.setattr(latex, "is_plain", lambda value: False)
+        patch.setattr(profile, "is_plain", lambda value: False)
         patch.setattr(profile, "clean_line", reference_clean_line)
         patch.setattr(profile, "squash_spaces", reference_squash_spaces)
+        patch.setattr(profile, "split_authors", reference_split_authors)
         return parse_profile_text(source, "p.txt", AS_OF)
 
 
