@@ -39,7 +39,9 @@ def ids(query: str) -> list[str]:
 # -- year: with digits int() refuses ----------------------------------------------------
 
 
-@pytest.mark.parametrize("value", ["²⁰²⁰", "₂₀₂₀", "２０２０", "𝟚𝟘𝟚𝟘", "²⁰¹⁹..²⁰²⁰", ">²⁰¹⁹", "𐩀𐩁", "⑴"])
+@pytest.mark.parametrize(
+    "value", ["²⁰²⁰", "₂₀₂₀", "２０２０", "𝟚𝟘𝟚𝟘", "²⁰¹⁹..²⁰²⁰", ">²⁰¹⁹", "𐩀𐩁", "⑴"]
+)
 def test_year_with_other_digits_never_raises(value: str) -> None:
     year_bounds(value)
     INDEX.find(f"year:{value}")

@@ -28,7 +28,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus" / "acl-anthology-all-2021.jsonl"
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 # Runs in the child: load the file; print wall and CPU seconds (the CPU figure holds on a
 # busy machine), peak RSS (KiB on Linux), papers read and problems.
@@ -145,8 +145,10 @@ def main() -> int:
         for path in (profile, jsonl):
             size = path.stat().st_size / 2**20
             seconds, cpu, peak, papers, problems = measure(path, args.runs, folder)
-            print(f"  {path.suffix:<7} {size:5.1f} MiB  {seconds:6.2f} s (CPU {cpu:6.2f} s)  "
-                  f"peak RSS {peak:5.0f} MiB  ({papers:,} papers, {problems} problems)")  # fmt: skip
+            print(
+                f"  {path.suffix:<7} {size:5.1f} MiB  {seconds:6.2f} s (CPU {cpu:6.2f} s)  "
+                f"peak RSS {peak:5.0f} MiB  ({papers:,} papers, {problems} problems)"
+            )
     return 0
 
 
