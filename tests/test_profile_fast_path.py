@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,38 @@ def test_plain_records_never_reach_the_latex_conversion(monkeypatch: pytest.Monk
     latex_record = "CLApr 1, 2024\nT\n\nA B\n\nWe use \\textit{x} -- and y.\n"
     parse_profile_text(f"Someone\n\nCL\nh-index3\n\n{latex_record}", "p.txt", AS_OF)
     assert converted == ["We use \\textit{x} -- and y."]
+
+
+def reference_convert_pieces(value: str, convert: Callable[[str], str]) -> str:
+    """_convert_pieces as it was: a regex search per word, runs closed where they balance."""
+    out: list[str] = []
+    pending: list[str] = []
+    depth = dollars = environments = 0
+    for piece in re.split(r"(\s+)", value):
+        blank = not piece or piece.isspace()
+        if not pending and (blank or not latex._LATEX_HINT.search(piece)):
+            out.append(piece)
+            continue
+        pending.append(piece)
+        if blank:
+            continue
+        depth += len(latex._OPEN_BRACE.findall(piece)) - len(latex._CLOSE_BRACE.findall(piece))
+        dollars += len(latex._DOLLAR.findall(piece))
+        for kind in latex._ENVIRONMENT.findall(piece):
+            environments += 1 if kind == "begin" else -1
+        if depth <= 0 and dollars % 2 == 0 and environments <= 0:
+            out.append(convert("".join(pending)))
+            pending, depth, dollars, environments = [], 0, 0, 0
+    if pending:
+        out.append(convert("".join(pending)))
+    return "".join(out)
+
+
+@PROPERTY
+@given(TEXT)
+def test_latex_runs_are_the_ones_the_word_by_word_scan_finds(value: str) -> None:
+    """Runs are marked, not converted, so the test sees exactly where each one starts and ends."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(latex, "_converted_run", lambda run: f"<{run}>")
+        found = latex._convert_pieces(value)
+    assert found == reference_convert_pieces(value, lambda run: f"<{run}>")
