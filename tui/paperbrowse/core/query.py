@@ -157,7 +157,10 @@ def parse(text: str, filter_keys: Collection[str] = BUILTIN_FILTER_KEYS) -> Quer
         term = _term(token, typing)
         if term is not None:
             terms.append(term)
-    return Query(text, tuple(_split_free(terms)), tuple(filters), tuple(notes))
+    # A filter typed twice keeps the same papers as once: keep one (the first), so it
+    # is evaluated once and noted once, however often it is repeated.
+    unique_filters = tuple(dict.fromkeys(filters))
+    return Query(text, tuple(_split_free(terms)), unique_filters, tuple(dict.fromkeys(notes)))
 
 
 def _term(token: _Token, typing: bool) -> Term | None:

@@ -224,8 +224,14 @@ class SearchIndex:
     def _allowed(self, query: Query, notes: list[str]) -> Mask | None:
         """Papers that pass every filter and hold no excluded word; None when all do."""
         allowed: Mask | None = None
+        # "is:read -is:read" asks the handler once: a filter's cost does not grow with
+        # how often its key and value appear (parse already merged exact repeats).
+        masks: dict[tuple[str, str], Mask | None] = {}
         for wanted in query.filters:
-            mask = self._filter_mask(wanted, notes)
+            same = (wanted.key, wanted.value)
+            if same not in masks:
+                masks[same] = self._filter_mask(wanted, notes)
+            mask = masks[same]
             if mask is None:
                 continue
             mask = ~mask if wanted.negated else mask

@@ -25,6 +25,7 @@ Register globally (every index) or on one ``SearchIndex``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -151,9 +152,12 @@ def year_bounds(value: str) -> tuple[int, int] | None:
     """Inclusive year bounds for ``2024``, ``2022..2024``, ``2022..``, ``..2020``, ``>2020``.
 
     A number still being typed (``20``, ``202``) is the range of years it starts.
+    Digits are read as the search index reads words (compatibility forms:
+    ``²⁰²⁰`` and ``２０２０`` are 2020); anything else that is no year is None.
     """
-    value = value.strip()
-    if value.isdigit() and len(value) <= 4:
+    value = unicodedata.normalize("NFKC", value).strip()
+    # isdecimal, not isdigit: isdigit also passes digits int() refuses (issue 11).
+    if value.isdecimal() and len(value) <= 4:
         missing = 4 - len(value)
         low = int(value) * 10**missing
         return low, low + 10**missing - 1

@@ -46,16 +46,25 @@ _SPACES = re.compile(r"[ \u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]+")
 
 def squash_spaces(text: str) -> str:
     """One line: runs of white space, newlines included, become one space."""
+    if text.isprintable() and "  " not in text:
+        # isprintable() is False for newlines and for every space _SPACES names
+        # but the ASCII one; with no two spaces in a row the substitution would
+        # change nothing. It costs ~10 µs on an abstract, this ~1 µs.
+        return text.strip()
     return _SPACES.sub(" ", text.replace("\n", " ")).strip()
 
 
 def nfc(text: str) -> str:
     """Composed Unicode: an accent typed as a separate mark joins its letter (``e\u0301`` -> é)."""
-    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    if text.isascii() or unicodedata.is_normalized("NFC", text):  # ASCII is always NFC
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 def clean_line(text: str) -> str:
     """A one-line field (title, name): control codes stripped, spaces squashed, NFC."""
+    if text.isprintable() and "  " not in text:
+        return nfc(text.strip())  # nothing to strip or squash (see squash_spaces)
     return nfc(squash_spaces(strip_control(text)))
 
 
