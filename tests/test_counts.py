@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from paperbrowse.core.counts import counted, plural
+from paperbrowse.core.text.counts import counted, plural
 
 
 @pytest.mark.parametrize(

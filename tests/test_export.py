@@ -28,7 +28,7 @@ from paperbrowse.core.formats import read_file
 from paperbrowse.core.formats.bibtex import parse_bibtex
 from paperbrowse.core.formats.jsondoc import parse_json
 from paperbrowse.core.models import DatePrecision, Paper, paper_id
-from paperbrowse.core.text import clean_line
+from paperbrowse.core.text.clean import clean_line
 
 AS_OF = dt.date(2025, 11, 24)
 

@@ -13,7 +13,8 @@ from paperbrowse.core.formats import read_file
 from paperbrowse.core.formats.bibtex import parse_bibtex
 from paperbrowse.core.formats.bibvalues import fast_tex_to_text, split_names, tex_to_text
 from paperbrowse.core.models import Paper, paper_id
-from paperbrowse.core.text import clean_line, latex_to_text
+from paperbrowse.core.text.clean import clean_line
+from paperbrowse.core.text.latex import latex_to_text
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2025, 11, 24)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import weakref
 
-from paperbrowse.core import latex
 from paperbrowse.core.cache import gc_paused
-from paperbrowse.core.text import latex_to_text
+from paperbrowse.core.text import latex
+from paperbrowse.core.text.latex import latex_to_text
 
 
 class _FileText:

@@ -15,7 +15,7 @@ from typing import Any
 
 from paperbrowse.core.models import normalise_title
 from paperbrowse.core.profile import parse_profile_text
-from paperbrowse.core.text import clean_line
+from paperbrowse.core.text.clean import clean_line
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 LATEX_HINT = re.compile(r"[\\{}$~`]|--|''")

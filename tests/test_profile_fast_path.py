@@ -20,8 +20,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from paperbrowse.core import latex, profile, text
+from paperbrowse.core import profile
 from paperbrowse.core.profile import parse_profile_text
+from paperbrowse.core.text import clean as text
+from paperbrowse.core.text import latex
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_0ff2dc3448c84053.txt"
 AS_OF = dt.date(2025, 11, 24)

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.files import decode
 from paperbrowse.core.profile import ProfileResult, parse_profile_text
-from paperbrowse.core.text import clean_line, latex_to_text
+from paperbrowse.core.text.clean import clean_line
+from paperbrowse.core.text.latex import latex_to_text
 
 SEED_TEXT = (Path(__file__).resolve().parents[1] / "seeds" / "000_0ff2dc3448c84053.txt").read_text(
     encoding="utf-8"

@@ -6,14 +6,14 @@ import logging
 
 import pytest
 
-from paperbrowse.core.text import (
+from paperbrowse.core.text.clean import (
     clean_line,
     clean_paragraphs,
     find_urls,
-    latex_to_text,
     squash_spaces,
     strip_control,
 )
+from paperbrowse.core.text.latex import latex_to_text
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,6 @@ from paperbrowse.cli.common import (
     warn,
     write_document,
 )
-from paperbrowse.core.counts import counted
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.export import (
     FORMATS,
@@ -33,6 +32,7 @@ from paperbrowse.core.export import (
     write_export,
 )
 from paperbrowse.core.library import bundled_profile, load
+from paperbrowse.core.text.counts import counted
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -27,11 +27,11 @@ from paperbrowse.cli.common import (
     warn,
     write_document,
 )
-from paperbrowse.core.counts import counted
 from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.models import Paper, fold
 from paperbrowse.core.storage import FILTER_NAMES, Marks, Store, marks_test
-from paperbrowse.core.text import clean_line, strip_control
+from paperbrowse.core.text.clean import clean_line, strip_control
+from paperbrowse.core.text.counts import counted
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,9 +15,9 @@ from paperbrowse.cli.common import (
     warn,
     writes_unicode,
 )
-from paperbrowse.core.counts import counted
 from paperbrowse.core.errors import FormatError, printable
 from paperbrowse.core.library import Library, load
+from paperbrowse.core.text.counts import counted
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -25,11 +25,11 @@ from paperbrowse.cli.common import (
     warn,
     write_document,
 )
-from paperbrowse.core.counts import plural
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.query import SYNTAX_HELP, parse
 from paperbrowse.core.search import SORT_ORDERS, Hit
-from paperbrowse.core.text import clean_line
+from paperbrowse.core.text.clean import clean_line
+from paperbrowse.core.text.counts import plural
 
 MARKS_KEYS = frozenset({"is", "tag"})  # filters that read the user's marks (and has:note, has:tag)
 

@@ -29,10 +29,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from paperbrowse.core.counts import counted
 from paperbrowse.core.errors import PaperbrowseError
 from paperbrowse.core.formats import bibtex_write
 from paperbrowse.core.models import Paper, Profile, fold
+from paperbrowse.core.text.counts import counted
 
 FORMATS = ("bibtex", "csl-json", "json", "csv", "markdown")
 EXTENSIONS = {"bibtex": ".bib", "csl-json": ".json", "json": ".json", "csv": ".csv",
@@ -176,7 +176,7 @@ def _md(text: str) -> str:
 
 def _md_prose(text: str) -> str:
     """Escaped text in which web addresses become links (``<https://...>``), unescaped."""
-    from paperbrowse.core.text import find_urls
+    from paperbrowse.core.text.clean import find_urls
 
     parts: list[str] = []
     rest = text

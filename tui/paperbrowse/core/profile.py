@@ -22,11 +22,11 @@ import re
 from dataclasses import dataclass, field
 
 from paperbrowse.core.categories import category_name
-from paperbrowse.core.counts import counted
 from paperbrowse.core.errors import FormatError, Problem
-from paperbrowse.core.latex import is_plain
 from paperbrowse.core.models import DatePrecision, Paper, Profile, SourceRef, paper_id
-from paperbrowse.core.text import clean_line, latex_to_text, squash_spaces
+from paperbrowse.core.text.clean import clean_line, squash_spaces
+from paperbrowse.core.text.counts import counted
+from paperbrowse.core.text.latex import is_plain, latex_to_text
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,

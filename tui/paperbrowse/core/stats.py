@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from paperbrowse.core.categories import category_name
 from paperbrowse.core.models import Paper, fold
 from paperbrowse.core.storage import Marks
-from paperbrowse.core.text import clean_line
+from paperbrowse.core.text.clean import clean_line
 
 _NAME_PUNCTUATION = re.compile(r"[\s.]+")
 

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from paperbrowse.core.counts import counted
+from paperbrowse.core.text.counts import counted
 
 if TYPE_CHECKING:
     from paperbrowse.core.models import Paper

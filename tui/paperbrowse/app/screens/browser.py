@@ -32,8 +32,8 @@ from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.header import ProfileHeader
 from paperbrowse.app.widgets.paper_list import CATEGORY_WIDTH, PaperList
 from paperbrowse.app.widgets.search_bar import SearchBar
-from paperbrowse.core.counts import counted, plural
 from paperbrowse.core.errors import FormatError
+from paperbrowse.core.text.counts import counted, plural
 
 # The core's library, models and search engine (pydantic, numpy) load in the
 # loader thread, not before the first frame; here they are only types.

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
-from paperbrowse.core.counts import counted, plural
+from paperbrowse.core.text.counts import counted, plural
 
 if TYPE_CHECKING:
     from paperbrowse.core.export import Written

@@ -9,8 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from paperbrowse.core.counts import counted
 from paperbrowse.core.errors import Problem
+from paperbrowse.core.text.counts import counted
 
 
 class ProblemsScreen(ModalScreen[None]):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
-from paperbrowse.core.counts import counted, plural
+from paperbrowse.core.text.counts import counted, plural
 
 if TYPE_CHECKING:
     from paperbrowse.core.models import Profile

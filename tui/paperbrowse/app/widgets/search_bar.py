@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
-from paperbrowse.core.counts import counted
+from paperbrowse.core.text.counts import counted
 
 PLACEHOLDER = "Search titles, authors, abstracts…  (? for syntax)"
 

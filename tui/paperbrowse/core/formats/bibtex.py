@@ -33,7 +33,7 @@ from paperbrowse.core.formats.bibvalues import (
 )
 from paperbrowse.core.formats.jsonl import paper_date
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
-from paperbrowse.core.text import clean_line, find_urls, strip_control
+from paperbrowse.core.text.clean import clean_line, find_urls, strip_control
 
 # bibtexparser logs every malformed block; those become our own warnings instead.
 silence_library_log("bibtexparser")

@@ -3,7 +3,7 @@
 ``tex_to_text`` converts the LaTeX that real bibliographies use (accents such
 as ``{\\'e}``, ``\\textquoteright``, case-protecting braces, ``--``) with a few
 regular expressions, and hands anything else (math, unknown macros, URLs) to
-pylatexenc through ``text.latex_to_text``. pylatexenc takes about half a
+pylatexenc through ``text.latex.latex_to_text``. pylatexenc takes about half a
 millisecond a field, which on a 22,000-entry file is seconds; the fast path
 takes microseconds and gives the same text.
 """
@@ -14,13 +14,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from paperbrowse.core.text import (
+from paperbrowse.core.text.clean import (
     clean_line,
     clean_paragraphs,
     find_urls,
-    latex_to_text,
     strip_control,
 )
+from paperbrowse.core.text.latex import latex_to_text
 
 # BibTeX's predefined month macros.
 MONTH_MACROS: dict[str, str] = {

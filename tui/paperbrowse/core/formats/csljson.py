@@ -17,7 +17,7 @@ from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.formats.jsonl import paper_date, record_error
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
-from paperbrowse.core.text import clean_line, clean_paragraphs, find_urls, strip_control
+from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
 
 CSL_TO_BIBTEX = {
     "article-journal": "article", "article-magazine": "article",

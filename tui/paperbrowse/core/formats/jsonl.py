@@ -15,7 +15,7 @@ from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.formats import ImportResult, TextProgress
 from paperbrowse.core.formats.bibvalues import tidy_line, tidy_paragraphs, urls_in
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
-from paperbrowse.core.text import clean_line, find_urls, strip_control
+from paperbrowse.core.text.clean import clean_line, find_urls, strip_control
 
 _MONTHS = {
     name: number

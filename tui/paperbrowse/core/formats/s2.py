@@ -14,7 +14,7 @@ from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.formats.jsonl import paper_date
 from paperbrowse.core.models import Paper, Profile, SourceRef, paper_id
-from paperbrowse.core.text import clean_line, clean_paragraphs, find_urls, strip_control
+from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
 
 _TYPES = {"JournalArticle": "article", "Conference": "inproceedings", "Book": "book",
           "BookSection": "incollection", "Review": "article", "Dataset": "dataset"}  # fmt: skip

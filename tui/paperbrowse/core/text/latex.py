@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from paperbrowse.core.errors import silence_library_log
-from paperbrowse.core.text import URL, nfc, strip_control, trim_url
+from paperbrowse.core.text.clean import URL, nfc, strip_control, trim_url
 
 _LATEX_HINT = re.compile(r"[\\{}$~`]|--|''")
 _HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")

@@ -1,6 +1,6 @@
 """Counts as a user reads them: "1 paper", "2 papers", "1,234 papers".
 
-Kept apart from core/text.py, whose source is part of the parse cache's
+Kept apart from core/text/clean.py, whose source is part of the parse cache's
 fingerprint: a change of wording need not re-read every library.
 """
 

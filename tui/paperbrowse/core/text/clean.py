@@ -110,19 +110,6 @@ def find_urls(text: str) -> list[str]:
     return found
 
 
-# --- LaTeX (core/latex.py, imported on first use: it loads pylatexenc) -----------
-
-
-def latex_to_text(text: str, short_name: str | None = None) -> tuple[str, list[str]]:
-    """Plain Unicode from text with LaTeX in it, and the URLs found on the way.
-
-    See :func:`paperbrowse.core.latex.latex_to_text`. Never raises.
-    """
-    from paperbrowse.core.latex import latex_to_text as convert
-
-    return convert(text, short_name)
-
-
 def clean_paragraphs(text: str) -> str:
     """Multi-line text (an abstract): paragraphs kept, white space squashed inside them."""
     paragraphs = re.split(r"\n\s*\n", text.strip())
