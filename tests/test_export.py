@@ -15,7 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from paperbrowse.core.export import (
+from paperbrowse.core.formats import read_file
+from paperbrowse.core.formats.bibtex import parse_bibtex
+from paperbrowse.core.formats.export import (
     ExportError,
     ExportExists,
     bibtex_entry,
@@ -24,9 +26,7 @@ from paperbrowse.core.export import (
     suggested_path,
     write_export,
 )
-from paperbrowse.core.formats import read_file
-from paperbrowse.core.formats.bibtex import parse_bibtex
-from paperbrowse.core.formats.jsondoc import parse_json
+from paperbrowse.core.formats.jsonl import parse_json
 from paperbrowse.core.models import DatePrecision, Paper, paper_id
 from paperbrowse.core.text.clean import clean_line
 

@@ -25,8 +25,7 @@ from hypothesis import strategies as st
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.formats import ImportResult, read_file
 from paperbrowse.core.formats.csljson import parse_csl_items
-from paperbrowse.core.formats.jsondoc import parse_json
-from paperbrowse.core.formats.jsonl import parse_jsonl
+from paperbrowse.core.formats.jsonl import parse_json, parse_jsonl
 from paperbrowse.core.library import Library, load
 
 ROOT = Path(__file__).resolve().parents[1]

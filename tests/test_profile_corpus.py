@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from paperbrowse.core.formats.profile import parse_profile_text
 from paperbrowse.core.models import normalise_title
-from paperbrowse.core.profile import parse_profile_text
 from paperbrowse.core.text.clean import clean_line
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

@@ -11,8 +11,8 @@ import pytest
 
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.formats import read_file
+from paperbrowse.core.formats.profile import ProfileResult, parse_profile_text
 from paperbrowse.core.models import Paper, Profile
-from paperbrowse.core.profile import ProfileResult, parse_profile_text
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_0ff2dc3448c84053.txt"
 AS_OF = dt.date(2025, 11, 24)

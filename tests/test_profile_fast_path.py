@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from paperbrowse.core import profile
-from paperbrowse.core.profile import parse_profile_text
+from paperbrowse.core.formats import profile
+from paperbrowse.core.formats.profile import parse_profile_text
 from paperbrowse.core.text import clean as text
 from paperbrowse.core.text import latex
 

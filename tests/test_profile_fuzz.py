@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.files import decode
-from paperbrowse.core.profile import ProfileResult, parse_profile_text
+from paperbrowse.core.formats.profile import ProfileResult, parse_profile_text
 from paperbrowse.core.text.clean import clean_line
 from paperbrowse.core.text.latex import latex_to_text
 

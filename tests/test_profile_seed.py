@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from paperbrowse.core.formats.profile import ProfileResult, parse_profile_text
 from paperbrowse.core.models import Paper, Profile
-from paperbrowse.core.profile import ProfileResult, parse_profile_text
 
 D = dt.date
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_0ff2dc3448c84053.txt"

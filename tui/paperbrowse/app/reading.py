@@ -277,7 +277,7 @@ class ReadingActions:
         if not papers:
             self.notify("No paper to copy.", severity="warning", timeout=2)
             return
-        from paperbrowse.core.export import bibtex_entry, export_papers
+        from paperbrowse.core.formats.export import bibtex_entry, export_papers
 
         # Several papers go through the export, so their keys are unique among them.
         text = bibtex_entry(papers[0]) if len(papers) == 1 else export_papers(papers, "bibtex")

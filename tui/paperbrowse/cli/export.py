@@ -23,7 +23,7 @@ from paperbrowse.cli.common import (
     write_document,
 )
 from paperbrowse.core.errors import FormatError
-from paperbrowse.core.export import (
+from paperbrowse.core.formats.export import (
     FORMATS,
     ExportError,
     Written,

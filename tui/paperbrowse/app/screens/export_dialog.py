@@ -1,7 +1,7 @@
 """The export dialog: a format, a file name, and a confirmation before replacing a file.
 
 Exports what the browser hands it (the marked papers, else the list as
-filtered) with core/export.py; the file is written atomically there, a replaced
+filtered) with core/formats/export.py; the file is written atomically there, a replaced
 file is kept as ``NAME.bak``, and devices, pipes and sockets are refused.
 """
 
@@ -23,7 +23,7 @@ from textual.widgets import Button, Input, Select, Static
 from paperbrowse.core.text.counts import counted, plural
 
 if TYPE_CHECKING:
-    from paperbrowse.core.export import Written
+    from paperbrowse.core.formats.export import Written
     from paperbrowse.core.models import Paper, Profile
 
 FORMAT_NAMES = {
@@ -125,7 +125,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self._busy = False  # an export is running
 
     def compose(self) -> ComposeResult:
-        from paperbrowse.core.export import FORMATS
+        from paperbrowse.core.formats.export import FORMATS
 
         count = len(self.papers)
         what = f"{count:,} {self.source} {plural(count, 'paper')}"
@@ -146,7 +146,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self.query_one("#export-path", Input).focus()
 
     def _suggest(self, fmt: str) -> None:
-        from paperbrowse.core.export import suggested_path
+        from paperbrowse.core.formats.export import suggested_path
 
         path_input = self.query_one("#export-path", Input)
         # Follow the format only while the name is still the one we offered.
@@ -191,7 +191,12 @@ class ExportDialog(ModalScreen[Path | None]):
     @work(thread=True, exclusive=True, group="export", description="export papers")
     def _export(self, path: Path, force: bool, fmt: str) -> None:
         # In a thread: 22k papers take 2 s as BibTeX, a frozen screen otherwise.
-        from paperbrowse.core.export import ExportError, ExportExists, export_papers, write_export
+        from paperbrowse.core.formats.export import (
+            ExportError,
+            ExportExists,
+            export_papers,
+            write_export,
+        )
 
         try:
             text = export_papers(self.papers, fmt, self.profile)
@@ -217,7 +222,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def _finished(self, path: Path, written: Written | Exception) -> None:
-        from paperbrowse.core.export import ExportExists
+        from paperbrowse.core.formats.export import ExportExists
 
         self._busy = False
         self.query_one("#export-status", Static).update(READY)

@@ -1,7 +1,18 @@
-"""Importers: each turns one file's text into papers (and perhaps a profile).
+"""Every file format paperbrowse reads or writes.
 
-``read_file`` picks the importer by extension, then by content, so a
-mis-named file still opens. Each importer has the signature of ``Importer``.
+Readers turn one file's text into papers (and perhaps a profile): ``profile``
+(publication profiles), ``bibtex`` with ``bibvalues``, ``jsonl`` (JSON Lines and
+``.json`` files), ``jsondoc`` (which kind a JSON document is), ``records`` (one
+JSON record), ``csljson``, ``s2`` (Semantic Scholar); ``jsontools`` is the JSON
+toolkit they share. Writers: ``export`` (every export format, written
+atomically) and ``bibtex_write``.
+
+``read_file`` picks the reader by extension, then by content, so a
+mis-named file still opens. Each reader has the signature of ``Importer``.
+
+May import ``paperbrowse.core.text``, ``models``, ``errors``, ``files`` and
+``categories``; never the search, the marks store or the caches (the parse
+cache imports this package, and its fingerprint covers all of it).
 """
 
 from __future__ import annotations
@@ -32,7 +43,7 @@ Importer = Callable[[str, str, dt.date, TextProgress | None], ImportResult]
 
 
 def _profile(text: str, file: str, as_of: dt.date, progress: TextProgress | None) -> ImportResult:
-    from paperbrowse.core.profile import parse_profile_text
+    from paperbrowse.core.formats.profile import parse_profile_text
 
     result = parse_profile_text(text, file, as_of)
     return ImportResult(list(result.profile.papers), result.profile, result.problems)
@@ -45,7 +56,7 @@ def _jsonl(text: str, file: str, as_of: dt.date, progress: TextProgress | None) 
 
 
 def _json(text: str, file: str, as_of: dt.date, progress: TextProgress | None) -> ImportResult:
-    from paperbrowse.core.formats.jsondoc import parse_json
+    from paperbrowse.core.formats.jsonl import parse_json
 
     return parse_json(text, file)
 
@@ -90,7 +101,7 @@ def sniff(text: str) -> str | None:
         return "json"  # a whole document, or JSON Lines when it is not one
     if _BIBTEX_ENTRY.search(text, 0, 65536):
         return "bibtex"
-    from paperbrowse.core.profile import looks_like_profile
+    from paperbrowse.core.formats.profile import looks_like_profile
 
     if looks_like_profile(text):
         return "profile"
@@ -101,7 +112,7 @@ def importer_for(path: Path, text: str) -> str | None:
     """The importer by extension, by content when the extension says nothing (or .txt)."""
     name = SUFFIXES.get(path.suffix.lower())
     if name == "profile":
-        from paperbrowse.core.profile import looks_like_profile
+        from paperbrowse.core.formats.profile import looks_like_profile
 
         return name if looks_like_profile(text) else sniff(text) or name
     return name or sniff(text)

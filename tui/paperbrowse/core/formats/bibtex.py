@@ -31,7 +31,7 @@ from paperbrowse.core.formats.bibvalues import (
     tidy_paragraphs,
     urls_in,
 )
-from paperbrowse.core.formats.jsonl import paper_date
+from paperbrowse.core.formats.jsontools import paper_date
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, find_urls, strip_control
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult
-from paperbrowse.core.formats.jsonl import paper_date, record_error
+from paperbrowse.core.formats.jsontools import paper_date, record_error
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
 

@@ -1,10 +1,12 @@
-"""A ``.json`` file: which kind of JSON it is, then the importer for that kind.
+"""A decoded JSON document: which kind of JSON it is, then the importer for that kind.
 
 - paperbrowse's own ``parse --json`` output: ``{"name": ..., "papers": [...]}``
   (the profile header is restored) or ``{"papers": [...]}`` or a list of papers;
 - CSL-JSON (Zotero, pandoc): a list of items with ``type`` and CSL keys;
 - Semantic Scholar API responses (``paperId``, ``authorId``);
-- JSON Lines saved as ``.json``: read line by line.
+
+The text of a ``.json`` file is decoded by ``jsonl.parse_json``, which also
+reads JSON Lines saved as ``.json`` line by line.
 """
 
 from __future__ import annotations
@@ -14,40 +16,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from paperbrowse.core.errors import FormatError, Problem
-from paperbrowse.core.formats import ImportResult
+from paperbrowse.core.formats import ImportResult, csljson, s2
+from paperbrowse.core.formats.records import paper_from_record
 from paperbrowse.core.models import Profile
 
 _PROFILE_FIELDS = ("primary_category", "h_index", "paper_count", "citations", "novelty",
                    "ai_score")  # fmt: skip
 
 
-def parse_json(text: str, file: str) -> ImportResult:
-    """Papers from a JSON document, or from JSON Lines when the text is not one document."""
-    from paperbrowse.core.formats.jsonl import BadJSON, load_json, parse_jsonl
-
-    body = text.removeprefix("\ufeff")
-    try:
-        document = load_json(body)
-    except BadJSON as error:
-        lines = body.lstrip().startswith("{") and "\n" in body.strip()
-        if error.message == "Extra data" and lines:
-            return parse_jsonl(text, file, whole_document=False)
-        if lines:
-            # JSON Lines whose first record is broken: the other lines still load.
-            try:
-                result = parse_jsonl(text, file, whole_document=False)
-            except FormatError:
-                result = ImportResult()
-            if result.papers:
-                return result
-        raise FormatError(file, f"not valid JSON ({error.message})", error.line) from None
-    return parse_document(document, file)
-
-
 def parse_document(document: Any, file: str) -> ImportResult:
     """Papers from a decoded JSON document of any of the known kinds."""
-    from paperbrowse.core.formats import csljson, s2
-
     items = _items(document)
     if s2.is_s2_author(document) or s2.is_s2_paper(document) or (
         items and s2.is_s2_paper(items[0])
@@ -76,8 +54,6 @@ def _items(document: Any) -> list[Any] | None:
 
 
 def _own_papers(items: list[Any], file: str) -> ImportResult:
-    from paperbrowse.core.formats.jsonl import paper_from_record
-
     result = ImportResult()
     for number, record in enumerate(items, start=1):
         paper_from_record(result, record, file, None, f"paper {number}: ")

@@ -12,7 +12,7 @@ from typing import Any
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult
-from paperbrowse.core.formats.jsonl import paper_date
+from paperbrowse.core.formats.jsontools import paper_date
 from paperbrowse.core.models import Paper, Profile, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
 

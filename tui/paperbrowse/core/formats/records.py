@@ -1,0 +1,127 @@
+"""One JSON record to a paper: paperbrowse's own keys, the ACL export's, or CSL-JSON.
+
+Used by the JSON Lines reader (one record a line) and the JSON document
+reader (a list of records).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from paperbrowse.core.errors import Problem
+from paperbrowse.core.formats import ImportResult
+from paperbrowse.core.formats.bibvalues import tidy_line, tidy_paragraphs, urls_in
+from paperbrowse.core.formats.jsontools import paper_date, record_error
+from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
+from paperbrowse.core.text.clean import find_urls, strip_control
+
+_OWN_ID = re.compile(r"[0-9a-f]{16}")
+
+
+def _text(value: object) -> str | None:
+    """A one-line text field: a string or a number; a list of strings is joined; else None."""
+    if isinstance(value, list):
+        value = " ".join(str(item) for item in value if isinstance(item, str | int | float))
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    cleaned = tidy_line(str(value))
+    return cleaned or None
+
+
+def _links(value: object, abstract: str | None) -> tuple[str, ...]:
+    """Web links from a ``links`` list (anything else in it dropped), else from the abstract."""
+    if not isinstance(value, list):
+        return tuple(urls_in(abstract or ""))
+    texts = (strip_control(item) for item in value if isinstance(item, str))
+    found = (url for text in texts for url in find_urls(text))
+    return tuple(dict.fromkeys(found))
+
+
+def _authors(value: object) -> tuple[tuple[str, ...], bool]:
+    if isinstance(value, str):
+        from paperbrowse.core.formats.profile import split_authors  # rare: loaded on first use
+
+        return split_authors(value)
+    if not isinstance(value, list):
+        return (), False
+    names: list[str] = []
+    for item in value:
+        if isinstance(item, dict):  # CSL-style {"family": ..., "given": ...}
+            item = " ".join(str(item.get(k, "")) for k in ("given", "family")).strip()
+        name = tidy_line(str(item)) if item is not None else ""
+        if name:
+            names.append(name)
+    return tuple(names), False
+
+
+def _no_title(value: object) -> str:
+    kinds = {dict: "an object", list: "a list", bool: str(value).lower()}
+    kind = kinds.get(type(value))
+    return f"title is {kind}, not text" if kind else "record has no title"
+
+
+def paper_from_json(record: dict[str, Any], source: SourceRef) -> Paper:
+    """A paper from one JSON object (paperbrowse's own keys or the ACL export's)."""
+    title = _text(record.get("title"))
+    if not title:
+        raise ValueError(_no_title(record.get("title")))
+    authors, et_al = _authors(record.get("authors"))
+    et_al = et_al or bool(record.get("et_al"))
+    if record.get("date"):
+        try:
+            date: dt.date | None = dt.date.fromisoformat(str(record["date"])[:10])
+            precision: DatePrecision = record.get("date_precision") or "day"
+        except ValueError:
+            date, precision = paper_date(str(record["date"])[:4])
+    else:
+        date, precision = paper_date(record.get("year"), record.get("month"))
+    abstract_raw = record.get("abstract")
+    abstract = (
+        tidy_paragraphs(strip_control(str(abstract_raw))) or None if abstract_raw else None
+    )
+    doi = _text(record.get("doi"))
+    # Our own ids are kept (bookmarks use them); a foreign id such as the ACL
+    # Anthology's "2020.acl-main.1" is the citation key.
+    given_id = _text(record.get("id"))
+    own_id = given_id if given_id and _OWN_ID.fullmatch(given_id) else None
+    return Paper(
+        id=own_id or paper_id(title, date.year if date else None, doi),
+        title=title,
+        authors=authors,
+        et_al=et_al,
+        category=_text(record.get("category")),
+        date=date,
+        date_precision=precision if precision in ("day", "month", "year") else "day",
+        year_inferred=bool(record.get("year_inferred")),
+        has_code=bool(record.get("has_code")),
+        abstract=abstract,
+        links=_links(record.get("links"), abstract),
+        venue=_text(record.get("venue")),
+        doi=doi,
+        url=_text(record.get("url")),
+        citekey=_text(record.get("citekey")) or (None if own_id else given_id),
+        entry_type=_text(record.get("entry_type")),
+        source=source,
+    )
+
+
+def paper_from_record(
+    result: ImportResult, record: object, file: str, lineno: int | None, label: str = ""
+) -> None:
+    """Add the paper in one JSON record to ``result``, or a warning saying why not."""
+    if not isinstance(record, dict):
+        result.problems.append(Problem(file, lineno, f"{label}not a JSON object; skipped"))
+        return
+    # Imported here: CSL-JSON records are the rare case in a JSON Lines file.
+    from paperbrowse.core.formats.csljson import looks_like_csl, paper_from_csl
+
+    source = SourceRef(file=file, line=lineno)
+    try:
+        if looks_like_csl(record):
+            result.papers.append(paper_from_csl(record, source))
+        else:
+            result.papers.append(paper_from_json(record, source))
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
+        result.problems.append(Problem(file, lineno, f"{label}{record_error(error)}; skipped"))
