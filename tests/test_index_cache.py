@@ -10,8 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from paperbrowse.core import cache, index_cache, search
+from paperbrowse.core import cache
 from paperbrowse.core.library import load
+from paperbrowse.core.search import index as search
+from paperbrowse.core.search import index_cache
 
 AS_OF = dt.date(2025, 11, 24)
 QUERIES = ("graph", "graf neural", "author:smith", '"neural networks"', "year:2020 -graph", "")

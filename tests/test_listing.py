@@ -9,7 +9,7 @@ import pytest
 
 from paperbrowse.core.library import Library, load
 from paperbrowse.core.models import Paper
-from paperbrowse.core.results import SORT_ORDERS, listing
+from paperbrowse.core.search.results import SORT_ORDERS, listing
 from paperbrowse.core.watch import changed_files, source_state
 
 CORPUS_JSONL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paperbrowse.core.query import Filter, Term, parse
+from paperbrowse.core.search.query import Filter, Term, parse
 
 
 def test_free_words_are_folded_and_the_last_is_being_typed() -> None:

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from paperbrowse.core.library import Library, load
 from paperbrowse.core.models import Paper
-from paperbrowse.core.search import SearchIndex, field_text
-from paperbrowse.core.search_filters import register_filter, unregister_filter
+from paperbrowse.core.search.filters import register_filter, unregister_filter
+from paperbrowse.core.search.index import SearchIndex, field_text
 
 AS_OF = dt.date(2025, 11, 24)
 

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from paperbrowse.core.library import Library, load
 from paperbrowse.core.models import Paper
-from paperbrowse.core.search import field_text
-from paperbrowse.core.search_text import fold
+from paperbrowse.core.search.index import field_text
+from paperbrowse.core.search.tokens import fold
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 JSONL = CORPUS / "acl-anthology-2016-2021.jsonl"

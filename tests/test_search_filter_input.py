@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paperbrowse.core.models import Paper
-from paperbrowse.core.query import BUILTIN_FILTER_KEYS, Filter, parse
-from paperbrowse.core.search import SearchIndex
-from paperbrowse.core.search_filters import register_filter, unregister_filter, year_bounds
+from paperbrowse.core.search.filters import register_filter, unregister_filter, year_bounds
+from paperbrowse.core.search.index import SearchIndex
+from paperbrowse.core.search.query import BUILTIN_FILTER_KEYS, Filter, parse
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_0ff2dc3448c84053.txt"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paperbrowse.core.search_build import build_postings
-from paperbrowse.core.search_text import word_spans, words
+from paperbrowse.core.search.build import build_postings
+from paperbrowse.core.search.tokens import word_spans, words
 
 TRICKY = [
     "Müller", "Mu\u0308ller", "naïve café", "Straße", "İstanbul", "ﬁne-tuning", "½ day",

@@ -157,7 +157,7 @@ def run_scale(scale: int, args: argparse.Namespace) -> dict[str, Any]:
     import gc
 
     import paperbrowse
-    from paperbrowse.core.search import SearchIndex
+    from paperbrowse.core.search.index import SearchIndex
 
     base = paperbrowse.load(CORPUS).papers
     started = time.perf_counter()
@@ -241,7 +241,7 @@ def recall_side_by_side(args: argparse.Namespace) -> dict[str, Any]:
     base = paperbrowse.load(CORPUS).papers[: min(args.scales)]
     items = known_items([p.title for p in base], args.recall)
     figures: dict[str, Any] = {"papers": len(base)}
-    from paperbrowse.core.search import SearchIndex
+    from paperbrowse.core.search.index import SearchIndex
 
     index = SearchIndex(base)
     ids = [p.id for p in base]

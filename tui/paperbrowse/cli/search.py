@@ -26,8 +26,8 @@ from paperbrowse.cli.common import (
     write_document,
 )
 from paperbrowse.core.errors import FormatError
-from paperbrowse.core.query import SYNTAX_HELP, parse
-from paperbrowse.core.search import SORT_ORDERS, Hit
+from paperbrowse.core.search.index import SORT_ORDERS, Hit
+from paperbrowse.core.search.query import SYNTAX_HELP, parse
 from paperbrowse.core.text.clean import clean_line
 from paperbrowse.core.text.counts import plural
 

@@ -86,7 +86,7 @@ class FileKey:
 
 
 # The modules whose code decides what a file parses to.
-_PARSER_MODULES = ("formats", "text.py", "profile.py", "merge.py", "models.py", "files.py",
+_PARSER_MODULES = ("formats", "text", "merge.py", "models.py", "files.py",
                    "categories.py")  # fmt: skip
 
 

@@ -14,12 +14,12 @@ from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.files import walk
 from paperbrowse.core.formats import SUFFIXES, ImportResult, TextProgress, out_of_bounds, read_file
 from paperbrowse.core.models import Paper, Profile
-from paperbrowse.core.results import Hit, Results, SortOrder, listing
+from paperbrowse.core.search.results import Hit, Results, SortOrder, listing
 
 # The search engine (numpy, rapidfuzz) loads when a library is first searched:
 # listing papers needs none of it, so the app shows them while it loads.
 if TYPE_CHECKING:
-    from paperbrowse.core.search import SearchIndex
+    from paperbrowse.core.search.index import SearchIndex
 
 # Progress callbacks get (bytes read, bytes in all, current file), across all files.
 Progress = Callable[[int, int, str], None]
@@ -46,7 +46,7 @@ class Library:
     def index(self) -> SearchIndex:
         """The search index, made on first use: about 3 s per 100k papers, or read back
         from the cache in a few tenths when this library was indexed before."""
-        from paperbrowse.core.index_cache import load_index
+        from paperbrowse.core.search.index_cache import load_index
 
         return load_index(self.papers, self.sources, self.as_of or dt.date.today())
 

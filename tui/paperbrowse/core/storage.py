@@ -467,7 +467,7 @@ class Store:
         still matches, and they read the marks at each search, so they follow
         ``refresh()``.
         """
-        from paperbrowse.core import search_filters
+        from paperbrowse.core.search import filters as search_filters
 
         def handler(key: str) -> Callable[[str], PaperPredicate | None]:
             return lambda value: self.predicate(key, value)

@@ -40,7 +40,7 @@ from paperbrowse.core.text.counts import counted, plural
 if TYPE_CHECKING:
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
-    from paperbrowse.core.results import Results, SortOrder
+    from paperbrowse.core.search.results import Results, SortOrder
     from paperbrowse.core.storage import Store
     from paperbrowse.core.watch import SourceState
 
@@ -271,7 +271,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
             gc.enable()
         # Long-lived papers never become garbage: freezing them keeps collector
         # pauses (0.2-1.3 s measured at 100k-1M objects) off the keystrokes.
-        from paperbrowse.core.search import freeze_heap
+        from paperbrowse.core.search.index import freeze_heap
 
         freeze_heap()
         self.post_message(self.IndexReady())
@@ -481,7 +481,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
         elif self.results is not None and self.results.query.strip():
             self.detail.hit = self.results.hit(index)
         else:
-            from paperbrowse.core.results import Hit  # loaded with the library by now
+            from paperbrowse.core.search.results import Hit  # loaded with the library by now
 
             self.detail.hit = Hit(paper, 0.0)
 
@@ -584,7 +584,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
         self.set_focus(self.paper_list)
 
     def action_cycle_sort(self) -> None:
-        from paperbrowse.core.results import SORT_ORDERS
+        from paperbrowse.core.search.results import SORT_ORDERS
 
         position = SORT_ORDERS.index(self.sort)
         self.sort = SORT_ORDERS[(position + 1) % len(SORT_ORDERS)]

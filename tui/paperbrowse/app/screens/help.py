@@ -67,7 +67,7 @@ MARKS_SYNTAX: list[tuple[str, str]] = [
 
 def search_syntax() -> list[tuple[str, str]]:
     try:
-        from paperbrowse.core.query import SYNTAX_HELP
+        from paperbrowse.core.search.query import SYNTAX_HELP
     except ImportError:
         return AGREED_SYNTAX
     return list(SYNTAX_HELP)

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 if TYPE_CHECKING:
     from paperbrowse.core.models import Paper
-    from paperbrowse.core.search import Hit, Span
+    from paperbrowse.core.search.index import Hit, Span
 
 MATCH_STYLE = "bold underline yellow"
 LABEL_STYLE = "dim"

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from paperbrowse.core.models import Paper
-    from paperbrowse.core.search import Span
+    from paperbrowse.core.search.index import Span
 
 CODE_MARK = "◆"
 HINT_BEFORE = 10  # characters shown before the match in a row hint (the rest follows it)

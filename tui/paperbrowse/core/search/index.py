@@ -33,16 +33,8 @@ from rapidfuzz import fuzz
 
 from paperbrowse.core.cache import gc_paused
 from paperbrowse.core.models import Paper
-from paperbrowse.core.query import BUILTIN_FILTER_KEYS, FIELDS, Filter, Query, Term, parse
-from paperbrowse.core.results import (
-    SORT_ORDERS,
-    Hit,
-    Results,
-    SortOrder,
-    newest_first_order,
-)
-from paperbrowse.core.search_build import Postings, build_postings
-from paperbrowse.core.search_filters import (
+from paperbrowse.core.search.build import Postings, build_postings
+from paperbrowse.core.search.filters import (
     Columns,
     FilterHandler,
     Mask,
@@ -51,7 +43,7 @@ from paperbrowse.core.search_filters import (
     global_filters,
     handler_mask,
 )
-from paperbrowse.core.search_match import (
+from paperbrowse.core.search.match import (
     MAX_WORD_POINTS,
     SHORT_PREFIX,
     Expansion,
@@ -59,9 +51,17 @@ from paperbrowse.core.search_match import (
     Vocabulary,
     word_points,
 )
-from paperbrowse.core.search_phrase import Phrases
-from paperbrowse.core.search_spans import Highlighter, Span, field_text
-from paperbrowse.core.search_text import words
+from paperbrowse.core.search.phrase import Phrases
+from paperbrowse.core.search.query import BUILTIN_FILTER_KEYS, FIELDS, Filter, Query, Term, parse
+from paperbrowse.core.search.results import (
+    SORT_ORDERS,
+    Hit,
+    Results,
+    SortOrder,
+    newest_first_order,
+)
+from paperbrowse.core.search.spans import Highlighter, Span, field_text
+from paperbrowse.core.search.tokens import words
 
 __all__ = [
     "FIELDS", "SORT_ORDERS", "Hit", "Results", "SearchIndex", "SortOrder", "Span", "field_text",

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from paperbrowse.core.models import Paper
 
 if TYPE_CHECKING:
-    from paperbrowse.core.query import Query
-    from paperbrowse.core.search_spans import Span
+    from paperbrowse.core.search.query import Query
+    from paperbrowse.core.search.spans import Span
 
 SortOrder = Literal["newest", "oldest", "title", "relevance"]
 SORT_ORDERS: tuple[SortOrder, ...] = ("newest", "oldest", "title", "relevance")
@@ -47,9 +47,9 @@ def _no_spans(paper: Paper) -> dict[str, tuple[Span, ...]]:
 
 
 def _plain_spans(query: str) -> SpansOf:
-    from paperbrowse.core.query import parse
-    from paperbrowse.core.search_match import Expansion
-    from paperbrowse.core.search_spans import Highlighter
+    from paperbrowse.core.search.match import Expansion
+    from paperbrowse.core.search.query import parse
+    from paperbrowse.core.search.spans import Highlighter
 
     return Highlighter([(t, [Expansion(w) for w in t.words]) for t in parse(query).terms
                         if not t.negated]).spans
@@ -78,7 +78,7 @@ class Results(Sequence[Paper]):
 
     @cached_property
     def parsed(self) -> Query:
-        from paperbrowse.core.query import parse
+        from paperbrowse.core.search.query import parse
 
         return parse(self.query)
 

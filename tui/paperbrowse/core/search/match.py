@@ -22,8 +22,8 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from paperbrowse.core.query import FIELDS
-from paperbrowse.core.search_build import FieldPostings, Postings
+from paperbrowse.core.search.build import FieldPostings, Postings
+from paperbrowse.core.search.query import FIELDS
 
 Scores = npt.NDArray[np.uint8]
 

@@ -16,9 +16,8 @@ from threading import Lock
 import numpy as np
 import numpy.typing as npt
 
-from paperbrowse.core.query import FIELDS, Term
-from paperbrowse.core.search_build import FieldPostings, Postings
-from paperbrowse.core.search_match import (
+from paperbrowse.core.search.build import FieldPostings, Postings
+from paperbrowse.core.search.match import (
     EXACT,
     POINTS,
     SHORT_PREFIX,
@@ -27,6 +26,7 @@ from paperbrowse.core.search_match import (
     combine_fields,
     weighted,
 )
+from paperbrowse.core.search.query import FIELDS, Term
 
 Docs = npt.NDArray[np.int32]
 Positions = npt.NDArray[np.int64]

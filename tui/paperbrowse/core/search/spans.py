@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from paperbrowse.core.models import Paper
-from paperbrowse.core.query import FIELDS, Term
-from paperbrowse.core.search_match import SHORT_PREFIX, Expansion
-from paperbrowse.core.search_text import word_spans
+from paperbrowse.core.search.match import SHORT_PREFIX, Expansion
+from paperbrowse.core.search.query import FIELDS, Term
+from paperbrowse.core.search.tokens import word_spans
 
 Span = tuple[int, int]
 Token = tuple[int, int, str]

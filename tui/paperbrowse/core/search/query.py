@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
-from paperbrowse.core.search_text import words
+from paperbrowse.core.search.tokens import words
 
 FIELDS = ("title", "authors", "abstract")
 FIELD_KEYS = {

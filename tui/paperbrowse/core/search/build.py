@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from paperbrowse.core.search_text import DOC_BREAK, chunk_bytes
+from paperbrowse.core.search.tokens import DOC_BREAK, chunk_bytes
 
 Int32s = npt.NDArray[np.int32]
 Int64s = npt.NDArray[np.int64]

@@ -33,12 +33,12 @@ from paperbrowse.core.cache import (
     source_hash,
 )
 from paperbrowse.core.models import Paper
-from paperbrowse.core.search import SearchIndex
-from paperbrowse.core.search_build import FieldPostings, Postings
+from paperbrowse.core.search.build import FieldPostings, Postings
+from paperbrowse.core.search.index import SearchIndex
 
 MIN_PAPERS = 10_000  # below this the index builds in well under a second
 FORMAT_VERSION = 1
-_SEARCH_MODULES = ("search.py", "search_build.py", "search_text.py", "index_cache.py")
+_SEARCH_MODULES = ("search",)
 _FIELD_ARRAYS = ("indptr", "docs", "sequence", "sequence_starts")
 Bytes = np.ndarray[Any, np.dtype[np.uint8]]
 

@@ -3,7 +3,7 @@
 Built in: ``year:``, ``cat:``, ``has:``, ``venue:``, evaluated over per-paper
 columns with numpy. Others can be added without touching the search code:
 
-    from paperbrowse.core.search_filters import register_filter
+    from paperbrowse.core.search.filters import register_filter
 
     def reading_state(value: str):
         if value == "bookmarked":
@@ -37,7 +37,7 @@ import numpy.typing as npt
 
 from paperbrowse.core.categories import CATEGORY_NAMES
 from paperbrowse.core.models import Paper
-from paperbrowse.core.search_text import fold, words
+from paperbrowse.core.search.tokens import fold, words
 
 Mask = npt.NDArray[np.bool_]
 PaperTest = Callable[[Paper], bool]
