@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paperbrowse.core.note_merge import Merged, has_conflict_markers, merge_notes
+from paperbrowse.core.marks.note_merge import Merged, has_conflict_markers, merge_notes
 
 
 def merge(base: str, ours: str, theirs: str) -> str:

@@ -15,7 +15,7 @@ import pytest
 from paperbrowse.cli import app_parser, main
 from paperbrowse.core import paths
 from paperbrowse.core.library import load
-from paperbrowse.core.storage import Store
+from paperbrowse.core.marks.store import Store
 
 SEED_AS_OF = dt.date(2025, 11, 24)
 UNLEARNING = "Catastrophic Failure of LLM Unlearning via Quantization"

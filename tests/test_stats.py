@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from paperbrowse.core.library import load
+from paperbrowse.core.marks.store import Marks, Store
 from paperbrowse.core.models import Paper, paper_id
 from paperbrowse.core.stats import (
     Count,
@@ -20,7 +21,6 @@ from paperbrowse.core.stats import (
     undated_count,
     venues,
 )
-from paperbrowse.core.storage import Marks, Store
 
 SEED_AS_OF = dt.date(2025, 11, 24)
 

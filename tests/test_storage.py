@@ -11,8 +11,8 @@ import pytest
 
 from paperbrowse.core import paths
 from paperbrowse.core.library import load
-from paperbrowse.core.models import Paper, paper_id
-from paperbrowse.core.storage import (
+from paperbrowse.core.marks.schema import MIGRATIONS, SCHEMA_VERSION
+from paperbrowse.core.marks.store import (
     Marks,
     ReadOnlyError,
     Store,
@@ -20,7 +20,7 @@ from paperbrowse.core.storage import (
     parse_tags,
     tag_changes,
 )
-from paperbrowse.core.storage_schema import MIGRATIONS, SCHEMA_VERSION
+from paperbrowse.core.models import Paper, paper_id
 
 
 def paper(title: str, year: int | None = 2024, doi: str | None = None) -> Paper:

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from paperbrowse.core.storage import Store
+from paperbrowse.core.marks.store import Store
 
 # A writer process: marks papers and prints a line after each committed change.
 WRITER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from paperbrowse.core.storage import Store
+    from paperbrowse.core.marks.store import Store
 
     db, name, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     store = Store.open(db)
@@ -42,7 +42,7 @@ TYPIST = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from paperbrowse.core.storage import Store
+    from paperbrowse.core.marks.store import Store
 
     store = Store.open(Path(sys.argv[1]))
     text = ""
@@ -115,7 +115,7 @@ OPENER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from paperbrowse.core.storage import Store
+    from paperbrowse.core.marks.store import Store
 
     store = Store.open(Path(sys.argv[1]))
     print(store.problem or "ok")
@@ -148,7 +148,7 @@ WINDOW = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
-    from paperbrowse.core.storage import Store, tag_changes
+    from paperbrowse.core.marks.store import Store, tag_changes
 
     store = Store.open(Path(sys.argv[1]))
     print(json.dumps({"problem": store.problem}), flush=True)
@@ -245,7 +245,7 @@ EDITOR = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from paperbrowse.core.storage import Store
+    from paperbrowse.core.marks.store import Store
 
     db, name, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     store = Store.open(db)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from paperbrowse.core import storage_open
-from paperbrowse.core.storage import ReadOnlyError, Store
+from paperbrowse.core.marks import opening as storage_open
+from paperbrowse.core.marks.store import ReadOnlyError, Store
 
 
 def mount(*args: str) -> bool:

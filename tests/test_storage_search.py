@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from paperbrowse.core.library import Library, load
-from paperbrowse.core.storage import Store
+from paperbrowse.core.marks.store import Store
 
 SEED_AS_OF = dt.date(2025, 11, 24)
 

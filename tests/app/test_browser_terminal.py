@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from app_helpers import SEED, write_jsonl
 
-from paperbrowse.core.storage import open_store
+from paperbrowse.core.marks.store import open_store
 
 TMUX = shutil.which("tmux")
 PAPERBROWSE = shutil.which("paperbrowse", path=str(Path(sys.executable).parent)) or shutil.which(

@@ -21,7 +21,7 @@ from paperbrowse.app.screens.export_dialog import ConfirmScreen, ExportDialog
 from paperbrowse.app.screens.note_editor import NoteEditor
 from paperbrowse.app.screens.stats import StatsScreen
 from paperbrowse.app.screens.tags import TagsScreen
-from paperbrowse.core.storage import open_store
+from paperbrowse.core.marks.store import open_store
 
 AppFactory = Callable[[], PaperBrowseApp]
 SIZE = (120, 35)
@@ -38,7 +38,7 @@ def notifications(pilot: Pilot[Any]) -> list[Any]:
 
 def in_another_window(change: str) -> None:
     """Run ``change`` on ``store``, the marks database, in a process of its own."""
-    script = f"from paperbrowse.core.storage import open_store\nstore = open_store()\n{change}"
+    script = f"from paperbrowse.core.marks.store import open_store\nstore = open_store()\n{change}"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 
@@ -128,7 +128,7 @@ async def test_note_is_saved_on_a_pause_in_typing(seed_app: AppFactory) -> None:
 async def test_a_note_that_cannot_be_saved_keeps_the_editor_open(
     seed_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from paperbrowse.core.storage import StorageError, Store
+    from paperbrowse.core.marks.store import StorageError, Store
 
     def fail(self: Store, paper: object, text: str, opened: str) -> None:
         raise StorageError("disk full (test)")
@@ -512,7 +512,8 @@ async def test_tags_added_in_another_window_while_the_dialog_is_open_are_kept(
 async def test_a_read_only_file_system_is_named_as_such_not_as_damage(
     seed_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from paperbrowse.core import paths, storage_open
+    from paperbrowse.core import paths
+    from paperbrowse.core.marks import opening as storage_open
 
     # The real mount is tested in test_storage_read_only.py; here, what the user reads.
     monkeypatch.setattr(storage_open, "on_read_only_file_system", lambda path: True)

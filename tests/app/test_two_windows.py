@@ -16,7 +16,7 @@ import pytest
 from app_helpers import SEED
 from test_browser_terminal import TMUX, Terminal, pytestmark  # noqa: F401 - skips without tmux
 
-from paperbrowse.core.storage import open_store
+from paperbrowse.core.marks.store import open_store
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from paperbrowse.core.marks.store import Store
 from paperbrowse.core.models import Paper
-from paperbrowse.core.storage import Store
 
 
 def timed(action: Callable[[], object], repeat: int) -> float:

@@ -1,6 +1,6 @@
 """How the user's marks look: the list's mark column and the detail pane's rows.
 
-Pure functions of a paper's ``Marks`` (core/storage.py) and whether it is
+Pure functions of a paper's ``Marks`` (core/marks/store.py) and whether it is
 selected for export; every glyph is one cell wide, so rows stay aligned.
 Tags and notes are user text: they only ever become ``rich.text.Text``.
 """
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from paperbrowse.core.storage import Marks
+    from paperbrowse.core.marks.store import Marks
 
 SELECTED_GLYPH = "●"  # marked with space, for export and copy
 BOOKMARK_GLYPH = "★"

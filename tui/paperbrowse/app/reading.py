@@ -1,7 +1,7 @@
 """The browser's reading workflow: marks kept in the store, the export selection, copying.
 
 A mixin for ``BrowserScreen`` (which holds the bindings): it owns the
-``Store`` (core/storage.py), the papers marked with space, and the actions
+``Store`` (core/marks/store.py), the papers marked with space, and the actions
 that change them. Every write goes through ``_save`` so a store that cannot
 be written says so once per attempt and never takes the app down.
 """
@@ -16,8 +16,8 @@ from rich.text import Text
 from paperbrowse.app import marks as look
 
 if TYPE_CHECKING:
+    from paperbrowse.core.marks.store import Marks, SavedNote, Store
     from paperbrowse.core.models import Paper
-    from paperbrowse.core.storage import Marks, SavedNote, Store
 
 Saved = TypeVar("Saved")
 STORE_POLL_SECONDS = 2.0  # how often another window's changes are looked for
@@ -49,7 +49,7 @@ class ReadingActions:
         """Open the marks database once (may run in the loader thread: no UI here)."""
         if getattr(self, "store", None) is not None:
             return
-        from paperbrowse.core.storage import open_store
+        from paperbrowse.core.marks.store import open_store
 
         try:
             self.store = open_store()
@@ -120,7 +120,7 @@ class ReadingActions:
         self, change: Callable[[Store], Saved], what: str, quiet: bool = False
     ) -> Saved | None:
         """Run one change on the store; on failure one clear notification, and None."""
-        from paperbrowse.core.storage import StorageError
+        from paperbrowse.core.marks.store import StorageError
 
         if not self._marks_ready(what):
             return None
@@ -190,8 +190,8 @@ class ReadingActions:
         def save(text: str | None) -> None:
             if text is None:
                 return
+            from paperbrowse.core.marks.store import parse_tags, tag_changes
             from paperbrowse.core.models import fold
-            from paperbrowse.core.storage import parse_tags, tag_changes
 
             # What the user added and removed, not the whole set: a tag another
             # window gave the paper while this dialog was open is kept.

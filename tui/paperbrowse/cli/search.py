@@ -100,7 +100,7 @@ def _marks_filters(query: str) -> Iterator[None]:
     if not wanted:
         yield
         return
-    from paperbrowse.core.storage import Store
+    from paperbrowse.core.marks.store import Store
 
     # Read-only: no write lock, so a window saving at this moment never makes us wait.
     with Store.open(read_only=True) as store:

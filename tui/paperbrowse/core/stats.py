@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from paperbrowse.core.categories import category_name
+from paperbrowse.core.marks.store import Marks
 from paperbrowse.core.models import Paper, fold
-from paperbrowse.core.storage import Marks
 from paperbrowse.core.text.clean import clean_line
 
 _NAME_PUNCTUATION = re.compile(r"[\s.]+")

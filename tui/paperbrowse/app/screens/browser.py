@@ -39,9 +39,9 @@ from paperbrowse.core.text.counts import counted, plural
 # loader thread, not before the first frame; here they are only types.
 if TYPE_CHECKING:
     from paperbrowse.core.library import Library
+    from paperbrowse.core.marks.store import Store
     from paperbrowse.core.models import Paper
     from paperbrowse.core.search.results import Results, SortOrder
-    from paperbrowse.core.storage import Store
     from paperbrowse.core.watch import SourceState
 
 NARROW_WIDTH = 90  # below this many columns the panes stack

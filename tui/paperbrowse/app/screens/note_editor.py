@@ -22,11 +22,11 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
-from paperbrowse.core.note_merge import OURS_MARKER, has_conflict_markers
+from paperbrowse.core.marks.note_merge import OURS_MARKER, has_conflict_markers
 
 if TYPE_CHECKING:
+    from paperbrowse.core.marks.store import SavedNote
     from paperbrowse.core.models import Paper
-    from paperbrowse.core.storage import SavedNote
 
 PAUSE_SECONDS = 0.5  # a pause this long in typing saves the note
 # Saves ``text`` (the editor started from ``opened``, the note as stored then);

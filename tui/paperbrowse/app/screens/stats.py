@@ -23,9 +23,9 @@ from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
     from paperbrowse.core.library import Library
+    from paperbrowse.core.marks.store import Marks
     from paperbrowse.core.models import Paper
     from paperbrowse.core.stats import Count, LibraryStats, ReadingProgress
-    from paperbrowse.core.storage import Marks
 
 BAR_WIDTH = 24  # cells of the longest bar
 SMALL_BAR_WIDTH = 8  # in the narrower lists beside the years (fits 80 columns)
@@ -160,8 +160,8 @@ class StatsScreen(Screen[str | None]):
         self.figures: LibraryStats | None = None  # counted in a thread (0.7 s at 22k papers)
 
     def _figures(self) -> LibraryStats:
+        from paperbrowse.core.marks.store import Marks
         from paperbrowse.core.stats import library_stats
-        from paperbrowse.core.storage import Marks
 
         def lookup(paper: Paper) -> Marks:
             found = self.marks(paper)

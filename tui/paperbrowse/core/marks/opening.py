@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from paperbrowse.core.storage_schema import (
+from paperbrowse.core.marks.schema import (
     COLUMNS,
     SCHEMA_VERSION,
     NotOurDatabase,

@@ -40,9 +40,9 @@ from types import MappingProxyType, TracebackType
 
 from paperbrowse.core import models, paths
 from paperbrowse.core.errors import PaperbrowseError
+from paperbrowse.core.marks.note_merge import Merged, merge_notes
+from paperbrowse.core.marks.opening import open_database
 from paperbrowse.core.models import Paper, fold
-from paperbrowse.core.note_merge import Merged, merge_notes
-from paperbrowse.core.storage_open import open_database
 
 Clock = Callable[[], dt.datetime]
 PaperRef = Paper | str
