@@ -16,6 +16,7 @@ leaves half a cache file. A cache that cannot be written is simply skipped.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import hashlib
@@ -85,29 +86,34 @@ class FileKey:
         return cache_dir() / f"{name}.pbcache"
 
 
-# The modules whose code decides what a file parses to.
-_PARSER_MODULES = ("formats", "text", "merge.py", "models.py", "files.py",
-                   "categories.py")  # fmt: skip
+# The code that decides what a file parses to: whole packages, so a module added to
+# one (or one forgotten here, as latex.py once was) can never serve stale entries.
+PARSER_SOURCES = ("formats", "text", "merge.py", "models.py", "files.py", "categories.py")
+CORE = Path(__file__).parent
 
 
-def source_hash(names: Iterable[str], prefix: str = "") -> str:
-    """A hash of ``prefix`` and the source of the core modules (or packages) named."""
-    core = Path(__file__).parent
+def source_hash(names: Iterable[str], prefix: str = "", core: Path = CORE) -> str:
+    """A hash of ``prefix`` and the source of the core modules and packages named.
+
+    A package counts with every module under it, in subpackages too, and each
+    module's path inside ``core``, so adding, renaming or editing any of them
+    changes the hash.
+    """
     digest = hashlib.sha1(prefix.encode())
     for name in names:
         path = core / name
-        for source in sorted(path.glob("*.py")) if path.is_dir() else [path]:
-            try:
+        for source in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(source.relative_to(core).as_posix().encode())
+            # An installation without sources: the module names and the version still count.
+            with contextlib.suppress(OSError):
                 digest.update(source.read_bytes())
-            except OSError:  # an installation without sources: the version still counts
-                digest.update(source.name.encode())
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=1)
-def parser_fingerprint() -> str:
-    """A hash of the importers' source, so an entry made by other parsing code is not used."""
-    return source_hash(_PARSER_MODULES)[:16]
+@lru_cache(maxsize=4)
+def parser_fingerprint(core: Path = CORE) -> str:
+    """A hash of the readers' source, so an entry made by other parsing code is not used."""
+    return source_hash(PARSER_SOURCES, core=core)[:16]
 
 
 @contextmanager

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from paperbrowse.core.cache import (
+    CORE,
     INDEX_PATTERN,
     FileKey,
     cache_dir,
@@ -38,21 +39,25 @@ from paperbrowse.core.search.index import SearchIndex
 
 MIN_PAPERS = 10_000  # below this the index builds in well under a second
 FORMAT_VERSION = 1
-_SEARCH_MODULES = ("search",)
+# Any change under core/search/ (and to the parsers, through their fingerprint)
+# makes saved indexes stale.
+SEARCH_SOURCES = ("search",)
 _FIELD_ARRAYS = ("indptr", "docs", "sequence", "sequence_starts")
 Bytes = np.ndarray[Any, np.dtype[np.uint8]]
 
 
-@lru_cache(maxsize=1)
-def _search_fingerprint() -> str:
-    return source_hash(_SEARCH_MODULES, prefix=f"{FORMAT_VERSION}/{parser_fingerprint()}")
+@lru_cache(maxsize=4)
+def search_fingerprint(core: Path = CORE) -> str:
+    """A hash of the search package's source and the parsers', for the index cache's names."""
+    prefix = f"{FORMAT_VERSION}/{parser_fingerprint(core)}"
+    return source_hash(SEARCH_SOURCES, prefix=prefix, core=core)
 
 
 def entry_key(sources: Sequence[str], as_of: dt.date) -> tuple[Path, Bytes] | None:
     """The cache file for these files (one per library: a new version replaces the old), and
     the key of their present version; None when one of them cannot be looked at."""
     name = hashlib.sha1()
-    version = hashlib.sha1(f"{_search_fingerprint()}/{as_of.isoformat()}".encode())
+    version = hashlib.sha1(f"{search_fingerprint()}/{as_of.isoformat()}".encode())
     for source in sources:
         key = FileKey.of(Path(source))
         if key is None:
