@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from paperbrowse.core import cache
+from paperbrowse.core import cache, locations
 from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.library import load
 
@@ -20,7 +20,7 @@ AS_OF = dt.date(2025, 11, 24)
 @pytest.fixture
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
-    monkeypatch.setenv(cache.CACHE_DIR_VARIABLE, str(folder))
+    monkeypatch.setenv(locations.CACHE_DIR_VARIABLE, str(folder))
     monkeypatch.setattr(cache, "MIN_BYTES", 0)  # cache even the small files made here
     return folder
 
@@ -155,7 +155,7 @@ def test_an_unwritable_cache_folder_is_no_error(
 ) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    monkeypatch.setenv(cache.CACHE_DIR_VARIABLE, str(blocker / "cache"))
+    monkeypatch.setenv(locations.CACHE_DIR_VARIABLE, str(blocker / "cache"))
     monkeypatch.setattr(cache, "MIN_BYTES", 0)
     library = load(library_file, as_of=AS_OF)
     assert [p.title for p in library.papers] == ["Café Study", "Other"]
@@ -174,11 +174,11 @@ def test_writes_leave_no_temporary_files_and_small_files_are_not_cached(
 
 
 def test_the_default_folder_is_the_platform_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(cache.CACHE_DIR_VARIABLE, raising=False)
+    monkeypatch.delenv(locations.CACHE_DIR_VARIABLE, raising=False)
     home = os.environ["XDG_CACHE_HOME"]  # set per test by conftest
-    assert str(cache.cache_dir()).startswith(home)
-    monkeypatch.setenv(cache.CACHE_DIR_VARIABLE, "~/elsewhere")
-    assert cache.cache_dir() == Path("~/elsewhere").expanduser()
+    assert str(locations.cache_dir()).startswith(home)
+    monkeypatch.setenv(locations.CACHE_DIR_VARIABLE, "~/elsewhere")
+    assert locations.cache_dir() == Path("~/elsewhere").expanduser()
 
 
 def test_the_large_acl_bib_reopens_from_the_cache(

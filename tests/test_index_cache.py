@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from paperbrowse.core import cache
+from paperbrowse.core import cache, locations
 from paperbrowse.core.library import load
 from paperbrowse.core.search import index as search
 from paperbrowse.core.search import index_cache
@@ -22,7 +22,7 @@ QUERIES = ("graph", "graf neural", "author:smith", '"neural networks"', "year:20
 @pytest.fixture(autouse=True)
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
-    monkeypatch.setenv(cache.CACHE_DIR_VARIABLE, str(folder))
+    monkeypatch.setenv(locations.CACHE_DIR_VARIABLE, str(folder))
     monkeypatch.setattr(index_cache, "MIN_PAPERS", 1)  # cache the small libraries made here
     return folder
 

@@ -1,7 +1,7 @@
 """Converting LaTeX frees what it used at once, even while loading pauses the collector.
 
 pylatexenc leaves a reference cycle through an exception's traceback that
-holds every calling frame; with the collector paused (``cache.gc_paused``,
+holds every calling frame; with the collector paused (``memory.gc_paused``,
 as every load does) a 100k-paper profile kept each conversion's frames, and
 the file's text they reference, until the load ended (issue 11: 3.7 GB).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import weakref
 
-from paperbrowse.core.cache import gc_paused
+from paperbrowse.core.memory import gc_paused
 from paperbrowse.core.text import latex
 from paperbrowse.core.text.latex import latex_to_text
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from paperbrowse.cli import app_parser, main
-from paperbrowse.core import paths
+from paperbrowse.core import locations
 from paperbrowse.core.library import load
 from paperbrowse.core.marks.store import Store
 
@@ -147,10 +147,10 @@ def test_a_damaged_database_warns_with_its_path_and_is_left_alone(tmp_path: Path
 
 def test_the_app_and_every_subcommand_accept_data_dir(tmp_path: Path) -> None:
     app_parser().parse_args(["--data-dir", str(tmp_path / "for-app")])
-    assert paths.database_path() == tmp_path / "for-app" / "marks.sqlite3"
+    assert locations.database_path() == tmp_path / "for-app" / "marks.sqlite3"
     # parse never asked for the option; main gives it to every subcommand.
     main(["parse", "missing.txt", "--data-dir", str(tmp_path / "for-parse")])
-    assert paths.data_dir() == tmp_path / "for-parse"
+    assert locations.data_dir() == tmp_path / "for-parse"
     assert main(["notes", "--data-dir", ""]) == 2
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from paperbrowse.core import paths
+from paperbrowse.core import locations
 from paperbrowse.core.library import load
 from paperbrowse.core.marks.schema import MIGRATIONS, SCHEMA_VERSION
 from paperbrowse.core.marks.store import (
@@ -232,8 +232,8 @@ def test_search_filters(db: Path) -> None:
 def test_data_dir_comes_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(paths.DATA_DIR_VARIABLE, str(tmp_path / "mine"))
-    assert paths.database_path() == tmp_path / "mine" / "marks.sqlite3"
+    monkeypatch.setenv(locations.DATA_DIR_VARIABLE, str(tmp_path / "mine"))
+    assert locations.database_path() == tmp_path / "mine" / "marks.sqlite3"
     with open_store() as store:
         store.set_bookmarked(GRAPHS, True)
     assert (tmp_path / "mine" / "marks.sqlite3").is_file()
@@ -243,19 +243,19 @@ def test_set_data_dir_is_absolute_and_reaches_the_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    chosen = paths.set_data_dir("relative/dir")
+    chosen = locations.set_data_dir("relative/dir")
     assert chosen == tmp_path / "relative" / "dir"
     monkeypatch.chdir("/")
-    assert paths.data_dir() == tmp_path / "relative" / "dir"
+    assert locations.data_dir() == tmp_path / "relative" / "dir"
 
 
 def test_without_an_override_the_platform_folder_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    monkeypatch.delenv(paths.DATA_DIR_VARIABLE)
+    monkeypatch.delenv(locations.DATA_DIR_VARIABLE)
     # conftest points XDG_DATA_HOME at a temporary folder.
     expected = Path(os.environ["XDG_DATA_HOME"]) / "paperbrowse" / "marks.sqlite3"
-    assert paths.database_path() == expected
+    assert locations.database_path() == expected
 
 
 def test_reading_only_creates_no_file(db: Path) -> None:

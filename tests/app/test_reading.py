@@ -366,7 +366,7 @@ def test_loading_text_says_how_far_in_megabytes() -> None:
 
 
 async def test_a_damaged_database_opens_read_only_and_says_so(seed_app: AppFactory) -> None:
-    from paperbrowse.core import paths
+    from paperbrowse.core import locations as paths
 
     database = paths.database_path()
     database.parent.mkdir(parents=True, exist_ok=True)
@@ -512,7 +512,7 @@ async def test_tags_added_in_another_window_while_the_dialog_is_open_are_kept(
 async def test_a_read_only_file_system_is_named_as_such_not_as_damage(
     seed_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from paperbrowse.core import paths
+    from paperbrowse.core import locations as paths
     from paperbrowse.core.marks import opening as storage_open
 
     # The real mount is tested in test_storage_read_only.py; here, what the user reads.

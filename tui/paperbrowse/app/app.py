@@ -80,7 +80,7 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         error = sys.exc_info()[1]
         self.crash = f"{type(error).__name__}: {error}" if error else "unknown error"
         try:
-            from paperbrowse.core.cache import cache_dir
+            from paperbrowse.core.locations import cache_dir
 
             log = cache_dir() / "crash.log"
             log.parent.mkdir(parents=True, exist_ok=True)

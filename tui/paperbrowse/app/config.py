@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Any
 
-
-def config_path() -> Path:
-    override = os.environ.get("PAPERBROWSE_CONFIG_DIR")
-    if override:
-        return Path(override) / "config.json"
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("paperbrowse", appauthor=False)) / "config.json"
+from paperbrowse.core.locations import config_file as config_path
 
 
 def load_config() -> dict[str, Any]:

@@ -44,7 +44,7 @@ class _DataDirAction(argparse.Action):
     ) -> None:
         if not isinstance(values, str) or not values.strip():
             parser.error("--data-dir needs a folder")
-        from paperbrowse.core.paths import set_data_dir
+        from paperbrowse.core.locations import set_data_dir
 
         setattr(namespace, self.dest, set_data_dir(values))
 
@@ -68,7 +68,7 @@ def apply_leading_data_dir(arguments: list[str]) -> list[str]:
     Returns the arguments without it; an empty or missing value is left for
     argparse to report.
     """
-    from paperbrowse.core.paths import set_data_dir
+    from paperbrowse.core.locations import set_data_dir
 
     while arguments:
         first = arguments[0]

@@ -1,6 +1,6 @@
 """A cache of parsed library files, so a large library reopens in a fraction of a second.
 
-One cache file per library file, in the platform's cache folder (platformdirs;
+One cache file per library file, in the cache folder (``locations.cache_dir``;
 ``PAPERBROWSE_CACHE_DIR`` overrides it). An entry is used only when the
 library file's resolved path, size and modification time (ns) match, the
 format version matches and its checksum is right; anything else (stale,
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import hashlib
 import io
 import os
@@ -26,8 +25,7 @@ import pickle
 import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,9 +35,10 @@ from pydantic import BaseModel
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult, TextProgress, read_file
+from paperbrowse.core.locations import cache_dir
+from paperbrowse.core.memory import gc_paused
 from paperbrowse.core.models import Paper, Profile, SourceRef
 
-CACHE_DIR_VARIABLE = "PAPERBROWSE_CACHE_DIR"
 # Bump when the entry layout changes. Importer changes need no bump: entries
 # also record a fingerprint of the importers' source (``parser_fingerprint``).
 FORMAT_VERSION = 2
@@ -52,16 +51,6 @@ _PROFILE_FIELDS = tuple(name for name in Profile.model_fields if name != "papers
 _HEADER = len(MAGIC) + 4  # magic, then the CRC-32 of the payload
 INDEX_PATTERN = "index-*.npz"  # search indexes of large libraries (core.index_cache)
 ENTRY_PATTERNS = ("*.pbcache", INDEX_PATTERN)
-
-
-def cache_dir() -> Path:
-    """The folder for cache files: ``PAPERBROWSE_CACHE_DIR`` if set, else the platform's."""
-    chosen = os.environ.get(CACHE_DIR_VARIABLE, "").strip()
-    if chosen:
-        return Path(chosen).expanduser().absolute()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("paperbrowse", appauthor=False)) / "libraries"
 
 
 @dataclass(frozen=True)
@@ -114,18 +103,6 @@ def source_hash(names: Iterable[str], prefix: str = "", core: Path = CORE) -> st
 def parser_fingerprint(core: Path = CORE) -> str:
     """A hash of the readers' source, so an entry made by other parsing code is not used."""
     return source_hash(PARSER_SOURCES, core=core)[:16]
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No collector passes while a large library is built: they cost seconds, find nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 Reader = Callable[[Path, dt.date, TextProgress | None], ImportResult]

@@ -169,7 +169,7 @@ def load(
 def _load_one(path: Path, as_of: dt.date | None, progress: TextProgress | None) -> Library:
     """``load_file``, with running out of memory or nesting (merging, caching) an error for
     this file alone."""
-    from paperbrowse.core.cache import gc_paused
+    from paperbrowse.core.memory import gc_paused
 
     try:
         with gc_paused():

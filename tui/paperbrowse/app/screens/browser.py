@@ -271,7 +271,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
             gc.enable()
         # Long-lived papers never become garbage: freezing them keeps collector
         # pauses (0.2-1.3 s measured at 100k-1M objects) off the keystrokes.
-        from paperbrowse.core.search.index import freeze_heap
+        from paperbrowse.core.memory import freeze_heap
 
         freeze_heap()
         self.post_message(self.IndexReady())

@@ -1,6 +1,6 @@
 """Bookmarks, read status, tags and notes that are never lost.
 
-One SQLite database in the user's data folder (see ``paths``), keyed by the
+One SQLite database in the user's data folder (see ``locations``), keyed by the
 stable paper id (``Paper.id``: from the DOI, else the normalised title and
 year), so marks survive re-parsing, a moved file or an edited library. Each
 paper's row also keeps its title and year, so a note whose paper is in no
@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType, TracebackType
 
-from paperbrowse.core import models, paths
+from paperbrowse.core import locations, models
 from paperbrowse.core.errors import PaperbrowseError
 from paperbrowse.core.marks.note_merge import Merged, merge_notes
 from paperbrowse.core.marks.opening import open_database
@@ -240,7 +240,7 @@ class Store:
         read-only connection, which never waits for a window that is saving
         and never creates, migrates or locks the file.
         """
-        where = path if path is not None else paths.database_path()
+        where = path if path is not None else locations.database_path()
         opened = open_database(where, create and not read_only, write=not read_only)
         return cls(
             opened.connection, where, read_only=opened.read_only, problem=opened.problem,
@@ -645,7 +645,7 @@ class Store:
 
 
 def open_store(path: Path | None = None, *, create: bool = True) -> Store:
-    """The user's marks database (``paths.database_path()`` unless ``path`` is given)."""
+    """The user's marks database (``locations.database_path()`` unless ``path`` is given)."""
     return Store.open(path, create=create)
 
 

@@ -17,9 +17,6 @@ word.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import gc
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cached_property
@@ -31,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 
-from paperbrowse.core.cache import gc_paused
+from paperbrowse.core.memory import freeze_heap, gc_paused
 from paperbrowse.core.models import Paper
 from paperbrowse.core.search.build import Postings, build_postings
 from paperbrowse.core.search.filters import (
@@ -65,7 +62,6 @@ from paperbrowse.core.search.tokens import words
 
 __all__ = [
     "FIELDS", "SORT_ORDERS", "Hit", "Results", "SearchIndex", "SortOrder", "Span", "field_text",
-    "freeze_heap",
 ]  # fmt: skip
 
 Order = npt.NDArray[np.int32]
@@ -94,22 +90,6 @@ class _Ordered(Sequence[Paper]):
         if isinstance(index, slice):
             return [self._docs[i] for i in self._order[index].tolist()]
         return self._docs[int(self._order[index])]
-
-
-def freeze_heap() -> None:
-    """Exempt everything alive from future collections; and give the memory freed while
-    building back to the system.
-
-    With a few hundred thousand objects alive, a full collection pauses for 0.2-1.3 s and
-    lands on whatever keystroke triggers it; the library's objects live as long as the
-    app, so there is nothing to gain from scanning them again. (No collection first: it
-    would cost 0.2 s at 100k papers to find next to nothing.) glibc keeps the index
-    build's freed temporaries (about 180 MB at 100k papers) unless asked to trim.
-    """
-    gc.freeze()
-    # Not glibc: nothing to call, and that allocator returns memory by itself.
-    with contextlib.suppress(AttributeError, OSError):
-        ctypes.CDLL(None).malloc_trim(0)
 
 
 class SearchIndex:

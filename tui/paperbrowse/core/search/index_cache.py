@@ -29,10 +29,10 @@ from paperbrowse.core.cache import (
     CORE,
     INDEX_PATTERN,
     FileKey,
-    cache_dir,
     parser_fingerprint,
     source_hash,
 )
+from paperbrowse.core.locations import cache_dir
 from paperbrowse.core.models import Paper
 from paperbrowse.core.search.build import FieldPostings, Postings
 from paperbrowse.core.search.index import SearchIndex

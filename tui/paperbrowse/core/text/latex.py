@@ -145,7 +145,7 @@ def _free_walker_cycles() -> None:
     function (``do_read``: ``return e``), so the exception's traceback and the
     caller that keeps it form a cycle. That cycle holds every calling frame
     alive, up to the one holding the whole file's text. Loading pauses the
-    collector (``cache.gc_paused``), so each conversion pinned its frames and
+    collector (``memory.gc_paused``), so each conversion pinned its frames and
     pylatexenc's nodes until the load ended: GBs for a profile of 100k papers
     (issue 11). Collecting the youngest generation looks only at objects made
     since the previous call, so it costs microseconds.

@@ -1,0 +1,77 @@
+"""Where paperbrowse keeps its files: the user's data, config and cache folders.
+
+Every folder follows the platform's convention via platformdirs, unless the
+user points elsewhere with an environment variable:
+
+- data (the marks database): ``PAPERBROWSE_DATA_DIR``, or ``--data-dir DIR``
+  on the command line, which sets that variable;
+- config (``config.json``: the theme): ``PAPERBROWSE_CONFIG_DIR``;
+- cache (parsed libraries, search indexes, the crash log): ``PAPERBROWSE_CACHE_DIR``.
+
+An override is kept in the environment itself, so it has one source of truth
+and reaches any child process alike; tests set the variables to temporary
+folders so they never touch the real user folders. Nothing here creates a
+folder: the code that writes a file does, when it writes. platformdirs is
+imported on first use, to keep it off start-up.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "paperbrowse"
+DATA_DIR_VARIABLE = "PAPERBROWSE_DATA_DIR"
+CONFIG_DIR_VARIABLE = "PAPERBROWSE_CONFIG_DIR"
+CACHE_DIR_VARIABLE = "PAPERBROWSE_CACHE_DIR"
+DATABASE_NAME = "marks.sqlite3"
+CONFIG_NAME = "config.json"
+
+
+def _chosen(variable: str) -> Path | None:
+    """The folder an environment variable names, absolute; None when unset or blank."""
+    chosen = os.environ.get(variable, "").strip()
+    return Path(chosen).expanduser().absolute() if chosen else None
+
+
+def set_data_dir(path: str | Path) -> Path:
+    """Keep the data in ``path`` from now on (and in child processes); returns it absolute.
+
+    Made absolute at once so a later change of working folder cannot move it.
+    """
+    folder = Path(path).expanduser().absolute()
+    os.environ[DATA_DIR_VARIABLE] = str(folder)
+    return folder
+
+
+def data_dir() -> Path:
+    """The folder for user data: the override if one is set, else the platform's."""
+    import platformdirs
+
+    return _chosen(DATA_DIR_VARIABLE) or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def database_path() -> Path:
+    """The marks database (bookmarks, read status, tags, notes)."""
+    return data_dir() / DATABASE_NAME
+
+
+def config_dir() -> Path:
+    """The folder for settings: ``PAPERBROWSE_CONFIG_DIR`` if set, else the platform's."""
+    import platformdirs
+
+    chosen = _chosen(CONFIG_DIR_VARIABLE)
+    return chosen or Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def config_file() -> Path:
+    """The settings file (the theme)."""
+    return config_dir() / CONFIG_NAME
+
+
+def cache_dir() -> Path:
+    """The folder for what can be rebuilt: parsed libraries, search indexes, the crash log."""
+    import platformdirs
+
+    chosen = _chosen(CACHE_DIR_VARIABLE)
+    return chosen or Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "libraries"

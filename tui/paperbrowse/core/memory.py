@@ -1,0 +1,43 @@
+"""Memory handling for large libraries: the garbage collector kept off the hot paths.
+
+Building a library makes hundreds of thousands of objects that live as long as
+the app. A collection pass over them finds nothing and costs seconds while
+they are made (``gc_paused``) and 0.2-1.3 s on a keystroke afterwards
+(``freeze_heap`` takes them out of future passes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No collector passes while a large library is built: they cost seconds, find nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def freeze_heap() -> None:
+    """Exempt everything alive from future collections; and give the memory freed while
+    building back to the system.
+
+    With a few hundred thousand objects alive, a full collection pauses for 0.2-1.3 s and
+    lands on whatever keystroke triggers it; the library's objects live as long as the
+    app, so there is nothing to gain from scanning them again. (No collection first: it
+    would cost 0.2 s at 100k papers to find next to nothing.) glibc keeps the index
+    build's freed temporaries (about 180 MB at 100k papers) unless asked to trim.
+    """
+    gc.freeze()
+    # Not glibc: nothing to call, and that allocator returns memory by itself.
+    with contextlib.suppress(AttributeError, OSError):
+        ctypes.CDLL(None).malloc_trim(0)
