@@ -37,7 +37,7 @@ import numpy.typing as npt
 
 from paperbrowse.core.categories import CATEGORY_NAMES
 from paperbrowse.core.models import Paper
-from paperbrowse.core.search.tokens import fold, words
+from paperbrowse.core.search.tokens import casefold_decomposed, words
 
 Mask = npt.NDArray[np.bool_]
 PaperTest = Callable[[Paper], bool]
@@ -179,14 +179,14 @@ def year_bounds(value: str) -> tuple[int, int] | None:
 
 def _category_test(value: str) -> Callable[[str], bool]:
     """``cat:CL`` (or ``cs.CL``) is that class; otherwise the start of a code or of its name."""
-    wanted = fold(value).strip()
+    wanted = casefold_decomposed(value).strip()
     wanted_short = wanted.rsplit(".", 1)[-1]  # "cs.CL" asks for CL
     wanted_words = words(value)
     is_code = wanted_short.upper() in CATEGORY_NAMES
 
     def test(code: str) -> bool:
         short = code.rsplit(".", 1)[-1].lower()
-        if fold(code) == wanted or short == wanted_short:
+        if casefold_decomposed(code) == wanted or short == wanted_short:
             return True
         if is_code:
             return False
@@ -225,7 +225,7 @@ def builtin_mask(columns: Columns, key: str, value: str) -> Mask | None:
     if key == "venue":
         return columns.venues(_venue_test(value))
     if key == "has":
-        wanted = fold(value).strip()
+        wanted = casefold_decomposed(value).strip()
         if wanted in ("link", "links", "url"):
             return columns.has_link
         if wanted in HAS_VALUES:

@@ -56,6 +56,7 @@ from paperbrowse.core.search.results import (
     Results,
     SortOrder,
     newest_first_order,
+    title_order,
 )
 from paperbrowse.core.search.spans import Highlighter, Span, field_text
 from paperbrowse.core.search.tokens import words
@@ -256,14 +257,14 @@ class SearchIndex:
 
     @cached_property
     def _title_rank(self) -> npt.NDArray[np.int32]:
-        titles = list(map(str.casefold, map(attrgetter("title"), self._docs)))
-        order = sorted(range(self._size), key=titles.__getitem__)
+        order = title_order(self._docs)
         rank = np.empty(self._size, np.int32)
         rank[order] = np.arange(self._size, dtype=np.int32)
         return rank
 
     def _in_order(self, docs: Order, sort: SortOrder) -> Order:
-        """Papers (ascending internal numbers, i.e. newest first) in a listing order."""
+        """Papers (ascending internal numbers, i.e. newest first) in a listing order:
+        the orders of ``results.listing``, on arrays."""
         if sort == "oldest":
             dated = docs < self._dated
             return np.concatenate((docs[dated][::-1], docs[~dated]))

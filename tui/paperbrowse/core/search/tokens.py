@@ -65,19 +65,14 @@ def char_class(char: str) -> int:
     return int(char_classes()[code]) if code < TABLE_SIZE else _classify(char)
 
 
-def fold(text: str) -> str:
-    """Compatibility-decomposed and casefolded (accents still present as marks)."""
+def casefold_decomposed(text: str) -> str:
+    """Compatibility-decomposed and casefolded (accents still present as marks).
+
+    Not ``models.fold``, which also drops the marks: the index classes them itself.
+    """
     if text.isascii():
         return text.lower()
     return unicodedata.normalize("NFKD", text).casefold()
-
-
-def _folded_bytes(text: str) -> bytes:
-    """The folded text as UTF-8 with ASCII separators already spaces (non-ASCII not yet classed)."""
-    if text.isascii():
-        return text.encode("ascii").translate(ASCII_TABLE)
-    # A lone surrogate cannot be encoded; "?" makes it a separator, as its class says.
-    return fold(text).encode("utf-8", "replace").translate(ASCII_TABLE)
 
 
 def _class_char(char: str) -> str:
@@ -92,18 +87,13 @@ def index_bytes(text: str) -> bytes:
     """One text as the index reads it: its words in UTF-8, separated by bytes <= 32."""
     if text.isascii():
         return text.encode("ascii").translate(ASCII_TABLE)
-    cleaned = "".join(map(_class_char, fold(text)))
+    cleaned = "".join(map(_class_char, casefold_decomposed(text)))
     return cleaned.encode("utf-8", "replace").translate(ASCII_TABLE)
 
 
 def words(text: str) -> list[str]:
     """The words of a text, folded, in order."""
     return [word.decode("utf-8") for word in index_bytes(text).split()]
-
-
-def fold_word(token: str) -> str:
-    """A single word as the index holds it (``Müller`` -> ``muller``)."""
-    return "".join(words(token))
 
 
 def chunk_bytes(texts: Sequence[str]) -> npt.NDArray[np.uint8]:
@@ -120,7 +110,8 @@ def chunk_bytes(texts: Sequence[str]) -> npt.NDArray[np.uint8]:
         joined = "\n".join(texts)
     if not joined.isascii():
         # Only the texts that need it are folded; ASCII ones are lower-cased by the table.
-        joined = "\n".join([text if text.isascii() else fold(text) for text in texts])
+        folded = [text if text.isascii() else casefold_decomposed(text) for text in texts]
+        joined = "\n".join(folded)
     encoded = joined.encode("utf-8", "replace")
     blob = b" " + encoded.translate(_CHUNK_TABLE) + b" "
     data = np.frombuffer(blob, np.uint8)
@@ -189,7 +180,7 @@ def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
 @cache
 def _regex_agrees(char: str) -> bool:
     """Whether ``char`` is in a word for the span regex exactly when the index says so."""
-    kinds = {char_class(c) for c in fold(char)}
+    kinds = {char_class(c) for c in casefold_decomposed(char)}
     if char.isalnum():
         return SEPARATOR not in kinds and WORD_CHAR in kinds
     if char_class(char) == MARK:
@@ -201,7 +192,7 @@ def _spans_by_char(text: str) -> Iterator[tuple[int, int, str]]:
     start, end = -1, -1
     pieces: list[str] = []
     for position, char in enumerate(text):
-        for folded in fold(char):
+        for folded in casefold_decomposed(char):
             kind = char_class(folded)
             if kind == WORD_CHAR:
                 if not pieces:
