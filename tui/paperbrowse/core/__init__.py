@@ -1,5 +1,19 @@
-"""The domain: models, parsing, search, export and storage.
+"""The domain: papers, the files they come from, search and the user's marks.
 
-Nothing in this package imports Textual or Rich; ``tests/test_import_hygiene.py``
-and the import-linter contract in ``pyproject.toml`` keep it that way.
+Packages, each about one concern (their own docstrings say more):
+
+- ``text``: text made safe and plain (cleaning, LaTeX); imports nothing of ours
+  but ``errors``;
+- ``formats``: every reader and writer; imports ``text``, ``models`` and helpers;
+- ``search``: the search engine; imports ``models``, ``memory``, ``cache`` helpers;
+- ``marks``: bookmarks, read status, tags and notes in SQLite.
+
+Modules: ``models`` (Paper, Profile), ``library`` (``load``: read, merge, search;
+it sits on top of the rest), ``locations`` (folders), ``memory`` (the collector),
+``cache`` (parsed files), ``errors``, ``files``, ``merge``, ``stats``,
+``categories``, ``watch``.
+
+Nothing in this package imports Textual, Rich or ``paperbrowse.app``; and no
+module or package here imports another in a circle. ``tests/test_import_hygiene.py``
+and the import-linter contracts in ``pyproject.toml`` keep it that way.
 """

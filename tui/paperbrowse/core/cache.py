@@ -49,7 +49,7 @@ MAX_AGE_DAYS = 60
 _PAPER_FIELDS = tuple(Paper.model_fields)
 _PROFILE_FIELDS = tuple(name for name in Profile.model_fields if name != "papers")
 _HEADER = len(MAGIC) + 4  # magic, then the CRC-32 of the payload
-INDEX_PATTERN = "index-*.npz"  # search indexes of large libraries (core.index_cache)
+INDEX_PATTERN = "index-*.npz"  # search indexes of large libraries (core.search.index_cache)
 ENTRY_PATTERNS = ("*.pbcache", INDEX_PATTERN)
 
 

@@ -461,7 +461,7 @@ class Store:
     def register_search_filters(self) -> Callable[[], None]:
         """Make ``is:``, ``has:note``, ``has:tag``, ``tag:`` work in every search; returns an undo.
 
-        Uses ``search_filters.register_filter``. Other ``has:`` values
+        Uses ``search.filters.register_filter``. Other ``has:`` values
         (``has:code``) fall through to the built-in filter. The handlers give
         predicates rather than id sets so a paper whose id changed with a DOI
         still matches, and they read the marks at each search, so they follow

@@ -6,7 +6,7 @@
   score and spans, computed lazily so a 100k-row result costs little.
 
 How a query runs (see ``query`` for the syntax): each word is expanded over
-the sorted vocabulary (exact, prefix, typos, substrings; ``search_match``),
+the sorted vocabulary (exact, prefix, typos, substrings; ``match``),
 giving points per paper as a numpy array; the arrays are summed with the
 number of query words each paper holds weighing most; filters and exclusions
 are boolean masks. One sort of the matching papers gives the ranking, and the
@@ -97,7 +97,7 @@ class SearchIndex:
     """The papers of a library, indexed for ranked search.
 
     ``SearchIndex(papers)`` builds it; ``parts()`` and ``from_parts()`` take it
-    apart into numpy arrays and back, for ``core.index_cache`` to keep on disk.
+    apart into numpy arrays and back, for ``index_cache`` to keep on disk.
     """
 
     def __init__(self, papers: Sequence[Paper], *, freeze_gc: bool = True) -> None:
@@ -169,7 +169,7 @@ class SearchIndex:
     # -- filters -----------------------------------------------------------------------
 
     def register_filter(self, key: str, handler: FilterHandler, help: str = "") -> None:
-        """Add a filter for this index only (see ``search_filters`` for the handler's contract)."""
+        """Add a filter for this index only (see ``filters`` for the handler's contract)."""
         self._filters.insert(0, RegisteredFilter(key.lower(), handler, help))
 
     def filter_keys(self) -> frozenset[str]:

@@ -3,7 +3,7 @@
 Parsing is purely syntactic and never fails: any string is a query. Field keys
 (``title:``, ``author:``, ``abstract:``) restrict words to one field; every
 other known key is a filter, evaluated by the search index (built-in ones and
-any registered later, see ``search_filters``). An unknown ``key:value`` is
+any registered later, see ``filters``). An unknown ``key:value`` is
 searched as plain words, with a note saying so, so that a colon in a title
 ("BERT: pre-training ...") or a typo in a key never hides results.
 """
