@@ -28,7 +28,8 @@ from paperbrowse.cli.common import (
     write_document,
 )
 from paperbrowse.core.errors import FormatError, Problem
-from paperbrowse.core.marks.store import FILTER_NAMES, Marks, Store, marks_test
+from paperbrowse.core.marks.filters import FILTER_NAMES, marks_test
+from paperbrowse.core.marks.store import Marks, Store
 from paperbrowse.core.models import Paper, fold
 from paperbrowse.core.text.clean import clean_line, strip_control
 from paperbrowse.core.text.counts import counted

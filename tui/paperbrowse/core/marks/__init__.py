@@ -1,7 +1,8 @@
 """The user's marks: bookmarks, read status, tags and notes, in one SQLite store.
 
-- ``store``: ``Store`` and ``Marks``, every change one transaction; the ``is:``,
-  ``has:note`` and ``tag:`` search filters (``marks_test``, ``register_search_filters``);
+- ``store``: ``Store`` and ``Marks``, every change one transaction; it registers
+  the marks filters with the search (``register_search_filters``);
+- ``filters``: the ``is:``, ``has:note``, ``tag:`` filters as tests on one paper's marks;
 - ``opening``: opening the database safely (damaged, newer, read-only, locked);
 - ``schema``: the tables and their migrations;
 - ``note_merge``: a note edited in two windows merged, never overwritten.

@@ -40,6 +40,7 @@ from types import MappingProxyType, TracebackType
 
 from paperbrowse.core import locations, models
 from paperbrowse.core.errors import PaperbrowseError
+from paperbrowse.core.marks.filters import marks_test
 from paperbrowse.core.marks.note_merge import Merged, merge_notes
 from paperbrowse.core.marks.opening import open_database
 from paperbrowse.core.models import Paper, fold
@@ -647,32 +648,3 @@ class Store:
 def open_store(path: Path | None = None, *, create: bool = True) -> Store:
     """The user's marks database (``locations.database_path()`` unless ``path`` is given)."""
     return Store.open(path, create=create)
-
-
-# --- search filters, usable with any source of marks --------------------------------
-
-_IS_FILTERS: dict[str, Callable[[Marks], bool]] = {
-    "bookmarked": lambda m: m.bookmarked,
-    "read": lambda m: m.read,
-    "unread": lambda m: not m.read,
-}
-_HAS_FILTERS: dict[str, Callable[[Marks], bool]] = {
-    "note": lambda m: m.has_note,
-    "tag": lambda m: bool(m.tags),
-    "tags": lambda m: bool(m.tags),
-}
-FILTER_NAMES = (
-    "is:bookmarked", "is:read", "is:unread", "has:note", "has:tag", "tag:NAME",
-)  # fmt: skip
-
-
-def marks_test(key: str, value: str) -> Callable[[Marks], bool] | None:
-    """The test on a paper's marks for the filter ``key:value``; None when it is not ours."""
-    key, wanted = fold(key), fold(value)
-    if key == "is":
-        return _IS_FILTERS.get(wanted)
-    if key == "has":
-        return _HAS_FILTERS.get(wanted)
-    if key == "tag" and wanted:
-        return lambda marks: marks.has_tag(wanted)
-    return None
