@@ -168,6 +168,9 @@ class BrowserScreen(ReadingActions, Screen[None]):
         self._search_pending = False
         self._index_building = False  # the loader builds the index after showing the papers
         self._loading = False  # a load or reload is running
+        # The loader's thread is reading files or building the index (read by the app at
+        # exit, which then does not wait for the thread).
+        self.loading_files = False
         self._watch_paths: list[Path] = []
         self._watched: SourceState | None = None  # the library's files as last loaded
         self._changed: SourceState | None = None  # seen changed once; reloaded if it holds
@@ -243,6 +246,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
                 self.post_message(self.Progress(done, total, file))
 
         gc.disable()  # collector passes over 100k fresh objects cost seconds during a load
+        self.loading_files = True
         try:
             from paperbrowse.core.library import bundled_profile, load
             from paperbrowse.core.watch import source_state
@@ -269,6 +273,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
             return
         finally:
             gc.enable()
+            self.loading_files = False
         # Long-lived papers never become garbage: freezing them keeps collector
         # pauses (0.2-1.3 s measured at 100k-1M objects) off the keystrokes.
         from paperbrowse.core.search import freeze_heap
