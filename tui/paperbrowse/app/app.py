@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 
-from paperbrowse.app.commands import PaperCommands
+from paperbrowse.app.commands import PaperCommandPalette, PaperCommands
 from paperbrowse.app.config import load_config, save_config
 from paperbrowse.app.screens.browser import BrowserScreen
 from paperbrowse.app.terminal_text import StableEmojiWidths, StripControlCodes
@@ -94,6 +95,17 @@ class PaperBrowseApp(App[int]):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self._theme_restored = True
+
+    # Every palette is ours (see PaperCommandPalette): the main one, and the theme picker
+    # that Textual's "Change theme" command opens.
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not PaperCommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(PaperCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        self.push_screen(
+            PaperCommandPalette(providers=[ThemeProvider], placeholder="Search for themes…")
+        )
 
     async def action_quit(self) -> None:
         # An open note editor first saves what was typed since its last pause.

@@ -18,6 +18,8 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
+from paperbrowse.app.screens.base import DismissOnce
+
 if TYPE_CHECKING:
     from paperbrowse.core.models import Paper
 
@@ -26,7 +28,7 @@ PAUSE_SECONDS = 0.5  # a pause this long in typing saves the note
 NoteSaver = Callable[[str, bool], bool]
 
 
-class NoteEditor(ModalScreen[None]):
+class NoteEditor(DismissOnce, ModalScreen[None]):
     DEFAULT_CSS = """
     NoteEditor {
         align: center middle;
@@ -73,10 +75,12 @@ class NoteEditor(ModalScreen[None]):
             yield TextArea(self.saved_text, id="note-text", soft_wrap=True)
             yield Static("Saved as you type · escape or ctrl+s closes", id="note-status")
 
+    AUTO_FOCUS = "TextArea"
+
     def on_mount(self) -> None:
-        area = self.query_one(TextArea)
-        area.focus()
-        area.move_cursor(area.document.end)
+        # A query, not query_one: an editor escaped before it was mounted has no widgets.
+        for area in self.query(TextArea):
+            area.move_cursor(area.document.end)
 
     @property
     def text(self) -> str:
