@@ -225,3 +225,21 @@ async def test_a_cursor_move_overtaken_by_an_empty_result(seed_app: AppFactory) 
         await settle(pilot)
         still_running(pilot)
         assert screen.detail.paper is None
+
+
+async def test_an_export_name_too_long_is_refused_with_a_message(
+    seed_app: AppFactory, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    async with seed_app().run_test(size=SIZE, notifications=True) as pilot:
+        await wait_loaded(pilot)
+        await send_keys(pilot, "e")
+        assert isinstance(pilot.app.screen, ExportDialog)
+        # 300 characters typed after the file name, then enter (found by soak_keys.py):
+        # looking the name up raised OSError "File name too long".
+        await send_keys(pilot, "x" * 300 + ENTER)
+        still_running(pilot)
+        assert isinstance(pilot.app.screen, ExportDialog)  # still there to fix the name
+        messages = [str(note.message) for note in pilot.app._notifications]
+        assert any("File name too long" in message for message in messages), messages
+        assert not list(tmp_path.iterdir())

@@ -168,7 +168,16 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         if not name:
             self.notify("Type a file name to export to.", severity="warning", timeout=3)
             return
-        self.export(Path(name).expanduser(), force=False)
+        try:
+            path = Path(name).expanduser()
+        except RuntimeError as error:  # "~nobody/x": no such user
+            self._bad_name(str(error))
+            return
+        self.export(path, force=False)
+
+    def _bad_name(self, reason: str) -> None:
+        self.notify(f"Cannot export to that name: {reason}.", severity="error", timeout=6,
+                    markup=False)
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
@@ -177,7 +186,13 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
     def export(self, path: Path, force: bool) -> None:
         if self._busy:
             return
-        if not force and path.is_file():
+        try:
+            exists = path.is_file()
+        except (OSError, ValueError) as error:  # a name too long, a NUL byte (found by soak_keys)
+            reason = error.strerror if isinstance(error, OSError) else None
+            self._bad_name(reason or str(error))
+            return
+        if not force and exists:
             self._ask_to_replace(path)  # before, not after, seconds of exporting
             return
         self._busy = True
