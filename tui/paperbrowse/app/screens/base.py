@@ -1,4 +1,5 @@
-"""What every screen of ours needs to survive fast keys: one dismissal, and no late results.
+"""What every screen of ours needs to survive fast keys and clicks: one dismissal, no late
+results, no clicks on widgets already gone.
 
 Textual's ``Screen.dismiss`` pops whatever screen is on top, and runs the result
 callback each time it is called. Two enters, a double click or a late worker
@@ -22,7 +23,9 @@ from textual.message_pump import MessagePump
 from textual.widgets import Button, Input, OptionList, Select, TextArea
 
 if TYPE_CHECKING:
+    from textual.geometry import Offset
     from textual.screen import Screen
+    from textual.widget import Widget
 
     _ScreenBase = Screen[Any]
 else:
@@ -38,7 +41,26 @@ LEFT_BEHIND = (
 )
 
 
-class DismissOnce(_ScreenBase):
+class SafeMouse(_ScreenBase):
+    """A screen where a click on a widget removed since the last frame does nothing.
+
+    Textual (8.2.8) looks a mouse press up in the map of the last frame; a widget
+    removed since (a notification that just timed out, footer keys redrawn) has no
+    parent any more, and ``Screen._forward_event`` raised "'NoneType' object has no
+    attribute 'region'" (found by tests/bench/soak_keys.py). No Textual issue found;
+    others met it: davep/rogallo#202, agentscope-ai/QwenPaw#6008, and
+    arrase/ollama-agent#171 guards ``_forward_event`` the same way.
+    A mixin, put first, as ``DismissOnce``.
+    """
+
+    def get_widget_and_offset_at(self, x: int, y: int) -> tuple[Widget | None, Offset | None]:
+        widget, offset = super().get_widget_and_offset_at(x, y)
+        if widget is not None and widget is not self and widget.parent is None:
+            return None, None  # gone since the last frame: nothing there to select
+        return widget, offset
+
+
+class DismissOnce(SafeMouse):
     """A screen dismissed at most once, and only while it is the one on top.
 
     A mixin, put first: ``class Help(DismissOnce, ModalScreen[None])``. Not itself a

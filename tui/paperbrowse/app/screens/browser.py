@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import ProgressBar
 
 from paperbrowse.app.reading import ReadingActions
-from paperbrowse.app.screens.base import call_from_thread_while_attached
+from paperbrowse.app.screens.base import SafeMouse, call_from_thread_while_attached
 from paperbrowse.app.widgets.detail import PaperDetail
 from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.header import ProfileHeader
@@ -68,7 +68,7 @@ def loading_text(done: int, total: int, file: str) -> str:
     return text
 
 
-class BrowserScreen(ReadingActions, Screen[None]):
+class BrowserScreen(SafeMouse, ReadingActions, Screen[None]):
     BINDINGS = [
         # Priority bindings run as the app reads the key, before the keys after it are
         # handed to the focused widget: "/graph" typed in one burst (a fast typist, a
