@@ -258,3 +258,18 @@ async def test_a_click_on_a_notification_as_it_goes(seed_app: AppFactory) -> Non
         # without a parent: AttributeError (found by soak_keys.py).
         await send_keys(pilot, click(x, y))
         still_running(pilot)
+
+
+async def test_the_palette_reopened_while_it_closes(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await send_keys(pilot, CTRL_P)
+        closing = pilot.app.screen
+        assert isinstance(closing, PaperCommandPalette)
+        closing.dismiss()  # as its escape does; it is removed a moment later
+        # ctrl+p meanwhile opened a second palette with the first one's id, still
+        # taken: DuplicateIds (found by soak_keys.py).
+        await send_keys(pilot, CTRL_P)
+        still_running(pilot)
+        assert isinstance(pilot.app.screen, PaperCommandPalette)
+        assert pilot.app.screen is not closing

@@ -70,8 +70,9 @@ class Pane:
         self.size = size
 
     def tmux(self, *args: str, check: bool = False) -> str:
+        # errors="replace": tmux can echo a mashed byte back in its complaints.
         done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
-                              text=True, check=check)
+                              encoding="utf-8", errors="replace", check=check)
         return done.stdout
 
     def start(self) -> None:
@@ -149,6 +150,8 @@ def soak(pane: Pane, home: Path, minutes: float, rng: random.Random, check_every
             continue
         if status == 0 and not crashed:
             tally.quits += 1  # quit on purpose (the palette's Quit command)
+            if tally.quits == 1:
+                print(f"\n--- a clean quit (status 0); the screen before it ---\n{last_screen}")
         else:
             tally.died()
             minute = (time.monotonic() - tally.started) / 60
