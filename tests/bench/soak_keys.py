@@ -7,7 +7,8 @@ ctrl+q, ctrl+c or q), sent in random bursts with ``tmux send-keys`` (text with
 the script checks that the app still runs and that its screen shows no crash.
 A death (the app ending with an error, or a traceback on screen) is counted,
 its last screen and crash log printed, and the app started again. The app
-quitting cleanly (the palette's Quit command, typed by chance) is counted apart.
+quitting cleanly (a click on the footer's "q Quit", or the palette's Quit command typed
+by chance) is counted apart.
 
     python tests/bench/soak_keys.py                          # bundled profile, 5 minutes
     python tests/bench/soak_keys.py --minutes 10 --library ../shared/corpus/big.bib
@@ -47,7 +48,7 @@ class Tally:
     keys: int = 0
     bursts: int = 0
     deaths: int = 0
-    quits: int = 0  # clean exits (the palette's Quit), not deaths
+    quits: int = 0  # clean exits (the footer's Quit clicked, the palette's Quit), not deaths
     since_death: float = field(default_factory=time.monotonic)
     longest_alive: float = 0.0
 
@@ -149,7 +150,7 @@ def soak(pane: Pane, home: Path, minutes: float, rng: random.Random, check_every
             last_screen = text
             continue
         if status == 0 and not crashed:
-            tally.quits += 1  # quit on purpose (the palette's Quit command)
+            tally.quits += 1  # a click on the footer's Quit, or the palette's Quit
             if tally.quits == 1:
                 print(f"\n--- a clean quit (status 0); the screen before it ---\n{last_screen}")
         else:
@@ -202,7 +203,7 @@ def main() -> int:
             pane.stop()
     mashed = (time.monotonic() - tally.started) / 60
     print(f"\nminutes mashed: {mashed:.1f}; keys sent: {tally.keys:,} in {tally.bursts:,} bursts; "
-          f"deaths: {tally.deaths}; clean quits (palette Quit): {tally.quits}; "
+          f"deaths: {tally.deaths}; clean quits (Quit clicked or chosen): {tally.quits}; "
           f"longest run without a death: {tally.longest_alive / 60:.1f} min")
     return 1 if tally.deaths else 0
 
