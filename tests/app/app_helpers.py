@@ -63,7 +63,8 @@ async def send_keys(pilot: Pilot[Any], data: str) -> None:
     await settle(pilot)
 
 
-def _alive(app: Any) -> bool:
+def still_alive(app: Any) -> bool:
+    """No exception ended the app, and it has not exited."""
     return app._exception is None and app.return_code is None and app.is_running
 
 
@@ -77,7 +78,7 @@ async def settle(pilot: Pilot[Any]) -> None:
     app = pilot.app
     quiet_rounds = 0
     for _ in range(SETTLE_ROUNDS):
-        if not _alive(app):
+        if not still_alive(app):
             return
         await pilot._wait_for_screen()
         busy = [worker for worker in app.workers if not worker.is_finished]

@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import SEED, SEED_AS_OF, send_keys, settle, wait_loaded, write_jsonl
+from app_helpers import (
+    SEED,
+    SEED_AS_OF,
+    send_keys,
+    settle,
+    still_alive,
+    wait_loaded,
+    write_jsonl,
+)
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from key_mash import ALL_KEYS, TEXT_CHARACTERS, Token, click, key, paste, raw, text
@@ -41,7 +49,8 @@ ESCAPE = raw("\x1b")
 
 
 class MashedApp(PaperBrowseApp):
-    """The app, except that quitting (the palette's "Quit" command) keeps it running."""
+    """The app, except that quitting (a click on the footer's Quit, the palette's Quit command)
+    keeps it running: the fuzz never types a quit key, but it clicks and types at random."""
 
     CSS_PATH = Path(app_module.__file__).with_name("paperbrowse.tcss")  # else beside this file
 
@@ -78,8 +87,7 @@ class Masher:
 
     @property
     def alive(self) -> bool:
-        app = self.app
-        return app._exception is None and app.return_code is None and app.is_running
+        return still_alive(self.app)
 
     def crash_report(self) -> str:
         error = self.app._exception
