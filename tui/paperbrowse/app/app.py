@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 
-from paperbrowse.app.commands import PaperCommands
+from paperbrowse.app.commands import PaperCommandPalette, PaperCommands
 from paperbrowse.app.config import load_config, save_config
 from paperbrowse.app.keys import KeysInOrder, use_escape_burst_parser
 from paperbrowse.app.screens.browser import BrowserScreen
@@ -176,6 +177,20 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self._theme_restored = True
+
+    # Every palette is ours (see PaperCommandPalette): the main one, and the theme picker
+    # that Textual's "Change theme" command opens.
+    def action_command_palette(self) -> None:
+        # Without Textual's fixed id "--command-palette": ctrl+p while the last palette
+        # was still being removed opened one with its id, and DuplicateIds ended the app
+        # (found by soak_keys.py; no Textual issue found for it).
+        if self.use_command_palette and not PaperCommandPalette.is_open(self):
+            self.push_screen(PaperCommandPalette())
+
+    def search_themes(self) -> None:
+        self.push_screen(
+            PaperCommandPalette(providers=[ThemeProvider], placeholder="Search for themes…")
+        )
 
     async def action_quit(self) -> None:
         self._save_open_notes()
