@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_0ff2dc3448c84053.txt"
 SEED_AS_OF = dt.date(2025, 11, 24)  # as in tests/conftest.py: "DCApr 9" is 2025-04-09
 
-SETTLE_ROUNDS = 200  # at most, waiting for messages and workers after a burst
+SETTLE_ROUNDS = 2000  # at most, waiting for messages and workers after a burst
 QUIET_ROUNDS = 2  # a message can post another: quiet twice in a row is settled
 
 # A title that would turn red and bold if it were ever read as Rich markup.
@@ -63,13 +63,18 @@ async def type_burst(pilot: Pilot[Any], text: str) -> None:
         app._driver.send_message(key)
     for _ in range(1000):
         await pilot.pause(0.01)
-        keys_done = not getattr(app, "_waiting_keys", None) and not getattr(
-            app, "_key_in_flight", None
-        )
-        if keys_done and not app.workers:  # and the searches they started
+        if not keys_waiting(app) and not app.workers:  # and the searches they started
             await pilot.pause()
             return
     raise AssertionError("the burst's keys were never all handled")
+
+
+def keys_waiting(app: Any) -> bool:
+    """Keys of a burst the app holds back until the one before them is handled (app/keys.py)."""
+    in_flight = getattr(app, "_key_in_flight", None)
+    return bool(getattr(app, "_waiting_keys", None)) or in_flight is not None
+
+
 async def send_keys(pilot: Pilot[Any], data: str) -> None:
     """Write ``data`` as a terminal would, in one read (keys, pastes, mouse), then settle.
 
@@ -110,7 +115,7 @@ async def settle(pilot: Pilot[Any]) -> None:
             with contextlib.suppress(WorkerCancelled, WorkerFailed):  # a newer one replaced it
                 await worker.wait()
         nodes = [app, *app.screen.walk_children(with_self=True)]
-        waiting = any(not node._message_queue.empty() for node in nodes)
+        waiting = keys_waiting(app) or any(not node._message_queue.empty() for node in nodes)
         quiet_rounds = 0 if busy or waiting else quiet_rounds + 1
         if quiet_rounds == QUIET_ROUNDS:
             return
