@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
+from textual._xterm_parser import XTermParser
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled, WorkerFailed
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_0ff2dc3448c84053.txt"
 SEED_AS_OF = dt.date(2025, 11, 24)  # as in tests/conftest.py: "DCApr 9" is 2025-04-09
+
+SETTLE_ROUNDS = 2000  # at most, waiting for messages and workers after a burst
+QUIET_ROUNDS = 2  # a message can post another: quiet twice in a row is settled
 
 # A title that would turn red and bold if it were ever read as Rich markup.
 MARKUP_TITLE = "A [bold red]x[/bold red] test"
@@ -57,10 +63,59 @@ async def type_burst(pilot: Pilot[Any], text: str) -> None:
         app._driver.send_message(key)
     for _ in range(1000):
         await pilot.pause(0.01)
-        keys_done = not getattr(app, "_waiting_keys", None) and not getattr(
-            app, "_key_in_flight", None
-        )
-        if keys_done and not app.workers:  # and the searches they started
+        if not keys_waiting(app) and not app.workers:  # and the searches they started
             await pilot.pause()
             return
     raise AssertionError("the burst's keys were never all handled")
+
+
+def keys_waiting(app: Any) -> bool:
+    """Keys of a burst the app holds back until the one before them is handled (app/keys.py)."""
+    in_flight = getattr(app, "_key_in_flight", None)
+    return bool(getattr(app, "_waiting_keys", None)) or in_flight is not None
+
+
+async def send_keys(pilot: Pilot[Any], data: str) -> None:
+    """Write ``data`` as a terminal would, in one read (keys, pastes, mouse), then settle.
+
+    The bytes go through Textual's own input parser and every event is queued at once,
+    as when tmux or a fast typist writes several keys together; ``pilot.press`` instead
+    waits after each key, which hides the races between a key and a screen being built.
+    """
+    app = pilot.app
+    parser = XTermParser()
+    for event in [*parser.feed(data), *parser.feed("")]:  # "" ends a lone escape
+        # As the driver's input thread does, but queued now (its thread-safe hand-over
+        # would land after the settling below has begun).
+        event.set_sender(app)
+        app.post_message(event)
+    await settle(pilot)
+
+
+def still_alive(app: Any) -> bool:
+    """No exception ended the app, and it has not exited."""
+    return app._exception is None and app.return_code is None and app.is_running
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Until no message waits in any queue and no worker runs, twice in a row: a message
+    can set off another, and each search result can start the next search.
+
+    Not pilot.pause(): it waits for the process to idle, and worker threads (stats,
+    the search index) keep it busy for up to a second each time.
+    """
+    app = pilot.app
+    quiet_rounds = 0
+    for _ in range(SETTLE_ROUNDS):
+        if not still_alive(app):
+            return
+        await pilot._wait_for_screen()
+        busy = [worker for worker in app.workers if not worker.is_finished]
+        for worker in busy:
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):  # a newer one replaced it
+                await worker.wait()
+        nodes = [app, *app.screen.walk_children(with_self=True)]
+        waiting = keys_waiting(app) or any(not node._message_queue.empty() for node in nodes)
+        quiet_rounds = 0 if busy or waiting else quiet_rounds + 1
+        if quiet_rounds == QUIET_ROUNDS:
+            return

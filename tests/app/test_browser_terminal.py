@@ -244,3 +244,21 @@ def test_a_kill_saves_the_open_note_and_gives_the_terminal_back(
     with open_store(create=False) as store:
         notes = [marks.note for marks in store.all_marks().values()]
     assert notes == ["saved on a pause. Then typed just before the kill"]
+
+
+def test_quitting_while_a_big_file_loads_does_not_wait_for_the_load(
+    terminal: Terminal, corpus: Path
+) -> None:
+    """ctrl+q (or q) while the 31 MB ACL .bib is read ends the process at once. It used to
+    wait 10-11 s for the loader's thread to finish reading and to write the parse cache:
+    so the cache entry not being there says the process did not wait."""
+    from paperbrowse.core.cache import FileKey
+
+    bib = corpus / "acl-anthology-2016-2021.bib"
+    key = FileKey.of(bib)
+    assert key is not None and not key.cache_file().exists()
+    terminal.start([str(bib)])
+    terminal.wait_text("Loading")
+    terminal.keys("C-q")
+    assert terminal.exit_status() == 0
+    assert not key.cache_file().exists()

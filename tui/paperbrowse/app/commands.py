@@ -12,7 +12,10 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+
+from paperbrowse.app.screens.base import DismissOnce
+from paperbrowse.app.widgets.option_pages import laid_out, page_before_layout
 
 if TYPE_CHECKING:
     from paperbrowse.app.screens.browser import BrowserScreen
@@ -49,6 +52,23 @@ GO_TO_LIMIT = 20  # papers offered by "Go to paper…"
 GO_TO_CUTOFF = 50  # rapidfuzz WRatio score a title needs there
 MAIN_PALETTE_PAPERS = 5  # papers offered in the main palette beside the actions
 MAIN_PALETTE_CUTOFF = 80  # stricter: a few letters of an action name match many titles loosely
+
+
+class PaperCommandPalette(DismissOnce, CommandPalette):
+    """Textual's palette, safe against keys that come before it is drawn or after it closed.
+
+    Closed once, however many clicks or enters reach it (``DismissOnce``); a page key
+    before its list is laid out goes to the first or last command instead of raising
+    ``KeyError`` (see ``widgets/option_pages.py``).
+    """
+
+    def _action_command_list(self, action: str) -> None:
+        if action in ("page_up", "page_down"):
+            commands = self.query_one(CommandList)
+            if not laid_out(commands):
+                page_before_layout(commands, -1 if action == "page_up" else 1)
+                return
+        super()._action_command_list(action)
 
 
 class TitleMatcher:
@@ -133,7 +153,9 @@ class PaperCommands(Provider):
 
     def _open_go_to(self) -> None:
         self.app.push_screen(
-            CommandPalette(providers=[GoToPaperCommands], placeholder="Go to paper: type a title…")
+            PaperCommandPalette(
+                providers=[GoToPaperCommands], placeholder="Go to paper: type a title…"
+            )
         )
 
     async def discover(self) -> Hits:

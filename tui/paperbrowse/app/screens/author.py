@@ -21,6 +21,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from paperbrowse.app.screens.base import DismissOnce
+from paperbrowse.app.widgets.option_pages import PagingOptionList
 from paperbrowse.core.text.counts import counted
 
 if TYPE_CHECKING:
@@ -30,7 +32,7 @@ def author_query(name: str) -> str:
     return 'author:"{}"'.format(name.replace('"', ""))
 
 
-class _Picker(ModalScreen[object]):
+class _Picker(DismissOnce, ModalScreen[object]):
     DEFAULT_CSS = """
     _Picker {
         align: center middle;
@@ -61,9 +63,8 @@ class _Picker(ModalScreen[object]):
     }
     """
     BINDINGS = [Binding("escape", "cancel", "Back")]
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+    # Not a query in on_mount: a picker escaped before it was mounted has no list by then.
+    AUTO_FOCUS = "OptionList"
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -93,7 +94,7 @@ class AuthorPicker(_Picker):
         with Vertical():
             yield Static(Text.assemble("Authors of ", (self.paper.title, "italic")),
                          classes="picker-title")
-            yield OptionList(*options, id="author-options")
+            yield PagingOptionList(*options, id="author-options")
             yield Static("Enter lists the author's papers; escape goes back.",
                          classes="picker-hint")
 
@@ -136,7 +137,7 @@ class AuthorPapers(_Picker):
                               f": {counted(count, 'paper')} in this library"),
                 classes="picker-title",
             )
-            yield OptionList(*options, id="author-papers")
+            yield PagingOptionList(*options, id="author-papers")
             yield Static("Enter goes to the paper; f shows them all in the list; escape goes back.",
                          classes="picker-hint")
 

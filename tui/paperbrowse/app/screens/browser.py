@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import ProgressBar
 
 from paperbrowse.app.reading import ReadingActions
+from paperbrowse.app.screens.base import SafeMouse, call_from_thread_while_attached
 from paperbrowse.app.widgets.detail import PaperDetail
 from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.header import ProfileHeader
@@ -73,7 +74,7 @@ def indexing_text(papers: int) -> str:
     return f"Building the search index for {counted(papers, 'paper')} …"
 
 
-class BrowserScreen(ReadingActions, Screen[None]):
+class BrowserScreen(SafeMouse, ReadingActions, Screen[None]):
     BINDINGS = [
         # Priority bindings run as the app reads the key, before the keys after it are
         # handed to the focused widget: "/graph" typed in one burst (a fast typist, a
@@ -168,6 +169,9 @@ class BrowserScreen(ReadingActions, Screen[None]):
         self._search_pending = False
         self._index_building = False  # the loader builds the index after showing the papers
         self._loading = False  # a load or reload is running
+        # The loader's thread is reading files or building the index (read by the app at
+        # exit, which then does not wait for the thread).
+        self.loading_files = False
         self._watch_paths: list[Path] = []
         self._watched: SourceState | None = None  # the library's files as last loaded
         self._changed: SourceState | None = None  # seen changed once; reloaded if it holds
@@ -243,6 +247,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
                 self.post_message(self.Progress(done, total, file))
 
         gc.disable()  # collector passes over 100k fresh objects cost seconds during a load
+        self.loading_files = True
         try:
             from paperbrowse.core.library import bundled_profile, load
             from paperbrowse.core.watch import source_state
@@ -269,6 +274,7 @@ class BrowserScreen(ReadingActions, Screen[None]):
             return
         finally:
             gc.enable()
+            self.loading_files = False
         # Long-lived papers never become garbage: freezing them keeps collector
         # pauses (0.2-1.3 s measured at 100k-1M objects) off the keystrokes.
         from paperbrowse.core.memory import freeze_heap
@@ -427,17 +433,18 @@ class BrowserScreen(ReadingActions, Screen[None]):
         library = self.library
         if library is None:
             return
+        # Each answer is dropped once the screen is gone (quitting): its list is gone too.
         try:
             if not query.strip() and not library.index_ready:
                 results = library.listing(sort)  # the index is still being built
             else:
                 results = library.find(query, sort)
         except Exception as error:  # a query the engine chokes on must not end the app
-            self.app.call_from_thread(self._search_failed, query, error, generation)
+            call_from_thread_while_attached(self, self._search_failed, query, error, generation)
             return
         finally:
-            self.app.call_from_thread(self._search_finished)
-        self.app.call_from_thread(self._show_results, results, generation)
+            call_from_thread_while_attached(self, self._search_finished)
+        call_from_thread_while_attached(self, self._show_results, results, generation)
 
     def _search_failed(self, query: str, error: Exception, generation: int) -> None:
         if generation != self._generation:
@@ -476,10 +483,12 @@ class BrowserScreen(ReadingActions, Screen[None]):
         self.refresh_bindings()  # open and copy are dimmed while no paper is shown
 
     def _show_detail(self, paper: Paper | None, index: int) -> None:
+        results = self.results
         if paper is None:
             self.detail.hit = None
-        elif self.results is not None and self.results.query.strip():
-            self.detail.hit = self.results.hit(index)
+        elif (results is not None and results.query.strip() and index < len(results)
+              and results[index].id == paper.id):
+            self.detail.hit = results.hit(index)  # with where the query matched
         else:
             from paperbrowse.core.search.results import Hit  # loaded with the library by now
 
@@ -514,12 +523,13 @@ class BrowserScreen(ReadingActions, Screen[None]):
         self.action_show_problems()
 
     @on(PaperList.Highlighted)
-    def _highlighted(self, event: PaperList.Highlighted) -> None:
-        if event.paper is not self.paper_list.paper:
-            return  # sent before new results came: _show_results showed their paper
+    def _highlighted(self) -> None:
+        # The list as it is now, not as the message saw it: results that came in
+        # meanwhile (an empty search) made its paper and row stale.
+        paper = self.paper_list.paper
         had_paper = self.detail.paper is not None
-        self._show_detail(event.paper, event.index)
-        if had_paper != (event.paper is not None):
+        self._show_detail(paper, self.paper_list.cursor)
+        if had_paper != (paper is not None):
             self.refresh_bindings()
 
     @on(PaperList.Selected)

@@ -20,6 +20,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
+from paperbrowse.app.screens.base import DismissOnce
+from paperbrowse.app.widgets.option_pages import PagingSelect
 from paperbrowse.core.text.counts import counted, plural
 
 if TYPE_CHECKING:
@@ -36,7 +38,7 @@ FORMAT_NAMES = {
 READY = Text("Enter exports; escape cancels.", style="dim")
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(DismissOnce, ModalScreen[bool]):
     """Yes or no (y / n, enter / escape)."""
 
     DEFAULT_CSS = """
@@ -63,6 +65,7 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]
+    AUTO_FOCUS = "#no"
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -75,9 +78,6 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button("Replace (y)", variant="warning", id="yes")
                 yield Button("Cancel (n)", id="no")
 
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -86,7 +86,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class ExportDialog(ModalScreen[Path | None]):
+class ExportDialog(DismissOnce, ModalScreen[Path | None]):
     """Dismissed with the path written, or None when cancelled or failed."""
 
     DEFAULT_CSS = """
@@ -113,6 +113,7 @@ class ExportDialog(ModalScreen[Path | None]):
     }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#export-path"
 
     def __init__(
         self, papers: Sequence[Paper], profile: Profile | None, source: str = "listed"
@@ -125,25 +126,24 @@ class ExportDialog(ModalScreen[Path | None]):
         self._busy = False  # an export is running
 
     def compose(self) -> ComposeResult:
-        from paperbrowse.core.formats.export import FORMATS
+        from paperbrowse.core.formats.export import FORMATS, suggested_path
 
+        # Offered here rather than in on_mount: a dialog escaped before it was mounted
+        # has no widgets left to query by then.
+        self._suggested = suggested_path("bibtex", Path.cwd()).relative_to(Path.cwd())
         count = len(self.papers)
         what = f"{count:,} {self.source} {plural(count, 'paper')}"
         with Vertical():
             yield Static(Text(f"Export {what}"), id="export-title")
-            yield Select(
+            yield PagingSelect(
                 [(FORMAT_NAMES.get(fmt, fmt), fmt) for fmt in FORMATS],
                 value="bibtex", allow_blank=False, id="export-format",
             )
-            yield Input(id="export-path", placeholder="file name")
+            yield Input(str(self._suggested), id="export-path", placeholder="file name")
             yield Static(READY, id="export-status")
             with Horizontal():
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
-
-    def on_mount(self) -> None:
-        self._suggest("bibtex")
-        self.query_one("#export-path", Input).focus()
 
     def _suggest(self, fmt: str) -> None:
         from paperbrowse.core.formats.export import suggested_path
@@ -172,7 +172,16 @@ class ExportDialog(ModalScreen[Path | None]):
         if not name:
             self.notify("Type a file name to export to.", severity="warning", timeout=3)
             return
-        self.export(Path(name).expanduser(), force=False)
+        try:
+            path = Path(name).expanduser()
+        except RuntimeError as error:  # "~nobody/x": no such user
+            self._bad_name(str(error))
+            return
+        self.export(path, force=False)
+
+    def _bad_name(self, reason: str) -> None:
+        self.notify(f"Cannot export to that name: {reason}.", severity="error", timeout=6,
+                    markup=False)
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
@@ -181,7 +190,13 @@ class ExportDialog(ModalScreen[Path | None]):
     def export(self, path: Path, force: bool) -> None:
         if self._busy:
             return
-        if not force and path.is_file():
+        try:
+            exists = path.is_file()
+        except (OSError, ValueError) as error:  # a name too long, a NUL byte (found by soak_keys)
+            reason = error.strerror if isinstance(error, OSError) else None
+            self._bad_name(reason or str(error))
+            return
+        if not force and exists:
             self._ask_to_replace(path)  # before, not after, seconds of exporting
             return
         self._busy = True
@@ -225,8 +240,11 @@ class ExportDialog(ModalScreen[Path | None]):
         from paperbrowse.core.formats.export import ExportExists
 
         self._busy = False
-        self.query_one("#export-status", Static).update(READY)
-        if isinstance(written, ExportExists):  # made meanwhile
+        # Escaped while exporting: the dialog is gone, but what became of the file is told.
+        shown = self.is_attached
+        if shown:
+            self.query_one("#export-status", Static).update(READY)
+        if isinstance(written, ExportExists) and shown:  # made meanwhile
             self._ask_to_replace(path)
             return
         if isinstance(written, Exception):

@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from paperbrowse.app.screens.base import DismissOnce
+
 KEYS: list[tuple[str, str]] = [
     ("/", "focus the search bar; typing filters the list live"),
     ("enter (in bar)", "go to the list, first result selected"),
@@ -83,7 +85,7 @@ def _table(rows: list[tuple[str, str]], heading: str) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DismissOnce, ModalScreen[None]):
     """Lists every key and the search syntax; any of escape, q or ? closes it."""
 
     BINDINGS = [

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
+from paperbrowse.app.screens.base import DismissOnce
 from paperbrowse.core.marks.note_merge import OURS_MARKER, has_conflict_markers
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ CONFLICT_MESSAGE = (
 )
 
 
-class NoteEditor(ModalScreen[None]):
+class NoteEditor(DismissOnce, ModalScreen[None]):
     DEFAULT_CSS = """
     NoteEditor {
         align: center middle;
@@ -90,10 +91,12 @@ class NoteEditor(ModalScreen[None]):
             yield TextArea(self.saved_text, id="note-text", soft_wrap=True)
             yield Static("Saved as you type · escape or ctrl+s closes", id="note-status")
 
+    AUTO_FOCUS = "TextArea"
+
     def on_mount(self) -> None:
-        area = self.query_one(TextArea)
-        area.focus()
-        area.move_cursor(area.document.end)
+        # A query, not query_one: an editor escaped before it was mounted has no widgets.
+        for area in self.query(TextArea):
+            area.move_cursor(area.document.end)
 
     @property
     def text(self) -> str:

@@ -9,11 +9,12 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from paperbrowse.app.screens.base import DismissOnce
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.text.counts import counted
 
 
-class ProblemsScreen(ModalScreen[None]):
+class ProblemsScreen(DismissOnce, ModalScreen[None]):
     BINDINGS = [Binding("escape,q,w", "dismiss", "Close", show=True)]
 
     def __init__(self, problems: list[Problem]) -> None:

@@ -21,6 +21,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from paperbrowse.app.screens.base import DismissOnce, call_from_thread_while_attached
+from paperbrowse.app.widgets.option_pages import PagingOptionList
+
 if TYPE_CHECKING:
     from paperbrowse.core.library import Library
     from paperbrowse.core.marks.store import Marks
@@ -106,7 +109,7 @@ _PROCEEDINGS = re.compile(r"^proceedings\s+of\s+(the\s+)?", re.IGNORECASE)
 SECTIONS = (("cat", "Categories"), ("author", "Top co-authors"), ("venue", "Venues"))
 
 
-class StatsScreen(Screen[str | None]):
+class StatsScreen(DismissOnce, Screen[str | None]):
     """Dismissed with a search query when a row is chosen, else None (escape)."""
 
     DEFAULT_CSS = """
@@ -175,25 +178,27 @@ class StatsScreen(Screen[str | None]):
         yield Static(Text("Counting…", style="dim"), id="stats-progress")
         with Horizontal(id="stats-columns"):
             with Vertical(id="stats-years"):
-                years = OptionList(id="years")
+                years = PagingOptionList(id="years")
                 years.border_title = "Papers per year"
                 yield years
             # Not focusable itself: tab goes straight from chart to chart.
             with VerticalScroll(id="stats-right", can_focus=False):
                 for key, title in SECTIONS:
-                    options = OptionList(id=f"{key}-list")
+                    options = PagingOptionList(id=f"{key}-list")
                     options.border_title = title
                     yield options
         yield Footer()
 
+    AUTO_FOCUS = "#years"
+
     def on_mount(self) -> None:
-        self.query_one("#years", OptionList).focus()
         self._count()
 
     @work(thread=True, exclusive=True, description="count library stats")
     def _count(self) -> None:
         figures = self._figures()
-        self.app.call_from_thread(self._show, figures)
+        # Not shown if the screen was closed meanwhile: its lists are gone.
+        call_from_thread_while_attached(self, self._show, figures)
 
     def _show(self, figures: LibraryStats) -> None:
         self.figures = figures

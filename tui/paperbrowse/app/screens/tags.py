@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from paperbrowse.app.screens.base import DismissOnce
+
 KNOWN_TAGS_SHOWN = 12  # tags in use offered as a reminder under the input
 
 
@@ -34,7 +36,7 @@ class TagSuggester(Suggester):
         return None
 
 
-class TagsScreen(ModalScreen[str | None]):
+class TagsScreen(DismissOnce, ModalScreen[str | None]):
     """Dismissed with the typed text (enter) or None (escape)."""
 
     DEFAULT_CSS = """
@@ -60,6 +62,7 @@ class TagsScreen(ModalScreen[str | None]):
     }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#tags-input"  # (a query in on_mount failed once the dialog was escaped)
 
     def __init__(self, title: str, tags: str, known: Sequence[str] = ()) -> None:
         super().__init__()
@@ -78,9 +81,6 @@ class TagsScreen(ModalScreen[str | None]):
             if self.known:
                 hint.append("\nIn use: " + ", ".join(self.known[:KNOWN_TAGS_SHOWN]))
             yield Static(hint, id="tags-hint")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -1,0 +1,70 @@
+"""Page up and page down in an option list that has not been laid out yet.
+
+Textual's ``OptionList._move_page`` (8.2.8) looks the highlighted option up in
+its line map, which stays empty until the list has a size: options added while
+it has none (the palette's list and a Select's menu are filled while hidden;
+ours are filled in compose or from a worker) are mapped only at the next
+layout. A page key in between raised ``KeyError`` (the palette: ctrl+p then
+PageUp at once, 3 of 3). Upstream: Textualize/textual#5794 ("Options added to an
+empty (or cleared) OptionList after mount are not displayed": ``_update_lines``
+returns early while the list has no height), open; kagan-sh/kagan-legacy#31 met
+the same KeyError in a Select's menu.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual._widget_navigation import Direction
+from textual.app import ComposeResult
+from textual.widgets import OptionList, Select
+from textual.widgets._select import SelectCurrent, SelectOverlay
+
+if TYPE_CHECKING:
+    _OptionListBase = OptionList
+else:
+    _OptionListBase = object
+
+
+def laid_out(options: OptionList) -> bool:
+    """Whether paging can work: the highlighted option has its place in the lines."""
+    highlighted = options.highlighted
+    return highlighted is None or highlighted in options._index_to_line
+
+
+def page_before_layout(options: OptionList, direction: Direction) -> None:
+    """What a page key does before layout: to the first or the last option, as it points."""
+    if direction < 0:
+        options.action_first()
+    else:
+        options.action_last()
+
+
+class SafePaging(_OptionListBase):
+    """Page keys that work from the moment the list is filled. A mixin, put first
+    (a plain class at run time, so the list's CSS still comes from the class after it)."""
+
+    def _move_page(self, direction: Direction) -> None:
+        if laid_out(self):
+            super()._move_page(direction)
+        else:
+            page_before_layout(self, direction)
+
+
+class PagingOptionList(SafePaging, OptionList):
+    """The OptionList of our screens."""
+
+
+class PagingSelectOverlay(SafePaging, SelectOverlay):
+    """A Select's menu."""
+
+
+class PagingSelect(Select[str]):
+    """A Select whose menu pages safely (the export dialog's format)."""
+
+    def compose(self) -> ComposeResult:
+        # As Select.compose (8.2.8), with the menu swapped.
+        yield SelectCurrent(self.prompt)
+        yield PagingSelectOverlay(type_to_search=self._type_to_search).data_bind(
+            compact=Select.compact
+        )
