@@ -4,7 +4,8 @@ Without a PATH it searches the bundled profile. The query syntax is the app's
 (``"exact phrase"``, ``-word``, ``author:``, ``title:``, ``year:2022..2024``,
 ``cat:CL``, ``has:code``, and your marks: ``is:read``, ``tag:NAME`` ...).
 Plain output is one paper per line pair; ``--json`` prints a JSON array of
-hits, each the paper's fields (as ``parse --json``) with ``rank`` and ``score``.
+hits, each the paper's fields (as ``parse --json``) with ``rank``, ``score`` and
+``key`` (its citation key in this library, as ``paperbrowse cite`` uses it).
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     for note in results.notes:
         print(f"paperbrowse: note: {note}", file=sys.stderr)
     if args.json:
-        write_document(json.dumps(hits_json(hits), ensure_ascii=False, indent=2) + "\n",
+        write_document(json.dumps(hits_json(hits, library.keys), ensure_ascii=False, indent=2) + "\n",
                        is_json=True)  # fmt: skip
     else:
         sys.stdout.write(listing(hits, len(results), args.query))
@@ -113,9 +114,9 @@ def _marks_filters(query: str) -> Iterator[None]:
             undo()
 
 
-def hits_json(hits: list[Hit]) -> list[dict[str, object]]:
-    return [{"rank": rank, "score": round(hit.score, 3), **hit.paper.to_json_dict()}
-            for rank, hit in enumerate(hits, 1)]
+def hits_json(hits: list[Hit], keys: dict[str, str]) -> list[dict[str, object]]:
+    return [{"rank": rank, "score": round(hit.score, 3), "key": keys.get(hit.paper.id),
+             **hit.paper.to_json_dict()} for rank, hit in enumerate(hits, 1)]
 
 
 def listing(hits: list[Hit], total: int, query: str) -> str:

@@ -48,7 +48,44 @@ class Library:
         from the cache in a few tenths when this library was indexed before."""
         from paperbrowse.core.search.index_cache import load_index
 
-        return load_index(self.papers, self.sources, self.as_of or dt.date.today())
+        index = load_index(self.papers, self.sources, self.as_of or dt.date.today())
+        index.register_filter("key", self._papers_with_key, "key:wang2024catastrophic")
+        return index
+
+    @cached_property
+    def keys(self) -> dict[str, str]:
+        """Each paper's citation key, by paper id: unique in this library, and the same
+        whatever order its files were opened in (``core.citekeys``)."""
+        from paperbrowse.core.citekeys import citation_keys
+
+        return dict(zip((p.id for p in self.papers), citation_keys(self.papers), strict=True))
+
+    def key_of(self, paper: Paper) -> str:
+        """A paper's key in this library (a paper from elsewhere gets its own alone)."""
+        from paperbrowse.core.citekeys import citation_keys
+
+        return self.keys.get(paper.id) or citation_keys([paper])[0]
+
+    def with_keys(self, wanted: Iterable[str]) -> tuple[list[Paper], list[str]]:
+        """The papers with these keys (case-insensitive), in the order asked; and the keys
+        that no paper has."""
+        by_key = {key.casefold(): paper_id for paper_id, key in self.keys.items()}
+        by_id = {paper.id: paper for paper in self.papers}
+        found: list[Paper] = []
+        missing: list[str] = []
+        for key in wanted:
+            paper_id = by_key.get(key.strip().casefold())
+            if paper_id is None:
+                missing.append(key)
+            else:
+                found.append(by_id[paper_id])
+        return found, missing
+
+    def _papers_with_key(self, value: str) -> set[str]:
+        """``key:`` — the papers whose key is the value, or starts with it (while typing)."""
+        wanted = value.strip().casefold()
+        return {paper_id for paper_id, key in self.keys.items()
+                if key.casefold().startswith(wanted)}  # fmt: skip
 
     @property
     def index_ready(self) -> bool:

@@ -10,8 +10,8 @@ atomically) and ``bibtex_write``.
 ``read_file`` picks the reader by extension, then by content, so a
 mis-named file still opens. Each reader has the signature of ``Importer``.
 
-May import ``paperbrowse.core.text``, ``models``, ``errors``, ``files`` and
-``categories``; never the search, the marks store or the caches (the parse
+May import ``paperbrowse.core.text``, ``models``, ``errors``, ``files``,
+``categories`` and ``citekeys`` (the keys the writers put in); never the search, the marks store or the caches (the parse
 cache imports this package, and its fingerprint covers all of it).
 """
 

@@ -31,7 +31,8 @@ from pathlib import Path
 
 from paperbrowse.core.errors import PaperbrowseError
 from paperbrowse.core.formats import bibtex_write
-from paperbrowse.core.models import Paper, Profile, fold
+from paperbrowse.core.citekeys import citation_keys
+from paperbrowse.core.models import Paper, Profile
 from paperbrowse.core.text.counts import counted
 
 FORMATS = ("bibtex", "csl-json", "json", "csv", "markdown")
@@ -68,48 +69,8 @@ def suggested_path(fmt: str, folder: str | Path = ".", stem: str = "papers") -> 
 
 # --- citation keys ---------------------------------------------------------------------
 
-_STOP_WORDS = frozenset({
-    "a", "an", "the", "on", "of", "in", "for", "and", "to", "towards", "toward", "with", "from",
-    "via", "by", "at", "is", "are", "do", "does", "how", "what", "when", "why", "can",
-})  # fmt: skip
-_ASCII_WORD = re.compile(r"[a-z0-9]+")
-
-
-def base_key(paper: Paper) -> str:
-    """The paper's own key if it has a usable one, else ``surname + year + first title word``."""
-    if paper.citekey:
-        own = bibtex_write.safe_key(paper.citekey)
-        if own == paper.citekey:
-            return own
-    surname = _ascii_words(paper.authors[0])[-1:] if paper.authors else []
-    title_words = [w for w in _ascii_words(paper.title) if w not in _STOP_WORDS]
-    return "".join(surname or ["anon"]) + str(paper.year or "") + "".join(title_words[:1])
-
-
-def _ascii_words(text: str) -> list[str]:
-    return _ASCII_WORD.findall(fold(text))
-
-
-def citekeys(papers: Sequence[Paper]) -> list[str]:
-    """Unique keys in the papers' order. On a clash a paper whose own key it is keeps it, else
-    the one with the smaller id; the others get ``-2``, ``-3`` ... So the same papers always
-    get the same keys, whatever their order."""
-    bases = [base_key(paper) for paper in papers]
-    groups: dict[str, list[int]] = {}
-    for index, base in enumerate(bases):
-        groups.setdefault(base.casefold(), []).append(index)
-    keys = list(bases)
-    taken = {base.casefold() for base in bases}
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        members.sort(key=lambda i: (papers[i].citekey != bases[i], papers[i].id, i))
-        for number, index in enumerate(members[1:], start=2):
-            while f"{bases[index]}-{number}".casefold() in taken:
-                number += 1
-            keys[index] = f"{bases[index]}-{number}"
-            taken.add(keys[index].casefold())
-    return keys
+# The library's keys (``core.citekeys``): the same in every format and in ``paperbrowse cite``.
+citekeys = citation_keys
 
 
 # --- formats -----------------------------------------------------------------------------
@@ -224,12 +185,18 @@ _WRITERS: dict[str, Writer] = {
 }  # fmt: skip
 
 
-def export_papers(papers: Sequence[Paper], fmt: str, profile: Profile | None = None) -> str:
-    """The papers in one of ``FORMATS``; ``profile`` heads the JSON and Markdown exports."""
+def export_papers(
+    papers: Sequence[Paper], fmt: str, profile: Profile | None = None,
+    keys: Sequence[str] | None = None,
+) -> str:
+    """The papers in one of ``FORMATS``; ``profile`` heads the JSON and Markdown exports.
+
+    ``keys`` are the papers' keys in their library (``Library.keys``), so a paper keeps its
+    key when only some papers are exported; without them, keys are made for these papers."""
     writer = _WRITERS.get(fmt)
     if writer is None:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return writer(papers, citekeys(papers), profile)
+    return writer(papers, list(keys) if keys is not None else citekeys(papers), profile)
 
 
 # --- writing files ---------------------------------------------------------------------

@@ -37,6 +37,7 @@ SYNTAX_HELP: tuple[tuple[str, str], ...] = (
     ("cat:CL", "arXiv category (code or name)"),
     ("has:code", "has:code, has:abstract, has:doi, has:link"),
     ("venue:emnlp", "venue name contains these words"),
+    ("key:wang2024", "citation key is this, or starts with it"),
 )
 
 

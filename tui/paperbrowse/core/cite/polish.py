@@ -1,0 +1,85 @@
+"""What citeproc-py's output lacks and the style prescribes, fixed after (or before) it runs.
+
+Seen with citeproc-py 0.11.1 (``styles/SOURCES.md``):
+
+- a citation number runs into the text: ``[1]A. Cohan`` (IEEE, ACM), where the styles
+  set the number apart (CSL's ``second-field-align``, which the plain output drops);
+- commas and periods stay outside closing quotes (``Transformers”, in``) although the
+  style's locale (en-US) sets ``punctuation-in-quote``: ``Transformers,” in``;
+- APA titles come out as stored, in title case; APA 7 wants sentence case;
+- a field the paper lacks leaves its punctuation behind (ACM's ``July 2019. . https``).
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER_RUN_IN = re.compile(r"^(\[\d+\]|\d+\.)(?=\S)")
+_PUNCTUATION_AFTER_QUOTE = re.compile(r"”([,.])")
+# A quoted title that ends in ? or ! takes no period or comma of its own after it.
+_DOUBLE_PUNCTUATION = re.compile(r"([?!])([,.])”")
+
+
+def space_after_number(reference: str) -> str:
+    """``[1]A. Cohan`` -> ``[1] A. Cohan``; ``1.Cohan`` -> ``1. Cohan``."""
+    return _NUMBER_RUN_IN.sub(r"\1 ", reference, count=1)
+
+
+def punctuation_inside_quotes(reference: str) -> str:
+    """``“Title”, in`` -> ``“Title,” in``, as American usage (en-US) wants."""
+    moved = _PUNCTUATION_AFTER_QUOTE.sub(r"\1”", reference)
+    return _DOUBLE_PUNCTUATION.sub(r"\1”", moved)
+
+
+_EMPTY_FIELD = re.compile(r"([.,;:]) [.,;:](?= |$)")
+_EMPTY_BRACKETS = re.compile(r" ?\(\)| ?\[\]")
+
+
+def drop_stray_punctuation(reference: str) -> str:
+    """``July 2019. . https`` -> ``July 2019. https``; empty ``()`` dropped."""
+    reference = _EMPTY_BRACKETS.sub("", reference)
+    previous = None
+    while previous != reference:
+        previous, reference = reference, _EMPTY_FIELD.sub(r"\1", reference)
+    return reference
+
+
+def polish(reference: str, punctuation_in_quote: bool) -> str:
+    """One rendered reference, fixed as its style prescribes."""
+    reference = drop_stray_punctuation(space_after_number(reference.strip()))
+    return punctuation_inside_quotes(reference) if punctuation_in_quote else reference
+
+
+_SENTENCE_END = ("?", "!", ":", ".")
+
+
+def _lower_if_capitalised(part: str) -> str:
+    """``Learning`` -> ``learning``; ``BERT``, ``GloVe``, ``iPhone`` and ``3D`` are kept."""
+    letters = [ch for ch in part if ch.isalpha()]
+    if len(letters) > 1 and letters[0].isupper() and all(ch.islower() for ch in letters[1:]):
+        return part.lower()
+    if len(letters) == 1 and part.isalpha() and part.isupper() and part != "I":
+        return part.lower()  # "A" in "Learning A Model"
+    return part
+
+
+def sentence_case(title: str) -> str:
+    """A title in sentence case, as APA writes titles of articles and papers.
+
+    The first word, and the first after a colon or a sentence's end, keep their capital;
+    other words that are merely capitalised are lowered; words in capitals or mixed case
+    (acronyms, names like ``GloVe``) are kept. Proper nouns written like ordinary words
+    (``English``) are lowered too: the stored title cannot tell them apart.
+    """
+    words = title.split(" ")
+    out: list[str] = []
+    starts_sentence = True
+    for word in words:
+        if not word:
+            out.append(word)
+            continue
+        parts = word.split("-")
+        first = parts[0] if starts_sentence else _lower_if_capitalised(parts[0])
+        out.append("-".join([first, *(_lower_if_capitalised(p) for p in parts[1:])]))
+        starts_sentence = word.endswith(_SENTENCE_END) and not word.endswith("..")
+    return " ".join(out)

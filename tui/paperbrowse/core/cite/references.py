@@ -1,0 +1,136 @@
+"""Papers as formatted references in a CSL style, through citeproc-py.
+
+``references(papers, style, form)`` gives one reference per paper in the style's
+order (alphabetical for APA, in the order given for numbered styles), as plain text
+(for the clipboard), Markdown or HTML (italics kept). Each paper goes to citeproc-py
+as a CSL-JSON item (``formats.csljson``) whose text is cleaned first: no LaTeX
+(``{\\"u}``, ``\\&``) or braces reach a reference, an organisation stays one name, and
+"and others" is left to the style's own "et al.".
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+from paperbrowse.core.cite.polish import polish, sentence_case
+from paperbrowse.core.cite.styles import Style
+from paperbrowse.core.formats.csljson import csl_item, name_to_csl
+from paperbrowse.core.models import Paper
+from paperbrowse.core.text.clean import squash_spaces
+from paperbrowse.core.text.latex import latex_to_text
+
+# Words that make an author an organisation, to be printed whole (``World Health
+# Organization``), never as ``Organization, W. H.``.
+_ORGANISATION = re.compile(
+    r"\b(organi[sz]ation|consortium|association|institute|team|group|committee|project|"
+    r"university|collaboration|initiative|foundation|inc|ltd|laborator(y|ies)|lab|society|"
+    r"council|agency|corporation|company|center|centre|network|alliance|board|department|"
+    r"ministry|office|research|google|deepmind|openai|meta|microsoft)\b\.?",
+    re.IGNORECASE,
+)
+
+
+def clean(text: str) -> str:
+    """Text with no LaTeX markup or braces left in it."""
+    plain, _ = latex_to_text(text)
+    return squash_spaces(plain.replace("{", "").replace("}", ""))
+
+
+def author_name(name: str) -> dict[str, str]:
+    """A CSL name: an organisation whole, a person split into family and given names."""
+    name = clean(name)
+    if _ORGANISATION.search(name):
+        return {"literal": name}
+    return name_to_csl(name)
+
+
+def csl_data(paper: Paper, item_id: str, style: Style) -> dict[str, Any]:
+    """The paper as citeproc-py's input: a CSL-JSON item with cleaned text."""
+    item = csl_item(paper, item_id)
+    item.pop("abstract", None)  # not printed by these styles, and slow to carry
+    item["title"] = clean(paper.title)
+    if style.sentence_case:
+        item["title"] = sentence_case(item["title"])
+    names = [author_name(name) for name in paper.authors]
+    names = [name for name in names if any(name.values())]
+    if names:
+        item["author"] = names
+    else:
+        item.pop("author", None)
+    if paper.venue:
+        item["container-title"] = clean(paper.venue)
+    return item
+
+
+def references(papers: Sequence[Paper], style: Style, form: str = "text") -> list[str]:
+    """One reference per paper in ``form`` (``text``, ``markdown`` or ``html``), in the
+    style's order."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    # Our own ids: citeproc-py lower-cases its items' ids, so two keys differing only in
+    # case would be one item to it.
+    ids = [f"p{number}" for number in range(len(papers))]
+    items = [csl_data(paper, item_id, style) for paper, item_id in zip(papers, ids, strict=True)]
+    output = formatter.plain if form == "text" else formatter.html
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # citeproc-py warns of CSL features it skips
+        bibliography = CitationStylesBibliography(style.csl, CiteProcJSON(items), output)
+        for item_id in ids:
+            bibliography.register(Citation([CitationItem(item_id)]))
+        rendered = [str(entry) for entry in bibliography.bibliography()]
+    polished = [polish(entry, style.punctuation_in_quote) for entry in rendered]
+    untitled_authors = [item["title"] for item in items if "author" not in item]
+    if untitled_authors:
+        polished = [once(entry, untitled_authors) for entry in polished]
+    return [html_to_markdown(entry) for entry in polished] if form == "markdown" else polished
+
+
+def once(entry: str, titles: list[str]) -> str:
+    """The reference with its title printed once.
+
+    With no author a style puts the title first, in the author's place; citeproc-py
+    then prints it again where the title goes (``No authors here. (2020). No authors
+    here. Journal``), where CSL's substitution says it must not.
+    """
+    for title in titles:
+        pattern = re.compile(r"[“\"]?" + re.escape(title) + r"[.,]?[”\"]?[.,]? ?", re.IGNORECASE)
+        found = list(pattern.finditer(entry))
+        if len(found) > 1:
+            second = found[1]
+            entry = entry[: second.start()] + entry[second.end() :]
+    return entry
+
+
+def bibliography_document(papers: Sequence[Paper], style: Style, form: str) -> str:
+    """A whole reference list: one paragraph per reference (Markdown), or an HTML page."""
+    entries = references(papers, style, form)
+    if form == "html":
+        body = "\n".join(f'  <div class="csl-entry">{entry}</div>' for entry in entries)
+        return ('<!DOCTYPE html>\n<html>\n<head><meta charset="utf-8"><title>References'
+                f'</title></head>\n<body>\n<div class="csl-bib-body">\n{body}\n</div>\n'
+                "</body>\n</html>\n")  # fmt: skip
+    return "\n\n".join(entries) + "\n"
+
+
+_TAG = re.compile(r"(</?(?:i|em|b|strong)>)", re.IGNORECASE)
+_MARKS = {"i": "*", "em": "*", "b": "**", "strong": "**"}
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_URL = re.compile(r"(https?://[^\s<>\"]+[^\s<>\".,;:)])")
+
+
+def html_to_markdown(entry: str) -> str:
+    """citeproc-py's HTML as Markdown: italics as ``*...*``, text escaped, links as ``<url>``."""
+    out: list[str] = []
+    for piece in _TAG.split(entry):
+        if _TAG.fullmatch(piece):
+            out.append(_MARKS[piece.strip("</>").lower()])
+            continue
+        text = html.unescape(re.sub(r"<[^>]*>", "", piece))
+        for part in _URL.split(text):
+            out.append(f"<{part}>" if _URL.fullmatch(part) else _MARKDOWN_SPECIAL.sub(r"\\\1", part))
+    return "".join(out)

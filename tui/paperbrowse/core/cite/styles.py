@@ -1,0 +1,100 @@
+"""CSL styles: the eight shipped with paperbrowse, by name, or a user's own ``.csl`` file."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from paperbrowse.core.errors import PaperbrowseError, printable
+
+# Name -> file in ``styles/``; the names are the CSL repository's file names.
+BUNDLED = {
+    "apa": "APA 7th edition",
+    "ieee": "IEEE",
+    "chicago-author-date": "Chicago Manual of Style, author-date",
+    "harvard-cite-them-right": "Harvard (Cite Them Right)",
+    "nature": "Nature",
+    "association-for-computing-machinery": "ACM",
+    "modern-language-association": "MLA 9th edition",
+    "association-for-computational-linguistics": "ACL",
+}
+ALIASES = {"acm": "association-for-computing-machinery", "mla": "modern-language-association",
+           "acl": "association-for-computational-linguistics", "chicago": "chicago-author-date",
+           "harvard": "harvard-cite-them-right"}  # fmt: skip
+DEFAULT_STYLE = "apa"
+
+
+class StyleError(PaperbrowseError):
+    """A style that cannot be used; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Style:
+    """A parsed CSL style and what our layer must add to citeproc-py's output for it."""
+
+    name: str
+    csl: Any  # citeproc.CitationStylesStyle
+    punctuation_in_quote: bool  # the locale puts commas and periods inside closing quotes
+    sentence_case: bool  # the style wants titles in sentence case (APA)
+
+
+def style_names() -> str:
+    """The bundled styles, for an error message or ``--help``."""
+    short = {full: alias for alias, full in ALIASES.items()}
+    return ", ".join(f"{name} ({short[name]})" if name in short else name for name in BUNDLED)
+
+
+def bundled_path(name: str) -> Path:
+    return Path(str(resources.files("paperbrowse.core.cite") / "styles" / f"{name}.csl"))
+
+
+def style_path(name_or_file: str) -> Path:
+    """The file of a bundled style's name (or alias), or the named ``.csl`` file."""
+    wanted = name_or_file.strip()
+    name = ALIASES.get(wanted.lower(), wanted.lower())
+    if name in BUNDLED:
+        return bundled_path(name)
+    if wanted.lower().endswith(".csl"):
+        path = Path(wanted).expanduser()
+        if not path.is_file():
+            raise StyleError(printable(f"{wanted}: no such style file"))
+        return path
+    raise StyleError(printable(f"unknown style {wanted!r}; the styles are: {style_names()}, "
+                               "or the path of a .csl file"))  # fmt: skip
+
+
+def load_style(name_or_file: str = DEFAULT_STYLE) -> Style:
+    """A style by name or file. Raises StyleError naming the file when it is no CSL style."""
+    path = style_path(name_or_file)
+    return _load(str(path.resolve()), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _load(path: str, mtime_ns: int) -> Style:
+    from citeproc import CitationStylesStyle
+
+    try:
+        with open(path, "rb") as file, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            csl = CitationStylesStyle(file, validate=False)
+        if not csl.has_bibliography():
+            raise StyleError(printable(f"{path}: this CSL style defines no bibliography"))
+        in_quote = csl.root.get_locale_option("punctuation-in-quote") == "true"
+    except StyleError:
+        raise
+    except Exception as error:  # lxml's XMLSyntaxError, or citeproc-py on a broken style
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise StyleError(printable(f"{path}: not a usable CSL style ({reason})")) from None
+    sentence_case = _title(csl).startswith("APA")
+    return Style(Path(path).stem, csl, in_quote, sentence_case)
+
+
+def _title(csl: Any) -> str:
+    try:
+        return str(csl.root.info.title.text or "")
+    except AttributeError:
+        return ""

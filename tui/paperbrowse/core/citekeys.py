@@ -1,0 +1,103 @@
+"""Citation keys: one per paper, unique in the library, the same every time it is opened.
+
+A paper keeps its source's key (the BibTeX key, the CSL-JSON ``id``) when that is a
+usable key; otherwise it gets one in Better BibTeX's default shape: the first
+author's family name, the year and the first significant title word, lower case and
+ASCII-folded (``wang2024catastrophic``). When two papers would share a key, the one
+whose own key it is keeps it, else the one with the smaller paper id; the others get
+``a``, ``b``, ... appended (as Better BibTeX does). Since the order is by paper id, the
+keys do not depend on the order the papers or files came in.
+
+Imports only ``models``: the formats that write keys and the ``cite`` package that
+prints them both sit above it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import count
+
+from paperbrowse.core.models import Paper, fold
+
+# Better BibTeX's skip words (its default "skipwords" list, shortened to the English,
+# French, German and Spanish particles found in titles), plus a few question words.
+_SKIP_WORDS = frozenset("""
+a ab aboard about above across after against al along amid among an and anti around as at
+before behind below beneath beside besides between beyond but by d da das de del dell dello
+dei degli della di du down during ein eine einem einen einer eines el en et except few
+following for from in inside into l la las le les like los many minus more most near nor of
+off on onto opposite or outside over past per plus regarding round save since so some than
+the through throughout till to toward towards under underneath unlike until up upon versus
+via von when where which while with within without yet zu zum is are do does how what why
+can
+""".split())  # fmt: skip
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+_USABLE_KEY = re.compile(r"[^\s,{}()=\"#%'\\~]+")
+NO_AUTHOR = "anon"
+
+
+def _ascii_words(text: str) -> list[str]:
+    return _ASCII_WORD.findall(fold(text))
+
+
+def family_name(name: str) -> str:
+    """The family name of ``Jörg Müller``, ``Müller, Jörg`` or ``Martin Luther King Jr.``,
+    folded to ASCII letters (``muller``); an organisation's name gives its last word."""
+    if "," in name:
+        family = name.split(",", 1)[0]
+        return "".join(_ascii_words(family))
+    words = [w for w in name.split() if fold(w).strip(".") not in _NAME_SUFFIXES] or name.split()
+    return "".join(_ascii_words(words[-1])) if words else ""
+
+
+def own_key(paper: Paper) -> str | None:
+    """The source's key when it can be used in LaTeX and pandoc as it is."""
+    key = paper.citekey
+    return key if key and _USABLE_KEY.fullmatch(key) else None
+
+
+def generated_key(paper: Paper) -> str:
+    """``wang2024catastrophic``: family name, year, first significant title word."""
+    family = family_name(paper.authors[0]) if paper.authors else ""
+    title_words = [w for w in _ascii_words(paper.title) if w not in _SKIP_WORDS]
+    return (family or NO_AUTHOR) + str(paper.year or "") + "".join(title_words[:1])
+
+
+def base_key(paper: Paper) -> str:
+    """The key a paper asks for before clashes are settled."""
+    return own_key(paper) or generated_key(paper)
+
+
+def _suffix(number: int) -> str:
+    """``a`` ... ``z``, ``aa``, ``ab`` ...: Better BibTeX's disambiguation letters."""
+    letters = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def citation_keys(papers: Sequence[Paper]) -> list[str]:
+    """Unique keys, in the papers' order (case-insensitively unique, as BibTeX compares)."""
+    bases = [base_key(paper) for paper in papers]
+    groups: dict[str, list[int]] = {}
+    for index, base in enumerate(bases):
+        groups.setdefault(base.casefold(), []).append(index)
+    keys = list(bases)
+    taken = set(groups)
+    for folded in sorted(groups):  # in key order, so which suffix is free never depends on order
+        members = groups[folded]
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda i: (own_key(papers[i]) != bases[i], papers[i].id, i))
+        letters = count()
+        for index in members[1:]:
+            candidate = bases[index] + _suffix(next(letters))
+            while candidate.casefold() in taken:
+                candidate = bases[index] + _suffix(next(letters))
+            keys[index] = candidate
+            taken.add(candidate.casefold())
+    return keys
