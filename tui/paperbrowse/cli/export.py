@@ -1,7 +1,9 @@
-"""``paperbrowse export [PATH...] [--query Q] --format F [-o FILE] [--force]``.
+"""``paperbrowse export [PATH...] [--query Q] --format F [--style S] [-o FILE] [--force]``.
 
 Writes the library (or the papers matching a query, best first) as BibTeX,
-CSL-JSON, paperbrowse JSON, CSV or a Markdown reading list; to stdout unless
+BibLaTeX, CSL-JSON, paperbrowse JSON, CSV, RIS, a Markdown reading list, or a
+formatted reference list in a CSL style (``--format bibliography --style S``:
+HTML when ``-o`` ends in ``.html``, else Markdown); to stdout unless
 ``-o`` names a file, which is written atomically and never overwritten
 without ``--force`` (the old file is then kept as ``FILE.bak``). Only regular
 files are written: a symbolic link is written through, to its target; a device,
@@ -22,6 +24,7 @@ from paperbrowse.cli.common import (
     warn,
     write_document,
 )
+from paperbrowse.core.cite.styles import DEFAULT_STYLE, StyleError, load_style, style_names
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.formats.export import (
     FORMATS,
@@ -34,19 +37,26 @@ from paperbrowse.core.formats.export import (
 from paperbrowse.core.library import bundled_profile, load
 from paperbrowse.core.text.counts import counted
 
+BIBLIOGRAPHY = "bibliography"  # a reference list in a CSL style (core.cite)
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="paperbrowse export",
-        description="Export papers as BibTeX, CSL-JSON, JSON, CSV or a Markdown reading list.",
+        description="Export papers as BibTeX, BibLaTeX, CSL-JSON, JSON, CSV, RIS, a Markdown "
+        "reading list or a reference list in a CSL style.",
     )
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled profile)"
     )
     parser.add_argument("-q", "--query", help="only the papers matching this search, best first")
     parser.add_argument(
-        "-f", "--format", choices=FORMATS, help="output format (default: from -o's extension)"
+        "-f", "--format", choices=(*FORMATS, BIBLIOGRAPHY),
+        help="output format (default: from -o's extension)",
     )
+    parser.add_argument("-s", "--style", metavar="NAME|FILE.csl",
+                        help=f"CSL style of --format {BIBLIOGRAPHY} (default: {DEFAULT_STYLE}; "
+                        f"{style_names()})")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     parser.add_argument("--force", action="store_true",
                         help="overwrite FILE if it exists (keeping the old one as FILE.bak)")
@@ -61,6 +71,14 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format or (format_for_path(args.output) if args.output else None)
     if fmt is None:
         return fail("choose a format with --format (" + ", ".join(FORMATS) + ")")
+    if args.style is not None and fmt != BIBLIOGRAPHY:
+        return fail(f"--style is for --format {BIBLIOGRAPHY}")
+    style = None
+    if fmt == BIBLIOGRAPHY:
+        try:
+            style = load_style(args.style or DEFAULT_STYLE)  # before loading: a typo fails at once
+        except StyleError as error:
+            return fail(str(error))
     try:
         library = load(*(args.paths or [bundled_profile()]), as_of=args.as_of)
     except FormatError as error:
@@ -71,7 +89,14 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"no papers match {args.query!r}; nothing exported" if args.query
                     else "the library holds no papers; nothing exported")  # fmt: skip
     profile = library.profile if len(library.profiles) == 1 else None
-    text = export_papers(papers, fmt, profile)
+    keys = [library.key_of(paper) for paper in papers]  # the library's keys, for a subset too
+    if style is not None:
+        from paperbrowse.core.cite.references import bibliography_document
+
+        html = (args.output or "").lower().endswith((".html", ".htm"))
+        text = bibliography_document(papers, style, "html" if html else "markdown")
+    else:
+        text = export_papers(papers, fmt, profile, keys)
     if args.output is not None:
         try:
             written = write_export(args.output, text, force=args.force)

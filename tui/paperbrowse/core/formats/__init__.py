@@ -3,7 +3,8 @@
 Readers turn one file's text into papers (and perhaps a profile): ``profile``
 (publication profiles), ``bibtex`` with ``bibvalues``, ``jsonl`` (JSON Lines and
 ``.json`` files), ``jsondoc`` (which kind a JSON document is), ``records`` (one
-JSON record), ``csljson``, ``s2`` (Semantic Scholar); ``jsontools`` is the JSON
+JSON record), ``csljson``, ``s2`` (Semantic Scholar), ``ris`` (read and written
+with rispy); ``jsontools`` is the JSON
 toolkit they share. Writers: ``export`` (every export format, written
 atomically) and ``bibtex_write``.
 
@@ -67,6 +68,12 @@ def _bibtex(text: str, file: str, as_of: dt.date, progress: TextProgress | None)
     return parse_bibtex(text, file, progress)
 
 
+def _ris(text: str, file: str, as_of: dt.date, progress: TextProgress | None) -> ImportResult:
+    from paperbrowse.core.formats.ris import parse_ris
+
+    return parse_ris(text, file, progress)
+
+
 # Warnings listed per file: a million broken lines are not a million messages.
 MAX_PROBLEMS = 100
 
@@ -78,19 +85,21 @@ SUFFIXES: dict[str, str] = {
     ".bib": "bibtex",
     ".bibtex": "bibtex",
     ".json": "json",
+    ".ris": "ris",
 }
 IMPORTERS: dict[str, Importer] = {
     "profile": _profile,
     "jsonl": _jsonl,
     "json": _json,
     "bibtex": _bibtex,
+    "ris": _ris,
 }
 KNOWN_FORMATS = (
-    "BibTeX (.bib), CSL-JSON or paperbrowse JSON (.json), JSON Lines (.jsonl) "
-    "and researcher profiles (.txt)"
+    "BibTeX (.bib), CSL-JSON or paperbrowse JSON (.json), JSON Lines (.jsonl), "
+    "RIS (.ris) and researcher profiles (.txt)"
 )
 _FORMAT_NAMES = {"profile": "a researcher profile", "jsonl": "JSON Lines", "json": "JSON",
-                 "bibtex": "BibTeX"}  # fmt: skip
+                 "bibtex": "BibTeX", "ris": "RIS"}  # fmt: skip
 _BIBTEX_ENTRY = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 
 
@@ -101,6 +110,10 @@ def sniff(text: str) -> str | None:
         return "json"  # a whole document, or JSON Lines when it is not one
     if _BIBTEX_ENTRY.search(text, 0, 65536):
         return "bibtex"
+    from paperbrowse.core.formats.ris import looks_like_ris
+
+    if looks_like_ris(text):
+        return "ris"
     from paperbrowse.core.formats.profile import looks_like_profile
 
     if looks_like_profile(text):

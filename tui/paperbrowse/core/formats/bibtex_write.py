@@ -136,3 +136,43 @@ def _verbatim(value: str) -> str:
 
 def bibtex_document(papers: list[Paper], keys: list[str]) -> str:
     return "\n".join(bibtex_entry(paper, key) for paper, key in zip(papers, keys, strict=True))
+
+
+# --- BibLaTeX -----------------------------------------------------------------------------
+
+# BibTeX's types that BibLaTeX names otherwise: (type, the ``type`` field it then needs).
+_BIBLATEX_TYPES = {
+    "phdthesis": ("thesis", "phdthesis"), "mastersthesis": ("thesis", "mathesis"),
+    "techreport": ("report", "techreport"), "conference": ("inproceedings", None),
+}  # fmt: skip
+_BIBLATEX_VENUE = {"article": "journaltitle", "thesis": "institution", "report": "institution"}
+
+
+def biblatex_entry(paper: Paper, key: str) -> str:
+    """One BibLaTeX entry: ``journaltitle``, ISO ``date``, ``eprinttype``, ``@thesis``."""
+    bibtex_type = paper.entry_type if paper.entry_type and paper.entry_type.isalpha() else "misc"
+    entry_type, subtype = _BIBLATEX_TYPES.get(bibtex_type.lower(), (bibtex_type, None))
+    fields: list[tuple[str, str]] = [("title", protect_case(escape(paper.title)))]
+    authors = [name_value(name) for name in paper.authors] + (["others"] if paper.et_al else [])
+    if authors:
+        fields.append(("author", " and ".join(authors)))
+    if paper.venue:
+        venue_field = _BIBLATEX_VENUE.get(entry_type) or _VENUE_FIELD.get(entry_type, "howpublished")
+        fields.append((venue_field, escape(paper.venue)))
+    if subtype:
+        fields.append(("type", subtype))
+    if paper.date:
+        fields.append(("date", paper.date_text()))
+    lines = [f"@{entry_type}{{{key},"] + [f"  {name} = {{{value}}}," for name, value in fields]
+    renamed = {"  archiveprefix =": "  eprinttype =", "  primaryclass =": "  eprintclass ="}
+    for line in _identifiers(paper):
+        name = line.split("=", 1)[0] + "="
+        lines.append(renamed[name] + line[len(name):] if name in renamed else line)
+    if paper.abstract:
+        lines.append(f"  abstract = {{{escape(paper.abstract)}}},")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def biblatex_document(papers: list[Paper], keys: list[str]) -> str:
+    return "\n".join(biblatex_entry(paper, key) for paper, key in zip(papers, keys, strict=True))

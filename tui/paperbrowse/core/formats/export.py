@@ -1,4 +1,5 @@
-"""Exporting papers: BibTeX, CSL-JSON, paperbrowse JSON, CSV and a Markdown reading list.
+"""Exporting papers: BibTeX, BibLaTeX, CSL-JSON, paperbrowse JSON, CSV, RIS and a Markdown
+reading list. (A reference list in a CSL style is ``core.cite``'s.)
 
 The calls the CLI and the app share:
 
@@ -35,11 +36,11 @@ from paperbrowse.core.citekeys import citation_keys
 from paperbrowse.core.models import Paper, Profile
 from paperbrowse.core.text.counts import counted
 
-FORMATS = ("bibtex", "csl-json", "json", "csv", "markdown")
-EXTENSIONS = {"bibtex": ".bib", "csl-json": ".json", "json": ".json", "csv": ".csv",
-              "markdown": ".md"}  # fmt: skip
+FORMATS = ("bibtex", "biblatex", "csl-json", "json", "csv", "markdown", "ris")
+EXTENSIONS = {"bibtex": ".bib", "biblatex": ".bib", "csl-json": ".json", "json": ".json",
+              "csv": ".csv", "markdown": ".md", "ris": ".ris"}  # fmt: skip
 _FORMAT_BY_SUFFIX = {".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".md": "markdown",
-                     ".markdown": "markdown"}  # fmt: skip
+                     ".markdown": "markdown", ".ris": "ris"}  # fmt: skip
 
 
 class ExportError(PaperbrowseError):
@@ -83,6 +84,16 @@ def bibtex_entry(paper: Paper, key: str | None = None) -> str:
 
 def _bibtex(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
     return bibtex_write.bibtex_document(list(papers), keys)
+
+
+def _biblatex(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
+    return bibtex_write.biblatex_document(list(papers), keys)
+
+
+def _ris(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
+    from paperbrowse.core.formats.ris import ris_document
+
+    return ris_document(papers, keys)
 
 
 def _csl_json(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
@@ -181,7 +192,8 @@ def _markdown(papers: Sequence[Paper], keys: list[str], profile: Profile | None)
 
 Writer = Callable[[Sequence[Paper], list[str], Profile | None], str]
 _WRITERS: dict[str, Writer] = {
-    "bibtex": _bibtex, "csl-json": _csl_json, "json": _json, "csv": _csv, "markdown": _markdown,
+    "bibtex": _bibtex, "biblatex": _biblatex, "csl-json": _csl_json, "json": _json, "csv": _csv,
+    "markdown": _markdown, "ris": _ris,
 }  # fmt: skip
 
 

@@ -1,0 +1,199 @@
+"""RIS, what EndNote, Mendeley, Scopus, Web of Science and PubMed export: read and write.
+
+The tags are read and written by rispy; this module cuts a file into records
+(``TY  -`` ... ``ER  -``) so that one broken record is one warning naming its line
+and the rest still loads, and maps rispy's fields to a paper and back. Names are
+``Family, Given`` in RIS and ``Given Family`` in a paper.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from paperbrowse.core.errors import Problem
+from paperbrowse.core.formats import ImportResult, TextProgress
+from paperbrowse.core.formats.csljson import name_to_csl
+from paperbrowse.core.formats.jsontools import paper_date, record_error
+from paperbrowse.core.models import Paper, SourceRef, paper_id
+from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
+
+_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  ?-(?: |$)")
+_START = re.compile(r"^\s*(?:\d+\.\s*)?TY  ?-")  # EndNote numbers records ("1. " before TY)
+_RECORD_NUMBER = re.compile(r"^\s*\d+\.\s*$")  # rispy and EndNote write "1." above a record
+_NUMBER_LINES = re.compile(r"(?m)^\d+\.\n")
+_END = re.compile(r"^ER  ?-\s*$")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+RIS_TO_BIBTEX = {
+    "JOUR": "article", "JFULL": "article", "EJOUR": "article", "MGZN": "article",
+    "NEWS": "article", "CONF": "inproceedings", "CPAPER": "inproceedings",
+    "BOOK": "book", "EBOOK": "book", "EDBOOK": "book", "CHAP": "incollection",
+    "ECHAP": "incollection", "THES": "phdthesis", "RPRT": "techreport", "ELEC": "online",
+    "WEB": "online", "BLOG": "online", "UNPB": "unpublished", "MANSCPT": "unpublished",
+    "COMP": "software", "DATA": "dataset", "GEN": "misc",
+}  # fmt: skip
+BIBTEX_TO_RIS = {
+    "article": "JOUR", "inproceedings": "CPAPER", "conference": "CPAPER", "book": "BOOK",
+    "proceedings": "CONF", "incollection": "CHAP", "inbook": "CHAP", "phdthesis": "THES",
+    "mastersthesis": "THES", "thesis": "THES", "techreport": "RPRT", "report": "RPRT",
+    "online": "ELEC", "unpublished": "UNPB", "software": "COMP", "dataset": "DATA",
+}  # fmt: skip
+_VENUE_KEYS = ("journal_name", "secondary_title", "alternate_title3", "alternate_title1",
+               "alternate_title2", "publisher")  # fmt: skip
+
+
+def looks_like_ris(text: str) -> bool:
+    """Whether a file starts (after blank lines) with a ``TY  -`` line."""
+    for line in text.lstrip("\ufeff").splitlines()[:20]:
+        if line.strip():
+            return bool(_START.match(line))
+    return False
+
+
+def _records(lines: list[str]) -> Iterator[tuple[int, list[str], bool]]:
+    """Each record's first line number, its lines, and whether it ended with ``ER``;
+    lines outside records are yielded alone, as unended records with no TY."""
+    start: int | None = None
+    for number, line in enumerate(lines, start=1):
+        if _START.match(line):
+            if start is not None:  # a TY before the last record's ER
+                yield start, lines[start - 1 : number - 1], False
+            start = number
+        elif _END.match(line) and start is not None:
+            yield start, lines[start - 1 : number], True
+            start = None
+        elif start is None and line.strip() and not _RECORD_NUMBER.match(line):
+            yield number, [line], False
+    if start is not None:
+        yield start, lines[start - 1 :], False
+
+
+def parse_ris(text: str, file: str, progress: TextProgress | None = None) -> ImportResult:
+    """Papers from an RIS file; each broken record is one problem naming its line."""
+    import rispy
+
+    result = ImportResult()
+    lines = text.lstrip("\ufeff").splitlines()
+    for line_number, record, ended in _records(lines):
+        if not _START.match(record[0]):
+            result.problems.append(Problem(file, line_number,
+                                           "text outside any record (no TY line before it); "
+                                           "skipped"))  # fmt: skip
+            continue
+        body = [re.sub(r"^\s*\d+\.\s*(?=TY)", "", record[0]), *record[1:]]
+        if not ended:
+            body.append("ER  - ")
+        try:
+            entries = rispy.loads("\n".join(body) + "\n")
+            if not entries:
+                raise ValueError("no tags rispy could read")
+            result.papers.append(paper_from_ris(entries[0], SourceRef(file=file, line=line_number)))
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError) as error:
+            result.problems.append(Problem(file, line_number, f"record: {record_error(error)}; "
+                                                              "skipped"))  # fmt: skip
+            continue
+        if not ended:
+            result.problems.append(Problem(file, line_number,
+                                           "record has no ER line; read up to the next record"))
+        if progress:
+            progress(line_number, len(lines))
+    return result
+
+
+def _text(value: object) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return clean_line(str(value)) if value else ""
+
+
+def ris_name(name: str) -> str:
+    """``Müller, Jörg`` -> ``Jörg Müller``; ``Müller, Jörg, Jr.`` keeps the suffix last."""
+    parts = [part.strip() for part in name.split(",")]
+    if len(parts) < 2 or not parts[1]:
+        return clean_line(name)
+    return clean_line(" ".join([*parts[1:2], parts[0], *parts[2:]]))
+
+
+def paper_from_ris(entry: dict[str, Any], source: SourceRef) -> Paper:
+    """A paper from one rispy record. Raises ValueError when it has no title."""
+    title = _text(entry.get("title") or entry.get("primary_title"))
+    if not title:
+        raise ValueError("record has no title (TI or T1)")
+    names = entry.get("authors") or entry.get("first_authors") or []
+    authors = tuple(n for n in (ris_name(str(name)) for name in names) if n)
+    date, precision = _date(entry)
+    doi = _DOI_PREFIX.sub("", _text(entry.get("doi"))) or None
+    abstract = clean_paragraphs(strip_control(str(entry.get("abstract")
+                                                  or entry.get("notes_abstract") or "")))
+    urls = [str(url).strip() for url in entry.get("urls") or [] if str(url).strip()]
+    venue = next((v for v in (_text(entry.get(key)) for key in _VENUE_KEYS) if v), None)
+    return Paper(
+        id=paper_id(title, date.year if date else None, doi),
+        title=title,
+        authors=authors,
+        date=date,
+        date_precision=precision,
+        abstract=abstract or None,
+        links=tuple(find_urls(abstract)),
+        venue=venue,
+        doi=doi,
+        url=urls[0] if urls else None,
+        citekey=_text(entry.get("id")) or None,
+        entry_type=RIS_TO_BIBTEX.get(str(entry.get("type_of_reference", "")).upper(), "misc"),
+        source=source,
+    )
+
+
+def _date(entry: dict[str, Any]) -> tuple[Any, Any]:
+    """From ``DA  - 2019/05/17``, ``PY  - 2014//`` or ``Y1  - 2006/03/01/``."""
+    for key in ("date", "year", "publication_year"):
+        value = _text(entry.get(key))
+        match = re.match(r"(\d{4})(?:[/-](\d{1,2})?)?(?:[/-](\d{1,2})?)?", value)
+        if match:
+            return paper_date(*match.groups())
+    return None, "year"
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def ris_entry(paper: Paper, key: str) -> dict[str, Any]:
+    """The paper as a rispy record."""
+    entry: dict[str, Any] = {
+        "type_of_reference": BIBTEX_TO_RIS.get((paper.entry_type or "").lower(), "GEN"),
+        "id": key,
+        "title": paper.title,
+    }
+    authors = [_family_first(name) for name in paper.authors]
+    if authors:
+        entry["authors"] = authors
+    if paper.date:
+        entry["year"] = str(paper.date.year)
+        month = f"{paper.date.month:02d}" if paper.date_precision != "year" else ""
+        day = f"{paper.date.day:02d}" if paper.date_precision == "day" else ""
+        entry["date"] = f"{paper.date.year}/{month}/{day}".rstrip("/")
+    if paper.venue:
+        entry["secondary_title"] = paper.venue
+    if paper.doi:
+        entry["doi"] = paper.doi
+    if paper.url:
+        entry["urls"] = [paper.url]
+    if paper.abstract:
+        entry["abstract"] = paper.abstract.replace("\n\n", " ").replace("\n", " ")
+    return entry
+
+
+def _family_first(name: str) -> str:
+    parts = name_to_csl(name)
+    return f"{parts['family']}, {parts['given']}" if "given" in parts else name
+
+
+def ris_document(papers: Sequence[Paper], keys: Sequence[str]) -> str:
+    import rispy
+
+    entries = [ris_entry(paper, key) for paper, key in zip(papers, keys, strict=True)]
+    text = str(rispy.dumps(entries, enforce_list_tags=False))
+    # rispy numbers the records ("1." above TY); other readers take that for a stray line.
+    return _NUMBER_LINES.sub("", text)
