@@ -7,6 +7,11 @@ Seen with citeproc-py 0.11.1 (``styles/SOURCES.md``):
 - commas and periods stay outside closing quotes (``Transformers”, in``) although the
   style's locale (en-US) sets ``punctuation-in-quote``: ``Transformers,” in``;
 - APA titles come out as stored, in title case; APA 7 wants sentence case;
+- a title quoting something inside a quoted title keeps straight double quotes
+  (``“"Why Should I Trust You?": Explaining``); quotes within quotes are single:
+  ``“‘Why Should I Trust You?’: Explaining``;
+- given names are shortened where the style says ``initialize="false"`` (Chicago, MLA):
+  fixed in ``references`` (``_honour_initialize_false``), as it happens inside the processor;
 - a field the paper lacks leaves its punctuation behind (ACM's ``July 2019. . https``).
 """
 
@@ -44,9 +49,23 @@ def drop_stray_punctuation(reference: str) -> str:
     return reference
 
 
+_QUOTED = re.compile(r"“([^”]*)”")
+_INNER_QUOTE = re.compile(r'(?:"|&quot;|“)([^"“”]*?)(?:"|&quot;|”)')
+
+
+_STRAIGHT_PAIR = re.compile(r'"([^"<>]*)"')
+
+
+def single_quotes_within(reference: str) -> str:
+    """``“"Why?": Explaining”`` -> ``“‘Why?’: Explaining”``; other straight pairs curled."""
+    nested = _QUOTED.sub(lambda m: "“" + _INNER_QUOTE.sub(r"‘\1’", m.group(1)) + "”", reference)
+    return _STRAIGHT_PAIR.sub(r"“\1”", nested)
+
+
 def polish(reference: str, punctuation_in_quote: bool) -> str:
     """One rendered reference, fixed as its style prescribes."""
     reference = drop_stray_punctuation(space_after_number(reference.strip()))
+    reference = single_quotes_within(reference)
     return punctuation_inside_quotes(reference) if punctuation_in_quote else reference
 
 

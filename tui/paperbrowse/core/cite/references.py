@@ -48,10 +48,24 @@ def author_name(name: str) -> dict[str, str]:
     return name_to_csl(name)
 
 
+_CONFERENCE = re.compile(r"\b(proceedings|conference|workshop|symposium|meeting|congress)\b",
+                         re.IGNORECASE)
+
+
+def csl_type(paper: Paper, given: str) -> str:
+    """The CSL type; a paper whose file gave none (JSON Lines, profiles) is typed by its venue:
+    a conference paper or a journal article, not CSL's ``article`` (a preprint: styles then
+    print "Preprint" or "ahead of print")."""
+    if paper.entry_type not in (None, "", "misc") or not paper.venue:
+        return given
+    return "paper-conference" if _CONFERENCE.search(paper.venue) else "article-journal"
+
+
 def csl_data(paper: Paper, item_id: str, style: Style) -> dict[str, Any]:
     """The paper as citeproc-py's input: a CSL-JSON item with cleaned text."""
     item = csl_item(paper, item_id)
     item.pop("abstract", None)  # not printed by these styles, and slow to carry
+    item["type"] = csl_type(paper, item["type"])
     item["title"] = clean(paper.title)
     if style.sentence_case:
         item["title"] = sentence_case(item["title"])
@@ -66,12 +80,36 @@ def csl_data(paper: Paper, item_id: str, style: Style) -> dict[str, Any]:
     return item
 
 
+def _honour_initialize_false() -> None:
+    """Make citeproc-py keep given names whole where a style says ``initialize="false"``.
+
+    CSL 1.0.1 lets a style set ``initialize-with=". "`` for all names and switch the
+    shortening off for some (Chicago and MLA print ``Hofmann, Valentin``); citeproc-py
+    0.11.1 reads only ``initialize-with`` and prints ``Hofmann, V.``. Its name elements
+    are lxml element classes, so the guard goes on the class, once.
+    """
+    from citeproc import model
+
+    original = model.Name.get_option
+    if getattr(original, "honours_initialize", False):
+        return
+
+    def get_option(self: Any, name: str, context: Any = None, sort_options: Any = None) -> Any:
+        if name == "initialize-with" and self.get("initialize") == "false":
+            return None
+        return original(self, name, context, sort_options)
+
+    get_option.honours_initialize = True  # type: ignore[attr-defined]
+    model.Name.get_option = get_option
+
+
 def references(papers: Sequence[Paper], style: Style, form: str = "text") -> list[str]:
     """One reference per paper in ``form`` (``text``, ``markdown`` or ``html``), in the
     style's order."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
+    _honour_initialize_false()
     # Our own ids: citeproc-py lower-cases its items' ids, so two keys differing only in
     # case would be one item to it.
     ids = [f"p{number}" for number in range(len(papers))]
