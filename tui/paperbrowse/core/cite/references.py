@@ -61,8 +61,10 @@ def csl_type(paper: Paper, given: str) -> str:
     return "paper-conference" if _CONFERENCE.search(paper.venue) else "article-journal"
 
 
-def csl_data(paper: Paper, item_id: str, style: Style) -> dict[str, Any]:
-    """The paper as citeproc-py's input: a CSL-JSON item with cleaned text."""
+def csl_data(paper: Paper, item_id: str, style: Style, markup: bool = False) -> dict[str, Any]:
+    """The paper as citeproc-py's input: a CSL-JSON item with cleaned text; with ``markup``
+    (HTML and Markdown output) its text is HTML-escaped, which citeproc-py leaves to us: it
+    escapes the style's own text but not the paper's (a title ``<script>`` stays markup)."""
     item = csl_item(paper, item_id)
     item.pop("abstract", None)  # not printed by these styles, and slow to carry
     item["type"] = csl_type(paper, item["type"])
@@ -77,7 +79,17 @@ def csl_data(paper: Paper, item_id: str, style: Style) -> dict[str, Any]:
         item.pop("author", None)
     if paper.venue:
         item["container-title"] = clean(paper.venue)
-    return item
+    return _escaped(item) if markup else item
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k in ("id", "type", "issued") else _escaped(v) for k, v in value.items()}
+    return value
 
 
 def _honour_initialize_false() -> None:
@@ -113,7 +125,9 @@ def references(papers: Sequence[Paper], style: Style, form: str = "text") -> lis
     # Our own ids: citeproc-py lower-cases its items' ids, so two keys differing only in
     # case would be one item to it.
     ids = [f"p{number}" for number in range(len(papers))]
-    items = [csl_data(paper, item_id, style) for paper, item_id in zip(papers, ids, strict=True)]
+    markup = form != "text"
+    items = [csl_data(paper, item_id, style, markup)
+             for paper, item_id in zip(papers, ids, strict=True)]  # fmt: skip
     output = formatter.plain if form == "text" else formatter.html
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns of CSL features it skips
@@ -122,7 +136,8 @@ def references(papers: Sequence[Paper], style: Style, form: str = "text") -> lis
             bibliography.register(Citation([CitationItem(item_id)]))
         rendered = [str(entry) for entry in bibliography.bibliography()]
     polished = [polish(entry, style.punctuation_in_quote) for entry in rendered]
-    untitled_authors = [item["title"] for item in items if "author" not in item]
+    untitled_authors = [csl_data(papers[i], ids[i], style, markup)["title"]
+                        for i, item in enumerate(items) if "author" not in item]
     if untitled_authors:
         polished = [once(entry, untitled_authors) for entry in polished]
     return [html_to_markdown(entry) for entry in polished] if form == "markdown" else polished

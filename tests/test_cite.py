@@ -1,0 +1,219 @@
+"""Citing: keys for every paper, key forms for LaTeX and pandoc, references in CSL styles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from paperbrowse.cli import main
+from paperbrowse.core.citekeys import citation_keys, generated_key
+from paperbrowse.core.cite.forms import cite_keys
+from paperbrowse.core.cite.polish import sentence_case
+from paperbrowse.core.cite.references import references
+from paperbrowse.core.cite.styles import BUNDLED, StyleError, bundled_path, load_style
+from paperbrowse.core.library import load
+from paperbrowse.core.models import Paper, paper_id
+
+
+def paper(title: str, authors: tuple[str, ...] = (), year: int | None = 2024,
+          **fields: Any) -> Paper:  # fmt: skip
+    date = dt.date(year, 1, 1) if year else None
+    fields.setdefault("entry_type", "article")
+    return Paper(id=paper_id(title, year, fields.get("doi")), title=title, authors=authors,
+                 date=date, date_precision="year", **fields)  # fmt: skip
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+
+def test_a_paper_without_a_key_gets_better_bibtex_s_shape() -> None:
+    assert generated_key(paper("Catastrophic Forgetting in Neural Networks", ("Wei Wang",))) \
+        == "wang2024catastrophic"
+    # ASCII-folded family name, "Family, Given" order, skip words, suffixes and no year.
+    assert generated_key(paper("On the Müller Effect", ("Jörg Müller",))) == "muller2024muller"
+    assert generated_key(paper("A Study", ("Müller-Lüdenscheidt, Ö.",), None)) \
+        == "mullerludenscheidtstudy"
+    assert generated_key(paper("The Dream", ("Martin Luther King Jr.",), 1963)) == "king1963dream"
+
+
+def test_keys_are_the_source_s_unique_and_the_same_in_any_order() -> None:
+    papers = [
+        paper("Deep Learning", ("Ann Smith",), citekey="smith2024deep"),
+        paper("Deep learning, again", ("Ann Smith",)),
+        paper("Deep Sea", ("Bob Smith",), doi="10.1/sea"),
+        paper("Other", ("X Y",), citekey="has space"),  # unusable in \cite: generated instead
+    ]
+    keys = citation_keys(papers)
+    assert keys[0] == "smith2024deep" and keys[3] == "y2024other"
+    assert sorted(keys[1:3]) == ["smith2024deepa", "smith2024deepb"]
+    assert citation_keys(papers[::-1]) == keys[::-1]
+
+
+def test_library_keys_do_not_depend_on_the_order_files_are_opened(tmp_path: Path) -> None:
+    one, two = tmp_path / "one.bib", tmp_path / "two.bib"
+    one.write_text("@article{a1, title={Deep Learning}, author={Smith, Ann}, year=2024}\n")
+    two.write_text("@article{b1, title={Deep Thoughts}, author={Smith, Ann}, year=2024}\n"
+                   "@article{b2, title={Deep Sea}, author={Smith, Bob}, year=2024}\n")
+    for text in (one, two):
+        text.write_text(text.read_text().replace("a1", "").replace("b1", "").replace("b2", ""))
+    forwards, backwards = load(one, two), load(two, one)
+    assert forwards.keys == backwards.keys
+    assert sorted(forwards.keys.values()) == ["smith2024deep", "smith2024deepa", "smith2024deepb"]
+
+
+def test_key_filter_and_search_json_carry_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{vaswani2017attention, title={Attention Is All You Need},"
+                   " author={Vaswani, Ashish}, year=2017}\n"
+                   "@article{other, title={Attention Again}, author={Doe, Jo}, year=2019}\n")
+    assert main(["search", "key:vaswani", str(bib), "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert [(hit["key"], hit["title"]) for hit in hits] == [
+        ("vaswani2017attention", "Attention Is All You Need")]
+
+
+# --- forms -----------------------------------------------------------------------------------
+
+
+def test_key_forms() -> None:
+    keys = ["a", "b"]
+    assert [cite_keys(keys, form) for form in ("latex", "natbib-p", "natbib-t", "pandoc",
+                                               "pandoc-t", "keys")] == [
+        "\\cite{a,b}", "\\citep{a,b}", "\\citet{a,b}", "[@a; @b]", "@a; @b", "a, b"]
+
+
+# --- styles ----------------------------------------------------------------------------------
+
+
+def test_the_eight_styles_ship_with_their_licence() -> None:
+    for name in BUNDLED:
+        assert bundled_path(name).read_bytes().startswith(b"<?xml")
+        load_style(name)
+    licence = (bundled_path("apa").parent / "LICENSE").read_text()
+    assert "Attribution-ShareAlike 3.0" in licence
+
+
+def test_unknown_and_broken_styles_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{k, title={T}, author={Doe, Jo}, year=2019}\n")
+    assert main(["cite", str(bib), "--style", "vancouver"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "apa, ieee, chicago-author-date" in error
+    broken = tmp_path / "mine.csl"
+    broken.write_text("<style><info>")
+    with pytest.raises(StyleError, match="mine.csl: not a usable CSL style"):
+        load_style(str(broken))
+    assert main(["cite", str(bib), "--style", str(broken)]) == 2
+    assert "mine.csl" in capsys.readouterr().err
+
+
+def test_a_users_own_csl_file_is_used(tmp_path: Path) -> None:
+    own = tmp_path / "my-ieee.csl"
+    own.write_bytes(bundled_path("ieee").read_bytes())
+    text = references([paper("Title", ("Ann Smith",))], load_style(str(own)))
+    assert text == ["[1] A. Smith, “Title,” 2024."]
+
+
+# --- what citeproc-py's plain output lacks (styles/SOURCES.md) -------------------------------
+
+SPECTER = paper(
+    "SPECTER: Document-level Representation Learning using Citation-informed Transformers",
+    ("Arman Cohan", "Sergey Feldman", "Iz Beltagy", "Doug Downey", "Daniel Weld"), 2020,
+    entry_type="inproceedings", doi="10.18653/v1/2020.acl-main.207",
+    venue="Proceedings of the 58th Annual Meeting of the Association for Computational "
+    "Linguistics",
+)
+
+
+def test_the_citation_number_is_set_apart_from_the_text() -> None:
+    assert references([SPECTER], load_style("ieee"))[0].startswith("[1] A. Cohan,")
+    assert references([SPECTER], load_style("acm"))[0].startswith("[1] Arman Cohan,")
+
+
+def test_commas_and_periods_go_inside_closing_quotes_in_american_styles() -> None:
+    ieee = references([SPECTER], load_style("ieee"))[0]
+    assert "Transformers,” in" in ieee and "”," not in ieee
+    nature = load_style("nature")  # en-GB: left as it is
+    assert not nature.punctuation_in_quote
+
+
+def test_apa_titles_are_in_sentence_case_acronyms_kept() -> None:
+    apa = references([SPECTER], load_style("apa"))[0]
+    assert ("SPECTER: Document-level representation learning using citation-informed "
+            "transformers.") in apa
+    assert sentence_case("GloVe: Global Vectors for Word Representation") \
+        == "GloVe: Global vectors for word representation"
+    chicago = references([SPECTER], load_style("chicago"))[0]
+    assert "Representation Learning" in chicago  # other styles keep (or make) title case
+
+
+def test_a_quote_inside_a_quoted_title_is_single() -> None:
+    why = paper('"Why Should I Trust You?": Explaining the Predictions of Any Classifier',
+                ("Marco Tulio Ribeiro",), 2016)
+    assert "“‘Why Should I Trust You?’: Explaining" in references([why], load_style("ieee"))[0]
+    assert references([why], load_style("apa"))[0].count("“Why should I trust you?”:") == 1
+
+
+def test_chicago_and_mla_keep_given_names_whole() -> None:
+    assert references([SPECTER], load_style("chicago"))[0].startswith(
+        "Cohan, Arman, Sergey Feldman, Iz Beltagy, Doug Downey, and Daniel Weld. 2020.")
+    assert references([SPECTER], load_style("mla"))[0].startswith("Cohan, Arman, et al.")
+
+
+def test_a_missing_field_leaves_no_stray_punctuation() -> None:
+    acm = references([SPECTER], load_style("acm"))[0]
+    assert ". ." not in acm and acm.endswith("https://doi.org/10.18653/v1/2020.acl-main.207")
+
+
+def test_without_authors_the_title_is_printed_once() -> None:
+    anonymous = paper("Annual Report on Things", (), 2020, venue="Journal of Tests")
+    for name in ("apa", "chicago", "mla"):
+        reference = references([anonymous], load_style(name))[0]
+        assert reference.lower().count("report on things") == 1, reference
+
+
+# --- awkward papers --------------------------------------------------------------------------
+
+AWKWARD = [
+    paper("No Authors Here", (), venue="Journal of Tests"),
+    paper("No Year Here", ("Ann Smith",), None, venue="Journal of Tests"),
+    paper("One Author", ("Jörg Müller",), venue="Journal of Tests"),
+    paper("Many Authors", tuple(f"Given{i} Family{i}" for i in range(25)),
+          venue="Journal of Tests"),
+    paper("A Report", ("World Health Organization",), venue="Journal of Tests"),
+    paper(r"Caf{\'e} \& Bar {BERT}", (r"J{\"u}rgen M{\"u}ller",), venue=r"Proc.\ of {ACL}"),
+]
+
+
+@pytest.mark.parametrize("name", list(BUNDLED))
+def test_awkward_papers_render_clean_in_every_style(name: str) -> None:
+    entries = references(AWKWARD, load_style(name))
+    assert len(entries) == len(AWKWARD)
+    for entry in entries:
+        assert not any(mark in entry for mark in ("\\", "{", "}", ". .", ", ,", "()", "..")), entry
+    text = "\n".join(entries)
+    assert "Jürgen" in text or "J. Müller" in text or "Müller, J." in text
+    assert "Café & Bar BERT" in text or "Café & bar BERT" in text
+    assert "World Health Organization" in text and "Organization, W." not in text
+
+
+def test_apa_lists_nineteen_authors_then_the_last() -> None:
+    many = references([AWKWARD[3]], load_style("apa"))[0]
+    assert "Family18, G., … Family24, G. (2024)." in many and "Family19" not in many
+
+
+def test_markdown_keeps_italics_and_html_is_escaped() -> None:
+    markdown = references([SPECTER], load_style("apa"), "markdown")[0]
+    assert "*Proceedings of the 58th Annual Meeting" in markdown
+    assert "<https://doi.org/10.18653/v1/2020.acl-main.207>" in markdown
+    html = references([paper("Rock & Roll <3", ("Ann Smith",), venue="J")], load_style("apa"),
+                      "html")[0]  # fmt: skip
+    assert "Rock &amp; roll &lt;3" in html and "<i>J</i>" in html
