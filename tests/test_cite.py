@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from paperbrowse.cli import main
-from paperbrowse.core.citekeys import citation_keys, generated_key
 from paperbrowse.core.cite.forms import cite_keys
 from paperbrowse.core.cite.polish import sentence_case
 from paperbrowse.core.cite.references import references
 from paperbrowse.core.cite.styles import BUNDLED, StyleError, bundled_path, load_style
+from paperbrowse.core.citekeys import citation_keys, generated_key
 from paperbrowse.core.library import load
 from paperbrowse.core.models import Paper, paper_id
 
@@ -217,3 +217,11 @@ def test_markdown_keeps_italics_and_html_is_escaped() -> None:
     html = references([paper("Rock & Roll <3", ("Ann Smith",), venue="J")], load_style("apa"),
                       "html")[0]  # fmt: skip
     assert "Rock &amp; roll &lt;3" in html and "<i>J</i>" in html
+
+
+def test_a_paper_with_no_type_is_typed_by_its_venue_not_as_a_preprint() -> None:
+    untyped = SPECTER.model_copy(update={"entry_type": None})  # as JSON Lines give it
+    chicago = references([untyped], load_style("chicago"))[0]
+    assert "Preprint" not in chicago and "Proceedings of the 58th" in chicago
+    journal = paper("Title", ("Ann Smith",), venue="Journal of Tests", entry_type=None)
+    assert "Preprint" not in references([journal], load_style("nature"))[0]

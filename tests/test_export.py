@@ -290,7 +290,8 @@ def test_a_link_loop_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_unknown_format_is_an_error() -> None:
-    with pytest.raises(ExportError, match="choose one of bibtex, biblatex, csl-json, json, csv, markdown, ris"):
+    with pytest.raises(ExportError,
+                       match="choose one of bibtex, biblatex, csl-json, json, csv, markdown, ris"):
         export_papers(TRICKY, "docx")
 
 

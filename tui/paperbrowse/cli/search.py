@@ -85,8 +85,8 @@ def run(args: argparse.Namespace) -> int:
     for note in results.notes:
         print(f"paperbrowse: note: {note}", file=sys.stderr)
     if args.json:
-        write_document(json.dumps(hits_json(hits, library.keys), ensure_ascii=False, indent=2) + "\n",
-                       is_json=True)  # fmt: skip
+        document = json.dumps(hits_json(hits, library.keys), ensure_ascii=False, indent=2)
+        write_document(document + "\n", is_json=True)
     else:
         sys.stdout.write(listing(hits, len(results), args.query))
     return EXIT_WARNINGS if library.problems else EXIT_OK

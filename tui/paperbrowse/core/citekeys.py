@@ -22,16 +22,19 @@ from paperbrowse.core.models import Paper, fold
 
 # Better BibTeX's skip words (its default "skipwords" list, shortened to the English,
 # French, German and Spanish particles found in titles), plus a few question words.
-_SKIP_WORDS = frozenset("""
-a ab aboard about above across after against al along amid among an and anti around as at
-before behind below beneath beside besides between beyond but by d da das de del dell dello
-dei degli della di du down during ein eine einem einen einer eines el en et except few
-following for from in inside into l la las le les like los many minus more most near nor of
-off on onto opposite or outside over past per plus regarding round save since so some than
-the through throughout till to toward towards under underneath unlike until up upon versus
-via von when where which while with within without yet zu zum is are do does how what why
-can
-""".split())  # fmt: skip
+_SKIP_WORDS = frozenset({
+    "a", "ab", "aboard", "about", "above", "across", "after", "against", "al", "along", "amid",
+    "among", "an", "and", "anti", "around", "as", "at", "before", "behind", "below", "beneath",
+    "beside", "besides", "between", "beyond", "but", "by", "d", "da", "das", "de", "del", "dell",
+    "dello", "dei", "degli", "della", "di", "du", "down", "during", "ein", "eine", "einem",
+    "einen", "einer", "eines", "el", "en", "et", "except", "few", "following", "for", "from",
+    "in", "inside", "into", "l", "la", "las", "le", "les", "like", "los", "many", "minus", "more",
+    "most", "near", "nor", "of", "off", "on", "onto", "opposite", "or", "outside", "over", "past",
+    "per", "plus", "regarding", "round", "save", "since", "so", "some", "than", "the", "through",
+    "throughout", "till", "to", "toward", "towards", "under", "underneath", "unlike", "until",
+    "up", "upon", "versus", "via", "von", "when", "where", "which", "while", "with", "within",
+    "without", "yet", "zu", "zum", "is", "are", "do", "does", "how", "what", "why", "can",
+})  # fmt: skip
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _USABLE_KEY = re.compile(r"[^\s,{}()=\"#%'\\~]+")

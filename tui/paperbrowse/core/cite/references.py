@@ -185,5 +185,6 @@ def html_to_markdown(entry: str) -> str:
             continue
         text = html.unescape(re.sub(r"<[^>]*>", "", piece))
         for part in _URL.split(text):
-            out.append(f"<{part}>" if _URL.fullmatch(part) else _MARKDOWN_SPECIAL.sub(r"\\\1", part))
+            is_link = _URL.fullmatch(part)
+            out.append(f"<{part}>" if is_link else _MARKDOWN_SPECIAL.sub(r"\\\1", part))
     return "".join(out)

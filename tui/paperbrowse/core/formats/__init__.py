@@ -12,8 +12,9 @@ atomically) and ``bibtex_write``.
 mis-named file still opens. Each reader has the signature of ``Importer``.
 
 May import ``paperbrowse.core.text``, ``models``, ``errors``, ``files``,
-``categories`` and ``citekeys`` (the keys the writers put in); never the search, the marks store or the caches (the parse
-cache imports this package, and its fingerprint covers all of it).
+``categories`` and ``citekeys`` (the keys the writers put in); never the search,
+the marks store or the caches (the parse cache imports this package, and its
+fingerprint covers all of it).
 """
 
 from __future__ import annotations

@@ -157,7 +157,8 @@ def biblatex_entry(paper: Paper, key: str) -> str:
     if authors:
         fields.append(("author", " and ".join(authors)))
     if paper.venue:
-        venue_field = _BIBLATEX_VENUE.get(entry_type) or _VENUE_FIELD.get(entry_type, "howpublished")
+        venue_field = _BIBLATEX_VENUE.get(entry_type) or _VENUE_FIELD.get(entry_type)
+        venue_field = venue_field or "howpublished"
         fields.append((venue_field, escape(paper.venue)))
     if subtype:
         fields.append(("type", subtype))

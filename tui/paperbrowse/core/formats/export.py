@@ -30,9 +30,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from paperbrowse.core.citekeys import citation_keys
 from paperbrowse.core.errors import PaperbrowseError
 from paperbrowse.core.formats import bibtex_write
-from paperbrowse.core.citekeys import citation_keys
 from paperbrowse.core.models import Paper, Profile
 from paperbrowse.core.text.counts import counted
 

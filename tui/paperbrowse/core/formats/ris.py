@@ -40,7 +40,8 @@ BIBTEX_TO_RIS = {
     "mastersthesis": "THES", "thesis": "THES", "techreport": "RPRT", "report": "RPRT",
     "online": "ELEC", "unpublished": "UNPB", "software": "COMP", "dataset": "DATA",
 }  # fmt: skip
-_VENUE_KEYS = ("journal_name", "secondary_title", "alternate_title3", "alternate_title1",
+# The full name first: T2 (journal, proceedings or book), JF; JO is often abbreviated.
+_VENUE_KEYS = ("secondary_title", "alternate_title3", "journal_name", "alternate_title1",
                "alternate_title2", "publisher")  # fmt: skip
 
 
