@@ -89,6 +89,13 @@ def test_wheel_holds_every_module_and_the_app_stylesheets(names: list[str]) -> N
     assert expected <= set(names)
 
 
+def test_wheel_holds_the_csl_styles_and_their_licence(names: list[str]) -> None:
+    styles = PACKAGE / "core" / "cite" / "styles"
+    expected = {f"paperbrowse/core/cite/styles/{path.name}" for path in styles.iterdir()}
+    assert len([n for n in expected if n.endswith(".csl")]) == 8
+    assert {"paperbrowse/core/cite/styles/LICENSE", *expected} <= set(names)
+
+
 def test_wheel_leaks_no_tests_corpus_or_caches(names: list[str], wheel: Path) -> None:
     for name in names:
         top = name.split("/", 1)[0]
