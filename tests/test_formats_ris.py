@@ -30,6 +30,8 @@ def test_springer_scopus_endnote_and_web_of_science_exports_load() -> None:
         dt.date(2019, 5, 17), "BMC Medicine", "10.1186/s12916-019-1318-5", "Trentini2019")
     assert sigfridsson.doi == "10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P"
     assert (sigfridsson.year, sigfridsson.entry_type) == (1998, "article")
+    assert (sigfridsson.volume, sigfridsson.issue, sigfridsson.pages) == ("19", "4", "377–395")
+    assert (trentini.volume, trentini.issue, trentini.pages) == ("17", "1", "86")
     assert specter.title.startswith("SPECTER: Document-level") and specter.date_precision == "month"
     assert specter.entry_type == "inproceedings" and specter.source and specter.source.line == 38
     assert parkes.title.endswith("core light-harvesting complex (LHl) of photosynthetic bacteria "
@@ -71,6 +73,7 @@ def test_ris_export_reads_back_in_rispy(corpus: Path) -> None:
         assert entry.get("year") == (str(paper.year) if paper.year else None)
         assert entry.get("doi") == paper.doi
         assert len(entry.get("authors", [])) == len(paper.authors)
+        assert (entry.get("volume"), entry.get("number")) == (paper.volume, paper.issue)
 
 
 def test_biblatex_export_reads_back_in_bibtexparser(corpus: Path) -> None:

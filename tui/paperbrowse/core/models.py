@@ -80,6 +80,10 @@ class Paper(BaseModel):
     venue: str | None = None
     doi: str | None = None
     url: str | None = None
+    # Where in its journal or proceedings: for references (``core.cite``) and exports.
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
     citekey: str | None = None
     entry_type: str | None = None
     source: SourceRef | None = None

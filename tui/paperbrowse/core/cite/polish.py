@@ -70,11 +70,20 @@ def polish(reference: str, punctuation_in_quote: bool) -> str:
 
 
 _SENTENCE_END = ("?", "!", ":", ".")
+# Proper nouns and adjectives common in research titles, kept capitalised in sentence case
+# ("A Chinese language benchmark", "Bayesian inference").
+_PROPER = frozenset("""
+african american arabic asian bayesian bengali british chinese dutch english european
+french gaussian german greek hindi indian internet italian japanese korean latin markov
+persian polish portuguese russian spanish swahili turkish twitter urdu vietnamese wikipedia
+""".split())  # noqa: SIM905
 
 
 def _lower_if_capitalised(part: str) -> str:
     """``Learning`` -> ``learning``; ``BERT``, ``GloVe``, ``iPhone`` and ``3D`` are kept."""
     letters = [ch for ch in part if ch.isalpha()]
+    if "".join(letters).lower() in _PROPER:
+        return part
     if len(letters) > 1 and letters[0].isupper() and all(ch.islower() for ch in letters[1:]):
         return part.lower()
     if len(letters) == 1 and part.isalpha() and part.isupper() and part != "I":

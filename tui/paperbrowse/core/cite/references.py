@@ -69,8 +69,12 @@ def csl_data(paper: Paper, item_id: str, style: Style, markup: bool = False) -> 
     item.pop("abstract", None)  # not printed by these styles, and slow to carry
     item["type"] = csl_type(paper, item["type"])
     item["title"] = clean(paper.title)
-    if style.sentence_case:
+    if style.sentence_case:  # APA
         item["title"] = sentence_case(item["title"])
+        if item["type"] == "paper-conference" and "issued" in item:
+            # APA 7 dates a paper in published proceedings by its year; the CSL style adds
+            # the month whenever the paper lacks pages (as for a talk).
+            item["issued"] = {"date-parts": [item["issued"]["date-parts"][0][:1]]}
     names = [author_name(name) for name in paper.authors]
     names = [name for name in names if any(name.values())]
     if names:

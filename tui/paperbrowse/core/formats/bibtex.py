@@ -329,10 +329,20 @@ def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
         venue=_venue(fields),
         doi=doi,
         url=_url(fields),
+        volume=_short(fields.get("volume")),
+        issue=_short(fields.get("number") or fields.get("issue")),
+        pages=_short(fields.get("pages")),
         citekey=strip_control(entry.key) or None,
         entry_type=entry.entry_type,
         source=SourceRef(file=file, line=entry.line),
     )
+
+
+def _short(value: str | None) -> str | None:
+    """A volume, number or page range as plain text (``1135--1144`` -> ``1135–1144``)."""
+    if not value:
+        return None
+    return clean_line(tex_to_text(value)[0])[:100] or None
 
 
 def entry_date(fields: dict[str, str]) -> tuple[dt.date | None, DatePrecision]:

@@ -96,6 +96,7 @@ def bibtex_entry(paper: Paper, key: str) -> str:
         fields.append(("author", " and ".join(authors)))
     if paper.venue:
         fields.append((_VENUE_FIELD.get(entry_type, "howpublished"), escape(paper.venue)))
+    fields += _place(paper)
     lines = [f"@{entry_type}{{{key},"]
     lines += [f"  {name} = {{{value}}}," for name, value in fields]
     if paper.date:
@@ -109,6 +110,12 @@ def bibtex_entry(paper: Paper, key: str) -> str:
         lines.append(f"  abstract = {{{escape(paper.abstract)}}},")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _place(paper: Paper) -> list[tuple[str, str]]:
+    """Volume, number and pages (a range with BibTeX's ``--``)."""
+    place = [("volume", paper.volume), ("number", paper.issue), ("pages", paper.pages)]
+    return [(name, escape(value).replace("–", "--")) for name, value in place if value]
 
 
 def _identifiers(paper: Paper) -> list[str]:
@@ -160,6 +167,7 @@ def biblatex_entry(paper: Paper, key: str) -> str:
         venue_field = _BIBLATEX_VENUE.get(entry_type) or _VENUE_FIELD.get(entry_type)
         venue_field = venue_field or "howpublished"
         fields.append((venue_field, escape(paper.venue)))
+    fields += _place(paper)
     if subtype:
         fields.append(("type", subtype))
     if paper.date:

@@ -125,6 +125,9 @@ def paper_from_csl(item: dict[str, Any], source: SourceRef) -> Paper:
         venue=venue,
         doi=doi,
         url=_text(item.get("URL")) or None,
+        volume=_text(item.get("volume")) or None,
+        issue=_text(item.get("issue")) or None,
+        pages=_text(item.get("page")) or None,
         citekey=key,
         entry_type=CSL_TO_BIBTEX.get(str(item.get("type")), "misc"),
         source=source,
@@ -177,6 +180,7 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
         count = {"year": 1, "month": 2}.get(paper.date_precision, 3)
         item["issued"] = {"date-parts": [parts[:count]]}
     optional = {"container-title": paper.venue, "abstract": paper.abstract, "DOI": paper.doi,
-                "URL": paper.url}  # fmt: skip
+                "URL": paper.url, "volume": paper.volume, "issue": paper.issue,
+                "page": paper.pages}  # fmt: skip
     item.update({name: value for name, value in optional.items() if value})
     return item

@@ -141,10 +141,19 @@ def paper_from_ris(entry: dict[str, Any], source: SourceRef) -> Paper:
         venue=venue,
         doi=doi,
         url=urls[0] if urls else None,
+        volume=_text(entry.get("volume")) or None,
+        issue=_text(entry.get("number")) or None,
+        pages=_pages(entry),
         citekey=_text(entry.get("id")) or None,
         entry_type=RIS_TO_BIBTEX.get(str(entry.get("type_of_reference", "")).upper(), "misc"),
         source=source,
     )
+
+
+def _pages(entry: dict[str, Any]) -> str | None:
+    """``SP  - 2270`` and ``EP  - 2282`` -> ``2270–2282``; a range in SP alone is kept."""
+    start, end = _text(entry.get("start_page")), _text(entry.get("end_page"))
+    return (f"{start}–{end}" if start and end and end != start else start or end) or None
 
 
 def _date(entry: dict[str, Any]) -> tuple[Any, Any]:
@@ -177,6 +186,15 @@ def ris_entry(paper: Paper, key: str) -> dict[str, Any]:
         entry["date"] = f"{paper.date.year}/{month}/{day}".rstrip("/")
     if paper.venue:
         entry["secondary_title"] = paper.venue
+    if paper.volume:
+        entry["volume"] = paper.volume
+    if paper.issue:
+        entry["number"] = paper.issue
+    if paper.pages:
+        start, _, end = paper.pages.replace("–", "-").partition("-")
+        entry["start_page"] = start.strip()
+        if end.strip("- "):
+            entry["end_page"] = end.strip("- ")
     if paper.doi:
         entry["doi"] = paper.doi
     if paper.url:
