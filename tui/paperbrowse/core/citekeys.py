@@ -86,15 +86,18 @@ def _suffix(number: int) -> str:
 def citation_keys(papers: Sequence[Paper]) -> list[str]:
     """Unique keys, in the papers' order (case-insensitively unique, as BibTeX compares)."""
     bases = [base_key(paper) for paper in papers]
-    groups: dict[str, list[int]] = {}
+    first: dict[str, int] = {}
+    clashes: dict[str, list[int]] = {}  # only keys asked for twice get a list (70k lists cost)
     for index, base in enumerate(bases):
-        groups.setdefault(base.casefold(), []).append(index)
+        folded = base.casefold()
+        if folded in first:
+            clashes.setdefault(folded, [first[folded]]).append(index)
+        else:
+            first[folded] = index
     keys = list(bases)
-    taken = set(groups)
-    for folded in sorted(groups):  # in key order, so which suffix is free never depends on order
-        members = groups[folded]
-        if len(members) < 2:
-            continue
+    taken = set(first)
+    for folded in sorted(clashes):  # in key order, so which suffix is free never depends on order
+        members = clashes[folded]
         members.sort(key=lambda i: (own_key(papers[i]) != bases[i], papers[i].id, i))
         letters = count()
         for index in members[1:]:
