@@ -30,9 +30,11 @@ if TYPE_CHECKING:
 
 FORMAT_NAMES = {
     "bibtex": "BibTeX (.bib)",
+    "biblatex": "BibLaTeX (.bib)",
     "csl-json": "CSL-JSON (.json, Zotero/pandoc)",
     "json": "paperbrowse JSON (.json)",
     "csv": "CSV (.csv)",
+    "ris": "RIS (.ris, EndNote/Mendeley)",
     "markdown": "Markdown reading list (.md)",
 }
 READY = Text("Enter exports; escape cancels.", style="dim")
