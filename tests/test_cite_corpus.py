@@ -105,8 +105,9 @@ EXPECTED = {
         f"{TITLES['specter']}. in {CL} (2020). doi:10.18653/v1/2020.acl-main.207.",
     },
 }
-# What citeproc-py and the CSL style give instead, not yet fixed in our layer: Chicago's
-# conference papers lack "In" and carry the month ("..., August, 1135–44").
+# Not yet what the guide says: the Chicago CSL style treats a conference paper with no
+# editors as a serial (its header comment: "Monographic with any of ... editor"), so it
+# prints no "In" and adds the month ("..., August, 1135–44"); our papers carry no editors.
 KNOWN_GAPS = {("chicago", name) for name in ("ribeiro2016why", "clue", "hofmann", "specter")}
 
 
