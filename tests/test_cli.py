@@ -217,7 +217,7 @@ def test_skipping_pydantic_plugins_keeps_models_and_the_loader_working(seed_path
     # other name asked of pydantic's loader must still come from the real module.
     code = (
         "import sys\n"
-        "from paperbrowse.cli.app import _skip_pydantic_plugins\n"
+        "from paperbrowse.cli.browse import _skip_pydantic_plugins\n"
         "_skip_pydantic_plugins()\n"
         "import paperbrowse\n"
         f"library = paperbrowse.load({str(seed_path)!r})\n"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 
-from paperbrowse.app import marks as look
+from paperbrowse.app import glyphs as look
 
 if TYPE_CHECKING:
     from paperbrowse.core.marks.store import Marks, SavedNote, Store
