@@ -7,8 +7,8 @@ from pathlib import Path
 
 from paperbrowse.core.library import load
 from paperbrowse.core.marks.store import Marks, Store
-from paperbrowse.core.search.results import listing
 from paperbrowse.core.models import Paper, paper_id
+from paperbrowse.core.search.results import listing
 from paperbrowse.core.stats import (
     Count,
     author_key,
