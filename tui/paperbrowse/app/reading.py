@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 
-from paperbrowse.app import marks as look
+from paperbrowse.app import glyphs as look
 
 if TYPE_CHECKING:
+    from paperbrowse.core.library import Library
     from paperbrowse.core.marks.store import Marks, SavedNote, Store
     from paperbrowse.core.models import Paper
 
@@ -73,7 +74,7 @@ class ReadingActions:
                 severity="error", timeout=15, markup=False,
             )
             return
-        self._undo_filters: Callable[[], None] = store.register_search_filters()
+        self.filter_marks_in(self.library)
         if store.problem or store.read_only:
             # The problem names the file and says that changes are not saved.
             self.notify(
@@ -82,6 +83,17 @@ class ReadingActions:
                 title="Read-only", severity="warning", timeout=15, markup=False,
             )
         self.set_interval(STORE_POLL_SECONDS, self._poll_store)
+
+    def filter_marks_in(self, library: Library | None) -> None:
+        """Make is:read, tag: ... work in this library's searches, once the store is open
+        (each library has its own filters: a reload brings a new one)."""
+        undo: Callable[[], None] | None = getattr(self, "_undo_filters", None)
+        if undo is not None:
+            undo()
+        self._undo_filters: Callable[[], None] | None = None
+        if getattr(self, "store", None) is not None and library is not None:
+            assert self.store is not None
+            self._undo_filters = self.store.register_search_filters(library.filters)
 
     def stop_marks(self) -> None:
         undo = getattr(self, "_undo_filters", None)

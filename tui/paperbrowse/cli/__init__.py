@@ -65,9 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 add_data_dir(parser)  # every subcommand takes --data-dir
                 return int(module.run(parser.parse_args(arguments[1:])))
             options = app_parser().parse_args(arguments)
-        from paperbrowse.cli import app
+        from paperbrowse.cli import browse
 
-        return app.run(options)
+        return browse.run(options)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `| head` has what it wanted

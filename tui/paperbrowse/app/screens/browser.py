@@ -362,6 +362,7 @@ class BrowserScreen(SafeMouse, ReadingActions, Screen[None]):
         """Show a loaded library: header figures, then every paper in order (``listing``,
         when the loader has sorted them already; else the first search lists them)."""
         self.library = library
+        self.filter_marks_in(library)  # a reload's new library knows is:read too
         self.query_one("#loading-bar").remove_class("-shown")
         self.query_one(KeyFooter).release()
         self.query_one(ProfileHeader).show(library.profile, len(library.papers), library.sources)
