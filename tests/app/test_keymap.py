@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from app_helpers import screen_text, wait_loaded
+from app_helpers import screen_text, type_burst, wait_loaded
 from rich.console import Console
 from textual.command import DiscoveryHit
 from textual.pilot import Pilot
@@ -97,11 +97,14 @@ async def test_rebinding_one_of_two_actions_on_escape_keeps_the_other(
     write_config({"keymap": {"escape": "ctrl+l"}})
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        await pilot.press("slash", *"graph", "escape")  # leave_search: still escape
-        await pilot.pause()
+        await type_burst(pilot, "/graph")
+        # Escape in the bar is still leave_search, the priority binding that keeps the
+        # keys typed after it in order (Textual's keymap had dropped it with "escape").
+        assert pilot.app.screen.active_bindings["escape"].binding.action == "leave_search"
+        await pilot.press("escape")
         screen: BrowserScreen = pilot.app.browser
-        assert screen.paper_list.has_focus
         assert screen.search_bar.value == "graph"
+        assert screen.paper_list.has_focus
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert screen.search_bar.value == ""
