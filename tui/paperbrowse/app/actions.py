@@ -13,13 +13,14 @@ the key names (``textual.keys``), imported when a keymap is checked.
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from textual.binding import Binding
+    from textual.binding import Binding, BindingType
 
 Owner = Literal["browser", "list"]  # whose BINDINGS hold it: the screen or the paper list
 NAVIGATION = "Keys"
@@ -121,7 +122,7 @@ FIXED_KEYS: tuple[tuple[str, str], ...] = (
 RESERVED_KEYS = ("ctrl+p", "ctrl+q", "ctrl+c")  # ctrl+c: Textual's copy and quit hint
 
 
-def bindings(owner: Owner) -> list[Binding]:
+def bindings(owner: Owner) -> list[BindingType]:
     """The ``BINDINGS`` of the browser screen or of the paper list, in footer order."""
     return [action.binding() for action in ACTIONS if action.owner == owner and action.keys]
 
@@ -160,10 +161,8 @@ def key_display(name: str) -> str:
     *modifiers, base = name.split("+")
     if len(base) > 1 and base not in {key.value for key in Keys}:
         unicode_name = {v: k for k, v in KEY_NAME_REPLACEMENTS.items()}.get(base, base)
-        try:
+        with contextlib.suppress(KeyError):
             base = unicodedata.lookup(unicode_name.replace("_", " "))
-        except KeyError:
-            pass
     return "+".join([*modifiers, base])
 
 

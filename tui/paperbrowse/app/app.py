@@ -17,8 +17,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import ThemeProvider
 
-from paperbrowse.app.commands import PaperCommandPalette, PaperCommands
 from paperbrowse.app.actions import pinned, resolve_keymap
+from paperbrowse.app.commands import PaperCommandPalette, PaperCommands
 from paperbrowse.app.config import config_path, load_config, save_config
 from paperbrowse.app.keys import KeysInOrder, use_escape_burst_parser
 from paperbrowse.app.screens.browser import BrowserScreen

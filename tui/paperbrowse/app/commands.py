@@ -94,7 +94,8 @@ def runner(browser: BrowserScreen, action: Action) -> Callable[[], object]:
 
         return on_the_list
     if action.action == "app.quit":
-        return browser.app.action_quit
+        quit_app: Callable[[], object] = browser.app.action_quit
+        return quit_app
     callback: Callable[[], object] = getattr(browser, f"action_{action.id}")
     return callback
 

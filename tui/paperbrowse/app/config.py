@@ -15,6 +15,8 @@ from typing import Any
 
 from paperbrowse.core.locations import config_file as config_path
 
+__all__ = ["Config", "config_path", "load_config", "save_config"]
+
 
 @dataclass(frozen=True)
 class Config:
