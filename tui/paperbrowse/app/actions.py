@@ -192,7 +192,8 @@ def resolve_keymap(raw: Mapping[str, object], where: str) -> tuple[dict[str, str
         names = [key_name(key) for key in keys]
         bad = [key for key, name in zip(keys, names, strict=True) if not is_key(name)]
         if not names or bad:
-            what = f"{', '.join(map(repr, bad))} is not a key" if bad else "no keys given"
+            what = (f"{', '.join(map(repr, bad))} is not a key" if bad
+                    else "no keys given" if isinstance(value, str) else "not a string of keys")
             problems.append(f"{line}: {what} (write keys as \"x\" or \"down,j,ctrl+n\"); "
                             f"it keeps {default_keys(action_id)}")
             continue
@@ -233,7 +234,10 @@ def pinned(keymap: Mapping[str, str]) -> dict[str, str]:
     Textual 8.2.8's ``BindingsMap.apply_keymap`` removes a rebound binding by deleting
     every key it had, with the other bindings on those keys: rebinding ``escape``
     (clear the query) took escape from ``leave_search`` too. Naming the sharer's keys
-    in the keymap makes Textual put them back. (No upstream issue found.)
+    in the keymap makes Textual put them back. No upstream issue found for this one;
+    the keymap PR (Textualize/textual#5038) calls apply_keymap "destructive" for the
+    key, and #5694 (spaces after commas) and #5704 (symbol keys) are its neighbours:
+    ``resolve_keymap`` joins keys without spaces and in Textual's names for them.
     """
     result = dict(keymap)
     changed = True
