@@ -33,6 +33,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "notes": ("notes", "print your notes, bookmarks, read marks and tags (markdown or JSON)"),
     "export": ("export", "export papers as BibTeX, CSL-JSON, JSON, CSV or Markdown"),
     "search": ("search", "search papers with the app's ranking (--json for JSON)"),
+    "keys": ("keys", "list the app's keys, as rebound in config.json (--json for JSON)"),
 }
 
 

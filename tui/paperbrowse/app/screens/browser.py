@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ProgressBar
 
+from paperbrowse.app.actions import bindings
 from paperbrowse.app.reading import ReadingActions
 from paperbrowse.app.screens.base import SafeMouse, call_from_thread_while_attached
 from paperbrowse.app.widgets.detail import PaperDetail
@@ -75,33 +75,12 @@ def indexing_text(papers: int) -> str:
 
 
 class BrowserScreen(SafeMouse, ReadingActions, Screen[None]):
-    BINDINGS = [
-        # Priority bindings run as the app reads the key, before the keys after it are
-        # handed to the focused widget: "/graph" typed in one burst (a fast typist, a
-        # paste, tmux) lands whole in the bar, and "escape b" bookmarks. Without this,
-        # the keys after a focus change went to the widget that had focus before.
-        Binding("slash", "focus_search", "Search", priority=True),
-        Binding("escape", "leave_search", "Back to list", priority=True),
-        Binding("enter", "submit_search", show=False, priority=True),
-        Binding("tab", "switch_pane", "Switch pane", show=False),
-        Binding("s", "cycle_sort", "Sort"),
-        Binding("o", "open_link", "Open link"),
-        Binding("y", "copy", "Copy"),
-        Binding("Y", "copy_bibtex", "BibTeX", show=False),
-        Binding("space", "toggle_mark", "Mark", show=False),
-        Binding("b", "bookmark", "Bookmark"),
-        Binding("r", "toggle_read", "Read/unread", show=False),
-        Binding("t", "edit_tags", "Tags", show=False),
-        Binding("n", "edit_note", "Note", show=False),
-        Binding("a", "author", "Authors", show=False),
-        Binding("e", "export", "Export"),
-        Binding("S", "stats", "Stats"),
-        Binding("w", "show_problems", "Problems"),
-        Binding("ctrl+r", "reload", "Reload", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "app.quit", "Quit"),
-        Binding("escape", "escape", "Clear query", show=False),
-    ]
+    # Built from the registry (app/actions.py): ids are the action names, so a user's
+    # keymap rebinds them. Priority bindings run as the app reads the key, before the
+    # keys after it are handed to the focused widget: "/graph" typed in one burst (a fast
+    # typist, a paste, tmux) lands whole in the bar, and "escape b" bookmarks. Without
+    # this, the keys after a focus change went to the widget that had focus before.
+    BINDINGS = bindings("browser")
 
     search_query: reactive[str] = reactive("", init=False)
     sort: reactive[SortOrder] = reactive("newest", init=False)
