@@ -15,11 +15,19 @@ import gc
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, cast
 
+from rich.cells import cell_len
 from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import ProgressBar
 
+from paperbrowse.app.screens.browser_parts.reading import ReadingController
+from paperbrowse.app.screens.browser_parts.searching import SearchController
+from paperbrowse.app.screens.browser_parts.watching import SourceWatcher
+from paperbrowse.app.widgets.footer import KeyFooter
+from paperbrowse.app.widgets.header import ProfileHeader
+from paperbrowse.app.widgets.paper_list import CATEGORY_WIDTH, PaperList
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.memory import freeze_heap, gc_paused
 from paperbrowse.core.text.counts import counted, plural
@@ -27,8 +35,10 @@ from paperbrowse.core.text.counts import counted, plural
 # The core's library and search engine (pydantic, numpy) load in the loader thread,
 # not before the first frame; here they are only types.
 if TYPE_CHECKING:
+    from paperbrowse.app.widgets.detail import PaperDetail
     from paperbrowse.core.library import Library
-    from paperbrowse.core.search.results import Results, SortOrder
+    from paperbrowse.core.models import Paper
+    from paperbrowse.core.search.results import Results
     from paperbrowse.core.watch import SourceState
 
 PROGRESS_INTERVAL = 0.05  # seconds between progress updates from the loader
@@ -36,7 +46,6 @@ PROGRESS_INTERVAL = 0.05  # seconds between progress updates from the loader
 # otherwise take the interpreter from a short load (the seed loads in 0.1 s).
 PROGRESS_DELAY = 0.4
 FILE_PROBLEMS_NOTIFIED = 5  # unreadable files notified one by one; past this, a count
-WATCH_MAX_FILES = 2_000  # past this many files, only ctrl+r reloads (stat calls add up)
 
 
 def loading_text(done: int, total: int, file: str) -> str:
@@ -47,9 +56,9 @@ def loading_text(done: int, total: int, file: str) -> str:
     return text
 
 
-def indexing_text(papers: int) -> str:
-    """What the list says while the search index is built."""
-    return f"Building the search index for {counted(papers, 'paper')} …"
+def category_width(papers: Sequence[Paper]) -> int:
+    """The width of the category column: the longest code, capped."""
+    return min(CATEGORY_WIDTH, max((cell_len(p.category or "") for p in papers), default=0))
 
 
 class Progress(Message, namespace="loader"):
@@ -86,51 +95,50 @@ class LoadFailed(Message, namespace="loader"):
         super().__init__()
 
 
-class SourceWatcher:
-    """The library's files as last loaded, and whether a change to them has settled."""
+class LoaderView(Protocol):
+    """What the loader reads and drives of the browser screen, besides being a Screen."""
 
-    def __init__(self) -> None:
-        self.paths: list[Path] = []
-        self.loaded: SourceState | None = None  # the files as they were when last read
-        self.changed: SourceState | None = None  # seen changed once; reloaded if it holds
+    library: Library | None
+    total: int  # papers in the library, and problems met reading it (the bar's figures)
+    problem_count: int
 
-    def watch(self, paths: list[Path], state: SourceState) -> None:
-        self.paths, self.loaded, self.changed = paths, state, None
+    @property
+    def paper_list(self) -> PaperList: ...
+    @property
+    def detail(self) -> PaperDetail: ...
+    @property
+    def search_query(self) -> str: ...
+    def run_search(self) -> None: ...
 
-    def settled_change(self) -> list[str] | None:
-        """The files changed since loaded, once the change has held for a poll (a file
-        being written is read when its writer is done); None while there is none."""
-        if self.loaded is None or len(self.loaded) > WATCH_MAX_FILES:
-            return None
-        from paperbrowse.core.watch import changed_files, source_state
 
-        now = source_state(self.paths)
-        if now == self.loaded:
-            self.changed = None
-        elif now != self.changed:
-            self.changed = now  # changed since the last poll: wait for it to settle
-        else:
-            self.changed = None
-            return changed_files(self.loaded, now)
-        return None
+class KeepsLoadError(Protocol):
+    """The app, where a load that found nothing leaves its error for the command line."""
+
+    load_error: FormatError | None
 
 
 class LibraryLoader:
-    """Loads and reloads the library in a thread worker of ``screen``, posting to it."""
+    """Loads and reloads the library in a thread worker of ``screen``, and shows how far.
+
+    ``screen`` and ``view`` are the same browser screen, seen as a Textual screen (to
+    run the worker, notify and draw the bar) and as the browser (to show the library).
+    The search scheduler holds queries while the index is built; the reading
+    controller opens the marks in the loader's thread and draws them once ready.
+    """
 
     def __init__(
         self,
         screen: Screen[None],
+        view: LoaderView,
+        searching: SearchController,
+        reading: ReadingController,
         paths: Sequence[str | Path],
         as_of: dt.date | None,
-        listing_order: Callable[[], SortOrder],
-        open_store: Callable[[], None],
     ) -> None:
-        self.screen = screen
+        self.screen, self.view = screen, view
+        self.searching, self.reading = searching, reading
         self.paths = list(paths)
         self.as_of = as_of
-        self.listing_order = listing_order  # read in the thread, once the papers are in
-        self.open_store = open_store  # sqlite and the marks, opened in the thread too
         self.loading = False  # a load or reload is running
         # The thread is reading files or building the index (read by the app at exit,
         # which then does not wait for the thread).
@@ -147,13 +155,96 @@ class LibraryLoader:
         )
         return True
 
-    def reload(self) -> bool:
-        """Read the files again; False while a load runs."""
+    def reload(self) -> None:
+        """Read the library's files again; what is shown stays until the new papers are in."""
         if self.loading:
-            return False
+            self.screen.notify("Still loading; reload when it is done.", timeout=2)
+            return
         self.watcher.changed = None
         gc.unfreeze()  # the old papers may be collected again once the new ones replace them
-        return self.start()
+        self.screen.notify("Reloading …", timeout=2)
+        self.start()
+
+    def check_sources(self) -> None:
+        """Reload when the library's files changed and the change has settled."""
+        changed = None if self.loading else self.watcher.settled_change()
+        if changed is not None:
+            self.screen.notify(f"{', '.join(changed) or 'The library'} changed on disk; "
+                               "reloading.", timeout=3, markup=False)
+            self.reload()
+
+    # --- on the UI thread: the thread's messages, handled for the screen --------------
+
+    def show_bar(self) -> None:
+        """Once the load has taken PROGRESS_DELAY: the bar shows."""
+        if self.view.library is None:
+            self.screen.query_one("#loading-bar").add_class("-shown")
+
+    def progress(self, message: Progress) -> None:
+        if self.view.library is None:
+            bar = self.screen.query_one("#loading-bar", ProgressBar)
+            bar.update(total=message.total if message.total > 1 else None, progress=message.done)
+            self.view.paper_list.show((), loading_text(message.done, message.total, message.file))
+
+    def failed(self, message: LoadFailed) -> None:
+        self.loading = False
+        if self.view.library is not None:  # a reload: keep what is shown
+            self.screen.notify(
+                f"Reload failed; still showing the papers loaded before. {message.error}",
+                severity="error", timeout=10, markup=False,
+            )
+            return
+        cast(KeepsLoadError, self.screen.app).load_error = message.error
+        self.screen.app.exit(2, return_code=2)
+
+    def loaded(self, message: Loaded) -> None:
+        before = self.view.library
+        self.searching.scheduler.hold()  # the index is built next: queries wait for it
+        self.watcher.watch(message.paths, message.watched)
+        self.show_library(message.library, message.listing)
+        if before is not None:
+            papers = len(message.library.papers)
+            change = papers - len(before.papers)
+            self.screen.notify(f"Reloaded: {counted(papers, 'paper')} ({change:+,}).", timeout=3)
+
+    def index_ready(self) -> None:
+        self.loading = False
+        self.reading.start_marks()
+        self.reading.redraw_marks()
+        if self.searching.scheduler.release() or self.view.search_query.strip():
+            self.view.run_search()
+
+    def show_problems(self) -> None:
+        library = self.view.library
+        if library is None or not library.problems:
+            self.screen.notify("No problems: every file loaded cleanly.", timeout=2)
+            return
+        from paperbrowse.app.screens.problems import ProblemsScreen
+
+        self.screen.app.push_screen(ProblemsScreen(library.problems))
+
+    def show_library(self, library: Library, listing: Results | None = None) -> None:
+        """Show a loaded library: header figures, then every paper in order (``listing``,
+        when the loader has sorted them already; else the first search lists them)."""
+        self.view.library = library
+        self.screen.query_one("#loading-bar").remove_class("-shown")
+        self.screen.query_one(KeyFooter).release()
+        header = self.screen.query_one(ProfileHeader)
+        header.show(library.profile, len(library.papers), library.sources)
+        self.view.paper_list.category_width = category_width(library.papers)
+        self.view.total = len(library.papers)
+        self.view.problem_count = len(library.problems)
+        self.screen.refresh_bindings()  # the footer's "w Problems" shows only when there are some
+        self.view.detail.placeholder = "No paper selected."
+        notify_problems(self.screen, library)
+        if listing is not None and not self.view.search_query.strip():
+            self.searching.show_listing(listing)
+            return
+        if not self.searching.scheduler.held:
+            self.reading.start_marks()  # before the first search: is:read etc. must be known
+        self.view.run_search()
+
+    # --- in the loader's thread -----------------------------------------------------
 
     def _load(self) -> None:
         # No updates before the bar shows: each redraws the screen, taking the
@@ -200,12 +291,12 @@ class LibraryLoader:
         library = load(*paths, as_of=self.as_of, progress=progress)
         # The papers go on screen now, listed without the search engine (numpy,
         # rapidfuzz and the index load next): the first screen waits for none of it.
-        listing = library.listing(self.listing_order())
+        listing = library.listing(self.searching.listing_order())
         self.screen.post_message(Loaded(library, listing, paths, watched))
         # Build (or read back) the index and its typo lookups here, off the UI
         # thread, so no keystroke pays for them (0.16 s at 22k papers).
         library.index.vocabulary.warm_up()
-        self.open_store()
+        self.reading.open_store()  # sqlite and the marks too
         return library
 
 

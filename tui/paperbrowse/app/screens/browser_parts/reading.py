@@ -4,7 +4,8 @@
 delegates its ``action_*`` methods here). It owns the ``Store`` (core/marks/store.py),
 the papers marked with space, and the actions that change them. Every write goes
 through ``save_marks`` so a store that cannot be written says so once per attempt and
-never takes the app down.
+never takes the app down. The screens it opens are imported when first opened: the
+first frame waits for none of them.
 """
 
 from __future__ import annotations
@@ -17,11 +18,6 @@ from textual.app import App
 from textual.screen import Screen
 
 from paperbrowse.app import marks as look
-from paperbrowse.app.screens.author import AuthorPicker
-from paperbrowse.app.screens.export_dialog import ExportDialog
-from paperbrowse.app.screens.note_editor import NoteEditor
-from paperbrowse.app.screens.stats import StatsScreen
-from paperbrowse.app.screens.tags import TagsScreen
 
 if TYPE_CHECKING:
     from paperbrowse.app.widgets.detail import PaperDetail
@@ -217,6 +213,8 @@ class ReadingController:
         if paper is None or not self._marks_ready("edit tags"):
             return
 
+        from paperbrowse.app.screens.tags import TagsScreen
+
         marks = self._fresh_marks(paper)
         known = [tag for tag, _ in self.store.tag_counts()] if self.store is not None else []
         opened = marks.tags if marks is not None else ()
@@ -248,6 +246,8 @@ class ReadingController:
         # could save nothing: a quit or a kill then lost what was typed.
         if paper is None or not self._marks_ready("write a note"):
             return
+
+        from paperbrowse.app.screens.note_editor import NoteEditor
 
         marks = self._fresh_marks(paper)
 
@@ -292,6 +292,15 @@ class ReadingController:
         results = self.view.results or ()
         return [results[index] for index in range(len(results))]
 
+    def open_link(self) -> None:
+        paper = self.view.paper_list.paper
+        link = paper.web_link if paper else None
+        if link is None:  # file:, javascript:, a bare path...: never opened
+            self.notify("This paper has no web link to open.", severity="warning", timeout=3)
+            return
+        self.app.open_url(link)
+        self.notify(f"Opening {link}", timeout=3, markup=False)
+
     def copy(self) -> None:
         papers = self.chosen_papers()
         if not papers:
@@ -328,6 +337,7 @@ class ReadingController:
         if not papers:
             self.notify("No papers to export.", severity="warning", timeout=3)
             return
+        from paperbrowse.app.screens.export_dialog import ExportDialog
 
         profile = self.view.library.profile if self.view.library is not None else None
         source = "marked" if self.selection else "listed"
@@ -339,6 +349,8 @@ class ReadingController:
         if self.view.library is None:
             self.notify("The library is still loading.", severity="warning", timeout=2)
             return
+        from paperbrowse.app.screens.stats import StatsScreen
+
         self.app.push_screen(StatsScreen(self.view.library, self.marks_of), self.apply_filter)
 
     def author(self) -> None:
@@ -348,6 +360,8 @@ class ReadingController:
         if not paper.authors:
             self.notify("This paper lists no authors.", severity="warning", timeout=2)
             return
+        from paperbrowse.app.screens.author import AuthorPicker
+
         self.app.push_screen(AuthorPicker(paper, self.view.library.papers), self._author_chosen)
 
     def _author_chosen(self, choice: object) -> None:
