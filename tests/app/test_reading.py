@@ -359,7 +359,7 @@ async def test_no_mark_column_until_something_is_marked(seed_app: AppFactory) ->
 
 
 def test_loading_text_says_how_far_in_megabytes() -> None:
-    from paperbrowse.app.screens.browser import loading_text
+    from paperbrowse.app.screens.browser_parts.loading import loading_text
 
     assert loading_text(7_400_000, 31_400_000, "/x/lib.bib") == "Loading lib.bib … 7.4 of 31.4 MB"
     assert loading_text(0, 0, "/x/lib.bib") == "Loading lib.bib …"  # size unknown: no figures
