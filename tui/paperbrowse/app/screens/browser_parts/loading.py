@@ -2,9 +2,10 @@
 
 The loader's thread posts messages to the screen (one queue keeps their order):
 ``Progress`` while files are read, ``Loaded`` with the papers listed (the index is
-built next), then ``IndexReady`` once the search index and the marks are ready; or ``LoadFailed``.
-The screen handles them (``on_loader_loaded`` and so on); this module holds what the
-load is doing and what the files looked like when read.
+built next), then ``IndexReady`` once the search index and the marks are ready; or
+``LoadFailed``. Textual delivers them to the screen (``on_loader_loaded`` and so on),
+which hands them back to its ``LibraryLoader``: it draws the bar, shows the library,
+and knows whether a load runs and what the files looked like when read.
 """
 
 from __future__ import annotations
