@@ -398,7 +398,7 @@ async def test_fast_typing_runs_one_search_at_a_time_and_ends_on_the_last_query(
         await pilot.press("slash", *"unlearning")
         for _ in range(100):
             await pilot.pause(0.05)
-            if not browser(pilot)._searching:
+            if not browser(pilot).searching.scheduler.running:
                 break
         await settle(pilot)
         assert most == 1

@@ -34,7 +34,7 @@ def bookmarked(pilot: Pilot[Any]) -> bool:
     screen: BrowserScreen = pilot.app.browser
     paper = screen.paper_list.paper
     assert paper is not None
-    marks = screen.marks_of(paper)
+    marks = screen.reading.marks_of(paper)
     return bool(marks and marks.bookmarked)
 
 
