@@ -212,25 +212,6 @@ def test_a_bug_in_a_subcommand_is_one_line_not_a_traceback(
     assert "internal error (RuntimeError: planted \\x1b[31mbug)" in err
 
 
-def test_skipping_pydantic_plugins_keeps_models_and_the_loader_working(seed_path: Path) -> None:
-    # In a fresh interpreter: the stand-in must not break model building, and any
-    # other name asked of pydantic's loader must still come from the real module.
-    code = (
-        "import sys\n"
-        "from paperbrowse.cli.app import _skip_pydantic_plugins\n"
-        "_skip_pydantic_plugins()\n"
-        "import paperbrowse\n"
-        f"library = paperbrowse.load({str(seed_path)!r})\n"
-        "assert len(library.papers) == 15, len(library.papers)\n"
-        "assert 'importlib.metadata' not in sys.modules\n"
-        "from pydantic.plugin import _loader\n"
-        "assert tuple(_loader.get_plugins()) == ()\n"
-        "assert _loader.PYDANTIC_ENTRY_POINT_GROUP == 'pydantic'\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-
-
 # --- the app needs a terminal ------------------------------------------------------------
 
 NEEDS_A_TERMINAL = (

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from paperbrowse.core.library import Library, load
 from paperbrowse.core.models import Paper
-from paperbrowse.core.search.filters import register_filter, unregister_filter
 from paperbrowse.core.search.index import SearchIndex, field_text
 
 AS_OF = dt.date(2025, 11, 24)
@@ -242,7 +241,7 @@ def test_registered_filters_join_the_syntax(seed: Library) -> None:
             return lambda p: len(p.title) > 80
         return None
 
-    register_filter("is", reading, "is:bookmarked")  # type: ignore[arg-type]
+    undo = seed.filters.register("is", reading, "is:bookmarked")  # type: ignore[arg-type]
     try:
         assert {p.id for p in seed.find("is:bookmarked")} == bookmarked
         everyone = {p.id for p in seed.papers}
@@ -251,7 +250,7 @@ def test_registered_filters_join_the_syntax(seed: Library) -> None:
         assert long == {p.title for p in seed.papers if len(p.title) > 80}
         assert seed.find("is:whatever").notes
     finally:
-        unregister_filter(reading)  # type: ignore[arg-type]
+        undo()
     assert seed.find("is:bookmarked").notes  # searched as words again, with a note
 
 

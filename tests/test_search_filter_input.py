@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paperbrowse.core.models import Paper
-from paperbrowse.core.search.filters import register_filter, unregister_filter, year_bounds
+from paperbrowse.core.search.filters import year_bounds
 from paperbrowse.core.search.index import SearchIndex
 from paperbrowse.core.search.query import BUILTIN_FILTER_KEYS, Filter, parse
 
@@ -102,9 +102,9 @@ def counted() -> Iterator[list[str]]:
     def handler(value: str) -> object:
         return even if value == "even" else None
 
-    register_filter("is", handler)  # type: ignore[arg-type]
+    undo = INDEX.register_filter("is", handler)  # type: ignore[arg-type]
     yield calls
-    unregister_filter(handler)  # type: ignore[arg-type]
+    undo()
 
 
 def test_repeated_filters_are_merged_when_parsed() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from paperbrowse.core.library import load
 from paperbrowse.core.marks.store import Marks, Store
 from paperbrowse.core.models import Paper, paper_id
+from paperbrowse.core.search.results import listing
 from paperbrowse.core.stats import (
     Count,
     author_key,
@@ -84,6 +85,15 @@ def test_papers_by_author_and_year_give_what_selecting_a_bar_lists() -> None:
     assert [p.title for p in papers_by_author(SMALL, "Bo Li")] == ["D", "C", "A"]  # newest first
     assert [p.title for p in papers_by_author(SMALL, "Cy Ode")] == ["B", "E"]
     assert [p.title for p in papers_in_year(SMALL, 2018)] == ["A", "B"]
+
+
+def test_an_authors_papers_are_in_the_lists_newest_order() -> None:
+    # Same date: by title, as the library's own "newest" sort lists them (the author
+    # view used to keep file order there, so the two lists disagreed).
+    titles_years = [("Zeta", 2020), ("alpha", 2020), ("Mid", None), ("Beta", 2021)]
+    papers = [make(title, year, ("Ana",)) for title, year in titles_years]
+    assert [p.title for p in papers_by_author(papers, "Ana")] == ["Beta", "alpha", "Zeta", "Mid"]
+    assert papers_by_author(papers, "Ana") == list(listing(papers, "newest"))
 
 
 def test_reading_progress_counts_only_loaded_papers(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ def library(seed_path: Path) -> Library:
 @pytest.fixture
 def store(tmp_path: Path, library: Library) -> Iterator[Store]:
     with Store.open(tmp_path / "marks.sqlite3") as opened:
-        undo = opened.register_search_filters()
+        undo = opened.register_search_filters(library.filters)
         try:
             yield opened
         finally:
@@ -75,8 +75,29 @@ def test_filters_follow_another_window_after_refresh(
 def test_undo_removes_the_filters(library: Library, tmp_path: Path) -> None:
     with Store.open(tmp_path / "marks.sqlite3") as store:
         store.set_bookmarked(library.papers[0], True)
-        undo = store.register_search_filters()
+        undo = store.register_search_filters(library.filters)
         assert len(library.find("is:bookmarked")) == 1
         undo()
         results = library.find("is:bookmarked")
         assert "is: is not a filter; searched as words" in results.notes
+
+
+def test_two_libraries_in_one_process_answer_only_their_own_marks_filters(
+    library: Library, seed_path: Path, tmp_path: Path
+) -> None:
+    # Two windows' worth in one process (a script, or tests): each library searches
+    # with the marks of the store registered on it, and a library with none has no is:.
+    other, unmarked = load(seed_path, as_of=SEED_AS_OF), load(seed_path, as_of=SEED_AS_OF)
+    first, second = library.papers[0], library.papers[1]
+    with Store.open(tmp_path / "one.sqlite3") as one, Store.open(tmp_path / "two.sqlite3") as two:
+        one.set_bookmarked(first, True)
+        two.set_bookmarked(second, True)
+        undo_one = one.register_search_filters(library.filters)
+        undo_two = two.register_search_filters(other.filters)
+        try:
+            assert titles(library, "is:bookmarked") == {first.title}
+            assert titles(other, "is:bookmarked") == {second.title}
+            assert "is: is not a filter; searched as words" in unmarked.find("is:read").notes
+        finally:
+            undo_one()
+            undo_two()

@@ -359,7 +359,7 @@ async def test_no_mark_column_until_something_is_marked(seed_app: AppFactory) ->
 
 
 def test_loading_text_says_how_far_in_megabytes() -> None:
-    from paperbrowse.app.screens.browser import loading_text
+    from paperbrowse.app.screens.browser_parts.loading import loading_text
 
     assert loading_text(7_400_000, 31_400_000, "/x/lib.bib") == "Loading lib.bib … 7.4 of 31.4 MB"
     assert loading_text(0, 0, "/x/lib.bib") == "Loading lib.bib …"  # size unknown: no figures
@@ -445,7 +445,7 @@ async def test_changes_from_another_window_appear_on_the_next_poll(seed_app: App
         paper = pilot.app.browser.library.papers[3]
         with open_store() as other_window:
             other_window.toggle_bookmarked(paper)
-        pilot.app.browser._poll_store()  # what the 2-second timer calls
+        pilot.app.browser.reading.poll_store()  # what the 2-second timer calls
         await settle(pilot)
         assert [p.id for p in pilot.app.browser.paper_list.results] == [paper.id]
         assert "★" in first_row(pilot)
@@ -535,7 +535,7 @@ async def test_editors_wait_for_the_marks_instead_of_taking_text_they_cannot_sav
     from paperbrowse.app.screens.browser import BrowserScreen
 
     # The loader never reports the index and the marks ready: the papers stay listed.
-    monkeypatch.setattr(BrowserScreen, "on_browser_screen_index_ready", lambda self: None)
+    monkeypatch.setattr(BrowserScreen, "on_loader_index_ready", lambda self: None)
     async with seed_app().run_test(size=SIZE) as pilot:
         for _ in range(100):
             await settle(pilot)

@@ -119,3 +119,17 @@ async def test_an_unchanged_library_is_never_reloaded(
         await pilot.pause(0.5)
         assert app.browser.library is shown
         assert "Reload" not in notified(app)
+
+
+async def test_marks_filters_work_after_a_reload(tmp_path: Path) -> None:
+    # Each library has its own search filters: the reloaded one must get is:read too.
+    library = write_jsonl(tmp_path / "lib.jsonl", [paper("Alpha", 2021), paper("Beta", 2020)])
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("r")  # Alpha read
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "Reloaded" in notified(app))
+        await pilot.press("slash", *"is:read", "enter")
+        await wait_for(pilot, lambda: titles(app) == ["Alpha"])
+        assert "is not a filter" not in str(app.browser.results.notes)  # type: ignore[union-attr]

@@ -448,7 +448,7 @@ def test_an_exported_columns_does_not_pin_the_screen_size(emoji_library: Path) -
 
 
 def test_the_category_column_is_wide_enough_for_wide_codes() -> None:
-    from paperbrowse.app.screens.browser import category_width
+    from paperbrowse.app.screens.browser_parts.loading import category_width
     from paperbrowse.core.models import Paper
 
     papers = [Paper(id="a", title="A", category="物理"), Paper(id="b", title="B", category="CL")]

@@ -8,7 +8,7 @@ import datetime as dt
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +17,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import ThemeProvider
 
+from paperbrowse.app.actions import pinned, resolve_keymap
 from paperbrowse.app.commands import PaperCommandPalette, PaperCommands
-from paperbrowse.app.config import load_config, save_config
+from paperbrowse.app.config import config_path, load_config, save_config
 from paperbrowse.app.keys import KeysInOrder, use_escape_burst_parser
 from paperbrowse.app.screens.browser import BrowserScreen
 from paperbrowse.app.terminal_text import StableEmojiWidths, StripControlCodes
@@ -67,6 +68,8 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         self._caught_signals: list[int] = []
         self.terminated_by: int | None = None  # the signal that ended the app, if one did
         self._default_screen: BrowserScreen | None = None
+        # The user's keymap as applied (action id -> keys); the help and palette show it.
+        self.keymap_in_effect: dict[str, str] = {}
         use_escape_burst_parser(self)  # "Esc /graph" typed in one burst is escape, then /graph
 
     def _fatal_error(self) -> None:
@@ -173,10 +176,21 @@ class PaperBrowseApp(KeysInOrder, App[int]):
                 flush()
 
     def on_mount(self) -> None:
-        theme = load_config().get("theme")
-        if isinstance(theme, str) and theme in self.available_themes:
-            self.theme = theme
+        config = load_config()
+        if config.problem is not None:
+            self.notify(config.problem, severity="warning", timeout=10, markup=False)
+        if config.theme is not None and config.theme in self.available_themes:
+            self.theme = config.theme
         self._theme_restored = True
+        self.apply_keymap(config.keymap)
+
+    def apply_keymap(self, raw: Mapping[str, object]) -> None:
+        """Rebind keys as the user's config asks: one notification per entry left out."""
+        keymap, problems = resolve_keymap(raw, str(config_path()))
+        self.keymap_in_effect = keymap
+        self.set_keymap(pinned(keymap))
+        for problem in problems:
+            self.notify(problem, severity="warning", timeout=10, markup=False)
 
     # Every palette is ours (see PaperCommandPalette): the main one, and the theme picker
     # that Textual's "Change theme" command opens.

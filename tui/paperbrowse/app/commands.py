@@ -1,4 +1,4 @@
-"""Command palette: every action of the browser, and "Go to paper…" fuzzy over titles.
+"""Command palette: every action (app/actions.py), and "Go to paper…" fuzzy over titles.
 
 Text from files only ever reaches the palette as ``rich.text.Text`` prompts:
 the palette renders plain-string prompts and help as markup.
@@ -7,13 +7,15 @@ the palette renders plain-string prompts and help as markup.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from rich.text import Text
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
+from paperbrowse.app.actions import ACTIONS, Action, key_display, keys_in_effect
 from paperbrowse.app.screens.base import DismissOnce
 from paperbrowse.app.widgets.option_pages import laid_out, page_before_layout
 
@@ -22,30 +24,6 @@ if TYPE_CHECKING:
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
 
-# (palette name, help text, action name on the browser screen)
-ACTIONS: list[tuple[str, str, str]] = [
-    ("Search", "Focus the search bar (/)", "focus_search"),
-    ("Sort: next order", "Newest, oldest, title, relevance (s)", "cycle_sort"),
-    ("Open link", "Open the highlighted paper's first link in the browser (o)", "open_link"),
-    ("Copy paper", "Copy title, authors and link to the clipboard (y)", "copy"),
-    ("Read paper", "Focus the detail pane to scroll it (enter)", "read"),
-    ("Show problems", "Problems met while loading files (w)", "show_problems"),
-    ("Help", "Every key and the search syntax (?)", "help"),
-    ("Switch pane", "Between the list and the detail pane (tab)", "switch_pane"),
-    ("Clear search", "Show every paper again (escape in the list)", "clear_search"),
-    ("First paper", "Move to the top of the list (g, home)", "first_paper"),
-    ("Last paper", "Move to the bottom of the list (G, end)", "last_paper"),
-    ("Bookmark", "Bookmark or unbookmark the highlighted paper (b)", "bookmark"),
-    ("Read / unread", "Mark the highlighted paper read or unread (r)", "toggle_read"),
-    ("Edit tags", "Tags of the highlighted paper (t)", "edit_tags"),
-    ("Edit note", "Write a note on the highlighted paper (n)", "edit_note"),
-    ("Authors", "List all papers of one of the paper's authors (a)", "author"),
-    ("Stats", "Papers per year, categories, venues, co-authors, progress (S)", "stats"),
-    ("Export", "Export the marked papers, else the list as filtered (e)", "export"),
-    ("Copy BibTeX", "Copy the BibTeX entry of the paper, or the marked ones (Y)", "copy_bibtex"),
-    ("Mark / unmark", "Mark the paper for export and copy (space)", "toggle_mark"),
-    ("Clear marks", "Unmark every paper marked with space", "clear_marks"),
-]
 GO_TO_NAME = "Go to paper…"
 GO_TO_HELP = "Find a paper by its title, typos forgiven"
 GO_TO_LIMIT = 20  # papers offered by "Go to paper…"
@@ -99,6 +77,29 @@ class TitleMatcher:
         return [library.papers[index] for _, _, index in matches]
 
 
+def palette_help(action: Action, keymap: Mapping[str, str]) -> str:
+    """"Bookmark / unbookmark the paper (★ in the list) (b)": what it does, and its keys."""
+    keys = " ".join(key_display(key) for key in keys_in_effect(action, keymap))
+    text = action.description[:1].upper() + action.description[1:]
+    return escape(f"{text} ({keys})" if keys else text)  # help is markup; "[" is a key
+
+
+def runner(browser: BrowserScreen, action: Action) -> Callable[[], object]:
+    """What choosing the action in the palette runs: as its key would, with the list in focus."""
+    if action.owner == "list":
+
+        def on_the_list() -> None:
+            getattr(browser.paper_list, f"action_{action.id}")()
+            browser.set_focus(browser.paper_list)
+
+        return on_the_list
+    if action.action == "app.quit":
+        quit_app: Callable[[], object] = browser.app.action_quit
+        return quit_app
+    callback: Callable[[], object] = getattr(browser, f"action_{action.id}")
+    return callback
+
+
 def paper_prompt(paper: Paper) -> Text:
     """A paper as a palette row: the title, then authors and year, dim."""
     details = ", ".join(str(part) for part in (paper.authors_text(), paper.year) if part)
@@ -147,8 +148,9 @@ class PaperCommands(Provider):
         actions: list[tuple[str, str, Callable[[], object]]] = [
             (GO_TO_NAME, GO_TO_HELP, self._open_go_to)
         ]
-        for name, help_text, action in ACTIONS:
-            actions.append((name, help_text, getattr(browser, f"action_{action}")))
+        keymap: dict[str, str] = getattr(self.app, "keymap_in_effect", {})
+        for action in ACTIONS:
+            actions.append((action.title, palette_help(action, keymap), runner(browser, action)))
         return actions
 
     def _open_go_to(self) -> None:

@@ -1,30 +1,88 @@
-"""The user's settings (the theme), in a small JSON file in the platform's config folder."""
+"""The user's settings (the theme, the keymap), in a small JSON file in the config folder.
+
+``Config`` holds the settings the app knows, typed, and every other key of the
+file as it was, so a setting written by a later version survives a save by this
+one. A missing file gives the defaults; a damaged one gives the defaults and one
+line saying what is wrong, and is never written over.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from paperbrowse.core.locations import config_file as config_path
 
+__all__ = ["Config", "config_path", "load_config", "save_config"]
 
-def load_config() -> dict[str, Any]:
-    """Settings saved earlier; a missing or damaged file gives defaults."""
+
+@dataclass(frozen=True)
+class Config:
+    theme: str | None = None  # a Textual theme's name
+    # Action id -> keys ("down,j,ctrl+n"), as written: checked when applied (app/actions.py).
+    keymap: dict[str, object] = field(default_factory=dict)
+    others: dict[str, Any] = field(default_factory=dict)  # settings this version does not know
+    problem: str | None = None  # why the file could not be used, in one line
+
+    @classmethod
+    def from_json(cls, data: object, where: str) -> Config:
+        if not isinstance(data, dict):
+            return cls(problem=f"{where}: not a JSON object; using the default settings")
+        others = {key: value for key, value in data.items() if key not in ("theme", "keymap")}
+        theme = data.get("theme")
+        keymap = data.get("keymap", {})
+        problem = None
+        if not isinstance(keymap, dict):
+            problem = f"{where}: \"keymap\" is not an object of action ids and keys; ignored"
+            others["keymap"] = keymap  # kept as written
+            keymap = {}
+        if theme is not None and not isinstance(theme, str):
+            others["theme"] = theme
+            theme = None
+        return cls(theme=theme, keymap=keymap, others=others, problem=problem)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = dict(self.others)
+        if self.theme is not None:
+            data["theme"] = self.theme
+        if self.keymap:
+            data["keymap"] = self.keymap
+        return data
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Settings saved earlier; a missing file gives defaults, a damaged one says why."""
+    path = path or config_path()
     try:
-        data = json.loads(config_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError) as error:
+        return Config(problem=f"{path}: cannot be read ({error}); using the default settings")
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        return Config(problem=f"{path}: not valid JSON ({error}); using the default settings "
+                      "and leaving the file as it is")
+    return Config.from_json(data, str(path))
 
 
 def save_config(**changes: Any) -> None:
-    """Merge changes into the file, written atomically; failures are ignored (settings only)."""
+    """Change settings in the file, written atomically; failures are ignored (settings only).
+
+    A damaged file is left as it is: the user may want what is in it.
+    """
     path = config_path()
-    data = load_config() | changes
+    config = load_config(path)
+    if config.problem is not None and not config.to_json():
+        return
+    config = replace(config, **changes)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        temporary.write_text(json.dumps(config.to_json(), indent=2), encoding="utf-8")
         temporary.replace(path)
     except OSError:
         pass

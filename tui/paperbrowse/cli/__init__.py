@@ -34,6 +34,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "export": ("export", "export papers as BibTeX, CSL-JSON, JSON, CSV or Markdown"),
     "search": ("search", "search papers with the app's ranking (--json for JSON)"),
     "cite": ("cite", "print references in a CSL style, or keys as \\cite{...} or [@...]"),
+    "keys": ("keys", "list the app's keys, as rebound in config.json (--json for JSON)"),
 }
 
 
@@ -66,9 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 add_data_dir(parser)  # every subcommand takes --data-dir
                 return int(module.run(parser.parse_args(arguments[1:])))
             options = app_parser().parse_args(arguments)
-        from paperbrowse.cli import app
+        from paperbrowse.cli import browse
 
-        return app.run(options)
+        return browse.run(options)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `| head` has what it wanted

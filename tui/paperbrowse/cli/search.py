@@ -15,6 +15,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from paperbrowse.cli.common import (
     EXIT_OK,
@@ -31,6 +32,9 @@ from paperbrowse.core.search.index import SORT_ORDERS, Hit
 from paperbrowse.core.search.query import SYNTAX_HELP, parse
 from paperbrowse.core.text.clean import clean_line
 from paperbrowse.core.text.counts import plural
+
+if TYPE_CHECKING:
+    from paperbrowse.core.library import Library
 
 MARKS_KEYS = frozenset({"is", "tag"})  # filters that read the user's marks (and has:note, has:tag)
 
@@ -78,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     except FormatError as error:
         return fail(str(error))
     warn(library.problems)
-    with _marks_filters(args.query):
+    with _marks_filters(library, args.query):
         results = library.find(args.query, args.sort)
         count = len(results) if args.limit == 0 else min(args.limit, len(results))
         hits = [results.hit(i) for i in range(count)]
@@ -93,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _marks_filters(query: str) -> Iterator[None]:
+def _marks_filters(library: Library, query: str) -> Iterator[None]:
     """Make is:, tag:, has:note work when the query uses them (read-only; no file is created)."""
     parsed = parse(query, filter_keys=MARKS_KEYS | {"has"})
     wanted = any(f.key in MARKS_KEYS or (f.key == "has" and f.value.lower() in ("note", "tag"))
@@ -107,7 +111,7 @@ def _marks_filters(query: str) -> Iterator[None]:
     with Store.open(read_only=True) as store:
         if store.problem:
             print(f"paperbrowse: warning: {store.problem}", file=sys.stderr)
-        undo = store.register_search_filters()
+        undo = store.register_search_filters(library.filters)
         try:
             yield
         finally:

@@ -14,6 +14,7 @@ from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.files import walk
 from paperbrowse.core.formats import SUFFIXES, ImportResult, TextProgress, out_of_bounds, read_file
 from paperbrowse.core.models import Paper, Profile
+from paperbrowse.core.search.filter_registry import FilterRegistry
 from paperbrowse.core.search.results import Hit, Results, SortOrder, listing
 
 # The search engine (numpy, rapidfuzz) loads when a library is first searched:
@@ -36,6 +37,9 @@ class Library:
     problems: list[Problem] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     as_of: dt.date | None = None  # the day relative dates were read against
+    # Filters this library's searches know beyond the built-in ones (``is:read`` from
+    # the marks store); another library in the process has its own.
+    filters: FilterRegistry = field(default_factory=FilterRegistry, repr=False, compare=False)
 
     @property
     def profile(self) -> Profile | None:
@@ -49,7 +53,10 @@ class Library:
         from paperbrowse.core.search.index_cache import load_index
 
         index = load_index(self.papers, self.sources, self.as_of or dt.date.today())
-        index.register_filter("key", self._papers_with_key, "key:wang2024catastrophic")
+        # The registry itself, not a copy: a filter registered while the index was being
+        # built (the app registers the marks' from the UI thread) is never lost.
+        index.filters = self.filters
+        self.filters.register("key", self._papers_with_key, "key:wang2024catastrophic")
         return index
 
     @cached_property

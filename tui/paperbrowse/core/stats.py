@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from paperbrowse.core.categories import category_name
 from paperbrowse.core.marks.store import Marks
 from paperbrowse.core.models import Paper, fold
+from paperbrowse.core.search.results import newest_first_order
 from paperbrowse.core.text.clean import clean_line
 
 _NAME_PUNCTUATION = re.compile(r"[\s.]+")
@@ -151,10 +152,12 @@ def reading_progress(papers: Iterable[Paper], marks: MarksSource) -> ReadingProg
 
 
 def papers_by_author(papers: Iterable[Paper], name: str) -> list[Paper]:
-    """Every paper listing the author (same matching as ``coauthors``), newest first."""
+    """Every paper listing the author (same matching as ``coauthors``), newest first,
+    in the order of the library's own "newest" sort."""
     wanted = author_key(name)
     found = [p for p in papers if any(author_key(a) == wanted for a in p.authors)]
-    return sorted(found, key=lambda p: (p.date is None, -(p.date.toordinal() if p.date else 0)))
+    order, _ = newest_first_order(found)
+    return [found[i] for i in order]
 
 
 def papers_in_year(papers: Iterable[Paper], year: int) -> list[Paper]:

@@ -210,7 +210,6 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         # In a thread: 22k papers take 2 s as BibTeX, a frozen screen otherwise.
         from paperbrowse.core.formats.export import (
             ExportError,
-            ExportExists,
             export_papers,
             write_export,
         )
@@ -218,9 +217,7 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         try:
             text = export_papers(self.papers, fmt, self.profile)
             written: Written | Exception = write_export(path, text, force=force)
-        except ExportExists as error:
-            written = error
-        except (ExportError, OSError) as error:
+        except (ExportError, OSError) as error:  # ExportExists too: _finished asks to replace
             written = error
         except Exception as error:  # a bug in a writer: one clear line, not a traceback
             written = ExportError(f"{type(error).__name__}: {error}; please report this")

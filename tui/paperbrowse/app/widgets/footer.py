@@ -6,6 +6,14 @@ within a few frames: five rebuilds took about 0.15 s of the interpreter while
 the loader thread was reading the library. Held until the screen releases it,
 and with the rebuilds asked for while one is pending merged into it, the
 footer is built once before the first papers show.
+
+Private Textual API, knowingly (checked against textual 8.2.8): ``Footer`` has no
+public way to defer or merge its rebuilds. It subscribes ``bindings_changed``
+(undocumented) to the screen's ``bindings_updated_signal`` in ``on_mount`` and builds
+nothing until its private ``_bindings_ready`` reactive is set; both are used here.
+The public alternative, mounting a plain ``Footer`` only at ``release``, keeps the
+first-frame saving but not the merging of later bursts (a reload, a theme change).
+The keys it shows come from the registry (app/actions.py) with the user's keymap.
 """
 
 from __future__ import annotations

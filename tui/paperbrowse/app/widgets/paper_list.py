@@ -16,12 +16,13 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from paperbrowse.app.actions import bindings
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -122,15 +123,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--code",
         "paper-list--empty",
     }
-    BINDINGS = [
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("enter", "select", "Read", show=True),
-    ]
+    BINDINGS = bindings("list")  # from the registry (app/actions.py), rebindable
 
     cursor: reactive[int] = reactive(0, always_update=True)
 

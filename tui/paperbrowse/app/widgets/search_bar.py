@@ -105,9 +105,6 @@ class SearchBar(Horizontal):
     def value(self, query: str) -> None:
         self.input.value = query
 
-    def focus_input(self) -> None:
-        self.input.focus()
-
     # The four count reactives share one redraw.
     def watch_shown(self) -> None:
         self._show_count()

@@ -25,6 +25,7 @@ Use::
     store.marks(paper).read         # a Paper also finds marks made before it had a DOI
     store.refresh()                 # poll: True when another window changed something
     store.predicate("is", "unread") # a Paper -> bool test for the search's filters
+    undo = store.register_search_filters(library.filters)  # is:read ... in that library
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType, TracebackType
+from typing import TYPE_CHECKING
 
 from paperbrowse.core import locations, models
 from paperbrowse.core.errors import PaperbrowseError
@@ -44,6 +46,9 @@ from paperbrowse.core.marks.filters import marks_test
 from paperbrowse.core.marks.note_merge import Merged, merge_notes
 from paperbrowse.core.marks.opening import open_database
 from paperbrowse.core.models import Paper, fold
+
+if TYPE_CHECKING:
+    from paperbrowse.core.search.filter_registry import FilterRegistry
 
 Clock = Callable[[], dt.datetime]
 PaperRef = Paper | str
@@ -459,31 +464,28 @@ class Store:
 
         return check
 
-    def register_search_filters(self) -> Callable[[], None]:
-        """Make ``is:``, ``has:note``, ``has:tag``, ``tag:`` work in every search; returns an undo.
+    def register_search_filters(self, filters: FilterRegistry) -> Callable[[], None]:
+        """Make ``is:``, ``has:note``, ``has:tag``, ``tag:`` work in the searches of the
+        library (or index) whose ``filters`` these are, and no other; returns an undo.
 
-        Uses ``search.filters.register_filter``. Other ``has:`` values
-        (``has:code``) fall through to the built-in filter. The handlers give
-        predicates rather than id sets so a paper whose id changed with a DOI
-        still matches, and they read the marks at each search, so they follow
+        Other ``has:`` values (``has:code``) fall through to the built-in filter. The
+        handlers give predicates rather than id sets so a paper whose id changed with
+        a DOI still matches, and they read the marks at each search, so they follow
         ``refresh()``.
         """
-        from paperbrowse.core.search import filters as search_filters
 
         def handler(key: str) -> Callable[[str], PaperPredicate | None]:
             return lambda value: self.predicate(key, value)
 
-        handlers = [
-            ("is", handler("is"), "is:bookmarked, is:read, is:unread"),
-            ("has", handler("has"), "has:note, has:tag"),
-            ("tag", handler("tag"), "tag:NAME (a tag you gave)"),
+        undos = [
+            filters.register("is", handler("is"), "is:bookmarked, is:read, is:unread"),
+            filters.register("has", handler("has"), "has:note, has:tag"),
+            filters.register("tag", handler("tag"), "tag:NAME (a tag you gave)"),
         ]
-        for key, function, help_text in handlers:
-            search_filters.register_filter(key, function, help_text)
 
         def undo() -> None:
-            for _, function, _ in handlers:
-                search_filters.unregister_filter(function)
+            for one in undos:
+                one()
 
         return undo
 

@@ -4,7 +4,8 @@
 - ``tokens``: how text is folded and split into words (shared by index and query);
 - ``build``: the postings (word -> papers) built with numpy;
 - ``match``: exact, prefix and typo-tolerant word matching; ``phrase``: quoted phrases;
-- ``filters``: ``year:``, ``has:``, ``is:`` ... filters and their registry;
+- ``filters``: the built-in ``year:``, ``has:``, ``cat:``, ``venue:`` filters;
+  ``filter_registry``: the others (``is:``, ``tag:``), registered per library;
 - ``spans``: where a hit matched, for highlighting;
 - ``results``: hits, scores and the sort orders of a result list;
 - ``index``: ``SearchIndex``, which runs a query over all of the above;

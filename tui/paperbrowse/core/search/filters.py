@@ -1,9 +1,8 @@
 """Filters: the ``key:value`` terms that keep or drop papers without ranking them.
 
 Built in: ``year:``, ``cat:``, ``has:``, ``venue:``, evaluated over per-paper
-columns with numpy. Others can be added without touching the search code:
-
-    from paperbrowse.core.search.filters import register_filter
+columns with numpy. Others are registered on one library (or one ``SearchIndex``),
+without touching the search code; they never reach another library's searches:
 
     def reading_state(value: str):
         if value == "bookmarked":
@@ -12,14 +11,14 @@ columns with numpy. Others can be added without touching the search code:
             return lambda paper: storage.is_read(paper.id)   # or a predicate
         return None                               # a value this handler does not know
 
-    register_filter("is", reading_state, "is:bookmarked, is:read, is:unread")
+    undo = library.filters.register("is", reading_state, "is:bookmarked, is:read, is:unread")
 
 A handler gets the value (as typed, stripped) and returns a collection of paper
 ids, a predicate on a paper, or None when it does not know the value; then the
 next handler for that key is asked (so ``has:note`` can join the built-in
 ``has:``). Handlers are asked on every search, so user data that changes is
 always current; returning ids is much faster than a predicate on a big library.
-Register globally (every index) or on one ``SearchIndex``.
+The registry itself is ``filter_registry.FilterRegistry``.
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
 from typing import Any
@@ -37,34 +35,10 @@ import numpy.typing as npt
 
 from paperbrowse.core.categories import CATEGORY_NAMES
 from paperbrowse.core.models import Paper
+from paperbrowse.core.search.filter_registry import PaperTest
 from paperbrowse.core.search.tokens import casefold_decomposed, words
 
 Mask = npt.NDArray[np.bool_]
-PaperTest = Callable[[Paper], bool]
-FilterHandler = Callable[[str], "Collection[str] | PaperTest | None"]
-
-
-@dataclass(frozen=True)
-class RegisteredFilter:
-    key: str
-    handler: FilterHandler
-    help: str
-
-
-_GLOBAL: list[RegisteredFilter] = []
-
-
-def register_filter(key: str, handler: FilterHandler, help: str = "") -> None:
-    """Add a filter key (or more values for an existing key) to every search index."""
-    _GLOBAL.insert(0, RegisteredFilter(key.lower(), handler, help))
-
-
-def unregister_filter(handler: FilterHandler) -> None:
-    _GLOBAL[:] = [f for f in _GLOBAL if f.handler is not handler]
-
-
-def global_filters() -> list[RegisteredFilter]:
-    return list(_GLOBAL)
 
 
 class Columns:

@@ -18,7 +18,7 @@ word.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from operator import attrgetter
 from threading import Lock
@@ -31,15 +31,8 @@ from rapidfuzz import fuzz
 from paperbrowse.core.memory import freeze_heap, gc_paused
 from paperbrowse.core.models import Paper
 from paperbrowse.core.search.build import Postings, build_postings
-from paperbrowse.core.search.filters import (
-    Columns,
-    FilterHandler,
-    Mask,
-    RegisteredFilter,
-    builtin_mask,
-    global_filters,
-    handler_mask,
-)
+from paperbrowse.core.search.filter_registry import FilterHandler, FilterRegistry
+from paperbrowse.core.search.filters import Columns, Mask, builtin_mask, handler_mask
 from paperbrowse.core.search.match import (
     MAX_WORD_POINTS,
     SHORT_PREFIX,
@@ -144,7 +137,8 @@ class SearchIndex:
         self.postings = postings
         self.vocabulary = Vocabulary(postings.vocab)
         self.phrases = Phrases(self.vocabulary, postings)
-        self._filters: list[RegisteredFilter] = []
+        # Its own, or its library's (``Library.index`` shares the library's registry).
+        self.filters = FilterRegistry()
         self._lock = Lock()
         self._terms: OrderedDict[tuple[object, ...], tuple[Scores, tuple[Expansion, ...]]] = (
             OrderedDict()
@@ -168,16 +162,18 @@ class SearchIndex:
 
     # -- filters -----------------------------------------------------------------------
 
-    def register_filter(self, key: str, handler: FilterHandler, help: str = "") -> None:
-        """Add a filter for this index only (see ``filters`` for the handler's contract)."""
-        self._filters.insert(0, RegisteredFilter(key.lower(), handler, help))
+    def register_filter(
+        self, key: str, handler: FilterHandler, help: str = ""
+    ) -> Callable[[], None]:
+        """Add a filter for this index only (see ``filters`` for the handler's contract);
+        returns its undo."""
+        return self.filters.register(key, handler, help)
 
     def filter_keys(self) -> frozenset[str]:
-        registered = {f.key for f in self._filters} | {f.key for f in global_filters()}
-        return BUILTIN_FILTER_KEYS | registered
+        return BUILTIN_FILTER_KEYS | self.filters.keys()
 
     def _filter_mask(self, wanted: Filter, notes: list[str]) -> Mask | None:
-        for registered in self._filters + global_filters():
+        for registered in self.filters:
             if registered.key != wanted.key:
                 continue
             try:

@@ -114,7 +114,8 @@ def newest_first_order(papers: Sequence[Paper]) -> tuple[list[int], list[int]]:
     """Positions of the papers newest first (same date: by title), undated ones last;
     and each paper's day (``date.toordinal()``, -1 when undated), by position.
 
-    The one definition of the "newest" sort; "oldest" is its dated part reversed,
+    The one definition of the "newest" sort (``listing``, ``SearchIndex`` and an
+    author's papers in ``stats`` use it); "oldest" is its dated part reversed,
     undated papers still last.
     """
     by_title = title_order(papers)

@@ -27,9 +27,6 @@ def run(args: argparse.Namespace) -> int:
     # after its first frame, so nothing of the core is imported here.
     from paperbrowse.app.app import PaperBrowseApp
 
-    if not os.environ.get("PAPERBROWSE_PYDANTIC_PLUGINS"):
-        _skip_pydantic_plugins()
-
     # Textual measures the terminal with shutil.get_terminal_size(), which believes
     # COLUMNS and LINES when they are set: an exported COLUMNS=80 (readline sets it
     # in Python tools) drew a 110-column terminal 80 wide and ignored every resize.
@@ -67,36 +64,3 @@ def _in_a_terminal() -> bool:
         except (OSError, ValueError):  # closed
             return False
     return True
-
-
-def _skip_pydantic_plugins() -> None:
-    """Let pydantic find no plugins in the app's process, without looking for them.
-
-    The first model class pydantic builds imports ``importlib.metadata`` to scan the
-    installed packages for plugins (tracing tools for servers): 26-47 ms measured
-    here, on the path to the first screen, to find none. Its plugin-loader module is
-    stood in for by one whose ``get_plugins()`` gives none; anything else asked of
-    it loads the real module. Only the app's own process is affected (scripts using
-    ``paperbrowse.core`` are not); ``PAPERBROWSE_PYDANTIC_PLUGINS=1`` turns it off.
-    """
-    import types
-
-    name = "pydantic.plugin._loader"
-    if name in sys.modules:
-        return
-    stand_in = types.ModuleType(name)
-
-    def get_plugins() -> tuple[()]:
-        return ()
-
-    def real_attribute(attribute: str) -> object:
-        if attribute.startswith("__"):  # the import system asking about the module itself
-            raise AttributeError(attribute)
-        import importlib
-
-        del sys.modules[name]
-        return getattr(importlib.import_module(name), attribute)
-
-    stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]
-    stand_in.__getattr__ = real_attribute  # type: ignore[method-assign]
-    sys.modules[name] = stand_in

@@ -1,53 +1,85 @@
 """The browser's reading workflow: marks kept in the store, the export selection, copying.
 
-A mixin for ``BrowserScreen`` (which holds the bindings): it owns the
-``Store`` (core/marks/store.py), the papers marked with space, and the actions
-that change them. Every write goes through ``_save`` so a store that cannot
-be written says so once per attempt and never takes the app down.
+``ReadingController`` is owned by ``BrowserScreen`` (which holds the bindings and
+delegates its ``action_*`` methods here). It owns the ``Store`` (core/marks/store.py),
+the papers marked with space, and the actions that change them. Every write goes
+through ``save_marks`` so a store that cannot be written says so once per attempt and
+never takes the app down. The screens it opens are imported when first opened: the
+first frame waits for none of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from rich.text import Text
+from textual.app import App
+from textual.screen import Screen
 
-from paperbrowse.app import marks as look
+from paperbrowse.app import glyphs as look
 
 if TYPE_CHECKING:
+    from paperbrowse.app.widgets.detail import PaperDetail
+    from paperbrowse.app.widgets.paper_list import PaperList
+    from paperbrowse.app.widgets.search_bar import SearchBar
+    from paperbrowse.core.library import Library
     from paperbrowse.core.marks.store import Marks, SavedNote, Store
     from paperbrowse.core.models import Paper
+    from paperbrowse.core.search.results import Results
 
 Saved = TypeVar("Saved")
 STORE_POLL_SECONDS = 2.0  # how often another window's changes are looked for
 MARKS_FILTER_KEYS = ("is:", "has:", "tag:")
 
 
-class ReadingActions:
-    """Bookmarks, read status, tags, notes, the export selection, copying and the extra screens."""
+class BrowserView(Protocol):
+    """What the controller reads and drives of the browser screen, besides being a Screen."""
 
-    # Provided by BrowserScreen (a Textual Screen).
-    store: Store | None
-    selection: dict[str, Paper]
-    marked: Any
-    app: Any
-    paper_list: Any
-    detail: Any
-    library: Any
-    results: Any
-    search_bar: Any
-    search_query: Any
-    notify: Any
-    set_interval: Any
-    run_search: Any
-    refresh_bindings: Any
+    marked: int  # how many papers are marked with space (shown in the search bar)
+
+    @property
+    def paper_list(self) -> PaperList: ...
+    @property
+    def detail(self) -> PaperDetail: ...
+    @property
+    def search_bar(self) -> SearchBar: ...
+    @property
+    def library(self) -> Library | None: ...
+    @property
+    def results(self) -> Results | None: ...
+    @property
+    def search_query(self) -> str: ...
+    def run_search(self) -> None: ...
+    def go_to_paper(self, paper: Paper) -> None: ...
+
+
+class ReadingController:
+    """Bookmarks, read status, tags, notes, the export selection, copying and the extra screens.
+
+    ``screen`` and ``view`` are the same browser screen, seen as a Textual screen (to
+    notify, poll and push screens) and as the browser (its widgets and results).
+    """
+
+    def __init__(self, screen: Screen[None], view: BrowserView) -> None:
+        self.screen = screen
+        self.view = view
+        self.store: Store | None = None  # the user's marks, opened with the library
+        self.selection: dict[str, Paper] = {}  # marked with space, in the order marked
+        self.started = False  # the marks are open and drawn: they may be changed
+        self._store_error = "unknown error"  # why the store could not be opened
+        self._undo_filters: Callable[[], None] | None = None
+        self.notify = screen.notify
+
+    @property
+    def app(self) -> App[object]:
+        return self.screen.app
 
     # --- the store ------------------------------------------------------------------
 
     def open_store(self) -> None:
         """Open the marks database once (may run in the loader thread: no UI here)."""
-        if getattr(self, "store", None) is not None:
+        if self.store is not None:
             return
         from paperbrowse.core.marks.store import open_store
 
@@ -59,21 +91,21 @@ class ReadingActions:
 
     def start_marks(self) -> None:
         """On the UI thread, once the library is shown: filters, drawing hooks, polling."""
-        if getattr(self, "_marks_started", False):
+        if self.started:
             return
-        self._marks_started = True
+        self.started = True
         self.open_store()
         store = self.store
-        self.paper_list.marks_for = self._mark_column
-        self.detail.extras_for = self._detail_extras
+        self.view.paper_list.marks_for = self._mark_column
+        self.view.detail.extras_for = self._detail_extras
         if store is None:
-            error = getattr(self, "_store_error", "unknown error")
             self.notify(
-                f"Bookmarks, tags and notes are off: the database could not be opened ({error}).",
+                "Bookmarks, tags and notes are off: the database could not be opened "
+                f"({self._store_error}).",
                 severity="error", timeout=15, markup=False,
             )
             return
-        self._undo_filters: Callable[[], None] = store.register_search_filters()
+        self.filter_marks_in(self.view.library)
         if store.problem or store.read_only:
             # The problem names the file and says that changes are not saved.
             self.notify(
@@ -81,29 +113,37 @@ class ReadingActions:
                 or f"{store.path}: the marks database is read-only; changes cannot be saved.",
                 title="Read-only", severity="warning", timeout=15, markup=False,
             )
-        self.set_interval(STORE_POLL_SECONDS, self._poll_store)
+        self.screen.set_interval(STORE_POLL_SECONDS, self.poll_store)
+
+    def filter_marks_in(self, library: Library | None) -> None:
+        """Make is:read, tag: ... work in this library's searches, once the store is open
+        (each library has its own filters: a reload brings a new one)."""
+        if self._undo_filters is not None:
+            self._undo_filters()
+            self._undo_filters = None
+        if self.store is not None and library is not None:
+            self._undo_filters = self.store.register_search_filters(library.filters)
 
     def stop_marks(self) -> None:
-        undo = getattr(self, "_undo_filters", None)
-        if undo is not None:
-            undo()
-        if getattr(self, "store", None) is not None:
-            assert self.store is not None
+        if self._undo_filters is not None:
+            self._undo_filters()
+            self._undo_filters = None
+        if self.store is not None:
             self.store.close()
             self.store = None
 
-    def _poll_store(self) -> None:
+    def poll_store(self) -> None:
         if self.store is not None and self.store.refresh():
             self.redraw_marks()
-            if any(key in self.search_query for key in MARKS_FILTER_KEYS):
-                self.run_search()  # another window changed what is:read etc. match
+            if any(key in self.view.search_query for key in MARKS_FILTER_KEYS):
+                self.view.run_search()  # another window changed what is:read etc. match
 
     def marks_of(self, paper: Paper) -> Marks | None:
         return self.store.marks(paper) if self.store is not None else None
 
     def redraw_marks(self) -> None:
-        self.paper_list.redraw_rows()
-        self.detail.redraw()
+        self.view.paper_list.redraw_rows()
+        self.view.detail.redraw()
 
     def _mark_column(self, paper: Paper) -> Text:
         # No column at all until something is marked: a new user's rows keep their room.
@@ -135,27 +175,27 @@ class ReadingActions:
             self.notify(f"Could not {what}: {error}", severity="error", timeout=10, markup=False)
             return None
         self.redraw_marks()
-        if any(key in self.search_query for key in MARKS_FILTER_KEYS):
-            self.run_search()  # "is:unread" and the like: the change may take the paper out
+        if any(key in self.view.search_query for key in MARKS_FILTER_KEYS):
+            self.view.run_search()  # "is:unread" and the like: the change may take the paper out
         return marks
 
     def _marks_ready(self, what: str) -> bool:
         """Whether the marks are open; while the loader still builds the index, says so."""
-        if getattr(self, "_marks_started", False):
+        if self.started:
             return True
         self.notify(f"Cannot {what} yet: still loading; try again in a moment.",
                     severity="warning", timeout=3)
         return False
 
     def _current(self, what: str) -> Paper | None:
-        paper: Paper | None = self.paper_list.paper
+        paper: Paper | None = self.view.paper_list.paper
         if paper is None:
             self.notify(f"No paper to {what}.", severity="warning", timeout=2)
         return paper
 
     # --- marks ------------------------------------------------------------------------
 
-    def action_bookmark(self) -> None:
+    def bookmark(self) -> None:
         paper = self._current("bookmark")
         if paper is None:
             return
@@ -163,7 +203,7 @@ class ReadingActions:
         if marks is not None:
             self.notify("★ Bookmarked" if marks.bookmarked else "Bookmark removed", timeout=1.5)
 
-    def action_toggle_read(self) -> None:
+    def toggle_read(self) -> None:
         paper = self._current("mark as read")
         if paper is None:
             return
@@ -173,14 +213,15 @@ class ReadingActions:
 
     def _fresh_marks(self, paper: Paper) -> Marks | None:
         """The paper's marks as stored now, for an editor to start from (not 2 s old)."""
-        self._poll_store()
+        self.poll_store()
         return self.marks_of(paper)
 
-    def action_edit_tags(self) -> None:
+    def edit_tags(self) -> None:
         paper = self._current("tag")
         # An editor opened before the marks are read would show none and save nothing.
         if paper is None or not self._marks_ready("edit tags"):
             return
+
         from paperbrowse.app.screens.tags import TagsScreen
 
         marks = self._fresh_marks(paper)
@@ -206,15 +247,15 @@ class ReadingActions:
             if {fold(tag) for tag in saved.tags} != {fold(tag) for tag in parse_tags(text)}:
                 shown += " (another window changed them too)"
             self.notify(f"Tags: {shown}", timeout=3, markup=False)
-
         self.app.push_screen(TagsScreen(paper.title, ", ".join(opened), known), save)
 
-    def action_edit_note(self) -> None:
+    def edit_note(self) -> None:
         paper = self._current("write a note on")
         # Opened before the marks are read, the editor would show an empty note and
         # could save nothing: a quit or a kill then lost what was typed.
         if paper is None or not self._marks_ready("write a note"):
             return
+
         from paperbrowse.app.screens.note_editor import NoteEditor
 
         marks = self._fresh_marks(paper)
@@ -229,38 +270,47 @@ class ReadingActions:
 
     # --- the export selection ----------------------------------------------------------
 
-    def action_toggle_mark(self) -> None:
-        paper = self.paper_list.paper
+    def toggle_mark(self) -> None:
+        paper = self.view.paper_list.paper
         if paper is None:
             return
         if paper.id in self.selection:
             del self.selection[paper.id]
         else:
             self.selection[paper.id] = paper
-        self.marked = len(self.selection)
+        self.view.marked = len(self.selection)
         self.redraw_marks()
-        self.paper_list.cursor += 1  # as in file managers: space marks and moves on
+        self.view.paper_list.cursor += 1  # as in file managers: space marks and moves on
 
-    def action_clear_marks(self) -> None:
+    def clear_marks(self) -> None:
         self.selection.clear()
-        self.marked = 0
+        self.view.marked = 0
         self.redraw_marks()
 
     def chosen_papers(self) -> list[Paper]:
         """What copy acts on: the marked papers if any, else the highlighted one."""
         if self.selection:
             return list(self.selection.values())
-        paper = self.paper_list.paper
+        paper = self.view.paper_list.paper
         return [paper] if paper is not None else []
 
     def export_papers_now(self) -> list[Paper]:
         """What export acts on: the marked papers if any, else the list as filtered now."""
         if self.selection:
             return list(self.selection.values())
-        results = self.results or ()
+        results = self.view.results or ()
         return [results[index] for index in range(len(results))]
 
-    def action_copy(self) -> None:
+    def open_link(self) -> None:
+        paper = self.view.paper_list.paper
+        link = paper.web_link if paper else None
+        if link is None:  # file:, javascript:, a bare path...: never opened
+            self.notify("This paper has no web link to open.", severity="warning", timeout=3)
+            return
+        self.app.open_url(link)
+        self.notify(f"Opening {link}", timeout=3, markup=False)
+
+    def copy(self) -> None:
         papers = self.chosen_papers()
         if not papers:
             self.notify("No paper to copy.", severity="warning", timeout=2)
@@ -272,7 +322,7 @@ class ReadingActions:
         self.app.copy_to_clipboard("\n\n".join(blocks))
         self._copied(papers, "")
 
-    def action_copy_bibtex(self) -> None:
+    def copy_bibtex(self) -> None:
         papers = self.chosen_papers()
         if not papers:
             self.notify("No paper to copy.", severity="warning", timeout=2)
@@ -291,50 +341,49 @@ class ReadingActions:
             message = f"Copied {what}{len(papers)} marked papers to the clipboard."
         self.notify(message, timeout=2, markup=False)
 
-    def action_export(self) -> None:
+    def export(self) -> None:
         papers = self.export_papers_now()
         if not papers:
             self.notify("No papers to export.", severity="warning", timeout=3)
             return
         from paperbrowse.app.screens.export_dialog import ExportDialog
 
-        profile = getattr(self.library, "profile", None)
+        profile = self.view.library.profile if self.view.library is not None else None
         source = "marked" if self.selection else "listed"
         self.app.push_screen(ExportDialog(papers, profile, source))
 
     # --- other views -----------------------------------------------------------------
 
-    def action_stats(self) -> None:
-        if self.library is None:
+    def stats(self) -> None:
+        if self.view.library is None:
             self.notify("The library is still loading.", severity="warning", timeout=2)
             return
         from paperbrowse.app.screens.stats import StatsScreen
 
-        self.app.push_screen(StatsScreen(self.library, self.marks_of), self.apply_filter)
+        self.app.push_screen(StatsScreen(self.view.library, self.marks_of), self.apply_filter)
 
-    def action_author(self) -> None:
+    def author(self) -> None:
         paper = self._current("list authors of")
-        if paper is None or self.library is None:
+        if paper is None or self.view.library is None:
             return
         if not paper.authors:
             self.notify("This paper lists no authors.", severity="warning", timeout=2)
             return
         from paperbrowse.app.screens.author import AuthorPicker
 
-        self.app.push_screen(AuthorPicker(paper, self.library.papers), self._author_chosen)
+        self.app.push_screen(AuthorPicker(paper, self.view.library.papers), self._author_chosen)
 
     def _author_chosen(self, choice: object) -> None:
         from paperbrowse.core.models import Paper
 
         if isinstance(choice, Paper):
-            self.go_to_paper(choice)
+            self.view.go_to_paper(choice)
         elif isinstance(choice, str):
             self.apply_filter(choice)
 
     def apply_filter(self, query: str | None) -> None:
         """Set the search query (from the stats or author screen) and show the list."""
         if query:
-            self.search_bar.value = query
-            self.app.set_focus(self.paper_list)
+            self.view.search_bar.value = query
+            self.app.set_focus(self.view.paper_list)
 
-    go_to_paper: Any

@@ -18,7 +18,6 @@ SELECTED_GLYPH = "●"  # marked with space, for export and copy
 BOOKMARK_GLYPH = "★"
 READ_GLYPH = "✓"
 NOTE_GLYPH = "✎"
-MARK_WIDTH = 4  # cells of the mark column
 
 SELECTED_STYLE = "bold magenta"
 BOOKMARK_STYLE = "bold yellow"

@@ -1,0 +1,171 @@
+"""Keys defined once (app/actions.py) and rebound from config.json's "keymap"."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from app_helpers import screen_text, type_burst, wait_loaded
+from rich.console import Console
+from textual.command import DiscoveryHit
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from paperbrowse.app.actions import ACTIONS
+from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.commands import PaperCommands
+from paperbrowse.app.config import config_path, load_config, save_config
+from paperbrowse.app.screens.browser import BrowserScreen
+from paperbrowse.app.screens.help import HelpScreen
+
+AppFactory = Callable[[], PaperBrowseApp]
+SIZE = (120, 35)
+
+
+def write_config(data: object) -> None:
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(json.dumps(data), encoding="utf-8")
+
+
+def bookmarked(pilot: Pilot[Any]) -> bool:
+    screen: BrowserScreen = pilot.app.browser
+    paper = screen.paper_list.paper
+    assert paper is not None
+    marks = screen.reading.marks_of(paper)
+    return bool(marks and marks.bookmarked)
+
+
+def help_text(pilot: Pilot[Any]) -> str:
+    """The whole help, scrolled or not, as plain text with single spaces."""
+    console = Console(width=300, file=io.StringIO(), record=True)
+    for static in pilot.app.screen.query(Static):
+        console.print(static.content)
+    return " ".join(console.export_text().split())
+
+
+def notifications(pilot: Pilot[Any]) -> list[str]:
+    return [notification.message for notification in pilot.app._notifications]
+
+
+async def test_a_rebound_key_bookmarks_and_the_old_key_no_longer_does(
+    seed_app: AppFactory,
+) -> None:
+    write_config({"keymap": {"bookmark": "x"}})
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        assert not bookmarked(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert bookmarked(pilot)
+
+
+async def test_list_keys_are_rebindable_too(seed_app: AppFactory) -> None:
+    write_config({"keymap": {"cursor_down": "down,j,ctrl+n"}})
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("ctrl+n", "j", "down")
+        await pilot.pause()
+        assert pilot.app.browser.paper_list.cursor == 3
+
+
+async def test_a_bad_entry_is_one_notification_and_the_rest_applies(
+    seed_app: AppFactory,
+) -> None:
+    write_config({"keymap": {"no_such_action": "z", "edit_tags": "j", "bookmark": "x"}})
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        lines = [line for line in notifications(pilot) if "keymap" in line]
+        assert len(lines) == 2, lines
+        assert "'no_such_action': no such action" in lines[0]
+        assert "'edit_tags': j is already the key of 'cursor_down'" in lines[1]
+        await pilot.press("j")  # still moves down: the clashing entry was left out
+        await pilot.pause()
+        assert pilot.app.browser.paper_list.cursor == 1
+        await pilot.press("x")
+        await pilot.pause()
+        assert bookmarked(pilot)
+
+
+async def test_rebinding_one_of_two_actions_on_escape_keeps_the_other(
+    seed_app: AppFactory,
+) -> None:
+    write_config({"keymap": {"escape": "ctrl+l"}})
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await type_burst(pilot, "/graph")
+        # Escape in the bar is still leave_search, the priority binding that keeps the
+        # keys typed after it in order (Textual's keymap had dropped it with "escape").
+        assert pilot.app.screen.active_bindings["escape"].binding.action == "leave_search"
+        await pilot.press("escape")
+        screen: BrowserScreen = pilot.app.browser
+        assert screen.search_bar.value == "graph"
+        assert screen.paper_list.has_focus
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert screen.search_bar.value == ""
+
+
+async def test_help_and_footer_show_the_keys_in_effect(seed_app: AppFactory) -> None:
+    write_config({"keymap": {"bookmark": "x", "reload": "f5"}})
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert "x Bookmark" in screen_text(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
+        text = help_text(pilot)
+        assert "f5" in text and "ctrl+r" not in text
+        assert "papers you bookmarked (x)" in text
+
+
+async def test_a_damaged_config_is_one_line_and_the_app_runs(seed_app: AppFactory) -> None:
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text('{"keymap": {"bookmark": ', encoding="utf-8")
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert any("not valid JSON" in line for line in notifications(pilot))
+        pilot.app.theme = "nord"  # a save would lose what the user wrote: none is made
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        assert bookmarked(pilot)
+    assert config_path().read_text(encoding="utf-8") == '{"keymap": {"bookmark": '
+
+
+@pytest.mark.parametrize("keymap", [["x"], {"bookmark": 7}, {"bookmark": ""}])
+async def test_keymaps_of_the_wrong_shape_never_crash(seed_app: AppFactory, keymap: Any) -> None:
+    write_config({"keymap": keymap})
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert len([line for line in notifications(pilot) if "keymap" in line]) == 1
+        await pilot.press("b")
+        await pilot.pause()
+        assert bookmarked(pilot)
+
+
+async def test_every_action_is_in_the_palette_and_the_help(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        provider = PaperCommands(pilot.app.screen, None)
+        offered = {hit.text: hit.help async for hit in provider.discover()
+                   if isinstance(hit, DiscoveryHit)}
+        await pilot.press("question_mark")
+        await pilot.pause()
+        shown = help_text(pilot)
+        for action in ACTIONS:
+            assert action.title in offered, action.id
+            assert action.description in shown, action.id
+        assert "(ctrl+r)" in (offered["Reload"] or "")
+
+
+def test_saving_keeps_settings_this_version_does_not_know() -> None:
+    write_config({"theme": "nord", "keymap": {"bookmark": "x"}, "future": [1, 2]})
+    save_config(theme="gruvbox")
+    saved = json.loads(config_path().read_text(encoding="utf-8"))
+    assert saved == {"theme": "gruvbox", "keymap": {"bookmark": "x"}, "future": [1, 2]}
+    assert load_config().keymap == {"bookmark": "x"}

@@ -1,0 +1,275 @@
+"""Every action of the browser, once: its id, default keys, names and help text.
+
+The browser's and the paper list's ``BINDINGS``, the footer, the ``?`` help, the
+command palette, ``paperbrowse keys`` and the README's key table are all built
+from ``ACTIONS``. An action's id is its action name and its binding's id, so a
+user's ``"keymap"`` in config.json rebinds it through Textual's keymap support
+(``App.set_keymap``). The order of ``ACTIONS`` is the help's, and for each owner
+the footer's.
+
+This module imports no Textual at import time: ``paperbrowse keys`` needs only
+the key names (``textual.keys``), imported when a keymap is checked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from textual.binding import Binding, BindingType
+
+Owner = Literal["browser", "list"]  # whose BINDINGS hold it: the screen or the paper list
+NAVIGATION = "Keys"
+READING = "Reading, marks and export"
+MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str  # the action name on its owner, and its binding's id
+    keys: str  # default keys, comma separated, as Textual names them ("" for palette only)
+    title: str  # its name in the command palette
+    description: str  # what it does, for the help, the README and ``paperbrowse keys``
+    group: str = NAVIGATION  # the help section it is listed in
+    owner: Owner = "browser"
+    label: str = ""  # the footer's word for it (the title when empty)
+    show: bool = False  # in the footer
+    priority: bool = False  # runs before the focused widget sees the key (see browser.py)
+    context: str = ""  # where the key does this ("in the bar"), when it does other things too
+    action: str = ""  # the binding's action when it is not the id ("app.quit")
+
+    def binding(self) -> Binding:
+        from textual.binding import Binding
+
+        return Binding(self.keys, self.action or self.id, self.label or self.title,
+                       show=self.show, priority=self.priority, id=self.id)
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action("focus_search", "slash", "Search",
+           "focus the search bar; typing filters and ranks the list live",
+           show=True, priority=True),
+    Action("leave_search", "escape", "Back to list", "go to the list, query kept",
+           show=True, priority=True, context="in the bar"),
+    Action("submit_search", "enter", "Go to the results", "go to the list, first result selected",
+           priority=True, context="in the bar"),
+    # The paper list's own keys.
+    Action("cursor_down", "down,j", "Down", "move down", owner="list"),
+    Action("cursor_up", "up,k", "Up", "move up", owner="list"),
+    Action("first", "home,g", "First paper", "first paper", owner="list"),
+    Action("last", "end,G", "Last paper", "last paper", owner="list"),
+    Action("page_down", "pagedown", "Page down", "a page down", owner="list"),
+    Action("page_up", "pageup", "Page up", "a page up", owner="list"),
+    Action("select", "enter", "Read paper", "read it: focus the detail pane to scroll it",
+           owner="list", label="Read", show=True, context="on a paper"),
+    Action("switch_pane", "tab", "Switch pane", "switch between the list and the detail pane"),
+    Action("cycle_sort", "s", "Sort: next order",
+           "sort: newest / oldest / title / relevance (relevance while a query is typed)",
+           label="Sort", show=True),
+    Action("open_link", "o", "Open link",
+           "open the paper's first link in the browser (http and https only)", show=True),
+    Action("copy", "y", "Copy paper",
+           "copy title, authors and first link to the clipboard (OSC 52: works over SSH and "
+           "tmux); the marked papers when there are some", label="Copy", show=True),
+    Action("copy_bibtex", "Y", "Copy BibTeX",
+           "copy the paper's BibTeX entry; the marked papers' when there are some",
+           group=READING, label="BibTeX"),
+    Action("toggle_mark", "space", "Mark / unmark",
+           "mark / unmark the paper (● in the list); export and copy act on marked papers",
+           group=READING, label="Mark"),
+    Action("bookmark", "b", "Bookmark", "bookmark / unbookmark the paper (★ in the list)",
+           group=READING, show=True),
+    Action("toggle_read", "r", "Read / unread", "mark the paper read / unread (✓)",
+           group=READING, label="Read/unread"),
+    Action("edit_tags", "t", "Edit tags", "edit the paper's tags (comma or space separated)",
+           group=READING, label="Tags"),
+    Action("edit_note", "n", "Edit note",
+           "write a note on the paper (✎); saved as you type and on close",
+           group=READING, label="Note"),
+    Action("author", "a", "Authors",
+           "the paper's authors: pick one to list all their papers here", group=READING),
+    Action("export", "e", "Export",
+           "export the marked papers, else the list as filtered now: BibTeX, CSL-JSON, JSON, "
+           "CSV, Markdown", group=READING, show=True),
+    Action("stats", "S", "Stats",
+           "stats: papers per year, categories, venues, co-authors, reading progress; enter "
+           "on a row filters the list", group=READING, show=True),
+    Action("show_problems", "w", "Show problems", "problems met while loading files",
+           label="Problems", show=True),
+    Action("reload", "ctrl+r", "Reload",
+           "reload the files; the cursor and the query stay (files changed on disk reload by "
+           "themselves within a few seconds)"),
+    Action("help", "question_mark", "Help", "help: every key and the search syntax", show=True),
+    Action("quit", "q", "Quit", "quit (q types into the search bar while it has focus)",
+           show=True, action="app.quit"),
+    Action("escape", "escape", "Clear query",
+           "clear the query (from the detail pane: back to the list)", context="in the list"),
+    Action("clear_search", "", "Clear search", "show every paper again"),
+    Action("clear_marks", "", "Clear marks", "unmark every paper marked with space",
+           group=READING),
+)
+BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
+
+# Keys the app holds everywhere (Textual's app bindings): listed, not rebindable here.
+FIXED_KEYS: tuple[tuple[str, str], ...] = (
+    ("ctrl+p", "command palette: \"Go to paper…\", themes, every action"),
+    ("ctrl+q", "quit, from anywhere (the search bar too)"),
+)
+RESERVED_KEYS = ("ctrl+p", "ctrl+q", "ctrl+c")  # ctrl+c: Textual's copy and quit hint
+
+
+def bindings(owner: Owner) -> list[BindingType]:
+    """The ``BINDINGS`` of the browser screen or of the paper list, in footer order."""
+    return [action.binding() for action in ACTIONS if action.owner == owner and action.keys]
+
+
+# --- keys as users write them ----------------------------------------------------------
+
+
+def split_keys(keys: str) -> list[str]:
+    return [key.strip() for key in keys.split(",") if key.strip()]
+
+
+def key_name(key: str) -> str:
+    """Textual's name for a key as written: "?" is "question_mark", "ctrl+r" stays."""
+    from textual.keys import _character_to_key  # what App.set_keymap itself applies
+
+    return _character_to_key(key) if len(key) == 1 else key
+
+
+def is_key(name: str) -> bool:
+    """Whether Textual can ever send ``name`` (a key name, with modifiers or not)."""
+    from textual.keys import Keys, _character_to_key
+
+    *modifiers, base = name.split("+")
+    if any(modifier not in MODIFIERS for modifier in modifiers) or not base:
+        return False
+    if len(base) == 1 and base.isprintable() and not base.isspace():
+        return True
+    named = {key.value for key in Keys} | {_character_to_key(chr(c)) for c in range(32, 127)}
+    return base in named or name in named
+
+
+def key_display(name: str) -> str:
+    """A key as the help shows it: "?" for question_mark, "/" for slash, "pageup" as is."""
+    from textual.keys import KEY_NAME_REPLACEMENTS, Keys
+
+    *modifiers, base = name.split("+")
+    if len(base) > 1 and base not in {key.value for key in Keys}:
+        unicode_name = {v: k for k, v in KEY_NAME_REPLACEMENTS.items()}.get(base, base)
+        with contextlib.suppress(KeyError):
+            base = unicodedata.lookup(unicode_name.replace("_", " "))
+    return "+".join([*modifiers, base])
+
+
+# --- a user's keymap -------------------------------------------------------------------
+
+
+def keys_in_effect(action: Action, keymap: Mapping[str, str]) -> list[str]:
+    """The action's keys with the user's keymap applied (Textual names)."""
+    return split_keys(keymap.get(action.id) or action.keys)
+
+
+def resolve_keymap(raw: Mapping[str, object], where: str) -> tuple[dict[str, str], list[str]]:
+    """The usable part of a user's keymap, and one line per entry left out (and why).
+
+    An unknown id, a key Textual never sends, or a key another action on the browser
+    screen already has (after the whole keymap is applied) leaves that entry out; the
+    action keeps its default keys and the rest of the keymap applies.
+    """
+    problems: list[str] = []
+    wanted: dict[str, str] = {}
+    for action_id, value in raw.items():
+        line = f"{where}: keymap {action_id!r}"
+        if action_id not in BY_ID:
+            problems.append(f"{line}: no such action (see 'paperbrowse keys'); ignored")
+            continue
+        keys = split_keys(value) if isinstance(value, str) else []
+        names = [key_name(key) for key in keys]
+        bad = [key for key, name in zip(keys, names, strict=True) if not is_key(name)]
+        if not names or bad:
+            what = (f"{', '.join(map(repr, bad))} is not a key" if bad
+                    else "no keys given" if isinstance(value, str) else "not a string of keys")
+            problems.append(f"{line}: {what} (write keys as \"x\" or \"down,j,ctrl+n\"); "
+                            f"it keeps {default_keys(action_id)}")
+            continue
+        wanted[action_id] = ",".join(dict.fromkeys(names))
+    while clash := _last_clash(wanted):
+        action_id, key, other = clash
+        problems.append(f"{where}: keymap {action_id!r}: {key_display(key)} is already {other}; "
+                        f"it keeps {default_keys(action_id)}")
+        del wanted[action_id]
+    return wanted, problems
+
+
+def default_keys(action_id: str) -> str:
+    action = BY_ID[action_id]
+    return " ".join(key_display(key) for key in split_keys(action.keys)) or "no key"
+
+
+def _last_clash(keymap: Mapping[str, str]) -> tuple[str, str, str] | None:
+    """The last keymap entry giving a key another action (or the app) has, with that key
+    and who has it; the keys actions share by design (escape, enter) are not clashes."""
+    holders: dict[str, list[str]] = {}
+    for action in ACTIONS:
+        for key in keys_in_effect(action, keymap):
+            holders.setdefault(key, []).append(action.id)
+    for action_id in reversed(list(keymap)):
+        for key in split_keys(keymap[action_id]):
+            if key in RESERVED_KEYS:
+                return action_id, key, "the app's own key"
+            others = [other for other in holders.get(key, []) if other != action_id]
+            if others:
+                return action_id, key, f"the key of {others[0]!r}"
+    return None
+
+
+def pinned(keymap: Mapping[str, str]) -> dict[str, str]:
+    """``keymap`` plus, for each action sharing a key with a rebound one, its own keys.
+
+    Textual 8.2.8's ``BindingsMap.apply_keymap`` removes a rebound binding by deleting
+    every key it had, with the other bindings on those keys: rebinding ``escape``
+    (clear the query) took escape from ``leave_search`` too. Naming the sharer's keys
+    in the keymap makes Textual put them back. No upstream issue found for this one;
+    the keymap PR (Textualize/textual#5038) calls apply_keymap "destructive" for the
+    key, and #5694 (spaces after commas) and #5704 (symbol keys) are its neighbours:
+    ``resolve_keymap`` joins keys without spaces and in Textual's names for them.
+    """
+    result = dict(keymap)
+    changed = True
+    while changed:
+        changed = False
+        for action in ACTIONS:
+            if action.id in result:
+                continue
+            mine = set(split_keys(action.keys))
+            for other_id in list(result):
+                other = BY_ID[other_id]
+                if other.owner == action.owner and mine & set(split_keys(other.keys)):
+                    result[action.id] = action.keys
+                    changed = True
+                    break
+    return result
+
+
+def key_rows(
+    keymap: Mapping[str, str] | None = None, actions: Iterable[Action] = ACTIONS
+) -> list[tuple[str, str, str]]:
+    """(id, keys in effect as shown, description) for each action, in help order."""
+    keymap = keymap or {}
+    return [(a.id, shown_keys(a, keymap), a.description) for a in in_help_order(actions)]
+
+
+def in_help_order(actions: Iterable[Action] = ACTIONS) -> list[Action]:
+    """The browsing keys first, then reading, marks and export, each in registry order."""
+    return sorted(actions, key=lambda action: action.group != NAVIGATION)
+
+
+def shown_keys(action: Action, keymap: Mapping[str, str]) -> str:
+    """"enter in the bar", "j k": the keys in effect, as a person reads them."""
+    keys = " ".join(key_display(key) for key in keys_in_effect(action, keymap)) or "(palette)"
+    return f"{keys} {action.context}" if action.context else keys

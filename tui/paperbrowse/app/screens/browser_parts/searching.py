@@ -1,0 +1,198 @@
+"""The browser's searches: run in a thread one at a time, their results shown in the list.
+
+``SearchController`` is owned by ``BrowserScreen``. The ``SearchScheduler`` decides
+which query runs next and which results are still wanted; this side runs the searches
+in thread workers, shows what they found (or why they failed), keeps the order to
+return to when a query is cleared, and moves the cursor to a paper asked for.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Protocol
+
+from textual.screen import Screen
+
+from paperbrowse.app.screens.base import call_from_thread_while_attached
+from paperbrowse.app.screens.browser_parts.search_scheduler import SearchScheduler
+from paperbrowse.core.text.counts import counted
+
+if TYPE_CHECKING:
+    from paperbrowse.app.widgets.detail import PaperDetail
+    from paperbrowse.app.widgets.paper_list import PaperList
+    from paperbrowse.app.widgets.search_bar import SearchBar
+    from paperbrowse.core.library import Library
+    from paperbrowse.core.models import Paper
+    from paperbrowse.core.search.results import Results, SortOrder
+
+
+def indexing_text(papers: int) -> str:
+    """What the list says while the search index is built."""
+    return f"Building the search index for {counted(papers, 'paper')} …"
+
+
+class SearchView(Protocol):
+    """What the controller reads and drives of the browser screen, besides being a Screen."""
+
+    sort: SortOrder  # setting it searches again (the screen watches it)
+    shown: int | None  # papers listed, for the search bar's count; None while unknown
+
+    @property
+    def paper_list(self) -> PaperList: ...
+    @property
+    def detail(self) -> PaperDetail: ...
+    @property
+    def search_bar(self) -> SearchBar: ...
+    @property
+    def library(self) -> Library | None: ...
+    @property
+    def search_query(self) -> str: ...
+    @property
+    def total(self) -> int: ...
+
+
+class SearchController:
+    """The query's results, searched off the UI thread and shown when still wanted.
+
+    ``screen`` and ``view`` are the same browser screen, seen as a Textual screen (to
+    run workers and notify) and as the browser (its widgets and query).
+    """
+
+    def __init__(self, screen: Screen[None], view: SearchView) -> None:
+        self.screen = screen
+        self.view = view
+        self.scheduler: SearchScheduler[SortOrder] = SearchScheduler(self._start)
+        self.results: Results | None = None
+        self.browse_sort: SortOrder = "newest"  # the order to return to when a query is cleared
+        self._pending_paper: Paper | None = None  # moved to once the cleared query is listed
+
+    def run(self) -> None:
+        """Search the query and order as they are now (once a library is there)."""
+        if self.view.library is None:
+            return
+        held = self.scheduler.request(self.view.search_query, self.view.sort) == "held"
+        # Typed before the index is ready: the search runs the moment it is. (On a
+        # reload the previous results stay up meanwhile.)
+        if held and (self.results is None or not self.results.query.strip()):
+            self.view.shown = None
+            self.view.paper_list.show((), indexing_text(self.view.total))
+
+    def _start(self, query: str, sort: SortOrder, generation: int) -> None:
+        # The description is fixed: by default Textual reprs the arguments,
+        # which for a library argument took 0.7 s of the UI thread per keystroke.
+        self.screen.run_worker(
+            partial(self._search, query, sort, generation),
+            thread=True, exclusive=True, group="search", description="search",
+        )
+
+    def _search(self, query: str, sort: SortOrder, generation: int) -> None:
+        """In the worker's thread."""
+        library = self.view.library
+        if library is None:
+            return
+        # Each answer is dropped once the screen is gone (quitting): its list is gone too.
+        screen = self.screen
+        try:
+            if not query.strip() and not library.index_ready:
+                results = library.listing(sort)  # the index is still being built
+            else:
+                results = library.find(query, sort)
+        except Exception as error:  # a query the engine chokes on must not end the app
+            call_from_thread_while_attached(screen, self._failed, query, error, generation)
+            return
+        finally:
+            call_from_thread_while_attached(screen, self.scheduler.finished)
+        call_from_thread_while_attached(screen, self.show, results, generation)
+
+    def _failed(self, query: str, error: Exception, generation: int) -> None:
+        if not self.scheduler.is_current(generation):
+            return
+        self.results = None
+        self.view.paper_list.show((), f"The search “{query}” failed ({type(error).__name__}).")
+        self.view.shown = 0
+        self.view.detail.hit = None
+        self.screen.notify(
+            f"Search failed: {type(error).__name__}: {error}. Please report this query.",
+            severity="error",
+            markup=False,
+        )
+
+    def show_listing(self, listing: Results) -> None:
+        """Show papers listed without a search (the loader's first listing)."""
+        self.show(listing, self.scheduler.new_generation())
+
+    def show(self, results: Results, generation: int) -> None:
+        if not self.scheduler.is_current(generation) or self.view.library is None:
+            return  # a newer query was typed meanwhile
+        paper_list = self.view.paper_list
+        # The highlighted paper stays highlighted when only the order changed, or
+        # when the query was cleared; a new query starts at its best match.
+        previous = self.results
+        same_query = previous is not None and previous.query.strip() == results.query.strip()
+        keep = paper_list.paper if previous is not None else None
+        self.results = results
+        query = results.query.strip()
+        if query:
+            empty = f"No papers match “{query}”. Esc clears the search; ? shows the syntax."
+        else:
+            empty = "This library holds no papers."
+        paper_list.show(results, empty, keep=keep if same_query or not query else None,
+                        row=paper_list.cursor if same_query else 0)
+        if self._pending_paper is not None:
+            paper, self._pending_paper = self._pending_paper, None
+            self._move_to(paper)
+        self.view.shown = len(results)
+        self.show_detail()
+        self.screen.refresh_bindings()  # open and copy are dimmed while no paper is shown
+
+    def show_detail(self) -> None:
+        """The highlighted paper in the detail pane, with where the query matched."""
+        paper, index = self.view.paper_list.paper, self.view.paper_list.cursor
+        results = self.results
+        if paper is None:
+            self.view.detail.hit = None
+        elif (results is not None and results.query.strip() and index < len(results)
+              and results[index].id == paper.id):
+            self.view.detail.hit = results.hit(index)  # with where the query matched
+        else:
+            from paperbrowse.core.search.results import Hit  # loaded with the library by now
+
+            self.view.detail.hit = Hit(paper, 0.0)
+
+    def query_changed(self, old: str, new: str) -> None:
+        """While a query is typed, best matches first; cleared, the order from before."""
+        view = self.view
+        if not old.strip() and new.strip() and view.sort != "relevance":
+            self.browse_sort = view.sort
+            view.sort = "relevance"
+        elif old.strip() and not new.strip() and view.sort == "relevance":
+            view.sort = self.browse_sort
+        self.run()
+
+    def listing_order(self) -> SortOrder:
+        """The order papers are listed in without a query."""
+        return self.view.sort if self.view.sort != "relevance" else self.browse_sort
+
+    def cycle_sort(self) -> None:
+        from paperbrowse.core.search.results import SORT_ORDERS
+
+        view = self.view
+        view.sort = SORT_ORDERS[(SORT_ORDERS.index(view.sort) + 1) % len(SORT_ORDERS)]
+        if view.sort != "relevance":
+            self.browse_sort = view.sort
+        self.screen.notify(f"Sorted by {view.sort}", timeout=2)
+
+    def go_to_paper(self, paper: Paper) -> None:
+        """Show one paper: clear the query if it hides the paper, then put the cursor on it."""
+        if not self._move_to(paper) and self.view.search_query:
+            self._pending_paper = paper
+            self.view.search_bar.value = ""
+
+    def _move_to(self, paper: Paper) -> bool:
+        results = self.results or ()
+        for index in range(len(results)):
+            if results[index].id == paper.id:
+                self.view.paper_list.cursor = index
+                self.screen.set_focus(self.view.paper_list)
+                return True
+        return False
