@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
+# The seed and its date, from tests/helpers.py, for the app tests that import them from here.
+from helpers import ROOT as ROOT
+from helpers import SEED as SEED
+from helpers import SEED_AS_OF as SEED_AS_OF
 from textual._xterm_parser import XTermParser
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerFailed
-
-ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "seeds" / "000_0ff2dc3448c84053.txt"
-SEED_AS_OF = dt.date(2025, 11, 24)  # as in tests/conftest.py: "DCApr 9" is 2025-04-09
 
 SETTLE_ROUNDS = 2000  # at most, waiting for messages and workers after a burst
 QUIET_ROUNDS = 2  # a message can post another: quiet twice in a row is settled

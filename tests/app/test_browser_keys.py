@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app_helpers import screen_text, wait_loaded
+from app_helpers import screen_text, settle, wait_loaded
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -30,11 +30,6 @@ def titles(pilot: Pilot[Any]) -> list[str]:
 
 def count(pilot: Pilot[Any]) -> str:
     return str(pilot.app.query_one("#search-count").render())
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_query(pilot: Pilot[Any], text: str) -> None:

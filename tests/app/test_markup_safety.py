@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import screen_text, wait_loaded, write_jsonl
+from app_helpers import screen_text, settle, wait_loaded, write_jsonl
 from textual import events
 from textual.pilot import Pilot
 
@@ -53,12 +53,6 @@ def hostile_library(tmp_path: Path) -> Path:
             BROKEN_LINE,
         ],
     )
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause(0.05)  # a toast shows a frame after its notify()
 
 
 def assert_literal(pilot: Pilot[Any], *texts: str) -> str:

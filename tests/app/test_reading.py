@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import screen_text, wait_loaded
+from app_helpers import screen_text, settle, wait_loaded
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, TextArea
 
@@ -25,11 +25,6 @@ from paperbrowse.core.marks.store import open_store
 
 AppFactory = Callable[[], PaperBrowseApp]
 SIZE = (120, 35)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def notifications(pilot: Pilot[Any]) -> list[Any]:
