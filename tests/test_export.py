@@ -70,9 +70,11 @@ def test_bibtex_round_trip_keeps_every_field_of_tricky_papers() -> None:
 
 
 def test_bibtex_is_valid_for_bibtexparser_too() -> None:
-    import bibtexparser
+    # bibtexparser.parse_string, from where it is defined: the package does not re-export it
+    # for type checkers.
+    from bibtexparser.entrypoint import parse_string
 
-    library = bibtexparser.parse_string(export_papers(TRICKY, "bibtex"))
+    library = parse_string(export_papers(TRICKY, "bibtex"))
     assert len(library.entries) == 3 and not library.failed_blocks
     assert library.entries[0]["month"] == "jul" and library.entries[2]["eprint"] == "2401.00001"
 
@@ -256,6 +258,7 @@ def test_a_symbolic_link_is_written_through_to_its_target(tmp_path: Path) -> Non
     assert (written.path, written.link, written.backup) == (target, link, tmp_path / "sub" /
                                                             "target.bib.bak")  # fmt: skip
     assert link.is_symlink() and link.readlink() == Path("sub") / "target.bib"
+    assert written.backup is not None
     assert (target.read_text(), written.backup.read_text()) == ("new", "old")
     assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["target.bib", "target.bib.bak"]
 

@@ -11,7 +11,7 @@ from helpers import paper
 
 from paperbrowse.core.library import Library, load
 from paperbrowse.core.models import Paper
-from paperbrowse.core.search.results import SORT_ORDERS, listing
+from paperbrowse.core.search.results import SORT_ORDERS, SortOrder, listing
 from paperbrowse.core.watch import changed_files, source_state
 
 CORPUS_JSONL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / (
@@ -28,7 +28,7 @@ def titles(papers: Iterable[Paper]) -> list[str]:
 
 
 @pytest.mark.parametrize("sort", SORT_ORDERS)
-def test_listing_matches_the_index_on_hand_made_papers(sort: str) -> None:
+def test_listing_matches_the_index_on_hand_made_papers(sort: SortOrder) -> None:
     papers = [
         paper("b same day", date=dt.date(2020, 1, 1)), paper("Undated z"),
         paper("A same day", date=dt.date(2020, 1, 1)), paper("old", date=dt.date(1999, 5, 1)),

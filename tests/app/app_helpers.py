@@ -15,11 +15,29 @@ from textual._xterm_parser import XTermParser
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerFailed
 
+from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.screens.browser import BrowserScreen
+from paperbrowse.core.models import Paper
+
 SETTLE_ROUNDS = 2000  # at most, waiting for messages and workers after a burst
 QUIET_ROUNDS = 2  # a message can post another: quiet twice in a row is settled
 
 # A title that would turn red and bold if it were ever read as Rich markup.
 MARKUP_TITLE = "A [bold red]x[/bold red] test"
+
+
+def browser(pilot: Pilot[Any]) -> BrowserScreen:
+    """The browser screen of the paperbrowse app a test drives (a Pilot only knows its App)."""
+    app = pilot.app
+    assert isinstance(app, PaperBrowseApp), app
+    return app.browser
+
+
+def highlighted(pilot: Pilot[Any]) -> Paper:
+    """The paper under the list's cursor (the test fails if there is none)."""
+    paper = browser(pilot).paper_list.paper
+    assert paper is not None, "no paper is highlighted"
+    return paper
 
 
 async def wait_loaded(pilot: Pilot[Any]) -> None:
@@ -28,7 +46,7 @@ async def wait_loaded(pilot: Pilot[Any]) -> None:
     for _ in range(200):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if app.browser.results is not None and not app.workers:
+        if browser(pilot).results is not None and not app.workers:
             return
     raise AssertionError("the library never finished loading")
 
@@ -54,7 +72,8 @@ async def type_burst(pilot: Pilot[Any], text: str) -> None:
     """
     from textual.drivers import linux_driver
 
-    parser = linux_driver.XTermParser()
+    # Not textual's XTermParser: the name the app swaps its own parser in under (app/keys.py).
+    parser = linux_driver.XTermParser()  # type: ignore[attr-defined]
     keys = [*parser.feed(text), *parser.feed("")]  # the end of input ends a lone escape
     app = pilot.app
     assert app._driver is not None

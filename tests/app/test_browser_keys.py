@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app_helpers import screen_text, settle, wait_loaded
+from app_helpers import browser, screen_text, settle, wait_loaded
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -18,10 +18,6 @@ from paperbrowse.app.widgets.paper_list import PaperList
 
 AppFactory = Callable[[], PaperBrowseApp]
 SIZE = (120, 35)
-
-
-def browser(pilot: Pilot[Any]) -> BrowserScreen:
-    return pilot.app.browser  # type: ignore[no-any-return]
 
 
 def titles(pilot: Pilot[Any]) -> list[str]:
