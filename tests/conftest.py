@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, SEED
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "seeds" / "000_0ff2dc3448c84053.txt"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
-# The seed was saved in 2025-11; "DCApr 9" then means 2025-04-09.
-SEED_AS_OF = dt.date(2025, 11, 24)
 
 
 @pytest.fixture

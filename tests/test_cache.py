@@ -204,4 +204,4 @@ def test_cached_papers_behave_like_parsed_ones(
     assert [p.model_dump() for p in again] == [p.model_dump() for p in first]
     assert again[0].model_copy(update={"title": "New"}).title == "New"
     with pytest.raises(ValueError):  # still frozen
-        again[0].title = "changed"  # type: ignore[misc]
+        again[0].title = "changed"

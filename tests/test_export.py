@@ -9,9 +9,9 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+from helpers import paper
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,27 +27,16 @@ from paperbrowse.core.formats.export import (
     write_export,
 )
 from paperbrowse.core.formats.jsonl import parse_json
-from paperbrowse.core.models import DatePrecision, Paper, paper_id
+from paperbrowse.core.models import Paper
 from paperbrowse.core.text.clean import clean_line
 
 AS_OF = dt.date(2025, 11, 24)
 
 
-def paper(
-    title: str,
-    year: int | None = 2021,
-    date: dt.date | None = None,
-    date_precision: DatePrecision = "year",
-    **fields: Any,
-) -> Paper:
-    date = date or (dt.date(year, 1, 1) if year else None)
-    return Paper(id=paper_id(title, year, fields.get("doi")), title=title, date=date,
-                 date_precision=date_precision, **fields)  # fmt: skip
-
-
 TRICKY = [
     paper(
         "BERT & GPT-3: 100% of {braces}, $5, #1, a_b, ~tilde, x^2 and back\\slash -- `` ''",
+        2021,
         authors=("Jörg Müller", "Anna van der Berg", "Smith, Jr.", "Barnes and Noble", "others"),
         et_al=True,
         abstract="First paragraph with 50% & more.\n\n@handle starts a line.\n\nÉcole “quoted”.",
@@ -58,7 +47,7 @@ TRICKY = [
         date=dt.date(2021, 7, 15),
         date_precision="day",
     ),
-    paper("Unbalanced } brace { here", year=None, authors=("Solo",)),
+    paper("Unbalanced } brace { here", authors=("Solo",), date_precision="year"),  # as read back
     paper("An arXiv Preprint", year=2024, url="https://arxiv.org/abs/2401.00001v2",
           category="CL", date=dt.date(2024, 3, 1), date_precision="month"),  # fmt: skip
 ]
@@ -81,9 +70,11 @@ def test_bibtex_round_trip_keeps_every_field_of_tricky_papers() -> None:
 
 
 def test_bibtex_is_valid_for_bibtexparser_too() -> None:
-    import bibtexparser
+    # bibtexparser.parse_string, from where it is defined: the package does not re-export it
+    # for type checkers.
+    from bibtexparser.entrypoint import parse_string
 
-    library = bibtexparser.parse_string(export_papers(TRICKY, "bibtex"))
+    library = parse_string(export_papers(TRICKY, "bibtex"))
     assert len(library.entries) == 3 and not library.failed_blocks
     assert library.entries[0]["month"] == "jul" and library.entries[2]["eprint"] == "2401.00001"
 
@@ -98,7 +89,7 @@ _TEXT = st.text(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=_TEXT, author=_TEXT, abstract=st.lists(_TEXT, min_size=1, max_size=3))
 def test_bibtex_round_trip_of_any_text(title: str, author: str, abstract: list[str]) -> None:
-    original = paper(title, authors=(author,), abstract="\n\n".join(abstract))
+    original = paper(title, 2021, authors=(author,), abstract="\n\n".join(abstract))
     back = parse_bibtex(export_papers([original], "bibtex"), "x.bib")
     assert back.problems == []
     assert [key(p) for p in back.papers] == [key(original)]
@@ -136,11 +127,11 @@ def test_corpus_files_round_trip(corpus: Path, fmt: str) -> None:
 
 def test_keys_are_unique_stable_and_kept_when_possible() -> None:
     papers = [
-        paper("Deep Learning", authors=("Ann Smith",), citekey="smith2021deep"),
-        paper("Deep learning, again", authors=("Ann Smith",)),
-        paper("The Deep Sea", authors=("A. Smith",), doi="10.1/sea"),
-        paper("Bad key", citekey="has space,comma"),
-        paper("On Nothing", year=None),
+        paper("Deep Learning", 2021, authors=("Ann Smith",), citekey="smith2021deep"),
+        paper("Deep learning, again", 2021, authors=("Ann Smith",)),
+        paper("The Deep Sea", 2021, authors=("A. Smith",), doi="10.1/sea"),
+        paper("Bad key", 2021, citekey="has space,comma"),
+        paper("On Nothing"),
     ]
     keys = citekeys(papers)
     assert len({k.casefold() for k in keys}) == len(keys)
@@ -152,7 +143,7 @@ def test_keys_are_unique_stable_and_kept_when_possible() -> None:
 
 
 def test_csv_reads_back_in_a_spreadsheet_and_formulas_stay_inert() -> None:
-    papers = [*TRICKY, paper("=HYPERLINK(\"http://evil\")", authors=("@attacker",))]
+    papers = [*TRICKY, paper("=HYPERLINK(\"http://evil\")", 2021, authors=("@attacker",))]
     rows = list(csv.DictReader(io.StringIO(export_papers(papers, "csv"))))
     assert [row["title"] for row in rows[:3]] == [p.title for p in TRICKY]
     assert rows[0]["authors"] == "; ".join(TRICKY[0].authors) + "; et al."
@@ -162,7 +153,9 @@ def test_csv_reads_back_in_a_spreadsheet_and_formulas_stay_inert() -> None:
 
 
 def test_markdown_is_a_readable_reading_list() -> None:
-    unsafe = paper("Click *me* [now]", url="javascript:alert(1)", abstract="Line one.\n\nLine two.")
+    unsafe = paper(
+        "Click *me* [now]", 2021, url="javascript:alert(1)", abstract="Line one.\n\nLine two."
+    )
     text = export_papers([TRICKY[0], unsafe], "markdown")
     lines = text.splitlines()
     assert lines[0] == "# Reading list" and lines[2].startswith("2 papers, exported ")
@@ -171,7 +164,8 @@ def test_markdown_is_a_readable_reading_list() -> None:
     assert "javascript:" not in text
     assert "2. **Click \\*me\\* \\[now\\]** (2021)" in text
     assert "   > Line one.\n   >\n   > Line two." in text
-    linked = export_papers([paper("T", abstract="Code: https://x.org/a_b. *Bold*")], "markdown")
+    code = paper("T", 2021, abstract="Code: https://x.org/a_b. *Bold*")
+    linked = export_papers([code], "markdown")
     assert "   > Code: <https://x.org/a_b>. \\*Bold\\*" in linked
 
 
@@ -264,6 +258,7 @@ def test_a_symbolic_link_is_written_through_to_its_target(tmp_path: Path) -> Non
     assert (written.path, written.link, written.backup) == (target, link, tmp_path / "sub" /
                                                             "target.bib.bak")  # fmt: skip
     assert link.is_symlink() and link.readlink() == Path("sub") / "target.bib"
+    assert written.backup is not None
     assert (target.read_text(), written.backup.read_text()) == ("new", "old")
     assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["target.bib", "target.bib.bak"]
 

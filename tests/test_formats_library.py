@@ -7,19 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import paper
 
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.library import load
 from paperbrowse.core.merge import merge_duplicates, seen_in
-from paperbrowse.core.models import Paper, SourceRef, paper_id
+from paperbrowse.core.models import SourceRef, paper_id
 
 AS_OF = dt.date(2025, 11, 24)
-
-
-def paper(title: str, year: int | None = 2020, doi: str | None = None, **fields: object) -> Paper:
-    return Paper(id=paper_id(title, year, doi), title=title, doi=doi,
-                 date=dt.date(year, 1, 1) if year else None, date_precision="year",
-                 **fields)  # type: ignore[arg-type]  # fmt: skip
 
 
 def test_windows_1252_bib_is_read_with_a_warning_naming_the_line(tmp_path: Path) -> None:
@@ -107,12 +102,12 @@ def test_the_same_paper_in_two_files_is_merged_with_both_sources(tmp_path: Path)
 
 def test_same_title_but_different_doi_or_author_stays_apart() -> None:
     papers = [
-        paper("Introduction", doi="10.1/a", authors=("Ann Smith",)),
-        paper("Introduction", doi="10.1/b", authors=("Ann Smith",)),
-        paper("Editorial", authors=("Ann Smith",)),
-        paper("Editorial", authors=("Bob Jones",)),
-        paper("Editorial", authors=("A. Smith",), source=SourceRef(file="x.bib", line=9)),
-        paper("Editorial", year=2021),
+        paper("Introduction", 2020, doi="10.1/a", authors=("Ann Smith",)),
+        paper("Introduction", 2020, doi="10.1/b", authors=("Ann Smith",)),
+        paper("Editorial", 2020, authors=("Ann Smith",)),
+        paper("Editorial", 2020, authors=("Bob Jones",)),
+        paper("Editorial", 2020, authors=("A. Smith",), source=SourceRef(file="x.bib", line=9)),
+        paper("Editorial", 2021),
     ]
     merged = merge_duplicates(papers)
     assert len(merged) == 5

@@ -6,9 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import bibtexparser
 import pytest
 import rispy
+from bibtexparser.entrypoint import parse_string
 
 from paperbrowse.cli import main
 from paperbrowse.core.formats import read_file
@@ -78,7 +78,7 @@ def test_ris_export_reads_back_in_rispy(corpus: Path) -> None:
 
 def test_biblatex_export_reads_back_in_bibtexparser(corpus: Path) -> None:
     papers = load(corpus / "bib" / "interpretable-ml-book_references.bib", as_of=AS_OF).papers
-    library = bibtexparser.parse_string(export_papers(papers, "biblatex"))
+    library = parse_string(export_papers(papers, "biblatex"))
     assert len(library.entries) == len(papers) and not library.failed_blocks
     for paper, entry in zip(papers, library.entries, strict=True):
         assert ("journal" not in entry.fields_dict) and ("year" not in entry.fields_dict)

@@ -11,22 +11,19 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from helpers import paper
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paperbrowse.core.library import Library, load
 from paperbrowse.core.models import Paper
-from paperbrowse.core.search.index import SearchIndex, field_text
+from paperbrowse.core.search.index import SearchIndex, SortOrder, field_text
 
 AS_OF = dt.date(2025, 11, 24)
 
 
-def paper(title: str, authors: tuple[str, ...] = (), abstract: str = "", **extra: object) -> Paper:
-    return Paper(id=title, title=title, authors=authors, abstract=abstract or None, **extra)
-
-
-def titles(index: SearchIndex, query: str, sort: str = "relevance") -> list[str]:
-    return [p.title for p in index.find(query, sort)]  # type: ignore[arg-type]
+def titles(index: SearchIndex, query: str, sort: SortOrder = "relevance") -> list[str]:
+    return [p.title for p in index.find(query, sort)]
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +123,8 @@ def test_accents_fold_both_ways() -> None:
 
 
 def test_spans_index_the_original_text() -> None:
-    index = SearchIndex([paper("Large Language Models", ("Ann Lee",), "We study language.")])
+    lee = paper("Large Language Models", authors=("Ann Lee",), abstract="We study language.")
+    index = SearchIndex([lee])
     hit = index.find("languag").hit(0)
     assert hit.spans["title"] == ((6, 13),)  # the typed prefix of "Language"
     assert hit.spans["abstract"] == ((9, 16),)
@@ -291,7 +289,7 @@ def test_an_empty_library() -> None:
 
 
 def test_papers_without_text() -> None:
-    index = SearchIndex([Paper(id="a", title=""), paper("Graph", abstract="")])
+    index = SearchIndex([Paper(id="a", title=""), paper("Graph")])
     assert titles(index, "graph") == ["Graph"]
     assert len(index.find("")) == 2
 
@@ -307,12 +305,14 @@ def test_any_query_returns(text: str) -> None:
             size = len(field_text(hit.paper, name))
             assert all(0 <= start < end <= size for start, end in spans)
     for sort in ("newest", "oldest", "title"):
-        assert len(index.find(text, sort)) == len(results)  # type: ignore[arg-type]
+        assert len(index.find(text, sort)) == len(results)
 
 
 _SMALL_INDEX = SearchIndex([
-    paper("Graph neural networks", ("Thomas Müller", "Zoë Wang"), "We study “graphs” — a lot.",
-          date=dt.date(2020, 1, 1), category="CL", has_code=True),
-    paper("日本語の処理", ("山田 太郎",), "テキスト処理", date=dt.date(2021, 5, 1)),
-    paper("Straße ﬁnding: ½ of it", ("İlker Öztürk",), "Ǆemal's ℌilbert spaces"),
+    paper("Graph neural networks", authors=("Thomas Müller", "Zoë Wang"),
+          abstract="We study “graphs” — a lot.", date=dt.date(2020, 1, 1), category="CL",
+          has_code=True),
+    paper("日本語の処理", authors=("山田 太郎",), abstract="テキスト処理",
+          date=dt.date(2021, 5, 1)),
+    paper("Straße ﬁnding: ½ of it", authors=("İlker Öztürk",), abstract="Ǆemal's ℌilbert spaces"),
 ])

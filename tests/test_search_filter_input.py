@@ -6,13 +6,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import paper
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,11 +24,9 @@ from paperbrowse.core.search.query import BUILTIN_FILTER_KEYS, Filter, parse
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_0ff2dc3448c84053.txt"
 
 
-def _paper(number: int, year: int) -> Paper:
-    return Paper(id=f"p{number}", title=f"Paper {number} on graphs", date=dt.date(year, 1, 1))
-
-
-PAPERS = [_paper(number, 2018 + number % 5) for number in range(40)]
+PAPERS = [
+    paper(f"Paper {number} on graphs", 2018 + number % 5, id=f"p{number}") for number in range(40)
+]
 INDEX = SearchIndex(PAPERS)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from helpers import paper
+
 from paperbrowse.core.library import load
 from paperbrowse.core.marks.store import Marks, Store
-from paperbrowse.core.models import Paper, paper_id
 from paperbrowse.core.search.results import listing
 from paperbrowse.core.stats import (
     Count,
@@ -26,29 +27,12 @@ from paperbrowse.core.stats import (
 SEED_AS_OF = dt.date(2025, 11, 24)
 
 
-def make(
-    title: str,
-    year: int | None,
-    authors: tuple[str, ...] = (),
-    venue: str | None = None,
-    category: str | None = None,
-) -> Paper:
-    return Paper(
-        id=paper_id(title, year),
-        title=title,
-        authors=authors,
-        date=dt.date(year, 6, 1) if year else None,
-        venue=venue,
-        category=category,
-    )
-
-
 SMALL = [
-    make("A", 2018, ("Ana Müller", "Bo Li"), "ACL", "CL"),
-    make("B", 2018, ("Ana Muller", "Cy Ode"), "acl ", "CL"),
-    make("C", 2021, ("A. N. Other", "Bo Li", "Bo  Li"), "EMNLP", "LG"),
-    make("D", 2022, ("Bo Li",), "ACL"),
-    make("E", None, ("Cy Ode",), None, "CL"),
+    paper("A", 2018, authors=("Ana Müller", "Bo Li"), venue="ACL", category="CL"),
+    paper("B", 2018, authors=("Ana Muller", "Cy Ode"), venue="acl ", category="CL"),
+    paper("C", 2021, authors=("A. N. Other", "Bo Li", "Bo  Li"), venue="EMNLP", category="LG"),
+    paper("D", 2022, authors=("Bo Li",), venue="ACL"),
+    paper("E", authors=("Cy Ode",), category="CL"),
 ]
 
 
@@ -91,13 +75,13 @@ def test_an_authors_papers_are_in_the_lists_newest_order() -> None:
     # Same date: by title, as the library's own "newest" sort lists them (the author
     # view used to keep file order there, so the two lists disagreed).
     titles_years = [("Zeta", 2020), ("alpha", 2020), ("Mid", None), ("Beta", 2021)]
-    papers = [make(title, year, ("Ana",)) for title, year in titles_years]
+    papers = [paper(title, year, authors=("Ana",)) for title, year in titles_years]
     assert [p.title for p in papers_by_author(papers, "Ana")] == ["Beta", "alpha", "Zeta", "Mid"]
     assert papers_by_author(papers, "Ana") == list(listing(papers, "newest"))
 
 
 def test_reading_progress_counts_only_loaded_papers(tmp_path: Path) -> None:
-    outside = make("Not loaded", 2020)
+    outside = paper("Not loaded", 2020)
     with Store.open(tmp_path / "marks.sqlite3") as store:
         store.set_read(SMALL[0], True)
         store.set_read(SMALL[1], True)

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from helpers import paper
 
 from paperbrowse.core import locations
 from paperbrowse.core.library import load
@@ -20,21 +21,9 @@ from paperbrowse.core.marks.store import (
     parse_tags,
     tag_changes,
 )
-from paperbrowse.core.models import Paper, paper_id
+from paperbrowse.core.models import Paper
 
-
-def paper(title: str, year: int | None = 2024, doi: str | None = None) -> Paper:
-    import datetime as dt
-
-    return Paper(
-        id=paper_id(title, year, doi),
-        title=title,
-        date=dt.date(year, 1, 1) if year else None,
-        doi=doi,
-    )
-
-
-GRAPHS = paper("Graph self-training")
+GRAPHS = paper("Graph self-training", 2024)
 UNLEARNING = paper("Unlearning via quantization", 2024, doi="10.1/abc")
 
 
@@ -197,7 +186,7 @@ def test_an_id_alone_can_be_marked_and_keeps_the_stored_title(db: Path) -> None:
 
 
 def test_search_filters(db: Path) -> None:
-    other = paper("Something unmarked")
+    other = paper("Something unmarked", 2024)
     with Store.open(db) as store:
         store.set_bookmarked(GRAPHS, True)
         store.set_read(UNLEARNING, True)
@@ -301,7 +290,7 @@ def test_garbage_bytes_open_read_only_and_stay_byte_for_byte(db: Path) -> None:
 def test_a_damaged_page_opens_read_only_with_what_can_be_read(db: Path) -> None:
     with Store.open(db) as store:
         for number in range(300):
-            store.save_note(paper(f"Paper {number}"), f"note {number} " + "x" * 200)
+            store.save_note(paper(f"Paper {number}", 2024), f"note {number} " + "x" * 200)
     with sqlite3.connect(db) as raw:
         try:
             leaves = raw.execute(

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from paperbrowse.core.marks import opening as storage_open
 from paperbrowse.core.marks.store import ReadOnlyError, Store
 
 
@@ -87,7 +86,7 @@ def test_a_read_only_mount_is_told_apart_from_damage_where_mounting_is_not_possi
         def __init__(self, place: Path) -> None:
             self.f_flag = real(place).f_flag | os.ST_RDONLY
 
-    monkeypatch.setattr(storage_open.os, "statvfs", ReadOnlyMount)
+    monkeypatch.setattr("paperbrowse.core.marks.opening.os.statvfs", ReadOnlyMount)
     with Store.open(db) as store:
         assert store.problem == f"{db} is on a read-only file system; marks are shown but not saved"
         assert store.marks("paper").note == "kept"

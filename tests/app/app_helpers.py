@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
+# The seed and its date, from tests/helpers.py, for the app tests that import them from here.
+from helpers import ROOT as ROOT
+from helpers import SEED as SEED
+from helpers import SEED_AS_OF as SEED_AS_OF
 from textual._xterm_parser import XTermParser
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerFailed
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "seeds" / "000_0ff2dc3448c84053.txt"
-SEED_AS_OF = dt.date(2025, 11, 24)  # as in tests/conftest.py: "DCApr 9" is 2025-04-09
+from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.screens.browser import BrowserScreen
+from paperbrowse.core.library import Library
+from paperbrowse.core.models import Paper
 
 SETTLE_ROUNDS = 2000  # at most, waiting for messages and workers after a burst
 QUIET_ROUNDS = 2  # a message can post another: quiet twice in a row is settled
@@ -23,13 +27,34 @@ QUIET_ROUNDS = 2  # a message can post another: quiet twice in a row is settled
 MARKUP_TITLE = "A [bold red]x[/bold red] test"
 
 
+def browser(pilot: Pilot[Any]) -> BrowserScreen:
+    """The browser screen of the paperbrowse app a test drives (a Pilot only knows its App)."""
+    app = pilot.app
+    assert isinstance(app, PaperBrowseApp), app
+    return app.browser
+
+
+def loaded_library(pilot: Pilot[Any]) -> Library:
+    """The library the browser shows (the test fails if none is loaded yet)."""
+    loaded = browser(pilot).library
+    assert loaded is not None, "no library loaded"
+    return loaded
+
+
+def highlighted(pilot: Pilot[Any]) -> Paper:
+    """The paper under the list's cursor (the test fails if there is none)."""
+    paper = browser(pilot).paper_list.paper
+    assert paper is not None, "no paper is highlighted"
+    return paper
+
+
 async def wait_loaded(pilot: Pilot[Any]) -> None:
     """Let the loader and the first search finish and the screen settle."""
     app = pilot.app
     for _ in range(200):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if app.browser.results is not None and not app.workers:
+        if browser(pilot).results is not None and not app.workers:
             return
     raise AssertionError("the library never finished loading")
 
@@ -55,7 +80,8 @@ async def type_burst(pilot: Pilot[Any], text: str) -> None:
     """
     from textual.drivers import linux_driver
 
-    parser = linux_driver.XTermParser()
+    # Not textual's XTermParser: the name the app swaps its own parser in under (app/keys.py).
+    parser = linux_driver.XTermParser()  # type: ignore[attr-defined]
     keys = [*parser.feed(text), *parser.feed("")]  # the end of input ends a lone escape
     app = pilot.app
     assert app._driver is not None

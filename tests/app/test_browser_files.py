@@ -7,12 +7,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import MARKUP_TITLE, SEED, SEED_AS_OF, screen_text, wait_loaded, write_jsonl
+from app_helpers import (
+    MARKUP_TITLE,
+    SEED,
+    SEED_AS_OF,
+    browser,
+    screen_text,
+    wait_loaded,
+    write_jsonl,
+)
 from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
-from paperbrowse.app.config import config_path
 from paperbrowse.app.screens.problems import ProblemsScreen
+from paperbrowse.core.locations import config_file
 
 
 def notifications(pilot: Pilot[Any]) -> list[str]:
@@ -57,7 +65,7 @@ async def test_palette_shows_markup_titles_as_text(tricky_library: Path) -> None
 async def test_a_broken_record_is_reported_and_the_rest_loads(tricky_library: Path) -> None:
     async with PaperBrowseApp([tricky_library]).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot)
-        assert len(pilot.app.browser.paper_list.results) == 3
+        assert len(browser(pilot).paper_list.results) == 3
         assert any("1 record in 1 file skipped" in note for note in notifications(pilot))
         assert "1 problem (w)" in str(pilot.app.query_one("#search-count").render())
         await pilot.press("w")
@@ -80,7 +88,7 @@ async def test_a_missing_file_beside_a_good_one_is_a_notification(tmp_path: Path
     missing = tmp_path / "nowhere.bib"
     async with PaperBrowseApp([SEED, missing], as_of=SEED_AS_OF).run_test() as pilot:
         await wait_loaded(pilot)
-        assert len(pilot.app.browser.paper_list.results) == 15
+        assert len(browser(pilot).paper_list.results) == 15
         assert any(str(missing) in note for note in notifications(pilot))
 
 
@@ -124,8 +132,8 @@ async def test_when_nothing_loads_the_app_exits_with_status_2(tmp_path: Path) ->
 async def test_narrow_terminals_stack_the_panes(seed_app: Any, size: tuple[int, int]) -> None:
     async with seed_app().run_test(size=size) as pilot:
         await wait_loaded(pilot)
-        paper_list = pilot.app.browser.paper_list.region
-        detail = pilot.app.browser.detail.region
+        paper_list = browser(pilot).paper_list.region
+        detail = browser(pilot).detail.region
         assert detail.y >= paper_list.bottom  # below, not beside
         assert detail.width >= size[0] - 2
 
@@ -133,7 +141,7 @@ async def test_narrow_terminals_stack_the_panes(seed_app: Any, size: tuple[int, 
 async def test_wide_terminals_put_the_panes_side_by_side(seed_app: Any) -> None:
     async with seed_app().run_test(size=(90, 30)) as pilot:
         await wait_loaded(pilot)
-        assert pilot.app.browser.detail.region.x >= pilot.app.browser.paper_list.region.right
+        assert browser(pilot).detail.region.x >= browser(pilot).paper_list.region.right
 
 
 async def test_a_40_by_12_terminal_still_works(seed_app: Any) -> None:
@@ -144,7 +152,7 @@ async def test_a_40_by_12_terminal_still_works(seed_app: Any) -> None:
         await pilot.press("escape")
         text = screen_text(pilot)
         assert "llm" in text
-        assert pilot.app.browser.paper_list.region.height >= 2
+        assert browser(pilot).paper_list.region.height >= 2
         await pilot.resize_terminal(120, 35)
         await pilot.pause()
         await pilot.resize_terminal(40, 12)
@@ -158,15 +166,15 @@ async def test_theme_choice_persists_across_runs(seed_app: Any) -> None:
         assert pilot.app.theme != "nord"
         pilot.app.theme = "nord"
         await pilot.pause()
-    assert json.loads(config_path().read_text(encoding="utf-8"))["theme"] == "nord"
+    assert json.loads(config_file().read_text(encoding="utf-8"))["theme"] == "nord"
     async with seed_app().run_test() as pilot:
         await wait_loaded(pilot)
         assert pilot.app.theme == "nord"
 
 
 async def test_a_damaged_config_file_gives_the_default_theme(seed_app: Any) -> None:
-    config_path().parent.mkdir(parents=True, exist_ok=True)
-    config_path().write_text("{not json", encoding="utf-8")
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text("{not json", encoding="utf-8")
     async with seed_app().run_test() as pilot:
         await wait_loaded(pilot)
         assert pilot.app.theme == "textual-dark"
@@ -174,7 +182,7 @@ async def test_a_damaged_config_file_gives_the_default_theme(seed_app: Any) -> N
 
 def test_config_dir_can_be_overridden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERBROWSE_CONFIG_DIR", str(tmp_path / "cfg"))
-    assert config_path() == tmp_path / "cfg" / "config.json"
+    assert config_file() == tmp_path / "cfg" / "config.json"
 
 
 def test_missing_paths_exit_2_with_one_line_and_no_app(
@@ -190,7 +198,7 @@ def test_missing_paths_exit_2_with_one_line_and_no_app(
 async def test_rows_take_the_new_theme_colours(seed_app: Any) -> None:
     async with seed_app().run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot)
-        paper_list = pilot.app.browser.paper_list
+        paper_list = browser(pilot).paper_list
 
         def code_mark_style() -> Any:  # the green ◆ of the third row, a paper with code
             return next(s.style for s in paper_list.render_line(2) if s.text == "◆")
@@ -206,7 +214,7 @@ async def test_a_search_that_fails_says_so_and_the_app_goes_on(
 ) -> None:
     async with seed_app().run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot)
-        library = pilot.app.browser.library
+        library = browser(pilot).library
 
         def broken_find(query: str, sort: str = "relevance") -> Any:
             raise ValueError("engine bug")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app_helpers import screen_text, wait_loaded
+from app_helpers import browser, loaded_library, screen_text, settle, wait_loaded
 from textual import events
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
@@ -21,21 +21,12 @@ AppFactory = Callable[[], PaperBrowseApp]
 SIZE = (120, 35)
 
 
-def browser(pilot: Pilot[Any]) -> BrowserScreen:
-    return pilot.app.browser  # type: ignore[no-any-return]
-
-
 def titles(pilot: Pilot[Any]) -> list[str]:
     return [paper.title for paper in browser(pilot).paper_list.results]
 
 
 def count(pilot: Pilot[Any]) -> str:
     return str(pilot.app.query_one("#search-count").render())
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_query(pilot: Pilot[Any], text: str) -> None:
@@ -378,7 +369,7 @@ async def test_fast_typing_runs_one_search_at_a_time_and_ends_on_the_last_query(
 
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        library = browser(pilot).library
+        library = loaded_library(pilot)
         real_find = library.find
         running, most, queries = 0, 0, []
         lock = threading.Lock()

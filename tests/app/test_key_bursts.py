@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import type_burst, wait_loaded
+from app_helpers import browser, type_burst, wait_loaded
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from paperbrowse.app.app import PaperBrowseApp
-from paperbrowse.app.screens.browser import BrowserScreen
 from paperbrowse.app.screens.export_dialog import ExportDialog
 from paperbrowse.app.screens.note_editor import NoteEditor
 from paperbrowse.app.screens.tags import TagsScreen
@@ -25,10 +24,6 @@ from paperbrowse.app.screens.tags import TagsScreen
 AppFactory = Callable[[], PaperBrowseApp]
 SIZE = (120, 35)
 ENTER, ESCAPE, BACKSPACE, CTRL_A, CTRL_K = "\r", "\x1b", "\x7f", "\x01", "\x0b"
-
-
-def browser(pilot: Pilot[Any]) -> BrowserScreen:
-    return pilot.app.browser  # type: ignore[no-any-return]
 
 
 def marked_papers(pilot: Pilot[Any]) -> dict[int, Any]:

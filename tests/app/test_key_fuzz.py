@@ -52,7 +52,7 @@ class MashedApp(PaperBrowseApp):
     """The app, except that quitting (a click on the footer's Quit, the palette's Quit command)
     keeps it running: the fuzz never types a quit key, but it clicks and types at random."""
 
-    CSS_PATH = Path(app_module.__file__).with_name("paperbrowse.tcss")  # else beside this file
+    CSS_PATH = str(Path(app_module.__file__).with_name("paperbrowse.tcss"))  # else beside this file
 
     async def action_quit(self) -> None:
         for screen in self.screen_stack:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from app_helpers import screen_text, type_burst, wait_loaded
+from app_helpers import browser, screen_text, type_burst, wait_loaded
 from rich.console import Console
 from textual.command import DiscoveryHit
 from textual.pilot import Pilot
@@ -31,7 +31,7 @@ def write_config(data: object) -> None:
 
 
 def bookmarked(pilot: Pilot[Any]) -> bool:
-    screen: BrowserScreen = pilot.app.browser
+    screen: BrowserScreen = browser(pilot)
     paper = screen.paper_list.paper
     assert paper is not None
     marks = screen.reading.marks_of(paper)
@@ -70,7 +70,7 @@ async def test_list_keys_are_rebindable_too(seed_app: AppFactory) -> None:
         await wait_loaded(pilot)
         await pilot.press("ctrl+n", "j", "down")
         await pilot.pause()
-        assert pilot.app.browser.paper_list.cursor == 3
+        assert browser(pilot).paper_list.cursor == 3
 
 
 async def test_a_bad_entry_is_one_notification_and_the_rest_applies(
@@ -85,7 +85,7 @@ async def test_a_bad_entry_is_one_notification_and_the_rest_applies(
         assert "'edit_tags': j is already the key of 'cursor_down'" in lines[1]
         await pilot.press("j")  # still moves down: the clashing entry was left out
         await pilot.pause()
-        assert pilot.app.browser.paper_list.cursor == 1
+        assert browser(pilot).paper_list.cursor == 1
         await pilot.press("x")
         await pilot.pause()
         assert bookmarked(pilot)
@@ -102,7 +102,7 @@ async def test_rebinding_one_of_two_actions_on_escape_keeps_the_other(
         # keys typed after it in order (Textual's keymap had dropped it with "escape").
         assert pilot.app.screen.active_bindings["escape"].binding.action == "leave_search"
         await pilot.press("escape")
-        screen: BrowserScreen = pilot.app.browser
+        screen: BrowserScreen = browser(pilot)
         assert screen.search_bar.value == "graph"
         assert screen.paper_list.has_focus
         await pilot.press("ctrl+l")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import screen_text, wait_loaded, write_jsonl
+from app_helpers import browser, screen_text, wait_loaded, write_jsonl
 from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
@@ -35,7 +35,7 @@ async def test_the_cursor_moves_over_a_huge_abstract_and_end_reaches_its_last_wo
 ) -> None:
     async with PaperBrowseApp([long_library]).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot)
-        paper_list = pilot.app.browser.paper_list
+        paper_list = browser(pilot).paper_list
         detail = pilot.app.query_one(PaperDetail)
         await pilot.press("j")
         await pilot.pause()

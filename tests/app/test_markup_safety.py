@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import screen_text, wait_loaded, write_jsonl
+from app_helpers import browser, screen_text, settle, wait_loaded, write_jsonl
 from textual import events
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from paperbrowse.app.app import PaperBrowseApp
 
@@ -53,12 +54,6 @@ def hostile_library(tmp_path: Path) -> Path:
             BROKEN_LINE,
         ],
     )
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause(0.05)  # a toast shows a frame after its notify()
 
 
 def assert_literal(pilot: Pilot[Any], *texts: str) -> str:
@@ -126,7 +121,7 @@ async def test_export_to_a_file_name_with_brackets(hostile_library: Path, tmp_pa
         await wait_loaded(pilot)
         await pilot.press("escape", "e")
         await settle(pilot)
-        path_input = pilot.app.screen.query_one("#export-path")
+        path_input = pilot.app.screen.query_one("#export-path", Input)
         path_input.value = str(target)
         await pilot.press("enter")
         await settle(pilot)
@@ -147,7 +142,7 @@ async def test_searches_that_look_like_markup_show_as_typed(hostile_library: Pat
             await settle(pilot)
             assert pilot.app.is_running
             screen = assert_literal(pilot, query)
-            if not pilot.app.browser.paper_list.results:
+            if not browser(pilot).paper_list.results:
                 assert f"No papers match “{query}”" in screen
 
 
@@ -233,7 +228,7 @@ async def test_replacing_an_export_names_the_file_as_typed(
         await wait_loaded(pilot)
         await pilot.press("e")
         await settle(pilot)
-        pilot.app.screen.query_one("#export-path").value = str(target)
+        pilot.app.screen.query_one("#export-path", Input).value = str(target)
         await pilot.press("enter")
         await settle(pilot)
         assert_literal(pilot, f"{target.name} already exists. Replace it?")
@@ -262,7 +257,8 @@ async def test_a_link_in_markup_in_an_abstract_is_text_and_its_url_ends_at_the_b
     ])  # fmt: skip
     async with PaperBrowseApp([library]).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot)
-        assert pilot.app.browser.detail.paper.links == ("https://evil.example/x",)
+        linked = browser(pilot).detail.paper
+        assert linked is not None and linked.links == ("https://evil.example/x",)
         shown = screen_text(pilot)
         assert "Link      https://evil.example/x " in shown + " "
         assert "]the code[/link]" not in shown.split("Link", 1)[1].splitlines()[0]
@@ -303,11 +299,13 @@ async def test_a_tag_and_a_note_with_a_right_to_left_override_never_reach_the_te
         await pilot.pause()
         await pilot.press("escape")
         await settle(pilot)
-        marks = pilot.app.browser.store.marks(pilot.app.browser.detail.paper)
+        store, noted = browser(pilot).store, browser(pilot).detail.paper
+        assert store is not None and noted is not None
+        marks = store.marks(noted)
         assert marks.tags == ("evil\u202eli",) and "\u202e" in marks.note  # stored as typed
         screen = assert_literal(pilot, "Tags      evilli")
         assert not any(char in screen for char in BIDI)
-        pilot.app.browser.detail.scroll_end(animate=False)  # the note is under the abstract
+        browser(pilot).detail.scroll_end(animate=False)  # the note is under the abstract
         await pilot.pause()
         screen = assert_literal(pilot, "note end")
         assert not any(char in screen for char in BIDI)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import screen_text, wait_loaded
+from app_helpers import browser, highlighted, loaded_library, screen_text, settle, wait_loaded
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, TextArea
 
@@ -25,11 +25,6 @@ from paperbrowse.core.marks.store import open_store
 
 AppFactory = Callable[[], PaperBrowseApp]
 SIZE = (120, 35)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def notifications(pilot: Pilot[Any]) -> list[Any]:
@@ -51,15 +46,15 @@ def first_row(pilot: Pilot[Any]) -> str:
 async def test_bookmark_and_read_persist_across_a_restart(seed_app: AppFactory) -> None:
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        paper = pilot.app.browser.paper_list.paper
+        paper = highlighted(pilot)
         assert "★" not in first_row(pilot)
         await pilot.press("b", "r")
         await pilot.pause()
         assert "★" in first_row(pilot) and "✓" in first_row(pilot)
-        assert "bookmarked" in str(pilot.app.browser.detail.query_one("#detail-body").render())
+        assert "bookmarked" in str(browser(pilot).detail.query_one("#detail-body").render())
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        assert pilot.app.browser.paper_list.paper.id == paper.id
+        assert highlighted(pilot).id == paper.id
         assert "★" in first_row(pilot) and "✓" in first_row(pilot)
         await pilot.press("b")  # toggles back
         await pilot.pause()
@@ -75,7 +70,7 @@ async def test_marks_filters_work_in_the_search_bar(seed_app: AppFactory) -> Non
         await settle(pilot)
         await pilot.press("slash", *"is:bookmarked")
         await settle(pilot)
-        assert len(pilot.app.browser.paper_list.results) == 2
+        assert len(browser(pilot).paper_list.results) == 2
         assert "2 of 15 papers" in str(pilot.app.query_one("#search-count").render())
 
 
@@ -86,20 +81,23 @@ async def test_marking_read_under_is_unread_takes_the_paper_out_and_keeps_the_ro
         await wait_loaded(pilot)
         await pilot.press("slash", *"is:unread", "enter", "j")
         await settle(pilot)
-        browser = pilot.app.browser
-        second, third = browser.results[1], browser.results[2]
-        assert browser.paper_list.paper.id == second.id
+        results = browser(pilot).results
+        assert results is not None
+        second, third = results[1], results[2]
+        assert highlighted(pilot).id == second.id
         await pilot.press("r")  # read: it no longer matches is:unread
         await settle(pilot)
         assert "14 of 15 papers" in str(pilot.app.query_one("#search-count").render())
-        assert second.id not in [p.id for p in browser.results]
-        assert browser.paper_list.paper.id == third.id  # the next paper, on the same row
+        results = browser(pilot).results
+        assert results is not None
+        assert second.id not in [p.id for p in results]
+        assert highlighted(pilot).id == third.id  # the next paper, on the same row
 
 
 async def test_note_is_saved_on_close_and_shown(seed_app: AppFactory) -> None:
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        paper = pilot.app.browser.paper_list.paper
+        paper = highlighted(pilot)
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(pilot.app.screen, NoteEditor)
@@ -108,7 +106,7 @@ async def test_note_is_saved_on_close_and_shown(seed_app: AppFactory) -> None:
         await pilot.pause()
         assert not isinstance(pilot.app.screen, NoteEditor)
         assert "✎" in first_row(pilot)
-        detail = str(pilot.app.browser.detail.query_one("#detail-body").render())
+        detail = str(browser(pilot).detail.query_one("#detail-body").render())
         assert "Read [bold]this[/bold]" in detail  # the user's text, never markup
     with open_store() as store:
         assert store.marks(paper).note == "Read [bold]this[/bold]\ntwice"
@@ -117,7 +115,7 @@ async def test_note_is_saved_on_close_and_shown(seed_app: AppFactory) -> None:
 async def test_note_is_saved_on_a_pause_in_typing(seed_app: AppFactory) -> None:
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        paper = pilot.app.browser.paper_list.paper
+        paper = highlighted(pilot)
         await pilot.press("n", *"draft")
         await pilot.pause(0.8)  # the editor is still open
         assert isinstance(pilot.app.screen, NoteEditor)
@@ -150,7 +148,7 @@ async def test_a_note_that_cannot_be_saved_keeps_the_editor_open(
 async def test_tags_dialog_is_prefilled_and_saves(seed_app: AppFactory) -> None:
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        paper = pilot.app.browser.paper_list.paper
+        paper = highlighted(pilot)
         await pilot.press("t")
         await pilot.pause()
         assert isinstance(pilot.app.screen, TagsScreen)
@@ -158,14 +156,14 @@ async def test_tags_dialog_is_prefilled_and_saves(seed_app: AppFactory) -> None:
         await pilot.pause()
         with open_store() as store:
             assert store.marks(paper).tags == ("ml", "to-read", "survey")
-        assert "to-read" in str(pilot.app.browser.detail.query_one("#detail-body").render())
+        assert "to-read" in str(browser(pilot).detail.query_one("#detail-body").render())
         await pilot.press("t")
         await pilot.pause()
         assert pilot.app.screen.query_one(Input).value == "ml, to-read, survey"
         await pilot.press("escape")  # cancel keeps the tags
         await pilot.press("slash", *"tag:survey")
         await settle(pilot)
-        assert [p.id for p in pilot.app.browser.paper_list.results] == [paper.id]
+        assert [p.id for p in browser(pilot).paper_list.results] == [paper.id]
 
 
 async def test_space_marks_papers_and_the_count_says_how_many(seed_app: AppFactory) -> None:
@@ -174,24 +172,26 @@ async def test_space_marks_papers_and_the_count_says_how_many(seed_app: AppFacto
         await pilot.press("space", "space", "space")
         await pilot.pause()
         assert "3 marked" in str(pilot.app.query_one("#search-count").render())
-        assert pilot.app.browser.paper_list.cursor == 3  # space moves on
+        assert browser(pilot).paper_list.cursor == 3  # space moves on
         assert first_row(pilot).startswith("●")
         await pilot.press("k", "space")  # unmark the third
         await pilot.pause()
         assert "2 marked" in str(pilot.app.query_one("#search-count").render())
 
 
-async def test_capital_y_copies_bibtex_of_the_marked_papers(seed_app: AppFactory) -> None:
+async def test_capital_y_copies_bibtex_of_the_marked_papers(
+    seed_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         copied: list[str] = []
-        pilot.app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        monkeypatch.setattr(pilot.app, "copy_to_clipboard", copied.append)
         await pilot.press("Y")
         assert copied[-1].count("@") == 1 and "title" in copied[-1]
         await pilot.press("space", "space", "Y")
         assert copied[-1].count("\n@") + copied[-1].startswith("@") == 2
         await pilot.press("y")
-        titles = [p.title for p in pilot.app.browser.paper_list.results[:2]]
+        titles = [p.title for p in browser(pilot).paper_list.results[:2]]
         assert all(title in copied[-1] for title in titles)
 
 
@@ -301,8 +301,8 @@ async def test_stats_screen_year_selection_filters_the_list(seed_app: AppFactory
         await pilot.press("enter")  # the first year: 2024
         await settle(pilot)
         assert not isinstance(pilot.app.screen, StatsScreen)
-        assert pilot.app.browser.search_query == "year:2024"
-        years = {p.year for p in pilot.app.browser.paper_list.results}
+        assert browser(pilot).search_query == "year:2024"
+        years = {p.year for p in browser(pilot).paper_list.results}
         assert years == {2024}
 
 
@@ -314,8 +314,8 @@ async def test_stats_coauthor_selection_filters_the_list(seed_app: AppFactory) -
         pilot.app.screen.query_one("#author-list", OptionList).focus()
         await pilot.press("enter")
         await settle(pilot)
-        assert pilot.app.browser.search_query == 'author:"Zhiwei Zhang"'
-        results = pilot.app.browser.paper_list.results
+        assert browser(pilot).search_query == 'author:"Zhiwei Zhang"'
+        results = browser(pilot).paper_list.results
         assert len(results) == 5
         assert all("Zhiwei Zhang" in p.authors for p in results)
 
@@ -326,7 +326,7 @@ async def test_author_view_lists_their_papers_and_goes_to_one(seed_app: AppFacto
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(pilot.app.screen, AuthorPicker)
-        first_author = pilot.app.browser.paper_list.paper.authors[0]
+        first_author = highlighted(pilot).authors[0]
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, AuthorPapers)
@@ -335,7 +335,7 @@ async def test_author_view_lists_their_papers_and_goes_to_one(seed_app: AppFacto
         await pilot.press("down", "enter")
         await settle(pilot)
         target = found[1] if len(found) > 1 else found[0]
-        assert pilot.app.browser.paper_list.paper.id == target.id
+        assert highlighted(pilot).id == target.id
 
 
 async def test_palette_opens_the_stats_screen(seed_app: AppFactory) -> None:
@@ -351,7 +351,7 @@ async def test_palette_opens_the_stats_screen(seed_app: AppFactory) -> None:
 async def test_no_mark_column_until_something_is_marked(seed_app: AppFactory) -> None:
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        title = pilot.app.browser.paper_list.paper.title
+        title = highlighted(pilot).title
         assert first_row(pilot)[2:].startswith(title[:20])  # code mark, space, title
         await pilot.press("b")
         await pilot.pause()
@@ -387,7 +387,7 @@ async def test_quitting_with_the_note_editor_open_saves_the_last_keystrokes(
 ) -> None:
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        paper = pilot.app.browser.paper_list.paper
+        paper = highlighted(pilot)
         await pilot.press("n", *"last words", "ctrl+q")  # no pause: the timer never fired
         await pilot.pause()
     with open_store() as store:
@@ -402,7 +402,7 @@ async def test_tags_input_completes_tags_in_use(seed_app: AppFactory) -> None:
         await pilot.press("right", "enter")  # → takes the suggestion
         await pilot.pause()
         with open_store() as store:
-            paper = pilot.app.browser.paper_list.paper
+            paper = highlighted(pilot)
             assert store.marks(paper).tags == ("ml", "reinforcement")
 
 
@@ -441,13 +441,13 @@ async def test_changes_from_another_window_appear_on_the_next_poll(seed_app: App
         await wait_loaded(pilot)
         await pilot.press("slash", *"is:bookmarked", "enter")
         await settle(pilot)
-        assert len(pilot.app.browser.paper_list.results) == 0
-        paper = pilot.app.browser.library.papers[3]
+        assert len(browser(pilot).paper_list.results) == 0
+        paper = loaded_library(pilot).papers[3]
         with open_store() as other_window:
             other_window.toggle_bookmarked(paper)
-        pilot.app.browser.reading.poll_store()  # what the 2-second timer calls
+        browser(pilot).reading.poll_store()  # what the 2-second timer calls
         await settle(pilot)
-        assert [p.id for p in pilot.app.browser.paper_list.results] == [paper.id]
+        assert [p.id for p in browser(pilot).paper_list.results] == [paper.id]
         assert "★" in first_row(pilot)
 
 
@@ -456,7 +456,7 @@ async def test_a_note_another_window_saved_meanwhile_is_kept_beside_yours_and_yo
 ) -> None:
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        paper = pilot.app.browser.paper_list.paper
+        paper = highlighted(pilot)
         await pilot.press("n")
         await pilot.pause()
         in_another_window(f"store.save_note({paper.id!r}, 'written in the other window')")
@@ -476,7 +476,7 @@ async def test_a_note_another_window_saved_meanwhile_is_kept_beside_yours_and_yo
         assert stored.count("<<<<<<<") == 1 and "written here and more" in stored
         await pilot.press("escape")
         await pilot.pause()
-        detail = str(pilot.app.browser.detail.query_one("#detail-body").render())
+        detail = str(browser(pilot).detail.query_one("#detail-body").render())
         assert "written in the other window" in detail and "written here and more" in detail
 
 
@@ -485,7 +485,7 @@ async def test_tags_added_in_another_window_while_the_dialog_is_open_are_kept(
 ) -> None:
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        paper = pilot.app.browser.paper_list.paper
+        paper = highlighted(pilot)
         await pilot.press("t", *"x", "enter", "t")
         await pilot.pause()
         assert pilot.app.screen.query_one(Input).value == "x"
@@ -539,7 +539,7 @@ async def test_editors_wait_for_the_marks_instead_of_taking_text_they_cannot_sav
     async with seed_app().run_test(size=SIZE) as pilot:
         for _ in range(100):
             await settle(pilot)
-            if pilot.app.browser.paper_list.paper is not None:
+            if browser(pilot).paper_list.paper is not None:
                 break
         await pilot.press(key)
         await pilot.pause()

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import screen_text, wait_loaded, write_jsonl
+from app_helpers import highlighted, screen_text, wait_loaded, write_jsonl
 
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.screens import browser
@@ -47,12 +47,12 @@ async def test_ctrl_r_reads_the_file_again_and_keeps_the_cursor(tmp_path: Path) 
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot)
         await pilot.press("j")  # on Beta
-        assert app.browser.paper_list.paper.title == "Beta"
+        assert highlighted(pilot).title == "Beta"
         write_jsonl(library, [paper("Gamma", 2022), paper("Alpha", 2021), paper("Beta", 2020)])
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: len(titles(app)) == 3)
         assert titles(app) == ["Gamma", "Alpha", "Beta"]
-        assert app.browser.paper_list.paper.title == "Beta"  # the same paper, a row lower
+        assert highlighted(pilot).title == "Beta"  # the same paper, a row lower
         assert "Reloaded: 3 papers (+1)." in notified(app)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import screen_text, wait_loaded, write_jsonl
+from app_helpers import browser, screen_text, wait_loaded, write_jsonl
 from rich.cells import cell_len
 from textual.pilot import Pilot
 
@@ -58,13 +58,13 @@ def wide_library(tmp_path: Path) -> Path:
 
 def list_rows(pilot: Pilot[Any]) -> list[str]:
     """The paper list's rows as the terminal gets them (one string per row with a paper)."""
-    paper_list = pilot.app.browser.paper_list
+    paper_list = browser(pilot).paper_list
     shown = min(len(paper_list.results), paper_list.scrollable_content_region.height)
     return ["".join(s.text for s in paper_list.render_line(y)) for y in range(shown)]
 
 
 def assert_columns_line_up(pilot: Pilot[Any]) -> None:
-    paper_list = pilot.app.browser.paper_list
+    paper_list = browser(pilot).paper_list
     width = paper_list.scrollable_content_region.width
     rows = list_rows(pilot)
     assert rows, "no rows drawn"
@@ -105,7 +105,7 @@ async def test_a_category_of_wide_characters_keeps_its_column(wide_library: Path
     async with PaperBrowseApp([wide_library]).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot)
         rows = list_rows(pilot)
-        papers = pilot.app.browser.paper_list.results
+        papers = browser(pilot).paper_list.results
         by_title = {paper.title: rows[index] for index, paper in enumerate(papers[: len(rows)])}
         # 数学.AG is seven cells: the column shows the part that fits, whole characters only.
         row = by_title[WIDE_TITLES[1]]
@@ -120,7 +120,7 @@ async def test_a_search_hint_in_wide_text_keeps_the_columns(wide_library: Path) 
             await pilot.press("slash", "ctrl+u", *query)  # ctrl+u: the input starts empty
             await pilot.app.workers.wait_for_complete()
             await pilot.pause()
-            if pilot.app.browser.paper_list.results:
+            if browser(pilot).paper_list.results:
                 assert_columns_line_up(pilot)
 
 
@@ -135,7 +135,7 @@ async def test_a_match_beyond_the_visible_part_of_a_wide_title_is_hinted(
         await pilot.press("slash", *"zebrafish")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        paper_list = pilot.app.browser.paper_list
+        paper_list = browser(pilot).paper_list
         assert paper_list.scrollable_content_region.width < cell_len(title) + 10
         (row,) = list_rows(pilot)
         assert "Zebrafish" in row, f"the match is not on screen: {row!r}"
@@ -178,7 +178,7 @@ async def test_resizing_while_the_library_loads_never_errors(
         for width, height in SIZES * 2:
             await pilot.resize_terminal(width, height)
             await pilot.pause()
-        assert pilot.app.browser.results is None  # all of that while loading
+        assert browser(pilot).results is None  # all of that while loading
         gate.set()
         for width, height in SIZES:  # and while the rows arrive
             await pilot.resize_terminal(width, height)
@@ -201,7 +201,7 @@ async def test_resizing_while_typing_a_search_never_errors(tmp_path: Path) -> No
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert pilot.app.is_running
-        assert pilot.app.browser.search_bar.value == "図形 graphs"
+        assert browser(pilot).search_bar.value == "図形 graphs"
         # 図形 is in every third title and "graphs" in the others: both words in none.
         assert "0 of 3,000 papers" in screen_text(pilot)
         await pilot.press("ctrl+u", *"図形")
@@ -222,11 +222,11 @@ async def test_40_by_12_shows_rows_details_and_the_search_without_a_mouse(
         await pilot.press("slash", *"molecules", "enter", "j")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        assert pilot.app.browser.paper_list.has_focus
-        assert pilot.app.browser.paper_list.cursor == 1
+        assert browser(pilot).paper_list.has_focus
+        assert browser(pilot).paper_list.cursor == 1
         await pilot.press("tab")  # the detail pane, by keyboard
         await pilot.pause()
-        assert pilot.app.browser.detail.has_focus
+        assert browser(pilot).detail.has_focus
         assert_columns_line_up(pilot)
 
 
@@ -234,7 +234,7 @@ async def test_40_by_12_shows_rows_details_and_the_search_without_a_mouse(
 
 
 def cursor_row_style(pilot: Pilot[Any]) -> Any:
-    paper_list = pilot.app.browser.paper_list
+    paper_list = browser(pilot).paper_list
     row = paper_list.cursor - int(paper_list.scroll_offset.y)
     return next(s.style for s in paper_list.render_line(row) if s.text.strip())
 
@@ -253,7 +253,7 @@ async def test_without_colours_the_cursor_row_is_in_reverse_video(
         assert cursor_row_style(pilot).reverse  # the search bar has focus
         await pilot.press("escape", "j")  # and with the list focused
         await pilot.pause()
-        assert pilot.app.browser.paper_list.has_focus
+        assert browser(pilot).paper_list.has_focus
         assert cursor_row_style(pilot).reverse
         assert_columns_line_up(pilot)
 
@@ -425,7 +425,7 @@ async def test_emoji_sequences_are_drawn_in_the_width_rich_measured(emoji_librar
         assert "Family 👨 title" in rows[1] and "Thumbs 👍 title" in rows[2]
         assert not any(char in "\n".join(lines) for char in "\u200d\ufe0f\u20e3")
         # The paper itself keeps its title as written.
-        assert pilot.app.browser.paper_list.results[0].title == EMOJI_TITLES[0]
+        assert browser(pilot).paper_list.results[0].title == EMOJI_TITLES[0]
 
 
 @needs_tmux

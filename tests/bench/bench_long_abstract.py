@@ -23,7 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
+TESTS = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(TESTS), str(TESTS / "app")]  # app_helpers, and the helpers it imports
 
 WORDS = ["graph", "neural", "network", "attention", "translation", "corpus", "parsing"]
 
