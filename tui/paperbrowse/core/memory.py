@@ -41,3 +41,18 @@ def freeze_heap() -> None:
     # Not glibc: nothing to call, and that allocator returns memory by itself.
     with contextlib.suppress(AttributeError, OSError):
         ctypes.CDLL(None).malloc_trim(0)
+
+
+def thaw_heap() -> None:
+    """Undo ``freeze_heap`` before a reload: the old library's objects may then be
+    collected once the new ones replace them."""
+    gc.unfreeze()
+
+
+def collect_young() -> None:
+    """One pass over the youngest generation only: objects made since the last pass.
+
+    For code that leaves short reference cycles behind while the collector is paused
+    (``gc_paused``); it costs microseconds, where a full pass costs seconds.
+    """
+    gc.collect(0)

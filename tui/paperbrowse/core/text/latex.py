@@ -9,13 +9,13 @@ a range). pylatexenc does the conversion; these rules decide what it sees.
 from __future__ import annotations
 
 import bisect
-import gc
 import itertools
 import re
 from functools import lru_cache
 from typing import Any
 
 from paperbrowse.core.errors import silence_library_log
+from paperbrowse.core.memory import collect_young
 from paperbrowse.core.text.clean import URL, nfc, strip_control, trim_url
 
 _LATEX_HINT = re.compile(r"[\\{}$~`]|--|''")
@@ -150,7 +150,7 @@ def _free_walker_cycles() -> None:
     (issue 11). Collecting the youngest generation looks only at objects made
     since the previous call, so it costs microseconds.
     """
-    gc.collect(0)
+    collect_young()
 
 
 _BRAKET = re.compile(r"\\braket\s*\{([^{}]*)\}")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,7 +29,7 @@ from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.header import ProfileHeader
 from paperbrowse.app.widgets.paper_list import CATEGORY_WIDTH, PaperList
 from paperbrowse.core.errors import FormatError
-from paperbrowse.core.memory import freeze_heap, gc_paused
+from paperbrowse.core.memory import freeze_heap, gc_paused, thaw_heap
 from paperbrowse.core.text.counts import counted, plural
 
 # The core's library and search engine (pydantic, numpy) load in the loader thread,
@@ -162,7 +161,7 @@ class LibraryLoader:
             self.screen.notify("Still loading; reload when it is done.", timeout=2)
             return
         self.watcher.changed = None
-        gc.unfreeze()  # the old papers may be collected again once the new ones replace them
+        thaw_heap()  # the old papers may be collected again once the new ones replace them
         self.screen.notify("Reloading …", timeout=2)
         self.start()
 
