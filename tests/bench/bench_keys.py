@@ -83,7 +83,7 @@ def painted(screen: str, prefix: str, count: int) -> bool:
     if line is None:
         return False
     found = COUNT.search(line)
-    return bool(found) and int(found.group(1).replace(",", "")) == count and prefix in line
+    return found is not None and int(found.group(1).replace(",", "")) == count and prefix in line
 
 
 def wait_index(pane: Pane) -> bool:
