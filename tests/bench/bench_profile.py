@@ -5,7 +5,8 @@
 
 The papers are the ACL Anthology's (``acl-anthology-all-2021.jsonl`` in the
 shared corpus: 71k real, distinct papers). Past those, papers are copies with
-a distinct id and title ("... (copy 2)"); the output says how many. Both files
+a distinct id, a shifted year and no DOI (tests/bench/real_papers.py); the output
+says how many are real and how many copies. Both files
 are written to a temporary folder, then each is opened by
 ``paperbrowse.core.library.load`` (what the app and CLI use) in a child
 process with a fresh, empty ``PAPERBROWSE_CACHE_DIR``, so the parse cache
@@ -22,12 +23,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus" / "acl-anthology-all-2021.jsonl"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from real_papers import CORPUS, Mix, corpus_rows  # noqa: E402  (real papers first, then copies)
+
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 # Runs in the child: load the file; print wall and CPU seconds (the CPU figure holds on a
@@ -46,30 +48,6 @@ print(seconds, cpu, usage.ru_maxrss, len(library.papers), len(library.problems))
 
 def one_line(text: object) -> str:
     return " ".join(str(text).split()) if text else ""
-
-
-def corpus_papers(count: int) -> Iterator[tuple[dict[str, Any], int]]:
-    """``count`` papers: the corpus's, then numbered copies; with the copy number (1: real).
-
-    The corpus is read line by line on each pass, so this process stays small:
-    on Linux a child's peak RSS starts from its parent's at fork.
-    """
-    made = 0
-    copy = 1
-    while True:
-        with CORPUS.open(encoding="utf-8") as lines:
-            for line in lines:
-                paper = json.loads(line)
-                if made == count:
-                    return
-                if not one_line(paper.get("title")):
-                    continue
-                if copy > 1:
-                    paper = dict(paper, id=f"{paper['id']}.copy{copy}",
-                                 title=f"{one_line(paper['title'])} (copy {copy})")  # fmt: skip
-                made += 1
-                yield paper, copy
-        copy += 1
 
 
 def month_of(value: object) -> int:
@@ -97,8 +75,8 @@ def write_files(folder: Path, count: int) -> tuple[Path, Path, int]:
     with profile.open("w", encoding="utf-8") as text, jsonl.open("w", encoding="utf-8") as lines:
         text.write(f"Bench Researcher\n\nCL\nh-index99\n{count}papers\n1,234citations\n\n")
         text.write(f"{count} Papers\n\n")
-        for paper, copy in corpus_papers(count):
-            copies += copy > 1
+        for paper, copy in corpus_rows(count):
+            copies += copy > 0
             text.write(record(paper))
             month = month_of(paper.get("month"))
             row = {"id": paper["id"], "title": one_line(paper["title"]),
@@ -139,8 +117,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="pb-bench-profile-") as name:
         folder = Path(name)
         profile, jsonl, copies = write_files(folder, args.papers)
-        print(f"{args.papers:,} papers: {args.papers - copies:,} real ACL Anthology papers, "
-              f"{copies:,} copies of them with distinct ids and titles")  # fmt: skip
+        print(Mix(args.papers - copies, copies))
         print(f"median of {args.runs} runs, core.library.load in a child process, empty cache")
         for path in (profile, jsonl):
             size = path.stat().st_size / 2**20
