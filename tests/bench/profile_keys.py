@@ -40,6 +40,7 @@ from textual.widget import Widget  # noqa: E402
 
 from paperbrowse.app.app import PaperBrowseApp  # noqa: E402
 from paperbrowse.app.screens.browser import BrowserScreen  # noqa: E402
+from paperbrowse.app.screens.browser_parts.searching import SearchController  # noqa: E402
 from paperbrowse.app.widgets.detail import PaperDetail  # noqa: E402
 from paperbrowse.app.widgets.footer import KeyFooter  # noqa: E402
 from paperbrowse.app.widgets.paper_list import PaperList  # noqa: E402
@@ -91,9 +92,9 @@ def count_layouts() -> None:
 
 def instrument() -> None:
     timed(Library, "find", "search thread: Library.find (ranking, Results)")
-    timed(BrowserScreen, "_show_results", "UI: _show_results (list + detail + bindings)")
+    timed(SearchController, "show", "UI: SearchController.show (list + detail + bindings)")
     timed(PaperList, "show", "UI:   PaperList.show")
-    timed(BrowserScreen, "_show_detail", "UI:   detail pane hit (spans)")
+    timed(SearchController, "show_detail", "UI:   detail pane hit (spans)")
     timed(PaperDetail, "_redraw", "UI:   detail pane text (detail_text, Static.update)")
     timed(PaperList, "render_line", "UI: list rows rendered (render_line, spans)")
     timed(KeyFooter, "recompose", "UI: footer rebuilt (KeyFooter.recompose)")
@@ -125,7 +126,7 @@ async def type_queries(library: Library, queries: list[str], profiler: cProfile.
                     profiler.enable()
                 await pilot.press(KEY_NAMES.get(query[end - 1], query[end - 1]))
                 while not (screen.search_query == query[:end] and screen.shown == expected
-                           and not screen._searching):
+                           and not screen.searching.scheduler.running):
                     await asyncio.sleep(0.0005)
                 await pilot.pause(0)  # the refresh the new count asked for
                 profiler.disable()
