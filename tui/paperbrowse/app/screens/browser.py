@@ -67,7 +67,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
     # Pushed down to the search bar's count with data_bind.
     shown: reactive[int | None] = reactive(None)
     total: reactive[int] = reactive(0)
-    problem_count: reactive[int] = reactive(0)
+    problem_count: reactive[int] = reactive(0, bindings=True)  # "w Problems" shows when > 0
     marked: reactive[int] = reactive(0)  # papers marked with space
 
     def __init__(
