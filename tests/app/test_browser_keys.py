@@ -10,6 +10,7 @@ from textual import events
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Input
+from textual.widgets._footer import FooterKey
 
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.screens.browser import BrowserScreen
@@ -396,3 +397,25 @@ async def test_fast_typing_runs_one_search_at_a_time_and_ends_on_the_last_query(
         assert queries[-1] == "unlearning"
         assert len(queries) < len("unlearning")  # keystrokes during a search were coalesced
         assert titles(pilot)[0] == "Catastrophic Failure of LLM Unlearning via Quantization"
+
+
+def footer_key_dimmed(pilot: Pilot[Any], action: str) -> bool:
+    (key,) = [key for key in pilot.app.query(FooterKey) if key.action == action]
+    return key.has_class("-disabled")
+
+
+async def test_footer_dims_paper_keys_while_no_paper_is_shown(seed_app: AppFactory) -> None:
+    # The footer is rebuilt only when a paper comes or goes, not on every search: it must
+    # still follow when the list empties under the cursor, with no change of focus.
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("b")  # bookmark the first paper
+        await type_query(pilot, "is:bookmarked")
+        await pilot.press("escape")  # to the list, query kept: the list's keys in the footer
+        await settle(pilot)
+        assert count(pilot).startswith("1 of")
+        assert not footer_key_dimmed(pilot, "open_link")
+        await pilot.press("b")  # unbookmarked: the paper leaves the list
+        await settle(pilot)
+        assert count(pilot).startswith("0 of")
+        assert footer_key_dimmed(pilot, "open_link")
