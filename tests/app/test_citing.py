@@ -137,3 +137,53 @@ async def test_export_and_capital_y_keep_the_library_s_key_for_a_subset(
         await pilot.press("enter")
         await settle(pilot)
     assert "{wang2024catastrophica," in (tmp_path / "papers.bib").read_text(encoding="utf-8")
+
+
+async def test_capital_c_formats_off_the_ui_thread(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many marked papers take seconds to format: the screen must keep answering meanwhile."""
+    import threading
+
+    from paperbrowse.core.cite import references as module
+
+    threads: list[threading.Thread] = []
+    original = module.references
+
+    def recording(*args: Any, **kwargs: Any) -> list[str]:
+        threads.append(threading.current_thread())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, "references", recording)
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        await pilot.press("space", "space", "space", "C")
+        await settle(pilot)
+        assert threads and threads[0] is not threading.main_thread()
+        assert len(copied) == 1 and copied[0].count("\n") == 2  # three references
+
+
+async def test_the_palette_s_citation_form_changes_what_c_copies(library: Path) -> None:
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text(json.dumps({"cite_form": "natbib-p"}))
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        pilot.app.browser.action_choose_cite_form()
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CiteFormScreen)
+        await pilot.press("4")  # pandoc
+        await pilot.pause()
+        assert copied == []  # chosen, not copied
+        await pilot.press("c")
+        await pilot.pause()
+        assert copied == [f"[@{key_of(pilot, 0)}]"]
+
+
+def test_citing_settings_are_typed_and_odd_values_kept_as_written() -> None:
+    from paperbrowse.app.config import Config
+
+    config = Config.from_json({"cite_form": 3, "csl_style": "ieee", "later": 1}, "config.json")
+    assert config.cite_form is None and config.csl_style == "ieee"  # 3 is no form: asked
+    assert config.to_json() == {"cite_form": 3, "csl_style": "ieee", "later": 1}

@@ -27,7 +27,7 @@ FORM_NAMES = {
     "latex": "LaTeX",
     "natbib-p": "natbib, in parentheses",
     "natbib-t": "natbib, in the text",
-    "pandoc": "pandoc / Quarto / R Markdown",
+    "pandoc": "pandoc, Quarto",
     "pandoc-t": "pandoc, in the text",
     "keys": "the keys alone",
 }
@@ -42,7 +42,7 @@ class CiteFormScreen(DismissOnce, ModalScreen[str | None]):
         align: center middle;
     }
     CiteFormScreen > Vertical {
-        width: 76;
+        width: 84;
         max-width: 95%;
         height: auto;
         border: thick $accent;
