@@ -81,14 +81,12 @@ ACTIONS: tuple[Action, ...] = (
     # Citing (issue 14): one block, so other engineers' keys merge beside it.
     Action("cite", "c", "Copy citation",
            "copy a citation of the marked papers, else this one: \\citep{a,b}, [@a; @b] ... "
-           "(the form is asked once and kept in config.json as \"cite_form\")",
-           group=READING, label="Cite"),
+           "(the form is asked once, then kept in config.json)", group=READING, label="Cite"),
     Action("cite_references", "C", "Copy references",
-           "copy the marked papers, else this one, as formatted references in a CSL style "
-           "(APA unless config.json names another in \"csl_style\")",
+           "copy the same papers as references in a CSL style (APA, or \"csl_style\" in "
+           "config.json)",
            group=READING, label="References"),
-    Action("choose_cite_form", "", "Citation form",
-           "choose the form c copies (\\cite, \\citep, \\citet, pandoc, bare keys)",
+    Action("choose_cite_form", "", "Citation form", "choose the form c copies citations in",
            group=READING),
     Action("toggle_mark", "space", "Mark / unmark",
            "mark / unmark the paper (● in the list); export and copy act on marked papers",
