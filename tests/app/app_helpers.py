@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ async def wait_loaded(pilot: Pilot[Any]) -> None:
     raise AssertionError("the library never finished loading")
 
 
-def write_jsonl(path: Path, records: list[dict[str, Any] | str]) -> Path:
+def write_jsonl(path: Path, records: Sequence[dict[str, Any] | str]) -> Path:
     lines = [r if isinstance(r, str) else json.dumps(r) for r in records]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -143,6 +143,26 @@ def test_keys_move_and_ctrl_q_quits(terminal: Terminal) -> None:
     assert terminal.exit_status() == 0
 
 
+def test_c_puts_the_chosen_citation_on_the_terminal_s_clipboard(
+    terminal: Terminal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OSC 52, as a user over SSH or in tmux gets it: tmux keeps what the app copies."""
+    monkeypatch.setenv("PAPERBROWSE_CONFIG_DIR", str(tmp_path / "config"))
+    terminal.start(["--as-of", "2025-11-24", str(SEED)])
+    terminal.tmux("set-option", "-g", "set-clipboard", "on")
+    terminal.wait_text("15 of 15 papers")
+    terminal.keys("Space", "Space", "c")
+    terminal.wait_text("How should c copy citations?")  # the first time: the form menu
+    terminal.keys("2")  # \citep
+    terminal.wait_text("to the clipboard.")
+    # The first two papers listed, by their keys (Better BibTeX's shape: none has its own).
+    wanted = "\\citep{zhang2025unlocking,wang2025generalizing}"
+    assert terminal.tmux("show-buffer") == wanted
+    assert '"cite_form": "natbib-p"' in (tmp_path / "config" / "config.json").read_text()
+    terminal.keys("q")
+    assert terminal.exit_status() == 0
+
+
 def test_nothing_loadable_exits_2_with_one_line(terminal: Terminal, tmp_path: Path) -> None:
     garbage = write_jsonl(tmp_path / "garbage.jsonl", ["not json", "{nor this"])
     terminal.start([str(garbage)])

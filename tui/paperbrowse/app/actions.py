@@ -78,6 +78,16 @@ ACTIONS: tuple[Action, ...] = (
     Action("copy_bibtex", "Y", "Copy BibTeX",
            "copy the paper's BibTeX entry; the marked papers' when there are some",
            group=READING, label="BibTeX"),
+    # Citing (issue 14): one block, so other engineers' keys merge beside it.
+    Action("cite", "c", "Copy citation",
+           "copy a citation of the marked papers, else this one: \\citep{a,b}, [@a; @b] ... "
+           "(the form is asked once, then kept in config.json)", group=READING, label="Cite"),
+    Action("cite_references", "C", "Copy references",
+           "copy the same papers as references in a CSL style (APA, or \"csl_style\" in "
+           "config.json)",
+           group=READING, label="References"),
+    Action("choose_cite_form", "", "Citation form", "choose the form c copies citations in",
+           group=READING),
     Action("toggle_mark", "space", "Mark / unmark",
            "mark / unmark the paper (● in the list); export and copy act on marked papers",
            group=READING, label="Mark"),

@@ -1,4 +1,5 @@
-"""The user's settings (the theme, the keymap), in a small JSON file in the config folder.
+"""The user's settings (the theme, the keymap, how to cite), in a small JSON file in the
+config folder.
 
 ``Config`` holds the settings the app knows, typed, and every other key of the
 file as it was, so a setting written by a later version survives a save by this
@@ -17,12 +18,20 @@ from paperbrowse.core.locations import config_file as config_path
 
 __all__ = ["Config", "config_path", "load_config", "save_config"]
 
+TEXT_SETTINGS = ("cite_form", "csl_style")  # settings that are one string each
+KNOWN = ("theme", "keymap", *TEXT_SETTINGS)
+
 
 @dataclass(frozen=True)
 class Config:
     theme: str | None = None  # a Textual theme's name
     # Action id -> keys ("down,j,ctrl+n"), as written: checked when applied (app/actions.py).
     keymap: dict[str, object] = field(default_factory=dict)
+    # What ``c`` copies: a form of core/cite/forms.py's KEY_FORMS ("natbib-p"), chosen in
+    # the app the first time; an unknown one is asked again.
+    cite_form: str | None = None
+    # What ``C`` formats in: a bundled CSL style's name or a .csl file (None: APA).
+    csl_style: str | None = None
     others: dict[str, Any] = field(default_factory=dict)  # settings this version does not know
     problem: str | None = None  # why the file could not be used, in one line
 
@@ -30,8 +39,13 @@ class Config:
     def from_json(cls, data: object, where: str) -> Config:
         if not isinstance(data, dict):
             return cls(problem=f"{where}: not a JSON object; using the default settings")
-        others = {key: value for key, value in data.items() if key not in ("theme", "keymap")}
+        others = {key: value for key, value in data.items() if key not in KNOWN}
         theme = data.get("theme")
+        texts = {name: data.get(name) for name in TEXT_SETTINGS}
+        for name, value in texts.items():
+            if value is not None and not isinstance(value, str):
+                others[name] = value  # kept as written, and unused
+                texts[name] = None
         keymap = data.get("keymap", {})
         problem = None
         if not isinstance(keymap, dict):
@@ -41,7 +55,8 @@ class Config:
         if theme is not None and not isinstance(theme, str):
             others["theme"] = theme
             theme = None
-        return cls(theme=theme, keymap=keymap, others=others, problem=problem)
+        return cls(theme=theme, keymap=keymap, others=others, problem=problem,
+                   cite_form=texts["cite_form"], csl_style=texts["csl_style"])
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = dict(self.others)
@@ -49,6 +64,9 @@ class Config:
             data["theme"] = self.theme
         if self.keymap:
             data["keymap"] = self.keymap
+        for name in TEXT_SETTINGS:
+            if getattr(self, name) is not None:
+                data[name] = getattr(self, name)
         return data
 
 

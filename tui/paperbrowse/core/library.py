@@ -67,6 +67,11 @@ class Library:
 
         return dict(zip((p.id for p in self.papers), citation_keys(self.papers), strict=True))
 
+    @property
+    def keys_ready(self) -> bool:
+        """Whether the keys are made, so asking for one will not stop to make them all."""
+        return "keys" in self.__dict__
+
     def key_of(self, paper: Paper) -> str:
         """A paper's key in this library (a paper from elsewhere gets its own alone)."""
         from paperbrowse.core.citekeys import citation_keys

@@ -8,7 +8,7 @@ file is kept as ``NAME.bak``, and devices, pipes and sockets are refused.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,10 +118,14 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
     AUTO_FOCUS = "#export-path"
 
     def __init__(
-        self, papers: Sequence[Paper], profile: Profile | None, source: str = "listed"
+        self, papers: Sequence[Paper], profile: Profile | None, source: str = "listed",
+        key_of: Callable[[Paper], str] | None = None,
     ) -> None:
         super().__init__()
         self.papers = list(papers)
+        # The library's citation keys (``Library.key_of``), so a paper exported alone keeps
+        # the key c cites and the detail pane shows; without it, keys made for these papers.
+        self.key_of = key_of
         self.profile = profile
         self.source = source
         self._suggested: Path | None = None
@@ -215,7 +219,8 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         )
 
         try:
-            text = export_papers(self.papers, fmt, self.profile)
+            keys = [self.key_of(paper) for paper in self.papers] if self.key_of else None
+            text = export_papers(self.papers, fmt, self.profile, keys)
             written: Written | Exception = write_export(path, text, force=force)
         except (ExportError, OSError) as error:  # ExportExists too: _finished asks to replace
             written = error

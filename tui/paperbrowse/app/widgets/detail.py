@@ -76,12 +76,13 @@ def _links(paper: Paper) -> list[str]:
 
 def detail_text(
     hit: Hit, rows: Sequence[Text] = (), tail: Sequence[Text] = (),
-    abstract_limit: int | None = None,
+    abstract_limit: int | None = None, key: str | None = None,
 ) -> Text:
     """The paper as the detail pane shows it: fields from files are Text, never markup.
 
     ``rows`` (the user's marks) go after the paper's own fields, ``tail`` (the
-    note) after the abstract, of which ``abstract_limit`` characters are shown.
+    note) after the abstract, of which ``abstract_limit`` characters are shown;
+    ``key`` is its citation key, what ``c`` cites.
     """
     paper, spans = hit.paper, hit.spans
     lines: list[Text] = [
@@ -97,6 +98,8 @@ def detail_text(
         lines.append(_row("Category", category))
     if paper.venue:
         lines.append(_row("Venue", paper.venue))
+    if key:
+        lines.append(_row("Key", key))
     code = Text("◆ code released", style="green") if paper.has_code else Text("not mentioned")
     lines.append(_row("Code", code))
     if paper.doi:
@@ -142,6 +145,8 @@ class PaperDetail(VerticalScroll, can_focus=True):
         # Set by the screen: (rows, tail) of the user's marks for a paper.
         self.extras_for: Callable[[Paper], tuple[list[Text], list[Text]]] | None = None
         self.abstract_limit: int | None = ABSTRACT_SHOWN  # None: the whole abstract
+        # Set by the screen: the paper's citation key, when known.
+        self.key_for: Callable[[Paper], str | None] = lambda paper: None
 
     @property
     def abstract_cut(self) -> bool:
@@ -189,8 +194,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         body = self.query_one("#detail-body", Static)
         if self.hit is None:
             body.update(Text(self.placeholder, style="dim"))
-        elif self.extras_for is not None:
-            rows, tail = self.extras_for(self.hit.paper)
-            body.update(detail_text(self.hit, rows, tail, self.abstract_limit))
-        else:
-            body.update(detail_text(self.hit, abstract_limit=self.abstract_limit))
+            return
+        rows, tail = self.extras_for(self.hit.paper) if self.extras_for is not None else ([], [])
+        key = self.key_for(self.hit.paper)
+        body.update(detail_text(self.hit, rows, tail, self.abstract_limit, key))

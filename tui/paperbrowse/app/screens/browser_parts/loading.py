@@ -45,6 +45,9 @@ PROGRESS_INTERVAL = 0.05  # seconds between progress updates from the loader
 # A progress bar appears only for loads longer than this: its animation would
 # otherwise take the interpreter from a short load (the seed loads in 0.1 s).
 PROGRESS_DELAY = 0.4
+# A library handed in already loaded (not by the loader) has its keys made when a detail is
+# first drawn, up to this many papers (about 10 ms); a bigger one shows the source's keys.
+KEYS_MADE_WHEN_SHOWN = 5_000
 FILE_PROBLEMS_NOTIFIED = 5  # unreadable files notified one by one; past this, a count
 
 
@@ -237,6 +240,7 @@ class LibraryLoader:
         self.view.problem_count = len(library.problems)
         self.screen.refresh_bindings()  # the footer's "w Problems" shows only when there are some
         self.view.detail.placeholder = "No paper selected."
+        self.view.detail.key_for = key_shown(library)
         notify_problems(self.screen, library)
         if listing is not None and not self.view.search_query.strip():
             self.searching.show_listing(listing)
@@ -298,7 +302,23 @@ class LibraryLoader:
         # thread, so no keystroke pays for them (0.16 s at 22k papers).
         library.index.vocabulary.warm_up()
         self.reading.open_store()  # sqlite and the marks too
+        # The citation keys (0.11 s at 71k papers), here rather than at the first detail
+        # drawn or c pressed; IndexReady redraws the detail with its key.
+        _ = library.keys
         return library
+
+
+def key_shown(library: Library) -> Callable[[Paper], str | None]:
+    """The detail pane's key of a paper: the library's, once the loader has made them all;
+    until then the source's own key (making all of them would stall the UI)."""
+    from paperbrowse.core.citekeys import own_key
+
+    def key(paper: Paper) -> str | None:
+        if library.keys_ready or len(library.papers) <= KEYS_MADE_WHEN_SHOWN:
+            return library.keys.get(paper.id)
+        return own_key(paper)
+
+    return key
 
 
 def notify_problems(screen: Screen[None], library: Library) -> None:

@@ -1,0 +1,188 @@
+"""Citing from the app: ``c`` copies ``\\citep{a,b}`` and the like (the form asked once and
+kept in config.json), ``C`` formatted references, the key in the detail pane, and the
+library's keys in exports and BibTeX copies (Pilot, on a small library of our own)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import browser, loaded_library, screen_text, settle, wait_loaded, write_jsonl
+from textual.pilot import Pilot
+
+from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.screens.cite_form import CiteFormScreen
+from paperbrowse.app.screens.export_dialog import ExportDialog
+from paperbrowse.core.locations import config_file
+
+SIZE = (120, 35)
+# Two papers asking for the same key: the one with the smaller paper id (its DOI) keeps
+# "wang2024catastrophic", the other gets "...a" in the library; exported or copied
+# alone it would have been "wang2024catastrophic" too.
+PAPERS: list[dict[str, Any]] = [
+    {"title": "Catastrophic forgetting in language models", "authors": ["Lei Wang", "Ana Ruiz"],
+     "year": 2024, "venue": "Transactions of the Association for Computational Linguistics",
+     "doi": "10.1162/tacl_a_00001"},
+    {"title": "Catastrophic interference revisited", "authors": ["Mei Wang"], "year": 2024,
+     "venue": "Proceedings of the 62nd Annual Meeting of the ACL", "doi": "10.18653/v1/x.2"},
+    {"title": "Attention is not explanation", "authors": ["Sarthak Jain", "Byron C. Wallace"],
+     "year": 2019, "venue": "Proceedings of NAACL-HLT", "doi": "10.18653/v1/N19-1357"},
+]
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    return write_jsonl(tmp_path / "papers.jsonl", PAPERS)
+
+
+def copies(pilot: Pilot[Any]) -> list[str]:
+    copied: list[str] = []
+    pilot.app.copy_to_clipboard = copied.append  # type: ignore[method-assign,assignment]
+    return copied
+
+
+def key_of(pilot: Pilot[Any], row: int) -> str:
+    return str(loaded_library(pilot).key_of(browser(pilot).paper_list.results[row]))
+
+
+def notifications(pilot: Pilot[Any]) -> list[str]:
+    return [str(n.message) for n in pilot.app._notifications]
+
+
+async def go_to(pilot: Pilot[Any], title: str) -> None:
+    results = browser(pilot).paper_list.results
+    browser(pilot).paper_list.cursor = next(
+        i for i in range(len(results)) if results[i].title == title)
+    await pilot.pause()
+
+
+async def test_c_asks_the_form_once_then_copies_citep_of_the_marked_papers(
+    library: Path,
+) -> None:
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        await pilot.press("space", "space", "c")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CiteFormScreen)  # the first time: which form?
+        await pilot.press("down", "enter")  # \cite, then \citep
+        await pilot.pause()
+        wanted = f"\\citep{{{key_of(pilot, 0)},{key_of(pilot, 1)}}}"
+        assert copied == [wanted]
+        assert json.loads(config_file().read_text())["cite_form"] == "natbib-p"
+        assert any(wanted in message for message in notifications(pilot))
+        await pilot.press("c")  # remembered: no menu the second time
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, CiteFormScreen)
+        assert copied == [wanted, wanted]
+
+
+async def test_c_uses_the_form_in_config_and_the_library_s_keys(library: Path) -> None:
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text(json.dumps({"cite_form": "pandoc", "theme": "nord"}))
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        await go_to(pilot, "Catastrophic forgetting in language models")
+        await pilot.press("c")
+        await pilot.pause()
+        assert copied == ["[@wang2024catastrophica]"]  # its key in the library, not alone
+        assert "Key       wang2024catastrophica" in screen_text(pilot)  # the detail pane
+    assert json.loads(config_file().read_text())["theme"] == "nord"  # nothing else lost
+
+
+async def test_capital_c_copies_an_apa_reference(library: Path) -> None:
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        await go_to(pilot, "Attention is not explanation")
+        await pilot.press("C")
+        await settle(pilot)
+        # APA 7 (10.1): authors "Family, I. I.", & before the last; (year); title in
+        # sentence case; the source; the DOI as a link.
+        assert copied == ["Jain, S., & Wallace, B. C. (2019). Attention is not explanation. "
+                          "Proceedings of NAACL-HLT. https://doi.org/10.18653/v1/N19-1357"]
+        assert any("APA" in message for message in notifications(pilot))
+
+
+async def test_an_unknown_style_is_one_notification_and_nothing_copied(library: Path) -> None:
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text(json.dumps({"csl_style": "vancouverish"}))
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        assert copied == []
+        problems = [m for m in notifications(pilot) if "vancouverish" in m]
+        assert len(problems) == 1 and "apa" in problems[0] and "csl_style" in problems[0]
+
+
+async def test_export_and_capital_y_keep_the_library_s_key_for_a_subset(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        await go_to(pilot, "Catastrophic forgetting in language models")
+        await pilot.press("Y")
+        assert "{wang2024catastrophica," in copied[-1]  # alone it was "wang2024catastrophic"
+        await pilot.press("space", "e")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ExportDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+    assert "{wang2024catastrophica," in (tmp_path / "papers.bib").read_text(encoding="utf-8")
+
+
+async def test_capital_c_formats_off_the_ui_thread(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many marked papers take seconds to format: the screen must keep answering meanwhile."""
+    import threading
+
+    from paperbrowse.core.cite import references as module
+
+    threads: list[threading.Thread] = []
+    original = module.references
+
+    def recording(*args: Any, **kwargs: Any) -> list[str]:
+        threads.append(threading.current_thread())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, "references", recording)
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        await pilot.press("space", "space", "space", "C")
+        await settle(pilot)
+        assert threads and threads[0] is not threading.main_thread()
+        assert len(copied) == 1 and copied[0].count("\n") == 2  # three references
+
+
+async def test_the_palette_s_citation_form_changes_what_c_copies(library: Path) -> None:
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text(json.dumps({"cite_form": "natbib-p"}))
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        browser(pilot).action_choose_cite_form()
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CiteFormScreen)
+        await pilot.press("4")  # pandoc
+        await pilot.pause()
+        assert copied == []  # chosen, not copied
+        await pilot.press("c")
+        await pilot.pause()
+        assert copied == [f"[@{key_of(pilot, 0)}]"]
+
+
+def test_citing_settings_are_typed_and_odd_values_kept_as_written() -> None:
+    from paperbrowse.app.config import Config
+
+    config = Config.from_json({"cite_form": 3, "csl_style": "ieee", "later": 1}, "config.json")
+    assert config.cite_form is None and config.csl_style == "ieee"  # 3 is no form: asked
+    assert config.to_json() == {"cite_form": 3, "csl_style": "ieee", "later": 1}
