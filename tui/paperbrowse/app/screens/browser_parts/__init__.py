@@ -11,7 +11,8 @@
   export, stats, authors).
 
 ``screens.browser`` owns one of each, gives them typed references to itself (each part
-says what it needs of the screen in a Protocol), and keeps the layout, focus and
+says what it needs of the screen in a Protocol, built on ``panes.BrowserPanes``: the
+widgets every part sees), and keeps the layout, focus and
 bindings. Parts may import the other screens (they open them), the widgets and
 ``search_scheduler``/``searching``/``reading``/``watching`` (``loading`` drives the
 others), never ``screens.browser``: import-linter checks there is no cycle.

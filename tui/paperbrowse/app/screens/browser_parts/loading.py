@@ -22,12 +22,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ProgressBar
 
+from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
 from paperbrowse.app.screens.browser_parts.reading import ReadingController
 from paperbrowse.app.screens.browser_parts.searching import SearchController
 from paperbrowse.app.screens.browser_parts.watching import SourceWatcher
 from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.header import ProfileHeader
-from paperbrowse.app.widgets.paper_list import CATEGORY_WIDTH, PaperList
+from paperbrowse.app.widgets.paper_list import CATEGORY_WIDTH
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.memory import freeze_heap, gc_paused, thaw_heap
 from paperbrowse.core.text.counts import counted, plural
@@ -35,7 +36,6 @@ from paperbrowse.core.text.counts import counted, plural
 # The core's library and search engine (pydantic, numpy) load in the loader thread,
 # not before the first frame; here they are only types.
 if TYPE_CHECKING:
-    from paperbrowse.app.widgets.detail import PaperDetail
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
     from paperbrowse.core.search.results import Results
@@ -98,19 +98,13 @@ class LoadFailed(Message, namespace="loader"):
         super().__init__()
 
 
-class LoaderView(Protocol):
+class LoaderView(BrowserPanes, Protocol):
     """What the loader reads and drives of the browser screen, besides being a Screen."""
 
     library: Library | None
     total: int  # papers in the library, and problems met reading it (the bar's figures)
     problem_count: int
 
-    @property
-    def paper_list(self) -> PaperList: ...
-    @property
-    def detail(self) -> PaperDetail: ...
-    @property
-    def search_query(self) -> str: ...
     def run_search(self) -> None: ...
 
 

@@ -19,11 +19,9 @@ from textual.app import App
 from textual.screen import Screen
 
 from paperbrowse.app import glyphs as look
+from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
 
 if TYPE_CHECKING:
-    from paperbrowse.app.widgets.detail import PaperDetail
-    from paperbrowse.app.widgets.paper_list import PaperList
-    from paperbrowse.app.widgets.search_bar import SearchBar
     from paperbrowse.core.library import Library
     from paperbrowse.core.marks.store import Marks, SavedNote, Store
     from paperbrowse.core.models import Paper
@@ -56,23 +54,15 @@ class Rendered:
     problem: str | None = None
 
 
-class BrowserView(Protocol):
+class BrowserView(BrowserPanes, Protocol):
     """What the controller reads and drives of the browser screen, besides being a Screen."""
 
     marked: int  # how many papers are marked with space (shown in the search bar)
 
     @property
-    def paper_list(self) -> PaperList: ...
-    @property
-    def detail(self) -> PaperDetail: ...
-    @property
-    def search_bar(self) -> SearchBar: ...
-    @property
     def library(self) -> Library | None: ...
     @property
     def results(self) -> Results | None: ...
-    @property
-    def search_query(self) -> str: ...
     def run_search(self) -> None: ...
     def go_to_paper(self, paper: Paper) -> None: ...
 

@@ -14,13 +14,11 @@ from typing import TYPE_CHECKING, Protocol
 from textual.screen import Screen
 
 from paperbrowse.app.screens.base import call_from_thread_while_attached
+from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
 from paperbrowse.app.screens.browser_parts.search_scheduler import SearchScheduler
 from paperbrowse.core.text.counts import counted
 
 if TYPE_CHECKING:
-    from paperbrowse.app.widgets.detail import PaperDetail
-    from paperbrowse.app.widgets.paper_list import PaperList
-    from paperbrowse.app.widgets.search_bar import SearchBar
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
     from paperbrowse.core.search.results import Results, SortOrder
@@ -31,22 +29,14 @@ def indexing_text(papers: int) -> str:
     return f"Building the search index for {counted(papers, 'paper')} …"
 
 
-class SearchView(Protocol):
+class SearchView(BrowserPanes, Protocol):
     """What the controller reads and drives of the browser screen, besides being a Screen."""
 
     sort: SortOrder  # setting it searches again (the screen watches it)
     shown: int | None  # papers listed, for the search bar's count; None while unknown
 
     @property
-    def paper_list(self) -> PaperList: ...
-    @property
-    def detail(self) -> PaperDetail: ...
-    @property
-    def search_bar(self) -> SearchBar: ...
-    @property
     def library(self) -> Library | None: ...
-    @property
-    def search_query(self) -> str: ...
     @property
     def total(self) -> int: ...
 
