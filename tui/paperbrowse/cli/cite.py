@@ -19,6 +19,7 @@ from paperbrowse.cli.common import (
     EXIT_WARNINGS,
     add_as_of,
     fail,
+    load_paths,
     safe_streams,
     warn,
     write_document,
@@ -26,7 +27,7 @@ from paperbrowse.cli.common import (
 from paperbrowse.core.cite.forms import FORMS, REFERENCE_FORMS, cite_keys
 from paperbrowse.core.cite.styles import DEFAULT_STYLE, StyleError, load_style, style_names
 from paperbrowse.core.errors import FormatError, printable
-from paperbrowse.core.library import Library, bundled_profile, load
+from paperbrowse.core.library import Library
 from paperbrowse.core.models import Paper
 
 
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         except StyleError as error:
             return fail(str(error))
     try:
-        library = load(*(args.paths or [bundled_profile()]), as_of=args.as_of)
+        library = load_paths(args)
     except FormatError as error:
         return fail(str(error))
     warn(library.problems)

@@ -9,9 +9,12 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from paperbrowse.core.errors import Problem
+
+if TYPE_CHECKING:
+    from paperbrowse.core.library import Library
 
 EXIT_OK, EXIT_WARNINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -81,6 +84,14 @@ def apply_leading_data_dir(arguments: list[str]) -> list[str]:
         else:
             break
     return arguments
+
+
+def load_paths(args: argparse.Namespace) -> Library:
+    """The library of the files named (``args.paths``), or of the bundled profile when
+    none are, as of ``args.as_of``. Raises FormatError when nothing could be read."""
+    from paperbrowse.core.library import bundled_profile, load  # not before it is needed
+
+    return load(*(args.paths or [bundled_profile()]), as_of=args.as_of)
 
 
 def safe_streams() -> None:

@@ -20,6 +20,7 @@ from paperbrowse.cli.common import (
     EXIT_WARNINGS,
     add_as_of,
     fail,
+    load_paths,
     safe_streams,
     warn,
     write_document,
@@ -34,7 +35,6 @@ from paperbrowse.core.formats.export import (
     format_for_path,
     write_export,
 )
-from paperbrowse.core.library import bundled_profile, load
 from paperbrowse.core.text.counts import counted
 
 BIBLIOGRAPHY = "bibliography"  # a reference list in a CSL style (core.cite)
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         except StyleError as error:
             return fail(str(error))
     try:
-        library = load(*(args.paths or [bundled_profile()]), as_of=args.as_of)
+        library = load_paths(args)
     except FormatError as error:
         return fail(str(error))
     warn(library.problems)

@@ -23,6 +23,7 @@ from paperbrowse.cli.common import (
     add_as_of,
     add_data_dir,
     fail,
+    load_paths,
     safe_streams,
     warn,
     write_document,
@@ -74,11 +75,9 @@ def _limit(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from paperbrowse.core.library import bundled_profile, load
-
     safe_streams()
     try:
-        library = load(*(args.paths or [bundled_profile()]), as_of=args.as_of)
+        library = load_paths(args)
     except FormatError as error:
         return fail(str(error))
     warn(library.problems)
