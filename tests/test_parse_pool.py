@@ -47,10 +47,11 @@ def acl_bibtex(corpus: Path) -> str:
         "  month = smarch\n}\n",
         "@article{twice, title = {One}, title = {Two}}\n",
         "a stray } here\n",
-        "@misc{same-line-a, title = {A}} @misc{same-line-a, title = {A again}}\n",
+        "@misc{same-line, title = {A}} @misc{same-line, title = {B}} "
+        "@misc{on-it-too, title = {C}, title = {D}}\n",
     ]
     entries = text.split("\n@")
-    for n, at in enumerate(range(3000, len(entries), 3000)):
+    for n, at in enumerate(range(100, len(entries), 250)):
         entries[at] = troubles[n % len(troubles)].removeprefix("@") + "\n@" + entries[at]
     return "\n@".join(entries) + "".join(troubles)
 
