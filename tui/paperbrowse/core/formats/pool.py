@@ -155,11 +155,15 @@ def _start_workers(count: int) -> list[subprocess.Popen[bytes]]:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,  # never on the app's screen
             )
+        except (OSError, ValueError):
+            break  # no more processes, or no memory for one: fewer workers then
+        try:
             assert worker.stdin is not None
             pickle.dump(sys.path, worker.stdin, _PROTOCOL)  # the same paperbrowse as here
             worker.stdin.flush()
-        except (OSError, ValueError):
-            break  # no more processes, or no memory for one: fewer workers then
+        except OSError:  # it died at once
+            _stop(worker)
+            break
         workers.append(worker)
     return workers
 
