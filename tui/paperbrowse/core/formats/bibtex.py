@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from paperbrowse.core.errors import Problem, silence_library_log
 from paperbrowse.core.formats import ImportResult
@@ -34,7 +34,7 @@ from paperbrowse.core.formats.bibvalues import (
 )
 from paperbrowse.core.formats.jsontools import paper_date
 from paperbrowse.core.formats.pool import PART_CHARS, POOL_MIN_CHARS, run_parts
-from paperbrowse.core.formats.rows import construct_is_faithful, paper_from_row, paper_row
+from paperbrowse.core.formats.rows import PaperList
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, find_urls, strip_control
 
@@ -489,7 +489,7 @@ class _Part(NamedTuple):
     """What a worker made of some chunks: plain data, in file order."""
 
     independent: bool  # False: the chunks need what came before; read the file here
-    papers: list[tuple[Any, ...]]  # rows (``formats.rows``)
+    papers: list[Paper]  # a PaperList: sent as rows
     problems: list[tuple[int | None, str]]
     keys: list[tuple[str, int, int]]  # (key, line, problems before it) of each entry
     untitled: list[tuple[str, str, int]]  # (key, type, line)
@@ -525,7 +525,7 @@ class _PartReader(_Reader):
             return _Part(False, [], [], [], [], {}, 0)
         return _Part(
             True,
-            [paper_row(paper) for paper in self.result.papers],
+            PaperList(self.result.papers),
             [(problem.line, problem.message) for problem in self.result.problems],
             self.keys,
             [(entry.key, entry.entry_type, entry.line) for entry in self.untitled],
@@ -564,10 +564,9 @@ def _read_in_parts(
 
 def _join(reader: _Reader, parts: list[_Part]) -> None:
     """The parts into one reader, as if it had read them in turn."""
-    fast = construct_is_faithful()
     seen: dict[str, int] = {}  # folded key -> line of its first entry
     for part in parts:
-        reader.result.papers.extend(paper_from_row(row, fast) for row in part.papers)
+        reader.result.papers.extend(part.papers)
         problems = [Problem(reader.file, line, message) for line, message in part.problems]
         duplicates: list[tuple[int, Problem]] = []
         for key, line, before in part.keys:

@@ -130,9 +130,8 @@ class _Run(Generic[Result]):
         assert worker.stdin is not None and worker.stdout is not None
         while (index := self.claim(from_front=False)) is not None:
             try:
-                pickle.dump((self.work, self.parts[index]), worker.stdin, _PROTOCOL)
-                worker.stdin.flush()
-                done, result = pickle.load(worker.stdout)
+                _send((self.work, self.parts[index]), worker.stdin)
+                done, result = _receive(worker.stdout)
             except Exception:  # noqa: BLE001 - the worker is gone (killed, out of memory)
                 done = False
             if not done:
@@ -158,6 +157,8 @@ def _start_workers(count: int) -> list[subprocess.Popen[bytes]]:
             )
         except (OSError, ValueError):
             break  # no more processes, or no memory for one: fewer workers then
+        _widen(worker.stdin)
+        _widen(worker.stdout)
         try:
             assert worker.stdin is not None
             pickle.dump(sys.path, worker.stdin, _PROTOCOL)  # the same paperbrowse as here
@@ -195,15 +196,47 @@ def serve() -> None:
     sys.stdout = sys.stderr  # a stray print must not break the replies
     while True:
         try:
-            work, arguments = pickle.load(requests)
+            work, arguments = _receive(requests)
         except EOFError:
             return
         try:
             reply: tuple[bool, Any] = (True, work(*arguments))
         except Exception:  # noqa: BLE001 - the parent does this part again itself
             reply = (False, None)
-        pickle.dump(reply, replies, _PROTOCOL)
-        replies.flush()
+        _send(reply, replies)
+
+
+# Messages are a length, then a pickle, read whole: ``pickle.load`` on a pipe reads a frame
+# at a time, and the feeding thread then waits for the parsing thread's GIL at every frame
+# (5 ms each, ``sys.getswitchinterval``): workers sat idle half the time (measured).
+_LENGTH = 8
+
+
+def _send(message: object, stream: IO[bytes]) -> None:
+    data = pickle.dumps(message, _PROTOCOL)
+    stream.write(len(data).to_bytes(_LENGTH, "big") + data)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    header = stream.read(_LENGTH)
+    if len(header) < _LENGTH:
+        raise EOFError
+    size = int.from_bytes(header, "big")
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
+
+
+def _widen(pipe: IO[bytes] | None) -> None:
+    """Let a pipe hold a whole part or reply (1 MB, Linux's limit for a user), so each
+    crosses in one system call rather than 16."""
+    if pipe is not None and sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import fcntl
+
+            fcntl.fcntl(pipe.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ
 
 
 def _die_with_parent() -> None:
