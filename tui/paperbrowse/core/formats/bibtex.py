@@ -551,6 +551,7 @@ def _read_in_parts(
     groups = [found[start : start + per_part] for start in range(0, len(found), per_part)]
     parts = [(group, file, len(text)) for group in groups]
     sizes = [sum(len(chunk) for _, chunk in group) for group in groups]
+    del found, groups  # held by the parts alone, freed one by one as they are read
     report = None if progress is None else lambda done: progress(done, len(text))
     read = run_parts(read_chunks_part, parts, sizes, report)
     if read is None or not all(part.independent for part in read):

@@ -125,8 +125,10 @@ def _read_in_parts(
     firsts = [first_may_be_document and index == 0 for index in range(len(texts))]
     parts = [(text, file, first, lines)
              for text, first, lines in zip(texts, firsts, before, strict=True)]  # fmt: skip
+    sizes = [len(text) for text in texts]
+    del texts  # held by the parts alone, freed one by one as they are read
     report = None if progress is None else lambda done: progress(done, len(body))
-    return run_parts(read_lines_part, parts, [len(text) for text in texts], report)
+    return run_parts(read_lines_part, parts, sizes, report)
 
 
 def line_cuts(body: str, size: int) -> list[int]:

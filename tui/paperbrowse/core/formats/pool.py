@@ -63,12 +63,13 @@ def worker_count() -> int:
 
 def run_parts(
     work: Callable[..., Result],
-    parts: Sequence[tuple[Any, ...]],
+    parts: list[tuple[Any, ...]],
     sizes: Sequence[int],
     progress: Progress | None = None,
 ) -> list[Result] | None:
     """``[work(*part) for part in parts]``, shared between this process and worker
-    processes; None when no worker starts. A part whose worker fails is done here."""
+    processes; None when no worker starts. A part whose worker fails is done here.
+    ``parts`` is emptied as they are done, so their text is freed early."""
     count = min(worker_count(), len(parts) - 1)
     workers = _start_workers(count) if count > 0 else []
     if not workers:
@@ -89,7 +90,7 @@ class _Run(Generic[Result]):
     def __init__(
         self,
         work: Callable[..., Result],
-        parts: Sequence[tuple[Any, ...]],
+        parts: list[tuple[Any, ...]],
         sizes: Sequence[int],
         progress: Progress | None,
     ) -> None:
@@ -118,10 +119,12 @@ class _Run(Generic[Result]):
         the parts give the same outcome wherever they are done)."""
         while (index := self.claim(from_front=True)) is not None:
             self.results[index] = self.work(*self.parts[index])
+            self.parts[index] = ()
             self.report()
         for index in range(len(self.parts)):
-            if index not in self.results:
-                self.results[index] = self.work(*self.parts[index])
+            part = self.parts[index]  # (before looking for its result: a worker sets that first)
+            if part and index not in self.results:
+                self.results[index] = self.work(*part)
                 self.report()
         return [self.results[index] for index in range(len(self.parts))]
 
@@ -137,6 +140,7 @@ class _Run(Generic[Result]):
             if not done:
                 return  # this process does the part
             self.results.setdefault(index, result)
+            self.parts[index] = ()
 
     def report(self) -> None:
         if self.progress is not None:
