@@ -5,7 +5,9 @@ Readers turn one file's text into papers (and perhaps a profile): ``profile``
 ``.json`` files), ``jsondoc`` (which kind a JSON document is), ``records`` (one
 JSON record), ``csljson``, ``s2`` (Semantic Scholar), ``ris`` (read and written
 with rispy); ``jsontools`` is the JSON
-toolkit they share. Writers: ``export`` (every export format, written
+toolkit they share; ``pool`` reads a large file's parts in worker processes
+and ``rows`` turns papers into plain rows and back (for the workers and the
+parse cache). Writers: ``export`` (every export format, written
 atomically) and ``bibtex_write``.
 
 ``read_file`` picks the reader by extension, then by content, so a

@@ -1,0 +1,223 @@
+"""Large files parsed on both cores give exactly what one process gives, and leave no
+worker processes behind (core.formats.pool)."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from paperbrowse.core.formats import ImportResult, bibtex, jsonl, pool
+
+SLICE = 3 << 20  # characters of each ACL file: three parts of 1 MB
+
+
+def acl_jsonl(corpus: Path) -> str:
+    """The first 3 MB of the ACL JSON Lines, with bad lines spread through its parts: broken
+    JSON, a raw U+2028 (a line end to ``str.splitlines``, not to a byte-range cutter), CRLF."""
+    text = (corpus / "acl-anthology-all-2021.jsonl").read_text(encoding="utf-8")
+    lines = text[: text.index("\n", SLICE) + 1].splitlines(keepends=True)
+    for at in range(100, len(lines), 700):
+        lines[at] = '{"title": "broken\n'
+        lines[at + 1] = lines[at + 1].replace('"title": "', '"title": "split\u2028here ', 1)
+        lines[at + 2] = lines[at + 2].rstrip("\n") + "\r\n\n"
+        lines[at + 3] = '["not", "an object"]\n'
+    return "".join(lines)
+
+
+def acl_bibtex(corpus: Path) -> str:
+    """The first 3 MB of the ACL .bib, with troubles in each part: keys used again (in
+    the same part and in a later one), an untitled entry, undefined macros, a field given
+    twice, text outside entries, and two entries on one line."""
+    text = (corpus / "acl-anthology-2016-2021.bib").read_text(encoding="utf-8")
+    text = text[: text.index("\n@", SLICE) + 1]
+    first = text[: text.index("\n@") + 1]  # an entry of the first part, key and all
+    troubles = [
+        first,
+        "@misc{untitled-one,\n  author = {Nobody},\n  year = 2020\n}\n",
+        "@article{undefined-macro,\n  title = {Macros},\n  journal = nowhere # { Press},\n"
+        "  month = smarch\n}\n",
+        "@article{twice, title = {One}, title = {Two}}\n",
+        "a stray } here\n",
+        "@misc{same-line, title = {A}} @misc{same-line, title = {B}} "
+        "@misc{on-it-too, title = {C}, title = {D}}\n",
+    ]
+    entries = text.split("\n@")
+    for n, at in enumerate(range(100, len(entries), 250)):
+        entries[at] = troubles[n % len(troubles)].removeprefix("@") + "\n@" + entries[at]
+    return "\n@".join(entries) + "".join(troubles)
+
+
+def as_workers_send(work: Callable[..., Any], parts: Sequence[tuple[Any, ...]],
+                    sizes: Sequence[int], progress: Any = None) -> list[Any]:  # fmt: skip
+    """``run_parts`` with every part done as a worker does it and sent through pickle."""
+    return [pickle.loads(pickle.dumps(work(*part))) for part in parts]
+
+
+def single_process(parse: Callable[[str], ImportResult], monkeypatch: pytest.MonkeyPatch,
+                   text: str) -> ImportResult:  # fmt: skip
+    with monkeypatch.context() as patch:
+        patch.setattr(pool, "worker_count", lambda: 0)
+        return parse(text)
+
+
+def assert_same(parted: ImportResult, single: ImportResult) -> None:
+    assert [p.model_dump() for p in parted.papers] == [p.model_dump() for p in single.papers]
+    assert parted.problems == single.problems
+
+
+FORMATS = {
+    "jsonl": (acl_jsonl, lambda text: jsonl.parse_jsonl(text, "acl.jsonl")),
+    "bibtex": (acl_bibtex, lambda text: bibtex.parse_bibtex(text, "acl.bib")),
+}
+
+
+@pytest.fixture
+def in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files of 1 MB and more are read in parts."""
+    for module in (jsonl, bibtex):
+        monkeypatch.setattr(module, "POOL_MIN_CHARS", 1 << 20)
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_a_file_read_in_parts_is_the_file_read_whole(
+    name: str, corpus: Path, monkeypatch: pytest.MonkeyPatch, in_parts: None
+) -> None:
+    """The same papers in the same order, the same warnings on the same lines: every part
+    as a worker sends it back (in this process: a real pool may leave all to the parent)."""
+    make, parse = FORMATS[name]
+    text = make(corpus)
+    single = single_process(parse, monkeypatch, text)
+    assert len(single.papers) > 2000 and len(single.problems) >= 6  # the troubles are there
+    monkeypatch.setattr(jsonl if name == "jsonl" else bibtex, "run_parts", as_workers_send)
+    assert_same(parse(text), single)
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_a_real_pool_gives_the_single_process_result(
+    name: str, corpus: Path, monkeypatch: pytest.MonkeyPatch, in_parts: None
+) -> None:
+    make, parse = FORMATS[name]
+    text = make(corpus)
+    monkeypatch.setattr(pool, "worker_count", lambda: 1)  # one worker, on one core too
+    assert_same(parse(text), single_process(parse, monkeypatch, text))
+
+
+@pytest.mark.parametrize(
+    ("head", "tail", "paper", "venue"),
+    [
+        ("@string{acl = {Association for Computational Linguistics}}\n",
+         "@misc{late, title = {Late}, publisher = acl}\n", -1,
+         "Association for Computational Linguistics"),
+        ("@misc{child, title = {Child}, crossref = {parent}}\n",
+         "@proceedings{parent, title = {The Book}, year = 2020}\n", 0, "The Book"),
+    ],
+)  # fmt: skip
+def test_parts_linked_by_a_macro_or_a_crossref_are_read_in_one_process(
+    head: str, tail: str, paper: int, venue: str,
+    monkeypatch: pytest.MonkeyPatch, in_parts: None,
+) -> None:  # fmt: skip
+    """A macro defined in one part and used in a later one, a crossref to an entry in
+    another part: the file is read whole, with the same outcome."""
+    filler = "".join(f"@misc{{k{i}, title = {{Paper {i} {'x' * 300}}}}}\n" for i in range(4000))
+    text = head + filler + tail
+    single = single_process(lambda t: bibtex.parse_bibtex(t, "x.bib"), monkeypatch, text)
+    monkeypatch.setattr(bibtex, "run_parts", as_workers_send)
+    parted = bibtex.parse_bibtex(text, "x.bib")
+    assert_same(parted, single)
+    assert parted.papers[paper].venue == venue
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (killed, not yet reaped by a parent that is itself gone) is not running.
+    status = Path(f"/proc/{pid}/stat")
+    return not (status.exists() and status.read_text().split(")")[-1].split()[0] == "Z")
+
+
+def worker_code(flag: Path, worker_then: str = "0", parent_then: str = "0") -> str:
+    """A part for ``eval``: in a worker, write its pid and the UI modules it has loaded to
+    ``flag``, then ``worker_then``; in the parent, wait until a worker has done that, then
+    ``parent_then``. (``eval`` pickles by name; a worker's main module has ``serve``.)"""
+    os_ = "__import__('os')"
+    in_worker = "hasattr(__import__('sys').modules['__main__'], 'serve')"
+    ui = "sorted(m for m in __import__('sys').modules if m.split('.')[0] in ('textual', 'rich'))"
+    report = (f"__import__('pathlib').Path({str(flag) + '.tmp'!r}).write_text(repr(({os_}"
+              f".getpid(), {ui}))) and {os_}.replace({str(flag) + '.tmp'!r}, {str(flag)!r})")
+    wait = (f"[__import__('time').sleep(0.05) for _ in range(1200) "
+            f"if not {os_}.path.exists({str(flag)!r})]")
+    return f"(({report}) or {worker_then}) if {in_worker} else ({wait} and 0) or {parent_then}"
+
+
+def test_workers_do_parts_in_order_without_loading_the_ui(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import paperbrowse.app  # noqa: F401 - the app's process has Textual loaded
+
+    flag = tmp_path / "worker-ran"
+    monkeypatch.setattr(pool, "worker_count", lambda: 1)
+    parts = [(worker_code(flag),)] * 3
+    assert pool.run_parts(eval, parts, [1, 1, 1]) == [0, 0, 0]  # (the worker's part too)
+    pid, ui_modules = eval(flag.read_text())
+    assert pid != os.getpid() and ui_modules == []
+    assert not pid_alive(pid)
+
+
+def test_ctrl_c_during_a_parse_kills_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flag = tmp_path / "worker-ran"
+    monkeypatch.setattr(pool, "worker_count", lambda: 1)
+    code = worker_code(flag, "__import__('time').sleep(60)", "exec('raise KeyboardInterrupt')")
+    with pytest.raises(KeyboardInterrupt):
+        pool.run_parts(eval, [(code,)] * 2, [1, 1])
+    pid, _ = eval(flag.read_text())
+    assert not pid_alive(pid)
+
+
+def test_a_process_that_leaves_at_once_leaves_no_workers(tmp_path: Path) -> None:
+    """What the app does on ctrl+q during a big load: ``os._exit``, no clean-up at all."""
+    flag = tmp_path / "worker-ran"
+    code = worker_code(flag, "__import__('time').sleep(60)", "__import__('os')._exit(0)")
+    script = textwrap.dedent(f"""
+        from paperbrowse.core.formats import pool
+        pool.worker_count = lambda: 1
+        pool.run_parts(eval, [({code!r},)] * 2, [1, 1])
+    """)
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    pid, _ = eval(flag.read_text())
+    deadline = time.monotonic() + 10
+    while pid_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not pid_alive(pid)
+
+
+def test_no_worker_starts_on_one_core_and_the_file_still_reads(
+    monkeypatch: pytest.MonkeyPatch, in_parts: None
+) -> None:
+    monkeypatch.setattr(pool, "worker_count", lambda: 0)
+    monkeypatch.setattr(pool, "_start_workers", lambda count: pytest.fail("no worker wanted"))
+    text = "".join(f'{{"title": "Paper {i} {"x" * 300}"}}\n' for i in range(7000))
+    assert len(jsonl.parse_jsonl(text, "x.jsonl").papers) == 7000
+
+
+def test_a_pool_that_cannot_start_falls_back_to_one_process(
+    monkeypatch: pytest.MonkeyPatch, in_parts: None
+) -> None:
+    monkeypatch.setattr(pool, "worker_count", lambda: 1)
+    monkeypatch.setattr(pool.sys, "executable", "/nonexistent/python")
+    text = "".join(f'{{"title": "Paper {i} {"x" * 300}"}}\n' for i in range(7000))
+    assert [p.source.line for p in jsonl.parse_jsonl(text, "x.jsonl").papers if p.source] == list(
+        range(1, 7001)
+    )

@@ -1,0 +1,251 @@
+"""One large file parsed on every core: its parts in worker processes, put back in order.
+
+The readers cut a large file into parts (JSON Lines at line ends, BibTeX at entry
+starts), and ``run_parts`` runs one function on each part. The calling process
+works through the parts from the front while each worker takes them from the
+back, so nobody waits for a worker to start (a new worker takes a few tenths of a
+second to import the readers) and they meet wherever the work is done. Parts come
+back as plain rows (``formats.rows``): pickling pydantic papers costs more.
+
+Workers are plain ``python -c`` processes that import this module and then only
+what the parts' function needs (``paperbrowse.core``, which never imports
+Textual). Not ``multiprocessing``: its spawned workers first re-run the caller's
+main script (a user's script calling ``load``, without a ``__main__`` guard, would
+run again in each worker), and forking a process with threads (the app) is unsafe.
+Workers ignore Ctrl+C (the parent handles it), write nothing to the terminal, and
+die with their parent: a parse that is interrupted or fails, or a process that
+leaves at once (``os._exit`` when the app quits during a load), leaves none behind.
+``run_parts`` answers None when no worker can be used (one core, or none starts):
+the reader then parses the whole file in this process, as it always did.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import IO, Any, Generic, TypeVar
+
+# Text (characters) below which a BibTeX file is parsed in this process (0.14 s a MB): a
+# worker needs about 0.3-0.5 s to start and import the readers before it helps (measured
+# on 2 cores). JSON Lines, three times faster to read, have their own (``jsonl``).
+POOL_MIN_CHARS = 8 << 20
+# Text per part: small enough that the parent and the workers meet with little idle time,
+# large enough that sending parts and results is a small share of the work.
+PART_CHARS = 1 << 20
+MAX_WORKERS = 7
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_WORKER = (
+    "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
+    "from paperbrowse.core.formats.pool import serve; serve()"
+)
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+Result = TypeVar("Result")
+Progress = Callable[[int], None]  # characters of the text parsed so far
+
+
+def worker_count() -> int:
+    """Worker processes to start beside this one: one per other core this process may use."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return min(cores - 1, MAX_WORKERS)
+
+
+def run_parts(
+    work: Callable[..., Result],
+    parts: list[tuple[Any, ...]],
+    sizes: Sequence[int],
+    progress: Progress | None = None,
+) -> list[Result] | None:
+    """``[work(*part) for part in parts]``, shared between this process and worker
+    processes; None when no worker starts. A part whose worker fails is done here.
+    ``parts`` is emptied as they are done, so their text is freed early."""
+    count = min(worker_count(), len(parts) - 1)
+    workers = _start_workers(count) if count > 0 else []
+    if not workers:
+        return None
+    run = _Run(work, parts, sizes, progress)
+    try:
+        for worker in workers:
+            threading.Thread(target=run.feed, args=(worker,), daemon=True).start()
+        return run.here()
+    finally:
+        for worker in workers:
+            _stop(worker)
+
+
+class _Run(Generic[Result]):
+    """Parts claimed from the front by this process and from the back by the workers."""
+
+    def __init__(
+        self,
+        work: Callable[..., Result],
+        parts: list[tuple[Any, ...]],
+        sizes: Sequence[int],
+        progress: Progress | None,
+    ) -> None:
+        self.work = work
+        self.parts = parts
+        self.sizes = sizes
+        self.progress = progress
+        self.results: dict[int, Result] = {}
+        self.lock = threading.Lock()
+        self.front = 0
+        self.back = len(parts)  # parts[front:back] are not claimed yet
+
+    def claim(self, from_front: bool) -> int | None:
+        with self.lock:
+            if self.front >= self.back:
+                return None
+            if from_front:
+                self.front += 1
+                return self.front - 1
+            self.back -= 1
+            return self.back
+
+    def here(self) -> list[Result]:
+        """Do parts from the front until none is left unclaimed; then those the workers have
+        not sent back yet (a worker on a busy machine may be slower than this process, and
+        the parts give the same outcome wherever they are done)."""
+        while (index := self.claim(from_front=True)) is not None:
+            self.results[index] = self.work(*self.parts[index])
+            self.parts[index] = ()
+            self.report()
+        for index in range(len(self.parts)):
+            part = self.parts[index]  # (before looking for its result: a worker sets that first)
+            if part and index not in self.results:
+                self.results[index] = self.work(*part)
+                self.report()
+        return [self.results[index] for index in range(len(self.parts))]
+
+    def feed(self, worker: subprocess.Popen[bytes]) -> None:
+        """In a thread per worker: send it parts from the back, one at a time."""
+        assert worker.stdin is not None and worker.stdout is not None
+        while (index := self.claim(from_front=False)) is not None:
+            try:
+                _send((self.work, self.parts[index]), worker.stdin)
+                done, result = _receive(worker.stdout)
+            except Exception:  # noqa: BLE001 - the worker is gone (killed, out of memory)
+                done = False
+            if not done:
+                return  # this process does the part
+            self.results.setdefault(index, result)
+            self.parts[index] = ()
+
+    def report(self) -> None:
+        if self.progress is not None:
+            self.progress(sum(self.sizes[index] for index in list(self.results)))
+
+
+def _start_workers(count: int) -> list[subprocess.Popen[bytes]]:
+    workers: list[subprocess.Popen[bytes]] = []
+    if not sys.executable:
+        return workers  # an embedded interpreter: no Python to start
+    for _ in range(count):
+        try:
+            worker = subprocess.Popen(
+                [sys.executable, "-c", _WORKER],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,  # never on the app's screen
+            )
+        except (OSError, ValueError):
+            break  # no more processes, or no memory for one: fewer workers then
+        _widen(worker.stdin)
+        _widen(worker.stdout)
+        try:
+            assert worker.stdin is not None
+            pickle.dump(sys.path, worker.stdin, _PROTOCOL)  # the same paperbrowse as here
+            worker.stdin.flush()
+        except OSError:  # it died at once
+            _stop(worker)
+            break
+        workers.append(worker)
+    return workers
+
+
+def _stop(worker: subprocess.Popen[bytes]) -> None:
+    """End a worker at once: all its parts are in, or nobody will read them (Ctrl+C, an
+    error). Its feeding thread then reads the end of its output and ends too."""
+    with contextlib.suppress(OSError):
+        worker.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        worker.wait(timeout=5)
+    for stream in (worker.stdin, worker.stdout):
+        with contextlib.suppress(OSError):
+            if stream is not None:
+                stream.close()
+
+
+def serve() -> None:
+    """A worker's life: run each ``(function, arguments)`` read, send back ``(True,
+    result)`` or ``(False, None)`` when it raised; stop at the end of the input."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # As the parent's load does (``memory.gc_paused``): a worker lives for one file, its
+    # parts free themselves, and collector passes over their papers would find nothing.
+    gc.disable()
+    requests: IO[bytes] = sys.stdin.buffer
+    replies: IO[bytes] = sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print must not break the replies
+    while True:
+        try:
+            work, arguments = _receive(requests)
+        except EOFError:
+            return
+        try:
+            reply: tuple[bool, Any] = (True, work(*arguments))
+        except Exception:  # noqa: BLE001 - the parent does this part again itself
+            reply = (False, None)
+        _send(reply, replies)
+
+
+# Messages are a length, then a pickle, read whole: ``pickle.load`` on a pipe reads a frame
+# at a time, and the feeding thread then waits for the parsing thread's GIL at every frame
+# (5 ms each, ``sys.getswitchinterval``): workers sat idle half the time (measured).
+_LENGTH = 8
+
+
+def _send(message: object, stream: IO[bytes]) -> None:
+    data = pickle.dumps(message, _PROTOCOL)
+    stream.write(len(data).to_bytes(_LENGTH, "big") + data)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    header = stream.read(_LENGTH)
+    if len(header) < _LENGTH:
+        raise EOFError
+    size = int.from_bytes(header, "big")
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
+
+
+def _widen(pipe: IO[bytes] | None) -> None:
+    """Let a pipe hold a whole part or reply (1 MB, Linux's limit for a user), so each
+    crosses in one system call rather than 16."""
+    if pipe is not None and sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import fcntl
+
+            fcntl.fcntl(pipe.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ
+
+
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
