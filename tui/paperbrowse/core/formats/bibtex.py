@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from paperbrowse.core.errors import Problem, silence_library_log
 from paperbrowse.core.formats import ImportResult
+from paperbrowse.core.formats.file_fields import bibtex_files
 from paperbrowse.core.formats.bibvalues import (
     MAX_VALUE_CHARS,
     MONTH_MACROS,
@@ -335,6 +336,7 @@ def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
         citekey=strip_control(entry.key) or None,
         entry_type=entry.entry_type,
         source=SourceRef(file=file, line=entry.line),
+        files=bibtex_files(fields),
     )
 
 
