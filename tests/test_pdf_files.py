@@ -107,8 +107,8 @@ def test_mendeley_file_fields_windows_and_linux_forms(tmp_path: Path, corpus: Pa
 def test_pdf_and_local_url_fields(tmp_path: Path, corpus: Path, pdfs: Path) -> None:
     url = (pdfs / "acl-N18-3011.pdf").as_uri()
     bib = tmp_path / "desk.bib"
-    bib.write_text(real_entry(corpus, GRAPH_KEY, f"pdf = {{graph.pdf}},\n    local-url = {{{url}}}"),
-                   encoding="utf-8")
+    fields = f"pdf = {{graph.pdf}},\n    local-url = {{{url}}}"
+    bib.write_text(real_entry(corpus, GRAPH_KEY, fields), encoding="utf-8")
     files = PdfFinder().files_of(one_paper(bib))
     assert files == [tmp_path / "graph.pdf", pdfs / "acl-N18-3011.pdf"]
 

@@ -23,6 +23,8 @@ class Config:
     theme: str | None = None  # a Textual theme's name
     # Action id -> keys ("down,j,ctrl+n"), as written: checked when applied (app/actions.py).
     keymap: dict[str, object] = field(default_factory=dict)
+    # Folders of PDFs named by citation key, DOI or arXiv id (``core.pdf.locate``).
+    pdf_folders: tuple[str, ...] = ()
     others: dict[str, Any] = field(default_factory=dict)  # settings this version does not know
     problem: str | None = None  # why the file could not be used, in one line
 
@@ -30,7 +32,8 @@ class Config:
     def from_json(cls, data: object, where: str) -> Config:
         if not isinstance(data, dict):
             return cls(problem=f"{where}: not a JSON object; using the default settings")
-        others = {key: value for key, value in data.items() if key not in ("theme", "keymap")}
+        known = ("theme", "keymap", "pdf_folders")
+        others = {key: value for key, value in data.items() if key not in known}
         theme = data.get("theme")
         keymap = data.get("keymap", {})
         problem = None
@@ -41,7 +44,13 @@ class Config:
         if theme is not None and not isinstance(theme, str):
             others["theme"] = theme
             theme = None
-        return cls(theme=theme, keymap=keymap, others=others, problem=problem)
+        folders = data.get("pdf_folders", [])
+        if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
+            problem = problem or f"{where}: \"pdf_folders\" is not a list of folders; ignored"
+            others["pdf_folders"] = folders  # kept as written
+            folders = []
+        return cls(theme=theme, keymap=keymap, pdf_folders=tuple(folders), others=others,
+                   problem=problem)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = dict(self.others)
@@ -49,6 +58,8 @@ class Config:
             data["theme"] = self.theme
         if self.keymap:
             data["keymap"] = self.keymap
+        if self.pdf_folders:
+            data["pdf_folders"] = list(self.pdf_folders)
         return data
 
 

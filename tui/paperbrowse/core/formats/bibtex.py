@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 from paperbrowse.core.errors import Problem, silence_library_log
 from paperbrowse.core.formats import ImportResult
-from paperbrowse.core.formats.file_fields import bibtex_files
 from paperbrowse.core.formats.bibvalues import (
     MAX_VALUE_CHARS,
     MONTH_MACROS,
@@ -32,6 +31,7 @@ from paperbrowse.core.formats.bibvalues import (
     tidy_paragraphs,
     urls_in,
 )
+from paperbrowse.core.formats.file_fields import bibtex_files
 from paperbrowse.core.formats.jsontools import paper_date
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, find_urls, strip_control

@@ -14,6 +14,7 @@ attachments and launch actions are never looked at.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -169,10 +170,9 @@ def _cap_memory(limit: int) -> None:
         import resource
     except ImportError:  # Windows: no rlimits; the time limit still holds
         return
-    try:
+    # A lower hard limit already set caps us anyway.
+    with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ValueError, OSError):
-        pass  # a lower hard limit is already set: it caps us anyway
 
 
 def read_pdf(task: str, path: str) -> PdfFacts:
