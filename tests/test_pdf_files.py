@@ -14,6 +14,7 @@ import sqlite3
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -308,3 +309,50 @@ def test_library_key_of_is_used_for_convention_names(tmp_path: Path, corpus: Pat
     bib.write_text(real_entry(corpus, GRAPH_KEY), encoding="utf-8")
     library: Library = load(bib, as_of=AS_OF)
     assert library.key_of(library.papers[0]) == GRAPH_KEY
+
+
+# --- 3. full text (extraction and its cache; indexing it comes later) ------------------------
+
+
+def test_body_text_joins_words_broken_across_lines(worker: PdfWorker, pdfs: Path,
+                                                   tmp_path: Path) -> None:
+    from paperbrowse.core.pdf.fulltext import extract
+
+    text = extract(pdfs / "acl-2020.acl-main.207.pdf", worker, tmp_path).text
+    assert "\ufffe" not in text and "\r" not in text
+    # PDFium gives "representa\ufffetions" and "ingre\ufffedient" on two-column pages.
+    assert "node representations, an" in text
+    assert "is a critical ingredient for natural" in text
+
+
+def test_extracted_text_is_cached_by_path_size_and_mtime(pdfs: Path, tmp_path: Path) -> None:
+    from paperbrowse.core.pdf import fulltext
+
+    pdf = tmp_path / "graph.pdf"
+    shutil.copy(pdfs / "acl-N18-3011.pdf", pdf)
+    cache = tmp_path / "cache"
+    with PdfWorker() as reader:
+        first = fulltext.extract(pdf, reader, cache)
+    assert len(first.pages) == 8 and "Semantic Scholar" in first.text
+
+    class NoReading(PdfWorker):
+        def extract_text(self, path: Path) -> Any:
+            raise AssertionError("extracted again although the file is unchanged")
+
+    assert fulltext.extract(pdf, NoReading(), cache) == first
+    os.utime(pdf, ns=(1, 1))  # the file changed: its entry no longer applies
+    assert fulltext.cache_path(pdf, cache) not in set(cache.iterdir())
+
+
+def test_an_encrypted_pdf_is_listed_as_not_searchable(worker: PdfWorker, pdfs: Path,
+                                                      tmp_path: Path) -> None:
+    from paperbrowse.core.pdf.fulltext import extract_all
+
+    seen: list[tuple[int, int]] = []
+    texts = extract_all([pdfs / "pysample-libreoffice-writer-password.pdf",
+                         pdfs / "pysample-multicolumn.pdf"], worker,
+                        lambda done, total: seen.append((done, total)), tmp_path)
+    encrypted, columns = texts.values()
+    assert encrypted.problem == ENCRYPTED and encrypted.pages == ()
+    assert columns.problem is None and len(columns.pages) == 3
+    assert seen == [(1, 2), (2, 2)]
