@@ -356,3 +356,34 @@ def test_an_encrypted_pdf_is_listed_as_not_searchable(worker: PdfWorker, pdfs: P
     assert encrypted.problem == ENCRYPTED and encrypted.pages == ()
     assert columns.problem is None and len(columns.pages) == 3
     assert seen == [(1, 2), (2, 2)]
+
+
+def test_a_2000_page_pdf_is_counted_and_read_without_a_hang(worker: PdfWorker,
+                                                            tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    from paperbrowse.core.pdf.fulltext import extract
+
+    big = tmp_path / "2000 pages.pdf"
+    document = pdfium.PdfDocument.new()
+    for _ in range(2000):
+        document.new_page(200, 200)
+    document.save(big)
+    document.close()
+    assert worker.count_pages(big).pages == 2000
+    text = extract(big, worker, tmp_path / "cache")
+    assert text.problem is None and len(text.pages) == 2000
+
+
+def test_an_encrypted_pdf_still_opens_in_the_viewer(tmp_path: Path, pdfs: Path) -> None:
+    viewer, seen = write_argv_viewer(tmp_path)
+    locked = pdfs / "pysample-libreoffice-writer-password.pdf"
+    open_pdf(locked, {"PAPERBROWSE_PDF_VIEWER": str(viewer)})
+    assert wait_for(seen).splitlines() == [str(locked)]
+
+
+def test_pdf_dir_may_be_given_more_than_once() -> None:
+    from paperbrowse.cli import app_parser
+
+    options = app_parser().parse_args(["lib.bib", "--pdf-dir", "a", "--pdf-dir", "~/b"])
+    assert options.pdf_dir == ["a", "~/b"] and options.paths == ["lib.bib"]

@@ -136,3 +136,34 @@ async def test_A_attaches_a_pdf_kept_with_the_marks_and_the_bib_untouched(
         await pilot.press("slash", *"deleted", "enter")
         await wait_for_text(pilot, "found later.pdf · 8 pages")
     assert bib.read_bytes() == before
+
+
+async def test_pdfs_named_by_key_in_pdf_dir_and_config_folders_are_found(tmp_path: Path) -> None:
+    from paperbrowse.app.config import config_path
+
+    bib = tmp_path / "lib.bib"
+    bib.write_text(ENTRY.format(key="cohan2020", title="SPECTER", extra="")
+                   + ENTRY.format(key="ammar2018", title="Literature Graph", extra=""),
+                   encoding="utf-8")
+    given, configured = tmp_path / "given", tmp_path / "configured"
+    given.mkdir()
+    configured.mkdir()
+    shutil.copy(SPECTER, given / "cohan2020.pdf")
+    shutil.copy(PDFS / "acl-N18-3011.pdf", configured / "ammar2018.pdf")
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(f'{{"pdf_folders": ["{configured}"]}}', encoding="utf-8")
+    async with PaperBrowseApp([bib], pdf_dirs=[given]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"specter", "enter")
+        await wait_for_text(pilot, "cohan2020.pdf · 13 pages")
+        await pilot.press("slash", "ctrl+u", *"graph", "enter")
+        await wait_for_text(pilot, "ammar2018.pdf · 8 pages")
+
+
+def test_a_bad_pdf_folders_setting_is_one_line_and_kept() -> None:
+    from paperbrowse.app.config import Config
+
+    config = Config.from_json({"pdf_folders": "~/papers"}, "config.json")
+    assert config.pdf_folders == ()
+    assert config.problem == 'config.json: "pdf_folders" is not a list of folders; ignored'
+    assert config.to_json() == {"pdf_folders": "~/papers"}
