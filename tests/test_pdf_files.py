@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from paperbrowse.core.formats import read_file
 from paperbrowse.core.library import Library, load
@@ -387,3 +389,21 @@ def test_pdf_dir_may_be_given_more_than_once() -> None:
 
     options = app_parser().parse_args(["lib.bib", "--pdf-dir", "a", "--pdf-dir", "~/b"])
     assert options.pdf_dir == ["a", "~/b"] and options.paths == ["lib.bib"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(":;\\/{}$ .pdfa~\x00\n\u00e9")), max_size=40))
+def test_any_file_field_gives_paths_that_can_be_looked_at(raw: str) -> None:
+    from paperbrowse.core.formats.file_fields import file_field_paths
+    from paperbrowse.core.pdf.check import file_problem
+    from paperbrowse.core.pdf.locate import resolve_written
+
+    for written in file_field_paths(raw):
+        assert "\x00" not in written and "\n" not in written
+        file_problem(resolve_written(written, Path("/nonexistent-folder")))
+
+
+def test_a_nul_in_a_path_is_a_problem_not_an_error() -> None:
+    from paperbrowse.core.pdf.check import file_problem
+
+    assert file_problem(Path("/tmp/a\x00b.pdf")) == "not a usable path"

@@ -25,6 +25,12 @@ _BACKSLASH_FORMS = re.compile(r"\$\\backslash\$|\{?\\textbackslash\}?(?:\{\})?")
 # A character escaped with a backslash, or a separator that is not escaped.
 _PIECE = re.compile(r"\\(.)|([:;])", re.S)
 MAX_PATH_CHARS = 4096
+# No file system takes a NUL in a name, and control characters are damage, not a path.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _usable(path: str) -> bool:
+    return bool(path) and len(path) <= MAX_PATH_CHARS and not _CONTROL.search(path)
 
 
 def _split_escaped(text: str) -> list[list[str]]:
@@ -62,7 +68,7 @@ def file_field_paths(raw: str) -> list[str]:
     paths = []
     for parts in _split_escaped(text):
         path = _path_of(parts)
-        if path and len(path) <= MAX_PATH_CHARS:
+        if _usable(path):
             paths.append(path)
     return paths
 
@@ -86,7 +92,7 @@ def bibtex_files(fields: dict[str, str]) -> tuple[str, ...]:
         found += file_field_paths(fields["file"])
     for name in BIBTEX_FILE_FIELDS[1:]:
         path = url_path(fields.get(name) or "")
-        if path and len(path) <= MAX_PATH_CHARS:
+        if path and _usable(path):
             found.append(path)
     return tuple(dict.fromkeys(found))
 
@@ -104,7 +110,7 @@ def _csl_paths(value: object) -> Iterable[str]:
     if isinstance(value, str):
         for piece in value.split(";"):
             path = url_path(piece)
-            if path and len(path) <= MAX_PATH_CHARS:
+            if path and _usable(path):
                 yield path
     elif isinstance(value, list):
         for one in value[:100]:

@@ -23,6 +23,8 @@ def file_problem(path: Path) -> str | None:
         return "missing"
     except OSError as error:
         return f"cannot be read ({error.strerror or error})"
+    except ValueError:  # a NUL in the name: typed, or from a damaged library
+        return "not a usable path"
     if stat.S_ISDIR(info.st_mode):
         return "a folder, not a file"
     if not stat.S_ISREG(info.st_mode):

@@ -174,7 +174,7 @@ class FilesController:
 
         try:
             size: int | None = os.stat(path).st_size
-        except OSError:
+        except (OSError, ValueError):
             return FileFacts(None, PdfFacts(problem="missing"))
         if not is_pdf_name(path):
             return FileFacts(size, None)
