@@ -167,3 +167,20 @@ def test_a_bad_pdf_folders_setting_is_one_line_and_kept() -> None:
     assert config.pdf_folders == ()
     assert config.problem == 'config.json: "pdf_folders" is not a list of folders; ignored'
     assert config.to_json() == {"pdf_folders": "~/papers"}
+
+
+async def test_has_pdf_follows_an_attachment_at_once(tmp_path: Path) -> None:
+    bib = library(tmp_path)
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"has:pdf", "enter")  # the answer is remembered now
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("slash", "ctrl+u", *"deleted", "enter", "A")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *str(SPECTER), "enter")
+        await pilot.press("slash", "ctrl+u", *"has:pdf", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        results = pilot.app.browser.paper_list.results
+        assert sorted(results[i].citekey for i in range(len(results))) == [
+            "cohan2020", "gone2019"]

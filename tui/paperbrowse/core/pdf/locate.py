@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +36,7 @@ _ARXIV = re.compile(
     re.I,
 )
 MAX_FOLDER_ENTRIES = 200_000
+HAS_PDF_SECONDS = 5.0  # how long has:pdf's answer for a whole library is reused
 
 
 def resolve_written(written: str, base: Path | None) -> Path:
@@ -164,6 +166,12 @@ class PdfFinder:
         self.attached = attached
         self.key_of = key_of
         self.index = FolderIndex()
+        self._forgotten_at = time.monotonic()
+
+    def forget(self) -> None:
+        """Look at the disk again: folders listed anew, ``has:pdf`` answered anew."""
+        self.index.forget()
+        self._forgotten_at = time.monotonic()
 
     def files_of(self, paper: Paper) -> list[Path]:
         return paper_files(
@@ -175,11 +183,31 @@ class PdfFinder:
         """Whether a file named ``.pdf`` of the paper's is on disk."""
         return any(is_pdf_name(path) and path.is_file() for path in self.files_of(paper))
 
-    def register_search_filters(self, filters: FilterRegistry) -> Callable[[], None]:
+    def register_search_filters(
+        self, filters: FilterRegistry, papers: Sequence[Paper] | None = None
+    ) -> Callable[[], None]:
         """Make ``has:pdf`` work in the searches of the library these filters are of;
-        other ``has:`` values fall through to the next handler. Returns an undo."""
+        other ``has:`` values fall through to the next handler. Returns an undo.
 
-        def handler(value: str) -> Callable[[Paper], bool] | None:
-            return self.has_pdf if value.strip().lower() == "pdf" else None
+        Given the library's ``papers``, the answer is a set of ids, remembered for
+        ``HAS_PDF_SECONDS``: a query typed key by key with ``has:pdf`` in it looks at
+        the disk once, not once a key (0.2 s for 22k papers).
+        """
+        remembered: list[tuple[float, frozenset[str]]] = []
+
+        def ids_with_pdf() -> frozenset[str]:
+            now = time.monotonic()
+            fresh = remembered and remembered[0][0] > self._forgotten_at
+            if fresh and now - remembered[0][0] < HAS_PDF_SECONDS:
+                return remembered[0][1]
+            assert papers is not None
+            found = frozenset(paper.id for paper in papers if self.has_pdf(paper))
+            remembered[:] = [(now, found)]
+            return found
+
+        def handler(value: str) -> Callable[[Paper], bool] | frozenset[str] | None:
+            if value.strip().lower() != "pdf":
+                return None
+            return self.has_pdf if papers is None else ids_with_pdf()
 
         return filters.register("has", handler, "has:pdf")

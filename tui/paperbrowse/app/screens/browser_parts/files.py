@@ -118,11 +118,13 @@ class FilesController:
             self._undo_filter = None
         if library is not None:
             self.forget_found()
-            self._undo_filter = self.finder.register_search_filters(library.filters)
+            self._undo_filter = self.finder.register_search_filters(
+                library.filters, library.papers
+            )
 
     def forget_found(self) -> None:
         """Look at the folders and files again (a file was attached, the library reloaded)."""
-        self.finder.index.forget()
+        self.finder.forget()
         with self._lock:
             self._facts.clear()
 
