@@ -169,7 +169,12 @@ def test_a_bad_pdf_folders_setting_is_one_line_and_kept() -> None:
     assert config.to_json() == {"pdf_folders": "~/papers"}
 
 
-async def test_has_pdf_follows_an_attachment_at_once(tmp_path: Path) -> None:
+async def test_has_pdf_follows_an_attachment_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.core.pdf import locate
+
+    monkeypatch.setattr(locate, "HAS_PDF_SECONDS", 3600.0)  # however slowly the keys come
     bib = library(tmp_path)
     async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
         await wait_loaded(pilot)
