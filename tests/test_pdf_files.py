@@ -407,3 +407,18 @@ def test_a_nul_in_a_path_is_a_problem_not_an_error() -> None:
     from paperbrowse.core.pdf.check import file_problem
 
     assert file_problem(Path("/tmp/a\x00b.pdf")) == "not a usable path"
+
+
+def test_a_paper_in_two_libraries_keeps_the_files_of_both(tmp_path: Path, corpus: Path,
+                                                          pdfs: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "a.bib").write_text(real_entry(corpus, GRAPH_KEY), encoding="utf-8")
+    (second / "b.bib").write_text(real_entry(corpus, GRAPH_KEY, "file = {:graph.pdf:PDF}"),
+                                  encoding="utf-8")
+    shutil.copy(pdfs / "acl-N18-3011.pdf", second / "graph.pdf")
+    library = load(first / "a.bib", second / "b.bib", as_of=AS_OF)
+    (paper,) = library.papers
+    # Relative to the .bib it was written in, not to the first copy's folder.
+    assert PdfFinder().files_of(paper) == [second / "graph.pdf"]
