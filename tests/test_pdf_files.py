@@ -422,3 +422,18 @@ def test_a_paper_in_two_libraries_keeps_the_files_of_both(tmp_path: Path, corpus
     (paper,) = library.papers
     # Relative to the .bib it was written in, not to the first copy's folder.
     assert PdfFinder().files_of(paper) == [second / "graph.pdf"]
+
+
+def test_the_viewers_output_never_reaches_our_terminal(tmp_path: Path, pdfs: Path,
+                                                       capfd: pytest.CaptureFixture[str]) -> None:
+    seen = tmp_path / "argv.txt"
+    noisy = tmp_path / "noisy.py"
+    noisy.write_text(
+        f"#!{sys.executable}\nimport sys\nprint('VIEWER OUT'); sys.stdout.flush()\n"
+        "print('VIEWER ERR', file=sys.stderr); sys.stderr.flush()\n"
+        f"open({str(seen)!r}, 'w').write('done\\n')\n", encoding="utf-8")
+    noisy.chmod(0o755)
+    open_pdf(pdfs / "acl-N18-3011.pdf", {"PAPERBROWSE_PDF_VIEWER": str(noisy)})
+    wait_for(seen)
+    out, err = capfd.readouterr()
+    assert "VIEWER" not in out + err
