@@ -189,3 +189,19 @@ async def test_has_pdf_follows_an_attachment_at_once(
         results = pilot.app.browser.paper_list.results
         assert sorted(results[i].citekey for i in range(len(results))) == [
             "cohan2020", "gone2019"]
+
+
+async def test_full_text_is_extracted_in_the_background_and_cached(tmp_path: Path) -> None:
+    from paperbrowse.core.pdf import fulltext
+
+    bib = library(tmp_path)
+    shutil.copy(PDFS / "pysample-libreoffice-writer-password.pdf", tmp_path / "papers" / "x.pdf")
+    bib.write_text(bib.read_text(encoding="utf-8") + ENTRY.format(
+        key="locked", title="Locked", extra="file = {:papers/x.pdf:PDF}"), encoding="utf-8")
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await wait_for_text(pilot, "full text: 1 PDF read, 1 not searchable")
+    entry = fulltext.cache_path(tmp_path / "papers" / "specter paper.pdf")
+    assert entry is not None
+    cached = fulltext.load_cached(entry)
+    assert cached is not None and "representations" in cached.text

@@ -49,10 +49,12 @@ class PdfWorker:
     """One child process reading PDFs one at a time; thread-safe (calls take turns)."""
 
     def __init__(
-        self, time_limit: float = TIME_LIMIT_S, memory_cap: int = MEMORY_CAP_BYTES
+        self, time_limit: float = TIME_LIMIT_S, memory_cap: int = MEMORY_CAP_BYTES,
+        nice: int = 0,
     ) -> None:
         self.time_limit = time_limit
         self.memory_cap = memory_cap
+        self.nice = nice  # how much lower the child's CPU priority is (background work)
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._answers: queue.Queue[bytes | None] = queue.Queue()
@@ -64,8 +66,15 @@ class PdfWorker:
         return self._ask("text", path)
 
     def close(self) -> None:
+        self.kill()  # a file being read now is not waited for
         with self._lock:
             self._stop()
+
+    def kill(self) -> None:
+        """End the child now, from any thread: a call waiting on it returns at once."""
+        process = self._process
+        if process is not None:
+            process.kill()
 
     def __enter__(self) -> PdfWorker:
         return self
@@ -103,7 +112,8 @@ class PdfWorker:
             [_PACKAGE_ROOT, *filter(None, [environment.get("PYTHONPATH")])]
         )
         process = subprocess.Popen(
-            [sys.executable, "-m", "paperbrowse.core.pdf.worker", str(self.memory_cap)],
+            [sys.executable, "-m", "paperbrowse.core.pdf.worker", str(self.memory_cap),
+             str(self.nice)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=environment, close_fds=True,
         )  # fmt: skip
@@ -151,9 +161,12 @@ def _facts(line: bytes) -> PdfFacts:
 # --- in the child ---------------------------------------------------------------------
 
 
-def serve(memory_cap: int) -> None:  # pragma: no cover (runs in the child)
+def serve(memory_cap: int, nice: int = 0) -> None:  # pragma: no cover (runs in the child)
     """Answer one JSON request a line on stdin with one JSON answer a line on stdout."""
     _cap_memory(memory_cap)
+    if nice and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(nice)  # background extraction yields the CPU to the app
     for line in sys.stdin.buffer:
         try:
             request = json.loads(line)
@@ -224,4 +237,5 @@ def _reason(error: BaseException) -> str:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    serve(int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_CAP_BYTES)
+    serve(int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_CAP_BYTES,
+          int(sys.argv[2]) if len(sys.argv) > 2 else 0)

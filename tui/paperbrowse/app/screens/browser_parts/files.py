@@ -1,4 +1,5 @@
-"""The papers' own files in the browser: the detail pane's Files line, ``has:pdf``, ``O``.
+"""The papers' own files in the browser: the detail pane's Files line, ``has:pdf``, ``O``,
+and their text extracted in the background (``core.pdf.fulltext``) for a later index.
 
 ``FilesController`` is owned by the reading controller. It finds a paper's files with
 ``core.pdf.locate`` (the library's fields, the user's attachments, PDFs named by
@@ -9,6 +10,7 @@ UI thread never opens a PDF. The most recently shown file is looked at first.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -21,6 +23,7 @@ from textual.screen import Screen
 
 if TYPE_CHECKING:
     from paperbrowse.app.widgets.detail import PaperDetail
+    from paperbrowse.app.widgets.search_bar import SearchBar
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
     from paperbrowse.core.pdf.locate import PdfFinder
@@ -28,6 +31,8 @@ if TYPE_CHECKING:
 
 LABEL_WIDTH = 10  # as the detail pane's own labels
 FILES_SHOWN = 5  # rows of files at most; then "and N more"
+FULLTEXT_NICE = 10  # the extracting process yields the CPU to the app
+FULLTEXT_DONE_SECONDS = 6.0  # how long "full text: 40 PDFs read" stays in the search bar
 
 
 class FilesView(Protocol):
@@ -35,6 +40,8 @@ class FilesView(Protocol):
     def detail(self) -> PaperDetail: ...
     @property
     def library(self) -> Library | None: ...
+    @property
+    def search_bar(self) -> SearchBar: ...
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,8 @@ class FilesController:
         self._stopped = False
         self._worker: PdfWorker | None = None
         self._undo_filter: Callable[[], None] | None = None
+        self._fulltext_worker: PdfWorker | None = None
+        self._fulltext_round = 0  # a reload starts a new round; the old one stops
 
     # --- finding ---------------------------------------------------------------------
 
@@ -121,6 +130,7 @@ class FilesController:
             self._undo_filter = self.finder.register_search_filters(
                 library.filters, library.papers
             )
+            self.start_fulltext(library)
 
     def forget_found(self) -> None:
         """Look at the folders and files again (a file was attached, the library reloaded)."""
@@ -198,8 +208,63 @@ class FilesController:
         if self._undo_filter is not None:
             self._undo_filter()
             self._undo_filter = None
-        if self._worker is not None:
-            self._worker.close()  # ends the reader process now, not at exit
+        self._fulltext_round += 1
+        for worker in (self._worker, self._fulltext_worker):
+            if worker is not None:
+                worker.close()  # ends the reader process now, not at exit
+
+    # --- full text, in the background ---------------------------------------------------
+
+    def start_fulltext(self, library: Library) -> None:
+        """Extract (or find cached) the text of every PDF of the library, in a thread."""
+        self._fulltext_round += 1
+        papers = list(library.papers)
+        self.screen.run_worker(
+            lambda: self._extract_all(papers, self._fulltext_round), thread=True,
+            group="pdf-fulltext", exit_on_error=False,
+        )  # fmt: skip
+
+    def _extract_all(self, papers: list[Paper], round_: int) -> None:
+        from paperbrowse.core.pdf.check import is_pdf_name
+        from paperbrowse.core.pdf.fulltext import extract_all
+        from paperbrowse.core.pdf.worker import PdfWorker
+
+        def stopped() -> bool:
+            return self._stopped or round_ != self._fulltext_round
+
+        paths = [path for paper in papers for path in self.finder.files_of(paper)
+                 if is_pdf_name(path) and path.is_file()]  # fmt: skip
+        if not paths or stopped():
+            return
+        worker = self._fulltext_worker = PdfWorker(nice=FULLTEXT_NICE)
+        try:
+            texts = extract_all(
+                paths, worker, lambda done, total: self._post(self._fulltext_busy, done, total),
+                stopped=stopped,
+            )  # fmt: skip
+        finally:
+            worker.close()
+        if not stopped():
+            skipped = sum(1 for text in texts.values() if text.problem)
+            self._post(self._fulltext_done, len(texts), skipped)
+
+    def _post(self, callback: Callable[..., None], *arguments: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the app is closing
+            self.screen.app.call_from_thread(callback, *arguments)
+
+    def _fulltext_busy(self, done: int, total: int) -> None:
+        self.view.search_bar.busy = f"full text: {done:,} of {total:,} PDFs"
+
+    def _fulltext_done(self, read: int, skipped: int) -> None:
+        note = f"full text: {read - skipped:,} PDF{'s' if read - skipped != 1 else ''} read"
+        if skipped:
+            note += f", {skipped:,} not searchable (see Files)"
+        self.view.search_bar.busy = note
+        self.screen.set_timer(FULLTEXT_DONE_SECONDS, self._fulltext_clear)
+
+    def _fulltext_clear(self) -> None:
+        if self.view.search_bar.busy.startswith("full text:"):
+            self.view.search_bar.busy = ""
 
     # --- opening and attaching -------------------------------------------------------------
 
