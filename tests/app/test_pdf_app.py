@@ -191,8 +191,13 @@ async def test_has_pdf_follows_an_attachment_at_once(
             "cohan2020", "gone2019"]
 
 
-async def test_full_text_is_extracted_in_the_background_and_cached(tmp_path: Path) -> None:
+async def test_full_text_is_extracted_in_the_background_and_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.app.screens.browser_parts import files
     from paperbrowse.core.pdf import fulltext
+
+    monkeypatch.setattr(files, "FULLTEXT_DONE_SECONDS", 3600.0)  # however slow the machine
 
     bib = library(tmp_path)
     shutil.copy(PDFS / "pysample-libreoffice-writer-password.pdf", tmp_path / "papers" / "x.pdf")
