@@ -46,7 +46,7 @@ def _forget_fingerprints() -> None:
 @pytest.mark.parametrize(
     "module",
     ["text/latex.py", "text/clean.py", "formats/profile.py", "formats/jsontools.py", "models.py",
-     "formats/ris.py"],
+     "formats/ris.py", "formats/file_fields.py"],
 )
 def test_a_change_to_any_reader_or_text_cleaning_retires_parse_caches(
     core_copy: Path, module: str

@@ -74,7 +74,7 @@ def assert_same(parted: ImportResult, single: ImportResult) -> None:
     assert parted.problems == single.problems
 
 
-FORMATS = {
+FORMATS: dict[str, tuple[Callable[[Path], str], Callable[[str], ImportResult]]] = {
     "jsonl": (acl_jsonl, lambda text: jsonl.parse_jsonl(text, "acl.jsonl")),
     "bibtex": (acl_bibtex, lambda text: bibtex.parse_bibtex(text, "acl.bib")),
 }
@@ -216,7 +216,7 @@ def test_a_pool_that_cannot_start_falls_back_to_one_process(
     monkeypatch: pytest.MonkeyPatch, in_parts: None
 ) -> None:
     monkeypatch.setattr(pool, "worker_count", lambda: 1)
-    monkeypatch.setattr(pool.sys, "executable", "/nonexistent/python")
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
     text = "".join(f'{{"title": "Paper {i} {"x" * 300}"}}\n' for i in range(7000))
     assert [p.source.line for p in jsonl.parse_jsonl(text, "x.jsonl").papers if p.source] == list(
         range(1, 7001)

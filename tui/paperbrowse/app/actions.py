@@ -72,6 +72,13 @@ ACTIONS: tuple[Action, ...] = (
            label="Sort", show=True),
     Action("open_link", "o", "Open link",
            "open the paper's first link in the browser (http and https only)", show=True),
+    # The paper's own files (issue 15): app/screens/browser_parts/files.py.
+    Action("open_pdf", "O", "Open PDF",
+           "open the paper's PDF in $PAPERBROWSE_PDF_VIEWER, else the system's viewer",
+           label="PDF"),
+    Action("attach_pdf", "A", "Attach PDF",
+           "attach a PDF to the paper (kept with your marks; the library file is not changed)",
+           group=READING, label="Attach"),
     Action("copy", "y", "Copy paper",
            "copy title, authors and first link to the clipboard (OSC 52: works over SSH and "
            "tmux); the marked papers when there are some", label="Copy", show=True),

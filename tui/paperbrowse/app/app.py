@@ -55,9 +55,11 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         *,
         library: Library | None = None,
         as_of: dt.date | None = None,
+        pdf_dirs: Sequence[str | Path] = (),
     ) -> None:
         super().__init__()
         self.paths = list(paths)
+        self.pdf_dirs = list(pdf_dirs)  # --pdf-dir: PDF folders besides config.json's
         self.as_of = as_of
         self.initial_library = library
         self.load_error: FormatError | None = None
@@ -102,7 +104,7 @@ class PaperBrowseApp(KeysInOrder, App[int]):
 
     def get_default_screen(self) -> Screen[None]:
         self._default_screen = BrowserScreen(
-            self.paths, library=self.initial_library, as_of=self.as_of
+            self.paths, library=self.initial_library, as_of=self.as_of, pdf_dirs=self.pdf_dirs
         )
         return self._default_screen
 

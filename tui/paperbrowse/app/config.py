@@ -1,4 +1,4 @@
-"""The user's settings (the theme, the keymap, how to cite), in a small JSON file in the
+"""The user's settings (the theme, the keymap, how to cite, where PDFs are), in a small JSON file in the
 config folder.
 
 ``Config`` holds the settings the app knows, typed, and every other key of the
@@ -19,7 +19,7 @@ from paperbrowse.core.locations import config_file as config_path
 __all__ = ["Config", "config_path", "load_config", "save_config"]
 
 TEXT_SETTINGS = ("cite_form", "csl_style")  # settings that are one string each
-KNOWN = ("theme", "keymap", *TEXT_SETTINGS)
+KNOWN = ("theme", "keymap", "pdf_folders", *TEXT_SETTINGS)
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Config:
     cite_form: str | None = None
     # What ``C`` formats in: a bundled CSL style's name or a .csl file (None: APA).
     csl_style: str | None = None
+    # Folders of PDFs named by citation key, DOI or arXiv id (``core.pdf.locate``).
+    pdf_folders: tuple[str, ...] = ()
     others: dict[str, Any] = field(default_factory=dict)  # settings this version does not know
     problem: str | None = None  # why the file could not be used, in one line
 
@@ -55,8 +57,13 @@ class Config:
         if theme is not None and not isinstance(theme, str):
             others["theme"] = theme
             theme = None
-        return cls(theme=theme, keymap=keymap, others=others, problem=problem,
-                   cite_form=texts["cite_form"], csl_style=texts["csl_style"])
+        folders = data.get("pdf_folders", [])
+        if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
+            problem = problem or f"{where}: \"pdf_folders\" is not a list of folders; ignored"
+            others["pdf_folders"] = folders  # kept as written
+            folders = []
+        return cls(theme=theme, keymap=keymap, pdf_folders=tuple(folders), others=others,
+                   problem=problem, cite_form=texts["cite_form"], csl_style=texts["csl_style"])
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = dict(self.others)
@@ -67,6 +74,8 @@ class Config:
         for name in TEXT_SETTINGS:
             if getattr(self, name) is not None:
                 data[name] = getattr(self, name)
+        if self.pdf_folders:
+            data["pdf_folders"] = list(self.pdf_folders)
         return data
 
 

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     for name in ("COLUMNS", "LINES"):
         os.environ.pop(name, None)
 
-    app = PaperBrowseApp(paths, as_of=args.as_of)
+    app = PaperBrowseApp(paths, as_of=args.as_of, pdf_dirs=getattr(args, "pdf_dir", []))
     code = app.run()
     if app.load_error is not None:
         return fail(str(app.load_error))

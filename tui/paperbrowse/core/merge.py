@@ -8,6 +8,7 @@ different papers however alike their titles ("Introduction", 2019).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 from paperbrowse.core.models import Paper, SourceRef, fold, normalise_title
@@ -51,10 +52,28 @@ def combine(kept: Paper, other: Paper) -> Paper:
     links = tuple(dict.fromkeys(kept.links + other.links))
     if links != kept.links:
         update["links"] = links
+    files = tuple(dict.fromkeys(kept.files + _anchored_files(other, kept)))
+    if files != kept.files:
+        update["files"] = files
     if other.has_code and not kept.has_code:
         update["has_code"] = True
     update["sources"] = tuple(dict.fromkeys(seen_in(kept) + seen_in(other)))
     return kept.model_copy(update=update)
+
+
+def _anchored_files(other: Paper, kept: Paper) -> tuple[str, ...]:
+    """``other``'s files, those relative to its own library's folder made absolute when
+    ``kept`` was read from another folder (relative paths are resolved against the
+    first source's folder, ``core.pdf.locate``)."""
+    if other.source is None or not other.files:
+        return other.files
+    folder = os.path.dirname(other.source.file)
+    if kept.source is not None and os.path.dirname(kept.source.file) == folder:
+        return other.files
+    return tuple(
+        path if os.path.isabs(os.path.expanduser(path)) else os.path.join(folder, path)
+        for path in other.files
+    )
 
 
 def merge_duplicates(papers: Iterable[Paper]) -> list[Paper]:

@@ -89,6 +89,9 @@ class Paper(BaseModel):
     source: SourceRef | None = None
     # Every place the paper was read, when it was seen more than once (the first is `source`).
     sources: tuple[SourceRef, ...] = ()
+    # Attached files (PDFs) as the library writes them; relative ones are resolved
+    # against the library's folder by ``core.pdf.locate``.
+    files: tuple[str, ...] = ()
 
     @property
     def category_name(self) -> str | None:

@@ -76,10 +76,11 @@ class BrowserScreen(SafeMouse, Screen[None]):
         *,
         library: Library | None = None,
         as_of: dt.date | None = None,
+        pdf_dirs: Sequence[str | Path] = (),
     ) -> None:
         super().__init__()
         self.library = library
-        self.reading = ReadingController(self, self)
+        self.reading = ReadingController(self, self, pdf_dirs)
         self.searching = SearchController(self, self)
         self.loader = loading.LibraryLoader(self, self, self.searching, self.reading, paths, as_of)
 
@@ -203,7 +204,8 @@ class BrowserScreen(SafeMouse, Screen[None]):
         if action == "show_problems":
             return bool(self.problem_count)  # the footer shows the key only when useful
         if action in ("open_link", "copy", "copy_bibtex", "bookmark", "toggle_read",
-                      "edit_tags", "edit_note", "author", "toggle_mark"):
+                      "edit_tags", "edit_note", "author", "toggle_mark", "open_pdf",
+                      "attach_pdf"):
             return True if self.detail.paper is not None else None  # None: shown dimmed
         return True
 
@@ -280,3 +282,5 @@ class BrowserScreen(SafeMouse, Screen[None]):
     action_export = _by_reading(ReadingController.export)
     action_stats = _by_reading(ReadingController.stats)
     action_author = _by_reading(ReadingController.author)
+    action_open_pdf = _by_reading(ReadingController.open_pdf)
+    action_attach_pdf = _by_reading(ReadingController.attach_pdf)

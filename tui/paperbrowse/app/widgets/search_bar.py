@@ -16,8 +16,11 @@ from paperbrowse.core.text.counts import counted
 PLACEHOLDER = "Search titles, authors, abstracts…  (? for syntax)"
 
 
-def count_text(shown: int | None, total: int, sort: str, problems: int, marked: int = 0) -> Text:
-    """"7 of 15 papers · newest", with the papers marked with space and files' problems."""
+def count_text(
+    shown: int | None, total: int, sort: str, problems: int, marked: int = 0, busy: str = ""
+) -> Text:
+    """"7 of 15 papers · newest", with the papers marked with space, files' problems and
+    what is being done in the background (``busy``: "full text: 3 of 40 PDFs")."""
     if shown is None:
         text = Text("Loading…", style="dim")
     else:
@@ -28,6 +31,8 @@ def count_text(shown: int | None, total: int, sort: str, problems: int, marked: 
         text.append(f"  ● {marked:,} marked", style="bold magenta")
     if problems:
         text.append(f"  ⚠ {counted(problems, 'problem')} (w)")
+    if busy:
+        text.append(f"  {busy}", style="dim")
     return text
 
 
@@ -65,6 +70,7 @@ class SearchBar(Horizontal):
     sort: reactive[str] = reactive("newest")
     problems: reactive[int] = reactive(0)
     marked: reactive[int] = reactive(0)
+    busy: reactive[str] = reactive("")  # background work, e.g. "full text: 3 of 40 PDFs"
 
     class Changed(Message):
         """The query text changed (on every keystroke)."""
@@ -121,12 +127,15 @@ class SearchBar(Horizontal):
     def watch_marked(self) -> None:
         self._show_count()
 
+    def watch_busy(self) -> None:
+        self._show_count()
+
     def _show_count(self) -> None:
         if not self.is_mounted:
             return
         count = self.query_one("#search-count", Static)
         count.update(
-            count_text(self.shown, self.total, self.sort, self.problems, self.marked)
+            count_text(self.shown, self.total, self.sort, self.problems, self.marked, self.busy)
         )
         count.set_class(bool(self.problems), "-problems")
 

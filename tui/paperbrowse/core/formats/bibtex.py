@@ -32,6 +32,7 @@ from paperbrowse.core.formats.bibvalues import (
     tidy_paragraphs,
     urls_in,
 )
+from paperbrowse.core.formats.file_fields import bibtex_files
 from paperbrowse.core.formats.jsontools import paper_date
 from paperbrowse.core.formats.pool import PART_CHARS, POOL_MIN_CHARS, run_parts
 from paperbrowse.core.formats.rows import PaperList
@@ -342,6 +343,7 @@ def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
         citekey=strip_control(entry.key) or None,
         entry_type=entry.entry_type,
         source=SourceRef(file=file, line=entry.line),
+        files=bibtex_files(fields),
     )
 
 

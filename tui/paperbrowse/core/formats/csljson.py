@@ -15,6 +15,7 @@ from typing import Any
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult
+from paperbrowse.core.formats.file_fields import csl_files
 from paperbrowse.core.formats.jsontools import paper_date, record_error
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
@@ -131,6 +132,7 @@ def paper_from_csl(item: dict[str, Any], source: SourceRef) -> Paper:
         citekey=key,
         entry_type=CSL_TO_BIBTEX.get(str(item.get("type")), "misc"),
         source=source,
+        files=csl_files(item),
     )
 
 

@@ -13,7 +13,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     # 0 -> 1: the first layout. ``papers`` holds the marks plus a little
@@ -50,6 +50,16 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "UPDATE papers SET read_at = updated WHERE read",
         "CREATE INDEX tags_by_name ON tags (tag COLLATE NOCASE)",
     ),
+    # 2 -> 3: files (PDFs) the user attached to a paper in the app (``A``), so a
+    # paper's PDF is found without editing the user's library.
+    2: (
+        """CREATE TABLE files (
+            paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            added TEXT NOT NULL,
+            PRIMARY KEY (paper_id, path)
+        )""",
+    ),
 }
 
 # The columns each table has at SCHEMA_VERSION: what a salvage copies.
@@ -59,6 +69,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "tags": ("paper_id", "tag"),
     "notes": ("paper_id", "body", "updated"),
+    "files": ("paper_id", "path", "added"),
 }  # fmt: skip
 
 

@@ -79,6 +79,7 @@ class Marks:
     note_updated: dt.datetime | None = None
     bookmarked_at: dt.datetime | None = None
     read_at: dt.datetime | None = None
+    files: tuple[str, ...] = ()  # paths attached in the app, oldest first
 
     @property
     def has_note(self) -> bool:
@@ -86,7 +87,7 @@ class Marks:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.bookmarked or self.read or self.tags or self.has_note)
+        return not (self.bookmarked or self.read or self.tags or self.has_note or self.files)
 
     def has_tag(self, tag: str) -> bool:
         wanted = fold(tag)
@@ -181,7 +182,9 @@ def _label_time(stored: object) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def _marks_from_row(row: tuple[object, ...], tags: tuple[str, ...]) -> Marks:
+def _marks_from_row(
+    row: tuple[object, ...], tags: tuple[str, ...], files: tuple[str, ...] = ()
+) -> Marks:
     paper_id, title, year, doi, bookmarked, read, bookmarked_at, read_at, body, updated = row
     return Marks(
         paper_id=str(paper_id),
@@ -195,6 +198,7 @@ def _marks_from_row(row: tuple[object, ...], tags: tuple[str, ...]) -> Marks:
         note_updated=_time(updated),
         bookmarked_at=_time(bookmarked_at),
         read_at=_time(read_at),
+        files=files,
     )
 
 
@@ -438,6 +442,25 @@ class Store:
             return SavedNote(marks)
         return SavedNote(marks, merged=True, conflicts=merged[0].conflicts)
 
+    def attach_file(self, paper: PaperRef, path: str) -> Marks:
+        """Link a file (a PDF) to a paper; the library itself is never edited."""
+        now = self._now()
+        return self._change(
+            paper,
+            lambda db, pid: db.execute(
+                "INSERT OR IGNORE INTO files (paper_id, path, added) VALUES (?, ?, ?)",
+                (pid, path, now),
+            ),
+        )
+
+    def detach_file(self, paper: PaperRef, path: str) -> Marks:
+        return self._change(
+            paper,
+            lambda db, pid: db.execute(
+                "DELETE FROM files WHERE paper_id = ? AND path = ?", (pid, path)
+            ),
+        )
+
     def forget(self, paper: PaperRef) -> Marks:
         """Remove every mark of a paper (its note too)."""
         return self._change(
@@ -502,13 +525,17 @@ class Store:
             try:
                 self._data_version = self._read_data_version()
                 tags = self._tags_by_paper()
+                files = self._files_by_paper()
                 rows = self._connection.execute(_SELECT_PAPERS).fetchall()
             except sqlite3.Error as error:
                 # The file went bad under us: keep what we had, say so, and stop writing.
                 self._fail_read_only(f"cannot be read any more ({error})")
                 return
             self._marks = {
-                str(row[0]): _marks_from_row(row, tags.get(str(row[0]), ())) for row in rows
+                str(row[0]): _marks_from_row(
+                    row, tags.get(str(row[0]), ()), files.get(str(row[0]), ())
+                )
+                for row in rows
             }
             self._by_title_id = {
                 models.paper_id(marks.title, marks.year): pid
@@ -547,6 +574,17 @@ class Store:
         for pid, tag in self._connection.execute(query + " ORDER BY rowid", arguments):
             grouped.setdefault(str(pid), []).append(str(tag))
         return {pid: tuple(tags) for pid, tags in grouped.items()}
+
+    def _files_by_paper(self, paper_id: str | None = None) -> dict[str, tuple[str, ...]]:
+        query = "SELECT paper_id, path FROM files"
+        arguments: tuple[str, ...] = ()
+        if paper_id is not None:
+            query += " WHERE paper_id = ?"
+            arguments = (paper_id,)
+        grouped: dict[str, list[str]] = {}
+        for pid, path in self._connection.execute(query + " ORDER BY rowid", arguments):
+            grouped.setdefault(str(pid), []).append(str(path))
+        return {pid: tuple(paths) for pid, paths in grouped.items()}
 
     def _fail_read_only(self, reason: str) -> None:
         self.read_only = True
@@ -611,6 +649,7 @@ class Store:
         moved = db.execute("UPDATE papers SET id = ? WHERE id = ?", (new, old)).rowcount
         db.execute("UPDATE tags SET paper_id = ? WHERE paper_id = ?", (new, old))
         db.execute("UPDATE notes SET paper_id = ? WHERE paper_id = ?", (new, old))
+        db.execute("UPDATE files SET paper_id = ? WHERE paper_id = ?", (new, old))
         return moved > 0
 
     def _upsert_paper(self, paper: PaperRef, stored_id: str) -> None:
@@ -636,7 +675,8 @@ class Store:
         self._connection.execute(
             "DELETE FROM papers WHERE id = ? AND NOT bookmarked AND NOT read"
             " AND NOT EXISTS (SELECT 1 FROM tags WHERE paper_id = papers.id)"
-            " AND NOT EXISTS (SELECT 1 FROM notes WHERE paper_id = papers.id)",
+            " AND NOT EXISTS (SELECT 1 FROM notes WHERE paper_id = papers.id)"
+            " AND NOT EXISTS (SELECT 1 FROM files WHERE paper_id = papers.id)",
             (paper_id,),
         )
 
@@ -644,7 +684,8 @@ class Store:
         row = self._connection.execute(_SELECT_PAPERS + " WHERE p.id = ?", (paper_id,)).fetchone()
         if row is None:
             return Marks(paper_id)
-        return _marks_from_row(row, self._tags_by_paper(paper_id).get(paper_id, ()))
+        tags = self._tags_by_paper(paper_id).get(paper_id, ())
+        return _marks_from_row(row, tags, self._files_by_paper(paper_id).get(paper_id, ()))
 
 
 def open_store(path: Path | None = None, *, create: bool = True) -> Store:

@@ -10,8 +10,9 @@ first frame waits for none of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from rich.text import Text
@@ -20,6 +21,7 @@ from textual.screen import Screen
 
 from paperbrowse.app import glyphs as look
 from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
+from paperbrowse.app.screens.browser_parts.files import FilesController
 
 if TYPE_CHECKING:
     from paperbrowse.core.library import Library
@@ -74,9 +76,13 @@ class ReadingController:
     notify, poll and push screens) and as the browser (its widgets and results).
     """
 
-    def __init__(self, screen: Screen[None], view: BrowserView) -> None:
+    def __init__(
+        self, screen: Screen[None], view: BrowserView, pdf_dirs: Sequence[str | Path] = ()
+    ) -> None:
         self.screen = screen
         self.view = view
+        # The papers' PDFs: the Files line, has:pdf, O and A (browser_parts/files.py).
+        self.files = FilesController(screen, view, self.attached_files, pdf_dirs)
         self.store: Store | None = None  # the user's marks, opened with the library
         self.selection: dict[str, Paper] = {}  # marked with space, in the order marked
         self.started = False  # the marks are open and drawn: they may be changed
@@ -136,8 +142,10 @@ class ReadingController:
             self._undo_filters = None
         if self.store is not None and library is not None:
             self._undo_filters = self.store.register_search_filters(library.filters)
+        self.files.filter_in(library)
 
     def stop_marks(self) -> None:
+        self.files.stop()
         if self._undo_filters is not None:
             self._undo_filters()
             self._undo_filters = None
@@ -167,7 +175,39 @@ class ReadingController:
     def _detail_extras(self, paper: Paper) -> tuple[list[Text], list[Text]]:
         marks = self.marks_of(paper)
         selected = paper.id in self.selection
-        return look.detail_rows(marks, selected), look.note_lines(marks)
+        rows = self.files.detail_rows(paper) + look.detail_rows(marks, selected)
+        return rows, look.note_lines(marks)
+
+    def attached_files(self, paper: Paper) -> Sequence[str]:
+        marks = self.marks_of(paper)
+        return marks.files if marks is not None else ()
+
+    # --- the paper's PDFs ----------------------------------------------------------------
+
+    def open_pdf(self) -> None:
+        paper = self._current("open the PDF of")
+        if paper is not None:
+            self.files.open_first(paper)
+
+    def attach_pdf(self) -> None:
+        paper = self._current("attach a PDF to")
+        if paper is None or not self._marks_ready("attach a PDF"):
+            return
+        from paperbrowse.app.screens.attach import AttachScreen
+
+        def save(text: str | None) -> None:
+            if not text:
+                return
+            path = self.files.attachable(text)
+            if path is None:
+                return
+            saved = self.save_marks(lambda store: store.attach_file(paper, path),
+                                    "attach the PDF")
+            if saved is not None:
+                self.files.forget_found()
+                self.notify(f"Attached {path}", timeout=3, markup=False)
+
+        self.app.push_screen(AttachScreen(paper.title), save)
 
     def save_marks(
         self, change: Callable[[Store], Saved], what: str, quiet: bool = False

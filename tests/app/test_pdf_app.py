@@ -1,0 +1,212 @@
+"""The paper's PDF in the browser: the Files line, has:pdf, O opens it, A attaches one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import browser, screen_text, wait_loaded
+from textual.pilot import Pilot
+
+from paperbrowse.app.app import PaperBrowseApp
+
+ROOT = Path(__file__).resolve().parents[2]
+PDFS = ROOT.parent / "shared" / "corpus" / "pdf"
+SPECTER = PDFS / "acl-2020.acl-main.207.pdf"
+
+ENTRY = """@inproceedings{{{key},
+    title = "{title}",
+    author = "Cohan, Arman and Feldman, Sergey",
+    year = "2020",
+    {extra}
+}}
+"""
+
+pytestmark = pytest.mark.skipif(not SPECTER.is_file(), reason="no shared PDF corpus")
+
+
+def library(folder: Path) -> Path:
+    """SPECTER with its PDF in a JabRef file field, and a paper whose file is gone."""
+    (folder / "papers").mkdir()
+    shutil.copy(SPECTER, folder / "papers" / "specter paper.pdf")
+    bib = folder / "lib.bib"
+    bib.write_text(
+        ENTRY.format(key="cohan2020", title="SPECTER: Document-level Representation Learning",
+                     extra="file = {:papers/specter paper.pdf:PDF}")
+        + ENTRY.format(key="gone2019", title="A Paper Whose PDF Was Deleted",
+                       extra="file = {:papers/deleted.pdf:PDF}"),
+        encoding="utf-8")
+    return bib
+
+
+async def wait_for_text(pilot: Pilot[Any], wanted: str) -> str:
+    for _ in range(400):
+        await pilot.pause(0.05)
+        text = screen_text(pilot)
+        if wanted in text:
+            return text
+    raise AssertionError(f"{wanted!r} never shown:\n{screen_text(pilot)}")
+
+
+def notifications(pilot: Pilot[Any]) -> list[str]:
+    return [str(n.message) for n in pilot.app._notifications]
+
+
+async def test_files_line_shows_page_count_and_size_or_missing(tmp_path: Path) -> None:
+    bib = library(tmp_path)
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"specter", "enter")
+        text = await wait_for_text(pilot, "13 pages")
+        assert "specter paper.pdf · 13 pages · 683.3 KB" in text
+        await pilot.press("slash", "ctrl+u", *"deleted", "enter")
+        text = await wait_for_text(pilot, "deleted.pdf · missing")
+
+
+async def test_has_pdf_lists_only_papers_whose_pdf_is_on_disk(tmp_path: Path) -> None:
+    bib = library(tmp_path)
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"has:pdf", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        results = browser(pilot).paper_list.results
+        assert [results[i].citekey for i in range(len(results))] == ["cohan2020"]
+
+
+async def test_O_runs_the_viewer_from_the_environment_with_the_path_as_one_argument(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bib = library(tmp_path)
+    seen = tmp_path / "argv.txt"
+    viewer = tmp_path / "viewer.py"
+    viewer.write_text(f"#!{sys.executable}\nimport sys\nopen({str(seen)!r}, 'w')"
+                      ".write('\\n'.join(sys.argv[1:]) + '\\n')\n", encoding="utf-8")
+    viewer.chmod(0o755)
+    monkeypatch.setenv("PAPERBROWSE_PDF_VIEWER", f"'{viewer}' --fork")
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"specter", "enter", "O")
+        await pilot.pause()
+        assert any("Opening specter paper.pdf" in n for n in notifications(pilot))
+    deadline = time.monotonic() + 20
+    while not (seen.exists() and seen.read_text(encoding="utf-8").endswith("\n")):
+        assert time.monotonic() < deadline, "the viewer never ran"
+        time.sleep(0.05)
+    assert seen.read_text(encoding="utf-8").splitlines() == [
+        "--fork", str(tmp_path / "papers" / "specter paper.pdf")]
+
+
+async def test_O_on_a_missing_pdf_is_one_clear_notification(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bib = library(tmp_path)
+    monkeypatch.setenv("PAPERBROWSE_PDF_VIEWER", "/bin/true")
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"deleted", "enter", "O")
+        await pilot.pause()
+        (message,) = notifications(pilot)
+        assert "deleted.pdf: missing" in message and "\n" not in message
+
+
+async def test_A_attaches_a_pdf_kept_with_the_marks_and_the_bib_untouched(
+    tmp_path: Path,
+) -> None:
+    bib = library(tmp_path)
+    before = bib.read_bytes()
+    extra = tmp_path / "found later.pdf"
+    shutil.copy(PDFS / "acl-N18-3011.pdf", extra)
+    os.chdir(tmp_path)
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"deleted", "enter", "A")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"found", "right", "enter")  # → completes the name
+        await pilot.pause()
+        assert any("Attached" in n for n in notifications(pilot))
+        await wait_for_text(pilot, "found later.pdf · 8 pages")
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:  # kept
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"deleted", "enter")
+        await wait_for_text(pilot, "found later.pdf · 8 pages")
+    assert bib.read_bytes() == before
+
+
+async def test_pdfs_named_by_key_in_pdf_dir_and_config_folders_are_found(tmp_path: Path) -> None:
+    from paperbrowse.app.config import config_path
+
+    bib = tmp_path / "lib.bib"
+    bib.write_text(ENTRY.format(key="cohan2020", title="SPECTER", extra="")
+                   + ENTRY.format(key="ammar2018", title="Literature Graph", extra=""),
+                   encoding="utf-8")
+    given, configured = tmp_path / "given", tmp_path / "configured"
+    given.mkdir()
+    configured.mkdir()
+    shutil.copy(SPECTER, given / "cohan2020.pdf")
+    shutil.copy(PDFS / "acl-N18-3011.pdf", configured / "ammar2018.pdf")
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(f'{{"pdf_folders": ["{configured}"]}}', encoding="utf-8")
+    async with PaperBrowseApp([bib], pdf_dirs=[given]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"specter", "enter")
+        await wait_for_text(pilot, "cohan2020.pdf · 13 pages")
+        await pilot.press("slash", "ctrl+u", *"graph", "enter")
+        await wait_for_text(pilot, "ammar2018.pdf · 8 pages")
+
+
+def test_a_bad_pdf_folders_setting_is_one_line_and_kept() -> None:
+    from paperbrowse.app.config import Config
+
+    config = Config.from_json({"pdf_folders": "~/papers"}, "config.json")
+    assert config.pdf_folders == ()
+    assert config.problem == 'config.json: "pdf_folders" is not a list of folders; ignored'
+    assert config.to_json() == {"pdf_folders": "~/papers"}
+
+
+async def test_has_pdf_follows_an_attachment_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.core.pdf import locate
+
+    monkeypatch.setattr(locate, "HAS_PDF_SECONDS", 3600.0)  # however slowly the keys come
+    bib = library(tmp_path)
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"has:pdf", "enter")  # the answer is remembered now
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("slash", "ctrl+u", *"deleted", "enter", "A")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *str(SPECTER), "enter")
+        await pilot.press("slash", "ctrl+u", *"has:pdf", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        results = browser(pilot).paper_list.results
+        assert sorted(str(results[i].citekey) for i in range(len(results))) == [
+            "cohan2020", "gone2019"]
+
+
+async def test_full_text_is_extracted_in_the_background_and_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.app.screens.browser_parts import files
+    from paperbrowse.core.pdf import fulltext
+
+    monkeypatch.setattr(files, "FULLTEXT_DONE_SECONDS", 3600.0)  # however slow the machine
+
+    bib = library(tmp_path)
+    shutil.copy(PDFS / "pysample-libreoffice-writer-password.pdf", tmp_path / "papers" / "x.pdf")
+    bib.write_text(bib.read_text(encoding="utf-8") + ENTRY.format(
+        key="locked", title="Locked", extra="file = {:papers/x.pdf:PDF}"), encoding="utf-8")
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await wait_for_text(pilot, "full text: 1 PDF read, 1 not searchable")
+    entry = fulltext.cache_path(tmp_path / "papers" / "specter paper.pdf")
+    assert entry is not None
+    cached = fulltext.load_cached(entry)
+    assert cached is not None and "representations" in cached.text

@@ -1,0 +1,300 @@
+"""The papers' own files in the browser: the detail pane's Files line, ``has:pdf``, ``O``,
+and their text extracted in the background (``core.pdf.fulltext``) for a later index.
+
+``FilesController`` is owned by the reading controller. It finds a paper's files with
+``core.pdf.locate`` (the library's fields, the user's attachments, PDFs named by
+convention in config.json's ``"pdf_folders"`` and ``--pdf-dir``), and learns each
+file's size and page count in a thread that asks a ``core.pdf.worker`` process: the
+UI thread never opens a PDF. The most recently shown file is looked at first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from rich.text import Text
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from paperbrowse.app.widgets.detail import PaperDetail
+    from paperbrowse.app.widgets.search_bar import SearchBar
+    from paperbrowse.core.library import Library
+    from paperbrowse.core.models import Paper
+    from paperbrowse.core.pdf.locate import PdfFinder
+    from paperbrowse.core.pdf.worker import PdfFacts, PdfWorker
+
+LABEL_WIDTH = 10  # as the detail pane's own labels
+FILES_SHOWN = 5  # rows of files at most; then "and N more"
+FULLTEXT_NICE = 10  # the extracting process yields the CPU to the app
+FULLTEXT_DONE_SECONDS = 6.0  # how long "full text: 40 PDFs read" stays in the search bar
+
+
+class FilesView(Protocol):
+    @property
+    def detail(self) -> PaperDetail: ...
+    @property
+    def library(self) -> Library | None: ...
+    @property
+    def search_bar(self) -> SearchBar: ...
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """A file's size (None when it cannot be stat'ed) and what the PDF reader said."""
+
+    size: int | None
+    pdf: PdfFacts | None  # None for a file not named .pdf: it is not read
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{size:,} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size:,} bytes"  # pragma: no cover
+
+
+def describe(path: Path, facts: FileFacts | None) -> Text:
+    """One file as the Files line shows it: ``x.pdf · 13 pages · 683.2 KB``."""
+    text = Text(path.name, style="bold")
+    if facts is None:
+        text.append(" · checking…", style="dim")
+        return text
+    problem = facts.pdf.problem if facts.pdf is not None else None
+    if problem == "missing" or facts.size is None:
+        text.append(f" · {problem or 'missing'}", style="red")
+        text.append(f"  ({path})", style="dim")
+        return text
+    if facts.pdf is not None and facts.pdf.pages is not None:
+        pages = facts.pdf.pages
+        text.append(f" · {pages:,} page{'s' if pages != 1 else ''}")
+    text.append(f" · {human_size(facts.size)}")
+    if problem:
+        text.append(f" · {problem}", style="yellow")
+    return text
+
+
+class FilesController:
+    def __init__(
+        self,
+        screen: Screen[None],
+        view: FilesView,
+        attached: Callable[[Paper], Sequence[str]],
+        pdf_dirs: Sequence[str | Path] = (),
+    ) -> None:
+        self.screen = screen
+        self.view = view
+        self.attached = attached
+        self.pdf_dirs = list(pdf_dirs)
+        self._finder: PdfFinder | None = None
+        self._facts: dict[Path, FileFacts] = {}
+        self._wanted: list[Path] = []  # files to look at, the latest wanted last
+        self._lock = threading.Lock()
+        self._looking = False
+        self._stopped = False
+        self._worker: PdfWorker | None = None
+        self._undo_filter: Callable[[], None] | None = None
+        self._fulltext_worker: PdfWorker | None = None
+        self._fulltext_round = 0  # a reload starts a new round; the old one stops
+
+    # --- finding ---------------------------------------------------------------------
+
+    @property
+    def finder(self) -> PdfFinder:
+        if self._finder is None:
+            from paperbrowse.app.config import load_config
+            from paperbrowse.core.pdf.locate import PdfFinder
+
+            folders = [*load_config().pdf_folders, *self.pdf_dirs]
+            self._finder = PdfFinder(folders, self.attached, self._key_of)
+        return self._finder
+
+    def _key_of(self, paper: Paper) -> str | None:
+        library = self.view.library
+        return library.key_of(paper) if library is not None else paper.citekey
+
+    def filter_in(self, library: Library | None) -> None:
+        """``has:pdf`` in this library's searches (a reload brings a new library)."""
+        if self._undo_filter is not None:
+            self._undo_filter()
+            self._undo_filter = None
+        if library is not None:
+            self.forget_found()
+            self._undo_filter = self.finder.register_search_filters(
+                library.filters, library.papers
+            )
+            self.start_fulltext(library)
+
+    def forget_found(self) -> None:
+        """Look at the folders and files again (a file was attached, the library reloaded)."""
+        self.finder.forget()
+        with self._lock:
+            self._facts.clear()
+
+    # --- the Files line ------------------------------------------------------------------
+
+    def detail_rows(self, paper: Paper) -> list[Text]:
+        files = self.finder.files_of(paper)
+        rows = []
+        for number, path in enumerate(files[:FILES_SHOWN]):
+            with self._lock:
+                facts = self._facts.get(path)
+            if facts is None:
+                self._want(path)
+            label = "Files" if number == 0 else ""
+            rows.append(Text.assemble((f"{label:<{LABEL_WIDTH}}", "dim"), describe(path, facts)))
+        if len(files) > FILES_SHOWN:
+            rows.append(Text(f"{'':<{LABEL_WIDTH}}and {len(files) - FILES_SHOWN} more",
+                             style="dim"))
+        return rows
+
+    def _want(self, path: Path) -> None:
+        with self._lock:
+            if path in self._wanted:
+                self._wanted.remove(path)
+            self._wanted.append(path)
+            if self._looking or self._stopped:
+                return
+            self._looking = True
+        self.screen.run_worker(self._look_at_wanted, thread=True, group="pdf-files",
+                               exit_on_error=False)
+
+    def _look_at_wanted(self) -> None:
+        """In a thread: each wanted file's size and page count, newest wish first."""
+        while True:
+            with self._lock:
+                if not self._wanted or self._stopped:
+                    self._looking = False
+                    return
+                path = self._wanted.pop()
+            facts = self._look_at(path)
+            try:
+                self.screen.app.call_from_thread(self._learned, path, facts)
+            except RuntimeError:  # the app is closing
+                return
+
+    def _look_at(self, path: Path) -> FileFacts:
+        from paperbrowse.core.pdf.check import is_pdf_name
+        from paperbrowse.core.pdf.worker import PdfFacts, PdfWorker
+
+        try:
+            size: int | None = os.stat(path).st_size
+        except (OSError, ValueError):
+            return FileFacts(None, PdfFacts(problem="missing"))
+        if not is_pdf_name(path):
+            return FileFacts(size, None)
+        if self._worker is None:
+            self._worker = PdfWorker()
+        return FileFacts(size, self._worker.count_pages(path))
+
+    def _learned(self, path: Path, facts: FileFacts) -> None:
+        with self._lock:
+            self._facts[path] = facts
+        paper = self.view.detail.paper
+        if paper is not None and path in self.finder.files_of(paper):
+            self.view.detail.redraw()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            self._wanted.clear()
+        if self._undo_filter is not None:
+            self._undo_filter()
+            self._undo_filter = None
+        self._fulltext_round += 1
+        for worker in (self._worker, self._fulltext_worker):
+            if worker is not None:
+                worker.close()  # ends the reader process now, not at exit
+
+    # --- full text, in the background ---------------------------------------------------
+
+    def start_fulltext(self, library: Library) -> None:
+        """Extract (or find cached) the text of every PDF of the library, in a thread."""
+        self._fulltext_round += 1
+        papers = list(library.papers)
+        self.screen.run_worker(
+            lambda: self._extract_all(papers, self._fulltext_round), thread=True,
+            group="pdf-fulltext", exit_on_error=False,
+        )  # fmt: skip
+
+    def _extract_all(self, papers: list[Paper], round_: int) -> None:
+        from paperbrowse.core.pdf.check import is_pdf_name
+        from paperbrowse.core.pdf.fulltext import extract_all
+        from paperbrowse.core.pdf.worker import PdfWorker
+
+        def stopped() -> bool:
+            return self._stopped or round_ != self._fulltext_round
+
+        paths = [path for paper in papers for path in self.finder.files_of(paper)
+                 if is_pdf_name(path) and path.is_file()]  # fmt: skip
+        if not paths or stopped():
+            return
+        worker = self._fulltext_worker = PdfWorker(nice=FULLTEXT_NICE)
+        try:
+            texts = extract_all(
+                paths, worker, lambda done, total: self._post(self._fulltext_busy, done, total),
+                stopped=stopped,
+            )  # fmt: skip
+        finally:
+            worker.close()
+        if not stopped():
+            skipped = sum(1 for text in texts.values() if text.problem)
+            self._post(self._fulltext_done, len(texts), skipped)
+
+    def _post(self, callback: Callable[..., None], *arguments: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the app is closing
+            self.screen.app.call_from_thread(callback, *arguments)
+
+    def _fulltext_busy(self, done: int, total: int) -> None:
+        self.view.search_bar.busy = f"full text: {done:,} of {total:,} PDFs"
+
+    def _fulltext_done(self, read: int, skipped: int) -> None:
+        note = f"full text: {read - skipped:,} PDF{'s' if read - skipped != 1 else ''} read"
+        if skipped:
+            note += f", {skipped:,} not searchable (see Files)"
+        self.view.search_bar.busy = note
+        self.screen.set_timer(FULLTEXT_DONE_SECONDS, self._fulltext_clear)
+
+    def _fulltext_clear(self) -> None:
+        if self.view.search_bar.busy.startswith("full text:"):
+            self.view.search_bar.busy = ""
+
+    # --- opening and attaching -------------------------------------------------------------
+
+    def open_first(self, paper: Paper) -> None:
+        from paperbrowse.core.pdf.locate import first_pdf
+        from paperbrowse.core.pdf.viewer import CannotOpen, open_pdf
+
+        target = first_pdf(self.finder.files_of(paper))
+        if target is None:
+            self.screen.notify(
+                "This paper has no PDF: attach one with A, or put KEY.pdf beside the library.",
+                severity="warning", timeout=4,
+            )
+            return
+        try:
+            open_pdf(target)
+        except CannotOpen as error:
+            self.screen.notify(f"Cannot open the PDF: {error}", severity="error", timeout=8,
+                               markup=False)
+            return
+        self.screen.notify(f"Opening {target.name}", timeout=3, markup=False)
+
+    def attachable(self, typed: str) -> str | None:
+        """The absolute path to keep for what the user typed, or None (and why, once)."""
+        from paperbrowse.core.pdf.check import file_problem
+
+        path = Path(os.path.expanduser(typed.strip())).absolute()
+        problem = file_problem(path)
+        if problem is not None:
+            self.screen.notify(f"Not attached: {path}: {problem}", severity="error", timeout=8,
+                               markup=False)
+            return None
+        return str(path)

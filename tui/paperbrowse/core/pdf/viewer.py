@@ -1,0 +1,69 @@
+"""Opening a PDF in the user's viewer: never through a shell, detached, output discarded."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from paperbrowse.core.pdf.check import file_problem
+
+VIEWER_VARIABLE = "PAPERBROWSE_PDF_VIEWER"
+
+
+class CannotOpen(Exception):
+    """The file cannot be opened; the message is one line naming it and why."""
+
+
+def viewer_command(
+    path: Path,
+    environment: Mapping[str, str] | None = None,
+    platform: str = sys.platform,
+    which: Callable[[str], str | None] = shutil.which,
+) -> list[str] | None:
+    """The command that opens ``path``: ``$PAPERBROWSE_PDF_VIEWER`` (split like a shell
+    would, but never run by one) with the path as one more argument, else ``xdg-open``
+    or ``open``; None where only ``os.startfile`` can (Windows)."""
+    env = os.environ if environment is None else environment
+    chosen = env.get(VIEWER_VARIABLE, "").strip()
+    if chosen:
+        try:
+            words = shlex.split(chosen)
+        except ValueError as error:
+            raise CannotOpen(f"${VIEWER_VARIABLE} cannot be split into words ({error})") from None
+        return [*words, str(path)]
+    if platform == "darwin":
+        return ["open", str(path)]
+    if platform.startswith("win"):
+        return None
+    if which("xdg-open") is None:
+        raise CannotOpen(f"no PDF viewer: set ${VIEWER_VARIABLE} or install xdg-open")
+    return ["xdg-open", str(path)]
+
+
+def open_pdf(path: Path, environment: Mapping[str, str] | None = None) -> None:
+    """Start a viewer on ``path`` and return at once; raises CannotOpen with one line."""
+    problem = file_problem(path)  # encrypted PDFs pass: the viewer asks for the password
+    if problem is not None:
+        raise CannotOpen(f"{path}: {problem}")
+    command = viewer_command(path, environment)
+    if command is None:
+        startfile = getattr(os, "startfile", None)
+        if startfile is None:
+            raise CannotOpen("no PDF viewer on this system")
+        startfile(str(path))  # pragma: no cover (Windows)
+        return
+    try:
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True,
+        )  # fmt: skip
+    except OSError as error:
+        raise CannotOpen(f"cannot start {command[0]!r}: {error.strerror or error}") from None
+    # Reaped when it exits, so a long session leaves no zombie per PDF opened.
+    threading.Thread(target=process.wait, daemon=True, name="paperbrowse-viewer").start()
