@@ -49,14 +49,20 @@ class Config:
         keymap = data.get("keymap", {})
         problem = None
         if not isinstance(keymap, dict):
-            problem = f"{where}: \"keymap\" is not an object of action ids and keys; ignored"
+            problem = f'{where}: "keymap" is not an object of action ids and keys; ignored'
             others["keymap"] = keymap  # kept as written
             keymap = {}
         if theme is not None and not isinstance(theme, str):
             others["theme"] = theme
             theme = None
-        return cls(theme=theme, keymap=keymap, others=others, problem=problem,
-                   cite_form=texts["cite_form"], csl_style=texts["csl_style"])
+        return cls(
+            theme=theme,
+            keymap=keymap,
+            others=others,
+            problem=problem,
+            cite_form=texts["cite_form"],
+            csl_style=texts["csl_style"],
+        )
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = dict(self.others)
@@ -82,8 +88,10 @@ def load_config(path: Path | None = None) -> Config:
     try:
         data = json.loads(text)
     except ValueError as error:
-        return Config(problem=f"{path}: not valid JSON ({error}); using the default settings "
-                      "and leaving the file as it is")
+        return Config(
+            problem=f"{path}: not valid JSON ({error}); using the default settings "
+            "and leaving the file as it is"
+        )
     return Config.from_json(data, str(path))
 
 

@@ -87,7 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         from paperbrowse.core.errors import printable
 
-        print(printable(f"paperbrowse: error: internal error ({type(error).__name__}: {error});"
-                        " please report it (PAPERBROWSE_DEBUG=1 shows the traceback)"),
-              file=sys.stderr)
+        print(
+            printable(
+                f"paperbrowse: error: internal error ({type(error).__name__}: {error});"
+                " please report it (PAPERBROWSE_DEBUG=1 shows the traceback)"
+            ),
+            file=sys.stderr,
+        )
         return EXIT_UNUSABLE

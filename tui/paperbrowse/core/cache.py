@@ -161,8 +161,12 @@ def load_entry(key: FileKey, as_of: dt.date) -> ImportResult | None:
 def _result_from(entry: Any, key: FileKey, as_of: dt.date) -> ImportResult | None:
     if not isinstance(entry, dict):
         return None
-    expected = (FORMAT_VERSION, parser_fingerprint(), _PAPER_FIELDS,
-                (key.path, key.size, key.mtime_ns))  # fmt: skip
+    expected = (
+        FORMAT_VERSION,
+        parser_fingerprint(),
+        _PAPER_FIELDS,
+        (key.path, key.size, key.mtime_ns),
+    )
     found = (entry.get("version"), entry.get("parser"), entry.get("paper_fields"), entry.get("key"))
     if found != expected:
         return None
@@ -199,8 +203,10 @@ def _construct_is_faithful() -> bool:
     values: dict[str, Any] = {"file": "probe.bib", "line": 1}
     built = _construct(SourceRef, dict(values))
     reference = SourceRef.model_construct(**values)
-    return built == reference and built.__dict__ == reference.__dict__ and hash(built) == hash(
-        reference
+    return (
+        built == reference
+        and built.__dict__ == reference.__dict__
+        and hash(built) == hash(reference)
     )
 
 

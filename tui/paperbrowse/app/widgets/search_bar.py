@@ -17,7 +17,7 @@ PLACEHOLDER = "Search titles, authors, abstracts…  (? for syntax)"
 
 
 def count_text(shown: int | None, total: int, sort: str, problems: int, marked: int = 0) -> Text:
-    """"7 of 15 papers · newest", with the papers marked with space and files' problems."""
+    """ "7 of 15 papers · newest", with the papers marked with space and files' problems."""
     if shown is None:
         text = Text("Loading…", style="dim")
     else:
@@ -125,9 +125,7 @@ class SearchBar(Horizontal):
         if not self.is_mounted:
             return
         count = self.query_one("#search-count", Static)
-        count.update(
-            count_text(self.shown, self.total, self.sort, self.problems, self.marked)
-        )
+        count.update(count_text(self.shown, self.total, self.sort, self.problems, self.marked))
         count.set_class(bool(self.problems), "-problems")
 
     @on(Input.Changed, "#search-input")

@@ -55,11 +55,19 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
 # The columns each table has at SCHEMA_VERSION: what a salvage copies.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "papers": (
-        "id", "title", "year", "bookmarked", "read", "updated", "doi", "bookmarked_at", "read_at",
+        "id",
+        "title",
+        "year",
+        "bookmarked",
+        "read",
+        "updated",
+        "doi",
+        "bookmarked_at",
+        "read_at",
     ),
     "tags": ("paper_id", "tag"),
     "notes": ("paper_id", "body", "updated"),
-}  # fmt: skip
+}
 
 
 class NotOurDatabase(Exception):
