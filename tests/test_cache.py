@@ -107,9 +107,15 @@ def damage_wrong_shape(data: bytes) -> bytes:
 
 @pytest.mark.parametrize(
     "damage",
-    [damage_truncate, damage_flip_byte, damage_garbage, damage_empty, damage_code,
-     damage_wrong_shape],
-)  # fmt: skip
+    [
+        damage_truncate,
+        damage_flip_byte,
+        damage_garbage,
+        damage_empty,
+        damage_code,
+        damage_wrong_shape,
+    ],
+)
 def test_a_damaged_cache_is_ignored_and_rebuilt(
     cache_dir: Path, library_file: Path, damage: object
 ) -> None:

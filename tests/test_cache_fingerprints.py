@@ -23,8 +23,9 @@ Fingerprint = Callable[[Path], str]
 @pytest.fixture
 def core_copy(tmp_path: Path) -> Path:
     tree = tmp_path / "paperbrowse"
-    shutil.copytree(Path(paperbrowse.__file__).parent, tree,
-                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    shutil.copytree(
+        Path(paperbrowse.__file__).parent, tree, ignore=shutil.ignore_patterns("__pycache__")
+    )
     return tree / "core"
 
 
@@ -45,8 +46,15 @@ def _forget_fingerprints() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["text/latex.py", "text/clean.py", "formats/profile.py", "formats/jsontools.py", "models.py",
-     "formats/ris.py", "formats/file_fields.py"],
+    [
+        "text/latex.py",
+        "text/clean.py",
+        "formats/profile.py",
+        "formats/jsontools.py",
+        "models.py",
+        "formats/ris.py",
+        "formats/file_fields.py",
+    ],
 )
 def test_a_change_to_any_reader_or_text_cleaning_retires_parse_caches(
     core_copy: Path, module: str

@@ -19,24 +19,35 @@ from paperbrowse.core.library import load
 from paperbrowse.core.models import Paper, paper_id
 
 
-def paper(title: str, authors: tuple[str, ...] = (), year: int | None = 2024,
-          **fields: Any) -> Paper:  # fmt: skip
+def paper(
+    title: str, authors: tuple[str, ...] = (), year: int | None = 2024, **fields: Any
+) -> Paper:
     date = dt.date(year, 1, 1) if year else None
     fields.setdefault("entry_type", "article")
-    return Paper(id=paper_id(title, year, fields.get("doi")), title=title, authors=authors,
-                 date=date, date_precision="year", **fields)  # fmt: skip
+    return Paper(
+        id=paper_id(title, year, fields.get("doi")),
+        title=title,
+        authors=authors,
+        date=date,
+        date_precision="year",
+        **fields,
+    )
 
 
 # --- keys ------------------------------------------------------------------------------------
 
 
 def test_a_paper_without_a_key_gets_better_bibtex_s_shape() -> None:
-    assert generated_key(paper("Catastrophic Forgetting in Neural Networks", ("Wei Wang",))) \
+    assert (
+        generated_key(paper("Catastrophic Forgetting in Neural Networks", ("Wei Wang",)))
         == "wang2024catastrophic"
+    )
     # ASCII-folded family name, "Family, Given" order, skip words, suffixes and no year.
     assert generated_key(paper("On the Müller Effect", ("Jörg Müller",))) == "muller2024muller"
-    assert generated_key(paper("A Study", ("Müller-Lüdenscheidt, Ö.",), None)) \
+    assert (
+        generated_key(paper("A Study", ("Müller-Lüdenscheidt, Ö.",), None))
         == "mullerludenscheidtstudy"
+    )
     assert generated_key(paper("The Dream", ("Martin Luther King Jr.",), 1963)) == "king1963dream"
 
 
@@ -56,8 +67,10 @@ def test_keys_are_the_source_s_unique_and_the_same_in_any_order() -> None:
 def test_library_keys_do_not_depend_on_the_order_files_are_opened(tmp_path: Path) -> None:
     one, two = tmp_path / "one.bib", tmp_path / "two.bib"
     one.write_text("@article{a1, title={Deep Learning}, author={Smith, Ann}, year=2024}\n")
-    two.write_text("@article{b1, title={Deep Thoughts}, author={Smith, Ann}, year=2024}\n"
-                   "@article{b2, title={Deep Sea}, author={Smith, Bob}, year=2024}\n")
+    two.write_text(
+        "@article{b1, title={Deep Thoughts}, author={Smith, Ann}, year=2024}\n"
+        "@article{b2, title={Deep Sea}, author={Smith, Bob}, year=2024}\n"
+    )
     for text in (one, two):
         text.write_text(text.read_text().replace("a1", "").replace("b1", "").replace("b2", ""))
     forwards, backwards = load(one, two), load(two, one)
@@ -69,13 +82,16 @@ def test_key_filter_and_search_json_carry_the_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bib = tmp_path / "refs.bib"
-    bib.write_text("@article{vaswani2017attention, title={Attention Is All You Need},"
-                   " author={Vaswani, Ashish}, year=2017}\n"
-                   "@article{other, title={Attention Again}, author={Doe, Jo}, year=2019}\n")
+    bib.write_text(
+        "@article{vaswani2017attention, title={Attention Is All You Need},"
+        " author={Vaswani, Ashish}, year=2017}\n"
+        "@article{other, title={Attention Again}, author={Doe, Jo}, year=2019}\n"
+    )
     assert main(["search", "key:vaswani", str(bib), "--json"]) == 0
     hits = json.loads(capsys.readouterr().out)
     assert [(hit["key"], hit["title"]) for hit in hits] == [
-        ("vaswani2017attention", "Attention Is All You Need")]
+        ("vaswani2017attention", "Attention Is All You Need")
+    ]
 
 
 # --- forms -----------------------------------------------------------------------------------
@@ -83,9 +99,10 @@ def test_key_filter_and_search_json_carry_the_key(
 
 def test_key_forms() -> None:
     keys = ["a", "b"]
-    assert [cite_keys(keys, form) for form in ("latex", "natbib-p", "natbib-t", "pandoc",
-                                               "pandoc-t", "keys")] == [
-        "\\cite{a,b}", "\\citep{a,b}", "\\citet{a,b}", "[@a; @b]", "@a; @b", "a, b"]
+    assert [
+        cite_keys(keys, form)
+        for form in ("latex", "natbib-p", "natbib-t", "pandoc", "pandoc-t", "keys")
+    ] == ["\\cite{a,b}", "\\citep{a,b}", "\\citet{a,b}", "[@a; @b]", "@a; @b", "a, b"]
 
 
 # --- styles ----------------------------------------------------------------------------------
@@ -126,10 +143,11 @@ def test_a_users_own_csl_file_is_used(tmp_path: Path) -> None:
 
 SPECTER = paper(
     "SPECTER: Document-level Representation Learning using Citation-informed Transformers",
-    ("Arman Cohan", "Sergey Feldman", "Iz Beltagy", "Doug Downey", "Daniel Weld"), 2020,
-    entry_type="inproceedings", doi="10.18653/v1/2020.acl-main.207",
-    venue="Proceedings of the 58th Annual Meeting of the Association for Computational "
-    "Linguistics",
+    ("Arman Cohan", "Sergey Feldman", "Iz Beltagy", "Doug Downey", "Daniel Weld"),
+    2020,
+    entry_type="inproceedings",
+    doi="10.18653/v1/2020.acl-main.207",
+    venue="Proceedings of the 58th Annual Meeting of the Association for Computational Linguistics",
 )
 
 
@@ -147,24 +165,31 @@ def test_commas_and_periods_go_inside_closing_quotes_in_american_styles() -> Non
 
 def test_apa_titles_are_in_sentence_case_acronyms_kept() -> None:
     apa = references([SPECTER], load_style("apa"))[0]
-    assert ("SPECTER: Document-level representation learning using citation-informed "
-            "transformers.") in apa
-    assert sentence_case("GloVe: Global Vectors for Word Representation") \
+    assert (
+        "SPECTER: Document-level representation learning using citation-informed transformers."
+    ) in apa
+    assert (
+        sentence_case("GloVe: Global Vectors for Word Representation")
         == "GloVe: Global vectors for word representation"
+    )
     chicago = references([SPECTER], load_style("chicago"))[0]
     assert "Representation Learning" in chicago  # other styles keep (or make) title case
 
 
 def test_a_quote_inside_a_quoted_title_is_single() -> None:
-    why = paper('"Why Should I Trust You?": Explaining the Predictions of Any Classifier',
-                ("Marco Tulio Ribeiro",), 2016)
+    why = paper(
+        '"Why Should I Trust You?": Explaining the Predictions of Any Classifier',
+        ("Marco Tulio Ribeiro",),
+        2016,
+    )
     assert "“‘Why Should I Trust You?’: Explaining" in references([why], load_style("ieee"))[0]
     assert references([why], load_style("apa"))[0].count("“Why should I trust you?”:") == 1
 
 
 def test_chicago_and_mla_keep_given_names_whole() -> None:
     assert references([SPECTER], load_style("chicago"))[0].startswith(
-        "Cohan, Arman, Sergey Feldman, Iz Beltagy, Doug Downey, and Daniel Weld. 2020.")
+        "Cohan, Arman, Sergey Feldman, Iz Beltagy, Doug Downey, and Daniel Weld. 2020."
+    )
     assert references([SPECTER], load_style("mla"))[0].startswith("Cohan, Arman, et al.")
 
 
@@ -186,8 +211,9 @@ AWKWARD = [
     paper("No Authors Here", (), venue="Journal of Tests"),
     paper("No Year Here", ("Ann Smith",), None, venue="Journal of Tests"),
     paper("One Author", ("Jörg Müller",), venue="Journal of Tests"),
-    paper("Many Authors", tuple(f"Given{i} Family{i}" for i in range(25)),
-          venue="Journal of Tests"),
+    paper(
+        "Many Authors", tuple(f"Given{i} Family{i}" for i in range(25)), venue="Journal of Tests"
+    ),
     paper("A Report", ("World Health Organization",), venue="Journal of Tests"),
     paper(r"Caf{\'e} \& Bar {BERT}", (r"J{\"u}rgen M{\"u}ller",), venue=r"Proc.\ of {ACL}"),
 ]
@@ -214,8 +240,9 @@ def test_markdown_keeps_italics_and_html_is_escaped() -> None:
     markdown = references([SPECTER], load_style("apa"), "markdown")[0]
     assert "*Proceedings of the 58th Annual Meeting" in markdown
     assert "<https://doi.org/10.18653/v1/2020.acl-main.207>" in markdown
-    html = references([paper("Rock & Roll <3", ("Ann Smith",), venue="J")], load_style("apa"),
-                      "html")[0]  # fmt: skip
+    html = references(
+        [paper("Rock & Roll <3", ("Ann Smith",), venue="J")], load_style("apa"), "html"
+    )[0]
     assert "Rock &amp; roll &lt;3" in html and "<i>J</i>" in html
 
 

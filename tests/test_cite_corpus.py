@@ -24,8 +24,10 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"  # as conftes
 ACL_IDS = ("2020.coling-main.419", "2020.acl-main.106", "2020.acl-main.207")
 SIGFRIDSSON_DOI = "10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P"
 CL = "Proceedings of the 58th Annual Meeting of the Association for Computational Linguistics"
-KDD = ("Proceedings of the 22nd ACM SIGKDD International Conference on Knowledge Discovery "
-       "and Data Mining")  # fmt: skip
+KDD = (
+    "Proceedings of the 22nd ACM SIGKDD International Conference on Knowledge Discovery "
+    "and Data Mining"
+)
 TITLES = {
     "sigfridsson": "Comparison of methods for deriving atomic charges from the electrostatic "
     "potential and moments",
@@ -34,9 +36,11 @@ TITLES = {
     "specter": "SPECTER: Document-level Representation Learning using Citation-informed "
     "Transformers",
 }
-CLUE_19 = ("Xu, L., Hu, H., Zhang, X., Li, L., Cao, C., Li, Y., Xu, Y., Sun, K., Yu, D., "
-           "Yu, C., Tian, Y., Dong, Q., Liu, W., Shi, B., Cui, Y., Li, J., Zeng, J., Wang, R., "
-           "Xie, W.")  # fmt: skip
+CLUE_19 = (
+    "Xu, L., Hu, H., Zhang, X., Li, L., Cao, C., Li, Y., Xu, Y., Sun, K., Yu, D., "
+    "Yu, C., Tian, Y., Dong, Q., Liu, W., Shi, B., Cui, Y., Li, J., Zeng, J., Wang, R., "
+    "Xie, W."
+)
 
 EXPECTED = {
     "apa": {
@@ -119,20 +123,30 @@ def five(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Paper]:
     folder = tmp_path_factory.mktemp("five")
     acl = folder / "acl.jsonl"
     with (corpus / "acl-anthology-2016-2021.jsonl").open(encoding="utf-8") as lines:
-        acl.write_text("".join(line for line in lines if json.loads(line)["id"] in ACL_IDS),
-                       encoding="utf-8")  # fmt: skip
-    library: Library = load(acl, corpus / "bib" / "biblatex-examples.bib",
-                            corpus / "bib" / "interpretable-ml-book_references.bib")  # fmt: skip
+        acl.write_text(
+            "".join(line for line in lines if json.loads(line)["id"] in ACL_IDS), encoding="utf-8"
+        )
+    library: Library = load(
+        acl,
+        corpus / "bib" / "biblatex-examples.bib",
+        corpus / "bib" / "interpretable-ml-book_references.bib",
+    )
     by_key = {paper.citekey: paper for paper in library.papers}
-    return {"sigfridsson": by_key["sigfridsson"], "ribeiro2016why": by_key["ribeiro2016why"],
-            "clue": by_key[ACL_IDS[0]], "hofmann": by_key[ACL_IDS[1]],
-            "specter": by_key[ACL_IDS[2]]}  # fmt: skip
+    return {
+        "sigfridsson": by_key["sigfridsson"],
+        "ribeiro2016why": by_key["ribeiro2016why"],
+        "clue": by_key[ACL_IDS[0]],
+        "hofmann": by_key[ACL_IDS[1]],
+        "specter": by_key[ACL_IDS[2]],
+    }
 
 
 CASES = [
     pytest.param(style, name, marks=pytest.mark.xfail(strict=True, reason="known gap"))
-    if (style, name) in KNOWN_GAPS else pytest.param(style, name)
-    for style, expected in EXPECTED.items() for name in expected
+    if (style, name) in KNOWN_GAPS
+    else pytest.param(style, name)
+    for style, expected in EXPECTED.items()
+    for name in expected
 ]
 
 

@@ -32,8 +32,19 @@ def test_parse_json_has_the_profile_and_every_paper(seed_path: Path) -> None:
     assert data["name"] == "Fali Wang"
     assert data["h_index"] == 25 and data["citations"] == 546 and data["paper_count"] == 15
     assert len(data["papers"]) == 15
-    keys = {"id", "title", "authors", "et_al", "category", "category_name", "date",
-            "year_inferred", "has_code", "abstract", "links"}  # fmt: skip
+    keys = {
+        "id",
+        "title",
+        "authors",
+        "et_al",
+        "category",
+        "category_name",
+        "date",
+        "year_inferred",
+        "has_code",
+        "abstract",
+        "links",
+    }
     assert keys <= set(data["papers"][0])
 
 
@@ -97,8 +108,16 @@ def test_inferred_year_follows_as_of(seed_path: Path) -> None:
 def test_json_is_exactly_the_issue_shape(seed_path: Path) -> None:
     result, data = parse_json(str(seed_path), "--as-of", SEED_AS_OF)
     assert result.stderr == ""
-    assert {"name", "primary_category", "h_index", "paper_count", "citations", "novelty",
-            "ai_score", "papers"} <= set(data)  # fmt: skip
+    assert {
+        "name",
+        "primary_category",
+        "h_index",
+        "paper_count",
+        "citations",
+        "novelty",
+        "ai_score",
+        "papers",
+    } <= set(data)
     assert (data["novelty"], data["ai_score"]) == (45, 56)
     first = data["papers"][0]
     assert first["date"] == "2025-04-10" and first["category_name"] == "Computation and Language"
@@ -178,8 +197,12 @@ def test_output_encoding_without_unicode_is_escaped_not_a_crash(seed_path: Path)
     for extra in ((), ("--json",)):
         result = subprocess.run(
             [sys.executable, "-m", "paperbrowse", "parse", str(seed_path), *extra],
-            capture_output=True, text=True, timeout=60, env=env, encoding="utf-8",
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            encoding="utf-8",
+        )
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr
     data = json.loads(result.stdout)
@@ -221,8 +244,13 @@ NEEDS_A_TERMINAL = (
 
 def run_app_without_a_terminal(seed_path: Path, **streams: Any) -> subprocess.CompletedProcess[str]:
     # The timeout makes a hang (the app waiting for keys that never come) a failure.
-    return subprocess.run([sys.executable, "-m", "paperbrowse", str(seed_path)],
-                          capture_output=True, text=True, timeout=30, **streams)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "paperbrowse", str(seed_path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        **streams,
+    )
 
 
 def test_the_app_with_no_input_says_it_needs_a_terminal(seed_path: Path) -> None:
@@ -264,8 +292,11 @@ def test_a_closed_stdout_is_one_clear_line(command: list[str], seed_path: Path) 
     arguments = [*command, str(seed_path)] if command[0] == "parse" else command
     result = subprocess.run(
         ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "paperbrowse", *arguments],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=60,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert result.stderr == (
         "paperbrowse: error: cannot write the results: standard output is closed\n"
@@ -277,8 +308,13 @@ def test_a_closed_stdout_is_one_clear_line(command: list[str], seed_path: Path) 
 def test_a_full_disk_is_one_clear_line(command: list[str], seed_path: Path) -> None:
     arguments = [*command, str(seed_path)] if command[0] == "parse" else command
     with open("/dev/full", "w") as full:
-        result = subprocess.run([sys.executable, "-m", "paperbrowse", *arguments], stdout=full,
-                                stderr=subprocess.PIPE, text=True, timeout=60)  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", "paperbrowse", *arguments],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
     assert result.returncode == 2
     assert result.stderr == (
         "paperbrowse: error: cannot write the results: No space left on device\n"
@@ -288,8 +324,21 @@ def test_a_full_disk_is_one_clear_line(command: list[str], seed_path: Path) -> N
 def test_a_file_export_needs_no_stdout(tmp_path: Path) -> None:
     out = tmp_path / "out.bib"
     result = subprocess.run(
-        ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "paperbrowse", "export",
-         "-o", str(out)], capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [
+            "sh",
+            "-c",
+            'exec "$@" >&-',
+            "sh",
+            sys.executable,
+            "-m",
+            "paperbrowse",
+            "export",
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8").startswith("@")

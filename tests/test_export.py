@@ -48,14 +48,29 @@ TRICKY = [
         date_precision="day",
     ),
     paper("Unbalanced } brace { here", authors=("Solo",), date_precision="year"),  # as read back
-    paper("An arXiv Preprint", year=2024, url="https://arxiv.org/abs/2401.00001v2",
-          category="CL", date=dt.date(2024, 3, 1), date_precision="month"),  # fmt: skip
+    paper(
+        "An arXiv Preprint",
+        year=2024,
+        url="https://arxiv.org/abs/2401.00001v2",
+        category="CL",
+        date=dt.date(2024, 3, 1),
+        date_precision="month",
+    ),
 ]
 
 
 def key(p: Paper) -> tuple[object, ...]:
-    return (p.title, p.authors, p.et_al, p.date, p.date_precision, p.abstract, p.venue, p.doi,
-            p.url)  # fmt: skip
+    return (
+        p.title,
+        p.authors,
+        p.et_al,
+        p.date,
+        p.date_precision,
+        p.abstract,
+        p.venue,
+        p.doi,
+        p.url,
+    )
 
 
 def test_bibtex_round_trip_keeps_every_field_of_tricky_papers() -> None:
@@ -79,11 +94,15 @@ def test_bibtex_is_valid_for_bibtexparser_too() -> None:
     assert library.entries[0]["month"] == "jul" and library.entries[2]["eprint"] == "2401.00001"
 
 
-_TEXT = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Co", "Zl", "Zp")),
-    min_size=1,
-    max_size=60,
-).map(clean_line).filter(bool)
+_TEXT = (
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Co", "Zl", "Zp")),
+        min_size=1,
+        max_size=60,
+    )
+    .map(clean_line)
+    .filter(bool)
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -143,13 +162,13 @@ def test_keys_are_unique_stable_and_kept_when_possible() -> None:
 
 
 def test_csv_reads_back_in_a_spreadsheet_and_formulas_stay_inert() -> None:
-    papers = [*TRICKY, paper("=HYPERLINK(\"http://evil\")", 2021, authors=("@attacker",))]
+    papers = [*TRICKY, paper('=HYPERLINK("http://evil")', 2021, authors=("@attacker",))]
     rows = list(csv.DictReader(io.StringIO(export_papers(papers, "csv"))))
     assert [row["title"] for row in rows[:3]] == [p.title for p in TRICKY]
     assert rows[0]["authors"] == "; ".join(TRICKY[0].authors) + "; et al."
     assert rows[0]["abstract"] == TRICKY[0].abstract
     assert [rows[0][c] for c in ("year", "date", "doi")] == ["2021", "2021-07-15", "10.1000/x_y"]
-    assert rows[3]["title"] == "'=HYPERLINK(\"http://evil\")" and rows[3]["authors"] == "'@attacker"
+    assert rows[3]["title"] == '\'=HYPERLINK("http://evil")' and rows[3]["authors"] == "'@attacker"
 
 
 def test_markdown_is_a_readable_reading_list() -> None:
@@ -255,8 +274,11 @@ def test_a_symbolic_link_is_written_through_to_its_target(tmp_path: Path) -> Non
     with pytest.raises(ExportExists, match=f"a link to {target}.*use --force"):
         write_export(link, "new")
     written = write_export(link, "new", force=True)
-    assert (written.path, written.link, written.backup) == (target, link, tmp_path / "sub" /
-                                                            "target.bib.bak")  # fmt: skip
+    assert (written.path, written.link, written.backup) == (
+        target,
+        link,
+        tmp_path / "sub" / "target.bib.bak",
+    )
     assert link.is_symlink() and link.readlink() == Path("sub") / "target.bib"
     assert written.backup is not None
     assert (target.read_text(), written.backup.read_text()) == ("new", "old")
@@ -285,8 +307,9 @@ def test_a_link_loop_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_unknown_format_is_an_error() -> None:
-    with pytest.raises(ExportError,
-                       match="choose one of bibtex, biblatex, csl-json, json, csv, markdown, ris"):
+    with pytest.raises(
+        ExportError, match="choose one of bibtex, biblatex, csl-json, json, csv, markdown, ris"
+    ):
         export_papers(TRICKY, "docx")
 
 
@@ -294,8 +317,12 @@ def test_unknown_format_is_an_error() -> None:
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "paperbrowse", "export", *args],
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "paperbrowse", "export", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_cli_exports_the_bundled_profile_to_stdout() -> None:
@@ -322,9 +349,7 @@ def test_cli_query_file_force_and_errors(tmp_path: Path) -> None:
     assert len(parse_bibtex(out.read_text(), "x").papers) == 3
     blocked = run(str(library), "--format", "csv", "-o", str(library / "out.csv"))
     assert blocked.returncode == 2
-    assert blocked.stderr == (
-        f"paperbrowse: error: {library}: cannot write here (not a folder)\n"
-    )
+    assert blocked.stderr == (f"paperbrowse: error: {library}: cannot write here (not a folder)\n")
     assert "choose a format" in run(str(library)).stderr
     nothing = run(str(library), "--query", "zzzzqqqq", "--format", "json")
     assert nothing.returncode == 2 and "no papers match 'zzzzqqqq'" in nothing.stderr

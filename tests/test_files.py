@@ -98,8 +98,14 @@ def test_a_stray_byte_in_utf8_falls_back_for_that_byte_only() -> None:
     data = "Zoë 王\nok\ncaf".encode() + b"\xe9 au lait\n"
     text, problems = decode(data, "f.bib")
     assert text == "Zoë 王\nok\ncafé au lait\n"
-    assert problems == [Problem("f.bib", 3, "1 byte not valid UTF-8 (0xe9) on line 3; "
-                                "read as windows-1252 there, the rest as UTF-8")]  # fmt: skip
+    assert problems == [
+        Problem(
+            "f.bib",
+            3,
+            "1 byte not valid UTF-8 (0xe9) on line 3; "
+            "read as windows-1252 there, the rest as UTF-8",
+        )
+    ]
 
 
 def test_stray_bytes_on_many_lines_are_one_warning_listing_the_first_lines() -> None:

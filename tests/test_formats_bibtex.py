@@ -104,8 +104,10 @@ def test_a_string_past_a_megabyte_is_left_unexpanded_and_the_entry_loads() -> No
 
 def test_a_string_defined_again_smaller_expands_again() -> None:
     doubling = "".join(f"@string{{a{n} = a{n - 1} # a{n - 1}}}\n" for n in range(1, 22))
-    paper = only('@string{a0 = "xx"}\n' + doubling + '@string{a21 = "small"}\n'
-                 "@article{k, title = {Now } # a21}\n")  # fmt: skip
+    paper = only(
+        '@string{a0 = "xx"}\n' + doubling + '@string{a21 = "small"}\n'
+        "@article{k, title = {Now } # a21}\n"
+    )
     assert paper.title == "Now small"
 
 
@@ -117,8 +119,11 @@ def test_macros_used_many_times_stop_expanding_past_the_file_allowance(
     from paperbrowse.core.formats import bibtex
 
     monkeypatch.setattr(bibtex, "EXPANSION_ALLOWANCE", 0, raising=False)
-    text = "@string{big = {" + "x" * 1000 + "}}\n" + "".join(
-        f"@article{{k{n}, title = big, year = 2020}}\n" for n in range(40)
+    text = (
+        "@string{big = {"
+        + "x" * 1000
+        + "}}\n"
+        + "".join(f"@article{{k{n}, title = big, year = 2020}}\n" for n in range(40))
     )
     papers, problems = parse(text)
     # The file is 2,608 characters and each use adds 997: two uses fit, then none.
@@ -136,8 +141,9 @@ def test_crossref_children_stop_copying_past_the_file_allowance(
     from paperbrowse.core.formats import bibtex
 
     monkeypatch.setattr(bibtex, "EXPANSION_ALLOWANCE", 0, raising=False)
-    children = "".join(f"@inproceedings{{c{n}, title={{Child {n}}}, crossref={{p}}}}\n"
-                       for n in range(40))  # fmt: skip
+    children = "".join(
+        f"@inproceedings{{c{n}, title={{Child {n}}}, crossref={{p}}}}\n" for n in range(40)
+    )
     text = children + "@proceedings{p, booktitle={" + "B" * 1000 + "}, year=2019}\n"
     papers, problems = parse(text)
     venues = [paper.venue for paper in papers]
@@ -151,7 +157,7 @@ def test_crossref_children_stop_copying_past_the_file_allowance(
 @pytest.mark.parametrize(
     ("latex", "text"),
     [
-        ("Sch{\\\"o}lkopf", "Schölkopf"),
+        ('Sch{\\"o}lkopf', "Schölkopf"),
         ("Erd{\\H{o}}s and {\\v{S}}koda", "Erdős and Škoda"),
         ("Garc{\\'\\i}a, {\\c c}a, \\c{C}", "García, ça, Ç"),
         ("{\\l}ukasz {\\O}ster {\\ss} {\\aa}", "łukasz Øster ß å"),
@@ -170,10 +176,13 @@ def test_latex_becomes_unicode(latex: str, text: str) -> None:
 
 @pytest.mark.parametrize(
     "latex",
-    ["Acc{\\`e}s lexical et reconnaissance du voisement en voix chuchot{\\'e}e",
-     "Sam{\\={a}}sa-Kart{\\={a}} {\\textquotedblleft}de facto{\\textquotedblright}",
-     "Mladenovi{\\'c}, Miljana and Szil{\\'a}gyi, Norbert", "S{\\o}gaard {\\textemdash} 3"],
-)  # fmt: skip
+    [
+        "Acc{\\`e}s lexical et reconnaissance du voisement en voix chuchot{\\'e}e",
+        "Sam{\\={a}}sa-Kart{\\={a}} {\\textquotedblleft}de facto{\\textquotedblright}",
+        "Mladenovi{\\'c}, Miljana and Szil{\\'a}gyi, Norbert",
+        "S{\\o}gaard {\\textemdash} 3",
+    ],
+)
 def test_fast_path_gives_what_pylatexenc_gives(latex: str) -> None:
     assert fast_tex_to_text(latex) is not None
     assert clean_line(tex_to_text(latex)[0]) == clean_line(latex_to_text(latex)[0])
@@ -187,14 +196,21 @@ def test_urls_survive_latex_rules_and_are_links() -> None:
 
 def test_names_in_every_bibtex_form() -> None:
     names, et_al = split_names(
-        "M{\\\"u}ller, J{\\\"o}rg and van der Berg, Anna AND Smith, Jr., John and"
+        'M{\\"u}ller, J{\\"o}rg and van der Berg, Anna AND Smith, Jr., John and'
         " {Google Brain Team} and {Barnes and Noble} and Ada Lovelace and others"
     )
-    assert names == ("Jörg Müller", "Anna van der Berg", "John Smith Jr.", "Google Brain Team",
-                     "Barnes and Noble", "Ada Lovelace")  # fmt: skip
+    assert names == (
+        "Jörg Müller",
+        "Anna van der Berg",
+        "John Smith Jr.",
+        "Google Brain Team",
+        "Barnes and Noble",
+        "Ada Lovelace",
+    )
     assert et_al
     assert split_names("Sepp{\\{''}a}l{\\{''}a}, Selja  and\n      Hicks, Amanda") == (
-        ("Selja Seppälä", "Amanda Hicks"), False
+        ("Selja Seppälä", "Amanda Hicks"),
+        False,
     )
 
 
@@ -220,9 +236,15 @@ def test_url_doi_and_arxiv_fields() -> None:
     assert paper.id == paper_id("T", None, "10.1000/ABC_1")
 
 
-@pytest.mark.parametrize(("primaryclass", "shown"), [
-    ("cs, stat", "cs"), ("{physics, stat}", "physics"), ("cs.DS cs.LG", "DS"), ("math", "math"),
-])
+@pytest.mark.parametrize(
+    ("primaryclass", "shown"),
+    [
+        ("cs, stat", "cs"),
+        ("{physics, stat}", "physics"),
+        ("cs.DS cs.LG", "DS"),
+        ("math", "math"),
+    ],
+)
 def test_a_list_of_classes_gives_the_first_as_the_category(primaryclass: str, shown: str) -> None:
     assert only(f"@misc{{k, title={{T}}, primaryclass={{{primaryclass}}}}}").category == shown
 
@@ -297,8 +319,9 @@ def test_line_numbers_stay_right_across_chunks() -> None:
 def test_progress_is_reported_up_to_the_whole_text() -> None:
     text = "".join(f"@article{{k{i}, title={{Paper {i}}}}}\n" for i in range(100))
     seen: list[tuple[int, int]] = []
-    parse_bibtex(text, "lib.bib", progress=lambda done, total: seen.append((done, total)),
-                 chunk_chars=500)  # fmt: skip
+    parse_bibtex(
+        text, "lib.bib", progress=lambda done, total: seen.append((done, total)), chunk_chars=500
+    )
     assert len(seen) > 3
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     assert seen[-1] == (len(text), len(text))
@@ -413,8 +436,11 @@ def test_one_windows_1252_byte_in_the_acl_bib_changes_that_title_only(corpus: Pa
     end = clean_text.index("\n@", where + 200_000) + 1
     before = parse_bibtex(clean_text[start:end], "acl.bib").papers
     after = parse_bibtex(text[start : end + 1], "acl.bib").papers
-    changed = [(old.title, new.title) for old, new in zip(before, after, strict=True)
-               if (old.id, old.title) != (new.id, new.title)]  # fmt: skip
+    changed = [
+        (old.title, new.title)
+        for old, new in zip(before, after, strict=True)
+        if (old.id, old.title) != (new.id, new.title)
+    ]
     assert len(before) > 200
     assert len(changed) == 1 and changed[0][1] == "é" + changed[0][0]
 
@@ -437,8 +463,13 @@ def test_acl_bib_reads_like_the_acl_jsonl_of_the_same_papers(corpus: Path) -> No
     from_json = parse_jsonl(lines, "acl.jsonl").papers
     assert len(from_bib) == len(from_json) == count
     # Where the JSON keeps LaTeX math ("$k$Folden") or a Unicode hyphen the BibTeX lacks.
-    math_titles = {"2020.acl-main.644", "2020.acl-main.711", "2020.emnlp-main.219",
-                   "2020.emnlp-main.737", "2020.findings-emnlp.99"}  # fmt: skip
+    math_titles = {
+        "2020.acl-main.644",
+        "2020.acl-main.711",
+        "2020.emnlp-main.219",
+        "2020.emnlp-main.737",
+        "2020.findings-emnlp.99",
+    }
     for paper in from_json:
         other = from_bib[paper.citekey]
         assert (paper.year, paper.doi, paper.venue) == (other.year, other.doi, other.venue)
@@ -449,10 +480,41 @@ def test_acl_bib_reads_like_the_acl_jsonl_of_the_same_papers(corpus: Path) -> No
 
 
 _BIBTEX_BITS = st.sampled_from(
-    ["@article{", "@string{", "@comment{", "@preamble{", "key", ",", "=", "#", "{", "}", '"',
-     "(", ")", "\n", " ", "title", "author", "and", "others", "crossref", "jan", "\\", "\\'",
-     "{\\\"o}", "$", "%", "~", "--", "é", "\x1b[31m", "@", "x"]
-)  # fmt: skip
+    [
+        "@article{",
+        "@string{",
+        "@comment{",
+        "@preamble{",
+        "key",
+        ",",
+        "=",
+        "#",
+        "{",
+        "}",
+        '"',
+        "(",
+        ")",
+        "\n",
+        " ",
+        "title",
+        "author",
+        "and",
+        "others",
+        "crossref",
+        "jan",
+        "\\",
+        "\\'",
+        '{\\"o}',
+        "$",
+        "%",
+        "~",
+        "--",
+        "é",
+        "\x1b[31m",
+        "@",
+        "x",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -86,10 +86,20 @@ def test_csl_items_without_a_title_are_warnings(tmp_path: Path) -> None:
 
 def test_parse_json_output_reads_back_with_its_profile(seed_path: Path, tmp_path: Path) -> None:
     output = subprocess.run(
-        [sys.executable, "-m", "paperbrowse", "parse", str(seed_path), "--json",
-         "--as-of", "2025-11-24"],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "paperbrowse",
+            "parse",
+            str(seed_path),
+            "--json",
+            "--as-of",
+            "2025-11-24",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     original = read_file(seed_path, AS_OF)
     result = read_file(write(tmp_path / "profile.json", output), AS_OF)
     assert result.profile is not None and original.profile is not None
@@ -155,7 +165,9 @@ def test_semantic_scholar_author_is_a_profile(corpus: Path) -> None:
     result = read_file(corpus / "json" / "s2_Author.json", AS_OF)
     assert result.profile is not None
     assert (result.profile.name, result.profile.h_index, result.profile.citations) == (
-        "A. Turing", 23, 12415
+        "A. Turing",
+        23,
+        12415,
     )
     assert len(result.papers) == 60 and result.profile.papers == tuple(result.papers)
 
@@ -168,7 +180,7 @@ def test_semantic_scholar_author_is_a_profile(corpus: Path) -> None:
         ("export.dat", '{"title": "JSON Lines"}\n{"title": "b"}\n', "JSON Lines"),
         ("zotero.bib", '[{"type": "book", "title": "JSON named .bib"}]', None),
     ],
-)  # fmt: skip
+)
 def test_format_detected_by_content(tmp_path: Path, name: str, content: str, title: str) -> None:
     path = write(tmp_path / name, content)
     if title is None:  # the extension wins: a .bib is BibTeX, and this one holds none
@@ -184,14 +196,38 @@ def test_unknown_format_says_what_is_read(tmp_path: Path) -> None:
 
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(
-        st.sampled_from(["title", "author", "authors", "type", "issued", "papers", "date",
-                         "year", "id", "paperId", "authorId", "name", "DOI", "data", "abstract",
-                         "date-parts", "family", "links", "citations"]),
-        inner, max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "title",
+                    "author",
+                    "authors",
+                    "type",
+                    "issued",
+                    "papers",
+                    "date",
+                    "year",
+                    "id",
+                    "paperId",
+                    "authorId",
+                    "name",
+                    "DOI",
+                    "data",
+                    "abstract",
+                    "date-parts",
+                    "family",
+                    "links",
+                    "citations",
+                ]
+            ),
+            inner,
+            max_size=5,
+        )
+    ),
     max_leaves=20,
-)  # fmt: skip
+)
 
 
 @settings(max_examples=300, deadline=None)

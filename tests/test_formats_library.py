@@ -85,12 +85,21 @@ def test_the_same_paper_in_two_files_is_merged_with_both_sources(tmp_path: Path)
         "@article{other, title={Something Else}, author={Roe, R.}, year=2020}\n"
     )
     csl = tmp_path / "zotero.json"
-    csl.write_text(json.dumps([
-        {"id": "z1", "type": "paper-conference", "title": "Deep learning for cats",
-         "author": [{"family": "Smith", "given": "A."}], "issued": {"date-parts": [[2020, 6]]},
-         "abstract": "Cats, learned deeply."},
-        {"id": "z2", "type": "article-journal", "title": "Unrelated", "DOI": "10.1/cats"},
-    ]))  # fmt: skip
+    csl.write_text(
+        json.dumps(
+            [
+                {
+                    "id": "z1",
+                    "type": "paper-conference",
+                    "title": "Deep learning for cats",
+                    "author": [{"family": "Smith", "given": "A."}],
+                    "issued": {"date-parts": [[2020, 6]]},
+                    "abstract": "Cats, learned deeply.",
+                },
+                {"id": "z2", "type": "article-journal", "title": "Unrelated", "DOI": "10.1/cats"},
+            ]
+        )
+    )
     library = load(bib, csl)
     titles = [p.title for p in library.papers]
     assert titles == ["Deep Learning for Cats", "Something Else"]  # DOI match merges z2 too

@@ -24,18 +24,27 @@ def test_springer_scopus_endnote_and_web_of_science_exports_load() -> None:
     result = read_file(EXPORTS, AS_OF)
     assert result.problems == []
     trentini, sigfridsson, specter, parkes = result.papers
-    assert trentini.authors == ("Filippo Trentini", "Piero Poletti", "Alessia Melegaro",
-                                "Stefano Merler")  # fmt: skip
+    assert trentini.authors == (
+        "Filippo Trentini",
+        "Piero Poletti",
+        "Alessia Melegaro",
+        "Stefano Merler",
+    )
     assert (trentini.date, trentini.venue, trentini.doi, trentini.citekey) == (
-        dt.date(2019, 5, 17), "BMC Medicine", "10.1186/s12916-019-1318-5", "Trentini2019")
+        dt.date(2019, 5, 17),
+        "BMC Medicine",
+        "10.1186/s12916-019-1318-5",
+        "Trentini2019",
+    )
     assert sigfridsson.doi == "10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P"
     assert (sigfridsson.year, sigfridsson.entry_type) == (1998, "article")
     assert (sigfridsson.volume, sigfridsson.issue, sigfridsson.pages) == ("19", "4", "377–395")
     assert (trentini.volume, trentini.issue, trentini.pages) == ("17", "1", "86")
     assert specter.title.startswith("SPECTER: Document-level") and specter.date_precision == "month"
     assert specter.entry_type == "inproceedings" and specter.source and specter.source.line == 38
-    assert parkes.title.endswith("core light-harvesting complex (LHl) of photosynthetic bacteria "
-                                 "and its subunit (B820)")  # fmt: skip
+    assert parkes.title.endswith(
+        "core light-harvesting complex (LHl) of photosynthetic bacteria and its subunit (B820)"
+    )
     assert (parkes.year, parkes.authors[0]) == (2004, "PS Parkes-Loach")
 
 
@@ -47,12 +56,19 @@ def test_a_ris_file_is_known_by_its_content_too(tmp_path: Path) -> None:
 
 def test_broken_records_are_one_warning_each_naming_the_line_and_the_rest_loads() -> None:
     good = EXPORTS.read_text(encoding="utf-8").split("\n\n")
-    text = "\n".join([
-        "stray text before any record",                       # line 1
-        "TY  - JOUR", "AU  - Nobody, A.", "PY  - 2020", "ER  - ",  # lines 2-5: no title
-        "TY  - JOUR", "TI  - Unfinished record", "PY  - 2021",     # lines 6-8: no ER
-        good[0],
-    ])
+    text = "\n".join(
+        [
+            "stray text before any record",  # line 1
+            "TY  - JOUR",
+            "AU  - Nobody, A.",
+            "PY  - 2020",
+            "ER  - ",  # lines 2-5: no title
+            "TY  - JOUR",
+            "TI  - Unfinished record",
+            "PY  - 2021",  # lines 6-8: no ER
+            good[0],
+        ]
+    )
     result = parse_ris(text, "broken.ris")
     assert [p.title for p in result.papers][-1].startswith("The introduction of")
     assert "Unfinished record" in [p.title for p in result.papers]
@@ -114,8 +130,9 @@ def test_export_and_cite_from_the_command_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "refs.md"
-    assert main(["export", str(EXPORTS), "-f", "bibliography", "--style", "ieee",
-                 "-o", str(out)]) == 0  # fmt: skip
+    assert (
+        main(["export", str(EXPORTS), "-f", "bibliography", "--style", "ieee", "-o", str(out)]) == 0
+    )
     text = out.read_text(encoding="utf-8")
     assert text.startswith("\\[1\\] F. Trentini, P. Poletti, A. Melegaro, and S. Merler,")
     assert "*BMC Medicine*" in text
@@ -127,4 +144,5 @@ def test_export_and_cite_from_the_command_line(
     assert capsys.readouterr().out == "[@Trentini2019]\n"
     assert main(["search", "key:sigfridsson1998", str(EXPORTS), "--json"]) == 0
     assert [hit["key"] for hit in json.loads(capsys.readouterr().out)] == [
-        "sigfridsson1998comparison"]
+        "sigfridsson1998comparison"
+    ]

@@ -33,9 +33,12 @@ AS_OF = dt.date(2025, 11, 24)
 FUZZ = settings(
     max_examples=200,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                           HealthCheck.data_too_large],
-)  # fmt: skip
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+    ],
+)
 SUFFIXES = [".json", ".jsonl", ".bib", ".txt", ".ndjson", ".dat"]
 
 
@@ -63,8 +66,14 @@ def check_result(result: ImportResult | Library, file: str, from_text: bool = Tr
         assert message.isprintable(), repr(message)
     for paper in result.papers:
         assert paper.title and _clean(paper.title, bad) and "\n" not in paper.title, paper.title
-        texts = [*paper.authors, paper.abstract or "", paper.venue or "", paper.citekey or "",
-                 paper.doi or "", paper.url or ""]  # fmt: skip
+        texts = [
+            *paper.authors,
+            paper.abstract or "",
+            paper.venue or "",
+            paper.citekey or "",
+            paper.doi or "",
+            paper.url or "",
+        ]
         assert all(_clean(text, bad) for text in texts), texts
         assert all(link.startswith(("http://", "https://", "ftp://")) for link in paper.links)
 
@@ -95,31 +104,110 @@ def read_or_error(
 # --- values of every JSON type in every field ---------------------------------------
 
 NASTY_TEXT = st.sampled_from(
-    ["", " ", "\x1b[31mred", "\x1b]0;title\x07", "\ud800", "a\udc00b", "\u202eevil", "[bold]x[/]",
-     "javascript:alert(1)", "https://example.org/x", "2020-02-30", "2020-13", "0", "-5",
-     "99999999999999999999", "\\input{/etc/passwd}", "{\\'e}", "$x$", "\n\n", "\ufeff", "王"]
-)  # fmt: skip
+    [
+        "",
+        " ",
+        "\x1b[31mred",
+        "\x1b]0;title\x07",
+        "\ud800",
+        "a\udc00b",
+        "\u202eevil",
+        "[bold]x[/]",
+        "javascript:alert(1)",
+        "https://example.org/x",
+        "2020-02-30",
+        "2020-13",
+        "0",
+        "-5",
+        "99999999999999999999",
+        "\\input{/etc/passwd}",
+        "{\\'e}",
+        "$x$",
+        "\n\n",
+        "\ufeff",
+        "王",
+    ]
+)
 SCALAR = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.integers(10**18, 10**60), st.floats(),
-    st.text(max_size=12), NASTY_TEXT,
-)  # fmt: skip
-CSL_KEYS = ["id", "type", "title", "author", "editor", "issued", "date-parts", "raw", "literal",
-            "family", "given", "suffix", "DOI", "URL", "container-title", "abstract",
-            "citation-key", "publisher", "event"]  # fmt: skip
-OWN_KEYS = ["id", "title", "authors", "et_al", "category", "date", "date_precision", "year",
-            "month", "abstract", "links", "venue", "doi", "url", "citekey", "entry_type",
-            "has_code", "year_inferred"]  # fmt: skip
-S2_KEYS = ["paperId", "title", "authors", "name", "year", "publicationDate", "externalIds", "DOI",
-           "openAccessPdf", "url", "journal", "publicationVenue", "venue", "citationStyles",
-           "bibtex", "publicationTypes", "references", "citations", "citingPaper",
-           "abstract"]  # fmt: skip
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(10**18, 10**60),
+    st.floats(),
+    st.text(max_size=12),
+    NASTY_TEXT,
+)
+CSL_KEYS = [
+    "id",
+    "type",
+    "title",
+    "author",
+    "editor",
+    "issued",
+    "date-parts",
+    "raw",
+    "literal",
+    "family",
+    "given",
+    "suffix",
+    "DOI",
+    "URL",
+    "container-title",
+    "abstract",
+    "citation-key",
+    "publisher",
+    "event",
+]
+OWN_KEYS = [
+    "id",
+    "title",
+    "authors",
+    "et_al",
+    "category",
+    "date",
+    "date_precision",
+    "year",
+    "month",
+    "abstract",
+    "links",
+    "venue",
+    "doi",
+    "url",
+    "citekey",
+    "entry_type",
+    "has_code",
+    "year_inferred",
+]
+S2_KEYS = [
+    "paperId",
+    "title",
+    "authors",
+    "name",
+    "year",
+    "publicationDate",
+    "externalIds",
+    "DOI",
+    "openAccessPdf",
+    "url",
+    "journal",
+    "publicationVenue",
+    "venue",
+    "citationStyles",
+    "bibtex",
+    "publicationTypes",
+    "references",
+    "citations",
+    "citingPaper",
+    "abstract",
+]
 
 
 def json_values(keys: list[str]) -> st.SearchStrategy[Any]:
     return st.recursive(
         SCALAR,
-        lambda inner: st.lists(inner, max_size=3)
-        | st.dictionaries(st.sampled_from(keys), inner, max_size=4),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(keys), inner, max_size=4)
+        ),
         max_leaves=12,
     )
 
@@ -133,10 +221,11 @@ def records(base: dict[str, Any], keys: list[str]) -> st.SearchStrategy[dict[str
 DATE_PARTS = st.lists(st.lists(SCALAR, max_size=4), max_size=3)
 CSL_ITEMS = st.one_of(
     records({"type": "article-journal", "title": "T", "author": [{"family": "F"}]}, CSL_KEYS),
-    DATE_PARTS.map(lambda parts: {"type": "book", "title": "Dated",
-                                  "issued": {"date-parts": parts}}),
+    DATE_PARTS.map(
+        lambda parts: {"type": "book", "title": "Dated", "issued": {"date-parts": parts}}
+    ),
     json_values(CSL_KEYS),
-)  # fmt: skip
+)
 
 
 def dumps(value: Any) -> str | None:
@@ -168,7 +257,7 @@ RAW_LINES = st.one_of(
     st.integers(900, 5000).map(deep),
     st.integers(4300, 6000).map(lambda digits: '{"title": "t", "year": 1' + "0" * digits + "}"),
     st.sampled_from(['{"title": "cut', "[1, 2]", "null", '"just a string"', "{}", "{", "}"]),
-)  # fmt: skip
+)
 JSONL_RECORDS = st.one_of(
     records({"title": "T", "authors": ["A B"], "year": 2020}, OWN_KEYS),
     records({"type": "book", "title": "CSL line"}, CSL_KEYS),
@@ -195,15 +284,20 @@ def test_json_lines_with_anything_on_any_line(
 
 
 DOCUMENTS = st.one_of(
-    records({"name": "Ada", "h_index": 3, "papers": [{"title": "Own"}]}, [*OWN_KEYS, "name",
-            "papers", "h_index", "citations", "novelty"]),
+    records(
+        {"name": "Ada", "h_index": 3, "papers": [{"title": "Own"}]},
+        [*OWN_KEYS, "name", "papers", "h_index", "citations", "novelty"],
+    ),
     records({"paperId": "p", "title": "S2 paper", "authors": [{"name": "A"}]}, S2_KEYS),
-    records({"authorId": "1", "name": "Author", "papers": [{"paperId": "q", "title": "S2"}]},
-            [*S2_KEYS, "authorId", "papers", "hIndex", "paperCount"]),
+    records(
+        {"authorId": "1", "name": "Author", "papers": [{"paperId": "q", "title": "S2"}]},
+        [*S2_KEYS, "authorId", "papers", "hIndex", "paperCount"],
+    ),
     st.lists(records({"paperId": "p", "title": "Search hit"}, S2_KEYS), max_size=3).map(
-        lambda data: {"total": len(data), "data": data}),
+        lambda data: {"total": len(data), "data": data}
+    ),
     json_values([*OWN_KEYS, *S2_KEYS, "papers", "data", "items"]),
-)  # fmt: skip
+)
 
 
 @FUZZ
@@ -220,16 +314,51 @@ def test_own_json_and_semantic_scholar_with_anything_in_any_field(
     load_or_error(path)
 
 
-BIB_FIELDS = ["title", "subtitle", "author", "editor", "year", "month", "day", "date", "doi",
-              "url", "eprint", "archiveprefix", "crossref", "journal", "booktitle", "abstract",
-              "primaryclass", "note", "howpublished", "publisher"]  # fmt: skip
+BIB_FIELDS = [
+    "title",
+    "subtitle",
+    "author",
+    "editor",
+    "year",
+    "month",
+    "day",
+    "date",
+    "doi",
+    "url",
+    "eprint",
+    "archiveprefix",
+    "crossref",
+    "journal",
+    "booktitle",
+    "abstract",
+    "primaryclass",
+    "note",
+    "howpublished",
+    "publisher",
+]
 BIB_VALUES = st.one_of(
     NASTY_TEXT.filter(lambda text: "\ud800" not in text and "\udc00" not in text),
     st.text(max_size=20).filter(lambda text: text.encode("utf-8", "ignore").decode() == text),
-    st.sampled_from(["1" * 5000, "99999999999999999999", "{", "}", "\\", "jan", "13", "-1",
-                     "2020-99-99", "\\url{javascript:alert(1)}", "\\href{http://a.io}{b}",
-                     "{\\input{/etc/passwd}}", "doe2019", "others", "a and and b"]),
-)  # fmt: skip
+    st.sampled_from(
+        [
+            "1" * 5000,
+            "99999999999999999999",
+            "{",
+            "}",
+            "\\",
+            "jan",
+            "13",
+            "-1",
+            "2020-99-99",
+            "\\url{javascript:alert(1)}",
+            "\\href{http://a.io}{b}",
+            "{\\input{/etc/passwd}}",
+            "doe2019",
+            "others",
+            "a and and b",
+        ]
+    ),
+)
 BIB_ENTRY = st.tuples(
     st.text(max_size=12),
     st.dictionaries(st.sampled_from(BIB_FIELDS), BIB_VALUES, max_size=6),
@@ -262,13 +391,16 @@ def _sample_jsonl() -> bytes:
 
 
 _S2 = {
-    "paperId": "2d5673ca", "externalIds": {"DOI": "10.1093/MIND/LIX.236.433"},
-    "title": "Computing Machinery and Intelligence", "year": 1950, "publicationDate": None,
+    "paperId": "2d5673ca",
+    "externalIds": {"DOI": "10.1093/MIND/LIX.236.433"},
+    "title": "Computing Machinery and Intelligence",
+    "year": 1950,
+    "publicationDate": None,
     "authors": [{"authorId": "2262347", "name": "A. Turing"}],
     "openAccessPdf": {"url": "https://example.org/turing.pdf"},
     "citationStyles": {"bibtex": "@Article{Turing1950,\n title={Computing}}"},
     "references": [{"paperId": "r1", "title": "A reference", "venue": "Mind"}],
-}  # fmt: skip
+}
 REAL_FILES: dict[str, bytes] = {
     ".json": (ROOT / "data" / "sample-zotero.json").read_bytes(),
     ".bib": (ROOT / "data" / "sample-library.bib").read_bytes(),
@@ -279,10 +411,36 @@ REAL_FILES: dict[str, bytes] = {
 _CORPUS_BIB = ROOT.parent / "shared" / "corpus" / "bib" / "acl-anthology_P19-1007.bib"
 if _CORPUS_BIB.is_file():
     REAL_FILES[".acl.bib"] = _CORPUS_BIB.read_bytes()
-INSERTS = [b"{", b"}", b"[", b"]", b'"', b",", b":", b"\\", b"@", b"=", b"#", b"%", b"\x00",
-           b"\xff", b"\xc3", b"\n", b"null", b"true", b"-1", b"1e999", b"99999999999999999999",
-           b"\\u0000", b"\\ud800", b"\x1b[31m", b"\r\n", b"\xef\xbb\xbf", b"[" * 1200,
-           b"1" + b"0" * 4400]  # fmt: skip
+INSERTS = [
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b'"',
+    b",",
+    b":",
+    b"\\",
+    b"@",
+    b"=",
+    b"#",
+    b"%",
+    b"\x00",
+    b"\xff",
+    b"\xc3",
+    b"\n",
+    b"null",
+    b"true",
+    b"-1",
+    b"1e999",
+    b"99999999999999999999",
+    b"\\u0000",
+    b"\\ud800",
+    b"\x1b[31m",
+    b"\r\n",
+    b"\xef\xbb\xbf",
+    b"[" * 1200,
+    b"1" + b"0" * 4400,
+]
 
 
 @st.composite
@@ -330,9 +488,7 @@ def test_mutated_real_files_load_or_are_one_clear_error(
 
 @FUZZ
 @given(data=st.binary(max_size=600), suffix=st.sampled_from(SUFFIXES))
-def test_random_bytes_load_or_are_one_clear_error(
-    data: bytes, suffix: str, tmp_path: Path
-) -> None:
+def test_random_bytes_load_or_are_one_clear_error(data: bytes, suffix: str, tmp_path: Path) -> None:
     path = tmp_path / f"random{suffix}"
     path.write_bytes(data)
     load_or_error(path)
@@ -341,9 +497,19 @@ def test_random_bytes_load_or_are_one_clear_error(
 # --- every field of a real record given every wrong type ------------------------------
 
 WRONG_VALUES: list[Any] = [
-    None, True, 0, -1, 10**30, math.inf, "", "\x1b[2J", ["a", ["b"]], {"nested": {"x": [1]}},
-    [[[[[[]]]]]], "2020-02-30",
-]  # fmt: skip
+    None,
+    True,
+    0,
+    -1,
+    10**30,
+    math.inf,
+    "",
+    "\x1b[2J",
+    ["a", ["b"]],
+    {"nested": {"x": [1]}},
+    [[[[[[]]]]]],
+    "2020-02-30",
+]
 _ZOTERO = json.loads(REAL_FILES[".json"])[0]
 
 
@@ -379,12 +545,26 @@ def test_json_line_with_a_wrong_type_in_each_field(field: str, tmp_path: Path) -
 
 @pytest.mark.parametrize(
     "issued",
-    [{"date-parts": [[2020, 13, 1]]}, {"date-parts": [[2020, 2, 30]]}, {"date-parts": [[]]},
-     {"date-parts": []}, {"date-parts": [["two thousand"]]}, {"date-parts": [[-44, 3, 15]]},
-     {"date-parts": [[2020, 5, 10**20]]}, {"date-parts": [[10**20]]}, {"date-parts": "2020"},
-     {"date-parts": [[2020.5, 1.5]]}, {"date-parts": [[None, None, None]]}, {"raw": ["2020"]},
-     {"literal": 2020}, "2020-05-05", 2020, [2020], {"season": 1}],
-)  # fmt: skip
+    [
+        {"date-parts": [[2020, 13, 1]]},
+        {"date-parts": [[2020, 2, 30]]},
+        {"date-parts": [[]]},
+        {"date-parts": []},
+        {"date-parts": [["two thousand"]]},
+        {"date-parts": [[-44, 3, 15]]},
+        {"date-parts": [[2020, 5, 10**20]]},
+        {"date-parts": [[10**20]]},
+        {"date-parts": "2020"},
+        {"date-parts": [[2020.5, 1.5]]},
+        {"date-parts": [[None, None, None]]},
+        {"raw": ["2020"]},
+        {"literal": 2020},
+        "2020-05-05",
+        2020,
+        [2020],
+        {"season": 1},
+    ],
+)
 def test_csl_odd_date_parts_give_a_date_or_none(issued: object) -> None:
     item = {"type": "book", "title": "Dated", "issued": issued}
     result = parse_csl_items([item], "dates.json")

@@ -61,16 +61,21 @@ EXPECTED: dict[str, tuple[list[str] | None, list[str]]] = {
     # a title given as an object or true became the paper "{'nested': 'object'}" or "True"
     "titles-of-wrong-type.jsonl": (
         ["Title as a list", "1984", "A real title"],
-        [":1: title is an object, not text", ":3: title is true, not text",
-         ":4: record has no title"],
-    ),  # fmt: skip
+        [
+            ":1: title is an object, not text",
+            ":3: title is true, not text",
+            ":4: record has no title",
+        ],
+    ),
     # MemoryError from forty doubling @string macros ("billion laughs"), and with it every
     # other file opened beside it was lost
     "bibtex-billion-laughs.bib": (
         ["Billion laughs a40", "The entry after it"],
-        [":22: @string 'a20' would expand past 1 MB; left unexpanded",
-         ":43: @article 'laughs' field 'title' uses @string 'a40', which would expand past 1 MB"],
-    ),  # fmt: skip
+        [
+            ":22: @string 'a20' would expand past 1 MB; left unexpanded",
+            ":43: @article 'laughs' field 'title' uses @string 'a40', which would expand past 1 MB",
+        ],
+    ),
     # empty files and files without entries loaded as 0 papers with no word said
     "empty.bib": (None, ["empty file"]),
     "blank-lines.jsonl": (None, ["empty file"]),

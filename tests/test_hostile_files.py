@@ -125,8 +125,10 @@ def test_fifo_is_refused_and_never_opened(tmp_path: Path) -> None:
     for target, status in ((fifo, 2), (folder, 1)):
         result = subprocess.run(
             [sys.executable, "-m", "paperbrowse", "parse", str(target)],
-            capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == status, result.stderr
         assert "Traceback" not in result.stderr
         assert "not a regular file (a pipe or device?); skipped" in result.stderr
@@ -295,9 +297,12 @@ OUT_OF_BOUNDS = [
 
 @pytest.mark.parametrize(("error", "message"), OUT_OF_BOUNDS)
 def test_an_importer_out_of_memory_or_nesting_loses_that_file_only(
-    error: type[Exception], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    error: type[Exception],
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     from paperbrowse.core import formats
 
     hostile = tmp_path / "hostile.bib"
@@ -415,7 +420,7 @@ def test_file_swapped_for_a_fifo_after_it_was_checked_does_not_hang(
     def read() -> None:
         try:
             files.read_bytes(fifo)
-        except BaseException as error:  # noqa: BLE001 - handed to the test below
+        except BaseException as error:
             outcome.append(error)
 
     # A blocking open of a FIFO with no writer never returns: run it where it cannot
@@ -459,7 +464,7 @@ class WaitingFile:
         def read() -> None:
             try:
                 outcome.append(files.read_bytes(self.path))
-            except BaseException as error:  # noqa: BLE001 - handed to the test
+            except BaseException as error:
                 outcome.append(error)
 
         reader = threading.Thread(target=read, daemon=True)
@@ -505,7 +510,9 @@ def test_kernel_file_that_waits_for_data_does_not_hang(tmp_path: Path) -> None:
     link.symlink_to("/proc/kmsg")
     result = subprocess.run(
         [sys.executable, "-m", "paperbrowse", "parse", str(link)],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode in (1, 2) and "Traceback" not in result.stderr
     assert len(result.stderr.splitlines()) == 1

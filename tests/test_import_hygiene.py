@@ -41,6 +41,12 @@ def test_listing_a_profile_loads_no_search_engine_bibtex_or_export(seed_path: Pa
     loaded = _modules_loaded_by(
         f"import paperbrowse; lib = paperbrowse.load({str(seed_path)!r}); lib.listing('newest')"
     )
-    heavy = {"numpy", "rapidfuzz", "bibtexparser", "paperbrowse.core.search.index",
-             "paperbrowse.core.formats.export", "paperbrowse.core.formats.bibtex"}
+    heavy = {
+        "numpy",
+        "rapidfuzz",
+        "bibtexparser",
+        "paperbrowse.core.search.index",
+        "paperbrowse.core.formats.export",
+        "paperbrowse.core.formats.bibtex",
+    }
     assert not heavy & {m for m in loaded for m in (m, m.split(".")[0])}

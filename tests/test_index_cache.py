@@ -30,8 +30,12 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def write_library(path: Path, extra: int = 0) -> Path:
     topics = ["Graph neural networks", "Neural machine translation", "Graph kernels", "Parsing"]
     records = [
-        {"title": f"{topics[i % 4]} {i}", "authors": ["Ann Smith" if i % 3 else "Bo Li"],
-         "year": 2015 + i % 8, "abstract": f"We study {topics[(i + 1) % 4].lower()} again."}
+        {
+            "title": f"{topics[i % 4]} {i}",
+            "authors": ["Ann Smith" if i % 3 else "Bo Li"],
+            "year": 2015 + i % 8,
+            "abstract": f"We study {topics[(i + 1) % 4].lower()} again.",
+        }
         for i in range(40 + extra)
     ]
     path.write_text("\n".join(json.dumps(r) for r in records) + "\n")

@@ -14,8 +14,8 @@ from paperbrowse.core.models import Paper
 from paperbrowse.core.search.results import SORT_ORDERS, SortOrder, listing
 from paperbrowse.core.watch import changed_files, source_state
 
-CORPUS_JSONL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / (
-    "acl-anthology-2016-2021.jsonl"
+CORPUS_JSONL = (
+    Path(__file__).resolve().parents[2] / "shared" / "corpus" / ("acl-anthology-2016-2021.jsonl")
 )
 
 
@@ -30,9 +30,12 @@ def titles(papers: Iterable[Paper]) -> list[str]:
 @pytest.mark.parametrize("sort", SORT_ORDERS)
 def test_listing_matches_the_index_on_hand_made_papers(sort: SortOrder) -> None:
     papers = [
-        paper("b same day", date=dt.date(2020, 1, 1)), paper("Undated z"),
-        paper("A same day", date=dt.date(2020, 1, 1)), paper("old", date=dt.date(1999, 5, 1)),
-        paper("undated a"), paper("new", date=dt.date(2024, 2, 2)),
+        paper("b same day", date=dt.date(2020, 1, 1)),
+        paper("Undated z"),
+        paper("A same day", date=dt.date(2020, 1, 1)),
+        paper("old", date=dt.date(1999, 5, 1)),
+        paper("undated a"),
+        paper("new", date=dt.date(2024, 2, 2)),
     ]
     library = Library(papers=papers)
     listed = titles(library.listing(sort))
@@ -42,7 +45,9 @@ def test_listing_matches_the_index_on_hand_made_papers(sort: SortOrder) -> None:
 
 def test_newest_first_puts_undated_papers_last_and_ties_by_title() -> None:
     papers = [
-        paper("b", date=dt.date(2020, 1, 1)), paper("x"), paper("A", date=dt.date(2020, 1, 1)),
+        paper("b", date=dt.date(2020, 1, 1)),
+        paper("x"),
+        paper("A", date=dt.date(2020, 1, 1)),
         paper("new", date=dt.date(2024, 1, 1)),
     ]
     assert titles(listing(papers, "newest")) == ["new", "A", "b", "x"]

@@ -64,9 +64,15 @@ def test_json_with_paths_joins_the_library_and_keeps_unloaded_notes(
     data_dir: Path, seed_path: Path
 ) -> None:
     result = run(
-        "notes", str(seed_path), "--as-of", "2025-11-24", "--format", "json",
-        "--data-dir", str(data_dir),
-    )  # fmt: skip
+        "notes",
+        str(seed_path),
+        "--as-of",
+        "2025-11-24",
+        "--format",
+        "json",
+        "--data-dir",
+        str(data_dir),
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["database"] == str(data_dir / "marks.sqlite3")
@@ -103,8 +109,9 @@ def test_query_filters(data_dir: Path, query: str, expected: set[str]) -> None:
 
 
 def test_query_searches_authors_of_loaded_papers(data_dir: Path, seed_path: Path) -> None:
-    result = run("notes", str(seed_path), "-q", "zhiwei", "--format", "json",
-                 "--data-dir", str(data_dir))  # fmt: skip
+    result = run(
+        "notes", str(seed_path), "-q", "zhiwei", "--format", "json", "--data-dir", str(data_dir)
+    )
     assert [r["title"] for r in json.loads(result.stdout)["papers"]] == [UNLEARNING]
 
 
@@ -158,10 +165,12 @@ def test_the_app_and_every_subcommand_accept_data_dir(tmp_path: Path) -> None:
     ("command", "marked"),
     [
         (("notes", "--format", "json"), lambda out: [r["id"] for r in json.loads(out)["papers"]]),
-        (("search", "is:bookmarked", "--json", "--as-of", "2025-11-24"),
-         lambda out: [hit["title"] for hit in json.loads(out)]),
+        (
+            ("search", "is:bookmarked", "--json", "--as-of", "2025-11-24"),
+            lambda out: [hit["title"] for hit in json.loads(out)],
+        ),
     ],
-)  # fmt: skip
+)
 def test_commands_that_only_read_answer_while_a_window_holds_the_write_lock(
     data_dir: Path, command: tuple[str, ...], marked: Callable[[str], list[str]]
 ) -> None:
@@ -204,15 +213,28 @@ def test_notes_under_an_ascii_locale_keep_every_character(data_dir: Path, seed_p
         store.save_note(papers[SCALING], note)
     env = {**os.environ, "PYTHONIOENCODING": "ascii"}
     as_json = subprocess.run(
-        [sys.executable, "-m", "paperbrowse", "notes", "--data-dir", str(data_dir), "--format",
-         "json"], capture_output=True, timeout=60, env=env,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "paperbrowse",
+            "notes",
+            "--data-dir",
+            str(data_dir),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        timeout=60,
+        env=env,
+    )
     assert as_json.returncode == 0, as_json.stderr
     assert as_json.stdout.isascii()
     assert note in [paper["note"] for paper in json.loads(as_json.stdout)["papers"]]
     markdown = subprocess.run(
         [sys.executable, "-m", "paperbrowse", "notes", "--data-dir", str(data_dir)],
-        capture_output=True, timeout=60, env=env,
-    )  # fmt: skip
+        capture_output=True,
+        timeout=60,
+        env=env,
+    )
     assert markdown.returncode == 0, markdown.stderr
     assert note.encode() in markdown.stdout  # UTF-8, as a saved notes file would be

@@ -31,10 +31,12 @@ def _hatchling_build(source: Path, target: str, out: Path) -> tuple[Path, str]:
     pytest.importorskip("hatchling", reason="hatchling (the build backend) is not installed")
     result = subprocess.run(
         # -W always: a deprecation in our configuration is printed, not hidden.
-        [sys.executable, "-W", "always", "-m", "hatchling", "build", "-t", target,
-         "-d", str(out)],
-        cwd=source, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "-W", "always", "-m", "hatchling", "build", "-t", target, "-d", str(out)],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     (built,) = out.glob("paperbrowse-*.whl" if target == "wheel" else "paperbrowse-*.tar.gz")
     return built, result.stdout + result.stderr
@@ -159,9 +161,13 @@ def test_wheel_declares_every_library_it_imports(wheel: Path, names: list[str]) 
 def _run_unpacked(site: Path, cwd: Path, *code_or_args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(site)}
     return subprocess.run(
-        [sys.executable, *code_or_args], cwd=cwd, env=env, capture_output=True, text=True,
+        [sys.executable, *code_or_args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
-    )  # fmt: skip
+    )
 
 
 def test_unpacked_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -> None:
@@ -171,10 +177,15 @@ def test_unpacked_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) ->
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
 
-    where = _run_unpacked(site, elsewhere, "-c", (
-        "import paperbrowse; from paperbrowse.core.library import bundled_profile; "
-        "print(paperbrowse.__file__); print(bundled_profile())"
-    ))  # fmt: skip
+    where = _run_unpacked(
+        site,
+        elsewhere,
+        "-c",
+        (
+            "import paperbrowse; from paperbrowse.core.library import bundled_profile; "
+            "print(paperbrowse.__file__); print(bundled_profile())"
+        ),
+    )
     assert where.returncode == 0, where.stderr
     module_file, profile = where.stdout.splitlines()
     assert Path(module_file).is_relative_to(site), "imported the checkout, not the wheel"
@@ -185,10 +196,16 @@ def test_unpacked_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) ->
     helped = _run_unpacked(site, elsewhere, "-m", "paperbrowse", "--help")
     assert helped.returncode == 0 and "parse" in helped.stdout
     # The console script is paperbrowse.cli:main; call it the way the script does.
-    script = _run_unpacked(site, elsewhere, "-c", (
-        "import sys; from paperbrowse.cli import main; "
-        "sys.exit(main(['parse', sys.argv[1], '--as-of', '2025-11-24']))"
-    ), profile)  # fmt: skip
+    script = _run_unpacked(
+        site,
+        elsewhere,
+        "-c",
+        (
+            "import sys; from paperbrowse.cli import main; "
+            "sys.exit(main(['parse', sys.argv[1], '--as-of', '2025-11-24']))"
+        ),
+        profile,
+    )
     assert script.returncode == 0, script.stderr
     assert script.stdout.startswith("Fali Wang · CL (Computation and Language)")
     assert "15 papers read from" in script.stdout
@@ -230,9 +247,17 @@ def test_sdist_leaks_no_corpus_caches_or_virtualenvs(
     sdist_names: list[str], sdist_build: tuple[Path, str]
 ) -> None:
     unwanted = {
-        "__pycache__", ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ruff_cache",
-        ".hypothesis", ".git", "dist", "build",
-    }  # fmt: skip
+        "__pycache__",
+        ".venv",
+        "venv",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+        ".git",
+        "dist",
+        "build",
+    }
     for name in sdist_names:
         assert not set(name.split("/")[:-1]) & unwanted, name
         assert not name.startswith(("corpus/", "shared/", "../")), name
@@ -251,7 +276,7 @@ def test_wheel_built_from_the_sdist_is_the_wheel_built_from_the_tree(
         if hasattr(tarfile, "data_filter"):
             archive.extractall(tmp_path / "unpacked", filter="data")
         else:
-            archive.extractall(tmp_path / "unpacked")  # noqa: S202
+            archive.extractall(tmp_path / "unpacked")
     (source,) = (tmp_path / "unpacked").iterdir()
     from_sdist, _ = _hatchling_build(source, "wheel", tmp_path / "dist")
     with zipfile.ZipFile(from_sdist) as one, zipfile.ZipFile(wheel) as other:

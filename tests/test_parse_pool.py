@@ -56,14 +56,19 @@ def acl_bibtex(corpus: Path) -> str:
     return "\n@".join(entries) + "".join(troubles)
 
 
-def as_workers_send(work: Callable[..., Any], parts: Sequence[tuple[Any, ...]],
-                    sizes: Sequence[int], progress: Any = None) -> list[Any]:  # fmt: skip
+def as_workers_send(
+    work: Callable[..., Any],
+    parts: Sequence[tuple[Any, ...]],
+    sizes: Sequence[int],
+    progress: Any = None,
+) -> list[Any]:
     """``run_parts`` with every part done as a worker does it and sent through pickle."""
     return [pickle.loads(pickle.dumps(work(*part))) for part in parts]
 
 
-def single_process(parse: Callable[[str], ImportResult], monkeypatch: pytest.MonkeyPatch,
-                   text: str) -> ImportResult:  # fmt: skip
+def single_process(
+    parse: Callable[[str], ImportResult], monkeypatch: pytest.MonkeyPatch, text: str
+) -> ImportResult:
     with monkeypatch.context() as patch:
         patch.setattr(pool, "worker_count", lambda: 0)
         return parse(text)
@@ -114,17 +119,28 @@ def test_a_real_pool_gives_the_single_process_result(
 @pytest.mark.parametrize(
     ("head", "tail", "paper", "venue"),
     [
-        ("@string{acl = {Association for Computational Linguistics}}\n",
-         "@misc{late, title = {Late}, publisher = acl}\n", -1,
-         "Association for Computational Linguistics"),
-        ("@misc{child, title = {Child}, crossref = {parent}}\n",
-         "@proceedings{parent, title = {The Book}, year = 2020}\n", 0, "The Book"),
+        (
+            "@string{acl = {Association for Computational Linguistics}}\n",
+            "@misc{late, title = {Late}, publisher = acl}\n",
+            -1,
+            "Association for Computational Linguistics",
+        ),
+        (
+            "@misc{child, title = {Child}, crossref = {parent}}\n",
+            "@proceedings{parent, title = {The Book}, year = 2020}\n",
+            0,
+            "The Book",
+        ),
     ],
-)  # fmt: skip
+)
 def test_parts_linked_by_a_macro_or_a_crossref_are_read_in_one_process(
-    head: str, tail: str, paper: int, venue: str,
-    monkeypatch: pytest.MonkeyPatch, in_parts: None,
-) -> None:  # fmt: skip
+    head: str,
+    tail: str,
+    paper: int,
+    venue: str,
+    monkeypatch: pytest.MonkeyPatch,
+    in_parts: None,
+) -> None:
     """A macro defined in one part and used in a later one, a crossref to an entry in
     another part: the file is read whole, with the same outcome."""
     filler = "".join(f"@misc{{k{i}, title = {{Paper {i} {'x' * 300}}}}}\n" for i in range(4000))
@@ -153,10 +169,14 @@ def worker_code(flag: Path, worker_then: str = "0", parent_then: str = "0") -> s
     os_ = "__import__('os')"
     in_worker = "hasattr(__import__('sys').modules['__main__'], 'serve')"
     ui = "sorted(m for m in __import__('sys').modules if m.split('.')[0] in ('textual', 'rich'))"
-    report = (f"__import__('pathlib').Path({str(flag) + '.tmp'!r}).write_text(repr(({os_}"
-              f".getpid(), {ui}))) and {os_}.replace({str(flag) + '.tmp'!r}, {str(flag)!r})")
-    wait = (f"[__import__('time').sleep(0.05) for _ in range(1200) "
-            f"if not {os_}.path.exists({str(flag)!r})]")
+    report = (
+        f"__import__('pathlib').Path({str(flag) + '.tmp'!r}).write_text(repr(({os_}"
+        f".getpid(), {ui}))) and {os_}.replace({str(flag) + '.tmp'!r}, {str(flag)!r})"
+    )
+    wait = (
+        f"[__import__('time').sleep(0.05) for _ in range(1200) "
+        f"if not {os_}.path.exists({str(flag)!r})]"
+    )
     return f"(({report}) or {worker_then}) if {in_worker} else ({wait} and 0) or {parent_then}"
 
 

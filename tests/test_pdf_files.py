@@ -61,8 +61,9 @@ def one_paper(path: Path) -> Paper:
 # --- 1. finding the files ----------------------------------------------------------------
 
 
-def test_zotero_file_field_with_escapes_and_several_files(tmp_path: Path, corpus: Path,
-                                                         pdfs: Path) -> None:
+def test_zotero_file_field_with_escapes_and_several_files(
+    tmp_path: Path, corpus: Path, pdfs: Path
+) -> None:
     # Better BibTeX escapes ":" and ";" inside paths; files are separated by ";".
     odd = tmp_path / "Zotero" / "storage" / "AB:CD;1"
     odd.mkdir(parents=True)
@@ -80,31 +81,36 @@ def test_zotero_file_field_with_escapes_and_several_files(tmp_path: Path, corpus
     assert (found := first_pdf(files)) is not None and found.is_file()
 
 
-def test_jabref_file_field_is_relative_to_the_bib_folder(tmp_path: Path, corpus: Path,
-                                                         pdfs: Path) -> None:
+def test_jabref_file_field_is_relative_to_the_bib_folder(
+    tmp_path: Path, corpus: Path, pdfs: Path
+) -> None:
     (tmp_path / "papers").mkdir()
     shutil.copy(pdfs / "acl-N18-3011.pdf", tmp_path / "papers" / "graph.pdf")
     bib = tmp_path / "jabref.bib"
-    bib.write_text(real_entry(corpus, GRAPH_KEY, "file = {:papers/graph.pdf:PDF}"),
-                   encoding="utf-8")
+    bib.write_text(
+        real_entry(corpus, GRAPH_KEY, "file = {:papers/graph.pdf:PDF}"), encoding="utf-8"
+    )
 
     os.chdir("/")  # relative to the .bib, not to where the app was started
     assert PdfFinder().files_of(one_paper(bib)) == [tmp_path / "papers" / "graph.pdf"]
 
 
-def test_mendeley_file_fields_windows_and_linux_forms(tmp_path: Path, corpus: Path,
-                                                      pdfs: Path) -> None:
+def test_mendeley_file_fields_windows_and_linux_forms(
+    tmp_path: Path, corpus: Path, pdfs: Path
+) -> None:
     windows = tmp_path / "windows.bib"
-    windows.write_text(real_entry(
-        corpus, GRAPH_KEY, "file = {:C$\\backslash$:/Users/me/Mendeley/graph.pdf:pdf}"
-    ), encoding="utf-8")
+    windows.write_text(
+        real_entry(corpus, GRAPH_KEY, "file = {:C$\\backslash$:/Users/me/Mendeley/graph.pdf:pdf}"),
+        encoding="utf-8",
+    )
     assert one_paper(windows).files == ("C:/Users/me/Mendeley/graph.pdf",)
 
     # Mendeley on Linux drops the leading "/" of an absolute path.
     linux = tmp_path / "linux.bib"
     absolute = pdfs / "acl-N18-3011.pdf"
-    linux.write_text(real_entry(corpus, GRAPH_KEY, f"file = {{:{str(absolute)[1:]}:pdf}}"),
-                     encoding="utf-8")
+    linux.write_text(
+        real_entry(corpus, GRAPH_KEY, f"file = {{:{str(absolute)[1:]}:pdf}}"), encoding="utf-8"
+    )
     assert PdfFinder().files_of(one_paper(linux)) == [absolute]
 
 
@@ -122,7 +128,9 @@ def test_csl_json_file_and_attachment(tmp_path: Path, pdfs: Path) -> None:
     path.write_text(
         '[{"id": "cohan2020", "type": "paper-conference", "title": "SPECTER",'
         f' "file": "{pdfs / "acl-2020.acl-main.207.pdf"}",'
-        ' "attachment": [{"path": "notes/extra.pdf"}]}]', encoding="utf-8")
+        ' "attachment": [{"path": "notes/extra.pdf"}]}]',
+        encoding="utf-8",
+    )
     paper = one_paper(path)
     assert paper.files == (str(pdfs / "acl-2020.acl-main.207.pdf"), "notes/extra.pdf")
 
@@ -134,13 +142,14 @@ def test_found_by_citation_key_beside_the_bib(tmp_path: Path, corpus: Path, pdfs
     assert PdfFinder().files_of(one_paper(bib)) == [tmp_path / f"{SPECTER_KEY}.pdf"]
 
 
-def test_found_by_doi_and_arxiv_id_in_pdf_folders(tmp_path: Path, corpus: Path,
-                                                  pdfs: Path) -> None:
+def test_found_by_doi_and_arxiv_id_in_pdf_folders(tmp_path: Path, corpus: Path, pdfs: Path) -> None:
     bib = tmp_path / "acl.bib"
     # SPECTER as an arXiv export has it: the arXiv page as its url, no DOI.
-    arxiv = real_entry(corpus, SPECTER_KEY).replace(
-        'doi = "10.18653/v1/2020.acl-main.207"', 'eprint = {2004.07180}').replace(
-        "https://aclanthology.org/2020.acl-main.207", "https://arxiv.org/abs/2004.07180")
+    arxiv = (
+        real_entry(corpus, SPECTER_KEY)
+        .replace('doi = "10.18653/v1/2020.acl-main.207"', "eprint = {2004.07180}")
+        .replace("https://aclanthology.org/2020.acl-main.207", "https://arxiv.org/abs/2004.07180")
+    )
     bib.write_text(real_entry(corpus, GRAPH_KEY) + arxiv, encoding="utf-8")
     folder = tmp_path / "my pdfs"
     folder.mkdir()
@@ -153,11 +162,14 @@ def test_found_by_doi_and_arxiv_id_in_pdf_folders(tmp_path: Path, corpus: Path,
     assert found[SPECTER_KEY] == [folder / "2004.07180v2.pdf"]
 
 
-def test_has_pdf_filter_finds_papers_with_a_pdf_on_disk(tmp_path: Path, corpus: Path,
-                                                        pdfs: Path) -> None:
+def test_has_pdf_filter_finds_papers_with_a_pdf_on_disk(
+    tmp_path: Path, corpus: Path, pdfs: Path
+) -> None:
     bib = tmp_path / "acl.bib"
-    bib.write_text(real_entry(corpus, SPECTER_KEY, "file = {:gone.pdf:PDF}")
-                   + real_entry(corpus, GRAPH_KEY), encoding="utf-8")
+    bib.write_text(
+        real_entry(corpus, SPECTER_KEY, "file = {:gone.pdf:PDF}") + real_entry(corpus, GRAPH_KEY),
+        encoding="utf-8",
+    )
     shutil.copy(pdfs / "acl-N18-3011.pdf", tmp_path / f"{GRAPH_KEY}.pdf")
     library = load(bib, as_of=AS_OF)
     undo = PdfFinder(key_of=library.key_of).register_search_filters(library.filters)
@@ -166,8 +178,9 @@ def test_has_pdf_filter_finds_papers_with_a_pdf_on_disk(tmp_path: Path, corpus: 
     undo()
 
 
-def test_attached_files_are_kept_in_the_marks_database(tmp_path: Path, corpus: Path,
-                                                       pdfs: Path) -> None:
+def test_attached_files_are_kept_in_the_marks_database(
+    tmp_path: Path, corpus: Path, pdfs: Path
+) -> None:
     bib = tmp_path / "acl.bib"
     bib.write_text(real_entry(corpus, GRAPH_KEY), encoding="utf-8")
     before = bib.read_bytes()
@@ -261,12 +274,14 @@ def test_a_reader_out_of_memory_is_skipped(pdfs: Path) -> None:
 
 
 def test_the_viewer_command_comes_from_the_environment_split_without_a_shell() -> None:
-    command = viewer_command(Path("/p/a b;rm -rf x.pdf"),
-                             {"PAPERBROWSE_PDF_VIEWER": "zathura --fork"})
+    command = viewer_command(
+        Path("/p/a b;rm -rf x.pdf"), {"PAPERBROWSE_PDF_VIEWER": "zathura --fork"}
+    )
     assert command == ["zathura", "--fork", "/p/a b;rm -rf x.pdf"]
     assert viewer_command(Path("/a.pdf"), {}, platform="darwin") == ["open", "/a.pdf"]
-    assert viewer_command(Path("/a.pdf"), {}, platform="linux",
-                          which=lambda name: "/usr/bin/" + name) == ["xdg-open", "/a.pdf"]
+    assert viewer_command(
+        Path("/a.pdf"), {}, platform="linux", which=lambda name: "/usr/bin/" + name
+    ) == ["xdg-open", "/a.pdf"]
 
 
 def test_opening_a_missing_file_a_folder_or_a_non_pdf_is_one_clear_error(tmp_path: Path) -> None:
@@ -291,7 +306,8 @@ def write_argv_viewer(folder: Path) -> tuple[Path, Path]:
     viewer.write_text(
         f"#!{sys.executable}\nimport sys\n"
         f"open({str(seen)!r}, 'w').write('\\n'.join(sys.argv[1:]) + '\\n')\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     viewer.chmod(0o755)
     return viewer, seen
 
@@ -317,8 +333,9 @@ def test_library_key_of_is_used_for_convention_names(tmp_path: Path, corpus: Pat
 # --- 3. full text (extraction and its cache; indexing it comes later) ------------------------
 
 
-def test_body_text_joins_words_broken_across_lines(worker: PdfWorker, pdfs: Path,
-                                                   tmp_path: Path) -> None:
+def test_body_text_joins_words_broken_across_lines(
+    worker: PdfWorker, pdfs: Path, tmp_path: Path
+) -> None:
     from paperbrowse.core.pdf.fulltext import extract
 
     text = extract(pdfs / "acl-2020.acl-main.207.pdf", worker, tmp_path).text
@@ -347,22 +364,27 @@ def test_extracted_text_is_cached_by_path_size_and_mtime(pdfs: Path, tmp_path: P
     assert fulltext.cache_path(pdf, cache) not in set(cache.iterdir())
 
 
-def test_an_encrypted_pdf_is_listed_as_not_searchable(worker: PdfWorker, pdfs: Path,
-                                                      tmp_path: Path) -> None:
+def test_an_encrypted_pdf_is_listed_as_not_searchable(
+    worker: PdfWorker, pdfs: Path, tmp_path: Path
+) -> None:
     from paperbrowse.core.pdf.fulltext import extract_all
 
     seen: list[tuple[int, int]] = []
-    texts = extract_all([pdfs / "pysample-libreoffice-writer-password.pdf",
-                         pdfs / "pysample-multicolumn.pdf"], worker,
-                        lambda done, total: seen.append((done, total)), tmp_path)
+    texts = extract_all(
+        [pdfs / "pysample-libreoffice-writer-password.pdf", pdfs / "pysample-multicolumn.pdf"],
+        worker,
+        lambda done, total: seen.append((done, total)),
+        tmp_path,
+    )
     encrypted, columns = texts.values()
     assert encrypted.problem == ENCRYPTED and encrypted.pages == ()
     assert columns.problem is None and len(columns.pages) == 3
     assert seen == [(1, 2), (2, 2)]
 
 
-def test_a_2000_page_pdf_is_counted_and_read_without_a_hang(worker: PdfWorker,
-                                                            tmp_path: Path) -> None:
+def test_a_2000_page_pdf_is_counted_and_read_without_a_hang(
+    worker: PdfWorker, tmp_path: Path
+) -> None:
     import pypdfium2 as pdfium
 
     from paperbrowse.core.pdf.fulltext import extract
@@ -410,14 +432,16 @@ def test_a_nul_in_a_path_is_a_problem_not_an_error() -> None:
     assert file_problem(Path("/tmp/a\x00b.pdf")) == "not a usable path"
 
 
-def test_a_paper_in_two_libraries_keeps_the_files_of_both(tmp_path: Path, corpus: Path,
-                                                          pdfs: Path) -> None:
+def test_a_paper_in_two_libraries_keeps_the_files_of_both(
+    tmp_path: Path, corpus: Path, pdfs: Path
+) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
     second.mkdir()
     (first / "a.bib").write_text(real_entry(corpus, GRAPH_KEY), encoding="utf-8")
-    (second / "b.bib").write_text(real_entry(corpus, GRAPH_KEY, "file = {:graph.pdf:PDF}"),
-                                  encoding="utf-8")
+    (second / "b.bib").write_text(
+        real_entry(corpus, GRAPH_KEY, "file = {:graph.pdf:PDF}"), encoding="utf-8"
+    )
     shutil.copy(pdfs / "acl-N18-3011.pdf", second / "graph.pdf")
     library = load(first / "a.bib", second / "b.bib", as_of=AS_OF)
     (paper,) = library.papers
@@ -425,14 +449,17 @@ def test_a_paper_in_two_libraries_keeps_the_files_of_both(tmp_path: Path, corpus
     assert PdfFinder().files_of(paper) == [second / "graph.pdf"]
 
 
-def test_the_viewers_output_never_reaches_our_terminal(tmp_path: Path, pdfs: Path,
-                                                       capfd: pytest.CaptureFixture[str]) -> None:
+def test_the_viewers_output_never_reaches_our_terminal(
+    tmp_path: Path, pdfs: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     seen = tmp_path / "argv.txt"
     noisy = tmp_path / "noisy.py"
     noisy.write_text(
         f"#!{sys.executable}\nimport sys\nprint('VIEWER OUT'); sys.stdout.flush()\n"
         "print('VIEWER ERR', file=sys.stderr); sys.stderr.flush()\n"
-        f"open({str(seen)!r}, 'w').write('done\\n')\n", encoding="utf-8")
+        f"open({str(seen)!r}, 'w').write('done\\n')\n",
+        encoding="utf-8",
+    )
     noisy.chmod(0o755)
     open_pdf(pdfs / "acl-N18-3011.pdf", {"PAPERBROWSE_PDF_VIEWER": str(noisy)})
     wait_for(seen)

@@ -33,8 +33,10 @@ def _sample(corpus: Path) -> list[dict[str, Any]]:
 
 
 def _profile_text(rows: list[dict[str, Any]]) -> str:
-    parts = [f"Corpus Person\n\nCL\nh-index12\n{len(rows):,}papers\n12,345citations\n"
-             f"Novelty51%\nAI Score60\n\n{len(rows):,} Papers\n"]  # fmt: skip
+    parts = [
+        f"Corpus Person\n\nCL\nh-index12\n{len(rows):,}papers\n12,345citations\n"
+        f"Novelty51%\nAI Score60\n\n{len(rows):,} Papers\n"
+    ]
     for index, row in enumerate(rows):
         authors = ", ".join(row["authors"][:3]) + (" et al." if len(row["authors"]) > 3 else "")
         code = "Code" if index % 3 == 0 else ""
@@ -68,6 +70,6 @@ def test_real_papers_in_profile_format_parse_whole(corpus: Path) -> None:
         else:
             assert paper.abstract and not re.search(r"\\[A-Za-z]", paper.abstract), abstract
     # Ids are as distinct as the papers' folded titles and years.
-    assert len({paper.id for paper in profile.papers}) == len({
-        (normalise_title(paper.title), paper.year) for paper in profile.papers
-    })  # fmt: skip
+    assert len({paper.id for paper in profile.papers}) == len(
+        {(normalise_title(paper.title), paper.year) for paper in profile.papers}
+    )

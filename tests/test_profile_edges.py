@@ -61,9 +61,13 @@ def test_unicode_names_survive_exactly() -> None:
     assert result.profile.name == "Ærøskøbing Ñandú"
     paper = result.profile.papers[0]
     assert paper.authors == (
-        "José Müller", "王小明", "Zoë Åberg-Ø", "Дмитрий Иванов", "Nguyễn Văn An",
+        "José Müller",
+        "王小明",
+        "Zoë Åberg-Ø",
+        "Дмитрий Иванов",
+        "Nguyễn Văn An",
         "O'Brien-Smith Jr.",
-    )  # fmt: skip
+    )
     assert not paper.et_al
 
 
@@ -79,9 +83,15 @@ def test_single_author_without_et_al() -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["Ann One, Bob Two et al.", "Ann One, Bob Two et al", "Ann One, Bob Two, et al.",
-             "Ann One, Bob Two, and others", "Ann One, Bob Two …"],
-)  # fmt: skip
+    "line",
+    [
+        "Ann One, Bob Two et al.",
+        "Ann One, Bob Two et al",
+        "Ann One, Bob Two, et al.",
+        "Ann One, Bob Two, and others",
+        "Ann One, Bob Two …",
+    ],
+)
 def test_et_al_spellings(line: str) -> None:
     paper = only_paper(profile(record(authors=line)))
     assert paper.authors == ("Ann One", "Bob Two") and paper.et_al
@@ -128,11 +138,13 @@ def test_record_without_author_line_keeps_the_abstract() -> None:
         ("CL\nh-index7\n\n", lambda p: p.name == "Unknown researcher" and p.h_index == 7),
         ("Ada Lovelace\n\nh-index7\n\n", lambda p: p.primary_category is None),
         ("Ada Lovelace\n\nCL\n\n", lambda p: p.h_index is None and p.citations is None),
-        ("Ada Lovelace\nCL\nh-index7\nNovelty3%\n\n",
-         lambda p: (p.paper_count, p.citations, p.ai_score, p.novelty) == (None, None, None, 3)),
+        (
+            "Ada Lovelace\nCL\nh-index7\nNovelty3%\n\n",
+            lambda p: (p.paper_count, p.citations, p.ai_score, p.novelty) == (None, None, None, 3),
+        ),
         ("", lambda p: p.name == "Unknown researcher" and p.h_index is None),
     ],
-)  # fmt: skip
+)
 def test_profiles_with_missing_header_fields(header: str, check: Any) -> None:
     result = parse(profile(record(), header=header))
     assert len(result.profile.papers) == 1
@@ -201,8 +213,9 @@ def test_header_of_the_seed_with_thousands_separators() -> None:
 def test_unknown_header_line_is_a_warning_naming_its_line() -> None:
     header = "Ada Lovelace\n\nCL\nh-index7\nAffiliation: Somewhere\n\n"
     result = parse(profile(record(), header=header))
-    assert messages(result) == ["p.txt:5: unexpected line in the header 'Affiliation: Somewhere'; "
-                                "ignored"]  # fmt: skip
+    assert messages(result) == [
+        "p.txt:5: unexpected line in the header 'Affiliation: Somewhere'; ignored"
+    ]
     assert len(result.profile.papers) == 1
 
 
@@ -231,9 +244,15 @@ def test_categories(head: str, code: str | None, name: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("line", "code"),
-    [("cs.LG", "LG"), ("stat.ML", "stat.ML"), ("LG", "LG"), ("quant-ph", "quant-ph"),
-     ("CL, LG", "CL"), ("CL LG AI", "CL")],
-)  # fmt: skip
+    [
+        ("cs.LG", "LG"),
+        ("stat.ML", "stat.ML"),
+        ("LG", "LG"),
+        ("quant-ph", "quant-ph"),
+        ("CL, LG", "CL"),
+        ("CL LG AI", "CL"),
+    ],
+)
 def test_primary_category_forms(line: str, code: str) -> None:
     header = f"Ada Lovelace\n\n{line}\nh-index7\n\n"
     result = parse(profile(record(), header=header))
@@ -274,9 +293,14 @@ def test_feb_29_without_year_goes_back_to_a_leap_year() -> None:
 
 
 @pytest.mark.parametrize(
-    ("head", "shown"), [("CLFeb 30, 2024", "2024-02"), ("CLApr 31", "2025-04"),
-                        ("CLFeb 29, 2023Code", "2023-02"), ("CLJan 0, 2024", "2024-01")],
-)  # fmt: skip
+    ("head", "shown"),
+    [
+        ("CLFeb 30, 2024", "2024-02"),
+        ("CLApr 31", "2025-04"),
+        ("CLFeb 29, 2023Code", "2023-02"),
+        ("CLJan 0, 2024", "2024-01"),
+    ],
+)
 def test_invalid_day_keeps_the_paper_and_its_month(head: str, shown: str) -> None:
     result = parse(profile(record(head=head), record(title="Next")))
     paper = result.profile.papers[0]
@@ -291,10 +315,14 @@ def test_invalid_day_keeps_the_paper_and_its_month(head: str, shown: str) -> Non
 
 
 def test_title_with_colons_and_the_short_name_macro() -> None:
-    paper = only_paper(profile(record(
-        title="GraphX: Fast: Graphs at Scale",
-        abstract=r"We present {\method}, and \method{} beats \method\ baselines; \method.",
-    )))  # fmt: skip
+    paper = only_paper(
+        profile(
+            record(
+                title="GraphX: Fast: Graphs at Scale",
+                abstract=r"We present {\method}, and \method{} beats \method\ baselines; \method.",
+            )
+        )
+    )
     assert paper.title == "GraphX: Fast: Graphs at Scale"
     assert paper.abstract == "We present GraphX, and GraphX beats GraphX baselines; GraphX."
 
@@ -305,9 +333,14 @@ def test_name_macro_without_short_name_is_its_bare_name() -> None:
 
 
 def test_two_author_macros_only_the_method_one_is_the_short_name() -> None:
-    paper = only_paper(profile(record(
-        title="Tiny: A Model", abstract=r"\method beats others on \dataset, \eg on \etal.",
-    )))  # fmt: skip
+    paper = only_paper(
+        profile(
+            record(
+                title="Tiny: A Model",
+                abstract=r"\method beats others on \dataset, \eg on \etal.",
+            )
+        )
+    )
     assert paper.abstract == "Tiny beats others on dataset, e.g. on et al."
 
 
@@ -319,15 +352,21 @@ def test_two_author_macros_only_the_method_one_is_the_short_name() -> None:
         (r"see Fig.~1 and Table~2", "see Fig. 1 and Table 2"),
         (r"about ~50% faster (~3x)", "about ~50% faster (~3x)"),
         (r"R&D, C# and my_var_name", "R&D, C# and my_var_name"),
-        (r"gains 5% with \textit{less} data, 57 % overall",
-         "gains 5% with less data, 57 % overall"),
+        (
+            r"gains 5% with \textit{less} data, 57 % overall",
+            "gains 5% with less data, 57 % overall",
+        ),
         (r"50\% \& 20\% \# \_", "50% & 20% # _"),
-        (r"\textbf{bold} \emph{em} {\em em2} {\bf bf} \texttt{tt} \textsc{sc}",
-         "bold em em2 bf tt sc"),
+        (
+            r"\textbf{bold} \emph{em} {\em em2} {\bf bf} \texttt{tt} \textsc{sc}",
+            "bold em em2 bf tt sc",
+        ),
         (r"unbalanced {brace and \textit{more words", "unbalanced brace and more words"),
         (r"closing } brace } twice", "closing brace twice"),
-        (r"Schr\"odinger, G\"{o}del, \'Eric, \c{c}a, na\"ive",
-         "Schrödinger, Gödel, Éric, ça, naïve"),
+        (
+            r"Schr\"odinger, G\"{o}del, \'Eric, \c{c}a, na\"ive",
+            "Schrödinger, Gödel, Éric, ça, naïve",
+        ),
         (r"``quoted'' and `single' and ``unclosed", "“quoted” and ‘single’ and “unclosed"),
         (r"A---B, 1--2", "A—B, 1–2"),
         (r"a \\ b", "a b"),
@@ -336,14 +375,16 @@ def test_two_author_macros_only_the_method_one_is_the_short_name() -> None:
         (r"$\alpha$-decay and $x_i^2$", "α-decay and x_i^2"),
         (r"\url{https://a.io/x_y%20z} works", "https://a.io/x_y%20z works"),
         (r"\href{https://a.io}{our site} works", "our site works"),
-        ("[bold]not markup[/bold] [link=https://x.io]x[/link]",
-         "[bold]not markup[/bold] [link=https://x.io]x[/link]"),
+        (
+            "[bold]not markup[/bold] [link=https://x.io]x[/link]",
+            "[bold]not markup[/bold] [link=https://x.io]x[/link]",
+        ),
         (r"\unknowncmd{kept text} here", "kept text here"),
         (r"\textcolor{red}{warm} \mbox{box} \underline{under}", "warm box under"),
         ("\\", ""),
         (r"}{", ""),
     ],
-)  # fmt: skip
+)
 def test_abstract_latex(raw: str, clean: str) -> None:
     paper = only_paper(profile(record(title="No colon", abstract=raw)))
     assert paper.abstract == (clean or None)
@@ -353,18 +394,24 @@ def test_abstract_latex(raw: str, clean: str) -> None:
     ("raw", "links"),
     [
         ("see https://a.io/x.", ["https://a.io/x"]),
-        ("(https://a.io/x), https://b.io/y; https://c.io/z!", ["https://a.io/x", "https://b.io/y",
-                                                                "https://c.io/z"]),
-        ("https://en.wikipedia.org/wiki/Tree_(graph) here",
-         ["https://en.wikipedia.org/wiki/Tree_(graph)"]),
-        (r"\href{https://a.io}{A} and \url{https://b.io}. Also https://c.io",
-         ["https://a.io", "https://b.io", "https://c.io"]),
+        (
+            "(https://a.io/x), https://b.io/y; https://c.io/z!",
+            ["https://a.io/x", "https://b.io/y", "https://c.io/z"],
+        ),
+        (
+            "https://en.wikipedia.org/wiki/Tree_(graph) here",
+            ["https://en.wikipedia.org/wiki/Tree_(graph)"],
+        ),
+        (
+            r"\href{https://a.io}{A} and \url{https://b.io}. Also https://c.io",
+            ["https://a.io", "https://b.io", "https://c.io"],
+        ),
         ("twice https://a.io and https://a.io.", ["https://a.io"]),
         ("at www.example.org/page, ok", ["https://www.example.org/page"]),
         (r"\href{javascript:alert(1)}{click}", []),
         ("“https://a.io/q?x=1&y=2”", ["https://a.io/q?x=1&y=2"]),
     ],
-)  # fmt: skip
+)
 def test_links(raw: str, links: list[str]) -> None:
     paper = only_paper(profile(record(abstract=raw)))
     assert list(paper.links) == links
@@ -385,9 +432,18 @@ def test_latex_in_titles() -> None:
 # --- text is data: markup kept, control codes gone ---------------------------------------
 
 ESCAPES = [
-    "\x1b[31m", "\x1b[0m", "\x1b]0;evil title\x07", "\x1b]8;;https://evil.io\x1b\\",
-    "\x9b31m", "\x9d0;t\x9c", "\x07", "\x08", "\x7f", "\u202e", "\x00",
-]  # fmt: skip
+    "\x1b[31m",
+    "\x1b[0m",
+    "\x1b]0;evil title\x07",
+    "\x1b]8;;https://evil.io\x1b\\",
+    "\x9b31m",
+    "\x9d0;t\x9c",
+    "\x07",
+    "\x08",
+    "\x7f",
+    "\u202e",
+    "\x00",
+]
 
 
 def _strings(value: Any) -> list[str]:
@@ -402,12 +458,15 @@ def _strings(value: Any) -> list[str]:
 
 def test_escape_codes_are_removed_from_every_text_field() -> None:
     dirty = "".join(ESCAPES)
-    text = profile(record(
-        head=f"CLApr 10, 2025Code{dirty}",
-        title=f"Tit{dirty}le: [bold]x[/bold]",
-        authors=f"Ann{dirty} One, [red]Bob[/red] Two",
-        abstract=f"Abs{dirty}tract with \\textit{{it}} and https://a.io/{dirty}x.",
-    ), header=HEADER.replace("Ada", f"A{dirty}da"))  # fmt: skip
+    text = profile(
+        record(
+            head=f"CLApr 10, 2025Code{dirty}",
+            title=f"Tit{dirty}le: [bold]x[/bold]",
+            authors=f"Ann{dirty} One, [red]Bob[/red] Two",
+            abstract=f"Abs{dirty}tract with \\textit{{it}} and https://a.io/{dirty}x.",
+        ),
+        header=HEADER.replace("Ada", f"A{dirty}da"),
+    )
     result = parse(text)
     data = result.profile.to_json_dict()
     for value in _strings(data):
@@ -496,8 +555,11 @@ def test_bom_with_bad_bytes_does_not_leak_into_the_name(tmp_path: Path) -> None:
 
 
 def test_broken_record_is_skipped_and_parsing_resumes() -> None:
-    text = profile(record(title="First"), record(head="CL Apr 99 garbage", title="Broken"),
-                   record(title="Third"))  # fmt: skip
+    text = profile(
+        record(title="First"),
+        record(head="CL Apr 99 garbage", title="Broken"),
+        record(title="Third"),
+    )
     result = parse(text)
     assert [p.title for p in result.profile.papers] == ["First", "Third"]
     assert messages(result) == [
@@ -508,8 +570,9 @@ def test_broken_record_is_skipped_and_parsing_resumes() -> None:
 
 
 def test_broken_header_where_the_abstract_would_be() -> None:
-    text = profile(record(title="First", abstract=None), record(head="CLApr 1O, 2025"),
-                   record(title="Third"))  # fmt: skip
+    text = profile(
+        record(title="First", abstract=None), record(head="CLApr 1O, 2025"), record(title="Third")
+    )
     result = parse(text)
     first, third = result.profile.papers
     assert first.title == "First" and first.abstract is None
@@ -560,8 +623,11 @@ def test_seed_cut_after_any_line(keep: int) -> None:
     # Every complete record read so far is the same paper as in the whole file.
     for paper, whole in zip(papers, full, strict=False):
         assert (paper.id, paper.title, paper.authors, paper.date) == (
-            whole.id, whole.title, whole.authors, whole.date,
-        )  # fmt: skip
+            whole.id,
+            whole.title,
+            whole.authors,
+            whole.date,
+        )
     assert len(papers) <= 15
     for problem in result.problems:
         assert str(problem).startswith("cut.txt")
@@ -570,8 +636,10 @@ def test_seed_cut_after_any_line(keep: int) -> None:
         assert problem.line is not None
         assert lines[problem.line - 1].startswith(("CL", "SI", "LG", "AI", "DC", "CV"))
     if len(papers) < 15 and keep > 11:
-        assert any("heading says 15" in p.message or "no paper records" in p.message
-                   for p in result.problems)  # fmt: skip
+        assert any(
+            "heading says 15" in p.message or "no paper records" in p.message
+            for p in result.problems
+        )
 
 
 def test_seed_cut_after_a_title_names_the_record_line() -> None:
@@ -591,8 +659,9 @@ def test_title_only_record_inside_the_file_is_kept() -> None:
     text = profile(record(title="Lonely", authors=None, abstract=None), record(title="Next"))
     result = parse(text)
     assert [(p.title, p.authors) for p in result.profile.papers] == [
-        ("Lonely", ()), ("Next", ("Ann One", "Bob Two")),
-    ]  # fmt: skip
+        ("Lonely", ()),
+        ("Next", ("Ann One", "Bob Two")),
+    ]
     assert messages(result) == [
         "p.txt:12: record has a title but no author line; kept without authors"
     ]
@@ -618,9 +687,17 @@ def test_seed_cut_at_any_character_never_crashes() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "\n\n", "just some notes\nnothing else\n", "Jan 5\n", "Jan 5\nBuy milk\n",
-     "@article{x, title={T}}", '{"papers": []}', "\x00\x01\x02"],
-)  # fmt: skip
+    [
+        "",
+        "\n\n",
+        "just some notes\nnothing else\n",
+        "Jan 5\n",
+        "Jan 5\nBuy milk\n",
+        "@article{x, title={T}}",
+        '{"papers": []}',
+        "\x00\x01\x02",
+    ],
+)
 def test_text_that_is_not_a_profile_is_a_format_error(text: str) -> None:
     with pytest.raises(FormatError) as caught:
         parse_profile_text(text, "notes.txt", AS_OF)
@@ -632,10 +709,13 @@ def test_text_that_is_not_a_profile_is_a_format_error(text: str) -> None:
 
 def test_large_profile() -> None:
     records = [
-        record(head=f"LGJan {1 + i % 28}, {2000 + i % 25}", title=f"Paper number {i}",
-               abstract=f"Abstract {i} with \\textit{{markup}} and 5% gain.")
+        record(
+            head=f"LGJan {1 + i % 28}, {2000 + i % 25}",
+            title=f"Paper number {i}",
+            abstract=f"Abstract {i} with \\textit{{markup}} and 5% gain.",
+        )
         for i in range(3000)
-    ]  # fmt: skip
+    ]
     header = HEADER.replace("3papers", "3,000papers").replace("1,234citations", "98,765citations")
     result = parse(profile(*records, header=header))
     assert result.problems == []

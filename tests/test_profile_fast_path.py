@@ -32,17 +32,90 @@ PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 # Plain words, odd spaces, accents (composed and not), and every marker the
 # fast path must refuse, so generated text lands on both sides of the check.
 PIECES = st.sampled_from(
-    ["model", "Müller", "e\u0301", "王", "GPT-4", "1.8%", "a&b", "#1", "x_i", "^2", "'s", '"q"',
-     "(see", "Fig. 3)", ":", " ", " ", "  ", "\xa0", "\u2009", "\u200b", "\u3000", "\n", "\t",
-     "\x1b[31m", "\x00", "\u202e", "\ufeff", "\\", "\\textit{x}", "{", "}", "$", "$x$", "~",
-     "`", "``", "''", "--", "-", "'", "://", "https://a.io/x", "www.", "www.a.io", "\ue000",
-     "\ue001", "\ue0000\ue001", "\\method", "Apr 9", "CLApr 10, 2025Code"]
-)  # fmt: skip
+    [
+        "model",
+        "Müller",
+        "e\u0301",
+        "王",
+        "GPT-4",
+        "1.8%",
+        "a&b",
+        "#1",
+        "x_i",
+        "^2",
+        "'s",
+        '"q"',
+        "(see",
+        "Fig. 3)",
+        ":",
+        " ",
+        " ",
+        "  ",
+        "\xa0",
+        "\u2009",
+        "\u200b",
+        "\u3000",
+        "\n",
+        "\t",
+        "\x1b[31m",
+        "\x00",
+        "\u202e",
+        "\ufeff",
+        "\\",
+        "\\textit{x}",
+        "{",
+        "}",
+        "$",
+        "$x$",
+        "~",
+        "`",
+        "``",
+        "''",
+        "--",
+        "-",
+        "'",
+        "://",
+        "https://a.io/x",
+        "www.",
+        "www.a.io",
+        "\ue000",
+        "\ue001",
+        "\ue0000\ue001",
+        "\\method",
+        "Apr 9",
+        "CLApr 10, 2025Code",
+    ]
+)
 TEXT = st.one_of(st.lists(PIECES, max_size=40).map("".join), st.text(max_size=200))
 PLAIN_PIECES = st.sampled_from(
-    ["model", "Müller", "e\u0301", "王", "GPT-4", "1.8%", "a&b", "#1", "x_i", "^2", "'s", '"q"',
-     "(see", "Fig. 3)", ":", " ", "é", "Å", "\u0301", "a\u0308", "ﬁ", "Ω", "½", "’", "–"]
-)  # fmt: skip
+    [
+        "model",
+        "Müller",
+        "e\u0301",
+        "王",
+        "GPT-4",
+        "1.8%",
+        "a&b",
+        "#1",
+        "x_i",
+        "^2",
+        "'s",
+        '"q"',
+        "(see",
+        "Fig. 3)",
+        ":",
+        " ",
+        "é",
+        "Å",
+        "\u0301",
+        "a\u0308",
+        "ﬁ",
+        "Ω",
+        "½",
+        "’",
+        "–",
+    ]
+)
 PLAIN_TEXT = st.lists(PLAIN_PIECES, max_size=40).map("".join)
 SHORT_NAMES = st.none() | st.sampled_from(["InfuserKI", "X"])
 
@@ -79,9 +152,22 @@ def test_text_the_fast_path_accepts_converts_as_the_full_path(
 
 
 @pytest.mark.parametrize(
-    "value", ["a -- b", "``q''", "\\emph{x}", "{x}", "$x$", "~5", "`x'", "see https://a.io",
-              "www.a.io", "a\x1b[1mb", "a\nb", "a\ue000b"]
-)  # fmt: skip
+    "value",
+    [
+        "a -- b",
+        "``q''",
+        "\\emph{x}",
+        "{x}",
+        "$x$",
+        "~5",
+        "`x'",
+        "see https://a.io",
+        "www.a.io",
+        "a\x1b[1mb",
+        "a\nb",
+        "a\ue000b",
+    ],
+)
 def test_text_with_anything_to_convert_is_not_plain(value: str) -> None:
     assert not latex.is_plain(value)
 
@@ -111,10 +197,45 @@ def reference_split_authors(value: str) -> tuple[tuple[str, ...], bool]:
 
 
 AUTHOR_PIECES = st.sampled_from(
-    ["Ann Lee", "Bo", "Sandra Anand", "Jr.", "V.S.", "II", ",", ", ", " ,", ";", "; ", "&", " & ",
-     " and ", ",and ", "and", " ", "  ", "\u1680", "\xa0", "\t", "et al.", "et al", "ET AL", "etal",
-     " et. al", "and others", "and otherſ", "…", "...", ".", "l", "ſ", "s", "e\u0301", "\x1b[1m"]
-)  # fmt: skip
+    [
+        "Ann Lee",
+        "Bo",
+        "Sandra Anand",
+        "Jr.",
+        "V.S.",
+        "II",
+        ",",
+        ", ",
+        " ,",
+        ";",
+        "; ",
+        "&",
+        " & ",
+        " and ",
+        ",and ",
+        "and",
+        " ",
+        "  ",
+        "\u1680",
+        "\xa0",
+        "\t",
+        "et al.",
+        "et al",
+        "ET AL",
+        "etal",
+        " et. al",
+        "and others",
+        "and otherſ",
+        "…",
+        "...",
+        ".",
+        "l",
+        "ſ",
+        "s",
+        "e\u0301",
+        "\x1b[1m",
+    ]
+)
 
 
 @PROPERTY

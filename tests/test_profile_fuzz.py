@@ -29,10 +29,37 @@ FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 # Characters that matter to the parser and to LaTeX, plus escapes and odd Unicode.
 TRICKY = st.sampled_from(
     list("\\{}$%&#_^~`'\"-[]()<>:;,. \t\n\r0123456789aAzZ")
-    + ["\x1b", "\x1b[31m", "\x1b]8;;x\x07", "\x9b", "\x00", "\ufeff", "\u202e", "é", "e\u0301",
-       "王", "\u2028", "\xa0", "et al.", "Code", "Apr 9", "CL", "h-index", "papers", "https://",
-       "\\textit{", "\\href{", "\\url{", "{\\method}", "$$", "``", "''", "--", "\\begin{x}"]
-)  # fmt: skip
+    + [
+        "\x1b",
+        "\x1b[31m",
+        "\x1b]8;;x\x07",
+        "\x9b",
+        "\x00",
+        "\ufeff",
+        "\u202e",
+        "é",
+        "e\u0301",
+        "王",
+        "\u2028",
+        "\xa0",
+        "et al.",
+        "Code",
+        "Apr 9",
+        "CL",
+        "h-index",
+        "papers",
+        "https://",
+        "\\textit{",
+        "\\href{",
+        "\\url{",
+        "{\\method}",
+        "$$",
+        "``",
+        "''",
+        "--",
+        "\\begin{x}",
+    ]
+)
 TRICKY_TEXT = st.lists(TRICKY, max_size=60).map("".join)
 
 
@@ -40,9 +67,16 @@ TRICKY_TEXT = st.lists(TRICKY, max_size=60).map("".join)
 # overrides, soft hyphen, word joiners, invisible operators, BOM, annotations.
 INVISIBLE = frozenset(
     "\xad\u061c\u180e\u200e\u200f\ufeff"
-    + "".join(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2060, 0x2065),
-                               *range(0x2066, 0x2070), *range(0xFFF9, 0xFFFC)])
-)  # fmt: skip
+    + "".join(
+        chr(c)
+        for c in [
+            *range(0x202A, 0x202F),
+            *range(0x2060, 0x2065),
+            *range(0x2066, 0x2070),
+            *range(0xFFF9, 0xFFFC),
+        ]
+    )
+)
 
 
 def _invisible(text: str) -> list[str]:

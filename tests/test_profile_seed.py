@@ -19,60 +19,177 @@ SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_0ff2dc3448c84053.txt
 SEED_AS_OF = D(2025, 11, 24)  # the seed was saved then: "DCApr 9" is 2025-04-09
 # (category, category name, date, year inferred, code, title, authors, et al., links)
 EXPECTED = [
-    ("CL", "Computation and Language", D(2025, 4, 10), False, True,
-     "SFT or RL? An Early Investigation into Training R1-Like Reasoning Large "
-     "Vision-Language Models",
-     ["Hardy Chen", "Haoqin Tu", "Fali Wang"], True,
-     ["https://huggingface.co/spaces/opencompass/Open_LMM_Reasoning_Leaderboard"]),
-    ("CL", "Computation and Language", D(2024, 10, 21), False, True,
-     "Catastrophic Failure of LLM Unlearning via Quantization",
-     ["Zhiwei Zhang", "Fali Wang", "Xiaomin Li"], True,
-     ["https://github.com/zzwjames/FailureLLMUnlearning"]),
-    ("SI", "Social and Information Networks", D(2024, 7, 25), False, False,
-     "HC-GST: Heterophily-aware Distribution Consistency based Graph Self-training",
-     ["Fali Wang", "Tianxiang Zhao", "Junjie Xu"], True, []),
-    ("LG", "Machine Learning", D(2025, 10, 29), False, False,
-     "Generalizing Test-time Compute-optimal Scaling as an Optimizable Graph",
-     ["Fali Wang", "Jihai Chen", "Shuhua Yang"], True, []),
-    ("CL", "Computation and Language", D(2025, 10, 14), False, True,
-     "A Survey on Collaborating Small and Large Language Models for Performance, "
-     "Cost-effectiveness, Cloud-edge Privacy, and Trustworthiness",
-     ["Fali Wang", "Jihai Chen", "Shuhua Yang"], True,
-     ["https://github.com/FairyFali/SLMs-Survey"]),
-    ("AI", "Artificial Intelligence", D(2025, 11, 4), False, False,
-     "Unlocking the Power of Multi-Agent LLM for Reasoning: From Lazy Agents to Deliberation",
-     ["Zhiwei Zhang", "Xiaomin Li", "Yudi Lin"], True, []),
-    ("CL", "Computation and Language", D(2024, 11, 4), False, False,
-     "A Comprehensive Survey of Small Language Models in the Era of Large Language Models: "
-     "Techniques, Enhancements, Applications, Collaboration with LLMs, and Trustworthiness",
-     ["Fali Wang", "Zhiwei Zhang", "Xianren Zhang"], True, []),
-    ("CL", "Computation and Language", D(2024, 2, 18), False, False,
-     "InfuserKI: Enhancing Large Language Models with Knowledge Graphs via Infuser-Guided "
-     "Knowledge Integration",
-     ["Fali Wang", "Runxue Bao", "Suhang Wang"], True, []),
-    ("AI", "Artificial Intelligence", D(2025, 7, 26), False, False,
-     "AgentTTS: Large Language Model Agent for Test-time Compute-optimal Scaling Strategy "
-     "in Complex Tasks",
-     ["Fali Wang", "Hui Liu", "Zhenwei Dai"], True, []),
-    ("CL", "Computation and Language", D(2025, 5, 29), False, False,
-     "Diagnosing and Addressing Pitfalls in KG-RAG Datasets: Toward More Reliable Benchmarking",
-     ["Liangliang Zhang", "Zhuorui Jiang", "Hongliang Chi"], True, []),
-    ("CL", "Computation and Language", D(2024, 10, 15), False, False,
-     "Enhance Graph Alignment for Large Language Models",
-     ["Haitong Luo", "Xuying Meng", "Suhang Wang"], True, []),
-    ("LG", "Machine Learning", D(2025, 7, 10), False, False,
-     "Bradley-Terry and Multi-Objective Reward Modeling Are Complementary",
-     ["Zhiwei Zhang", "Hui Liu", "Xiaomin Li"], True, []),
-    ("DC", "Distributed, Parallel, and Cluster Computing", D(2025, 4, 9), True, False,
-     "Can LoRA Fusion Support Cross-Domain Tasks in Cloud-Edge Collaboration?",
-     ["Yatong Wang", "Fali Wang", "Naibin Gu"], True, []),
-    ("CV", "Computer Vision and Pattern Recognition", D(2025, 6, 14), False, False,
-     "Image Corruption-Inspired Membership Inference Attacks against Large Vision-Language Models",
-     ["Zongyu Wu", "Minhua Lin", "Zhiwei Zhang"], True, []),
-    ("LG", "Machine Learning", D(2024, 1, 18), False, False,
-     "Distribution Consistency based Self-Training for Graph Neural Networks with Sparse Labels",
-     ["Fali Wang", "Tianxiang Zhao", "Suhang Wang"], False, []),
-]  # fmt: skip
+    (
+        "CL",
+        "Computation and Language",
+        D(2025, 4, 10),
+        False,
+        True,
+        "SFT or RL? An Early Investigation into Training R1-Like Reasoning Large "
+        "Vision-Language Models",
+        ["Hardy Chen", "Haoqin Tu", "Fali Wang"],
+        True,
+        ["https://huggingface.co/spaces/opencompass/Open_LMM_Reasoning_Leaderboard"],
+    ),
+    (
+        "CL",
+        "Computation and Language",
+        D(2024, 10, 21),
+        False,
+        True,
+        "Catastrophic Failure of LLM Unlearning via Quantization",
+        ["Zhiwei Zhang", "Fali Wang", "Xiaomin Li"],
+        True,
+        ["https://github.com/zzwjames/FailureLLMUnlearning"],
+    ),
+    (
+        "SI",
+        "Social and Information Networks",
+        D(2024, 7, 25),
+        False,
+        False,
+        "HC-GST: Heterophily-aware Distribution Consistency based Graph Self-training",
+        ["Fali Wang", "Tianxiang Zhao", "Junjie Xu"],
+        True,
+        [],
+    ),
+    (
+        "LG",
+        "Machine Learning",
+        D(2025, 10, 29),
+        False,
+        False,
+        "Generalizing Test-time Compute-optimal Scaling as an Optimizable Graph",
+        ["Fali Wang", "Jihai Chen", "Shuhua Yang"],
+        True,
+        [],
+    ),
+    (
+        "CL",
+        "Computation and Language",
+        D(2025, 10, 14),
+        False,
+        True,
+        "A Survey on Collaborating Small and Large Language Models for Performance, "
+        "Cost-effectiveness, Cloud-edge Privacy, and Trustworthiness",
+        ["Fali Wang", "Jihai Chen", "Shuhua Yang"],
+        True,
+        ["https://github.com/FairyFali/SLMs-Survey"],
+    ),
+    (
+        "AI",
+        "Artificial Intelligence",
+        D(2025, 11, 4),
+        False,
+        False,
+        "Unlocking the Power of Multi-Agent LLM for Reasoning: From Lazy Agents to Deliberation",
+        ["Zhiwei Zhang", "Xiaomin Li", "Yudi Lin"],
+        True,
+        [],
+    ),
+    (
+        "CL",
+        "Computation and Language",
+        D(2024, 11, 4),
+        False,
+        False,
+        "A Comprehensive Survey of Small Language Models in the Era of Large Language Models: "
+        "Techniques, Enhancements, Applications, Collaboration with LLMs, and Trustworthiness",
+        ["Fali Wang", "Zhiwei Zhang", "Xianren Zhang"],
+        True,
+        [],
+    ),
+    (
+        "CL",
+        "Computation and Language",
+        D(2024, 2, 18),
+        False,
+        False,
+        "InfuserKI: Enhancing Large Language Models with Knowledge Graphs via Infuser-Guided "
+        "Knowledge Integration",
+        ["Fali Wang", "Runxue Bao", "Suhang Wang"],
+        True,
+        [],
+    ),
+    (
+        "AI",
+        "Artificial Intelligence",
+        D(2025, 7, 26),
+        False,
+        False,
+        "AgentTTS: Large Language Model Agent for Test-time Compute-optimal Scaling Strategy "
+        "in Complex Tasks",
+        ["Fali Wang", "Hui Liu", "Zhenwei Dai"],
+        True,
+        [],
+    ),
+    (
+        "CL",
+        "Computation and Language",
+        D(2025, 5, 29),
+        False,
+        False,
+        "Diagnosing and Addressing Pitfalls in KG-RAG Datasets: Toward More Reliable Benchmarking",
+        ["Liangliang Zhang", "Zhuorui Jiang", "Hongliang Chi"],
+        True,
+        [],
+    ),
+    (
+        "CL",
+        "Computation and Language",
+        D(2024, 10, 15),
+        False,
+        False,
+        "Enhance Graph Alignment for Large Language Models",
+        ["Haitong Luo", "Xuying Meng", "Suhang Wang"],
+        True,
+        [],
+    ),
+    (
+        "LG",
+        "Machine Learning",
+        D(2025, 7, 10),
+        False,
+        False,
+        "Bradley-Terry and Multi-Objective Reward Modeling Are Complementary",
+        ["Zhiwei Zhang", "Hui Liu", "Xiaomin Li"],
+        True,
+        [],
+    ),
+    (
+        "DC",
+        "Distributed, Parallel, and Cluster Computing",
+        D(2025, 4, 9),
+        True,
+        False,
+        "Can LoRA Fusion Support Cross-Domain Tasks in Cloud-Edge Collaboration?",
+        ["Yatong Wang", "Fali Wang", "Naibin Gu"],
+        True,
+        [],
+    ),
+    (
+        "CV",
+        "Computer Vision and Pattern Recognition",
+        D(2025, 6, 14),
+        False,
+        False,
+        "Image Corruption-Inspired Membership Inference Attacks against Large Vision-Language Models",  # noqa: E501
+        ["Zongyu Wu", "Minhua Lin", "Zhiwei Zhang"],
+        True,
+        [],
+    ),
+    (
+        "LG",
+        "Machine Learning",
+        D(2024, 1, 18),
+        False,
+        False,
+        "Distribution Consistency based Self-Training for Graph Neural Networks with Sparse Labels",
+        ["Fali Wang", "Tianxiang Zhao", "Suhang Wang"],
+        False,
+        [],
+    ),
+]
 
 # Exactly the LaTeX the issue names, per paper (by index), as (raw, clean) pairs.
 CONVERSIONS: dict[int, list[tuple[str, str]]] = {
@@ -95,10 +212,13 @@ CONVERSIONS: dict[int, list[tuple[str, str]]] = {
 def _raw_abstracts() -> list[str]:
     """The sixth line of each record: header, title, blank, authors, blank, abstract."""
     lines = SEED.read_text(encoding="utf-8").split("\n")
-    starts = [i for i, line in enumerate(lines) if line.startswith(("CL", "SI", "LG", "AI", "DC",
-                                                                      "CV"))
-              and line[2:5] in {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
-                                "Oct", "Nov", "Dec"}]  # fmt: skip
+    starts = [
+        i
+        for i, line in enumerate(lines)
+        if line.startswith(("CL", "SI", "LG", "AI", "DC", "CV"))
+        and line[2:5]
+        in {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+    ]
     assert len(starts) == 15
     return [lines[start + 5] for start in starts]
 
@@ -224,8 +344,19 @@ def test_ids_are_stable_and_distinct() -> None:
 
 
 def test_json_of_every_paper_has_the_issue_keys(seed: ProfileResult) -> None:
-    keys = {"id", "title", "authors", "et_al", "category", "category_name", "date",
-            "year_inferred", "has_code", "abstract", "links"}  # fmt: skip
+    keys = {
+        "id",
+        "title",
+        "authors",
+        "et_al",
+        "category",
+        "category_name",
+        "date",
+        "year_inferred",
+        "has_code",
+        "abstract",
+        "links",
+    }
     data = seed.profile.to_json_dict()
     assert data["papers"][12]["date"] == "2025-04-09"
     for paper in data["papers"]:

@@ -50,7 +50,9 @@ def test_field_terms_are_required_and_scoped() -> None:
 def test_filters_are_collected_with_their_values() -> None:
     query = parse("year:2022..2024 cat:CL -has:code graph")
     assert query.filters == (
-        Filter("year", "2022..2024"), Filter("cat", "CL"), Filter("has", "code", negated=True),
+        Filter("year", "2022..2024"),
+        Filter("cat", "CL"),
+        Filter("has", "code", negated=True),
     )
     assert [t.words for t in query.terms] == [("graph",)]
 

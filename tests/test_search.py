@@ -28,8 +28,9 @@ def titles(index: SearchIndex, query: str, sort: SortOrder = "relevance") -> lis
 
 @pytest.fixture(scope="module")
 def seed() -> Library:
-    return load(Path(__file__).resolve().parents[1] / "seeds" / "000_0ff2dc3448c84053.txt",
-                as_of=AS_OF)
+    return load(
+        Path(__file__).resolve().parents[1] / "seeds" / "000_0ff2dc3448c84053.txt", as_of=AS_OF
+    )
 
 
 def first(library: Library, query: str) -> str:
@@ -42,31 +43,42 @@ def first(library: Library, query: str) -> str:
 
 
 def test_whole_word_then_prefix_then_substring() -> None:
-    index = SearchIndex([
-        paper("Paragraph segmentation"), paper("Graphs everywhere"), paper("Graph models"),
-    ])
+    index = SearchIndex(
+        [
+            paper("Paragraph segmentation"),
+            paper("Graphs everywhere"),
+            paper("Graph models"),
+        ]
+    )
     assert titles(index, "graph ") == [
-        "Graph models", "Graphs everywhere", "Paragraph segmentation",
+        "Graph models",
+        "Graphs everywhere",
+        "Paragraph segmentation",
     ]
 
 
 def test_title_then_authors_then_abstract() -> None:
-    index = SearchIndex([
-        paper("Parsing", abstract="As Goldberg showed, parsing is hard."),
-        paper("Tagging", authors=("Yoav Goldberg",)),
-        paper("Goldberg's lemma"),
-    ])
+    index = SearchIndex(
+        [
+            paper("Parsing", abstract="As Goldberg showed, parsing is hard."),
+            paper("Tagging", authors=("Yoav Goldberg",)),
+            paper("Goldberg's lemma"),
+        ]
+    )
     assert titles(index, "goldberg") == ["Goldberg's lemma", "Tagging", "Parsing"]
 
 
 def test_papers_with_every_word_come_before_papers_with_some() -> None:
-    index = SearchIndex([
-        paper("Graph neural networks for tagging"),  # three of the four words, all in the title
-        paper("Tagging", abstract="graph neural networks improve parsing accuracy"),
-        paper("Unrelated work on translation"),
-    ])
+    index = SearchIndex(
+        [
+            paper("Graph neural networks for tagging"),  # three of the four words, all in the title
+            paper("Tagging", abstract="graph neural networks improve parsing accuracy"),
+            paper("Unrelated work on translation"),
+        ]
+    )
     assert titles(index, "graph neural networks parsing") == [
-        "Tagging", "Graph neural networks for tagging",
+        "Tagging",
+        "Graph neural networks for tagging",
     ]
 
 
@@ -83,10 +95,14 @@ def test_word_order_does_not_matter() -> None:
 
 
 def test_typos_are_forgiven_more_in_long_words() -> None:
-    index = SearchIndex([
-        paper("Deep reinforcement learning"), paper("Transformer models"),
-        paper("Machine unlearning"), paper("Graph models"),
-    ])
+    index = SearchIndex(
+        [
+            paper("Deep reinforcement learning"),
+            paper("Transformer models"),
+            paper("Machine unlearning"),
+            paper("Graph models"),
+        ]
+    )
     assert titles(index, "reinforcment") == ["Deep reinforcement learning"]
     assert titles(index, "transfomer") == ["Transformer models"]
     assert titles(index, "unlerning") == ["Machine unlearning"]
@@ -103,7 +119,8 @@ def test_short_words_are_not_guessed() -> None:
 def test_the_last_word_matches_as_a_prefix_while_typed() -> None:
     index = SearchIndex([paper("Quantization of LLMs"), paper("Question answering")])
     assert titles(index, "qu") == ["Quantization of LLMs", "Question answering"] or titles(
-        index, "qu") == ["Question answering", "Quantization of LLMs"]
+        index, "qu"
+    ) == ["Question answering", "Quantization of LLMs"]
     assert titles(index, "quan") == ["Quantization of LLMs"]
     assert titles(index, "qu ") == []  # a finished two-letter word is a word, not a prefix
 
@@ -136,16 +153,22 @@ def test_spans_index_the_original_text() -> None:
 # -- the bundled profile -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("query", "title"), [
-    ("catastrophic failure unlerning quantisation", "Catastrophic Failure of LLM Unlearning"),
-    ("bradly terry reward modelling", "Bradley-Terry and Multi-Objective Reward Modeling"),
-    ("membership inferance atacks", "Image Corruption-Inspired Membership Inference Attacks"),
-    ("colaborating small and large langauge models", "A Survey on Collaborating Small and Large"),
-    ("distribution consistensy self-training sparse", "Distribution Consistency based Self-"),
-    ("unlerning", "Catastrophic Failure of LLM Unlearning"),
-    ("lora fusoin cloud edge", "Can LoRA Fusion Support Cross-Domain Tasks"),
-    ("agenttts", "AgentTTS: Large Language Model Agent"),
-])
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("catastrophic failure unlerning quantisation", "Catastrophic Failure of LLM Unlearning"),
+        ("bradly terry reward modelling", "Bradley-Terry and Multi-Objective Reward Modeling"),
+        ("membership inferance atacks", "Image Corruption-Inspired Membership Inference Attacks"),
+        (
+            "colaborating small and large langauge models",
+            "A Survey on Collaborating Small and Large",
+        ),
+        ("distribution consistensy self-training sparse", "Distribution Consistency based Self-"),
+        ("unlerning", "Catastrophic Failure of LLM Unlearning"),
+        ("lora fusoin cloud edge", "Can LoRA Fusion Support Cross-Domain Tasks"),
+        ("agenttts", "AgentTTS: Large Language Model Agent"),
+    ],
+)
 def test_typod_titles_come_first(seed: Library, query: str, title: str) -> None:
     assert first(seed, query).startswith(title)
 
@@ -155,7 +178,8 @@ def test_author_names(seed: Library) -> None:
     hits = seed.search("zhiwei zhang", limit=None)
     assert {h.paper.title for h in hits[: len(by_zhiwei)]} == by_zhiwei
     assert [h.paper.title for h in seed.search("author:luo")] == [
-        "Enhance Graph Alignment for Large Language Models"]
+        "Enhance Graph Alignment for Large Language Models"
+    ]
 
 
 def test_words_only_in_abstracts(seed: Library) -> None:
@@ -196,11 +220,15 @@ def test_phrases(seed: Library) -> None:
 
 def test_exclusions(seed: Library) -> None:
     found = seed.find("language models -survey")
-    assert found and all("survey" not in field_text(p, f).lower()
-                         for p in found for f in ("title", "authors", "abstract"))
+    assert found and all(
+        "survey" not in field_text(p, f).lower()
+        for p in found
+        for f in ("title", "authors", "abstract")
+    )
     without_graph = seed.find("-graph")
-    assert without_graph and all("graph" not in (p.title + (p.abstract or "")).lower()
-                                 for p in without_graph)
+    assert without_graph and all(
+        "graph" not in (p.title + (p.abstract or "")).lower() for p in without_graph
+    )
 
 
 def test_empty_query_lists_every_paper_in_the_sort_order(seed: Library) -> None:
@@ -266,8 +294,18 @@ def test_searches_from_several_threads_agree_with_one_at_a_time(seed: Library) -
     """The app searches off the UI thread and may start a new search before the last ends."""
     from concurrent.futures import ThreadPoolExecutor
 
-    queries = ["gra", "graph", "graph sel", '"large lang', "-graph llm", "year:2024 surv",
-               "zhang unlerning", "cat:CL has:code", "transfomer", "author:wang graph"] * 5
+    queries = [
+        "gra",
+        "graph",
+        "graph sel",
+        '"large lang',
+        "-graph llm",
+        "year:2024 surv",
+        "zhang unlerning",
+        "cat:CL has:code",
+        "transfomer",
+        "author:wang graph",
+    ] * 5
     index = SearchIndex(seed.papers)
     index.warm_up()  # what the app may do after loading: the same answers, sooner
     alone = [[p.id for p in SearchIndex(seed.papers).find(q)] for q in queries]
@@ -308,11 +346,24 @@ def test_any_query_returns(text: str) -> None:
         assert len(index.find(text, sort)) == len(results)
 
 
-_SMALL_INDEX = SearchIndex([
-    paper("Graph neural networks", authors=("Thomas Müller", "Zoë Wang"),
-          abstract="We study “graphs” — a lot.", date=dt.date(2020, 1, 1), category="CL",
-          has_code=True),
-    paper("日本語の処理", authors=("山田 太郎",), abstract="テキスト処理",
-          date=dt.date(2021, 5, 1)),
-    paper("Straße ﬁnding: ½ of it", authors=("İlker Öztürk",), abstract="Ǆemal's ℌilbert spaces"),
-])
+_SMALL_INDEX = SearchIndex(
+    [
+        paper(
+            "Graph neural networks",
+            authors=("Thomas Müller", "Zoë Wang"),
+            abstract="We study “graphs” — a lot.",
+            date=dt.date(2020, 1, 1),
+            category="CL",
+            has_code=True,
+        ),
+        paper(
+            "日本語の処理",
+            authors=("山田 太郎",),
+            abstract="テキスト処理",
+            date=dt.date(2021, 5, 1),
+        ),
+        paper(
+            "Straße ﬁnding: ½ of it", authors=("İlker Öztürk",), abstract="Ǆemal's ℌilbert spaces"
+        ),
+    ]
+)

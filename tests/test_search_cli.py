@@ -11,7 +11,9 @@ from pathlib import Path
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "paperbrowse", "search", *args],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -29,8 +31,19 @@ def test_json_hits_have_rank_score_and_the_paper_fields(seed_path: Path) -> None
     hits = json.loads(result.stdout)
     assert [h["rank"] for h in hits] == [1, 2, 3]
     assert hits[0]["score"] >= hits[1]["score"] >= hits[2]["score"] > 0
-    keys = {"id", "title", "authors", "et_al", "category", "category_name", "date",
-            "year_inferred", "has_code", "abstract", "links"}  # fmt: skip
+    keys = {
+        "id",
+        "title",
+        "authors",
+        "et_al",
+        "category",
+        "category_name",
+        "date",
+        "year_inferred",
+        "has_code",
+        "abstract",
+        "links",
+    }
     assert keys <= set(hits[0])
     assert all("graph" in h["title"].lower() for h in hits)
 
@@ -75,8 +88,10 @@ def test_json_under_an_ascii_locale_is_still_json(tmp_path: Path) -> None:
     library.write_text(json.dumps({"title": title, "year": 2020}) + "\n", encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "paperbrowse", "search", "party", str(library), "--json"],
-        capture_output=True, timeout=60, env={**os.environ, "PYTHONIOENCODING": "ascii"},
-    )  # fmt: skip
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.isascii()
     assert [hit["title"] for hit in json.loads(result.stdout)] == [title]

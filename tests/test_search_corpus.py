@@ -35,18 +35,29 @@ def top(library: Library, query: str, count: int = 3) -> list[str]:
     return [h.paper.title for h in library.search(query, limit=count)]
 
 
-@pytest.mark.parametrize(("query", "title"), [
-    ("porous latice transformer encoder chinese ner",
-     "Porous Lattice Transformer Encoder for Chinese NER"),
-    ("discern discourse-aware entailment reasoning netwrok",
-     "Discern: Discourse-Aware Entailment Reasoning Network for Conversational Machine Reading"),
-    ("clasification of moral foundations microblog",
-     "Classification of Moral Foundations in Microblog Political Discourse"),
-    ("somm into the model", "Somm: Into the Model"),
-    ("influence of down-sampling strategies svd embeding stability",
-     "The Influence of Down-Sampling Strategies on SVD Word Embedding Stability"),
-    ("sketch fill persona grounded chitchat", "Sketch-Fill-A-R: A Persona-Grounded Chit-Chat"),
-])
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        (
+            "porous latice transformer encoder chinese ner",
+            "Porous Lattice Transformer Encoder for Chinese NER",
+        ),
+        (
+            "discern discourse-aware entailment reasoning netwrok",
+            "Discern: Discourse-Aware Entailment Reasoning Network for Conversational Machine Reading",  # noqa: E501
+        ),
+        (
+            "clasification of moral foundations microblog",
+            "Classification of Moral Foundations in Microblog Political Discourse",
+        ),
+        ("somm into the model", "Somm: Into the Model"),
+        (
+            "influence of down-sampling strategies svd embeding stability",
+            "The Influence of Down-Sampling Strategies on SVD Word Embedding Stability",
+        ),
+        ("sketch fill persona grounded chitchat", "Sketch-Fill-A-R: A Persona-Grounded Chit-Chat"),
+    ],
+)
 def test_known_items_with_typos(acl: Library, query: str, title: str) -> None:
     assert any(t.startswith(title) for t in top(acl, query)), top(acl, query)
 
@@ -105,8 +116,11 @@ def words_of(paper: Paper) -> str:
 def test_phrases_match_a_plain_scan(acl: Library) -> None:
     phrase = re.compile(r"\bmachine\W+translation\b")
     fields = ("title", "authors", "abstract")
-    expected = {p.id for p in acl.papers
-                if any(phrase.search(casefold_decomposed(field_text(p, f))) for f in fields)}
+    expected = {
+        p.id
+        for p in acl.papers
+        if any(phrase.search(casefold_decomposed(field_text(p, f))) for f in fields)
+    }
     assert found(acl, '"machine translation"') == expected
     assert found(acl, '"translation machine"') < expected
 
@@ -117,8 +131,9 @@ def test_exclusions_match_a_plain_scan(acl: Library) -> None:
     assert results and all(not neural.search(words_of(p)) for p in acl.papers if p.id in results)
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
 def test_any_query_returns(acl: Library, text: str) -> None:
     results = acl.find(text)

@@ -62,8 +62,10 @@ def test_search_command_says_no_papers_match_for_a_superscript_year() -> None:
     """The user's view: the seed has no paper from 2020, so nothing matches; no traceback."""
     result = subprocess.run(
         [sys.executable, "-m", "paperbrowse", "search", "year:²⁰²⁰", str(SEED)],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == "no papers match 'year:²⁰²⁰'\n"
 
@@ -72,13 +74,18 @@ FILTER_KEYS = sorted(BUILTIN_FILTER_KEYS | {"is", "tag"})
 
 
 # Numbers of every kind (digits, superscripts, fractions, numerals) and range signs.
-NUMBERISH = st.text(st.characters(categories=("Nd", "No", "Nl")) | st.sampled_from(".<>=-–"),
-                    max_size=10)  # fmt: skip
+NUMBERISH = st.text(
+    st.characters(categories=("Nd", "No", "Nl")) | st.sampled_from(".<>=-–"), max_size=10
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(FILTER_KEYS), st.text(max_size=12) | NUMBERISH, st.booleans(),
-       st.text(max_size=20))  # fmt: skip
+@given(
+    st.sampled_from(FILTER_KEYS),
+    st.text(max_size=12) | NUMBERISH,
+    st.booleans(),
+    st.text(max_size=20),
+)
 def test_any_filter_value_never_raises(key: str, value: str, negated: bool, rest: str) -> None:
     query = f"{'-' if negated else ''}{key}:{value} {rest}"
     parse(query)
@@ -107,8 +114,11 @@ def counted() -> Iterator[list[str]]:
 
 def test_repeated_filters_are_merged_when_parsed() -> None:
     query = parse("is:read graph is:read tag:x is:read -is:read tag:x", {"is", "tag"})
-    assert query.filters == (Filter("is", "read"), Filter("tag", "x"),
-                             Filter("is", "read", negated=True))  # fmt: skip
+    assert query.filters == (
+        Filter("is", "read"),
+        Filter("tag", "x"),
+        Filter("is", "read", negated=True),
+    )
 
 
 def test_a_repeated_filter_gives_what_it_gives_once(counted: list[str]) -> None:

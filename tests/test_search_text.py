@@ -9,10 +9,24 @@ from paperbrowse.core.search.build import build_postings
 from paperbrowse.core.search.tokens import word_spans, words
 
 TRICKY = [
-    "Müller", "Mu\u0308ller", "naïve café", "Straße", "İstanbul", "ﬁne-tuning", "½ day",
-    "日本語のテキスト", "“quoted”—dash", "tab\there\nnewline", "Ǆemal", "ℌilbert",
+    "Müller",
+    "Mu\u0308ller",
+    "naïve café",
+    "Straße",
+    "İstanbul",
+    "ﬁne-tuning",
+    "½ day",
+    "日本語のテキスト",
+    "“quoted”—dash",
+    "tab\there\nnewline",
+    "Ǆemal",
+    "ℌilbert",
     "e\u0301te\u0301",
-    "x\x00y\x1bz", "\ud800lone", "हिन्दी भाषा", "   ", "",
+    "x\x00y\x1bz",
+    "\ud800lone",
+    "हिन्दी भाषा",
+    "   ",
+    "",
 ]
 
 
@@ -21,8 +35,10 @@ def indexed_words(texts: list[str]) -> list[list[str]]:
     postings = build_postings([texts])
     field = postings.fields[0]
     starts = field.sequence_starts.tolist()
-    return [[postings.vocab[w] for w in field.sequence[starts[i] : starts[i + 1]].tolist()]
-            for i in range(len(texts))]
+    return [
+        [postings.vocab[w] for w in field.sequence[starts[i] : starts[i + 1]].tolist()]
+        for i in range(len(texts))
+    ]
 
 
 def test_tricky_texts() -> None:

@@ -411,8 +411,10 @@ def test_marks_follow_a_paper_that_gains_a_doi(db: Path) -> None:
         assert list(store.all_marks()) == [with_doi.id]
         marks = store.marks(with_doi)
         assert (marks.bookmarked, marks.tags, marks.note) == (
-            True, ("moved",), "marked from the profile",
-        )  # fmt: skip
+            True,
+            ("moved",),
+            "marked from the profile",
+        )
         assert store.marks(without).note == "marked from the profile"  # and back again
 
 

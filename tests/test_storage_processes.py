@@ -175,8 +175,11 @@ class Window:
     def __init__(self, db: Path) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-c", WINDOW, str(db)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert self.ask() == {"problem": None}
 
     def ask(self, *command: object) -> dict[str, Any]:

@@ -103,7 +103,7 @@ def as_a_normal_user(action: Callable[[], list[str | None]]) -> list[str | None]
             os.setgid(65534)
             os.setuid(65534)
             answer = json.dumps(action())
-        except BaseException as error:  # noqa: BLE001 - reported to the parent
+        except BaseException as error:
             answer = json.dumps([f"child failed: {error!r}"])
         os.write(write_end, answer.encode())
         os._exit(0)
@@ -141,5 +141,7 @@ def test_a_folder_the_user_may_not_write_is_said_read_only_not_damaged(
             return [store.problem, store.marks("paper").note, reader.problem]
 
     assert as_a_normal_user(open_it) == [
-        f"{db} is in a folder you may not write to; marks are shown but not saved", "kept", None,
-    ]  # fmt: skip
+        f"{db} is in a folder you may not write to; marks are shown but not saved",
+        "kept",
+        None,
+    ]

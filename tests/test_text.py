@@ -49,13 +49,15 @@ def test_strip_control_keeps_newlines() -> None:
     ("raw", "clean"),
     [
         ("  spaced \t out \n over lines  ", "spaced out over lines"),
-        ("nbsp\xa0thin\u2009ideographic\u3000line\u2028para\u2029end",
-         "nbsp thin ideographic line para end"),
+        (
+            "nbsp\xa0thin\u2009ideographic\u3000line\u2028para\u2029end",
+            "nbsp thin ideographic line para end",
+        ),
         ("Jose\u0301", "José"),
         ("\x1b[1mBold\x1b[0m Name", "Bold Name"),
         ("", ""),
     ],
-)  # fmt: skip
+)
 def test_clean_line(raw: str, clean: str) -> None:
     assert clean_line(raw) == clean
 
@@ -70,11 +72,16 @@ def test_squash_and_paragraphs() -> None:
     [
         ("see https://a.io/x.", ["https://a.io/x"]),
         ("(https://a.io/x)", ["https://a.io/x"]),
-        ("https://en.wikipedia.org/wiki/Tree_(graph)", ["https://en.wikipedia.org/wiki/Tree_(graph)"]),
+        (
+            "https://en.wikipedia.org/wiki/Tree_(graph)",
+            ["https://en.wikipedia.org/wiki/Tree_(graph)"],
+        ),
         ("x https://a.io/p?q=1&r=2#frag, y", ["https://a.io/p?q=1&r=2#frag"]),
         ("“https://a.io/quoted” «https://b.io»", ["https://a.io/quoted", "https://b.io"]),
-        ("www.example.org/a; ftp://files.example.org/b!", ["https://www.example.org/a",
-                                                           "ftp://files.example.org/b"]),
+        (
+            "www.example.org/a; ftp://files.example.org/b!",
+            ["https://www.example.org/a", "ftp://files.example.org/b"],
+        ),
         ("https://a.io https://a.io.", ["https://a.io"]),
         ("no links here, not even https:// alone", []),
         # Markup-looking text is data: a URL in it ends at the bracket.
@@ -82,7 +89,7 @@ def test_squash_and_paragraphs() -> None:
         ("[link=http://x]y[/link]", []),  # too short to be a link, never "http://x]y[/link"
         ("see [https://a.io/x] and [1]", ["https://a.io/x"]),
     ],
-)  # fmt: skip
+)
 def test_find_urls(text: str, urls: list[str]) -> None:
     assert find_urls(text) == urls
 
@@ -121,7 +128,7 @@ def test_private_use_characters_cannot_forge_placeholders() -> None:
         (r"\ref{fig:1} and \label{x}", "<ref> and "),
         (r"a \\% b", "a \n% b"),
     ],
-)  # fmt: skip
+)
 def test_latex_odds(raw: str, clean: str) -> None:
     assert latex_to_text(raw)[0] == clean
 

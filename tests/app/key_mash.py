@@ -14,20 +14,34 @@ from dataclasses import dataclass
 
 # Typed text: letters, digits and the search syntax's punctuation; never "q".
 TEXT_CHARACTERS = "".join(
-    ch for ch in string.ascii_letters + string.digits + " -:\"'/.,_?*()[]éü中"
-    if ch not in "q"
+    ch for ch in string.ascii_letters + string.digits + " -:\"'/.,_?*()[]éü中" if ch not in "q"
 )
 
 # (tmux key name, terminal bytes) of the named keys.
 NAMED_KEYS: list[tuple[str, str]] = [
-    ("Enter", "\r"), ("Escape", "\x1b"), ("Tab", "\t"), ("BTab", "\x1b[Z"),
-    ("BSpace", "\x7f"), ("Space", " "),
-    ("Up", "\x1b[A"), ("Down", "\x1b[B"), ("Right", "\x1b[C"), ("Left", "\x1b[D"),
-    ("Home", "\x1b[H"), ("End", "\x1b[F"), ("PageUp", "\x1b[5~"), ("PageDown", "\x1b[6~"),
-    ("IC", "\x1b[2~"), ("DC", "\x1b[3~"),
-    ("F1", "\x1bOP"), ("F5", "\x1b[15~"),
-    ("C-Up", "\x1b[1;5A"), ("C-Down", "\x1b[1;5B"), ("S-Up", "\x1b[1;2A"),
-    ("C-Right", "\x1b[1;5C"), ("C-Left", "\x1b[1;5D"),
+    ("Enter", "\r"),
+    ("Escape", "\x1b"),
+    ("Tab", "\t"),
+    ("BTab", "\x1b[Z"),
+    ("BSpace", "\x7f"),
+    ("Space", " "),
+    ("Up", "\x1b[A"),
+    ("Down", "\x1b[B"),
+    ("Right", "\x1b[C"),
+    ("Left", "\x1b[D"),
+    ("Home", "\x1b[H"),
+    ("End", "\x1b[F"),
+    ("PageUp", "\x1b[5~"),
+    ("PageDown", "\x1b[6~"),
+    ("IC", "\x1b[2~"),
+    ("DC", "\x1b[3~"),
+    ("F1", "\x1bOP"),
+    ("F5", "\x1b[15~"),
+    ("C-Up", "\x1b[1;5A"),
+    ("C-Down", "\x1b[1;5B"),
+    ("S-Up", "\x1b[1;2A"),
+    ("C-Right", "\x1b[1;5C"),
+    ("C-Left", "\x1b[1;5D"),
 ]
 # ctrl+letter, except ctrl+q and ctrl+c (quit) and ctrl+m/i/h (enter, tab, backspace again).
 CTRL_LETTERS = [ch for ch in string.ascii_lowercase if ch not in "qcmih"]

@@ -250,10 +250,17 @@ async def test_a_reader_bug_exits_2_with_a_message(
 async def test_o_skips_a_non_web_url_for_the_papers_web_link(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    library = write_jsonl(tmp_path / "links.jsonl", [{
-        "title": "Links of every kind", "year": 2020,
-        "url": "file:///etc/passwd", "doi": "10.1000/xyz",
-    }])
+    library = write_jsonl(
+        tmp_path / "links.jsonl",
+        [
+            {
+                "title": "Links of every kind",
+                "year": 2020,
+                "url": "file:///etc/passwd",
+                "doi": "10.1000/xyz",
+            }
+        ],
+    )
     app = PaperBrowseApp([library])
     opened: list[str] = []
     monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))

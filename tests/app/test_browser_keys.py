@@ -40,9 +40,14 @@ async def test_first_screen_shows_profile_count_and_newest_paper(seed_app: AppFa
         await wait_loaded(pilot)
         header = str(pilot.app.query_one("#profile-header").render())
         for expected in (
-            "Fali Wang", "CL · Computation and Language", "25 h-index", "546 citations",
-            "15 papers", "45% novelty", "56 AI score",
-        ):  # fmt: skip
+            "Fali Wang",
+            "CL · Computation and Language",
+            "25 h-index",
+            "546 citations",
+            "15 papers",
+            "45% novelty",
+            "56 AI score",
+        ):
             assert expected in header
         assert "15 of 15 papers" in count(pilot)
         screen = browser(pilot)
@@ -114,9 +119,18 @@ async def test_movement_keys(seed_app: AppFactory) -> None:
         await wait_loaded(pilot)
         paper_list = browser(pilot).paper_list
         moves = [
-            ("j", 1), ("down", 2), ("k", 1), ("up", 0), ("up", 0), ("G", 14), ("g", 0),
-            ("end", 14), ("home", 0), ("pagedown", None), ("pageup", 0),
-        ]  # fmt: skip
+            ("j", 1),
+            ("down", 2),
+            ("k", 1),
+            ("up", 0),
+            ("up", 0),
+            ("G", 14),
+            ("g", 0),
+            ("end", 14),
+            ("home", 0),
+            ("pagedown", None),
+            ("pageup", 0),
+        ]
         for key, expected in moves:
             await pilot.press(key)
             if expected is None:  # a page: more than one row, less than the whole list

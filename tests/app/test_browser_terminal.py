@@ -46,7 +46,9 @@ class Terminal:
         return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
     def start(
-        self, arguments: list[str], size: tuple[int, int] = (100, 30),
+        self,
+        arguments: list[str],
+        size: tuple[int, int] = (100, 30),
         program: list[str] | None = None,
     ) -> None:
         assert PAPERBROWSE is not None
@@ -182,8 +184,10 @@ def test_a_query_typed_in_one_burst_after_the_slash_lands_whole(terminal: Termin
     # Each key is handled before the next (keys.py): the top match may show while
     # the last letters are still on their way, so wait for both.
     terminal.wait_for(
-        lambda screen: "Catastrophic Failure of LLM Unlearning" in screen.splitlines()[5]
-        and "unlearning" in screen.splitlines()[3],
+        lambda screen: (
+            "Catastrophic Failure of LLM Unlearning" in screen.splitlines()[5]
+            and "unlearning" in screen.splitlines()[3]
+        ),
         "the whole query in the bar and the best match on top",
     )
     terminal.keys("Enter")

@@ -22,13 +22,27 @@ SIZE = (120, 35)
 # "wang2024catastrophic", the other gets "...a" in the library; exported or copied
 # alone it would have been "wang2024catastrophic" too.
 PAPERS: list[dict[str, Any]] = [
-    {"title": "Catastrophic forgetting in language models", "authors": ["Lei Wang", "Ana Ruiz"],
-     "year": 2024, "venue": "Transactions of the Association for Computational Linguistics",
-     "doi": "10.1162/tacl_a_00001"},
-    {"title": "Catastrophic interference revisited", "authors": ["Mei Wang"], "year": 2024,
-     "venue": "Proceedings of the 62nd Annual Meeting of the ACL", "doi": "10.18653/v1/x.2"},
-    {"title": "Attention is not explanation", "authors": ["Sarthak Jain", "Byron C. Wallace"],
-     "year": 2019, "venue": "Proceedings of NAACL-HLT", "doi": "10.18653/v1/N19-1357"},
+    {
+        "title": "Catastrophic forgetting in language models",
+        "authors": ["Lei Wang", "Ana Ruiz"],
+        "year": 2024,
+        "venue": "Transactions of the Association for Computational Linguistics",
+        "doi": "10.1162/tacl_a_00001",
+    },
+    {
+        "title": "Catastrophic interference revisited",
+        "authors": ["Mei Wang"],
+        "year": 2024,
+        "venue": "Proceedings of the 62nd Annual Meeting of the ACL",
+        "doi": "10.18653/v1/x.2",
+    },
+    {
+        "title": "Attention is not explanation",
+        "authors": ["Sarthak Jain", "Byron C. Wallace"],
+        "year": 2019,
+        "venue": "Proceedings of NAACL-HLT",
+        "doi": "10.18653/v1/N19-1357",
+    },
 ]
 
 
@@ -54,7 +68,8 @@ def notifications(pilot: Pilot[Any]) -> list[str]:
 async def go_to(pilot: Pilot[Any], title: str) -> None:
     results = browser(pilot).paper_list.results
     browser(pilot).paper_list.cursor = next(
-        i for i in range(len(results)) if results[i].title == title)
+        i for i in range(len(results)) if results[i].title == title
+    )
     await pilot.pause()
 
 
@@ -102,8 +117,10 @@ async def test_capital_c_copies_an_apa_reference(library: Path) -> None:
         await settle(pilot)
         # APA 7 (10.1): authors "Family, I. I.", & before the last; (year); title in
         # sentence case; the source; the DOI as a link.
-        assert copied == ["Jain, S., & Wallace, B. C. (2019). Attention is not explanation. "
-                          "Proceedings of NAACL-HLT. https://doi.org/10.18653/v1/N19-1357"]
+        assert copied == [
+            "Jain, S., & Wallace, B. C. (2019). Attention is not explanation. "
+            "Proceedings of NAACL-HLT. https://doi.org/10.18653/v1/N19-1357"
+        ]
         assert any("APA" in message for message in notifications(pilot))
 
 

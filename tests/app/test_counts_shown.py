@@ -34,10 +34,13 @@ An abstract.
 async def test_a_library_of_one_paper_and_one_problem_says_so_in_the_singular(
     tmp_path: Path,
 ) -> None:
-    library = write_jsonl(tmp_path / "one.jsonl", [
-        {"title": "The only paper", "authors": ["Ann Bee"], "year": 2024},
-        "{not json",
-    ])  # fmt: skip
+    library = write_jsonl(
+        tmp_path / "one.jsonl",
+        [
+            {"title": "The only paper", "authors": ["Ann Bee"], "year": 2024},
+            "{not json",
+        ],
+    )
     async with PaperBrowseApp([library]).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot)
         await pilot.pause(0.05)  # the toast shows a frame after its notify()
@@ -61,7 +64,9 @@ async def test_a_profile_header_of_one_paper_and_one_citation(tmp_path: Path) ->
         assert "1 citation ·" in header and "1 paper ·" in header
     result = subprocess.run(
         [sys.executable, "-m", "paperbrowse", "parse", str(profile)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "1 citation ·" in result.stdout and "· 1 paper ·" in result.stdout
     assert "1 paper read from" in result.stdout

@@ -139,11 +139,18 @@ class Masher:
 async def masher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Masher]:
     """The seed profile plus a file with a broken line (so "w" has problems to show)."""
     monkeypatch.chdir(tmp_path)  # exports and screenshots land here
-    broken = write_jsonl(tmp_path / "broken.jsonl", [
-        {"title": "A [bold]markup[/bold] title", "authors": ["Ann Bee", "Carla Dee"],
-         "year": 2024, "abstract": "Text with [link=http://x]y[/link] in it."},
-        "{not json",
-    ])  # fmt: skip
+    broken = write_jsonl(
+        tmp_path / "broken.jsonl",
+        [
+            {
+                "title": "A [bold]markup[/bold] title",
+                "authors": ["Ann Bee", "Carla Dee"],
+                "year": 2024,
+                "abstract": "Text with [link=http://x]y[/link] in it.",
+            },
+            "{not json",
+        ],
+    )
     runner = Masher(lambda: MashedApp([SEED, broken], as_of=SEED_AS_OF))
     await runner.start()
     yield runner
@@ -158,8 +165,13 @@ tokens = st.one_of(
     st.sampled_from(ALL_KEYS).map(lambda pair: key(*pair)),
     st.text(TEXT_CHARACTERS, min_size=1, max_size=6).map(text),
     st.text(TEXT_CHARACTERS + "\n", min_size=1, max_size=30).map(paste),
-    st.builds(click, st.integers(0, SIZE[0] - 1), st.integers(0, SIZE[1] - 1),
-              st.sampled_from((0, 0, 2, 64, 65)), st.sampled_from((1, 2))),
+    st.builds(
+        click,
+        st.integers(0, SIZE[0] - 1),
+        st.integers(0, SIZE[1] - 1),
+        st.sampled_from((0, 0, 2, 64, 65)),
+        st.sampled_from((1, 2)),
+    ),
 )
 bursts = st.lists(st.lists(tokens, min_size=1, max_size=8), min_size=1, max_size=6)
 
@@ -199,9 +211,12 @@ async def mash(masher: Masher, name: str, keys: list[list[Token]]) -> None:
 def fuzz_test(name: str) -> Any:
     examples = next(entry[3] for entry in SCREENS if entry[0] == name)
 
-    @settings(max_examples=examples, deadline=None,
-              phases=[Phase.explicit, Phase.reuse, Phase.generate],  # shrinking takes minutes
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],  # shrinking takes minutes
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(keys=bursts)
     async def test(masher: Masher, keys: list[list[Token]]) -> None:
         await mash(masher, name, keys)

@@ -152,8 +152,9 @@ async def test_every_action_is_in_the_palette_and_the_help(seed_app: AppFactory)
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         provider = PaperCommands(pilot.app.screen, None)
-        offered = {hit.text: hit.help async for hit in provider.discover()
-                   if isinstance(hit, DiscoveryHit)}
+        offered = {
+            hit.text: hit.help async for hit in provider.discover() if isinstance(hit, DiscoveryHit)
+        }
         await pilot.press("question_mark")
         await pilot.pause()
         shown = help_text(pilot)

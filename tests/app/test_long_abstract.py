@@ -19,11 +19,14 @@ HUGE = SENTENCE * (500_000 // len(SENTENCE)) + "Fin."
 
 @pytest.fixture
 def long_library(tmp_path: Path) -> Path:
-    return write_jsonl(tmp_path / "long.jsonl", [
-        {"title": "Newest, short", "year": 2024, "abstract": "Short."},
-        {"title": "Middle, huge", "year": 2023, "abstract": "The first words. " + HUGE},
-        {"title": "Oldest, short", "year": 2022, "abstract": "Also short."},
-    ])  # fmt: skip
+    return write_jsonl(
+        tmp_path / "long.jsonl",
+        [
+            {"title": "Newest, short", "year": 2024, "abstract": "Short."},
+            {"title": "Middle, huge", "year": 2023, "abstract": "The first words. " + HUGE},
+            {"title": "Oldest, short", "year": 2022, "abstract": "Also short."},
+        ],
+    )
 
 
 def detail_shown(pilot: Pilot[Any]) -> str:

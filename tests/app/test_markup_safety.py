@@ -68,7 +68,10 @@ async def test_list_detail_header_and_problems_show_text_as_typed(hostile_librar
     async with PaperBrowseApp([hostile_library]).run_test(**SCREEN) as pilot:
         await wait_loaded(pilot)
         screen = assert_literal(
-            pilot, TITLE_SHOWN, "Ann [bold]Bee[/], Zed Red [link=file:///etc]", ABSTRACT,
+            pilot,
+            TITLE_SHOWN,
+            "Ann [bold]Bee[/], Zed Red [link=file:///etc]",
+            ABSTRACT,
             FILE_NAME,  # header and "From" line
         )
         assert CATEGORY in screen.split("│")[0]  # the list row's category column
@@ -176,7 +179,10 @@ async def test_a_file_name_with_escape_codes_never_reaches_the_terminal(tmp_path
 def run_cli(*arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "paperbrowse", *arguments],
-        capture_output=True, text=True, encoding="utf-8", timeout=60,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
     )
 
 
@@ -252,9 +258,12 @@ async def test_a_link_in_markup_in_an_abstract_is_text_and_its_url_ends_at_the_b
 ) -> None:
     # The abstract's "[link=…]y[/link]" became the link "https://evil.example/x]y[/link".
     abstract = "Read [link=https://evil.example/x]the code[/link] first."
-    library = write_jsonl(tmp_path / "links.jsonl", [
-        {"title": "Linked", "authors": ["Ann"], "year": 2024, "abstract": abstract},
-    ])  # fmt: skip
+    library = write_jsonl(
+        tmp_path / "links.jsonl",
+        [
+            {"title": "Linked", "authors": ["Ann"], "year": 2024, "abstract": abstract},
+        ],
+    )
     async with PaperBrowseApp([library]).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot)
         linked = browser(pilot).detail.paper

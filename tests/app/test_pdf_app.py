@@ -36,11 +36,18 @@ def library(folder: Path) -> Path:
     shutil.copy(SPECTER, folder / "papers" / "specter paper.pdf")
     bib = folder / "lib.bib"
     bib.write_text(
-        ENTRY.format(key="cohan2020", title="SPECTER: Document-level Representation Learning",
-                     extra="file = {:papers/specter paper.pdf:PDF}")
-        + ENTRY.format(key="gone2019", title="A Paper Whose PDF Was Deleted",
-                       extra="file = {:papers/deleted.pdf:PDF}"),
-        encoding="utf-8")
+        ENTRY.format(
+            key="cohan2020",
+            title="SPECTER: Document-level Representation Learning",
+            extra="file = {:papers/specter paper.pdf:PDF}",
+        )
+        + ENTRY.format(
+            key="gone2019",
+            title="A Paper Whose PDF Was Deleted",
+            extra="file = {:papers/deleted.pdf:PDF}",
+        ),
+        encoding="utf-8",
+    )
     return bib
 
 
@@ -85,8 +92,11 @@ async def test_O_runs_the_viewer_from_the_environment_with_the_path_as_one_argum
     bib = library(tmp_path)
     seen = tmp_path / "argv.txt"
     viewer = tmp_path / "viewer.py"
-    viewer.write_text(f"#!{sys.executable}\nimport sys\nopen({str(seen)!r}, 'w')"
-                      ".write('\\n'.join(sys.argv[1:]) + '\\n')\n", encoding="utf-8")
+    viewer.write_text(
+        f"#!{sys.executable}\nimport sys\nopen({str(seen)!r}, 'w')"
+        ".write('\\n'.join(sys.argv[1:]) + '\\n')\n",
+        encoding="utf-8",
+    )
     viewer.chmod(0o755)
     monkeypatch.setenv("PAPERBROWSE_PDF_VIEWER", f"'{viewer}' --fork")
     async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
@@ -99,7 +109,9 @@ async def test_O_runs_the_viewer_from_the_environment_with_the_path_as_one_argum
         assert time.monotonic() < deadline, "the viewer never ran"
         time.sleep(0.05)
     assert seen.read_text(encoding="utf-8").splitlines() == [
-        "--fork", str(tmp_path / "papers" / "specter paper.pdf")]
+        "--fork",
+        str(tmp_path / "papers" / "specter paper.pdf"),
+    ]
 
 
 async def test_O_on_a_missing_pdf_is_one_clear_notification(
@@ -142,9 +154,11 @@ async def test_pdfs_named_by_key_in_pdf_dir_and_config_folders_are_found(tmp_pat
     from paperbrowse.app.config import config_path
 
     bib = tmp_path / "lib.bib"
-    bib.write_text(ENTRY.format(key="cohan2020", title="SPECTER", extra="")
-                   + ENTRY.format(key="ammar2018", title="Literature Graph", extra=""),
-                   encoding="utf-8")
+    bib.write_text(
+        ENTRY.format(key="cohan2020", title="SPECTER", extra="")
+        + ENTRY.format(key="ammar2018", title="Literature Graph", extra=""),
+        encoding="utf-8",
+    )
     given, configured = tmp_path / "given", tmp_path / "configured"
     given.mkdir()
     configured.mkdir()
@@ -188,7 +202,9 @@ async def test_has_pdf_follows_an_attachment_at_once(
         await pilot.pause()
         results = browser(pilot).paper_list.results
         assert sorted(str(results[i].citekey) for i in range(len(results))) == [
-            "cohan2020", "gone2019"]
+            "cohan2020",
+            "gone2019",
+        ]
 
 
 async def test_full_text_is_extracted_in_the_background_and_cached(
@@ -201,8 +217,11 @@ async def test_full_text_is_extracted_in_the_background_and_cached(
 
     bib = library(tmp_path)
     shutil.copy(PDFS / "pysample-libreoffice-writer-password.pdf", tmp_path / "papers" / "x.pdf")
-    bib.write_text(bib.read_text(encoding="utf-8") + ENTRY.format(
-        key="locked", title="Locked", extra="file = {:papers/x.pdf:PDF}"), encoding="utf-8")
+    bib.write_text(
+        bib.read_text(encoding="utf-8")
+        + ENTRY.format(key="locked", title="Locked", extra="file = {:papers/x.pdf:PDF}"),
+        encoding="utf-8",
+    )
     async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
         await wait_loaded(pilot)
         await wait_for_text(pilot, "full text: 1 PDF read, 1 not searchable")

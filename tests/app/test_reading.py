@@ -284,8 +284,9 @@ async def test_export_through_a_link_replaces_its_target_and_keeps_a_backup(
         await pilot.press("y")
         await settle(pilot)
         messages = [n.message for n in notifications(pilot)]
-        assert (f"Exported 15 papers to {target} (through {link}). "
-                f"The old file is now {target}.bak.") in messages  # fmt: skip
+        assert (
+            f"Exported 15 papers to {target} (through {link}). The old file is now {target}.bak."
+        ) in messages
     assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("@")
     assert (tmp_path / "target.bib.bak").read_text(encoding="utf-8") == "my own bibliography"
 

@@ -108,9 +108,7 @@ async def test_the_watcher_notices_a_new_file_in_an_opened_folder(
         assert sorted(titles(app)) == ["First file", "Second file"]
 
 
-async def test_an_unchanged_library_is_never_reloaded(
-    tmp_path: Path, fast_watch: None
-) -> None:
+async def test_an_unchanged_library_is_never_reloaded(tmp_path: Path, fast_watch: None) -> None:
     library = write_jsonl(tmp_path / "lib.jsonl", [paper("Steady")])
     app = PaperBrowseApp([library])
     async with app.run_test(size=(120, 30)) as pilot:

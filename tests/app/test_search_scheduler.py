@@ -10,8 +10,9 @@ from paperbrowse.app.screens.browser_parts.search_scheduler import SearchSchedul
 
 def scheduler() -> tuple[SearchScheduler[str], list[tuple[str, str, int]]]:
     started: list[tuple[str, str, int]] = []
-    return SearchScheduler(lambda query, order, generation: started.append(
-        (query, order, generation))), started
+    return SearchScheduler(
+        lambda query, order, generation: started.append((query, order, generation))
+    ), started
 
 
 def test_one_search_at_a_time_and_the_latest_query_next() -> None:

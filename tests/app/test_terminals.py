@@ -300,8 +300,10 @@ def sgr_runs(line: str) -> list[tuple[str, str, str, frozenset[str]]]:
                 attrs |= {"bold"}
             elif code in (38, 48):  # 38;5;N or 38;2;R;G;B
                 kind = codes.pop(0)
-                value = f"5;{codes.pop(0)}" if kind == 5 else "2;" + ";".join(
-                    str(codes.pop(0)) for _ in range(3)
+                value = (
+                    f"5;{codes.pop(0)}"
+                    if kind == 5
+                    else "2;" + ";".join(str(codes.pop(0)) for _ in range(3))
                 )
                 fg, bg = (value, bg) if code == 38 else (fg, value)
             elif code in (39, 49):
@@ -398,8 +400,14 @@ def test_16_colours_in_a_real_terminal_keep_text_readable(wide_library: Path) ->
 
 
 # Emoji sequences Rich measures as one grapheme and tmux 3.3 code point by code point.
-EMOJI_TITLES = ["Heart ❤️ title", "Family 👨‍👩‍👧 title", "Thumbs 👍🏽 title", "Keycap 1️⃣ title",
-                "Coder 👩🏽‍💻 title", "Plain title"]
+EMOJI_TITLES = [
+    "Heart ❤️ title",
+    "Family 👨‍👩‍👧 title",
+    "Thumbs 👍🏽 title",
+    "Keycap 1️⃣ title",
+    "Coder 👩🏽‍💻 title",
+    "Plain title",
+]
 
 
 @pytest.fixture

@@ -21,9 +21,24 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = ["neural", "translation", "model", "attention", "corpus", "language", "parsing",
-         "syntax", "semantic", "evaluation", "benchmark", "transformer", "dataset",
-         "annotation", "lexical", "grammar"]  # fmt: skip
+WORDS = [
+    "neural",
+    "translation",
+    "model",
+    "attention",
+    "corpus",
+    "language",
+    "parsing",
+    "syntax",
+    "semantic",
+    "evaluation",
+    "benchmark",
+    "transformer",
+    "dataset",
+    "annotation",
+    "lexical",
+    "grammar",
+]
 
 
 def _abstract(number: int) -> str:
@@ -37,8 +52,8 @@ def write_bibtex(path: Path, size: int) -> int:
             count += 1
             out.write(
                 f"@inproceedings{{key{count},\n  title = {{Paper {count} on "
-                f"{WORDS[count % len(WORDS)]} {{M}}{{\\\"u}}ller}},\n"
-                f"  author = {{M{{\\\"u}}ller, J{{\\\"o}}rg and Smith, Ann and others}},\n"
+                f'{WORDS[count % len(WORDS)]} {{M}}{{\\"u}}ller}},\n'
+                f'  author = {{M{{\\"u}}ller, J{{\\"o}}rg and Smith, Ann and others}},\n'
                 f"  booktitle = {{Proceedings of the Workshop}},\n"
                 f"  year = {{{2000 + count % 25}}},\n"
                 f"  month = jul,\n  url = {{https://example.org/{count}}},\n"
@@ -52,9 +67,14 @@ def write_jsonl(path: Path, size: int) -> int:
     with path.open("w", encoding="utf-8") as out:
         while out.tell() < size:
             count += 1
-            record = {"id": f"w{count}", "title": f"Paper {count} on {WORDS[count % len(WORDS)]}",
-                      "authors": ["Jörg Müller", "Ann Smith"], "year": str(2000 + count % 25),
-                      "venue": "Workshop", "abstract": _abstract(count)}  # fmt: skip
+            record = {
+                "id": f"w{count}",
+                "title": f"Paper {count} on {WORDS[count % len(WORDS)]}",
+                "authors": ["Jörg Müller", "Ann Smith"],
+                "year": str(2000 + count % 25),
+                "venue": "Workshop",
+                "abstract": _abstract(count),
+            }
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return count
 
@@ -95,20 +115,28 @@ def main() -> None:
         over = root / "over-cap.bib"
         with over.open("wb") as handle:  # sparse: no disk used
             handle.truncate(MAX_FILE_BYTES + 1)
-        print(f"files written in {time.perf_counter() - started:.1f} s; "
-              f"cap {MAX_FILE_BYTES // 2**20} MiB; python {sys.version.split()[0]}")  # fmt: skip
+        print(
+            f"files written in {time.perf_counter() - started:.1f} s; "
+            f"cap {MAX_FILE_BYTES // 2**20} MiB; python {sys.version.split()[0]}"
+        )
         took, peak, status, line = run(["parse", str(over)], root / "cache")
-        print(f"over the cap ({over.stat().st_size // 2**20} MiB): {took:.2f} s, "
-              f"peak {peak:,.0f} MB, exit {status}: {line}")  # fmt: skip
+        print(
+            f"over the cap ({over.stat().st_size // 2**20} MiB): {took:.2f} s, "
+            f"peak {peak:,.0f} MB, exit {status}: {line}"
+        )
         for kind, (path, count) in files.items():
             megabytes = path.stat().st_size / 1e6
             cache = root / f"cache-{path.suffix[1:]}"
             took, peak, status, _ = run(["parse", str(path)], cache)
-            print(f"{kind} {megabytes:,.0f} MB ({count:,} papers), first parse: {took:.1f} s, "
-                  f"peak {peak:,.0f} MB, exit {status}")  # fmt: skip
+            print(
+                f"{kind} {megabytes:,.0f} MB ({count:,} papers), first parse: {took:.1f} s, "
+                f"peak {peak:,.0f} MB, exit {status}"
+            )
             took, peak, status, _ = run(["search", "neural translation", str(path)], cache)
-            print(f"{kind} {megabytes:,.0f} MB, search from the cache: {took:.1f} s, "
-                  f"peak {peak:,.0f} MB, exit {status}")  # fmt: skip
+            print(
+                f"{kind} {megabytes:,.0f} MB, search from the cache: {took:.1f} s, "
+                f"peak {peak:,.0f} MB, exit {status}"
+            )
 
 
 if __name__ == "__main__":

@@ -31,8 +31,10 @@ def main() -> None:
     started = time.perf_counter()
     entries = references(papers, style)
     took = time.perf_counter() - started
-    print(f"{len(entries):,} references in {args.style}: {took:.2f} s, "
-          f"{len(entries) / took:,.0f} papers/s")
+    print(
+        f"{len(entries):,} references in {args.style}: {took:.2f} s, "
+        f"{len(entries) / took:,.0f} papers/s"
+    )
 
 
 if __name__ == "__main__":

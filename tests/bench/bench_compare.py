@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench_startup  # noqa: E402  (the sibling script, so both time the same way)
+import bench_startup
 
 TOOLS = ("paperbrowse", "cobib", "papis")
 DEFAULT_MARKER = "Catastrophic Failure of"
@@ -95,9 +95,13 @@ def isolated_env(home: Path) -> dict[str, str]:
 
 def run_setup(command: list[str], env: dict[str, str], what: str) -> bool:
     result = subprocess.run(
-        command, env={**os.environ, **env}, capture_output=True, text=True, timeout=300,
+        command,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
         stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     if result.returncode != 0:
         tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
         print(f"  {what} failed ({shlex.join(command)}): " + " | ".join(tail))

@@ -34,10 +34,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from soak_keys import READY_TIMEOUT, Pane  # noqa: E402  (the app-in-tmux driver)
+from soak_keys import READY_TIMEOUT, Pane
 
-import paperbrowse  # noqa: E402
-from paperbrowse.core.library import bundled_profile  # noqa: E402
+import paperbrowse
+from paperbrowse.core.library import bundled_profile
 
 COUNT = re.compile(r"([\d,]+) of [\d,]+ papers?")
 BUILDING = "Building the search index"
@@ -59,7 +59,7 @@ def pick_queries(library: paperbrowse.Library, count: int, seed: int) -> list[st
             query = rng.choice(words)
         elif kind == 1 and len(words) >= 2:
             start = rng.randrange(len(words) - 1)
-            query = " ".join(words[start:start + 2])
+            query = " ".join(words[start : start + 2])
         elif kind == 2 and paper.authors:
             query = WORD.findall(rng.choice(paper.authors).lower().split(",")[0]) or [""]
             query = query[-1]
@@ -103,8 +103,9 @@ def clear_query(pane: Pane, total: int) -> None:
         time.sleep(0.005)
 
 
-def type_queries(pane: Pane, library: paperbrowse.Library, queries: list[str]) -> tuple[
-        list[float], list[float], int, int]:
+def type_queries(
+    pane: Pane, library: paperbrowse.Library, queries: list[str]
+) -> tuple[list[float], list[float], int, int]:
     """Latencies in ms of the timed keys; how many keys were untimed and lost."""
     latencies: list[float] = []
     echoes: list[float] = []  # the same keys: until the prefix alone was painted in the input
@@ -144,8 +145,10 @@ def summary(latencies: list[float]) -> str:
     if len(latencies) < 2:
         return f"{len(latencies)} keys timed: too few"
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
-    return (f"p50 {cuts[49]:.1f} ms, p90 {cuts[89]:.1f} ms, p99 {cuts[98]:.1f} ms, "
-            f"max {max(latencies):.1f} ms over {len(latencies)} keys")
+    return (
+        f"p50 {cuts[49]:.1f} ms, p90 {cuts[89]:.1f} ms, p99 {cuts[98]:.1f} ms, "
+        f"max {max(latencies):.1f} ms over {len(latencies)} keys"
+    )
 
 
 def bench(path: Path | None, queries_wanted: int, seed: int, size: tuple[int, int]) -> None:
@@ -155,10 +158,16 @@ def bench(path: Path | None, queries_wanted: int, seed: int, size: tuple[int, in
     command = ["paperbrowse"] + ([str(path.resolve())] if path else [])
     with tempfile.TemporaryDirectory(prefix="bench-keys-") as folder:
         home = Path(folder)
-        env = {name: str(home / name.lower()) for name in
-               ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")}
-        env |= {"PAPERBROWSE_DATA_DIR": str(home / "data"), "BROWSER": "true",
-                "TERM": "xterm-256color", "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+        env = {
+            name: str(home / name.lower())
+            for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+        }
+        env |= {
+            "PAPERBROWSE_DATA_DIR": str(home / "data"),
+            "BROWSER": "true",
+            "TERM": "xterm-256color",
+            "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+        }
         for variable in ("PAPERBROWSE_TRACE",):
             if variable in os.environ:
                 env[variable] = os.environ[variable]
@@ -172,12 +181,16 @@ def bench(path: Path | None, queries_wanted: int, seed: int, size: tuple[int, in
             latencies, echoes, untimed, lost = type_queries(pane, library, queries)
         finally:
             pane.stop()
-    print(f"{name}: {len(library.papers):,} papers, {len(queries)} queries "
-          f"({', '.join(repr(q) for q in queries[:6])}{', …' if len(queries) > 6 else ''})")
+    print(
+        f"{name}: {len(library.papers):,} papers, {len(queries)} queries "
+        f"({', '.join(repr(q) for q in queries[:6])}{', …' if len(queries) > 6 else ''})"
+    )
     print(f"  keystroke to count painted: {summary(latencies)}")
     print(f"  keystroke to its letter echoed in the search bar: {summary(echoes)}")
-    print(f"  {untimed} keys left the count unchanged (not timed); {lost} lost "
-          f"(no paint in {KEY_TIMEOUT:g} s)")
+    print(
+        f"  {untimed} keys left the count unchanged (not timed); {lost} lost "
+        f"(no paint in {KEY_TIMEOUT:g} s)"
+    )
 
 
 def main() -> int:

@@ -35,8 +35,12 @@ def write_library(path: Path, kb: int) -> None:
     with path.open("w", encoding="utf-8") as out:
         for number in range(20):
             abstract = huge if number == 10 else sentence * 20
-            record = {"title": f"Paper {number:02}", "authors": ["Ann Bee"],
-                      "year": 2000 + number, "abstract": abstract}
+            record = {
+                "title": f"Paper {number:02}",
+                "authors": ["Ann Bee"],
+                "year": 2000 + number,
+                "abstract": abstract,
+            }
             out.write(json.dumps(record) + "\n")
 
 

@@ -77,8 +77,10 @@ def in_process(path: Path) -> list[tuple[str, float]]:
     clock("read and decode the file", lambda: read_text(path))
     clock("bibtexparser split only (the floor)", lambda: parse_string(text, parse_stack=[]))
     clock("bibtexparser with its default middleware", lambda: parse_string(text))
-    result = clock("paperbrowse parse_bibtex (split + values + LaTeX + papers)",
-                   lambda: parse_bibtex(text, str(path)))  # fmt: skip
+    result = clock(
+        "paperbrowse parse_bibtex (split + values + LaTeX + papers)",
+        lambda: parse_bibtex(text, str(path)),
+    )
     key = cache.FileKey.of(path)
     assert key is not None
     today = __import__("datetime").date.today()
@@ -119,8 +121,17 @@ def main() -> int:
         commands = {
             "load()": [*python, "-c", LOAD, path],
             f"export --query {QUERY!r} --format bibtex": [
-                *python, "-m", "paperbrowse", "export", path, "--query", QUERY, "-f", "bibtex"],
-        }  # fmt: skip
+                *python,
+                "-m",
+                "paperbrowse",
+                "export",
+                path,
+                "--query",
+                QUERY,
+                "-f",
+                "bibtex",
+            ],
+        }
         for label, command in commands.items():
             first = median(args.runs, command, env, clear)
             rows.append((f"first open: {label}", first))
@@ -129,8 +140,10 @@ def main() -> int:
         for label, seconds in rows:
             print(f"  {label:<62} {seconds:6.2f} s")
         first_load = rows[2][1]
-        print(f"  first open / floor: {first_load / floor:.2f}x    "
-              f"reopen: {rows[3][1]:.2f} s (target <= 1 s)")  # fmt: skip
+        print(
+            f"  first open / floor: {first_load / floor:.2f}x    "
+            f"reopen: {rows[3][1]:.2f} s (target <= 1 s)"
+        )
         print("in one process (first open's parts):")
         for label, seconds in in_process(args.path):
             print(f"  {label:<62} {seconds:6.2f} s")

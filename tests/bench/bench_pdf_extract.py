@@ -37,8 +37,10 @@ def main() -> None:
                 pages += facts.pages or 0
                 characters += sum(map(len, facts.texts))
             spent = time.perf_counter() - started
-            print(f"{name}: {pages / spent:,.0f} pages/s on one core "
-                  f"({rounds} x {facts.pages} pages, {characters // rounds:,} characters each)")
+            print(
+                f"{name}: {pages / spent:,.0f} pages/s on one core "
+                f"({rounds} x {facts.pages} pages, {characters // rounds:,} characters each)"
+            )
             with tempfile.TemporaryDirectory() as cache:
                 started = time.perf_counter()
                 fulltext.extract(path, worker, Path(cache))

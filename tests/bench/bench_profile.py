@@ -79,10 +79,15 @@ def write_files(folder: Path, count: int) -> tuple[Path, Path, int]:
             copies += copy > 0
             text.write(record(paper))
             month = month_of(paper.get("month"))
-            row = {"id": paper["id"], "title": one_line(paper["title"]),
-                   "authors": paper.get("authors") or ["Anonymous"],
-                   "year": str(paper.get("year") or "2021")[:4], "month": month, "day": 1,
-                   "abstract": one_line(paper.get("abstract")) or None}  # fmt: skip
+            row = {
+                "id": paper["id"],
+                "title": one_line(paper["title"]),
+                "authors": paper.get("authors") or ["Anonymous"],
+                "year": str(paper.get("year") or "2021")[:4],
+                "month": month,
+                "day": 1,
+                "abstract": one_line(paper.get("abstract")) or None,
+            }
             lines.write(json.dumps(row, ensure_ascii=False) + "\n")
     return profile, jsonl, copies
 
@@ -96,8 +101,13 @@ def measure(path: Path, runs: int, folder: Path) -> tuple[float, float, float, i
     for run in range(runs):
         cache = folder / f"cache-{path.stem}-{run}"  # fresh: the parse cache never answers
         env = dict(os.environ, PAPERBROWSE_CACHE_DIR=str(cache))
-        out = subprocess.run([sys.executable, "-c", CHILD, str(path)], env=env, check=True,
-                             capture_output=True, text=True).stdout.split()  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(path)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
         seconds.append(float(out[0]))
         cpus.append(float(out[1]))
         peaks.append(int(out[2]) / 1024)

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from real_papers import CORPUS, corpus_papers  # noqa: E402  (real papers first, then copies)
+from real_papers import CORPUS, corpus_papers
 
 # Queries a researcher might type into the search bar of an ACL library.
 QUERIES = [
@@ -130,7 +130,9 @@ def fzf_top(lines_path: Path, query: str, top: int = 3) -> list[int]:
     with lines_path.open("rb") as lines:
         result = subprocess.run(
             ["fzf", "--filter", query, "--delimiter", "\t", "--nth", "2.."],
-            stdin=lines, capture_output=True, check=False,
+            stdin=lines,
+            capture_output=True,
+            check=False,
         )
     found = []
     for line in result.stdout.splitlines()[:top]:
@@ -241,8 +243,11 @@ def recall_side_by_side(args: argparse.Namespace) -> dict[str, Any]:
     figures["ours"] = (sum(ours) / len(ours), len(ours))
     texts = fulltexts(base)
     sample = items[: args.naive_recall]
-    naive = [number in [i for _, _, i in process.extract(
-        text.lower(), texts, scorer=fuzz.WRatio, limit=3)] for number, text in sample]
+    naive = [
+        number
+        in [i for _, _, i in process.extract(text.lower(), texts, scorer=fuzz.WRatio, limit=3)]
+        for number, text in sample
+    ]
     figures["naive"] = (sum(naive) / len(naive), len(naive)) if naive else None
     figures["ours_on_naive_sample"] = (sum(ours[: len(sample)]) / len(sample), len(sample))
     if shutil.which("fzf") is None:
@@ -260,34 +265,52 @@ def recall_side_by_side(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def report(figures: list[dict[str, Any]], recall: dict[str, Any]) -> None:
-    print(f"corpus: {CORPUS.name}, real papers first, copies only past them;"
-          f" python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    print("latency: whole query re-run per keystroke, plus the spans the screen shows"
-          " (title and authors of 20 rows, every field of the first)")
+    print(
+        f"corpus: {CORPUS.name}, real papers first, copies only past them;"
+        f" python {sys.version.split()[0]}, {os.cpu_count()} cores"
+    )
+    print(
+        "latency: whole query re-run per keystroke, plus the spans the screen shows"
+        " (title and authors of 20 rows, every field of the first)"
+    )
     for f in figures:
         print(f"\n== {f['mix']} ==")
-        print(f"  index build        {f['build_s']:.2f} s"
-              f"   (loading and replicating the papers took {f['replicate_s']:.2f} s)")
-        print(f"  memory (RSS)       {f['loaded_mb']:.0f} MB loaded,"
-              f" {f['indexed_mb']:.0f} MB loaded and indexed (peak {f['peak_mb']:.0f} MB)")
-        print(f"  paperbrowse        p50 {f['p50_ms']:.1f} ms   p99 {f['p99_ms']:.1f} ms"
-              f"   max {f['max_ms']:.1f} ms   over {f['keystrokes']} keystrokes")
+        print(
+            f"  index build        {f['build_s']:.2f} s"
+            f"   (loading and replicating the papers took {f['replicate_s']:.2f} s)"
+        )
+        print(
+            f"  memory (RSS)       {f['loaded_mb']:.0f} MB loaded,"
+            f" {f['indexed_mb']:.0f} MB loaded and indexed (peak {f['peak_mb']:.0f} MB)"
+        )
+        print(
+            f"  paperbrowse        p50 {f['p50_ms']:.1f} ms   p99 {f['p99_ms']:.1f} ms"
+            f"   max {f['max_ms']:.1f} ms   over {f['keystrokes']} keystrokes"
+        )
         if f["naive_p50_ms"] is not None:
             ratio = f["naive_p50_ms"] / f["p50_ms"]
-            print(f"  naive WRatio scan  p50 {f['naive_p50_ms']:.0f} ms"
-                  f"   p99 {f['naive_p99_ms']:.0f} ms   over {f['naive_samples']} sampled"
-                  f" keystrokes: {ratio:.0f}x slower at p50")
-        print(f"  known-item recall  top-3 {100 * f['recall']:.1f}% of {f['recall_n']}"
-              " typo'd titles (any copy of the paper counts)")
-    print(f"\n== known-item recall on the corpus itself ({recall['papers']:,} papers):"
-          " titles with one or two typos, paper in the top 3 ==")
+            print(
+                f"  naive WRatio scan  p50 {f['naive_p50_ms']:.0f} ms"
+                f"   p99 {f['naive_p99_ms']:.0f} ms   over {f['naive_samples']} sampled"
+                f" keystrokes: {ratio:.0f}x slower at p50"
+            )
+        print(
+            f"  known-item recall  top-3 {100 * f['recall']:.1f}% of {f['recall_n']}"
+            " typo'd titles (any copy of the paper counts)"
+        )
+    print(
+        f"\n== known-item recall on the corpus itself ({recall['papers']:,} papers):"
+        " titles with one or two typos, paper in the top 3 =="
+    )
     share, count = recall["ours"]
     print(f"  paperbrowse        {100 * share:.1f}% of {count}")
     if recall["naive"] is not None:
         share, count = recall["naive"]
         ours_share, _ = recall["ours_on_naive_sample"]
-        print(f"  naive WRatio scan  {100 * share:.1f}% of {count}"
-              f"   (paperbrowse on those same {count}: {100 * ours_share:.1f}%)")
+        print(
+            f"  naive WRatio scan  {100 * share:.1f}% of {count}"
+            f"   (paperbrowse on those same {count}: {100 * ours_share:.1f}%)"
+        )
     if recall["fzf"] is None:
         print("  fzf --filter       not installed (apt-get install fzf): not measured")
     else:
@@ -298,14 +321,22 @@ def report(figures: list[dict[str, Any]], recall: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small scales, for CI (seconds)")
-    parser.add_argument("--scales", type=lambda s: [int(x) for x in s.split(",")],
-                        help="papers per scale, comma-separated (default: 100000,1000000)")
+    parser.add_argument(
+        "--scales",
+        type=lambda s: [int(x) for x in s.split(",")],
+        help="papers per scale, comma-separated (default: 100000,1000000)",
+    )
     parser.add_argument("--queries", type=int, default=len(QUERIES), help="queries typed")
     parser.add_argument("--recall", type=int, default=200, help="known-item queries")
-    parser.add_argument("--naive-samples", type=int, default=8,
-                        help="keystrokes timed for the naive scan (at 1M: at most 2)")
-    parser.add_argument("--naive-recall", type=int, default=40,
-                        help="known-item queries for the naive scan")
+    parser.add_argument(
+        "--naive-samples",
+        type=int,
+        default=8,
+        help="keystrokes timed for the naive scan (at 1M: at most 2)",
+    )
+    parser.add_argument(
+        "--naive-recall", type=int, default=40, help="known-item queries for the naive scan"
+    )
     parser.add_argument("--fzf-recall", type=int, default=200, help="known-item queries for fzf")
     parser.add_argument("--one-scale", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -323,8 +354,18 @@ def main() -> None:
     for scale in args.scales:
         # At 1M the naive scan takes about a minute a keystroke: two samples only.
         samples = min(args.naive_samples, 2) if scale >= 1_000_000 else args.naive_samples
-        command = [sys.executable, __file__, "--one-scale", str(scale), "--queries",
-                   str(args.queries), "--recall", str(args.recall), "--naive-samples", str(samples)]
+        command = [
+            sys.executable,
+            __file__,
+            "--one-scale",
+            str(scale),
+            "--queries",
+            str(args.queries),
+            "--recall",
+            str(args.recall),
+            "--naive-samples",
+            str(samples),
+        ]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         figures.append(json.loads(output.strip().splitlines()[-1]))
     report(figures, recall_side_by_side(args))

@@ -60,8 +60,11 @@ def main() -> int:
     # As in a terminal already open: a session idling through the runs keeps the tmux
     # server up, so no run pays for starting one (that added 0.05-0.1 s and noise).
     # (Not through tmux(): a server started there would hold its output pipe open.)
-    subprocess.run(["tmux", "new-session", "-d", "-s", IDLE_SESSION, "sleep 100000"],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", IDLE_SESSION, "sleep 100000"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for run in range(1, args.runs + 1):
             elapsed = one_run(args.command, args.marker, args.timeout)
@@ -71,8 +74,10 @@ def main() -> int:
     finally:
         tmux("kill-session", "-t", IDLE_SESSION)
     if times:
-        print(f"{shlex.join(args.command)}: median {statistics.median(times):.3f} s "
-              f"over {len(times)} runs (min {min(times):.3f}, max {max(times):.3f})")
+        print(
+            f"{shlex.join(args.command)}: median {statistics.median(times):.3f} s "
+            f"over {len(times)} runs (min {min(times):.3f}, max {max(times):.3f})"
+        )
     return 0
 
 

@@ -61,9 +61,12 @@ def main() -> None:
         store, other = Store.open(db), Store.open(db)
         paper = Paper(id="bench", title="Benchmark paper")
         text = iter(range(10**9))
-        print(f"save_note (changed)       {timed(lambda: store.save_note(paper, f'n {next(text)}'), 200):8.2f} ms")  # noqa: E501
-        print(f"save_note (unchanged)     {timed(lambda: store.save_note(paper, store.marks('bench').note), 200):8.3f} ms")  # noqa: E501
-        print(f"open read-only (notes)    {timed(lambda: Store.open(db, read_only=True).close(), 10):8.2f} ms")  # noqa: E501
+        changed = timed(lambda: store.save_note(paper, f"n {next(text)}"), 200)
+        print(f"save_note (changed)       {changed:8.2f} ms")
+        unchanged = timed(lambda: store.save_note(paper, store.marks("bench").note), 200)
+        print(f"save_note (unchanged)     {unchanged:8.3f} ms")
+        read_only = timed(lambda: Store.open(db, read_only=True).close(), 10)
+        print(f"open read-only (notes)    {read_only:8.2f} ms")
         editor = {"opened": ""}
 
         def editor_save() -> None:
@@ -90,7 +93,8 @@ def main() -> None:
 
         merging = timed(merge_one, 40) - timed(without_merge, 40)
         print(f"save_edited_note, merging {merging:8.2f} ms (100 lines, another window's change)")
-        print(f"toggle_bookmarked         {timed(lambda: store.toggle_bookmarked(paper), 200):8.2f} ms")  # noqa: E501
+        toggled = timed(lambda: store.toggle_bookmarked(paper), 200)
+        print(f"toggle_bookmarked         {toggled:8.2f} ms")
         other.refresh()
         print(f"refresh, nothing new      {timed(other.refresh, 200):8.3f} ms")
 

@@ -34,17 +34,17 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_keys import pick_queries  # noqa: E402  (the same real queries)
-from textual.screen import Screen  # noqa: E402
-from textual.widget import Widget  # noqa: E402
+from bench_keys import pick_queries
+from textual.screen import Screen
+from textual.widget import Widget
 
-from paperbrowse.app.app import PaperBrowseApp  # noqa: E402
-from paperbrowse.app.screens.browser import BrowserScreen  # noqa: E402
-from paperbrowse.app.screens.browser_parts.searching import SearchController  # noqa: E402
-from paperbrowse.app.widgets.detail import PaperDetail  # noqa: E402
-from paperbrowse.app.widgets.footer import KeyFooter  # noqa: E402
-from paperbrowse.app.widgets.paper_list import PaperList  # noqa: E402
-from paperbrowse.core.library import Library, bundled_profile, load  # noqa: E402
+from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.screens.browser import BrowserScreen
+from paperbrowse.app.screens.browser_parts.searching import SearchController
+from paperbrowse.app.widgets.detail import PaperDetail
+from paperbrowse.app.widgets.footer import KeyFooter
+from paperbrowse.app.widgets.paper_list import PaperList
+from paperbrowse.core.library import Library, bundled_profile, load
 
 # Seconds per stage, and who asked for a new layout, while keys are being typed.
 SPENT: collections.defaultdict[str, float] = collections.defaultdict(float)
@@ -56,6 +56,7 @@ def timed(owner: Any, name: str, stage: str) -> None:
     """Wrap ``owner.name`` (sync or async) so its time adds to ``stage`` while typing."""
     original: Callable[..., Any] = getattr(owner, name)
     if asyncio.iscoroutinefunction(original):
+
         @functools.wraps(original)
         async def wrapper_async(*args: Any, **kwargs: Any) -> Any:
             start = time.perf_counter()
@@ -64,6 +65,7 @@ def timed(owner: Any, name: str, stage: str) -> None:
             finally:
                 if TIMING[0]:
                     SPENT[stage] += time.perf_counter() - start
+
         setattr(owner, name, wrapper_async)
         return
 
@@ -75,6 +77,7 @@ def timed(owner: Any, name: str, stage: str) -> None:
         finally:
             if TIMING[0]:
                 SPENT[stage] += time.perf_counter() - start
+
     setattr(owner, name, wrapper)
 
 
@@ -84,9 +87,11 @@ def count_layouts() -> None:
     def refresh(self: Widget, *regions: Any, layout: bool = False, **kwargs: Any) -> Any:
         if TIMING[0] and layout:
             caller = traceback.extract_stack(limit=3)[-2]
-            LAYOUTS[f"{type(self).__name__}#{self.id} via {Path(caller.filename).name}"
-                    f":{caller.name}"] += 1
+            LAYOUTS[
+                f"{type(self).__name__}#{self.id} via {Path(caller.filename).name}:{caller.name}"
+            ] += 1
         return original(self, *regions, layout=layout, **kwargs)
+
     Widget.refresh = refresh  # type: ignore[method-assign]
 
 
@@ -102,11 +107,13 @@ def instrument() -> None:
     timed(Screen, "_refresh_layout", "UI:   of which full layouts (Screen._refresh_layout)")
     count_layouts()
 
+
 KEY_NAMES = {" ": "space", "-": "minus", "'": "apostrophe"}
 
 
-async def type_queries(library: Library, queries: list[str], profiler: cProfile.Profile,
-                       profile: bool) -> list[float]:
+async def type_queries(
+    library: Library, queries: list[str], profiler: cProfile.Profile, profile: bool
+) -> list[float]:
     app = PaperBrowseApp(library=library)
     latencies: list[float] = []
     async with app.run_test(size=(120, 35)) as pilot:
@@ -125,8 +132,11 @@ async def type_queries(library: Library, queries: list[str], profiler: cProfile.
                 if profile:
                     profiler.enable()
                 await pilot.press(KEY_NAMES.get(query[end - 1], query[end - 1]))
-                while not (screen.search_query == query[:end] and screen.shown == expected
-                           and not screen.searching.scheduler.running):
+                while not (
+                    screen.search_query == query[:end]
+                    and screen.shown == expected
+                    and not screen.searching.scheduler.running
+                ):
                     await asyncio.sleep(0.0005)
                 await pilot.pause(0)  # the refresh the new count asked for
                 profiler.disable()
@@ -150,10 +160,12 @@ def main() -> int:
     latencies = asyncio.run(type_queries(library, queries, profiler, args.cprofile))
     keys = len(latencies)
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
-    print(f"{len(library.papers):,} papers, {keys} keys, in process (Pilot, headless"
-          f"{', cProfiled' if args.cprofile else ''}): p50 {cuts[49]:.1f} ms, "
-          f"p90 {cuts[89]:.1f} ms, max {max(latencies):.1f} ms, "
-          f"mean {statistics.mean(latencies):.1f} ms")
+    print(
+        f"{len(library.papers):,} papers, {keys} keys, in process (Pilot, headless"
+        f"{', cProfiled' if args.cprofile else ''}): p50 {cuts[49]:.1f} ms, "
+        f"p90 {cuts[89]:.1f} ms, max {max(latencies):.1f} ms, "
+        f"mean {statistics.mean(latencies):.1f} ms"
+    )
     print("ms per key (mean), by stage (indented: inside the one above):")
     for stage, seconds in SPENT.items():
         print(f"  {1000 * seconds / keys:7.1f}  {stage}")

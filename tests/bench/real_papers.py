@@ -34,8 +34,10 @@ class Mix:
     def __str__(self) -> str:
         text = f"{self.real + self.replicated:,} papers: {self.real:,} real"
         if self.replicated:
-            text += (f", {self.replicated:,} replicated (copies of the real ones with distinct ids,"
-                     f" shifted years, no DOI)")
+            text += (
+                f", {self.replicated:,} replicated (copies of the real ones with distinct ids,"
+                f" shifted years, no DOI)"
+            )
         return text + f" [{CORPUS.name}]"
 
 

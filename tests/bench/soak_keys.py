@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
-from key_mash import random_token  # noqa: E402  (shared with tests/app/test_key_fuzz.py)
+from key_mash import random_token
 
 SESSION = "soak"
 EXIT_MARK = "PAPERBROWSE-EXITED"  # printed by the shell in the pane when the app ends
@@ -62,8 +62,14 @@ class Tally:
 class Pane:
     """The app in a tmux session on a private server socket."""
 
-    def __init__(self, socket: str, command: list[str], workdir: Path, env: dict[str, str],
-                 size: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        socket: str,
+        command: list[str],
+        workdir: Path,
+        env: dict[str, str],
+        size: tuple[int, int],
+    ) -> None:
         self.socket = socket
         self.command = command
         self.workdir = workdir
@@ -72,18 +78,35 @@ class Pane:
 
     def tmux(self, *args: str, check: bool = False) -> str:
         # errors="replace": tmux can echo a mashed byte back in its complaints.
-        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
-                              encoding="utf-8", errors="replace", check=check)
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            capture_output=True,
+            encoding="utf-8",
+            errors="replace",
+            check=check,
+        )
         return done.stdout
 
     def start(self) -> None:
         self.tmux("kill-session", "-t", SESSION)
         exports = " ".join(f"{name}={shlex.quote(value)}" for name, value in self.env.items())
-        shell = (f"cd {shlex.quote(str(self.workdir))} && env {exports} "
-                 f"{shlex.join(self.command)}; echo {EXIT_MARK} $?; sleep 86400")
+        shell = (
+            f"cd {shlex.quote(str(self.workdir))} && env {exports} "
+            f"{shlex.join(self.command)}; echo {EXIT_MARK} $?; sleep 86400"
+        )
         width, height = self.size
-        self.tmux("new-session", "-d", "-s", SESSION, "-x", str(width), "-y", str(height),
-                  shell, check=True)
+        self.tmux(
+            "new-session",
+            "-d",
+            "-s",
+            SESSION,
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            shell,
+            check=True,
+        )
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", SESSION)
@@ -137,8 +160,9 @@ def soak(pane: Pane, home: Path, minutes: float, rng: random.Random, check_every
         burst = [random_token(rng, width, height) for _ in range(rng.randint(1, 12))]
         pane.send([token.tmux_args for token in burst])
         tally.bursts += 1
-        tally.keys += sum(max(1, len(token.data)) if token.tmux_args[0] == "-l" else 1
-                          for token in burst)
+        tally.keys += sum(
+            max(1, len(token.data)) if token.tmux_args[0] == "-l" else 1 for token in burst
+        )
         time.sleep(rng.choice((0.0, 0.02, 0.05, 0.1, 0.3)))
         if time.monotonic() < next_check:
             continue
@@ -189,22 +213,32 @@ def main() -> int:
     command = ["paperbrowse"] + ([str(args.library.resolve())] if args.library else [])
     with tempfile.TemporaryDirectory(prefix="soak-keys-") as folder:
         home = Path(folder)
-        env = {name: str(home / name.lower()) for name in
-               ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")}
-        env |= {"PAPERBROWSE_DATA_DIR": str(home / "data"), "BROWSER": "true",
-                "TERM": "xterm-256color", "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+        env = {
+            name: str(home / name.lower())
+            for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+        }
+        env |= {
+            "PAPERBROWSE_DATA_DIR": str(home / "data"),
+            "BROWSER": "true",
+            "TERM": "xterm-256color",
+            "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+        }
         (home / "work").mkdir()
         pane = Pane(args.socket, command, home / "work", env, (width, height))
-        print(f"soak: {shlex.join(command)} in tmux {width}x{height} for {args.minutes:g} min, "
-              f"seed {seed}")
+        print(
+            f"soak: {shlex.join(command)} in tmux {width}x{height} for {args.minutes:g} min, "
+            f"seed {seed}"
+        )
         try:
             tally = soak(pane, home, args.minutes, random.Random(seed), args.check_every)
         finally:
             pane.stop()
     mashed = (time.monotonic() - tally.started) / 60
-    print(f"\nminutes mashed: {mashed:.1f}; keys sent: {tally.keys:,} in {tally.bursts:,} bursts; "
-          f"deaths: {tally.deaths}; clean quits (Quit clicked or chosen): {tally.quits}; "
-          f"longest run without a death: {tally.longest_alive / 60:.1f} min")
+    print(
+        f"\nminutes mashed: {mashed:.1f}; keys sent: {tally.keys:,} in {tally.bursts:,} bursts; "
+        f"deaths: {tally.deaths}; clean quits (Quit clicked or chosen): {tally.quits}; "
+        f"longest run without a death: {tally.longest_alive / 60:.1f} min"
+    )
     return 1 if tally.deaths else 0
 
 

@@ -45,18 +45,42 @@ class Action:
     def binding(self) -> Binding:
         from textual.binding import Binding
 
-        return Binding(self.keys, self.action or self.id, self.label or self.title,
-                       show=self.show, priority=self.priority, id=self.id)
+        return Binding(
+            self.keys,
+            self.action or self.id,
+            self.label or self.title,
+            show=self.show,
+            priority=self.priority,
+            id=self.id,
+        )
 
 
 ACTIONS: tuple[Action, ...] = (
-    Action("focus_search", "slash", "Search",
-           "focus the search bar; typing filters and ranks the list live",
-           show=True, priority=True),
-    Action("leave_search", "escape", "Back to list", "go to the list, query kept",
-           show=True, priority=True, context="in the bar"),
-    Action("submit_search", "enter", "Go to the results", "go to the list, first result selected",
-           priority=True, context="in the bar"),
+    Action(
+        "focus_search",
+        "slash",
+        "Search",
+        "focus the search bar; typing filters and ranks the list live",
+        show=True,
+        priority=True,
+    ),
+    Action(
+        "leave_search",
+        "escape",
+        "Back to list",
+        "go to the list, query kept",
+        show=True,
+        priority=True,
+        context="in the bar",
+    ),
+    Action(
+        "submit_search",
+        "enter",
+        "Go to the results",
+        "go to the list, first result selected",
+        priority=True,
+        context="in the bar",
+    ),
     # The paper list's own keys.
     Action("cursor_down", "down,j", "Down", "move down", owner="list"),
     Action("cursor_up", "up,k", "Up", "move up", owner="list"),
@@ -64,76 +88,194 @@ ACTIONS: tuple[Action, ...] = (
     Action("last", "end,G", "Last paper", "last paper", owner="list"),
     Action("page_down", "pagedown", "Page down", "a page down", owner="list"),
     Action("page_up", "pageup", "Page up", "a page up", owner="list"),
-    Action("select", "enter", "Read paper", "read it: focus the detail pane to scroll it",
-           owner="list", label="Read", show=True, context="on a paper"),
+    Action(
+        "select",
+        "enter",
+        "Read paper",
+        "read it: focus the detail pane to scroll it",
+        owner="list",
+        label="Read",
+        show=True,
+        context="on a paper",
+    ),
     Action("switch_pane", "tab", "Switch pane", "switch between the list and the detail pane"),
-    Action("cycle_sort", "s", "Sort: next order",
-           "sort: newest / oldest / title / relevance (relevance while a query is typed)",
-           label="Sort", show=True),
-    Action("open_link", "o", "Open link",
-           "open the paper's first link in the browser (http and https only)", show=True),
+    Action(
+        "cycle_sort",
+        "s",
+        "Sort: next order",
+        "sort: newest / oldest / title / relevance (relevance while a query is typed)",
+        label="Sort",
+        show=True,
+    ),
+    Action(
+        "open_link",
+        "o",
+        "Open link",
+        "open the paper's first link in the browser (http and https only)",
+        show=True,
+    ),
     # The paper's own files (issue 15): app/screens/browser_parts/files.py.
-    Action("open_pdf", "O", "Open PDF",
-           "open the paper's PDF in $PAPERBROWSE_PDF_VIEWER, else the system's viewer",
-           label="PDF"),
-    Action("attach_pdf", "A", "Attach PDF",
-           "attach a PDF to the paper (kept with your marks; the library file is not changed)",
-           group=READING, label="Attach"),
-    Action("copy", "y", "Copy paper",
-           "copy title, authors and first link to the clipboard (OSC 52: works over SSH and "
-           "tmux); the marked papers when there are some", label="Copy", show=True),
-    Action("copy_bibtex", "Y", "Copy BibTeX",
-           "copy the paper's BibTeX entry; the marked papers' when there are some",
-           group=READING, label="BibTeX"),
+    Action(
+        "open_pdf",
+        "O",
+        "Open PDF",
+        "open the paper's PDF in $PAPERBROWSE_PDF_VIEWER, else the system's viewer",
+        label="PDF",
+    ),
+    Action(
+        "attach_pdf",
+        "A",
+        "Attach PDF",
+        "attach a PDF to the paper (kept with your marks; the library file is not changed)",
+        group=READING,
+        label="Attach",
+    ),
+    Action(
+        "copy",
+        "y",
+        "Copy paper",
+        "copy title, authors and first link to the clipboard (OSC 52: works over SSH and "
+        "tmux); the marked papers when there are some",
+        label="Copy",
+        show=True,
+    ),
+    Action(
+        "copy_bibtex",
+        "Y",
+        "Copy BibTeX",
+        "copy the paper's BibTeX entry; the marked papers' when there are some",
+        group=READING,
+        label="BibTeX",
+    ),
     # Citing (issue 14): one block, so other engineers' keys merge beside it.
-    Action("cite", "c", "Copy citation",
-           "copy a citation of the marked papers, else this one: \\citep{a,b}, [@a; @b] ... "
-           "(the form is asked once, then kept in config.json)", group=READING, label="Cite"),
-    Action("cite_references", "C", "Copy references",
-           "copy the same papers as references in a CSL style (APA, or \"csl_style\" in "
-           "config.json)",
-           group=READING, label="References"),
-    Action("choose_cite_form", "", "Citation form", "choose the form c copies citations in",
-           group=READING),
-    Action("toggle_mark", "space", "Mark / unmark",
-           "mark / unmark the paper (● in the list); export and copy act on marked papers",
-           group=READING, label="Mark"),
-    Action("bookmark", "b", "Bookmark", "bookmark / unbookmark the paper (★ in the list)",
-           group=READING, show=True),
-    Action("toggle_read", "r", "Read / unread", "mark the paper read / unread (✓)",
-           group=READING, label="Read/unread"),
-    Action("edit_tags", "t", "Edit tags", "edit the paper's tags (comma or space separated)",
-           group=READING, label="Tags"),
-    Action("edit_note", "n", "Edit note",
-           "write a note on the paper (✎); saved as you type and on close",
-           group=READING, label="Note"),
-    Action("author", "a", "Authors",
-           "the paper's authors: pick one to list all their papers here", group=READING),
-    Action("export", "e", "Export",
-           "export the marked papers, else the list as filtered now: BibTeX, CSL-JSON, JSON, "
-           "CSV, Markdown", group=READING, show=True),
-    Action("stats", "S", "Stats",
-           "stats: papers per year, categories, venues, co-authors, reading progress; enter "
-           "on a row filters the list", group=READING, show=True),
-    Action("show_problems", "w", "Show problems", "problems met while loading files",
-           label="Problems", show=True),
-    Action("reload", "ctrl+r", "Reload",
-           "reload the files; the cursor and the query stay (files changed on disk reload by "
-           "themselves within a few seconds)"),
+    Action(
+        "cite",
+        "c",
+        "Copy citation",
+        "copy a citation of the marked papers, else this one: \\citep{a,b}, [@a; @b] ... "
+        "(the form is asked once, then kept in config.json)",
+        group=READING,
+        label="Cite",
+    ),
+    Action(
+        "cite_references",
+        "C",
+        "Copy references",
+        'copy the same papers as references in a CSL style (APA, or "csl_style" in config.json)',
+        group=READING,
+        label="References",
+    ),
+    Action(
+        "choose_cite_form",
+        "",
+        "Citation form",
+        "choose the form c copies citations in",
+        group=READING,
+    ),
+    Action(
+        "toggle_mark",
+        "space",
+        "Mark / unmark",
+        "mark / unmark the paper (● in the list); export and copy act on marked papers",
+        group=READING,
+        label="Mark",
+    ),
+    Action(
+        "bookmark",
+        "b",
+        "Bookmark",
+        "bookmark / unbookmark the paper (★ in the list)",
+        group=READING,
+        show=True,
+    ),
+    Action(
+        "toggle_read",
+        "r",
+        "Read / unread",
+        "mark the paper read / unread (✓)",
+        group=READING,
+        label="Read/unread",
+    ),
+    Action(
+        "edit_tags",
+        "t",
+        "Edit tags",
+        "edit the paper's tags (comma or space separated)",
+        group=READING,
+        label="Tags",
+    ),
+    Action(
+        "edit_note",
+        "n",
+        "Edit note",
+        "write a note on the paper (✎); saved as you type and on close",
+        group=READING,
+        label="Note",
+    ),
+    Action(
+        "author",
+        "a",
+        "Authors",
+        "the paper's authors: pick one to list all their papers here",
+        group=READING,
+    ),
+    Action(
+        "export",
+        "e",
+        "Export",
+        "export the marked papers, else the list as filtered now: BibTeX, CSL-JSON, JSON, "
+        "CSV, Markdown",
+        group=READING,
+        show=True,
+    ),
+    Action(
+        "stats",
+        "S",
+        "Stats",
+        "stats: papers per year, categories, venues, co-authors, reading progress; enter "
+        "on a row filters the list",
+        group=READING,
+        show=True,
+    ),
+    Action(
+        "show_problems",
+        "w",
+        "Show problems",
+        "problems met while loading files",
+        label="Problems",
+        show=True,
+    ),
+    Action(
+        "reload",
+        "ctrl+r",
+        "Reload",
+        "reload the files; the cursor and the query stay (files changed on disk reload by "
+        "themselves within a few seconds)",
+    ),
     Action("help", "question_mark", "Help", "help: every key and the search syntax", show=True),
-    Action("quit", "q", "Quit", "quit (q types into the search bar while it has focus)",
-           show=True, action="app.quit"),
-    Action("escape", "escape", "Clear query",
-           "clear the query (from the detail pane: back to the list)", context="in the list"),
+    Action(
+        "quit",
+        "q",
+        "Quit",
+        "quit (q types into the search bar while it has focus)",
+        show=True,
+        action="app.quit",
+    ),
+    Action(
+        "escape",
+        "escape",
+        "Clear query",
+        "clear the query (from the detail pane: back to the list)",
+        context="in the list",
+    ),
     Action("clear_search", "", "Clear search", "show every paper again"),
-    Action("clear_marks", "", "Clear marks", "unmark every paper marked with space",
-           group=READING),
+    Action("clear_marks", "", "Clear marks", "unmark every paper marked with space", group=READING),
 )
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
 
 # Keys the app holds everywhere (Textual's app bindings): listed, not rebindable here.
 FIXED_KEYS: tuple[tuple[str, str], ...] = (
-    ("ctrl+p", "command palette: \"Go to paper…\", themes, every action"),
+    ("ctrl+p", 'command palette: "Go to paper…", themes, every action'),
     ("ctrl+q", "quit, from anywhere (the search bar too)"),
 )
 RESERVED_KEYS = ("ctrl+p", "ctrl+q", "ctrl+c")  # ctrl+c: Textual's copy and quit hint
@@ -209,16 +351,25 @@ def resolve_keymap(raw: Mapping[str, object], where: str) -> tuple[dict[str, str
         names = [key_name(key) for key in keys]
         bad = [key for key, name in zip(keys, names, strict=True) if not is_key(name)]
         if not names or bad:
-            what = (f"{', '.join(map(repr, bad))} is not a key" if bad
-                    else "no keys given" if isinstance(value, str) else "not a string of keys")
-            problems.append(f"{line}: {what} (write keys as \"x\" or \"down,j,ctrl+n\"); "
-                            f"it keeps {default_keys(action_id)}")
+            what = (
+                f"{', '.join(map(repr, bad))} is not a key"
+                if bad
+                else "no keys given"
+                if isinstance(value, str)
+                else "not a string of keys"
+            )
+            problems.append(
+                f'{line}: {what} (write keys as "x" or "down,j,ctrl+n"); '
+                f"it keeps {default_keys(action_id)}"
+            )
             continue
         wanted[action_id] = ",".join(dict.fromkeys(names))
     while clash := _last_clash(wanted):
         action_id, key, other = clash
-        problems.append(f"{where}: keymap {action_id!r}: {key_display(key)} is already {other}; "
-                        f"it keeps {default_keys(action_id)}")
+        problems.append(
+            f"{where}: keymap {action_id!r}: {key_display(key)} is already {other}; "
+            f"it keeps {default_keys(action_id)}"
+        )
         del wanted[action_id]
     return wanted, problems
 
@@ -287,6 +438,6 @@ def in_help_order(actions: Iterable[Action] = ACTIONS) -> list[Action]:
 
 
 def shown_keys(action: Action, keymap: Mapping[str, str]) -> str:
-    """"enter in the bar", "j k": the keys in effect, as a person reads them."""
+    """ "enter in the bar", "j k": the keys in effect, as a person reads them."""
     keys = " ".join(key_display(key) for key in keys_in_effect(action, keymap)) or "(palette)"
     return f"{keys} {action.context}" if action.context else keys

@@ -78,7 +78,7 @@ class TitleMatcher:
 
 
 def palette_help(action: Action, keymap: Mapping[str, str]) -> str:
-    """"Bookmark / unbookmark the paper (★ in the list) (b)": what it does, and its keys."""
+    """ "Bookmark / unbookmark the paper (★ in the list) (b)": what it does, and its keys."""
     keys = " ".join(key_display(key) for key in keys_in_effect(action, keymap))
     text = action.description[:1].upper() + action.description[1:]
     return escape(f"{text} ({keys})" if keys else text)  # help is markup; "[" is a key
@@ -177,7 +177,5 @@ class PaperCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
         # Below the actions: papers whose titles match, so a title typed here works too.
-        async for hit in _paper_hits(
-            browser, query, MAIN_PALETTE_PAPERS, MAIN_PALETTE_CUTOFF, 0.3
-        ):
+        async for hit in _paper_hits(browser, query, MAIN_PALETTE_PAPERS, MAIN_PALETTE_CUTOFF, 0.3):
             yield hit

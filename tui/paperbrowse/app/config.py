@@ -1,5 +1,5 @@
-"""The user's settings (the theme, the keymap, how to cite, where PDFs are), in a small JSON file in the
-config folder.
+"""The user's settings (the theme, the keymap, how to cite, where PDFs are), in a small
+JSON file in the config folder.
 
 ``Config`` holds the settings the app knows, typed, and every other key of the
 file as it was, so a setting written by a later version survives a save by this
@@ -51,7 +51,7 @@ class Config:
         keymap = data.get("keymap", {})
         problem = None
         if not isinstance(keymap, dict):
-            problem = f"{where}: \"keymap\" is not an object of action ids and keys; ignored"
+            problem = f'{where}: "keymap" is not an object of action ids and keys; ignored'
             others["keymap"] = keymap  # kept as written
             keymap = {}
         if theme is not None and not isinstance(theme, str):
@@ -59,11 +59,18 @@ class Config:
             theme = None
         folders = data.get("pdf_folders", [])
         if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
-            problem = problem or f"{where}: \"pdf_folders\" is not a list of folders; ignored"
+            problem = problem or f'{where}: "pdf_folders" is not a list of folders; ignored'
             others["pdf_folders"] = folders  # kept as written
             folders = []
-        return cls(theme=theme, keymap=keymap, pdf_folders=tuple(folders), others=others,
-                   problem=problem, cite_form=texts["cite_form"], csl_style=texts["csl_style"])
+        return cls(
+            theme=theme,
+            keymap=keymap,
+            pdf_folders=tuple(folders),
+            others=others,
+            problem=problem,
+            cite_form=texts["cite_form"],
+            csl_style=texts["csl_style"],
+        )
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = dict(self.others)
@@ -91,8 +98,10 @@ def load_config(path: Path | None = None) -> Config:
     try:
         data = json.loads(text)
     except ValueError as error:
-        return Config(problem=f"{path}: not valid JSON ({error}); using the default settings "
-                      "and leaving the file as it is")
+        return Config(
+            problem=f"{path}: not valid JSON ({error}); using the default settings "
+            "and leaving the file as it is"
+        )
     return Config.from_json(data, str(path))
 
 

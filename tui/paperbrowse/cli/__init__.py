@@ -50,9 +50,12 @@ def app_parser() -> argparse.ArgumentParser:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to open")
     parser.add_argument("--version", action="version", version=f"paperbrowse {__version__}")
     parser.add_argument(
-        "--pdf-dir", action="append", default=[], metavar="DIR",
+        "--pdf-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
         help="a folder of PDFs named by citation key, DOI or arXiv id (may be repeated; "
-        "adds to config.json's \"pdf_folders\")",
+        'adds to config.json\'s "pdf_folders")',
     )
     add_as_of(parser)
     add_data_dir(parser)
@@ -92,7 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         from paperbrowse.core.errors import printable
 
-        print(printable(f"paperbrowse: error: internal error ({type(error).__name__}: {error});"
-                        " please report it (PAPERBROWSE_DEBUG=1 shows the traceback)"),
-              file=sys.stderr)
+        print(
+            printable(
+                f"paperbrowse: error: internal error ({type(error).__name__}: {error});"
+                " please report it (PAPERBROWSE_DEBUG=1 shows the traceback)"
+            ),
+            file=sys.stderr,
+        )
         return EXIT_UNUSABLE

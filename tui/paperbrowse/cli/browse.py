@@ -9,9 +9,7 @@ from pathlib import Path
 
 from paperbrowse.cli.common import EXIT_OK, EXIT_UNUSABLE, fail
 
-NEEDS_A_TERMINAL = (
-    "paperbrowse needs a terminal; `paperbrowse search` and `parse` work in scripts"
-)
+NEEDS_A_TERMINAL = "paperbrowse needs a terminal; `paperbrowse search` and `parse` work in scripts"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,8 +39,9 @@ def run(args: argparse.Namespace) -> int:
         where = f"; details in {app.crash_log}" if app.crash_log else ""
         from paperbrowse.core.errors import printable
 
-        fail(printable(f"an internal error stopped the app ({app.crash}){where}. "
-                       "Please report it."))
+        fail(
+            printable(f"an internal error stopped the app ({app.crash}){where}. Please report it.")
+        )
         return app.return_code or 1
     if app.return_code:  # Textual met an error it has already reported
         return app.return_code

@@ -45,12 +45,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     which = parser.add_mutually_exclusive_group()
     which.add_argument("-q", "--query", help="the papers matching this search, best first")
-    which.add_argument("-k", "--key", action="append", metavar="KEY",
-                       help="the paper with this citation key (repeat it, or KEY1,KEY2)")
-    parser.add_argument("-s", "--style", default=DEFAULT_STYLE, metavar="NAME|FILE.csl",
-                        help=f"CSL style for references (default: {DEFAULT_STYLE})")
-    parser.add_argument("-f", "--form", choices=FORMS, default="text",
-                        help="what to print (default: text, a plain reference list)")
+    which.add_argument(
+        "-k",
+        "--key",
+        action="append",
+        metavar="KEY",
+        help="the paper with this citation key (repeat it, or KEY1,KEY2)",
+    )
+    parser.add_argument(
+        "-s",
+        "--style",
+        default=DEFAULT_STYLE,
+        metavar="NAME|FILE.csl",
+        help=f"CSL style for references (default: {DEFAULT_STYLE})",
+    )
+    parser.add_argument(
+        "-f",
+        "--form",
+        choices=FORMS,
+        default="text",
+        help="what to print (default: text, a plain reference list)",
+    )
     add_as_of(parser)
     return parser
 

@@ -51,15 +51,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-q", "--query", help="only the papers matching this search, best first")
     parser.add_argument(
-        "-f", "--format", choices=(*FORMATS, BIBLIOGRAPHY),
+        "-f",
+        "--format",
+        choices=(*FORMATS, BIBLIOGRAPHY),
         help="output format (default: from -o's extension)",
     )
-    parser.add_argument("-s", "--style", metavar="NAME|FILE.csl",
-                        help=f"CSL style of --format {BIBLIOGRAPHY} (default: {DEFAULT_STYLE}; "
-                        f"{style_names()})")
+    parser.add_argument(
+        "-s",
+        "--style",
+        metavar="NAME|FILE.csl",
+        help=f"CSL style of --format {BIBLIOGRAPHY} (default: {DEFAULT_STYLE}; {style_names()})",
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    parser.add_argument("--force", action="store_true",
-                        help="overwrite FILE if it exists (keeping the old one as FILE.bak)")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite FILE if it exists (keeping the old one as FILE.bak)",
+    )
     add_as_of(parser)
     return parser
 
@@ -86,8 +94,11 @@ def run(args: argparse.Namespace) -> int:
     warn(library.problems)
     papers = list(library.find(args.query)) if args.query else library.papers
     if not papers:
-        return fail(f"no papers match {args.query!r}; nothing exported" if args.query
-                    else "the library holds no papers; nothing exported")  # fmt: skip
+        return fail(
+            f"no papers match {args.query!r}; nothing exported"
+            if args.query
+            else "the library holds no papers; nothing exported"
+        )
     profile = library.profile if len(library.profiles) == 1 else None
     keys = [library.key_of(paper) for paper in papers]  # the library's keys, for a subset too
     if style is not None:

@@ -27,7 +27,7 @@ from paperbrowse.cli.common import EXIT_OK, EXIT_WARNINGS, safe_streams, writes_
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="paperbrowse keys",
-        description="List the app's actions with their keys (as rebound by the \"keymap\" of "
+        description='List the app\'s actions with their keys (as rebound by the "keymap" of '
         "config.json) and what they do.",
     )
     output = parser.add_mutually_exclusive_group()
@@ -44,8 +44,9 @@ def run(args: argparse.Namespace) -> int:
     for problem in problems + keymap_problems:
         print(f"paperbrowse: warning: {problem}", file=sys.stderr)
     if args.json:
-        json.dump(keys_json(keymap), sys.stdout, ensure_ascii=not writes_unicode(sys.stdout),
-                  indent=2)
+        json.dump(
+            keys_json(keymap), sys.stdout, ensure_ascii=not writes_unicode(sys.stdout), indent=2
+        )
         sys.stdout.write("\n")
     elif args.markdown:
         sys.stdout.write(markdown_table(keymap))

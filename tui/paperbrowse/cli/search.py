@@ -54,10 +54,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled profile)"
     )
-    parser.add_argument("-n", "--limit", type=_limit, default=20, metavar="N",
-                        help="at most N results, 0 for all (default: 20)")
-    parser.add_argument("--sort", choices=SORT_ORDERS, default="relevance",
-                        help="order of the results (default: relevance)")
+    parser.add_argument(
+        "-n",
+        "--limit",
+        type=_limit,
+        default=20,
+        metavar="N",
+        help="at most N results, 0 for all (default: 20)",
+    )
+    parser.add_argument(
+        "--sort",
+        choices=SORT_ORDERS,
+        default="relevance",
+        help="order of the results (default: relevance)",
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON array of hits")
     add_as_of(parser)
     add_data_dir(parser)
@@ -99,8 +109,10 @@ def run(args: argparse.Namespace) -> int:
 def _marks_filters(library: Library, query: str) -> Iterator[None]:
     """Make is:, tag:, has:note work when the query uses them (read-only; no file is created)."""
     parsed = parse(query, filter_keys=MARKS_KEYS | {"has"})
-    wanted = any(f.key in MARKS_KEYS or (f.key == "has" and f.value.lower() in ("note", "tag"))
-                 for f in parsed.filters)
+    wanted = any(
+        f.key in MARKS_KEYS or (f.key == "has" and f.value.lower() in ("note", "tag"))
+        for f in parsed.filters
+    )
     if not wanted:
         yield
         return
@@ -118,8 +130,15 @@ def _marks_filters(library: Library, query: str) -> Iterator[None]:
 
 
 def hits_json(hits: list[Hit], keys: dict[str, str]) -> list[dict[str, object]]:
-    return [{"rank": rank, "score": round(hit.score, 3), "key": keys.get(hit.paper.id),
-             **hit.paper.to_json_dict()} for rank, hit in enumerate(hits, 1)]
+    return [
+        {
+            "rank": rank,
+            "score": round(hit.score, 3),
+            "key": keys.get(hit.paper.id),
+            **hit.paper.to_json_dict(),
+        }
+        for rank, hit in enumerate(hits, 1)
+    ]
 
 
 def listing(hits: list[Hit], total: int, query: str) -> str:

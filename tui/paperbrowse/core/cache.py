@@ -164,8 +164,12 @@ def load_entry(key: FileKey, as_of: dt.date) -> ImportResult | None:
 def _result_from(entry: Any, key: FileKey, as_of: dt.date) -> ImportResult | None:
     if not isinstance(entry, dict):
         return None
-    expected = (FORMAT_VERSION, parser_fingerprint(), PAPER_FIELDS,
-                (key.path, key.size, key.mtime_ns))  # fmt: skip
+    expected = (
+        FORMAT_VERSION,
+        parser_fingerprint(),
+        PAPER_FIELDS,
+        (key.path, key.size, key.mtime_ns),
+    )
     found = (entry.get("version"), entry.get("parser"), entry.get("paper_fields"), entry.get("key"))
     if found != expected:
         return None

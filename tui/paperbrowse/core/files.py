@@ -22,8 +22,9 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 # interpret the text rather than map bytes to characters (backslash escapes, UTF-7's
 # base64 runs, IDNA), which could turn plain letters into control characters.
 _NON_BLOCKING = getattr(os, "O_NONBLOCK", 0)
-_NOT_CHARSETS = frozenset({"utf-8", "utf-8-sig", "unicode-escape", "raw-unicode-escape",
-                           "utf-7", "idna", "punycode"})  # fmt: skip
+_NOT_CHARSETS = frozenset(
+    {"utf-8", "utf-8-sig", "unicode-escape", "raw-unicode-escape", "utf-7", "idna", "punycode"}
+)
 _DECLARED_ENCODING = re.compile(rb"(?:encoding|charset)\s*[=:]\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
 
 
@@ -73,8 +74,10 @@ def read_bytes(path: Path) -> bytes:
 
 
 def _too_large(size: int) -> str:
-    return (f"too large ({size / 2**20:,.0f} MiB; paperbrowse reads files up to "
-            f"{MAX_FILE_BYTES // 2**20} MiB); skipped")  # fmt: skip
+    return (
+        f"too large ({size / 2**20:,.0f} MiB; paperbrowse reads files up to "
+        f"{MAX_FILE_BYTES // 2**20} MiB); skipped"
+    )
 
 
 def decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
@@ -183,8 +186,10 @@ def _stray_bytes_problem(
     listed = ", ".join(str(number) for number in lines[:_LINES_LISTED])
     more = f" and {len(lines) - _LINES_LISTED:,} more" if len(lines) > _LINES_LISTED else ""
     plural = "s" if len(lines) > 1 else ""
-    message = (f"{what} not valid UTF-8 (0x{first}) on line{plural} {listed}{more}; "
-               f"read as {fallback} there, the rest as UTF-8")  # fmt: skip
+    message = (
+        f"{what} not valid UTF-8 (0x{first}) on line{plural} {listed}{more}; "
+        f"read as {fallback} there, the rest as UTF-8"
+    )
     return Problem(name, lines[0], message)
 
 

@@ -96,8 +96,9 @@ class Library:
     def _papers_with_key(self, value: str) -> set[str]:
         """``key:`` — the papers whose key is the value, or starts with it (while typing)."""
         wanted = value.strip().casefold()
-        return {paper_id for paper_id, key in self.keys.items()
-                if key.casefold().startswith(wanted)}  # fmt: skip
+        return {
+            paper_id for paper_id, key in self.keys.items() if key.casefold().startswith(wanted)
+        }
 
     @property
     def index_ready(self) -> bool:
@@ -204,8 +205,12 @@ def load(
         library.sources.extend(part.sources)
     if not library.sources:
         if errors:
-            raise errors[0] if len(errors) == 1 else FormatError(
-                ", ".join(e.file for e in errors), "; ".join(str(e) for e in errors)
+            raise (
+                errors[0]
+                if len(errors) == 1
+                else FormatError(
+                    ", ".join(e.file for e in errors), "; ".join(str(e) for e in errors)
+                )
             )
         raise FormatError(", ".join(str(p) for p in paths) or "(nothing)", "no paper files found")
     if len(library.sources) > 1:

@@ -13,8 +13,18 @@ from collections.abc import Iterable
 
 from paperbrowse.core.models import Paper, SourceRef, fold, normalise_title
 
-_FILLABLE = ("abstract", "venue", "doi", "url", "volume", "issue", "pages", "citekey",
-             "entry_type", "category")
+_FILLABLE = (
+    "abstract",
+    "venue",
+    "doi",
+    "url",
+    "volume",
+    "issue",
+    "pages",
+    "citekey",
+    "entry_type",
+    "category",
+)
 
 
 def _surname(paper: Paper) -> str | None:

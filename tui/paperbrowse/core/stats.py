@@ -201,9 +201,7 @@ def _ranked(values: Iterable[str], key: Callable[[str], str], limit: int | None)
         counts[group] += 1
         spellings.setdefault(group, Counter())[value] += 1
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    return [
-        Count(_most_common(spellings[group]), count, group) for group, count in ranked
-    ]
+    return [Count(_most_common(spellings[group]), count, group) for group, count in ranked]
 
 
 def _most_common(spellings: Counter[str]) -> str:

@@ -44,7 +44,7 @@ def complete_path(typed: str) -> str | None:
     if not candidates:
         return None
     _, name = min(candidates, key=lambda item: (item[1].lower(), item[0]))
-    return typed + name[len(start):]
+    return typed + name[len(start) :]
 
 
 class PathSuggester(Suggester):
@@ -89,14 +89,20 @@ class AttachScreen(DismissOnce, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text.assemble("Attach a PDF to ", (self.paper_title, "italic")),
-                         id="attach-title")
+            yield Static(
+                Text.assemble("Attach a PDF to ", (self.paper_title, "italic")), id="attach-title"
+            )
             start = str(Path.cwd()) + os.sep
-            yield Input(start, placeholder="path to a PDF", id="attach-input",
-                        suggester=PathSuggester())
-            yield Static(Text("→ completes; enter attaches, escape cancels. The link is kept "
-                              "with your marks: the library file is not changed."),
-                         id="attach-hint")
+            yield Input(
+                start, placeholder="path to a PDF", id="attach-input", suggester=PathSuggester()
+            )
+            yield Static(
+                Text(
+                    "→ completes; enter attaches, escape cancels. The link is kept "
+                    "with your marks: the library file is not changed."
+                ),
+                id="attach-hint",
+            )
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -28,6 +28,7 @@ from paperbrowse.core.text.counts import counted
 if TYPE_CHECKING:
     from paperbrowse.core.models import Paper
 
+
 def author_query(name: str) -> str:
     return 'author:"{}"'.format(name.replace('"', ""))
 
@@ -92,11 +93,13 @@ class AuthorPicker(_Picker):
             label = Text.assemble(name, (f"  {counted(count, 'paper')}", "dim"))
             options.append(Option(label, id=str(index)))
         with Vertical():
-            yield Static(Text.assemble("Authors of ", (self.paper.title, "italic")),
-                         classes="picker-title")
+            yield Static(
+                Text.assemble("Authors of ", (self.paper.title, "italic")), classes="picker-title"
+            )
             yield PagingOptionList(*options, id="author-options")
-            yield Static("Enter lists the author's papers; escape goes back.",
-                         classes="picker-hint")
+            yield Static(
+                "Enter lists the author's papers; escape goes back.", classes="picker-hint"
+            )
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -133,13 +136,16 @@ class AuthorPapers(_Picker):
         count = len(self.found)
         with Vertical():
             yield Static(
-                Text.assemble((self.name_shown, "bold"),
-                              f": {counted(count, 'paper')} in this library"),
+                Text.assemble(
+                    (self.name_shown, "bold"), f": {counted(count, 'paper')} in this library"
+                ),
                 classes="picker-title",
             )
             yield PagingOptionList(*options, id="author-papers")
-            yield Static("Enter goes to the paper; f shows them all in the list; escape goes back.",
-                         classes="picker-hint")
+            yield Static(
+                "Enter goes to the paper; f shows them all in the list; escape goes back.",
+                classes="picker-hint",
+            )
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -36,8 +36,14 @@ else:
 # was dismissed, they found its widgets gone (the palette's "No nodes match
 # 'CommandList'", an enter reaching the export dialog after its escape).
 LEFT_BEHIND = (
-    events.InputEvent, Input.Changed, Input.Submitted, Button.Pressed,
-    OptionList.OptionSelected, OptionList.OptionHighlighted, Select.Changed, TextArea.Changed,
+    events.InputEvent,
+    Input.Changed,
+    Input.Submitted,
+    Button.Pressed,
+    OptionList.OptionSelected,
+    OptionList.OptionHighlighted,
+    Select.Changed,
+    TextArea.Changed,
 )
 
 

@@ -203,9 +203,19 @@ class BrowserScreen(SafeMouse, Screen[None]):
             return in_bar if action != "focus_search" else not in_bar
         if action == "show_problems":
             return bool(self.problem_count)  # the footer shows the key only when useful
-        if action in ("open_link", "copy", "copy_bibtex", "bookmark", "toggle_read",
-                      "edit_tags", "edit_note", "author", "toggle_mark", "open_pdf",
-                      "attach_pdf"):
+        if action in (
+            "open_link",
+            "copy",
+            "copy_bibtex",
+            "bookmark",
+            "toggle_read",
+            "edit_tags",
+            "edit_note",
+            "author",
+            "toggle_mark",
+            "open_pdf",
+            "attach_pdf",
+        ):
             return True if self.detail.paper is not None else None  # None: shown dimmed
         return True
 

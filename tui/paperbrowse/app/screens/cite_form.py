@@ -65,8 +65,10 @@ class CiteFormScreen(DismissOnce, ModalScreen[str | None]):
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        *(Binding(str(number), f"choose({number - 1})", show=False)
-          for number in range(1, len(KEY_FORMS) + 1)),
+        *(
+            Binding(str(number), f"choose({number - 1})", show=False)
+            for number in range(1, len(KEY_FORMS) + 1)
+        ),
     ]
     AUTO_FOCUS = "OptionList"
 
@@ -78,8 +80,11 @@ class CiteFormScreen(DismissOnce, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         options = []
         for number, form in enumerate(KEY_FORMS, start=1):
-            label = Text.assemble((f"{number}  ", "dim"), (cite_keys(self.keys, form), "bold"),
-                                  (f"  {FORM_NAMES.get(form, form)}", "dim"))
+            label = Text.assemble(
+                (f"{number}  ", "dim"),
+                (cite_keys(self.keys, form), "bold"),
+                (f"  {FORM_NAMES.get(form, form)}", "dim"),
+            )
             options.append(Option(label, id=form))
         menu = OptionList(*options, id="cite-form-options")
         if self.current in KEY_FORMS:
@@ -87,9 +92,13 @@ class CiteFormScreen(DismissOnce, ModalScreen[str | None]):
         with Vertical():
             yield Static("How should c copy citations?", id="cite-form-title")
             yield menu
-            yield Static(Text('Enter or 1-6 chooses; kept in config.json as "cite_form" '
-                              "(change it from ctrl+p: Citation form). Escape cancels."),
-                         id="cite-form-hint")
+            yield Static(
+                Text(
+                    'Enter or 1-6 chooses; kept in config.json as "cite_form" '
+                    "(change it from ctrl+p: Citation form). Escape cancels."
+                ),
+                id="cite-form-hint",
+            )
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

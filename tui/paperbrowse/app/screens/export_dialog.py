@@ -118,7 +118,10 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
     AUTO_FOCUS = "#export-path"
 
     def __init__(
-        self, papers: Sequence[Paper], profile: Profile | None, source: str = "listed",
+        self,
+        papers: Sequence[Paper],
+        profile: Profile | None,
+        source: str = "listed",
         key_of: Callable[[Paper], str] | None = None,
     ) -> None:
         super().__init__()
@@ -143,7 +146,9 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
             yield Static(Text(f"Export {what}"), id="export-title")
             yield PagingSelect(
                 [(FORMAT_NAMES.get(fmt, fmt), fmt) for fmt in FORMATS],
-                value="bibtex", allow_blank=False, id="export-format",
+                value="bibtex",
+                allow_blank=False,
+                id="export-format",
             )
             yield Input(str(self._suggested), id="export-path", placeholder="file name")
             yield Static(READY, id="export-status")
@@ -186,8 +191,9 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         self.export(path, force=False)
 
     def _bad_name(self, reason: str) -> None:
-        self.notify(f"Cannot export to that name: {reason}.", severity="error", timeout=6,
-                    markup=False)
+        self.notify(
+            f"Cannot export to that name: {reason}.", severity="error", timeout=6, markup=False
+        )
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
@@ -236,8 +242,10 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         question = f"{path} already exists. Replace it? The old file is kept as {path}.bak."
         if path.is_symlink():
             target = Path(os.path.realpath(path))  # never raises, even on a loop
-            question = (f"{path} is a link to {target}, which exists. Replace {target}? "
-                        f"The old file is kept as {target}.bak.")  # fmt: skip
+            question = (
+                f"{path} is a link to {target}, which exists. Replace {target}? "
+                f"The old file is kept as {target}.bak."
+            )
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def _finished(self, path: Path, written: Written | Exception) -> None:
@@ -259,6 +267,7 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         kept = f" The old file is now {written.backup}." if written.backup else ""
         self.app.notify(
             f"Exported {counted(count, 'paper')} to {written.path}{through}.{kept}",
-            timeout=5, markup=False,
+            timeout=5,
+            markup=False,
         )
         self.dismiss(written.path)

@@ -22,7 +22,6 @@ EXTRA_KEYS: list[tuple[str, str]] = [
 ]
 
 
-
 def marks_syntax(keymap: Mapping[str, str]) -> list[tuple[str, str]]:
     """The marks filters, each with the key that sets the mark."""
 
@@ -32,8 +31,10 @@ def marks_syntax(keymap: Mapping[str, str]) -> list[tuple[str, str]]:
     return [
         ("is:bookmarked", f"papers you bookmarked ({key('bookmark')})"),
         ("is:read  is:unread", f"papers you marked read ({key('toggle_read')}), or not"),
-        ("has:note  has:tag",
-         f"papers with a note ({key('edit_note')}), with any tag ({key('edit_tags')})"),
+        (
+            "has:note  has:tag",
+            f"papers with a note ({key('edit_note')}), with any tag ({key('edit_tags')})",
+        ),
         ("tag:NAME", "papers you tagged NAME; e.g. tag:to-read is:unread"),
     ]
 

@@ -34,8 +34,7 @@ PAUSE_SECONDS = 0.5  # a pause this long in typing saves the note
 # ``quiet`` skips the failure notification. What was stored, or None when not saved.
 NoteSaver = Callable[[str, str, bool], "SavedNote | None"]
 MERGED_MESSAGE = (
-    "Another window saved this note while you were editing it; its changes are merged "
-    "with yours."
+    "Another window saved this note while you were editing it; its changes are merged with yours."
 )
 CONFLICT_MESSAGE = (
     "Another window saved this note while you were editing it. Both versions are kept, "
@@ -135,8 +134,11 @@ class NoteEditor(DismissOnce, ModalScreen[None]):
         area.move_cursor((row, column))
         conflict = has_conflict_markers(merged)
         self.notify(
-            CONFLICT_MESSAGE if conflict else MERGED_MESSAGE, title="Note merged",
-            severity="warning" if conflict else "information", timeout=12, markup=False,
+            CONFLICT_MESSAGE if conflict else MERGED_MESSAGE,
+            title="Note merged",
+            severity="warning" if conflict else "information",
+            timeout=12,
+            markup=False,
         )
         self._status(
             "Saved, merged with another window's note"

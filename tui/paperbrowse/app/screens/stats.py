@@ -48,7 +48,8 @@ def progress_text(progress: ReadingProgress) -> Text:
     filled = round(done * 30)
     text = Text.assemble(
         ("Reading progress  ", "bold"),
-        ("█" * filled, "green"), ("░" * (30 - filled), "dim"),
+        ("█" * filled, "green"),
+        ("░" * (30 - filled), "dim"),
         f"  {progress.read:,} of {progress.total:,} read ({done:.0%})",
     )
     text.append(
@@ -64,8 +65,10 @@ def year_options(years: Sequence[tuple[int, int]], undated: int) -> list[Option]
     digits = len(f"{max(most, undated):,}")
     # The count before the bar, so a narrow screen cuts the bar, never the figure.
     options = [
-        Option(Text.assemble((f"{year} ", "bold"), f"{count:>{digits},} ",
-                             (bar(count, most), "cyan")), id=f"year:{year}")
+        Option(
+            Text.assemble((f"{year} ", "bold"), f"{count:>{digits},} ", (bar(count, most), "cyan")),
+            id=f"year:{year}",
+        )
         for year, count in years
     ]
     if undated:
@@ -94,9 +97,12 @@ def count_options(counts: Sequence[Count], key: str) -> list[Option]:
         # The label goes last, so a long venue or name uses all the room there is.
         bars = f"{bar(count.count, most, SMALL_BAR_WIDTH):<{SMALL_BAR_WIDTH}}"
         row = Text.assemble(
-            f"{count.count:>{digits},} ", (bars, "cyan"), " ",
+            f"{count.count:>{digits},} ",
+            (bars, "cyan"),
+            " ",
             short_label(count.label) if key == "venue" else count.label,
-            no_wrap=True, overflow="ellipsis",
+            no_wrap=True,
+            overflow="ellipsis",
         )
         value = count.label if key in ("author", "venue") else count.key
         options.append(Option(row, id=f"{key}:{quoted(value)}"))
@@ -203,10 +209,12 @@ class StatsScreen(DismissOnce, Screen[str | None]):
     def _show(self, figures: LibraryStats) -> None:
         self.figures = figures
         self.query_one("#stats-progress", Static).update(progress_text(figures.progress))
-        filled = {"years": year_options(figures.years, figures.undated),
-                  "cat-list": count_options(figures.categories, "cat"),
-                  "author-list": count_options(figures.coauthors, "author"),
-                  "venue-list": count_options(figures.venues, "venue")}  # fmt: skip
+        filled = {
+            "years": year_options(figures.years, figures.undated),
+            "cat-list": count_options(figures.categories, "cat"),
+            "author-list": count_options(figures.coauthors, "author"),
+            "venue-list": count_options(figures.venues, "venue"),
+        }
         for list_id, options in filled.items():
             option_list = self.query_one(f"#{list_id}", OptionList)
             option_list.add_options(options)

@@ -74,7 +74,9 @@ class TagsScreen(DismissOnce, ModalScreen[str | None]):
         with Vertical():
             yield Static(Text.assemble("Tags for ", (self.paper_title, "italic")), id="tags-title")
             yield Input(
-                self.tags, placeholder="e.g. to-read, survey", id="tags-input",
+                self.tags,
+                placeholder="e.g. to-read, survey",
+                id="tags-input",
                 suggester=TagSuggester(self.known),
             )
             hint = Text("Comma or space separated; → completes; enter saves, escape cancels.")

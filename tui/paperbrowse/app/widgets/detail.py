@@ -41,8 +41,9 @@ def abstract_text(abstract: str, spans: tuple[Span, ...], limit: int | None = No
     cut = abstract.rfind(" ", limit // 2, limit)
     cut = cut if cut > 0 else limit
     text = highlighted(abstract[:cut], spans)
-    text.append(f" … {len(abstract) - cut:,} more characters: scroll on, or press end",
-                style="dim italic")
+    text.append(
+        f" … {len(abstract) - cut:,} more characters: scroll on, or press end", style="dim italic"
+    )
     return text
 
 
@@ -75,8 +76,11 @@ def _links(paper: Paper) -> list[str]:
 
 
 def detail_text(
-    hit: Hit, rows: Sequence[Text] = (), tail: Sequence[Text] = (),
-    abstract_limit: int | None = None, key: str | None = None,
+    hit: Hit,
+    rows: Sequence[Text] = (),
+    tail: Sequence[Text] = (),
+    abstract_limit: int | None = None,
+    key: str | None = None,
 ) -> Text:
     """The paper as the detail pane shows it: fields from files are Text, never markup.
 
@@ -152,8 +156,10 @@ class PaperDetail(VerticalScroll, can_focus=True):
     def abstract_cut(self) -> bool:
         """Whether part of the abstract is not laid out yet."""
         abstract = self.paper.abstract if self.paper is not None else None
-        return bool(abstract) and self.abstract_limit is not None and (
-            len(abstract or "") > self.abstract_limit
+        return (
+            bool(abstract)
+            and self.abstract_limit is not None
+            and (len(abstract or "") > self.abstract_limit)
         )
 
     def compose(self) -> ComposeResult:

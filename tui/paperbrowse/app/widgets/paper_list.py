@@ -158,7 +158,10 @@ class PaperList(ScrollView, can_focus=True):
     # --- data ---------------------------------------------------------------
 
     def show(
-        self, results: Sequence[Paper], empty_message: str, keep: Paper | None = None,
+        self,
+        results: Sequence[Paper],
+        empty_message: str,
+        keep: Paper | None = None,
         row: int = 0,
     ) -> None:
         """Show new results, the cursor on ``keep`` if it is among them, else on ``row``
@@ -330,9 +333,10 @@ class PaperList(ScrollView, can_focus=True):
             if text and field_spans:
                 start = _word_start(text, field_spans[0][0])
                 end = min(len(text), start + HINT_LENGTH)
-                excerpt = Text(text[start:end], style=self.get_component_rich_style(
-                    "paper-list--meta", partial=True
-                ))
+                excerpt = Text(
+                    text[start:end],
+                    style=self.get_component_rich_style("paper-list--meta", partial=True),
+                )
                 for span_start, span_end in field_spans:
                     if span_start >= start and span_end <= end:
                         excerpt.stylize(self._match_style(), span_start - start, span_end - start)

@@ -19,7 +19,7 @@ PLACEHOLDER = "Search titles, authors, abstracts…  (? for syntax)"
 def count_text(
     shown: int | None, total: int, sort: str, problems: int, marked: int = 0, busy: str = ""
 ) -> Text:
-    """"7 of 15 papers · newest", with the papers marked with space, files' problems and
+    """ "7 of 15 papers · newest", with the papers marked with space, files' problems and
     what is being done in the background (``busy``: "full text: 3 of 40 PDFs")."""
     if shown is None:
         text = Text("Loading…", style="dim")

@@ -72,11 +72,13 @@ def polish(reference: str, punctuation_in_quote: bool) -> str:
 _SENTENCE_END = ("?", "!", ":", ".")
 # Proper nouns and adjectives common in research titles, kept capitalised in sentence case
 # ("A Chinese language benchmark", "Bayesian inference").
-_PROPER = frozenset("""
+_PROPER = frozenset(
+    """
 african american arabic asian bayesian bengali british chinese dutch english european
 french gaussian german greek hindi indian internet italian japanese korean latin markov
 persian polish portuguese russian spanish swahili turkish twitter urdu vietnamese wikipedia
-""".split())  # noqa: SIM905
+""".split()  # noqa: SIM905
+)
 
 
 def _lower_if_capitalised(part: str) -> str:

@@ -48,8 +48,9 @@ def author_name(name: str) -> dict[str, str]:
     return name_to_csl(name)
 
 
-_CONFERENCE = re.compile(r"\b(proceedings|conference|workshop|symposium|meeting|congress)\b",
-                         re.IGNORECASE)
+_CONFERENCE = re.compile(
+    r"\b(proceedings|conference|workshop|symposium|meeting|congress)\b", re.IGNORECASE
+)
 
 
 def csl_type(paper: Paper, given: str) -> str:
@@ -158,8 +159,9 @@ def references(papers: Sequence[Paper], style: Style, form: str = "text") -> lis
     # case would be one item to it.
     ids = [f"p{number}" for number in range(len(papers))]
     markup = form != "text"
-    items = [csl_data(paper, item_id, style, markup)
-             for paper, item_id in zip(papers, ids, strict=True)]  # fmt: skip
+    items = [
+        csl_data(paper, item_id, style, markup) for paper, item_id in zip(papers, ids, strict=True)
+    ]
     output = formatter.plain if form == "text" else formatter.html
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns of CSL features it skips
@@ -168,8 +170,11 @@ def references(papers: Sequence[Paper], style: Style, form: str = "text") -> lis
             bibliography.register(Citation([CitationItem(item_id)]))
         rendered = [str(entry) for entry in bibliography.bibliography()]
     polished = [polish(entry, style.punctuation_in_quote) for entry in rendered]
-    untitled_authors = [csl_data(papers[i], ids[i], style, markup)["title"]
-                        for i, item in enumerate(items) if "author" not in item]
+    untitled_authors = [
+        csl_data(papers[i], ids[i], style, markup)["title"]
+        for i, item in enumerate(items)
+        if "author" not in item
+    ]
     if untitled_authors:
         polished = [once(entry, untitled_authors) for entry in polished]
     return [html_to_markdown(entry) for entry in polished] if form == "markdown" else polished
@@ -196,9 +201,11 @@ def bibliography_document(papers: Sequence[Paper], style: Style, form: str) -> s
     entries = references(papers, style, form)
     if form == "html":
         body = "\n".join(f'  <div class="csl-entry">{entry}</div>' for entry in entries)
-        return ('<!DOCTYPE html>\n<html>\n<head><meta charset="utf-8"><title>References'
-                f'</title></head>\n<body>\n<div class="csl-bib-body">\n{body}\n</div>\n'
-                "</body>\n</html>\n")  # fmt: skip
+        return (
+            '<!DOCTYPE html>\n<html>\n<head><meta charset="utf-8"><title>References'
+            f'</title></head>\n<body>\n<div class="csl-bib-body">\n{body}\n</div>\n'
+            "</body>\n</html>\n"
+        )
     return "\n\n".join(entries) + "\n"
 
 

@@ -22,9 +22,13 @@ BUNDLED = {
     "modern-language-association": "MLA 9th edition",
     "association-for-computational-linguistics": "ACL",
 }
-ALIASES = {"acm": "association-for-computing-machinery", "mla": "modern-language-association",
-           "acl": "association-for-computational-linguistics", "chicago": "chicago-author-date",
-           "harvard": "harvard-cite-them-right"}  # fmt: skip
+ALIASES = {
+    "acm": "association-for-computing-machinery",
+    "mla": "modern-language-association",
+    "acl": "association-for-computational-linguistics",
+    "chicago": "chicago-author-date",
+    "harvard": "harvard-cite-them-right",
+}
 DEFAULT_STYLE = "apa"
 
 
@@ -63,8 +67,11 @@ def style_path(name_or_file: str) -> Path:
         if not path.is_file():
             raise StyleError(printable(f"{wanted}: no such style file"))
         return path
-    raise StyleError(printable(f"unknown style {wanted!r}; the styles are: {style_names()}, "
-                               "or the path of a .csl file"))  # fmt: skip
+    raise StyleError(
+        printable(
+            f"unknown style {wanted!r}; the styles are: {style_names()}, or the path of a .csl file"
+        )
+    )
 
 
 def load_style(name_or_file: str = DEFAULT_STYLE) -> Style:

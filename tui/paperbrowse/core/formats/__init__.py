@@ -101,8 +101,13 @@ KNOWN_FORMATS = (
     "BibTeX (.bib), CSL-JSON or paperbrowse JSON (.json), JSON Lines (.jsonl), "
     "RIS (.ris) and researcher profiles (.txt)"
 )
-_FORMAT_NAMES = {"profile": "a researcher profile", "jsonl": "JSON Lines", "json": "JSON",
-                 "bibtex": "BibTeX", "ris": "RIS"}  # fmt: skip
+_FORMAT_NAMES = {
+    "profile": "a researcher profile",
+    "jsonl": "JSON Lines",
+    "json": "JSON",
+    "bibtex": "BibTeX",
+    "ris": "RIS",
+}
 _BIBTEX_ENTRY = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 
 

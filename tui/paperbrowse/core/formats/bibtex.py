@@ -57,13 +57,39 @@ _BLOCK_KEY = re.compile(r"@\s*([A-Za-z]+)\s*[{(]\s*([^,\s{}()]*)")
 # Text outside entries that is more than a comment: a lost "@type", a stray brace.
 _LOOKS_LIKE_SYNTAX = re.compile(r"[{}=@]")
 _LOST_ENTRY = re.compile(r"\s*[A-Za-z]*\s*\{\s*[^\s,{}=]+\s*,?\s*$")
-_VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "school", "institution",
-                 "howpublished", "publisher", "organization")  # fmt: skip
-_SUBTITLE_OF = {"booktitle": "booksubtitle", "journaltitle": "journalsubtitle",
-                "journal": "journalsubtitle"}  # fmt: skip
+_VENUE_FIELDS = (
+    "journal",
+    "journaltitle",
+    "booktitle",
+    "eventtitle",
+    "school",
+    "institution",
+    "howpublished",
+    "publisher",
+    "organization",
+)
+_SUBTITLE_OF = {
+    "booktitle": "booksubtitle",
+    "journaltitle": "journalsubtitle",
+    "journal": "journalsubtitle",
+}
 # Fields a child never takes from its crossref parent (they describe the parent).
-_NOT_INHERITED = frozenset({"title", "subtitle", "abstract", "doi", "url", "ids", "crossref",
-                            "keywords", "file", "eprint", "note", "annote"})  # fmt: skip
+_NOT_INHERITED = frozenset(
+    {
+        "title",
+        "subtitle",
+        "abstract",
+        "doi",
+        "url",
+        "ids",
+        "crossref",
+        "keywords",
+        "file",
+        "eprint",
+        "note",
+        "annote",
+    }
+)
 
 
 @dataclass
@@ -104,8 +130,10 @@ class _Reader:
             library = parse_string(chunk, parse_stack=[])
         except Exception as error:  # a bug in the splitter must not lose the rest of the file
             last = first_line + chunk.count("\n")
-            self.warn(first_line + 1, f"lines {first_line + 1}-{last} could not be read "
-                      f"(bibtexparser: {error}); skipped")  # fmt: skip
+            self.warn(
+                first_line + 1,
+                f"lines {first_line + 1}-{last} could not be read (bibtexparser: {error}); skipped",
+            )
             return
         for found in library.blocks:
             line = first_line + (found.start_line or 0) + 1
@@ -171,8 +199,11 @@ class _Reader:
         text, undefined = expanded
         for macro in undefined:
             if macro.lower() in self.too_large:
-                self.warn(line, f"{where} uses @string {macro!r}, which would expand past "
-                          f"{_megabytes(MAX_VALUE_CHARS)}; its name is used as text")  # fmt: skip
+                self.warn(
+                    line,
+                    f"{where} uses @string {macro!r}, which would expand past "
+                    f"{_megabytes(MAX_VALUE_CHARS)}; its name is used as text",
+                )
         self.note_undefined(undefined, line)
         return text
 
@@ -186,8 +217,11 @@ class _Reader:
             text, undefined = evaluate(raw, self.strings, limit)
         except ValueTooLarge as error:
             if error.size > MAX_VALUE_CHARS:
-                self.warn(line, f"{where} would expand past {_megabytes(MAX_VALUE_CHARS)}; "
-                          f"left unexpanded{also}")  # fmt: skip
+                self.warn(
+                    line,
+                    f"{where} would expand past {_megabytes(MAX_VALUE_CHARS)}; "
+                    f"left unexpanded{also}",
+                )
             else:
                 self.allowance_spent(line, where)
             return None
@@ -225,8 +259,11 @@ class _Reader:
         """Keep the entry by its key, with a warning when the key was used before."""
         folded = entry.key.lower()
         if folded in self.entries:
-            self.warn(entry.line, f"citation key {entry.key!r} also used on line "
-                      f"{self.entries[folded].line}; both entries kept")  # fmt: skip
+            self.warn(
+                entry.line,
+                f"citation key {entry.key!r} also used on line "
+                f"{self.entries[folded].line}; both entries kept",
+            )
         else:
             self.entries[folded] = entry
 
@@ -236,15 +273,21 @@ class _Reader:
         for entry in self.deferred:
             parent = self.entries.get(entry.fields["crossref"].strip().lower())
             if parent is None:
-                self.warn(entry.line, f"crossref {entry.fields['crossref']!r} is not in this "
-                          "file; the entry is read without it")  # fmt: skip
+                self.warn(
+                    entry.line,
+                    f"crossref {entry.fields['crossref']!r} is not in this "
+                    "file; the entry is read without it",
+                )
             else:
                 self.inherit(entry, parent)
             self.add_paper(entry)
 
     def allowance_spent(self, line: int, where: str) -> None:
-        self.warn(line, f"{where}: @string and crossref expansion in this file would pass "
-                  f"{_megabytes(self.expansion_allowed)}; from here on neither is expanded")
+        self.warn(
+            line,
+            f"{where}: @string and crossref expansion in this file would pass "
+            f"{_megabytes(self.expansion_allowed)}; from here on neither is expanded",
+        )
         self.expansion_left = -1
 
     def inherit(self, entry: _Entry, parent: _Entry) -> None:
@@ -287,8 +330,11 @@ class _Reader:
                 self.warn(line, f"@string {name!r} is not defined; its name is used as text")
             return
         names = ", ".join(name for name, _ in found[:5])
-        self.warn(found[0][1], f"{len(found)} @string macros are not defined in this file "
-                  f"({names}, ...); their names are used as text")  # fmt: skip
+        self.warn(
+            found[0][1],
+            f"{len(found)} @string macros are not defined in this file "
+            f"({names}, ...); their names are used as text",
+        )
 
 
 def _megabytes(characters: int) -> str:
@@ -302,8 +348,11 @@ def _line(paper: Paper) -> int:
 def inherited(fields: dict[str, str], parent: _Entry) -> dict[str, str]:
     """The fields a child takes from its crossref parent: those it lacks (the parent's
     title is the book)."""
-    taken = {name: value for name, value in parent.fields.items()
-             if name not in _NOT_INHERITED and name not in fields}  # fmt: skip
+    taken = {
+        name: value
+        for name, value in parent.fields.items()
+        if name not in _NOT_INHERITED and name not in fields
+    }
     if "title" in parent.fields and "booktitle" not in fields:
         taken.setdefault("booktitle", parent.fields["title"])
     if "subtitle" in parent.fields and "booksubtitle" not in fields:

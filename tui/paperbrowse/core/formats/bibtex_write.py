@@ -15,20 +15,33 @@ from paperbrowse.core.formats.bibvalues import MONTH_MACROS
 from paperbrowse.core.models import Paper
 
 _SPECIAL = {
-    "\\": "\\textbackslash{}", "%": "\\%", "&": "\\&", "#": "\\#", "$": "\\$", "_": "\\_",
-    "~": "\\textasciitilde{}", "^": "\\textasciicircum{}",
-}  # fmt: skip
+    "\\": "\\textbackslash{}",
+    "%": "\\%",
+    "&": "\\&",
+    "#": "\\#",
+    "$": "\\$",
+    "_": "\\_",
+    "~": "\\textasciitilde{}",
+    "^": "\\textasciicircum{}",
+}
 _SPECIAL_RE = re.compile(r"[\\%&#$_~^{}]")
 _LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')")
 _LINE_START_AT = re.compile(r"(?m)^([ \t]*)@")
 _CASED_WORD = re.compile(r"(?<![\w{])(\w*[A-Z]\w*)")
 _MONTHS = list(MONTH_MACROS)  # jan ... dec
 _VENUE_FIELD = {
-    "article": "journal", "inproceedings": "booktitle", "incollection": "booktitle",
-    "inbook": "booktitle", "conference": "booktitle", "phdthesis": "school",
-    "mastersthesis": "school", "thesis": "institution", "techreport": "institution",
-    "report": "institution", "book": "publisher",
-}  # fmt: skip
+    "article": "journal",
+    "inproceedings": "booktitle",
+    "incollection": "booktitle",
+    "inbook": "booktitle",
+    "conference": "booktitle",
+    "phdthesis": "school",
+    "mastersthesis": "school",
+    "thesis": "institution",
+    "techreport": "institution",
+    "report": "institution",
+    "book": "publisher",
+}
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s/?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I)
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.+/\-]")
 
@@ -149,9 +162,11 @@ def bibtex_document(papers: list[Paper], keys: list[str]) -> str:
 
 # BibTeX's types that BibLaTeX names otherwise: (type, the ``type`` field it then needs).
 _BIBLATEX_TYPES = {
-    "phdthesis": ("thesis", "phdthesis"), "mastersthesis": ("thesis", "mathesis"),
-    "techreport": ("report", "techreport"), "conference": ("inproceedings", None),
-}  # fmt: skip
+    "phdthesis": ("thesis", "phdthesis"),
+    "mastersthesis": ("thesis", "mathesis"),
+    "techreport": ("report", "techreport"),
+    "conference": ("inproceedings", None),
+}
 _BIBLATEX_VENUE = {"article": "journaltitle", "thesis": "institution", "report": "institution"}
 
 
@@ -176,7 +191,7 @@ def biblatex_entry(paper: Paper, key: str) -> str:
     renamed = {"  archiveprefix =": "  eprinttype =", "  primaryclass =": "  eprintclass ="}
     for line in _identifiers(paper):
         name = line.split("=", 1)[0] + "="
-        lines.append(renamed[name] + line[len(name):] if name in renamed else line)
+        lines.append(renamed[name] + line[len(name) :] if name in renamed else line)
     if paper.abstract:
         lines.append(f"  abstract = {{{escape(paper.abstract)}}},")
     lines.append("}")

@@ -24,10 +24,19 @@ from paperbrowse.core.text.latex import latex_to_text
 
 # BibTeX's predefined month macros.
 MONTH_MACROS: dict[str, str] = {
-    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
-    "jun": "June", "jul": "July", "aug": "August", "sep": "September", "oct": "October",
-    "nov": "November", "dec": "December",
-}  # fmt: skip
+    "jan": "January",
+    "feb": "February",
+    "mar": "March",
+    "apr": "April",
+    "may": "May",
+    "jun": "June",
+    "jul": "July",
+    "aug": "August",
+    "sep": "September",
+    "oct": "October",
+    "nov": "November",
+    "dec": "December",
+}
 
 # --- values: "quoted" # {braced} # macro # 2021 ---------------------------------
 
@@ -206,12 +215,23 @@ def has_latex(text: str) -> bool:
     return any(marker in text for marker in _HINT_STRINGS)
 
 
-
 # Private-use stand-ins for escaped characters while braces are stripped.
 _KEEP = {
-    "&": "&", "%": "%", "_": "_", "#": "#", "$": "\ue000", "{": "\ue001", "}": "\ue002",
-    " ": " ", ",": " ", ";": " ", ":": " ", "-": "", "/": "", "@": "",
-}  # fmt: skip
+    "&": "&",
+    "%": "%",
+    "_": "_",
+    "#": "#",
+    "$": "\ue000",
+    "{": "\ue001",
+    "}": "\ue002",
+    " ": " ",
+    ",": " ",
+    ";": " ",
+    ":": " ",
+    "-": "",
+    "/": "",
+    "@": "",
+}
 _RESTORE = str.maketrans(
     {"\ue000": "$", "\ue001": "{", "\ue002": "}", "\ue003": "\\", "\ue004": "~"}
 )
@@ -220,32 +240,86 @@ _PRIVATE_USE = re.compile("[\ue000-\ue011]")
 _ESCAPE = re.compile(r"\\([&%_#${} ,;:\-/@])")
 
 _ACCENTS = {
-    "`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", "=": "\u0304", "u": "\u0306",
-    ".": "\u0307", '"': "\u0308", "r": "\u030a", "H": "\u030b", "v": "\u030c", "d": "\u0323",
-    "c": "\u0327", "k": "\u0328", "b": "\u0331",
-}  # fmt: skip
+    "`": "\u0300",
+    "'": "\u0301",
+    "^": "\u0302",
+    "~": "\u0303",
+    "=": "\u0304",
+    "u": "\u0306",
+    ".": "\u0307",
+    '"': "\u0308",
+    "r": "\u030a",
+    "H": "\u030b",
+    "v": "\u030c",
+    "d": "\u0323",
+    "c": "\u0327",
+    "k": "\u0328",
+    "b": "\u0331",
+}
 _BASE = r"(?:\\([ij])(?![A-Za-z])|([A-Za-z]))"
 # \'e  \'{e}  \' e  \'\i  \'{\i}  and the letter accents \c{c}  \c c  \v{s}
 _SYMBOL_ACCENT = re.compile(r"\\([`'^~=.\"])\s*(?:\{\s*" + _BASE + r"\s*\}|" + _BASE + ")")
 _LETTER_ACCENT = re.compile(r"\\([uvHckrdb])(?:\s*\{\s*" + _BASE + r"\s*\}|\s+" + _BASE + ")")
 
 _NAMED = {
-    "textquoteright": "\u2019", "textquoteleft": "\u2018", "textquotedblleft": "\u201c",
-    "textquotedblright": "\u201d", "textendash": "\u2013", "textemdash": "\u2014",
-    "ldots": "\u2026", "dots": "\u2026", "textellipsis": "\u2026", "l": "\u0142",
-    "L": "\u0141", "o": "\u00f8", "O": "\u00d8", "ss": "\u00df", "ae": "\u00e6",
-    "AE": "\u00c6", "oe": "\u0153", "OE": "\u0152", "aa": "\u00e5", "AA": "\u00c5",
-    "i": "\u0131", "j": "\u0237", "textdegree": "\u00b0", "textregistered": "\u00ae",
-    "texttrademark": "\u2122", "copyright": "\u00a9", "textcopyright": "\u00a9",
-    "textasciitilde": "\ue004", "textasciicircum": "^", "textbackslash": "\ue003",
-    "textunderscore": "_", "textbar": "|", "textless": "<", "textgreater": ">",
-    "textbullet": "\u2022", "dag": "\u2020", "ddag": "\u2021", "S": "\u00a7", "P": "\u00b6",
-    "pounds": "\u00a3", "euro": "\u20ac", "LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX",
-    "textquotesingle": "'", "textquotedbl": '"', "guillemotleft": "\u00ab",
-    "guillemotright": "\u00bb", "quad": " ", "qquad": " ", "relax": "", "protect": "",
-    "noopsort": "", "textexclamdown": "\u00a1", "textquestiondown": "\u00bf",
-    "textbraceleft": "\ue001", "textbraceright": "\ue002",
-}  # fmt: skip
+    "textquoteright": "\u2019",
+    "textquoteleft": "\u2018",
+    "textquotedblleft": "\u201c",
+    "textquotedblright": "\u201d",
+    "textendash": "\u2013",
+    "textemdash": "\u2014",
+    "ldots": "\u2026",
+    "dots": "\u2026",
+    "textellipsis": "\u2026",
+    "l": "\u0142",
+    "L": "\u0141",
+    "o": "\u00f8",
+    "O": "\u00d8",
+    "ss": "\u00df",
+    "ae": "\u00e6",
+    "AE": "\u00c6",
+    "oe": "\u0153",
+    "OE": "\u0152",
+    "aa": "\u00e5",
+    "AA": "\u00c5",
+    "i": "\u0131",
+    "j": "\u0237",
+    "textdegree": "\u00b0",
+    "textregistered": "\u00ae",
+    "texttrademark": "\u2122",
+    "copyright": "\u00a9",
+    "textcopyright": "\u00a9",
+    "textasciitilde": "\ue004",
+    "textasciicircum": "^",
+    "textbackslash": "\ue003",
+    "textunderscore": "_",
+    "textbar": "|",
+    "textless": "<",
+    "textgreater": ">",
+    "textbullet": "\u2022",
+    "dag": "\u2020",
+    "ddag": "\u2021",
+    "S": "\u00a7",
+    "P": "\u00b6",
+    "pounds": "\u00a3",
+    "euro": "\u20ac",
+    "LaTeX": "LaTeX",
+    "TeX": "TeX",
+    "BibTeX": "BibTeX",
+    "textquotesingle": "'",
+    "textquotedbl": '"',
+    "guillemotleft": "\u00ab",
+    "guillemotright": "\u00bb",
+    "quad": " ",
+    "qquad": " ",
+    "relax": "",
+    "protect": "",
+    "noopsort": "",
+    "textexclamdown": "\u00a1",
+    "textquestiondown": "\u00bf",
+    "textbraceleft": "\ue001",
+    "textbraceright": "\ue002",
+}
 _NAMED_MACRO = re.compile(r"\\([A-Za-z]+)(?:\s*\{\}|(?![A-Za-z])\s*)")
 # Macros whose braced argument is shown as is: \emph{x} -> x.
 _STYLE = re.compile(
@@ -256,13 +330,28 @@ _STYLE = re.compile(
     r"(?![A-Za-z])\s*"
 )
 _MATH_ACCENTS = {
-    "ddot": "\u0308", "hat": "\u0302", "widehat": "\u0302", "tilde": "\u0303",
-    "widetilde": "\u0303", "bar": "\u0304", "overline": "\u0305", "dot": "\u0307",
-    "vec": "\u20d7", "acute": "\u0301", "grave": "\u0300", "breve": "\u0306", "check": "\u030c",
-}  # fmt: skip
+    "ddot": "\u0308",
+    "hat": "\u0302",
+    "widehat": "\u0302",
+    "tilde": "\u0303",
+    "widetilde": "\u0303",
+    "bar": "\u0304",
+    "overline": "\u0305",
+    "dot": "\u0307",
+    "vec": "\u20d7",
+    "acute": "\u0301",
+    "grave": "\u0300",
+    "breve": "\u0306",
+    "check": "\u030c",
+}
 _MATH_ACCENT = re.compile(r"\\(" + "|".join(_MATH_ACCENTS) + r")\s*\{\s*([A-Za-z])\s*\}")
-_LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"),
-              ("~", "\u00a0"))  # fmt: skip
+_LIGATURES = (
+    ("---", "\u2014"),
+    ("--", "\u2013"),
+    ("``", "\u201c"),
+    ("''", "\u201d"),
+    ("~", "\u00a0"),
+)
 
 
 def _accent(match: re.Match[str]) -> str:

@@ -21,20 +21,44 @@ from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
 
 CSL_TO_BIBTEX = {
-    "article-journal": "article", "article-magazine": "article",
-    "article-newspaper": "article", "article": "article", "paper-conference": "inproceedings",
-    "chapter": "incollection", "book": "book", "thesis": "phdthesis", "report": "techreport",
-    "manuscript": "unpublished", "webpage": "online", "post-weblog": "online", "post": "online",
-    "software": "software", "dataset": "dataset", "document": "misc", "other": "misc",
-}  # fmt: skip
+    "article-journal": "article",
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "article": "article",
+    "paper-conference": "inproceedings",
+    "chapter": "incollection",
+    "book": "book",
+    "thesis": "phdthesis",
+    "report": "techreport",
+    "manuscript": "unpublished",
+    "webpage": "online",
+    "post-weblog": "online",
+    "post": "online",
+    "software": "software",
+    "dataset": "dataset",
+    "document": "misc",
+    "other": "misc",
+}
 BIBTEX_TO_CSL = {
-    "article": "article-journal", "inproceedings": "paper-conference",
-    "conference": "paper-conference", "incollection": "chapter", "inbook": "chapter",
-    "book": "book", "proceedings": "book", "collection": "book", "phdthesis": "thesis",
-    "mastersthesis": "thesis", "thesis": "thesis", "techreport": "report", "report": "report",
-    "unpublished": "manuscript", "online": "webpage", "software": "software",
-    "dataset": "dataset", "misc": "document",
-}  # fmt: skip
+    "article": "article-journal",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "book": "book",
+    "proceedings": "book",
+    "collection": "book",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "techreport": "report",
+    "report": "report",
+    "unpublished": "manuscript",
+    "online": "webpage",
+    "software": "software",
+    "dataset": "dataset",
+    "misc": "document",
+}
 _ET_AL = {"literal": "others"}  # how "and others" is written in an author list
 _TAG = re.compile(r"</?(?:i|b|sup|sub|sc|span)(?:\s[^<>]*)?>", re.IGNORECASE)
 
@@ -42,8 +66,15 @@ _TAG = re.compile(r"</?(?:i|b|sup|sub|sc|span)(?:\s[^<>]*)?>", re.IGNORECASE)
 # Keys CSL items have and paperbrowse's own records never do (those say authors, year,
 # date, venue, doi, url), for items that lack ``type``: it is required by CSL but some
 # tools and hand-made files leave it out.
-_CSL_ONLY_KEYS = ("issued", "container-title", "DOI", "URL", "citation-key", "event-title",
-                  "collection-title")  # fmt: skip
+_CSL_ONLY_KEYS = (
+    "issued",
+    "container-title",
+    "DOI",
+    "URL",
+    "citation-key",
+    "event-title",
+    "collection-title",
+)
 
 
 def looks_like_csl(item: object) -> bool:
@@ -71,8 +102,10 @@ def csl_name(person: object) -> str:
         return _text(person)
     if person.get("literal"):
         return _text(person["literal"])
-    parts = [person.get(k) for k in ("given", "dropping-particle", "non-dropping-particle",
-                                     "family", "suffix")]  # fmt: skip
+    parts = [
+        person.get(k)
+        for k in ("given", "dropping-particle", "non-dropping-particle", "family", "suffix")
+    ]
     return clean_line(" ".join(_text(p) for p in parts if p))
 
 
@@ -181,8 +214,14 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
         parts = [paper.date.year, paper.date.month, paper.date.day]
         count = {"year": 1, "month": 2}.get(paper.date_precision, 3)
         item["issued"] = {"date-parts": [parts[:count]]}
-    optional = {"container-title": paper.venue, "abstract": paper.abstract, "DOI": paper.doi,
-                "URL": paper.url, "volume": paper.volume, "issue": paper.issue,
-                "page": paper.pages}  # fmt: skip
+    optional = {
+        "container-title": paper.venue,
+        "abstract": paper.abstract,
+        "DOI": paper.doi,
+        "URL": paper.url,
+        "volume": paper.volume,
+        "issue": paper.issue,
+        "page": paper.pages,
+    }
     item.update({name: value for name, value in optional.items() if value})
     return item

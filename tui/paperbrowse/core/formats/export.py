@@ -37,10 +37,23 @@ from paperbrowse.core.models import Paper, Profile
 from paperbrowse.core.text.counts import counted
 
 FORMATS = ("bibtex", "biblatex", "csl-json", "json", "csv", "markdown", "ris")
-EXTENSIONS = {"bibtex": ".bib", "biblatex": ".bib", "csl-json": ".json", "json": ".json",
-              "csv": ".csv", "markdown": ".md", "ris": ".ris"}  # fmt: skip
-_FORMAT_BY_SUFFIX = {".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".md": "markdown",
-                     ".markdown": "markdown", ".ris": "ris"}  # fmt: skip
+EXTENSIONS = {
+    "bibtex": ".bib",
+    "biblatex": ".bib",
+    "csl-json": ".json",
+    "json": ".json",
+    "csv": ".csv",
+    "markdown": ".md",
+    "ris": ".ris",
+}
+_FORMAT_BY_SUFFIX = {
+    ".bib": "bibtex",
+    ".bibtex": "bibtex",
+    ".csv": "csv",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".ris": "ris",
+}
 
 
 class ExportError(PaperbrowseError):
@@ -112,8 +125,20 @@ def _json(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> 
     return json.dumps(header, ensure_ascii=False, indent=2) + "\n"
 
 
-CSV_COLUMNS = ("citekey", "title", "authors", "year", "date", "venue", "doi", "url", "category",
-               "entry_type", "abstract", "id")  # fmt: skip
+CSV_COLUMNS = (
+    "citekey",
+    "title",
+    "authors",
+    "year",
+    "date",
+    "venue",
+    "doi",
+    "url",
+    "category",
+    "entry_type",
+    "abstract",
+    "id",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -129,12 +154,19 @@ def _csv(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> s
     writer.writerow(CSV_COLUMNS)
     for paper, key in zip(papers, keys, strict=True):
         row = {
-            "citekey": key, "title": paper.title, "authors": "; ".join(paper.authors)
-            + ("; et al." if paper.et_al else ""), "year": str(paper.year or ""),
-            "date": paper.date_text(), "venue": paper.venue or "", "doi": paper.doi or "",
-            "url": paper.url or "", "category": paper.category or "",
-            "entry_type": paper.entry_type or "", "abstract": paper.abstract or "", "id": paper.id,
-        }  # fmt: skip
+            "citekey": key,
+            "title": paper.title,
+            "authors": "; ".join(paper.authors) + ("; et al." if paper.et_al else ""),
+            "year": str(paper.year or ""),
+            "date": paper.date_text(),
+            "venue": paper.venue or "",
+            "doi": paper.doi or "",
+            "url": paper.url or "",
+            "category": paper.category or "",
+            "entry_type": paper.entry_type or "",
+            "abstract": paper.abstract or "",
+            "id": paper.id,
+        }
         writer.writerow([_cell(row[column]) for column in CSV_COLUMNS])
     return out.getvalue()
 
@@ -177,8 +209,11 @@ def _markdown(papers: Sequence[Paper], keys: list[str], profile: Profile | None)
         title = f"[{_md(paper.title)}]({link})" if link else _md(paper.title)
         date = f" ({paper.date_text()})" if paper.date else ""
         lines.append(f"{number}. **{title}**{date}  ")  # two spaces: a line break
-        details = [_md(paper.authors_text()), f"*{_md(paper.venue)}*" if paper.venue else "",
-                   f"`{key}`"]  # fmt: skip
+        details = [
+            _md(paper.authors_text()),
+            f"*{_md(paper.venue)}*" if paper.venue else "",
+            f"`{key}`",
+        ]
         lines.append("   " + " · ".join(d for d in details if d))
         if paper.abstract:
             lines.append("")
@@ -192,13 +227,20 @@ def _markdown(papers: Sequence[Paper], keys: list[str], profile: Profile | None)
 
 Writer = Callable[[Sequence[Paper], list[str], Profile | None], str]
 _WRITERS: dict[str, Writer] = {
-    "bibtex": _bibtex, "biblatex": _biblatex, "csl-json": _csl_json, "json": _json, "csv": _csv,
-    "markdown": _markdown, "ris": _ris,
-}  # fmt: skip
+    "bibtex": _bibtex,
+    "biblatex": _biblatex,
+    "csl-json": _csl_json,
+    "json": _json,
+    "csv": _csv,
+    "markdown": _markdown,
+    "ris": _ris,
+}
 
 
 def export_papers(
-    papers: Sequence[Paper], fmt: str, profile: Profile | None = None,
+    papers: Sequence[Paper],
+    fmt: str,
+    profile: Profile | None = None,
     keys: Sequence[str] | None = None,
 ) -> str:
     """The papers in one of ``FORMATS``; ``profile`` heads the JSON and Markdown exports.
@@ -288,10 +330,13 @@ def _exists(named: Path, target: Path, link: Path | None) -> ExportExists:
 
 def _folder_error(folder: Path, error: OSError) -> ExportError:
     reasons = {
-        errno.ENOENT: "no such folder", errno.ENOTDIR: "not a folder",
-        errno.EACCES: "permission denied", errno.EPERM: "permission denied",
-        errno.EROFS: "read-only file system", errno.ENOSPC: "no space left on the disk",
-    }  # fmt: skip
+        errno.ENOENT: "no such folder",
+        errno.ENOTDIR: "not a folder",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "read-only file system",
+        errno.ENOSPC: "no space left on the disk",
+    }
     reason = reasons.get(error.errno or 0, error.strerror or str(error))
     return ExportError(f"{folder}: cannot write here ({reason})")
 
@@ -354,6 +399,7 @@ def _keep_backup(target: Path) -> Path:
     except OSError as error:
         staging.unlink(missing_ok=True)
         reason = error.strerror or str(error)
-        raise ExportError(f"{target}: not replaced: cannot keep the old file as {backup} "
-                          f"({reason})") from None  # fmt: skip
+        raise ExportError(
+            f"{target}: not replaced: cannot keep the old file as {backup} ({reason})"
+        ) from None
     return backup

@@ -20,21 +20,22 @@ from paperbrowse.core.formats import ImportResult, csljson, s2
 from paperbrowse.core.formats.records import paper_from_record
 from paperbrowse.core.models import Profile
 
-_PROFILE_FIELDS = ("primary_category", "h_index", "paper_count", "citations", "novelty",
-                   "ai_score")  # fmt: skip
+_PROFILE_FIELDS = ("primary_category", "h_index", "paper_count", "citations", "novelty", "ai_score")
 
 
 def parse_document(document: Any, file: str) -> ImportResult:
     """Papers from a decoded JSON document of any of the known kinds."""
     items = _items(document)
-    if s2.is_s2_author(document) or s2.is_s2_paper(document) or (
-        items and s2.is_s2_paper(items[0])
+    if (
+        s2.is_s2_author(document)
+        or s2.is_s2_paper(document)
+        or (items and s2.is_s2_paper(items[0]))
     ):
         return s2.parse_s2(document, file)
     if items and csljson.looks_like_csl(items[0]):
         return csljson.parse_csl_items(items, file)
     if items is None:
-        raise FormatError(file, "this JSON holds no papers (expected a list or a \"papers\" list)")
+        raise FormatError(file, 'this JSON holds no papers (expected a list or a "papers" list)')
     result = _own_papers(items, file)
     if isinstance(document, dict) and isinstance(document.get("name"), str):
         result.profile = _profile_header(document, result, file)

@@ -123,8 +123,9 @@ def _read_in_parts(
     counts = [len(text.splitlines()) for text in texts]
     before = list(itertools.accumulate(counts, initial=0))[:-1]
     firsts = [first_may_be_document and index == 0 for index in range(len(texts))]
-    parts = [(text, file, first, lines)
-             for text, first, lines in zip(texts, firsts, before, strict=True)]  # fmt: skip
+    parts = [
+        (text, file, first, lines) for text, first, lines in zip(texts, firsts, before, strict=True)
+    ]
     sizes = [len(text) for text in texts]
     del texts  # held by the parts alone, freed one by one as they are read
     report = None if progress is None else lambda done: progress(done, len(body))

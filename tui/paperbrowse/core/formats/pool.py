@@ -135,7 +135,7 @@ class _Run(Generic[Result]):
             try:
                 _send((self.work, self.parts[index]), worker.stdin)
                 done, result = _receive(worker.stdout)
-            except Exception:  # noqa: BLE001 - the worker is gone (killed, out of memory)
+            except Exception:
                 done = False
             if not done:
                 return  # this process does the part
@@ -205,7 +205,7 @@ def serve() -> None:
             return
         try:
             reply: tuple[bool, Any] = (True, work(*arguments))
-        except Exception:  # noqa: BLE001 - the parent does this part again itself
+        except Exception:
             reply = (False, None)
         _send(reply, replies)
 

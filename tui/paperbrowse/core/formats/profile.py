@@ -29,9 +29,19 @@ from paperbrowse.core.text.counts import counted
 from paperbrowse.core.text.latex import is_plain, latex_to_text
 
 _MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
 _MONTH_WORD = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
@@ -139,9 +149,12 @@ def _author_parts(text: str) -> list[str]:
     ASCII space (printable), only ``\\s*,\\s*`` can match. Four times faster.
     """
     if (
-        text.isprintable() and ";" not in text and "&" not in text
-        and " and" not in text and ",and" not in text
-    ):  # fmt: skip
+        text.isprintable()
+        and ";" not in text
+        and "&" not in text
+        and " and" not in text
+        and ",and" not in text
+    ):
         return text.split(",")
     return _AUTHOR_SEPARATOR.split(text)
 

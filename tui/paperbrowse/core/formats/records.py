@@ -78,9 +78,7 @@ def paper_from_json(record: dict[str, Any], source: SourceRef) -> Paper:
     else:
         date, precision = paper_date(record.get("year"), record.get("month"))
     abstract_raw = record.get("abstract")
-    abstract = (
-        tidy_paragraphs(strip_control(str(abstract_raw))) or None if abstract_raw else None
-    )
+    abstract = tidy_paragraphs(strip_control(str(abstract_raw))) or None if abstract_raw else None
     doi = _text(record.get("doi"))
     # Our own ids are kept (bookmarks use them); a foreign id such as the ACL
     # Anthology's "2020.acl-main.1" is the citation key.

@@ -27,22 +27,56 @@ _END = re.compile(r"^ER  ?-\s*$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
 RIS_TO_BIBTEX = {
-    "JOUR": "article", "JFULL": "article", "EJOUR": "article", "MGZN": "article",
-    "NEWS": "article", "CONF": "inproceedings", "CPAPER": "inproceedings",
-    "BOOK": "book", "EBOOK": "book", "EDBOOK": "book", "CHAP": "incollection",
-    "ECHAP": "incollection", "THES": "phdthesis", "RPRT": "techreport", "ELEC": "online",
-    "WEB": "online", "BLOG": "online", "UNPB": "unpublished", "MANSCPT": "unpublished",
-    "COMP": "software", "DATA": "dataset", "GEN": "misc",
-}  # fmt: skip
+    "JOUR": "article",
+    "JFULL": "article",
+    "EJOUR": "article",
+    "MGZN": "article",
+    "NEWS": "article",
+    "CONF": "inproceedings",
+    "CPAPER": "inproceedings",
+    "BOOK": "book",
+    "EBOOK": "book",
+    "EDBOOK": "book",
+    "CHAP": "incollection",
+    "ECHAP": "incollection",
+    "THES": "phdthesis",
+    "RPRT": "techreport",
+    "ELEC": "online",
+    "WEB": "online",
+    "BLOG": "online",
+    "UNPB": "unpublished",
+    "MANSCPT": "unpublished",
+    "COMP": "software",
+    "DATA": "dataset",
+    "GEN": "misc",
+}
 BIBTEX_TO_RIS = {
-    "article": "JOUR", "inproceedings": "CPAPER", "conference": "CPAPER", "book": "BOOK",
-    "proceedings": "CONF", "incollection": "CHAP", "inbook": "CHAP", "phdthesis": "THES",
-    "mastersthesis": "THES", "thesis": "THES", "techreport": "RPRT", "report": "RPRT",
-    "online": "ELEC", "unpublished": "UNPB", "software": "COMP", "dataset": "DATA",
-}  # fmt: skip
+    "article": "JOUR",
+    "inproceedings": "CPAPER",
+    "conference": "CPAPER",
+    "book": "BOOK",
+    "proceedings": "CONF",
+    "incollection": "CHAP",
+    "inbook": "CHAP",
+    "phdthesis": "THES",
+    "mastersthesis": "THES",
+    "thesis": "THES",
+    "techreport": "RPRT",
+    "report": "RPRT",
+    "online": "ELEC",
+    "unpublished": "UNPB",
+    "software": "COMP",
+    "dataset": "DATA",
+}
 # The full name first: T2 (journal, proceedings or book), JF; JO is often abbreviated.
-_VENUE_KEYS = ("secondary_title", "alternate_title3", "journal_name", "alternate_title1",
-               "alternate_title2", "publisher")  # fmt: skip
+_VENUE_KEYS = (
+    "secondary_title",
+    "alternate_title3",
+    "journal_name",
+    "alternate_title1",
+    "alternate_title2",
+    "publisher",
+)
 
 
 def looks_like_ris(text: str) -> bool:
@@ -79,9 +113,11 @@ def parse_ris(text: str, file: str, progress: TextProgress | None = None) -> Imp
     lines = text.lstrip("\ufeff").splitlines()
     for line_number, record, ended in _records(lines):
         if not _START.match(record[0]):
-            result.problems.append(Problem(file, line_number,
-                                           "text outside any record (no TY line before it); "
-                                           "skipped"))  # fmt: skip
+            result.problems.append(
+                Problem(
+                    file, line_number, "text outside any record (no TY line before it); skipped"
+                )
+            )
             continue
         body = [re.sub(r"^\s*\d+\.\s*(?=TY)", "", record[0]), *record[1:]]
         if not ended:
@@ -92,12 +128,14 @@ def parse_ris(text: str, file: str, progress: TextProgress | None = None) -> Imp
                 raise ValueError("no tags rispy could read")
             result.papers.append(paper_from_ris(entries[0], SourceRef(file=file, line=line_number)))
         except (ValueError, TypeError, KeyError, IndexError, OverflowError) as error:
-            result.problems.append(Problem(file, line_number, f"record: {record_error(error)}; "
-                                                              "skipped"))  # fmt: skip
+            result.problems.append(
+                Problem(file, line_number, f"record: {record_error(error)}; skipped")
+            )
             continue
         if not ended:
-            result.problems.append(Problem(file, line_number,
-                                           "record has no ER line; read up to the next record"))
+            result.problems.append(
+                Problem(file, line_number, "record has no ER line; read up to the next record")
+            )
         if progress:
             progress(line_number, len(lines))
     return result
@@ -126,8 +164,9 @@ def paper_from_ris(entry: dict[str, Any], source: SourceRef) -> Paper:
     authors = tuple(n for n in (ris_name(str(name)) for name in names) if n)
     date, precision = _date(entry)
     doi = _DOI_PREFIX.sub("", _text(entry.get("doi"))) or None
-    abstract = clean_paragraphs(strip_control(str(entry.get("abstract")
-                                                  or entry.get("notes_abstract") or "")))
+    abstract = clean_paragraphs(
+        strip_control(str(entry.get("abstract") or entry.get("notes_abstract") or ""))
+    )
     urls = [str(url).strip() for url in entry.get("urls") or [] if str(url).strip()]
     venue = next((v for v in (_text(entry.get(key)) for key in _VENUE_KEYS) if v), None)
     return Paper(

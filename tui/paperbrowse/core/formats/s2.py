@@ -16,8 +16,14 @@ from paperbrowse.core.formats.jsontools import paper_date
 from paperbrowse.core.models import Paper, Profile, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
 
-_TYPES = {"JournalArticle": "article", "Conference": "inproceedings", "Book": "book",
-          "BookSection": "incollection", "Review": "article", "Dataset": "dataset"}  # fmt: skip
+_TYPES = {
+    "JournalArticle": "article",
+    "Conference": "inproceedings",
+    "Book": "book",
+    "BookSection": "incollection",
+    "Review": "article",
+    "Dataset": "dataset",
+}
 _BIBTEX_KEY = re.compile(r"@\w+\s*\{\s*([^,\s]+)\s*,")
 
 
@@ -140,8 +146,7 @@ def parse_s2(document: Any, file: str) -> ImportResult:
         )
     elif is_s2_paper(document):
         # The paper itself first, then what it cites and what cites it.
-        records = [document, *_list(document.get("references")),
-                   *_list(document.get("citations"))]  # fmt: skip
+        records = [document, *_list(document.get("references")), *_list(document.get("citations"))]
         _papers(records, file, result)
     else:
         found = document.get("data") if isinstance(document, dict) else document

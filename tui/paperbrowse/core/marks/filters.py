@@ -41,8 +41,13 @@ _HAS_FILTERS: dict[str, MarksTest] = {
     "tags": lambda m: bool(m.tags),
 }
 FILTER_NAMES = (
-    "is:bookmarked", "is:read", "is:unread", "has:note", "has:tag", "tag:NAME",
-)  # fmt: skip
+    "is:bookmarked",
+    "is:read",
+    "is:unread",
+    "has:note",
+    "has:tag",
+    "tag:NAME",
+)
 
 
 def marks_test(key: str, value: str) -> MarksTest | None:

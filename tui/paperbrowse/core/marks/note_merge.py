@@ -38,9 +38,7 @@ class Merged:
     conflicts: int  # places both sides changed differently, now between marker lines
 
 
-def merge_notes(
-    base: str, ours: str, theirs: str, ours_label: str, theirs_label: str
-) -> Merged:
+def merge_notes(base: str, ours: str, theirs: str, ours_label: str, theirs_label: str) -> Merged:
     """``ours`` and ``theirs`` were both edited from ``base``: one text holding both edits."""
     # split("\n") rather than splitlines(): a last line without a newline stays
     # equal to the same line followed by more lines.
@@ -52,8 +50,13 @@ def merge_notes(
         resolved = _resolve(base_part, our_part, their_part)
         if resolved is None:
             conflicts += 1
-            parts += [OURS_MARKER + ours_label, *our_part, DIVIDER, *their_part,
-                      THEIRS_MARKER + theirs_label]  # fmt: skip
+            parts += [
+                OURS_MARKER + ours_label,
+                *our_part,
+                DIVIDER,
+                *their_part,
+                THEIRS_MARKER + theirs_label,
+            ]
         else:
             parts += resolved
     return Merged("\n".join(parts), conflicts)
@@ -100,9 +103,8 @@ def _regions(base: Lines, ours: Lines, theirs: Lines) -> list[tuple[Lines, Lines
     for base_start, base_end, ours_start, theirs_start in _sync_regions(base, ours, theirs):
         if (base_start, ours_start, theirs_start) != (at_base, at_ours, at_theirs):
             regions.append(
-                (base[at_base:base_start], ours[at_ours:ours_start],
-                 theirs[at_theirs:theirs_start])
-            )  # fmt: skip
+                (base[at_base:base_start], ours[at_ours:ours_start], theirs[at_theirs:theirs_start])
+            )
         size = base_end - base_start
         if size:
             same = base[base_start:base_end]
@@ -126,9 +128,7 @@ def _sync_regions(base: Lines, ours: Lines, theirs: Lines) -> list[tuple[int, in
         start = max(ours_base, theirs_base)
         end = min(ours_base + ours_size, theirs_base + theirs_size)
         if start < end:
-            runs.append(
-                (start, end, ours_at + start - ours_base, theirs_at + start - theirs_base)
-            )
+            runs.append((start, end, ours_at + start - ours_base, theirs_at + start - theirs_base))
         if ours_base + ours_size < theirs_base + theirs_size:
             i += 1
         else:

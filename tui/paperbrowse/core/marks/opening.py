@@ -332,7 +332,8 @@ def copy_rows(source: sqlite3.Connection, target: sqlite3.Connection) -> int:
             continue
         try:
             columns = [
-                str(row[1]) for row in source.execute(f"PRAGMA table_info({table})")
+                str(row[1])
+                for row in source.execute(f"PRAGMA table_info({table})")
                 if str(row[1]) in known
             ]
         except sqlite3.Error:

@@ -65,12 +65,20 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
 # The columns each table has at SCHEMA_VERSION: what a salvage copies.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "papers": (
-        "id", "title", "year", "bookmarked", "read", "updated", "doi", "bookmarked_at", "read_at",
+        "id",
+        "title",
+        "year",
+        "bookmarked",
+        "read",
+        "updated",
+        "doi",
+        "bookmarked_at",
+        "read_at",
     ),
     "tags": ("paper_id", "tag"),
     "notes": ("paper_id", "body", "updated"),
     "files": ("paper_id", "path", "added"),
-}  # fmt: skip
+}
 
 
 class NotOurDatabase(Exception):

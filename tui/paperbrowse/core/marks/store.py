@@ -55,7 +55,6 @@ PaperRef = Paper | str
 PaperPredicate = Callable[[Paper], bool]
 
 
-
 class StorageError(PaperbrowseError):
     """A change could not be saved; the message names the database file."""
 
@@ -253,7 +252,10 @@ class Store:
         where = path if path is not None else locations.database_path()
         opened = open_database(where, create and not read_only, write=not read_only)
         return cls(
-            opened.connection, where, read_only=opened.read_only, problem=opened.problem,
+            opened.connection,
+            where,
+            read_only=opened.read_only,
+            problem=opened.problem,
             clock=clock,
         )
 
@@ -317,35 +319,47 @@ class Store:
 
     def set_bookmarked(self, paper: PaperRef, bookmarked: bool) -> Marks:
         now = self._now()
-        return self._change(paper, lambda db, pid: db.execute(
-            "UPDATE papers SET bookmarked = ?, bookmarked_at = ? WHERE id = ?",
-            (int(bookmarked), now if bookmarked else None, pid),
-        ))
+        return self._change(
+            paper,
+            lambda db, pid: db.execute(
+                "UPDATE papers SET bookmarked = ?, bookmarked_at = ? WHERE id = ?",
+                (int(bookmarked), now if bookmarked else None, pid),
+            ),
+        )
 
     def toggle_bookmarked(self, paper: PaperRef) -> Marks:
         """Flip the bookmark as stored now (another window may have changed it)."""
         now = self._now()
-        return self._change(paper, lambda db, pid: db.execute(
-            "UPDATE papers SET bookmarked = NOT bookmarked,"
-            " bookmarked_at = CASE WHEN bookmarked THEN NULL ELSE ? END WHERE id = ?",
-            (now, pid),
-        ))
+        return self._change(
+            paper,
+            lambda db, pid: db.execute(
+                "UPDATE papers SET bookmarked = NOT bookmarked,"
+                " bookmarked_at = CASE WHEN bookmarked THEN NULL ELSE ? END WHERE id = ?",
+                (now, pid),
+            ),
+        )
 
     def set_read(self, paper: PaperRef, read: bool) -> Marks:
         now = self._now()
-        return self._change(paper, lambda db, pid: db.execute(
-            "UPDATE papers SET read = ?, read_at = ? WHERE id = ?",
-            (int(read), now if read else None, pid),
-        ))
+        return self._change(
+            paper,
+            lambda db, pid: db.execute(
+                "UPDATE papers SET read = ?, read_at = ? WHERE id = ?",
+                (int(read), now if read else None, pid),
+            ),
+        )
 
     def toggle_read(self, paper: PaperRef) -> Marks:
         """Flip read / unread as stored now."""
         now = self._now()
-        return self._change(paper, lambda db, pid: db.execute(
-            "UPDATE papers SET read = NOT read,"
-            " read_at = CASE WHEN read THEN NULL ELSE ? END WHERE id = ?",
-            (now, pid),
-        ))
+        return self._change(
+            paper,
+            lambda db, pid: db.execute(
+                "UPDATE papers SET read = NOT read,"
+                " read_at = CASE WHEN read THEN NULL ELSE ? END WHERE id = ?",
+                (now, pid),
+            ),
+        )
 
     def set_tags(self, paper: PaperRef, tags: Iterable[str] | str) -> Marks:
         """Replace the paper's tags (a string is split as a user typed it)."""
@@ -430,10 +444,15 @@ class Store:
             body = text
             if stored not in (opened, text):
                 theirs = f"saved {_label_time(row[1])}" if row else "deleted the note"
-                merged.append(merge_notes(
-                    opened, text, stored,
-                    f"one window, saved {_label_time(now)}", f"another window, {theirs}",
-                ))  # fmt: skip
+                merged.append(
+                    merge_notes(
+                        opened,
+                        text,
+                        stored,
+                        f"one window, saved {_label_time(now)}",
+                        f"another window, {theirs}",
+                    )
+                )
                 body = merged[0].text
             _write_note(db, pid, body, now)
 

@@ -175,9 +175,12 @@ class PdfFinder:
 
     def files_of(self, paper: Paper) -> list[Path]:
         return paper_files(
-            paper, key=self.key_of(paper), attached=self.attached(paper),
-            folders=self.folders, index=self.index,
-        )  # fmt: skip
+            paper,
+            key=self.key_of(paper),
+            attached=self.attached(paper),
+            folders=self.folders,
+            index=self.index,
+        )
 
     def has_pdf(self, paper: Paper) -> bool:
         """Whether a file named ``.pdf`` of the paper's is on disk."""

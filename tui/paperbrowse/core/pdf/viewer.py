@@ -60,9 +60,13 @@ def open_pdf(path: Path, environment: Mapping[str, str] | None = None) -> None:
         return
     try:
         process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True,
-        )  # fmt: skip
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            close_fds=True,
+        )
     except OSError as error:
         raise CannotOpen(f"cannot start {command[0]!r}: {error.strerror or error}") from None
     # Reaped when it exits, so a long session leaves no zombie per PDF opened.

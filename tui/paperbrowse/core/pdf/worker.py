@@ -49,7 +49,9 @@ class PdfWorker:
     """One child process reading PDFs one at a time; thread-safe (calls take turns)."""
 
     def __init__(
-        self, time_limit: float = TIME_LIMIT_S, memory_cap: int = MEMORY_CAP_BYTES,
+        self,
+        time_limit: float = TIME_LIMIT_S,
+        memory_cap: int = MEMORY_CAP_BYTES,
         nice: int = 0,
     ) -> None:
         self.time_limit = time_limit
@@ -112,16 +114,26 @@ class PdfWorker:
             [_PACKAGE_ROOT, *filter(None, [environment.get("PYTHONPATH")])]
         )
         process = subprocess.Popen(
-            [sys.executable, "-m", "paperbrowse.core.pdf.worker", str(self.memory_cap),
-             str(self.nice)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            env=environment, close_fds=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "paperbrowse.core.pdf.worker",
+                str(self.memory_cap),
+                str(self.nice),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=environment,
+            close_fds=True,
+        )
         self._answers = queue.Queue()
         threading.Thread(
-            target=_read_answers, args=(process.stdout, self._answers), daemon=True,
+            target=_read_answers,
+            args=(process.stdout, self._answers),
+            daemon=True,
             name="paperbrowse-pdf-answers",
-        ).start()  # fmt: skip
+        ).start()
         self._process = process
         return process
 
@@ -151,9 +163,10 @@ def _facts(line: bytes) -> PdfFacts:
     try:
         data: Any = json.loads(line)
         return PdfFacts(
-            pages=data.get("pages"), problem=data.get("problem"),
+            pages=data.get("pages"),
+            problem=data.get("problem"),
             texts=tuple(str(text) for text in data.get("texts") or ()),
-        )  # fmt: skip
+        )
     except (ValueError, AttributeError, TypeError):
         return PdfFacts(problem="the PDF reader gave an unreadable answer; skipped")
 
@@ -200,7 +213,7 @@ def read_pdf(task: str, path: str) -> PdfFacts:
         return PdfFacts(problem=f"broken PDF ({_reason(error)})")
     except MemoryError:
         return PdfFacts(problem="too large to read within the memory cap; skipped")
-    except Exception as error:  # noqa: BLE001 - any reader failure is one line
+    except Exception as error:
         return PdfFacts(problem=f"cannot be read ({type(error).__name__})")
     try:
         pages = len(document)
@@ -209,7 +222,7 @@ def read_pdf(task: str, path: str) -> PdfFacts:
         return PdfFacts(pages=pages, texts=tuple(_page_texts(document, pages)))
     except MemoryError:
         return PdfFacts(problem="too large to read within the memory cap; skipped")
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return PdfFacts(problem=f"cannot be read ({type(error).__name__}: {_reason(error)})")
     finally:
         document.close()
@@ -237,5 +250,7 @@ def _reason(error: BaseException) -> str:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    serve(int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_CAP_BYTES,
-          int(sys.argv[2]) if len(sys.argv) > 2 else 0)
+    serve(
+        int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_CAP_BYTES,
+        int(sys.argv[2]) if len(sys.argv) > 2 else 0,
+    )

@@ -90,8 +90,9 @@ class _Vocabulary:
         self.ids: Int32s = np.empty(0, np.int32)  # the id of each of ``hashes``
         self.words: list[str] = []
 
-    def number(self, hashes: UInt64s, tokens: Int64s, data: UInt8s, starts: Int64s,
-               ends: Int64s) -> Int32s:
+    def number(
+        self, hashes: UInt64s, tokens: Int64s, data: UInt8s, starts: Int64s, ends: Int64s
+    ) -> Int32s:
         """Ids for ``hashes`` (sorted, distinct; ``tokens``: a token of each, to read a new
         word from the text once)."""
         where = np.searchsorted(self.hashes, hashes)
@@ -183,8 +184,12 @@ def build_postings(fields: Sequence[Sequence[str]]) -> Postings:
     """The inverted index of some fields (each a text per paper, in paper order)."""
     vocabulary = _Vocabulary()
     powers = _Powers()
-    raw = [_FieldWords([_chunk_words(start, part, vocabulary, powers)
-                        for start, part in _chunks(texts)]) for texts in fields]
+    raw = [
+        _FieldWords(
+            [_chunk_words(start, part, vocabulary, powers) for start, part in _chunks(texts)]
+        )
+        for texts in fields
+    ]
     order = sorted(range(len(vocabulary.words)), key=vocabulary.words.__getitem__)
     rank = np.empty(len(order), np.int32)
     rank[order] = np.arange(len(order), dtype=np.int32)

@@ -54,8 +54,15 @@ class Columns:
         self.days = days  # date.toordinal(), -1 for undated papers
 
     def warm_up(self) -> None:
-        for name in ("year", "has_code", "has_abstract", "has_doi", "has_link", "_categories",
-                     "_venues"):
+        for name in (
+            "year",
+            "has_code",
+            "has_abstract",
+            "has_doi",
+            "has_link",
+            "_categories",
+            "_venues",
+        ):
             getattr(self, name)
 
     def _values(self, name: str) -> Iterator[Any]:
@@ -145,9 +152,11 @@ def year_bounds(value: str) -> tuple[int, int] | None:
     if match:
         sign, number = match.group(1), int(match.group(2))
         return {
-            ">": (number + 1, 9999), ">=": (number, 9999),
-            "<": (1, number - 1), "<=": (1, number),
-        }[sign]  # fmt: skip
+            ">": (number + 1, 9999),
+            ">=": (number, 9999),
+            "<": (1, number - 1),
+            "<=": (1, number),
+        }[sign]
     return None
 
 

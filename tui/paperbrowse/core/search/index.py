@@ -55,8 +55,15 @@ from paperbrowse.core.search.spans import Highlighter, Span, field_text
 from paperbrowse.core.search.tokens import words
 
 __all__ = [
-    "FIELDS", "SORT_ORDERS", "Hit", "Results", "SearchIndex", "SortOrder", "Span", "field_text",
-]  # fmt: skip
+    "FIELDS",
+    "SORT_ORDERS",
+    "Hit",
+    "Results",
+    "SearchIndex",
+    "SortOrder",
+    "Span",
+    "field_text",
+]
 
 Order = npt.NDArray[np.int32]
 
@@ -99,20 +106,26 @@ class SearchIndex:
             positions, days = newest_first_order(self.papers)
             order = np.array(positions, np.int32)
             docs = [self.papers[i] for i in positions]
-            postings = build_postings([
-                list(map(attrgetter("title"), docs)),
-                [p.authors_text() for p in docs],
-                [p.abstract or "" for p in docs],
-            ])
-            self._assemble(docs, order, np.array([days[i] for i in positions], np.int32),
-                           postings)
+            postings = build_postings(
+                [
+                    list(map(attrgetter("title"), docs)),
+                    [p.authors_text() for p in docs],
+                    [p.abstract or "" for p in docs],
+                ]
+            )
+            self._assemble(docs, order, np.array([days[i] for i in positions], np.int32), postings)
         if freeze_gc and self._size >= FREEZE_FROM:
             freeze_heap()
 
     @classmethod
     def from_parts(
-        cls, papers: Sequence[Paper], order: Order, days: Order, postings: Postings,
-        *, freeze_gc: bool = True,
+        cls,
+        papers: Sequence[Paper],
+        order: Order,
+        days: Order,
+        postings: Postings,
+        *,
+        freeze_gc: bool = True,
     ) -> SearchIndex:
         """The index ``parts()`` gave, for the same papers in the same order."""
         index = cls.__new__(cls)
@@ -234,11 +247,15 @@ class SearchIndex:
         elif term.negated:
             # An exclusion drops the word and words it starts, never its look-alikes.
             word = term.words[0]
-            expansions = (Expansion(
-                word,
-                exact=self.vocabulary.id_of(word),
-                prefix=self.vocabulary.prefix_range(word) if len(word) >= SHORT_PREFIX else None,
-            ),)
+            expansions = (
+                Expansion(
+                    word,
+                    exact=self.vocabulary.id_of(word),
+                    prefix=self.vocabulary.prefix_range(word)
+                    if len(word) >= SHORT_PREFIX
+                    else None,
+                ),
+            )
             points = word_points(expansions[0], self.postings, term.fields, self._size)
         else:
             expansions = (self.vocabulary.expand(term.words[0], typing=term.typing),)
@@ -284,8 +301,14 @@ class SearchIndex:
             if allowed is not None:
                 docs = docs[allowed]
             order = self._in_order(docs, "newest" if sort == "relevance" else sort)
-            return Results(query, _Ordered(self._docs, order), None,
-                           spans=Highlighter(()).spans, notes=notes, parsed=parsed)
+            return Results(
+                query,
+                _Ordered(self._docs, order),
+                None,
+                spans=Highlighter(()).spans,
+                notes=notes,
+                parsed=parsed,
+            )
         terms = [(term, *self._term(term)) for term in positive]
         total, coverage, keep = self._combine(terms, allowed, notes)
         docs = np.flatnonzero(keep).astype(np.int32)
@@ -295,8 +318,14 @@ class SearchIndex:
             order = self._in_order(docs, sort)
             scores = total[order].astype(np.float64)
         highlighter = Highlighter([(term, expansions) for term, _, expansions in terms])
-        return Results(query, _Ordered(self._docs, order), scores,
-                       spans=highlighter.spans, notes=notes, parsed=parsed)
+        return Results(
+            query,
+            _Ordered(self._docs, order),
+            scores,
+            spans=highlighter.spans,
+            notes=notes,
+            parsed=parsed,
+        )
 
     def _combine(
         self,
@@ -330,7 +359,10 @@ class SearchIndex:
         return total, coverage, keep
 
     def _ranked(
-        self, docs: Order, total: npt.NDArray[np.int32], coverage: npt.NDArray[np.uint8],
+        self,
+        docs: Order,
+        total: npt.NDArray[np.int32],
+        coverage: npt.NDArray[np.uint8],
         query: Query,
     ) -> tuple[Order, npt.NDArray[np.float64]]:
         """Matching papers by points (ties: newest first), the top reranked against titles."""

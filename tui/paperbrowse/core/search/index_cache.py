@@ -126,8 +126,9 @@ def _write(path: Path, version: Bytes, index: SearchIndex, papers: Sequence[Pape
         "ids": _ids_digest(papers),
         "order": order,
         "days": days,
-        "vocab": np.frombuffer("\0".join(postings.vocab).encode("utf-8", "surrogatepass"),
-                               np.uint8),
+        "vocab": np.frombuffer(
+            "\0".join(postings.vocab).encode("utf-8", "surrogatepass"), np.uint8
+        ),
         "field_count": np.array([len(postings.fields)], np.int32),
     }
     for number, field in enumerate(postings.fields):

@@ -175,8 +175,11 @@ class Vocabulary:
             if not 2 <= length <= 30:  # shared starts are counted up to 32 letters
                 continue
             for start, distance, _ in process.extract(
-                word, self.starts_of_length(length), scorer=OSA.distance,
-                score_cutoff=limit, limit=None,
+                word,
+                self.starts_of_length(length),
+                scorer=OSA.distance,
+                score_cutoff=limit,
+                limit=None,
             ):
                 if distance and not start.startswith(word) and distance < found.get(start, 99):
                     found[start] = int(distance)
@@ -237,10 +240,18 @@ def _field_points(
             levels.append((POINTS[kind][field_index], slices))
 
     for distance in (3, 2, 1):
-        add(TYPO_KIND[distance], [postings.papers(first, end)
-            for first, end, d in expansion.typo_prefixes if d == distance])
-        add(TYPO_KIND[distance], [postings.papers(i, i + 1)
-            for i, d in expansion.typos if d == distance])
+        add(
+            TYPO_KIND[distance],
+            [
+                postings.papers(first, end)
+                for first, end, d in expansion.typo_prefixes
+                if d == distance
+            ],
+        )
+        add(
+            TYPO_KIND[distance],
+            [postings.papers(i, i + 1) for i, d in expansion.typos if d == distance],
+        )
     add(SUBSTRING, [postings.papers(i, i + 1) for i in expansion.substrings])
     short = len(expansion.word) < SHORT_PREFIX
     if expansion.prefix is not None and not (short and FIELDS[field_index] == "abstract"):

@@ -51,8 +51,9 @@ def _plain_spans(query: str) -> SpansOf:
     from paperbrowse.core.search.query import parse
     from paperbrowse.core.search.spans import Highlighter
 
-    return Highlighter([(t, [Expansion(w) for w in t.words]) for t in parse(query).terms
-                        if not t.negated]).spans
+    return Highlighter(
+        [(t, [Expansion(w) for w in t.words]) for t in parse(query).terms if not t.negated]
+    ).spans
 
 
 class Results(Sequence[Paper]):

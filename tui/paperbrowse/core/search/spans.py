@@ -61,8 +61,13 @@ class Highlighter:
         self._rules: dict[str, list[tuple[bool, list[WordRule]]]] = {}
         for name in FIELDS:
             self._rules[name] = [
-                (term.phrase, [_rule(term, e, name, i == len(expansions) - 1)
-                               for i, e in enumerate(expansions)])
+                (
+                    term.phrase,
+                    [
+                        _rule(term, e, name, i == len(expansions) - 1)
+                        for i, e in enumerate(expansions)
+                    ],
+                )
                 for term, expansions in terms
                 if name in term.fields
             ]

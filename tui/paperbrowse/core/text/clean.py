@@ -74,7 +74,8 @@ def clean_line(text: str) -> str:
 # Square brackets too (RFC 3986 keeps them for IPv6 hosts): in
 # "[link=https://a.io]y[/link]" the URL is https://a.io, not "https://a.io]y[/link".
 _NOT_IN_URL = (
-    "\\s<>\"'{}\\[\\]\\\\^`|\u201c\u201d\u2018\u2019\u00ab\u00bb\u300c\u300d\u3001\u3002\uff08\uff09"
+    "\\s<>\"'{}\\[\\]\\\\^`|"
+    "\u201c\u201d\u2018\u2019\u00ab\u00bb\u300c\u300d\u3001\u3002\uff08\uff09"
 )
 URL = re.compile(rf"(?:https?|ftp)://[^{_NOT_IN_URL}]+|www\.[A-Za-z0-9-]+\.[^{_NOT_IN_URL}]+")
 _TRAILING = ".,;:!?'\"*"

@@ -56,9 +56,17 @@ def _words(text: str) -> frozenset[str]:
 
 # Authors' shorthand macros for everyday abbreviations.
 _ABBREVIATIONS = {
-    "eg": "e.g.", "ie": "i.e.", "etal": "et al.", "etc": "etc.", "vs": "vs.",
-    "wrt": "w.r.t.", "cf": "cf.", "aka": "a.k.a.", "iid": "i.i.d.", "resp": "resp.",
-}  # fmt: skip
+    "eg": "e.g.",
+    "ie": "i.e.",
+    "etal": "et al.",
+    "etc": "etc.",
+    "vs": "vs.",
+    "wrt": "w.r.t.",
+    "cf": "cf.",
+    "aka": "a.k.a.",
+    "iid": "i.i.d.",
+    "resp": "resp.",
+}
 # Names authors give the macro for their own method's name.
 _METHOD_WORDS = _words(
     "method methodname model modelname ours ourmethod ourmodel name approach framework "
@@ -76,15 +84,45 @@ _TEX_WORDS = _words(
     "bgroup egroup begingroup endgroup onecolumn twocolumn"
 )
 _KEEP_ARGUMENT = (
-    "texttt", "textsf", "textmd", "textup", "textnormal", "textsuperscript", "textsubscript",
-    "mbox", "hbox", "fbox", "makebox", "underline", "uline", "textcolor", "colorbox",
-    "fcolorbox", "highlight", "hl",
-)  # fmt: skip
+    "texttt",
+    "textsf",
+    "textmd",
+    "textup",
+    "textnormal",
+    "textsuperscript",
+    "textsubscript",
+    "mbox",
+    "hbox",
+    "fbox",
+    "makebox",
+    "underline",
+    "uline",
+    "textcolor",
+    "colorbox",
+    "fcolorbox",
+    "highlight",
+    "hl",
+)
 _CITATIONS = (
-    "cite", "citep", "citet", "citealp", "citealt", "citeauthor", "citeyear", "citeyearpar",
-    "citenum", "Cite", "Citep", "Citet", "Citealp", "Citealt", "Citeauthor", "parencite",
-    "textcite", "autocite",
-)  # fmt: skip
+    "cite",
+    "citep",
+    "citet",
+    "citealp",
+    "citealt",
+    "citeauthor",
+    "citeyear",
+    "citeyearpar",
+    "citenum",
+    "Cite",
+    "Citep",
+    "Citet",
+    "Citealp",
+    "Citealt",
+    "Citeauthor",
+    "parencite",
+    "textcite",
+    "autocite",
+)
 
 
 def _last_argument(node: Any, l2tobj: Any) -> str:
@@ -256,11 +294,19 @@ def is_plain(text: str) -> bool:
     """
     return (
         text.isprintable()
-        and "\\" not in text and "{" not in text and "}" not in text and "$" not in text
-        and "~" not in text and "`" not in text and "--" not in text and "''" not in text
-        and "://" not in text and "www." not in text
-        and _KEEP_OPEN not in text and _KEEP_CLOSE not in text
-    )  # fmt: skip
+        and "\\" not in text
+        and "{" not in text
+        and "}" not in text
+        and "$" not in text
+        and "~" not in text
+        and "`" not in text
+        and "--" not in text
+        and "''" not in text
+        and "://" not in text
+        and "www." not in text
+        and _KEEP_OPEN not in text
+        and _KEEP_CLOSE not in text
+    )
 
 
 def latex_to_text(text: str, short_name: str | None = None) -> tuple[str, list[str]]:

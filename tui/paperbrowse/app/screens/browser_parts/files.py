@@ -127,9 +127,7 @@ class FilesController:
             self._undo_filter = None
         if library is not None:
             self.forget_found()
-            self._undo_filter = self.finder.register_search_filters(
-                library.filters, library.papers
-            )
+            self._undo_filter = self.finder.register_search_filters(library.filters, library.papers)
             self.start_fulltext(library)
 
     def forget_found(self) -> None:
@@ -151,8 +149,9 @@ class FilesController:
             label = "Files" if number == 0 else ""
             rows.append(Text.assemble((f"{label:<{LABEL_WIDTH}}", "dim"), describe(path, facts)))
         if len(files) > FILES_SHOWN:
-            rows.append(Text(f"{'':<{LABEL_WIDTH}}and {len(files) - FILES_SHOWN} more",
-                             style="dim"))
+            rows.append(
+                Text(f"{'':<{LABEL_WIDTH}}and {len(files) - FILES_SHOWN} more", style="dim")
+            )
         return rows
 
     def _want(self, path: Path) -> None:
@@ -163,8 +162,9 @@ class FilesController:
             if self._looking or self._stopped:
                 return
             self._looking = True
-        self.screen.run_worker(self._look_at_wanted, thread=True, group="pdf-files",
-                               exit_on_error=False)
+        self.screen.run_worker(
+            self._look_at_wanted, thread=True, group="pdf-files", exit_on_error=False
+        )
 
     def _look_at_wanted(self) -> None:
         """In a thread: each wanted file's size and page count, newest wish first."""
@@ -220,9 +220,11 @@ class FilesController:
         self._fulltext_round += 1
         papers = list(library.papers)
         self.screen.run_worker(
-            lambda: self._extract_all(papers, self._fulltext_round), thread=True,
-            group="pdf-fulltext", exit_on_error=False,
-        )  # fmt: skip
+            lambda: self._extract_all(papers, self._fulltext_round),
+            thread=True,
+            group="pdf-fulltext",
+            exit_on_error=False,
+        )
 
     def _extract_all(self, papers: list[Paper], round_: int) -> None:
         from paperbrowse.core.pdf.check import is_pdf_name
@@ -232,16 +234,22 @@ class FilesController:
         def stopped() -> bool:
             return self._stopped or round_ != self._fulltext_round
 
-        paths = [path for paper in papers for path in self.finder.files_of(paper)
-                 if is_pdf_name(path) and path.is_file()]  # fmt: skip
+        paths = [
+            path
+            for paper in papers
+            for path in self.finder.files_of(paper)
+            if is_pdf_name(path) and path.is_file()
+        ]
         if not paths or stopped():
             return
         worker = self._fulltext_worker = PdfWorker(nice=FULLTEXT_NICE)
         try:
             texts = extract_all(
-                paths, worker, lambda done, total: self._post(self._fulltext_busy, done, total),
+                paths,
+                worker,
+                lambda done, total: self._post(self._fulltext_busy, done, total),
                 stopped=stopped,
-            )  # fmt: skip
+            )
         finally:
             worker.close()
         if not stopped():
@@ -276,14 +284,16 @@ class FilesController:
         if target is None:
             self.screen.notify(
                 "This paper has no PDF: attach one with A, or put KEY.pdf beside the library.",
-                severity="warning", timeout=4,
+                severity="warning",
+                timeout=4,
             )
             return
         try:
             open_pdf(target)
         except CannotOpen as error:
-            self.screen.notify(f"Cannot open the PDF: {error}", severity="error", timeout=8,
-                               markup=False)
+            self.screen.notify(
+                f"Cannot open the PDF: {error}", severity="error", timeout=8, markup=False
+            )
             return
         self.screen.notify(f"Opening {target.name}", timeout=3, markup=False)
 
@@ -294,7 +304,8 @@ class FilesController:
         path = Path(os.path.expanduser(typed.strip())).absolute()
         problem = file_problem(path)
         if problem is not None:
-            self.screen.notify(f"Not attached: {path}: {problem}", severity="error", timeout=8,
-                               markup=False)
+            self.screen.notify(
+                f"Not attached: {path}: {problem}", severity="error", timeout=8, markup=False
+            )
             return None
         return str(path)

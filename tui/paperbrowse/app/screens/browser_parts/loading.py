@@ -52,7 +52,7 @@ FILE_PROBLEMS_NOTIFIED = 5  # unreadable files notified one by one; past this, a
 
 
 def loading_text(done: int, total: int, file: str) -> str:
-    """"Loading library.bib … 12.3 of 31.4 MB": the file, and how far, when the size is known."""
+    """ "Loading library.bib … 12.3 of 31.4 MB": the file, and how far, when the size is known."""
     text = f"Loading {Path(file).name} …" if file else "Loading …"
     if total > 1:
         text += f" {done / 1e6:,.1f} of {total / 1e6:,.1f} MB"
@@ -166,8 +166,11 @@ class LibraryLoader:
         """Reload when the library's files changed and the change has settled."""
         changed = None if self.loading else self.watcher.settled_change()
         if changed is not None:
-            self.screen.notify(f"{', '.join(changed) or 'The library'} changed on disk; "
-                               "reloading.", timeout=3, markup=False)
+            self.screen.notify(
+                f"{', '.join(changed) or 'The library'} changed on disk; reloading.",
+                timeout=3,
+                markup=False,
+            )
             self.reload()
 
     # --- on the UI thread: the thread's messages, handled for the screen --------------
@@ -188,7 +191,9 @@ class LibraryLoader:
         if self.view.library is not None:  # a reload: keep what is shown
             self.screen.notify(
                 f"Reload failed; still showing the papers loaded before. {message.error}",
-                severity="error", timeout=10, markup=False,
+                severity="error",
+                timeout=10,
+                markup=False,
             )
             return
         cast(KeepsLoadError, self.screen.app).load_error = message.error
@@ -323,8 +328,11 @@ def notify_problems(screen: Screen[None], library: Library) -> None:
         screen.notify(str(problem), severity="error", timeout=10, markup=False)
     hidden = len(whole_files) - FILE_PROBLEMS_NOTIFIED
     if hidden > 0:
-        screen.notify(f"… and {hidden} more {plural(hidden, 'file')} with problems.",
-                      severity="error", timeout=10)
+        screen.notify(
+            f"… and {hidden} more {plural(hidden, 'file')} with problems.",
+            severity="error",
+            timeout=10,
+        )
     if records:
         files = len({p.file for p in records})
         screen.notify(

@@ -20,8 +20,8 @@ from textual.app import App
 from textual.screen import Screen
 
 from paperbrowse.app import glyphs as look
-from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
 from paperbrowse.app.screens.browser_parts.files import FilesController
+from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
 
 if TYPE_CHECKING:
     from paperbrowse.core.library import Library
@@ -121,7 +121,9 @@ class ReadingController:
             self.notify(
                 "Bookmarks, tags and notes are off: the database could not be opened "
                 f"({self._store_error}).",
-                severity="error", timeout=15, markup=False,
+                severity="error",
+                timeout=15,
+                markup=False,
             )
             return
         self.filter_marks_in(self.view.library)
@@ -130,7 +132,10 @@ class ReadingController:
             self.notify(
                 store.problem
                 or f"{store.path}: the marks database is read-only; changes cannot be saved.",
-                title="Read-only", severity="warning", timeout=15, markup=False,
+                title="Read-only",
+                severity="warning",
+                timeout=15,
+                markup=False,
             )
         self.screen.set_interval(STORE_POLL_SECONDS, self.poll_store)
 
@@ -201,8 +206,7 @@ class ReadingController:
             path = self.files.attachable(text)
             if path is None:
                 return
-            saved = self.save_marks(lambda store: store.attach_file(paper, path),
-                                    "attach the PDF")
+            saved = self.save_marks(lambda store: store.attach_file(paper, path), "attach the PDF")
             if saved is not None:
                 self.files.forget_found()
                 self.notify(f"Attached {path}", timeout=3, markup=False)
@@ -236,8 +240,11 @@ class ReadingController:
         """Whether the marks are open; while the loader still builds the index, says so."""
         if self.started:
             return True
-        self.notify(f"Cannot {what} yet: still loading; try again in a moment.",
-                    severity="warning", timeout=3)
+        self.notify(
+            f"Cannot {what} yet: still loading; try again in a moment.",
+            severity="warning",
+            timeout=3,
+        )
         return False
 
     def _current(self, what: str) -> Paper | None:
@@ -300,6 +307,7 @@ class ReadingController:
             if {fold(tag) for tag in saved.tags} != {fold(tag) for tag in parse_tags(text)}:
                 shown += " (another window changed them too)"
             self.notify(f"Tags: {shown}", timeout=3, markup=False)
+
         self.app.push_screen(TagsScreen(paper.title, ", ".join(opened), known), save)
 
     def edit_note(self) -> None:
@@ -384,8 +392,11 @@ class ReadingController:
 
         # The library's keys, so the entries match what ``c`` cites.
         keys = self.keys_of(papers)
-        text = (bibtex_entry(papers[0], keys[0]) if len(papers) == 1
-                else export_papers(papers, "bibtex", keys=keys))  # fmt: skip
+        text = (
+            bibtex_entry(papers[0], keys[0])
+            if len(papers) == 1
+            else export_papers(papers, "bibtex", keys=keys)
+        )
         self.app.copy_to_clipboard(text)
         self._copied(papers, "BibTeX of ")
 
@@ -428,8 +439,9 @@ class ReadingController:
             if keys:
                 self._copy_citation(keys, form)
             else:
-                self.notify(f"c now copies citations as {cite_example(form)}.", timeout=3,
-                            markup=False)
+                self.notify(
+                    f"c now copies citations as {cite_example(form)}.", timeout=3, markup=False
+                )
 
         example = keys or self.keys_of(self.chosen_papers())
         self.app.push_screen(CiteFormScreen(example, load_config().cite_form), chosen)
@@ -457,8 +469,13 @@ class ReadingController:
         style = load_config().csl_style or DEFAULT_STYLE
         if len(papers) >= REFERENCES_ANNOUNCED:
             self.notify(f"Formatting {len(papers):,} references …", timeout=2)
-        self.screen.run_worker(lambda: self._render_references(papers, style), thread=True,
-                               exclusive=True, group="cite", description="format references")
+        self.screen.run_worker(
+            lambda: self._render_references(papers, style),
+            thread=True,
+            exclusive=True,
+            group="cite",
+            description="format references",
+        )
 
     def _render_references(self, papers: list[Paper], style_name: str) -> None:
         """In a thread worker: the references, or one line saying why there are none."""
@@ -472,7 +489,7 @@ class ReadingController:
             text = "\n".join(references(papers, style, "text"))
             outcome = Rendered(text, BUNDLED.get(style.name, style.name))
         except StyleError as error:  # unknown name, missing or broken .csl: one line
-            outcome = Rendered(problem=f"{error} (\"csl_style\" in config.json)")
+            outcome = Rendered(problem=f'{error} ("csl_style" in config.json)')
         except Exception as error:  # a bug in citeproc-py or ours: one line, no traceback
             outcome = Rendered(problem=f"{type(error).__name__}: {error}; please report this")
         if not get_current_worker().is_cancelled:  # a later C replaced this one
@@ -480,12 +497,20 @@ class ReadingController:
 
     def _references_rendered(self, papers: list[Paper], outcome: Rendered) -> None:
         if outcome.problem is not None:
-            self.notify(f"Cannot copy references: {outcome.problem}", severity="error",
-                        timeout=10, markup=False)
+            self.notify(
+                f"Cannot copy references: {outcome.problem}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
             return
         self.app.copy_to_clipboard(outcome.text)
-        self._copied(papers, f"the {outcome.style} reference of " if len(papers) == 1
-                     else f"{outcome.style} references of ")
+        self._copied(
+            papers,
+            f"the {outcome.style} reference of "
+            if len(papers) == 1
+            else f"{outcome.style} references of ",
+        )
 
     def _copied(self, papers: list[Paper], what: str) -> None:
         if len(papers) == 1:
@@ -541,4 +566,3 @@ class ReadingController:
         if query:
             self.view.search_bar.value = query
             self.app.set_focus(self.view.paper_list)
-

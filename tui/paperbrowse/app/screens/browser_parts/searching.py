@@ -75,7 +75,10 @@ class SearchController:
         # which for a library argument took 0.7 s of the UI thread per keystroke.
         self.screen.run_worker(
             partial(self._search, query, sort, generation),
-            thread=True, exclusive=True, group="search", description="search",
+            thread=True,
+            exclusive=True,
+            group="search",
+            description="search",
         )
 
     def _search(self, query: str, sort: SortOrder, generation: int) -> None:
@@ -129,8 +132,12 @@ class SearchController:
             empty = f"No papers match “{query}”. Esc clears the search; ? shows the syntax."
         else:
             empty = "This library holds no papers."
-        paper_list.show(results, empty, keep=keep if same_query or not query else None,
-                        row=paper_list.cursor if same_query else 0)
+        paper_list.show(
+            results,
+            empty,
+            keep=keep if same_query or not query else None,
+            row=paper_list.cursor if same_query else 0,
+        )
         if self._pending_paper is not None:
             paper, self._pending_paper = self._pending_paper, None
             self._move_to(paper)
@@ -163,8 +170,12 @@ class SearchController:
         self._detail_shown_for = shown_for
         if paper is None:
             self.view.detail.hit = None
-        elif (results is not None and results.query.strip() and index < len(results)
-              and results[index].id == paper.id):
+        elif (
+            results is not None
+            and results.query.strip()
+            and index < len(results)
+            and results[index].id == paper.id
+        ):
             self.view.detail.hit = results.hit(index)  # with where the query matched
         else:
             from paperbrowse.core.search.results import Hit  # loaded with the library by now
