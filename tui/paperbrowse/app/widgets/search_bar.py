@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.widgets import Input, Static
 
 from paperbrowse.core.text.counts import counted
@@ -65,12 +65,14 @@ class SearchBar(Horizontal):
     """
     BINDINGS = [Binding("escape", "dismiss", "Back to list", show=True)]
 
-    shown: reactive[int | None] = reactive(None)
-    total: reactive[int] = reactive(0)
-    sort: reactive[str] = reactive("newest")
-    problems: reactive[int] = reactive(0)
-    marked: reactive[int] = reactive(0)
-    busy: reactive[str] = reactive("")  # background work, e.g. "full text: 3 of 40 PDFs"
+    # ``var``: the bar draws nothing itself (its count is a Static the watchers update);
+    # a ``reactive`` would repaint the whole bar on every keystroke.
+    shown: reactive[int | None] = var(None)
+    total: reactive[int] = var(0)
+    sort: reactive[str] = var("newest")
+    problems: reactive[int] = var(0)
+    marked: reactive[int] = var(0)
+    busy: reactive[str] = var("")  # background work, e.g. "full text: 3 of 40 PDFs"
 
     class Changed(Message):
         """The query text changed (on every keystroke)."""

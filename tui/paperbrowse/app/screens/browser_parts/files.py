@@ -228,8 +228,6 @@ class FilesController:
 
     def _extract_all(self, papers: list[Paper], round_: int) -> None:
         from paperbrowse.core.pdf.check import is_pdf_name
-        from paperbrowse.core.pdf.fulltext import extract_all
-        from paperbrowse.core.pdf.worker import PdfWorker
 
         def stopped() -> bool:
             return self._stopped or round_ != self._fulltext_round
@@ -242,6 +240,10 @@ class FilesController:
         ]
         if not paths or stopped():
             return
+        # Only now: a library without PDFs (most, and the bundled profile) never loads them.
+        from paperbrowse.core.pdf.fulltext import extract_all
+        from paperbrowse.core.pdf.worker import PdfWorker
+
         worker = self._fulltext_worker = PdfWorker(nice=FULLTEXT_NICE)
         try:
             texts = extract_all(
