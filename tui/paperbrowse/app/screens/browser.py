@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.reactive import reactive, var
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import ProgressBar
 
@@ -65,13 +65,13 @@ class BrowserScreen(SafeMouse, Screen[None]):
     # ``var``, not ``reactive``: the screen draws nothing of its own, and a reactive
     # repaints the whole screen when set: every widget's lines re-rendered on each key,
     # about half of a keystroke's time at 22k papers (tests/bench/profile_keys.py).
-    search_query: reactive[str] = var("", init=False)
-    sort: reactive[SortOrder] = var("newest", init=False)
+    search_query: var[str] = var("", init=False)
+    sort: var[SortOrder] = var("newest", init=False)
     # Pushed down to the search bar's count with data_bind.
-    shown: reactive[int | None] = var(None)
-    total: reactive[int] = var(0)
-    problem_count: reactive[int] = var(0, bindings=True)  # "w Problems" shows when > 0
-    marked: reactive[int] = var(0)  # papers marked with space
+    shown: var[int | None] = var(None)
+    total: var[int] = var(0)
+    problem_count: var[int] = var(0, bindings=True)  # "w Problems" shows when > 0
+    marked: var[int] = var(0)  # papers marked with space
 
     def __init__(
         self,

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.reactive import reactive, var
+from textual.reactive import var
 from textual.widgets import Input, Static
 
 from paperbrowse.core.text.counts import counted
@@ -67,12 +67,12 @@ class SearchBar(Horizontal):
 
     # ``var``: the bar draws nothing itself (its count is a Static the watchers update);
     # a ``reactive`` would repaint the whole bar on every keystroke.
-    shown: reactive[int | None] = var(None)
-    total: reactive[int] = var(0)
-    sort: reactive[str] = var("newest")
-    problems: reactive[int] = var(0)
-    marked: reactive[int] = var(0)
-    busy: reactive[str] = var("")  # background work, e.g. "full text: 3 of 40 PDFs"
+    shown: var[int | None] = var(None)
+    total: var[int] = var(0)
+    sort: var[str] = var("newest")
+    problems: var[int] = var(0)
+    marked: var[int] = var(0)
+    busy: var[str] = var("")  # background work, e.g. "full text: 3 of 40 PDFs"
 
     class Changed(Message):
         """The query text changed (on every keystroke)."""
