@@ -73,6 +73,7 @@ class SearchBar(Horizontal):
     problems: var[int] = var(0)
     marked: var[int] = var(0)
     busy: var[str] = var("")  # background work, e.g. "full text: 3 of 40 PDFs"
+    _count_width = -1  # cells of the count as last shown
 
     class Changed(Message):
         """The query text changed (on every keystroke)."""
@@ -136,9 +137,12 @@ class SearchBar(Horizontal):
         if not self.is_mounted:
             return
         count = self.query_one("#search-count", Static)
-        count.update(
-            count_text(self.shown, self.total, self.sort, self.problems, self.marked, self.busy)
-        )
+        text = count_text(self.shown, self.total, self.sort, self.problems, self.marked, self.busy)
+        # The count is as wide as its text: a new layout only when the width changes
+        # ("812 of" -> "790 of" needs none), not on every keystroke.
+        width = text.cell_len
+        count.update(text, layout=width != self._count_width)
+        self._count_width = width
         count.set_class(bool(self.problems), "-problems")
 
     @on(Input.Changed, "#search-input")
