@@ -6,6 +6,7 @@ import re
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import paper
@@ -432,3 +433,36 @@ def test_a_different_doi_with_the_same_title_is_another_paper(db: Path) -> None:
         assert store.marks(first).doi == "10.1/first"
         assert store.marks(second).is_empty
         assert list(store.all_marks()) == [first.id]
+
+
+class _LockedForAMoment:
+    """A connection whose reads of the tags table fail once as SQLite's busy error does."""
+
+    def __init__(self, real: sqlite3.Connection) -> None:
+        self.real = real
+        self.failures = 1
+
+    def execute(self, sql: str, *arguments: Any) -> sqlite3.Cursor:
+        if "FROM tags" in sql and self.failures:
+            self.failures -= 1
+            error = sqlite3.OperationalError("database is locked")
+            error.sqlite_errorcode = sqlite3.SQLITE_BUSY  # as sqlite3 sets it
+            raise error
+        return self.real.execute(sql, *arguments)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.real, name)
+
+
+def test_a_window_that_finds_the_file_locked_for_a_moment_keeps_saving(db: Path) -> None:
+    """Another window's long write made a refresh fail once: that is no damage, and this
+    window went on saving (it turned read-only, and "NOT SAVED" showed in the app)."""
+    with Store.open(db) as window_a, Store.open(db) as window_b:
+        window_b.set_bookmarked(GRAPHS, True)
+        window_a._connection = _LockedForAMoment(window_a._connection)  # type: ignore[assignment]
+        assert window_a.refresh()  # it tried: the read failed, nothing lost
+        assert not window_a.read_only and window_a.problem is None
+        assert window_a.refresh()  # the next refresh reads what B saved
+        assert window_a.marks(GRAPHS.id).bookmarked
+        window_a.save_note(GRAPHS, "still saved")
+        assert window_b.refresh() and window_b.marks(GRAPHS.id).note == "still saved"

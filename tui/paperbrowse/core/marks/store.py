@@ -201,6 +201,12 @@ def _marks_from_row(
     )
 
 
+def _is_busy(error: sqlite3.Error) -> bool:
+    """Another connection holds a lock past the busy timeout: try again later, not damage."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 class Store:
     """The marks database, open. Thread-safe; one per window (or process) is enough."""
 
@@ -542,14 +548,19 @@ class Store:
     def _reload(self) -> None:
         with self._lock:
             try:
-                self._data_version = self._read_data_version()
+                version = self._read_data_version()
                 tags = self._tags_by_paper()
                 files = self._files_by_paper()
                 rows = self._connection.execute(_SELECT_PAPERS).fetchall()
             except sqlite3.Error as error:
+                if _is_busy(error):
+                    # Another window holds the file for a moment: keep what we had and
+                    # read again at the next refresh (the version is still the old one).
+                    return
                 # The file went bad under us: keep what we had, say so, and stop writing.
                 self._fail_read_only(f"cannot be read any more ({error})")
                 return
+            self._data_version = version
             self._marks = {
                 str(row[0]): _marks_from_row(
                     row, tags.get(str(row[0]), ()), files.get(str(row[0]), ())
