@@ -231,6 +231,10 @@ def load(
         from paperbrowse.core.merge import merge_duplicates
 
         library.papers = merge_duplicates(library.papers)
+    if len(library.profiles) > 1:
+        # Several researchers: a second file for one of them, or a header missing figures
+        # the people table compares, is a line among the load's problems.
+        library.problems.extend(library.people.problems)
     return library
 
 

@@ -275,3 +275,25 @@ def matching_names(value: str, items: Iterable[_T], name_of: Callable[[_T], str]
         if all(map(holds, wanted)):
             found.append(item)
     return found
+
+
+def distinct_profiles(profiles: Iterable[Profile]) -> list[Profile]:
+    """One profile per researcher (their first file's), in the order opened."""
+    first: dict[str, Profile] = {}
+    for profile in profiles:
+        first.setdefault(_key(profile), profile)
+    return list(first.values())
+
+
+def profiles_named(query: str, profiles: Sequence[Profile]) -> list[Profile] | None:
+    """The researchers a query's ``profile:`` filters keep (each filter narrows), or None
+    when it has none: the header then shows them rather than everyone."""
+    from paperbrowse.core.search.query import parse
+
+    wanted = [f.value for f in parse(query, {"profile"}).filters if not f.negated]
+    if not wanted:
+        return None
+    kept = list(profiles)
+    for value in wanted:
+        kept = matching_names(value, kept, lambda profile: profile.name)
+    return kept
