@@ -8,11 +8,11 @@ from typing import Any
 
 from app_helpers import SEED, SEED_AS_OF, browser, screen_text, settle, wait_loaded
 from textual.pilot import Pilot
-from textual.widgets import DataTable
 
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.screens.people import PeopleScreen
 from paperbrowse.app.widgets.header import people_text
+from paperbrowse.app.widgets.people_table import PeopleHeadings, PeopleTable
 
 LAB = Path(__file__).resolve().parents[1] / "data" / "lab50"
 SIZE = (120, 35)
@@ -71,8 +71,8 @@ async def test_people_screen_sorts_every_column_and_shows_coauthors() -> None:
         await pilot.press("p")
         await settle(pilot)
         screen = people_screen(pilot)
-        table = screen.query_one(DataTable)
-        assert table.row_count == 50
+        table = screen.query_one(PeopleTable)
+        assert len(table.rows) == 50
         names = [r.name.casefold() for r in screen.ordered()]
         assert names == sorted(names)
         # The highlighted researcher's co-authors among those opened, with shared papers.
@@ -87,7 +87,7 @@ async def test_people_screen_sorts_every_column_and_shows_coauthors() -> None:
         for _ in range(7):  # s: the next column, each one sorting the rows
             await pilot.press("s")
             await settle(pilot)
-            orders[screen.sort] = [table.get_row_at(row) for row in range(table.row_count)]
+            orders[screen.sort] = [r.name for r in table.rows]
         assert set(orders) == {
             "category",
             "h-index",
@@ -98,7 +98,7 @@ async def test_people_screen_sorts_every_column_and_shows_coauthors() -> None:
             "library",
         }
         assert screen.sort == "library"
-        await pilot.click(DataTable, offset=(40, 0))  # the h-index heading sorts by it
+        await pilot.click(PeopleHeadings, offset=(48, 0))  # the h-index heading sorts by it
         await settle(pilot)
         by_h = [r.h_index for r in screen.ordered()]
         assert screen.sort == "h-index"

@@ -6,8 +6,7 @@ the next column and ``r`` to turn the order round. Below the table, the highligh
 researcher's co-authors among the researchers opened, with their shared papers.
 ``enter`` closes the screen with ``profile:"Name"``, which the browser puts in its
 search bar. The figures come from ``core.people``; names from files are ``Text``,
-never markup. A ``DataTable`` draws only the rows on screen, so 500 researchers
-open as fast as five.
+never markup. The table (``widgets.people_table``) draws only the rows on screen.
 """
 
 from __future__ import annotations
@@ -20,44 +19,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from paperbrowse.app.screens.base import DismissOnce
+from paperbrowse.app.widgets.people_table import COLUMNS, PeopleHeadings, PeopleTable
 from paperbrowse.core.text.counts import counted
 
 if TYPE_CHECKING:
     from paperbrowse.core.people import People, Researcher, SortKey
 
-# (sort key, heading, width); the name takes what is left.
-COLUMNS: tuple[tuple[SortKey, str], ...] = (
-    ("name", "Researcher"),
-    ("category", "Category"),
-    ("h-index", "h-index"),
-    ("citations", "Citations"),
-    ("papers", "Papers"),
-    ("novelty", "Novelty"),
-    ("ai-score", "AI score"),
-    ("library", "In library"),
-)
-NAME_WIDTH = 28
 COAUTHORS_SHOWN = 8
+HEADINGS = {key: heading for key, heading, _ in COLUMNS}
 
 
 def profile_query(name: str) -> str:
     """The search for a researcher's papers: ``profile:"Name"`` (a quote in a name dropped)."""
     return 'profile:"{}"'.format(name.replace('"', ""))
-
-
-def cell(researcher: Researcher, key: SortKey) -> Text:
-    """One cell: figures right-aligned, a missing one as a dim dash."""
-    value = researcher.figure(key)
-    if value is None:
-        return Text("—", style="dim", justify="right" if key not in ("name", "category") else "left")
-    if isinstance(value, str):
-        return Text(value)  # a name from a file: text, never markup
-    suffix = "%" if key == "novelty" else ""
-    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return Text(number + suffix, justify="right")
 
 
 def coauthors_text(people: People, researcher: Researcher) -> Text:
@@ -86,9 +63,8 @@ class PeopleScreen(DismissOnce, Screen[str | None]):
     PeopleScreen #people-title {
         height: 1;
         padding: 0 1;
-        text-style: bold;
     }
-    PeopleScreen DataTable {
+    PeopleScreen PeopleTable {
         height: 1fr;
     }
     PeopleScreen #people-coauthors {
@@ -103,22 +79,18 @@ class PeopleScreen(DismissOnce, Screen[str | None]):
         Binding("s", "next_sort", "Sort", show=True),
         Binding("r", "reverse", "Reverse", show=True),
     ]
-    AUTO_FOCUS = "DataTable"
+    AUTO_FOCUS = "PeopleTable"
 
     def __init__(self, people: People) -> None:
         super().__init__()
         self.people = people
         self.sort: SortKey = "name"
         self.reverse = False
-        self._shown: list[Researcher] = []  # the rows in the order shown
 
     def compose(self) -> ComposeResult:
         yield Static(id="people-title")
-        table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, id="people")
-        for key, heading in COLUMNS:
-            width = NAME_WIDTH if key == "name" else None
-            table.add_column(heading, key=key, width=width)
-        yield table
+        yield PeopleHeadings()
+        yield PeopleTable(id="people")
         yield Static(id="people-coauthors")
         yield Footer()
 
@@ -126,75 +98,59 @@ class PeopleScreen(DismissOnce, Screen[str | None]):
         self._fill()
 
     @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one(DataTable)
+    def table(self) -> PeopleTable:
+        return self.query_one(PeopleTable)
+
+    @property
+    def highlighted(self) -> Researcher | None:
+        return self.table.researcher
 
     def ordered(self) -> list[Researcher]:
         from paperbrowse.core.people import sorted_people
 
         return sorted_people(self.people.researchers, self.sort, self.reverse)
 
-    def _fill(self, keep: Researcher | None = None) -> None:
-        """(Re)fill the rows in the order chosen, the cursor kept on ``keep``."""
-        table = self.table
-        table.clear()
-        rows = self.ordered()
-        table.add_rows(
-            ([cell(r, key) for key, _ in COLUMNS] for r in rows),
-        )
-        self._shown = rows
-        if keep is not None and keep in rows:
-            table.move_cursor(row=rows.index(keep), animate=False)
-        self.query_one("#people-title", Static).update(
-            Text.assemble(
-                f"{counted(len(rows), 'researcher')} · sorted by {self.order_text()}",
-                ("   enter lists their papers · s next column · r reverse · click a heading", "dim"),
-            )
-        )
-        self._show_coauthors()
-
     def order_text(self) -> str:
         """ "h-index, highest first", "Researcher, A to Z": the order as a reader says it."""
         textual = self.sort in ("name", "category")
         ways = ("A to Z", "Z to A") if textual else ("highest first", "lowest first")
-        return f"{dict(COLUMNS)[self.sort]}, {ways[self.reverse]}"
+        return f"{HEADINGS[self.sort]}, {ways[self.reverse]}"
 
-    @property
-    def highlighted(self) -> Researcher | None:
-        row = self.table.cursor_row
-        return self._shown[row] if 0 <= row < len(self._shown) else None
+    def _fill(self, keep: Researcher | None = None) -> None:
+        """Show the rows in the order chosen, the cursor kept on ``keep``."""
+        rows = self.ordered()
+        self.table.show(rows, keep)
+        self.query_one("#people-title", Static).update(
+            Text.assemble(
+                (f"{counted(len(rows), 'researcher')} · sorted by {self.order_text()}", "bold"),
+                ("   enter lists their papers · s next column · r reverse · click a heading", "dim"),
+            )
+        )
 
-    def _show_coauthors(self) -> None:
-        researcher = self.highlighted
+    @on(PeopleTable.Highlighted)
+    def _highlighted(self, event: PeopleTable.Highlighted) -> None:
+        researcher = event.researcher
         text = coauthors_text(self.people, researcher) if researcher is not None else Text()
         self.query_one("#people-coauthors", Static).update(text)
 
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_coauthors()
-
-    @on(DataTable.RowSelected)
-    def _chosen(self, event: DataTable.RowSelected) -> None:
+    @on(PeopleTable.Selected)
+    def _chosen(self, event: PeopleTable.Selected) -> None:
         event.stop()
-        researcher = self.highlighted
-        if researcher is not None:
-            self.dismiss(profile_query(researcher.name))
+        self.dismiss(profile_query(event.researcher.name))
 
-    @on(DataTable.HeaderSelected)
-    def _heading_clicked(self, event: DataTable.HeaderSelected) -> None:
-        event.stop()
-        key = event.column_key.value
-        if key == self.sort:
+    @on(PeopleHeadings.Clicked)
+    def _heading_clicked(self, event: PeopleHeadings.Clicked) -> None:
+        if event.key == self.sort:
             self.action_reverse()
         else:
-            self.sort_by(next(k for k, _ in COLUMNS if k == key))
+            self.sort_by(event.key)
 
     def sort_by(self, key: SortKey) -> None:
         self.sort, self.reverse = key, False
         self._fill(keep=self.highlighted)
 
     def action_next_sort(self) -> None:
-        keys = [key for key, _ in COLUMNS]
+        keys = [key for key, _, _ in COLUMNS]
         self.sort_by(keys[(keys.index(self.sort) + 1) % len(keys)])
 
     def action_reverse(self) -> None:
