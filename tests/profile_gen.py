@@ -175,7 +175,9 @@ def _profile(
     papers: dict[tuple[str, int], MadePaper] = {}
     for row in rows:
         paper = _paper(row, as_of)
-        papers.setdefault((_NON_WORD.sub(" ", paper.title.casefold()).strip(), paper.date.year), paper)
+        papers.setdefault(
+            (_NON_WORD.sub(" ", paper.title.casefold()).strip(), paper.date.year), paper
+        )
     newest = sorted(papers.values(), key=lambda p: p.date, reverse=True)[:max_papers]
     cited = sorted(
         (int(rng.paretovariate(1.1) * (as_of.year - p.date.year + 1) * 2) for p in newest),

@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 from profile_gen import AS_OF, make_profiles, read_rows
 
 from paperbrowse.core.formats.profile import parse_profile_text
@@ -119,7 +118,7 @@ def test_every_column_sorts_with_missing_figures_last(tmp_path: Path) -> None:
     names = [r.name.casefold() for r in sorted_people(people, "name")]
     assert names == sorted(names)
     for key in ("category", "citations", "papers", "novelty", "ai-score", "library"):
-        assert len(sorted_people(people, key)) == len(people)  # type: ignore[arg-type]
+        assert len(sorted_people(people, key)) == len(people)
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
@@ -151,8 +150,10 @@ def test_bad_profiles_each_give_one_line_and_the_rest_loads(tmp_path: Path) -> N
     library = load(LAB, header_only, again, absurd, missing, as_of=AS_OF)
     lines = [str(p) for p in library.problems]
     assert len(library.people) == 50 + 3  # the second file of one person adds no one
-    by_file = {path: [line for line in lines if line.startswith(str(path))] for path in
-               (header_only, again, absurd, missing)}
+    by_file = {
+        path: [line for line in lines if line.startswith(str(path))]
+        for path in (header_only, again, absurd, missing)
+    }
     assert by_file[header_only] == [f"{header_only}:10: no paper records found after the header"]
     assert by_file[again] == [
         f"{again}: a second profile of {owner!r} (the first is {one}); its papers are added "

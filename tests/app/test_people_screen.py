@@ -97,15 +97,14 @@ async def test_people_screen_sorts_every_column_and_shows_coauthors() -> None:
             "ai-score",
             "library",
         }
-        assert screen.sort == "library"
         await pilot.click(PeopleHeadings, offset=(48, 0))  # the h-index heading sorts by it
         await settle(pilot)
-        by_h = [r.h_index for r in screen.ordered()]
-        assert screen.sort == "h-index"
-        assert by_h == sorted(by_h, reverse=True)  # type: ignore[type-var]
+        by_h = [r.h_index or 0 for r in screen.ordered()]
+        assert screen.order_text() == "h-index, highest first"
+        assert by_h == sorted(by_h, reverse=True)
         await pilot.press("r")
         await settle(pilot)
-        assert [r.h_index for r in screen.ordered()] == sorted(by_h)  # type: ignore[type-var]
+        assert [r.h_index or 0 for r in screen.ordered()] == sorted(by_h)
         assert "sorted by h-index, lowest first" in screen_text(pilot)
 
 
@@ -145,3 +144,20 @@ async def test_p_with_a_bibtex_library_says_no_profiles_are_open(tmp_path: Path)
         assert not isinstance(pilot.app.screen, PeopleScreen)
         messages = [n.message for n in pilot.app._notifications]
         assert any("No researcher profiles are open" in m for m in messages)
+
+
+async def test_stats_leaves_every_opened_researcher_out_of_the_coauthors(tmp_path: Path) -> None:
+    from paperbrowse.app.screens.stats import StatsScreen
+
+    first, partner, _ = three(tmp_path)
+    app = PaperBrowseApp([first, partner], as_of=SEED_AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        library = browser(pilot).library
+        assert library is not None
+        await pilot.press("S")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, StatsScreen) and screen.figures is not None
+        coauthors = {count.label for count in screen.figures.coauthors}
+        assert coauthors and not coauthors & {p.name for p in library.profiles}

@@ -23,13 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from profile_gen import ACL_ALL, AS_OF, make_profiles, read_rows, write_folder  # noqa: E402
+from profile_gen import ACL_ALL, AS_OF, make_profiles, read_rows, write_folder
 
-from paperbrowse.app.app import PaperBrowseApp  # noqa: E402
-from paperbrowse.app.screens.people import PeopleScreen  # noqa: E402
-from paperbrowse.app.widgets.people_table import PeopleTable  # noqa: E402
-from paperbrowse.core.library import Library, load  # noqa: E402
-from paperbrowse.core.people import people_of  # noqa: E402
+from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.screens.people import PeopleScreen
+from paperbrowse.app.widgets.people_table import PeopleTable
+from paperbrowse.core.library import Library, load
+from paperbrowse.core.people import people_of
 
 
 def watch_drawing(marks: dict[str, float]) -> None:

@@ -215,7 +215,9 @@ def _missing_figures(researchers: Iterable[Researcher]) -> Iterable[Problem]:
     """One line per profile whose header lacks figures: the table shows — for them."""
     for researcher in researchers:
         profile = researcher.profile
-        missing = [name for attribute, name in _FIGURES.items() if getattr(profile, attribute) is None]
+        missing = [
+            name for attribute, name in _FIGURES.items() if getattr(profile, attribute) is None
+        ]
         if missing:
             what = "figure" if len(missing) == 1 else "figures"
             yield Problem(

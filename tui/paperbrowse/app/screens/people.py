@@ -123,7 +123,10 @@ class PeopleScreen(DismissOnce, Screen[str | None]):
         self.query_one("#people-title", Static).update(
             Text.assemble(
                 (f"{counted(len(rows), 'researcher')} · sorted by {self.order_text()}", "bold"),
-                ("   enter lists their papers · s next column · r reverse · click a heading", "dim"),
+                (
+                    "   enter lists their papers · s next column · r reverse · click a heading",
+                    "dim",
+                ),
             )
         )
 

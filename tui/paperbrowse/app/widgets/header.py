@@ -115,13 +115,15 @@ def show_library(header: ProfileHeader, library: Library, query: str = "") -> No
 
     everyone = distinct_profiles(library.profiles)
     named = profiles_named(query, everyone) if len(everyone) > 1 else None
-    chosen = everyone if not named else named
+    chosen = named if named else everyone
     if len(chosen) == 1:
         header.show(chosen[0], len(library.papers), library.sources)
     elif not chosen:
         header.show(None, len(library.papers), library.sources)
     else:
-        papers = len(library.papers) if named is None else len(
-            {paper.id for profile in chosen for paper in profile.papers}
+        papers = (
+            len(library.papers)
+            if named is None
+            else len({paper.id for profile in chosen for paper in profile.papers})
         )
         header.show_people([profile.name for profile in chosen], papers)

@@ -63,8 +63,12 @@ def column_widths(total: int) -> list[int]:
 
 def line_of(cells: Sequence[str], widths: Sequence[int]) -> str:
     """One row: the name left-aligned (cut with "…"), the category left, figures right."""
-    parts = [fit(Text(cell), width, pad=True).plain for cell, width in zip(cells[:2], widths)]
-    parts += [align_right(cell, width) for cell, width in zip(cells[2:], widths[2:], strict=True)]
+    texts, figures = (
+        zip(cells[:2], widths[:2], strict=True),
+        zip(cells[2:], widths[2:], strict=True),
+    )
+    parts = [fit(Text(cell), width, pad=True).plain for cell, width in texts]
+    parts += [align_right(cell, width) for cell, width in figures]
     return (" " * GAP).join(parts)
 
 
