@@ -161,3 +161,17 @@ async def test_stats_leaves_every_opened_researcher_out_of_the_coauthors(tmp_pat
         assert isinstance(screen, StatsScreen) and screen.figures is not None
         coauthors = {count.label for count in screen.figures.coauthors}
         assert coauthors and not coauthors & {p.name for p in library.profiles}
+
+
+async def test_headings_line_up_with_the_rows_on_a_narrow_screen() -> None:
+    app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        lines = screen_text(pilot).splitlines()
+        headings = next(line for line in lines if line.startswith(" Researcher "))
+        row = lines[lines.index(headings) + 1]
+        assert row.index(" CL ") + 1 == headings.index("Category")
+        # Figures end where their headings end.
+        assert row.rstrip().endswith("12") and len(row.rstrip()) == len(headings.rstrip())

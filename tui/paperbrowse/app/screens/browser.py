@@ -170,8 +170,10 @@ class BrowserScreen(SafeMouse, Screen[None]):
 
     def watch_search_query(self, old: str, new: str) -> None:
         self.searching.query_changed(old, new)
-        if self.library is not None and len(self.library.profiles) > 1:
-            # profile:"Name" typed or chosen: the header shows that researcher's figures.
+        several = self.library is not None and len(self.library.profiles) > 1
+        if several and "profile" in f"{old} {new}".casefold():
+            # profile:"Name" typed, chosen or cleared: the header shows whom it names.
+            assert self.library is not None
             show_header(self.query_one(ProfileHeader), self.library, new)
 
     def watch_sort(self) -> None:

@@ -89,8 +89,9 @@ class PeopleHeadings(Static):
             super().__init__()
 
     def _table_width(self) -> int:
-        """The width of the table's rows below: less its padding and scroll bar."""
-        return self.size.width - 2
+        """The width of the table's rows below: this line's, less the table's scroll bar
+        (``size`` is inside the padding, which both have)."""
+        return self.size.width - 1
 
     def on_resize(self, event: events.Resize) -> None:
         headings = line_of([h for _, h, _ in COLUMNS], column_widths(self._table_width()))
