@@ -175,3 +175,9 @@ async def test_headings_line_up_with_the_rows_on_a_narrow_screen() -> None:
         assert row.index(" CL ") + 1 == headings.index("Category")
         # Figures end where their headings end.
         assert row.rstrip().endswith("12") and len(row.rstrip()) == len(headings.rstrip())
+
+
+def test_names_from_files_are_text_never_markup() -> None:
+    text = people_text(["A [bold red]x[/bold red] test", "Ann Bee"], 2, 80)
+    assert "A [bold red]x[/bold red] test · Ann Bee" in text.plain
+    assert not any("red" in str(span.style) for span in text.spans)
