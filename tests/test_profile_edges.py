@@ -152,6 +152,18 @@ def test_profiles_with_missing_header_fields(header: str, check: Any) -> None:
     assert result.problems == []
 
 
+def test_negative_and_over_100_header_figures_each_get_one_line() -> None:
+    header = "Ada Lovelace\n\nCL\nh-index-3\n4papers\nNovelty999%\nAI Score50\n\n"
+    result = parse(profile(record(), header=header))
+    assert messages(result) == [
+        "p.txt:4: header figure 'h-index-3' is negative; left out",
+        "p.txt:6: header figure 'Novelty999%' is over 100%; left out",
+    ]
+    shown = result.profile
+    assert (shown.h_index, shown.novelty, shown.paper_count, shown.ai_score) == (None, None, 4, 50)
+    assert len(shown.papers) == 1
+
+
 def test_heading_missing_is_fine() -> None:
     result = parse(profile(record(), record(title="B"), heading=False))
     assert len(result.profile.papers) == 2 and result.problems == []

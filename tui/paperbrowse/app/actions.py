@@ -219,6 +219,15 @@ ACTIONS: tuple[Action, ...] = (
         "the paper's authors: pick one to list all their papers here",
         group=READING,
     ),
+    # Several profiles (issue 16): app/screens/people.py.
+    Action(
+        "people",
+        "p",
+        "People",
+        "the researchers of the profiles opened: figures, papers here, who wrote with whom; "
+        'every column sorts; enter lists one\'s papers (profile:"Name")',
+        group=READING,
+    ),
     Action(
         "export",
         "e",

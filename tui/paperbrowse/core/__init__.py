@@ -11,7 +11,7 @@ Packages, each about one concern (their own docstrings say more):
 Modules: ``models`` (Paper, Profile), ``library`` (``load``: read, merge, search;
 it sits on top of the rest), ``locations`` (folders), ``memory`` (the collector),
 ``cache`` (parsed files), ``errors``, ``files``, ``merge``, ``stats``,
-``categories``, ``watch``.
+``categories``, ``watch``, ``people`` (several profiles: researchers, co-authors).
 
 Nothing in this package imports Textual, Rich or ``paperbrowse.app``; and no
 module or package here imports another in a circle. ``tests/test_import_hygiene.py``

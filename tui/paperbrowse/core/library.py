@@ -20,6 +20,7 @@ from paperbrowse.core.search.results import Hit, Results, SortOrder, listing
 # The search engine (numpy, rapidfuzz) loads when a library is first searched:
 # listing papers needs none of it, so the app shows them while it loads.
 if TYPE_CHECKING:
+    from paperbrowse.core.people import People
     from paperbrowse.core.search.index import SearchIndex
 
 # Progress callbacks get (bytes read, bytes in all, current file), across all files.
@@ -57,7 +58,20 @@ class Library:
         # built (the app registers the marks' from the UI thread) is never lost.
         index.filters = self.filters
         self.filters.register("key", self._papers_with_key, "key:wang2024catastrophic")
+        if self.profiles:
+            self.filters.register("profile", self._papers_of_profile, 'profile:"Fali Wang"')
         return index
+
+    @cached_property
+    def people(self) -> People:
+        """The researchers of the profiles opened, with their papers here (``core.people``)."""
+        from paperbrowse.core.people import people_of
+
+        return people_of(self.profiles, self.papers)
+
+    def _papers_of_profile(self, value: str) -> set[str]:
+        """``profile:`` — the papers in the profiles of the researchers so named."""
+        return self.people.papers_of(value)
 
     @cached_property
     def keys(self) -> dict[str, str]:
@@ -217,6 +231,10 @@ def load(
         from paperbrowse.core.merge import merge_duplicates
 
         library.papers = merge_duplicates(library.papers)
+    if len(library.profiles) > 1:
+        # Several researchers: a second file for one of them, or a header missing figures
+        # the people table compares, is a line among the load's problems.
+        library.problems.extend(library.people.problems)
     return library
 
 

@@ -28,6 +28,7 @@ from paperbrowse.app.screens.browser_parts.searching import SearchController
 from paperbrowse.app.widgets.detail import PaperDetail
 from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.header import ProfileHeader
+from paperbrowse.app.widgets.header import show_library as show_header
 from paperbrowse.app.widgets.paper_list import PaperList
 from paperbrowse.app.widgets.search_bar import SearchBar
 
@@ -172,6 +173,11 @@ class BrowserScreen(SafeMouse, Screen[None]):
 
     def watch_search_query(self, old: str, new: str) -> None:
         self.searching.query_changed(old, new)
+        several = self.library is not None and len(self.library.profiles) > 1
+        if several and "profile" in f"{old} {new}".casefold():
+            # profile:"Name" typed, chosen or cleared: the header shows whom it names.
+            assert self.library is not None
+            show_header(self.query_one(ProfileHeader), self.library, new)
 
     def watch_sort(self) -> None:
         self.searching.run()
@@ -275,6 +281,12 @@ class BrowserScreen(SafeMouse, Screen[None]):
     @on(SearchBar.CountClicked)
     def action_show_problems(self) -> None:
         self.loader.show_problems()
+
+    def action_people(self) -> None:
+        """The researchers of the profiles opened; enter on one lists their papers."""
+        from paperbrowse.app.screens.people import open_people
+
+        open_people(self, self.reading.apply_filter)
 
     def go_to_paper(self, paper: Paper) -> None:
         self.searching.go_to_paper(paper)

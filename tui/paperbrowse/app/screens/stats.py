@@ -176,8 +176,8 @@ class StatsScreen(DismissOnce, Screen[str | None]):
             found = self.marks(paper)
             return found if found is not None else Marks(paper.id)
 
-        profile = self.library.profile
-        owners = [profile.name] if profile is not None and profile.name else []
+        # Every researcher opened, not only the first: their own names are no co-authors.
+        owners = [profile.name for profile in self.library.profiles if profile.name]
         return library_stats(self.library.papers, lookup, owners=owners, limit=ROWS_SHOWN)
 
     def compose(self) -> ComposeResult:

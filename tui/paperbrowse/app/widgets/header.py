@@ -1,15 +1,24 @@
-"""The profile header: the researcher's name and figures, or what the library holds."""
+"""The profile header: the researcher's name and figures, or what the library holds.
+
+Several researchers' profiles open together are summed up ("3 researchers · 58
+papers") and named, as many as the width holds; a search for ``profile:"Name"``
+shows that researcher's own figures.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual.events import Resize
 from textual.widgets import Static
 
 from paperbrowse.core.text.counts import counted, plural
 
 if TYPE_CHECKING:
+    from paperbrowse.core.library import Library
     from paperbrowse.core.models import Profile
 
 
@@ -42,8 +51,32 @@ def header_text(profile: Profile | None, papers: int, sources: list[str]) -> Tex
     return Text.assemble(title, "\n", figures)
 
 
+def people_text(names: Sequence[str], papers: int, width: int) -> Text:
+    """Two lines: how many researchers and papers, then their names, as many as fit."""
+    title = Text.assemble(
+        (counted(len(names), "researcher"), "bold"), " · ", (counted(papers, "paper"), "bold")
+    )
+    shown: list[str] = []
+    used = 0
+    for number, name in enumerate(names):
+        left = len(names) - number - 1
+        more = f" +{left} more" if left else ""
+        cost = cell_len(name) + (3 if shown else 0)
+        if used + cost + cell_len(more) > width and shown:
+            break
+        shown.append(name)
+        used += cost
+    rest = len(names) - len(shown)
+    line = Text(" · ").join(Text(name) for name in shown)
+    if rest:
+        line.append(f" +{rest} more", style="dim")
+    line.truncate(max(width, 1), overflow="ellipsis")
+    return Text.assemble(title, "\n", line)
+
+
 class ProfileHeader(Static):
-    """Shows ``header_text``; updated when a library has loaded."""
+    """Shows ``header_text`` or ``people_text``; updated when a library has loaded and when
+    a search names one of its researchers."""
 
     DEFAULT_CSS = """
     ProfileHeader {
@@ -53,5 +86,44 @@ class ProfileHeader(Static):
     }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._render_for: Callable[[int], Text] = lambda width: Text()
+
     def show(self, profile: Profile | None, papers: int, sources: list[str]) -> None:
-        self.update(header_text(profile, papers, sources))
+        self._show(lambda width: header_text(profile, papers, sources))
+
+    def show_people(self, names: Sequence[str], papers: int) -> None:
+        """Several researchers: their count and names (re-fitted when the width changes)."""
+        self._show(lambda width: people_text(names, papers, width))
+
+    def _show(self, render: Callable[[int], Text]) -> None:
+        self._render_for = render
+        self.update(render(self._text_width()))
+
+    def _text_width(self) -> int:
+        return max(self.size.width - 2, 20) if self.size.width else 78
+
+    def on_resize(self, event: Resize) -> None:
+        self.update(self._render_for(self._text_width()))
+
+
+def show_library(header: ProfileHeader, library: Library, query: str = "") -> None:
+    """The header for a library as searched: one researcher's figures, several researchers
+    named, or the files. A query's ``profile:`` filters pick whom it shows."""
+    from paperbrowse.core.people import distinct_profiles, profiles_named
+
+    everyone = distinct_profiles(library.profiles)
+    named = profiles_named(query, everyone) if len(everyone) > 1 else None
+    chosen = named if named else everyone
+    if len(chosen) == 1:
+        header.show(chosen[0], len(library.papers), library.sources)
+    elif not chosen:
+        header.show(None, len(library.papers), library.sources)
+    else:
+        papers = (
+            len(library.papers)
+            if named is None
+            else len({paper.id for profile in chosen for paper in profile.papers})
+        )
+        header.show_people([profile.name for profile in chosen], papers)

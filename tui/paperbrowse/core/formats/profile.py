@@ -63,6 +63,13 @@ _HEADER_FIELDS: dict[str, re.Pattern[str]] = {
     "novelty": re.compile(rf"^novelty\s*:?\s*{_NUMBER}\s*(?:%|/\s*100)?$", re.I),
     "ai_score": re.compile(rf"^ai\s*score\s*:?\s*{_NUMBER}\s*(?:%|/\s*100)?$", re.I),
 }
+# Figures that cannot be: a negative one ("h-index-3"), a percentage over 100 ("Novelty999%").
+_NEGATIVE_FIGURE = re.compile(
+    r"^(?:(?P<label>h-?\s?index|novelty|ai\s*score)\s*:?\s*-\s*\d[\d,.]*\s*%?"
+    r"|-\s*\d[\d,.]*\s*(?P<count>papers?|citations?))$",
+    re.I,
+)
+_PERCENTAGES = ("novelty", "ai_score")
 _HEADING = re.compile(rf"^{_NUMBER}\s*papers?$", re.I)
 _ARCHIVES = r"cs|math|stat|eess|econ|q-bio|q-fin|nlin|astro-ph|physics|cond-mat"
 _CATEGORY = re.compile(
@@ -213,7 +220,8 @@ class _ProfileParser:
                 "and no complete paper record",
             )
         self._check_count(header, len(papers))
-        figures = header.figures
+        # A figure left out (NaN: it was there but impossible) is shown as missing.
+        figures = {key: value for key, value in header.figures.items() if value == value}
         profile = Profile(
             name=header.name or "Unknown researcher",
             primary_category=header.category,
@@ -250,6 +258,11 @@ class _ProfileParser:
                 header.heading, header.heading_line = int(_number(heading)), lineno
                 return header, index + 1
             if self._header_field(line, header.figures):
+                self._check_figure(lineno, line, header.figures)
+                continue
+            if _NEGATIVE_FIGURE.match(line):
+                self.warn(lineno, f"header figure {line[:40]!r} is negative; left out")
+                header.figures.setdefault(_negative_key(line), float("nan"))
                 continue
             if header.category is None and _is_category_line(line):
                 header.category = _category_code(_CATEGORY_SEPARATOR.split(line)[0])
@@ -258,6 +271,14 @@ class _ProfileParser:
             else:
                 self.warn(lineno, f"unexpected line in the header {line[:60]!r}; ignored")
         return header, len(self.lines)
+
+    def _check_figure(self, lineno: int, line: str, figures: dict[str, float]) -> None:
+        """A percentage over 100 is no figure the site shows: left out, with a warning."""
+        for key in _PERCENTAGES:
+            value = figures.get(key)
+            if value is not None and value > 100:
+                self.warn(lineno, f"header figure {line[:40]!r} is over 100%; left out")
+                figures[key] = float("nan")
 
     def _is_heading(self, index: int, header: _Header, line: str) -> bool:
         """``15 Papers`` is the heading before the records, ``15papers`` a header figure.
@@ -411,6 +432,18 @@ def _split_lines(text: str) -> list[str]:
     100k-paper profile)."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return text.split("\n")
+
+
+def _negative_key(line: str) -> str:
+    """Which figure a negative header line gives (see ``_NEGATIVE_FIGURE``)."""
+    lowered = line.lower()
+    if "index" in lowered:
+        return "h_index"
+    if "novelty" in lowered:
+        return "novelty"
+    if "score" in lowered:
+        return "ai_score"
+    return "citations" if "citation" in lowered else "paper_count"
 
 
 def _opt_int(value: float | None) -> int | None:

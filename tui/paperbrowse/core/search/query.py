@@ -38,6 +38,7 @@ SYNTAX_HELP: tuple[tuple[str, str], ...] = (
     ("has:code", "has:code, has:abstract, has:doi, has:link"),
     ("venue:emnlp", "venue name contains these words"),
     ("key:wang2024", "citation key is this, or starts with it"),
+    ("profile:wang", "papers in that researcher's profile, when profiles are open"),
 )
 
 

@@ -28,6 +28,7 @@ from paperbrowse.app.screens.browser_parts.searching import SearchController
 from paperbrowse.app.screens.browser_parts.watching import SourceWatcher
 from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.header import ProfileHeader
+from paperbrowse.app.widgets.header import show_library as show_header
 from paperbrowse.app.widgets.paper_list import CATEGORY_WIDTH
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.memory import freeze_heap, gc_paused, thaw_heap
@@ -232,8 +233,7 @@ class LibraryLoader:
         self.reading.filter_marks_in(library)  # a reload's new library knows is:read too
         self.screen.query_one("#loading-bar").remove_class("-shown")
         self.screen.query_one(KeyFooter).release()
-        header = self.screen.query_one(ProfileHeader)
-        header.show(library.profile, len(library.papers), library.sources)
+        show_header(self.screen.query_one(ProfileHeader), library, self.view.search_query)
         self.view.paper_list.category_width = category_width(library.papers)
         self.view.total = len(library.papers)
         self.view.problem_count = len(library.problems)

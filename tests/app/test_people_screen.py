@@ -1,0 +1,183 @@
+"""Several profiles in the app: the header sums them up, ``p`` opens the people screen,
+every column sorts, and enter lists one researcher's papers with ``profile:"Name"``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from app_helpers import SEED, SEED_AS_OF, browser, screen_text, settle, wait_loaded
+from textual.pilot import Pilot
+
+from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.screens.people import PeopleScreen
+from paperbrowse.app.widgets.header import people_text
+from paperbrowse.app.widgets.people_table import PeopleHeadings, PeopleTable
+
+LAB = Path(__file__).resolve().parents[1] / "data" / "lab50"
+SIZE = (120, 35)
+
+
+def header_lines(pilot: Pilot[Any]) -> list[str]:
+    return screen_text(pilot).splitlines()[:2]
+
+
+def people_screen(pilot: Pilot[Any]) -> PeopleScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, PeopleScreen), screen
+    return screen
+
+
+def three(tmp_path: Path) -> list[Path]:
+    """Three profiles: two who wrote together (from the lab), and the seed's Fali Wang."""
+    from paperbrowse.core.library import load
+
+    people = load(LAB).people
+    first = people.researchers[0]
+    partner = people.coauthors(first)[0][0]
+    return [Path(first.files[0]), Path(partner.files[0]), SEED]
+
+
+async def test_header_counts_and_names_every_researcher(tmp_path: Path) -> None:
+    paths = three(tmp_path)
+    app = PaperBrowseApp(paths, as_of=SEED_AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        library = browser(pilot).library
+        assert library is not None
+        title, names = header_lines(pilot)
+        assert f"3 researchers · {len(library.papers)} papers" in title
+        for profile in library.profiles:
+            assert profile.name in names
+        # Not the first profile's figures alone, as before several profiles were summed up.
+        assert "h-index" not in title + names
+
+
+def test_names_that_do_not_fit_are_counted() -> None:
+    names = [f"Researcher Number{n}" for n in range(30)]
+    text = people_text(names, 500, 80).plain
+    title, line = text.split("\n")
+    assert title == "30 researchers · 500 papers"
+    assert line.startswith("Researcher Number0 · Researcher Number1")
+    assert line.endswith("more") and len(line) <= 80
+    shown = line.count("Researcher")
+    assert line.endswith(f"+{30 - shown} more")
+
+
+async def test_people_screen_sorts_every_column_and_shows_coauthors() -> None:
+    app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = people_screen(pilot)
+        table = screen.query_one(PeopleTable)
+        assert len(table.rows) == 50
+        names = [r.name.casefold() for r in screen.ordered()]
+        assert names == sorted(names)
+        # The highlighted researcher's co-authors among those opened, with shared papers.
+        first = screen.highlighted
+        assert first is not None
+        partners = screen.people.coauthors(first)
+        text = screen_text(pilot)
+        if partners:
+            other, shared = partners[0]
+            assert f"{first.name} wrote with: {other.name} ({shared} shared paper" in text
+        orders = {}
+        for _ in range(7):  # s: the next column, each one sorting the rows
+            await pilot.press("s")
+            await settle(pilot)
+            orders[screen.sort] = [r.name for r in table.rows]
+        assert set(orders) == {
+            "category",
+            "h-index",
+            "citations",
+            "papers",
+            "novelty",
+            "ai-score",
+            "library",
+        }
+        await pilot.click(PeopleHeadings, offset=(48, 0))  # the h-index heading sorts by it
+        await settle(pilot)
+        by_h = [r.h_index or 0 for r in screen.ordered()]
+        assert screen.order_text() == "h-index, highest first"
+        assert by_h == sorted(by_h, reverse=True)
+        await pilot.press("r")
+        await settle(pilot)
+        assert [r.h_index or 0 for r in screen.ordered()] == sorted(by_h)
+        assert "sorted by h-index, lowest first" in screen_text(pilot)
+
+
+async def test_enter_puts_profile_in_the_search_bar_and_the_header_shows_them() -> None:
+    app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = people_screen(pilot)
+        await pilot.press("down", "down")
+        await settle(pilot)
+        chosen = screen.highlighted
+        assert chosen is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        view = browser(pilot)
+        assert view.search_query == f'profile:"{chosen.name}"'
+        assert view.search_bar.value == f'profile:"{chosen.name}"'  # visible, editable
+        assert {p.id for p in view.paper_list.results} == set(chosen.owned)
+        title, figures = header_lines(pilot)
+        assert chosen.name in title and f"{chosen.h_index} h-index" in figures
+        # Clearing the search brings back everyone.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "50 researchers" in header_lines(pilot)[0]
+
+
+async def test_p_with_a_bibtex_library_says_no_profiles_are_open(tmp_path: Path) -> None:
+    bib = tmp_path / "lib.bib"
+    bib.write_text("@article{a, title={A Title}, author={Ann Bee}, year={2020}}\n")
+    app = PaperBrowseApp([bib], as_of=SEED_AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, PeopleScreen)
+        messages = [n.message for n in pilot.app._notifications]
+        assert any("No researcher profiles are open" in m for m in messages)
+
+
+async def test_stats_leaves_every_opened_researcher_out_of_the_coauthors(tmp_path: Path) -> None:
+    from paperbrowse.app.screens.stats import StatsScreen
+
+    first, partner, _ = three(tmp_path)
+    app = PaperBrowseApp([first, partner], as_of=SEED_AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        library = browser(pilot).library
+        assert library is not None
+        await pilot.press("S")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, StatsScreen) and screen.figures is not None
+        coauthors = {count.label for count in screen.figures.coauthors}
+        assert coauthors and not coauthors & {p.name for p in library.profiles}
+
+
+async def test_headings_line_up_with_the_rows_on_a_narrow_screen() -> None:
+    app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        lines = screen_text(pilot).splitlines()
+        headings = next(line for line in lines if line.startswith(" Researcher "))
+        row = lines[lines.index(headings) + 1]
+        assert row.index(" CL ") + 1 == headings.index("Category")
+        # Figures end where their headings end.
+        assert row.rstrip().endswith("12") and len(row.rstrip()) == len(headings.rstrip())
+
+
+def test_names_from_files_are_text_never_markup() -> None:
+    text = people_text(["A [bold red]x[/bold red] test", "Ann Bee"], 2, 80)
+    assert "A [bold red]x[/bold red] test · Ann Bee" in text.plain
+    assert not any("red" in str(span.style) for span in text.spans)
