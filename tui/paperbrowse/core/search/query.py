@@ -38,6 +38,8 @@ SYNTAX_HELP: tuple[tuple[str, str], ...] = (
     ("has:code", "has:code, has:abstract, has:doi, has:link"),
     ("venue:emnlp", "venue name contains these words"),
     ("key:wang2024", "citation key is this, or starts with it"),
+    ("cites:ID", "papers citing paper ID (its id, DOI or key), in this library"),
+    ("citedby:ID", "papers that paper ID cites, in this library"),
 )
 
 

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ProgressBar
 
+from paperbrowse.app.screens.browser_parts.links import links_shown
 from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
 from paperbrowse.app.screens.browser_parts.reading import ReadingController
 from paperbrowse.app.screens.browser_parts.searching import SearchController
@@ -240,6 +241,7 @@ class LibraryLoader:
         self.screen.refresh_bindings()  # the footer's "w Problems" shows only when there are some
         self.view.detail.placeholder = "No paper selected."
         self.view.detail.key_for = key_shown(library)
+        self.view.detail.links_for = links_shown(library)
         notify_problems(self.screen, library)
         if listing is not None and not self.view.search_query.strip():
             self.searching.show_listing(listing)
@@ -304,6 +306,9 @@ class LibraryLoader:
         # The citation keys (0.11 s at 71k papers), here rather than at the first detail
         # drawn or c pressed; IndexReady redraws the detail with its key.
         _ = library.keys
+        # Who cites whom (one pass over the papers when their files carry no citations);
+        # IndexReady redraws the detail with its "Cites" and "Cited by".
+        _ = library.citations
         return library
 
 
