@@ -139,3 +139,32 @@ async def test_a_long_section_ends_in_a_search_for_all_of_it(library: Path) -> N
         await wait_loaded(pilot)
         assert browser(pilot).search_query == "citedby:big"
         assert browser(pilot).shown == SHOWN + 2
+
+
+async def test_a_redraw_of_the_detail_keeps_the_highlighted_title(library: Path) -> None:
+    # The marks redraw the detail pane every few seconds (another window's changes):
+    # that must not move the highlight from under the user.
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await go_to(pilot, "A survey of contextual embeddings")
+        await pilot.press("tab", "tab", "down")
+        chosen = links(pilot).highlighted
+        assert chosen is not None and chosen > 1
+        browser(pilot).detail.redraw()
+        await pilot.pause()
+        assert links(pilot).highlighted == chosen
+
+
+async def test_a_big_library_lists_them_once_the_loader_has_resolved_them(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past RESOLVED_WHEN_SHOWN papers the pane does not stop to resolve the citations: the
+    # loader does, after the index, and the pane shows them then without a key pressed.
+    from paperbrowse.app.screens.browser_parts import links as links_module
+
+    monkeypatch.setattr(links_module, "RESOLVED_WHEN_SHOWN", 0)
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.pause()
+        assert highlighted(pilot).title == "A paper citing many"  # the newest: listed first
+        assert CITES in screen_text(pilot)

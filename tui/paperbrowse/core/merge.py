@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
+from paperbrowse.core.formats.edges import joined
 from paperbrowse.core.models import Paper, SourceRef, fold, normalise_title
 
 _FILLABLE = (
@@ -69,9 +70,8 @@ def combine(kept: Paper, other: Paper) -> Paper:
     if other.has_code and not kept.has_code:
         update["has_code"] = True
     for edges in ("cites", "cited_by"):  # what either copy cites, or is cited by
-        joined = tuple(dict.fromkeys(getattr(kept, edges) + getattr(other, edges)))
-        if joined != getattr(kept, edges):
-            update[edges] = joined
+        if getattr(other, edges):
+            update[edges] = joined(getattr(kept, edges), getattr(other, edges))
     update["sources"] = tuple(dict.fromkeys(seen_in(kept) + seen_in(other)))
     return kept.model_copy(update=update)
 

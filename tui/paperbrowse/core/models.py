@@ -93,10 +93,10 @@ class Paper(BaseModel):
     # against the library's folder by ``core.pdf.locate``.
     files: tuple[str, ...] = ()
     # Citation edges as the file gave them: the works this paper cites, and those citing
-    # it, each one reference string (``formats.edges``), resolved against the library's
-    # papers only when asked (``core.citations``). Empty for most papers: no cost then.
-    cites: tuple[str, ...] = ()
-    cited_by: tuple[str, ...] = ()
+    # it, 24 bytes each (digests of DOI, title and year, key: ``formats.edges``), resolved
+    # against the library's papers only when asked (``core.citations``). Empty for most.
+    cites: bytes = b""
+    cited_by: bytes = b""
 
     @property
     def category_name(self) -> str | None:

@@ -153,6 +153,9 @@ class BrowserScreen(SafeMouse, Screen[None]):
     def on_loader_index_ready(self) -> None:
         self.loader.index_ready()
 
+    def on_loader_citations_ready(self) -> None:
+        self.detail.redraw()  # its "Cites" and "Cited by", for a library too big to wait
+
     def action_reload(self) -> None:
         self.loader.reload()
 

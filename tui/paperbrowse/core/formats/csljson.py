@@ -15,7 +15,7 @@ from typing import Any
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult
-from paperbrowse.core.formats.edges import looks_like_doi, read_references, reference
+from paperbrowse.core.formats.edges import looks_like_doi, read_references, work
 from paperbrowse.core.formats.file_fields import csl_files
 from paperbrowse.core.formats.jsontools import paper_date, record_error
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
@@ -177,18 +177,18 @@ def paper_from_csl(
     )
 
 
-def _reference(entry: object) -> str | None:
+def _reference(entry: object) -> bytes | None:
     """One work an item cites: a CSL item (or a Crossref reference, which says
     ``article-title`` and ``year``), a DOI, or the ``id`` of another item."""
     if isinstance(entry, int | str) and not isinstance(entry, bool):
         text = _text(entry)
-        return reference(doi=text) if looks_like_doi(text) else reference(key=text)
+        return work(doi=text) if looks_like_doi(text) else work(key=text)
     if not isinstance(entry, dict):
         raise TypeError("not an object or text")
     date, _ = csl_date(entry.get("issued") or entry.get("year"))
     # Crossref's "key" names the reference within its citing work, not an item: not read.
     key = _text(entry.get("citation-key") or entry.get("id"))
-    return reference(
+    return work(
         _text(entry.get("DOI") or entry.get("doi")),
         _text(entry.get("title") or entry.get("article-title")),
         date.year if date else None,

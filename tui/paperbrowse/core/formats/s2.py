@@ -12,7 +12,7 @@ from typing import Any
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult
-from paperbrowse.core.formats.edges import read_references, reference
+from paperbrowse.core.formats.edges import read_references, work
 from paperbrowse.core.formats.jsontools import paper_date
 from paperbrowse.core.models import Paper, Profile, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
@@ -92,9 +92,9 @@ def paper_from_s2(
     )
 
 
-def _edges(record: dict[str, Any], notes: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The works the record cites and those citing it, as reference strings."""
-    found: list[tuple[str, ...]] = []
+def _edges(record: dict[str, Any], notes: list[str]) -> tuple[bytes, bytes]:
+    """The works the record cites and those citing it (``formats.edges``)."""
+    found: list[bytes] = []
     for field in ("references", "citations"):
         edges, problem = read_references(record.get(field), _reference, field)
         found.append(edges)
@@ -103,7 +103,7 @@ def _edges(record: dict[str, Any], notes: list[str]) -> tuple[tuple[str, ...], t
     return found[0], found[1]
 
 
-def _reference(entry: object) -> str | None:
+def _reference(entry: object) -> bytes | None:
     """One cited or citing paper (the /references and /citations endpoints wrap each)."""
     if not isinstance(entry, dict):
         raise TypeError("not an object")
@@ -111,7 +111,7 @@ def _reference(entry: object) -> str | None:
     record = wrapped if isinstance(wrapped, dict) else entry
     external = record.get("externalIds")
     doi = _text(external.get("DOI")) if isinstance(external, dict) else ""
-    return reference(doi, _text(record.get("title")), _int(record.get("year")))
+    return work(doi, _text(record.get("title")), _int(record.get("year")))
 
 
 def _name(author: object) -> object:

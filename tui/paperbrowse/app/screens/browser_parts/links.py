@@ -1,7 +1,8 @@
 """What the detail pane lists under a paper: the library's papers it cites and that cite it.
 
-The graph (``core.citations``) is resolved in the loader's thread, after the keys; a
-library handed in already loaded, or a small one, resolves it when first drawn.
+The graph (``core.citations``) is resolved in the loader's thread once searching works,
+and the pane redrawn then (``CitationsReady``); a small library, or one handed in
+already loaded, resolves it when its first detail is drawn.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from paperbrowse.core.models import Paper
 
 # Up to this many papers the graph is resolved when a detail is first drawn, if the
-# loader has not done it (a few milliseconds); a bigger library waits for the loader.
+# loader has not done it yet (milliseconds); a bigger library waits for the loader.
 RESOLVED_WHEN_SHOWN = 5_000
 CITES = "Cites (in this library)"
 CITED_BY = "Cited by (in this library)"
