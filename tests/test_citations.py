@@ -214,9 +214,10 @@ def test_edges_to_nowhere_self_citations_and_cycles(tmp_path: Path) -> None:
             "id": "a",
             "type": "article",
             "title": "Paper A",
-            "references": ["b", "a", "nowhere", "10.5555/nowhere", "b", {"note": "nothing"}],
+            # B twice over (by id and by DOI), itself, works not here, an empty object.
+            "references": ["b", "a", "nowhere", "10.5555/nowhere", "10.5555/B", {"note": "-"}],
         },
-        {"id": "b", "type": "article", "title": "Paper B", "references": ["a"]},
+        {"id": "b", "type": "article", "title": "Paper B", "DOI": "10.5555/b", "references": ["a"]},
     ]
     library = load(write_json(tmp_path / "library.json", items))
     a, b = titled(library, "Paper A"), titled(library, "Paper B")
