@@ -12,10 +12,12 @@ hold (most of them), a paper citing itself and the same edge given twice are dro
 cycles (two papers citing each other) are kept as they are: nothing here follows edges
 further than one step.
 
-It is all done with sorted numpy arrays (about a second for a million works at 71k
-papers), and what is kept is two arrays of positions in the library's papers, citing
-and cited, sorted both ways: 16 bytes an edge. A library whose files carry no
-citations builds nothing and costs one pass over its papers.
+It is all done with sorted numpy arrays (1.2 s for a million works at 71k papers,
+``tests/bench/bench_citations.py``), and what is kept is two arrays of positions in
+the library's papers, citing and cited, sorted both ways (16 bytes an edge), and from
+the first question on, each paper id's position (15 MB in all for 700k edges among
+71k papers). A library whose files carry no citations builds nothing and costs one
+pass over its papers.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ and skipped.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -14,7 +15,7 @@ from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.formats.edges import read_references, work
 from paperbrowse.core.formats.jsontools import paper_date
-from paperbrowse.core.models import Paper, Profile, SourceRef, paper_id
+from paperbrowse.core.models import DatePrecision, Paper, Profile, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
 
 _TYPES = {
@@ -60,10 +61,7 @@ def paper_from_s2(
     if not title:
         return None
     cites, cited_by = _edges(record, notes if notes is not None else [])
-    published = str(record.get("publicationDate") or "")
-    date, precision = paper_date(published[:4], published[5:7], published[8:10])
-    if date is None:
-        date, precision = paper_date(record.get("year"))
+    date, precision = _date(record)
     external = record.get("externalIds")
     doi = _text(external.get("DOI")) if isinstance(external, dict) else ""
     abstract = clean_paragraphs(strip_control(str(record.get("abstract") or "")))
@@ -92,6 +90,13 @@ def paper_from_s2(
     )
 
 
+def _date(record: dict[str, Any]) -> tuple[dt.date | None, DatePrecision]:
+    """``publicationDate`` when it has one, else ``year``."""
+    published = str(record.get("publicationDate") or "")
+    date, precision = paper_date(published[:4], published[5:7], published[8:10])
+    return (date, precision) if date is not None else paper_date(record.get("year"))
+
+
 def _edges(record: dict[str, Any], notes: list[str]) -> tuple[bytes, bytes]:
     """The works the record cites and those citing it (``formats.edges``)."""
     found: list[bytes] = []
@@ -111,7 +116,8 @@ def _reference(entry: object) -> bytes | None:
     record = wrapped if isinstance(wrapped, dict) else entry
     external = record.get("externalIds")
     doi = _text(external.get("DOI")) if isinstance(external, dict) else ""
-    return work(doi, _text(record.get("title")), _int(record.get("year")))
+    date, _ = _date(record)  # the year its paper would have, if it is in the library
+    return work(doi, _text(record.get("title")), date.year if date else None)
 
 
 def _name(author: object) -> object:
