@@ -168,3 +168,21 @@ async def test_a_big_library_lists_them_once_the_loader_has_resolved_them(
         await pilot.pause()
         assert highlighted(pilot).title == "A paper citing many"  # the newest: listed first
         assert CITES in screen_text(pilot)
+
+
+async def test_the_highlighted_title_stays_in_view_in_a_short_terminal(library: Path) -> None:
+    async with PaperBrowseApp([library]).run_test(size=(100, 18)) as pilot:
+        await wait_loaded(pilot)
+        await go_to(pilot, "A paper citing many")
+        await pilot.press("tab", "tab")
+        assert f"Many cited paper {SHOWN + 1}  {2000 + SHOWN + 1}" in screen_text(pilot)
+        await pilot.press("end")
+        assert "… 2 more: search citedby:big" in screen_text(pilot)
+        await pilot.press("home")
+        assert f"Many cited paper {SHOWN + 1}  {2000 + SHOWN + 1}" in screen_text(pilot)
+        # The pane scrolled back up by the mouse wheel: the next key brings the title back.
+        browser(pilot).detail.scroll_home(animate=False)
+        await pilot.pause()
+        assert f"Many cited paper {SHOWN}  {2000 + SHOWN}" not in screen_text(pilot)
+        await pilot.press("down")
+        assert f"Many cited paper {SHOWN}  {2000 + SHOWN}" in screen_text(pilot)
