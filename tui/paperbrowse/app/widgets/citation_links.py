@@ -131,9 +131,11 @@ class CitationLinks(PagingOptionList):
             self.post_message(self.Jump(target))
 
     def scroll_to_highlight(self, top: bool = False) -> None:
-        """Keep the highlighted title in view: the list scrolls itself only once it is as
-        tall as the pane, so it is mostly the detail pane around it that has to scroll
-        (with the line above the title in view too: it may be its heading)."""
+        """Keep the highlighted title in view when the detail pane around the list was
+        scrolled away from it (the mouse wheel). Textual's OptionList scrolls only itself
+        (its ``max-height: 100%`` came from Textualize/textual#4021, a list taller than
+        its container not following the keys), never the container it sits in; the line
+        above the title is kept in view too: it may be its heading."""
         super().scroll_to_highlight(top)
         highlighted, parent = self.highlighted, self.parent
         if highlighted is None or not isinstance(parent, Widget) or not self.is_mounted:
