@@ -324,3 +324,18 @@ def test_a_library_without_citations_builds_no_graph(tmp_path: Path) -> None:
     assert graph.edge_count == 0
     assert graph.cites(library.papers[0]) == [] == graph.cited_by(library.papers[0])
     assert found(library, "cites:a") == set()
+
+
+def test_csl_records_in_json_lines_carry_citations_and_their_line(tmp_path: Path) -> None:
+    lines = [
+        {"id": "a", "type": "article", "title": "Line one", "references": ["b"]},
+        {"id": "b", "type": "article", "title": "Line two", "references": {"DOI": "10.1/x"}},
+    ]
+    path = tmp_path / "library.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    library = load(path)
+
+    assert titles(library.citations.cites(titled(library, "Line one"))) == {"Line two"}
+    assert problems(library) == [
+        f"{path}:2: references is an object, not a list; its citations are not read"
+    ]
