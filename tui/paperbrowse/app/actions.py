@@ -98,7 +98,13 @@ ACTIONS: tuple[Action, ...] = (
         show=True,
         context="on a paper",
     ),
-    Action("switch_pane", "tab", "Switch pane", "switch between the list and the detail pane"),
+    Action(
+        "switch_pane",
+        "tab",
+        "Switch pane",
+        "switch between the list and the detail pane, and to the detail's citations in "
+        "this library (enter jumps to one)",
+    ),
     Action(
         "cycle_sort",
         "s",

@@ -20,6 +20,7 @@ from paperbrowse.core.search.results import Hit, Results, SortOrder, listing
 # The search engine (numpy, rapidfuzz) loads when a library is first searched:
 # listing papers needs none of it, so the app shows them while it loads.
 if TYPE_CHECKING:
+    from paperbrowse.core.citations import CitationGraph
     from paperbrowse.core.people import People
     from paperbrowse.core.search.index import SearchIndex
 
@@ -60,6 +61,8 @@ class Library:
         self.filters.register("key", self._papers_with_key, "key:wang2024catastrophic")
         if self.profiles:
             self.filters.register("profile", self._papers_of_profile, 'profile:"Fali Wang"')
+        self.filters.register("cites", self._papers_citing, "cites:ID (id, DOI or key)")
+        self.filters.register("citedby", self._papers_cited_by, "citedby:ID (id, DOI or key)")
         return index
 
     @cached_property
@@ -72,6 +75,35 @@ class Library:
     def _papers_of_profile(self, value: str) -> set[str]:
         """``profile:`` — the papers in the profiles of the researchers so named."""
         return self.people.papers_of(value)
+
+    @cached_property
+    def citations(self) -> CitationGraph:
+        """Which papers of this library cite which, resolved on first use (nothing is
+        built for a library whose files carry no citations)."""
+        from paperbrowse.core.citations import CitationGraph
+
+        return CitationGraph(self.papers)
+
+    @property
+    def citations_ready(self) -> bool:
+        """Whether the citations are resolved, so asking will not stop to resolve them."""
+        return "citations" in self.__dict__
+
+    def paper_named(self, wanted: str) -> Paper | None:
+        """The paper with this id, DOI or citation key, if the library holds it."""
+        from paperbrowse.core.citations import find_paper
+
+        return find_paper(self.papers, self.keys, wanted)
+
+    def _papers_citing(self, value: str) -> set[str] | None:
+        """``cites:ID`` — the papers citing paper ID (None: no such paper, a note says so)."""
+        paper = self.paper_named(value)
+        return None if paper is None else {p.id for p in self.citations.cited_by(paper)}
+
+    def _papers_cited_by(self, value: str) -> set[str] | None:
+        """``citedby:ID`` — the papers paper ID cites."""
+        paper = self.paper_named(value)
+        return None if paper is None else {p.id for p in self.citations.cites(paper)}
 
     @cached_property
     def keys(self) -> dict[str, str]:

@@ -1,7 +1,8 @@
 """One paper seen twice (the same DOI, or the same title and year) becomes one paper.
 
 The first copy keeps its id and its text; fields it lacks are taken from the
-later copies, and every place the paper was read is listed in ``sources``.
+later copies, the citations of all copies are kept, and every place the paper
+was read is listed in ``sources``.
 Two copies with different DOIs, or whose first authors' surnames differ, are
 different papers however alike their titles ("Introduction", 2019).
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
+from paperbrowse.core.formats.edges import joined
 from paperbrowse.core.models import Paper, SourceRef, fold, normalise_title
 
 _FILLABLE = (
@@ -67,6 +69,9 @@ def combine(kept: Paper, other: Paper) -> Paper:
         update["files"] = files
     if other.has_code and not kept.has_code:
         update["has_code"] = True
+    for edges in ("cites", "cited_by"):  # what either copy cites, or is cited by
+        if getattr(other, edges):
+            update[edges] = joined(getattr(kept, edges), getattr(other, edges))
     update["sources"] = tuple(dict.fromkeys(seen_in(kept) + seen_in(other)))
     return kept.model_copy(update=update)
 

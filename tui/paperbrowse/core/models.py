@@ -92,6 +92,11 @@ class Paper(BaseModel):
     # Attached files (PDFs) as the library writes them; relative ones are resolved
     # against the library's folder by ``core.pdf.locate``.
     files: tuple[str, ...] = ()
+    # Citation edges as the file gave them: the works this paper cites, and those citing
+    # it, 24 bytes each (digests of DOI, title and year, key: ``formats.edges``), resolved
+    # against the library's papers only when asked (``core.citations``). Empty for most.
+    cites: bytes = b""
+    cited_by: bytes = b""
 
     @property
     def category_name(self) -> str | None:

@@ -25,6 +25,7 @@ from paperbrowse.app.screens.base import SafeMouse
 from paperbrowse.app.screens.browser_parts import loading
 from paperbrowse.app.screens.browser_parts.reading import ReadingController
 from paperbrowse.app.screens.browser_parts.searching import SearchController
+from paperbrowse.app.widgets.citation_links import CitationLinks
 from paperbrowse.app.widgets.detail import PaperDetail
 from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.header import ProfileHeader
@@ -156,6 +157,9 @@ class BrowserScreen(SafeMouse, Screen[None]):
     def on_loader_index_ready(self) -> None:
         self.loader.index_ready()
 
+    def on_loader_citations_ready(self) -> None:
+        self.detail.redraw()  # its "Cites" and "Cited by", for a library too big to wait
+
     def action_reload(self) -> None:
         self.loader.reload()
 
@@ -200,6 +204,14 @@ class BrowserScreen(SafeMouse, Screen[None]):
     def _selected(self) -> None:
         self.set_focus(self.detail)
 
+    @on(CitationLinks.Jump)
+    def _jump(self, event: CitationLinks.Jump) -> None:
+        self.go_to_paper(event.paper)
+
+    @on(CitationLinks.Search)
+    def _search_section(self, event: CitationLinks.Search) -> None:
+        self.reading.apply_filter(event.query)
+
     # --- actions --------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -243,13 +255,17 @@ class BrowserScreen(SafeMouse, Screen[None]):
         self.paper_list.cursor = 0
 
     def action_switch_pane(self) -> None:
+        """The list, the detail pane, then its citation links when it shows some."""
+        links = self.detail.links
         if self.paper_list.has_focus:
             self.set_focus(self.detail)
+        elif self.detail.has_focus and links.display:
+            self.set_focus(links)
         else:
             self.set_focus(self.paper_list)
 
     def action_escape(self) -> None:
-        if self.detail.has_focus:
+        if self.detail.has_focus_within:
             self.set_focus(self.paper_list)
         elif self.search_query:
             self.search_bar.value = ""

@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from paperbrowse.app.widgets.citation_links import CitationLinks, LinkSection
+
 if TYPE_CHECKING:
     from paperbrowse.core.models import Paper
     from paperbrowse.core.search.index import Hit, Span
@@ -151,6 +153,8 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self.abstract_limit: int | None = ABSTRACT_SHOWN  # None: the whole abstract
         # Set by the screen: the paper's citation key, when known.
         self.key_for: Callable[[Paper], str | None] = lambda paper: None
+        # Set by the screen: the papers citing and cited by a paper, in this library.
+        self.links_for: Callable[[Paper], Sequence[LinkSection]] = lambda paper: ()
 
     @property
     def abstract_cut(self) -> bool:
@@ -164,6 +168,12 @@ class PaperDetail(VerticalScroll, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.placeholder, style="dim"), id="detail-body")
+        yield CitationLinks(id="citation-links")
+
+    @property
+    def links(self) -> CitationLinks:
+        """The "Cites" and "Cited by" titles under the text (hidden when there are none)."""
+        return self.query_one(CitationLinks)
 
     @property
     def paper(self) -> Paper | None:
@@ -200,7 +210,9 @@ class PaperDetail(VerticalScroll, can_focus=True):
         body = self.query_one("#detail-body", Static)
         if self.hit is None:
             body.update(Text(self.placeholder, style="dim"))
+            self.links.show(())
             return
         rows, tail = self.extras_for(self.hit.paper) if self.extras_for is not None else ([], [])
         key = self.key_for(self.hit.paper)
         body.update(detail_text(self.hit, rows, tail, self.abstract_limit, key))
+        self.links.show(self.links_for(self.hit.paper))

@@ -15,6 +15,7 @@ from typing import Any
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult
+from paperbrowse.core.formats.edges import looks_like_doi, read_references, work
 from paperbrowse.core.formats.file_fields import csl_files
 from paperbrowse.core.formats.jsontools import paper_date, record_error
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
@@ -132,11 +133,17 @@ def csl_date(value: object) -> tuple[dt.date | None, DatePrecision]:
     return None, "year"
 
 
-def paper_from_csl(item: dict[str, Any], source: SourceRef) -> Paper:
-    """A paper from one CSL item. Raises ValueError when it has no title."""
+def paper_from_csl(
+    item: dict[str, Any], source: SourceRef, notes: list[str] | None = None
+) -> Paper:
+    """A paper from one CSL item. Raises ValueError when it has no title. What is wrong
+    with its ``references`` (the paper is kept) goes to ``notes``."""
     title = _text(item.get("title"))
     if not title:
         raise ValueError("item has no title")
+    cites, problem = read_references(item.get("references"), _reference, "references", True)
+    if problem and notes is not None:
+        notes.append(problem)
     authors, et_al = _names(item.get("author"))
     if not authors:
         authors, et_al = _names(item.get("editor"))
@@ -166,6 +173,26 @@ def paper_from_csl(item: dict[str, Any], source: SourceRef) -> Paper:
         entry_type=CSL_TO_BIBTEX.get(str(item.get("type")), "misc"),
         source=source,
         files=csl_files(item),
+        cites=cites,
+    )
+
+
+def _reference(entry: object) -> bytes | None:
+    """One work an item cites: a CSL item (or a Crossref reference, which says
+    ``article-title`` and ``year``), a DOI, or the ``id`` of another item."""
+    if isinstance(entry, int | str) and not isinstance(entry, bool):
+        text = _text(entry)
+        return work(doi=text) if looks_like_doi(text) else work(key=text)
+    if not isinstance(entry, dict):
+        raise TypeError("not an object or text")
+    date, _ = csl_date(entry.get("issued") or entry.get("year"))
+    # Crossref's "key" names the reference within its citing work, not an item: not read.
+    key = _text(entry.get("citation-key") or entry.get("id"))
+    return work(
+        _text(entry.get("DOI") or entry.get("doi")),
+        _text(entry.get("title") or entry.get("article-title")),
+        date.year if date else None,
+        key,
     )
 
 
@@ -175,12 +202,14 @@ def parse_csl_items(items: list[Any], file: str) -> ImportResult:
         if not isinstance(item, dict):
             result.problems.append(Problem(file, None, f"item {number} is not an object; skipped"))
             continue
+        key = _text(item.get("id"))[:80]
+        label = f"item {number}" + (f" ({key})" if key else "")
+        notes: list[str] = []
         try:
-            result.papers.append(paper_from_csl(item, SourceRef(file=file)))
+            result.papers.append(paper_from_csl(item, SourceRef(file=file), notes))
         except (ValueError, TypeError, OverflowError, RecursionError) as error:
-            key = _text(item.get("id"))[:80]
-            label = f"item {number}" + (f" ({key})" if key else "")
             result.problems.append(Problem(file, None, f"{label}: {record_error(error)}; skipped"))
+        result.problems.extend(Problem(file, None, f"{label}: {note}") for note in notes)
     return result
 
 

@@ -116,10 +116,12 @@ def paper_from_record(
     from paperbrowse.core.formats.csljson import looks_like_csl, paper_from_csl
 
     source = SourceRef(file=file, line=lineno)
+    notes: list[str] = []  # what is wrong with a kept paper's citations
     try:
         if looks_like_csl(record):
-            result.papers.append(paper_from_csl(record, source))
+            result.papers.append(paper_from_csl(record, source, notes))
         else:
             result.papers.append(paper_from_json(record, source))
     except (ValueError, TypeError, OverflowError, RecursionError) as error:
         result.problems.append(Problem(file, lineno, f"{label}{record_error(error)}; skipped"))
+    result.problems.extend(Problem(file, lineno, f"{label}{note}") for note in notes)

@@ -7,13 +7,15 @@ and skipped.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult
+from paperbrowse.core.formats.edges import read_references, work
 from paperbrowse.core.formats.jsontools import paper_date
-from paperbrowse.core.models import Paper, Profile, SourceRef, paper_id
+from paperbrowse.core.models import DatePrecision, Paper, Profile, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
 
 _TYPES = {
@@ -50,15 +52,16 @@ def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def paper_from_s2(record: dict[str, Any], source: SourceRef) -> Paper | None:
-    """A paper from one S2 record, or None when it has no title."""
+def paper_from_s2(
+    record: dict[str, Any], source: SourceRef, notes: list[str] | None = None
+) -> Paper | None:
+    """A paper from one S2 record, or None when it has no title. What is wrong with its
+    ``references`` or ``citations`` (the paper is kept) goes to ``notes``."""
     title = _text(record.get("title"))
     if not title:
         return None
-    published = str(record.get("publicationDate") or "")
-    date, precision = paper_date(published[:4], published[5:7], published[8:10])
-    if date is None:
-        date, precision = paper_date(record.get("year"))
+    cites, cited_by = _edges(record, notes if notes is not None else [])
+    date, precision = _date(record)
     external = record.get("externalIds")
     doi = _text(external.get("DOI")) if isinstance(external, dict) else ""
     abstract = clean_paragraphs(strip_control(str(record.get("abstract") or "")))
@@ -82,7 +85,39 @@ def paper_from_s2(record: dict[str, Any], source: SourceRef) -> Paper | None:
             (_TYPES[t] for t in _list(record.get("publicationTypes")) if t in _TYPES), None
         ),
         source=source,
+        cites=cites,
+        cited_by=cited_by,
     )
+
+
+def _date(record: dict[str, Any]) -> tuple[dt.date | None, DatePrecision]:
+    """``publicationDate`` when it has one, else ``year``."""
+    published = str(record.get("publicationDate") or "")
+    date, precision = paper_date(published[:4], published[5:7], published[8:10])
+    return (date, precision) if date is not None else paper_date(record.get("year"))
+
+
+def _edges(record: dict[str, Any], notes: list[str]) -> tuple[bytes, bytes]:
+    """The works the record cites and those citing it (``formats.edges``)."""
+    found: list[bytes] = []
+    for field in ("references", "citations"):
+        edges, problem = read_references(record.get(field), _reference, field)
+        found.append(edges)
+        if problem:
+            notes.append(problem)
+    return found[0], found[1]
+
+
+def _reference(entry: object) -> bytes | None:
+    """One cited or citing paper (the /references and /citations endpoints wrap each)."""
+    if not isinstance(entry, dict):
+        raise TypeError("not an object")
+    wrapped = entry.get("citedPaper") or entry.get("citingPaper")
+    record = wrapped if isinstance(wrapped, dict) else entry
+    external = record.get("externalIds")
+    doi = _text(external.get("DOI")) if isinstance(external, dict) else ""
+    date, _ = _date(record)  # the year its paper would have, if it is in the library
+    return work(doi, _text(record.get("title")), date.year if date else None)
 
 
 def _name(author: object) -> object:
@@ -116,15 +151,18 @@ def _papers(records: list[Any], file: str, result: ImportResult) -> None:
             # /citations and /references wrap each paper: {"citingPaper": {...}}
             record = record.get("citingPaper") or record.get("citedPaper") or record
         paper = None
+        notes: list[str] = []
         if isinstance(record, dict):
             try:
-                paper = paper_from_s2(record, SourceRef(file=file))
+                paper = paper_from_s2(record, SourceRef(file=file), notes)
             except (TypeError, ValueError, OverflowError, RecursionError):  # an odd field
                 paper = None
         if paper is None:
             untitled += 1
         else:
             result.papers.append(paper)
+            label = paper.title[:80]
+            result.problems.extend(Problem(file, None, f"{label}: {note}") for note in notes)
     if untitled:
         result.problems.append(
             Problem(file, None, f"{untitled} Semantic Scholar records without a title skipped")

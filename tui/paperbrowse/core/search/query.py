@@ -39,6 +39,8 @@ SYNTAX_HELP: tuple[tuple[str, str], ...] = (
     ("venue:emnlp", "venue name contains these words"),
     ("key:wang2024", "citation key is this, or starts with it"),
     ("profile:wang", "papers in that researcher's profile, when profiles are open"),
+    ("cites:ID", "papers citing paper ID (its id, DOI or key), in this library"),
+    ("citedby:ID", "papers that paper ID cites, in this library"),
 )
 
 

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ProgressBar
 
+from paperbrowse.app.screens.browser_parts.links import links_shown
 from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
 from paperbrowse.app.screens.browser_parts.reading import ReadingController
 from paperbrowse.app.screens.browser_parts.searching import SearchController
@@ -89,6 +90,10 @@ class Loaded(Message, namespace="loader"):
 
 class IndexReady(Message, namespace="loader"):
     """The search index and the marks are ready."""
+
+
+class CitationsReady(Message, namespace="loader"):
+    """The library's citations are resolved: the detail pane can list them."""
 
 
 class LoadFailed(Message, namespace="loader"):
@@ -240,6 +245,7 @@ class LibraryLoader:
         self.screen.refresh_bindings()  # the footer's "w Problems" shows only when there are some
         self.view.detail.placeholder = "No paper selected."
         self.view.detail.key_for = key_shown(library)
+        self.view.detail.links_for = links_shown(library)
         notify_problems(self.screen, library)
         if listing is not None and not self.view.search_query.strip():
             self.searching.show_listing(listing)
@@ -281,9 +287,12 @@ class LibraryLoader:
         # pauses (0.2-1.3 s measured at 100k-1M objects) off the keystrokes.
         freeze_heap()
         post(IndexReady())
-        # Searching works now; what only filters and the title order need is made
-        # meanwhile (0.6 s at 100k papers), rather than before the first search.
-        with contextlib.suppress(Exception):  # optional: a search would build them itself
+        # Searching works now; who cites whom is resolved meanwhile (one pass over the
+        # papers when their files carry no citations; 1.3 s for a million citations at
+        # 71k papers), then what only filters and the title order need (0.6 s at 100k).
+        with contextlib.suppress(Exception):  # optional: asking would build them itself
+            if library.citations.edge_count:
+                post(CitationsReady())
             library.index.warm_up()
 
     def _read_and_index(self, progress: Callable[[int, int, str], None]) -> Library:
