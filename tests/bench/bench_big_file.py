@@ -4,10 +4,13 @@
                                                      # file over the size cap
     python tests/bench/bench_big_file.py --mb 20     # a quicker run
 
-Files are generated in a temporary folder (synthetic entries with ~1 KB
-abstracts, every title different) and removed afterwards. Each file is parsed
-once with an empty cache, then searched once from the cache. Peak RSS is the
-child process's ``ru_maxrss``. Figures only: nothing is asserted.
+Files are written to a temporary folder and removed afterwards: the 71,244 real,
+distinct ACL Anthology papers (``acl-anthology-all-2021.jsonl``) first, as JSON Lines
+and as BibTeX entries, then copies of them with distinct ids, shifted years and no
+DOI (tests/bench/real_papers.py) until the file is big enough; each line says how many
+are real and how many copies. Each file is parsed once with an empty cache, then
+searched once from the cache. Peak RSS is the child process's ``ru_maxrss``.
+Figures only: nothing is asserted.
 """
 
 from __future__ import annotations
@@ -21,62 +24,52 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = [
-    "neural",
-    "translation",
-    "model",
-    "attention",
-    "corpus",
-    "language",
-    "parsing",
-    "syntax",
-    "semantic",
-    "evaluation",
-    "benchmark",
-    "transformer",
-    "dataset",
-    "annotation",
-    "lexical",
-    "grammar",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from real_papers import CORPUS, Mix, corpus_rows  # real papers first, then copies
+
+ENOUGH = 1 << 62  # rows: the file's size, not a count, ends the writing
 
 
-def _abstract(number: int) -> str:
-    return " ".join(WORDS[(number * 7 + i * 3) % len(WORDS)] for i in range(140))
-
-
-def write_bibtex(path: Path, size: int) -> int:
-    count = 0
+def write_jsonl(path: Path, size: int) -> Mix:
+    """At least ``size`` bytes of JSON Lines: the corpus's rows, then copies of them."""
+    real = copies = 0
     with path.open("w", encoding="utf-8") as out:
-        while out.tell() < size:
-            count += 1
-            out.write(
-                f"@inproceedings{{key{count},\n  title = {{Paper {count} on "
-                f'{WORDS[count % len(WORDS)]} {{M}}{{\\"u}}ller}},\n'
-                f'  author = {{M{{\\"u}}ller, J{{\\"o}}rg and Smith, Ann and others}},\n'
-                f"  booktitle = {{Proceedings of the Workshop}},\n"
-                f"  year = {{{2000 + count % 25}}},\n"
-                f"  month = jul,\n  url = {{https://example.org/{count}}},\n"
-                f"  abstract = {{{_abstract(count)}}}\n}}\n\n"
-            )
-    return count
+        for row, copy in corpus_rows(ENOUGH):
+            if out.tell() >= size:
+                break
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            copies += copy > 0
+            real += copy == 0
+    return Mix(real, copies)
 
 
-def write_jsonl(path: Path, size: int) -> int:
-    count = 0
+def _braced(text: object) -> str:
+    """A field value that cannot unbalance an entry's braces."""
+    return str(text).replace("\\", " ").replace("{", "(").replace("}", ")")
+
+
+def write_bibtex(path: Path, size: int) -> Mix:
+    """The same rows as BibTeX entries, until the file holds ``size`` bytes."""
+    real = copies = 0
     with path.open("w", encoding="utf-8") as out:
-        while out.tell() < size:
-            count += 1
-            record = {
-                "id": f"w{count}",
-                "title": f"Paper {count} on {WORDS[count % len(WORDS)]}",
-                "authors": ["Jörg Müller", "Ann Smith"],
-                "year": str(2000 + count % 25),
-                "venue": "Workshop",
-                "abstract": _abstract(count),
+        for number, (row, copy) in enumerate(corpus_rows(ENOUGH)):
+            if out.tell() >= size:
+                break
+            fields = {
+                "title": row.get("title"),
+                "author": " and ".join(row.get("authors") or []) or None,
+                "booktitle": row.get("venue"),
+                "year": row.get("year"),
+                "url": row.get("url"),
+                "abstract": row.get("abstract"),
             }
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return count
+            body = "".join(
+                f"  {name} = {{{_braced(value)}}},\n" for name, value in fields.items() if value
+            )
+            out.write(f"@inproceedings{{row{number},\n{body}}}\n\n")
+            copies += copy > 0
+            real += copy == 0
+    return Mix(real, copies)
 
 
 def run(arguments: list[str], cache: Path) -> tuple[float, float, int, str]:
@@ -105,6 +98,8 @@ def main() -> None:
     from paperbrowse.core.files import MAX_FILE_BYTES
 
     size = args.mb * 1_000_000
+    if not CORPUS.is_file():
+        sys.exit(f"bench: {CORPUS} not found (../shared beside the checkout)")
     with tempfile.TemporaryDirectory(prefix="pb-big-") as folder:
         root = Path(folder)
         started = time.perf_counter()
@@ -124,12 +119,12 @@ def main() -> None:
             f"over the cap ({over.stat().st_size // 2**20} MiB): {took:.2f} s, "
             f"peak {peak:,.0f} MB, exit {status}: {line}"
         )
-        for kind, (path, count) in files.items():
+        for kind, (path, mix) in files.items():
             megabytes = path.stat().st_size / 1e6
             cache = root / f"cache-{path.suffix[1:]}"
             took, peak, status, _ = run(["parse", str(path)], cache)
             print(
-                f"{kind} {megabytes:,.0f} MB ({count:,} papers), first parse: {took:.1f} s, "
+                f"{kind} {megabytes:,.0f} MB ({mix}), first parse: {took:.1f} s, "
                 f"peak {peak:,.0f} MB, exit {status}"
             )
             took, peak, status, _ = run(["search", "neural translation", str(path)], cache)

@@ -71,6 +71,20 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def index_arrays_mb(index: Any) -> float:
+    """The index's numpy arrays: postings per field, and the vocabulary's stem order once built."""
+    import numpy as np
+
+    arrays = [
+        getattr(field, name)
+        for field in index.postings.fields
+        for name in ("indptr", "docs", "sequence", "sequence_starts")
+    ]
+    stems = getattr(index.vocabulary, "stems", None)  # absent before stemming came in
+    arrays += [v for v in vars(stems).values() if isinstance(v, np.ndarray)] if stems else []
+    return float(sum(array.nbytes for array in arrays)) / 1e6
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -174,6 +188,8 @@ def run_scale(scale: int, args: argparse.Namespace) -> dict[str, Any]:
         if len(results):
             dict(results.hit(0).spans)  # ... the detail pane the first paper, abstract too
         latencies.append((time.perf_counter() - started) * 1000)
+    typed_mb = rss_mb()  # with what typing built lazily: typo and stem lookups, caches
+    arrays_mb = index_arrays_mb(index)
 
     numbers = {p.id: i for i, p in enumerate(base)}
     items = known_items([p.title for p in base[:scale]], args.recall)
@@ -191,6 +207,8 @@ def run_scale(scale: int, args: argparse.Namespace) -> dict[str, Any]:
         "build_s": build_s,
         "loaded_mb": loaded_mb,
         "indexed_mb": indexed_mb,
+        "typed_mb": typed_mb,
+        "arrays_mb": arrays_mb,
         "peak_mb": peak_mb(),
         "keystrokes": len(latencies),
         "p50_ms": statistics.median(latencies),
@@ -281,7 +299,8 @@ def report(figures: list[dict[str, Any]], recall: dict[str, Any]) -> None:
         )
         print(
             f"  memory (RSS)       {f['loaded_mb']:.0f} MB loaded,"
-            f" {f['indexed_mb']:.0f} MB loaded and indexed (peak {f['peak_mb']:.0f} MB)"
+            f" {f['indexed_mb']:.0f} MB loaded and indexed, {f['typed_mb']:.0f} MB after typing"
+            f" (peak {f['peak_mb']:.0f} MB); index arrays {f['arrays_mb']:.0f} MB"
         )
         print(
             f"  paperbrowse        p50 {f['p50_ms']:.1f} ms   p99 {f['p99_ms']:.1f} ms"

@@ -6,7 +6,7 @@
   score and spans, computed lazily so a 100k-row result costs little.
 
 How a query runs (see ``query`` for the syntax): each word is expanded over
-the sorted vocabulary (exact, prefix, typos, substrings; ``match``),
+the sorted vocabulary (exact, other forms, prefix, typos, substrings; ``match``),
 giving points per paper as a numpy array; the arrays are summed with the
 number of query words each paper holds weighing most; filters and exclusions
 are boolean masks. One sort of the matching papers gives the ranking, and the
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cached_property
 from operator import attrgetter
 from threading import Lock
@@ -169,6 +170,7 @@ class SearchIndex:
         keystroke that needs it. Call this off the UI thread after building the
         index to keep even those keystrokes fast.
         """
+        self.vocabulary.stems.warm_up()  # first: the word being typed needs it at once
         self.vocabulary.warm_up()
         self.columns.warm_up()
         self._title_rank  # noqa: B018 - a cached property, built here
@@ -242,20 +244,15 @@ class SearchIndex:
                 self._terms.move_to_end(key)
                 return found
         if term.phrase:
-            expansions = tuple(Expansion(w) for w in term.words)
+            expansions = tuple(self.vocabulary.as_written(w) for w in term.words)
             points = self.phrases.points(term, self._size)
         elif term.negated:
-            # An exclusion drops the word and words it starts, never its look-alikes.
+            # An exclusion drops the word, its other forms ("-graphs": "graph" too) and
+            # words it starts, never its look-alikes.
             word = term.words[0]
-            expansions = (
-                Expansion(
-                    word,
-                    exact=self.vocabulary.id_of(word),
-                    prefix=self.vocabulary.prefix_range(word)
-                    if len(word) >= SHORT_PREFIX
-                    else None,
-                ),
-            )
+            written = self.vocabulary.as_written(word)
+            prefix = self.vocabulary.prefix_range(word) if len(word) >= SHORT_PREFIX else None
+            expansions = (replace(written, prefix=prefix),)
             points = word_points(expansions[0], self.postings, term.fields, self._size)
         else:
             expansions = (self.vocabulary.expand(term.words[0], typing=term.typing),)

@@ -1,12 +1,12 @@
 """What one query word matches: vocabulary expansion and per-paper points.
 
 A word is looked up in the sorted vocabulary, never in the papers: the exact
-word, the words it starts (a contiguous range, found by bisection), words
-within a few typos (rapidfuzz over the vocabulary, bucketed by length), and
-words containing it. The vocabulary of even a million papers is a few hundred
-thousand words, so this costs a few milliseconds whatever the library size.
-Then each kind of match gives its papers points, per field, with numpy over
-the postings.
+word, its other inflections ("graphs" for "graph", ``stems``), the words it
+starts (a contiguous range, found by bisection), words within a few typos
+(rapidfuzz over the vocabulary, bucketed by length), and words containing it.
+The vocabulary of even a million papers is a few hundred thousand words, so
+this costs a few milliseconds whatever the library size. Then each kind of
+match gives its papers points, per field, with numpy over the postings.
 """
 
 from __future__ import annotations
@@ -24,14 +24,17 @@ from rapidfuzz.distance import OSA
 
 from paperbrowse.core.search.build import FieldPostings, Postings
 from paperbrowse.core.search.query import FIELDS
+from paperbrowse.core.search.stems import StemOrder
 
 Scores = npt.NDArray[np.uint8]
 
-EXACT, PREFIX, TYPO1, SUBSTRING, TYPO2, TYPO3 = range(6)
+EXACT, PREFIX, TYPO1, SUBSTRING, TYPO2, TYPO3, INFLECTED = range(7)
 # Points per match kind, for (title, authors, abstract): title over authors over
-# abstract, whole word over prefix over typo or substring.
+# abstract, whole word over another form of it over prefix over typo or substring.
 POINTS: dict[int, tuple[int, int, int]] = {
     EXACT: (80, 64, 28),
+    # Names are not words: "Williams" is not a plural of "William", so authors get none.
+    INFLECTED: (70, 0, 25),
     PREFIX: (60, 50, 22),  # below an exact author: "schutze" is Schütze before Schützenberger
     TYPO1: (44, 36, 16),
     SUBSTRING: (40, 32, 14),
@@ -75,6 +78,8 @@ class Expansion:
     typo_prefixes: tuple[tuple[int, int, int], ...] = ()  # (first id, end id, distance)
     substrings: tuple[int, ...] = ()
     typo_words: frozenset[str] = field(default=frozenset())  # for highlighting
+    inflections: tuple[int, ...] = ()  # vocabulary ids of its other forms ("graphs")
+    inflected_words: frozenset[str] = field(default=frozenset())  # for highlighting
     typo_starts: tuple[str, ...] = ()  # word starts within typos of the unfinished word
 
 
@@ -85,6 +90,7 @@ class Vocabulary:
         self.words = words
         self._lock = Lock()
         self._starts: dict[int, list[str]] = {}
+        self.stems = StemOrder(words)
 
     def id_of(self, word: str) -> int | None:
         at = bisect.bisect_left(self.words, word)
@@ -200,6 +206,20 @@ class Vocabulary:
         inside = positions > starts[ids]  # not at the start: those are prefix matches
         return sorted(set(ids[inside].tolist()))
 
+    def forms(self, word: str) -> list[int]:
+        """Ids of the other inflections of ``word`` the library holds ("graph": "graphs")."""
+        return self.stems.forms(word)
+
+    def as_written(self, word: str) -> Expansion:
+        """The word and its other forms only, no prefixes or typos (phrases, exclusions)."""
+        inflections = self.forms(word)
+        return Expansion(
+            word,
+            exact=self.id_of(word),
+            inflections=tuple(inflections),
+            inflected_words=frozenset(self.words[i] for i in inflections),
+        )
+
     def expand(self, word: str, *, typing: bool) -> Expansion:
         """Everything ``word`` may stand for; ``typing``: it may be an unfinished word.
 
@@ -216,6 +236,7 @@ class Vocabulary:
         start_limit = max_prefix_typos(length) - (prefix[0] < prefix[1])
         if typing and start_limit > 0:
             starts = self.typo_starts(word, start_limit)
+        inflections = self.forms(word)
         return Expansion(
             word=word,
             exact=exact,
@@ -225,6 +246,8 @@ class Vocabulary:
             substrings=tuple(self.containing(word)) if length >= SHORT_PREFIX else (),
             typo_words=frozenset(self.words[i] for i, _ in typos),
             typo_starts=tuple(s for s, _ in starts),
+            inflections=tuple(inflections),
+            inflected_words=frozenset(self.words[i] for i in inflections),
         )
 
 
@@ -253,6 +276,8 @@ def _field_points(
             [postings.papers(i, i + 1) for i, d in expansion.typos if d == distance],
         )
     add(SUBSTRING, [postings.papers(i, i + 1) for i in expansion.substrings])
+    if POINTS[INFLECTED][field_index]:
+        add(INFLECTED, [postings.papers(i, i + 1) for i in expansion.inflections])
     short = len(expansion.word) < SHORT_PREFIX
     if expansion.prefix is not None and not (short and FIELDS[field_index] == "abstract"):
         add(PREFIX, [postings.papers(*expansion.prefix)])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from paperbrowse.core.models import Paper
-from paperbrowse.core.search.match import SHORT_PREFIX, Expansion
+from paperbrowse.core.search.match import INFLECTED, POINTS, SHORT_PREFIX, Expansion
 from paperbrowse.core.search.query import FIELDS, Term
 from paperbrowse.core.search.tokens import word_spans
 
@@ -35,14 +35,17 @@ class WordRule:
     expansion: Expansion
     prefix: bool
     substring: bool
+    inflected: frozenset[str] = frozenset()  # the word's other forms, in fields that match them
 
     def span(self, start: int, end: int, token: str) -> Span | None:
         word = self.expansion.word
         same_length = end - start == len(token)  # folding kept the length: offsets line up
         if token == word:
             return start, end
-        if self.prefix and token.startswith(word):
+        if self.prefix and token.startswith(word):  # (before forms: "languag" of "language")
             return (start, start + len(word)) if same_length else (start, end)
+        if token in self.inflected:
+            return start, end
         if token in self.expansion.typo_words:
             return start, end
         if self.expansion.typo_starts and token.startswith(self.expansion.typo_starts):
@@ -166,14 +169,16 @@ class SpanMap(dict[str, tuple[Span, ...]]):
 
 def _rule(term: Term, expansion: Expansion, field: str, last: bool) -> WordRule:
     length = len(expansion.word)
+    inflected = expansion.inflected_words if POINTS[INFLECTED][FIELDS.index(field)] else frozenset()
     if term.phrase:
-        # Phrase words match exactly, except the unfinished last one, which may be a prefix.
+        # Phrase words match as written or in another form, except the unfinished last
+        # one, which may be a prefix too.
         plain = Expansion(expansion.word)
-        return WordRule(plain, prefix=last and term.typing, substring=False)
+        return WordRule(plain, prefix=last and term.typing, substring=False, inflected=inflected)
     prefix = term.typing or length >= SHORT_PREFIX
     if length < SHORT_PREFIX and field == "abstract":
         prefix = False
-    return WordRule(expansion, prefix=prefix, substring=length >= SHORT_PREFIX)
+    return WordRule(expansion, prefix=prefix, substring=length >= SHORT_PREFIX, inflected=inflected)
 
 
 def _word_spans(tokens: list[Token], rule: WordRule) -> list[Span]:
