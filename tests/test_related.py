@@ -187,3 +187,19 @@ def test_find_paper_by_id_doi_or_citation_key() -> None:
     assert find_paper(library, key.upper()) is SAME_TOPIC
     assert find_paper(library, "nosuch") is None
     assert find_paper(library, "  ") is None
+
+
+def test_words_found_through_the_closest_papers_are_not_called_shared() -> None:
+    # The two papers most like this one both say "bibliometrics", which it never does:
+    # the query takes that word on, and finds a third paper by it alone.
+    source = paper("Citation embeddings", id="source", abstract="Embeddings of citations.")
+    first = paper("Citation embeddings for bibliometrics", id="first")
+    second = paper("Bibliometrics with citation embeddings", id="second")
+    third = paper("Bibliometrics of venues", id="third")
+    unrelated = [paper(f"Speech recognition of dialect {n}", id=f"speech{n}") for n in range(4)]
+    index = SearchIndex([source, first, second, third, *unrelated])
+    found = {r.paper.id: r for r in related_papers(index, source)}
+    assert set(found["first"].words) == {"citation", "embeddings"}
+    assert found["third"].words == ()
+    assert found["third"].via == ("bibliometrics",)
+    assert found["third"].reasons() == "via similar papers: bibliometrics"

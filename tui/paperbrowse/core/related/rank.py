@@ -87,12 +87,17 @@ class Related:
     authors: tuple[str, ...]  # the authors it shares, as the asked-about paper names them
     same_venue: bool
     same_category: bool
+    # Words it holds that the paper has not, from the papers most like it (the query's
+    # feedback): named only when it shares none of the paper's own.
+    via: tuple[str, ...] = ()
 
     def reasons(self, shown: int = REASON_WORDS) -> str:
         """ "shares: citation, embeddings, scientific · 2 authors · same venue"."""
         parts = []
         if self.words:
             parts.append("shares: " + ", ".join(self.words[:shown]))
+        elif self.via:
+            parts.append("via similar papers: " + ", ".join(self.via[:shown]))
         if self.authors:
             parts.append(counted(len(self.authors), "author"))
         if self.same_venue:
@@ -108,6 +113,7 @@ class Related:
             "shared_authors": list(self.authors),
             "same_venue": self.same_venue,
             "same_category": self.same_category,
+            "via_words": list(self.via),
             "reasons": self.reasons(),
         }
 
@@ -165,10 +171,8 @@ def related_papers(
         )
         if score <= 0:
             continue
-        held = np.flatnonzero((text[row] > 0) & query.own)  # reasons: only the paper's words
-        telling = held[np.argsort(-text[row][held], kind="stable")]
-        found = tuple(stats.vocabulary.words[int(query.word_ids[k])] for k in telling)
-        related = Related(other, score, found, authors, same_venue, same_category)
+        found, via = (_telling(stats, query, text[row], own) for own in (query.own, ~query.own))
+        related = Related(other, score, found, authors, same_venue, same_category, via)
         ranked.append((-score, position, related))
     ranked.sort(key=lambda item: item[:2])  # ties: the newer paper (lower position) first
     return [related for _, _, related in ranked[:limit]]
@@ -218,6 +222,15 @@ def _weigh(stats: TextStats, positions: Int32s, weights: Weights) -> _Weighed:
 
 def _field_weight(field: int, weights: Weights) -> float:
     return weights.title if field == TITLE else 1.0
+
+
+def _telling(
+    stats: TextStats, query: _Query, points: Floats, among: npt.NDArray[np.bool_]
+) -> tuple[str, ...]:
+    """The query words (of those ``among``) that gave a paper points, the most first."""
+    held = np.flatnonzero((points > 0) & among)
+    telling = held[np.argsort(-points[held], kind="stable")]
+    return tuple(stats.vocabulary.words[int(query.word_ids[k])] for k in telling)
 
 
 def _query(stats: TextStats, source: int, weights: Weights) -> _Query:
