@@ -7,11 +7,12 @@ its reviewers and not by any word count. So for a paper from such a workshop,
 a researcher expects most of its related papers to be on that topic, and the
 papers of the same series in other years are known to be.
 
-The check: for a sample of papers from 60-odd topical series (up to 25 a series,
-at least two volumes and 20 abstracts a series; fixed seed), take the related
-list, leave out the papers of the paper's own volume (the same venue string:
-the "same venue" bonus must not be able to help itself), and count how many of
-the first 10 others come from the same series. Reported as precision at 10 (and
+The check: for a sample of papers from the topical series (56 here; up to 25 a
+series with an abstract and 25 with a title only; series with at least two volumes
+and 20 abstracts; fixed seed), take the related list, leave out the papers of
+the paper's own volume (the same venue string: the "same venue" bonus must not be
+able to help itself), and count how many of the first 10 others come from the
+same series. Reported as precision at 10 (and
 at 1), for papers with an abstract and for papers with only a title, beside two
 baselines: a random paper, and typing the paper's title into the search bar.
 
@@ -20,7 +21,7 @@ series list is made from the venue names with the merges and exclusions below
 (multi-topic series such as SemEval, CoNLL's shared tasks changing every year,
 and student workshops are left out).
 
-    python tests/bench/eval_related.py            # about a minute
+    python tests/bench/eval_related.py            # a few minutes on 2 cores
     python tests/bench/eval_related.py --variants # also the ranking's earlier versions
 """
 
