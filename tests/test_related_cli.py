@@ -113,3 +113,17 @@ def test_a_missing_file_is_one_clear_line(tmp_path: Path) -> None:
     result = run("specter", str(tmp_path / "missing.jsonl"))
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_escape_codes_in_titles_never_reach_the_terminal(tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.jsonl"
+    records = [
+        {"id": "a", "title": "Graphs \x1b]0;pwned\x07 of [bold]words[/]", "year": "2020"},
+        {"id": "b", "title": "Graphs of words\x1b[2J again", "year": "2021"},
+    ]
+    hostile.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = run("a", str(hostile))
+    assert result.returncode == 0, result.stderr
+    assert "Graphs of words again" in result.stdout and "[bold]words[/]" in result.stdout
+    for stream in (result.stdout, result.stderr):
+        assert not any(char in stream for char in "\x1b\x07\x9b"), stream

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import browser, highlighted, screen_text, settle, wait_loaded, write_jsonl
+from app_helpers import (
+    browser,
+    highlighted,
+    screen_text,
+    send_keys,
+    settle,
+    wait_loaded,
+    write_jsonl,
+)
 from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.screens.author import AuthorPicker
 from paperbrowse.app.screens.related import RelatedScreen
 
 SIZE = (120, 35)
@@ -99,3 +109,43 @@ async def test_a_paper_like_no_other_says_so(tmp_path: Path) -> None:
         assert pilot.app.screen is browser(pilot)
         messages = [n.message for n in pilot.app._notifications]
         assert "No other paper here shares its words, authors or venue." in messages
+
+
+async def test_titles_authors_and_reasons_show_as_typed_never_as_markup(tmp_path: Path) -> None:
+    title = "Graphs [bold red]x[/] and [link=file:///etc]click[/link] now\x1b[31m red\x07"
+    other = "Plain [italic]graphs[/italic] paper"
+    hostile = write_jsonl(
+        tmp_path / "hostile.jsonl",
+        [
+            {"title": title, "authors": ["Ann [bold]Bee[/]"], "year": 2024},
+            {"title": other, "authors": ["Ann [bold]Bee[/]"], "year": 2020},
+        ],
+    )
+    async with PaperBrowseApp([hostile]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RelatedScreen)
+        shown = screen_text(pilot)
+        assert "More like Graphs [bold red]x[/] and [link=file:///etc]click" in shown
+        assert other in shown and "shares: graphs · 1 author" in shown
+        assert not any(char in shown for char in "\x1b\x07\x9b")
+
+
+async def test_a_screen_opened_before_the_list_is_ranked_stays_on_top(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.core.related import rank
+
+    ranked = rank.related_papers
+
+    def slowly(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.3)  # a big library on a busy machine
+        return ranked(*args, **kwargs)
+
+    monkeypatch.setattr(rank, "related_papers", slowly)
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await send_keys(pilot, "ma")  # the author picker opens while the list is ranked
+        assert isinstance(pilot.app.screen, AuthorPicker)
+        assert not any(isinstance(s, RelatedScreen) for s in pilot.app.screen_stack)

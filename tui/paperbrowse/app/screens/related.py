@@ -64,6 +64,8 @@ def _rank(screen: Screen[None], library: Library, paper: Paper, go_to: Callable[
 def _open(
     screen: Screen[None], paper: Paper, found: list[Related], go_to: Callable[[Paper], None]
 ) -> None:
+    if not screen.is_active:
+        return  # another screen opened meanwhile (m then a, fast): the user moved on
     if not found:
         screen.notify("No other paper here shares its words, authors or venue.", timeout=3)
         return
