@@ -62,8 +62,9 @@ REASON_WORDS = 3  # shared words named in a row's reasons
 # (a profile, a reading list) the shares say little, and "citation" in 3 of 4 papers
 # is still the reason they are alike.
 COMMON_FROM = 20
-# English function words: never why two papers are alike. Large libraries drop them by
-# their share of papers anyway (``Weights.common``); small ones need the list.
+# English function words, the stock words of abstracts and the pieces of web addresses
+# ("github", "com"): never why two papers are alike. Large libraries drop most of them
+# by their share of papers anyway (``Weights.common``); small ones need the list.
 _FUNCTION_WORDS = """
     a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each few
@@ -73,6 +74,9 @@ _FUNCTION_WORDS = """
     theirs them then there these they this those through thus to too under until up upon us
     very via was we were what when where whether which while who whom why will with within
     without would yet you your
+    paper papers propose proposed proposes present presents presented show shows shown
+    result results novel new using use used based approach work works
+    http https www com org net edu io html github available
 """
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 
