@@ -128,6 +128,10 @@ def test_reasons_text_from_its_parts() -> None:
         SPECTER, 1.0, ("citation", "embeddings", "scientific", "graph"), (), False, True
     )
     assert related.reasons() == "shares: citation, embeddings, scientific · same category"
+    plurals = Related(
+        SPECTER, 1.0, ("hashtag", "hashtags", "boxes", "box", "user"), (), False, False
+    )
+    assert plurals.reasons() == "shares: hashtag, boxes, user"  # one of each word
     one_author = Related(SPECTER, 1.0, (), ("Arman Cohan",), True, False)
     assert one_author.reasons() == "1 author · same venue"
 

@@ -99,9 +99,9 @@ class Related:
         """ "shares: citation, embeddings, scientific · 2 authors · same venue"."""
         parts = []
         if self.words:
-            parts.append("shares: " + ", ".join(self.words[:shown]))
+            parts.append("shares: " + ", ".join(_distinct(self.words, shown)))
         elif self.via:
-            parts.append("via similar papers: " + ", ".join(self.via[:shown]))
+            parts.append("via similar papers: " + ", ".join(_distinct(self.via, shown)))
         if self.authors:
             parts.append(counted(len(self.authors), "author"))
         if self.same_venue:
@@ -120,6 +120,20 @@ class Related:
             "via_words": list(self.via),
             "reasons": self.reasons(),
         }
+
+
+def _distinct(words: tuple[str, ...], count: int) -> list[str]:
+    """The first ``count`` words, a plural left out after its singular ("hashtag, hashtags")."""
+    kept: list[str] = []
+    for word in words:
+        if len(kept) == count:
+            break
+        if not any(
+            word in (other + "s", other + "es") or other in (word + "s", word + "es")
+            for other in kept
+        ):
+            kept.append(word)
+    return kept
 
 
 @dataclass(frozen=True)
