@@ -3,10 +3,12 @@
 The paper's most distinctive title and abstract words become a query, each
 weighted as BM25 weighs it in the paper (how often the paper uses it, how rare
 it is in the library); the library's papers are scored against that query with
-BM25 over their titles and abstracts, title words counting more. The text score
-is divided by the paper's score against its own words, so it reads as "how much
-of this paper's vocabulary the other one shares" (0 to about 1), and then shared
-authors, the same venue and the same category add to it.
+BM25 over their titles and abstracts. The words the best matches share are then
+added to the query at a lower weight (pseudo-relevance feedback), and the papers
+scored again. The text score is divided by the paper's score against its own
+words, so it reads as "how much of this paper's vocabulary the other one shares"
+(0 to about 1), and then shared authors, the same venue and the same category add
+to it. The weights were tuned against the check in tests/bench/eval_related.py.
 
 Two passes keep it fast at 100k papers: the first scores every paper holding a
 query word straight from the postings, as if each held it once; the best few
@@ -175,25 +177,33 @@ def related_papers(
     exact = _exact_scores(stats, query, np.append(candidates, source).astype(np.int32))
     text, self_score = exact[:-1], exact[-1]
     total = text.sum(axis=1) / max(float(self_score.sum()), 1e-9)
-    ranked: list[tuple[float, int, Related]] = []
+    ranked: list[tuple[float, int, int]] = []
     for row, position in enumerate(candidates.tolist()):
         other = stats.paper(position)
-        authors = shared_authors.get(position, ())
-        same_venue = bool(paper.venue) and other.venue == paper.venue
-        same_category = bool(paper.category) and other.category == paper.category
         score = (
             float(total[row])
-            + weights.author * min(len(authors), weights.max_authors)
-            + weights.venue * same_venue
-            + weights.category * same_category
+            + weights.author * min(len(shared_authors.get(position, ())), weights.max_authors)
+            + weights.venue * (bool(paper.venue) and other.venue == paper.venue)
+            + weights.category * (bool(paper.category) and other.category == paper.category)
         )
-        if score <= 0:
-            continue
-        found, via = (_telling(stats, query, text[row], own) for own in (query.own, ~query.own))
-        related = Related(other, score, found, authors, same_venue, same_category, via)
-        ranked.append((-score, position, related))
-    ranked.sort(key=lambda item: item[:2])  # ties: the newer paper (lower position) first
-    return [related for _, _, related in ranked[:limit]]
+        if score > 0:
+            ranked.append((-score, position, row))
+    ranked.sort()  # ties: the newer paper (lower position) first
+    found = []
+    for negated, position, row in ranked[:limit]:  # the reasons, for the rows shown only
+        other = stats.paper(position)
+        found.append(
+            Related(
+                other,
+                -negated,
+                _telling(stats, query, text[row], query.own),
+                shared_authors.get(position, ()),
+                bool(paper.venue) and other.venue == paper.venue,
+                bool(paper.category) and other.category == paper.category,
+                _telling(stats, query, text[row], ~query.own),
+            )
+        )
+    return found
 
 
 @dataclass(frozen=True)
