@@ -49,7 +49,7 @@ CTRL_KEYS = [(f"C-{ch}", chr(ord(ch) - 96)) for ch in CTRL_LETTERS]
 # alt+letter arrives as escape then the letter.
 ALT_KEYS = [(f"M-{ch}", "\x1b" + ch) for ch in "abdefgnprstuwxyz"]
 # Keys that open screens or act, weighted up so the screens get visited often.
-ACTION_KEYS = [(ch, ch) for ch in "/?abnrtesSwyYgGjkoO"] + [("C-p", "\x10"), ("C-r", "\x12")]
+ACTION_KEYS = [(ch, ch) for ch in "/?abmnrtesSwyYgGjkoO"] + [("C-p", "\x10"), ("C-r", "\x12")]
 
 ALL_KEYS = NAMED_KEYS + CTRL_KEYS + ALT_KEYS + ACTION_KEYS
 

@@ -235,6 +235,15 @@ ACTIONS: tuple[Action, ...] = (
         group=READING,
     ),
     Action(
+        "related",
+        "m",
+        "More like this",
+        "more like this: the papers most like this one (its distinctive words, shared "
+        "authors, venue), each saying why; enter goes to one",
+        group=READING,
+        label="Related",
+    ),
+    Action(
         "export",
         "e",
         "Export",

@@ -33,6 +33,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "notes": ("notes", "print your notes, bookmarks, read marks and tags (markdown or JSON)"),
     "export": ("export", "export papers as BibTeX, CSL-JSON, JSON, CSV or Markdown"),
     "search": ("search", "search papers with the app's ranking (--json for JSON)"),
+    "related": ("related", "the papers most like one paper, and why (--json for JSON)"),
     "cite": ("cite", "print references in a CSL style, or keys as \\cite{...} or [@...]"),
     "people": ("people", "list the researchers of the profiles opened, with their figures"),
     "keys": ("keys", "list the app's keys, as rebound in config.json (--json for JSON)"),

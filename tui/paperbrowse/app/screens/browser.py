@@ -233,6 +233,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
             "edit_tags",
             "edit_note",
             "author",
+            "related",
             "toggle_mark",
             "open_pdf",
             "attach_pdf",
@@ -323,5 +324,6 @@ class BrowserScreen(SafeMouse, Screen[None]):
     action_export = _by_reading(ReadingController.export)
     action_stats = _by_reading(ReadingController.stats)
     action_author = _by_reading(ReadingController.author)
+    action_related = _by_reading(ReadingController.related)
     action_open_pdf = _by_reading(ReadingController.open_pdf)
     action_attach_pdf = _by_reading(ReadingController.attach_pdf)

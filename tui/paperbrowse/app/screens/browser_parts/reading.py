@@ -553,6 +553,19 @@ class ReadingController:
 
         self.app.push_screen(AuthorPicker(paper, self.view.library.papers), self._author_chosen)
 
+    def related(self) -> None:
+        """``m``: the papers most like this one (app/screens/related.py)."""
+        paper = self._current("find papers like")
+        library = self.view.library
+        if paper is None or library is None:
+            return
+        if not library.index_ready:
+            self.notify("Still indexing the library; try again in a moment.", timeout=3)
+            return
+        from paperbrowse.app.screens.related import show_related
+
+        show_related(self.screen, library, paper, self.view.go_to_paper)
+
     def _author_chosen(self, choice: object) -> None:
         from paperbrowse.core.models import Paper
 

@@ -1,0 +1,107 @@
+"""``m``, more like this: the papers of the library most like the highlighted one, and why.
+
+``show_related`` ranks them in a worker thread (``core.related``: a few ms, but
+never on the UI thread) and opens ``RelatedScreen``: one row per paper, its year
+and title, then why it was chosen ("shares: citation, embeddings · 2 authors").
+Enter dismisses with that paper, which the browser then shows in its list.
+Titles and reasons from files are ``Text``, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from paperbrowse.app.screens.author import _Picker
+from paperbrowse.app.screens.base import call_from_thread_while_attached
+from paperbrowse.app.widgets.option_pages import PagingOptionList
+
+if TYPE_CHECKING:
+    from paperbrowse.core.library import Library
+    from paperbrowse.core.models import Paper
+    from paperbrowse.core.related.rank import Related
+
+SHOWN = 20  # related papers listed
+
+
+def show_related(
+    screen: Screen[None], library: Library, paper: Paper, go_to: Callable[[Paper], None]
+) -> None:
+    """Rank the papers like ``paper`` off the UI thread, then list them; ``go_to`` gets the
+    one chosen."""
+    screen.run_worker(
+        partial(_rank, screen, library, paper, go_to),
+        thread=True,
+        exclusive=True,
+        group="related",
+        description="related papers",  # not the default repr of a 100k-paper library
+    )
+
+
+def _rank(screen: Screen[None], library: Library, paper: Paper, go_to: Callable[..., None]) -> None:
+    """In the worker's thread."""
+    from paperbrowse.core.related.rank import related_papers
+
+    try:
+        found = related_papers(library.index, paper, SHOWN)
+    except Exception as error:  # a bug must not end the app: say so, once
+        message = f"Could not rank related papers ({type(error).__name__}: {error})."
+        notify = partial(screen.notify, message, severity="error")
+        call_from_thread_while_attached(screen, notify)
+        return
+    call_from_thread_while_attached(screen, _open, screen, paper, found, go_to)
+
+
+def _open(
+    screen: Screen[None], paper: Paper, found: list[Related], go_to: Callable[[Paper], None]
+) -> None:
+    if not screen.is_active:
+        return  # another screen opened meanwhile (m then a, fast): the user moved on
+    if not found:
+        screen.notify("No other paper here shares its words, authors or venue.", timeout=3)
+        return
+
+    def chosen(choice: object) -> None:
+        if choice is not None:
+            go_to(choice)  # type: ignore[arg-type]  # the screen dismisses with a Paper
+
+    screen.app.push_screen(RelatedScreen(paper, found), chosen)
+
+
+class RelatedScreen(_Picker):
+    """The papers most like one, best first, each with why."""
+
+    def __init__(self, paper: Paper, found: list[Related]) -> None:
+        super().__init__()
+        self.paper = paper
+        self.found = found
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for index, related in enumerate(self.found):
+            other = related.paper
+            year = f"{other.year}  " if other.year else "      "
+            label = Text.assemble(
+                (year, "dim"), other.title, "\n", ("      " + related.reasons(), "dim italic")
+            )
+            options.append(Option(label, id=str(index)))
+        with Vertical():
+            yield Static(
+                Text.assemble("More like ", (self.paper.title, "italic")), classes="picker-title"
+            )
+            yield PagingOptionList(*options, id="related-options")
+            yield Static("Enter goes to the paper; escape goes back.", classes="picker-hint")
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.found[int(event.option.id or 0)].paper)
