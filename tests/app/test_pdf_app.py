@@ -52,7 +52,9 @@ def library(folder: Path) -> Path:
 
 
 async def wait_for_text(pilot: Pilot[Any], wanted: str) -> str:
-    for _ in range(400):
+    # Up to a minute: text extraction runs in a low-priority process, which a machine
+    # busy with other work starves (it took over 20 s once, with 2 cores fully used).
+    for _ in range(1200):
         await pilot.pause(0.05)
         text = screen_text(pilot)
         if wanted in text:
