@@ -128,8 +128,7 @@ class FilesController:
         if library is not None:
             self.forget_found()
             self._undo_filter = self.finder.register_search_filters(library.filters, library.papers)
-            # After the papers are painted: its thread would take the interpreter from it.
-            self.screen.call_after_refresh(self.start_fulltext, library)
+            self.start_fulltext(library)
 
     def forget_found(self) -> None:
         """Look at the folders and files again (a file was attached, the library reloaded)."""
