@@ -91,3 +91,12 @@ def test_the_library_figures_module_needs_no_marks_store() -> None:
     # core.stats only names the store's Marks in its types.
     loaded = _modules_loaded_by("import paperbrowse.core.stats")
     assert not {"sqlite3", "paperbrowse.core.marks.store"} & loaded
+
+
+def test_the_memory_helpers_load_ctypes_only_to_trim_the_heap() -> None:
+    # The app imports core.memory before its first screen; ctypes is for malloc_trim,
+    # called once the library is loaded.
+    assert "ctypes" not in _modules_loaded_by("import paperbrowse.core.memory")
+    assert "ctypes" in _modules_loaded_by(
+        "from paperbrowse.core.memory import freeze_heap\nfreeze_heap()"
+    )
