@@ -9,7 +9,6 @@ they are made (``gc_paused``) and 0.2-1.3 s on a keystroke afterwards
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +36,8 @@ def freeze_heap() -> None:
     would cost 0.2 s at 100k papers to find next to nothing.) glibc keeps the index
     build's freed temporaries (about 180 MB at 100k papers) unless asked to trim.
     """
+    import ctypes  # here, not at the top: the app imports this module before its first screen
+
     gc.freeze()
     # Not glibc: nothing to call, and that allocator returns memory by itself.
     with contextlib.suppress(AttributeError, OSError):

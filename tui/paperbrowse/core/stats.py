@@ -12,12 +12,17 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
 from paperbrowse.core.categories import category_name
-from paperbrowse.core.marks.store import Marks
 from paperbrowse.core.models import Paper, fold
 from paperbrowse.core.search.results import newest_first_order
 from paperbrowse.core.text.clean import clean_line
+
+if TYPE_CHECKING:
+    # For types only: the header imports this module (through core.people) on the way to
+    # the first screen, which must not wait for the marks store and sqlite3 (~15 ms).
+    from paperbrowse.core.marks.store import Marks
 
 _NAME_PUNCTUATION = re.compile(r"[\s.]+")
 
@@ -123,7 +128,7 @@ def coauthors(
     return [Count(count.label, count.count, count.label) for count in ranked]
 
 
-MarksSource = Mapping[str, Marks] | Callable[[Paper], Marks]
+MarksSource: TypeAlias = "Mapping[str, Marks] | Callable[[Paper], Marks]"
 
 
 def reading_progress(papers: Iterable[Paper], marks: MarksSource) -> ReadingProgress:

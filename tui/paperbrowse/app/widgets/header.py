@@ -111,10 +111,15 @@ class ProfileHeader(Static):
 def show_library(header: ProfileHeader, library: Library, query: str = "") -> None:
     """The header for a library as searched: one researcher's figures, several researchers
     named, or the files. A query's ``profile:`` filters pick whom it shows."""
-    from paperbrowse.core.people import distinct_profiles, profiles_named
+    everyone = list(library.profiles)
+    named = None
+    # core.people (and what it imports) only for several profiles: one researcher's or
+    # none is the first screen's usual case, which need not wait for it.
+    if len(everyone) > 1:
+        from paperbrowse.core.people import distinct_profiles, profiles_named
 
-    everyone = distinct_profiles(library.profiles)
-    named = profiles_named(query, everyone) if len(everyone) > 1 else None
+        everyone = distinct_profiles(everyone)
+        named = profiles_named(query, everyone) if len(everyone) > 1 else None
     chosen = named if named else everyone
     if len(chosen) == 1:
         header.show(chosen[0], len(library.papers), library.sources)

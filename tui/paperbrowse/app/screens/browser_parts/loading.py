@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -51,6 +52,9 @@ PROGRESS_DELAY = 0.4
 # first drawn, up to this many papers (about 10 ms); a bigger one shows the source's keys.
 KEYS_MADE_WHEN_SHOWN = 5_000
 FILE_PROBLEMS_NOTIFIED = 5  # unreadable files notified one by one; past this, a count
+# The loader's work after the listing (index, marks, keys) waits for the listing to be
+# painted, at most this long: run meanwhile, it took the interpreter from the first paint.
+FIRST_PAINT_WAIT = 1.0
 
 
 def loading_text(done: int, total: int, file: str) -> str:
@@ -147,12 +151,15 @@ class LibraryLoader:
         # which then does not wait for the thread).
         self.reading_files = False
         self.watcher = SourceWatcher()
+        # Set once the papers a load sent are on screen (a new event for each load).
+        self.listing_painted = threading.Event()
 
     def start(self) -> bool:
         """Start a load; False (and nothing started) while one runs."""
         if self.loading:
             return False
         self.loading = True
+        self.listing_painted = threading.Event()
         self.screen.run_worker(
             self._load, thread=True, exclusive=True, group="load", description="load library"
         )
@@ -210,6 +217,7 @@ class LibraryLoader:
         self.searching.scheduler.hold()  # the index is built next: queries wait for it
         self.watcher.watch(message.paths, message.watched)
         self.show_library(message.library, message.listing)
+        self.screen.call_after_refresh(self.listing_painted.set)
         if before is not None:
             papers = len(message.library.papers)
             change = papers - len(before.papers)
@@ -305,7 +313,11 @@ class LibraryLoader:
         # The papers go on screen now, listed without the search engine (numpy,
         # rapidfuzz and the index load next): the first screen waits for none of it.
         listing = library.listing(self.searching.listing_order())
+        painted = self.listing_painted
         self.screen.post_message(Loaded(library, listing, paths, watched))
+        # The first screen needs none of what follows: it is made once the papers are
+        # painted, not meanwhile (the GIL shared with this thread slowed the paint).
+        painted.wait(FIRST_PAINT_WAIT)
         # Build (or read back) the index and its typo lookups here, off the UI
         # thread, so no keystroke pays for them (0.16 s at 22k papers).
         library.index.vocabulary.warm_up()

@@ -1,0 +1,102 @@
+"""Start-up: what the first screen does not need waits until the papers are painted.
+
+No timings here (tests/bench/bench_startup.py prints those): these check the order of
+the loader's work and what showing the papers imports.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
+
+from paperbrowse.app.screens.browser_parts.loading import LibraryLoader, Loaded
+
+
+class RecordedWait:
+    """Stands in for the loader's 'listing painted' event: notes when it is waited for."""
+
+    def __init__(self, log: list[str], loaded: list[Loaded]) -> None:
+        self.log, self.loaded = log, loaded
+
+    def wait(self, timeout: float | None = None) -> bool:
+        library = self.loaded[0].library
+        built = "index" in vars(library)  # Library.index is a cached property
+        self.log.append("waited for the paint" + (" (index already built)" if built else ""))
+        return True
+
+
+def test_the_loader_builds_the_index_and_opens_the_marks_after_the_listing_is_painted(
+    seed_path: Path,
+) -> None:
+    # Run meanwhile, the index (numpy) and the marks (sqlite) took the interpreter from
+    # the first paint: the papers showed 30-60 ms later.
+    log: list[str] = []
+    loaded: list[Loaded] = []
+
+    def post_message(message: object) -> None:
+        if isinstance(message, Loaded):
+            loaded.append(message)
+            log.append("listed")
+
+    screen = SimpleNamespace(post_message=post_message)
+    searching = SimpleNamespace(listing_order=lambda: "newest")
+    reading = SimpleNamespace(open_store=lambda: log.append("marks opened"))
+    loader = LibraryLoader(
+        cast(Any, screen),
+        cast(Any, None),
+        cast(Any, searching),
+        cast(Any, reading),
+        [seed_path],
+        None,
+    )
+    loader.listing_painted = cast(threading.Event, RecordedWait(log, loaded))
+    library = loader._read_and_index(lambda done, total, file: None)
+
+    assert log == ["listed", "waited for the paint", "marks opened"]
+    assert "index" in vars(library)  # built, once the paint was waited for
+
+
+def _modules_loaded_by(code: str) -> set[str]:
+    script = f"import sys\n{code}\nprint('\\n'.join(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.split())
+
+
+def test_the_header_of_one_researcher_imports_neither_people_nor_the_marks_store(
+    seed_path: Path,
+) -> None:
+    # core.people imported core.stats, which imported the marks store and sqlite3:
+    # ~40 ms on the UI thread before the first papers showed.
+    loaded = _modules_loaded_by(
+        "import paperbrowse\n"
+        "from paperbrowse.app.widgets.header import show_library\n"
+        "class Header:\n"
+        "    def show(self, *args): self.shown = args\n"
+        "    def show_people(self, *args): raise AssertionError('one profile')\n"
+        f"library = paperbrowse.load({str(seed_path)!r})\n"
+        "header = Header()\n"
+        "show_library(header, library)\n"
+        "assert header.shown[0] is library.profiles[0]\n"
+    )
+    assert "paperbrowse.core.people" not in loaded
+    assert not {"sqlite3", "paperbrowse.core.marks.store"} & loaded
+
+
+def test_the_library_figures_module_needs_no_marks_store() -> None:
+    # core.stats only names the store's Marks in its types.
+    loaded = _modules_loaded_by("import paperbrowse.core.stats")
+    assert not {"sqlite3", "paperbrowse.core.marks.store"} & loaded
+
+
+def test_the_memory_helpers_load_ctypes_only_to_trim_the_heap() -> None:
+    # The app imports core.memory before its first screen; ctypes is for malloc_trim,
+    # called once the library is loaded.
+    assert "ctypes" not in _modules_loaded_by("import paperbrowse.core.memory")
+    assert "ctypes" in _modules_loaded_by(
+        "from paperbrowse.core.memory import freeze_heap\nfreeze_heap()"
+    )
