@@ -12,6 +12,7 @@ import re
 
 from paperbrowse.core.categories import category_name
 from paperbrowse.core.formats.bibvalues import MONTH_MACROS
+from paperbrowse.core.formats.names import bibtex_name_order
 from paperbrowse.core.models import Paper
 
 _SPECIAL = {
@@ -88,7 +89,11 @@ def protect_case(escaped_title: str) -> str:
 
 
 def name_value(name: str) -> str:
-    """One author for an ``and`` list; braced when it holds a comma or the word ``and``."""
+    """One author for an ``and`` list; braced when it holds a comma or the word ``and``;
+    ``von Last, Jr, First`` when it has a suffix (``Smith, Jr., John``)."""
+    ordered = bibtex_name_order(name)
+    if ordered:
+        return ", ".join(name_value(part) for part in ordered)
     escaped = escape(name)
     if "," in name or re.search(r"\band\b", name, re.I) or name.lower() == "others":
         return "{" + escaped + "}"

@@ -18,6 +18,7 @@ from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.formats.edges import looks_like_doi, read_references, work
 from paperbrowse.core.formats.file_fields import csl_files
 from paperbrowse.core.formats.jsontools import paper_date, record_error
+from paperbrowse.core.formats.names import name_parts
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
 
@@ -217,13 +218,9 @@ def parse_csl_items(items: list[Any], file: str) -> ImportResult:
 
 
 def name_to_csl(name: str) -> dict[str, str]:
-    """``Jörg Müller`` -> family and given; one word or a name with a comma stays literal."""
-    given, _, family = name.rpartition(" ")
-    if name == "others":  # a person so named, not the "and others" marker
-        return {"family": name}
-    if not given or "," in name:
-        return {"literal": name}
-    return {"family": family, "given": given}
+    """``Jörg Müller`` -> family and given; ``Anne van der Berg`` and ``John Smith Jr.``
+    keep their particle and suffix apart; one word or a name with a comma stays literal."""
+    return dict(name_parts(name))
 
 
 def csl_item(paper: Paper, key: str) -> dict[str, Any]:

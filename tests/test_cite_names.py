@@ -1,0 +1,78 @@
+"""References and exports keep a name's particle and suffix, and reference lists come out
+in the order their style prescribes (QA's names.bib and lib.bib findings)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from paperbrowse.core.cite.references import references
+from paperbrowse.core.cite.styles import load_style
+from paperbrowse.core.formats.bibtex import parse_bibtex
+from paperbrowse.core.formats.export import export_papers
+from paperbrowse.core.models import Paper
+
+NAMES_BIB = """
+@article{a1, title={One}, author={van der Berg, Anne}, journal={J}, year={2020}, pages={1--20}}
+@article{a2, title={Two}, author={Smith, Jr., John}, journal={J}, year={2020}, pages={100--120}}
+@article{a3, title={Three}, author={Ludwig van Beethoven and de la Fontaine, Jean},
+  journal={J}, year={2020}, pages={95--105}}
+"""
+
+
+def names_papers() -> list[Paper]:
+    return parse_bibtex(NAMES_BIB, "names.bib").papers
+
+
+def cited(style: str) -> str:
+    return "\n".join(references(names_papers(), load_style(style)))
+
+
+def test_apa_keeps_particles_with_the_family_name_and_the_suffix_last() -> None:
+    text = cited("apa")
+    assert "van der Berg, A. (2020)" in text
+    assert "Smith, J., Jr. (2020)" in text
+    assert "van Beethoven, L., & de la Fontaine, J. (2020)" in text
+    assert " . " not in text and "Jr., J." not in text
+
+
+def test_ieee_and_chicago_print_particles_as_their_styles_say() -> None:
+    ieee = cited("ieee")
+    assert "A. van der Berg," in ieee
+    assert "J. Smith Jr.," in ieee
+    # Chicago demotes the particle in the inverted first name ("Berg, Anne van der").
+    assert "Berg, Anne van der." in cited("chicago")
+
+
+def test_csl_json_export_keeps_the_name_parts() -> None:
+    items = json.loads(export_papers(names_papers(), "csl-json"))
+    authors = [name for item in items for name in item["author"]]
+    assert {"family": "Berg", "given": "Anne", "non-dropping-particle": "van der"} in authors
+    assert {"family": "Smith", "given": "John", "suffix": "Jr."} in authors
+    assert {"family": "Fontaine", "given": "Jean", "non-dropping-particle": "de la"} in authors
+
+
+def test_ris_and_bibtex_exports_write_the_suffix_where_their_readers_expect_it() -> None:
+    ris = export_papers(names_papers(), "ris")
+    assert "AU  - Smith, John, Jr.\n" in ris
+    assert "AU  - van der Berg, Anne\n" in ris
+    bibtex = export_papers(names_papers(), "bibtex")
+    assert "author = {Smith, Jr., John}" in bibtex
+    # BibTeX reads it back as the same person.
+    assert parse_bibtex(bibtex, "x.bib").papers[1].authors == ("John Smith Jr.",)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("danah boyd", {"family": "boyd", "given": "danah"}),  # all lower case: not a particle
+        ("Marten van Schijndel", {"family": "Schijndel", "given": "Marten"}),
+        ("Plato", {"literal": "Plato"}),
+        ("Smith, Jr.", {"literal": "Smith, Jr."}),
+    ],
+)
+def test_display_names_split_into_csl_parts(name: str, expected: dict[str, str]) -> None:
+    from paperbrowse.core.formats.names import name_parts
+
+    assert expected.items() <= name_parts(name).items()
