@@ -76,3 +76,47 @@ def test_display_names_split_into_csl_parts(name: str, expected: dict[str, str])
     from paperbrowse.core.formats.names import name_parts
 
     assert expected.items() <= name_parts(name).items()
+
+
+# --- order ---------------------------------------------------------------------------
+
+
+def two_papers() -> list[Paper]:
+    bib = """
+@article{mueller, title={Zeta}, author={M{\\"u}ller, J{\\"o}rg}, journal={J}, year={2021}}
+@inproceedings{cohan, title={Alpha}, author={Cohan, Arman}, booktitle={Proc}, year={2020}}
+"""
+    return parse_bibtex(bib, "lib.bib").papers
+
+
+@pytest.mark.parametrize("style", ["apa", "modern-language-association", "chicago-author-date"])
+def test_styles_with_a_sort_list_references_alphabetically(style: str) -> None:
+    first, second = references(two_papers(), load_style(style))
+    assert first.startswith("Cohan") and second.startswith("Müller")
+
+
+def test_numbered_styles_keep_the_order_cited_unless_the_style_sorts() -> None:
+    ieee = references(two_papers(), load_style("ieee"))
+    assert ieee[0].startswith("[1] J. Müller") and ieee[1].startswith("[2] A. Cohan")
+    # ACM's bibliography sorts by author and numbers the sorted list.
+    acm = references(two_papers(), load_style("acm"))
+    assert acm[0].startswith("[1] Arman Cohan") and acm[1].startswith("[2] Jörg Müller")
+
+
+def test_accented_initials_sort_with_their_letter() -> None:
+    bib = """
+@article{b, title={B}, author={Zhang, Wei}, journal={J}, year={2020}}
+@article{a, title={A}, author={{\\O}stergaard, S{\\o}ren}, journal={J}, year={2020}}
+@article{c, title={C}, author={Berg, Anne}, journal={J}, year={2020}}
+"""
+    entries = references(parse_bibtex(bib, "x.bib").papers, load_style("apa"))
+    assert [entry.split(",")[0] for entry in entries] == ["Berg", "Østergaard", "Zhang"]
+
+
+def test_a_given_name_without_a_capital_is_kept_whole_with_no_stray_period() -> None:
+    from helpers import paper
+
+    entry = references(
+        [paper("X", 2020, authors=("[i]Mal[/i] Lory", "Jean-Paul Sartre"))], load_style("apa")
+    )[0]
+    assert entry.startswith("Lory, [i]Mal[/i], & Sartre, J.-P. (2020)")

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from paperbrowse.core.cite.polish import polish, sentence_case
+from paperbrowse.core.cite.processor import guard_processor
 from paperbrowse.core.cite.styles import Style
 from paperbrowse.core.formats.csljson import csl_item, name_to_csl
 from paperbrowse.core.models import Paper
@@ -155,6 +156,7 @@ def references(papers: Sequence[Paper], style: Style, form: str = "text") -> lis
 
     _honour_initialize_false()
     _remember_macros()
+    guard_processor()
     # Our own ids: citeproc-py lower-cases its items' ids, so two keys differing only in
     # case would be one item to it.
     ids = [f"p{number}" for number in range(len(papers))]
@@ -168,6 +170,10 @@ def references(papers: Sequence[Paper], style: Style, form: str = "text") -> lis
         bibliography = CitationStylesBibliography(style.csl, CiteProcJSON(items), output)
         for item_id in ids:
             bibliography.register(Citation([CitationItem(item_id)]))
+        # citeproc-py keeps the order of registration unless asked: a style whose
+        # bibliography has a <sort> (APA, MLA, Chicago, ACM) is sorted as it says, and
+        # numbered to match; the others (IEEE, Nature) keep the order cited.
+        bibliography.sort()
         rendered = [str(entry) for entry in bibliography.bibliography()]
     polished = [polish(entry, style.punctuation_in_quote) for entry in rendered]
     untitled_authors = [
