@@ -3,12 +3,15 @@ in the order their style prescribes (QA's names.bib and lib.bib findings)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
 from paperbrowse.core.cite.references import references
 from paperbrowse.core.cite.styles import load_style
+from paperbrowse.core.formats import read_file
 from paperbrowse.core.formats.bibtex import parse_bibtex
 from paperbrowse.core.formats.export import export_papers
 from paperbrowse.core.models import Paper
@@ -120,3 +123,24 @@ def test_a_given_name_without_a_capital_is_kept_whole_with_no_stray_period() -> 
         [paper("X", 2020, authors=("[i]Mal[/i] Lory", "Jean-Paul Sartre"))], load_style("apa")
     )[0]
     assert entry.startswith("Lory, [i]Mal[/i], & Sartre, J.-P. (2020)")
+
+
+# --- fields ----------------------------------------------------------------------------
+
+POETICS = """@book{aristotle:poetics, author = {Aristotle}, title = {Poetics}, date = 1968,
+  editor = {Lucas, D. W.}, publisher = {Clarendon Press}, location = {Oxford}}
+"""
+
+
+def test_a_book_s_publisher_is_its_publisher_not_a_container(tmp_path: Path) -> None:
+    book = parse_bibtex(POETICS, "biblatex-examples.bib").papers
+    assert references(book, load_style("apa")) == ["Aristotle. (1968). Poetics. Clarendon Press."]
+    items = json.loads(export_papers(book, "csl-json"))
+    assert items[0]["publisher"] == "Clarendon Press" and "container-title" not in items[0]
+    assert "PB  - Clarendon Press" in export_papers(book, "ris")
+    # Both read back with the publisher as the venue.
+    for fmt, suffix in (("csl-json", ".json"), ("ris", ".ris")):
+        path = tmp_path / f"out{suffix}"
+        path.write_text(export_papers(book, fmt), encoding="utf-8")
+        (again,) = read_file(path, dt.date(2025, 1, 1)).papers
+        assert again.venue == "Clarendon Press"

@@ -19,7 +19,7 @@ from typing import Any
 from paperbrowse.core.cite.polish import polish, sentence_case
 from paperbrowse.core.cite.processor import guard_processor
 from paperbrowse.core.cite.styles import Style
-from paperbrowse.core.formats.csljson import csl_item, name_to_csl
+from paperbrowse.core.formats.csljson import csl_item, name_to_csl, venue_variable
 from paperbrowse.core.models import Paper
 from paperbrowse.core.text.clean import squash_spaces
 from paperbrowse.core.text.latex import latex_to_text
@@ -83,8 +83,10 @@ def csl_data(paper: Paper, item_id: str, style: Style, markup: bool = False) -> 
         item["author"] = names
     else:
         item.pop("author", None)
-    if paper.venue:
-        item["container-title"] = clean(paper.venue)
+    if paper.venue:  # in the variable of the type as typed here
+        item.pop("publisher", None)
+        item.pop("container-title", None)
+        item[venue_variable(item["type"])] = clean(paper.venue)
     return _escaped(item) if markup else item
 
 

@@ -223,6 +223,17 @@ def name_to_csl(name: str) -> dict[str, str]:
     return dict(name_parts(name))
 
 
+# CSL types whose venue is who published them (a book's publisher, a thesis's school, a
+# report's institution), not a container they appear in: styles print a container-title
+# as "In Clarendon Press".
+_PUBLISHED_BY = frozenset({"book", "thesis", "report"})
+
+
+def venue_variable(csl_type: str) -> str:
+    """The CSL variable a paper's venue goes in, for an item of this type."""
+    return "publisher" if csl_type in _PUBLISHED_BY else "container-title"
+
+
 def csl_item(paper: Paper, key: str) -> dict[str, Any]:
     """The paper as a CSL item with the given citation key."""
     item: dict[str, Any] = {
@@ -241,7 +252,7 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
         count = {"year": 1, "month": 2}.get(paper.date_precision, 3)
         item["issued"] = {"date-parts": [parts[:count]]}
     optional = {
-        "container-title": paper.venue,
+        venue_variable(item["type"]): paper.venue,
         "abstract": paper.abstract,
         "DOI": paper.doi,
         "URL": paper.url,

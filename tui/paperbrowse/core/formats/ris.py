@@ -223,8 +223,9 @@ def ris_entry(paper: Paper, key: str) -> dict[str, Any]:
         month = f"{paper.date.month:02d}" if paper.date_precision != "year" else ""
         day = f"{paper.date.day:02d}" if paper.date_precision == "day" else ""
         entry["date"] = f"{paper.date.year}/{month}/{day}".rstrip("/")
-    if paper.venue:
-        entry["secondary_title"] = paper.venue
+    if paper.venue:  # a book's, thesis's or report's venue is its publisher (PB)
+        published = entry["type_of_reference"] in ("BOOK", "THES", "RPRT")
+        entry["publisher" if published else "secondary_title"] = paper.venue
     if paper.volume:
         entry["volume"] = paper.volume
     if paper.issue:
