@@ -144,3 +144,16 @@ def test_a_book_s_publisher_is_its_publisher_not_a_container(tmp_path: Path) -> 
         path.write_text(export_papers(book, fmt), encoding="utf-8")
         (again,) = read_file(path, dt.date(2025, 1, 1)).papers
         assert again.venue == "Clarendon Press"
+
+
+def test_page_ranges_are_shortened_only_as_the_style_says() -> None:
+    bib = """
+@article{a, title={A}, author={Ann Aa}, journal={J}, year={2020}, pages={1--20}}
+@article{b, title={B}, author={Bo Bb}, journal={J}, year={2020}, pages={100--120}}
+@article{c, title={C}, author={Cy Cc}, journal={J}, year={2020}, pages={321--28}}
+"""
+    papers = parse_bibtex(bib, "x.bib").papers
+    mla = references(papers, load_style("mla"))
+    assert [entry.rsplit("pp. ", 1)[1] for entry in mla] == ["1–20.", "100–20.", "321–28."]
+    apa = references(papers, load_style("apa"))  # "expanded"
+    assert [entry.rsplit(", ", 1)[1] for entry in apa] == ["1–20.", "100–120.", "321–328."]

@@ -6,6 +6,10 @@
 - Shortening given names leaves a stray mark wherever a word does not start with a
   capital letter: ``[i]Mal[/i] Lory`` becomes ``Lory, [i]Mal[/i] .`` (a period with no
   initial before it). A mark now follows only initials.
+- Shortening a page range compares the pages digit by digit from the left, so pages of
+  different lengths lose digits: MLA's ``pp. 1–20`` becomes ``pp. 1–0``. CSL shortens
+  only a second page as long as the first (``100–120`` -> ``100–20``); a second page
+  already short (``321–28``) is read as ``321–328`` first.
 
 Each is put on citeproc-py's element classes once (they are lxml element classes, so
 the guard goes on the class), like ``references._honour_initialize_false``.
@@ -82,7 +86,33 @@ def initialize_without_stray_marks() -> None:
     model.Name.initialize = initialize
 
 
+def full_last_page(first: str, last: str) -> str:
+    """``321``, ``28`` -> ``328``: the second page written out as long as the first."""
+    if first.isdigit() and last.isdigit() and len(last) < len(first):
+        return first[: len(first) - len(last)] + last
+    return last
+
+
+def shorten_only_pages_of_one_length() -> None:
+    """Make citeproc-py shorten a page range only when its pages have as many digits."""
+    from citeproc import model
+
+    original = model.FormatNumber._format_last_page
+    if getattr(original, "by_length", False):
+        return
+
+    def format_last_page(self: Any, first: str, last: str) -> str:
+        last = full_last_page(first, last)
+        if len(last) != len(first):
+            return last  # 1–20, 95–105: nothing in common to leave out
+        return str(original(self, first, last))
+
+    format_last_page.by_length = True  # type: ignore[attr-defined]
+    model.FormatNumber._format_last_page = format_last_page
+
+
 def guard_processor() -> None:
     """Every guard above, once."""
     fold_sort_keys()
     initialize_without_stray_marks()
+    shorten_only_pages_of_one_length()
