@@ -157,3 +157,55 @@ def test_page_ranges_are_shortened_only_as_the_style_says() -> None:
     assert [entry.rsplit("pp. ", 1)[1] for entry in mla] == ["1–20.", "100–20.", "321–28."]
     apa = references(papers, load_style("apa"))  # "expanded"
     assert [entry.rsplit(", ", 1)[1] for entry in apa] == ["1–20.", "100–120.", "321–328."]
+
+
+PROTECTED = r"""@article{k, title={Travel in {New York} and {M}{\"u}ller's Problem with {BERT}},
+  author={Ann Lee}, journal={J}, year=2020}
+"""
+
+
+def test_sentence_case_keeps_what_bibtex_braces_protect() -> None:
+    (protected,) = parse_bibtex(PROTECTED, "case.bib").papers
+    (entry,) = references([protected], load_style("apa"))
+    assert "Travel in New York and Müller's problem with BERT." in entry
+
+
+def test_exports_keep_the_protection() -> None:
+    papers = parse_bibtex(PROTECTED, "case.bib").papers
+    bibtex = export_papers(papers, "bibtex")
+    assert "title = {Travel in {New York} and {M}üller's Problem with {BERT}}" in bibtex
+    assert parse_bibtex(bibtex, "again.bib").papers[0].title_kept == papers[0].title_kept
+    (item,) = json.loads(export_papers(papers, "csl-json"))
+    assert (
+        '<span class="nocase">New York</span> and <span class="nocase">M</span>üller'
+        in (item["title"])
+    )
+
+
+def test_braces_that_are_not_protection_protect_nothing() -> None:
+    from paperbrowse.core.formats.bibvalues import kept_case_spans, tex_to_text
+
+    for raw in (r"\emph{Deep} Learning", r"{\"U}ber Alles", r"Unbalanced } brace {", "Plain"):
+        assert kept_case_spans(raw, tex_to_text(raw)[0]) == (), raw
+
+
+def test_a_json_lines_title_is_printed_as_written_not_as_latex(tmp_path: Path) -> None:
+    library = tmp_path / "esc.jsonl"
+    record = {"title": r"Using ~tilde {braces} back\slash $x$", "authors": ["Ann Lee"]}
+    library.write_text(json.dumps(record | {"year": 2020}) + "\n", encoding="utf-8")
+    (plain,) = read_file(library, dt.date(2025, 1, 1)).papers
+    (entry,) = references([plain], load_style("ieee"))
+    assert r"Using ~tilde {braces} back\slash $x$" in entry
+
+
+def test_a_title_with_every_capital_double_braced_is_sentence_cased() -> None:
+    # As Zotero exports titles: the braces say nothing about which words are names.
+    zotero = parse_bibtex(
+        r"""@article{r, title = {"{{Why Should I Trust You}}?": {{Explaining}} the
+        {{Predictions}} of {{Any Classifier}}}, author={Ann Lee}, journal={J}, year=2016}""",
+        "zotero.bib",
+    ).papers
+    assert (
+        "“Why should I trust you?”: Explaining the predictions of any classifier."
+        in (references(zotero, load_style("apa"))[0])
+    )

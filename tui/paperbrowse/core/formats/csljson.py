@@ -234,13 +234,29 @@ def venue_variable(csl_type: str) -> str:
     return "publisher" if csl_type in _PUBLISHED_BY else "container-title"
 
 
+def nocase_title(paper: Paper) -> str:
+    """The title with what its source protected from case changes (BibTeX's ``{New York}``)
+    in CSL's ``<span class="nocase">``, the form citeproc-js and Zotero read."""
+    title = paper.title
+    if not paper.title_kept or any(end > len(title) for _, end in paper.title_kept):
+        return title
+    pieces: list[str] = []
+    done = 0
+    for start, end in paper.title_kept:
+        if start < done:
+            return title
+        pieces += [title[done:start], f'<span class="nocase">{title[start:end]}</span>']
+        done = end
+    return "".join([*pieces, title[done:]])
+
+
 def csl_item(paper: Paper, key: str) -> dict[str, Any]:
     """The paper as a CSL item with the given citation key."""
     item: dict[str, Any] = {
         "id": key,
         "citation-key": key,
         "type": BIBTEX_TO_CSL.get(paper.entry_type or "", "article"),
-        "title": paper.title,
+        "title": nocase_title(paper),
     }
     authors = [name_to_csl(name) for name in paper.authors]
     if paper.et_al:
