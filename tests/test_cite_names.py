@@ -209,3 +209,12 @@ def test_a_title_with_every_capital_double_braced_is_sentence_cased() -> None:
         "“Why should I trust you?”: Explaining the predictions of any classifier."
         in (references(zotero, load_style("apa"))[0])
     )
+
+
+def test_csl_json_nocase_reads_back_as_kept_case(tmp_path: Path) -> None:
+    papers = parse_bibtex(PROTECTED, "case.bib").papers
+    path = tmp_path / "out.json"
+    path.write_text(export_papers(papers, "csl-json"), encoding="utf-8")
+    (again,) = read_file(path, dt.date(2025, 1, 1)).papers
+    assert again.title == papers[0].title and again.title_kept == papers[0].title_kept
+    assert "New York and Müller's problem" in references([again], load_style("apa"))[0]

@@ -111,6 +111,27 @@ def csl_name(person: object) -> str:
     return clean_line(" ".join(_text(p) for p in parts if p))
 
 
+_NOCASE = re.compile(r'<span class="nocase">(.*?)</span>', re.IGNORECASE | re.DOTALL)
+
+
+def nocase_spans(raw: object, title: str) -> tuple[tuple[int, int], ...]:
+    """Where the item's title says ``<span class="nocase">`` (case kept as written), as
+    offsets into ``title``; empty when the cleaned title cannot be matched up exactly."""
+    if not isinstance(raw, str) or "nocase" not in raw:
+        return ()
+    text = ""
+    spans: list[tuple[int, int]] = []
+    for number, piece in enumerate(_NOCASE.split(raw)):
+        plain = _TAG.sub("", piece)
+        if number % 2 and plain:
+            spans.append((len(text), len(text) + len(plain)))
+        text += plain
+    lead = len(text) - len(text.lstrip())
+    if text.strip() != title:
+        return ()
+    return tuple((start - lead, end - lead) for start, end in spans)
+
+
 def _names(value: object) -> tuple[tuple[str, ...], bool]:
     if not isinstance(value, list):
         return (), False
@@ -158,6 +179,7 @@ def paper_from_csl(
     return Paper(
         id=paper_id(title, date.year if date else None, doi),
         title=title,
+        title_kept=nocase_spans(item.get("title"), title),
         authors=authors,
         et_al=et_al,
         date=date,
