@@ -31,27 +31,38 @@ def name_parts(name: str) -> dict[str, str]:
     """CSL name parts of a display name: ``family``, ``given``, ``non-dropping-particle``
     (BibTeX's von part), ``suffix``; a single word, or a name still holding a comma, is a
     ``literal``."""
-    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
-
     if name == "others":  # a person so named, not the "and others" marker
         return {"family": name}
     base, suffix = _take_suffix(name)
     if " " not in base or "," in base:
         return {"literal": name}
+    if all(word[0].isupper() for word in base.split()):
+        found = _first_last(base)  # no von part: most names, without the parser's cost
+    else:
+        found = _split_with_von(base)
+    if suffix:
+        found["suffix"] = suffix
+    return found
+
+
+def _first_last(base: str) -> dict[str, str]:
+    given, _, family = base.rpartition(" ")
+    return {"family": family, "given": given}
+
+
+def _split_with_von(base: str) -> dict[str, str]:
+    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+
     try:
         parts = parse_single_name_into_parts(base, strict=False)
     except (InvalidNameError, ValueError, IndexError):
         parts = None
     if parts is None or not parts.first or not parts.last:
         # "danah boyd", all lower case, is all von part to BibTeX: split at the last space.
-        given, _, family = base.rpartition(" ")
-        found = {"family": family, "given": given}
-    else:
-        found = {"family": " ".join(parts.last), "given": " ".join(parts.first)}
-        if parts.von:
-            found["non-dropping-particle"] = " ".join(parts.von)
-    if suffix:
-        found["suffix"] = suffix
+        return _first_last(base)
+    found = {"family": " ".join(parts.last), "given": " ".join(parts.first)}
+    if parts.von:
+        found["non-dropping-particle"] = " ".join(parts.von)
     return found
 
 
@@ -67,6 +78,8 @@ def family_first(name: str) -> str:
 def bibtex_name_order(name: str) -> tuple[str, str, str] | None:
     """(``von Last``, ``Jr``, ``First``) for a name BibTeX would misread in reading order
     (one with a suffix: ``John Smith Jr.`` is to BibTeX a man called ``Jr.``), else None."""
+    if not _take_suffix(name)[1]:
+        return None  # the common case, decided without splitting the name
     parts = name_parts(name)
     if not parts.get("suffix") or "given" not in parts:
         return None
