@@ -15,6 +15,7 @@ from paperbrowse.core.cite.polish import sentence_case
 from paperbrowse.core.cite.references import references
 from paperbrowse.core.cite.styles import BUNDLED, StyleError, bundled_path, load_style
 from paperbrowse.core.citekeys import citation_keys, generated_key
+from paperbrowse.core.formats.bibtex import parse_bibtex
 from paperbrowse.core.library import load
 from paperbrowse.core.models import Paper, paper_id
 
@@ -215,7 +216,12 @@ AWKWARD = [
         "Many Authors", tuple(f"Given{i} Family{i}" for i in range(25)), venue="Journal of Tests"
     ),
     paper("A Report", ("World Health Organization",), venue="Journal of Tests"),
-    paper(r"Caf{\'e} \& Bar {BERT}", (r"J{\"u}rgen M{\"u}ller",), venue=r"Proc.\ of {ACL}"),
+    # LaTeX, as a BibTeX file gives it (converted when read: only BibTeX's fields are LaTeX).
+    *parse_bibtex(
+        r"""@article{k, title={Caf{\'e} \& Bar {BERT}}, author={J{\"u}rgen M{\"u}ller},
+        journal={Proc.\ of {ACL}}, year=2024}""",
+        "awkward.bib",
+    ).papers,
 ]
 
 

@@ -68,6 +68,9 @@ class Paper(BaseModel):
 
     id: str
     title: str
+    # Where the title's case is the file's to keep, as (start, end) offsets into ``title``:
+    # BibTeX's braces (``in {New York}``); sentence case and exports leave those as written.
+    title_kept: tuple[tuple[int, int], ...] = ()
     authors: tuple[str, ...] = ()
     et_al: bool = False
     category: str | None = None

@@ -93,23 +93,32 @@ def _lower_if_capitalised(part: str) -> str:
     return part
 
 
-def sentence_case(title: str) -> str:
+def sentence_case(title: str, kept: tuple[tuple[int, int], ...] = ()) -> str:
     """A title in sentence case, as APA writes titles of articles and papers.
 
     The first word, and the first after a colon or a sentence's end, keep their capital;
     other words that are merely capitalised are lowered; words in capitals or mixed case
-    (acronyms, names like ``GloVe``) are kept. Proper nouns written like ordinary words
-    (``English``) are lowered too: the stored title cannot tell them apart.
+    (acronyms, names like ``GloVe``) are kept, and so are words touching a ``kept`` span
+    (``(start, end)`` in ``title``: what the file protected, ``{New York}``). Proper nouns
+    written like ordinary words (``English``) are lowered too: the stored title cannot
+    tell them apart.
     """
     words = title.split(" ")
     out: list[str] = []
     starts_sentence = True
+    start = 0
     for word in words:
+        end = start + len(word)
+        protected = any(left < end and start < right for left, right in kept)
+        start = end + 1
         if not word:
             out.append(word)
             continue
-        parts = word.split("-")
-        first = parts[0] if starts_sentence else _lower_if_capitalised(parts[0])
-        out.append("-".join([first, *(_lower_if_capitalised(p) for p in parts[1:])]))
+        if protected:
+            out.append(word)
+        else:
+            parts = word.split("-")
+            first = parts[0] if starts_sentence else _lower_if_capitalised(parts[0])
+            out.append("-".join([first, *(_lower_if_capitalised(p) for p in parts[1:])]))
         starts_sentence = word.endswith(_SENTENCE_END) and not word.endswith("..")
     return " ".join(out)

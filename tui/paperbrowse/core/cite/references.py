@@ -3,9 +3,8 @@
 ``references(papers, style, form)`` gives one reference per paper in the style's
 order (alphabetical for APA, in the order given for numbered styles), as plain text
 (for the clipboard), Markdown or HTML (italics kept). Each paper goes to citeproc-py
-as a CSL-JSON item (``formats.csljson``) whose text is cleaned first: no LaTeX
-(``{\\"u}``, ``\\&``) or braces reach a reference, an organisation stays one name, and
-"and others" is left to the style's own "et al.".
+as a CSL-JSON item (``formats.csljson``) whose text is cleaned first: an organisation
+stays one name, and "and others" is left to the style's own "et al.".
 """
 
 from __future__ import annotations
@@ -17,11 +16,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from paperbrowse.core.cite.polish import polish, sentence_case
+from paperbrowse.core.cite.processor import guard_processor
 from paperbrowse.core.cite.styles import Style
-from paperbrowse.core.formats.csljson import csl_item, name_to_csl
+from paperbrowse.core.formats.csljson import csl_item, name_to_csl, venue_variable
 from paperbrowse.core.models import Paper
 from paperbrowse.core.text.clean import squash_spaces
-from paperbrowse.core.text.latex import latex_to_text
 
 # Words that make an author an organisation, to be printed whole (``World Health
 # Organization``), never as ``Organization, W. H.``.
@@ -35,9 +34,10 @@ _ORGANISATION = re.compile(
 
 
 def clean(text: str) -> str:
-    """Text with no LaTeX markup or braces left in it."""
-    plain, _ = latex_to_text(text)
-    return squash_spaces(plain.replace("{", "").replace("}", ""))
+    """Text as one line. A paper's text is plain already: BibTeX's LaTeX was converted when
+    the file was read, and no other format has any (a JSON Lines title's ``~``, ``{x}`` or
+    ``\\`` are the author's own characters, printed as they are)."""
+    return squash_spaces(text)
 
 
 def author_name(name: str) -> dict[str, str]:
@@ -71,7 +71,8 @@ def csl_data(paper: Paper, item_id: str, style: Style, markup: bool = False) -> 
     item["type"] = csl_type(paper, item["type"])
     item["title"] = clean(paper.title)
     if style.sentence_case:  # APA
-        item["title"] = sentence_case(item["title"])
+        kept = paper.title_kept if item["title"] == paper.title else ()
+        item["title"] = sentence_case(item["title"], kept)
         if item["type"] == "paper-conference" and "issued" in item:
             # APA 7 dates a paper in published proceedings by its year; the CSL style adds
             # the month whenever the paper lacks pages (as for a talk).
@@ -82,8 +83,10 @@ def csl_data(paper: Paper, item_id: str, style: Style, markup: bool = False) -> 
         item["author"] = names
     else:
         item.pop("author", None)
-    if paper.venue:
-        item["container-title"] = clean(paper.venue)
+    if paper.venue:  # in the variable of the type as typed here
+        item.pop("publisher", None)
+        item.pop("container-title", None)
+        item[venue_variable(item["type"])] = clean(paper.venue)
     return _escaped(item) if markup else item
 
 
@@ -155,6 +158,7 @@ def references(papers: Sequence[Paper], style: Style, form: str = "text") -> lis
 
     _honour_initialize_false()
     _remember_macros()
+    guard_processor()
     # Our own ids: citeproc-py lower-cases its items' ids, so two keys differing only in
     # case would be one item to it.
     ids = [f"p{number}" for number in range(len(papers))]
@@ -168,6 +172,10 @@ def references(papers: Sequence[Paper], style: Style, form: str = "text") -> lis
         bibliography = CitationStylesBibliography(style.csl, CiteProcJSON(items), output)
         for item_id in ids:
             bibliography.register(Citation([CitationItem(item_id)]))
+        # citeproc-py keeps the order of registration unless asked: a style whose
+        # bibliography has a <sort> (APA, MLA, Chicago, ACM) is sorted as it says, and
+        # numbered to match; the others (IEEE, Nature) keep the order cited.
+        bibliography.sort()
         rendered = [str(entry) for entry in bibliography.bibliography()]
     polished = [polish(entry, style.punctuation_in_quote) for entry in rendered]
     untitled_authors = [

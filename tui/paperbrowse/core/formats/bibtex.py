@@ -26,6 +26,7 @@ from paperbrowse.core.formats.bibvalues import (
     MONTH_MACROS,
     ValueTooLarge,
     evaluate,
+    kept_case_spans,
     split_names,
     tex_to_text,
     tidy_line,
@@ -365,6 +366,7 @@ def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
     fields = entry.fields
     title, title_links = tex_to_text(fields.get("title", ""))
     title = tidy_line(title)
+    title_kept = kept_case_spans(fields.get("title", ""), title)
     if not title:
         return None
     if fields.get("subtitle"):
@@ -376,6 +378,7 @@ def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
     return Paper(
         id=paper_id(title, date.year if date else None, doi),
         title=title,
+        title_kept=title_kept,
         authors=authors,
         et_al=et_al,
         category=_category(fields),

@@ -12,6 +12,7 @@ import re
 
 from paperbrowse.core.categories import category_name
 from paperbrowse.core.formats.bibvalues import MONTH_MACROS
+from paperbrowse.core.formats.names import bibtex_name_order
 from paperbrowse.core.models import Paper
 
 _SPECIAL = {
@@ -87,8 +88,26 @@ def protect_case(escaped_title: str) -> str:
     return "".join(p if i % 2 else _CASED_WORD.sub(brace, p) for i, p in enumerate(parts))
 
 
+def title_value(paper: Paper) -> str:
+    """The title escaped, what the source protected (``{New York}``) braced again, and
+    other words with capitals past their first letter braced (``protect_case``)."""
+    title = paper.title
+    pieces: list[str] = []
+    done = 0
+    for start, end in paper.title_kept:
+        if not done <= start < end <= len(title):  # not from this title: ignored
+            return protect_case(escape(title))
+        pieces += [protect_case(escape(title[done:start])), "{" + escape(title[start:end]) + "}"]
+        done = end
+    return "".join([*pieces, protect_case(escape(title[done:]))])
+
+
 def name_value(name: str) -> str:
-    """One author for an ``and`` list; braced when it holds a comma or the word ``and``."""
+    """One author for an ``and`` list; braced when it holds a comma or the word ``and``;
+    ``von Last, Jr, First`` when it has a suffix (``Smith, Jr., John``)."""
+    ordered = bibtex_name_order(name)
+    if ordered:
+        return ", ".join(name_value(part) for part in ordered)
     escaped = escape(name)
     if "," in name or re.search(r"\band\b", name, re.I) or name.lower() == "others":
         return "{" + escaped + "}"
@@ -103,7 +122,7 @@ def safe_key(key: str) -> str:
 def bibtex_entry(paper: Paper, key: str) -> str:
     """One ``@type{key, ...}`` entry, fields in a conventional order."""
     entry_type = paper.entry_type if paper.entry_type and paper.entry_type.isalpha() else "misc"
-    fields: list[tuple[str, str]] = [("title", protect_case(escape(paper.title)))]
+    fields: list[tuple[str, str]] = [("title", title_value(paper))]
     authors = [name_value(name) for name in paper.authors] + (["others"] if paper.et_al else [])
     if authors:
         fields.append(("author", " and ".join(authors)))
@@ -174,7 +193,7 @@ def biblatex_entry(paper: Paper, key: str) -> str:
     """One BibLaTeX entry: ``journaltitle``, ISO ``date``, ``eprinttype``, ``@thesis``."""
     bibtex_type = paper.entry_type if paper.entry_type and paper.entry_type.isalpha() else "misc"
     entry_type, subtype = _BIBLATEX_TYPES.get(bibtex_type.lower(), (bibtex_type, None))
-    fields: list[tuple[str, str]] = [("title", protect_case(escape(paper.title)))]
+    fields: list[tuple[str, str]] = [("title", title_value(paper))]
     authors = [name_value(name) for name in paper.authors] + (["others"] if paper.et_al else [])
     if authors:
         fields.append(("author", " and ".join(authors)))

@@ -463,3 +463,81 @@ def _protect_urls(text: str) -> tuple[str, list[str], list[str]]:
     text = _URL_MACRO.sub(lambda m: keep(m.group(1).strip()), text)
     text = _RAW_URL.sub(lambda m: keep(m.group(0)), text)
     return text, kept, list(dict.fromkeys(links))
+
+
+# --- case protected by braces ---------------------------------------------------------
+
+_KEPT_OPEN, _KEPT_CLOSE = "\ue020", "\ue021"
+_MACRO_BEFORE = re.compile(r"\\(?:[A-Za-z]+|.)\s*$")
+_CAPITALISED = re.compile(r"(?<!\S)[^\W\d_][^\s]*")
+
+
+def _mark_kept_case(raw: str) -> tuple[str, bool] | None:
+    """``in {New York}`` with its protecting braces swapped for marks, and whether every
+    protecting group is doubled (``{{New York}}``); braces that hold a macro's argument
+    (``\\emph{x}``, ``\\"{u}``) or a special character (``{\\"u}``) are not protection.
+    None when the braces do not balance."""
+    out: list[str] = []
+    opened: list[tuple[int, bool]] = []  # per open brace: where, and whether it protects
+    closed_at: dict[int, int] = {}  # open brace -> its closing brace
+    protecting: list[int] = []
+    for index, char in enumerate(raw):
+        escaped = index > 0 and raw[index - 1] == "\\"
+        if char == "{" and not escaped:
+            protects = (
+                not opened
+                and not raw.startswith("\\", index + 1)
+                and not _MACRO_BEFORE.search(raw, max(0, index - 40), index)
+            )
+            opened.append((index, protects))
+            protecting += [index] if protects else []
+            out.append(_KEPT_OPEN if protects else char)
+        elif char == "}" and not escaped:
+            if not opened:
+                return None
+            start, protects = opened.pop()
+            closed_at[start] = index
+            out.append(_KEPT_CLOSE if protects else char)
+        else:
+            out.append(char)
+    if opened:
+        return None
+    doubled = all(closed_at.get(at + 1) == closed_at[at] - 1 for at in protecting)
+    return "".join(out), doubled
+
+
+def kept_case_spans(raw: str, title: str) -> tuple[tuple[int, int], ...]:
+    """Where ``title`` (``raw`` as converted) was in protecting braces: ``{New York}``,
+    ``{M}{\\"u}ller``; sentence case leaves those words as written. Empty when there are
+    none, when the braces cannot be placed in the title for certain, or when they are a
+    blanket: every capitalised word in double braces (``{{Explaining}} the
+    {{Predictions}}``, as Zotero exports a title), which says nothing of which are names."""
+    if "{" not in raw or _PRIVATE_USE.search(raw):
+        return ()
+    marked = _mark_kept_case(strip_control(raw))
+    if marked is None or _KEPT_OPEN not in marked[0]:
+        return ()
+    converted = fast_tex_to_text(marked[0])
+    if converted is None:
+        return ()
+    spans: list[tuple[int, int]] = []
+    plain: list[str] = []
+    start = 0
+    for char in converted.lstrip():
+        if char == _KEPT_OPEN:
+            start = len(plain)
+        elif char == _KEPT_CLOSE:
+            if len(plain) > start:
+                spans.append((start, len(plain)))
+        else:
+            plain.append(char)
+    if not title.startswith("".join(plain).rstrip()):  # tidied otherwise: not to be trusted
+        return ()
+    if marked[1] and _covers_every_capital(title, spans):
+        return ()
+    return tuple(spans)
+
+
+def _covers_every_capital(title: str, spans: list[tuple[int, int]]) -> bool:
+    capitals = (w for w in _CAPITALISED.finditer(title) if w.start() > 0 and w[0][0].isupper())
+    return all(any(a < word.end() and word.start() < b for a, b in spans) for word in capitals)

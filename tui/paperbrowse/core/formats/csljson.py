@@ -18,6 +18,7 @@ from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.formats.edges import looks_like_doi, read_references, work
 from paperbrowse.core.formats.file_fields import csl_files
 from paperbrowse.core.formats.jsontools import paper_date, record_error
+from paperbrowse.core.formats.names import name_parts
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
 
@@ -110,6 +111,27 @@ def csl_name(person: object) -> str:
     return clean_line(" ".join(_text(p) for p in parts if p))
 
 
+_NOCASE = re.compile(r'<span class="nocase">(.*?)</span>', re.IGNORECASE | re.DOTALL)
+
+
+def nocase_spans(raw: object, title: str) -> tuple[tuple[int, int], ...]:
+    """Where the item's title says ``<span class="nocase">`` (case kept as written), as
+    offsets into ``title``; empty when the cleaned title cannot be matched up exactly."""
+    if not isinstance(raw, str) or "nocase" not in raw:
+        return ()
+    text = ""
+    spans: list[tuple[int, int]] = []
+    for number, piece in enumerate(_NOCASE.split(raw)):
+        plain = _TAG.sub("", piece)
+        if number % 2 and plain:
+            spans.append((len(text), len(text) + len(plain)))
+        text += plain
+    lead = len(text) - len(text.lstrip())
+    if text.strip() != title:
+        return ()
+    return tuple((start - lead, end - lead) for start, end in spans)
+
+
 def _names(value: object) -> tuple[tuple[str, ...], bool]:
     if not isinstance(value, list):
         return (), False
@@ -157,6 +179,7 @@ def paper_from_csl(
     return Paper(
         id=paper_id(title, date.year if date else None, doi),
         title=title,
+        title_kept=nocase_spans(item.get("title"), title),
         authors=authors,
         et_al=et_al,
         date=date,
@@ -217,13 +240,36 @@ def parse_csl_items(items: list[Any], file: str) -> ImportResult:
 
 
 def name_to_csl(name: str) -> dict[str, str]:
-    """``Jörg Müller`` -> family and given; one word or a name with a comma stays literal."""
-    given, _, family = name.rpartition(" ")
-    if name == "others":  # a person so named, not the "and others" marker
-        return {"family": name}
-    if not given or "," in name:
-        return {"literal": name}
-    return {"family": family, "given": given}
+    """``Jörg Müller`` -> family and given; ``Anne van der Berg`` and ``John Smith Jr.``
+    keep their particle and suffix apart; one word or a name with a comma stays literal."""
+    return dict(name_parts(name))
+
+
+# CSL types whose venue is who published them (a book's publisher, a thesis's school, a
+# report's institution), not a container they appear in: styles print a container-title
+# as "In Clarendon Press".
+_PUBLISHED_BY = frozenset({"book", "thesis", "report"})
+
+
+def venue_variable(csl_type: str) -> str:
+    """The CSL variable a paper's venue goes in, for an item of this type."""
+    return "publisher" if csl_type in _PUBLISHED_BY else "container-title"
+
+
+def nocase_title(paper: Paper) -> str:
+    """The title with what its source protected from case changes (BibTeX's ``{New York}``)
+    in CSL's ``<span class="nocase">``, the form citeproc-js and Zotero read."""
+    title = paper.title
+    if not paper.title_kept or any(end > len(title) for _, end in paper.title_kept):
+        return title
+    pieces: list[str] = []
+    done = 0
+    for start, end in paper.title_kept:
+        if start < done:
+            return title
+        pieces += [title[done:start], f'<span class="nocase">{title[start:end]}</span>']
+        done = end
+    return "".join([*pieces, title[done:]])
 
 
 def csl_item(paper: Paper, key: str) -> dict[str, Any]:
@@ -232,7 +278,7 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
         "id": key,
         "citation-key": key,
         "type": BIBTEX_TO_CSL.get(paper.entry_type or "", "article"),
-        "title": paper.title,
+        "title": nocase_title(paper),
     }
     authors = [name_to_csl(name) for name in paper.authors]
     if paper.et_al:
@@ -244,7 +290,7 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
         count = {"year": 1, "month": 2}.get(paper.date_precision, 3)
         item["issued"] = {"date-parts": [parts[:count]]}
     optional = {
-        "container-title": paper.venue,
+        venue_variable(item["type"]): paper.venue,
         "abstract": paper.abstract,
         "DOI": paper.doi,
         "URL": paper.url,

@@ -14,8 +14,8 @@ from typing import Any
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult, TextProgress
-from paperbrowse.core.formats.csljson import name_to_csl
 from paperbrowse.core.formats.jsontools import paper_date, record_error
+from paperbrowse.core.formats.names import family_first
 from paperbrowse.core.models import Paper, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
 
@@ -215,7 +215,7 @@ def ris_entry(paper: Paper, key: str) -> dict[str, Any]:
         "id": key,
         "title": paper.title,
     }
-    authors = [_family_first(name) for name in paper.authors]
+    authors = [family_first(name) for name in paper.authors]
     if authors:
         entry["authors"] = authors
     if paper.date:
@@ -223,8 +223,9 @@ def ris_entry(paper: Paper, key: str) -> dict[str, Any]:
         month = f"{paper.date.month:02d}" if paper.date_precision != "year" else ""
         day = f"{paper.date.day:02d}" if paper.date_precision == "day" else ""
         entry["date"] = f"{paper.date.year}/{month}/{day}".rstrip("/")
-    if paper.venue:
-        entry["secondary_title"] = paper.venue
+    if paper.venue:  # a book's, thesis's or report's venue is its publisher (PB)
+        published = entry["type_of_reference"] in ("BOOK", "THES", "RPRT")
+        entry["publisher" if published else "secondary_title"] = paper.venue
     if paper.volume:
         entry["volume"] = paper.volume
     if paper.issue:
@@ -241,11 +242,6 @@ def ris_entry(paper: Paper, key: str) -> dict[str, Any]:
     if paper.abstract:
         entry["abstract"] = paper.abstract.replace("\n\n", " ").replace("\n", " ")
     return entry
-
-
-def _family_first(name: str) -> str:
-    parts = name_to_csl(name)
-    return f"{parts['family']}, {parts['given']}" if "given" in parts else name
 
 
 def ris_document(papers: Sequence[Paper], keys: Sequence[str]) -> str:

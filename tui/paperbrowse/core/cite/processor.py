@@ -1,0 +1,118 @@
+"""Guards on citeproc-py 0.11.1's processor, for what its output cannot be fixed after.
+
+- Sorting compares code points: ``Østergaard`` and ``Ångström`` come after ``Zhang``.
+  The styles' locales (en-US, en-GB) sort accented letters with their base letter,
+  as citeproc-js does; the sort keys are folded first.
+- Shortening given names leaves a stray mark wherever a word does not start with a
+  capital letter: ``[i]Mal[/i] Lory`` becomes ``Lory, [i]Mal[/i] .`` (a period with no
+  initial before it). A mark now follows only initials.
+- Shortening a page range compares the pages digit by digit from the left, so pages of
+  different lengths lose digits: MLA's ``pp. 1–20`` becomes ``pp. 1–0``. CSL shortens
+  only a second page as long as the first (``100–120`` -> ``100–20``); a second page
+  already short (``321–28``) is read as ``321–328`` first.
+
+Each is put on citeproc-py's element classes once (they are lxml element classes, so
+the guard goes on the class), like ``references._honour_initialize_false``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from paperbrowse.core.models import fold
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "þ": "th"})
+
+
+def sort_text(text: str) -> str:
+    """``Østergaard`` -> ``ostergaard``: what an English reference list sorts it as."""
+    return fold(text).translate(_UNDECOMPOSED)
+
+
+def fold_sort_keys() -> None:
+    """Make citeproc-py compare text sort keys with accents folded."""
+    from citeproc import model
+
+    original = model.Key.sort_keys
+    if getattr(original, "folds", False):
+        return
+
+    def sort_keys(self: Any, items: Any, context: Any) -> list[Any]:
+        keys = original(self, items, context)
+        return [
+            key if key is None or isinstance(key, int | float | tuple) else sort_text(str(key))
+            for key in keys
+        ]
+
+    sort_keys.folds = True  # type: ignore[attr-defined]
+    model.Key.sort_keys = sort_keys
+
+
+def initials(given: str, mark: str, hyphenated: bool) -> str:
+    """``Jean-Paul Anne`` -> ``J.-P. A.``; words not starting with a capital (particles,
+    ``[i]Mal[/i]``) are kept whole, with no mark of their own."""
+    result_parts = []
+    for hyphen_part in given.split("-") if hyphenated else [given.replace("-", " ")]:
+        pieces: list[str] = []
+        group: list[str] = []
+        for part in hyphen_part.replace(".", " ").split():
+            if part[0].isupper():
+                group.append(part[0])
+                continue
+            if group:
+                pieces.append(mark.join(group) + mark)
+                group = []
+            pieces.append(part)
+        if group:
+            pieces.append(mark.join(group) + mark)
+        result_parts.append(" ".join(" ".join(pieces).split()))
+    return "-".join(result_parts)
+
+
+def initialize_without_stray_marks() -> None:
+    """Make citeproc-py shorten given names with ``initials``."""
+    from citeproc import model
+
+    original = model.Name.initialize
+    if getattr(original, "no_stray_marks", False):
+        return
+
+    def initialize(self: Any, given: str, mark: str, context: Any) -> str:
+        hyphenated = bool(self.get_option("initialize-with-hyphen", context))
+        return initials(given, mark, hyphenated)
+
+    initialize.no_stray_marks = True  # type: ignore[attr-defined]
+    model.Name.initialize = initialize
+
+
+def full_last_page(first: str, last: str) -> str:
+    """``321``, ``28`` -> ``328``: the second page written out as long as the first."""
+    if first.isdigit() and last.isdigit() and len(last) < len(first):
+        return first[: len(first) - len(last)] + last
+    return last
+
+
+def shorten_only_pages_of_one_length() -> None:
+    """Make citeproc-py shorten a page range only when its pages have as many digits."""
+    from citeproc import model
+
+    original = model.FormatNumber._format_last_page
+    if getattr(original, "by_length", False):
+        return
+
+    def format_last_page(self: Any, first: str, last: str) -> str:
+        last = full_last_page(first, last)
+        if len(last) != len(first):
+            return last  # 1–20, 95–105: nothing in common to leave out
+        return str(original(self, first, last))
+
+    format_last_page.by_length = True  # type: ignore[attr-defined]
+    model.FormatNumber._format_last_page = format_last_page
+
+
+def guard_processor() -> None:
+    """Every guard above, once."""
+    fold_sort_keys()
+    initialize_without_stray_marks()
+    shorten_only_pages_of_one_length()

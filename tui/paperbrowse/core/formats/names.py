@@ -1,0 +1,87 @@
+"""A person's display name split into CSL's parts, for references and exports.
+
+Papers keep each author as one display string (``Anne van der Berg``, ``John Smith
+Jr.``: ``bibvalues.display_name`` puts BibTeX's ``von Last, Jr, First`` in reading
+order). Styles and other formats need the parts: ``van der`` is a particle (APA prints
+``van der Berg, A.``, not ``Berg, A. van der``), ``Jr.`` a suffix (``Smith, J., Jr.``,
+not ``Jr., J. S.``). The string is split with BibTeX's grammar for ``First von Last``
+(bibtexparser's, the same rules BibTeX applies), a trailing generational suffix taken
+off first, since reading order loses the commas that marked it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Generational suffixes; a lone "V" is left alone: it is more often an initial.
+_SUFFIX = re.compile(r"(?:jr|sr|jnr|snr|ii|iii|iv|2nd|3rd|4th)\.?", re.IGNORECASE)
+
+
+def _take_suffix(name: str) -> tuple[str, str]:
+    """``John Smith Jr.`` -> (``John Smith``, ``Jr.``); ``John Smith, Jr.`` too."""
+    rest, _, last = name.rpartition(" ")
+    if rest and " " in rest.strip(" ,") and _SUFFIX.fullmatch(last):
+        return rest.rstrip(" ,"), last
+    return name, ""
+
+
+@lru_cache(maxsize=65536)
+def name_parts(name: str) -> dict[str, str]:
+    """CSL name parts of a display name: ``family``, ``given``, ``non-dropping-particle``
+    (BibTeX's von part), ``suffix``; a single word, or a name still holding a comma, is a
+    ``literal``."""
+    if name == "others":  # a person so named, not the "and others" marker
+        return {"family": name}
+    base, suffix = _take_suffix(name)
+    if " " not in base or "," in base:
+        return {"literal": name}
+    if all(word[0].isupper() for word in base.split()):
+        found = _first_last(base)  # no von part: most names, without the parser's cost
+    else:
+        found = _split_with_von(base)
+    if suffix:
+        found["suffix"] = suffix
+    return found
+
+
+def _first_last(base: str) -> dict[str, str]:
+    given, _, family = base.rpartition(" ")
+    return {"family": family, "given": given}
+
+
+def _split_with_von(base: str) -> dict[str, str]:
+    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+
+    try:
+        parts = parse_single_name_into_parts(base, strict=False)
+    except (InvalidNameError, ValueError, IndexError):
+        parts = None
+    if parts is None or not parts.first or not parts.last:
+        # "danah boyd", all lower case, is all von part to BibTeX: split at the last space.
+        return _first_last(base)
+    found = {"family": " ".join(parts.last), "given": " ".join(parts.first)}
+    if parts.von:
+        found["non-dropping-particle"] = " ".join(parts.von)
+    return found
+
+
+def family_first(name: str) -> str:
+    """``van der Berg, Anne``; ``Smith, John, Jr.`` (RIS's ``Last, First, Suffix``)."""
+    parts = name_parts(name)
+    if "given" not in parts:
+        return name
+    family = " ".join(p for p in (parts.get("non-dropping-particle"), parts["family"]) if p)
+    return ", ".join(p for p in (family, parts["given"], parts.get("suffix")) if p)
+
+
+def bibtex_name_order(name: str) -> tuple[str, str, str] | None:
+    """(``von Last``, ``Jr``, ``First``) for a name BibTeX would misread in reading order
+    (one with a suffix: ``John Smith Jr.`` is to BibTeX a man called ``Jr.``), else None."""
+    if not _take_suffix(name)[1]:
+        return None  # the common case, decided without splitting the name
+    parts = name_parts(name)
+    if not parts.get("suffix") or "given" not in parts:
+        return None
+    family = " ".join(p for p in (parts.get("non-dropping-particle"), parts["family"]) if p)
+    return family, parts["suffix"], parts["given"]
