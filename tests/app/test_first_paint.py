@@ -100,3 +100,18 @@ def test_the_memory_helpers_load_ctypes_only_to_trim_the_heap() -> None:
     assert "ctypes" in _modules_loaded_by(
         "from paperbrowse.core.memory import freeze_heap\nfreeze_heap()"
     )
+
+
+def test_a_library_without_citations_draws_its_detail_pane_without_the_citation_graph(
+    seed_path: Path,
+) -> None:
+    # The first detail pane resolved the graph on the UI thread, importing numpy with
+    # core.citations: ~80 ms before the first paint, for a library that cites nothing.
+    loaded = _modules_loaded_by(
+        "import paperbrowse\n"
+        "from paperbrowse.app.screens.browser_parts.links import links_shown\n"
+        f"library = paperbrowse.load({str(seed_path)!r})\n"
+        "assert links_shown(library)(library.papers[0]) == ()\n"
+    )
+    assert "paperbrowse.core.citations" not in loaded
+    assert "numpy" not in loaded

@@ -84,6 +84,12 @@ class Library:
 
         return CitationGraph(self.papers)
 
+    @cached_property
+    def carries_citations(self) -> bool:
+        """Whether any paper's file gave citations: one pass, without loading numpy and
+        the citation graph's code (about 80 ms before the first paint otherwise)."""
+        return any(paper.cites or paper.cited_by for paper in self.papers)
+
     @property
     def citations_ready(self) -> bool:
         """Whether the citations are resolved, so asking will not stop to resolve them."""

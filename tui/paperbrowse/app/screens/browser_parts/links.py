@@ -27,7 +27,9 @@ def links_shown(library: Library) -> Callable[[Paper], Sequence[LinkSection]]:
     """The detail pane's "Cites" and "Cited by" sections for a paper of ``library``."""
 
     def sections(paper: Paper) -> Sequence[LinkSection]:
-        if not library.citations_ready and len(library.papers) > RESOLVED_WHEN_SHOWN:
+        if not library.citations_ready and (
+            len(library.papers) > RESOLVED_WHEN_SHOWN or not library.carries_citations
+        ):
             return ()
         graph = library.citations
         if not graph.edge_count:

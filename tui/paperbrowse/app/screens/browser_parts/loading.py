@@ -299,7 +299,7 @@ class LibraryLoader:
         # papers when their files carry no citations; 1.3 s for a million citations at
         # 71k papers), then what only filters and the title order need (0.6 s at 100k).
         with contextlib.suppress(Exception):  # optional: asking would build them itself
-            if library.citations.edge_count:
+            if library.carries_citations and library.citations.edge_count:
                 post(CitationsReady())
             library.index.warm_up()
 
