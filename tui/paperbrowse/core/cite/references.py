@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from paperbrowse.core.cite.polish import polish, sentence_case
-from paperbrowse.core.cite.speedups import KeyList, speed_up
+from paperbrowse.core.cite.speedups import speed_up
 from paperbrowse.core.cite.styles import Style
 from paperbrowse.core.formats.csljson import csl_item, name_to_csl
 from paperbrowse.core.models import Paper
@@ -140,13 +140,8 @@ def references(papers: Sequence[Paper], style: Style, form: str = "text") -> lis
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns of CSL features it skips
         bibliography = CitationStylesBibliography(style.csl, CiteProcJSON(items), output)
-        # What ``bibliography.register`` does for each citation, without its quadratic
-        # ``key not in keys`` (the ids are distinct).
         for item_id in ids:
-            citation = Citation([CitationItem(item_id)])
-            citation.bibliography = bibliography
-            bibliography.items.extend(citation.cites)
-        bibliography.keys = KeyList(ids)
+            bibliography.register(Citation([CitationItem(item_id)]))
         rendered = [str(entry) for entry in bibliography.bibliography()]
     polished = [polish(entry, style.punctuation_in_quote) for entry in rendered]
     untitled_authors = [

@@ -5,7 +5,7 @@ same questions again and again: which macro has this name (an XPath query), does
 group call a variable (a walk of the whole subtree), which term is "et al." in this
 locale (another query). A parsed style never changes, so each answer is remembered
 the first time. Its bibliography also keeps its keys in a list (``key in keys`` and
-``keys.index(key)`` for every item: quadratic in the number of papers); ``Bibliography``
+``keys.index(key)`` for every item: quadratic in the number of papers); ``KeyList``
 below keeps them in a dict as well.
 
 Every cache holds the lxml elements it is keyed by, so an element's Python proxy (and
@@ -52,9 +52,11 @@ def speed_up() -> None:
         model.CitationStylesElement.xpath_search, {}
     )
     model.CitationStylesElement.get_macro = _remembered(model.CitationStylesElement.get_macro, {})
+    from citeproc import CitationStylesBibliography
     from citeproc.source import CitationItem
 
     CitationItem.reference = property(_reference)
+    _keys_in_a_dict(CitationStylesBibliography)
     _PATCHED.append("citeproc")
 
 
@@ -68,12 +70,32 @@ def _reference(item: Any) -> Any:
         return found
 
 
-class KeyList(list[str]):
-    """The bibliography's keys in order, with ``index`` and ``in`` answered by a dict."""
+def _keys_in_a_dict(bibliography_class: Any) -> None:
+    """A bibliography's ``keys`` a ``KeyList`` from the start and after sorting."""
+    original_init, original_sort = bibliography_class.__init__, bibliography_class.sort
 
-    def __init__(self, keys: Sequence[str]) -> None:
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        self.keys = KeyList(self.keys)
+
+    def sort(self: Any) -> None:
+        original_sort(self)
+        self.keys = KeyList(self.keys)
+
+    bibliography_class.__init__, bibliography_class.sort = __init__, sort
+
+
+class KeyList(list[str]):
+    """The bibliography's keys in order, with ``index`` and ``in`` answered by a dict
+    (``register`` asks ``key in keys`` and numbering ``keys.index(key)`` for every item)."""
+
+    def __init__(self, keys: Sequence[str] = ()) -> None:
         super().__init__(keys)
         self._position = {key: number for number, key in enumerate(keys)}
+
+    def append(self, key: str) -> None:
+        self._position.setdefault(key, len(self))
+        super().append(key)
 
     def index(self, key: str, *args: Any) -> int:
         return self._position[key]
