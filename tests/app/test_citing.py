@@ -203,3 +203,45 @@ def test_citing_settings_are_typed_and_odd_values_kept_as_written() -> None:
     config = Config.from_json({"cite_form": 3, "csl_style": "ieee", "later": 1}, "config.json")
     assert config.cite_form is None and config.csl_style == "ieee"  # 3 is no form: asked
     assert config.to_json() == {"cite_form": 3, "csl_style": "ieee", "later": 1}
+
+
+async def test_the_palette_s_citation_style_changes_what_C_copies_and_keeps_other_settings(
+    library: Path,
+) -> None:
+    from paperbrowse.app.screens.cite_form import CslStyleScreen
+
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text(json.dumps({"cite_form": "natbib-p", "later": [1]}))
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        browser(pilot).action_choose_csl_style()
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CslStyleScreen)
+        assert "IEEE" in screen_text(pilot) and "APA 7th edition" in screen_text(pilot)
+        await pilot.press("2")  # IEEE
+        await pilot.pause()
+        assert copied == []  # chosen, not copied
+        await go_to(pilot, "Attention is not explanation")
+        await pilot.press("C")
+        await settle(pilot)
+        assert copied and copied[0].startswith("[1] S. Jain and B. C. Wallace, “Attention")
+    saved = json.loads(config_file().read_text())
+    assert saved == {"cite_form": "natbib-p", "later": [1], "csl_style": "ieee"}
+
+
+async def test_the_style_menu_keeps_the_user_s_own_csl_file(library: Path) -> None:
+    from paperbrowse.app.screens.cite_form import CslStyleScreen
+
+    own = str(Path(__file__).parent / "mine.csl")
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text(json.dumps({"csl_style": own}))
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        browser(pilot).action_choose_csl_style()
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CslStyleScreen)
+        assert "your own style" in screen_text(pilot)
+        await pilot.press("enter")  # the highlighted line: the user's own file
+        await pilot.pause()
+    assert json.loads(config_file().read_text()) == {"csl_style": own}

@@ -179,6 +179,13 @@ ACTIONS: tuple[Action, ...] = (
         group=READING,
     ),
     Action(
+        "choose_csl_style",
+        "",
+        "Citation style",
+        "choose the CSL style C copies references in (APA, IEEE, Chicago ... or your .csl)",
+        group=READING,
+    ),
+    Action(
         "toggle_mark",
         "space",
         "Mark / unmark",

@@ -321,6 +321,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
     action_cite = _by_reading(ReadingController.cite)
     action_cite_references = _by_reading(ReadingController.cite_references)
     action_choose_cite_form = _by_reading(ReadingController.choose_cite_form)
+    action_choose_csl_style = _by_reading(ReadingController.choose_csl_style)
     action_export = _by_reading(ReadingController.export)
     action_stats = _by_reading(ReadingController.stats)
     action_author = _by_reading(ReadingController.author)

@@ -1,4 +1,5 @@
-"""The citation form menu: how ``c`` writes keys (``\\citep{a,b}``, ``[@a; @b]`` ...).
+"""The citing menus: how ``c`` writes keys (``\\citep{a,b}``, ``[@a; @b]`` ...), and the
+CSL style ``C`` formats references in (palette: "Citation style").
 
 Shown the first time ``c`` is pressed (and from the palette's "Citation form"); the
 choice is kept in config.json as ``"cite_form"``. Each line shows the form with the
@@ -21,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from paperbrowse.app.screens.base import DismissOnce
 from paperbrowse.core.cite.forms import KEY_FORMS, cite_keys
+from paperbrowse.core.cite.styles import ALIASES, BUNDLED
 
 # What each form is for, in the menu's order (KEY_FORMS' order).
 FORM_NAMES = {
@@ -34,14 +36,15 @@ FORM_NAMES = {
 EXAMPLE_KEYS_SHOWN = 2  # the menu shows the form with this many of the keys
 
 
-class CiteFormScreen(DismissOnce, ModalScreen[str | None]):
-    """Dismissed with a form of ``KEY_FORMS`` (enter, or its number) or None (escape)."""
+class ChoiceMenuScreen(DismissOnce, ModalScreen[str | None]):
+    """A numbered menu of choices: dismissed with the chosen option's id (enter, or its
+    number) or None (escape). Subclasses give the title, the options and the hint."""
 
     DEFAULT_CSS = """
-    CiteFormScreen {
+    ChoiceMenuScreen {
         align: center middle;
     }
-    CiteFormScreen > Vertical {
+    ChoiceMenuScreen > Vertical {
         width: 84;
         max-width: 95%;
         height: auto;
@@ -49,56 +52,50 @@ class CiteFormScreen(DismissOnce, ModalScreen[str | None]):
         background: $surface;
         padding: 0 1;
     }
-    CiteFormScreen Static {
+    ChoiceMenuScreen Static {
         width: 1fr;
     }
-    CiteFormScreen #cite-form-title {
+    ChoiceMenuScreen .choice-title {
         text-style: bold;
     }
-    CiteFormScreen #cite-form-hint {
+    ChoiceMenuScreen .choice-hint {
         color: $text-muted;
     }
-    CiteFormScreen OptionList {
+    ChoiceMenuScreen OptionList {
         height: auto;
         width: 1fr;
     }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        *(
-            Binding(str(number), f"choose({number - 1})", show=False)
-            for number in range(1, len(KEY_FORMS) + 1)
-        ),
+        *(Binding(str(number), f"choose({number - 1})", show=False) for number in range(1, 10)),
     ]
     AUTO_FOCUS = "OptionList"
+    ID_PREFIX = "choice"  # the ids of the title, menu and hint: "<prefix>-options" ...
+    TITLE_TEXT = ""
+    HINT_TEXT = ""
 
-    def __init__(self, keys: Sequence[str], current: str | None = None) -> None:
+    def __init__(self, current: str | None = None) -> None:
         super().__init__()
-        self.keys = list(keys)[:EXAMPLE_KEYS_SHOWN] or ["key"]
         self.current = current
 
+    def choices(self) -> list[tuple[str, Text]]:
+        """The options as (id, label without its number), in the menu's order."""
+        raise NotImplementedError
+
     def compose(self) -> ComposeResult:
-        options = []
-        for number, form in enumerate(KEY_FORMS, start=1):
-            label = Text.assemble(
-                (f"{number}  ", "dim"),
-                (cite_keys(self.keys, form), "bold"),
-                (f"  {FORM_NAMES.get(form, form)}", "dim"),
-            )
-            options.append(Option(label, id=form))
-        menu = OptionList(*options, id="cite-form-options")
-        if self.current in KEY_FORMS:
-            menu.highlighted = list(KEY_FORMS).index(self.current)
+        self.ids = [choice for choice, _ in self.choices()]
+        options = [
+            Option(Text.assemble((f"{number}  ", "dim"), label), id=choice)
+            for number, (choice, label) in enumerate(self.choices(), start=1)
+        ]
+        menu = OptionList(*options, id=f"{self.ID_PREFIX}-options")
+        if self.current in self.ids:
+            menu.highlighted = self.ids.index(self.current)
         with Vertical():
-            yield Static("How should c copy citations?", id="cite-form-title")
+            yield Static(self.TITLE_TEXT, id=f"{self.ID_PREFIX}-title", classes="choice-title")
             yield menu
-            yield Static(
-                Text(
-                    'Enter or 1-6 chooses; kept in config.json as "cite_form" '
-                    "(change it from ctrl+p: Citation form). Escape cancels."
-                ),
-                id="cite-form-hint",
-            )
+            yield Static(Text(self.HINT_TEXT), id=f"{self.ID_PREFIX}-hint", classes="choice-hint")
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -106,7 +103,58 @@ class CiteFormScreen(DismissOnce, ModalScreen[str | None]):
         self.dismiss(event.option.id)
 
     def action_choose(self, index: int) -> None:
-        self.dismiss(list(KEY_FORMS)[index])
+        if index < len(self.ids):
+            self.dismiss(self.ids[index])
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class CiteFormScreen(ChoiceMenuScreen):
+    """Dismissed with a form of ``KEY_FORMS`` (enter, or its number) or None (escape)."""
+
+    ID_PREFIX = "cite-form"
+    TITLE_TEXT = "How should c copy citations?"
+    HINT_TEXT = (
+        'Enter or 1-6 chooses; kept in config.json as "cite_form" '
+        "(change it from ctrl+p: Citation form). Escape cancels."
+    )
+
+    def __init__(self, keys: Sequence[str], current: str | None = None) -> None:
+        super().__init__(current)
+        self.keys = list(keys)[:EXAMPLE_KEYS_SHOWN] or ["key"]
+
+    def choices(self) -> list[tuple[str, Text]]:
+        return [
+            (
+                form,
+                Text.assemble(
+                    (cite_keys(self.keys, form), "bold"),
+                    (f"  {FORM_NAMES.get(form, form)}", "dim"),
+                ),
+            )
+            for form in KEY_FORMS
+        ]
+
+
+class CslStyleScreen(ChoiceMenuScreen):
+    """The CSL style ``C`` copies references in: one of the eight bundled styles, or the
+    user's own ``.csl`` file when config.json names one (kept, not forgotten)."""
+
+    ID_PREFIX = "csl-style"
+    TITLE_TEXT = "Which style should C copy references in?"
+    HINT_TEXT = (
+        'Enter or a number chooses; kept in config.json as "csl_style" '
+        "(a .csl file of your own can be named there). Escape cancels."
+    )
+
+    def choices(self) -> list[tuple[str, Text]]:
+        short = {full: alias for alias, full in ALIASES.items()}
+        menu = [
+            (name, Text.assemble((title, "bold"), (f"  {short.get(name, name)}", "dim")))
+            for name, title in BUNDLED.items()
+        ]
+        own = self.current
+        if own and own not in BUNDLED and own.lower().endswith(".csl"):
+            menu.append((own, Text.assemble(("your own style", "bold"), (f"  {own}", "dim"))))
+        return menu

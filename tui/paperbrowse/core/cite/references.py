@@ -17,6 +17,7 @@ from typing import Any
 
 from paperbrowse.core.cite.polish import polish, sentence_case
 from paperbrowse.core.cite.processor import guard_processor
+from paperbrowse.core.cite.speedups import speed_up
 from paperbrowse.core.cite.styles import Style
 from paperbrowse.core.formats.csljson import csl_item, name_to_csl, venue_variable
 from paperbrowse.core.models import Paper
@@ -100,33 +101,6 @@ def _escaped(value: Any) -> Any:
     return value
 
 
-_MACROS: dict[tuple[int, str], tuple[Any, Any]] = {}
-
-
-def _remember_macros() -> None:
-    """Make citeproc-py find a style's macro once, not on every use.
-
-    It looks each macro up with an XPath query every time a reference uses it (about 200
-    queries per APA reference, 40 % of the time). A style's macros never change once
-    parsed; the cache holds the style's root too, so its id is never reused.
-    """
-    from citeproc import model
-
-    original = model.CitationStylesElement.get_macro
-    if getattr(original, "remembers", False):
-        return
-
-    def get_macro(self: Any, name: str) -> Any:
-        root = self.get_root()
-        found = _MACROS.get((id(root), name))
-        if found is None:
-            found = _MACROS[id(root), name] = (root, original(self, name))
-        return found[1]
-
-    get_macro.remembers = True  # type: ignore[attr-defined]
-    model.CitationStylesElement.get_macro = get_macro
-
-
 def _honour_initialize_false() -> None:
     """Make citeproc-py keep given names whole where a style says ``initialize="false"``.
 
@@ -157,7 +131,7 @@ def references(papers: Sequence[Paper], style: Style, form: str = "text") -> lis
     from citeproc.source.json import CiteProcJSON
 
     _honour_initialize_false()
-    _remember_macros()
+    speed_up()
     guard_processor()
     # Our own ids: citeproc-py lower-cases its items' ids, so two keys differing only in
     # case would be one item to it.

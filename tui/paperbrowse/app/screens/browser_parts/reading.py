@@ -446,6 +446,27 @@ class ReadingController:
         example = keys or self.keys_of(self.chosen_papers())
         self.app.push_screen(CiteFormScreen(example, load_config().cite_form), chosen)
 
+    def choose_csl_style(self) -> None:
+        """The style menu; the choice is saved in config.json for ``C``."""
+        from paperbrowse.app.config import load_config, save_config
+        from paperbrowse.app.screens.cite_form import CslStyleScreen
+        from paperbrowse.core.cite.styles import BUNDLED, DEFAULT_STYLE, StyleError, style_path
+
+        def chosen(style: str | None) -> None:
+            if style is None:
+                return
+            save_config(csl_style=style)
+            name = BUNDLED.get(style, style)
+            self.notify(f"C now copies references in {name}.", timeout=3, markup=False)
+
+        current = load_config().csl_style or DEFAULT_STYLE
+        try:  # an alias ("chicago") highlights its style
+            bundled = style_path(current).stem
+            current = bundled if bundled in BUNDLED and not current.endswith(".csl") else current
+        except StyleError:  # a missing .csl file is still offered, to be kept or replaced
+            pass
+        self.app.push_screen(CslStyleScreen(current), chosen)
+
     def _copy_citation(self, keys: list[str], form: str) -> None:
         from paperbrowse.core.cite.forms import cite_keys
 
