@@ -64,6 +64,16 @@ async def test_a_rebound_key_bookmarks_and_the_old_key_no_longer_does(
         assert bookmarked(pilot)
 
 
+async def test_a_key_written_shift_letter_fires_on_the_capital(seed_app: AppFactory) -> None:
+    write_config({"keymap": {"bookmark": "shift+x", "toggle_read": "F5"}})
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert not [line for line in notifications(pilot) if "keymap" in line]
+        await pilot.press("X")
+        await pilot.pause()
+        assert bookmarked(pilot)
+
+
 async def test_list_keys_are_rebindable_too(seed_app: AppFactory) -> None:
     write_config({"keymap": {"cursor_down": "down,j,ctrl+n"}})
     async with seed_app().run_test(size=SIZE) as pilot:

@@ -309,10 +309,24 @@ def split_keys(keys: str) -> list[str]:
 
 
 def key_name(key: str) -> str:
-    """Textual's name for a key as written: "?" is "question_mark", "ctrl+r" stays."""
+    """Textual's name for a key as written: "?" is "question_mark", "ctrl+r" stays,
+    "F5" and "Ctrl+PageUp" are "f5" and "ctrl+pageup", "shift+o" is "O".
+
+    A terminal sends shift and a letter as the capital letter (Textual's key "O"),
+    never as "shift+o", so a binding on "shift+o" would never fire. Named keys and
+    modifiers are lower case in Textual; a single letter keeps its case ("G").
+    """
     from textual.keys import _character_to_key  # what App.set_keymap itself applies
 
-    return _character_to_key(key) if len(key) == 1 else key
+    if len(key) == 1:
+        return _character_to_key(key)
+    *modifiers, base = key.split("+")
+    modifiers = [modifier.lower() for modifier in modifiers]
+    if len(base) > 1:
+        base = base.lower()
+    elif modifiers == ["shift"] and base.isalpha():
+        return base.upper()
+    return "+".join([*modifiers, base])
 
 
 def is_key(name: str) -> bool:
