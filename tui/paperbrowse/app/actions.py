@@ -41,6 +41,7 @@ class Action:
     priority: bool = False  # runs before the focused widget sees the key (see browser.py)
     context: str = ""  # where the key does this ("in the bar"), when it does other things too
     action: str = ""  # the binding's action when it is not the id ("app.quit")
+    aliases: tuple[str, ...] = ()  # other names the command palette finds it by
 
     def binding(self) -> Binding:
         from textual.binding import Binding
@@ -284,9 +285,18 @@ ACTIONS: tuple[Action, ...] = (
         context="in the list",
     ),
     Action("clear_search", "", "Clear search", "show every paper again"),
-    Action("clear_marks", "", "Clear marks", "unmark every paper marked with space", group=READING),
+    Action(
+        "clear_marks",
+        "",
+        "Clear marks",
+        "unmark every paper marked with space",
+        group=READING,
+        aliases=("Unmark all", "Deselect all"),
+    ),
 )
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
+
+REGISTRY_RANK: dict[str, int] = {action.id: rank for rank, action in enumerate(ACTIONS)}
 
 # Keys the app holds everywhere (Textual's app bindings): listed, not rebindable here.
 FIXED_KEYS: tuple[tuple[str, str], ...] = (
