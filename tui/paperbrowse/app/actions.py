@@ -239,8 +239,8 @@ ACTIONS: tuple[Action, ...] = (
         "export",
         "e",
         "Export",
-        "export the marked papers, else the list as filtered now: BibTeX, CSL-JSON, JSON, "
-        "CSV, Markdown",
+        "export the marked papers, else the list as filtered now: BibTeX, BibLaTeX, "
+        "CSL-JSON, JSON, CSV, RIS, Markdown, or a reference list in a CSL style",
         group=READING,
         show=True,
     ),
