@@ -259,6 +259,12 @@ class BrowserScreen(SafeMouse, Screen[None]):
     def action_submit_search(self) -> None:
         self.set_focus(self.paper_list)
         self.paper_list.cursor = 0
+        # The keys typed after Enter (j j space) are meant for the submitted query's
+        # results: they wait while its search still runs (a big library, or one still
+        # loading), or they moved over the previous query's list and were undone.
+        hold_keys = getattr(self.app, "hold_keys", None)  # app/keys.py's KeysInOrder
+        if hold_keys is not None:
+            self.searching.when_settled(hold_keys())
 
     def action_switch_pane(self) -> None:
         """The list, the detail pane, then its citation links when it shows some."""
