@@ -37,6 +37,7 @@ from paperbrowse.app.widgets.search_bar import SearchBar
 # loader thread, not before the first frame; here they are only types.
 if TYPE_CHECKING:
     from textual.binding import ActiveBinding
+
     from paperbrowse.core.library import Library
     from paperbrowse.core.marks.store import Store
     from paperbrowse.core.models import Paper
