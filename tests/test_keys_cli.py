@@ -59,6 +59,18 @@ def test_a_bad_keymap_entry_is_one_stderr_line_and_the_rest_applies(
     assert by_id["bookmark"]["keys"] == ["b"]
 
 
+def test_shift_letters_and_named_keys_in_capitals_are_the_keys_a_terminal_sends(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A terminal sends shift+p as "P"; a binding on "shift+p" would never fire.
+    write_config(json.dumps({"keymap": {"open_pdf": "shift+p", "reload": "F5,Ctrl+PageUp"}}))
+    status, out, err = keys_output(capsys, "--json")
+    assert status == 0 and err == ""
+    by_id = {entry["id"]: entry for entry in json.loads(out)}
+    assert by_id["open_pdf"]["keys"] == ["P"]
+    assert by_id["reload"]["keys"] == ["f5", "ctrl+pageup"]
+
+
 def test_a_damaged_config_is_one_stderr_line(capsys: pytest.CaptureFixture[str]) -> None:
     write_config("{not json")
     status, out, err = keys_output(capsys)

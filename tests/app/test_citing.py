@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from app_helpers import browser, loaded_library, screen_text, settle, wait_loaded, write_jsonl
 from textual.pilot import Pilot
+from textual.widgets import Select
 
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.screens.cite_form import CiteFormScreen
@@ -153,6 +154,26 @@ async def test_export_and_capital_y_keep_the_library_s_key_for_a_subset(
         await pilot.press("enter")
         await settle(pilot)
     assert "{wang2024catastrophica," in (tmp_path / "papers.bib").read_text(encoding="utf-8")
+
+
+async def test_the_export_dialog_writes_the_reference_list_in_the_configured_style(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await go_to(pilot, "Catastrophic forgetting in language models")
+        await pilot.press("space", "e")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ExportDialog)
+        dialog.query_one("#export-format", Select).value = "bibliography"
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+    written = (tmp_path / "references.md").read_text(encoding="utf-8")
+    assert "Catastrophic forgetting in language models" in written
+    assert "{wang2024" not in written  # a formatted reference, not BibTeX
 
 
 async def test_capital_c_formats_off_the_ui_thread(

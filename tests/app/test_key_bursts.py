@@ -47,6 +47,32 @@ async def test_a_burst_of_searches_types_only_into_the_bar_and_marks_nothing(
         assert marked_papers(pilot) == {}
 
 
+async def test_keys_after_enter_act_on_the_results_of_the_query_submitted(
+    seed_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Enter went to the list while the search for the last letters still ran: the j
+    # keys moved over the previous query's results, and the late results put the
+    # cursor back on the first row, so space marked row 1, 2 or 3 by chance.
+    import time
+
+    from paperbrowse.core.library import Library
+
+    find = Library.find
+
+    def slow_find(self: Library, *args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.05)  # a big library's search (in its thread)
+        return find(self, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "find", slow_find)
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        screen = browser(pilot)
+        assert screen.library is not None
+        wanted = find(screen.library, "language models", "relevance")[2]
+        await type_burst(pilot, f"/language models{ENTER}jj ")
+        assert list(screen.reading.selection) == [wanted.id]
+
+
 async def test_keys_typed_before_a_slash_still_reach_the_list(seed_app: AppFactory) -> None:
     # The j keys and the b went to the list, but found the bar focused by the time
     # they were handled, and were lost.

@@ -64,6 +64,16 @@ async def test_a_rebound_key_bookmarks_and_the_old_key_no_longer_does(
         assert bookmarked(pilot)
 
 
+async def test_a_key_written_shift_letter_fires_on_the_capital(seed_app: AppFactory) -> None:
+    write_config({"keymap": {"bookmark": "shift+x", "toggle_read": "F5"}})
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert not [line for line in notifications(pilot) if "keymap" in line]
+        await pilot.press("X")
+        await pilot.pause()
+        assert bookmarked(pilot)
+
+
 async def test_list_keys_are_rebindable_too(seed_app: AppFactory) -> None:
     write_config({"keymap": {"cursor_down": "down,j,ctrl+n"}})
     async with seed_app().run_test(size=SIZE) as pilot:
@@ -123,6 +133,16 @@ async def test_help_and_footer_show_the_keys_in_effect(seed_app: AppFactory) -> 
         assert "papers you bookmarked (x)" in text
 
 
+async def test_a_rebound_key_keeps_its_place_in_the_footer(seed_app: AppFactory) -> None:
+    write_config({"keymap": {"bookmark": "x", "open_link": "ctrl+o"}})
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        footer = screen_text(pilot).splitlines()[-1]
+        words = ["Sort", "^o Open link", "Copy", "x Bookmark", "Export", "Help", "Quit"]
+        assert all(word in footer for word in words), footer
+        assert sorted(words, key=footer.index) == words, footer  # the registry's order
+
+
 async def test_a_damaged_config_is_one_line_and_the_app_runs(seed_app: AppFactory) -> None:
     config_path().parent.mkdir(parents=True, exist_ok=True)
     config_path().write_text('{"keymap": {"bookmark": ', encoding="utf-8")
@@ -162,6 +182,14 @@ async def test_every_action_is_in_the_palette_and_the_help(seed_app: AppFactory)
             assert action.title in offered, action.id
             assert action.description in shown, action.id
         assert "(ctrl+r)" in (offered["Reload"] or "")
+
+
+async def test_the_palette_finds_an_action_by_its_other_names(seed_app: AppFactory) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        provider = PaperCommands(pilot.app.screen, None)
+        found = [str(hit.text) async for hit in provider.search("Unmark")]
+        assert "Clear marks" in found, found
 
 
 def test_saving_keeps_settings_this_version_does_not_know() -> None:

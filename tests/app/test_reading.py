@@ -63,6 +63,24 @@ async def test_bookmark_and_read_persist_across_a_restart(seed_app: AppFactory) 
         assert not store.marks(paper).bookmarked and store.marks(paper).read
 
 
+async def test_an_attachment_or_tag_alone_adds_no_blank_mark_column(
+    seed_app: AppFactory, tmp_path: Path
+) -> None:
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        before = first_row(pilot)
+        reading = browser(pilot).reading
+        assert reading.store is not None
+        reading.store.attach_file(highlighted(pilot), str(tmp_path / "paper.pdf"))
+        reading.store.set_tags(highlighted(pilot), ["later"])
+        reading.redraw_marks()
+        await pilot.pause()
+        assert first_row(pilot) == before  # no glyph to show: the title keeps its room
+        await pilot.press("b")
+        await pilot.pause()
+        assert "★" in first_row(pilot)
+
+
 async def test_marks_filters_work_in_the_search_bar(seed_app: AppFactory) -> None:
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)

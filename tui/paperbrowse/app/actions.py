@@ -41,6 +41,7 @@ class Action:
     priority: bool = False  # runs before the focused widget sees the key (see browser.py)
     context: str = ""  # where the key does this ("in the bar"), when it does other things too
     action: str = ""  # the binding's action when it is not the id ("app.quit")
+    aliases: tuple[str, ...] = ()  # other names the command palette finds it by
 
     def binding(self) -> Binding:
         from textual.binding import Binding
@@ -254,8 +255,8 @@ ACTIONS: tuple[Action, ...] = (
         "export",
         "e",
         "Export",
-        "export the marked papers, else the list as filtered now: BibTeX, CSL-JSON, JSON, "
-        "CSV, Markdown",
+        "export the marked papers, else the list as filtered now: BibTeX, BibLaTeX, "
+        "CSL-JSON, JSON, CSV, RIS, Markdown, or a reference list in a CSL style",
         group=READING,
         show=True,
     ),
@@ -300,9 +301,18 @@ ACTIONS: tuple[Action, ...] = (
         context="in the list",
     ),
     Action("clear_search", "", "Clear search", "show every paper again"),
-    Action("clear_marks", "", "Clear marks", "unmark every paper marked with space", group=READING),
+    Action(
+        "clear_marks",
+        "",
+        "Clear marks",
+        "unmark every paper marked with space",
+        group=READING,
+        aliases=("Unmark all", "Deselect all"),
+    ),
 )
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
+
+REGISTRY_RANK: dict[str, int] = {action.id: rank for rank, action in enumerate(ACTIONS)}
 
 # Keys the app holds everywhere (Textual's app bindings): listed, not rebindable here.
 FIXED_KEYS: tuple[tuple[str, str], ...] = (
@@ -325,10 +335,24 @@ def split_keys(keys: str) -> list[str]:
 
 
 def key_name(key: str) -> str:
-    """Textual's name for a key as written: "?" is "question_mark", "ctrl+r" stays."""
+    """Textual's name for a key as written: "?" is "question_mark", "ctrl+r" stays,
+    "F5" and "Ctrl+PageUp" are "f5" and "ctrl+pageup", "shift+o" is "O".
+
+    A terminal sends shift and a letter as the capital letter (Textual's key "O"),
+    never as "shift+o", so a binding on "shift+o" would never fire. Named keys and
+    modifiers are lower case in Textual; a single letter keeps its case ("G").
+    """
     from textual.keys import _character_to_key  # what App.set_keymap itself applies
 
-    return _character_to_key(key) if len(key) == 1 else key
+    if len(key) == 1:
+        return _character_to_key(key)
+    *modifiers, base = key.split("+")
+    modifiers = [modifier.lower() for modifier in modifiers]
+    if len(base) > 1:
+        base = base.lower()
+    elif modifiers == ["shift"] and base.isalpha():
+        return base.upper()
+    return "+".join([*modifiers, base])
 
 
 def is_key(name: str) -> bool:

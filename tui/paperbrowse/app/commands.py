@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 GO_TO_NAME = "Go to paper…"
 GO_TO_HELP = "Find a paper by its title, typos forgiven"
+# An action as the palette lists it: name, help, what it runs, other names it is found by.
+PaletteEntry = tuple[str, str, Callable[[], object], tuple[str, ...]]
 GO_TO_LIMIT = 20  # papers offered by "Go to paper…"
 GO_TO_CUTOFF = 50  # rapidfuzz WRatio score a title needs there
 MAIN_PALETTE_PAPERS = 5  # papers offered in the main palette beside the actions
@@ -144,13 +146,12 @@ class GoToPaperCommands(Provider):
 class PaperCommands(Provider):
     """The main palette: the browser's actions, "Go to paper…", and the best title matches."""
 
-    def _actions(self, browser: BrowserScreen) -> list[tuple[str, str, Callable[[], object]]]:
-        actions: list[tuple[str, str, Callable[[], object]]] = [
-            (GO_TO_NAME, GO_TO_HELP, self._open_go_to)
-        ]
+    def _actions(self, browser: BrowserScreen) -> list[PaletteEntry]:
+        actions: list[PaletteEntry] = [(GO_TO_NAME, GO_TO_HELP, self._open_go_to, ())]
         keymap: dict[str, str] = getattr(self.app, "keymap_in_effect", {})
         for action in ACTIONS:
-            actions.append((action.title, palette_help(action, keymap), runner(browser, action)))
+            help_text = palette_help(action, keymap)
+            actions.append((action.title, help_text, runner(browser, action), action.aliases))
         return actions
 
     def _open_go_to(self) -> None:
@@ -164,7 +165,7 @@ class PaperCommands(Provider):
         browser = _browser(self)
         if browser is None:
             return
-        for name, help_text, callback in self._actions(browser):
+        for name, help_text, callback, _ in self._actions(browser):
             yield DiscoveryHit(name, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
@@ -172,10 +173,15 @@ class PaperCommands(Provider):
         if browser is None:
             return
         matcher = self.matcher(query)
-        for name, help_text, callback in self._actions(browser):
+        for name, help_text, callback, aliases in self._actions(browser):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                continue
+            # Found by another name ("Unmark all" for "Clear marks"): shown by its own.
+            score = max((matcher.match(alias) for alias in aliases), default=0)
+            if score > 0:
+                yield Hit(score, name, callback, help=help_text)
         # Below the actions: papers whose titles match, so a title typed here works too.
         async for hit in _paper_hits(browser, query, MAIN_PALETTE_PAPERS, MAIN_PALETTE_CUTOFF, 0.3):
             yield hit

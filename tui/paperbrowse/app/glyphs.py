@@ -26,6 +26,11 @@ NOTE_STYLE = "cyan"
 LABEL_WIDTH = 10  # as the detail pane's own labels
 
 
+def shows_glyph(marks: Marks) -> bool:
+    """Whether ``marks`` puts a glyph in the list's mark column (tags and files do not)."""
+    return marks.bookmarked or marks.read or marks.has_note
+
+
 def mark_column(marks: Marks | None, selected: bool) -> Text:
     """The glyphs before a row's title: selected, bookmarked, read, noted (blanks when not)."""
     text = Text(no_wrap=True)

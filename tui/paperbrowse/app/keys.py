@@ -33,7 +33,7 @@ sequences); no issue about an escape typed before text was found.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -61,6 +61,11 @@ SEQUENCE_STARTS = frozenset("[O]P_^X\\")
 # the keys after it no longer than this.
 KEY_TIMEOUT = 0.5
 MAX_ROUNDS = 6  # marker rounds for one key while screens keep changing
+# Keys held for results (``hold_keys``) wait no longer than this: a search that never
+# answers (a library that failed to load) must not keep the keyboard.
+HOLD_LIMIT = 20.0
+# Handled even while keys are held: quitting never waits for a search.
+NEVER_HELD = frozenset({"ctrl+q", "ctrl+c"})
 
 
 class KeyHandled(Message):
@@ -90,9 +95,36 @@ class KeysInOrder(_AppBase):
         self._key_rounds = 0  # marker rounds made for it
         self._key_screen: Screen[Any] | None = None  # the screen active as the round began
         self._key_timer: Timer | None = None
+        self._key_hold: object | None = None  # set while the next keys wait for results
+        self._hold_timer: Timer | None = None
+
+    def hold_keys(self) -> Callable[[], None]:
+        """Keep the keys typed from now on waiting until the returned function is called.
+
+        For a key whose effect comes later than its handling: Enter in the search bar
+        goes to the list at once, but the results of the query it submits come from a
+        search thread, and the keys typed after it are meant for those results.
+        """
+        hold = self._key_hold = object()
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+        self._hold_timer = self.set_timer(HOLD_LIMIT, lambda: self._release_keys(hold))
+        return lambda: self._release_keys(hold)
+
+    def _release_keys(self, hold: object) -> None:
+        if hold is not self._key_hold:
+            return  # released already, or a later hold replaced it
+        self._key_hold = None
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        self.call_later(self._send_waiting_keys)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._key_hold is not None and event.key in NEVER_HELD:
+                await super().on_event(event)
+                return
             self._waiting_keys.append(event)
             if self._key_in_flight is None:
                 await self._send_waiting_keys()
@@ -101,7 +133,7 @@ class KeysInOrder(_AppBase):
 
     async def _send_waiting_keys(self) -> None:
         waiting = self._waiting_keys
-        while waiting and self._key_in_flight is None:
+        while waiting and self._key_in_flight is None and self._key_hold is None:
             key = waiting.popleft()
             before = self.screen_stack[-1:]  # the active screen (none while closing)
             await super().on_event(key)  # priority bindings, or forwarded

@@ -27,7 +27,7 @@ from paperbrowse.app.screens.browser_parts.reading import ReadingController
 from paperbrowse.app.screens.browser_parts.searching import SearchController
 from paperbrowse.app.widgets.citation_links import CitationLinks
 from paperbrowse.app.widgets.detail import PaperDetail
-from paperbrowse.app.widgets.footer import KeyFooter
+from paperbrowse.app.widgets.footer import KeyFooter, in_registry_order
 from paperbrowse.app.widgets.header import ProfileHeader
 from paperbrowse.app.widgets.header import show_library as show_header
 from paperbrowse.app.widgets.paper_list import PaperList
@@ -36,6 +36,8 @@ from paperbrowse.app.widgets.search_bar import SearchBar
 # The core's library, models and search engine (pydantic, numpy) load in the
 # loader thread, not before the first frame; here they are only types.
 if TYPE_CHECKING:
+    from textual.binding import ActiveBinding
+
     from paperbrowse.core.library import Library
     from paperbrowse.core.marks.store import Store
     from paperbrowse.core.models import Paper
@@ -214,6 +216,11 @@ class BrowserScreen(SafeMouse, Screen[None]):
 
     # --- actions --------------------------------------------------------------------
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's, in the registry's order: the footer lists them in this order."""
+        return in_registry_order(super().active_bindings)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("focus_search", "leave_search", "submit_search"):
             # Only while they change focus: in the bar "/" is a character to type. The
@@ -254,6 +261,12 @@ class BrowserScreen(SafeMouse, Screen[None]):
     def action_submit_search(self) -> None:
         self.set_focus(self.paper_list)
         self.paper_list.cursor = 0
+        # The keys typed after Enter (j j space) are meant for the submitted query's
+        # results: they wait while its search still runs (a big library, or one still
+        # loading), or they moved over the previous query's list and were undone.
+        hold_keys = getattr(self.app, "hold_keys", None)  # app/keys.py's KeysInOrder
+        if hold_keys is not None:
+            self.searching.when_settled(hold_keys())
 
     def action_switch_pane(self) -> None:
         """The list, the detail pane, then its citation links when it shows some."""

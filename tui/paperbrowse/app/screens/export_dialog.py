@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from paperbrowse.core.formats.export import Written
     from paperbrowse.core.models import Paper, Profile
 
+BIBLIOGRAPHY = "bibliography"  # formatted references (core/cite), as `export -f bibliography`
 FORMAT_NAMES = {
     "bibtex": "BibTeX (.bib)",
     "biblatex": "BibLaTeX (.bib)",
@@ -36,8 +37,37 @@ FORMAT_NAMES = {
     "csv": "CSV (.csv)",
     "ris": "RIS (.ris, EndNote/Mendeley)",
     "markdown": "Markdown reading list (.md)",
+    BIBLIOGRAPHY: "Reference list (.md, APA or csl_style in config.json)",
 }
 READY = Text("Enter exports; escape cancels.", style="dim")
+
+
+def suggested_name(fmt: str) -> Path:
+    """A new file's name in the working folder: papers.bib, references.md ..."""
+    from paperbrowse.core.formats.export import suggested_path
+
+    if fmt == BIBLIOGRAPHY:
+        found = suggested_path("markdown", Path.cwd(), stem="references")
+    else:
+        found = suggested_path(fmt, Path.cwd())
+    return found.relative_to(Path.cwd())
+
+
+def reference_list(papers: Sequence[Paper], path: Path) -> str:
+    """The papers as a reference list in the user's CSL style (``C``'s; APA unless
+    "csl_style" in config.json names another), HTML for an .html name, else Markdown,
+    as ``paperbrowse export -f bibliography`` writes it."""
+    from paperbrowse.app.config import load_config
+    from paperbrowse.core.cite.references import bibliography_document
+    from paperbrowse.core.cite.styles import DEFAULT_STYLE, StyleError, load_style
+    from paperbrowse.core.formats.export import ExportError
+
+    try:
+        style = load_style(load_config().csl_style or DEFAULT_STYLE)
+    except StyleError as error:  # unknown name, missing or broken .csl: one line
+        raise ExportError(f'{error} ("csl_style" in config.json)') from error
+    html = path.suffix.lower() in (".html", ".htm")
+    return bibliography_document(papers, style, "html" if html else "markdown")
 
 
 class ConfirmScreen(DismissOnce, ModalScreen[bool]):
@@ -135,17 +165,17 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         self._busy = False  # an export is running
 
     def compose(self) -> ComposeResult:
-        from paperbrowse.core.formats.export import FORMATS, suggested_path
+        from paperbrowse.core.formats.export import FORMATS
 
         # Offered here rather than in on_mount: a dialog escaped before it was mounted
         # has no widgets left to query by then.
-        self._suggested = suggested_path("bibtex", Path.cwd()).relative_to(Path.cwd())
+        self._suggested = suggested_name("bibtex")
         count = len(self.papers)
         what = f"{count:,} {self.source} {plural(count, 'paper')}"
         with Vertical():
             yield Static(Text(f"Export {what}"), id="export-title")
             yield PagingSelect(
-                [(FORMAT_NAMES.get(fmt, fmt), fmt) for fmt in FORMATS],
+                [(FORMAT_NAMES.get(fmt, fmt), fmt) for fmt in (*FORMATS, BIBLIOGRAPHY)],
                 value="bibtex",
                 allow_blank=False,
                 id="export-format",
@@ -157,12 +187,10 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
                 yield Button("Cancel", id="export-cancel")
 
     def _suggest(self, fmt: str) -> None:
-        from paperbrowse.core.formats.export import suggested_path
-
         path_input = self.query_one("#export-path", Input)
         # Follow the format only while the name is still the one we offered.
         if not path_input.value or (self._suggested and path_input.value == str(self._suggested)):
-            self._suggested = suggested_path(fmt, Path.cwd()).relative_to(Path.cwd())
+            self._suggested = suggested_name(fmt)
             path_input.value = str(self._suggested)
 
     @on(Select.Changed, "#export-format")
@@ -226,7 +254,10 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
 
         try:
             keys = [self.key_of(paper) for paper in self.papers] if self.key_of else None
-            text = export_papers(self.papers, fmt, self.profile, keys)
+            if fmt == BIBLIOGRAPHY:
+                text = reference_list(self.papers, path)
+            else:
+                text = export_papers(self.papers, fmt, self.profile, keys)
             written: Written | Exception = write_export(path, text, force=force)
         except (ExportError, OSError) as error:  # ExportExists too: _finished asks to replace
             written = error

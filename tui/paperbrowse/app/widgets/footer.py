@@ -18,8 +18,15 @@ The keys it shows come from the registry (app/actions.py) with the user's keymap
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.screen import Screen
 from textual.widgets import Footer
+
+from paperbrowse.app.actions import REGISTRY_RANK
+
+if TYPE_CHECKING:
+    from textual.binding import ActiveBinding
 
 
 class KeyFooter(Footer):
@@ -53,3 +60,24 @@ class KeyFooter(Footer):
     async def recompose(self) -> None:
         self._rebuild_queued = False  # a change from now on needs a new rebuild
         await super().recompose()
+
+
+def in_registry_order(active: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+    """A screen's active bindings, each namespace's in the registry's order.
+
+    Textual 8.2.8's ``BindingsMap.apply_keymap`` deletes a rebound binding's keys and
+    adds its new ones at the end, so ``Screen.active_bindings``, which the footer
+    lists in order, had every rebound key after all the others. Namespaces (the
+    focused widget, then the screen, then the app) keep their order; bindings not in
+    the registry (the app's) keep theirs. No upstream issue found about the order.
+    """
+    namespaces: dict[object, int] = {}
+    for entry in active.values():
+        namespaces.setdefault(entry.node, len(namespaces))
+
+    def place(item: tuple[int, tuple[str, ActiveBinding]]) -> tuple[int, int, int]:
+        position, (_, entry) = item
+        rank = REGISTRY_RANK.get(entry.binding.id or "", len(REGISTRY_RANK))
+        return namespaces[entry.node], rank, position
+
+    return dict(item for _, item in sorted(enumerate(active.items()), key=place))

@@ -172,8 +172,11 @@ class ReadingController:
         self.view.detail.redraw()
 
     def _mark_column(self, paper: Paper) -> Text:
-        # No column at all until something is marked: a new user's rows keep their room.
-        if not self.selection and (self.store is None or not self.store.all_marks()):
+        # No column at all until something shows in it: a new user's rows keep their
+        # room, and so do they when papers only have tags or an attached PDF.
+        if not self.selection and (
+            self.store is None or not any(map(look.shows_glyph, self.store.all_marks().values()))
+        ):
             return Text()
         return look.mark_column(self.marks_of(paper), paper.id in self.selection)
 

@@ -8,6 +8,7 @@ return to when a query is cleared, and moves the cursor to a paper asked for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
@@ -58,6 +59,8 @@ class SearchController:
         self._paper_shown: bool | None = None  # as the footer last showed it (None: not yet)
         # What the detail pane shows: (results, row, paper id) when it was last set.
         self._detail_shown_for: tuple[Results | None, int, str | None] | None = None
+        # Called once the query in the bar has its results listed (or has failed).
+        self._on_settled: list[Callable[[], object]] = []
 
     def run(self) -> None:
         """Search the query and order as they are now (once a library is there)."""
@@ -69,6 +72,23 @@ class SearchController:
         if held and (self.results is None or not self.results.query.strip()):
             self.view.shown = None
             self.view.paper_list.show((), indexing_text(self.view.total))
+
+    def when_settled(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` once the list shows the results of the query in the bar:
+        now if it does, else when they are shown (or the search failed)."""
+        self._on_settled.append(callback)
+        self._call_if_settled()
+
+    def _call_if_settled(self) -> None:
+        scheduler = self.view.library is not None and self.scheduler
+        if not self._on_settled or not scheduler or scheduler.running or scheduler.pending:
+            return  # still loading, or a search for a newer query is to come
+        shown = self.results.query.strip() if self.results is not None else None
+        if shown != self.view.search_query.strip() and shown is not None:
+            return  # the loader's listing, the query still to be searched
+        callbacks, self._on_settled = self._on_settled, []
+        for callback in callbacks:
+            callback()
 
     def _start(self, query: str, sort: SortOrder, generation: int) -> None:
         # The description is fixed: by default Textual reprs the arguments,
@@ -112,6 +132,7 @@ class SearchController:
             severity="error",
             markup=False,
         )
+        self._call_if_settled()
 
     def show_listing(self, listing: Results) -> None:
         """Show papers listed without a search (the loader's first listing)."""
@@ -144,6 +165,7 @@ class SearchController:
         self.view.shown = len(results)
         self.show_detail()
         self._refresh_bindings_if_paper_came_or_went()
+        self._call_if_settled()
 
     def _refresh_bindings_if_paper_came_or_went(self) -> None:
         """Open, copy and the marks are dimmed in the footer while no paper is shown.
