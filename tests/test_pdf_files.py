@@ -81,6 +81,29 @@ def test_zotero_file_field_with_escapes_and_several_files(
     assert (found := first_pdf(files)) is not None and found.is_file()
 
 
+def test_o_skips_a_missing_file_listed_before_a_good_pdf(tmp_path: Path, pdfs: Path) -> None:
+    # QA (issue 15): Zotero kept a stale path first; O said "Cannot open the PDF: ...: missing".
+    good = tmp_path / "good.pdf"
+    shutil.copy(pdfs / "acl-N18-3011.pdf", good)
+    bib = tmp_path / "two.bib"
+    bib.write_text(
+        "@article{two, title={Two}, year={2020},"
+        f" file={{Old:{tmp_path}/gone.pdf:application/pdf;Full Text:{good}:application/pdf}}}}",
+        encoding="utf-8",
+    )
+    paper = one_paper(bib)
+    assert first_pdf(PdfFinder().files_of(paper)) == good
+    # An attachment counts too, when the library's own paths are all missing.
+    mine = tmp_path / "mine.pdf"
+    shutil.copy(pdfs / "acl-N18-3011.pdf", mine)
+    bib.write_text(
+        f"@article{{two, title={{Two}}, file={{Old:{tmp_path}/gone.pdf:application/pdf}}}}",
+        encoding="utf-8",
+    )
+    finder = PdfFinder(attached=lambda paper: [str(mine)])
+    assert first_pdf(finder.files_of(one_paper(bib))) == mine
+
+
 def test_jabref_file_field_is_relative_to_the_bib_folder(
     tmp_path: Path, corpus: Path, pdfs: Path
 ) -> None:

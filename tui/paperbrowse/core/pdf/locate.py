@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paperbrowse.core.models import Paper
-from paperbrowse.core.pdf.check import is_pdf_name
+from paperbrowse.core.pdf.check import file_problem, is_pdf_name
 
 if TYPE_CHECKING:
     from paperbrowse.core.search.filter_registry import FilterRegistry
@@ -147,8 +147,16 @@ def paper_files(
 
 
 def first_pdf(files: Iterable[Path]) -> Path | None:
-    """The file ``O`` opens: the first named ``.pdf``, else the first file."""
+    """The file ``O`` opens: the first that is a readable PDF on disk; failing that the
+    first named ``.pdf`` (so the error names it), else the first file.
+
+    A Zotero ``file`` field often lists a stale path before the good one: the stale
+    one must not hide the PDF listed after it.
+    """
     listed = list(files)
+    readable = next((path for path in listed if file_problem(path) is None), None)
+    if readable is not None:
+        return readable
     return next((path for path in listed if is_pdf_name(path)), listed[0] if listed else None)
 
 
