@@ -488,3 +488,39 @@ def test_the_viewers_output_never_reaches_our_terminal(
     wait_for(seen)
     out, err = capfd.readouterr()
     assert "VIEWER" not in out + err
+
+
+# --- the command line (QA, issue 15) -----------------------------------------------------
+
+
+def test_has_pdf_and_pdf_dir_work_on_the_command_line(
+    tmp_path: Path, pdfs: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.cli import main
+
+    monkeypatch.setenv("PAPERBROWSE_CONFIG_DIR", str(tmp_path / "config"))
+    bib = tmp_path / "lib" / "lib.bib"
+    bib.parent.mkdir()
+    bib.write_text(
+        "@article{withpdf, title={With}, year={2020}}\n@article{without, title={No}, year={2020}}\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    shutil.copy(pdfs / "acl-N18-3011.pdf", folder / "withpdf.pdf")
+
+    main(["export", str(bib), "--query", "has:pdf", "-f", "csv", "--pdf-dir", str(folder)])
+    out = capsys.readouterr()
+    assert "withpdf" in out.out and "without" not in out.out
+
+    main(["search", "has:pdf", str(bib), "--pdf-dir", str(folder), "--pdf-dir", str(bib)])
+    out = capsys.readouterr()
+    assert "not a value this filter knows" not in out.err
+    assert f"PDF folder {bib}: a file, not a folder; ignored" in out.err
+    assert "1 matching paper" in out.out
+
+    gone = str(tmp_path / "gone")
+    main(["cite", str(bib), "--query", "has:pdf", "--pdf-dir", str(folder), "--pdf-dir", gone])
+    out = capsys.readouterr()
+    assert f"PDF folder {tmp_path / 'gone'}: missing; ignored" in out.err
+    assert "With" in out.out and "No." not in out.out

@@ -21,6 +21,7 @@ from paperbrowse.cli.common import (
     EXIT_OK,
     EXIT_WARNINGS,
     add_as_of,
+    add_pdf_dir,
     add_data_dir,
     fail,
     load_paths,
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="print a JSON array of hits")
     add_as_of(parser)
+    add_pdf_dir(parser)
     add_data_dir(parser)
     return parser
 

@@ -160,6 +160,21 @@ def first_pdf(files: Iterable[Path]) -> Path | None:
     return next((path for path in listed if is_pdf_name(path)), listed[0] if listed else None)
 
 
+def folder_problems(folders: Iterable[str | Path]) -> list[str]:
+    """One line for each PDF folder that is missing or not a folder (the rest still count)."""
+    problems = []
+    for folder in folders:
+        path = Path(os.path.expanduser(str(folder)))
+        try:
+            if not path.exists():
+                problems.append(f"PDF folder {path}: missing; ignored")
+            elif not path.is_dir():
+                problems.append(f"PDF folder {path}: a file, not a folder; ignored")
+        except (OSError, ValueError) as error:
+            problems.append(f"PDF folder {path}: cannot be read ({error}); ignored")
+    return problems
+
+
 class PdfFinder:
     """A paper's files for one window or command: its library's paths, the user's
     attachments (``attached``) and the PDFs named by convention in ``folders``."""
