@@ -516,11 +516,11 @@ def test_has_pdf_and_pdf_dir_work_on_the_command_line(
     main(["search", "has:pdf", str(bib), "--pdf-dir", str(folder), "--pdf-dir", str(bib)])
     out = capsys.readouterr()
     assert "not a value this filter knows" not in out.err
-    assert f"PDF folder {bib}: a file, not a folder; ignored" in out.err
+    assert f"{bib}: a file, not a PDF folder; ignored" in out.err
     assert "1 matching paper" in out.out
 
     gone = str(tmp_path / "gone")
     main(["cite", str(bib), "--query", "has:pdf", "--pdf-dir", str(folder), "--pdf-dir", gone])
     out = capsys.readouterr()
-    assert f"PDF folder {tmp_path / 'gone'}: missing; ignored" in out.err
+    assert f"{gone}: PDF folder missing; ignored" in out.err
     assert "With" in out.out and "No." not in out.out

@@ -174,6 +174,25 @@ async def test_pdfs_named_by_key_in_pdf_dir_and_config_folders_are_found(tmp_pat
         await wait_for_text(pilot, "ammar2018.pdf · 8 pages")
 
 
+async def test_a_missing_pdf_folder_is_a_line_in_the_problems_list(tmp_path: Path) -> None:
+    # QA (issue 15): a --pdf-dir that is gone or a file, or such a pdf_folders entry, was silent.
+    from paperbrowse.app.config import config_path
+
+    bib = library(tmp_path)
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(f'{{"pdf_folders": ["{tmp_path / "gone"}"]}}', encoding="utf-8")
+    app = PaperBrowseApp([bib], pdf_dirs=[bib])
+    async with app.run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("w")
+        text = await wait_for_text(pilot, "PDF folder missing")
+        assert f"{tmp_path / 'gone'}: PDF folder missing; ignored" in text
+        assert f"{bib}: a file, not a PDF folder; ignored" in text
+        await pilot.press("escape")
+        await pilot.press("slash", *"specter", "enter")
+        await wait_for_text(pilot, "specter paper.pdf · 13 pages")  # the rest loads
+
+
 def test_a_bad_pdf_folders_setting_is_one_line_and_kept() -> None:
     from paperbrowse.app.config import Config
 

@@ -114,8 +114,7 @@ def _pdf_filters(library: Library, pdf_dirs: Sequence[str]) -> None:
     from paperbrowse.core.pdf.locate import PdfFinder, folder_problems
 
     folders = [*load_config().pdf_folders, *pdf_dirs]
-    for problem in folder_problems(folders):
-        print(f"paperbrowse: warning: {problem}", file=sys.stderr)
+    library.problems.extend(folder_problems(folders))  # warned of with the rest
     finder = PdfFinder(folders, key_of=library.key_of)
     finder.register_search_filters(library.filters, library.papers)
 

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from paperbrowse.core.errors import Problem
 from paperbrowse.core.models import Paper
 from paperbrowse.core.pdf.check import file_problem, is_pdf_name
 
@@ -160,18 +161,18 @@ def first_pdf(files: Iterable[Path]) -> Path | None:
     return next((path for path in listed if is_pdf_name(path)), listed[0] if listed else None)
 
 
-def folder_problems(folders: Iterable[str | Path]) -> list[str]:
-    """One line for each PDF folder that is missing or not a folder (the rest still count)."""
+def folder_problems(folders: Iterable[str | Path]) -> list[Problem]:
+    """One problem for each PDF folder that is missing or not a folder (the rest still count)."""
     problems = []
     for folder in folders:
         path = Path(os.path.expanduser(str(folder)))
         try:
             if not path.exists():
-                problems.append(f"PDF folder {path}: missing; ignored")
+                problems.append(Problem(str(path), None, "PDF folder missing; ignored"))
             elif not path.is_dir():
-                problems.append(f"PDF folder {path}: a file, not a folder; ignored")
+                problems.append(Problem(str(path), None, "a file, not a PDF folder; ignored"))
         except (OSError, ValueError) as error:
-            problems.append(f"PDF folder {path}: cannot be read ({error}); ignored")
+            problems.append(Problem(str(path), None, f"PDF folder cannot be read ({error})"))
     return problems
 
 

@@ -127,8 +127,17 @@ class FilesController:
             self._undo_filter = None
         if library is not None:
             self.forget_found()
+            self._report_folders(library)
             self._undo_filter = self.finder.register_search_filters(library.filters, library.papers)
             self.start_fulltext(library)
+
+    def _report_folders(self, library: Library) -> None:
+        """A missing ``--pdf-dir`` or ``pdf_folders`` entry: a line in the problems list (``w``)."""
+        from paperbrowse.core.pdf.locate import folder_problems
+
+        for problem in folder_problems(self.finder.folders):
+            if problem not in library.problems:  # the same library filtered again
+                library.problems.append(problem)
 
     def forget_found(self) -> None:
         """Look at the folders and files again (a file was attached, the library reloaded)."""
