@@ -248,3 +248,23 @@ async def test_full_text_is_extracted_in_the_background_and_cached(
     assert entry is not None
     cached = fulltext.load_cached(entry)
     assert cached is not None and "representations" in cached.text
+
+
+def test_files_line_says_an_empty_size_once_and_shows_an_esc_in_a_name(tmp_path: Path) -> None:
+    # QA (issue 15): "empty.pdf · 0 bytes · empty (0 bytes)"; an ESC-named PDF had no line.
+    from paperbrowse.app.screens.browser_parts.files import FileFacts, describe
+    from paperbrowse.core.formats.file_fields import file_field_paths
+    from paperbrowse.core.pdf.worker import PdfFacts
+
+    empty = describe(Path("/x/empty.pdf"), FileFacts(0, PdfFacts(problem="empty (0 bytes)")))
+    assert empty.plain == "empty.pdf · empty (0 bytes)"
+    written = "/x/esc\x1b[31mred.pdf"
+    assert file_field_paths(f"Full Text:{written}:application/pdf") == [written]
+    shown = describe(Path(written), FileFacts(None, PdfFacts(problem="missing"))).plain
+    assert "esc\\x1b[31mred.pdf · missing" in shown and "\x1b" not in shown
+
+
+def test_help_syntax_names_has_pdf() -> None:
+    from paperbrowse.core.search.query import SYNTAX_HELP
+
+    assert any("has:pdf" in meaning for _, meaning in SYNTAX_HELP)
