@@ -268,3 +268,18 @@ def test_help_syntax_names_has_pdf() -> None:
     from paperbrowse.core.search.query import SYNTAX_HELP
 
     assert any("has:pdf" in meaning for _, meaning in SYNTAX_HELP)
+
+
+async def test_y_Y_O_A_with_no_paper_listed_each_say_so(tmp_path: Path) -> None:
+    # QA (issue 15): they were silent while c and C said "No paper to cite.".
+    bib = library(tmp_path)
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"zzzqqq", "enter")
+        await wait_for_text(pilot, "No paper")
+        for key in ("y", "Y", "O", "A"):
+            pilot.app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert len(notifications(pilot)) == 1, key
+            assert notifications(pilot)[0].startswith("No paper to"), key
