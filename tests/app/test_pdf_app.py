@@ -283,3 +283,27 @@ async def test_y_Y_O_A_with_no_paper_listed_each_say_so(tmp_path: Path) -> None:
             await pilot.pause()
             assert len(notifications(pilot)) == 1, key
             assert notifications(pilot)[0].startswith("No paper to"), key
+
+
+async def test_A_starts_in_the_library_folder_stays_open_on_an_error_and_stores_a_clean_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA (issue 15): started in the cwd, all selected, stored "other/../x.pdf", closed on errors.
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    bib = library(lib)
+    (lib / "other").mkdir()
+    shutil.copy(PDFS / "acl-N18-3011.pdf", lib / "found.pdf")
+    monkeypatch.chdir(tmp_path / "lib" / "other")
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"deleted", "enter", "A")
+        await pilot.pause()
+        await pilot.press(*"other", "enter")  # typed after the library's folder, a folder
+        await wait_for_text(pilot, "not a file")
+        shown = str(pilot.app.screen.query_one("#attach-error").render())  # the dialog stays
+        assert shown == f"Not attached: {lib / 'other'}: a folder, not a file"
+        await pilot.press(*"/../found.pdf", "enter")
+        await pilot.pause()
+        assert any(n == f"Attached {lib / 'found.pdf'}" for n in notifications(pilot))
+        await wait_for_text(pilot, "found.pdf · 8 pages")

@@ -311,15 +311,16 @@ class FilesController:
             return
         self.screen.notify(f"Opening {printable(target.name)}", timeout=3, markup=False)
 
-    def attachable(self, typed: str) -> str | None:
-        """The absolute path to keep for what the user typed, or None (and why, once)."""
+    def attachable(self, typed: str) -> tuple[str, str | None]:
+        """The resolved absolute path to keep for what the user typed (``..`` and links
+        resolved), and why it cannot be attached, or None when it can."""
         from paperbrowse.core.pdf.check import file_problem
 
-        path = Path(os.path.expanduser(typed.strip())).absolute()
+        try:
+            path = Path(os.path.expanduser(typed.strip())).resolve()
+        except (OSError, RuntimeError, ValueError):  # a link loop, a NUL
+            path = Path(os.path.abspath(os.path.expanduser(typed.strip())))
         problem = file_problem(path)
         if problem is not None:
-            self.screen.notify(
-                f"Not attached: {path}: {problem}", severity="error", timeout=8, markup=False
-            )
-            return None
-        return str(path)
+            return str(path), f"Not attached: {printable(str(path))}: {problem}"
+        return str(path), None

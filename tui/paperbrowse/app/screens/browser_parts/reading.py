@@ -199,19 +199,19 @@ class ReadingController:
         if paper is None or not self._marks_ready("attach a PDF"):
             return
         from paperbrowse.app.screens.attach import AttachScreen
+        from paperbrowse.core.pdf.locate import library_folder
 
-        def save(text: str | None) -> None:
-            if not text:
-                return
-            path = self.files.attachable(text)
-            if path is None:
+        def save(path: str | None) -> None:
+            if not path:
                 return
             saved = self.save_marks(lambda store: store.attach_file(paper, path), "attach the PDF")
             if saved is not None:
                 self.files.forget_found()
                 self.notify(f"Attached {path}", timeout=3, markup=False)
 
-        self.app.push_screen(AttachScreen(paper.title), save)
+        # Start where the library is: its PDFs are usually beside it.
+        start = library_folder(paper) or Path.cwd()
+        self.app.push_screen(AttachScreen(paper.title, start, self.files.attachable), save)
 
     def save_marks(
         self, change: Callable[[Store], Saved], what: str, quiet: bool = False
