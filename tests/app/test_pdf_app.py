@@ -307,3 +307,25 @@ async def test_A_starts_in_the_library_folder_stays_open_on_an_error_and_stores_
         await pilot.pause()
         assert any(n == f"Attached {lib / 'found.pdf'}" for n in notifications(pilot))
         await wait_for_text(pilot, "found.pdf · 8 pages")
+
+
+async def test_an_empty_line_in_the_A_dialog_detaches_the_attached_pdf(tmp_path: Path) -> None:
+    # QA (issue 15): an attachment could not be removed.
+    bib = library(tmp_path)
+    shutil.copy(PDFS / "acl-N18-3011.pdf", tmp_path / "found.pdf")
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"deleted", "enter", "A")
+        await pilot.pause()
+        await pilot.press(*"found.pdf", "enter")
+        await wait_for_text(pilot, "found.pdf · 8 pages")
+        await pilot.press("A")
+        await wait_for_text(pilot, "to detach")
+        await pilot.press("ctrl+u", "enter")
+        await pilot.pause()
+        assert "Detached 1 PDF(s)." in notifications(pilot)
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"deleted", "enter")
+        text = await wait_for_text(pilot, "deleted.pdf · missing")
+        assert "found.pdf" not in text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -16,6 +16,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from paperbrowse.app.screens.base import DismissOnce
+from paperbrowse.core.errors import printable
 
 MAX_ENTRIES_LOOKED_AT = 5_000  # a huge folder completes from its first entries only
 
@@ -86,9 +87,14 @@ class AttachScreen(DismissOnce, ModalScreen[str | None]):
     AUTO_FOCUS = "#attach-input"
 
     def __init__(
-        self, title: str, start: Path, check: Callable[[str], tuple[str, str | None]]
+        self,
+        title: str,
+        start: Path,
+        check: Callable[[str], tuple[str, str | None]],
+        attached: Sequence[str] = (),
     ) -> None:
         super().__init__()
+        self.attached = tuple(attached)  # an empty line then detaches these: "" is returned
         self.paper_title = title
         self.start = start
         self.check = check
@@ -107,6 +113,14 @@ class AttachScreen(DismissOnce, ModalScreen[str | None]):
                 select_on_focus=False,
             )
             yield Static("", id="attach-error", markup=False)
+            if self.attached:
+                names = ", ".join(printable(path) for path in self.attached)
+                yield Static(
+                    Text(
+                        f"Attached now: {names}. Clear the line (ctrl+u) and press enter to detach."
+                    ),
+                    id="attach-detach",
+                )
             yield Static(
                 Text(
                     "→ completes; enter attaches, escape cancels. The link is kept "
@@ -119,7 +133,7 @@ class AttachScreen(DismissOnce, ModalScreen[str | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if not event.value.strip():
-            self.dismiss(None)
+            self.dismiss("" if self.attached else None)
             return
         path, problem = self.check(event.value)
         if problem is not None:

@@ -201,7 +201,19 @@ class ReadingController:
         from paperbrowse.app.screens.attach import AttachScreen
         from paperbrowse.core.pdf.locate import library_folder
 
+        attached = tuple(self.attached_files(paper))
+
         def save(path: str | None) -> None:
+            if path == "" and attached:  # an empty line: detach what was attached
+                for old in attached:
+                    done = self.save_marks(
+                        lambda store, old=old: store.detach_file(paper, old), "detach the PDF"
+                    )
+                    if done is None:
+                        return
+                self.files.forget_found()
+                self.notify(f"Detached {len(attached)} PDF(s).", timeout=3)
+                return
             if not path:
                 return
             saved = self.save_marks(lambda store: store.attach_file(paper, path), "attach the PDF")
@@ -211,7 +223,9 @@ class ReadingController:
 
         # Start where the library is: its PDFs are usually beside it.
         start = library_folder(paper) or Path.cwd()
-        self.app.push_screen(AttachScreen(paper.title, start, self.files.attachable), save)
+        self.app.push_screen(
+            AttachScreen(paper.title, start, self.files.attachable, attached), save
+        )
 
     def save_marks(
         self, change: Callable[[Store], Saved], what: str, quiet: bool = False
