@@ -502,7 +502,8 @@ def test_has_pdf_and_pdf_dir_work_on_the_command_line(
     bib = tmp_path / "lib" / "lib.bib"
     bib.parent.mkdir()
     bib.write_text(
-        "@article{withpdf, title={With}, year={2020}}\n@article{without, title={No}, year={2020}}\n",
+        "@article{withpdf, title={With}, year={2020}}\n"
+        "@article{without, title={No}, year={2020}}\n",
         encoding="utf-8",
     )
     folder = tmp_path / "pdfs"

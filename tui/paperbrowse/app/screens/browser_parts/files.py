@@ -306,7 +306,10 @@ class FilesController:
             open_pdf(target)
         except CannotOpen as error:
             self.screen.notify(
-                f"Cannot open the PDF: {printable(str(error))}", severity="error", timeout=8, markup=False
+                f"Cannot open the PDF: {printable(str(error))}",
+                severity="error",
+                timeout=8,
+                markup=False,
             )
             return
         self.screen.notify(f"Opening {printable(target.name)}", timeout=3, markup=False)

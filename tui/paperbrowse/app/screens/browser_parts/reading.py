@@ -205,12 +205,14 @@ class ReadingController:
 
         def save(path: str | None) -> None:
             if path == "" and attached:  # an empty line: detach what was attached
-                for old in attached:
-                    done = self.save_marks(
-                        lambda store, old=old: store.detach_file(paper, old), "detach the PDF"
-                    )
-                    if done is None:
-                        return
+
+                def detach_all(store: Store) -> Marks:
+                    for old in attached[1:]:
+                        store.detach_file(paper, old)
+                    return store.detach_file(paper, attached[0])
+
+                if self.save_marks(detach_all, "detach the PDF") is None:
+                    return
                 self.files.forget_found()
                 self.notify(f"Detached {len(attached)} PDF(s).", timeout=3)
                 return
