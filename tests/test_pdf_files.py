@@ -81,6 +81,29 @@ def test_zotero_file_field_with_escapes_and_several_files(
     assert (found := first_pdf(files)) is not None and found.is_file()
 
 
+def test_o_skips_a_missing_file_listed_before_a_good_pdf(tmp_path: Path, pdfs: Path) -> None:
+    # QA (issue 15): Zotero kept a stale path first; O said "Cannot open the PDF: ...: missing".
+    good = tmp_path / "good.pdf"
+    shutil.copy(pdfs / "acl-N18-3011.pdf", good)
+    bib = tmp_path / "two.bib"
+    bib.write_text(
+        "@article{two, title={Two}, year={2020},"
+        f" file={{Old:{tmp_path}/gone.pdf:application/pdf;Full Text:{good}:application/pdf}}}}",
+        encoding="utf-8",
+    )
+    paper = one_paper(bib)
+    assert first_pdf(PdfFinder().files_of(paper)) == good
+    # An attachment counts too, when the library's own paths are all missing.
+    mine = tmp_path / "mine.pdf"
+    shutil.copy(pdfs / "acl-N18-3011.pdf", mine)
+    bib.write_text(
+        f"@article{{two, title={{Two}}, file={{Old:{tmp_path}/gone.pdf:application/pdf}}}}",
+        encoding="utf-8",
+    )
+    finder = PdfFinder(attached=lambda paper: [str(mine)])
+    assert first_pdf(finder.files_of(one_paper(bib))) == mine
+
+
 def test_jabref_file_field_is_relative_to_the_bib_folder(
     tmp_path: Path, corpus: Path, pdfs: Path
 ) -> None:
@@ -465,3 +488,40 @@ def test_the_viewers_output_never_reaches_our_terminal(
     wait_for(seen)
     out, err = capfd.readouterr()
     assert "VIEWER" not in out + err
+
+
+# --- the command line (QA, issue 15) -----------------------------------------------------
+
+
+def test_has_pdf_and_pdf_dir_work_on_the_command_line(
+    tmp_path: Path, pdfs: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.cli import main
+
+    monkeypatch.setenv("PAPERBROWSE_CONFIG_DIR", str(tmp_path / "config"))
+    bib = tmp_path / "lib" / "lib.bib"
+    bib.parent.mkdir()
+    bib.write_text(
+        "@article{withpdf, title={With}, year={2020}}\n"
+        "@article{without, title={No}, year={2020}}\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    shutil.copy(pdfs / "acl-N18-3011.pdf", folder / "withpdf.pdf")
+
+    main(["export", str(bib), "--query", "has:pdf", "-f", "csv", "--pdf-dir", str(folder)])
+    out = capsys.readouterr()
+    assert "withpdf" in out.out and "without" not in out.out
+
+    main(["search", "has:pdf", str(bib), "--pdf-dir", str(folder), "--pdf-dir", str(bib)])
+    out = capsys.readouterr()
+    assert "not a value this filter knows" not in out.err
+    assert f"{bib}: a file, not a PDF folder; ignored" in out.err
+    assert "1 matching paper" in out.out
+
+    gone = str(tmp_path / "gone")
+    main(["cite", str(bib), "--query", "has:pdf", "--pdf-dir", str(folder), "--pdf-dir", gone])
+    out = capsys.readouterr()
+    assert f"{gone}: PDF folder missing; ignored" in out.err
+    assert "With" in out.out and "No." not in out.out

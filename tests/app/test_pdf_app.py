@@ -176,6 +176,25 @@ async def test_pdfs_named_by_key_in_pdf_dir_and_config_folders_are_found(tmp_pat
         await wait_for_text(pilot, "ammar2018.pdf · 8 pages")
 
 
+async def test_a_missing_pdf_folder_is_a_line_in_the_problems_list(tmp_path: Path) -> None:
+    # QA (issue 15): a --pdf-dir that is gone or a file, or such a pdf_folders entry, was silent.
+    from paperbrowse.app.config import config_path
+
+    bib = library(tmp_path)
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(f'{{"pdf_folders": ["{tmp_path / "gone"}"]}}', encoding="utf-8")
+    app = PaperBrowseApp([bib], pdf_dirs=[bib])
+    async with app.run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("w")
+        text = await wait_for_text(pilot, "PDF folder missing")
+        assert f"{tmp_path / 'gone'}: PDF folder missing; ignored" in text
+        assert f"{bib}: a file, not a PDF folder; ignored" in text
+        await pilot.press("escape")
+        await pilot.press("slash", *"specter", "enter")
+        await wait_for_text(pilot, "specter paper.pdf · 13 pages")  # the rest loads
+
+
 def test_a_bad_pdf_folders_setting_is_one_line_and_kept() -> None:
     from paperbrowse.app.config import Config
 
@@ -231,3 +250,84 @@ async def test_full_text_is_extracted_in_the_background_and_cached(
     assert entry is not None
     cached = fulltext.load_cached(entry)
     assert cached is not None and "representations" in cached.text
+
+
+def test_files_line_says_an_empty_size_once_and_shows_an_esc_in_a_name(tmp_path: Path) -> None:
+    # QA (issue 15): "empty.pdf · 0 bytes · empty (0 bytes)"; an ESC-named PDF had no line.
+    from paperbrowse.app.screens.browser_parts.files import FileFacts, describe
+    from paperbrowse.core.formats.file_fields import file_field_paths
+    from paperbrowse.core.pdf.worker import PdfFacts
+
+    empty = describe(Path("/x/empty.pdf"), FileFacts(0, PdfFacts(problem="empty (0 bytes)")))
+    assert empty.plain == "empty.pdf · empty (0 bytes)"
+    written = "/x/esc\x1b[31mred.pdf"
+    assert file_field_paths(f"Full Text:{written}:application/pdf") == [written]
+    shown = describe(Path(written), FileFacts(None, PdfFacts(problem="missing"))).plain
+    assert "esc\\x1b[31mred.pdf · missing" in shown and "\x1b" not in shown
+
+
+def test_help_syntax_names_has_pdf() -> None:
+    from paperbrowse.core.search.query import SYNTAX_HELP
+
+    assert any("has:pdf" in meaning for _, meaning in SYNTAX_HELP)
+
+
+async def test_y_Y_O_A_with_no_paper_listed_each_say_so(tmp_path: Path) -> None:
+    # QA (issue 15): they were silent while c and C said "No paper to cite.".
+    bib = library(tmp_path)
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"zzzqqq", "enter")
+        await wait_for_text(pilot, "No paper")
+        for key in ("y", "Y", "O", "A"):
+            pilot.app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert len(notifications(pilot)) == 1, key
+            assert notifications(pilot)[0].startswith("No paper to"), key
+
+
+async def test_A_starts_in_the_library_folder_stays_open_on_an_error_and_stores_a_clean_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA (issue 15): started in the cwd, all selected, stored "other/../x.pdf", closed on errors.
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    bib = library(lib)
+    (lib / "other").mkdir()
+    shutil.copy(PDFS / "acl-N18-3011.pdf", lib / "found.pdf")
+    monkeypatch.chdir(tmp_path / "lib" / "other")
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"deleted", "enter", "A")
+        await pilot.pause()
+        await pilot.press(*"other", "enter")  # typed after the library's folder, a folder
+        await wait_for_text(pilot, "not a file")
+        shown = str(pilot.app.screen.query_one("#attach-error").render())  # the dialog stays
+        assert shown == f"Not attached: {lib / 'other'}: a folder, not a file"
+        await pilot.press(*"/../found.pdf", "enter")
+        await pilot.pause()
+        assert any(n == f"Attached {lib / 'found.pdf'}" for n in notifications(pilot))
+        await wait_for_text(pilot, "found.pdf · 8 pages")
+
+
+async def test_an_empty_line_in_the_A_dialog_detaches_the_attached_pdf(tmp_path: Path) -> None:
+    # QA (issue 15): an attachment could not be removed.
+    bib = library(tmp_path)
+    shutil.copy(PDFS / "acl-N18-3011.pdf", tmp_path / "found.pdf")
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"deleted", "enter", "A")
+        await pilot.pause()
+        await pilot.press(*"found.pdf", "enter")
+        await wait_for_text(pilot, "found.pdf · 8 pages")
+        await pilot.press("A")
+        await wait_for_text(pilot, "to detach")
+        await pilot.press("ctrl+u", "enter")
+        await pilot.pause()
+        assert "Detached 1 PDF(s)." in notifications(pilot)
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"deleted", "enter")
+        text = await wait_for_text(pilot, "deleted.pdf · missing")
+        assert "found.pdf" not in text

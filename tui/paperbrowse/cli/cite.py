@@ -18,6 +18,7 @@ from paperbrowse.cli.common import (
     EXIT_OK,
     EXIT_WARNINGS,
     add_as_of,
+    add_pdf_dir,
     fail,
     load_paths,
     safe_streams,
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="what to print (default: text, a plain reference list)",
     )
     add_as_of(parser)
+    add_pdf_dir(parser)
     return parser
 
 

@@ -91,7 +91,32 @@ def load_paths(args: argparse.Namespace) -> Library:
     none are, as of ``args.as_of``. Raises FormatError when nothing could be read."""
     from paperbrowse.core.library import bundled_profile, load  # not before it is needed
 
-    return load(*(args.paths or [bundled_profile()]), as_of=args.as_of)
+    library = load(*(args.paths or [bundled_profile()]), as_of=args.as_of)
+    _pdf_filters(library, getattr(args, "pdf_dir", None) or [])
+    return library
+
+
+def add_pdf_dir(parser: argparse.ArgumentParser) -> None:
+    """Give a parser ``--pdf-dir DIR`` (repeatable), as the window has."""
+    parser.add_argument(
+        "--pdf-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder of PDFs named by citation key, DOI or arXiv id (may be repeated; "
+        'adds to config.json\'s "pdf_folders")',
+    )
+
+
+def _pdf_filters(library: Library, pdf_dirs: Sequence[str]) -> None:
+    """``has:pdf`` in the command's searches, as in the window; a bad folder is one warning."""
+    from paperbrowse.app.config import load_config
+    from paperbrowse.core.pdf.locate import PdfFinder, folder_problems
+
+    folders = [*load_config().pdf_folders, *pdf_dirs]
+    library.problems.extend(folder_problems(folders))  # warned of with the rest
+    finder = PdfFinder(folders, key_of=library.key_of)
+    finder.register_search_filters(library.filters, library.papers)
 
 
 def safe_streams() -> None:

@@ -19,6 +19,7 @@ from paperbrowse.cli.common import (
     EXIT_OK,
     EXIT_WARNINGS,
     add_as_of,
+    add_pdf_dir,
     fail,
     load_paths,
     safe_streams,
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="overwrite FILE if it exists (keeping the old one as FILE.bak)",
     )
     add_as_of(parser)
+    add_pdf_dir(parser)
     return parser
 
 

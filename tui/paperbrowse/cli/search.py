@@ -22,6 +22,7 @@ from paperbrowse.cli.common import (
     EXIT_WARNINGS,
     add_as_of,
     add_data_dir,
+    add_pdf_dir,
     fail,
     load_paths,
     safe_streams,
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="print a JSON array of hits")
     add_as_of(parser)
+    add_pdf_dir(parser)
     add_data_dir(parser)
     return parser
 

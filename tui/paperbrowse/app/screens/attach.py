@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -15,6 +16,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from paperbrowse.app.screens.base import DismissOnce
+from paperbrowse.core.errors import printable
 
 MAX_ENTRIES_LOOKED_AT = 5_000  # a huge folder completes from its first entries only
 
@@ -56,7 +58,8 @@ class PathSuggester(Suggester):
 
 
 class AttachScreen(DismissOnce, ModalScreen[str | None]):
-    """Dismissed with the typed path (enter) or None (escape)."""
+    """Dismissed with the path to keep (enter) or None (escape). A path ``check`` refuses
+    leaves the dialog open with the reason shown, so the user can fix what was typed."""
 
     DEFAULT_CSS = """
     AttachScreen {
@@ -83,19 +86,41 @@ class AttachScreen(DismissOnce, ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#attach-input"
 
-    def __init__(self, title: str) -> None:
+    def __init__(
+        self,
+        title: str,
+        start: Path,
+        check: Callable[[str], tuple[str, str | None]],
+        attached: Sequence[str] = (),
+    ) -> None:
         super().__init__()
+        self.attached = tuple(attached)  # an empty line then detaches these: "" is returned
         self.paper_title = title
+        self.start = start
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
                 Text.assemble("Attach a PDF to ", (self.paper_title, "italic")), id="attach-title"
             )
-            start = str(Path.cwd()) + os.sep
+            # Not selected on focus: the first key typed goes after the folder, not over it.
             yield Input(
-                start, placeholder="path to a PDF", id="attach-input", suggester=PathSuggester()
+                str(self.start).rstrip(os.sep) + os.sep,
+                placeholder="path to a PDF",
+                id="attach-input",
+                suggester=PathSuggester(),
+                select_on_focus=False,
             )
+            yield Static("", id="attach-error", markup=False)
+            if self.attached:
+                names = ", ".join(printable(path) for path in self.attached)
+                yield Static(
+                    Text(
+                        f"Attached now: {names}. Clear the line (ctrl+u) and press enter to detach."
+                    ),
+                    id="attach-detach",
+                )
             yield Static(
                 Text(
                     "→ completes; enter attaches, escape cancels. The link is kept "
@@ -107,7 +132,14 @@ class AttachScreen(DismissOnce, ModalScreen[str | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.value)
+        if not event.value.strip():
+            self.dismiss("" if self.attached else None)
+            return
+        path, problem = self.check(event.value)
+        if problem is not None:
+            self.query_one("#attach-error", Static).update(Text(problem, style="red"))
+            return
+        self.dismiss(path)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

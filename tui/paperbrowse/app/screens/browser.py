@@ -231,10 +231,11 @@ class BrowserScreen(SafeMouse, Screen[None]):
             return in_bar if action != "focus_search" else not in_bar
         if action == "show_problems":
             return bool(self.problem_count)  # the footer shows the key only when useful
+        # y, Y, O and A are not in this list: a disabled binding does nothing at all, and
+        # with no paper listed they must say so, as c and C do (issue 15 QA); y and Y also
+        # copy the marked papers when none is selected.
         if action in (
             "open_link",
-            "copy",
-            "copy_bibtex",
             "bookmark",
             "toggle_read",
             "edit_tags",
@@ -242,8 +243,6 @@ class BrowserScreen(SafeMouse, Screen[None]):
             "author",
             "related",
             "toggle_mark",
-            "open_pdf",
-            "attach_pdf",
         ):
             return True if self.detail.paper is not None else None  # None: shown dimmed
         return True

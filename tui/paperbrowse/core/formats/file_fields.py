@@ -25,8 +25,10 @@ _BACKSLASH_FORMS = re.compile(r"\$\\backslash\$|\{?\\textbackslash\}?(?:\{\})?")
 # A character escaped with a backslash, or a separator that is not escaped.
 _PIECE = re.compile(r"\\(.)|([:;])", re.S)
 MAX_PATH_CHARS = 4096
-# No file system takes a NUL in a name, and control characters are damage, not a path.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# No file system takes a NUL in a name, and a line break is a damaged field, not a path.
+# Other control characters (an ESC, say) are legal in a name: the file is kept and the
+# Files line shows the character made visible (errors.printable).
+_CONTROL = re.compile(r"[\x00\n\r]")
 
 
 def _usable(path: str) -> bool:

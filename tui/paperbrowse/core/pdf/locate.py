@@ -23,8 +23,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from paperbrowse.core.errors import Problem
 from paperbrowse.core.models import Paper
-from paperbrowse.core.pdf.check import is_pdf_name
+from paperbrowse.core.pdf.check import file_problem, is_pdf_name
 
 if TYPE_CHECKING:
     from paperbrowse.core.search.filter_registry import FilterRegistry
@@ -147,9 +148,32 @@ def paper_files(
 
 
 def first_pdf(files: Iterable[Path]) -> Path | None:
-    """The file ``O`` opens: the first named ``.pdf``, else the first file."""
+    """The file ``O`` opens: the first that is a readable PDF on disk; failing that the
+    first named ``.pdf`` (so the error names it), else the first file.
+
+    A Zotero ``file`` field often lists a stale path before the good one: the stale
+    one must not hide the PDF listed after it.
+    """
     listed = list(files)
+    readable = next((path for path in listed if file_problem(path) is None), None)
+    if readable is not None:
+        return readable
     return next((path for path in listed if is_pdf_name(path)), listed[0] if listed else None)
+
+
+def folder_problems(folders: Iterable[str | Path]) -> list[Problem]:
+    """One problem for each PDF folder that is missing or not a folder (the rest still count)."""
+    problems = []
+    for folder in folders:
+        path = Path(os.path.expanduser(str(folder)))
+        try:
+            if not path.exists():
+                problems.append(Problem(str(path), None, "PDF folder missing; ignored"))
+            elif not path.is_dir():
+                problems.append(Problem(str(path), None, "a file, not a PDF folder; ignored"))
+        except (OSError, ValueError) as error:
+            problems.append(Problem(str(path), None, f"PDF folder cannot be read ({error})"))
+    return problems
 
 
 class PdfFinder:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Protocol
 from rich.text import Text
 from textual.screen import Screen
 
+from paperbrowse.core.errors import printable
+
 if TYPE_CHECKING:
     from paperbrowse.app.widgets.detail import PaperDetail
     from paperbrowse.app.widgets.search_bar import SearchBar
@@ -63,19 +65,20 @@ def human_size(size: int) -> str:
 
 def describe(path: Path, facts: FileFacts | None) -> Text:
     """One file as the Files line shows it: ``x.pdf · 13 pages · 683.2 KB``."""
-    text = Text(path.name, style="bold")
+    text = Text(printable(path.name), style="bold")  # an ESC in a name is shown, never sent
     if facts is None:
         text.append(" · checking…", style="dim")
         return text
     problem = facts.pdf.problem if facts.pdf is not None else None
     if problem == "missing" or facts.size is None:
         text.append(f" · {problem or 'missing'}", style="red")
-        text.append(f"  ({path})", style="dim")
+        text.append(f"  ({printable(str(path))})", style="dim")
         return text
     if facts.pdf is not None and facts.pdf.pages is not None:
         pages = facts.pdf.pages
         text.append(f" · {pages:,} page{'s' if pages != 1 else ''}")
-    text.append(f" · {human_size(facts.size)}")
+    if facts.size > 0 or not problem:  # "empty (0 bytes)" says the size already
+        text.append(f" · {human_size(facts.size)}")
     if problem:
         text.append(f" · {problem}", style="yellow")
     return text
@@ -127,8 +130,17 @@ class FilesController:
             self._undo_filter = None
         if library is not None:
             self.forget_found()
+            self._report_folders(library)
             self._undo_filter = self.finder.register_search_filters(library.filters, library.papers)
             self.start_fulltext(library)
+
+    def _report_folders(self, library: Library) -> None:
+        """A missing ``--pdf-dir`` or ``pdf_folders`` entry: a line in the problems list (``w``)."""
+        from paperbrowse.core.pdf.locate import folder_problems
+
+        for problem in folder_problems(self.finder.folders):
+            if problem not in library.problems:  # the same library filtered again
+                library.problems.append(problem)
 
     def forget_found(self) -> None:
         """Look at the folders and files again (a file was attached, the library reloaded)."""
@@ -294,20 +306,24 @@ class FilesController:
             open_pdf(target)
         except CannotOpen as error:
             self.screen.notify(
-                f"Cannot open the PDF: {error}", severity="error", timeout=8, markup=False
+                f"Cannot open the PDF: {printable(str(error))}",
+                severity="error",
+                timeout=8,
+                markup=False,
             )
             return
-        self.screen.notify(f"Opening {target.name}", timeout=3, markup=False)
+        self.screen.notify(f"Opening {printable(target.name)}", timeout=3, markup=False)
 
-    def attachable(self, typed: str) -> str | None:
-        """The absolute path to keep for what the user typed, or None (and why, once)."""
+    def attachable(self, typed: str) -> tuple[str, str | None]:
+        """The resolved absolute path to keep for what the user typed (``..`` and links
+        resolved), and why it cannot be attached, or None when it can."""
         from paperbrowse.core.pdf.check import file_problem
 
-        path = Path(os.path.expanduser(typed.strip())).absolute()
+        try:
+            path = Path(os.path.expanduser(typed.strip())).resolve()
+        except (OSError, RuntimeError, ValueError):  # a link loop, a NUL
+            path = Path(os.path.abspath(os.path.expanduser(typed.strip())))
         problem = file_problem(path)
         if problem is not None:
-            self.screen.notify(
-                f"Not attached: {path}: {problem}", severity="error", timeout=8, markup=False
-            )
-            return None
-        return str(path)
+            return str(path), f"Not attached: {printable(str(path))}: {problem}"
+        return str(path), None

@@ -202,19 +202,35 @@ class ReadingController:
         if paper is None or not self._marks_ready("attach a PDF"):
             return
         from paperbrowse.app.screens.attach import AttachScreen
+        from paperbrowse.core.pdf.locate import library_folder
 
-        def save(text: str | None) -> None:
-            if not text:
+        attached = tuple(self.attached_files(paper))
+
+        def save(path: str | None) -> None:
+            if path == "" and attached:  # an empty line: detach what was attached
+
+                def detach_all(store: Store) -> Marks:
+                    for old in attached[1:]:
+                        store.detach_file(paper, old)
+                    return store.detach_file(paper, attached[0])
+
+                if self.save_marks(detach_all, "detach the PDF") is None:
+                    return
+                self.files.forget_found()
+                self.notify(f"Detached {len(attached)} PDF(s).", timeout=3)
                 return
-            path = self.files.attachable(text)
-            if path is None:
+            if not path:
                 return
             saved = self.save_marks(lambda store: store.attach_file(paper, path), "attach the PDF")
             if saved is not None:
                 self.files.forget_found()
                 self.notify(f"Attached {path}", timeout=3, markup=False)
 
-        self.app.push_screen(AttachScreen(paper.title), save)
+        # Start where the library is: its PDFs are usually beside it.
+        start = library_folder(paper) or Path.cwd()
+        self.app.push_screen(
+            AttachScreen(paper.title, start, self.files.attachable, attached), save
+        )
 
     def save_marks(
         self, change: Callable[[Store], Saved], what: str, quiet: bool = False
