@@ -235,6 +235,8 @@ async def test_full_text_is_extracted_in_the_background_and_cached(
     from paperbrowse.core.pdf import fulltext
 
     monkeypatch.setattr(files, "FULLTEXT_DONE_SECONDS", 3600.0)  # however slow the machine
+    # At normal priority: a niced extractor beside a busy test run was starved past a minute.
+    monkeypatch.setattr(files, "FULLTEXT_NICE", 0)
 
     bib = library(tmp_path)
     shutil.copy(PDFS / "pysample-libreoffice-writer-password.pdf", tmp_path / "papers" / "x.pdf")
