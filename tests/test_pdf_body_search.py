@@ -1,0 +1,71 @@
+"""Searching the bodies of PDFs: hyphen-broken words, phrases, passages and pages,
+and the ``fulltext:`` filter in a library's searches."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from paperbrowse.core.formats import read_file
+from paperbrowse.core.library import Library
+from paperbrowse.core.pdf.body_index import BodyIndex, register_fulltext_filter
+from paperbrowse.core.pdf.fulltext import FullText, extract
+from paperbrowse.core.pdf.worker import PdfWorker
+
+AS_OF = dt.date(2026, 12, 4)
+
+
+@pytest.fixture
+def specter_text(corpus: Path, tmp_path: Path) -> FullText:
+    pdf = corpus / "pdf" / "acl-2020.acl-main.207.pdf"
+    if not pdf.is_file():
+        pytest.skip("the shared corpus has no SPECTER PDF")
+    worker = PdfWorker()
+    try:
+        return extract(pdf, worker, folder=tmp_path / "cache")
+    finally:
+        worker.close()
+
+
+def test_hyphen_broken_representation_is_found_in_the_specter_body(specter_text: FullText) -> None:
+    body = BodyIndex()
+    body.add("specter", specter_text)
+    assert body.matching("representation") == {"specter"}
+    # PDFium's end-of-line hyphen mark never survives into the searched text
+    assert not any("\ufffe" in page for page in specter_text.pages)
+
+
+def test_phrase_must_be_in_order_words_need_not() -> None:
+    body = BodyIndex()
+    body.add("a", FullText(("Intro\n\nWe learn document\nembeddings here.", "Second page")))
+    assert body.matching("document embeddings", phrase=True) == {"a"}
+    assert body.matching("embeddings document", phrase=True) == set()
+    assert body.matching("embeddings document") == {"a"}
+
+
+def test_passage_carries_its_page_and_the_matched_spans() -> None:
+    body = BodyIndex()
+    body.add("a", FullText(("nothing here", "the [bold]zebra[/bold] crossing")))
+    passage = body.passage("a", "zebra")
+    assert passage is not None and passage.page == 2
+    (start, end), *_ = passage.spans
+    assert passage.text[start:end].lower() == "zebra"
+    assert "[bold]" in passage.text  # markup in a PDF is kept as plain characters
+
+
+def test_fulltext_filter_answers_only_from_bodies(tmp_path: Path) -> None:
+    bib = tmp_path / "two.bib"
+    bib.write_text(
+        "@article{a, title={Zebras}, year={2020}}\n@article{b, title={Horses}, year={2020}}\n",
+        encoding="utf-8",
+    )
+    library = Library(read_file(bib, AS_OF, None).papers)
+    body = BodyIndex()
+    register_fulltext_filter(library.filters, body)
+    b = next(p for p in library.papers if p.title == "Horses")
+    body.add(b.id, FullText(("striped zebra crossing",)))
+    assert [p.title for p in library.find("fulltext:zebra")] == ["Horses"]
+    assert [p.title for p in library.find('fulltext:"zebra crossing"')] == ["Horses"]
+    assert list(library.find('fulltext:"crossing zebra"')) == []
