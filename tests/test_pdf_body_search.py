@@ -11,6 +11,7 @@ import pytest
 from paperbrowse.core.formats import read_file
 from paperbrowse.core.library import Library
 from paperbrowse.core.pdf.body_index import BodyIndex, register_fulltext_filter
+from paperbrowse.core.pdf.body_search import attach_bodies, passage_for
 from paperbrowse.core.pdf.fulltext import FullText, extract
 from paperbrowse.core.pdf.worker import PdfWorker
 
@@ -69,3 +70,24 @@ def test_fulltext_filter_answers_only_from_bodies(tmp_path: Path) -> None:
     assert [p.title for p in library.find("fulltext:zebra")] == ["Horses"]
     assert [p.title for p in library.find('fulltext:"zebra crossing"')] == ["Horses"]
     assert list(library.find('fulltext:"crossing zebra"')) == []
+
+
+def test_body_matches_rank_below_title_matches(tmp_path: Path) -> None:
+    bib = tmp_path / "three.bib"
+    bib.write_text(
+        "@article{a, title={Zebra stripes}, year={2020}}\n"
+        "@article{b, title={Horses}, year={2020}}\n"
+        "@article{c, title={Cows}, year={2019}}\n",
+        encoding="utf-8",
+    )
+    library = Library(read_file(bib, AS_OF, None).papers)
+    body = BodyIndex()
+    attach_bodies(library, body)
+    by_title = {p.title: p for p in library.papers}
+    body.add(by_title["Horses"].id, FullText(("a zebra in the text",)))
+    body.add(by_title["Cows"].id, FullText(("another zebra",)))
+    assert [p.title for p in library.find("zebra")] == ["Zebra stripes", "Horses", "Cows"]
+    assert [p.title for p in library.find("zebra year:2019")] == ["Cows"]
+    results = library.find("zebra")
+    passage = passage_for(body, by_title["Horses"].id, results)
+    assert passage is not None and passage.page == 1
