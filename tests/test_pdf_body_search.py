@@ -34,6 +34,10 @@ def test_hyphen_broken_representation_is_found_in_the_specter_body(specter_text:
     body = BodyIndex()
     body.add("specter", specter_text)
     assert body.matching("representation") == {"specter"}
+    # Words the PDF breaks at a line's end ("repre-\nsentations", "ingre-\ndient"),
+    # found whole, also inside a phrase
+    assert body.matching("learn powerful textual representations", phrase=True) == {"specter"}
+    assert body.matching("ingredient") == {"specter"}
     # PDFium's end-of-line hyphen mark never survives into the searched text
     assert not any("\ufffe" in page for page in specter_text.pages)
 
@@ -91,3 +95,11 @@ def test_body_matches_rank_below_title_matches(tmp_path: Path) -> None:
     results = library.find("zebra")
     passage = passage_for(body, by_title["Horses"].id, results)
     assert passage is not None and passage.page == 1
+
+
+def test_control_characters_from_a_pdf_never_reach_the_passage() -> None:
+    body = BodyIndex()
+    body.add("a", FullText(("loss \x10d \x1b[31mred\x01 zebra",)))
+    passage = body.passage("a", "zebra")
+    assert passage is not None
+    assert not any(ord(c) < 32 for c in passage.text)

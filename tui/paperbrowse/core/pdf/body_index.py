@@ -23,6 +23,9 @@ from paperbrowse.core.search.filter_registry import FilterRegistry
 PASSAGE_CHARS = 90  # characters shown either side of a match
 _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
+# Control characters (PDFium passes some of a font's odd codes through) are never
+# shown to the terminal: each becomes a space.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class BodyIndex:
     def add(self, paper_id: str, text: FullText) -> None:
         if not text.pages:
             return
-        pages = tuple(_SPACES.sub(" ", page) for page in text.pages)
+        pages = tuple(_SPACES.sub(" ", _CONTROL.sub(" ", page)) for page in text.pages)
         with self._lock:
             old = self._pages.get(paper_id, ())
             self._pages = {**self._pages, paper_id: old + pages}
@@ -86,6 +89,10 @@ class BodyIndex:
         found = self._first(pages, words, phrase)
         if found is None:
             return None
+        if not phrase and len(words) > 1:
+            # The words side by side make the best passage, when they are anywhere.
+            together = self._first(pages, words, True)
+            found = together or found
         number, start, end = found
         page = pages[number]
         left = max(0, start - PASSAGE_CHARS)
