@@ -11,9 +11,10 @@ import pytest
 from paperbrowse.core.formats import read_file
 from paperbrowse.core.library import Library
 from paperbrowse.core.pdf.body_index import BodyIndex, register_fulltext_filter
-from paperbrowse.core.pdf.body_search import attach_bodies, passage_for
+from paperbrowse.core.pdf.body_search import attach_bodies, passage_for, read_bodies
 from paperbrowse.core.pdf.fulltext import FullText, extract
-from paperbrowse.core.pdf.worker import PdfWorker
+from paperbrowse.core.pdf.locate import PdfFinder
+from paperbrowse.core.pdf.worker import PdfFacts, PdfWorker
 
 AS_OF = dt.date(2026, 12, 4)
 
@@ -103,3 +104,31 @@ def test_control_characters_from_a_pdf_never_reach_the_passage() -> None:
     passage = body.passage("a", "zebra")
     assert passage is not None
     assert not any(ord(c) < 32 for c in passage.text)
+
+
+class CountingWorker(PdfWorker):
+    """A worker that counts the PDFs it is asked to read."""
+
+    asked = 0
+
+    def extract_text(self, path: Path) -> PdfFacts:
+        CountingWorker.asked += 1
+        return super().extract_text(path)
+
+
+def test_a_reopen_reads_the_cached_text_and_extracts_nothing(tmp_path: Path, corpus: Path) -> None:
+    pdf = tmp_path / "specter.pdf"
+    pdf.write_bytes((corpus / "pdf" / "acl-2020.acl-main.207.pdf").read_bytes())
+    bib = tmp_path / "lib.bib"
+    bib.write_text("@article{a, title={Specter}, year={2020}, file={:specter.pdf:PDF}}\n")
+    papers = read_file(bib, AS_OF, None).papers
+    finder = PdfFinder()
+    bodies = []
+    for _ in range(2):  # the first open extracts, the second finds it cached
+        worker = CountingWorker()
+        try:
+            bodies.append(read_bodies(papers, finder.files_of, worker, tmp_path / "cache"))
+        finally:
+            worker.close()
+    assert CountingWorker.asked == 1
+    assert bodies[1].matching("ingredient") == {papers[0].id}

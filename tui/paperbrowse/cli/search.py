@@ -36,6 +36,8 @@ from paperbrowse.core.text.counts import plural
 
 if TYPE_CHECKING:
     from paperbrowse.core.library import Library
+    from paperbrowse.core.models import Paper
+    from paperbrowse.core.search.results import Results
 
 MARKS_KEYS = frozenset({"is", "tag"})  # filters that read the user's marks (and has:note, has:tag)
 
@@ -69,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="order of the results (default: relevance)",
     )
     parser.add_argument("--json", action="store_true", help="print a JSON array of hits")
+    parser.add_argument(
+        "--pdf-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder of PDFs named by citation key, DOI or arXiv id (may be repeated)",
+    )
     add_as_of(parser)
     add_data_dir(parser)
     return parser
@@ -91,18 +100,55 @@ def run(args: argparse.Namespace) -> int:
     except FormatError as error:
         return fail(str(error))
     warn(library.problems)
+    pdfs = PdfSearch(library, args.pdf_dir)
     with _marks_filters(library, args.query):
         results = library.find(args.query, args.sort)
         count = len(results) if args.limit == 0 else min(args.limit, len(results))
         hits = [results.hit(i) for i in range(count)]
+    pdfs.close()
     for note in results.notes:
         print(f"paperbrowse: note: {note}", file=sys.stderr)
     if args.json:
-        document = json.dumps(hits_json(hits, library.keys), ensure_ascii=False, indent=2)
+        found = hits_json(hits, library.keys)
+        for hit, row in zip(hits, found, strict=True):
+            row.update(pdfs.json_of(hit.paper, results))
+        document = json.dumps(found, ensure_ascii=False, indent=2)
         write_document(document + "\n", is_json=True)
     else:
         sys.stdout.write(listing(hits, len(results), args.query))
     return EXIT_WARNINGS if library.problems else EXIT_OK
+
+
+class PdfSearch:
+    """The papers' PDFs in a search: their text searched (read from the cache or
+    extracted now, as the app does), and each hit's files, passage and page."""
+
+    def __init__(self, library: Library, pdf_dirs: list[str]) -> None:
+        from paperbrowse.app.config import load_config
+        from paperbrowse.core.pdf.body_search import attach_bodies, read_bodies
+        from paperbrowse.core.pdf.locate import PdfFinder
+        from paperbrowse.core.pdf.worker import PdfWorker
+
+        self.finder = PdfFinder([*load_config().pdf_folders, *pdf_dirs], key_of=library.key_of)
+        worker = PdfWorker()
+        try:
+            self.body = read_bodies(library.papers, self.finder.files_of, worker)
+        finally:
+            worker.close()
+        self._undo = attach_bodies(library, self.body)
+
+    def close(self) -> None:
+        self._undo()
+
+    def json_of(self, paper: Paper, results: Results) -> dict[str, object]:
+        from paperbrowse.core.pdf.body_search import passage_for
+
+        found: dict[str, object] = {"files": [str(path) for path in self.finder.files_of(paper)]}
+        passage = passage_for(self.body, paper.id, results)
+        if passage is not None:
+            found["passage"] = passage.text
+            found["page"] = passage.page
+        return found
 
 
 @contextlib.contextmanager

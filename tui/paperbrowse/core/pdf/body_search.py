@@ -7,10 +7,15 @@ in the library's order, provided they pass the query's filters (``year:``, ``has
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 from paperbrowse.core.library import Library
+from paperbrowse.core.models import Paper
 from paperbrowse.core.pdf.body_index import BodyIndex, Passage, register_fulltext_filter
+from paperbrowse.core.pdf.check import is_pdf_name
+from paperbrowse.core.pdf.fulltext import FullText, extract_all
+from paperbrowse.core.pdf.worker import PdfWorker
 from paperbrowse.core.search.results import Results
 
 BODY_SCORE = 0.0  # below any index match's score
@@ -67,3 +72,33 @@ def passage_for(body: BodyIndex, paper_id: str, results: Results) -> Passage | N
             return body.passage(paper_id, f.value, phrase=" " in f.value.strip())
     free = " ".join(w for term in parsed.free_words for w in term.words)
     return body.passage(paper_id, free) if free else None
+
+
+def pdf_owners(
+    papers: Iterable[Paper], files_of: Callable[[Paper], Sequence[Path]]
+) -> dict[Path, list[str]]:
+    """Each PDF on disk of these papers, with the ids of the papers it is a file of."""
+    owners: dict[Path, list[str]] = {}
+    for paper in papers:
+        for path in files_of(paper):
+            if is_pdf_name(path) and path.is_file():
+                owners.setdefault(path, []).append(paper.id)
+    return owners
+
+
+def read_bodies(
+    papers: Iterable[Paper],
+    files_of: Callable[[Paper], Sequence[Path]],
+    worker: PdfWorker,
+    folder: Path | None = None,
+) -> BodyIndex:
+    """The text of the papers' PDFs, from the cache or extracted now (the CLI's way)."""
+    owners = pdf_owners(papers, files_of)
+    body = BodyIndex()
+
+    def read(path: Path, text: FullText) -> None:
+        for paper_id in owners[path]:
+            body.add(paper_id, text)
+
+    extract_all(owners, worker, folder=folder, each=read)
+    return body

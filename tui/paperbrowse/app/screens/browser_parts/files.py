@@ -269,18 +269,14 @@ class FilesController:
         )
 
     def _extract_all(self, papers: list[Paper], round_: int) -> None:
-        from paperbrowse.core.pdf.check import is_pdf_name
+        from paperbrowse.core.pdf.body_search import pdf_owners
         from paperbrowse.core.pdf.fulltext import extract_all
         from paperbrowse.core.pdf.worker import PdfWorker
 
         def stopped() -> bool:
             return self._stopped or round_ != self._fulltext_round
 
-        owners: dict[Path, list[str]] = {}  # a PDF may be the file of several papers
-        for paper in papers:
-            for path in self.finder.files_of(paper):
-                if is_pdf_name(path) and path.is_file():
-                    owners.setdefault(path, []).append(paper.id)
+        owners = pdf_owners(papers, self.finder.files_of)  # a PDF may be several papers'
         paths = list(owners)
         if not paths or stopped():
             return
