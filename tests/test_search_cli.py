@@ -119,3 +119,5 @@ def test_json_hits_carry_files_and_the_matching_passage_and_page(
     assert body_hit["files"] == [str(tmp_path / "papers" / "specter.pdf")]
     assert body_hit["page"] == 3
     assert "following triplet margin loss function" in body_hit["passage"]
+    plain = run("triplet margin loss", str(bib)).stdout
+    assert "p. 3: …e query paper" in plain

@@ -14,7 +14,7 @@ import argparse
 import contextlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from paperbrowse.cli.common import (
@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         document = json.dumps(found, ensure_ascii=False, indent=2)
         write_document(document + "\n", is_json=True)
     else:
-        sys.stdout.write(listing(hits, len(results), args.query))
+        sys.stdout.write(listing(hits, len(results), args.query, pdfs.passage_of(results)))
     return EXIT_WARNINGS if library.problems else EXIT_OK
 
 
@@ -139,6 +139,15 @@ class PdfSearch:
 
     def close(self) -> None:
         self._undo()
+
+    def passage_of(self, results: Results) -> Callable[[Paper], tuple[int, str] | None]:
+        from paperbrowse.core.pdf.body_search import passage_for
+
+        def of(paper: Paper) -> tuple[int, str] | None:
+            passage = passage_for(self.body, paper.id, results)
+            return None if passage is None else (passage.page, passage.text)
+
+        return of
 
     def json_of(self, paper: Paper, results: Results) -> dict[str, object]:
         from paperbrowse.core.pdf.body_search import passage_for
@@ -187,8 +196,14 @@ def hits_json(hits: list[Hit], keys: dict[str, str]) -> list[dict[str, object]]:
     ]
 
 
-def listing(hits: list[Hit], total: int, query: str) -> str:
-    """A readable list: rank, date, category, title; then the authors, indented."""
+def listing(
+    hits: list[Hit],
+    total: int,
+    query: str,
+    passage_of: Callable[[Paper], tuple[int, str] | None] = lambda paper: None,
+) -> str:
+    """A readable list: rank, date, category, title; then the authors, indented; then,
+    for a match in the PDF's text, its page and passage."""
     if not hits:
         return f"no papers match {clean_line(query)!r}\n"
     lines = []
@@ -198,6 +213,9 @@ def listing(hits: list[Hit], total: int, query: str) -> str:
         lines.append(f"{rank:>3}. {paper.date_text():<10} {marks:<7} {clean_line(paper.title)}")
         if paper.authors_text():
             lines.append(f"{'':<24}{clean_line(paper.authors_text())}")
+        passage = passage_of(paper)
+        if passage is not None:
+            lines.append(f"{'':<24}p. {passage[0]}: {clean_line(passage[1])}")
     shown = f"{len(hits)} of {total}" if total > len(hits) else f"{total}"
     lines.append(f"\n{shown} matching {plural(total, 'paper')}")
     return "\n".join(lines) + "\n"
