@@ -132,3 +132,14 @@ def test_a_reopen_reads_the_cached_text_and_extracts_nothing(tmp_path: Path, cor
             worker.close()
     assert CountingWorker.asked == 1
     assert bodies[1].matching("ingredient") == {papers[0].id}
+
+
+def test_short_words_are_not_looked_for_in_bodies(tmp_path: Path) -> None:
+    bib = tmp_path / "one.bib"
+    bib.write_text("@article{a, title={Horses}, year={2020}}\n", encoding="utf-8")
+    library = Library(read_file(bib, AS_OF, None).papers)
+    body = BodyIndex()
+    attach_bodies(library, body)
+    body.add(library.papers[0].id, FullText(("a zebra in the text",)))
+    assert list(library.find("ze")) == []  # the first keys of a word typed
+    assert [p.title for p in library.find("a zebra")] == ["Horses"]

@@ -16,15 +16,25 @@ from paperbrowse.core.pdf.body_index import BodyIndex, Passage, register_fulltex
 from paperbrowse.core.pdf.check import is_pdf_name
 from paperbrowse.core.pdf.fulltext import FullText, extract_all
 from paperbrowse.core.pdf.worker import PdfWorker
+from paperbrowse.core.search.query import Query
 from paperbrowse.core.search.results import Results
 
 BODY_SCORE = 0.0  # below any index match's score
+# Shorter words (and the first keys of a word being typed) are in nearly every PDF:
+# they are not looked for in bodies, so "a transformer" looks for "transformer".
+BODY_WORD_MIN = 3
+
+
+def body_query(parsed: Query) -> str:
+    """The words of a plain query looked for in the bodies: its free words, long enough."""
+    words = (w for term in parsed.free_words for w in term.words)
+    return " ".join(w for w in words if len(w) >= BODY_WORD_MIN)
 
 
 def merge_body_hits(body: BodyIndex) -> Callable[[Library, Results], Results]:
     def add(library: Library, results: Results) -> Results:
         parsed = results.parsed
-        free = " ".join(w for term in parsed.free_words for w in term.words)
+        free = body_query(parsed)
         if not free or not len(body) or parsed.excluded or parsed.required:
             return results
         shown = {paper.id for paper in results}
@@ -70,7 +80,7 @@ def passage_for(body: BodyIndex, paper_id: str, results: Results) -> Passage | N
     for f in parsed.filters:
         if f.key == "fulltext" and not f.negated:
             return body.passage(paper_id, f.value, phrase=" " in f.value.strip())
-    free = " ".join(w for term in parsed.free_words for w in term.words)
+    free = body_query(parsed)
     return body.passage(paper_id, free) if free else None
 
 
