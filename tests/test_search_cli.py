@@ -95,3 +95,29 @@ def test_json_under_an_ascii_locale_is_still_json(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.isascii()
     assert [hit["title"] for hit in json.loads(result.stdout)] == [title]
+
+
+def test_json_hits_carry_files_and_the_matching_passage_and_page(
+    tmp_path: Path, corpus: Path
+) -> None:
+    specter = corpus / "pdf" / "acl-2020.acl-main.207.pdf"
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "papers" / "specter.pdf").write_bytes(specter.read_bytes())
+    bib = tmp_path / "lib.bib"
+    bib.write_text(
+        "@inproceedings{cohan2020, title={SPECTER: Document-level Representation Learning},"
+        " year={2020}, file={:papers/specter.pdf:PDF}}\n"
+        "@article{schroff2015, title={A Triplet Margin Loss for Faces}, year={2015}}\n",
+        encoding="utf-8",
+    )
+    result = run("triplet margin loss", str(bib), "--json")
+    assert result.returncode == 0, result.stderr
+    title_hit, body_hit = json.loads(result.stdout)
+    assert title_hit["key"] == "schroff2015" and title_hit["files"] == []
+    assert "passage" not in title_hit
+    assert body_hit["key"] == "cohan2020"
+    assert body_hit["files"] == [str(tmp_path / "papers" / "specter.pdf")]
+    assert body_hit["page"] == 3
+    assert "following triplet margin loss function" in body_hit["passage"]
+    plain = run("triplet margin loss", str(bib)).stdout
+    assert "p. 3: …e query paper" in plain

@@ -14,7 +14,7 @@ import argparse
 import contextlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from paperbrowse.cli.common import (
@@ -37,6 +37,8 @@ from paperbrowse.core.text.counts import plural
 
 if TYPE_CHECKING:
     from paperbrowse.core.library import Library
+    from paperbrowse.core.models import Paper
+    from paperbrowse.core.search.results import Results
 
 MARKS_KEYS = frozenset({"is", "tag"})  # filters that read the user's marks (and has:note, has:tag)
 
@@ -93,18 +95,64 @@ def run(args: argparse.Namespace) -> int:
     except FormatError as error:
         return fail(str(error))
     warn(library.problems)
+    pdfs = PdfSearch(library, args.pdf_dir)
     with _marks_filters(library, args.query):
         results = library.find(args.query, args.sort)
         count = len(results) if args.limit == 0 else min(args.limit, len(results))
         hits = [results.hit(i) for i in range(count)]
+    pdfs.close()
     for note in results.notes:
         print(f"paperbrowse: note: {note}", file=sys.stderr)
     if args.json:
-        document = json.dumps(hits_json(hits, library.keys), ensure_ascii=False, indent=2)
+        found = hits_json(hits, library.keys)
+        for hit, row in zip(hits, found, strict=True):
+            row.update(pdfs.json_of(hit.paper, results))
+        document = json.dumps(found, ensure_ascii=False, indent=2)
         write_document(document + "\n", is_json=True)
     else:
-        sys.stdout.write(listing(hits, len(results), args.query))
+        sys.stdout.write(listing(hits, len(results), args.query, pdfs.passage_of(results)))
     return EXIT_WARNINGS if library.problems else EXIT_OK
+
+
+class PdfSearch:
+    """The papers' PDFs in a search: their text searched (read from the cache or
+    extracted now, as the app does), and each hit's files, passage and page."""
+
+    def __init__(self, library: Library, pdf_dirs: list[str]) -> None:
+        from paperbrowse.app.config import load_config
+        from paperbrowse.core.pdf.body_search import attach_bodies, read_bodies
+        from paperbrowse.core.pdf.locate import PdfFinder
+        from paperbrowse.core.pdf.worker import PdfWorker
+
+        self.finder = PdfFinder([*load_config().pdf_folders, *pdf_dirs], key_of=library.key_of)
+        worker = PdfWorker()
+        try:
+            self.body = read_bodies(library.papers, self.finder.files_of, worker)
+        finally:
+            worker.close()
+        self._undo = attach_bodies(library, self.body)
+
+    def close(self) -> None:
+        self._undo()
+
+    def passage_of(self, results: Results) -> Callable[[Paper], tuple[int, str] | None]:
+        from paperbrowse.core.pdf.body_search import passage_for
+
+        def of(paper: Paper) -> tuple[int, str] | None:
+            passage = passage_for(self.body, paper.id, results)
+            return None if passage is None else (passage.page, passage.text)
+
+        return of
+
+    def json_of(self, paper: Paper, results: Results) -> dict[str, object]:
+        from paperbrowse.core.pdf.body_search import passage_for
+
+        found: dict[str, object] = {"files": [str(path) for path in self.finder.files_of(paper)]}
+        passage = passage_for(self.body, paper.id, results)
+        if passage is not None:
+            found["passage"] = passage.text
+            found["page"] = passage.page
+        return found
 
 
 @contextlib.contextmanager
@@ -143,8 +191,14 @@ def hits_json(hits: list[Hit], keys: dict[str, str]) -> list[dict[str, object]]:
     ]
 
 
-def listing(hits: list[Hit], total: int, query: str) -> str:
-    """A readable list: rank, date, category, title; then the authors, indented."""
+def listing(
+    hits: list[Hit],
+    total: int,
+    query: str,
+    passage_of: Callable[[Paper], tuple[int, str] | None] = lambda paper: None,
+) -> str:
+    """A readable list: rank, date, category, title; then the authors, indented; then,
+    for a match in the PDF's text, its page and passage."""
     if not hits:
         return f"no papers match {clean_line(query)!r}\n"
     lines = []
@@ -154,6 +208,9 @@ def listing(hits: list[Hit], total: int, query: str) -> str:
         lines.append(f"{rank:>3}. {paper.date_text():<10} {marks:<7} {clean_line(paper.title)}")
         if paper.authors_text():
             lines.append(f"{'':<24}{clean_line(paper.authors_text())}")
+        passage = passage_of(paper)
+        if passage is not None:
+            lines.append(f"{'':<24}p. {passage[0]}: {clean_line(passage[1])}")
     shown = f"{len(hits)} of {total}" if total > len(hits) else f"{total}"
     lines.append(f"\n{shown} matching {plural(total, 'paper')}")
     return "\n".join(lines) + "\n"

@@ -42,6 +42,11 @@ class Library:
     # Filters this library's searches know beyond the built-in ones (``is:read`` from
     # the marks store); another library in the process has its own.
     filters: FilterRegistry = field(default_factory=FilterRegistry, repr=False, compare=False)
+    # Hits found outside the index, added below its own (the PDFs' bodies, ``core.pdf``):
+    # each gets the library and the index's results and returns them, perhaps longer.
+    more_hits: list[Callable[[Library, Results], Results]] = field(
+        default_factory=list, repr=False, compare=False
+    )
 
     @property
     def profile(self) -> Profile | None:
@@ -163,7 +168,10 @@ class Library:
 
     def find(self, query: str, sort: SortOrder = "relevance") -> Results:
         """Every paper matching the query, ranked (or in the given order)."""
-        return self.index.find(query, sort)
+        results = self.index.find(query, sort)
+        for add in tuple(self.more_hits):
+            results = add(self, results)
+        return results
 
     def search(
         self, query: str, limit: int | None = 50, sort: SortOrder = "relevance"

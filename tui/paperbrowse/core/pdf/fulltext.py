@@ -112,15 +112,19 @@ def extract_all(
     progress: Progress | None = None,
     folder: Path | None = None,
     stopped: Callable[[], bool] = lambda: False,
+    each: Callable[[Path, FullText], None] | None = None,
 ) -> dict[Path, FullText]:
-    """Every PDF's text (for a thread in the background); ``progress(done, total)`` after
-    each, and ``stopped()`` asked before each so the caller can end it early."""
+    """Every PDF's text (for a thread in the background); ``each(path, text)`` and
+    ``progress(done, total)`` after each, and ``stopped()`` asked before each so the
+    caller can end it early."""
     wanted = list(dict.fromkeys(paths))
     found: dict[Path, FullText] = {}
     for done, path in enumerate(wanted, 1):
         if stopped():
             break
         found[path] = extract(path, worker, folder)
+        if each is not None:
+            each(path, found[path])
         if progress is not None:
             progress(done, len(wanted))
     return found

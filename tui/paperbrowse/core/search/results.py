@@ -93,6 +93,11 @@ class Results(Sequence[Paper]):
     def __getitem__(self, index: int | slice) -> Paper | Sequence[Paper]:
         return self._papers[index]
 
+    @property
+    def spans_of(self) -> SpansOf:
+        """How this search's spans are found for a paper (for results built from these)."""
+        return self._spans
+
     def score(self, index: int) -> float:
         return 0.0 if self._scores is None else float(self._scores[index])
 

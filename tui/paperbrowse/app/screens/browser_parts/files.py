@@ -1,5 +1,7 @@
 """The papers' own files in the browser: the detail pane's Files line, ``has:pdf``, ``O``,
-and their text extracted in the background (``core.pdf.fulltext``) for a later index.
+and their text extracted in the background (``core.pdf.fulltext``) into a body index
+(``core.pdf.body_index``) searched below the main index's matches, with the matching
+passage and its page in the detail pane.
 
 ``FilesController`` is owned by the reading controller. It finds a paper's files with
 ``core.pdf.locate`` (the library's fields, the user's attachments, PDFs named by
@@ -28,13 +30,18 @@ if TYPE_CHECKING:
     from paperbrowse.app.widgets.search_bar import SearchBar
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
+    from paperbrowse.core.pdf.body_index import BodyIndex
+    from paperbrowse.core.pdf.fulltext import FullText
     from paperbrowse.core.pdf.locate import PdfFinder
     from paperbrowse.core.pdf.worker import PdfFacts, PdfWorker
+    from paperbrowse.core.search.results import Results
 
 LABEL_WIDTH = 10  # as the detail pane's own labels
 FILES_SHOWN = 5  # rows of files at most; then "and N more"
 FULLTEXT_NICE = 10  # the extracting process yields the CPU to the app
 FULLTEXT_DONE_SECONDS = 6.0  # how long "full text: 40 PDFs read" stays in the search bar
+# A search that looks in bodies is run again as text arrives, at most this often.
+FULLTEXT_REFRESH_SECONDS = 1.0
 
 
 class FilesView(Protocol):
@@ -44,6 +51,11 @@ class FilesView(Protocol):
     def library(self) -> Library | None: ...
     @property
     def search_bar(self) -> SearchBar: ...
+    @property
+    def results(self) -> Results | None: ...
+    @property
+    def search_query(self) -> str: ...
+    def run_search(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,10 @@ class FilesController:
         self._undo_filter: Callable[[], None] | None = None
         self._fulltext_worker: PdfWorker | None = None
         self._fulltext_round = 0  # a reload starts a new round; the old one stops
+        self.body: BodyIndex | None = None  # the PDFs' text of the library shown
+        self._undo_body: Callable[[], None] | None = None
+        self._body_searched = 0  # the body's version the shown search last saw
+        self._refresh_due = False
 
     # --- finding ---------------------------------------------------------------------
 
@@ -125,13 +141,16 @@ class FilesController:
 
     def filter_in(self, library: Library | None) -> None:
         """``has:pdf`` in this library's searches (a reload brings a new library)."""
-        if self._undo_filter is not None:
-            self._undo_filter()
-            self._undo_filter = None
+        self._undo_filters()
         if library is not None:
+            from paperbrowse.core.pdf.body_index import BodyIndex
+            from paperbrowse.core.pdf.body_search import attach_bodies
+
             self.forget_found()
             self._report_folders(library)
             self._undo_filter = self.finder.register_search_filters(library.filters, library.papers)
+            self.body = BodyIndex()
+            self._undo_body = attach_bodies(library, self.body)
             self.start_fulltext(library)
 
     def _report_folders(self, library: Library) -> None:
@@ -141,6 +160,12 @@ class FilesController:
         for problem in folder_problems(self.finder.folders):
             if problem not in library.problems:  # the same library filtered again
                 library.problems.append(problem)
+
+    def _undo_filters(self) -> None:
+        for undo in (self._undo_filter, self._undo_body):
+            if undo is not None:
+                undo()
+        self._undo_filter = self._undo_body = None
 
     def forget_found(self) -> None:
         """Look at the folders and files again (a file was attached, the library reloaded)."""
@@ -164,7 +189,26 @@ class FilesController:
             rows.append(
                 Text(f"{'':<{LABEL_WIDTH}}and {len(files) - FILES_SHOWN} more", style="dim")
             )
+        passage = self.passage_row(paper)
+        if passage is not None:
+            rows.append(passage)
         return rows
+
+    def passage_row(self, paper: Paper) -> Text | None:
+        """Where the search matched the paper's PDF: ``p. 3  …the passage…``, the words
+        highlighted. The PDF's text is data: never read as markup."""
+        from paperbrowse.core.pdf.body_search import passage_for
+
+        results = self.view.results
+        if self.body is None or results is None or not results.query.strip():
+            return None
+        passage = passage_for(self.body, paper.id, results)
+        if passage is None:
+            return None
+        text = Text(passage.text, style="italic")
+        for start, end in passage.spans:
+            text.stylize("bold reverse", start, end)
+        return Text.assemble((f"{f'p. {passage.page}':<{LABEL_WIDTH}}", "dim"), text)
 
     def _want(self, path: Path) -> None:
         with self._lock:
@@ -217,9 +261,7 @@ class FilesController:
         with self._lock:
             self._stopped = True
             self._wanted.clear()
-        if self._undo_filter is not None:
-            self._undo_filter()
-            self._undo_filter = None
+        self._undo_filters()
         self._fulltext_round += 1
         for worker in (self._worker, self._fulltext_worker):
             if worker is not None:
@@ -239,22 +281,28 @@ class FilesController:
         )
 
     def _extract_all(self, papers: list[Paper], round_: int) -> None:
-        from paperbrowse.core.pdf.check import is_pdf_name
+        from paperbrowse.core.pdf.body_search import pdf_owners
 
         def stopped() -> bool:
             return self._stopped or round_ != self._fulltext_round
 
-        paths = [
-            path
-            for paper in papers
-            for path in self.finder.files_of(paper)
-            if is_pdf_name(path) and path.is_file()
-        ]
+        owners = pdf_owners(papers, self.finder.files_of)  # a PDF may be several papers'
+        paths = list(owners)
         if not paths or stopped():
             return
         # Only now: a library without PDFs (most, and the bundled profile) never loads them.
         from paperbrowse.core.pdf.fulltext import extract_all
         from paperbrowse.core.pdf.worker import PdfWorker
+
+        body = self.body
+
+        def read(path: Path, text: FullText) -> None:
+            if body is None or stopped():
+                return
+            for paper_id in owners[path]:
+                body.add(paper_id, text)
+            if text.pages:
+                self._post(self._text_arrived)
 
         worker = self._fulltext_worker = PdfWorker(nice=FULLTEXT_NICE)
         try:
@@ -263,12 +311,32 @@ class FilesController:
                 worker,
                 lambda done, total: self._post(self._fulltext_busy, done, total),
                 stopped=stopped,
+                each=read,
             )
         finally:
             worker.close()
         if not stopped():
             skipped = sum(1 for text in texts.values() if text.problem)
             self._post(self._fulltext_done, len(texts), skipped)
+
+    def _text_arrived(self) -> None:
+        """More text: a search that looks in bodies runs again (once a second at most);
+        the list keeps its cursor, as for any rerun of the same query."""
+        if self._refresh_due:
+            return
+        self._refresh_due = True
+        self.screen.set_timer(FULLTEXT_REFRESH_SECONDS, self._refresh_search)
+
+    def _refresh_search(self) -> None:
+        self._refresh_due = False
+        body = self.body
+        if body is None or body.version == self._body_searched:
+            return
+        self._body_searched = body.version
+        if self.view.search_query.strip():
+            self.view.run_search()
+        else:
+            self.view.detail.redraw()
 
     def _post(self, callback: Callable[..., None], *arguments: object) -> None:
         with contextlib.suppress(RuntimeError):  # the app is closing

@@ -22,7 +22,7 @@ from paperbrowse.core.text.counts import counted
 if TYPE_CHECKING:
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
-    from paperbrowse.core.search.results import Results, SortOrder
+    from paperbrowse.core.search.results import Hit, Results, SortOrder
 
 
 def indexing_text(papers: int) -> str:
@@ -190,19 +190,27 @@ class SearchController:
         if last is not None and last[0] is results and last[1:] == shown_for[1:]:
             return
         self._detail_shown_for = shown_for
+        hit: Hit | None
         if paper is None:
-            self.view.detail.hit = None
+            hit = None
         elif (
             results is not None
             and results.query.strip()
             and index < len(results)
             and results[index].id == paper.id
         ):
-            self.view.detail.hit = results.hit(index)  # with where the query matched
+            hit = results.hit(index)  # with where the query matched
         else:
             from paperbrowse.core.search.results import Hit  # loaded with the library by now
 
-            self.view.detail.hit = Hit(paper, 0.0)
+            hit = Hit(paper, 0.0)
+        detail = self.view.detail
+        if hit is not None and hit == detail.hit:
+            # An equal hit is no change to the reactive, but another query may match
+            # the paper's PDF elsewhere: the pane's passage row is drawn anew.
+            detail.redraw()
+        else:
+            detail.hit = hit
 
     def query_changed(self, old: str, new: str) -> None:
         """While a query is typed, best matches first; cleared, the order from before."""

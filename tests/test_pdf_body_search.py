@@ -1,0 +1,145 @@
+"""Searching the bodies of PDFs: hyphen-broken words, phrases, passages and pages,
+and the ``fulltext:`` filter in a library's searches."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from paperbrowse.core.formats import read_file
+from paperbrowse.core.library import Library
+from paperbrowse.core.pdf.body_index import BodyIndex, register_fulltext_filter
+from paperbrowse.core.pdf.body_search import attach_bodies, passage_for, read_bodies
+from paperbrowse.core.pdf.fulltext import FullText, extract
+from paperbrowse.core.pdf.locate import PdfFinder
+from paperbrowse.core.pdf.worker import PdfFacts, PdfWorker
+
+AS_OF = dt.date(2026, 12, 4)
+
+
+@pytest.fixture
+def specter_text(corpus: Path, tmp_path: Path) -> FullText:
+    pdf = corpus / "pdf" / "acl-2020.acl-main.207.pdf"
+    if not pdf.is_file():
+        pytest.skip("the shared corpus has no SPECTER PDF")
+    worker = PdfWorker()
+    try:
+        return extract(pdf, worker, folder=tmp_path / "cache")
+    finally:
+        worker.close()
+
+
+def test_hyphen_broken_representation_is_found_in_the_specter_body(specter_text: FullText) -> None:
+    body = BodyIndex()
+    body.add("specter", specter_text)
+    assert body.matching("representation") == {"specter"}
+    # Words the PDF breaks at a line's end ("repre-\nsentations", "ingre-\ndient"),
+    # found whole, also inside a phrase
+    assert body.matching("learn powerful textual representations", phrase=True) == {"specter"}
+    assert body.matching("ingredient") == {"specter"}
+    # PDFium's end-of-line hyphen mark never survives into the searched text
+    assert not any("\ufffe" in page for page in specter_text.pages)
+
+
+def test_phrase_must_be_in_order_words_need_not() -> None:
+    body = BodyIndex()
+    body.add("a", FullText(("Intro\n\nWe learn document\nembeddings here.", "Second page")))
+    assert body.matching("document embeddings", phrase=True) == {"a"}
+    assert body.matching("embeddings document", phrase=True) == set()
+    assert body.matching("embeddings document") == {"a"}
+
+
+def test_passage_carries_its_page_and_the_matched_spans() -> None:
+    body = BodyIndex()
+    body.add("a", FullText(("nothing here", "the [bold]zebra[/bold] crossing")))
+    passage = body.passage("a", "zebra")
+    assert passage is not None and passage.page == 2
+    (start, end), *_ = passage.spans
+    assert passage.text[start:end].lower() == "zebra"
+    assert "[bold]" in passage.text  # markup in a PDF is kept as plain characters
+
+
+def test_fulltext_filter_answers_only_from_bodies(tmp_path: Path) -> None:
+    bib = tmp_path / "two.bib"
+    bib.write_text(
+        "@article{a, title={Zebras}, year={2020}}\n@article{b, title={Horses}, year={2020}}\n",
+        encoding="utf-8",
+    )
+    library = Library(read_file(bib, AS_OF, None).papers)
+    body = BodyIndex()
+    register_fulltext_filter(library.filters, body)
+    b = next(p for p in library.papers if p.title == "Horses")
+    body.add(b.id, FullText(("striped zebra crossing",)))
+    assert [p.title for p in library.find("fulltext:zebra")] == ["Horses"]
+    assert [p.title for p in library.find('fulltext:"zebra crossing"')] == ["Horses"]
+    assert list(library.find('fulltext:"crossing zebra"')) == []
+
+
+def test_body_matches_rank_below_title_matches(tmp_path: Path) -> None:
+    bib = tmp_path / "three.bib"
+    bib.write_text(
+        "@article{a, title={Zebra stripes}, year={2020}}\n"
+        "@article{b, title={Horses}, year={2020}}\n"
+        "@article{c, title={Cows}, year={2019}}\n",
+        encoding="utf-8",
+    )
+    library = Library(read_file(bib, AS_OF, None).papers)
+    body = BodyIndex()
+    attach_bodies(library, body)
+    by_title = {p.title: p for p in library.papers}
+    body.add(by_title["Horses"].id, FullText(("a zebra in the text",)))
+    body.add(by_title["Cows"].id, FullText(("another zebra",)))
+    assert [p.title for p in library.find("zebra")] == ["Zebra stripes", "Horses", "Cows"]
+    assert [p.title for p in library.find("zebra year:2019")] == ["Cows"]
+    results = library.find("zebra")
+    passage = passage_for(body, by_title["Horses"].id, results)
+    assert passage is not None and passage.page == 1
+
+
+def test_control_characters_from_a_pdf_never_reach_the_passage() -> None:
+    body = BodyIndex()
+    body.add("a", FullText(("loss \x10d \x1b[31mred\x01 zebra",)))
+    passage = body.passage("a", "zebra")
+    assert passage is not None
+    assert not any(ord(c) < 32 for c in passage.text)
+
+
+class CountingWorker(PdfWorker):
+    """A worker that counts the PDFs it is asked to read."""
+
+    asked = 0
+
+    def extract_text(self, path: Path) -> PdfFacts:
+        CountingWorker.asked += 1
+        return super().extract_text(path)
+
+
+def test_a_reopen_reads_the_cached_text_and_extracts_nothing(tmp_path: Path, corpus: Path) -> None:
+    pdf = tmp_path / "specter.pdf"
+    pdf.write_bytes((corpus / "pdf" / "acl-2020.acl-main.207.pdf").read_bytes())
+    bib = tmp_path / "lib.bib"
+    bib.write_text("@article{a, title={Specter}, year={2020}, file={:specter.pdf:PDF}}\n")
+    papers = read_file(bib, AS_OF, None).papers
+    finder = PdfFinder()
+    bodies = []
+    for _ in range(2):  # the first open extracts, the second finds it cached
+        worker = CountingWorker()
+        try:
+            bodies.append(read_bodies(papers, finder.files_of, worker, tmp_path / "cache"))
+        finally:
+            worker.close()
+    assert CountingWorker.asked == 1
+    assert bodies[1].matching("ingredient") == {papers[0].id}
+
+
+def test_short_words_are_not_looked_for_in_bodies(tmp_path: Path) -> None:
+    bib = tmp_path / "one.bib"
+    bib.write_text("@article{a, title={Horses}, year={2020}}\n", encoding="utf-8")
+    library = Library(read_file(bib, AS_OF, None).papers)
+    body = BodyIndex()
+    attach_bodies(library, body)
+    body.add(library.papers[0].id, FullText(("a zebra in the text",)))
+    assert list(library.find("ze")) == []  # the first keys of a word typed
+    assert [p.title for p in library.find("a zebra")] == ["Horses"]

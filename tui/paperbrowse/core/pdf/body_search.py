@@ -1,0 +1,114 @@
+"""Full-text hits merged below a search's own: the main index is never rebuilt for them.
+
+A query's free words are looked for in the PDFs' bodies (``BodyIndex``); papers found
+there and not by the index are listed after every title, author and abstract match,
+in the library's order, provided they pass the query's filters (``year:``, ``has:pdf``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from paperbrowse.core.library import Library
+from paperbrowse.core.models import Paper
+from paperbrowse.core.pdf.body_index import BodyIndex, Passage, register_fulltext_filter
+from paperbrowse.core.pdf.check import is_pdf_name
+from paperbrowse.core.pdf.fulltext import FullText, extract_all
+from paperbrowse.core.pdf.worker import PdfWorker
+from paperbrowse.core.search.query import Query
+from paperbrowse.core.search.results import Results
+
+BODY_SCORE = 0.0  # below any index match's score
+# Shorter words (and the first keys of a word being typed) are in nearly every PDF:
+# they are not looked for in bodies, so "a transformer" looks for "transformer".
+BODY_WORD_MIN = 3
+
+
+def body_query(parsed: Query) -> str:
+    """The words of a plain query looked for in the bodies: its free words, long enough."""
+    words = (w for term in parsed.free_words for w in term.words)
+    return " ".join(w for w in words if len(w) >= BODY_WORD_MIN)
+
+
+def merge_body_hits(body: BodyIndex) -> Callable[[Library, Results], Results]:
+    def add(library: Library, results: Results) -> Results:
+        parsed = results.parsed
+        free = body_query(parsed)
+        if not free or not len(body) or parsed.excluded or parsed.required:
+            return results
+        shown = {paper.id for paper in results}
+        allowed: set[str] | None = None
+        if parsed.filters:
+            wanted = " ".join(str(f) for f in parsed.filters)
+            allowed = {paper.id for paper in library.index.find(wanted, "relevance")}
+        extra = body.matching(free, among=allowed) - shown
+        if not extra:
+            return results
+        papers = list(results) + [p for p in library.papers if p.id in extra]
+        scores = [results.score(i) for i in range(len(results))]
+        scores += [BODY_SCORE] * (len(papers) - len(scores))
+        return Results(
+            results.query,
+            papers,
+            scores,
+            spans=results.spans_of,
+            notes=results.notes,
+            parsed=parsed,
+        )
+
+    return add
+
+
+def attach_bodies(library: Library, body: BodyIndex) -> Callable[[], None]:
+    """Search ``body`` in ``library``'s searches (free words and ``fulltext:``); an undo."""
+    undo_filter = register_fulltext_filter(library.filters, body)
+    add = merge_body_hits(body)
+    library.more_hits.append(add)
+
+    def undo() -> None:
+        undo_filter()
+        if add in library.more_hits:
+            library.more_hits.remove(add)
+
+    return undo
+
+
+def passage_for(body: BodyIndex, paper_id: str, results: Results) -> Passage | None:
+    """The passage of the paper's PDF that matched the search, if its body matched."""
+    parsed = results.parsed
+    for f in parsed.filters:
+        if f.key == "fulltext" and not f.negated:
+            return body.passage(paper_id, f.value, phrase=" " in f.value.strip())
+    free = body_query(parsed)
+    return body.passage(paper_id, free) if free else None
+
+
+def pdf_owners(
+    papers: Iterable[Paper], files_of: Callable[[Paper], Sequence[Path]]
+) -> dict[Path, list[str]]:
+    """Each PDF on disk of these papers, with the ids of the papers it is a file of."""
+    owners: dict[Path, list[str]] = {}
+    for paper in papers:
+        for path in files_of(paper):
+            if is_pdf_name(path) and path.is_file():
+                owners.setdefault(path, []).append(paper.id)
+    return owners
+
+
+def read_bodies(
+    papers: Iterable[Paper],
+    files_of: Callable[[Paper], Sequence[Path]],
+    worker: PdfWorker,
+    folder: Path | None = None,
+) -> BodyIndex:
+    """The text of the papers' PDFs, from the cache or extracted now (the CLI's way)."""
+    owners = pdf_owners(papers, files_of)
+    body = BodyIndex()
+
+    def read(path: Path, text: FullText) -> None:
+        for paper_id in owners[path]:
+            body.add(paper_id, text)
+
+    extract_all(owners, worker, folder=folder, each=read)
+    return body
