@@ -8,7 +8,6 @@ from helpers import paper
 
 from paperbrowse.core.library import Library
 from paperbrowse.core.models import Paper
-from paperbrowse.core.related.lookup import find_paper
 from paperbrowse.core.related.rank import Related, related_papers
 from paperbrowse.core.related.stats import ABSTRACT, TITLE, text_stats
 from paperbrowse.core.search.index import SearchIndex
@@ -184,13 +183,13 @@ def test_word_counts_read_from_the_index_are_the_papers_own(index: SearchIndex) 
 
 def test_find_paper_by_id_doi_or_citation_key() -> None:
     library = Library(papers=list(PAPERS))
-    assert find_paper(library, "specter") is SPECTER
-    assert find_paper(library, "https://doi.org/10.18653/V1/2020.ACL-MAIN.207") is SPECTER
-    assert find_paper(library, "doi:10.18653/v1/2020.acl-main.207") is SPECTER
+    assert library.paper_named("specter") is SPECTER
+    assert library.paper_named("https://doi.org/10.18653/V1/2020.ACL-MAIN.207") is SPECTER
+    assert library.paper_named("doi:10.18653/v1/2020.acl-main.207") is SPECTER
     key = library.keys["topic"]
-    assert find_paper(library, key.upper()) is SAME_TOPIC
-    assert find_paper(library, "nosuch") is None
-    assert find_paper(library, "  ") is None
+    assert library.paper_named(key.upper()) is SAME_TOPIC
+    assert library.paper_named("nosuch") is None
+    assert library.paper_named("  ") is None
 
 
 def test_words_found_through_the_closest_papers_are_not_called_shared() -> None:

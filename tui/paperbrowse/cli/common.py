@@ -96,6 +96,17 @@ def load_paths(args: argparse.Namespace) -> Library:
     return library
 
 
+def limit_number(text: str) -> int:
+    """``--limit N`` as argparse reads it: a whole number, 0 meaning all."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (all) or more")
+    return value
+
+
 def add_pdf_dir(parser: argparse.ArgumentParser) -> None:
     """Give a parser ``--pdf-dir DIR`` (repeatable), as the window has."""
     parser.add_argument(

@@ -24,12 +24,12 @@ from paperbrowse.cli.common import (
     add_as_of,
     add_data_dir,
     fail,
+    limit_number,
     load_paths,
     safe_streams,
     warn,
     write_document,
 )
-from paperbrowse.cli.search import _limit as limit_number
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.text.clean import clean_line
 from paperbrowse.core.text.counts import counted
@@ -73,10 +73,9 @@ def run(args: argparse.Namespace) -> int:
     except FormatError as error:
         return fail(str(error))
     warn(library.problems)
-    from paperbrowse.core.related.lookup import find_paper
     from paperbrowse.core.related.rank import related_papers
 
-    paper = find_paper(library, args.paper)
+    paper = library.paper_named(args.paper)
     if paper is None:
         where = ", ".join(library.sources) or "the library"
         return fail(f"no paper with the id, DOI or key {clean_line(args.paper)!r} in {where}")

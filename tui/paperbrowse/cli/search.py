@@ -24,6 +24,7 @@ from paperbrowse.cli.common import (
     add_data_dir,
     add_pdf_dir,
     fail,
+    limit_number,
     load_paths,
     safe_streams,
     warn,
@@ -60,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-n",
         "--limit",
-        type=_limit,
+        type=limit_number,
         default=20,
         metavar="N",
         help="at most N results, 0 for all (default: 20)",
@@ -76,16 +77,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_pdf_dir(parser)
     add_data_dir(parser)
     return parser
-
-
-def _limit(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 (all) or more")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

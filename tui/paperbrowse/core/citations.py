@@ -22,7 +22,7 @@ pass over its papers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -245,12 +245,17 @@ def find_paper(papers: Iterable[Paper], keys: Mapping[str, str], wanted: str) ->
         return None
     folded = wanted.casefold()
     doi = doi_key(wanted) if looks_like_doi(wanted) else ""
-    for paper in papers:
-        if (
-            paper.id == wanted
-            or (doi and doi_key(paper.doi) == doi)
-            or keys.get(paper.id, "").casefold() == folded
-            or (paper.citekey or "").casefold() == folded
-        ):
-            return paper
+    papers = list(papers)
+    # An id first, then a DOI, then a key: a key that happens to be another paper's id
+    # names that paper, whatever order the papers come in.
+    matches: tuple[Callable[[Paper], bool], ...] = (
+        lambda paper: paper.id == wanted,
+        lambda paper: bool(doi) and doi_key(paper.doi) == doi,
+        lambda paper: keys.get(paper.id, "").casefold() == folded,
+        lambda paper: (paper.citekey or "").casefold() == folded,
+    )
+    for names in matches:
+        found = next((paper for paper in papers if names(paper)), None)
+        if found is not None:
+            return found
     return None

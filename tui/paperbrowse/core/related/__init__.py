@@ -2,7 +2,6 @@
 
 - ``stats``: the BM25 figures (document frequencies, lengths) read from the search index;
 - ``rank``: ``related_papers(index, paper)``, each ``Related`` with the reasons it was chosen;
-- ``lookup``: ``find_paper(library, "ID, DOI or citation key")``.
 
 May import ``paperbrowse.core.search`` (whose index it reads) and the core's plain
 helpers; the search engine never imports this package.
