@@ -16,6 +16,22 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_0ff2dc3448c84053.txt"
 # The seed was saved in 2025-11; "DCApr 9" then means 2025-04-09.
 SEED_AS_OF = dt.date(2025, 11, 24)
+# The keys every paper has in the JSON that `parse` and `search --json` print.
+PAPER_JSON_KEYS = frozenset(
+    {
+        "id",
+        "title",
+        "authors",
+        "et_al",
+        "category",
+        "category_name",
+        "date",
+        "year_inferred",
+        "has_code",
+        "abstract",
+        "links",
+    }
+)
 
 
 class PaperFields(TypedDict, total=False):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import PAPER_JSON_KEYS
 
 from paperbrowse.cli import main
 
@@ -32,19 +33,7 @@ def test_parse_json_has_the_profile_and_every_paper(seed_path: Path) -> None:
     assert data["name"] == "Fali Wang"
     assert data["h_index"] == 25 and data["citations"] == 546 and data["paper_count"] == 15
     assert len(data["papers"]) == 15
-    keys = {
-        "id",
-        "title",
-        "authors",
-        "et_al",
-        "category",
-        "category_name",
-        "date",
-        "year_inferred",
-        "has_code",
-        "abstract",
-        "links",
-    }
+    keys = PAPER_JSON_KEYS
     assert keys <= set(data["papers"][0])
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from helpers import PAPER_JSON_KEYS
 
 from paperbrowse.core.formats.profile import ProfileResult, parse_profile_text
 from paperbrowse.core.models import Paper, Profile
@@ -344,19 +345,7 @@ def test_ids_are_stable_and_distinct() -> None:
 
 
 def test_json_of_every_paper_has_the_issue_keys(seed: ProfileResult) -> None:
-    keys = {
-        "id",
-        "title",
-        "authors",
-        "et_al",
-        "category",
-        "category_name",
-        "date",
-        "year_inferred",
-        "has_code",
-        "abstract",
-        "links",
-    }
+    keys = PAPER_JSON_KEYS
     data = seed.profile.to_json_dict()
     assert data["papers"][12]["date"] == "2025-04-09"
     for paper in data["papers"]:

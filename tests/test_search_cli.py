@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers import PAPER_JSON_KEYS
+
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -31,19 +33,7 @@ def test_json_hits_have_rank_score_and_the_paper_fields(seed_path: Path) -> None
     hits = json.loads(result.stdout)
     assert [h["rank"] for h in hits] == [1, 2, 3]
     assert hits[0]["score"] >= hits[1]["score"] >= hits[2]["score"] > 0
-    keys = {
-        "id",
-        "title",
-        "authors",
-        "et_al",
-        "category",
-        "category_name",
-        "date",
-        "year_inferred",
-        "has_code",
-        "abstract",
-        "links",
-    }
+    keys = PAPER_JSON_KEYS
     assert keys <= set(hits[0])
     assert all("graph" in h["title"].lower() for h in hits)
 
