@@ -115,3 +115,32 @@ def test_a_library_without_citations_draws_its_detail_pane_without_the_citation_
     )
     assert "paperbrowse.core.citations" not in loaded
     assert "numpy" not in loaded
+
+
+def test_the_first_listing_is_shown_before_the_search_engine_is_imported(
+    seed_path: Path,
+) -> None:
+    # The PDF filters (has:pdf, fulltext:) imported the search engine and numpy on the UI
+    # thread while the first papers were being shown; they now wait for the index, which
+    # the loader builds after the listing is painted.
+    script = (
+        "import asyncio, sys\n"
+        "from paperbrowse.app.app import PaperBrowseApp\n"
+        "from paperbrowse.app.screens.browser_parts.searching import SearchController\n"
+        "seen = []\n"
+        "show_listing = SearchController.show_listing\n"
+        "def spy(self, listing):\n"
+        "    seen.append('numpy' in sys.modules)\n"
+        "    show_listing(self, listing)\n"
+        "SearchController.show_listing = spy\n"
+        "async def main():\n"
+        f"    app = PaperBrowseApp([{str(seed_path)!r}])\n"
+        "    async with app.run_test() as pilot:\n"
+        "        while not seen:\n"
+        "            await pilot.pause(0.05)\n"
+        "asyncio.run(main())\n"
+        "print(seen)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["[False]"]

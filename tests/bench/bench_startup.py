@@ -2,9 +2,13 @@
 
 Runs the command in a detached tmux session and polls the screen until a
 marker appears (by default the result count, which shows once papers are
-listed), then quits. Prints each run and the median.
+listed), then quits. Prints each run and the median, and the same for a bare
+Textual app (``bare_textual_app.py``: one line of text) launched the same way,
+alternating with paperbrowse run by run, and the ratio of the two medians: the
+part of the launch that is paperbrowse's own.
 
     python tests/bench/bench_startup.py                       # bundled profile, 10 runs
+    python tests/bench/bench_startup.py --no-floor            # without the bare app
     python tests/bench/bench_startup.py --runs 5 -- paperbrowse big.jsonl
     python tests/bench/bench_startup.py --marker "Loading" -- paperbrowse big.jsonl
 """
@@ -12,26 +16,32 @@ listed), then quits. Prints each run and the median.
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import shutil
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+# A tmux server of its own, so runs never meet sessions of other work on the machine.
+SOCKET = "pb-bench-startup"
 SESSION = "pb-bench-startup"
 IDLE_SESSION = "pb-bench-startup-idle"
+BARE_APP = [sys.executable, str(Path(__file__).with_name("bare_textual_app.py"))]
 
 
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True).stdout
+    return subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True).stdout
 
 
 def one_run(command: list[str], marker: str, timeout: float) -> float | None:
     tmux("kill-session", "-t", SESSION)
     start = time.perf_counter()
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", SESSION, "-x", "120", "-y", "35", shlex.join(command)],
+        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", SESSION, "-x", "120", "-y", "35"]
+        + [shlex.join(command)],
         check=True,
     )
     try:
@@ -51,33 +61,45 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--marker", default=" papers · ", help="text that means 'usable'")
     parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--no-floor", action="store_true", help="skip the bare Textual app")
     parser.add_argument("command", nargs="*", default=["paperbrowse"])
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         print("tmux is not installed; nothing measured")
         return 0
-    times: list[float] = []
+    commands = {"paperbrowse": args.command}
+    if not args.no_floor:
+        commands["bare Textual"] = BARE_APP
+    times: dict[str, list[float]] = {name: [] for name in commands}
     # As in a terminal already open: a session idling through the runs keeps the tmux
     # server up, so no run pays for starting one (that added 0.05-0.1 s and noise).
     # (Not through tmux(): a server started there would hold its output pipe open.)
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", IDLE_SESSION, "sleep 100000"],
+        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", IDLE_SESSION, "sleep 100000"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
         for run in range(1, args.runs + 1):
-            elapsed = one_run(args.command, args.marker, args.timeout)
-            print(f"run {run}: " + (f"{elapsed:.3f} s" if elapsed is not None else "timed out"))
-            if elapsed is not None:
-                times.append(elapsed)
+            for name, command in commands.items():  # alternated, so load hits both alike
+                elapsed = one_run(command, args.marker, args.timeout)
+                shown = f"{elapsed:.3f} s" if elapsed is not None else "timed out"
+                print(f"run {run} {name}: {shown}", flush=True)
+                if elapsed is not None:
+                    times[name].append(elapsed)
     finally:
         tmux("kill-session", "-t", IDLE_SESSION)
-    if times:
-        print(
-            f"{shlex.join(args.command)}: median {statistics.median(times):.3f} s "
-            f"over {len(times)} runs (min {min(times):.3f}, max {max(times):.3f})"
-        )
+    medians = {name: statistics.median(got) for name, got in times.items() if got}
+    for name, got in times.items():
+        if got:
+            print(
+                f"{name} ({shlex.join(commands[name])}): median {medians[name]:.3f} s "
+                f"over {len(got)} runs (min {min(got):.3f}, max {max(got):.3f})"
+            )
+    if len(medians) == 2:
+        ratio = medians["paperbrowse"] / medians["bare Textual"]
+        print(f"paperbrowse / bare Textual: {ratio:.2f}x (medians, same run, alternated)")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 

@@ -147,13 +147,13 @@ class FilesController:
             from paperbrowse.core.pdf.body_search import attach_bodies
 
             self.forget_found()
-            self._report_folders(library)
+            self.report_folders(library)
             self._undo_filter = self.finder.register_search_filters(library.filters, library.papers)
             self.body = BodyIndex()
             self._undo_body = attach_bodies(library, self.body)
             self.start_fulltext(library)
 
-    def _report_folders(self, library: Library) -> None:
+    def report_folders(self, library: Library) -> None:
         """A missing ``--pdf-dir`` or ``pdf_folders`` entry: a line in the problems list (``w``)."""
         from paperbrowse.core.pdf.locate import folder_problems
 

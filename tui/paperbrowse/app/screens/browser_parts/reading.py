@@ -118,6 +118,7 @@ class ReadingController:
         self.view.paper_list.marks_for = self._mark_column
         self.view.detail.extras_for = self._detail_extras
         if store is None:
+            self.files.filter_in(self.view.library)  # has:pdf works without the database
             self.notify(
                 "Bookmarks, tags and notes are off: the database could not be opened "
                 f"({self._store_error}).",
@@ -147,7 +148,12 @@ class ReadingController:
             self._undo_filters = None
         if self.store is not None and library is not None:
             self._undo_filters = self.store.register_search_filters(library.filters)
-        self.files.filter_in(library)
+        # The PDF filters import the search engine (numpy): not before the first listing is
+        # painted. Until start_marks no search runs, and start_marks filters them in.
+        if self.started:
+            self.files.filter_in(library)
+        elif library is not None:
+            self.files.report_folders(library)  # cheap, and the problems count shows at once
 
     def stop_marks(self) -> None:
         self.files.stop()
