@@ -134,7 +134,10 @@ POETICS = """@book{aristotle:poetics, author = {Aristotle}, title = {Poetics}, d
 
 def test_a_book_s_publisher_is_its_publisher_not_a_container(tmp_path: Path) -> None:
     book = parse_bibtex(POETICS, "biblatex-examples.bib").papers
-    assert references(book, load_style("apa")) == ["Aristotle. (1968). Poetics. Clarendon Press."]
+    # APA 7 §10.2, an authored book with an editor: "Title (E. Editor, Ed.). Publisher."
+    assert references(book, load_style("apa")) == [
+        "Aristotle. (1968). Poetics (D. W. Lucas, Ed.). Clarendon Press."
+    ]
     items = json.loads(export_papers(book, "csl-json"))
     assert items[0]["publisher"] == "Clarendon Press" and "container-title" not in items[0]
     assert "PB  - Clarendon Press" in export_papers(book, "ris")

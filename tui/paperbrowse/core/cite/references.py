@@ -78,17 +78,38 @@ def csl_data(paper: Paper, item_id: str, style: Style, markup: bool = False) -> 
             # APA 7 dates a paper in published proceedings by its year; the CSL style adds
             # the month whenever the paper lacks pages (as for a talk).
             item["issued"] = {"date-parts": [item["issued"]["date-parts"][0][:1]]}
-    names = [author_name(name) for name in paper.authors]
-    names = [name for name in names if any(name.values())]
-    if names:
-        item["author"] = names
-    else:
-        item.pop("author", None)
+    for variable, people in (("author", paper.authors), ("editor", paper.editors)):
+        names = [name for name in map(author_name, people) if any(name.values())]
+        if names:
+            item[variable] = names
+        else:
+            item.pop(variable, None)
     if paper.venue:  # in the variable of the type as typed here
         item.pop("publisher", None)
         item.pop("container-title", None)
         item[venue_variable(item["type"])] = clean(paper.venue)
+    if paper.separate_publisher:
+        item.setdefault("publisher", clean(paper.separate_publisher))
+    if _in_proceedings_without_editors(item):
+        if style.proceedings_need_editors:
+            item["type"] = "chapter"
+        if style.conference_without_publisher:
+            item.pop("publisher", None)
+            item.pop("publisher-place", None)
     return _escaped(item) if markup else item
+
+
+def _in_proceedings_without_editors(item: dict[str, Any]) -> bool:
+    """A conference paper in a named proceedings volume whose editors the file does not give.
+
+    Chicago (CMOS 18 §14.115) cites a paper in published proceedings like a chapter in a
+    book: "In *Proceedings of ...*". The bundled Chicago style decides whether proceedings
+    are a book by their editors (a paper-conference without any is a serial, printed like
+    a journal article with its month: "Proceedings of ..., July, 1135–44"), and most
+    BibTeX and all ACL Anthology records leave the editors out. Typed as a chapter, the
+    paper is printed as the manual says, from the data the file does give.
+    """
+    return item["type"] == "paper-conference" and "container-title" in item and "editor" not in item
 
 
 def _escaped(value: Any) -> Any:

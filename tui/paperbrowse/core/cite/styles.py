@@ -44,6 +44,12 @@ class Style:
     csl: Any  # citeproc.CitationStylesStyle
     punctuation_in_quote: bool  # the locale puts commas and periods inside closing quotes
     sentence_case: bool  # the style wants titles in sentence case (APA)
+    # Proceedings are a book only when their editors are named (CSL's Chicago 18th edition
+    # styles): see ``references._in_proceedings_without_editors``.
+    proceedings_need_editors: bool = False
+    # The style prints a conference paper's publisher and place, which its guide does not
+    # (IEEE: "in Proc. IOOC-ECOC, 1985, pp. 585–590"); they are left out of its data.
+    conference_without_publisher: bool = False
 
 
 def style_names() -> str:
@@ -96,8 +102,10 @@ def _load(path: str, mtime_ns: int) -> Style:
     except Exception as error:  # lxml's XMLSyntaxError, or citeproc-py on a broken style
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise StyleError(printable(f"{path}: not a usable CSL style ({reason})")) from None
-    sentence_case = _title(csl).startswith("APA")
-    return Style(Path(path).stem, csl, in_quote, sentence_case)
+    title = _title(csl)
+    chicago_18 = title.startswith("Chicago Manual of Style 18th edition")
+    ieee = title.startswith("IEEE Reference Guide")
+    return Style(Path(path).stem, csl, in_quote, title.startswith("APA"), chicago_18, ieee)
 
 
 def _title(csl: Any) -> str:

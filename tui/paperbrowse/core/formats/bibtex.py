@@ -372,6 +372,10 @@ def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
     if fields.get("subtitle"):
         title = f"{title}: {clean_line(tex_to_text(fields['subtitle'])[0])}"
     authors, et_al = split_names(fields.get("author") or fields.get("editor") or "")
+    # Editors of their own only beside authors: an edited book's editors are its authors here.
+    editors = (
+        split_names(fields["editor"])[0] if fields.get("author") and fields.get("editor") else ()
+    )
     date, precision = entry_date(fields)
     abstract, links = _abstract(fields.get("abstract"))
     doi = clean_doi(fields.get("doi"))
@@ -392,6 +396,9 @@ def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
         volume=_short(fields.get("volume")),
         issue=_short(fields.get("number") or fields.get("issue")),
         pages=_short(fields.get("pages")),
+        editors=editors,
+        publisher=_one_line(fields.get("publisher")),
+        publisher_place=_one_line(fields.get("address") or fields.get("location")),
         citekey=strip_control(entry.key) or None,
         entry_type=entry.entry_type,
         source=SourceRef(file=file, line=entry.line),
@@ -404,6 +411,13 @@ def _short(value: str | None) -> str | None:
     if not value:
         return None
     return clean_line(tex_to_text(value)[0])[:100] or None
+
+
+def _one_line(value: str | None) -> str | None:
+    """A publisher or place as plain text (``Springer {International} Publishing``)."""
+    if not value:
+        return None
+    return tidy_line(tex_to_text(value)[0])[:300] or None
 
 
 def entry_date(fields: dict[str, str]) -> tuple[dt.date | None, DatePrecision]:
