@@ -18,7 +18,7 @@ from typing import Any
 from paperbrowse.core.cite.polish import polish, sentence_case
 from paperbrowse.core.cite.processor import guard_processor
 from paperbrowse.core.cite.speedups import speed_up
-from paperbrowse.core.cite.styles import Style
+from paperbrowse.core.cite.styles import Style, is_bundled, unusable
 from paperbrowse.core.formats.csljson import csl_item, name_to_csl, venue_variable
 from paperbrowse.core.models import Paper
 from paperbrowse.core.text.clean import squash_spaces
@@ -147,7 +147,7 @@ def _honour_initialize_false() -> None:
 
 def references(papers: Sequence[Paper], style: Style, form: str = "text") -> list[str]:
     """One reference per paper in ``form`` (``text``, ``markdown`` or ``html``), in the
-    style's order."""
+    style's order. Raises StyleError naming the file when a user's own style fails."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
@@ -164,14 +164,19 @@ def references(papers: Sequence[Paper], style: Style, form: str = "text") -> lis
     output = formatter.plain if form == "text" else formatter.html
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns of CSL features it skips
-        bibliography = CitationStylesBibliography(style.csl, CiteProcJSON(items), output)
-        for item_id in ids:
-            bibliography.register(Citation([CitationItem(item_id)]))
-        # citeproc-py keeps the order of registration unless asked: a style whose
-        # bibliography has a <sort> (APA, MLA, Chicago, ACM) is sorted as it says, and
-        # numbered to match; the others (IEEE, Nature) keep the order cited.
-        bibliography.sort()
-        rendered = [str(entry) for entry in bibliography.bibliography()]
+        try:
+            bibliography = CitationStylesBibliography(style.csl, CiteProcJSON(items), output)
+            for item_id in ids:
+                bibliography.register(Citation([CitationItem(item_id)]))
+            # citeproc-py keeps the order of registration unless asked: a style whose
+            # bibliography has a <sort> (APA, MLA, Chicago, ACM) is sorted as it says, and
+            # numbered to match; the others (IEEE, Nature) keep the order cited.
+            bibliography.sort()
+            rendered = [str(entry) for entry in bibliography.bibliography()]
+        except Exception as error:
+            if is_bundled(style):
+                raise  # a bug of ours or citeproc-py's, not the user's file
+            raise unusable(style, error) from error
     polished = [polish(entry, style.punctuation_in_quote) for entry in rendered]
     untitled_authors = [
         csl_data(papers[i], ids[i], style, markup)["title"]
