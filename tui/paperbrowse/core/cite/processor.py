@@ -14,6 +14,9 @@
   only to text it is told is English, and a label is never told (APA's ``In A. Editor
   (eds.)``, where the style says ``(Eds.)``). A label is the style's own word, in the
   style's language: our styles' locales are all English.
+- A label is printed for a variable the paper lacks: Chicago's "Edition." after every
+  journal article without a journal (``<label variable="edition"/>``); CSL prints a label
+  only beside its variable.
 
 Each is put on citeproc-py's element classes once (they are lxml element classes, so
 the guard goes on the class), like ``references._honour_initialize_false``.
@@ -130,9 +133,28 @@ def labels_in_title_case() -> None:
     model.Label.case = case
 
 
+def labels_only_with_their_variable() -> None:
+    """Make citeproc-py print a label (``Edition``, ``pp.``) only when its variable is there."""
+    from citeproc import model
+
+    original = model.Label.process
+    if getattr(original, "needs_variable", False):
+        return
+
+    def process(self: Any, item: Any, variable: Any = None, *args: Any, **kwargs: Any) -> Any:
+        named = variable or self.get("variable")
+        if named and named != "locator" and named.replace("-", "_") not in item.reference:
+            return None
+        return original(self, item, variable, *args, **kwargs)
+
+    process.needs_variable = True  # type: ignore[attr-defined]
+    model.Label.process = process
+
+
 def guard_processor() -> None:
     """Every guard above, once."""
     fold_sort_keys()
     initialize_without_stray_marks()
     shorten_only_pages_of_one_length()
     labels_in_title_case()
+    labels_only_with_their_variable()

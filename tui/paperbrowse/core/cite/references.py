@@ -177,14 +177,14 @@ def references(papers: Sequence[Paper], style: Style, form: str = "text") -> lis
             if is_bundled(style):
                 raise  # a bug of ours or citeproc-py's, not the user's file
             raise unusable(style, error) from error
-    polished = [polish(entry, style.punctuation_in_quote) for entry in rendered]
     untitled_authors = [
         csl_data(papers[i], ids[i], style, markup)["title"]
         for i, item in enumerate(items)
         if "author" not in item
     ]
     if untitled_authors:
-        polished = [once(entry, untitled_authors) for entry in polished]
+        rendered = [once(entry, untitled_authors) for entry in rendered]
+    polished = [polish(entry, style.punctuation_in_quote) for entry in rendered]
     return [html_to_markdown(entry) for entry in polished] if form == "markdown" else polished
 
 
