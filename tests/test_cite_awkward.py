@@ -120,3 +120,28 @@ def test_a_title_ending_in_a_question_mark_takes_no_period_after_it() -> None:
 def test_a_missing_year_leaves_no_space_before_the_period() -> None:
     entry = _one("acm", entry_type="article", venue="Journal of Tests", issue="3")
     assert entry.endswith("Journal of Tests 3.")
+
+
+def test_a_title_ending_in_a_period_gets_no_second_one() -> None:
+    title = "Rates of Growth Indexed by Sets."
+    entry = _one("chicago", title=title, authors=("Ann Lee",), entry_type="article", venue="J")
+    assert "Indexed by Sets.”" in entry and ".." not in entry
+    assert _one("apa", title=title, entry_type="article", venue="J").startswith(
+        "Rates of growth indexed by sets. (n.d.)."
+    )
+
+
+MENDELEY = r"""@article{m, title = {{Optimal Control of \{Markov\} Processes over $\{0,1\}$}},
+author = {Astrom, Karl}, journal = {J}, year = {1965}}
+"""
+
+
+def test_braces_a_mendeley_export_escapes_do_not_reach_the_reference() -> None:
+    from paperbrowse.core.formats.bibtex import parse_bibtex
+
+    (paper,) = parse_bibtex(MENDELEY, "library.bib").papers
+    # A set in math keeps its braces; the escaped protection of a word is protection.
+    assert paper.title == "Optimal Control of Markov Processes over {0,1}"
+    for style in STYLES:
+        (entry,) = references([paper], style)
+        assert "{Markov}" not in entry and "\\" not in entry, style.name

@@ -14,7 +14,8 @@ Seen with citeproc-py 0.11.1 (``styles/SOURCES.md``):
   fixed in ``references`` (``_honour_initialize_false``), as it happens inside the processor;
 - a field the paper lacks leaves its punctuation behind (ACM's ``July 2019. . https``);
 - a title ending in ``?`` or ``!`` still gets the period or comma that follows a title
-  (``What Is It?. 2020``): the manuals (CMOS 6.119, APA 6.5) drop it.
+  (``What Is It?. 2020``): the manuals (CMOS 6.119, APA 6.5) drop it; a title ending in
+  a period gets a second one (``Indexed by Sets..”``).
 """
 
 from __future__ import annotations
@@ -77,11 +78,22 @@ def no_period_after_end_mark(reference: str) -> str:
     return " ".join(word if "://" in word else _AFTER_END_MARK.sub(r"\1", word) for word in words)
 
 
+# Two periods ending a word (not an ellipsis), a closing quote or italics after them.
+_DOUBLE_PERIOD = re.compile(r"(?<!\.)\.\.(?=(?:</[a-z]+>)*[”’\"]?(?:\s|$|<))")
+
+
+def one_period(reference: str) -> str:
+    """``Indexed by Sets..”`` -> ``Indexed by Sets.”``."""
+    return _DOUBLE_PERIOD.sub(".", reference)
+
+
 def polish(reference: str, punctuation_in_quote: bool) -> str:
     """One rendered reference, fixed as its style prescribes."""
     reference = drop_stray_punctuation(space_after_number(reference.strip()))
     reference = no_period_after_end_mark(single_quotes_within(reference))
-    return punctuation_inside_quotes(reference) if punctuation_in_quote else reference
+    if punctuation_in_quote:
+        reference = punctuation_inside_quotes(reference)
+    return one_period(reference)
 
 
 _SENTENCE_END = ("?", "!", ":", ".")

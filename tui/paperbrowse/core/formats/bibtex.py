@@ -364,9 +364,10 @@ def inherited(fields: dict[str, str], parent: _Entry) -> dict[str, str]:
 def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
     """A paper from an entry's resolved fields, or None when it has no title."""
     fields = entry.fields
-    title, title_links = tex_to_text(fields.get("title", ""))
+    raw_title = unescaped_braces(fields.get("title", ""))
+    title, title_links = tex_to_text(raw_title)
     title = tidy_line(title)
-    title_kept = kept_case_spans(fields.get("title", ""), title)
+    title_kept = kept_case_spans(raw_title, title)
     if not title:
         return None
     if fields.get("subtitle"):
@@ -411,6 +412,23 @@ def _short(value: str | None) -> str | None:
     if not value:
         return None
     return clean_line(tex_to_text(value)[0])[:100] or None
+
+
+# Mendeley escapes the braces that protect a word's case: ``\{Markov\} Decision``, which
+# LaTeX would print with its braces. Outside math (where ``$\{0,1\}$`` is a set) a
+# word in escaped braces is read as protected.
+_ESCAPED_PROTECTION = re.compile(r"\\\{([A-Za-z][^{}$\\]*)\\\}")
+
+
+def unescaped_braces(raw: str) -> str:
+    r"""``\{Markov\} Processes`` -> ``{Markov} Processes``; ``$\{0,1\}$`` is kept."""
+    if "\\{" not in raw:
+        return raw
+    pieces = raw.split("$")
+    return "$".join(
+        _ESCAPED_PROTECTION.sub(r"{\1}", piece) if number % 2 == 0 else piece
+        for number, piece in enumerate(pieces)
+    )
 
 
 def _one_line(value: str | None) -> str | None:
