@@ -131,17 +131,26 @@ def test_a_title_ending_in_a_period_gets_no_second_one() -> None:
     )
 
 
+# As pmlr-v75_locatelli18_mendeley-library.bib (../shared/corpus) has them.
 MENDELEY = r"""@article{m, title = {{Optimal Control of \{Markov\} Processes over $\{0,1\}$}},
 author = {Astrom, Karl}, journal = {J}, year = {1965}}
+@article{t, title = {{A threshold of \{$\backslash$rm ln\} n for approximating set cover}},
+author = {Feige, Uriel}, year = {1998},
+journal = {Foundations and Trends\{$\backslash$textregistered\} in Machine Learning}}
+@phdthesis{u, title = {{Jeux de bandits}}, author = {Bubeck, S.}, year = {2010},
+school = {Universit\{\'{e}\} de Lille 1}}
 """
 
 
 def test_braces_a_mendeley_export_escapes_do_not_reach_the_reference() -> None:
     from paperbrowse.core.formats.bibtex import parse_bibtex
 
-    (paper,) = parse_bibtex(MENDELEY, "library.bib").papers
+    papers = parse_bibtex(MENDELEY, "library.bib").papers
     # A set in math keeps its braces; the escaped protection of a word is protection.
-    assert paper.title == "Optimal Control of Markov Processes over {0,1}"
+    assert papers[0].title == "Optimal Control of Markov Processes over {0,1}"
+    assert papers[1].title == "A threshold of ln n for approximating set cover"
+    assert papers[1].venue == "Foundations and Trends® in Machine Learning"
+    assert papers[2].venue == "Université de Lille 1"
     for style in STYLES:
-        (entry,) = references([paper], style)
-        assert "{Markov}" not in entry and "\\" not in entry, style.name
+        for entry in references(papers, style):
+            assert "{M" not in entry and "{\\" not in entry and "\\" not in entry, style.name

@@ -414,28 +414,31 @@ def _short(value: str | None) -> str | None:
     return clean_line(tex_to_text(value)[0])[:100] or None
 
 
-# Mendeley escapes the braces that protect a word's case: ``\{Markov\} Decision``, which
-# LaTeX would print with its braces. Outside math (where ``$\{0,1\}$`` is a set) a
-# word in escaped braces is read as protected.
-_ESCAPED_PROTECTION = re.compile(r"\\\{([A-Za-z][^{}$\\]*)\\\}")
+# Mendeley escapes LaTeX in what it exports: the braces protecting a word's case
+# (``\{Markov\} Decision``) and the backslash of a command (``Trends\{$\backslash$
+# textregistered\}``), which LaTeX would print as braces and a backslash. Outside math
+# (where ``$\{0,1\}$`` is a set) they are read as the braces and commands they were.
+_ESCAPED_COMMAND = re.compile(r"\$\\backslash\$(?=[A-Za-z])")
 
 
 def unescaped_braces(raw: str) -> str:
-    r"""``\{Markov\} Processes`` -> ``{Markov} Processes``; ``$\{0,1\}$`` is kept."""
+    r"""``\{Markov\} Processes`` -> ``{Markov} Processes``; ``Universit\{\'{e}\}`` ->
+    ``Universit{\'{e}}``; ``\{$\backslash$rm ln\}`` -> ``{\rm ln}``; ``$\{0,1\}$`` is kept."""
     if "\\{" not in raw:
         return raw
-    pieces = raw.split("$")
-    return "$".join(
-        _ESCAPED_PROTECTION.sub(r"{\1}", piece) if number % 2 == 0 else piece
-        for number, piece in enumerate(pieces)
-    )
+    pieces = _ESCAPED_COMMAND.sub(lambda _: "\\", raw).split("$")
+    for number in range(0, len(pieces), 2):  # outside math
+        piece = pieces[number]
+        if piece.count("\\{") == piece.count("\\}"):
+            pieces[number] = piece.replace("\\{", "{").replace("\\}", "}")
+    return "$".join(pieces)
 
 
 def _one_line(value: str | None) -> str | None:
     """A publisher or place as plain text (``Springer {International} Publishing``)."""
     if not value:
         return None
-    return tidy_line(tex_to_text(value)[0])[:300] or None
+    return tidy_line(tex_to_text(unescaped_braces(value))[0])[:300] or None
 
 
 def entry_date(fields: dict[str, str]) -> tuple[dt.date | None, DatePrecision]:
@@ -459,7 +462,7 @@ def _venue(fields: dict[str, str]) -> str | None:
     for name in _VENUE_FIELDS:
         raw = fields.get(name)
         if raw and "://" not in raw and "\\url" not in raw:
-            venue = tidy_line(tex_to_text(raw)[0])
+            venue = tidy_line(tex_to_text(unescaped_braces(raw))[0])
             subtitle = fields.get(_SUBTITLE_OF.get(name, ""))
             if venue and subtitle:
                 venue = f"{venue}: {tidy_line(tex_to_text(subtitle)[0])}"
