@@ -417,8 +417,11 @@ def _short(value: str | None) -> str | None:
 # Mendeley escapes LaTeX in what it exports: the braces protecting a word's case
 # (``\{Markov\} Decision``) and the backslash of a command (``Trends\{$\backslash$
 # textregistered\}``), which LaTeX would print as braces and a backslash. Outside math
-# (where ``$\{0,1\}$`` is a set) they are read as the braces and commands they were.
+# (where ``$\{0,1\}$`` is a set) they are read as the braces and commands they were,
+# when what they enclose starts with a capital or a command (what protection is for):
+# ``\{braces\}`` is a title's own literal braces, as our BibTeX export writes them.
 _ESCAPED_COMMAND = re.compile(r"\$\\backslash\$(?=[A-Za-z])")
+_ESCAPED_PROTECTION = re.compile(r"\\\{(?=[A-Z\\])(.*?)\\\}")
 
 
 def unescaped_braces(raw: str) -> str:
@@ -428,9 +431,7 @@ def unescaped_braces(raw: str) -> str:
         return raw
     pieces = _ESCAPED_COMMAND.sub(lambda _: "\\", raw).split("$")
     for number in range(0, len(pieces), 2):  # outside math
-        piece = pieces[number]
-        if piece.count("\\{") == piece.count("\\}"):
-            pieces[number] = piece.replace("\\{", "{").replace("\\}", "}")
+        pieces[number] = _ESCAPED_PROTECTION.sub(r"{\1}", pieces[number])
     return "$".join(pieces)
 
 
