@@ -74,6 +74,8 @@ _AFTER_END_MARK = re.compile(r"([?!](?:</[a-z]+>)*)[.,](?=\s|$|<)")
 
 def no_period_after_end_mark(reference: str) -> str:
     """``What Is It?. 2020.`` -> ``What Is It? 2020.``; links are left as they are."""
+    if not _AFTER_END_MARK.search(reference):
+        return reference  # most references: no word to look at
     words = reference.split(" ")
     return " ".join(word if "://" in word else _AFTER_END_MARK.sub(r"\1", word) for word in words)
 
