@@ -139,6 +139,9 @@ author = {Feige, Uriel}, year = {1998},
 journal = {Foundations and Trends\{$\backslash$textregistered\} in Machine Learning}}
 @phdthesis{u, title = {{Jeux de bandits}}, author = {Bubeck, S.}, year = {2010},
 school = {Universit\{\'{e}\} de Lille 1}}
+@inproceedings{n, author = {Drineas, P and Mahoney, M W}, year = {2005},
+title = {{On the \{N\}ystr\{$\backslash$ddot\{$\backslash$text\{o\}\}\}m method for
+approximating a \{G\}ram matrix}}}
 """
 
 
@@ -151,6 +154,7 @@ def test_braces_a_mendeley_export_escapes_do_not_reach_the_reference() -> None:
     assert papers[1].title == "A threshold of ln n for approximating set cover"
     assert papers[1].venue == "Foundations and Trends® in Machine Learning"
     assert papers[2].venue == "Université de Lille 1"
+    assert papers[3].title == "On the Nyström method for approximating a Gram matrix"
     for style in STYLES:
         for entry in references(papers, style):
             assert "{M" not in entry and "{\\" not in entry and "\\" not in entry, style.name

@@ -427,11 +427,16 @@ _ESCAPED_PROTECTION = re.compile(r"\\\{(?=[A-Z\\])(.*?)\\\}")
 def unescaped_braces(raw: str) -> str:
     r"""``\{Markov\} Processes`` -> ``{Markov} Processes``; ``Universit\{\'{e}\}`` ->
     ``Universit{\'{e}}``; ``\{$\backslash$rm ln\}`` -> ``{\rm ln}``; ``$\{0,1\}$`` is kept."""
-    if "\\{" not in raw:
+    if "\\{" not in raw and "$\\backslash$" not in raw:
         return raw
+    escaped_commands = "$\\backslash$" in raw  # Mendeley's, so every brace is escaped
     pieces = _ESCAPED_COMMAND.sub(lambda _: "\\", raw).split("$")
     for number in range(0, len(pieces), 2):  # outside math
-        pieces[number] = _ESCAPED_PROTECTION.sub(r"{\1}", pieces[number])
+        piece = pieces[number]
+        if escaped_commands and piece.count("\\{") == piece.count("\\}"):
+            pieces[number] = piece.replace("\\{", "{").replace("\\}", "}")
+        else:
+            pieces[number] = _ESCAPED_PROTECTION.sub(r"{\1}", piece)
     return "$".join(pieces)
 
 
