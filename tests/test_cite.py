@@ -133,6 +133,39 @@ def test_unknown_and_broken_styles_are_one_line(
     assert "mine.csl" in capsys.readouterr().err
 
 
+# Well-formed CSL that citeproc-py reads, and fails on only when it renders: a macro the
+# style does not define, a number option that is not one.
+_HEAD = (
+    '<?xml version="1.0"?><style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" '
+    'version="1.0"><info><title>Mine</title></info><citation><layout><text variable="title"/>'
+    "</layout></citation>"
+)
+FAILING_STYLES = {
+    "macro": _HEAD + '<bibliography><layout><text macro="none"/></layout></bibliography></style>',
+    "option": _HEAD + '<bibliography><layout><names variable="author"><name et-al-min="x"/>'
+    "</names></layout></bibliography></style>",
+}
+
+
+@pytest.mark.parametrize("fault", list(FAILING_STYLES))
+@pytest.mark.parametrize("command", [["cite"], ["export", "-f", "bibliography"]])
+def test_a_style_that_fails_when_rendering_is_one_line_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fault: str, command: list[str]
+) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{k, title={T}, author={Doe, Jo}, year=2019}\n")
+    own = tmp_path / "mine.csl"
+    own.write_text(FAILING_STYLES[fault])
+    assert main([*command, str(bib), "--style", str(own)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and f"{own}: not a usable CSL style (" in error
+    assert "internal error" not in error
+    folder = tmp_path / "styles.csl"
+    folder.mkdir()
+    assert main([*command, str(bib), "--style", str(folder)]) == 2
+    assert "styles.csl: a folder, not a style file" in capsys.readouterr().err
+
+
 def test_a_users_own_csl_file_is_used(tmp_path: Path) -> None:
     own = tmp_path / "my-ieee.csl"
     own.write_bytes(bundled_path("ieee").read_bytes())

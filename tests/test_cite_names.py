@@ -134,7 +134,10 @@ POETICS = """@book{aristotle:poetics, author = {Aristotle}, title = {Poetics}, d
 
 def test_a_book_s_publisher_is_its_publisher_not_a_container(tmp_path: Path) -> None:
     book = parse_bibtex(POETICS, "biblatex-examples.bib").papers
-    assert references(book, load_style("apa")) == ["Aristotle. (1968). Poetics. Clarendon Press."]
+    # APA 7 §10.2, an authored book with an editor: "Title (E. Editor, Ed.). Publisher."
+    assert references(book, load_style("apa")) == [
+        "Aristotle. (1968). Poetics (D. W. Lucas, Ed.). Clarendon Press."
+    ]
     items = json.loads(export_papers(book, "csl-json"))
     assert items[0]["publisher"] == "Clarendon Press" and "container-title" not in items[0]
     assert "PB  - Clarendon Press" in export_papers(book, "ris")
@@ -218,3 +221,56 @@ def test_csl_json_nocase_reads_back_as_kept_case(tmp_path: Path) -> None:
     (again,) = read_file(path, dt.date(2025, 1, 1)).papers
     assert again.title == papers[0].title and again.title_kept == papers[0].title_kept
     assert "New York and Müller's problem" in references([again], load_style("apa"))[0]
+
+
+# --- a particle written with a capital ---------------------------------------------------
+
+# The same paper twice: BibTeX family name first, as Dutch names are written there
+# ("Van der Berg"), and a JSON Lines file in reading order ("Anne van der Berg"). Which
+# spelling the library keeps depends on the order the files are opened in.
+VAN_DER_BERG_BIB = """@article{vdb, title={Particles},
+  author={Van der Berg, Anne and Tim Van de Cruys}, journal={J}, year={2020}, doi={10.1/vdb}}
+"""
+VAN_DER_BERG_JSONL = {
+    "title": "Particles",
+    "authors": ["Anne van der Berg", "Tim Van de Cruys"],
+    "year": 2020,
+    "doi": "10.1/vdb",
+    "venue": "J",
+}
+
+
+@pytest.mark.parametrize("bib_first", [True, False])
+def test_a_capitalised_particle_stays_with_the_family_name_whatever_the_order(
+    tmp_path: Path, bib_first: bool
+) -> None:
+    from paperbrowse.core.library import load
+
+    bib, jsonl = tmp_path / "a.bib", tmp_path / "b.jsonl"
+    bib.write_text(VAN_DER_BERG_BIB, encoding="utf-8")
+    jsonl.write_text(json.dumps(VAN_DER_BERG_JSONL) + "\n", encoding="utf-8")
+    (paper,) = load(*((bib, jsonl) if bib_first else (jsonl, bib))).papers
+    apa = references([paper], load_style("apa"))[0]
+    ieee = references([paper], load_style("ieee"))[0]
+    # Never "der Berg, A. V." (the particle's V taken for an initial) nor "de Cruys, T. V.".
+    assert apa.startswith(("Van der Berg, A., & Van de Cruys, T.", "van der Berg, A., & Van"))
+    assert "A. V." not in ieee and "T. V." not in ieee
+    assert ieee.startswith(("[1] A. Van der Berg and T. Van de Cruys,", "[1] A. van der Berg and"))
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "particle"),
+    [
+        ("Anne Van der Berg", "Anne", "Van der"),
+        ("Tim Van de Cruys", "Tim", "Van de"),
+        ("Jean De la Fontaine", "Jean", "De la"),
+        ("Maria De Los Angeles de la Cruz", "Maria De Los Angeles", "de la"),
+    ],
+)
+def test_a_capitalised_particle_is_part_of_the_particle(
+    name: str, given: str, particle: str
+) -> None:
+    from paperbrowse.core.formats.names import name_parts
+
+    parts = name_parts(name)
+    assert (parts["given"], parts["non-dropping-particle"]) == (given, particle)

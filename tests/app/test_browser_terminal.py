@@ -165,6 +165,28 @@ def test_c_puts_the_chosen_citation_on_the_terminal_s_clipboard(
     assert terminal.exit_status() == 0
 
 
+def test_capital_c_puts_the_formatted_references_on_the_terminal_s_clipboard(
+    terminal: Terminal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``C`` over OSC 52: the marked papers' references in the style set (IEEE here), one
+    a line, in tmux's buffer as a user would paste them."""
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.json").write_text('{"csl_style": "ieee"}')
+    monkeypatch.setenv("PAPERBROWSE_CONFIG_DIR", str(config))
+    terminal.start(["--as-of", "2025-11-24", str(SEED)])
+    terminal.tmux("set-option", "-g", "set-clipboard", "on")
+    terminal.wait_text("15 of 15 papers")
+    terminal.keys("Space", "Space", "C")
+    terminal.wait_text("Copied IEEE references of 2 marked papers to")  # the toast wraps
+    first, second = terminal.tmux("show-buffer").split("\n")
+    # IEEE: numbered in the order cited, initials first, the title in quotes.
+    assert first.startswith("[1] Z. Zhang") and "“Unlocking the Power" in first
+    assert second.startswith("[2] ") and "“Generalizing" in second
+    terminal.keys("q")
+    assert terminal.exit_status() == 0
+
+
 def test_nothing_loadable_exits_2_with_one_line(terminal: Terminal, tmp_path: Path) -> None:
     garbage = write_jsonl(tmp_path / "garbage.jsonl", ["not json", "{nor this"])
     terminal.start([str(garbage)])

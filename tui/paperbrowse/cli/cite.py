@@ -95,7 +95,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         from paperbrowse.core.cite.references import references
 
-        entries = references(papers, style, args.form)
+        try:
+            entries = references(papers, style, args.form)
+        except StyleError as error:  # a .csl that parses but cannot render
+            return fail(str(error))
         if args.form == "html":
             entries = [f'<div class="csl-entry">{entry}</div>' for entry in entries]
         text = ("\n\n" if args.form == "markdown" else "\n").join(entries) + "\n"

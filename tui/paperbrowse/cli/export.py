@@ -107,7 +107,10 @@ def run(args: argparse.Namespace) -> int:
         from paperbrowse.core.cite.references import bibliography_document
 
         html = (args.output or "").lower().endswith((".html", ".htm"))
-        text = bibliography_document(papers, style, "html" if html else "markdown")
+        try:
+            text = bibliography_document(papers, style, "html" if html else "markdown")
+        except StyleError as error:  # a .csl that parses but cannot render
+            return fail(str(error))
     else:
         text = export_papers(papers, fmt, profile, keys)
     if args.output is not None:

@@ -45,7 +45,7 @@ from paperbrowse.core.models import Profile
 
 # Bump when the entry layout changes. Importer changes need no bump: entries
 # also record a fingerprint of the importers' source (``parser_fingerprint``).
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: papers carry editors, publisher and place
 MAGIC = b"PBCACHE\x01"
 # Smaller files parse about as fast as a cache entry loads; they are not cached.
 MIN_BYTES = 64 * 1024

@@ -87,6 +87,13 @@ class Paper(BaseModel):
     volume: str | None = None
     issue: str | None = None
     pages: str | None = None
+    # The book or proceedings the paper is in: its editors (when the paper has authors of
+    # its own), publisher and publisher's place (BibTeX ``editor``, ``publisher``,
+    # ``address``), for references: Chicago cites a paper in edited proceedings like a
+    # chapter, "In *Proceedings*, edited by ...".
+    editors: tuple[str, ...] = ()
+    publisher: str | None = None
+    publisher_place: str | None = None
     citekey: str | None = None
     entry_type: str | None = None
     source: SourceRef | None = None
@@ -108,6 +115,12 @@ class Paper(BaseModel):
     @property
     def year(self) -> int | None:
         return self.date.year if self.date else None
+
+    @property
+    def separate_publisher(self) -> str | None:
+        """The publisher, unless it is the venue already (a book's, or a file's only place
+        of publication), so that writers print it once."""
+        return self.publisher if self.publisher != self.venue else None
 
     @property
     def first_link(self) -> str | None:

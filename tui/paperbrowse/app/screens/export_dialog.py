@@ -62,12 +62,12 @@ def reference_list(papers: Sequence[Paper], path: Path) -> str:
     from paperbrowse.core.cite.styles import DEFAULT_STYLE, StyleError, load_style
     from paperbrowse.core.formats.export import ExportError
 
+    html = path.suffix.lower() in (".html", ".htm")
     try:
         style = load_style(load_config().csl_style or DEFAULT_STYLE)
+        return bibliography_document(papers, style, "html" if html else "markdown")
     except StyleError as error:  # unknown name, missing or broken .csl: one line
         raise ExportError(f'{error} ("csl_style" in config.json)') from error
-    html = path.suffix.lower() in (".html", ".htm")
-    return bibliography_document(papers, style, "html" if html else "markdown")
 
 
 class ConfirmScreen(DismissOnce, ModalScreen[bool]):

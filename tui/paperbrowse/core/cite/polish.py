@@ -12,7 +12,10 @@ Seen with citeproc-py 0.11.1 (``styles/SOURCES.md``):
   ``“‘Why Should I Trust You?’: Explaining``;
 - given names are shortened where the style says ``initialize="false"`` (Chicago, MLA):
   fixed in ``references`` (``_honour_initialize_false``), as it happens inside the processor;
-- a field the paper lacks leaves its punctuation behind (ACM's ``July 2019. . https``).
+- a field the paper lacks leaves its punctuation behind (ACM's ``July 2019. . https``);
+- a title ending in ``?`` or ``!`` still gets the period or comma that follows a title
+  (``What Is It?. 2020``): the manuals (CMOS 6.119, APA 6.5) drop it; a title ending in
+  a period gets a second one (``Indexed by Sets..”``).
 """
 
 from __future__ import annotations
@@ -38,11 +41,14 @@ def punctuation_inside_quotes(reference: str) -> str:
 
 _EMPTY_FIELD = re.compile(r"([.,;:]) [.,;:](?= |$)")
 _EMPTY_BRACKETS = re.compile(r" ?\(\)| ?\[\]")
+# A space left before punctuation by the field that stood between them (ACM's "Journal
+# 3 ." for an issue with no year).
+_SPACE_BEFORE = re.compile(r"(?<=[^\s.,;:]) +(?=[.,;:](?:\s|$))")
 
 
 def drop_stray_punctuation(reference: str) -> str:
-    """``July 2019. . https`` -> ``July 2019. https``; empty ``()`` dropped."""
-    reference = _EMPTY_BRACKETS.sub("", reference)
+    """``July 2019. . https`` -> ``July 2019. https``; empty ``()`` dropped; ``3 .`` -> ``3.``."""
+    reference = _SPACE_BEFORE.sub("", _EMPTY_BRACKETS.sub("", reference))
     previous = None
     while previous != reference:
         previous, reference = reference, _EMPTY_FIELD.sub(r"\1", reference)
@@ -62,11 +68,34 @@ def single_quotes_within(reference: str) -> str:
     return _STRAIGHT_PAIR.sub(r"“\1”", nested)
 
 
+# A period or comma after ? or ! (closing italics between them), ending a word.
+_AFTER_END_MARK = re.compile(r"([?!](?:</[a-z]+>)*)[.,](?=\s|$|<)")
+
+
+def no_period_after_end_mark(reference: str) -> str:
+    """``What Is It?. 2020.`` -> ``What Is It? 2020.``; links are left as they are."""
+    if not _AFTER_END_MARK.search(reference):
+        return reference  # most references: no word to look at
+    words = reference.split(" ")
+    return " ".join(word if "://" in word else _AFTER_END_MARK.sub(r"\1", word) for word in words)
+
+
+# Two periods ending a word (not an ellipsis), a closing quote or italics after them.
+_DOUBLE_PERIOD = re.compile(r"(?<!\.)\.\.(?=(?:</[a-z]+>)*[”’\"]?(?:\s|$|<))")
+
+
+def one_period(reference: str) -> str:
+    """``Indexed by Sets..”`` -> ``Indexed by Sets.”``."""
+    return _DOUBLE_PERIOD.sub(".", reference)
+
+
 def polish(reference: str, punctuation_in_quote: bool) -> str:
     """One rendered reference, fixed as its style prescribes."""
     reference = drop_stray_punctuation(space_after_number(reference.strip()))
-    reference = single_quotes_within(reference)
-    return punctuation_inside_quotes(reference) if punctuation_in_quote else reference
+    reference = no_period_after_end_mark(single_quotes_within(reference))
+    if punctuation_in_quote:
+        reference = punctuation_inside_quotes(reference)
+    return one_period(reference)
 
 
 _SENTENCE_END = ("?", "!", ":", ".")

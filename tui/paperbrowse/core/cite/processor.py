@@ -10,6 +10,13 @@
   different lengths lose digits: MLA's ``pp. 1–20`` becomes ``pp. 1–0``. CSL shortens
   only a second page as long as the first (``100–120`` -> ``100–20``); a second page
   already short (``321–28``) is read as ``321–328`` first.
+- A label in title case is left as the locale writes it: ``text-case="title"`` applies
+  only to text it is told is English, and a label is never told (APA's ``In A. Editor
+  (eds.)``, where the style says ``(Eds.)``). A label is the style's own word, in the
+  style's language: our styles' locales are all English.
+- A label is printed for a variable the paper lacks: Chicago's "Edition." after every
+  journal article without a journal (``<label variable="edition"/>``); CSL prints a label
+  only beside its variable.
 
 Each is put on citeproc-py's element classes once (they are lxml element classes, so
 the guard goes on the class), like ``references._honour_initialize_false``.
@@ -111,8 +118,43 @@ def shorten_only_pages_of_one_length() -> None:
     model.FormatNumber._format_last_page = format_last_page
 
 
+def labels_in_title_case() -> None:
+    """Make citeproc-py apply a label's ``text-case="title"`` (``eds.`` -> ``Eds.``)."""
+    from citeproc import model
+
+    original = model.Label.case
+    if getattr(original, "english", False):
+        return
+
+    def case(self: Any, text: Any, language: str | None = None) -> Any:
+        return original(self, text, language or "en")
+
+    case.english = True  # type: ignore[attr-defined]
+    model.Label.case = case
+
+
+def labels_only_with_their_variable() -> None:
+    """Make citeproc-py print a label (``Edition``, ``pp.``) only when its variable is there."""
+    from citeproc import model
+
+    original = model.Label.process
+    if getattr(original, "needs_variable", False):
+        return
+
+    def process(self: Any, item: Any, variable: Any = None, *args: Any, **kwargs: Any) -> Any:
+        named = variable or self.get("variable")
+        if named and named != "locator" and named.replace("-", "_") not in item.reference:
+            return None
+        return original(self, item, variable, *args, **kwargs)
+
+    process.needs_variable = True  # type: ignore[attr-defined]
+    model.Label.process = process
+
+
 def guard_processor() -> None:
     """Every guard above, once."""
     fold_sort_keys()
     initialize_without_stray_marks()
     shorten_only_pages_of_one_length()
+    labels_in_title_case()
+    labels_only_with_their_variable()

@@ -18,7 +18,7 @@ from typing import Any
 from paperbrowse.core.cite.polish import polish, sentence_case
 from paperbrowse.core.cite.processor import guard_processor
 from paperbrowse.core.cite.speedups import speed_up
-from paperbrowse.core.cite.styles import Style
+from paperbrowse.core.cite.styles import Style, is_bundled, unusable
 from paperbrowse.core.formats.csljson import csl_item, name_to_csl, venue_variable
 from paperbrowse.core.models import Paper
 from paperbrowse.core.text.clean import squash_spaces
@@ -78,17 +78,38 @@ def csl_data(paper: Paper, item_id: str, style: Style, markup: bool = False) -> 
             # APA 7 dates a paper in published proceedings by its year; the CSL style adds
             # the month whenever the paper lacks pages (as for a talk).
             item["issued"] = {"date-parts": [item["issued"]["date-parts"][0][:1]]}
-    names = [author_name(name) for name in paper.authors]
-    names = [name for name in names if any(name.values())]
-    if names:
-        item["author"] = names
-    else:
-        item.pop("author", None)
+    for variable, people in (("author", paper.authors), ("editor", paper.editors)):
+        names = [name for name in map(author_name, people) if any(name.values())]
+        if names:
+            item[variable] = names
+        else:
+            item.pop(variable, None)
     if paper.venue:  # in the variable of the type as typed here
         item.pop("publisher", None)
         item.pop("container-title", None)
         item[venue_variable(item["type"])] = clean(paper.venue)
+    if paper.separate_publisher:
+        item.setdefault("publisher", clean(paper.separate_publisher))
+    if _in_proceedings_without_editors(item):
+        if style.proceedings_need_editors:
+            item["type"] = "chapter"
+        if style.conference_without_publisher:
+            item.pop("publisher", None)
+            item.pop("publisher-place", None)
     return _escaped(item) if markup else item
+
+
+def _in_proceedings_without_editors(item: dict[str, Any]) -> bool:
+    """A conference paper in a named proceedings volume whose editors the file does not give.
+
+    Chicago (CMOS 18 §14.115) cites a paper in published proceedings like a chapter in a
+    book: "In *Proceedings of ...*". The bundled Chicago style decides whether proceedings
+    are a book by their editors (a paper-conference without any is a serial, printed like
+    a journal article with its month: "Proceedings of ..., July, 1135–44"), and most
+    BibTeX and all ACL Anthology records leave the editors out. Typed as a chapter, the
+    paper is printed as the manual says, from the data the file does give.
+    """
+    return item["type"] == "paper-conference" and "container-title" in item and "editor" not in item
 
 
 def _escaped(value: Any) -> Any:
@@ -126,7 +147,7 @@ def _honour_initialize_false() -> None:
 
 def references(papers: Sequence[Paper], style: Style, form: str = "text") -> list[str]:
     """One reference per paper in ``form`` (``text``, ``markdown`` or ``html``), in the
-    style's order."""
+    style's order. Raises StyleError naming the file when a user's own style fails."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
@@ -143,22 +164,27 @@ def references(papers: Sequence[Paper], style: Style, form: str = "text") -> lis
     output = formatter.plain if form == "text" else formatter.html
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns of CSL features it skips
-        bibliography = CitationStylesBibliography(style.csl, CiteProcJSON(items), output)
-        for item_id in ids:
-            bibliography.register(Citation([CitationItem(item_id)]))
-        # citeproc-py keeps the order of registration unless asked: a style whose
-        # bibliography has a <sort> (APA, MLA, Chicago, ACM) is sorted as it says, and
-        # numbered to match; the others (IEEE, Nature) keep the order cited.
-        bibliography.sort()
-        rendered = [str(entry) for entry in bibliography.bibliography()]
-    polished = [polish(entry, style.punctuation_in_quote) for entry in rendered]
+        try:
+            bibliography = CitationStylesBibliography(style.csl, CiteProcJSON(items), output)
+            for item_id in ids:
+                bibliography.register(Citation([CitationItem(item_id)]))
+            # citeproc-py keeps the order of registration unless asked: a style whose
+            # bibliography has a <sort> (APA, MLA, Chicago, ACM) is sorted as it says, and
+            # numbered to match; the others (IEEE, Nature) keep the order cited.
+            bibliography.sort()
+            rendered = [str(entry) for entry in bibliography.bibliography()]
+        except Exception as error:
+            if is_bundled(style):
+                raise  # a bug of ours or citeproc-py's, not the user's file
+            raise unusable(style, error) from error
     untitled_authors = [
         csl_data(papers[i], ids[i], style, markup)["title"]
         for i, item in enumerate(items)
         if "author" not in item
     ]
     if untitled_authors:
-        polished = [once(entry, untitled_authors) for entry in polished]
+        rendered = [once(entry, untitled_authors) for entry in rendered]
+    polished = [polish(entry, style.punctuation_in_quote) for entry in rendered]
     return [html_to_markdown(entry) for entry in polished] if form == "markdown" else polished
 
 

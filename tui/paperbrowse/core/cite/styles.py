@@ -44,6 +44,13 @@ class Style:
     csl: Any  # citeproc.CitationStylesStyle
     punctuation_in_quote: bool  # the locale puts commas and periods inside closing quotes
     sentence_case: bool  # the style wants titles in sentence case (APA)
+    # Proceedings are a book only when their editors are named (CSL's Chicago 18th edition
+    # styles): see ``references._in_proceedings_without_editors``.
+    proceedings_need_editors: bool = False
+    # The style prints a conference paper's publisher and place, which its guide does not
+    # (IEEE: "in Proc. IOOC-ECOC, 1985, pp. 585–590"); they are left out of its data.
+    conference_without_publisher: bool = False
+    path: str = ""  # the style's file, for messages
 
 
 def style_names() -> str:
@@ -64,6 +71,8 @@ def style_path(name_or_file: str) -> Path:
         return bundled_path(name)
     if wanted.lower().endswith(".csl"):
         path = Path(wanted).expanduser()
+        if path.is_dir():
+            raise StyleError(printable(f"{wanted}: a folder, not a style file"))
         if not path.is_file():
             raise StyleError(printable(f"{wanted}: no such style file"))
         return path
@@ -96,8 +105,23 @@ def _load(path: str, mtime_ns: int) -> Style:
     except Exception as error:  # lxml's XMLSyntaxError, or citeproc-py on a broken style
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise StyleError(printable(f"{path}: not a usable CSL style ({reason})")) from None
-    sentence_case = _title(csl).startswith("APA")
-    return Style(Path(path).stem, csl, in_quote, sentence_case)
+    title = _title(csl)
+    chicago_18 = title.startswith("Chicago Manual of Style 18th edition")
+    ieee = title.startswith("IEEE Reference Guide")
+    apa = title.startswith("APA")
+    return Style(Path(path).stem, csl, in_quote, apa, chicago_18, ieee, path)
+
+
+def is_bundled(style: Style) -> bool:
+    """Whether the style is one of the eight shipped, not a user's own file."""
+    return style.name in BUNDLED and Path(style.path) == bundled_path(style.name).resolve()
+
+
+def unusable(style: Style, error: Exception) -> StyleError:
+    """A style that parsed but fails when rendering (a macro it lacks, a bad number): one
+    line naming its file, as for a style that does not parse."""
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return StyleError(printable(f"{style.path}: not a usable CSL style ({reason})"))
 
 
 def _title(csl: Any) -> str:

@@ -364,14 +364,19 @@ def inherited(fields: dict[str, str], parent: _Entry) -> dict[str, str]:
 def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
     """A paper from an entry's resolved fields, or None when it has no title."""
     fields = entry.fields
-    title, title_links = tex_to_text(fields.get("title", ""))
+    raw_title = unescaped_braces(fields.get("title", ""))
+    title, title_links = tex_to_text(raw_title)
     title = tidy_line(title)
-    title_kept = kept_case_spans(fields.get("title", ""), title)
+    title_kept = kept_case_spans(raw_title, title)
     if not title:
         return None
     if fields.get("subtitle"):
         title = f"{title}: {clean_line(tex_to_text(fields['subtitle'])[0])}"
     authors, et_al = split_names(fields.get("author") or fields.get("editor") or "")
+    # Editors of their own only beside authors: an edited book's editors are its authors here.
+    editors = (
+        split_names(fields["editor"])[0] if fields.get("author") and fields.get("editor") else ()
+    )
     date, precision = entry_date(fields)
     abstract, links = _abstract(fields.get("abstract"))
     doi = clean_doi(fields.get("doi"))
@@ -392,6 +397,9 @@ def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
         volume=_short(fields.get("volume")),
         issue=_short(fields.get("number") or fields.get("issue")),
         pages=_short(fields.get("pages")),
+        editors=editors,
+        publisher=_one_line(fields.get("publisher")),
+        publisher_place=_one_line(fields.get("address") or fields.get("location")),
         citekey=strip_control(entry.key) or None,
         entry_type=entry.entry_type,
         source=SourceRef(file=file, line=entry.line),
@@ -404,6 +412,39 @@ def _short(value: str | None) -> str | None:
     if not value:
         return None
     return clean_line(tex_to_text(value)[0])[:100] or None
+
+
+# Mendeley escapes LaTeX in what it exports: the braces protecting a word's case
+# (``\{Markov\} Decision``) and the backslash of a command (``Trends\{$\backslash$
+# textregistered\}``), which LaTeX would print as braces and a backslash. Outside math
+# (where ``$\{0,1\}$`` is a set) they are read as the braces and commands they were,
+# when what they enclose starts with a capital or a command (what protection is for):
+# ``\{braces\}`` is a title's own literal braces, as our BibTeX export writes them.
+_ESCAPED_COMMAND = re.compile(r"\$\\backslash\$(?=[A-Za-z])")
+_ESCAPED_PROTECTION = re.compile(r"\\\{(?=[A-Z\\])(.*?)\\\}")
+
+
+def unescaped_braces(raw: str) -> str:
+    r"""``\{Markov\} Processes`` -> ``{Markov} Processes``; ``Universit\{\'{e}\}`` ->
+    ``Universit{\'{e}}``; ``\{$\backslash$rm ln\}`` -> ``{\rm ln}``; ``$\{0,1\}$`` is kept."""
+    if "\\{" not in raw and "$\\backslash$" not in raw:
+        return raw
+    escaped_commands = "$\\backslash$" in raw  # Mendeley's, so every brace is escaped
+    pieces = _ESCAPED_COMMAND.sub(lambda _: "\\", raw).split("$")
+    for number in range(0, len(pieces), 2):  # outside math
+        piece = pieces[number]
+        if escaped_commands and piece.count("\\{") == piece.count("\\}"):
+            pieces[number] = piece.replace("\\{", "{").replace("\\}", "}")
+        else:
+            pieces[number] = _ESCAPED_PROTECTION.sub(r"{\1}", piece)
+    return "$".join(pieces)
+
+
+def _one_line(value: str | None) -> str | None:
+    """A publisher or place as plain text (``Springer {International} Publishing``)."""
+    if not value:
+        return None
+    return tidy_line(tex_to_text(unescaped_braces(value))[0])[:300] or None
 
 
 def entry_date(fields: dict[str, str]) -> tuple[dt.date | None, DatePrecision]:
@@ -427,7 +468,7 @@ def _venue(fields: dict[str, str]) -> str | None:
     for name in _VENUE_FIELDS:
         raw = fields.get(name)
         if raw and "://" not in raw and "\\url" not in raw:
-            venue = tidy_line(tex_to_text(raw)[0])
+            venue = tidy_line(tex_to_text(unescaped_braces(raw))[0])
             subtitle = fields.get(_SUBTITLE_OF.get(name, ""))
             if venue and subtitle:
                 venue = f"{venue}: {tidy_line(tex_to_text(subtitle)[0])}"

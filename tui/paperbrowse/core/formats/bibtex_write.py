@@ -126,8 +126,11 @@ def bibtex_entry(paper: Paper, key: str) -> str:
     authors = [name_value(name) for name in paper.authors] + (["others"] if paper.et_al else [])
     if authors:
         fields.append(("author", " and ".join(authors)))
+    fields += _editors(paper)
+    venue_field = _VENUE_FIELD.get(entry_type, "howpublished")
     if paper.venue:
-        fields.append((_VENUE_FIELD.get(entry_type, "howpublished"), escape(paper.venue)))
+        fields.append((venue_field, escape(paper.venue)))
+    fields += _publisher(paper, venue_field, "address")
     fields += _place(paper)
     lines = [f"@{entry_type}{{{key},"]
     lines += [f"  {name} = {{{value}}}," for name, value in fields]
@@ -142,6 +145,22 @@ def bibtex_entry(paper: Paper, key: str) -> str:
         lines.append(f"  abstract = {{{escape(paper.abstract)}}},")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _editors(paper: Paper) -> list[tuple[str, str]]:
+    if not paper.editors:
+        return []
+    return [("editor", " and ".join(name_value(name) for name in paper.editors))]
+
+
+def _publisher(paper: Paper, venue_field: str, place_field: str) -> list[tuple[str, str]]:
+    """``publisher`` (unless the venue was written as it: a book's) and its place."""
+    fields = []
+    if paper.separate_publisher and venue_field != "publisher":
+        fields.append(("publisher", escape(paper.separate_publisher)))
+    if paper.publisher_place:
+        fields.append((place_field, escape(paper.publisher_place)))
+    return fields
 
 
 def _place(paper: Paper) -> list[tuple[str, str]]:
@@ -197,10 +216,12 @@ def biblatex_entry(paper: Paper, key: str) -> str:
     authors = [name_value(name) for name in paper.authors] + (["others"] if paper.et_al else [])
     if authors:
         fields.append(("author", " and ".join(authors)))
+    fields += _editors(paper)
+    venue_field = _BIBLATEX_VENUE.get(entry_type) or _VENUE_FIELD.get(entry_type)
+    venue_field = venue_field or "howpublished"
     if paper.venue:
-        venue_field = _BIBLATEX_VENUE.get(entry_type) or _VENUE_FIELD.get(entry_type)
-        venue_field = venue_field or "howpublished"
         fields.append((venue_field, escape(paper.venue)))
+    fields += _publisher(paper, venue_field, "location")
     fields += _place(paper)
     if subtype:
         fields.append(("type", subtype))

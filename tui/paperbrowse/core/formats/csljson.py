@@ -2,7 +2,8 @@
 
 An item has ``id``, ``type``, ``title``, ``author`` (``family``/``given`` or
 ``literal``), ``issued`` (``date-parts``), ``abstract``, ``DOI``, ``URL``,
-``container-title``. Titles may carry CSL's small HTML subset (``<i>``);
+``container-title``, and for a paper in a book or proceedings ``editor``,
+``publisher`` and ``publisher-place``. Titles may carry CSL's small HTML subset (``<i>``);
 the tags are dropped. Entry types are kept in BibTeX's words in
 ``Paper.entry_type`` and mapped back when writing.
 """
@@ -167,8 +168,11 @@ def paper_from_csl(
     if problem and notes is not None:
         notes.append(problem)
     authors, et_al = _names(item.get("author"))
+    editors: tuple[str, ...] = ()
     if not authors:
         authors, et_al = _names(item.get("editor"))
+    else:  # editors of the book or proceedings the paper is in
+        editors = _names(item.get("editor"))[0]
     date, precision = csl_date(item.get("issued"))
     abstract_raw = item.get("abstract") or ""
     abstract = clean_paragraphs(strip_control(str(abstract_raw)))
@@ -192,6 +196,9 @@ def paper_from_csl(
         volume=_text(item.get("volume")) or None,
         issue=_text(item.get("issue")) or None,
         pages=_text(item.get("page")) or None,
+        editors=editors,
+        publisher=_text(item.get("publisher")) or None,
+        publisher_place=_text(item.get("publisher-place")) or None,
         citekey=key,
         entry_type=CSL_TO_BIBTEX.get(str(item.get("type")), "misc"),
         source=source,
@@ -285,6 +292,8 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
         authors.append(dict(_ET_AL))
     if authors:
         item["author"] = authors
+    if paper.editors:
+        item["editor"] = [name_to_csl(name) for name in paper.editors]
     if paper.date:
         parts = [paper.date.year, paper.date.month, paper.date.day]
         count = {"year": 1, "month": 2}.get(paper.date_precision, 3)
@@ -297,6 +306,9 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
         "volume": paper.volume,
         "issue": paper.issue,
         "page": paper.pages,
+        "publisher-place": paper.publisher_place,
     }
     item.update({name: value for name, value in optional.items() if value})
+    if paper.separate_publisher:  # a book's venue is its publisher already
+        item.setdefault("publisher", paper.separate_publisher)
     return item

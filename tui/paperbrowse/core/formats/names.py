@@ -62,8 +62,28 @@ def _split_with_von(base: str) -> dict[str, str]:
         return _first_last(base)
     found = {"family": " ".join(parts.last), "given": " ".join(parts.first)}
     if parts.von:
-        found["non-dropping-particle"] = " ".join(parts.von)
+        given, particle = _capitalised_particle(parts.first, parts.von)
+        found["given"] = " ".join(given)
+        found["non-dropping-particle"] = " ".join(particle)
     return found
+
+
+# Particles a name may start with a capital (``Tim Van de Cruys``, ``Anne Van der Berg``:
+# Flemish names, and Dutch ones written family name first), lower-cased for comparing.
+_PARTICLES = frozenset(
+    "van von de den der di da du del della des dos das la le ten ter op".split()  # noqa: SIM905
+)
+
+
+def _capitalised_particle(first: list[str], von: list[str]) -> tuple[list[str], list[str]]:
+    """BibTeX's grammar starts the von part at its first lower-case word, so ``Anne Van
+    der Berg`` is given ``Anne Van`` and particle ``der`` (APA's ``der Berg, A. V.``): the
+    capitalised particles just before it are moved from the given names to the particle,
+    keeping at least one given name."""
+    cut = len(first)
+    while cut > 1 and first[cut - 1].lower() in _PARTICLES:
+        cut -= 1
+    return first[:cut], first[cut:] + von
 
 
 def family_first(name: str) -> str:

@@ -79,6 +79,10 @@ _VENUE_KEYS = (
 )
 
 
+# Types whose A2 ("secondary author") is the editor of the book or proceedings they are in.
+_IN_EDITED = frozenset({"CHAP", "ECHAP", "CONF", "CPAPER"})
+
+
 def looks_like_ris(text: str) -> bool:
     """Whether a file starts (after blank lines) with a ``TY  -`` line."""
     for line in text.lstrip("\ufeff").splitlines()[:20]:
@@ -162,6 +166,7 @@ def paper_from_ris(entry: dict[str, Any], source: SourceRef) -> Paper:
         raise ValueError("record has no title (TI or T1)")
     names = entry.get("authors") or entry.get("first_authors") or []
     authors = tuple(n for n in (ris_name(str(name)) for name in names) if n)
+    kind = str(entry.get("type_of_reference", "")).upper()
     date, precision = _date(entry)
     doi = _DOI_PREFIX.sub("", _text(entry.get("doi"))) or None
     abstract = clean_paragraphs(
@@ -183,10 +188,20 @@ def paper_from_ris(entry: dict[str, Any], source: SourceRef) -> Paper:
         volume=_text(entry.get("volume")) or None,
         issue=_text(entry.get("number")) or None,
         pages=_pages(entry),
+        editors=_editors(entry, kind) if authors else (),
+        publisher=_text(entry.get("publisher")) or None,
+        publisher_place=_text(entry.get("place_published")) or None,
         citekey=_text(entry.get("id")) or None,
-        entry_type=RIS_TO_BIBTEX.get(str(entry.get("type_of_reference", "")).upper(), "misc"),
+        entry_type=RIS_TO_BIBTEX.get(kind, "misc"),
         source=source,
     )
+
+
+def _editors(entry: dict[str, Any], kind: str) -> tuple[str, ...]:
+    """The editors: ``ED`` (which rispy leaves unmapped), else ``A2`` where it means them."""
+    unknown = entry.get("unknown_tag") or {}
+    names = unknown.get("ED") or (entry.get("secondary_authors") if kind in _IN_EDITED else None)
+    return tuple(n for n in (ris_name(str(name)) for name in names or []) if n)
 
 
 def _pages(entry: dict[str, Any]) -> str | None:
@@ -226,6 +241,12 @@ def ris_entry(paper: Paper, key: str) -> dict[str, Any]:
     if paper.venue:  # a book's, thesis's or report's venue is its publisher (PB)
         published = entry["type_of_reference"] in ("BOOK", "THES", "RPRT")
         entry["publisher" if published else "secondary_title"] = paper.venue
+    if paper.editors and entry["type_of_reference"] in _IN_EDITED:
+        entry["secondary_authors"] = [family_first(name) for name in paper.editors]
+    if paper.separate_publisher:
+        entry.setdefault("publisher", paper.separate_publisher)
+    if paper.publisher_place:
+        entry["place_published"] = paper.publisher_place
     if paper.volume:
         entry["volume"] = paper.volume
     if paper.issue:

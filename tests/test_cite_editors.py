@@ -1,0 +1,113 @@
+"""A paper in a book or proceedings keeps the book's editors, publisher and place: read
+from BibTeX, CSL-JSON and RIS, printed in references, and written to every export that has
+a place for them (so they read back the same)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from paperbrowse.core.cite.references import references
+from paperbrowse.core.cite.styles import load_style
+from paperbrowse.core.formats import read_file
+from paperbrowse.core.formats.bibtex import parse_bibtex
+from paperbrowse.core.formats.export import export_papers
+from paperbrowse.core.models import Paper
+
+# As interpretable-ml-book_references.bib has it (../shared/corpus), LaTeX and all.
+IN_PROCEEDINGS = r"""@inproceedings{strumbelj2011general,
+  address = {Berlin, Heidelberg},
+  title = {A General Method for Visualizing and Explaining Black-Box Regression Models},
+  booktitle = {Adaptive and Natural Computing Algorithms},
+  publisher = {Springer},
+  author = {{\v S}trumbelj, Erik and Kononenko, Igor},
+  editor = {Dobnikar, Andrej and Lotri{\v c}, Uro{\v s} and {\v S}ter, Branko},
+  year = {2011},
+  pages = {21--30},
+}
+"""
+EDITORS = ("Andrej Dobnikar", "Uroš Lotrič", "Branko Šter")
+
+
+def in_proceedings() -> Paper:
+    (paper,) = parse_bibtex(IN_PROCEEDINGS, "ml.bib").papers
+    return paper
+
+
+def test_bibtex_gives_the_editors_publisher_and_place_apart_from_the_authors() -> None:
+    paper = in_proceedings()
+    assert paper.authors == ("Erik Štrumbelj", "Igor Kononenko")
+    assert paper.editors == EDITORS
+    assert (paper.venue, paper.publisher, paper.publisher_place) == (
+        "Adaptive and Natural Computing Algorithms",
+        "Springer",
+        "Berlin, Heidelberg",
+    )
+
+
+def test_an_edited_book_without_authors_keeps_its_editors_as_its_authors() -> None:
+    (book,) = parse_bibtex("@book{b, title={B}, editor={Lucas, D. W.}, year=1968}", "b.bib").papers
+    assert book.authors == ("D. W. Lucas",) and book.editors == ()
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("csl-json", ".json"), ("ris", ".ris")])
+def test_csl_json_and_ris_exports_read_back_with_the_editors(
+    tmp_path: Path, fmt: str, suffix: str
+) -> None:
+    path = tmp_path / f"out{suffix}"
+    path.write_text(export_papers([in_proceedings()], fmt), encoding="utf-8")
+    (again,) = read_file(path, dt.date(2025, 1, 1)).papers
+    assert again.editors == EDITORS
+    assert (again.publisher, again.publisher_place) == ("Springer", "Berlin, Heidelberg")
+
+
+@pytest.mark.parametrize(("fmt", "place_field"), [("bibtex", "address"), ("biblatex", "location")])
+def test_bibtex_and_biblatex_exports_write_the_editors_and_read_back(
+    fmt: str, place_field: str
+) -> None:
+    text = export_papers([in_proceedings()], fmt)
+    assert "editor = {Andrej Dobnikar and Uroš Lotrič and Branko Šter}" in text
+    assert f"{place_field} = {{Berlin, Heidelberg}}" in text
+    (again,) = parse_bibtex(text, "again.bib").papers
+    assert again.editors == EDITORS and again.publisher == "Springer"
+
+
+def test_a_book_s_publisher_is_written_once() -> None:
+    (book,) = parse_bibtex("@book{b, title={B}, author={Ann Lee}, publisher={P}}", "b.bib").papers
+    assert export_papers([book], "bibtex").count("publisher =") == 1
+    assert export_papers([book], "ris").count("PB  - ") == 1
+
+
+def test_apa_names_the_editors_of_the_proceedings_with_a_capital_eds() -> None:
+    # APA 7 §10.3: "In A. Editor & B. Editor (Eds.), Book (pp. 21–30). Publisher."
+    (entry,) = references([in_proceedings()], load_style("apa"))
+    assert "In A. Dobnikar, U. Lotrič, & B. Šter (Eds.), Adaptive and Natural" in entry
+    assert entry.endswith("Computing Algorithms (pp. 21–30). Springer.")
+
+
+def test_ieee_prints_no_publisher_for_a_paper_in_proceedings_without_editors() -> None:
+    """IEEE's guide: "in Proc. IOOC-ECOC, 1985, pp. 585–590"; with editors, the paper is in
+    a book and the book's place and publisher are printed ("Berlin, Heidelberg: Springer")."""
+    paper = in_proceedings()
+    (plain,) = references([paper.model_copy(update={"editors": ()})], load_style("ieee"))
+    assert "Springer" not in plain and "Berlin" not in plain
+    (edited,) = references([paper], load_style("ieee"))
+    assert "Eds., Berlin, Heidelberg: Springer, 2011, pp. 21–30." in edited
+
+
+def test_a_paper_read_twice_keeps_the_editors_the_other_copy_gives(tmp_path: Path) -> None:
+    from paperbrowse.core.library import load
+
+    bare = tmp_path / "a.bib"
+    bare.write_text(
+        "@inproceedings{s, title={A General Method for Visualizing and Explaining Black-Box "
+        "Regression Models}, author={Erik Štrumbelj}, booktitle={Adaptive and Natural Computing "
+        "Algorithms}, year=2011}\n",
+        encoding="utf-8",
+    )
+    full = tmp_path / "b.bib"
+    full.write_text(IN_PROCEEDINGS, encoding="utf-8")
+    (paper,) = load(bare, full).papers
+    assert paper.editors == EDITORS and paper.publisher == "Springer"
