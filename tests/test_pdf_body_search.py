@@ -143,3 +143,42 @@ def test_short_words_are_not_looked_for_in_bodies(tmp_path: Path) -> None:
     body.add(library.papers[0].id, FullText(("a zebra in the text",)))
     assert list(library.find("ze")) == []  # the first keys of a word typed
     assert [p.title for p in library.find("a zebra")] == ["Horses"]
+
+
+# --- hyphens at a line's end (PDFium marks each with U+FFFE) ---------------------------------
+
+
+def test_a_compound_at_a_line_end_keeps_its_hyphen_in_the_specter_body(
+    specter_text: FullText,
+) -> None:
+    text = specter_text.text
+    # "document-\nlevel" and "Citation-\ninformed" are compounds the paper writes
+    # elsewhere with their hyphen: never made into one word
+    assert "documentlevel" not in text.casefold()
+    assert "citationinformed" not in text.casefold()
+    # "state-\nof-the-art" and "off-the-\nshelf" break inside a longer compound
+    assert "stateof" not in text and "theshelf" not in text
+    assert "off-the-shelf embeddings" in text
+    # a name's halves, both capitalised and written nowhere else
+    assert "Hsu-Han Ooi" in text
+    # words the paper writes whole elsewhere are joined: "pre-\ntrained", "SciB-\nERT"
+    assert "768-dimensional pretrained ELMo" in text
+    assert "SciB-ERT" not in text and "vanilla SciBERT" in text
+    body = BodyIndex()
+    body.add("specter", specter_text)
+    assert body.matching("document-level representation power", phrase=True) == {"specter"}
+
+
+def test_each_line_end_hyphen_is_judged_by_the_rest_of_its_document() -> None:
+    from paperbrowse.core.pdf.hyphens import mend_pages
+
+    pages = [
+        "a represen\ufffe\r\ntation of a document\ufffelevel task;",
+        "more document-level work. The representation again, a cross\ufffetopic one,"
+        " work by Ana\ufffeMaria, a state\ufffeof-the-art model.",
+    ]
+    mended = mend_pages(pages)
+    assert mended[0] == "a representation of a document-level task;"
+    assert "a crosstopic one" in mended[1]  # neither form written elsewhere: a broken word
+    assert "Ana-Maria" in mended[1] and "state-of-the-art" in mended[1]
+    assert mend_pages(["no marks here"]) == ["no marks here"]

@@ -7,7 +7,7 @@ match and their page, for the detail pane and ``paperbrowse search --json``.
 
 Words are matched casefolded, at a word start, across any run of spaces and line
 ends: a phrase split over two lines or two columns is still found. Hyphen-broken
-words were already joined by ``fulltext.clean_page``.
+words were already joined by ``fulltext.clean_pages``.
 """
 
 from __future__ import annotations
