@@ -23,6 +23,7 @@ from paperbrowse.cli.common import (
     add_as_of,
     add_data_dir,
     add_pdf_dir,
+    pdf_finder,
     fail,
     limit_number,
     load_paths,
@@ -110,12 +111,10 @@ class PdfSearch:
     extracted now, as the app does), and each hit's files, passage and page."""
 
     def __init__(self, library: Library, pdf_dirs: list[str]) -> None:
-        from paperbrowse.app.config import load_config
         from paperbrowse.core.pdf.body_search import attach_bodies, read_bodies
-        from paperbrowse.core.pdf.locate import PdfFinder
         from paperbrowse.core.pdf.worker import PdfWorker
 
-        self.finder = PdfFinder([*load_config().pdf_folders, *pdf_dirs], key_of=library.key_of)
+        self.finder = pdf_finder(library, pdf_dirs)  # the files has:pdf sees too
         worker = PdfWorker()
         try:
             self.body = read_bodies(library.papers, self.finder.files_of, worker)
