@@ -98,6 +98,41 @@ def test_body_matches_rank_below_title_matches(tmp_path: Path) -> None:
     assert passage is not None and passage.page == 1
 
 
+def test_body_matches_obey_field_terms_phrases_and_exclusions(tmp_path: Path) -> None:
+    bib = tmp_path / "four.bib"
+    bib.write_text(
+        "@article{a, title={Horses}, author={Smith, Ann}, year={2020}}\n"
+        "@article{b, title={Cows}, author={Jones, Bob}, year={2020}}\n"
+        "@article{c, title={Goats}, author={Smith, Cy}, year={2019}}\n"
+        "@article{d, title={Crossing roads}, author={Lee, Di}, year={2018}}\n",
+        encoding="utf-8",
+    )
+    library = Library(read_file(bib, AS_OF, None).papers)
+    body = BodyIndex()
+    attach_bodies(library, body)
+    by_title = {p.title: p for p in library.papers}
+    body.add(by_title["Horses"].id, FullText(("a zebra crossing the road",)))
+    body.add(by_title["Cows"].id, FullText(("a zebra, then a crossing",)))
+    body.add(by_title["Goats"].id, FullText(("zebra crossing, twice: zebra crossing",)))
+    body.add(by_title["Crossing roads"].id, FullText(("a zebra here",)))
+
+    def found(query: str) -> list[str]:
+        return [p.title for p in library.find(query)]
+
+    # a term tied to a field: body words only among the papers it matches
+    assert found("author:smith zebra") == ["Horses", "Goats"]
+    # an exclusion leaves out the papers the index finds it in
+    assert found("zebra -goats") == ["Horses", "Cows", "Crossing roads"]
+    # a phrase is looked for in bodies as a phrase...
+    assert found('"zebra crossing"') == ["Horses", "Goats"]
+    assert found('"zebra crossing" year:2019') == ["Goats"]
+    # ...or held by the paper's own fields, its free words by the body
+    assert found('"crossing roads" zebra') == ["Crossing roads"]
+    assert found('zebra "crossing the road" -author:smith') == []
+    passage = passage_for(body, by_title["Goats"].id, library.find('"zebra crossing"'))
+    assert passage is not None and passage.text.startswith("zebra crossing")
+
+
 def test_control_characters_from_a_pdf_never_reach_the_passage() -> None:
     body = BodyIndex()
     body.add("a", FullText(("loss \x10d \x1b[31mred\x01 zebra",)))

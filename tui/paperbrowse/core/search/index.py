@@ -233,6 +233,20 @@ class SearchIndex:
             allowed = ~holding if allowed is None else allowed & ~holding
         return allowed
 
+    def ids_passing(
+        self, query: Query | None = None, holding: Sequence[Term] = ()
+    ) -> frozenset[str] | None:
+        """Ids of the papers that pass ``query``'s filters and exclusions and hold every
+        term of ``holding``; None when that is every paper. For hits found elsewhere (the
+        PDFs' text) that must obey the rest of the query."""
+        allowed = self._allowed(query, []) if query is not None else None
+        for term in holding:
+            held = self._term(term)[0] > 0
+            allowed = held if allowed is None else allowed & held
+        if allowed is None:
+            return None
+        return frozenset(self._docs[doc].id for doc in np.flatnonzero(allowed))
+
     # -- terms -------------------------------------------------------------------------
 
     def _term(self, term: Term) -> tuple[Scores, tuple[Expansion, ...]]:
