@@ -71,6 +71,12 @@ def cache_path(path: Path, folder: Path | None = None) -> Path | None:
     return (folder or fulltext_dir()) / f"{name}.json.gz"
 
 
+def is_cached(path: Path, folder: Path | None = None) -> bool:
+    """Whether ``path``'s text is in the cache as the file is now (nothing is read)."""
+    entry = cache_path(path, folder)
+    return entry is not None and entry.is_file()
+
+
 def load_cached(entry: Path) -> FullText | None:
     try:
         with gzip.open(entry, "rt", encoding="utf-8") as stream:

@@ -24,6 +24,7 @@ from rich.text import Text
 from textual.screen import Screen
 
 from paperbrowse.core.errors import printable
+from paperbrowse.core.text.counts import counted
 
 if TYPE_CHECKING:
     from paperbrowse.app.widgets.detail import PaperDetail
@@ -96,6 +97,21 @@ def describe(path: Path, facts: FileFacts | None) -> Text:
     return text
 
 
+def fulltext_started(cached: int, total: int) -> str:
+    """The search bar as a pass starts: what the cache holds is done already."""
+    if cached == total:
+        return f"full text: {counted(total, 'PDF')}, all cached"
+    return f"full text: {cached:,} of {total:,} PDFs"
+
+
+def fulltext_finished(read: int, skipped: int, from_cache: bool) -> str:
+    searchable = read - skipped
+    note = f"full text: {counted(searchable, 'PDF')} {'from the cache' if from_cache else 'read'}"
+    if skipped:
+        note += f", {skipped:,} not searchable (see Files)"
+    return note
+
+
 class FilesController:
     def __init__(
         self,
@@ -118,6 +134,8 @@ class FilesController:
         self._undo_filter: Callable[[], None] | None = None
         self._fulltext_worker: PdfWorker | None = None
         self._fulltext_round = 0  # a reload starts a new round; the old one stops
+        self._fulltext_library: Library | None = None  # the library whose PDFs are read
+        self._filtered: Library | None = None  # the library has:pdf and bodies are in
         self.body: BodyIndex | None = None  # the PDFs' text of the library shown
         self._undo_body: Callable[[], None] | None = None
         self._body_searched = 0  # the body's version the shown search last saw
@@ -139,18 +157,28 @@ class FilesController:
         library = self.view.library
         return library.key_of(paper) if library is not None else paper.citekey
 
-    def filter_in(self, library: Library | None) -> None:
-        """``has:pdf`` in this library's searches (a reload brings a new library)."""
-        self._undo_filters()
-        if library is not None:
-            from paperbrowse.core.pdf.body_index import BodyIndex
-            from paperbrowse.core.pdf.body_search import attach_bodies
+    def filter_in(self, library: Library | None, extract: bool = True) -> None:
+        """``has:pdf`` and the PDFs' text in this library's searches (a reload brings a
+        new library); with ``extract``, its PDFs' text is read, in one pass per library.
 
+        The same library comes twice on opening: when listed, then once the marks
+        (and with them the attached PDFs) are open. Its text read so far is kept and
+        its pass is not started again: a second pass made the progress count go back.
+        """
+        self._undo_filters()
+        if library is None:
+            return
+        from paperbrowse.core.pdf.body_index import BodyIndex
+        from paperbrowse.core.pdf.body_search import attach_bodies
+
+        if library is not self._filtered or self.body is None:
+            self._filtered = library
             self.forget_found()
-            self._report_folders(library)
-            self._undo_filter = self.finder.register_search_filters(library.filters, library.papers)
             self.body = BodyIndex()
-            self._undo_body = attach_bodies(library, self.body)
+        self._report_folders(library)
+        self._undo_filter = self.finder.register_search_filters(library.filters, library.papers)
+        self._undo_body = attach_bodies(library, self.body)
+        if extract and library is not self._fulltext_library:
             self.start_fulltext(library)
 
     def _report_folders(self, library: Library) -> None:
@@ -272,9 +300,11 @@ class FilesController:
     def start_fulltext(self, library: Library) -> None:
         """Extract (or find cached) the text of every PDF of the library, in a thread."""
         self._fulltext_round += 1
+        self._fulltext_library = library
         papers = list(library.papers)
+        round_ = self._fulltext_round
         self.screen.run_worker(
-            lambda: self._extract_all(papers, self._fulltext_round),
+            lambda: self._extract_all(papers, round_),
             thread=True,
             group="pdf-fulltext",
             exit_on_error=False,
@@ -291,33 +321,37 @@ class FilesController:
         if not paths or stopped():
             return
         # Only now: a library without PDFs (most, and the bundled profile) never loads them.
-        from paperbrowse.core.pdf.fulltext import extract_all
+        from paperbrowse.core.pdf.fulltext import extract_all, is_cached
         from paperbrowse.core.pdf.worker import PdfWorker
 
         body = self.body
+        # The cached text is read first and counted as done from the start: the count
+        # only moves forward, from where a pass before a reload left it.
+        cached = [path for path in paths if is_cached(path)]
+        fresh = [path for path in paths if path not in set(cached)]
+        self._post(self._fulltext_busy, round_, fulltext_started(len(cached), len(paths)))
 
         def read(path: Path, text: FullText) -> None:
             if body is None or stopped():
                 return
             for paper_id in owners[path]:
                 body.add(paper_id, text)
-            if text.pages:
+            if text.pages and not self._refresh_due:  # one refresh waiting is enough
                 self._post(self._text_arrived)
+
+        def progress(done: int, total: int) -> None:
+            if done > len(cached):  # each extracted PDF, not each read from the cache
+                self._post(self._fulltext_busy, round_, f"full text: {done:,} of {total:,} PDFs")
 
         worker = self._fulltext_worker = PdfWorker(nice=FULLTEXT_NICE)
         try:
-            texts = extract_all(
-                paths,
-                worker,
-                lambda done, total: self._post(self._fulltext_busy, done, total),
-                stopped=stopped,
-                each=read,
-            )
+            texts = extract_all(cached + fresh, worker, progress, stopped=stopped, each=read)
         finally:
             worker.close()
         if not stopped():
             skipped = sum(1 for text in texts.values() if text.problem)
-            self._post(self._fulltext_done, len(texts), skipped)
+            note = fulltext_finished(len(texts), skipped, from_cache=not fresh)
+            self._post(self._fulltext_done, round_, note)
 
     def _text_arrived(self) -> None:
         """More text: a search that looks in bodies runs again (once a second at most);
@@ -342,18 +376,16 @@ class FilesController:
         with contextlib.suppress(RuntimeError):  # the app is closing
             self.screen.app.call_from_thread(callback, *arguments)
 
-    def _fulltext_busy(self, done: int, total: int) -> None:
-        self.view.search_bar.busy = f"full text: {done:,} of {total:,} PDFs"
+    def _fulltext_busy(self, round_: int, note: str) -> None:
+        if round_ == self._fulltext_round and not self._stopped:  # not a pass that was stopped
+            self.view.search_bar.busy = note
 
-    def _fulltext_done(self, read: int, skipped: int) -> None:
-        note = f"full text: {read - skipped:,} PDF{'s' if read - skipped != 1 else ''} read"
-        if skipped:
-            note += f", {skipped:,} not searchable (see Files)"
-        self.view.search_bar.busy = note
-        self.screen.set_timer(FULLTEXT_DONE_SECONDS, self._fulltext_clear)
+    def _fulltext_done(self, round_: int, note: str) -> None:
+        self._fulltext_busy(round_, note)
+        self.screen.set_timer(FULLTEXT_DONE_SECONDS, lambda: self._fulltext_clear(note))
 
-    def _fulltext_clear(self) -> None:
-        if self.view.search_bar.busy.startswith("full text:"):
+    def _fulltext_clear(self, note: str) -> None:
+        if self.view.search_bar.busy == note:  # not a newer pass's progress
             self.view.search_bar.busy = ""
 
     # --- opening and attaching -------------------------------------------------------------

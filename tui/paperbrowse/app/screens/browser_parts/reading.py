@@ -117,6 +117,8 @@ class ReadingController:
         store = self.store
         self.view.paper_list.marks_for = self._mark_column
         self.view.detail.extras_for = self._detail_extras
+        # The PDFs' text is read from now on: the attached PDFs are known.
+        self.filter_marks_in(self.view.library)
         if store is None:
             self.notify(
                 "Bookmarks, tags and notes are off: the database could not be opened "
@@ -126,7 +128,6 @@ class ReadingController:
                 markup=False,
             )
             return
-        self.filter_marks_in(self.view.library)
         if store.problem or store.read_only:
             # The problem names the file and says that changes are not saved.
             self.notify(
@@ -147,7 +148,8 @@ class ReadingController:
             self._undo_filters = None
         if self.store is not None and library is not None:
             self._undo_filters = self.store.register_search_filters(library.filters)
-        self.files.filter_in(library)
+        # Before the marks are open the attached PDFs are unknown: their text waits.
+        self.files.filter_in(library, extract=self.started)
 
     def stop_marks(self) -> None:
         self.files.stop()
