@@ -141,3 +141,37 @@ async def test_the_count_never_goes_back_over_a_reload(
     shown = counts(seen)
     assert max(shown) == 6 and shown == sorted(shown), seen
     assert seen[-1] == "full text: 6 PDFs read"
+
+
+# --- the search bar's width (QA bug 13) -------------------------------------------------------
+
+
+def count_rows(pilot: Pilot[Any]) -> list[str]:
+    """The rows of the search bar's count that hold text, as the screen shows them."""
+    count = pilot.app.query_one("#search-count").region
+    lines = screen_text(pilot).splitlines()[count.y : count.bottom]
+    return [
+        line[count.x : count.right].strip() for line in lines if line[count.x : count.right].strip()
+    ]
+
+
+async def test_the_count_never_wraps_nor_squeezes_the_search_input(tmp_path: Path) -> None:
+    from paperbrowse.app.screens.browser_parts.files import fulltext_finished, fulltext_progress
+
+    async with PaperBrowseApp([library(tmp_path)]).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await search(pilot, "triplet margin loss")
+        bar = browser(pilot).search_bar
+        bar.problems, bar.marked = 3, 2
+        for note in (fulltext_progress(312, 1040), fulltext_finished(1040, 12, from_cache=True)):
+            bar.show_busy(*note)
+            for width in (60, 80, 100, 120):
+                await pilot.resize_terminal(width, 30)
+                await pilot.pause()
+                rows = count_rows(pilot)
+                assert len(rows) == 1, (width, rows)  # one line, never wrapped
+                assert "2 of 3" in rows[0] or "2/3" in rows[0]
+                # the note, in short where narrow, cut with "…" where that is too long
+                assert "PDFs" in rows[0] or rows[0].endswith("…"), (width, rows)
+                assert bar.input.region.width >= width // 2 - 1  # the input keeps half
+                assert "triplet margin loss" in screen_text(pilot)

@@ -97,19 +97,28 @@ def describe(path: Path, facts: FileFacts | None) -> Text:
     return text
 
 
-def fulltext_started(cached: int, total: int) -> str:
+Note = tuple[str, str]  # what the search bar says of the PDFs' text: in full, and short
+
+
+def fulltext_progress(done: int, total: int) -> Note:
+    return f"full text: {done:,} of {total:,} PDFs", f"{done:,}/{total:,} PDFs"
+
+
+def fulltext_started(cached: int, total: int) -> Note:
     """The search bar as a pass starts: what the cache holds is done already."""
     if cached == total:
-        return f"full text: {counted(total, 'PDF')}, all cached"
-    return f"full text: {cached:,} of {total:,} PDFs"
+        return f"full text: {counted(total, 'PDF')}, all cached", f"{counted(total, 'PDF')} cached"
+    return fulltext_progress(cached, total)
 
 
-def fulltext_finished(read: int, skipped: int, from_cache: bool) -> str:
-    searchable = read - skipped
-    note = f"full text: {counted(searchable, 'PDF')} {'from the cache' if from_cache else 'read'}"
+def fulltext_finished(read: int, skipped: int, from_cache: bool) -> Note:
+    searchable = counted(read - skipped, "PDF")
+    how = "from the cache" if from_cache else "read"
+    note = f"full text: {searchable} {how}"
     if skipped:
         note += f", {skipped:,} not searchable (see Files)"
-    return note
+    short = f"{read - skipped:,} of {read:,} PDFs" if skipped else searchable
+    return note, f"{short} searchable"
 
 
 class FilesController:
@@ -341,7 +350,7 @@ class FilesController:
 
         def progress(done: int, total: int) -> None:
             if done > len(cached):  # each extracted PDF, not each read from the cache
-                self._post(self._fulltext_busy, round_, f"full text: {done:,} of {total:,} PDFs")
+                self._post(self._fulltext_busy, round_, fulltext_progress(done, total))
 
         worker = self._fulltext_worker = PdfWorker(nice=FULLTEXT_NICE)
         try:
@@ -376,17 +385,17 @@ class FilesController:
         with contextlib.suppress(RuntimeError):  # the app is closing
             self.screen.app.call_from_thread(callback, *arguments)
 
-    def _fulltext_busy(self, round_: int, note: str) -> None:
+    def _fulltext_busy(self, round_: int, note: Note) -> None:
         if round_ == self._fulltext_round and not self._stopped:  # not a pass that was stopped
-            self.view.search_bar.busy = note
+            self.view.search_bar.show_busy(*note)
 
-    def _fulltext_done(self, round_: int, note: str) -> None:
+    def _fulltext_done(self, round_: int, note: Note) -> None:
         self._fulltext_busy(round_, note)
         self.screen.set_timer(FULLTEXT_DONE_SECONDS, lambda: self._fulltext_clear(note))
 
-    def _fulltext_clear(self, note: str) -> None:
-        if self.view.search_bar.busy == note:  # not a newer pass's progress
-            self.view.search_bar.busy = ""
+    def _fulltext_clear(self, note: Note) -> None:
+        if self.view.search_bar.busy == note[0]:  # not a newer pass's progress
+            self.view.search_bar.show_busy("")
 
     # --- opening and attaching -------------------------------------------------------------
 
