@@ -77,6 +77,27 @@ async def test_files_line_shows_page_count_and_size_or_missing(tmp_path: Path) -
         text = await wait_for_text(pilot, "deleted.pdf · missing")
 
 
+async def test_a_files_row_that_wraps_goes_on_under_its_value(tmp_path: Path) -> None:
+    (tmp_path / "papers").mkdir()
+    name = "Cohan et al - 2020 - SPECTER Document-level Representation Learning.pdf"
+    shutil.copy(SPECTER, tmp_path / "papers" / name)
+    bib = tmp_path / "lib.bib"
+    bib.write_text(
+        ENTRY.format(key="cohan2020", title="SPECTER", extra=f"file = {{:papers/{name}:PDF}}"),
+        encoding="utf-8",
+    )
+    async with PaperBrowseApp([bib]).run_test(size=(100, 40)) as pilot:
+        await wait_loaded(pilot)
+        await wait_for_text(pilot, "13 pages")
+        pane = pilot.app.query_one("#detail-body").region
+        rows = [line[pane.x : pane.right] for line in screen_text(pilot).splitlines()]
+        files = next(number for number, row in enumerate(rows) if row.startswith("Files "))
+        assert "Cohan et al" in rows[files]
+        # the rest of the row under the file's name, not under "Files" at column 0
+        assert rows[files + 1].startswith(" " * 10) and rows[files + 1].strip(), rows[files:]
+        assert "683.3 KB" in " ".join(rows[files : files + 4])
+
+
 async def test_has_pdf_lists_only_papers_whose_pdf_is_on_disk(tmp_path: Path) -> None:
     bib = library(tmp_path)
     async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
