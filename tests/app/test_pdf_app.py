@@ -173,6 +173,31 @@ async def test_A_attaches_a_pdf_kept_with_the_marks_and_the_bib_untouched(
     assert bib.read_bytes() == before
 
 
+async def test_a_pdf_attached_with_A_is_searched_at_once_and_not_once_detached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.app.screens.browser_parts import files
+
+    monkeypatch.setattr(files, "FULLTEXT_NICE", 0)  # not starved by a busy test run
+    bib = tmp_path / "lib.bib"
+    bib.write_text(ENTRY.format(key="later", title="Attached Later", extra=""), encoding="utf-8")
+    shutil.copy(SPECTER, tmp_path / "specter.pdf")
+    os.chdir(tmp_path)
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"specter.pdf", "enter")  # beside the library
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("slash", *"fulltext:triplet", "enter")
+        await wait_for_text(pilot, "1 of 1 paper")  # without a reopen
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press("ctrl+u", "enter")  # an empty line detaches
+        await pilot.app.workers.wait_for_complete()
+        await wait_for_text(pilot, "0 of 1 paper")
+
+
 async def test_pdfs_named_by_key_in_pdf_dir_and_config_folders_are_found(tmp_path: Path) -> None:
     from paperbrowse.app.config import config_path
 

@@ -64,6 +64,14 @@ class BodyIndex:
             self._pages = {**self._pages, paper_id: old + pages}
             self.version += 1
 
+    def replace(self, paper_id: str, texts: Iterable[FullText]) -> None:
+        """The paper's text anew, from all its PDFs (one was attached or detached)."""
+        pages = tuple(_SPACES.sub(" ", _CONTROL.sub(" ", p)) for text in texts for p in text.pages)
+        with self._lock:
+            others = {i: kept for i, kept in self._pages.items() if i != paper_id}
+            self._pages = {**others, paper_id: pages} if pages else others
+            self.version += 1
+
     def __len__(self) -> int:
         return len(self._pages)
 

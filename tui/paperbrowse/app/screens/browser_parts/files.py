@@ -142,6 +142,7 @@ class FilesController:
         self._worker: PdfWorker | None = None
         self._undo_filter: Callable[[], None] | None = None
         self._fulltext_worker: PdfWorker | None = None
+        self._reread_worker: PdfWorker | None = None  # for a PDF attached or detached
         self._fulltext_round = 0  # a reload starts a new round; the old one stops
         self._fulltext_library: Library | None = None  # the library whose PDFs are read
         self._filtered: Library | None = None  # the library has:pdf and bodies are in
@@ -300,7 +301,7 @@ class FilesController:
             self._wanted.clear()
         self._undo_filters()
         self._fulltext_round += 1
-        for worker in (self._worker, self._fulltext_worker):
+        for worker in (self._worker, self._fulltext_worker, self._reread_worker):
             if worker is not None:
                 worker.close()  # ends the reader process now, not at exit
 
@@ -361,6 +362,35 @@ class FilesController:
             skipped = sum(1 for text in texts.values() if text.problem)
             note = fulltext_finished(len(texts), skipped, from_cache=not fresh)
             self._post(self._fulltext_done, round_, note)
+
+    def read_text_again(self, paper: Paper) -> None:
+        """A PDF was attached or detached: the paper's text read anew from its PDFs (from
+        the cache, else extracted), in a thread, and the search run again."""
+        body = self.body
+        if body is None or self._stopped:
+            return
+        files = self.finder.files_of(paper)
+        self.screen.run_worker(
+            lambda: self._read_again(paper.id, files, body),
+            thread=True,
+            group="pdf-fulltext",
+            exit_on_error=False,
+        )
+
+    def _read_again(self, paper_id: str, files: list[Path], body: BodyIndex) -> None:
+        from paperbrowse.core.pdf.check import is_pdf_name
+        from paperbrowse.core.pdf.fulltext import extract
+        from paperbrowse.core.pdf.worker import PdfWorker
+
+        pdfs = [path for path in files if is_pdf_name(path) and path.is_file()]
+        worker = self._reread_worker = PdfWorker(nice=FULLTEXT_NICE)
+        try:
+            texts = [extract(path, worker) for path in pdfs if not self._stopped]
+        finally:
+            worker.close()
+        if not self._stopped:
+            body.replace(paper_id, texts)
+            self._post(self._text_arrived)
 
     def _text_arrived(self) -> None:
         """More text: a search that looks in bodies runs again (once a second at most);
