@@ -133,6 +133,16 @@ def test_body_matches_obey_field_terms_phrases_and_exclusions(tmp_path: Path) ->
     assert passage is not None and passage.text.startswith("zebra crossing")
 
 
+def test_a_passage_shows_whole_words_at_its_ends() -> None:
+    words = [f"word{number:02d}" for number in range(80)]
+    body = BodyIndex()
+    body.add("a", FullText((" ".join(words[:40] + ["zebra"] + words[40:]),)))
+    passage = body.passage("a", "zebra")
+    assert passage is not None
+    assert passage.text.startswith("…") and passage.text.endswith("…")
+    assert set(passage.text.strip("…").split()) <= {*words, "zebra"}  # none cut
+
+
 def test_control_characters_from_a_pdf_never_reach_the_passage() -> None:
     body = BodyIndex()
     body.add("a", FullText(("loss \x10d \x1b[31mred\x01 zebra",)))

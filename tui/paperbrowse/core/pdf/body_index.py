@@ -103,8 +103,7 @@ class BodyIndex:
             found = together or found
         number, start, end = found
         page = pages[number]
-        left = max(0, start - PASSAGE_CHARS)
-        right = min(len(page), end + PASSAGE_CHARS)
+        left, right = _whole_words(page, start, end)
         text = page[left:right]
         patterns = _pattern(words, phrase)
         spans = tuple(
@@ -142,6 +141,20 @@ class BodyIndex:
                 return None
             first = first or hit
         return first
+
+
+def _whole_words(page: str, start: int, end: int) -> tuple[int, int]:
+    """Where a passage around ``page[start:end]`` starts and ends: about
+    ``PASSAGE_CHARS`` either side, at a space, so no word is shown cut ("…e query")."""
+    left = max(0, start - PASSAGE_CHARS)
+    right = min(len(page), end + PASSAGE_CHARS)
+    if left > 0:
+        space = page.find(" ", left, start)
+        left = space + 1 if space >= 0 else left
+    if right < len(page):
+        space = page.rfind(" ", end, right)
+        right = space if space >= 0 else right
+    return left, right
 
 
 def register_fulltext_filter(filters: FilterRegistry, body: BodyIndex) -> Callable[[], None]:
