@@ -14,7 +14,9 @@ from textual.widgets import Input, Static
 from paperbrowse.core.text.counts import counted
 
 PLACEHOLDER = "Search titles, authors, abstracts…  (? for syntax)"
-COUNT_SHARE = 0.5  # of the bar's width at most for the count: the input keeps the rest
+# The input keeps this many cells, or half the bar where it is narrower than twice that;
+# the count may have the rest.
+INPUT_MIN_WIDTH = 40
 COUNT_PADDING = 2  # the count's cells of padding (CSS below)
 # How far the count is shortened, in order, until it fits beside the input: the
 # background note's short form, no sort, short marks and problems, "7/15" papers.
@@ -115,6 +117,7 @@ class SearchBar(Horizontal):
     busy: var[str] = var("")  # background work, e.g. "full text: 3 of 40 PDFs"
     busy_short: var[str] = var("")  # the same where the bar is narrow: "3/40 PDFs"
     _count_width = -1  # cells of the count as last shown
+    _count_max = -1  # cells the count may take at the bar's width
 
     class Changed(Message):
         """The query text changed (on every keystroke)."""
@@ -186,9 +189,15 @@ class SearchBar(Horizontal):
         self.busy = note
 
     def _count_room(self) -> int | None:
-        """Cells the count may take, or None before the bar is laid out."""
+        """Cells of text the count may take, or None before the bar is laid out."""
         width = self.size.width
-        return max(1, int(width * COUNT_SHARE) - COUNT_PADDING) if width else None
+        if not width:
+            return None
+        room = max(width // 2, width - INPUT_MIN_WIDTH)
+        if room != self._count_max:  # the CSS's 50% till the bar's width is known
+            self._count_max = room
+            self.query_one("#search-count").styles.max_width = room
+        return max(1, room - COUNT_PADDING)
 
     def _show_count(self) -> None:
         if not self.is_mounted:
