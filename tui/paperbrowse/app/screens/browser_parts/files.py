@@ -337,8 +337,9 @@ class FilesController:
         body = self.body
         # The cached text is read first and counted as done from the start: the count
         # only moves forward, from where a pass before a reload left it.
-        cached = [path for path in paths if is_cached(path)]
-        fresh = [path for path in paths if path not in set(cached)]
+        in_cache = {path: is_cached(path) for path in paths}
+        cached = [path for path in paths if in_cache[path]]
+        fresh = [path for path in paths if not in_cache[path]]
         self._post(self._fulltext_busy, round_, fulltext_started(len(cached), len(paths)))
 
         def read(path: Path, text: FullText) -> None:
