@@ -18,7 +18,7 @@ from paperbrowse.core.library import Library
 from paperbrowse.core.models import Paper
 from paperbrowse.core.pdf.body_index import BodyIndex, Passage, register_fulltext_filter
 from paperbrowse.core.pdf.check import is_pdf_name
-from paperbrowse.core.pdf.fulltext import FullText, extract_all
+from paperbrowse.core.pdf.fulltext import FullText, Progress, extract_all
 from paperbrowse.core.pdf.worker import PdfWorker
 from paperbrowse.core.search.query import FIELDS, Query, Term
 from paperbrowse.core.search.results import Results
@@ -126,8 +126,10 @@ def read_bodies(
     files_of: Callable[[Paper], Sequence[Path]],
     worker: PdfWorker,
     folder: Path | None = None,
+    progress: Progress | None = None,
 ) -> BodyIndex:
-    """The text of the papers' PDFs, from the cache or extracted now (the CLI's way)."""
+    """The text of the papers' PDFs, from the cache or extracted now (the CLI's way);
+    ``progress(done, total)`` after each PDF."""
     owners = pdf_owners(papers, files_of)
     body = BodyIndex()
 
@@ -135,5 +137,5 @@ def read_bodies(
         for paper_id in owners[path]:
             body.add(paper_id, text)
 
-    extract_all(owners, worker, folder=folder, each=read)
+    extract_all(owners, worker, progress, folder=folder, each=read)
     return body
