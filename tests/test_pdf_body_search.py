@@ -143,6 +143,23 @@ def test_a_passage_shows_whole_words_at_its_ends() -> None:
     assert set(passage.text.strip("…").split()) <= {*words, "zebra"}  # none cut
 
 
+def test_words_are_found_in_any_case_the_pdf_writes_them() -> None:
+    body = BodyIndex()
+    body.add(
+        "a",
+        FullText(
+            (
+                "nothing",
+                "The ZeBrA CROSSING of Émile",
+            )
+        ),
+    )
+    assert body.matching("zebra") == {"a"}
+    assert body.matching("zebra crossing", phrase=True) == {"a"}
+    assert body.matching("crossing émile") == {"a"}
+    assert body.matching("zebras") == set()
+
+
 def test_control_characters_from_a_pdf_never_reach_the_passage() -> None:
     body = BodyIndex()
     body.add("a", FullText(("loss \x10d \x1b[31mred\x01 zebra",)))

@@ -75,6 +75,10 @@ class BodyIndex:
     def __len__(self) -> int:
         return len(self._pages)
 
+    def ids(self) -> frozenset[str]:
+        """The papers with text."""
+        return frozenset(self._pages)
+
     def text_chars(self) -> int:
         return sum(len(page) for pages in self._pages.values() for page in pages)
 
@@ -119,21 +123,31 @@ class BodyIndex:
     def _first(
         pages: tuple[str, ...], words: list[str], phrase: bool
     ) -> tuple[int, int, int] | None:
-        """(page, start, end) of the first match; every word must be somewhere in the body."""
+        """(page, start, end) of the first match; every word must be somewhere in the body.
+
+        A page is searched with the (case-blind, word-start) pattern only when it
+        holds the words as plain text (``_written``): a word in no PDF, typed into the
+        search bar, took 2.5 ms a paper with the pattern alone, 0.6 ms this way.
+        """
+        folded: dict[int, str] = {}
+
+        def may_hold(number: int, wanted: list[str]) -> bool:
+            return all(_written(word, pages[number], folded, number) for word in wanted)
+
         patterns = _pattern(words, phrase)
         if isinstance(patterns, re.Pattern):
             for number, page in enumerate(pages):
-                m = patterns.search(page)
+                m = patterns.search(page) if may_hold(number, words) else None
                 if m:
                     return number, m.start(), m.end()
             return None
         first: tuple[int, int, int] | None = None
-        for pattern in patterns:
+        for word, pattern in zip(words, patterns, strict=True):
             hit = next(
                 (
                     (n, m.start(), m.end())
                     for n, page in enumerate(pages)
-                    if (m := pattern.search(page))
+                    if may_hold(n, [word]) and (m := pattern.search(page))
                 ),
                 None,
             )
@@ -141,6 +155,17 @@ class BodyIndex:
                 return None
             first = first or hit
         return first
+
+
+def _written(word: str, page: str, folded: dict[int, str], number: int) -> bool:
+    """Whether ``word`` is in the page as plain text, in any case: as typed, Capitalised
+    or in CAPITALS (a plain search, fast), else in a case-folded copy of the page (made
+    once per page and search, in ``folded``)."""
+    if word in page or word.capitalize() in page or word.upper() in page:
+        return True
+    if number not in folded:
+        folded[number] = page.casefold()
+    return word in folded[number]
 
 
 def _whole_words(page: str, start: int, end: int) -> tuple[int, int]:

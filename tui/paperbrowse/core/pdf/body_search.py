@@ -41,23 +41,25 @@ def body_phrases(parsed: Query) -> tuple[Term, ...]:
 
 
 def body_hits(library: Library, body: BodyIndex, parsed: Query) -> set[str]:
-    """Ids of the papers whose body matches the query and which pass the rest of it."""
+    """Ids of the papers whose body matches the query and which pass the rest of it.
+
+    Looked for among the papers with a body first (the PDFs, not the whole library),
+    and only those found are checked against the rest of the query.
+    """
     free = body_query(parsed)
     phrases = body_phrases(parsed)
     if not (free or phrases) or not len(body):
         return set()
     index = library.index
-    fielded = [term for term in parsed.required if term not in phrases]
-    candidates: Iterable[str] | None = index.ids_passing(parsed, fielded)
-    if free:
-        candidates = body.matching(free, among=candidates)
+    found = body.matching(free) if free else set(body.ids())
     for term in phrases:
-        in_body = body.matching(" ".join(term.words), phrase=True, among=candidates)
-        in_fields = index.ids_passing(holding=[term]) or frozenset()
-        if candidates is not None:
-            in_fields = in_fields & set(candidates)
-        candidates = in_body | in_fields
-    return set(candidates or ())
+        in_body = body.matching(" ".join(term.words), phrase=True, among=found)
+        elsewhere = found - in_body  # the phrase may be in the paper's own fields
+        found = in_body | (index.ids_passing(holding=[term], among=elsewhere) or set())
+    if not found:
+        return found
+    fielded = [term for term in parsed.required if term not in phrases]
+    return set(index.ids_passing(parsed, fielded, among=found) or ())
 
 
 def merge_body_hits(body: BodyIndex) -> Callable[[Library, Results], Results]:
