@@ -167,13 +167,11 @@ class FilesController:
         library = self.view.library
         return library.key_of(paper) if library is not None else paper.citekey
 
-    def filter_in(self, library: Library | None, extract: bool = True) -> None:
+    def filter_in(self, library: Library | None) -> None:
         """``has:pdf`` and the PDFs' text in this library's searches (a reload brings a
-        new library); with ``extract``, its PDFs' text is read, in one pass per library.
-
-        The same library comes twice on opening: when listed, then once the marks
-        (and with them the attached PDFs) are open. Its text read so far is kept and
-        its pass is not started again: a second pass made the progress count go back.
+        new library), whose PDFs' text is read in one pass per library: filtered in
+        again, a library keeps the text read so far and its pass is not started over
+        (a second pass made the progress count go back).
         """
         self._undo_filters()
         if library is None:
@@ -185,13 +183,13 @@ class FilesController:
             self._filtered = library
             self.forget_found()
             self.body = BodyIndex()
-        self._report_folders(library)
+        self.report_folders(library)
         self._undo_filter = self.finder.register_search_filters(library.filters, library.papers)
         self._undo_body = attach_bodies(library, self.body)
-        if extract and library is not self._fulltext_library:
+        if library is not self._fulltext_library:
             self.start_fulltext(library)
 
-    def _report_folders(self, library: Library) -> None:
+    def report_folders(self, library: Library) -> None:
         """A missing ``--pdf-dir`` or ``pdf_folders`` entry: a line in the problems list (``w``)."""
         from paperbrowse.core.pdf.locate import folder_problems
 

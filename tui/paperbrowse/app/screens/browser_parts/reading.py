@@ -117,9 +117,8 @@ class ReadingController:
         store = self.store
         self.view.paper_list.marks_for = self._mark_column
         self.view.detail.extras_for = self._detail_extras
-        # The PDFs' text is read from now on: the attached PDFs are known.
-        self.filter_marks_in(self.view.library)
         if store is None:
+            self.files.filter_in(self.view.library)  # has:pdf works without the database
             self.notify(
                 "Bookmarks, tags and notes are off: the database could not be opened "
                 f"({self._store_error}).",
@@ -128,6 +127,7 @@ class ReadingController:
                 markup=False,
             )
             return
+        self.filter_marks_in(self.view.library)
         if store.problem or store.read_only:
             # The problem names the file and says that changes are not saved.
             self.notify(
@@ -148,8 +148,12 @@ class ReadingController:
             self._undo_filters = None
         if self.store is not None and library is not None:
             self._undo_filters = self.store.register_search_filters(library.filters)
-        # Before the marks are open the attached PDFs are unknown: their text waits.
-        self.files.filter_in(library, extract=self.started)
+        # The PDF filters import the search engine (numpy): not before the first listing is
+        # painted. Until start_marks no search runs, and start_marks filters them in.
+        if self.started:
+            self.files.filter_in(library)
+        elif library is not None:
+            self.files.report_folders(library)  # cheap, and the problems count shows at once
 
     def stop_marks(self) -> None:
         self.files.stop()
