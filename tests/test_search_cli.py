@@ -153,7 +153,8 @@ def test_extracting_new_pdfs_says_how_far_it_is_on_a_terminal_only(
     assert shown.endswith("\r") and shown.rstrip("\r ").endswith("PDFs")  # wiped at the end
     assert "2 matching papers" in capsys.readouterr().out
 
-    monkeypatch.setattr(sys, "stderr", io.StringIO())  # a pipe or a log: never
+    pipe = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", pipe)  # a pipe or a log: never
     (tmp_path / "papers" / "a.pdf").touch()
     main(["search", "paper", str(bib)])
-    assert "full text" not in sys.stderr.getvalue()
+    assert "full text" not in pipe.getvalue()
