@@ -98,6 +98,68 @@ def test_body_matches_rank_below_title_matches(tmp_path: Path) -> None:
     assert passage is not None and passage.page == 1
 
 
+def test_body_matches_obey_field_terms_phrases_and_exclusions(tmp_path: Path) -> None:
+    bib = tmp_path / "four.bib"
+    bib.write_text(
+        "@article{a, title={Horses}, author={Smith, Ann}, year={2020}}\n"
+        "@article{b, title={Cows}, author={Jones, Bob}, year={2020}}\n"
+        "@article{c, title={Goats}, author={Smith, Cy}, year={2019}}\n"
+        "@article{d, title={Crossing roads}, author={Lee, Di}, year={2018}}\n",
+        encoding="utf-8",
+    )
+    library = Library(read_file(bib, AS_OF, None).papers)
+    body = BodyIndex()
+    attach_bodies(library, body)
+    by_title = {p.title: p for p in library.papers}
+    body.add(by_title["Horses"].id, FullText(("a zebra crossing the road",)))
+    body.add(by_title["Cows"].id, FullText(("a zebra, then a crossing",)))
+    body.add(by_title["Goats"].id, FullText(("zebra crossing, twice: zebra crossing",)))
+    body.add(by_title["Crossing roads"].id, FullText(("a zebra here",)))
+
+    def found(query: str) -> list[str]:
+        return [p.title for p in library.find(query)]
+
+    # a term tied to a field: body words only among the papers it matches
+    assert found("author:smith zebra") == ["Horses", "Goats"]
+    # an exclusion leaves out the papers the index finds it in
+    assert found("zebra -goats") == ["Horses", "Cows", "Crossing roads"]
+    # a phrase is looked for in bodies as a phrase...
+    assert found('"zebra crossing"') == ["Horses", "Goats"]
+    assert found('"zebra crossing" year:2019') == ["Goats"]
+    # ...or held by the paper's own fields, its free words by the body
+    assert found('"crossing roads" zebra') == ["Crossing roads"]
+    assert found('zebra "crossing the road" -author:smith') == []
+    passage = passage_for(body, by_title["Goats"].id, library.find('"zebra crossing"'))
+    assert passage is not None and passage.text.startswith("zebra crossing")
+
+
+def test_a_passage_shows_whole_words_at_its_ends() -> None:
+    words = [f"word{number:02d}" for number in range(80)]
+    body = BodyIndex()
+    body.add("a", FullText((" ".join(words[:40] + ["zebra"] + words[40:]),)))
+    passage = body.passage("a", "zebra")
+    assert passage is not None
+    assert passage.text.startswith("…") and passage.text.endswith("…")
+    assert set(passage.text.strip("…").split()) <= {*words, "zebra"}  # none cut
+
+
+def test_words_are_found_in_any_case_the_pdf_writes_them() -> None:
+    body = BodyIndex()
+    body.add(
+        "a",
+        FullText(
+            (
+                "nothing",
+                "The ZeBrA CROSSING of Émile",
+            )
+        ),
+    )
+    assert body.matching("zebra") == {"a"}
+    assert body.matching("zebra crossing", phrase=True) == {"a"}
+    assert body.matching("crossing émile") == {"a"}
+    assert body.matching("zebras") == set()
+
+
 def test_control_characters_from_a_pdf_never_reach_the_passage() -> None:
     body = BodyIndex()
     body.add("a", FullText(("loss \x10d \x1b[31mred\x01 zebra",)))
@@ -143,3 +205,42 @@ def test_short_words_are_not_looked_for_in_bodies(tmp_path: Path) -> None:
     body.add(library.papers[0].id, FullText(("a zebra in the text",)))
     assert list(library.find("ze")) == []  # the first keys of a word typed
     assert [p.title for p in library.find("a zebra")] == ["Horses"]
+
+
+# --- hyphens at a line's end (PDFium marks each with U+FFFE) ---------------------------------
+
+
+def test_a_compound_at_a_line_end_keeps_its_hyphen_in_the_specter_body(
+    specter_text: FullText,
+) -> None:
+    text = specter_text.text
+    # "document-\nlevel" and "Citation-\ninformed" are compounds the paper writes
+    # elsewhere with their hyphen: never made into one word
+    assert "documentlevel" not in text.casefold()
+    assert "citationinformed" not in text.casefold()
+    # "state-\nof-the-art" and "off-the-\nshelf" break inside a longer compound
+    assert "stateof" not in text and "theshelf" not in text
+    assert "off-the-shelf embeddings" in text
+    # a name's halves, both capitalised and written nowhere else
+    assert "Hsu-Han Ooi" in text
+    # words the paper writes whole elsewhere are joined: "pre-\ntrained", "SciB-\nERT"
+    assert "768-dimensional pretrained ELMo" in text
+    assert "SciB-ERT" not in text and "vanilla SciBERT" in text
+    body = BodyIndex()
+    body.add("specter", specter_text)
+    assert body.matching("document-level representation power", phrase=True) == {"specter"}
+
+
+def test_each_line_end_hyphen_is_judged_by_the_rest_of_its_document() -> None:
+    from paperbrowse.core.pdf.hyphens import mend_pages
+
+    pages = [
+        "a represen\ufffe\r\ntation of a document\ufffelevel task;",
+        "more document-level work. The representation again, a cross\ufffetopic one,"
+        " work by Ana\ufffeMaria, a state\ufffeof-the-art model.",
+    ]
+    mended = mend_pages(pages)
+    assert mended[0] == "a representation of a document-level task;"
+    assert "a crosstopic one" in mended[1]  # neither form written elsewhere: a broken word
+    assert "Ana-Maria" in mended[1] and "state-of-the-art" in mended[1]
+    assert mend_pages(["no marks here"]) == ["no marks here"]

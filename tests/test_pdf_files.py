@@ -8,6 +8,7 @@ Mendeley) pointing at the real PDFs.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import sqlite3
@@ -525,3 +526,36 @@ def test_has_pdf_and_pdf_dir_work_on_the_command_line(
     out = capsys.readouterr()
     assert f"{gone}: PDF folder missing; ignored" in out.err
     assert "With" in out.out and "No." not in out.out
+
+
+def test_the_command_line_sees_the_pdfs_attached_in_the_app(
+    tmp_path: Path, pdfs: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.cli import main
+
+    monkeypatch.setenv("PAPERBROWSE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("PAPERBROWSE_CACHE_DIR", str(tmp_path / "cache"))
+    bib = tmp_path / "lib.bib"
+    bib.write_text(
+        "@article{withpdf, title={Attached in the app}, year={2020}}\n"
+        "@article{without, title={Nothing attached}, year={2020}}\n",
+        encoding="utf-8",
+    )
+    kept = tmp_path / "elsewhere" / "specter.pdf"  # not beside the library, nor by key
+    kept.parent.mkdir()
+    shutil.copy(pdfs / "acl-2020.acl-main.207.pdf", kept)
+    paper = next(p for p in read_file(bib, AS_OF, None).papers if p.citekey == "withpdf")
+    with Store.open() as store:  # what A does in the window
+        store.attach_file(paper, str(kept))
+
+    main(["search", "has:pdf", str(bib)])
+    assert "1 matching paper" in capsys.readouterr().out
+    main(["export", str(bib), "--query", "has:pdf", "-f", "csv"])
+    out = capsys.readouterr().out
+    assert "withpdf" in out and "without" not in out
+    main(["cite", str(bib), "--query", "has:pdf"])
+    out = capsys.readouterr().out
+    assert "Attached in the app" in out and "Nothing attached" not in out
+    main(["search", "triplet margin loss", str(bib), "--json"])
+    (hit,) = json.loads(capsys.readouterr().out)
+    assert hit["files"] == [str(kept)] and hit["page"] == 3

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import PAPER_JSON_KEYS
 
 
@@ -110,4 +113,48 @@ def test_json_hits_carry_files_and_the_matching_passage_and_page(
     assert body_hit["page"] == 3
     assert "following triplet margin loss function" in body_hit["passage"]
     plain = run("triplet margin loss", str(bib)).stdout
-    assert "p. 3: …e query paper" in plain
+    assert "p. 3: …query paper (but" in plain  # whole words at its ends
+
+
+class Terminal(io.StringIO):
+    """What a terminal's stderr shows, kept as text."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_extracting_new_pdfs_says_how_far_it_is_on_a_terminal_only(
+    tmp_path: Path,
+    corpus: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from paperbrowse.cli import main, search
+
+    monkeypatch.setattr(search, "PROGRESS_DELAY", 0.0)  # however fast the machine
+    (tmp_path / "papers").mkdir()
+    entries = []
+    for name in ("a", "b"):
+        shutil.copy(
+            corpus / "pdf" / "pysample-minimal-document.pdf", tmp_path / "papers" / f"{name}.pdf"
+        )
+        entries.append(
+            f"@article{{{name}, title={{Paper {name}}}, year={{2020}},"
+            f" file={{:papers/{name}.pdf:PDF}}}}\n"
+        )
+    bib = tmp_path / "lib.bib"
+    bib.write_text("".join(entries), encoding="utf-8")
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    main(["search", "paper", str(bib)])
+    shown = terminal.getvalue()
+    assert "\rpaperbrowse: full text: 2 of 2 PDFs" in shown
+    assert shown.endswith("\r") and shown.rstrip("\r ").endswith("PDFs")  # wiped at the end
+    assert "2 matching papers" in capsys.readouterr().out
+
+    pipe = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", pipe)  # a pipe or a log: never
+    (tmp_path / "papers" / "a.pdf").touch()
+    main(["search", "paper", str(bib)])
+    assert "full text" not in pipe.getvalue()

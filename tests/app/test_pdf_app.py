@@ -77,6 +77,27 @@ async def test_files_line_shows_page_count_and_size_or_missing(tmp_path: Path) -
         text = await wait_for_text(pilot, "deleted.pdf · missing")
 
 
+async def test_a_files_row_that_wraps_goes_on_under_its_value(tmp_path: Path) -> None:
+    (tmp_path / "papers").mkdir()
+    name = "Cohan et al - 2020 - SPECTER Document-level Representation Learning.pdf"
+    shutil.copy(SPECTER, tmp_path / "papers" / name)
+    bib = tmp_path / "lib.bib"
+    bib.write_text(
+        ENTRY.format(key="cohan2020", title="SPECTER", extra=f"file = {{:papers/{name}:PDF}}"),
+        encoding="utf-8",
+    )
+    async with PaperBrowseApp([bib]).run_test(size=(100, 40)) as pilot:
+        await wait_loaded(pilot)
+        await wait_for_text(pilot, "13 pages")
+        pane = pilot.app.query_one("#detail-body").region
+        rows = [line[pane.x : pane.right] for line in screen_text(pilot).splitlines()]
+        files = next(number for number, row in enumerate(rows) if row.startswith("Files "))
+        assert "Cohan et al" in rows[files]
+        # the rest of the row under the file's name, not under "Files" at column 0
+        assert rows[files + 1].startswith(" " * 10) and rows[files + 1].strip(), rows[files:]
+        assert "683.3 KB" in " ".join(rows[files : files + 4])
+
+
 async def test_has_pdf_lists_only_papers_whose_pdf_is_on_disk(tmp_path: Path) -> None:
     bib = library(tmp_path)
     async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
@@ -150,6 +171,31 @@ async def test_A_attaches_a_pdf_kept_with_the_marks_and_the_bib_untouched(
         await pilot.press("slash", *"deleted", "enter")
         await wait_for_text(pilot, "found later.pdf · 8 pages")
     assert bib.read_bytes() == before
+
+
+async def test_a_pdf_attached_with_A_is_searched_at_once_and_not_once_detached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.app.screens.browser_parts import files
+
+    monkeypatch.setattr(files, "FULLTEXT_NICE", 0)  # not starved by a busy test run
+    bib = tmp_path / "lib.bib"
+    bib.write_text(ENTRY.format(key="later", title="Attached Later", extra=""), encoding="utf-8")
+    shutil.copy(SPECTER, tmp_path / "specter.pdf")
+    os.chdir(tmp_path)
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"specter.pdf", "enter")  # beside the library
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("slash", *"fulltext:triplet", "enter")
+        await wait_for_text(pilot, "1 of 1 paper")  # without a reopen
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press("ctrl+u", "enter")  # an empty line detaches
+        await pilot.app.workers.wait_for_complete()
+        await wait_for_text(pilot, "0 of 1 paper")
 
 
 async def test_pdfs_named_by_key_in_pdf_dir_and_config_folders_are_found(tmp_path: Path) -> None:

@@ -15,6 +15,8 @@ from paperbrowse.core.errors import Problem
 
 if TYPE_CHECKING:
     from paperbrowse.core.library import Library
+    from paperbrowse.core.models import Paper
+    from paperbrowse.core.pdf.locate import PdfFinder
 
 EXIT_OK, EXIT_WARNINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -121,13 +123,45 @@ def add_pdf_dir(parser: argparse.ArgumentParser) -> None:
 
 def _pdf_filters(library: Library, pdf_dirs: Sequence[str]) -> None:
     """``has:pdf`` in the command's searches, as in the window; a bad folder is one warning."""
+    from paperbrowse.core.pdf.locate import folder_problems
+
+    finder = pdf_finder(library, pdf_dirs)
+    library.problems.extend(folder_problems(finder.folders))  # warned of with the rest
+    finder.register_search_filters(library.filters, library.papers)
+
+
+def pdf_finder(library: Library, pdf_dirs: Sequence[str]) -> PdfFinder:
+    """The papers' files as the window finds them: the library's fields, the PDFs
+    attached in the app (``A``, kept with the marks), and by name in config.json's
+    ``pdf_folders`` and ``--pdf-dir``."""
     from paperbrowse.app.config import load_config
-    from paperbrowse.core.pdf.locate import PdfFinder, folder_problems
+    from paperbrowse.core.pdf.locate import PdfFinder
 
     folders = [*load_config().pdf_folders, *pdf_dirs]
-    library.problems.extend(folder_problems(folders))  # warned of with the rest
-    finder = PdfFinder(folders, key_of=library.key_of)
-    finder.register_search_filters(library.filters, library.papers)
+    return PdfFinder(folders, attached_files(library.papers), key_of=library.key_of)
+
+
+def attached_files(papers: Sequence[Paper]) -> Callable[[Paper], Sequence[str]]:
+    """The paths attached to each paper in the app, read from the marks database once,
+    when first asked (read-only: a command never creates, locks or waits for it)."""
+    read: dict[str, tuple[str, ...]] | None = None
+
+    def attached(paper: Paper) -> Sequence[str]:
+        nonlocal read
+        if read is None:
+            read = _read_attached(papers)
+        return read.get(paper.id, ())
+
+    return attached
+
+
+def _read_attached(papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
+    from paperbrowse.core.marks.store import Store
+
+    with Store.open(read_only=True) as store:
+        if not any(marks.files for marks in store.all_marks().values()):
+            return {}
+        return {paper.id: marks.files for paper in papers if (marks := store.marks(paper)).files}
 
 
 def safe_streams() -> None:

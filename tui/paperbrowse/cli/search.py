@@ -14,8 +14,9 @@ import argparse
 import contextlib
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from paperbrowse.cli.common import (
     EXIT_OK,
@@ -26,6 +27,7 @@ from paperbrowse.cli.common import (
     fail,
     limit_number,
     load_paths,
+    pdf_finder,
     safe_streams,
     warn,
     write_document,
@@ -42,6 +44,9 @@ if TYPE_CHECKING:
     from paperbrowse.core.search.results import Results
 
 MARKS_KEYS = frozenset({"is", "tag"})  # filters that read the user's marks (and has:note, has:tag)
+PROGRESS_DELAY = 1.0  # seconds of extracting PDFs before the terminal is told
+PROGRESS_EVERY = 0.2  # seconds between rewrites of the progress line
+PROGRESS_WIDTH = 60  # cells the progress line is wiped over
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,17 +115,17 @@ class PdfSearch:
     extracted now, as the app does), and each hit's files, passage and page."""
 
     def __init__(self, library: Library, pdf_dirs: list[str]) -> None:
-        from paperbrowse.app.config import load_config
         from paperbrowse.core.pdf.body_search import attach_bodies, read_bodies
-        from paperbrowse.core.pdf.locate import PdfFinder
         from paperbrowse.core.pdf.worker import PdfWorker
 
-        self.finder = PdfFinder([*load_config().pdf_folders, *pdf_dirs], key_of=library.key_of)
+        self.finder = pdf_finder(library, pdf_dirs)  # the files has:pdf sees too
         worker = PdfWorker()
+        progress = TerminalProgress(sys.stderr)
         try:
-            self.body = read_bodies(library.papers, self.finder.files_of, worker)
+            self.body = read_bodies(library.papers, self.finder.files_of, worker, None, progress)
         finally:
             worker.close()
+            progress.close()
         self._undo = attach_bodies(library, self.body)
 
     def close(self) -> None:
@@ -144,6 +149,35 @@ class PdfSearch:
             found["passage"] = passage.text
             found["page"] = passage.page
         return found
+
+
+class TerminalProgress:
+    """ "paperbrowse: full text: 12 of 40 PDFs" on one line of a terminal, rewritten in
+    place while PDFs are extracted, then wiped: a first search of many new PDFs takes
+    minutes, and says so. Only on a terminal, and only once it has taken
+    ``PROGRESS_DELAY`` seconds (text from the cache takes less); never in a pipe or log."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.shown = False
+        self._on_terminal = stream.isatty()
+        self._started = self._last = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self._on_terminal or now - self._started < PROGRESS_DELAY:
+            return
+        if self.shown and now - self._last < PROGRESS_EVERY and done < total:
+            return
+        self._last = now
+        self.shown = True
+        self.stream.write(f"\rpaperbrowse: full text: {done:,} of {total:,} PDFs")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * PROGRESS_WIDTH + "\r")
+            self.stream.flush()
 
 
 @contextlib.contextmanager

@@ -15,12 +15,15 @@ from textual.widgets import Static
 from paperbrowse.app.widgets.citation_links import CitationLinks, LinkSection
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from paperbrowse.core.models import Paper
     from paperbrowse.core.search.index import Hit, Span
 
 MATCH_STYLE = "bold underline yellow"
 LABEL_STYLE = "dim"
 LABEL_WIDTH = 10
+MIN_VALUE_WIDTH = 12  # cells: narrower, a value under its label reads better than a sliver
 # Characters of an abstract laid out when its paper is highlighted. Laying out all
 # of a 500 KB abstract took 0.75 s on every cursor move onto it; the rest shows
 # as the reader scrolls towards it (or presses end).
@@ -53,6 +56,26 @@ def _row(label: str, value: Text | str) -> Text:
     return Text.assemble((f"{label:<{LABEL_WIDTH}}", LABEL_STYLE), value)
 
 
+def hanging(row: Text, width: int | None, console: Console | None) -> Text:
+    """A label row (``LABEL_WIDTH`` cells of label, then the value) laid out in ``width``
+    cells, a value that wraps going on under itself rather than under the label.
+
+    The pane's text is one ``Static``, which wraps every line at column 0: so the
+    row is wrapped here, at the width it is drawn in (the pane lays it out again
+    when that changes), and Textual finds nothing left to wrap.
+    """
+    if width is None or console is None or row.cell_len <= width:
+        return row
+    if width < LABEL_WIDTH + MIN_VALUE_WIDTH:
+        return row  # too narrow for a column of values: wrapped as plain text
+    label, value = row[:LABEL_WIDTH], row[LABEL_WIDTH:]
+    lines = value.wrap(console, width - LABEL_WIDTH)
+    indent = Text(" " * LABEL_WIDTH)
+    return Text("\n").join(
+        Text.assemble(label if number == 0 else indent, line) for number, line in enumerate(lines)
+    )
+
+
 def _date(paper: Paper) -> Text:
     date = Text(paper.date_text() or "unknown")
     if paper.year_inferred:
@@ -83,12 +106,15 @@ def detail_text(
     tail: Sequence[Text] = (),
     abstract_limit: int | None = None,
     key: str | None = None,
+    width: int | None = None,
+    console: Console | None = None,
 ) -> Text:
     """The paper as the detail pane shows it: fields from files are Text, never markup.
 
     ``rows`` (the user's marks) go after the paper's own fields, ``tail`` (the
     note) after the abstract, of which ``abstract_limit`` characters are shown;
-    ``key`` is its citation key, what ``c`` cites.
+    ``key`` is its citation key, what ``c`` cites. Given the ``width`` it is drawn
+    in, label rows that wrap hang under their value.
     """
     paper, spans = hit.paper, hit.spans
     lines: list[Text] = [
@@ -113,6 +139,8 @@ def detail_text(
     for index, link in enumerate(_links(paper)):
         lines.append(_row("Link" if index == 0 else "", Text(link, style="underline")))
     lines.extend(rows)
+    labelled = len(lines)
+    lines[2:labelled] = [hanging(row, width, console) for row in lines[2:labelled]]
     lines.append(Text())
     if paper.abstract:
         lines.append(abstract_text(paper.abstract, spans.get("abstract", ()), abstract_limit))
@@ -125,6 +153,18 @@ def detail_text(
             where += f":{paper.source.line}"
         lines.extend([Text(), Text(f"From {where}", style="dim")])
     return Text("\n").join(lines)
+
+
+class DetailBody(Static):
+    """The detail pane's text, drawn again when its width changes (a scroll bar comes or
+    goes, the terminal is resized): its label rows are wrapped for one width."""
+
+    laid_out_width = 0
+
+    def on_resize(self) -> None:
+        detail = self.parent
+        if self.size.width != self.laid_out_width and isinstance(detail, PaperDetail):
+            detail.redraw()
 
 
 class PaperDetail(VerticalScroll, can_focus=True):
@@ -167,7 +207,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         )
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(self.placeholder, style="dim"), id="detail-body")
+        yield DetailBody(Text(self.placeholder, style="dim"), id="detail-body")
         yield CitationLinks(id="citation-links")
 
     @property
@@ -207,12 +247,15 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self._redraw()
 
     def _redraw(self) -> None:
-        body = self.query_one("#detail-body", Static)
+        body = self.query_one("#detail-body", DetailBody)
         if self.hit is None:
             body.update(Text(self.placeholder, style="dim"))
             self.links.show(())
             return
         rows, tail = self.extras_for(self.hit.paper) if self.extras_for is not None else ([], [])
         key = self.key_for(self.hit.paper)
-        body.update(detail_text(self.hit, rows, tail, self.abstract_limit, key))
+        width = body.size.width or None  # None before the first layout: drawn again then
+        body.laid_out_width = body.size.width
+        text = detail_text(self.hit, rows, tail, self.abstract_limit, key, width, self.app.console)
+        body.update(text)
         self.links.show(self.links_for(self.hit.paper))

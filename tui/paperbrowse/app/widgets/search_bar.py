@@ -14,25 +14,65 @@ from textual.widgets import Input, Static
 from paperbrowse.core.text.counts import counted
 
 PLACEHOLDER = "Search titles, authors, abstracts…  (? for syntax)"
+# The input keeps this many cells, or half the bar where it is narrower than twice that;
+# the count may have the rest.
+INPUT_MIN_WIDTH = 40
+COUNT_PADDING = 2  # the count's cells of padding (CSS below)
+# How far the count is shortened, in order, until it fits beside the input: the
+# background note's short form, no sort, short marks and problems, "7/15" papers.
+SHORTER = ("busy", "sort", "marks", "papers")
 
 
 def count_text(
-    shown: int | None, total: int, sort: str, problems: int, marked: int = 0, busy: str = ""
+    shown: int | None,
+    total: int,
+    sort: str,
+    problems: int,
+    marked: int = 0,
+    busy: str = "",
+    busy_short: str = "",
+    room: int | None = None,
 ) -> Text:
     """ "7 of 15 papers · newest", with the papers marked with space, files' problems and
-    what is being done in the background (``busy``: "full text: 3 of 40 PDFs")."""
+    what is being done in the background (``busy``: "full text: 3 of 40 PDFs", or its
+    ``busy_short`` form). With ``room``, the longest form within that many cells; what
+    still does not fit is cut with "…" by the count's CSS, never wrapped."""
+    text = Text()
+    for shortened in range(len(SHORTER) + 1):
+        text = _count_form(
+            shown, total, sort, problems, marked, busy, busy_short, set(SHORTER[:shortened])
+        )
+        if room is None or text.cell_len <= room:
+            break
+    return text
+
+
+def _count_form(
+    shown: int | None,
+    total: int,
+    sort: str,
+    problems: int,
+    marked: int,
+    busy: str,
+    busy_short: str,
+    short: set[str],
+) -> Text:
     if shown is None:
         text = Text("Loading…", style="dim")
+    elif "papers" in short:
+        text = Text.assemble((f"{shown:,}", "bold"), f"/{total:,}")
     else:
-        text = Text.assemble(
-            (f"{shown:,}", "bold"), f" of {counted(total, 'paper')}", (f" · {sort}", "dim")
-        )
+        text = Text.assemble((f"{shown:,}", "bold"), f" of {counted(total, 'paper')}")
+    if shown is not None and "sort" not in short:
+        text.append(f" · {sort}", style="dim")
+    brief = "marks" in short
     if marked:
-        text.append(f"  ● {marked:,} marked", style="bold magenta")
+        text.append(f"  ● {marked:,}{'' if brief else ' marked'}", style="bold magenta")
     if problems:
-        text.append(f"  ⚠ {counted(problems, 'problem')} (w)")
-    if busy:
-        text.append(f"  {busy}", style="dim")
+        text.append(f"  ⚠ {f'{problems:,}' if brief else counted(problems, 'problem')} (w)")
+    note = busy_short if "busy" in short and busy_short else busy
+    if note:
+        text.append(f"  {note}", style="dim")
     return text
 
 
@@ -54,6 +94,8 @@ class SearchBar(Horizontal):
     SearchBar > #search-count {
         width: auto;
         max-width: 50%;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
         height: 3;
         content-align: right middle;
         padding: 0 1;
@@ -73,7 +115,9 @@ class SearchBar(Horizontal):
     problems: var[int] = var(0)
     marked: var[int] = var(0)
     busy: var[str] = var("")  # background work, e.g. "full text: 3 of 40 PDFs"
+    busy_short: var[str] = var("")  # the same where the bar is narrow: "3/40 PDFs"
     _count_width = -1  # cells of the count as last shown
+    _count_max = -1  # cells the count may take at the bar's width
 
     class Changed(Message):
         """The query text changed (on every keystroke)."""
@@ -133,11 +177,42 @@ class SearchBar(Horizontal):
     def watch_busy(self) -> None:
         self._show_count()
 
+    def watch_busy_short(self) -> None:
+        self._show_count()
+
+    def on_resize(self) -> None:
+        self._show_count()  # more or less room: a longer or shorter count
+
+    def show_busy(self, note: str, short: str = "") -> None:
+        """Say what is being done in the background (``short`` where the bar is narrow)."""
+        self.busy_short = short
+        self.busy = note
+
+    def _count_room(self) -> int | None:
+        """Cells of text the count may take, or None before the bar is laid out."""
+        width = self.size.width
+        if not width:
+            return None
+        room = max(width // 2, width - INPUT_MIN_WIDTH)
+        if room != self._count_max:  # the CSS's 50% till the bar's width is known
+            self._count_max = room
+            self.query_one("#search-count").styles.max_width = room
+        return max(1, room - COUNT_PADDING)
+
     def _show_count(self) -> None:
         if not self.is_mounted:
             return
         count = self.query_one("#search-count", Static)
-        text = count_text(self.shown, self.total, self.sort, self.problems, self.marked, self.busy)
+        text = count_text(
+            self.shown,
+            self.total,
+            self.sort,
+            self.problems,
+            self.marked,
+            self.busy,
+            self.busy_short,
+            self._count_room(),
+        )
         # The count is as wide as its text: a new layout only when the width changes
         # ("812 of" -> "790 of" needs none), not on every keystroke.
         width = text.cell_len

@@ -7,7 +7,7 @@ match and their page, for the detail pane and ``paperbrowse search --json``.
 
 Words are matched casefolded, at a word start, across any run of spaces and line
 ends: a phrase split over two lines or two columns is still found. Hyphen-broken
-words were already joined by ``fulltext.clean_page``.
+words were already joined by ``fulltext.clean_pages``.
 """
 
 from __future__ import annotations
@@ -64,8 +64,20 @@ class BodyIndex:
             self._pages = {**self._pages, paper_id: old + pages}
             self.version += 1
 
+    def replace(self, paper_id: str, texts: Iterable[FullText]) -> None:
+        """The paper's text anew, from all its PDFs (one was attached or detached)."""
+        pages = tuple(_SPACES.sub(" ", _CONTROL.sub(" ", p)) for text in texts for p in text.pages)
+        with self._lock:
+            others = {i: kept for i, kept in self._pages.items() if i != paper_id}
+            self._pages = {**others, paper_id: pages} if pages else others
+            self.version += 1
+
     def __len__(self) -> int:
         return len(self._pages)
+
+    def ids(self) -> frozenset[str]:
+        """The papers with text."""
+        return frozenset(self._pages)
 
     def text_chars(self) -> int:
         return sum(len(page) for pages in self._pages.values() for page in pages)
@@ -95,8 +107,7 @@ class BodyIndex:
             found = together or found
         number, start, end = found
         page = pages[number]
-        left = max(0, start - PASSAGE_CHARS)
-        right = min(len(page), end + PASSAGE_CHARS)
+        left, right = _whole_words(page, start, end)
         text = page[left:right]
         patterns = _pattern(words, phrase)
         spans = tuple(
@@ -112,21 +123,31 @@ class BodyIndex:
     def _first(
         pages: tuple[str, ...], words: list[str], phrase: bool
     ) -> tuple[int, int, int] | None:
-        """(page, start, end) of the first match; every word must be somewhere in the body."""
+        """(page, start, end) of the first match; every word must be somewhere in the body.
+
+        A page is searched with the (case-blind, word-start) pattern only when it
+        holds the words as plain text (``_written``): a word in no PDF, typed into the
+        search bar, took 2.5 ms a paper with the pattern alone, 0.6 ms this way.
+        """
+        folded: dict[int, str] = {}
+
+        def may_hold(number: int, wanted: list[str]) -> bool:
+            return all(_written(word, pages[number], folded, number) for word in wanted)
+
         patterns = _pattern(words, phrase)
         if isinstance(patterns, re.Pattern):
             for number, page in enumerate(pages):
-                m = patterns.search(page)
+                m = patterns.search(page) if may_hold(number, words) else None
                 if m:
                     return number, m.start(), m.end()
             return None
         first: tuple[int, int, int] | None = None
-        for pattern in patterns:
+        for word, pattern in zip(words, patterns, strict=True):
             hit = next(
                 (
                     (n, m.start(), m.end())
                     for n, page in enumerate(pages)
-                    if (m := pattern.search(page))
+                    if may_hold(n, [word]) and (m := pattern.search(page))
                 ),
                 None,
             )
@@ -134,6 +155,31 @@ class BodyIndex:
                 return None
             first = first or hit
         return first
+
+
+def _written(word: str, page: str, folded: dict[int, str], number: int) -> bool:
+    """Whether ``word`` is in the page as plain text, in any case: as typed, Capitalised
+    or in CAPITALS (a plain search, fast), else in a case-folded copy of the page (made
+    once per page and search, in ``folded``)."""
+    if word in page or word.capitalize() in page or word.upper() in page:
+        return True
+    if number not in folded:
+        folded[number] = page.casefold()
+    return word in folded[number]
+
+
+def _whole_words(page: str, start: int, end: int) -> tuple[int, int]:
+    """Where a passage around ``page[start:end]`` starts and ends: about
+    ``PASSAGE_CHARS`` either side, at a space, so no word is shown cut ("…e query")."""
+    left = max(0, start - PASSAGE_CHARS)
+    right = min(len(page), end + PASSAGE_CHARS)
+    if left > 0:
+        space = page.find(" ", left, start)
+        left = space + 1 if space >= 0 else left
+    if right < len(page):
+        space = page.rfind(" ", end, right)
+        right = space if space >= 0 else right
+    return left, right
 
 
 def register_fulltext_filter(filters: FilterRegistry, body: BodyIndex) -> Callable[[], None]:

@@ -1,8 +1,12 @@
 """Full-text hits merged below a search's own: the main index is never rebuilt for them.
 
-A query's free words are looked for in the PDFs' bodies (``BodyIndex``); papers found
-there and not by the index are listed after every title, author and abstract match,
-in the library's order, provided they pass the query's filters (``year:``, ``has:pdf``).
+A query's free words and its phrases (``"margin loss"``, in any field) are looked for
+in the PDFs' bodies (``BodyIndex``); papers found there and not by the index are
+listed after every title, author and abstract match, in the library's order. They
+obey the rest of the query as the index does: its filters (``year:``, ``has:pdf``),
+its exclusions (``-word``, looked for in titles, authors and abstracts) and its terms
+tied to one field (``author:cohan``). A phrase may be in the body or in the paper's
+fields; every free word must be in the body.
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ from paperbrowse.core.library import Library
 from paperbrowse.core.models import Paper
 from paperbrowse.core.pdf.body_index import BodyIndex, Passage, register_fulltext_filter
 from paperbrowse.core.pdf.check import is_pdf_name
-from paperbrowse.core.pdf.fulltext import FullText, extract_all
+from paperbrowse.core.pdf.fulltext import FullText, Progress, extract_all
 from paperbrowse.core.pdf.worker import PdfWorker
-from paperbrowse.core.search.query import Query
+from paperbrowse.core.search.query import FIELDS, Query, Term
 from paperbrowse.core.search.results import Results
 
 BODY_SCORE = 0.0  # below any index match's score
@@ -26,23 +30,42 @@ BODY_WORD_MIN = 3
 
 
 def body_query(parsed: Query) -> str:
-    """The words of a plain query looked for in the bodies: its free words, long enough."""
+    """The free words of a query looked for in the bodies, those long enough."""
     words = (w for term in parsed.free_words for w in term.words)
     return " ".join(w for w in words if len(w) >= BODY_WORD_MIN)
 
 
+def body_phrases(parsed: Query) -> tuple[Term, ...]:
+    """The query's phrases (and quoted words) not tied to a field: a body may hold them."""
+    return tuple(term for term in parsed.required if term.phrase and term.fields == FIELDS)
+
+
+def body_hits(library: Library, body: BodyIndex, parsed: Query) -> set[str]:
+    """Ids of the papers whose body matches the query and which pass the rest of it.
+
+    Looked for among the papers with a body first (the PDFs, not the whole library),
+    and only those found are checked against the rest of the query.
+    """
+    free = body_query(parsed)
+    phrases = body_phrases(parsed)
+    if not (free or phrases) or not len(body):
+        return set()
+    index = library.index
+    found = body.matching(free) if free else set(body.ids())
+    for term in phrases:
+        in_body = body.matching(" ".join(term.words), phrase=True, among=found)
+        elsewhere = found - in_body  # the phrase may be in the paper's own fields
+        found = in_body | (index.ids_passing(holding=[term], among=elsewhere) or set())
+    if not found:
+        return found
+    fielded = [term for term in parsed.required if term not in phrases]
+    return set(index.ids_passing(parsed, fielded, among=found) or ())
+
+
 def merge_body_hits(body: BodyIndex) -> Callable[[Library, Results], Results]:
     def add(library: Library, results: Results) -> Results:
-        parsed = results.parsed
-        free = body_query(parsed)
-        if not free or not len(body) or parsed.excluded or parsed.required:
-            return results
-        shown = {paper.id for paper in results}
-        allowed: set[str] | None = None
-        if parsed.filters:
-            wanted = " ".join(str(f) for f in parsed.filters)
-            allowed = {paper.id for paper in library.index.find(wanted, "relevance")}
-        extra = body.matching(free, among=allowed) - shown
+        found = body_hits(library, body, results.parsed)
+        extra = found - {paper.id for paper in results} if found else found
         if not extra:
             return results
         papers = list(results) + [p for p in library.papers if p.id in extra]
@@ -54,7 +77,7 @@ def merge_body_hits(body: BodyIndex) -> Callable[[Library, Results], Results]:
             scores,
             spans=results.spans_of,
             notes=results.notes,
-            parsed=parsed,
+            parsed=results.parsed,
         )
 
     return add
@@ -80,6 +103,10 @@ def passage_for(body: BodyIndex, paper_id: str, results: Results) -> Passage | N
     for f in parsed.filters:
         if f.key == "fulltext" and not f.negated:
             return body.passage(paper_id, f.value, phrase=" " in f.value.strip())
+    for term in body_phrases(parsed):
+        found = body.passage(paper_id, " ".join(term.words), phrase=True)
+        if found is not None:
+            return found
     free = body_query(parsed)
     return body.passage(paper_id, free) if free else None
 
@@ -101,8 +128,10 @@ def read_bodies(
     files_of: Callable[[Paper], Sequence[Path]],
     worker: PdfWorker,
     folder: Path | None = None,
+    progress: Progress | None = None,
 ) -> BodyIndex:
-    """The text of the papers' PDFs, from the cache or extracted now (the CLI's way)."""
+    """The text of the papers' PDFs, from the cache or extracted now (the CLI's way);
+    ``progress(done, total)`` after each PDF."""
     owners = pdf_owners(papers, files_of)
     body = BodyIndex()
 
@@ -110,5 +139,5 @@ def read_bodies(
         for paper_id in owners[path]:
             body.add(paper_id, text)
 
-    extract_all(owners, worker, folder=folder, each=read)
+    extract_all(owners, worker, progress, folder=folder, each=read)
     return body

@@ -1,9 +1,10 @@
 """The text of PDFs, extracted once and cached per file, for searching their bodies.
 
 Text comes from the ``worker`` process (pypdfium2), one string per page. PDFium marks
-a hyphen it found at a line's end with U+FFFE (``tem\\ufffeporally``); the parts are
-joined (``temporally``), so a word broken across lines is found whole. Real hyphens
-(``state-of-the-art``) are left alone.
+a hyphen it found at a line's end with U+FFFE (``tem\\ufffeporally``); ``hyphens``
+joins a word broken there (``temporally``), so it is found whole, and keeps the hyphen
+of a compound that ended the line (``document-level``), judging by how the same
+document writes the word elsewhere. Other hyphens (``state-of-the-art``) are left alone.
 
 The cache is one gzipped JSON file per PDF under ``locations.cache_dir()/fulltext``,
 named by a hash of the resolved path, the size, the modification time and
@@ -20,15 +21,16 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from paperbrowse.core import locations
+from paperbrowse.core.pdf.hyphens import mend_pages
 from paperbrowse.core.pdf.worker import PdfWorker
 
-EXTRACT_VERSION = 1  # bump when the text made from a page changes
-_SOFT_HYPHEN_BREAK = re.compile("\ufffe(?:\r?\n)?")
+# Bump when the text made from a page changes. 2: a compound at a line's end keeps its hyphen.
+EXTRACT_VERSION = 2
 _LINE_ENDS = re.compile("\r\n?")
 # Not worth caching: the next open should try again.
 _TRANSIENT = ("took longer than", "the PDF reader stopped")
@@ -48,9 +50,9 @@ class FullText:
         return "\n\f".join(self.pages)
 
 
-def clean_page(raw: str) -> str:
-    """A page's text as PDFium gives it, hyphen-broken words joined, line ends ``\\n``."""
-    return _LINE_ENDS.sub("\n", _SOFT_HYPHEN_BREAK.sub("", raw))
+def clean_pages(raw: Sequence[str]) -> tuple[str, ...]:
+    """A document's pages as PDFium gives them, line-end hyphens mended, line ends ``\\n``."""
+    return tuple(_LINE_ENDS.sub("\n", page) for page in mend_pages(raw))
 
 
 def fulltext_dir() -> Path:
@@ -67,6 +69,12 @@ def cache_path(path: Path, folder: Path | None = None) -> Path | None:
     key = f"{EXTRACT_VERSION}\0{resolved}\0{info.st_size}\0{info.st_mtime_ns}"
     name = hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()
     return (folder or fulltext_dir()) / f"{name}.json.gz"
+
+
+def is_cached(path: Path, folder: Path | None = None) -> bool:
+    """Whether ``path``'s text is in the cache as the file is now (nothing is read)."""
+    entry = cache_path(path, folder)
+    return entry is not None and entry.is_file()
 
 
 def load_cached(entry: Path) -> FullText | None:
@@ -99,7 +107,7 @@ def extract(path: Path, worker: PdfWorker, folder: Path | None = None) -> FullTe
         if cached is not None:
             return cached
     facts = worker.extract_text(path)
-    text = FullText(tuple(clean_page(page) for page in facts.texts), facts.problem)
+    text = FullText(clean_pages(facts.texts), facts.problem)
     transient = facts.problem is not None and facts.problem.startswith(_TRANSIENT)
     if entry is not None and not transient and facts.problem != "missing":
         store_cached(entry, text)

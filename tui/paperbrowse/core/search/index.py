@@ -18,7 +18,7 @@ word.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import cached_property
 from operator import attrgetter
@@ -232,6 +232,30 @@ class SearchIndex:
             holding = self._term(term)[0] > 0
             allowed = ~holding if allowed is None else allowed & ~holding
         return allowed
+
+    def ids_passing(
+        self,
+        query: Query | None = None,
+        holding: Sequence[Term] = (),
+        among: Iterable[str] | None = None,
+    ) -> frozenset[str] | None:
+        """Ids of the papers (of ``among``, when given) that pass ``query``'s filters and
+        exclusions and hold every term of ``holding``; None when that is every paper. For
+        hits found elsewhere (the PDFs' text) that must obey the rest of the query."""
+        allowed = self._allowed(query, []) if query is not None else None
+        for term in holding:
+            held = self._term(term)[0] > 0
+            allowed = held if allowed is None else allowed & held
+        if allowed is None:
+            return None if among is None else frozenset(among)
+        if among is None:
+            return frozenset(self._docs[doc].id for doc in np.flatnonzero(allowed))
+        positions = self._positions
+        return frozenset(
+            paper_id
+            for paper_id in among
+            if any(allowed[doc] for doc in positions.get(paper_id, ()))
+        )
 
     # -- terms -------------------------------------------------------------------------
 

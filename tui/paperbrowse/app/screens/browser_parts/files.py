@@ -24,6 +24,7 @@ from rich.text import Text
 from textual.screen import Screen
 
 from paperbrowse.core.errors import printable
+from paperbrowse.core.text.counts import counted
 
 if TYPE_CHECKING:
     from paperbrowse.app.widgets.detail import PaperDetail
@@ -96,6 +97,30 @@ def describe(path: Path, facts: FileFacts | None) -> Text:
     return text
 
 
+Note = tuple[str, str]  # what the search bar says of the PDFs' text: in full, and short
+
+
+def fulltext_progress(done: int, total: int) -> Note:
+    return f"full text: {done:,} of {total:,} PDFs", f"{done:,}/{total:,} PDFs"
+
+
+def fulltext_started(cached: int, total: int) -> Note:
+    """The search bar as a pass starts: what the cache holds is done already."""
+    if cached == total:
+        return f"full text: {counted(total, 'PDF')}, all cached", f"{counted(total, 'PDF')} cached"
+    return fulltext_progress(cached, total)
+
+
+def fulltext_finished(read: int, skipped: int, from_cache: bool) -> Note:
+    searchable = counted(read - skipped, "PDF")
+    how = "from the cache" if from_cache else "read"
+    note = f"full text: {searchable} {how}"
+    if skipped:
+        note += f", {skipped:,} not searchable (see Files)"
+    short = f"{read - skipped:,} of {read:,} PDFs" if skipped else searchable
+    return note, f"{short} searchable"
+
+
 class FilesController:
     def __init__(
         self,
@@ -117,7 +142,10 @@ class FilesController:
         self._worker: PdfWorker | None = None
         self._undo_filter: Callable[[], None] | None = None
         self._fulltext_worker: PdfWorker | None = None
+        self._reread_worker: PdfWorker | None = None  # for a PDF attached or detached
         self._fulltext_round = 0  # a reload starts a new round; the old one stops
+        self._fulltext_library: Library | None = None  # the library whose PDFs are read
+        self._filtered: Library | None = None  # the library has:pdf and bodies are in
         self.body: BodyIndex | None = None  # the PDFs' text of the library shown
         self._undo_body: Callable[[], None] | None = None
         self._body_searched = 0  # the body's version the shown search last saw
@@ -140,17 +168,25 @@ class FilesController:
         return library.key_of(paper) if library is not None else paper.citekey
 
     def filter_in(self, library: Library | None) -> None:
-        """``has:pdf`` in this library's searches (a reload brings a new library)."""
+        """``has:pdf`` and the PDFs' text in this library's searches (a reload brings a
+        new library), whose PDFs' text is read in one pass per library: filtered in
+        again, a library keeps the text read so far and its pass is not started over
+        (a second pass made the progress count go back).
+        """
         self._undo_filters()
-        if library is not None:
-            from paperbrowse.core.pdf.body_index import BodyIndex
-            from paperbrowse.core.pdf.body_search import attach_bodies
+        if library is None:
+            return
+        from paperbrowse.core.pdf.body_index import BodyIndex
+        from paperbrowse.core.pdf.body_search import attach_bodies
 
+        if library is not self._filtered or self.body is None:
+            self._filtered = library
             self.forget_found()
-            self.report_folders(library)
-            self._undo_filter = self.finder.register_search_filters(library.filters, library.papers)
             self.body = BodyIndex()
-            self._undo_body = attach_bodies(library, self.body)
+        self.report_folders(library)
+        self._undo_filter = self.finder.register_search_filters(library.filters, library.papers)
+        self._undo_body = attach_bodies(library, self.body)
+        if library is not self._fulltext_library:
             self.start_fulltext(library)
 
     def report_folders(self, library: Library) -> None:
@@ -263,7 +299,7 @@ class FilesController:
             self._wanted.clear()
         self._undo_filters()
         self._fulltext_round += 1
-        for worker in (self._worker, self._fulltext_worker):
+        for worker in (self._worker, self._fulltext_worker, self._reread_worker):
             if worker is not None:
                 worker.close()  # ends the reader process now, not at exit
 
@@ -272,9 +308,11 @@ class FilesController:
     def start_fulltext(self, library: Library) -> None:
         """Extract (or find cached) the text of every PDF of the library, in a thread."""
         self._fulltext_round += 1
+        self._fulltext_library = library
         papers = list(library.papers)
+        round_ = self._fulltext_round
         self.screen.run_worker(
-            lambda: self._extract_all(papers, self._fulltext_round),
+            lambda: self._extract_all(papers, round_),
             thread=True,
             group="pdf-fulltext",
             exit_on_error=False,
@@ -291,33 +329,67 @@ class FilesController:
         if not paths or stopped():
             return
         # Only now: a library without PDFs (most, and the bundled profile) never loads them.
-        from paperbrowse.core.pdf.fulltext import extract_all
+        from paperbrowse.core.pdf.fulltext import extract_all, is_cached
         from paperbrowse.core.pdf.worker import PdfWorker
 
         body = self.body
+        # The cached text is read first and counted as done from the start: the count
+        # only moves forward, from where a pass before a reload left it.
+        in_cache = {path: is_cached(path) for path in paths}
+        cached = [path for path in paths if in_cache[path]]
+        fresh = [path for path in paths if not in_cache[path]]
+        self._post(self._fulltext_busy, round_, fulltext_started(len(cached), len(paths)))
 
         def read(path: Path, text: FullText) -> None:
             if body is None or stopped():
                 return
             for paper_id in owners[path]:
                 body.add(paper_id, text)
-            if text.pages:
+            if text.pages and not self._refresh_due:  # one refresh waiting is enough
                 self._post(self._text_arrived)
+
+        def progress(done: int, total: int) -> None:
+            if done > len(cached):  # each extracted PDF, not each read from the cache
+                self._post(self._fulltext_busy, round_, fulltext_progress(done, total))
 
         worker = self._fulltext_worker = PdfWorker(nice=FULLTEXT_NICE)
         try:
-            texts = extract_all(
-                paths,
-                worker,
-                lambda done, total: self._post(self._fulltext_busy, done, total),
-                stopped=stopped,
-                each=read,
-            )
+            texts = extract_all(cached + fresh, worker, progress, stopped=stopped, each=read)
         finally:
             worker.close()
         if not stopped():
             skipped = sum(1 for text in texts.values() if text.problem)
-            self._post(self._fulltext_done, len(texts), skipped)
+            note = fulltext_finished(len(texts), skipped, from_cache=not fresh)
+            self._post(self._fulltext_done, round_, note)
+
+    def read_text_again(self, paper: Paper) -> None:
+        """A PDF was attached or detached: the paper's text read anew from its PDFs (from
+        the cache, else extracted), in a thread, and the search run again."""
+        body = self.body
+        if body is None or self._stopped:
+            return
+        files = self.finder.files_of(paper)
+        self.screen.run_worker(
+            lambda: self._read_again(paper.id, files, body),
+            thread=True,
+            group="pdf-fulltext",
+            exit_on_error=False,
+        )
+
+    def _read_again(self, paper_id: str, files: list[Path], body: BodyIndex) -> None:
+        from paperbrowse.core.pdf.check import is_pdf_name
+        from paperbrowse.core.pdf.fulltext import extract
+        from paperbrowse.core.pdf.worker import PdfWorker
+
+        pdfs = [path for path in files if is_pdf_name(path) and path.is_file()]
+        worker = self._reread_worker = PdfWorker(nice=FULLTEXT_NICE)
+        try:
+            texts = [extract(path, worker) for path in pdfs if not self._stopped]
+        finally:
+            worker.close()
+        if not self._stopped:
+            body.replace(paper_id, texts)
+            self._post(self._text_arrived)
 
     def _text_arrived(self) -> None:
         """More text: a search that looks in bodies runs again (once a second at most);
@@ -342,19 +414,17 @@ class FilesController:
         with contextlib.suppress(RuntimeError):  # the app is closing
             self.screen.app.call_from_thread(callback, *arguments)
 
-    def _fulltext_busy(self, done: int, total: int) -> None:
-        self.view.search_bar.busy = f"full text: {done:,} of {total:,} PDFs"
+    def _fulltext_busy(self, round_: int, note: Note) -> None:
+        if round_ == self._fulltext_round and not self._stopped:  # not a pass that was stopped
+            self.view.search_bar.show_busy(*note)
 
-    def _fulltext_done(self, read: int, skipped: int) -> None:
-        note = f"full text: {read - skipped:,} PDF{'s' if read - skipped != 1 else ''} read"
-        if skipped:
-            note += f", {skipped:,} not searchable (see Files)"
-        self.view.search_bar.busy = note
-        self.screen.set_timer(FULLTEXT_DONE_SECONDS, self._fulltext_clear)
+    def _fulltext_done(self, round_: int, note: Note) -> None:
+        self._fulltext_busy(round_, note)
+        self.screen.set_timer(FULLTEXT_DONE_SECONDS, lambda: self._fulltext_clear(note))
 
-    def _fulltext_clear(self) -> None:
-        if self.view.search_bar.busy.startswith("full text:"):
-            self.view.search_bar.busy = ""
+    def _fulltext_clear(self, note: Note) -> None:
+        if self.view.search_bar.busy == note[0]:  # not a newer pass's progress
+            self.view.search_bar.show_busy("")
 
     # --- opening and attaching -------------------------------------------------------------
 

@@ -223,6 +223,7 @@ class ReadingController:
                 if self.save_marks(detach_all, "detach the PDF") is None:
                     return
                 self.files.forget_found()
+                self.files.read_text_again(paper)  # its text is no longer searched
                 self.notify(f"Detached {len(attached)} PDF(s).", timeout=3)
                 return
             if not path:
@@ -230,6 +231,7 @@ class ReadingController:
             saved = self.save_marks(lambda store: store.attach_file(paper, path), "attach the PDF")
             if saved is not None:
                 self.files.forget_found()
+                self.files.read_text_again(paper)  # searched from now on, not after a reopen
                 self.notify(f"Attached {path}", timeout=3, markup=False)
 
         # Start where the library is: its PDFs are usually beside it.
