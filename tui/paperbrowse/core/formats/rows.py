@@ -9,7 +9,9 @@ without validation: they were validated when they were parsed.
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from functools import lru_cache
+from itertools import repeat
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -21,15 +23,30 @@ PAPER_FIELDS = tuple(Paper.model_fields)
 _Model = TypeVar("_Model", bound=BaseModel)
 
 
+_set = object.__setattr__
+
+
 def construct(model: type[_Model], values: dict[str, Any]) -> _Model:
-    """``model.model_construct(**values)`` for models whose every field is given and that have
-    no extra or private attributes: the same object, five times faster (2 µs, not 10)."""
+    """``model.model_construct(**values)`` for models whose every field is given, in the
+    model's order, and that have no extra or private attributes: the same object, five
+    times faster (2 µs, not 10), and a paper in 330 bytes rather than 2,150.
+
+    The attributes are set one by one, in field order, so that they share the class's
+    table of names (``models._share_keys``), and the set of the fields given is one set
+    for all the model's instances: all are given. Sharing it is safe: pydantic copies
+    it before changing it (``model_copy``) and never changes a frozen model's.
+    """
     instance = model.__new__(model)
-    object.__setattr__(instance, "__dict__", values)
-    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
-    object.__setattr__(instance, "__pydantic_extra__", None)
-    object.__setattr__(instance, "__pydantic_private__", None)
+    deque(map(_set, repeat(instance), values.keys(), values.values()), maxlen=0)
+    _set(instance, "__pydantic_fields_set__", _every_field(model))
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
     return instance
+
+
+@lru_cache(maxsize=None)
+def _every_field(model: type[BaseModel]) -> set[str]:
+    return set(model.model_fields)
 
 
 @lru_cache(maxsize=1)
