@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import repeat
 from typing import Any, TypeVar
 
@@ -44,7 +44,7 @@ def construct(model: type[_Model], values: dict[str, Any]) -> _Model:
     return instance
 
 
-@lru_cache(maxsize=None)
+@cache
 def _every_field(model: type[BaseModel]) -> set[str]:
     return set(model.model_fields)
 
@@ -68,11 +68,17 @@ def _source(pair: tuple[str, int | None], fast: bool) -> SourceRef:
     return construct(SourceRef, values) if fast else SourceRef.model_construct(**values)
 
 
+@lru_cache(maxsize=1 << 14)
+def _day(ordinal: int) -> dt.date:
+    """One date object for all the papers of a day (many have only a year: January 1)."""
+    return dt.date.fromordinal(ordinal)
+
+
 def paper_from_row(row: tuple[Any, ...], fast: bool) -> Paper:
     """The paper a row holds (``fast``: ``construct_is_faithful()``)."""
     values = dict(zip(PAPER_FIELDS, row, strict=True))
     if values["date"] is not None:
-        values["date"] = dt.date.fromordinal(values["date"])
+        values["date"] = _day(values["date"])
     if values["source"] is not None:
         values["source"] = _source(values["source"], fast)
     if values["sources"]:
@@ -80,9 +86,17 @@ def paper_from_row(row: tuple[Any, ...], fast: bool) -> Paper:
     return construct(Paper, values) if fast else Paper.model_construct(**values)
 
 
-def paper_row(paper: Paper) -> tuple[Any, ...]:
-    """A paper as a row of plain values, in ``PAPER_FIELDS`` order."""
+def paper_row(paper: Paper, strings: dict[str, str] | None = None) -> tuple[Any, ...]:
+    """A paper as a row of plain values, in ``PAPER_FIELDS`` order.
+
+    ``strings``, kept across the rows of one pickle: its venue and author names as the
+    first row with the same text had them, so the pickle holds each once and what
+    unpickles it shares them (14 MB of venues and 10 MB of names at 100k papers)."""
     values = dict(paper.__dict__)
+    if strings is not None:
+        if paper.venue is not None:
+            values["venue"] = strings.setdefault(paper.venue, paper.venue)
+        values["authors"] = tuple(strings.setdefault(name, name) for name in paper.authors)
     values["date"] = paper.date.toordinal() if paper.date else None
     values["source"] = (paper.source.file, paper.source.line) if paper.source else None
     values["sources"] = tuple((s.file, s.line) for s in paper.sources)
@@ -94,9 +108,33 @@ class PaperList(list[Paper]):
     a worker process sends back (``formats.pool``), a third of the cost of pickling them."""
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return papers_from_rows, ([paper_row(paper) for paper in self],)
+        strings: dict[str, str] = {}
+        return papers_from_rows, ([paper_row(paper, strings) for paper in self],)
 
 
 def papers_from_rows(rows: list[tuple[Any, ...]]) -> list[Paper]:
     fast = construct_is_faithful()
     return [paper_from_row(row, fast) for row in rows]
+
+
+def compact(papers: list[Paper]) -> None:
+    """Rebuild in place, as ``construct`` builds them, the papers that pydantic's validation
+    made (those parsed in this process rather than read from the cache or sent back by a
+    parse worker): the same papers, a sixth of their memory each (2,600 bytes beside
+    their text, then 450). Each old paper is freed as its new one is made."""
+    if not construct_is_faithful():
+        return
+    shared = _every_field(Paper)
+    for number, paper in enumerate(papers):
+        if paper.__pydantic_fields_set__ is not shared:
+            papers[number] = _rebuilt(paper)
+
+
+def _rebuilt(paper: Paper) -> Paper:
+    held = paper.__dict__
+    values = {name: held[name] for name in PAPER_FIELDS}  # in field order, as construct needs
+    if paper.source is not None:
+        values["source"] = _source((paper.source.file, paper.source.line), fast=True)
+    if paper.sources:
+        values["sources"] = tuple(_source((s.file, s.line), fast=True) for s in paper.sources)
+    return construct(Paper, values)
