@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from paperbrowse.core import cache, locations
-from paperbrowse.core.formats import ImportResult
+from paperbrowse.core.formats import ImportResult, TextProgress, jsonl, pool, read_file
 from paperbrowse.core.library import load
 
 AS_OF = dt.date(2025, 11, 24)
@@ -109,3 +109,62 @@ def test_reading_the_cache_holds_one_copy_of_it(cache_dir: Path, tmp_path: Path)
         tracemalloc.stop()
     assert result is not None and len(result.papers) == PAPERS
     assert peak - held < 1.4 * size  # 1.9 times the file before: read whole, then copied
+
+
+# --- a large JSON Lines file, read from its bytes ---------------------------------
+
+
+@pytest.fixture
+def acl_lines(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """3 MB of ACL JSON Lines with broken lines, and one character outside the BMP (an
+    emoji: 4 bytes a character for a string holding it), read like a large file."""
+    from test_parse_pool import acl_jsonl
+
+    monkeypatch.setattr(jsonl, "POOL_MIN_CHARS", 1 << 20)
+    monkeypatch.setattr(pool, "worker_count", lambda: 0)  # in this process: the same peak each run
+    path = tmp_path / "acl.jsonl"
+    emoji = '{"title": "Smiles \U0001f600 in text", "year": 2020}\n'
+    path.write_text(emoji + acl_jsonl(corpus), encoding="utf-8")
+    return path
+
+
+def test_a_large_json_lines_file_read_from_its_bytes_gives_what_its_text_gives(
+    acl_lines: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken = []
+    from_bytes = jsonl.read_large_jsonl
+
+    def spy(path: Path, progress: TextProgress | None) -> ImportResult | None:
+        taken.append(result := from_bytes(path, progress))
+        return result
+
+    monkeypatch.setattr(jsonl, "read_large_jsonl", spy)
+    read = read_file(acl_lines, AS_OF)
+    assert taken and taken[0] is not None  # the bytes were read in parts
+    whole = jsonl.parse_jsonl(acl_lines.read_text(encoding="utf-8"), str(acl_lines))
+    assert read.papers == whole.papers and len(read.papers) > 4000
+    assert read.problems == whole.problems and len(read.problems) >= 6
+    assert read.papers[0].title == "Smiles \U0001f600 in text"
+
+
+def test_a_large_json_lines_file_with_one_wide_character_is_read_in_less_memory(
+    acl_lines: Path,
+) -> None:
+    size = acl_lines.stat().st_size
+    tracemalloc.start()
+    try:
+        result = read_file(acl_lines, AS_OF)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(result.papers) > 4000
+    assert peak < 8.5 * size  # 10.2 times before: the whole text, 4 bytes a character
+
+
+def test_a_large_json_lines_file_with_a_stray_byte_is_read_as_before(acl_lines: Path) -> None:
+    data = acl_lines.read_bytes()
+    middle = data.index(b"\n", len(data) // 2) + 1
+    acl_lines.write_bytes(data[:middle] + b'{"title": "Caf\xe9", "year": 2001}\n' + data[middle:])
+    result = read_file(acl_lines, AS_OF)
+    assert any(paper.title == "Café" for paper in result.papers)
+    assert "not valid UTF-8 (0xe9)" in result.problems[0].message
