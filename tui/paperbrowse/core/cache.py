@@ -41,7 +41,7 @@ from paperbrowse.core.formats.rows import (
     paper_row,
 )
 from paperbrowse.core.locations import cache_dir
-from paperbrowse.core.memory import gc_paused
+from paperbrowse.core.memory import gc_paused, give_back_freed
 from paperbrowse.core.models import Profile
 
 # Bump when the entry layout changes. Importer changes need no bump: entries
@@ -130,6 +130,7 @@ def read_cached(
     result = reader(path, as_of, progress)
     _compact(result)
     store_entry(key, as_of, result)
+    give_back_freed()  # the text, the parts, the rows: as much as the papers kept
     return result
 
 
