@@ -21,7 +21,7 @@ from paperbrowse.core.formats import ImportResult, TextProgress
 from paperbrowse.core.formats.jsontools import BadJSON, load_json
 from paperbrowse.core.formats.pool import PART_CHARS, run_parts
 from paperbrowse.core.formats.records import paper_from_record
-from paperbrowse.core.formats.rows import PaperList
+from paperbrowse.core.formats.rows import PaperList, compact
 
 PROGRESS_LINES = 2_000  # lines between progress reports (about 2 MB of ACL abstracts)
 # Text (characters) from which the lines are read on every core (``formats.pool``). JSON
@@ -102,6 +102,10 @@ def read_lines_part(
     back as rows."""
     lines = _read_lines(text, file, first_may_be_document, None, lines_before)
     if lines is not None:
+        # Compact now, part by part (in a worker too, at 5% of its parse: it cannot tell it
+        # is one), not once all are read: the validated papers' memory is then reused by
+        # the next part's, rather than left in holes among the papers kept (45 MB at 100k).
+        compact(lines.result.papers)
         lines.result.papers = PaperList(lines.result.papers)
     return lines
 
@@ -192,8 +196,8 @@ def _read_texts(
     found = run_parts(read_lines_part, parts, sizes, report)
     if found is None:  # no worker: each part here, in order
         found = []
-        for index, (text, _, first, lines) in enumerate(parts):
-            found.append(_read_lines(text, file, first, None, lines))
+        for index, part in enumerate(parts):
+            found.append(read_lines_part(*part))
             parts[index] = ()
             if report is not None:
                 report(sum(sizes[: index + 1]))
