@@ -156,6 +156,9 @@ def out_of_bounds(file: str, error: MemoryError | RecursionError) -> FormatError
 
 
 def _read_file(path: Path, as_of: dt.date, progress: TextProgress | None) -> ImportResult:
+    result = _read_large(path, progress)
+    if result is not None:
+        return _checked(result, path, "jsonl")
     text, problems = read_text(path)
     if not text or text.isspace():  # (not strip(): that copies a whole large file)
         raise FormatError(str(path), "empty file; no papers in it")
@@ -164,6 +167,21 @@ def _read_file(path: Path, as_of: dt.date, progress: TextProgress | None) -> Imp
         raise FormatError(str(path), f"unknown format; paperbrowse reads {KNOWN_FORMATS}")
     result = IMPORTERS[name](text, str(path), as_of, progress)
     result.problems[:0] = problems
+    return _checked(result, path, name)
+
+
+def _read_large(path: Path, progress: TextProgress | None) -> ImportResult | None:
+    """A large JSON Lines file read from its bytes, a part at a time, never as one string
+    (``jsonl.read_large_jsonl``); None for any other file."""
+    if SUFFIXES.get(path.suffix.lower()) != "jsonl":
+        return None
+    from paperbrowse.core.formats.jsonl import read_large_jsonl
+
+    return read_large_jsonl(path, progress)
+
+
+def _checked(result: ImportResult, path: Path, name: str) -> ImportResult:
+    """The result, or a FormatError when the file gave nothing; its problems capped."""
     if not result.papers and not result.problems and result.profile is None:
         raise FormatError(str(path), f"no papers found (read as {_FORMAT_NAMES[name]})")
     if len(result.problems) > MAX_PROBLEMS:

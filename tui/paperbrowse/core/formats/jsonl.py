@@ -9,15 +9,19 @@ A ``.json`` file is read here too (``parse_json``): one JSON document
 
 from __future__ import annotations
 
+import codecs
 import itertools
-from typing import NamedTuple
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from paperbrowse.core.errors import FormatError, Problem
+from paperbrowse.core.files import read_bytes
 from paperbrowse.core.formats import ImportResult, TextProgress
 from paperbrowse.core.formats.jsontools import BadJSON, load_json
 from paperbrowse.core.formats.pool import PART_CHARS, run_parts
 from paperbrowse.core.formats.records import paper_from_record
-from paperbrowse.core.formats.rows import PaperList
+from paperbrowse.core.formats.rows import PaperList, compact
 
 PROGRESS_LINES = 2_000  # lines between progress reports (about 2 MB of ACL abstracts)
 # Text (characters) from which the lines are read on every core (``formats.pool``). JSON
@@ -41,17 +45,9 @@ def parse_jsonl(
     parts = _read_in_parts(body, file, whole_document, progress)
     if parts is None:
         parts = [_read_lines(body, file, whole_document, progress)]
-    result = ImportResult()
-    records = 0
-    for part in parts:
-        if part is None:
-            return parse_json(text, file)  # a pretty-printed document
-        result.papers.extend(part.result.papers)
-        result.problems.extend(part.result.problems)
-        records += part.records
-    if not result.papers and result.problems and len(result.problems) == records:
-        raise FormatError(file, "no line is a JSON object of a paper")
-    return result
+    if any(part is None for part in parts):
+        return parse_json(text, file)  # a pretty-printed document
+    return _gathered(parts, file)
 
 
 class _Lines(NamedTuple):
@@ -106,6 +102,10 @@ def read_lines_part(
     back as rows."""
     lines = _read_lines(text, file, first_may_be_document, None, lines_before)
     if lines is not None:
+        # Compact now, part by part (in a worker too, at 5% of its parse: it cannot tell it
+        # is one), not once all are read: the validated papers' memory is then reused by
+        # the next part's, rather than left in holes among the papers kept (45 MB at 100k).
+        compact(lines.result.papers)
         lines.result.papers = PaperList(lines.result.papers)
     return lines
 
@@ -130,6 +130,92 @@ def _read_in_parts(
     del texts  # held by the parts alone, freed one by one as they are read
     report = None if progress is None else lambda done: progress(done, len(body))
     return run_parts(read_lines_part, parts, sizes, report)
+
+
+# --- a large file, from its bytes --------------------------------------------------
+
+
+def read_large_jsonl(path: Path, progress: TextProgress | None) -> ImportResult | None:
+    """A large JSON Lines file's papers, read as parts of its bytes each decoded alone; None
+    when the file is not one for this (small, not plain UTF-8, or a JSON document): then
+    it is read as text, whole (``formats.read_file``), to the same result.
+
+    Decoded whole, a file is one string as wide as its widest character: one emoji among
+    80 MB of ACL papers makes it 4 bytes a character, 335 MB, held with its parts until
+    every paper is read. Parts decoded alone are 1 or 2 bytes a character, save the few
+    that hold such a character, and each is freed once read (peak 660 -> 400 MB at 100k).
+    """
+    try:
+        if path.stat().st_size < POOL_MIN_CHARS:
+            return None
+    except OSError:
+        return None  # the text path says why, in its words
+    texts = _decoded_parts(read_bytes(path))
+    if texts is None or sum(map(len, texts)) < POOL_MIN_CHARS:
+        return None
+    texts[0] = texts[0].removeprefix("\ufeff")  # as ``parse_jsonl`` takes it off
+    if texts[0].lstrip()[:1] in ("[", ""):
+        return None  # a document (or lines starting past the first part): read whole
+    lines = _read_texts(texts, str(path), progress)
+    return None if lines is None else _gathered(lines, str(path))
+
+
+def _decoded_parts(data: bytes) -> list[str] | None:
+    """The bytes cut at line ends into parts of about PART_CHARS and decoded as UTF-8 (a
+    byte-order mark dropped, as ``files.decode`` does); None when any is not UTF-8."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:8192]:
+        return None
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    texts: list[str] = []
+    with memoryview(data) as view:
+        while start < len(data):
+            newline = data.find(b"\n", start + PART_CHARS)
+            end = len(data) if newline < 0 else newline + 1
+            try:
+                texts.append(str(view[start:end], "utf-8"))
+            except UnicodeDecodeError:
+                return None  # stray bytes: ``files.decode`` says where
+            start = end
+    return texts
+
+
+def _read_texts(
+    texts: list[str], file: str, progress: TextProgress | None
+) -> list[_Lines | None] | None:
+    """``_read_in_parts`` for parts already cut: on every core, else one after another."""
+    counts = [len(text.splitlines()) for text in texts]
+    before = list(itertools.accumulate(counts, initial=0))[:-1]
+    sizes = [len(text) for text in texts]
+    parts: list[tuple[Any, ...]] = [
+        (text, file, index == 0, lines)
+        for index, (text, lines) in enumerate(zip(texts, before, strict=True))
+    ]
+    texts.clear()  # held by the parts alone, freed one by one as they are read
+    total = sum(sizes)
+    report = None if progress is None else lambda done: progress(done, total)
+    found = run_parts(read_lines_part, parts, sizes, report)
+    if found is None:  # no worker: each part here, in order
+        found = []
+        for index, part in enumerate(parts):
+            found.append(read_lines_part(*part))
+            parts[index] = ()
+            if report is not None:
+                report(sum(sizes[: index + 1]))
+    return None if found[0] is None else found
+
+
+def _gathered(parts: Sequence[_Lines | None], file: str) -> ImportResult:
+    """The parts' papers and problems in order (every part read as lines)."""
+    result = ImportResult()
+    records = 0
+    for part in parts:
+        assert part is not None  # only the first part may be a document's start
+        result.papers.extend(part.result.papers)
+        result.problems.extend(part.result.problems)
+        records += part.records
+    if not result.papers and result.problems and len(result.problems) == records:
+        raise FormatError(file, "no line is a JSON object of a paper")
+    return result
 
 
 def line_cuts(body: str, size: int) -> list[int]:

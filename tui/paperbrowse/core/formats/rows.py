@@ -9,7 +9,8 @@ without validation: they were validated when they were parsed.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -17,19 +18,42 @@ from pydantic import BaseModel
 from paperbrowse.core.models import Paper, SourceRef
 
 PAPER_FIELDS = tuple(Paper.model_fields)
+_DATE, _SOURCE, _SOURCES = (PAPER_FIELDS.index(name) for name in ("date", "source", "sources"))
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
 
+_set = object.__setattr__
+
+
 def construct(model: type[_Model], values: dict[str, Any]) -> _Model:
-    """``model.model_construct(**values)`` for models whose every field is given and that have
-    no extra or private attributes: the same object, five times faster (2 µs, not 10)."""
+    """``model.model_construct(**values)`` for models whose every field is given, in the
+    model's order, and that have no extra or private attributes: the same object, five
+    times faster (2 µs, not 10), and a paper in 400 bytes rather than 2,150."""
+    return _built(model, values.items())
+
+
+def _built(model: type[_Model], fields: Iterable[tuple[str, Any]]) -> _Model:
+    """``construct`` from (name, value) pairs in the model's field order.
+
+    The values go into the instance's dict one by one, in field order, so that they
+    share the class's table of names (``models._share_keys``): 8 bytes a field, not
+    an 800-byte dict of its own (given a dict, ``update`` would copy its table). The
+    set of the fields given is one set for all the model's instances: all are given.
+    Sharing it is safe: pydantic copies it before changing it (``model_copy``) and never
+    changes a frozen model's.
+    """
     instance = model.__new__(model)
-    object.__setattr__(instance, "__dict__", values)
-    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
-    object.__setattr__(instance, "__pydantic_extra__", None)
-    object.__setattr__(instance, "__pydantic_private__", None)
+    instance.__dict__.update(fields)
+    _set(instance, "__pydantic_fields_set__", _every_field(model))
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
     return instance
+
+
+@cache
+def _every_field(model: type[BaseModel]) -> set[str]:
+    return set(model.model_fields)
 
 
 @lru_cache(maxsize=1)
@@ -51,21 +75,36 @@ def _source(pair: tuple[str, int | None], fast: bool) -> SourceRef:
     return construct(SourceRef, values) if fast else SourceRef.model_construct(**values)
 
 
+@lru_cache(maxsize=1 << 14)
+def _day(ordinal: int) -> dt.date:
+    """One date object for all the papers of a day (many have only a year: January 1)."""
+    return dt.date.fromordinal(ordinal)
+
+
 def paper_from_row(row: tuple[Any, ...], fast: bool) -> Paper:
     """The paper a row holds (``fast``: ``construct_is_faithful()``)."""
-    values = dict(zip(PAPER_FIELDS, row, strict=True))
-    if values["date"] is not None:
-        values["date"] = dt.date.fromordinal(values["date"])
-    if values["source"] is not None:
-        values["source"] = _source(values["source"], fast)
-    if values["sources"]:
-        values["sources"] = tuple(_source(pair, fast) for pair in values["sources"])
-    return construct(Paper, values) if fast else Paper.model_construct(**values)
+    values = list(row)
+    if values[_DATE] is not None:
+        values[_DATE] = _day(values[_DATE])
+    if values[_SOURCE] is not None:
+        values[_SOURCE] = _source(values[_SOURCE], fast)
+    if values[_SOURCES]:
+        values[_SOURCES] = tuple(_source(pair, fast) for pair in values[_SOURCES])
+    fields = zip(PAPER_FIELDS, values, strict=True)
+    return _built(Paper, fields) if fast else Paper.model_construct(**dict(fields))
 
 
-def paper_row(paper: Paper) -> tuple[Any, ...]:
-    """A paper as a row of plain values, in ``PAPER_FIELDS`` order."""
+def paper_row(paper: Paper, strings: dict[str, str] | None = None) -> tuple[Any, ...]:
+    """A paper as a row of plain values, in ``PAPER_FIELDS`` order.
+
+    ``strings``, kept across the rows of one pickle: its venue and author names as the
+    first row with the same text had them, so the pickle holds each once and what
+    unpickles it shares them (14 MB of venues and 10 MB of names at 100k papers)."""
     values = dict(paper.__dict__)
+    if strings is not None:
+        if paper.venue is not None:
+            values["venue"] = strings.setdefault(paper.venue, paper.venue)
+        values["authors"] = tuple(strings.setdefault(name, name) for name in paper.authors)
     values["date"] = paper.date.toordinal() if paper.date else None
     values["source"] = (paper.source.file, paper.source.line) if paper.source else None
     values["sources"] = tuple((s.file, s.line) for s in paper.sources)
@@ -77,9 +116,33 @@ class PaperList(list[Paper]):
     a worker process sends back (``formats.pool``), a third of the cost of pickling them."""
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return papers_from_rows, ([paper_row(paper) for paper in self],)
+        strings: dict[str, str] = {}
+        return papers_from_rows, ([paper_row(paper, strings) for paper in self],)
 
 
 def papers_from_rows(rows: list[tuple[Any, ...]]) -> list[Paper]:
     fast = construct_is_faithful()
     return [paper_from_row(row, fast) for row in rows]
+
+
+def compact(papers: list[Paper]) -> None:
+    """Rebuild in place, as ``construct`` builds them, the papers that pydantic's validation
+    made (those parsed in this process rather than read from the cache or sent back by a
+    parse worker): the same papers, a fifth of their memory each (2,600 bytes beside
+    their text, then 530). Each old paper is freed as its new one is made."""
+    if not construct_is_faithful():
+        return
+    shared = _every_field(Paper)
+    for number, paper in enumerate(papers):
+        if paper.__pydantic_fields_set__ is not shared:
+            papers[number] = _rebuilt(paper)
+
+
+def _rebuilt(paper: Paper) -> Paper:
+    held = paper.__dict__
+    values = {name: held[name] for name in PAPER_FIELDS}  # in field order, as construct needs
+    if paper.source is not None:
+        values["source"] = _source((paper.source.file, paper.source.line), fast=True)
+    if paper.sources:
+        values["sources"] = tuple(_source((s.file, s.line), fast=True) for s in paper.sources)
+    return construct(Paper, values)
