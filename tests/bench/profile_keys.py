@@ -58,9 +58,24 @@ CALLS: collections.Counter[str] = collections.Counter()  # calls per stage
 TIMING = [False]
 
 
-def timed(owner: Any, name: str, stage: str) -> None:
-    """Wrap ``owner.name`` (sync or async) so its time adds to ``stage`` while typing."""
+STAGES: list[str] = []  # in the order they are printed
+
+
+def timed(owner: Any, name: str, stage: str, widget_id: str | None = None) -> None:
+    """Wrap ``owner.name`` (sync or async) so its time adds to ``stage`` while typing
+    (only for the widget with id ``widget_id``, if given)."""
+    STAGES.append(stage)
     original: Callable[..., Any] = getattr(owner, name)
+
+    def counts(args: tuple[Any, ...]) -> bool:
+        return TIMING[0] and (widget_id is None or getattr(args[0], "id", None) == widget_id)
+
+    def add(args: tuple[Any, ...], start: float, cpu: float) -> None:
+        if counts(args):
+            SPENT[stage] += time.perf_counter() - start
+            SPENT_CPU[stage] += time.thread_time() - cpu
+            CALLS[stage] += 1
+
     if asyncio.iscoroutinefunction(original):
 
         @functools.wraps(original)
@@ -69,10 +84,7 @@ def timed(owner: Any, name: str, stage: str) -> None:
             try:
                 return await original(*args, **kwargs)
             finally:
-                if TIMING[0]:
-                    SPENT[stage] += time.perf_counter() - start
-                    SPENT_CPU[stage] += time.thread_time() - cpu
-                    CALLS[stage] += 1
+                add(args, start, cpu)
 
         setattr(owner, name, wrapper_async)
         return
@@ -83,10 +95,7 @@ def timed(owner: Any, name: str, stage: str) -> None:
         try:
             return original(*args, **kwargs)
         finally:
-            if TIMING[0]:
-                SPENT[stage] += time.perf_counter() - start
-                SPENT_CPU[stage] += time.thread_time() - cpu
-                CALLS[stage] += 1
+            add(args, start, cpu)
 
     setattr(owner, name, wrapper)
 
@@ -132,6 +141,8 @@ def instrument() -> None:
     timed(Screen, "_on_timer_update", "UI: Textual screen update (layout, render to the driver)")
     timed(Screen, "_refresh_layout", "UI:   of which full layouts (Screen._refresh_layout)")
     timed(Screen, "_compositor_refresh", "UI:   of which frames painted (_compositor_refresh)")
+    timed(Widget, "get_content_height", "UI:   detail text measured (its height)", "detail-body")
+    timed(Widget, "_render_content", "UI:   detail text wrapped into lines", "detail-body")
     count_layouts()
     count_lines()
 
@@ -209,7 +220,10 @@ def main() -> int:
     print("ms per key (mean) by stage, wall and CPU of its thread, and calls per key")
     print("(indented: inside the one above):")
     print("     wall      CPU  calls")
-    for stage, seconds in SPENT.items():
+    for stage in STAGES:
+        if not CALLS[stage]:
+            continue
+        seconds = SPENT[stage]
         print(
             f"  {1000 * seconds / keys:7.1f}  {1000 * SPENT_CPU[stage] / keys:7.1f}"
             f"  {CALLS[stage] / keys:5.2f}  {stage}"

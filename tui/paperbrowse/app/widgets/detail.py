@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from paperbrowse.app.widgets.citation_links import CitationLinks, LinkSection
+from paperbrowse.app.widgets.sizing import NoRelayout
 
 if TYPE_CHECKING:
     from paperbrowse.core.models import Paper
@@ -127,7 +128,11 @@ def detail_text(
     return Text("\n").join(lines)
 
 
-class PaperDetail(VerticalScroll, can_focus=True):
+class DetailBody(NoRelayout, Static):
+    """The paper's text in the detail pane."""
+
+
+class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
     """Scrollable details of the highlighted paper.
 
     ``hit`` (the paper with its matched spans) is a reactive: whoever owns the
@@ -167,7 +172,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         )
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(self.placeholder, style="dim"), id="detail-body")
+        yield DetailBody(Text(self.placeholder, style="dim"), id="detail-body")
         yield CitationLinks(id="citation-links")
 
     @property

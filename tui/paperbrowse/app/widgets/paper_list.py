@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from paperbrowse.app.actions import bindings
+from paperbrowse.app.widgets.sizing import ScrollsWithoutLayout
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -74,7 +75,7 @@ def colours_are_scarce(app: App[object]) -> bool:
     return bool(app.no_color) or app.console.color_system in (None, "standard", "windows")
 
 
-class PaperList(ScrollView, can_focus=True):
+class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
     """One row a paper: a code mark, the title with matches highlighted, category, year."""
 
     DEFAULT_CSS = """

@@ -1,0 +1,73 @@
+"""Virtual sizes that change without laying out the whole screen again.
+
+In Textual 8.2.8 ``Widget.virtual_size`` is a reactive with ``layout=True``: every change
+lays out the whole screen and then repaints most of it. Three of those came with every
+keystroke (profile_keys.py counts them):
+
+- ``Input`` sets its virtual size to the width of its text on every change of value,
+  although its own size stays put (it only scrolls);
+- the paper list sets its virtual size to the number of results, which only moves its
+  scrollbar;
+- a layout itself sets the virtual size of each widget it resized, and being a change
+  with ``layout=True`` that asks for a second layout, which finds nothing left to move
+  (the detail pane and its text, whenever a new paper's text is longer or shorter).
+
+Here ``virtual_size`` is redeclared without ``layout`` and without ``repaint``: set by a
+layout, the layout has repainted what moved; set by our scroll views, they repaint
+what changed themselves (the list its rows, the input its text). A scroll view (our list, the
+search input) then updates its scrollbars itself, as the layout would have done
+(``Widget._scroll_update``, private, checked against 8.2.8); a scrollbar appearing or
+going still lays the screen out, through ``show_vertical_scrollbar``. Searched the
+upstream issues for a report of the layout per keystroke or the second layout: found
+none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.geometry import Size
+from textual.reactive import Reactive
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+if TYPE_CHECKING:
+    _WidgetBase = Widget
+else:
+    _WidgetBase = object
+
+
+class NoRelayout(_WidgetBase):
+    """A widget whose virtual size, set by a layout, asks for no second layout.
+    A mixin, put first (a plain class at run time, so CSS still comes from the widget)."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
+
+
+class ScrollsWithoutLayout(NoRelayout):
+    """A scroll view (it draws its own lines) whose virtual size, set by itself, moves its
+    scrollbars without a layout of the screen. A mixin, put first."""
+
+    def watch_virtual_size(self, size: Size) -> None:
+        if self.is_mounted:
+            self._scroll_update(size)
+
+
+class SearchInput(ScrollsWithoutLayout, Input):
+    """Textual's ``Input``, typed into without a layout of the screen per key.
+
+    ``on_change`` is called as the value changes, in the same turn as the key that changed
+    it: before the screen can paint (the ``Changed`` message reaches the screen a few
+    message hops later, and the screen may paint in between).
+    """
+
+    on_change: Callable[[], object] | None = None
+
+    def watch_value(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
+
+class Label(NoRelayout, Static):
+    """A ``Static`` whose new size, once laid out, asks for no second layout."""
