@@ -131,6 +131,17 @@ def detail_text(
 class DetailBody(NoRelayout, Static):
     """The paper's text in the detail pane."""
 
+    def show(self, content: Text) -> None:
+        """Show ``content``; the screen is laid out again only if its height changed.
+
+        ``Static.update`` lays the whole screen out on every call; on a keystroke the
+        highlighted paper is often the one shown before, its text as many lines high.
+        """
+        self.update(content, layout=False)
+        width, height = self.content_size
+        if not width or self._render().get_height(self.styles, width) != height:
+            self.refresh(layout=True)
+
 
 class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
     """Scrollable details of the highlighted paper.
@@ -148,8 +159,9 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
     }
     """
 
-    hit: reactive[Hit | None] = reactive(None, init=False)
-    placeholder: reactive[str] = reactive("Loading…", init=False)
+    # repaint=False: the pane draws nothing itself (only its padding), its body does.
+    hit: reactive[Hit | None] = reactive(None, init=False, repaint=False)
+    placeholder: reactive[str] = reactive("Loading…", init=False, repaint=False)
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -212,12 +224,12 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
         self._redraw()
 
     def _redraw(self) -> None:
-        body = self.query_one("#detail-body", Static)
+        body = self.query_one("#detail-body", DetailBody)
         if self.hit is None:
-            body.update(Text(self.placeholder, style="dim"))
+            body.show(Text(self.placeholder, style="dim"))
             self.links.show(())
             return
         rows, tail = self.extras_for(self.hit.paper) if self.extras_for is not None else ([], [])
         key = self.key_for(self.hit.paper)
-        body.update(detail_text(self.hit, rows, tail, self.abstract_limit, key))
+        body.show(detail_text(self.hit, rows, tail, self.abstract_limit, key))
         self.links.show(self.links_for(self.hit.paper))

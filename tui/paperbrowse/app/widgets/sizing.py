@@ -53,6 +53,17 @@ class ScrollsWithoutLayout(NoRelayout):
         if self.is_mounted:
             self._scroll_update(size)
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual's ScrollView (8.2.8) compares the virtual size a layout hands it (its
+        # region's) with its own (its lines): they differ in every layout, so each layout
+        # refreshed its scrollbars once more (a frame of their own after the layout's).
+        # Its scrollbars follow its virtual size already (above): only a new size counts.
+        if size == self._size and container_size == self._container_size:
+            return False
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
 
 class SearchInput(ScrollsWithoutLayout, Input):
     """Textual's ``Input``, typed into without a layout of the screen per key.

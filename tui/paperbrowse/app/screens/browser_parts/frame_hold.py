@@ -35,9 +35,8 @@ HOLD_SECONDS = 0.025  # longest a typed letter waits for its results before it i
 class FrameHold:
     """The screen's repaints held back while a search the user is waiting for runs."""
 
-    def __init__(self, screen: Screen[None], seconds: float = HOLD_SECONDS) -> None:
+    def __init__(self, screen: Screen[None]) -> None:
         self._screen = screen
-        self._seconds = seconds
         self._batch: AbstractContextManager[None] | None = None
         self._deadline: Timer | None = None
 
@@ -53,7 +52,7 @@ class FrameHold:
         batch = self._screen.app.batch_update()
         batch.__enter__()
         self._batch = batch
-        self._deadline = self._screen.set_timer(self._seconds, self._expired, name="frame hold")
+        self._deadline = self._screen.set_timer(HOLD_SECONDS, self._expired, name="frame hold")
 
     def _expired(self) -> None:
         self._deadline = None  # its own timer: not stopped from inside its callback
