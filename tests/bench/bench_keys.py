@@ -57,6 +57,7 @@ POLL = float(os.environ.get("BENCH_KEYS_POLL", "0.002"))  # seconds between capt
 KEY_TIMEOUT = 5.0  # seconds for one key's result before it is called lost
 WORD = re.compile(r"[a-z]{4,}")
 SOCKET = os.environ.get("BENCH_KEYS_SOCKET", "bench-keys")  # tmux -L prefix: a private server
+VERBOSE = bool(os.environ.get("BENCH_KEYS_VERBOSE"))  # print every key's figures
 
 
 def pick_queries(library: paperbrowse.Library, count: int, seed: int) -> list[str]:
@@ -197,13 +198,14 @@ def clear_query(pane: Pane, total: int) -> None:
         time.sleep(0.005)
 
 
-def wait_painted(pane: Pane, shown: str, expected: int, start: float) -> tuple[float, float] | None:
+def wait_painted(
+    pane: Pane, shown: str, expected: int, start: float, timeout: float = KEY_TIMEOUT
+) -> tuple[float, float] | None:
     """When the count for ``shown`` was painted, and when ``shown`` was first echoed in
-    the search bar (perf_counter times); None if not within KEY_TIMEOUT."""
-    deadline = start + KEY_TIMEOUT
+    the search bar (perf_counter times); None if not within ``timeout`` seconds."""
+    deadline = start + timeout
     echoed = None
     if isinstance(pane, ControlPane):
-        seen = 0  # any output since the key was sent counts: capture at once
         while True:
             seen = pane.outputs
             screen, written = pane.capture()
@@ -234,8 +236,15 @@ class Typed:
     lost: int = 0
 
 
-def type_query(pane: Pane, library: paperbrowse.Library, query: str, typed: Typed) -> None:
-    """Clear the search bar, then type ``query`` one key at a time, each key waited for."""
+def type_query(
+    pane: Pane,
+    library: paperbrowse.Library,
+    query: str,
+    typed: Typed,
+    timeout: float = KEY_TIMEOUT,
+) -> None:
+    """Clear the search bar, then type ``query`` one key at a time, each key waited for
+    (``timeout`` seconds at most)."""
     total = len(library.find(""))
     clear_query(pane, total)
     previous = total
@@ -245,9 +254,13 @@ def type_query(pane: Pane, library: paperbrowse.Library, query: str, typed: Type
         shown = prefix.rstrip() if prefix.endswith(" ") else prefix
         start = time.perf_counter()
         pane.send([("-l", query[end - 1])])
-        times = wait_painted(pane, shown, expected, start)
+        times = wait_painted(pane, shown, expected, start, timeout)
+        if VERBOSE:
+            took = "lost" if times is None else f"{(times[0] - start) * 1000:.1f} ms"
+            print(f"    {pane.socket}: {prefix!r} ({expected:,}) {took}", flush=True)
         if times is None:
             typed.lost += 1
+            print(f"    lost: {prefix!r} ({expected:,}) never painted:\n{pane.screen()}")
         elif expected != previous:
             typed.latencies.append((times[0] - start) * 1000)
             typed.echoes.append((times[1] - start) * 1000)
@@ -327,7 +340,7 @@ def bench(
     change in the machine's load falls on all of them alike."""
     name = str(path) if path else "the bundled profile"
     library = paperbrowse.load(path or bundled_profile())
-    queries = pick_queries(library, queries_wanted, seed)
+    *queries, warm_up = pick_queries(library, queries_wanted + 1, seed)
     app = ["paperbrowse"] + ([str(path.resolve())] if path else [])
     here = os.environ.get("PYTHONPATH", "")
     with tempfile.TemporaryDirectory(prefix="bench-keys-") as folder:
@@ -336,7 +349,7 @@ def bench(
         if baseline is not None:
             contenders.append(Contender(f"baseline {baseline}", app, str(baseline), "/"))
         if floor:
-            counts_table(library, queries, home / "counts.json")
+            counts_table(library, [*queries, warm_up], home / "counts.json")
             bare = [sys.executable, str(Path(__file__).with_name("bare_input.py"))]
             bare.append(str(home / "counts.json"))
             contenders.append(Contender("bare Textual (Input + count)", bare, here, None))
@@ -355,8 +368,18 @@ def bench(
                     return
                 if contender.focus_key:
                     contender.pane.send([(contender.focus_key,)])
-            for query in queries:
-                for contender in contenders:
+            # A first query, not timed: its first key waits for the search index (the
+            # list shows papers before it is built), and an app's first keys met its
+            # background work after the index (citations, the marks) and first-use
+            # imports, which took seconds on a loaded machine and fell on whichever app
+            # was typed into first.
+            for contender in contenders:
+                assert contender.pane is not None
+                type_query(contender.pane, library, warm_up, Typed(), READY_TIMEOUT)
+            for number, query in enumerate(queries):
+                # Each takes its turn first: the first of a round follows a pause.
+                turn = number % len(contenders)
+                for contender in contenders[turn:] + contenders[:turn]:
                     assert contender.pane is not None
                     type_query(contender.pane, library, query, contender.typed)
         finally:
