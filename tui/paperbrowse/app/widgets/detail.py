@@ -131,15 +131,22 @@ def detail_text(
 class DetailBody(NoRelayout, Static):
     """The paper's text in the detail pane."""
 
+    _shown: Text | None = None  # as ``show`` last showed it
+
     def show(self, content: Text) -> None:
         """Show ``content``; the screen is laid out again only if its height changed.
 
         ``Static.update`` lays the whole screen out on every call; on a keystroke the
-        highlighted paper is often the one shown before, its text as many lines high.
+        highlighted paper is often the one shown before, its text as many lines high,
+        and when its highlights did not change either, nothing needs drawing again.
         """
+        if content == self._shown:
+            return
+        self._shown = content
         self.update(content, layout=False)
         width, height = self.content_size
-        if not width or self._render().get_height(self.styles, width) != height:
+        # Measured as a layout measures it (and kept for the layout, if one is needed).
+        if not width or self.get_content_height(self.size, self.size, width) != height:
             self.refresh(layout=True)
 
 
