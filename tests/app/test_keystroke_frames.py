@@ -67,3 +67,18 @@ async def test_a_query_longer_than_the_bar_scrolls_to_its_last_letter(tmp_path: 
         assert bar.value == query + "xyz"
         assert bar.input.scroll_x > 0
         assert "graph xyz" in screen_text(pilot)
+
+
+async def test_list_rows_fit_the_new_width_after_a_resize() -> None:
+    # The list works out its width once per paint: a narrower terminal must not leave
+    # its rows drawn at the old width, their year cut off at the pane's edge.
+    library = load(bundled_profile())
+    async with PaperBrowseApp(library=library).run_test(size=(160, 35)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.resize_terminal(100, 35)
+        await settle(pilot)
+        papers = browser(pilot).paper_list.results
+        lines = screen_text(pilot).splitlines()
+        for paper in list(papers)[:5]:
+            row = next(line for line in lines if paper.title[:20] in line)
+            assert f" {paper.year} " in row, row

@@ -152,11 +152,11 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
         # Each row's segments, as rendered for a width (the cursor and the list's style
         # are applied per paint): a row is built and rendered once per search.
         self._row_cache: dict[tuple[int, int], list[Segment]] = {}
-        # The list's own style and its content width, worked out once per paint rather
-        # than per row: ``rich_style`` walks the ancestors' styles each time it is read
-        # (0.6 ms of a keystroke's 29 rows). Reset with every refresh, as Textual resets
-        # its own style caches.
-        self._paint_style: tuple[Style, int] | None = None
+        # The list's own style and its content width, for its size, worked out once per
+        # paint rather than per row: ``rich_style`` walks the ancestors' styles each time
+        # it is read (0.6 ms of a keystroke's 29 rows). Reset with every refresh, as
+        # Textual resets its own style caches, and worked out again for a new size.
+        self._paint_style: tuple[Size, Style, int] | None = None
         # Set by the screen: the user's marks for a row (one-cell glyphs), or None for none.
         self.marks_for: Callable[[Paper], Text] | None = None
 
@@ -264,9 +264,10 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
 
     def render_line(self, y: int) -> Strip:
-        if self._paint_style is None:
-            self._paint_style = (self.rich_style, self.scrollable_content_region.width)
-        base, width = self._paint_style
+        if self._paint_style is None or self._paint_style[0] != self.size:
+            width = self.scrollable_content_region.width
+            self._paint_style = (self.size, self.rich_style, width)
+        _, base, width = self._paint_style
         row = y + int(self.scroll_offset.y)
         if not self.results:
             lines = self._empty_lines(width)
