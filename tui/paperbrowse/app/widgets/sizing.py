@@ -16,8 +16,9 @@ Here ``virtual_size`` is redeclared without ``layout`` and without ``repaint``: 
 layout, the layout has repainted what moved; set by our scroll views, they repaint
 what changed themselves (the list its rows, the input its text). A scroll view (our list, the
 search input) then updates its scrollbars itself, as the layout would have done
-(``Widget._scroll_update``, private, checked against 8.2.8); a scrollbar appearing or
-going still lays the screen out, through ``show_vertical_scrollbar``. Searched the
+(``Widget._scroll_update``, private, checked against 8.2.8), and leaves a scrollbar
+alone when its thumb is drawn the same for the new number of lines; a scrollbar
+appearing or going still lays the screen out, through ``show_vertical_scrollbar``. Searched the
 upstream issues for a report of the layout per keystroke or of the second layout and
 found none; the nearest are Textualize/textual#4403 (typing in an inline app's Input
 laggy, fixed in 0.56.3) and #5065 (typing into an Input under Pilot slow, open).
@@ -26,10 +27,13 @@ laggy, fixed in 0.56.3) and #5065 (typing into an Input under Pilot slow, open).
 from __future__ import annotations
 
 from collections.abc import Callable
+from math import ceil
 from typing import TYPE_CHECKING
 
+from rich.segment import Segment
 from textual.geometry import Size
 from textual.reactive import Reactive
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -50,9 +54,29 @@ class ScrollsWithoutLayout(NoRelayout):
     """A scroll view (it draws its own lines) whose virtual size, set by itself, moves its
     scrollbars without a layout of the screen. A mixin, put first."""
 
-    def watch_virtual_size(self, size: Size) -> None:
-        if self.is_mounted:
-            self._scroll_update(size)
+    def watch_virtual_size(self, old: Size, size: Size) -> None:
+        if not self.is_mounted:
+            return
+        bar = self._vertical_scrollbar
+        if bar is not None and self._same_thumb(bar, old, size):
+            # 812 results or 790: the thumb is drawn alike (a cell at the top), and
+            # redrawing the scrollbar was a screen-high column of lines per keystroke.
+            bar.set_reactive(ScrollBar.window_virtual_size, size.height)
+            self.scroll_y = self.validate_scroll_y(self.scroll_y)
+            return
+        self._scroll_update(size)
+
+    def _same_thumb(self, bar: ScrollBar, old: Size, new: Size) -> bool:
+        """Whether the vertical scrollbar, shown for ``old`` and still shown for ``new``
+        (only the number of lines changed), is drawn the same for both."""
+        if old.width != new.width or not self.show_vertical_scrollbar:
+            return False
+        if self.show_horizontal_scrollbar or bar.window_virtual_size != old.height:
+            return False
+        height = self.container_size.height
+        if old.height <= height or new.height <= height:
+            return False  # the scrollbar may come or go: Textual's own update
+        return _bar_lines(bar, old.height) == _bar_lines(bar, new.height)
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
@@ -64,6 +88,21 @@ class ScrollsWithoutLayout(NoRelayout):
         if size == self._size and container_size == self._container_size:
             return False
         return super()._size_updated(size, virtual_size, container_size, layout)
+
+
+def _bar_lines(bar: ScrollBar, virtual_height: int) -> list[Segment]:
+    """A vertical scrollbar's cells for ``virtual_height`` lines, drawn as
+    ``ScrollBar._render_bar`` draws them (8.2.8), colours left out (they do not change
+    with the number of lines)."""
+    window = bar.window_size if bar.window_size < virtual_height else 0
+    drawn = ScrollBarRender.render_bar(
+        size=bar.size.height,
+        virtual_size=ceil(virtual_height),
+        window_size=ceil(window),
+        position=bar.position,
+        vertical=True,
+    )
+    return list(drawn.segments)
 
 
 class SearchInput(ScrollsWithoutLayout, Input):
