@@ -7,10 +7,14 @@ bench_keys.py waits in tmux). The stages are timed by wrapping the app's and
 Textual's own methods here (nothing in the app changes): the search in its worker
 thread (``Library.find``, which builds ``Results``), showing the results on the UI
 thread (the list, the detail pane with its highlight spans), the footer's rebuild,
-and Textual's layout and render passes. Prints ms per key for each, and how many
-times per key the layout was redone and by whom. Headless: writing to a terminal is
-left out (bench_keys.py has it). ``--cprofile`` adds the UI thread's functions by
-cumulative time (the worker thread is not seen by cProfile).
+and Textual's layout and render passes. Prints ms per key for each, wall and CPU (the
+CPU time of the thread it ran on: on a shared machine wall time includes waiting for
+other processes, CPU time much less so), how many times per key each ran (frames
+painted, layouts), how many times per key the layout was asked for and by whom, and
+how many lines each widget rendered anew. Headless: writing to a terminal is left out
+(bench_keys.py has it). ``--cprofile`` adds the UI thread's functions by cumulative
+time (the worker thread is not seen by cProfile). To compare two trees, run it with
+each one's ``PYTHONPATH`` in turn (the script only reads what both have).
 
     python tests/bench/profile_keys.py ../shared/corpus/acl-anthology-2016-2021.bib
     python tests/bench/profile_keys.py            # the bundled profile
