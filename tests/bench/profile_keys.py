@@ -7,10 +7,14 @@ bench_keys.py waits in tmux). The stages are timed by wrapping the app's and
 Textual's own methods here (nothing in the app changes): the search in its worker
 thread (``Library.find``, which builds ``Results``), showing the results on the UI
 thread (the list, the detail pane with its highlight spans), the footer's rebuild,
-and Textual's layout and render passes. Prints ms per key for each, and how many
-times per key the layout was redone and by whom. Headless: writing to a terminal is
-left out (bench_keys.py has it). ``--cprofile`` adds the UI thread's functions by
-cumulative time (the worker thread is not seen by cProfile).
+and Textual's layout and render passes. Prints ms per key for each, wall and CPU (the
+CPU time of the thread it ran on: on a shared machine wall time includes waiting for
+other processes, CPU time much less so), how many times per key each ran (frames
+painted, layouts), how many times per key the layout was asked for and by whom, and
+how many lines each widget rendered anew. Headless: writing to a terminal is left out
+(bench_keys.py has it). ``--cprofile`` adds the UI thread's functions by cumulative
+time (the worker thread is not seen by cProfile). To compare two trees, run it with
+each one's ``PYTHONPATH`` in turn (the script only reads what both have).
 
     python tests/bench/profile_keys.py ../shared/corpus/acl-anthology-2016-2021.bib
     python tests/bench/profile_keys.py            # the bundled profile
@@ -24,6 +28,7 @@ import collections
 import cProfile
 import functools
 import io
+import os
 import pstats
 import statistics
 import sys
@@ -46,37 +51,55 @@ from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.paper_list import PaperList
 from paperbrowse.core.library import Library, bundled_profile, load
 
-# Seconds per stage, and who asked for a new layout, while keys are being typed.
+# Seconds per stage (wall, and CPU of the thread it ran on), and who asked for a new
+# layout, while keys are being typed. CPU time is what to compare on a shared machine:
+# wall time there includes waiting for the other engineers' processes.
 SPENT: collections.defaultdict[str, float] = collections.defaultdict(float)
+SPENT_CPU: collections.defaultdict[str, float] = collections.defaultdict(float)
 LAYOUTS: collections.Counter[str] = collections.Counter()
+LINES: collections.Counter[str] = collections.Counter()  # lines rendered anew, by widget
+CALLS: collections.Counter[str] = collections.Counter()  # calls per stage
 TIMING = [False]
 
 
-def timed(owner: Any, name: str, stage: str) -> None:
-    """Wrap ``owner.name`` (sync or async) so its time adds to ``stage`` while typing."""
+STAGES: list[str] = []  # in the order they are printed
+
+
+def timed(owner: Any, name: str, stage: str, widget_id: str | None = None) -> None:
+    """Wrap ``owner.name`` (sync or async) so its time adds to ``stage`` while typing
+    (only for the widget with id ``widget_id``, if given)."""
+    STAGES.append(stage)
     original: Callable[..., Any] = getattr(owner, name)
+
+    def counts(args: tuple[Any, ...]) -> bool:
+        return TIMING[0] and (widget_id is None or getattr(args[0], "id", None) == widget_id)
+
+    def add(args: tuple[Any, ...], start: float, cpu: float) -> None:
+        if counts(args):
+            SPENT[stage] += time.perf_counter() - start
+            SPENT_CPU[stage] += time.thread_time() - cpu
+            CALLS[stage] += 1
+
     if asyncio.iscoroutinefunction(original):
 
         @functools.wraps(original)
         async def wrapper_async(*args: Any, **kwargs: Any) -> Any:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.thread_time()
             try:
                 return await original(*args, **kwargs)
             finally:
-                if TIMING[0]:
-                    SPENT[stage] += time.perf_counter() - start
+                add(args, start, cpu)
 
         setattr(owner, name, wrapper_async)
         return
 
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         try:
             return original(*args, **kwargs)
         finally:
-            if TIMING[0]:
-                SPENT[stage] += time.perf_counter() - start
+            add(args, start, cpu)
 
     setattr(owner, name, wrapper)
 
@@ -95,6 +118,22 @@ def count_layouts() -> None:
     Widget.refresh = refresh  # type: ignore[method-assign]
 
 
+def count_lines() -> None:
+    """Lines whose styles and content were rendered again (not from the widget's cache)."""
+    from textual._styles_cache import StylesCache
+
+    original = StylesCache.render_line
+
+    def render_line(self: StylesCache, *args: Any, **kwargs: Any) -> Any:
+        if TIMING[0]:
+            content_line = args[7] if len(args) > 7 else kwargs["render_content_line"]
+            widget = getattr(content_line, "__self__", None)
+            LINES[f"{type(widget).__name__}#{getattr(widget, 'id', None)}"] += 1
+        return original(self, *args, **kwargs)
+
+    StylesCache.render_line = render_line  # type: ignore[method-assign]
+
+
 def instrument() -> None:
     timed(Library, "find", "search thread: Library.find (ranking, Results)")
     timed(SearchController, "show", "UI: SearchController.show (list + detail + bindings)")
@@ -105,7 +144,11 @@ def instrument() -> None:
     timed(KeyFooter, "recompose", "UI: footer rebuilt (KeyFooter.recompose)")
     timed(Screen, "_on_timer_update", "UI: Textual screen update (layout, render to the driver)")
     timed(Screen, "_refresh_layout", "UI:   of which full layouts (Screen._refresh_layout)")
+    timed(Screen, "_compositor_refresh", "UI:   of which frames painted (_compositor_refresh)")
+    timed(Widget, "get_content_height", "UI:   detail text measured (its height)", "detail-body")
+    timed(Widget, "_render_content", "UI:   detail text wrapped into lines", "detail-body")
     count_layouts()
+    count_lines()
 
 
 KEY_NAMES = {" ": "space", "-": "minus", "'": "apostrophe"}
@@ -113,9 +156,11 @@ KEY_NAMES = {" ": "space", "-": "minus", "'": "apostrophe"}
 
 async def type_queries(
     library: Library, queries: list[str], profiler: cProfile.Profile, profile: bool
-) -> list[float]:
+) -> tuple[list[float], list[float]]:
+    """Each key's wall time and the process's CPU time for it, in ms."""
     app = PaperBrowseApp(library=library)
     latencies: list[float] = []
+    cpu_times: list[float] = []
     async with app.run_test(size=(120, 35)) as pilot:
         while getattr(app.screen, "shown", None) is None:
             await pilot.pause(0.05)
@@ -127,7 +172,7 @@ async def type_queries(
             await pilot.pause(0.1)
             for end in range(1, len(query) + 1):
                 expected = len(library.find(query[:end]))
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), time.process_time()
                 TIMING[0] = True
                 if profile:
                     profiler.enable()
@@ -142,7 +187,16 @@ async def type_queries(
                 profiler.disable()
                 TIMING[0] = False
                 latencies.append((time.perf_counter() - start) * 1000)
-    return latencies
+                cpu_times.append((time.process_time() - cpu) * 1000)
+    return latencies, cpu_times
+
+
+def spread(times: list[float]) -> str:
+    cuts = statistics.quantiles(times, n=100, method="inclusive")
+    return (
+        f"p50 {cuts[49]:.1f} ms, p90 {cuts[89]:.1f} ms, max {max(times):.1f} ms, "
+        f"mean {statistics.mean(times):.1f} ms"
+    )
 
 
 def main() -> int:
@@ -157,21 +211,33 @@ def main() -> int:
     queries = pick_queries(library, args.queries, 13)
     instrument()
     profiler = cProfile.Profile()
-    latencies = asyncio.run(type_queries(library, queries, profiler, args.cprofile))
+    load_average = os.getloadavg()[0]
+    latencies, cpu_times = asyncio.run(type_queries(library, queries, profiler, args.cprofile))
     keys = len(latencies)
-    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
     print(
         f"{len(library.papers):,} papers, {keys} keys, in process (Pilot, headless"
-        f"{', cProfiled' if args.cprofile else ''}): p50 {cuts[49]:.1f} ms, "
-        f"p90 {cuts[89]:.1f} ms, max {max(latencies):.1f} ms, "
-        f"mean {statistics.mean(latencies):.1f} ms"
+        f"{', cProfiled' if args.cprofile else ''}), load average {load_average:.2f} on "
+        f"{os.cpu_count()} cores"
     )
-    print("ms per key (mean), by stage (indented: inside the one above):")
-    for stage, seconds in SPENT.items():
-        print(f"  {1000 * seconds / keys:7.1f}  {stage}")
+    print(f"  wall per key: {spread(latencies)}")
+    print(f"  CPU per key (all threads, Pilot's included): {spread(cpu_times)}")
+    print("ms per key (mean) by stage, wall and CPU of its thread, and calls per key")
+    print("(indented: inside the one above):")
+    print("     wall      CPU  calls")
+    for stage in STAGES:
+        if not CALLS[stage]:
+            continue
+        seconds = SPENT[stage]
+        print(
+            f"  {1000 * seconds / keys:7.1f}  {1000 * SPENT_CPU[stage] / keys:7.1f}"
+            f"  {CALLS[stage] / keys:5.2f}  {stage}"
+        )
     print(f"layouts asked for per key ({sum(LAYOUTS.values()) / keys:.1f} in all), by whom:")
     for who, times in LAYOUTS.most_common(10):
         print(f"  {times / keys:5.2f}  {who}")
+    print(f"lines rendered anew per key ({sum(LINES.values()) / keys:.1f} in all), by widget:")
+    for who, times in LINES.most_common(10):
+        print(f"  {times / keys:5.1f}  {who}")
     if not args.cprofile:
         return 0
     out = io.StringIO()

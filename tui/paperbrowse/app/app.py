@@ -22,7 +22,7 @@ from paperbrowse.app.commands import PaperCommandPalette, PaperCommands
 from paperbrowse.app.config import config_path, load_config, save_config
 from paperbrowse.app.keys import KeysInOrder, use_escape_burst_parser
 from paperbrowse.app.screens.browser import BrowserScreen
-from paperbrowse.app.terminal_text import StableEmojiWidths, StripControlCodes
+from paperbrowse.app.terminal_text import TerminalText
 
 if TYPE_CHECKING:
     from textual.filter import LineFilter
@@ -66,7 +66,7 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         self.crash: str | None = None  # a bug that stopped the app, in one line
         self.crash_log: Path | None = None  # where its traceback was written
         self._theme_restored = False
-        self._text_filters = [StripControlCodes(), StableEmojiWidths()]
+        self._text_filters = [TerminalText()]
         self._caught_signals: list[int] = []
         self.terminated_by: int | None = None  # the signal that ended the app, if one did
         self._default_screen: BrowserScreen | None = None

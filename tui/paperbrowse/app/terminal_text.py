@@ -1,6 +1,7 @@
 """The last step between text and the terminal: nothing is written that a terminal may misread.
 
-Two line filters, run on every line of every widget after Textual's own:
+Two line filters, run on every line of every widget after Textual's own (as one,
+``TerminalText``):
 
 * ``StripControlCodes``: the core strips escape codes from what it reads, but
   text reaches the screen by other ways too: a file's name
@@ -88,3 +89,16 @@ class StableEmojiWidths(LineFilter):
             else Segment(stable_width(segment.text), segment.style, segment.control)
             for segment in segments
         ]
+
+
+class TerminalText(LineFilter):
+    """Both filters above as one: Textual makes a new line (a ``Strip`` with its seven
+    caches) for each filter a line passes through, and every line painted passes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._controls = StripControlCodes()
+        self._emoji = StableEmojiWidths()
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        return self._emoji.apply(self._controls.apply(segments, background), background)

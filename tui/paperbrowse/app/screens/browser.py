@@ -131,6 +131,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
 
     def on_mount(self) -> None:
         self.set_focus(self.paper_list)
+        self.search_bar.input.on_change = self.searching.typing
         if self.library is not None:
             self.set_library(self.library)
         else:
@@ -139,6 +140,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
         self.set_interval(WATCH_SECONDS, self.loader.check_sources)
 
     def on_unmount(self) -> None:
+        self.searching.frame_hold.release()  # the app's repaints must not stay held
         self.reading.stop_marks()
 
     def on_resize(self) -> None:

@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from paperbrowse.app.widgets.citation_links import CitationLinks, LinkSection
+from paperbrowse.app.widgets.sizing import NoRelayout
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -155,19 +156,36 @@ def detail_text(
     return Text("\n").join(lines)
 
 
-class DetailBody(Static):
-    """The detail pane's text, drawn again when its width changes (a scroll bar comes or
-    goes, the terminal is resized): its label rows are wrapped for one width."""
+class DetailBody(NoRelayout, Static):
+    """The paper's text in the detail pane, drawn again when its width changes (a scroll
+    bar comes or goes, the terminal is resized): its label rows are wrapped for one width."""
 
     laid_out_width = 0
+    _shown: Text | None = None  # as ``show`` last showed it
 
     def on_resize(self) -> None:
         detail = self.parent
         if self.size.width != self.laid_out_width and isinstance(detail, PaperDetail):
             detail.redraw()
 
+    def show(self, content: Text) -> None:
+        """Show ``content``; the screen is laid out again only if its height changed.
 
-class PaperDetail(VerticalScroll, can_focus=True):
+        ``Static.update`` lays the whole screen out on every call; on a keystroke the
+        highlighted paper is often the one shown before, its text as many lines high,
+        and when its highlights did not change either, nothing needs drawing again.
+        """
+        if content == self._shown:
+            return
+        self._shown = content
+        self.update(content, layout=False)
+        width, height = self.content_size
+        # Measured as a layout measures it (and kept for the layout, if one is needed).
+        if not width or self.get_content_height(self.size, self.size, width) != height:
+            self.refresh(layout=True)
+
+
+class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
     """Scrollable details of the highlighted paper.
 
     ``hit`` (the paper with its matched spans) is a reactive: whoever owns the
@@ -183,8 +201,9 @@ class PaperDetail(VerticalScroll, can_focus=True):
     }
     """
 
-    hit: reactive[Hit | None] = reactive(None, init=False)
-    placeholder: reactive[str] = reactive("Loading…", init=False)
+    # repaint=False: the pane draws nothing itself (only its padding), its body does.
+    hit: reactive[Hit | None] = reactive(None, init=False, repaint=False)
+    placeholder: reactive[str] = reactive("Loading…", init=False, repaint=False)
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -249,7 +268,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
     def _redraw(self) -> None:
         body = self.query_one("#detail-body", DetailBody)
         if self.hit is None:
-            body.update(Text(self.placeholder, style="dim"))
+            body.show(Text(self.placeholder, style="dim"))
             self.links.show(())
             return
         rows, tail = self.extras_for(self.hit.paper) if self.extras_for is not None else ([], [])
@@ -257,5 +276,5 @@ class PaperDetail(VerticalScroll, can_focus=True):
         width = body.size.width or None  # None before the first layout: drawn again then
         body.laid_out_width = body.size.width
         text = detail_text(self.hit, rows, tail, self.abstract_limit, key, width, self.app.console)
-        body.update(text)
+        body.show(text)
         self.links.show(self.links_for(self.hit.paper))

@@ -9,8 +9,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import var
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
+from paperbrowse.app.widgets.sizing import Label, SearchInput
 from paperbrowse.core.text.counts import counted
 
 PLACEHOLDER = "Search titles, authors, abstracts…  (? for syntax)"
@@ -140,15 +141,15 @@ class SearchBar(Horizontal):
         """The count (which may say files had problems) was clicked."""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=PLACEHOLDER, id="search-input", select_on_focus=False)
-        yield Static(id="search-count")
+        yield SearchInput(placeholder=PLACEHOLDER, id="search-input", select_on_focus=False)
+        yield Label(id="search-count")
 
     def on_mount(self) -> None:
         self._show_count()
 
     @property
-    def input(self) -> Input:
-        return self.query_one("#search-input", Input)
+    def input(self) -> SearchInput:
+        return self.query_one("#search-input", SearchInput)
 
     @property
     def value(self) -> str:
@@ -202,7 +203,7 @@ class SearchBar(Horizontal):
     def _show_count(self) -> None:
         if not self.is_mounted:
             return
-        count = self.query_one("#search-count", Static)
+        count = self.query_one("#search-count", Label)
         text = count_text(
             self.shown,
             self.total,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from textual.screen import Screen
 
 from paperbrowse.app.screens.base import call_from_thread_while_attached
+from paperbrowse.app.screens.browser_parts.frame_hold import FrameHold
 from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
 from paperbrowse.app.screens.browser_parts.search_scheduler import SearchScheduler
 from paperbrowse.core.text.counts import counted
@@ -53,6 +54,8 @@ class SearchController:
         self.screen = screen
         self.view = view
         self.scheduler: SearchScheduler[SortOrder] = SearchScheduler(self._start)
+        # The letter typed and its results painted in one frame (frame_hold.py).
+        self.frame_hold = FrameHold(screen)
         self.results: Results | None = None
         self.browse_sort: SortOrder = "newest"  # the order to return to when a query is cleared
         self._pending_paper: Paper | None = None  # moved to once the cleared query is listed
@@ -67,11 +70,19 @@ class SearchController:
         if self.view.library is None:
             return
         held = self.scheduler.request(self.view.search_query, self.view.sort) == "held"
+        if not held:
+            self.frame_hold.hold()  # released when the results are shown
         # Typed before the index is ready: the search runs the moment it is. (On a
         # reload the previous results stay up meanwhile.)
         if held and (self.results is None or not self.results.query.strip()):
             self.view.shown = None
             self.view.paper_list.show((), indexing_text(self.view.total))
+
+    def typing(self) -> None:
+        """The query is changing (a key, in the key's own turn): the screen's next frame
+        waits for its results, when a search is to run for it."""
+        if self.view.library is not None and not self.scheduler.held:
+            self.frame_hold.hold()
 
     def when_settled(self, callback: Callable[[], object]) -> None:
         """Call ``callback`` once the list shows the results of the query in the bar:
@@ -107,6 +118,7 @@ class SearchController:
         if library is None:
             return
         # Each answer is dropped once the screen is gone (quitting): its list is gone too.
+        # One hand-off to the UI thread, not two: each waits for the event loop.
         screen = self.screen
         try:
             if not query.strip() and not library.index_ready:
@@ -114,15 +126,28 @@ class SearchController:
             else:
                 results = library.find(query, sort)
         except Exception as error:  # a query the engine chokes on must not end the app
-            call_from_thread_while_attached(screen, self._failed, query, error, generation)
+            call_from_thread_while_attached(screen, self._answered, None, error, query, generation)
             return
-        finally:
+        except BaseException:
             call_from_thread_while_attached(screen, self.scheduler.finished)
-        call_from_thread_while_attached(screen, self.show, results, generation)
+            raise
+        call_from_thread_while_attached(screen, self._answered, results, None, query, generation)
+
+    def _answered(
+        self, results: Results | None, error: Exception | None, query: str, generation: int
+    ) -> None:
+        """On the UI thread: the search ended; the next one starts, and this one's results
+        (or its error) are shown if still wanted."""
+        self.scheduler.finished()
+        if error is not None:
+            self._failed(query, error, generation)
+        elif results is not None:
+            self.show(results, generation)
 
     def _failed(self, query: str, error: Exception, generation: int) -> None:
         if not self.scheduler.is_current(generation):
             return
+        self.frame_hold.release()
         self.results = None
         self.view.paper_list.show((), f"The search “{query}” failed ({type(error).__name__}).")
         self.view.shown = 0
@@ -141,6 +166,12 @@ class SearchController:
     def show(self, results: Results, generation: int) -> None:
         if not self.scheduler.is_current(generation) or self.view.library is None:
             return  # a newer query was typed meanwhile
+        try:
+            self._show(results)
+        finally:
+            self.frame_hold.release()  # the letter typed and these results, in one frame
+
+    def _show(self, results: Results) -> None:
         paper_list = self.view.paper_list
         # The highlighted paper stays highlighted when only the order changed, or
         # when the query was cleared; a new query starts at its best match.
