@@ -52,8 +52,9 @@ MIN_BYTES = 64 * 1024
 MAX_AGE_DAYS = 60
 _PROFILE_FIELDS = tuple(name for name in Profile.model_fields if name != "papers")
 _HEADER = len(MAGIC) + 4  # magic, then the CRC-32 of the payload
-INDEX_PATTERN = "index-*.npz"  # search indexes of large libraries (core.search.index_cache)
-ENTRY_PATTERNS = ("*.pbcache", INDEX_PATTERN)
+INDEX_PATTERN = "index-*.pbindex"  # search indexes of large libraries (core.search.index_cache)
+OLD_INDEX_PATTERN = "index-*.npz"  # an earlier version's, pruned and cleared like the others
+ENTRY_PATTERNS = ("*.pbcache", INDEX_PATTERN, OLD_INDEX_PATTERN)
 
 
 @dataclass(frozen=True)
