@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import io
+import mmap
 import os
 import pickle
 import tempfile
@@ -145,20 +145,28 @@ class _PlainUnpickler(pickle.Unpickler):
 def load_entry(key: FileKey, as_of: dt.date) -> ImportResult | None:
     """The cached result for this version of the file, or None (missing, stale or damaged)."""
     try:
-        data = key.cache_file().read_bytes()
+        with key.cache_file().open("rb") as file:
+            # Mapped, not read: the payload is unpickled in place, never copied first.
+            data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         os.utime(key.cache_file())  # still in use: not pruned
-    except OSError:
+    except (OSError, ValueError):  # (ValueError: an empty file, nothing to map)
         return None
-    if len(data) < _HEADER or not data.startswith(MAGIC):
-        return None
-    payload = memoryview(data)[_HEADER:]
-    if zlib.crc32(payload) != int.from_bytes(data[len(MAGIC) : _HEADER], "big"):
-        return None
+    with data:
+        if len(data) < _HEADER or data[: len(MAGIC)] != MAGIC:
+            return None
+        with memoryview(data) as view, view[_HEADER:] as payload:
+            if zlib.crc32(payload) != int.from_bytes(data[len(MAGIC) : _HEADER], "big"):
+                return None
+        data.seek(_HEADER)
+        try:
+            with gc_paused():
+                entry = _PlainUnpickler(data).load()  # reads the map a frame at a time
+        except Exception:  # a damaged entry of any shape is a cache miss, never an error
+            return None
     try:
         with gc_paused():
-            entry = _PlainUnpickler(io.BytesIO(payload)).load()
             return _result_from(entry, key, as_of)
-    except Exception:  # a damaged entry of any shape is a cache miss, never an error
+    except Exception:
         return None
 
 
@@ -206,19 +214,20 @@ def store_entry(key: FileKey, as_of: dt.date, result: ImportResult) -> None:
     }
     try:
         payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
-        data = MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
-        _write_atomically(key.cache_file(), data)
+        header = MAGIC + zlib.crc32(payload).to_bytes(4, "big")
+        _write_atomically(key.cache_file(), header, payload)
         _prune(key.cache_file().parent)
     except (OSError, pickle.PicklingError):
         return
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def _write_atomically(target: Path, *pieces: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for piece in pieces:  # (not joined first: that copies the whole entry)
+                stream.write(piece)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
