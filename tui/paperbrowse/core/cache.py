@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import io
 import mmap
 import os
 import pickle
@@ -213,15 +214,27 @@ def store_entry(key: FileKey, as_of: dt.date, result: ImportResult) -> None:
         "problems": [(p.file, p.line, p.message) for p in result.problems],
     }
     try:
-        payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = _plain_pickle(entry)
         header = MAGIC + zlib.crc32(payload).to_bytes(4, "big")
         _write_atomically(key.cache_file(), header, payload)
         _prune(key.cache_file().parent)
-    except (OSError, pickle.PicklingError):
+    except (OSError, pickle.PicklingError, RecursionError):
         return
 
 
-def _write_atomically(target: Path, *pieces: bytes) -> None:
+def _plain_pickle(entry: dict[str, Any]) -> bytes | memoryview:
+    """``pickle.dumps(entry)`` without the memo: plain rows hold no object twice that
+    matters (``rows.paper_from_row`` shares the few repeated strings again), and the
+    memo's bookkeeping was three quarters of the time (0.47 s of 0.6 s at 100k papers)."""
+    stream = io.BytesIO()
+    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+    with contextlib.suppress(AttributeError):  # (documented as deprecated, yet no other way)
+        pickler.fast = True
+    pickler.dump(entry)
+    return stream.getbuffer()
+
+
+def _write_atomically(target: Path, *pieces: bytes | memoryview) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
     try:

@@ -9,6 +9,7 @@ without validation: they were validated when they were parsed.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from pydantic import BaseModel
 from paperbrowse.core.models import Paper, SourceRef
 
 PAPER_FIELDS = tuple(Paper.model_fields)
+_PRECISIONS = {name: name for name in ("day", "month", "year")}  # one string each, shared
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -48,13 +50,15 @@ def construct_is_faithful() -> bool:
 
 
 def _source(pair: tuple[str, int | None], fast: bool) -> SourceRef:
-    values: dict[str, Any] = {"file": pair[0], "line": pair[1]}
+    # One string for a file's name in all its papers: a row may carry a copy each.
+    values: dict[str, Any] = {"file": sys.intern(pair[0]), "line": pair[1]}
     return construct(SourceRef, values) if fast else SourceRef.model_construct(**values)
 
 
 def paper_from_row(row: tuple[Any, ...], fast: bool) -> Paper:
     """The paper a row holds (``fast``: ``construct_is_faithful()``)."""
     values = dict(zip(PAPER_FIELDS, row, strict=True))
+    values["date_precision"] = _PRECISIONS.get(values["date_precision"], values["date_precision"])
     if values["date"] is not None:
         values["date"] = dt.date.fromordinal(values["date"])
     if values["source"] is not None:
