@@ -151,7 +151,7 @@ def test_clearing_the_cache_removes_index_entries(tmp_path: Path, cache_dir: Pat
     assert not list(cache_dir.glob("index-*.pbindex"))
 
 
-def _same_postings(first: search.Postings, second: search.Postings) -> bool:
+def _same_postings(first: build.Postings, second: build.Postings) -> bool:
     names = ("indptr", "docs", "sequence", "sequence_starts")
     return first.vocab == second.vocab and all(
         np.array_equal(getattr(a, name), getattr(b, name))

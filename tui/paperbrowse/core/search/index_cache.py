@@ -42,6 +42,7 @@ from paperbrowse.core.cache import (
     FileKey,
     parser_fingerprint,
     source_hash,
+    write_later,
 )
 from paperbrowse.core.formats.pool import run_parts
 from paperbrowse.core.locations import cache_dir
@@ -107,7 +108,7 @@ def load_index(papers: Sequence[Paper], sources: Sequence[str], as_of: dt.date) 
     index = _read(path, version, papers)
     if index is None:
         index = build_index(papers)
-        _write(path, version, index, papers)
+        write_later(lambda: _write(path, version, index, papers))
     return index
 
 
