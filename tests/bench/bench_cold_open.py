@@ -117,7 +117,9 @@ def run(tree: str, files: list[Path], cache: Path) -> dict[str, Any]:
     command = [sys.executable, "-c", CHILD, *map(str, files)]
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.exit(f"bench: the run failed ({tree}):\n{done.stderr}")
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     figures["process"] = time.perf_counter() - started
     figures["load"] = (load_before + os.getloadavg()[0]) / 2
