@@ -284,4 +284,5 @@ def _merged_field(fields: list[FieldPostings], renames: list[Int32s], size: int)
     for field in fields:
         starts.append(field.sequence_starts[1:] + np.int64(tokens))
         tokens += int(field.sequence_starts[-1])
-    return FieldPostings(indptr, docs, sequence.astype(np.int32), np.concatenate(starts))
+    sequence = sequence.astype(np.int32, copy=False)  # (already int32 but for no runs)
+    return FieldPostings(indptr, docs, sequence, np.concatenate(starts))

@@ -51,11 +51,13 @@ from paperbrowse.core.search.build import FieldPostings, Postings, build_posting
 from paperbrowse.core.search.index import SearchIndex
 
 MIN_PAPERS = 10_000  # below this the index builds in well under a second
-# Papers from which the postings are built on every core (``formats.pool``): below this
-# a worker's start (0.3-0.5 s, numpy's import included) is not won back.
-POOL_MIN_PAPERS = 30_000
-# Text (characters) per run of papers built in one go: the runs are merged afterwards
-# (``build.merge_postings``), at a cost that grows with their number.
+# Papers from which the postings are built on every core (``formats.pool``). Below this
+# the worker's start (0.3-0.5 s, numpy's import included) and the merge (0.55 s at 100k
+# papers, most of it matching the runs' vocabularies) cost about what the worker saves:
+# at 100k papers, 2 cores and other work running, the build took as long or longer.
+POOL_MIN_PAPERS = 300_000
+# Text (characters) per run of papers built in one go, and at most this many runs: each
+# run more adds to the merge (``build.merge_postings``).
 RUN_CHARS = 24 << 20
 MAX_RUNS = 4
 FORMAT_VERSION = 2
