@@ -211,3 +211,26 @@ def test_cached_papers_behave_like_parsed_ones(
     assert again[0].model_copy(update={"title": "New"}).title == "New"
     with pytest.raises(ValueError):  # still frozen
         again[0].title = "changed"
+
+
+def test_deferred_writes_wait_for_write_and_then_serve_the_reopen(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.core.search import index_cache
+
+    monkeypatch.setattr(index_cache, "MIN_PAPERS", 1)
+    path = tmp_path / "many.bib"  # more papers than one batch of rows
+    monkeypatch.setattr(cache, "BATCH", 3)
+    path.write_text(
+        "".join(f"@article{{k{i}, title={{Paper {i}}}, year=2020}}\n" for i in range(8))
+    )
+    with cache.writes_deferred() as pending:
+        first = load(path, as_of=AS_OF)
+        assert [p.title for p in first.find("paper 5")][:1] == ["Paper 5"]
+        assert not list(cache_dir.glob("*"))  # searchable, nothing written yet
+    assert not list(cache_dir.glob("*"))
+    pending.write()
+    assert {entry.suffix for entry in cache_dir.iterdir()} == {".pbcache", ".pbindex"}
+    no_parsing(monkeypatch)
+    again = load(path, as_of=AS_OF)
+    assert again.papers == first.papers and len(again.papers) == 8

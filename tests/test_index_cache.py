@@ -4,16 +4,19 @@ the same results; a changed, damaged or foreign entry is rebuilt, never trusted.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from paperbrowse.core import cache, locations
 from paperbrowse.core.library import load
+from paperbrowse.core.search import build, index_cache
 from paperbrowse.core.search import index as search
-from paperbrowse.core.search import index_cache
 
 AS_OF = dt.date(2025, 11, 24)
 QUERIES = (
@@ -67,7 +70,7 @@ def test_a_reopened_library_searches_from_the_cache_with_the_same_results(
 ) -> None:
     path = write_library(tmp_path / "lib.jsonl")
     built = results(path)
-    assert list(cache_dir.glob("index-*.npz"))
+    assert list(cache_dir.glob("index-*.pbindex"))
     forbid_building(monkeypatch)
     assert results(path) == built
     assert built["graph"] and built["author:smith"] and built['"neural networks"']
@@ -82,30 +85,56 @@ def test_a_changed_file_is_indexed_again_and_replaces_its_entry(
     write_library(path, extra=4)
     second = results(path)
     assert len(second[""]) == len(first[""]) + 4
-    assert len(list(cache_dir.glob("index-*.npz"))) == 1  # one entry per library
+    assert len(list(cache_dir.glob("index-*.pbindex"))) == 1  # one entry per library
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "pickled", "wrong papers"])
+def _rewrite_header(entry: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """The entry with its header changed and its arrays as they were."""
+    stored = index_cache.read_arrays(entry)
+    assert stored is not None
+    header, arrays = stored
+    header = dict(header)
+    change(header)
+    for name in ("arrays", "crc"):
+        header.pop(name)
+    copies = {name: np.array(array) for name, array in arrays.items()}
+    del stored, arrays
+    index_cache.write_arrays(entry, header, copies)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated", "garbage", "empty", "flipped byte", "objects", "wrong papers", "longer"],
+)
 def test_a_damaged_or_foreign_entry_is_rebuilt(
-    tmp_path: Path, cache_dir: Path, damage: str
+    tmp_path: Path, cache_dir: Path, damage: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write_library(tmp_path / "lib.jsonl")
     expected = results(path)
-    (entry,) = cache_dir.glob("index-*.npz")
+    (entry,) = cache_dir.glob("index-*.pbindex")
+    data = entry.read_bytes()
     if damage == "truncated":
-        entry.write_bytes(entry.read_bytes()[:1000])
+        entry.write_bytes(data[:-100])
     elif damage == "garbage":
-        entry.write_bytes(b"\x00not a zip file" * 100)
-    elif damage == "pickled":  # a crafted entry holding objects: never unpickled
-        with entry.open("wb") as file:
-            np.savez(file, ids=np.array([object()], dtype=object))
-    else:  # a valid entry, but for other papers in another order
-        with np.load(entry) as stored:
-            arrays = {name: stored[name] for name in stored.files}
-        arrays["ids"] = np.zeros_like(arrays["ids"])
-        with entry.open("wb") as file:
-            np.savez(file, **arrays)
+        entry.write_bytes(b"\x00not an index" * 100)
+    elif damage == "empty":
+        entry.write_bytes(b"")
+    elif damage == "flipped byte":  # the arrays' checksum catches it
+        entry.write_bytes(data[:-5] + bytes([data[-5] ^ 1]) + data[-4:])
+    elif damage == "objects":  # a crafted header naming Python objects: never read
+        end = 16 + int.from_bytes(data[8:16], "little")
+        header = json.loads(data[16:end])
+        header["arrays"][0][1] = "|O"
+        head = json.dumps(header).encode()
+        entry.write_bytes(data[:8] + len(head).to_bytes(8, "little") + head + data[end:])
+    elif damage == "wrong papers":  # a valid entry, but for other papers in another order
+        _rewrite_header(entry, lambda header: header.update(ids="0" * 40))
+    else:
+        entry.write_bytes(data + bytes(64))
+    assert index_cache.read_arrays(entry) is None or damage == "wrong papers"
+    # A rejected entry is rebuilt: the search builds the index again, with the same results.
     assert results(path) == expected
+    assert index_cache.read_arrays(entry) is not None
 
 
 def test_small_libraries_are_not_cached(
@@ -113,10 +142,48 @@ def test_small_libraries_are_not_cached(
 ) -> None:
     monkeypatch.setattr(index_cache, "MIN_PAPERS", 10_000)
     results(write_library(tmp_path / "lib.jsonl"))
-    assert not list(cache_dir.glob("index-*.npz"))
+    assert not list(cache_dir.glob("index-*.pbindex"))
 
 
 def test_clearing_the_cache_removes_index_entries(tmp_path: Path, cache_dir: Path) -> None:
     results(write_library(tmp_path / "lib.jsonl"))
     assert cache.clear() >= 1
-    assert not list(cache_dir.glob("index-*.npz"))
+    assert not list(cache_dir.glob("index-*.pbindex"))
+
+
+def _same_postings(first: build.Postings, second: build.Postings) -> bool:
+    names = ("indptr", "docs", "sequence", "sequence_starts")
+    return first.vocab == second.vocab and all(
+        np.array_equal(getattr(a, name), getattr(b, name))
+        and getattr(a, name).dtype == getattr(b, name).dtype
+        for a, b in zip(first.fields, second.fields, strict=True)
+        for name in names
+    )
+
+
+def test_postings_built_in_runs_and_merged_equal_one_build() -> None:
+    texts = [
+        ["Graph neural networks", "", "Neural graphs", "Müller's parsing", "graph", "", "Zebra"],
+        ["Ann Smith", "Bo Li", "", "Ann Smith, Bo Li", "", "", "Z. Zed"],
+        ["We study graphs.", "", "Graphs again, and graphs.", "", "Parsing", "", ""],
+    ]
+    whole = build.build_postings(texts)
+    for cuts in ([0, 3, 7], [0, 1, 2, 5, 7], [0, 0, 7], [0, 6, 6, 7]):
+        runs = [
+            build.build_postings([field[start:end] for field in texts])
+            for start, end in itertools.pairwise(cuts)
+        ]
+        assert _same_postings(build.merge_postings(runs), whole), cuts
+
+
+def test_a_large_library_is_indexed_on_every_core_with_the_same_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = load(write_library(tmp_path / "lib.jsonl", extra=300), as_of=AS_OF)
+    monkeypatch.setattr(index_cache, "POOL_MIN_PAPERS", 1)
+    monkeypatch.setattr(index_cache, "RUN_CHARS", 1000)  # several runs, merged
+    shared = index_cache.build_index(library.papers)
+    alone = search.SearchIndex(library.papers)
+    assert _same_postings(shared.postings, alone.postings)
+    for query in QUERIES:
+        assert [p.id for p in shared.find(query)] == [p.id for p in alone.find(query)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -41,15 +42,29 @@ print(len(library.papers))
 """
 
 
+CPU: dict[str, list[float]] = {}  # CPU seconds of each command's runs (its workers' too)
+
+
 def timed(command: list[str], env: dict[str, str], before: Callable[[], None]) -> float:
     before()
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    took = time.perf_counter() - start
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime
+    CPU.setdefault(" ".join(command), []).append(cpu)
+    return took
 
 
 def median(runs: int, command: list[str], env: dict[str, str], before: Callable[[], None]) -> float:
+    """The median wall time; with other work on the machine, ``median_cpu`` is steadier."""
+    CPU.pop(" ".join(command), None)
     return statistics.median(timed(command, env, before) for _ in range(runs))
+
+
+def median_cpu(command: list[str]) -> float:
+    return statistics.median(CPU[" ".join(command)])
 
 
 def in_process(path: Path) -> list[tuple[str, float]]:
@@ -113,7 +128,9 @@ def main() -> int:
     print(f"{args.path.name}: {size:.1f} MiB, median of {args.runs} runs, whole process")
     try:
         floor = median(args.runs, [*python, "-c", FLOOR, path], env, keep)
-        startup = median(args.runs, [*python, "-c", "import paperbrowse.core.library"], env, keep)
+        importing = [*python, "-c", "import paperbrowse.core.library"]
+        startup = median(args.runs, importing, env, keep)
+        import_cpu = median_cpu(importing)
         rows: list[tuple[str, float]] = [
             ("python + bibtexparser parse, no middleware (floor)", floor),
             ("python + import paperbrowse (no file)", startup),
@@ -132,13 +149,18 @@ def main() -> int:
                 "bibtex",
             ],
         }
+        cpus = [median_cpu([*python, "-c", FLOOR, path]), import_cpu]
         for label, command in commands.items():
             first = median(args.runs, command, env, clear)
             rows.append((f"first open: {label}", first))
+            cpus.append(median_cpu(command))
             timed(command, env, clear)  # leave a cache behind
             rows.append((f"reopen:     {label}", median(args.runs, command, env, keep)))
-        for label, seconds in rows:
-            print(f"  {label:<62} {seconds:6.2f} s")
+            cpus.append(median_cpu(command))
+        print(f"  {'':<62} {'wall':>6}   (CPU, workers' included)")
+        for (label, seconds), cpu in zip(rows, cpus, strict=True):
+            print(f"  {label:<62} {seconds:6.2f} s ({cpu:.2f} s)")
+        print(f"  load average {os.getloadavg()[0]:.1f}")
         first_load = rows[2][1]
         print(
             f"  first open / floor: {first_load / floor:.2f}x    "

@@ -161,6 +161,9 @@ class BrowserScreen(SafeMouse, Screen[None]):
     def on_loader_index_ready(self) -> None:
         self.loader.index_ready()
 
+    def on_loader_keys_ready(self) -> None:
+        self.detail.redraw()  # its paper's key in this library, where the file's was shown
+
     def on_loader_citations_ready(self) -> None:
         self.detail.redraw()  # its "Cites" and "Cited by", for a library too big to wait
 

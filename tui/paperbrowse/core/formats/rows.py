@@ -9,8 +9,10 @@ without validation: they were validated when they were parsed.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterable
 from functools import cache, lru_cache
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -19,6 +21,11 @@ from paperbrowse.core.models import Paper, SourceRef
 
 PAPER_FIELDS = tuple(Paper.model_fields)
 _DATE, _SOURCE, _SOURCES = (PAPER_FIELDS.index(name) for name in ("date", "source", "sources"))
+_VENUE, _AUTHORS, _PRECISION = (
+    PAPER_FIELDS.index(n) for n in ("venue", "authors", "date_precision")
+)
+_PRECISIONS = {name: name for name in ("day", "month", "year")}  # one string each, shared
+_ROW = itemgetter(*PAPER_FIELDS)  # a paper's values in row order, gathered in C
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -71,7 +78,8 @@ def construct_is_faithful() -> bool:
 
 
 def _source(pair: tuple[str, int | None], fast: bool) -> SourceRef:
-    values: dict[str, Any] = {"file": pair[0], "line": pair[1]}
+    # One string for a file's name in all its papers: a row may carry a copy each.
+    values: dict[str, Any] = {"file": sys.intern(pair[0]), "line": pair[1]}
     return construct(SourceRef, values) if fast else SourceRef.model_construct(**values)
 
 
@@ -81,9 +89,22 @@ def _day(ordinal: int) -> dt.date:
     return dt.date.fromordinal(ordinal)
 
 
-def paper_from_row(row: tuple[Any, ...], fast: bool) -> Paper:
-    """The paper a row holds (``fast``: ``construct_is_faithful()``)."""
+def paper_from_row(
+    row: tuple[Any, ...], fast: bool, strings: dict[str, str] | None = None
+) -> Paper:
+    """The paper a row holds (``fast``: ``construct_is_faithful()``).
+
+    ``strings``, kept across the rows of one library: its venue and author names as the
+    first row with the same text had them, so that papers share them (14 MB of venues and
+    10 MB of names at 100k papers; the rows of the parse cache are pickled without a memo,
+    each with its own copy)."""
     values = list(row)
+    values[_PRECISION] = _PRECISIONS.get(values[_PRECISION], values[_PRECISION])
+    if strings is not None:
+        if values[_VENUE] is not None:
+            values[_VENUE] = strings.setdefault(values[_VENUE], values[_VENUE])
+        if values[_AUTHORS]:
+            values[_AUTHORS] = tuple([strings.setdefault(name, name) for name in values[_AUTHORS]])
     if values[_DATE] is not None:
         values[_DATE] = _day(values[_DATE])
     if values[_SOURCE] is not None:
@@ -97,18 +118,19 @@ def paper_from_row(row: tuple[Any, ...], fast: bool) -> Paper:
 def paper_row(paper: Paper, strings: dict[str, str] | None = None) -> tuple[Any, ...]:
     """A paper as a row of plain values, in ``PAPER_FIELDS`` order.
 
-    ``strings``, kept across the rows of one pickle: its venue and author names as the
-    first row with the same text had them, so the pickle holds each once and what
-    unpickles it shares them (14 MB of venues and 10 MB of names at 100k papers)."""
-    values = dict(paper.__dict__)
+    ``strings``, kept across the rows of one pickle made with a memo (a worker's papers
+    sent back, ``PaperList``): its venue and author names as the first row with the same
+    text had them, so the pickle holds each once and what unpickles it shares them."""
+    row = list(_ROW(paper.__dict__))
+    date, source, sources = row[_DATE], row[_SOURCE], row[_SOURCES]
+    row[_DATE] = date.toordinal() if date else None
+    row[_SOURCE] = (source.file, source.line) if source else None
+    row[_SOURCES] = tuple((s.file, s.line) for s in sources)
     if strings is not None:
-        if paper.venue is not None:
-            values["venue"] = strings.setdefault(paper.venue, paper.venue)
-        values["authors"] = tuple(strings.setdefault(name, name) for name in paper.authors)
-    values["date"] = paper.date.toordinal() if paper.date else None
-    values["source"] = (paper.source.file, paper.source.line) if paper.source else None
-    values["sources"] = tuple((s.file, s.line) for s in paper.sources)
-    return tuple(values[name] for name in PAPER_FIELDS)
+        if row[_VENUE] is not None:
+            row[_VENUE] = strings.setdefault(row[_VENUE], row[_VENUE])
+        row[_AUTHORS] = tuple([strings.setdefault(name, name) for name in row[_AUTHORS]])
+    return tuple(row)
 
 
 class PaperList(list[Paper]):

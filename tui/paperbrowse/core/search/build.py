@@ -236,3 +236,53 @@ class _FieldWords:
         sequence_starts = np.zeros(len(token_counts) + 1, np.int64)
         np.cumsum(token_counts, out=sequence_starts[1:])
         return FieldPostings(indptr, docs, sequence, sequence_starts)
+
+
+def merge_postings(parts: Sequence[Postings]) -> Postings:
+    """The postings of consecutive runs of papers (each built alone, its papers numbered
+    from 0) as one: what ``build_postings`` gives for all the papers at once, so the runs
+    can be built in separate processes."""
+    vocab = sorted(set().union(*(part.vocab for part in parts)))
+    ids = {word: number for number, word in enumerate(vocab)}
+    # Each run's word ids in the merged vocabulary.
+    renames = [
+        np.fromiter(map(ids.__getitem__, part.vocab), np.int32, len(part.vocab)) for part in parts
+    ]
+    del ids
+    return Postings(
+        vocab,
+        tuple(
+            _merged_field([part.fields[number] for part in parts], renames, len(vocab))
+            for number in range(len(parts[0].fields) if parts else 0)
+        ),
+    )
+
+
+def _merged_field(fields: list[FieldPostings], renames: list[Int32s], size: int) -> FieldPostings:
+    counts = np.zeros(size, np.int64)
+    for field, rename in zip(fields, renames, strict=True):
+        counts[rename] += np.diff(field.indptr)  # (a run's words are distinct)
+    indptr = np.zeros(size + 1, np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    docs = np.empty(int(indptr[-1]), np.int32)
+    free = indptr[:-1].copy()  # each word's next free place in ``docs``
+    first_doc = 0
+    for field, rename in zip(fields, renames, strict=True):
+        # A run's papers come after the earlier runs' in each word's list, as numbered here.
+        held = np.diff(field.indptr)
+        places = np.repeat(free[rename] - field.indptr[:-1], held)
+        places += np.arange(len(field.docs), dtype=np.int64)
+        docs[places] = field.docs + np.int32(first_doc)
+        free[rename] += held
+        first_doc += len(field.sequence_starts) - 1
+    sequence = np.concatenate(
+        [rename[field.sequence] for field, rename in zip(fields, renames, strict=True)]
+        or [np.empty(0, np.int32)]
+    )
+    starts = [np.zeros(1, np.int64)]
+    tokens = 0
+    for field in fields:
+        starts.append(field.sequence_starts[1:] + np.int64(tokens))
+        tokens += int(field.sequence_starts[-1])
+    sequence = sequence.astype(np.int32, copy=False)  # (already int32 but for no runs)
+    return FieldPostings(indptr, docs, sequence, np.concatenate(starts))

@@ -101,13 +101,21 @@ class SearchIndex:
     apart into numpy arrays and back, for ``index_cache`` to keep on disk.
     """
 
-    def __init__(self, papers: Sequence[Paper], *, freeze_gc: bool = True) -> None:
+    def __init__(
+        self,
+        papers: Sequence[Paper],
+        *,
+        freeze_gc: bool = True,
+        build: Callable[[list[list[str]]], Postings] | None = None,
+    ) -> None:
+        """``build``: what makes the postings of the fields' texts (``build_postings``;
+        ``index_cache`` passes one that shares the work with another process)."""
         with gc_paused():  # a collection mid-build would scan every paper for nothing
             self.papers = list(papers)
             positions, days = newest_first_order(self.papers)
             order = np.array(positions, np.int32)
             docs = [self.papers[i] for i in positions]
-            postings = build_postings(
+            postings = (build or build_postings)(
                 [
                     list(map(attrgetter("title"), docs)),
                     [p.authors_text() for p in docs],

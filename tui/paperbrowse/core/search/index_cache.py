@@ -1,13 +1,21 @@
 """The search index of a large library, kept on disk so a reopen searches at once.
 
-Building the index costs about 3 s per 100k papers; reading it back, a few
-tenths. An entry is the index's numpy arrays in an ``.npz`` file (read with
-``allow_pickle=False``: plain numbers and bytes, nothing that can run code) in
-the cache folder beside the parsed-library cache. It is keyed by the library's
-files (path, size, modification time), the code that parses and indexes them,
-and the date used for relative dates; it also records a digest of the papers'
-ids in order, checked on reading. Anything that does not match is rebuilt.
-Small libraries build faster than they read and are never cached.
+Building the index costs about 2.5 s of CPU per 100k papers; mapping it back, a
+few hundredths. An entry is one file in the cache folder beside the
+parsed-library cache: a small JSON header, then the index's numpy arrays
+uncompressed, each at an aligned offset, so a reopen maps the file
+(``mmap``) and uses the arrays in place: nothing is unpickled, decompressed or
+copied, and the pages are the system's file cache, shared and given back under
+memory pressure, not the process's own memory. The header names each array's
+type (plain integers and bytes only: nothing that can run code), length and
+place, and carries a CRC-32 of all of them, checked on every open.
+
+An entry is keyed by the library's files (path, size, modification time), the
+code that parses and indexes them, and the date used for relative dates; it
+also records a digest of the papers' ids in order, checked on reading.
+Anything that does not match (stale, damaged, truncated, from another
+version) is rebuilt, never trusted. Small libraries build faster than they
+read and are never cached.
 """
 
 from __future__ import annotations
@@ -15,10 +23,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
+import json
+import mmap
 import os
 import tempfile
-import zipfile
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,18 +42,35 @@ from paperbrowse.core.cache import (
     FileKey,
     parser_fingerprint,
     source_hash,
+    write_later,
 )
+from paperbrowse.core.formats.pool import run_parts
 from paperbrowse.core.locations import cache_dir
 from paperbrowse.core.models import Paper
-from paperbrowse.core.search.build import FieldPostings, Postings
+from paperbrowse.core.search.build import FieldPostings, Postings, build_postings, merge_postings
 from paperbrowse.core.search.index import SearchIndex
 
 MIN_PAPERS = 10_000  # below this the index builds in well under a second
-FORMAT_VERSION = 1
+# Papers from which the postings are built on every core (``formats.pool``). Below this
+# the worker's start (0.3-0.5 s, numpy's import included) and the merge (0.55 s at 100k
+# papers, most of it matching the runs' vocabularies) cost about what the worker saves:
+# at 100k papers, 2 cores and other work running, the build took as long or longer.
+POOL_MIN_PAPERS = 300_000
+# Text (characters) per run of papers built in one go, and at most this many runs: each
+# run more adds to the merge (``build.merge_postings``).
+RUN_CHARS = 24 << 20
+MAX_RUNS = 4
+FORMAT_VERSION = 2
 # Any change under core/search/ (and to the parsers, through their fingerprint)
 # makes saved indexes stale.
 SEARCH_SOURCES = ("search",)
 _FIELD_ARRAYS = ("indptr", "docs", "sequence", "sequence_starts")
+MAGIC = b"PBINDEX\x02"
+_LENGTH = 8  # bytes of the header's length, after the magic
+MAX_HEADER = 1 << 20  # a header names a few dozen arrays: anything longer is damage
+ALIGN = 64  # each array starts at a multiple of this, as numpy's own files do
+# The only array types an entry may hold, in this machine's byte order.
+DTYPES = {np.dtype(kind).str: np.dtype(kind) for kind in (np.int32, np.int64, np.uint8)}
 Bytes = np.ndarray[Any, np.dtype[np.uint8]]
 
 
@@ -53,7 +81,7 @@ def search_fingerprint(core: Path = CORE) -> str:
     return source_hash(SEARCH_SOURCES, prefix=prefix, core=core)
 
 
-def entry_key(sources: Sequence[str], as_of: dt.date) -> tuple[Path, Bytes] | None:
+def entry_key(sources: Sequence[str], as_of: dt.date) -> tuple[Path, str] | None:
     """The cache file for these files (one per library: a new version replaces the old), and
     the key of their present version; None when one of them cannot be looked at."""
     name = hashlib.sha1()
@@ -64,16 +92,12 @@ def entry_key(sources: Sequence[str], as_of: dt.date) -> tuple[Path, Bytes] | No
             return None
         name.update(f"\0{key.path}".encode("utf-8", "surrogatepass"))
         version.update(f"\0{key.path}\0{key.size}\0{key.mtime_ns}".encode("utf-8", "surrogatepass"))
-    return cache_dir() / INDEX_PATTERN.replace("*", name.hexdigest()[:24]), _bytes(version.digest())
+    return cache_dir() / INDEX_PATTERN.replace("*", name.hexdigest()[:24]), version.hexdigest()
 
 
-def _bytes(data: bytes) -> Bytes:
-    return np.frombuffer(data, np.uint8)
-
-
-def _ids_digest(papers: Sequence[Paper]) -> Bytes:
+def _ids_digest(papers: Sequence[Paper]) -> str:
     joined = "\0".join(paper.id for paper in papers).encode("utf-8", "surrogatepass")
-    return _bytes(hashlib.sha1(joined).digest())
+    return hashlib.sha1(joined).hexdigest()
 
 
 def load_index(papers: Sequence[Paper], sources: Sequence[str], as_of: dt.date) -> SearchIndex:
@@ -81,36 +105,66 @@ def load_index(papers: Sequence[Paper], sources: Sequence[str], as_of: dt.date) 
     (and then cached, when the library is large enough to be worth it)."""
     entry = entry_key(sources, as_of) if len(papers) >= MIN_PAPERS and sources else None
     if entry is None:
-        return SearchIndex(papers)
+        return build_index(papers)
     path, version = entry
     index = _read(path, version, papers)
     if index is None:
-        index = SearchIndex(papers)
-        _write(path, version, index, papers)
+        index = build_index(papers)
+        write_later(lambda: _write(path, version, index, papers))
     return index
 
 
-def _read(path: Path, version: Bytes, papers: Sequence[Paper]) -> SearchIndex | None:
+def build_index(papers: Sequence[Paper]) -> SearchIndex:
+    """``SearchIndex(papers)``, its postings built on every core when the library is large."""
+    if len(papers) < POOL_MIN_PAPERS:
+        return SearchIndex(papers)
+    return SearchIndex(papers, build=postings_on_every_core)
+
+
+def postings_on_every_core(fields: list[list[str]]) -> Postings:
+    """``build_postings(fields)``, the papers cut into runs built in this process and in
+    worker processes, then merged: the same postings."""
+    papers = len(fields[0]) if fields else 0
+    characters = sum(sum(map(len, texts)) for texts in fields)
+    count = max(2, min(MAX_RUNS, characters // RUN_CHARS))
+    cuts = [papers * number // count for number in range(count + 1)]
+    runs: list[tuple[Any, ...]] = [
+        ([texts[start:end] for texts in fields],) for start, end in itertools.pairwise(cuts)
+    ]
+    sizes = [end - start for start, end in itertools.pairwise(cuts)]  # (for progress only)
+    built = run_parts(build_postings, runs, sizes)
+    if built is None:  # no worker started: all of it here
+        return build_postings(fields)
+    return merge_postings(built)
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+def _read(path: Path, version: str, papers: Sequence[Paper]) -> SearchIndex | None:
+    """The stored index, or None when the entry is missing, stale, damaged or foreign."""
+    stored = read_arrays(path)
+    if stored is None:
+        return None
+    header, arrays = stored
+    if header.get("version") != version or header.get("ids") != _ids_digest(papers):
+        return None  # made for another version of the files, by other code, or other papers
     try:
-        with np.load(path, allow_pickle=False) as stored:
-            arrays = {name: stored[name] for name in stored.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError):
-        return None  # missing, damaged or from something else: rebuilt
-    try:
-        if not np.array_equal(arrays["version"], version):
-            return None  # made for another version of the files, or by other code
-        if not np.array_equal(arrays["ids"], _ids_digest(papers)):
-            return None
         vocab_bytes = arrays["vocab"].tobytes()
         vocab = vocab_bytes.decode("utf-8", "surrogatepass").split("\0") if vocab_bytes else []
+        count = header["field_count"]
+        if not isinstance(count, int) or not 0 <= count <= 16:
+            return None
         fields = tuple(
             FieldPostings(*(arrays[f"{number}_{name}"] for name in _FIELD_ARRAYS))
-            for number in range(int(arrays["field_count"][0]))
+            for number in range(count)
         )
-        order = arrays["order"]
+        order, days = arrays["order"], arrays["days"]
+        if order.dtype != np.int32 or days.dtype != np.int32 or len(days) != len(papers):
+            return None
         if len(order) != len(papers) or (len(order) and int(order.max()) >= len(papers)):
             return None
-        index = SearchIndex.from_parts(papers, order, arrays["days"], Postings(vocab, fields))
+        index = SearchIndex.from_parts(papers, order, days, Postings(vocab, fields))
     except (KeyError, ValueError, IndexError, TypeError, UnicodeDecodeError):
         return None
     with contextlib.suppress(OSError):
@@ -118,31 +172,115 @@ def _read(path: Path, version: Bytes, papers: Sequence[Paper]) -> SearchIndex | 
     return index
 
 
-def _write(path: Path, version: Bytes, index: SearchIndex, papers: Sequence[Paper]) -> None:
+def read_arrays(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray[Any, Any]]] | None:
+    """An entry's header and its arrays, mapped from the file (read-only), once its
+    checksum is right; None for anything else."""
+    try:
+        with path.open("rb") as file:
+            mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # missing, unreadable, or empty (nothing to map)
+        return None
+    try:
+        return _arrays_in(mapped)
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError, OverflowError):
+        return None
+
+
+def _arrays_in(mapped: mmap.mmap) -> tuple[dict[str, Any], dict[str, np.ndarray[Any, Any]]] | None:
+    start = len(MAGIC) + _LENGTH
+    if len(mapped) < start or mapped[: len(MAGIC)] != MAGIC:
+        return None
+    length = int.from_bytes(mapped[len(MAGIC) : start], "little")
+    if length > MAX_HEADER or start + length > len(mapped):
+        return None
+    header = json.loads(mapped[start : start + length].decode("utf-8"))
+    if not isinstance(header, dict) or not isinstance(header.get("arrays"), list):
+        return None
+    data = _aligned(start + length)  # the arrays' offsets count from here
+    places: list[tuple[str, np.dtype[Any], int, int]] = []
+    end = 0
+    for name, kind, count, offset in header["arrays"]:
+        dtype = DTYPES[kind]  # KeyError for any other type: objects are never read
+        if not isinstance(count, int) or not isinstance(offset, int) or count < 0:
+            return None
+        if offset != _aligned(end):
+            return None
+        places.append((str(name), dtype, count, data + offset))
+        end = offset + count * dtype.itemsize
+    if data + end != len(mapped):
+        return None  # truncated, or more than the header says
+    if zlib.crc32(memoryview(mapped)[data:]) != header.get("crc"):
+        return None
+    arrays = {
+        name: np.frombuffer(mapped, dtype, count, offset) for name, dtype, count, offset in places
+    }
+    return header, arrays
+
+
+def _aligned(offset: int) -> int:
+    return -(-offset // ALIGN) * ALIGN
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def _write(path: Path, version: str, index: SearchIndex, papers: Sequence[Paper]) -> None:
     """Store the index; a cache that cannot be written is skipped (the next open rebuilds)."""
     order, days, postings = index.parts()
-    arrays: dict[str, Any] = {
-        "version": version,
-        "ids": _ids_digest(papers),
+    vocab = "\0".join(postings.vocab).encode("utf-8", "surrogatepass")
+    arrays: dict[str, np.ndarray[Any, Any]] = {
         "order": order,
         "days": days,
-        "vocab": np.frombuffer(
-            "\0".join(postings.vocab).encode("utf-8", "surrogatepass"), np.uint8
-        ),
-        "field_count": np.array([len(postings.fields)], np.int32),
+        "vocab": np.frombuffer(vocab, np.uint8),
     }
     for number, field in enumerate(postings.fields):
         for name in _FIELD_ARRAYS:
             arrays[f"{number}_{name}"] = getattr(field, name)
+    header = {"version": version, "ids": _ids_digest(papers), "field_count": len(postings.fields)}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                np.savez(file, **arrays)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_arrays(path, header, arrays)
     except OSError:
         return
+
+
+def write_arrays(
+    path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray[Any, Any]]
+) -> None:
+    """An entry of ``header`` and ``arrays`` (``read_arrays`` reads it), written to a
+    temporary file renamed into place, so a crash never leaves half an entry."""
+    pieces = list(_pieces(arrays))  # the data after the header: arrays and padding
+    places = []
+    offset = 0
+    for name, array in arrays.items():
+        offset = _aligned(offset)
+        places.append([name, array.dtype.str, len(array), offset])
+        offset += array.nbytes
+    crc = 0
+    for piece in pieces:
+        crc = zlib.crc32(piece, crc)
+    head = json.dumps({**header, "arrays": places, "crc": crc}).encode()
+    start = len(MAGIC) + _LENGTH + len(head)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(MAGIC + len(head).to_bytes(_LENGTH, "little") + head)
+            file.write(bytes(_aligned(start) - start))
+            for piece in pieces:
+                file.write(piece)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _pieces(arrays: dict[str, np.ndarray[Any, Any]]) -> Iterator[memoryview]:
+    """Each array's bytes, after the zeros that align its start."""
+    offset = 0
+    for array in arrays.values():
+        padding = _aligned(offset) - offset
+        if padding:
+            yield memoryview(bytes(padding))
+        data = np.ascontiguousarray(array).view(np.uint8)
+        yield data.data
+        offset += padding + len(data)

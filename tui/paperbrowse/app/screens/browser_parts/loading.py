@@ -96,6 +96,10 @@ class IndexReady(Message, namespace="loader"):
     """The search index and the marks are ready."""
 
 
+class KeysReady(Message, namespace="loader"):
+    """The library's citation keys are made: the detail pane can show its paper's."""
+
+
 class CitationsReady(Message, namespace="loader"):
     """The library's citations are resolved: the detail pane can list them."""
 
@@ -277,9 +281,12 @@ class LibraryLoader:
                 last_update = now
                 post(Progress(done, total, file))
 
+        from paperbrowse.core.cache import writes_deferred
+
         self.reading_files = True
         try:
-            with gc_paused():  # collector passes over 100k fresh objects cost seconds
+            # Caches are written once the library is searchable, not before (below).
+            with gc_paused(), writes_deferred() as cache_writes:
                 library = self._read_and_index(progress)
         except FormatError as error:
             post(LoadFailed(error))
@@ -295,10 +302,18 @@ class LibraryLoader:
         # pauses (0.2-1.3 s measured at 100k-1M objects) off the keystrokes.
         freeze_heap()
         post(IndexReady())
-        # Searching works now; who cites whom is resolved meanwhile (one pass over the
-        # papers when their files carry no citations; 1.3 s for a million citations at
-        # 71k papers), then what only filters and the title order need (0.6 s at 100k).
+        # Searching works now. Next, before a keystroke or a detail would ask for them:
+        # the typo lookups (0.2 s at 100k papers) and the citation keys (0.15 s; the
+        # detail shows the file's own key until then); the caches for the next open
+        # (0.5 s); who cites whom (one pass over the papers when their files carry no
+        # citations; 1.3 s for a million citations at 71k papers), then what only filters
+        # and the title order need (0.6 s at 100k).
         with contextlib.suppress(Exception):  # optional: asking would build them itself
+            with gc_paused():
+                library.index.vocabulary.warm_up()
+                _ = library.keys
+            post(KeysReady())
+            cache_writes.write()  # the parsed files and the index, for a fast reopen
             if library.carries_citations and library.citations.edge_count:
                 post(CitationsReady())
             library.index.warm_up()
@@ -318,13 +333,9 @@ class LibraryLoader:
         # The first screen needs none of what follows: it is made once the papers are
         # painted, not meanwhile (the GIL shared with this thread slowed the paint).
         painted.wait(FIRST_PAINT_WAIT)
-        # Build (or read back) the index and its typo lookups here, off the UI
-        # thread, so no keystroke pays for them (0.16 s at 22k papers).
-        library.index.vocabulary.warm_up()
+        # Build (or read back) the index here, off the UI thread.
+        library.index  # noqa: B018 - a cached property, made here
         self.reading.open_store()  # sqlite and the marks too
-        # The citation keys (0.11 s at 71k papers), here rather than at the first detail
-        # drawn or c pressed; IndexReady redraws the detail with its key.
-        _ = library.keys
         return library
 
 
