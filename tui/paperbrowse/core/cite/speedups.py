@@ -57,6 +57,7 @@ def speed_up() -> None:
 
     CitationItem.reference = property(_reference)
     _keys_in_a_dict(CitationStylesBibliography)
+    _speed_up_walk(model)
     _PATCHED.append("citeproc")
 
 
@@ -102,3 +103,457 @@ class KeyList(list[str]):
 
     def __contains__(self, key: object) -> bool:
         return key in self._position
+
+
+# The walk of the style, per reference. citeproc-py asks every element the same questions
+# (its attributes, its children, its conditions) once per reference; the answers below
+# are worked out once per element and the work that follows is what citeproc-py does,
+# in the same order, for the same output. Where an element does anything unusual (a font,
+# quotes, a case), the original method does the work.
+
+
+def _per_element(compute: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``compute(element)``, remembered per element (the cache keeps the element alive)."""
+    cache: dict[Any, Any] = {}
+
+    def answer(element: Any) -> Any:
+        try:
+            return cache[element]
+        except KeyError:
+            found = cache[element] = compute(element)
+            return found
+
+    return answer
+
+
+def _speed_up_walk(model: Any) -> None:
+    from citeproc import source, string
+
+    _attribute_fast_paths(model, string)
+    _children_once(model)
+    _compiled_conditions(model)
+    _text_fast_path(model, string)
+    _remembered_options(model)
+    _sort_compares_prepared_keys(model)
+    # A missing variable is citeproc-py's VariableError; answered by dict's own lookup,
+    # with ``__missing__`` raising it, a variable that is there costs no Python call.
+    del source.CustomDict.__getitem__
+    source.CustomDict.__missing__ = _missing
+
+
+def _missing(self: Any, key: Any) -> Any:
+    from citeproc.source import VariableError
+
+    raise VariableError
+
+
+def _unquoted(model: Any, element: Any) -> bool:
+    """No quotes around the element's text (and a locale option citeproc-py can read:
+    it reads one, and fails without it, before it looks at ``quotes``)."""
+    try:
+        element.get_locale_option("punctuation-in-quote").lower()
+    except Exception:
+        return False
+    return bool(element.get("quotes", "false").lower() != "true")
+
+
+def _attribute_fast_paths(model: Any, string: Any) -> None:
+    """Formatting, affixes, quotes, case and delimiters read from each element once; an
+    element with none of them hands its text on as citeproc-py would."""
+    kept_types = (string.String, string.MixedString)
+
+    def root_of(element: Any) -> tuple[Any, bool]:
+        root = element.get_root()
+        return root, isinstance(root, model.Locale)
+
+    roots = _per_element(root_of)
+
+    def get_formatter(self: Any) -> Any:
+        root, is_locale = roots(self)
+        return root.style.formatter if is_locale else root.formatter
+
+    model.CitationStylesElement.get_formatter = get_formatter
+
+    plain_fonts = _per_element(
+        lambda element: (
+            element.get("font-style", "normal") == "normal"
+            and element.get("font-variant", "normal") == "normal"
+            and element.get("font-weight", "normal") == "normal"
+            and element.get("text-decoration", "none") == "none"
+            and element.get("vertical-align", "baseline") == "baseline"
+        )
+    )
+    original_format = model.Formatted.format
+
+    def format(self: Any, text: Any) -> Any:  # noqa: A001 - citeproc-py's name
+        if not plain_fonts(self):
+            return original_format(self, text)
+        return str(text) if isinstance(text, int | float) else text
+
+    model.Formatted.format = format
+
+    no_affixes = _per_element(lambda element: not element.get("prefix") and not element.get("suffix"))
+    original_wrap = model.Affixed.wrap
+
+    def wrap(self: Any, text: Any) -> Any:
+        # '' + text + '' is text itself for citeproc-py's strings, an equal str for a str.
+        if text is not None and no_affixes(self) and (type(text) is str or isinstance(text, kept_types)):
+            return text
+        return original_wrap(self, text)
+
+    model.Affixed.wrap = wrap
+
+    is_unquoted = _per_element(lambda element: _unquoted(model, element))
+    original_quote = model.Quoted.quote
+
+    def quote(self: Any, text: Any) -> Any:
+        return text if is_unquoted(self) else original_quote(self, text)
+
+    model.Quoted.quote = quote
+
+    uncased = _per_element(lambda element: element.get("text-case") is None)
+    original_case = model.TextCased.case
+
+    def case(self: Any, text: Any, language: Any = None) -> Any:
+        return text if uncased(self) else original_case(self, text, language)
+
+    model.TextCased.case = case
+
+    unstripped = _per_element(lambda element: element.get("strip-periods", "false").lower() != "true")
+    original_strip = model.StrippedPeriods.strip_periods
+
+    def strip_periods(self: Any, text: Any) -> Any:
+        return text if unstripped(self) else original_strip(self, text)
+
+    model.StrippedPeriods.strip_periods = strip_periods
+
+    delimiters = _per_element(lambda element: element.get("delimiter"))
+    join = model.join
+
+    def joined(self: Any, strings: Any, default_delimiter: str = "") -> Any:
+        delimiter = delimiters(self)
+        if delimiter is None:
+            delimiter = default_delimiter
+        try:
+            return join((s for s in strings if s is not None), delimiter)
+        except Exception:  # citeproc-py's own bare except
+            return string.String("")
+
+    model.Delimited.join = joined
+
+
+def _children_once(model: Any) -> None:
+    """A style element's children listed once (the walk never changes them: the one
+    element citeproc-py adds, a missing ``cs:name``, goes into a ``cs:names``, whose
+    children it never walks this way)."""
+    Choose, VariableError, join = model.Choose, model.VariableError, model.join
+    children = _per_element(
+        lambda element: tuple((child, isinstance(child, Choose)) for child in element.iterchildren())
+    )
+
+    def render_children(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
+        output = []
+        for child, is_choose in children(self):
+            try:
+                if is_choose:
+                    text = child.render(item, delimiter=delimiter, **kwargs)
+                else:
+                    text = child.render(item, **kwargs)
+                if text is not None:
+                    output.append(text)
+            except VariableError:
+                pass
+        if output:
+            return join(output, delimiter)
+        return None
+
+    model.Parent.render_children = render_children
+
+    ConditionFailed = model.ConditionFailed
+    branches = _per_element(lambda element: tuple(element.getchildren()))
+
+    def choose(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        for child in branches(self):
+            try:
+                return child.render(item, context=context, delimiter=delimiter, **kwargs)
+            except ConditionFailed:
+                continue
+        return None
+
+    model.Choose.render = choose
+
+    group_delimiters = _per_element(lambda element: element.get("delimiter", ""))
+
+    def group(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        output = []
+        variable_called = False
+        variable_rendered = False
+        delimiter = group_delimiters(self)
+        for child, is_choose in children(self):
+            variable_called = variable_called or child.calls_variable()
+            try:
+                if is_choose:
+                    child_text = child.render(item, context=context, delimiter=delimiter, **kwargs)
+                else:
+                    child_text = child.render(item, context=context, **kwargs)
+                if child_text is not None:
+                    output.append(child_text)
+                    variable_rendered = variable_rendered or child.calls_variable()
+            except VariableError:
+                pass
+        success = not variable_called or variable_rendered
+        if output and success:
+            return self.join(output)
+        raise VariableError
+
+    model.Group.process = group
+
+
+_SIMPLE_CONDITIONS = frozenset({"type", "variable", "match"})
+
+
+def _compiled_conditions(model: Any) -> None:
+    """``cs:if`` and ``cs:else-if``: the types and variables they test split once."""
+    ConditionFailed = model.ConditionFailed
+
+    def compile_condition(element: Any) -> Any:
+        types = element.get("type")
+        variables = element.get("variable")
+        return (
+            None if types is None else tuple(kind.lower() for kind in types.split()),
+            None if variables is None else tuple(v.replace("-", "_") for v in variables.split()),
+            set(element.attrib) <= _SIMPLE_CONDITIONS,
+            element.get("match"),
+        )
+
+    conditions = _per_element(compile_condition)
+    original_render = model.If.render
+
+    def render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        types, variables, simple, match = conditions(self)
+        if not simple:  # numbers, dates, locators, positions: citeproc-py's own tests
+            return original_render(self, item, context=context, delimiter=delimiter, **kwargs)
+        results = []
+        if types is not None:
+            reference = item.reference
+            results += [kind == reference.type for kind in types]
+        if variables is not None:
+            reference = item.reference
+            results += [
+                ("locator" in item) if variable == "locator" else (variable in reference)
+                for variable in variables
+            ]
+        if match == "any":
+            result = any(results)
+        elif match == "none":
+            result = not any(results)
+        else:
+            result = all(results)
+        if not result:
+            raise ConditionFailed
+        return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
+
+    model.If.render = render  # Else_If inherits it
+
+
+def _text_fast_path(model: Any, string: Any) -> None:
+    """``cs:text``: which of variable, macro, term or value it prints, read once; the
+    item's language (a VariableError for most papers: an exception per element) once
+    per item."""
+    VariableError, String = model.VariableError, string.String
+    kept_types = (string.String, string.MixedString)
+
+    def kind_of(element: Any) -> str | None:
+        for kind in ("variable", "macro", "term", "value"):
+            if kind in element.attrib:
+                return kind
+        return None
+
+    kinds = _per_element(kind_of)
+    default_languages = _per_element(lambda element: element.get_root().get("default-locale", "en")[:2])
+    original_process = model.Text.process
+
+    def language_of(item: Any) -> Any:
+        try:
+            return item.__dict__["_language"]
+        except KeyError:
+            try:
+                found = ("", item.reference.language[:2])
+            except VariableError:
+                found = ("default", None)
+            object.__setattr__(item, "_language", found)
+            return found
+
+    def process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        kind = kinds(self)
+        if kind not in ("variable", "macro"):
+            return original_process(self, item, context, **kwargs)
+        if context is None:
+            context = self
+        source, language = language_of(item)
+        if source == "default":
+            language = default_languages(self)
+        if kind == "variable":
+            return self._variable(item, context), language
+        return self.get_macro(self.get("macro")).render(item, context), language
+
+    model.Text.process = process
+
+    def variable_of(element: Any) -> tuple[str, str, bool, str]:
+        variable = element.get("variable")
+        special = variable.startswith("page") or variable in ("citation-number", "locator")
+        return variable, element.tag, element.get("form") == "short" or special, variable.replace("-", "_")
+
+    variables = _per_element(variable_of)
+    layouts = _per_element(lambda element: element.get_layout())
+    original_variable = model.Text._variable
+
+    def text_variable(self: Any, item: Any, context: Any) -> Any:
+        variable, tag, unusual, key = variables(self)
+        if unusual:  # short forms, pages, numbers, locators: citeproc-py's own code
+            return original_variable(self, item, context)
+        repressed = layouts(context).repressed
+        if tag in repressed and variable in repressed[tag]:
+            return None
+        return item.reference[key]
+
+    model.Text._variable = text_variable
+
+    def plain(element: Any) -> bool:
+        return bool(
+            element.get("strip-periods", "false").lower() != "true"
+            and element.get("text-case") is None
+            and element.get("font-style", "normal") == "normal"
+            and element.get("font-variant", "normal") == "normal"
+            and element.get("font-weight", "normal") == "normal"
+            and element.get("text-decoration", "none") == "none"
+            and element.get("vertical-align", "baseline") == "baseline"
+            and not element.get("prefix")
+            and not element.get("suffix")
+            and _unquoted(model, element)
+        )
+
+    plains = _per_element(plain)
+    original_markup = model.Text.markup
+
+    def markup(self: Any, text: Any, language: Any) -> Any:
+        if text and plains(self):
+            if isinstance(text, int | float):
+                text = str(text)
+            if type(text) is str or isinstance(text, kept_types):
+                return text
+        return original_markup(self, text, language)
+
+    model.Text.markup = markup
+
+
+def _remembered_options(model: Any) -> None:
+    """A name's options (each an XPath query and, without sort options, a TypeError
+    caught), a layout, a term and a date format: the same for every reference."""
+    original_option = model.Name.get_option
+    options: dict[Any, Any] = {}
+
+    def get_option(self: Any, name: str, context: Any = None, sort_options: Any = None) -> Any:
+        if sort_options is not None and name in sort_options:
+            return original_option(self, name, context, sort_options)
+        key = (self, name, context)
+        try:
+            return options[key]
+        except KeyError:
+            found = options[key] = original_option(self, name, context, sort_options)
+            return found
+
+    get_option.__dict__.update(original_option.__dict__)  # references.py's marker
+    model.Name.get_option = get_option
+
+    element = model.CitationStylesElement
+    element.get_layout = _remembered(element.get_layout, {})
+    element.get_date = _remembered(element.get_date, {})
+    original_term = element.get_term
+    terms: dict[Any, Any] = {}
+
+    def get_term(
+        self: Any, name: str, form: Any = None, fallback_locale: bool = True, zero_padded: bool = False
+    ) -> Any:
+        key = (self, name, form, fallback_locale, zero_padded)
+        try:
+            return terms[key]
+        except KeyError:
+            found = terms[key] = original_term(self, name, form, fallback_locale, zero_padded)
+            return found
+
+    element.get_term = get_term
+
+
+def _sort_compares_prepared_keys(model: Any) -> None:
+    """Sorting a bibliography compares each pair of items key by key; citeproc-py lowers
+    both keys and tries to read both as integers (a ValueError for most) on every
+    comparison. Each key's lowered text and integer are worked out once, and the
+    comparison is citeproc-py's, in the same order, so the order is the same."""
+    from functools import cmp_to_key
+
+    def sort(self: Any, items: Any, context: Any) -> Any:
+        descending = []
+        columns = []
+        for key in self.findall("cs:key", self.nsmap):
+            descending.append(key.get("sort", "ascending").lower() == "descending")
+            columns.append([_Prepared(value) for value in key.sort_keys(items, context)])
+        rows = list(zip(items, *columns))  # noqa: B905 - citeproc-py's zip
+
+        def compare(left: Any, right: Any) -> int:
+            for column, desc in enumerate(descending, start=1):
+                left_key, right_key = left[column], right[column]
+                if left_key.raw is None or right_key.raw is None:
+                    # None sorts last, descending or not
+                    if left_key.raw is not None:
+                        return -1
+                    if right_key.raw is not None:
+                        return 1
+                    continue
+                result = _compare_keys(left_key, right_key)
+                if result:
+                    return -result if desc else result
+            return 0
+
+        return [row[0] for row in sorted(rows, key=cmp_to_key(compare))]
+
+    model.Sort.sort = sort
+
+
+class _Prepared:
+    """A sort key as citeproc-py's comparison reads it: ``lowered`` its text lowered
+    (None without ``lower``), and the integers of the raw and lowered text (None if not)."""
+
+    __slots__ = ("lowered", "lowered_number", "raw", "raw_number")
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        try:
+            self.lowered: Any = str(raw.lower())
+        except AttributeError:
+            self.lowered = None
+        self.raw_number = _integer(raw)
+        self.lowered_number = None if self.lowered is None else _integer(self.lowered)
+
+
+def _integer(value: Any) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _compare_keys(left: _Prepared, right: _Prepared) -> int:
+    """citeproc-py's ``mycmp`` for one pair of keys neither of which is None."""
+    # It lowers the left key, then the right; a key without ``lower`` stops it there.
+    if left.lowered is None:
+        left_key, left_number, right_key, right_number = left.raw, left.raw_number, right.raw, right.raw_number
+    elif right.lowered is None:
+        left_key, left_number = left.lowered, left.lowered_number
+        right_key, right_number = right.raw, right.raw_number
+    else:
+        left_key, left_number = left.lowered, left.lowered_number
+        right_key, right_number = right.lowered, right.lowered_number
+    if left_number is not None and right_number is not None:
+        left_key, right_key = left_number, right_number
+    return int((left_key > right_key) - (left_key < right_key))
