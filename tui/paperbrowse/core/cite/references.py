@@ -17,8 +17,9 @@ from typing import Any
 
 from paperbrowse.core.cite.polish import polish, sentence_case
 from paperbrowse.core.cite.processor import guard_processor
-from paperbrowse.core.cite.speedups import speed_up
-from paperbrowse.core.cite.styles import Style
+from paperbrowse.core.cite.parallel import entries_on_cores, sort_columns
+from paperbrowse.core.cite.speedups import KeyList, speed_up
+from paperbrowse.core.cite.styles import Style, load_style
 from paperbrowse.core.formats.csljson import csl_item, name_to_csl, venue_variable
 from paperbrowse.core.models import Paper
 from paperbrowse.core.text.clean import squash_spaces
@@ -127,12 +128,6 @@ def _honour_initialize_false() -> None:
 def references(papers: Sequence[Paper], style: Style, form: str = "text") -> list[str]:
     """One reference per paper in ``form`` (``text``, ``markdown`` or ``html``), in the
     style's order."""
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
-    from citeproc.source.json import CiteProcJSON
-
-    _honour_initialize_false()
-    speed_up()
-    guard_processor()
     # Our own ids: citeproc-py lower-cases its items' ids, so two keys differing only in
     # case would be one item to it.
     ids = [f"p{number}" for number in range(len(papers))]
@@ -140,17 +135,9 @@ def references(papers: Sequence[Paper], style: Style, form: str = "text") -> lis
     items = [
         csl_data(paper, item_id, style, markup) for paper, item_id in zip(papers, ids, strict=True)
     ]
-    output = formatter.plain if form == "text" else formatter.html
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # citeproc-py warns of CSL features it skips
-        bibliography = CitationStylesBibliography(style.csl, CiteProcJSON(items), output)
-        for item_id in ids:
-            bibliography.register(Citation([CitationItem(item_id)]))
-        # citeproc-py keeps the order of registration unless asked: a style whose
-        # bibliography has a <sort> (APA, MLA, Chicago, ACM) is sorted as it says, and
-        # numbered to match; the others (IEEE, Nature) keep the order cited.
-        bibliography.sort()
-        rendered = [str(entry) for entry in bibliography.bibliography()]
+    rendered = entries_on_cores(items, style, form, entries_part)
+    if rendered is None:
+        rendered = citeproc_entries(items, style, form)
     polished = [polish(entry, style.punctuation_in_quote) for entry in rendered]
     untitled_authors = [
         csl_data(papers[i], ids[i], style, markup)["title"]
@@ -160,6 +147,53 @@ def references(papers: Sequence[Paper], style: Style, form: str = "text") -> lis
     if untitled_authors:
         polished = [once(entry, untitled_authors) for entry in polished]
     return [html_to_markdown(entry) for entry in polished] if form == "markdown" else polished
+
+
+def _citeproc_ready() -> None:
+    """citeproc-py with our guards and speed-ups, in this process."""
+    _honour_initialize_false()
+    speed_up()
+    guard_processor()
+
+
+def _bibliography(items: list[dict[str, Any]], style: Style, form: str) -> Any:
+    """A citeproc-py bibliography of the items, registered in their order (call in
+    ``warnings.catch_warnings``)."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    _citeproc_ready()
+    output = formatter.plain if form == "text" else formatter.html
+    bibliography = CitationStylesBibliography(style.csl, CiteProcJSON(items), output)
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    return bibliography
+
+
+def citeproc_entries(items: list[dict[str, Any]], style: Style, form: str) -> list[str]:
+    """citeproc-py's reference for each CSL item, in the style's order."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # citeproc-py warns of CSL features it skips
+        bibliography = _bibliography(items, style, form)
+        # citeproc-py keeps the order of registration unless asked: a style whose
+        # bibliography has a <sort> (APA, MLA, Chicago, ACM) is sorted as it says, and
+        # numbered to match; the others (IEEE, Nature) keep the order cited.
+        bibliography.sort()
+        return [str(entry) for entry in bibliography.bibliography()]
+
+
+def entries_part(
+    style_file: str, form: str, items: list[dict[str, Any]], first: int, sorted_style: bool
+) -> tuple[list[str], list[list[Any]]]:
+    """In a worker (``parallel``): the references of a part of the items, in their
+    order and numbered on from ``first``, with their sort keys when the style sorts."""
+    style = load_style(style_file)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bibliography = _bibliography(items, style, form)
+        bibliography.keys = KeyList(bibliography.keys, start=first)
+        columns = sort_columns(style, bibliography.items) if sorted_style else []
+        return [str(entry) for entry in bibliography.bibliography()], columns
 
 
 def once(entry: str, titles: list[str]) -> str:

@@ -90,12 +90,14 @@ class KeyList(list[str]):
     """The bibliography's keys in order, with ``index`` and ``in`` answered by a dict
     (``register`` asks ``key in keys`` and numbering ``keys.index(key)`` for every item)."""
 
-    def __init__(self, keys: Sequence[str] = ()) -> None:
+    def __init__(self, keys: Sequence[str] = (), start: int = 0) -> None:
         super().__init__(keys)
-        self._position = {key: number for number, key in enumerate(keys)}
+        # ``start``: the keys of a part of a longer list (``parallel``), numbered on from it
+        self._start = start
+        self._position = {key: start + number for number, key in enumerate(keys)}
 
     def append(self, key: str) -> None:
-        self._position.setdefault(key, len(self))
+        self._position.setdefault(key, self._start + len(self))
         super().append(key)
 
     def index(self, key: str, *args: Any) -> int:
@@ -269,19 +271,6 @@ def _children_once(model: Any) -> None:
 
     model.Parent.render_children = render_children
 
-    ConditionFailed = model.ConditionFailed
-    branches = _per_element(lambda element: tuple(element.getchildren()))
-
-    def choose(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
-        for child in branches(self):
-            try:
-                return child.render(item, context=context, delimiter=delimiter, **kwargs)
-            except ConditionFailed:
-                continue
-        return None
-
-    model.Choose.render = choose
-
     group_delimiters = _per_element(lambda element: element.get("delimiter", ""))
 
     def group(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
@@ -313,8 +302,11 @@ _SIMPLE_CONDITIONS = frozenset({"type", "variable", "match"})
 
 
 def _compiled_conditions(model: Any) -> None:
-    """``cs:if`` and ``cs:else-if``: the types and variables they test split once."""
-    ConditionFailed = model.ConditionFailed
+    """``cs:choose``: a branch is picked by tests of the item's type and of which
+    variables it has (all the bundled styles test), so the branch a choice takes is
+    remembered for each type and set of variables; the tests themselves are split once.
+    A choice with any other test (numbers, dates, locators, positions) is citeproc-py's."""
+    ConditionFailed, If, Else = model.ConditionFailed, model.If, model.Else
 
     def compile_condition(element: Any) -> Any:
         types = element.get("type")
@@ -327,12 +319,11 @@ def _compiled_conditions(model: Any) -> None:
         )
 
     conditions = _per_element(compile_condition)
-    original_render = model.If.render
+    original_render = If.render
 
-    def render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
-        types, variables, simple, match = conditions(self)
-        if not simple:  # numbers, dates, locators, positions: citeproc-py's own tests
-            return original_render(self, item, context=context, delimiter=delimiter, **kwargs)
+    def holds(condition: Any, item: Any) -> bool:
+        """model.If.render's test, for a condition of types and variables only."""
+        types, variables, _, match = condition
         results = []
         if types is not None:
             reference = item.reference
@@ -344,16 +335,80 @@ def _compiled_conditions(model: Any) -> None:
                 for variable in variables
             ]
         if match == "any":
-            result = any(results)
-        elif match == "none":
-            result = not any(results)
-        else:
-            result = all(results)
-        if not result:
+            return any(results)
+        if match == "none":
+            return not any(results)
+        return all(results)
+
+    def render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        condition = conditions(self)
+        if not condition[2]:  # numbers, dates, locators, positions: citeproc-py's own tests
+            return original_render(self, item, context=context, delimiter=delimiter, **kwargs)
+        if not holds(condition, item):
             raise ConditionFailed
         return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
 
-    model.If.render = render  # Else_If inherits it
+    If.render = render  # Else_If inherits it
+
+    def plan(choose: Any) -> Any:
+        """The branches with their conditions (None for cs:else), or None if a test
+        is not of types and variables."""
+        branches = []
+        for branch in choose.getchildren():
+            if isinstance(branch, If):
+                condition = conditions(branch)
+                if not condition[2]:
+                    return None
+                branches.append((branch, condition))
+            elif isinstance(branch, Else):
+                branches.append((branch, None))
+            else:
+                return None
+        return tuple(branches)
+
+    plans = _per_element(plan)
+    all_branches = _per_element(lambda element: tuple(element.getchildren()))
+    taken: dict[Any, int] = {}
+
+    def signature(item: Any) -> Any:
+        """All a type-and-variable test reads of an item."""
+        try:
+            return item.__dict__["_signature"]
+        except KeyError:
+            reference = item.reference
+            found = (reference.type, frozenset(reference), "locator" in item)
+            object.__setattr__(item, "_signature", found)
+            return found
+
+    def choose(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        branches = plans(self)
+        if branches is None:
+            first = 0
+            children = all_branches(self)
+        else:
+            key = (self, signature(item))
+            try:
+                first = taken[key]
+            except KeyError:
+                first = taken[key] = next(
+                    (
+                        number
+                        for number, (_, condition) in enumerate(branches)
+                        if condition is None or holds(condition, item)
+                    ),
+                    len(branches),
+                )
+            children = all_branches(self)
+        # The branches before ``first`` fail their tests (which have no side effects);
+        # from ``first`` on it is citeproc-py's loop.
+        for child in children[first:]:
+            try:
+                return child.render(item, context=context, delimiter=delimiter, **kwargs)
+            except ConditionFailed:
+                continue
+        return None
+
+    model.Choose.render = choose
 
 
 def _text_fast_path(model: Any, string: Any) -> None:
@@ -490,34 +545,50 @@ def _sort_compares_prepared_keys(model: Any) -> None:
     both keys and tries to read both as integers (a ValueError for most) on every
     comparison. Each key's lowered text and integer are worked out once, and the
     comparison is citeproc-py's, in the same order, so the order is the same."""
-    from functools import cmp_to_key
 
     def sort(self: Any, items: Any, context: Any) -> Any:
-        descending = []
-        columns = []
-        for key in self.findall("cs:key", self.nsmap):
-            descending.append(key.get("sort", "ascending").lower() == "descending")
-            columns.append([_Prepared(value) for value in key.sort_keys(items, context)])
-        rows = list(zip(items, *columns))  # noqa: B905 - citeproc-py's zip
-
-        def compare(left: Any, right: Any) -> int:
-            for column, desc in enumerate(descending, start=1):
-                left_key, right_key = left[column], right[column]
-                if left_key.raw is None or right_key.raw is None:
-                    # None sorts last, descending or not
-                    if left_key.raw is not None:
-                        return -1
-                    if right_key.raw is not None:
-                        return 1
-                    continue
-                result = _compare_keys(left_key, right_key)
-                if result:
-                    return -result if desc else result
-            return 0
-
-        return [row[0] for row in sorted(rows, key=cmp_to_key(compare))]
+        keys = self.findall("cs:key", self.nsmap)
+        columns = [key.sort_keys(items, context) for key in keys]
+        return [items[number] for number in sorted_order(len(items), columns, descending(self))]
 
     model.Sort.sort = sort
+
+
+def descending(sort: Any) -> list[bool]:
+    """Which of a ``cs:sort``'s keys sort descending."""
+    return [
+        key.get("sort", "ascending").lower() == "descending"
+        for key in sort.findall("cs:key", sort.nsmap)
+    ]
+
+
+def sorted_order(
+    count: int, columns: Sequence[Sequence[Any]], descending: Sequence[bool]
+) -> list[int]:
+    """The positions of ``count`` items in citeproc-py's order, given each key's values
+    (``columns[k][i]``: key k of item i) and which keys sort descending."""
+    from functools import cmp_to_key
+
+    prepared = [[_Prepared(value) for value in column] for column in columns]
+    rows = [(number, *(column[number] for column in prepared)) for number in range(count)]
+    flags = list(descending)
+
+    def compare(left: Any, right: Any) -> int:
+        for column, desc in enumerate(flags, start=1):
+            left_key, right_key = left[column], right[column]
+            if left_key.raw is None or right_key.raw is None:
+                # None sorts last, descending or not
+                if left_key.raw is not None:
+                    return -1
+                if right_key.raw is not None:
+                    return 1
+                continue
+            result = _compare_keys(left_key, right_key)
+            if result:
+                return -result if desc else result
+        return 0
+
+    return [row[0] for row in sorted(rows, key=cmp_to_key(compare))]
 
 
 class _Prepared:

@@ -44,6 +44,7 @@ class Style:
     csl: Any  # citeproc.CitationStylesStyle
     punctuation_in_quote: bool  # the locale puts commas and periods inside closing quotes
     sentence_case: bool  # the style wants titles in sentence case (APA)
+    path: str = ""  # its file, for worker processes to load it from (``parallel``)
 
 
 def style_names() -> str:
@@ -97,7 +98,7 @@ def _load(path: str, mtime_ns: int) -> Style:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise StyleError(printable(f"{path}: not a usable CSL style ({reason})")) from None
     sentence_case = _title(csl).startswith("APA")
-    return Style(Path(path).stem, csl, in_quote, sentence_case)
+    return Style(Path(path).stem, csl, in_quote, sentence_case, path)
 
 
 def _title(csl: Any) -> str:
