@@ -14,8 +14,11 @@ its ``id``) stays the same for as long as its answer is kept.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
+
+_DIGIT = re.compile(r"\d")
 
 _PATCHED: list[str] = []
 
@@ -139,14 +142,13 @@ def _speed_up_walk(model: Any) -> None:
     _sort_compares_prepared_keys(model)
     # A missing variable is citeproc-py's VariableError; answered by dict's own lookup,
     # with ``__missing__`` raising it, a variable that is there costs no Python call.
+    VariableError = source.VariableError
+
+    def missing(self: Any, key: Any) -> Any:
+        raise VariableError
+
     del source.CustomDict.__getitem__
-    source.CustomDict.__missing__ = _missing
-
-
-def _missing(self: Any, key: Any) -> Any:
-    from citeproc.source import VariableError
-
-    raise VariableError
+    source.CustomDict.__missing__ = missing
 
 
 def _unquoted(model: Any, element: Any) -> bool:
@@ -547,11 +549,38 @@ def _sort_compares_prepared_keys(model: Any) -> None:
     comparison is citeproc-py's, in the same order, so the order is the same."""
 
     def sort(self: Any, items: Any, context: Any) -> Any:
-        keys = self.findall("cs:key", self.nsmap)
-        columns = [key.sort_keys(items, context) for key in keys]
+        columns = tied_columns(self.findall("cs:key", self.nsmap), items, context)
         return [items[number] for number in sorted_order(len(items), columns, descending(self))]
 
     model.Sort.sort = sort
+
+
+def tied_columns(keys: Sequence[Any], items: Sequence[Any], context: Any) -> list[list[Any]]:
+    """Each key's values, worked out only for the items that tie on all keys before it.
+
+    The comparison reads a key only when the keys before it are equal, so an item that
+    no other item ties with never has its later keys read: APA's second key (a date) is
+    rendered for the authors with more than one paper, not for every paper. Items are
+    grouped by what the comparison sees as equal (the same integer, or the same text
+    lowered); values that are not text all share one group, which only means more
+    values are worked out."""
+    columns: list[list[Any]] = []
+    groups = [list(range(len(items)))]
+    for key in keys:
+        tied = groups if not columns else [group for group in groups if len(group) > 1]
+        wanted = [number for group in tied for number in group]
+        values = key.sort_keys([items[number] for number in wanted], context) if wanted else []
+        column: list[Any] = [None] * len(items)
+        for number, value in zip(wanted, values):  # noqa: B905 - as citeproc-py's zip
+            column[number] = value
+        columns.append(column)
+        groups = []
+        for group in tied:
+            by_value: dict[Any, list[int]] = {}
+            for number in group:
+                by_value.setdefault(_equal_class(column[number]), []).append(number)
+            groups.extend(by_value.values())
+    return columns
 
 
 def descending(sort: Any) -> list[bool]:
@@ -591,6 +620,18 @@ def sorted_order(
     return [row[0] for row in sorted(rows, key=cmp_to_key(compare))]
 
 
+def _equal_class(value: Any) -> Any:
+    """What the comparison sees of a value when it asks whether two are equal: None,
+    an integer, or text lowered; anything else all one class."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        lowered = str(value.lower())
+        number = _integer(lowered)
+        return ("text", lowered) if number is None else ("number", number)
+    return ("other",)
+
+
 class _Prepared:
     """A sort key as citeproc-py's comparison reads it: ``lowered`` its text lowered
     (None without ``lower``), and the integers of the raw and lowered text (None if not)."""
@@ -608,6 +649,10 @@ class _Prepared:
 
 
 def _integer(value: Any) -> int | None:
+    """``int(str(value))``, or None where that raises (as it does for any text without a
+    digit: checked first, the exception being what costs)."""
+    if isinstance(value, str) and not _DIGIT.search(value):
+        return None
     try:
         return int(str(value))
     except ValueError:
