@@ -24,6 +24,7 @@ from paperbrowse.core.cite import parallel
 from paperbrowse.core.cite.references import references
 from paperbrowse.core.cite.styles import load_style
 from paperbrowse.core.library import load
+from paperbrowse.core.models import Paper
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
@@ -32,7 +33,7 @@ def load_average() -> str:
     return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
 
-def timed(papers: list, style_name: str, pool: bool) -> tuple[float, float]:
+def timed(papers: list[Paper], style_name: str, pool: bool) -> tuple[float, float]:
     """Papers per second by the wall clock and by this process's CPU time."""
     style = load_style(style_name)
     parallel.POOL_MIN_PAPERS = 2000 if pool else len(papers) + 1

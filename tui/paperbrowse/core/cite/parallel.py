@@ -11,7 +11,8 @@ the references in citeproc-py's order here, compared as citeproc-py compares the
 
 A style that both sorts and numbers (ACM) would need its order before any reference is
 rendered; it is rendered in this process, as are selections too small to be worth
-starting a worker (0.3-0.5 s each) and a style without a file.
+starting a worker (0.3-0.5 s each), a style without a file, and any citeproc-py but
+the one whose comparison ``speedups`` copies.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from paperbrowse.core.cite.speedups import descending, sorted_order
+from paperbrowse.core.cite.speedups import descending, sorted_order, written_for_this_citeproc
 from paperbrowse.core.cite.styles import Style
 from paperbrowse.core.formats.pool import run_parts
 
@@ -56,8 +57,10 @@ def entries_on_cores(
     """citeproc-py's references of the CSL items in the style's order, rendered by
     ``work`` (``references.entries_part``) in parts on every core; None when they are
     better rendered in this process (see above) or no worker starts."""
+    if len(items) < POOL_MIN_PAPERS or not style.path or not written_for_this_citeproc():
+        return None
     sort = _sort_of(style)
-    if len(items) < POOL_MIN_PAPERS or not style.path or (sort is not None and _numbered(style)):
+    if sort is not None and _numbered(style):
         return None
     parts: list[tuple[Any, ...]] = [
         (style.path, form, items[first : first + PART_PAPERS], first, sort is not None)

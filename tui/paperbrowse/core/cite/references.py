@@ -15,9 +15,9 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
+from paperbrowse.core.cite.parallel import entries_on_cores, sort_columns
 from paperbrowse.core.cite.polish import polish, sentence_case
 from paperbrowse.core.cite.processor import guard_processor
-from paperbrowse.core.cite.parallel import entries_on_cores, sort_columns
 from paperbrowse.core.cite.speedups import KeyList, speed_up
 from paperbrowse.core.cite.styles import Style, load_style
 from paperbrowse.core.formats.csljson import csl_item, name_to_csl, venue_variable

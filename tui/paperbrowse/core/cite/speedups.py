@@ -1,15 +1,25 @@
 """citeproc-py made faster without changing a character of its output.
 
-citeproc-py 0.11.1 walks a style's XML tree for every reference and asks the tree the
+Written for citeproc-py 0.11.1 (pinned in pyproject.toml): these patches replace some of
+its methods with ones that do the same work faster, so they depend on its internals; with
+any other version nothing is patched and references are rendered as citeproc-py alone
+renders them, only slower.
+
+citeproc-py walks a style's XML tree for every reference and asks the tree the
 same questions again and again: which macro has this name (an XPath query), does this
 group call a variable (a walk of the whole subtree), which term is "et al." in this
 locale (another query). A parsed style never changes, so each answer is remembered
 the first time. Its bibliography also keeps its keys in a list (``key in keys`` and
 ``keys.index(key)`` for every item: quadratic in the number of papers); ``KeyList``
-below keeps them in a dict as well.
+below keeps them in a dict as well. The walk itself (``_speed_up_walk``) reads each
+element's attributes, children and conditions once, remembers which branch of a
+``cs:choose`` an item of a given type and set of variables takes, and sorts with each
+key worked out once per item, and only for the items that tie on the keys before it.
 
 Every cache holds the lxml elements it is keyed by, so an element's Python proxy (and
-its ``id``) stays the same for as long as its answer is kept.
+its ``id``) stays the same for as long as its answer is kept. The output was checked
+the same, byte for byte, for all 22,370 ACL papers in the eight bundled styles
+(``tests/bench/compare_cite_output.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ from typing import Any
 
 _DIGIT = re.compile(r"\d")
 
+WRITTEN_FOR = "0.11.1"  # the citeproc-py these patches were written for
 _PATCHED: list[str] = []
 
 
@@ -38,11 +49,23 @@ def _remembered(original: Callable[..., Any], cache: dict[Any, Any]) -> Callable
     return method
 
 
+def written_for_this_citeproc() -> bool:
+    """Whether the installed citeproc-py is the one these patches (and ``parallel``'s
+    copy of its sort comparison) were written for."""
+    import citeproc
+
+    return bool(citeproc.__version__ == WRITTEN_FOR)
+
+
 def speed_up() -> None:
     """Patch citeproc-py's element classes, once per process."""
     if _PATCHED:
         return
     from citeproc import model
+
+    if not written_for_this_citeproc():
+        _PATCHED.append("none: another citeproc-py")
+        return
 
     # Static per element: its root, a subtree's variables, macro, XPath and locale lookups.
     model.CitationStylesElement.get_root = _remembered(model.CitationStylesElement.get_root, {})
@@ -189,19 +212,25 @@ def _attribute_fast_paths(model: Any, string: Any) -> None:
     )
     original_format = model.Formatted.format
 
-    def format(self: Any, text: Any) -> Any:  # noqa: A001 - citeproc-py's name
+    def format(self: Any, text: Any) -> Any:
         if not plain_fonts(self):
             return original_format(self, text)
         return str(text) if isinstance(text, int | float) else text
 
     model.Formatted.format = format
 
-    no_affixes = _per_element(lambda element: not element.get("prefix") and not element.get("suffix"))
+    no_affixes = _per_element(
+        lambda element: not element.get("prefix") and not element.get("suffix")
+    )
     original_wrap = model.Affixed.wrap
 
     def wrap(self: Any, text: Any) -> Any:
         # '' + text + '' is text itself for citeproc-py's strings, an equal str for a str.
-        if text is not None and no_affixes(self) and (type(text) is str or isinstance(text, kept_types)):
+        if (
+            text is not None
+            and no_affixes(self)
+            and (type(text) is str or isinstance(text, kept_types))
+        ):
             return text
         return original_wrap(self, text)
 
@@ -223,7 +252,9 @@ def _attribute_fast_paths(model: Any, string: Any) -> None:
 
     model.TextCased.case = case
 
-    unstripped = _per_element(lambda element: element.get("strip-periods", "false").lower() != "true")
+    unstripped = _per_element(
+        lambda element: element.get("strip-periods", "false").lower() != "true"
+    )
     original_strip = model.StrippedPeriods.strip_periods
 
     def strip_periods(self: Any, text: Any) -> Any:
@@ -252,7 +283,9 @@ def _children_once(model: Any) -> None:
     children it never walks this way)."""
     Choose, VariableError, join = model.Choose, model.VariableError, model.join
     children = _per_element(
-        lambda element: tuple((child, isinstance(child, Choose)) for child in element.iterchildren())
+        lambda element: tuple(
+            (child, isinstance(child, Choose)) for child in element.iterchildren()
+        )
     )
 
     def render_children(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
@@ -342,7 +375,9 @@ def _compiled_conditions(model: Any) -> None:
             return not any(results)
         return all(results)
 
-    def render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+    def render(
+        self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any
+    ) -> Any:
         condition = conditions(self)
         if not condition[2]:  # numbers, dates, locators, positions: citeproc-py's own tests
             return original_render(self, item, context=context, delimiter=delimiter, **kwargs)
@@ -382,7 +417,9 @@ def _compiled_conditions(model: Any) -> None:
             object.__setattr__(item, "_signature", found)
             return found
 
-    def choose(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+    def choose(
+        self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any
+    ) -> Any:
         branches = plans(self)
         if branches is None:
             first = 0
@@ -417,7 +454,7 @@ def _text_fast_path(model: Any, string: Any) -> None:
     """``cs:text``: which of variable, macro, term or value it prints, read once; the
     item's language (a VariableError for most papers: an exception per element) once
     per item."""
-    VariableError, String = model.VariableError, string.String
+    VariableError = model.VariableError
     kept_types = (string.String, string.MixedString)
 
     def kind_of(element: Any) -> str | None:
@@ -427,7 +464,9 @@ def _text_fast_path(model: Any, string: Any) -> None:
         return None
 
     kinds = _per_element(kind_of)
-    default_languages = _per_element(lambda element: element.get_root().get("default-locale", "en")[:2])
+    default_languages = _per_element(
+        lambda element: element.get_root().get("default-locale", "en")[:2]
+    )
     original_process = model.Text.process
 
     def language_of(item: Any) -> Any:
@@ -459,7 +498,12 @@ def _text_fast_path(model: Any, string: Any) -> None:
     def variable_of(element: Any) -> tuple[str, str, bool, str]:
         variable = element.get("variable")
         special = variable.startswith("page") or variable in ("citation-number", "locator")
-        return variable, element.tag, element.get("form") == "short" or special, variable.replace("-", "_")
+        return (
+            variable,
+            element.tag,
+            element.get("form") == "short" or special,
+            variable.replace("-", "_"),
+        )
 
     variables = _per_element(variable_of)
     layouts = _per_element(lambda element: element.get_layout())
@@ -530,7 +574,11 @@ def _remembered_options(model: Any) -> None:
     terms: dict[Any, Any] = {}
 
     def get_term(
-        self: Any, name: str, form: Any = None, fallback_locale: bool = True, zero_padded: bool = False
+        self: Any,
+        name: str,
+        form: Any = None,
+        fallback_locale: bool = True,
+        zero_padded: bool = False,
     ) -> Any:
         key = (self, name, form, fallback_locale, zero_padded)
         try:
@@ -599,7 +647,9 @@ def sorted_order(
     from functools import cmp_to_key
 
     prepared = [[_Prepared(value) for value in column] for column in columns]
-    rows = [(number, *(column[number] for column in prepared)) for number in range(count)]
+    rows: list[tuple[Any, ...]] = [
+        (number, *(column[number] for column in prepared)) for number in range(count)
+    ]
     flags = list(descending)
 
     def compare(left: Any, right: Any) -> int:
@@ -663,7 +713,12 @@ def _compare_keys(left: _Prepared, right: _Prepared) -> int:
     """citeproc-py's ``mycmp`` for one pair of keys neither of which is None."""
     # It lowers the left key, then the right; a key without ``lower`` stops it there.
     if left.lowered is None:
-        left_key, left_number, right_key, right_number = left.raw, left.raw_number, right.raw, right.raw_number
+        left_key, left_number, right_key, right_number = (
+            left.raw,
+            left.raw_number,
+            right.raw,
+            right.raw_number,
+        )
     elif right.lowered is None:
         left_key, left_number = left.lowered, left.lowered_number
         right_key, right_number = right.raw, right.raw_number
