@@ -5,9 +5,10 @@ the order of a sorted style (APA, Chicago, MLA, ACL, Harvard, ACM), which needs 
 paper's sort keys, and a numbered style's number (IEEE, Nature, ACM), which is the
 paper's place in that order. So the items are cut into parts; each part is rendered in
 a worker process (``formats.pool``: this process works from the front, the workers from
-the back) with its sort keys, numbered on from where the part starts; the keys then put
-the references in citeproc-py's order here, compared as citeproc-py compares them
-(``speedups.sorted_order``).
+the back) with its first sort key, numbered on from where the part starts; the later
+keys are worked out here for the few papers that tie on the keys before them
+(``speedups.tied_columns``), and the keys put the references in citeproc-py's order,
+compared as citeproc-py compares them (``speedups.sorted_order``).
 
 A style that both sorts and numbers (ACM) would need its order before any reference is
 rendered; it is rendered in this process, as are selections too small to be worth
@@ -20,7 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from paperbrowse.core.cite.speedups import descending, sorted_order, written_for_this_citeproc
+from paperbrowse.core.cite.speedups import (
+    descending,
+    sorted_order,
+    tied_columns,
+    written_for_this_citeproc,
+)
 from paperbrowse.core.cite.styles import Style
 from paperbrowse.core.formats.pool import run_parts
 
@@ -30,7 +36,8 @@ POOL_MIN_PAPERS = 2000
 # Papers per part: small enough that this process and the workers finish together.
 PART_PAPERS = 500
 
-PartWork = Callable[..., tuple[list[str], list[list[Any]]]]
+PartWork = Callable[..., tuple[list[str], list[Any]]]
+TiedValues = Callable[[list[dict[str, Any]], int], list[Any]]
 
 
 def _sort_of(style: Style) -> Any:
@@ -44,19 +51,22 @@ def _numbered(style: Style) -> bool:
     return bool(style.csl.root.xpath("//@*[. = 'citation-number']"))
 
 
-def sort_columns(style: Style, items: list[Any]) -> list[list[Any]]:
-    """Each sort key's values for citeproc-py's items, as its ``cs:sort`` works them out."""
+def sort_values(style: Style, items: list[Any], index: int) -> list[Any]:
+    """Sort key ``index``'s values for citeproc-py's items, as its ``cs:sort`` works them
+    out."""
     sort = _sort_of(style)
     layout = style.csl.root.bibliography.layout
-    return [key.sort_keys(items, layout) for key in sort.findall("cs:key", sort.nsmap)]
+    return list(sort.findall("cs:key", sort.nsmap)[index].sort_keys(items, layout))
 
 
 def entries_on_cores(
-    items: list[dict[str, Any]], style: Style, form: str, work: PartWork
+    items: list[dict[str, Any]], style: Style, form: str, work: PartWork, tied: TiedValues
 ) -> list[str] | None:
     """citeproc-py's references of the CSL items in the style's order, rendered by
-    ``work`` (``references.entries_part``) in parts on every core; None when they are
-    better rendered in this process (see above) or no worker starts."""
+    ``work`` (``references.entries_part``) in parts on every core, with their first
+    sort key; ``tied(items, key index)`` works out a later key here, for the items that
+    tie on the keys before it. None when they are better rendered in this process (see
+    above) or no worker starts."""
     if len(items) < POOL_MIN_PAPERS or not style.path or not written_for_this_citeproc():
         return None
     sort = _sort_of(style)
@@ -74,8 +84,12 @@ def entries_on_cores(
     if sort is None:
         return entries
     flags = descending(sort)
-    columns = [
-        [value for _, part_columns in done for value in part_columns[number]]
-        for number in range(len(flags))
-    ]
+    first = [value for _, part_first in done for value in part_first]
+
+    def values(index: int, numbers: list[int]) -> list[Any]:
+        if index == 0:
+            return [first[number] for number in numbers]
+        return tied([items[number] for number in numbers], index)
+
+    columns = tied_columns(len(flags), len(entries), values)
     return [entries[number] for number in sorted_order(len(entries), columns, flags)]

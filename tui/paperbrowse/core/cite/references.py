@@ -12,10 +12,10 @@ from __future__ import annotations
 import html
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from paperbrowse.core.cite.parallel import entries_on_cores, sort_columns
+from paperbrowse.core.cite.parallel import entries_on_cores, sort_values
 from paperbrowse.core.cite.polish import polish, sentence_case
 from paperbrowse.core.cite.processor import guard_processor
 from paperbrowse.core.cite.speedups import KeyList, speed_up
@@ -135,7 +135,7 @@ def references(papers: Sequence[Paper], style: Style, form: str = "text") -> lis
     items = [
         csl_data(paper, item_id, style, markup) for paper, item_id in zip(papers, ids, strict=True)
     ]
-    rendered = entries_on_cores(items, style, form, entries_part)
+    rendered = entries_on_cores(items, style, form, entries_part, _tied_sort_values(style, form))
     if rendered is None:
         rendered = citeproc_entries(items, style, form)
     polished = [polish(entry, style.punctuation_in_quote) for entry in rendered]
@@ -184,16 +184,28 @@ def citeproc_entries(items: list[dict[str, Any]], style: Style, form: str) -> li
 
 def entries_part(
     style_file: str, form: str, items: list[dict[str, Any]], first: int, sorted_style: bool
-) -> tuple[list[str], list[list[Any]]]:
+) -> tuple[list[str], list[Any]]:
     """In a worker (``parallel``): the references of a part of the items, in their
-    order and numbered on from ``first``, with their sort keys when the style sorts."""
+    order and numbered on from ``first``, with their first sort key when the style sorts."""
     style = load_style(style_file)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bibliography = _bibliography(items, style, form)
         bibliography.keys = KeyList(bibliography.keys, start=first)
-        columns = sort_columns(style, bibliography.items) if sorted_style else []
-        return [str(entry) for entry in bibliography.bibliography()], columns
+        keys = sort_values(style, bibliography.items, 0) if sorted_style else []
+        return [str(entry) for entry in bibliography.bibliography()], keys
+
+
+def _tied_sort_values(style: Style, form: str) -> Callable[[list[dict[str, Any]], int], list[Any]]:
+    """``parallel``'s later sort keys, for the few items tied on the keys before them."""
+
+    def values(tied: list[dict[str, Any]], index: int) -> list[Any]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            bibliography = _bibliography(tied, style, form)
+            return sort_values(style, bibliography.items, index)
+
+    return values
 
 
 def once(entry: str, titles: list[str]) -> str:

@@ -597,14 +597,23 @@ def _sort_compares_prepared_keys(model: Any) -> None:
     comparison is citeproc-py's, in the same order, so the order is the same."""
 
     def sort(self: Any, items: Any, context: Any) -> Any:
-        columns = tied_columns(self.findall("cs:key", self.nsmap), items, context)
+        keys = self.findall("cs:key", self.nsmap)
+
+        def values(index: int, numbers: list[int]) -> list[Any]:
+            return list(keys[index].sort_keys([items[number] for number in numbers], context))
+
+        columns = tied_columns(len(keys), len(items), values)
         return [items[number] for number in sorted_order(len(items), columns, descending(self))]
 
     model.Sort.sort = sort
 
 
-def tied_columns(keys: Sequence[Any], items: Sequence[Any], context: Any) -> list[list[Any]]:
-    """Each key's values, worked out only for the items that tie on all keys before it.
+def tied_columns(
+    key_count: int, count: int, values: Callable[[int, list[int]], list[Any]]
+) -> list[list[Any]]:
+    """Each key's values for ``count`` items (``values(k, numbers)``: key k's values
+    for the items at ``numbers``), worked out only for the items that tie on all keys
+    before it.
 
     The comparison reads a key only when the keys before it are equal, so an item that
     no other item ties with never has its later keys read: APA's second key (a date) is
@@ -613,13 +622,13 @@ def tied_columns(keys: Sequence[Any], items: Sequence[Any], context: Any) -> lis
     lowered); values that are not text all share one group, which only means more
     values are worked out."""
     columns: list[list[Any]] = []
-    groups = [list(range(len(items)))]
-    for key in keys:
+    groups = [list(range(count))]
+    for index in range(key_count):
         tied = groups if not columns else [group for group in groups if len(group) > 1]
         wanted = [number for group in tied for number in group]
-        values = key.sort_keys([items[number] for number in wanted], context) if wanted else []
-        column: list[Any] = [None] * len(items)
-        for number, value in zip(wanted, values):  # noqa: B905 - as citeproc-py's zip
+        found = values(index, wanted) if wanted else []
+        column: list[Any] = [None] * count
+        for number, value in zip(wanted, found):  # noqa: B905 - as citeproc-py's zip
             column[number] = value
         columns.append(column)
         groups = []
