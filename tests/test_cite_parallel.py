@@ -5,6 +5,7 @@ and the sort that renders later keys only for tied papers orders them as citepro
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 
 from paperbrowse.core.cite import parallel
 from paperbrowse.core.cite.references import references
-from paperbrowse.core.cite.styles import BUNDLED, load_style
+from paperbrowse.core.cite.styles import BUNDLED, bundled_path, load_style
 from paperbrowse.core.formats.pool import run_parts
 from paperbrowse.core.library import load
 from paperbrowse.core.models import Paper, paper_id
@@ -117,3 +118,34 @@ def test_papers_tied_on_their_authors_are_ordered_by_year_then_title() -> None:
         "Smith, A., & Jones, B. (2021). First of two.",
         "Smith, A., & Jones, B. (2021). Second of two.",
     ]
+
+
+def test_the_same_big_selection_again_is_not_rendered_again(
+    selection: list[Paper], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``e`` twice on 220 papers: the second list is the first, rendered once; other
+    paper objects (a reload), another form or a changed style file render afresh."""
+    from paperbrowse.core.cite import references as module
+
+    rendered: list[int] = []
+    original = module._references
+
+    def counted(papers: Any, style: Any, form: str) -> list[str]:
+        rendered.append(len(papers))
+        return original(papers, style, form)
+
+    monkeypatch.setattr(module, "_references", counted)
+    papers = (selection * 4)[:220]
+    style_file = tmp_path / "mine.csl"
+    style_file.write_bytes(bundled_path("apa").read_bytes())
+    first = references(papers, load_style("ieee"))
+    assert references(papers, load_style("ieee")) == first
+    assert rendered == [220]
+    references([paper.model_copy() for paper in papers], load_style("ieee"))
+    references(papers, load_style("ieee"), "html")
+    mine = references(papers, load_style(str(style_file)))
+    style_file.write_bytes(style_file.read_bytes() + b"\n")
+    modified = style_file.stat().st_mtime_ns + 2_000_000_000  # whatever the clock's grain
+    os.utime(style_file, ns=(modified, modified))
+    assert references(papers, load_style(str(style_file))) == mine
+    assert rendered == [220] * 5
