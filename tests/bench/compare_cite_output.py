@@ -5,9 +5,12 @@
     git checkout -      # the "after"
     python tests/bench/compare_cite_output.py --compare /tmp/before.json
 
-Renders a sample of real ACL papers (2,000 by default, the same every time) in all eight
-styles and the three forms (text, HTML, Markdown) and prints papers/s for each; with
-``--compare`` it prints every reference that changed and exits 1 if any did.
+Renders a sample of real ACL papers (2,000 by default, the same every time; ``--count 0``:
+all 22,362, ``--forms text``: one form) in all eight styles and the three forms (text,
+HTML, Markdown) and prints papers/s for each; with ``--compare`` it prints every
+reference that changed and exits 1 if any did. A selection
+of 2,000 papers or more is rendered on every core (``core/cite/parallel``);
+``--one-process`` renders it in this process, to check both ways.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+from paperbrowse.core.cite import parallel
 from paperbrowse.core.cite.references import references
 from paperbrowse.core.cite.styles import BUNDLED, load_style
 from paperbrowse.core.library import load
@@ -27,13 +31,14 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 FORMS = ("text", "html", "markdown")
 
 
-def render(count: int) -> dict[str, list[str]]:
+def render(count: int, forms: tuple[str, ...] = FORMS) -> dict[str, list[str]]:
     papers = load(CORPUS / "acl-anthology-2016-2021.jsonl").papers
-    sample = random.Random(14).sample(papers, count)
+    sample = random.Random(14).sample(papers, count) if count else papers
+    count = len(sample)
     rendered = {}
     for name in BUNDLED:
         style = load_style(name)
-        for form in FORMS:
+        for form in forms:
             started = time.perf_counter()
             rendered[f"{name}/{form}"] = references(sample, style, form)
             took = time.perf_counter() - started
@@ -43,11 +48,17 @@ def render(count: int) -> dict[str, list[str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--count", type=int, default=2000, help="papers (0: all 22,362)")
+    parser.add_argument("--forms", default=",".join(FORMS), help="comma-separated forms")
+    parser.add_argument(
+        "--one-process", action="store_true", help="no worker processes (core/cite/parallel)"
+    )
     parser.add_argument("--save", type=Path, help="write the references to this JSON file")
     parser.add_argument("--compare", type=Path, help="compare with a file --save wrote")
     args = parser.parse_args()
-    rendered = render(args.count)
+    if args.one_process:
+        parallel.POOL_MIN_PAPERS = sys.maxsize
+    rendered = render(args.count, tuple(args.forms.split(",")))
     if args.save:
         args.save.write_text(json.dumps(rendered, ensure_ascii=False), encoding="utf-8")
     if args.compare:

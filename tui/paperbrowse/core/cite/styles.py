@@ -50,7 +50,7 @@ class Style:
     # The style prints a conference paper's publisher and place, which its guide does not
     # (IEEE: "in Proc. IOOC-ECOC, 1985, pp. 585–590"); they are left out of its data.
     conference_without_publisher: bool = False
-    path: str = ""  # the style's file, for messages
+    path: str = ""  # the style's file, for messages and for worker processes (``parallel``)
 
 
 def style_names() -> str:
