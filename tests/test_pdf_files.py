@@ -387,6 +387,39 @@ def test_extracted_text_is_cached_by_path_size_and_mtime(pdfs: Path, tmp_path: P
     assert fulltext.cache_path(pdf, cache) not in set(cache.iterdir())
 
 
+def test_a_cache_entry_cut_short_is_extracted_again_and_its_passage_shown(
+    pdfs: Path, tmp_path: Path
+) -> None:
+    # The cache keeps each PDF's words and its compressed pages, read back as they are
+    # (issue 15's reopen figure): an entry a full disk cut short must not leave a paper
+    # found by its words with no passage to show.
+    from paperbrowse.core.pdf import fulltext
+    from paperbrowse.core.pdf.body_index import BodyIndex
+
+    pdf = tmp_path / "graph.pdf"
+    shutil.copy(pdfs / "acl-N18-3011.pdf", pdf)
+    cache = tmp_path / "cache"
+    with PdfWorker() as reader:
+        first = fulltext.extract(pdf, reader, cache)
+    entry = fulltext.cache_path(pdf, cache)
+    assert entry is not None
+    entry.write_bytes(entry.read_bytes()[:-200])
+    read_again: list[Path] = []
+
+    class Counting(PdfWorker):
+        def extract_text(self, path: Path) -> Any:
+            read_again.append(path)
+            return super().extract_text(path)
+
+    with Counting() as reader:
+        again = fulltext.extract(pdf, reader, cache)
+    assert read_again == [pdf] and again == first
+    body = BodyIndex()
+    body.add("graph", fulltext.extract(pdf, Counting(), cache))  # the entry rewritten whole
+    passage = body.passage("graph", "literature graph")
+    assert passage is not None and "literature graph" in passage.text.lower()
+
+
 def test_an_encrypted_pdf_is_listed_as_not_searchable(
     worker: PdfWorker, pdfs: Path, tmp_path: Path
 ) -> None:

@@ -31,6 +31,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -104,9 +105,14 @@ def clear_query(pane: Pane, total: int) -> None:
 
 
 def type_queries(
-    pane: Pane, library: paperbrowse.Library, queries: list[str]
+    pane: Pane,
+    library: paperbrowse.Library,
+    queries: list[str],
+    timed_if: Callable[[str], bool] = lambda screen: True,
 ) -> tuple[list[float], list[float], int, int]:
-    """Latencies in ms of the timed keys; how many keys were untimed and lost."""
+    """Latencies in ms of the timed keys; how many keys were untimed and lost. A key is
+    timed only if ``timed_if`` holds for the screen its count was painted on (the
+    full-text bench times only the keys typed while PDFs were being extracted)."""
     latencies: list[float] = []
     echoes: list[float] = []  # the same keys: until the prefix alone was painted in the input
     untimed = lost = 0
@@ -131,7 +137,7 @@ def type_queries(
                 time.sleep(POLL)  # each capture is a tmux process; don't starve the app of CPU
             else:
                 now = time.perf_counter()
-                if expected != previous:
+                if expected != previous and timed_if(screen):
                     latencies.append((now - start) * 1000)
                     echoes.append(((echoed or now) - start) * 1000)
                 else:
@@ -151,6 +157,20 @@ def summary(latencies: list[float]) -> str:
     )
 
 
+def app_env(home: Path) -> dict[str, str]:
+    """The app's environment: everything it writes (config, caches) under ``home``."""
+    env = {
+        name: str(home / name.lower())
+        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+    }
+    return env | {
+        "PAPERBROWSE_DATA_DIR": str(home / "data"),
+        "BROWSER": "true",
+        "TERM": "xterm-256color",
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+    }
+
+
 def bench(path: Path | None, queries_wanted: int, seed: int, size: tuple[int, int]) -> None:
     name = str(path) if path else "the bundled profile"
     library = paperbrowse.load(path or bundled_profile())
@@ -158,16 +178,7 @@ def bench(path: Path | None, queries_wanted: int, seed: int, size: tuple[int, in
     command = ["paperbrowse"] + ([str(path.resolve())] if path else [])
     with tempfile.TemporaryDirectory(prefix="bench-keys-") as folder:
         home = Path(folder)
-        env = {
-            name: str(home / name.lower())
-            for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
-        }
-        env |= {
-            "PAPERBROWSE_DATA_DIR": str(home / "data"),
-            "BROWSER": "true",
-            "TERM": "xterm-256color",
-            "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
-        }
+        env = app_env(home)
         for variable in ("PAPERBROWSE_TRACE",):
             if variable in os.environ:
                 env[variable] = os.environ[variable]

@@ -5,9 +5,12 @@ never makes the main index rebuild. A search asks ``matching`` for the ids whose
 body holds every word (or the phrase), and ``passage`` for the lines around the first
 match and their page, for the detail pane and ``paperbrowse search --json``.
 
-Words are matched casefolded, at a word start, across any run of spaces and line
-ends: a phrase split over two lines or two columns is still found. Hyphen-broken
-words were already joined by ``fulltext.clean_page``.
+Each body is kept as its ``BodyText``: its distinct words, and its pages compressed.
+Words are matched casefolded, at a word start (``lang`` finds "language"), in the
+words; a phrase's candidates (every word there) are then unpacked and the phrase looked
+for across any run of spaces and line ends: a phrase split over two lines or two
+columns is still found. Hyphen-broken words were already joined by
+``fulltext.clean_page``.
 """
 
 from __future__ import annotations
@@ -17,15 +20,12 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from paperbrowse.core.pdf.body_text import BodyText
 from paperbrowse.core.pdf.fulltext import FullText
 from paperbrowse.core.search.filter_registry import FilterRegistry
 
 PASSAGE_CHARS = 90  # characters shown either side of a match
 _WORD = re.compile(r"\w+")
-_SPACES = re.compile(r"\s+")
-# Control characters (PDFium passes some of a font's odd codes through) are never
-# shown to the terminal: each becomes a space.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -48,27 +48,34 @@ def _pattern(words: list[str], phrase: bool) -> re.Pattern[str] | list[re.Patter
 
 
 class BodyIndex:
-    """Each paper's PDF text by paper id, one string per page; thread-safe to add to."""
+    """Each paper's PDF text by paper id; thread-safe to add to while searched."""
 
     def __init__(self) -> None:
-        self._pages: dict[str, tuple[str, ...]] = {}
+        self._texts: dict[str, BodyText] = {}
         self._lock = threading.Lock()
         self.version = 0  # bumped on each add, so a running search knows to refresh
 
     def add(self, paper_id: str, text: FullText) -> None:
-        if not text.pages:
+        body = text.body
+        if body.page_count <= 0:
             return
-        pages = tuple(_SPACES.sub(" ", _CONTROL.sub(" ", page)) for page in text.pages)
         with self._lock:
-            old = self._pages.get(paper_id, ())
-            self._pages = {**self._pages, paper_id: old + pages}
+            old = self._texts.get(paper_id)
+            if old is not None:  # a paper's second PDF: both searched as one
+                body = BodyText.of(old.pages() + body.pages())
+            # A new dict, not an update: a search in another thread reads the old one.
+            self._texts = {**self._texts, paper_id: body}
             self.version += 1
 
     def __len__(self) -> int:
-        return len(self._pages)
+        return len(self._texts)
 
     def text_chars(self) -> int:
-        return sum(len(page) for pages in self._pages.values() for page in pages)
+        return sum(body.chars for body in self._texts.values())
+
+    def size(self) -> int:
+        """Bytes the bodies keep (their words and compressed pages)."""
+        return sum(body.size() for body in self._texts.values())
 
     def matching(
         self, query: str, phrase: bool = False, among: Iterable[str] | None = None
@@ -77,13 +84,17 @@ class BodyIndex:
         words = words_of(query)
         if not words:
             return set()
-        pages = self._pages
-        ids = pages.keys() if among is None else [i for i in among if i in pages]
-        return {i for i in ids if self._first(pages[i], words, phrase) is not None}
+        texts = self._texts
+        ids = texts.keys() if among is None else [i for i in among if i in texts]
+        found = {i for i in ids if all(texts[i].has_word_starting(word) for word in words)}
+        if phrase and len(words) > 1:
+            found = {i for i in found if self._first(texts[i].pages(), words, True) is not None}
+        return found
 
     def passage(self, paper_id: str, query: str, phrase: bool = False) -> Passage | None:
         words = words_of(query)
-        pages = self._pages.get(paper_id)
+        body = self._texts.get(paper_id)
+        pages = body.pages() if body is not None else ()
         if not words or not pages:
             return None
         found = self._first(pages, words, phrase)

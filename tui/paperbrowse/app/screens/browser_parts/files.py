@@ -301,7 +301,7 @@ class FilesController:
                 return
             for paper_id in owners[path]:
                 body.add(paper_id, text)
-            if text.pages:
+            if text.page_count:
                 self._post(self._text_arrived)
 
         worker = self._fulltext_worker = PdfWorker(nice=FULLTEXT_NICE)
