@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,9 @@ FULLTEXT_NICE = 10  # the extracting process yields the CPU to the app
 FULLTEXT_DONE_SECONDS = 6.0  # how long "full text: 40 PDFs read" stays in the search bar
 # A search that looks in bodies is run again as text arrives, at most this often.
 FULLTEXT_REFRESH_SECONDS = 1.0
+# The extraction tells the UI thread how far it got at most this often: a call per PDF
+# (a thousand cached ones are read in a second or two) made every key wait behind them.
+FULLTEXT_PROGRESS_SECONDS = 0.25
 
 
 class FilesView(Protocol):
@@ -94,6 +98,27 @@ def describe(path: Path, facts: FileFacts | None) -> Text:
     if problem:
         text.append(f" · {problem}", style="yellow")
     return text
+
+
+class _Progress:
+    """The extraction's progress (and whether text arrived since) passed to the UI
+    thread at most every ``FULLTEXT_PROGRESS_SECONDS``, and always at the last PDF."""
+
+    def __init__(
+        self, post: Callable[..., None], callback: Callable[[int, int, bool], None]
+    ) -> None:
+        self.post = post
+        self.callback = callback
+        self.arrived = False
+        self.last = float("-inf")
+
+    def progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < FULLTEXT_PROGRESS_SECONDS:
+            return
+        self.last = now
+        arrived, self.arrived = self.arrived, False
+        self.post(self.callback, done, total, arrived)
 
 
 class FilesController:
@@ -295,6 +320,7 @@ class FilesController:
         from paperbrowse.core.pdf.worker import PdfWorker
 
         body = self.body
+        told = _Progress(self._post, self._fulltext_progress)
 
         def read(path: Path, text: FullText) -> None:
             if body is None or stopped():
@@ -302,22 +328,21 @@ class FilesController:
             for paper_id in owners[path]:
                 body.add(paper_id, text)
             if text.page_count:
-                self._post(self._text_arrived)
+                told.arrived = True
 
         worker = self._fulltext_worker = PdfWorker(nice=FULLTEXT_NICE)
         try:
-            texts = extract_all(
-                paths,
-                worker,
-                lambda done, total: self._post(self._fulltext_busy, done, total),
-                stopped=stopped,
-                each=read,
-            )
+            texts = extract_all(paths, worker, told.progress, stopped=stopped, each=read)
         finally:
             worker.close()
         if not stopped():
             skipped = sum(1 for text in texts.values() if text.problem)
             self._post(self._fulltext_done, len(texts), skipped)
+
+    def _fulltext_progress(self, done: int, total: int, arrived: bool) -> None:
+        self._fulltext_busy(done, total)
+        if arrived:
+            self._text_arrived()
 
     def _text_arrived(self) -> None:
         """More text: a search that looks in bodies runs again (once a second at most);
