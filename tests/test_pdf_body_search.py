@@ -111,9 +111,9 @@ class CountingWorker(PdfWorker):
 
     asked = 0
 
-    def extract_text(self, path: Path) -> PdfFacts:
+    def extract_to_cache(self, path: Path, entry: Path) -> PdfFacts:
         CountingWorker.asked += 1
-        return super().extract_text(path)
+        return super().extract_to_cache(path, entry)
 
 
 def test_a_reopen_reads_the_cached_text_and_extracts_nothing(tmp_path: Path, corpus: Path) -> None:

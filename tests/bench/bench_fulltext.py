@@ -68,7 +68,7 @@ from paperbrowse.core.pdf.worker import PdfWorker
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 SAMPLES = ("acl-2020.acl-main.207.pdf", "acl-N18-3011.pdf")
 EXTRACTING = "full text: "  # the search bar while PDFs are read: "full text: 12 of 40 PDFs"
-SIZE = (120, 35)
+SIZE = (160, 35)  # wide enough that the search bar holds the count and "full text: 1,000 of 1,000 PDFs" on one row
 
 
 def load_text() -> str:

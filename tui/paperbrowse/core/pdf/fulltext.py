@@ -135,8 +135,9 @@ def load_cached(entry: Path) -> FullText | None:
         return None  # absent or damaged: extracted again
 
 
-def store_cached(entry: Path, text: FullText) -> None:
-    """Written under a temporary name and renamed: a crash never leaves half an entry."""
+def store_cached(entry: Path, text: FullText) -> bool:
+    """Written under a temporary name and renamed: a crash never leaves half an entry.
+    Whether it was written."""
     body = text.body
     header = {
         "problem": text.problem,
@@ -153,22 +154,31 @@ def store_cached(entry: Path, text: FullText) -> None:
             stream.write(body.words)
             stream.write(body.packed)
         partial.replace(entry)
+        return True
     except OSError:
         with contextlib.suppress(OSError):
             partial.unlink()
+        return False
 
 
 def extract(path: Path, worker: PdfWorker, folder: Path | None = None) -> FullText:
-    """``path``'s text, from the cache when the file is unchanged, else from the worker."""
+    """``path``'s text, from the cache when the file is unchanged, else from the worker
+    (which writes the cache entry itself)."""
     entry = cache_path(path, folder)
-    if entry is not None:
+    if entry is None:
+        facts = worker.extract_text(path)
+        return FullText(tuple(clean_page(page) for page in facts.texts), facts.problem)
+    cached = load_cached(entry)
+    if cached is not None:
+        return cached
+    facts = worker.extract_to_cache(path, entry)
+    if facts.stored:
         cached = load_cached(entry)
         if cached is not None:
             return cached
-    facts = worker.extract_text(path)
     text = FullText(tuple(clean_page(page) for page in facts.texts), facts.problem)
     transient = facts.problem is not None and facts.problem.startswith(_TRANSIENT)
-    if entry is not None and not transient and facts.problem != "missing":
+    if not facts.stored and not transient and facts.problem != "missing":
         store_cached(entry, text)
     return text
 
