@@ -143,3 +143,17 @@ def test_short_words_are_not_looked_for_in_bodies(tmp_path: Path) -> None:
     body.add(library.papers[0].id, FullText(("a zebra in the text",)))
     assert list(library.find("ze")) == []  # the first keys of a word typed
     assert [p.title for p in library.find("a zebra")] == ["Horses"]
+
+
+def test_a_pdf_read_while_a_word_is_typed_is_found_by_the_next_key() -> None:
+    # Each key looks only among the bodies its word's prefix was found in (issue 15's
+    # keystroke figure), unless more text has arrived since: then all are looked at.
+    body = BodyIndex()
+    body.add("a", FullText(("a zebra crossing",)))
+    assert body.matching("zeb") == {"a"}
+    assert body.matching("zebr") == {"a"}
+    assert body.matching("zebu") == set()
+    body.add("b", FullText(("the zebu is a humped ox",)))  # extracted meanwhile
+    assert body.matching("zebu") == {"b"}
+    assert body.matching("zebus") == set() and body.matching("zebu ox") == {"b"}
+    assert body.matching("zeb") == {"a", "b"}

@@ -15,6 +15,7 @@ columns is still found. Hyphen-broken words were already joined by
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -25,6 +26,7 @@ from paperbrowse.core.pdf.fulltext import FullText
 from paperbrowse.core.search.filter_registry import FilterRegistry
 
 PASSAGE_CHARS = 90  # characters shown either side of a match
+RECENT_WORDS = 32  # words whose matching bodies are kept, to narrow the next key's search
 _WORD = re.compile(r"\w+")
 
 
@@ -54,6 +56,9 @@ class BodyIndex:
         self._texts: dict[str, BodyText] = {}
         self._lock = threading.Lock()
         self.version = 0  # bumped on each add, so a running search knows to refresh
+        # word -> (the version it was looked for in, the ids with a word starting so).
+        # Typing "trans" after "tran" looks only in the bodies "tran" was found in.
+        self._recent: dict[str, tuple[int, frozenset[str]]] = {}
 
     def add(self, paper_id: str, text: FullText) -> None:
         body = text.body
@@ -84,11 +89,32 @@ class BodyIndex:
         words = words_of(query)
         if not words:
             return set()
-        texts = self._texts
-        ids = texts.keys() if among is None else [i for i in among if i in texts]
-        found = {i for i in ids if all(texts[i].has_word_starting(word) for word in words)}
+        with self._lock:
+            texts, version = self._texts, self.version
+        found = set(self._holding(words[0], texts, version))
+        for word in words[1:]:
+            found &= self._holding(word, texts, version)
+        if among is not None:
+            found.intersection_update(among)
         if phrase and len(words) > 1:
             found = {i for i in found if self._first(texts[i].pages(), words, True) is not None}
+        return found
+
+    def _holding(self, word: str, texts: dict[str, BodyText], version: int) -> frozenset[str]:
+        """Ids whose body has a word starting with ``word``, looked for only among those
+        found for its longest prefix already looked for in this version."""
+        recent = list(self._recent.items())  # one step under the GIL: other threads add
+        narrowest: tuple[str, frozenset[str]] | None = None
+        for known, (seen_in, ids) in recent:
+            fits = seen_in == version and word.startswith(known)
+            if fits and (narrowest is None or len(known) > len(narrowest[0])):
+                narrowest = (known, ids)
+        pool = texts.keys() if narrowest is None else narrowest[1]
+        found = frozenset(i for i in pool if texts[i].has_word_starting(word))
+        self._recent[word] = (version, found)
+        while len(self._recent) > RECENT_WORDS:
+            with contextlib.suppress(KeyError, StopIteration, RuntimeError):
+                del self._recent[next(iter(self._recent))]
         return found
 
     def passage(self, paper_id: str, query: str, phrase: bool = False) -> Passage | None:
