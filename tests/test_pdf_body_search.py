@@ -157,3 +157,12 @@ def test_a_pdf_read_while_a_word_is_typed_is_found_by_the_next_key() -> None:
     assert body.matching("zebu") == {"b"}
     assert body.matching("zebus") == set() and body.matching("zebu ox") == {"b"}
     assert body.matching("zeb") == {"a", "b"}
+
+
+def test_a_second_pdf_of_a_paper_read_while_typing_is_searched_too() -> None:
+    body = BodyIndex()
+    body.add("a", FullText(("a zebra crossing",)))
+    body.add("b", FullText(("horses",)))
+    assert body.matching("zeb") == {"a"}
+    body.add("b", FullText(("the zebu is a humped ox",)))  # b's second PDF
+    assert body.matching("zebu") == {"b"}

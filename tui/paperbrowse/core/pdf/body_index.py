@@ -16,6 +16,7 @@ columns is still found. Hyphen-broken words were already joined by
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -56,9 +57,11 @@ class BodyIndex:
         self._texts: dict[str, BodyText] = {}
         self._lock = threading.Lock()
         self.version = 0  # bumped on each add, so a running search knows to refresh
-        # word -> (the version it was looked for in, the ids with a word starting so).
-        # Typing "trans" after "tran" looks only in the bodies "tran" was found in.
-        self._recent: dict[str, tuple[int, frozenset[str]]] = {}
+        self._replaced = 0  # bodies replaced (a paper's second PDF), not just added
+        # word -> (replacements then, bodies then, the ids with a word starting so).
+        # Typing "trans" after "tran" looks only in the bodies "tran" was found in, and
+        # in those added since (bodies are only appended, in order, unless replaced).
+        self._recent: dict[str, tuple[int, int, frozenset[str]]] = {}
 
     def add(self, paper_id: str, text: FullText) -> None:
         body = text.body
@@ -68,6 +71,7 @@ class BodyIndex:
             old = self._texts.get(paper_id)
             if old is not None:  # a paper's second PDF: both searched as one
                 body = BodyText.of(old.pages() + body.pages())
+                self._replaced += 1
             # A new dict, not an update: a search in another thread reads the old one.
             self._texts = {**self._texts, paper_id: body}
             self.version += 1
@@ -90,28 +94,31 @@ class BodyIndex:
         if not words:
             return set()
         with self._lock:
-            texts, version = self._texts, self.version
-        found = set(self._holding(words[0], texts, version))
+            texts, replaced = self._texts, self._replaced
+        found = set(self._holding(words[0], texts, replaced))
         for word in words[1:]:
-            found &= self._holding(word, texts, version)
+            found &= self._holding(word, texts, replaced)
         if among is not None:
             found.intersection_update(among)
         if phrase and len(words) > 1:
             found = {i for i in found if self._first(texts[i].pages(), words, True) is not None}
         return found
 
-    def _holding(self, word: str, texts: dict[str, BodyText], version: int) -> frozenset[str]:
+    def _holding(self, word: str, texts: dict[str, BodyText], replaced: int) -> frozenset[str]:
         """Ids whose body has a word starting with ``word``, looked for only among those
-        found for its longest prefix already looked for in this version."""
+        found for its longest prefix looked for already, and those added since."""
         recent = list(self._recent.items())  # one step under the GIL: other threads add
-        narrowest: tuple[str, frozenset[str]] | None = None
-        for known, (seen_in, ids) in recent:
-            fits = seen_in == version and word.startswith(known)
+        narrowest: tuple[str, int, frozenset[str]] | None = None
+        for known, (replaced_then, count, ids) in recent:
+            fits = replaced_then == replaced and count <= len(texts) and word.startswith(known)
             if fits and (narrowest is None or len(known) > len(narrowest[0])):
-                narrowest = (known, ids)
-        pool = texts.keys() if narrowest is None else narrowest[1]
+                narrowest = (known, count, ids)
+        pool: Iterable[str] = texts.keys()
+        if narrowest is not None:
+            _, count, ids = narrowest
+            pool = itertools.chain(ids, itertools.islice(texts, count, None))
         found = frozenset(i for i in pool if texts[i].has_word_starting(word))
-        self._recent[word] = (version, found)
+        self._recent[word] = (replaced, len(texts), found)
         while len(self._recent) > RECENT_WORDS:
             with contextlib.suppress(KeyError, StopIteration, RuntimeError):
                 del self._recent[next(iter(self._recent))]
