@@ -10,14 +10,26 @@ Two parts, made once when the text is extracted and read back as they are on a r
 - ``packed``: the pages (control characters and runs of spaces and line ends as one
   space) joined by form feeds, zlib-compressed: about a third of the text's size,
   unpacked only for a paper's passage and for a phrase's candidates.
+
+A cache entry (``read_entry``, ``write_entry``) is the two parts as they are, after a
+line of JSON (why there is no text, the page count, the characters, the two parts'
+lengths): a reopen reads them back without tokenising or compressing anything.
+
+PDFium marks a hyphen it found at a line's end with U+FFFE (``tem\\ufffeporally``):
+``clean_page`` joins the parts (``temporally``), so a word broken across lines is found
+whole. Real hyphens (``state-of-the-art``) are left alone.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
@@ -26,10 +38,18 @@ _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _PAGE_BREAK = "\f"  # never inside a page: runs of spaces (form feeds too) are one space
 _LEVEL = 6  # zlib: a third of the text's size; 2 ms for a 13-page paper
+_SOFT_HYPHEN_BREAK = re.compile("\ufffe(?:\r?\n)?")
+_MAGIC = b"paperbrowse-fulltext\n"
 
 
 def flat_page(page: str) -> str:
     return _SPACES.sub(" ", _CONTROL.sub(" ", page))
+
+
+def clean_page(raw: str) -> str:
+    """A page's text as PDFium gives it, hyphen-broken words joined, and each run of
+    spaces and line ends one space (columns and lines read as running text)."""
+    return flat_page(_SOFT_HYPHEN_BREAK.sub("", raw))
 
 
 @dataclass(frozen=True)
@@ -67,3 +87,48 @@ class BodyText:
     def size(self) -> int:
         """Bytes it keeps in memory (its two parts)."""
         return len(self.words) + len(self.packed)
+
+
+def read_entry(entry: Path) -> tuple[BodyText, str | None] | None:
+    """The text and its problem cached at ``entry``; None when absent or damaged."""
+    try:
+        data = entry.read_bytes()
+        if not data.startswith(_MAGIC):
+            return None
+        header_end = data.index(b"\n", len(_MAGIC)) + 1
+        header = json.loads(data[len(_MAGIC) : header_end])
+        words_end = header_end + int(header["words"])
+        if len(data) != words_end + int(header["packed"]):
+            return None  # cut short (a full disk)
+        body = BodyText(
+            data[header_end:words_end], data[words_end:], int(header["pages"]), int(header["chars"])
+        )
+        problem = header.get("problem")
+        return body, None if problem is None else str(problem)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_entry(entry: Path, body: BodyText, problem: str | None) -> bool:
+    """Written under a temporary name and renamed: a crash never leaves half an entry.
+    Whether it was written."""
+    header = {
+        "problem": problem,
+        "pages": body.page_count,
+        "chars": body.chars,
+        "words": len(body.words),
+        "packed": len(body.packed),
+    }
+    partial = entry.with_name(f"{entry.name}.{os.getpid()}.partial")
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        with open(partial, "wb") as stream:
+            stream.write(_MAGIC + json.dumps(header).encode() + b"\n")
+            stream.write(body.words)
+            stream.write(body.packed)
+        partial.replace(entry)
+        return True
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        return False

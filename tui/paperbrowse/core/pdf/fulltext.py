@@ -1,37 +1,29 @@
 """The text of PDFs, extracted once and cached per file, for searching their bodies.
 
-Text comes from the ``worker`` process (pypdfium2), one string per page. PDFium marks
-a hyphen it found at a line's end with U+FFFE (``tem\\ufffeporally``); the parts are
-joined (``temporally``), so a word broken across lines is found whole. Real hyphens
-(``state-of-the-art``) are left alone.
+Text comes from the ``worker`` process (pypdfium2), one string per page, cleaned by
+``body_text.clean_page`` (words broken across lines joined). The worker writes the
+cache entry itself, so the work of cleaning, tokenising and compressing is done at its
+low priority, not in the app's process.
 
 The cache is one file per PDF under ``locations.cache_dir()/fulltext``, holding the
 text's ``BodyText`` (its words and its compressed pages) as they are kept in memory, so
-a reopen reads them back without tokenising or compressing anything: a line of JSON
-(the problem, the page count, the characters, the lengths of the two parts), the
-words, then the compressed pages. It is named by a hash of the resolved path, the
-size, the modification time and ``EXTRACT_VERSION``: an edited or replaced PDF is
-extracted again, an unchanged one never. What could not be read (encrypted, broken) is
-cached too, so a reopen does not wait for it again.
+a reopen reads them back without tokenising or compressing anything. It is named by a
+hash of the resolved path, the size, the modification time and ``EXTRACT_VERSION``: an
+edited or replaced PDF is extracted again, an unchanged one never. What could not be
+read (encrypted, broken) is cached too, so a reopen does not wait for it again.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
-import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from paperbrowse.core import locations
-from paperbrowse.core.pdf.body_text import BodyText, flat_page
+from paperbrowse.core.pdf.body_text import BodyText, clean_page, read_entry, write_entry
 from paperbrowse.core.pdf.worker import PdfWorker
 
 EXTRACT_VERSION = 2  # bump when the text made from a page, or the entry's layout, changes
-_MAGIC = b"paperbrowse-fulltext\n"
-_SOFT_HYPHEN_BREAK = re.compile("\ufffe(?:\r?\n)?")
 # Not worth caching: the next open should try again.
 _TRANSIENT = ("took longer than", "the PDF reader stopped")
 
@@ -91,12 +83,6 @@ class FullText:
         return f"FullText({len(self.pages)} pages, problem={self.problem!r})"
 
 
-def clean_page(raw: str) -> str:
-    """A page's text as PDFium gives it, hyphen-broken words joined, and each run of
-    spaces and line ends one space (columns and lines read as running text)."""
-    return flat_page(_SOFT_HYPHEN_BREAK.sub("", raw))
-
-
 def fulltext_dir() -> Path:
     return locations.cache_dir() / "fulltext"
 
@@ -114,51 +100,17 @@ def cache_path(path: Path, folder: Path | None = None) -> Path | None:
 
 
 def load_cached(entry: Path) -> FullText | None:
-    try:
-        data = entry.read_bytes()
-        if not data.startswith(_MAGIC):
-            return None
-        header_end = data.index(b"\n", len(_MAGIC)) + 1
-        header = json.loads(data[len(_MAGIC) : header_end])
-        words_end = header_end + int(header["words"])
-        if len(data) != words_end + int(header["packed"]):
-            return None  # cut short (a full disk): extracted again
-        body = BodyText(
-            data[header_end:words_end],
-            data[words_end:],
-            int(header["pages"]),
-            int(header["chars"]),
-        )
-        problem = header.get("problem")
-        return FullText(problem=None if problem is None else str(problem), body=body)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # absent or damaged: extracted again
+    """The text cached at ``entry``; None when absent or damaged (extracted again)."""
+    found = read_entry(entry)
+    if found is None:
+        return None
+    body, problem = found
+    return FullText(problem=problem, body=body)
 
 
 def store_cached(entry: Path, text: FullText) -> bool:
-    """Written under a temporary name and renamed: a crash never leaves half an entry.
-    Whether it was written."""
-    body = text.body
-    header = {
-        "problem": text.problem,
-        "pages": body.page_count,
-        "chars": body.chars,
-        "words": len(body.words),
-        "packed": len(body.packed),
-    }
-    partial = entry.with_name(f"{entry.name}.{os.getpid()}.partial")
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        with open(partial, "wb") as stream:
-            stream.write(_MAGIC + json.dumps(header).encode() + b"\n")
-            stream.write(body.words)
-            stream.write(body.packed)
-        partial.replace(entry)
-        return True
-    except OSError:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        return False
+    """Whether ``text`` was written to ``entry`` (whole, or not at all)."""
+    return write_entry(entry, text.body, text.problem)
 
 
 def extract(path: Path, worker: PdfWorker, folder: Path | None = None) -> FullText:

@@ -212,10 +212,10 @@ def serve(memory_cap: int, nice: int = 0) -> None:  # pragma: no cover (runs in 
 
 
 def _store_text(facts: PdfFacts, entry: Path) -> PdfFacts:  # pragma: no cover (the child)
-    from paperbrowse.core.pdf.fulltext import FullText, clean_page, store_cached
+    from paperbrowse.core.pdf.body_text import BodyText, clean_page, write_entry
 
-    text = FullText(tuple(clean_page(page) for page in facts.texts), facts.problem)
-    if not store_cached(entry, text):
+    body = BodyText.of(clean_page(page) for page in facts.texts)
+    if not write_entry(entry, body, facts.problem):
         return facts
     return PdfFacts(pages=facts.pages, problem=facts.problem, stored=True)
 
