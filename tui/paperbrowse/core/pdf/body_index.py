@@ -19,6 +19,7 @@ import contextlib
 import itertools
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -58,6 +59,7 @@ class BodyIndex:
         self._lock = threading.Lock()
         self.version = 0  # bumped on each add, so a running search knows to refresh
         self._replaced = 0  # bodies replaced (a paper's second PDF), not just added
+        self.searched_at = float("-inf")  # time.monotonic() of the last search of the bodies
         # word -> (replacements then, bodies then, the ids with a word starting so).
         # Typing "trans" after "tran" looks only in the bodies "tran" was found in, and
         # in those added since (bodies are only appended, in order, unless replaced).
@@ -93,6 +95,7 @@ class BodyIndex:
         words = words_of(query)
         if not words:
             return set()
+        self.searched_at = time.monotonic()
         with self._lock:
             texts, replaced = self._texts, self._replaced
         found = set(self._holding(words[0], texts, replaced))

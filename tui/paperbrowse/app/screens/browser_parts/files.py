@@ -353,8 +353,13 @@ class FilesController:
         self.screen.set_timer(FULLTEXT_REFRESH_SECONDS, self._refresh_search)
 
     def _refresh_search(self) -> None:
-        self._refresh_due = False
         body = self.body
+        if body is not None and time.monotonic() - body.searched_at < FULLTEXT_REFRESH_SECONDS:
+            # The user is typing: each key's search sees the text read so far, and a
+            # rerun between keys would only compete with them. Once they pause, it runs.
+            self.screen.set_timer(FULLTEXT_REFRESH_SECONDS, self._refresh_search)
+            return
+        self._refresh_due = False
         if body is None or body.version == self._body_searched:
             return
         self._body_searched = body.version
