@@ -36,9 +36,11 @@ are noisy. Extraction throughput: ``bench_pdf_extract.py``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -57,7 +59,7 @@ from bench_keys import (
     type_queries,
     wait_index,
 )
-from soak_keys import READY_TIMEOUT, Pane
+from soak_keys import READY_TIMEOUT, SESSION, Pane
 
 import paperbrowse
 from paperbrowse.core.pdf.body_index import BodyIndex
@@ -124,6 +126,20 @@ def start(bib: Path, home: Path) -> Pane:
     return pane
 
 
+def stop(pane: Pane) -> None:
+    """End the app, then its tmux server: killing the server alone left the app running
+    (and its full-text reader) with no terminal."""
+    shell = pane.tmux("display-message", "-p", "-t", SESSION, "#{pane_pid}").strip()
+    if shell.isdigit():
+        children = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", shell], capture_output=True, text=True
+        ).stdout.split()
+        for child in children:
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int(child), signal.SIGKILL)  # SIGTERM left some running
+    pane.stop()
+
+
 def extracting(screen: str) -> bool:
     return any(EXTRACTING in line and " of " in line for line in screen.splitlines())
 
@@ -141,7 +157,7 @@ def keys(bib: Path, queries: list[str], home: Path, during_extraction: bool = Fa
         latencies, _, untimed, lost = type_queries(pane, library, queries, timed_if)
         still = extracting(pane.screen())
     finally:
-        pane.stop()
+        stop(pane)
     note = f"; {lost} lost" if lost else ""
     if during_extraction:
         note += "; extraction still running at the end" if still else "; extraction ended"
@@ -157,7 +173,7 @@ def wait_extracted(bib: Path, home: Path) -> None:
         while time.monotonic() < deadline and "PDFs read" not in pane.screen():
             time.sleep(0.5)
     finally:
-        pane.stop()
+        stop(pane)
 
 
 def app_reopen(bib: Path, home: Path, has_pdfs: bool) -> tuple[float, float | None]:
@@ -179,7 +195,7 @@ def app_reopen(bib: Path, home: Path, has_pdfs: bool) -> tuple[float, float | No
                 break
             time.sleep(0.01)
     finally:
-        pane.stop()
+        stop(pane)
     return listed or float("nan"), read
 
 
