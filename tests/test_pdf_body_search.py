@@ -173,9 +173,9 @@ class CountingWorker(PdfWorker):
 
     asked = 0
 
-    def extract_text(self, path: Path) -> PdfFacts:
+    def extract_to_cache(self, path: Path, entry: Path) -> PdfFacts:
         CountingWorker.asked += 1
-        return super().extract_text(path)
+        return super().extract_to_cache(path, entry)
 
 
 def test_a_reopen_reads_the_cached_text_and_extracts_nothing(tmp_path: Path, corpus: Path) -> None:
@@ -244,3 +244,26 @@ def test_each_line_end_hyphen_is_judged_by_the_rest_of_its_document() -> None:
     assert "a crosstopic one" in mended[1]  # neither form written elsewhere: a broken word
     assert "Ana-Maria" in mended[1] and "state-of-the-art" in mended[1]
     assert mend_pages(["no marks here"]) == ["no marks here"]
+
+
+def test_a_pdf_read_while_a_word_is_typed_is_found_by_the_next_key() -> None:
+    # Each key looks only among the bodies its word's prefix was found in (issue 15's
+    # keystroke figure), unless more text has arrived since: then all are looked at.
+    body = BodyIndex()
+    body.add("a", FullText(("a zebra crossing",)))
+    assert body.matching("zeb") == {"a"}
+    assert body.matching("zebr") == {"a"}
+    assert body.matching("zebu") == set()
+    body.add("b", FullText(("the zebu is a humped ox",)))  # extracted meanwhile
+    assert body.matching("zebu") == {"b"}
+    assert body.matching("zebus") == set() and body.matching("zebu ox") == {"b"}
+    assert body.matching("zeb") == {"a", "b"}
+
+
+def test_a_second_pdf_of_a_paper_read_while_typing_is_searched_too() -> None:
+    body = BodyIndex()
+    body.add("a", FullText(("a zebra crossing",)))
+    body.add("b", FullText(("horses",)))
+    assert body.matching("zeb") == {"a"}
+    body.add("b", FullText(("the zebu is a humped ox",)))  # b's second PDF
+    assert body.matching("zebu") == {"b"}

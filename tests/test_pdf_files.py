@@ -380,12 +380,62 @@ def test_extracted_text_is_cached_by_path_size_and_mtime(pdfs: Path, tmp_path: P
     assert len(first.pages) == 8 and "Semantic Scholar" in first.text
 
     class NoReading(PdfWorker):
-        def extract_text(self, path: Path) -> Any:
+        def extract_to_cache(self, path: Path, entry: Path) -> Any:
             raise AssertionError("extracted again although the file is unchanged")
 
     assert fulltext.extract(pdf, NoReading(), cache) == first
     os.utime(pdf, ns=(1, 1))  # the file changed: its entry no longer applies
     assert fulltext.cache_path(pdf, cache) not in set(cache.iterdir())
+
+
+def test_a_cache_entry_cut_short_is_extracted_again_and_its_passage_shown(
+    pdfs: Path, tmp_path: Path
+) -> None:
+    # The cache keeps each PDF's words and its compressed pages, read back as they are
+    # (issue 15's reopen figure): an entry a full disk cut short must not leave a paper
+    # found by its words with no passage to show.
+    from paperbrowse.core.pdf import fulltext
+    from paperbrowse.core.pdf.body_index import BodyIndex
+
+    pdf = tmp_path / "graph.pdf"
+    shutil.copy(pdfs / "acl-N18-3011.pdf", pdf)
+    cache = tmp_path / "cache"
+    with PdfWorker() as reader:
+        first = fulltext.extract(pdf, reader, cache)
+    entry = fulltext.cache_path(pdf, cache)
+    assert entry is not None
+    entry.write_bytes(entry.read_bytes()[:-200])
+    read_again: list[Path] = []
+
+    class Counting(PdfWorker):
+        def extract_to_cache(self, path: Path, entry: Path) -> Any:
+            read_again.append(path)
+            return super().extract_to_cache(path, entry)
+
+    with Counting() as reader:
+        again = fulltext.extract(pdf, reader, cache)
+    assert read_again == [pdf] and again == first
+    body = BodyIndex()
+    body.add("graph", fulltext.extract(pdf, Counting(), cache))  # the entry rewritten whole
+    passage = body.passage("graph", "literature graph")
+    assert passage is not None and "literature graph" in passage.text.lower()
+
+
+def test_text_is_still_searched_when_the_cache_cannot_be_written(
+    worker: PdfWorker, pdfs: Path, tmp_path: Path
+) -> None:
+    # The reader process writes the cache entry itself; where it cannot (the cache
+    # folder is a file here), the text comes back to be searched all the same.
+    from paperbrowse.core.pdf import fulltext
+    from paperbrowse.core.pdf.body_index import BodyIndex
+
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder should be")
+    text = fulltext.extract(pdfs / "acl-N18-3011.pdf", worker, not_a_folder)
+    assert text.problem is None and text.page_count == 8
+    body = BodyIndex()
+    body.add("graph", text)
+    assert body.matching("literature graph", phrase=True) == {"graph"}
 
 
 def test_an_encrypted_pdf_is_listed_as_not_searchable(

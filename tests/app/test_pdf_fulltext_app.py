@@ -123,13 +123,13 @@ async def test_the_count_never_goes_back_over_a_reload(
     from paperbrowse.core.pdf.worker import PdfFacts, PdfWorker
 
     bib = many_pdfs(tmp_path, 6)
-    read_text = PdfWorker.extract_text
+    read_text = PdfWorker.extract_to_cache
 
-    def slowly(self: PdfWorker, path: Path) -> PdfFacts:
+    def slowly(self: PdfWorker, path: Path, entry: Path) -> PdfFacts:
         time.sleep(0.3)  # a slow machine: the reload comes while the pass is under way
-        return read_text(self, path)
+        return read_text(self, path, entry)
 
-    monkeypatch.setattr(PdfWorker, "extract_text", slowly)
+    monkeypatch.setattr(PdfWorker, "extract_to_cache", slowly)
     async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
         seen = busy_seen(pilot)
         for _ in range(600):

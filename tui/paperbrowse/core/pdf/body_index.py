@@ -5,27 +5,31 @@ never makes the main index rebuild. A search asks ``matching`` for the ids whose
 body holds every word (or the phrase), and ``passage`` for the lines around the first
 match and their page, for the detail pane and ``paperbrowse search --json``.
 
-Words are matched casefolded, at a word start, across any run of spaces and line
-ends: a phrase split over two lines or two columns is still found. Hyphen-broken
-words were already joined by ``fulltext.clean_pages``.
+Each body is kept as its ``BodyText``: its distinct words, and its pages compressed.
+Words are matched casefolded, at a word start (``lang`` finds "language"), in the
+words; a phrase's candidates (every word there) are then unpacked and the phrase looked
+for across any run of spaces and line ends: a phrase split over two lines or two
+columns is still found. Hyphen-broken words were already joined by
+``body_text.clean_pages``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from paperbrowse.core.pdf.body_text import BodyText
 from paperbrowse.core.pdf.fulltext import FullText
 from paperbrowse.core.search.filter_registry import FilterRegistry
 
 PASSAGE_CHARS = 90  # characters shown either side of a match
+RECENT_WORDS = 32  # words whose matching bodies are kept, to narrow the next key's search
 _WORD = re.compile(r"\w+")
-_SPACES = re.compile(r"\s+")
-# Control characters (PDFium passes some of a font's odd codes through) are never
-# shown to the terminal: each becomes a space.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -48,39 +52,54 @@ def _pattern(words: list[str], phrase: bool) -> re.Pattern[str] | list[re.Patter
 
 
 class BodyIndex:
-    """Each paper's PDF text by paper id, one string per page; thread-safe to add to."""
+    """Each paper's PDF text by paper id; thread-safe to add to while searched."""
 
     def __init__(self) -> None:
-        self._pages: dict[str, tuple[str, ...]] = {}
+        self._texts: dict[str, BodyText] = {}
         self._lock = threading.Lock()
         self.version = 0  # bumped on each add, so a running search knows to refresh
+        self._replaced = 0  # bodies replaced (a paper's second PDF), not just added
+        self.searched_at = float("-inf")  # time.monotonic() of the last search of the bodies
+        # word -> (replacements then, bodies then, the ids with a word starting so).
+        # Typing "trans" after "tran" looks only in the bodies "tran" was found in, and
+        # in those added since (bodies are only appended, in order, unless replaced).
+        self._recent: dict[str, tuple[int, int, frozenset[str]]] = {}
 
     def add(self, paper_id: str, text: FullText) -> None:
-        if not text.pages:
+        body = text.body
+        if body.page_count <= 0:
             return
-        pages = tuple(_SPACES.sub(" ", _CONTROL.sub(" ", page)) for page in text.pages)
         with self._lock:
-            old = self._pages.get(paper_id, ())
-            self._pages = {**self._pages, paper_id: old + pages}
+            old = self._texts.get(paper_id)
+            if old is not None:  # a paper's second PDF: both searched as one
+                body = BodyText.of(old.pages() + body.pages())
+                self._replaced += 1
+            # A new dict, not an update: a search in another thread reads the old one.
+            self._texts = {**self._texts, paper_id: body}
             self.version += 1
 
     def replace(self, paper_id: str, texts: Iterable[FullText]) -> None:
         """The paper's text anew, from all its PDFs (one was attached or detached)."""
-        pages = tuple(_SPACES.sub(" ", _CONTROL.sub(" ", p)) for text in texts for p in text.pages)
+        pages = tuple(page for text in texts for page in text.body.pages())
         with self._lock:
-            others = {i: kept for i, kept in self._pages.items() if i != paper_id}
-            self._pages = {**others, paper_id: pages} if pages else others
+            others = {i: kept for i, kept in self._texts.items() if i != paper_id}
+            self._texts = {**others, paper_id: BodyText.of(pages)} if pages else others
+            self._replaced += 1  # what was found for a word before may be gone
             self.version += 1
 
     def __len__(self) -> int:
-        return len(self._pages)
+        return len(self._texts)
 
     def ids(self) -> frozenset[str]:
         """The papers with text."""
-        return frozenset(self._pages)
+        return frozenset(self._texts)
 
     def text_chars(self) -> int:
-        return sum(len(page) for pages in self._pages.values() for page in pages)
+        return sum(body.chars for body in self._texts.values())
+
+    def size(self) -> int:
+        """Bytes the bodies keep (their words and compressed pages)."""
+        return sum(body.size() for body in self._texts.values())
 
     def matching(
         self, query: str, phrase: bool = False, among: Iterable[str] | None = None
@@ -89,13 +108,42 @@ class BodyIndex:
         words = words_of(query)
         if not words:
             return set()
-        pages = self._pages
-        ids = pages.keys() if among is None else [i for i in among if i in pages]
-        return {i for i in ids if self._first(pages[i], words, phrase) is not None}
+        self.searched_at = time.monotonic()
+        with self._lock:
+            texts, replaced = self._texts, self._replaced
+        found = set(self._holding(words[0], texts, replaced))
+        for word in words[1:]:
+            found &= self._holding(word, texts, replaced)
+        if among is not None:
+            found.intersection_update(among)
+        if phrase and len(words) > 1:
+            found = {i for i in found if self._first(texts[i].pages(), words, True) is not None}
+        return found
+
+    def _holding(self, word: str, texts: dict[str, BodyText], replaced: int) -> frozenset[str]:
+        """Ids whose body has a word starting with ``word``, looked for only among those
+        found for its longest prefix looked for already, and those added since."""
+        recent = list(self._recent.items())  # one step under the GIL: other threads add
+        narrowest: tuple[str, int, frozenset[str]] | None = None
+        for known, (replaced_then, count, ids) in recent:
+            fits = replaced_then == replaced and count <= len(texts) and word.startswith(known)
+            if fits and (narrowest is None or len(known) > len(narrowest[0])):
+                narrowest = (known, count, ids)
+        pool: Iterable[str] = texts.keys()
+        if narrowest is not None:
+            _, count, ids = narrowest
+            pool = itertools.chain(ids, itertools.islice(texts, count, None))
+        found = frozenset(i for i in pool if texts[i].has_word_starting(word))
+        self._recent[word] = (replaced, len(texts), found)
+        while len(self._recent) > RECENT_WORDS:
+            with contextlib.suppress(KeyError, StopIteration, RuntimeError):
+                del self._recent[next(iter(self._recent))]
+        return found
 
     def passage(self, paper_id: str, query: str, phrase: bool = False) -> Passage | None:
         words = words_of(query)
-        pages = self._pages.get(paper_id)
+        body = self._texts.get(paper_id)
+        pages = body.pages() if body is not None else ()
         if not words or not pages:
             return None
         found = self._first(pages, words, phrase)
@@ -123,31 +171,21 @@ class BodyIndex:
     def _first(
         pages: tuple[str, ...], words: list[str], phrase: bool
     ) -> tuple[int, int, int] | None:
-        """(page, start, end) of the first match; every word must be somewhere in the body.
-
-        A page is searched with the (case-blind, word-start) pattern only when it
-        holds the words as plain text (``_written``): a word in no PDF, typed into the
-        search bar, took 2.5 ms a paper with the pattern alone, 0.6 ms this way.
-        """
-        folded: dict[int, str] = {}
-
-        def may_hold(number: int, wanted: list[str]) -> bool:
-            return all(_written(word, pages[number], folded, number) for word in wanted)
-
+        """(page, start, end) of the first match; every word must be somewhere in the body."""
         patterns = _pattern(words, phrase)
         if isinstance(patterns, re.Pattern):
             for number, page in enumerate(pages):
-                m = patterns.search(page) if may_hold(number, words) else None
+                m = patterns.search(page)
                 if m:
                     return number, m.start(), m.end()
             return None
         first: tuple[int, int, int] | None = None
-        for word, pattern in zip(words, patterns, strict=True):
+        for pattern in patterns:
             hit = next(
                 (
                     (n, m.start(), m.end())
                     for n, page in enumerate(pages)
-                    if may_hold(n, [word]) and (m := pattern.search(page))
+                    if (m := pattern.search(page))
                 ),
                 None,
             )
@@ -155,17 +193,6 @@ class BodyIndex:
                 return None
             first = first or hit
         return first
-
-
-def _written(word: str, page: str, folded: dict[int, str], number: int) -> bool:
-    """Whether ``word`` is in the page as plain text, in any case: as typed, Capitalised
-    or in CAPITALS (a plain search, fast), else in a case-folded copy of the page (made
-    once per page and search, in ``folded``)."""
-    if word in page or word.capitalize() in page or word.upper() in page:
-        return True
-    if number not in folded:
-        folded[number] = page.casefold()
-    return word in folded[number]
 
 
 def _whole_words(page: str, start: int, end: int) -> tuple[int, int]:

@@ -1,58 +1,91 @@
 """The text of PDFs, extracted once and cached per file, for searching their bodies.
 
-Text comes from the ``worker`` process (pypdfium2), one string per page. PDFium marks
-a hyphen it found at a line's end with U+FFFE (``tem\\ufffeporally``); ``hyphens``
-joins a word broken there (``temporally``), so it is found whole, and keeps the hyphen
-of a compound that ended the line (``document-level``), judging by how the same
-document writes the word elsewhere. Other hyphens (``state-of-the-art``) are left alone.
+Text comes from the ``worker`` process (pypdfium2), one string per page, cleaned by
+``body_text.clean_pages``: PDFium marks a hyphen it found at a line's end with U+FFFE
+(``tem\\ufffeporally``); ``hyphens`` joins a word broken there (``temporally``), so it
+is found whole, and keeps the hyphen of a compound that ended the line
+(``document-level``), judging by how the same document writes the word elsewhere. The
+worker writes the cache entry itself, so the work of cleaning, tokenising and
+compressing is done at its low priority, not in the app's process.
 
-The cache is one gzipped JSON file per PDF under ``locations.cache_dir()/fulltext``,
-named by a hash of the resolved path, the size, the modification time and
-``EXTRACT_VERSION``: an edited or replaced PDF is extracted again, an unchanged one
-never. What could not be read (encrypted, broken) is cached too, so a reopen does
-not wait for it again.
+The cache is one file per PDF under ``locations.cache_dir()/fulltext``, holding the
+text's ``BodyText`` (its words and its compressed pages) as they are kept in memory, so
+a reopen reads them back without tokenising or compressing anything. It is named by a
+hash of the resolved path, the size, the modification time and ``EXTRACT_VERSION``: an
+edited or replaced PDF is extracted again, an unchanged one never. What could not be
+read (encrypted, broken) is cached too, so a reopen does not wait for it again.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gzip
 import hashlib
-import json
-import os
-import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from paperbrowse.core import locations
-from paperbrowse.core.pdf.hyphens import mend_pages
+from paperbrowse.core.pdf.body_text import BodyText, clean_pages, read_entry, write_entry
 from paperbrowse.core.pdf.worker import PdfWorker
 
-# Bump when the text made from a page changes. 2: a compound at a line's end keeps its hyphen.
-EXTRACT_VERSION = 2
-_LINE_ENDS = re.compile("\r\n?")
+# Bump when the text made from a page, or the entry's layout, changes. 2: a compound at a
+# line's end keeps its hyphen; 3: the entry holds the words and the compressed pages.
+EXTRACT_VERSION = 3
 # Not worth caching: the next open should try again.
 _TRANSIENT = ("took longer than", "the PDF reader stopped")
 
 Progress = Callable[[int, int], None]  # (done, total)
 
 
-@dataclass(frozen=True)
 class FullText:
-    """A PDF's text, one string per page, or why there is none."""
+    """A PDF's text, one string per page, or why there is none.
 
-    pages: tuple[str, ...] = ()
-    problem: str | None = None
+    Kept as its ``BodyText`` (the compact form searched and cached) once that is made:
+    ``pages`` are unpacked from it when asked for, so the texts of a thousand PDFs do
+    not sit in memory twice.
+    """
+
+    __slots__ = ("_body", "_pages", "problem")
+
+    def __init__(
+        self,
+        pages: Sequence[str] = (),
+        problem: str | None = None,
+        body: BodyText | None = None,
+    ) -> None:
+        self._pages = None if body is not None else tuple(pages)
+        self._body = body
+        self.problem = problem
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        if self._pages is not None:
+            return self._pages
+        assert self._body is not None
+        return self._body.pages()
+
+    @property
+    def page_count(self) -> int:
+        return len(self._pages) if self._pages is not None else self.body.page_count
+
+    @property
+    def body(self) -> BodyText:
+        if self._body is None:
+            self._body = BodyText.of(self._pages or ())
+            self._pages = None
+        return self._body
 
     @property
     def text(self) -> str:
         return "\n\f".join(self.pages)
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FullText):
+            return NotImplemented
+        return (self.pages, self.problem) == (other.pages, other.problem)
 
-def clean_pages(raw: Sequence[str]) -> tuple[str, ...]:
-    """A document's pages as PDFium gives them, line-end hyphens mended, line ends ``\\n``."""
-    return tuple(_LINE_ENDS.sub("\n", page) for page in mend_pages(raw))
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"FullText({len(self.pages)} pages, problem={self.problem!r})"
 
 
 def fulltext_dir() -> Path:
@@ -68,7 +101,7 @@ def cache_path(path: Path, folder: Path | None = None) -> Path | None:
         return None
     key = f"{EXTRACT_VERSION}\0{resolved}\0{info.st_size}\0{info.st_mtime_ns}"
     name = hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()
-    return (folder or fulltext_dir()) / f"{name}.json.gz"
+    return (folder or fulltext_dir()) / f"{name}.text"
 
 
 def is_cached(path: Path, folder: Path | None = None) -> bool:
@@ -78,38 +111,37 @@ def is_cached(path: Path, folder: Path | None = None) -> bool:
 
 
 def load_cached(entry: Path) -> FullText | None:
-    try:
-        with gzip.open(entry, "rt", encoding="utf-8") as stream:
-            data = json.load(stream)
-        return FullText(tuple(str(page) for page in data["pages"]), data.get("problem"))
-    except (OSError, ValueError, KeyError, TypeError, EOFError):
-        return None  # absent or damaged: extracted again
+    """The text cached at ``entry``; None when absent or damaged (extracted again)."""
+    found = read_entry(entry)
+    if found is None:
+        return None
+    body, problem = found
+    return FullText(problem=problem, body=body)
 
 
-def store_cached(entry: Path, text: FullText) -> None:
-    """Written under a temporary name and renamed: a crash never leaves half an entry."""
-    partial = entry.with_name(f"{entry.name}.{os.getpid()}.partial")
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        with gzip.open(partial, "wt", encoding="utf-8", compresslevel=5) as stream:
-            json.dump({"pages": list(text.pages), "problem": text.problem}, stream)
-        partial.replace(entry)
-    except OSError:
-        with contextlib.suppress(OSError):
-            partial.unlink()
+def store_cached(entry: Path, text: FullText) -> bool:
+    """Whether ``text`` was written to ``entry`` (whole, or not at all)."""
+    return write_entry(entry, text.body, text.problem)
 
 
 def extract(path: Path, worker: PdfWorker, folder: Path | None = None) -> FullText:
-    """``path``'s text, from the cache when the file is unchanged, else from the worker."""
+    """``path``'s text, from the cache when the file is unchanged, else from the worker
+    (which writes the cache entry itself)."""
     entry = cache_path(path, folder)
-    if entry is not None:
+    if entry is None:
+        facts = worker.extract_text(path)
+        return FullText(clean_pages(facts.texts), facts.problem)
+    cached = load_cached(entry)
+    if cached is not None:
+        return cached
+    facts = worker.extract_to_cache(path, entry)
+    if facts.stored:
         cached = load_cached(entry)
         if cached is not None:
             return cached
-    facts = worker.extract_text(path)
     text = FullText(clean_pages(facts.texts), facts.problem)
     transient = facts.problem is not None and facts.problem.startswith(_TRANSIENT)
-    if entry is not None and not transient and facts.problem != "missing":
+    if not facts.stored and not transient and facts.problem != "missing":
         store_cached(entry, text)
     return text
 

@@ -43,6 +43,7 @@ class PdfFacts:
     pages: int | None = None
     problem: str | None = None
     texts: tuple[str, ...] = field(default=(), repr=False)  # one per page, when asked for
+    stored: bool = False  # the text was written to the cache entry asked for, not sent
 
 
 class PdfWorker:
@@ -67,6 +68,13 @@ class PdfWorker:
     def extract_text(self, path: Path) -> PdfFacts:
         return self._ask("text", path)
 
+    def extract_to_cache(self, path: Path, entry: Path) -> PdfFacts:
+        """The text written by the child straight to the cache ``entry`` (``stored``):
+        cleaning, tokenising and compressing it are done in the low-priority child, not
+        in the app's process where they would hold up the user's keys. When the entry
+        cannot be written the text comes back in ``texts`` as from ``extract_text``."""
+        return self._ask("cache", path, entry)
+
     def close(self) -> None:
         self.kill()  # a file being read now is not waited for
         with self._lock:
@@ -84,7 +92,7 @@ class PdfWorker:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _ask(self, task: str, path: Path) -> PdfFacts:
+    def _ask(self, task: str, path: Path, entry: Path | None = None) -> PdfFacts:
         problem = file_problem(path)
         if problem is not None:
             return PdfFacts(problem=problem)
@@ -92,7 +100,10 @@ class PdfWorker:
             try:
                 process = self._start()
                 assert process.stdin is not None
-                process.stdin.write(json.dumps({"task": task, "path": str(path)}).encode() + b"\n")
+                request = {"task": task, "path": str(path)}
+                if entry is not None:
+                    request["entry"] = str(entry)
+                process.stdin.write(json.dumps(request).encode() + b"\n")
                 process.stdin.flush()
                 answer = self._answers.get(timeout=self.time_limit)
             except queue.Empty:
@@ -166,6 +177,7 @@ def _facts(line: bytes) -> PdfFacts:
             pages=data.get("pages"),
             problem=data.get("problem"),
             texts=tuple(str(text) for text in data.get("texts") or ()),
+            stored=data.get("stored") is True,
         )
     except (ValueError, AttributeError, TypeError):
         return PdfFacts(problem="the PDF reader gave an unreadable answer; skipped")
@@ -183,12 +195,29 @@ def serve(memory_cap: int, nice: int = 0) -> None:  # pragma: no cover (runs in 
     for line in sys.stdin.buffer:
         try:
             request = json.loads(line)
-            facts = read_pdf(str(request["task"]), str(request["path"]))
+            task = str(request["task"])
+            facts = read_pdf("text" if task == "cache" else task, str(request["path"]))
+            if task == "cache":
+                facts = _store_text(facts, Path(str(request["entry"])))
         except (ValueError, KeyError, TypeError):
             facts = PdfFacts(problem="bad request")
-        answer = {"pages": facts.pages, "problem": facts.problem, "texts": list(facts.texts)}
+        answer = {
+            "pages": facts.pages,
+            "problem": facts.problem,
+            "texts": list(facts.texts),
+            "stored": facts.stored,
+        }
         sys.stdout.buffer.write(json.dumps(answer).encode() + b"\n")
         sys.stdout.buffer.flush()
+
+
+def _store_text(facts: PdfFacts, entry: Path) -> PdfFacts:  # pragma: no cover (the child)
+    from paperbrowse.core.pdf.body_text import BodyText, clean_pages, write_entry
+
+    body = BodyText.of(clean_pages(facts.texts))
+    if not write_entry(entry, body, facts.problem):
+        return facts
+    return PdfFacts(pages=facts.pages, problem=facts.problem, stored=True)
 
 
 def _cap_memory(limit: int) -> None:

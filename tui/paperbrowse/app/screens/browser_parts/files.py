@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,9 @@ FULLTEXT_NICE = 10  # the extracting process yields the CPU to the app
 FULLTEXT_DONE_SECONDS = 6.0  # how long "full text: 40 PDFs read" stays in the search bar
 # A search that looks in bodies is run again as text arrives, at most this often.
 FULLTEXT_REFRESH_SECONDS = 1.0
+# The extraction tells the UI thread how far it got at most this often: a call per PDF
+# (a thousand cached ones are read in a second or two) made every key wait behind them.
+FULLTEXT_PROGRESS_SECONDS = 0.25
 
 
 class FilesView(Protocol):
@@ -119,6 +123,25 @@ def fulltext_finished(read: int, skipped: int, from_cache: bool) -> Note:
         note += f", {skipped:,} not searchable (see Files)"
     short = f"{read - skipped:,} of {read:,} PDFs" if skipped else searchable
     return note, f"{short} searchable"
+
+
+class _Progress:
+    """The extraction's progress (and whether text arrived since) passed on at most every
+    ``FULLTEXT_PROGRESS_SECONDS``, and always at the last PDF: a call to the UI thread per
+    PDF competed with the keys typed meanwhile."""
+
+    def __init__(self, post: Callable[[int, int, bool], None]) -> None:
+        self.post = post
+        self.arrived = False
+        self.last = float("-inf")
+
+    def progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < FULLTEXT_PROGRESS_SECONDS:
+            return
+        self.last = now
+        arrived, self.arrived = self.arrived, False
+        self.post(done, total, arrived)
 
 
 class FilesController:
@@ -340,21 +363,23 @@ class FilesController:
         fresh = [path for path in paths if not in_cache[path]]
         self._post(self._fulltext_busy, round_, fulltext_started(len(cached), len(paths)))
 
+        def told_ui(done: int, total: int, arrived: bool) -> None:
+            counting = done > len(cached)  # each extracted PDF, not each read from the cache
+            self._post(self._fulltext_progress, round_, done, total, counting, arrived)
+
+        told = _Progress(told_ui)
+
         def read(path: Path, text: FullText) -> None:
             if body is None or stopped():
                 return
             for paper_id in owners[path]:
                 body.add(paper_id, text)
-            if text.pages and not self._refresh_due:  # one refresh waiting is enough
-                self._post(self._text_arrived)
-
-        def progress(done: int, total: int) -> None:
-            if done > len(cached):  # each extracted PDF, not each read from the cache
-                self._post(self._fulltext_busy, round_, fulltext_progress(done, total))
+            if text.page_count:
+                told.arrived = True
 
         worker = self._fulltext_worker = PdfWorker(nice=FULLTEXT_NICE)
         try:
-            texts = extract_all(cached + fresh, worker, progress, stopped=stopped, each=read)
+            texts = extract_all(cached + fresh, worker, told.progress, stopped=stopped, each=read)
         finally:
             worker.close()
         if not stopped():
@@ -391,6 +416,14 @@ class FilesController:
             body.replace(paper_id, texts)
             self._post(self._text_arrived)
 
+    def _fulltext_progress(
+        self, round_: int, done: int, total: int, counting: bool, arrived: bool
+    ) -> None:
+        if counting:
+            self._fulltext_busy(round_, fulltext_progress(done, total))
+        if arrived:
+            self._text_arrived()
+
     def _text_arrived(self) -> None:
         """More text: a search that looks in bodies runs again (once a second at most);
         the list keeps its cursor, as for any rerun of the same query."""
@@ -400,8 +433,13 @@ class FilesController:
         self.screen.set_timer(FULLTEXT_REFRESH_SECONDS, self._refresh_search)
 
     def _refresh_search(self) -> None:
-        self._refresh_due = False
         body = self.body
+        if body is not None and time.monotonic() - body.searched_at < FULLTEXT_REFRESH_SECONDS:
+            # The user is typing: each key's search sees the text read so far, and a
+            # rerun between keys would only compete with them. Once they pause, it runs.
+            self.screen.set_timer(FULLTEXT_REFRESH_SECONDS, self._refresh_search)
+            return
+        self._refresh_due = False
         if body is None or body.version == self._body_searched:
             return
         self._body_searched = body.version
