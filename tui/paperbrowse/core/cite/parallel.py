@@ -60,20 +60,26 @@ def sort_values(style: Style, items: list[Any], index: int) -> list[Any]:
 
 
 def entries_on_cores(
-    items: list[dict[str, Any]], style: Style, form: str, work: PartWork, tied: TiedValues
+    items: list[dict[str, Any]],
+    style: Style,
+    form: str,
+    work: PartWork,
+    tied: TiedValues,
+    finish: tuple[Any, ...] = (),
 ) -> list[str] | None:
     """citeproc-py's references of the CSL items in the style's order, rendered by
-    ``work`` (``references.entries_part``) in parts on every core, with their first
-    sort key; ``tied(items, key index)`` works out a later key here, for the items that
-    tie on the keys before it. None when they are better rendered in this process (see
-    above) or no worker starts."""
+    ``work`` (``references.entries_part``, given ``finish`` too: what it needs to finish
+    each reference there) in parts on every core, with their first sort key;
+    ``tied(items, key index)`` works out a later key here, for the items that tie on
+    the keys before it. None when they are better rendered in this process (see above)
+    or no worker starts."""
     if len(items) < POOL_MIN_PAPERS or not style.path or not written_for_this_citeproc():
         return None
     sort = _sort_of(style)
     if sort is not None and _numbered(style):
         return None
     parts: list[tuple[Any, ...]] = [
-        (style.path, form, items[first : first + PART_PAPERS], first, sort is not None)
+        (style.path, form, items[first : first + PART_PAPERS], first, sort is not None, *finish)
         for first in range(0, len(items), PART_PAPERS)
     ]
     sizes = [len(part[2]) for part in parts]
