@@ -419,9 +419,10 @@ def _short(value: str | None) -> str | None:
 # textregistered\}``), which LaTeX would print as braces and a backslash. Outside math
 # (where ``$\{0,1\}$`` is a set) they are read as the braces and commands they were,
 # when what they enclose starts with a capital or a command (what protection is for):
-# ``\{braces\}`` is a title's own literal braces, as our BibTeX export writes them.
+# ``\{braces\}`` is a title's own literal braces, as our BibTeX export writes them, and
+# so is ``\{\}`` (a backslash that only closes the pair starts no command).
 _ESCAPED_COMMAND = re.compile(r"\$\\backslash\$(?=[A-Za-z])")
-_ESCAPED_PROTECTION = re.compile(r"\\\{(?=[A-Z\\])(.*?)\\\}")
+_ESCAPED_PROTECTION = re.compile(r"\\\{(?=[A-Z]|\\(?!\}))(.*?)\\\}")
 
 
 def unescaped_braces(raw: str) -> str:
