@@ -21,6 +21,7 @@ from paperbrowse.cli.common import (
     OutputError,
     add_as_of,
     add_data_dir,
+    add_pdf_dir,
     apply_leading_data_dir,
     drop_unwritten_output,
     fail,
@@ -51,14 +52,7 @@ def app_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to open")
     parser.add_argument("--version", action="version", version=f"paperbrowse {__version__}")
-    parser.add_argument(
-        "--pdf-dir",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="a folder of PDFs named by citation key, DOI or arXiv id (may be repeated; "
-        'adds to config.json\'s "pdf_folders")',
-    )
+    add_pdf_dir(parser)
     add_as_of(parser)
     add_data_dir(parser)
     return parser

@@ -16,18 +16,18 @@ import sys
 
 from paperbrowse.cli.common import (
     EXIT_OK,
+    EXIT_UNUSABLE,
     EXIT_WARNINGS,
     add_as_of,
     add_pdf_dir,
     fail,
-    load_paths,
+    open_library,
     safe_streams,
-    warn,
     write_document,
 )
 from paperbrowse.core.cite.forms import FORMS, REFERENCE_FORMS, cite_keys
 from paperbrowse.core.cite.styles import DEFAULT_STYLE, StyleError, load_style, style_names
-from paperbrowse.core.errors import FormatError, printable
+from paperbrowse.core.errors import printable
 from paperbrowse.core.library import Library
 from paperbrowse.core.models import Paper
 
@@ -80,11 +80,9 @@ def run(args: argparse.Namespace) -> int:
             style = load_style(args.style)  # before loading: a typo fails at once
         except StyleError as error:
             return fail(str(error))
-    try:
-        library = load_paths(args)
-    except FormatError as error:
-        return fail(str(error))
-    warn(library.problems)
+    library = open_library(args)
+    if library is None:
+        return EXIT_UNUSABLE
     papers, missing = chosen(library, args)
     for key in missing:
         print(printable(f"paperbrowse: warning: no paper has the key {key!r}"), file=sys.stderr)

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from paperbrowse.core.errors import Problem
+from paperbrowse.core.errors import FormatError, Problem
 
 if TYPE_CHECKING:
     from paperbrowse.core.library import Library
@@ -95,6 +95,18 @@ def load_paths(args: argparse.Namespace) -> Library:
 
     library = load(*(args.paths or [bundled_profile()]), as_of=args.as_of)
     _pdf_filters(library, getattr(args, "pdf_dir", None) or [])
+    return library
+
+
+def open_library(args: argparse.Namespace) -> Library | None:
+    """``load_paths(args)``, what could not be read warned of on standard error; None when
+    nothing could be read, the error printed (the command then exits ``EXIT_UNUSABLE``)."""
+    try:
+        library = load_paths(args)
+    except FormatError as error:
+        fail(str(error))
+        return None
+    warn(library.problems)
     return library
 
 

@@ -17,17 +17,16 @@ import sys
 
 from paperbrowse.cli.common import (
     EXIT_OK,
+    EXIT_UNUSABLE,
     EXIT_WARNINGS,
     add_as_of,
     add_pdf_dir,
     fail,
-    load_paths,
+    open_library,
     safe_streams,
-    warn,
     write_document,
 )
 from paperbrowse.core.cite.styles import DEFAULT_STYLE, StyleError, load_style, style_names
-from paperbrowse.core.errors import FormatError
 from paperbrowse.core.formats.export import (
     FORMATS,
     ExportError,
@@ -89,11 +88,9 @@ def run(args: argparse.Namespace) -> int:
             style = load_style(args.style or DEFAULT_STYLE)  # before loading: a typo fails at once
         except StyleError as error:
             return fail(str(error))
-    try:
-        library = load_paths(args)
-    except FormatError as error:
-        return fail(str(error))
-    warn(library.problems)
+    library = open_library(args)
+    if library is None:
+        return EXIT_UNUSABLE
     papers = list(library.find(args.query)) if args.query else library.papers
     if not papers:
         return fail(

@@ -16,16 +16,16 @@ import sys
 
 from paperbrowse.cli.common import (
     EXIT_OK,
+    EXIT_UNUSABLE,
     EXIT_WARNINGS,
     add_as_of,
     add_data_dir,
     fail,
-    load_paths,
+    open_library,
     safe_streams,
     warn,
     write_document,
 )
-from paperbrowse.core.errors import FormatError
 from paperbrowse.core.people import SORT_KEYS, People, Researcher, sorted_people
 from paperbrowse.core.text.clean import clean_line
 from paperbrowse.core.text.counts import counted
@@ -67,11 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     safe_streams()
-    try:
-        library = load_paths(args)
-    except FormatError as error:
-        return fail(str(error))
-    warn(library.problems)
+    library = open_library(args)
+    if library is None:
+        return EXIT_UNUSABLE
     if not library.profiles:
         return fail("no researcher profiles among the files given (BibTeX and JSON hold none)")
     people = library.people

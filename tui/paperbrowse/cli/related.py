@@ -20,17 +20,16 @@ from typing import TYPE_CHECKING
 
 from paperbrowse.cli.common import (
     EXIT_OK,
+    EXIT_UNUSABLE,
     EXIT_WARNINGS,
     add_as_of,
     add_data_dir,
     fail,
     limit_number,
-    load_paths,
+    open_library,
     safe_streams,
-    warn,
     write_document,
 )
-from paperbrowse.core.errors import FormatError
 from paperbrowse.core.text.clean import clean_line
 from paperbrowse.core.text.counts import counted
 
@@ -68,11 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     safe_streams()
-    try:
-        library = load_paths(args)
-    except FormatError as error:
-        return fail(str(error))
-    warn(library.problems)
+    library = open_library(args)
+    if library is None:
+        return EXIT_UNUSABLE
     from paperbrowse.core.related.rank import related_papers
 
     paper = library.paper_named(args.paper)

@@ -20,19 +20,17 @@ from typing import TYPE_CHECKING, TextIO
 
 from paperbrowse.cli.common import (
     EXIT_OK,
+    EXIT_UNUSABLE,
     EXIT_WARNINGS,
     add_as_of,
     add_data_dir,
     add_pdf_dir,
-    fail,
     limit_number,
-    load_paths,
+    open_library,
     pdf_finder,
     safe_streams,
-    warn,
     write_document,
 )
-from paperbrowse.core.errors import FormatError
 from paperbrowse.core.search.index import SORT_ORDERS, Hit
 from paperbrowse.core.search.query import SYNTAX_HELP, parse
 from paperbrowse.core.text.clean import clean_line
@@ -86,11 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     safe_streams()
-    try:
-        library = load_paths(args)
-    except FormatError as error:
-        return fail(str(error))
-    warn(library.problems)
+    library = open_library(args)
+    if library is None:
+        return EXIT_UNUSABLE
     pdfs = PdfSearch(library, args.pdf_dir)
     with _marks_filters(library, args.query):
         results = library.find(args.query, args.sort)
