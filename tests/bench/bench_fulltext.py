@@ -52,14 +52,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_keys import (
     BUILDING,
-    app_env,
     pick_queries,
     search_line,
     summary,
     type_queries,
     wait_index,
 )
-from soak_keys import READY_TIMEOUT, SESSION, Pane
+from soak_keys import READY_TIMEOUT, SESSION, Pane, app_env
 
 import paperbrowse
 from paperbrowse.core.pdf.body_index import BodyIndex

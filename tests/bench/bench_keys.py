@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from soak_keys import READY_TIMEOUT, SESSION, Pane
+from soak_keys import READY_TIMEOUT, SESSION, Pane, app_env
 
 import paperbrowse
 from paperbrowse.core.library import bundled_profile
@@ -296,24 +296,6 @@ def summary(latencies: list[float]) -> str:
         f"p50 {cuts[49]:.1f} ms, p90 {cuts[89]:.1f} ms, p99 {cuts[98]:.1f} ms, "
         f"max {max(latencies):.1f} ms over {len(latencies)} keys"
     )
-
-
-def app_env(home: Path, pythonpath: str | None = None) -> dict[str, str]:
-    """Everything the app writes goes under ``home``, so the first open of a file is cold."""
-    env = {
-        name: str(home / name.lower())
-        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
-    }
-    env |= {
-        "PAPERBROWSE_DATA_DIR": str(home / "data"),
-        "BROWSER": "true",
-        "TERM": "xterm-256color",
-        "PYTHONPATH": os.environ.get("PYTHONPATH", "") if pythonpath is None else pythonpath,
-    }
-    for variable in ("PAPERBROWSE_TRACE", "TEXTUAL_FPS"):
-        if variable in os.environ:
-            env[variable] = os.environ[variable]
-    return env
 
 
 def counts_table(library: paperbrowse.Library, queries: list[str], path: Path) -> None:

@@ -196,6 +196,24 @@ def soak(pane: Pane, home: Path, minutes: float, rng: random.Random, check_every
     return tally
 
 
+def app_env(home: Path, pythonpath: str | None = None) -> dict[str, str]:
+    """Everything the app writes goes under ``home``, so the first open of a file is cold."""
+    env = {
+        name: str(home / name.lower())
+        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+    }
+    env |= {
+        "PAPERBROWSE_DATA_DIR": str(home / "data"),
+        "BROWSER": "true",
+        "TERM": "xterm-256color",
+        "PYTHONPATH": os.environ.get("PYTHONPATH", "") if pythonpath is None else pythonpath,
+    }
+    for variable in ("PAPERBROWSE_TRACE", "TEXTUAL_FPS"):
+        if variable in os.environ:
+            env[variable] = os.environ[variable]
+    return env
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--library", type=Path, help="a library to open (default: bundled)")
@@ -213,16 +231,7 @@ def main() -> int:
     command = ["paperbrowse"] + ([str(args.library.resolve())] if args.library else [])
     with tempfile.TemporaryDirectory(prefix="soak-keys-") as folder:
         home = Path(folder)
-        env = {
-            name: str(home / name.lower())
-            for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
-        }
-        env |= {
-            "PAPERBROWSE_DATA_DIR": str(home / "data"),
-            "BROWSER": "true",
-            "TERM": "xterm-256color",
-            "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
-        }
+        env = app_env(home)
         (home / "work").mkdir()
         pane = Pane(args.socket, command, home / "work", env, (width, height))
         print(
