@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from paperbrowse.core import cache, locations
+from paperbrowse.core import cache, locations, store
 from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.library import load
 
@@ -204,7 +204,7 @@ def test_cached_papers_behave_like_parsed_ones(
     cache_dir: Path, library_file: Path, monkeypatch: pytest.MonkeyPatch, fast: bool
 ) -> None:
     first = load(library_file, as_of=AS_OF).papers
-    monkeypatch.setattr(cache, "construct_is_faithful", lambda: fast)
+    monkeypatch.setattr(store, "construct_is_faithful", lambda: fast)
     again = load(library_file, as_of=AS_OF).papers
     assert again == first and [hash(p) for p in again] == [hash(p) for p in first]
     assert [p.model_dump() for p in again] == [p.model_dump() for p in first]

@@ -5,6 +5,7 @@ and CSL-JSON, matched to the library's papers by DOI then by title and year, the
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ def titled(library: Library, title: str) -> Paper:
     return next(paper for paper in library.papers if paper.title == title)
 
 
-def titles(papers: list[Paper]) -> set[str]:
+def titles(papers: Sequence[Paper]) -> set[str]:
     return {paper.title for paper in papers}
 
 

@@ -25,7 +25,7 @@ NAMES_BIB = """
 
 
 def names_papers() -> list[Paper]:
-    return parse_bibtex(NAMES_BIB, "names.bib").papers
+    return list(parse_bibtex(NAMES_BIB, "names.bib").papers)
 
 
 def cited(style: str) -> str:
@@ -89,7 +89,7 @@ def two_papers() -> list[Paper]:
 @article{mueller, title={Zeta}, author={M{\\"u}ller, J{\\"o}rg}, journal={J}, year={2021}}
 @inproceedings{cohan, title={Alpha}, author={Cohan, Arman}, booktitle={Proc}, year={2020}}
 """
-    return parse_bibtex(bib, "lib.bib").papers
+    return list(parse_bibtex(bib, "lib.bib").papers)
 
 
 @pytest.mark.parametrize("style", ["apa", "modern-language-association", "chicago-author-date"])

@@ -22,7 +22,7 @@ AS_OF = dt.date(2025, 11, 24)
 
 def parse(text: str) -> tuple[list[Paper], list[str]]:
     result = parse_bibtex(text, "lib.bib")
-    return result.papers, [str(problem) for problem in result.problems]
+    return list(result.papers), [str(problem) for problem in result.problems]
 
 
 def only(text: str) -> Paper:

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import MutableSequence, Sequence
 from pathlib import Path
 
 import pytest
@@ -335,7 +336,7 @@ def test_out_of_memory_or_nesting_after_reading_loses_that_file_only(
     good.write_text('{"title": "A good line"}\n')
     real_merge = merge.merge_duplicates
 
-    def merge_or_fail(papers: list[Paper]) -> list[Paper]:
+    def merge_or_fail(papers: Sequence[Paper]) -> MutableSequence[Paper]:
         if any(paper.title == "Hostile" for paper in papers):
             raise error()
         return real_merge(papers)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from paperbrowse.core.cite import parallel, remembered
@@ -34,7 +35,7 @@ def load_average() -> str:
     return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
 
-def timed(papers: list[Paper], style_name: str, pool: bool) -> tuple[float, float]:
+def timed(papers: Sequence[Paper], style_name: str, pool: bool) -> tuple[float, float]:
     """Papers per second by the wall clock and by this process's CPU time."""
     style = load_style(style_name)
     parallel.POOL_MIN_PAPERS = 2000 if pool else len(papers) + 1

@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -222,7 +223,7 @@ def run_scale(scale: int, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def fulltexts(papers: list[Any]) -> list[str]:
+def fulltexts(papers: Sequence[Any]) -> list[str]:
     return [f"{p.title} {p.authors_text()} {p.abstract or ''}".lower() for p in papers]
 
 

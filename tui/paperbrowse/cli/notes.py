@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
         except FormatError as error:
             return fail(str(error))
         problems.extend(library.problems)
-        papers = library.papers
+        papers = list(library.papers)
     # Read-only: no write lock, so a window saving at this moment never makes us wait.
     with Store.open(read_only=True) as store:
         if store.problem:

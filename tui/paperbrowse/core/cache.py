@@ -37,16 +37,16 @@ from typing import Any
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult, TextProgress, read_file
-from paperbrowse.core.formats.rows import (
-    PAPER_FIELDS,
-    compact,
-    construct_is_faithful,
-    paper_from_row,
-    paper_row,
-)
 from paperbrowse.core.locations import cache_dir
 from paperbrowse.core.memory import gc_paused, give_back_freed
 from paperbrowse.core.models import Profile
+from paperbrowse.core.rows import (
+    PAPER_FIELDS,
+    compact,
+    paper_row,
+    shared_row,
+)
+from paperbrowse.core.store import PaperStore
 
 # Bump when the entry layout changes. Importer changes need no bump: entries
 # also record a fingerprint of the importers' source (``parser_fingerprint``).
@@ -89,7 +89,16 @@ class FileKey:
 
 # The code that decides what a file parses to: whole packages, so a module added to
 # one (or one forgotten here, as latex.py once was) can never serve stale entries.
-PARSER_SOURCES = ("formats", "text", "merge.py", "models.py", "files.py", "categories.py")
+PARSER_SOURCES = (
+    "formats",
+    "text",
+    "merge.py",
+    "models.py",
+    "rows.py",
+    "store.py",
+    "files.py",
+    "categories.py",
+)
 CORE = Path(__file__).parent
 
 
@@ -244,14 +253,16 @@ def _result_from(unpickler: pickle.Unpickler, key: FileKey, as_of: dt.date) -> I
         return None
     if entry["as_of"] is not None and entry["as_of"] != as_of.toordinal():
         return None  # a profile's dates depend on the day it is read
-    fast = construct_is_faithful()
-    strings: dict[str, str] = {}  # venues and names, one string each (``paper_from_row``)
-    papers = []
+    strings: dict[str, str] = {}  # venues, names, ...: one string each (``shared_row``)
+    rows: list[tuple[Any, ...]] = []
     for _ in range(entry["batches"]):
         batch = unpickler.load()
         if not isinstance(batch, list):
             return None
-        papers.extend([paper_from_row(row, fast, strings) for row in batch])
+        rows.extend([shared_row(row, strings) for row in batch])
+    # Kept as rows: a paper is made when first asked for (``core.store``).
+    papers = PaperStore(rows)
+    del rows
     profile = None
     if entry["profile"] is not None:
         header = dict(zip(_PROFILE_FIELDS, entry["profile"], strict=True))

@@ -14,11 +14,13 @@ prints them both sit above it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from itertools import count
 
 from paperbrowse.core.models import Paper, fold
+from paperbrowse.core.store import days_of, field_values
 
 # Better BibTeX's skip words (its default "skipwords" list, shortened to the English,
 # French, German and Spanish particles found in titles), plus a few question words.
@@ -172,20 +174,43 @@ def family_name(name: str) -> str:
 
 def own_key(paper: Paper) -> str | None:
     """The source's key when it can be used in LaTeX and pandoc as it is."""
-    key = paper.citekey
-    return key if key and _USABLE_KEY.fullmatch(key) else None
+    return _usable(paper.citekey)
 
 
 def generated_key(paper: Paper) -> str:
     """``wang2024catastrophic``: family name, year, first significant title word."""
-    family = family_name(paper.authors[0]) if paper.authors else ""
-    title_words = [w for w in _ascii_words(paper.title) if w not in _SKIP_WORDS]
-    return (family or NO_AUTHOR) + str(paper.year or "") + "".join(title_words[:1])
+    return _generated(paper.authors, paper.year, paper.title)
+
+
+def _generated(authors: tuple[str, ...], year: int | None, title: str) -> str:
+    family = family_name(authors[0]) if authors else ""
+    title_words = [w for w in _ascii_words(title) if w not in _SKIP_WORDS]
+    return (family or NO_AUTHOR) + str(year or "") + "".join(title_words[:1])
+
+
+def _usable(key: str | None) -> str | None:
+    return key if key and _USABLE_KEY.fullmatch(key) else None
 
 
 def base_key(paper: Paper) -> str:
     """The key a paper asks for before clashes are settled."""
     return own_key(paper) or generated_key(paper)
+
+
+def _base_keys(papers: Sequence[Paper]) -> list[str]:
+    """``base_key`` of every paper, read from its fields (``core.store.field_values``:
+    a store's rows are not made papers for it)."""
+    years = [dt.date.fromordinal(day).year if day >= 0 else None for day in days_of(papers)]
+    return [
+        _usable(own) or _generated(authors, year, title)
+        for own, authors, year, title in zip(
+            field_values(papers, "citekey"),
+            field_values(papers, "authors"),
+            years,
+            field_values(papers, "title"),
+            strict=True,
+        )
+    ]
 
 
 def _suffix(number: int) -> str:
@@ -200,7 +225,7 @@ def _suffix(number: int) -> str:
 
 def citation_keys(papers: Sequence[Paper]) -> list[str]:
     """Unique keys, in the papers' order (case-insensitively unique, as BibTeX compares)."""
-    bases = [base_key(paper) for paper in papers]
+    bases = _base_keys(papers)
     first: dict[str, int] = {}
     clashes: dict[str, list[int]] = {}  # only keys asked for twice get a list (70k lists cost)
     for index, base in enumerate(bases):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
@@ -16,6 +16,7 @@ from paperbrowse.core.formats import SUFFIXES, ImportResult, TextProgress, out_o
 from paperbrowse.core.models import Paper, Profile
 from paperbrowse.core.search.filter_registry import FilterRegistry
 from paperbrowse.core.search.results import Hit, Results, SortOrder, listing
+from paperbrowse.core.store import PaperStore, field_values
 
 # The search engine (numpy, rapidfuzz) loads when a library is first searched:
 # listing papers needs none of it, so the app shows them while it loads.
@@ -34,7 +35,8 @@ KNOWN_SUFFIXES = frozenset(SUFFIXES)
 class Library:
     """Papers from any number of sources, with the problems met loading them."""
 
-    papers: list[Paper] = field(default_factory=list)
+    # Kept compact: a paper read from the cache is made when first asked for (``core.store``).
+    papers: MutableSequence[Paper] = field(default_factory=PaperStore)
     profiles: list[Profile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
@@ -93,7 +95,7 @@ class Library:
     def carries_citations(self) -> bool:
         """Whether any paper's file gave citations: one pass, without loading numpy and
         the citation graph's code (about 80 ms before the first paint otherwise)."""
-        return any(paper.cites or paper.cited_by for paper in self.papers)
+        return any(field_values(self.papers, "cites")) or any(field_values(self.papers, "cited_by"))
 
     @property
     def citations_ready(self) -> bool:
@@ -122,7 +124,7 @@ class Library:
         whatever order its files were opened in (``core.citekeys``)."""
         from paperbrowse.core.citekeys import citation_keys
 
-        return dict(zip((p.id for p in self.papers), citation_keys(self.papers), strict=True))
+        return dict(zip(field_values(self.papers, "id"), citation_keys(self.papers), strict=True))
 
     @property
     def keys_ready(self) -> bool:
@@ -139,7 +141,7 @@ class Library:
         """The papers with these keys (case-insensitive), in the order asked; and the keys
         that no paper has."""
         by_key = {key.casefold(): paper_id for paper_id, key in self.keys.items()}
-        by_id = {paper.id: paper for paper in self.papers}
+        by_id = {paper_id: place for place, paper_id in enumerate(field_values(self.papers, "id"))}
         found: list[Paper] = []
         missing: list[str] = []
         for key in wanted:
@@ -147,7 +149,7 @@ class Library:
             if paper_id is None:
                 missing.append(key)
             else:
-                found.append(by_id[paper_id])
+                found.append(self.papers[by_id[paper_id]])
         return found, missing
 
     def _papers_with_key(self, value: str) -> set[str]:

@@ -9,11 +9,13 @@ different papers however alike their titles ("Introduction", 2019).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import MutableSequence, Sequence
 
 from paperbrowse.core.formats.edges import joined
 from paperbrowse.core.models import Paper, SourceRef, fold, normalise_title
+from paperbrowse.core.store import PaperStore, days_of, field_values
 
 _FILLABLE = (
     "abstract",
@@ -32,17 +34,18 @@ _FILLABLE = (
 )
 
 
-def _surname(paper: Paper) -> str | None:
-    if not paper.authors:
+def _surname(authors: tuple[str, ...]) -> str | None:
+    if not authors:
         return None
-    words = paper.authors[0].split()
+    words = authors[0].split()
     return fold(words[-1]).strip(".") if words else None
 
 
-def _compatible(kept: Paper, other: Paper) -> bool:
-    if kept.doi and other.doi and kept.doi.lower() != other.doi.lower():
+def _compatible(kept: tuple[str | None, str | None], other: tuple[str | None, str | None]) -> bool:
+    """Whether two copies may be one paper, by their (DOI, first author's surname)."""
+    (kept_doi, first), (other_doi, second) = kept, other
+    if kept_doi and other_doi and kept_doi.lower() != other_doi.lower():
         return False
-    first, second = _surname(kept), _surname(other)
     return first is None or second is None or first == second
 
 
@@ -94,26 +97,59 @@ def _anchored_files(other: Paper, kept: Paper) -> tuple[str, ...]:
     )
 
 
-def merge_duplicates(papers: Iterable[Paper]) -> list[Paper]:
-    """The papers with duplicates merged into their first copy, in first-seen order."""
-    merged: list[Paper] = []
+def merge_duplicates(papers: Sequence[Paper]) -> MutableSequence[Paper]:
+    """The papers with duplicates merged into their first copy, in first-seen order.
+
+    Read from the papers' fields (``core.store.field_values``): of a store's rows, only the
+    copies merged become papers; the others stay rows, and a store comes back."""
+    dois = field_values(papers, "doi")
+    authors = field_values(papers, "authors")
+    years = [_year(day) for day in days_of(papers)]
+    titles = field_values(papers, "title")
+    kept: list[int] = []  # the position in ``papers`` of each merged paper's first copy
+    combined: dict[int, Paper] = {}  # merged papers made of several copies, by number
     by_doi: dict[str, int] = {}
     by_title: dict[tuple[str, int | None], int] = {}
-    for paper in papers:
-        doi = paper.doi.lower() if paper.doi else None
-        title = (normalise_title(paper.title), paper.year)
+
+    def identity(number: int) -> tuple[str | None, str | None]:
+        if number in combined:
+            paper = combined[number]
+            return paper.doi, _surname(paper.authors)
+        return dois[kept[number]], _surname(authors[kept[number]])
+
+    for position, raw_doi in enumerate(dois):
+        doi = raw_doi.lower() if raw_doi else None
+        title = (normalise_title(titles[position]), years[position])
         index = by_doi.get(doi) if doi else None
         if index is None and title[0]:
             index = by_title.get(title)
-        if index is not None and not _compatible(merged[index], paper):
+        if index is not None and not _compatible(
+            identity(index), (raw_doi, _surname(authors[position]))
+        ):
             index = None
         if index is None:
-            index = len(merged)
-            merged.append(paper)
+            index = len(kept)
+            kept.append(position)
         else:
-            merged[index] = combine(merged[index], paper)
+            first = combined.get(index) or papers[kept[index]]
+            combined[index] = combine(first, papers[position])
         if doi:
             by_doi.setdefault(doi, index)
         if title[0]:
             by_title.setdefault(title, index)
-    return merged
+    return _chosen(papers, kept, combined)
+
+
+def _year(day: int) -> int | None:
+    return dt.date.fromordinal(day).year if day >= 0 else None
+
+
+def _chosen(
+    papers: Sequence[Paper], kept: list[int], combined: dict[int, Paper]
+) -> MutableSequence[Paper]:
+    if isinstance(papers, PaperStore):
+        slots = papers.slots()
+        return PaperStore(
+            combined.get(number, slots[position]) for number, position in enumerate(kept)
+        )
+    return [combined.get(number) or papers[position] for number, position in enumerate(kept)]

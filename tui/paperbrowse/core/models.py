@@ -61,6 +61,14 @@ def paper_id(title: str, year: int | None, doi: str | None = None) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
+def joined_authors(authors: tuple[str, ...], et_al: bool) -> str:
+    """Authors comma-separated, with ``et al.`` where the list was cut (``authors_text``)."""
+    text = ", ".join(authors)
+    if et_al:
+        text = f"{text} et al." if text else "et al."
+    return text
+
+
 class Paper(BaseModel):
     """One paper, from whatever source."""
 
@@ -152,10 +160,7 @@ class Paper(BaseModel):
 
     def authors_text(self) -> str:
         """All authors, comma-separated, with ``et al.`` where the list was cut."""
-        text = ", ".join(self.authors)
-        if self.et_al:
-            text = f"{text} et al." if text else "et al."
-        return text
+        return joined_authors(self.authors, self.et_al)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The paper as ``parse --json`` and ``search --json`` print it."""

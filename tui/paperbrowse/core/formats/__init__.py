@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, MutableSequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +36,8 @@ from paperbrowse.core.models import Paper, Profile
 class ImportResult:
     """What one file gave: its papers, its profile if it is one, and the problems met."""
 
-    papers: list[Paper] = field(default_factory=list)
+    # A list as parsed; a ``core.store.PaperStore`` of rows when read from the cache.
+    papers: MutableSequence[Paper] = field(default_factory=list)
     profile: Profile | None = None
     problems: list[Problem] = field(default_factory=list)
 

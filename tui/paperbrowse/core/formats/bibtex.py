@@ -36,8 +36,8 @@ from paperbrowse.core.formats.bibvalues import (
 from paperbrowse.core.formats.file_fields import bibtex_files
 from paperbrowse.core.formats.jsontools import paper_date
 from paperbrowse.core.formats.pool import PART_CHARS, POOL_MIN_CHARS, run_parts
-from paperbrowse.core.formats.rows import PaperList
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
+from paperbrowse.core.rows import PaperList
 from paperbrowse.core.text.clean import clean_line, find_urls, strip_control
 
 # bibtexparser logs every malformed block; those become our own warnings instead.
@@ -312,7 +312,7 @@ class _Reader:
     def finish(self) -> ImportResult:
         self.resolve_crossrefs()
         if self.deferred:  # back in file order
-            self.result.papers.sort(key=_line)
+            self.result.papers = sorted(self.result.papers, key=_line)
         # An untitled entry that others cross-reference is a container (proceedings), not a paper.
         parents = {child.fields["crossref"].strip().lower() for child in self.deferred}
         for entry in self.untitled:

@@ -21,7 +21,7 @@ from paperbrowse.core.formats import ImportResult, TextProgress
 from paperbrowse.core.formats.jsontools import BadJSON, load_json
 from paperbrowse.core.formats.pool import PART_CHARS, run_parts
 from paperbrowse.core.formats.records import paper_from_record
-from paperbrowse.core.formats.rows import PaperList, compact
+from paperbrowse.core.rows import PaperList, compact
 
 PROGRESS_LINES = 2_000  # lines between progress reports (about 2 MB of ACL abstracts)
 # Text (characters) from which the lines are read on every core (``formats.pool``). JSON

@@ -5,7 +5,7 @@ starts), and ``run_parts`` runs one function on each part. The calling process
 works through the parts from the front while each worker takes them from the
 back, so nobody waits for a worker to start (a new worker takes a few tenths of a
 second to import the readers) and they meet wherever the work is done. Parts come
-back as plain rows (``formats.rows``): pickling pydantic papers costs more.
+back as plain rows (``core.rows``): pickling pydantic papers costs more.
 
 Workers are plain ``python -c`` processes that import this module and then only
 what the parts' function needs (``paperbrowse.core``, which never imports

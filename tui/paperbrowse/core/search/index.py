@@ -21,9 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import cached_property
-from operator import attrgetter
 from threading import Lock
-from typing import overload
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +52,7 @@ from paperbrowse.core.search.results import (
 )
 from paperbrowse.core.search.spans import Highlighter, Span, field_text
 from paperbrowse.core.search.tokens import words
+from paperbrowse.core.store import Ordered, PaperStore, authors_texts, field_values
 
 __all__ = [
     "FIELDS",
@@ -74,24 +73,10 @@ MAX_TERMS = 32  # a pasted paragraph: its first words are plenty to find the pap
 FREEZE_FROM = 10_000  # papers; below this the garbage collector's pauses are too short to see
 
 
-class _Ordered(Sequence[Paper]):
-    """Papers in a given order, without building a list of them."""
-
-    def __init__(self, docs: list[Paper], order: Order) -> None:
-        self._docs = docs
-        self._order = order
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    @overload
-    def __getitem__(self, index: int) -> Paper: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Paper]: ...
-    def __getitem__(self, index: int | slice) -> Paper | Sequence[Paper]:
-        if isinstance(index, slice):
-            return [self._docs[i] for i in self._order[index].tolist()]
-        return self._docs[int(self._order[index])]
+def _held(papers: Sequence[Paper]) -> Sequence[Paper]:
+    """The library's papers as the index keeps them: a store as it is (its rows are made
+    papers only when a result shows them), anything else as a list of its own."""
+    return papers if isinstance(papers, PaperStore) else list(papers)
 
 
 class SearchIndex:
@@ -111,15 +96,15 @@ class SearchIndex:
         """``build``: what makes the postings of the fields' texts (``build_postings``;
         ``index_cache`` passes one that shares the work with another process)."""
         with gc_paused():  # a collection mid-build would scan every paper for nothing
-            self.papers = list(papers)
+            self.papers = _held(papers)
             positions, days = newest_first_order(self.papers)
             order = np.array(positions, np.int32)
-            docs = [self.papers[i] for i in positions]
+            docs = Ordered(self.papers, order)
             postings = (build or build_postings)(
                 [
-                    list(map(attrgetter("title"), docs)),
-                    [p.authors_text() for p in docs],
-                    [p.abstract or "" for p in docs],
+                    field_values(docs, "title"),
+                    authors_texts(docs),
+                    [abstract or "" for abstract in field_values(docs, "abstract")],
                 ]
             )
             self._assemble(docs, order, np.array([days[i] for i in positions], np.int32), postings)
@@ -139,8 +124,8 @@ class SearchIndex:
         """The index ``parts()`` gave, for the same papers in the same order."""
         index = cls.__new__(cls)
         with gc_paused():
-            index.papers = list(papers)
-            index._assemble([index.papers[i] for i in order.tolist()], order, days, postings)
+            index.papers = _held(papers)
+            index._assemble(Ordered(index.papers, order), order, days, postings)
         if freeze_gc and index._size >= FREEZE_FROM:
             freeze_heap()
         return index
@@ -149,7 +134,7 @@ class SearchIndex:
         """The papers' positions newest first, their days (-1: undated), the postings."""
         return self._order, self._days, self.postings
 
-    def _assemble(self, docs: list[Paper], order: Order, days: Order, postings: Postings) -> None:
+    def _assemble(self, docs: Ordered, order: Order, days: Order, postings: Postings) -> None:
         self._docs = docs
         self._order = order
         self._days = days
@@ -217,8 +202,8 @@ class SearchIndex:
     @cached_property
     def _positions(self) -> dict[str, list[int]]:
         positions: dict[str, list[int]] = {}
-        for position, paper in enumerate(self._docs):
-            positions.setdefault(paper.id, []).append(position)
+        for position, paper_id in enumerate(field_values(self._docs, "id")):
+            positions.setdefault(paper_id, []).append(position)
         return positions
 
     def _allowed(self, query: Query, notes: list[str]) -> Mask | None:
@@ -257,7 +242,8 @@ class SearchIndex:
         if allowed is None:
             return None if among is None else frozenset(among)
         if among is None:
-            return frozenset(self._docs[doc].id for doc in np.flatnonzero(allowed))
+            ids = field_values(self._docs, "id")
+            return frozenset(ids[doc] for doc in np.flatnonzero(allowed).tolist())
         positions = self._positions
         return frozenset(
             paper_id
@@ -332,7 +318,7 @@ class SearchIndex:
             order = self._in_order(docs, "newest" if sort == "relevance" else sort)
             return Results(
                 query,
-                _Ordered(self._docs, order),
+                Ordered(self._docs, order),
                 None,
                 spans=Highlighter(()).spans,
                 notes=notes,
@@ -349,7 +335,7 @@ class SearchIndex:
         highlighter = Highlighter([(term, expansions) for term, _, expansions in terms])
         return Results(
             query,
-            _Ordered(self._docs, order),
+            Ordered(self._docs, order),
             scores,
             spans=highlighter.spans,
             notes=notes,
@@ -413,5 +399,5 @@ class SearchIndex:
 
     def _title_bonus(self, typed: str, doc: int) -> float:
         """Up to 35 points for a title that reads like the query (known-item search)."""
-        title = " ".join(words(self._docs[doc].title))
+        title = " ".join(words(self._docs.value(doc, "title")))
         return 0.25 * fuzz.ratio(typed, title) + 0.1 * fuzz.partial_ratio(typed, title)

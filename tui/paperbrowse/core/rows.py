@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableSequence
 from functools import cache, lru_cache
 from operator import itemgetter
 from typing import Any, TypeVar
@@ -24,6 +24,7 @@ _DATE, _SOURCE, _SOURCES = (PAPER_FIELDS.index(name) for name in ("date", "sourc
 _VENUE, _AUTHORS, _PRECISION = (
     PAPER_FIELDS.index(n) for n in ("venue", "authors", "date_precision")
 )
+_SHARED = tuple(PAPER_FIELDS.index(n) for n in ("venue", "date_precision", "entry_type"))
 _PRECISIONS = {name: name for name in ("day", "month", "year")}  # one string each, shared
 _ROW = itemgetter(*PAPER_FIELDS)  # a paper's values in row order, gathered in C
 
@@ -115,6 +116,23 @@ def paper_from_row(
     return _built(Paper, fields) if fast else Paper.model_construct(**dict(fields))
 
 
+def shared_row(row: tuple[Any, ...], strings: dict[str, str]) -> tuple[Any, ...]:
+    """A row read from the cache, with the text many rows repeat shared with the rows read
+    before it (``strings``, kept across one library's rows): the venue, the author names,
+    the date precision, the entry type and the source's file name, of which an unpickled
+    row (the parse cache is pickled without a memo) has copies of its own."""
+    values = list(row)
+    share = strings.setdefault
+    for place in _SHARED:
+        if (value := values[place]) is not None:
+            values[place] = share(value, value)
+    if values[_AUTHORS]:
+        values[_AUTHORS] = tuple([share(name, name) for name in values[_AUTHORS]])
+    if (source := values[_SOURCE]) is not None:
+        values[_SOURCE] = (share(source[0], source[0]), source[1])
+    return tuple(values)
+
+
 def paper_row(paper: Paper, strings: dict[str, str] | None = None) -> tuple[Any, ...]:
     """A paper as a row of plain values, in ``PAPER_FIELDS`` order.
 
@@ -147,7 +165,7 @@ def papers_from_rows(rows: list[tuple[Any, ...]]) -> list[Paper]:
     return [paper_from_row(row, fast) for row in rows]
 
 
-def compact(papers: list[Paper]) -> None:
+def compact(papers: MutableSequence[Paper]) -> None:
     """Rebuild in place, as ``construct`` builds them, the papers that pydantic's validation
     made (those parsed in this process rather than read from the cache or sent back by a
     parse worker): the same papers, a fifth of their memory each (2,600 bytes beside

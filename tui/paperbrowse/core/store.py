@@ -1,0 +1,179 @@
+"""A library's papers kept compact: plain rows, a pydantic ``Paper`` made only when asked for.
+
+A reopened library's papers come from the parse cache as rows (``formats.rows``): tuples
+of strings and numbers that unpickle in C. Building a ``Paper`` for each took most of a
+reopen (0.55 of 0.8 s at 100k papers) and most of its memory, for papers nobody looks at.
+``PaperStore`` keeps the rows and makes a paper the first time it is asked for, then keeps
+it (the same object each time after). Whole-library scans that need a field or two (the
+first listing, the search index's filters, citation keys, duplicate merging) read
+``field_values`` instead, which never builds a paper.
+
+Imports only ``core.models`` and ``core.formats.rows``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, MutableSequence, Sequence
+from operator import attrgetter
+from typing import Any, overload
+
+from paperbrowse.core.models import Paper, joined_authors
+from paperbrowse.core.rows import PAPER_FIELDS, construct_is_faithful, paper_from_row
+
+Row = tuple[Any, ...]
+Slot = Paper | Row
+
+_PLACE = {name: place for place, name in enumerate(PAPER_FIELDS)}
+# Fields a row holds in another form than the paper (a day number, (file, line) pairs):
+# read through the papers, or through ``days_of``.
+_ROW_FORM_DIFFERS = frozenset({"date", "source", "sources"})
+_DATE = _PLACE["date"]
+
+
+class PaperStore(MutableSequence[Paper]):
+    """Papers, each kept as a row until it is first asked for."""
+
+    def __init__(self, slots: Iterable[Slot] = ()) -> None:
+        self._slots: list[Slot] = list(slots)
+        self.built = 0  # papers made from rows so far: what this store has cost in objects
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    @overload
+    def __getitem__(self, index: int) -> Paper: ...
+    @overload
+    def __getitem__(self, index: slice) -> PaperStore: ...
+    def __getitem__(self, index: int | slice) -> Paper | PaperStore:
+        if isinstance(index, slice):
+            return PaperStore(self._slots[index])
+        slot = self._slots[index]
+        if type(slot) is tuple:
+            slot = self._slots[index] = paper_from_row(slot, _fast())
+            self.built += 1
+        return slot  # type: ignore[return-value]  # a tuple never gets here
+
+    def __iter__(self) -> Iterator[Paper]:
+        for index in range(len(self._slots)):
+            yield self[index]
+
+    @overload
+    def __setitem__(self, index: int, value: Paper) -> None: ...
+    @overload
+    def __setitem__(self, index: slice, value: Iterable[Paper]) -> None: ...
+    def __setitem__(self, index: int | slice, value: Paper | Iterable[Paper]) -> None:
+        self._slots[index] = value  # type: ignore[index, assignment]
+
+    def __delitem__(self, index: int | slice) -> None:
+        del self._slots[index]
+
+    def insert(self, index: int, value: Paper) -> None:
+        self._slots.insert(index, value)
+
+    def extend(self, values: Iterable[Paper]) -> None:
+        """Papers added at the end; another store's rows stay rows."""
+        self._slots.extend(values.slots() if isinstance(values, PaperStore) else values)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PaperStore | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+    def __repr__(self) -> str:
+        return f"PaperStore({len(self)} papers, {self.built} built)"
+
+    def slots(self) -> list[Slot]:
+        """The rows and papers as held (for another store to take them as they are)."""
+        return self._slots
+
+    def values(self, name: str) -> list[Any]:
+        """Every paper's value of one field, in order, without building papers for rows."""
+        if name in _ROW_FORM_DIFFERS or name not in _PLACE:
+            return list(map(attrgetter(name), self))
+        place = _PLACE[name]
+        return [s[place] if type(s) is tuple else getattr(s, name) for s in self._slots]
+
+    def value(self, index: int, name: str) -> Any:
+        """One paper's value of one field, without building the paper from its row."""
+        slot = self._slots[index]
+        if type(slot) is tuple and name in _PLACE and name not in _ROW_FORM_DIFFERS:
+            return slot[_PLACE[name]]
+        return getattr(self[index], name)
+
+    def days(self) -> list[int]:
+        """Every paper's day (``date.toordinal()``), -1 when undated."""
+        days = []
+        for slot in self._slots:
+            if type(slot) is tuple:
+                day = slot[_DATE]
+                days.append(-1 if day is None else day)
+            else:
+                date = slot.date  # type: ignore[union-attr]
+                days.append(date.toordinal() if date else -1)
+        return days
+
+
+def _fast() -> bool:
+    return construct_is_faithful()
+
+
+def field_values(papers: Sequence[Paper], name: str) -> list[Any]:
+    """Every paper's value of one field (or property), in order: from a store's rows when
+    it has them, else read off the papers with a C-level getter."""
+    if isinstance(papers, PaperStore | Ordered):
+        return papers.values(name)
+    return list(map(attrgetter(name), papers))
+
+
+def days_of(papers: Sequence[Paper]) -> list[int]:
+    """Every paper's day (``date.toordinal()``), -1 when undated."""
+    if isinstance(papers, PaperStore | Ordered):
+        return papers.days()
+    return [d.toordinal() if d else -1 for d in map(attrgetter("date"), papers)]
+
+
+def authors_texts(papers: Sequence[Paper]) -> list[str]:
+    """Every paper's ``authors_text()``, without building papers for a store's rows."""
+    return list(map(joined_authors, field_values(papers, "authors"), field_values(papers, "et_al")))
+
+
+class Ordered(Sequence[Paper]):
+    """Papers in a given order (a list or numpy array of positions), without building a
+    list of them: a search's or listing's results read only the papers they show."""
+
+    def __init__(self, papers: Sequence[Paper], order: Sequence[int] | Any) -> None:
+        self._papers = papers
+        self._order = order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> Paper: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Paper]: ...
+    def __getitem__(self, index: int | slice) -> Paper | Sequence[Paper]:
+        if isinstance(index, slice):
+            return [self._papers[int(i)] for i in self._order[index]]
+        return self._papers[int(self._order[index])]
+
+    def positions(self) -> list[int]:
+        order = self._order
+        return order.tolist() if hasattr(order, "tolist") else list(order)
+
+    def value(self, index: int, name: str) -> Any:
+        position = int(self._order[index])
+        papers = self._papers
+        if isinstance(papers, PaperStore):
+            return papers.value(position, name)
+        return getattr(papers[position], name)
+
+    def values(self, name: str) -> list[Any]:
+        every = field_values(self._papers, name)
+        return [every[i] for i in self.positions()]
+
+    def days(self) -> list[int]:
+        every = days_of(self._papers)
+        return [every[i] for i in self.positions()]
