@@ -47,6 +47,7 @@ from paperbrowse.core.cache import (
 from paperbrowse.core.formats.pool import run_parts
 from paperbrowse.core.locations import cache_dir
 from paperbrowse.core.models import Paper
+from paperbrowse.core.store import field_values
 from paperbrowse.core.search.build import FieldPostings, Postings, build_postings, merge_postings
 from paperbrowse.core.search.index import SearchIndex
 
@@ -96,7 +97,7 @@ def entry_key(sources: Sequence[str], as_of: dt.date) -> tuple[Path, str] | None
 
 
 def _ids_digest(papers: Sequence[Paper]) -> str:
-    joined = "\0".join(paper.id for paper in papers).encode("utf-8", "surrogatepass")
+    joined = "\0".join(field_values(papers, "id")).encode("utf-8", "surrogatepass")
     return hashlib.sha1(joined).hexdigest()
 
 
