@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from paperbrowse.core import locations
+from paperbrowse.core import cache, locations
 from paperbrowse.core.library import load
 from paperbrowse.core.merge import merge_duplicates
 from paperbrowse.core.store import PaperStore, field_values
@@ -19,7 +19,8 @@ PAPERS = 300
 @pytest.fixture
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
-    monkeypatch.setattr(locations, "cache_dir", lambda: folder)
+    monkeypatch.setenv(locations.CACHE_DIR_VARIABLE, str(folder))
+    monkeypatch.setattr(cache, "MIN_BYTES", 0)  # cache even the small files made here
     return folder
 
 

@@ -14,13 +14,12 @@ prints them both sit above it.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 from itertools import count
 
 from paperbrowse.core.models import Paper, fold
-from paperbrowse.core.store import days_of, field_values
+from paperbrowse.core.store import field_values, years_of
 
 # Better BibTeX's skip words (its default "skipwords" list, shortened to the English,
 # French, German and Spanish particles found in titles), plus a few question words.
@@ -200,7 +199,7 @@ def base_key(paper: Paper) -> str:
 def _base_keys(papers: Sequence[Paper]) -> list[str]:
     """``base_key`` of every paper, read from its fields (``core.store.field_values``:
     a store's rows are not made papers for it)."""
-    years = [dt.date.fromordinal(day).year if day >= 0 else None for day in days_of(papers)]
+    years = years_of(papers)
     return [
         _usable(own) or _generated(authors, year, title)
         for own, authors, year, title in zip(

@@ -9,13 +9,12 @@ different papers however alike their titles ("Introduction", 2019).
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import MutableSequence, Sequence
 
 from paperbrowse.core.formats.edges import joined
 from paperbrowse.core.models import Paper, SourceRef, fold, normalise_title
-from paperbrowse.core.store import PaperStore, days_of, field_values
+from paperbrowse.core.store import PaperStore, field_values, years_of
 
 _FILLABLE = (
     "abstract",
@@ -104,7 +103,7 @@ def merge_duplicates(papers: Sequence[Paper]) -> MutableSequence[Paper]:
     copies merged become papers; the others stay rows, and a store comes back."""
     dois = field_values(papers, "doi")
     authors = field_values(papers, "authors")
-    years = [_year(day) for day in days_of(papers)]
+    years = years_of(papers)
     titles = field_values(papers, "title")
     kept: list[int] = []  # the position in ``papers`` of each merged paper's first copy
     combined: dict[int, Paper] = {}  # merged papers made of several copies, by number
@@ -138,10 +137,6 @@ def merge_duplicates(papers: Sequence[Paper]) -> MutableSequence[Paper]:
         if title[0]:
             by_title.setdefault(title, index)
     return _chosen(papers, kept, combined)
-
-
-def _year(day: int) -> int | None:
-    return dt.date.fromordinal(day).year if day >= 0 else None
 
 
 def _chosen(

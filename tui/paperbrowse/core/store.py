@@ -13,6 +13,7 @@ Imports only ``core.models`` and ``core.formats.rows``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, MutableSequence, Sequence
 from operator import attrgetter
 from typing import Any, overload
@@ -132,6 +133,17 @@ def days_of(papers: Sequence[Paper]) -> list[int]:
     if isinstance(papers, PaperStore | Ordered):
         return papers.days()
     return [d.toordinal() if d else -1 for d in map(attrgetter("date"), papers)]
+
+
+def years_of(papers: Sequence[Paper]) -> list[int | None]:
+    """Every paper's ``year``, None when undated."""
+    if not isinstance(papers, PaperStore | Ordered):
+        return list(map(attrgetter("year"), papers))
+    year_of: dict[int, int | None] = {-1: None}  # a library has a few thousand distinct days
+    return [
+        year_of[day] if day in year_of else year_of.setdefault(day, dt.date.fromordinal(day).year)
+        for day in papers.days()
+    ]
 
 
 def authors_texts(papers: Sequence[Paper]) -> list[str]:

@@ -47,9 +47,9 @@ from paperbrowse.core.cache import (
 from paperbrowse.core.formats.pool import run_parts
 from paperbrowse.core.locations import cache_dir
 from paperbrowse.core.models import Paper
-from paperbrowse.core.store import field_values
 from paperbrowse.core.search.build import FieldPostings, Postings, build_postings, merge_postings
 from paperbrowse.core.search.index import SearchIndex
+from paperbrowse.core.store import field_values
 
 MIN_PAPERS = 10_000  # below this the index builds in well under a second
 # Papers from which the postings are built on every core (``formats.pool``). Below this
