@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.models import Paper
 from paperbrowse.core.pdf.check import file_problem, is_pdf_name
+from paperbrowse.core.store import field_values
 
 if TYPE_CHECKING:
     from paperbrowse.core.search.filter_registry import FilterRegistry
@@ -100,6 +101,10 @@ class FolderIndex:
             listing = self._listing(folder)
             found += [listing[name] for name in wanted if name in listing]
         return found
+
+    def holds_pdfs(self, folder: Path) -> bool:
+        """Whether the folder holds any PDF directly."""
+        return bool(self._listing(folder))
 
     def forget(self) -> None:
         with self._lock:
@@ -205,6 +210,19 @@ class PdfFinder:
             folders=self.folders,
             index=self.index,
         )
+
+    def worth_looking(
+        self, papers: Sequence[Paper], sources: Iterable[str], any_attached: bool
+    ) -> Sequence[Paper]:
+        """The papers that may have a file: all of them when the user attached any or a
+        folder they are looked for in (their library's, the PDF folders) holds a PDF;
+        else only those their library lists files for, read from their fields without
+        making a paper of each (a library of 100k papers and no PDFs, the common case)."""
+        folders = [*(_folder_of(source) for source in sources), *self.folders]
+        if any_attached or any(self.index.holds_pdfs(folder) for folder in folders):
+            return papers
+        files = field_values(papers, "files")
+        return [papers[place] for place, listed in enumerate(files) if listed]
 
     def has_pdf(self, paper: Paper) -> bool:
         """Whether a file named ``.pdf`` of the paper's is on disk."""

@@ -151,10 +151,12 @@ class FilesController:
         view: FilesView,
         attached: Callable[[Paper], Sequence[str]],
         pdf_dirs: Sequence[str | Path] = (),
+        any_attached: Callable[[], bool] = lambda: True,
     ) -> None:
         self.screen = screen
         self.view = view
         self.attached = attached
+        self.any_attached = any_attached  # whether the user attached a file to any paper
         self.pdf_dirs = list(pdf_dirs)
         self._finder: PdfFinder | None = None
         self._facts: dict[Path, FileFacts] = {}
@@ -332,21 +334,21 @@ class FilesController:
         """Extract (or find cached) the text of every PDF of the library, in a thread."""
         self._fulltext_round += 1
         self._fulltext_library = library
-        papers = list(library.papers)
         round_ = self._fulltext_round
         self.screen.run_worker(
-            lambda: self._extract_all(papers, round_),
+            lambda: self._extract_all(library, round_),
             thread=True,
             group="pdf-fulltext",
             exit_on_error=False,
         )
 
-    def _extract_all(self, papers: list[Paper], round_: int) -> None:
+    def _extract_all(self, library: Library, round_: int) -> None:
         from paperbrowse.core.pdf.body_search import pdf_owners
 
         def stopped() -> bool:
             return self._stopped or round_ != self._fulltext_round
 
+        papers = self.finder.worth_looking(library.papers, library.sources, self.any_attached())
         owners = pdf_owners(papers, self.finder.files_of)  # a PDF may be several papers'
         paths = list(owners)
         if not paths or stopped():

@@ -67,7 +67,10 @@ def loading_text(done: int, total: int, file: str) -> str:
 
 def category_width(papers: Sequence[Paper]) -> int:
     """The width of the category column: the longest code, capped."""
-    return min(CATEGORY_WIDTH, max((cell_len(p.category or "") for p in papers), default=0))
+    from paperbrowse.core.store import field_values  # (loaded with the library by now)
+
+    categories = set(field_values(papers, "category"))  # a store's rows stay rows
+    return min(CATEGORY_WIDTH, max((cell_len(code or "") for code in categories), default=0))
 
 
 class Progress(Message, namespace="loader"):

@@ -82,7 +82,9 @@ class ReadingController:
         self.screen = screen
         self.view = view
         # The papers' PDFs: the Files line, has:pdf, O and A (browser_parts/files.py).
-        self.files = FilesController(screen, view, self.attached_files, pdf_dirs)
+        self.files = FilesController(
+            screen, view, self.attached_files, pdf_dirs, any_attached=self.any_attached
+        )
         self.store: Store | None = None  # the user's marks, opened with the library
         self.selection: dict[str, Paper] = {}  # marked with space, in the order marked
         self.started = False  # the marks are open and drawn: they may be changed
@@ -191,6 +193,12 @@ class ReadingController:
         selected = paper.id in self.selection
         rows = self.files.detail_rows(paper) + look.detail_rows(marks, selected)
         return rows, look.note_lines(marks)
+
+    def any_attached(self) -> bool:
+        """Whether any paper has a file attached (none without the marks database)."""
+        if self.store is None:
+            return False
+        return any(marks.files for marks in self.store.all_marks().values())
 
     def attached_files(self, paper: Paper) -> Sequence[str]:
         marks = self.marks_of(paper)
