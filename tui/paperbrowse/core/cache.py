@@ -29,7 +29,7 @@ import tempfile
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,14 +39,13 @@ from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult, TextProgress, read_file
 from paperbrowse.core.locations import cache_dir
 from paperbrowse.core.memory import gc_paused, give_back_freed
-from paperbrowse.core.models import Profile
+from paperbrowse.core.models import Paper, Profile
 from paperbrowse.core.rows import (
     PAPER_FIELDS,
-    compact,
     paper_row,
     shared_row,
 )
-from paperbrowse.core.store import PaperStore
+from paperbrowse.core.store import PaperStore, compact
 
 # Bump when the entry layout changes. Importer changes need no bump: entries
 # also record a fingerprint of the importers' source (``parser_fingerprint``).
@@ -293,7 +292,7 @@ def store_entry(key: FileKey, as_of: dt.date, result: ImportResult) -> None:
         pieces = [_plain_pickle(entry)]
         papers = result.papers
         for start in range(0, len(papers), BATCH):
-            pieces.append(_plain_pickle([paper_row(p) for p in papers[start : start + BATCH]]))
+            pieces.append(_plain_pickle(_rows(papers, start, start + BATCH)))
         crc = 0
         for piece in pieces:
             crc = zlib.crc32(piece, crc)
@@ -301,6 +300,13 @@ def store_entry(key: FileKey, as_of: dt.date, result: ImportResult) -> None:
         _prune(key.cache_file().parent)
     except (OSError, pickle.PicklingError, RecursionError):
         return
+
+
+def _rows(papers: Sequence[Paper], start: int, end: int) -> list[tuple[Any, ...]]:
+    """Papers ``start`` to ``end`` as rows: a store's rows as they are, papers turned."""
+    if isinstance(papers, PaperStore):
+        return papers.rows(start, end)
+    return [paper_row(paper) for paper in papers[start:end]]
 
 
 def _plain_pickle(entry: object) -> bytes | memoryview:

@@ -151,31 +151,18 @@ def paper_row(paper: Paper, strings: dict[str, str] | None = None) -> tuple[Any,
     return tuple(row)
 
 
-class PaperList(list[Paper]):
-    """A list of papers that pickles as rows, and unpickles as a plain list of papers: what
-    a worker process sends back (``formats.pool``), a third of the cost of pickling them."""
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        strings: dict[str, str] = {}
-        return papers_from_rows, ([paper_row(paper, strings) for paper in self],)
-
-
-def papers_from_rows(rows: list[tuple[Any, ...]]) -> list[Paper]:
-    fast = construct_is_faithful()
-    return [paper_from_row(row, fast) for row in rows]
-
-
-def compact(papers: MutableSequence[Paper]) -> None:
+def compact_slots(held: MutableSequence[Any]) -> None:
     """Rebuild in place, as ``construct`` builds them, the papers that pydantic's validation
     made (those parsed in this process rather than read from the cache or sent back by a
     parse worker): the same papers, a fifth of their memory each (2,600 bytes beside
-    their text, then 530). Each old paper is freed as its new one is made."""
+    their text, then 530). Each old paper is freed as its new one is made; rows (a
+    ``core.store`` holds papers and rows) are left as they are."""
     if not construct_is_faithful():
         return
     shared = _every_field(Paper)
-    for number, paper in enumerate(papers):
-        if paper.__pydantic_fields_set__ is not shared:
-            papers[number] = _rebuilt(paper)
+    for number, paper in enumerate(held):
+        if type(paper) is not tuple and paper.__pydantic_fields_set__ is not shared:
+            held[number] = _rebuilt(paper)
 
 
 def _rebuilt(paper: Paper) -> Paper:

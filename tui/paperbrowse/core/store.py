@@ -19,7 +19,14 @@ from operator import attrgetter
 from typing import Any, overload
 
 from paperbrowse.core.models import Paper, joined_authors
-from paperbrowse.core.rows import PAPER_FIELDS, construct_is_faithful, paper_from_row
+from paperbrowse.core.rows import (
+    PAPER_FIELDS,
+    compact_slots,
+    construct_is_faithful,
+    paper_from_row,
+    paper_row,
+    shared_row,
+)
 
 Row = tuple[Any, ...]
 Slot = Paper | Row
@@ -89,6 +96,13 @@ class PaperStore(MutableSequence[Paper]):
         """The rows and papers as held (for another store to take them as they are)."""
         return self._slots
 
+    def rows(self, start: int, end: int) -> list[Row]:
+        """Papers ``start`` to ``end`` as rows (for the parse cache), papers turned back."""
+        return [
+            slot if type(slot) is tuple else paper_row(slot)  # type: ignore[arg-type]
+            for slot in self._slots[start:end]
+        ]
+
     def values(self, name: str) -> list[Any]:
         """Every paper's value of one field, in order, without building papers for rows."""
         if name in _ROW_FORM_DIFFERS or name not in _PLACE:
@@ -114,6 +128,26 @@ class PaperStore(MutableSequence[Paper]):
                 date = slot.date  # type: ignore[union-attr]
                 days.append(date.toordinal() if date else -1)
         return days
+
+
+class PaperList(list[Paper]):
+    """A list of papers that pickles as rows, and unpickles as a store of those rows: what
+    a worker process sends back (``formats.pool``), a third of the cost of pickling papers,
+    and no paper made of them until one is asked for."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        strings: dict[str, str] = {}
+        return papers_from_rows, ([paper_row(paper, strings) for paper in self],)
+
+
+def papers_from_rows(rows: list[Row]) -> PaperStore:
+    strings: dict[str, str] = {}
+    return PaperStore([shared_row(row, strings) for row in rows])
+
+
+def compact(papers: MutableSequence[Paper]) -> None:
+    """``rows.compact_slots`` on a list of papers, or on a store's papers (its rows stay)."""
+    compact_slots(papers.slots() if isinstance(papers, PaperStore) else papers)
 
 
 def _fast() -> bool:

@@ -37,7 +37,7 @@ from paperbrowse.core.formats.file_fields import bibtex_files
 from paperbrowse.core.formats.jsontools import paper_date
 from paperbrowse.core.formats.pool import PART_CHARS, POOL_MIN_CHARS, run_parts
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
-from paperbrowse.core.rows import PaperList
+from paperbrowse.core.store import PaperList, PaperStore
 from paperbrowse.core.text.clean import clean_line, find_urls, strip_control
 
 # bibtexparser logs every malformed block; those become our own warnings instead.
@@ -662,6 +662,7 @@ def _read_in_parts(
 def _join(reader: _Reader, parts: list[_Part]) -> None:
     """The parts into one reader, as if it had read them in turn."""
     seen: dict[str, int] = {}  # folded key -> line of its first entry
+    reader.result.papers = PaperStore()  # a worker's part stays rows (``core.store``)
     for part in parts:
         reader.result.papers.extend(part.papers)
         problems = [Problem(reader.file, line, message) for line, message in part.problems]

@@ -21,7 +21,7 @@ from paperbrowse.core.formats import ImportResult, TextProgress
 from paperbrowse.core.formats.jsontools import BadJSON, load_json
 from paperbrowse.core.formats.pool import PART_CHARS, run_parts
 from paperbrowse.core.formats.records import paper_from_record
-from paperbrowse.core.rows import PaperList, compact
+from paperbrowse.core.store import PaperList, PaperStore, compact
 
 PROGRESS_LINES = 2_000  # lines between progress reports (about 2 MB of ACL abstracts)
 # Text (characters) from which the lines are read on every core (``formats.pool``). JSON
@@ -206,7 +206,7 @@ def _read_texts(
 
 def _gathered(parts: Sequence[_Lines | None], file: str) -> ImportResult:
     """The parts' papers and problems in order (every part read as lines)."""
-    result = ImportResult()
+    result = ImportResult(papers=PaperStore())  # a worker's part stays rows (``core.store``)
     records = 0
     for part in parts:
         assert part is not None  # only the first part may be a document's start
