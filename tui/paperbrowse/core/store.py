@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, MutableSequence, Sequence
 from operator import attrgetter, itemgetter
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from paperbrowse.core.models import Paper, joined_authors
 from paperbrowse.core.rows import (
@@ -109,7 +109,7 @@ class PaperStore(MutableSequence[Paper]):
             return list(map(attrgetter(name), self))
         place = _PLACE[name]
         try:  # all rows (a reopened library, until papers are made): read in C, 5x faster
-            return list(map(itemgetter(place), self._slots))
+            return list(map(itemgetter(place), cast(list[Row], self._slots)))
         except TypeError:  # a paper among them: it has no items
             return [s[place] if type(s) is tuple else getattr(s, name) for s in self._slots]
 
