@@ -8,7 +8,9 @@ Packages, each about one concern (their own docstrings say more):
 - ``search``: the search engine; imports ``models``, ``memory``, ``cache`` helpers;
 - ``marks``: bookmarks, read status, tags and notes in SQLite.
 
-Modules: ``models`` (Paper, Profile), ``library`` (``load``: read, merge, search;
+Modules: ``models`` (Paper, Profile), ``rows`` (a paper as a plain row and back),
+``store`` (a library's papers kept as rows, a Paper made only when asked for),
+``library`` (``load``: read, merge, search;
 it sits on top of the rest), ``locations`` (folders), ``memory`` (the collector),
 ``cache`` (parsed files), ``errors``, ``files``, ``merge``, ``stats``,
 ``categories``, ``watch``, ``people`` (several profiles: researchers, co-authors).

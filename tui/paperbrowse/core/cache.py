@@ -39,6 +39,7 @@ from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult, TextProgress, read_file
 from paperbrowse.core.locations import cache_dir
 from paperbrowse.core.memory import gc_paused, give_back_freed
+from paperbrowse.core.merge import title_keys
 from paperbrowse.core.models import Paper, Profile
 from paperbrowse.core.rows import (
     PAPER_FIELDS,
@@ -49,7 +50,7 @@ from paperbrowse.core.store import PaperStore, compact
 
 # Bump when the entry layout changes. Importer changes need no bump: entries
 # also record a fingerprint of the importers' source (``parser_fingerprint``).
-FORMAT_VERSION = 4  # 3: papers carry editors, publisher and place; 4: mapped, in batches
+FORMAT_VERSION = 5  # 3: editors, publisher, place; 4: mapped, in batches; 5: title keys
 MAGIC = b"PBCACHE\x01"
 # Smaller files parse about as fast as a cache entry loads; they are not cached.
 MIN_BYTES = 64 * 1024
@@ -262,6 +263,10 @@ def _result_from(unpickler: pickle.Unpickler, key: FileKey, as_of: dt.date) -> I
     # Kept as rows: a paper is made when first asked for (``core.store``).
     papers = PaperStore(rows)
     del rows
+    keys = unpickler.load()
+    if not isinstance(keys, list) or len(keys) != len(papers):
+        return None
+    papers.title_keys = keys
     profile = None
     if entry["profile"] is not None:
         header = dict(zip(_PROFILE_FIELDS, entry["profile"], strict=True))
@@ -293,6 +298,7 @@ def store_entry(key: FileKey, as_of: dt.date, result: ImportResult) -> None:
         papers = result.papers
         for start in range(0, len(papers), BATCH):
             pieces.append(_plain_pickle(_rows(papers, start, start + BATCH)))
+        pieces.append(_plain_pickle(title_keys(papers)))
         crc = 0
         for piece in pieces:
             crc = zlib.crc32(piece, crc)

@@ -189,8 +189,8 @@ def _read_merged(path: Path, as_of: dt.date, progress: TextProgress | None) -> I
 
     result = read_file(path, as_of, progress)
     merged = merge_duplicates(result.papers)
-    if len(merged) != len(result.papers):
-        result.papers = merged
+    if len(merged) != len(result.papers) or isinstance(merged, PaperStore):
+        result.papers = merged  # (a store: with its title keys, for the cache)
         if result.profile is not None:
             result.profile = result.profile.model_copy(update={"papers": tuple(merged)})
     return result
@@ -279,6 +279,8 @@ def load(
         from paperbrowse.core.merge import merge_duplicates
 
         library.papers = merge_duplicates(library.papers)
+    if isinstance(library.papers, PaperStore):
+        library.papers.title_keys = None  # merged: no longer needed
     if len(library.profiles) > 1:
         # Several researchers: a second file for one of them, or a header missing figures
         # the people table compares, is a line among the load's problems.

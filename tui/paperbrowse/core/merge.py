@@ -104,7 +104,7 @@ def merge_duplicates(papers: Sequence[Paper]) -> MutableSequence[Paper]:
     dois = field_values(papers, "doi")
     authors = field_values(papers, "authors")
     years = years_of(papers)
-    titles = field_values(papers, "title")
+    titles = title_keys(papers)
     kept: list[int] = []  # the position in ``papers`` of each merged paper's first copy
     combined: dict[int, Paper] = {}  # merged papers made of several copies, by number
     by_doi: dict[str, int] = {}
@@ -118,7 +118,7 @@ def merge_duplicates(papers: Sequence[Paper]) -> MutableSequence[Paper]:
 
     for position, raw_doi in enumerate(dois):
         doi = raw_doi.lower() if raw_doi else None
-        title = (normalise_title(titles[position]), years[position])
+        title = (titles[position], years[position])
         index = by_doi.get(doi) if doi else None
         if index is None and title[0]:
             index = by_title.get(title)
@@ -136,7 +136,17 @@ def merge_duplicates(papers: Sequence[Paper]) -> MutableSequence[Paper]:
             by_doi.setdefault(doi, index)
         if title[0]:
             by_title.setdefault(title, index)
-    return _chosen(papers, kept, combined)
+    merged = _chosen(papers, kept, combined)
+    if isinstance(merged, PaperStore):  # a merged paper keeps its first copy's title
+        merged.title_keys = [titles[position] for position in kept]
+    return merged
+
+
+def title_keys(papers: Sequence[Paper]) -> list[str]:
+    """Each paper's title as merging compares it: a store's own when it knows them."""
+    if isinstance(papers, PaperStore) and papers.title_keys is not None:
+        return papers.title_keys
+    return list(map(normalise_title, field_values(papers, "title")))
 
 
 def _chosen(

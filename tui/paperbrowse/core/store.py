@@ -44,6 +44,11 @@ class PaperStore(MutableSequence[Paper]):
     def __init__(self, slots: Iterable[Slot] = ()) -> None:
         self._slots: list[Slot] = list(slots)
         self.built = 0  # papers made from rows so far: what this store has cost in objects
+        # Each paper's title as duplicate merging compares it (``models.normalise_title``),
+        # when known: kept in the parse cache, so that merging the files of a library on
+        # every open does not work them out again (3 s at a million papers). Any change
+        # to the papers but adding another store's with theirs forgets them.
+        self.title_keys: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self._slots)
@@ -71,16 +76,27 @@ class PaperStore(MutableSequence[Paper]):
     def __setitem__(self, index: slice, value: Iterable[Paper]) -> None: ...
     def __setitem__(self, index: int | slice, value: Paper | Iterable[Paper]) -> None:
         self._slots[index] = value  # type: ignore[index, assignment]
+        self.title_keys = None
 
     def __delitem__(self, index: int | slice) -> None:
         del self._slots[index]
+        self.title_keys = None
 
     def insert(self, index: int, value: Paper) -> None:
         self._slots.insert(index, value)
+        self.title_keys = None
 
     def extend(self, values: Iterable[Paper]) -> None:
-        """Papers added at the end; another store's rows stay rows."""
-        self._slots.extend(values.slots() if isinstance(values, PaperStore) else values)
+        """Papers added at the end; another store's rows stay rows (and its title keys
+        are kept when both stores know theirs)."""
+        if not isinstance(values, PaperStore):
+            self._slots.extend(values)
+            self.title_keys = None
+            return
+        mine = self.title_keys if self._slots else []
+        joined = None if mine is None or values.title_keys is None else mine + values.title_keys
+        self._slots.extend(values.slots())
+        self.title_keys = joined
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, PaperStore | list | tuple):

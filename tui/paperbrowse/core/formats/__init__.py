@@ -5,16 +5,16 @@ Readers turn one file's text into papers (and perhaps a profile): ``profile``
 ``.json`` files), ``jsondoc`` (which kind a JSON document is), ``records`` (one
 JSON record), ``csljson``, ``s2`` (Semantic Scholar), ``ris`` (read and written
 with rispy); ``jsontools`` is the JSON
-toolkit they share; ``pool`` reads a large file's parts in worker processes
-and ``rows`` turns papers into plain rows and back (for the workers and the
-parse cache). Writers: ``export`` (every export format, written
-atomically) and ``bibtex_write``.
+toolkit they share; ``pool`` reads a large file's parts in worker processes,
+which send their papers back as plain rows (``core.rows``, ``core.store``).
+Writers: ``export`` (every export format, written atomically) and ``bibtex_write``.
 
 ``read_file`` picks the reader by extension, then by content, so a
 mis-named file still opens. Each reader has the signature of ``Importer``.
 
 May import ``paperbrowse.core.text``, ``models``, ``errors``, ``files``,
-``categories`` and ``citekeys`` (the keys the writers put in); never the search,
+``categories``, ``rows`` and ``store`` (papers as rows), and ``citekeys`` (the keys the
+writers put in); never the search,
 the marks store or the caches (the parse cache imports this package, and its
 fingerprint covers all of it).
 """
