@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 
 from paperbrowse.app.app import PaperBrowseApp
-from paperbrowse.app.screens.browser_parts import frame_hold
+from paperbrowse.app.screens.browser_parts import frame_hold, searching
 from paperbrowse.core.library import bundled_profile, load
 
 COUNT = re.compile(r"([\d,]+) of [\d,]+ papers?")
@@ -82,3 +82,102 @@ async def test_list_rows_fit_the_new_width_after_a_resize() -> None:
         for paper in list(papers)[:5]:
             row = next(line for line in lines if paper.title[:20] in line)
             assert f" {paper.year} " in row, row
+
+
+async def test_the_keys_frame_is_painted_without_waiting_for_the_next_tick(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Textual paints from a timer on a fixed grid (1/60 s): a frame asked for within a
+    # period of the last one waited for the grid. Here the period is a minute: each
+    # letter's results must still be painted, the moment they are shown.
+    monkeypatch.setattr(frame_hold, "HOLD_SECONDS", 30.0)
+    library = load(bundled_profile())
+    async with PaperBrowseApp(library=library).run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        timer = browser(pilot)._update_timer
+        monkeypatch.setattr(timer, "_interval", 60.0)  # read when its loop next starts
+        timer.stop()
+        timer._start()
+        frames = painted_frames(monkeypatch, pilot)
+        for letter in "me":
+            await pilot.press(letter)
+            await settle(pilot)
+    assert ("m", len(library.find("m"))) in frames
+    assert ("me", len(library.find("me"))) in frames
+
+
+async def test_the_input_keeps_its_width_while_the_count_shrinks() -> None:
+    # "10 of 15 papers" then "2 of 15 papers": the count keeps its cells (right-aligned
+    # in them) rather than laying the screen out again, and the input does not move.
+    library = load(bundled_profile())
+    async with PaperBrowseApp(library=library).run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", "m")
+        await settle(pilot)
+        bar = browser(pilot).search_bar
+        width = bar.input.size.width
+        await pilot.press("e")
+        await settle(pilot)
+        assert len(library.find("me")) == 2
+        assert "2 of 15 papers · relevance" in screen_text(pilot)
+        assert bar.input.size.width == width
+
+
+def shows_matches(screen: Any) -> bool:
+    """The detail pane shows the top hit with where the query matched it."""
+    results, hit = screen.searching.results, screen.detail.hit
+    if results is None or hit is None:
+        return False
+    spans = dict(results.hit(0).spans)  # a SpanMap: worked out as it is read
+    return bool(spans) and dict(hit.spans) == spans
+
+
+async def test_the_detail_pane_shows_the_top_hit_once_typing_pauses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # While keys come, the list and the count follow each one and the detail pane keeps
+    # the paper it showed (drawing it was most of a key's frame); it follows the top hit
+    # once typing pauses, or at once when the cursor moves or the search bar is left.
+    monkeypatch.setattr(searching, "DETAIL_PAUSE", 30.0)
+    library = load(bundled_profile())
+    first = library.find("")[0]
+    async with PaperBrowseApp(library=library).run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        screen = browser(pilot)
+        assert screen.detail.paper == first
+        await pilot.press("slash", *"transl")
+        await settle(pilot)
+        top = screen.paper_list.paper
+        assert top is not None and top != first
+        assert screen.detail.paper == first  # still typing, as far as the pane knows
+        await pilot.press("enter")  # to the list: the pane shows the top hit now
+        await settle(pilot)
+        assert screen.detail.paper == top
+        assert shows_matches(screen)
+
+        monkeypatch.setattr(searching, "DETAIL_PAUSE", 0.05)
+        screen.search_bar.value = "tran"  # as typed: the input's value changes
+        await settle(pilot)
+        top = screen.paper_list.paper
+        for _ in range(100):
+            if not screen.searching.detail_pending:
+                break
+            await pilot.pause(0.02)
+        assert screen.detail.paper == top
+        assert shows_matches(screen)
+
+
+async def test_the_detail_pane_follows_the_cursor_at_once_while_typing_paused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(searching, "DETAIL_PAUSE", 30.0)
+    library = load(bundled_profile())
+    async with PaperBrowseApp(library=library).run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        screen = browser(pilot)
+        await pilot.press("slash", *"tra", "escape", "down")
+        await settle(pilot)
+        assert screen.paper_list.cursor == 1
+        assert screen.detail.paper == screen.paper_list.paper

@@ -259,10 +259,12 @@ class BrowserScreen(SafeMouse, Screen[None]):
 
     @on(SearchBar.Dismissed)
     def action_leave_search(self) -> None:
+        self.searching.show_detail_now()
         self.set_focus(self.paper_list)
 
     @on(SearchBar.Submitted)
     def action_submit_search(self) -> None:
+        self.searching.show_detail_now()
         self.set_focus(self.paper_list)
         self.paper_list.cursor = 0
         # The keys typed after Enter (j j space) are meant for the submitted query's
@@ -275,6 +277,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
     def action_switch_pane(self) -> None:
         """The list, the detail pane, then its citation links when it shows some."""
         links = self.detail.links
+        self.searching.show_detail_now()
         if self.paper_list.has_focus:
             self.set_focus(self.detail)
         elif self.detail.has_focus and links.display:
@@ -289,6 +292,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
             self.search_bar.value = ""
 
     def action_read(self) -> None:
+        self.searching.show_detail_now()
         if self.detail.paper is not None:
             self.set_focus(self.detail)
 

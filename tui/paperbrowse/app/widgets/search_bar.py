@@ -119,6 +119,7 @@ class SearchBar(Horizontal):
     busy_short: var[str] = var("")  # the same where the bar is narrow: "3/40 PDFs"
     _count_width = -1  # cells of the count as last shown
     _count_max = -1  # cells the count may take at the bar's width
+    _count_fields: tuple[object, ...] = ()  # what the count showed besides the number
 
     class Changed(Message):
         """The query text changed (on every keystroke)."""
@@ -204,6 +205,7 @@ class SearchBar(Horizontal):
         if not self.is_mounted:
             return
         count = self.query_one("#search-count", Label)
+        room = self._count_room()
         text = count_text(
             self.shown,
             self.total,
@@ -212,13 +214,33 @@ class SearchBar(Horizontal):
             self.marked,
             self.busy,
             self.busy_short,
-            self._count_room(),
+            room,
         )
         # The count is as wide as its text: a new layout only when the width changes
-        # ("812 of" -> "790 of" needs none), not on every keystroke.
+        # ("812 of" -> "790 of" needs none), not on every keystroke. While only the number
+        # of papers shown changes (a query typed), a narrower count keeps the cells it has,
+        # its text aligned right in them (the CSS): "1,204 of" -> "87 of" is no layout of
+        # the screen (half the keys of a typed query asked for one, about 13 ms each at
+        # 22k papers, issue 13), and the input's edge does not jump as the count shrinks.
+        fields = (
+            self.total,
+            self.sort,
+            self.problems,
+            self.marked,
+            self.busy,
+            self.busy_short,
+            room,
+        )
         width = text.cell_len
-        count.update(text, layout=width != self._count_width)
-        self._count_width = width
+        keeps_cells = (
+            fields == self._count_fields
+            and self.shown is not None
+            and width <= count.content_size.width
+        )
+        count.update(text, layout=width != self._count_width and not keeps_cells)
+        if not keeps_cells:
+            self._count_width = width
+        self._count_fields = fields
         count.set_class(bool(self.problems), "-problems")
 
     @on(Input.Changed, "#search-input")

@@ -21,9 +21,19 @@ from paperbrowse.app.screens.browser_parts.search_scheduler import SearchSchedul
 from paperbrowse.core.text.counts import counted
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
     from paperbrowse.core.search.results import Hit, Results, SortOrder
+
+
+# Seconds without new results for a typed query before the detail pane shows its top
+# hit. Drawing the pane was most of a keystroke's frame (some 70 of its 107 changed
+# lines, its layouts, 2 ms of spans before the frame; profile_keys.py at 22k papers),
+# for a paper that the next key replaces: while keys come faster than this, only the
+# list and the count follow each key, and the pane follows when typing pauses.
+DETAIL_PAUSE = 0.1
 
 
 def indexing_text(papers: int) -> str:
@@ -62,6 +72,9 @@ class SearchController:
         self._paper_shown: bool | None = None  # as the footer last showed it (None: not yet)
         # What the detail pane shows: (results, row, paper id) when it was last set.
         self._detail_shown_for: tuple[Results | None, int, str | None] | None = None
+        # Shows the top hit in the detail pane once typing pauses (None: nothing waits).
+        self._detail_timer: Timer | None = None
+        self._detail_deferred_for: tuple[Results | None, int] | None = None
         # Called once the query in the bar has its results listed (or has failed).
         self._on_settled: list[Callable[[], object]] = []
 
@@ -194,7 +207,13 @@ class SearchController:
             paper, self._pending_paper = self._pending_paper, None
             self._move_to(paper)
         self.view.shown = len(results)
-        self.show_detail()
+        # A paper for a paper: whether one is shown at all (the footer's dimmed keys, an
+        # empty pane) follows the key at once.
+        papers = paper_list.paper is not None and self.view.detail.paper is not None
+        if previous is not None and not same_query and papers:
+            self._show_detail_when_typing_pauses()
+        else:
+            self.show_detail()
         self._refresh_bindings_if_paper_came_or_went()
         self._call_if_settled()
 
@@ -209,10 +228,43 @@ class SearchController:
             self._paper_shown = paper_shown
             self.screen.refresh_bindings()
 
+    @property
+    def detail_pending(self) -> bool:
+        """Whether the detail pane waits for typing to pause before it shows the top hit."""
+        return self._detail_timer is not None
+
+    def _show_detail_when_typing_pauses(self) -> None:
+        """The new query's top hit in the detail pane ``DETAIL_PAUSE`` seconds after the
+        latest results, unless the cursor is moved meanwhile (then at once)."""
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_deferred_for = (self.results, self.view.paper_list.cursor)
+        self._detail_timer = self.screen.set_timer(
+            DETAIL_PAUSE, self._typing_paused, name="detail after typing"
+        )
+
+    def _typing_paused(self) -> None:
+        self._detail_timer = None  # its own timer: not stopped from inside its callback
+        self.show_detail()
+
+    def show_detail_now(self) -> None:
+        """Show the top hit now if the pane waits for typing to pause (the user left the
+        search bar: what comes next is about the highlighted paper)."""
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+            self.show_detail()
+
     def show_detail(self) -> None:
         """The highlighted paper in the detail pane, with where the query matched."""
         paper, index = self.view.paper_list.paper, self.view.paper_list.cursor
         results = self.results
+        if self._detail_timer is not None:
+            deferred = self._detail_deferred_for
+            if deferred is not None and deferred[0] is results and deferred[1] == index:
+                return  # the list's Highlighted for the results shown: still typing
+            self._detail_timer.stop()  # the cursor moved: the pane follows it now
+            self._detail_timer = None
         # Called twice per keystroke (by ``show`` and by the list's Highlighted message):
         # the second time the same results, row and paper need no new spans (about 5 ms)
         # and no second render of the pane. ``results`` is held, so ``is`` stays exact.
