@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from helpers import paper
 
+from paperbrowse.core import library as library_module
+from paperbrowse.core import locations
+from paperbrowse.core.cache import writes_deferred
 from paperbrowse.core.library import Library, load
 from paperbrowse.core.models import Paper
 from paperbrowse.core.search.results import SORT_ORDERS, SortOrder, listing
@@ -60,6 +63,23 @@ def test_listing_matches_the_index_on_the_acl_corpus() -> None:
     listed = {sort: ids(library.listing(sort)) for sort in SORT_ORDERS}
     for sort in SORT_ORDERS:
         assert listed[sort] == ids(library.index.find("", sort)), sort
+
+
+@pytest.mark.skipif(not CORPUS_JSONL.exists(), reason="../shared/corpus is not beside the repo")
+def test_a_reopened_large_library_lists_in_the_saved_index_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(locations.CACHE_DIR_VARIABLE, str(tmp_path / "cache"))
+    monkeypatch.setattr(library_module, "STORED_ORDER_FROM", 1)
+    with writes_deferred() as pending:
+        first = load(CORPUS_JSONL)
+        expected = {sort: ids(first.index.find("", sort)) for sort in SORT_ORDERS}
+    pending.write()
+    again = load(CORPUS_JSONL)
+    assert again._stored_order() is not None  # read from the saved index, not sorted here
+    for sort in SORT_ORDERS:
+        assert ids(again.listing(sort)) == expected[sort], sort
+    assert not again.index_ready
 
 
 def test_a_written_deleted_or_added_file_changes_the_source_state(tmp_path: Path) -> None:

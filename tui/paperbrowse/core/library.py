@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, str], None]
 
 KNOWN_SUFFIXES = frozenset(SUFFIXES)
+# From this many papers, the first listing takes its order from the saved index when there
+# is one: sorting in Python costs 0.1 s at 100k papers and 1.5 s at a million.
+STORED_ORDER_FROM = 50_000
 
 
 @dataclass
@@ -166,7 +169,18 @@ class Library:
 
     def listing(self, sort: SortOrder = "newest") -> Results:
         """Every paper in a browsing order: from the index once built, else sorted here."""
-        return self.index.find("", sort) if self.index_ready else listing(self.papers, sort)
+        if self.index_ready:
+            return self.index.find("", sort)
+        return listing(self.papers, sort, self._stored_order())
+
+    def _stored_order(self) -> tuple[Sequence[int], int] | None:
+        """The newest-first order the saved index holds, for a large library that has one
+        (reading it imports numpy, which only such a library's first listing may wait for)."""
+        if len(self.papers) < STORED_ORDER_FROM or not self.sources:
+            return None
+        from paperbrowse.core.search.index_cache import stored_order
+
+        return stored_order(self.papers, self.sources, self.as_of or dt.date.today())
 
     def find(self, query: str, sort: SortOrder = "relevance") -> Results:
         """Every paper matching the query, ranked (or in the given order)."""

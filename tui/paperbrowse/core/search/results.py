@@ -130,17 +130,27 @@ def newest_first_order(papers: Sequence[Paper]) -> tuple[list[int], list[int]]:
     return sorted(by_title, key=days.__getitem__, reverse=True), days
 
 
-def listing(papers: Sequence[Paper], sort: SortOrder = "newest") -> Results:
+def listing(
+    papers: Sequence[Paper],
+    sort: SortOrder = "newest",
+    newest: tuple[Sequence[int], int] | None = None,
+) -> Results:
     """Every paper in a browsing order, as the search index would list them for an
     empty query ("relevance" lists newest first), without building the index.
 
     The same orders as ``SearchIndex.find``, on a list rather than numpy arrays, so
     the first screen waits for no numpy; ``tests/test_listing.py`` keeps them equal.
+
+    ``newest``: the positions newest first and how many are dated, when known already
+    (the saved index holds them, ``index_cache.stored_order``).
     """
-    order, days = newest_first_order(papers)
+    if newest is None:
+        positions, days = newest_first_order(papers)
+        newest = positions, sum(1 for day in days if day >= 0)
+    order: Sequence[int] = newest[0]
     if sort == "oldest":
-        dated = sum(1 for i in order if days[i] >= 0)
-        order = order[:dated][::-1] + order[dated:]
+        dated = newest[1]
+        order = [*order[:dated][::-1], *order[dated:]]
     elif sort == "title":
         order = [order[i] for i in title_order(Ordered(papers, order))]
     return Results("", Ordered(papers, order), None, spans=_no_spans)
