@@ -9,7 +9,9 @@ different papers however alike their titles ("Introduction", 2019).
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections import Counter
 from collections.abc import MutableSequence, Sequence
 
 from paperbrowse.core.formats.edges import joined
@@ -100,46 +102,74 @@ def merge_duplicates(papers: Sequence[Paper]) -> MutableSequence[Paper]:
     """The papers with duplicates merged into their first copy, in first-seen order.
 
     Read from the papers' fields (``core.store.field_values``): of a store's rows, only the
-    copies merged become papers; the others stay rows, and a store comes back."""
+    copies merged become papers; the others stay rows, and a store comes back. Only the
+    papers sharing a DOI or a title and year with another are looked at one by one: the
+    rest (nearly all) can neither find a copy nor be found."""
     dois = field_values(papers, "doi")
-    authors = field_values(papers, "authors")
-    years = years_of(papers)
     titles = title_keys(papers)
-    kept: list[int] = []  # the position in ``papers`` of each merged paper's first copy
-    combined: dict[int, Paper] = {}  # merged papers made of several copies, by number
-    by_doi: dict[str, int] = {}
-    by_title: dict[tuple[str, int | None], int] = {}
-
-    def identity(number: int) -> tuple[str | None, str | None]:
-        if number in combined:
-            paper = combined[number]
-            return paper.doi, _surname(paper.authors)
-        return dois[kept[number]], _surname(authors[kept[number]])
-
-    for position, raw_doi in enumerate(dois):
-        doi = raw_doi.lower() if raw_doi else None
-        title = (titles[position], years[position])
-        index = by_doi.get(doi) if doi else None
-        if index is None and title[0]:
-            index = by_title.get(title)
-        if index is not None and not _compatible(
-            identity(index), (raw_doi, _surname(authors[position]))
-        ):
-            index = None
-        if index is None:
-            index = len(kept)
-            kept.append(position)
-        else:
-            first = combined.get(index) or papers[kept[index]]
-            combined[index] = combine(first, papers[position])
-        if doi:
-            by_doi.setdefault(doi, index)
-        if title[0]:
-            by_title.setdefault(title, index)
+    pairs = list(zip(titles, years_of(papers), strict=True))
+    looked_at = _sharing(dois, pairs)
+    firsts, combined = _merged(papers, looked_at, dois, pairs)
+    dropped = set(looked_at).difference(firsts)
+    kept = list(itertools.filterfalse(dropped.__contains__, range(len(papers))))
     merged = _chosen(papers, kept, combined)
     if isinstance(merged, PaperStore):  # a merged paper keeps its first copy's title
         merged.title_keys = [titles[position] for position in kept]
     return merged
+
+
+def _sharing(dois: list[str | None], pairs: list[tuple[str, int | None]]) -> list[int]:
+    """The positions, in order, of the papers whose DOI (in any case), or title and year,
+    another paper has too: the only ones that may merge."""
+    twice = {pair for pair, count in Counter(pairs).items() if count > 1 and pair[0]}
+    with_doi = [(position, doi.lower()) for position, doi in enumerate(dois) if doi]
+    doi_twice = {doi for doi, count in Counter(doi for _, doi in with_doi).items() if count > 1}
+    sharing = {position for position, doi in with_doi if doi in doi_twice}
+    sharing.update(itertools.compress(range(len(pairs)), map(twice.__contains__, pairs)))
+    return sorted(sharing)
+
+
+def _merged(
+    papers: Sequence[Paper],
+    positions: list[int],
+    dois: list[str | None],
+    pairs: list[tuple[str, int | None]],
+) -> tuple[list[int], dict[int, Paper]]:
+    """Of these papers, in order: the positions of first copies, and the papers made of
+    several copies, by their first copy's position."""
+    firsts: list[int] = []  # each merged paper's first copy, by its number here
+    combined: dict[int, Paper] = {}
+    by_doi: dict[str, int] = {}
+    by_title: dict[tuple[str, int | None], int] = {}
+
+    def identity(number: int) -> tuple[str | None, str | None]:
+        first = firsts[number]
+        if first in combined:
+            return combined[first].doi, _surname(combined[first].authors)
+        return dois[first], _surname(papers[first].authors)
+
+    for position in positions:
+        raw_doi = dois[position]
+        doi = raw_doi.lower() if raw_doi else None
+        title = pairs[position]
+        index = by_doi.get(doi) if doi else None
+        if index is None and title[0]:
+            index = by_title.get(title)
+        if index is not None and not _compatible(
+            identity(index), (raw_doi, _surname(papers[position].authors))
+        ):
+            index = None
+        if index is None:
+            index = len(firsts)
+            firsts.append(position)
+        else:
+            first = firsts[index]
+            combined[first] = combine(combined.get(first) or papers[first], papers[position])
+        if doi:
+            by_doi.setdefault(doi, index)
+        if title[0]:
+            by_title.setdefault(title, index)
+    return firsts, combined
 
 
 def title_keys(papers: Sequence[Paper]) -> list[str]:
@@ -152,9 +182,8 @@ def title_keys(papers: Sequence[Paper]) -> list[str]:
 def _chosen(
     papers: Sequence[Paper], kept: list[int], combined: dict[int, Paper]
 ) -> MutableSequence[Paper]:
+    """The papers kept, a merged one in its first copy's place (by position)."""
     if isinstance(papers, PaperStore):
         slots = papers.slots()
-        return PaperStore(
-            combined.get(number, slots[position]) for number, position in enumerate(kept)
-        )
-    return [combined.get(number) or papers[position] for number, position in enumerate(kept)]
+        return PaperStore(combined.get(position, slots[position]) for position in kept)
+    return [combined.get(position) or papers[position] for position in kept]
