@@ -9,6 +9,7 @@ different papers however alike their titles ("Introduction", 2019).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import os
 from collections import Counter
@@ -16,6 +17,7 @@ from collections.abc import MutableSequence, Sequence
 
 from paperbrowse.core.formats.edges import joined
 from paperbrowse.core.models import Paper, SourceRef, fold, normalise_title
+from paperbrowse.core.rows import paper_row
 from paperbrowse.core.store import PaperStore, field_values, years_of
 
 _FILLABLE = (
@@ -107,9 +109,9 @@ def merge_duplicates(papers: Sequence[Paper]) -> MutableSequence[Paper]:
     rest (nearly all) can neither find a copy nor be found."""
     dois = field_values(papers, "doi")
     titles = title_keys(papers)
-    pairs = list(zip(titles, years_of(papers), strict=True))
-    looked_at = _sharing(dois, pairs)
-    firsts, combined = _merged(papers, looked_at, dois, pairs)
+    years = years_of(papers)
+    looked_at = _sharing(dois, titles, years)
+    firsts, combined = _merged(papers, looked_at, dois, titles, years)
     dropped = set(looked_at).difference(firsts)
     kept = list(itertools.filterfalse(dropped.__contains__, range(len(papers))))
     merged = _chosen(papers, kept, combined)
@@ -118,14 +120,15 @@ def merge_duplicates(papers: Sequence[Paper]) -> MutableSequence[Paper]:
     return merged
 
 
-def _sharing(dois: list[str | None], pairs: list[tuple[str, int | None]]) -> list[int]:
+def _sharing(dois: list[str | None], titles: list[str], years: list[int | None]) -> list[int]:
     """The positions, in order, of the papers whose DOI (in any case), or title and year,
     another paper has too: the only ones that may merge."""
+    pairs = list(zip(titles, years, strict=True))
     twice = {pair for pair, count in Counter(pairs).items() if count > 1 and pair[0]}
+    sharing = set(itertools.compress(range(len(pairs)), map(twice.__contains__, pairs)))
     with_doi = [(position, doi.lower()) for position, doi in enumerate(dois) if doi]
     doi_twice = {doi for doi, count in Counter(doi for _, doi in with_doi).items() if count > 1}
-    sharing = {position for position, doi in with_doi if doi in doi_twice}
-    sharing.update(itertools.compress(range(len(pairs)), map(twice.__contains__, pairs)))
+    sharing.update(position for position, doi in with_doi if doi in doi_twice)
     return sorted(sharing)
 
 
@@ -133,7 +136,8 @@ def _merged(
     papers: Sequence[Paper],
     positions: list[int],
     dois: list[str | None],
-    pairs: list[tuple[str, int | None]],
+    titles: list[str],
+    years: list[int | None],
 ) -> tuple[list[int], dict[int, Paper]]:
     """Of these papers, in order: the positions of first copies, and the papers made of
     several copies, by their first copy's position."""
@@ -151,7 +155,7 @@ def _merged(
     for position in positions:
         raw_doi = dois[position]
         doi = raw_doi.lower() if raw_doi else None
-        title = pairs[position]
+        title = (titles[position], years[position])
         index = by_doi.get(doi) if doi else None
         if index is None and title[0]:
             index = by_title.get(title)
@@ -183,7 +187,12 @@ def _chosen(
     papers: Sequence[Paper], kept: list[int], combined: dict[int, Paper]
 ) -> MutableSequence[Paper]:
     """The papers kept, a merged one in its first copy's place (by position)."""
-    if isinstance(papers, PaperStore):
-        slots = papers.slots()
-        return PaperStore(combined.get(position, slots[position]) for position in kept)
-    return [combined.get(position) or papers[position] for position in kept]
+    if not isinstance(papers, PaperStore):
+        chosen = list(map(papers.__getitem__, kept))
+        for position, paper in combined.items():
+            chosen[bisect.bisect_left(kept, position)] = paper
+        return chosen
+    slots = list(map(papers.slots().__getitem__, kept))
+    for position, paper in combined.items():  # a store's papers stay rows
+        slots[bisect.bisect_left(kept, position)] = paper_row(paper)
+    return PaperStore(slots)

@@ -138,6 +138,11 @@ class PaperStore(MutableSequence[Paper]):
 
     def days(self) -> list[int]:
         """Every paper's day (``date.toordinal()``), -1 when undated."""
+        try:  # all rows: their day numbers read in C
+            days = list(map(itemgetter(_DATE), cast(list[Row], self._slots)))
+            return [-1 if day is None else day for day in days] if None in days else days
+        except TypeError:  # a paper among them
+            pass
         days = []
         for slot in self._slots:
             if type(slot) is tuple:
@@ -165,8 +170,15 @@ def papers_from_rows(rows: list[Row]) -> PaperStore:
 
 
 def compact(papers: MutableSequence[Paper]) -> None:
-    """``rows.compact_slots`` on a list of papers, or on a store's papers (its rows stay)."""
-    compact_slots(papers.slots() if isinstance(papers, PaperStore) else papers)
+    """A store's papers turned into rows, like the rest of it (a parse's papers: made
+    again only when asked for); a list's rebuilt in less memory (``rows.compact_slots``)."""
+    if not isinstance(papers, PaperStore):
+        compact_slots(papers)
+        return
+    slots = papers.slots()
+    for place, slot in enumerate(slots):
+        if type(slot) is not tuple:
+            slots[place] = paper_row(slot)  # type: ignore[arg-type]
 
 
 def _fast() -> bool:
