@@ -49,6 +49,7 @@ class PaperStore(MutableSequence[Paper]):
         # every open does not work them out again (3 s at a million papers). Any change
         # to the papers but adding another store's with theirs forgets them.
         self.title_keys: list[str] | None = None
+        self.ids_digest: str | None = None  # the saved index's check of the ids (index_cache)
 
     def __len__(self) -> int:
         return len(self._slots)
@@ -76,19 +77,20 @@ class PaperStore(MutableSequence[Paper]):
     def __setitem__(self, index: slice, value: Iterable[Paper]) -> None: ...
     def __setitem__(self, index: int | slice, value: Paper | Iterable[Paper]) -> None:
         self._slots[index] = value  # type: ignore[index, assignment]
-        self.title_keys = None
+        self.title_keys = self.ids_digest = None
 
     def __delitem__(self, index: int | slice) -> None:
         del self._slots[index]
-        self.title_keys = None
+        self.title_keys = self.ids_digest = None
 
     def insert(self, index: int, value: Paper) -> None:
         self._slots.insert(index, value)
-        self.title_keys = None
+        self.title_keys = self.ids_digest = None
 
     def extend(self, values: Iterable[Paper]) -> None:
         """Papers added at the end; another store's rows stay rows (and its title keys
         are kept when both stores know theirs)."""
+        self.ids_digest = None
         if not isinstance(values, PaperStore):
             self._slots.extend(values)
             self.title_keys = None
