@@ -19,10 +19,15 @@ from paperbrowse.core.categories import category_name
 DatePrecision = Literal["day", "month", "year"]
 
 
+# ``defer_build``: a model's validator is built when it first validates, not when this module
+# is imported (20 ms): a reopened library makes its papers from cached rows, unvalidated,
+# and never needs it.
+
+
 class SourceRef(BaseModel):
     """Where a record came from: the file and the line its record starts on."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     file: str
     line: int | None = None
@@ -72,7 +77,7 @@ def joined_authors(authors: tuple[str, ...], et_al: bool) -> str:
 class Paper(BaseModel):
     """One paper, from whatever source."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: str
     title: str
@@ -206,7 +211,7 @@ _share_keys(Paper)
 class Profile(BaseModel):
     """A researcher's publication profile: the header figures and the papers."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     name: str
     primary_category: str | None = None
