@@ -23,6 +23,17 @@ def corpus() -> Path:
     return CORPUS
 
 
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private parse cache that keeps every file, however small (the files tests make)."""
+    from paperbrowse.core import cache, locations
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(locations.CACHE_DIR_VARIABLE, str(folder))
+    monkeypatch.setattr(cache, "MIN_BYTES", 0)
+    return folder
+
+
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

@@ -18,14 +18,6 @@ AS_OF = dt.date(2025, 11, 24)
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(locations.CACHE_DIR_VARIABLE, str(folder))
-    monkeypatch.setattr(cache, "MIN_BYTES", 0)  # cache even the small files made here
-    return folder
-
-
-@pytest.fixture
 def library_file(tmp_path: Path) -> Path:
     path = tmp_path / "lib.bib"
     path.write_text(

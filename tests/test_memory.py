@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from paperbrowse.core import cache, locations
+from paperbrowse.core import cache
 from paperbrowse.core.formats import ImportResult, TextProgress, jsonl, pool, read_file
 from paperbrowse.core.library import load
 
@@ -22,14 +22,6 @@ AS_OF = dt.date(2025, 11, 24)
 PAPERS = 3_000
 # Bytes a paper may hold beyond its text: 26 fields and where it was read.
 MOST_PER_PAPER = 900
-
-
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(locations.CACHE_DIR_VARIABLE, str(folder))
-    monkeypatch.setattr(cache, "MIN_BYTES", 0)  # cache even the small file made here
-    return folder
 
 
 def small_papers(path: Path, **shared: object) -> Path:

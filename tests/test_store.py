@@ -5,23 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
-from paperbrowse.core import cache, locations
 from paperbrowse.core.library import load
 from paperbrowse.core.merge import merge_duplicates
 from paperbrowse.core.store import PaperStore, field_values
 
 AS_OF = dt.date(2025, 11, 24)
 PAPERS = 300
-
-
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(locations.CACHE_DIR_VARIABLE, str(folder))
-    monkeypatch.setattr(cache, "MIN_BYTES", 0)  # cache even the small files made here
-    return folder
 
 
 def library_file(folder: Path, papers: int = PAPERS) -> Path:

@@ -206,22 +206,7 @@ class SearchBar(Horizontal):
             return
         count = self.query_one("#search-count", Label)
         room = self._count_room()
-        text = count_text(
-            self.shown,
-            self.total,
-            self.sort,
-            self.problems,
-            self.marked,
-            self.busy,
-            self.busy_short,
-            room,
-        )
-        # The count is as wide as its text: a new layout only when the width changes
-        # ("812 of" -> "790 of" needs none), not on every keystroke. While only the number
-        # of papers shown changes (a query typed), a narrower count keeps the cells it has,
-        # its text aligned right in them (the CSS): "1,204 of" -> "87 of" is no layout of
-        # the screen (half the keys of a typed query asked for one, about 13 ms each at
-        # 22k papers, issue 13), and the input's edge does not jump as the count shrinks.
+        # All that shapes the count but the number shown, in count_text's order.
         fields = (
             self.total,
             self.sort,
@@ -231,6 +216,13 @@ class SearchBar(Horizontal):
             self.busy_short,
             room,
         )
+        text = count_text(self.shown, *fields)
+        # The count is as wide as its text: a new layout only when the width changes
+        # ("812 of" -> "790 of" needs none), not on every keystroke. While only the number
+        # of papers shown changes (a query typed), a narrower count keeps the cells it has,
+        # its text aligned right in them (the CSS): "1,204 of" -> "87 of" is no layout of
+        # the screen (half the keys of a typed query asked for one, about 13 ms each at
+        # 22k papers, issue 13), and the input's edge does not jump as the count shrinks.
         width = text.cell_len
         keeps_cells = (
             fields == self._count_fields
