@@ -7,6 +7,7 @@ from pathlib import Path
 
 from paperbrowse.core.library import load
 from paperbrowse.core.merge import merge_duplicates
+from paperbrowse.core.stats import papers_by_author
 from paperbrowse.core.store import PaperStore, field_values
 
 AS_OF = dt.date(2025, 11, 24)
@@ -51,7 +52,8 @@ def test_a_reopened_library_makes_papers_only_for_what_is_shown(
     assert len(shown) == PAPERS and shown[0].year == 2019
     assert library.keys[papers[3].id] == "k3"
     assert library.find("year:2005 has:abstract")
-    # Listing, indexing, ten hits, the keys, filters: a few dozen papers at most, not all.
+    assert [p.title for p in papers_by_author(papers, "R12 Roe")] == ["Learning thing 12"]
+    # Listing, indexing, ten hits, the keys, filters, an author's papers: a few dozen at most.
     assert papers.built < 40
 
 

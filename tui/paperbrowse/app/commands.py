@@ -60,8 +60,11 @@ class TitleMatcher:
     def titles(cls, library: Library) -> list[str]:
         from rapidfuzz.utils import default_process
 
+        from paperbrowse.core.store import field_values
+
         if cls._cache is None or cls._cache[0] is not library:
-            cls._cache = (library, [default_process(p.title) for p in library.papers])
+            titles = field_values(library.papers, "title")  # no paper made of a row
+            cls._cache = (library, list(map(default_process, titles)))
         return cls._cache[1]
 
     @classmethod

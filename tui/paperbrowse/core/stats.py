@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from paperbrowse.core.categories import category_name
 from paperbrowse.core.models import Paper, fold
 from paperbrowse.core.search.results import newest_first_order
+from paperbrowse.core.store import field_values
 from paperbrowse.core.text.clean import clean_line
 
 if TYPE_CHECKING:
@@ -156,11 +157,16 @@ def reading_progress(papers: Iterable[Paper], marks: MarksSource) -> ReadingProg
     return ReadingProgress(total, read, bookmarked, noted, tagged, bookmarked_unread)
 
 
-def papers_by_author(papers: Iterable[Paper], name: str) -> list[Paper]:
+def papers_by_author(papers: Sequence[Paper], name: str) -> list[Paper]:
     """Every paper listing the author (same matching as ``coauthors``), newest first,
-    in the order of the library's own "newest" sort."""
+    in the order of the library's own "newest" sort (read from a store's rows: only the
+    author's papers are made)."""
     wanted = author_key(name)
-    found = [p for p in papers if any(author_key(a) == wanted for a in p.authors)]
+    found = [
+        papers[place]
+        for place, authors in enumerate(field_values(papers, "authors"))
+        if any(author_key(a) == wanted for a in authors)
+    ]
     order, _ = newest_first_order(found)
     return [found[i] for i in order]
 

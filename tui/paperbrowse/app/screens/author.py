@@ -82,10 +82,11 @@ class AuthorPicker(_Picker):
 
     def compose(self) -> ComposeResult:
         from paperbrowse.core.stats import author_key
+        from paperbrowse.core.store import field_values
 
         counts: dict[str, int] = {}
-        for other in self.papers:
-            for key in {author_key(name) for name in other.authors}:
+        for authors in field_values(self.papers, "authors"):  # no paper made of a row
+            for key in {author_key(name) for name in authors}:
                 counts[key] = counts.get(key, 0) + 1
         options = []
         for index, name in enumerate(self.authors):
