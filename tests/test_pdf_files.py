@@ -609,3 +609,20 @@ def test_the_command_line_sees_the_pdfs_attached_in_the_app(
     main(["search", "triplet margin loss", str(bib), "--json"])
     (hit,) = json.loads(capsys.readouterr().out)
     assert hit["files"] == [str(kept)] and hit["page"] == 3
+
+
+def test_only_papers_that_may_have_a_file_are_looked_at_for_pdfs(tmp_path: Path) -> None:
+    library_file = tmp_path / "lib.bib"
+    library_file.write_text(
+        "@article{a, title={Listed}, year=2020, file={a.pdf}}\n"
+        "@article{b, title={Not listed}, year=2020}\n"
+    )
+    papers = load(library_file).papers
+    finder = PdfFinder()
+    sources = [str(library_file)]
+    # No PDF in the library's folder and nothing attached: only the paper listing a file.
+    looked_at = finder.worth_looking(papers, sources, any_attached=False)
+    assert [p.title for p in looked_at] == ["Listed"]
+    assert len(finder.worth_looking(papers, sources, any_attached=True)) == 2
+    (tmp_path / "b.pdf").write_bytes(b"%PDF-1.4\n")  # found by its key, by convention
+    assert len(PdfFinder().worth_looking(papers, sources, any_attached=False)) == 2

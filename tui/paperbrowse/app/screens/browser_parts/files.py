@@ -209,7 +209,11 @@ class FilesController:
             self.forget_found()
             self.body = BodyIndex()
         self.report_folders(library)
-        self._undo_filter = self.finder.register_search_filters(library.filters, library.papers)
+        self._undo_filter = self.finder.register_search_filters(
+            library.filters,
+            library.papers,
+            lambda: self.finder.worth_looking(library.papers, library.sources, self.any_attached()),
+        )
         self._undo_body = attach_bodies(library, self.body)
         if library is not self._fulltext_library:
             self.start_fulltext(library)
