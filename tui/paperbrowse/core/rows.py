@@ -25,7 +25,6 @@ _VENUE, _AUTHORS, _PRECISION = (
     PAPER_FIELDS.index(n) for n in ("venue", "authors", "date_precision")
 )
 _ENTRY_TYPE = PAPER_FIELDS.index("entry_type")
-_PRECISIONS = {name: name for name in ("day", "month", "year")}  # one string each, shared
 _ROW = itemgetter(*PAPER_FIELDS)  # a paper's values in row order, gathered in C
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -90,22 +89,10 @@ def _day(ordinal: int) -> dt.date:
     return dt.date.fromordinal(ordinal)
 
 
-def paper_from_row(
-    row: tuple[Any, ...], fast: bool, strings: dict[str, str] | None = None
-) -> Paper:
-    """The paper a row holds (``fast``: ``construct_is_faithful()``).
-
-    ``strings``, kept across the rows of one library: its venue and author names as the
-    first row with the same text had them, so that papers share them (14 MB of venues and
-    10 MB of names at 100k papers; the rows of the parse cache are pickled without a memo,
-    each with its own copy)."""
+def paper_from_row(row: tuple[Any, ...], fast: bool) -> Paper:
+    """The paper a row holds (``fast``: ``construct_is_faithful()``); its text is the row's
+    own, shared with other rows' by ``shared_row`` when the row was read."""
     values = list(row)
-    values[_PRECISION] = _PRECISIONS.get(values[_PRECISION], values[_PRECISION])
-    if strings is not None:
-        if values[_VENUE] is not None:
-            values[_VENUE] = strings.setdefault(values[_VENUE], values[_VENUE])
-        if values[_AUTHORS]:
-            values[_AUTHORS] = tuple([strings.setdefault(name, name) for name in values[_AUTHORS]])
     if values[_DATE] is not None:
         values[_DATE] = _day(values[_DATE])
     if values[_SOURCE] is not None:
