@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import paper
@@ -14,6 +15,7 @@ from paperbrowse.core import locations
 from paperbrowse.core.cache import writes_deferred
 from paperbrowse.core.library import Library, load
 from paperbrowse.core.models import Paper
+from paperbrowse.core.search import index_cache
 from paperbrowse.core.search.results import SORT_ORDERS, SortOrder, listing
 from paperbrowse.core.watch import changed_files, source_state
 
@@ -76,10 +78,20 @@ def test_a_reopened_large_library_lists_in_the_saved_index_order(
         expected = {sort: ids(first.index.find("", sort)) for sort in SORT_ORDERS}
     pending.write()
     again = load(CORPUS_JSONL)
+    reads: list[Path] = []
+    read_arrays = index_cache.read_arrays
+
+    def counted_read(path: Path) -> Any:
+        reads.append(path)
+        return read_arrays(path)
+
+    monkeypatch.setattr(index_cache, "read_arrays", counted_read)
     assert again._stored_order() is not None  # read from the saved index, not sorted here
     for sort in SORT_ORDERS:
         assert ids(again.listing(sort)) == expected[sort], sort
     assert not again.index_ready
+    assert ids(again.index.find("", "newest")) == expected["newest"]
+    assert len(reads) == 1  # read and checksummed once, for the listings and the index
 
 
 def test_a_written_deleted_or_added_file_changes_the_source_state(tmp_path: Path) -> None:

@@ -128,20 +128,13 @@ def stored_order(
     """The papers' positions newest first and how many are dated, as the saved index of
     these papers holds them (None without one): the first listing of a large library
     without sorting its papers in Python (1.5 s at a million; 0.05 s read from here)."""
+    global _handed
     entry = entry_key(sources, as_of) if len(papers) >= MIN_PAPERS and sources else None
-    stored = None if entry is None else read_arrays(entry[0])
-    if entry is None or stored is None:
+    checked = None if entry is None else _checked(entry[0], entry[1], papers)
+    if entry is None or checked is None:
         return None
-    header, arrays = stored
-    if header.get("version") != entry[1] or header.get("ids") != _ids_digest(papers):
-        return None
-    order, days = arrays.get("order"), arrays.get("days")
-    if order is None or days is None or order.dtype != np.int32 or days.dtype != np.int32:
-        return None
-    if len(order) != len(papers) or len(days) != len(papers):
-        return None
-    if len(order) and not 0 <= int(order.min()) <= int(order.max()) < len(papers):
-        return None
+    _handed = (entry[0], checked)  # the index, made next, takes it: not read and summed twice
+    order, days = checked[1]["order"], checked[1]["days"]
     return cast("Sequence[int]", order), int(np.count_nonzero(days >= 0))  # (an int32 array)
 
 
@@ -172,14 +165,41 @@ def postings_on_every_core(fields: list[list[str]]) -> Postings:
 # --- reading ------------------------------------------------------------------------
 
 
-def _read(path: Path, version: str, papers: Sequence[Paper]) -> SearchIndex | None:
-    """The stored index, or None when the entry is missing, stale, damaged or foreign."""
-    stored = read_arrays(path)
+# An entry read and checked for a first listing (``stored_order``), until the index takes it.
+_handed: tuple[Path, tuple[dict[str, Any], dict[str, np.ndarray[Any, Any]]]] | None = None
+
+
+def _checked(
+    path: Path, version: str, papers: Sequence[Paper]
+) -> tuple[dict[str, Any], dict[str, np.ndarray[Any, Any]]] | None:
+    """The entry's header and arrays when it is the index of these papers (its checksum
+    right, made for this version of the files by this code, of these papers in this order,
+    its order and days fitting them); None when it is missing, stale, damaged or foreign.
+    An entry ``stored_order`` read is taken as it read it."""
+    global _handed
+    handed, _handed = _handed, None
+    stored = handed[1] if handed is not None and handed[0] == path else read_arrays(path)
     if stored is None:
         return None
     header, arrays = stored
     if header.get("version") != version or header.get("ids") != _ids_digest(papers):
         return None  # made for another version of the files, by other code, or other papers
+    order, days = arrays.get("order"), arrays.get("days")
+    if order is None or days is None or order.dtype != np.int32 or days.dtype != np.int32:
+        return None
+    if len(order) != len(papers) or len(days) != len(papers):
+        return None
+    if len(order) and not 0 <= int(order.min()) <= int(order.max()) < len(papers):
+        return None
+    return stored
+
+
+def _read(path: Path, version: str, papers: Sequence[Paper]) -> SearchIndex | None:
+    """The stored index, or None when the entry is missing, stale, damaged or foreign."""
+    stored = _checked(path, version, papers)
+    if stored is None:
+        return None
+    header, arrays = stored
     try:
         vocab_bytes = arrays["vocab"].tobytes()
         vocab = vocab_bytes.decode("utf-8", "surrogatepass").split("\0") if vocab_bytes else []
@@ -190,12 +210,9 @@ def _read(path: Path, version: str, papers: Sequence[Paper]) -> SearchIndex | No
             FieldPostings(*(arrays[f"{number}_{name}"] for name in _FIELD_ARRAYS))
             for number in range(count)
         )
-        order, days = arrays["order"], arrays["days"]
-        if order.dtype != np.int32 or days.dtype != np.int32 or len(days) != len(papers):
-            return None
-        if len(order) != len(papers) or (len(order) and int(order.max()) >= len(papers)):
-            return None
-        index = SearchIndex.from_parts(papers, order, days, Postings(vocab, fields))
+        index = SearchIndex.from_parts(
+            papers, arrays["order"], arrays["days"], Postings(vocab, fields)
+        )
     except (KeyError, ValueError, IndexError, TypeError, UnicodeDecodeError):
         return None
     with contextlib.suppress(OSError):
