@@ -191,7 +191,7 @@ class Paper(BaseModel):
 
 
 def _share_keys(model: type[BaseModel]) -> None:
-    """Let instances built field by field (``formats.rows.construct``, how the cache and the
+    """Let instances built field by field (``rows.construct``, how the cache and the
     parse workers' papers are built) share one table of attribute names (PEP 412's
     key-sharing dicts): their fields then cost 8 bytes each, not a dict of 800 bytes.
 

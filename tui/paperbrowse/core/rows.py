@@ -142,18 +142,17 @@ def paper_row(paper: Paper, strings: dict[str, str] | None = None) -> tuple[Any,
     return tuple(row)
 
 
-def compact_slots(held: MutableSequence[Any]) -> None:
+def compact_papers(papers: MutableSequence[Paper]) -> None:
     """Rebuild in place, as ``construct`` builds them, the papers that pydantic's validation
     made (those parsed in this process rather than read from the cache or sent back by a
     parse worker): the same papers, a fifth of their memory each (2,600 bytes beside
-    their text, then 530). Each old paper is freed as its new one is made; rows (a
-    ``core.store`` holds papers and rows) are left as they are."""
+    their text, then 530). Each old paper is freed as its new one is made."""
     if not construct_is_faithful():
         return
     shared = _every_field(Paper)
-    for number, paper in enumerate(held):
-        if type(paper) is not tuple and paper.__pydantic_fields_set__ is not shared:
-            held[number] = _rebuilt(paper)
+    for number, paper in enumerate(papers):
+        if paper.__pydantic_fields_set__ is not shared:
+            papers[number] = _rebuilt(paper)
 
 
 def _rebuilt(paper: Paper) -> Paper:

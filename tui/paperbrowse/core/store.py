@@ -1,6 +1,6 @@
 """A library's papers kept compact: plain rows, a pydantic ``Paper`` made only when asked for.
 
-A reopened library's papers come from the parse cache as rows (``formats.rows``): tuples
+A reopened library's papers come from the parse cache as rows (``core.rows``): tuples
 of strings and numbers that unpickle in C. Building a ``Paper`` for each took most of a
 reopen (0.55 of 0.8 s at 100k papers) and most of its memory, for papers nobody looks at.
 ``PaperStore`` keeps the rows and makes a paper the first time it is asked for, then keeps
@@ -8,7 +8,7 @@ it (the same object each time after). Whole-library scans that need a field or t
 first listing, the search index's filters, citation keys, duplicate merging) read
 ``field_values`` instead, which never builds a paper.
 
-Imports only ``core.models`` and ``core.formats.rows``.
+Imports only ``core.models`` and ``core.rows``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any, cast, overload
 from paperbrowse.core.models import Paper, joined_authors
 from paperbrowse.core.rows import (
     PAPER_FIELDS,
-    compact_slots,
+    compact_papers,
     construct_is_faithful,
     paper_from_row,
     paper_row,
@@ -63,7 +63,7 @@ class PaperStore(MutableSequence[Paper]):
             return PaperStore(self._slots[index])
         slot = self._slots[index]
         if type(slot) is tuple:
-            slot = self._slots[index] = paper_from_row(slot, _fast())
+            slot = self._slots[index] = paper_from_row(slot, construct_is_faithful())
             self.built += 1
         return slot  # type: ignore[return-value]  # a tuple never gets here
 
@@ -173,18 +173,14 @@ def papers_from_rows(rows: list[Row]) -> PaperStore:
 
 def compact(papers: MutableSequence[Paper]) -> None:
     """A store's papers turned into rows, like the rest of it (a parse's papers: made
-    again only when asked for); a list's rebuilt in less memory (``rows.compact_slots``)."""
+    again only when asked for); a list's rebuilt in less memory (``rows.compact_papers``)."""
     if not isinstance(papers, PaperStore):
-        compact_slots(papers)
+        compact_papers(papers)
         return
     slots = papers.slots()
     for place, slot in enumerate(slots):
         if type(slot) is not tuple:
             slots[place] = paper_row(slot)  # type: ignore[arg-type]
-
-
-def _fast() -> bool:
-    return construct_is_faithful()
 
 
 def field_values(papers: Sequence[Paper], name: str) -> list[Any]:
