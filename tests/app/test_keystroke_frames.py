@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from textual.screen import Screen
 
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.screens.browser_parts import frame_hold, searching
-from paperbrowse.core.library import bundled_profile, load
+from paperbrowse.core.library import Library, bundled_profile, load
 
 COUNT = re.compile(r"([\d,]+) of [\d,]+ papers?")
 
@@ -34,21 +35,34 @@ def painted_frames(monkeypatch: pytest.MonkeyPatch, pilot: Pilot[Any]) -> list[t
     return frames
 
 
-async def test_each_letter_is_painted_with_its_own_result_count(
+async def frames_typing(
     monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # A slow machine must not let the letter go ahead on its own (that is the deadline's
-    # job, for searches slower than a frame): here every search is waited for.
+    library: Library,
+    letters: str,
+    before: Callable[[Pilot[Any]], None] = lambda pilot: None,
+) -> list[tuple[str, int]]:
+    """The frames painted while ``letters`` are typed into the search bar, one by one
+    (``before``: done once the bar has focus). A slow machine must not let a letter go
+    ahead on its own (that is the deadline's job, for searches slower than a frame): here
+    every search is waited for."""
     monkeypatch.setattr(frame_hold, "HOLD_SECONDS", 30.0)
-    library = load(bundled_profile())
     async with PaperBrowseApp(library=library).run_test(size=(120, 35)) as pilot:
         await wait_loaded(pilot)
         await pilot.press("slash")
         await settle(pilot)
+        before(pilot)
         frames = painted_frames(monkeypatch, pilot)
-        for letter in "graph":
+        for letter in letters:
             await pilot.press(letter)
             await settle(pilot)
+    return frames
+
+
+async def test_each_letter_is_painted_with_its_own_result_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    library = load(bundled_profile())
+    frames = await frames_typing(monkeypatch, library, "graph")
     typed = [(query, count) for query, count in frames if query]
     assert {query for query, _ in typed} == {"g", "gr", "gra", "grap", "graph"}
     # Before, the letter was painted at once beside the previous query's count, and the
@@ -90,20 +104,14 @@ async def test_the_keys_frame_is_painted_without_waiting_for_the_next_tick(
     # Textual paints from a timer on a fixed grid (1/60 s): a frame asked for within a
     # period of the last one waited for the grid. Here the period is a minute: each
     # letter's results must still be painted, the moment they are shown.
-    monkeypatch.setattr(frame_hold, "HOLD_SECONDS", 30.0)
-    library = load(bundled_profile())
-    async with PaperBrowseApp(library=library).run_test(size=(120, 35)) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("slash")
-        await settle(pilot)
+    def minute_frames(pilot: Pilot[Any]) -> None:
         timer = browser(pilot)._update_timer
         monkeypatch.setattr(timer, "_interval", 60.0)  # read when its loop next starts
         timer.stop()
         timer._start()
-        frames = painted_frames(monkeypatch, pilot)
-        for letter in "me":
-            await pilot.press(letter)
-            await settle(pilot)
+
+    library = load(bundled_profile())
+    frames = await frames_typing(monkeypatch, library, "me", before=minute_frames)
     assert ("m", len(library.find("m"))) in frames
     assert ("me", len(library.find("me"))) in frames
 
