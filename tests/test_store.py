@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
+from paperbrowse.core import library as library_module
+from paperbrowse.core.cache import writes_deferred
 from paperbrowse.core.library import load
 from paperbrowse.core.merge import merge_duplicates
+from paperbrowse.core.search import index_cache
 from paperbrowse.core.stats import papers_by_author
 from paperbrowse.core.store import PaperStore, field_values
 
@@ -81,3 +87,59 @@ def test_duplicates_across_files_merge_the_same_from_rows(cache_dir: Path, tmp_p
     assert list(library.papers) == list(parsed)
     seven = next(p for p in library.papers if p.title == "Learning thing 7")
     assert seven.doi == "10.1/seven" and len(seven.sources) == 4  # twice in each file
+
+
+def test_the_index_does_not_see_papers_changed_after_it_was_made(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    library = load(library_file(tmp_path), as_of=AS_OF)
+    library = load(library_file(tmp_path), as_of=AS_OF)  # reopened: a store of rows
+    assert [hit.paper.title for hit in library.search("thing 12", limit=1)] == ["Learning thing 12"]
+    del library.papers[0]  # every paper after the first moves up one place
+    library.papers.append(library.papers[100])
+    # The index holds the papers as they were when it was made, as it held a list of its own.
+    assert [hit.paper.title for hit in library.search("thing 12", limit=1)] == ["Learning thing 12"]
+    assert len(library.index.find("")) == PAPERS
+
+
+def test_a_store_copies_adds_repeats_sorts_and_clears_like_a_list(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    papers = reopened(library_file(tmp_path))
+    as_list = list(papers)
+    extra = as_list[3].model_copy(update={"id": "extra", "title": "An extra paper"})
+    for copied in (papers.copy(), copy.copy(papers), papers[:]):
+        copied.append(extra)
+        copied[0] = extra
+        assert papers == as_list  # the original is untouched
+        assert len(copied) == PAPERS + 1 and copied[0] is extra
+    joined = papers + [extra]
+    assert len(joined) == PAPERS + 1 and joined[-1] is extra and len(papers) == PAPERS
+    assert [extra, *as_list] == [extra] + papers
+    assert papers * 2 == as_list * 2
+    papers += [extra]
+    assert papers[-1] is extra
+    by_title = sorted(papers, key=lambda p: p.title)
+    papers.sort(key=lambda p: p.title)
+    assert papers == by_title
+    papers.reverse()
+    assert papers == by_title[::-1]
+    papers.clear()
+    assert len(papers) == 0 and papers == []
+
+
+def test_a_first_listing_from_the_saved_index_follows_papers_changed_since(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(library_module, "STORED_ORDER_FROM", 1)
+    monkeypatch.setattr(index_cache, "MIN_PAPERS", 1)
+    path = library_file(tmp_path)
+    with writes_deferred() as pending:
+        load(path, as_of=AS_OF).index  # noqa: B018  # made, to be saved
+    pending.write()
+    library = load(path, as_of=AS_OF)
+    oldest = min(range(PAPERS), key=lambda i: (library.papers[i].date, library.papers[i].title))
+    library.papers[oldest] = library.papers[oldest].model_copy(update={"date": dt.date(2024, 1, 1)})
+    # Same ids as the saved index, but one paper now the newest: it leads the listing.
+    assert library.listing()[0].id == library.papers[oldest].id
+    assert library.index.find("")[0].id == library.papers[oldest].id

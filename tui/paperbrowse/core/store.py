@@ -14,7 +14,7 @@ Imports only ``core.models`` and ``core.rows``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, MutableSequence, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from operator import attrgetter, itemgetter
 from typing import Any, cast, overload
 
@@ -43,7 +43,14 @@ class PaperStore(MutableSequence[Paper]):
 
     def __init__(self, slots: Iterable[Slot] = ()) -> None:
         self._slots: list[Slot] = list(slots)
-        self.built = 0  # papers made from rows so far: what this store has cost in objects
+        # Whether another store holds the same list of slots (``snapshot``): the first
+        # change to either copies it, so neither sees the other's changes. A row made a
+        # paper is no change: both then hold that paper.
+        self._shared = False
+        # Whether papers were replaced, removed, inserted or reordered since the store was
+        # made: a saved index (``search.index_cache``) then no longer describes them, even
+        # where the ids are the same. (Adding papers at the end changes the ids it checks.)
+        self.edited = False
         # Each paper's title as duplicate merging compares it (``models.normalise_title``),
         # when known: kept in the parse cache, so that merging the files of a library on
         # every open does not work them out again (3 s at a million papers). Any change
@@ -64,7 +71,6 @@ class PaperStore(MutableSequence[Paper]):
         slot = self._slots[index]
         if type(slot) is tuple:
             slot = self._slots[index] = paper_from_row(slot, construct_is_faithful())
-            self.built += 1
         return slot  # type: ignore[return-value]  # a tuple never gets here
 
     def __iter__(self) -> Iterator[Paper]:
@@ -76,20 +82,38 @@ class PaperStore(MutableSequence[Paper]):
     @overload
     def __setitem__(self, index: slice, value: Iterable[Paper]) -> None: ...
     def __setitem__(self, index: int | slice, value: Paper | Iterable[Paper]) -> None:
+        self._changing()
         self._slots[index] = value  # type: ignore[index, assignment]
-        self.title_keys = self.ids_digest = None
 
     def __delitem__(self, index: int | slice) -> None:
+        self._changing()
         del self._slots[index]
-        self.title_keys = self.ids_digest = None
 
     def insert(self, index: int, value: Paper) -> None:
+        self._changing()
         self._slots.insert(index, value)
-        self.title_keys = self.ids_digest = None
+
+    def clear(self) -> None:
+        self._changing()
+        self._slots = []
+
+    def reverse(self) -> None:
+        self._changing()
+        self._slots.reverse()
+
+    def sort(self, *, key: Callable[[Paper], Any] | None = None, reverse: bool = False) -> None:
+        """Sorted in place, like a list's ``sort`` (every paper made, as the key reads them)."""
+        papers = list(self)
+        papers.sort(key=key, reverse=reverse)  # type: ignore[arg-type]  # as a list's: needs a key
+        self._changing()
+        self._slots = list(papers)
 
     def extend(self, values: Iterable[Paper]) -> None:
         """Papers added at the end; another store's rows stay rows (and its title keys
         are kept when both stores know theirs)."""
+        if values is self:
+            values = self.snapshot()
+        self._own()
         self.ids_digest = None
         if not isinstance(values, PaperStore):
             self._slots.extend(values)
@@ -100,6 +124,51 @@ class PaperStore(MutableSequence[Paper]):
         self._slots.extend(values.slots())
         self.title_keys = joined
 
+    def _own(self) -> None:
+        """The slots this store's own to change (copied if shared with a snapshot)."""
+        if self._shared:
+            self._slots = list(self._slots)
+            self._shared = False
+
+    def _changing(self) -> None:
+        self._own()
+        self.edited = True
+        self.title_keys = self.ids_digest = None
+
+    def snapshot(self) -> PaperStore:
+        """The papers as they are now, unchanged by later changes to this store (nor this
+        store by changes to it), without copying them: what the search index keeps, as it
+        kept a list of its own before papers were stored as rows."""
+        twin = PaperStore.__new__(PaperStore)
+        twin.__dict__.update(self.__dict__)
+        self._shared = twin._shared = True
+        return twin
+
+    copy = snapshot
+    __copy__ = snapshot
+
+    def __add__(self, other: Iterable[Paper]) -> PaperStore:
+        joined = self.snapshot()
+        joined.extend(other)
+        return joined
+
+    def __radd__(self, other: list[Paper]) -> list[Paper]:
+        return [*other, *self]
+
+    def __iadd__(self, other: Iterable[Paper]) -> PaperStore:
+        self.extend(other)
+        return self
+
+    def __mul__(self, times: int) -> PaperStore:
+        return PaperStore(self._slots * times)
+
+    __rmul__ = __mul__
+
+    @property
+    def built(self) -> int:
+        """How many papers are held as objects (made from their rows, or given as papers)."""
+        return sum(type(slot) is not tuple for slot in self._slots)
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, PaperStore | list | tuple):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
@@ -108,7 +177,7 @@ class PaperStore(MutableSequence[Paper]):
     __hash__ = None  # type: ignore[assignment]  # mutable, like a list
 
     def __repr__(self) -> str:
-        return f"PaperStore({len(self)} papers, {self.built} built)"
+        return f"PaperStore({len(self)} papers, {self.built} made)"
 
     def slots(self) -> list[Slot]:
         """The rows and papers as held (for another store to take them as they are)."""

@@ -74,9 +74,10 @@ FREEZE_FROM = 10_000  # papers; below this the garbage collector's pauses are to
 
 
 def _held(papers: Sequence[Paper]) -> Sequence[Paper]:
-    """The library's papers as the index keeps them: a store as it is (its rows are made
-    papers only when a result shows them), anything else as a list of its own."""
-    return papers if isinstance(papers, PaperStore) else list(papers)
+    """The library's papers as the index keeps them, unchanged by later changes to the
+    library's: a store's snapshot (its rows are made papers only when a result shows them),
+    anything else as a list of its own."""
+    return papers.snapshot() if isinstance(papers, PaperStore) else list(papers)
 
 
 class SearchIndex:

@@ -178,6 +178,8 @@ def _checked(
     An entry ``stored_order`` read is taken as it read it."""
     global _handed
     handed, _handed = _handed, None
+    if isinstance(papers, PaperStore) and papers.edited:
+        return None  # papers changed since they were read: the same ids may date differently
     stored = handed[1] if handed is not None and handed[0] == path else read_arrays(path)
     if stored is None:
         return None

@@ -198,7 +198,8 @@ class ReadingController:
         """Whether any paper has a file attached (none without the marks database)."""
         if self.store is None:
             return False
-        return any(marks.files for marks in self.store.all_marks().values())
+        # (A tuple first: this is asked from a worker thread while a refresh may change them.)
+        return any(marks.files for marks in tuple(self.store.all_marks().values()))
 
     def attached_files(self, paper: Paper) -> Sequence[str]:
         marks = self.marks_of(paper)
