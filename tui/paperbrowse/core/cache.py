@@ -38,7 +38,7 @@ from typing import Any
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult, TextProgress, read_file
 from paperbrowse.core.locations import cache_dir
-from paperbrowse.core.memory import gc_paused, give_back_freed
+from paperbrowse.core.memory import crc_of_mapped, gc_paused, give_back_freed, let_go_of_mapped
 from paperbrowse.core.merge import title_keys
 from paperbrowse.core.models import Paper, Profile
 from paperbrowse.core.rows import (
@@ -225,20 +225,24 @@ def load_entry(key: FileKey, as_of: dt.date) -> ImportResult | None:
     with data:
         if len(data) < _HEADER or data[: len(MAGIC)] != MAGIC:
             return None
-        with memoryview(data) as view, view[_HEADER:] as payload:
-            if zlib.crc32(payload) != int.from_bytes(data[len(MAGIC) : _HEADER], "big"):
-                return None
+        if crc_of_mapped(data, _HEADER, len(data)) != int.from_bytes(
+            data[len(MAGIC) : _HEADER], "big"
+        ):
+            return None
         data.seek(_HEADER)
         try:
             with gc_paused():
-                return _result_from(_PlainUnpickler(data), key, as_of)  # a frame at a time
+                return _result_from(_PlainUnpickler(data), key, as_of, data)  # a frame at a time
         except Exception:  # a damaged entry of any shape is a cache miss, never an error
             return None
 
 
-def _result_from(unpickler: pickle.Unpickler, key: FileKey, as_of: dt.date) -> ImportResult | None:
+def _result_from(
+    unpickler: pickle.Unpickler, key: FileKey, as_of: dt.date, data: mmap.mmap
+) -> ImportResult | None:
     """The entry: its head, checked before anything else is read, then its papers, built
-    a batch of rows at a time (the rows of all of them are never held at once)."""
+    a batch of rows at a time (the rows of all of them are never held at once, nor the
+    pages of ``data`` they were read from: ``let_go_of_mapped``)."""
     entry = unpickler.load()
     if not isinstance(entry, dict) or not isinstance(entry.get("batches"), int):
         return None
@@ -260,6 +264,7 @@ def _result_from(unpickler: pickle.Unpickler, key: FileKey, as_of: dt.date) -> I
         if not isinstance(batch, list):
             return None
         rows.extend([shared_row(row, strings) for row in batch])
+        let_go_of_mapped(data, 0, data.tell())
     # Kept as rows: a paper is made when first asked for (``core.store``).
     papers = PaperStore(rows)
     del rows

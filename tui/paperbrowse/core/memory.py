@@ -1,4 +1,5 @@
-"""Memory handling for large libraries: the garbage collector kept off the hot paths.
+"""Memory handling for large libraries: the garbage collector kept off the hot paths, and
+the pages of mapped cache files not kept counted against the process.
 
 Building a library makes hundreds of thousands of objects that live as long as
 the app. A collection pass over them finds nothing and costs seconds while
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import mmap
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -67,3 +70,36 @@ def collect_young() -> None:
     (``gc_paused``); it costs microseconds, where a full pass costs seconds.
     """
     gc.collect(0)
+
+
+# Bytes of a mapped file read (checksummed, unpickled) between giving its pages back.
+MAPPED_STEP = 16 << 20
+
+
+def crc_of_mapped(mapped: mmap.mmap, start: int, end: int) -> int:
+    """The CRC-32 of ``mapped[start:end]``, its pages given back as it goes
+    (``let_go_of_mapped``): a checksum of a 500 MB index entry would otherwise leave
+    all of it counted in this process's resident memory until the mapping is closed."""
+    crc = 0
+    with memoryview(mapped) as view:
+        for step in range(start, end, MAPPED_STEP):
+            crc = zlib.crc32(view[step : min(end, step + MAPPED_STEP)], crc)
+            let_go_of_mapped(mapped, step, min(end, step + MAPPED_STEP))
+    return crc
+
+
+def let_go_of_mapped(mapped: mmap.mmap, start: int, end: int) -> None:
+    """Tell the system this process is done, for now, with the mapped file's pages from
+    ``start`` to ``end``. They stay in the page cache (free to be dropped under memory
+    pressure, unlike the process's own memory) and come back, without reading the disk,
+    when touched again; meanwhile they are not part of this process's resident set.
+
+    Pages read through a mapping stay counted in the reader's resident memory while it
+    stays mapped: the saved index of a million papers added 550 MB to the reopen's peak
+    this way, most of it pages only the checksum ever read."""
+    advice = getattr(mmap, "MADV_DONTNEED", None)
+    first = start - start % mmap.PAGESIZE  # (the advice takes whole pages)
+    if advice is None or end <= first:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        mapped.madvise(advice, first, end - first)

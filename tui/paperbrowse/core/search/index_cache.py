@@ -46,6 +46,7 @@ from paperbrowse.core.cache import (
 )
 from paperbrowse.core.formats.pool import run_parts
 from paperbrowse.core.locations import cache_dir
+from paperbrowse.core.memory import crc_of_mapped
 from paperbrowse.core.models import Paper
 from paperbrowse.core.search.build import FieldPostings, Postings, build_postings, merge_postings
 from paperbrowse.core.search.index import SearchIndex
@@ -259,7 +260,7 @@ def _arrays_in(mapped: mmap.mmap) -> tuple[dict[str, Any], dict[str, np.ndarray[
         end = offset + count * dtype.itemsize
     if data + end != len(mapped):
         return None  # truncated, or more than the header says
-    if zlib.crc32(memoryview(mapped)[data:]) != header.get("crc"):
+    if crc_of_mapped(mapped, data, len(mapped)) != header.get("crc"):
         return None
     arrays = {
         name: np.frombuffer(mapped, dtype, count, offset) for name, dtype, count, offset in places
