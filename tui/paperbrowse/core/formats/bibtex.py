@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -37,7 +37,7 @@ from paperbrowse.core.formats.file_fields import bibtex_files
 from paperbrowse.core.formats.jsontools import paper_date
 from paperbrowse.core.formats.pool import PART_CHARS, POOL_MIN_CHARS, run_parts
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
-from paperbrowse.core.store import PaperList, PaperStore
+from paperbrowse.core.store import PaperStore, stored_as_rows
 from paperbrowse.core.text.clean import clean_line, find_urls, strip_control
 
 # bibtexparser logs every malformed block; those become our own warnings instead.
@@ -585,7 +585,7 @@ class _Part(NamedTuple):
     """What a worker made of some chunks: plain data, in file order."""
 
     independent: bool  # False: the chunks need what came before; read the file here
-    papers: list[Paper]  # a PaperList: sent as rows
+    papers: Sequence[Paper]  # a store of rows (``store.stored_as_rows``)
     problems: list[tuple[int | None, str]]
     keys: list[tuple[str, int, int]]  # (key, line, problems before it) of each entry
     untitled: list[tuple[str, str, int]]  # (key, type, line)
@@ -621,7 +621,7 @@ class _PartReader(_Reader):
             return _Part(False, [], [], [], [], {}, 0)
         return _Part(
             True,
-            PaperList(self.result.papers),
+            stored_as_rows(self.result.papers),
             [(problem.line, problem.message) for problem in self.result.problems],
             self.keys,
             [(entry.key, entry.entry_type, entry.line) for entry in self.untitled],

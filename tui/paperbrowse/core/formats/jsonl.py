@@ -21,7 +21,7 @@ from paperbrowse.core.formats import ImportResult, TextProgress
 from paperbrowse.core.formats.jsontools import BadJSON, load_json
 from paperbrowse.core.formats.pool import PART_CHARS, run_parts
 from paperbrowse.core.formats.records import paper_from_record
-from paperbrowse.core.store import PaperList, PaperStore, compact
+from paperbrowse.core.store import PaperStore, stored_as_rows
 
 PROGRESS_LINES = 2_000  # lines between progress reports (about 2 MB of ACL abstracts)
 # Text (characters) from which the lines are read on every core (``formats.pool``). JSON
@@ -102,11 +102,9 @@ def read_lines_part(
     back as rows."""
     lines = _read_lines(text, file, first_may_be_document, None, lines_before)
     if lines is not None:
-        # Compact now, part by part (in a worker too, at 5% of its parse: it cannot tell it
-        # is one), not once all are read: the validated papers' memory is then reused by
-        # the next part's, rather than left in holes among the papers kept (45 MB at 100k).
-        compact(lines.result.papers)
-        lines.result.papers = PaperList(lines.result.papers)
+        # Rows now, part by part (in this process too: parts are read here as well), not
+        # once all are read (``store.stored_as_rows``).
+        lines.result.papers = stored_as_rows(lines.result.papers)
     return lines
 
 
