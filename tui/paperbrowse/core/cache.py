@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import io
 import mmap
 import os
 import pickle
@@ -33,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult, TextProgress, read_file
@@ -298,16 +297,16 @@ def store_entry(key: FileKey, as_of: dt.date, result: ImportResult) -> None:
         "profile": None if profile is None else tuple(getattr(profile, n) for n in _PROFILE_FIELDS),
         "problems": [(p.file, p.line, p.message) for p in result.problems],
     }
-    try:
-        pieces = [_plain_pickle(entry)]
-        papers = result.papers
+    papers = result.papers
+
+    def write(pickler: pickle.Pickler) -> None:
+        pickler.dump(entry)
         for start in range(0, len(papers), BATCH):
-            pieces.append(_plain_pickle(_rows(papers, start, start + BATCH)))
-        pieces.append(_plain_pickle(title_keys(papers)))
-        crc = 0
-        for piece in pieces:
-            crc = zlib.crc32(piece, crc)
-        _write_atomically(key.cache_file(), MAGIC + crc.to_bytes(4, "big"), *pieces)
+            pickler.dump(_rows(papers, start, start + BATCH))
+        pickler.dump(title_keys(papers))
+
+    try:
+        _write_atomically(key.cache_file(), write)
         _prune(key.cache_file().parent)
     except (OSError, pickle.PicklingError, RecursionError):
         return
@@ -320,25 +319,41 @@ def _rows(papers: Sequence[Paper], start: int, end: int) -> list[tuple[Any, ...]
     return [paper_row(paper) for paper in papers[start:end]]
 
 
-def _plain_pickle(entry: object) -> bytes | memoryview:
-    """``pickle.dumps(entry)`` without the memo: plain rows hold no object twice that
-    matters (``rows.shared_row`` shares the few repeated strings again), and the
-    memo's bookkeeping was three quarters of the time (0.47 s of 0.6 s at 100k papers)."""
-    stream = io.BytesIO()
-    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
-    with contextlib.suppress(AttributeError):  # (documented as deprecated, yet no other way)
-        pickler.fast = True
-    pickler.dump(entry)
-    return stream.getbuffer()
+class _Summed:
+    """A file written through, with the CRC-32 of all that went through it."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.crc = 0
+
+    def write(self, data: bytes) -> int:
+        self.crc = zlib.crc32(data, self.crc)
+        return self.stream.write(data)
 
 
-def _write_atomically(target: Path, *pieces: bytes | memoryview) -> None:
+def _write_atomically(target: Path, write: Callable[[pickle.Pickler], None]) -> None:
+    """What ``write`` pickles, after the magic and its CRC-32, in a file renamed into place.
+
+    Pickled straight into the file (a frame at a time) and summed on the way, the CRC put
+    in its place at the end: pickling each batch of rows into bytes of its own first left
+    a first open of 100k papers 70 MB more memory. Pickled without the memo: plain rows
+    hold no object twice that matters (``rows.shared_row`` shares the few repeated strings
+    again), and the memo's bookkeeping was three quarters of the time (0.47 s of 0.6 s at
+    100k papers)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            for piece in pieces:  # (not joined first: that copies the whole entry)
-                stream.write(piece)
+            stream.write(MAGIC + bytes(4))
+            summed = _Summed(stream)
+            pickler = pickle.Pickler(summed, protocol=pickle.HIGHEST_PROTOCOL)
+            with contextlib.suppress(
+                AttributeError
+            ):  # (documented as deprecated, yet no other way)
+                pickler.fast = True
+            write(pickler)
+            stream.seek(len(MAGIC))
+            stream.write(summed.crc.to_bytes(4, "big"))
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
