@@ -37,7 +37,13 @@ from typing import IO, Any
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult, TextProgress, read_file
 from paperbrowse.core.locations import cache_dir
-from paperbrowse.core.memory import crc_of_mapped, gc_paused, give_back_freed, let_go_of_mapped
+from paperbrowse.core.memory import (
+    MAPPED_STEP,
+    crc_of_mapped,
+    gc_paused,
+    give_back_freed,
+    let_go_of_mapped,
+)
 from paperbrowse.core.merge import title_keys
 from paperbrowse.core.models import Paper, Profile
 from paperbrowse.core.rows import (
@@ -258,12 +264,15 @@ def _result_from(
         return None  # a profile's dates depend on the day it is read
     strings: dict[str, str] = {}  # venues, names, ...: one string each (``shared_row``)
     rows: list[tuple[Any, ...]] = []
+    given_back = 0  # the pages before this are let go of
     for _ in range(entry["batches"]):
         batch = unpickler.load()
         if not isinstance(batch, list):
             return None
         rows.extend([shared_row(row, strings) for row in batch])
-        let_go_of_mapped(data, 0, data.tell())
+        if data.tell() - given_back >= MAPPED_STEP:
+            let_go_of_mapped(data, given_back, data.tell())
+            given_back = data.tell() - data.tell() % mmap.PAGESIZE
     # Kept as rows: a paper is made when first asked for (``core.store``).
     papers = PaperStore(rows)
     del rows
