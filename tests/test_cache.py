@@ -226,3 +226,29 @@ def test_deferred_writes_wait_for_write_and_then_serve_the_reopen(
     no_parsing(monkeypatch)
     again = load(path, as_of=AS_OF)
     assert again.papers == first.papers and len(again.papers) == 8
+
+
+def test_deferred_writes_wait_for_the_pause_before_each_entry_and_batch_of_rows(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.core.search import index_cache
+
+    monkeypatch.setattr(index_cache, "MIN_PAPERS", 1)
+    monkeypatch.setattr(cache, "BATCH", 3)
+    path = tmp_path / "many.bib"
+    path.write_text(
+        "".join(f"@article{{k{i}, title={{Paper {i}}}, year=2020}}\n" for i in range(8))
+    )
+    with cache.writes_deferred() as pending:
+        load(path, as_of=AS_OF).index  # noqa: B018  # made: its entry waits too
+    # The app's pause waits while keys are typed: the writes go on only between its waits.
+    written_at_each_pause: list[list[str]] = []
+
+    def pause() -> None:
+        written_at_each_pause.append(sorted(entry.suffix for entry in cache_dir.glob("*")))
+
+    pending.write(pause)
+    # Before the parse entry, before each of its 3 batches of rows (8 rows: its file half
+    # written), before the index entry.
+    assert written_at_each_pause == [[], [".tmp"], [".tmp"], [".tmp"], [".pbcache"]]
+    assert {entry.suffix for entry in cache_dir.iterdir()} == {".pbcache", ".pbindex"}

@@ -175,10 +175,26 @@ class PendingWrites:
     def __init__(self) -> None:
         self.jobs: list[Callable[[], None]] = []
 
-    def write(self) -> None:
-        """Write them all now (each failure only leaves that entry unwritten)."""
-        while self.jobs:
-            self.jobs.pop(0)()
+    def write(self, pause: Callable[[], None] | None = None) -> None:
+        """Write them all now (each failure only leaves that entry unwritten). ``pause``
+        is called before each entry and between batches of a parse's rows: the app's
+        waits while keys are typed, so that the writes (0.3 s at 100k papers, 3.5 s at a
+        million) do not slow them."""
+        _deferred.pause = pause
+        try:
+            while self.jobs:
+                if pause is not None:
+                    pause()
+                self.jobs.pop(0)()
+        finally:
+            _deferred.pause = None
+
+
+def _pause_point() -> None:
+    """Where a write may wait for ``PendingWrites.write``'s ``pause`` (if any)."""
+    pause: Callable[[], None] | None = getattr(_deferred, "pause", None)
+    if pause is not None:
+        pause()
 
 
 _deferred = threading.local()
@@ -311,6 +327,7 @@ def store_entry(key: FileKey, as_of: dt.date, result: ImportResult) -> None:
     def write(pickler: pickle.Pickler) -> None:
         pickler.dump(entry)
         for start in range(0, len(papers), BATCH):
+            _pause_point()
             pickler.dump(_rows(papers, start, start + BATCH))
         pickler.dump(title_keys(papers))
 

@@ -311,14 +311,20 @@ class LibraryLoader:
         # (0.5 s); who cites whom (one pass over the papers when their files carry no
         # citations; 1.3 s for a million citations at 71k papers), then what only filters
         # and the title order need (0.6 s at 100k).
+        # Each waits while keys are being typed (``wait_while_typing``): they come first.
+        pause = self.searching.wait_while_typing
         with contextlib.suppress(Exception):  # optional: asking would build them itself
             with gc_paused():
+                pause()
                 library.index.vocabulary.warm_up()
+                pause()
                 _ = library.keys
             post(KeysReady())
-            cache_writes.write()  # the parsed files and the index, for a fast reopen
+            cache_writes.write(pause)  # the parsed files and the index, for a fast reopen
+            pause()
             if library.carries_citations and library.citations.edge_count:
                 post(CitationsReady())
+            pause()
             library.index.warm_up()
 
     def _read_and_index(self, progress: Callable[[int, int, str], None]) -> Library:

@@ -8,6 +8,7 @@ return to when a query is cleared, and moves the cursor to a paper asked for.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 # for a paper that the next key replaces: while keys come faster than this, only the
 # list and the count follow each key, and the pane follows when typing pauses.
 DETAIL_PAUSE = 0.1
+TYPING_QUIET = 0.3  # seconds without a key before background work goes on (``wait_while_typing``)
+TYPING_WAIT_MAX = 5.0  # seconds background work waits for typing to pause, at most each time
 
 
 def indexing_text(papers: int) -> str:
@@ -77,6 +80,19 @@ class SearchController:
         self._detail_deferred_for: tuple[Results | None, int] | None = None
         # Called once the query in the bar has its results listed (or has failed).
         self._on_settled: list[Callable[[], object]] = []
+        self.last_typed = 0.0  # when the query last changed (time.monotonic)
+
+    def wait_while_typing(self) -> None:
+        """In a worker thread: return once no key has changed the query for TYPING_QUIET
+        seconds (or after TYPING_WAIT_MAX, so that the work waiting is never put off for
+        good). Background work after the index (the typo lookups, the citation keys, the
+        cache writes) shares the interpreter with the keys' searches and paints: at 100k
+        papers the first keys typed meanwhile took 100-220 ms where they take 27."""
+        deadline = time.monotonic() + TYPING_WAIT_MAX
+        while (quiet := time.monotonic() - self.last_typed) < TYPING_QUIET:
+            if time.monotonic() >= deadline:
+                return
+            time.sleep(TYPING_QUIET - quiet)
 
     def run(self) -> None:
         """Search the query and order as they are now (once a library is there)."""
@@ -94,6 +110,7 @@ class SearchController:
     def typing(self) -> None:
         """The query is changing (a key, in the key's own turn): the screen's next frame
         waits for its results, when a search is to run for it."""
+        self.last_typed = time.monotonic()
         if self.view.library is not None and not self.scheduler.held:
             self.frame_hold.hold()
 
