@@ -25,6 +25,7 @@ from paperbrowse.core.rows import (
     construct_is_faithful,
     paper_from_row,
     paper_row,
+    shared_row,
 )
 
 Row = tuple[Any, ...]
@@ -224,7 +225,7 @@ class PaperStore(MutableSequence[Paper]):
         return days
 
 
-def stored_as_rows(papers: Iterable[Paper]) -> PaperStore:
+def stored_as_rows(papers: Iterable[Paper | Row]) -> PaperStore:
     """Papers just parsed (a part of a large file), as a store of rows at once: the papers'
     memory is then reused by the next part's, not left in holes among the rows kept (after
     a first open of 250k papers, 463 MB kept where turning them into rows once all were
@@ -233,7 +234,12 @@ def stored_as_rows(papers: Iterable[Paper]) -> PaperStore:
     each venue and author name among the rows, and no paper is made of them until one
     is asked for."""
     strings: dict[str, str] = {}
-    return PaperStore([paper_row(paper, strings) for paper in papers])
+    return PaperStore(
+        [
+            shared_row(row, strings) if type(row) is tuple else paper_row(row, strings)  # type: ignore[arg-type]
+            for row in papers
+        ]
+    )
 
 
 def compact(papers: MutableSequence[Paper]) -> None:

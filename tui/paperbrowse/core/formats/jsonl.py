@@ -63,9 +63,11 @@ def _read_lines(
     first_may_be_document: bool,
     progress: TextProgress | None,
     lines_before: int = 0,
+    rows: list[tuple[Any, ...]] | None = None,
 ) -> _Lines | None:
     """Papers from JSON Lines; None when the first line starts a pretty-printed document.
-    ``lines_before``: the file's lines before ``body``, for the line numbers."""
+    ``lines_before``: the file's lines before ``body``, for the line numbers. With
+    ``rows``, the papers are added to them as rows (``records.paper_from_record``)."""
     result = ImportResult()
     first = True
     records = 0
@@ -88,7 +90,7 @@ def _read_lines(
             continue
         finally:
             first = False
-        paper_from_record(result, record, file, lineno)
+        paper_from_record(result, record, file, lineno, rows=rows)
     return _Lines(result, records)
 
 
@@ -100,11 +102,12 @@ def read_lines_part(
 ) -> _Lines | None:
     """One part's lines (``_read_lines``, for ``run_parts``); a worker sends its papers
     back as rows."""
-    lines = _read_lines(text, file, first_may_be_document, None, lines_before)
+    rows: list[tuple[Any, ...]] = []
+    lines = _read_lines(text, file, first_may_be_document, None, lines_before, rows)
     if lines is not None:
-        # Rows now, part by part (in this process too: parts are read here as well), not
-        # once all are read (``store.stored_as_rows``).
-        lines.result.papers = stored_as_rows(lines.result.papers)
+        # Rows at once, no paper made (in this process too: parts are read here as well),
+        # their names and venues shared (``store.stored_as_rows``).
+        lines.result.papers = stored_as_rows(rows)
     return lines
 
 

@@ -15,6 +15,7 @@ from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.formats.bibvalues import tidy_line, tidy_paragraphs, urls_in
 from paperbrowse.core.formats.jsontools import paper_date, record_error
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
+from paperbrowse.core.rows import paper_row, row_of_values
 from paperbrowse.core.text.clean import find_urls, strip_control
 
 _OWN_ID = re.compile(r"[0-9a-f]{16}")
@@ -64,6 +65,16 @@ def _no_title(value: object) -> str:
 
 def paper_from_json(record: dict[str, Any], source: SourceRef) -> Paper:
     """A paper from one JSON object (paperbrowse's own keys or the ACL export's)."""
+    return Paper(**json_values(record, source))
+
+
+def json_values(
+    record: dict[str, Any], source: SourceRef | tuple[str, int | None]
+) -> dict[str, Any]:
+    """The values of the paper in one JSON object (``paper_from_json``), cleaned and of
+    the types the ``Paper`` fields have: what ``rows.row_of_values`` turns into a row
+    without the paper made and validated first (a large file's parse, a quarter
+    faster). ``source``: a ``SourceRef``, or (file, line) for a row."""
     title = _text(record.get("title"))
     if not title:
         raise ValueError(_no_title(record.get("title")))
@@ -84,44 +95,57 @@ def paper_from_json(record: dict[str, Any], source: SourceRef) -> Paper:
     # Anthology's "2020.acl-main.1" is the citation key.
     given_id = _text(record.get("id"))
     own_id = given_id if given_id and _OWN_ID.fullmatch(given_id) else None
-    return Paper(
-        id=own_id or paper_id(title, date.year if date else None, doi),
-        title=title,
-        authors=authors,
-        et_al=et_al,
-        category=_text(record.get("category")),
-        date=date,
-        date_precision=precision if precision in ("day", "month", "year") else "day",
-        year_inferred=bool(record.get("year_inferred")),
-        has_code=bool(record.get("has_code")),
-        abstract=abstract,
-        links=_links(record.get("links"), abstract),
-        venue=_text(record.get("venue")),
-        doi=doi,
-        url=_text(record.get("url")),
-        citekey=_text(record.get("citekey")) or (None if own_id else given_id),
-        entry_type=_text(record.get("entry_type")),
-        source=source,
-    )
+    return {
+        "id": own_id or paper_id(title, date.year if date else None, doi),
+        "title": title,
+        "authors": authors,
+        "et_al": et_al,
+        "category": _text(record.get("category")),
+        "date": date,
+        "date_precision": precision if precision in ("day", "month", "year") else "day",
+        "year_inferred": bool(record.get("year_inferred")),
+        "has_code": bool(record.get("has_code")),
+        "abstract": abstract,
+        "links": _links(record.get("links"), abstract),
+        "venue": _text(record.get("venue")),
+        "doi": doi,
+        "url": _text(record.get("url")),
+        "citekey": _text(record.get("citekey")) or (None if own_id else given_id),
+        "entry_type": _text(record.get("entry_type")),
+        "source": source,
+    }
 
 
 def paper_from_record(
-    result: ImportResult, record: object, file: str, lineno: int | None, label: str = ""
+    result: ImportResult,
+    record: object,
+    file: str,
+    lineno: int | None,
+    label: str = "",
+    rows: list[tuple[Any, ...]] | None = None,
 ) -> None:
-    """Add the paper in one JSON record to ``result``, or a warning saying why not."""
+    """Add the paper in one JSON record to ``result``, or a warning saying why not.
+    With ``rows``, the paper is added to them as a row instead (``rows.paper_row``), for
+    a record of our own keys or the ACL export's without a paper made first
+    (``json_values``)."""
     if not isinstance(record, dict):
         result.problems.append(Problem(file, lineno, f"{label}not a JSON object; skipped"))
         return
     # Imported here: CSL-JSON records are the rare case in a JSON Lines file.
     from paperbrowse.core.formats.csljson import looks_like_csl, paper_from_csl
 
-    source = SourceRef(file=file, line=lineno)
     notes: list[str] = []  # what is wrong with a kept paper's citations
     try:
         if looks_like_csl(record):
-            result.papers.append(paper_from_csl(record, source, notes))
+            paper = paper_from_csl(record, SourceRef(file=file, line=lineno), notes)
+            if rows is None:
+                result.papers.append(paper)
+            else:
+                rows.append(paper_row(paper))
+        elif rows is not None:
+            rows.append(row_of_values(json_values(record, (file, lineno))))
         else:
-            result.papers.append(paper_from_json(record, source))
+            result.papers.append(paper_from_json(record, SourceRef(file=file, line=lineno)))
     except (ValueError, TypeError, OverflowError, RecursionError) as error:
         result.problems.append(Problem(file, lineno, f"{label}{record_error(error)}; skipped"))
     result.problems.extend(Problem(file, lineno, f"{label}{note}") for note in notes)
