@@ -261,6 +261,18 @@ def load(
 
     Raises FormatError only when nothing at all could be loaded.
     """
+    from paperbrowse.core.memory import gc_paused
+
+    # The collector stays off from the first file to the merge: let back on between files,
+    # it scanned every paper read so far, again and again (2.4 s of a million papers'
+    # 7.6 s reopen, in four files).
+    with gc_paused():
+        return _load(paths, as_of, progress)
+
+
+def _load(
+    paths: tuple[str | Path, ...], as_of: dt.date | None, progress: Progress | None
+) -> Library:
     files, problems = expand_paths(paths)
     library = Library(problems=problems, as_of=as_of or dt.date.today())
     errors: list[FormatError] = []
@@ -305,11 +317,8 @@ def load(
 def _load_one(path: Path, as_of: dt.date | None, progress: TextProgress | None) -> Library:
     """``load_file``, with running out of memory or nesting (merging, caching) an error for
     this file alone."""
-    from paperbrowse.core.memory import gc_paused
-
     try:
-        with gc_paused():
-            return load_file(path, as_of, progress)
+        return load_file(path, as_of, progress)
     except (MemoryError, RecursionError) as error:
         raise out_of_bounds(str(path), error) from None
 
