@@ -388,6 +388,32 @@ def test_extracted_text_is_cached_by_path_size_and_mtime(pdfs: Path, tmp_path: P
     assert fulltext.cache_path(pdf, cache) not in set(cache.iterdir())
 
 
+def test_old_text_of_a_changed_or_deleted_pdf_is_pruned_after_a_pass(
+    worker: PdfWorker, pdfs: Path, tmp_path: Path
+) -> None:
+    from paperbrowse.core import locations
+    from paperbrowse.core.pdf import fulltext
+
+    kept, changed = tmp_path / "kept.pdf", tmp_path / "changed.pdf"
+    shutil.copy(pdfs / "acl-N18-3011.pdf", kept)
+    shutil.copy(pdfs / "pysample-multicolumn.pdf", changed)
+    cache = tmp_path / "cache"
+    fulltext.extract_all([kept, changed], worker, folder=cache)
+    first_entries = set(cache.iterdir())
+    old_entry = fulltext.cache_path(changed, cache)
+    # Two months on: both entries last read then, and one PDF edited since.
+    long_ago = dt.datetime.now().timestamp() - (locations.CACHE_MAX_AGE_DAYS + 1) * 86400
+    for entry in first_entries:
+        os.utime(entry, (long_ago, long_ago))
+    os.utime(changed, None)
+    fulltext.extract_all([kept, changed], worker, folder=cache)
+    entries = set(cache.iterdir())
+    assert old_entry not in entries  # the edited PDF's old text: gone
+    assert fulltext.cache_path(kept, cache) in entries  # read again: refreshed, kept
+    assert fulltext.cache_path(changed, cache) in entries  # its new text
+    assert len(entries) == 2
+
+
 def test_a_cache_entry_cut_short_is_extracted_again_and_its_passage_shown(
     pdfs: Path, tmp_path: Path
 ) -> None:

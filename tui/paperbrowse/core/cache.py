@@ -26,7 +26,6 @@ import os
 import pickle
 import tempfile
 import threading
-import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from typing import IO, Any
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult, TextProgress, read_file
-from paperbrowse.core.locations import cache_dir
+from paperbrowse.core.locations import cache_dir, keep_fresh, prune_stale
 from paperbrowse.core.memory import (
     MAPPED_STEP,
     crc_of_mapped,
@@ -59,7 +58,6 @@ FORMAT_VERSION = 5  # 3: editors, publisher, place; 4: mapped, in batches; 5: ti
 MAGIC = b"PBCACHE\x01"
 # Smaller files parse about as fast as a cache entry loads; they are not cached.
 MIN_BYTES = 64 * 1024
-MAX_AGE_DAYS = 60
 _PROFILE_FIELDS = tuple(name for name in Profile.model_fields if name != "papers")
 _HEADER = len(MAGIC) + 4  # magic, then the CRC-32 of the payload
 # Rows pickled at a time: each pickling holds the interpreter (a few ms), so a write made
@@ -240,7 +238,7 @@ def load_entry(key: FileKey, as_of: dt.date) -> ImportResult | None:
         with key.cache_file().open("rb") as file:
             # Mapped, not read: the payload is unpickled in place, never copied first.
             data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-        os.utime(key.cache_file())  # still in use: not pruned
+        keep_fresh(key.cache_file())  # still in use: not pruned
     except (OSError, ValueError):  # (ValueError: an empty file, nothing to map)
         return None
     with data:
@@ -387,14 +385,8 @@ def _write_atomically(target: Path, write: Callable[[pickle.Pickler], None]) -> 
 
 
 def _prune(folder: Path) -> None:
-    """Drop entries not refreshed for MAX_AGE_DAYS (their library files are likely gone)."""
-    cutoff = time.time() - MAX_AGE_DAYS * 86400
-    for entry in (e for pattern in ENTRY_PATTERNS for e in folder.glob(pattern)):
-        try:
-            if entry.stat().st_mtime < cutoff:
-                entry.unlink()
-        except OSError:
-            continue
+    """Drop entries not refreshed for a while (their library files are likely gone)."""
+    prune_stale(folder, ENTRY_PATTERNS)
 
 
 def clear() -> int:

@@ -17,6 +17,7 @@ imported on first use, to keep it off start-up.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -75,3 +76,33 @@ def cache_dir() -> Path:
 
     chosen = _chosen(CACHE_DIR_VARIABLE)
     return chosen or Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "libraries"
+
+
+# Cache entries not read or written for this long are dropped: their files are likely gone
+# or changed (an entry is named by its file's size and time, so a changed file's old entry
+# is never read again). Reading an entry refreshes it (``keep_fresh``).
+CACHE_MAX_AGE_DAYS = 60
+
+
+def keep_fresh(entry: Path) -> None:
+    """Mark a cache entry as still in use, so ``prune_stale`` leaves it."""
+    # (In a read-only cache folder the entry may be pruned and made again, no more.)
+    with contextlib.suppress(OSError):
+        os.utime(entry)
+
+
+def prune_stale(folder: Path, patterns: tuple[str, ...]) -> int:
+    """Delete the entries matching ``patterns`` in ``folder`` that were not read or written
+    for CACHE_MAX_AGE_DAYS; how many were deleted."""
+    import time
+
+    cutoff = time.time() - CACHE_MAX_AGE_DAYS * 86400
+    removed = 0
+    for entry in (found for pattern in patterns for found in folder.glob(pattern)):
+        try:
+            if entry.stat().st_mtime < cutoff:
+                entry.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed

@@ -12,7 +12,10 @@ The cache is one file per PDF under ``locations.cache_dir()/fulltext``, holding 
 text's ``BodyText`` (its words and its compressed pages) as they are kept in memory, so
 a reopen reads them back without tokenising or compressing anything. It is named by a
 hash of the resolved path, the size, the modification time and ``EXTRACT_VERSION``: an
-edited or replaced PDF is extracted again, an unchanged one never. What could not be
+edited or replaced PDF is extracted again, an unchanged one never. Reading an entry
+refreshes its time; after a pass over a library's PDFs, entries neither read nor written
+for ``locations.CACHE_MAX_AGE_DAYS`` (an edited PDF's old text, a deleted PDF's, an
+older version's) are deleted, as the parse cache's are. What could not be
 read (encrypted, broken) is cached too, so a reopen does not wait for it again.
 """
 
@@ -115,6 +118,7 @@ def load_cached(entry: Path) -> FullText | None:
     found = read_entry(entry)
     if found is None:
         return None
+    locations.keep_fresh(entry)  # still in use: not pruned
     body, problem = found
     return FullText(problem=problem, body=body)
 
@@ -161,10 +165,13 @@ def extract_all(
     found: dict[Path, FullText] = {}
     for done, path in enumerate(wanted, 1):
         if stopped():
-            break
+            return found
         found[path] = extract(path, worker, folder)
         if each is not None:
             each(path, found[path])
         if progress is not None:
             progress(done, len(wanted))
+    # Each of these PDFs' entries was just read or written: what was not, for a while, is
+    # of a PDF changed since (its old entry is never read again) or gone.
+    locations.prune_stale(folder or fulltext_dir(), ("*.text",))
     return found
