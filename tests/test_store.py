@@ -30,7 +30,7 @@ def library_file(folder: Path, papers: int = PAPERS) -> Path:
     ]
     entries.append(
         "@article{again, title={Learning thing 7}, author={Doe, Jane}, year=2007,"
-        " doi={10.1/seven}}\n"
+        " doi={10.1000/seven}}\n"
     )
     path = folder / "lib.bib"
     path.write_text("".join(entries))
@@ -86,7 +86,7 @@ def test_duplicates_across_files_merge_the_same_from_rows(cache_dir: Path, tmp_p
     assert isinstance(library.papers, PaperStore)
     assert list(library.papers) == list(parsed)
     seven = next(p for p in library.papers if p.title == "Learning thing 7")
-    assert seven.doi == "10.1/seven" and len(seven.sources) == 4  # twice in each file
+    assert seven.doi == "10.1000/seven" and len(seven.sources) == 4  # twice in each file
 
 
 def test_the_index_does_not_see_papers_changed_after_it_was_made(
@@ -143,3 +143,22 @@ def test_a_first_listing_from_the_saved_index_follows_papers_changed_since(
     # Same ids as the saved index, but one paper now the newest: it leads the listing.
     assert library.listing()[0].id == library.papers[oldest].id
     assert library.index.find("")[0].id == library.papers[oldest].id
+
+
+def test_a_paper_named_by_id_doi_or_key_is_found_without_making_the_others(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    path = library_file(tmp_path)
+    load(path, as_of=AS_OF)
+    library = load(path, as_of=AS_OF)  # reopened: a store of rows
+    papers = library.papers
+    assert isinstance(papers, PaperStore)
+    twelve = field_values(papers, "id")[12]
+    library.keys  # noqa: B018  # made first: the keys read fields, make no papers
+    made_before = papers.built
+    assert library.paper_named(twelve) is papers[12]
+    assert library.paper_named("HTTPS://doi.org/10.1000/SEVEN").doi == "10.1000/seven"  # type: ignore[union-attr]
+    assert library.paper_named("K13").title == "Learning thing 13"  # type: ignore[union-attr]
+    assert library.paper_named("no such paper") is None
+    # Only the papers found were made (the cites: and citedby: filters ask for one each).
+    assert papers.built - made_before == 3
