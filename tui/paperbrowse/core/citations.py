@@ -22,8 +22,7 @@ pass over its papers.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -254,34 +253,14 @@ def find_paper(papers: Sequence[Paper], keys: Mapping[str, str], wanted: str) ->
     # names that paper, whatever order the papers come in.
     if wanted in ids:
         return papers[ids.index(wanted)]
-    found: Iterable[int] = ()
     if doi:
-        dois = field_values(papers, "doi")
-        found = (place for place, value in enumerate(dois) if value and doi_key(value) == doi)
-    for place in itertools.chain(
-        found,
-        (place for place, id_ in enumerate(ids) if keys.get(id_, "").casefold() == folded),
-        (
-            place
-            for place, key in enumerate(field_values(papers, "citekey"))
-            if (key or "").casefold() == folded
-        ),
-    ):
-        return papers[place]
-    return None
-    folded = wanted.casefold()
-    doi = doi_key(wanted) if looks_like_doi(wanted) else ""
-    papers = list(papers)
-    # An id first, then a DOI, then a key: a key that happens to be another paper's id
-    # names that paper, whatever order the papers come in.
-    matches: tuple[Callable[[Paper], bool], ...] = (
-        lambda paper: paper.id == wanted,
-        lambda paper: bool(doi) and doi_key(paper.doi) == doi,
-        lambda paper: keys.get(paper.id, "").casefold() == folded,
-        lambda paper: (paper.citekey or "").casefold() == folded,
-    )
-    for names in matches:
-        found = next((paper for paper in papers if names(paper)), None)
-        if found is not None:
-            return found
+        for place, value in enumerate(field_values(papers, "doi")):
+            if value and doi_key(value) == doi:
+                return papers[place]
+    for place, id_ in enumerate(ids):
+        if keys.get(id_, "").casefold() == folded:
+            return papers[place]
+    for place, key in enumerate(field_values(papers, "citekey")):
+        if (key or "").casefold() == folded:
+            return papers[place]
     return None
