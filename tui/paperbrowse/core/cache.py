@@ -371,9 +371,8 @@ def _write_atomically(target: Path, write: Callable[[pickle.Pickler], None]) -> 
             stream.write(MAGIC + bytes(4))
             summed = _Summed(stream)
             pickler = pickle.Pickler(summed, protocol=pickle.HIGHEST_PROTOCOL)
-            with contextlib.suppress(
-                AttributeError
-            ):  # (documented as deprecated, yet no other way)
+            # No memo (above). ``fast`` is documented as deprecated, yet there is no other way.
+            with contextlib.suppress(AttributeError):
                 pickler.fast = True
             write(pickler)
             stream.seek(len(MAGIC))

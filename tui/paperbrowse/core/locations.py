@@ -91,18 +91,15 @@ def keep_fresh(entry: Path) -> None:
         os.utime(entry)
 
 
-def prune_stale(folder: Path, patterns: tuple[str, ...]) -> int:
+def prune_stale(folder: Path, patterns: tuple[str, ...]) -> None:
     """Delete the entries matching ``patterns`` in ``folder`` that were not read or written
-    for CACHE_MAX_AGE_DAYS; how many were deleted."""
+    for CACHE_MAX_AGE_DAYS."""
     import time
 
     cutoff = time.time() - CACHE_MAX_AGE_DAYS * 86400
-    removed = 0
     for entry in (found for pattern in patterns for found in folder.glob(pattern)):
         try:
             if entry.stat().st_mtime < cutoff:
                 entry.unlink()
-                removed += 1
         except OSError:
             continue
-    return removed

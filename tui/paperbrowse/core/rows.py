@@ -128,8 +128,8 @@ def paper_row(paper: Paper, strings: dict[str, str] | None = None) -> tuple[Any,
     """A paper as a row of plain values, in ``PAPER_FIELDS`` order.
 
     ``strings``, kept across the rows of one pickle made with a memo (a worker's papers
-    sent back, ``store.stored_as_rows``): its venue and author names as the first row with the same
-    text had them, so the pickle holds each once and what unpickles it shares them."""
+    sent back, ``store.stored_as_rows``): its venue and author names as the first row with
+    the same text had them, so the pickle holds each once and what unpickles it shares them."""
     row = list(_ROW(paper.__dict__))
     date, source, sources = row[_DATE], row[_SOURCE], row[_SOURCES]
     row[_DATE] = date.toordinal() if date else None

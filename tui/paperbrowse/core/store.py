@@ -103,10 +103,10 @@ class PaperStore(MutableSequence[Paper]):
 
     def sort(self, *, key: Callable[[Paper], Any] | None = None, reverse: bool = False) -> None:
         """Sorted in place, like a list's ``sort`` (every paper made, as the key reads them)."""
-        papers = list(self)
+        papers: list[Slot] = list(self)
         papers.sort(key=key, reverse=reverse)  # type: ignore[arg-type]  # as a list's: needs a key
         self._changing()
-        self._slots = list(papers)
+        self._slots = papers
 
     def extend(self, values: Iterable[Paper]) -> None:
         """Papers added at the end; another store's rows stay rows (and its title keys

@@ -13,7 +13,7 @@ contiguous range, so their papers are one contiguous slice.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -218,18 +218,12 @@ class _FieldWords:
         """Sort (word, paper) pairs by alphabetical word id, then paper, into CSR form."""
         keys = np.empty(sum(map(len, self.pair_words)), np.int64)
         rank64 = rank.astype(np.int64)
-        start = 0
-        while self.pair_words:
-            words = self.pair_words.pop(0)
-            np.take(rank64, words, out=keys[start : start + len(words)], mode="clip")
-            start += len(words)
+        for place, words in _emptied(self.pair_words):
+            np.take(rank64, words, out=keys[place], mode="clip")
         counts = np.bincount(keys, minlength=size) if len(keys) else np.zeros(size, np.int64)
         keys <<= np.int64(32)
-        start = 0
-        while self.pair_docs:
-            papers = self.pair_docs.pop(0)
-            keys[start : start + len(papers)] |= papers
-            start += len(papers)
+        for place, papers in _emptied(self.pair_docs):
+            keys[place] |= papers
         give_back_freed()  # the pieces' memory: holes in the heap that the arrays next cannot use
         keys.sort()
         indptr = np.zeros(size + 1, np.int64)
@@ -240,11 +234,8 @@ class _FieldWords:
             docs = (keys & np.int64(0xFFFFFFFF)).astype(np.int32)
         del keys
         sequence = np.empty(sum(map(len, self.token_words)), np.int32)
-        start = 0
-        while self.token_words:
-            words = self.token_words.pop(0)
-            np.take(rank, words, out=sequence[start : start + len(words)], mode="clip")
-            start += len(words)
+        for place, words in _emptied(self.token_words):
+            np.take(rank, words, out=sequence[place], mode="clip")
         token_counts = (
             np.concatenate(self.token_counts) if self.token_counts else np.empty(0, np.int64)
         )
@@ -253,6 +244,16 @@ class _FieldWords:
         sequence_starts = np.zeros(len(token_counts) + 1, np.int64)
         np.cumsum(token_counts, out=sequence_starts[1:])
         return FieldPostings(indptr, docs, sequence, sequence_starts)
+
+
+def _emptied(pieces: list[Int32s]) -> Iterator[tuple[slice, Int32s]]:
+    """Each piece with its place in the pieces joined, taken out of the list as it comes
+    (freed once its caller has copied it)."""
+    start = 0
+    while pieces:
+        piece = pieces.pop(0)
+        yield slice(start, start + len(piece)), piece
+        start += len(piece)
 
 
 def merge_postings(parts: Sequence[Postings]) -> Postings:
