@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, MutableSequence, Seque
 from operator import attrgetter, itemgetter
 from typing import Any, cast, overload
 
-from paperbrowse.core.models import Paper, joined_authors
+from paperbrowse.core.models import Paper, joined_authors, normalise_title
 from paperbrowse.core.rows import (
     PAPER_FIELDS,
     compact_papers,
@@ -36,6 +36,7 @@ _PLACE = {name: place for place, name in enumerate(PAPER_FIELDS)}
 # read through the papers, or through ``days_of``.
 _ROW_FORM_DIFFERS = frozenset({"date", "source", "sources"})
 _DATE = _PLACE["date"]
+_TITLE_OF_ROW = itemgetter(_PLACE["title"])
 
 
 class PaperStore(MutableSequence[Paper]):
@@ -234,12 +235,16 @@ def stored_as_rows(papers: Iterable[Paper | Row]) -> PaperStore:
     each venue and author name among the rows, and no paper is made of them until one
     is asked for."""
     strings: dict[str, str] = {}
-    return PaperStore(
+    store = PaperStore(
         [
             shared_row(row, strings) if type(row) is tuple else paper_row(row, strings)  # type: ignore[arg-type]
             for row in papers
         ]
     )
+    # Duplicate merging's title keys, made with the rows, on every core: the parts' stores
+    # joined keep them (``extend``), so the parent works out none (0.15 s at 100k papers).
+    store.title_keys = list(map(normalise_title, map(_TITLE_OF_ROW, store.slots())))
+    return store
 
 
 def compact(papers: MutableSequence[Paper]) -> None:
