@@ -187,3 +187,22 @@ def test_a_large_library_is_indexed_on_every_core_with_the_same_index(
     assert _same_postings(shared.postings, alone.postings)
     for query in QUERIES:
         assert [p.id for p in shared.find(query)] == [p.id for p in alone.find(query)]
+
+
+def test_chunks_indexed_in_threads_give_the_postings_of_one_thread(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Many small chunks, so that threads number words in whatever order they meet them.
+    with (corpus / "acl-anthology-all-2021.jsonl").open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in itertools.islice(lines, 400)]
+    texts = [
+        [row.get("title") or "" for row in rows],
+        [row.get("abstract") or "" for row in rows],
+    ]
+    monkeypatch.setattr(build, "CHUNK_BYTES", 2000)
+    monkeypatch.setattr(build, "MAX_BUILD_THREADS", 1)
+    one_thread = build.build_postings(texts)
+    monkeypatch.setattr(build, "MAX_BUILD_THREADS", 4)
+    monkeypatch.setattr(build, "_build_threads", lambda: 4)  # also on a one-core machine
+    for _ in range(3):
+        assert _same_postings(build.build_postings(texts), one_thread)

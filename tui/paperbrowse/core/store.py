@@ -235,15 +235,14 @@ def stored_as_rows(papers: Iterable[Paper | Row]) -> PaperStore:
     each venue and author name among the rows, and no paper is made of them until one
     is asked for."""
     strings: dict[str, str] = {}
-    store = PaperStore(
-        [
-            shared_row(row, strings) if type(row) is tuple else paper_row(row, strings)  # type: ignore[arg-type]
-            for row in papers
-        ]
-    )
+    rows: list[Row] = [
+        shared_row(row, strings) if type(row) is tuple else paper_row(row, strings)  # type: ignore[arg-type]
+        for row in papers
+    ]
+    store = PaperStore(rows)
     # Duplicate merging's title keys, made with the rows, on every core: the parts' stores
     # joined keep them (``extend``), so the parent works out none (0.15 s at 100k papers).
-    store.title_keys = list(map(normalise_title, map(_TITLE_OF_ROW, store.slots())))
+    store.title_keys = list(map(normalise_title, map(_TITLE_OF_ROW, rows)))
     return store
 
 

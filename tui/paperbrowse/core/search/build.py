@@ -12,8 +12,11 @@ contiguous range, so their papers are one contiguous slice.
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +32,7 @@ UInt8s = npt.NDArray[np.uint8]
 
 CHUNK_BYTES = 1 << 18  # text hashed per numpy pass; small enough to stay in cache-friendly memory
 CHUNK_DOCS = (1 << 16) - 1  # paper numbers within a chunk must fit 16 bits
+MAX_BUILD_THREADS = 4  # past this, the chunks' steps that hold the interpreter bound it
 HASH_BASE = 0x9E3779B97F4A7C15  # odd, so invertible modulo 2**64
 
 
@@ -107,10 +111,9 @@ class _Vocabulary:
             for start, end in zip(starts[token].tolist(), ends[token].tolist(), strict=True):
                 self.words.append(data[start:end].tobytes().decode("utf-8", "replace"))
             found[new] = new_ids
-            merged = np.concatenate((self.hashes, hashes[new]))
-            order = np.argsort(merged, kind="stable")
-            self.hashes = merged[order]
-            self.ids = np.concatenate((self.ids, new_ids))[order]
+            # Both sorted: each new hash goes in where the search placed it (no sort).
+            self.hashes = np.insert(self.hashes, where[new], hashes[new])
+            self.ids = np.insert(self.ids, where[new], new_ids)
         return found
 
 
@@ -137,7 +140,11 @@ class _ChunkWords:
 
 
 def _chunk_words(
-    first_doc: int, texts: Sequence[str], vocabulary: _Vocabulary, powers: _Powers
+    first_doc: int,
+    texts: Sequence[str],
+    vocabulary: _Vocabulary,
+    powers: _Powers,
+    numbering: threading.Lock,
 ) -> _ChunkWords:
     """The words of every paper in the chunk, as provisional vocabulary ids."""
     data = chunk_bytes(texts)  # starts and ends with a space
@@ -168,7 +175,8 @@ def _chunk_words(
     new_pair[0] = True
     np.not_equal(keys[1:], keys[:-1], out=new_pair[1:])
     first_tokens = order[new_word]  # a token of each distinct word
-    word_ids = vocabulary.number(hashes[new_word], first_tokens, data, starts, ends)
+    with numbering:  # the one step of a chunk that another thread's must not interleave
+        word_ids = vocabulary.number(hashes[new_word], first_tokens, data, starts, ends)
     sorted_words = word_ids[np.cumsum(new_word) - 1]
     token_words = np.empty(len(keys), np.int32)
     token_words[order] = sorted_words
@@ -180,21 +188,37 @@ def _chunk_words(
     )
 
 
+def _build_threads() -> int:
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_BUILD_THREADS))
+
+
 def build_postings(fields: Sequence[Sequence[str]]) -> Postings:
     """The inverted index of some fields (each a text per paper, in paper order)."""
     vocabulary = _Vocabulary()
-    powers = _Powers()
-    raw = [
-        _FieldWords(
-            [_chunk_words(start, part, vocabulary, powers) for start, part in _chunks(texts)]
-        )
-        for texts in fields
-    ]
-    order = sorted(range(len(vocabulary.words)), key=vocabulary.words.__getitem__)
-    rank = np.empty(len(order), np.int32)
-    rank[order] = np.arange(len(order), dtype=np.int32)
-    vocab = [vocabulary.words[i] for i in order]
-    return Postings(vocab, tuple(words.postings(rank, len(vocab)) for words in raw))
+    numbering = threading.Lock()
+    own = threading.local()  # each thread's powers: their scratch array is written
+
+    def chunk_words(chunk: tuple[int, Sequence[str]]) -> _ChunkWords:
+        if not hasattr(own, "powers"):
+            own.powers = _Powers()
+        return _chunk_words(*chunk, vocabulary, own.powers, numbering)
+
+    # Chunks, then fields' postings, on every core in threads: numpy's sorts and sums, most
+    # of the work, let go of the interpreter (100k papers: 1.75 -> 1.3 s on 2 cores).
+    # Provisional word ids depend on which thread numbers a word first, but the final ids
+    # are the words' alphabetical ranks: the postings are the same.
+    with ThreadPoolExecutor(_build_threads()) as pool:
+        raw = [_FieldWords(list(pool.map(chunk_words, _chunks(texts)))) for texts in fields]
+        order = sorted(range(len(vocabulary.words)), key=vocabulary.words.__getitem__)
+        rank = np.empty(len(order), np.int32)
+        rank[order] = np.arange(len(order), dtype=np.int32)
+        vocab = [vocabulary.words[i] for i in order]
+        built = pool.map(lambda words: words.postings(rank, len(vocab)), raw)
+        return Postings(vocab, tuple(built))
 
 
 class _FieldWords:
