@@ -142,19 +142,20 @@ def paper_row(paper: Paper, strings: dict[str, str] | None = None) -> tuple[Any,
     return tuple(row)
 
 
-_DEFAULTS = tuple(Paper.model_fields[name].get_default() for name in PAPER_FIELDS)
+_DEFAULTS = {name: Paper.model_fields[name].get_default() for name in PAPER_FIELDS}
 
 
 def row_of_values(values: dict[str, Any]) -> tuple[Any, ...]:
     """The row of the paper ``Paper(**values)`` would make, without making it: for values
     already cleaned and of the fields' types (``formats.records.json_values``), which
     validation leaves as they are. ``source`` may be given as (file, line)."""
-    row = [values.get(name, default) for name, default in zip(PAPER_FIELDS, _DEFAULTS, strict=True)]
+    row = list(_ROW({**_DEFAULTS, **values}))  # (merged and read in C: once a paper parsed)
     date, source = row[_DATE], row[_SOURCE]
     row[_DATE] = date.toordinal() if date else None
     if isinstance(source, SourceRef):
         row[_SOURCE] = (source.file, source.line)
-    row[_SOURCES] = tuple((s.file, s.line) for s in row[_SOURCES])
+    if row[_SOURCES]:
+        row[_SOURCES] = tuple((s.file, s.line) for s in row[_SOURCES])
     return tuple(row)
 
 
