@@ -56,6 +56,21 @@ def one_run(command: list[str], marker: str, timeout: float) -> float | None:
         tmux("kill-session", "-t", SESSION)
 
 
+def compiled_bytecode() -> None:
+    """paperbrowse's modules compiled, as ``pip install .`` leaves them: an editable install
+    run with PYTHONDONTWRITEBYTECODE set (as on some CI machines) would otherwise compile
+    every module on every launch, 0.05-0.1 s that no user's launch pays."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("paperbrowse")
+    if spec is None or not spec.submodule_search_locations:
+        return
+    for folder in spec.submodule_search_locations:
+        compileall.compile_dir(folder, quiet=1)
+    print(f"bytecode compiled in {', '.join(spec.submodule_search_locations)}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
@@ -67,6 +82,7 @@ def main() -> int:
     if shutil.which("tmux") is None:
         print("tmux is not installed; nothing measured")
         return 0
+    compiled_bytecode()
     commands = {"paperbrowse": args.command}
     if not args.no_floor:
         commands["bare Textual"] = BARE_APP
