@@ -241,3 +241,57 @@ def test_a_pool_that_cannot_start_falls_back_to_one_process(
     assert [p.source.line for p in jsonl.parse_jsonl(text, "x.jsonl").papers if p.source] == list(
         range(1, 7001)
     )
+
+
+def started_workers(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
+    """Every worker process started from now on, as ``_start_workers`` returns them."""
+    started: list[subprocess.Popen[bytes]] = []
+    start = pool._start_workers
+
+    def recorded(count: int, preload: str = "") -> list[subprocess.Popen[bytes]]:
+        workers = start(count, preload)
+        started.extend(workers)
+        return workers
+
+    monkeypatch.setattr(pool, "_start_workers", recorded)
+    return started
+
+
+def test_a_large_file_is_read_by_workers_started_before_it_is_cut(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_parts: None
+) -> None:
+    path = tmp_path / "acl.jsonl"
+    path.write_text(acl_jsonl(corpus), encoding="utf-8")
+    single = single_process(
+        lambda text: jsonl.parse_jsonl(text, str(path)),
+        monkeypatch,
+        path.read_text(encoding="utf-8"),
+    )
+    monkeypatch.setattr(pool, "worker_count", lambda: 1)
+    started = started_workers(monkeypatch)
+    started_when_read: list[int] = []
+
+    def read_bytes(file: Path) -> bytes:
+        started_when_read.append(len(started))
+        return file.read_bytes()
+
+    monkeypatch.setattr(jsonl, "read_bytes", read_bytes)
+    parted = jsonl.read_large_jsonl(path, None)
+    assert parted is not None
+    assert_same(parted, single)
+    # The worker started before the file was read, and the parse took it: no second start.
+    assert started_when_read == [1] and len(started) == 1
+    assert not any(pid_alive(worker.pid) for worker in started)
+
+
+def test_workers_started_ahead_stop_when_the_file_is_not_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_parts: None
+) -> None:
+    path = tmp_path / "document.jsonl"  # a JSON document under a JSON Lines name
+    papers = ",\n".join(f'{{"title": "Paper {i} {"x" * 300}"}}' for i in range(7000))
+    path.write_text(f"[\n{papers}\n]\n", encoding="utf-8")
+    monkeypatch.setattr(pool, "worker_count", lambda: 1)
+    started = started_workers(monkeypatch)
+    assert jsonl.read_large_jsonl(path, None) is None  # (then read whole, as a document)
+    assert len(started) == 1
+    assert not any(pid_alive(worker.pid) for worker in started)

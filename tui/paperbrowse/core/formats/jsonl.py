@@ -19,7 +19,7 @@ from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.files import read_bytes
 from paperbrowse.core.formats import ImportResult, TextProgress
 from paperbrowse.core.formats.jsontools import BadJSON, load_json
-from paperbrowse.core.formats.pool import PART_CHARS, run_parts
+from paperbrowse.core.formats.pool import PART_CHARS, run_parts, workers_ahead
 from paperbrowse.core.formats.records import paper_from_record
 from paperbrowse.core.store import PaperStore, stored_as_rows
 
@@ -151,13 +151,14 @@ def read_large_jsonl(path: Path, progress: TextProgress | None) -> ImportResult 
             return None
     except OSError:
         return None  # the text path says why, in its words
-    texts = _decoded_parts(read_bytes(path))
-    if texts is None or sum(map(len, texts)) < POOL_MIN_CHARS:
-        return None
-    texts[0] = texts[0].removeprefix("\ufeff")  # as ``parse_jsonl`` takes it off
-    if texts[0].lstrip()[:1] in ("[", ""):
-        return None  # a document (or lines starting past the first part): read whole
-    lines = _read_texts(texts, str(path), progress)
+    with workers_ahead(read_lines_part):
+        texts = _decoded_parts(read_bytes(path))
+        if texts is None or sum(map(len, texts)) < POOL_MIN_CHARS:
+            return None
+        texts[0] = texts[0].removeprefix("\ufeff")  # as ``parse_jsonl`` takes it off
+        if texts[0].lstrip()[:1] in ("[", ""):
+            return None  # a document (or lines starting past the first part): read whole
+        lines = _read_texts(texts, str(path), progress)
     return None if lines is None else _gathered(lines, str(path))
 
 

@@ -4,7 +4,8 @@ The readers cut a large file into parts (JSON Lines at line ends, BibTeX at entr
 starts), and ``run_parts`` runs one function on each part. The calling process
 works through the parts from the front while each worker takes them from the
 back, so nobody waits for a worker to start (a new worker takes a few tenths of a
-second to import the readers) and they meet wherever the work is done. Parts come
+second to import the readers) and they meet wherever the work is done. A reader may
+start them sooner (``workers_ahead``), before it reads and cuts the file. Parts come
 back as plain rows (``core.rows``): pickling pydantic papers costs more.
 
 Workers are plain ``python -c`` processes that import this module and then only
@@ -24,13 +25,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import importlib
 import os
 import pickle
 import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, Generic, TypeVar
 
 # Text (characters) below which a BibTeX file is parsed in this process (0.14 s a MB): a
@@ -71,7 +73,9 @@ def run_parts(
     processes; None when no worker starts. A part whose worker fails is done here.
     ``parts`` is emptied as they are done, so their text is freed early."""
     count = min(worker_count(), len(parts) - 1)
-    workers = _start_workers(count) if count > 0 else []
+    workers = _taken_early(count)
+    if not workers and count > 0:
+        workers = _start_workers(count)
     if not workers:
         return None
     run = _Run(work, parts, sizes, progress)
@@ -147,7 +151,37 @@ class _Run(Generic[Result]):
             self.progress(sum(self.sizes[index] for index in list(self.results)))
 
 
-def _start_workers(count: int) -> list[subprocess.Popen[bytes]]:
+# Workers started ahead of this thread's next ``run_parts`` (``workers_ahead``).
+_ahead = threading.local()
+
+
+@contextlib.contextmanager
+def workers_ahead(work: Callable[..., object]) -> Iterator[None]:
+    """Workers started now, importing ``work``'s module, for this thread's next
+    ``run_parts``: they start (0.2-0.3 s) while this process reads and cuts the file
+    (0.3 s for 84 MB of JSON Lines) rather than after. Those not taken are stopped on
+    leaving, whatever happened meanwhile."""
+    count = worker_count()
+    _ahead.workers = _start_workers(count, work.__module__) if count > 0 else []
+    try:
+        yield
+    finally:
+        left, _ahead.workers = getattr(_ahead, "workers", []), []
+        for worker in left:
+            _stop(worker)
+
+
+def _taken_early(count: int) -> list[subprocess.Popen[bytes]]:
+    """Up to ``count`` of the workers started ahead (``workers_ahead``); the rest stay for
+    it to stop."""
+    ahead: list[subprocess.Popen[bytes]] = getattr(_ahead, "workers", [])
+    taken, _ahead.workers = ahead[:count], ahead[count:]
+    return taken
+
+
+def _start_workers(count: int, preload: str = "") -> list[subprocess.Popen[bytes]]:
+    """``count`` workers (fewer when no more start), each importing ``preload`` (a module)
+    as soon as it runs."""
     workers: list[subprocess.Popen[bytes]] = []
     if not sys.executable:
         return workers  # an embedded interpreter: no Python to start
@@ -166,6 +200,7 @@ def _start_workers(count: int) -> list[subprocess.Popen[bytes]]:
         try:
             assert worker.stdin is not None
             pickle.dump(sys.path, worker.stdin, _PROTOCOL)  # the same paperbrowse as here
+            pickle.dump(preload, worker.stdin, _PROTOCOL)
             worker.stdin.flush()
         except OSError:  # it died at once
             _stop(worker)
@@ -198,6 +233,10 @@ def serve() -> None:
     requests: IO[bytes] = sys.stdin.buffer
     replies: IO[bytes] = sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not break the replies
+    preload = pickle.load(requests)
+    if preload:
+        with contextlib.suppress(Exception):  # (a request needing it then fails, and is redone)
+            importlib.import_module(preload)
     while True:
         try:
             work, arguments = _receive(requests)
