@@ -162,3 +162,21 @@ def test_a_paper_named_by_id_doi_or_key_is_found_without_making_the_others(
     assert library.paper_named("no such paper") is None
     # Only the papers found were made (the cites: and citedby: filters ask for one each).
     assert papers.built - made_before == 3
+
+
+def test_related_papers_are_found_without_making_the_others(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    from paperbrowse.core.related.rank import related_papers
+
+    path = library_file(tmp_path)
+    load(path, as_of=AS_OF)
+    library = load(path, as_of=AS_OF)  # reopened: a store of rows
+    papers = library.papers
+    assert isinstance(papers, PaperStore)
+    paper = papers[12]
+    made_before = papers.built
+    found = related_papers(library.index, paper, limit=5)
+    assert found and paper.id not in {each.paper.id for each in found}
+    # Only the papers listed were made: the ranking reads ids from the rows.
+    assert papers.built - made_before <= 5

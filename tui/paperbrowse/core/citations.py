@@ -39,7 +39,7 @@ from paperbrowse.core.formats.edges import (
     title_digest,
 )
 from paperbrowse.core.models import Paper, normalise_title
-from paperbrowse.core.store import field_values
+from paperbrowse.core.store import field_values, years_of
 
 Positions = npt.NDArray[np.int32]
 Digests = npt.NDArray[np.uint64]
@@ -85,7 +85,7 @@ class _Library:
 
     @cached_property
     def dois(self) -> Digests:
-        return _digests(b"".join(doi_digest(paper.doi) for paper in self.papers))
+        return _digests(b"".join(map(doi_digest, field_values(self.papers, "doi"))))
 
     @cached_property
     def by_doi(self) -> _Table:
@@ -94,9 +94,10 @@ class _Library:
     @cached_property
     def _titles(self) -> tuple[_Table, _Table]:
         dated, undated = [], []
-        for paper in self.papers:
-            title = normalise_title(paper.title)
-            dated.append(title_digest(title, paper.year))
+        # Read as columns: a library kept as rows makes no paper (``core.store``).
+        titles = map(normalise_title, field_values(self.papers, "title"))
+        for title, year in zip(titles, years_of(self.papers), strict=True):
+            dated.append(title_digest(title, year))
             undated.append(title_digest(title, None))
         return (
             _Table.of(_digests(b"".join(dated)), self.everyone, shared_is_none=True),
@@ -106,8 +107,11 @@ class _Library:
     @cached_property
     def by_key(self) -> _Table:
         keys, positions = [], []
-        for position, paper in enumerate(self.papers):
-            for key in dict.fromkeys(k.casefold() for k in (paper.citekey, paper.id) if k):
+        pairs = zip(
+            field_values(self.papers, "citekey"), field_values(self.papers, "id"), strict=True
+        )
+        for position, pair in enumerate(pairs):
+            for key in dict.fromkeys(k.casefold() for k in pair if k):
                 keys.append(key_digest(key))
                 positions.append(position)
         return _Table.of(_digests(b"".join(keys)), np.array(positions, np.int32), False)

@@ -179,12 +179,12 @@ def related_papers(
     total = text.sum(axis=1) / max(float(self_score.sum()), 1e-9)
     ranked: list[tuple[float, int, int]] = []
     for row, position in enumerate(candidates.tolist()):
-        other = stats.paper(position)
+        venue, category = stats.value_of(position, "venue"), stats.value_of(position, "category")
         score = (
             float(total[row])
             + weights.author * min(len(shared_authors.get(position, ())), weights.max_authors)
-            + weights.venue * (bool(paper.venue) and other.venue == paper.venue)
-            + weights.category * (bool(paper.category) and other.category == paper.category)
+            + weights.venue * (bool(paper.venue) and venue == paper.venue)
+            + weights.category * (bool(paper.category) and category == paper.category)
         )
         if score > 0:
             ranked.append((-score, position, row))
@@ -354,7 +354,8 @@ def _shared_authors(stats: TextStats, paper: Paper) -> dict[int, tuple[str, ...]
         if not key or not word_ids or None in word_ids:
             continue
         for position in stats.author_papers([w for w in word_ids if w is not None]).tolist():
-            other = stats.paper(position)
-            if other.id != paper.id and any(author_key(a) == key for a in other.authors):
+            if stats.value_of(position, "id") != paper.id and any(
+                author_key(a) == key for a in stats.value_of(position, "authors")
+            ):
                 shared.setdefault(position, []).append(name)
     return {position: tuple(names) for position, names in shared.items()}

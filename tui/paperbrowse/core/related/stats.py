@@ -15,6 +15,7 @@ import weakref
 from dataclasses import dataclass
 from functools import cached_property
 from threading import Lock
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +24,7 @@ from paperbrowse.core.models import Paper
 from paperbrowse.core.search.build import FieldPostings
 from paperbrowse.core.search.index import SearchIndex
 from paperbrowse.core.search.query import FIELDS
+from paperbrowse.core.store import field_values
 
 Floats = npt.NDArray[np.float64]
 Int32s = npt.NDArray[np.int32]
@@ -103,6 +105,7 @@ class TextStats:
         self.order = order  # index position -> place in index.papers
         self.fields = {field: FieldStats.of(postings.fields[field]) for field in TEXT_FIELDS}
         self.authors = postings.fields[AUTHORS]
+        self._columns: dict[str, list[Any]] = {}
 
     def __len__(self) -> int:
         return len(self.order)
@@ -110,12 +113,22 @@ class TextStats:
     def paper(self, position: int) -> Paper:
         return self.index.papers[int(self.order[position])]
 
+    def value_of(self, position: int, field: str) -> Any:
+        """One paper's field, from the field's column, read once for all papers: of a library
+        kept as rows (``core.store``), only the papers listed are made, not every one the
+        ranking looks at (all those an author shares)."""
+        column = self._columns.get(field)
+        if column is None:
+            column = self._columns[field] = field_values(self.index.papers, field)
+        return column[int(self.order[position])]
+
     @cached_property
     def positions(self) -> dict[str, list[int]]:
         """Each paper id's index positions (a merged library has one; a raw list may repeat)."""
         found: dict[str, list[int]] = {}
+        ids = field_values(self.index.papers, "id")
         for position, place in enumerate(self.order.tolist()):
-            found.setdefault(self.index.papers[place].id, []).append(position)
+            found.setdefault(ids[place], []).append(position)
         return found
 
     def author_papers(self, word_ids: list[int]) -> Int32s:
