@@ -10,7 +10,7 @@ import pytest
 
 from paperbrowse.core import library as library_module
 from paperbrowse.core.cache import writes_deferred
-from paperbrowse.core.library import load
+from paperbrowse.core.library import Library, load
 from paperbrowse.core.merge import merge_duplicates
 from paperbrowse.core.search import index_cache
 from paperbrowse.core.stats import papers_by_author
@@ -145,14 +145,19 @@ def test_a_first_listing_from_the_saved_index_follows_papers_changed_since(
     assert library.index.find("")[0].id == library.papers[oldest].id
 
 
+def reopened_library(folder: Path) -> tuple[Library, PaperStore]:
+    """The test library opened once, then reopened from the cache: its papers a store of rows."""
+    path = library_file(folder)
+    load(path, as_of=AS_OF)
+    library = load(path, as_of=AS_OF)
+    assert isinstance(library.papers, PaperStore)
+    return library, library.papers
+
+
 def test_a_paper_named_by_id_doi_or_key_is_found_without_making_the_others(
     cache_dir: Path, tmp_path: Path
 ) -> None:
-    path = library_file(tmp_path)
-    load(path, as_of=AS_OF)
-    library = load(path, as_of=AS_OF)  # reopened: a store of rows
-    papers = library.papers
-    assert isinstance(papers, PaperStore)
+    library, papers = reopened_library(tmp_path)
     twelve = field_values(papers, "id")[12]
     library.keys  # noqa: B018  # made first: the keys read fields, make no papers
     made_before = papers.built
@@ -169,11 +174,7 @@ def test_related_papers_are_found_without_making_the_others(
 ) -> None:
     from paperbrowse.core.related.rank import related_papers
 
-    path = library_file(tmp_path)
-    load(path, as_of=AS_OF)
-    library = load(path, as_of=AS_OF)  # reopened: a store of rows
-    papers = library.papers
-    assert isinstance(papers, PaperStore)
+    library, papers = reopened_library(tmp_path)
     paper = papers[12]
     made_before = papers.built
     found = related_papers(library.index, paper, limit=5)
