@@ -158,3 +158,22 @@ def test_braces_a_mendeley_export_escapes_do_not_reach_the_reference() -> None:
     for style in STYLES:
         for entry in references(papers, style):
             assert "{M" not in entry and "{\\" not in entry and "\\" not in entry, style.name
+
+
+def test_citeproc_is_patched_once_however_often_a_reference_is_asked_for() -> None:
+    # Patched twice, each patch would wrap the last: Chicago's names initialised twice
+    # over, labels checked twice, and every reference slower.
+    from citeproc import model
+
+    from paperbrowse.core.cite.processor import guard_processor
+
+    guard_processor()
+    methods = [model.Key.sort_keys, model.Name.initialize, model.Label.case, model.Label.process]
+    guard_processor()
+    assert [
+        model.Key.sort_keys,
+        model.Name.initialize,
+        model.Label.case,
+        model.Label.process,
+    ] == methods
+    assert all(getattr(method, "installed_by", None) for method in methods)

@@ -19,11 +19,13 @@
   only beside its variable.
 
 Each is put on citeproc-py's element classes once (they are lxml element classes, so
-the guard goes on the class), like ``references._honour_initialize_false``.
+the guard goes on the class) by ``install_once``, as ``references._honour_initialize_false``
+is too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from paperbrowse.core.models import fold
@@ -37,14 +39,29 @@ def sort_text(text: str) -> str:
     return fold(text).translate(_UNDECOMPOSED)
 
 
+Method = Callable[..., Any]
+
+
+def install_once(owner: Any, name: str, replacing: Callable[[Method], Method]) -> None:
+    """``owner.name`` replaced by ``replacing(original)``, once per process: citeproc-py's
+    elements are lxml element classes, so a guard goes on the class, and a later call
+    (another style, another thread's first reference) finds it there and leaves it."""
+    original = getattr(owner, name)
+    if getattr(original, "installed_by", None) is replacing:
+        return
+    replacement = replacing(original)
+    replacement.installed_by = replacing  # type: ignore[attr-defined]
+    setattr(owner, name, replacement)
+
+
 def fold_sort_keys() -> None:
     """Make citeproc-py compare text sort keys with accents folded."""
     from citeproc import model
 
-    original = model.Key.sort_keys
-    if getattr(original, "folds", False):
-        return
+    install_once(model.Key, "sort_keys", _folding_sort_keys)
 
+
+def _folding_sort_keys(original: Method) -> Method:
     def sort_keys(self: Any, items: Any, context: Any) -> list[Any]:
         keys = original(self, items, context)
         return [
@@ -52,8 +69,7 @@ def fold_sort_keys() -> None:
             for key in keys
         ]
 
-    sort_keys.folds = True  # type: ignore[attr-defined]
-    model.Key.sort_keys = sort_keys
+    return sort_keys
 
 
 def initials(given: str, mark: str, hyphenated: bool) -> str:
@@ -81,16 +97,15 @@ def initialize_without_stray_marks() -> None:
     """Make citeproc-py shorten given names with ``initials``."""
     from citeproc import model
 
-    original = model.Name.initialize
-    if getattr(original, "no_stray_marks", False):
-        return
+    install_once(model.Name, "initialize", _initializing_with_initials)
 
+
+def _initializing_with_initials(original: Method) -> Method:
     def initialize(self: Any, given: str, mark: str, context: Any) -> str:
         hyphenated = bool(self.get_option("initialize-with-hyphen", context))
         return initials(given, mark, hyphenated)
 
-    initialize.no_stray_marks = True  # type: ignore[attr-defined]
-    model.Name.initialize = initialize
+    return initialize
 
 
 def full_last_page(first: str, last: str) -> str:
@@ -104,51 +119,48 @@ def shorten_only_pages_of_one_length() -> None:
     """Make citeproc-py shorten a page range only when its pages have as many digits."""
     from citeproc import model
 
-    original = model.FormatNumber._format_last_page
-    if getattr(original, "by_length", False):
-        return
+    install_once(model.FormatNumber, "_format_last_page", _last_page_by_length)
 
+
+def _last_page_by_length(original: Method) -> Method:
     def format_last_page(self: Any, first: str, last: str) -> str:
         last = full_last_page(first, last)
         if len(last) != len(first):
             return last  # 1–20, 95–105: nothing in common to leave out
         return str(original(self, first, last))
 
-    format_last_page.by_length = True  # type: ignore[attr-defined]
-    model.FormatNumber._format_last_page = format_last_page
+    return format_last_page
 
 
 def labels_in_title_case() -> None:
     """Make citeproc-py apply a label's ``text-case="title"`` (``eds.`` -> ``Eds.``)."""
     from citeproc import model
 
-    original = model.Label.case
-    if getattr(original, "english", False):
-        return
+    install_once(model.Label, "case", _case_in_english)
 
+
+def _case_in_english(original: Method) -> Method:
     def case(self: Any, text: Any, language: str | None = None) -> Any:
         return original(self, text, language or "en")
 
-    case.english = True  # type: ignore[attr-defined]
-    model.Label.case = case
+    return case
 
 
 def labels_only_with_their_variable() -> None:
     """Make citeproc-py print a label (``Edition``, ``pp.``) only when its variable is there."""
     from citeproc import model
 
-    original = model.Label.process
-    if getattr(original, "needs_variable", False):
-        return
+    install_once(model.Label, "process", _processing_with_variable)
 
+
+def _processing_with_variable(original: Method) -> Method:
     def process(self: Any, item: Any, variable: Any = None, *args: Any, **kwargs: Any) -> Any:
         named = variable or self.get("variable")
         if named and named != "locator" and named.replace("-", "_") not in item.reference:
             return None
         return original(self, item, variable, *args, **kwargs)
 
-    process.needs_variable = True  # type: ignore[attr-defined]
-    model.Label.process = process
+    return process
 
 
 def guard_processor() -> None:

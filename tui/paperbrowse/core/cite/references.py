@@ -17,7 +17,7 @@ from typing import Any
 
 from paperbrowse.core.cite.parallel import entries_on_cores, sort_values
 from paperbrowse.core.cite.polish import polish, sentence_case
-from paperbrowse.core.cite.processor import guard_processor
+from paperbrowse.core.cite.processor import Method, guard_processor, install_once
 from paperbrowse.core.cite.remembered import remember, remembered
 from paperbrowse.core.cite.speedups import KeyList, speed_up
 from paperbrowse.core.cite.styles import Style, is_bundled, load_style, unusable
@@ -135,17 +135,16 @@ def _honour_initialize_false() -> None:
     """
     from citeproc import model
 
-    original = model.Name.get_option
-    if getattr(original, "honours_initialize", False):
-        return
+    install_once(model.Name, "get_option", _option_honouring_initialize)
 
+
+def _option_honouring_initialize(original: Method) -> Method:
     def get_option(self: Any, name: str, context: Any = None, sort_options: Any = None) -> Any:
         if name == "initialize-with" and self.get("initialize") == "false":
             return None
         return original(self, name, context, sort_options)
 
-    get_option.honours_initialize = True  # type: ignore[attr-defined]
-    model.Name.get_option = get_option
+    return get_option
 
 
 def references(papers: Sequence[Paper], style: Style, form: str = "text") -> list[str]:
