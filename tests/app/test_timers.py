@@ -1,4 +1,5 @@
-"""A timer whose delay has already run out neither hangs the app nor is lost.
+"""A timer whose delay has already run out neither hangs the app nor is lost, and a
+signal ends the app even when Textual's shutdown hangs.
 
 Textual 8.2.8 loops forever on a negative interval, and a toast made just after its
 notification expired asks for one (``app/timers.py``). The app then sat at 100% CPU,
@@ -8,9 +9,11 @@ hang pytest too.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -38,3 +41,34 @@ def test_a_timer_already_due_fires_and_the_app_still_exits(delay: str) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "fired"
+
+
+HUNG_SHUTDOWN = textwrap.dedent("""
+    import os, signal, sys, threading, time
+    from textual.app import App
+    from paperbrowse.app.app import PaperBrowseApp
+
+    async def hung(self, *args, **kwargs):
+        time.sleep(600)  # as when a write to a closed terminal never returns
+
+    App._shutdown = hung
+    app = PaperBrowseApp([sys.argv[1]])
+    # The signal once the app runs: the loop's handler is in place by then.
+    threading.Timer(2.0, os.kill, args=(os.getpid(), signal.SIGHUP)).start()
+    app.run(headless=True)
+""")
+
+
+def test_a_signal_ends_the_app_even_when_its_shutdown_hangs() -> None:
+    from paperbrowse.app.app import SHUTDOWN_GRACE
+    from paperbrowse.core.library import bundled_profile
+
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", HUNG_SHUTDOWN, str(bundled_profile())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 128 + signal.SIGHUP, done.stderr[-2000:]
+    assert time.monotonic() - started < 2.0 + SHUTDOWN_GRACE + 10

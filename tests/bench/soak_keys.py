@@ -20,11 +20,13 @@ temporary folder; "o" opens links with ``BROWSER=true``, which does nothing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -242,13 +244,40 @@ def main() -> int:
             tally = soak(pane, home, args.minutes, random.Random(seed), args.check_every)
         finally:
             pane.stop()
+            hung = outlived(home / "work")
     mashed = (time.monotonic() - tally.started) / 60
     print(
         f"\nminutes mashed: {mashed:.1f}; keys sent: {tally.keys:,} in {tally.bursts:,} bursts; "
         f"deaths: {tally.deaths}; clean quits (Quit clicked or chosen): {tally.quits}; "
-        f"longest run without a death: {tally.longest_alive / 60:.1f} min"
+        f"longest run without a death: {tally.longest_alive / 60:.1f} min; "
+        f"left running after its terminal closed: {len(hung)}"
     )
-    return 1 if tally.deaths else 0
+    return 1 if tally.deaths or hung else 0
+
+
+def outlived(workdir: Path, grace: float = 5.0) -> list[int]:
+    """The processes still running in ``workdir`` ``grace`` seconds after the terminal
+    closed (the app exits on SIGHUP; one that does not is hung: a Textual timer once
+    spun it at 100% CPU, deaf to signals), each killed once reported."""
+    deadline = time.monotonic() + grace
+    while True:
+        left = []
+        for cwd in Path("/proc").glob("[0-9]*/cwd"):
+            with contextlib.suppress(OSError):
+                if cwd.resolve() == workdir.resolve():
+                    left.append(int(cwd.parent.name))
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    for pid in left:
+        with contextlib.suppress(OSError):
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            print(f"\n=== pid {pid} outlived its terminal by {grace:g} s: {command} ===")
+            if shutil.which("py-spy"):  # where it is stuck, when py-spy is installed
+                dump = ["py-spy", "dump", "--pid", str(pid)]
+                print(subprocess.run(dump, capture_output=True, text=True).stdout[-3000:])
+            os.kill(pid, signal.SIGKILL)
+    return left
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import signal
 import sys
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,11 @@ guard_timers()  # before any timer is made: a late toast's negative delay hung t
 TERMINATING_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
+# Seconds the orderly exit after such a signal may take before the process ends anyway:
+# after SIGHUP the terminal may be gone, and Textual's shutdown then waited forever on a
+# write to it (``soak_keys.py`` found apps left running after their tmux server was
+# killed: the main thread blocked in ``WriterThread.write``, disabling mouse reporting).
+SHUTDOWN_GRACE = 3.0
 
 
 class PaperBrowseApp(KeysInOrder, App[int]):
@@ -140,12 +146,16 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         Leaving through ``exit`` lets Textual's driver give the terminal back (main
         screen, mouse reporting off, cursor shown); the status is a killed process's.
         Textual 8.2.8 installs no handler for either signal, so by default they killed
-        the process mid-frame (no upstream issue found on Textual's tracker).
+        the process mid-frame (no upstream issue found on Textual's tracker). If that
+        exit has not ended the process after ``SHUTDOWN_GRACE`` seconds, it ends anyway.
         """
         self.terminated_by = signum
         try:
             self._save_open_notes()
         finally:  # whatever the save did, the app still leaves
+            watchdog = threading.Timer(SHUTDOWN_GRACE, os._exit, args=(128 + signum,))
+            watchdog.daemon = True
+            watchdog.start()
             self.exit(return_code=128 + signum)
 
     async def run_async(self, *args: Any, **kwargs: Any) -> int | None:
