@@ -15,8 +15,8 @@ an interval of -87 µs, its terminal gone. No upstream issue was found.
 Here a timer asked for with no time left (an interval of zero or less) gets
 ``LATE_INTERVAL`` instead: a late toast shows for a moment and goes, as it would have a
 moment earlier. Positive intervals are left alone (``TEXTUAL_FPS=240`` paints every
-4 ms). This is private Textual API
-(``Timer.__init__``), checked against textual 8.2.8, which pyproject.toml pins.
+4 ms). This is private Textual API (``Timer.__init__``), checked against textual 8.2.8,
+which pyproject.toml pins.
 """
 
 from __future__ import annotations
