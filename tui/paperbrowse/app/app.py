@@ -24,7 +24,7 @@ from paperbrowse.app.config import config_path, load_config, save_config
 from paperbrowse.app.keys import KeysInOrder, use_escape_burst_parser
 from paperbrowse.app.screens.browser import BrowserScreen
 from paperbrowse.app.terminal_text import TerminalText
-from paperbrowse.app.timers import guard_timers
+from paperbrowse.app.textual_patches import guard_textual
 
 if TYPE_CHECKING:
     from textual.filter import LineFilter
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from paperbrowse.core.errors import FormatError
     from paperbrowse.core.library import Library
 
-guard_timers()  # before any timer is made: a late toast's negative delay hung the app
+guard_textual()  # before any timer or widget is made (app/textual_patches.py)
 
 # Signals that end the app as a quit does (the open note saved, the terminal given back),
 # with the status a shell gives a process they kill: 128 + the signal's number (143, 129).

@@ -2,7 +2,7 @@
 signal ends the app even when Textual's shutdown hangs.
 
 Textual 8.2.8 loops forever on a negative interval, and a toast made just after its
-notification expired asks for one (``app/timers.py``). The app then sat at 100% CPU,
+notification expired asks for one (``app/textual_patches.py``). The app then sat at 100% CPU,
 deaf to SIGTERM. Each case runs in its own process with a deadline, since a hang would
 hang pytest too.
 """
@@ -72,3 +72,31 @@ def test_a_signal_ends_the_app_even_when_its_shutdown_hangs() -> None:
     )
     assert done.returncode == 128 + signal.SIGHUP, done.stderr[-2000:]
     assert time.monotonic() - started < 2.0 + SHUTDOWN_GRACE + 10
+
+
+async def test_a_click_on_an_option_that_is_gone_is_ignored() -> None:
+    """The list shrank between the paint and the click: Textual raised IndexError and the
+    app stopped (``soak_keys.py`` at 100k papers); now the click does nothing."""
+    from types import SimpleNamespace
+
+    from rich.style import Style
+    from textual.app import App, ComposeResult
+    from textual.widgets import OptionList
+
+    import paperbrowse.app.app  # noqa: F401  (the app's guard, as the app has it)
+
+    class Options(App[None]):
+        def compose(self) -> ComposeResult:
+            yield OptionList("one", "two", "three")
+
+    app = Options()
+    async with app.run_test() as pilot:
+        options = app.query_one(OptionList)
+        options.highlighted = 1
+        stale = SimpleNamespace(style=Style(meta={"option": 5}))
+        await options._on_click(stale)  # type: ignore[arg-type]
+        await pilot.pause()
+        assert options.highlighted == 1
+        await options._on_click(SimpleNamespace(style=Style(meta={"option": 2})))  # type: ignore[arg-type]
+        await pilot.pause()
+        assert options.highlighted == 2  # a click on an option still there still selects it

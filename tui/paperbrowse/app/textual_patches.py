@@ -1,0 +1,70 @@
+"""Two Textual 8.2.8 faults that hung or crashed the app, guarded where they start.
+
+Both are private Textual API, checked against textual 8.2.8, which pyproject.toml pins.
+No upstream issue was found for either. ``guard_textual`` puts both guards on, once,
+before the first timer or widget is made.
+
+**Timers with no time left.** ``Timer._run`` loops forever on a negative interval,
+never yielding to the event loop. With ``skip`` on (the default) it works out a negative
+count of missed ticks and goes round again. The app then hangs at 100% CPU, and because
+the event loop never runs, it cannot even handle SIGTERM. A zero interval raises
+ZeroDivisionError in the same place instead. Textual's own toasts can trigger this:
+``ToastRack`` checks that a notification has not expired and then makes its ``Toast``,
+which reads ``time_left`` as its timeout. If the interpreter is busy between those two
+steps (a loader thread, keys coming in fast), that timeout is a few microseconds below
+zero. ``soak_keys.py`` found an app spinning on an interval of -87 µs, its terminal
+gone. Such a timer now gets ``LATE_INTERVAL``: a late toast shows for a moment and
+goes, as it would have a moment earlier. Positive intervals are left alone
+(``TEXTUAL_FPS=240`` paints every 4 ms).
+
+**A click on an option that is gone.** ``OptionList._on_click`` indexes its options
+with the number the click's screen position carried. If the list shrank between the
+paint and the click (a palette refilled, a list replaced as the mouse comes down), that
+raised IndexError and the app stopped: ``soak_keys.py`` at 100k papers, 1.5 minutes in.
+Such a click is now ignored, as a click on nothing is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LATE_INTERVAL = 0.01  # seconds: long enough that its one tick is not skipped as missed
+
+
+def guard_textual() -> None:
+    """Both guards (each put on once per process)."""
+    guard_timers()
+    guard_option_clicks()
+
+
+def guard_timers() -> None:
+    """Give every Textual timer made with no time left ``LATE_INTERVAL`` (once per process)."""
+    from textual.timer import Timer
+
+    original = Timer.__init__
+    if getattr(original, "clamps_interval", False):
+        return
+
+    def __init__(self: Timer, event_target: Any, interval: float, **options: Any) -> None:
+        original(self, event_target, interval if interval > 0 else LATE_INTERVAL, **options)
+
+    __init__.clamps_interval = True  # type: ignore[attr-defined]  # (the guard's own mark)
+    Timer.__init__ = __init__  # type: ignore[method-assign]
+
+
+def guard_option_clicks() -> None:
+    """Make ``OptionList`` ignore a click on an option number it no longer has."""
+    from textual.widgets import OptionList
+
+    original = OptionList._on_click
+    if getattr(original, "ignores_gone_options", False):
+        return
+
+    async def _on_click(self: OptionList, event: Any) -> None:
+        clicked = event.style.meta.get("option")
+        if clicked is not None and not 0 <= clicked < self.option_count:
+            return  # painted before the list changed: nothing there now
+        await original(self, event)
+
+    _on_click.ignores_gone_options = True  # type: ignore[attr-defined]
+    OptionList._on_click = _on_click  # type: ignore[method-assign]
