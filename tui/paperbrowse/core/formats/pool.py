@@ -54,13 +54,17 @@ Result = TypeVar("Result")
 Progress = Callable[[int], None]  # characters of the text parsed so far
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity, where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def worker_count() -> int:
     """Worker processes to start beside this one: one per other core this process may use."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return min(cores - 1, MAX_WORKERS)
+    return min(usable_cores() - 1, MAX_WORKERS)
 
 
 def run_parts(

@@ -13,7 +13,6 @@ contiguous range, so their papers are one contiguous slice.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from paperbrowse.core.formats.pool import usable_cores
 from paperbrowse.core.memory import give_back_freed
 from paperbrowse.core.search.tokens import DOC_BREAK, chunk_bytes
 
@@ -190,11 +190,7 @@ def _chunk_words(
 
 
 def _build_threads() -> int:
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_BUILD_THREADS))
+    return max(1, min(usable_cores(), MAX_BUILD_THREADS))
 
 
 def build_postings(fields: Sequence[Sequence[str]]) -> Postings:
