@@ -28,43 +28,43 @@ from __future__ import annotations
 
 from typing import Any
 
+from paperbrowse.core.patching import Method, install_once
+
 LATE_INTERVAL = 0.01  # seconds: long enough that its one tick is not skipped as missed
 
 
 def guard_textual() -> None:
-    """Both guards (each put on once per process)."""
+    """Both guards, each put on once per process (``core.patching.install_once``)."""
     guard_timers()
     guard_option_clicks()
 
 
 def guard_timers() -> None:
-    """Give every Textual timer made with no time left ``LATE_INTERVAL`` (once per process)."""
+    """Give every Textual timer made with no time left ``LATE_INTERVAL``."""
     from textual.timer import Timer
 
-    original = Timer.__init__
-    if getattr(original, "clamps_interval", False):
-        return
+    install_once(Timer, "__init__", _late_timers_due_soon)
 
-    def __init__(self: Timer, event_target: Any, interval: float, **options: Any) -> None:
+
+def _late_timers_due_soon(original: Method) -> Method:
+    def __init__(self: Any, event_target: Any, interval: float, **options: Any) -> None:
         original(self, event_target, interval if interval > 0 else LATE_INTERVAL, **options)
 
-    __init__.clamps_interval = True  # type: ignore[attr-defined]  # (the guard's own mark)
-    Timer.__init__ = __init__  # type: ignore[method-assign]
+    return __init__
 
 
 def guard_option_clicks() -> None:
     """Make ``OptionList`` ignore a click on an option number it no longer has."""
     from textual.widgets import OptionList
 
-    original = OptionList._on_click
-    if getattr(original, "ignores_gone_options", False):
-        return
+    install_once(OptionList, "_on_click", _clicks_on_gone_options_ignored)
 
-    async def _on_click(self: OptionList, event: Any) -> None:
+
+def _clicks_on_gone_options_ignored(original: Method) -> Method:
+    async def _on_click(self: Any, event: Any) -> None:
         clicked = event.style.meta.get("option")
         if clicked is not None and not 0 <= clicked < self.option_count:
             return  # painted before the list changed: nothing there now
         await original(self, event)
 
-    _on_click.ignores_gone_options = True  # type: ignore[attr-defined]
-    OptionList._on_click = _on_click  # type: ignore[method-assign]
+    return _on_click

@@ -19,16 +19,16 @@
   only beside its variable.
 
 Each is put on citeproc-py's element classes once (they are lxml element classes, so
-the guard goes on the class) by ``install_once``, as ``references._honour_initialize_false``
-is too.
+the guard goes on the class) by ``core.patching.install_once``, as
+``references._honour_initialize_false`` is too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from paperbrowse.core.models import fold
+from paperbrowse.core.patching import Method, install_once
 
 # Letters that Unicode does not decompose into a base letter and an accent.
 _UNDECOMPOSED = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "þ": "th"})
@@ -37,21 +37,6 @@ _UNDECOMPOSED = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ"
 def sort_text(text: str) -> str:
     """``Østergaard`` -> ``ostergaard``: what an English reference list sorts it as."""
     return fold(text).translate(_UNDECOMPOSED)
-
-
-Method = Callable[..., Any]
-
-
-def install_once(owner: Any, name: str, replacing: Callable[[Method], Method]) -> None:
-    """``owner.name`` replaced by ``replacing(original)``, once per process: citeproc-py's
-    elements are lxml element classes, so a guard goes on the class, and a later call
-    (another style, another thread's first reference) finds it there and leaves it."""
-    original = getattr(owner, name)
-    if getattr(original, "installed_by", None) is replacing:
-        return
-    replacement = replacing(original)
-    replacement.installed_by = replacing  # type: ignore[attr-defined]
-    setattr(owner, name, replacement)
 
 
 def fold_sort_keys() -> None:

@@ -17,13 +17,14 @@ from typing import Any
 
 from paperbrowse.core.cite.parallel import entries_on_cores, sort_values
 from paperbrowse.core.cite.polish import polish, sentence_case
-from paperbrowse.core.cite.processor import Method, guard_processor, install_once
+from paperbrowse.core.cite.processor import guard_processor
 from paperbrowse.core.cite.remembered import remember, remembered
 from paperbrowse.core.cite.speedups import KeyList, speed_up
 from paperbrowse.core.cite.styles import Style, is_bundled, load_style, unusable
 from paperbrowse.core.formats.csljson import csl_item, name_to_csl, venue_variable
 from paperbrowse.core.memory import gc_paused
 from paperbrowse.core.models import Paper
+from paperbrowse.core.patching import Method, install_once
 from paperbrowse.core.text.clean import squash_spaces
 
 # Words that make an author an organisation, to be printed whole (``World Health
