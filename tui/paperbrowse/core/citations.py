@@ -38,7 +38,8 @@ from paperbrowse.core.formats.edges import (
     looks_like_doi,
     title_digest,
 )
-from paperbrowse.core.models import Paper, normalise_title
+from paperbrowse.core.merge import title_keys
+from paperbrowse.core.models import Paper
 from paperbrowse.core.store import field_values, years_of
 
 Positions = npt.NDArray[np.int32]
@@ -94,8 +95,9 @@ class _Library:
     @cached_property
     def _titles(self) -> tuple[_Table, _Table]:
         dated, undated = [], []
-        # Read as columns: a library kept as rows makes no paper (``core.store``).
-        titles = map(normalise_title, field_values(self.papers, "title"))
+        # Read as columns: a library kept as rows makes no paper (``core.store``), and the
+        # titles' keys are the store's own when its parse made them (``merge.title_keys``).
+        titles = title_keys(self.papers)
         for title, year in zip(titles, years_of(self.papers), strict=True):
             dated.append(title_digest(title, year))
             undated.append(title_digest(title, None))

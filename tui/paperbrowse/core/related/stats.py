@@ -117,16 +117,19 @@ class TextStats:
         """One paper's field, from the field's column, read once for all papers: of a library
         kept as rows (``core.store``), only the papers listed are made, not every one the
         ranking looks at (all those an author shares)."""
+        return self._column(field)[int(self.order[position])]
+
+    def _column(self, field: str) -> list[Any]:
         column = self._columns.get(field)
         if column is None:
             column = self._columns[field] = field_values(self.index.papers, field)
-        return column[int(self.order[position])]
+        return column
 
     @cached_property
     def positions(self) -> dict[str, list[int]]:
         """Each paper id's index positions (a merged library has one; a raw list may repeat)."""
         found: dict[str, list[int]] = {}
-        ids = field_values(self.index.papers, "id")
+        ids = self._column("id")
         for position, place in enumerate(self.order.tolist()):
             found.setdefault(ids[place], []).append(position)
         return found
