@@ -24,7 +24,7 @@ from paperbrowse.core.models import Paper
 from paperbrowse.core.search.build import FieldPostings
 from paperbrowse.core.search.index import SearchIndex
 from paperbrowse.core.search.query import FIELDS
-from paperbrowse.core.store import field_values
+from paperbrowse.core.store import Ordered
 
 Floats = npt.NDArray[np.float64]
 Int32s = npt.NDArray[np.int32]
@@ -105,33 +105,27 @@ class TextStats:
         self.order = order  # index position -> place in index.papers
         self.fields = {field: FieldStats.of(postings.fields[field]) for field in TEXT_FIELDS}
         self.authors = postings.fields[AUTHORS]
-        self._columns: dict[str, list[Any]] = {}
+        # The papers by index position: a field read from a store's row, no paper made
+        # (of a library kept as rows only the papers listed are made, not every one the
+        # ranking looks at, such as all those an author shares).
+        self._in_order = Ordered(index.papers, order)
 
     def __len__(self) -> int:
         return len(self.order)
 
     def paper(self, position: int) -> Paper:
-        return self.index.papers[int(self.order[position])]
+        return self._in_order[position]
 
     def value_of(self, position: int, field: str) -> Any:
-        """One paper's field, from the field's column, read once for all papers: of a library
-        kept as rows (``core.store``), only the papers listed are made, not every one the
-        ranking looks at (all those an author shares)."""
-        return self._column(field)[int(self.order[position])]
-
-    def _column(self, field: str) -> list[Any]:
-        column = self._columns.get(field)
-        if column is None:
-            column = self._columns[field] = field_values(self.index.papers, field)
-        return column
+        """One paper's field, read without making the paper."""
+        return self._in_order.value(position, field)
 
     @cached_property
     def positions(self) -> dict[str, list[int]]:
         """Each paper id's index positions (a merged library has one; a raw list may repeat)."""
         found: dict[str, list[int]] = {}
-        ids = self._column("id")
-        for position, place in enumerate(self.order.tolist()):
-            found.setdefault(ids[place], []).append(position)
+        for position, paper_id in enumerate(self._in_order.values("id")):
+            found.setdefault(paper_id, []).append(position)
         return found
 
     def author_papers(self, word_ids: list[int]) -> Int32s:
