@@ -27,6 +27,7 @@ import asyncio
 import collections
 import cProfile
 import functools
+import gc
 import io
 import os
 import pstats
@@ -35,6 +36,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,7 @@ from paperbrowse.app.widgets.detail import PaperDetail
 from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.paper_list import PaperList
 from paperbrowse.core.library import Library, bundled_profile, load
+from paperbrowse.core.memory import freeze_heap
 
 # Seconds per stage (wall, and CPU of the thread it ran on), and who asked for a new
 # layout, while keys are being typed. CPU time is what to compare on a shared machine:
@@ -60,6 +63,30 @@ LAYOUTS: collections.Counter[str] = collections.Counter()
 LINES: collections.Counter[str] = collections.Counter()  # lines rendered anew, by widget
 CALLS: collections.Counter[str] = collections.Counter()  # calls per stage
 TIMING = [False]
+# The collector's passes while typing: (generation, ms) of each, and when the current began.
+COLLECTIONS: list[tuple[int, float]] = []
+_COLLECTION_START = [0.0]
+
+
+def time_collections(phase: str, info: dict[str, int]) -> None:
+    """A ``gc.callbacks`` hook: each pass of the collector while keys are typed."""
+    if phase == "start":
+        _COLLECTION_START[0] = time.perf_counter()
+    elif TIMING[0]:
+        took = time.perf_counter() - _COLLECTION_START[0]
+        COLLECTIONS.append((info["generation"], 1000 * took))
+
+
+@dataclass
+class Key:
+    """One key typed: the query so far, its result count, its times in ms, its stages' CPU."""
+
+    prefix: str
+    count: int
+    wall: float
+    cpu: float
+    stages: dict[str, float]
+    collections: list[tuple[int, float]]
 
 
 STAGES: list[str] = []  # in the order they are printed
@@ -156,14 +183,17 @@ KEY_NAMES = {" ": "space", "-": "minus", "'": "apostrophe"}
 
 async def type_queries(
     library: Library, queries: list[str], profiler: cProfile.Profile, profile: bool
-) -> tuple[list[float], list[float]]:
-    """Each key's wall time and the process's CPU time for it, in ms."""
+) -> list[Key]:
+    """Each key typed, timed."""
     app = PaperBrowseApp(library=library)
-    latencies: list[float] = []
-    cpu_times: list[float] = []
+    keys: list[Key] = []
     async with app.run_test(size=(120, 35)) as pilot:
         while getattr(app.screen, "shown", None) is None:
             await pilot.pause(0.05)
+        # What the app's loader does once its background work is done: the lookups made,
+        # then all that lives on taken out of the collector's passes.
+        library.index.warm_up()
+        freeze_heap()
         screen = app.screen
         assert isinstance(screen, BrowserScreen)
         await pilot.press("slash")
@@ -172,6 +202,8 @@ async def type_queries(
             await pilot.pause(0.1)
             for end in range(1, len(query) + 1):
                 expected = len(library.find(query[:end]))
+                spent_before = dict(SPENT_CPU)
+                COLLECTIONS.clear()
                 start, cpu = time.perf_counter(), time.process_time()
                 TIMING[0] = True
                 if profile:
@@ -186,9 +218,41 @@ async def type_queries(
                 await pilot.pause(0)  # the refresh the new count asked for
                 profiler.disable()
                 TIMING[0] = False
-                latencies.append((time.perf_counter() - start) * 1000)
-                cpu_times.append((time.process_time() - cpu) * 1000)
-    return latencies, cpu_times
+                wall = (time.perf_counter() - start) * 1000
+                stages = {
+                    stage: 1000 * (spent - spent_before.get(stage, 0.0))
+                    for stage, spent in SPENT_CPU.items()
+                }
+                cpu_ms = (time.process_time() - cpu) * 1000
+                keys.append(Key(query[:end], expected, wall, cpu_ms, stages, list(COLLECTIONS)))
+    return keys
+
+
+def print_collections(typed: list[Key]) -> None:
+    """The collector's passes while typing, by generation: how many and how long."""
+    print("collector passes while typing, by generation (all threads):")
+    for generation in range(3):
+        times = [ms for key in typed for gen, ms in key.collections if gen == generation]
+        if times:
+            print(
+                f"  generation {generation}: {len(times) / len(typed):.2f} per key, "
+                f"{statistics.mean(times):.2f} ms each, max {max(times):.1f} ms"
+            )
+
+
+def print_slowest(typed: list[Key], count: int) -> None:
+    """The keys that took the most CPU, with their stages over 2 ms and collector passes."""
+    if count <= 0:
+        return
+    print(f"the {count} keys with the most CPU time (stages over 2 ms; collector passes):")
+    for key in sorted(typed, key=lambda key: -key.cpu)[:count]:
+        stages = ", ".join(
+            f"{stage.split(':')[-1].strip()[:24]} {ms:.1f}"
+            for stage, ms in key.stages.items()
+            if ms > 2
+        )
+        passes = ", ".join(f"gen {gen} {ms:.1f} ms" for gen, ms in key.collections if ms > 1)
+        print(f"  {key.prefix!r} ({key.count:,}): CPU {key.cpu:.1f} ms; {stages}; {passes or '-'}")
 
 
 def spread(times: list[float]) -> str:
@@ -205,15 +269,18 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=6)
     parser.add_argument("--cprofile", action="store_true", help="also cProfile the UI thread")
     parser.add_argument("--top", type=int, default=45, help="functions cProfile lists")
+    parser.add_argument("--slowest", type=int, default=5, help="keys listed, by CPU time")
     args = parser.parse_args()
     library = load(args.library or bundled_profile())
     library.index  # noqa: B018  (built before typing: only keystrokes are profiled)
+    gc.callbacks.append(time_collections)
     queries = pick_queries(library, args.queries, 13)
     instrument()
     profiler = cProfile.Profile()
     load_average = os.getloadavg()[0]
-    latencies, cpu_times = asyncio.run(type_queries(library, queries, profiler, args.cprofile))
-    keys = len(latencies)
+    typed = asyncio.run(type_queries(library, queries, profiler, args.cprofile))
+    latencies, cpu_times = [key.wall for key in typed], [key.cpu for key in typed]
+    keys = len(typed)
     print(
         f"{len(library.papers):,} papers, {keys} keys, in process (Pilot, headless"
         f"{', cProfiled' if args.cprofile else ''}), load average {load_average:.2f} on "
@@ -238,6 +305,8 @@ def main() -> int:
     print(f"lines rendered anew per key ({sum(LINES.values()) / keys:.1f} in all), by widget:")
     for who, times in LINES.most_common(10):
         print(f"  {times / keys:5.1f}  {who}")
+    print_collections(typed)
+    print_slowest(typed, args.slowest)
     if not args.cprofile:
         return 0
     out = io.StringIO()

@@ -326,6 +326,11 @@ class LibraryLoader:
                 post(CitationsReady())
             pause()
             library.index.warm_up()
+        # What was made since the heap was frozen lives as long as the library too (the
+        # typo lookups hold 370k word starts at 22k papers): frozen as well, a full pass of
+        # the collector, which about one keystroke in twenty sets off, takes 0.1 ms instead
+        # of 5-10 ms (measured at 22k and 100k papers).
+        freeze_heap()
 
     def _read_and_index(self, progress: Callable[[int, int, str], None]) -> Library:
         from paperbrowse.core.library import bundled_profile, load
