@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from soak_keys import READY_TIMEOUT, SESSION, Pane, app_env
+from soak_keys import READY_TIMEOUT, SESSION, Pane, app_env, outlived
 
 import paperbrowse
 from paperbrowse.core.library import bundled_profile
@@ -375,6 +375,11 @@ def bench(
             for contender in contenders:
                 if contender.pane is not None:
                     contender.pane.stop()
+            for contender in contenders:
+                if contender.pane is not None:
+                    # Before the folder goes: an app still saving into it after SIGHUP
+                    # made its removal fail ("Directory not empty"). A hung one is reported.
+                    outlived(contender.pane.workdir)
     print(
         f"{name}: {len(library.papers):,} papers, {len(queries)} queries "
         f"({', '.join(repr(q) for q in queries[:6])}{', …' if len(queries) > 6 else ''})"
