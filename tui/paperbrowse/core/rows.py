@@ -145,6 +145,14 @@ def paper_row(paper: Paper, strings: dict[str, str] | None = None) -> tuple[Any,
 _DEFAULTS = {name: Paper.model_fields[name].get_default() for name in PAPER_FIELDS}
 
 
+def with_line_moved(row: tuple[Any, ...], lines: int) -> tuple[Any, ...]:
+    """The row with the line its paper was read from ``lines`` further down its file."""
+    source = row[_SOURCE]
+    if source is None or source[1] is None:
+        return row
+    return (*row[:_SOURCE], (source[0], source[1] + lines), *row[_SOURCE + 1 :])
+
+
 def row_of_values(values: dict[str, Any]) -> tuple[Any, ...]:
     """The row of the paper ``Paper(**values)`` would make, without making it: for values
     already cleaned and of the fields' types (``formats.records.json_values``), which
