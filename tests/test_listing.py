@@ -48,6 +48,26 @@ def test_listing_matches_the_index_on_hand_made_papers(sort: SortOrder) -> None:
     assert listed == titles(library.index.find("", sort))
 
 
+def test_the_index_built_after_a_listing_sorts_papers_added_since() -> None:
+    """The index takes the order the first listing sorted, but not for papers since added:
+    a stale order would leave them out of the index's results."""
+    papers = [paper("old", date=dt.date(1999, 5, 1)), paper("new", date=dt.date(2024, 2, 2))]
+    library = Library(papers=papers)
+    assert titles(library.listing("newest")) == ["new", "old"]
+    library.papers.append(paper("newer", date=dt.date(2025, 3, 3)))
+    assert titles(library.index.find("", "newest")) == ["newer", "new", "old"]
+    assert titles(library.index.find("newer")) == ["newer"]
+
+
+def test_the_index_built_after_a_listing_lists_as_one_built_without() -> None:
+    papers = load(CORPUS_JSONL).papers[:3000]
+    listed_first = Library(papers=papers)
+    listed_first.listing("newest")
+    for sort in SORT_ORDERS:
+        assert ids(listed_first.index.find("", sort)) == ids(Library(papers=papers).listing(sort))
+    assert ids(listed_first.index.find("parsing")) == ids(Library(papers=papers).find("parsing"))
+
+
 def test_newest_first_puts_undated_papers_last_and_ties_by_title() -> None:
     papers = [
         paper("b", date=dt.date(2020, 1, 1)),

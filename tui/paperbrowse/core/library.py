@@ -15,7 +15,14 @@ from paperbrowse.core.files import walk
 from paperbrowse.core.formats import SUFFIXES, ImportResult, TextProgress, out_of_bounds, read_file
 from paperbrowse.core.models import Paper, Profile
 from paperbrowse.core.search.filter_registry import FilterRegistry
-from paperbrowse.core.search.results import Hit, Results, SortOrder, listing
+from paperbrowse.core.search.results import (
+    Hit,
+    NewestOrder,
+    Results,
+    SortOrder,
+    listing,
+    newest_first_order,
+)
 from paperbrowse.core.store import PaperStore, field_values
 
 # The search engine (numpy, rapidfuzz) loads when a library is first searched:
@@ -52,6 +59,12 @@ class Library:
     more_hits: list[Callable[[Library, Results], Results]] = field(
         default_factory=list, repr=False, compare=False
     )
+    # The papers newest first, as the first listing sorted them, for the index built next
+    # (which sorts them the same way: 0.1 s at 100k papers, 1.5 s at a million), with the
+    # papers and how many they were then: the index takes it only for those same papers.
+    _newest: tuple[Sequence[Paper], int, NewestOrder] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def profile(self) -> Profile | None:
@@ -64,7 +77,15 @@ class Library:
         from the cache in a few tenths when this library was indexed before."""
         from paperbrowse.core.search.index_cache import load_index
 
-        index = load_index(self.papers, self.sources, self.as_of or dt.date.today())
+        newest, self._newest = self._newest, None
+        if newest is not None and (newest[0] is not self.papers or newest[1] != len(self.papers)):
+            newest = None
+        index = load_index(
+            self.papers,
+            self.sources,
+            self.as_of or dt.date.today(),
+            None if newest is None else newest[2],
+        )
         # The registry itself, not a copy: a filter registered while the index was being
         # built (the app registers the marks' from the UI thread) is never lost.
         index.filters = self.filters
@@ -171,7 +192,12 @@ class Library:
         """Every paper in a browsing order: from the index once built, else sorted here."""
         if self.index_ready:
             return self.index.find("", sort)
-        return listing(self.papers, sort, self._stored_order())
+        stored = self._stored_order()
+        if stored is None:
+            positions, days = newest_first_order(self.papers)
+            self._newest = (self.papers, len(self.papers), (positions, days))
+            stored = positions, sum(1 for day in days if day >= 0)
+        return listing(self.papers, sort, stored)
 
     def _stored_order(self) -> tuple[Sequence[int], int] | None:
         """The newest-first order the saved index holds, for a large library that has one

@@ -45,6 +45,7 @@ from paperbrowse.core.search.query import BUILTIN_FILTER_KEYS, FIELDS, Filter, Q
 from paperbrowse.core.search.results import (
     SORT_ORDERS,
     Hit,
+    NewestOrder,
     Results,
     SortOrder,
     newest_first_order,
@@ -93,12 +94,14 @@ class SearchIndex:
         *,
         freeze_gc: bool = True,
         build: Callable[[list[list[str]]], Postings] | None = None,
+        newest: NewestOrder | None = None,
     ) -> None:
         """``build``: what makes the postings of the fields' texts (``build_postings``;
-        ``index_cache`` passes one that shares the work with another process)."""
+        ``index_cache`` passes one that shares the work with another process). ``newest``:
+        ``newest_first_order(papers)``, when the caller has it already."""
         with gc_paused():  # a collection mid-build would scan every paper for nothing
             self.papers = _held(papers)
-            positions, days = newest_first_order(self.papers)
+            positions, days = newest or newest_first_order(self.papers)
             order = np.array(positions, np.int32)
             docs = Ordered(self.papers, order)
             postings = (build or build_postings)(

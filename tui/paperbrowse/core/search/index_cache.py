@@ -50,6 +50,7 @@ from paperbrowse.core.memory import crc_of_mapped
 from paperbrowse.core.models import Paper
 from paperbrowse.core.search.build import FieldPostings, Postings, build_postings, merge_postings
 from paperbrowse.core.search.index import SearchIndex
+from paperbrowse.core.search.results import NewestOrder
 from paperbrowse.core.store import PaperStore, field_values
 
 MIN_PAPERS = 10_000  # below this the index builds in well under a second
@@ -109,16 +110,22 @@ def _ids_digest(papers: Sequence[Paper]) -> str:
     return digest
 
 
-def load_index(papers: Sequence[Paper], sources: Sequence[str], as_of: dt.date) -> SearchIndex:
+def load_index(
+    papers: Sequence[Paper],
+    sources: Sequence[str],
+    as_of: dt.date,
+    newest: NewestOrder | None = None,
+) -> SearchIndex:
     """The library's index: from the cache when it holds these papers' index, else built
-    (and then cached, when the library is large enough to be worth it)."""
+    (and then cached, when the library is large enough to be worth it). ``newest``: the
+    papers' ``newest_first_order``, when known already."""
     entry = entry_key(sources, as_of) if len(papers) >= MIN_PAPERS and sources else None
     if entry is None:
-        return build_index(papers)
+        return build_index(papers, newest)
     path, version = entry
     index = _read(path, version, papers)
     if index is None:
-        index = build_index(papers)
+        index = build_index(papers, newest)
         write_later(lambda: _write(path, version, index, papers))
     return index
 
@@ -139,11 +146,11 @@ def stored_order(
     return cast("Sequence[int]", order), int(np.count_nonzero(days >= 0))  # (an int32 array)
 
 
-def build_index(papers: Sequence[Paper]) -> SearchIndex:
+def build_index(papers: Sequence[Paper], newest: NewestOrder | None = None) -> SearchIndex:
     """``SearchIndex(papers)``, its postings built on every core when the library is large."""
     if len(papers) < POOL_MIN_PAPERS:
-        return SearchIndex(papers)
-    return SearchIndex(papers, build=postings_on_every_core)
+        return SearchIndex(papers, newest=newest)
+    return SearchIndex(papers, build=postings_on_every_core, newest=newest)
 
 
 def postings_on_every_core(fields: list[list[str]]) -> Postings:

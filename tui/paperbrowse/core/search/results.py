@@ -116,7 +116,10 @@ def title_order(papers: Sequence[Paper]) -> list[int]:
     return sorted(range(len(papers)), key=titles.__getitem__)
 
 
-def newest_first_order(papers: Sequence[Paper]) -> tuple[list[int], list[int]]:
+NewestOrder = tuple[list[int], list[int]]  # ``newest_first_order``: positions, and days
+
+
+def newest_first_order(papers: Sequence[Paper]) -> NewestOrder:
     """Positions of the papers newest first (same date: by title), undated ones last;
     and each paper's day (``date.toordinal()``, -1 when undated), by position.
 
