@@ -7,14 +7,17 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from paperbrowse.core import library as library_module
 from paperbrowse.core.cache import writes_deferred
 from paperbrowse.core.library import Library, load
 from paperbrowse.core.merge import merge_duplicates
+from paperbrowse.core.models import Paper
 from paperbrowse.core.search import index_cache
 from paperbrowse.core.stats import papers_by_author
-from paperbrowse.core.store import PaperStore, field_values
+from paperbrowse.core.store import PaperStore, field_values, stored_as_rows
 
 AS_OF = dt.date(2025, 11, 24)
 PAPERS = 300
@@ -181,3 +184,28 @@ def test_related_papers_are_found_without_making_the_others(
     assert found and paper.id not in {each.paper.id for each in found}
     # Only the papers listed were made: the ranking reads ids from the rows.
     assert papers.built - made_before <= 5
+
+
+def test_stores_joined_at_once_are_the_stores_added_one_by_one() -> None:
+    papers = [Paper(id=f"p{i}", title=f"Title {i}") for i in range(6)]
+
+    def store(kind: int, count: int) -> PaperStore | list[Paper]:
+        chosen = papers[:count]
+        if kind == 0:
+            return list(chosen)  # plain papers: no title keys
+        made = stored_as_rows(chosen)  # rows with their keys
+        if kind == 2:
+            made.title_keys = None  # rows whose keys are not known
+        return made
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 3)), max_size=5))
+    def check(shapes: list[tuple[int, int]]) -> None:
+        one_by_one = PaperStore()
+        for kind, count in shapes:
+            one_by_one.extend(store(kind, count))
+        joined = PaperStore.joined(store(kind, count) for kind, count in shapes)
+        assert joined.slots() == one_by_one.slots()
+        assert joined.title_keys == one_by_one.title_keys
+
+    check()
