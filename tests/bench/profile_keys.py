@@ -11,7 +11,10 @@ and Textual's layout and render passes. Prints ms per key for each, wall and CPU
 CPU time of the thread it ran on: on a shared machine wall time includes waiting for
 other processes, CPU time much less so), how many times per key each ran (frames
 painted, layouts), how many times per key the layout was asked for and by whom, and
-how many lines each widget rendered anew. Headless: writing to a terminal is left out
+how many lines each widget rendered anew; the garbage collector's passes while typing (by
+generation), and the keys that took the most CPU with their stages (``--slowest``). The
+heap is frozen once the app shows the library, as the app's loader freezes it once its
+background work is done. Headless: writing to a terminal is left out
 (bench_keys.py has it). ``--cprofile`` adds the UI thread's functions by cumulative
 time (the worker thread is not seen by cProfile). To compare two trees, run it with
 each one's ``PYTHONPATH`` in turn (the script only reads what both have).
