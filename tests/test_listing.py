@@ -17,6 +17,7 @@ from paperbrowse.core.library import Library, load
 from paperbrowse.core.models import Paper
 from paperbrowse.core.search import index_cache
 from paperbrowse.core.search.results import SORT_ORDERS, SortOrder, listing
+from paperbrowse.core.store import PaperStore
 from paperbrowse.core.watch import changed_files, source_state
 
 CORPUS_JSONL = (
@@ -48,15 +49,22 @@ def test_listing_matches_the_index_on_hand_made_papers(sort: SortOrder) -> None:
     assert listed == titles(library.index.find("", sort))
 
 
-def test_the_index_built_after_a_listing_sorts_papers_added_since() -> None:
-    """The index takes the order the first listing sorted, but not for papers since added:
-    a stale order would leave them out of the index's results."""
+@pytest.mark.parametrize("change", ["added", "replaced"])
+def test_the_index_built_after_a_listing_sorts_papers_changed_since(change: str) -> None:
+    """The index takes the order the first listing sorted, but not once the papers changed:
+    a stale order would leave a paper added out of its results, or list a paper replaced
+    (and filter it) by the date of the one it replaced."""
     papers = [paper("old", date=dt.date(1999, 5, 1)), paper("new", date=dt.date(2024, 2, 2))]
-    library = Library(papers=papers)
+    library = Library(papers=PaperStore(papers))
     assert titles(library.listing("newest")) == ["new", "old"]
-    library.papers.append(paper("newer", date=dt.date(2025, 3, 3)))
-    assert titles(library.index.find("", "newest")) == ["newer", "new", "old"]
+    if change == "added":
+        library.papers.append(paper("newer", date=dt.date(2025, 3, 3)))
+    else:
+        library.papers[0] = paper("newer", date=dt.date(2025, 3, 3))  # in "old"'s place
+    expected = ["newer", "new", "old"] if change == "added" else ["newer", "new"]
+    assert titles(library.index.find("", "newest")) == expected
     assert titles(library.index.find("newer")) == ["newer"]
+    assert titles(library.index.find("year:2025")) == ["newer"]
 
 
 def test_the_index_built_after_a_listing_lists_as_one_built_without() -> None:

@@ -284,6 +284,20 @@ def test_a_large_file_is_read_by_workers_started_before_it_is_cut(
     assert not any(pid_alive(worker.pid) for worker in started)
 
 
+def test_a_large_file_with_two_byte_order_marks_keeps_its_first_paper(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_parts: None
+) -> None:
+    path = tmp_path / "acl.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + acl_jsonl(corpus).encode("utf-8"))
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # a second one, as some tools add
+    whole = jsonl.parse_jsonl(path.read_text(encoding="utf-8-sig"), str(path))
+    monkeypatch.setattr(pool, "worker_count", lambda: 0)
+    parted = jsonl.read_large_jsonl(path, None)
+    assert parted is not None
+    assert_same(parted, whole)
+    assert parted.papers[0].title == whole.papers[0].title
+
+
 def test_workers_started_ahead_stop_when_the_file_is_not_lines(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_parts: None
 ) -> None:

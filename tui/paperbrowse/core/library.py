@@ -61,8 +61,8 @@ class Library:
     )
     # The papers newest first, as the first listing sorted them, for the index built next
     # (which sorts them the same way: 0.1 s at 100k papers, 1.5 s at a million), with the
-    # papers and how many they were then: the index takes it only for those same papers.
-    _newest: tuple[Sequence[Paper], int, NewestOrder] | None = field(
+    # store and its count of changes then: the index takes it only for papers unchanged.
+    _newest: tuple[PaperStore, int, NewestOrder] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
@@ -78,7 +78,7 @@ class Library:
         from paperbrowse.core.search.index_cache import load_index
 
         newest, self._newest = self._newest, None
-        if newest is not None and (newest[0] is not self.papers or newest[1] != len(self.papers)):
+        if newest is not None and (newest[0] is not self.papers or newest[1] != newest[0].changes):
             newest = None
         index = load_index(
             self.papers,
@@ -86,6 +86,7 @@ class Library:
             self.as_of or dt.date.today(),
             None if newest is None else newest[2],
         )
+        self._newest = None  # (one a listing on another thread made meanwhile, too)
         # The registry itself, not a copy: a filter registered while the index was being
         # built (the app registers the marks' from the UI thread) is never lost.
         index.filters = self.filters
@@ -195,7 +196,8 @@ class Library:
         stored = self._stored_order()
         if stored is None:
             positions, days = newest_first_order(self.papers)
-            self._newest = (self.papers, len(self.papers), (positions, days))
+            if isinstance(self.papers, PaperStore):  # (a list's changes cannot be told)
+                self._newest = (self.papers, self.papers.changes, (positions, days))
             stored = positions, sum(1 for day in days if day >= 0)
         return listing(self.papers, sort, stored)
 

@@ -51,6 +51,7 @@ class PaperStore(MutableSequence[Paper]):
         # made: a saved index (``search.index_cache``) then no longer describes them, even
         # where the ids are the same. (Adding papers at the end changes the ids it checks.)
         self.edited = False
+        self.changes = 0  # how many times the papers were changed or added to, ever
         # Each paper's title as duplicate merging compares it (``models.normalise_title``),
         # when known: kept in the parse cache, so that merging the files of a library on
         # every open does not work them out again (3 s at a million papers). Any change
@@ -114,6 +115,7 @@ class PaperStore(MutableSequence[Paper]):
         if values is self:
             values = self.snapshot()
         self._own()
+        self.changes += 1
         self.ids_digest = None
         if not isinstance(values, PaperStore):
             self._slots.extend(values)
@@ -152,6 +154,7 @@ class PaperStore(MutableSequence[Paper]):
     def _changing(self) -> None:
         self._own()
         self.edited = True
+        self.changes += 1
         self.title_keys = self.ids_digest = None
 
     def snapshot(self) -> PaperStore:

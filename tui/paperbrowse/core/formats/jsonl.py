@@ -133,7 +133,8 @@ class PartBytes:
 
 
 # A part whose bytes are not UTF-8: the file is read as text then, whole
-# (``formats.read_file``), which says where. (Told by its count: a worker's reply is a copy.)
+# (``formats.read_file``), which says where. Recognised by its ``records`` of -1, not by
+# identity: a worker's reply is a copy.
 NOT_UTF8 = _Lines(ImportResult(), -1)
 
 
@@ -147,6 +148,8 @@ def read_bytes_part(
         text = str(data.view if isinstance(data, PartBytes) else data, "utf-8")
     except UnicodeDecodeError:
         return NOT_UTF8
+    if first_may_be_document:  # the file's first part: a second byte-order mark goes too,
+        text = text.removeprefix("\ufeff")  # as ``parse_jsonl`` takes one off
     split = text.splitlines()
     rows: list[tuple[Any, ...]] = []
     read = _read_lines(text, file, first_may_be_document, None, lines_before, rows, split)
@@ -203,16 +206,16 @@ def read_large_jsonl(path: Path, progress: TextProgress | None) -> ImportResult 
     with workers_ahead(read_bytes_part):
         data = read_bytes(path)
         cuts = _byte_cuts(data)
-        if cuts is None or not _lines_start(data, cuts):
+        if cuts is None or not _starts_with_a_line(data, cuts):
             return None
         with memoryview(data) as view:
             parts = _byte_parts(data, view, cuts, str(path))
-            lines = _read_parts(parts, [end - start for start, end in cuts], progress)
-            del parts  # (the views into ``data``, before the view is released)
-    if lines is None or any(part is not None and part.records < 0 for part in lines):
+            read = _read_parts(parts, [end - start for start, end in cuts], progress)
+        del parts, data  # the file's bytes, no longer needed once every part is read
+    if read is None or any(part is not None and part.records < 0 for part in read):
         return None
-    _number_on(lines)
-    return _gathered(lines, str(path))
+    _number_on(read)
+    return _gathered(read, str(path))
 
 
 def _byte_cuts(data: bytes) -> list[tuple[int, int]] | None:
@@ -230,7 +233,7 @@ def _byte_cuts(data: bytes) -> list[tuple[int, int]] | None:
     return cuts if sum(end - start for start, end in cuts) >= POOL_MIN_CHARS else None
 
 
-def _lines_start(data: bytes, cuts: list[tuple[int, int]]) -> bool:
+def _starts_with_a_line(data: bytes, cuts: list[tuple[int, int]]) -> bool:
     """Whether the first part starts with a line of its own, not with a JSON document
     (``[``) or blank (a document's lines past the first part), as ``parse_jsonl`` checks."""
     start, end = cuts[0]

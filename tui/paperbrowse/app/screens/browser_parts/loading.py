@@ -160,6 +160,9 @@ class LibraryLoader:
         self.watcher = SourceWatcher()
         # Set once the papers a load sent are on screen (a new event for each load).
         self.listing_painted = threading.Event()
+        # Held to thaw the heap for a reload, and to freeze it at the end of a load's
+        # background work: a load that a reload followed must not freeze what it thawed.
+        self.freezing = threading.Lock()
 
     def start(self) -> bool:
         """Start a load; False (and nothing started) while one runs."""
@@ -178,9 +181,10 @@ class LibraryLoader:
             self.screen.notify("Still loading; reload when it is done.", timeout=2)
             return
         self.watcher.changed = None
-        thaw_heap()  # the old papers may be collected again once the new ones replace them
+        with self.freezing:
+            thaw_heap()  # the old papers may be collected again once the new ones replace them
+            self.start()
         self.screen.notify("Reloading …", timeout=2)
-        self.start()
 
     def check_sources(self) -> None:
         """Reload when the library's files changed and the change has settled."""
@@ -276,6 +280,7 @@ class LibraryLoader:
         # interpreter from a load that would be done before anyone saw them.
         last_update = time.monotonic() - PROGRESS_INTERVAL + PROGRESS_DELAY
         post = self.screen.post_message
+        this_load = self.listing_painted  # (each load has its own)
 
         def progress(done: int, total: int, file: str) -> None:
             nonlocal last_update
@@ -329,8 +334,10 @@ class LibraryLoader:
         # What was made since the heap was frozen lives as long as the library too (the
         # typo lookups hold 370k word starts at 22k papers): frozen as well, a full pass of
         # the collector, which about one keystroke in twenty sets off, takes 0.1 ms instead
-        # of 5-10 ms (measured at 22k and 100k papers).
-        freeze_heap()
+        # of 5-10 ms (measured at 22k and 100k papers). Not once a reload has begun.
+        with self.freezing:
+            if this_load is self.listing_painted:
+                freeze_heap()
 
     def _read_and_index(self, progress: Callable[[int, int, str], None]) -> Library:
         from paperbrowse.core.library import bundled_profile, load
