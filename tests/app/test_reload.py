@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +133,22 @@ async def test_marks_filters_work_after_a_reload(tmp_path: Path) -> None:
         await pilot.press("slash", *"is:read", "enter")
         await wait_for(pilot, lambda: titles(app) == ["Alpha"])
         assert "is not a filter" not in str(app.browser.results.notes)  # type: ignore[union-attr]
+
+
+async def test_a_reload_lets_the_library_it_replaced_go(tmp_path: Path) -> None:
+    """Memory does not grow with each reload: the library replaced is freed, not frozen
+    (the heap is frozen after a load to keep the collector off the keystrokes)."""
+    library = write_jsonl(tmp_path / "lib.jsonl", [paper(f"Paper {i}") for i in range(300)])
+    app = PaperBrowseApp([library])
+    replaced: list[weakref.ref[Any]] = []
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        for _ in range(2):
+            await wait_for(pilot, lambda: app.browser.loader.loading is False)
+            replaced.append(weakref.ref(app.browser.library))
+            await pilot.press("ctrl+r")
+            await wait_for(pilot, lambda: app.browser.library is not replaced[-1]())
+        await wait_for(pilot, lambda: app.browser.loader.loading is False)
+        await app.workers.wait_for_complete()
+        gc.collect()
+        assert [ref() for ref in replaced] == [None, None]
