@@ -186,26 +186,33 @@ def test_related_papers_are_found_without_making_the_others(
     assert papers.built - made_before <= 5
 
 
-def test_stores_joined_at_once_are_the_stores_added_one_by_one() -> None:
-    papers = [Paper(id=f"p{i}", title=f"Title {i}") for i in range(6)]
-
-    def store(kind: int, count: int) -> PaperStore | list[Paper]:
-        chosen = papers[:count]
-        if kind == 0:
-            return list(chosen)  # plain papers: no title keys
-        made = stored_as_rows(chosen)  # rows with their keys
-        if kind == 2:
-            made.title_keys = None  # rows whose keys are not known
-        return made
+def test_title_keys_added_store_by_store_are_all_the_papers_and_a_snapshot_keeps_its() -> None:
+    """Title keys are added in place (a new list each time cost 0.17 s a 250k-paper file):
+    they are still those of all the papers read at once, plain papers added after others
+    leave them unknown, and a snapshot taken on the way keeps its own."""
+    papers = [Paper(id=f"p{i}", title=f"Title {i}") for i in range(12)]
 
     @settings(max_examples=200, deadline=None)
-    @given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 3)), max_size=5))
-    def check(shapes: list[tuple[int, int]]) -> None:
-        one_by_one = PaperStore()
-        for kind, count in shapes:
-            one_by_one.extend(store(kind, count))
-        joined = PaperStore.joined(store(kind, count) for kind, count in shapes)
-        assert joined.slots() == one_by_one.slots()
-        assert joined.title_keys == one_by_one.title_keys
+    @given(
+        st.lists(st.tuples(st.booleans(), st.integers(0, 3)), max_size=5),
+        st.integers(0, 5),
+    )
+    def check(shapes: list[tuple[bool, int]], snapshot_at: int) -> None:
+        store, added, snapshot, expected_snapshot = PaperStore(), [], None, None
+        keys_known = True
+        for step, (as_rows, count) in enumerate(shapes):
+            if step == snapshot_at:
+                snapshot, expected_snapshot = store.snapshot(), list(store.title_keys or [])
+            part = papers[len(added) : len(added) + count]
+            store.extend(stored_as_rows(part) if as_rows else list(part))
+            # Plain papers leave the keys unknown; rows added to an empty store make them known.
+            keys_known = as_rows and (keys_known or not added)
+            added += part
+        if keys_known and shapes:
+            assert store.title_keys == stored_as_rows(added).title_keys
+        if not keys_known:
+            assert store.title_keys is None
+        if snapshot is not None:
+            assert list(snapshot.title_keys or []) == expected_snapshot
 
     check()

@@ -121,34 +121,25 @@ class PaperStore(MutableSequence[Paper]):
             self._slots.extend(values)
             self.title_keys = None
             return
-        mine = self.title_keys if self._slots else []
-        joined = None if mine is None or values.title_keys is None else mine + values.title_keys
-        self._slots.extend(values.slots())
-        self.title_keys = joined
-
-    @classmethod
-    def joined(cls, stores: Iterable[Sequence[Paper]]) -> PaperStore:
-        """One store of the stores' papers in turn: ``extend`` with each, in one pass (each
-        ``extend`` copies the title keys joined so far: 0.17 s for a file of 250k papers
-        read in 250 parts, where this takes 0.03 s)."""
-        joined = cls()
-        keys: list[str] | None = None
-        for store in stores:
-            mine = keys if joined._slots else []  # (as ``extend`` takes them)
-            theirs = store.title_keys if isinstance(store, PaperStore) else None
-            joined._slots.extend(store.slots() if isinstance(store, PaperStore) else store)
-            if mine is None or theirs is None:
-                keys = None
+        theirs = values.title_keys
+        if not self._slots:
+            self.title_keys = None if theirs is None else list(theirs)
+        elif self.title_keys is not None:
+            # In place (this store's own list, ``_own``): a new list each time copied the
+            # keys so far, 0.17 s for a file of 250k papers read in 250 parts.
+            if theirs is None:
+                self.title_keys = None
             else:
-                mine.extend(theirs)
-                keys = mine
-        joined.title_keys = keys
-        return joined
+                self.title_keys.extend(theirs)
+        self._slots.extend(values.slots())
 
     def _own(self) -> None:
-        """The slots this store's own to change (copied if shared with a snapshot)."""
+        """The slots and title keys this store's own to change (copied if shared with a
+        snapshot)."""
         if self._shared:
             self._slots = list(self._slots)
+            if self.title_keys is not None:
+                self.title_keys = list(self.title_keys)
             self._shared = False
 
     def _changing(self) -> None:

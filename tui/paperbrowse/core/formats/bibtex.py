@@ -662,8 +662,9 @@ def _read_in_parts(
 def _join(reader: _Reader, parts: list[_Part]) -> None:
     """The parts into one reader, as if it had read them in turn."""
     seen: dict[str, int] = {}  # folded key -> line of its first entry
-    reader.result.papers = PaperStore.joined(part.papers for part in parts)  # rows stay rows
+    reader.result.papers = PaperStore()  # a worker's part stays rows (``core.store``)
     for part in parts:
+        reader.result.papers.extend(part.papers)
         problems = [Problem(reader.file, line, message) for line, message in part.problems]
         duplicates: list[tuple[int, Problem]] = []
         for key, line, before in part.keys:

@@ -298,14 +298,13 @@ def _number_on(parts: list[_Lines | None]) -> None:
 
 def _gathered(parts: Sequence[_Lines | None], file: str) -> ImportResult:
     """The parts' papers and problems in order (every part read as lines)."""
-    result = ImportResult()
+    result = ImportResult(papers=PaperStore())  # a worker's part stays rows (``core.store``)
     records = 0
     for part in parts:
         assert part is not None  # only the first part may be a document's start
+        result.papers.extend(part.result.papers)
         result.problems.extend(part.result.problems)
         records += part.records
-    # A worker's part stays rows (``core.store``).
-    result.papers = PaperStore.joined(part.result.papers for part in parts if part is not None)
     if not result.papers and result.problems and len(result.problems) == records:
         raise FormatError(file, "no line is a JSON object of a paper")
     return result
