@@ -106,12 +106,16 @@ def _read_lines(
 
 
 def read_lines_part(
-    text: str, file: str, first_may_be_document: bool, lines_before: int
+    text: str,
+    file: str,
+    first_may_be_document: bool,
+    lines_before: int,
+    split: list[str] | None = None,
 ) -> _Lines | None:
-    """One part's lines (``_read_lines``, for ``run_parts``); a worker sends its papers
-    back as rows."""
+    """One part's lines (``_read_lines``, for ``run_parts``; ``split``: ``text``'s lines,
+    when the caller has them); a worker sends its papers back as rows."""
     rows: list[tuple[Any, ...]] = []
-    lines = _read_lines(text, file, first_may_be_document, None, lines_before, rows)
+    lines = _read_lines(text, file, first_may_be_document, None, lines_before, rows, split)
     if lines is not None:
         # Rows at once, no paper made (in this process too: parts are read here as well),
         # their names and venues shared (``store.stored_as_rows``).
@@ -151,13 +155,9 @@ def read_bytes_part(
     if first_may_be_document:  # the file's first part: a second byte-order mark goes too,
         text = text.removeprefix("\ufeff")  # as ``parse_jsonl`` takes one off
     split = text.splitlines()
-    rows: list[tuple[Any, ...]] = []
-    read = _read_lines(text, file, first_may_be_document, None, lines_before, rows, split)
-    if read is None:
-        return None
-    read.result.papers = stored_as_rows(rows)
+    read = read_lines_part(text, file, first_may_be_document, lines_before, split)
     # A lone "\r", or a U+2028 in a JSON string, ends a line for ``splitlines`` too.
-    return read._replace(extra_lines=len(split) - lines)
+    return None if read is None else read._replace(extra_lines=len(split) - lines)
 
 
 def _read_in_parts(
