@@ -198,7 +198,10 @@ def test_title_keys_added_store_by_store_are_all_the_papers_and_a_snapshot_keeps
         st.integers(0, 5),
     )
     def check(shapes: list[tuple[bool, int]], snapshot_at: int) -> None:
-        store, added, snapshot, expected_snapshot = PaperStore(), [], None, None
+        store = PaperStore()
+        added: list[Paper] = []
+        snapshot: PaperStore | None = None
+        expected_snapshot: list[str] = []
         keys_known = True
         for step, (as_rows, count) in enumerate(shapes):
             if step == snapshot_at:
