@@ -309,3 +309,46 @@ def test_workers_started_ahead_stop_when_the_file_is_not_lines(
     assert jsonl.read_large_jsonl(path, None) is None  # (then read whole, as a document)
     assert len(started) == 1
     assert not any(pid_alive(worker.pid) for worker in started)
+
+
+IN_WORKER = "hasattr(__import__('sys').modules['__main__'], 'serve')"
+
+
+def test_parts_and_results_larger_than_a_pipe_all_come_back(tmp_path: Path) -> None:
+    """A worker holds two parts at once (one waiting in its pipe). Parts and results of
+    3 MB each, three times a pipe's 1 MB: the part waiting must not stop this process
+    from reading the worker's result, nor the worker from sending it."""
+    filler = "x" * (3 << 20)
+    part = f"__import__('time').sleep(0.2) or ({IN_WORKER}, len({filler!r}) * 'y')"
+    script = textwrap.dedent(f"""
+        from paperbrowse.core.formats import pool
+        pool.worker_count = lambda: 1
+        results = pool.run_parts(eval, [({part!r},)] * 8, [1] * 8)
+        print(sum(in_worker for in_worker, _ in results), {{len(text) for _, text in results}})
+    """)
+    (tmp_path / "run.py").write_text(script, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(tmp_path / "run.py")], capture_output=True, text=True, timeout=120
+    )
+    in_workers, lengths = done.stdout.split(maxsplit=1)
+    assert eval(lengths) == {3 << 20}
+    assert int(in_workers) > 0  # (else nothing went through a pipe)
+
+
+def test_a_worker_s_last_part_is_waited_for_not_done_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two parts: this process's takes 1 s, the worker's 1.5 s from about the same start.
+    This process then waits for the worker's result rather than doing the part again."""
+    started, done_here = tmp_path / "worker-started", tmp_path / "done-here"
+    in_parent = (
+        f"[__import__('time').sleep(0.02) for _ in range(3000) "
+        f"if not __import__('os').path.exists({str(started)!r})]"
+        f" and 0 or __import__('time').sleep(1.0)"
+        f" or open({str(done_here)!r}, 'a').write('part\\n') and 'here'"
+    )
+    in_worker = f"open({str(started)!r}, 'w').close() or __import__('time').sleep(1.5) or 'worker'"
+    part = f"({in_worker}) if {IN_WORKER} else ({in_parent})"
+    monkeypatch.setattr(pool, "worker_count", lambda: 1)
+    assert pool.run_parts(eval, [(part,), (part,)], [1, 1]) == ["here", "worker"]
+    assert done_here.read_text() == "part\n"  # the worker's part was not done here too

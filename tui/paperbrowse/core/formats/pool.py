@@ -22,16 +22,19 @@ the reader then parses the whole file in this process, as it always did.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import ctypes
 import gc
 import importlib
 import os
 import pickle
+import queue
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, Generic, TypeVar
 
@@ -43,6 +46,13 @@ POOL_MIN_CHARS = 8 << 20
 # large enough that sending parts and results is a small share of the work.
 PART_CHARS = 1 << 20
 MAX_WORKERS = 7
+# Parts a worker holds at once: the one it works on, and the next one waiting in its pipe,
+# so that it starts that one as soon as it replies. With one at a time it waited, after each
+# reply, for its feeding thread here to get the interpreter from the parsing thread (up to
+# 5 ms, ``sys.getswitchinterval``), read the reply and send it a part.
+QUEUED_PER_WORKER = 2
+# Seconds a worker's last part is waited for beyond what doing it here would take.
+WAIT_SLACK = 0.02
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _WORKER = (
     "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
@@ -108,12 +118,19 @@ class _Run(Generic[Result]):
         self.progress = progress
         self.results: dict[int, Result] = {}
         self.lock = threading.Lock()
+        # Told when a worker's part comes back, or when its worker gives its parts up.
+        self.returned = threading.Condition(self.lock)
+        self.given_up: set[int] = set()  # parts a worker was sent but will not return
         self.front = 0
         self.back = len(parts)  # parts[front:back] are not claimed yet
+        self.seconds_here = 0.0  # what this process's parts took, and their size
+        self.size_here = 0
 
-    def claim(self, from_front: bool) -> int | None:
+    def claim(self, from_front: bool, leave: int = 0) -> int | None:
+        """The next unclaimed part, from the front or the back; None once no more than
+        ``leave`` parts are left unclaimed."""
         with self.lock:
-            if self.front >= self.back:
+            if self.back - self.front <= leave:
                 return None
             if from_front:
                 self.front += 1
@@ -122,37 +139,96 @@ class _Run(Generic[Result]):
             return self.back
 
     def here(self) -> list[Result]:
-        """Do parts from the front until none is left unclaimed; then those the workers have
-        not sent back yet (a worker on a busy machine may be slower than this process, and
-        the parts give the same outcome wherever they are done)."""
+        """Do parts from the front until none is left unclaimed; then collect those the
+        workers hold, doing here any a worker gave up or is later with than this process
+        would be (a worker on a busy machine may be slower; a part gives the same outcome
+        wherever it is done)."""
         while (index := self.claim(from_front=True)) is not None:
-            self.results[index] = self.work(*self.parts[index])
-            self.parts[index] = ()
-            self.report()
+            self._do_here(index)
         for index in range(len(self.parts)):
-            part = self.parts[index]  # (before looking for its result: a worker sets that first)
-            if part and index not in self.results:
-                self.results[index] = self.work(*part)
-                self.report()
+            if not self._returned_in_time(index):
+                self._do_here(index)
         return [self.results[index] for index in range(len(self.parts))]
 
-    def feed(self, worker: subprocess.Popen[bytes]) -> None:
-        """In a thread per worker: send it parts from the back, one at a time."""
-        assert worker.stdin is not None and worker.stdout is not None
-        while (index := self.claim(from_front=False)) is not None:
-            try:
-                _send((self.work, self.parts[index]), worker.stdin)
-                done, result = _receive(worker.stdout)
-            except Exception:
-                done = False
-            if not done:
-                return  # this process does the part
+    def _do_here(self, index: int) -> None:
+        with self.lock:
+            part = self.parts[index]  # (emptied once its result is in)
+        if not part:
+            return
+        started = time.perf_counter()
+        result = self.work(*part)
+        with self.lock:
             self.results.setdefault(index, result)
             self.parts[index] = ()
+        self.seconds_here += time.perf_counter() - started
+        self.size_here += self.sizes[index]
+        self.report()
+
+    def _returned_in_time(self, index: int) -> bool:
+        """Whether a worker's part came back, waiting for it about as long as doing it here
+        would take: the worker started it earlier, so it is usually sooner. Redoing it at
+        once, as this did before, cost a part's work at the end of every run: a whole
+        index run (a quarter of the index) at a million papers."""
+        per_unit = self.seconds_here / self.size_here if self.size_here else 0.0
+        deadline = time.perf_counter() + per_unit * self.sizes[index] + WAIT_SLACK
+        with self.returned:
+            while index not in self.results and index not in self.given_up:
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    break
+                self.returned.wait(left)
+            return index in self.results
+
+    def feed(self, worker: subprocess.Popen[bytes]) -> None:
+        """In a thread per worker: send it parts from the back, the next one before reading
+        the last one's result, so that it is never idle waiting for this thread. Another
+        thread writes them: a write into a full pipe waits for the worker to read, and the
+        worker may itself be waiting for this thread to read its reply."""
+        assert worker.stdin is not None and worker.stdout is not None
+        sent: collections.deque[int] = collections.deque()
+        outbox: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
+        threading.Thread(target=_write_all, args=(outbox, worker.stdin), daemon=True).start()
+        try:
+            self._send_next(outbox, sent)
+            while sent:
+                reply = _receive_bytes(worker.stdout)
+                if len(sent) < QUEUED_PER_WORKER:
+                    self._send_next(outbox, sent)
+                done, result = pickle.loads(reply)
+                if not done:
+                    return  # this process does its parts
+                with self.returned:
+                    index = sent.popleft()
+                    self.results.setdefault(index, result)
+                    self.parts[index] = ()
+                    self.returned.notify_all()
+                self._send_next(outbox, sent)
+        except Exception:
+            return  # (a worker that died or failed: this process does its parts)
+        finally:
+            outbox.put(None)
+            with self.returned:
+                self.given_up.update(sent)
+                self.returned.notify_all()
+
+    def _send_next(
+        self, outbox: queue.SimpleQueue[tuple[Any, ...] | None], sent: collections.deque[int]
+    ) -> None:
+        """Claim and send the worker another part while it holds fewer than it may; a
+        second part only while others are left unclaimed, so that no part waits in a
+        worker's pipe at the end while this process has nothing left to do."""
+        while len(sent) < QUEUED_PER_WORKER:
+            index = self.claim(from_front=False, leave=len(sent) * 2)
+            if index is None:
+                return
+            sent.append(index)
+            outbox.put((self.work, self.parts[index]))
 
     def report(self) -> None:
         if self.progress is not None:
-            self.progress(sum(self.sizes[index] for index in list(self.results)))
+            with self.lock:
+                done = list(self.results)
+            self.progress(sum(self.sizes[index] for index in done))
 
 
 # Workers started ahead of this thread's next ``run_parts`` (``workers_ahead``).
@@ -259,6 +335,15 @@ def serve() -> None:
 _LENGTH = 8
 
 
+def _write_all(outbox: queue.SimpleQueue[tuple[Any, ...] | None], stream: IO[bytes]) -> None:
+    """In a thread per worker: send what is put in ``outbox`` until None comes."""
+    while (message := outbox.get()) is not None:
+        try:
+            _send(message, stream)
+        except Exception:  # the worker is gone: its feeding thread sees its output end
+            return
+
+
 def _send(message: object, stream: IO[bytes]) -> None:
     data = pickle.dumps(message, _PROTOCOL)
     stream.write(len(data).to_bytes(_LENGTH, "big") + data)
@@ -266,6 +351,11 @@ def _send(message: object, stream: IO[bytes]) -> None:
 
 
 def _receive(stream: IO[bytes]) -> Any:
+    return pickle.loads(_receive_bytes(stream))
+
+
+def _receive_bytes(stream: IO[bytes]) -> bytes:
+    """A message's pickle, read whole (reading waits without holding the interpreter)."""
     header = stream.read(_LENGTH)
     if len(header) < _LENGTH:
         raise EOFError
@@ -273,7 +363,7 @@ def _receive(stream: IO[bytes]) -> Any:
     data = stream.read(size)
     if len(data) < size:
         raise EOFError
-    return pickle.loads(data)
+    return data
 
 
 def _widen(pipe: IO[bytes] | None) -> None:
