@@ -174,6 +174,7 @@ def test_postings_built_in_runs_and_merged_equal_one_build() -> None:
             for start, end in itertools.pairwise(cuts)
         ]
         assert _same_postings(build.merge_postings(runs), whole), cuts
+        assert runs == []  # taken in, so that their arrays are freed as they are merged
 
 
 def test_a_large_library_is_indexed_on_every_core_with_the_same_index(
