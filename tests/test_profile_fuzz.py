@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.files import decode
 from paperbrowse.core.formats.profile import ProfileResult, parse_profile_text
+from paperbrowse.core.models import Profile
 from paperbrowse.core.text.clean import clean_line
 from paperbrowse.core.text.latex import latex_to_text
 
@@ -96,6 +97,10 @@ def _parse_or_format_error(text: str) -> ProfileResult | None:
 
 def _assert_clean(result: ProfileResult) -> None:
     profile = result.profile
+    # The parser builds its models unvalidated: each value must be what validation makes.
+    assert Profile.model_validate(profile.model_dump()) == profile
+    for paper in profile.papers:
+        assert type(paper.authors) is tuple and type(paper.links) is tuple
     texts = [profile.name, profile.primary_category or ""]
     for paper in profile.papers:
         texts += [paper.title, paper.abstract or "", paper.category or "", *paper.authors]

@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
-from paperbrowse.app.screens.base import DismissOnce
+from paperbrowse.app.screens.base import LEFT_BEHIND, DismissOnce
 from paperbrowse.core.marks.note_merge import OURS_MARKER, has_conflict_markers
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ class NoteEditor(DismissOnce, ModalScreen[None]):
         color: $text-muted;
     }
     """
+    left_behind = (*LEFT_BEHIND, TextArea.Changed)
     BINDINGS = [
         Binding("escape", "close", "Save and close", priority=True),
         Binding("ctrl+s", "close", "Save and close", priority=True),
