@@ -181,3 +181,22 @@ def test_names_from_files_are_text_never_markup() -> None:
     text = people_text(["A [bold red]x[/bold red] test", "Ann Bee"], 2, 80)
     assert "A [bold red]x[/bold red] test · Ann Bee" in text.plain
     assert not any("red" in str(span.style) for span in text.spans)
+
+
+async def test_the_list_keys_as_rebound_move_the_people_table_too() -> None:
+    """The table takes the paper list's keys from the registry: one keymap moves both."""
+    import json
+
+    from paperbrowse.app.config import config_path
+
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(json.dumps({"keymap": {"cursor_down": "ctrl+n"}}), encoding="utf-8")
+    app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        table = people_screen(pilot).query_one(PeopleTable)
+        await pilot.press("ctrl+n", "ctrl+n", "j")  # j is no longer cursor_down's
+        await settle(pilot)
+        assert table.cursor == 2

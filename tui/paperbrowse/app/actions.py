@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -322,9 +322,19 @@ FIXED_KEYS: tuple[tuple[str, str], ...] = (
 RESERVED_KEYS = ("ctrl+p", "ctrl+q", "ctrl+c")  # ctrl+c: Textual's copy and quit hint
 
 
-def bindings(owner: Owner) -> list[BindingType]:
-    """The ``BINDINGS`` of the browser screen or of the paper list, in footer order."""
-    return [action.binding() for action in ACTIONS if action.owner == owner and action.keys]
+def bindings(owner: Owner, labels: Mapping[str, str] | None = None) -> list[BindingType]:
+    """The ``BINDINGS`` of the browser screen or of the paper list, in footer order.
+
+    Another list that moves and selects alike (the people table) takes the paper list's,
+    with its own footer words (``labels``, by action id): the same binding ids, so that a
+    user's keymap moves the cursor the same way in both.
+    """
+    labels = labels or {}
+    return [
+        replace(action, label=labels.get(action.id, action.label)).binding()
+        for action in ACTIONS
+        if action.owner == owner and action.keys
+    ]
 
 
 # --- keys as users write them ----------------------------------------------------------

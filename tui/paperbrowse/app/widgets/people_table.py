@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -23,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
+from paperbrowse.app.actions import bindings
 from paperbrowse.app.widgets.paper_list import align_right, colours_are_scarce, fit
 
 if TYPE_CHECKING:
@@ -133,15 +133,8 @@ class PeopleTable(ScrollView, can_focus=True):
     }
     """
     COMPONENT_CLASSES = {"people-table--cursor", "people-table--missing"}
-    BINDINGS = [
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("enter", "select", "Their papers"),
-    ]
+    # The paper list's keys (app/actions.py): a user's keymap moves this cursor too.
+    BINDINGS = bindings("list", labels={"select": "Their papers"})
 
     cursor: reactive[int] = reactive(0, always_update=True)
 
