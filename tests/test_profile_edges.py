@@ -735,3 +735,18 @@ def test_large_profile() -> None:
     assert result.profile.paper_count == 3000 and result.profile.citations == 98765
     assert result.profile.papers[-1].abstract == "Abstract 2999 with markup and 5% gain."
     assert len({p.id for p in result.profile.papers}) == 3000
+
+
+def test_figures_too_large_for_a_number_are_left_out_and_the_papers_load() -> None:
+    """400 digits overflow a float: that broke the whole file (OverflowError), not one line."""
+    from paperbrowse.core.library import bundled_profile
+
+    lines = bundled_profile().read_text(encoding="utf-8").splitlines()
+    lines[3] = "h-index" + "9" * 400
+    heading = next(i for i, line in enumerate(lines) if line.strip() == "15 Papers")
+    lines[heading] = "9" * 400 + " Papers"
+    result = parse_profile_text("\n".join(lines), "big.txt", AS_OF)
+    assert len(result.profile.papers) == 15
+    assert result.profile.h_index is None and result.profile.citations == 546
+    assert [p.line for p in result.problems] == [4, heading + 1]
+    assert all("big.txt" in str(p) for p in result.problems)

@@ -97,10 +97,16 @@ def _parse_or_format_error(text: str) -> ProfileResult | None:
 
 def _assert_clean(result: ProfileResult) -> None:
     profile = result.profile
-    # The parser builds its models unvalidated: each value must be what validation makes.
-    assert Profile.model_validate(profile.model_dump()) == profile
-    for paper in profile.papers:
-        assert type(paper.authors) is tuple and type(paper.links) is tuple
+    # The parser builds its models unvalidated: each value must be what validation makes,
+    # of the same type too (an int where a float or a bool is wanted compares equal).
+    validated = Profile.model_validate(profile.model_dump())
+    assert validated == profile
+    for built, checked in [
+        (profile, validated),
+        *zip(profile.papers, validated.papers, strict=True),
+    ]:
+        for name in type(built).model_fields:
+            assert type(getattr(built, name)) is type(getattr(checked, name)), name
     texts = [profile.name, profile.primary_category or ""]
     for paper in profile.papers:
         texts += [paper.title, paper.abstract or "", paper.category or "", *paper.authors]

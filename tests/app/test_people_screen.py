@@ -200,3 +200,27 @@ async def test_the_list_keys_as_rebound_move_the_people_table_too() -> None:
         await pilot.press("ctrl+n", "ctrl+n", "j")  # j is no longer cursor_down's
         await settle(pilot)
         assert table.cursor == 2
+
+
+async def test_a_list_key_rebound_onto_a_people_screen_key_leaves_that_key_its_own() -> None:
+    """The screen's s, r and q stay theirs when the keymap gives a list action one of them."""
+    import json
+
+    from paperbrowse.app.config import config_path
+
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    keymap = {"toggle_read": "R", "cursor_down": "down,r"}
+    config_path().write_text(json.dumps({"keymap": keymap}), encoding="utf-8")
+    app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = people_screen(pilot)
+        table = screen.query_one(PeopleTable)
+        reversed_before, chosen = screen.reverse, screen.highlighted
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.reverse != reversed_before
+        assert screen.highlighted == chosen  # the order turned round; the cursor stayed on them
+        assert table.cursor == len(table.rows) - 1

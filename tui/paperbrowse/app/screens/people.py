@@ -74,10 +74,12 @@ class PeopleScreen(DismissOnce, Screen[str | None]):
         border-top: solid $accent;
     }
     """
+    # Priority: the table takes the paper list's keys, as a user's keymap rebinds them
+    # ("cursor_down": "r" would otherwise take r from Reverse here).
     BINDINGS = [
-        Binding("escape,q", "close", "Back"),
-        Binding("s", "next_sort", "Sort", show=True),
-        Binding("r", "reverse", "Reverse", show=True),
+        Binding("escape,q", "close", "Back", priority=True),
+        Binding("s", "next_sort", "Sort", show=True, priority=True),
+        Binding("r", "reverse", "Reverse", show=True, priority=True),
     ]
     AUTO_FOCUS = "PeopleTable"
 

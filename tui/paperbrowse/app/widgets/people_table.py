@@ -134,7 +134,7 @@ class PeopleTable(ScrollView, can_focus=True):
     """
     COMPONENT_CLASSES = {"people-table--cursor", "people-table--missing"}
     # The paper list's keys (app/actions.py): a user's keymap moves this cursor too.
-    BINDINGS = bindings("list", labels={"select": "Their papers"})
+    BINDINGS = bindings("list", labels={"select": "Their papers", "first": "First", "last": "Last"})
 
     cursor: reactive[int] = reactive(0, always_update=True)
 

@@ -92,11 +92,12 @@ def run_parts(
         workers = _start_workers(count)
     if not workers:
         return None
-    run = _Run(work, parts, sizes, progress)
+    run = _Run(work, parts, sizes, progress, len(workers))
+    first = run.claim(from_front=True)  # before any worker's thread claims (and queues) parts
     try:
         for worker in workers:
             threading.Thread(target=run.feed, args=(worker,), daemon=True).start()
-        return run.here()
+        return run.here(first)
     finally:
         for worker in workers:
             _stop(worker)
@@ -111,8 +112,10 @@ class _Run(Generic[Result]):
         parts: list[tuple[Any, ...]],
         sizes: Sequence[int],
         progress: Progress | None,
+        workers: int = 1,
     ) -> None:
         self.work = work
+        self.workers = workers
         self.parts = parts
         self.sizes = sizes
         self.progress = progress
@@ -138,11 +141,13 @@ class _Run(Generic[Result]):
             self.back -= 1
             return self.back
 
-    def here(self) -> list[Result]:
+    def here(self, first: int | None = None) -> list[Result]:
         """Do parts from the front until none is left unclaimed; then collect those the
         workers hold, doing here any a worker gave up or is later with than this process
         would be (a worker on a busy machine may be slower; a part gives the same outcome
-        wherever it is done)."""
+        wherever it is done). ``first``: a part claimed for this process already."""
+        if first is not None:
+            self._do_here(first)
         while (index := self.claim(from_front=True)) is not None:
             self._do_here(index)
         for index in range(len(self.parts)):
@@ -187,7 +192,7 @@ class _Run(Generic[Result]):
         assert worker.stdin is not None and worker.stdout is not None
         sent: collections.deque[int] = collections.deque()
         outbox: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
-        threading.Thread(target=_write_all, args=(outbox, worker.stdin), daemon=True).start()
+        threading.Thread(target=_write_all, args=(outbox, worker), daemon=True).start()
         try:
             self._send_next(outbox, sent)
             while sent:
@@ -218,7 +223,8 @@ class _Run(Generic[Result]):
         second part only while others are left unclaimed, so that no part waits in a
         worker's pipe at the end while this process has nothing left to do."""
         while len(sent) < QUEUED_PER_WORKER:
-            index = self.claim(from_front=False, leave=len(sent) * 2)
+            # (a second part only while each process could still have two more)
+            index = self.claim(from_front=False, leave=len(sent) * 2 * (self.workers + 1))
             if index is None:
                 return
             sent.append(index)
@@ -335,12 +341,19 @@ def serve() -> None:
 _LENGTH = 8
 
 
-def _write_all(outbox: queue.SimpleQueue[tuple[Any, ...] | None], stream: IO[bytes]) -> None:
-    """In a thread per worker: send what is put in ``outbox`` until None comes."""
+def _write_all(
+    outbox: queue.SimpleQueue[tuple[Any, ...] | None], worker: subprocess.Popen[bytes]
+) -> None:
+    """In a thread per worker: send what is put in ``outbox`` until None comes. A part that
+    cannot be sent (the worker gone, or a part that does not pickle) ends the worker, so
+    that its feeding thread sees its output end and gives its parts up at once."""
+    assert worker.stdin is not None
     while (message := outbox.get()) is not None:
         try:
-            _send(message, stream)
-        except Exception:  # the worker is gone: its feeding thread sees its output end
+            _send(message, worker.stdin)
+        except Exception:
+            with contextlib.suppress(OSError):
+                worker.kill()
             return
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -259,7 +260,11 @@ class _ProfileParser:
                 return header, index
             heading = _HEADING.match(line)
             if heading and self._is_heading(index, header, line):
-                header.heading, header.heading_line = int(_number(heading)), lineno
+                count = _number(heading)
+                if math.isfinite(count):
+                    header.heading, header.heading_line = int(count), lineno
+                else:
+                    self.warn(lineno, f"heading {line[:40]!r} has no count that can be; ignored")
                 return header, index + 1
             if self._header_field(line, header.figures):
                 self._check_figure(lineno, line, header.figures)
@@ -277,7 +282,12 @@ class _ProfileParser:
         return header, len(self.lines)
 
     def _check_figure(self, lineno: int, line: str, figures: dict[str, float]) -> None:
-        """A percentage over 100 is no figure the site shows: left out, with a warning."""
+        """A percentage over 100 is no figure the site shows, nor a number too large for a
+        float ("h-index 999…", 400 digits: it broke the whole file): left out, with a warning."""
+        for key, value in figures.items():
+            if not math.isnan(value) and not math.isfinite(value):
+                self.warn(lineno, f"header figure {line[:40]!r} is too large; left out")
+                figures[key] = float("nan")
         for key in _PERCENTAGES:
             value = figures.get(key)
             if value is not None and value > 100:
