@@ -3,6 +3,7 @@ every column sorts, and enter lists one researcher's papers with ``profile:"Name
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from app_helpers import SEED, SEED_AS_OF, browser, screen_text, settle, wait_loa
 from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.config import config_path
 from paperbrowse.app.screens.people import PeopleScreen
 from paperbrowse.app.widgets.header import people_text
 from paperbrowse.app.widgets.people_table import PeopleHeadings, PeopleTable
@@ -26,6 +28,19 @@ def people_screen(pilot: Pilot[Any]) -> PeopleScreen:
     screen = pilot.app.screen
     assert isinstance(screen, PeopleScreen), screen
     return screen
+
+
+async def open_people(pilot: Pilot[Any]) -> PeopleScreen:
+    """The people screen, opened with p once the library has loaded."""
+    await wait_loaded(pilot)
+    await pilot.press("p")
+    await settle(pilot)
+    return people_screen(pilot)
+
+
+def write_keymap(keymap: dict[str, str]) -> None:
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(json.dumps({"keymap": keymap}), encoding="utf-8")
 
 
 def three(tmp_path: Path) -> list[Path]:
@@ -67,10 +82,7 @@ def test_names_that_do_not_fit_are_counted() -> None:
 async def test_people_screen_sorts_every_column_and_shows_coauthors() -> None:
     app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("p")
-        await settle(pilot)
-        screen = people_screen(pilot)
+        screen = await open_people(pilot)
         table = screen.query_one(PeopleTable)
         assert len(table.rows) == 50
         names = [r.name.casefold() for r in screen.ordered()]
@@ -185,18 +197,10 @@ def test_names_from_files_are_text_never_markup() -> None:
 
 async def test_the_list_keys_as_rebound_move_the_people_table_too() -> None:
     """The table takes the paper list's keys from the registry: one keymap moves both."""
-    import json
-
-    from paperbrowse.app.config import config_path
-
-    config_path().parent.mkdir(parents=True, exist_ok=True)
-    config_path().write_text(json.dumps({"keymap": {"cursor_down": "ctrl+n"}}), encoding="utf-8")
+    write_keymap({"cursor_down": "ctrl+n"})
     app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("p")
-        await settle(pilot)
-        table = people_screen(pilot).query_one(PeopleTable)
+        table = (await open_people(pilot)).query_one(PeopleTable)
         await pilot.press("ctrl+n", "ctrl+n", "j")  # j is no longer cursor_down's
         await settle(pilot)
         assert table.cursor == 2
@@ -204,19 +208,10 @@ async def test_the_list_keys_as_rebound_move_the_people_table_too() -> None:
 
 async def test_a_list_key_rebound_onto_a_people_screen_key_leaves_that_key_its_own() -> None:
     """The screen's s, r and q stay theirs when the keymap gives a list action one of them."""
-    import json
-
-    from paperbrowse.app.config import config_path
-
-    config_path().parent.mkdir(parents=True, exist_ok=True)
-    keymap = {"toggle_read": "R", "cursor_down": "down,r"}
-    config_path().write_text(json.dumps({"keymap": keymap}), encoding="utf-8")
+    write_keymap({"toggle_read": "R", "cursor_down": "down,r"})
     app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("p")
-        await settle(pilot)
-        screen = people_screen(pilot)
+        screen = await open_people(pilot)
         table = screen.query_one(PeopleTable)
         reversed_before, chosen = screen.reverse, screen.highlighted
         await pilot.press("r")
