@@ -284,8 +284,8 @@ class _ProfileParser:
     def _check_figure(self, lineno: int, line: str, figures: dict[str, float]) -> None:
         """A percentage over 100 is no figure the site shows, nor a number too large for a
         float ("h-index 999…", 400 digits: it broke the whole file): left out, with a warning."""
-        for key, value in figures.items():
-            if not math.isnan(value) and not math.isfinite(value):
+        for key, figure in figures.items():
+            if math.isinf(figure):
                 self.warn(lineno, f"header figure {line[:40]!r} is too large; left out")
                 figures[key] = float("nan")
         for key in _PERCENTAGES:
