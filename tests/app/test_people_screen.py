@@ -219,3 +219,15 @@ async def test_a_list_key_rebound_onto_a_people_screen_key_leaves_that_key_its_o
         assert screen.reverse != reversed_before
         assert screen.highlighted == chosen  # the order turned round; the cursor stayed on them
         assert table.cursor == len(table.rows) - 1
+
+
+async def test_a_table_message_left_queued_after_the_screen_is_dismissed_is_dropped() -> None:
+    """A highlight still queued when the screen went found its co-authors pane gone."""
+    app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_people(pilot)
+        researcher = screen.highlighted
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not screen.is_attached
+        await screen._on_message(PeopleTable.Highlighted(researcher))  # (raised NoMatches)

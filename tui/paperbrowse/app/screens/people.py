@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from paperbrowse.app.screens.base import DismissOnce
+from paperbrowse.app.screens.base import LEFT_BEHIND, DismissOnce
 from paperbrowse.app.widgets.people_table import COLUMNS, PeopleHeadings, PeopleTable
 from paperbrowse.core.text.counts import counted
 
@@ -76,6 +76,14 @@ class PeopleScreen(DismissOnce, Screen[str | None]):
     """
     # Priority: the table takes the paper list's keys, as a user's keymap rebinds them
     # ("cursor_down": "r" would otherwise take r from Reverse here).
+    # The table's and headings' messages too: one still queued after a dismissal found
+    # the co-authors pane gone (NoMatches).
+    left_behind = (
+        *LEFT_BEHIND,
+        PeopleTable.Highlighted,
+        PeopleTable.Selected,
+        PeopleHeadings.Clicked,
+    )
     BINDINGS = [
         Binding("escape,q", "close", "Back", priority=True),
         Binding("s", "next_sort", "Sort", show=True, priority=True),
