@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.config import config_path
 from paperbrowse.app.screens.browser import BrowserScreen
 from paperbrowse.core.library import Library
 from paperbrowse.core.models import Paper
@@ -146,3 +147,9 @@ async def settle(pilot: Pilot[Any]) -> None:
         quiet_rounds = 0 if busy or waiting else quiet_rounds + 1
         if quiet_rounds == QUIET_ROUNDS:
             return
+
+
+def write_config(data: object) -> None:
+    """The app's config.json (in the test's own data folder), as ``data`` in JSON."""
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(json.dumps(data), encoding="utf-8")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from app_helpers import browser, screen_text, type_burst, wait_loaded
+from app_helpers import browser, screen_text, type_burst, wait_loaded, write_config
 from rich.console import Console
 from textual.command import DiscoveryHit
 from textual.pilot import Pilot
@@ -23,11 +23,6 @@ from paperbrowse.app.screens.help import HelpScreen
 
 AppFactory = Callable[[], PaperBrowseApp]
 SIZE = (120, 35)
-
-
-def write_config(data: object) -> None:
-    config_path().parent.mkdir(parents=True, exist_ok=True)
-    config_path().write_text(json.dumps(data), encoding="utf-8")
 
 
 def bookmarked(pilot: Pilot[Any]) -> bool:

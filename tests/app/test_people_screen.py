@@ -3,15 +3,13 @@ every column sorts, and enter lists one researcher's papers with ``profile:"Name
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from app_helpers import SEED, SEED_AS_OF, browser, screen_text, settle, wait_loaded
+from app_helpers import SEED, SEED_AS_OF, browser, screen_text, settle, wait_loaded, write_config
 from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
-from paperbrowse.app.config import config_path
 from paperbrowse.app.screens.people import PeopleScreen
 from paperbrowse.app.widgets.header import people_text
 from paperbrowse.app.widgets.people_table import PeopleHeadings, PeopleTable
@@ -36,11 +34,6 @@ async def open_people(pilot: Pilot[Any]) -> PeopleScreen:
     await pilot.press("p")
     await settle(pilot)
     return people_screen(pilot)
-
-
-def write_keymap(keymap: dict[str, str]) -> None:
-    config_path().parent.mkdir(parents=True, exist_ok=True)
-    config_path().write_text(json.dumps({"keymap": keymap}), encoding="utf-8")
 
 
 def three(tmp_path: Path) -> list[Path]:
@@ -197,7 +190,7 @@ def test_names_from_files_are_text_never_markup() -> None:
 
 async def test_the_list_keys_as_rebound_move_the_people_table_too() -> None:
     """The table takes the paper list's keys from the registry: one keymap moves both."""
-    write_keymap({"cursor_down": "ctrl+n"})
+    write_config({"keymap": {"cursor_down": "ctrl+n"}})
     app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
     async with app.run_test(size=SIZE) as pilot:
         table = (await open_people(pilot)).query_one(PeopleTable)
@@ -208,7 +201,7 @@ async def test_the_list_keys_as_rebound_move_the_people_table_too() -> None:
 
 async def test_a_list_key_rebound_onto_a_people_screen_key_leaves_that_key_its_own() -> None:
     """The screen's s, r and q stay theirs when the keymap gives a list action one of them."""
-    write_keymap({"toggle_read": "R", "cursor_down": "down,r"})
+    write_config({"keymap": {"toggle_read": "R", "cursor_down": "down,r"}})
     app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_people(pilot)

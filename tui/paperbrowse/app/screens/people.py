@@ -74,8 +74,6 @@ class PeopleScreen(DismissOnce, Screen[str | None]):
         border-top: solid $accent;
     }
     """
-    # Priority: the table takes the paper list's keys, as a user's keymap rebinds them
-    # ("cursor_down": "r" would otherwise take r from Reverse here).
     # The table's and headings' messages too: one still queued after a dismissal found
     # the co-authors pane gone (NoMatches).
     left_behind = (
@@ -84,6 +82,8 @@ class PeopleScreen(DismissOnce, Screen[str | None]):
         PeopleTable.Selected,
         PeopleHeadings.Clicked,
     )
+    # Priority: the table takes the paper list's keys, as a user's keymap rebinds them
+    # ("cursor_down": "r" would otherwise take r from Reverse here).
     BINDINGS = [
         Binding("escape,q", "close", "Back", priority=True),
         Binding("s", "next_sort", "Sort", show=True, priority=True),

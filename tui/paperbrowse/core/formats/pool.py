@@ -220,10 +220,9 @@ class _Run(Generic[Result]):
         self, outbox: queue.SimpleQueue[tuple[Any, ...] | None], sent: collections.deque[int]
     ) -> None:
         """Claim and send the worker another part while it holds fewer than it may; a
-        second part only while others are left unclaimed, so that no part waits in a
-        worker's pipe at the end while this process has nothing left to do."""
+        second part only while every process could still have two more, so that no part
+        waits in a worker's pipe at the end while this process has nothing left to do."""
         while len(sent) < QUEUED_PER_WORKER:
-            # (a second part only while each process could still have two more)
             index = self.claim(from_front=False, leave=len(sent) * 2 * (self.workers + 1))
             if index is None:
                 return

@@ -292,10 +292,7 @@ def merge_postings(parts: list[Postings]) -> Postings:
     renames = _renames(vocab, parts)
     by_field = [[part.fields[number] for part in parts] for number in range(_field_count(parts))]
     parts.clear()  # (the runs' fields are held in ``by_field`` alone now)
-    merged = []
-    for runs in by_field:
-        merged.append(_merged_field(runs, renames, len(vocab)))
-    return Postings(vocab, tuple(merged))
+    return Postings(vocab, tuple(_merged_field(runs, renames, len(vocab)) for runs in by_field))
 
 
 def _renames(vocab: list[str], parts: Sequence[Postings]) -> list[Int32s]:
