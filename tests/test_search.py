@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 from helpers import paper
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from paperbrowse.core.library import Library, load
 from paperbrowse.core.models import Paper
 from paperbrowse.core.search.index import SearchIndex, SortOrder, field_text
+from paperbrowse.core.search.spans import leading
 
 AS_OF = dt.date(2025, 11, 24)
 
@@ -367,3 +368,29 @@ _SMALL_INDEX = SearchIndex(
         ),
     ]
 )
+
+
+_WORDS = ["graph", "graphs", "neural", "net", "networks", "grpah", "of", "the", "læring", "研究"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    abstract=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=80).map(" ".join),
+    query=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join),
+    phrase=st.booleans(),
+    reach=st.integers(1, 120),
+)
+# Overlapping phrase matches merge into one span reaching past the cut.
+@example(abstract="graph graph graph", query="graph graph", phrase=True, reach=1)
+def test_a_rows_excerpt_spans_are_the_abstracts_first_ones(
+    abstract: str, query: str, phrase: bool, reach: int
+) -> None:
+    """A list row asks for the spans near the abstract's first match only (the rest of
+    the abstract is not read): they are the whole abstract's, cut after ``reach``."""
+    index = SearchIndex([paper("Untitled", abstract=abstract)])
+    results = index.find(f'"{query}"' if phrase else query)
+    if not len(results):
+        return
+    full = results.hit(0).spans.get("abstract", ())
+    near = tuple(span for span in full if span[0] < full[0][0] + reach) if full else ()
+    assert leading(results.hit(0).spans, "abstract", reach) == near

@@ -9,7 +9,7 @@ does not grow with the library.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, NamedTuple, Self
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from paperbrowse.app.actions import bindings
+from paperbrowse.app.widgets.row_segments import cells, crop, fit, styled
 from paperbrowse.app.widgets.sizing import ScrollsWithoutLayout
 
 if TYPE_CHECKING:
@@ -44,26 +45,21 @@ def _word_start(text: str, match_start: int) -> int:
     return space + 1 if start and space != -1 else start
 
 
-def fit(text: Text, width: int, pad: bool = False) -> Text:
-    """``text`` in at most ``width`` cells, cut with "…" after the last whole character.
-
-    Rich's own truncation puts a space where a wide character (CJK, emoji) is cut
-    in two, so "研究" at three cells became "研 …"; here it is "研…".
-    """
-    if text.cell_len > width:
-        cut = set_cell_size(text.plain, max(0, width - 1))
-        # A character cut in two comes back as a space after what fits: drop it.
-        keep = len(cut) if text.plain.startswith(cut) else len(cut) - 1
-        text.plain = text.plain[:keep] + "…"  # as Rich does: "…" keeps the cut text's style
-    if pad and text.cell_len < width:
-        text.pad_right(width - text.cell_len)
-    return text
-
-
 def align_right(value: str, width: int) -> str:
     """``value`` right-aligned in ``width`` terminal cells (cut to whole characters)."""
     value = set_cell_size(value, width).rstrip() if cell_len(value) > width else value
     return " " * (width - cell_len(value)) + value
+
+
+class RowStyle(NamedTuple):
+    """The styles of a row's parts, resolved from the list's component classes."""
+
+    code: Style
+    meta: Style
+    match: Style
+    hint: Style  # an excerpt's text: the meta colour without its background
+    hint_match: Style
+    dim: Style
 
 
 def colours_are_scarce(app: App[object]) -> bool:
@@ -157,6 +153,7 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
         # it is read (0.6 ms of a keystroke's 29 rows). Reset with every refresh, as
         # Textual resets its own style caches, and worked out again for a new size.
         self._paint_style: tuple[Size, Style, int] | None = None
+        self._style: RowStyle | None = None  # the rows' own styles, for the theme
         # Set by the screen: the user's marks for a row (one-cell glyphs), or None for none.
         self.marks_for: Callable[[Paper], Text] | None = None
 
@@ -252,6 +249,7 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         # Cached rows hold resolved colours: a new theme must redraw them.
         self._row_cache.clear()
+        self._style = None
         super().notify_style_update()
 
     def refresh(self, *regions: Region, **kwargs: bool) -> Self:
@@ -299,66 +297,79 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
             return cached
         if len(self._row_cache) > 512:
             self._row_cache.clear()
-        segments = list(self._build_row(row, width).render(self.app.console))
+        segments = self._build_row(row, width)
         self._row_cache[key] = segments
         return segments
 
-    def _build_row(self, row: int, width: int) -> Text:
+    def _build_row(self, row: int, width: int) -> list[Segment]:
         paper = self.results[row]
-        code_style = self.get_component_rich_style("paper-list--code")
-        code = Text(CODE_MARK if paper.has_code else " ", code_style)
+        style = self._row_style()
+        code = Segment(CODE_MARK if paper.has_code else " ", style.code)
         category = align_right(paper.category or "", self.category_width)
         category_column = f" {category}" if self.category_width else ""
-        meta = Text(
-            f"{category_column} {paper.year or '':>4} ",
-            self.get_component_rich_style("paper-list--meta"),
-        )
-        title = Text(paper.title, no_wrap=True)
-        hint = Text(no_wrap=True)
+        meta = Segment(f"{category_column} {paper.year or '':>4} ", style.meta)
+        marks = self.marks_for(paper) if self.marks_for is not None else None
+        mark_segments = list(marks.render(self.app.console)) if marks else []
+        room = max(1, width - 2 - cell_len(meta.text) - cells(mark_segments))
         spans = self._spans(row)
-        marks = self.marks_for(paper) if self.marks_for is not None else Text()
-        room = max(1, width - 2 - meta.cell_len - marks.cell_len)
         title_spans = spans.get("title", ())
-        for start, end in title_spans:
-            title.stylize(self._match_style(), start, end)
+        title = styled(paper.title, None, title_spans, style.match)
         if not title_spans or cell_len(paper.title[: title_spans[0][1]]) >= room:
             # No match in the title, or none in the part that fits: say where it matched.
-            hint = self._match_hint(paper, spans, in_title=bool(title_spans))
-        if hint:
-            # The title gives way to the hint, so the row shows why it matched.
-            hint = fit(hint, max(0, room - min(title.cell_len, room // 2)))
-            title = fit(title, max(1, room - hint.cell_len))
-        title.append_text(hint)
-        title = fit(title, room, pad=True)
-        line = Text.assemble(marks, code, " ", title, meta, no_wrap=True)
-        line.truncate(width, pad=True)
-        return line
+            hint = self._match_hint(paper, spans, style, in_title=bool(title_spans))
+            if hint:
+                # The title gives way to the hint, so the row shows why it matched.
+                hint = fit(hint, max(0, room - min(cells(title), room // 2)))
+                title = fit(title, max(1, room - cells(hint))) + hint
+        line = [*mark_segments, code, Segment(" "), *fit(title, room, pad=True), meta]
+        return crop(line, width, pad=True)
 
     def _match_hint(
-        self, paper: Paper, spans: dict[str, tuple[Span, ...]], in_title: bool = False
-    ) -> Text:
+        self,
+        paper: Paper,
+        spans: dict[str, tuple[Span, ...]],
+        style: RowStyle,
+        in_title: bool = False,
+    ) -> list[Segment]:
         """A short excerpt around the first match, for rows whose title shows none."""
+        # Imported here: the search's modules (numpy, the models) are not the first screen's.
+        from paperbrowse.core.search.spans import leading
+
         fields = [("authors", paper.authors_text()), ("abstract", paper.abstract)]
         if in_title:  # the match is in the part of a long title cut off
             fields.insert(0, ("title", paper.title))
         for field, text in fields:
-            field_spans = spans.get(field)
+            # Only the spans the excerpt can show: the rest of an abstract is not read.
+            field_spans = leading(spans, field, HINT_LENGTH) if text else ()
             if text and field_spans:
                 start = _word_start(text, field_spans[0][0])
                 end = min(len(text), start + HINT_LENGTH)
-                excerpt = Text(
-                    text[start:end],
-                    style=self.get_component_rich_style("paper-list--meta", partial=True),
-                )
-                for span_start, span_end in field_spans:
-                    if span_start >= start and span_end <= end:
-                        excerpt.stylize(self._match_style(), span_start - start, span_end - start)
+                shown = [
+                    (span_start - start, span_end - start)
+                    for span_start, span_end in field_spans
+                    if span_start >= start and span_end <= end
+                ]
                 prefix = " · by " if field == "authors" else " · "
-                return Text.assemble((prefix, "dim"), ("…" if start else "", "dim"), excerpt)
-        return Text()
+                return [
+                    Segment(prefix + ("…" if start else ""), style.dim),
+                    *styled(text[start:end], style.hint, shown, style.hint_match),
+                ]
+        return []
 
-    def _match_style(self) -> Style:
-        return self.get_component_rich_style("paper-list--match", partial=True)
+    def _row_style(self) -> RowStyle:
+        # Worked out once per theme (notify_style_update resets it), not per row.
+        if self._style is None:
+            match = self.get_component_rich_style("paper-list--match", partial=True)
+            hint = self.get_component_rich_style("paper-list--meta", partial=True)
+            self._style = RowStyle(
+                code=self.get_component_rich_style("paper-list--code"),
+                meta=self.get_component_rich_style("paper-list--meta"),
+                match=match,
+                hint=hint,
+                hint_match=hint + match,
+                dim=Style(dim=True),
+            )
+        return self._style
 
     def _spans(self, row: int) -> dict[str, tuple[Span, ...]]:
         # Hits are computed only for rows drawn: Results.hit is lazy on purpose.

@@ -23,7 +23,8 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from paperbrowse.app.actions import bindings
-from paperbrowse.app.widgets.paper_list import align_right, colours_are_scarce, fit
+from paperbrowse.app.widgets.paper_list import align_right, colours_are_scarce
+from paperbrowse.app.widgets.row_segments import fit_plain
 
 if TYPE_CHECKING:
     from paperbrowse.core.people import Researcher, SortKey
@@ -67,7 +68,7 @@ def line_of(cells: Sequence[str], widths: Sequence[int]) -> str:
         zip(cells[:2], widths[:2], strict=True),
         zip(cells[2:], widths[2:], strict=True),
     )
-    parts = [fit(Text(cell), width, pad=True).plain for cell, width in texts]
+    parts = [fit_plain(cell, width, pad=True) for cell, width in texts]
     parts += [align_right(cell, width) for cell, width in figures]
     return (" " * GAP).join(parts)
 

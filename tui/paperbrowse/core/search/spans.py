@@ -6,7 +6,7 @@ expansions the ranking used, so what is highlighted is what was matched.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,23 +77,21 @@ class Highlighter:
 
     def spans(self, paper: Paper) -> dict[str, tuple[Span, ...]]:
         """Matched spans by field; each field is worked out the first time it is asked for."""
-        return SpanMap(lambda name: self.field_spans(paper, name))
+        return SpanMap(
+            lambda name: self.field_spans(paper, name),
+            lambda name, reach: self.field_spans(paper, name, reach),
+        )
 
-    def field_spans(self, paper: Paper, name: str) -> tuple[Span, ...]:
+    def field_spans(self, paper: Paper, name: str, reach: int | None = None) -> tuple[Span, ...]:
+        """The field's spans; with ``reach``, only those starting less than ``reach``
+        characters after its first match (the text after them is not read)."""
         rules = self._rules.get(name)
         if not rules:
             return ()
         text = field_text(paper, name)
         if not text:
             return ()
-        tokens = list(word_spans(text))
-        spans: list[Span] = []
-        for phrase, word_rules in rules:
-            if phrase:
-                spans.extend(_phrase_spans(tokens, word_rules))
-            else:
-                spans.extend(_word_spans(tokens, word_rules[0]))
-        return _merged(spans)
+        return _scan(word_spans(text), rules, reach)
 
 
 class SpanMap(dict[str, tuple[Span, ...]]):
@@ -104,10 +102,22 @@ class SpanMap(dict[str, tuple[Span, ...]]):
     abstract's); anything that walks the whole dict works out every field first.
     """
 
-    def __init__(self, compute: Callable[[str], tuple[Span, ...]]) -> None:
+    def __init__(
+        self,
+        compute: Callable[[str], tuple[Span, ...]],
+        compute_leading: Callable[[str, int], tuple[Span, ...]] | None = None,
+    ) -> None:
         super().__init__()
         self._compute = compute
+        self._compute_leading = compute_leading
         self._done: set[str] = set()
+
+    def leading(self, name: str, reach: int) -> tuple[Span, ...]:
+        """The field's spans that start less than ``reach`` characters after its first
+        match: a list row's excerpt needs these, not a whole abstract's."""
+        if name in self._done or self._compute_leading is None:
+            return _within_reach(self.get(name, ()), reach)
+        return self._compute_leading(name, reach)
 
     def _field(self, name: object) -> None:
         if isinstance(name, str) and name in FIELDS and name not in self._done:
@@ -181,22 +191,75 @@ def _rule(term: Term, expansion: Expansion, field: str, last: bool) -> WordRule:
     return WordRule(expansion, prefix=prefix, substring=length >= SHORT_PREFIX, inflected=inflected)
 
 
-def _word_spans(tokens: list[Token], rule: WordRule) -> list[Span]:
-    spans = []
-    for start, end, token in tokens:
-        span = rule.span(start, end, token)
-        if span is not None:
-            spans.append(span)
-    return spans
+def _scan(
+    words: Iterator[Token], rules: list[tuple[bool, list[WordRule]]], reach: int | None
+) -> tuple[Span, ...]:
+    """Each rule's spans, merged; with ``reach``, read token by token, the scan stops
+    once past ``reach`` characters after the first span and past every span found (a
+    later one could only merge with those), and keeps the spans starting before that."""
+    if reach is None:  # all of them, rule by rule: the faster loop over a title
+        tokens = list(words)
+        found = [
+            span
+            for phrase, word_rules in rules
+            for at in range(len(tokens))
+            if (span := _span_at(tokens, at, phrase, word_rules)) is not None
+        ]
+        return _merged(found)
+    tokens = []
+    widest = max(len(word_rules) for _, word_rules in rules)  # a phrase's words
+    found = []
+    limit: int | None = None  # the first span's start + reach
+    furthest = 0  # where the spans found so far end
+    at = 0
+    while True:
+        while len(tokens) < at + widest:  # read ahead as far as the longest phrase
+            token = next(words, None)
+            if token is None:
+                break
+            tokens.append(token)
+        if at >= len(tokens):
+            break
+        start = tokens[at][0]
+        if limit is not None and start >= limit and start >= furthest:
+            break
+        before = len(found)
+        for phrase, word_rules in rules:
+            span = _span_at(tokens, at, phrase, word_rules)
+            if span is not None:
+                found.append(span)
+                furthest = max(furthest, span[1])
+        if limit is None and len(found) > before:
+            limit = min(span_start for span_start, _ in found) + reach
+        at += 1
+    merged = _merged(found)
+    return tuple(span for span in merged if limit is None or span[0] < limit)
 
 
-def _phrase_spans(tokens: list[Token], rules: list[WordRule]) -> list[Span]:
-    spans = []
+def _span_at(tokens: list[Token], at: int, phrase: bool, rules: list[WordRule]) -> Span | None:
+    """The span of a match from the token at ``at`` (a phrase's first word), or None."""
+    return _phrase_at(tokens, at, rules) if phrase else rules[0].span(*tokens[at])
+
+
+def _phrase_at(tokens: list[Token], first: int, rules: list[WordRule]) -> Span | None:
+    """The phrase's span if its words match the tokens from ``first`` on."""
     size = len(rules)
-    for first in range(len(tokens) - size + 1):
-        if all(rules[k].span(*tokens[first + k]) for k in range(size)):
-            spans.append((tokens[first][0], tokens[first + size - 1][1]))
-    return spans
+    if first + size > len(tokens):
+        return None
+    if all(rules[k].span(*tokens[first + k]) for k in range(size)):
+        return tokens[first][0], tokens[first + size - 1][1]
+    return None
+
+
+def leading(spans: Mapping[str, tuple[Span, ...]], name: str, reach: int) -> tuple[Span, ...]:
+    """``SpanMap.leading`` for any spans by field (a plain dict too)."""
+    if isinstance(spans, SpanMap):
+        return spans.leading(name, reach)
+    return _within_reach(spans.get(name, ()), reach)
+
+
+def _within_reach(spans: tuple[Span, ...], reach: int) -> tuple[Span, ...]:
+    return tuple(span for span in spans if span[0] < spans[0][0] + reach) if spans else ()
 
 
 def _merged(spans: list[Span]) -> tuple[Span, ...]:
