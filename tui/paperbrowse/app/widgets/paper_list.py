@@ -145,9 +145,9 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
         self.results: Sequence[Paper] = ()
         self.empty_message = "Loading…"
         self.category_width = 0  # set per library: the widest code shown, at most CATEGORY_WIDTH
-        # Each row's segments, as rendered for a width (the cursor and the list's style
-        # are applied per paint): a row is built and rendered once per search.
-        self._row_cache: dict[tuple[int, int], list[Segment]] = {}
+        # Each row as drawn for a width, over the list's style (the cursor's is applied
+        # per paint): a row is built once per search.
+        self._row_cache: dict[tuple[int, int, Style], Strip] = {}
         # The list's own style and its content width, for its size, worked out once per
         # paint rather than per row: ``rich_style`` walks the ancestors' styles each time
         # it is read (0.6 ms of a keystroke's 29 rows). Reset with every refresh, as
@@ -274,11 +274,12 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if row >= len(self.results):
             return Strip.blank(width, base)
-        segments = self._row_segments(row, width)
-        # The list's style under the row's, the cursor's over it (Rich adds styles in
-        # that order: base + segment + post), in one pass.
-        cursor = self.get_component_rich_style("paper-list--cursor") if row == self.cursor else None
-        return Strip(Segment.apply_style(segments, base, cursor), width)
+        strip = self._row_strip(row, width, base)
+        if row != self.cursor:
+            return strip
+        # The cursor's style over the row's (Rich adds styles in that order).
+        cursor = self.get_component_rich_style("paper-list--cursor")
+        return Strip(Segment.apply_style(strip, None, cursor), width)
 
     def _empty_lines(self, width: int) -> list[Text]:
         """The empty message word-wrapped to the width, one Text per screen line."""
@@ -290,16 +291,17 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
             line.truncate(width, pad=True)
         return lines
 
-    def _row_segments(self, row: int, width: int) -> list[Segment]:
-        key = (row, width)
+    def _row_strip(self, row: int, width: int, base: Style) -> Strip:
+        """The row drawn over the list's own style, built once per search (and width)."""
+        key = (row, width, base)
         cached = self._row_cache.get(key)
         if cached is not None:
             return cached
         if len(self._row_cache) > 512:
             self._row_cache.clear()
-        segments = self._build_row(row, width)
-        self._row_cache[key] = segments
-        return segments
+        strip = Strip(Segment.apply_style(self._build_row(row, width), base), width)
+        self._row_cache[key] = strip
+        return strip
 
     def _build_row(self, row: int, width: int) -> list[Segment]:
         paper = self.results[row]
