@@ -110,6 +110,11 @@ def shared_row(row: tuple[Any, ...], strings: dict[str, str]) -> tuple[Any, ...]
     row (the parse cache is pickled without a memo) has copies of its own. (Spelled out
     field by field: a million rows are read on a reopen.)"""
     values = list(row)
+    _share(values, strings)
+    return tuple(values)
+
+
+def _share(values: list[Any], strings: dict[str, str]) -> None:
     share = strings.setdefault
     if (venue := values[_VENUE]) is not None:
         values[_VENUE] = share(venue, venue)
@@ -121,7 +126,6 @@ def shared_row(row: tuple[Any, ...], strings: dict[str, str]) -> tuple[Any, ...]
         values[_AUTHORS] = tuple(map(share, authors, authors))
     if (source := values[_SOURCE]) is not None:
         values[_SOURCE] = (share(source[0], source[0]), source[1])
-    return tuple(values)
 
 
 def paper_row(paper: Paper, strings: dict[str, str] | None = None) -> tuple[Any, ...]:
@@ -153,10 +157,12 @@ def with_line_moved(row: tuple[Any, ...], lines: int) -> tuple[Any, ...]:
     return (*row[:_SOURCE], (source[0], source[1] + lines), *row[_SOURCE + 1 :])
 
 
-def row_of_values(values: dict[str, Any]) -> tuple[Any, ...]:
+def row_of_values(values: dict[str, Any], strings: dict[str, str] | None = None) -> tuple[Any, ...]:
     """The row of the paper ``Paper(**values)`` would make, without making it: for values
     already cleaned and of the fields' types (``formats.records.json_values``), which
-    validation leaves as they are. ``source`` may be given as (file, line)."""
+    validation leaves as they are. ``source`` may be given as (file, line). With
+    ``strings``, the row shares its repeated text as ``shared_row`` would (in the same
+    pass: a large file's parse makes one tuple a paper, not two)."""
     row = list(_ROW({**_DEFAULTS, **values}))  # (merged and read in C: once a paper parsed)
     date, source = row[_DATE], row[_SOURCE]
     row[_DATE] = date.toordinal() if date else None
@@ -164,6 +170,8 @@ def row_of_values(values: dict[str, Any]) -> tuple[Any, ...]:
         row[_SOURCE] = (source.file, source.line)
     if row[_SOURCES]:
         row[_SOURCES] = tuple((s.file, s.line) for s in row[_SOURCES])
+    if strings is not None:
+        _share(row, strings)
     return tuple(row)
 
 

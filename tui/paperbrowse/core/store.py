@@ -247,10 +247,16 @@ def stored_as_rows(papers: Iterable[Paper | Row]) -> PaperStore:
     each venue and author name among the rows, and no paper is made of them until one
     is asked for."""
     strings: dict[str, str] = {}
-    rows: list[Row] = [
-        shared_row(row, strings) if type(row) is tuple else paper_row(row, strings)  # type: ignore[arg-type]
-        for row in papers
-    ]
+    return store_of_rows(
+        [
+            shared_row(row, strings) if type(row) is tuple else paper_row(row, strings)  # type: ignore[arg-type]
+            for row in papers
+        ]
+    )
+
+
+def store_of_rows(rows: list[Row]) -> PaperStore:
+    """``stored_as_rows`` for rows whose text is shared already (``rows.row_of_values``)."""
     store = PaperStore(rows)
     # Duplicate merging's title keys, made with the rows, on every core: the parts' stores
     # joined keep them (``extend``), so the parent works out none (0.15 s at 100k papers).

@@ -22,7 +22,7 @@ from paperbrowse.core.formats.jsontools import BadJSON, load_json
 from paperbrowse.core.formats.pool import PART_CHARS, run_parts, workers_ahead
 from paperbrowse.core.formats.records import paper_from_record
 from paperbrowse.core.rows import with_line_moved
-from paperbrowse.core.store import PaperStore, stored_as_rows
+from paperbrowse.core.store import PaperStore, store_of_rows
 
 PROGRESS_LINES = 2_000  # lines between progress reports (about 2 MB of ACL abstracts)
 # Text (characters) from which the lines are read on every core (``formats.pool``). JSON
@@ -69,11 +69,13 @@ def _read_lines(
     lines_before: int = 0,
     rows: list[tuple[Any, ...]] | None = None,
     lines: list[str] | None = None,
+    strings: dict[str, str] | None = None,
 ) -> _Lines | None:
     """Papers from JSON Lines; None when the first line starts a pretty-printed document.
     ``lines_before``: the file's lines before ``body``, for the line numbers. With
     ``rows``, the papers are added to them as rows (``records.paper_from_record``).
-    ``lines``: ``body.splitlines()``, when the caller has it already."""
+    ``lines``: ``body.splitlines()``, when the caller has it already. ``strings``: the
+    text the rows share (``records.paper_from_record``)."""
     result = ImportResult()
     first = True
     records = 0
@@ -98,7 +100,7 @@ def _read_lines(
             continue
         finally:
             first = False
-        paper_from_record(result, record, file, lineno, rows=rows)
+        paper_from_record(result, record, file, lineno, rows=rows, strings=strings)
     return _Lines(result, records)
 
 
@@ -115,11 +117,12 @@ def read_lines_part(
     """One part's lines (``_read_lines``, for ``run_parts``; ``split``: ``text``'s lines,
     when the caller has them); a worker sends its papers back as rows."""
     rows: list[tuple[Any, ...]] = []
-    lines = _read_lines(text, file, first_may_be_document, None, lines_before, rows, split)
+    strings: dict[str, str] = {}
+    lines = _read_lines(text, file, first_may_be_document, None, lines_before, rows, split, strings)
     if lines is not None:
         # Rows at once, no paper made (in this process too: parts are read here as well),
-        # their names and venues shared (``store.stored_as_rows``).
-        lines.result.papers = stored_as_rows(rows)
+        # their names and venues shared as they were made (``store.stored_as_rows``).
+        lines.result.papers = store_of_rows(rows)
     return lines
 
 

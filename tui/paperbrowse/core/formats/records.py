@@ -15,7 +15,7 @@ from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.formats.bibvalues import tidy_line, tidy_paragraphs, urls_in
 from paperbrowse.core.formats.jsontools import paper_date, record_error
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
-from paperbrowse.core.rows import paper_row, row_of_values
+from paperbrowse.core.rows import paper_row, row_of_values, shared_row
 from paperbrowse.core.text.clean import find_urls, strip_control
 
 _OWN_ID = re.compile(r"[0-9a-f]{16}")
@@ -127,11 +127,12 @@ def paper_from_record(
     lineno: int | None,
     label: str = "",
     rows: list[tuple[Any, ...]] | None = None,
+    strings: dict[str, str] | None = None,
 ) -> None:
     """Add the paper in one JSON record to ``result``, or a warning saying why not.
     With ``rows``, the paper is added to them as a row instead (``rows.paper_row``), for
     a record of our own keys or the ACL export's without a paper made first
-    (``json_values``)."""
+    (``json_values``), its repeated text shared through ``strings`` (``rows.shared_row``)."""
     if not isinstance(record, dict):
         result.problems.append(Problem(file, lineno, f"{label}not a JSON object; skipped"))
         return
@@ -145,9 +146,10 @@ def paper_from_record(
             if rows is None:
                 result.papers.append(paper)
             else:
-                rows.append(paper_row(paper))
+                row = paper_row(paper)
+                rows.append(row if strings is None else shared_row(row, strings))
         elif rows is not None:
-            rows.append(row_of_values(json_values(record, (file, lineno))))
+            rows.append(row_of_values(json_values(record, (file, lineno)), strings))
         else:
             result.papers.append(paper_from_json(record, SourceRef(file=file, line=lineno)))
     except (ValueError, TypeError, OverflowError, RecursionError) as error:
