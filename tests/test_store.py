@@ -17,7 +17,7 @@ from paperbrowse.core.merge import merge_duplicates
 from paperbrowse.core.models import Paper
 from paperbrowse.core.search import index_cache
 from paperbrowse.core.stats import papers_by_author
-from paperbrowse.core.store import PaperStore, field_values, stored_as_rows
+from paperbrowse.core.store import PaperStore, field_values, index_of_id, stored_as_rows
 
 AS_OF = dt.date(2025, 11, 24)
 PAPERS = 300
@@ -170,6 +170,24 @@ def test_a_paper_named_by_id_doi_or_key_is_found_without_making_the_others(
     assert library.paper_named("no such paper") is None
     # Only the papers found were made (the cites: and citedby: filters ask for one each).
     assert papers.built - made_before == 3
+
+
+def test_the_highlighted_paper_is_found_in_a_listing_or_search_without_making_the_others(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    """Clearing a search keeps the highlighted paper highlighted: it is looked for in the
+    listing. Reading each paper in turn made one of every row before it (at 100k papers,
+    up to the whole library, kept made, and each later collector pass slower)."""
+    library, papers = reopened_library(tmp_path)
+    paper = papers[250]
+    made_before = papers.built
+    listing, results = library.listing(), library.find("learning thing")
+    for shown in (listing, results, papers):
+        place = index_of_id(shown, paper.id)
+        assert place is not None and shown[place] is paper
+        assert index_of_id(shown, "no such paper") is None
+    assert papers.built == made_before
+    assert index_of_id(list(listing), paper.id) == index_of_id(listing, paper.id)
 
 
 def test_related_papers_are_found_without_making_the_others(

@@ -213,6 +213,10 @@ class PaperStore(MutableSequence[Paper]):
         except TypeError:  # a paper among them: it has no items
             return [s[place] if type(s) is tuple else getattr(s, name) for s in self._slots]
 
+    def index_of_id(self, paper_id: str) -> int | None:
+        """Where the paper with this id is, found among the rows' ids (no paper made)."""
+        return _index_in(self.values("id"), paper_id)
+
     def value(self, index: int, name: str) -> Any:
         """One paper's value of one field, without building the paper from its row."""
         slot = self._slots[index]
@@ -276,6 +280,26 @@ def compact(papers: MutableSequence[Paper]) -> None:
             slots[place] = paper_row(slot)  # type: ignore[arg-type]
 
 
+def index_of_id(papers: Sequence[Paper], paper_id: str) -> int | None:
+    """Where the paper with ``paper_id`` is among ``papers``, or None. A store's, an
+    ordering's or a search's papers are found by their rows' ids: looking at each paper
+    in turn made a paper of every row before it (up to the whole library, kept made:
+    clearing a search at 100k papers made 50k of them, 0.1 s, and each later collector
+    pass took 60-100 ms longer, on the keys typed next)."""
+    finder = getattr(papers, "index_of_id", None)
+    if finder is not None:
+        found: int | None = finder(paper_id)
+        return found
+    return next((i for i, paper in enumerate(papers) if paper.id == paper_id), None)
+
+
+def _index_in(values: Sequence[Any], value: Any) -> int | None:
+    try:
+        return values.index(value)
+    except ValueError:
+        return None
+
+
 def field_values(papers: Sequence[Paper], name: str) -> list[Any]:
     """Every paper's value of one field (or property), in order: from a store's rows when
     it has them, else read off the papers with a C-level getter."""
@@ -330,6 +354,18 @@ class Ordered(Sequence[Paper]):
     def positions(self) -> list[int]:
         order = self._order
         return order.tolist() if hasattr(order, "tolist") else list(order)
+
+    def index_of_id(self, paper_id: str) -> int | None:
+        """Where the paper with this id is in this order: its place among all the papers
+        (read from their rows), then that place found in the order (in C for numpy)."""
+        position = index_of_id(self._papers, paper_id)
+        if position is None:
+            return None
+        order = self._order
+        if hasattr(order, "nonzero"):  # a numpy array (imported by whoever made it)
+            found = cast(Any, order == position).nonzero()[0]
+            return int(found[0]) if len(found) else None
+        return _index_in(order, position)
 
     def value(self, index: int, name: str) -> Any:
         position = int(self._order[index])

@@ -177,8 +177,11 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(results))
         index = max(0, min(row, len(results) - 1))
         if keep is not None:
-            # A linear scan: about 10 ms at 100k rows, once per search.
-            index = next((i for i in range(len(results)) if results[i].id == keep.id), index)
+            # Imported here: the first screen shows a listing, with nothing to keep.
+            from paperbrowse.core.store import index_of_id
+
+            found = index_of_id(results, keep.id)  # by the rows' ids: no paper made
+            index = index if found is None else found
         self.scroll_to(y=0, animate=False)
         self.cursor = index
         self.refresh()

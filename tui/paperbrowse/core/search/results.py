@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from paperbrowse.core.models import Paper
-from paperbrowse.core.store import Ordered, days_of, field_values
+from paperbrowse.core.store import Ordered, days_of, field_values, index_of_id
 
 if TYPE_CHECKING:
     from paperbrowse.core.search.query import Query
@@ -92,6 +92,10 @@ class Results(Sequence[Paper]):
     def __getitem__(self, index: slice) -> Sequence[Paper]: ...
     def __getitem__(self, index: int | slice) -> Paper | Sequence[Paper]:
         return self._papers[index]
+
+    def index_of_id(self, paper_id: str) -> int | None:
+        """Where the paper with this id is in the results (``store.index_of_id``)."""
+        return index_of_id(self._papers, paper_id)
 
     @property
     def spans_of(self) -> SpansOf:

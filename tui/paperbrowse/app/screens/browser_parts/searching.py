@@ -342,10 +342,9 @@ class SearchController:
             self.view.search_bar.value = ""
 
     def _move_to(self, paper: Paper) -> bool:
-        results = self.results or ()
-        for index in range(len(results)):
-            if results[index].id == paper.id:
-                self.view.paper_list.cursor = index
-                self.screen.set_focus(self.view.paper_list)
-                return True
-        return False
+        index = None if self.results is None else self.results.index_of_id(paper.id)
+        if index is None:
+            return False
+        self.view.paper_list.cursor = index
+        self.screen.set_focus(self.view.paper_list)
+        return True
