@@ -282,10 +282,10 @@ def compact(papers: MutableSequence[Paper]) -> None:
 
 def index_of_id(papers: Sequence[Paper], paper_id: str) -> int | None:
     """Where the paper with ``paper_id`` is among ``papers``, or None. A store's, an
-    ordering's or a search's papers are found by their rows' ids: looking at each paper
-    in turn made a paper of every row before it (up to the whole library, kept made:
-    clearing a search at 100k papers made 50k of them, 0.1 s, and each later collector
-    pass took 60-100 ms longer, on the keys typed next)."""
+    ordering's or a search's papers are found by their rows' ids (7.5 ms in a listing of
+    100k). Looking at each paper in turn made a paper of every row before it, kept made:
+    clearing a search at 100k papers made 51k of them in 0.3 s, and the collector's full
+    passes on the keys typed next took 35-100 ms, not 10."""
     finder = getattr(papers, "index_of_id", None)
     if finder is not None:
         found: int | None = finder(paper_id)
