@@ -370,7 +370,9 @@ _SMALL_INDEX = SearchIndex(
 )
 
 
+# "¼½" folds into two words whose spans touch (merged into one).
 _WORDS = ["graph", "graphs", "neural", "net", "networks", "grpah", "of", "the", "læring", "研究"]
+_WORDS += ["¼½", "1", "2"]
 
 
 @settings(max_examples=150, deadline=None)
@@ -382,6 +384,7 @@ _WORDS = ["graph", "graphs", "neural", "net", "networks", "grpah", "of", "the", 
 )
 # Overlapping phrase matches merge into one span reaching past the cut.
 @example(abstract="graph graph graph", query="graph graph", phrase=True, reach=1)
+@example(abstract="¼½", query="1 2", phrase=False, reach=1)
 def test_a_rows_excerpt_spans_are_the_abstracts_first_ones(
     abstract: str, query: str, phrase: bool, reach: int
 ) -> None:

@@ -190,6 +190,20 @@ def test_the_highlighted_paper_is_found_in_a_listing_or_search_without_making_th
     assert index_of_id(list(listing), paper.id) == index_of_id(listing, paper.id)
 
 
+def test_of_two_papers_with_one_id_the_first_in_the_order_is_found() -> None:
+    """Merging goes by DOI or title and year: a file's own ids may repeat."""
+    import numpy as np
+
+    from paperbrowse.core.store import Ordered
+
+    store = stored_as_rows([Paper(id="same", title="One"), Paper(id="same", title="Two")])
+    for order in ([1], [1, 0], np.array([1, 0]), np.array([0, 1])):
+        place = index_of_id(Ordered(store, order), "same")
+        assert place == 0, order
+    assert index_of_id(Ordered(store, np.array([1])), "other") is None
+    assert index_of_id(store, "same") == 0
+
+
 def test_related_papers_are_found_without_making_the_others(
     cache_dir: Path, tmp_path: Path
 ) -> None:

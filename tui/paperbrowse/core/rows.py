@@ -132,17 +132,16 @@ def paper_row(paper: Paper, strings: dict[str, str] | None = None) -> tuple[Any,
     """A paper as a row of plain values, in ``PAPER_FIELDS`` order.
 
     ``strings``, kept across the rows of one pickle made with a memo (a worker's papers
-    sent back, ``store.stored_as_rows``): its venue and author names as the first row with
-    the same text had them, so the pickle holds each once and what unpickles it shares them."""
+    sent back, ``store.stored_as_rows``): its repeated text (``shared_row``) as the first
+    row with the same text had it, so the pickle holds each once and what unpickles it
+    shares them."""
     row = list(_ROW(paper.__dict__))
     date, source, sources = row[_DATE], row[_SOURCE], row[_SOURCES]
     row[_DATE] = date.toordinal() if date else None
     row[_SOURCE] = (source.file, source.line) if source else None
     row[_SOURCES] = tuple((s.file, s.line) for s in sources)
     if strings is not None:
-        if row[_VENUE] is not None:
-            row[_VENUE] = strings.setdefault(row[_VENUE], row[_VENUE])
-        row[_AUTHORS] = tuple([strings.setdefault(name, name) for name in row[_AUTHORS]])
+        _share(row, strings)
     return tuple(row)
 
 

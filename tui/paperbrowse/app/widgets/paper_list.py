@@ -314,7 +314,8 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
         category_column = f" {category}" if self.category_width else ""
         meta = Segment(f"{category_column} {paper.year or '':>4} ", style.meta)
         marks = self.marks_for(paper) if self.marks_for is not None else None
-        mark_segments = list(marks.render(self.app.console)) if marks else []
+        # (Assembled: a Text's own style is in the segments only as a span.)
+        mark_segments = list(Text.assemble(marks).render(self.app.console)) if marks else []
         room = max(1, width - 2 - cell_len(meta.text) - cells(mark_segments))
         spans = self._spans(row)
         title_spans = spans.get("title", ())

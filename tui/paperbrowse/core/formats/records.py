@@ -15,7 +15,7 @@ from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.formats.bibvalues import tidy_line, tidy_paragraphs, urls_in
 from paperbrowse.core.formats.jsontools import paper_date, record_error
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
-from paperbrowse.core.rows import paper_row, row_of_values, shared_row
+from paperbrowse.core.rows import paper_row, row_of_values
 from paperbrowse.core.text.clean import find_urls, strip_control
 
 _OWN_ID = re.compile(r"[0-9a-f]{16}")
@@ -146,8 +146,7 @@ def paper_from_record(
             if rows is None:
                 result.papers.append(paper)
             else:
-                row = paper_row(paper)
-                rows.append(row if strings is None else shared_row(row, strings))
+                rows.append(paper_row(paper, strings))
         elif rows is not None:
             rows.append(row_of_values(json_values(record, (file, lineno)), strings))
         else:

@@ -195,16 +195,17 @@ def _scan(
     words: Iterator[Token], rules: list[tuple[bool, list[WordRule]]], reach: int | None
 ) -> tuple[Span, ...]:
     """Each rule's spans, merged; with ``reach``, read token by token, the scan stops
-    once past ``reach`` characters after the first span and past every span found (a
-    later one could only merge with those), and keeps the spans starting before that."""
-    if reach is None:  # all of them, rule by rule: the faster loop over a title
+    once past ``reach`` characters after the first span and beyond the end of every span
+    found (a span starting at or before that end would be merged with them), and keeps
+    the spans starting before the reach."""
+    if reach is None:  # all of them, rule by rule (faster than token by token)
         tokens = list(words)
-        found = [
-            span
-            for phrase, word_rules in rules
-            for at in range(len(tokens))
-            if (span := _span_at(tokens, at, phrase, word_rules)) is not None
-        ]
+        found: list[Span] = []
+        for phrase, word_rules in rules:
+            if phrase:
+                found.extend(_phrase_spans(tokens, word_rules))
+            else:
+                found.extend(_word_spans(tokens, word_rules[0]))
         return _merged(found)
     tokens = []
     widest = max(len(word_rules) for _, word_rules in rules)  # a phrase's words
@@ -221,11 +222,11 @@ def _scan(
         if at >= len(tokens):
             break
         start = tokens[at][0]
-        if limit is not None and start >= limit and start >= furthest:
+        if limit is not None and start >= limit and start > furthest:
             break
         before = len(found)
         for phrase, word_rules in rules:
-            span = _span_at(tokens, at, phrase, word_rules)
+            span = _phrase_at(tokens, at, word_rules) if phrase else word_rules[0].span(*tokens[at])
             if span is not None:
                 found.append(span)
                 furthest = max(furthest, span[1])
@@ -236,9 +237,22 @@ def _scan(
     return tuple(span for span in merged if limit is None or span[0] < limit)
 
 
-def _span_at(tokens: list[Token], at: int, phrase: bool, rules: list[WordRule]) -> Span | None:
-    """The span of a match from the token at ``at`` (a phrase's first word), or None."""
-    return _phrase_at(tokens, at, rules) if phrase else rules[0].span(*tokens[at])
+def _word_spans(tokens: list[Token], rule: WordRule) -> list[Span]:
+    spans = []
+    for start, end, token in tokens:
+        span = rule.span(start, end, token)
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+def _phrase_spans(tokens: list[Token], rules: list[WordRule]) -> list[Span]:
+    spans = []
+    for first in range(len(tokens) - len(rules) + 1):
+        span = _phrase_at(tokens, first, rules)
+        if span is not None:
+            spans.append(span)
+    return spans
 
 
 def _phrase_at(tokens: list[Token], first: int, rules: list[WordRule]) -> Span | None:
