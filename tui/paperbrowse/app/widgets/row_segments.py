@@ -2,7 +2,7 @@
 
 The paper list draws 29 rows or so on every keystroke. Building each as a Rich
 ``Text`` (assembled, stylized, truncated, then rendered back to segments) took
-70–200 µs a row at 22k papers (issue 13); these functions build the segments
+50–200 µs a row at 22k papers (issue 13); these functions build the segments
 directly and lay them out as ``Text`` would: a cut ends in "…" styled as the
 first character it cut off, a wide character is never cut in two, and control
 codes Rich strips from a ``Text`` are stripped here too.
