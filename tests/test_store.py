@@ -17,7 +17,13 @@ from paperbrowse.core.merge import merge_duplicates
 from paperbrowse.core.models import Paper
 from paperbrowse.core.search import index_cache
 from paperbrowse.core.stats import papers_by_author
-from paperbrowse.core.store import PaperStore, field_values, index_of_id, stored_as_rows
+from paperbrowse.core.store import (
+    PaperStore,
+    field_values,
+    index_after,
+    index_of_id,
+    stored_as_rows,
+)
 
 AS_OF = dt.date(2025, 11, 24)
 PAPERS = 300
@@ -202,6 +208,29 @@ def test_of_two_papers_with_one_id_the_first_in_the_order_is_found() -> None:
         assert place == 0, order
     assert index_of_id(Ordered(store, np.array([1])), "other") is None
     assert index_of_id(store, "same") == 0
+
+
+def test_the_highlighted_paper_is_followed_from_a_search_to_the_listing_and_back(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    """By its place among the library's papers when both order them (no id read); the
+    very paper, not another with its id; by id between plain lists."""
+    import numpy as np
+
+    from paperbrowse.core.store import Ordered
+
+    library, papers = reopened_library(tmp_path)
+    library.index  # noqa: B018  (the listing from the index: both order its papers)
+    listing, results = library.listing(), library.find("learning thing 12")
+    for index in range(len(results)):
+        place = index_after(results, index, listing)
+        assert place is not None and listing[place] is results[index]
+        assert index_after(listing, place, results) == index
+    assert index_after(listing, 0, results) is None  # not among the results
+    assert index_after(list(results), 0, list(listing)) == index_of_id(listing, results[0].id)
+    twins = stored_as_rows([Paper(id="same", title="One"), Paper(id="same", title="Two")])
+    first, then = Ordered(twins, np.array([1, 0])), Ordered(twins, [0, 1])
+    assert index_after(first, 0, then) == 1  # "Two", where index_of_id finds "One"
 
 
 def test_related_papers_are_found_without_making_the_others(

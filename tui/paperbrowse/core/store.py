@@ -291,6 +291,25 @@ def index_of_id(papers: Sequence[Paper], paper_id: str) -> int | None:
     return places[0] if places else None
 
 
+def index_after(old: Sequence[Paper], old_index: int, new: Sequence[Paper]) -> int | None:
+    """Where the paper at ``old_index`` of ``old`` is in ``new``, or None. When both order
+    the same papers (a search's results and the listing do), by its place among them: no
+    id is read (reading a million ids took 0.1-0.25 s, on every space typed at 1M papers);
+    else by its id (``index_of_id``)."""
+    old_order, new_order = _ordering(old), _ordering(new)
+    if old_order is not None and new_order is not None and old_order.papers is new_order.papers:
+        return new_order.index_of_place(old_order.place(old_index))
+    return index_of_id(new, old[old_index].id)
+
+
+def _ordering(papers: Sequence[Paper]) -> Ordered | None:
+    """The ordering ``papers`` are (or a search's results are made of), if any."""
+    if isinstance(papers, Ordered):
+        return papers
+    inner = getattr(papers, "ordering", None)
+    return inner if isinstance(inner, Ordered) else None
+
+
 def _places(values: list[Any], value: Any) -> list[int]:
     """Every index of ``value`` in ``values`` (found in C: ids are mostly unique)."""
     places: list[int] = []
@@ -355,16 +374,29 @@ class Ordered(Sequence[Paper]):
         order = self._order
         return order.tolist() if hasattr(order, "tolist") else list(order)
 
+    @property
+    def papers(self) -> Sequence[Paper]:
+        """The papers this order picks from."""
+        return self._papers
+
+    def place(self, index: int) -> int:
+        """The place among ``papers`` of this order's paper at ``index``."""
+        return int(self._order[index])
+
+    def index_of_place(self, place: int) -> int | None:
+        """Where the paper at ``place`` among ``papers`` is in this order, or None."""
+        order = self._order
+        if hasattr(order, "nonzero"):  # a numpy array (imported by whoever made it)
+            found = cast(Any, order == place).nonzero()[0]
+            return int(found[0]) if len(found) else None
+        found_in = _places(list(order), place)
+        return found_in[0] if found_in else None
+
     def index_of_id(self, paper_id: str) -> int | None:
         """Where the first paper with this id is in this order: its places among all the
         papers (read from their rows), then the first of them found in the order."""
-        found: list[int] = []
-        order = self._order
-        for position in _places(field_values(self._papers, "id"), paper_id):
-            if hasattr(order, "nonzero"):  # a numpy array (imported by whoever made it)
-                found.extend(cast(Any, order == position).nonzero()[0][:1].tolist())
-            else:
-                found.extend(_places(list(order), position)[:1])
+        places = _places(field_values(self._papers, "id"), paper_id)
+        found = [index for index in map(self.index_of_place, places) if index is not None]
         return min(found, default=None)
 
     def value(self, index: int, name: str) -> Any:

@@ -171,20 +171,28 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
     ) -> None:
         """Show new results, the cursor on ``keep`` if it is among them, else on ``row``
         (the paper that took the place of one that left the results)."""
+        index = max(0, min(row, len(results) - 1))
+        if keep is not None:
+            index = self._index_of(keep, results, index)
         self.results = results
         self.empty_message = empty_message
         self._row_cache.clear()
         self.virtual_size = Size(self.size.width, len(results))
-        index = max(0, min(row, len(results) - 1))
-        if keep is not None:
-            # Imported here: the first screen shows a listing, with nothing to keep.
-            from paperbrowse.core.store import index_of_id
-
-            found = index_of_id(results, keep.id)  # by the rows' ids: no paper made
-            index = index if found is None else found
         self.scroll_to(y=0, animate=False)
         self.cursor = index
         self.refresh()
+
+    def _index_of(self, keep: Paper, results: Sequence[Paper], otherwise: int) -> int:
+        """Where ``keep`` is in ``results`` (found without making a paper of each row)."""
+        # Imported here: the first screen shows a listing, with nothing to keep.
+        from paperbrowse.core.store import index_after, index_of_id
+
+        old, cursor = self.results, self.cursor
+        if 0 <= cursor < len(old) and old[cursor] is keep:  # the highlighted paper, as usual
+            found = index_after(old, cursor, results)
+        else:
+            found = index_of_id(results, keep.id)
+        return otherwise if found is None else found
 
     @property
     def paper(self) -> Paper | None:

@@ -93,6 +93,11 @@ class Results(Sequence[Paper]):
     def __getitem__(self, index: int | slice) -> Paper | Sequence[Paper]:
         return self._papers[index]
 
+    @property
+    def ordering(self) -> Ordered | None:
+        """The ordering of a library's papers these results are, if they are one."""
+        return self._papers if isinstance(self._papers, Ordered) else None
+
     def index_of_id(self, paper_id: str) -> int | None:
         """Where the paper with this id is in the results (``store.index_of_id``)."""
         return index_of_id(self._papers, paper_id)
