@@ -292,10 +292,11 @@ def index_of_id(papers: Sequence[Paper], paper_id: str) -> int | None:
 
 
 def index_after(old: Sequence[Paper], old_index: int, new: Sequence[Paper]) -> int | None:
-    """Where the paper at ``old_index`` of ``old`` is in ``new``, or None. When both order
-    the same papers (a search's results and the listing do), by its place among them: no
-    id is read (reading a million ids took 0.1-0.25 s, on every space typed at 1M papers);
-    else by its id (``index_of_id``)."""
+    """Where the paper at ``old_index`` (a row of ``old``) is in ``new``, or None. When both
+    order the same papers (the search index's results and listings do), by its place
+    among them: no id is read (reading a million ids took 0.1-0.25 s, on every space typed
+    at 1M papers). Else by its id (``index_of_id``): the listing shown before the index
+    was ready, or a search's results with PDF passages added (a plain list)."""
     old_order, new_order = _ordering(old), _ordering(new)
     if old_order is not None and new_order is not None and old_order.papers is new_order.papers:
         return new_order.index_of_place(old_order.place(old_index))
@@ -389,8 +390,10 @@ class Ordered(Sequence[Paper]):
         if hasattr(order, "nonzero"):  # a numpy array (imported by whoever made it)
             found = cast(Any, order == place).nonzero()[0]
             return int(found[0]) if len(found) else None
-        found_in = _places(list(order), place)
-        return found_in[0] if found_in else None
+        try:
+            return int(order.index(place))  # a list, tuple or range: no copy
+        except ValueError:
+            return None
 
     def index_of_id(self, paper_id: str) -> int | None:
         """Where the first paper with this id is in this order: its places among all the

@@ -95,7 +95,7 @@ class Results(Sequence[Paper]):
 
     @property
     def ordering(self) -> Ordered | None:
-        """The ordering of a library's papers these results are, if they are one."""
+        """The ordering these results are (of the search index's papers), if they are one."""
         return self._papers if isinstance(self._papers, Ordered) else None
 
     def index_of_id(self, paper_id: str) -> int | None:
