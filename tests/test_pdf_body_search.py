@@ -267,3 +267,26 @@ def test_a_second_pdf_of_a_paper_read_while_typing_is_searched_too() -> None:
     assert body.matching("zeb") == {"a"}
     body.add("b", FullText(("the zebu is a humped ox",)))  # b's second PDF
     assert body.matching("zebu") == {"b"}
+
+
+def test_body_matches_are_merged_without_making_a_paper_of_each_row() -> None:
+    """Merging read every result and every paper of the library (a paper made of each:
+    140 ms at 22k papers for "learning"); now their places are merged, from the rows."""
+    from paperbrowse.core.models import Paper
+    from paperbrowse.core.store import stored_as_rows
+
+    papers = stored_as_rows(
+        [Paper(id=f"p{i}", title=f"Zebra {i}" if i < 3 else f"Horse {i}") for i in range(300)]
+    )
+    library = Library(papers)
+    body = BodyIndex()
+    attach_bodies(library, body)
+    body.add("p250", FullText(("a zebra in the text",)))
+    body.add("p100", FullText(("another zebra",)))
+    body.add("p1", FullText(("a zebra in the title's paper too",)))
+    library.index  # noqa: B018  (built first: building it reads the rows, makes no paper)
+    made = papers.built
+    results = library.find("zebra")
+    assert papers.built == made
+    assert [p.title for p in results][3:] == ["Horse 100", "Horse 250"]  # the library's order
+    assert sorted(p.title for p in results[:3]) == ["Zebra 0", "Zebra 1", "Zebra 2"]

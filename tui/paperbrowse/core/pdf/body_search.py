@@ -65,7 +65,13 @@ def body_hits(library: Library, body: BodyIndex, parsed: Query) -> set[str]:
 def merge_body_hits(body: BodyIndex) -> Callable[[Library, Results], Results]:
     def add(library: Library, results: Results) -> Results:
         found = body_hits(library, body, results.parsed)
-        extra = found - {paper.id for paper in results} if found else found
+        if not found:
+            return results
+        # From the rows: reading each result and library paper made a paper of every one.
+        merged = library.index.with_more(results, found, BODY_SCORE)
+        if merged is not None:
+            return merged
+        extra = found - {paper.id for paper in results}
         if not extra:
             return results
         papers = list(results) + [p for p in library.papers if p.id in extra]

@@ -236,6 +236,39 @@ class SearchIndex:
             allowed = ~holding if allowed is None else allowed & ~holding
         return allowed
 
+    def with_more(self, results: Results, paper_ids: Iterable[str], score: float) -> Results | None:
+        """``results`` and, after them, the papers with these ids that are not among them,
+        in the library's order, each scored ``score``; read from the rows, no paper made.
+        None when ``results`` are not this index's."""
+        ordering = results.ordering
+        if ordering is None or ordering.papers is not self._docs:
+            return None
+        order = ordering.positions()
+        shown = set(order)
+        positions = self._positions
+        extra = sorted(
+            (
+                place
+                for paper_id in set(paper_ids)
+                if not shown.intersection(places := positions.get(paper_id, ()))
+                for place in places
+            ),
+            key=self._docs.place,  # the library's order
+        )
+        if not extra:
+            return results
+        scores = np.full(len(order) + len(extra), score, np.float64)
+        if results.scores is not None:
+            scores[: len(order)] = results.scores
+        return Results(
+            results.query,
+            Ordered(self._docs, np.array(order + extra, np.int32)),
+            scores,
+            spans=results.spans_of,
+            notes=results.notes,
+            parsed=results.parsed,
+        )
+
     def ids_passing(
         self,
         query: Query | None = None,

@@ -107,6 +107,11 @@ class Results(Sequence[Paper]):
         """How this search's spans are found for a paper (for results built from these)."""
         return self._spans
 
+    @property
+    def scores(self) -> Sequence[float] | Any | None:
+        """Every result's score, in order (a numpy array from the index), or None."""
+        return self._scores
+
     def score(self, index: int) -> float:
         return 0.0 if self._scores is None else float(self._scores[index])
 
