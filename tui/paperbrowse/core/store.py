@@ -295,8 +295,8 @@ def index_after(old: Sequence[Paper], old_index: int, new: Sequence[Paper]) -> i
     """Where the paper at ``old_index`` (a row of ``old``) is in ``new``, or None. When both
     order the same papers (the search index's results and listings do), by its place
     among them: no id is read (reading a million ids took 0.1-0.25 s, on every space typed
-    at 1M papers). Else by its id (``index_of_id``): the listing shown before the index
-    was ready, or a search's results with PDF passages added (a plain list)."""
+    at 1M papers). Else by its id (``index_of_id``): from the listing shown before the
+    index was ready, or results made of other papers."""
     old_order, new_order = _ordering(old), _ordering(new)
     if old_order is not None and new_order is not None and old_order.papers is new_order.papers:
         return new_order.index_of_place(old_order.place(old_index))
