@@ -166,14 +166,18 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
         self,
         results: Sequence[Paper],
         empty_message: str,
-        keep: Paper | None = None,
+        keep: bool = False,
         row: int = 0,
     ) -> None:
-        """Show new results, the cursor on ``keep`` if it is among them, else on ``row``
-        (the paper that took the place of one that left the results)."""
+        """Show new results, the cursor on the highlighted paper if ``keep`` and it is among
+        them, else on ``row`` (the paper that took the place of one that left the results)."""
         index = max(0, min(row, len(results) - 1))
-        if keep is not None:
-            index = self._index_of(keep, results, index)
+        if keep and 0 <= self.cursor < len(self.results):
+            # Imported here: the first screen shows a listing, with nothing to keep.
+            from paperbrowse.core.store import index_after
+
+            found = index_after(self.results, self.cursor, results)  # no paper made
+            index = index if found is None else found
         self.results = results
         self.empty_message = empty_message
         self._row_cache.clear()
@@ -181,18 +185,6 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False)
         self.cursor = index
         self.refresh()
-
-    def _index_of(self, keep: Paper, results: Sequence[Paper], otherwise: int) -> int:
-        """Where ``keep`` is in ``results`` (found without making a paper of each row)."""
-        # Imported here: the first screen shows a listing, with nothing to keep.
-        from paperbrowse.core.store import index_after, index_of_id
-
-        old, cursor = self.results, self.cursor
-        if 0 <= cursor < len(old) and old[cursor] is keep:  # the highlighted paper, as usual
-            found = index_after(old, cursor, results)
-        else:
-            found = index_of_id(results, keep.id)
-        return otherwise if found is None else found
 
     @property
     def paper(self) -> Paper | None:

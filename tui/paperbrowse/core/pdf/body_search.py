@@ -67,24 +67,9 @@ def merge_body_hits(body: BodyIndex) -> Callable[[Library, Results], Results]:
         found = body_hits(library, body, results.parsed)
         if not found:
             return results
-        # From the rows: reading each result and library paper made a paper of every one.
-        merged = library.index.with_more(results, found, BODY_SCORE)
-        if merged is not None:
-            return merged
-        extra = found - {paper.id for paper in results}
-        if not extra:
-            return results
-        papers = list(results) + [p for p in library.papers if p.id in extra]
-        scores = [results.score(i) for i in range(len(results))]
-        scores += [BODY_SCORE] * (len(papers) - len(scores))
-        return Results(
-            results.query,
-            papers,
-            scores,
-            spans=results.spans_of,
-            notes=results.notes,
-            parsed=results.parsed,
-        )
+        # By their places, from the rows: reading each result and library paper made a
+        # paper of every one.
+        return library.index.with_more(results, found, BODY_SCORE)
 
     return add
 

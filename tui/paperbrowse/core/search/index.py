@@ -236,13 +236,13 @@ class SearchIndex:
             allowed = ~holding if allowed is None else allowed & ~holding
         return allowed
 
-    def with_more(self, results: Results, paper_ids: Iterable[str], score: float) -> Results | None:
-        """``results`` and, after them, the papers with these ids that are not among them,
-        in the library's order, each scored ``score``; read from the rows, no paper made.
-        None when ``results`` are not this index's."""
+    def with_more(self, results: Results, paper_ids: Iterable[str], score: float) -> Results:
+        """``results`` (this index's: ``find`` gives them) and, after them, the papers with
+        these ids that are not among them, in the library's order, each scored ``score``;
+        read from the rows, no paper made."""
         ordering = results.ordering
         if ordering is None or ordering.papers is not self._docs:
-            return None
+            raise ValueError("results of another index")
         order = ordering.positions()
         shown = set(order)
         positions = self._positions

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from paperbrowse.core.models import Paper
-from paperbrowse.core.store import Ordered, days_of, field_values, index_of_id
+from paperbrowse.core.store import Ordered, days_of, field_values
 
 if TYPE_CHECKING:
     from paperbrowse.core.search.query import Query
@@ -97,10 +97,6 @@ class Results(Sequence[Paper]):
     def ordering(self) -> Ordered | None:
         """The ordering these results are (of the search index's papers), if they are one."""
         return self._papers if isinstance(self._papers, Ordered) else None
-
-    def index_of_id(self, paper_id: str) -> int | None:
-        """Where the paper with this id is in the results (``store.index_of_id``)."""
-        return index_of_id(self._papers, paper_id)
 
     @property
     def spans_of(self) -> SpansOf:

@@ -77,10 +77,7 @@ class Highlighter:
 
     def spans(self, paper: Paper) -> dict[str, tuple[Span, ...]]:
         """Matched spans by field; each field is worked out the first time it is asked for."""
-        return SpanMap(
-            lambda name: self.field_spans(paper, name),
-            lambda name, reach: self.field_spans(paper, name, reach),
-        )
+        return SpanMap(lambda name, reach: self.field_spans(paper, name, reach))
 
     def field_spans(self, paper: Paper, name: str, reach: int | None = None) -> tuple[Span, ...]:
         """The field's spans; with ``reach``, only those starting less than ``reach``
@@ -102,27 +99,22 @@ class SpanMap(dict[str, tuple[Span, ...]]):
     abstract's); anything that walks the whole dict works out every field first.
     """
 
-    def __init__(
-        self,
-        compute: Callable[[str], tuple[Span, ...]],
-        compute_leading: Callable[[str, int], tuple[Span, ...]] | None = None,
-    ) -> None:
+    def __init__(self, compute: Callable[[str, int | None], tuple[Span, ...]]) -> None:
         super().__init__()
-        self._compute = compute
-        self._compute_leading = compute_leading
+        self._compute = compute  # (a field's spans; all of them when the reach is None)
         self._done: set[str] = set()
 
     def leading(self, name: str, reach: int) -> tuple[Span, ...]:
         """The field's spans that start less than ``reach`` characters after its first
         match: a list row's excerpt needs these, not a whole abstract's."""
-        if name in self._done or self._compute_leading is None:
+        if name in self._done:
             return _within_reach(self.get(name, ()), reach)
-        return self._compute_leading(name, reach)
+        return self._compute(name, reach)
 
     def _field(self, name: object) -> None:
         if isinstance(name, str) and name in FIELDS and name not in self._done:
             self._done.add(name)
-            spans = self._compute(name)
+            spans = self._compute(name, None)
             if spans:
                 super().__setitem__(name, spans)
 

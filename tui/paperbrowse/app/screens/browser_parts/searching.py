@@ -207,7 +207,6 @@ class SearchController:
         # when the query was cleared; a new query starts at its best match.
         previous = self.results
         same_query = previous is not None and previous.query.strip() == results.query.strip()
-        keep = paper_list.paper if previous is not None else None
         self.results = results
         query = results.query.strip()
         if query:
@@ -217,7 +216,7 @@ class SearchController:
         paper_list.show(
             results,
             empty,
-            keep=keep if same_query or not query else None,
+            keep=previous is not None and (same_query or not query),
             row=paper_list.cursor if same_query else 0,
         )
         if self._pending_paper is not None:
@@ -342,7 +341,9 @@ class SearchController:
             self.view.search_bar.value = ""
 
     def _move_to(self, paper: Paper) -> bool:
-        index = None if self.results is None else self.results.index_of_id(paper.id)
+        from paperbrowse.core.store import index_of_id  # loaded with the library by now
+
+        index = None if self.results is None else index_of_id(self.results, paper.id)
         if index is None:
             return False
         self.view.paper_list.cursor = index
