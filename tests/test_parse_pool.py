@@ -3,6 +3,7 @@ worker processes behind (core.formats.pool)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pickle
 import subprocess
@@ -15,9 +16,11 @@ from typing import Any
 
 import pytest
 
+from paperbrowse.core import formats
+from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult, bibtex, jsonl, pool
 
-SLICE = 3 << 20  # characters of each ACL file: three parts of 1 MB
+SLICE = 3 << 20  # characters of each ACL file: 3 parts of JSON Lines, 12 of BibTeX
 
 
 def acl_jsonl(corpus: Path) -> str:
@@ -307,6 +310,47 @@ def test_workers_started_ahead_stop_when_the_file_is_not_lines(
     monkeypatch.setattr(pool, "worker_count", lambda: 1)
     started = started_workers(monkeypatch)
     assert jsonl.read_large_jsonl(path, None) is None  # (then read whole, as a document)
+    assert len(started) == 1
+    assert not any(pid_alive(worker.pid) for worker in started)
+
+
+def test_a_large_bibtex_file_is_read_by_workers_started_before_it_is_read(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_parts: None
+) -> None:
+    path = tmp_path / "acl.bib"
+    path.write_text(acl_bibtex(corpus), encoding="utf-8")
+    today = dt.date(2026, 12, 6)
+    single = single_process(
+        lambda _: formats.read_file(path, today), monkeypatch, path.read_text(encoding="utf-8")
+    )
+    monkeypatch.setattr(pool, "worker_count", lambda: 1)
+    started = started_workers(monkeypatch)
+    started_when_read: list[int] = []
+    read_text = formats.read_text
+
+    def recorded_read(file: Path) -> tuple[str, list[Problem]]:
+        started_when_read.append(len(started))
+        return read_text(file)
+
+    monkeypatch.setattr(formats, "read_text", recorded_read)
+    assert_same(formats.read_file(path, today), single)
+    # The worker started before the file was read, and the parse took it: no second start.
+    assert started_when_read == [1] and len(started) == 1
+    assert not any(pid_alive(worker.pid) for worker in started)
+
+
+def test_workers_started_ahead_stop_when_a_bibtex_file_is_read_here(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_parts: None
+) -> None:
+    """@string definitions link the file's parts: it is read in this process alone, and the
+    worker started for it is stopped."""
+    path = tmp_path / "strings.bib"
+    path.write_text("@string{acl = {ACL}}\n" + acl_bibtex(corpus), encoding="utf-8")
+    monkeypatch.setattr(pool, "worker_count", lambda: 1)
+    started = started_workers(monkeypatch)
+    monkeypatch.setattr(bibtex, "run_parts", lambda *_: pytest.fail("read in parts"))
+    result = formats.read_file(path, dt.date(2026, 12, 6))
+    assert len(result.papers) > 2000
     assert len(started) == 1
     assert not any(pid_alive(worker.pid) for worker in started)
 

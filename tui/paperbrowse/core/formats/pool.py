@@ -38,10 +38,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, Generic, TypeVar
 
-# Text (characters) below which a BibTeX file is parsed in this process (0.14 s a MB): a
-# worker needs about 0.3-0.5 s to start and import the readers before it helps (measured
-# on 2 cores). JSON Lines, three times faster to read, have their own (``jsonl``).
-POOL_MIN_CHARS = 8 << 20
 # Text per part: small enough that the parent and the workers meet with little idle time,
 # large enough that sending parts and results is a small share of the work.
 PART_CHARS = 1 << 20
