@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import pickle
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ from paperbrowse.core.cache import writes_deferred
 from paperbrowse.core.library import Library, load
 from paperbrowse.core.merge import merge_duplicates
 from paperbrowse.core.models import Paper
+from paperbrowse.core.rows import PAPER_FIELDS
 from paperbrowse.core.search import index_cache
+from paperbrowse.core.search.index import SearchIndex
 from paperbrowse.core.stats import papers_by_author
 from paperbrowse.core.store import (
     PaperStore,
@@ -226,9 +229,9 @@ def test_the_highlighted_paper_is_followed_from_a_search_to_the_listing_and_back
     read = PaperStore.values
     ids_read: list[str] = []
 
-    def reading(store: PaperStore, name: str) -> list[object]:
+    def reading(store: PaperStore, name: str, as_held: bool = False) -> list[object]:
         ids_read.append(name)
-        return read(store, name)
+        return read(store, name, as_held)
 
     monkeypatch.setattr(PaperStore, "values", reading)
     for index in range(len(results)):
@@ -290,3 +293,50 @@ def test_title_keys_added_store_by_store_are_all_the_papers_and_a_snapshot_keeps
             assert list(snapshot.title_keys or []) == expected_snapshot
 
     check()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(codec=None), min_size=1, max_size=300))
+def test_an_abstract_in_any_script_comes_back_from_its_row_as_it_was(text: str) -> None:
+    """Rows hold an abstract whose characters pass U+00FF as UTF-8 bytes (half the memory
+    of such a string): read back through the store, its paper and the parse cache's
+    pickled rows, it is the same text, lone surrogates (JSON escapes) included."""
+    paper = Paper(id="p", title="T", abstract=text)
+    store = stored_as_rows([paper])
+    reread = PaperStore(pickle.loads(pickle.dumps(store.rows(0, 1))))
+    for papers in (store, reread):
+        assert papers.value(0, "abstract") == paper.abstract
+        assert field_values(papers, "abstract") == [paper.abstract]
+        assert papers[0] == paper and papers[0].abstract == paper.abstract
+    assert field_values(store, "abstract") == [paper.abstract]  # a paper made among rows
+
+
+def test_a_wide_abstract_is_held_as_utf8_and_an_ascii_or_latin_one_as_text() -> None:
+    wide = (
+        "Graphs \u2014 \u201cknowledge\u201d " * 20
+    )  # a dash and curly quotes: 2 bytes a character
+    latin = "Caf\u00e9 na\u00efve " * 20  # 1 byte a character, as UTF-8 would be longer
+    rows = stored_as_rows(
+        [
+            Paper(id=str(i), title="T", abstract=text)
+            for i, text in enumerate((wide, latin, "ascii"))
+        ]
+    ).rows(0, 3)
+    held = [row[PAPER_FIELDS.index("abstract")] for row in rows]
+    assert held == [wide.encode("utf-8"), latin, "ascii"]
+
+
+def test_words_of_wide_abstracts_are_found_from_rows_as_from_papers() -> None:
+    """The index reads wide abstracts from the rows as UTF-8 (decoded a chunk at a time)."""
+    texts = [
+        "Graphs \u2014 \u201cknowledge\u201d bases",
+        "Caf\u00e9 na\u00efve",
+        "plain ascii graphs",
+        "\u03a9 networks \u2013 Stra\u00dfe",
+    ]
+    papers = [Paper(id=str(i), title=f"T{i}", abstract=text) for i, text in enumerate(texts)]
+    from_rows, from_papers = SearchIndex(stored_as_rows(papers)), SearchIndex(papers)
+    for query in ("knowledge", "graphs", "networks", "strasse", "cafe"):
+        found = [paper.id for paper in from_rows.find(query)]
+        assert found and found == [paper.id for paper in from_papers.find(query)], query
+    assert [paper.id for paper in from_rows.find("knowledge")] == ["0"]

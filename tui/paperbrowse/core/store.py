@@ -27,6 +27,7 @@ from paperbrowse.core.rows import (
     paper_from_row,
     paper_row,
     shared_row,
+    unpacked_text,
 )
 
 Row = tuple[Any, ...]
@@ -37,6 +38,7 @@ _PLACE = {name: place for place, name in enumerate(PAPER_FIELDS)}
 # read through the papers, or through ``days_of``.
 _ROW_FORM_DIFFERS = frozenset({"date", "source", "sources"})
 _DATE = _PLACE["date"]
+_ABSTRACT = _PLACE["abstract"]  # a string, or UTF-8 bytes (``rows.packed_text``)
 
 
 class PaperStore(MutableSequence[Paper]):
@@ -204,21 +206,28 @@ class PaperStore(MutableSequence[Paper]):
             for slot in self._slots[start:end]
         ]
 
-    def values(self, name: str) -> list[Any]:
-        """Every paper's value of one field, in order, without building papers for rows."""
+    def values(self, name: str, as_held: bool = False) -> list[Any]:
+        """Every paper's value of one field, in order, without building papers for rows;
+        ``as_held``: a wide abstract as its row holds it, UTF-8 (``rows.packed_text``)."""
         if name in _ROW_FORM_DIFFERS or name not in _PLACE:
             return list(map(attrgetter(name), self))
         place = _PLACE[name]
         try:  # all rows (a reopened library, until papers are made): read in C, 5x faster
-            return list(map(itemgetter(place), cast(list[Row], self._slots)))
+            found = list(map(itemgetter(place), cast(list[Row], self._slots)))
         except TypeError:  # a paper among them: it has no items
-            return [s[place] if type(s) is tuple else getattr(s, name) for s in self._slots]
+            found = [s[place] if type(s) is tuple else getattr(s, name) for s in self._slots]
+        if place == _ABSTRACT and not as_held:
+            found = [
+                text.decode("utf-8", "surrogatepass") if type(text) is bytes else text
+                for text in found
+            ]
+        return found
 
     def value(self, index: int, name: str) -> Any:
         """One paper's value of one field, without building the paper from its row."""
         slot = self._slots[index]
         if type(slot) is tuple and name in _PLACE and name not in _ROW_FORM_DIFFERS:
-            return slot[_PLACE[name]]
+            return unpacked_text(slot[_ABSTRACT]) if name == "abstract" else slot[_PLACE[name]]
         return getattr(self[index], name)
 
     def days(self) -> list[int]:
@@ -319,11 +328,12 @@ def _places(values: list[Any], value: Any) -> list[int]:
     return places
 
 
-def field_values(papers: Sequence[Paper], name: str) -> list[Any]:
+def field_values(papers: Sequence[Paper], name: str, as_held: bool = False) -> list[Any]:
     """Every paper's value of one field (or property), in order: from a store's rows when
-    it has them, else read off the papers with a C-level getter."""
+    it has them, else read off the papers with a C-level getter. ``as_held``: a wide
+    abstract as its row holds it, UTF-8 (``rows.packed_text``), not decoded."""
     if isinstance(papers, PaperStore | Ordered):
-        return papers.values(name)
+        return papers.values(name, as_held)
     return list(map(attrgetter(name), papers))
 
 
@@ -408,8 +418,8 @@ class Ordered(Sequence[Paper]):
             return papers.value(position, name)
         return getattr(papers[position], name)
 
-    def values(self, name: str) -> list[Any]:
-        every = field_values(self._papers, name)
+    def values(self, name: str, as_held: bool = False) -> list[Any]:
+        every = field_values(self._papers, name, as_held)
         return [every[i] for i in self.positions()]
 
     def days(self) -> list[int]:

@@ -30,6 +30,7 @@ Int32s = npt.NDArray[np.int32]
 Int64s = npt.NDArray[np.int64]
 UInt64s = npt.NDArray[np.uint64]
 UInt8s = npt.NDArray[np.uint8]
+Text = str | bytes  # a field's text, or its UTF-8 (an abstract as a row holds it)
 
 CHUNK_BYTES = 1 << 18  # text hashed per numpy pass; small enough to stay in cache-friendly memory
 CHUNK_DOCS = (1 << 16) - 1  # paper numbers within a chunk must fit 16 bits
@@ -118,9 +119,9 @@ class _Vocabulary:
         return found
 
 
-def _chunks(texts: Sequence[str]) -> list[tuple[int, Sequence[str]]]:
+def _chunks(texts: Sequence[Text]) -> list[tuple[int, Sequence[Text]]]:
     """The texts grouped into chunks of about CHUNK_BYTES characters."""
-    chunks: list[tuple[int, Sequence[str]]] = []
+    chunks: list[tuple[int, Sequence[Text]]] = []
     start = size = 0
     for number, text in enumerate(texts):
         if number > start and (size + len(text) > CHUNK_BYTES or number - start >= CHUNK_DOCS):
@@ -142,13 +143,19 @@ class _ChunkWords:
 
 def _chunk_words(
     first_doc: int,
-    texts: Sequence[str],
+    texts: Sequence[Text],
     vocabulary: _Vocabulary,
     powers: _Powers,
     numbering: threading.Lock,
 ) -> _ChunkWords:
     """The words of every paper in the chunk, as provisional vocabulary ids."""
-    data = chunk_bytes(texts)  # starts and ends with a space
+    # Abstracts held as UTF-8 (``rows.packed_text``) are decoded here, a chunk at a time:
+    # decoded all at once, they would be held twice while the index is built.
+    strings = [
+        text.decode("utf-8", "surrogatepass") if isinstance(text, bytes) else text for text in texts
+    ]
+    data = chunk_bytes(strings)  # starts and ends with a space
+    del strings
     in_word = data > 32
     edges = np.flatnonzero(in_word[1:] != in_word[:-1]) + 1
     if not len(edges):
@@ -193,13 +200,14 @@ def _build_threads() -> int:
     return max(1, min(usable_cores(), MAX_BUILD_THREADS))
 
 
-def build_postings(fields: Sequence[Sequence[str]]) -> Postings:
-    """The inverted index of some fields (each a text per paper, in paper order)."""
+def build_postings(fields: Sequence[Sequence[Text]]) -> Postings:
+    """The inverted index of some fields (each a text per paper, in paper order; a text may
+    be UTF-8 bytes)."""
     vocabulary = _Vocabulary()
     numbering = threading.Lock()
     own = threading.local()  # each thread's powers: their scratch array is written
 
-    def chunk_words(chunk: tuple[int, Sequence[str]]) -> _ChunkWords:
+    def chunk_words(chunk: tuple[int, Sequence[Text]]) -> _ChunkWords:
         if not hasattr(own, "powers"):
             own.powers = _Powers()
         return _chunk_words(*chunk, vocabulary, own.powers, numbering)

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 
 from paperbrowse.core.memory import freeze_heap, gc_paused
 from paperbrowse.core.models import Paper
-from paperbrowse.core.search.build import Postings, build_postings
+from paperbrowse.core.search.build import Postings, Text, build_postings
 from paperbrowse.core.search.filter_registry import FilterHandler, FilterRegistry
 from paperbrowse.core.search.filters import Columns, Mask, builtin_mask, handler_mask
 from paperbrowse.core.search.match import (
@@ -93,7 +93,7 @@ class SearchIndex:
         papers: Sequence[Paper],
         *,
         freeze_gc: bool = True,
-        build: Callable[[list[list[str]]], Postings] | None = None,
+        build: Callable[[Sequence[Sequence[Text]]], Postings] | None = None,
         newest: NewestOrder | None = None,
     ) -> None:
         """``build``: what makes the postings of the fields' texts (``build_postings``;
@@ -108,7 +108,8 @@ class SearchIndex:
                 [
                     field_values(docs, "title"),
                     authors_texts(docs),
-                    [abstract or "" for abstract in field_values(docs, "abstract")],
+                    # (held as the rows hold them: wide ones as UTF-8, decoded a chunk at a time)
+                    [abstract or "" for abstract in field_values(docs, "abstract", as_held=True)],
                 ]
             )
             self._assemble(docs, order, np.array([days[i] for i in positions], np.int32), postings)

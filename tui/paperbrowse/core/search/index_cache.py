@@ -48,7 +48,13 @@ from paperbrowse.core.formats.pool import run_parts
 from paperbrowse.core.locations import cache_dir
 from paperbrowse.core.memory import crc_of_mapped
 from paperbrowse.core.models import Paper
-from paperbrowse.core.search.build import FieldPostings, Postings, build_postings, merge_postings
+from paperbrowse.core.search.build import (
+    FieldPostings,
+    Postings,
+    Text,
+    build_postings,
+    merge_postings,
+)
 from paperbrowse.core.search.index import SearchIndex
 from paperbrowse.core.search.results import NewestOrder
 from paperbrowse.core.store import PaperStore, field_values
@@ -153,7 +159,7 @@ def build_index(papers: Sequence[Paper], newest: NewestOrder | None = None) -> S
     return SearchIndex(papers, build=postings_on_every_core, newest=newest)
 
 
-def postings_on_every_core(fields: list[list[str]]) -> Postings:
+def postings_on_every_core(fields: Sequence[Sequence[Text]]) -> Postings:
     """``build_postings(fields)``, the papers cut into runs built in this process and in
     worker processes, then merged: the same postings."""
     papers = len(fields[0]) if fields else 0
