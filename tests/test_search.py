@@ -397,3 +397,48 @@ def test_a_rows_excerpt_spans_are_the_abstracts_first_ones(
     full = results.hit(0).spans.get("abstract", ())
     near = tuple(span for span in full if span[0] < full[0][0] + reach) if full else ()
     assert leading(results.hit(0).spans, "abstract", reach) == near
+
+
+WORDS = st.text(alphabet="abcn", min_size=1, max_size=7)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    titles_words=st.lists(st.lists(WORDS, min_size=1, max_size=4), min_size=1, max_size=12),
+    typed=st.text(alphabet="abcn", min_size=3, max_size=8),
+    cap=st.sampled_from([2, 3, 2000]),
+)
+def test_a_word_typed_letter_by_letter_finds_what_it_finds_typed_at_once(
+    titles_words: list[list[str]], typed: str, cap: int
+) -> None:
+    """Words holding the typed word inside them are looked for among those that held it one
+    letter shorter; at the cap of places kept, anew. Either way: the same papers."""
+    from paperbrowse.core.search import match
+
+    papers = [paper(" ".join(words)) for words in titles_words]
+    typing = SearchIndex(papers)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(match, "SUBSTRING_CAP", cap)
+        for length in range(1, len(typed) + 1):
+            prefix = typed[:length]
+            assert titles(typing, prefix) == titles(SearchIndex(papers), prefix), prefix
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(WORDS, min_size=1, max_size=40, unique=True),
+    typed=st.text(alphabet="abcn", min_size=1, max_size=8),
+    cap=st.sampled_from([1, 2, 3, 2000]),
+)
+def test_the_words_holding_a_word_typed_letter_by_letter_are_those_found_at_once(
+    words: list[str], typed: str, cap: int
+) -> None:
+    from paperbrowse.core.search import match
+
+    vocabulary = match.Vocabulary(sorted(words))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(match, "SUBSTRING_CAP", cap)
+        for length in range(1, len(typed) + 1):
+            prefix = typed[:length]
+            fresh = match.Vocabulary(sorted(words)).containing(prefix)
+            assert vocabulary.containing(prefix) == fresh, prefix

@@ -44,6 +44,7 @@ POINTS: dict[int, tuple[int, int, int]] = {
 TYPO_KIND = {1: TYPO1, 2: TYPO2, 3: TYPO3}
 MAX_WORD_POINTS = 84  # the best field, plus 2 for each other field that also matches
 SUBSTRING_CAP = 2000  # words containing a short query word can be thousands; enough is enough
+KEPT_PLACES = 256  # words whose places in the vocabulary are kept for the next letter typed
 SHORT_PREFIX = 3  # below this, an unfinished word matches only as a prefix in title and authors
 
 
@@ -90,6 +91,9 @@ class Vocabulary:
         self.words = words
         self._lock = Lock()
         self._starts: dict[int, list[str]] = {}
+        # Where recent words were found in ``_joined`` (all of their places, or None when
+        # there were more than the cap): the next letter typed narrows them down.
+        self._places: dict[str, list[int] | None] = {}
         self.stems = StemOrder(words)
 
     def id_of(self, word: str) -> int | None:
@@ -194,17 +198,32 @@ class Vocabulary:
     def containing(self, word: str) -> list[int]:
         """Ids of words that hold ``word`` after their first letter (capped)."""
         joined, starts = self._joined
-        hits: list[int] = []
-        at = joined.find(word, 1)
-        while at >= 0 and len(hits) < SUBSTRING_CAP:
-            hits.append(at)
-            at = joined.find(word, at + 1)
+        hits = self._places_of(word, joined)
         if not hits:
             return []
         positions = np.array(hits, np.int64)
         ids = np.searchsorted(starts, positions, side="right") - 1
         inside = positions > starts[ids]  # not at the start: those are prefix matches
         return sorted(set(ids[inside].tolist()))
+
+    def _places_of(self, word: str, joined: str) -> list[int]:
+        """Where ``word`` is in ``joined`` (the first SUBSTRING_CAP places). As a word is
+        typed, its places are among those of the word one letter shorter: looking there
+        takes microseconds, where a scan of the vocabulary takes 0.5 ms a key."""
+        known = self._places.get(word[:-1]) if len(word) > 1 else None
+        if known is not None:
+            places = [at for at in known if joined.startswith(word, at)]
+        else:
+            places = []
+            at = joined.find(word, 1)
+            while at >= 0 and len(places) < SUBSTRING_CAP:
+                places.append(at)
+                at = joined.find(word, at + 1)
+        if len(self._places) >= KEPT_PLACES:
+            self._places.clear()
+        # (At the cap, some places may be missing: a longer word is then looked for anew.)
+        self._places[word] = places if len(places) < SUBSTRING_CAP else None
+        return places
 
     def forms(self, word: str) -> list[int]:
         """Ids of the other inflections of ``word`` the library holds ("graph": "graphs")."""
