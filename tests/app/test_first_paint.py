@@ -144,3 +144,33 @@ def test_the_first_listing_is_shown_before_the_search_engine_is_imported(
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["[False]"]
+
+
+def test_the_first_listing_s_rows_are_drawn_without_the_search_s_modules(
+    seed_path: Path,
+) -> None:
+    # With no query there is no excerpt to show, but each row still asked the search's
+    # span module for one: numpy, imported by it, held up the first papers for ~45 ms.
+    script = (
+        "import asyncio, sys\n"
+        "from paperbrowse.app.app import PaperBrowseApp\n"
+        "from paperbrowse.app.widgets.paper_list import PaperList\n"
+        "imported = []\n"
+        "build_row = PaperList._build_row\n"
+        "def spy(self, row, width):\n"
+        "    before = 'paperbrowse.core.search.spans' in sys.modules\n"
+        "    segments = build_row(self, row, width)\n"
+        "    imported.append(not before and 'paperbrowse.core.search.spans' in sys.modules)\n"
+        "    return segments\n"
+        "PaperList._build_row = spy\n"
+        "async def main():\n"
+        f"    app = PaperBrowseApp([{str(seed_path)!r}])\n"
+        "    async with app.run_test() as pilot:\n"
+        "        while len(imported) < 10:\n"
+        "            await pilot.pause(0.05)\n"
+        "asyncio.run(main())\n"
+        "print(any(imported))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False"]

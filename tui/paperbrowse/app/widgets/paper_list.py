@@ -320,7 +320,9 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
         spans = self._spans(row)
         title_spans = spans.get("title", ())
         title = styled(paper.title, None, title_spans, style.match)
-        if not title_spans or cell_len(paper.title[: title_spans[0][1]]) >= room:
+        # (Without spans, a listing or no match to show, there is no hint: the first screen
+        # would import the search's modules, numpy's 0.1 s among them, to find none.)
+        if spans and (not title_spans or cell_len(paper.title[: title_spans[0][1]]) >= room):
             # No match in the title, or none in the part that fits: say where it matched.
             hint = self._match_hint(paper, spans, style, in_title=bool(title_spans))
             if hint:
