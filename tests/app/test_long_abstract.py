@@ -74,3 +74,42 @@ async def test_scrolling_down_a_huge_abstract_reads_on_past_the_first_part(
         assert detail.virtual_size.height > first_height  # more was laid out on the way
         assert detail.scroll_y > first_height  # and read past where the first part ended
         assert "molecules one bond" in detail_shown(pilot)
+
+
+async def test_a_search_s_rows_do_not_read_the_abstracts_they_do_not_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows matched in their titles show the titles: working out where a word falls in
+    each huge abstract as well cost milliseconds a row on every key (a whole SpanMap
+    was asked whether it held any spans)."""
+    from paperbrowse.app.widgets.paper_list import PaperList
+    from paperbrowse.core.search.spans import SpanMap
+
+    library = write_jsonl(
+        tmp_path / "graphs.jsonl",
+        [{"title": f"Graph paper {n}", "year": 2000 + n, "abstract": HUGE} for n in range(5)],
+    )
+    in_row: list[bool] = []
+    every_field: list[bool] = []
+    build_row, all_fields = PaperList._build_row, SpanMap._all
+
+    def spied_row(self: PaperList, row: int, width: int) -> Any:
+        in_row.append(True)
+        try:
+            return build_row(self, row, width)
+        finally:
+            in_row.pop()
+
+    def spied_all(self: SpanMap) -> None:
+        every_field.append(bool(in_row))
+        all_fields(self)
+
+    monkeypatch.setattr(PaperList, "_build_row", spied_row)
+    monkeypatch.setattr(SpanMap, "_all", spied_all)
+    async with PaperBrowseApp([library]).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("/", *"graph")
+        await pilot.pause()
+        await pilot.pause()
+        assert "Graph paper 4" in screen_text(pilot)
+        assert not any(every_field)  # (the detail pane may ask for all: it shows them)

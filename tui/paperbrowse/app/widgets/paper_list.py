@@ -36,6 +36,7 @@ CODE_MARK = "◆"
 HINT_BEFORE = 10  # characters shown before the match in a row hint (the rest follows it)
 HINT_LENGTH = 60  # characters of author or abstract text shown at most in a row hint
 CATEGORY_WIDTH = 6  # at most this much of a category code is shown
+NO_SPANS: dict[str, tuple[Span, ...]] = {}  # a row's spans when no search is shown (never filled)
 
 
 def _word_start(text: str, match_start: int) -> int:
@@ -320,9 +321,11 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
         spans = self._spans(row)
         title_spans = spans.get("title", ())
         title = styled(paper.title, None, title_spans, style.match)
-        # (Without spans, a listing or no match to show, there is no hint: the first screen
-        # would import the search's modules, numpy's 0.1 s among them, to find none.)
-        if spans and (not title_spans or cell_len(paper.title[: title_spans[0][1]]) >= room):
+        # A listing has no hint to show: looking for one imported the search's modules on
+        # the first screen (numpy's 0.1 s among them). (Not ``if spans``: a search's spans
+        # are worked out field by field, and asking whether there are any works out all.)
+        searched = spans is not NO_SPANS
+        if searched and (not title_spans or cell_len(paper.title[: title_spans[0][1]]) >= room):
             # No match in the title, or none in the part that fits: say where it matched.
             hint = self._match_hint(paper, spans, style, in_title=bool(title_spans))
             if hint:
@@ -385,4 +388,4 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
         if hit is not None and getattr(self.results, "query", "").strip():
             spans: dict[str, tuple[Span, ...]] = hit(row).spans
             return spans
-        return {}
+        return NO_SPANS
