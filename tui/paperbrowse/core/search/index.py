@@ -96,7 +96,7 @@ class SearchIndex:
         papers: Sequence[Paper],
         *,
         freeze_gc: bool = True,
-        build: Callable[[Sequence[Sequence[Text]]], Postings] | None = None,
+        build: Callable[[list[Sequence[Text]]], Postings] | None = None,
         newest: NewestOrder | None = None,
     ) -> None:
         """``build``: what makes the postings of the fields' texts (``build_postings``;
