@@ -524,3 +524,21 @@ def test_no_text_makes_the_bibtex_reader_crash(text: str) -> None:
     for paper in result.papers:
         assert paper.title and "\x1b" not in paper.title
     assert all(problem.file == "fuzz.bib" for problem in result.problems)
+
+
+@pytest.mark.parametrize("line", ["@handle on the web", "@ACL 2020 said", "@ 5 pm"])
+def test_a_line_of_a_value_starting_with_an_at_sign_is_not_where_a_chunk_ends(line: str) -> None:
+    """A large file is read a chunk at a time, each chunk cut before a line that starts an
+    entry: a line of an abstract starting with "@" is not one, and its entry loads."""
+    entries = [
+        f"@article{{k{n},\n  title = {{Paper {n}}},\n  year = 2020,\n"
+        f"  abstract = {{Words about paper {n}.\n{line} and more words.}}\n}}\n"
+        for n in range(40)
+    ]
+    text = "".join(entries)
+    whole = parse_bibtex(text, "x.bib", chunk_chars=len(text) + 1)
+    for chunk_chars in (50, 97, 200, 1000):
+        chunked = parse_bibtex(text, "x.bib", chunk_chars=chunk_chars)
+        assert [p.title for p in chunked.papers] == [p.title for p in whole.papers]
+        assert chunked.problems == whole.problems
+    assert len(whole.papers) == 40 and not whole.problems

@@ -8,7 +8,7 @@ import pickle
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from paperbrowse.core import library as library_module
@@ -297,6 +297,7 @@ def test_title_keys_added_store_by_store_are_all_the_papers_and_a_snapshot_keeps
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.characters(codec=None), min_size=1, max_size=300))
+@example("\udcff \u2014 a lone surrogate beside a dash")
 def test_an_abstract_in_any_script_comes_back_from_its_row_as_it_was(text: str) -> None:
     """Rows hold an abstract whose characters pass U+00FF as UTF-8 bytes (half the memory
     of such a string): read back through the store, its paper and the parse cache's
@@ -340,3 +341,23 @@ def test_words_of_wide_abstracts_are_found_from_rows_as_from_papers() -> None:
         found = [paper.id for paper in from_rows.find(query)]
         assert found and found == [paper.id for paper in from_papers.find(query)], query
     assert [paper.id for paper in from_rows.find("knowledge")] == ["0"]
+
+
+def test_the_has_abstract_filter_does_not_decode_every_abstract() -> None:
+    """``has:abstract`` asks only whether each paper has one: the wide abstracts held as
+    UTF-8 are not all decoded at once for it (4 MB here; hundreds at a million papers)."""
+    import tracemalloc
+
+    wide = "Knowledge graphs \u2014 \u201cembeddings\u201d. " * 30  # ~1,000 characters
+    papers = [
+        Paper(id=f"p{i}", title=f"T{i}", abstract=wide if i % 2 else None) for i in range(2000)
+    ]
+    index = SearchIndex(stored_as_rows(papers))
+    tracemalloc.start()
+    try:
+        found = index.find("has:abstract")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(found) == 1000
+    assert peak < 1 << 20  # the decoded abstracts alone would be 2 MB

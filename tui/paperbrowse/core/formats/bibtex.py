@@ -61,7 +61,10 @@ _UNDEFINED_ONE_BY_ONE = 5
 _NOT_PAPERS = frozenset({"comment", "preamble", "set", "xdata"})
 ChunkProgress = Callable[[int, int], None]  # (characters read, characters in all)
 
-_ENTRY_START = re.compile(r"\n(?=[ \t]*@)")
+# Where a chunk may end: before a line that starts a block as bibtexparser sees one ("@",
+# a word, then "{" or "("), not before any line starting with "@" ("@handle on the web"
+# inside an abstract would be cut in two, and the entry lost).
+_ENTRY_START = re.compile(r"\n(?=[ \t]*@\w*[ \t]*[{(])")
 _BLOCK_KEY = re.compile(r"@\s*([A-Za-z]+)\s*[{(]\s*([^,\s{}()]*)")
 # Text outside entries that is more than a comment: a lost "@type", a stray brace.
 _LOOKS_LIKE_SYNTAX = re.compile(r"[{}=@]")

@@ -70,7 +70,11 @@ class Columns:
         return field_values(self.papers, name)  # a store's rows stay rows
 
     def _flags(self, name: str) -> Mask:
-        return np.fromiter(map(bool, self._values(name)), bool, self.size)
+        # As held: whether there is one is all a flag asks, and a wide abstract, held as
+        # UTF-8 (``rows.packed_text``), is never empty bytes; decoded, all of them were
+        # held at once (hundreds of MB at a million papers).
+        values = field_values(self.papers, name, as_held=True)
+        return np.fromiter(map(bool, values), bool, self.size)
 
     @cached_property
     def year(self) -> npt.NDArray[np.int32]:

@@ -44,7 +44,7 @@ POINTS: dict[int, tuple[int, int, int]] = {
 TYPO_KIND = {1: TYPO1, 2: TYPO2, 3: TYPO3}
 MAX_WORD_POINTS = 84  # the best field, plus 2 for each other field that also matches
 SUBSTRING_CAP = 2000  # words containing a short query word can be thousands; enough is enough
-KEPT_PLACES = 256  # words whose places in the vocabulary are kept for the next letter typed
+KEPT_PLACES = 64  # words whose places in the vocabulary are kept for the next letter typed
 SHORT_PREFIX = 3  # below this, an unfinished word matches only as a prefix in title and authors
 
 
