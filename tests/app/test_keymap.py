@@ -14,7 +14,7 @@ from textual.command import DiscoveryHit
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from paperbrowse.app.actions import ACTIONS
+from paperbrowse.app.actions import ACTIONS, ON_THE_BROWSER
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.commands import PaperCommands
 from paperbrowse.app.config import config_path, load_config, save_config
@@ -174,7 +174,8 @@ async def test_every_action_is_in_the_palette_and_the_help(seed_app: AppFactory)
         await pilot.pause()
         shown = help_text(pilot)
         for action in ACTIONS:
-            assert action.title in offered, action.id
+            # (The other screens' and dialogs' keys act there alone: not in the palette.)
+            assert (action.title in offered) == (action.owner in ON_THE_BROWSER), action.id
             assert action.description in shown, action.id
         assert "(ctrl+r)" in (offered["Reload"] or "")
 
@@ -193,3 +194,37 @@ def test_saving_keeps_settings_this_version_does_not_know() -> None:
     saved = json.loads(config_path().read_text(encoding="utf-8"))
     assert saved == {"theme": "gruvbox", "keymap": {"bookmark": "x"}, "future": [1, 2]}
     assert load_config().keymap == {"bookmark": "x"}
+
+
+async def test_the_keys_of_other_screens_and_dialogs_are_rebindable(seed_app: AppFactory) -> None:
+    write_config({"keymap": {"help_close": "escape,x", "dialog_cancel": "ctrl+g"}})
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert not [line for line in notifications(pilot) if "keymap" in line]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
+        await pilot.press("q")  # no longer the help's: the keymap gave it escape and x
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, BrowserScreen)
+        await pilot.press("t")  # the tags dialog
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, BrowserScreen)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, BrowserScreen)
+
+
+def test_a_key_clashes_only_with_the_keys_of_its_own_screen() -> None:
+    from paperbrowse.app.actions import resolve_keymap
+
+    # o opens a link in the browser; the people list has no o: sorting people by it is fine.
+    assert resolve_keymap({"people_sort": "o"}, "config.json") == ({"people_sort": "o"}, [])
+    # j moves down the people list (its rows move as the paper list's do): taken there.
+    kept, problems = resolve_keymap({"people_sort": "j"}, "config.json")
+    assert kept == {} and "j is already the key of 'cursor_down'" in problems[0]
+    # escape closes every dialog; the help's own keys are its alone.
+    assert resolve_keymap({"help_close": "escape,s"}, "config.json")[1] == []

@@ -22,9 +22,25 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from textual.binding import Binding, BindingType
 
-Owner = Literal["browser", "list"]  # whose BINDINGS hold it: the screen or the paper list
+# Whose BINDINGS hold it: the browser screen, the paper list (and the people table, which
+# moves alike), or one of the other screens and dialogs.
+Owner = Literal[
+    "browser", "list", "people", "stats", "author", "dialog", "confirm", "note", "problems", "help"
+]
 NAVIGATION = "Keys"
 READING = "Reading, marks and export"
+OTHER_SCREENS = "Other screens and dialogs"
+# Owners whose keys work on one screen together, where a key rebound to one must not be
+# another's (every other owner's keys are alone on their screen). Anything not browser or
+# list is missing from the command palette: it acts on a screen of its own.
+LIVE_TOGETHER: dict[str, frozenset[str]] = {
+    "browser": frozenset({"browser", "list"}),
+    "list": frozenset({"browser", "list", "people"}),
+    "people": frozenset({"people", "list"}),
+    "author": frozenset({"author", "dialog"}),
+    "dialog": frozenset({"dialog", "author"}),
+}
+ON_THE_BROWSER = frozenset({"browser", "list"})
 MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
 
 
@@ -309,6 +325,144 @@ ACTIONS: tuple[Action, ...] = (
         group=READING,
         aliases=("Unmark all", "Deselect all"),
     ),
+    # The keys of the other screens and dialogs: each acts there alone.
+    Action(
+        "people_sort",
+        "s",
+        "Sort people",
+        "sort by the next column",
+        group=OTHER_SCREENS,
+        owner="people",
+        label="Sort",
+        show=True,
+        priority=True,
+        context="in the people list",
+        action="next_sort",
+    ),
+    Action(
+        "people_reverse",
+        "r",
+        "Reverse people",
+        "reverse the order",
+        group=OTHER_SCREENS,
+        owner="people",
+        label="Reverse",
+        show=True,
+        priority=True,
+        context="in the people list",
+        action="reverse",
+    ),
+    Action(
+        "people_close",
+        "escape,q",
+        "Leave people",
+        "back to the papers",
+        group=OTHER_SCREENS,
+        owner="people",
+        label="Back",
+        show=True,
+        priority=True,
+        context="in the people list",
+        action="close",
+    ),
+    Action(
+        "stats_next_chart",
+        "tab",
+        "Next chart",
+        "the next chart",
+        group=OTHER_SCREENS,
+        owner="stats",
+        show=True,
+        context="in the statistics",
+        action="app.focus_next",
+    ),
+    Action(
+        "stats_close",
+        "escape,q",
+        "Leave statistics",
+        "back to the papers",
+        group=OTHER_SCREENS,
+        owner="stats",
+        label="Back",
+        show=True,
+        context="in the statistics",
+        action="close",
+    ),
+    Action(
+        "author_show_in_list",
+        "f",
+        "Show in list",
+        'list the author\'s papers in the browser (author:"Name")',
+        group=OTHER_SCREENS,
+        owner="author",
+        context="on an author's papers",
+        action="filter",
+    ),
+    Action(
+        "note_save_close",
+        "escape,ctrl+s",
+        "Save note",
+        "save the note and close the editor",
+        group=OTHER_SCREENS,
+        owner="note",
+        priority=True,
+        context="in the note editor",
+        action="close",
+    ),
+    Action(
+        "confirm_yes",
+        "y",
+        "Yes",
+        "answer yes (replace the file an export would write over)",
+        group=OTHER_SCREENS,
+        owner="confirm",
+        context="in a question",
+        action="answer(True)",
+    ),
+    Action(
+        "confirm_no",
+        "n,escape",
+        "No",
+        "answer no: nothing is written",
+        group=OTHER_SCREENS,
+        owner="confirm",
+        context="in a question",
+        action="answer(False)",
+    ),
+    Action(
+        "dialog_cancel",
+        "escape",
+        "Cancel",
+        "close a dialog or picker, nothing done (tags, PDF, export, citing, authors)",
+        group=OTHER_SCREENS,
+        owner="dialog",
+        context="in a dialog",
+        action="cancel",
+    ),
+    Action(
+        "problems_close",
+        "escape,q,w",
+        "Close problems",
+        "close the list of problems",
+        group=OTHER_SCREENS,
+        owner="problems",
+        label="Close",
+        show=True,
+        context="in the problems",
+        action="dismiss",
+    ),
+    Action(
+        "help_close",
+        "escape,q,question_mark",
+        "Close help",
+        "close the help",
+        group=OTHER_SCREENS,
+        owner="help",
+        label="Close",
+        show=True,
+        context="in the help",
+        action="dismiss",
+    ),
 )
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
 
@@ -447,15 +601,20 @@ def default_keys(action_id: str) -> str:
 def _last_clash(keymap: Mapping[str, str]) -> tuple[str, str, str] | None:
     """The last keymap entry giving a key another action (or the app) has, with that key
     and who has it; the keys actions share by design (escape, enter) are not clashes."""
-    holders: dict[str, list[str]] = {}
+    holders: dict[str, list[Action]] = {}
     for action in ACTIONS:
         for key in keys_in_effect(action, keymap):
-            holders.setdefault(key, []).append(action.id)
+            holders.setdefault(key, []).append(action)
     for action_id in reversed(list(keymap)):
+        together = LIVE_TOGETHER.get(BY_ID[action_id].owner, {BY_ID[action_id].owner})
         for key in split_keys(keymap[action_id]):
             if key in RESERVED_KEYS:
                 return action_id, key, "the app's own key"
-            others = [other for other in holders.get(key, []) if other != action_id]
+            others = [
+                other.id
+                for other in holders.get(key, [])
+                if other.id != action_id and other.owner in together
+            ]
             if others:
                 return action_id, key, f"the key of {others[0]!r}"
     return None

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.text import Text
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
-from paperbrowse.app.actions import ACTIONS, Action, key_display, keys_in_effect
+from paperbrowse.app.actions import ACTIONS, ON_THE_BROWSER, Action, key_display, keys_in_effect
 from paperbrowse.app.screens.base import DismissOnce
 from paperbrowse.app.widgets.option_pages import laid_out, page_before_layout
 
@@ -153,6 +153,8 @@ class PaperCommands(Provider):
         actions: list[PaletteEntry] = [(GO_TO_NAME, GO_TO_HELP, self._open_go_to, ())]
         keymap: dict[str, str] = getattr(self.app, "keymap_in_effect", {})
         for action in ACTIONS:
+            if action.owner not in ON_THE_BROWSER:
+                continue  # a key of another screen or dialog: it acts there alone
             help_text = palette_help(action, keymap)
             actions.append((action.title, help_text, runner(browser, action), action.aliases))
         return actions

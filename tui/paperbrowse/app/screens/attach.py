@@ -9,12 +9,12 @@ from pathlib import Path
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import DismissOnce
 from paperbrowse.core.errors import printable
 
@@ -83,7 +83,7 @@ class AttachScreen(DismissOnce, ModalScreen[str | None]):
         color: $text-muted;
     }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = bindings("dialog")  # from the registry (app/actions.py), rebindable
     AUTO_FOCUS = "#attach-input"
 
     def __init__(

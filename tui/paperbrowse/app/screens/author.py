@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import DismissOnce
 from paperbrowse.app.widgets.option_pages import PagingOptionList
 from paperbrowse.core.text.counts import counted
@@ -63,7 +63,7 @@ class _Picker(DismissOnce, ModalScreen[object]):
         width: 1fr;
     }
     """
-    BINDINGS = [Binding("escape", "cancel", "Back")]
+    BINDINGS = bindings("dialog")  # from the registry (app/actions.py), rebindable
     # Not a query in on_mount: a picker escaped before it was mounted has no list by then.
     AUTO_FOCUS = "OptionList"
 
@@ -117,10 +117,7 @@ class AuthorPicker(_Picker):
 class AuthorPapers(_Picker):
     """Every paper by one author in the library, newest first."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Back"),
-        Binding("f", "filter", "Show in list"),
-    ]
+    BINDINGS = [*bindings("dialog"), *bindings("author")]  # (app/actions.py), rebindable
 
     def __init__(self, name: str, papers: Sequence[Paper]) -> None:
         super().__init__()

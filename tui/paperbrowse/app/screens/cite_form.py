@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import DismissOnce
 from paperbrowse.core.cite.forms import KEY_FORMS, cite_keys
 from paperbrowse.core.cite.styles import ALIASES, BUNDLED
@@ -67,7 +68,7 @@ class ChoiceMenuScreen(DismissOnce, ModalScreen[str | None]):
     }
     """
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
+        *bindings("dialog"),  # from the registry (app/actions.py), rebindable
         *(Binding(str(number), f"choose({number - 1})", show=False) for number in range(1, 10)),
     ]
     AUTO_FOCUS = "OptionList"

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
+from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import DismissOnce
 from paperbrowse.app.widgets.option_pages import PagingSelect
 from paperbrowse.core.text.counts import counted, plural
@@ -93,10 +93,7 @@ class ConfirmScreen(DismissOnce, ModalScreen[bool]):
         align: right middle;
     }
     """
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
-    ]
+    BINDINGS = bindings("confirm")  # from the registry (app/actions.py), rebindable
     AUTO_FOCUS = "#no"
 
     def __init__(self, question: str) -> None:
@@ -144,7 +141,7 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         align: right middle;
     }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = bindings("dialog")  # from the registry (app/actions.py), rebindable
     AUTO_FOCUS = "#export-path"
 
     def __init__(

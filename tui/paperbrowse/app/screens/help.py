@@ -7,12 +7,20 @@ from collections.abc import Mapping
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from paperbrowse.app.actions import ACTIONS, BY_ID, FIXED_KEYS, NAVIGATION, READING, shown_keys
+from paperbrowse.app.actions import (
+    ACTIONS,
+    BY_ID,
+    FIXED_KEYS,
+    NAVIGATION,
+    OTHER_SCREENS,
+    READING,
+    bindings,
+    shown_keys,
+)
 from paperbrowse.app.screens.base import DismissOnce
 from paperbrowse.core.search.query import SYNTAX_HELP
 
@@ -58,9 +66,7 @@ def _table(rows: list[tuple[str, str]], heading: str) -> Table:
 class HelpScreen(DismissOnce, ModalScreen[None]):
     """Lists every key and the search syntax; any of escape, q or ? closes it."""
 
-    BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close", show=True),
-    ]
+    BINDINGS = bindings("help")  # from the registry (app/actions.py), rebindable
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -71,3 +77,4 @@ class HelpScreen(DismissOnce, ModalScreen[None]):
             yield Static(_table(key_table(READING, keymap), READING))
             yield Static(_table(marks_syntax(keymap), "Your marks in a search"))
             yield Static(Text("◆ in the list marks papers with released code.", style="dim"))
+            yield Static(_table(key_table(OTHER_SCREENS, keymap), OTHER_SCREENS))

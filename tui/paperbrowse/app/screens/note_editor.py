@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
+from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import LEFT_BEHIND, DismissOnce
 from paperbrowse.core.marks.note_merge import OURS_MARKER, has_conflict_markers
 
@@ -70,10 +70,7 @@ class NoteEditor(DismissOnce, ModalScreen[None]):
     }
     """
     left_behind = (*LEFT_BEHIND, TextArea.Changed)
-    BINDINGS = [
-        Binding("escape", "close", "Save and close", priority=True),
-        Binding("ctrl+s", "close", "Save and close", priority=True),
-    ]
+    BINDINGS = bindings("note")  # from the registry (app/actions.py), rebindable
 
     def __init__(self, paper: Paper, note: str, save: NoteSaver) -> None:
         super().__init__()

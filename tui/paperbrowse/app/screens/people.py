@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import LEFT_BEHIND, DismissOnce
 from paperbrowse.app.widgets.people_table import COLUMNS, PeopleHeadings, PeopleTable
 from paperbrowse.core.text.counts import counted
@@ -84,11 +84,7 @@ class PeopleScreen(DismissOnce, Screen[str | None]):
     )
     # Priority: the table takes the paper list's keys, as a user's keymap rebinds them
     # ("cursor_down": "r" would otherwise take r from Reverse here).
-    BINDINGS = [
-        Binding("escape,q", "close", "Back", priority=True),
-        Binding("s", "next_sort", "Sort", show=True, priority=True),
-        Binding("r", "reverse", "Reverse", show=True, priority=True),
-    ]
+    BINDINGS = bindings("people")  # from the registry (app/actions.py), rebindable
     AUTO_FOCUS = "PeopleTable"
 
     def __init__(self, people: People) -> None:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import DismissOnce
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.text.counts import counted
 
 
 class ProblemsScreen(DismissOnce, ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,w", "dismiss", "Close", show=True)]
+    BINDINGS = bindings("problems")  # from the registry (app/actions.py), rebindable
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__()

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import DismissOnce, call_from_thread_while_attached
 from paperbrowse.app.widgets.option_pages import PagingOptionList
 
@@ -157,10 +157,7 @@ class StatsScreen(DismissOnce, Screen[str | None]):
         height: 1fr;
     }
     """
-    BINDINGS = [
-        Binding("escape,q", "close", "Back"),
-        Binding("tab", "app.focus_next", "Next chart", show=True),
-    ]
+    BINDINGS = bindings("stats")  # from the registry (app/actions.py), rebindable
 
     def __init__(self, library: Library, marks: Callable[[Paper], Marks | None]) -> None:
         super().__init__()

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import DismissOnce
 
 KNOWN_TAGS_SHOWN = 12  # tags in use offered as a reminder under the input
@@ -61,7 +61,7 @@ class TagsScreen(DismissOnce, ModalScreen[str | None]):
         color: $text-muted;
     }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = bindings("dialog")  # from the registry (app/actions.py), rebindable
     AUTO_FOCUS = "#tags-input"  # (a query in on_mount failed once the dialog was escaped)
 
     def __init__(self, title: str, tags: str, known: Sequence[str] = ()) -> None:
