@@ -555,9 +555,9 @@ def keys_in_effect(action: Action, keymap: Mapping[str, str]) -> list[str]:
 def resolve_keymap(raw: Mapping[str, object], where: str) -> tuple[dict[str, str], list[str]]:
     """The usable part of a user's keymap, and one line per entry left out (and why).
 
-    An unknown id, a key Textual never sends, or a key another action on the browser
-    screen already has (after the whole keymap is applied) leaves that entry out; the
-    action keeps its default keys and the rest of the keymap applies.
+    An unknown id, a key Textual never sends, or a key another action on the same screen
+    already has (``LIVE_TOGETHER``, after the whole keymap is applied) leaves that entry
+    out; the action keeps its default keys and the rest of the keymap applies.
     """
     problems: list[str] = []
     wanted: dict[str, str] = {}
@@ -599,8 +599,9 @@ def default_keys(action_id: str) -> str:
 
 
 def _last_clash(keymap: Mapping[str, str]) -> tuple[str, str, str] | None:
-    """The last keymap entry giving a key another action (or the app) has, with that key
-    and who has it; the keys actions share by design (escape, enter) are not clashes."""
+    """The last keymap entry giving a key another action on its screen (or the app) has,
+    with that key and who has it; the keys actions share by design (escape, enter) are
+    not clashes."""
     holders: dict[str, list[Action]] = {}
     for action in ACTIONS:
         for key in keys_in_effect(action, keymap):
