@@ -228,3 +228,31 @@ def test_a_key_clashes_only_with_the_keys_of_its_own_screen() -> None:
     assert kept == {} and "j is already the key of 'cursor_down'" in problems[0]
     # escape closes every dialog; the help's own keys are its alone.
     assert resolve_keymap({"help_close": "escape,s"}, "config.json")[1] == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "why"),
+    [
+        ({"note_save_close": "x"}, "types or moves in the text"),  # typed into the note
+        ({"dialog_cancel": "q"}, "types or moves in the text"),  # typed into the tags
+        ({"dialog_cancel": "space"}, "types or moves in the text"),
+        ({"help_close": "down"}, "the screen itself uses"),  # the help scrolls on it
+        ({"stats_close": "enter"}, "the screen itself uses"),  # a chart's row takes it
+        ({"dialog_cancel": "1"}, "the screen itself uses"),  # the cite menu's first style
+        ({"confirm_yes": "enter"}, "the screen itself uses"),  # the focused button's
+    ],
+)
+def test_a_key_a_screen_s_own_widgets_take_is_refused(entry: dict[str, str], why: str) -> None:
+    """Textual leaves a focused text field, list or button its keys before it applies the
+    keymap: given to an action there, the key would be typed, or the action never run."""
+    from paperbrowse.app.actions import resolve_keymap
+
+    kept, problems = resolve_keymap(entry, "config.json")
+    assert kept == {} and len(problems) == 1 and why in problems[0], problems
+
+
+def test_keys_kept_from_text_fields_rebind_their_dialogs() -> None:
+    from paperbrowse.app.actions import resolve_keymap
+
+    wanted = {"note_save_close": "escape,ctrl+s,f2", "dialog_cancel": "escape,alt+c"}
+    assert resolve_keymap(wanted, "config.json") == (wanted, [])

@@ -1,11 +1,11 @@
-"""Every action of the browser, once: its id, default keys, names and help text.
+"""Every action of the app, once: its id, default keys, names and help text.
 
-The browser's and the paper list's ``BINDINGS``, the footer, the ``?`` help, the
-command palette, ``paperbrowse keys`` and the README's key table are all built
-from ``ACTIONS``. An action's id is its action name and its binding's id, so a
-user's ``"keymap"`` in config.json rebinds it through Textual's keymap support
-(``App.set_keymap``). The order of ``ACTIONS`` is the help's, and for each owner
-the footer's.
+The ``BINDINGS`` of the browser, the paper list and the other screens and dialogs, the
+footers, the ``?`` help, the command palette (the browser's actions), ``paperbrowse
+keys`` and the README's key table are all built from ``ACTIONS``. An action's id is its
+binding's id (and its action name, unless it names another), so a user's ``"keymap"``
+in config.json rebinds it through Textual's keymap support (``App.set_keymap``). The
+order of ``ACTIONS`` is the help's, and for each owner the footer's.
 
 This module imports no Textual at import time: ``paperbrowse keys`` needs only
 the key names (``textual.keys``), imported when a keymap is checked.
@@ -14,6 +14,7 @@ the key names (``textual.keys``), imported when a keymap is checked.
 from __future__ import annotations
 
 import contextlib
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -41,6 +42,24 @@ LIVE_TOGETHER: dict[str, frozenset[str]] = {
     "dialog": frozenset({"dialog", "author"}),
 }
 ON_THE_BROWSER = frozenset({"browser", "list"})
+# Keys a screen's own widgets take before any binding of the keymap (Textual applies a
+# keymap after it has left the focused widget its keys): its scrolling text, its list of
+# choices, its buttons. Given to one of its actions, the action would never hear them.
+_MOVING = frozenset({"up", "down", "left", "right", "pageup", "pagedown", "home", "end"})
+_CHOOSING = _MOVING | {"enter"}
+WIDGET_KEYS: dict[str, frozenset[str]] = {
+    "help": _MOVING,
+    "problems": _MOVING,
+    "stats": _CHOOSING,
+    "author": _CHOOSING,
+    "people": _CHOOSING,
+    "confirm": frozenset({"enter", "space", "tab", "shift+tab", "left", "right"}),
+    # The cite menu's 1-9 choose a style; the pickers' lists take the moving keys.
+    "dialog": _CHOOSING | {str(digit) for digit in range(1, 10)},
+}
+# Screens where text is typed (the note, the tags, a PDF's or an export's path): a key
+# without ctrl or alt would be typed there, or never reach the action, or both.
+TYPED_IN = frozenset({"note", "dialog"})
 MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
 
 
@@ -327,6 +346,19 @@ ACTIONS: tuple[Action, ...] = (
     ),
     # The keys of the other screens and dialogs: each acts there alone.
     Action(
+        "people_close",
+        "escape,q",
+        "Leave people",
+        "back to the papers",
+        group=OTHER_SCREENS,
+        owner="people",
+        label="Back",
+        show=True,
+        priority=True,
+        context="in the people list",
+        action="close",
+    ),
+    Action(
         "people_sort",
         "s",
         "Sort people",
@@ -351,19 +383,6 @@ ACTIONS: tuple[Action, ...] = (
         priority=True,
         context="in the people list",
         action="reverse",
-    ),
-    Action(
-        "people_close",
-        "escape,q",
-        "Leave people",
-        "back to the papers",
-        group=OTHER_SCREENS,
-        owner="people",
-        label="Back",
-        show=True,
-        priority=True,
-        context="in the people list",
-        action="close",
     ),
     Action(
         "stats_next_chart",
@@ -433,7 +452,8 @@ ACTIONS: tuple[Action, ...] = (
         "dialog_cancel",
         "escape",
         "Cancel",
-        "close a dialog or picker, nothing done (tags, PDF, export, citing, authors)",
+        "close a dialog or picker, nothing done (tags, PDF, export, citing, authors, "
+        "more like this)",
         group=OTHER_SCREENS,
         owner="dialog",
         context="in a dialog",
@@ -477,7 +497,8 @@ RESERVED_KEYS = ("ctrl+p", "ctrl+q", "ctrl+c")  # ctrl+c: Textual's copy and qui
 
 
 def bindings(owner: Owner, labels: Mapping[str, str] | None = None) -> list[BindingType]:
-    """The ``BINDINGS`` of the browser screen or of the paper list, in footer order.
+    """The ``BINDINGS`` of the browser screen, the paper list or another screen or
+    dialog (``owner``), in footer order.
 
     Another list that moves and selects alike (the people table) takes the paper list's,
     with its own footer words (``labels``, by action id): the same binding ids, so that a
@@ -607,10 +628,15 @@ def _last_clash(keymap: Mapping[str, str]) -> tuple[str, str, str] | None:
         for key in keys_in_effect(action, keymap):
             holders.setdefault(key, []).append(action)
     for action_id in reversed(list(keymap)):
-        together = LIVE_TOGETHER.get(BY_ID[action_id].owner, {BY_ID[action_id].owner})
+        owner = BY_ID[action_id].owner
+        together = LIVE_TOGETHER.get(owner, {owner})
         for key in split_keys(keymap[action_id]):
             if key in RESERVED_KEYS:
                 return action_id, key, "the app's own key"
+            if key in WIDGET_KEYS.get(owner, ()):
+                return action_id, key, "a key the screen itself uses (to move or choose)"
+            if owner in TYPED_IN and not _kept_from_text(key):
+                return action_id, key, "a key that types or moves in the text there"
             others = [
                 other.id
                 for other in holders.get(key, [])
@@ -619,6 +645,17 @@ def _last_clash(keymap: Mapping[str, str]) -> tuple[str, str, str] | None:
             if others:
                 return action_id, key, f"the key of {others[0]!r}"
     return None
+
+
+def _kept_from_text(key: str) -> bool:
+    """Whether a text field leaves ``key`` to the bindings: with ctrl or alt, escape, or
+    a function key (a letter, a space, enter or an arrow it takes for itself)."""
+    *modifiers, base = key.split("+")
+    return (
+        bool({"ctrl", "alt"} & set(modifiers))
+        or base == "escape"
+        or bool(re.fullmatch(r"f\d{1,2}", base))
+    )
 
 
 def pinned(keymap: Mapping[str, str]) -> dict[str, str]:
