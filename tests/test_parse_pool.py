@@ -18,6 +18,7 @@ import pytest
 
 from paperbrowse.core import formats
 from paperbrowse.core.errors import Problem
+from paperbrowse.core.files import read_text
 from paperbrowse.core.formats import ImportResult, bibtex, jsonl, pool
 
 SLICE = 3 << 20  # characters of each ACL file: 3 parts of JSON Lines, 12 of BibTeX
@@ -326,7 +327,6 @@ def test_a_large_bibtex_file_is_read_by_workers_started_before_it_is_read(
     monkeypatch.setattr(pool, "worker_count", lambda: 1)
     started = started_workers(monkeypatch)
     started_when_read: list[int] = []
-    read_text = formats.read_text
 
     def recorded_read(file: Path) -> tuple[str, list[Problem]]:
         started_when_read.append(len(started))
