@@ -133,17 +133,8 @@ def test_the_first_listing_is_shown_before_the_search_engine_is_imported(
         "    seen.append('numpy' in sys.modules)\n"
         "    show_listing(self, listing)\n"
         "SearchController.show_listing = spy\n"
-        "async def main():\n"
-        f"    app = PaperBrowseApp([{str(seed_path)!r}])\n"
-        "    async with app.run_test() as pilot:\n"
-        "        while not seen:\n"
-        "            await pilot.pause(0.05)\n"
-        "asyncio.run(main())\n"
-        "print(seen)\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["[False]"]
+    assert _printed_once_shown(script, seed_path, "seen", "seen") == "[False]"
 
 
 def test_the_first_listing_s_rows_are_drawn_without_the_search_s_modules(
@@ -163,14 +154,23 @@ def test_the_first_listing_s_rows_are_drawn_without_the_search_s_modules(
         "    imported.append(not before and 'paperbrowse.core.search.spans' in sys.modules)\n"
         "    return segments\n"
         "PaperList._build_row = spy\n"
+    )
+    assert _printed_once_shown(script, seed_path, "len(imported) >= 10", "any(imported)") == "False"
+
+
+def _printed_once_shown(spies: str, library: Path, until: str, printed: str) -> str:
+    """What ``printed`` is, in a new process that runs ``spies`` (code patching the app)
+    and then the app on ``library`` until ``until`` holds."""
+    script = (
+        f"{spies}"
         "async def main():\n"
-        f"    app = PaperBrowseApp([{str(seed_path)!r}])\n"
+        f"    app = PaperBrowseApp([{str(library)!r}])\n"
         "    async with app.run_test() as pilot:\n"
-        "        while len(imported) < 10:\n"
+        f"        while not ({until}):\n"
         "            await pilot.pause(0.05)\n"
         "asyncio.run(main())\n"
-        "print(any(imported))\n"
+        f"print({printed})\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False"]
+    return result.stdout.strip()
