@@ -213,6 +213,8 @@ async def test_the_keys_of_other_screens_and_dialogs_are_rebindable(seed_app: Ap
         await pilot.press("t")  # the tags dialog
         await pilot.pause()
         assert not isinstance(pilot.app.screen, BrowserScreen)
+        hint = pilot.app.screen.query_one("#tags-hint", Static)
+        assert "enter saves, ctrl+g cancels" in str(hint.content)  # the hint names it
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert isinstance(pilot.app.screen, BrowserScreen)

@@ -699,6 +699,13 @@ def in_help_order(actions: Iterable[Action] = ACTIONS) -> list[Action]:
     return sorted(actions, key=lambda action: action.group != NAVIGATION)
 
 
+def key_named(action_id: str, keymap: Mapping[str, str], joined: str = "") -> str:
+    """The action's keys in effect as a hint names them: the first ("escape"), or with
+    ``joined`` all of them ("escape or ctrl+s")."""
+    keys = [key_display(key) for key in keys_in_effect(BY_ID[action_id], keymap)]
+    return (joined.join(keys) if joined else keys[0]) if keys else "(palette)"
+
+
 def shown_keys(action: Action, keymap: Mapping[str, str]) -> str:
     """ "enter in the bar", "j k": the keys in effect, as a person reads them."""
     keys = " ".join(key_display(key) for key in keys_in_effect(action, keymap)) or "(palette)"

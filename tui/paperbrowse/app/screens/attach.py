@@ -123,8 +123,8 @@ class AttachScreen(DismissOnce, ModalScreen[str | None]):
                 )
             yield Static(
                 Text(
-                    "→ completes; enter attaches, escape cancels. The link is kept "
-                    "with your marks: the library file is not changed."
+                    f"→ completes; enter attaches, {self.key_named('dialog_cancel')} cancels. "
+                    "The link is kept with your marks: the library file is not changed."
                 ),
                 id="attach-hint",
             )

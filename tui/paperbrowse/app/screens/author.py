@@ -98,8 +98,9 @@ class AuthorPicker(_Picker):
                 Text.assemble("Authors of ", (self.paper.title, "italic")), classes="picker-title"
             )
             yield PagingOptionList(*options, id="author-options")
+            back = self.key_named("dialog_cancel")
             yield Static(
-                "Enter lists the author's papers; escape goes back.", classes="picker-hint"
+                f"Enter lists the author's papers; {back} goes back.", classes="picker-hint"
             )
 
     @on(OptionList.OptionSelected)
@@ -140,8 +141,9 @@ class AuthorPapers(_Picker):
                 classes="picker-title",
             )
             yield PagingOptionList(*options, id="author-papers")
+            show, back = self.key_named("author_show_in_list"), self.key_named("dialog_cancel")
             yield Static(
-                "Enter goes to the paper; f shows them all in the list; escape goes back.",
+                f"Enter goes to the paper; {show} shows them all in the list; {back} goes back.",
                 classes="picker-hint",
             )
 

@@ -82,6 +82,14 @@ class DismissOnce(SafeMouse):
     left_behind: ClassVar[tuple[type[Message], ...]] = LEFT_BEHIND
     _dismiss_when_back: tuple[Any] | None = None
 
+    def key_named(self, action_id: str, joined: str = "") -> str:
+        """An action's keys as the user's keymap has them, for a hint: "escape cancels"
+        (``actions.key_named``; the registry's keys in an app without a keymap)."""
+        from paperbrowse.app.actions import key_named
+
+        keymap: dict[str, str] = getattr(self.app, "keymap_in_effect", {})
+        return key_named(action_id, keymap, joined)
+
     def dismiss(self, result: Any = None) -> AwaitComplete:
         if self._dismissing:
             return _done()  # a second enter, click or result: already leaving

@@ -96,7 +96,9 @@ class ChoiceMenuScreen(DismissOnce, ModalScreen[str | None]):
         with Vertical():
             yield Static(self.TITLE_TEXT, id=f"{self.ID_PREFIX}-title", classes="choice-title")
             yield menu
-            yield Static(Text(self.HINT_TEXT), id=f"{self.ID_PREFIX}-hint", classes="choice-hint")
+            cancel = self.key_named("dialog_cancel")
+            hint = Text(f"{self.HINT_TEXT} {cancel[:1].upper()}{cancel[1:]} cancels.")
+            yield Static(hint, id=f"{self.ID_PREFIX}-hint", classes="choice-hint")
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -118,7 +120,7 @@ class CiteFormScreen(ChoiceMenuScreen):
     TITLE_TEXT = "How should c copy citations?"
     HINT_TEXT = (
         'Enter or 1-6 chooses; kept in config.json as "cite_form" '
-        "(change it from ctrl+p: Citation form). Escape cancels."
+        "(change it from ctrl+p: Citation form)."
     )
 
     def __init__(self, keys: Sequence[str], current: str | None = None) -> None:
@@ -146,7 +148,7 @@ class CslStyleScreen(ChoiceMenuScreen):
     TITLE_TEXT = "Which style should C copy references in?"
     HINT_TEXT = (
         'Enter or a number chooses; kept in config.json as "csl_style" '
-        "(a .csl file of your own can be named there). Escape cancels."
+        "(a .csl file of your own can be named there)."
     )
 
     def choices(self) -> list[tuple[str, Text]]:

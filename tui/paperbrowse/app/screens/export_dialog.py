@@ -39,7 +39,6 @@ FORMAT_NAMES = {
     "markdown": "Markdown reading list (.md)",
     BIBLIOGRAPHY: "Reference list (.md, APA or csl_style in config.json)",
 }
-READY = Text("Enter exports; escape cancels.", style="dim")
 
 
 def suggested_name(fmt: str) -> Path:
@@ -104,8 +103,9 @@ class ConfirmScreen(DismissOnce, ModalScreen[bool]):
         with Vertical():
             yield Static(Text(self.question))
             with Horizontal():
-                yield Button("Replace (y)", variant="warning", id="yes")
-                yield Button("Cancel (n)", id="no")
+                yes, no = self.key_named("confirm_yes"), self.key_named("confirm_no")
+                yield Button(f"Replace ({yes})", variant="warning", id="yes")
+                yield Button(f"Cancel ({no})", id="no")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -161,6 +161,9 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         self._suggested: Path | None = None
         self._busy = False  # an export is running
 
+    def _ready(self) -> Text:
+        return Text(f"Enter exports; {self.key_named('dialog_cancel')} cancels.", style="dim")
+
     def compose(self) -> ComposeResult:
         from paperbrowse.core.formats.export import FORMATS
 
@@ -178,7 +181,7 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
                 id="export-format",
             )
             yield Input(str(self._suggested), id="export-path", placeholder="file name")
-            yield Static(READY, id="export-status")
+            yield Static(self._ready(), id="export-status")
             with Horizontal():
                 yield Button("Export", variant="primary", id="export-go")
                 yield Button("Cancel", id="export-cancel")
@@ -283,7 +286,7 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         # Escaped while exporting: the dialog is gone, but what became of the file is told.
         shown = self.is_attached
         if shown:
-            self.query_one("#export-status", Static).update(READY)
+            self.query_one("#export-status", Static).update(self._ready())
         if isinstance(written, ExportExists) and shown:  # made meanwhile
             self._ask_to_replace(path)
             return

@@ -86,7 +86,8 @@ class NoteEditor(DismissOnce, ModalScreen[None]):
         with Vertical():
             yield Static(Text.assemble("Note on ", (self.paper.title, "italic")), id="note-title")
             yield TextArea(self.saved_text, id="note-text", soft_wrap=True)
-            yield Static("Saved as you type · escape or ctrl+s closes", id="note-status")
+            closes = self.key_named("note_save_close", joined=" or ")
+            yield Static(f"Saved as you type · {closes} closes", id="note-status")
 
     AUTO_FOCUS = "TextArea"
 
@@ -112,7 +113,8 @@ class NoteEditor(DismissOnce, ModalScreen[None]):
         saved = self.save(text, self.opened, quiet and self._failed)
         if saved is None:
             self._failed = True
-            self._status("NOT SAVED: the note stays here; escape twice closes without saving")
+            twice = self.key_named("note_save_close")
+            self._status(f"NOT SAVED: the note stays here; {twice} twice closes without saving")
             return False
         self._failed = False
         if saved.merged:

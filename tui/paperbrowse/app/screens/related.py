@@ -99,7 +99,8 @@ class RelatedScreen(_Picker):
                 Text.assemble("More like ", (self.paper.title, "italic")), classes="picker-title"
             )
             yield PagingOptionList(*options, id="related-options")
-            yield Static("Enter goes to the paper; escape goes back.", classes="picker-hint")
+            back = self.key_named("dialog_cancel")
+            yield Static(f"Enter goes to the paper; {back} goes back.", classes="picker-hint")
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -79,7 +79,8 @@ class TagsScreen(DismissOnce, ModalScreen[str | None]):
                 id="tags-input",
                 suggester=TagSuggester(self.known),
             )
-            hint = Text("Comma or space separated; → completes; enter saves, escape cancels.")
+            cancel = self.key_named("dialog_cancel")
+            hint = Text(f"Comma or space separated; → completes; enter saves, {cancel} cancels.")
             if self.known:
                 hint.append("\nIn use: " + ", ".join(self.known[:KNOWN_TAGS_SHOWN]))
             yield Static(hint, id="tags-hint")
