@@ -21,6 +21,7 @@ from typing import Any, cast, overload
 
 from paperbrowse.core.models import Paper, joined_authors, normalise_title
 from paperbrowse.core.rows import (
+    ABSTRACT,
     PAPER_FIELDS,
     compact_papers,
     construct_is_faithful,
@@ -38,7 +39,6 @@ _PLACE = {name: place for place, name in enumerate(PAPER_FIELDS)}
 # read through the papers, or through ``days_of``.
 _ROW_FORM_DIFFERS = frozenset({"date", "source", "sources"})
 _DATE = _PLACE["date"]
-_ABSTRACT = _PLACE["abstract"]  # a string, or UTF-8 bytes (``rows.packed_text``)
 
 
 class PaperStore(MutableSequence[Paper]):
@@ -216,7 +216,7 @@ class PaperStore(MutableSequence[Paper]):
             found = list(map(itemgetter(place), cast(list[Row], self._slots)))
         except TypeError:  # a paper among them: it has no items
             found = [s[place] if type(s) is tuple else getattr(s, name) for s in self._slots]
-        if place == _ABSTRACT and not as_held:
+        if place == ABSTRACT and not as_held:  # (a string, or UTF-8: ``rows.packed_text``)
             found = [
                 text.decode("utf-8", "surrogatepass") if type(text) is bytes else text
                 for text in found
@@ -227,7 +227,7 @@ class PaperStore(MutableSequence[Paper]):
         """One paper's value of one field, without building the paper from its row."""
         slot = self._slots[index]
         if type(slot) is tuple and name in _PLACE and name not in _ROW_FORM_DIFFERS:
-            return unpacked_text(slot[_ABSTRACT]) if name == "abstract" else slot[_PLACE[name]]
+            return unpacked_text(slot[ABSTRACT]) if name == "abstract" else slot[_PLACE[name]]
         return getattr(self[index], name)
 
     def days(self) -> list[int]:

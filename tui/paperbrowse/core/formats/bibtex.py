@@ -50,7 +50,8 @@ POOL_MIN_CHARS = 8 << 20
 CHUNK_CHARS = 1 << 18  # text per bibtexparser run (its time per megabyte is the same)
 # Text per part read on another core (``formats.pool``). A BibTeX megabyte takes 0.1 s,
 # and this process and its worker meet mid-file up to a part apart: with 1 MB parts one
-# of them sat idle at the end for up to 0.1 s (the ACL file: 1.78-1.84 -> 1.70-1.71 s).
+# of them sat idle at the end for up to 0.1 s (the ACL file's parse ended at 1.73-1.79 s
+# with 1 MB parts, 1.70-1.71 s with these).
 PART_CHARS = 1 << 18
 # What macros may add to a file's text in all, beyond its own size: a file of 10,000
 # entries each using a 1 MB macro would otherwise be 10 GB of papers. Real files add
