@@ -258,3 +258,22 @@ def test_keys_kept_from_text_fields_rebind_their_dialogs() -> None:
 
     wanted = {"note_save_close": "escape,ctrl+s,f2", "dialog_cancel": "escape,alt+c"}
     assert resolve_keymap(wanted, "config.json") == (wanted, [])
+
+
+async def test_the_cite_menus_name_the_browser_s_cite_keys_in_effect(seed_app: AppFactory) -> None:
+    from paperbrowse.app.screens.cite_form import CiteFormScreen, CslStyleScreen
+
+    write_config({"keymap": {"cite": "ctrl+y", "cite_references": "ctrl+o,R"}})
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert not [line for line in notifications(pilot) if "keymap" in line]
+        for menu, title in (
+            (CiteFormScreen(["wang2025"]), "How should ctrl+y copy citations?"),
+            (CslStyleScreen(), "Which style should ctrl+o copy references in?"),
+        ):
+            await pilot.app.push_screen(menu)
+            await pilot.pause()
+            shown = pilot.app.screen.query_one(".choice-title", Static)
+            assert str(shown.render()) == title
+            await pilot.press("escape")
+            await pilot.pause()

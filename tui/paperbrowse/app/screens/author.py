@@ -100,7 +100,7 @@ class AuthorPicker(_Picker):
             yield PagingOptionList(*options, id="author-options")
             back = self.key_named("dialog_cancel")
             yield Static(
-                f"Enter lists the author's papers; {back} goes back.", classes="picker-hint"
+                Text(f"Enter lists the author's papers; {back} goes back."), classes="picker-hint"
             )
 
     @on(OptionList.OptionSelected)
@@ -143,7 +143,9 @@ class AuthorPapers(_Picker):
             yield PagingOptionList(*options, id="author-papers")
             show, back = self.key_named("author_show_in_list"), self.key_named("dialog_cancel")
             yield Static(
-                f"Enter goes to the paper; {show} shows them all in the list; {back} goes back.",
+                Text(
+                    f"Enter goes to the paper; {show} shows them all in the list; {back} goes back."
+                ),
                 classes="picker-hint",
             )
 

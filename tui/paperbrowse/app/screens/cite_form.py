@@ -73,7 +73,8 @@ class ChoiceMenuScreen(DismissOnce, ModalScreen[str | None]):
     ]
     AUTO_FOCUS = "OptionList"
     ID_PREFIX = "choice"  # the ids of the title, menu and hint: "<prefix>-options" ...
-    TITLE_TEXT = ""
+    TITLE_TEXT = ""  # "{key}" in it: the key of ``KEY_ACTION``, as the keymap has it
+    KEY_ACTION = "cite"
     HINT_TEXT = ""
 
     def __init__(self, current: str | None = None) -> None:
@@ -94,7 +95,8 @@ class ChoiceMenuScreen(DismissOnce, ModalScreen[str | None]):
         if self.current in self.ids:
             menu.highlighted = self.ids.index(self.current)
         with Vertical():
-            yield Static(self.TITLE_TEXT, id=f"{self.ID_PREFIX}-title", classes="choice-title")
+            title = self.TITLE_TEXT.format(key=self.key_named(self.KEY_ACTION))
+            yield Static(Text(title), id=f"{self.ID_PREFIX}-title", classes="choice-title")
             yield menu
             cancel = self.key_named("dialog_cancel")
             hint = Text(f"{self.HINT_TEXT} {cancel[:1].upper()}{cancel[1:]} cancels.")
@@ -117,7 +119,7 @@ class CiteFormScreen(ChoiceMenuScreen):
     """Dismissed with a form of ``KEY_FORMS`` (enter, or its number) or None (escape)."""
 
     ID_PREFIX = "cite-form"
-    TITLE_TEXT = "How should c copy citations?"
+    TITLE_TEXT = "How should {key} copy citations?"
     HINT_TEXT = (
         'Enter or 1-6 chooses; kept in config.json as "cite_form" '
         "(change it from ctrl+p: Citation form)."
@@ -145,7 +147,8 @@ class CslStyleScreen(ChoiceMenuScreen):
     user's own ``.csl`` file when config.json names one (kept, not forgotten)."""
 
     ID_PREFIX = "csl-style"
-    TITLE_TEXT = "Which style should C copy references in?"
+    TITLE_TEXT = "Which style should {key} copy references in?"
+    KEY_ACTION = "cite_references"
     HINT_TEXT = (
         'Enter or a number chooses; kept in config.json as "csl_style" '
         "(a .csl file of your own can be named there)."

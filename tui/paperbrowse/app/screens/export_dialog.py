@@ -104,8 +104,8 @@ class ConfirmScreen(DismissOnce, ModalScreen[bool]):
             yield Static(Text(self.question))
             with Horizontal():
                 yes, no = self.key_named("confirm_yes"), self.key_named("confirm_no")
-                yield Button(f"Replace ({yes})", variant="warning", id="yes")
-                yield Button(f"Cancel ({no})", id="no")
+                yield Button(Text(f"Replace ({yes})"), variant="warning", id="yes")
+                yield Button(Text(f"Cancel ({no})"), id="no")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

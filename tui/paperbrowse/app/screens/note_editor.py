@@ -87,7 +87,7 @@ class NoteEditor(DismissOnce, ModalScreen[None]):
             yield Static(Text.assemble("Note on ", (self.paper.title, "italic")), id="note-title")
             yield TextArea(self.saved_text, id="note-text", soft_wrap=True)
             closes = self.key_named("note_save_close", joined=" or ")
-            yield Static(f"Saved as you type · {closes} closes", id="note-status")
+            yield Static(Text(f"Saved as you type · {closes} closes"), id="note-status")
 
     AUTO_FOCUS = "TextArea"
 

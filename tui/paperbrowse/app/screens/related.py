@@ -100,7 +100,7 @@ class RelatedScreen(_Picker):
             )
             yield PagingOptionList(*options, id="related-options")
             back = self.key_named("dialog_cancel")
-            yield Static(f"Enter goes to the paper; {back} goes back.", classes="picker-hint")
+            yield Static(Text(f"Enter goes to the paper; {back} goes back."), classes="picker-hint")
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
