@@ -29,6 +29,7 @@ from paperbrowse.core.rows import (
     paper_row,
     shared_row,
     unpacked_text,
+    unpacked_texts,
 )
 
 Row = tuple[Any, ...]
@@ -217,10 +218,7 @@ class PaperStore(MutableSequence[Paper]):
         except TypeError:  # a paper among them: it has no items
             found = [s[place] if type(s) is tuple else getattr(s, name) for s in self._slots]
         if place == ABSTRACT and not as_held:  # (a string, or UTF-8: ``rows.packed_text``)
-            found = [
-                text.decode("utf-8", "surrogatepass") if type(text) is bytes else text
-                for text in found
-            ]
+            return unpacked_texts(found)
         return found
 
     def value(self, index: int, name: str) -> Any:

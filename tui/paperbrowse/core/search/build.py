@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from paperbrowse.core.formats.pool import usable_cores
 from paperbrowse.core.memory import give_back_freed
+from paperbrowse.core.rows import unpacked_texts
 from paperbrowse.core.search.tokens import DOC_BREAK, chunk_bytes
 
 Int32s = npt.NDArray[np.int32]
@@ -151,9 +152,7 @@ def _chunk_words(
     """The words of every paper in the chunk, as provisional vocabulary ids."""
     # Abstracts held as UTF-8 (``rows.packed_text``) are decoded here, a chunk at a time:
     # decoded all at once, they would be held twice while the index is built.
-    strings = [
-        text.decode("utf-8", "surrogatepass") if isinstance(text, bytes) else text for text in texts
-    ]
+    strings: list[str] = unpacked_texts(texts)
     data = chunk_bytes(strings)  # starts and ends with a space
     del strings
     in_word = data > 32
