@@ -184,21 +184,12 @@ def _read_large(path: Path, progress: TextProgress | None) -> ImportResult | Non
 
 
 def _bibtex_workers_ahead(path: Path) -> contextlib.AbstractContextManager[object]:
-    """For a BibTeX file large enough to be parsed on every core: worker processes started
-    before its text is read, decoded and cut (0.1 s for the 31 MB ACL file), so that they
-    are ready when its parts are (``bibtex._read_in_parts``). Those unused (a file with
-    @string definitions is read here alone) are stopped on leaving."""
+    """For a large .bib, its parse workers started while it is read (``bibtex``)."""
     if SUFFIXES.get(path.suffix.lower()) != "bibtex":
         return contextlib.nullcontext()
-    from paperbrowse.core.formats import bibtex
-    from paperbrowse.core.formats.pool import workers_ahead
+    from paperbrowse.core.formats.bibtex import workers_ahead_for
 
-    try:
-        if path.stat().st_size < bibtex.POOL_MIN_CHARS:  # (bytes: at least its characters)
-            return contextlib.nullcontext()
-    except OSError:
-        return contextlib.nullcontext()  # reading it says why, in its words
-    return workers_ahead(bibtex.read_chunks_part)
+    return workers_ahead_for(path)
 
 
 def _checked(result: ImportResult, path: Path, name: str) -> ImportResult:

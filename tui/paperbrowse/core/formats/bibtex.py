@@ -13,10 +13,12 @@ can show progress while a large file is read.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 from paperbrowse.core.errors import Problem, silence_library_log
@@ -35,7 +37,7 @@ from paperbrowse.core.formats.bibvalues import (
 )
 from paperbrowse.core.formats.file_fields import bibtex_files
 from paperbrowse.core.formats.jsontools import paper_date
-from paperbrowse.core.formats.pool import run_parts
+from paperbrowse.core.formats.pool import run_parts, workers_ahead
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.store import PaperStore, stored_as_rows
 from paperbrowse.core.text.clean import clean_line, find_urls, strip_control
@@ -640,6 +642,19 @@ class _PartReader(_Reader):
             self.undefined,
             self.expansion_allowed - self.expansion_left,
         )
+
+
+def workers_ahead_for(path: Path) -> contextlib.AbstractContextManager[object]:
+    """For a file large enough to be parsed on every core: worker processes started before
+    its text is read, decoded and cut (0.1 s for the 31 MB ACL file), so that they are
+    ready when its parts are (``_read_in_parts``). Those unused (a file with @string
+    definitions is read in one process) are stopped on leaving."""
+    try:
+        if path.stat().st_size < POOL_MIN_CHARS:  # (bytes: at least its characters)
+            return contextlib.nullcontext()
+    except OSError:
+        return contextlib.nullcontext()  # reading it says why, in its words
+    return workers_ahead(read_chunks_part)
 
 
 def read_chunks_part(chunks: list[tuple[int, str]], file: str, size: int) -> _Part:
