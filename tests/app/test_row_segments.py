@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 
@@ -36,3 +37,14 @@ def test_padding_fills_the_width_and_control_codes_are_stripped() -> None:
 def test_nothing_fits_in_no_room() -> None:
     assert plain(fit(styled("title", None), 0)) == "…"  # as Rich's Text: one cell over
     assert plain(crop(styled("title", None), 0)) == ""
+
+
+def test_text_rich_cannot_cut_is_cut_all_the_same() -> None:
+    # Rich 15's set_cell_size raises on two joiners before an emoji, cut at one cell.
+    joined = "\u200d\u200d😀"
+    assert plain(crop(styled(joined, None), 1)) == "\u200d\u200d "
+
+
+def test_titles_past_ascii_are_measured_as_rich_measures_them() -> None:
+    for text in ("Café – naïve “quotes”", "研究 of graphs", "tab\there", "del\x7f", "e\u0301"):
+        assert cells(styled(text, None)) == cell_len(text)

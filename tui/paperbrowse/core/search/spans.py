@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from paperbrowse.core.models import Paper
@@ -17,6 +18,7 @@ from paperbrowse.core.search.tokens import word_spans
 
 Span = tuple[int, int]
 Token = tuple[int, int, str]
+TOKENISED_KEPT = 1024  # titles and author lists kept tokenised: a few screens' worth of keys
 
 
 def field_text(paper: Paper, name: str) -> str:
@@ -88,7 +90,17 @@ class Highlighter:
         text = field_text(paper, name)
         if not text:
             return ()
-        return _scan(word_spans(text), rules, reach)
+        words = word_spans(text) if name == "abstract" else iter(_short_field_words(text))
+        return _scan(words, rules, reach)
+
+
+@lru_cache(maxsize=TOKENISED_KEPT)
+def _short_field_words(text: str) -> tuple[Token, ...]:
+    """A title's or author list's words, kept for the rows drawn on the next keys: each
+    key typed draws mostly the papers the key before drew, and tokenising their titles
+    again was half of working out a row's spans. (An abstract is read only as far as
+    its first matches: never kept.)"""
+    return tuple(word_spans(text))
 
 
 class SpanMap(dict[str, tuple[Span, ...]]):
