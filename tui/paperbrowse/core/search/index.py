@@ -397,6 +397,8 @@ class SearchIndex:
         notes: list[str],
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8], Mask]:
         """Total points, free words held, and which papers match at all."""
+        if len(terms) == 1 and not terms[0][0].required:
+            return self._one_word(terms[0][1], allowed)
         total = np.zeros(self._size, np.int32)
         keep = np.ones(self._size, bool) if allowed is None else allowed.copy()
         coverage = np.zeros(self._size, np.uint8)
@@ -421,6 +423,19 @@ class SearchIndex:
             total += coverage.astype(np.int32) * np.int32(MAX_WORD_POINTS * free + 1)
         return total, coverage, keep
 
+    def _one_word(
+        self, points: Scores, allowed: Mask | None
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8], Mask]:
+        """``_combine`` of a query of one free word (most keys typed): the papers holding
+        it, each with its points plus the bonus for holding the query's one word. The same
+        totals for those papers in three passes over the library rather than ten (each a
+        fraction of a millisecond at a million papers); the others' totals are never read."""
+        held = points > 0
+        keep = held if allowed is None else held & allowed
+        total = points.astype(np.int32)
+        total += np.int32(MAX_WORD_POINTS + 1)
+        return total, held.view(np.uint8), keep
+
     def _ranked(
         self,
         docs: Order,
@@ -433,7 +448,11 @@ class SearchIndex:
         keys |= docs.astype(np.int64)
         keys.sort()
         order = (keys & np.int64(0xFFFFFFFF)).astype(np.int32)
-        scores = total[order].astype(np.float64)
+        # Each paper's total, back from its key: reading ``total`` at the papers in rank
+        # order jumped about the library's array (1-2 ms for a short prefix at 1M papers).
+        keys >>= np.int64(32)
+        np.subtract(np.int64(1 << 30), keys, out=keys)
+        scores = keys.astype(np.float64)
         typed_words = [w for t in (query.free_words + query.required)[:MAX_TERMS] for w in t.words]
         top = min(RERANK, len(order))
         if top > 1 and len(typed_words) > 1:
