@@ -1,9 +1,10 @@
-"""The browser's searches: run in a thread one at a time, their results shown in the list.
+"""The browser's searches: run one at a time, their results shown in the list.
 
 ``SearchController`` is owned by ``BrowserScreen``. The ``SearchScheduler`` decides
 which query runs next and which results are still wanted; this side runs the searches
-in thread workers, shows what they found (or why they failed), keeps the order to
-return to when a query is cleared, and moves the cursor to a paper asked for.
+(in thread workers, or on the UI thread when they are known to be quick: ``FAST_SEARCH``),
+shows what they found (or why they failed), keeps the order to return to when a query is
+cleared, and moves the cursor to a paper asked for.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ if TYPE_CHECKING:
 DETAIL_PAUSE = 0.1
 TYPING_QUIET = 0.3  # seconds without a key before background work goes on (``wait_while_typing``)
 TYPING_WAIT_MAX = 5.0  # seconds background work waits for typing to pause, at most each time
+# Seconds under which the last search ran for the next to run on the UI thread, after the
+# key's own handling. Handing a search to a thread and its results back took 0.7 ms of a
+# key's 16 at 100k papers (bench_keys.py, alternated), more than the search itself (about
+# 0.5 ms at the median). A slower search (a first letter at a million papers, a query past
+# the index's word cache) goes to a thread, and so does the one after it: the UI waits
+# for no search it could not have waited for in the frame the key is painted in.
+FAST_SEARCH = 0.004
 
 
 def indexing_text(papers: int) -> str:
@@ -81,6 +89,7 @@ class SearchController:
         # Called once the query in the bar has its results listed (or has failed).
         self._on_settled: list[Callable[[], object]] = []
         self.last_typed = 0.0  # when the query last changed (time.monotonic)
+        self.last_search_took = float("inf")  # seconds (unknown: the first goes to a thread)
 
     def wait_while_typing(self) -> None:
         """In a worker thread: return once no key has changed the query for TYPING_QUIET
@@ -132,17 +141,25 @@ class SearchController:
             callback()
 
     def _start(self, query: str, sort: SortOrder, generation: int) -> None:
+        library = self.view.library
+        if library is not None and library.index_ready and self.last_search_took < FAST_SEARCH:
+            self.screen.call_next(self._search_here, library, query, sort, generation)
+            return
         # The description is fixed: by default Textual reprs the arguments,
         # which for a library argument took 0.7 s of the UI thread per keystroke.
         self.screen.run_worker(
-            partial(self._search, query, sort, generation),
+            partial(self._search_in_thread, query, sort, generation),
             thread=True,
             exclusive=True,
             group="search",
             description="search",
         )
 
-    def _search(self, query: str, sort: SortOrder, generation: int) -> None:
+    def _search_here(self, library: Library, query: str, sort: SortOrder, generation: int) -> None:
+        """On the UI thread, once the key that asked for it is handled."""
+        self._answered(*self._searched(library, query, sort), query, generation)
+
+    def _search_in_thread(self, query: str, sort: SortOrder, generation: int) -> None:
         """In the worker's thread."""
         library = self.view.library
         if library is None:
@@ -151,17 +168,26 @@ class SearchController:
         # One hand-off to the UI thread, not two: each waits for the event loop.
         screen = self.screen
         try:
-            if not query.strip() and not library.index_ready:
-                results = library.listing(sort)  # the index is still being built
-            else:
-                results = library.find(query, sort)
-        except Exception as error:  # a query the engine chokes on must not end the app
-            call_from_thread_while_attached(screen, self._answered, None, error, query, generation)
-            return
+            answer = self._searched(library, query, sort)
         except BaseException:
             call_from_thread_while_attached(screen, self.scheduler.finished)
             raise
-        call_from_thread_while_attached(screen, self._answered, results, None, query, generation)
+        call_from_thread_while_attached(screen, self._answered, *answer, query, generation)
+
+    def _searched(
+        self, library: Library, query: str, sort: SortOrder
+    ) -> tuple[Results | None, Exception | None]:
+        """The query's results, or the error the engine raised (a query it chokes on must
+        not end the app); how long it took is kept for where the next one runs."""
+        started = time.perf_counter()
+        try:
+            if not query.strip() and not library.index_ready:
+                return library.listing(sort), None  # the index is still being built
+            return library.find(query, sort), None
+        except Exception as error:
+            return None, error
+        finally:
+            self.last_search_took = time.perf_counter() - started
 
     def _answered(
         self, results: Results | None, error: Exception | None, query: str, generation: int
