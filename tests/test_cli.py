@@ -331,3 +331,26 @@ def test_a_file_export_needs_no_stdout(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8").startswith("@")
+
+
+def test_a_bug_that_also_breaks_the_shutdown_still_names_its_log(
+    seed_path: Path, tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    # A layout bug raised again while Textual shut the app down: the app had written
+    # crash.log, but the command line said only "internal error" and exited 2.
+    import paperbrowse.cli.browse as browse
+    from paperbrowse.app.app import PaperBrowseApp
+
+    log = tmp_path / "crash.log"
+
+    def crashed_twice(self: PaperBrowseApp) -> None:
+        self.crash, self.crash_log = "IndexError: list index out of range", log
+        raise IndexError("list index out of range")  # the shutdown's second time
+
+    monkeypatch.setattr(browse, "_in_a_terminal", lambda: True)
+    monkeypatch.setattr(PaperBrowseApp, "run", crashed_twice)
+    assert main([str(seed_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "an internal error stopped the app (IndexError: list index out of range)" in err
+    assert f"details in {log}" in err

@@ -14,8 +14,12 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
+from app_helpers import wait_loaded, write_jsonl
+
+from paperbrowse.app.app import PaperBrowseApp
 
 SCRIPT = textwrap.dedent("""
     import asyncio, sys
@@ -100,3 +104,34 @@ async def test_a_click_on_an_option_that_is_gone_is_ignored() -> None:
         await options._on_click(SimpleNamespace(style=Style(meta={"option": 2})))  # type: ignore[arg-type]
         await pilot.pause()
         assert options.highlighted == 2  # a click on an option still there still selects it
+
+
+JOINED = "\u200d\u200d😀"  # two joiners with nothing to join, then an emoji
+
+
+@pytest.mark.parametrize("size", [(33, 12), (43, 15), (61, 20)])
+async def test_a_paper_full_of_empty_joiners_is_shown_at_any_width(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """Rich 15 raised IndexError cutting such text at an odd width: in the detail pane's
+    title, authors and abstract, and behind the help screen (found by a helper in tmux,
+    each time with a crash.log)."""
+    library = write_jsonl(
+        tmp_path / "joined.jsonl",
+        [
+            {
+                "id": "j",
+                "title": JOINED * 15,
+                "authors": [JOINED * 15],
+                "abstract": JOINED * 100,
+                "year": 2020,
+            }
+        ],
+    )
+    async with PaperBrowseApp([library]).run_test(size=size) as pilot:
+        await wait_loaded(pilot)
+        await pilot.resize_terminal(size[0] - 1, size[1])
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert pilot.app.is_running and pilot.app.return_code is None

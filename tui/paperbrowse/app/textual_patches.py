@@ -1,8 +1,9 @@
-"""Two Textual 8.2.8 faults that hung or crashed the app, guarded where they start.
+"""Two Textual 8.2.8 faults and one of Rich 15.0.0 that hung or crashed the app, guarded
+where they start.
 
-Both are private Textual API, checked against textual 8.2.8, which pyproject.toml pins.
-No upstream issue was found for either. ``guard_textual`` puts both guards on, once,
-before the first timer or widget is made.
+All are private API, checked against the versions pyproject.toml pins. No upstream issue
+was found for any. ``guard_textual`` puts the guards on, once, before the first timer or
+widget is made.
 
 **Timers with no time left.** ``Timer._run`` loops forever on a negative interval,
 never yielding to the event loop. With ``skip`` on (the default) it works out a negative
@@ -22,6 +23,16 @@ with the number the click's screen position carried. If the list shrank between 
 paint and the click (a palette refilled, a list replaced as the mouse comes down), that
 raised IndexError and the app stopped: ``soak_keys.py`` at 100k papers, 1.5 minutes in.
 Such a click is now ignored, as a click on nothing is.
+
+**Text cut inside a run of zero-width joiners.** Rich cuts a string to a number of
+cells (``cells.set_cell_size``, which Textual's wrapping, cropping and padding all call)
+by guessing where the cut falls among its graphemes and walking from there. A joiner
+with nothing to join makes a grapheme of no width, and the walk then runs off the end:
+``"\u200d\u200d😀"`` twice, cut at 3 cells, raises IndexError (at 1 cell, the guess
+divides by zero). A paper with such a title crashed the app in the detail pane at odd
+widths, behind any dialog, and in the people screen (a helper found four ways in, each
+with a crash.log). Such a cut is now made by walking the graphemes from the start; every
+other cut is Rich's own.
 """
 
 from __future__ import annotations
@@ -34,9 +45,10 @@ LATE_INTERVAL = 0.01  # seconds: long enough that its one tick is not skipped as
 
 
 def guard_textual() -> None:
-    """Both guards, each put on once per process (``core.patching.install_once``)."""
+    """The guards, each put on once per process (``core.patching.install_once``)."""
     guard_timers()
     guard_option_clicks()
+    guard_rich_cuts()
 
 
 def guard_timers() -> None:
@@ -68,3 +80,39 @@ def _clicks_on_gone_options_ignored(original: Method) -> Method:
         await original(self, event)
 
     return _on_click
+
+
+def guard_rich_cuts() -> None:
+    """Make Rich's cut of a string at a cell (``rich.cells._split_text``, looked up by
+    ``set_cell_size`` and ``split_text`` when called) survive graphemes of no width."""
+    import rich.cells
+
+    install_once(rich.cells, "_split_text", _cuts_past_empty_graphemes)
+
+
+def _cuts_past_empty_graphemes(original: Method) -> Method:
+    def _split_text(text: str, cell_position: int, unicode_version: str = "auto") -> Any:
+        try:
+            return original(text, cell_position, unicode_version)
+        except (IndexError, ZeroDivisionError):
+            return _split_walked(text, cell_position, unicode_version)
+
+    return _split_text
+
+
+def _split_walked(text: str, cell_position: int, unicode_version: str) -> tuple[str, str]:
+    """``text`` split at ``cell_position`` cells, its graphemes walked from the start; a wide
+    grapheme the cut falls inside becomes a space on each side, as Rich makes it."""
+    from rich.cells import split_graphemes
+
+    if cell_position <= 0:
+        return "", text
+    spans, _ = split_graphemes(text, unicode_version)
+    taken = 0
+    for start, end, cells in spans:
+        if taken + cells > cell_position:
+            if taken == cell_position:
+                return text[:start], text[start:]
+            return text[:start] + " ", " " + text[end:]
+        taken += cells
+    return text, ""

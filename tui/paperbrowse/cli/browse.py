@@ -32,7 +32,15 @@ def run(args: argparse.Namespace) -> int:
         os.environ.pop(name, None)
 
     app = PaperBrowseApp(paths, as_of=args.as_of, pdf_dirs=getattr(args, "pdf_dir", []))
-    code = app.run()
+    try:
+        code = app.run()
+    except Exception:
+        # A bug in the screen's layout raised again while Textual shut the app down; the
+        # first time was logged (the crash branch below names the log). Any other error
+        # goes to the command line's one line.
+        if app.crash is None:
+            raise
+        code = None
     if app.load_error is not None:
         return fail(str(app.load_error))
     if app.crash is not None:

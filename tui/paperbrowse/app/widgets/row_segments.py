@@ -68,20 +68,7 @@ def _measured(text: str) -> int:
 def _cut(text: str, width: int) -> str:
     """``set_cell_size`` (its cut of a text past ASCII walks it grapheme by grapheme:
     the same titles are cut on every key)."""
-    try:
-        return set_cell_size(text, width)
-    except (IndexError, ZeroDivisionError):  # Rich 15 on some joiners: "\u200d\u200d😀" at 1
-        return _cut_by_character(text, width)
-
-
-def _cut_by_character(text: str, width: int) -> str:
-    """The longest start of ``text`` within ``width`` cells, padded with spaces to it."""
-    kept = ""
-    for end in range(1, len(text) + 1):
-        if cell_len(text[:end]) > width:
-            break
-        kept = text[:end]
-    return kept + " " * max(0, width - cell_len(kept))
+    return set_cell_size(text, width)
 
 
 def fit(segments: list[Segment], width: int, pad: bool = False) -> list[Segment]:
