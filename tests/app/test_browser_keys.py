@@ -381,6 +381,40 @@ async def test_palette_offers_every_browser_action(seed_app: AppFactory) -> None
         assert browser(pilot).paper_list.cursor == 14
 
 
+async def test_a_search_of_an_order_or_library_not_timed_yet_runs_off_the_ui_thread(
+    seed_app: AppFactory, monkeypatch: Any
+) -> None:
+    # Quick searches run on the UI thread, judged by the last one's time. A new order (the
+    # titles' at a million papers: 0.8 s to work out the first time) or a reloaded library
+    # is not judged by it: such a search ran on the UI thread and froze it (a review).
+    import threading
+
+    from paperbrowse.core.library import Library
+
+    find = Library.find
+    ran_on: list[tuple[str, str, bool]] = []
+
+    def recorded_find(self: Library, query: str, sort: Any = "relevance") -> Any:
+        ran_on.append((query, sort, threading.current_thread() is threading.main_thread()))
+        return find(self, query, sort)
+
+    monkeypatch.setattr(Library, "find", recorded_find)
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"graph")
+        await settle(pilot)
+        assert ran_on[-1] == ("graph", "relevance", True)  # quick: on the UI thread
+        await pilot.press("escape", "s")  # to the list, then the next order
+        await settle(pilot)
+        query, sort, on_ui_thread = ran_on[-1]
+        assert sort != "relevance" and not on_ui_thread
+        ran_on.clear()
+        await pilot.press("ctrl+r")  # reload: a new library, its index not searched yet
+        await wait_loaded(pilot)
+        await settle(pilot)
+        assert ran_on and not ran_on[0][2]
+
+
 async def test_fast_typing_runs_one_search_at_a_time_and_ends_on_the_last_query(
     seed_app: AppFactory, monkeypatch: Any
 ) -> None:

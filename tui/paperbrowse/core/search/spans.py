@@ -19,6 +19,9 @@ from paperbrowse.core.search.tokens import word_spans
 Span = tuple[int, int]
 Token = tuple[int, int, str]
 TOKENISED_KEPT = 1024  # titles and author lists kept tokenised: a few screens' worth of keys
+# Characters past which an author list is not kept tokenised: a big collaboration's 2,900
+# names took 1 MB each so (a review's measure), and a row's excerpt reads only its start.
+TOKENISED_LONGEST = 2000
 
 
 def field_text(paper: Paper, name: str) -> str:
@@ -90,7 +93,8 @@ class Highlighter:
         text = field_text(paper, name)
         if not text:
             return ()
-        words = word_spans(text) if name == "abstract" else iter(_short_field_words(text))
+        short = name != "abstract" and len(text) <= TOKENISED_LONGEST
+        words = iter(_short_field_words(text)) if short else word_spans(text)
         return _scan(words, rules, reach)
 
 

@@ -41,10 +41,14 @@ TYPING_WAIT_MAX = 5.0  # seconds background work waits for typing to pause, at m
 # Seconds under which the last search ran for the next to run on the UI thread, after the
 # key's own handling. Handing a search to a thread and its results back took 0.7 ms of a
 # key's 16 at 100k papers (bench_keys.py, alternated), more than the search itself (about
-# 0.5 ms at the median). A slower search (a first letter at a million papers, a query past
-# the index's word cache) goes to a thread, and so does the one after it: the UI waits
-# for no search it could not have waited for in the frame the key is painted in.
+# 0.5 ms at the median). The last search's time counts only for the same library in the
+# same order (a new order may have to be worked out first: the titles' at a million
+# papers took 0.8 s; a reloaded library's index has its lookups still to make). A slower
+# search goes to a thread, and so does the one after it. And only up to INLINE_PAPERS: past
+# that, a word's first letter takes 20-100 ms, and on the UI thread the letter would not
+# be echoed at the frame hold's deadline (25 ms) meanwhile.
 FAST_SEARCH = 0.004
+INLINE_PAPERS = 250_000
 
 
 def indexing_text(papers: int) -> str:
@@ -89,7 +93,8 @@ class SearchController:
         # Called once the query in the bar has its results listed (or has failed).
         self._on_settled: list[Callable[[], object]] = []
         self.last_typed = 0.0  # when the query last changed (time.monotonic)
-        self.last_search_took = float("inf")  # seconds (unknown: the first goes to a thread)
+        # The last search of the index: its library, order and seconds (None: none yet).
+        self._last_search: tuple[Library, SortOrder, float] | None = None
 
     def wait_while_typing(self) -> None:
         """In a worker thread: return once no key has changed the query for TYPING_QUIET
@@ -142,7 +147,7 @@ class SearchController:
 
     def _start(self, query: str, sort: SortOrder, generation: int) -> None:
         library = self.view.library
-        if library is not None and library.index_ready and self.last_search_took < FAST_SEARCH:
+        if library is not None and self._known_to_be_quick(library, sort):
             self.screen.call_next(self._search_here, library, query, sort, generation)
             return
         # The description is fixed: by default Textual reprs the arguments,
@@ -153,6 +158,18 @@ class SearchController:
             exclusive=True,
             group="search",
             description="search",
+        )
+
+    def _known_to_be_quick(self, library: Library, sort: SortOrder) -> bool:
+        """Whether the last search (of this library's index, in this order) was quick."""
+        last = self._last_search
+        return (
+            last is not None
+            and last[0] is library
+            and last[1] == sort
+            and last[2] < FAST_SEARCH
+            and library.index_ready
+            and len(library.papers) <= INLINE_PAPERS
         )
 
     def _search_here(self, library: Library, query: str, sort: SortOrder, generation: int) -> None:
@@ -178,16 +195,17 @@ class SearchController:
         self, library: Library, query: str, sort: SortOrder
     ) -> tuple[Results | None, Exception | None]:
         """The query's results, or the error the engine raised (a query it chokes on must
-        not end the app); how long it took is kept for where the next one runs."""
+        not end the app); how long a search of the index took is kept for where the next
+        one runs (``_known_to_be_quick``)."""
+        if not query.strip() and not library.index_ready:
+            return library.listing(sort), None  # the index is still being built
         started = time.perf_counter()
         try:
-            if not query.strip() and not library.index_ready:
-                return library.listing(sort), None  # the index is still being built
             return library.find(query, sort), None
         except Exception as error:
             return None, error
         finally:
-            self.last_search_took = time.perf_counter() - started
+            self._last_search = (library, sort, time.perf_counter() - started)
 
     def _answered(
         self, results: Results | None, error: Exception | None, query: str, generation: int
