@@ -45,8 +45,9 @@ TYPING_WAIT_MAX = 5.0  # seconds background work waits for typing to pause, at m
 # same order (a new order may have to be worked out first: the titles' at a million
 # papers took 0.8 s; a reloaded library's index has its lookups still to make). A slower
 # search goes to a thread, and so does the one after it. And only up to INLINE_PAPERS: past
-# that, a word's first letter takes 20-100 ms, and on the UI thread the letter would not
-# be echoed at the frame hold's deadline (25 ms) meanwhile.
+# that, a search the last one said nothing about takes longer (at a million papers a word's
+# first letter 5-20 ms, a first query of two words 140 ms), and on the UI thread the letter
+# would not be echoed at the frame hold's deadline (25 ms) meanwhile.
 FAST_SEARCH = 0.004
 INLINE_PAPERS = 250_000
 
