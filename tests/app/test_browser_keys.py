@@ -415,6 +415,25 @@ async def test_a_search_of_an_order_or_library_not_timed_yet_runs_off_the_ui_thr
         assert ran_on and not ran_on[0][2]
 
 
+async def test_a_reloaded_library_is_let_go(seed_app: AppFactory) -> None:
+    # The search kept the library it last searched, to judge where the next search runs:
+    # a reload then kept the old library's papers and index alive beside the new ones.
+    import gc
+    import weakref
+
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"graph")
+        await settle(pilot)
+        old = weakref.ref(loaded_library(pilot))
+        await pilot.press("ctrl+r")
+        await wait_loaded(pilot)
+        await settle(pilot)
+        assert loaded_library(pilot) is not old()
+        gc.collect()
+        assert old() is None
+
+
 async def test_fast_typing_runs_one_search_at_a_time_and_ends_on_the_last_query(
     seed_app: AppFactory, monkeypatch: Any
 ) -> None:

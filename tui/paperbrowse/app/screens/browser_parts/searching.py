@@ -10,6 +10,7 @@ cleared, and moves the cursor to a paper asked for.
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
@@ -95,7 +96,8 @@ class SearchController:
         self._on_settled: list[Callable[[], object]] = []
         self.last_typed = 0.0  # when the query last changed (time.monotonic)
         # The last search of the index: its library, order and seconds (None: none yet).
-        self._last_search: tuple[Library, SortOrder, float] | None = None
+        # The library by a weak reference: a reloaded library's papers are not kept alive.
+        self._last_search: tuple[weakref.ref[Library], SortOrder, float] | None = None
 
     def wait_while_typing(self) -> None:
         """In a worker thread: return once no key has changed the query for TYPING_QUIET
@@ -166,7 +168,7 @@ class SearchController:
         last = self._last_search
         return (
             last is not None
-            and last[0] is library
+            and last[0]() is library
             and last[1] == sort
             and last[2] < FAST_SEARCH
             and library.index_ready
@@ -206,7 +208,7 @@ class SearchController:
         except Exception as error:
             return None, error
         finally:
-            self._last_search = (library, sort, time.perf_counter() - started)
+            self._last_search = (weakref.ref(library), sort, time.perf_counter() - started)
 
     def _answered(
         self, results: Results | None, error: Exception | None, query: str, generation: int
