@@ -318,3 +318,30 @@ async def test_a_tag_and_a_note_with_a_right_to_left_override_never_reach_the_te
         await pilot.pause()
         screen = assert_literal(pilot, "note end")
         assert not any(char in screen for char in BIDI)
+
+
+async def test_every_line_is_coloured_and_cleaned_after_a_theme_change(seed_app: Any) -> None:
+    # The app runs Textual's colour filter and its own as one filter, remade when the
+    # theme replaces Textual's: a line must still leave in the theme's true colours and
+    # without control characters.
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.app import App
+    from textual.color import Color
+
+    line = [Segment("red\x1b]0;title\x07 text", Style(color="red"))]
+    reds = []
+    async with seed_app().run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        for theme in ("textual-light", "nord"):
+            pilot.app.theme = theme
+            await pilot.pause()
+            painted, textual_only = line, line
+            for line_filter in pilot.app.get_line_filters():
+                painted = line_filter.apply(painted, Color(0, 0, 0))
+            for line_filter in App.get_line_filters(pilot.app):  # Textual's own, alone
+                textual_only = line_filter.apply(textual_only, Color(0, 0, 0))
+            assert "".join(segment.text for segment in painted) == "red]0;title text"
+            assert painted[0].style == textual_only[0].style  # this theme's true colour
+            reds.append(painted[0].style)
+    assert reds[0] != reds[1]  # a light theme's red is not a dark one's

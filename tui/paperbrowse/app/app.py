@@ -23,7 +23,7 @@ from paperbrowse.app.commands import PaperCommandPalette, PaperCommands
 from paperbrowse.app.config import config_path, load_config, save_config
 from paperbrowse.app.keys import KeysInOrder, use_escape_burst_parser
 from paperbrowse.app.screens.browser import BrowserScreen
-from paperbrowse.app.terminal_text import TerminalText
+from paperbrowse.app.terminal_text import InTurn, TerminalText
 from paperbrowse.app.textual_patches import guard_textual
 
 if TYPE_CHECKING:
@@ -76,6 +76,7 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         self.crash_log: Path | None = None  # where its traceback was written
         self._theme_restored = False
         self._text_filters = [TerminalText()]
+        self._filters_in_turn = InTurn(())
         self._caught_signals: list[int] = []
         self.terminated_by: int | None = None  # the signal that ended the app, if one did
         self._default_screen: BrowserScreen | None = None
@@ -108,8 +109,12 @@ class PaperBrowseApp(KeysInOrder, App[int]):
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         # Last, after Textual's colour filters: no control character reaches the
-        # terminal, and no emoji sequence it would measure otherwise than Rich.
-        return [*super().get_line_filters(), *self._text_filters]
+        # terminal, and no emoji sequence it would measure otherwise than Rich. All of
+        # them as one filter (``InTurn``), the same object while they stay the same.
+        filters = (*super().get_line_filters(), *self._text_filters)
+        if self._filters_in_turn.filters != filters:
+            self._filters_in_turn = InTurn(filters)
+        return [self._filters_in_turn]
 
     def get_default_screen(self) -> Screen[None]:
         self._default_screen = BrowserScreen(

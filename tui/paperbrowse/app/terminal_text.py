@@ -23,6 +23,7 @@ Two line filters, run on every line of every widget after Textual's own (as one,
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rich.cells import cell_len, split_graphemes
 from rich.segment import Segment
@@ -89,6 +90,25 @@ class StableEmojiWidths(LineFilter):
             else Segment(stable_width(segment.text), segment.style, segment.control)
             for segment in segments
         ]
+
+
+class InTurn(LineFilter):
+    """Several line filters run one after another as one filter. Textual passes every line
+    it paints through each filter in turn, making a new ``Strip`` (with its caches) for each
+    and looking each up in the line's cache of filtered copies: about 490 lookups a
+    keystroke at 100k papers. With Textual's colour filter and ``TerminalText`` as one, a
+    key's frame took 0.2-0.4 ms less (``profile_keys.py``). Made anew whenever the
+    filters change (a new theme replaces Textual's colour filter): a line's cache of
+    filtered copies is keyed by the filter."""
+
+    def __init__(self, filters: Sequence[LineFilter]) -> None:
+        super().__init__()
+        self.filters = tuple(filters)
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        for line_filter in self.filters:
+            segments = line_filter.apply(segments, background)
+        return segments
 
 
 class TerminalText(LineFilter):
