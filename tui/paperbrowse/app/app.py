@@ -75,7 +75,7 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         self.crash: str | None = None  # a bug that stopped the app, in one line
         self.crash_log: Path | None = None  # where its traceback was written
         self._theme_restored = False
-        self._text_filters = [TerminalText()]
+        self._text_filter = TerminalText()
         self._filters_in_turn = InTurn(())
         self._caught_signals: list[int] = []
         self.terminated_by: int | None = None  # the signal that ended the app, if one did
@@ -111,7 +111,7 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         # Last, after Textual's colour filters: no control character reaches the
         # terminal, and no emoji sequence it would measure otherwise than Rich. All of
         # them as one filter (``InTurn``), the same object while they stay the same.
-        filters = (*super().get_line_filters(), *self._text_filters)
+        filters = (*super().get_line_filters(), *self._text_filter.filters)
         if self._filters_in_turn.filters != filters:
             self._filters_in_turn = InTurn(filters)
         return [self._filters_in_turn]

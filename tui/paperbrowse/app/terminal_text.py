@@ -111,14 +111,8 @@ class InTurn(LineFilter):
         return segments
 
 
-class TerminalText(LineFilter):
-    """Both filters above as one: Textual makes a new line (a ``Strip`` with its seven
-    caches) for each filter a line passes through, and every line painted passes."""
+class TerminalText(InTurn):
+    """Both filters above as one (``InTurn``)."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self._controls = StripControlCodes()
-        self._emoji = StableEmojiWidths()
-
-    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        return self._emoji.apply(self._controls.apply(segments, background), background)
+        super().__init__((StripControlCodes(), StableEmojiWidths()))
