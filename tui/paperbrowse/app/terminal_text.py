@@ -1,7 +1,7 @@
 """The last step between text and the terminal: nothing is written that a terminal may misread.
 
 Two line filters, run on every line of every widget after Textual's own (as one,
-``TerminalText``):
+``TerminalText``; the app hands Textual all of them as one ``InTurn``):
 
 * ``StripControlCodes``: the core strips escape codes from what it reads, but
   text reaches the screen by other ways too: a file's name
