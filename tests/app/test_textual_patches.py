@@ -135,3 +135,24 @@ async def test_a_paper_full_of_empty_joiners_is_shown_at_any_width(
         await pilot.press("question_mark")
         await pilot.pause()
         assert pilot.app.is_running and pilot.app.return_code is None
+
+
+async def test_dim_text_in_the_terminals_own_colours_does_not_stop_the_app(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With TEXTUAL_FILTERS=dim, Textual blended each dim colour with its background as
+    RGB; the ansi-dark theme's colours have none, and the first dim line raised TypeError."""
+    import textual.constants
+
+    from paperbrowse.core.library import bundled_profile
+
+    monkeypatch.setattr(textual.constants, "FILTERS", "dim")
+    app = PaperBrowseApp([bundled_profile()])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        for theme in ("ansi-dark", "textual-dark"):
+            app.theme = theme
+            await pilot.pause()
+            await pilot.press("slash", "g")  # dim hints and a new frame
+            await pilot.pause(0.1)
+            assert app.is_running and app.return_code is None and app.crash is None

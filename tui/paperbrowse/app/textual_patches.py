@@ -1,4 +1,4 @@
-"""Two Textual 8.2.8 faults and one of Rich 15.0.0 that hung or crashed the app, guarded
+"""Three Textual 8.2.8 faults and one of Rich 15.0.0 that hung or crashed the app, guarded
 where they start.
 
 All are private API, checked against the versions pyproject.toml pins. No upstream issue
@@ -33,6 +33,13 @@ divides by zero). A paper with such a title crashed the app in the detail pane a
 widths, behind any dialog, and in the people screen (a helper found four ways in, each
 with a crash.log). Such a cut is now made by walking the graphemes from the start; every
 other cut is Rich's own.
+
+**Dim text in a terminal's own colours.** With ``TEXTUAL_FILTERS=dim`` (for terminals
+that draw no dim text), Textual blends a dim colour towards its background
+(``filter.dim_color``), reading both as RGB. A theme in the terminal's ANSI colours
+(``ansi-dark``, chosen from the palette) has none: the unpacking raised TypeError on the
+first dim line, and the app stopped (a helper's review). Such a colour is now left as it
+is: the text is not dimmed, where it cannot be blended.
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ def guard_textual() -> None:
     guard_timers()
     guard_option_clicks()
     guard_rich_cuts()
+    guard_ansi_dimming()
 
 
 def guard_timers() -> None:
@@ -116,3 +124,20 @@ def _split_walked(text: str, cell_position: int, unicode_version: str) -> tuple[
             return text[:start] + " ", " " + text[end:]
         taken += cells
     return text, ""
+
+
+def guard_ansi_dimming() -> None:
+    """Make Textual's dimming of a colour (``textual.filter.dim_color``, looked up when
+    called) leave a colour without RGB (the terminal's own) as it is."""
+    import textual.filter
+
+    install_once(textual.filter, "dim_color", _ansi_colours_left_undimmed)
+
+
+def _ansi_colours_left_undimmed(original: Method) -> Method:
+    def dim_color(background: Any, color: Any, *factor: float) -> Any:
+        if background is None or color is None or None in (background.triplet, color.triplet):
+            return color
+        return original(background, color, *factor)
+
+    return dim_color
