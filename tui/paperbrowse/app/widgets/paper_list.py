@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Self
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from paperbrowse.app.actions import bindings
-from paperbrowse.app.widgets.row_segments import cells, crop, fit, styled
+from paperbrowse.app.widgets.row_segments import cells, crop, fit, styled, width_of
 from paperbrowse.app.widgets.sizing import ScrollsWithoutLayout
 
 if TYPE_CHECKING:
@@ -48,8 +48,8 @@ def _word_start(text: str, match_start: int) -> int:
 
 def align_right(value: str, width: int) -> str:
     """``value`` right-aligned in ``width`` terminal cells (cut to whole characters)."""
-    value = set_cell_size(value, width).rstrip() if cell_len(value) > width else value
-    return " " * (width - cell_len(value)) + value
+    value = set_cell_size(value, width).rstrip() if width_of(value) > width else value
+    return " " * (width - width_of(value)) + value
 
 
 class RowStyle(NamedTuple):
@@ -317,7 +317,7 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
         marks = self.marks_for(paper) if self.marks_for is not None else None
         # (Assembled: a Text's own style is in the segments only as a span.)
         mark_segments = list(Text.assemble(marks).render(self.app.console)) if marks else []
-        room = max(1, width - 2 - cell_len(meta.text) - cells(mark_segments))
+        room = max(1, width - 2 - width_of(meta.text) - cells(mark_segments))
         spans = self._spans(row)
         title_spans = spans.get("title", ())
         title = styled(paper.title, None, title_spans, style.match)
@@ -325,7 +325,7 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
         # the first screen (numpy's 0.1 s among them). (Not ``if spans``: a search's spans
         # are worked out field by field, and asking whether there are any works out all.)
         searched = spans is not NO_SPANS
-        if searched and (not title_spans or cell_len(paper.title[: title_spans[0][1]]) >= room):
+        if searched and (not title_spans or width_of(paper.title[: title_spans[0][1]]) >= room):
             # No match in the title, or none in the part that fits: say where it matched.
             hint = self._match_hint(paper, spans, style, in_title=bool(title_spans))
             if hint:
