@@ -91,6 +91,49 @@ class Action:
         )
 
 
+# Where the keys of each other screen or dialog act, as the help and ``paperbrowse keys``
+# say it: one place for all of that owner's actions.
+SCREEN_CONTEXT: dict[str, str] = {
+    "people": "in the people list",
+    "stats": "in the statistics",
+    "author": "on an author's papers",
+    "note": "in the note editor",
+    "confirm": "in a question",
+    "dialog": "in a dialog",
+    "problems": "in the problems",
+    "help": "in the help",
+}
+
+
+def _on_screen(
+    owner: Owner,
+    action_id: str,
+    keys: str,
+    title: str,
+    description: str,
+    *,
+    action: str,
+    label: str = "",
+    show: bool = False,
+    priority: bool = False,
+) -> Action:
+    """An action of another screen or dialog (``owner``): listed under OTHER_SCREENS, with
+    where it acts from ``SCREEN_CONTEXT``."""
+    return Action(
+        action_id,
+        keys,
+        title,
+        description,
+        group=OTHER_SCREENS,
+        owner=owner,
+        label=label,
+        show=show,
+        priority=priority,
+        context=SCREEN_CONTEXT[owner],
+        action=action,
+    )
+
+
 ACTIONS: tuple[Action, ...] = (
     Action(
         "focus_search",
@@ -345,143 +388,119 @@ ACTIONS: tuple[Action, ...] = (
         aliases=("Unmark all", "Deselect all"),
     ),
     # The keys of the other screens and dialogs: each acts there alone.
-    Action(
+    _on_screen(
+        "people",
         "people_close",
         "escape,q",
         "Leave people",
         "back to the papers",
-        group=OTHER_SCREENS,
-        owner="people",
+        action="close",
         label="Back",
         show=True,
         priority=True,
-        context="in the people list",
-        action="close",
     ),
-    Action(
+    _on_screen(
+        "people",
         "people_sort",
         "s",
         "Sort people",
         "sort by the next column",
-        group=OTHER_SCREENS,
-        owner="people",
+        action="next_sort",
         label="Sort",
         show=True,
         priority=True,
-        context="in the people list",
-        action="next_sort",
     ),
-    Action(
+    _on_screen(
+        "people",
         "people_reverse",
         "r",
         "Reverse people",
         "reverse the order",
-        group=OTHER_SCREENS,
-        owner="people",
+        action="reverse",
         label="Reverse",
         show=True,
         priority=True,
-        context="in the people list",
-        action="reverse",
     ),
-    Action(
+    _on_screen(
+        "stats",
         "stats_next_chart",
         "tab",
         "Next chart",
         "the next chart",
-        group=OTHER_SCREENS,
-        owner="stats",
-        show=True,
-        context="in the statistics",
         action="app.focus_next",
+        show=True,
     ),
-    Action(
+    _on_screen(
+        "stats",
         "stats_close",
         "escape,q",
         "Leave statistics",
         "back to the papers",
-        group=OTHER_SCREENS,
-        owner="stats",
+        action="close",
         label="Back",
         show=True,
-        context="in the statistics",
-        action="close",
     ),
-    Action(
+    _on_screen(
+        "author",
         "author_show_in_list",
         "f",
         "Show in list",
         'list the author\'s papers in the browser (author:"Name")',
-        group=OTHER_SCREENS,
-        owner="author",
-        context="on an author's papers",
         action="filter",
     ),
-    Action(
+    _on_screen(
+        "note",
         "note_save_close",
         "escape,ctrl+s",
         "Save note",
         "save the note and close the editor",
-        group=OTHER_SCREENS,
-        owner="note",
-        priority=True,
-        context="in the note editor",
         action="close",
+        priority=True,
     ),
-    Action(
+    _on_screen(
+        "confirm",
         "confirm_yes",
         "y",
         "Yes",
         "answer yes (replace the file an export would write over)",
-        group=OTHER_SCREENS,
-        owner="confirm",
-        context="in a question",
         action="answer(True)",
     ),
-    Action(
+    _on_screen(
+        "confirm",
         "confirm_no",
         "n,escape",
         "No",
         "answer no: nothing is written",
-        group=OTHER_SCREENS,
-        owner="confirm",
-        context="in a question",
         action="answer(False)",
     ),
-    Action(
+    _on_screen(
+        "dialog",
         "dialog_cancel",
         "escape",
         "Cancel",
         "close a dialog or picker, nothing done (tags, PDF, export, citing, authors, "
         "more like this)",
-        group=OTHER_SCREENS,
-        owner="dialog",
-        context="in a dialog",
         action="cancel",
     ),
-    Action(
+    _on_screen(
+        "problems",
         "problems_close",
         "escape,q,w",
         "Close problems",
         "close the list of problems",
-        group=OTHER_SCREENS,
-        owner="problems",
+        action="dismiss",
         label="Close",
         show=True,
-        context="in the problems",
-        action="dismiss",
     ),
-    Action(
+    _on_screen(
+        "help",
         "help_close",
         "escape,q,question_mark",
         "Close help",
         "close the help",
-        group=OTHER_SCREENS,
-        owner="help",
+        action="dismiss",
         label="Close",
         show=True,
-        context="in the help",
-        action="dismiss",
     ),
 )
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
