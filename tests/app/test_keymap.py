@@ -45,6 +45,11 @@ def notifications(pilot: Pilot[Any]) -> list[str]:
     return [notification.message for notification in pilot.app._notifications]
 
 
+def keymap_warnings(pilot: Pilot[Any]) -> list[str]:
+    """The notifications about the user's keymap (an entry left out, and why)."""
+    return [line for line in notifications(pilot) if "keymap" in line]
+
+
 async def test_a_rebound_key_bookmarks_and_the_old_key_no_longer_does(
     seed_app: AppFactory,
 ) -> None:
@@ -63,7 +68,7 @@ async def test_a_key_written_shift_letter_fires_on_the_capital(seed_app: AppFact
     write_config({"keymap": {"bookmark": "shift+x", "toggle_read": "F5"}})
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        assert not [line for line in notifications(pilot) if "keymap" in line]
+        assert not keymap_warnings(pilot)
         await pilot.press("X")
         await pilot.pause()
         assert bookmarked(pilot)
@@ -84,7 +89,7 @@ async def test_a_bad_entry_is_one_notification_and_the_rest_applies(
     write_config({"keymap": {"no_such_action": "z", "edit_tags": "j", "bookmark": "x"}})
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        lines = [line for line in notifications(pilot) if "keymap" in line]
+        lines = keymap_warnings(pilot)
         assert len(lines) == 2, lines
         assert "'no_such_action': no such action" in lines[0]
         assert "'edit_tags': j is already the key of 'cursor_down'" in lines[1]
@@ -157,7 +162,7 @@ async def test_keymaps_of_the_wrong_shape_never_crash(seed_app: AppFactory, keym
     write_config({"keymap": keymap})
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        assert len([line for line in notifications(pilot) if "keymap" in line]) == 1
+        assert len(keymap_warnings(pilot)) == 1
         await pilot.press("b")
         await pilot.pause()
         assert bookmarked(pilot)
@@ -200,7 +205,7 @@ async def test_the_keys_of_other_screens_and_dialogs_are_rebindable(seed_app: Ap
     write_config({"keymap": {"help_close": "escape,x", "dialog_cancel": "ctrl+g"}})
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        assert not [line for line in notifications(pilot) if "keymap" in line]
+        assert not keymap_warnings(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(pilot.app.screen, HelpScreen)
@@ -266,7 +271,7 @@ async def test_the_cite_menus_name_the_browser_s_cite_keys_in_effect(seed_app: A
     write_config({"keymap": {"cite": "ctrl+y", "cite_references": "ctrl+o,R"}})
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        assert not [line for line in notifications(pilot) if "keymap" in line]
+        assert not keymap_warnings(pilot)
         for menu, title in (
             (CiteFormScreen(["wang2025"]), "How should ctrl+y copy citations?"),
             (CslStyleScreen(), "Which style should ctrl+o copy references in?"),
