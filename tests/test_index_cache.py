@@ -161,7 +161,12 @@ def _same_postings(first: build.Postings, second: build.Postings) -> bool:
     )
 
 
-def test_postings_built_in_runs_and_merged_equal_one_build() -> None:
+@pytest.mark.parametrize("block", [build.MERGE_BLOCK, 1, 2])
+def test_postings_built_in_runs_and_merged_equal_one_build(
+    block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (Small blocks: a large library's runs are merged a block of postings at a time.)
+    monkeypatch.setattr(build, "MERGE_BLOCK", block)
     texts = [
         ["Graph neural networks", "", "Neural graphs", "Müller's parsing", "graph", "", "Zebra"],
         ["Ann Smith", "Bo Li", "", "Ann Smith, Bo Li", "", "", "Z. Zed"],
