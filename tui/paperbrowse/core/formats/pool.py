@@ -379,7 +379,7 @@ def _receive_bytes(stream: IO[bytes]) -> bytes:
 
 def _widen(pipe: IO[bytes] | None) -> None:
     """Let a pipe hold a whole part or reply (1 MB, Linux's limit for a user), so each
-    crosses in one system call rather than 16."""
+    crosses in one system call after its length rather than 16."""
     if pipe is not None and sys.platform.startswith("linux"):
         with contextlib.suppress(Exception):
             import fcntl

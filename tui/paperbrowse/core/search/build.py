@@ -314,11 +314,13 @@ def _field_count(parts: Sequence[Postings]) -> int:
     return len(parts[0].fields) if parts else 0
 
 
-MERGE_BLOCK = 1 << 20  # a run's postings scattered into the merge at a time (8 bytes each)
+# A run's postings placed, or its word sequence's tokens renamed, at a time in the merge:
+# each needs 8 bytes of temporaries (a place, an index) while its block is copied.
+MERGE_BLOCK = 1 << 20
 
 
 def _word_blocks(indptr: Int64s) -> Iterator[slice]:
-    """Consecutive ranges of a run's words, each holding about MERGE_BLOCK postings (a word
+    """Consecutive ranges of a run's words, each holding at most MERGE_BLOCK postings (a word
     holding more is a range of its own)."""
     words = len(indptr) - 1
     first = 0
@@ -332,10 +334,11 @@ def _word_blocks(indptr: Int64s) -> Iterator[slice]:
 def _place_docs(
     docs: Int32s, field: FieldPostings, words: slice, free: Int64s, first_doc: int
 ) -> None:
-    """Copy a run's papers of some words to the next free places of those words' lists.
+    """Copy a run's papers of some words to the next free places of those words' lists
+    (``free``: those places, one a word of the block; the caller moves them on).
 
     A block of words at a time: the places of a whole run, with the temporaries that
-    make them, were 8 bytes a posting three times over (at a million papers' first open,
+    make them, were 8 bytes a posting twice over (at a million papers' first open,
     100 MB of its peak)."""
     start, stop = field.indptr[words.start], field.indptr[words.stop]
     held = np.diff(field.indptr[words.start : words.stop + 1])
