@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import mmap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import numpy as np
 import pytest
 
 from paperbrowse.core import cache, locations
+from paperbrowse.core.cache import writes_deferred
 from paperbrowse.core.library import load
 from paperbrowse.core.search import build, index_cache
 from paperbrowse.core.search import index as search
@@ -75,6 +77,32 @@ def test_a_reopened_library_searches_from_the_cache_with_the_same_results(
     assert results(path) == built
     assert built["graph"] and built["author:smith"] and built['"neural networks"']
     assert built['"graph kernel"']
+
+
+def _mapped(array: np.ndarray[Any, Any]) -> bool:
+    """Whether the array's numbers are a mapped file's (``mmap``), not the process's own."""
+    base = array.base
+    while isinstance(base, np.ndarray):
+        base = base.base
+    if isinstance(base, memoryview):
+        base = base.obj
+    return isinstance(base, mmap.mmap)
+
+
+def test_a_first_open_searches_from_its_entry_once_written(tmp_path: Path, cache_dir: Path) -> None:
+    # The index built on a first open is swapped for its entry's mapped arrays once written:
+    # the file cache holds them then, as on a reopen, with the same results.
+    path = write_library(tmp_path / "lib.jsonl")
+    with writes_deferred() as pending:
+        library = load(path, as_of=AS_OF)
+        built = {q: [p.id for p in library.find(q)] for q in QUERIES}
+        fields = library.index.parts()[2].fields
+        assert not any(_mapped(field.docs) for field in fields)
+        pending.write()
+    names = ("indptr", "docs", "sequence", "sequence_starts")
+    assert all(_mapped(getattr(field, name)) for field in fields for name in names)
+    assert {q: [p.id for p in library.find(q)] for q in QUERIES} == built
+    assert built["graph"] and built['"graph kernel"']
 
 
 def test_a_changed_file_is_indexed_again_and_replaces_its_entry(
