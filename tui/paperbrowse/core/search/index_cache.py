@@ -6,7 +6,8 @@ parsed-library cache: a small JSON header, then the index's numpy arrays
 uncompressed, each at an aligned offset, so a reopen maps the file
 (``mmap``) and uses the arrays in place: nothing is unpickled, decompressed or
 copied, and the pages are the system's file cache, shared and given back under
-memory pressure, not the process's own memory. The header names each array's
+memory pressure, not the process's own memory. A first open, once it has written
+its entry, swaps its own arrays for the entry's in the same way. The header names each array's
 type (plain integers and bytes only: nothing that can run code), length and
 place, and carries a CRC-32 of all of them, checked on every open.
 
