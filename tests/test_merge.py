@@ -9,7 +9,7 @@ from helpers import paper
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paperbrowse.core.merge import _compatible, _surname, combine, merge_duplicates
+from paperbrowse.core.merge import _compatible, _own_id, _surname, combine, merge_duplicates
 from paperbrowse.core.models import Paper, SourceRef, normalise_title
 from paperbrowse.core.rows import paper_row
 from paperbrowse.core.store import PaperStore
@@ -39,6 +39,11 @@ def merged_one_by_one(papers: Sequence[Paper]) -> list[Paper]:
             by_doi.setdefault(doi, index)
         if title[0]:
             by_title.setdefault(title, index)
+    taken: set[str] = set()
+    for index, kept in enumerate(merged):  # papers kept apart with one id: the later renamed
+        if kept.id in taken:
+            merged[index] = kept.model_copy(update={"id": _own_id(kept, taken)})
+        taken.add(merged[index].id)
     return merged
 
 
@@ -104,3 +109,30 @@ def test_a_known_paper_keeps_its_id() -> None:
     assert normalise_title("Über die Möglichkeit—eine Studie") == "uber die moglichkeit eine studie"
     assert paper_id("Über die Möglichkeit", 2020) == "af2053ed7194ce00"
     assert paper_id("A Survey: of_NLP!", 2019) == "118caa165e2f62fa"
+
+
+def test_papers_kept_apart_that_share_a_doi_get_ids_of_their_own() -> None:
+    # The ACL Anthology's W18-6482 carries W18-6481's DOI: two papers, by different authors,
+    # that were given one id, so a mark or a note on one showed on both.
+    from paperbrowse.core.models import paper_id
+
+    first = paper(
+        "Accurate semantic textual similarity",
+        2018,
+        doi="10.18653/v1/W18-6481",
+        authors=("Chi-kiu Lo",),
+    )
+    second = paper(
+        "Alibaba Submission to the WMT18", 2018, doi="10.18653/v1/W18-6481", authors=("Yu Lu",)
+    )
+    intro = [paper("Introduction", 2019, authors=(name,)) for name in ("Ann Lee", "Bo Ng")]
+    for papers in (
+        [first, second, *intro],
+        PaperStore(paper_row(p) for p in (first, second, *intro)),
+    ):
+        merged = list(merge_duplicates(papers))
+        assert [p.title for p in merged] == [p.title for p in (first, second, *intro)]
+        assert len({p.id for p in merged}) == 4
+        assert merged[0].id == first.id == paper_id(first.title, 2018, first.doi)
+        assert merged[2].id == intro[0].id  # the first keeps its id, and its marks
+        assert [p.id for p in merge_duplicates([first, second, *intro])] == [p.id for p in merged]

@@ -10,7 +10,9 @@ different papers however alike their titles ("Introduction", 2019).
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
+import operator
 import os
 from collections import Counter
 from collections.abc import MutableSequence, Sequence
@@ -112,6 +114,12 @@ def merge_duplicates(papers: Sequence[Paper]) -> MutableSequence[Paper]:
     years = years_of(papers)
     looked_at = _sharing(dois, titles, years)
     firsts, combined = _merged(papers, looked_at, dois, titles, years)
+    untitled = [
+        position
+        for position in itertools.compress(range(len(titles)), map(operator.not_, titles))
+        if not dois[position]
+    ]
+    _distinct_ids(papers, sorted({*firsts, *untitled}), combined)
     dropped = set(looked_at).difference(firsts)
     kept = list(itertools.filterfalse(dropped.__contains__, range(len(papers))))
     merged = _chosen(papers, kept, combined)
@@ -174,6 +182,48 @@ def _merged(
         if title[0]:
             by_title.setdefault(title, index)
     return firsts, combined
+
+
+def _distinct_ids(
+    papers: Sequence[Paper], positions: list[int], combined: dict[int, Paper]
+) -> None:
+    """An id of its own for each paper kept apart from another with the same id.
+
+    Ids come from the DOI, else the title and year (``models.paper_id``). So two papers
+    kept apart had one id: the same DOI on papers by different authors (a file's mistake:
+    the ACL Anthology's W18-6482 carries W18-6481's), or two "Introduction"s of 2019. Their
+    marks, notes and tags were then both papers'. The first keeps the id, and what was
+    marked on it; a later one gets an id made from its title and first author too, the
+    same on every open. ``positions``, in order: the papers that can share an id, those
+    kept among the papers sharing a DOI, or a title and year, and those with neither a
+    DOI nor a title. (Ids a file gives, as JSON Lines may, are taken as they are.)
+    ``combined`` takes the renamed papers.
+    """
+    taken: set[str] = set()
+    for position in positions:
+        paper_id = _id_at(papers, position)
+        if paper_id in taken:
+            paper = combined.get(position) or papers[position]
+            paper_id = _own_id(paper, taken)
+            combined[position] = paper.model_copy(update={"id": paper_id})
+        taken.add(paper_id)
+
+
+def _id_at(papers: Sequence[Paper], position: int) -> str:
+    if isinstance(papers, PaperStore):
+        return str(papers.value(position, "id"))
+    return papers[position].id
+
+
+def _own_id(paper: Paper, taken: set[str]) -> str:
+    """An id for a paper whose own another paper has: from its id, title, first author and
+    year, not one of ``taken``."""
+    key = f"{paper.id}|{normalise_title(paper.title)}|{_surname(paper.authors) or ''}|{paper.year}"
+    for attempt in itertools.count():
+        candidate = hashlib.sha1(f"{key}|{attempt}".encode()).hexdigest()[:16]
+        if candidate not in taken:
+            return candidate
+    raise AssertionError("unreachable")
 
 
 def title_keys(papers: Sequence[Paper]) -> list[str]:
