@@ -17,6 +17,7 @@ from app_helpers import (
     write_jsonl,
 )
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.screens.author import AuthorPicker
@@ -149,3 +150,20 @@ async def test_a_screen_opened_before_the_list_is_ranked_stays_on_top(
         await send_keys(pilot, "ma")  # the author picker opens while the list is ranked
         assert isinstance(pilot.app.screen, AuthorPicker)
         assert not any(isinstance(s, RelatedScreen) for s in pilot.app.screen_stack)
+
+
+async def test_j_and_k_move_in_the_pickers_as_in_the_list(library: Path) -> None:
+    # Every list of papers moves with j and k; the pickers' lists did not (only the arrows).
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"specter", "enter")
+        await settle(pilot)
+        await pilot.press("a")  # the highlighted paper's authors: Arman Cohan, Sergey Feldman
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, AuthorPicker)
+        options = pilot.app.screen.query_one("#author-options", OptionList)
+        assert options.highlighted == 0
+        await pilot.press("j")
+        assert options.highlighted == 1
+        await pilot.press("k")
+        assert options.highlighted == 0

@@ -13,12 +13,16 @@ the same KeyError in a Select's menu.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual._widget_navigation import Direction
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import OptionList, Select
 from textual.widgets._select import SelectCurrent, SelectOverlay
+
+from paperbrowse.app.actions import bindings
 
 if TYPE_CHECKING:
     _OptionListBase = OptionList
@@ -52,7 +56,14 @@ class SafePaging(_OptionListBase):
 
 
 class PagingOptionList(SafePaging, OptionList):
-    """The OptionList of our screens."""
+    """The OptionList of our screens. It moves and selects with the paper list's keys
+    (``j`` and ``k`` too, and a user's keymap): the same actions by the same names."""
+
+    # (Kept off the footer, as an OptionList's own keys are: the screen's say what enter does.)
+    BINDINGS = [
+        replace(binding, show=False) if isinstance(binding, Binding) else binding
+        for binding in bindings("list")
+    ]
 
 
 class PagingSelectOverlay(SafePaging, SelectOverlay):
