@@ -256,3 +256,33 @@ def test_json_lines_report_progress_while_reading(tmp_path: Path) -> None:
     inside = [done for done, whole, _ in heard if 0 < done < whole]
     assert len(inside) >= 3  # the bar moves during the file, not only at its ends
     assert inside == sorted(inside) and all(whole == total for _, whole, _ in heard)
+
+
+def test_a_year_or_names_read_without_say_so_and_the_paper_stays(tmp_path: Path) -> None:
+    # A year that is no year, or an author that is not a list, was dropped without a word.
+    lines = [
+        {"title": "Good", "year": 2020},
+        {"title": "Bad year", "year": "abc"},
+        {"title": "Bad date", "date": "soon"},
+        {"title": "No year", "year": ""},
+    ]
+    jsonl = write(tmp_path / "lib.jsonl", "\n".join(json.dumps(line) for line in lines) + "\n")
+    result = read_file(jsonl, AS_OF)
+    assert [p.title for p in result.papers] == ["Good", "Bad year", "Bad date", "No year"]
+    assert [p.date for p in result.papers][1:] == [None, None, None]
+    assert [str(p).split("lib.jsonl:")[1] for p in result.problems] == [
+        '2: year "abc" is not a year; read without one',
+        '3: date "soon" is not a date; read without one',
+    ]
+    csl = write(
+        tmp_path / "items.json",
+        [
+            {"type": "book", "title": "Named wrongly", "author": "oops"},
+            {"type": "book", "title": "Named", "author": [{"family": "Lee", "given": "Ann"}]},
+        ],
+    )
+    result = read_file(csl, AS_OF)
+    assert [p.authors for p in result.papers] == [(), ("Ann Lee",)]
+    assert [str(p).split("items.json")[1] for p in result.problems] == [
+        ": item 1: author is not a list of names; read without it"
+    ]

@@ -160,7 +160,7 @@ def paper_from_csl(
     item: dict[str, Any], source: SourceRef, notes: list[str] | None = None
 ) -> Paper:
     """A paper from one CSL item. Raises ValueError when it has no title. What is wrong
-    with its ``references`` (the paper is kept) goes to ``notes``."""
+    with its ``references`` or its names (the paper is kept) goes to ``notes``."""
     title = _text(item.get("title"))
     if not title:
         raise ValueError("item has no title")
@@ -168,6 +168,12 @@ def paper_from_csl(
     if problem and notes is not None:
         notes.append(problem)
     authors, et_al = _names(item.get("author"))
+    if notes is not None:
+        notes.extend(
+            f"{role} is not a list of names; read without it"
+            for role in ("author", "editor")
+            if item.get(role) not in (None, "") and not isinstance(item.get(role), list)
+        )
     editors: tuple[str, ...] = ()
     if not authors:
         authors, et_al = _names(item.get("editor"))

@@ -61,24 +61,35 @@ def _authors(value: object) -> tuple[tuple[str, ...], bool]:
     return tuple(names), False
 
 
+def _quoted(value: object) -> str:
+    """A value as a warning quotes it: its first 40 characters, in quotes."""
+    text = str(value)
+    return '"' + (text if len(text) <= 40 else text[:40] + "…") + '"'
+
+
 def _no_title(value: object) -> str:
     kinds = {dict: "an object", list: "a list", bool: str(value).lower()}
     kind = kinds.get(type(value))
     return f"title is {kind}, not text" if kind else "record has no title"
 
 
-def paper_from_json(record: dict[str, Any], source: SourceRef) -> Paper:
+def paper_from_json(
+    record: dict[str, Any], source: SourceRef, notes: list[str] | None = None
+) -> Paper:
     """A paper from one JSON object (paperbrowse's own keys or the ACL export's)."""
-    return Paper(**json_values(record, source))
+    return Paper(**json_values(record, source, notes))
 
 
 def json_values(
-    record: dict[str, Any], source: SourceRef | tuple[str, int | None]
+    record: dict[str, Any],
+    source: SourceRef | tuple[str, int | None],
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
     """The values of the paper in one JSON object (``paper_from_json``), cleaned and of
     the types the ``Paper`` fields have: what ``rows.row_of_values`` turns into a row
     without the paper made and validated first (a large file's parse, a quarter
-    faster). ``source``: a ``SourceRef``, or (file, line) for a row."""
+    faster). ``source``: a ``SourceRef``, or (file, line) for a row. A value read without
+    (a year that is no year) is said in ``notes``."""
     title = _text(record.get("title"))
     if not title:
         raise ValueError(_no_title(record.get("title")))
@@ -90,8 +101,12 @@ def json_values(
             precision: DatePrecision = record.get("date_precision") or "day"
         except ValueError:
             date, precision = paper_date(str(record["date"])[:4])
+        if date is None and notes is not None:
+            notes.append(f"date {_quoted(record['date'])} is not a date; read without one")
     else:
         date, precision = paper_date(record.get("year"), record.get("month"))
+        if date is None and notes is not None and record.get("year") not in (None, ""):
+            notes.append(f"year {_quoted(record['year'])} is not a year; read without one")
     abstract_raw = record.get("abstract")
     abstract = tidy_paragraphs(strip_control(str(abstract_raw))) or None if abstract_raw else None
     doi = _text(record.get("doi"))
@@ -139,7 +154,7 @@ def paper_from_record(
     # Imported here: CSL-JSON records are the rare case in a JSON Lines file.
     from paperbrowse.core.formats.csljson import looks_like_csl, paper_from_csl
 
-    notes: list[str] = []  # what is wrong with a kept paper's citations
+    notes: list[str] = []  # what is wrong with a kept paper (its year, its citations)
     try:
         if looks_like_csl(record):
             paper = paper_from_csl(record, SourceRef(file=file, line=lineno), notes)
@@ -148,9 +163,10 @@ def paper_from_record(
             else:
                 rows.append(paper_row(paper, strings))
         elif rows is not None:
-            rows.append(row_of_values(json_values(record, (file, lineno)), strings))
+            rows.append(row_of_values(json_values(record, (file, lineno), notes), strings))
         else:
-            result.papers.append(paper_from_json(record, SourceRef(file=file, line=lineno)))
+            source = SourceRef(file=file, line=lineno)
+            result.papers.append(paper_from_json(record, source, notes))
     except (ValueError, TypeError, OverflowError, RecursionError) as error:
         result.problems.append(Problem(file, lineno, f"{label}{record_error(error)}; skipped"))
     result.problems.extend(Problem(file, lineno, f"{label}{note}") for note in notes)
