@@ -42,21 +42,21 @@ class Config:
         if not isinstance(data, dict):
             return cls(problem=f"{where}: not a JSON object; using the default settings")
         others = {key: value for key, value in data.items() if key not in KNOWN}
-        theme = data.get("theme")
-        texts = {name: data.get(name) for name in TEXT_SETTINGS}
+        problem = None
+        texts = {name: data.get(name) for name in ("theme", *TEXT_SETTINGS)}
         for name, value in texts.items():
             if value is not None and not isinstance(value, str):
+                problem = problem or f'{where}: "{name}" is not text; ignored'
                 others[name] = value  # kept as written, and unused
                 texts[name] = None
+        theme = texts["theme"]
         keymap = data.get("keymap", {})
-        problem = None
         if not isinstance(keymap, dict):
-            problem = f'{where}: "keymap" is not an object of action ids and keys; ignored'
+            problem = (
+                problem or f'{where}: "keymap" is not an object of action ids and keys; ignored'
+            )
             others["keymap"] = keymap  # kept as written
             keymap = {}
-        if theme is not None and not isinstance(theme, str):
-            others["theme"] = theme
-            theme = None
         folders = data.get("pdf_folders", [])
         if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
             problem = problem or f'{where}: "pdf_folders" is not a list of folders; ignored'
