@@ -86,9 +86,12 @@ async def test_m_lists_the_paper_like_it_with_why_and_enter_goes_there(library: 
         await pilot.press("enter")
         await settle(pilot)
         assert pilot.app.screen is browser(pilot)
-        # The query hid it: cleared, and the cursor is on the paper chosen.
+        # The query hid it: cleared (and said so), and the cursor is on the paper chosen.
         assert highlighted(pilot).title == NEAR
         assert browser(pilot).search_query == ""
+        assert "Search cleared: specter hid that paper" in [
+            str(n.message) for n in pilot.app._notifications
+        ]
 
 
 async def test_escape_goes_back_to_the_same_paper(library: Path) -> None:

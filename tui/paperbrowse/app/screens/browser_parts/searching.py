@@ -385,7 +385,10 @@ class SearchController:
         """Show one paper: clear the query if it hides the paper, then put the cursor on it."""
         if not self._move_to(paper) and self.view.search_query:
             self._pending_paper = paper
+            query = self.view.search_query
             self.view.search_bar.value = ""
+            # (Said: the query typed is gone, and it may have been long.)
+            self.screen.notify(f"Search cleared: {query} hid that paper", timeout=4, markup=False)
 
     def _move_to(self, paper: Paper) -> bool:
         from paperbrowse.core.store import index_of_id  # loaded with the library by now
