@@ -66,6 +66,40 @@ def test_ris_and_bibtex_exports_write_the_suffix_where_their_readers_expect_it()
     assert parse_bibtex(bibtex, "x.bib").papers[1].authors == ("John Smith Jr.",)
 
 
+def test_organisations_are_exported_whole_as_they_are_cited(tmp_path: Path) -> None:
+    # CSL-JSON's literal names came out as people ("Team, Gemini"; BibTeX's "Team, G.").
+    items = [
+        {
+            "type": "report",
+            "title": "Gemini",
+            "author": [
+                {"literal": "Gemini Team"},
+                {"literal": "Google DeepMind"},
+                {"family": "Lee", "given": "Ann"},
+            ],
+            "issued": {"date-parts": [[2023]]},
+        },
+        {"type": "report", "title": "Acme", "author": [{"literal": "The ACME Consortium"}]},
+    ]
+    path = tmp_path / "org.json"
+    path.write_text(json.dumps(items))
+    papers = list(read_file(path, dt.date(2025, 1, 1)).papers)
+    csl = json.loads(export_papers(papers, "csl-json"))
+    assert csl[0]["author"] == [
+        {"literal": "Gemini Team"},
+        {"literal": "Google DeepMind"},
+        {"family": "Lee", "given": "Ann"},
+    ]
+    bibtex = export_papers(papers, "bibtex")
+    assert "author = {{Gemini Team} and {Google DeepMind} and Ann Lee}" in bibtex
+    assert [p.authors for p in parse_bibtex(bibtex, "x.bib").papers] == [p.authors for p in papers]
+    ris = export_papers(papers, "ris")
+    assert "AU  - The ACME Consortium\n" in ris and "AU  - Lee, Ann\n" in ris
+    assert "Gemini Team, Google DeepMind, & Lee, A. (2023)" in "\n".join(
+        references(papers, load_style("apa"))
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [

@@ -27,16 +27,6 @@ from paperbrowse.core.models import Paper
 from paperbrowse.core.patching import Method, install_once
 from paperbrowse.core.text.clean import squash_spaces
 
-# Words that make an author an organisation, to be printed whole (``World Health
-# Organization``), never as ``Organization, W. H.``.
-_ORGANISATION = re.compile(
-    r"\b(organi[sz]ation|consortium|association|institute|team|group|committee|project|"
-    r"university|collaboration|initiative|foundation|inc|ltd|laborator(y|ies)|lab|society|"
-    r"council|agency|corporation|company|center|centre|network|alliance|board|department|"
-    r"ministry|office|research|google|deepmind|openai|meta|microsoft)\b\.?",
-    re.IGNORECASE,
-)
-
 
 def clean(text: str) -> str:
     """Text as one line. A paper's text is plain already: BibTeX's LaTeX was converted when
@@ -46,11 +36,9 @@ def clean(text: str) -> str:
 
 
 def author_name(name: str) -> dict[str, str]:
-    """A CSL name: an organisation whole, a person split into family and given names."""
-    name = clean(name)
-    if _ORGANISATION.search(name):
-        return {"literal": name}
-    return name_to_csl(name)
+    """A CSL name: an organisation whole, a person split into family and given names
+    (``formats.names.name_parts``)."""
+    return name_to_csl(clean(name))
 
 
 _CONFERENCE = re.compile(

@@ -12,7 +12,7 @@ import re
 
 from paperbrowse.core.categories import category_name
 from paperbrowse.core.formats.bibvalues import MONTH_MACROS
-from paperbrowse.core.formats.names import bibtex_name_order
+from paperbrowse.core.formats.names import bibtex_name_order, is_organisation
 from paperbrowse.core.models import Paper
 
 _SPECIAL = {
@@ -103,13 +103,19 @@ def title_value(paper: Paper) -> str:
 
 
 def name_value(name: str) -> str:
-    """One author for an ``and`` list; braced when it holds a comma or the word ``and``;
+    """One author for an ``and`` list; braced when it holds a comma or the word ``and``, or
+    is an organisation's (``{Google DeepMind}``: else BibTeX reads it as ``DeepMind, G.``);
     ``von Last, Jr, First`` when it has a suffix (``Smith, Jr., John``)."""
     ordered = bibtex_name_order(name)
     if ordered:
         return ", ".join(name_value(part) for part in ordered)
     escaped = escape(name)
-    if "," in name or re.search(r"\band\b", name, re.I) or name.lower() == "others":
+    if (
+        "," in name
+        or re.search(r"\band\b", name, re.I)
+        or name.lower() == "others"
+        or (" " in name and is_organisation(name))
+    ):
         return "{" + escaped + "}"
     return escaped
 

@@ -14,6 +14,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# Words that make an author an organisation, to be written whole (``World Health
+# Organization``, ``Gemini Team``), never as ``Organization, W. H.``: a paper keeps each
+# author as one display string, and does not say which are organisations.
+_ORGANISATION = re.compile(
+    r"\b(organi[sz]ation|consortium|association|institute|team|group|committee|project|"
+    r"university|collaboration|initiative|foundation|inc|ltd|laborator(y|ies)|lab|society|"
+    r"council|agency|corporation|company|center|centre|network|alliance|board|department|"
+    r"ministry|office|research|google|deepmind|openai|meta|microsoft)\b\.?",
+    re.IGNORECASE,
+)
+
 # Generational suffixes; a lone "V" is left alone: it is more often an initial.
 _SUFFIX = re.compile(r"(?:jr|sr|jnr|snr|ii|iii|iv|2nd|3rd|4th)\.?", re.IGNORECASE)
 
@@ -26,15 +37,21 @@ def _take_suffix(name: str) -> tuple[str, str]:
     return name, ""
 
 
+def is_organisation(name: str) -> bool:
+    """Whether an author's name reads as an organisation's (``Google DeepMind``, ``The ACME
+    Consortium``): written whole in references and exports."""
+    return _ORGANISATION.search(name) is not None
+
+
 @lru_cache(maxsize=65536)
 def name_parts(name: str) -> dict[str, str]:
     """CSL name parts of a display name: ``family``, ``given``, ``non-dropping-particle``
-    (BibTeX's von part), ``suffix``; a single word, or a name still holding a comma, is a
-    ``literal``."""
+    (BibTeX's von part), ``suffix``; a single word, a name still holding a comma, or an
+    organisation's (``is_organisation``) is a ``literal``."""
     if name == "others":  # a person so named, not the "and others" marker
         return {"family": name}
     base, suffix = _take_suffix(name)
-    if " " not in base or "," in base:
+    if " " not in base or "," in base or is_organisation(name):
         return {"literal": name}
     if all(word[0].isupper() for word in base.split()):
         found = _first_last(base)  # no von part: most names, without the parser's cost
