@@ -3,8 +3,11 @@ looking at every paper in turn (the reference below is the loop it replaced)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 
+import pytest
 from helpers import paper
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -136,3 +139,38 @@ def test_papers_kept_apart_that_share_a_doi_get_ids_of_their_own() -> None:
         assert merged[0].id == first.id == paper_id(first.title, 2018, first.doi)
         assert merged[2].id == intro[0].id  # the first keeps its id, and its marks
         assert [p.id for p in merge_duplicates([first, second, *intro])] == [p.id for p in merged]
+
+
+@pytest.mark.parametrize("suffix", [".bib", ".json", ".jsonl"])
+def test_a_file_of_papers_kept_apart_gives_each_its_own_id(tmp_path: Path, suffix: str) -> None:
+    # Through load: a file that merges nothing kept its papers as read, shared ids included.
+    from paperbrowse.core.library import load
+
+    people = ("Lee, Ann", "Ng, Bo")
+    path = tmp_path / f"lib{suffix}"
+    if suffix == ".bib":
+        path.write_text(
+            "".join(
+                f"@article{{k{n}, title={{Introduction}}, author={{{who}}}, year={{2019}}}}\n"
+                for n, who in enumerate(people)
+            )
+        )
+    else:
+        records = [
+            {"title": "Introduction", "authors": [who], "year": 2019}
+            if suffix == ".jsonl"
+            else {
+                "type": "article-journal",
+                "title": "Introduction",
+                "author": [{"family": who.split(", ")[0], "given": who.split(", ")[1]}],
+                "issued": {"date-parts": [[2019]]},
+            }
+            for who in people
+        ]
+        text = (
+            "\n".join(json.dumps(r) for r in records) if suffix == ".jsonl" else json.dumps(records)
+        )
+        path.write_text(text)
+    ids = [p.id for p in load(path).papers]
+    assert len(ids) == 2 and len(set(ids)) == 2
+    assert ids == [p.id for p in load(path).papers]  # the same on every open

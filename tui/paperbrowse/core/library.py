@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Iterable, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -231,8 +232,14 @@ def _read_merged(path: Path, as_of: dt.date, progress: TextProgress | None) -> I
 
     result = read_file(path, as_of, progress)
     merged = merge_duplicates(result.papers)
-    if len(merged) != len(result.papers) or isinstance(merged, PaperStore):
-        result.papers = merged  # (a store: with its title keys, for the cache)
+    # Kept when papers were merged, or given ids of their own (``merge._distinct_ids``); a
+    # store always (its title keys, for the cache; a store is not walked paper by paper).
+    if (
+        isinstance(merged, PaperStore)
+        or len(merged) != len(result.papers)
+        or any(map(operator.is_not, merged, result.papers))
+    ):
+        result.papers = merged
         if result.profile is not None:
             result.profile = result.profile.model_copy(update={"papers": tuple(merged)})
     return result
