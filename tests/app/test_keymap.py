@@ -12,7 +12,7 @@ from app_helpers import browser, screen_text, type_burst, wait_loaded, write_con
 from rich.console import Console
 from textual.command import DiscoveryHit
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from paperbrowse.app.actions import ACTIONS, ON_THE_BROWSER
 from paperbrowse.app.app import PaperBrowseApp
@@ -81,6 +81,22 @@ async def test_list_keys_are_rebindable_too(seed_app: AppFactory) -> None:
         await pilot.press("ctrl+n", "j", "down")
         await pilot.pause()
         assert browser(pilot).paper_list.cursor == 3
+
+
+async def test_the_list_s_keys_moved_elsewhere_leave_the_pickers_their_arrows_and_j_k(
+    seed_app: AppFactory,
+) -> None:
+    # The pickers' lists keep their own keys: a keymap for the paper list is not theirs.
+    write_config({"keymap": {"cursor_down": "ctrl+n"}})
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("a")  # the highlighted paper's authors
+        await pilot.pause()
+        options = pilot.app.screen.query_one(OptionList)
+        await pilot.press("down")
+        assert options.highlighted == 1
+        await pilot.press("k", "j")
+        assert options.highlighted == 1
 
 
 async def test_a_bad_entry_is_one_notification_and_the_rest_applies(
@@ -247,6 +263,8 @@ def test_a_key_clashes_only_with_the_keys_of_its_own_screen() -> None:
         ({"stats_close": "enter"}, "the screen itself uses"),  # a chart's row takes it
         ({"dialog_cancel": "1"}, "the screen itself uses"),  # the cite menu's first style
         ({"confirm_yes": "enter"}, "the screen itself uses"),  # the focused button's
+        ({"author_show_in_list": "j"}, "the screen itself uses"),  # its list moves on j
+        ({"stats_close": "k"}, "the screen itself uses"),
     ],
 )
 def test_a_key_a_screen_s_own_widgets_take_is_refused(entry: dict[str, str], why: str) -> None:

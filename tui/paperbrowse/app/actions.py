@@ -47,15 +47,16 @@ ON_THE_BROWSER = frozenset({"browser", "list"})
 # choices, its buttons. Given to one of its actions, the action would never hear them.
 _MOVING = frozenset({"up", "down", "left", "right", "pageup", "pagedown", "home", "end"})
 _CHOOSING = _MOVING | {"enter"}
+_PICKING = _CHOOSING | {"j", "k"}  # our option lists move with j and k too (option_pages.py)
 WIDGET_KEYS: dict[str, frozenset[str]] = {
     "help": _MOVING,
     "problems": _MOVING,
-    "stats": _CHOOSING,
-    "author": _CHOOSING,
+    "stats": _PICKING,
+    "author": _PICKING,
     "people": _CHOOSING,
     "confirm": frozenset({"enter", "space", "tab", "shift+tab", "left", "right"}),
     # The cite menu's 1-9 choose a style; the pickers' lists take the moving keys.
-    "dialog": _CHOOSING | {str(digit) for digit in range(1, 10)},
+    "dialog": _PICKING | {str(digit) for digit in range(1, 10)},
 }
 # Screens where text is typed (the note, the tags, a PDF's or an export's path): a key
 # without ctrl or alt would be typed there, or never reach the action, or both.

@@ -13,7 +13,6 @@ the same KeyError in a Select's menu.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual._widget_navigation import Direction
@@ -21,8 +20,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import OptionList, Select
 from textual.widgets._select import SelectCurrent, SelectOverlay
-
-from paperbrowse.app.actions import bindings
 
 if TYPE_CHECKING:
     _OptionListBase = OptionList
@@ -56,13 +53,16 @@ class SafePaging(_OptionListBase):
 
 
 class PagingOptionList(SafePaging, OptionList):
-    """The OptionList of our screens. It moves and selects with the paper list's keys
-    (``j`` and ``k`` too, and a user's keymap): the same actions by the same names."""
+    """The OptionList of our screens. ``j`` and ``k`` move in it as in every list of papers.
 
-    # (Kept off the footer, as an OptionList's own keys are: the screen's say what enter does.)
+    Fixed keys beside the arrows, as an OptionList's own are (``WIDGET_KEYS`` in
+    app/actions.py keeps a keymap from giving them to the screen's actions): not the paper
+    list's rebindable ones, which a keymap moving that list elsewhere would take from here,
+    arrows included."""
+
     BINDINGS = [
-        replace(binding, show=False) if isinstance(binding, Binding) else binding
-        for binding in bindings("list")
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
     ]
 
 
