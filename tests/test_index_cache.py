@@ -105,6 +105,27 @@ def test_a_first_open_searches_from_its_entry_once_written(tmp_path: Path, cache
     assert built["graph"] and built['"graph kernel"']
 
 
+def test_an_entry_replaced_meanwhile_is_not_swapped_in(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another paperbrowse may replace the entry between its writing and its reading back:
+    # the arrays read must be the ones written (ids, vocabulary), or none is swapped.
+    path = write_library(tmp_path / "lib.jsonl")
+    # The same papers but two names, a letter each: every array of the same type and length.
+    other = tmp_path / "other.jsonl"
+    other.write_text(path.read_text().replace("Smith", "Smyth").replace('"Bo Li"', '"Bo Lu"'))
+    load(other, as_of=AS_OF).find("graph")  # its entry written
+    (foreign,) = cache_dir.glob("index-*.pbindex")
+    read = index_cache.read_arrays
+    monkeypatch.setattr(index_cache, "read_arrays", lambda _: read(foreign))
+    with writes_deferred() as pending:
+        library = load(path, as_of=AS_OF)
+        built = {q: [p.id for p in library.find(q)] for q in QUERIES}
+        pending.write()
+    assert not any(_mapped(field.docs) for field in library.index.parts()[2].fields)
+    assert {q: [p.id for p in library.find(q)] for q in QUERIES} == built
+
+
 def test_a_changed_file_is_indexed_again_and_replaces_its_entry(
     tmp_path: Path, cache_dir: Path
 ) -> None:

@@ -52,16 +52,19 @@ class FieldPostings:
     sequence: Int32s  # every token's word id, paper after paper
     sequence_starts: Int64s  # paper p's tokens are sequence[starts[p]:starts[p + 1]]
 
+    def matches(self, arrays: dict[str, npt.NDArray[np.integer]]) -> bool:
+        """Whether ``arrays`` has each of this field's arrays, of its type and length."""
+        return all(
+            name in arrays
+            and arrays[name].dtype == getattr(self, name).dtype
+            and arrays[name].shape == getattr(self, name).shape
+            for name in self.__dataclass_fields__
+        )
+
     def hold_instead(self, arrays: dict[str, npt.NDArray[np.integer]]) -> None:
-        """Hold these arrays, equal to this field's own, in their place (the saved index's,
-        mapped from its file: ``index_cache``); a field or array that does not match in
-        type and length raises ValueError, and none is swapped."""
-        names = list(self.__dataclass_fields__)
-        for name in names:
-            mine, theirs = getattr(self, name), arrays[name]
-            if theirs.dtype != mine.dtype or theirs.shape != mine.shape:
-                raise ValueError(f"{name}: not the same array")
-        for name in names:
+        """Hold these arrays, equal to this field's own (``matches``), in their place: the
+        saved index's, mapped from its file (``index_cache``)."""
+        for name in self.__dataclass_fields__:
             object.__setattr__(self, name, arrays[name])  # (frozen against any other change)
 
     def papers(self, first: int, last: int) -> Int32s:
