@@ -101,8 +101,6 @@ def json_values(
             precision: DatePrecision = record.get("date_precision") or "day"
         except ValueError:
             date, precision = paper_date(str(record["date"])[:4])
-        if date is None:  # ("May 2019"): the year, when there is one beside it
-            date, precision = paper_date(record.get("year"), record.get("month"))
         if date is None and notes is not None:
             notes.append(f"date {_quoted(record['date'])} is not a date; read without one")
     else:
