@@ -540,7 +540,11 @@ def test_json_line_with_a_wrong_type_in_each_field(field: str, tmp_path: Path) -
         library = load_or_error(path)
         assert library is not None, (field, value)
         assert library.papers[-1].title == "The good line", (field, value)
-        assert len(library.papers) + len(library.problems) == 2, (field, value)
+        # The broken line is a paper, a line saying why not, or a paper and a line saying
+        # what it was read without (a date that is none).
+        assert len(library.problems) <= 1, (field, value, library.problems)
+        assert len(library.papers) + len(library.problems) in (2, 3), (field, value)
+        assert len(library.papers) == 2 or len(library.problems) == 1, (field, value)
 
 
 @pytest.mark.parametrize(

@@ -170,3 +170,7 @@ async def test_j_and_k_move_in_the_pickers_as_in_the_list(library: Path) -> None
         assert options.highlighted == 1
         await pilot.press("k")
         assert options.highlighted == 0
+        await pilot.press("G")
+        assert options.highlighted == options.option_count - 1
+        await pilot.press("g")
+        assert options.highlighted == 0

@@ -47,7 +47,7 @@ ON_THE_BROWSER = frozenset({"browser", "list"})
 # choices, its buttons. Given to one of its actions, the action would never hear them.
 _MOVING = frozenset({"up", "down", "left", "right", "pageup", "pagedown", "home", "end"})
 _CHOOSING = _MOVING | {"enter"}
-_PICKING = _CHOOSING | {"j", "k"}  # our option lists move with j and k too (option_pages.py)
+_PICKING = _CHOOSING | {"j", "k", "g", "G"}  # our option lists' (option_pages.py)
 WIDGET_KEYS: dict[str, frozenset[str]] = {
     "help": _MOVING,
     "problems": _MOVING,

@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import DismissOnce
-from paperbrowse.app.widgets.option_pages import PagingOptionList
+from paperbrowse.app.widgets.option_pages import PickerList
 from paperbrowse.core.text.counts import counted
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ class AuthorPicker(_Picker):
             yield Static(
                 Text.assemble("Authors of ", (self.paper.title, "italic")), classes="picker-title"
             )
-            yield PagingOptionList(*options, id="author-options")
+            yield PickerList(*options, id="author-options")
             back = self.key_named("dialog_cancel")
             yield Static(
                 Text(f"Enter lists the author's papers; {back} goes back."), classes="picker-hint"
@@ -140,7 +140,7 @@ class AuthorPapers(_Picker):
                 ),
                 classes="picker-title",
             )
-            yield PagingOptionList(*options, id="author-papers")
+            yield PickerList(*options, id="author-papers")
             show, back = self.key_named("author_show_in_list"), self.key_named("dialog_cancel")
             yield Static(
                 Text(

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from paperbrowse.app.screens.author import _Picker
 from paperbrowse.app.screens.base import call_from_thread_while_attached
-from paperbrowse.app.widgets.option_pages import PagingOptionList
+from paperbrowse.app.widgets.option_pages import PickerList
 
 if TYPE_CHECKING:
     from paperbrowse.core.library import Library
@@ -98,7 +98,7 @@ class RelatedScreen(_Picker):
             yield Static(
                 Text.assemble("More like ", (self.paper.title, "italic")), classes="picker-title"
             )
-            yield PagingOptionList(*options, id="related-options")
+            yield PickerList(*options, id="related-options")
             back = self.key_named("dialog_cancel")
             yield Static(Text(f"Enter goes to the paper; {back} goes back."), classes="picker-hint")
 

@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import DismissOnce, call_from_thread_while_attached
-from paperbrowse.app.widgets.option_pages import PagingOptionList
+from paperbrowse.app.widgets.option_pages import PickerList
 
 if TYPE_CHECKING:
     from paperbrowse.core.library import Library
@@ -181,13 +181,13 @@ class StatsScreen(DismissOnce, Screen[str | None]):
         yield Static(Text("Counting…", style="dim"), id="stats-progress")
         with Horizontal(id="stats-columns"):
             with Vertical(id="stats-years"):
-                years = PagingOptionList(id="years")
+                years = PickerList(id="years")
                 years.border_title = "Papers per year"
                 yield years
             # Not focusable itself: tab goes straight from chart to chart.
             with VerticalScroll(id="stats-right", can_focus=False):
                 for key, title in SECTIONS:
-                    options = PagingOptionList(id=f"{key}-list")
+                    options = PickerList(id=f"{key}-list")
                     options.border_title = title
                     yield options
         yield Footer()

@@ -53,16 +53,24 @@ class SafePaging(_OptionListBase):
 
 
 class PagingOptionList(SafePaging, OptionList):
-    """The OptionList of our screens. ``j`` and ``k`` move in it as in every list of papers.
+    """The OptionList of our screens."""
+
+
+class PickerList(PagingOptionList):
+    """The list of a picker or a screen of its own (authors, related papers, statistics):
+    ``j``, ``k``, ``g`` and ``G`` move in it as in the list of papers.
 
     Fixed keys beside the arrows, as an OptionList's own are (``WIDGET_KEYS`` in
     app/actions.py keeps a keymap from giving them to the screen's actions): not the paper
     list's rebindable ones, which a keymap moving that list elsewhere would take from here,
-    arrows included."""
+    arrows included. (Not on the browser's citation links: a keymap may give these keys
+    to the browser's actions.)"""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first", "First", show=False),
+        Binding("G", "last", "Last", show=False),
     ]
 
 
