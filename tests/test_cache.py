@@ -34,7 +34,7 @@ def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*args: object) -> ImportResult:
         raise AssertionError("the file was parsed although the cache is fresh")
 
-    monkeypatch.setattr("paperbrowse.core.library.read_file", fail)
+    monkeypatch.setattr("paperbrowse.core.formats.read_file", fail)
 
 
 def test_a_reopen_comes_from_the_cache_and_equals_the_first_open(

@@ -13,6 +13,7 @@ from paperbrowse.core.cite.references import references
 from paperbrowse.core.cite.styles import load_style
 from paperbrowse.core.formats import read_file
 from paperbrowse.core.formats.bibtex import parse_bibtex
+from paperbrowse.core.formats.csljson import name_to_csl
 from paperbrowse.core.formats.export import export_papers
 from paperbrowse.core.models import Paper
 
@@ -95,6 +96,8 @@ def test_organisations_are_exported_whole_as_they_are_cited(tmp_path: Path) -> N
     assert [p.authors for p in parse_bibtex(bibtex, "x.bib").papers] == [p.authors for p in papers]
     ris = export_papers(papers, "ris")
     assert "AU  - The ACME Consortium\n" in ris and "AU  - Lee, Ann\n" in ris
+    # A person whose surname holds such a word is split as a person.
+    assert name_to_csl("Juan Soler-Company") == {"family": "Soler-Company", "given": "Juan"}
     assert "Gemini Team, Google DeepMind, & Lee, A. (2023)" in "\n".join(
         references(papers, load_style("apa"))
     )

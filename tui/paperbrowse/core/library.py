@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections.abc import Callable, Iterable, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.files import walk
-from paperbrowse.core.formats import SUFFIXES, ImportResult, TextProgress, out_of_bounds, read_file
+from paperbrowse.core.formats import SUFFIXES, TextProgress, out_of_bounds
 from paperbrowse.core.models import Paper, Profile
 from paperbrowse.core.search.filter_registry import FilterRegistry
 from paperbrowse.core.search.results import (
@@ -227,24 +226,6 @@ class Library:
         return [results.hit(i) for i in range(count)]
 
 
-def _read_merged(path: Path, as_of: dt.date, progress: TextProgress | None) -> ImportResult:
-    from paperbrowse.core.merge import merge_duplicates
-
-    result = read_file(path, as_of, progress)
-    merged = merge_duplicates(result.papers)
-    # Kept when papers were merged, or given ids of their own (``merge._distinct_ids``); a
-    # store always (its title keys, for the cache; a store is not walked paper by paper).
-    if (
-        isinstance(merged, PaperStore)
-        or len(merged) != len(result.papers)
-        or any(map(operator.is_not, merged, result.papers))
-    ):
-        result.papers = merged
-        if result.profile is not None:
-            result.profile = result.profile.model_copy(update={"papers": tuple(merged)})
-    return result
-
-
 def load_file(
     path: Path, as_of: dt.date | None = None, progress: TextProgress | None = None
 ) -> Library:
@@ -254,8 +235,9 @@ def load_file(
     file are merged before it is cached.
     """
     from paperbrowse.core.cache import read_cached
+    from paperbrowse.core.merge import read_merged
 
-    result = read_cached(path, as_of or dt.date.today(), progress, reader=_read_merged)
+    result = read_cached(path, as_of or dt.date.today(), progress, reader=read_merged)
     return Library(
         papers=result.papers,
         profiles=[result.profile] if result.profile else [],

@@ -10,17 +10,23 @@ different papers however alike their titles ("Introduction", 2019).
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import hashlib
 import itertools
 import operator
 import os
 from collections import Counter
 from collections.abc import MutableSequence, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from paperbrowse.core.formats.edges import joined
 from paperbrowse.core.models import Paper, SourceRef, fold, normalise_title
 from paperbrowse.core.rows import paper_row
 from paperbrowse.core.store import PaperStore, field_values, years_of
+
+if TYPE_CHECKING:
+    from paperbrowse.core.formats import ImportResult, TextProgress
 
 _FILLABLE = (
     "abstract",
@@ -224,6 +230,26 @@ def _own_id(paper: Paper, taken: set[str]) -> str:
         if candidate not in taken:
             return candidate
     raise AssertionError("unreachable")
+
+
+def read_merged(path: Path, as_of: dt.date, progress: TextProgress | None) -> ImportResult:
+    """A file read with its duplicates merged and its papers' ids made distinct: what the
+    parse cache keeps (here, so that the cache's fingerprint of the readers covers it)."""
+    from paperbrowse.core.formats import read_file
+
+    result = read_file(path, as_of, progress)
+    merged = merge_duplicates(result.papers)
+    # Kept when papers were merged, or given ids of their own (``_distinct_ids``); a store
+    # always (its title keys, for the cache; a store is not walked paper by paper).
+    if (
+        isinstance(merged, PaperStore)
+        or len(merged) != len(result.papers)
+        or any(map(operator.is_not, merged, result.papers))
+    ):
+        result.papers = merged
+        if result.profile is not None:
+            result.profile = result.profile.model_copy(update={"papers": tuple(merged)})
+    return result
 
 
 def title_keys(papers: Sequence[Paper]) -> list[str]:

@@ -17,11 +17,13 @@ from functools import lru_cache
 # Words that make an author an organisation, to be written whole (``World Health
 # Organization``, ``Gemini Team``), never as ``Organization, W. H.``: a paper keeps each
 # author as one display string, and does not say which are organisations.
+# (Whole words only, not a hyphenated name's part: Juan Soler-Company is a person. No
+# "board": Raymond Board is one too.)
 _ORGANISATION = re.compile(
-    r"\b(organi[sz]ation|consortium|association|institute|team|group|committee|project|"
-    r"university|collaboration|initiative|foundation|inc|ltd|laborator(y|ies)|lab|society|"
-    r"council|agency|corporation|company|center|centre|network|alliance|board|department|"
-    r"ministry|office|research|google|deepmind|openai|meta|microsoft)\b\.?",
+    r"(?<![\w-])(organi[sz]ation|consortium|association|institute|team|group|committee|"
+    r"project|university|collaboration|initiative|foundation|inc|ltd|laborator(y|ies)|lab|"
+    r"society|council|agency|corporation|company|center|centre|network|alliance|"
+    r"department|ministry|office|research|google|deepmind|openai|meta|microsoft)(?![\w-])",
     re.IGNORECASE,
 )
 
