@@ -4,7 +4,9 @@ The first copy keeps its id and its text; fields it lacks are taken from the
 later copies, the citations of all copies are kept, and every place the paper
 was read is listed in ``sources``.
 Two copies with different DOIs, or whose first authors' surnames differ, are
-different papers however alike their titles ("Introduction", 2019).
+different papers however alike their titles ("Introduction", 2019); such papers, kept
+apart, get ids of their own (``_distinct_ids``). ``read_merged`` reads a file so, for the
+parse cache.
 """
 
 from __future__ import annotations
