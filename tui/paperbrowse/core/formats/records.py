@@ -169,4 +169,5 @@ def paper_from_record(
             result.papers.append(paper_from_json(record, source, notes))
     except (ValueError, TypeError, OverflowError, RecursionError) as error:
         result.problems.append(Problem(file, lineno, f"{label}{record_error(error)}; skipped"))
+        notes.clear()  # (what a skipped paper was read without says nothing)
     result.problems.extend(Problem(file, lineno, f"{label}{note}") for note in notes)
