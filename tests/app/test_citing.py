@@ -225,9 +225,12 @@ def test_citing_settings_are_typed_and_odd_values_kept_as_written() -> None:
     assert config.cite_form is None and config.csl_style == "ieee"  # 3 is no form: asked
     assert config.to_json() == {"cite_form": 3, "csl_style": "ieee", "later": 1}
     assert config.problem == 'config.json: "cite_form" is not text; ignored'  # said, once
-    themed = Config.from_json({"theme": ["dark"], "csl_style": 7}, "config.json")
-    assert (themed.theme, themed.csl_style) == (None, None)
-    assert themed.problem == 'config.json: "theme" is not text; ignored'
+    themed = Config.from_json({"theme": ["dark"], "csl_style": 7, "keymap": []}, "config.json")
+    assert (themed.theme, themed.csl_style, themed.keymap) == (None, None, {})
+    assert themed.problem == (
+        'config.json: "theme" is not text; "csl_style" is not text; "keymap" is not an '
+        "object of action ids and keys; ignored"
+    )
 
 
 async def test_the_palette_s_citation_style_changes_what_C_copies_and_keeps_other_settings(

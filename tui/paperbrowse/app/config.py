@@ -42,26 +42,25 @@ class Config:
         if not isinstance(data, dict):
             return cls(problem=f"{where}: not a JSON object; using the default settings")
         others = {key: value for key, value in data.items() if key not in KNOWN}
-        problem = None
+        ignored: list[str] = []  # what is wrong, each setting kept in the file as written
         texts = {name: data.get(name) for name in ("theme", *TEXT_SETTINGS)}
         for name, value in texts.items():
             if value is not None and not isinstance(value, str):
-                problem = problem or f'{where}: "{name}" is not text; ignored'
-                others[name] = value  # kept as written, and unused
+                ignored.append(f'"{name}" is not text')
+                others[name] = value
                 texts[name] = None
         theme = texts["theme"]
         keymap = data.get("keymap", {})
         if not isinstance(keymap, dict):
-            problem = (
-                problem or f'{where}: "keymap" is not an object of action ids and keys; ignored'
-            )
-            others["keymap"] = keymap  # kept as written
+            ignored.append('"keymap" is not an object of action ids and keys')
+            others["keymap"] = keymap
             keymap = {}
         folders = data.get("pdf_folders", [])
         if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
-            problem = problem or f'{where}: "pdf_folders" is not a list of folders; ignored'
-            others["pdf_folders"] = folders  # kept as written
+            ignored.append('"pdf_folders" is not a list of folders')
+            others["pdf_folders"] = folders
             folders = []
+        problem = f"{where}: {'; '.join(ignored)}; ignored" if ignored else None
         return cls(
             theme=theme,
             keymap=keymap,
