@@ -96,7 +96,9 @@ def test_a_paper_without_edges_finds_nothing_and_an_unknown_id_says_so(
     assert found(s2_library, f"citedby:{key}") == set()  # it cites nothing here
 
     results = s2_library.find("cites:no-such-paper")
-    assert any("cites:no-such-paper" in note for note in results.notes)
+    assert any("cites:no-such-paper: no paper here" in note for note in results.notes)
+    assert len(results) == 0  # a mistyped ID listed, exported and cited the whole library
+    assert len(s2_library.find("citedby:no-such-paper")) == 0
 
 
 # --- CSL-JSON -----------------------------------------------------------------------

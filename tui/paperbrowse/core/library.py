@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, MutableSequence, Sequence
+from collections.abc import Callable, Collection, Iterable, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
@@ -14,7 +14,7 @@ from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.files import walk
 from paperbrowse.core.formats import SUFFIXES, TextProgress, out_of_bounds
 from paperbrowse.core.models import Paper, Profile
-from paperbrowse.core.search.filter_registry import FilterRegistry
+from paperbrowse.core.search.filter_registry import FilterRegistry, NoPapers
 from paperbrowse.core.search.results import (
     Hit,
     NewestOrder,
@@ -133,15 +133,26 @@ class Library:
 
         return find_paper(self.papers, self.keys, wanted)
 
-    def _papers_citing(self, value: str) -> set[str] | None:
-        """``cites:ID`` — the papers citing paper ID (None: no such paper, a note says so)."""
-        paper = self.paper_named(value)
-        return None if paper is None else {p.id for p in self.citations.cited_by(paper)}
+    def _papers_citing(self, value: str) -> Collection[str] | None:
+        """``cites:ID`` — the papers citing paper ID (``_linked``)."""
+        return self._linked(value, lambda paper: self.citations.cited_by(paper))
 
-    def _papers_cited_by(self, value: str) -> set[str] | None:
-        """``citedby:ID`` — the papers paper ID cites."""
+    def _papers_cited_by(self, value: str) -> Collection[str] | None:
+        """``citedby:ID`` — the papers paper ID cites (``_linked``)."""
+        return self._linked(value, lambda paper: self.citations.cites(paper))
+
+    def _linked(
+        self, value: str, links: Callable[[Paper], Iterable[Paper]]
+    ) -> Collection[str] | None:
+        """The ids of the papers linked to paper ``value``; none when no paper has that id,
+        DOI or key (a key mistyped listed the whole library, and exported or cited it all);
+        None, the filter left out with a note, while no ID is typed yet."""
+        if not value.strip():
+            return None
         paper = self.paper_named(value)
-        return None if paper is None else {p.id for p in self.citations.cites(paper)}
+        if paper is None:
+            return NoPapers("no paper here has that id, DOI or key")
+        return {linked.id for linked in links(paper)}
 
     @cached_property
     def keys(self) -> dict[str, str]:

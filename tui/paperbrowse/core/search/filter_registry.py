@@ -17,6 +17,18 @@ PaperTest = Callable[[Paper], bool]
 FilterHandler = Callable[[str], "Collection[str] | PaperTest | None"]
 
 
+class NoPapers(frozenset[str]):
+    """A handler's answer: no paper, and why (a note beside the search's results), where
+    leaving the filter out would list every paper: ``cites:`` a paper the library lacks."""
+
+    why: str
+
+    def __new__(cls, why: str) -> NoPapers:
+        answer = super().__new__(cls)
+        answer.why = why
+        return answer
+
+
 @dataclass(frozen=True)
 class RegisteredFilter:
     key: str

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 from paperbrowse.core.memory import freeze_heap, gc_paused
 from paperbrowse.core.models import Paper
 from paperbrowse.core.search.build import Postings, Text, build_postings
-from paperbrowse.core.search.filter_registry import FilterHandler, FilterRegistry
+from paperbrowse.core.search.filter_registry import FilterHandler, FilterRegistry, NoPapers
 from paperbrowse.core.search.filters import Columns, Mask, builtin_mask, handler_mask
 from paperbrowse.core.search.match import (
     MAX_WORD_POINTS,
@@ -204,6 +204,8 @@ class SearchIndex:
             except Exception as error:  # a plug-in's bug must not break searching
                 notes.append(f"{wanted}: the filter failed ({error}); ignored")
                 return None
+            if isinstance(answer, NoPapers):
+                notes.append(f"{wanted}: {answer.why}")
             if answer is not None:
                 return handler_mask(answer, self._docs, self._positions)
         key = (wanted.key, wanted.value)
