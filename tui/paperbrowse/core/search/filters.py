@@ -16,9 +16,12 @@ without touching the search code; they never reach another library's searches:
 A handler gets the value (as typed, stripped) and returns a collection of paper
 ids, a predicate on a paper, or None when it does not know the value; then the
 next handler for that key is asked (so ``has:note`` can join the built-in
-``has:``). Handlers are asked on every search, so user data that changes is
-always current; returning ids is much faster than a predicate on a big library.
-The registry itself is ``filter_registry.FilterRegistry``.
+``has:``). A value that names nothing the handler could find (``cites:`` a paper
+the library lacks) is ``filter_registry.NoPapers(why)``: no paper, and a note why,
+where None would leave the filter out and list every paper. Handlers are asked on
+every search, so user data that changes is always current; returning ids is much
+faster than a predicate on a big library. The registry itself is
+``filter_registry.FilterRegistry``.
 """
 
 from __future__ import annotations
