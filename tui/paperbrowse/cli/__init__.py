@@ -47,7 +47,11 @@ def app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="paperbrowse",
         description="Browse research papers in the terminal.",
-        epilog=f"subcommands:\n{listing}\n\nrun 'paperbrowse SUBCOMMAND --help' for its options",
+        epilog=(
+            f"subcommands:\n{listing}\n\nrun 'paperbrowse SUBCOMMAND --help' for its options\n\n"
+            "exit status: 0 all well; 1 done, with warnings on stderr (a record skipped, a key\n"
+            "missing); 2 not done (a file, an argument or the output unusable)"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to open")
