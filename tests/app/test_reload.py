@@ -152,3 +152,21 @@ async def test_a_reload_lets_the_library_it_replaced_go(tmp_path: Path) -> None:
         await app.workers.wait_for_complete()
         gc.collect()
         assert [ref() for ref in replaced] == [None, None]
+
+
+async def test_a_reload_with_the_same_problems_does_not_say_them_again(tmp_path: Path) -> None:
+    # Each automatic reload of a file with a bad line popped "Problems while loading" up again.
+    library = tmp_path / "lib.jsonl"
+    good = write_jsonl(library, [paper("Alpha", 2021), paper("Beta", 2020)]).read_text()
+    library.write_text(good + "not json\n")
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        assert notified(app).count("skipped or repaired") == 1
+        library.write_text(good.replace("Beta", "Gamma") + "not json\n")  # the same bad line
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "Gamma" in titles(app))
+        assert notified(app).count("skipped or repaired") == 1
+        library.write_text(good + "not json\nnor this\n")  # a new one: said
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: notified(app).count("skipped or repaired") == 2)

@@ -163,6 +163,8 @@ class LibraryLoader:
         # Held to thaw the heap for a reload, and to freeze it at the end of a load's
         # background work: a load that a reload followed must not freeze what it thawed.
         self.freezing = threading.Lock()
+        # The problems last said: a reload that finds the same ones says nothing again.
+        self.problems_said: frozenset[str] = frozenset()
 
     def start(self) -> bool:
         """Start a load; False (and nothing started) while one runs."""
@@ -265,7 +267,10 @@ class LibraryLoader:
         self.view.detail.placeholder = "No paper selected."
         self.view.detail.key_for = key_shown(library)
         self.view.detail.links_for = links_shown(library)
-        notify_problems(self.screen, library)
+        problems = frozenset(map(str, library.problems))
+        if problems != self.problems_said:  # (each automatic reload said them again)
+            notify_problems(self.screen, library)
+        self.problems_said = problems
         if listing is not None and not self.view.search_query.strip():
             self.searching.show_listing(listing)
             return
