@@ -158,3 +158,18 @@ def test_extracting_new_pdfs_says_how_far_it_is_on_a_terminal_only(
     (tmp_path / "papers" / "a.pdf").touch()
     main(["search", "paper", str(bib)])
     assert "full text" not in pipe.getvalue()
+
+
+@pytest.mark.parametrize("command", ["export", "cite"])
+def test_export_and_cite_say_the_query_s_notes_too(command: str) -> None:
+    # A filter ignored or an ID no paper has was said by search alone: export and cite
+    # then wrote, or refused, without saying why.
+    result = subprocess.run(
+        [sys.executable, "-m", "paperbrowse", command, "--query", "has:wings graph"]
+        + (["--format", "json"] if command == "export" else []),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "note: has:wings" in result.stderr

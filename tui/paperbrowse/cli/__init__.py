@@ -49,8 +49,9 @@ def app_parser() -> argparse.ArgumentParser:
         description="Browse research papers in the terminal.",
         epilog=(
             f"subcommands:\n{listing}\n\nrun 'paperbrowse SUBCOMMAND --help' for its options\n\n"
-            "exit status: 0 all well; 1 done, with warnings on stderr (a record skipped, a key\n"
-            "missing); 2 not done (a file, an argument or the output unusable)"
+            "exit status: 0 all well (a note about the query, on stderr, leaves it 0); 1 done,\n"
+            "with warnings on stderr (a record skipped, a key missing); 2 not done (a file, an\n"
+            "argument or the output unusable); 130 interrupted (ctrl+c)"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -21,6 +21,7 @@ from paperbrowse.cli.common import (
     add_as_of,
     add_pdf_dir,
     fail,
+    matching,
     open_library,
     safe_streams,
     write_document,
@@ -110,5 +111,5 @@ def chosen(library: Library, args: argparse.Namespace) -> tuple[list[Paper], lis
         wanted = [key.strip() for arg in args.key for key in arg.split(",") if key.strip()]
         return library.with_keys(wanted)
     if args.query:
-        return list(library.find(args.query)), []
+        return matching(library, args.query), []
     return list(library.papers), []

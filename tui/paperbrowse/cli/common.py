@@ -110,6 +110,15 @@ def open_library(args: argparse.Namespace) -> Library | None:
     return library
 
 
+def matching(library: Library, query: str) -> list[Paper]:
+    """The papers matching a query, best first; its notes (a filter ignored, an ID no paper
+    has) on stderr, as ``search`` says them: else a typo looked like a real answer."""
+    results = library.find(query)
+    for note in results.notes:
+        print(f"paperbrowse: note: {note}", file=sys.stderr)
+    return list(results)
+
+
 def limit_number(text: str) -> int:
     """``--limit N`` as argparse reads it: a whole number, 0 meaning all."""
     try:

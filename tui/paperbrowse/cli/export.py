@@ -22,6 +22,7 @@ from paperbrowse.cli.common import (
     add_as_of,
     add_pdf_dir,
     fail,
+    matching,
     open_library,
     safe_streams,
     write_document,
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     library = open_library(args)
     if library is None:
         return EXIT_UNUSABLE
-    papers = list(library.find(args.query)) if args.query else library.papers
+    papers = matching(library, args.query) if args.query else library.papers
     if not papers:
         return fail(
             f"no papers match {args.query!r}; nothing exported"
