@@ -81,6 +81,10 @@ async def test_no_match_says_so_in_the_list(seed_app: AppFactory) -> None:
         assert "No papers match" in paper_list.render_line(0).text
         assert "0 of 15 papers" in count(pilot)
         assert browser(pilot).detail.paper is None
+        # The query's notes say why nothing matched, where there are some.
+        await pilot.press("escape", "escape")
+        await type_query(pilot, "has:wings zzzqqqxxx")
+        assert "has:wings: not a value this filter knows; ignored." in paper_list.empty_message
 
 
 async def test_enter_in_bar_goes_to_list_with_first_result(seed_app: AppFactory) -> None:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 # for a paper that the next key replaces: while keys come faster than this, only the
 # list and the count follow each key, and the pane follows when typing pauses.
 DETAIL_PAUSE = 0.1
+NOTES_SHOWN = 2  # a query's notes said in an empty list (why nothing matched)
 TYPING_QUIET = 0.3  # seconds without a key before background work goes on (``wait_while_typing``)
 TYPING_WAIT_MAX = 5.0  # seconds background work waits for typing to pause, at most each time
 # Seconds under which the last search ran for the next to run on the UI thread, after the
@@ -257,7 +258,10 @@ class SearchController:
         self.results = results
         query = results.query.strip()
         if query:
-            empty = f"No papers match “{query}”. Esc clears the search; ? shows the syntax."
+            # The query's notes say why, where they can (an ID no paper has, a filter's
+            # value it does not know); a list of papers found needs none.
+            why = "".join(f" {note}." for note in results.notes[:NOTES_SHOWN])
+            empty = f"No papers match “{query}”.{why} Esc clears the search; ? shows the syntax."
         else:
             empty = "This library holds no papers."
         paper_list.show(
