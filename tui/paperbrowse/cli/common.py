@@ -111,12 +111,17 @@ def open_library(args: argparse.Namespace) -> Library | None:
 
 
 def matching(library: Library, query: str) -> list[Paper]:
-    """The papers matching a query, best first; its notes (a filter ignored, an ID no paper
-    has) on stderr, as ``search`` says them: else a typo looked like a real answer."""
+    """The papers matching a query, best first, its notes said (``say_notes``): else a
+    typo looked like a real answer."""
     results = library.find(query)
-    for note in results.notes:
-        print(f"paperbrowse: note: {note}", file=sys.stderr)
+    say_notes(results.notes)
     return list(results)
+
+
+def say_notes(notes: Sequence[str]) -> None:
+    """A query's notes (a filter ignored, an ID no paper has) on stderr, a line each."""
+    for note in notes:
+        print(f"paperbrowse: note: {note}", file=sys.stderr)
 
 
 def limit_number(text: str) -> int:

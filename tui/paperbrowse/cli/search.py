@@ -29,6 +29,7 @@ from paperbrowse.cli.common import (
     open_library,
     pdf_finder,
     safe_streams,
+    say_notes,
     write_document,
 )
 from paperbrowse.core.search.index import SORT_ORDERS, Hit
@@ -93,8 +94,7 @@ def run(args: argparse.Namespace) -> int:
         count = len(results) if args.limit == 0 else min(args.limit, len(results))
         hits = [results.hit(i) for i in range(count)]
     pdfs.close()
-    for note in results.notes:
-        print(f"paperbrowse: note: {note}", file=sys.stderr)
+    say_notes(results.notes)
     if args.json:
         found = hits_json(hits, library.keys)
         for hit, row in zip(hits, found, strict=True):
