@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from paperbrowse.core.formats.edges import joined
 from paperbrowse.core.models import Paper, SourceRef, fold, normalise_title
 from paperbrowse.core.rows import paper_row
-from paperbrowse.core.store import PaperStore, field_values, years_of
+from paperbrowse.core.store import PaperStore, field_values, value_at, years_of
 
 if TYPE_CHECKING:
     from paperbrowse.core.formats import ImportResult, TextProgress
@@ -209,18 +209,12 @@ def _distinct_ids(
     """
     taken: set[str] = set()
     for position in positions:
-        paper_id = _id_at(papers, position)
+        paper_id: str = value_at(papers, position, "id")
         if paper_id in taken:
             paper = combined.get(position) or papers[position]
             paper_id = _own_id(paper, taken)
             combined[position] = paper.model_copy(update={"id": paper_id})
         taken.add(paper_id)
-
-
-def _id_at(papers: Sequence[Paper], position: int) -> str:
-    if isinstance(papers, PaperStore):
-        return str(papers.value(position, "id"))
-    return papers[position].id
 
 
 def _own_id(paper: Paper, taken: set[str]) -> str:

@@ -326,6 +326,13 @@ def _places(values: list[Any], value: Any) -> list[int]:
     return places
 
 
+def value_at(papers: Sequence[Paper], position: int, name: str) -> Any:
+    """One paper's field, read from its row when ``papers`` is a store (no paper made)."""
+    if isinstance(papers, PaperStore):
+        return papers.value(position, name)
+    return getattr(papers[position], name)
+
+
 def field_values(papers: Sequence[Paper], name: str, as_held: bool = False) -> list[Any]:
     """Every paper's value of one field (or property), in order: from a store's rows when
     it has them, else read off the papers with a C-level getter. ``as_held``: a wide
@@ -410,11 +417,7 @@ class Ordered(Sequence[Paper]):
         return min(found, default=None)
 
     def value(self, index: int, name: str) -> Any:
-        position = int(self._order[index])
-        papers = self._papers
-        if isinstance(papers, PaperStore):
-            return papers.value(position, name)
-        return getattr(papers[position], name)
+        return value_at(self._papers, int(self._order[index]), name)
 
     def values(self, name: str, as_held: bool = False) -> list[Any]:
         every = field_values(self._papers, name, as_held)
