@@ -19,7 +19,7 @@ import pytest
 from paperbrowse.core import formats
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.files import read_text
-from paperbrowse.core.formats import ImportResult, bibtex, jsonl, pool
+from paperbrowse.core.formats import ImportResult, bibtex, jsonl, pool, spilling
 
 SLICE = 3 << 20  # characters of each ACL file: 3 parts of JSON Lines, 12 of BibTeX
 
@@ -65,9 +65,11 @@ def as_workers_send(
     parts: Sequence[tuple[Any, ...]],
     sizes: Sequence[int],
     progress: Any = None,
+    receive: Callable[[Any], Any] | None = None,
 ) -> list[Any]:
     """``run_parts`` with every part done as a worker does it and sent through pickle."""
-    return [pickle.loads(pickle.dumps(work(*part))) for part in parts]
+    done = [pickle.loads(pickle.dumps(work(*part))) for part in parts]
+    return done if receive is None else list(map(receive, done))
 
 
 def single_process(
@@ -106,7 +108,7 @@ def test_a_file_read_in_parts_is_the_file_read_whole(
     text = make(corpus)
     single = single_process(parse, monkeypatch, text)
     assert len(single.papers) > 2000 and len(single.problems) >= 6  # the troubles are there
-    monkeypatch.setattr(jsonl if name == "jsonl" else bibtex, "run_parts", as_workers_send)
+    monkeypatch.setattr(spilling, "run_parts", as_workers_send)
     assert_same(parse(text), single)
 
 
@@ -150,7 +152,7 @@ def test_parts_linked_by_a_macro_or_a_crossref_are_read_in_one_process(
     filler = "".join(f"@misc{{k{i}, title = {{Paper {i} {'x' * 300}}}}}\n" for i in range(4000))
     text = head + filler + tail
     single = single_process(lambda t: bibtex.parse_bibtex(t, "x.bib"), monkeypatch, text)
-    monkeypatch.setattr(bibtex, "run_parts", as_workers_send)
+    monkeypatch.setattr(spilling, "run_parts", as_workers_send)
     parted = bibtex.parse_bibtex(text, "x.bib")
     assert_same(parted, single)
     assert parted.papers[paper].venue == venue
@@ -348,7 +350,7 @@ def test_workers_started_ahead_stop_when_a_bibtex_file_is_read_here(
     path.write_text("@string{acl = {ACL}}\n" + acl_bibtex(corpus), encoding="utf-8")
     monkeypatch.setattr(pool, "worker_count", lambda: 1)
     started = started_workers(monkeypatch)
-    monkeypatch.setattr(bibtex, "run_parts", lambda *_: pytest.fail("read in parts"))
+    monkeypatch.setattr(bibtex, "run_parts_spilling", lambda *_: pytest.fail("read in parts"))
     result = formats.read_file(path, dt.date(2026, 12, 6))
     assert len(result.papers) > 2000
     assert len(started) == 1

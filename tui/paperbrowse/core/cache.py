@@ -61,6 +61,9 @@ MAGIC = b"PBCACHE\x01"
 MIN_BYTES = 64 * 1024
 _PROFILE_FIELDS = tuple(name for name in Profile.model_fields if name != "papers")
 _HEADER = len(MAGIC) + 4  # magic, then the CRC-32 of the payload
+# A parse of a file this large keeps its title keys in a spill file until its entry is
+# written (``PaperStore.spill_title_keys``): as its abstracts are (``formats.spilling``).
+SPILL_KEYS_MIN_BYTES = 48 << 20
 # Rows pickled at a time: each pickling holds the interpreter (a few ms), so a write made
 # while the app runs (``writes_deferred``) never stalls its screen for long.
 BATCH = 2_000
@@ -150,6 +153,8 @@ def read_cached(
         return cached
     result = reader(path, as_of, progress)
     _compact(result)
+    if key.size >= SPILL_KEYS_MIN_BYTES and isinstance(result.papers, PaperStore):
+        result.papers.spill_title_keys()  # (read back for merging, and for the entry)
     write_later(lambda: store_entry(key, as_of, result))
     give_back_freed()  # the text, the parts, the rows: as much as the papers kept
     return result

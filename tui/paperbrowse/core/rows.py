@@ -1,7 +1,8 @@
 """Papers as plain rows (tuples of strings, numbers and tuples) and back.
 
 A row holds a paper's values as the paper does, but its date as a day number, its
-sources as (file, line) pairs and a wide abstract as UTF-8 bytes (``packed_text``).
+sources as (file, line) pairs, a wide abstract as UTF-8 bytes (``packed_text``) and a large
+library's abstract as a code for where it was spilled (``core.spill``).
 
 A row pickles several times faster than a pydantic ``Paper`` and unpickles with
 no class at all: the parse cache stores rows, and the parallel parse
@@ -21,6 +22,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from paperbrowse.core.models import Paper, SourceRef
+from paperbrowse.core.spill import held_texts, spilled_text
 
 PAPER_FIELDS = tuple(Paper.model_fields)
 _DATE, _SOURCE, _SOURCES = (PAPER_FIELDS.index(name) for name in ("date", "source", "sources"))
@@ -102,16 +104,23 @@ def packed_text(text: str) -> str | bytes:
     return packed if len(packed) + _BYTES_HEADER < sys.getsizeof(text) else text
 
 
-def unpacked_text(value: str | bytes | None) -> str | None:
-    """The text ``packed_text`` kept (a string or None as it is)."""
+def unpacked_text(value: str | bytes | int | None) -> str | None:
+    """The text ``packed_text`` kept, or a spilled abstract's (a string or None as it is)."""
     if isinstance(value, bytes):
         return value.decode("utf-8", "surrogatepass")
-    return value
+    if type(value) is int:
+        return spilled_text(value)
+    return value  # type: ignore[return-value]  # (a bool is no abstract)
 
 
 def unpacked_texts(values: Iterable[Any]) -> list[Any]:
     """``unpacked_text`` of each value, in one pass (a field of every paper, or a chunk of
-    them for the index: a call per text would cost a million calls at 1M papers)."""
+    them for the index: a call per text would cost a million calls at 1M papers); spilled
+    abstracts read a segment at a time (``spill.held_texts``)."""
+    if not isinstance(values, list):
+        values = list(values)
+    if int in map(type, values):  # (checked in C)
+        values = held_texts(values)
     return [
         value.decode("utf-8", "surrogatepass") if type(value) is bytes else value
         for value in values

@@ -8,13 +8,14 @@ it (the same object each time after). Whole-library scans that need a field or t
 first listing, the search index's filters, citation keys, duplicate merging) read
 ``field_values`` instead, which never builds a paper.
 
-Imports only ``core.models`` and ``core.rows``.
+Imports only ``core.models``, ``core.rows`` and ``core.spill``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from array import array
 from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from operator import attrgetter, itemgetter
 from typing import Any, cast, overload
@@ -30,6 +31,15 @@ from paperbrowse.core.rows import (
     shared_row,
     unpacked_text,
     unpacked_texts,
+)
+from paperbrowse.core.spill import (
+    MAX_PLACES,
+    SpilledLines,
+    code,
+    packed,
+    read_lines,
+    spilled_bytes,
+    spilled_lines,
 )
 
 Row = tuple[Any, ...]
@@ -60,8 +70,32 @@ class PaperStore(MutableSequence[Paper]):
         # when known: kept in the parse cache, so that merging the files of a library on
         # every open does not work them out again (3 s at a million papers). Any change
         # to the papers but adding another store's with theirs forgets them.
-        self.title_keys: list[str] | None = None
+        self._title_keys: list[str] | None = None
+        # ... or, in their stead, where they were spilled (``spill_title_keys``), in order.
+        self._keys_spilled: tuple[SpilledLines, ...] = ()
         self.ids_digest: str | None = None  # the saved index's check of the ids (index_cache)
+
+    @property
+    def title_keys(self) -> list[str] | None:
+        """Each paper's title as duplicate merging compares it, when known (above): read
+        back, as a new list, when spilled."""
+        if self._keys_spilled:
+            return [key for spilled in self._keys_spilled for key in read_lines(spilled)]
+        return self._title_keys
+
+    @title_keys.setter
+    def title_keys(self, keys: list[str] | None) -> None:
+        self._title_keys, self._keys_spilled = keys, ()
+
+    def spill_title_keys(self, spilled: SpilledLines | None = None) -> None:
+        """The title keys moved to a spill file (``core.spill``): a large library's first
+        open keeps them only to merge its files and write its parse cache (130 MB at a
+        million papers). ``spilled``: where they were written already."""
+        keys = self._title_keys
+        if spilled is None and keys:
+            spilled = spilled_lines(keys)
+        if spilled is not None:
+            self._title_keys, self._keys_spilled = None, (spilled,)
 
     def __len__(self) -> int:
         return len(self._slots)
@@ -125,16 +159,21 @@ class PaperStore(MutableSequence[Paper]):
             self._slots.extend(values)
             self.title_keys = None
             return
-        theirs = values.title_keys
         if not self._slots:
-            self.title_keys = None if theirs is None else list(theirs)
-        elif self.title_keys is not None:
-            # In place (this store's own list, ``_own``): a new list each time copied the
-            # keys so far, 0.17 s for a file of 250k papers read in 250 parts.
+            self._title_keys = None if values._title_keys is None else list(values._title_keys)
+            self._keys_spilled = values._keys_spilled
+        elif self._title_keys is None and self._keys_spilled and values._keys_spilled:
+            self._keys_spilled += values._keys_spilled  # (both spilled: none read back)
+        elif self._title_keys is not None or self._keys_spilled:
+            theirs = values.title_keys
             if theirs is None:
                 self.title_keys = None
             else:
-                self.title_keys.extend(theirs)
+                if self._title_keys is None:  # spilled: read back, to extend
+                    self.title_keys = self.title_keys
+                # In place (this store's own list, ``_own``): a new list each time copied
+                # the keys so far, 0.17 s for a file of 250k papers read in 250 parts.
+                cast(list[str], self._title_keys).extend(theirs)
         self._slots.extend(values.slots())
 
     def _own(self) -> None:
@@ -201,9 +240,11 @@ class PaperStore(MutableSequence[Paper]):
         return self._slots
 
     def rows(self, start: int, end: int) -> list[Row]:
-        """Papers ``start`` to ``end`` as rows (for the parse cache), papers turned back."""
+        """Papers ``start`` to ``end`` as rows (for the parse cache), papers turned back, and
+        spilled abstracts read back as UTF-8 (a spill's codes mean nothing to another
+        process)."""
         return [
-            slot if type(slot) is tuple else paper_row(slot)  # type: ignore[arg-type]
+            _with_text(slot) if type(slot) is tuple else paper_row(slot)  # type: ignore[arg-type]
             for slot in self._slots[start:end]
         ]
 
@@ -244,6 +285,32 @@ class PaperStore(MutableSequence[Paper]):
                 date = slot.date  # type: ignore[union-attr]
                 days.append(date.toordinal() if date else -1)
         return days
+
+
+def _with_text(row: Row) -> Row:
+    """The row with its spilled abstract (a code, ``core.spill``) as its UTF-8."""
+    held = row[ABSTRACT]
+    if type(held) is not int:
+        return row
+    return (*row[:ABSTRACT], spilled_bytes(held), *row[ABSTRACT + 1 :])
+
+
+def spilled_out(papers: PaperStore, segment: int) -> tuple[bytes, array[int]] | None:
+    """The store's abstracts taken out of its rows, as one UTF-8 ``bytes`` and each one's
+    end in it, each row given its abstract's code in ``segment`` instead (``core.spill``);
+    None, the store unchanged, when it holds papers rather than rows only, or too many."""
+    slots = papers.slots()
+    if any(type(slot) is not tuple for slot in slots):
+        return None
+    places = [place for place, row in enumerate(slots) if row[ABSTRACT]]  # type: ignore[index]
+    if len(places) >= MAX_PLACES:
+        return None
+    texts = []
+    for number, place in enumerate(places):
+        row = cast(Row, slots[place])
+        texts.append(row[ABSTRACT])
+        slots[place] = (*row[:ABSTRACT], code(segment, number), *row[ABSTRACT + 1 :])
+    return packed(texts)
 
 
 def stored_as_rows(papers: Iterable[Paper | Row]) -> PaperStore:

@@ -37,7 +37,8 @@ from paperbrowse.core.formats.bibvalues import (
 )
 from paperbrowse.core.formats.file_fields import bibtex_files
 from paperbrowse.core.formats.jsontools import paper_date
-from paperbrowse.core.formats.pool import run_parts, workers_ahead
+from paperbrowse.core.formats.pool import workers_ahead
+from paperbrowse.core.formats.spilling import run_parts_spilling
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.store import PaperStore, stored_as_rows
 from paperbrowse.core.text.clean import clean_line, find_urls, strip_control
@@ -606,6 +607,11 @@ class _Part(NamedTuple):
     undefined: dict[str, tuple[str, int]]
     expansion: int  # characters macros added
 
+    @property
+    def spillable(self) -> Sequence[Paper]:
+        """Its papers, whose abstracts may be spilled (``formats.spilling``)."""
+        return self.papers
+
 
 class _PartReader(_Reader):
     """A ``_Reader`` for some chunks of a file, which notes what links them to the rest."""
@@ -676,7 +682,7 @@ def _read_in_parts(
     sizes = [sum(len(chunk) for _, chunk in group) for group in groups]
     del found, groups  # held by the parts alone, freed one by one as they are read
     report = None if progress is None else lambda done: progress(done, len(text))
-    read = run_parts(read_chunks_part, parts, sizes, report)
+    read = run_parts_spilling(read_chunks_part, parts, sizes, report)
     if read is None or not all(part.independent for part in read):
         return None
     reader = _Reader(file, len(text))

@@ -19,8 +19,10 @@ from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.files import read_bytes
 from paperbrowse.core.formats import ImportResult, TextProgress
 from paperbrowse.core.formats.jsontools import BadJSON, load_json
-from paperbrowse.core.formats.pool import PART_CHARS, run_parts, workers_ahead
+from paperbrowse.core.formats.pool import PART_CHARS, workers_ahead
 from paperbrowse.core.formats.records import paper_from_record
+from paperbrowse.core.formats.spilling import run_parts_spilling
+from paperbrowse.core.models import Paper
 from paperbrowse.core.rows import with_line_moved
 from paperbrowse.core.store import PaperStore, store_of_rows
 
@@ -59,6 +61,11 @@ class _Lines(NamedTuple):
     # Lines ``str.splitlines`` found beyond those counted by their b"\n" (a part of bytes:
     # ``read_bytes_part``): the parts after it are numbered this much further down.
     extra_lines: int = 0
+
+    @property
+    def spillable(self) -> Sequence[Paper]:
+        """Its papers, whose abstracts may be spilled (``formats.spilling``)."""
+        return self.result.papers
 
 
 def _read_lines(
@@ -182,7 +189,7 @@ def _read_in_parts(
     sizes = [len(text) for text in texts]
     del texts  # held by the parts alone, freed one by one as they are read
     report = None if progress is None else lambda done: progress(done, len(body))
-    return run_parts(read_lines_part, parts, sizes, report)
+    return run_parts_spilling(read_lines_part, parts, sizes, report)
 
 
 # --- a large file, from its bytes --------------------------------------------------
@@ -268,7 +275,7 @@ def _read_parts(
     """``read_bytes_part`` of each part: on every core, else one after another."""
     total = sum(sizes)
     report = None if progress is None else lambda done: progress(done, total)
-    found = run_parts(read_bytes_part, parts, sizes, report)
+    found = run_parts_spilling(read_bytes_part, parts, sizes, report)
     if found is None:  # no worker: each part here, in order
         found = []
         for index, part in enumerate(parts):

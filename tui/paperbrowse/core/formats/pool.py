@@ -78,17 +78,20 @@ def run_parts(
     parts: list[tuple[Any, ...]],
     sizes: Sequence[int],
     progress: Progress | None = None,
+    receive: Callable[[Any], Result] | None = None,
 ) -> list[Result] | None:
     """``[work(*part) for part in parts]``, shared between this process and worker
     processes; None when no worker starts. A part whose worker fails is done here.
-    ``parts`` is emptied as they are done, so their text is freed early."""
+    ``parts`` is emptied as they are done, so their text is freed early. ``receive``:
+    what this process makes of each part's outcome as it comes in, before the next
+    (``formats.spilling`` writes its abstracts to a file)."""
     count = min(worker_count(), len(parts) - 1)
     workers = _taken_early(count)
     if not workers and count > 0:
         workers = _start_workers(count)
     if not workers:
         return None
-    run = _Run(work, parts, sizes, progress, len(workers))
+    run = _Run(work, parts, sizes, progress, len(workers), receive)
     first = run.claim(from_front=True)  # before any worker's thread claims (and queues) parts
     try:
         for worker in workers:
@@ -109,8 +112,10 @@ class _Run(Generic[Result]):
         sizes: Sequence[int],
         progress: Progress | None,
         workers: int = 1,
+        receive: Callable[[Any], Result] | None = None,
     ) -> None:
         self.work = work
+        self.receive = receive
         self.workers = workers
         self.parts = parts
         self.sizes = sizes
@@ -158,6 +163,8 @@ class _Run(Generic[Result]):
             return
         started = time.perf_counter()
         result = self.work(*part)
+        if self.receive is not None:
+            result = self.receive(result)
         with self.lock:
             self.results.setdefault(index, result)
             self.parts[index] = ()
@@ -196,8 +203,13 @@ class _Run(Generic[Result]):
                 if len(sent) < QUEUED_PER_WORKER:
                     self._send_next(outbox, sent)
                 done, result = pickle.loads(reply)
+                # Not held while the next reply is awaited: a run of a million papers' index
+                # sent back is a pickle of 200 MB.
+                del reply
                 if not done:
                     return  # this process does its parts
+                if self.receive is not None:
+                    result = self.receive(result)
                 with self.returned:
                     index = sent.popleft()
                     self.results.setdefault(index, result)

@@ -26,12 +26,14 @@ from paperbrowse.core.formats.pool import usable_cores
 from paperbrowse.core.memory import give_back_freed
 from paperbrowse.core.rows import unpacked_texts
 from paperbrowse.core.search.tokens import DOC_BREAK, chunk_bytes
+from paperbrowse.core.spill import held_length
 
 Int32s = npt.NDArray[np.int32]
 Int64s = npt.NDArray[np.int64]
 UInt64s = npt.NDArray[np.uint64]
 UInt8s = npt.NDArray[np.uint8]
-Text = str | bytes  # a field's text, or its UTF-8 (an abstract as a row holds it)
+# A field's text, its UTF-8, or a spilled abstract's code (``core.spill``): as a row holds it.
+Text = str | bytes | int
 
 CHUNK_BYTES = 1 << 18  # text hashed per numpy pass; small enough to stay in cache-friendly memory
 CHUNK_DOCS = (1 << 16) - 1  # paper numbers within a chunk must fit 16 bits
@@ -140,10 +142,11 @@ def _chunks(texts: Sequence[Text]) -> list[tuple[int, Sequence[Text]]]:
     chunks: list[tuple[int, Sequence[Text]]] = []
     start = size = 0
     for number, text in enumerate(texts):
-        if number > start and (size + len(text) > CHUNK_BYTES or number - start >= CHUNK_DOCS):
+        length = held_length(text) if isinstance(text, int) else len(text)
+        if number > start and (size + length > CHUNK_BYTES or number - start >= CHUNK_DOCS):
             chunks.append((start, texts[start:number]))
             start, size = number, 0
-        size += len(text) + 1
+        size += length + 1
     if start < len(texts):
         chunks.append((start, texts[start:]))
     return chunks
@@ -347,7 +350,7 @@ def _word_blocks(indptr: Int64s) -> Iterator[slice]:
 
 
 def _place_docs(
-    docs: Int32s, field: FieldPostings, words: slice, free: Int64s, first_doc: int
+    docs: Int32s, indptr: Int64s, run_docs: Int32s, words: slice, free: Int64s, first_doc: int
 ) -> None:
     """Copy a run's papers of some words to the next free places of those words' lists
     (``free``: those places, one a word of the block; the caller moves them on).
@@ -355,11 +358,11 @@ def _place_docs(
     A block of words at a time: the places of a whole run, with the temporaries that
     make them, were 8 bytes a posting twice over (at a million papers' first open,
     100 MB of its peak)."""
-    start, stop = field.indptr[words.start], field.indptr[words.stop]
-    held = np.diff(field.indptr[words.start : words.stop + 1])
-    places = np.repeat(free - field.indptr[words.start : words.stop], held)
+    start, stop = indptr[words.start], indptr[words.stop]
+    held = np.diff(indptr[words.start : words.stop + 1])
+    places = np.repeat(free - indptr[words.start : words.stop], held)
     places += np.arange(start, stop, dtype=np.int64)
-    docs[places] = field.docs[start:stop] + np.int32(first_doc)
+    docs[places] = run_docs[start:stop] + np.int32(first_doc)
 
 
 def _renamed_into(into: Int32s, rename: Int32s, words: Int32s) -> None:
@@ -372,26 +375,29 @@ def _renamed_into(into: Int32s, rename: Int32s, words: Int32s) -> None:
 
 
 def _merged_field(runs: list[FieldPostings], renames: list[Int32s], size: int) -> FieldPostings:
-    """One field's runs merged, each run taken out of ``runs`` (and freed) once copied."""
+    """One field's runs merged, each run taken out of ``runs`` (and freed) once copied.
+
+    The word sequences first, each run's freed as it is copied; then the papers of each
+    word. A run's papers go everywhere in the merged ``docs`` (each word's list has a place
+    for them), so the first run placed makes all of it resident while the others wait:
+    placed with the sequences, run by run, those waited too (a million papers' first open
+    peaked there, 100 MB higher)."""
     counts = np.zeros(size, np.int64)
     for field, rename in zip(runs, renames, strict=True):
         counts[rename] += np.diff(field.indptr)  # (a run's words are distinct)
     indptr = np.zeros(size + 1, np.int64)
     np.cumsum(counts, out=indptr[1:])
     del counts
-    docs = np.empty(int(indptr[-1]), np.int32)
     # Made at full size and filled run by run: joining renamed copies held each twice.
     sequence = np.empty(sum(len(field.sequence) for field in runs), np.int32)
     starts = np.zeros(1 + sum(len(field.sequence_starts) - 1 for field in runs), np.int64)
-    free = indptr[:-1].copy()  # each word's next free place in ``docs``
+    # Each run's indptr and docs, still to place, and the number of its first paper.
+    placed: list[tuple[Int64s, Int32s, int]] = []
     first_doc = tokens = 0
     for rename in renames:
         field = runs.pop(0)
-        # A run's papers come after the earlier runs' in each word's list, as numbered here.
-        for words in _word_blocks(field.indptr):
-            _place_docs(docs, field, words, free[rename[words]], first_doc)
-        free[rename] += np.diff(field.indptr)
         run_papers = len(field.sequence_starts) - 1
+        placed.append((field.indptr, field.docs, first_doc))
         _renamed_into(sequence[tokens : tokens + len(field.sequence)], rename, field.sequence)
         starts[first_doc + 1 : first_doc + 1 + run_papers] = field.sequence_starts[1:] + tokens
         tokens += int(field.sequence_starts[-1])
@@ -399,5 +405,15 @@ def _merged_field(runs: list[FieldPostings], renames: list[Int32s], size: int) -
         del field
         # The run's memory, given back for the merged arrays' pages still to be touched:
         # glibc kept it (the runs built here were made in threads' own heaps).
+        give_back_freed()
+    docs = np.empty(int(indptr[-1]), np.int32)
+    free = indptr[:-1].copy()  # each word's next free place in ``docs``
+    for rename in renames:
+        run_indptr, run_docs, first_doc = placed.pop(0)
+        # A run's papers come after the earlier runs' in each word's list, as numbered here.
+        for words in _word_blocks(run_indptr):
+            _place_docs(docs, run_indptr, run_docs, words, free[rename[words]], first_doc)
+        free[rename] += np.diff(run_indptr)
+        del run_indptr, run_docs
         give_back_freed()
     return FieldPostings(indptr, docs, sequence, starts)

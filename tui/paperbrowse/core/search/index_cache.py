@@ -58,6 +58,7 @@ from paperbrowse.core.search.build import (
 )
 from paperbrowse.core.search.index import SearchIndex
 from paperbrowse.core.search.results import NewestOrder
+from paperbrowse.core.spill import HeldTexts, total_length
 from paperbrowse.core.store import PaperStore, field_values
 
 MIN_PAPERS = 10_000  # below this the index builds in well under a second
@@ -166,11 +167,13 @@ def postings_on_every_core(fields: list[Sequence[Text]]) -> Postings:
     runs are built: the texts made for the index alone (the authors', 90 MB at a million
     papers) are freed before the merge, the peak of a large library's first open."""
     papers = len(fields[0]) if fields else 0
-    characters = sum(sum(map(len, texts)) for texts in fields)
+    characters = sum(map(total_length, fields))
     count = max(2, min(MAX_RUNS, characters // RUN_CHARS))
     cuts = [papers * number // count for number in range(count + 1)]
+    # (A run sent to a worker takes its spilled abstracts' text: ``HeldTexts``.)
     runs: list[tuple[Any, ...]] = [
-        ([texts[start:end] for texts in fields],) for start, end in itertools.pairwise(cuts)
+        ([HeldTexts(texts[start:end]) for texts in fields],)
+        for start, end in itertools.pairwise(cuts)
     ]
     sizes = [end - start for start, end in itertools.pairwise(cuts)]  # (for progress only)
     built = run_parts(build_postings, runs, sizes)

@@ -1,0 +1,211 @@
+"""Abstracts of a large library kept in a file rather than in memory, read back when asked for.
+
+A large library's abstracts are half of its papers' memory (460 of 1,400 bytes a paper
+at 100k) and are read for a few papers at a time: the paper shown, an export. When a
+large file is parsed in parts (``formats.pool``), each part's abstracts go, as UTF-8, to
+a spill file of this process's, and its rows hold a *code* for each instead: an int
+naming the part (a *segment*) and the abstract's place in it. The parse's workers send a
+part's abstracts as one ``bytes`` (no string made of them here), and this process writes
+it to the file as it comes in. A row's abstract is thus ``None``, a string, UTF-8 bytes
+(``rows.packed_text``) or such an int, and ``rows.unpacked_text`` reads all four.
+
+Codes mean something in this process only: rows leaving it (the parse cache, the index's
+worker processes) carry their text again (``held_texts``).
+
+The spill file has no name (``tempfile.TemporaryFile``): it goes when this process ends,
+whatever way it ends. It is made in the cache folder, never in ``/tmp``, which may be
+memory itself. Where no file can be made there, or the system has no ``os.pread``, the
+abstracts stay in memory, as for a small library.
+
+Imports only ``core.locations``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+import threading
+from array import array
+from collections.abc import Iterable, Sequence
+from typing import IO, Any, NamedTuple
+
+from paperbrowse.core.locations import cache_dir
+
+# A code is (segment << PLACE_BITS) | place: a part is about a megabyte of text, so far
+# fewer papers than this (a part holding more keeps its abstracts in memory).
+PLACE_BITS = 20
+MAX_PLACES = 1 << PLACE_BITS
+_PLACE_MASK = MAX_PLACES - 1
+
+_segment_numbers = itertools.count(1)  # codes start past 1 << PLACE_BITS: never a small int
+_numbering = threading.Lock()
+
+
+class SpillFile:
+    """A file of abstracts, written a segment at a time and read back by offset."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream  # kept open: the file goes when it is closed (or the process ends)
+        self._fd = stream.fileno()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def append(self, blob: bytes) -> int:
+        """Write ``blob`` at the file's end; where it starts."""
+        with self._lock:
+            start = self._size
+            self._size += len(blob)
+        written = 0
+        while written < len(blob):  # (the write may be cut short by a signal)
+            written += os.pwrite(self._fd, memoryview(blob)[written:], start + written)
+        return start
+
+    def read(self, start: int, end: int) -> bytes:
+        return os.pread(self._fd, end - start, start)
+
+
+class _Segment:
+    """One part's abstracts in a spill file: where they start, and each one's end."""
+
+    __slots__ = ("ends", "file", "start")
+
+    def __init__(self, file: SpillFile, start: int, ends: array[int]) -> None:
+        self.file = file
+        self.start = start
+        self.ends = ends  # relative to ``start``
+
+    def bounds(self, place: int) -> tuple[int, int]:
+        ends = self.ends
+        return self.start + (ends[place - 1] if place else 0), self.start + ends[place]
+
+
+_segments: dict[int, _Segment] = {}
+
+
+def new_segments(count: int) -> range:
+    """``count`` segment numbers no other part of this process has."""
+    with _numbering:
+        first = next(_segment_numbers)
+        for _ in range(count - 1):
+            next(_segment_numbers)
+    return range(first, first + count)
+
+
+def code(segment: int, place: int) -> int:
+    return (segment << PLACE_BITS) | place
+
+
+def packed(texts: Sequence[str | bytes]) -> tuple[bytes, array[int]]:
+    """Texts (strings, or UTF-8 already) as one UTF-8 ``bytes``, and each one's end in it
+    (lone surrogates, from JSON escapes, kept as ``rows.packed_text`` keeps them)."""
+    pieces = [
+        text if type(text) is bytes else text.encode("utf-8", "surrogatepass")  # type: ignore[union-attr]
+        for text in texts
+    ]
+    ends = array("Q", itertools.accumulate(map(len, pieces)))
+    return b"".join(pieces), ends
+
+
+def open_spill() -> SpillFile | None:
+    """A new spill file in the cache folder; None where none can be made (or read by
+    offset): the abstracts then stay in memory."""
+    if not hasattr(os, "pread") or not hasattr(os, "pwrite"):
+        return None
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return SpillFile(tempfile.TemporaryFile(dir=folder, prefix=".spill-"))
+    except OSError:
+        return None
+
+
+def keep(file: SpillFile, segment: int, blob: bytes, ends: array[int]) -> int:
+    """A part's abstracts written and their segment known: its rows' codes read from here on;
+    where ``blob`` starts in ``file``. A segment kept twice (a part redone after its worker
+    was late) keeps the first."""
+    if segment in _segments:
+        return _segments[segment].start
+    return _segments.setdefault(segment, _Segment(file, file.append(blob), ends)).start
+
+
+def spilled_bytes(value: int) -> bytes:
+    """The UTF-8 of the abstract a code names."""
+    segment = _segments[value >> PLACE_BITS]
+    start, end = segment.bounds(value & _PLACE_MASK)
+    return segment.file.read(start, end)
+
+
+def spilled_text(value: int) -> str:
+    return spilled_bytes(value).decode("utf-8", "surrogatepass")
+
+
+def held_texts(values: Iterable[Any]) -> list[Any]:
+    """The values with each code replaced by its abstract's UTF-8, strings and bytes kept as
+    they are. One read each (about a microsecond: the file is in the system's cache): the
+    index reads them newest first, in no order of the file's."""
+    return [spilled_bytes(value) if type(value) is int else value for value in values]
+
+
+class HeldTexts(list[Any]):
+    """A field's texts as held, which pickle with their codes' abstracts read (for a worker
+    process, which cannot read this one's spill file)."""
+
+    def __reduce__(self) -> tuple[type[list[Any]], tuple[list[Any]]]:
+        return list, (held_texts(self),)
+
+
+def held_length(value: int) -> int:
+    """The length of the UTF-8 of the abstract a code names."""
+    start, end = _segments[value >> PLACE_BITS].bounds(value & _PLACE_MASK)
+    return end - start
+
+
+def total_length(values: Sequence[Any]) -> int:
+    """The summed length of texts as held: a string's characters, UTF-8's bytes, a code's
+    abstract's bytes."""
+    try:
+        return sum(map(len, values))  # (no code among them: in C)
+    except TypeError:
+        pass
+    total = 0
+    for value in values:
+        total += held_length(value) if type(value) is int else len(value)
+    return total
+
+
+class SpilledLines(NamedTuple):
+    """Lines of text (a parse's title keys, kept for its cache entry) in a spill file."""
+
+    file: SpillFile
+    start: int
+    end: int
+    lines: int
+
+
+def joined_lines(lines: list[str]) -> bytes | None:
+    """``lines`` as one UTF-8 ``bytes``, for ``read_lines``; None when one holds a line end."""
+    joined = "\n".join(lines)
+    if not lines or joined.count("\n") != len(lines) - 1:
+        return None
+    return joined.encode("utf-8", "surrogatepass")
+
+
+def spilled_lines(lines: list[str]) -> SpilledLines | None:
+    """``lines`` (none holding a line end) written to a new spill file; None when one
+    holds one, or no file can be made or written: they then stay where they are."""
+    blob = joined_lines(lines)
+    file = None if blob is None else open_spill()
+    if blob is None or file is None:
+        return None
+    try:
+        start = file.append(blob)
+    except OSError:
+        return None
+    return SpilledLines(file, start, start + len(blob), len(lines))
+
+
+def read_lines(spilled: SpilledLines) -> list[str]:
+    """The lines ``spilled_lines`` wrote, as they were."""
+    text = spilled.file.read(spilled.start, spilled.end).decode("utf-8", "surrogatepass")
+    return text.split("\n")
