@@ -252,3 +252,35 @@ def test_deferred_writes_wait_for_the_pause_before_each_entry_and_batch_of_rows(
     # written), before the index entry.
     assert written_at_each_pause == [[], [".tmp"], [".tmp"], [".tmp"], [".pbcache"]]
     assert {entry.suffix for entry in cache_dir.iterdir()} == {".pbcache", ".pbindex"}
+
+
+def held_abstracts(papers: object) -> list[object]:
+    assert isinstance(papers, store.PaperStore)
+    return store.field_values(papers, "abstract", as_held=True)
+
+
+def test_a_large_entry_keeps_its_abstracts_in_its_file_even_once_cleared(
+    cache_dir: Path, library_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large library's reopen reads its abstracts from the entry when shown, not all at
+    once; the entry cleared or written again meanwhile, they still read as they were."""
+    monkeypatch.setattr(cache, "ABSTRACTS_APART_BYTES", 0)
+    first = load(library_file, as_of=AS_OF)
+    again = load(library_file, as_of=AS_OF)
+    held = held_abstracts(again.papers)
+    assert type(held[0]) is int and held[1:] == [None]  # (the paper with an abstract)
+    assert cache.clear() >= 1 and not list(cache_dir.glob("*.pbcache"))
+    load(library_file, as_of=AS_OF)  # a new entry, in the same place
+    assert again.papers[0].abstract == "One.\n\nTwo."
+    assert again.papers == first.papers
+
+
+def test_a_small_entry_holds_its_abstracts_and_keeps_no_file_open(
+    cache_dir: Path, library_file: Path
+) -> None:
+    load(library_file, as_of=AS_OF)
+    before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    again = load(library_file, as_of=AS_OF)
+    assert held_abstracts(again.papers)[0] == "One.\n\nTwo."
+    if before is not None:
+        assert len(os.listdir("/proc/self/fd")) == before

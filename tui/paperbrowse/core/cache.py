@@ -27,6 +27,7 @@ import pickle
 import tempfile
 import threading
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,16 +47,19 @@ from paperbrowse.core.memory import (
 from paperbrowse.core.merge import title_keys
 from paperbrowse.core.models import Paper, Profile
 from paperbrowse.core.rows import (
+    ABSTRACT,
     PAPER_FIELDS,
+    packed_text,
     paper_row,
     shared_row,
 )
+from paperbrowse.core.spill import SpillFile, kept_at, new_segments, packed
 from paperbrowse.core.store import PaperStore, compact
 
 # Bump when the entry layout changes. Importer changes need no bump: entries
 # also record a fingerprint of the importers' source (``parser_fingerprint``).
-FORMAT_VERSION = 6  # 3: editors, publisher, place; 4: mapped, in batches; 5: title keys;
-# 6: wide abstracts as UTF-8 (``rows.packed_text``)
+FORMAT_VERSION = 7  # 3: editors, publisher, place; 4: mapped, in batches; 5: title keys;
+# 6: wide abstracts as UTF-8 (``rows.packed_text``); 7: a batch's abstracts apart (``_apart``)
 MAGIC = b"PBCACHE\x01"
 # Smaller files parse about as fast as a cache entry loads; they are not cached.
 MIN_BYTES = 64 * 1024
@@ -64,6 +68,10 @@ _HEADER = len(MAGIC) + 4  # magic, then the CRC-32 of the payload
 # A parse of a file this large keeps its title keys in a spill file until its entry is
 # written (``PaperStore.spill_title_keys``): as its abstracts are (``formats.spilling``).
 SPILL_KEYS_MIN_BYTES = 48 << 20
+# Entries this large leave their abstracts in the file, read when asked for (``_result_from``);
+# a smaller one's are read back into its rows, and the file closed: a library of many files
+# would otherwise hold a file open for each.
+ABSTRACTS_APART_BYTES = 16 << 20
 # Rows pickled at a time: each pickling holds the interpreter (a few ms), so a write made
 # while the app runs (``writes_deferred``) never stalls its screen for long.
 BATCH = 2_000
@@ -241,33 +249,48 @@ class _PlainUnpickler(pickle.Unpickler):
 def load_entry(key: FileKey, as_of: dt.date) -> ImportResult | None:
     """The cached result for this version of the file, or None (missing, stale or damaged)."""
     try:
-        with key.cache_file().open("rb") as file:
-            # Mapped, not read: the payload is unpickled in place, never copied first.
-            data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        file = key.cache_file().open("rb")
+    except OSError:
+        return None
+    # Kept open when the entry is used: its papers' abstracts are read from it when asked for
+    # (``core.spill``), even after the entry is replaced or pruned.
+    spilled = SpillFile(file)
+    result = None
+    try:
+        # Mapped, not read: the payload is unpickled in place, never copied first.
+        data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         keep_fresh(key.cache_file())  # still in use: not pruned
     except (OSError, ValueError):  # (ValueError: an empty file, nothing to map)
+        file.close()
         return None
+    size = len(data)
     with data:
-        if len(data) < _HEADER or data[: len(MAGIC)] != MAGIC:
-            return None
-        if crc_of_mapped(data, _HEADER, len(data)) != int.from_bytes(
+        if size < _HEADER or data[: len(MAGIC)] != MAGIC:
+            pass
+        elif crc_of_mapped(data, _HEADER, size) == int.from_bytes(
             data[len(MAGIC) : _HEADER], "big"
         ):
-            return None
-        data.seek(_HEADER)
-        try:
-            with gc_paused():
-                return _result_from(_PlainUnpickler(data), key, as_of, data)  # a frame at a time
-        except Exception:  # a damaged entry of any shape is a cache miss, never an error
-            return None
+            data.seek(_HEADER)
+            with contextlib.suppress(Exception), gc_paused():
+                # (A damaged entry of any shape is a cache miss, never an error.)
+                result = _result_from(_PlainUnpickler(data), key, as_of, data, spilled)
+    if result is None or size < ABSTRACTS_APART_BYTES:
+        file.close()
+    return result
 
 
 def _result_from(
-    unpickler: pickle.Unpickler, key: FileKey, as_of: dt.date, data: mmap.mmap
+    unpickler: pickle.Unpickler,
+    key: FileKey,
+    as_of: dt.date,
+    data: mmap.mmap,
+    file: SpillFile,
 ) -> ImportResult | None:
     """The entry: its head, checked before anything else is read, then its papers, built
     a batch of rows at a time (the rows of all of them are never held at once, nor the
-    pages of ``data`` they were read from: ``let_go_of_mapped``)."""
+    pages of ``data`` they were read from: ``let_go_of_mapped``). A batch's abstracts stay
+    in ``file``, each row given a code for its own (``core.spill``): a million papers'
+    reopen holds none of their 460 MB, nor unpickles them."""
     entry = unpickler.load()
     if not isinstance(entry, dict) or not isinstance(entry.get("batches"), int):
         return None
@@ -285,11 +308,17 @@ def _result_from(
     strings: dict[str, str] = {}  # venues, names, ...: one string each (``shared_row``)
     rows: list[tuple[Any, ...]] = []
     given_back = 0  # the pages before this are let go of
-    for _ in range(entry["batches"]):
-        batch = unpickler.load()
-        if not isinstance(batch, list):
-            return None
-        rows.extend([shared_row(row, strings) for row in batch])
+    apart = len(data) >= ABSTRACTS_APART_BYTES
+    for segment in new_segments(entry["batches"]):
+        batch, ends = _batch_with_abstracts(unpickler, data)
+        start = data.tell() - (ends[-1] if ends else 0)
+        if apart:
+            kept_at(file, segment, start, ends)
+            rows.extend([shared_row(row, strings, segment) for row in batch])
+        else:
+            rows.extend(
+                [shared_row(row, strings) for row in _with_abstracts(batch, data, start, ends)]
+            )
         if data.tell() - given_back >= MAPPED_STEP:
             let_go_of_mapped(data, given_back, data.tell())
             given_back = data.tell() - data.tell() % mmap.PAGESIZE
@@ -306,6 +335,38 @@ def _result_from(
         profile = Profile.model_construct(**header, papers=tuple(papers))
     problems = [Problem(file, line, message) for file, line, message in entry["problems"]]
     return ImportResult(papers, profile, problems)
+
+
+def _batch_with_abstracts(
+    unpickler: pickle.Unpickler, data: mmap.mmap
+) -> tuple[list[tuple[Any, ...]], array[int]]:
+    """A batch of rows, each holding its abstract's place among the batch's abstracts, and
+    their ends in the UTF-8 that follows the batch's pickle (``_apart``), passed over: left
+    at the mapped file's position after them."""
+    batch, packed_ends, size = unpickler.load()
+    if not isinstance(batch, list) or not isinstance(packed_ends, bytes) or type(size) is not int:
+        raise pickle.UnpicklingError("a batch of rows and their abstracts' ends")
+    ends = array("Q")
+    ends.frombytes(packed_ends)
+    if size != (ends[-1] if ends else 0) or data.tell() + size > len(data):
+        raise pickle.UnpicklingError("a batch's abstracts do not fit")
+    data.seek(data.tell() + size)
+    return batch, ends
+
+
+def _with_abstracts(
+    batch: list[tuple[Any, ...]], data: mmap.mmap, start: int, ends: array[int]
+) -> list[tuple[Any, ...]]:
+    """The batch's rows holding their abstracts again, as they held them when parsed."""
+    held = []
+    for row in batch:
+        place = row[ABSTRACT]
+        if type(place) is int:
+            first = start + (ends[place - 1] if place else 0)
+            text = data[first : start + ends[place]].decode("utf-8", "surrogatepass")
+            row = (*row[:ABSTRACT], packed_text(text), *row[ABSTRACT + 1 :])
+        held.append(row)
+    return held
 
 
 # --- writing ------------------------------------------------------------------------
@@ -328,11 +389,13 @@ def store_entry(key: FileKey, as_of: dt.date, result: ImportResult) -> None:
     }
     papers = result.papers
 
-    def write(pickler: pickle.Pickler) -> None:
+    def write(pickler: pickle.Pickler, stream: _Summed) -> None:
         pickler.dump(entry)
         for start in range(0, len(papers), BATCH):
             _pause_point()
-            pickler.dump(_rows(papers, start, start + BATCH))
+            rows, blob, ends = _apart(_rows(papers, start, start + BATCH))
+            pickler.dump((rows, ends.tobytes(), len(blob)))
+            stream.write(blob)  # (after the pickle: ``dump`` has written all of it)
         pickler.dump(title_keys(papers))
 
     try:
@@ -349,6 +412,22 @@ def _rows(papers: Sequence[Paper], start: int, end: int) -> list[tuple[Any, ...]
     return [paper_row(paper) for paper in papers[start:end]]
 
 
+def _apart(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], bytes, array[int]]:
+    """The rows with each abstract replaced by its place among them, and those abstracts as
+    one UTF-8 ``bytes`` with each one's end (``spill.packed``): written after the rows'
+    pickle, read only when asked for."""
+    texts: list[str | bytes] = []
+    apart = []
+    for row in rows:
+        held = row[ABSTRACT]
+        if held:
+            row = (*row[:ABSTRACT], len(texts), *row[ABSTRACT + 1 :])
+            texts.append(held)
+        apart.append(row)
+    blob, ends = packed(texts)
+    return apart, blob, ends
+
+
 class _Summed:
     """A file written through, with the CRC-32 of all that went through it."""
 
@@ -361,7 +440,7 @@ class _Summed:
         return self.stream.write(data)
 
 
-def _write_atomically(target: Path, write: Callable[[pickle.Pickler], None]) -> None:
+def _write_atomically(target: Path, write: Callable[[pickle.Pickler, _Summed], None]) -> None:
     """What ``write`` pickles, after the magic and its CRC-32, in a file renamed into place.
 
     Pickled straight into the file (a frame at a time) and summed on the way, the CRC put
@@ -380,7 +459,7 @@ def _write_atomically(target: Path, write: Callable[[pickle.Pickler], None]) -> 
             # No memo (above). ``fast`` is documented as deprecated, yet there is no other way.
             with contextlib.suppress(AttributeError):
                 pickler.fast = True
-            write(pickler)
+            write(pickler, summed)
             stream.seek(len(MAGIC))
             stream.write(summed.crc.to_bytes(4, "big"))
         os.replace(temporary, target)

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from paperbrowse.core.models import Paper, SourceRef
-from paperbrowse.core.spill import held_texts, spilled_text
+from paperbrowse.core.spill import code, held_texts, spilled_text
 
 PAPER_FIELDS = tuple(Paper.model_fields)
 _DATE, _SOURCE, _SOURCES = (PAPER_FIELDS.index(name) for name in ("date", "source", "sources"))
@@ -148,14 +148,19 @@ def paper_from_row(row: tuple[Any, ...], fast: bool) -> Paper:
     return _built(Paper, fields) if fast else Paper.model_construct(**dict(fields))
 
 
-def shared_row(row: tuple[Any, ...], strings: dict[str, str]) -> tuple[Any, ...]:
+def shared_row(
+    row: tuple[Any, ...], strings: dict[str, str], segment: int | None = None
+) -> tuple[Any, ...]:
     """A row read from the cache, with the text many rows repeat shared with the rows read
     before it (``strings``, kept across one library's rows): the venue, the author names,
     the date precision, the entry type and the source's file name, of which an unpickled
     row (the parse cache is pickled without a memo) has copies of its own. (Spelled out
-    field by field: a million rows are read on a reopen.)"""
+    field by field: a million rows are read on a reopen.) ``segment``: where the entry's
+    abstracts of this row's batch are (``core.spill``), the row holding its place there."""
     values = list(row)
     _share(values, strings)
+    if segment is not None and type(values[ABSTRACT]) is int:
+        values[ABSTRACT] = code(segment, values[ABSTRACT])
     return tuple(values)
 
 

@@ -27,7 +27,7 @@ import os
 import tempfile
 import threading
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import IO, Any, NamedTuple
 
 from paperbrowse.core.locations import cache_dir
@@ -43,7 +43,8 @@ _numbering = threading.Lock()
 
 
 class SpillFile:
-    """A file of abstracts, written a segment at a time and read back by offset."""
+    """A file of abstracts, written a segment at a time and read back by offset (or a
+    parse cache entry, only read: ``kept_at``)."""
 
     def __init__(self, stream: IO[bytes]) -> None:
         self._stream = stream  # kept open: the file goes when it is closed (or the process ends)
@@ -74,6 +75,10 @@ class _Segment:
         self.file = file
         self.start = start
         self.ends = ends  # relative to ``start``
+
+    def whole(self) -> bytes:
+        """All the segment's abstracts' UTF-8, one after another."""
+        return self.file.read(self.start, self.start + (self.ends[-1] if self.ends else 0))
 
     def bounds(self, place: int) -> tuple[int, int]:
         ends = self.ends
@@ -129,6 +134,12 @@ def keep(file: SpillFile, segment: int, blob: bytes, ends: array[int]) -> int:
     return _segments.setdefault(segment, _Segment(file, file.append(blob), ends)).start
 
 
+def kept_at(file: SpillFile, segment: int, start: int, ends: array[int]) -> None:
+    """Abstracts already in ``file`` (a parse cache entry's), from ``start``: their codes
+    in ``segment`` read from here on."""
+    _segments.setdefault(segment, _Segment(file, start, ends))
+
+
 def spilled_bytes(value: int) -> bytes:
     """The UTF-8 of the abstract a code names."""
     segment = _segments[value >> PLACE_BITS]
@@ -140,11 +151,33 @@ def spilled_text(value: int) -> str:
     return spilled_bytes(value).decode("utf-8", "surrogatepass")
 
 
-def held_texts(values: Iterable[Any]) -> list[Any]:
+def held_texts(values: Sequence[Any]) -> list[Any]:
     """The values with each code replaced by its abstract's UTF-8, strings and bytes kept as
-    they are. One read each (about a microsecond: the file is in the system's cache): the
-    index reads them newest first, in no order of the file's."""
-    return [spilled_bytes(value) if type(value) is int else value for value in values]
+    they are. Codes of one segment side by side (the papers in the order they were read,
+    for a cache entry) are read in one go; others one at a time (about a microsecond: the
+    file is in the system's cache), as the index reads them, newest first."""
+    found: list[Any] = []
+    whole: tuple[int, int, bytes] = (-1, 0, b"")  # the segment read whole: number, start, bytes
+    for at, value in enumerate(values):
+        if type(value) is not int:
+            found.append(value)
+            continue
+        number = value >> PLACE_BITS
+        segment = _segments[number]
+        start, end = segment.bounds(value & _PLACE_MASK)
+        if number != whole[0] and at + 1 < len(values):
+            after = values[at + 1]
+            if type(after) is int and after >> PLACE_BITS == number:
+                whole = (
+                    number,
+                    segment.start,
+                    segment.file.read(segment.start, segment.bounds(len(segment.ends) - 1)[1]),
+                )
+        if number == whole[0]:
+            found.append(whole[2][start - whole[1] : end - whole[1]])
+        else:
+            found.append(segment.file.read(start, end))
+    return found
 
 
 class HeldTexts(list[Any]):

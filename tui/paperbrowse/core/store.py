@@ -36,9 +36,9 @@ from paperbrowse.core.spill import (
     MAX_PLACES,
     SpilledLines,
     code,
+    held_texts,
     packed,
     read_lines,
-    spilled_bytes,
     spilled_lines,
 )
 
@@ -243,9 +243,16 @@ class PaperStore(MutableSequence[Paper]):
         """Papers ``start`` to ``end`` as rows (for the parse cache), papers turned back, and
         spilled abstracts read back as UTF-8 (a spill's codes mean nothing to another
         process)."""
-        return [
-            _with_text(slot) if type(slot) is tuple else paper_row(slot)  # type: ignore[arg-type]
+        rows = [
+            slot if type(slot) is tuple else paper_row(slot)  # type: ignore[arg-type]
             for slot in self._slots[start:end]
+        ]
+        held = [row[ABSTRACT] for row in rows]
+        if int not in map(type, held):  # (checked in C)
+            return rows
+        return [
+            (*row[:ABSTRACT], text, *row[ABSTRACT + 1 :]) if type(code) is int else row
+            for row, code, text in zip(rows, held, held_texts(held), strict=True)
         ]
 
     def values(self, name: str, as_held: bool = False) -> list[Any]:
@@ -285,14 +292,6 @@ class PaperStore(MutableSequence[Paper]):
                 date = slot.date  # type: ignore[union-attr]
                 days.append(date.toordinal() if date else -1)
         return days
-
-
-def _with_text(row: Row) -> Row:
-    """The row with its spilled abstract (a code, ``core.spill``) as its UTF-8."""
-    held = row[ABSTRACT]
-    if type(held) is not int:
-        return row
-    return (*row[:ABSTRACT], spilled_bytes(held), *row[ABSTRACT + 1 :])
 
 
 def spilled_out(papers: PaperStore, segment: int) -> tuple[bytes, array[int]] | None:
