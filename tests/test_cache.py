@@ -7,12 +7,14 @@ import os
 import pickle
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from paperbrowse.core import cache, locations, store
 from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.library import load
+from paperbrowse.core.rows import ABSTRACT
 
 AS_OF = dt.date(2025, 11, 24)
 
@@ -284,3 +286,26 @@ def test_a_small_entry_holds_its_abstracts_and_keeps_no_file_open(
     assert held_abstracts(again.papers)[0] == "One.\n\nTwo."
     if before is not None:
         assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_an_entry_whose_rows_name_abstracts_it_lacks_is_not_used(
+    cache_dir: Path, library_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written by other code (its checksum right): a row naming no abstract of its batch
+    would show another paper's abstract, or none, later. The file is parsed again."""
+    apart = cache._apart
+
+    def shifted(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], bytes, Any]:
+        moved, blob, ends = apart(rows)
+        at = ABSTRACT
+        wrong = [(*r[:at], r[at] + 1, *r[at + 1 :]) if type(r[at]) is int else r for r in moved]
+        return wrong, blob, ends
+
+    monkeypatch.setattr(cache, "ABSTRACTS_APART_BYTES", 0)  # (read when shown, not now)
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "_apart", shifted)
+        first = load(library_file, as_of=AS_OF)
+    key = cache.FileKey.of(library_file)
+    assert key is not None and key.cache_file().is_file()
+    assert cache.load_entry(key, AS_OF) is None
+    assert load(library_file, as_of=AS_OF).papers == first.papers

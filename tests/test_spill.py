@@ -175,16 +175,19 @@ def test_title_keys_are_spilled_with_each_part_and_read_back_whole(
         assert result.papers.title_keys == list(
             map(normalise_title, [p.title for p in result.papers])
         )
+    assert isinstance(first.papers, PaperStore) and isinstance(second.papers, PaperStore)
+    first_keys, second_keys = first.papers.title_keys, second.papers.title_keys
+    assert first_keys is not None and second_keys is not None
     joined = PaperStore()
     joined.extend(first.papers)
     joined.extend(second.papers)
     assert joined._title_keys is None  # (nothing read back yet)
-    assert joined.title_keys == first.papers.title_keys + second.papers.title_keys  # type: ignore[operator]
+    assert joined.title_keys == first_keys + second_keys
     in_memory = PaperStore()
     in_memory.extend(single_process(parse, monkeypatch, make(corpus)).papers)
     in_memory.title_keys = list(map(normalise_title, [p.title for p in in_memory]))
     in_memory.extend(first.papers)  # one in memory, one spilled: read back, then joined
-    assert in_memory.title_keys == joined.title_keys[: len(first.papers)] * 2  # type: ignore[index]
+    assert in_memory.title_keys == first_keys * 2
 
 
 def test_the_cache_entry_of_a_spilled_parse_holds_its_title_keys(

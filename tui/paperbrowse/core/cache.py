@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import mmap
+import operator
 import os
 import pickle
 import tempfile
@@ -337,6 +338,9 @@ def _result_from(
     return ImportResult(papers, profile, problems)
 
 
+_ABSTRACT_OF = operator.itemgetter(ABSTRACT)
+
+
 def _batch_with_abstracts(
     unpickler: pickle.Unpickler, data: mmap.mmap
 ) -> tuple[list[tuple[Any, ...]], array[int]]:
@@ -350,6 +354,11 @@ def _batch_with_abstracts(
     ends.frombytes(packed_ends)
     if size != (ends[-1] if ends else 0) or data.tell() + size > len(data):
         raise pickle.UnpicklingError("a batch's abstracts do not fit")
+    # Each row with an abstract holds the next place, as ``_apart`` gave them: a row whose
+    # code would name no abstract, or another's, is never read.
+    places = [place for place in map(_ABSTRACT_OF, batch) if type(place) is int]
+    if places != list(range(len(ends))):
+        raise pickle.UnpicklingError("a batch's abstracts are not its rows'")
     data.seek(data.tell() + size)
     return batch, ends
 

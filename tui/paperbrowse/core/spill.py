@@ -10,7 +10,10 @@ it to the file as it comes in. A row's abstract is thus ``None``, a string, UTF-
 (``rows.packed_text``) or such an int, and ``rows.unpacked_text`` reads all four.
 
 Codes mean something in this process only: rows leaving it (the parse cache, the index's
-worker processes) carry their text again (``held_texts``).
+worker processes) carry their text again (``held_texts``). A large parse cache entry keeps
+its abstracts apart from its rows, and its reopened rows hold codes for them too, read
+from the entry's file, kept open (``kept_at``). A parse's title keys, kept only for merging
+and for its cache entry, can be spilled as lines (``spilled_lines``).
 
 The spill file has no name (``tempfile.TemporaryFile``): it goes when this process ends,
 whatever way it ends. It is made in the cache folder, never in ``/tmp``, which may be
@@ -168,11 +171,7 @@ def held_texts(values: Sequence[Any]) -> list[Any]:
         if number != whole[0] and at + 1 < len(values):
             after = values[at + 1]
             if type(after) is int and after >> PLACE_BITS == number:
-                whole = (
-                    number,
-                    segment.start,
-                    segment.file.read(segment.start, segment.bounds(len(segment.ends) - 1)[1]),
-                )
+                whole = (number, segment.start, segment.whole())
         if number == whole[0]:
             found.append(whole[2][start - whole[1] : end - whole[1]])
         else:
