@@ -309,3 +309,43 @@ def test_an_entry_whose_rows_name_abstracts_it_lacks_is_not_used(
     assert key is not None and key.cache_file().is_file()
     assert cache.load_entry(key, AS_OF) is None
     assert load(library_file, as_of=AS_OF).papers == first.papers
+
+
+def test_a_reopened_librarys_repeated_text_is_one_string(cache_dir: Path, tmp_path: Path) -> None:
+    """Venues, author names and the source file repeat across a library's papers: reopened,
+    each is one string, as when parsed (a million papers' rows would hold copies)."""
+    path = tmp_path / "many.bib"
+    path.write_text(
+        "".join(
+            f"@inproceedings{{k{n}, title={{Paper {n}}}, author={{Doe, Jane and Roe, Rick}},"
+            f" booktitle={{Proceedings of ACL}}, year={2000 + n % 20}}}\n"
+            for n in range(3000)
+        )
+    )
+    load(path, as_of=AS_OF)
+    again = load(path, as_of=AS_OF).papers
+    assert isinstance(again, store.PaperStore)
+    rows = again.slots()
+    assert len(rows) == 3000 and all(type(row) is tuple for row in rows)
+    venues = {id(v) for v in store.field_values(again, "venue")}
+    names = {id(name) for authors in store.field_values(again, "authors") for name in authors}
+    assert len(venues) == 1 and len(names) == 2
+    assert [p.title for p in again][:2] == ["Paper 0", "Paper 1"]
+
+
+def test_an_entry_whose_rows_are_of_another_shape_is_not_used(
+    cache_dir: Path, library_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    apart = cache._apart
+
+    def shortened(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], bytes, Any]:
+        moved, blob, ends = apart(rows)
+        return [row[:-1] for row in moved], blob, ends
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "_apart", shortened)
+        first = load(library_file, as_of=AS_OF)
+    key = cache.FileKey.of(library_file)
+    assert key is not None and key.cache_file().is_file()
+    assert cache.load_entry(key, AS_OF) is None
+    assert load(library_file, as_of=AS_OF).papers == first.papers

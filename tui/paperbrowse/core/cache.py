@@ -52,7 +52,7 @@ from paperbrowse.core.rows import (
     PAPER_FIELDS,
     packed_text,
     paper_row,
-    shared_row,
+    shared_rows,
 )
 from paperbrowse.core.spill import SpillFile, kept_at, new_segments, packed
 from paperbrowse.core.store import PaperStore, compact
@@ -315,11 +315,9 @@ def _result_from(
         start = data.tell() - (ends[-1] if ends else 0)
         if apart:
             kept_at(file, segment, start, ends)
-            rows.extend([shared_row(row, strings, segment) for row in batch])
+            rows.extend(shared_rows(batch, strings, segment))
         else:
-            rows.extend(
-                [shared_row(row, strings) for row in _with_abstracts(batch, data, start, ends)]
-            )
+            rows.extend(shared_rows(_with_abstracts(batch, data, start, ends), strings))
         if data.tell() - given_back >= MAPPED_STEP:
             let_go_of_mapped(data, given_back, data.tell())
             given_back = data.tell() - data.tell() % mmap.PAGESIZE

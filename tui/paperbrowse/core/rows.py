@@ -148,20 +148,45 @@ def paper_from_row(row: tuple[Any, ...], fast: bool) -> Paper:
     return _built(Paper, fields) if fast else Paper.model_construct(**dict(fields))
 
 
-def shared_row(
-    row: tuple[Any, ...], strings: dict[str, str], segment: int | None = None
-) -> tuple[Any, ...]:
+def shared_row(row: tuple[Any, ...], strings: dict[str, str]) -> tuple[Any, ...]:
     """A row read from the cache, with the text many rows repeat shared with the rows read
     before it (``strings``, kept across one library's rows): the venue, the author names,
     the date precision, the entry type and the source's file name, of which an unpickled
     row (the parse cache is pickled without a memo) has copies of its own. (Spelled out
-    field by field: a million rows are read on a reopen.) ``segment``: where the entry's
-    abstracts of this row's batch are (``core.spill``), the row holding its place there."""
+    field by field: a reopen's rows are shared a batch at a time, ``shared_rows``.)"""
     values = list(row)
     _share(values, strings)
-    if segment is not None and type(values[ABSTRACT]) is int:
-        values[ABSTRACT] = code(segment, values[ABSTRACT])
     return tuple(values)
+
+
+def shared_rows(
+    rows: list[tuple[Any, ...]], strings: dict[Any, Any], segment: int | None = None
+) -> list[tuple[Any, ...]]:
+    """``shared_row`` of each row (a batch read from the cache), a column at a time: what
+    repeats is shared in C, and no list is made of each row. Rows of other lengths than
+    ``PAPER_FIELDS`` are refused (ValueError): the columns would not line up. ``segment``:
+    where the batch's abstracts are (``core.spill``), each row holding its place there."""
+    if not rows:
+        return []
+    if set(map(len, rows)) != {len(PAPER_FIELDS)}:
+        raise ValueError("rows of another shape")
+    columns = list(zip(*rows, strict=True))
+    share = strings.setdefault
+    for place in (_VENUE, _PRECISION, _ENTRY_TYPE):
+        columns[place] = tuple(map(share, columns[place], columns[place]))
+    columns[_AUTHORS] = tuple(
+        tuple(map(share, authors, authors)) if authors else authors for authors in columns[_AUTHORS]
+    )
+    columns[_SOURCE] = tuple(
+        source if source is None else (share(source[0], source[0]), source[1])
+        for source in columns[_SOURCE]
+    )
+    if segment is not None:
+        first = code(segment, 0)
+        columns[ABSTRACT] = tuple(
+            first + held if type(held) is int else held for held in columns[ABSTRACT]
+        )
+    return list(zip(*columns, strict=True))
 
 
 def _share(values: list[Any], strings: dict[str, str]) -> None:
