@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import pickle
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -288,29 +289,6 @@ def test_a_small_entry_holds_its_abstracts_and_keeps_no_file_open(
         assert len(os.listdir("/proc/self/fd")) == before
 
 
-def test_an_entry_whose_rows_name_abstracts_it_lacks_is_not_used(
-    cache_dir: Path, library_file: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Written by other code (its checksum right): a row naming no abstract of its batch
-    would show another paper's abstract, or none, later. The file is parsed again."""
-    apart = cache._apart
-
-    def shifted(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], bytes, Any]:
-        moved, blob, ends = apart(rows)
-        at = ABSTRACT
-        wrong = [(*r[:at], r[at] + 1, *r[at + 1 :]) if type(r[at]) is int else r for r in moved]
-        return wrong, blob, ends
-
-    monkeypatch.setattr(cache, "ABSTRACTS_APART_BYTES", 0)  # (read when shown, not now)
-    with monkeypatch.context() as patch:
-        patch.setattr(cache, "_apart", shifted)
-        first = load(library_file, as_of=AS_OF)
-    key = cache.FileKey.of(library_file)
-    assert key is not None and key.cache_file().is_file()
-    assert cache.load_entry(key, AS_OF) is None
-    assert load(library_file, as_of=AS_OF).papers == first.papers
-
-
 def test_a_reopened_librarys_repeated_text_is_one_string(cache_dir: Path, tmp_path: Path) -> None:
     """Venues, author names and the source file repeat across a library's papers: reopened,
     each is one string, as when parsed (a million papers' rows would hold copies)."""
@@ -333,17 +311,38 @@ def test_a_reopened_librarys_repeated_text_is_one_string(cache_dir: Path, tmp_pa
     assert [p.title for p in again][:2] == ["Paper 0", "Paper 1"]
 
 
-def test_an_entry_whose_rows_are_of_another_shape_is_not_used(
-    cache_dir: Path, library_file: Path, monkeypatch: pytest.MonkeyPatch
+Rows = list[tuple[Any, ...]]
+
+
+def _places_shifted(rows: Rows) -> Rows:
+    """Each row naming the next abstract of its batch, the last none at all."""
+    at = ABSTRACT
+    return [(*r[:at], r[at] + 1, *r[at + 1 :]) if type(r[at]) is int else r for r in rows]
+
+
+def _fields_short(rows: Rows) -> Rows:
+    return [row[:-1] for row in rows]
+
+
+@pytest.mark.parametrize("mangle", [_places_shifted, _fields_short])
+def test_an_entry_whose_rows_do_not_fit_its_batches_is_not_used(
+    cache_dir: Path,
+    library_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    mangle: Callable[[Rows], Rows],
 ) -> None:
+    """Written by other code (its checksum right): a row naming no abstract of its batch
+    would show another paper's abstract, or none, later; rows of another shape would not
+    line up in columns. The file is parsed again."""
     apart = cache._apart
 
-    def shortened(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], bytes, Any]:
+    def mangled(rows: Rows) -> tuple[Rows, bytes, Any]:
         moved, blob, ends = apart(rows)
-        return [row[:-1] for row in moved], blob, ends
+        return mangle(moved), blob, ends
 
+    monkeypatch.setattr(cache, "ABSTRACTS_APART_BYTES", 0)  # (read when shown, not now)
     with monkeypatch.context() as patch:
-        patch.setattr(cache, "_apart", shortened)
+        patch.setattr(cache, "_apart", mangled)
         first = load(library_file, as_of=AS_OF)
     key = cache.FileKey.of(library_file)
     assert key is not None and key.cache_file().is_file()
