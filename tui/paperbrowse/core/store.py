@@ -181,8 +181,8 @@ class PaperStore(MutableSequence[Paper]):
         snapshot)."""
         if self._shared:
             self._slots = list(self._slots)
-            if self.title_keys is not None:
-                self.title_keys = list(self.title_keys)
+            if self._title_keys is not None:  # (spilled ones are never changed in place)
+                self._title_keys = list(self._title_keys)
             self._shared = False
 
     def _changing(self) -> None:
@@ -251,8 +251,8 @@ class PaperStore(MutableSequence[Paper]):
         if int not in map(type, held):  # (checked in C)
             return rows
         return [
-            (*row[:ABSTRACT], text, *row[ABSTRACT + 1 :]) if type(code) is int else row
-            for row, code, text in zip(rows, held, held_texts(held), strict=True)
+            (*row[:ABSTRACT], text, *row[ABSTRACT + 1 :]) if type(as_held) is int else row
+            for row, as_held, text in zip(rows, held, held_texts(held), strict=True)
         ]
 
     def values(self, name: str, as_held: bool = False) -> list[Any]:
