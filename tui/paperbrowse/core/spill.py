@@ -51,7 +51,7 @@ class SpillFile:
 
     def __init__(self, stream: IO[bytes]) -> None:
         self._stream = stream  # kept open: the file goes when it is closed (or the process ends)
-        self._fd = stream.fileno()
+        self.fd = stream.fileno()
         self._size = 0
         self._lock = threading.Lock()
 
@@ -62,26 +62,32 @@ class SpillFile:
             self._size += len(blob)
         written = 0
         while written < len(blob):  # (the write may be cut short by a signal)
-            written += os.pwrite(self._fd, memoryview(blob)[written:], start + written)
+            written += os.pwrite(self.fd, memoryview(blob)[written:], start + written)
         return start
 
     def read(self, start: int, end: int) -> bytes:
-        return os.pread(self._fd, end - start, start)
+        return os.pread(self.fd, end - start, start)
 
 
 class _Segment:
     """One part's abstracts in a spill file: where they start, and each one's end."""
 
-    __slots__ = ("ends", "file", "start")
+    __slots__ = ("ends", "fd", "file", "start")
 
     def __init__(self, file: SpillFile, start: int, ends: array[int]) -> None:
         self.file = file
+        self.fd = file.fd  # (read straight, for ``held_texts``)
         self.start = start
         self.ends = ends  # relative to ``start``
 
+    @property
+    def size(self) -> int:
+        """The bytes of all the segment's abstracts."""
+        return self.ends[-1] if self.ends else 0
+
     def whole(self) -> bytes:
         """All the segment's abstracts' UTF-8, one after another."""
-        return self.file.read(self.start, self.start + (self.ends[-1] if self.ends else 0))
+        return self.file.read(self.start, self.start + self.size)
 
     def bounds(self, place: int) -> tuple[int, int]:
         ends = self.ends
@@ -154,28 +160,30 @@ def spilled_text(value: int) -> str:
     return spilled_bytes(value).decode("utf-8", "surrogatepass")
 
 
-def held_texts(values: Sequence[Any]) -> list[Any]:
+def held_texts(values: Sequence[Any], in_order: bool = False) -> list[Any]:
     """The values with each code replaced by its abstract's UTF-8, strings and bytes kept as
-    they are. Codes of one segment side by side (the papers in the order they were read,
-    for a cache entry) are read in one go; others one at a time (about a microsecond: the
-    file is in the system's cache), as the index reads them, newest first."""
+    they are. ``in_order``: the codes come as the file holds them (a store's rows, for its
+    cache entry), and each segment is read whole, once; else each abstract is read alone
+    (one ``pread``, the file in the system's cache), as the index reads them, newest first.
+    (Spelled out: a million papers' index reads a million codes.)"""
     found: list[Any] = []
-    whole: tuple[int, int, bytes] = (-1, 0, b"")  # the segment read whole: number, start, bytes
-    for at, value in enumerate(values):
+    append = found.append
+    segments, pread = _segments, os.pread
+    whole_number, whole = -1, b""  # (``in_order``) the segment read whole, and its bytes
+    for value in values:
         if type(value) is not int:
-            found.append(value)
+            append(value)
             continue
-        number = value >> PLACE_BITS
-        segment = _segments[number]
-        start, end = segment.bounds(value & _PLACE_MASK)
-        if number != whole[0] and at + 1 < len(values):
-            after = values[at + 1]
-            if type(after) is int and after >> PLACE_BITS == number:
-                whole = (number, segment.start, segment.whole())
-        if number == whole[0]:
-            found.append(whole[2][start - whole[1] : end - whole[1]])
-        else:
-            found.append(segment.file.read(start, end))
+        number, place = value >> PLACE_BITS, value & _PLACE_MASK
+        segment = segments[number]
+        ends = segment.ends
+        begin, end = (ends[place - 1] if place else 0), ends[place]
+        if not in_order:
+            append(pread(segment.fd, end - begin, segment.start + begin))
+            continue
+        if number != whole_number:
+            whole_number, whole = number, segment.whole()
+        append(whole[begin:end])
     return found
 
 
@@ -194,16 +202,16 @@ def held_length(value: int) -> int:
 
 
 def total_length(values: Sequence[Any]) -> int:
-    """The summed length of texts as held: a string's characters, UTF-8's bytes, a code's
-    abstract's bytes."""
+    """The summed length of texts as held: a string's characters, UTF-8's bytes; for codes,
+    their segments' bytes, each counted once (exact when every abstract of a segment is
+    there, as in a library's index: it sizes the index's runs)."""
     try:
         return sum(map(len, values))  # (no code among them: in C)
     except TypeError:
         pass
-    total = 0
-    for value in values:
-        total += held_length(value) if type(value) is int else len(value)
-    return total
+    numbers = {value >> PLACE_BITS for value in values if type(value) is int}
+    texts = sum(len(value) for value in values if type(value) is not int)
+    return texts + sum(_segments[number].size for number in numbers)
 
 
 class SpilledLines(NamedTuple):

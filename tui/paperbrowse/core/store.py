@@ -252,7 +252,7 @@ class PaperStore(MutableSequence[Paper]):
             return rows
         return [
             (*row[:ABSTRACT], text, *row[ABSTRACT + 1 :]) if type(as_held) is int else row
-            for row, as_held, text in zip(rows, held, held_texts(held), strict=True)
+            for row, as_held, text in zip(rows, held, held_texts(held, in_order=True), strict=True)
         ]
 
     def values(self, name: str, as_held: bool = False) -> list[Any]:
