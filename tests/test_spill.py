@@ -208,3 +208,28 @@ def test_the_cache_entry_of_a_spilled_parse_holds_its_title_keys(
     assert entry is not None and isinstance(entry.papers, PaperStore)
     assert entry.papers.title_keys == list(map(normalise_title, [p.title for p in entry.papers]))
     assert [p.model_dump() for p in entry.papers] == [p.model_dump() for p in parsed.papers]
+
+
+def test_a_parse_thrown_away_leaves_no_spilled_abstracts_behind(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, spilled: Path
+) -> None:
+    """A .bib whose parts turn out to be linked (a crossref to a later part) is read again
+    in one process: what its parts spilled is forgotten (its file's space freed), and the
+    papers keep their abstracts in memory."""
+    make, parse = FORMATS["bibtex"]
+    text = (
+        "@misc{child, title = {Child}, crossref = {parent}}\n"
+        + make(corpus)
+        + "@proceedings{parent, title = {The Book}, year = 2020}\n"
+    )
+    monkeypatch.setattr(spilling, "run_parts", as_workers_send)
+    before = set(spill._segments)
+    with monkeypatch.context() as patch:  # (the parts do spill)
+        patch.setattr(spilling, "forget_parts", lambda outcomes: None)
+        patch.setattr(bibtex, "forget_parts", spilling.forget_parts)
+        parse(text)
+        assert len(set(spill._segments) - before) > 2
+    before = set(spill._segments)
+    result = parse(text)
+    assert set(spill._segments) == before
+    assert codes(result) == 0 and sum(bool(p.abstract) for p in result.papers) > 1000

@@ -250,8 +250,9 @@ def read_merged(path: Path, as_of: dt.date, progress: TextProgress | None) -> Im
 
 def title_keys(papers: Sequence[Paper]) -> list[str]:
     """Each paper's title as merging compares it: a store's own when it knows them."""
-    if isinstance(papers, PaperStore) and papers.title_keys is not None:
-        return papers.title_keys
+    known = papers.title_keys if isinstance(papers, PaperStore) else None  # (read once: spilled)
+    if known is not None:
+        return known
     return list(map(normalise_title, field_values(papers, "title")))
 
 

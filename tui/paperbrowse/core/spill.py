@@ -30,7 +30,7 @@ import os
 import tempfile
 import threading
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import IO, Any, NamedTuple
 
 from paperbrowse.core.locations import cache_dir
@@ -141,6 +141,13 @@ def keep(file: SpillFile, segment: int, blob: bytes, ends: array[int]) -> int:
     if segment in _segments:
         return _segments[segment].start
     return _segments.setdefault(segment, _Segment(file, file.append(blob), ends)).start
+
+
+def forget(numbers: Iterable[int]) -> None:
+    """Segments no row will read (a parse thrown away): a spill file is closed, and its
+    space freed, once no segment of it is left."""
+    for number in numbers:
+        _segments.pop(number, None)
 
 
 def kept_at(file: SpillFile, segment: int, start: int, ends: array[int]) -> None:

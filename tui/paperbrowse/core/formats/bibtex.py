@@ -38,7 +38,7 @@ from paperbrowse.core.formats.bibvalues import (
 from paperbrowse.core.formats.file_fields import bibtex_files
 from paperbrowse.core.formats.jsontools import paper_date
 from paperbrowse.core.formats.pool import workers_ahead
-from paperbrowse.core.formats.spilling import run_parts_spilling
+from paperbrowse.core.formats.spilling import forget_parts, run_parts_spilling
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.store import PaperStore, stored_as_rows
 from paperbrowse.core.text.clean import clean_line, find_urls, strip_control
@@ -683,11 +683,15 @@ def _read_in_parts(
     del found, groups  # held by the parts alone, freed one by one as they are read
     report = None if progress is None else lambda done: progress(done, len(text))
     read = run_parts_spilling(read_chunks_part, parts, sizes, report)
-    if read is None or not all(part.independent for part in read):
+    if read is None:
         return None
     reader = _Reader(file, len(text))
-    if sum(part.expansion for part in read) > reader.expansion_allowed:
-        return None  # the file's allowance would have run out part of the way through
+    if not all(part.independent for part in read) or (
+        # The file's allowance would have run out part of the way through.
+        sum(part.expansion for part in read) > reader.expansion_allowed
+    ):
+        forget_parts(read)  # (read again in one process)
+        return None
     _join(reader, read)
     return reader.finish()
 

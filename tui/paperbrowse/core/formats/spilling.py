@@ -13,7 +13,7 @@ core and a parse whose spill file cannot be made or written.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from paperbrowse.core.formats.pool import Progress, run_parts
@@ -22,12 +22,13 @@ from paperbrowse.core.spill import (
     PLACE_BITS,
     SpilledLines,
     SpillFile,
+    forget,
     joined_lines,
     keep,
     new_segments,
     open_spill,
 )
-from paperbrowse.core.store import PaperStore, spilled_out
+from paperbrowse.core.store import PaperStore, field_values, spilled_out
 
 # Smaller files keep their abstracts in memory: the ACL Anthology's .bib (31 MB, 22k papers)
 # holds 13 MB of them, and its first open is timed to the tenth of a second.
@@ -55,6 +56,19 @@ def run_parts_spilling(
     if done is None:  # no worker started, nothing done: the parts as they were, for the caller
         parts[:] = [part[2:] for part in parts]
     return done
+
+
+def forget_parts(outcomes: Iterable[Any]) -> None:
+    """The spilled abstracts of parts whose outcomes are thrown away (a .bib whose parts
+    turn out to be linked, read again whole) forgotten, and their file's space freed: it
+    would otherwise be held until the process ends."""
+    numbers: set[int] = set()
+    for outcome in outcomes:
+        papers = getattr(outcome, "spillable", None)
+        if isinstance(papers, PaperStore):
+            held = field_values(papers, "abstract", as_held=True)
+            numbers.update(value >> PLACE_BITS for value in held if type(value) is int)
+    forget(numbers)
 
 
 def spilled_part(work: Callable[..., Any], segment: int, *arguments: Any) -> tuple[Any, ...]:
