@@ -159,7 +159,7 @@ class PaperStore(MutableSequence[Paper]):
             self._slots.extend(values)
             self.title_keys = None
             return
-        if not values.slots():
+        if not values.slots() and self._slots:
             return  # (nothing added: this store's title keys still hold)
         if not self._slots:
             self._title_keys = None if values._title_keys is None else list(values._title_keys)
