@@ -348,3 +348,19 @@ def test_an_entry_whose_rows_do_not_fit_its_batches_is_not_used(
     assert key is not None and key.cache_file().is_file()
     assert cache.load_entry(key, AS_OF) is None
     assert load(library_file, as_of=AS_OF).papers == first.papers
+
+
+def test_reopening_a_large_entry_again_opens_no_more_files(
+    cache_dir: Path, library_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reload of an unchanged library reads its abstracts from the entry its last open
+    kept open: one open file an entry, however many reloads (each opened one more)."""
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("no /proc/self/fd here")
+    monkeypatch.setattr(cache, "ABSTRACTS_APART_BYTES", 0)
+    load(library_file, as_of=AS_OF)
+    kept = [load(library_file, as_of=AS_OF)]
+    opened = len(os.listdir("/proc/self/fd"))
+    kept += [load(library_file, as_of=AS_OF) for _ in range(5)]
+    assert len(os.listdir("/proc/self/fd")) == opened
+    assert all(library.papers[0].abstract == "One.\n\nTwo." for library in kept)

@@ -27,6 +27,7 @@ import os
 import pickle
 import tempfile
 import threading
+import weakref
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -254,8 +255,10 @@ def load_entry(key: FileKey, as_of: dt.date) -> ImportResult | None:
     except OSError:
         return None
     # Kept open when the entry is used: its papers' abstracts are read from it when asked for
-    # (``core.spill``), even after the entry is replaced or pruned.
-    spilled = SpillFile(file)
+    # (``core.spill``), even after the entry is replaced or pruned. One open file an entry:
+    # an entry is never changed in place, so a reload of an unchanged library reads from
+    # the file its last open kept (a reload opened one more each time).
+    spilled, identity = _open_entry(file)
     result = None
     try:
         # Mapped, not read: the payload is unpickled in place, never copied first.
@@ -275,9 +278,31 @@ def load_entry(key: FileKey, as_of: dt.date) -> ImportResult | None:
             with contextlib.suppress(Exception), gc_paused():
                 # (A damaged entry of any shape is a cache miss, never an error.)
                 result = _result_from(_PlainUnpickler(data), key, as_of, data, spilled)
-    if result is None or size < ABSTRACTS_APART_BYTES:
-        file.close()
+    if spilled.fd != file.fileno():
+        file.close()  # (read from the one open already)
+    elif result is None or size < ABSTRACTS_APART_BYTES:
+        file.close()  # (no row reads from it)
+    elif identity is not None:
+        _open_entries[identity] = spilled
     return result
+
+
+# The entries open, by their file's device and inode, while any row may read from them.
+_open_entries: weakref.WeakValueDictionary[tuple[int, int], SpillFile] = (
+    weakref.WeakValueDictionary()
+)
+
+
+def _open_entry(file: IO[bytes]) -> tuple[SpillFile, tuple[int, int] | None]:
+    """The spill file to read ``file``'s abstracts from, and the entry's identity: one
+    already open on the same entry (the same file on disk), else ``file`` itself."""
+    try:
+        info = os.fstat(file.fileno())
+    except OSError:
+        return SpillFile(file), None
+    identity = (info.st_dev, info.st_ino)
+    found = _open_entries.get(identity)
+    return (SpillFile(file) if found is None else found), identity
 
 
 def _result_from(
