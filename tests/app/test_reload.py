@@ -55,7 +55,8 @@ async def test_ctrl_r_reads_the_file_again_and_keeps_the_cursor(tmp_path: Path) 
         await wait_for(pilot, lambda: len(titles(app)) == 3)
         assert titles(app) == ["Gamma", "Alpha", "Beta"]
         assert highlighted(pilot).title == "Beta"  # the same paper, a row lower
-        assert "Reloaded: 3 papers (+1)." in notified(app)
+        # (Said once the list is shown: waited for, as the list is.)
+        await wait_for(pilot, lambda: "Reloaded: 3 papers (+1)." in notified(app))
 
 
 async def test_a_reload_keeps_the_query_and_searches_the_new_papers(tmp_path: Path) -> None:
