@@ -55,7 +55,7 @@ from paperbrowse.core.rows import (
     paper_row,
     shared_rows,
 )
-from paperbrowse.core.spill import SpillFile, kept_at, new_segments, packed
+from paperbrowse.core.spill import SpillFile, kept_at, new_segments, packed, span
 from paperbrowse.core.store import PaperStore, compact
 
 # Bump when the entry layout changes. Importer changes need no bump: entries
@@ -394,8 +394,8 @@ def _with_abstracts(
     for row in batch:
         place = row[ABSTRACT]
         if type(place) is int:
-            first = start + (ends[place - 1] if place else 0)
-            text = data[first : start + ends[place]].decode("utf-8", "surrogatepass")
+            begin, end = span(ends, place)
+            text = data[start + begin : start + end].decode("utf-8", "surrogatepass")
             row = (*row[:ABSTRACT], packed_text(text), *row[ABSTRACT + 1 :])
         held.append(row)
     return held

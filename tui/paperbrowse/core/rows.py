@@ -110,7 +110,7 @@ def unpacked_text(value: str | bytes | int | None) -> str | None:
         return value.decode("utf-8", "surrogatepass")
     if type(value) is int:
         return spilled_text(value)
-    return value  # type: ignore[return-value]  # (a bool is no abstract)
+    return value  # type: ignore[return-value]  # (an int subclass: no abstract is one)
 
 
 def unpacked_texts(values: Iterable[Any]) -> list[Any]:

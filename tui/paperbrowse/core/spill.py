@@ -45,6 +45,11 @@ _segment_numbers = itertools.count(1)  # codes start past 1 << PLACE_BITS: never
 _numbering = threading.Lock()
 
 
+def span(ends: array[int], place: int) -> tuple[int, int]:
+    """Where the text at ``place`` starts and ends, given each text's end (``packed``)."""
+    return (ends[place - 1] if place else 0), ends[place]
+
+
 class SpillFile:
     """A file of abstracts, written a segment at a time and read back by offset (or a
     parse cache entry, only read: ``kept_at``)."""
@@ -90,8 +95,8 @@ class _Segment:
         return self.file.read(self.start, self.start + self.size)
 
     def bounds(self, place: int) -> tuple[int, int]:
-        ends = self.ends
-        return self.start + (ends[place - 1] if place else 0), self.start + ends[place]
+        begin, end = span(self.ends, place)
+        return self.start + begin, self.start + end
 
 
 _segments: dict[int, _Segment] = {}
@@ -183,8 +188,7 @@ def held_texts(values: Sequence[Any], in_order: bool = False) -> list[Any]:
             continue
         number, place = value >> PLACE_BITS, value & _PLACE_MASK
         segment = segments[number]
-        ends = segment.ends
-        begin, end = (ends[place - 1] if place else 0), ends[place]
+        begin, end = span(segment.ends, place)
         if not in_order:
             append(pread(segment.fd, end - begin, segment.start + begin))
             continue

@@ -19,6 +19,7 @@ from typing import Any
 from paperbrowse.core.formats.pool import Progress, run_parts
 from paperbrowse.core.rows import ABSTRACT, packed_text
 from paperbrowse.core.spill import (
+    MAX_PLACES,
     PLACE_BITS,
     SpilledLines,
     SpillFile,
@@ -27,6 +28,7 @@ from paperbrowse.core.spill import (
     keep,
     new_segments,
     open_spill,
+    span,
 )
 from paperbrowse.core.store import PaperStore, field_values, spilled_out
 
@@ -114,9 +116,8 @@ def _put_back(papers: PaperStore, segment: int, blob: bytes, ends: array[int], k
     for place, row in enumerate(slots):
         held = row[ABSTRACT]  # type: ignore[index]
         if type(held) is int and held >> PLACE_BITS == segment:
-            number = held & ((1 << PLACE_BITS) - 1)
-            start = ends[number - 1] if number else 0
-            text = blob[start : ends[number]].decode("utf-8", "surrogatepass")
+            begin, end = span(ends, held & (MAX_PLACES - 1))
+            text = blob[begin:end].decode("utf-8", "surrogatepass")
             slots[place] = (*row[:ABSTRACT], packed_text(text), *row[ABSTRACT + 1 :])  # type: ignore[index]
     if keys:
         after = ends[-1] if ends else 0
