@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import pickle
 import zlib
@@ -364,3 +365,38 @@ def test_reopening_a_large_entry_again_opens_no_more_files(
     kept += [load(library_file, as_of=AS_OF) for _ in range(5)]
     assert len(os.listdir("/proc/self/fd")) == opened
     assert all(library.papers[0].abstract == "One.\n\nTwo." for library in kept)
+
+
+def test_a_large_entry_is_closed_once_no_library_reads_from_it(
+    cache_dir: Path, library_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reopened library reads its abstracts from its entry, kept open while a library
+    (or another store of its rows) reads from it, and closed once none does: a reload of
+    a changed file held the old entry open, and its space, until paperbrowse exited."""
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("no /proc/self/fd here")
+    monkeypatch.setattr(cache, "ABSTRACTS_APART_BYTES", 0)
+    library_file.write_text(
+        "@article{a, title={One}, year=2020, abstract={First.}}\n"
+        "@article{b, title={Two}, year=2021, abstract={Second.}}\n"
+    )
+    load(library_file, as_of=AS_OF)
+    gc.collect()
+    key = cache.FileKey.of(library_file)
+    assert key is not None
+
+    def entry_open() -> int:
+        fds = [f"/proc/self/fd/{fd}" for fd in os.listdir("/proc/self/fd")]
+        return sum(os.path.realpath(fd) == str(key.cache_file().resolve()) for fd in fds)
+
+    assert entry_open() == 0
+    first, second = load(library_file, as_of=AS_OF), load(library_file, as_of=AS_OF)
+    assert entry_open() == 1
+    kept = first.papers[1:]
+    del first, second
+    gc.collect()
+    assert entry_open() == 1
+    assert kept[0].abstract == "Second."
+    del kept
+    gc.collect()
+    assert entry_open() == 0

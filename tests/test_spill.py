@@ -4,8 +4,10 @@ abstracts out of memory; and where no file can be written, the abstracts in memo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from test_parse_pool import FORMATS, as_workers_send, assert_same, single_proces
 from paperbrowse.core import cache, spill
 from paperbrowse.core.formats import ImportResult, bibtex, jsonl, pool, spilling
 from paperbrowse.core.library import load
+from paperbrowse.core.merge import merge_duplicates
 from paperbrowse.core.models import normalise_title
 from paperbrowse.core.search import index_cache
 from paperbrowse.core.search.build import build_postings
@@ -30,6 +33,17 @@ def spilled(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("PAPERBROWSE_CACHE_DIR", str(folder))
     return folder
+
+
+def files_open_in(folder: Path) -> int:
+    """This process's files open in ``folder``: a spill file has no name, but its folder."""
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("needs /proc")
+    opened = 0
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # (the listing's own descriptor, gone by now)
+            opened += os.readlink(f"/proc/self/fd/{fd}").startswith(f"{folder}{os.sep}")
+    return opened
 
 
 def held_abstracts(result: ImportResult) -> list[Any]:
@@ -214,8 +228,8 @@ def test_a_parse_thrown_away_leaves_no_spilled_abstracts_behind(
     corpus: Path, monkeypatch: pytest.MonkeyPatch, spilled: Path
 ) -> None:
     """A .bib whose parts turn out to be linked (a crossref to a later part) is read again
-    in one process: what its parts spilled is forgotten (its file's space freed), and the
-    papers keep their abstracts in memory."""
+    in one process: what its parts spilled goes with them (its file closed, its space
+    freed), and the papers keep their abstracts in memory."""
     make, parse = FORMATS["bibtex"]
     text = (
         "@misc{child, title = {Child}, crossref = {parent}}\n"
@@ -224,12 +238,45 @@ def test_a_parse_thrown_away_leaves_no_spilled_abstracts_behind(
     )
     monkeypatch.setattr(spilling, "run_parts", as_workers_send)
     before = set(spill._segments)
-    with monkeypatch.context() as patch:  # (the parts do spill)
-        patch.setattr(spilling, "forget_parts", lambda outcomes: None)
-        patch.setattr(bibtex, "forget_parts", spilling.forget_parts)
-        parse(text)
-        assert len(set(spill._segments) - before) > 2
-    before = set(spill._segments)
     result = parse(text)
     assert set(spill._segments) == before
+    assert files_open_in(spilled) == 0
     assert codes(result) == 0 and sum(bool(p.abstract) for p in result.papers) > 1000
+
+
+def joined(store: PaperStore) -> PaperStore:
+    joined = PaperStore()
+    joined.extend(store)
+    return joined
+
+
+MADE_OF: dict[str, Callable[[PaperStore], Any]] = {
+    "slice": lambda store: store[100:],
+    "snapshot": PaperStore.snapshot,  # (the index's)
+    "joined": joined,
+    "merged": lambda store: merge_duplicates(store * 2),
+}
+
+
+@pytest.mark.parametrize("made_of", MADE_OF)
+def test_a_store_let_go_of_frees_its_spill_file_and_stores_made_of_it_still_read(
+    made_of: str, corpus: Path, monkeypatch: pytest.MonkeyPatch, spilled: Path
+) -> None:
+    """A spilled parse's file stays open while a store of its rows lives, the store it was
+    parsed into or one made of it; once none does, the file is closed and its space
+    freed (a library replaced by a reload held its spill file until paperbrowse exited)."""
+    make, parse = FORMATS["jsonl"]
+    monkeypatch.setattr(spilling, "run_parts", as_workers_send)
+    before = set(spill._segments)  # (other tests' stores may still be held)
+    result = parse(make(corpus))
+    store = result.papers
+    assert isinstance(store, PaperStore) and codes(result) > 1000
+    kept = MADE_OF[made_of](store)
+    expected = field_values(kept, "abstract")
+    assert sum(map(bool, expected)) > 1000
+    del result, store
+    assert files_open_in(spilled) == 1
+    assert field_values(kept, "abstract") == expected
+    del kept
+    assert files_open_in(spilled) == 0
+    assert set(spill._segments) <= before

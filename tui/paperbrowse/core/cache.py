@@ -55,7 +55,7 @@ from paperbrowse.core.rows import (
     paper_row,
     shared_rows,
 )
-from paperbrowse.core.spill import SpillFile, kept_at, new_segments, packed, span
+from paperbrowse.core.spill import Segment, SpillFile, kept_at, new_segments, packed, span
 from paperbrowse.core.store import PaperStore, compact
 
 # Bump when the entry layout changes. Importer changes need no bump: entries
@@ -335,11 +335,12 @@ def _result_from(
     rows: list[tuple[Any, ...]] = []
     given_back = 0  # the pages before this are let go of
     apart = len(data) >= ABSTRACTS_APART_BYTES
+    segments: list[Segment] = []  # (``apart``) where the rows' abstract codes read from
     for segment in new_segments(entry["batches"]):
         batch, ends = _batch_with_abstracts(unpickler, data)
         start = data.tell() - (ends[-1] if ends else 0)
         if apart:
-            kept_at(file, segment, start, ends)
+            segments.append(kept_at(file, segment, start, ends))
             rows.extend(shared_rows(batch, strings, segment))
         else:
             rows.extend(shared_rows(_with_abstracts(batch, data, start, ends), strings))
@@ -347,7 +348,7 @@ def _result_from(
             let_go_of_mapped(data, given_back, data.tell())
             given_back = data.tell() - data.tell() % mmap.PAGESIZE
     # Kept as rows: a paper is made when first asked for (``core.store``).
-    papers = PaperStore(rows)
+    papers = PaperStore(rows, segments)
     del rows
     keys = unpickler.load()
     if not isinstance(keys, list) or len(keys) != len(papers):

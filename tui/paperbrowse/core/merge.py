@@ -268,4 +268,4 @@ def _chosen(
     slots = list(map(papers.slots().__getitem__, kept))
     for position, paper in combined.items():  # a store's papers stay rows
         slots[bisect.bisect_left(kept, position)] = paper_row(paper)
-    return PaperStore(slots)
+    return PaperStore(slots, papers.segments)

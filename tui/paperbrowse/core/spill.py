@@ -15,10 +15,15 @@ its abstracts apart from its rows, and its reopened rows hold codes for them too
 from the entry's file, kept open (``kept_at``). A parse's title keys, kept only for merging
 and for its cache entry, can be spilled as lines (``spilled_lines``).
 
-The spill file has no name (``tempfile.TemporaryFile``): it goes when this process ends,
-whatever way it ends. It is made in the cache folder, never in ``/tmp``, which may be
-memory itself. Where no file can be made there, or the system has no ``os.pread``, the
-abstracts stay in memory, as for a small library.
+A segment stays readable while a store holding its codes lives (``PaperStore.segments``:
+stores made from another's rows take its segments along). Once none does (a library
+replaced by a reload, say), the segment is forgotten, and its spill file closed, its
+space freed, once it has no segment left.
+
+The spill file has no name (``tempfile.TemporaryFile``): it goes when it is closed or when
+this process ends, whatever way it ends. It is made in the cache folder, never in
+``/tmp``, which may be memory itself. Where no file can be made there, or the system has
+no ``os.pread``, the abstracts stay in memory, as for a small library.
 
 Imports only ``core.locations``.
 """
@@ -29,8 +34,9 @@ import itertools
 import os
 import tempfile
 import threading
+import weakref
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import IO, Any, NamedTuple
 
 from paperbrowse.core.locations import cache_dir
@@ -74,14 +80,16 @@ class SpillFile:
         return os.pread(self.fd, end - start, start)
 
 
-class _Segment:
-    """One part's abstracts in a spill file: where they start, and each one's end."""
+class Segment:
+    """One part's abstracts in a spill file: where they start, and each one's end. Held by
+    the stores whose rows hold its codes (``PaperStore.segments``), and only by them."""
 
-    __slots__ = ("ends", "fd", "file", "start")
+    __slots__ = ("__weakref__", "ends", "fd", "file", "number", "start")
 
-    def __init__(self, file: SpillFile, start: int, ends: array[int]) -> None:
+    def __init__(self, file: SpillFile, number: int, start: int, ends: array[int]) -> None:
         self.file = file
         self.fd = file.fd  # (read straight, for ``held_texts``)
+        self.number = number
         self.start = start
         self.ends = ends  # relative to ``start``
 
@@ -99,7 +107,36 @@ class _Segment:
         return self.start + begin, self.start + end
 
 
-_segments: dict[int, _Segment] = {}
+# Each segment by its number, while a store holds it: a weak reference, dropped from here
+# once the segment is gone (``_gone``). A lookup is a dict's and a call, in C.
+_segments: dict[int, weakref.ref[Segment]] = {}
+
+
+def _gone(number: int, reference: weakref.ref[Segment]) -> None:
+    """No store holds segment ``number`` any more: its codes are read nowhere now. (No lock
+    taken: this may run wherever the last store went, inside ``_registered`` too.)"""
+    if _segments.get(number) is reference:
+        _segments.pop(number, None)
+
+
+def _registered(segment: Segment) -> Segment:
+    """``segment`` readable by its number from here on; or, when a segment of that number is
+    already (a part kept twice), that one."""
+    with _numbering:
+        found = _segments.get(segment.number)
+        held = None if found is None else found()
+        if held is not None:
+            return held
+        number = segment.number
+        _segments[number] = weakref.ref(segment, lambda reference: _gone(number, reference))
+        return segment
+
+
+def _segment(number: int) -> Segment:
+    held = _segments[number]()
+    if held is None:  # (gone, its weak reference not yet dropped)
+        raise KeyError(number)
+    return held
 
 
 def new_segments(count: int) -> range:
@@ -139,31 +176,28 @@ def open_spill() -> SpillFile | None:
         return None
 
 
-def keep(file: SpillFile, segment: int, blob: bytes, ends: array[int]) -> int:
-    """A part's abstracts written and their segment known: its rows' codes read from here on;
-    where ``blob`` starts in ``file``. A segment kept twice (a part redone after its worker
-    was late) keeps the first."""
-    if segment in _segments:
-        return _segments[segment].start
-    return _segments.setdefault(segment, _Segment(file, file.append(blob), ends)).start
+def keep(file: SpillFile, number: int, blob: bytes, ends: array[int]) -> Segment:
+    """A part's abstracts written to ``file`` as segment ``number``, whose codes read from
+    here on, while the segment is held (the store of the part's rows must hold it:
+    ``PaperStore.hold``). A segment kept twice (a part redone after its worker was late)
+    keeps the first."""
+    with _numbering:
+        found = _segments.get(number)
+        held = None if found is None else found()
+    if held is not None:
+        return held
+    return _registered(Segment(file, number, file.append(blob), ends))
 
 
-def forget(numbers: Iterable[int]) -> None:
-    """Segments no row will read (a parse thrown away): a spill file is closed, and its
-    space freed, once no segment of it is left."""
-    for number in numbers:
-        _segments.pop(number, None)
-
-
-def kept_at(file: SpillFile, segment: int, start: int, ends: array[int]) -> None:
+def kept_at(file: SpillFile, number: int, start: int, ends: array[int]) -> Segment:
     """Abstracts already in ``file`` (a parse cache entry's), from ``start``: their codes
-    in ``segment`` read from here on."""
-    _segments.setdefault(segment, _Segment(file, start, ends))
+    in segment ``number`` read from here on, while it is held (as ``keep``'s)."""
+    return _registered(Segment(file, number, start, ends))
 
 
 def spilled_bytes(value: int) -> bytes:
     """The UTF-8 of the abstract a code names."""
-    segment = _segments[value >> PLACE_BITS]
+    segment = _segment(value >> PLACE_BITS)
     start, end = segment.bounds(value & _PLACE_MASK)
     return segment.file.read(start, end)
 
@@ -187,7 +221,9 @@ def held_texts(values: Sequence[Any], in_order: bool = False) -> list[Any]:
             append(value)
             continue
         number, place = value >> PLACE_BITS, value & _PLACE_MASK
-        segment = segments[number]
+        segment = segments[number]()
+        if segment is None:
+            raise KeyError(number)
         begin, end = span(segment.ends, place)
         if not in_order:
             append(pread(segment.fd, end - begin, segment.start + begin))
@@ -208,7 +244,7 @@ class HeldTexts(list[Any]):
 
 def held_length(value: int) -> int:
     """The length of the UTF-8 of the abstract a code names."""
-    start, end = _segments[value >> PLACE_BITS].bounds(value & _PLACE_MASK)
+    start, end = _segment(value >> PLACE_BITS).bounds(value & _PLACE_MASK)
     return end - start
 
 
@@ -222,7 +258,7 @@ def total_length(values: Sequence[Any]) -> int:
         pass
     numbers = {value >> PLACE_BITS for value in values if type(value) is int}
     texts = sum(len(value) for value in values if type(value) is not int)
-    return texts + sum(_segments[number].size for number in numbers)
+    return texts + sum(_segment(number).size for number in numbers)
 
 
 class SpilledLines(NamedTuple):

@@ -34,6 +34,7 @@ from paperbrowse.core.rows import (
 )
 from paperbrowse.core.spill import (
     MAX_PLACES,
+    Segment,
     SpilledLines,
     code,
     held_texts,
@@ -55,8 +56,13 @@ _DATE = _PLACE["date"]
 class PaperStore(MutableSequence[Paper]):
     """Papers, each kept as a row until it is first asked for."""
 
-    def __init__(self, slots: Iterable[Slot] = ()) -> None:
+    def __init__(self, slots: Iterable[Slot] = (), segments: Iterable[Segment] = ()) -> None:
         self._slots: list[Slot] = list(slots)
+        # The spill segments (``core.spill``) the rows' abstract codes read from, held while
+        # this store lives: a store made of another's rows takes its segments along. Held
+        # here only, a segment goes with the last store holding it, and its file's space
+        # once the file has no segment left (a reload's replaced library frees its own).
+        self.segments: tuple[Segment, ...] = tuple(segments)
         # Whether another store holds the same list of slots (``snapshot``): the first
         # change to either copies it, so neither sees the other's changes. A row made a
         # paper is no change: both then hold that paper.
@@ -106,7 +112,7 @@ class PaperStore(MutableSequence[Paper]):
     def __getitem__(self, index: slice) -> PaperStore: ...
     def __getitem__(self, index: int | slice) -> Paper | PaperStore:
         if isinstance(index, slice):
-            return PaperStore(self._slots[index])
+            return PaperStore(self._slots[index], self.segments)
         slot = self._slots[index]
         if type(slot) is tuple:
             slot = self._slots[index] = paper_from_row(slot, construct_is_faithful())
@@ -161,6 +167,7 @@ class PaperStore(MutableSequence[Paper]):
             return
         if not values.slots() and self._slots:
             return  # (nothing added: this store's title keys still hold)
+        self.hold(*values.segments)
         if not self._slots:
             self._title_keys = None if values._title_keys is None else list(values._title_keys)
             self._keys_spilled = values._keys_spilled
@@ -177,6 +184,11 @@ class PaperStore(MutableSequence[Paper]):
                 # the keys so far, 0.17 s for a file of 250k papers read in 250 parts.
                 cast(list[str], self._title_keys).extend(theirs)
         self._slots.extend(values.slots())
+
+    def hold(self, *segments: Segment) -> None:
+        """Segments this store's rows read from, held from now on (each once)."""
+        if segments:
+            self.segments = tuple(dict.fromkeys((*self.segments, *segments)))
 
     def _own(self) -> None:
         """The slots and title keys this store's own to change (copied if shared with a
@@ -218,7 +230,7 @@ class PaperStore(MutableSequence[Paper]):
         return self
 
     def __mul__(self, times: int) -> PaperStore:
-        return PaperStore(self._slots * times)
+        return PaperStore(self._slots * times, self.segments)
 
     __rmul__ = __mul__
 

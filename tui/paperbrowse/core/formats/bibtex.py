@@ -38,7 +38,7 @@ from paperbrowse.core.formats.bibvalues import (
 from paperbrowse.core.formats.file_fields import bibtex_files
 from paperbrowse.core.formats.jsontools import paper_date
 from paperbrowse.core.formats.pool import workers_ahead
-from paperbrowse.core.formats.spilling import forget_parts, run_parts_spilling
+from paperbrowse.core.formats.spilling import run_parts_spilling
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.store import PaperStore, stored_as_rows
 from paperbrowse.core.text.clean import clean_line, find_urls, strip_control
@@ -690,8 +690,7 @@ def _read_in_parts(
         # The file's allowance would have run out part of the way through.
         sum(part.expansion for part in read) > reader.expansion_allowed
     ):
-        forget_parts(read)  # (read again in one process)
-        return None
+        return None  # (read again in one process; what the parts spilled goes with them)
     _join(reader, read)
     return reader.finish()
 

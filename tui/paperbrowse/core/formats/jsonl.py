@@ -21,7 +21,7 @@ from paperbrowse.core.formats import ImportResult, TextProgress
 from paperbrowse.core.formats.jsontools import BadJSON, load_json
 from paperbrowse.core.formats.pool import PART_CHARS, workers_ahead
 from paperbrowse.core.formats.records import paper_from_record
-from paperbrowse.core.formats.spilling import forget_parts, run_parts_spilling
+from paperbrowse.core.formats.spilling import run_parts_spilling
 from paperbrowse.core.models import Paper
 from paperbrowse.core.rows import with_line_moved
 from paperbrowse.core.store import PaperStore, store_of_rows
@@ -49,7 +49,7 @@ def parse_jsonl(
     if parts is None:
         parts = [_read_lines(body, file, whole_document, progress)]
     if any(part is None for part in parts):
-        forget_parts(parts)
+        del parts  # (and what they spilled: ``core.spill``)
         return parse_json(text, file)  # a pretty-printed document
     return _gathered(parts, file)
 
@@ -224,8 +224,7 @@ def read_large_jsonl(path: Path, progress: TextProgress | None) -> ImportResult 
             read = _read_parts(parts, [end - start for start, end in cuts], progress)
         del parts, data  # the file's bytes, no longer needed once every part is read
     if read is None or any(part is not None and part.records < 0 for part in read):
-        forget_parts(read or ())  # (read again as text)
-        return None
+        return None  # (read again as text; what the parts spilled goes with them)
     _number_on(read)
     return _gathered(read, str(path))
 

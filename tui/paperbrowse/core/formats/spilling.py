@@ -13,7 +13,7 @@ core and a parse whose spill file cannot be made or written.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from paperbrowse.core.formats.pool import Progress, run_parts
@@ -23,14 +23,13 @@ from paperbrowse.core.spill import (
     PLACE_BITS,
     SpilledLines,
     SpillFile,
-    forget,
     joined_lines,
     keep,
     new_segments,
     open_spill,
     span,
 )
-from paperbrowse.core.store import PaperStore, field_values, spilled_out
+from paperbrowse.core.store import PaperStore, spilled_out
 
 # Smaller files keep their abstracts in memory: the ACL Anthology's .bib (31 MB, 22k papers)
 # holds 13 MB of them, and its first open is timed to the tenth of a second.
@@ -60,19 +59,6 @@ def run_parts_spilling(
     return done
 
 
-def forget_parts(outcomes: Iterable[Any]) -> None:
-    """The spilled abstracts of parts whose outcomes are thrown away (a .bib whose parts
-    turn out to be linked, read again whole) forgotten, and their file's space freed: it
-    would otherwise be held until the process ends."""
-    numbers: set[int] = set()
-    for outcome in outcomes:
-        papers = getattr(outcome, "spillable", None)
-        if isinstance(papers, PaperStore):
-            held = field_values(papers, "abstract", as_held=True)
-            numbers.update(value >> PLACE_BITS for value in held if type(value) is int)
-    forget(numbers)
-
-
 def spilled_part(work: Callable[..., Any], segment: int, *arguments: Any) -> tuple[Any, ...]:
     """``work(*arguments)`` with its papers' abstracts taken out, and their title keys
     after them (wherever it runs): ``(outcome, segment, blob, ends, keys)``, ``keys`` the
@@ -99,10 +85,12 @@ def _kept(spill: SpillFile, reply: tuple[Any, int, bytes, array[int] | None, int
         return outcome
     papers: PaperStore = outcome.spillable
     try:
-        start = keep(spill, segment, blob, ends)
+        kept = keep(spill, segment, blob, ends)
     except OSError:  # a full disk, say: the abstracts and keys stay in memory
         _put_back(papers, segment, blob, ends, keys)
         return outcome
+    papers.hold(kept)
+    start = kept.start
     if keys:
         after = ends[-1] if ends else 0
         papers.spill_title_keys(SpilledLines(spill, start + after, start + len(blob), keys))
