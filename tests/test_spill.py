@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -16,9 +17,10 @@ from test_parse_pool import FORMATS, as_workers_send, assert_same, single_proces
 
 from paperbrowse.core import cache, spill
 from paperbrowse.core.formats import ImportResult, bibtex, jsonl, pool, spilling
-from paperbrowse.core.library import load
+from paperbrowse.core.library import Library, load
 from paperbrowse.core.merge import merge_duplicates
 from paperbrowse.core.models import normalise_title
+from paperbrowse.core.related.rank import related_papers
 from paperbrowse.core.search import index_cache
 from paperbrowse.core.search.build import build_postings
 from paperbrowse.core.store import PaperStore, field_values
@@ -280,3 +282,19 @@ def test_a_store_let_go_of_frees_its_spill_file_and_stores_made_of_it_still_read
     del kept
     assert files_open_in(spilled) == 0
     assert set(spill._segments) <= before
+
+
+def test_related_papers_leave_a_library_let_go_of_free_to_go(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, spilled: Path
+) -> None:
+    """Asking for a paper's related papers (``m`` in the app) kept its library's index,
+    papers and spill file until exit, past every reload: its figures, kept while the
+    index lives, held the index."""
+    make, parse = FORMATS["jsonl"]
+    monkeypatch.setattr(spilling, "run_parts", as_workers_send)
+    library = Library(papers=parse(make(corpus)).papers)
+    assert related_papers(library.index, library.papers[5], 5)
+    assert files_open_in(spilled) == 1
+    del library
+    gc.collect()
+    assert files_open_in(spilled) == 0

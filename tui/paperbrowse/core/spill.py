@@ -89,9 +89,18 @@ class Segment:
     def __init__(self, file: SpillFile, number: int, start: int, ends: array[int]) -> None:
         self.file = file
         self.fd = file.fd  # (read straight, for ``held_texts``)
-        self.number = number
+        self.number = number  # (its registration's key: ``_registered``)
         self.start = start
         self.ends = ends  # relative to ``start``
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Segment:
+        return self  # (never changed: a copied store reads from the same one)
+
+    def __reduce__(self) -> Any:
+        raise TypeError(
+            "spilled abstracts' codes mean nothing to another process: pickle the store's "
+            "rows() (their text read back), not the store"
+        )
 
     @property
     def size(self) -> int:

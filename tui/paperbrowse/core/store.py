@@ -62,6 +62,8 @@ class PaperStore(MutableSequence[Paper]):
         # this store lives: a store made of another's rows takes its segments along. Held
         # here only, a segment goes with the last store holding it, and its file's space
         # once the file has no segment left (a reload's replaced library frees its own).
+        # Only ever added to: a store cut short or cleared keeps them all. (A store holding
+        # some does not pickle: its codes mean nothing elsewhere, ``rows()`` has the text.)
         self.segments: tuple[Segment, ...] = tuple(segments)
         # Whether another store holds the same list of slots (``snapshot``): the first
         # change to either copies it, so neither sees the other's changes. A row made a

@@ -99,7 +99,8 @@ class TextStats:
     """The BM25 figures of one index's titles and abstracts, and where each paper sits in it."""
 
     def __init__(self, index: SearchIndex) -> None:
-        self.index = index
+        # (Not the index itself: ``_STATS`` keeps these while the index lives, and a value
+        # holding its weak key kept every library's index, and its papers, until exit.)
         self.vocabulary = index.vocabulary
         order, _, postings = index.parts()
         self.order = order  # index position -> place in index.papers
