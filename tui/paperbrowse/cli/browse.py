@@ -21,8 +21,13 @@ def run(args: argparse.Namespace) -> int:
         print(NEEDS_A_TERMINAL, file=sys.stderr)
         return EXIT_UNUSABLE
 
+    # No collector passes while the app is imported and drawn: what the launch makes
+    # lives as long as the app (``core.memory``; the loader turns it back on).
+    from paperbrowse.core.memory import pause_from_launch
+
+    pause_from_launch()
     # The app loads the files (or, with no paths, the bundled profile) in a thread
-    # after its first frame, so nothing of the core is imported here.
+    # after its first frame, so nothing else of the core is imported here.
     from paperbrowse.app.app import PaperBrowseApp
 
     # Textual measures the terminal with shutil.get_terminal_size(), which believes

@@ -29,6 +29,35 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+# Set by ``pause_from_launch``: the collector is off until ``resume_after_launch``.
+_paused_from_launch = False
+
+
+def pause_from_launch() -> None:
+    """The collector off from the app's launch until the code that reads a library is
+    imported (``resume_after_launch``).
+
+    A launch imports Textual, pydantic and the app, and draws its first screen: objects
+    that nearly all live as long as the app. Passes over them found next to nothing and
+    took 35-38 ms of the bundled profile's 0.35 s launch, one full pass 17-19 ms of it
+    (measured; the bare Textual app's took 10 ms)."""
+    global _paused_from_launch
+    if gc.isenabled():
+        gc.disable()
+        _paused_from_launch = True
+
+
+def resume_after_launch() -> None:
+    """The collector on again after ``pause_from_launch``, what the launch made frozen
+    first: its passes look at newer objects only. (Before a library is read: reading one
+    relies on cheap passes over the newest objects, ``collect_young``.)"""
+    global _paused_from_launch
+    if _paused_from_launch:
+        _paused_from_launch = False
+        gc.freeze()
+        gc.enable()
+
+
 # Set by ``thaw_heap``: the next freeze collects first. A reload thaws the heap, and the
 # library it replaces is garbage held in reference cycles (its filters hold its methods),
 # which nothing would collect once frozen again: 3 reloads kept 3 libraries.

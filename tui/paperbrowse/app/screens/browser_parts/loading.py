@@ -33,7 +33,7 @@ from paperbrowse.app.widgets.header import ProfileHeader
 from paperbrowse.app.widgets.header import show_library as show_header
 from paperbrowse.app.widgets.paper_list import CATEGORY_WIDTH
 from paperbrowse.core.errors import FormatError
-from paperbrowse.core.memory import freeze_heap, gc_paused, thaw_heap
+from paperbrowse.core.memory import freeze_heap, gc_paused, resume_after_launch, thaw_heap
 from paperbrowse.core.text.counts import counted, plural
 
 # The core's library and search engine (pydantic, numpy) load in the loader thread,
@@ -296,6 +296,7 @@ class LibraryLoader:
 
         from paperbrowse.core.cache import writes_deferred
 
+        resume_after_launch()  # (the collector off since the launch: ``core.memory``)
         self.reading_files = True
         try:
             # Caches are written once the library is searchable, not before (below).
