@@ -461,3 +461,25 @@ def test_the_category_column_is_wide_enough_for_wide_codes() -> None:
 
     papers = [Paper(id="a", title="A", category="物理"), Paper(id="b", title="B", category="CL")]
     assert category_width(papers) == 4  # cells: 物理 shows whole, not cut to 物
+
+
+@pytest.mark.parametrize("key", ["a", "m"])
+async def test_a_picker_in_a_terminal_a_few_columns_wide_never_errors(key: str) -> None:
+    """The authors (a) and related papers (m) dialogs, opened in a terminal 8 columns wide or
+    squeezed to it once open: their lists were given no width to wrap in, and the app
+    stopped (ValueError, IndexError in Textual's drawing)."""
+    async with PaperBrowseApp().run_test(size=(8, 20)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press(key)
+        await pilot.pause(0.3)
+        assert len(pilot.app.screen_stack) == 2  # the dialog is open, and drawn
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        await pilot.resize_terminal(120, 30)
+        await pilot.press(key)
+        await pilot.pause(0.3)
+        for width in (9, 8, 5, 3, 1, 40):
+            await pilot.resize_terminal(width, 20)
+            await pilot.pause(0.05)
+        assert len(pilot.app.screen_stack) == 2
+        assert pilot.app.return_code is None

@@ -61,6 +61,9 @@ class _Picker(DismissOnce, ModalScreen[object]):
         height: auto;
         max-height: 20;
         width: 1fr;
+        /* Given no width to wrap its options in (a terminal under ten columns), the list
+           stopped the app in Textual's drawing; a narrower one shows its left part. */
+        min-width: 8;
     }
     """
     BINDINGS = bindings("dialog")  # from the registry (app/actions.py), rebindable
