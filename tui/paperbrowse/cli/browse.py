@@ -23,9 +23,16 @@ def run(args: argparse.Namespace) -> int:
 
     # No collector passes while the app is imported and drawn: what the launch makes
     # lives as long as the app (``core.memory``; the loader turns it back on).
-    from paperbrowse.core.memory import pause_from_launch
+    from paperbrowse.core.memory import pause_from_launch, resume_after_launch
 
     pause_from_launch()
+    try:
+        return _run_app(args, paths)
+    finally:  # (on, whatever the app did: an app run in a test's process leaves it as found)
+        resume_after_launch(freeze=False)
+
+
+def _run_app(args: argparse.Namespace, paths: list[Path]) -> int:
     # The app loads the files (or, with no paths, the bundled profile) in a thread
     # after its first frame, so nothing else of the core is imported here.
     from paperbrowse.app.app import PaperBrowseApp

@@ -47,14 +47,15 @@ def pause_from_launch() -> None:
         _paused_from_launch = True
 
 
-def resume_after_launch() -> None:
-    """The collector on again after ``pause_from_launch``, what the launch made frozen
-    first: its passes look at newer objects only. (Before a library is read: reading one
-    relies on cheap passes over the newest objects, ``collect_young``.)"""
+def resume_after_launch(freeze: bool = True) -> None:
+    """The collector on again after ``pause_from_launch``; ``freeze``: what the launch made
+    frozen first, so that its passes look at newer objects only. (Before a library is
+    read: reading one relies on cheap passes over the newest objects, ``collect_young``.)"""
     global _paused_from_launch
     if _paused_from_launch:
         _paused_from_launch = False
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         gc.enable()
 
 
