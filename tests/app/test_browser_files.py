@@ -66,7 +66,7 @@ async def test_a_broken_record_is_reported_and_the_rest_loads(tricky_library: Pa
     async with PaperBrowseApp([tricky_library]).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot)
         assert len(browser(pilot).paper_list.results) == 3
-        assert any("1 record in 1 file skipped" in note for note in notifications(pilot))
+        assert any("1 problem in 1 file: records skipped" in note for note in notifications(pilot))
         assert "1 problem (w)" in str(pilot.app.query_one("#search-count").render())
         await pilot.press("w")
         await pilot.pause()
@@ -268,3 +268,26 @@ async def test_o_skips_a_non_web_url_for_the_papers_web_link(
         await wait_loaded(pilot)
         await pilot.press("o")
         assert opened == ["https://doi.org/10.1000/xyz"]
+
+
+async def test_the_problems_notified_are_counted_as_w_lists_them(tmp_path: Path) -> None:
+    """A folder of files with problems (found by an explorer): the summary said "5 records
+    in 5 files" where w listed 12 problems in 10 files, counting files not read at all that
+    name a line as records, and records naming no line as files."""
+    write_jsonl(tmp_path / "good.jsonl", [{"title": "Kept", "year": 2020}])
+    (tmp_path / "arr.json").write_text("[1, 2, 3]")  # three records, no line named
+    (tmp_path / "badjson.json").write_text('{"title": "x"')  # not JSON: line 1
+    for number in range(7):  # files that cannot be read at all
+        (tmp_path / f"empty{number}.bib").write_text("@article{")
+    async with PaperBrowseApp([tmp_path]).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        library = browser(pilot).library
+        assert library is not None and len(library.papers) == 1
+        problems, files = len(library.problems), len({p.file for p in library.problems})
+        notes = notifications(pilot)
+        assert any(f"{problems} problems in {files} files:" in note for note in notes), notes
+        unlined = [p for p in library.problems if p.line is None]
+        said = [note for note in notes if any(note == str(p) for p in unlined)]
+        hidden = {p.file for p in unlined} - {p.file for p in unlined[: len(said)]}
+        if hidden:
+            assert any(f"… and {len(hidden)} more file" in note for note in notes), notes

@@ -382,23 +382,28 @@ def key_shown(library: Library) -> Callable[[Paper], str | None]:
 
 
 def notify_problems(screen: Screen[None], library: Library) -> None:
-    """A notification per file that could not be read; one for all record-level problems."""
-    whole_files = [p for p in library.problems if p.line is None]
-    records = [p for p in library.problems if p.line is not None]
-    for problem in whole_files[:FILE_PROBLEMS_NOTIFIED]:
+    """A notification for each of the first few problems naming no line (a file that could
+    not be read, mostly); then one for all of them, counted as ``w`` lists them."""
+    problems = library.problems
+    unlined = [p for p in problems if p.line is None]
+    said = unlined[:FILE_PROBLEMS_NOTIFIED]
+    for problem in said:
         screen.notify(str(problem), severity="error", timeout=10, markup=False)
-    hidden = len(whole_files) - FILE_PROBLEMS_NOTIFIED
+    # (Files, not problems: a file's records can each have one naming no line.)
+    hidden = len({p.file for p in unlined[FILE_PROBLEMS_NOTIFIED:]} - {p.file for p in said})
     if hidden > 0:
         screen.notify(
             f"… and {hidden} more {plural(hidden, 'file')} with problems.",
             severity="error",
             timeout=10,
         )
-    if records:
-        files = len({p.file for p in records})
+    if len(problems) > len(said):
+        # The counts ``w`` and the search bar's ⚠ give: a file not read at all may name a
+        # line (JSON that is not JSON), and a record skipped may name none.
+        files = len({p.file for p in problems})
         screen.notify(
-            f"{counted(len(records), 'record')} in {counted(files, 'file')} "
-            "skipped or repaired; the rest loaded. "
+            f"{counted(len(problems), 'problem')} in {counted(files, 'file')}: records "
+            "skipped or repaired, or files not read; the rest loaded. "
             "Press w (or click the ⚠ count) to see which and why.",
             title="Problems while loading",
             severity="warning",
