@@ -368,8 +368,13 @@ def test_the_collector_is_off_while_the_app_starts_and_on_once_it_is_done(
     from paperbrowse.app.app import PaperBrowseApp
 
     seen: list[bool] = []
+
+    def run(self: PaperBrowseApp) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
     monkeypatch.setattr(browse, "_in_a_terminal", lambda: True)
-    monkeypatch.setattr(PaperBrowseApp, "run", lambda self: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr(PaperBrowseApp, "run", run)
     assert main([str(seed_path)]) == 0
     assert seen == [False]
     assert gc.isenabled()

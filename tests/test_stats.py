@@ -9,6 +9,7 @@ from helpers import paper
 
 from paperbrowse.core.library import load
 from paperbrowse.core.marks.store import Marks, Store
+from paperbrowse.core.rows import paper_row
 from paperbrowse.core.search.results import listing
 from paperbrowse.core.stats import (
     Count,
@@ -23,6 +24,7 @@ from paperbrowse.core.stats import (
     undated_count,
     venues,
 )
+from paperbrowse.core.store import PaperStore
 
 SEED_AS_OF = dt.date(2025, 11, 24)
 
@@ -115,3 +117,21 @@ def test_seed_profile_figures(seed_path: Path) -> None:
     assert stats.coauthors[0] == Count("Zhiwei Zhang", 5, "Zhiwei Zhang")
     assert coauthors(library.papers, 1) == [Count("Fali Wang", 10, "Fali Wang")]
     assert (stats.progress.read, stats.progress.total) == (1, 15)
+
+
+def test_the_figures_of_a_store_of_rows_make_no_paper_and_are_the_papers_figures(
+    tmp_path: Path,
+) -> None:
+    """The stats screen's figures read the papers' fields a column at a time: at 100k
+    papers, making each paper took most of the 2.4 s the screen took to fill, and kept
+    85 MB more once it had. The figures, marks found under another id included, are
+    those the papers give one by one."""
+    papers = [*SMALL, paper("No DOI", year=2021, authors=("Ann Lee", "ann  lee"))]
+    store = PaperStore(map(paper_row, papers))
+    with Store.open(tmp_path / "marks.sqlite3") as marks:
+        marks.set_read(papers[0], True)
+        marks.set_bookmarked(papers[-1], True)
+        kept = library_stats(papers, marks.marks, owners=["Ann Lee"])
+        assert library_stats(store, marks.marks, owners=["Ann Lee"]) == kept
+    assert store.built == 0
+    assert (kept.progress.read, kept.progress.bookmarked) == (1, 1)
