@@ -14,6 +14,8 @@ import pytest
 from paperbrowse.core.cache import FileKey, load_entry
 from paperbrowse.core.library import Library, load
 from paperbrowse.core.models import Paper
+from paperbrowse.core.rows import paper_row
+from paperbrowse.core.store import PaperStore
 
 TURING = "Computing Machinery and Intelligence"
 
@@ -342,3 +344,12 @@ def test_csl_records_in_json_lines_carry_citations_and_their_line(tmp_path: Path
     assert problems(library) == [
         f"{path}:2: references is an object, not a list; its citations are not read"
     ]
+
+
+def test_resolving_citations_makes_no_paper(corpus: Path) -> None:
+    """Who cites whom is read from the rows' citation fields: resolving them made every
+    paper of the library (pydantic), and the store kept them all made."""
+    rows = PaperStore(map(paper_row, load(corpus / "json" / "s2_Paper.json").papers))
+    library = Library(papers=rows)
+    assert library.citations.edge_count > 1000
+    assert isinstance(library.papers, PaperStore) and library.papers.built == 0

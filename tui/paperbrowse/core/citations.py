@@ -157,8 +157,8 @@ def _works(papers: Sequence[Paper], field: str) -> tuple[Positions, Digests]:
     owners: list[int] = []
     counts: list[int] = []
     data: list[bytes] = []
-    for position, paper in enumerate(papers):
-        value: bytes = getattr(paper, field)
+    # (A store's values read from its rows: no paper made.)
+    for position, value in enumerate(field_values(papers, field)):
         if value:
             owners.append(position)
             counts.append(len(value) // WORK)
@@ -169,7 +169,7 @@ def _works(papers: Sequence[Paper], field: str) -> tuple[Positions, Digests]:
 
 def _resolve(papers: Sequence[Paper]) -> tuple[Positions, Positions]:
     """(citing, cited) positions of every edge among the papers, each edge once."""
-    if not any(paper.cites or paper.cited_by for paper in papers):
+    if not any(field_values(papers, "cites")) and not any(field_values(papers, "cited_by")):
         return np.zeros(0, np.int32), np.zeros(0, np.int32)
     library = _Library(papers)
     citing, cited_works = _works(papers, "cites")
