@@ -152,7 +152,7 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         key_of: Callable[[Paper], str] | None = None,
     ) -> None:
         super().__init__()
-        self.papers = list(papers)
+        self.papers = papers  # (the list shown never changes: a new search makes new results)
         # The library's citation keys (``Library.key_of``), so a paper exported alone keeps
         # the key c cites and the detail pane shows; without it, keys made for these papers.
         self.key_of = key_of

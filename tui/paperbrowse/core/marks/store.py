@@ -46,6 +46,7 @@ from paperbrowse.core.marks.filters import marks_test
 from paperbrowse.core.marks.note_merge import Merged, merge_notes
 from paperbrowse.core.marks.opening import open_database
 from paperbrowse.core.models import Paper, fold
+from paperbrowse.core.search.filter_registry import FieldsTest
 
 if TYPE_CHECKING:
     from paperbrowse.core.search.filter_registry import FilterRegistry
@@ -510,7 +511,8 @@ class Store:
             stored = self._stored_id(paper)
             return test(self._marks[stored] if stored is not None else _NO_MARKS)
 
-        return check
+        # (All ``_stored_id`` reads of a paper: a store's rows then make no paper.)
+        return FieldsTest(("id", "doi", "title", "year"), check)
 
     def register_search_filters(self, filters: FilterRegistry) -> Callable[[], None]:
         """Make ``is:``, ``has:note``, ``has:tag``, ``tag:`` work in the searches of the

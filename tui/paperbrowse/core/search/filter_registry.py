@@ -30,6 +30,19 @@ class NoPapers(frozenset[str]):
 
 
 @dataclass(frozen=True)
+class FieldsTest:
+    """A handler's answer: a test that reads only ``fields`` of a paper. It is handed, for
+    each paper, an object with just those attributes, read a column at a time (a store's
+    rows make no paper: ``is:read`` over 100k papers made every one, and kept them)."""
+
+    fields: tuple[str, ...]
+    test: PaperTest
+
+    def __call__(self, paper: Paper) -> bool:
+        return self.test(paper)
+
+
+@dataclass(frozen=True)
 class RegisteredFilter:
     key: str
     handler: FilterHandler

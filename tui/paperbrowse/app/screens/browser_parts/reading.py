@@ -391,12 +391,13 @@ class ReadingController:
         paper = self.view.paper_list.paper
         return [paper] if paper is not None else []
 
-    def export_papers_now(self) -> list[Paper]:
-        """What export acts on: the marked papers if any, else the list as filtered now."""
+    def export_papers_now(self) -> Sequence[Paper]:
+        """What export acts on: the marked papers if any, else the list as filtered now (as
+        it is: its papers are made when the export is written, not when the dialog opens,
+        which made all 99k of a library listed whole, kept made, even when cancelled)."""
         if self.selection:
             return list(self.selection.values())
-        results = self.view.results or ()
-        return [results[index] for index in range(len(results))]
+        return self.view.results or ()
 
     def open_link(self) -> None:
         paper = self.view.paper_list.paper
