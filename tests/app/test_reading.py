@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -323,6 +324,33 @@ async def test_stats_screen_year_selection_filters_the_list(seed_app: AppFactory
         assert browser(pilot).search_query == "year:2024"
         years = {p.year for p in browser(pilot).paper_list.results}
         assert years == {2024}
+
+
+async def test_keys_typed_while_the_stats_are_counted_are_carried_out_once_they_are(
+    seed_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by an explorer: S, then down and enter at once, on a large library (counted
+    for 1-3 s): the keys acted on the still empty lists and were lost. They are kept, in
+    order, and carried out once the figures are in."""
+    counted = threading.Event()
+    figures = StatsScreen._figures
+
+    def slow(screen: StatsScreen) -> Any:
+        counted.wait(10)
+        return figures(screen)
+
+    monkeypatch.setattr(StatsScreen, "_figures", slow)
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("S")
+        await pilot.pause(0.2)
+        await pilot.press("down", "enter")  # the second year, 2025, while still counting
+        await pilot.pause(0.2)
+        assert isinstance(pilot.app.screen, StatsScreen)
+        counted.set()
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, StatsScreen)
+        assert browser(pilot).search_query == "year:2025"
 
 
 async def test_stats_coauthor_selection_filters_the_list(seed_app: AppFactory) -> None:

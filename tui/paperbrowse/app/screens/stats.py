@@ -195,6 +195,8 @@ class StatsScreen(DismissOnce, Screen[str | None]):
     AUTO_FOCUS = "#years"
 
     def on_mount(self) -> None:
+        for options in self.query(PickerList):
+            options.hold_moves()  # (keys typed before the figures are in: made once they are)
         self._count()
 
     @work(thread=True, exclusive=True, description="count library stats")
@@ -213,9 +215,11 @@ class StatsScreen(DismissOnce, Screen[str | None]):
             "venue-list": count_options(figures.venues, "venue"),
         }
         for list_id, options in filled.items():
-            option_list = self.query_one(f"#{list_id}", OptionList)
+            option_list = self.query_one(f"#{list_id}", PickerList)
             option_list.add_options(options)
             option_list.highlighted = 0  # enter chooses the first row at once
+        for option_list in self.query(PickerList):
+            option_list.release_moves()
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

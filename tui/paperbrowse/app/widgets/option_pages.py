@@ -73,6 +73,55 @@ class PickerList(PagingOptionList):
         Binding("G", "last", "Last", show=False),
     ]
 
+    # The moves and the choice asked for while the options are on their way (``hold_moves``).
+    _held: list[str] | None = None
+
+    def hold_moves(self) -> None:
+        """Until ``release_moves``, keys that move in the list or choose from it are kept, in
+        order: its options are on their way (the statistics, counted for 1 s at 100k papers,
+        lost the keys typed meanwhile, which acted on empty lists)."""
+        self._held = []
+
+    def release_moves(self) -> None:
+        """The options are in: the moves kept are made, and the choice, in order."""
+        held, self._held = self._held or [], None
+        for action in held:
+            getattr(self, f"action_{action}")()
+
+    def _kept(self, action: str) -> bool:
+        if self._held is None:
+            return False
+        self._held.append(action)
+        return True
+
+    def action_cursor_down(self) -> None:
+        if not self._kept("cursor_down"):
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if not self._kept("cursor_up"):
+            super().action_cursor_up()
+
+    def action_first(self) -> None:
+        if not self._kept("first"):
+            super().action_first()
+
+    def action_last(self) -> None:
+        if not self._kept("last"):
+            super().action_last()
+
+    def action_page_down(self) -> None:
+        if not self._kept("page_down"):
+            super().action_page_down()  # type: ignore[no-untyped-call]  # (Textual's, untyped)
+
+    def action_page_up(self) -> None:
+        if not self._kept("page_up"):
+            super().action_page_up()  # type: ignore[no-untyped-call]  # (Textual's, untyped)
+
+    def action_select(self) -> None:
+        if not self._kept("select"):
+            super().action_select()
+
 
 class PagingSelectOverlay(SafePaging, SelectOverlay):
     """A Select's menu."""
