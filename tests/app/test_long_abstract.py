@@ -113,3 +113,22 @@ async def test_a_search_s_rows_do_not_read_the_abstracts_they_do_not_show(
         await pilot.pause()
         assert "Graph paper 4" in screen_text(pilot)
         assert not any(every_field)  # (the detail pane may ask for all: it shows them)
+
+
+def test_the_from_line_breaks_a_long_path_after_a_folder_never_in_its_line_number() -> None:
+    """Found by an explorer: a long path, folded at the pane's width, cut its line number
+    in two ("…/references.bib:148", then "8")."""
+    from paperbrowse.app.widgets.detail import detail_text
+    from paperbrowse.core.models import Paper, SourceRef
+    from paperbrowse.core.search.results import Hit
+
+    folder = "/".join(f"folder{n}" for n in range(8))
+    source = SourceRef(file=f"/data/{folder}/references.bib", line=1488)
+    paper = Paper(id="p", title="T", source=source)
+    for width in (30, 41, 50, 57, 80):
+        lines = detail_text(Hit(paper, 1.0), width=width).plain.split("\n")
+        start = next(i for i, line in enumerate(lines) if line.startswith("From "))
+        shown = lines[start:]
+        assert shown[-1].endswith("references.bib:1488"), (width, shown)
+        assert all(len(line) <= width for line in shown), (width, shown)
+        assert all(line.endswith("/") for line in shown[:-1]), (width, shown)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -152,8 +154,23 @@ def detail_text(
         where = short_path(paper.source.file)
         if paper.source.line is not None:
             where += f":{paper.source.line}"
-        lines.extend([Text(), Text(f"From {where}", style="dim")])
+        lines.extend([Text(), Text(broken_at_folders(f"From {where}", width), style="dim")])
     return Text("\n").join(lines)
+
+
+def broken_at_folders(path: str, width: int | None) -> str:
+    """``path`` broken into lines of ``width`` after a ``/``, where it does not fit: folded
+    anywhere, a long path cut its line number in two (``references.bib:148``, ``8``).
+    A file's name longer than the width is still folded where it must be."""
+    if width is None or width <= 0 or cell_len(path) <= width:
+        return path
+    lines = [""]
+    for piece in re.split(r"(?<=/)", path):
+        if lines[-1] and cell_len(lines[-1] + piece) > width:
+            lines.append(piece)
+        else:
+            lines[-1] += piece
+    return "\n".join(lines)
 
 
 class DetailBody(NoRelayout, Static):
