@@ -286,36 +286,3 @@ def test_a_year_or_names_read_without_say_so_and_the_paper_stays(tmp_path: Path)
     assert [str(p).split("items.json")[1] for p in result.problems] == [
         ": item 1: author is not a list of names; read without it"
     ]
-
-
-@pytest.mark.parametrize(
-    "written",
-    ["https://doi.org/10.1000/XYZ5", "http://dx.doi.org/10.1000/XYZ5", "doi:10.1000/XYZ5"],
-)
-def test_a_doi_written_as_a_link_is_read_bare_and_the_paper_keeps_its_id(
-    written: str, tmp_path: Path
-) -> None:
-    """OpenAlex writes every DOI as a link: the paper's link was https://doi.org/ twice over
-    (opened by o, printed by cite). It is read bare, as in BibTeX and RIS; the id stays the
-    one made from the DOI as written, so that marks kept by it stay with the paper."""
-    jsonl = tmp_path / "openalex.jsonl"
-    jsonl.write_text(json.dumps({"title": "T", "year": 2020, "doi": written}) + "\n")
-    csl = tmp_path / "zotero.json"
-    csl.write_text(
-        json.dumps(
-            [
-                {
-                    "id": "k",
-                    "type": "article",
-                    "title": "T",
-                    "DOI": written,
-                    "issued": {"date-parts": [[2020]]},
-                }
-            ]
-        )
-    )
-    for path in (jsonl, csl):
-        (paper,) = read_file(path, dt.date(2026, 1, 1)).papers
-        assert paper.doi == "10.1000/XYZ5"
-        assert paper.web_link == "https://doi.org/10.1000/XYZ5"
-        assert paper.id == paper_id("T", 2020, written)

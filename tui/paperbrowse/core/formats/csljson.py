@@ -16,7 +16,7 @@ from typing import Any
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult
-from paperbrowse.core.formats.edges import bare_doi, looks_like_doi, read_references, work
+from paperbrowse.core.formats.edges import looks_like_doi, read_references, work
 from paperbrowse.core.formats.file_fields import csl_files
 from paperbrowse.core.formats.jsontools import paper_date, record_error
 from paperbrowse.core.formats.names import name_parts
@@ -182,14 +182,12 @@ def paper_from_csl(
     date, precision = csl_date(item.get("issued"))
     abstract_raw = item.get("abstract") or ""
     abstract = clean_paragraphs(strip_control(str(abstract_raw)))
-    given_doi = _text(item.get("DOI")) or None
-    doi = bare_doi(given_doi) if given_doi else None
+    doi = _text(item.get("DOI")) or None
     key = _text(item.get("citation-key") or item.get("id")) or None
     venues = (_text(item.get(k)) for k in ("container-title", "event-title", "event", "publisher"))
     venue = next((v for v in venues if v), None)
     return Paper(
-        # (From the DOI as given: ids, and the marks kept by them, stay as they were.)
-        id=paper_id(title, date.year if date else None, given_doi),
+        id=paper_id(title, date.year if date else None, doi),
         title=title,
         title_kept=nocase_spans(item.get("title"), title),
         authors=authors,

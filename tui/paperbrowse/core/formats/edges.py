@@ -34,15 +34,6 @@ _DOI = re.compile(r"^10\.\d{3,}/\S+$")
 EntryReader = Callable[[object], "bytes | None"]
 
 
-def bare_doi(doi: str) -> str:
-    """A DOI without the link or ``doi:`` it may be written as (``https://doi.org/10.1/x``,
-    as OpenAlex writes every one, is ``10.1/x``), as BibTeX and RIS files' are read: a link
-    to it is made of the bare DOI. (A bare DOI starts "10.": no pattern tried on it.)"""
-    if doi.startswith("10."):
-        return doi
-    return _DOI_PREFIX.sub("", doi).strip() or doi
-
-
 def doi_key(doi: str | None) -> str:
     """A DOI as works are matched by it: no URL prefix, lower case (DOIs are
     case-insensitive)."""

@@ -13,7 +13,6 @@ from typing import Any
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.formats.bibvalues import tidy_line, tidy_paragraphs, urls_in
-from paperbrowse.core.formats.edges import bare_doi
 from paperbrowse.core.formats.jsontools import paper_date, record_error
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.rows import paper_row, row_of_values
@@ -110,16 +109,13 @@ def json_values(
             notes.append(f"year {_quoted(record['year'])} is not a year; read without one")
     abstract_raw = record.get("abstract")
     abstract = tidy_paragraphs(strip_control(str(abstract_raw))) or None if abstract_raw else None
-    given_doi = _text(record.get("doi"))
-    doi = bare_doi(given_doi) if given_doi else None
+    doi = _text(record.get("doi"))
     # Our own ids are kept (bookmarks use them); a foreign id such as the ACL
     # Anthology's "2020.acl-main.1" is the citation key.
     given_id = _text(record.get("id"))
     own_id = given_id if given_id and _OWN_ID.fullmatch(given_id) else None
     return {
-        # (From the DOI as given: a paper's id, and the marks kept by it, stay what they
-        # were before DOIs written as links were read bare.)
-        "id": own_id or paper_id(title, date.year if date else None, given_doi),
+        "id": own_id or paper_id(title, date.year if date else None, doi),
         "title": title,
         "authors": authors,
         "et_al": et_al,
