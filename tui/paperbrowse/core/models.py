@@ -72,6 +72,25 @@ def normalise_title(title: str) -> str:
     return _NON_WORD.sub(" ", fold(title)).strip()
 
 
+_DOI_LINK = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+def bare_doi(doi: str) -> str:
+    """A DOI without the link or ``doi:`` it may be written as: ``https://doi.org/10.1/x``
+    (OpenAlex writes every DOI so in JSON Lines and CSL-JSON) is ``10.1/x``. For making its
+    link and citing it only: the paper keeps its DOI as its file gives it (its id, and the
+    marks kept by it, are made from it, and duplicates are merged by it)."""
+    if doi.startswith("10."):
+        return doi
+    return _DOI_LINK.sub("", doi).strip() or doi
+
+
+def doi_link(doi: str) -> str:
+    """The DOI's web address (``https://doi.org/https://doi.org/...`` was opened and cited
+    for a DOI written as a link)."""
+    return f"https://doi.org/{bare_doi(doi)}"
+
+
 def paper_id(title: str, year: int | None, doi: str | None = None) -> str:
     """A stable id: from the DOI when there is one, else from the title and year.
 
@@ -160,14 +179,14 @@ class Paper(BaseModel):
         if self.url:
             return self.url
         if self.doi:
-            return f"https://doi.org/{self.doi}"
+            return doi_link(self.doi)
         return self.links[0] if self.links else None
 
     @property
     def web_link(self) -> str | None:
         """The first link that is a web address (http or https): the only kind the app opens."""
-        doi_link = f"https://doi.org/{self.doi}" if self.doi else None
-        for link in (self.url, doi_link, *self.links):
+        from_doi = doi_link(self.doi) if self.doi else None
+        for link in (self.url, from_doi, *self.links):
             if link and link.lower().startswith(("http://", "https://")):
                 return link
         return None

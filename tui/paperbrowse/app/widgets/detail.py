@@ -98,8 +98,10 @@ def short_path(file: str) -> str:
 
 
 def _links(paper: Paper) -> list[str]:
-    doi_link = f"https://doi.org/{paper.doi}" if paper.doi else None
-    candidates = (paper.url, doi_link, *paper.links)
+    from paperbrowse.core.models import doi_link  # (loaded with the papers by now)
+
+    from_doi = doi_link(paper.doi) if paper.doi else None
+    candidates = (paper.url, from_doi, *paper.links)
     return list(dict.fromkeys(link for link in candidates if link))
 
 

@@ -23,7 +23,7 @@ from paperbrowse.core.cite.speedups import KeyList, speed_up
 from paperbrowse.core.cite.styles import Style, is_bundled, load_style, unusable
 from paperbrowse.core.formats.csljson import csl_item, name_to_csl, venue_variable
 from paperbrowse.core.memory import gc_paused
-from paperbrowse.core.models import Paper
+from paperbrowse.core.models import Paper, bare_doi
 from paperbrowse.core.patching import Method, install_once
 from paperbrowse.core.text.clean import squash_spaces
 
@@ -61,6 +61,8 @@ def csl_data(paper: Paper, item_id: str, style: Style, markup: bool = False) -> 
     escapes the style's own text but not the paper's (a title ``<script>`` stays markup)."""
     item = csl_item(paper, item_id)
     item.pop("abstract", None)  # not printed by these styles, and slow to carry
+    if paper.doi:  # (the styles print it after https://doi.org/ themselves)
+        item["DOI"] = bare_doi(paper.doi)
     item["type"] = csl_type(paper, item["type"])
     item["title"] = clean(paper.title)
     if style.sentence_case:  # APA

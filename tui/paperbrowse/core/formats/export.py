@@ -33,7 +33,7 @@ from pathlib import Path
 from paperbrowse.core.citekeys import citation_keys
 from paperbrowse.core.errors import PaperbrowseError
 from paperbrowse.core.formats import bibtex_write
-from paperbrowse.core.models import Paper, Profile
+from paperbrowse.core.models import Paper, Profile, doi_link
 from paperbrowse.core.text.counts import counted
 
 FORMATS = ("bibtex", "biblatex", "csl-json", "json", "csv", "markdown", "ris")
@@ -194,7 +194,7 @@ def _md_prose(text: str) -> str:
 
 def _web_link(paper: Paper) -> str | None:
     """The paper's own web address (URL or DOI); never a ``javascript:`` or ``file:`` one."""
-    link = paper.url or (f"https://doi.org/{paper.doi}" if paper.doi else None)
+    link = paper.url or (doi_link(paper.doi) if paper.doi else None)
     if not link or not re.match(r"https?://", link, re.I):
         return None
     return link.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
