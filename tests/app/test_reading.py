@@ -592,3 +592,34 @@ async def test_editors_wait_for_the_marks_instead_of_taking_text_they_cannot_sav
         await pilot.pause()
         assert not any(isinstance(screen, editor) for screen in pilot.app.screen_stack)
         assert any("still loading" in str(n.message) for n in notifications(pilot))
+
+
+async def test_a_page_down_kept_while_a_list_waits_moves_a_page_once_it_is_filled() -> None:
+    """Found by a review: kept moves made before the list was laid out made a page down a
+    move to the last option."""
+    from textual.app import App, ComposeResult
+
+    from paperbrowse.app.widgets.option_pages import PickerList
+
+    class OneList(App[None]):
+        def compose(self) -> ComposeResult:
+            yield PickerList()
+
+    highlighted = []
+    for kept in (True, False):
+        async with OneList().run_test(size=(60, 30)) as pilot:
+            options = pilot.app.query_one(PickerList)
+            options.focus()
+            if kept:
+                options.hold_moves()
+                await pilot.press("pagedown")
+            options.add_options([f"option {n}" for n in range(60)])
+            options.highlighted = 0
+            if kept:
+                options.release_moves()
+            else:
+                await pilot.pause()
+                await pilot.press("pagedown")
+            await pilot.pause()
+            highlighted.append(options.highlighted)
+    assert highlighted[0] == highlighted[1] < 59

@@ -83,9 +83,14 @@ class PickerList(PagingOptionList):
         self._held = []
 
     def release_moves(self) -> None:
-        """The options are in: the moves kept are made, and the choice, in order."""
+        """The options are in: the moves kept are made, and the choice, in order, once the
+        list is laid out (a page down made before was a move to the last option)."""
         held, self._held = self._held or [], None
-        for action in held:
+        if held:
+            self.call_after_refresh(self._make, held)
+
+    def _make(self, actions: list[str]) -> None:
+        for action in actions:
             getattr(self, f"action_{action}")()
 
     def _kept(self, action: str) -> bool:
