@@ -30,8 +30,22 @@ def titles(app: PaperBrowseApp) -> list[str]:
     return [results[i].title for i in range(len(results))]
 
 
+@pytest.fixture(autouse=True)
+def notifications_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every notification an app gives is kept for ``notified``, shown or expired already
+    (each expires after 2-10 s: on a busy machine a test's waits outlasted the 3 s of
+    "Reloaded", read from the app's live list, and the test failed three times in CI)."""
+    notify = PaperBrowseApp.notify
+
+    def keeping(self: PaperBrowseApp, message: Any, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.setdefault("given", []).append(str(message))
+        notify(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(PaperBrowseApp, "notify", keeping)
+
+
 def notified(app: PaperBrowseApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
+    return "\n".join(app.__dict__.get("given", []))
 
 
 async def wait_for(pilot: Any, condition: Any, polls: int = 100) -> None:
