@@ -16,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from array import array
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
+from functools import lru_cache
 from operator import attrgetter, itemgetter
 from typing import Any, cast, overload
 
@@ -440,6 +442,19 @@ def years_of(papers: Sequence[Paper]) -> list[int | None]:
         year_of[day] if day in year_of else year_of.setdefault(day, dt.date.fromordinal(day).year)
         for day in papers.days()
     ]
+
+
+def fields_of(papers: Sequence[Paper], names: tuple[str, ...]) -> list[Any]:
+    """For each paper, an object with just these attributes (``year`` among them if asked),
+    read a column at a time: a store's rows make no paper (for code that reads a few fields
+    of every paper: made one by one, a 100k library's papers were kept made, 85 MB)."""
+    columns = [years_of(papers) if name == "year" else field_values(papers, name) for name in names]
+    return list(map(_fields_type(names), *columns))
+
+
+@lru_cache(maxsize=8)
+def _fields_type(names: tuple[str, ...]) -> Any:
+    return namedtuple("PaperFields", names)  # (the names known at run time)
 
 
 def authors_texts(papers: Sequence[Paper]) -> list[str]:

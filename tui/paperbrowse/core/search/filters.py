@@ -28,9 +28,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import namedtuple
 from collections.abc import Callable, Collection, Sequence
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -40,7 +39,7 @@ from paperbrowse.core.categories import CATEGORY_NAMES
 from paperbrowse.core.models import Paper
 from paperbrowse.core.search.filter_registry import FieldsTest, PaperTest
 from paperbrowse.core.search.tokens import casefold_decomposed, words
-from paperbrowse.core.store import field_values, years_of
+from paperbrowse.core.store import field_values, fields_of
 
 Mask = npt.NDArray[np.bool_]
 
@@ -232,21 +231,10 @@ def handler_mask(
     """A registered handler's answer (ids or a predicate) as a mask over the index's papers."""
     mask = np.zeros(len(papers), bool)
     if isinstance(result, FieldsTest):
-        mask[:] = [bool(result(fields)) for fields in _fields_only(papers, result.fields)]
+        mask[:] = [bool(result(fields)) for fields in fields_of(papers, result.fields)]
         return mask
     if callable(result):
         mask[:] = [bool(result(paper)) for paper in papers]
         return mask
     mask[[p for paper_id in result for p in positions.get(paper_id, ())]] = True
     return mask
-
-
-@lru_cache(maxsize=8)
-def _fields_type(names: tuple[str, ...]) -> Any:
-    return namedtuple("PaperFields", names)  # (names known at run time)
-
-
-def _fields_only(papers: Sequence[Paper], names: tuple[str, ...]) -> list[Any]:
-    """For each paper, an object with just these attributes, read a column at a time."""
-    columns = [years_of(papers) if name == "year" else field_values(papers, name) for name in names]
-    return list(map(_fields_type(names), *columns))
