@@ -72,7 +72,8 @@ def normalise_title(title: str) -> str:
     return _NON_WORD.sub(" ", fold(title)).strip()
 
 
-_DOI_LINK = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+# A DOI's link or ``doi:`` before it, as files write them (one pattern for every reader).
+DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
 
 def bare_doi(doi: str) -> str:
@@ -82,7 +83,7 @@ def bare_doi(doi: str) -> str:
     marks kept by it, are made from it, and duplicates are merged by it)."""
     if doi.startswith("10."):
         return doi
-    return _DOI_LINK.sub("", doi).strip() or doi
+    return DOI_PREFIX.sub("", doi).strip() or doi
 
 
 def doi_link(doi: str) -> str:

@@ -39,7 +39,7 @@ from paperbrowse.core.formats.file_fields import bibtex_files
 from paperbrowse.core.formats.jsontools import paper_date
 from paperbrowse.core.formats.pool import workers_ahead
 from paperbrowse.core.formats.spilling import run_parts_spilling
-from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
+from paperbrowse.core.models import DOI_PREFIX, DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.store import PaperStore, stored_as_rows
 from paperbrowse.core.text.clean import clean_line, find_urls, strip_control
 
@@ -498,7 +498,6 @@ _VERBATIM_ESCAPE = re.compile(r"\\([_%&#~$])")
 # How bibliographies write "~" in URLs: $\sim$, \~{}, {\~}, \textasciitilde{}.
 _URL_TILDE = re.compile(r"\$\\sim\$|\{?\\~\{?\}?\}?|\\textasciitilde(?:\{\})?")
 _URL_WRAPPER = re.compile(r"^\\(?:url|href)\s*\{([^{}]*)\}.*$", re.S)
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 
 
 def verbatim(raw: str | None) -> str | None:
@@ -520,7 +519,7 @@ def clean_doi(raw: str | None) -> str | None:
     doi = verbatim(raw)
     if doi is None:
         return None
-    return _DOI_PREFIX.sub("", doi) or None
+    return DOI_PREFIX.sub("", doi) or None
 
 
 def _url(fields: dict[str, str]) -> str | None:

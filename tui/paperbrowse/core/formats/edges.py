@@ -19,14 +19,13 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from paperbrowse.core.models import normalise_title
+from paperbrowse.core.models import DOI_PREFIX, normalise_title
 from paperbrowse.core.text.clean import clean_line
 
 DIGEST = 8  # bytes: two of a million works collide with a chance of one in 37 million
 WORK = 3 * DIGEST  # bytes a cited or citing work takes
 NOTHING = bytes(DIGEST)
 # As BibTeX's ``doi`` is cleaned (formats.bibtex.clean_doi): the prefixes people paste.
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DOI = re.compile(r"^10\.\d{3,}/\S+$")
 
 # Reads one entry of a list of references: its 24 bytes, or None when it names nothing
@@ -39,7 +38,7 @@ def doi_key(doi: str | None) -> str:
     case-insensitive)."""
     if not doi:
         return ""
-    return _DOI_PREFIX.sub("", clean_line(doi)).strip().lower()
+    return DOI_PREFIX.sub("", clean_line(doi)).strip().lower()
 
 
 def looks_like_doi(text: str) -> bool:

@@ -16,7 +16,7 @@ from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult, TextProgress
 from paperbrowse.core.formats.jsontools import paper_date, record_error
 from paperbrowse.core.formats.names import family_first
-from paperbrowse.core.models import Paper, SourceRef, paper_id
+from paperbrowse.core.models import DOI_PREFIX, Paper, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
 
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  ?-(?: |$)")
@@ -24,7 +24,6 @@ _START = re.compile(r"^\s*(?:\d+\.\s*)?TY  ?-")  # EndNote numbers records ("1. 
 _RECORD_NUMBER = re.compile(r"^\s*\d+\.\s*$")  # rispy and EndNote write "1." above a record
 _NUMBER_LINES = re.compile(r"(?m)^\d+\.\n")
 _END = re.compile(r"^ER  ?-\s*$")
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
 RIS_TO_BIBTEX = {
     "JOUR": "article",
@@ -168,7 +167,7 @@ def paper_from_ris(entry: dict[str, Any], source: SourceRef) -> Paper:
     authors = tuple(n for n in (ris_name(str(name)) for name in names) if n)
     kind = str(entry.get("type_of_reference", "")).upper()
     date, precision = _date(entry)
-    doi = _DOI_PREFIX.sub("", _text(entry.get("doi"))) or None
+    doi = DOI_PREFIX.sub("", _text(entry.get("doi"))) or None
     abstract = clean_paragraphs(
         strip_control(str(entry.get("abstract") or entry.get("notes_abstract") or ""))
     )
