@@ -132,8 +132,7 @@ def _registered(segment: Segment) -> Segment:
     """``segment`` readable by its number from here on; or, when a segment of that number is
     already (a part kept twice), that one."""
     with _numbering:
-        found = _segments.get(segment.number)
-        held = None if found is None else found()
+        held = _alive(segment.number)
         if held is not None:
             return held
         number = segment.number
@@ -141,9 +140,15 @@ def _registered(segment: Segment) -> Segment:
         return segment
 
 
+def _alive(number: int) -> Segment | None:
+    """Segment ``number``, if a store still holds it."""
+    found = _segments.get(number)
+    return None if found is None else found()
+
+
 def _segment(number: int) -> Segment:
-    held = _segments[number]()
-    if held is None:  # (gone, its weak reference not yet dropped)
+    held = _alive(number)
+    if held is None:  # (none of that number, or gone, its weak reference not yet dropped)
         raise KeyError(number)
     return held
 
@@ -191,9 +196,8 @@ def keep(file: SpillFile, number: int, blob: bytes, ends: array[int]) -> Segment
     ``PaperStore.hold``). A segment kept twice (a part redone after its worker was late)
     keeps the first."""
     with _numbering:
-        found = _segments.get(number)
-        held = None if found is None else found()
-    if held is not None:
+        held = _alive(number)
+    if held is not None:  # (its bytes not written again)
         return held
     return _registered(Segment(file, number, file.append(blob), ends))
 
