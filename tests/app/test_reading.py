@@ -412,6 +412,37 @@ def test_loading_text_says_how_far_in_megabytes() -> None:
     assert loading_text(0, 0, "/x/lib.bib") == "Loading lib.bib …"  # size unknown: no figures
 
 
+async def test_a_slow_first_load_shows_how_far_it_is_then_only_the_papers(
+    seed_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bar is mounted once a load has taken PROGRESS_DELAY, and taken away with it."""
+    import paperbrowse.core.library as library_module
+    from paperbrowse.app.screens.browser_parts import loading
+
+    go_on = threading.Event()
+    real_load = library_module.load
+
+    def slow_load(*paths: Any, progress: Any = None, **options: Any) -> Any:
+        progress(1_000_000, 4_000_000, "/x/lib.bib")
+        go_on.wait(10)
+        return real_load(*paths, progress=progress, **options)
+
+    monkeypatch.setattr(loading, "PROGRESS_DELAY", 0.0)
+    monkeypatch.setattr(library_module, "load", slow_load)
+    async with seed_app().run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if "25%" in screen_text(pilot):
+                break
+        assert "Loading lib.bib … 1.0 of 4.0 MB" in screen_text(pilot)
+        assert "25%" in screen_text(pilot)
+        go_on.set()
+        await wait_loaded(pilot)
+        assert "%" not in screen_text(pilot).splitlines()[4]  # the list's first row
+        assert not pilot.app.screen.query("#loading-bar")
+        assert first_row(pilot).strip()
+
+
 async def test_a_damaged_database_opens_read_only_and_says_so(seed_app: AppFactory) -> None:
     from paperbrowse.core import locations as paths
 

@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import ProgressBar
 
 from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import SafeMouse
@@ -102,7 +101,6 @@ class BrowserScreen(SafeMouse, Screen[None]):
         )
         with Horizontal(id="panes"):
             with Vertical(id="list-pane"):
-                yield ProgressBar(id="loading-bar", show_eta=False)
                 yield PaperList(id="paper-list")
             yield PaperDetail(id="detail")
         # Empty until the papers show: its keys took the interpreter from the loader.
