@@ -61,6 +61,21 @@ async def test_header_counts_and_names_every_researcher(tmp_path: Path) -> None:
         assert "h-index" not in title + names
 
 
+async def test_the_header_fits_the_names_again_when_the_terminal_is_resized() -> None:
+    app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        wide = header_lines(pilot)[1]
+        await pilot.resize_terminal(60, 35)
+        await settle(pilot)
+        narrow = header_lines(pilot)[1].rstrip()
+        assert narrow.endswith("more") and len(narrow) <= 60
+        assert narrow.count(" · ") < wide.count(" · ")
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
+        assert header_lines(pilot)[1] == wide
+
+
 def test_names_that_do_not_fit_are_counted() -> None:
     names = [f"Researcher Number{n}" for n in range(30)]
     text = people_text(names, 500, 80).plain

@@ -89,6 +89,7 @@ class ProfileHeader(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._render_for: Callable[[int], Text] = lambda width: Text()
+        self._shown_at: int | None = None  # the text width it was last fitted to
 
     def show(self, profile: Profile | None, papers: int, sources: list[str]) -> None:
         self._show(lambda width: header_text(profile, papers, sources))
@@ -99,13 +100,17 @@ class ProfileHeader(Static):
 
     def _show(self, render: Callable[[int], Text]) -> None:
         self._render_for = render
-        self.update(render(self._text_width()))
+        self._shown_at = self._text_width()
+        self.update(render(self._shown_at))
 
     def _text_width(self) -> int:
         return max(self.size.width - 2, 20) if self.size.width else 78
 
     def on_resize(self, event: Resize) -> None:
-        self.update(self._render_for(self._text_width()))
+        # Fitted again only once shown, to a new width: the launch's first frame was
+        # followed by another of the whole screen, for the header's empty text.
+        if self._shown_at is not None and self._text_width() != self._shown_at:
+            self._show(self._render_for)
 
 
 def show_library(header: ProfileHeader, library: Library, query: str = "") -> None:
