@@ -103,6 +103,36 @@ def test_organisations_are_exported_whole_as_they_are_cited(tmp_path: Path) -> N
     )
 
 
+def test_a_name_its_file_wrote_whole_stays_whole_in_every_export(tmp_path: Path) -> None:
+    # No word of "Hugging Face" or "Allen AI" says organisation: BibTeX's braces, and CSL's
+    # literal, do. They were exported as "Face, Hugging" (RIS, CSL) and unbraced (BibTeX,
+    # read back as a person), and cited as "Face, H.".
+    bib = (
+        "@misc{hf, title={Transformers}, year={2020},\n"
+        "  author={{Hugging Face} and Wolf, Thomas and {\\'E}mile Zola},\n"
+        "  editor={{Allen AI} and Lee, Ann}}\n"
+    )
+    papers = list(parse_bibtex(bib, "hf.bib").papers)
+    assert papers[0].authors == ("Hugging Face", "Thomas Wolf", "Émile Zola")
+    bibtex = export_papers(papers, "bibtex")
+    assert "author = {{Hugging Face} and Thomas Wolf and Émile Zola}" in bibtex
+    assert "editor = {{Allen AI} and Ann Lee}" in bibtex
+    again = list(parse_bibtex(bibtex, "again.bib").papers)
+    assert again[0].literal_names == ("Hugging Face", "Allen AI")
+    ris = export_papers(papers, "ris")
+    assert "AU  - Hugging Face\n" in ris and "AU  - Wolf, Thomas\n" in ris
+    assert "AU  - Zola, Émile\n" in ris
+    csl = json.loads(export_papers(papers, "csl-json"))
+    assert csl[0]["author"][0] == {"literal": "Hugging Face"}
+    assert csl[0]["editor"] == [{"literal": "Allen AI"}, {"family": "Lee", "given": "Ann"}]
+    path = tmp_path / "hf.json"
+    path.write_text(json.dumps(csl))
+    from_csl = list(read_file(path, dt.date(2025, 1, 1)).papers)
+    assert "author = {{Hugging Face} and Thomas Wolf" in export_papers(from_csl, "bibtex")
+    apa = "\n".join(references(papers, load_style("apa")))
+    assert apa.startswith("Hugging Face, Wolf, T., & Zola, É. (2020)")
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [

@@ -78,6 +78,9 @@ def combine(kept: Paper, other: Paper) -> Paper:
     }
     if not kept.authors and other.authors:
         update["authors"], update["et_al"] = other.authors, other.et_al
+    literal = tuple(dict.fromkeys(kept.literal_names + other.literal_names))
+    if literal != kept.literal_names:  # (whose names they are, of either copy's)
+        update["literal_names"] = literal
     if kept.date is None and other.date is not None:
         update["date"], update["date_precision"] = other.date, other.date_precision
     links = tuple(dict.fromkeys(kept.links + other.links))

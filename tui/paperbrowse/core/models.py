@@ -144,6 +144,10 @@ class Paper(BaseModel):
     # ``address``), for references: Chicago cites a paper in edited proceedings like a
     # chapter, "In *Proceedings*, edited by ...".
     editors: tuple[str, ...] = ()
+    # Authors and editors written as one name, never split into given and family names:
+    # BibTeX's braced ``{Hugging Face}``, CSL's ``literal``. Organisations, mostly, which
+    # exports keep whole (``{Hugging Face}``, not ``Face, Hugging``).
+    literal_names: tuple[str, ...] = ()
     publisher: str | None = None
     publisher_place: str | None = None
     citekey: str | None = None

@@ -35,10 +35,10 @@ def clean(text: str) -> str:
     return squash_spaces(text)
 
 
-def author_name(name: str) -> dict[str, str]:
-    """A CSL name: an organisation whole, a person split into family and given names
-    (``formats.names.name_parts``)."""
-    return name_to_csl(clean(name))
+def author_name(name: str, literal: bool = False) -> dict[str, str]:
+    """A CSL name: an organisation, or a name written whole (``literal``), whole; a person
+    split into family and given names (``formats.names.name_parts``)."""
+    return name_to_csl(clean(name), literal)
 
 
 _CONFERENCE = re.compile(
@@ -73,7 +73,9 @@ def csl_data(paper: Paper, item_id: str, style: Style, markup: bool = False) -> 
             # the month whenever the paper lacks pages (as for a talk).
             item["issued"] = {"date-parts": [item["issued"]["date-parts"][0][:1]]}
     for variable, people in (("author", paper.authors), ("editor", paper.editors)):
-        names = [name for name in map(author_name, people) if any(name.values())]
+        literal = paper.literal_names
+        names = [author_name(name, name in literal) for name in people]
+        names = [name for name in names if any(name.values())]
         if names:
             item[variable] = names
         else:

@@ -29,6 +29,7 @@ from paperbrowse.core.formats.bibvalues import (
     ValueTooLarge,
     evaluate,
     kept_case_spans,
+    literal_names,
     split_names,
     tex_to_text,
     tidy_line,
@@ -392,6 +393,7 @@ def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
     editors = (
         split_names(fields["editor"])[0] if fields.get("author") and fields.get("editor") else ()
     )
+    whole = literal_names(fields.get("author") or "", fields.get("editor") or "")
     date, precision = entry_date(fields)
     abstract, links = _abstract(fields.get("abstract"))
     doi = clean_doi(fields.get("doi"))
@@ -413,6 +415,7 @@ def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
         issue=_short(fields.get("number") or fields.get("issue")),
         pages=_short(fields.get("pages")),
         editors=editors,
+        literal_names=whole,
         publisher=_one_line(fields.get("publisher")),
         publisher_place=_one_line(fields.get("address") or fields.get("location")),
         citekey=strip_control(entry.key) or None,

@@ -102,16 +102,18 @@ def title_value(paper: Paper) -> str:
     return "".join([*pieces, protect_case(escape(title[done:]))])
 
 
-def name_value(name: str) -> str:
+def name_value(name: str, literal: bool = False) -> str:
     """One author for an ``and`` list; braced when it holds a comma or the word ``and``, or
-    is an organisation's (``{Google DeepMind}``: else BibTeX reads it as ``DeepMind, G.``);
-    ``von Last, Jr, First`` when it has a suffix (``Smith, Jr., John``)."""
-    ordered = bibtex_name_order(name)
+    is an organisation's (``{Google DeepMind}``: else BibTeX reads it as ``DeepMind, G.``)
+    or one its file wrote whole (``literal``: ``{Hugging Face}``); ``von Last, Jr, First``
+    when it has a suffix (``Smith, Jr., John``)."""
+    ordered = None if literal else bibtex_name_order(name)
     if ordered:
         return ", ".join(name_value(part) for part in ordered)
     escaped = escape(name)
     if (
-        "," in name
+        (literal and " " in name)
+        or "," in name
         or re.search(r"\band\b", name, re.I)
         or name.lower() == "others"
         or (" " in name and is_organisation(name))
@@ -129,9 +131,8 @@ def bibtex_entry(paper: Paper, key: str) -> str:
     """One ``@type{key, ...}`` entry, fields in a conventional order."""
     entry_type = paper.entry_type if paper.entry_type and paper.entry_type.isalpha() else "misc"
     fields: list[tuple[str, str]] = [("title", title_value(paper))]
-    authors = [name_value(name) for name in paper.authors] + (["others"] if paper.et_al else [])
-    if authors:
-        fields.append(("author", " and ".join(authors)))
+    if paper.authors or paper.et_al:
+        fields.append(("author", names_value(paper, paper.authors, paper.et_al)))
     fields += _editors(paper)
     venue_field = _VENUE_FIELD.get(entry_type, "howpublished")
     if paper.venue:
@@ -156,7 +157,14 @@ def bibtex_entry(paper: Paper, key: str) -> str:
 def _editors(paper: Paper) -> list[tuple[str, str]]:
     if not paper.editors:
         return []
-    return [("editor", " and ".join(name_value(name) for name in paper.editors))]
+    return [("editor", names_value(paper, paper.editors))]
+
+
+def names_value(paper: Paper, names: tuple[str, ...], et_al: bool = False) -> str:
+    """The paper's authors or editors as an ``and`` list (``and others`` for ``et_al``)."""
+    literal = paper.literal_names
+    values = [name_value(name, name in literal) for name in names]
+    return " and ".join(values + (["others"] if et_al else []))
 
 
 def _publisher(paper: Paper, venue_field: str, place_field: str) -> list[tuple[str, str]]:
@@ -219,9 +227,8 @@ def biblatex_entry(paper: Paper, key: str) -> str:
     bibtex_type = paper.entry_type if paper.entry_type and paper.entry_type.isalpha() else "misc"
     entry_type, subtype = _BIBLATEX_TYPES.get(bibtex_type.lower(), (bibtex_type, None))
     fields: list[tuple[str, str]] = [("title", title_value(paper))]
-    authors = [name_value(name) for name in paper.authors] + (["others"] if paper.et_al else [])
-    if authors:
-        fields.append(("author", " and ".join(authors)))
+    if paper.authors or paper.et_al:
+        fields.append(("author", names_value(paper, paper.authors, paper.et_al)))
     fields += _editors(paper)
     venue_field = _BIBLATEX_VENUE.get(entry_type) or _VENUE_FIELD.get(entry_type)
     venue_field = venue_field or "howpublished"

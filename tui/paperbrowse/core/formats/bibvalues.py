@@ -164,6 +164,33 @@ def split_names(value: str) -> tuple[tuple[str, ...], bool]:
     return tuple(names), et_al
 
 
+def literal_names(*values: str) -> tuple[str, ...]:
+    """The names in BibTeX name lists written whole in one pair of braces, as displayed:
+    ``{Hugging Face}`` is one name to BibTeX, never split into first and last names."""
+    found: list[str] = []
+    for value in values:
+        if "{" not in value:
+            continue  # (most lists: no scan)
+        for raw in split_top_level(value.strip(), _AND):
+            raw = raw.strip()
+            if raw.startswith("{") and raw.endswith("}") and _one_group(raw):
+                name = display_name(raw)
+                if " " in name:  # (a single word is never split anyway)
+                    found.append(name)
+    return tuple(dict.fromkeys(found))
+
+
+def _one_group(raw: str) -> bool:
+    """Whether the brace that opens ``raw`` closes at its end: ``{Hugging Face}``, not
+    ``{\\'E}mile {Zola}``."""
+    depth = 0
+    for place, char in enumerate(raw):
+        depth += (char == "{") - (char == "}")
+        if depth == 0:
+            return place == len(raw) - 1
+    return False
+
+
 @lru_cache(maxsize=65536)
 def display_name(raw: str) -> str:
     """``Müller, Jörg`` -> ``Jörg Müller``; ``King, Jr, Martin`` -> ``Martin King Jr``."""

@@ -133,6 +133,18 @@ def nocase_spans(raw: object, title: str) -> tuple[tuple[int, int], ...]:
     return tuple((start - lead, end - lead) for start, end in spans)
 
 
+def _literal_names(*values: object) -> tuple[str, ...]:
+    """The names given as ``literal`` (an organisation's, written whole), as read."""
+    found = (
+        csl_name(person)
+        for value in values
+        if isinstance(value, list)
+        for person in value
+        if isinstance(person, dict) and person.get("literal") and person != _ET_AL
+    )
+    return tuple(dict.fromkeys(name for name in found if " " in name))
+
+
 def _names(value: object) -> tuple[tuple[str, ...], bool]:
     if not isinstance(value, list):
         return (), False
@@ -203,6 +215,7 @@ def paper_from_csl(
         issue=_text(item.get("issue")) or None,
         pages=_text(item.get("page")) or None,
         editors=editors,
+        literal_names=_literal_names(item.get("author"), item.get("editor")),
         publisher=_text(item.get("publisher")) or None,
         publisher_place=_text(item.get("publisher-place")) or None,
         citekey=key,
@@ -252,10 +265,11 @@ def parse_csl_items(items: list[Any], file: str) -> ImportResult:
 # --- writing ---------------------------------------------------------------------
 
 
-def name_to_csl(name: str) -> dict[str, str]:
+def name_to_csl(name: str, literal: bool = False) -> dict[str, str]:
     """``Jörg Müller`` -> family and given; ``Anne van der Berg`` and ``John Smith Jr.``
-    keep their particle and suffix apart; one word or a name with a comma stays literal."""
-    return dict(name_parts(name))
+    keep their particle and suffix apart; one word, a name with a comma, or one written
+    whole (``literal``: ``Paper.literal_names``) stays literal."""
+    return dict(name_parts(name, literal))
 
 
 # CSL types whose venue is who published them (a book's publisher, a thesis's school, a
@@ -293,13 +307,14 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
         "type": BIBTEX_TO_CSL.get(paper.entry_type or "", "article"),
         "title": nocase_title(paper),
     }
-    authors = [name_to_csl(name) for name in paper.authors]
+    literal = paper.literal_names
+    authors = [name_to_csl(name, name in literal) for name in paper.authors]
     if paper.et_al:
         authors.append(dict(_ET_AL))
     if authors:
         item["author"] = authors
     if paper.editors:
-        item["editor"] = [name_to_csl(name) for name in paper.editors]
+        item["editor"] = [name_to_csl(name, name in literal) for name in paper.editors]
     if paper.date:
         parts = [paper.date.year, paper.date.month, paper.date.day]
         count = {"year": 1, "month": 2}.get(paper.date_precision, 3)

@@ -45,11 +45,16 @@ def is_organisation(name: str) -> bool:
     return _ORGANISATION.search(name) is not None
 
 
-@lru_cache(maxsize=65536)
-def name_parts(name: str) -> dict[str, str]:
+def name_parts(name: str, literal: bool = False) -> dict[str, str]:
     """CSL name parts of a display name: ``family``, ``given``, ``non-dropping-particle``
-    (BibTeX's von part), ``suffix``; a single word, a name still holding a comma, or an
-    organisation's (``is_organisation``) is a ``literal``."""
+    (BibTeX's von part), ``suffix``; a single word, a name still holding a comma, an
+    organisation's (``is_organisation``), or one its file wrote whole (``literal``:
+    ``Paper.literal_names``) is a ``literal``."""
+    return {"literal": name} if literal else _parts(name)
+
+
+@lru_cache(maxsize=65536)
+def _parts(name: str) -> dict[str, str]:
     if name == "others":  # a person so named, not the "and others" marker
         return {"family": name}
     base, suffix = _take_suffix(name)
@@ -105,9 +110,10 @@ def _capitalised_particle(first: list[str], von: list[str]) -> tuple[list[str], 
     return first[:cut], first[cut:] + von
 
 
-def family_first(name: str) -> str:
-    """``van der Berg, Anne``; ``Smith, John, Jr.`` (RIS's ``Last, First, Suffix``)."""
-    parts = name_parts(name)
+def family_first(name: str, literal: bool = False) -> str:
+    """``van der Berg, Anne``; ``Smith, John, Jr.`` (RIS's ``Last, First, Suffix``); a
+    ``literal`` name as it is."""
+    parts = name_parts(name, literal)
     if "given" not in parts:
         return name
     family = " ".join(p for p in (parts.get("non-dropping-particle"), parts["family"]) if p)

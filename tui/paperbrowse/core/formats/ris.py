@@ -229,7 +229,8 @@ def ris_entry(paper: Paper, key: str) -> dict[str, Any]:
         "id": key,
         "title": paper.title,
     }
-    authors = [family_first(name) for name in paper.authors]
+    literal = paper.literal_names
+    authors = [family_first(name, name in literal) for name in paper.authors]
     if authors:
         entry["authors"] = authors
     if paper.date:
@@ -241,7 +242,7 @@ def ris_entry(paper: Paper, key: str) -> dict[str, Any]:
         published = entry["type_of_reference"] in ("BOOK", "THES", "RPRT")
         entry["publisher" if published else "secondary_title"] = paper.venue
     if paper.editors and entry["type_of_reference"] in _IN_EDITED:
-        entry["secondary_authors"] = [family_first(name) for name in paper.editors]
+        entry["secondary_authors"] = [family_first(name, name in literal) for name in paper.editors]
     if paper.separate_publisher:
         entry.setdefault("publisher", paper.separate_publisher)
     if paper.publisher_place:
