@@ -160,6 +160,41 @@ def test_words_are_found_in_any_case_the_pdf_writes_them() -> None:
     assert body.matching("zebras") == set()
 
 
+def test_accents_and_vowel_signs_are_folded_as_in_titles(tmp_path: Path) -> None:
+    # The bodies' words were only casefolded, and a query's free words are folded: a
+    # search for jürgen (or jurgen) found nothing in a PDF citing Jürgen Schmidhuber, and
+    # an Arabic word typed without its vowel signs (as people type it) nothing either.
+    body = BodyIndex()
+    body.add("a", FullText(("Sepp Hochreiter and JÜRGEN Schmidhuber. Daumé, 2007.",)))
+    body.add("b", FullText(("مرحبا يبيبَح habibi",)))
+    for query in ("jürgen", "jurgen", "JURGEN schmid", "daume", "daumé"):
+        assert body.matching(query) == {"a"}, query
+    assert body.matching("hochreiter and jurgen", phrase=True) == {"a"}
+    assert body.matching("jurgen hochreiter", phrase=True) == set()
+    assert body.matching("يبيبح") == body.matching("يبيبَح") == {"b"}
+    passage = body.passage("a", "jurgen schmidhuber", phrase=True)
+    assert passage is not None
+    assert [passage.text[a:b] for a, b in passage.spans] == ["JÜRGEN Schmidhuber"]
+    bib = tmp_path / "one.bib"
+    bib.write_text("@article{a, title={Long short-term memory}, year={1997}}\n")
+    library = Library(papers=read_file(bib, AS_OF, None).papers)
+    found = BodyIndex()
+    found.add(library.papers[0].id, FullText(("Jürgen Schmidhuber",)))
+    attach_bodies(library, found)
+    assert [p.title for p in library.find("jurgen")] == ["Long short-term memory"]
+
+
+def test_a_text_cached_before_words_were_folded_is_extracted_anew(tmp_path: Path) -> None:
+    from paperbrowse.core.pdf.body_text import BodyText, read_entry, write_entry
+
+    entry = tmp_path / "x.text"
+    assert write_entry(entry, BodyText.of(["Jürgen"]), None)
+    assert read_entry(entry) is not None
+    old = entry.read_bytes().replace(b"paperbrowse-fulltext 2\n", b"paperbrowse-fulltext\n")
+    entry.write_bytes(old)  # as version 1 wrote it: its words not folded
+    assert read_entry(entry) is None
+
+
 def test_control_characters_from_a_pdf_never_reach_the_passage() -> None:
     body = BodyIndex()
     body.add("a", FullText(("loss \x10d \x1b[31mred\x01 zebra",)))

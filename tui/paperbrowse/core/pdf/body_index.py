@@ -6,30 +6,30 @@ body holds every word (or the phrase), and ``passage`` for the lines around the 
 match and their page, for the detail pane and ``paperbrowse search --json``.
 
 Each body is kept as its ``BodyText``: its distinct words, and its pages compressed.
-Words are matched casefolded, at a word start (``lang`` finds "language"), in the
-words; a phrase's candidates (every word there) are then unpacked and the phrase looked
-for across any run of spaces and line ends: a phrase split over two lines or two
-columns is still found. Hyphen-broken words were already joined by
-``body_text.clean_pages``.
+Words are matched folded as the index folds a title's (``jurgen`` and ``jürgen`` find
+"Jürgen"), at a word start (``lang`` finds "language"), in the words; a phrase's
+candidates (every word there) are then unpacked and the phrase looked for word after word
+(``search.tokens.word_spans``), across any spaces, line ends and punctuation: a phrase
+split over two lines or two columns is still found. Hyphen-broken words were already
+joined by ``body_text.clean_pages``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
-import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from paperbrowse.core.pdf.body_text import BodyText
 from paperbrowse.core.pdf.fulltext import FullText
 from paperbrowse.core.search.filter_registry import FilterRegistry
+from paperbrowse.core.search.tokens import word_spans, words
 
 PASSAGE_CHARS = 90  # characters shown either side of a match
 RECENT_WORDS = 32  # words whose matching bodies are kept, to narrow the next key's search
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,38 @@ class Passage:
 
 
 def words_of(query: str) -> list[str]:
-    return _WORD.findall(query.casefold())
+    """The query's words, folded as the bodies' words are."""
+    return words(query)
 
 
-def _pattern(words: list[str], phrase: bool) -> re.Pattern[str] | list[re.Pattern[str]]:
-    if phrase:
-        return re.compile(r"\b" + r"\W+".join(map(re.escape, words)), re.IGNORECASE)
-    return [re.compile(r"\b" + re.escape(word), re.IGNORECASE) for word in words]
+Span = tuple[int, int]
+
+
+def _hits(page: str, wanted: list[str], phrase: bool) -> Iterator[Span]:
+    """Where ``page`` matches, in order. Each word matches a word of the page it starts
+    (both folded); with ``phrase``, the words one after another as one span, each but the
+    last whole (``margin loss`` finds "margin losses", not "marginal loss")."""
+    found = list(word_spans(page))
+    if not phrase:
+        for start, end, word in found:
+            if any(map(word.startswith, wanted)):
+                yield start, end
+        return
+    *whole, last = wanted
+    size = len(wanted)
+    for place in range(len(found) - size + 1):
+        run = found[place : place + size]
+        if [w for _, _, w in run[:-1]] == whole and run[-1][2].startswith(last):
+            yield run[0][0], run[-1][1]
+
+
+def _first_hit(pages: tuple[str, ...], wanted: list[str], phrase: bool) -> tuple[int, Span] | None:
+    """The first page matching, and where."""
+    for number, page in enumerate(pages):
+        hit = next(_hits(page, wanted, phrase), None)
+        if hit is not None:
+            return number, hit
+    return None
 
 
 class BodyIndex:
@@ -157,14 +182,8 @@ class BodyIndex:
         page = pages[number]
         left, right = _whole_words(page, start, end)
         text = page[left:right]
-        patterns = _pattern(words, phrase)
-        spans = tuple(
-            (m.start(), m.end())
-            for p in (patterns if isinstance(patterns, list) else [patterns])
-            for m in p.finditer(text)
-        )
         prefix = "…" if left else ""
-        shifted = tuple((a + len(prefix), b + len(prefix)) for a, b in sorted(spans))
+        shifted = tuple((a + len(prefix), b + len(prefix)) for a, b in _hits(text, words, phrase))
         return Passage(prefix + text + ("…" if right < len(page) else ""), number + 1, shifted)
 
     @staticmethod
@@ -172,26 +191,15 @@ class BodyIndex:
         pages: tuple[str, ...], words: list[str], phrase: bool
     ) -> tuple[int, int, int] | None:
         """(page, start, end) of the first match; every word must be somewhere in the body."""
-        patterns = _pattern(words, phrase)
-        if isinstance(patterns, re.Pattern):
-            for number, page in enumerate(pages):
-                m = patterns.search(page)
-                if m:
-                    return number, m.start(), m.end()
-            return None
+        if phrase:
+            hit = _first_hit(pages, words, True)
+            return None if hit is None else (hit[0], *hit[1])
         first: tuple[int, int, int] | None = None
-        for pattern in patterns:
-            hit = next(
-                (
-                    (n, m.start(), m.end())
-                    for n, page in enumerate(pages)
-                    if (m := pattern.search(page))
-                ),
-                None,
-            )
+        for word in words:
+            hit = _first_hit(pages, [word], False)
             if hit is None:
                 return None
-            first = first or hit
+            first = first or (hit[0], *hit[1])
         return first
 
 

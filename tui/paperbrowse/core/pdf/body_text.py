@@ -3,10 +3,11 @@
 Two parts, made once when the text is extracted and read back as they are on a reopen
 (no tokenising or compressing then):
 
-- ``words``: the distinct words of the text, casefolded, sorted, one a line between
-  newlines, as UTF-8. A search looks for ``\\nPREFIX`` in it: the same "a word
-  starting with" match as a ``\\bPREFIX`` regex on the text, at a fraction of the cost
-  (the regexes over 1,000 PDFs' text took seconds a key).
+- ``words``: the distinct words of the text, folded as the search index folds a title's
+  (``search.tokens``: ``Jürgen`` is ``jurgen``, an Arabic word has no vowel signs),
+  sorted, one a line between newlines, as UTF-8. A search looks for ``\\nPREFIX`` in it:
+  a "word starting with" match, at a fraction of a regex's cost on the text (the
+  regexes over 1,000 PDFs' text took seconds a key).
 - ``packed``: the pages (control characters and runs of spaces and line ends as one
   space) joined by form feeds, zlib-compressed: about a third of the text's size,
   unpacked only for a paper's passage and for a phrase's candidates.
@@ -35,14 +36,24 @@ from pathlib import Path
 
 from paperbrowse.core.pdf.hyphens import mend_pages
 
-_WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
 # Control characters (PDFium passes some of a font's odd codes through) are never
 # shown to the terminal: each becomes a space.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _PAGE_BREAK = "\f"  # never inside a page: runs of spaces (form feeds too) are one space
 _LEVEL = 6  # zlib: a third of the text's size; 2 ms for a 13-page paper
-_MAGIC = b"paperbrowse-fulltext\n"
+# Version 2: words folded as the index folds them (version 1's were only casefolded, and
+# its entries are extracted anew).
+_MAGIC = b"paperbrowse-fulltext 2\n"
+
+
+def folded_words(text: str) -> bytes:
+    """The distinct words of ``text``, folded, sorted, one a line between newlines."""
+    # (Imported here: the PDF worker process imports this module for every PDF's text,
+    # and numpy, which the index's character table needs, only once it has one.)
+    from paperbrowse.core.search.tokens import index_bytes
+
+    return b"\n" + b"\n".join(sorted(set(index_bytes(text).split()))) + b"\n"
 
 
 def flat_page(page: str) -> str:
@@ -67,9 +78,8 @@ class BodyText:
     def of(cls, pages: Iterable[str]) -> BodyText:
         flat = [flat_page(page) for page in pages]
         joined = _PAGE_BREAK.join(flat)
-        words = sorted(set(_WORD.findall(joined.casefold())))
         return cls(
-            ("\n" + "\n".join(words) + "\n").encode("utf-8", "surrogatepass"),
+            folded_words(joined),
             zlib.compress(joined.encode("utf-8", "surrogatepass"), _LEVEL),
             len(flat),
             sum(len(page) for page in flat),
@@ -85,7 +95,7 @@ class BodyText:
         return tuple(joined.split(_PAGE_BREAK))
 
     def has_word_starting(self, prefix: str) -> bool:
-        """Whether a word of the text starts with ``prefix`` (casefolded, one word)."""
+        """Whether a word of the text starts with ``prefix`` (one word, folded)."""
         return b"\n" + prefix.encode("utf-8", "surrogatepass") in self.words
 
     def size(self) -> int:
