@@ -49,7 +49,40 @@ def test_bibtex_gives_the_editors_publisher_and_place_apart_from_the_authors() -
 
 def test_an_edited_book_without_authors_keeps_its_editors_as_its_authors() -> None:
     (book,) = parse_bibtex("@book{b, title={B}, editor={Lucas, D. W.}, year=1968}", "b.bib").papers
-    assert book.authors == ("D. W. Lucas",) and book.editors == ()
+    assert book.authors == ("D. W. Lucas",) == book.editors and book.is_edited
+
+
+def test_an_edited_book_is_exported_and_cited_with_its_editors_as_editors(
+    tmp_path: Path,
+) -> None:
+    # Its editors were written as its authors everywhere, and cited as "Doe, J. (2019)";
+    # once editors, APA printed them twice ("(J. Doe, Ed.)" after the title), as CSL's
+    # substitute rule forbids, and Chicago as "J. Doe" (citeproc-py's own name form).
+    bib = (
+        "@collection{c, editor={Doe, Jane}, title={The Collected Works}, "
+        "publisher={Example Press}, year={2019}}"
+    )
+    (book,) = parse_bibtex(bib, "c.bib").papers
+    for fmt in ("bibtex", "biblatex"):
+        text = export_papers([book], fmt)
+        assert "editor = {Jane Doe}" in text and "author" not in text
+        assert "publisher = {Example Press}" in text and "howpublished" not in text
+        (again,) = parse_bibtex(text, "again.bib").papers
+        assert again.is_edited
+    path = tmp_path / "c.json"
+    path.write_text(export_papers([book], "csl-json"), encoding="utf-8")
+    assert '"author"' not in path.read_text(encoding="utf-8")
+    (again,) = read_file(path, dt.date(2025, 1, 1)).papers
+    assert again.is_edited
+    path = tmp_path / "c.ris"
+    path.write_text(export_papers([book], "ris"), encoding="utf-8")
+    assert "TY  - EDBOOK\n" in path.read_text(encoding="utf-8")  # (whose AU are its editors)
+    (again,) = read_file(path, dt.date(2025, 1, 1)).papers
+    assert again.is_edited and again.publisher == "Example Press"
+    cited = {name: references([book], load_style(name))[0] for name in ("apa", "chicago", "mla")}
+    assert cited["apa"] == "Doe, J. (Ed.). (2019). The collected works. Example Press."
+    assert cited["chicago"] == "Doe, Jane, ed. 2019. The Collected Works. Example Press."
+    assert cited["mla"] == "Doe, Jane, editor. The Collected Works. Example Press, 2019."
 
 
 @pytest.mark.parametrize(("fmt", "suffix"), [("csl-json", ".json"), ("ris", ".ris")])

@@ -273,3 +273,15 @@ async def test_the_style_menu_keeps_the_user_s_own_csl_file(library: Path) -> No
         await pilot.press("enter")  # the highlighted line: the user's own file
         await pilot.pause()
     assert json.loads(config_file().read_text()) == {"csl_style": own}
+
+
+def test_the_detail_pane_names_an_edited_book_s_editors_as_editors() -> None:
+    from paperbrowse.app.widgets.detail import detail_text
+    from paperbrowse.core.formats.bibtex import parse_bibtex
+    from paperbrowse.core.search.results import Hit
+
+    bib = "@collection{c, editor={Doe, Jane}, title={Works}, year={2019}}"
+    (book,) = parse_bibtex(bib, "c.bib").papers
+    (own,) = parse_bibtex("@book{d, author={Roe, Ann}, title={Own}}", "d.bib").papers
+    assert "Editors   Jane Doe" in detail_text(Hit(book, 1.0), width=60).plain
+    assert "Authors   Ann Roe" in detail_text(Hit(own, 1.0), width=60).plain

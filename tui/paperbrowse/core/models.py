@@ -143,6 +143,9 @@ class Paper(BaseModel):
     # its own), publisher and publisher's place (BibTeX ``editor``, ``publisher``,
     # ``address``), for references: Chicago cites a paper in edited proceedings like a
     # chapter, "In *Proceedings*, edited by ...".
+    # A work with editors and no authors (an edited book, a collection) has them as both:
+    # as its authors, whom the list shows and searches find, and as its editors, which
+    # exports and references write (``is_edited``: "Doe, J. (Ed.)").
     editors: tuple[str, ...] = ()
     # Authors and editors written as one name, never split into given and family names:
     # BibTeX's braced ``{Hugging Face}``, CSL's ``literal``. Organisations, mostly, which
@@ -171,6 +174,11 @@ class Paper(BaseModel):
     @property
     def year(self) -> int | None:
         return self.date.year if self.date else None
+
+    @property
+    def is_edited(self) -> bool:
+        """Whether its authors are its editors: a work with editors only (``editors``)."""
+        return bool(self.editors) and self.editors == self.authors
 
     @property
     def separate_publisher(self) -> str | None:

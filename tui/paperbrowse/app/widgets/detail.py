@@ -125,7 +125,10 @@ def detail_text(
     lines: list[Text] = [
         highlighted(paper.title, spans.get("title", ()), "bold"),
         Text(),
-        _row("Authors", highlighted(paper.authors_text() or "unknown", spans.get("authors", ()))),
+        _row(
+            "Editors" if paper.is_edited else "Authors",
+            highlighted(paper.authors_text() or "unknown", spans.get("authors", ())),
+        ),
         _row("Date", _date(paper)),
     ]
     if paper.category:

@@ -17,6 +17,12 @@
 - A label is printed for a variable the paper lacks: Chicago's "Edition." after every
   journal article without a journal (``<label variable="edition"/>``); CSL prints a label
   only beside its variable.
+- Names printed in the author's place (``<substitute>``: an edited book's editors) are
+  printed again where the style names editors: APA's ``Doe, J. (Ed.). (2019). The
+  collected works (J. Doe, Ed.)``. CSL suppresses a substituted variable in the rest of
+  the reference. And names in a ``<choose>`` of a substitute (Chicago's editors) were
+  printed in citeproc-py's own form, not the author's, without their label: ``J. Doe``
+  for ``Doe, Jane, ed.``
 
 Each is put on citeproc-py's element classes once (they are lxml element classes, so
 the guard goes on the class) by ``core.patching.install_once``, as
@@ -148,6 +154,40 @@ def _processing_with_variable(original: Method) -> Method:
     return process
 
 
+def names_substituted_once() -> None:
+    """Make citeproc-py print names that stood in for the author nowhere else."""
+    from citeproc import model
+
+    install_once(model.Names, "process", _processing_names_once)
+
+
+# The key, in citeproc-py's table of what to leave out of the reference it renders (made
+# anew for each), of the name variables a substitute printed.
+_SUBSTITUTED = "paperbrowse-substituted-names"
+
+
+def _processing_names_once(original: Method) -> Method:
+    def process(
+        self: Any, item: Any, names_context: Any = None, context: Any = None, **kw: Any
+    ) -> Any:
+        repressed = (context if context is not None else self).get_layout().repressed
+        printed = repressed.setdefault(_SUBSTITUTED, set())
+        if names_context is None and self.name is None:  # formed as the names stood in for
+            outer = self.xpath_search("./ancestor::cs:substitute[1]/parent::cs:names[1]")
+            names_context = outer[0] if outer else None
+        roles = [role for role in self.get("variable", "").split() if role in item.reference]
+        hidden = {role: item.reference.pop(role) for role in roles if role in printed}
+        try:
+            text = original(self, item, names_context, context, **kw)
+        finally:
+            item.reference.update(hidden)
+        if text and self.xpath_search("./ancestor::cs:substitute"):
+            printed.update(role for role in roles if role not in hidden)
+        return text
+
+    return process
+
+
 def guard_processor() -> None:
     """Every guard above, once."""
     fold_sort_keys()
@@ -155,3 +195,4 @@ def guard_processor() -> None:
     shorten_only_pages_of_one_length()
     labels_in_title_case()
     labels_only_with_their_variable()
+    names_substituted_once()

@@ -388,10 +388,10 @@ def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
         return None
     if fields.get("subtitle"):
         title = f"{title}: {clean_line(tex_to_text(fields['subtitle'])[0])}"
-    authors, et_al = split_names(fields.get("author") or fields.get("editor") or "")
-    # Editors of their own only beside authors: an edited book's editors are its authors here.
-    editors = (
-        split_names(fields["editor"])[0] if fields.get("author") and fields.get("editor") else ()
+    editors, editors_et_al = split_names(fields.get("editor") or "")
+    # An edited book's editors are its authors too (``Paper.editors``).
+    authors, et_al = (
+        split_names(fields["author"]) if fields.get("author") else (editors, editors_et_al)
     )
     whole = literal_names(fields.get("author") or "", fields.get("editor") or "")
     date, precision = entry_date(fields)

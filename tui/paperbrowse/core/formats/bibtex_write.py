@@ -42,6 +42,8 @@ _VENUE_FIELD = {
     "techreport": "institution",
     "report": "institution",
     "book": "publisher",
+    "collection": "publisher",
+    "proceedings": "publisher",
 }
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s/?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I)
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.+/\-]")
@@ -131,7 +133,7 @@ def bibtex_entry(paper: Paper, key: str) -> str:
     """One ``@type{key, ...}`` entry, fields in a conventional order."""
     entry_type = paper.entry_type if paper.entry_type and paper.entry_type.isalpha() else "misc"
     fields: list[tuple[str, str]] = [("title", title_value(paper))]
-    if paper.authors or paper.et_al:
+    if (paper.authors or paper.et_al) and not paper.is_edited:
         fields.append(("author", names_value(paper, paper.authors, paper.et_al)))
     fields += _editors(paper)
     venue_field = _VENUE_FIELD.get(entry_type, "howpublished")
@@ -157,7 +159,8 @@ def bibtex_entry(paper: Paper, key: str) -> str:
 def _editors(paper: Paper) -> list[tuple[str, str]]:
     if not paper.editors:
         return []
-    return [("editor", names_value(paper, paper.editors))]
+    et_al = paper.et_al and paper.is_edited  # (an edited book's "and others")
+    return [("editor", names_value(paper, paper.editors, et_al))]
 
 
 def names_value(paper: Paper, names: tuple[str, ...], et_al: bool = False) -> str:
@@ -227,7 +230,7 @@ def biblatex_entry(paper: Paper, key: str) -> str:
     bibtex_type = paper.entry_type if paper.entry_type and paper.entry_type.isalpha() else "misc"
     entry_type, subtype = _BIBLATEX_TYPES.get(bibtex_type.lower(), (bibtex_type, None))
     fields: list[tuple[str, str]] = [("title", title_value(paper))]
-    if paper.authors or paper.et_al:
+    if (paper.authors or paper.et_al) and not paper.is_edited:
         fields.append(("author", names_value(paper, paper.authors, paper.et_al)))
     fields += _editors(paper)
     venue_field = _BIBLATEX_VENUE.get(entry_type) or _VENUE_FIELD.get(entry_type)

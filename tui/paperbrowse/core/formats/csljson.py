@@ -186,11 +186,9 @@ def paper_from_csl(
             for role in ("author", "editor")
             if item.get(role) not in (None, "") and not isinstance(item.get(role), list)
         )
-    editors: tuple[str, ...] = ()
-    if not authors:
-        authors, et_al = _names(item.get("editor"))
-    else:  # editors of the book or proceedings the paper is in
-        editors = _names(item.get("editor"))[0]
+    editors, editors_et_al = _names(item.get("editor"))
+    if not authors:  # an edited book's editors are its authors too (``Paper.editors``)
+        authors, et_al = editors, editors_et_al
     date, precision = csl_date(item.get("issued"))
     abstract_raw = item.get("abstract") or ""
     abstract = clean_paragraphs(strip_control(str(abstract_raw)))
@@ -311,9 +309,9 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
     authors = [name_to_csl(name, name in literal) for name in paper.authors]
     if paper.et_al:
         authors.append(dict(_ET_AL))
-    if authors:
-        item["author"] = authors
-    if paper.editors:
+    if authors:  # (an edited book's are its editors: "Doe, J. (Ed.)")
+        item["editor" if paper.is_edited else "author"] = authors
+    if paper.editors and not paper.is_edited:
         item["editor"] = [name_to_csl(name, name in literal) for name in paper.editors]
     if paper.date:
         parts = [paper.date.year, paper.date.month, paper.date.day]

@@ -54,6 +54,7 @@ BIBTEX_TO_RIS = {
     "inproceedings": "CPAPER",
     "conference": "CPAPER",
     "book": "BOOK",
+    "collection": "EDBOOK",
     "proceedings": "CONF",
     "incollection": "CHAP",
     "inbook": "CHAP",
@@ -166,6 +167,15 @@ def paper_from_ris(entry: dict[str, Any], source: SourceRef) -> Paper:
     names = entry.get("authors") or entry.get("first_authors") or []
     authors = tuple(n for n in (ris_name(str(name)) for name in names) if n)
     kind = str(entry.get("type_of_reference", "")).upper()
+    editors = _editors(entry, kind)
+    # An edited book's editors are its authors too (``Paper.editors``); A2 is the editors
+    # only of what is in a book, and then only beside authors.
+    if not authors and (entry.get("unknown_tag") or {}).get("ED"):
+        authors = editors
+    elif not authors:
+        editors = ()
+    elif kind == "EDBOOK" and not editors:  # an edited book's AU are its editors
+        editors = authors
     date, precision = _date(entry)
     doi = DOI_PREFIX.sub("", _text(entry.get("doi"))) or None
     abstract = clean_paragraphs(
@@ -187,7 +197,7 @@ def paper_from_ris(entry: dict[str, Any], source: SourceRef) -> Paper:
         volume=_text(entry.get("volume")) or None,
         issue=_text(entry.get("number")) or None,
         pages=_pages(entry),
-        editors=_editors(entry, kind) if authors else (),
+        editors=editors,
         publisher=_text(entry.get("publisher")) or None,
         publisher_place=_text(entry.get("place_published")) or None,
         citekey=_text(entry.get("id")) or None,
@@ -224,8 +234,11 @@ def _date(entry: dict[str, Any]) -> tuple[Any, Any]:
 
 def ris_entry(paper: Paper, key: str) -> dict[str, Any]:
     """The paper as a rispy record."""
+    kind = BIBTEX_TO_RIS.get((paper.entry_type or "").lower(), "GEN")
+    if paper.is_edited and kind in ("BOOK", "GEN"):
+        kind = "EDBOOK"  # (whose AU are its editors)
     entry: dict[str, Any] = {
-        "type_of_reference": BIBTEX_TO_RIS.get((paper.entry_type or "").lower(), "GEN"),
+        "type_of_reference": kind,
         "id": key,
         "title": paper.title,
     }
@@ -239,7 +252,7 @@ def ris_entry(paper: Paper, key: str) -> dict[str, Any]:
         day = f"{paper.date.day:02d}" if paper.date_precision == "day" else ""
         entry["date"] = f"{paper.date.year}/{month}/{day}".rstrip("/")
     if paper.venue:  # a book's, thesis's or report's venue is its publisher (PB)
-        published = entry["type_of_reference"] in ("BOOK", "THES", "RPRT")
+        published = kind in ("BOOK", "EDBOOK", "THES", "RPRT")
         entry["publisher" if published else "secondary_title"] = paper.venue
     if paper.editors and entry["type_of_reference"] in _IN_EDITED:
         entry["secondary_authors"] = [family_first(name, name in literal) for name in paper.editors]
