@@ -84,6 +84,27 @@ def test_bibtex_round_trip_keeps_every_field_of_tricky_papers() -> None:
     assert "\n{}@handle starts a line." in text
 
 
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_bibtex_export_keeps_the_attached_files_found_from_anywhere(
+    tmp_path: Path, fmt: str
+) -> None:
+    # The file field was left out: a library exported for JabRef or Zotero lost its PDFs.
+    library = tmp_path / "my lib"
+    library.mkdir()
+    bib = library / "lib.bib"
+    bib.write_text(
+        "@article{f, title={T}, year={2020}, file={:pdf/a.pdf:PDF;Full Text:/abs/b\\:c.pdf:PDF}}"
+    )
+    papers = list(read_file(bib, dt.date(2025, 1, 1)).papers)
+    text = export_papers(papers, fmt)
+    assert f"file = {{:{library}/pdf/a.pdf:PDF;:/abs/b\\:c.pdf:PDF}}," in text
+    elsewhere = tmp_path / "elsewhere.bib"
+    elsewhere.write_text(text)
+    (again,) = read_file(elsewhere, dt.date(2025, 1, 1)).papers
+    assert again.files == (f"{library}/pdf/a.pdf", "/abs/b:c.pdf")
+    assert "file =" not in export_papers([paper("None attached")], fmt)
+
+
 def test_bibtex_is_valid_for_bibtexparser_too() -> None:
     # bibtexparser.parse_string, from where it is defined: the package does not re-export it
     # for type checkers.

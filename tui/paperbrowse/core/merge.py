@@ -107,10 +107,7 @@ def _anchored_files(other: Paper, kept: Paper) -> tuple[str, ...]:
     folder = os.path.dirname(other.source.file)
     if kept.source is not None and os.path.dirname(kept.source.file) == folder:
         return other.files
-    return tuple(
-        path if os.path.isabs(os.path.expanduser(path)) else os.path.join(folder, path)
-        for path in other.files
-    )
+    return other.anchored_files()
 
 
 def merge_duplicates(papers: Sequence[Paper]) -> MutableSequence[Paper]:

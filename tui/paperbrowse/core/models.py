@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import unicodedata
 from typing import Any, Literal
@@ -174,6 +175,17 @@ class Paper(BaseModel):
     @property
     def year(self) -> int | None:
         return self.date.year if self.date else None
+
+    def anchored_files(self) -> tuple[str, ...]:
+        """Its files, those relative to its library's folder joined to that folder (as
+        ``core.pdf.locate`` resolves them): the same files, written anywhere else."""
+        if self.source is None or not self.files:
+            return self.files
+        folder = os.path.dirname(os.path.abspath(self.source.file))
+        return tuple(
+            path if os.path.isabs(os.path.expanduser(path)) else os.path.join(folder, path)
+            for path in self.files
+        )
 
     @property
     def is_edited(self) -> bool:

@@ -47,6 +47,7 @@ _VENUE_FIELD = {
 }
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s/?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I)
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.+/\-]")
+_FILE_ESCAPE = re.compile(r"[\\:;]")  # a file field's separators, and its escape
 
 
 def escape(text: str) -> str:
@@ -149,7 +150,7 @@ def bibtex_entry(paper: Paper, key: str) -> str:
             lines.append(f"  month = {_MONTHS[paper.date.month - 1]},")
         if paper.date_precision == "day":
             lines.append(f"  date = {{{paper.date.isoformat()}}},")
-    lines += _identifiers(paper)
+    lines += _identifiers(paper) + _files(paper)
     if paper.abstract:
         lines.append(f"  abstract = {{{escape(paper.abstract)}}},")
     lines.append("}")
@@ -204,6 +205,21 @@ def _identifiers(paper: Paper) -> list[str]:
     return lines
 
 
+def _files(paper: Paper) -> list[str]:
+    """``file = {:/home/u/x.pdf:PDF;...}``, as JabRef and Better BibTeX write it (their
+    separators escaped), each path made absolute: it is found wherever the export goes."""
+    kept = [path for path in paper.anchored_files() if "{" not in path and "}" not in path]
+    if not kept:
+        return []
+    described = (
+        ":"
+        + _FILE_ESCAPE.sub(r"\\\g<0>", path)
+        + (":PDF" if path.lower().endswith(".pdf") else ":")
+        for path in kept
+    )
+    return [f"  file = {{{';'.join(described)}}},"]
+
+
 def _verbatim(value: str) -> str:
     """DOIs and URLs as written (BibTeX reads url fields verbatim); braces and % escaped."""
     return value.replace("\\", "").replace("{", "%7B").replace("}", "%7D")
@@ -248,6 +264,7 @@ def biblatex_entry(paper: Paper, key: str) -> str:
     for line in _identifiers(paper):
         name = line.split("=", 1)[0] + "="
         lines.append(renamed[name] + line[len(name) :] if name in renamed else line)
+    lines += _files(paper)
     if paper.abstract:
         lines.append(f"  abstract = {{{escape(paper.abstract)}}},")
     lines.append("}")
