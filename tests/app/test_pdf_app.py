@@ -77,6 +77,16 @@ async def test_files_line_shows_page_count_and_size_or_missing(tmp_path: Path) -
         text = await wait_for_text(pilot, "deleted.pdf · missing")
 
 
+async def test_a_file_field_naming_a_folder_says_so_not_its_size(tmp_path: Path) -> None:
+    (tmp_path / "pdf").mkdir()
+    bib = tmp_path / "lib.bib"
+    bib.write_text(ENTRY.format(key="f", title="Folder", extra="file = {:pdf:PDF}"))
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        text = await wait_for_text(pilot, "pdf · a folder, not a file")
+        assert " KB" not in text  # (was "pdf · 4.0 KB")
+
+
 async def test_a_files_row_that_wraps_goes_on_under_its_value(tmp_path: Path) -> None:
     (tmp_path / "papers").mkdir()
     name = "Cohan et al - 2020 - SPECTER Document-level Representation Learning.pdf"

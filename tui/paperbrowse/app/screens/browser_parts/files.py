@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -302,13 +303,16 @@ class FilesController:
                 return
 
     def _look_at(self, path: Path) -> FileFacts:
-        from paperbrowse.core.pdf.check import is_pdf_name
+        from paperbrowse.core.pdf.check import file_problem, is_pdf_name
         from paperbrowse.core.pdf.worker import PdfFacts, PdfWorker
 
         try:
-            size: int | None = os.stat(path).st_size
+            info = os.stat(path)
         except (OSError, ValueError):
             return FileFacts(None, PdfFacts(problem="missing"))
+        size: int | None = info.st_size
+        if not stat.S_ISREG(info.st_mode):  # a folder's own size said nothing ("pdf · 4.0 KB")
+            return FileFacts(0, PdfFacts(problem=file_problem(path)))
         if not is_pdf_name(path):
             return FileFacts(size, None)
         if self._worker is None:
