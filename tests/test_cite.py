@@ -166,6 +166,18 @@ def test_a_style_that_fails_when_rendering_is_one_line_naming_it(
     assert "styles.csl: a folder, not a style file" in capsys.readouterr().err
 
 
+def test_a_style_given_as_a_file_that_is_no_style_says_what_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{k, title={T}, author={Doe, Jo}, year=2019}\n")
+    (tmp_path / "styles").mkdir()
+    for given, says in ((bib, "refs.bib: not a .csl file"), (tmp_path / "styles", ": a folder")):
+        assert main(["cite", str(bib), "--style", str(given)]) == 2
+        error = capsys.readouterr().err
+        assert error.count("\n") == 1 and says in error and "unknown style" not in error
+
+
 def test_a_users_own_csl_file_is_used(tmp_path: Path) -> None:
     own = tmp_path / "my-ieee.csl"
     own.write_bytes(bundled_path("ieee").read_bytes())

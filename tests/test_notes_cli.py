@@ -60,6 +60,19 @@ def test_markdown_lists_every_marked_paper_with_its_note(data_dir: Path) -> None
     assert out.index(UNLEARNING) < out.index("(untitled paper gone-paper)")
 
 
+def test_a_paper_whose_only_mark_is_an_attached_pdf_shows_the_pdf(
+    tmp_path: Path, seed_path: Path
+) -> None:
+    folder = tmp_path / "data"
+    paper = load(seed_path, as_of=SEED_AS_OF).papers[0]
+    with Store.open(folder / "marks.sqlite3") as store:
+        store.attach_file(paper, "/papers/x.pdf")
+    out = run("notes", "--data-dir", str(folder)).stdout
+    assert "- Attached: /papers/x.pdf\n- Id: " in out  # (was the id alone)
+    record = json.loads(run("notes", "--format", "json", "--data-dir", str(folder)).stdout)
+    assert record["papers"][0]["attached"] == ["/papers/x.pdf"]
+
+
 def test_json_with_paths_joins_the_library_and_keeps_unloaded_notes(
     data_dir: Path, seed_path: Path
 ) -> None:

@@ -32,7 +32,10 @@ from paperbrowse.cli.common import (
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "parse": ("parse", "parse a profile or library file and print it (--json for JSON)"),
     "notes": ("notes", "print your notes, bookmarks, read marks and tags (markdown or JSON)"),
-    "export": ("export", "export papers as BibTeX, CSL-JSON, JSON, CSV or Markdown"),
+    "export": (
+        "export",
+        "export papers (BibTeX, BibLaTeX, CSL-JSON, RIS, JSON, CSV, Markdown, references)",
+    ),
     "search": ("search", "search papers with the app's ranking (--json for JSON)"),
     "related": ("related", "the papers most like one paper, and why (--json for JSON)"),
     "cite": ("cite", "print references in a CSL style, or keys as \\cite{...} or [@...]"),

@@ -180,6 +180,7 @@ def _marks_json(entry: Entry, with_paths: bool) -> dict[str, object]:
         "tags": list(marks.tags),
         "note": marks.note,
         "note_updated": _time(marks.note_updated),
+        "attached": list(marks.files),
     }
     if with_paths:
         record["in_library"] = entry.paper is not None
@@ -221,6 +222,8 @@ def _entry_markdown(entry: Entry) -> list[str]:
         lines.append("- Marks: " + ", ".join(s for s in states if s))
     if marks.tags:
         lines.append("- Tags: " + ", ".join(clean_line(t) for t in marks.tags))
+    if marks.files:  # (attached in the app with A: a paper may have no other mark)
+        lines.append("- Attached: " + ", ".join(clean_line(f) for f in marks.files))
     lines.append(f"- Id: {marks.paper_id}")
     if marks.has_note:
         lines += ["", f"Note (updated {_when(marks.note_updated)}):", ""]

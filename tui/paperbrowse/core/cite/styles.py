@@ -76,6 +76,12 @@ def style_path(name_or_file: str) -> Path:
         if not path.is_file():
             raise StyleError(printable(f"{wanted}: no such style file"))
         return path
+    named = Path(wanted).expanduser()
+    if named.exists():  # a file (or folder) given, but no style's: say what it is
+        kind = "a folder" if named.is_dir() else "not a .csl file"
+        raise StyleError(
+            printable(f"{wanted}: {kind}; a style is a .csl file or one of: {style_names()}")
+        )
     raise StyleError(
         printable(
             f"unknown style {wanted!r}; the styles are: {style_names()}, or the path of a .csl file"
