@@ -60,6 +60,35 @@ async def test_the_cursor_moves_over_a_huge_abstract_and_end_reaches_its_last_wo
         assert detail.scroll_y == detail.max_scroll_y
 
 
+async def test_end_lays_out_only_a_huge_abstract_s_end_and_reading_back_keeps_the_place(
+    long_library: Path,
+) -> None:
+    """End laid out the whole abstract to show its last lines (4 s at 2.7 MB): now its end
+    alone, and scrolling back lays out more before it without moving what is read."""
+    async with PaperBrowseApp([long_library]).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("j", "enter", "end")
+        await pilot.pause()
+        detail = pilot.app.query_one(PaperDetail)
+        assert "a time. Fin." in screen_text(pilot) and detail.scroll_y == detail.max_scroll_y
+        assert detail.virtual_size.height < 500  # (the whole: about 9,000 lines)
+        before = str(detail.query_one("#detail-body").render())
+        assert "characters before: scroll back, or press home" in before
+        for _ in range(10):  # page back until more is laid out above (about 4 pages)
+            height, from_end = detail.virtual_size.height, detail.max_scroll_y - detail.scroll_y
+            await pilot.press("pageup")
+            await pilot.pause()
+            await pilot.pause()
+            if detail.virtual_size.height > height:
+                break
+        assert detail.virtual_size.height > height
+        # The page up moved the view one page back, not to the top of what was added.
+        assert detail.max_scroll_y - detail.scroll_y == from_end + detail.size.height
+        await pilot.press("home")
+        await pilot.pause()
+        assert "The first words." in screen_text(pilot) and detail.scroll_y == 0
+
+
 async def test_scrolling_down_a_huge_abstract_reads_on_past_the_first_part(
     long_library: Path,
 ) -> None:

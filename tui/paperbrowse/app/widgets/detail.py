@@ -41,9 +41,16 @@ def highlighted(text: str, spans: tuple[Span, ...], style: str = "") -> Text:
     return result
 
 
-def abstract_text(abstract: str, spans: tuple[Span, ...], limit: int | None = None) -> Text:
+def abstract_text(
+    abstract: str, spans: tuple[Span, ...], limit: int | None = None, start: int = 0
+) -> Text:
     """The abstract, matches highlighted; past ``limit`` characters cut at a word, with a
-    line saying how much more there is."""
+    line saying how much more there is. From ``start`` (``tail_start``), after a line
+    saying how much comes before."""
+    if start:
+        text = Text(f"{start:,} characters before: scroll back, or press home … ", "dim italic")
+        moved = tuple((max(a - start, 0), b - start) for a, b in spans if b > start)
+        return text.append_text(highlighted(abstract[start:], moved))
     if limit is None or len(abstract) <= limit:
         return highlighted(abstract, spans)
     cut = abstract.rfind(" ", limit // 2, limit)
@@ -53,6 +60,12 @@ def abstract_text(abstract: str, spans: tuple[Span, ...], limit: int | None = No
         f" … {len(abstract) - cut:,} more characters: scroll on, or press end", style="dim italic"
     )
     return text
+
+
+def tail_start(abstract: str, shown: int) -> int:
+    """Where the abstract's last ``shown`` characters or so start, at a word (0: all)."""
+    start = abstract.find(" ", len(abstract) - shown) + 1
+    return start if start > shown else 0  # (what is before is about as long: all of it)
 
 
 def _row(label: str, value: Text | str) -> Text:
@@ -113,11 +126,13 @@ def detail_text(
     key: str | None = None,
     width: int | None = None,
     console: Console | None = None,
+    abstract_from: int = 0,
 ) -> Text:
     """The paper as the detail pane shows it: fields from files are Text, never markup.
 
     ``rows`` (the user's marks) go after the paper's own fields, ``tail`` (the
-    note) after the abstract, of which ``abstract_limit`` characters are shown;
+    note) after the abstract, of which ``abstract_limit`` characters are shown (from
+    ``abstract_from``: its end, laid out alone);
     ``key`` is its citation key, what ``c`` cites. Given the ``width`` it is drawn
     in, label rows that wrap hang under their value.
     """
@@ -151,7 +166,8 @@ def detail_text(
     lines[2:labelled] = [hanging(row, width, console) for row in lines[2:labelled]]
     lines.append(Text())
     if paper.abstract:
-        lines.append(abstract_text(paper.abstract, spans.get("abstract", ()), abstract_limit))
+        shown = spans.get("abstract", ())
+        lines.append(abstract_text(paper.abstract, shown, abstract_limit, abstract_from))
     else:
         lines.append(Text("No abstract.", style="dim italic"))
     lines.extend(tail)
@@ -232,6 +248,10 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
         # Set by the screen: (rows, tail) of the user's marks for a paper.
         self.extras_for: Callable[[Paper], tuple[list[Text], list[Text]]] | None = None
         self.abstract_limit: int | None = ABSTRACT_SHOWN  # None: the whole abstract
+        # Where the abstract shown starts: 0, or past a huge one's start once end was
+        # pressed (laying out 2.7 MB to show its last lines took 4 s).
+        self.abstract_from = 0
+        self._reading_back = False  # more of the abstract's end laid out, not yet shown
         # Set by the screen: the paper's citation key, when known.
         self.key_for: Callable[[Paper], str | None] = lambda paper: None
         # Set by the screen: the papers citing and cited by a paper, in this library.
@@ -263,7 +283,7 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
     def watch_hit(self, old: Hit | None, new: Hit | None) -> None:
         if old is None or new is None or old.paper.id != new.paper.id:
             self.scroll_home(animate=False)  # a new paper starts at its title
-            self.abstract_limit = ABSTRACT_SHOWN
+            self.abstract_limit, self.abstract_from = ABSTRACT_SHOWN, 0
         self._redraw()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
@@ -273,12 +293,47 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
             assert self.abstract_limit is not None
             self.abstract_limit *= 4
             self._redraw()
+        elif (
+            self.abstract_from
+            and new_value < old_value  # (scrolling back: end's own scroll starts at the top)
+            and new_value <= self.size.height
+            and not self._reading_back
+        ):
+            self._read_back()
+
+    def _read_back(self) -> None:
+        """Near the top of an abstract's end: four times as much before it laid out, the
+        lines read staying where they are on the screen."""
+        abstract = self.paper.abstract if self.paper is not None else None
+        if not abstract:
+            return
+        self._reading_back = True
+        # A page up's scroll, animated, would go on from where it was, above what is added.
+        self.app.animator.force_stop_animation(self, "scroll_y")
+        shown = len(abstract) - self.abstract_from
+        self.abstract_from = tail_start(abstract, 4 * shown)
+        height, y = self.virtual_size.height, self.scroll_y
+        self._redraw()
+
+        def keep_place() -> None:
+            self._reading_back = False
+            self.scroll_to(y=y + self.virtual_size.height - height, animate=False)
+
+        self.call_after_refresh(keep_place)
 
     def action_scroll_end(self) -> None:
-        if self.abstract_cut:  # asked for the end: all of it, once
+        abstract = self.paper.abstract if self.paper is not None else None
+        if self.abstract_cut and abstract:  # asked for the end: its last part, alone
             self.abstract_limit = None
+            self.abstract_from = tail_start(abstract, ABSTRACT_SHOWN)
             self._redraw()
         super().action_scroll_end()
+
+    def action_scroll_home(self) -> None:
+        if self.abstract_from:  # back to the start: its first part
+            self.abstract_limit, self.abstract_from = ABSTRACT_SHOWN, 0
+            self._redraw()
+        super().action_scroll_home()
 
     def watch_placeholder(self) -> None:
         self._redraw()
@@ -297,6 +352,15 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
         key = self.key_for(self.hit.paper)
         width = body.size.width or None  # None before the first layout: drawn again then
         body.laid_out_width = body.size.width
-        text = detail_text(self.hit, rows, tail, self.abstract_limit, key, width, self.app.console)
+        text = detail_text(
+            self.hit,
+            rows,
+            tail,
+            self.abstract_limit,
+            key,
+            width,
+            self.app.console,
+            self.abstract_from,
+        )
         body.show(text)
         self.links.show(self.links_for(self.hit.paper))
