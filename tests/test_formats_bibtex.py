@@ -298,6 +298,37 @@ def test_duplicate_keys_fields_and_missing_titles_are_warnings() -> None:
     ]
 
 
+def test_a_missing_comma_between_fields_is_a_warning_and_both_fields_are_read() -> None:
+    papers, problems = parse(
+        "@article{mc1,\n"
+        "  author = {Smith, John}\n"
+        "  year = {2020},\n"
+        "  title = {Missing comma}\n"
+        "}\n"
+        "@article{mc2, title={Third} author={A, B} month = jul\n year=2021}\n"
+    )
+    assert [(p.title, p.authors, p.year) for p in papers] == [
+        ("Missing comma", ("John Smith",), 2020),
+        ("Third", ("B A",), 2021),
+    ]
+    assert papers[1].date and papers[1].date.month == 7
+    assert problems == [
+        "lib.bib:1: @article 'mc1': no comma between fields 'author' and 'year'; both read",
+        "lib.bib:6: @article 'mc2': no comma between fields 'title' and 'author'; both read",
+        "lib.bib:6: @article 'mc2': no comma between fields 'author' and 'month'; both read",
+        "lib.bib:6: @article 'mc2': no comma between fields 'month' and 'year'; both read",
+    ]
+
+
+def test_an_equals_sign_inside_a_value_is_text() -> None:
+    paper = only(
+        '@article{k, title = "Why x = y", abstract = {We set {a} b = c and d={e}.},\n'
+        "  url = {https://example.org/?a=b&c=d}, note = acl # { k = v}}"
+    )
+    assert paper.title == "Why x = y" and paper.abstract == "We set a b = c and d=e."
+    assert paper.url == "https://example.org/?a=b&c=d"
+
+
 def test_sets_and_untitled_crossref_parents_are_no_papers_and_no_warnings() -> None:
     papers, problems = parse(
         "@set{s, entryset={a,b}}\n"
@@ -362,7 +393,7 @@ CORPUS_BIB = {
     "pmlr-v75_colt18.bib": (94, 95, 2),  # the @proceedings has no title
     "pmlr-v75_duchi18_bib.bib": (2758, 2761, 13),
     "pmlr-v75_klivans18_odonnell-bib.bib": (2504, 2508, 9),  # 144 undefined @strings: 1 line
-    "pmlr-v75_locatelli18_mendeley-library.bib": (786, 786, 33),
+    "pmlr-v75_locatelli18_mendeley-library.bib": (786, 786, 34),  # a comma left out
     "pmlr-v81_fat18.bib": (20, 21, 1),
 }
 

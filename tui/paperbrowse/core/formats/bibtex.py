@@ -4,8 +4,9 @@ bibtexparser 2 splits the file into blocks (its splitter is the floor of the
 cost); the values are resolved here: ``@string`` macros, ``#`` concatenation,
 the month macros, quoted, braced or bare values, and ``crossref`` inheritance.
 LaTeX becomes Unicode (``bibvalues.tex_to_text``). Text outside entries that
-looks like a broken entry, entries that cannot be read, duplicate keys and
-undefined macros become warnings naming the line; the rest still loads.
+looks like a broken entry, entries that cannot be read, duplicate keys,
+undefined macros and a comma left out between fields (both fields are read)
+become warnings naming the line; the rest still loads.
 
 The file is split in chunks of about a megabyte at entry starts, so a caller
 can show progress while a large file is read.
@@ -30,6 +31,7 @@ from paperbrowse.core.formats.bibvalues import (
     evaluate,
     kept_case_spans,
     literal_names,
+    split_fields,
     split_names,
     tex_to_text,
     tidy_line,
@@ -262,15 +264,28 @@ class _Reader:
         fields: dict[str, str] = {}
         for field in block.fields:
             name = field.key.strip().lower()
-            if name not in fields:
-                where = f"@{entry_type} {key!r} field {name!r}"
-                fields[name] = self.value(str(field.value), line, where)
+            raw = str(field.value)
+            pairs = [(name, raw)]
+            if "=" in raw:  # (cheap: few values hold one) a comma left out before another field?
+                pairs = self.unswallowed(name, raw, line, f"@{entry_type} {key!r}")
+            for name, raw in pairs:
+                if name not in fields:
+                    where = f"@{entry_type} {key!r} field {name!r}"
+                    fields[name] = self.value(raw, line, where)
         entry = _Entry(key, entry_type, fields, line)
         self.note_key(entry)
         if "crossref" in fields:
             self.deferred.append(entry)  # BibTeX puts parents after their children
         else:
             self.add_paper(entry)
+
+    def unswallowed(self, name: str, raw: str, line: int, entry: str) -> list[tuple[str, str]]:
+        """A field and those its value swallowed where a comma was left out (BibTeX: "expecting
+        a ',' or a '}'"), each read as its own field, with a warning for each missing comma."""
+        pairs = [(field.lower() or name, value) for field, value in split_fields(raw)]
+        for (before, _), (after, _) in zip(pairs, pairs[1:], strict=False):
+            self.warn(line, f"{entry}: no comma between fields {before!r} and {after!r}; both read")
+        return pairs
 
     def note_key(self, entry: _Entry) -> None:
         """Keep the entry by its key, with a warning when the key was used before."""

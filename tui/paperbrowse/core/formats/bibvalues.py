@@ -120,6 +120,42 @@ def _split_concatenation(raw: str) -> list[str]:
     return pieces
 
 
+# A field name and "=" where a value has ended: the comma before that field was left out,
+# and bibtexparser reads the field into the value before it ("{Smith, John}\n year = {2020}").
+_NEXT_FIELD = re.compile(r"(?:(?<=[}\"])\s*|(?<=\w)\s+)([A-Za-z][\w.:+-]*)\s*=\s*")
+
+
+def split_fields(raw: str) -> list[tuple[str, str]]:
+    """A raw value and the fields it swallowed where commas were left out:
+    ``{Smith, John}\\n year = {2020}`` -> ``[('', '{Smith, John}'), ('year', '{2020}')]``;
+    ``[('', raw)]`` when it swallowed none (an ``=`` inside braces or quotes is text)."""
+    pieces: list[tuple[str, str]] = []
+    name = ""
+    start = 0
+    for match in _NEXT_FIELD.finditer(raw):
+        if _outside_delimiters(raw, start, match.start()):
+            pieces.append((name, raw[start : match.start()].strip()))
+            name, start = match.group(1), match.end()
+    pieces.append((name, raw[start:].strip()))
+    return pieces
+
+
+def _outside_delimiters(raw: str, start: int, end: int) -> bool:
+    """Whether every brace and quote opened in ``raw[start:end]`` is closed by ``end``."""
+    if raw.count("{", start, end) != raw.count("}", start, end):
+        return False  # (the common case, an "=" in a braced abstract, without a scan)
+    depth = 0
+    quoted = False
+    for char in raw[start:end]:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+    return depth == 0 and not quoted
+
+
 # --- names: "Last, First and von Last, Jr, First and {Org and Co}" ---------------
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
