@@ -3,10 +3,10 @@
 bibtexparser 2 splits the file into blocks (its splitter is the floor of the
 cost); the values are resolved here: ``@string`` macros, ``#`` concatenation,
 the month macros, quoted, braced or bare values, and ``crossref`` inheritance.
-LaTeX becomes Unicode (``bibvalues.tex_to_text``). Text outside entries that
-looks like a broken entry, entries that cannot be read, duplicate keys,
-undefined macros and a comma left out between fields (both fields are read)
-become warnings naming the line; the rest still loads.
+LaTeX becomes Unicode (``bibvalues.tex_to_text``). Text outside entries (but
+``%`` comments, and prose before the first entry or after the last), entries
+that cannot be read, duplicate keys, undefined macros and a comma left out
+between fields (both fields are read) become warnings naming the line; the rest still loads.
 
 The file is split in chunks of about a megabyte at entry starts, so a caller
 can show progress while a large file is read.
@@ -141,20 +141,21 @@ class _Reader:
 
     # --- blocks ---------------------------------------------------------------
 
-    def read_chunk(self, chunk: str, first_line: int) -> None:
+    def read_chunk(self, chunk: str, first_line: int, last: bool = False) -> None:
+        """The blocks of one chunk of the file; ``last``: the file's final chunk."""
         from bibtexparser import model
         from bibtexparser.entrypoint import parse_string
 
         try:
             library = parse_string(chunk, parse_stack=[])
         except Exception as error:  # a bug in the splitter must not lose the rest of the file
-            last = first_line + chunk.count("\n")
+            end = first_line + chunk.count("\n")
             self.warn(
                 first_line + 1,
-                f"lines {first_line + 1}-{last} could not be read (bibtexparser: {error}); skipped",
+                f"lines {first_line + 1}-{end} could not be read (bibtexparser: {error}); skipped",
             )
             return
-        for found in library.blocks:
+        for number, found in enumerate(library.blocks):
             line = first_line + (found.start_line or 0) + 1
             block: model.Block | None = found
             if isinstance(found, model.DuplicateFieldKeyBlock):
@@ -168,13 +169,18 @@ class _Reader:
             elif isinstance(block, model.String):
                 self.define(block.key.strip(), str(block.value), line)
             elif isinstance(block, model.ImplicitComment):
-                self.check_outside_text(block.comment, line)
+                edge = first_line == number == 0 or (last and number == len(library.blocks) - 1)
+                self.check_outside_text(block.comment, line, edge)
             elif isinstance(block, model.ParsingFailedBlock) or block is None:
                 self.warn_failed(found, line)
 
-    def check_outside_text(self, text: str, line: int) -> None:
+    def check_outside_text(self, text: str, line: int, edge: bool) -> None:
+        """Warn of text outside entries other than ``%`` comments: BibTeX ignores it, but
+        between entries it is most often a lost part of one. Before the first entry or after
+        the last (``edge``) it is mostly prose by design (Mendeley's "Automatically generated
+        by Mendeley" header): only what looks like BibTeX syntax warns there."""
         lines = [t for t in text.splitlines() if t.strip() and not t.lstrip().startswith("%")]
-        if lines and _LOOKS_LIKE_SYNTAX.search("\n".join(lines)):
+        if lines and (not edge or _LOOKS_LIKE_SYNTAX.search("\n".join(lines))):
             sample = clean_line(lines[0])[:40]
             more = f" and {len(lines) - 1} more lines" if len(lines) > 1 else ""
             if _LOST_ENTRY.match(lines[0]):
@@ -597,7 +603,7 @@ def parse_bibtex(
             return result
     reader = _Reader(file, len(text))
     for first_line, end, chunk in chunks(text, chunk_chars):
-        reader.read_chunk(chunk, first_line)
+        reader.read_chunk(chunk, first_line, end == len(text))
         if progress:
             progress(end, len(text))
     return reader.finish()
@@ -680,11 +686,12 @@ def workers_ahead_for(path: Path) -> contextlib.AbstractContextManager[object]:
     return workers_ahead(read_chunks_part)
 
 
-def read_chunks_part(chunks: list[tuple[int, str]], file: str, size: int) -> _Part:
-    """In a worker: some chunks of a file of ``size`` characters (for ``run_parts``)."""
+def read_chunks_part(chunks: list[tuple[int, str, bool]], file: str, size: int) -> _Part:
+    """In a worker: some chunks of a file of ``size`` characters (for ``run_parts``), each
+    as (first line, text, whether it is the file's last)."""
     reader = _PartReader(file, size)
-    for first_line, chunk in chunks:
-        reader.read_chunk(chunk, first_line)
+    for first_line, chunk, last in chunks:
+        reader.read_chunk(chunk, first_line, last)
     return reader.part()
 
 
@@ -692,11 +699,11 @@ def _read_in_parts(
     text: str, file: str, progress: ChunkProgress | None, chunk_chars: int
 ) -> ImportResult | None:
     """The file read on every core; None when no pool starts or its chunks are linked."""
-    found = [(first_line, chunk) for first_line, _, chunk in chunks(text, chunk_chars)]
+    found = [(line, chunk, end == len(text)) for line, end, chunk in chunks(text, chunk_chars)]
     per_part = max(PART_CHARS // chunk_chars, 1)
     groups = [found[start : start + per_part] for start in range(0, len(found), per_part)]
     parts = [(group, file, len(text)) for group in groups]
-    sizes = [sum(len(chunk) for _, chunk in group) for group in groups]
+    sizes = [sum(len(chunk) for _, chunk, _ in group) for group in groups]
     del found, groups  # held by the parts alone, freed one by one as they are read
     report = None if progress is None else lambda done: progress(done, len(text))
     read = run_parts_spilling(read_chunks_part, parts, sizes, report)
