@@ -351,6 +351,26 @@ def test_an_equals_sign_inside_a_value_is_text() -> None:
     assert paper.url == "https://example.org/?a=b&c=d"
 
 
+def test_a_year_or_date_that_is_none_is_a_warning_naming_the_value() -> None:
+    papers, problems = parse(
+        "@article{y1, title={In press}, year={in press}}\n"
+        "@article{y2, title={Range}, year={2019--2020}}\n"
+        "@article{y3, title={Bad date}, date={2020-13-45}}\n"
+        "@article{y4, title={No date}, date={soon}}\n"
+        "@article{ok1, title={Plain}, year=2020, month=jul}\n"
+        "@article{ok2, title={Second of its year}, year={1995a}}\n"
+        "@article{ok3, title={Dated}, date={2018-07-06/2018-07-08}, year={ignored}}\n"
+        "@article{ok4, title={Old style}, year=1992, month=sep, date=28}\n"
+    )
+    assert [p.year for p in papers] == [None, 2019, 2020, None, 2020, 1995, 2018, 1992]
+    assert problems == [
+        "lib.bib:1: @article 'y1': year \"in press\" is not a year; read without one",
+        "lib.bib:2: @article 'y2': year \"2019--2020\" is not a year; read as 2019",
+        "lib.bib:3: @article 'y3': date \"2020-13-45\" is not a date; read as 2020",
+        "lib.bib:4: @article 'y4': date \"soon\" is not a date; read without one",
+    ]
+
+
 def test_sets_and_untitled_crossref_parents_are_no_papers_and_no_warnings() -> None:
     papers, problems = parse(
         "@set{s, entryset={a,b}}\n"
@@ -413,8 +433,8 @@ CORPUS_BIB = {
     "biblatex-examples.bib": (90, 92, 0),  # 2 @set entries group others
     "interpretable-ml-book_references.bib": (140, 140, 1),
     "pmlr-v75_colt18.bib": (94, 95, 2),  # the @proceedings has no title
-    "pmlr-v75_duchi18_bib.bib": (2758, 2761, 13),
-    "pmlr-v75_klivans18_odonnell-bib.bib": (2504, 2508, 9),  # 144 undefined @strings: 1 line
+    "pmlr-v75_duchi18_bib.bib": (2758, 2761, 23),  # 10 years such as "to appear"
+    "pmlr-v75_klivans18_odonnell-bib.bib": (2504, 2508, 11),  # 144 undefined @strings: 1 line
     "pmlr-v75_locatelli18_mendeley-library.bib": (786, 786, 34),  # a comma left out
     "pmlr-v81_fat18.bib": (20, 21, 1),
 }

@@ -5,8 +5,9 @@ cost); the values are resolved here: ``@string`` macros, ``#`` concatenation,
 the month macros, quoted, braced or bare values, and ``crossref`` inheritance.
 LaTeX becomes Unicode (``bibvalues.tex_to_text``). Text outside entries (but
 ``%`` comments, and prose before the first entry or after the last), entries
-that cannot be read, duplicate keys, undefined macros and a comma left out
-between fields (both fields are read) become warnings naming the line; the rest still loads.
+that cannot be read, duplicate keys, undefined macros, a comma left out
+between fields (both fields are read) and a year or date that is none become
+warnings naming the line; the rest still loads.
 
 The file is split in chunks of about a megabyte at entry starts, so a caller
 can show progress while a large file is read.
@@ -343,6 +344,9 @@ class _Reader:
         paper = paper_from_fields(entry, self.file)
         if paper is not None:
             self.result.papers.append(paper)
+            note = date_note(entry.fields, paper.date, paper.date_precision)
+            if note:
+                self.warn(entry.line, f"@{entry.entry_type} {entry.key!r}: {note}")
         else:
             self.untitled.append(entry)
 
@@ -487,13 +491,45 @@ def _one_line(value: str | None) -> str | None:
     return tidy_line(tex_to_text(unescaped_braces(value))[0])[:300] or None
 
 
+_DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+# What may follow a biblatex date read whole: a range ("2018/2019"), a time, EDTF's marks.
+_DATE_END = re.compile(r"[/?~%T]|$")
+_YEAR_WITH_LETTER = re.compile(r"\d{4}[a-z]")  # "1995a": a second paper of 1995, read as 1995
+_PARTS_READ = {"year": 1, "month": 2, "day": 3}
+
+
 def entry_date(fields: dict[str, str]) -> tuple[dt.date | None, DatePrecision]:
     """From biblatex ``date`` (``2018-07-06``, ``2018-07``, ``2018/2019``) or year, month, day."""
-    date_text = fields.get("date", "").strip()
-    match = re.match(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", date_text)
+    match = _DATE.match(fields.get("date", "").strip())
     if match:
         return paper_date(match.group(1), match.group(2), match.group(3))
     return paper_date(fields.get("year"), fields.get("month"), fields.get("day"))
+
+
+def date_note(fields: dict[str, str], date: dt.date | None, precision: DatePrecision) -> str | None:
+    """What a paper's date was read without, as its warning says it (as JSON Lines' do):
+    ``in press`` is no year, ``2019--2020`` is read as 2019, ``2020-13-45`` as 2020.
+    None for what reads whole (``2020``, ``2020-07-06``, ``2018/2019``)."""
+    read = f"read as {date.year}" if date else "read without one"
+    text = fields.get("date", "").strip()
+    match = _DATE.match(text)
+    if match:
+        written = sum(1 for part in match.groups() if part)
+        if written > _PARTS_READ[precision] or not _DATE_END.match(text, match.end()):
+            return f"date {_quoted(text)} is not a date; {read}"
+        return None
+    if text and date is None:  # (else the year fields gave one: old files' "date = 28" is a day)
+        return f"date {_quoted(text)} is not a date; {read}"
+    year = fields.get("year", "").strip()
+    if year and (date is None or not year.isdigit()) and not _YEAR_WITH_LETTER.fullmatch(year):
+        return f"year {_quoted(year)} is not a year; {read}"
+    return None
+
+
+def _quoted(value: str) -> str:
+    """A value as a warning quotes it: its first 40 characters, in quotes."""
+    text = clean_line(value)
+    return '"' + (text if len(text) <= 40 else text[:40] + "…") + '"'
 
 
 def _abstract(raw: str | None) -> tuple[str | None, list[str]]:
