@@ -285,3 +285,34 @@ def test_the_detail_pane_names_an_edited_book_s_editors_as_editors() -> None:
     (own,) = parse_bibtex("@book{d, author={Roe, Ann}, title={Own}}", "d.bib").papers
     assert "Editors   Jane Doe" in detail_text(Hit(book, 1.0), width=60).plain
     assert "Authors   Ann Roe" in detail_text(Hit(own, 1.0), width=60).plain
+
+
+async def test_enter_typed_at_once_after_a_palette_query_runs_its_top_command(
+    library: Path,
+) -> None:
+    # Typed without a pause, Enter came while the palette still listed the hits of an
+    # earlier prefix ("C": Copy citation) and ran that one (a tester, 3 of 3 in tmux).
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text(json.dumps({"cite_form": "natbib-p"}))
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        await pilot.press("ctrl+p", *"Citation form", "enter")
+        await settle(pilot)
+        assert copied == []
+        assert isinstance(pilot.app.screen, CiteFormScreen)
+
+
+async def test_keys_typed_after_a_palette_s_enter_reach_the_picker_it_opens(
+    library: Path,
+) -> None:
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text(json.dumps({"cite_form": "natbib-p"}))
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        await go_to(pilot, "Attention is not explanation")
+        await pilot.press("ctrl+p", *"Citation style", "enter", "2", "C")
+        await settle(pilot)
+        assert json.loads(config_file().read_text())["csl_style"] == "ieee"  # the 2
+        assert copied and copied[0].startswith("[1] S. Jain and B. C. Wallace")  # the C

@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.text import Text
+from textual import on
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets import Input, OptionList
+from textual.worker import Worker
 
 from paperbrowse.app.actions import ACTIONS, ON_THE_BROWSER, Action, key_display, keys_in_effect
 from paperbrowse.app.screens.base import DismissOnce
@@ -40,7 +43,51 @@ class PaperCommandPalette(DismissOnce, CommandPalette):
     Closed once, however many clicks or enters reach it (``DismissOnce``); a page key
     before its list is laid out goes to the first or last command instead of raising
     ``KeyError`` (see ``widgets/option_pages.py``).
+
+    Enter typed while the search for the query is still running (Textual searches in a
+    worker) waits for it, then runs the query's top hit, with the keys typed after it held
+    (``KeysInOrder.hold_keys``) till the command has opened its screen: at once after
+    "Citation form", Enter ran the hit still listed for "C" (Copy citation), and the keys
+    typed after "Citation style" Enter never reached the style menu.
     """
+
+    _release_keys: Callable[[], None] | None = None  # set while an Enter waits for its hits
+
+    def _searching(self) -> bool:
+        """Whether the search for the query as typed is still running."""
+        return any(
+            worker.node is self
+            and worker.group == self._GATHER_COMMANDS_GROUP
+            and not worker.is_finished
+            for worker in self.workers
+        )
+
+    @on(Input.Submitted)
+    def _enter_after_the_search(self, event: Input.Submitted) -> None:
+        if not self._searching():
+            return  # Textual's Enter: the list shown is the query's
+        event.stop()
+        event.prevent_default()  # not Textual's Enter, on an earlier prefix's hits
+        hold_keys = getattr(self.app, "hold_keys", None)  # app/keys.py's KeysInOrder
+        self._release_keys = hold_keys() if hold_keys is not None else (lambda: None)
+
+    @on(Worker.StateChanged)
+    def _searched(self, event: Worker.StateChanged) -> None:
+        if self._release_keys is None or self._searching():
+            return
+        release, self._release_keys = self._release_keys, None
+        commands = self.query_one(CommandList)
+        if self._list_visible and commands.highlighted is not None:
+            # As Textual's Enter on the list, but at once rather than by a message: the
+            # palette is closed and the command queued before the keys are let go.
+            index = commands.highlighted
+            option = commands.get_option_at_index(index)
+            self._select_command(OptionList.OptionSelected(commands, option, index))
+        release()  # no hit: the palette stays, for the keys to edit the query
+
+    def on_unmount(self) -> None:
+        if self._release_keys is not None:  # closed another way (a click) while waiting
+            self._release_keys()
 
     def _action_command_list(self, action: str) -> None:
         if action in ("page_up", "page_down"):
