@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -300,3 +301,48 @@ async def test_the_cite_menus_name_the_browser_s_cite_keys_in_effect(seed_app: A
             assert str(shown.render()) == title
             await pilot.press("escape")
             await pilot.pause()
+
+
+async def test_the_browser_s_hints_name_the_keys_in_effect(tmp_path: Path) -> None:
+    # The search bar said "? for syntax" and a query without hits "Esc clears the search;
+    # ? shows the syntax." with help on f1 (a tester): the footer and the help had f1.
+    from app_helpers import settle, write_jsonl
+
+    write_config(
+        {
+            "keymap": {
+                "help": "f1",
+                "escape": "ctrl+x",
+                "show_problems": "f2",
+                "edit_note": "ctrl+e",
+                "cite": "ctrl+y",
+            }
+        }
+    )
+    library = write_jsonl(
+        tmp_path / "one.jsonl", [{"title": "The only paper", "year": 2024}, "{not json"]
+    )
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert not keymap_warnings(pilot)
+        screen = browser(pilot)
+        placeholder = screen.search_bar.input.placeholder
+        assert placeholder.endswith("(f1 for syntax)") and "?" not in placeholder
+        assert "⚠ 1 problem (f2)" in str(screen.query_one("#search-count").render())
+        await pilot.press("slash", *"zzqx", "enter")
+        await settle(pilot)
+        assert screen.paper_list.empty_message.endswith(
+            "Ctrl+x clears the search; f1 shows the syntax."
+        )
+        await pilot.press("ctrl+x", "ctrl+e", *"mine", "escape")  # a note, saved
+        await settle(pilot)
+        assert "✎ Note (ctrl+e to edit)" in screen_text(pilot)
+        screen.action_choose_cite_form()
+        await pilot.pause()
+        await pilot.press("4")  # pandoc
+        await pilot.pause()
+        assert "ctrl+y now copies citations as [@a; @b]." in notifications(pilot)
+        assert any(
+            line.endswith("Press f2 (or click the ⚠ count) to see which and why.")
+            for line in notifications(pilot)
+        )

@@ -726,6 +726,19 @@ def key_named(action_id: str, keymap: Mapping[str, str], joined: str = "") -> st
     return (joined.join(keys) if joined else keys[0]) if keys else "(palette)"
 
 
+def keymap_of(app: object) -> Mapping[str, str]:
+    """The user's keymap as an app applied it (``keymap_in_effect``): none in another app."""
+    keymap: Mapping[str, str] = getattr(app, "keymap_in_effect", {})
+    return keymap
+
+
+def key_hint(action_id: str, keymap: Mapping[str, str], text: str) -> str:
+    """``text`` with ``{key}`` as the action's first key in effect ("? shows the syntax"),
+    or "" when it has none: a hint names the key a keymap gave, never one that does nothing."""
+    keys = keys_in_effect(BY_ID[action_id], keymap)
+    return text.format(key=key_display(keys[0])) if keys else ""
+
+
 def shown_keys(action: Action, keymap: Mapping[str, str]) -> str:
     """ "enter in the bar", "j k": the keys in effect, as a person reads them."""
     keys = " ".join(key_display(key) for key in keys_in_effect(action, keymap)) or "(palette)"

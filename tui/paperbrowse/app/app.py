@@ -25,6 +25,7 @@ from paperbrowse.app.keys import KeysInOrder, use_escape_burst_parser
 from paperbrowse.app.screens.browser import BrowserScreen
 from paperbrowse.app.terminal_text import InTurn, TerminalText
 from paperbrowse.app.textual_patches import guard_textual
+from paperbrowse.app.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from textual.filter import LineFilter
@@ -209,6 +210,10 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         keymap, problems = resolve_keymap(raw, str(config_path()))
         self.keymap_in_effect = keymap
         self.set_keymap(pinned(keymap))
+        # The search bar may be composed already, with the registry's keys in its hint.
+        for screen in self.screen_stack[:1]:
+            for bar in screen.query(SearchBar):
+                bar.show_key_hints()
         for problem in problems:
             self.notify(problem, severity="warning", timeout=10, markup=False)
 

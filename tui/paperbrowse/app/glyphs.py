@@ -68,8 +68,10 @@ def detail_rows(marks: Marks | None, selected: bool) -> list[Text]:
     return rows
 
 
-def note_lines(marks: Marks | None) -> list[Text]:
-    """The note, under the abstract: a heading and the text as typed (never markup)."""
+def note_lines(marks: Marks | None, edit_key: str = "n") -> list[Text]:
+    """The note, under the abstract: a heading (with the key that edits it, when there is
+    one) and the text as typed (never markup)."""
     if marks is None or not marks.has_note:
         return []
-    return [Text(), Text(f"{NOTE_GLYPH} Note (n to edit)", "bold cyan"), Text(marks.note.rstrip())]
+    heading = f"{NOTE_GLYPH} Note ({edit_key} to edit)" if edit_key else f"{NOTE_GLYPH} Note"
+    return [Text(), Text(heading, "bold cyan"), Text(marks.note.rstrip())]

@@ -11,10 +11,11 @@ from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Input
 
+from paperbrowse.app.actions import key_hint, keymap_of
 from paperbrowse.app.widgets.sizing import Label, SearchInput
 from paperbrowse.core.text.counts import counted
 
-PLACEHOLDER = "Search titles, authors, abstracts…  (? for syntax)"
+PLACEHOLDER = "Search titles, authors, abstracts…"
 # The input keeps this many cells, or half the bar where it is narrower than twice that;
 # the count may have the rest.
 INPUT_MIN_WIDTH = 40
@@ -33,15 +34,25 @@ def count_text(
     busy: str = "",
     busy_short: str = "",
     room: int | None = None,
+    problems_key: str = "w",
 ) -> Text:
     """ "7 of 15 papers · newest", with the papers marked with space, files' problems and
     what is being done in the background (``busy``: "full text: 3 of 40 PDFs", or its
-    ``busy_short`` form). With ``room``, the longest form within that many cells; what
-    still does not fit is cut with "…" by the count's CSS, never wrapped."""
+    ``busy_short`` form), the problems with the key that lists them (``problems_key``).
+    With ``room``, the longest form within that many cells; what still does not fit is
+    cut with "…" by the count's CSS, never wrapped."""
     text = Text()
     for shortened in range(len(SHORTER) + 1):
         text = _count_form(
-            shown, total, sort, problems, marked, busy, busy_short, set(SHORTER[:shortened])
+            shown,
+            total,
+            sort,
+            problems,
+            marked,
+            busy,
+            busy_short,
+            set(SHORTER[:shortened]),
+            problems_key,
         )
         if room is None or text.cell_len <= room:
             break
@@ -57,6 +68,7 @@ def _count_form(
     busy: str,
     busy_short: str,
     short: set[str],
+    problems_key: str,
 ) -> Text:
     if shown is None:
         text = Text("Loading…", style="dim")
@@ -70,7 +82,8 @@ def _count_form(
     if marked:
         text.append(f"  ● {marked:,}{'' if brief else ' marked'}", style="bold magenta")
     if problems:
-        text.append(f"  ⚠ {f'{problems:,}' if brief else counted(problems, 'problem')} (w)")
+        said = f"{problems:,}" if brief else counted(problems, "problem")
+        text.append(f"  ⚠ {said}{f' ({problems_key})' if problems_key else ''}")
     note = busy_short if "busy" in short and busy_short else busy
     if note:
         text.append(f"  {note}", style="dim")
@@ -142,11 +155,19 @@ class SearchBar(Horizontal):
         """The count (which may say files had problems) was clicked."""
 
     def compose(self) -> ComposeResult:
-        yield SearchInput(placeholder=PLACEHOLDER, id="search-input", select_on_focus=False)
+        yield SearchInput(placeholder=self.placeholder(), id="search-input", select_on_focus=False)
         yield Label(id="search-count")
 
     def on_mount(self) -> None:
         self._show_count()
+
+    def placeholder(self) -> str:
+        return PLACEHOLDER + key_hint("help", keymap_of(self.app), "  ({key} for syntax)")
+
+    def show_key_hints(self) -> None:
+        """The keymap was applied: the placeholder names its help key (once composed)."""
+        for search_input in self.query(SearchInput):
+            search_input.placeholder = self.placeholder()
 
     @property
     def input(self) -> SearchInput:
@@ -215,6 +236,8 @@ class SearchBar(Horizontal):
             self.busy,
             self.busy_short,
             room,
+            # Looked up only while there are problems: the count follows every keystroke.
+            key_hint("show_problems", keymap_of(self.app), "{key}") if self.problems else "",
         )
         text = count_text(self.shown, *fields)
         # The count is as wide as its text: a new layout only when the width changes

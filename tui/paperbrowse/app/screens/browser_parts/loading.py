@@ -22,6 +22,7 @@ from rich.cells import cell_len
 from textual.message import Message
 from textual.screen import Screen
 
+from paperbrowse.app.actions import key_hint, keymap_of
 from paperbrowse.app.screens.browser_parts.links import links_shown
 from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
 from paperbrowse.app.screens.browser_parts.reading import ReadingController
@@ -410,11 +411,14 @@ def notify_problems(screen: Screen[None], library: Library) -> None:
         # The counts ``w`` and the search bar's ⚠ give: a file not read at all may name a
         # line (JSON that is not JSON), and a record skipped may name none.
         files = len({p.file for p in problems})
+        keymap = keymap_of(screen.app)
+        press = key_hint("show_problems", keymap, "Press {key} (or click the ⚠ count)")
         screen.notify(
             f"{counted(len(problems), 'problem')} in {counted(files, 'file')}: records "
             "skipped or repaired, or files not read; the rest loaded. "
-            "Press w (or click the ⚠ count) to see which and why.",
+            f"{press or 'Click the ⚠ count'} to see which and why.",
             title="Problems while loading",
             severity="warning",
             timeout=10,
+            markup=False,  # a key may be "["
         )

@@ -20,6 +20,7 @@ from textual.app import App
 from textual.screen import Screen
 
 from paperbrowse.app import glyphs as look
+from paperbrowse.app.actions import key_hint, keymap_of
 from paperbrowse.app.screens.browser_parts.files import FilesController
 from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
 
@@ -95,6 +96,10 @@ class ReadingController:
     @property
     def app(self) -> App[object]:
         return self.screen.app
+
+    def key_hint(self, action_id: str, text: str) -> str:
+        """``text`` naming the action's key as the user's keymap has it ("" without one)."""
+        return key_hint(action_id, keymap_of(self.app), text)
 
     # --- the store ------------------------------------------------------------------
 
@@ -192,7 +197,7 @@ class ReadingController:
         marks = self.marks_of(paper)
         selected = paper.id in self.selection
         rows = self.files.detail_rows(paper) + look.detail_rows(marks, selected)
-        return rows, look.note_lines(marks)
+        return rows, look.note_lines(marks, self.key_hint("edit_note", "{key}"))
 
     def any_attached(self) -> bool:
         """Whether any paper has a file attached (none without the marks database)."""
@@ -476,9 +481,8 @@ class ReadingController:
             if keys:
                 self._copy_citation(keys, form)
             else:
-                self.notify(
-                    f"c now copies citations as {cite_example(form)}.", timeout=3, markup=False
-                )
+                copies = self.key_hint("cite", "{key} now copies") or "The palette now copies"
+                self.notify(f"{copies} citations as {cite_example(form)}.", timeout=3, markup=False)
 
         example = keys or self.keys_of(self.chosen_papers())
         self.app.push_screen(CiteFormScreen(example, load_config().cite_form), chosen)
@@ -494,7 +498,10 @@ class ReadingController:
                 return
             save_config(csl_style=style)
             name = BUNDLED.get(style, style)
-            self.notify(f"C now copies references in {name}.", timeout=3, markup=False)
+            copies = (
+                self.key_hint("cite_references", "{key} now copies") or "The palette now copies"
+            )
+            self.notify(f"{copies} references in {name}.", timeout=3, markup=False)
 
         current = load_config().csl_style or DEFAULT_STYLE
         try:  # an alias ("chicago") highlights its style

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from textual.screen import Screen
 
+from paperbrowse.app.actions import key_hint, keymap_of
 from paperbrowse.app.screens.base import call_from_thread_while_attached
 from paperbrowse.app.screens.browser_parts.frame_hold import FrameHold
 from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
@@ -261,7 +262,18 @@ class SearchController:
             # The query's notes say why, where they can (an ID no paper has, a filter's
             # value it does not know); a list of papers found needs none.
             why = "".join(f" {note}." for note in results.notes[:NOTES_SHOWN])
-            empty = f"No papers match “{query}”.{why} Esc clears the search; ? shows the syntax."
+            keymap = keymap_of(self.screen.app)
+            hints = "; ".join(
+                hint
+                for hint in (
+                    key_hint("escape", keymap, "{key} clears the search"),
+                    key_hint("help", keymap, "{key} shows the syntax"),
+                )
+                if hint
+            )
+            empty = f"No papers match “{query}”.{why}"
+            if hints:
+                empty += f" {hints[:1].upper()}{hints[1:]}."
         else:
             empty = "This library holds no papers."
         paper_list.show(
