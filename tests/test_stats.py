@@ -135,3 +135,25 @@ def test_the_figures_of_a_store_of_rows_make_no_paper_and_are_the_papers_figures
         assert library_stats(store, marks.marks, owners=["Ann Lee"]) == kept
     assert store.built == 0
     assert (kept.progress.read, kept.progress.bookmarked) == (1, 1)
+
+
+def test_author_places_find_what_reducing_every_name_finds(corpus: Path) -> None:
+    """The authors dialog's counts: rows are looked at closely only when their text holds
+    a name's last word (a reduced name's words are in its folded text)."""
+    from paperbrowse.core.stats import author_key, author_places
+    from paperbrowse.core.store import field_values
+
+    papers = load(corpus / "acl-anthology-2016-2021.jsonl").papers
+    columns = field_values(papers, "authors")
+    names = [
+        *{name for authors in columns[::400] for name in authors},
+        "J. Müller",  # (no such spelling: found as any j muller)
+        "Hinrich Schütze",
+        "Nobody Anybody",
+    ]
+    found = author_places(papers, names)
+    reduced = [{author_key(name) for name in authors} for authors in columns]
+    for name in names:
+        key = author_key(name)
+        assert found[key] == [i for i, keys in enumerate(reduced) if key in keys], name
+    assert found[author_key("Hinrich Schütze")] and not found[author_key("Nobody Anybody")]

@@ -167,16 +167,30 @@ def reading_progress(papers: Iterable[Paper], marks: MarksSource) -> ReadingProg
     return ReadingProgress(total, read, bookmarked, noted, tagged, bookmarked_unread)
 
 
+def author_places(papers: Sequence[Paper], names: Iterable[str]) -> dict[str, list[int]]:
+    """The places of the papers listing each of ``names``, by its ``author_key`` (the
+    matching of ``coauthors``). Only the rows whose authors hold a name's last word, a
+    plain ``in`` on their text, have their names reduced: reducing every name took 0.4 s
+    at 100k papers, each time the authors dialog opened."""
+    found: dict[str, list[int]] = {author_key(name): [] for name in names}
+    last_words = tuple({key.rsplit(" ", 1)[-1] for key in found if key})
+    for place, authors in enumerate(field_values(papers, "authors")):
+        if not authors:
+            continue
+        text = " ".join(authors)
+        text = text.lower() if text.isascii() else fold(text)
+        if any(word in text for word in last_words):
+            for key in {author_key(author) for author in authors}:
+                if key in found:
+                    found[key].append(place)
+    return found
+
+
 def papers_by_author(papers: Sequence[Paper], name: str) -> list[Paper]:
     """Every paper listing the author (same matching as ``coauthors``), newest first,
     in the order of the library's own "newest" sort (read from a store's rows: only the
     author's papers are made)."""
-    wanted = author_key(name)
-    found = [
-        papers[place]
-        for place, authors in enumerate(field_values(papers, "authors"))
-        if any(author_key(a) == wanted for a in authors)
-    ]
+    found = [papers[place] for place in author_places(papers, [name])[author_key(name)]]
     order, _ = newest_first_order(found)
     return [found[i] for i in order]
 

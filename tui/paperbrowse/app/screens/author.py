@@ -84,16 +84,12 @@ class AuthorPicker(_Picker):
         self.authors = list(dict.fromkeys(paper.authors))
 
     def compose(self) -> ComposeResult:
-        from paperbrowse.core.stats import author_key
-        from paperbrowse.core.store import field_values
+        from paperbrowse.core.stats import author_key, author_places
 
-        counts: dict[str, int] = {}
-        for authors in field_values(self.papers, "authors"):  # no paper made of a row
-            for key in {author_key(name) for name in authors}:
-                counts[key] = counts.get(key, 0) + 1
+        places = author_places(self.papers, self.authors)  # (no paper made of a row)
         options = []
         for index, name in enumerate(self.authors):
-            count = counts.get(author_key(name), 0)
+            count = len(places[author_key(name)])
             label = Text.assemble(name, (f"  {counted(count, 'paper')}", "dim"))
             options.append(Option(label, id=str(index)))
         with Vertical():
