@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 import weakref
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,41 @@ async def test_a_reload_keeps_the_query_and_searches_the_new_papers(tmp_path: Pa
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: sorted(titles(app)) == ["Graph kernels", "Graph networks"])
         assert app.browser.search_bar.value == "graph"
+
+
+async def test_a_reload_under_a_query_is_said_once_its_papers_are_searched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search's results stay the old library's till the new one's index is built (3 s
+    at 100k papers): "Reloaded" was said at once, of a list still showing the old ones."""
+    from paperbrowse.app.screens.browser_parts.reading import ReadingController
+
+    library = write_jsonl(tmp_path / "lib.jsonl", [paper("Graph networks"), paper("Parsing")])
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"graph", "enter")
+        await wait_for(pilot, lambda: titles(app) == ["Graph networks"])
+        indexed = threading.Event()
+        open_store = ReadingController.open_store
+
+        def after_the_index(self: ReadingController) -> None:  # (the loader's, after it)
+            indexed.wait(10)
+            open_store(self)
+
+        monkeypatch.setattr(ReadingController, "open_store", after_the_index)
+        old = app.browser.library
+        write_jsonl(library, [paper("Graph networks"), paper("Parsing"), paper("Graph kernels")])
+        await pilot.press("ctrl+r")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.browser.library is not old:
+                break
+        assert app.browser.library is not old and titles(app) == ["Graph networks"]
+        assert "Reloaded" not in notified(app)
+        indexed.set()
+        await wait_for(pilot, lambda: "Reloaded: 3 papers (+1)." in notified(app))
+        await wait_for(pilot, lambda: sorted(titles(app)) == ["Graph kernels", "Graph networks"])
 
 
 async def test_a_file_deleted_while_open_keeps_its_papers_on_screen(tmp_path: Path) -> None:

@@ -160,6 +160,7 @@ class LibraryLoader:
         # which then does not wait for the thread).
         self.reading_files = False
         self.bar: ProgressBar | None = None  # a first load's, once it has taken PROGRESS_DELAY
+        self.reloaded = ""  # what to say of a reload, once its papers show
         self.watcher = SourceWatcher()
         # Set once the papers a load sent are on screen (a new event for each load).
         self.listing_painted = threading.Event()
@@ -242,7 +243,14 @@ class LibraryLoader:
         if before is not None:
             papers = len(message.library.papers)
             change = papers - len(before.papers)
-            self.screen.notify(f"Reloaded: {counted(papers, 'paper')} ({change:+,}).", timeout=3)
+            self.reloaded = f"Reloaded: {counted(papers, 'paper')} ({change:+,})."
+            if not self.view.search_query.strip():  # (else the new papers show once searched)
+                self._say_reloaded()
+
+    def _say_reloaded(self) -> None:
+        if self.reloaded:
+            self.screen.notify(self.reloaded, timeout=3)
+            self.reloaded = ""
 
     def index_ready(self) -> None:
         self.loading = False
@@ -250,6 +258,9 @@ class LibraryLoader:
         self.reading.redraw_marks()
         if self.searching.scheduler.release() or self.view.search_query.strip():
             self.view.run_search()
+        # A search's results were the old library's till its index was built, and searched
+        # (3 s at 100k papers): "Reloaded" said before, of a list still showing the old ones.
+        self._say_reloaded()
 
     def show_problems(self) -> None:
         library = self.view.library
