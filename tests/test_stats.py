@@ -157,3 +157,17 @@ def test_author_places_find_what_reducing_every_name_finds(corpus: Path) -> None
         key = author_key(name)
         assert found[key] == [i for i, keys in enumerate(reduced) if key in keys], name
     assert found[author_key("Hinrich Schütze")] and not found[author_key("Nobody Anybody")]
+
+
+def test_a_venue_row_s_filter_lists_exactly_its_count(corpus: Path) -> None:
+    """Found by an explorer: the stats' 847 papers of the 2021 EMNLP proceedings listed
+    895 once chosen (its demos' and tutorials' proceedings start with its name)."""
+    library = load(corpus / "acl-anthology-2016-2021.jsonl")
+    figures = library_stats(library.papers, {})
+    for count in figures.venues:
+        value = count.label.replace('"', "")
+        assert len(library.find(f'venue:"{value}"')) == count.count, count.label
+    assert len(library.find("venue:emnlp")) > len(library.find('venue:"EMNLP 2021"'))
+    # A name not in full still finds every venue whose words start so.
+    main, demos = "2021 Conference on Empirical Methods", "System Demonstrations"
+    assert len(library.find(f'venue:"{main}"')) > len(library.find(f'venue:"{main} {demos}"'))
