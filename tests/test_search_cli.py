@@ -173,3 +173,14 @@ def test_export_and_cite_say_the_query_s_notes_too(command: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "note: has:wings" in result.stderr
+
+
+@pytest.mark.parametrize("query", ["is:", "tag:", "-is:"])
+def test_a_marks_filter_without_a_value_is_left_out_as_in_the_app(
+    seed_path: Path, tmp_path: Path, query: str
+) -> None:
+    # Its key was searched as a word: "is:" found the papers saying "is".
+    every = run("--json", "--data-dir", str(tmp_path), "--", "", str(seed_path))
+    found = run("--json", "--data-dir", str(tmp_path), "--", query, str(seed_path))
+    assert found.returncode == 0, found.stderr
+    assert len(json.loads(found.stdout)) == len(json.loads(every.stdout)) > 0

@@ -183,7 +183,8 @@ def _marks_filters(library: Library, query: str) -> Iterator[None]:
     wanted = any(
         f.key in MARKS_KEYS or (f.key == "has" and f.value.lower() in ("note", "tag"))
         for f in parsed.filters
-    )
+    ) or _names_an_empty_marks_filter(query)
+
     if not wanted:
         yield
         return
@@ -198,6 +199,14 @@ def _marks_filters(library: Library, query: str) -> Iterator[None]:
             yield
         finally:
             undo()
+
+
+def _names_an_empty_marks_filter(query: str) -> bool:
+    """``is:`` or ``tag:`` without a value: a filter still being written, which the app (and,
+    with the filters known, the parse) leaves out; else its key was searched as a word."""
+    return any(
+        word.lstrip("-").lower() in {f"{key}:" for key in MARKS_KEYS} for word in query.split()
+    )
 
 
 def hits_json(hits: list[Hit], keys: dict[str, str]) -> list[dict[str, object]]:
