@@ -87,6 +87,20 @@ async def test_no_match_says_so_in_the_list(seed_app: AppFactory) -> None:
         assert "has:wings: not a value this filter knows; ignored." in paper_list.empty_message
 
 
+async def test_a_filter_ignored_is_said_once_the_query_is_entered(seed_app: AppFactory) -> None:
+    # Said only in an empty list, a filter that did nothing went unseen when others
+    # matched (an explorer: "has:foo graph" listed what "graph" does, with no word).
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        said = lambda: [str(n.message) for n in pilot.app._notifications]  # noqa: E731
+        await type_query(pilot, "has:wings llm")
+        assert len(browser(pilot).paper_list.results) > 0
+        assert not said()  # (typing: "has:c" on the way to "has:code" is no value either)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert said() == ["has:wings: not a value this filter knows; ignored."]
+
+
 async def test_enter_in_bar_goes_to_list_with_first_result(seed_app: AppFactory) -> None:
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)

@@ -271,6 +271,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
         hold_keys = getattr(self.app, "hold_keys", None)  # app/keys.py's KeysInOrder
         if hold_keys is not None:
             self.searching.when_settled(hold_keys())
+        self.searching.when_settled(self.searching.say_notes)
 
     def action_switch_pane(self) -> None:
         """The list, the detail pane, then its citation links when it shows some."""

@@ -133,6 +133,15 @@ class SearchController:
         if self.view.library is not None and not self.scheduler.held:
             self.frame_hold.hold()
 
+    def say_notes(self) -> None:
+        """A submitted query's notes (a filter's value it does not know, ignored), when it
+        found papers: an empty list says them itself. Not while typing: ``has:c`` on the
+        way to ``has:code`` is no value either."""
+        results = self.results
+        if results is not None and len(results) and results.notes:
+            notes = "; ".join(results.notes[:NOTES_SHOWN])
+            self.screen.notify(f"{notes}.", severity="warning", timeout=6, markup=False)
+
     def when_settled(self, callback: Callable[[], object]) -> None:
         """Call ``callback`` once the list shows the results of the query in the bar:
         now if it does, else when they are shown (or the search failed)."""
