@@ -303,3 +303,14 @@ def test_a_paper_with_no_type_is_typed_by_its_venue_not_as_a_preprint() -> None:
     assert "Preprint" not in chicago and "Proceedings of the 58th" in chicago
     journal = paper("Title", ("Ann Smith",), venue="Journal of Tests", entry_type=None)
     assert "Preprint" not in references([journal], load_style("nature"))[0]
+
+
+def test_a_style_name_no_path_can_have_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{k, title={T}, author={Doe, Jo}, year=2019}\n")
+    for style in ("x" * 300, "x" * 300 + ".csl"):  # (OSError: file name too long)
+        assert main(["cite", str(bib), "--style", style]) == 2
+        error = capsys.readouterr().err
+        assert error.count("\n") == 1 and "internal error" not in error

@@ -144,3 +144,12 @@ def test_a_paper_read_twice_keeps_the_editors_the_other_copy_gives(tmp_path: Pat
     full.write_text(IN_PROCEEDINGS, encoding="utf-8")
     (paper,) = load(bare, full).papers
     assert paper.editors == EDITORS and paper.publisher == "Springer"
+
+
+def test_a_collection_with_an_author_keeps_its_author_through_ris(tmp_path: Path) -> None:
+    bib = "@collection{a, title={T}, author={Roe, Rich}, editor={Doe, Jane}, year=2020}"
+    (paper,) = parse_bibtex(bib, "a.bib").papers
+    path = tmp_path / "a.ris"
+    path.write_text(export_papers([paper], "ris"), encoding="utf-8")
+    (again,) = read_file(path, dt.date(2025, 1, 1)).papers
+    assert again.authors == ("Rich Roe",) and not again.is_edited

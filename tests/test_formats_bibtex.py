@@ -615,3 +615,13 @@ def test_a_line_of_a_value_starting_with_an_at_sign_is_not_where_a_chunk_ends(li
         assert [p.title for p in chunked.papers] == [p.title for p in whole.papers]
         assert chunked.problems == whole.problems
     assert len(whole.papers) == 40 and not whole.problems
+
+
+def test_a_long_value_full_of_equals_signs_is_one_field() -> None:
+    # (Each "=" was looked for from the value's start: 136 s for this abstract.)
+    abstract = " ".join(f"let $x_{{{i}}} = {i}$." for i in range(5000))
+    text = f'@article{{a, title={{T}}, year=2020, abstract="{abstract}"}}\n'
+    result = parse_bibtex(text, "eq.bib")
+    (paper,) = result.papers
+    assert not result.problems and paper.year == 2020
+    assert paper.abstract is not None and paper.abstract.endswith("x_4999 = 4999.")  # (LaTeX read)

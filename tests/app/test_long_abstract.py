@@ -161,3 +161,11 @@ def test_the_from_line_breaks_a_long_path_after_a_folder_never_in_its_line_numbe
         assert shown[-1].endswith("references.bib:1488"), (width, shown)
         assert all(len(line) <= width for line in shown), (width, shown)
         assert all(line.endswith("/") for line in shown[:-1]), (width, shown)
+
+
+def test_an_abstract_without_spaces_has_an_end_to_lay_out_alone() -> None:
+    from paperbrowse.app.widgets.detail import tail_start
+
+    assert tail_start("字" * 2_700_000, 5_000) == 2_695_000  # (was 0: all of it)
+    assert tail_start("word " * 3_000, 5_000) == 10_005  # at a word
+    assert tail_start("word " * 1_500, 5_000) == 0  # about as long as the end: all of it

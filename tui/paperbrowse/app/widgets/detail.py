@@ -63,8 +63,11 @@ def abstract_text(
 
 
 def tail_start(abstract: str, shown: int) -> int:
-    """Where the abstract's last ``shown`` characters or so start, at a word (0: all)."""
-    start = abstract.find(" ", len(abstract) - shown) + 1
+    """Where the abstract's last ``shown`` characters or so start, at a word if one starts
+    near there (text without spaces, Chinese say, is cut anywhere); 0: all of it."""
+    start = max(len(abstract) - shown, 0)
+    space = abstract.find(" ", start, start + 200)
+    start = space + 1 if space >= 0 else start
     return start if start > shown else 0  # (what is before is about as long: all of it)
 
 

@@ -31,6 +31,7 @@ the guard goes on the class) by ``core.patching.install_once``, as
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from paperbrowse.core.models import fold
@@ -164,28 +165,46 @@ def names_substituted_once() -> None:
 # The key, in citeproc-py's table of what to leave out of the reference it renders (made
 # anew for each), of the name variables a substitute printed.
 _SUBSTITUTED = "paperbrowse-substituted-names"
+# The sort options of the names whose sort key is being made, in this thread.
+_sort_options: ContextVar[dict[str, Any] | None] = ContextVar("sort_options", default=None)
 
 
 def _processing_names_once(original: Method) -> Method:
     def process(
         self: Any, item: Any, names_context: Any = None, context: Any = None, **kw: Any
     ) -> Any:
-        repressed = (context if context is not None else self).get_layout().repressed
-        printed = repressed.setdefault(_SUBSTITUTED, set())
-        if names_context is None and self.name is None:  # formed as the names stood in for
-            outer = self.xpath_search("./ancestor::cs:substitute[1]/parent::cs:names[1]")
-            names_context = outer[0] if outer else None
-        roles = [role for role in self.get("variable", "").split() if role in item.reference]
-        hidden = {role: item.reference.pop(role) for role in roles if role in printed}
+        # A sort key's options (names family first) do not reach the names in a ``<choose>``
+        # or a macro of a substitute: passed on from the names the key is made of.
+        sorting = kw.get("sort_options")
+        if sorting is None and _sort_options.get() is not None:
+            kw["sort_options"] = _sort_options.get()
+        token = _sort_options.set(sorting) if sorting is not None else None
         try:
-            text = original(self, item, names_context, context, **kw)
+            return _names_once(original, self, item, names_context, context, **kw)
         finally:
-            item.reference.update(hidden)
-        if text and self.xpath_search("./ancestor::cs:substitute"):
-            printed.update(role for role in roles if role not in hidden)
-        return text
+            if token is not None:
+                _sort_options.reset(token)
 
     return process
+
+
+def _names_once(
+    original: Method, names: Any, item: Any, names_context: Any, context: Any, **kw: Any
+) -> Any:
+    repressed = (context if context is not None else names).get_layout().repressed
+    printed = repressed.setdefault(_SUBSTITUTED, set())
+    if names_context is None and names.name is None:  # formed as the names stood in for
+        outer = names.xpath_search("./ancestor::cs:substitute[1]/parent::cs:names[1]")
+        names_context = outer[0] if outer else None
+    roles = [role for role in names.get("variable", "").split() if role in item.reference]
+    hidden = {role: item.reference.pop(role) for role in roles if role in printed}
+    try:
+        text = original(names, item, names_context, context, **kw)
+    finally:
+        item.reference.update(hidden)
+    if text and names.xpath_search("./ancestor::cs:substitute"):
+        printed.update(role for role in roles if role not in hidden)
+    return text
 
 
 def guard_processor() -> None:

@@ -72,7 +72,8 @@ def csl_data(paper: Paper, item_id: str, style: Style, markup: bool = False) -> 
             # APA 7 dates a paper in published proceedings by its year; the CSL style adds
             # the month whenever the paper lacks pages (as for a talk).
             item["issued"] = {"date-parts": [item["issued"]["date-parts"][0][:1]]}
-    authors = () if paper.is_edited else paper.authors  # (an edited book's are its editors)
+    # An edited book's authors are its editors: given as editors where they stand in.
+    authors = () if paper.is_edited and style.editors_stand_in else paper.authors
     for variable, people in (("author", authors), ("editor", paper.editors)):
         literal = paper.literal_names
         names = [author_name(name, name in literal) for name in people]

@@ -51,6 +51,10 @@ class Style:
     # (IEEE: "in Proc. IOOC-ECOC, 1985, pp. 585–590"); they are left out of its data.
     conference_without_publisher: bool = False
     path: str = ""  # the style's file, for messages and for worker processes (``parallel``)
+    # Editors stand in for missing authors (a ``<substitute>`` names them): an edited book
+    # is given its editors as editors ("Doe, J. (Ed.)"); else as authors, or no one is
+    # named (Nature's styles substitute nothing).
+    editors_stand_in: bool = True
 
 
 def style_names() -> str:
@@ -69,16 +73,15 @@ def style_path(name_or_file: str) -> Path:
     name = ALIASES.get(wanted.lower(), wanted.lower())
     if name in BUNDLED:
         return bundled_path(name)
+    kind = _kind_of(wanted)
     if wanted.lower().endswith(".csl"):
-        path = Path(wanted).expanduser()
-        if path.is_dir():
+        if kind == "a folder":
             raise StyleError(printable(f"{wanted}: a folder, not a style file"))
-        if not path.is_file():
+        if kind != "a file":
             raise StyleError(printable(f"{wanted}: no such style file"))
-        return path
-    named = Path(wanted).expanduser()
-    if named.exists():  # a file (or folder) given, but no style's: say what it is
-        kind = "a folder" if named.is_dir() else "not a .csl file"
+        return Path(wanted).expanduser()
+    if kind is not None:  # a file (or folder) given, but no style's: say what it is
+        kind = "a folder" if kind == "a folder" else "not a .csl file"
         raise StyleError(
             printable(f"{wanted}: {kind}; a style is a .csl file or one of: {style_names()}")
         )
@@ -87,6 +90,18 @@ def style_path(name_or_file: str) -> Path:
             f"unknown style {wanted!r}; the styles are: {style_names()}, or the path of a .csl file"
         )
     )
+
+
+def _kind_of(wanted: str) -> str | None:
+    """What ``wanted`` names: "a file", "a folder", "something else", or None for nothing (or
+    for a name no path can have: 300 characters raised OSError, an internal error)."""
+    try:
+        path = Path(wanted).expanduser()
+        if not path.exists():
+            return None
+        return "a folder" if path.is_dir() else "a file" if path.is_file() else "something else"
+    except (OSError, ValueError, RuntimeError):
+        return None
 
 
 def load_style(name_or_file: str = DEFAULT_STYLE) -> Style:
@@ -115,7 +130,18 @@ def _load(path: str, mtime_ns: int) -> Style:
     chicago_18 = title.startswith("Chicago Manual of Style 18th edition")
     ieee = title.startswith("IEEE Reference Guide")
     apa = title.startswith("APA")
-    return Style(Path(path).stem, csl, in_quote, apa, chicago_18, ieee, path)
+    stand_in = _substitutes_editors(csl)
+    return Style(Path(path).stem, csl, in_quote, apa, chicago_18, ieee, path, stand_in)
+
+
+def _substitutes_editors(csl: Any) -> bool:
+    try:
+        names = csl.root.xpath(
+            ".//cs:substitute//cs:names", namespaces={"cs": csl.root.nsmap[None]}
+        )
+    except (AttributeError, KeyError, TypeError):
+        return True
+    return any("editor" in str(element.get("variable", "")).split() for element in names)
 
 
 def is_bundled(style: Style) -> bool:

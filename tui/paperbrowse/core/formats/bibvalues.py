@@ -128,32 +128,33 @@ _NEXT_FIELD = re.compile(r"(?:(?<=[}\"])\s*|(?<=\w)\s+)([A-Za-z][\w.:+-]*)\s*=\s
 def split_fields(raw: str) -> list[tuple[str, str]]:
     """A raw value and the fields it swallowed where commas were left out:
     ``{Smith, John}\\n year = {2020}`` -> ``[('', '{Smith, John}'), ('year', '{2020}')]``;
-    ``[('', raw)]`` when it swallowed none (an ``=`` inside braces or quotes is text)."""
+    ``[('', raw)]`` when it swallowed none (an ``=`` inside braces or quotes is text).
+
+    One pass over the value's braces and quotes, whatever the number of ``=`` in it (an
+    abstract's ``$x = y$``): each was looked for from the value's start, and a 378 KB
+    abstract full of them took 136 s."""
     pieces: list[tuple[str, str]] = []
     name = ""
-    start = 0
+    start = scanned = depth = 0
+    quoted = False
     for match in _NEXT_FIELD.finditer(raw):
-        if _outside_delimiters(raw, start, match.start()):
+        for delimiter in _DELIMITER.finditer(raw, scanned, match.start()):
+            char = delimiter.group()
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                depth = max(depth - 1, 0)
+            elif depth == 0:
+                quoted = not quoted
+        scanned = match.start()
+        if depth == 0 and not quoted:
             pieces.append((name, raw[start : match.start()].strip()))
             name, start = match.group(1), match.end()
     pieces.append((name, raw[start:].strip()))
     return pieces
 
 
-def _outside_delimiters(raw: str, start: int, end: int) -> bool:
-    """Whether every brace and quote opened in ``raw[start:end]`` is closed by ``end``."""
-    if raw.count("{", start, end) != raw.count("}", start, end):
-        return False  # (the common case, an "=" in a braced abstract, without a scan)
-    depth = 0
-    quoted = False
-    for char in raw[start:end]:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
-        elif char == '"' and depth == 0:
-            quoted = not quoted
-    return depth == 0 and not quoted
+_DELIMITER = re.compile(r'[{}"]')
 
 
 # --- names: "Last, First and von Last, Jr, First and {Org and Co}" ---------------

@@ -54,7 +54,7 @@ BIBTEX_TO_RIS = {
     "inproceedings": "CPAPER",
     "conference": "CPAPER",
     "book": "BOOK",
-    "collection": "EDBOOK",
+    "collection": "BOOK",  # (EDBOOK when its editors are its authors: ``ris_entry``)
     "proceedings": "CONF",
     "incollection": "CHAP",
     "inbook": "CHAP",
