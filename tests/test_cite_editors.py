@@ -153,3 +153,25 @@ def test_a_collection_with_an_author_keeps_its_author_through_ris(tmp_path: Path
     path.write_text(export_papers([paper], "ris"), encoding="utf-8")
     (again,) = read_file(path, dt.date(2025, 1, 1)).papers
     assert again.authors == ("Rich Roe",) and not again.is_edited
+
+
+SORTED = """
+@book{e1, title={Aaa Works}, editor={Doe, Jane and Roe, Rich}, year=2019, publisher={Pub}}
+@book{e3, title={Bbb Works}, editor={Adams, Zed}, year=2019, publisher={Pub}}
+@book{b2, title={Ccc Book}, author={Young, Amy}, year=2019, publisher={Pub}}
+"""
+
+
+@pytest.mark.parametrize("style", ["acl", "chicago", "mla", "apa", "harvard"])
+def test_edited_books_sort_by_their_editors_family_names(style: str) -> None:
+    # (ACL sorted "Zed Adams, editor" after "Amy Young": by the given name.)
+    papers = list(parse_bibtex(SORTED, "s.bib").papers)
+    listed = references(papers, load_style(style))
+    assert ["Adams" in r for r in listed] == [True, False, False], listed
+    assert "Young" in listed[2]
+
+
+def test_a_style_that_names_no_editor_for_a_book_names_them_as_its_authors() -> None:
+    papers = list(parse_bibtex(SORTED, "s.bib").papers)
+    listed = "\n".join(references(papers, load_style("nature")))
+    assert "Adams, Z. Bbb Works" in listed and "Doe, J. & Roe, R. Aaa Works" in listed

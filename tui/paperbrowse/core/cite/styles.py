@@ -134,12 +134,13 @@ def _load(path: str, mtime_ns: int) -> Style:
     return Style(Path(path).stem, csl, in_quote, apa, chicago_18, ieee, path, stand_in)
 
 
+_CSL = "http://purl.org/net/xbiblio/csl"  # CSL's XML namespace
+
+
 def _substitutes_editors(csl: Any) -> bool:
     try:
-        names = csl.root.xpath(
-            ".//cs:substitute//cs:names", namespaces={"cs": csl.root.nsmap[None]}
-        )
-    except (AttributeError, KeyError, TypeError):
+        names = csl.root.xpath(".//cs:substitute//cs:names", namespaces={"cs": _CSL})
+    except (AttributeError, TypeError, ValueError):  # (lxml's XPathError is a ValueError)
         return True
     return any("editor" in str(element.get("variable", "")).split() for element in names)
 
