@@ -321,6 +321,7 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
         def keep_place() -> None:
             self._reading_back = False
             self.scroll_to(y=y + self.virtual_size.height - height, animate=False)
+            self._fill_screen()
 
         self.call_after_refresh(keep_place)
 
@@ -330,7 +331,14 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
             self.abstract_limit = None
             self.abstract_from = tail_start(abstract, ABSTRACT_SHOWN)
             self._redraw()
+            self.call_after_refresh(self._fill_screen)
         super().action_scroll_end()
+
+    def _fill_screen(self) -> None:
+        """An end shorter than the pane, which no scroll back could reach past: more of
+        what is before it laid out, till it fills the pane."""
+        if self.abstract_from and not self._reading_back and self.max_scroll_y <= 0:
+            self._read_back()
 
     def action_scroll_home(self) -> None:
         if self.abstract_from:  # back to the start: its first part
