@@ -287,14 +287,19 @@ def test_the_detail_pane_names_an_edited_book_s_editors_as_editors() -> None:
     assert "Authors   Ann Roe" in detail_text(Hit(own, 1.0), width=60).plain
 
 
+def natbib_app(library: Path) -> PaperBrowseApp:
+    """The app on ``library``, its cite form natbib's \\citep, as config.json says."""
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text(json.dumps({"cite_form": "natbib-p"}))
+    return PaperBrowseApp([library])
+
+
 async def test_enter_typed_at_once_after_a_palette_query_runs_its_top_command(
     library: Path,
 ) -> None:
     # Typed without a pause, Enter came while the palette still listed the hits of an
     # earlier prefix ("C": Copy citation) and ran that one (a tester, 3 of 3 in tmux).
-    config_file().parent.mkdir(parents=True, exist_ok=True)
-    config_file().write_text(json.dumps({"cite_form": "natbib-p"}))
-    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+    async with natbib_app(library).run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         copied = copies(pilot)
         await pilot.press("ctrl+p", *"Citation form", "enter")
@@ -306,9 +311,7 @@ async def test_enter_typed_at_once_after_a_palette_query_runs_its_top_command(
 async def test_keys_typed_after_a_palette_s_enter_reach_the_picker_it_opens(
     library: Path,
 ) -> None:
-    config_file().parent.mkdir(parents=True, exist_ok=True)
-    config_file().write_text(json.dumps({"cite_form": "natbib-p"}))
-    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+    async with natbib_app(library).run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         copied = copies(pilot)
         await go_to(pilot, "Attention is not explanation")
