@@ -92,7 +92,10 @@ async def test_a_filter_ignored_is_said_once_the_query_is_entered(seed_app: AppF
     # matched (an explorer: "has:foo graph" listed what "graph" does, with no word).
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        said = lambda: [str(n.message) for n in pilot.app._notifications]  # noqa: E731
+
+        def said() -> list[str]:
+            return [str(n.message) for n in pilot.app._notifications]
+
         await type_query(pilot, "has:wings llm")
         assert len(browser(pilot).paper_list.results) > 0
         assert not said()  # (typing: "has:c" on the way to "has:code" is no value either)
