@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import re
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -65,6 +67,52 @@ def _hits(page: str, wanted: list[str], phrase: bool) -> Iterator[Span]:
         run = found[place : place + size]
         if [w for _, _, w in run[:-1]] == whole and run[-1][2].startswith(last):
             yield run[0][0], run[-1][1]
+
+
+def holds_phrase(pages: tuple[str, ...], wanted: list[str]) -> bool:
+    """Whether the pages hold the phrase, as ``_hits`` finds it. A page that, folded, is
+    ASCII (most, of papers in English: ligatures, accents and curly quotes fold) is read
+    by one regular expression, at C's speed; others word by word (76 ms for a 520 KB text
+    without the phrase, a candidate of every key typed, where a regex took 8 ms)."""
+    pattern = _phrase_pattern(wanted)
+    for page in pages:
+        folded = page.translate(_ASCII_KEPT) if page.isascii() else _folded(page)
+        if folded.isascii():
+            if pattern.search(folded):
+                return True
+        elif next(_hits(page, wanted, True), None) is not None:
+            return True
+    return False
+
+
+def _phrase_pattern(wanted: list[str]) -> re.Pattern[str]:
+    *whole, last = map(re.escape, wanted)
+    between = "[^a-z0-9]+"
+    return re.compile("(?<![a-z0-9])" + "".join(w + between for w in whole) + last)
+
+
+class _IndexFolding(dict[int, str | None]):
+    """For ``str.translate`` after NFKD and casefolding: what the index makes of each
+    character (``search.tokens``): a letter or digit stays, a mark goes, anything else
+    separates words (a space); each looked up once, then read at C speed."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        if char.isalnum():
+            kept: str | None = char
+        else:
+            kept = None if unicodedata.category(char)[0] == "M" else " "
+        self[code] = kept
+        return kept
+
+
+_INDEX_FOLDING = _IndexFolding()
+# ASCII as the index reads it: letters lower-cased, "_" and punctuation separating words.
+_ASCII_KEPT = {code: (chr(code).lower() if chr(code).isalnum() else " ") for code in range(128)}
+
+
+def _folded(page: str) -> str:
+    return unicodedata.normalize("NFKD", page).casefold().translate(_INDEX_FOLDING)
 
 
 def _first_hit(pages: tuple[str, ...], wanted: list[str], phrase: bool) -> tuple[int, Span] | None:
@@ -142,7 +190,7 @@ class BodyIndex:
         if among is not None:
             found.intersection_update(among)
         if phrase and len(words) > 1:
-            found = {i for i in found if self._first(texts[i].pages(), words, True) is not None}
+            found = {i for i in found if holds_phrase(texts[i].pages(), words)}
         return found
 
     def _holding(self, word: str, texts: dict[str, BodyText], replaced: int) -> frozenset[str]:
