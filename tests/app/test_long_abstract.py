@@ -169,3 +169,23 @@ def test_an_abstract_without_spaces_has_an_end_to_lay_out_alone() -> None:
     assert tail_start("字" * 2_700_000, 5_000) == 2_695_000  # (was 0: all of it)
     assert tail_start("word " * 3_000, 5_000) == 10_005  # at a word
     assert tail_start("word " * 1_500, 5_000) == 0  # about as long as the end: all of it
+
+
+async def test_a_resize_at_a_huge_abstract_s_end_keeps_its_last_words_in_view(
+    long_library: Path,
+) -> None:
+    """Found by an explorer: a resize moved the scroll, which read back more of the
+    abstract, again and again (4 s at 2 MB), and left the view 200k characters back."""
+    async with PaperBrowseApp([long_library]).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("j", "enter", "end")
+        await pilot.pause()
+        detail = pilot.app.query_one(PaperDetail)
+        laid_out = detail.abstract_from
+        for size in ((60, 20), (120, 30)):
+            await pilot.resize_terminal(*size)
+            for _ in range(3):
+                await pilot.pause()
+            assert detail.abstract_from == laid_out  # nothing more laid out
+            assert detail.scroll_y == detail.max_scroll_y
+            assert "Fin." in screen_text(pilot)

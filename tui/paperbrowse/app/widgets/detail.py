@@ -255,6 +255,7 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
         # pressed (laying out 2.7 MB to show its last lines took 4 s).
         self.abstract_from = 0
         self._reading_back = False  # more of the abstract's end laid out, not yet shown
+        self._at_end = False  # end was pressed, and the pane not scrolled back since
         # Set by the screen: the paper's citation key, when known.
         self.key_for: Callable[[Paper], str | None] = lambda paper: None
         # Set by the screen: the papers citing and cited by a paper, in this library.
@@ -287,6 +288,7 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
         if old is None or new is None or old.paper.id != new.paper.id:
             self.scroll_home(animate=False)  # a new paper starts at its title
             self.abstract_limit, self.abstract_from = ABSTRACT_SHOWN, 0
+            self._at_end = False
         self._redraw()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
@@ -296,12 +298,28 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
             assert self.abstract_limit is not None
             self.abstract_limit *= 4
             self._redraw()
-        elif (
-            self.abstract_from
-            and new_value < old_value  # (scrolling back: end's own scroll starts at the top)
-            and new_value <= self.size.height
-            and not self._reading_back
-        ):
+
+    # An abstract's end is read back from the keys and the wheel that scroll back, not from
+    # any change of ``scroll_y``: a resize moved it too, and read back 200k characters of
+    # a 2 MB abstract in 4 s, the view far from where it was.
+    def action_scroll_up(self) -> None:
+        super().action_scroll_up()
+        self._scrolled_back()
+
+    def action_page_up(self) -> None:
+        super().action_page_up()
+        self._scrolled_back()
+
+    def on_mouse_scroll_up(self) -> None:
+        self._scrolled_back()
+
+    def _scrolled_back(self) -> None:
+        self._at_end = False
+        self.call_after_refresh(self._read_back_near_the_top)
+
+    def _read_back_near_the_top(self) -> None:
+        near = self.scroll_target_y <= self.size.height  # (where a page up's scroll goes)
+        if self.abstract_from and not self._reading_back and near:
             self._read_back()
 
     def _read_back(self) -> None:
@@ -327,6 +345,7 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
 
     def action_scroll_end(self) -> None:
         abstract = self.paper.abstract if self.paper is not None else None
+        self._at_end = True
         if self.abstract_cut and abstract:  # asked for the end: its last part, alone
             self.abstract_limit = None
             self.abstract_from = tail_start(abstract, ABSTRACT_SHOWN)
@@ -341,6 +360,7 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
             self._read_back()
 
     def action_scroll_home(self) -> None:
+        self._at_end = False
         if self.abstract_from:  # back to the start: its first part
             self.abstract_limit, self.abstract_from = ABSTRACT_SHOWN, 0
             self._redraw()
@@ -350,8 +370,11 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
         self._redraw()
 
     def redraw(self) -> None:
-        """Draw again (the user's marks for the paper changed)."""
+        """Draw again (the user's marks for the paper changed, or the pane's width): a
+        pane scrolled to its end stays at its end."""
         self._redraw()
+        if self._at_end:
+            self.call_after_refresh(lambda: self.scroll_end(animate=False))
 
     def _redraw(self) -> None:
         body = self.query_one("#detail-body", DetailBody)
