@@ -61,3 +61,17 @@ def test_spans_cover_the_words(text: str) -> None:
     assert [w for _, _, w in spans] == words(text)
     for start, end, _ in spans:
         assert 0 <= start < end <= len(text)
+
+
+def test_each_character_folds_as_the_index_classes_it() -> None:
+    """``tokens.folded`` (one ``translate``, which the index's words of a non-ASCII text and
+    the PDF bodies' phrase check read) agrees with the index's own table of classes."""
+    from paperbrowse.core.search import tokens
+
+    classes = tokens.char_classes()
+    for code in range(128, tokens.TABLE_SIZE):
+        char = chr(code)
+        kind = classes[code]
+        expected = char if kind == tokens.WORD_CHAR else "" if kind == tokens.MARK else " "
+        assert char.translate(tokens._FOLDING) == expected, hex(code)
+    assert tokens.folded("Ju\u0308rgen, ﬁne “straße”!") == "jurgen  fine  strasse  "

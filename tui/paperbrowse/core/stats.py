@@ -177,8 +177,7 @@ def author_places(papers: Sequence[Paper], names: Iterable[str]) -> dict[str, li
     for place, authors in enumerate(field_values(papers, "authors")):
         if not authors:
             continue
-        text = " ".join(authors)
-        text = text.lower() if text.isascii() else fold(text)
+        text = fold(" ".join(authors))
         if any(word in text for word in last_words):
             for key in {author_key(author) for author in authors}:
                 if key in found:

@@ -74,8 +74,8 @@ def csl_data(paper: Paper, item_id: str, style: Style, markup: bool = False) -> 
             item["issued"] = {"date-parts": [item["issued"]["date-parts"][0][:1]]}
     # An edited book's authors are its editors: given as editors where they stand in.
     authors = () if paper.is_edited and style.editors_stand_in else paper.authors
+    literal = paper.literal_names
     for variable, people in (("author", authors), ("editor", paper.editors)):
-        literal = paper.literal_names
         names = [author_name(name, name in literal) for name in people]
         names = [name for name in names if any(name.values())]
         if names:

@@ -21,14 +21,13 @@ import itertools
 import re
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from paperbrowse.core.pdf.body_text import BodyText
 from paperbrowse.core.pdf.fulltext import FullText
 from paperbrowse.core.search.filter_registry import FilterRegistry
-from paperbrowse.core.search.tokens import word_spans, words
+from paperbrowse.core.search.tokens import folded, word_spans, words
 
 PASSAGE_CHARS = 90  # characters shown either side of a match
 RECENT_WORDS = 32  # words whose matching bodies are kept, to narrow the next key's search
@@ -70,15 +69,16 @@ def _hits(page: str, wanted: list[str], phrase: bool) -> Iterator[Span]:
 
 
 def holds_phrase(pages: tuple[str, ...], wanted: list[str]) -> bool:
-    """Whether the pages hold the phrase, as ``_hits`` finds it. A page that, folded, is
-    ASCII (most, of papers in English: ligatures, accents and curly quotes fold) is read
-    by one regular expression, at C's speed; others word by word (76 ms for a 520 KB text
-    without the phrase, a candidate of every key typed, where a regex took 8 ms)."""
+    """Whether the pages hold the phrase, as ``_hits`` finds it. A page that, folded as the
+    index folds it (``tokens.folded``), is ASCII (most, of papers in English: ligatures,
+    accents and curly quotes fold) is read by one regular expression, at C's speed; others
+    word by word (76 ms for a 520 KB text without the phrase, a candidate of every key
+    typed, where a regex took 8 ms)."""
     pattern = _phrase_pattern(wanted)
     for page in pages:
-        folded = page.translate(_ASCII_KEPT) if page.isascii() else _folded(page)
-        if folded.isascii():
-            if pattern.search(folded):
+        text = folded(page)
+        if text.isascii():
+            if pattern.search(text):
                 return True
         elif next(_hits(page, wanted, True), None) is not None:
             return True
@@ -89,30 +89,6 @@ def _phrase_pattern(wanted: list[str]) -> re.Pattern[str]:
     *whole, last = map(re.escape, wanted)
     between = "[^a-z0-9]+"
     return re.compile("(?<![a-z0-9])" + "".join(w + between for w in whole) + last)
-
-
-class _IndexFolding(dict[int, str | None]):
-    """For ``str.translate`` after NFKD and casefolding: what the index makes of each
-    character (``search.tokens``): a letter or digit stays, a mark goes, anything else
-    separates words (a space); each looked up once, then read at C speed."""
-
-    def __missing__(self, code: int) -> str | None:
-        char = chr(code)
-        if char.isalnum():
-            kept: str | None = char
-        else:
-            kept = None if unicodedata.category(char)[0] == "M" else " "
-        self[code] = kept
-        return kept
-
-
-_INDEX_FOLDING = _IndexFolding()
-# ASCII as the index reads it: letters lower-cased, "_" and punctuation separating words.
-_ASCII_KEPT = {code: (chr(code).lower() if chr(code).isalnum() else " ") for code in range(128)}
-
-
-def _folded(page: str) -> str:
-    return unicodedata.normalize("NFKD", page).casefold().translate(_INDEX_FOLDING)
 
 
 def _first_hit(pages: tuple[str, ...], wanted: list[str], phrase: bool) -> tuple[int, Span] | None:

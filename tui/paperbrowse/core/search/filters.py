@@ -129,10 +129,10 @@ class Columns:
             return np.zeros(len(self._venues[1]), bool)
         named = self._venue_words
         if wanted in named:
-            hits = [bool(venue) and venue == wanted for venue in named]
+            hits = [venue == wanted for venue in named]
         else:
             hits = [all(any(v.startswith(w) for v in venue) for w in wanted) for venue in named]
-        return np.array(hits or [False], bool)[self._venues[1]] if named else np.zeros(0, bool)
+        return np.array(hits or [False], bool)[self._venues[1]]
 
 
 def _codes(values: list[str | None]) -> tuple[list[str], npt.NDArray[np.int32]]:

@@ -75,20 +75,32 @@ def casefold_decomposed(text: str) -> str:
     return unicodedata.normalize("NFKD", text).casefold()
 
 
-def _class_char(char: str) -> str:
-    code = ord(char)
-    if code < 128:
-        return char
-    kind = char_class(char)
-    return char if kind == WORD_CHAR else "" if kind == MARK else " "
+class _Folding(dict[int, str | None]):
+    """For ``str.translate``: a character as the index reads it (``_classify``): a letter
+    or digit kept, a mark dropped, anything else a space. Each is classed once, then read
+    at C speed (a function called per character took 0.2 µs each)."""
+
+    def __missing__(self, code: int) -> str | None:
+        kind = _classify(chr(code))
+        kept = chr(code) if kind == WORD_CHAR else None if kind == MARK else " "
+        self[code] = kept
+        return kept
+
+
+_FOLDING = _Folding()
+
+
+def folded(text: str) -> str:
+    """``text`` as the index reads it, as text: decomposed and casefolded, marks dropped,
+    and each character that is not a letter or digit a space."""
+    return casefold_decomposed(text).translate(_FOLDING)
 
 
 def index_bytes(text: str) -> bytes:
     """One text as the index reads it: its words in UTF-8, separated by bytes <= 32."""
     if text.isascii():
         return text.encode("ascii").translate(ASCII_TABLE)
-    cleaned = "".join(map(_class_char, casefold_decomposed(text)))
-    return cleaned.encode("utf-8", "replace").translate(ASCII_TABLE)
+    return folded(text).encode("utf-8")
 
 
 def words(text: str) -> list[str]:
