@@ -74,14 +74,23 @@ async def test_ctrl_r_reads_the_file_again_and_keeps_the_cursor(tmp_path: Path) 
         await wait_for(pilot, lambda: "Reloaded: 3 papers (+1)." in notified(app))
 
 
+GRAPHS = [paper("Graph networks"), paper("Parsing")]
+GRAPHS_GROWN = [*GRAPHS, paper("Graph kernels")]  # the file rewritten with one more
+
+
+async def searched_for_graph(pilot: Any, app: PaperBrowseApp) -> None:
+    """The library of ``GRAPHS`` loaded, and "graph" searched."""
+    await wait_loaded(pilot)
+    await pilot.press("slash", *"graph", "enter")
+    await wait_for(pilot, lambda: titles(app) == ["Graph networks"])
+
+
 async def test_a_reload_keeps_the_query_and_searches_the_new_papers(tmp_path: Path) -> None:
-    library = write_jsonl(tmp_path / "lib.jsonl", [paper("Graph networks"), paper("Parsing")])
+    library = write_jsonl(tmp_path / "lib.jsonl", GRAPHS)
     app = PaperBrowseApp([library])
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("slash", *"graph", "enter")
-        await wait_for(pilot, lambda: titles(app) == ["Graph networks"])
-        write_jsonl(library, [paper("Graph networks"), paper("Parsing"), paper("Graph kernels")])
+        await searched_for_graph(pilot, app)
+        write_jsonl(library, GRAPHS_GROWN)
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: sorted(titles(app)) == ["Graph kernels", "Graph networks"])
         assert app.browser.search_bar.value == "graph"
@@ -94,12 +103,10 @@ async def test_a_reload_under_a_query_is_said_once_its_papers_are_searched(
     at 100k papers): "Reloaded" was said at once, of a list still showing the old ones."""
     from paperbrowse.app.screens.browser_parts.reading import ReadingController
 
-    library = write_jsonl(tmp_path / "lib.jsonl", [paper("Graph networks"), paper("Parsing")])
+    library = write_jsonl(tmp_path / "lib.jsonl", GRAPHS)
     app = PaperBrowseApp([library])
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("slash", *"graph", "enter")
-        await wait_for(pilot, lambda: titles(app) == ["Graph networks"])
+        await searched_for_graph(pilot, app)
         indexed = threading.Event()
         open_store = ReadingController.open_store
 
@@ -109,7 +116,7 @@ async def test_a_reload_under_a_query_is_said_once_its_papers_are_searched(
 
         monkeypatch.setattr(ReadingController, "open_store", after_the_index)
         old = app.browser.library
-        write_jsonl(library, [paper("Graph networks"), paper("Parsing"), paper("Graph kernels")])
+        write_jsonl(library, GRAPHS_GROWN)
         await pilot.press("ctrl+r")
         for _ in range(100):
             await pilot.pause(0.05)
