@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,15 @@ def _isolated_user_dirs(
     for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(variable, str(home / variable.lower()))
     monkeypatch.setenv("PAPERBROWSE_DATA_DIR", str(home / "data"))
+
+
+@pytest.fixture
+def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Crossref and arXiv as a local server replaying their recorded responses
+    (``service_replay.py``); the requests it was sent, in order."""
+    from service_replay import replaying
+
+    with replaying() as (address, requests):
+        monkeypatch.setenv("PAPERBROWSE_CROSSREF_URL", address)
+        monkeypatch.setenv("PAPERBROWSE_ARXIV_URL", address)
+        yield requests

@@ -331,6 +331,15 @@ ACTIONS: tuple[Action, ...] = (
         label="Related",
     ),
     Action(
+        "add_paper",
+        "plus",
+        "Add a paper",
+        "add a paper by its DOI or arXiv id (looked up on Crossref or arXiv) to a .bib, "
+        ".ris, .jsonl or .json file of the library, kept first as FILE.bak",
+        group=READING,
+        aliases=("new paper", "doi", "arxiv", "import"),
+    ),
+    Action(
         "export",
         "e",
         "Export",
@@ -479,8 +488,8 @@ ACTIONS: tuple[Action, ...] = (
         "dialog_cancel",
         "escape",
         "Cancel",
-        "close a dialog or picker, nothing done (tags, PDF, export, citing, authors, "
-        "more like this)",
+        "close a dialog or picker, nothing done (tags, PDF, export, adding, citing, "
+        "authors, more like this)",
         action="cancel",
     ),
     _on_screen(

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from textual.binding import ActiveBinding
 
     from paperbrowse.core.library import Library
+    from paperbrowse.core.lookup.adding import Added
     from paperbrowse.core.marks.store import Store
     from paperbrowse.core.models import Paper
     from paperbrowse.core.search.results import Results, SortOrder
@@ -167,6 +168,32 @@ class BrowserScreen(SafeMouse, Screen[None]):
 
     def action_reload(self) -> None:
         self.loader.reload()
+
+    def action_add_paper(self) -> None:
+        from paperbrowse.app.screens.add_dialog import AddPaperDialog
+        from paperbrowse.core.lookup.adding import addable_sources
+
+        sources = self.library.sources if self.library is not None else []
+        self.app.push_screen(AddPaperDialog(addable_sources(sources)), self._paper_added)
+
+    def _paper_added(self, added: Added | None) -> None:
+        from paperbrowse.app.screens.add_dialog import added_message
+        from paperbrowse.core.lookup.adding import addable_sources
+
+        if added is None:
+            return
+        sources = self.library.sources if self.library is not None else []
+        opened = added.path.resolve() in {path.resolve() for path in addable_sources(sources)}
+        if opened:
+            self.notify(added_message(added), timeout=6, markup=False)
+            self.loader.reload()  # its papers, the new one among them
+        else:
+            self.notify(
+                f"{added_message(added)} That file is not open here: "
+                f"paperbrowse {added.path} shows it.",
+                timeout=8,
+                markup=False,
+            )
 
     def set_library(self, library: Library, listing: Results | None = None) -> None:
         self.loader.show_library(library, listing)

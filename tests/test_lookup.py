@@ -1,0 +1,261 @@
+"""Adding a paper by DOI or arXiv id: look-ups against recorded Crossref and arXiv
+responses (``service_replay.py``), and the files they are added to."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from paperbrowse.cli import main
+from paperbrowse.core.formats import read_file
+from paperbrowse.core.lookup.adding import AlreadyThere, CannotAdd, add_paper
+from paperbrowse.core.lookup.client import LookupFailed, look_up
+from paperbrowse.core.lookup.identifiers import Identifier, read_identifier
+
+JMIR = "10.2196/22081"  # a journal article with a JATS abstract in three sections
+JMIR_TITLE = (
+    "Investigating Patients’ Intention to Continue Using Teleconsultation to Anticipate "
+    "Postcrisis Momentum: Survey Study"
+)
+CAIS = "10.17705/1cais.04607"  # organisations among its authors ({"name": ...})
+NATURE = "10.1038/d41586-020-02761-z"  # authors with a family name only
+SICI = "10.1002/(SICI)1097-4571(199806)49:8"  # an old DOI, escaped in its link
+TODAY = dt.date(2026, 12, 6)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("10.2196/22081", Identifier("doi", "10.2196/22081")),
+        ("  doi:10.2196/22081 ", Identifier("doi", "10.2196/22081")),
+        ("https://doi.org/10.1038/d41586-020-02761-z", Identifier("doi", NATURE)),
+        ("https://dx.doi.org/10.1002/(SICI)1097-4571%28199806%2949%3A8", Identifier("doi", SICI)),
+        ("1605.08386", Identifier("arxiv", "1605.08386")),
+        ("arXiv:1111.2011v2", Identifier("arxiv", "1111.2011")),
+        ("https://arxiv.org/abs/2004.07180v4", Identifier("arxiv", "2004.07180")),
+        ("https://arxiv.org/pdf/2004.07180.pdf", Identifier("arxiv", "2004.07180")),
+        ("astro-ph/0601001", Identifier("arxiv", "astro-ph/0601001")),
+        ("10.48550/arXiv.1605.08386", Identifier("arxiv", "1605.08386")),
+        ("attention is all you need", None),
+        ("10.1234", None),
+        ("", None),
+    ],
+)  # fmt: skip
+def test_what_a_user_types_names_a_doi_or_an_arxiv_id(
+    typed: str, expected: Identifier | None
+) -> None:
+    assert read_identifier(typed) == expected
+
+
+def test_a_doi_is_looked_up_on_crossref(services: list[str]) -> None:
+    paper = look_up(f"https://doi.org/{JMIR}")
+    assert services == [f"/works/{JMIR}"]
+    assert paper.title == JMIR_TITLE
+    assert paper.authors[0] == "Antoine Grenier Ouimet" and len(paper.authors) == 4
+    assert paper.date == dt.date(2020, 11, 26)
+    assert paper.venue == "Journal of Medical Internet Research"
+    assert paper.doi == JMIR and paper.pages == "e22081"
+    # The JATS abstract: its sections' paragraphs, no tags, no "Background" headings.
+    assert paper.abstract is not None
+    assert paper.abstract.startswith("The COVID-19 crisis has drastically changed care")
+    assert "<jats" not in paper.abstract and "Background" not in paper.abstract
+    assert paper.abstract.count("\n\n") == 4  # five sections, one paragraph each
+
+
+def test_organisations_crossref_lists_as_authors_stay_whole(services: list[str]) -> None:
+    paper = look_up(CAIS)
+    assert "Paderborn University" in paper.authors
+    assert "HEC Montréal" in paper.literal_names
+    from paperbrowse.core.formats.export import bibtex_entry
+
+    assert "{Paderborn University}" in bibtex_entry(paper)  # never "University, Paderborn"
+
+
+def test_an_arxiv_id_is_looked_up_on_arxiv(services: list[str]) -> None:
+    paper = look_up("arXiv:1605.08386")
+    assert services == ["/api/query?id_list=1605.08386"]
+    assert paper.title == "Heat-bath random walks with Markov bases"
+    assert paper.authors == ("Caprice Stanley", "Tobias Windisch")
+    assert paper.date == dt.date(2016, 5, 26)
+    assert paper.venue == "arXiv preprint arXiv:1605.08386"
+    assert paper.doi == "10.48550/arXiv.1605.08386"  # arXiv's own DOI: no journal's
+    assert paper.url == "https://arxiv.org/abs/1605.08386"
+    assert paper.abstract and paper.abstract.startswith("Graphs on lattice points are studied")
+
+
+def test_an_arxiv_paper_published_since_has_the_journals_doi(services: list[str]) -> None:
+    paper = look_up("1111.2011")  # the feed names version 2
+    assert paper.doi == "10.1103/PhysRevB.85.115117"
+    # The title, wrapped over two lines in the feed, is one line.
+    assert paper.title == (
+        "Quantum Criticality for Extended Nodes on a Bethe Lattice in the Large Connectivity Limit"
+    )
+
+
+def test_an_old_style_arxiv_id(services: list[str]) -> None:
+    paper = look_up("astro-ph/0601001")
+    assert paper.title.startswith("Frequency of Hot Jupiters and Very Hot Jupiters")
+    assert paper.date is not None and paper.date.year == 2006
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("10.1371/notarealdoi", "10.1371/notarealdoi: not found at 127.0.0.1"),
+        ("0000.0000", "arXiv:0000.0000: arXiv has no paper 0000.0000"),
+        ("a title", "'a title' is neither a DOI nor an arXiv id"),
+    ],
+)
+def test_what_is_not_found_says_so_in_one_line(
+    services: list[str], typed: str, message: str
+) -> None:
+    with pytest.raises(LookupFailed) as failure:
+        look_up(typed)
+    assert str(failure.value).startswith(message)
+    assert "\n" not in str(failure.value)
+
+
+def test_offline_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERBROWSE_CROSSREF_URL", "http://127.0.0.1:9")  # nothing listens
+    with pytest.raises(LookupFailed, match=r"^10.2196/22081: cannot reach 127.0.0.1:9 .*offline"):
+        look_up(JMIR)
+
+
+def _bib(tmp_path: Path) -> Path:
+    path = tmp_path / "library.bib"
+    path.write_text(
+        "% my library\n@article{doe2020,\n  title = {An Old Paper},\n  author = {Doe, Jane},\n"
+        "  year = {2020},\n}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_paper_is_appended_to_a_bib_and_the_old_file_kept(
+    services: list[str], tmp_path: Path
+) -> None:
+    path = _bib(tmp_path)
+    before = path.read_bytes()
+    added = add_paper(path, look_up(JMIR))
+    after = path.read_bytes()
+    assert after.startswith(before)  # the user's text, byte for byte, then the entry
+    assert added.backup == tmp_path / "library.bib.bak"
+    assert added.backup.read_bytes() == before
+    papers = read_file(path, TODAY).papers
+    assert [paper.title for paper in papers] == ["An Old Paper", JMIR_TITLE]
+    assert papers[1].citekey == added.key == "ouimet2020investigating"
+
+
+def test_the_same_paper_is_not_added_twice(services: list[str], tmp_path: Path) -> None:
+    path = _bib(tmp_path)
+    add_paper(path, look_up(JMIR))
+    once = path.read_bytes()
+    with pytest.raises(AlreadyThere, match=r"library.bib has this paper already \(line 8\)"):
+        add_paper(path, look_up(f"doi:{JMIR.upper()}"))
+    assert path.read_bytes() == once
+
+
+def test_a_key_the_file_has_is_not_taken_again(services: list[str], tmp_path: Path) -> None:
+    path = tmp_path / "library.bib"
+    path.write_text("@misc{ouimet2020investigating, title = {Something Else}, year = 2020}\n")
+    added = add_paper(path, look_up(JMIR))
+    assert added.key == "ouimet2020investigatinga"
+    keys = [paper.citekey for paper in read_file(path, TODAY).papers]
+    assert keys == ["ouimet2020investigating", "ouimet2020investigatinga"]
+
+
+@pytest.mark.parametrize("suffix", [".bib", ".ris", ".jsonl", ".json"])
+def test_a_paper_is_added_to_each_kind_of_file_and_reads_back(
+    services: list[str], tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"new{suffix}"  # made by the first paper added
+    first = add_paper(path, look_up(JMIR))
+    assert first.backup is None
+    add_paper(path, look_up("1605.08386"))
+    papers = read_file(path, TODAY).papers
+    assert [paper.title for paper in papers] == [
+        JMIR_TITLE,
+        "Heat-bath random walks with Markov bases",
+    ]
+    assert papers[0].doi == JMIR and papers[1].authors == ("Caprice Stanley", "Tobias Windisch")
+    assert (tmp_path / f"new{suffix}.bak").exists()
+
+
+def test_a_csl_json_file_keeps_its_text_around_the_new_item(
+    services: list[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "zotero.json"
+    path.write_text('[\n  {"id": "a", "type": "book", "title": "Kept", "custom": [1, 2]}\n]\n')
+    add_paper(path, look_up(JMIR))
+    items = json.loads(path.read_text())
+    assert items[0] == {"id": "a", "type": "book", "title": "Kept", "custom": [1, 2]}
+    assert items[1]["DOI"] == JMIR
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.txt", b"", "papers are added to a BibTeX (.bib)"),
+        ("latin1.bib", "@misc{k, title={Caf\xe9}}\n".encode("latin-1"), "not UTF-8 text"),
+        ("doc.json", b'{"papers": []}', "a .json file holding a CSL-JSON list"),
+        ("open.bib", b"@article{k, title = {Unclosed},\n", "its braces do not balance"),
+        ("broken.json", b'[{"title": "x"', "a .json file holding a CSL-JSON list"),
+    ],
+)
+def test_files_it_cannot_add_to_are_left_alone(
+    services: list[str], tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CannotAdd, match=re.escape(message)):
+        add_paper(path, look_up(JMIR))
+    assert path.read_bytes() == content
+    assert not (tmp_path / f"{name}.bak").exists()
+
+
+def test_cli_prints_bibtex_without_a_file(
+    services: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["add", "1605.08386"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("@article{stanley2016heat,")
+    assert "journal = {arXiv preprint arXiv:1605.08386}" in printed
+
+
+def test_cli_adds_to_a_file_and_says_what_it_did(
+    services: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _bib(tmp_path)
+    assert main(["add", JMIR, "10.1371/notarealdoi", "--to", str(path)]) == 1
+    said = capsys.readouterr().err.splitlines()
+    assert len(said) == 2
+    assert said[0] == (
+        f"paperbrowse: added ouimet2020investigating: {JMIR_TITLE} to {path} "
+        f"(the old file is {path}.bak)"
+    )
+    assert said[1].startswith("paperbrowse: error: 10.1371/notarealdoi: not found at 127.0.0.1:")
+    assert main(["add", JMIR, "--to", str(path)]) == 0  # there already: a note, not an error
+    assert "has this paper already" in capsys.readouterr().err
+    assert main(["add", "not an id", "--to", str(path)]) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("empty.json", "[]\n"),
+        ("comments.bib", "% nothing yet\n@comment{x}\n"),
+        ("blank.jsonl", "\n"),
+    ],
+)
+def test_a_file_without_papers_yet_takes_the_first(
+    services: list[str], tmp_path: Path, name: str, content: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    add_paper(path, look_up(JMIR))
+    assert [paper.doi for paper in read_file(path, TODAY).papers] == [JMIR]
+    assert path.read_text().startswith(content.rstrip("]\n"))

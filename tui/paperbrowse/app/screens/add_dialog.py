@@ -1,0 +1,202 @@
+"""The add dialog (``+``): a DOI or arXiv id looked up, shown, then added to a file.
+
+Enter looks the identifier up (``core.lookup``: Crossref or arXiv, in a thread); the
+paper found is shown, and a second Enter adds it to the file named below, one of the
+library's own files when it has one (``adding.addable_sources``). The file is written
+atomically and kept as ``NAME.bak`` first (``core.lookup.adding``). Dismissed with what
+was added, or None.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from paperbrowse.app.actions import bindings
+from paperbrowse.app.screens.base import DismissOnce
+
+if TYPE_CHECKING:
+    from paperbrowse.core.lookup.adding import Added
+    from paperbrowse.core.models import Paper
+
+
+def paper_lines(paper: Paper) -> Text:
+    """What the dialog shows of a paper found: title, authors, year and venue, DOI."""
+    shown = Text(paper.title, style="bold")
+    authors = ", ".join(paper.authors[:6]) + (" et al." if len(paper.authors) > 6 else "")
+    details = " · ".join(part for part in (str(paper.year or ""), paper.venue or "") if part)
+    for line in (authors, details, f"DOI {paper.doi}" if paper.doi else ""):
+        if line:
+            shown.append("\n" + line)
+    return shown
+
+
+class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
+    """Look a paper up, then add it to a file; dismissed with what was added, or None."""
+
+    DEFAULT_CSS = """
+    AddPaperDialog {
+        align: center middle;
+    }
+    AddPaperDialog > Vertical {
+        width: 80;
+        max-width: 95%;
+        height: auto;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    AddPaperDialog Static, AddPaperDialog Input {
+        width: 1fr;
+    }
+    AddPaperDialog #add-title {
+        text-style: bold;
+    }
+    AddPaperDialog #add-found {
+        margin: 1 0;
+        height: auto;
+        max-height: 8;
+    }
+    AddPaperDialog Horizontal {
+        height: auto;
+        align: right middle;
+    }
+    """
+    BINDINGS = bindings("dialog")  # from the registry (app/actions.py), rebindable
+    AUTO_FOCUS = "#add-id"
+
+    def __init__(self, targets: list[Path]) -> None:
+        super().__init__()
+        self.targets = targets  # the library's files a paper can be added to
+        self.found: tuple[str, Paper] | None = None  # what was typed, and its paper
+        self._busy = False  # a look-up or an addition is running
+
+    def compose(self) -> ComposeResult:
+        from paperbrowse.core.lookup.identifiers import WHAT_TO_TYPE
+
+        with Vertical():
+            yield Static(Text("Add a paper"), id="add-title")
+            yield Input(id="add-id", placeholder="DOI or arXiv id, or a link to one")
+            yield Static(Text(f"Type {WHAT_TO_TYPE}.", style="dim"), id="add-found")
+            target = str(self.targets[0]) if self.targets else ""
+            yield Input(target, id="add-to", placeholder=".bib, .ris, .jsonl or .json file")
+            yield Static(self._hint(), id="add-status")
+            with Horizontal():
+                yield Button("Look up", variant="primary", id="add-go")
+                yield Button("Cancel", id="add-cancel")
+
+    def _hint(self) -> Text:
+        cancel = self.key_named("dialog_cancel")
+        if self.found is None:
+            return Text(f"Enter looks it up (needs the network); {cancel} cancels.", style="dim")
+        return Text(f"Enter adds it to the file above; {cancel} cancels.", style="dim")
+
+    def _status(self, text: str, style: str = "dim") -> None:
+        self.query_one("#add-status", Static).update(Text(text, style=style))
+
+    @property
+    def typed(self) -> str:
+        return self.query_one("#add-id", Input).value.strip()
+
+    @on(Input.Changed, "#add-id")
+    def _id_changed(self) -> None:
+        if self.found is not None and self.found[0] != self.typed:
+            self.found = None  # another id: looked up again before anything is added
+            self.query_one("#add-go", Button).label = "Look up"
+            self._status(self._hint().plain)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#add-go")
+    def _go(self, event: Input.Submitted | Button.Pressed) -> None:
+        event.stop()
+        if self._busy:
+            return
+        if not self.typed:
+            self._status("Type a DOI or an arXiv id first.", "bold")
+            return
+        if self.found is not None and self.found[0] == self.typed:
+            self._add(self.found[1])
+        else:
+            self._busy = True
+            self._status(f"Looking up {self.typed}…", "bold")
+            self._look_up(self.typed)
+
+    @on(Button.Pressed, "#add-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @work(thread=True, exclusive=True, group="add-paper", description="look a paper up")
+    def _look_up(self, typed: str) -> None:
+        from paperbrowse.core.lookup.client import LookupFailed, look_up
+
+        try:
+            found: Paper | str = look_up(typed)
+        except LookupFailed as error:
+            found = str(error)
+        except Exception as error:  # a bug in a reader: one line, never a traceback
+            found = f"{type(error).__name__}: {error}; please report this"
+        self.app.call_from_thread(self._looked_up, typed, found)
+
+    def _looked_up(self, typed: str, found: Paper | str) -> None:
+        self._busy = False
+        if not self.is_attached:
+            return
+        if isinstance(found, str):
+            self._status(found, "bold red")
+            return
+        self.found = (typed, found)
+        self.query_one("#add-found", Static).update(paper_lines(found))
+        self.query_one("#add-go", Button).label = "Add"
+        self._status(self._hint().plain)
+
+    def _add(self, paper: Paper) -> None:
+        name = self.query_one("#add-to", Input).value.strip()
+        if not name:
+            self._status("Name a .bib, .ris, .jsonl or .json file to add it to.", "bold")
+            self.query_one("#add-to", Input).focus()
+            return
+        try:
+            path = Path(name).expanduser()
+        except RuntimeError as error:  # "~nobody/x": no such user
+            self._status(f"Cannot add to that name: {error}.", "bold red")
+            return
+        self._busy = True
+        self._status(f"Adding it to {path}…", "bold")
+        self._write(path, paper)
+
+    @work(thread=True, exclusive=True, group="add-paper", description="add a paper to a file")
+    def _write(self, path: Path, paper: Paper) -> None:
+        from paperbrowse.core.lookup.adding import CannotAdd, add_paper
+
+        try:
+            added: Added | str = add_paper(path, paper)
+        except CannotAdd as error:
+            added = str(error)
+        except Exception as error:  # a bug: one line, never a traceback
+            added = f"{type(error).__name__}: {error}; please report this"
+        self.app.call_from_thread(self._written, added)
+
+    def _written(self, added: Added | str) -> None:
+        self._busy = False
+        if isinstance(added, str):
+            if self.is_attached:
+                self._status(added, "bold red")
+            else:  # escaped meanwhile: what became of the file is still told
+                self.app.notify(added, severity="error", timeout=8, markup=False)
+            return
+        if not self.is_attached:  # escaped meanwhile: the file was written all the same
+            self.app.notify(added_message(added), timeout=6, markup=False)
+            return
+        self.dismiss(added)
+
+
+def added_message(added: Added) -> str:
+    kept = f" The old file is {added.backup}." if added.backup else ""
+    return f"Added “{added.title}” ({added.key}) to {added.path}.{kept}"

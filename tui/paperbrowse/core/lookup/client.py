@@ -1,0 +1,97 @@
+"""Asking Crossref or arXiv for a paper: the requests, and their failures as one line.
+
+The addresses are Crossref's and arXiv's public APIs; ``PAPERBROWSE_CROSSREF_URL`` and
+``PAPERBROWSE_ARXIV_URL`` point them elsewhere (a mirror, or the tests' local server,
+which replays recorded responses). Requests carry paperbrowse's name and version, as
+Crossref asks of every client, and give up after ``TIMEOUT`` seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from urllib.parse import quote
+
+from paperbrowse import __version__
+from paperbrowse.core.errors import PaperbrowseError
+from paperbrowse.core.lookup.identifiers import WHAT_TO_TYPE, Identifier, read_identifier
+from paperbrowse.core.models import Paper
+
+CROSSREF_URL = "https://api.crossref.org"
+ARXIV_URL = "https://export.arxiv.org"
+TIMEOUT = 15.0  # seconds; arXiv's API can take several
+USER_AGENT = f"paperbrowse/{__version__} (https://pypi.org/project/paperbrowse/)"
+
+
+class LookupFailed(PaperbrowseError):
+    """A paper that could not be looked up; the message is one line for the user."""
+
+
+def _base(variable: str, default: str) -> str:
+    return (os.environ.get(variable) or default).rstrip("/")
+
+
+def look_up(typed: str, timeout: float = TIMEOUT) -> Paper:
+    """The paper ``typed`` names (a DOI, an arXiv id or a link), from Crossref or arXiv.
+    Raises LookupFailed."""
+    identifier = read_identifier(typed)
+    if identifier is None:
+        typed = typed.strip()
+        raise LookupFailed(f"{typed!r} is neither a DOI nor an arXiv id; type {WHAT_TO_TYPE}")
+    if identifier.service == "arxiv":
+        return _from_arxiv(identifier, timeout)
+    return _from_crossref(identifier, timeout)
+
+
+def _get(url: str, params: dict[str, str] | None, what: Identifier, timeout: float) -> bytes:
+    import httpx  # (not before a lookup: the app's start never needs it)
+
+    headers = {"User-Agent": USER_AGENT}
+    try:
+        response = httpx.get(
+            url, params=params, headers=headers, timeout=timeout, follow_redirects=True
+        )
+    except httpx.TimeoutException:
+        raise LookupFailed(f"{what}: {_host(url)} did not answer within {timeout:g} s") from None
+    except httpx.HTTPError as error:
+        reason = str(error) or type(error).__name__
+        raise LookupFailed(f"{what}: cannot reach {_host(url)} ({reason}); offline?") from None
+    if response.status_code == 404:
+        raise LookupFailed(f"{what}: not found at {_host(url)}")
+    if response.status_code == 429:
+        raise LookupFailed(f"{what}: {_host(url)} asks to wait (too many requests); try later")
+    if response.status_code >= 400:
+        raise LookupFailed(f"{what}: {_host(url)} answered {response.status_code}")
+    return response.content
+
+
+def _host(url: str) -> str:
+    return url.split("//", 1)[-1].split("/", 1)[0]
+
+
+def _from_crossref(identifier: Identifier, timeout: float) -> Paper:
+    from paperbrowse.core.lookup.crossref import paper_from_work
+
+    url = f"{_base('PAPERBROWSE_CROSSREF_URL', CROSSREF_URL)}/works/{quote(identifier.value)}"
+    body = _get(url, None, identifier, timeout)
+    try:
+        answer = json.loads(body)
+        work = answer["message"]
+        if not isinstance(work, dict):
+            raise TypeError("message is not an object")
+        return paper_from_work(work, f"doi:{identifier.value}")
+    except (ValueError, KeyError, TypeError) as error:
+        raise LookupFailed(f"{identifier}: Crossref's answer is not a work ({error})") from None
+
+
+def _from_arxiv(identifier: Identifier, timeout: float) -> Paper:
+    from paperbrowse.core.lookup.arxiv import NotOnArxiv, paper_from_feed
+
+    url = f"{_base('PAPERBROWSE_ARXIV_URL', ARXIV_URL)}/api/query"
+    body = _get(url, {"id_list": identifier.value}, identifier, timeout)
+    try:
+        return paper_from_feed(body, identifier.value, f"arXiv:{identifier.value}")
+    except NotOnArxiv as error:
+        raise LookupFailed(f"{identifier}: {error}") from None
+    except ValueError as error:  # ElementTree's ParseError, or an entry without a title
+        raise LookupFailed(f"{identifier}: arXiv's answer is not a paper ({error})") from None

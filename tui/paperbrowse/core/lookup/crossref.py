@@ -1,0 +1,88 @@
+"""A Crossref work (``GET /works/{doi}``) made a paper.
+
+Crossref's ``message`` is nearly a CSL-JSON item, so it is read by ``formats.csljson``
+once its differences are smoothed: titles come as lists, types have Crossref's names, an
+organisation's name is ``name`` (CSL's ``literal``), and titles and abstracts carry JATS
+tags and HTML entities (``<jats:p>``, ``&amp;``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from paperbrowse.core.formats.csljson import paper_from_csl
+from paperbrowse.core.models import Paper, SourceRef
+
+# Crossref's types, in CSL's words (Crossref's /types list); any other is "misc".
+CROSSREF_TO_CSL = {
+    "journal-article": "article-journal",
+    "proceedings-article": "paper-conference",
+    "book-chapter": "chapter",
+    "book-section": "chapter",
+    "book-part": "chapter",
+    "book": "book",
+    "edited-book": "book",
+    "monograph": "book",
+    "reference-book": "book",
+    "posted-content": "article",
+    "report": "report",
+    "dissertation": "thesis",
+    "dataset": "dataset",
+    "reference-entry": "entry",
+    "standard": "standard",
+}
+_JATS_TITLE = re.compile(r"<jats:title>.*?</jats:title>", re.DOTALL)
+_PARAGRAPH_END = re.compile(r"</(?:jats:)?p>", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]+>")
+
+
+def jats_text(raw: object, paragraphs: bool = False) -> str:
+    """JATS or HTML markup to plain text: tags dropped, entities read, and (``paragraphs``)
+    each ``</jats:p>`` a paragraph break; a section's ``<jats:title>`` (``Abstract``) goes."""
+    if isinstance(raw, list):
+        raw = raw[0] if raw else ""
+    if not isinstance(raw, str):
+        return ""
+    text = _JATS_TITLE.sub("", raw)
+    if paragraphs:
+        text = _PARAGRAPH_END.sub("\n\n", text)
+    return html.unescape(_TAG.sub("", text)).strip()
+
+
+def _names(people: object) -> list[dict[str, str]]:
+    if not isinstance(people, list):
+        return []
+    names = []
+    for person in people:
+        if not isinstance(person, dict):
+            continue
+        if person.get("name") and not person.get("family"):
+            names.append({"literal": str(person["name"])})
+        else:
+            names.append({k: str(person[k]) for k in ("given", "family", "suffix") if k in person})
+    return names
+
+
+def csl_of_work(work: dict[str, Any]) -> dict[str, Any]:
+    """The CSL-JSON item a Crossref work stands for."""
+    issued = work.get("issued") or work.get("published-print") or work.get("published-online")
+    item: dict[str, Any] = {
+        "type": CROSSREF_TO_CSL.get(str(work.get("type")), "misc"),
+        "title": jats_text(work.get("title")),
+        "author": _names(work.get("author")),
+        "editor": _names(work.get("editor")),
+        "issued": issued,
+        "container-title": jats_text(work.get("container-title")),
+        "abstract": jats_text(work.get("abstract"), paragraphs=True),
+    }
+    for key in ("DOI", "URL", "volume", "issue", "page", "publisher", "publisher-location"):
+        if isinstance(work.get(key), str):
+            item["publisher-place" if key == "publisher-location" else key] = work[key]
+    return item
+
+
+def paper_from_work(work: dict[str, Any], source: str) -> Paper:
+    """A paper from Crossref's ``message``; raises ValueError when it has no title."""
+    return paper_from_csl(csl_of_work(work), SourceRef(file=source))
