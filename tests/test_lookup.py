@@ -59,11 +59,18 @@ def test_a_doi_is_looked_up_on_crossref(services: list[str]) -> None:
     assert paper.date == dt.date(2020, 11, 26)
     assert paper.venue == "Journal of Medical Internet Research"
     assert paper.doi == JMIR and paper.pages == "e22081"
-    # The JATS abstract: its sections' paragraphs, no tags, no "Background" headings.
+    # The JATS abstract: a paragraph a section, led by its title, as PubMed shows it.
     assert paper.abstract is not None
-    assert paper.abstract.startswith("The COVID-19 crisis has drastically changed care")
-    assert "<jats" not in paper.abstract and "Background" not in paper.abstract
-    assert paper.abstract.count("\n\n") == 4  # five sections, one paragraph each
+    paragraphs = paper.abstract.split("\n\n")
+    assert [paragraph.split(": ")[0] for paragraph in paragraphs] == [
+        "Background",
+        "Objective",
+        "Methods",
+        "Results",
+        "Conclusions",
+    ]
+    assert paragraphs[0].startswith("Background: The COVID-19 crisis has drastically changed")
+    assert "<jats" not in paper.abstract and "  " not in paper.abstract
 
 
 def test_organisations_crossref_lists_as_authors_stay_whole(services: list[str]) -> None:

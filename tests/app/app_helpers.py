@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -153,3 +153,18 @@ def write_config(data: object) -> None:
     """The app's config.json (in the test's own data folder), as ``data`` in JSON."""
     config_path().parent.mkdir(parents=True, exist_ok=True)
     config_path().write_text(json.dumps(data), encoding="utf-8")
+
+
+def notified(app: PaperBrowseApp) -> str:
+    """What the app has notified (the ``notifications_kept`` fixture keeps it)."""
+    return "\n".join(app.__dict__.get("given", []))
+
+
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], polls: int = 100) -> None:
+    """Until ``condition()`` holds, the workers done (5 s at most, then the test fails)."""
+    for _ in range(polls):
+        await pilot.pause(0.05)
+        await pilot.app.workers.wait_for_complete()
+        if condition():
+            return
+    raise AssertionError("the condition never held")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from app_helpers import MARKUP_TITLE, ROOT, SEED, SEED_AS_OF, write_jsonl
@@ -64,3 +65,18 @@ def tricky_library(tmp_path: Path) -> Path:
             },
         ],
     )
+
+
+@pytest.fixture
+def notifications_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every notification an app gives is kept for ``app_helpers.notified``, shown or
+    expired already (each expires after 2-10 s: on a busy machine a test's waits outlasted
+    the 3 s of "Reloaded", read from the app's live list, and the test failed three times
+    in CI)."""
+    notify = PaperBrowseApp.notify
+
+    def keeping(self: PaperBrowseApp, message: Any, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.setdefault("given", []).append(str(message))
+        notify(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(PaperBrowseApp, "notify", keeping)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import highlighted, screen_text, wait_loaded, write_jsonl
+from app_helpers import highlighted, notified, screen_text, wait_for, wait_loaded, write_jsonl
 
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.screens import browser
@@ -21,6 +21,9 @@ def fast_watch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(browser, "WATCH_SECONDS", 0.05)
 
 
+pytestmark = pytest.mark.usefixtures("notifications_kept")
+
+
 def paper(title: str, year: int = 2020) -> dict[str, Any]:
     return {"title": title, "authors": ["Ann Author"], "year": year, "abstract": f"About {title}."}
 
@@ -29,33 +32,6 @@ def titles(app: PaperBrowseApp) -> list[str]:
     results = app.browser.results
     assert results is not None
     return [results[i].title for i in range(len(results))]
-
-
-@pytest.fixture(autouse=True)
-def notifications_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every notification an app gives is kept for ``notified``, shown or expired already
-    (each expires after 2-10 s: on a busy machine a test's waits outlasted the 3 s of
-    "Reloaded", read from the app's live list, and the test failed three times in CI)."""
-    notify = PaperBrowseApp.notify
-
-    def keeping(self: PaperBrowseApp, message: Any, *args: Any, **kwargs: Any) -> None:
-        self.__dict__.setdefault("given", []).append(str(message))
-        notify(self, message, *args, **kwargs)
-
-    monkeypatch.setattr(PaperBrowseApp, "notify", keeping)
-
-
-def notified(app: PaperBrowseApp) -> str:
-    return "\n".join(app.__dict__.get("given", []))
-
-
-async def wait_for(pilot: Any, condition: Any, polls: int = 100) -> None:
-    for _ in range(polls):
-        await pilot.pause(0.05)
-        await pilot.app.workers.wait_for_complete()
-        if condition():
-            return
-    raise AssertionError("the condition never held")
 
 
 async def test_ctrl_r_reads_the_file_again_and_keeps_the_cursor(tmp_path: Path) -> None:

@@ -86,6 +86,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
             yield Input(id="add-id", placeholder="DOI or arXiv id, or a link to one")
             yield Static(Text(f"Type {WHAT_TO_TYPE}.", style="dim"), id="add-found")
             target = str(self.targets[0]) if self.targets else ""
+            yield Static(Text("Add to the file", style="dim"))
             yield Input(target, id="add-to", placeholder=".bib, .ris, .jsonl or .json file")
             yield Static(self._hint(), id="add-status")
             with Horizontal():
@@ -96,7 +97,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         cancel = self.key_named("dialog_cancel")
         if self.found is None:
             return Text(f"Enter looks it up (needs the network); {cancel} cancels.", style="dim")
-        return Text(f"Enter adds it to the file above; {cancel} cancels.", style="dim")
+        return Text(f"Enter adds it to the file; {cancel} cancels.", style="dim")
 
     def _status(self, text: str, style: str = "dim") -> None:
         self.query_one("#add-status", Static).update(Text(text, style=style))
@@ -199,4 +200,4 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
 
 def added_message(added: Added) -> str:
     kept = f" The old file is {added.backup}." if added.backup else ""
-    return f"Added “{added.title}” ({added.key}) to {added.path}.{kept}"
+    return f"Added “{added.paper.title}” ({added.key}) to {added.path}.{kept}"

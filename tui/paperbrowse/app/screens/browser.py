@@ -186,7 +186,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
         opened = added.path.resolve() in {path.resolve() for path in addable_sources(sources)}
         if opened:
             self.notify(added_message(added), timeout=6, markup=False)
-            self.loader.reload()  # its papers, the new one among them
+            self.loader.reload(then_show=added.paper)  # the new paper, under the cursor
         else:
             self.notify(
                 f"{added_message(added)} That file is not open here: "

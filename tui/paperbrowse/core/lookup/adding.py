@@ -37,7 +37,7 @@ class AlreadyThere(CannotAdd):
 @dataclass(frozen=True)
 class Added:
     path: Path  # the file written (a symbolic link's target)
-    title: str  # the paper's
+    paper: Paper
     key: str  # the citation key the paper was written with
     backup: Path | None  # the file as it was, or None when the file is new
 
@@ -69,7 +69,7 @@ def add_paper(path: str | Path, paper: Paper) -> Added:
         written = write_export(named, _with_entry(old, entry, fmt, named), force=True)
     except ExportError as error:
         raise CannotAdd(str(error)) from None
-    return Added(written.path, paper.title, key, written.backup if old else None)
+    return Added(written.path, paper, key, written.backup if old else None)
 
 
 def _old_text(path: Path) -> str:

@@ -33,19 +33,26 @@ CROSSREF_TO_CSL = {
     "reference-entry": "entry",
     "standard": "standard",
 }
-_JATS_TITLE = re.compile(r"<jats:title>.*?</jats:title>", re.DOTALL)
+_JATS_TITLE = re.compile(r"<jats:title>(.*?)</jats:title>", re.DOTALL)
 _PARAGRAPH_END = re.compile(r"</(?:jats:)?p>", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>]+>")
 
 
+def _lead_in(title: re.Match[str]) -> str:
+    """A structured abstract's section title (``Background``) leads its paragraph, as
+    PubMed shows it; a title that only says "Abstract" goes."""
+    words = _TAG.sub("", title.group(1)).strip()
+    return "" if words.lower() in ("abstract", "summary", "") else f"{words}: "
+
+
 def jats_text(raw: object, paragraphs: bool = False) -> str:
     """JATS or HTML markup to plain text: tags dropped, entities read, and (``paragraphs``)
-    each ``</jats:p>`` a paragraph break; a section's ``<jats:title>`` (``Abstract``) goes."""
+    each ``</jats:p>`` a paragraph break, a section's title leading its paragraph."""
     if isinstance(raw, list):
         raw = raw[0] if raw else ""
     if not isinstance(raw, str):
         return ""
-    text = _JATS_TITLE.sub("", raw)
+    text = _JATS_TITLE.sub(_lead_in, raw)
     if paragraphs:
         text = _PARAGRAPH_END.sub("\n\n", text)
     return html.unescape(_TAG.sub("", text)).strip()

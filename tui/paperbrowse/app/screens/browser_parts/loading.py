@@ -161,6 +161,7 @@ class LibraryLoader:
         self.reading_files = False
         self.bar: ProgressBar | None = None  # a first load's, once it has taken PROGRESS_DELAY
         self.reloaded = ""  # what to say of a reload, once its papers show
+        self.then_show: Paper | None = None  # the paper a reload's cursor goes to
         self.watcher = SourceWatcher()
         # Set once the papers a load sent are on screen (a new event for each load).
         self.listing_painted = threading.Event()
@@ -181,11 +182,13 @@ class LibraryLoader:
         )
         return True
 
-    def reload(self) -> None:
-        """Read the library's files again; what is shown stays until the new papers are in."""
+    def reload(self, then_show: Paper | None = None) -> None:
+        """Read the library's files again; what is shown stays until the new papers are in
+        (then the cursor goes to ``then_show``, a paper just added, if one is given)."""
         if self.loading:
             self.screen.notify("Still loading; reload when it is done.", timeout=2)
             return
+        self.then_show = then_show
         self.watcher.changed = None
         with self.freezing:
             thaw_heap()  # the old papers may be collected again once the new ones replace them
@@ -246,6 +249,9 @@ class LibraryLoader:
             self.reloaded = f"Reloaded: {counted(papers, 'paper')} ({change:+,})."
             if not self.view.search_query.strip():  # (else the new papers show once searched)
                 self._say_reloaded()
+            if self.then_show is not None:
+                self.searching.go_to_paper(self.then_show)
+                self.then_show = None
 
     def _say_reloaded(self) -> None:
         if self.reloaded:

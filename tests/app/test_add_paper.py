@@ -1,0 +1,124 @@
+"""The app's ``+``: a paper looked up by DOI or arXiv id (recorded Crossref and arXiv
+responses, replayed by the ``services`` fixture) and added to the library's file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import highlighted, notified, screen_text, wait_for, wait_loaded
+from textual.widgets import Static
+
+from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.screens.add_dialog import AddPaperDialog
+from paperbrowse.core.formats import read_file
+
+pytestmark = pytest.mark.usefixtures("services", "notifications_kept")
+
+JMIR = "10.2196/22081"
+JMIR_START = "Investigating Patients’ Intention to Continue Using Teleconsultation"
+OLD = "@article{doe2020,\n  title = {An Old Paper},\n  author = {Doe, Jane},\n  year = {2020},\n}\n"
+
+
+def titles(app: PaperBrowseApp) -> list[str]:
+    results = app.browser.results
+    assert results is not None
+    return [results[i].title for i in range(len(results))]
+
+
+def status(app: PaperBrowseApp) -> str:
+    """The dialog's status line, whole (the screen wraps a long one)."""
+    assert isinstance(app.screen, AddPaperDialog), app.screen
+    return str(app.screen.query_one("#add-status", Static).content)
+
+
+def adding(app: PaperBrowseApp) -> bool:
+    return isinstance(app.screen, AddPaperDialog) and "Adding" in status(app)
+
+
+async def looked_up(pilot: Any, typed: str) -> None:
+    """``+``, the identifier typed, and Enter: until the dialog shows what it found."""
+    await pilot.press("plus")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, AddPaperDialog))
+    await pilot.press(*typed, "enter")
+    await wait_for(pilot, lambda: "Looking up" not in screen_text(pilot))
+
+
+async def test_a_doi_is_looked_up_shown_and_added_to_the_librarys_bib(tmp_path: Path) -> None:
+    library = tmp_path / "library.bib"
+    library.write_text(OLD, encoding="utf-8")
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await looked_up(pilot, JMIR)
+        shown = screen_text(pilot)
+        assert JMIR_START in shown and "Antoine Grenier Ouimet" in shown
+        assert "2020 · Journal of Medical Internet Research" in shown
+        assert str(library) in shown  # the file it goes to: the library's own
+        assert library.read_text(encoding="utf-8") == OLD  # nothing written yet
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(titles(app)) == 2)
+        assert highlighted(pilot).title.startswith(JMIR_START)  # the cursor on it
+        assert f"(ouimet2020investigating) to {library}." in notified(app)
+        assert "Reloaded: 2 papers (+1)." in notified(app)
+    assert (tmp_path / "library.bib.bak").read_text(encoding="utf-8") == OLD
+    assert [paper.doi for paper in read_file(library, dt.date.today()).papers] == [
+        None,
+        JMIR,
+    ]
+
+
+async def test_a_library_without_a_file_of_its_own_asks_where(
+    seed_app: Any, tmp_path: Path
+) -> None:
+    app = seed_app()  # the bundled profile: nothing of the user's to add to
+    target = tmp_path / "mine.bib"
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await looked_up(pilot, "arXiv:1605.08386")
+        assert "Heat-bath random walks with Markov bases" in screen_text(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Name a .bib" in status(app))
+        await pilot.press(*str(target), "enter")  # typed in the file's field, focused
+        await wait_for(pilot, lambda: not isinstance(app.screen, AddPaperDialog))
+        assert "That file is not open here" in notified(app)
+    assert [paper.title for paper in read_file(target, dt.date.today()).papers] == [
+        "Heat-bath random walks with Markov bases"
+    ]
+
+
+async def test_what_cannot_be_found_is_said_in_the_dialog_and_nothing_written(
+    tmp_path: Path,
+) -> None:
+    library = tmp_path / "library.bib"
+    library.write_text(OLD, encoding="utf-8")
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await looked_up(pilot, "10.1371/notarealdoi")
+        assert status(app).startswith("10.1371/notarealdoi: not found at 127.0.0.1:")
+        await pilot.press("enter")  # still nothing to add: looked up again, not added
+        await wait_for(pilot, lambda: "Looking up" not in screen_text(pilot))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, AddPaperDialog))
+        assert titles(app) == ["An Old Paper"]
+    assert library.read_text(encoding="utf-8") == OLD
+    assert not (tmp_path / "library.bib.bak").exists()
+
+
+async def test_a_paper_the_file_has_is_not_added_again(tmp_path: Path) -> None:
+    library = tmp_path / "library.bib"
+    library.write_text(OLD, encoding="utf-8")
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        for _ in range(2):
+            await looked_up(pilot, JMIR)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: not adding(app))
+        # Said in the dialog, still open: another id may follow.
+        assert "library.bib has this paper already (line 7): Investigating" in status(app)
+        await pilot.press("escape")
+    assert library.read_text(encoding="utf-8").count("@article{ouimet") == 1
