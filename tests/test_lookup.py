@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -266,3 +267,46 @@ def test_a_file_without_papers_yet_takes_the_first(
     add_paper(path, look_up(JMIR))
     assert [paper.doi for paper in read_file(path, TODAY).papers] == [JMIR]
     assert path.read_text().startswith(content.rstrip("]\n"))
+
+
+@pytest.mark.parametrize("suffix", [".bib", ".json", ".jsonl"])
+def test_a_windows_file_with_a_byte_order_mark_keeps_both(
+    services: list[str], tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"windows{suffix}"
+    first = tmp_path / f"first{suffix}"
+    add_paper(first, look_up("1605.08386"))  # a file of that kind, as paperbrowse writes it
+    old = b"\xef\xbb\xbf" + first.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(old)
+    add_paper(path, look_up(JMIR))
+    new = path.read_bytes()
+    if suffix == ".json":  # the list's closing bracket moves after the new item
+        assert new.startswith(old[: old.rindex(b"}") + 1])
+    else:
+        assert new.startswith(old)
+    assert new.count(b"\n") == new.count(b"\r\n")  # every line ends as the file's did
+    assert [paper.doi for paper in read_file(path, TODAY).papers] == [
+        "10.48550/arXiv.1605.08386",
+        JMIR,
+    ]
+
+
+def test_a_file_changed_while_adding_is_not_written(
+    services: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.core.lookup import adding
+
+    path = _bib(tmp_path)
+    read_papers = adding._papers_in
+
+    def edited_meanwhile(named: Path, fmt: str) -> list[Any]:
+        papers = read_papers(named, fmt)
+        with named.open("a", encoding="utf-8") as stream:  # another program saves the file
+            stream.write("@misc{new, title = {Typed in an editor meanwhile}}\n")
+        return papers
+
+    monkeypatch.setattr(adding, "_papers_in", edited_meanwhile)
+    with pytest.raises(CannotAdd, match="changed while the paper was being added"):
+        add_paper(path, look_up(JMIR))
+    assert path.read_text().endswith("@misc{new, title = {Typed in an editor meanwhile}}\n")
+    assert not (tmp_path / "library.bib.bak").exists()

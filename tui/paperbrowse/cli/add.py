@@ -12,10 +12,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from paperbrowse.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, safe_streams
 from paperbrowse.core.errors import printable
 from paperbrowse.core.lookup.identifiers import WHAT_TO_TYPE
+
+if TYPE_CHECKING:
+    from paperbrowse.core.models import Paper
 
 PRINTED = ("bibtex", "biblatex", "csl-json", "ris", "json")
 
@@ -71,10 +75,10 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_WARNINGS if failed else EXIT_OK
 
 
-def _printed(paper: object, fmt: str) -> str:
+def _printed(paper: Paper, fmt: str) -> str:
     from paperbrowse.core.formats.export import export_papers
 
-    return export_papers([paper], fmt).rstrip("\n")  # type: ignore[list-item]
+    return export_papers([paper], fmt).rstrip("\n")
 
 
 def _say(line: str) -> None:

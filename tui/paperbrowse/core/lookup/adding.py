@@ -65,11 +65,16 @@ def add_paper(path: str | Path, paper: Paper) -> Added:
     key = _new_key(paper, papers)
     entry = _entry(paper, key, fmt)
     _check_reads_back(entry, fmt, paper)
+    if "\r\n" in old:  # a Windows file stays one: no lines of the other kind in it
+        entry = entry.replace("\n", "\r\n")
+    text = _with_entry(old, entry, fmt, named)
+    if _old_text(named) != old:  # written meanwhile (an editor, Zotero): never lost
+        raise CannotAdd(f"{named}: changed while the paper was being added; nothing written")
     try:
-        written = write_export(named, _with_entry(old, entry, fmt, named), force=True)
+        written = write_export(named, text, force=True)
     except ExportError as error:
         raise CannotAdd(str(error)) from None
-    return Added(written.path, paper, key, written.backup if old else None)
+    return Added(written.path, paper, key, written.backup)
 
 
 def _old_text(path: Path) -> str:
@@ -82,7 +87,7 @@ def _old_text(path: Path) -> str:
     except OSError as error:
         raise CannotAdd(f"{path}: cannot read it ({error.strerror or error})") from None
     try:
-        return data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
+        return data.decode("utf-8")  # a byte-order mark kept as a character: written back
     except UnicodeDecodeError:
         # Written back, its other bytes would change: refused rather than re-encoded.
         raise CannotAdd(f"{path}: not UTF-8 text; papers are added to UTF-8 files only") from None
@@ -158,20 +163,22 @@ def _entry(paper: Paper, key: str, fmt: str) -> str:
 def _with_entry(old: str, entry: str, fmt: str, path: Path) -> str:
     if fmt == "csl-json":
         return _in_array(old, entry, path)
-    if not old:
-        return entry if entry.endswith("\n") else entry + "\n"
-    gap = "" if old.endswith("\n") else "\n"
+    newline = "\r\n" if "\r\n" in old else "\n"
+    if not old.strip("\ufeff"):
+        return old + entry.rstrip("\r\n") + newline
+    gap = "" if old.endswith("\n") else newline
     if fmt != "jsonl":
-        gap += "\n"  # a blank line between entries, as the writers put them
-    return old + gap + entry.rstrip("\n") + "\n"
+        gap += newline  # a blank line between entries, as the writers put them
+    return old + gap + entry.rstrip("\r\n") + newline
 
 
 def _in_array(old: str, item: str, path: Path) -> str:
     """The CSL-JSON array ``old`` with ``item`` last, the rest of the text unchanged."""
     body = old.strip().lstrip("\ufeff")
-    indented = "\n".join("  " + line for line in item.splitlines())
+    newline = "\r\n" if "\r\n" in old else "\n"
+    indented = newline.join("  " + line for line in item.splitlines())
     if not body:
-        return "[\n" + indented + "\n]\n"
+        return old.rstrip() + "[" + newline + indented + newline + "]" + newline
     try:
         items = json.loads(body)
     except ValueError:
@@ -181,7 +188,7 @@ def _in_array(old: str, item: str, path: Path) -> str:
     end = old.rindex("]")
     head = old[:end].rstrip()
     comma = "," if items else ""
-    return head + comma + "\n" + indented + "\n" + old[end:]
+    return head + comma + newline + indented + newline + old[end:]
 
 
 def _check_reads_back(entry: str, fmt: str, paper: Paper) -> None:
