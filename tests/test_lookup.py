@@ -310,3 +310,22 @@ def test_a_file_changed_while_adding_is_not_written(
         add_paper(path, look_up(JMIR))
     assert path.read_text().endswith("@misc{new, title = {Typed in an editor meanwhile}}\n")
     assert not (tmp_path / "library.bib.bak").exists()
+
+
+def test_arxivs_own_api_is_asked_once_every_three_seconds(
+    services: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """arXiv's terms; a mirror (the replay server here, named by the variable) is not
+    held to them, so the server is made to stand for arXiv's own address."""
+    from paperbrowse.core.lookup import client
+
+    monkeypatch.setattr(client, "ARXIV_URL", client._base("PAPERBROWSE_ARXIV_URL", ""))
+    monkeypatch.delenv("PAPERBROWSE_ARXIV_URL")
+    monkeypatch.setattr(client, "_arxiv_last", [-client.ARXIV_GAP])
+    waits: list[float] = []
+    monkeypatch.setattr(client.time, "sleep", waits.append)
+    look_up("1605.08386")
+    look_up("astro-ph/0601001")
+    look_up(JMIR)  # Crossref: no wait
+    assert len(services) == 3
+    assert waits[0] == 0 and 2.5 < waits[1] <= client.ARXIV_GAP and len(waits) == 2

@@ -3,13 +3,16 @@
 The addresses are Crossref's and arXiv's public APIs; ``PAPERBROWSE_CROSSREF_URL`` and
 ``PAPERBROWSE_ARXIV_URL`` point them elsewhere (a mirror, or the tests' local server,
 which replays recorded responses). Requests carry paperbrowse's name and version, as
-Crossref asks of every client, and give up after ``TIMEOUT`` seconds.
+Crossref asks of every client, and give up after ``TIMEOUT`` seconds; arXiv's own API is
+asked at most once every three seconds, as its terms ask.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
+import time
 from urllib.parse import quote
 
 from paperbrowse import __version__
@@ -84,11 +87,25 @@ def _from_crossref(identifier: Identifier, timeout: float) -> Paper:
         raise LookupFailed(f"{identifier}: Crossref's answer is not a work ({error})") from None
 
 
+# arXiv's API terms: no more than one request every three seconds (``add`` of many ids).
+ARXIV_GAP = 3.0
+_arxiv_turn = threading.Lock()
+_arxiv_last = [-ARXIV_GAP]  # time.monotonic() of the last request
+
+
+def _wait_for_arxiv() -> None:
+    with _arxiv_turn:
+        time.sleep(max(0.0, _arxiv_last[0] + ARXIV_GAP - time.monotonic()))
+        _arxiv_last[0] = time.monotonic()
+
+
 def _from_arxiv(identifier: Identifier, timeout: float) -> Paper:
     from paperbrowse.core.lookup.arxiv import NotOnArxiv, paper_from_feed
 
-    url = f"{_base('PAPERBROWSE_ARXIV_URL', ARXIV_URL)}/api/query"
-    body = _get(url, {"id_list": identifier.value}, identifier, timeout)
+    base = _base("PAPERBROWSE_ARXIV_URL", ARXIV_URL)
+    if base == ARXIV_URL:
+        _wait_for_arxiv()
+    body = _get(f"{base}/api/query", {"id_list": identifier.value}, identifier, timeout)
     try:
         return paper_from_feed(body, identifier.value, f"arXiv:{identifier.value}")
     except NotOnArxiv as error:
