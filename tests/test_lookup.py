@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ import pytest
 
 from paperbrowse.cli import main
 from paperbrowse.core.formats import read_file
-from paperbrowse.core.lookup.adding import AlreadyThere, CannotAdd, add_paper
+from paperbrowse.core.lookup.adding import AlreadyThere, CannotAdd, add_paper, add_papers
 from paperbrowse.core.lookup.client import LookupFailed, look_up
 from paperbrowse.core.lookup.identifiers import Identifier, read_identifier
 
@@ -41,6 +43,16 @@ TODAY = dt.date(2026, 12, 6)
         ("https://arxiv.org/pdf/2004.07180.pdf", Identifier("arxiv", "2004.07180")),
         ("astro-ph/0601001", Identifier("arxiv", "astro-ph/0601001")),
         ("10.48550/arXiv.1605.08386", Identifier("arxiv", "1605.08386")),
+        ("arXiv:1605.08386.", Identifier("arxiv", "1605.08386")),  # pasted from a sentence
+        ("arXiv 1605.08386", Identifier("arxiv", "1605.08386")),
+        ("arxiv.org/abs/1605.08386", Identifier("arxiv", "1605.08386")),
+        ("https://arxiv.org/abs/1605.08386?context=math", Identifier("arxiv", "1605.08386")),
+        ("https://arxiv.org/html/1605.08386v1", Identifier("arxiv", "1605.08386")),
+        ("doi.org/10.2196/22081", Identifier("doi", "10.2196/22081")),
+        ("(https://www.doi.org/10.2196/22081#x)", Identifier("doi", "10.2196/22081")),
+        ("10.2196/22081).", Identifier("doi", "10.2196/22081")),
+        (f"({SICI})", Identifier("doi", SICI)),
+        ("https://example.com/10.2196/22081", None),
         ("attention is all you need", None),
         ("10.1234", None),
         ("", None),
@@ -210,7 +222,7 @@ def test_a_csl_json_file_keeps_its_text_around_the_new_item(
         ("notes.txt", b"", "papers are added to a BibTeX (.bib)"),
         ("latin1.bib", "@misc{k, title={Caf\xe9}}\n".encode("latin-1"), "not UTF-8 text"),
         ("doc.json", b'{"papers": []}', "a .json file holding a CSL-JSON list"),
-        ("open.bib", b"@article{k, title = {Unclosed},\n", "its braces do not balance"),
+        ("open.bib", b"@misc{a}\n\n@article{k, title = {Unclosed},\n", "entry at line 3 is never"),
         ("broken.json", b'[{"title": "x"', "a .json file holding a CSL-JSON list"),
     ],
 )
@@ -241,11 +253,11 @@ def test_cli_adds_to_a_file_and_says_what_it_did(
     assert main(["add", JMIR, "10.1371/notarealdoi", "--to", str(path)]) == 1
     said = capsys.readouterr().err.splitlines()
     assert len(said) == 2
-    assert said[0] == (
+    assert said[0].startswith("paperbrowse: error: 10.1371/notarealdoi: not found at 127.0.0.1:")
+    assert said[1] == (
         f"paperbrowse: added ouimet2020investigating: {JMIR_TITLE} to {path} "
         f"(the old file is {path}.bak)"
     )
-    assert said[1].startswith("paperbrowse: error: 10.1371/notarealdoi: not found at 127.0.0.1:")
     assert main(["add", JMIR, "--to", str(path)]) == 0  # there already: a note, not an error
     assert "has this paper already" in capsys.readouterr().err
     assert main(["add", "not an id", "--to", str(path)]) == 2
@@ -323,9 +335,76 @@ def test_arxivs_own_api_is_asked_once_every_three_seconds(
     monkeypatch.delenv("PAPERBROWSE_ARXIV_URL")
     monkeypatch.setattr(client, "_arxiv_last", [-client.ARXIV_GAP])
     waits: list[float] = []
-    monkeypatch.setattr(client.time, "sleep", waits.append)
+    monkeypatch.setattr(time, "sleep", waits.append)
     look_up("1605.08386")
     look_up("astro-ph/0601001")
     look_up(JMIR)  # Crossref: no wait
     assert len(services) == 3
     assert waits[0] == 0 and 2.5 < waits[1] <= client.ARXIV_GAP and len(waits) == 2
+
+
+def test_braces_outside_entries_do_not_stop_an_addition(
+    services: list[str], tmp_path: Path
+) -> None:
+    """BibTeX ignores text between entries: a stray closing brace (two corpus files have
+    one) or a comment's brace is no entry left open."""
+    path = tmp_path / "stray.bib"
+    path.write_text("@misc{a, title = {One}}\n}\n% a note {with a brace\n@misc{b, title = {Two}}\n")
+    add_paper(path, look_up(JMIR))
+    assert [paper.doi for paper in read_file(path, TODAY).papers] == [None, None, JMIR]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file")
+def test_a_file_the_user_may_not_write_is_left_alone(services: list[str], tmp_path: Path) -> None:
+    path = _bib(tmp_path)
+    path.chmod(0o444)
+    with pytest.raises(CannotAdd, match="read-only for you"):
+        add_paper(path, look_up(JMIR))
+    assert not (tmp_path / "library.bib.bak").exists()
+
+
+def test_several_papers_are_added_in_one_write(services: list[str], tmp_path: Path) -> None:
+    path = _bib(tmp_path)
+    before = path.read_bytes()
+    wanted = [look_up(JMIR), look_up("1605.08386"), look_up(JMIR), look_up(CAIS)]
+    outcome = add_papers(path, wanted)
+    assert [added.key for added in outcome.added] == [
+        "ouimet2020investigating",
+        "stanley2016heat",
+        "schryen2021knowledge",
+    ]
+    assert [str(error) for _, error in outcome.refused] == [
+        f"{path} has this paper already: {JMIR_TITLE}"  # the one given twice
+    ]
+    assert (tmp_path / "library.bib.bak").read_bytes() == before  # the file before them all
+    assert len(read_file(path, TODAY).papers) == 4
+
+
+def test_a_paper_the_library_has_in_another_file_is_not_added(
+    services: list[str], tmp_path: Path
+) -> None:
+    other = tmp_path / "other.ris"
+    add_paper(other, look_up(JMIR))
+    library = read_file(other, TODAY).papers
+    path = _bib(tmp_path)
+    with pytest.raises(AlreadyThere, match=r"the library has this paper already, in .*other.ris"):
+        add_paper(path, look_up(f"https://doi.org/{JMIR}"), library)
+    # A key the library's other files give is not given again.
+    added = add_paper(path, look_up(CAIS), taken=["Schryen2021Knowledge"])
+    assert added.key == "schryen2021knowledgea"
+
+
+def test_crossref_subtitles_and_empty_names(services: list[str]) -> None:
+    """Fields of Crossref's own format, set on a recorded work: a subtitle apart from the
+    title (joined as Zotero joins them), and a name part given as null."""
+    from paperbrowse.core.lookup.crossref import paper_from_work
+
+    recorded = Path(__file__).parent / "data" / "services" / "crossref" / "10.2196_22081.json"
+    work = json.loads(recorded.read_text(encoding="utf-8"))["message"]
+    work["title"] = ["Teleconsultation"]
+    work["subtitle"] = ["A Survey Study"]
+    work["author"][1] = {"given": None, "family": None, "sequence": "additional"}
+    paper = paper_from_work(work, "test")
+    assert paper.title == "Teleconsultation: A Survey Study"
+    assert paper.authors == ("Antoine Grenier Ouimet", "Louis Raymond", "Guy Pare")
+    assert paper.url is None  # Crossref's URL was the DOI's own link: the DOI says it

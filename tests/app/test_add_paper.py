@@ -4,6 +4,7 @@ responses, replayed by the ``services`` fixture) and added to the library's file
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +123,67 @@ async def test_a_paper_the_file_has_is_not_added_again(tmp_path: Path) -> None:
         assert "library.bib has this paper already (line 7): Investigating" in status(app)
         await pilot.press("escape")
     assert library.read_text(encoding="utf-8").count("@article{ouimet") == 1
+
+
+async def test_escape_while_the_file_is_written_waits_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closed then, the paper was written all the same, and nothing said it (an explorer)."""
+    from paperbrowse.core.lookup import adding
+
+    library = tmp_path / "library.bib"
+    library.write_text(OLD, encoding="utf-8")
+    writing = threading.Event()
+    add_paper = adding.add_paper
+
+    def slow_add(*args: Any) -> Any:
+        writing.wait(5)  # a large file's papers read first
+        return add_paper(*args)
+
+    monkeypatch.setattr(adding, "add_paper", slow_add)
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await looked_up(pilot, JMIR)
+        await pilot.press("enter", "escape")
+        assert status(app) == "The file is being written; a moment."
+        writing.set()
+        await wait_for(pilot, lambda: len(titles(app)) == 2)
+        assert "(ouimet2020investigating) to" in notified(app)
+
+
+async def test_a_failed_look_up_clears_the_paper_shown_before(tmp_path: Path) -> None:
+    library = tmp_path / "library.bib"
+    library.write_text(OLD, encoding="utf-8")
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await looked_up(pilot, "1605.08386")
+        assert "Heat-bath random walks" in screen_text(pilot)
+        await pilot.press("backspace", "7", "enter")  # 1605.08387: not recorded, "none"
+        await wait_for(pilot, lambda: "Looking up" not in status(app))
+        assert "arXiv has no paper 1605.08387" in status(app)
+        assert "Heat-bath random walks" not in screen_text(pilot)
+        await pilot.press("enter")  # nothing to add: looked up again, never added
+        await wait_for(pilot, lambda: "Looking up" not in status(app))
+    assert library.read_text(encoding="utf-8") == OLD
+
+
+async def test_a_folder_library_adds_to_its_bib_and_never_twice(tmp_path: Path) -> None:
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    from paperbrowse.core.lookup.adding import add_paper
+    from paperbrowse.core.lookup.client import look_up
+
+    add_paper(folder / "a.ris", look_up(JMIR))  # the library has it, in its RIS file
+    (folder / "b.bib").write_text(OLD, encoding="utf-8")
+    app = PaperBrowseApp([folder])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await looked_up(pilot, f"https://doi.org/{JMIR}")
+        assert str(folder / "b.bib") in screen_text(pilot)  # its BibTeX file, offered first
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not adding(app))
+        assert status(app).startswith("the library has this paper already, in ")
+        assert "a.ris" in status(app)
+    assert (folder / "b.bib").read_text(encoding="utf-8") == OLD

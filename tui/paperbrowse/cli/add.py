@@ -49,27 +49,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from paperbrowse.core.lookup.adding import AlreadyThere, CannotAdd, add_paper
+    from paperbrowse.core.lookup.adding import AlreadyThere, CannotAdd, add_papers
     from paperbrowse.core.lookup.client import LookupFailed, look_up
 
     safe_streams()
+    found: list[Paper] = []
     failed = 0
     for typed in args.ids:
         try:
-            paper = look_up(typed)
-            if args.to is None:
-                print(_printed(paper, args.format))
-                continue
-            added = add_paper(Path(args.to), paper)
-        except AlreadyThere as error:
-            _say(f"paperbrowse: note: {error}")  # what was asked for is there: not a failure
-            continue
-        except (LookupFailed, CannotAdd) as error:
+            found.append(look_up(typed))
+        except LookupFailed as error:
             _say(f"paperbrowse: error: {error}")
             failed += 1
-            continue
-        kept = f" (the old file is {added.backup})" if added.backup else ""
-        _say(f"paperbrowse: added {added.key}: {paper.title} to {added.path}{kept}")
+    if args.to is None:
+        for paper in found:
+            print(_printed(paper, args.format))
+    elif found:
+        # All in one write: FILE.bak is the file as it was before this command.
+        try:
+            outcome = add_papers(Path(args.to), found)
+        except CannotAdd as error:
+            _say(f"paperbrowse: error: {error}")
+            return EXIT_UNUSABLE
+        for added in outcome.added:
+            kept = f" (the old file is {added.backup})" if added.backup else ""
+            _say(f"paperbrowse: added {added.key}: {added.paper.title} to {added.path}{kept}")
+        for _, refusal in outcome.refused:  # there already: what was asked for is done
+            kind = "note" if isinstance(refusal, AlreadyThere) else "error"
+            _say(f"paperbrowse: {kind}: {refusal}")
     if failed == len(args.ids):
         return EXIT_UNUSABLE
     return EXIT_WARNINGS if failed else EXIT_OK

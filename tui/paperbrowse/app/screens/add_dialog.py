@@ -9,6 +9,7 @@ was added, or None.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,8 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         width: 80;
         max-width: 95%;
         height: auto;
+        max-height: 100%;
+        overflow-y: auto;  /* a small terminal scrolls the dialog rather than cut it */
         border: thick $accent;
         background: $surface;
         padding: 0 1;
@@ -72,11 +75,19 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
     BINDINGS = bindings("dialog")  # from the registry (app/actions.py), rebindable
     AUTO_FOCUS = "#add-id"
 
-    def __init__(self, targets: list[Path]) -> None:
+    def __init__(
+        self,
+        targets: list[Path],
+        library: Sequence[Paper] = (),
+        taken: Callable[[], Iterable[str]] = tuple,
+    ) -> None:
         super().__init__()
         self.targets = targets  # the library's files a paper can be added to
+        self.library = library  # its papers: one of them is not added again
+        self.taken = taken  # its citation keys (when made), not given again
         self.found: tuple[str, Paper] | None = None  # what was typed, and its paper
         self._busy = False  # a look-up or an addition is running
+        self._adding = False  # the file is being written: escape waits for it
 
     def compose(self) -> ComposeResult:
         from paperbrowse.core.lookup.identifiers import WHAT_TO_TYPE
@@ -110,7 +121,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
     def _id_changed(self) -> None:
         if self.found is not None and self.found[0] != self.typed:
             self.found = None  # another id: looked up again before anything is added
-            self.query_one("#add-go", Button).label = "Look up"
+            self._show_found(None)
             self._status(self._hint().plain)
 
     @on(Input.Submitted)
@@ -126,11 +137,23 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
             self._add(self.found[1])
         else:
             self._busy = True
+            self._show_found(None)
             self._status(f"Looking up {self.typed}…", "bold")
             self._look_up(self.typed)
 
+    def _show_found(self, paper: Paper | None) -> None:
+        """The paper found, or (None) the hint of what to type, and the button's word."""
+        from paperbrowse.core.lookup.identifiers import WHAT_TO_TYPE
+
+        shown = paper_lines(paper) if paper else Text(f"Type {WHAT_TO_TYPE}.", style="dim")
+        self.query_one("#add-found", Static).update(shown)
+        self.query_one("#add-go", Button).label = "Add" if paper else "Look up"
+
     @on(Button.Pressed, "#add-cancel")
     def action_cancel(self) -> None:
+        if self._adding:  # (closed now, what became of the file would go unsaid)
+            self._status("The file is being written; a moment.", "bold")
+            return
         self.dismiss(None)
 
     @work(thread=True, exclusive=True, group="add-paper", description="look a paper up")
@@ -149,12 +172,14 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         self._busy = False
         if not self.is_attached:
             return
+        if typed != self.typed:  # edited meanwhile: this answer is not for what is shown
+            self._status(self._hint().plain)
+            return
         if isinstance(found, str):
             self._status(found, "bold red")
             return
         self.found = (typed, found)
-        self.query_one("#add-found", Static).update(paper_lines(found))
-        self.query_one("#add-go", Button).label = "Add"
+        self._show_found(found)
         self._status(self._hint().plain)
 
     def _add(self, paper: Paper) -> None:
@@ -168,7 +193,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         except RuntimeError as error:  # "~nobody/x": no such user
             self._status(f"Cannot add to that name: {error}.", "bold red")
             return
-        self._busy = True
+        self._busy = self._adding = True
         self._status(f"Adding it to {path}…", "bold")
         self._write(path, paper)
 
@@ -177,7 +202,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         from paperbrowse.core.lookup.adding import CannotAdd, add_paper
 
         try:
-            added: Added | str = add_paper(path, paper)
+            added: Added | str = add_paper(path, paper, self.library, self.taken())
         except CannotAdd as error:
             added = str(error)
         except Exception as error:  # a bug: one line, never a traceback
@@ -185,7 +210,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         self.app.call_from_thread(self._written, added)
 
     def _written(self, added: Added | str) -> None:
-        self._busy = False
+        self._busy = self._adding = False
         if isinstance(added, str):
             if self.is_attached:
                 self._status(added, "bold red")

@@ -9,7 +9,7 @@ time and drops results for older queries, and the reading controller keeps the m
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -173,8 +173,18 @@ class BrowserScreen(SafeMouse, Screen[None]):
         from paperbrowse.app.screens.add_dialog import AddPaperDialog
         from paperbrowse.core.lookup.adding import addable_sources
 
-        sources = self.library.sources if self.library is not None else []
-        self.app.push_screen(AddPaperDialog(addable_sources(sources)), self._paper_added)
+        library = self.library
+        sources = library.sources if library is not None else self.loader.paths
+        papers = library.papers if library is not None else ()
+        self.app.push_screen(
+            AddPaperDialog(addable_sources(sources), papers, self._keys_made),
+            self._paper_added,
+        )
+
+    def _keys_made(self) -> Iterable[str]:
+        """The library's citation keys, if made by now (a new paper's must be another)."""
+        library = self.library
+        return library.keys.values() if library is not None and library.keys_ready else ()
 
     def _paper_added(self, added: Added | None) -> None:
         from paperbrowse.app.screens.add_dialog import added_message

@@ -45,7 +45,10 @@ _VENUE_FIELD = {
     "collection": "publisher",
     "proceedings": "publisher",
 }
-_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s/?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I)
+# An arXiv link's id, new style (2004.07180) or old (astro-ph/0601001), without its version.
+_ARXIV = re.compile(
+    r"arxiv\.org/(?:abs|pdf)/((?:[a-z-]+(?:\.[a-z]{2})?/)?[^\s/?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I
+)
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.+/\-]")
 _FILE_ESCAPE = re.compile(r"[\\:;]")  # a file field's separators, and its escape
 

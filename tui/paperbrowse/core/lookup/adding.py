@@ -14,7 +14,8 @@ import datetime as dt
 import json
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from paperbrowse.core.errors import FormatError, PaperbrowseError
@@ -46,35 +47,163 @@ def addable(path: Path) -> bool:
     return path.suffix.lower() in ADDABLE
 
 
-def add_paper(path: str | Path, paper: Paper) -> Added:
-    """Append ``paper`` to the file at ``path`` (created when missing). Raises CannotAdd."""
+def add_paper(
+    path: str | Path, paper: Paper, library: Sequence[Paper] = (), taken: Iterable[str] = ()
+) -> Added:
+    """Append ``paper`` to the file at ``path`` (created when missing). Raises CannotAdd
+    (AlreadyThere when the file, or the ``library`` it belongs to, has the paper)."""
+    outcome = add_papers(path, [paper], library, taken)
+    if outcome.refused:
+        raise outcome.refused[0][1]
+    return outcome.added[0]
+
+
+@dataclass
+class Outcome:
+    added: list[Added] = field(default_factory=list)
+    refused: list[tuple[Paper, CannotAdd]] = field(default_factory=list)
+
+
+def add_papers(
+    path: str | Path,
+    papers: Sequence[Paper],
+    library: Sequence[Paper] = (),
+    taken: Iterable[str] = (),
+) -> Outcome:
+    """Append the papers to the file at ``path`` in one write, so that its ``.bak`` is the
+    file as it was before them all. A paper the file or ``library`` has already (or one
+    given twice) is refused, and a key the file or ``taken`` (the library's keys) has is
+    not given again. Raises CannotAdd when the file is unusable."""
     from paperbrowse.core.formats.export import ExportError, write_export
 
-    named = Path(path).expanduser()
+    named = Path(path).expanduser().absolute()  # (messages name it wherever they are read)
     fmt = ADDABLE.get(named.suffix.lower())
+    if not str(path).strip():
+        raise CannotAdd("give a file name to add to")
     if fmt is None:
         raise CannotAdd(f"{named}: papers are added to {ADDABLE_NAMES}")
+    _check_writable(named)
     old = _old_text(named)
     if fmt == "csl-json":
         _in_array(old, "{}", named)  # a file that is no CSL-JSON list is refused first
-    if fmt == "bibtex" and not _braces_close(old):
-        # An entry left open would swallow the new one, in BibTeX and in most readers.
-        raise CannotAdd(f"{named}: its braces do not balance (an entry left open?); fix that first")
-    papers = _papers_in(named, fmt) if old.strip() else []
-    _refuse_twice(named, paper, papers)
-    key = _new_key(paper, papers)
-    entry = _entry(paper, key, fmt)
-    _check_reads_back(entry, fmt, paper)
-    if "\r\n" in old:  # a Windows file stays one: no lines of the other kind in it
-        entry = entry.replace("\n", "\r\n")
-    text = _with_entry(old, entry, fmt, named)
+    if fmt == "bibtex":
+        _check_closed(old, named)
+    in_file = _papers_in(named, fmt) if old.strip() else []
+    outcome = Outcome()
+    known = _Known(named, in_file, library, taken)
+    for paper in papers:
+        try:
+            known.refuse_twice(paper)
+        except AlreadyThere as error:
+            outcome.refused.append((paper, error))
+            continue
+        key = known.new_key(paper)
+        known.add(paper, key)
+        outcome.added.append(Added(named, paper, key, None))
+    if not outcome.added:
+        return outcome
+    entries = [_entry(added.paper, added.key, fmt) for added in outcome.added]
+    for entry, added in zip(entries, outcome.added, strict=True):
+        _check_reads_back(entry, fmt, added.paper)
+    text = old
+    for entry in entries:
+        if "\r\n" in old:  # a Windows file stays one: no lines of the other kind in it
+            entry = entry.replace("\n", "\r\n")
+        text = _with_entry(text, entry, fmt, named)
     if _old_text(named) != old:  # written meanwhile (an editor, Zotero): never lost
         raise CannotAdd(f"{named}: changed while the paper was being added; nothing written")
     try:
         written = write_export(named, text, force=True)
     except ExportError as error:
         raise CannotAdd(str(error)) from None
-    return Added(written.path, paper, key, written.backup)
+    outcome.added = [
+        Added(written.path, added.paper, added.key, written.backup) for added in outcome.added
+    ]
+    return outcome
+
+
+def _check_writable(path: Path) -> None:
+    """A file the user may not write is refused: replaced through its folder, it would
+    lose its mode's meaning (and another user's file would become this user's)."""
+    target = Path(os.path.realpath(path))
+    if target.exists() and not os.access(target, os.W_OK):
+        raise CannotAdd(f"{path}: read-only for you; nothing added")
+
+
+class _Known:
+    """The papers and keys a new paper must not repeat: the file's, the library's, and the
+    ones added before it in the same write."""
+
+    def __init__(
+        self, path: Path, in_file: list[Paper], library: Sequence[Paper], taken: Iterable[str]
+    ) -> None:
+        self.path = path
+        self.in_file = list(in_file)
+        self.library = library
+        self.keys = {key.lower() for key in (*_keys_of(in_file), *taken)}
+
+    def refuse_twice(self, paper: Paper) -> None:
+        other = _same_paper(paper, self.in_file)
+        if other is not None:
+            raise AlreadyThere(f"{self.path} has this paper already{_line(other)}: {other.title}")
+        other = _same_paper(paper, self.library)
+        if other is not None:
+            where = other.source.file if other.source else "another file"
+            raise AlreadyThere(
+                f"the library has this paper already, in {where}{_line(other)}: {other.title}"
+            )
+
+    def new_key(self, paper: Paper) -> str:
+        from paperbrowse.core.citekeys import citation_keys
+
+        key = citation_keys([*self.in_file, paper])[-1]
+        base, number = key, 0
+        while key.lower() in self.keys:  # (a key of the library's other files, too)
+            number += 1
+            key = f"{base}{_suffix(number)}"
+        return key
+
+    def add(self, paper: Paper, key: str) -> None:
+        self.in_file.append(paper.model_copy(update={"citekey": key}))
+        self.keys.add(key.lower())
+
+
+def _suffix(number: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa: Better BibTeX's suffixes."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def _keys_of(papers: Sequence[Paper]) -> list[str]:
+    from paperbrowse.core.citekeys import citation_keys
+
+    return citation_keys(papers) if papers else []
+
+
+def _same_paper(paper: Paper, papers: Sequence[Paper]) -> Paper | None:
+    """The paper of ``papers`` with the same DOI, or the same title and year."""
+    from paperbrowse.core.store import field_values
+
+    if not papers:
+        return None
+    doi = bare_doi(paper.doi).lower() if paper.doi else None
+    if doi:
+        for index, other in enumerate(field_values(papers, "doi")):
+            if other and bare_doi(other).lower() == doi:
+                return papers[index]
+    title = normalise_title(paper.title)
+    years = field_values(papers, "year")
+    for index, other in enumerate(field_values(papers, "title")):
+        if years[index] == paper.year and normalise_title(other) == title:
+            return papers[index]
+    return None
+
+
+def _line(paper: Paper) -> str:
+    return f" (line {paper.source.line})" if paper.source and paper.source.line else ""
 
 
 def _old_text(path: Path) -> str:
@@ -102,17 +231,24 @@ _NO_ENTRY = {
 }
 
 
-def _braces_close(text: str) -> bool:
-    """Whether every ``{`` in the text is closed by its end (``\\{`` and ``\\}`` aside)."""
-    depth = 0
-    for match in _BRACE.finditer(text):
-        depth += 1 if match.group() == "{" else -1
-        if depth < 0:
-            return False
-    return depth == 0
+def _check_closed(text: str, path: Path) -> None:
+    """Refuse a .bib whose last entry is left open: the new entry would be read as part of
+    it, by BibTeX and by most readers. Braces outside entries (a stray ``}``, a comment's
+    ``{``) are ignored, as BibTeX ignores all text between entries."""
+    depth, start = 0, 0
+    for match in _BIB_TOKEN.finditer(text):
+        token = match.group()
+        if depth == 0:
+            if token.startswith("@"):
+                depth, start = 1, match.start()
+            continue
+        depth += -1 if token == "}" else 1  # (an "@x{" inside an entry opens a brace too)
+    if depth > 0:
+        line = text.count("\n", 0, start) + 1
+        raise CannotAdd(f"{path}: the entry at line {line} is never closed; fix it first")
 
 
-_BRACE = re.compile(r"(?<!\\)[{}]")
+_BIB_TOKEN = re.compile(r"@\s*\w+\s*\{|(?<!\\)[{}]")
 
 
 def _papers_in(path: Path, fmt: str) -> list[Paper]:
@@ -125,23 +261,6 @@ def _papers_in(path: Path, fmt: str) -> list[Paper]:
             return []
         reason = error.message
         raise CannotAdd(f"{path}: cannot read its papers ({reason}); nothing added") from None
-
-
-def _refuse_twice(path: Path, paper: Paper, papers: list[Paper]) -> None:
-    doi = bare_doi(paper.doi).lower() if paper.doi else None
-    title = normalise_title(paper.title)
-    for other in papers:
-        same_doi = doi is not None and other.doi is not None and bare_doi(other.doi).lower() == doi
-        same_title = normalise_title(other.title) == title and other.year == paper.year
-        if same_doi or same_title:
-            where = f" (line {other.source.line})" if other.source and other.source.line else ""
-            raise AlreadyThere(f"{path} has this paper already{where}: {other.title}")
-
-
-def _new_key(paper: Paper, papers: list[Paper]) -> str:
-    from paperbrowse.core.citekeys import citation_keys
-
-    return citation_keys([*papers, paper])[-1]
 
 
 def _entry(paper: Paper, key: str, fmt: str) -> str:
@@ -205,9 +324,30 @@ def _check_reads_back(entry: str, fmt: str, paper: Paper) -> None:
         raise CannotAdd(f"the entry for {paper.title!r} does not read back; nothing written")
 
 
-def addable_sources(sources: list[str]) -> list[Path]:
-    """A library's files a paper can be added to (its folders' too), in its order."""
+def addable_sources(sources: Sequence[str | Path]) -> list[Path]:
+    """A library's files a paper can be added to (its folders' too): BibTeX first, then
+    JSON Lines, CSL-JSON and RIS, each kind in the library's order."""
     from paperbrowse.core.library import expand_paths
 
     files, _ = expand_paths(sources)
-    return [path for path in files if addable(path) and os.access(path, os.W_OK)]
+    kinds = {path: ADDABLE.get(path.suffix.lower()) for path in files}
+    usable = [
+        path
+        for path, kind in kinds.items()
+        if kind and os.access(path, os.W_OK) and (kind != "csl-json" or _a_list(path))
+    ]
+    return sorted(usable, key=lambda path: _PREFERRED.index(ADDABLE[path.suffix.lower()]))
+
+
+_PREFERRED = ("bibtex", "jsonl", "csl-json", "ris")
+
+
+def _a_list(path: Path) -> bool:
+    """Whether a .json file starts as a list does (a CSL-JSON file; not a paperbrowse JSON
+    document or a Semantic Scholar answer)."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")

@@ -23,6 +23,7 @@ from paperbrowse.core.models import Paper
 CROSSREF_URL = "https://api.crossref.org"
 ARXIV_URL = "https://export.arxiv.org"
 TIMEOUT = 15.0  # seconds; arXiv's API can take several
+MAX_BYTES = 8 << 20  # an answer larger than this is refused, not read on
 USER_AGENT = f"paperbrowse/{__version__} (https://pypi.org/project/paperbrowse/)"
 
 
@@ -51,21 +52,30 @@ def _get(url: str, params: dict[str, str] | None, what: Identifier, timeout: flo
 
     headers = {"User-Agent": USER_AGENT}
     try:
-        response = httpx.get(
-            url, params=params, headers=headers, timeout=timeout, follow_redirects=True
-        )
+        with httpx.stream(
+            "GET", url, params=params, headers=headers, timeout=timeout, follow_redirects=True
+        ) as response:
+            _check_status(response.status_code, url, what)
+            body = bytearray()
+            for piece in response.iter_bytes():
+                body += piece
+                if len(body) > MAX_BYTES:  # a work's record is kilobytes: this is no record
+                    raise LookupFailed(f"{what}: {_host(url)} answered over {MAX_BYTES >> 20} MB")
+            return bytes(body)
     except httpx.TimeoutException:
         raise LookupFailed(f"{what}: {_host(url)} did not answer within {timeout:g} s") from None
     except httpx.HTTPError as error:
         reason = str(error) or type(error).__name__
         raise LookupFailed(f"{what}: cannot reach {_host(url)} ({reason}); offline?") from None
-    if response.status_code == 404:
+
+
+def _check_status(status: int, url: str, what: Identifier) -> None:
+    if status == 404:
         raise LookupFailed(f"{what}: not found at {_host(url)}")
-    if response.status_code == 429:
+    if status == 429:
         raise LookupFailed(f"{what}: {_host(url)} asks to wait (too many requests); try later")
-    if response.status_code >= 400:
-        raise LookupFailed(f"{what}: {_host(url)} answered {response.status_code}")
-    return response.content
+    if status >= 400:
+        raise LookupFailed(f"{what}: {_host(url)} answered {status}")
 
 
 def _host(url: str) -> str:

@@ -1,9 +1,9 @@
 """A Crossref work (``GET /works/{doi}``) made a paper.
 
 Crossref's ``message`` is nearly a CSL-JSON item, so it is read by ``formats.csljson``
-once its differences are smoothed: titles come as lists, types have Crossref's names, an
-organisation's name is ``name`` (CSL's ``literal``), and titles and abstracts carry JATS
-tags and HTML entities (``<jats:p>``, ``&amp;``).
+once its differences are smoothed: titles come as lists (and a subtitle apart), types
+have Crossref's names, an organisation's name is ``name`` (CSL's ``literal``), and titles
+and abstracts carry JATS tags and HTML entities (``<jats:p>``, ``&amp;``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from paperbrowse.core.formats.csljson import paper_from_csl
-from paperbrowse.core.models import Paper, SourceRef
+from paperbrowse.core.models import DOI_PREFIX, Paper, SourceRef
 
 # Crossref's types, in CSL's words (Crossref's /types list); any other is "misc".
 CROSSREF_TO_CSL = {
@@ -67,9 +67,21 @@ def _names(people: object) -> list[dict[str, str]]:
             continue
         if person.get("name") and not person.get("family"):
             names.append({"literal": str(person["name"])})
-        else:
-            names.append({k: str(person[k]) for k in ("given", "family", "suffix") if k in person})
+        else:  # (a part given as null is left out, never written "None")
+            parts = {k: str(person[k]) for k in ("given", "family", "suffix") if person.get(k)}
+            if parts:
+                names.append(parts)
     return names
+
+
+def _title(work: dict[str, Any]) -> str:
+    """The title, and its subtitle after a colon (as Zotero joins them) unless the title
+    has it already."""
+    title = jats_text(work.get("title"))
+    subtitle = jats_text(work.get("subtitle"))
+    if subtitle and subtitle.lower() not in title.lower():
+        return f"{title}: {subtitle}" if title else subtitle
+    return title
 
 
 def csl_of_work(work: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +89,7 @@ def csl_of_work(work: dict[str, Any]) -> dict[str, Any]:
     issued = work.get("issued") or work.get("published-print") or work.get("published-online")
     item: dict[str, Any] = {
         "type": CROSSREF_TO_CSL.get(str(work.get("type")), "misc"),
-        "title": jats_text(work.get("title")),
+        "title": _title(work),
         "author": _names(work.get("author")),
         "editor": _names(work.get("editor")),
         "issued": issued,
@@ -87,7 +99,15 @@ def csl_of_work(work: dict[str, Any]) -> dict[str, Any]:
     for key in ("DOI", "URL", "volume", "issue", "page", "publisher", "publisher-location"):
         if isinstance(work.get(key), str):
             item["publisher-place" if key == "publisher-location" else key] = work[key]
+    if _is_doi_link(item.get("URL"), item.get("DOI")):
+        del item["URL"]  # Crossref's URL is the DOI's own link: shown from the DOI already
     return item
+
+
+def _is_doi_link(url: object, doi: object) -> bool:
+    if not isinstance(url, str) or not isinstance(doi, str):
+        return False
+    return DOI_PREFIX.sub("", url.strip()).lower() == doi.strip().lower() and "doi.org/" in url
 
 
 def paper_from_work(work: dict[str, Any], source: str) -> Paper:

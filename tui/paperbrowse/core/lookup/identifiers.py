@@ -1,26 +1,30 @@
-"""What a user typed to name a paper: a DOI or an arXiv id, bare or as a link."""
+"""What a user typed to name a paper: a DOI or an arXiv id, bare or as a link.
+
+Pasted text comes with what surrounds it: brackets, quotes, a full stop, a link's query
+or fragment (``?context=math``), or a link without its scheme (``doi.org/...``). These
+are dropped; a DOI's own parentheses (``10.1002/(SICI)...``) stay.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 Service = Literal["doi", "arxiv"]
 
 # A DOI: "10." and a registrant code, a slash, and anything but spaces (Crossref's advice).
-_DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+_DOI = re.compile(r"^(?:doi:?\s*)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
 # arXiv's new ids (since 2007: 0704.0001, 2004.07180v2) and old ones (hep-th/9901001).
 _ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
-_ARXIV = re.compile(
-    r"^(?:arxiv:\s*|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)?"
-    + _ARXIV_ID
-    + r"(?:\.pdf)?/?$",
-    re.IGNORECASE,
-)
+_ARXIV = re.compile(r"^(?:arxiv:?\s*)?" + _ARXIV_ID + "$", re.IGNORECASE)
+# An arxiv.org page of a paper: its abstract, PDF or HTML.
+_ARXIV_PAGE = re.compile(r"^/(?:abs|pdf|html)/" + _ARXIV_ID + r"(?:\.pdf)?/?$", re.IGNORECASE)
 # arXiv's DOIs (DataCite's, since 2022) name the paper on arXiv: looked up there.
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\." + _ARXIV_ID + "$", re.IGNORECASE)
+_WRAPPING = "\"'<>()[]{}“”‘’«»"
+_TRAILING = ".,;:!?"
 
 
 @dataclass(frozen=True)
@@ -34,18 +38,61 @@ class Identifier:
 
 def read_identifier(text: str) -> Identifier | None:
     """The DOI or arXiv id in ``text``, or None when it is neither."""
-    typed = text.strip().strip("<>\"'")
+    typed = _unwrapped(text)
+    link = _link_path(typed)
+    if link is not None:
+        host, path = link
+        if host.endswith("arxiv.org"):
+            page = _ARXIV_PAGE.match(path)
+            return Identifier("arxiv", page.group(1)) if page else None
+        if host.endswith("doi.org"):
+            typed = unquote(path.lstrip("/"))
+        else:
+            return None
     arxiv = _ARXIV.match(typed)
     if arxiv:
         return Identifier("arxiv", arxiv.group(1))
-    doi = _DOI.match(unquote(typed) if typed.lower().startswith("http") else typed)
+    doi = _DOI.match(typed)
     if doi is None:
         return None
-    value = doi.group(1).rstrip(".,;")
+    value = _balanced(doi.group(1))
     on_arxiv = _ARXIV_DOI.match(value)
     if on_arxiv:
         return Identifier("arxiv", on_arxiv.group(1))
     return Identifier("doi", value)
+
+
+def _unwrapped(text: str) -> str:
+    """Without the brackets, quotes and full stop around a pasted identifier."""
+    typed = text.strip()
+    while typed:
+        trimmed = typed.strip().rstrip(_TRAILING)
+        if len(trimmed) > 1 and trimmed[0] in _WRAPPING and trimmed[-1] in _WRAPPING:
+            trimmed = trimmed[1:-1]
+        elif trimmed and trimmed[0] in "\"'<“‘«":
+            trimmed = trimmed[1:]
+        if trimmed == typed:
+            break
+        typed = trimmed
+    return typed
+
+
+def _link_path(typed: str) -> tuple[str, str] | None:
+    """A link's host and path (its query and fragment dropped); None if it is no link."""
+    if re.match(r"^(?:www\.|dx\.)?(?:doi|arxiv)\.org/", typed, re.IGNORECASE):
+        typed = "https://" + typed
+    if not re.match(r"^https?://", typed, re.IGNORECASE):
+        return None
+    parts = urlsplit(typed)
+    return parts.netloc.lower(), parts.path
+
+
+def _balanced(doi: str) -> str:
+    """A DOI without a closing bracket or punctuation pasted after it: its own
+    parentheses, balanced (``10.1002/(SICI)1097``), stay."""
+    while doi and (doi[-1] in _TRAILING or (doi[-1] in ")]" and doi.count("(") < doi.count(")"))):
+        doi = doi[:-1]
+    return doi
 
 
 WHAT_TO_TYPE = "a DOI (10.18653/v1/2020.acl-main.207), an arXiv id (2004.07180) or a link to one"
