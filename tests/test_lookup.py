@@ -117,9 +117,13 @@ def test_an_arxiv_paper_published_since_has_the_journals_doi(services: list[str]
 
 
 def test_an_old_style_arxiv_id(services: list[str]) -> None:
+    from paperbrowse.core.formats.export import bibtex_entry
+
     paper = look_up("astro-ph/0601001")
     assert paper.title.startswith("Frequency of Hot Jupiters and Very Hot Jupiters")
     assert paper.date is not None and paper.date.year == 2006
+    entry = bibtex_entry(paper)
+    assert "eprint = {astro-ph/0601001}" in entry and "archiveprefix = {arXiv}" in entry
 
 
 @pytest.mark.parametrize(
@@ -261,6 +265,8 @@ def test_cli_adds_to_a_file_and_says_what_it_did(
     assert main(["add", JMIR, "--to", str(path)]) == 0  # there already: a note, not an error
     assert "has this paper already" in capsys.readouterr().err
     assert main(["add", "not an id", "--to", str(path)]) == 2
+    assert main(["add", JMIR, "--to", " "]) == 2
+    assert capsys.readouterr().err.endswith("give --to a file name to add to\n")
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     from paperbrowse.core.lookup.client import LookupFailed, look_up
 
     safe_streams()
+    if args.to is not None and not args.to.strip():
+        _say("paperbrowse: error: give --to a file name to add to")
+        return EXIT_UNUSABLE
     found: list[Paper] = []
     failed = 0
     for typed in args.ids:
