@@ -9,7 +9,6 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -27,6 +26,7 @@ JMIR_TITLE = (
 CAIS = "10.17705/1cais.04607"  # organisations among its authors ({"name": ...})
 NATURE = "10.1038/d41586-020-02761-z"  # authors with a family name only
 SICI = "10.1002/(SICI)1097-4571(199806)49:8"  # an old DOI, escaped in its link
+SICI_FULL = "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O"
 TODAY = dt.date(2026, 12, 6)
 
 
@@ -53,6 +53,10 @@ TODAY = dt.date(2026, 12, 6)
         ("10.2196/22081).", Identifier("doi", "10.2196/22081")),
         (f"({SICI})", Identifier("doi", SICI)),
         ("https://example.com/10.2196/22081", None),
+        ("https://notarxiv.org/abs/1605.08386", None),
+        ("math.AG/0601001", Identifier("arxiv", "math/0601001")),  # as arXiv knows it
+        ("10.2196/22081]", Identifier("doi", "10.2196/22081")),
+        (f"<{SICI_FULL}>", Identifier("doi", SICI_FULL)),
         ("attention is all you need", None),
         ("10.1234", None),
         ("", None),
@@ -228,17 +232,22 @@ def test_a_csl_json_file_keeps_its_text_around_the_new_item(
         ("doc.json", b'{"papers": []}', "a .json file holding a CSL-JSON list"),
         ("open.bib", b"@misc{a}\n\n@article{k, title = {Unclosed},\n", "entry at line 3 is never"),
         ("broken.json", b'[{"title": "x"', "a .json file holding a CSL-JSON list"),
+        ("open.ris", b"TY  - JOUR\nTI  - Closed\nER  - \n\nTY  - JOUR\nTI  - Open\n", "line 5"),
+        ("home.bib", None, "~nosuchuser"),
     ],
 )
 def test_files_it_cannot_add_to_are_left_alone(
-    services: list[str], tmp_path: Path, name: str, content: bytes, message: str
+    services: list[str], tmp_path: Path, name: str, content: bytes | None, message: str
 ) -> None:
     path = tmp_path / name
-    path.write_bytes(content)
+    if content is None:  # a name no path can have
+        path = Path(f"~nosuchuser/{name}")
+    else:
+        path.write_bytes(content)
     with pytest.raises(CannotAdd, match=re.escape(message)):
         add_paper(path, look_up(JMIR))
-    assert path.read_bytes() == content
-    assert not (tmp_path / f"{name}.bak").exists()
+    assert content is None or path.read_bytes() == content
+    assert [entry.name for entry in tmp_path.iterdir()] == ([name] if content is not None else [])
 
 
 def test_cli_prints_bibtex_without_a_file(
@@ -266,7 +275,7 @@ def test_cli_adds_to_a_file_and_says_what_it_did(
     assert "has this paper already" in capsys.readouterr().err
     assert main(["add", "not an id", "--to", str(path)]) == 2
     assert main(["add", JMIR, "--to", " "]) == 2
-    assert capsys.readouterr().err.endswith("give --to a file name to add to\n")
+    assert capsys.readouterr().err.endswith("paperbrowse: error: give a file name to add to\n")
 
 
 @pytest.mark.parametrize(
@@ -284,7 +293,8 @@ def test_a_file_without_papers_yet_takes_the_first(
     path.write_text(content)
     add_paper(path, look_up(JMIR))
     assert [paper.doi for paper in read_file(path, TODAY).papers] == [JMIR]
-    assert path.read_text().startswith(content.rstrip("]\n"))
+    kept = content.removesuffix("]\n")  # a list's bracket closes after the new item
+    assert path.read_text().startswith(kept) and len(path.read_text()) > len(kept) + 100
 
 
 @pytest.mark.parametrize("suffix", [".bib", ".json", ".jsonl"])
@@ -312,22 +322,23 @@ def test_a_windows_file_with_a_byte_order_mark_keeps_both(
 def test_a_file_changed_while_adding_is_not_written(
     services: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from paperbrowse.core.lookup import adding
+    """Changed as late as can be: once the new text is on disk, before it is renamed."""
+    from paperbrowse.core.formats import export
 
     path = _bib(tmp_path)
-    read_papers = adding._papers_in
+    write_temporary = export._write_temporary
 
-    def edited_meanwhile(named: Path, fmt: str) -> list[Any]:
-        papers = read_papers(named, fmt)
-        with named.open("a", encoding="utf-8") as stream:  # another program saves the file
+    def edited_meanwhile(target: Path, data: bytes) -> Path:
+        temporary = write_temporary(target, data)
+        with path.open("a", encoding="utf-8") as stream:  # another program saves the file
             stream.write("@misc{new, title = {Typed in an editor meanwhile}}\n")
-        return papers
+        return temporary
 
-    monkeypatch.setattr(adding, "_papers_in", edited_meanwhile)
-    with pytest.raises(CannotAdd, match="changed while the paper was being added"):
+    monkeypatch.setattr(export, "_write_temporary", edited_meanwhile)
+    with pytest.raises(CannotAdd, match="changed while adding; nothing written"):
         add_paper(path, look_up(JMIR))
     assert path.read_text().endswith("@misc{new, title = {Typed in an editor meanwhile}}\n")
-    assert not (tmp_path / "library.bib.bak").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["library.bib"]  # no .bak, no temporary
 
 
 def test_arxivs_own_api_is_asked_once_every_three_seconds(
@@ -414,3 +425,58 @@ def test_crossref_subtitles_and_empty_names(services: list[str]) -> None:
     assert paper.title == "Teleconsultation: A Survey Study"
     assert paper.authors == ("Antoine Grenier Ouimet", "Louis Raymond", "Guy Pare")
     assert paper.url is None  # Crossref's URL was the DOI's own link: the DOI says it
+
+
+def test_another_paper_with_the_same_title_and_year_is_added(
+    services: list[str], tmp_path: Path
+) -> None:
+    """As duplicates are merged: a different DOI or first author says it is another paper
+    ("Introduction", 2019), however alike the titles."""
+    path = tmp_path / "same-title.bib"
+    path.write_text(
+        "@article{x, title = {Heat-bath random walks with Markov bases},\n"
+        "  author = {Else, Someone}, year = {2016}, doi = {10.9999/different}}\n"
+    )
+    added = add_paper(path, look_up("1605.08386"))
+    assert added.key == "stanley2016heat"
+    assert len(read_file(path, TODAY).papers) == 2
+
+
+def test_an_arxiv_paper_the_file_has_by_its_id_is_not_added_again(
+    services: list[str], tmp_path: Path
+) -> None:
+    """A preprint's entry often has a later version's year and no DOI: its id says."""
+    path = tmp_path / "preprints.bib"
+    path.write_text(
+        "@article{x, title = {Heat-bath random walks with Markov bases},\n"
+        "  year = {2017}, eprint = {1605.08386}, archiveprefix = {arXiv}}\n"
+    )
+    with pytest.raises(AlreadyThere, match=r"preprints.bib has this paper already \(line 1\)"):
+        add_paper(path, look_up("arXiv:1605.08386v1"))
+
+
+def test_a_key_taken_with_a_suffix_gets_the_next_letter(
+    services: list[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "keys.bib"
+    path.write_text("@misc{ouimet2020investigating, title = {Something Else}, year = 2020}\n")
+    added = add_paper(path, look_up(JMIR), taken=["ouimet2020investigatinga"])
+    assert added.key == "ouimet2020investigatingb"  # Better BibTeX's sequence
+
+
+def test_an_arxiv_feed_for_another_paper_is_not_taken_for_the_one_asked(
+    services: list[str],
+) -> None:
+    from paperbrowse.core.lookup.arxiv import NotOnArxiv, paper_from_feed
+
+    feed = (Path(__file__).parent / "data" / "services" / "arxiv" / "1605.08386.xml").read_bytes()
+    with pytest.raises(NotOnArxiv, match=r"^arXiv has no paper 1605.08387$"):
+        paper_from_feed(feed, "1605.08387", "test")
+
+
+def test_cli_prints_several_papers_as_one_document(
+    services: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["add", "1605.08386", JMIR, "arXiv:1605.08386", "-f", "csl-json"]) == 0
+    items = json.loads(capsys.readouterr().out)  # one list: valid JSON
+    assert [item["DOI"] for item in items] == ["10.48550/arXiv.1605.08386", JMIR]

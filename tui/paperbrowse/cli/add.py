@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paperbrowse.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, safe_streams
@@ -49,46 +48,62 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from paperbrowse.core.lookup.adding import AlreadyThere, CannotAdd, add_papers
-    from paperbrowse.core.lookup.client import LookupFailed, look_up
+    from paperbrowse.core.lookup.adding import CannotAdd, add_papers
+    from paperbrowse.core.lookup.target import checked_target
 
     safe_streams()
-    if args.to is not None and not args.to.strip():
-        _say("paperbrowse: error: give --to a file name to add to")
-        return EXIT_UNUSABLE
-    found: list[Paper] = []
-    failed = 0
-    for typed in args.ids:
+    if args.to is not None:
         try:
-            found.append(look_up(typed))
-        except LookupFailed as error:
-            _say(f"paperbrowse: error: {error}")
-            failed += 1
+            checked_target(args.to)  # before seconds of look-ups: a file it cannot take
+        except CannotAdd as error:
+            return _failed(str(error))
+    found, failed = _looked_up(args.ids)
     if args.to is None:
-        for paper in found:
-            print(_printed(paper, args.format))
+        if found:
+            print(_printed(found, args.format))
     elif found:
         # All in one write: FILE.bak is the file as it was before this command.
         try:
-            outcome = add_papers(Path(args.to), found)
+            outcome = add_papers(args.to, found)
         except CannotAdd as error:
-            _say(f"paperbrowse: error: {error}")
-            return EXIT_UNUSABLE
+            return _failed(str(error))
         for added in outcome.added:
             kept = f" (the old file is {added.backup})" if added.backup else ""
             _say(f"paperbrowse: added {added.key}: {added.paper.title} to {added.path}{kept}")
-        for _, refusal in outcome.refused:  # there already: what was asked for is done
-            kind = "note" if isinstance(refusal, AlreadyThere) else "error"
-            _say(f"paperbrowse: {kind}: {refusal}")
+        for _, there in outcome.refused:  # what was asked for is there: not a failure
+            _say(f"paperbrowse: note: {there}")
     if failed == len(args.ids):
         return EXIT_UNUSABLE
     return EXIT_WARNINGS if failed else EXIT_OK
 
 
-def _printed(paper: Paper, fmt: str) -> str:
+def _looked_up(typed: list[str]) -> tuple[list[Paper], int]:
+    """The papers found (each once), and how many ids were not."""
+    from paperbrowse.core.lookup.client import LookupFailed, look_up
+
+    found: dict[str, Paper] = {}
+    failed = 0
+    for text in typed:
+        try:
+            paper = look_up(text)
+        except LookupFailed as error:
+            _say(f"paperbrowse: error: {error}")
+            failed += 1
+            continue
+        found.setdefault(paper.id, paper)  # the same paper asked twice: printed once
+    return list(found.values()), failed
+
+
+def _printed(papers: list[Paper], fmt: str) -> str:
+    """The papers as one document (one JSON list, keys unique among them)."""
     from paperbrowse.core.formats.export import export_papers
 
-    return export_papers([paper], fmt).rstrip("\n")
+    return export_papers(papers, fmt).rstrip("\n")
+
+
+def _failed(message: str) -> int:
+    _say(f"paperbrowse: error: {message}")
+    return EXIT_UNUSABLE
 
 
 def _say(line: str) -> None:

@@ -248,6 +248,25 @@ def read_merged(path: Path, as_of: dt.date, progress: TextProgress | None) -> Im
     return result
 
 
+def copy_of(paper: Paper, papers: Sequence[Paper]) -> int | None:
+    """Where in ``papers`` a copy of ``paper`` is, by the rule merging follows (the same
+    DOI; or the same title and year, the DOIs and first authors not saying otherwise)."""
+    doi = paper.doi.lower() if paper.doi else None
+    dois = field_values(papers, "doi")
+    if doi:
+        found = next((at for at, other in enumerate(dois) if other and other.lower() == doi), None)
+        if found is not None:
+            return found
+    title, year = normalise_title(paper.title), paper.year
+    mine = (doi, _surname(paper.authors))
+    for at, (key, other_year) in enumerate(zip(title_keys(papers), years_of(papers), strict=True)):
+        if key == title and other_year == year and title:
+            theirs = (dois[at], _surname(value_at(papers, at, "authors")))
+            if _compatible(mine, theirs):
+                return at
+    return None
+
+
 def title_keys(papers: Sequence[Paper]) -> list[str]:
     """Each paper's title as merging compares it: a store's own when it knows them."""
     known = papers.title_keys if isinstance(papers, PaperStore) else None  # (read once: spilled)

@@ -199,11 +199,11 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
 
     @work(thread=True, exclusive=True, group="add-paper", description="add a paper to a file")
     def _write(self, path: Path, paper: Paper) -> None:
-        from paperbrowse.core.lookup.adding import CannotAdd, add_paper
+        from paperbrowse.core.lookup.adding import AlreadyThere, CannotAdd, add_paper
 
         try:
             added: Added | str = add_paper(path, paper, self.library, self.taken())
-        except CannotAdd as error:
+        except (CannotAdd, AlreadyThere) as error:
             added = str(error)
         except Exception as error:  # a bug: one line, never a traceback
             added = f"{type(error).__name__}: {error}; please report this"

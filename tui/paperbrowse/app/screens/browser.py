@@ -171,30 +171,32 @@ class BrowserScreen(SafeMouse, Screen[None]):
 
     def action_add_paper(self) -> None:
         from paperbrowse.app.screens.add_dialog import AddPaperDialog
-        from paperbrowse.core.lookup.adding import addable_sources
+        from paperbrowse.core.lookup.target import addable_sources
 
-        library = self.library
-        sources = library.sources if library is not None else self.loader.paths
-        papers = library.papers if library is not None else ()
+        papers = self.library.papers if self.library is not None else ()
         self.app.push_screen(
-            AddPaperDialog(addable_sources(sources), papers, self._keys_made),
+            AddPaperDialog(addable_sources(self._sources), papers, self._library_keys),
             self._paper_added,
         )
 
-    def _keys_made(self) -> Iterable[str]:
-        """The library's citation keys, if made by now (a new paper's must be another)."""
-        library = self.library
-        return library.keys.values() if library is not None and library.keys_ready else ()
+    @property
+    def _sources(self) -> Sequence[str | Path]:
+        """The library's files and folders, as opened (before it is loaded, too)."""
+        return self.library.sources if self.library is not None else self.loader.paths
+
+    def _library_keys(self) -> Iterable[str]:
+        """The library's citation keys, which a new paper's must not repeat (made here if
+        not yet: called in the dialog's thread)."""
+        return self.library.keys.values() if self.library is not None else ()
 
     def _paper_added(self, added: Added | None) -> None:
         from paperbrowse.app.screens.add_dialog import added_message
-        from paperbrowse.core.lookup.adding import addable_sources
 
         if added is None:
             return
-        sources = self.library.sources if self.library is not None else []
-        opened = added.path.resolve() in {path.resolve() for path in addable_sources(sources)}
-        if opened:
+        written = added.path.resolve()
+        opened = (Path(source).resolve() for source in self._sources)
+        if any(written == path or path in written.parents for path in opened):
             self.notify(added_message(added), timeout=6, markup=False)
             self.loader.reload(then_show=added.paper)  # the new paper, under the cursor
         else:

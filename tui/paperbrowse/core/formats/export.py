@@ -265,13 +265,20 @@ class Written:
     backup: Path | None = None  # the replaced file's old content, kept beside it
 
 
-def write_export(path: str | Path, text: str, force: bool = False) -> Written:
+def write_export(
+    path: str | Path,
+    text: str,
+    force: bool = False,
+    before_replacing: Callable[[], None] | None = None,
+) -> Written:
     """Write ``text`` to ``path`` atomically; raises ExportExists or ExportError (one line).
 
     Only a regular file or a new name is ever written: a folder, device, named pipe
     or socket is refused, ``force`` or not. A symbolic link is written through, to
     its target (a dangling link's target is created). A file replaced with
-    ``force`` is kept as ``NAME.bak`` beside it.
+    ``force`` is kept as ``NAME.bak`` beside it. ``before_replacing`` is called once the
+    new text is on disk, just before it takes the file's place: raising, it stops the
+    write (adding a paper checks that nobody changed the file meanwhile).
     """
     if not str(path).strip():
         raise ExportError("give a file name to export to")
@@ -280,6 +287,8 @@ def write_export(path: str | Path, text: str, force: bool = False) -> Written:
     exists = _check_target(named, target, link, force)
     temporary = _write_temporary(target, text.encode("utf-8"))
     try:
+        if before_replacing is not None:
+            before_replacing()
         backup = _move_into_place(temporary, target, exists)
     except BaseException:
         temporary.unlink(missing_ok=True)

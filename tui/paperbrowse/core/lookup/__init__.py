@@ -7,9 +7,13 @@
 - ``client``: the requests (httpx), their failures as one line for the user
   (``LookupFailed``); the services' addresses can be pointed elsewhere (tests replay
   recorded responses from a local server);
-- ``adding``: a paper appended to a BibTeX, RIS, JSON Lines or CSL-JSON file, written
-  atomically with the old file kept as ``NAME.bak``, never twice the same paper.
+- ``target``: the file a paper goes to, checked first (its kind, that it may be written,
+  UTF-8, its last entry closed), and which of a library's files can take one;
+- ``known``: what a new paper must not repeat: a paper the file or library has (merging's
+  rule, ``merge.copy_of``, or the same arXiv id), or a citation key;
+- ``adding``: papers appended to a BibTeX, RIS, JSON Lines or CSL-JSON file in one write,
+  atomically, the old file kept as ``NAME.bak``.
 
-May import ``core.models``, ``core.formats``, ``core.citekeys``, ``core.text`` and httpx;
-never Textual or the app (import-linter checks it).
+May import ``core.models``, ``core.formats``, ``core.citekeys``, ``core.merge``,
+``core.store``, ``core.cache`` and httpx; never Textual or the app (import-linter checks it).
 """

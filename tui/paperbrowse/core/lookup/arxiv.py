@@ -61,5 +61,7 @@ def paper_from_feed(feed: bytes | str, arxiv_id: str, source: str) -> Paper:
         entry_id = _VERSION.sub("", _text(entry, "atom:id").rsplit("/abs/", 1)[-1])
         if entry_id.lower() == arxiv_id.lower() and _text(entry, "atom:title"):
             return paper_from_csl(csl_of_entry(entry, arxiv_id), SourceRef(file=source))
-    error = next((_text(e, "atom:summary") for e in root.findall("atom:entry", _NS)), "")
-    raise NotOnArxiv(error or f"arXiv has no paper {arxiv_id}")
+    for entry in root.findall("atom:entry", _NS):
+        if "/api/errors" in _text(entry, "atom:id"):  # arXiv's own error entry
+            raise NotOnArxiv(_text(entry, "atom:summary")[:200] or "arXiv answered with an error")
+    raise NotOnArxiv(f"arXiv has no paper {arxiv_id}")

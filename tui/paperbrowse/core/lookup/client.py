@@ -57,10 +57,13 @@ def _get(url: str, params: dict[str, str] | None, what: Identifier, timeout: flo
         ) as response:
             _check_status(response.status_code, url, what)
             body = bytearray()
+            deadline = time.monotonic() + timeout  # (httpx's timeout is each read's)
             for piece in response.iter_bytes():
                 body += piece
                 if len(body) > MAX_BYTES:  # a work's record is kilobytes: this is no record
                     raise LookupFailed(f"{what}: {_host(url)} answered over {MAX_BYTES >> 20} MB")
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the answer is still coming")
             return bytes(body)
     except httpx.TimeoutException:
         raise LookupFailed(f"{what}: {_host(url)} did not answer within {timeout:g} s") from None

@@ -42,24 +42,29 @@ def read_identifier(text: str) -> Identifier | None:
     link = _link_path(typed)
     if link is not None:
         host, path = link
-        if host.endswith("arxiv.org"):
+        if _on_host(host, "arxiv.org"):
             page = _ARXIV_PAGE.match(path)
-            return Identifier("arxiv", page.group(1)) if page else None
-        if host.endswith("doi.org"):
+            return _on_arxiv(page.group(1)) if page else None
+        if _on_host(host, "doi.org"):
             typed = unquote(path.lstrip("/"))
         else:
             return None
     arxiv = _ARXIV.match(typed)
     if arxiv:
-        return Identifier("arxiv", arxiv.group(1))
+        return _on_arxiv(arxiv.group(1))
     doi = _DOI.match(typed)
     if doi is None:
         return None
     value = _balanced(doi.group(1))
     on_arxiv = _ARXIV_DOI.match(value)
     if on_arxiv:
-        return Identifier("arxiv", on_arxiv.group(1))
+        return _on_arxiv(on_arxiv.group(1))
     return Identifier("doi", value)
+
+
+def _on_arxiv(arxiv_id: str) -> Identifier:
+    """An old-style id as arXiv knows it: ``math.AG/0601001`` is ``math/0601001``."""
+    return Identifier("arxiv", re.sub(r"^([a-z-]+)\.[a-z]{2}/", r"\1/", arxiv_id, flags=re.I))
 
 
 def _unwrapped(text: str) -> str:
@@ -87,11 +92,23 @@ def _link_path(typed: str) -> tuple[str, str] | None:
     return parts.netloc.lower(), parts.path
 
 
+def _on_host(host: str, domain: str) -> bool:
+    return host == domain or host.endswith("." + domain)
+
+
+_CLOSING = {")": "(", "]": "[", ">": "<", "}": "{"}
+
+
 def _balanced(doi: str) -> str:
-    """A DOI without a closing bracket or punctuation pasted after it: its own
-    parentheses, balanced (``10.1002/(SICI)1097``), stay."""
-    while doi and (doi[-1] in _TRAILING or (doi[-1] in ")]" and doi.count("(") < doi.count(")"))):
-        doi = doi[:-1]
+    """A DOI without a closing bracket or punctuation pasted after it: its own brackets,
+    balanced (``10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O``), stay."""
+    while doi:
+        last = doi[-1]
+        opening = _CLOSING.get(last)
+        if last in _TRAILING or (opening and doi.count(opening) < doi.count(last)):
+            doi = doi[:-1]
+        else:
+            break
     return doi
 
 

@@ -1,0 +1,106 @@
+"""What a paper added must not repeat: a paper the file or the library has (by the rule
+duplicates are merged by, ``merge.copy_of``, or the same arXiv id), and a citation key
+either has.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from paperbrowse.core.errors import PaperbrowseError
+from paperbrowse.core.models import Paper
+
+
+class AlreadyThere(PaperbrowseError):
+    """The file, or the library, has this paper already."""
+
+
+# arXiv's id in a link, its own DOI, or the venue a look-up gives (``arxiv.py``).
+_ARXIV_ID = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf|html)/|10\.48550/arxiv\.|arxiv preprint arxiv:)"
+    r"((?:[a-z-]+(?:\.[a-z]{2})?/)?\d{4}\.?\d{3,5})",
+    re.IGNORECASE,
+)
+
+
+def arxiv_id(paper: Paper) -> str | None:
+    """The paper's arXiv id, as its link, DOI or venue give it (``astro-ph/0601001``)."""
+    for text in (paper.url, paper.doi, paper.venue, *paper.links):
+        found = _ARXIV_ID.search(text or "")
+        if found:
+            return found.group(1).lower()
+    return None
+
+
+class Known:
+    """The papers and keys of the file and the library, and of the papers added so far in
+    one write."""
+
+    def __init__(
+        self, path: Path, in_file: list[Paper], library: Sequence[Paper], taken: Iterable[str]
+    ) -> None:
+        from paperbrowse.core.citekeys import citation_keys
+
+        self.path = path
+        self.in_file = list(in_file)
+        self.library = library
+        keys = citation_keys(in_file) if in_file else []
+        self.keys = {key.lower() for key in (*keys, *taken)}
+
+    def refuse_twice(self, paper: Paper) -> None:
+        """Raises AlreadyThere, naming where the paper is."""
+        other = _copy_of(paper, self.in_file)
+        if other is not None:
+            raise AlreadyThere(f"{self.path} has this paper already{_line(other)}: {other.title}")
+        other = _copy_of(paper, self.library)
+        if other is not None:
+            where = other.source.file if other.source else "another file"
+            raise AlreadyThere(
+                f"the library has this paper already, in {where}{_line(other)}: {other.title}"
+            )
+
+    def new_key(self, paper: Paper) -> str:
+        """Better BibTeX's key (``base_key``), then ``a``, ``b``... while it is taken."""
+        from paperbrowse.core.citekeys import base_key
+
+        base = key = base_key(paper.model_copy(update={"citekey": None}))
+        number = 0
+        while key.lower() in self.keys:
+            number += 1
+            key = f"{base}{_suffix(number)}"
+        return key
+
+    def add(self, paper: Paper, key: str) -> None:
+        self.in_file.append(paper.model_copy(update={"citekey": key}))
+        self.keys.add(key.lower())
+
+
+def _copy_of(paper: Paper, papers: Sequence[Paper]) -> Paper | None:
+    from paperbrowse.core.merge import copy_of
+    from paperbrowse.core.store import field_values
+
+    if not papers:
+        return None
+    at = copy_of(paper, papers)
+    if at is None and (wanted := arxiv_id(paper)):
+        # A preprint's entry may carry a later version's year and no DOI: its id says.
+        for position, url in enumerate(field_values(papers, "url")):
+            if url and wanted in url.lower() and arxiv_id(papers[position]) == wanted:
+                at = position
+                break
+    return papers[at] if at is not None else None
+
+
+def _suffix(number: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa: Better BibTeX's suffixes."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def _line(paper: Paper) -> str:
+    return f" (line {paper.source.line})" if paper.source and paper.source.line else ""
