@@ -185,10 +185,12 @@ class LibraryLoader:
     def reload(self, then_show: Paper | None = None) -> None:
         """Read the library's files again; what is shown stays until the new papers are in
         (then the cursor goes to ``then_show``, a paper just added, if one is given)."""
+        if then_show is not None:  # (kept while a load runs: its file's change reloads next)
+            self.then_show = then_show
         if self.loading:
-            self.screen.notify("Still loading; reload when it is done.", timeout=2)
+            if then_show is None:
+                self.screen.notify("Still loading; reload when it is done.", timeout=2)
             return
-        self.then_show = then_show
         self.watcher.changed = None
         with self.freezing:
             thaw_heap()  # the old papers may be collected again once the new ones replace them
