@@ -23,6 +23,13 @@ JMIR_START = "Investigating Patients’ Intention to Continue Using Teleconsulta
 OLD = "@article{doe2020,\n  title = {An Old Paper},\n  author = {Doe, Jane},\n  year = {2020},\n}\n"
 
 
+def bib_library(folder: Path) -> Path:
+    """A library of one paper, in a .bib of the user's."""
+    library = folder / "library.bib"
+    library.write_text(OLD, encoding="utf-8")
+    return library
+
+
 def titles(app: PaperBrowseApp) -> list[str]:
     results = app.browser.results
     assert results is not None
@@ -48,8 +55,7 @@ async def looked_up(pilot: Any, typed: str) -> None:
 
 
 async def test_a_doi_is_looked_up_shown_and_added_to_the_librarys_bib(tmp_path: Path) -> None:
-    library = tmp_path / "library.bib"
-    library.write_text(OLD, encoding="utf-8")
+    library = bib_library(tmp_path)
     app = PaperBrowseApp([library])
     async with app.run_test(size=(120, 35)) as pilot:
         await wait_loaded(pilot)
@@ -93,8 +99,7 @@ async def test_a_library_without_a_file_of_its_own_asks_where(
 async def test_what_cannot_be_found_is_said_in_the_dialog_and_nothing_written(
     tmp_path: Path,
 ) -> None:
-    library = tmp_path / "library.bib"
-    library.write_text(OLD, encoding="utf-8")
+    library = bib_library(tmp_path)
     app = PaperBrowseApp([library])
     async with app.run_test(size=(120, 35)) as pilot:
         await wait_loaded(pilot)
@@ -110,8 +115,7 @@ async def test_what_cannot_be_found_is_said_in_the_dialog_and_nothing_written(
 
 
 async def test_a_paper_the_file_has_is_not_added_again(tmp_path: Path) -> None:
-    library = tmp_path / "library.bib"
-    library.write_text(OLD, encoding="utf-8")
+    library = bib_library(tmp_path)
     app = PaperBrowseApp([library])
     async with app.run_test(size=(120, 35)) as pilot:
         await wait_loaded(pilot)
@@ -131,8 +135,7 @@ async def test_escape_while_the_file_is_written_waits_for_it(
     """Closed then, the paper was written all the same, and nothing said it (an explorer)."""
     from paperbrowse.core.lookup import adding
 
-    library = tmp_path / "library.bib"
-    library.write_text(OLD, encoding="utf-8")
+    library = bib_library(tmp_path)
     writing = threading.Event()
     add_paper = adding.add_paper
 
@@ -153,8 +156,7 @@ async def test_escape_while_the_file_is_written_waits_for_it(
 
 
 async def test_a_failed_look_up_clears_the_paper_shown_before(tmp_path: Path) -> None:
-    library = tmp_path / "library.bib"
-    library.write_text(OLD, encoding="utf-8")
+    library = bib_library(tmp_path)
     app = PaperBrowseApp([library])
     async with app.run_test(size=(120, 35)) as pilot:
         await wait_loaded(pilot)
