@@ -189,3 +189,20 @@ async def test_a_folder_library_adds_to_its_bib_and_never_twice(tmp_path: Path) 
         assert status(app).startswith("the library has this paper already, in ")
         assert "a.ris" in status(app)
     assert (folder / "b.bib").read_text(encoding="utf-8") == OLD
+
+
+async def test_a_paper_added_under_a_query_it_matches_keeps_the_query(tmp_path: Path) -> None:
+    """The query was cleared as "hiding" the new paper: it was looked for in the old
+    library's results (an explorer)."""
+    library = bib_library(tmp_path)
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"teleconsultation", "enter")
+        await wait_for(pilot, lambda: titles(app) == [])
+        await looked_up(pilot, JMIR)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(titles(app)) == 1)
+        assert app.browser.search_bar.value == "teleconsultation"
+        assert highlighted(pilot).title.startswith(JMIR_START)
+        assert "hid that paper" not in notified(app)

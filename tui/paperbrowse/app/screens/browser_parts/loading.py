@@ -251,9 +251,7 @@ class LibraryLoader:
             self.reloaded = f"Reloaded: {counted(papers, 'paper')} ({change:+,})."
             if not self.view.search_query.strip():  # (else the new papers show once searched)
                 self._say_reloaded()
-            if self.then_show is not None:
-                self.searching.go_to_paper(self.then_show)
-                self.then_show = None
+                self._show_added()
 
     def _say_reloaded(self) -> None:
         if self.reloaded:
@@ -269,6 +267,15 @@ class LibraryLoader:
         # A search's results were the old library's till its index was built, and searched
         # (3 s at 100k papers): "Reloaded" said before, of a list still showing the old ones.
         self._say_reloaded()
+        # Likewise the paper just added: looked for in the new library's results, not the
+        # old one's (where it is not, and the query would be cleared as hiding it).
+        self.searching.when_settled(self._show_added)
+
+    def _show_added(self) -> None:
+        """The cursor to the paper just added (``reload(then_show=...)``), once listed."""
+        if self.then_show is not None:
+            paper, self.then_show = self.then_show, None
+            self.searching.go_to_paper(paper)
 
     def show_problems(self) -> None:
         library = self.view.library
