@@ -186,7 +186,7 @@ async def test_a_folder_library_adds_to_its_bib_and_never_twice(tmp_path: Path) 
         assert str(folder / "b.bib") in screen_text(pilot)  # its BibTeX file, offered first
         await pilot.press("enter")
         await wait_for(pilot, lambda: not adding(app))
-        assert status(app).startswith("the library has this paper already, in ")
+        assert status(app).startswith("The library has this paper already, in ")
         assert "a.ris" in status(app)
     assert (folder / "b.bib").read_text(encoding="utf-8") == OLD
 
@@ -206,3 +206,15 @@ async def test_a_paper_added_under_a_query_it_matches_keeps_the_query(tmp_path: 
         assert app.browser.search_bar.value == "teleconsultation"
         assert highlighted(pilot).title.startswith(JMIR_START)
         assert "hid that paper" not in notified(app)
+
+
+async def test_a_paper_the_library_has_is_said_as_soon_as_it_is_found(tmp_path: Path) -> None:
+    library = bib_library(tmp_path)
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await looked_up(pilot, "10.2196/22081")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(titles(app)) == 2)
+        await looked_up(pilot, "https://dl.acm.org/doi/10.2196/22081")  # a publisher's link
+        assert status(app) == f"The library has this paper already: {library}:7."

@@ -41,8 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         "-f",
         choices=PRINTED,
-        default="bibtex",
-        help="what to print without --to (default: bibtex)",
+        help="what to print without --to (default: bibtex); with --to, the file's own kind",
     )
     return parser
 
@@ -52,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
     from paperbrowse.core.lookup.target import checked_target
 
     safe_streams()
+    if args.to is not None and args.format is not None:
+        _say(f"paperbrowse: note: --format is for printing; {args.to} gets its own kind")
     if args.to is not None:
         try:
             checked_target(args.to)  # before seconds of look-ups: a file it cannot take
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     found, failed = _looked_up(args.ids)
     if args.to is None:
         if found:
-            print(_printed(found, args.format))
+            print(_printed(found, args.format or "bibtex"))
     elif found:
         # All in one write: FILE.bak is the file as it was before this command.
         try:

@@ -248,9 +248,10 @@ def read_merged(path: Path, as_of: dt.date, progress: TextProgress | None) -> Im
     return result
 
 
-def copy_of(paper: Paper, papers: Sequence[Paper]) -> int | None:
+def copy_of(paper: Paper, papers: Sequence[Paper], years_apart: int = 0) -> int | None:
     """Where in ``papers`` a copy of ``paper`` is, by the rule merging follows (the same
-    DOI; or the same title and year, the DOIs and first authors not saying otherwise)."""
+    DOI; or the same title and year, the DOIs and first authors not saying otherwise).
+    ``years_apart``: a year this far off still matches (a preprint and its publication)."""
     doi = paper.doi.lower() if paper.doi else None
     dois = field_values(papers, "doi")
     if doi:
@@ -260,11 +261,17 @@ def copy_of(paper: Paper, papers: Sequence[Paper]) -> int | None:
     title, year = normalise_title(paper.title), paper.year
     mine = (doi, _surname(paper.authors))
     for at, (key, other_year) in enumerate(zip(title_keys(papers), years_of(papers), strict=True)):
-        if key == title and other_year == year and title:
+        if key == title and title and _near(other_year, year, years_apart):
             theirs = (dois[at], _surname(value_at(papers, at, "authors")))
             if _compatible(mine, theirs):
                 return at
     return None
+
+
+def _near(one: int | None, other: int | None, apart: int) -> bool:
+    if one is None or other is None:
+        return one == other
+    return abs(one - other) <= apart
 
 
 def title_keys(papers: Sequence[Paper]) -> list[str]:

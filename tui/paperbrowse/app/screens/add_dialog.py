@@ -159,16 +159,19 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
     @work(thread=True, exclusive=True, group="add-paper", description="look a paper up")
     def _look_up(self, typed: str) -> None:
         from paperbrowse.core.lookup.client import LookupFailed, look_up
+        from paperbrowse.core.lookup.known import copy_in
 
+        copy = None
         try:
             found: Paper | str = look_up(typed)
+            copy = copy_in(found, self.library)
         except LookupFailed as error:
             found = str(error)
         except Exception as error:  # a bug in a reader: one line, never a traceback
             found = f"{type(error).__name__}: {error}; please report this"
-        self.app.call_from_thread(self._looked_up, typed, found)
+        self.app.call_from_thread(self._looked_up, typed, found, copy)
 
-    def _looked_up(self, typed: str, found: Paper | str) -> None:
+    def _looked_up(self, typed: str, found: Paper | str, copy: Paper | None = None) -> None:
         self._busy = False
         if not self.is_attached:
             return
@@ -180,7 +183,11 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
             return
         self.found = (typed, found)
         self._show_found(found)
-        self._status(self._hint().plain)
+        if copy is not None:  # said now, not after a second Enter
+            where = f"{copy.source}" if copy.source else "it"
+            self._status(f"The library has this paper already: {where}.", "bold")
+        else:
+            self._status(self._hint().plain)
 
     def _add(self, paper: Paper) -> None:
         name = self.query_one("#add-to", Input).value.strip()

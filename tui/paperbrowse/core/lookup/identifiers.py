@@ -1,8 +1,9 @@
 """What a user typed to name a paper: a DOI or an arXiv id, bare or as a link.
 
 Pasted text comes with what surrounds it: brackets, quotes, a full stop, a link's query
-or fragment (``?context=math``), or a link without its scheme (``doi.org/...``). These
-are dropped; a DOI's own parentheses (``10.1002/(SICI)...``) stay.
+or fragment (``?context=math``), a link without its scheme (``doi.org/...``), arXiv's
+primary class (``arXiv:1605.08386 [math.CO]``). These are dropped; a DOI's own brackets
+(``10.1002/(SICI)...``) stay. A publisher's link with a DOI in it gives that DOI.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ Service = Literal["doi", "arxiv"]
 _DOI = re.compile(r"^(?:doi:?\s*)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
 # arXiv's new ids (since 2007: 0704.0001, 2004.07180v2) and old ones (hep-th/9901001).
 _ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
-_ARXIV = re.compile(r"^(?:arxiv:?\s*)?" + _ARXIV_ID + "$", re.IGNORECASE)
+# (arXiv's "Cite as" line adds the primary class: arXiv:1605.08386 [math.CO].)
+_ARXIV = re.compile(
+    r"^(?:arxiv:?\s*)?" + _ARXIV_ID + r"(?:\s*\[[a-z-]+(?:\.[a-z-]+)?\])?$", re.IGNORECASE
+)
+# A DOI in a publisher's link (dl.acm.org/doi/10..., nature.com/articles/10...).
+_DOI_IN_LINK = re.compile(r"(?:^|/|=)(10\.\d{4,9}/[^\s?#&]+)")
 # An arxiv.org page of a paper: its abstract, PDF or HTML.
 _ARXIV_PAGE = re.compile(r"^/(?:abs|pdf|html)/" + _ARXIV_ID + r"(?:\.pdf)?/?$", re.IGNORECASE)
 # arXiv's DOIs (DataCite's, since 2022) name the paper on arXiv: looked up there.
@@ -41,14 +47,17 @@ def read_identifier(text: str) -> Identifier | None:
     typed = _unwrapped(text)
     link = _link_path(typed)
     if link is not None:
-        host, path = link
+        host, path, query = link
         if _on_host(host, "arxiv.org"):
             page = _ARXIV_PAGE.match(path)
             return _on_arxiv(page.group(1)) if page else None
         if _on_host(host, "doi.org"):
             typed = unquote(path.lstrip("/"))
-        else:
-            return None
+        else:  # a publisher's page named by its DOI, in its path or its query
+            found = _DOI_IN_LINK.search(unquote(path)) or _DOI_IN_LINK.search(unquote(query))
+            if found is None:
+                return None
+            typed = found.group(1)
     arxiv = _ARXIV.match(typed)
     if arxiv:
         return _on_arxiv(arxiv.group(1))
@@ -82,14 +91,14 @@ def _unwrapped(text: str) -> str:
     return typed
 
 
-def _link_path(typed: str) -> tuple[str, str] | None:
-    """A link's host and path (its query and fragment dropped); None if it is no link."""
+def _link_path(typed: str) -> tuple[str, str, str] | None:
+    """A link's host, path and query (its fragment dropped); None if it is no link."""
     if re.match(r"^(?:www\.|dx\.)?(?:doi|arxiv)\.org/", typed, re.IGNORECASE):
         typed = "https://" + typed
     if not re.match(r"^https?://", typed, re.IGNORECASE):
         return None
     parts = urlsplit(typed)
-    return parts.netloc.lower(), parts.path
+    return parts.netloc.lower(), parts.path, parts.query
 
 
 def _on_host(host: str, domain: str) -> bool:

@@ -58,7 +58,7 @@ class Known:
         if other is not None:
             where = other.source.file if other.source else "another file"
             raise AlreadyThere(
-                f"the library has this paper already, in {where}{_line(other)}: {other.title}"
+                f"The library has this paper already, in {where}{_line(other)}: {other.title}"
             )
 
     def new_key(self, paper: Paper) -> str:
@@ -77,14 +77,23 @@ class Known:
         self.keys.add(key.lower())
 
 
+def copy_in(paper: Paper, papers: Sequence[Paper]) -> Paper | None:
+    """The paper of ``papers`` that ``paper`` is a copy of, if one is (the app says so as
+    soon as it is looked up)."""
+    return _copy_of(paper, papers)
+
+
 def _copy_of(paper: Paper, papers: Sequence[Paper]) -> Paper | None:
     from paperbrowse.core.merge import copy_of
     from paperbrowse.core.store import field_values
 
     if not papers:
         return None
-    at = copy_of(paper, papers)
-    if at is None and (wanted := arxiv_id(paper)):
+    wanted = arxiv_id(paper)
+    # A preprint and its journal version are a year apart as often as not (as Zotero's
+    # duplicate check allows).
+    at = copy_of(paper, papers, years_apart=1 if wanted else 0)
+    if at is None and wanted:
         # A preprint's entry may carry a later version's year and no DOI: its id says.
         for position, url in enumerate(field_values(papers, "url")):
             if url and wanted in url.lower() and arxiv_id(papers[position]) == wanted:

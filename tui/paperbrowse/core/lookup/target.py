@@ -44,8 +44,7 @@ def checked_target(path: str | Path) -> Target:
     fmt = ADDABLE.get(named.suffix.lower())
     if fmt is None:
         raise CannotAdd(f"{named}: papers are added to {ADDABLE_NAMES}")
-    real = Path(os.path.realpath(named))
-    if real.exists() and not os.access(real, os.W_OK):
+    if not writable(Path(os.path.realpath(named))):
         # Replaced through its folder, it would lose its mode (another user's file would
         # become this user's): refused.
         raise CannotAdd(f"{named}: read-only for you; nothing added")
@@ -54,6 +53,16 @@ def checked_target(path: str | Path) -> Target:
         csl_items(text, named)
     _check_closed(text, fmt, named)
     return Target(named, fmt, text)
+
+
+def writable(path: Path) -> bool:
+    """Whether the user may write the file (a new one: yes). A file made read-only for
+    everyone (``chmod a-w``) counts as read-only for root too, who may write anything."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return True  # a new file; its folder's rights are checked when it is written
+    return os.access(path, os.W_OK) and bool(mode & 0o222)
 
 
 def current_text(path: Path) -> str:
@@ -127,7 +136,7 @@ def addable_sources(sources: Sequence[str | Path]) -> list[Path]:
     usable = [
         path
         for path, kind in kinds.items()
-        if kind and os.access(path, os.W_OK) and (kind != "csl-json" or _a_list(path))
+        if kind and writable(path) and (kind != "csl-json" or _a_list(path))
     ]
     return sorted(usable, key=lambda path: _PREFERRED.index(ADDABLE[path.suffix.lower()]))
 
