@@ -163,8 +163,9 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
 
         copy = None
         try:
-            found: Paper | str = look_up(typed)
-            copy = copy_in(found, self.library)
+            paper = look_up(typed)
+            copy = copy_in(paper, self.library)
+            found: Paper | str = paper
         except LookupFailed as error:
             found = str(error)
         except Exception as error:  # a bug in a reader: one line, never a traceback
