@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from app_helpers import highlighted, notified, screen_text, wait_for, wait_loaded
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.screens.add_dialog import AddPaperDialog
@@ -218,3 +218,31 @@ async def test_a_paper_the_library_has_is_said_as_soon_as_it_is_found(tmp_path: 
         await wait_for(pilot, lambda: len(titles(app)) == 2)
         await looked_up(pilot, "https://dl.acm.org/doi/10.2196/22081")  # a publisher's link
         assert status(app) == f"The library has this paper already: {library}:7."
+
+
+async def test_a_file_named_that_is_not_there_yet_takes_the_paper(tmp_path: Path) -> None:
+    """Opened as `paperbrowse a.bib new.bib` with new.bib missing: made by the first paper
+    added, read by the reload, the cursor on it (it was said "not open here")."""
+    library = bib_library(tmp_path)
+    new = tmp_path / "new.bib"
+    app = PaperBrowseApp([library, new])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await looked_up(pilot, JMIR)
+        field = app.screen.query_one("#add-to", Input)
+        field.value = str(new)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(titles(app)) == 2)
+        assert highlighted(pilot).title.startswith(JMIR_START)
+        assert "not open here" not in notified(app)
+
+
+async def test_a_read_only_library_says_why_no_file_is_offered(tmp_path: Path) -> None:
+    library = bib_library(tmp_path)
+    library.chmod(0o444)
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await looked_up(pilot, JMIR)
+        assert "the library's files are read-only for you: name one" in screen_text(pilot)
+        assert app.screen.query_one("#add-to", Input).value == ""

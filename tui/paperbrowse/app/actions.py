@@ -335,7 +335,7 @@ ACTIONS: tuple[Action, ...] = (
         "plus",
         "Add a paper",
         "add a paper by its DOI or arXiv id (looked up on Crossref or arXiv) to a .bib, "
-        ".ris, .jsonl or .json file of the library, kept first as FILE.bak",
+        ".ris, .jsonl or .json file, the library's or one named, kept first as FILE.bak",
         group=READING,
         aliases=("new paper", "doi", "arxiv", "import"),
     ),

@@ -36,7 +36,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "export",
         "export papers (BibTeX, BibLaTeX, CSL-JSON, RIS, JSON, CSV, Markdown, references)",
     ),
-    "add": ("add", "add papers by DOI or arXiv id to a .bib (or .ris, .jsonl), or print them"),
+    "add": ("add", "add papers by DOI or arXiv id to a .bib, .ris, .jsonl or .json, or print"),
     "search": ("search", "search papers with the app's ranking (--json for JSON)"),
     "related": ("related", "the papers most like one paper, and why (--json for JSON)"),
     "cite": ("cite", "print references in a CSL style, or keys as \\cite{...} or [@...]"),

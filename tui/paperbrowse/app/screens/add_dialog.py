@@ -80,8 +80,10 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         targets: list[Path],
         library: Sequence[Paper] = (),
         taken: Callable[[], Iterable[str]] = tuple,
+        why_none: str = "",
     ) -> None:
         super().__init__()
+        self.why_none = why_none  # why no file of the library is offered (read-only...)
         self.targets = targets  # the library's files a paper can be added to
         self.library = library  # its papers: one of them is not added again
         self.taken = taken  # its citation keys (when made), not given again
@@ -97,7 +99,8 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
             yield Input(id="add-id", placeholder="DOI or arXiv id, or a link to one")
             yield Static(Text(f"Type {WHAT_TO_TYPE}.", style="dim"), id="add-found")
             target = str(self.targets[0]) if self.targets else ""
-            yield Static(Text("Add to the file", style="dim"))
+            offered = f"Add to the file ({self.why_none}: name one)" if self.why_none else ""
+            yield Static(Text(offered or "Add to the file", style="dim"))
             yield Input(target, id="add-to", placeholder=".bib, .ris, .jsonl or .json file")
             yield Static(self._hint(), id="add-status")
             with Horizontal():

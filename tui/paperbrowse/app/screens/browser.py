@@ -174,15 +174,23 @@ class BrowserScreen(SafeMouse, Screen[None]):
         from paperbrowse.core.lookup.target import addable_sources
 
         papers = self.library.papers if self.library is not None else ()
+        targets = addable_sources(self.loader.paths)
         self.app.push_screen(
-            AddPaperDialog(addable_sources(self._sources), papers, self._library_keys),
+            AddPaperDialog(targets, papers, self._library_keys, self._why_none(targets)),
             self._paper_added,
         )
 
-    @property
-    def _sources(self) -> Sequence[str | Path]:
-        """The library's files and folders, as opened (before it is loaded, too)."""
-        return self.library.sources if self.library is not None else self.loader.paths
+    def _why_none(self, targets: list[Path]) -> str:
+        """Why no file of the library is offered to add to, when none is."""
+        from paperbrowse.core.library import expand_paths
+        from paperbrowse.core.lookup.target import ADDABLE, writable
+
+        if targets or not self.loader.paths:
+            return ""
+        files, _ = expand_paths(self.loader.paths)
+        if any(path.suffix.lower() in ADDABLE and not writable(path) for path in files):
+            return "the library's files are read-only for you"
+        return "the library has no .bib, .ris, .jsonl or .json file"
 
     def _library_keys(self) -> Iterable[str]:
         """The library's citation keys, which a new paper's must not repeat (made here if
@@ -195,7 +203,8 @@ class BrowserScreen(SafeMouse, Screen[None]):
         if added is None:
             return
         written = added.path.resolve()
-        opened = (Path(source).resolve() for source in self._sources)
+        # As opened: a file named that did not exist yet is watched, and read once made.
+        opened = (Path(source).resolve() for source in self.loader.paths)
         if any(written == path or path in written.parents for path in opened):
             self.notify(added_message(added), timeout=6, markup=False)
             self.loader.reload(then_show=added.paper)  # the new paper, under the cursor
