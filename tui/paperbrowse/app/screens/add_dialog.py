@@ -86,7 +86,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         self.why_none = why_none  # why no file of the library is offered (read-only...)
         self.targets = targets  # the library's files a paper can be added to
         self.library = library  # its papers: one of them is not added again
-        self.taken = taken  # its citation keys (when made), not given again
+        self.taken = taken  # its citation keys (made in the worker if need be), not given again
         self.found: tuple[str, Paper] | None = None  # what was typed, and its paper
         self._busy = False  # a look-up or an addition is running
         self._adding = False  # the file is being written: escape waits for it
