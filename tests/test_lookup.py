@@ -26,6 +26,8 @@ CAIS = "10.17705/1cais.04607"  # organisations among its authors ({"name": ...})
 NATURE = "10.1038/d41586-020-02761-z"  # authors with a family name only
 SICI = "10.1002/(SICI)1097-4571(199806)49:8"  # an old DOI, escaped in its link
 SICI_FULL = "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O"
+BIORXIV, SPRINGER = "10.1101/2020.03.22.002386", "10.1007/s00134-020-06294-x"
+WILEY = "10.1002/anie.201915678"  # publishers' pages: their suffixes are no part of the DOI
 TODAY = dt.date(2026, 12, 6)
 
 
@@ -53,6 +55,9 @@ TODAY = dt.date(2026, 12, 6)
         (f"({SICI})", Identifier("doi", SICI)),
         ("https://dl.acm.org/doi/10.2196/22081", Identifier("doi", JMIR)),  # a publisher's page
         ("https://journals.plos.org/x/article?id=10.2196/22081", Identifier("doi", JMIR)),
+        (f"https://www.biorxiv.org/content/{BIORXIV}v1", Identifier("doi", BIORXIV)),
+        (f"https://link.springer.com/content/pdf/{SPRINGER}.pdf", Identifier("doi", SPRINGER)),
+        (f"https://onlinelibrary.wiley.com/doi/{WILEY}/full", Identifier("doi", WILEY)),
         ("https://example.com/about", None),
         ("arXiv:1605.08386 [math.CO]", Identifier("arxiv", "1605.08386")),  # arXiv's "Cite as"
         ("https://notarxiv.org/abs/1605.08386", None),
@@ -496,3 +501,23 @@ def test_a_preprint_whose_journal_version_the_file_has_is_not_added(
     )
     with pytest.raises(AlreadyThere, match=r"journal.bib has this paper already \(line 1\)"):
         add_paper(path, look_up("1111.2011"))
+
+
+@pytest.mark.parametrize(
+    ("entry", "why"),
+    [
+        # The journal version, with a DOI of its own, a year on: arXiv's DOI says nothing
+        # against it (a review found it added again).
+        ("author = {Stanley, Caprice}, year = {2017}, doi = {10.1000/journal.1}", "journal"),
+        # Google Scholar's BibTeX of the preprint: the id in the venue, no link, a year off.
+        ("author = {Stanley, C.}, journal = {arXiv preprint arXiv:1605.08386}, year = 2018", "id"),
+    ],
+)
+def test_a_preprint_the_file_has_in_another_form_is_not_added(
+    services: list[str], tmp_path: Path, entry: str, why: str
+) -> None:
+    path = tmp_path / f"{why}.bib"
+    title = "Heat-bath random walks with Markov bases"
+    path.write_text(f"@article{{x, title = {{{title}}}, {entry}}}\n")
+    with pytest.raises(AlreadyThere, match=f"{why}.bib has this paper already"):
+        add_paper(path, look_up("1605.08386"))

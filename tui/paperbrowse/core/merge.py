@@ -259,13 +259,21 @@ def copy_of(paper: Paper, papers: Sequence[Paper], years_apart: int = 0) -> int 
         if found is not None:
             return found
     title, year = normalise_title(paper.title), paper.year
-    mine = (doi, _surname(paper.authors))
+    mine = (_journal_doi(doi, years_apart), _surname(paper.authors))
     for at, (key, other_year) in enumerate(zip(title_keys(papers), years_of(papers), strict=True)):
         if key == title and title and _near(other_year, year, years_apart):
-            theirs = (dois[at], _surname(value_at(papers, at, "authors")))
-            if _compatible(mine, theirs):
+            first_author = _surname(value_at(papers, at, "authors"))
+            if _compatible(mine, (_journal_doi(dois[at], years_apart), first_author)):
                 return at
     return None
+
+
+def _journal_doi(doi: str | None, years_apart: int) -> str | None:
+    """A DOI that says which paper this is, when a preprint may meet its journal version:
+    arXiv's own (10.48550/...) names the preprint, and says nothing against the journal's."""
+    if years_apart and doi and doi.lower().startswith("10.48550/"):
+        return None
+    return doi
 
 
 def _near(one: int | None, other: int | None, apart: int) -> bool:

@@ -188,8 +188,8 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         self.found = (typed, found)
         self._show_found(found)
         if copy is not None:  # said now, not after a second Enter
-            where = f"{copy.source}" if copy.source else "it"
-            self._status(f"The library has this paper already: {where}.", "bold")
+            where = f": {copy.source}" if copy.source else ""
+            self._status(f"The library has this paper already{where}.", "bold")
         else:
             self._status(self._hint().plain)
 

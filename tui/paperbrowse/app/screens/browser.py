@@ -190,7 +190,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
         files, _ = expand_paths(self.loader.paths)
         if any(path.suffix.lower() in ADDABLE and not writable(path) for path in files):
             return "the library's files are read-only for you"
-        return "the library has no .bib, .ris, .jsonl or .json file"
+        return "the library has no .bib, .ris, .jsonl or CSL-JSON file you may write"
 
     def _library_keys(self) -> Iterable[str]:
         """The library's citation keys, which a new paper's must not repeat (made here if

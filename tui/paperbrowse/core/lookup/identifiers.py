@@ -23,6 +23,11 @@ _ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
 _ARXIV = re.compile(
     r"^(?:arxiv:?\s*)?" + _ARXIV_ID + r"(?:\s*\[[a-z-]+(?:\.[a-z-]+)?\])?$", re.IGNORECASE
 )
+# What a publisher's page adds after the DOI in its link: /full, .pdf, .full.pdf...
+_PAGE_SUFFIX = re.compile(
+    r"(?:/(?:full|abstract|epdf|pdf|fulltext|html|summary))+/?$|(?:\.full)?(?:\.pdf|\.html?)?$",
+    re.IGNORECASE,
+)
 # A DOI in a publisher's link (dl.acm.org/doi/10..., nature.com/articles/10...).
 _DOI_IN_LINK = re.compile(r"(?:^|/|=)(10\.\d{4,9}/[^\s?#&]+)")
 # An arxiv.org page of a paper: its abstract, PDF or HTML.
@@ -57,7 +62,9 @@ def read_identifier(text: str) -> Identifier | None:
             found = _DOI_IN_LINK.search(unquote(path)) or _DOI_IN_LINK.search(unquote(query))
             if found is None:
                 return None
-            typed = found.group(1)
+            typed = _PAGE_SUFFIX.sub("", found.group(1))
+            if typed.startswith("10.1101/"):  # bioRxiv and medRxiv: the page's version
+                typed = re.sub(r"v\d+$", "", typed)
     arxiv = _ARXIV.match(typed)
     if arxiv:
         return _on_arxiv(arxiv.group(1))

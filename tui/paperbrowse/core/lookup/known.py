@@ -29,8 +29,8 @@ def arxiv_id(paper: Paper) -> str | None:
     """The paper's arXiv id, as its link, DOI or venue give it (``astro-ph/0601001``)."""
     for text in (paper.url, paper.doi, paper.venue, *paper.links):
         found = _ARXIV_ID.search(text or "")
-        if found:
-            return found.group(1).lower()
+        if found:  # (an old id's subject class dropped, as arXiv does: math.AG/ -> math/)
+            return re.sub(r"^([a-z-]+)\.[a-z]{2}/", r"\1/", found.group(1).lower())
     return None
 
 
@@ -94,10 +94,19 @@ def _copy_of(paper: Paper, papers: Sequence[Paper]) -> Paper | None:
     # duplicate check allows).
     at = copy_of(paper, papers, years_apart=1 if wanted else 0)
     if at is None and wanted:
-        # A preprint's entry may carry a later version's year and no DOI: its id says.
-        for position, url in enumerate(field_values(papers, "url")):
-            if url and wanted in url.lower() and arxiv_id(papers[position]) == wanted:
-                at = position
+        # A preprint's entry may carry a later version's year and no DOI: its id says,
+        # in its link, its venue (Google Scholar's) or arXiv's DOI.
+        number = wanted.rsplit("/", 1)[-1]
+        for name in ("url", "venue", "doi"):
+            at = next(
+                (
+                    position
+                    for position, text in enumerate(field_values(papers, name))
+                    if text and number in text and arxiv_id(papers[position]) == wanted
+                ),
+                None,
+            )
+            if at is not None:
                 break
     return papers[at] if at is not None else None
 

@@ -60,19 +60,21 @@ def writable(path: Path) -> bool:
     everyone (``chmod a-w``) counts as read-only for root too, who may write anything."""
     try:
         mode = path.stat().st_mode
-    except OSError:
+    except FileNotFoundError:
         return True  # a new file; its folder's rights are checked when it is written
+    except OSError:
+        return False  # not even looked at (a folder on the way that may not be entered)
     return os.access(path, os.W_OK) and bool(mode & 0o222)
 
 
 def current_text(path: Path) -> str:
     """The file's text ("" when there is no file); raises CannotAdd when it is no file,
     cannot be read, or is not UTF-8 (written back, its other bytes would change)."""
-    if not path.exists():
-        return ""
-    if not path.is_file():
-        raise CannotAdd(f"{path}: not a file")
     try:
+        if not path.exists():
+            return ""
+        if not path.is_file():
+            raise CannotAdd(f"{path}: not a file")
         data = path.read_bytes()
     except OSError as error:
         raise CannotAdd(f"{path}: cannot read it ({error.strerror or error})") from None
@@ -136,7 +138,10 @@ def addable_sources(sources: Sequence[str | Path]) -> list[Path]:
     usable = [
         path
         for path, kind in kinds.items()
-        if kind and writable(path) and (kind != "csl-json" or _a_list(path))
+        if kind
+        and writable(path)
+        and os.access(path.parent, os.W_OK)  # (replaced through its folder, kept as .bak)
+        and (kind != "csl-json" or _a_list(path))
     ]
     return sorted(usable, key=lambda path: _PREFERRED.index(ADDABLE[path.suffix.lower()]))
 

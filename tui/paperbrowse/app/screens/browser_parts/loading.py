@@ -162,6 +162,7 @@ class LibraryLoader:
         self.bar: ProgressBar | None = None  # a first load's, once it has taken PROGRESS_DELAY
         self.reloaded = ""  # what to say of a reload, once its papers show
         self.then_show: Paper | None = None  # the paper a reload's cursor goes to
+        self.pending_show: Paper | None = None  # the same, for the load after the one running
         self.watcher = SourceWatcher()
         # Set once the papers a load sent are on screen (a new event for each load).
         self.listing_painted = threading.Event()
@@ -176,6 +177,8 @@ class LibraryLoader:
         if self.loading:
             return False
         self.loading = True
+        # A paper added while the last load ran is in this one: shown once it is read.
+        self.then_show, self.pending_show = self.pending_show or self.then_show, None
         self.listing_painted = threading.Event()
         self.screen.run_worker(
             self._load, thread=True, exclusive=True, group="load", description="load library"
@@ -185,12 +188,13 @@ class LibraryLoader:
     def reload(self, then_show: Paper | None = None) -> None:
         """Read the library's files again; what is shown stays until the new papers are in
         (then the cursor goes to ``then_show``, a paper just added, if one is given)."""
-        if then_show is not None:  # (kept while a load runs: its file's change reloads next)
-            self.then_show = then_show
         if self.loading:
             if then_show is None:
                 self.screen.notify("Still loading; reload when it is done.", timeout=2)
+            else:  # the load running may have read the file before the paper was written:
+                self.pending_show = then_show  # the reload its change brings shows it
             return
+        self.then_show = then_show
         self.watcher.changed = None
         with self.freezing:
             thaw_heap()  # the old papers may be collected again once the new ones replace them
@@ -228,6 +232,7 @@ class LibraryLoader:
 
     def failed(self, message: LoadFailed) -> None:
         self.loading = False
+        self.then_show = None  # (never shown by a later, unrelated reload)
         if self.view.library is not None:  # a reload: keep what is shown
             self.screen.notify(
                 f"Reload failed; still showing the papers loaded before. {message.error}",
@@ -272,10 +277,15 @@ class LibraryLoader:
         self.searching.when_settled(self._show_added)
 
     def _show_added(self) -> None:
-        """The cursor to the paper just added (``reload(then_show=...)``), once listed."""
-        if self.then_show is not None:
+        """The cursor to the paper just added (``reload(then_show=...)``), once listed; a
+        library without it (read before it was written) leaves the query as it is."""
+        from paperbrowse.core.store import field_values
+
+        library = self.view.library
+        if self.then_show is not None and library is not None:
             paper, self.then_show = self.then_show, None
-            self.searching.go_to_paper(paper)
+            if paper.id in field_values(library.papers, "id"):
+                self.searching.go_to_paper(paper)
 
     def show_problems(self) -> None:
         library = self.view.library
