@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from app_helpers import highlighted, notified, screen_text, wait_for, wait_loaded
-from textual.widgets import Input, Static
+from textual.widgets import Button, Input, Static
 
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.screens.add_dialog import AddPaperDialog
@@ -40,6 +41,15 @@ def status(app: PaperBrowseApp) -> str:
     """The dialog's status line, whole (the screen wraps a long one)."""
     assert isinstance(app.screen, AddPaperDialog), app.screen
     return str(app.screen.query_one("#add-status", Static).content)
+
+
+async def until(pilot: Any, condition: Callable[[], object]) -> None:
+    """Until ``condition()`` holds (5 s at most), the workers left running."""
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if condition():
+            return
+    raise AssertionError("the condition never held")
 
 
 def adding(app: PaperBrowseApp) -> bool:
@@ -246,3 +256,48 @@ async def test_a_read_only_library_says_why_no_file_is_offered(tmp_path: Path) -
         await looked_up(pilot, JMIR)
         assert "the library's files are read-only for you: name one" in screen_text(pilot)
         assert app.screen.query_one("#add-to", Input).value == ""
+
+
+async def test_a_paper_added_while_a_load_runs_is_shown_by_the_load_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The load running had read the file before the paper was written: it must neither
+    take the paper to show (and clear the query as "hiding" it) nor lose it; the reload
+    the file's change brings shows it (a review)."""
+    from paperbrowse.app.screens import browser
+    from paperbrowse.core import library as library_module
+
+    monkeypatch.setattr(browser, "WATCH_SECONDS", 0.05)
+    library = bib_library(tmp_path)
+    held = threading.Event()
+    read_old = threading.Event()
+    load = library_module.load
+
+    def slow_load(*args: Any, **kwargs: Any) -> Any:
+        loaded = load(*args, **kwargs)
+        if not held.is_set():  # the reload below: read, then held until the paper is added
+            read_old.set()
+            held.wait(5)
+        return loaded
+
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"teleconsultation", "enter")
+        await wait_for(pilot, lambda: titles(app) == [])
+        monkeypatch.setattr(library_module, "load", slow_load)
+        await pilot.press("ctrl+r")
+        # (Polled without waiting for the workers: the reload's is held on purpose.)
+        await until(pilot, read_old.is_set)
+        await pilot.press("plus")
+        await until(pilot, lambda: isinstance(app.screen, AddPaperDialog))
+        await pilot.press(*JMIR, "enter")
+        await until(pilot, lambda: "Add" in str(app.screen.query_one("#add-go", Button).label))
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, AddPaperDialog))
+        assert not held.is_set() and app.browser.loader.loading  # added while it ran
+        held.set()
+        await wait_for(pilot, lambda: len(titles(app)) == 1)
+        assert app.browser.search_bar.value == "teleconsultation"
+        assert highlighted(pilot).title.startswith(JMIR_START)
+        assert "hid that paper" not in notified(app)
