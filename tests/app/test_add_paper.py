@@ -301,3 +301,31 @@ async def test_a_paper_added_while_a_load_runs_is_shown_by_the_load_after(
         assert app.browser.search_bar.value == "teleconsultation"
         assert highlighted(pilot).title.startswith(JMIR_START)
         assert "hid that paper" not in notified(app)
+
+
+async def test_a_failed_reload_forgets_the_paper_it_was_to_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept, the next reload the user asks for (or a file's change) moved the cursor to it
+    long after (a review)."""
+    from paperbrowse.core import library as library_module
+    from paperbrowse.core.errors import FormatError
+
+    library = bib_library(tmp_path)
+    load = library_module.load
+
+    def failing_load(*args: Any, **kwargs: Any) -> Any:
+        raise FormatError(str(library), "cannot be read just now")
+
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        monkeypatch.setattr(library_module, "load", failing_load)
+        await looked_up(pilot, JMIR)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Reload failed" in notified(app))
+        monkeypatch.setattr(library_module, "load", load)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: len(titles(app)) == 2)
+        await wait_for(pilot, lambda: "Reloaded: 2 papers (+1)." in notified(app))
+        assert highlighted(pilot).title == "An Old Paper"  # where the cursor was
