@@ -212,8 +212,8 @@ def _base_keys(papers: Sequence[Paper]) -> list[str]:
     ]
 
 
-def _suffix(number: int) -> str:
-    """``a`` ... ``z``, ``aa``, ``ab`` ...: Better BibTeX's disambiguation letters."""
+def key_suffix(number: int) -> str:
+    """``a`` ... ``z``, ``aa``, ``ab`` ... (from 0): Better BibTeX's disambiguation letters."""
     letters = ""
     number += 1
     while number:
@@ -240,9 +240,9 @@ def citation_keys(papers: Sequence[Paper]) -> list[str]:
         members.sort(key=lambda i: (own_key(papers[i]) != bases[i], papers[i].id, i))
         letters = count()
         for index in members[1:]:
-            candidate = bases[index] + _suffix(next(letters))
+            candidate = bases[index] + key_suffix(next(letters))
             while candidate.casefold() in taken:
-                candidate = bases[index] + _suffix(next(letters))
+                candidate = bases[index] + key_suffix(next(letters))
             keys[index] = candidate
             taken.add(candidate.casefold())
     return keys

@@ -2,7 +2,7 @@
 
 Enter looks the identifier up (``core.lookup``: Crossref or arXiv, in a thread); the
 paper found is shown, and a second Enter adds it to the file named below, one of the
-library's own files when it has one (``adding.addable_sources``). The file is written
+library's own files when it has one (``target.addable_sources``). The file is written
 atomically and kept as ``NAME.bak`` first (``core.lookup.adding``). Dismissed with what
 was added, or None.
 """

@@ -174,23 +174,11 @@ class BrowserScreen(SafeMouse, Screen[None]):
         from paperbrowse.core.lookup.target import addable_sources
 
         papers = self.library.papers if self.library is not None else ()
-        targets = addable_sources(self.loader.paths)
+        targets, why_none = addable_sources(self.loader.paths)
         self.app.push_screen(
-            AddPaperDialog(targets, papers, self._library_keys, self._why_none(targets)),
+            AddPaperDialog(targets, papers, self._library_keys, why_none),
             self._paper_added,
         )
-
-    def _why_none(self, targets: list[Path]) -> str:
-        """Why no file of the library is offered to add to, when none is."""
-        from paperbrowse.core.library import expand_paths
-        from paperbrowse.core.lookup.target import ADDABLE, writable
-
-        if targets or not self.loader.paths:
-            return ""
-        files, _ = expand_paths(self.loader.paths)
-        if any(path.suffix.lower() in ADDABLE and not writable(path) for path in files):
-            return "the library's files are read-only for you"
-        return "the library has no .bib, .ris, .jsonl or CSL-JSON file you may write"
 
     def _library_keys(self) -> Iterable[str]:
         """The library's citation keys, which a new paper's must not repeat (made here if

@@ -29,6 +29,7 @@ import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from paperbrowse.core.citekeys import citation_keys
 from paperbrowse.core.errors import PaperbrowseError
@@ -119,10 +120,13 @@ def _csl_json(papers: Sequence[Paper], keys: list[str], profile: Profile | None)
 def _json(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
     """Like ``parse --json``: the profile's header (if any), then the papers."""
     header = profile.to_json_dict() if profile else {}
-    header["papers"] = [
-        paper.to_json_dict() | {"citekey": key} for paper, key in zip(papers, keys, strict=True)
-    ]
+    header["papers"] = [json_record(paper, key) for paper, key in zip(papers, keys, strict=True)]
     return json.dumps(header, ensure_ascii=False, indent=2) + "\n"
+
+
+def json_record(paper: Paper, key: str) -> dict[str, Any]:
+    """One paper as the JSON export and JSON Lines hold it (``parse --json``'s keys)."""
+    return paper.to_json_dict() | {"citekey": key}
 
 
 CSV_COLUMNS = (

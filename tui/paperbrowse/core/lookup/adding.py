@@ -146,7 +146,9 @@ def _entry(paper: Paper, key: str, fmt: str) -> str:
 
         return ris_document([paper], [key])
     if fmt == "jsonl":
-        return json.dumps(paper.to_json_dict() | {"citekey": key}, ensure_ascii=False)
+        from paperbrowse.core.formats.export import json_record
+
+        return json.dumps(json_record(paper, key), ensure_ascii=False)
     from paperbrowse.core.formats.csljson import csl_item
 
     return json.dumps(csl_item(paper, key), ensure_ascii=False, indent=2)

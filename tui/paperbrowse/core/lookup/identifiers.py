@@ -18,10 +18,10 @@ Service = Literal["doi", "arxiv"]
 # A DOI: "10." and a registrant code, a slash, and anything but spaces (Crossref's advice).
 _DOI = re.compile(r"^(?:doi:?\s*)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
 # arXiv's new ids (since 2007: 0704.0001, 2004.07180v2) and old ones (hep-th/9901001).
-_ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
+ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
 # (arXiv's "Cite as" line adds the primary class: arXiv:1605.08386 [math.CO].)
 _ARXIV = re.compile(
-    r"^(?:arxiv:?\s*)?" + _ARXIV_ID + r"(?:\s*\[[a-z-]+(?:\.[a-z-]+)?\])?$", re.IGNORECASE
+    r"^(?:arxiv:?\s*)?" + ARXIV_ID + r"(?:\s*\[[a-z-]+(?:\.[a-z-]+)?\])?$", re.IGNORECASE
 )
 # What a publisher's page adds after the DOI in its link: /full, .pdf, .full.pdf...
 _PAGE_SUFFIX = re.compile(
@@ -31,9 +31,9 @@ _PAGE_SUFFIX = re.compile(
 # A DOI in a publisher's link (dl.acm.org/doi/10..., nature.com/articles/10...).
 _DOI_IN_LINK = re.compile(r"(?:^|/|=)(10\.\d{4,9}/[^\s?#&]+)")
 # An arxiv.org page of a paper: its abstract, PDF or HTML.
-_ARXIV_PAGE = re.compile(r"^/(?:abs|pdf|html)/" + _ARXIV_ID + r"(?:\.pdf)?/?$", re.IGNORECASE)
+_ARXIV_PAGE = re.compile(r"^/(?:abs|pdf|html)/" + ARXIV_ID + r"(?:\.pdf)?/?$", re.IGNORECASE)
 # arXiv's DOIs (DataCite's, since 2022) name the paper on arXiv: looked up there.
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\." + _ARXIV_ID + "$", re.IGNORECASE)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\." + ARXIV_ID + "$", re.IGNORECASE)
 _WRAPPING = "\"'<>()[]{}“”‘’«»"
 _TRAILING = ".,;:!?"
 
@@ -79,8 +79,12 @@ def read_identifier(text: str) -> Identifier | None:
 
 
 def _on_arxiv(arxiv_id: str) -> Identifier:
+    return Identifier("arxiv", canonical_arxiv_id(arxiv_id))
+
+
+def canonical_arxiv_id(arxiv_id: str) -> str:
     """An old-style id as arXiv knows it: ``math.AG/0601001`` is ``math/0601001``."""
-    return Identifier("arxiv", re.sub(r"^([a-z-]+)\.[a-z]{2}/", r"\1/", arxiv_id, flags=re.I))
+    return re.sub(r"^([a-z-]+)\.[a-z]{2}/", r"\1/", arxiv_id, flags=re.I)
 
 
 def _unwrapped(text: str) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from paperbrowse.core.errors import PaperbrowseError
+from paperbrowse.core.lookup.identifiers import ARXIV_ID, canonical_arxiv_id
 from paperbrowse.core.models import Paper
 
 
@@ -19,8 +20,7 @@ class AlreadyThere(PaperbrowseError):
 
 # arXiv's id in a link, its own DOI, or the venue a look-up gives (``arxiv.py``).
 _ARXIV_ID = re.compile(
-    r"(?:arxiv\.org/(?:abs|pdf|html)/|10\.48550/arxiv\.|arxiv preprint arxiv:)"
-    r"((?:[a-z-]+(?:\.[a-z]{2})?/)?\d{4}\.?\d{3,5})",
+    r"(?:arxiv\.org/(?:abs|pdf|html)/|10\.48550/arxiv\.|arxiv preprint arxiv:)" + ARXIV_ID,
     re.IGNORECASE,
 )
 
@@ -29,8 +29,8 @@ def arxiv_id(paper: Paper) -> str | None:
     """The paper's arXiv id, as its link, DOI or venue give it (``astro-ph/0601001``)."""
     for text in (paper.url, paper.doi, paper.venue, *paper.links):
         found = _ARXIV_ID.search(text or "")
-        if found:  # (an old id's subject class dropped, as arXiv does: math.AG/ -> math/)
-            return re.sub(r"^([a-z-]+)\.[a-z]{2}/", r"\1/", found.group(1).lower())
+        if found:
+            return canonical_arxiv_id(found.group(1)).lower()
     return None
 
 
@@ -47,14 +47,14 @@ class Known:
         self.in_file = list(in_file)
         self.library = library
         keys = citation_keys(in_file) if in_file else []
-        self.keys = {key.lower() for key in (*keys, *taken)}
+        self.keys = {key.casefold() for key in (*keys, *taken)}  # (as BibTeX compares)
 
     def refuse_twice(self, paper: Paper) -> None:
         """Raises AlreadyThere, naming where the paper is."""
-        other = _copy_of(paper, self.in_file)
+        other = copy_in(paper, self.in_file)
         if other is not None:
             raise AlreadyThere(f"{self.path} has this paper already{_line(other)}: {other.title}")
-        other = _copy_of(paper, self.library)
+        other = copy_in(paper, self.library)
         if other is not None:
             where = other.source.file if other.source else "another file"
             raise AlreadyThere(
@@ -63,27 +63,23 @@ class Known:
 
     def new_key(self, paper: Paper) -> str:
         """Better BibTeX's key (``base_key``), then ``a``, ``b``... while it is taken."""
-        from paperbrowse.core.citekeys import base_key
+        from paperbrowse.core.citekeys import base_key, key_suffix
 
         base = key = base_key(paper.model_copy(update={"citekey": None}))
         number = 0
-        while key.lower() in self.keys:
+        while key.casefold() in self.keys:
+            key = f"{base}{key_suffix(number)}"
             number += 1
-            key = f"{base}{_suffix(number)}"
         return key
 
     def add(self, paper: Paper, key: str) -> None:
         self.in_file.append(paper.model_copy(update={"citekey": key}))
-        self.keys.add(key.lower())
+        self.keys.add(key.casefold())
 
 
 def copy_in(paper: Paper, papers: Sequence[Paper]) -> Paper | None:
-    """The paper of ``papers`` that ``paper`` is a copy of, if one is (the app says so as
-    soon as it is looked up)."""
-    return _copy_of(paper, papers)
-
-
-def _copy_of(paper: Paper, papers: Sequence[Paper]) -> Paper | None:
+    """The paper of ``papers`` that ``paper`` is a copy of, if one is (the app also says
+    so as soon as a paper is looked up)."""
     from paperbrowse.core.merge import copy_of
     from paperbrowse.core.store import field_values
 
@@ -109,15 +105,6 @@ def _copy_of(paper: Paper, papers: Sequence[Paper]) -> Paper | None:
             if at is not None:
                 break
     return papers[at] if at is not None else None
-
-
-def _suffix(number: int) -> str:
-    """1 -> a, 26 -> z, 27 -> aa: Better BibTeX's suffixes."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
 
 
 def _line(paper: Paper) -> str:

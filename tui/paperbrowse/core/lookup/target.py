@@ -128,9 +128,10 @@ _BIB_TOKEN = re.compile(r"@\s*\w+\s*\{|(?<!\\)[{}]")
 _RIS_TAG = re.compile(r"^(TY|ER)  -", re.MULTILINE)
 
 
-def addable_sources(sources: Sequence[str | Path]) -> list[Path]:
+def addable_sources(sources: Sequence[str | Path]) -> tuple[list[Path], str]:
     """A library's files a paper can be added to (its folders' too): BibTeX first, then
-    JSON Lines, CSL-JSON and RIS, each kind in the library's order."""
+    JSON Lines, CSL-JSON and RIS, each kind in the library's order; and, when there are
+    none, why ("" for a library of no file of the user's: the bundled profile)."""
     from paperbrowse.core.library import expand_paths
 
     files, _ = expand_paths(sources)
@@ -143,7 +144,12 @@ def addable_sources(sources: Sequence[str | Path]) -> list[Path]:
         and os.access(path.parent, os.W_OK)  # (replaced through its folder, kept as .bak)
         and (kind != "csl-json" or _a_list(path))
     ]
-    return sorted(usable, key=lambda path: _PREFERRED.index(ADDABLE[path.suffix.lower()]))
+    usable.sort(key=lambda path: _PREFERRED.index(ADDABLE[path.suffix.lower()]))
+    if usable or not sources:
+        return usable, ""
+    if any(kind and not writable(path) for path, kind in kinds.items()):
+        return usable, "the library's files are read-only for you"
+    return usable, "the library has no .bib, .ris, .jsonl or CSL-JSON file you may write"
 
 
 def _a_list(path: Path) -> bool:
