@@ -182,7 +182,7 @@ def test_unpacked_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) ->
         elsewhere,
         "-c",
         (
-            "import paperbrowse; from paperbrowse.core.library import bundled_profile; "
+            "import paperbrowse; from paperbrowse.core.locations import bundled_profile; "
             "print(paperbrowse.__file__); print(bundled_profile())"
         ),
     )

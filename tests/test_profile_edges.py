@@ -739,7 +739,7 @@ def test_large_profile() -> None:
 
 def test_figures_too_large_for_a_number_are_left_out_and_the_papers_load() -> None:
     """400 digits overflow a float: that broke the whole file (OverflowError), not one line."""
-    from paperbrowse.core.library import bundled_profile
+    from paperbrowse.core.locations import bundled_profile
 
     lines = bundled_profile().read_text(encoding="utf-8").splitlines()
     lines[3] = "h-index" + "9" * 400

@@ -54,7 +54,7 @@ def test_the_loader_builds_the_index_and_opens_the_marks_after_the_listing_is_pa
         None,
     )
     loader.listing_painted = cast(threading.Event, RecordedWait(log, loaded))
-    library = loader._read_and_index(lambda done, total, file: None)
+    library, _ = loader._read_and_index(lambda done, total, file: None)
 
     assert log == ["listed", "waited for the paint", "marks opened"]
     assert "index" in vars(library)  # built, once the paint was waited for
@@ -174,3 +174,27 @@ def _printed_once_shown(spies: str, library: Path, until: str, printed: str) -> 
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
+
+
+def test_a_kept_first_screen_lists_its_papers_before_pydantic_is_imported(
+    seed_path: Path,
+) -> None:
+    # Reading the library imports pydantic and the readers (80-100 ms); the papers the
+    # last launch showed first are listed without them (core.first_screen).
+    launch = "import asyncio\nfrom paperbrowse.app.app import PaperBrowseApp\n"
+    assert _printed_once_shown(launch, seed_path, "app.browser.library and not app.workers", "1")
+    script = (
+        "import asyncio, sys\n"
+        "from paperbrowse.app.app import PaperBrowseApp\n"
+        "from paperbrowse.app.widgets.paper_list import PaperList\n"
+        "drawn = []\n"
+        "build_row = PaperList._build_row\n"
+        "def spy(self, row, width):\n"
+        "    drawn.append((self.results[row].title, 'pydantic' in sys.modules))\n"
+        "    return build_row(self, row, width)\n"
+        "PaperList._build_row = spy\n"
+    )
+    printed = _printed_once_shown(
+        script, seed_path, "len(drawn) >= 15", "drawn[0][1], len({t for t, _ in drawn[:15]})"
+    )
+    assert printed == "False 15"

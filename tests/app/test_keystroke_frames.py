@@ -14,7 +14,8 @@ from textual.screen import Screen
 
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.screens.browser_parts import frame_hold, searching
-from paperbrowse.core.library import Library, bundled_profile, load
+from paperbrowse.core.library import Library, load
+from paperbrowse.core.locations import bundled_profile
 
 COUNT = re.compile(r"([\d,]+) of [\d,]+ papers?")
 

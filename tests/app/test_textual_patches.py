@@ -65,7 +65,7 @@ HUNG_SHUTDOWN = textwrap.dedent("""
 
 def test_a_signal_ends_the_app_even_when_its_shutdown_hangs() -> None:
     from paperbrowse.app.app import SHUTDOWN_GRACE
-    from paperbrowse.core.library import bundled_profile
+    from paperbrowse.core.locations import bundled_profile
 
     started = time.monotonic()
     done = subprocess.run(
@@ -144,7 +144,7 @@ async def test_dim_text_in_the_terminals_own_colours_does_not_stop_the_app(
     RGB; the ansi-dark theme's colours have none, and the first dim line raised TypeError."""
     import textual.constants
 
-    from paperbrowse.core.library import bundled_profile
+    from paperbrowse.core.locations import bundled_profile
 
     monkeypatch.setattr(textual.constants, "FILTERS", "dim")
     app = PaperBrowseApp([bundled_profile()])

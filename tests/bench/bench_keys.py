@@ -50,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from soak_keys import READY_TIMEOUT, SESSION, Pane, app_env, outlived
 
 import paperbrowse
-from paperbrowse.core.library import bundled_profile
+from paperbrowse.core.locations import bundled_profile
 
 COUNT = re.compile(r"([\d,]+) of [\d,]+ papers?")
 BUILDING = "Building the search index"

@@ -11,6 +11,11 @@ part of the launch that is paperbrowse's own.
     python tests/bench/bench_startup.py --no-floor            # without the bare app
     python tests/bench/bench_startup.py --runs 5 -- paperbrowse big.jsonl
     python tests/bench/bench_startup.py --marker "Loading" -- paperbrowse big.jsonl
+    python tests/bench/bench_startup.py --first-launch        # nothing kept from a launch before
+
+A launch draws the first screen the last launch on the same files kept
+(``core.first_screen``) before it reads them; ``--first-launch`` forgets it before each
+run, as on a new machine or after the files changed.
 """
 
 from __future__ import annotations
@@ -71,18 +76,31 @@ def compiled_bytecode() -> None:
     print(f"bytecode compiled in {', '.join(spec.submodule_search_locations)}", flush=True)
 
 
+def forget_kept_screens() -> None:
+    """The first screens kept by earlier launches, deleted (``core.first_screen``)."""
+    from paperbrowse.core.first_screen import FOLDER
+    from paperbrowse.core.locations import cache_dir
+
+    shutil.rmtree(cache_dir() / FOLDER, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--marker", default=" papers · ", help="text that means 'usable'")
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--no-floor", action="store_true", help="skip the bare Textual app")
+    parser.add_argument(
+        "--first-launch", action="store_true", help="forget the kept first screen before each run"
+    )
     parser.add_argument("command", nargs="*", default=["paperbrowse"])
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         print("tmux is not installed; nothing measured")
         return 0
     compiled_bytecode()
+    kept = "forgotten before each run" if args.first_launch else "kept from the run before"
+    print(f"the first screen: {kept}", flush=True)
     commands = {"paperbrowse": args.command}
     if not args.no_floor:
         commands["bare Textual"] = BARE_APP
@@ -98,6 +116,8 @@ def main() -> int:
     try:
         for run in range(1, args.runs + 1):
             for name, command in commands.items():  # alternated, so load hits both alike
+                if args.first_launch and name == "paperbrowse":
+                    forget_kept_screens()
                 elapsed = one_run(command, args.marker, args.timeout)
                 shown = f"{elapsed:.3f} s" if elapsed is not None else "timed out"
                 print(f"run {run} {name}: {shown}", flush=True)

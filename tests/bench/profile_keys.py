@@ -54,7 +54,8 @@ from paperbrowse.app.screens.browser_parts.searching import SearchController
 from paperbrowse.app.widgets.detail import PaperDetail
 from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.paper_list import PaperList
-from paperbrowse.core.library import Library, bundled_profile, load
+from paperbrowse.core.library import Library, load
+from paperbrowse.core.locations import bundled_profile
 from paperbrowse.core.memory import freeze_heap
 
 # Seconds per stage (wall, and CPU of the thread it ran on), and who asked for a new

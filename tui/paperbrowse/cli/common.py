@@ -91,7 +91,8 @@ def apply_leading_data_dir(arguments: list[str]) -> list[str]:
 def load_paths(args: argparse.Namespace) -> Library:
     """The library of the files named (``args.paths``), or of the bundled profile when
     none are, as of ``args.as_of``. Raises FormatError when nothing could be read."""
-    from paperbrowse.core.library import bundled_profile, load  # not before it is needed
+    from paperbrowse.core.library import load  # not before it is needed
+    from paperbrowse.core.locations import bundled_profile
 
     library = load(*(args.paths or [bundled_profile()]), as_of=args.as_of)
     _pdf_filters(library, getattr(args, "pdf_dir", None) or [])

@@ -369,20 +369,3 @@ def _within(
         progress(done + size * read // max(whole, 1), total, name)
 
     return report
-
-
-def bundled_profile() -> Path:
-    """The profile shipped with paperbrowse, opened when no path is given."""
-    from importlib import resources
-
-    packaged = resources.files("paperbrowse") / "seeds"
-    candidates: Sequence[Path] = [
-        Path(str(packaged)),
-        Path(__file__).resolve().parents[3] / "seeds",  # a source checkout or editable install
-    ]
-    for folder in candidates:
-        if folder.is_dir():
-            profiles = sorted(folder.glob("*.txt"))
-            if profiles:
-                return profiles[0]
-    raise FormatError("seeds/", "the bundled profile is missing from this installation")

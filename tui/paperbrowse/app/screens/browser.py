@@ -133,6 +133,11 @@ class BrowserScreen(SafeMouse, Screen[None]):
         self.search_bar.input.on_change = self.searching.typing
         if self.library is not None:
             self.set_library(self.library)
+        elif self.loader.show_kept_screen():
+            # The library is read once the kept screen is painted: the read's imports
+            # (pydantic's among them) took the interpreter from the paint.
+            self.call_after_refresh(self.loader.start)
+            self.set_timer(loading.PROGRESS_DELAY, self.loader.show_bar)
         else:
             self.loader.start()
             self.set_timer(loading.PROGRESS_DELAY, self.loader.show_bar)

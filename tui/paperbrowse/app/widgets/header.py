@@ -11,7 +11,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
-from rich.text import Text
+from rich.errors import StyleSyntaxError
+from rich.style import Style
+from rich.text import Span, Text
 from textual.events import Resize
 from textual.widgets import Static
 
@@ -90,6 +92,7 @@ class ProfileHeader(Static):
         super().__init__(id=id)
         self._render_for: Callable[[int], Text] = lambda width: Text()
         self._shown_at: int | None = None  # the text width it was last fitted to
+        self.text_shown: Text | None = None
 
     def show(self, profile: Profile | None, papers: int, sources: list[str]) -> None:
         self._show(lambda width: header_text(profile, papers, sources))
@@ -98,10 +101,15 @@ class ProfileHeader(Static):
         """Several researchers: their count and names (re-fitted when the width changes)."""
         self._show(lambda width: people_text(names, papers, width))
 
+    def show_text(self, text: Text) -> None:
+        """A text as it was shown before (a kept first screen's)."""
+        self._show(lambda width: text)
+
     def _show(self, render: Callable[[int], Text]) -> None:
         self._render_for = render
         self._shown_at = self._text_width()
-        self.update(render(self._shown_at))
+        self.text_shown = render(self._shown_at)
+        self.update(self.text_shown)
 
     def _text_width(self) -> int:
         return max(self.size.width - 2, 20) if self.size.width else 78
@@ -137,3 +145,23 @@ def show_library(header: ProfileHeader, library: Library, query: str = "") -> No
             else len({paper.id for profile in chosen for paper in profile.papers})
         )
         header.show_people([profile.name for profile in chosen], papers)
+
+
+def kept_text(text: Text) -> tuple[str, list[tuple[int, int, str]]]:
+    """A header's text as plain values, for ``core.first_screen`` to keep."""
+    spans = [(span.start, span.end, str(span.style)) for span in text.spans]
+    if text.style:
+        spans.insert(0, (0, len(text.plain), str(text.style)))
+    return text.plain, spans
+
+
+def text_kept(kept: tuple[str, list[tuple[int, int, str]]]) -> Text:
+    """``kept_text`` back as a Text; a style that does not parse is left out."""
+    plain, spans = kept
+    text = Text(plain)
+    for start, end, style in spans:
+        try:
+            text.spans.append(Span(start, end, Style.parse(style)))
+        except StyleSyntaxError:
+            continue
+    return text

@@ -9,7 +9,7 @@ does not grow with the library.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple, Self
+from typing import TYPE_CHECKING, NamedTuple, Self, cast
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -29,6 +29,7 @@ from paperbrowse.app.widgets.sizing import ScrollsWithoutLayout
 if TYPE_CHECKING:
     from textual.app import App
 
+    from paperbrowse.core.first_screen import ListedRow
     from paperbrowse.core.models import Paper
     from paperbrowse.core.search.index import Span
 
@@ -144,6 +145,8 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.results: Sequence[Paper] = ()
+        # The rows shown are those kept from the last launch (``show_kept``), not papers.
+        self.kept = False
         self.empty_message = "Loading…"
         self.category_width = 0  # set per library: the widest code shown, at most CATEGORY_WIDTH
         # Each row as drawn for a width, over the list's style (the cursor's is applied
@@ -172,6 +175,9 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
     ) -> None:
         """Show new results, the cursor on the highlighted paper if ``keep`` and it is among
         them, else on ``row`` (the paper that took the place of one that left the results)."""
+        # The library read after a kept screen: its paper under the cursor stays there.
+        keep = keep or (self.kept and self.cursor > 0)
+        self.kept = False
         index = max(0, min(row, len(results) - 1))
         if keep and 0 <= self.cursor < len(self.results):
             # Imported here: the first screen shows a listing, with nothing to keep.
@@ -187,10 +193,16 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
         self.cursor = index
         self.refresh()
 
+    def show_kept(self, rows: Sequence[ListedRow]) -> None:
+        """The rows the last launch on the same files showed first (``core.first_screen``),
+        drawn until the library is read. Only drawn: none is a paper to show or act on."""
+        self.show(cast("Sequence[Paper]", rows), "")
+        self.kept = True
+
     @property
     def paper(self) -> Paper | None:
-        """The highlighted paper."""
-        if 0 <= self.cursor < len(self.results):
+        """The highlighted paper (none among kept rows)."""
+        if 0 <= self.cursor < len(self.results) and not self.kept:
             return self.results[self.cursor]
         return None
 
@@ -314,7 +326,7 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
         category = align_right(paper.category or "", self.category_width)
         category_column = f" {category}" if self.category_width else ""
         meta = Segment(f"{category_column} {paper.year or '':>4} ", style.meta)
-        marks = self.marks_for(paper) if self.marks_for is not None else None
+        marks = self.marks_for(paper) if self.marks_for is not None and not self.kept else None
         # (Assembled: a Text's own style is in the segments only as a span.)
         mark_segments = list(Text.assemble(marks).render(self.app.console)) if marks else []
         room = max(1, width - 2 - width_of(meta.text) - cells(mark_segments))

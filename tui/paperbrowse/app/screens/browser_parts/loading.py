@@ -29,7 +29,7 @@ from paperbrowse.app.screens.browser_parts.reading import ReadingController
 from paperbrowse.app.screens.browser_parts.searching import SearchController
 from paperbrowse.app.screens.browser_parts.watching import SourceWatcher
 from paperbrowse.app.widgets.footer import KeyFooter
-from paperbrowse.app.widgets.header import ProfileHeader
+from paperbrowse.app.widgets.header import ProfileHeader, kept_text, text_kept
 from paperbrowse.app.widgets.header import show_library as show_header
 from paperbrowse.app.widgets.paper_list import CATEGORY_WIDTH
 from paperbrowse.core.errors import FormatError
@@ -41,6 +41,7 @@ from paperbrowse.core.text.counts import counted, plural
 if TYPE_CHECKING:
     from textual.widgets import ProgressBar
 
+    from paperbrowse.core.first_screen import FirstScreen
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
     from paperbrowse.core.search.results import Results
@@ -123,6 +124,7 @@ class LoaderView(BrowserPanes, Protocol):
     library: Library | None
     total: int  # papers in the library, and problems met reading it (the bar's figures)
     problem_count: int
+    shown: int | None  # papers listed (None: none yet)
 
     def run_search(self) -> None: ...
 
@@ -171,6 +173,39 @@ class LibraryLoader:
         self.freezing = threading.Lock()
         # The problems last said: a reload that finds the same ones says nothing again.
         self.problems_said: frozenset[str] = frozenset()
+        # A load's first screen, kept for the next launch once the library is searchable
+        # (``core.first_screen``); tagged with its load's ``listing_painted``.
+        self.to_keep: tuple[threading.Event, FirstScreen] | None = None
+
+    def files(self) -> list[Path]:
+        """The files opened: those named, or the bundled profile."""
+        from paperbrowse.core.locations import bundled_profile
+
+        return [Path(p) for p in self.paths] or [bundled_profile()]
+
+    def _as_of(self) -> str:
+        return self.as_of.isoformat() if self.as_of else ""
+
+    def show_kept_screen(self) -> bool:
+        """Draw what the last launch on the same, unchanged files showed first, if it was
+        kept; the library read (``start``) then replaces it. False when none is kept."""
+        from paperbrowse.core.first_screen import kept_first_screen
+
+        try:
+            files = self.files()
+        except FormatError:
+            return False  # (the load says why)
+        kept = kept_first_screen(files, self.searching.listing_order(), self._as_of())
+        if kept is None:
+            return False
+        view = self.view
+        view.paper_list.category_width = kept.category_width
+        view.paper_list.show_kept(kept.rows)
+        if kept.header is not None:
+            self.screen.query_one(ProfileHeader).show_text(text_kept(kept.header))
+        view.total = view.shown = kept.total
+        view.problem_count = kept.problems
+        return True
 
     def start(self) -> bool:
         """Start a load; False (and nothing started) while one runs."""
@@ -228,7 +263,9 @@ class LibraryLoader:
         bar = self.show_bar()  # (the progress may come before the timer's call)
         if bar is not None:
             bar.update(total=message.total if message.total > 1 else None, progress=message.done)
-            self.view.paper_list.show((), loading_text(message.done, message.total, message.file))
+            if not self.view.paper_list.kept:  # (a kept first screen stays till replaced)
+                text = loading_text(message.done, message.total, message.file)
+                self.view.paper_list.show((), text)
 
     def failed(self, message: LoadFailed) -> None:
         self.loading = False
@@ -250,6 +287,7 @@ class LibraryLoader:
         self.watcher.watch(message.paths, message.watched)
         self.show_library(message.library, message.listing)
         self.screen.call_after_refresh(self.listing_painted.set)
+        self._to_keep(message)
         if before is not None:
             papers = len(message.library.papers)
             change = papers - len(before.papers)
@@ -257,6 +295,39 @@ class LibraryLoader:
             if not self.view.search_query.strip():  # (else the new papers show once searched)
                 self._say_reloaded()
                 self._show_added()
+
+    def _to_keep(self, message: Loaded) -> None:
+        """What this load lists first, to keep for the next launch (written by the loader's
+        thread once the library is searchable). Not while a search is shown: the header
+        may then show one researcher of several."""
+        from paperbrowse.core.first_screen import FirstScreen, KeptRows
+
+        header = self.screen.query_one(ProfileHeader).text_shown
+        if self.view.search_query.strip() or header is None:
+            self.to_keep = None
+            return
+        screen = FirstScreen(
+            KeptRows((), len(message.listing)),  # (the rows are made in the thread)
+            len(message.library.problems),
+            self.view.paper_list.category_width,
+            kept_text(header),
+        )
+        self.to_keep = (self.listing_painted, screen)
+
+    def _keep_first_screen(self, this_load: threading.Event, listing: Results) -> None:
+        """In the loader's thread: keep this load's first screen (``to_keep``) with its
+        first rows, unless a later load has begun."""
+        from paperbrowse.core.first_screen import ROWS_KEPT, KeptRows, ListedRow, keep_first_screen
+
+        to_keep = self.to_keep
+        if to_keep is None or to_keep[0] is not this_load:
+            return
+        screen = to_keep[1]
+        count = min(len(listing), ROWS_KEPT)
+        rows = KeptRows([ListedRow.of(listing[i]) for i in range(count)], screen.total)
+        keep_first_screen(
+            self.files(), self.searching.listing_order(), screen._replace(rows=rows), self._as_of()
+        )
 
     def _say_reloaded(self) -> None:
         if self.reloaded:
@@ -289,7 +360,10 @@ class LibraryLoader:
 
     def show_problems(self) -> None:
         library = self.view.library
-        if library is None or not library.problems:
+        if library is None:  # (a kept first screen counts the problems its files had)
+            self.screen.notify("Still loading; the problems show once it is done.", timeout=2)
+            return
+        if not library.problems:
             self.screen.notify("No problems: every file loaded cleanly.", timeout=2)
             return
         from paperbrowse.app.screens.problems import ProblemsScreen
@@ -347,7 +421,7 @@ class LibraryLoader:
         try:
             # Caches are written once the library is searchable, not before (below).
             with gc_paused(), writes_deferred() as cache_writes:
-                library = self._read_and_index(progress)
+                library, listing = self._read_and_index(progress)
         except FormatError as error:
             post(LoadFailed(error))
             return
@@ -380,6 +454,7 @@ class LibraryLoader:
                 _ = library.keys
             post(KeysReady())
             cache_writes.write(pause)  # the parsed files and the index, for a fast reopen
+            self._keep_first_screen(this_load, listing)  # the next launch's first screen
             pause()
             if library.carries_citations and library.citations.edge_count:
                 post(CitationsReady())
@@ -393,11 +468,11 @@ class LibraryLoader:
             if this_load is self.listing_painted:
                 freeze_heap()
 
-    def _read_and_index(self, progress: Callable[[int, int, str], None]) -> Library:
-        from paperbrowse.core.library import bundled_profile, load
+    def _read_and_index(self, progress: Callable[[int, int, str], None]) -> tuple[Library, Results]:
+        from paperbrowse.core.library import load
         from paperbrowse.core.watch import source_state
 
-        paths = [Path(p) for p in self.paths] or [bundled_profile()]
+        paths = self.files()
         watched = source_state(paths)  # before reading: a change while reading is seen
         library = load(*paths, as_of=self.as_of, progress=progress)
         # The papers go on screen now, listed without the search engine (numpy,
@@ -411,7 +486,7 @@ class LibraryLoader:
         # Build (or read back) the index here, off the UI thread.
         library.index  # noqa: B018 - a cached property, made here
         self.reading.open_store()  # sqlite and the marks too
-        return library
+        return library, listing
 
 
 def key_shown(library: Library) -> Callable[[Paper], str | None]:

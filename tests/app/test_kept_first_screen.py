@@ -1,0 +1,146 @@
+"""A launch draws what the last launch on the same files showed first, then reads them.
+
+The kept screen (``core.first_screen``) is only drawn: no paper in it can be acted on,
+and the library read replaces it, keeping the row the cursor was moved to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from app_helpers import (
+    MARKUP_TITLE,
+    browser,
+    highlighted,
+    notified,
+    screen_text,
+    wait_loaded,
+    write_jsonl,
+)
+
+from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.screens.browser_parts.loading import LibraryLoader
+from paperbrowse.app.screens.problems import ProblemsScreen
+
+TITLES = ["Newest paper on graphs", "Middle paper on parsing", MARKUP_TITLE]
+
+
+def _library(tmp_path: Path) -> Path:
+    return write_jsonl(
+        tmp_path / "library.jsonl",
+        [
+            {"title": title, "authors": [f"Author {n}"], "year": 2024 - n}
+            for n, title in enumerate(TITLES)
+        ],
+    )
+
+
+async def _launch_to_the_end(path: Path) -> None:
+    """A launch that reads the library and finishes its background work (the keeping)."""
+    app = PaperBrowseApp([path])
+    async with app.run_test() as pilot:
+        await wait_loaded(pilot)
+
+
+def _loads_held(monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], bool]]:
+    """From now on, the loads the app starts are held: each starts when the test calls it."""
+    held: list[Callable[[], bool]] = []
+    start = LibraryLoader.start
+
+    def hold(loader: LibraryLoader) -> bool:
+        held.append(lambda: start(loader))
+        return True
+
+    monkeypatch.setattr(LibraryLoader, "start", hold)
+    return held
+
+
+async def test_the_last_launch_s_papers_are_drawn_before_the_library_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _library(tmp_path)
+    await _launch_to_the_end(path)
+    held = _loads_held(monkeypatch)
+    app = PaperBrowseApp([path])
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        shown = screen_text(pilot)
+        assert browser(pilot).library is None and held  # not read yet
+        for title in TITLES:  # (the markup-like title as text, as the file has it)
+            assert title in shown
+        assert "3 papers" in shown
+        assert "Library" in shown and "library.jsonl" in shown  # the header
+        # Nothing in it is a paper: keys for a paper do nothing, and nothing breaks.
+        await pilot.press("j", "enter", "space", "b")
+        await pilot.pause()
+        assert browser(pilot).paper_list.paper is None
+        assert browser(pilot).library is None
+        held[0]()
+        await wait_loaded(pilot)
+        # The library read replaced it; the cursor is still on the row it was moved to.
+        assert highlighted(pilot).title == TITLES[1]
+        assert browser(pilot).detail.paper is not None
+        assert browser(pilot).marked == 0  # the space typed over a kept row marked nothing
+
+
+async def test_a_file_changed_since_is_not_drawn_from_the_last_launch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _library(tmp_path)
+    await _launch_to_the_end(path)
+    with path.open("a", encoding="utf-8") as file:
+        file.write('{"title": "Added since", "authors": ["New Author"], "year": 2025}\n')
+    held = _loads_held(monkeypatch)
+    app = PaperBrowseApp([path])
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        shown = screen_text(pilot)
+        assert TITLES[0] not in shown and "3 papers" not in shown
+        held[0]()
+        await wait_loaded(pilot)
+        assert "4 papers" in screen_text(pilot)
+
+
+async def test_a_search_typed_over_the_kept_screen_is_run_once_the_library_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _library(tmp_path)
+    await _launch_to_the_end(path)
+    held = _loads_held(monkeypatch)
+    app = PaperBrowseApp([path])
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("/", *"parsing")
+        held[0]()
+        await wait_loaded(pilot)
+        shown = screen_text(pilot)
+        assert "1 of 3 papers" in shown
+        assert highlighted(pilot).title == TITLES[1]
+
+
+@pytest.mark.usefixtures("notifications_kept")
+async def test_the_problems_key_over_a_kept_screen_says_they_show_once_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The kept screen counts the files' problems, so their key is offered before the
+    # library is read: it said "No problems: every file loaded cleanly." then.
+    path = _library(tmp_path)
+    with path.open("a", encoding="utf-8") as file:
+        file.write("{this line is not JSON\n")
+    await _launch_to_the_end(path)
+    held = _loads_held(monkeypatch)
+    app = PaperBrowseApp([path])
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert "1 problem" in screen_text(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        assert "No problems" not in notified(app)
+        assert "Still loading" in notified(app)
+        held[0]()
+        await wait_loaded(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)  # once read

@@ -1,0 +1,126 @@
+"""The first screen kept for the next launch (``core.first_screen``): used only while the
+files are unchanged, and never trusted when damaged."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from paperbrowse.core import first_screen
+from paperbrowse.core.first_screen import (
+    FirstScreen,
+    KeptRows,
+    ListedRow,
+    keep_first_screen,
+    kept_first_screen,
+)
+
+ROWS = [
+    ListedRow("a1", "A title", "Ann Author", 2024, "CL", True),
+    ListedRow("b2", "Another [bold]title[/bold]", "Bo Brown et al.", None, None, False),
+]
+HEADER = ("Library  library.bib\n2 papers", [(0, 7, "bold"), (9, 20, "dim")])
+
+
+def _screen(total: int = 2) -> FirstScreen:
+    return FirstScreen(KeptRows(ROWS, total), problems=1, category_width=2, header=HEADER)
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    path = tmp_path / "library.bib"
+    path.write_text("@article{a, title={A title}}\n", encoding="utf-8")
+    return path
+
+
+def test_a_kept_screen_comes_back_as_kept_for_the_same_files_and_order(library: Path) -> None:
+    keep_first_screen([library], "newest", _screen())
+    kept = kept_first_screen([library], "newest")
+    assert kept is not None
+    assert list(kept.rows) == ROWS
+    assert (kept.total, kept.problems, kept.category_width) == (2, 1, 2)
+    assert kept.header == HEADER
+    assert kept_first_screen([library], "title") is None  # another order lists otherwise
+    assert kept_first_screen([library], "newest", as_of="2025-01-01") is None
+
+
+def test_a_file_changed_since_has_no_kept_screen(library: Path) -> None:
+    keep_first_screen([library], "newest", _screen())
+    with library.open("a", encoding="utf-8") as file:
+        file.write("@article{b, title={B}}\n")
+    assert kept_first_screen([library], "newest") is None
+
+
+def test_a_file_touched_since_has_no_kept_screen(library: Path) -> None:
+    keep_first_screen([library], "newest", _screen())
+    stat = library.stat()
+    os.utime(library, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert kept_first_screen([library], "newest") is None
+
+
+def test_a_folder_is_never_kept(tmp_path: Path) -> None:
+    # A file inside a folder changes without the folder's time changing.
+    keep_first_screen([tmp_path], "newest", _screen())
+    assert kept_first_screen([tmp_path], "newest") is None
+    assert not list(tmp_path.rglob("*.json"))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda kept: "{not json",
+        lambda kept: json.dumps({**kept, "version": 0}),
+        lambda kept: json.dumps({**kept, "rows": [["a1", 5, "x", 2024, None, False]]}),
+        lambda kept: json.dumps({**kept, "rows": [["a1", "t", "x", "2024", None, False]]}),
+        lambda kept: json.dumps({**kept, "rows": [["too", "short"]]}),
+        lambda kept: json.dumps({**kept, "header": [7, []]}),
+        lambda kept: json.dumps({**kept, "header": ["text", [[0, "1", "bold"]]]}),
+        lambda kept: json.dumps({**kept, "total": "many"}),
+        lambda kept: json.dumps([1, 2]),
+    ],
+)
+def test_a_damaged_kept_screen_is_ignored(library: Path, damage: object) -> None:
+    keep_first_screen([library], "newest", _screen())
+    (entry,) = Path(os.environ["XDG_CACHE_HOME"]).rglob("first-screen/*.json")
+    kept = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(damage(kept), encoding="utf-8")  # type: ignore[operator]
+    assert kept_first_screen([library], "newest") is None
+
+
+def test_an_unwritable_cache_folder_keeps_nothing_and_says_nothing(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("PAPERBROWSE_CACHE_DIR", str(blocked))
+    keep_first_screen([library], "newest", _screen())  # no error
+    assert kept_first_screen([library], "newest") is None
+
+
+def test_only_the_first_rows_are_kept_but_the_list_is_as_long_as_the_library(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(first_screen, "ROWS_KEPT", 1)
+    keep_first_screen([library], "newest", _screen(total=50_000))
+    kept = kept_first_screen([library], "newest")
+    assert kept is not None
+    assert len(kept.rows) == 50_000  # the scrollbar is the library's
+    assert kept.rows[0] == ROWS[0]
+    assert kept.rows[1].title == "" and kept.rows[-1].title == ""  # not kept: blank
+    with pytest.raises(IndexError):
+        kept.rows[50_000]
+
+
+def test_reading_a_kept_screen_imports_neither_pydantic_nor_a_reader() -> None:
+    script = (
+        "import sys\nimport paperbrowse.core.first_screen\nprint(' '.join(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    loaded = set(result.stdout.split())
+    assert "paperbrowse.core.first_screen" in loaded
+    assert not {"pydantic", "paperbrowse.core.models", "paperbrowse.core.formats"} & loaded

@@ -1,0 +1,226 @@
+"""The first screen a library's last open showed, kept so the next launch draws it at once.
+
+Reading even the 15-paper bundled profile needs pydantic and the readers: 80-100 ms of
+imports and parsing before its first paper could be listed, half the launch beyond a bare
+Textual app's (issue 13). What those papers look like in the list is the same from launch
+to launch while the files are, so the rows the list showed first (title, authors, year,
+category, code), the paper count, the problems' count and the header's text are kept in
+the cache folder, one small JSON file per library, and drawn before the library is read.
+The library read replaces them a fraction of a second later.
+
+A kept screen is only ever drawn: no paper is highlighted in it, nothing is done with its
+rows, and the library read always replaces it. So a kept screen is used only when every
+file's path, size and modification time are as they were (a folder is never kept: a file
+inside it changes without its folder's time), and one that is damaged, from another
+version or unreadable is ignored; at worst a stale one is shown for that fraction of a
+second. It imports nothing the first screen does not: no pydantic, no readers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import zlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
+
+from paperbrowse.core.locations import cache_dir, prune_stale
+
+if TYPE_CHECKING:
+    from paperbrowse.core.models import Paper
+
+VERSION = 1  # bump when the file's layout changes
+ROWS_KEPT = 300  # as many rows as a tall terminal shows
+FOLDER = "first-screen"
+Span = tuple[int, int, str]  # a header text's styled range: start, end, a Rich style
+
+
+class ListedRow(NamedTuple):
+    """What the paper list draws of a paper, as plain values. (Tuples, not dataclasses:
+    a dataclass took a millisecond of the launch to make.)"""
+
+    id: str
+    title: str
+    authors: str  # as ``Paper.authors_text()`` gives them
+    year: int | None
+    category: str | None
+    has_code: bool
+
+    @property
+    def abstract(self) -> None:
+        """(Read only for a search's hints: a kept screen has no search.)"""
+        return None
+
+    def authors_text(self) -> str:
+        return self.authors
+
+    @classmethod
+    def of(cls, paper: Paper) -> ListedRow:
+        return cls(
+            paper.id, paper.title, paper.authors_text(), paper.year, paper.category, paper.has_code
+        )
+
+
+def _row(values: Any) -> ListedRow:
+    """A row read back, its values checked (a damaged entry must not reach the drawing)."""
+    id_, title, authors, year, category, has_code = values
+    if not (
+        isinstance(id_, str)
+        and isinstance(title, str)
+        and isinstance(authors, str)
+        and (year is None or type(year) is int)
+        and (category is None or isinstance(category, str))
+        and isinstance(has_code, bool)
+    ):
+        raise ValueError("a row's values are not what was kept")
+    return ListedRow(id_, title, authors, year, category, has_code)
+
+
+def _span(values: Any) -> Span:
+    start, end, style = values
+    if not (type(start) is int and type(end) is int and isinstance(style, str)):
+        raise ValueError("a header span is not what was kept")
+    return start, end, style
+
+
+BLANK_ROW = ListedRow("", "", "", None, None, False)
+
+
+class KeptRows(Sequence[ListedRow]):
+    """The rows kept, as long as the library is (``total``): the list's scrollbar is the
+    library's; a row past those kept is blank until the library is read."""
+
+    def __init__(self, rows: Sequence[ListedRow], total: int) -> None:
+        self.rows, self.total = rows, max(total, len(rows))
+
+    def __len__(self) -> int:
+        return self.total
+
+    @overload
+    def __getitem__(self, index: int) -> ListedRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ListedRow]: ...
+    def __getitem__(self, index: int | slice) -> ListedRow | Sequence[ListedRow]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.total))]
+        if not -self.total <= index < self.total:
+            raise IndexError(index)
+        index %= self.total
+        return self.rows[index] if index < len(self.rows) else BLANK_ROW
+
+    def __iter__(self) -> Iterator[ListedRow]:
+        return (self[index] for index in range(self.total))
+
+
+class FirstScreen(NamedTuple):
+    """What a launch draws before its library is read."""
+
+    rows: KeptRows
+    problems: int  # the files' problems, for the count ("w Problems")
+    category_width: int  # the list's category column, as wide as for the whole library
+    header: tuple[str, list[Span]] | None  # the header's text and its styles, if one showed
+
+    @property
+    def total(self) -> int:
+        return self.rows.total
+
+
+def _state(paths: Sequence[Path]) -> list[list[Any]] | None:
+    """Each file's resolved path, size and modification time (ns); None when a path is a
+    folder or cannot be read."""
+    state = []
+    for path in paths:
+        try:
+            resolved = path.resolve()
+            stat = resolved.stat()
+        except (OSError, RuntimeError):
+            return None
+        if not resolved.is_file():
+            return None
+        state.append([str(resolved), stat.st_size, stat.st_mtime_ns])
+    return state
+
+
+def _key(paths: Sequence[Path], order: str, as_of: str) -> list[Any]:
+    """What a kept screen is for: the files as named, the listing's order, the profiles'
+    date (as JSON reads it back)."""
+    return [[os.path.abspath(path) for path in paths], order, as_of]
+
+
+def _entry(key: list[Any]) -> Path:
+    """The file a library's kept screen is in: named by its key, not by the files' state,
+    so a changed file's entry is replaced rather than left beside it. (A checksum, not a
+    cryptographic hash: hashlib took 2 ms from the launch. Two keys with one name take
+    turns, each read finding the other's key: a miss, never another library's screen.)"""
+    digest = zlib.crc32(json.dumps(key).encode())
+    return cache_dir() / FOLDER / f"{digest:08x}.json"
+
+
+def kept_first_screen(paths: Sequence[Path], order: str, as_of: str = "") -> FirstScreen | None:
+    """The screen kept for these files in this order, if they are unchanged since; else None."""
+    state = _state(paths)
+    if state is None:
+        return None
+    key = _key(paths, order, as_of)
+    try:
+        with open(_entry(key), encoding="utf-8") as file:
+            kept = json.load(file)
+        if kept.get("version") != VERSION or kept.get("key") != key or kept.get("state") != state:
+            return None
+        rows = [_row(row) for row in kept["rows"]]
+        header = kept["header"]
+        if header is not None and not isinstance(header[0], str):
+            return None
+        return FirstScreen(
+            KeptRows(rows, int(kept["total"])),
+            int(kept["problems"]),
+            int(kept["category_width"]),
+            None if header is None else (header[0], [_span(span) for span in header[1]]),
+        )
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None  # none kept yet, or damaged: the library is read as without it
+
+
+def keep_first_screen(
+    paths: Sequence[Path],
+    order: str,
+    screen: FirstScreen,
+    as_of: str = "",
+) -> None:
+    """Keep ``screen`` for the next launch on these files, if they are still as read (a
+    file changed since is read again then). Written whole or not at all; an unwritable
+    cache folder keeps nothing."""
+    state = _state(paths)
+    if state is None:
+        return
+    key = _key(paths, order, as_of)
+    entry = _entry(key)
+    kept = {
+        "version": VERSION,
+        "key": key,
+        "state": state,
+        "total": screen.total,
+        "problems": screen.problems,
+        "category_width": screen.category_width,
+        "rows": [list(row) for row in screen.rows.rows[:ROWS_KEPT]],
+        "header": screen.header,
+    }
+    text = json.dumps(kept, ensure_ascii=False)
+    with contextlib.suppress(OSError):
+        if entry.read_text(encoding="utf-8") == text:
+            return  # as kept already: nothing written on an unchanged library's launches
+    import tempfile  # (not before a launch's first screen: 2 ms)
+
+    with contextlib.suppress(OSError):
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        prune_stale(entry.parent, ("*.json",))
+        handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(text)
+            os.replace(temporary, entry)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
