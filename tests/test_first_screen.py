@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,16 @@ def test_a_folder_is_never_kept(tmp_path: Path) -> None:
         lambda kept: json.dumps({**kept, "header": [7, []]}),
         lambda kept: json.dumps({**kept, "header": ["text", [[0, "1", "bold"]]]}),
         lambda kept: json.dumps({**kept, "total": "many"}),
+        # Rich looped for ever on a negative span; JSON reads Infinity, 1e999 and -3.
+        lambda kept: json.dumps({**kept, "header": ["text", [[-5, 3, "bold"]]]}),
+        lambda kept: json.dumps({**kept, "header": ["text", [[0, 99, "bold"]]]}),
+        lambda kept: json.dumps({**kept, "header": ["text", [[3, 1, "bold"]]]}),
+        lambda kept: json.dumps(kept).replace('"total": 2', '"total": Infinity'),
+        lambda kept: json.dumps(kept).replace('"total": 2', '"total": 1e999'),
+        lambda kept: json.dumps({**kept, "total": 10**15}),
+        lambda kept: json.dumps({**kept, "total": 2.0}),
+        lambda kept: json.dumps({**kept, "problems": -3}),
+        lambda kept: json.dumps({**kept, "category_width": 10**6}),
         lambda kept: json.dumps([1, 2]),
     ],
 )
@@ -124,3 +135,18 @@ def test_reading_a_kept_screen_imports_neither_pydantic_nor_a_reader() -> None:
     loaded = set(result.stdout.split())
     assert "paperbrowse.core.first_screen" in loaded
     assert not {"pydantic", "paperbrowse.core.models", "paperbrowse.core.formats"} & loaded
+
+
+def test_a_pipe_in_place_of_a_kept_screen_does_not_block_the_launch(library: Path) -> None:
+    keep_first_screen([library], "newest", _screen())
+    (entry,) = Path(os.environ["XDG_CACHE_HOME"]).rglob("first-screen/*.json")
+    entry.unlink()
+    os.mkfifo(entry)  # (opened for reading, it waits for a writer)
+    found: list[object] = []
+    # In a thread of its own: a launch blocked on the pipe fails the test, not the run.
+    reader = threading.Thread(
+        target=lambda: found.append(kept_first_screen([library], "newest")), daemon=True
+    )
+    reader.start()
+    reader.join(timeout=5)
+    assert found == [None]

@@ -23,6 +23,7 @@ from app_helpers import (
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.screens.browser_parts.loading import LibraryLoader
 from paperbrowse.app.screens.problems import ProblemsScreen
+from paperbrowse.core import first_screen
 
 TITLES = ["Newest paper on graphs", "Middle paper on parsing", MARKUP_TITLE]
 
@@ -144,3 +145,58 @@ async def test_the_problems_key_over_a_kept_screen_says_they_show_once_read(
         await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, ProblemsScreen)  # once read
+
+
+async def test_the_cursor_moved_past_the_rows_kept_stays_on_its_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the first rows are kept (the rest are blank till read): the cursor sent to the
+    # last one went back to the top once the library was read.
+    path = _library(tmp_path)
+    await _launch_to_the_end(path)
+    monkeypatch.setattr(first_screen, "ROWS_KEPT", 1)
+    await _launch_to_the_end(path)  # (the rows kept anew: one)
+    held = _loads_held(monkeypatch)
+    app = PaperBrowseApp([path])
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert TITLES[1] not in screen_text(pilot)
+        await pilot.press("G")
+        held[0]()
+        await wait_loaded(pilot)
+        assert highlighted(pilot).title == TITLES[2]
+
+
+async def test_a_search_typed_after_moving_over_the_kept_screen_starts_at_its_best_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _library(tmp_path)
+    await _launch_to_the_end(path)
+    held = _loads_held(monkeypatch)
+    app = PaperBrowseApp([path])
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("j", "j", "/", *"paper")
+        held[0]()
+        await wait_loaded(pilot)
+        assert "2 of 3 papers" in screen_text(pilot)
+        assert browser(pilot).paper_list.cursor == 0
+
+
+async def test_a_sort_changed_over_the_kept_screen_clears_its_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The kept rows are in the order they were kept in: shown under "oldest" they lied.
+    path = _library(tmp_path)
+    await _launch_to_the_end(path)
+    held = _loads_held(monkeypatch)
+    app = PaperBrowseApp([path])
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert "oldest" in screen_text(pilot)
+        assert TITLES[0] not in screen_text(pilot)
+        held[0]()
+        await wait_loaded(pilot)
+        assert highlighted(pilot).title == TITLES[2]  # the oldest first

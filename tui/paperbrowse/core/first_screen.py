@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 
 VERSION = 1  # bump when the file's layout changes
 ROWS_KEPT = 300  # as many rows as a tall terminal shows
+# Bounds a count read back must keep (more papers than any library holds, wider than
+# any category code): a damaged entry's huge list took seconds to lay out.
+MOST_PAPERS = 100_000_000
+WIDEST_CATEGORY = 64
 FOLDER = "first-screen"
 Span = tuple[int, int, str]  # a header text's styled range: start, end, a Rich style
 
@@ -78,11 +82,20 @@ def _row(values: Any) -> ListedRow:
     return ListedRow(id_, title, authors, year, category, has_code)
 
 
-def _span(values: Any) -> Span:
+def _span(values: Any, length: int) -> Span:
     start, end, style = values
     if not (type(start) is int and type(end) is int and isinstance(style, str)):
         raise ValueError("a header span is not what was kept")
+    if not 0 <= start <= end <= length:  # (Rich looped for ever on a negative one)
+        raise ValueError("a header span is outside its text")
     return start, end, style
+
+
+def _count(value: Any, most: int) -> int:
+    """A count read back: a whole number from 0 to ``most`` (JSON also reads 1e999, -3)."""
+    if type(value) is not int or not 0 <= value <= most:
+        raise ValueError("a count is not what was kept")
+    return value
 
 
 BLANK_ROW = ListedRow("", "", "", None, None, False)
@@ -164,20 +177,26 @@ def kept_first_screen(paths: Sequence[Path], order: str, as_of: str = "") -> Fir
     if state is None:
         return None
     key = _key(paths, order, as_of)
+    entry = _entry(key)
     try:
-        with open(_entry(key), encoding="utf-8") as file:
+        if not entry.is_file():  # (none kept; and a pipe put there would block the launch)
+            return None
+        with open(entry, encoding="utf-8") as file:
             kept = json.load(file)
         if kept.get("version") != VERSION or kept.get("key") != key or kept.get("state") != state:
             return None
         rows = [_row(row) for row in kept["rows"]]
         header = kept["header"]
-        if header is not None and not isinstance(header[0], str):
-            return None
+        if header is not None:
+            text = header[0]
+            if not isinstance(text, str):
+                return None
+            header = (text, [_span(span, len(text)) for span in header[1]])
         return FirstScreen(
-            KeptRows(rows, int(kept["total"])),
-            int(kept["problems"]),
-            int(kept["category_width"]),
-            None if header is None else (header[0], [_span(span) for span in header[1]]),
+            KeptRows(rows, _count(kept["total"], MOST_PAPERS)),
+            _count(kept["problems"], MOST_PAPERS),
+            _count(kept["category_width"], WIDEST_CATEGORY),
+            header,
         )
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None  # none kept yet, or damaged: the library is read as without it

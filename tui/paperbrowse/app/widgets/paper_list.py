@@ -175,8 +175,7 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
     ) -> None:
         """Show new results, the cursor on the highlighted paper if ``keep`` and it is among
         them, else on ``row`` (the paper that took the place of one that left the results)."""
-        # The library read after a kept screen: its paper under the cursor stays there.
-        keep = keep or (self.kept and self.cursor > 0)
+        keep = keep and not self.kept  # (kept rows are not papers to find again)
         self.kept = False
         index = max(0, min(row, len(results) - 1))
         if keep and 0 <= self.cursor < len(self.results):

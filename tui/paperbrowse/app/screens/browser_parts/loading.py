@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from paperbrowse.core.first_screen import FirstScreen
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
-    from paperbrowse.core.search.results import Results
+    from paperbrowse.core.search.results import Results, SortOrder
     from paperbrowse.core.watch import SourceState
 
 PROGRESS_INTERVAL = 0.05  # seconds between progress updates from the loader
@@ -89,10 +89,16 @@ class Loaded(Message, namespace="loader"):
     the index is not built yet."""
 
     def __init__(
-        self, library: Library, listing: Results, paths: list[Path], watched: SourceState
+        self,
+        library: Library,
+        listing: Results,
+        order: SortOrder,
+        paths: list[Path],
+        watched: SourceState,
     ) -> None:
         self.library = library
         self.listing = listing
+        self.order = order  # the listing's
         self.paths = paths  # as opened (the bundled profile when none were given)
         self.watched = watched  # the files as they were when read
         super().__init__()
@@ -173,9 +179,9 @@ class LibraryLoader:
         self.freezing = threading.Lock()
         # The problems last said: a reload that finds the same ones says nothing again.
         self.problems_said: frozenset[str] = frozenset()
-        # A load's first screen, kept for the next launch once the library is searchable
-        # (``core.first_screen``); tagged with its load's ``listing_painted``.
-        self.to_keep: tuple[threading.Event, FirstScreen] | None = None
+        # A load's first screen and its order, kept for the next launch once the library
+        # is searchable (``core.first_screen``); tagged with its load's ``listing_painted``.
+        self.to_keep: tuple[threading.Event, FirstScreen, SortOrder] | None = None
 
     def files(self) -> list[Path]:
         """The files opened: those named, or the bundled profile."""
@@ -199,7 +205,7 @@ class LibraryLoader:
         if kept is None:
             return False
         view = self.view
-        view.paper_list.category_width = kept.category_width
+        view.paper_list.category_width = min(kept.category_width, CATEGORY_WIDTH)
         view.paper_list.show_kept(kept.rows)
         if kept.header is not None:
             self.screen.query_one(ProfileHeader).show_text(text_kept(kept.header))
@@ -312,7 +318,7 @@ class LibraryLoader:
             self.view.paper_list.category_width,
             kept_text(header),
         )
-        self.to_keep = (self.listing_painted, screen)
+        self.to_keep = (self.listing_painted, screen, message.order)
 
     def _keep_first_screen(self, this_load: threading.Event, listing: Results) -> None:
         """In the loader's thread: keep this load's first screen (``to_keep``) with its
@@ -322,12 +328,10 @@ class LibraryLoader:
         to_keep = self.to_keep
         if to_keep is None or to_keep[0] is not this_load:
             return
-        screen = to_keep[1]
+        _, screen, order = to_keep
         count = min(len(listing), ROWS_KEPT)
         rows = KeptRows([ListedRow.of(listing[i]) for i in range(count)], screen.total)
-        keep_first_screen(
-            self.files(), self.searching.listing_order(), screen._replace(rows=rows), self._as_of()
-        )
+        keep_first_screen(self.files(), order, screen._replace(rows=rows), self._as_of())
 
     def _say_reloaded(self) -> None:
         if self.reloaded:
@@ -477,9 +481,10 @@ class LibraryLoader:
         library = load(*paths, as_of=self.as_of, progress=progress)
         # The papers go on screen now, listed without the search engine (numpy,
         # rapidfuzz and the index load next): the first screen waits for none of it.
-        listing = library.listing(self.searching.listing_order())
+        order = self.searching.listing_order()
+        listing = library.listing(order)
         painted = self.listing_painted
-        self.screen.post_message(Loaded(library, listing, paths, watched))
+        self.screen.post_message(Loaded(library, listing, order, paths, watched))
         # The first screen needs none of what follows: it is made once the papers are
         # painted, not meanwhile (the GIL shared with this thread slowed the paint).
         painted.wait(FIRST_PAINT_WAIT)

@@ -285,11 +285,14 @@ class SearchController:
                 empty += f" {hints[:1].upper()}{hints[1:]}."
         else:
             empty = "This library holds no papers."
+        # The library listed over a kept first screen, in the same order: the cursor stays
+        # on the row it was moved to.
+        listed_over_kept = paper_list.kept and not query
         paper_list.show(
             results,
             empty,
             keep=previous is not None and (same_query or not query),
-            row=paper_list.cursor if same_query else 0,
+            row=paper_list.cursor if same_query or listed_over_kept else 0,
         )
         if self._pending_paper is not None:
             paper, self._pending_paper = self._pending_paper, None
@@ -404,6 +407,8 @@ class SearchController:
         view.sort = SORT_ORDERS[(SORT_ORDERS.index(view.sort) + 1) % len(SORT_ORDERS)]
         if view.sort != "relevance":
             self.browse_sort = view.sort
+        if view.paper_list.kept:  # a kept first screen's rows are in the order before
+            view.paper_list.show((), "Loading…")
         self.screen.notify(f"Sorted by {view.sort}", timeout=2)
 
     def go_to_paper(self, paper: Paper) -> None:
