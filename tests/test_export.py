@@ -338,6 +338,26 @@ def test_unknown_format_is_an_error() -> None:
         export_papers(TRICKY, "docx")
 
 
+def test_your_tags_are_exported_as_keywords_as_zotero_writes_them() -> None:
+    tagged, untagged = paper("Tagged", 2024, authors=("Ann Lee",)), paper("Untagged", 2023)
+    papers = [tagged, untagged]
+    tags = {tagged.id: ("toread", "ml_2024")}
+
+    def export(fmt: str) -> str:
+        return export_papers(papers, fmt, keys=["lee", "un"], tags=lambda p: tags.get(p.id, ()))
+
+    for fmt in ("bibtex", "biblatex"):
+        entries = export(fmt).split("\n\n")
+        assert "  keywords = {toread, ml\\_2024},\n" in entries[0], fmt
+        assert "keywords" not in entries[1], fmt
+    ris = export("ris")
+    assert ris.count("KW  - ") == 2 and "KW  - toread\nKW  - ml_2024\n" in ris
+    assert ris.index("KW  - ") < ris.index("ER  - ")  # the tagged paper's, the first record
+    items = json.loads(export("csl-json"))
+    assert [item.get("keyword") for item in items] == ["toread, ml_2024", None]
+    assert export_papers(papers, "bibtex", keys=["lee", "un"]).count("keywords") == 0
+
+
 # --- the command line ----------------------------------------------------------------------
 
 
@@ -355,6 +375,28 @@ def test_cli_exports_the_bundled_profile_to_stdout() -> None:
     assert result.returncode == 0, result.stderr
     back = parse_bibtex(result.stdout, "stdout.bib")
     assert len(back.papers) == 15 and back.problems == []
+
+
+def test_cli_export_writes_your_tags_as_keywords(tmp_path: Path) -> None:
+    """The tags given with ``t`` in the app (the marks database) go out with the papers."""
+    from paperbrowse.core.library import load
+    from paperbrowse.core.marks.store import Store
+
+    library = tmp_path / "lib.bib"
+    library.write_text(export_papers([paper("Tagged", 2024), paper("Untagged", 2023)], "bibtex"))
+    tagged = next(p for p in load(library).papers if p.title == "Tagged")
+    with Store.open() as store:  # the data folder the conftest gives every test
+        store.set_tags(tagged, "toread, gnn")
+    bibtex = run(str(library), "--format", "bibtex")
+    assert bibtex.returncode == 0 and bibtex.stderr == ""
+    [entry] = [e for e in bibtex.stdout.split("\n\n") if "keywords" in e]
+    assert "{Tagged}" in entry and "  keywords = {toread, gnn},\n" in entry
+    assert "KW  - toread\nKW  - gnn\n" in run(str(library), "--format", "ris").stdout
+    items = json.loads(run(str(library), "--format", "csl-json").stdout)
+    assert {item["title"]: item.get("keyword") for item in items} == {
+        "Tagged": "toread, gnn",
+        "Untagged": None,
+    }
 
 
 def test_cli_query_file_force_and_errors(tmp_path: Path) -> None:

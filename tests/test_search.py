@@ -140,6 +140,53 @@ def test_accents_fold_both_ways() -> None:
     assert index.find("muller").hit(0).spans == {"authors": ((7, 13),)}
 
 
+def test_author_finds_a_name_from_the_start_of_its_parts_never_inside_one() -> None:
+    """``author:wang`` is an author named Wang, or with a name part starting so (Wangsa),
+    as with ``profile:`` and as fzf's and Zotero's users expect; "Hwang" and "Yiwang" hold
+    the letters but are other people. A plain word still matches inside names."""
+    index = SearchIndex(
+        [
+            paper("By Wei Wang", authors=("Wei Wang",)),
+            paper("By Wang Wei", authors=("Wang Wei",)),
+            paper("By Wangsa", authors=("Wangsa Putra",)),
+            paper("By Hwang", authors=("Seung-won Hwang",)),
+            paper("By Yiwang", authors=("Yiwang Chen",)),
+        ]
+    )
+    wangs = ["By Wei Wang", "By Wang Wei", "By Wangsa"]
+    for query in ("author:wang", "author:wang ", "au:Wang"):
+        assert sorted(titles(index, query)) == sorted(wangs), query
+    assert titles(index, "author:wang ")[-1] == "By Wangsa"  # the whole name first
+    assert titles(index, "author:wang year:..2030 ") == titles(index, "author:wang ")
+    assert titles(index, "-author:wang ") == ["By Hwang", "By Yiwang"]
+    assert sorted(titles(index, "wang ")) == sorted([*wangs, "By Hwang", "By Yiwang"])
+
+
+def test_author_highlights_the_name_it_matched_not_one_holding_the_letters() -> None:
+    index = SearchIndex([paper("Joint work", authors=("Seung-won Hwang", "Wei Wang"))])
+    # "Seung-won Hwang, Wei Wang": the span is Wang (21-25), not the "wang" of Hwang.
+    assert index.find("author:wang").hit(0).spans == {"authors": ((21, 25),)}
+    assert index.find("wang").hit(0).spans["authors"] == ((11, 15), (21, 25))
+
+
+def test_author_names_start_the_way_they_are_typed() -> None:
+    names = ["Li", "Lin", "Liang", "Ali", "Colin", "Berlin", "Klinger", "Müller"]
+    names += ["Benzmüller", "Keng-hao", "Zhao", "Wang Wei", "Wei Wang", "Smith", "Goldsmith"]
+    index = SearchIndex([paper(name, authors=(f"Ann {name}",)) for name in names])
+    wanted = {
+        "author:li": ["Li", "Liang", "Lin"],  # typing: the names starting so
+        "author:li ": ["Li"],  # a finished two-letter word is the name
+        "author:lin ": ["Lin"],  # not Colin, Berlin, Klinger
+        "author:muller": ["Müller"],  # accents folded; not Benzmüller
+        "author:müller ": ["Müller"],
+        "author:hao": ["Keng-hao"],  # each part of a hyphenated name; not Zhao
+        "author:keng-hao": ["Keng-hao"],
+        'author:"wang wei"': ["Wang Wei"],  # the words in this order
+        "author:smith ": ["Smith"],  # not Goldsmith
+    }
+    assert {query: sorted(titles(index, query)) for query in wanted} == wanted
+
+
 def test_spans_index_the_original_text() -> None:
     lee = paper("Large Language Models", authors=("Ann Lee",), abstract="We study language.")
     index = SearchIndex([lee])

@@ -88,6 +88,19 @@ def test_author_search(acl: Library) -> None:
     assert all("Goldberg" in h.paper.authors_text() for h in acl.search("author:goldbreg"))
 
 
+def test_author_wang_is_the_wangs_not_the_hwangs(acl: Library) -> None:
+    """Every paper with an author whose name has a part starting "wang", and no other:
+    Seung-won Hwang's and Jena D. Hwang's papers were listed among them."""
+    from paperbrowse.core.search.tokens import words
+
+    def by_a_wang(paper: Paper) -> bool:
+        return any(w.startswith("wang") for a in paper.authors for w in words(a))
+
+    for query in ("author:wang", "author:Wang "):
+        assert found(acl, query) == brute(acl, by_a_wang), query
+    assert found(acl, "wang ") > brute(acl, by_a_wang)  # a plain word: inside names too
+
+
 def test_popular_words_rank_titles_first(acl: Library) -> None:
     assert all("bert" in t.lower() for t in top(acl, "bert", 20))
 

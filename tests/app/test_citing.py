@@ -156,6 +156,30 @@ async def test_export_and_capital_y_keep_the_library_s_key_for_a_subset(
     assert "{wang2024catastrophica," in (tmp_path / "papers.bib").read_text(encoding="utf-8")
 
 
+async def test_the_export_dialog_writes_your_tags_as_keywords(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paperbrowse.core.library import load
+    from paperbrowse.core.marks.store import Store
+
+    monkeypatch.chdir(tmp_path)
+    tagged = next(p for p in load(library).papers if p.title.startswith("Attention"))
+    with Store.open() as store:
+        store.set_tags(tagged, "toread explainability")
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ExportDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+    entries = (tmp_path / "papers.bib").read_text(encoding="utf-8").split("\n\n")
+    assert [e.split(",")[0] for e in entries if "  keywords = {toread, explainability}," in e] == [
+        "@misc{jain2019attention"
+    ]
+    assert sum("keywords" in e for e in entries) == 1
+
+
 async def test_the_export_dialog_writes_the_reference_list_in_the_configured_style(
     library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

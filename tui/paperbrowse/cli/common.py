@@ -191,6 +191,20 @@ def _read_attached(papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
         return {paper.id: marks.files for paper in papers if (marks := store.marks(paper)).files}
 
 
+def marked_tags(papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
+    """Each paper's tags in the marks database, by paper id; only papers with some (read-only:
+    a command never creates, locks or waits for it). A database that cannot be read is one
+    warning, and no tags."""
+    from paperbrowse.core.marks.store import Store
+
+    with Store.open(read_only=True) as store:
+        if store.problem:
+            print(f"paperbrowse: warning: {store.problem}", file=sys.stderr)
+        if not any(marks.tags for marks in store.all_marks().values()):
+            return {}
+        return {paper.id: marks.tags for paper in papers if (marks := store.marks(paper)).tags}
+
+
 def safe_streams() -> None:
     """Text a terminal's encoding cannot show is escaped, not a traceback (``LANG=C``, pipes)."""
     for stream in (sys.stdout, sys.stderr):

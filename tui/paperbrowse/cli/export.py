@@ -22,6 +22,7 @@ from paperbrowse.cli.common import (
     add_as_of,
     add_pdf_dir,
     fail,
+    marked_tags,
     matching,
     open_library,
     safe_streams,
@@ -110,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
         except StyleError as error:  # a .csl that parses but cannot render
             return fail(str(error))
     else:
-        text = export_papers(papers, fmt, profile, keys)
+        tags = marked_tags(papers)  # your tags, as keywords (BibTeX, BibLaTeX, RIS, CSL-JSON)
+        text = export_papers(papers, fmt, profile, keys, lambda paper: tags.get(paper.id, ()))
     if args.output is not None:
         try:
             written = write_export(args.output, text, force=args.force)

@@ -9,11 +9,15 @@ braced in titles so bibliography styles keep their case.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 from paperbrowse.core.categories import category_name
 from paperbrowse.core.formats.bibvalues import MONTH_MACROS
 from paperbrowse.core.formats.names import bibtex_name_order, is_organisation
 from paperbrowse.core.models import Paper
+
+Tags = Callable[[Paper], Sequence[str]] | None  # each paper's tags (the marks store's)
+
 
 _SPECIAL = {
     "\\": "\\textbackslash{}",
@@ -133,8 +137,9 @@ def safe_key(key: str) -> str:
     return _KEY_UNSAFE.sub("", key)
 
 
-def bibtex_entry(paper: Paper, key: str) -> str:
-    """One ``@type{key, ...}`` entry, fields in a conventional order."""
+def bibtex_entry(paper: Paper, key: str, tags: Sequence[str] = ()) -> str:
+    """One ``@type{key, ...}`` entry, fields in a conventional order; ``tags`` (the
+    user's, from the marks store) as ``keywords``, as Zotero and Better BibTeX write them."""
     entry_type = paper.entry_type if paper.entry_type and paper.entry_type.isalpha() else "misc"
     fields: list[tuple[str, str]] = [("title", title_value(paper))]
     if (paper.authors or paper.et_al) and not paper.is_edited:
@@ -153,7 +158,7 @@ def bibtex_entry(paper: Paper, key: str) -> str:
             lines.append(f"  month = {_MONTHS[paper.date.month - 1]},")
         if paper.date_precision == "day":
             lines.append(f"  date = {{{paper.date.isoformat()}}},")
-    lines += _identifiers(paper) + _files(paper)
+    lines += _identifiers(paper) + _files(paper) + _keywords(tags)
     if paper.abstract:
         lines.append(f"  abstract = {{{escape(paper.abstract)}}},")
     lines.append("}")
@@ -223,13 +228,21 @@ def _files(paper: Paper) -> list[str]:
     return [f"  file = {{{';'.join(described)}}},"]
 
 
+def _keywords(tags: Sequence[str]) -> list[str]:
+    """``keywords = {a, b}``: tags hold no comma or space (``marks.store.parse_tags``)."""
+    return [f"  keywords = {{{escape(', '.join(tags))}}},"] if tags else []
+
+
 def _verbatim(value: str) -> str:
     """DOIs and URLs as written (BibTeX reads url fields verbatim); braces and % escaped."""
     return value.replace("\\", "").replace("{", "%7B").replace("}", "%7D")
 
 
-def bibtex_document(papers: list[Paper], keys: list[str]) -> str:
-    return "\n".join(bibtex_entry(paper, key) for paper, key in zip(papers, keys, strict=True))
+def bibtex_document(papers: list[Paper], keys: list[str], tags: Tags = None) -> str:
+    return "\n".join(
+        bibtex_entry(paper, key, tags(paper) if tags else ())
+        for paper, key in zip(papers, keys, strict=True)
+    )
 
 
 # --- BibLaTeX -----------------------------------------------------------------------------
@@ -244,8 +257,9 @@ _BIBLATEX_TYPES = {
 _BIBLATEX_VENUE = {"article": "journaltitle", "thesis": "institution", "report": "institution"}
 
 
-def biblatex_entry(paper: Paper, key: str) -> str:
-    """One BibLaTeX entry: ``journaltitle``, ISO ``date``, ``eprinttype``, ``@thesis``."""
+def biblatex_entry(paper: Paper, key: str, tags: Sequence[str] = ()) -> str:
+    """One BibLaTeX entry: ``journaltitle``, ISO ``date``, ``eprinttype``, ``@thesis``;
+    ``tags`` as ``keywords`` (which biblatex's ``keyword=`` filters read)."""
     bibtex_type = paper.entry_type if paper.entry_type and paper.entry_type.isalpha() else "misc"
     entry_type, subtype = _BIBLATEX_TYPES.get(bibtex_type.lower(), (bibtex_type, None))
     fields: list[tuple[str, str]] = [("title", title_value(paper))]
@@ -267,12 +281,15 @@ def biblatex_entry(paper: Paper, key: str) -> str:
     for line in _identifiers(paper):
         name = line.split("=", 1)[0] + "="
         lines.append(renamed[name] + line[len(name) :] if name in renamed else line)
-    lines += _files(paper)
+    lines += _files(paper) + _keywords(tags)
     if paper.abstract:
         lines.append(f"  abstract = {{{escape(paper.abstract)}}},")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def biblatex_document(papers: list[Paper], keys: list[str]) -> str:
-    return "\n".join(biblatex_entry(paper, key) for paper, key in zip(papers, keys, strict=True))
+def biblatex_document(papers: list[Paper], keys: list[str], tags: Tags = None) -> str:
+    return "\n".join(
+        biblatex_entry(paper, key, tags(paper) if tags else ())
+        for paper, key in zip(papers, keys, strict=True)
+    )

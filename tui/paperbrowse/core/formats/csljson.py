@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from paperbrowse.core.errors import Problem
@@ -297,8 +298,9 @@ def nocase_title(paper: Paper) -> str:
     return "".join([*pieces, title[done:]])
 
 
-def csl_item(paper: Paper, key: str) -> dict[str, Any]:
-    """The paper as a CSL item with the given citation key."""
+def csl_item(paper: Paper, key: str, tags: Sequence[str] = ()) -> dict[str, Any]:
+    """The paper as a CSL item with the given citation key; ``tags`` (the user's) as
+    ``keyword``, one string, comma-separated, as Zotero writes it."""
     item: dict[str, Any] = {
         "id": key,
         "citation-key": key,
@@ -330,4 +332,6 @@ def csl_item(paper: Paper, key: str) -> dict[str, Any]:
     item.update({name: value for name, value in optional.items() if value})
     if paper.separate_publisher:  # a book's venue is its publisher already
         item.setdefault("publisher", paper.separate_publisher)
+    if tags:
+        item["keyword"] = ", ".join(tags)
     return item

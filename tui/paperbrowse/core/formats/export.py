@@ -3,7 +3,8 @@ reading list. (A reference list in a CSL style is ``core.cite``'s.)
 
 The calls the CLI and the app share:
 
-- ``export_papers(papers, fmt, profile=None) -> str``: the text of an export;
+- ``export_papers(papers, fmt, profile=None, keys=None, tags=None) -> str``: the text of
+  an export (``tags``: each paper's own tags, from the marks store);
 - ``write_export(path, text, force=False) -> Written``: write it atomically (a
   temporary file in the same folder, renamed into place); an existing file is
   never replaced unless ``force`` (``ExportExists`` lets the app ask first), and
@@ -34,6 +35,7 @@ from typing import Any
 from paperbrowse.core.citekeys import citation_keys
 from paperbrowse.core.errors import PaperbrowseError
 from paperbrowse.core.formats import bibtex_write
+from paperbrowse.core.formats.bibtex_write import Tags
 from paperbrowse.core.models import Paper, Profile, doi_link
 from paperbrowse.core.text.counts import counted
 
@@ -96,28 +98,41 @@ def bibtex_entry(paper: Paper, key: str | None = None) -> str:
     return bibtex_write.bibtex_entry(paper, key or citekeys([paper])[0])
 
 
-def _bibtex(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
-    return bibtex_write.bibtex_document(list(papers), keys)
+def _bibtex(
+    papers: Sequence[Paper], keys: list[str], profile: Profile | None, tags: Tags = None
+) -> str:
+    return bibtex_write.bibtex_document(list(papers), keys, tags)
 
 
-def _biblatex(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
-    return bibtex_write.biblatex_document(list(papers), keys)
+def _biblatex(
+    papers: Sequence[Paper], keys: list[str], profile: Profile | None, tags: Tags = None
+) -> str:
+    return bibtex_write.biblatex_document(list(papers), keys, tags)
 
 
-def _ris(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
+def _ris(
+    papers: Sequence[Paper], keys: list[str], profile: Profile | None, tags: Tags = None
+) -> str:
     from paperbrowse.core.formats.ris import ris_document
 
-    return ris_document(papers, keys)
+    return ris_document(papers, keys, tags)
 
 
-def _csl_json(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
+def _csl_json(
+    papers: Sequence[Paper], keys: list[str], profile: Profile | None, tags: Tags = None
+) -> str:
     from paperbrowse.core.formats.csljson import csl_item
 
-    items = [csl_item(paper, key) for paper, key in zip(papers, keys, strict=True)]
+    items = [
+        csl_item(paper, key, tags(paper) if tags else ())
+        for paper, key in zip(papers, keys, strict=True)
+    ]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-def _json(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
+def _json(
+    papers: Sequence[Paper], keys: list[str], profile: Profile | None, tags: Tags = None
+) -> str:
     """Like ``parse --json``: the profile's header (if any), then the papers."""
     header = profile.to_json_dict() if profile else {}
     header["papers"] = [json_record(paper, key) for paper, key in zip(papers, keys, strict=True)]
@@ -152,7 +167,9 @@ def _cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _csv(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
+def _csv(
+    papers: Sequence[Paper], keys: list[str], profile: Profile | None, tags: Tags = None
+) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -204,7 +221,9 @@ def _web_link(paper: Paper) -> str | None:
     return link.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
-def _markdown(papers: Sequence[Paper], keys: list[str], profile: Profile | None) -> str:
+def _markdown(
+    papers: Sequence[Paper], keys: list[str], profile: Profile | None, tags: Tags = None
+) -> str:
     heading = f"Reading list: {_md(profile.name)}" if profile else "Reading list"
     count = counted(len(papers), "paper")
     lines = [f"# {heading}", "", f"{count}, exported {dt.date.today().isoformat()}.", ""]
@@ -229,7 +248,7 @@ def _markdown(papers: Sequence[Paper], keys: list[str], profile: Profile | None)
     return "\n".join(lines)
 
 
-Writer = Callable[[Sequence[Paper], list[str], Profile | None], str]
+Writer = Callable[[Sequence[Paper], list[str], Profile | None, Tags], str]
 _WRITERS: dict[str, Writer] = {
     "bibtex": _bibtex,
     "biblatex": _biblatex,
@@ -246,15 +265,18 @@ def export_papers(
     fmt: str,
     profile: Profile | None = None,
     keys: Sequence[str] | None = None,
+    tags: Tags = None,
 ) -> str:
     """The papers in one of ``FORMATS``; ``profile`` heads the JSON and Markdown exports.
 
     ``keys`` are the papers' keys in their library (``Library.keys``), so a paper keeps its
-    key when only some papers are exported; without them, keys are made for these papers."""
+    key when only some papers are exported; without them, keys are made for these papers.
+    ``tags`` gives each paper's tags (the marks store's): BibTeX's and BibLaTeX's
+    ``keywords``, RIS's ``KW``, CSL-JSON's ``keyword``, as Zotero writes them."""
     writer = _WRITERS.get(fmt)
     if writer is None:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return writer(papers, list(keys) if keys is not None else citekeys(papers), profile)
+    return writer(papers, list(keys) if keys is not None else citekeys(papers), profile, tags)
 
 
 # --- writing files ---------------------------------------------------------------------

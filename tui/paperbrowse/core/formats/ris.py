@@ -9,7 +9,7 @@ and the rest still loads, and maps rispy's fields to a paper and back. Names are
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from paperbrowse.core.errors import Problem
@@ -232,8 +232,8 @@ def _date(entry: dict[str, Any]) -> tuple[Any, Any]:
 # --- writing -----------------------------------------------------------------------------
 
 
-def ris_entry(paper: Paper, key: str) -> dict[str, Any]:
-    """The paper as a rispy record."""
+def ris_entry(paper: Paper, key: str, tags: Sequence[str] = ()) -> dict[str, Any]:
+    """The paper as a rispy record; ``tags`` (the user's) as ``KW`` lines, one a tag."""
     kind = BIBTEX_TO_RIS.get((paper.entry_type or "").lower(), "GEN")
     if paper.is_edited and kind in ("BOOK", "GEN"):
         kind = "EDBOOK"  # (whose AU are its editors)
@@ -275,13 +275,22 @@ def ris_entry(paper: Paper, key: str) -> dict[str, Any]:
         entry["urls"] = [paper.url]
     if paper.abstract:
         entry["abstract"] = paper.abstract.replace("\n\n", " ").replace("\n", " ")
+    if tags:
+        entry["keywords"] = list(tags)
     return entry
 
 
-def ris_document(papers: Sequence[Paper], keys: Sequence[str]) -> str:
+def ris_document(
+    papers: Sequence[Paper],
+    keys: Sequence[str],
+    tags: Callable[[Paper], Sequence[str]] | None = None,
+) -> str:
     import rispy
 
-    entries = [ris_entry(paper, key) for paper, key in zip(papers, keys, strict=True)]
+    entries = [
+        ris_entry(paper, key, tags(paper) if tags else ())
+        for paper, key in zip(papers, keys, strict=True)
+    ]
     text = str(rispy.dumps(entries, enforce_list_tags=False))
     # rispy numbers the records ("1." above TY); other readers take that for a stray line.
     return _NUMBER_LINES.sub("", text)

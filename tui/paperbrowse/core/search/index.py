@@ -38,6 +38,7 @@ from paperbrowse.core.search.match import (
     Expansion,
     Scores,
     Vocabulary,
+    inside_words,
     word_points,
 )
 from paperbrowse.core.search.phrase import Phrases
@@ -323,7 +324,8 @@ class SearchIndex:
             expansions = (replace(written, prefix=prefix),)
             points = word_points(expansions[0], self.postings, term.fields, self._size)
         else:
-            expansions = (self.vocabulary.expand(term.words[0], typing=term.typing),)
+            inside = inside_words(term.fields)  # not in names alone: author:wang is no Hwang
+            expansions = (self.vocabulary.expand(term.words[0], typing=term.typing, inside=inside),)
             points = word_points(expansions[0], self.postings, term.fields, self._size)
         with self._lock:
             self._terms[key] = (points, expansions)

@@ -3,7 +3,8 @@
 A word is looked up in the sorted vocabulary, never in the papers: the exact
 word, its other inflections ("graphs" for "graph", ``stems``), the words it
 starts (a contiguous range, found by bisection), words within a few typos
-(rapidfuzz over the vocabulary, bucketed by length), and words containing it.
+(rapidfuzz over the vocabulary, bucketed by length), and words containing it
+(not in names alone: ``author:wang`` finds Wang and Wangsa, not Hwang).
 The vocabulary of even a million papers is a few hundred thousand words, so
 this costs a few milliseconds whatever the library size. Then each kind of
 match gives its papers points, per field, with numpy over the postings.
@@ -46,6 +47,15 @@ MAX_WORD_POINTS = 84  # the best field, plus 2 for each other field that also ma
 SUBSTRING_CAP = 2000  # words containing a short query word can be thousands; enough is enough
 KEPT_PLACES = 64  # words whose places in the vocabulary are kept for the next letter typed
 SHORT_PREFIX = 3  # below this, an unfinished word matches only as a prefix in title and authors
+# Fields of names: a term over names alone (``author:wang``) matches a name's part from its
+# start (Wang, Wangsa), never inside one (Hwang, Yiwang); a plain word still does.
+NAME_FIELDS = frozenset({"authors"})
+
+
+def inside_words(fields: Sequence[str]) -> bool:
+    """Whether a word searched in ``fields`` also matches inside longer words ("raph" in
+    "Paragraph"): yes, unless the fields are names only."""
+    return not NAME_FIELDS.issuperset(fields)
 
 
 def max_typos(length: int) -> int:
@@ -239,8 +249,9 @@ class Vocabulary:
             inflected_words=frozenset(self.words[i] for i in inflections),
         )
 
-    def expand(self, word: str, *, typing: bool) -> Expansion:
-        """Everything ``word`` may stand for; ``typing``: it may be an unfinished word.
+    def expand(self, word: str, *, typing: bool, inside: bool = True) -> Expansion:
+        """Everything ``word`` may stand for; ``typing``: it may be an unfinished word;
+        ``inside``: words holding it after their first letter too (``inside_words``).
 
         A word the library holds is most likely meant as typed: it is allowed one
         typo fewer ("unlearning" should not find "learning"), and so is an
@@ -262,7 +273,7 @@ class Vocabulary:
             prefix=prefix if typing or length >= SHORT_PREFIX else None,
             typos=tuple(typos),
             typo_prefixes=tuple((*self.prefix_range(s), d) for s, d in starts),
-            substrings=tuple(self.containing(word)) if length >= SHORT_PREFIX else (),
+            substrings=tuple(self.containing(word)) if inside and length >= SHORT_PREFIX else (),
             typo_words=frozenset(self.words[i] for i, _ in typos),
             typo_starts=tuple(s for s, _ in starts),
             inflections=tuple(inflections),

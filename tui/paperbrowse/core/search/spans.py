@@ -12,7 +12,13 @@ from functools import lru_cache
 from typing import Any
 
 from paperbrowse.core.models import Paper
-from paperbrowse.core.search.match import INFLECTED, POINTS, SHORT_PREFIX, Expansion
+from paperbrowse.core.search.match import (
+    INFLECTED,
+    POINTS,
+    SHORT_PREFIX,
+    Expansion,
+    inside_words,
+)
 from paperbrowse.core.search.query import FIELDS, Term
 from paperbrowse.core.search.tokens import word_spans
 
@@ -196,7 +202,8 @@ def _rule(term: Term, expansion: Expansion, field: str, last: bool) -> WordRule:
     prefix = term.typing or length >= SHORT_PREFIX
     if length < SHORT_PREFIX and field == "abstract":
         prefix = False
-    return WordRule(expansion, prefix=prefix, substring=length >= SHORT_PREFIX, inflected=inflected)
+    substring = length >= SHORT_PREFIX and inside_words(term.fields)
+    return WordRule(expansion, prefix=prefix, substring=substring, inflected=inflected)
 
 
 def _scan(

@@ -595,7 +595,15 @@ class ReadingController:
         profile = library.profile if library is not None else None
         source = "marked" if self.selection else "listed"
         key_of = library.key_of if library is not None else None
-        self.app.push_screen(ExportDialog(papers, profile, source, key_of))
+        self.app.push_screen(ExportDialog(papers, profile, source, key_of, self._tags_of(papers)))
+
+    def _tags_of(self, papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
+        """The papers' tags as the store holds them now, by paper id (the export runs in a
+        thread while the store is refreshed here)."""
+        store = self.store
+        if store is None or not any(marks.tags for marks in store.all_marks().values()):
+            return {}
+        return {paper.id: marks.tags for paper in papers if (marks := store.marks(paper)).tags}
 
     # --- other views -----------------------------------------------------------------
 
