@@ -17,19 +17,25 @@ from paperbrowse.core.first_screen import (
     FirstScreen,
     KeptRows,
     ListedRow,
+    file_state,
     keep_first_screen,
     kept_first_screen,
 )
 
 ROWS = [
-    ListedRow("a1", "A title", "Ann Author", 2024, "CL", True),
-    ListedRow("b2", "Another [bold]title[/bold]", "Bo Brown et al.", None, None, False),
+    ListedRow("a1", "A title", 2024, "CL", True),
+    ListedRow("b2", "Another [bold]title[/bold]", None, None, False),
 ]
 HEADER = ("Library  library.bib\n2 papers", [(0, 7, "bold"), (9, 20, "dim")])
 
 
 def _screen(total: int = 2) -> FirstScreen:
     return FirstScreen(KeptRows(ROWS, total), problems=1, category_width=2, header=HEADER)
+
+
+def _keep(path: Path, screen: FirstScreen, order: str = "newest") -> None:
+    """Keep ``screen`` for ``path`` as read now."""
+    keep_first_screen([path], order, screen, read_as=file_state([path]))
 
 
 @pytest.fixture
@@ -40,7 +46,7 @@ def library(tmp_path: Path) -> Path:
 
 
 def test_a_kept_screen_comes_back_as_kept_for_the_same_files_and_order(library: Path) -> None:
-    keep_first_screen([library], "newest", _screen())
+    _keep(library, _screen())
     kept = kept_first_screen([library], "newest")
     assert kept is not None
     assert list(kept.rows) == ROWS
@@ -51,14 +57,24 @@ def test_a_kept_screen_comes_back_as_kept_for_the_same_files_and_order(library: 
 
 
 def test_a_file_changed_since_has_no_kept_screen(library: Path) -> None:
-    keep_first_screen([library], "newest", _screen())
+    _keep(library, _screen())
     with library.open("a", encoding="utf-8") as file:
         file.write("@article{b, title={B}}\n")
     assert kept_first_screen([library], "newest") is None
 
 
+def test_a_file_changed_while_it_was_read_is_not_kept(library: Path) -> None:
+    # What was read is older than the file: kept under the file's new state, the next
+    # launch drew the old papers as the new file's.
+    read_as = file_state([library])
+    with library.open("a", encoding="utf-8") as file:
+        file.write("@article{b, title={B}}\n")
+    keep_first_screen([library], "newest", _screen(), read_as=read_as)
+    assert kept_first_screen([library], "newest") is None
+
+
 def test_a_file_touched_since_has_no_kept_screen(library: Path) -> None:
-    keep_first_screen([library], "newest", _screen())
+    _keep(library, _screen())
     stat = library.stat()
     os.utime(library, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     assert kept_first_screen([library], "newest") is None
@@ -66,7 +82,7 @@ def test_a_file_touched_since_has_no_kept_screen(library: Path) -> None:
 
 def test_a_folder_is_never_kept(tmp_path: Path) -> None:
     # A file inside a folder changes without the folder's time changing.
-    keep_first_screen([tmp_path], "newest", _screen())
+    _keep(tmp_path, _screen())
     assert kept_first_screen([tmp_path], "newest") is None
     assert not list(tmp_path.rglob("*.json"))
 
@@ -76,8 +92,9 @@ def test_a_folder_is_never_kept(tmp_path: Path) -> None:
     [
         lambda kept: "{not json",
         lambda kept: json.dumps({**kept, "version": 0}),
-        lambda kept: json.dumps({**kept, "rows": [["a1", 5, "x", 2024, None, False]]}),
-        lambda kept: json.dumps({**kept, "rows": [["a1", "t", "x", "2024", None, False]]}),
+        lambda kept: json.dumps({**kept, "rows": [["a1", 5, 2024, None, False]]}),
+        lambda kept: json.dumps({**kept, "rows": [["a1", "t", "2024", None, False]]}),
+        lambda kept: json.dumps({**kept, "rows": [["a1", "t", 2024, None, 1]]}),
         lambda kept: json.dumps({**kept, "rows": [["too", "short"]]}),
         lambda kept: json.dumps({**kept, "header": [7, []]}),
         lambda kept: json.dumps({**kept, "header": ["text", [[0, "1", "bold"]]]}),
@@ -96,7 +113,7 @@ def test_a_folder_is_never_kept(tmp_path: Path) -> None:
     ],
 )
 def test_a_damaged_kept_screen_is_ignored(library: Path, damage: object) -> None:
-    keep_first_screen([library], "newest", _screen())
+    _keep(library, _screen())
     (entry,) = Path(os.environ["XDG_CACHE_HOME"]).rglob("first-screen/*.json")
     kept = json.loads(entry.read_text(encoding="utf-8"))
     entry.write_text(damage(kept), encoding="utf-8")  # type: ignore[operator]
@@ -109,7 +126,7 @@ def test_an_unwritable_cache_folder_keeps_nothing_and_says_nothing(
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("", encoding="utf-8")
     monkeypatch.setenv("PAPERBROWSE_CACHE_DIR", str(blocked))
-    keep_first_screen([library], "newest", _screen())  # no error
+    _keep(library, _screen())  # no error
     assert kept_first_screen([library], "newest") is None
 
 
@@ -117,7 +134,7 @@ def test_only_the_first_rows_are_kept_but_the_list_is_as_long_as_the_library(
     library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(first_screen, "ROWS_KEPT", 1)
-    keep_first_screen([library], "newest", _screen(total=50_000))
+    _keep(library, _screen(total=50_000))
     kept = kept_first_screen([library], "newest")
     assert kept is not None
     assert len(kept.rows) == 50_000  # the scrollbar is the library's
@@ -138,7 +155,7 @@ def test_reading_a_kept_screen_imports_neither_pydantic_nor_a_reader() -> None:
 
 
 def test_a_pipe_in_place_of_a_kept_screen_does_not_block_the_launch(library: Path) -> None:
-    keep_first_screen([library], "newest", _screen())
+    _keep(library, _screen())
     (entry,) = Path(os.environ["XDG_CACHE_HOME"]).rglob("first-screen/*.json")
     entry.unlink()
     os.mkfifo(entry)  # (opened for reading, it waits for a writer)

@@ -23,6 +23,7 @@ from app_helpers import (
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.screens.browser_parts.loading import LibraryLoader
 from paperbrowse.app.screens.problems import ProblemsScreen
+from paperbrowse.app.widgets.header import text_kept
 from paperbrowse.core import first_screen
 
 TITLES = ["Newest paper on graphs", "Middle paper on parsing", MARKUP_TITLE]
@@ -195,8 +196,35 @@ async def test_a_sort_changed_over_the_kept_screen_clears_its_rows(
         await pilot.pause()
         await pilot.press("s")
         await pilot.pause()
-        assert "oldest" in screen_text(pilot)
+        assert browser(pilot).sort == "oldest"
         assert TITLES[0] not in screen_text(pilot)
         held[0]()
         await wait_loaded(pilot)
         assert highlighted(pilot).title == TITLES[2]  # the oldest first
+
+
+async def test_a_search_typed_over_the_kept_screen_does_not_count_its_rows_as_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "3 of 3 papers · relevance" showed beside rows that were never searched.
+    path = _library(tmp_path)
+    await _launch_to_the_end(path)
+    held = _loads_held(monkeypatch)
+    app = PaperBrowseApp([path])
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("/", *"zzz")
+        await pilot.pause()
+        shown = screen_text(pilot)
+        assert "3 of 3" not in shown and TITLES[0] not in shown
+        held[0]()
+        await wait_loaded(pilot)
+        assert "No papers match" in screen_text(pilot)
+
+
+def test_a_kept_header_never_carries_a_link() -> None:
+    # Textual writes a link's address into the terminal as it is: a damaged entry's
+    # "link \x1b]2;x\x07" style would have reached it.
+    text = text_kept(("Ann Author\n3 papers", [(0, 3, "bold"), (4, 10, "link \x1b]2;x\x07")]))
+    assert text.plain == "Ann Author\n3 papers"
+    assert [(span.start, span.end, str(span.style)) for span in text.spans] == [(0, 3, "bold")]

@@ -3,8 +3,8 @@
 Reading even the 15-paper bundled profile needs pydantic and the readers: 80-100 ms of
 imports and parsing before its first paper could be listed, half the launch beyond a bare
 Textual app's (issue 13). What those papers look like in the list is the same from launch
-to launch while the files are, so the rows the list showed first (title, authors, year,
-category, code), the paper count, the problems' count and the header's text are kept in
+to launch while the files are, so the rows the list showed first (title, year, category,
+code), the paper count, the problems' count and the header's text are kept in
 the cache folder, one small JSON file per library, and drawn before the library is read.
 The library read replaces them a fraction of a second later.
 
@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
-from paperbrowse.core.locations import cache_dir, prune_stale
+from paperbrowse.core.locations import cache_dir, keep_fresh, prune_stale
 
 if TYPE_CHECKING:
     from paperbrowse.core.models import Paper
@@ -42,44 +42,33 @@ Span = tuple[int, int, str]  # a header text's styled range: start, end, a Rich 
 
 
 class ListedRow(NamedTuple):
-    """What the paper list draws of a paper, as plain values. (Tuples, not dataclasses:
-    a dataclass took a millisecond of the launch to make.)"""
+    """What the paper list draws of a paper without a search, as plain values (a search's
+    hints read the authors and the abstract: a kept screen has no search). Tuples, not
+    dataclasses: a dataclass took a millisecond of the launch to make."""
 
     id: str
     title: str
-    authors: str  # as ``Paper.authors_text()`` gives them
     year: int | None
     category: str | None
     has_code: bool
 
-    @property
-    def abstract(self) -> None:
-        """(Read only for a search's hints: a kept screen has no search.)"""
-        return None
-
-    def authors_text(self) -> str:
-        return self.authors
-
     @classmethod
     def of(cls, paper: Paper) -> ListedRow:
-        return cls(
-            paper.id, paper.title, paper.authors_text(), paper.year, paper.category, paper.has_code
-        )
+        return cls(paper.id, paper.title, paper.year, paper.category, paper.has_code)
 
 
 def _row(values: Any) -> ListedRow:
     """A row read back, its values checked (a damaged entry must not reach the drawing)."""
-    id_, title, authors, year, category, has_code = values
+    id_, title, year, category, has_code = values
     if not (
         isinstance(id_, str)
         and isinstance(title, str)
-        and isinstance(authors, str)
         and (year is None or type(year) is int)
         and (category is None or isinstance(category, str))
         and isinstance(has_code, bool)
     ):
         raise ValueError("a row's values are not what was kept")
-    return ListedRow(id_, title, authors, year, category, has_code)
+    return ListedRow(id_, title, year, category, has_code)
 
 
 def _span(values: Any, length: int) -> Span:
@@ -98,18 +87,19 @@ def _count(value: Any, most: int) -> int:
     return value
 
 
-BLANK_ROW = ListedRow("", "", "", None, None, False)
+BLANK_ROW = ListedRow("", "", None, None, False)
 
 
 class KeptRows(Sequence[ListedRow]):
     """The rows kept, as long as the library is (``total``): the list's scrollbar is the
     library's; a row past those kept is blank until the library is read."""
 
-    def __init__(self, rows: Sequence[ListedRow], total: int) -> None:
-        self.rows, self.total = rows, max(total, len(rows))
+    def __init__(self, kept: Sequence[ListedRow], length: int) -> None:
+        self.kept = kept  # the library's first rows
+        self.length = max(length, len(kept))  # the library's papers
 
     def __len__(self) -> int:
-        return self.total
+        return self.length
 
     @overload
     def __getitem__(self, index: int) -> ListedRow: ...
@@ -117,14 +107,14 @@ class KeptRows(Sequence[ListedRow]):
     def __getitem__(self, index: slice) -> Sequence[ListedRow]: ...
     def __getitem__(self, index: int | slice) -> ListedRow | Sequence[ListedRow]:
         if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self.total))]
-        if not -self.total <= index < self.total:
+            return [self[i] for i in range(*index.indices(self.length))]
+        if not -self.length <= index < self.length:
             raise IndexError(index)
-        index %= self.total
-        return self.rows[index] if index < len(self.rows) else BLANK_ROW
+        index %= self.length
+        return self.kept[index] if index < len(self.kept) else BLANK_ROW
 
     def __iter__(self) -> Iterator[ListedRow]:
-        return (self[index] for index in range(self.total))
+        return (self[index] for index in range(self.length))
 
 
 class FirstScreen(NamedTuple):
@@ -137,12 +127,13 @@ class FirstScreen(NamedTuple):
 
     @property
     def total(self) -> int:
-        return self.rows.total
+        return self.rows.length
 
 
-def _state(paths: Sequence[Path]) -> list[list[Any]] | None:
+def file_state(paths: Sequence[Path]) -> list[list[Any]] | None:
     """Each file's resolved path, size and modification time (ns); None when a path is a
-    folder or cannot be read."""
+    folder or cannot be read. Taken before the files are read, it is what a screen made
+    from them is kept under (``keep_first_screen``)."""
     state = []
     for path in paths:
         try:
@@ -173,7 +164,7 @@ def _entry(key: list[Any]) -> Path:
 
 def kept_first_screen(paths: Sequence[Path], order: str, as_of: str = "") -> FirstScreen | None:
     """The screen kept for these files in this order, if they are unchanged since; else None."""
-    state = _state(paths)
+    state = file_state(paths)
     if state is None:
         return None
     key = _key(paths, order, as_of)
@@ -185,6 +176,7 @@ def kept_first_screen(paths: Sequence[Path], order: str, as_of: str = "") -> Fir
             kept = json.load(file)
         if kept.get("version") != VERSION or kept.get("key") != key or kept.get("state") != state:
             return None
+        keep_fresh(entry)  # (used: not pruned as stale, though unchanged and not rewritten)
         rows = [_row(row) for row in kept["rows"]]
         header = kept["header"]
         if header is not None:
@@ -206,13 +198,15 @@ def keep_first_screen(
     paths: Sequence[Path],
     order: str,
     screen: FirstScreen,
+    read_as: list[list[Any]] | None,
     as_of: str = "",
 ) -> None:
-    """Keep ``screen`` for the next launch on these files, if they are still as read (a
-    file changed since is read again then). Written whole or not at all; an unwritable
-    cache folder keeps nothing."""
-    state = _state(paths)
-    if state is None:
+    """Keep ``screen`` for the next launch on these files, if they are still as they were
+    before they were read (``read_as``, from ``file_state``): a file changed meanwhile is
+    kept from its next read. Written whole or not at all; an unwritable cache folder
+    keeps nothing."""
+    state = file_state(paths)
+    if state is None or state != read_as:
         return
     key = _key(paths, order, as_of)
     entry = _entry(key)
@@ -223,7 +217,7 @@ def keep_first_screen(
         "total": screen.total,
         "problems": screen.problems,
         "category_width": screen.category_width,
-        "rows": [list(row) for row in screen.rows.rows[:ROWS_KEPT]],
+        "rows": [list(row) for row in screen.rows.kept[:ROWS_KEPT]],
         "header": screen.header,
     }
     text = json.dumps(kept, ensure_ascii=False)
@@ -234,7 +228,7 @@ def keep_first_screen(
 
     with contextlib.suppress(OSError):
         entry.parent.mkdir(parents=True, exist_ok=True)
-        prune_stale(entry.parent, ("*.json",))
+        prune_stale(entry.parent, ("*.json", "*.tmp"))  # (a .tmp: a write cut short)
         handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as file:

@@ -156,12 +156,14 @@ def kept_text(text: Text) -> tuple[str, list[tuple[int, int, str]]]:
 
 
 def text_kept(kept: tuple[str, list[tuple[int, int, str]]]) -> Text:
-    """``kept_text`` back as a Text; a style that does not parse is left out."""
+    """``kept_text`` back as a Text; a style that does not parse, or links, is left out."""
     plain, spans = kept
     text = Text(plain)
     for start, end, style in spans:
         try:
-            text.spans.append(Span(start, end, Style.parse(style)))
+            parsed = Style.parse(style)
         except StyleSyntaxError:
             continue
+        if parsed.link is None:  # (a link's address is written out as it is: never one)
+            text.spans.append(Span(start, end, parsed))
     return text

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from rich.cells import cell_len
 from textual.message import Message
@@ -320,9 +320,11 @@ class LibraryLoader:
         )
         self.to_keep = (self.listing_painted, screen, message.order)
 
-    def _keep_first_screen(self, this_load: threading.Event, listing: Results) -> None:
+    def _keep_first_screen(
+        self, this_load: threading.Event, listing: Results, read_as: list[list[Any]] | None
+    ) -> None:
         """In the loader's thread: keep this load's first screen (``to_keep``) with its
-        first rows, unless a later load has begun."""
+        first rows, unless a later load has begun or the files changed since ``read_as``."""
         from paperbrowse.core.first_screen import ROWS_KEPT, KeptRows, ListedRow, keep_first_screen
 
         to_keep = self.to_keep
@@ -331,7 +333,7 @@ class LibraryLoader:
         _, screen, order = to_keep
         count = min(len(listing), ROWS_KEPT)
         rows = KeptRows([ListedRow.of(listing[i]) for i in range(count)], screen.total)
-        keep_first_screen(self.files(), order, screen._replace(rows=rows), self._as_of())
+        keep_first_screen(self.files(), order, screen._replace(rows=rows), read_as, self._as_of())
 
     def _say_reloaded(self) -> None:
         if self.reloaded:
@@ -419,10 +421,12 @@ class LibraryLoader:
                 post(Progress(done, total, file))
 
         from paperbrowse.core.cache import writes_deferred
+        from paperbrowse.core.first_screen import file_state
 
         resume_after_launch()  # (the collector off since the launch: ``core.memory``)
         self.reading_files = True
         try:
+            read_as = file_state(self.files())  # (what its first screen is kept under)
             # Caches are written once the library is searchable, not before (below).
             with gc_paused(), writes_deferred() as cache_writes:
                 library, listing = self._read_and_index(progress)
@@ -458,7 +462,7 @@ class LibraryLoader:
                 _ = library.keys
             post(KeysReady())
             cache_writes.write(pause)  # the parsed files and the index, for a fast reopen
-            self._keep_first_screen(this_load, listing)  # the next launch's first screen
+            self._keep_first_screen(this_load, listing, read_as)  # the next launch's
             pause()
             if library.carries_citations and library.citations.edge_count:
                 post(CitationsReady())

@@ -116,6 +116,9 @@ class SearchController:
     def run(self) -> None:
         """Search the query and order as they are now (once a library is there)."""
         if self.view.library is None:
+            if self.view.paper_list.kept:  # a kept first screen's rows were not kept for
+                self.view.shown = None  # this query or order: none shown till searched
+                self.view.paper_list.show((), "Loading…")
             return
         held = self.scheduler.request(self.view.search_query, self.view.sort) == "held"
         if not held:
@@ -407,8 +410,6 @@ class SearchController:
         view.sort = SORT_ORDERS[(SORT_ORDERS.index(view.sort) + 1) % len(SORT_ORDERS)]
         if view.sort != "relevance":
             self.browse_sort = view.sort
-        if view.paper_list.kept:  # a kept first screen's rows are in the order before
-            view.paper_list.show((), "Loading…")
         self.screen.notify(f"Sorted by {view.sort}", timeout=2)
 
     def go_to_paper(self, paper: Paper) -> None:
