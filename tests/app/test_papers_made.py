@@ -32,9 +32,11 @@ def library() -> Library:
     [
         ["slash", *"is:read", "enter"],  # a marks filter: each paper's marks looked up
         ["e", "escape"],  # the export dialog, opened and cancelled
+        # The same once a paper has a tag: each listed paper's tags were looked up.
+        ["t", *"todo", "enter", "e", "escape"],
         ["S", "escape"],  # the stats screen
     ],
-    ids=["is-read", "export-dialog", "stats"],
+    ids=["is-read", "export-dialog", "export-dialog-tags", "stats"],
 )
 async def test_an_action_makes_only_the_papers_it_shows(keys: list[str]) -> None:
     app = PaperBrowseApp(library=library())

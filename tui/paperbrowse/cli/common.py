@@ -191,18 +191,15 @@ def _read_attached(papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
         return {paper.id: marks.files for paper in papers if (marks := store.marks(paper)).files}
 
 
-def marked_tags(papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
-    """Each paper's tags in the marks database, by paper id; only papers with some (read-only:
-    a command never creates, locks or waits for it). A database that cannot be read is one
-    warning, and no tags."""
+def marked_tags() -> Callable[[Paper], tuple[str, ...]]:
+    """Each paper's tags in the marks database (read-only: a command never creates, locks or
+    waits for it). A database that cannot be read is one warning, and no tags."""
     from paperbrowse.core.marks.store import Store
 
     with Store.open(read_only=True) as store:
         if store.problem:
             print(f"paperbrowse: warning: {store.problem}", file=sys.stderr)
-        if not any(marks.tags for marks in store.all_marks().values()):
-            return {}
-        return {paper.id: marks.tags for paper in papers if (marks := store.marks(paper)).tags}
+        return store.tags_as_of_now()
 
 
 def safe_streams() -> None:

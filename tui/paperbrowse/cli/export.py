@@ -111,8 +111,8 @@ def run(args: argparse.Namespace) -> int:
         except StyleError as error:  # a .csl that parses but cannot render
             return fail(str(error))
     else:
-        tags = marked_tags(papers)  # your tags, as keywords (BibTeX, BibLaTeX, RIS, CSL-JSON)
-        text = export_papers(papers, fmt, profile, keys, lambda paper: tags.get(paper.id, ()))
+        tags_of = marked_tags()  # your tags, as keywords (BibTeX, BibLaTeX, RIS, CSL-JSON)
+        text = export_papers(papers, fmt, profile, keys, tags_of)
     if args.output is not None:
         try:
             written = write_export(args.output, text, force=args.force)

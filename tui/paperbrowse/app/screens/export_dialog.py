@@ -8,7 +8,7 @@ file is kept as ``NAME.bak``, and devices, pipes and sockets are refused.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -150,14 +150,14 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         profile: Profile | None,
         source: str = "listed",
         key_of: Callable[[Paper], str] | None = None,
-        tags: Mapping[str, Sequence[str]] | None = None,
+        tags_of: Callable[[Paper], Sequence[str]] | None = None,
     ) -> None:
         super().__init__()
         self.papers = papers  # (the list shown never changes: a new search makes new results)
         # The library's citation keys (``Library.key_of``), so a paper exported alone keeps
         # the key c cites and the detail pane shows; without it, keys made for these papers.
         self.key_of = key_of
-        self.tags = tags or {}  # the user's tags by paper id: exported as keywords
+        self.tags_of = tags_of  # each paper's tags (the marks store's): exported as keywords
         self.profile = profile
         self.source = source
         self._suggested: Path | None = None
@@ -259,16 +259,13 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
             if fmt == BIBLIOGRAPHY:
                 text = reference_list(self.papers, path)
             else:
-                text = export_papers(self.papers, fmt, self.profile, keys, self._tags_of)
+                text = export_papers(self.papers, fmt, self.profile, keys, self.tags_of)
             written: Written | Exception = write_export(path, text, force=force)
         except (ExportError, OSError) as error:  # ExportExists too: _finished asks to replace
             written = error
         except Exception as error:  # a bug in a writer: one clear line, not a traceback
             written = ExportError(f"{type(error).__name__}: {error}; please report this")
         self.app.call_from_thread(self._finished, path, written)
-
-    def _tags_of(self, paper: Paper) -> Sequence[str]:
-        return self.tags.get(paper.id, ())
 
     def _ask_to_replace(self, path: Path) -> None:
         def answered(yes: bool | None) -> None:

@@ -577,24 +577,29 @@ class Store:
             self._any_without_doi = any(not marks.doi for marks in self._marks.values())
 
     def _stored_id(self, paper: Paper) -> str | None:
-        """The id the paper's marks are stored under, if it has any.
+        """The id the paper's marks are stored under, if it has any (``stored_id``)."""
+        return stored_id(
+            paper, self._marks, self._by_title_id, self._any_without_doi, self._title_ids
+        )
 
-        Its own id; else, for a paper with a DOI, the id it had without one
-        (the row was marked from a copy without a DOI); else, for one without,
-        the row of the same title and year that has a DOI.
-        """
-        if paper.id in self._marks:
-            return paper.id
-        if not paper.doi:
-            with_doi = self._by_title_id.get(paper.id)
-            return with_doi if with_doi in self._marks else None
-        if not self._any_without_doi:
-            return None
-        title_id = self._title_ids.get(paper.id)
-        if title_id is None:
-            title_id = self._title_ids[paper.id] = models.paper_id(paper.title, paper.year)
-        found = self._marks.get(title_id)
-        return title_id if found is not None and not found.doi else None
+    def tags_as_of_now(self) -> Callable[[Paper], tuple[str, ...]]:
+        """Each paper's tags as the store holds them now, found as ``marks`` finds a paper's
+        marks, for a thread that reads them while the store changes (an export's keywords):
+        the tagged papers' marks copied, and no paper made before it is asked about (the
+        export dialog made every paper listed, on the UI thread, to look its tags up)."""
+        with self._lock:
+            tagged = {pid: marks for pid, marks in self._marks.items() if marks.tags}
+            by_title_id = {alias: pid for alias, pid in self._by_title_id.items() if pid in tagged}
+        if not tagged:
+            return lambda paper: ()
+        any_without_doi = any(not marks.doi for marks in tagged.values())
+        title_ids: dict[str, str] = {}
+
+        def tags_of(paper: Paper) -> tuple[str, ...]:
+            stored = stored_id(paper, tagged, by_title_id, any_without_doi, title_ids)
+            return tagged[stored].tags if stored is not None else ()
+
+        return tags_of
 
     def _tags_by_paper(self, paper_id: str | None = None) -> dict[str, tuple[str, ...]]:
         query = "SELECT paper_id, tag FROM tags"
@@ -723,3 +728,31 @@ class Store:
 def open_store(path: Path | None = None, *, create: bool = True) -> Store:
     """The user's marks database (``locations.database_path()`` unless ``path`` is given)."""
     return Store.open(path, create=create)
+
+
+def stored_id(
+    paper: Paper,
+    marks: Mapping[str, Marks],
+    by_title_id: Mapping[str, str],
+    any_without_doi: bool,
+    title_ids: dict[str, str],
+) -> str | None:
+    """The id the paper's ``marks`` are stored under, if it has any.
+
+    Its own id; else, for a paper with a DOI, the id it had without one
+    (the row was marked from a copy without a DOI); else, for one without,
+    the row of the same title and year that has a DOI. (``by_title_id``: the DOI
+    papers' ids by their ids without one; ``title_ids``: those worked out, kept.)
+    """
+    if paper.id in marks:
+        return paper.id
+    if not paper.doi:
+        with_doi = by_title_id.get(paper.id)
+        return with_doi if with_doi in marks else None
+    if not any_without_doi:
+        return None
+    title_id = title_ids.get(paper.id)
+    if title_id is None:
+        title_id = title_ids[paper.id] = models.paper_id(paper.title, paper.year)
+    found = marks.get(title_id)
+    return title_id if found is not None and not found.doi else None

@@ -595,15 +595,9 @@ class ReadingController:
         profile = library.profile if library is not None else None
         source = "marked" if self.selection else "listed"
         key_of = library.key_of if library is not None else None
-        self.app.push_screen(ExportDialog(papers, profile, source, key_of, self._tags_of(papers)))
-
-    def _tags_of(self, papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
-        """The papers' tags as the store holds them now, by paper id (the export runs in a
-        thread while the store is refreshed here)."""
-        store = self.store
-        if store is None or not any(marks.tags for marks in store.all_marks().values()):
-            return {}
-        return {paper.id: marks.tags for paper in papers if (marks := store.marks(paper)).tags}
+        # The tags as they are now, looked up in the export's thread, paper by paper.
+        tags_of = self.store.tags_as_of_now() if self.store is not None else None
+        self.app.push_screen(ExportDialog(papers, profile, source, key_of, tags_of))
 
     # --- other views -----------------------------------------------------------------
 
