@@ -198,3 +198,19 @@ def test_a_kept_first_screen_lists_its_papers_before_pydantic_is_imported(
         script, seed_path, "len(drawn) >= 15", "drawn[0][1], len({t for t, _ in drawn[:15]})"
     )
     assert printed == "False 15"
+
+
+def test_the_first_screen_needs_neither_the_palette_nor_the_citation_list(
+    seed_path: Path,
+) -> None:
+    # The palette's commands and lists, and the detail pane's list of citations (an
+    # OptionList, laid out though hidden), took about 10 ms from every launch; a library
+    # that cites nothing never shows that list.
+    script = "import asyncio, sys\nfrom paperbrowse.app.app import PaperBrowseApp\n"
+    printed = _printed_once_shown(
+        script,
+        seed_path,
+        "app.browser.library and not app.workers",
+        "sorted(m for m in sys.modules if m.endswith(('.commands', '.citation_links')))",
+    )
+    assert printed == "[]"

@@ -19,7 +19,6 @@ from textual.screen import Screen
 from textual.theme import ThemeProvider
 
 from paperbrowse.app.actions import pinned, resolve_keymap
-from paperbrowse.app.commands import PaperCommandPalette, PaperCommands
 from paperbrowse.app.config import config_path, load_config, save_config
 from paperbrowse.app.keys import KeysInOrder, use_escape_burst_parser
 from paperbrowse.app.screens.browser import BrowserScreen
@@ -28,6 +27,7 @@ from paperbrowse.app.textual_patches import guard_textual
 from paperbrowse.app.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
+    from textual.command import Provider
     from textual.filter import LineFilter
 
     from paperbrowse.core.errors import FormatError
@@ -47,6 +47,14 @@ TERMINATING_SIGNALS = tuple(
 SHUTDOWN_GRACE = 3.0
 
 
+def paper_commands() -> type[Provider]:
+    """The palette's commands (Textual calls this when the palette opens: the palette and
+    its lists are imported then, not before the first screen)."""
+    from paperbrowse.app.commands import PaperCommands
+
+    return PaperCommands
+
+
 class PaperBrowseApp(KeysInOrder, App[int]):
     """Open ``paths`` (loaded off the UI thread), or a ready ``library``, in the browser.
 
@@ -56,7 +64,7 @@ class PaperBrowseApp(KeysInOrder, App[int]):
 
     CSS_PATH = "paperbrowse.tcss"
     TITLE = "paperbrowse"
-    COMMANDS = App.COMMANDS | {PaperCommands}
+    COMMANDS = App.COMMANDS | {paper_commands}
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
     def __init__(
@@ -223,10 +231,14 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         # Without Textual's fixed id "--command-palette": ctrl+p while the last palette
         # was still being removed opened one with its id, and DuplicateIds ended the app
         # (found by soak_keys.py; no Textual issue found for it).
+        from paperbrowse.app.commands import PaperCommandPalette
+
         if self.use_command_palette and not PaperCommandPalette.is_open(self):
             self.push_screen(PaperCommandPalette())
 
     def search_themes(self) -> None:
+        from paperbrowse.app.commands import PaperCommandPalette
+
         self.push_screen(
             PaperCommandPalette(providers=[ThemeProvider], placeholder="Search for themes…")
         )

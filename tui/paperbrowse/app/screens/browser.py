@@ -24,7 +24,6 @@ from paperbrowse.app.screens.base import SafeMouse
 from paperbrowse.app.screens.browser_parts import loading
 from paperbrowse.app.screens.browser_parts.reading import ReadingController
 from paperbrowse.app.screens.browser_parts.searching import SearchController
-from paperbrowse.app.widgets.citation_links import CitationLinks
 from paperbrowse.app.widgets.detail import PaperDetail
 from paperbrowse.app.widgets.footer import KeyFooter, in_registry_order
 from paperbrowse.app.widgets.header import ProfileHeader
@@ -37,6 +36,7 @@ from paperbrowse.app.widgets.search_bar import SearchBar
 if TYPE_CHECKING:
     from textual.binding import ActiveBinding
 
+    from paperbrowse.app.widgets.citation_links import CitationLinks
     from paperbrowse.core.library import Library
     from paperbrowse.core.lookup.adding import Added
     from paperbrowse.core.marks.store import Store
@@ -250,12 +250,11 @@ class BrowserScreen(SafeMouse, Screen[None]):
     def _selected(self) -> None:
         self.set_focus(self.detail)
 
-    @on(CitationLinks.Jump)
-    def _jump(self, event: CitationLinks.Jump) -> None:
+    # (By name, not ``@on``: CitationLinks is imported once a paper's links are shown.)
+    def on_citation_links_jump(self, event: CitationLinks.Jump) -> None:
         self.go_to_paper(event.paper)
 
-    @on(CitationLinks.Search)
-    def _search_section(self, event: CitationLinks.Search) -> None:
+    def on_citation_links_search(self, event: CitationLinks.Search) -> None:
         self.reading.apply_filter(event.query)
 
     # --- actions --------------------------------------------------------------------
@@ -316,11 +315,11 @@ class BrowserScreen(SafeMouse, Screen[None]):
 
     def action_switch_pane(self) -> None:
         """The list, the detail pane, then its citation links when it shows some."""
-        links = self.detail.links
         self.searching.show_detail_now()
+        links = self.detail.links_shown
         if self.paper_list.has_focus:
             self.set_focus(self.detail)
-        elif self.detail.has_focus and links.display:
+        elif self.detail.has_focus and links is not None:
             self.set_focus(links)
         else:
             self.set_focus(self.paper_list)

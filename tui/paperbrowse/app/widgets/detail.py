@@ -14,12 +14,12 @@ from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from paperbrowse.app.widgets.citation_links import CitationLinks, LinkSection
 from paperbrowse.app.widgets.sizing import NoRelayout
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from paperbrowse.app.widgets.citation_links import CitationLinks, LinkSection
     from paperbrowse.core.models import Paper
     from paperbrowse.core.search.index import Hit, Span
 
@@ -260,6 +260,7 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
         self.key_for: Callable[[Paper], str | None] = lambda paper: None
         # Set by the screen: the papers citing and cited by a paper, in this library.
         self.links_for: Callable[[Paper], Sequence[LinkSection]] = lambda paper: ()
+        self._links: CitationLinks | None = None  # (``links``: mounted once needed)
 
     @property
     def abstract_cut(self) -> bool:
@@ -273,12 +274,27 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield DetailBody(Text(self.placeholder, style="dim"), id="detail-body")
-        yield CitationLinks(id="citation-links")
 
     @property
     def links(self) -> CitationLinks:
-        """The "Cites" and "Cited by" titles under the text (hidden when there are none)."""
-        return self.query_one(CitationLinks)
+        """The "Cites" and "Cited by" titles under the text (hidden when there are none).
+        Mounted when first asked for: most libraries cite nothing, and laying it out took
+        5 ms from every launch (its CSS, an OptionList's, parsed and applied)."""
+        if self._links is None:
+            from paperbrowse.app.widgets.citation_links import CitationLinks
+
+            self._links = CitationLinks(id="citation-links")
+            self.mount(self._links)
+        return self._links
+
+    @property
+    def links_shown(self) -> CitationLinks | None:
+        """The citation links, when the pane shows some."""
+        return self._links if self._links is not None and self._links.display else None
+
+    def _show_links(self, sections: Sequence[LinkSection]) -> None:
+        if self._links is not None or any(section.papers for section in sections):
+            self.links.show(sections)
 
     @property
     def paper(self) -> Paper | None:
@@ -380,7 +396,7 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
         body = self.query_one("#detail-body", DetailBody)
         if self.hit is None:
             body.show(Text(self.placeholder, style="dim"))
-            self.links.show(())
+            self._show_links(())
             return
         rows, tail = self.extras_for(self.hit.paper) if self.extras_for is not None else ([], [])
         key = self.key_for(self.hit.paper)
@@ -397,4 +413,4 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
             self.abstract_from,
         )
         body.show(text)
-        self.links.show(self.links_for(self.hit.paper))
+        self._show_links(self.links_for(self.hit.paper))

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from paperbrowse.app.widgets.citation_links import LinkSection
-
 if TYPE_CHECKING:
+    from paperbrowse.app.widgets.citation_links import LinkSection
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
 
@@ -34,6 +33,10 @@ def links_shown(library: Library) -> Callable[[Paper], Sequence[LinkSection]]:
         graph = library.citations
         if not graph.edge_count:
             return ()
+        # (Imported here: the list of links is not the first screen's, and most libraries
+        # never show one.)
+        from paperbrowse.app.widgets.citation_links import LinkSection
+
         # The search listing a whole section names the paper by its key once made.
         name = library.keys.get(paper.id, paper.id) if library.keys_ready else paper.id
         return (
