@@ -6,8 +6,10 @@ and the library read replaces it, keeping the row the cursor was moved to.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from app_helpers import (
@@ -19,6 +21,7 @@ from app_helpers import (
     wait_loaded,
     write_jsonl,
 )
+from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.screens.browser_parts.loading import LibraryLoader
@@ -59,17 +62,27 @@ def _loads_held(monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], bool]]:
     return held
 
 
+@contextlib.asynccontextmanager
+async def _launched_held(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[Pilot[Any], Callable[[], bool]]]:
+    """The app launched on ``path`` with its load held (what was kept from the launch
+    before shows meanwhile): its pilot, and the call that starts the load."""
+    held = _loads_held(monkeypatch)
+    app = PaperBrowseApp([path])
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        yield pilot, held[0]
+
+
 async def test_the_last_launch_s_papers_are_drawn_before_the_library_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = _library(tmp_path)
     await _launch_to_the_end(path)
-    held = _loads_held(monkeypatch)
-    app = PaperBrowseApp([path])
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with _launched_held(path, monkeypatch) as (pilot, start_load):
         shown = screen_text(pilot)
-        assert browser(pilot).library is None and held  # not read yet
+        assert browser(pilot).library is None  # not read yet
         for title in TITLES:  # (the markup-like title as text, as the file has it)
             assert title in shown
         assert "3 papers" in shown
@@ -79,7 +92,7 @@ async def test_the_last_launch_s_papers_are_drawn_before_the_library_is_read(
         await pilot.pause()
         assert browser(pilot).paper_list.paper is None
         assert browser(pilot).library is None
-        held[0]()
+        start_load()
         await wait_loaded(pilot)
         # The library read replaced it; the cursor is still on the row it was moved to.
         assert highlighted(pilot).title == TITLES[1]
@@ -94,13 +107,10 @@ async def test_a_file_changed_since_is_not_drawn_from_the_last_launch(
     await _launch_to_the_end(path)
     with path.open("a", encoding="utf-8") as file:
         file.write('{"title": "Added since", "authors": ["New Author"], "year": 2025}\n')
-    held = _loads_held(monkeypatch)
-    app = PaperBrowseApp([path])
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with _launched_held(path, monkeypatch) as (pilot, start_load):
         shown = screen_text(pilot)
         assert TITLES[0] not in shown and "3 papers" not in shown
-        held[0]()
+        start_load()
         await wait_loaded(pilot)
         assert "4 papers" in screen_text(pilot)
 
@@ -110,12 +120,9 @@ async def test_a_search_typed_over_the_kept_screen_is_run_once_the_library_is_re
 ) -> None:
     path = _library(tmp_path)
     await _launch_to_the_end(path)
-    held = _loads_held(monkeypatch)
-    app = PaperBrowseApp([path])
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with _launched_held(path, monkeypatch) as (pilot, start_load):
         await pilot.press("/", *"parsing")
-        held[0]()
+        start_load()
         await wait_loaded(pilot)
         shown = screen_text(pilot)
         assert "1 of 3 papers" in shown
@@ -132,20 +139,19 @@ async def test_the_problems_key_over_a_kept_screen_says_they_show_once_read(
     with path.open("a", encoding="utf-8") as file:
         file.write("{this line is not JSON\n")
     await _launch_to_the_end(path)
-    held = _loads_held(monkeypatch)
-    app = PaperBrowseApp([path])
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with _launched_held(path, monkeypatch) as (pilot, start_load):
         assert "1 problem" in screen_text(pilot)
         await pilot.press("w")
         await pilot.pause()
+        app = pilot.app
+        assert isinstance(app, PaperBrowseApp)
         assert "No problems" not in notified(app)
         assert "Still loading" in notified(app)
-        held[0]()
+        start_load()
         await wait_loaded(pilot)
         await pilot.press("w")
         await pilot.pause()
-        assert isinstance(app.screen, ProblemsScreen)  # once read
+        assert isinstance(pilot.app.screen, ProblemsScreen)  # once read
 
 
 async def test_the_cursor_moved_past_the_rows_kept_stays_on_its_row(
@@ -157,13 +163,10 @@ async def test_the_cursor_moved_past_the_rows_kept_stays_on_its_row(
     await _launch_to_the_end(path)
     monkeypatch.setattr(first_screen, "ROWS_KEPT", 1)
     await _launch_to_the_end(path)  # (the rows kept anew: one)
-    held = _loads_held(monkeypatch)
-    app = PaperBrowseApp([path])
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with _launched_held(path, monkeypatch) as (pilot, start_load):
         assert TITLES[1] not in screen_text(pilot)
         await pilot.press("G")
-        held[0]()
+        start_load()
         await wait_loaded(pilot)
         assert highlighted(pilot).title == TITLES[2]
 
@@ -173,12 +176,9 @@ async def test_a_search_typed_after_moving_over_the_kept_screen_starts_at_its_be
 ) -> None:
     path = _library(tmp_path)
     await _launch_to_the_end(path)
-    held = _loads_held(monkeypatch)
-    app = PaperBrowseApp([path])
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with _launched_held(path, monkeypatch) as (pilot, start_load):
         await pilot.press("j", "j", "/", *"paper")
-        held[0]()
+        start_load()
         await wait_loaded(pilot)
         assert "2 of 3 papers" in screen_text(pilot)
         assert browser(pilot).paper_list.cursor == 0
@@ -190,15 +190,12 @@ async def test_a_sort_changed_over_the_kept_screen_clears_its_rows(
     # The kept rows are in the order they were kept in: shown under "oldest" they lied.
     path = _library(tmp_path)
     await _launch_to_the_end(path)
-    held = _loads_held(monkeypatch)
-    app = PaperBrowseApp([path])
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with _launched_held(path, monkeypatch) as (pilot, start_load):
         await pilot.press("s")
         await pilot.pause()
         assert browser(pilot).sort == "oldest"
         assert TITLES[0] not in screen_text(pilot)
-        held[0]()
+        start_load()
         await wait_loaded(pilot)
         assert highlighted(pilot).title == TITLES[2]  # the oldest first
 
@@ -209,15 +206,12 @@ async def test_a_search_typed_over_the_kept_screen_does_not_count_its_rows_as_fo
     # "3 of 3 papers · relevance" showed beside rows that were never searched.
     path = _library(tmp_path)
     await _launch_to_the_end(path)
-    held = _loads_held(monkeypatch)
-    app = PaperBrowseApp([path])
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with _launched_held(path, monkeypatch) as (pilot, start_load):
         await pilot.press("/", *"zzz")
         await pilot.pause()
         shown = screen_text(pilot)
         assert "3 of 3" not in shown and TITLES[0] not in shown
-        held[0]()
+        start_load()
         await wait_loaded(pilot)
         assert "No papers match" in screen_text(pilot)
 
