@@ -182,7 +182,7 @@ def test_a_paper_is_appended_to_a_bib_and_the_old_file_kept(
     assert added.backup.read_bytes() == before
     papers = read_file(path, TODAY).papers
     assert [paper.title for paper in papers] == ["An Old Paper", JMIR_TITLE]
-    assert papers[1].citekey == added.key == "ouimet2020investigating"
+    assert papers[1].citekey == added.key == "grenierouimet2020investigating"
 
 
 def test_the_same_paper_is_not_added_twice(services: list[str], tmp_path: Path) -> None:
@@ -196,11 +196,13 @@ def test_the_same_paper_is_not_added_twice(services: list[str], tmp_path: Path) 
 
 def test_a_key_the_file_has_is_not_taken_again(services: list[str], tmp_path: Path) -> None:
     path = tmp_path / "library.bib"
-    path.write_text("@misc{ouimet2020investigating, title = {Something Else}, year = 2020}\n")
+    path.write_text(
+        "@misc{grenierouimet2020investigating, title = {Something Else}, year = 2020}\n"
+    )
     added = add_paper(path, look_up(JMIR))
-    assert added.key == "ouimet2020investigatinga"
+    assert added.key == "grenierouimet2020investigatinga"
     keys = [paper.citekey for paper in read_file(path, TODAY).papers]
-    assert keys == ["ouimet2020investigating", "ouimet2020investigatinga"]
+    assert keys == ["grenierouimet2020investigating", "grenierouimet2020investigatinga"]
 
 
 @pytest.mark.parametrize("suffix", [".bib", ".ris", ".jsonl", ".json"])
@@ -275,7 +277,7 @@ def test_cli_adds_to_a_file_and_says_what_it_did(
     assert len(said) == 2
     assert said[0].startswith("paperbrowse: error: 10.1371/notarealdoi: not found at 127.0.0.1:")
     assert said[1] == (
-        f"paperbrowse: added ouimet2020investigating: {JMIR_TITLE} to {path} "
+        f"paperbrowse: added grenierouimet2020investigating: {JMIR_TITLE} to {path} "
         f"(the old file is {path}.bak)"
     )
     assert main(["add", JMIR, "--to", str(path)]) == 0  # there already: a note, not an error
@@ -392,7 +394,7 @@ def test_several_papers_are_added_in_one_write(services: list[str], tmp_path: Pa
     wanted = [look_up(JMIR), look_up("1605.08386"), look_up(JMIR), look_up(CAIS)]
     outcome = add_papers(path, wanted)
     assert [added.key for added in outcome.added] == [
-        "ouimet2020investigating",
+        "grenierouimet2020investigating",
         "stanley2016heat",
         "schryen2021knowledge",
     ]
@@ -465,9 +467,11 @@ def test_a_key_taken_with_a_suffix_gets_the_next_letter(
     services: list[str], tmp_path: Path
 ) -> None:
     path = tmp_path / "keys.bib"
-    path.write_text("@misc{ouimet2020investigating, title = {Something Else}, year = 2020}\n")
-    added = add_paper(path, look_up(JMIR), taken=["ouimet2020investigatinga"])
-    assert added.key == "ouimet2020investigatingb"  # Better BibTeX's sequence
+    path.write_text(
+        "@misc{grenierouimet2020investigating, title = {Something Else}, year = 2020}\n"
+    )
+    added = add_paper(path, look_up(JMIR), taken=["grenierouimet2020investigatinga"])
+    assert added.key == "grenierouimet2020investigatingb"  # Better BibTeX's sequence
 
 
 def test_an_arxiv_feed_for_another_paper_is_not_taken_for_the_one_asked(

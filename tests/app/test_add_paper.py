@@ -78,7 +78,7 @@ async def test_a_doi_is_looked_up_shown_and_added_to_the_librarys_bib(tmp_path: 
         await pilot.press("enter")
         await wait_for(pilot, lambda: len(titles(app)) == 2)
         assert highlighted(pilot).title.startswith(JMIR_START)  # the cursor on it
-        assert f"(ouimet2020investigating) to {library}." in notified(app)
+        assert f"(grenierouimet2020investigating) to {library}." in notified(app)
         assert "Reloaded: 2 papers (+1)." in notified(app)
     assert (tmp_path / "library.bib.bak").read_text(encoding="utf-8") == OLD
     assert [paper.doi for paper in read_file(library, dt.date.today()).papers] == [
@@ -136,7 +136,7 @@ async def test_a_paper_the_file_has_is_not_added_again(tmp_path: Path) -> None:
         # Said in the dialog, still open: another id may follow.
         assert "library.bib has this paper already (line 7): Investigating" in status(app)
         await pilot.press("escape")
-    assert library.read_text(encoding="utf-8").count("@article{ouimet") == 1
+    assert library.read_text(encoding="utf-8").count("@article{grenierouimet") == 1
 
 
 async def test_escape_while_the_file_is_written_waits_for_it(
@@ -162,7 +162,7 @@ async def test_escape_while_the_file_is_written_waits_for_it(
         assert status(app) == "The file is being written; a moment."
         writing.set()
         await wait_for(pilot, lambda: len(titles(app)) == 2)
-        assert "(ouimet2020investigating) to" in notified(app)
+        assert "(grenierouimet2020investigating) to" in notified(app)
 
 
 async def test_a_failed_look_up_clears_the_paper_shown_before(tmp_path: Path) -> None:

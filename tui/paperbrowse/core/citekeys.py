@@ -161,9 +161,13 @@ def _ascii_words(text: str) -> list[str]:
     return _ASCII_WORD.findall(fold(text))
 
 
-def family_name(name: str) -> str:
+def family_name(name: str, family: str | None = None) -> str:
     """The family name of ``Jörg Müller``, ``Müller, Jörg`` or ``Martin Luther King Jr.``,
-    folded to ASCII letters (``muller``); an organisation's name gives its last word."""
+    folded to ASCII letters (``muller``); an organisation's name gives its last word. With
+    the ``family`` its file gave (``Paper.family_of``), that one, words run together
+    (``Grenier Ouimet``: ``grenierouimet``)."""
+    if family:
+        return "".join(_ascii_words(family))
     if "," in name:
         family = name.split(",", 1)[0]
         return "".join(_ascii_words(family))
@@ -178,11 +182,14 @@ def own_key(paper: Paper) -> str | None:
 
 def generated_key(paper: Paper) -> str:
     """``wang2024catastrophic``: family name, year, first significant title word."""
-    return _generated(paper.authors, paper.year, paper.title)
+    return _generated(paper.authors, paper.family_names, paper.year, paper.title)
 
 
-def _generated(authors: tuple[str, ...], year: int | None, title: str) -> str:
-    family = family_name(authors[0]) if authors else ""
+def _generated(
+    authors: tuple[str, ...], families: tuple[tuple[str, str], ...], year: int | None, title: str
+) -> str:
+    first = authors[0] if authors else ""
+    family = family_name(first, next((f for n, f in families if n == first), None))
     title_words = [w for w in _ascii_words(title) if w not in _SKIP_WORDS]
     return (family or NO_AUTHOR) + str(year or "") + "".join(title_words[:1])
 
@@ -201,10 +208,11 @@ def _base_keys(papers: Sequence[Paper]) -> list[str]:
     a store's rows are not made papers for it)."""
     years = years_of(papers)
     return [
-        _usable(own) or _generated(authors, year, title)
-        for own, authors, year, title in zip(
+        _usable(own) or _generated(authors, families, year, title)
+        for own, authors, families, year, title in zip(
             field_values(papers, "citekey"),
             field_values(papers, "authors"),
+            field_values(papers, "family_names"),
             years,
             field_values(papers, "title"),
             strict=True,

@@ -81,6 +81,9 @@ def combine(kept: Paper, other: Paper) -> Paper:
     literal = tuple(dict.fromkeys(kept.literal_names + other.literal_names))
     if literal != kept.literal_names:  # (whose names they are, of either copy's)
         update["literal_names"] = literal
+    families = tuple(dict.fromkeys(kept.family_names + other.family_names))
+    if families != kept.family_names:  # (kept's first: ``Paper.family_of`` reads the first)
+        update["family_names"] = families
     if kept.date is None and other.date is not None:
         update["date"], update["date_precision"] = other.date, other.date_precision
     links = tuple(dict.fromkeys(kept.links + other.links))

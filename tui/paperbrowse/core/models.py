@@ -152,6 +152,12 @@ class Paper(BaseModel):
     # BibTeX's braced ``{Hugging Face}``, CSL's ``literal``. Organisations, mostly, which
     # exports keep whole (``{Hugging Face}``, not ``Face, Hugging``).
     literal_names: tuple[str, ...] = ()
+    # Authors and editors whose family name, as their file gave it, is not what splitting
+    # the display name gives (``formats.names``): (name, family name) pairs, such as
+    # (``Antoine Grenier Ouimet``, ``Grenier Ouimet``) from BibTeX's ``Grenier Ouimet,
+    # Antoine`` or CSL's family and given. References, keys and exports split them there
+    # (``family_of``); the list and search show the name as it is.
+    family_names: tuple[tuple[str, str], ...] = ()
     publisher: str | None = None
     publisher_place: str | None = None
     citekey: str | None = None
@@ -186,6 +192,14 @@ class Paper(BaseModel):
             path if os.path.isabs(os.path.expanduser(path)) else os.path.join(folder, path)
             for path in self.files
         )
+
+    def family_of(self, name: str) -> str | None:
+        """The family name its file gave author or editor ``name``, when splitting the name
+        would get it wrong (``family_names``), else None."""
+        for shown, family in self.family_names:
+            if shown == name:
+                return family
+        return None
 
     @property
     def is_edited(self) -> bool:

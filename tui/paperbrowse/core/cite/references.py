@@ -35,10 +35,11 @@ def clean(text: str) -> str:
     return squash_spaces(text)
 
 
-def author_name(name: str, literal: bool = False) -> dict[str, str]:
+def author_name(name: str, literal: bool = False, family: str | None = None) -> dict[str, str]:
     """A CSL name: an organisation, or a name written whole (``literal``), whole; a person
-    split into family and given names (``formats.names.name_parts``)."""
-    return name_to_csl(clean(name), literal)
+    split into family and given names (``formats.names.name_parts``), before the
+    ``family`` its file gave where there is one (``Paper.family_of``)."""
+    return name_to_csl(clean(name), literal, clean(family) if family else None)
 
 
 _CONFERENCE = re.compile(
@@ -76,7 +77,7 @@ def csl_data(paper: Paper, item_id: str, style: Style, markup: bool = False) -> 
     authors = () if paper.is_edited and style.editors_stand_in else paper.authors
     literal = paper.literal_names
     for variable, people in (("author", authors), ("editor", paper.editors)):
-        names = [author_name(name, name in literal) for name in people]
+        names = [author_name(name, name in literal, paper.family_of(name)) for name in people]
         names = [name for name in names if any(name.values())]
         if names:
             item[variable] = names

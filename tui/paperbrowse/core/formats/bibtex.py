@@ -30,6 +30,7 @@ from paperbrowse.core.formats.bibvalues import (
     MONTH_MACROS,
     ValueTooLarge,
     evaluate,
+    family_names,
     kept_case_spans,
     literal_names,
     split_fields,
@@ -419,6 +420,7 @@ def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
         split_names(fields["author"]) if fields.get("author") else (editors, editors_et_al)
     )
     whole = literal_names(fields.get("author") or "", fields.get("editor") or "")
+    families = family_names(fields.get("author") or "", fields.get("editor") or "")
     date, precision = entry_date(fields)
     abstract, links = _abstract(fields.get("abstract"))
     doi = clean_doi(fields.get("doi"))
@@ -441,6 +443,7 @@ def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
         pages=_short(fields.get("pages")),
         editors=editors,
         literal_names=whole,
+        family_names=families,
         publisher=_one_line(fields.get("publisher")),
         publisher_place=_one_line(fields.get("address") or fields.get("location")),
         citekey=strip_control(entry.key) or None,

@@ -112,12 +112,13 @@ def title_value(paper: Paper) -> str:
     return "".join([*pieces, protect_case(escape(title[done:]))])
 
 
-def name_value(name: str, literal: bool = False) -> str:
+def name_value(name: str, literal: bool = False, family: str | None = None) -> str:
     """One author for an ``and`` list; braced when it holds a comma or the word ``and``, or
     is an organisation's (``{Google DeepMind}``: else BibTeX reads it as ``DeepMind, G.``)
     or one its file wrote whole (``literal``: ``{Hugging Face}``); ``von Last, Jr, First``
-    when it has a suffix (``Smith, Jr., John``)."""
-    ordered = None if literal else bibtex_name_order(name)
+    when it has a suffix (``Smith, Jr., John``) or a ``family`` name its file gave
+    (``Paper.family_of``: ``Grenier Ouimet, Antoine``)."""
+    ordered = None if literal else bibtex_name_order(name, family)
     if ordered:
         return ", ".join(name_value(part) for part in ordered)
     escaped = escape(name)
@@ -175,7 +176,7 @@ def _editors(paper: Paper) -> list[tuple[str, str]]:
 def names_value(paper: Paper, names: tuple[str, ...], et_al: bool = False) -> str:
     """The paper's authors or editors as an ``and`` list (``and others`` for ``et_al``)."""
     literal = paper.literal_names
-    values = [name_value(name, name in literal) for name in names]
+    values = [name_value(name, name in literal, paper.family_of(name)) for name in names]
     return " and ".join(values + (["others"] if et_al else []))
 
 

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from paperbrowse.core.formats.names import recorded_family
 from paperbrowse.core.text.clean import (
     clean_line,
     clean_paragraphs,
@@ -215,6 +216,47 @@ def literal_names(*values: str) -> tuple[str, ...]:
                 if " " in name:  # (a single word is never split anyway)
                     found.append(name)
     return tuple(dict.fromkeys(found))
+
+
+def family_names(*values: str) -> tuple[tuple[str, str], ...]:
+    """(name, family name) of the names in BibTeX name lists whose family name, as written
+    (``Grenier Ouimet, Antoine``, ``Antoine {Grenier Ouimet}``), is not where splitting the
+    displayed name would put it (``names.recorded_family``: ``Paper.family_names``)."""
+    found: list[tuple[str, str]] = []
+    for value in values:
+        if "," not in value and "{" not in value:
+            continue  # (names in reading order only: BibTeX splits them as we do)
+        for raw in split_top_level(value.strip(), _AND):
+            pair = _written_family(raw.strip())
+            if pair is not None:
+                found.append(pair)
+    return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=65536)
+def _written_family(raw: str) -> tuple[str, str] | None:
+    """(name, family name) of one BibTeX name, when its family name is not the split's."""
+    if raw.startswith("{") and raw.endswith("}") and _one_group(raw):
+        return None  # written whole (``literal_names``)
+    parts = split_top_level(raw, _COMMA)
+    if len(parts) >= 2:  # von Last, First; von Last, Jr, First
+        written = parts[0]
+    elif "{" in raw:  # First {von Last}: BibTeX's grammar, braces and all (bibtexparser's)
+        written = _braced_family(raw)
+    else:
+        return None
+    family = tidy_line(tex_to_text(written.strip())[0])
+    return recorded_family(display_name(raw), family) if family else None
+
+
+def _braced_family(raw: str) -> str:
+    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+
+    try:
+        parts = parse_single_name_into_parts(raw, strict=False)
+    except (InvalidNameError, ValueError, IndexError):
+        return ""
+    return " ".join([*parts.von, *parts.last]) if parts is not None else ""
 
 
 def _one_group(raw: str) -> bool:

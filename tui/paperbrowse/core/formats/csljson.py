@@ -20,7 +20,7 @@ from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.formats.edges import looks_like_doi, read_references, work
 from paperbrowse.core.formats.file_fields import csl_files
 from paperbrowse.core.formats.jsontools import paper_date, record_error
-from paperbrowse.core.formats.names import name_parts
+from paperbrowse.core.formats.names import name_parts, recorded_family
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
 
@@ -146,6 +146,27 @@ def _literal_names(*values: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for name in found if " " in name))
 
 
+def _family_names(*values: object) -> tuple[tuple[str, str], ...]:
+    """(name, family name) of the people whose ``family`` (with its particles) is not where
+    splitting the name as read would put it (``Grenier Ouimet``: ``Paper.family_names``)."""
+    found = (
+        recorded_family(csl_name(person), _family(person))
+        for value in values
+        if isinstance(value, list)
+        for person in value
+        if isinstance(person, dict)
+        and person.get("family")
+        and person.get("given")
+        and not person.get("literal")
+    )
+    return tuple(dict.fromkeys(pair for pair in found if pair is not None))
+
+
+def _family(person: dict[str, Any]) -> str:
+    parts = (person.get(k) for k in ("dropping-particle", "non-dropping-particle", "family"))
+    return clean_line(" ".join(_text(p) for p in parts if p))
+
+
 def _names(value: object) -> tuple[tuple[str, ...], bool]:
     if not isinstance(value, list):
         return (), False
@@ -215,6 +236,7 @@ def paper_from_csl(
         pages=_text(item.get("page")) or None,
         editors=editors,
         literal_names=_literal_names(item.get("author"), item.get("editor")),
+        family_names=_family_names(item.get("author"), item.get("editor")),
         publisher=_text(item.get("publisher")) or None,
         publisher_place=_text(item.get("publisher-place")) or None,
         citekey=key,
@@ -264,11 +286,12 @@ def parse_csl_items(items: list[Any], file: str) -> ImportResult:
 # --- writing ---------------------------------------------------------------------
 
 
-def name_to_csl(name: str, literal: bool = False) -> dict[str, str]:
+def name_to_csl(name: str, literal: bool = False, family: str | None = None) -> dict[str, str]:
     """``Jörg Müller`` -> family and given; ``Anne van der Berg`` and ``John Smith Jr.``
     keep their particle and suffix apart; one word, a name with a comma, or one written
-    whole (``literal``: ``Paper.literal_names``) stays literal."""
-    return dict(name_parts(name, literal))
+    whole (``literal``: ``Paper.literal_names``) stays literal; one whose ``family`` its
+    file gave (``Paper.family_of``) is split there (``Grenier Ouimet``, ``Antoine``)."""
+    return dict(name_parts(name, literal, family))
 
 
 # CSL types whose venue is who published them (a book's publisher, a thesis's school, a
@@ -308,13 +331,15 @@ def csl_item(paper: Paper, key: str, tags: Sequence[str] = ()) -> dict[str, Any]
         "title": nocase_title(paper),
     }
     literal = paper.literal_names
-    authors = [name_to_csl(name, name in literal) for name in paper.authors]
+    authors = [name_to_csl(name, name in literal, paper.family_of(name)) for name in paper.authors]
     if paper.et_al:
         authors.append(dict(_ET_AL))
     if authors:  # (an edited book's are its editors: "Doe, J. (Ed.)")
         item["editor" if paper.is_edited else "author"] = authors
     if paper.editors and not paper.is_edited:
-        item["editor"] = [name_to_csl(name, name in literal) for name in paper.editors]
+        item["editor"] = [
+            name_to_csl(name, name in literal, paper.family_of(name)) for name in paper.editors
+        ]
     if paper.date:
         parts = [paper.date.year, paper.date.month, paper.date.day]
         count = {"year": 1, "month": 2}.get(paper.date_precision, 3)

@@ -7,6 +7,11 @@ order). Styles and other formats need the parts: ``van der`` is a particle (APA 
 not ``Jr., J. S.``). The string is split with BibTeX's grammar for ``First von Last``
 (bibtexparser's, the same rules BibTeX applies), a trailing generational suffix taken
 off first, since reading order loses the commas that marked it.
+
+Where a file said where the family name starts (BibTeX's ``Grenier Ouimet, Antoine``,
+CSL's ``family`` and ``given``, RIS's ``Family, Given``) and the split would put it
+elsewhere (``Ouimet``, given ``Antoine Grenier``), the paper keeps that family name
+(``Paper.family_names``, found by ``recorded_family``), and the name is split there.
 """
 
 from __future__ import annotations
@@ -45,12 +50,55 @@ def is_organisation(name: str) -> bool:
     return _ORGANISATION.search(name) is not None
 
 
-def name_parts(name: str, literal: bool = False) -> dict[str, str]:
+def name_parts(name: str, literal: bool = False, family: str | None = None) -> dict[str, str]:
     """CSL name parts of a display name: ``family``, ``given``, ``non-dropping-particle``
     (BibTeX's von part), ``suffix``; a single word, a name still holding a comma, an
     organisation's (``is_organisation``), or one its file wrote whole (``literal``:
-    ``Paper.literal_names``) is a ``literal``."""
-    return {"literal": name} if literal else _parts(name)
+    ``Paper.literal_names``) is a ``literal``. ``family``: the family name its file gave
+    (``Paper.family_of``), where the name is split instead: ``Antoine Grenier Ouimet``
+    is then given ``Antoine``, family ``Grenier Ouimet``."""
+    if literal:
+        return {"literal": name}
+    found = _parts_at(name, family) if family else None
+    return found if found is not None else _parts(name)
+
+
+def _parts_at(name: str, family: str) -> dict[str, str] | None:
+    """The parts of a name split before ``family`` (its leading lower-case words the
+    particle, as BibTeX's von part), or None when the name does not end with it."""
+    base, suffix = _take_suffix(name)
+    given = base[: -len(family)] if base.endswith(family) else ""
+    if not given.endswith(" ") or not given.strip():
+        return None
+    words = family.split()
+    cut = 0
+    while cut < len(words) - 1 and words[cut][:1].islower():
+        cut += 1
+    found = {"family": " ".join(words[cut:]), "given": given.strip()}
+    if cut:
+        found["non-dropping-particle"] = " ".join(words[:cut])
+    if suffix:
+        found["suffix"] = suffix
+    return found
+
+
+def _full_family(parts: dict[str, str]) -> str:
+    """The family name with its particle: ``van der Berg``."""
+    return " ".join(p for p in (parts.get("non-dropping-particle"), parts["family"]) if p)
+
+
+def recorded_family(name: str, family: str) -> tuple[str, str] | None:
+    """(``name``, ``family``) when ``family``, the family name (with any particle) a file
+    gave the person shown as ``name``, is not what splitting ``name`` gives: (``Antoine
+    Grenier Ouimet``, ``Grenier Ouimet``), kept in ``Paper.family_names``. None for the
+    usual name (``Anne van der Berg``, ``van der Berg``), an organisation's, or a family
+    name the name does not end with."""
+    if " " not in family:
+        return None  # one word: the split's own (the common case, decided at once)
+    parts = _parts(name)
+    if "given" not in parts or _full_family(parts) == family:
+        return None
+    return (name, family) if _parts_at(name, family) is not None else None
 
 
 @lru_cache(maxsize=65536)
@@ -110,23 +158,24 @@ def _capitalised_particle(first: list[str], von: list[str]) -> tuple[list[str], 
     return first[:cut], first[cut:] + von
 
 
-def family_first(name: str, literal: bool = False) -> str:
+def family_first(name: str, literal: bool = False, family: str | None = None) -> str:
     """``van der Berg, Anne``; ``Smith, John, Jr.`` (RIS's ``Last, First, Suffix``); a
-    ``literal`` name as it is."""
-    parts = name_parts(name, literal)
+    ``literal`` name as it is; split before the ``family`` its file gave (``Grenier
+    Ouimet, Antoine``)."""
+    parts = name_parts(name, literal, family)
     if "given" not in parts:
         return name
-    family = " ".join(p for p in (parts.get("non-dropping-particle"), parts["family"]) if p)
-    return ", ".join(p for p in (family, parts["given"], parts.get("suffix")) if p)
+    return ", ".join(p for p in (_full_family(parts), parts["given"], parts.get("suffix")) if p)
 
 
-def bibtex_name_order(name: str) -> tuple[str, str, str] | None:
-    """(``von Last``, ``Jr``, ``First``) for a name BibTeX would misread in reading order
-    (one with a suffix: ``John Smith Jr.`` is to BibTeX a man called ``Jr.``), else None."""
-    if not _take_suffix(name)[1]:
+def bibtex_name_order(name: str, family: str | None = None) -> tuple[str, ...] | None:
+    """(``von Last``, ``Jr``, ``First``) for a name BibTeX would misread in reading order:
+    one with a suffix (``John Smith Jr.`` is to BibTeX a man called ``Jr.``), or one whose
+    ``family`` its file gave (``Antoine Grenier Ouimet`` is to BibTeX a Mr Ouimet: written
+    ``Grenier Ouimet, Antoine``, without ``Jr`` when there is none); else None."""
+    if not family and not _take_suffix(name)[1]:
         return None  # the common case, decided without splitting the name
-    parts = name_parts(name)
-    if not parts.get("suffix") or "given" not in parts:
+    parts = name_parts(name, family=family)
+    if "given" not in parts or not (family or parts.get("suffix")):
         return None
-    family = " ".join(p for p in (parts.get("non-dropping-particle"), parts["family"]) if p)
-    return family, parts["suffix"], parts["given"]
+    return tuple(p for p in (_full_family(parts), parts.get("suffix"), parts["given"]) if p)

@@ -15,7 +15,7 @@ from typing import Any
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult, TextProgress
 from paperbrowse.core.formats.jsontools import paper_date, record_error
-from paperbrowse.core.formats.names import family_first
+from paperbrowse.core.formats.names import family_first, recorded_family
 from paperbrowse.core.models import DOI_PREFIX, Paper, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
 
@@ -159,6 +159,21 @@ def ris_name(name: str) -> str:
     return clean_line(" ".join([*parts[1:2], parts[0], *parts[2:]]))
 
 
+def _family_names(entry: dict[str, Any], people: set[str]) -> tuple[tuple[str, str], ...]:
+    """(name, family name) of the paper's ``people`` written ``Family, Given`` whose family
+    name is not where splitting the name as read would put it (``Grenier Ouimet, Antoine``:
+    ``Paper.family_names``)."""
+    lists = (entry.get(key) for key in ("authors", "first_authors", "secondary_authors"))
+    found = []
+    for names in (*lists, (entry.get("unknown_tag") or {}).get("ED")):
+        for written in names if isinstance(names, list) else ():
+            family, comma, given = str(written).partition(",")
+            name = ris_name(str(written))
+            if comma and given.strip() and name in people:
+                found.append(recorded_family(name, clean_line(family)))
+    return tuple(dict.fromkeys(pair for pair in found if pair is not None))
+
+
 def paper_from_ris(entry: dict[str, Any], source: SourceRef) -> Paper:
     """A paper from one rispy record. Raises ValueError when it has no title."""
     title = _text(entry.get("title") or entry.get("primary_title"))
@@ -198,6 +213,7 @@ def paper_from_ris(entry: dict[str, Any], source: SourceRef) -> Paper:
         issue=_text(entry.get("number")) or None,
         pages=_pages(entry),
         editors=editors,
+        family_names=_family_names(entry, {*authors, *editors}),
         publisher=_text(entry.get("publisher")) or None,
         publisher_place=_text(entry.get("place_published")) or None,
         citekey=_text(entry.get("id")) or None,
@@ -243,7 +259,7 @@ def ris_entry(paper: Paper, key: str, tags: Sequence[str] = ()) -> dict[str, Any
         "title": paper.title,
     }
     literal = paper.literal_names
-    authors = [family_first(name, name in literal) for name in paper.authors]
+    authors = [family_first(name, name in literal, paper.family_of(name)) for name in paper.authors]
     if authors:
         entry["authors"] = authors
     if paper.date:
@@ -255,7 +271,9 @@ def ris_entry(paper: Paper, key: str, tags: Sequence[str] = ()) -> dict[str, Any
         published = kind in ("BOOK", "EDBOOK", "THES", "RPRT")
         entry["publisher" if published else "secondary_title"] = paper.venue
     if paper.editors and entry["type_of_reference"] in _IN_EDITED:
-        entry["secondary_authors"] = [family_first(name, name in literal) for name in paper.editors]
+        entry["secondary_authors"] = [
+            family_first(name, name in literal, paper.family_of(name)) for name in paper.editors
+        ]
     if paper.separate_publisher:
         entry.setdefault("publisher", paper.separate_publisher)
     if paper.publisher_place:
