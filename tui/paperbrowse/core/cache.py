@@ -60,9 +60,10 @@ from paperbrowse.core.store import PaperStore, compact
 
 # Bump when the entry layout changes. Importer changes need no bump: entries
 # also record a fingerprint of the importers' source (``parser_fingerprint``).
-FORMAT_VERSION = 8  # 3: editors, publisher, place; 4: mapped, in batches; 5: title keys;
+FORMAT_VERSION = 9  # 3: editors, publisher, place; 4: mapped, in batches; 5: title keys;
 # 6: wide abstracts as UTF-8 (``rows.packed_text``); 7: a batch's abstracts apart (``_apart``);
-# 8: family names (``Paper.family_names``)
+# 8: family names as a field of their own (reverted); 9: written whole and family names in
+# one field (``Paper.name_forms``)
 MAGIC = b"PBCACHE\x01"
 # Smaller files parse about as fast as a cache entry loads; they are not cached.
 MIN_BYTES = 64 * 1024

@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from itertools import count
 
-from paperbrowse.core.models import Paper, fold
+from paperbrowse.core.models import Paper, family_in, fold
 from paperbrowse.core.store import field_values, years_of
 
 # Better BibTeX's skip words (its default "skipwords" list, shortened to the English,
@@ -182,14 +182,14 @@ def own_key(paper: Paper) -> str | None:
 
 def generated_key(paper: Paper) -> str:
     """``wang2024catastrophic``: family name, year, first significant title word."""
-    return _generated(paper.authors, paper.family_names, paper.year, paper.title)
+    return _generated(paper.authors, paper.name_forms, paper.year, paper.title)
 
 
 def _generated(
-    authors: tuple[str, ...], families: tuple[tuple[str, str], ...], year: int | None, title: str
+    authors: tuple[str, ...], forms: tuple[str | tuple[str, str], ...], year: int | None, title: str
 ) -> str:
     first = authors[0] if authors else ""
-    family = family_name(first, next((f for n, f in families if n == first), None))
+    family = family_name(first, family_in(forms, first) if forms else None)
     title_words = [w for w in _ascii_words(title) if w not in _SKIP_WORDS]
     return (family or NO_AUTHOR) + str(year or "") + "".join(title_words[:1])
 
@@ -208,11 +208,11 @@ def _base_keys(papers: Sequence[Paper]) -> list[str]:
     a store's rows are not made papers for it)."""
     years = years_of(papers)
     return [
-        _usable(own) or _generated(authors, families, year, title)
-        for own, authors, families, year, title in zip(
+        _usable(own) or _generated(authors, forms, year, title)
+        for own, authors, forms, year, title in zip(
             field_values(papers, "citekey"),
             field_values(papers, "authors"),
-            field_values(papers, "family_names"),
+            field_values(papers, "name_forms"),
             years,
             field_values(papers, "title"),
             strict=True,

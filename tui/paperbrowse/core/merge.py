@@ -78,12 +78,11 @@ def combine(kept: Paper, other: Paper) -> Paper:
     }
     if not kept.authors and other.authors:
         update["authors"], update["et_al"] = other.authors, other.et_al
-    literal = tuple(dict.fromkeys(kept.literal_names + other.literal_names))
-    if literal != kept.literal_names:  # (whose names they are, of either copy's)
-        update["literal_names"] = literal
-    families = tuple(dict.fromkeys(kept.family_names + other.family_names))
-    if families != kept.family_names:  # (kept's first: ``Paper.family_of`` reads the first)
-        update["family_names"] = families
+    # (whose names they are, of either copy's; kept's first: ``Paper.family_of`` reads the
+    # first family name given a name)
+    forms = tuple(dict.fromkeys(kept.name_forms + other.name_forms))
+    if forms != kept.name_forms:
+        update["name_forms"] = forms
     if kept.date is None and other.date is not None:
         update["date"], update["date_precision"] = other.date, other.date_precision
     links = tuple(dict.fromkeys(kept.links + other.links))

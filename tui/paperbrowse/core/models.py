@@ -114,6 +114,15 @@ def joined_authors(authors: tuple[str, ...], et_al: bool) -> str:
     return text
 
 
+def family_in(forms: tuple[str | tuple[str, str], ...], name: str) -> str | None:
+    """The family name recorded for ``name`` among a paper's ``name_forms`` (the first
+    one: a merge keeps the kept copy's first), else None."""
+    for form in forms:
+        if not isinstance(form, str) and form[0] == name:
+            return form[1]
+    return None
+
+
 class Paper(BaseModel):
     """One paper, from whatever source."""
 
@@ -148,16 +157,19 @@ class Paper(BaseModel):
     # as its authors, whom the list shows and searches find, and as its editors, which
     # exports and references write (``is_edited``: "Doe, J. (Ed.)").
     editors: tuple[str, ...] = ()
-    # Authors and editors written as one name, never split into given and family names:
-    # BibTeX's braced ``{Hugging Face}``, CSL's ``literal``. Organisations, mostly, which
-    # exports keep whole (``{Hugging Face}``, not ``Face, Hugging``).
-    literal_names: tuple[str, ...] = ()
-    # Authors and editors whose family name, as their file gave it, is not what splitting
-    # the display name gives (``formats.names``): (name, family name) pairs, such as
-    # (``Antoine Grenier Ouimet``, ``Grenier Ouimet``) from BibTeX's ``Grenier Ouimet,
-    # Antoine`` or CSL's family and given. References, keys and exports split them there
-    # (``family_of``); the list and search show the name as it is.
-    family_names: tuple[tuple[str, str], ...] = ()
+    # How the file wrote the authors and editors whose names are not split the usual way
+    # (``formats.names``), in one field (one more would cost every paper an 1,300-byte
+    # dict: ``_share_keys``). Read as two views:
+    # - a name, a str: one written whole, never split into given and family names:
+    #   BibTeX's braced ``{Hugging Face}``, CSL's ``literal``. Organisations, mostly, which
+    #   exports keep whole (``{Hugging Face}``, not ``Face, Hugging``) (``literal_names``);
+    # - a (name, family name) pair: one whose family name, as the file gave it, is not what
+    #   splitting the display name gives, such as (``Antoine Grenier Ouimet``, ``Grenier
+    #   Ouimet``) from BibTeX's ``Grenier Ouimet, Antoine`` or CSL's family and given.
+    #   References, keys and exports split it there (``family_names``, ``family_of``); the
+    #   list and search show the name as it is.
+    # Empty for most papers.
+    name_forms: tuple[str | tuple[str, str], ...] = ()
     publisher: str | None = None
     publisher_place: str | None = None
     citekey: str | None = None
@@ -193,13 +205,21 @@ class Paper(BaseModel):
             for path in self.files
         )
 
+    @property
+    def literal_names(self) -> tuple[str, ...]:
+        """The authors and editors written as one name (``name_forms``' names)."""
+        return tuple(form for form in self.name_forms if isinstance(form, str))
+
+    @property
+    def family_names(self) -> tuple[tuple[str, str], ...]:
+        """(name, family name) of the authors and editors whose file gave a family name
+        that splitting the name would get wrong (``name_forms``' pairs)."""
+        return tuple(form for form in self.name_forms if not isinstance(form, str))
+
     def family_of(self, name: str) -> str | None:
         """The family name its file gave author or editor ``name``, when splitting the name
         would get it wrong (``family_names``), else None."""
-        for shown, family in self.family_names:
-            if shown == name:
-                return family
-        return None
+        return family_in(self.name_forms, name)
 
     @property
     def is_edited(self) -> bool:

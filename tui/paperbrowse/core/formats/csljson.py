@@ -235,8 +235,8 @@ def paper_from_csl(
         issue=_text(item.get("issue")) or None,
         pages=_text(item.get("page")) or None,
         editors=editors,
-        literal_names=_literal_names(item.get("author"), item.get("editor")),
-        family_names=_family_names(item.get("author"), item.get("editor")),
+        name_forms=_literal_names(item.get("author"), item.get("editor"))
+        + _family_names(item.get("author"), item.get("editor")),
         publisher=_text(item.get("publisher")) or None,
         publisher_place=_text(item.get("publisher-place")) or None,
         citekey=key,

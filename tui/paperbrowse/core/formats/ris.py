@@ -213,7 +213,7 @@ def paper_from_ris(entry: dict[str, Any], source: SourceRef) -> Paper:
         issue=_text(entry.get("number")) or None,
         pages=_pages(entry),
         editors=editors,
-        family_names=_family_names(entry, {*authors, *editors}),
+        name_forms=_family_names(entry, {*authors, *editors}),
         publisher=_text(entry.get("publisher")) or None,
         publisher_place=_text(entry.get("place_published")) or None,
         citekey=_text(entry.get("id")) or None,
