@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Callable, MutableSequence
+from collections.abc import Callable, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +45,8 @@ class ImportResult:
 
 # Progress within one file: (characters read, characters in all).
 TextProgress = Callable[[int, int], None]
+# Each paper's own tags (the marks store's), which the exports write as keywords.
+Tags = Callable[[Paper], Sequence[str]] | None
 Importer = Callable[[str, str, dt.date, TextProgress | None], ImportResult]
 
 

@@ -9,15 +9,13 @@ braced in titles so bibliography styles keep their case.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from paperbrowse.core.categories import category_name
+from paperbrowse.core.formats import Tags
 from paperbrowse.core.formats.bibvalues import MONTH_MACROS
 from paperbrowse.core.formats.names import bibtex_name_order, is_organisation
 from paperbrowse.core.models import Paper
-
-Tags = Callable[[Paper], Sequence[str]] | None  # each paper's tags (the marks store's)
-
 
 _SPECIAL = {
     "\\": "\\textbackslash{}",

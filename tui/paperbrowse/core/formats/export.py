@@ -34,8 +34,7 @@ from typing import Any
 
 from paperbrowse.core.citekeys import citation_keys
 from paperbrowse.core.errors import PaperbrowseError
-from paperbrowse.core.formats import bibtex_write
-from paperbrowse.core.formats.bibtex_write import Tags
+from paperbrowse.core.formats import Tags, bibtex_write
 from paperbrowse.core.models import Paper, Profile, doi_link
 from paperbrowse.core.text.counts import counted
 

@@ -9,11 +9,11 @@ and the rest still loads, and maps rispy's fields to a paper and back. Names are
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from paperbrowse.core.errors import Problem
-from paperbrowse.core.formats import ImportResult, TextProgress
+from paperbrowse.core.formats import ImportResult, Tags, TextProgress
 from paperbrowse.core.formats.jsontools import paper_date, record_error
 from paperbrowse.core.formats.names import family_first, recorded_family
 from paperbrowse.core.models import DOI_PREFIX, Paper, SourceRef, paper_id
@@ -301,7 +301,7 @@ def ris_entry(paper: Paper, key: str, tags: Sequence[str] = ()) -> dict[str, Any
 def ris_document(
     papers: Sequence[Paper],
     keys: Sequence[str],
-    tags: Callable[[Paper], Sequence[str]] | None = None,
+    tags: Tags = None,
 ) -> str:
     import rispy
 
