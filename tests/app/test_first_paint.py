@@ -54,7 +54,7 @@ def test_the_loader_builds_the_index_and_opens_the_marks_after_the_listing_is_pa
         None,
     )
     loader.listing_painted = cast(threading.Event, RecordedWait(log, loaded))
-    library, _ = loader._read_and_index(lambda done, total, file: None)
+    library = loader._read_and_index(lambda done, total, file: None)
 
     assert log == ["listed", "waited for the paint", "marks opened"]
     assert "index" in vars(library)  # built, once the paint was waited for

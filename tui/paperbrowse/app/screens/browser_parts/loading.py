@@ -95,12 +95,14 @@ class Loaded(Message, namespace="loader"):
         order: SortOrder,
         paths: list[Path],
         watched: SourceState,
+        read_as: list[list[Any]] | None,
     ) -> None:
         self.library = library
         self.listing = listing
         self.order = order  # the listing's
         self.paths = paths  # as opened (the bundled profile when none were given)
         self.watched = watched  # the files as they were when read
+        self.read_as = read_as  # the same, as a kept first screen records them
         super().__init__()
 
 
@@ -179,9 +181,10 @@ class LibraryLoader:
         self.freezing = threading.Lock()
         # The problems last said: a reload that finds the same ones says nothing again.
         self.problems_said: frozenset[str] = frozenset()
-        # A load's first screen and its order, kept for the next launch once the library
-        # is searchable (``core.first_screen``); tagged with its load's ``listing_painted``.
-        self.to_keep: tuple[threading.Event, FirstScreen, SortOrder] | None = None
+        # A load's first screen, kept for the next launch once the library is searchable
+        # (``core.first_screen``), with what it is kept under: the load's order and files as
+        # read (``Loaded``); tagged with the load's ``listing_painted``.
+        self.to_keep: tuple[threading.Event, FirstScreen, Loaded] | None = None
 
     def files(self) -> list[Path]:
         """The files opened: those named, or the bundled profile."""
@@ -318,22 +321,24 @@ class LibraryLoader:
             self.view.paper_list.category_width,
             kept_text(header),
         )
-        self.to_keep = (self.listing_painted, screen, message.order)
+        self.to_keep = (self.listing_painted, screen, message)
 
-    def _keep_first_screen(
-        self, this_load: threading.Event, listing: Results, read_as: list[list[Any]] | None
-    ) -> None:
+    def _keep_first_screen(self, this_load: threading.Event) -> None:
         """In the loader's thread: keep this load's first screen (``to_keep``) with its
-        first rows, unless a later load has begun or the files changed since ``read_as``."""
+        first rows, unless a later load has begun or the files changed since they were read."""
         from paperbrowse.core.first_screen import ROWS_KEPT, KeptRows, ListedRow, keep_first_screen
 
         to_keep = self.to_keep
         if to_keep is None or to_keep[0] is not this_load:
             return
-        _, screen, order = to_keep
+        _, screen, loaded = to_keep
+        if self.to_keep is to_keep:  # (its listing is let go of; a later load's stays)
+            self.to_keep = None
+        listing = loaded.listing
         count = min(len(listing), ROWS_KEPT)
         rows = KeptRows([ListedRow.of(listing[i]) for i in range(count)], screen.total)
-        keep_first_screen(self.files(), order, screen._replace(rows=rows), read_as, self._as_of())
+        kept = screen._replace(rows=rows)
+        keep_first_screen(loaded.paths, loaded.order, kept, loaded.read_as, self._as_of())
 
     def _say_reloaded(self) -> None:
         if self.reloaded:
@@ -421,15 +426,13 @@ class LibraryLoader:
                 post(Progress(done, total, file))
 
         from paperbrowse.core.cache import writes_deferred
-        from paperbrowse.core.first_screen import file_state
 
         resume_after_launch()  # (the collector off since the launch: ``core.memory``)
         self.reading_files = True
         try:
-            read_as = file_state(self.files())  # (what its first screen is kept under)
             # Caches are written once the library is searchable, not before (below).
             with gc_paused(), writes_deferred() as cache_writes:
-                library, listing = self._read_and_index(progress)
+                library = self._read_and_index(progress)
         except FormatError as error:
             post(LoadFailed(error))
             return
@@ -462,7 +465,7 @@ class LibraryLoader:
                 _ = library.keys
             post(KeysReady())
             cache_writes.write(pause)  # the parsed files and the index, for a fast reopen
-            self._keep_first_screen(this_load, listing, read_as)  # the next launch's
+            self._keep_first_screen(this_load)  # the next launch's
             pause()
             if library.carries_citations and library.citations.edge_count:
                 post(CitationsReady())
@@ -476,26 +479,28 @@ class LibraryLoader:
             if this_load is self.listing_painted:
                 freeze_heap()
 
-    def _read_and_index(self, progress: Callable[[int, int, str], None]) -> tuple[Library, Results]:
+    def _read_and_index(self, progress: Callable[[int, int, str], None]) -> Library:
+        from paperbrowse.core.first_screen import file_state
         from paperbrowse.core.library import load
         from paperbrowse.core.watch import source_state
 
         paths = self.files()
         watched = source_state(paths)  # before reading: a change while reading is seen
+        read_as = file_state(paths)  # (the same, as the first screen kept is keyed)
         library = load(*paths, as_of=self.as_of, progress=progress)
         # The papers go on screen now, listed without the search engine (numpy,
         # rapidfuzz and the index load next): the first screen waits for none of it.
         order = self.searching.listing_order()
         listing = library.listing(order)
         painted = self.listing_painted
-        self.screen.post_message(Loaded(library, listing, order, paths, watched))
+        self.screen.post_message(Loaded(library, listing, order, paths, watched, read_as))
         # The first screen needs none of what follows: it is made once the papers are
         # painted, not meanwhile (the GIL shared with this thread slowed the paint).
         painted.wait(FIRST_PAINT_WAIT)
         # Build (or read back) the index here, off the UI thread.
         library.index  # noqa: B018 - a cached property, made here
         self.reading.open_store()  # sqlite and the marks too
-        return library, listing
+        return library
 
 
 def key_shown(library: Library) -> Callable[[Paper], str | None]:
