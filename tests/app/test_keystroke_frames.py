@@ -134,6 +134,29 @@ async def test_the_input_keeps_its_width_while_the_count_shrinks() -> None:
         assert bar.input.size.width == width
 
 
+async def test_a_query_started_and_cleared_keeps_the_inputs_width() -> None:
+    # "15 of 15 papers · newest" becomes "10 of 15 papers · relevance" at a query's first
+    # letter, and back once it is cleared: the count has the cells of its widest query
+    # form from the start, so the input's edge stays put (and the screen is not laid out
+    # again for the first letter, issue 13).
+    library = load(bundled_profile())
+    async with PaperBrowseApp(library=library).run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        bar = browser(pilot).search_bar
+        width = bar.input.size.width
+        assert "15 of 15 papers · newest" in screen_text(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert "10 of 15 papers · relevance" in screen_text(pilot)
+        assert bar.input.size.width == width
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert "15 of 15 papers · newest" in screen_text(pilot)
+        assert bar.input.size.width == width
+
+
 def shows_matches(screen: Any) -> bool:
     """The detail pane shows the top hit with where the query matched it."""
     results, hit = screen.searching.results, screen.detail.hit

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -57,6 +59,13 @@ def count_text(
         if room is None or text.cell_len <= room:
             break
     return text
+
+
+def _padded(text: Text, cells: int) -> Text:
+    """``text`` with spaces before it up to ``cells`` (the count is aligned right)."""
+    if text.cell_len >= cells:
+        return text
+    return Text.assemble(" " * (cells - text.cell_len), text)
 
 
 def _count_form(
@@ -239,7 +248,7 @@ class SearchBar(Horizontal):
             # Looked up only while there are problems: the count follows every keystroke.
             key_hint("show_problems", keymap_of(self.app), "{key}") if self.problems else "",
         )
-        text = count_text(self.shown, *fields)
+        text = _padded(text=count_text(self.shown, *fields), cells=self._query_count_cells(fields))
         # The count is as wide as its text: a new layout only when the width changes
         # ("812 of" -> "790 of" needs none), not on every keystroke. While only the number
         # of papers shown changes (a query typed), a narrower count keeps the cells it has,
@@ -257,6 +266,16 @@ class SearchBar(Horizontal):
             self._count_width = width
         self._count_fields = fields
         count.set_class(bool(self.problems), "-problems")
+
+    def _query_count_cells(self, fields: tuple[Any, ...]) -> int:
+        """Cells of the widest count a query shows (all papers found, "· relevance"): the
+        list's count takes as many, so a query's first letter lays nothing out anew. (It
+        did, as "· newest" became "· relevance": the keys that started a query took
+        13–21 ms of layout more than the rest, issue 13.)"""
+        if self.shown is None:  # ("Loading…": the count is laid out once loaded)
+            return 0
+        total, _sort, *rest = fields
+        return count_text(total, total, "relevance", *rest).cell_len
 
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:
