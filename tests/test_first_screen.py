@@ -23,7 +23,7 @@ from paperbrowse.core.first_screen import (
 )
 
 ROWS = [
-    ListedRow("a1", "A title", 2024, "CL", True),
+    ListedRow("a1", "A title", 2024, "CL", True, " ★✓ "),
     ListedRow("b2", "Another [bold]title[/bold]", None, None, False),
 ]
 HEADER = ("Library  library.bib\n2 papers", [(0, 7, "bold"), (9, 20, "dim")])
@@ -92,10 +92,13 @@ def test_a_folder_is_never_kept(tmp_path: Path) -> None:
     [
         lambda kept: "{not json",
         lambda kept: json.dumps({**kept, "version": 0}),
-        lambda kept: json.dumps({**kept, "rows": [["a1", 5, 2024, None, False]]}),
-        lambda kept: json.dumps({**kept, "rows": [["a1", "t", "2024", None, False]]}),
-        lambda kept: json.dumps({**kept, "rows": [["a1", "t", 2024, None, 1]]}),
+        lambda kept: json.dumps({**kept, "rows": [["a1", 5, 2024, None, False, ""]]}),
+        lambda kept: json.dumps({**kept, "rows": [["a1", "t", "2024", None, False, ""]]}),
+        lambda kept: json.dumps({**kept, "rows": [["a1", "t", 2024, None, 1, ""]]}),
+        lambda kept: json.dumps({**kept, "rows": [["a1", "t", 2024, None, False, 7]]}),
+        lambda kept: json.dumps({**kept, "rows": [["a1", "t", 2024, None, False, "★" * 99]]}),
         lambda kept: json.dumps({**kept, "rows": [["too", "short"]]}),
+        lambda kept: json.dumps({**kept, "rows": [["a1", "t", 2024, None, False]]}),  # v1's
         lambda kept: json.dumps({**kept, "header": [7, []]}),
         lambda kept: json.dumps({**kept, "header": ["text", [[0, "1", "bold"]]]}),
         lambda kept: json.dumps({**kept, "total": "many"}),

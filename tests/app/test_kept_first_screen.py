@@ -24,6 +24,7 @@ from app_helpers import (
 from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.glyphs import kept_mark_column
 from paperbrowse.app.screens.browser_parts.loading import LibraryLoader
 from paperbrowse.app.screens.problems import ProblemsScreen
 from paperbrowse.app.widgets.header import text_kept
@@ -222,3 +223,61 @@ def test_a_kept_header_never_carries_a_link() -> None:
     text = text_kept(("Ann Author\n3 papers", [(0, 3, "bold"), (4, 10, "link \x1b]2;x\x07")]))
     assert text.plain == "Ann Author\n3 papers"
     assert [(span.start, span.end, str(span.style)) for span in text.spans] == [(0, 3, "bold")]
+
+
+def _line_of(pilot: Pilot[Any], title: str) -> str:
+    """The screen's line listing ``title``, up to the title's end (the list's side)."""
+    line = next(line for line in screen_text(pilot).splitlines() if title in line)
+    return line[: line.index(title) + len(title)]
+
+
+async def _bookmark_first_row(path: Path) -> None:
+    async with PaperBrowseApp([path]).run_test() as pilot:
+        await wait_loaded(pilot)
+        assert highlighted(pilot).title == TITLES[0]
+        await pilot.press("b")
+        await pilot.pause()
+        assert "★" in _line_of(pilot, TITLES[0])
+
+
+async def test_the_kept_screen_draws_the_marks_where_the_library_read_draws_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Kept rows without the marks column moved four cells over once the marks came.
+    path = _library(tmp_path)
+    await _bookmark_first_row(path)
+    await _launch_to_the_end(path)  # (keeps the screen with the bookmark)
+    async with _launched_held(path, monkeypatch) as (pilot, start_load):
+        assert browser(pilot).library is None
+        kept = _line_of(pilot, TITLES[0])
+        assert "★" in kept
+        assert "★" not in _line_of(pilot, TITLES[1])
+        start_load()
+        await wait_loaded(pilot)
+        assert _line_of(pilot, TITLES[0]) == kept
+
+
+async def test_the_marks_are_drawn_with_the_papers_first_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Drawn once the index was built (seconds at 100k papers), the marks column moved
+    # every row four cells over, at every launch.
+    path = _library(tmp_path)
+    await _bookmark_first_row(path)
+    monkeypatch.setattr(first_screen, "kept_first_screen", lambda *args: None)
+    monkeypatch.setattr(LibraryLoader, "index_ready", lambda loader: None)  # never built
+    async with PaperBrowseApp([path]).run_test() as pilot:
+        for _ in range(500):
+            await pilot.pause(0.01)
+            if browser(pilot).library is not None and TITLES[0] in screen_text(pilot):
+                break
+        assert "★" in _line_of(pilot, TITLES[0])
+
+
+def test_kept_marks_draw_only_the_marks_glyphs_in_their_places() -> None:
+    # A damaged entry's text, or a glyph out of its place, draws a blank.
+    assert kept_mark_column(" ★✓ ").plain == " ★✓ "
+    assert kept_mark_column("\x1b[2J").plain == "    "
+    assert kept_mark_column("★✓").plain == "    "  # each a place early
+    assert kept_mark_column("●★").plain == " ★  "  # (nothing is marked with space at launch)
+    assert kept_mark_column("").plain == ""

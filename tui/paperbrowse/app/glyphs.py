@@ -7,6 +7,7 @@ Tags and notes are user text: they only ever become ``rich.text.Text``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -31,13 +32,43 @@ def shows_glyph(marks: Marks) -> bool:
     return marks.bookmarked or marks.read or marks.has_note
 
 
+# The mark column's places, in order, each with its glyph and style.
+MARK_PLACES = (
+    (SELECTED_GLYPH, SELECTED_STYLE),
+    (BOOKMARK_GLYPH, BOOKMARK_STYLE),
+    (READ_GLYPH, READ_STYLE),
+    (NOTE_GLYPH, NOTE_STYLE),
+)
+
+
 def mark_column(marks: Marks | None, selected: bool) -> Text:
     """The glyphs before a row's title: selected, bookmarked, read, noted (blanks when not)."""
+    shown = (
+        selected,
+        marks is not None and marks.bookmarked,
+        marks is not None and marks.read,
+        marks is not None and marks.has_note,
+    )
+    return _column(shown)
+
+
+def kept_mark_column(glyphs: str) -> Text:
+    """A kept first screen's mark column (``core.first_screen``), from the glyphs kept:
+    each place shows its glyph where that glyph was kept there, a blank otherwise (so a
+    damaged entry draws blanks, never its own text). Nothing without glyphs kept, and
+    never the selection's: a launch starts with nothing marked with space."""
+    if not glyphs:
+        return Text()
+    return _column(
+        0 < index < len(glyphs) and glyphs[index] == glyph
+        for index, (glyph, _) in enumerate(MARK_PLACES)
+    )
+
+
+def _column(shown: Iterable[bool]) -> Text:
     text = Text(no_wrap=True)
-    text.append(SELECTED_GLYPH if selected else " ", SELECTED_STYLE)
-    text.append(BOOKMARK_GLYPH if marks and marks.bookmarked else " ", BOOKMARK_STYLE)
-    text.append(READ_GLYPH if marks and marks.read else " ", READ_STYLE)
-    text.append(NOTE_GLYPH if marks and marks.has_note else " ", NOTE_STYLE)
+    for (glyph, style), on in zip(MARK_PLACES, shown, strict=True):
+        text.append(glyph if on else " ", style)
     return text
 
 

@@ -4,7 +4,7 @@ Reading even the 15-paper bundled profile needs pydantic and the readers: 80-100
 imports and parsing before its first paper could be listed, half the launch beyond a bare
 Textual app's (issue 13). What those papers look like in the list is the same from launch
 to launch while the files are, so the rows the list showed first (title, year, category,
-code), the paper count, the problems' count and the header's text are kept in
+code, the user's marks), the paper count, the problems' count and the header's text are kept in
 the cache folder, one small JSON file per library, and drawn before the library is read.
 The library read replaces them a fraction of a second later.
 
@@ -31,12 +31,13 @@ from paperbrowse.core.locations import cache_dir, keep_fresh, prune_stale
 if TYPE_CHECKING:
     from paperbrowse.core.models import Paper
 
-VERSION = 1  # bump when the file's layout changes
+VERSION = 2  # bump when the file's layout changes
 ROWS_KEPT = 300  # as many rows as a tall terminal shows
 # Bounds a count read back must keep (more papers than any library holds, wider than
 # any category code): a damaged entry's huge list took seconds to lay out.
 MOST_PAPERS = 100_000_000
 WIDEST_CATEGORY = 64
+WIDEST_MARKS = 8  # cells of a row's marks column (four glyphs)
 FOLDER = "first-screen"
 Span = tuple[int, int, str]  # a header text's styled range: start, end, a Rich style
 
@@ -51,24 +52,29 @@ class ListedRow(NamedTuple):
     year: int | None
     category: str | None
     has_code: bool
+    # The user's marks drawn before the title, as plain glyphs ("" with no marks column):
+    # without them the rows moved over when the marks came, after the library was read.
+    marks: str = ""
 
     @classmethod
-    def of(cls, paper: Paper) -> ListedRow:
-        return cls(paper.id, paper.title, paper.year, paper.category, paper.has_code)
+    def of(cls, paper: Paper, marks: str = "") -> ListedRow:
+        return cls(paper.id, paper.title, paper.year, paper.category, paper.has_code, marks)
 
 
 def _row(values: Any) -> ListedRow:
     """A row read back, its values checked (a damaged entry must not reach the drawing)."""
-    id_, title, year, category, has_code = values
+    id_, title, year, category, has_code, marks = values
     if not (
         isinstance(id_, str)
         and isinstance(title, str)
         and (year is None or type(year) is int)
         and (category is None or isinstance(category, str))
         and isinstance(has_code, bool)
+        and isinstance(marks, str)
+        and len(marks) <= WIDEST_MARKS
     ):
         raise ValueError("a row's values are not what was kept")
-    return ListedRow(id_, title, year, category, has_code)
+    return ListedRow(id_, title, year, category, has_code, marks)
 
 
 def _span(values: Any, length: int) -> Span:

@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from paperbrowse.app.actions import bindings
+from paperbrowse.app.glyphs import kept_mark_column
 from paperbrowse.app.widgets.row_segments import cells, crop, fit, styled, width_of
 from paperbrowse.app.widgets.sizing import ScrollsWithoutLayout
 
@@ -325,7 +326,10 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
         category = align_right(paper.category or "", self.category_width)
         category_column = f" {category}" if self.category_width else ""
         meta = Segment(f"{category_column} {paper.year or '':>4} ", style.meta)
-        marks = self.marks_for(paper) if self.marks_for is not None and not self.kept else None
+        if self.kept:  # (a kept screen's rows are its own: core.first_screen)
+            marks: Text | None = kept_mark_column(cast("ListedRow", paper).marks)
+        else:
+            marks = self.marks_for(paper) if self.marks_for is not None else None
         # (Assembled: a Text's own style is in the segments only as a span.)
         mark_segments = list(Text.assemble(marks).render(self.app.console)) if marks else []
         room = max(1, width - 2 - width_of(meta.text) - cells(mark_segments))

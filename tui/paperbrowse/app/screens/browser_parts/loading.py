@@ -336,7 +336,10 @@ class LibraryLoader:
             self.to_keep = None
         listing = loaded.listing
         count = min(len(listing), ROWS_KEPT)
-        rows = KeptRows([ListedRow.of(listing[i]) for i in range(count)], screen.total)
+        marks = self.reading.kept_marks
+        rows = KeptRows(
+            [ListedRow.of(listing[i], marks(listing[i])) for i in range(count)], screen.total
+        )
         kept = screen._replace(rows=rows)
         keep_first_screen(loaded.paths, loaded.order, kept, loaded.read_as, self._as_of())
 
@@ -386,6 +389,7 @@ class LibraryLoader:
         when the loader has sorted them already; else the first search lists them)."""
         self.view.library = library
         self.reading.filter_marks_in(library)  # a reload's new library knows is:read too
+        self.reading.draw_marks()
         if self.bar is not None:  # (only a first load shows it)
             self.bar.remove()
             self.bar = None
@@ -492,6 +496,7 @@ class LibraryLoader:
         # rapidfuzz and the index load next): the first screen waits for none of it.
         order = self.searching.listing_order()
         listing = library.listing(order)
+        self.reading.open_store()  # its marks are drawn with the papers (a few ms)
         painted = self.listing_painted
         self.screen.post_message(Loaded(library, listing, order, paths, watched, read_as))
         # The first screen needs none of what follows: it is made once the papers are
@@ -499,7 +504,6 @@ class LibraryLoader:
         painted.wait(FIRST_PAINT_WAIT)
         # Build (or read back) the index here, off the UI thread.
         library.index  # noqa: B018 - a cached property, made here
-        self.reading.open_store()  # sqlite and the marks too
         return library
 
 

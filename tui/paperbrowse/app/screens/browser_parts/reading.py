@@ -184,14 +184,31 @@ class ReadingController:
         self.view.paper_list.redraw_rows()
         self.view.detail.redraw()
 
-    def _mark_column(self, paper: Paper) -> Text:
+    def draw_marks(self) -> None:
+        """Draw the marks column from the papers' first listing, if the store is open (the
+        loader opens it first), before the marks may be changed (``start_marks``): rows
+        drawn without it moved four cells over when it came, at every launch."""
+        if self.store is not None:
+            self.view.paper_list.marks_for = self._mark_column
+
+    def _shows_mark_column(self) -> bool:
         # No column at all until something shows in it: a new user's rows keep their
         # room, and so do they when papers only have tags or an attached PDF.
-        if not self.selection and (
-            self.store is None or not any(map(look.shows_glyph, self.store.all_marks().values()))
-        ):
+        return self.store is not None and any(
+            map(look.shows_glyph, self.store.all_marks().values())
+        )
+
+    def _mark_column(self, paper: Paper) -> Text:
+        if not self.selection and not self._shows_mark_column():
             return Text()
         return look.mark_column(self.marks_of(paper), paper.id in self.selection)
+
+    def kept_marks(self, paper: Paper) -> str:
+        """The glyphs the next launch's list shows before the paper's title (kept with its
+        first screen, ``core.first_screen``; no paper is marked with space then)."""
+        if not self._shows_mark_column():
+            return ""
+        return look.mark_column(self.marks_of(paper), selected=False).plain
 
     def _detail_extras(self, paper: Paper) -> tuple[list[Text], list[Text]]:
         marks = self.marks_of(paper)
