@@ -76,6 +76,11 @@ class Terminal:
     def wait_text(self, text: str) -> str:
         return self.wait_for(lambda screen: text in screen, repr(text))
 
+    def wait_read(self, count: str) -> str:
+        """Wait for the papers' ``count`` and the detail pane's first paper: the rows a
+        launch draws before it reads the library (``core.first_screen``) act on no paper."""
+        return self.wait_for(lambda screen: count in screen and "Authors" in screen, count)
+
     def open_editor(self, key: str, shows: str) -> None:
         """Press ``key`` (n, t) until its editor ``shows``: pressed before the loader has
         read the marks it says "still loading", and a user presses it again."""
@@ -152,7 +157,7 @@ def test_c_puts_the_chosen_citation_on_the_terminal_s_clipboard(
     monkeypatch.setenv("PAPERBROWSE_CONFIG_DIR", str(tmp_path / "config"))
     terminal.start(["--as-of", "2025-11-24", str(SEED)])
     terminal.tmux("set-option", "-g", "set-clipboard", "on")
-    terminal.wait_text("15 of 15 papers")
+    terminal.wait_read("15 of 15 papers")
     terminal.keys("Space", "Space", "c")
     terminal.wait_text("How should c copy citations?")  # the first time: the form menu
     terminal.keys("2")  # \citep
@@ -176,7 +181,7 @@ def test_capital_c_puts_the_formatted_references_on_the_terminal_s_clipboard(
     monkeypatch.setenv("PAPERBROWSE_CONFIG_DIR", str(config))
     terminal.start(["--as-of", "2025-11-24", str(SEED)])
     terminal.tmux("set-option", "-g", "set-clipboard", "on")
-    terminal.wait_text("15 of 15 papers")
+    terminal.wait_read("15 of 15 papers")
     terminal.keys("Space", "Space", "C")
     terminal.wait_text("Copied IEEE references of 2 marked papers to")  # the toast wraps
     first, second = terminal.tmux("show-buffer").split("\n")

@@ -76,14 +76,10 @@ def test_the_header_of_one_researcher_imports_neither_people_nor_the_marks_store
     # ~40 ms on the UI thread before the first papers showed.
     loaded = _modules_loaded_by(
         "import paperbrowse\n"
-        "from paperbrowse.app.widgets.header import show_library\n"
-        "class Header:\n"
-        "    def show(self, *args): self.shown = args\n"
-        "    def show_people(self, *args): raise AssertionError('one profile')\n"
+        "from paperbrowse.app.header_text import library_header\n"
         f"library = paperbrowse.load({str(seed_path)!r})\n"
-        "header = Header()\n"
-        "show_library(header, library)\n"
-        "assert header.shown[0] is library.profiles[0]\n"
+        "text = library_header(library)(80).plain\n"
+        "assert text.startswith(library.profiles[0].name), text\n"
     )
     assert "paperbrowse.core.people" not in loaded
     assert not {"sqlite3", "paperbrowse.core.marks.store"} & loaded

@@ -10,8 +10,8 @@ from app_helpers import SEED, SEED_AS_OF, browser, screen_text, settle, wait_loa
 from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.header_text import people_text
 from paperbrowse.app.screens.people import PeopleScreen
-from paperbrowse.app.widgets.header import people_text
 from paperbrowse.app.widgets.people_table import PeopleHeadings, PeopleTable
 
 LAB = Path(__file__).resolve().parents[1] / "data" / "lab50"

@@ -438,7 +438,9 @@ async def test_emoji_sequences_are_drawn_in_the_width_rich_measured(emoji_librar
 
 @needs_tmux
 def test_emoji_rows_keep_the_pane_border_in_a_real_terminal(emoji_library: Path) -> None:
-    lines = run_in_tmux({"TERM": "xterm-256color"}, emoji_library, "of 6 papers", move_down=False)
+    # (Ready once the detail pane shows the paper: the count shows first, with the rows
+    # a launch draws before it reads the library, core.first_screen.)
+    lines = run_in_tmux({"TERM": "xterm-256color"}, emoji_library, "Lorem ipsum", move_down=False)
     rows = lines[5:16]
     assert all("│" in row for row in rows), "\n".join(lines)  # no border overwritten
     for detail in ("│ Heart ❤  title", "│ Authors   A B", "│ Date      2020", "│ Lorem ipsum."):
@@ -456,7 +458,7 @@ def test_an_exported_columns_does_not_pin_the_screen_size(emoji_library: Path) -
 
 
 def test_the_category_column_is_wide_enough_for_wide_codes() -> None:
-    from paperbrowse.app.screens.browser_parts.loading import category_width
+    from paperbrowse.app.widgets.row_segments import category_width
     from paperbrowse.core.models import Paper
 
     papers = [Paper(id="a", title="A", category="物理"), Paper(id="b", title="B", category="CL")]

@@ -27,6 +27,8 @@ from paperbrowse.app.textual_patches import guard_textual
 from paperbrowse.app.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
+    import subprocess
+
     from textual.command import Provider
     from textual.filter import LineFilter
 
@@ -74,9 +76,13 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         library: Library | None = None,
         as_of: dt.date | None = None,
         pdf_dirs: Sequence[str | Path] = (),
+        first_screen_ahead: subprocess.Popen[bytes] | None = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths)
+        # A second process keeping the library's first screen meanwhile, if the command
+        # line started one (``app.first_screen_ahead``).
+        self.first_screen_ahead = first_screen_ahead
         self.pdf_dirs = list(pdf_dirs)  # --pdf-dir: PDF folders besides config.json's
         self.as_of = as_of
         self.initial_library = library
@@ -127,7 +133,11 @@ class PaperBrowseApp(KeysInOrder, App[int]):
 
     def get_default_screen(self) -> Screen[None]:
         self._default_screen = BrowserScreen(
-            self.paths, library=self.initial_library, as_of=self.as_of, pdf_dirs=self.pdf_dirs
+            self.paths,
+            library=self.initial_library,
+            as_of=self.as_of,
+            pdf_dirs=self.pdf_dirs,
+            ahead=self.first_screen_ahead,
         )
         return self._default_screen
 

@@ -32,6 +32,19 @@ def shows_glyph(marks: Marks) -> bool:
     return marks.bookmarked or marks.read or marks.has_note
 
 
+def column_shown(every_paper_marks: Iterable[Marks]) -> bool:
+    """Whether the list has a mark column for papers with these marks. None at all until
+    something shows in it: a new user's rows keep their room, and so do they when papers
+    only have tags or an attached PDF."""
+    return any(map(shows_glyph, every_paper_marks))
+
+
+def kept_glyphs(marks: Marks | None) -> str:
+    """A row's mark column as a later launch first shows it (``kept_mark_column``): its
+    glyphs, plain; nothing is marked with space at launch."""
+    return mark_column(marks, selected=False).plain
+
+
 # The mark column's places, in order, each with its glyph and style.
 MARK_PLACES = (
     (SELECTED_GLYPH, SELECTED_STYLE),

@@ -6,8 +6,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from paperbrowse.cli.common import EXIT_OK, EXIT_UNUSABLE, fail
+
+if TYPE_CHECKING:
+    import subprocess
 
 NEEDS_A_TERMINAL = "paperbrowse needs a terminal; `paperbrowse search` and `parse` work in scripts"
 
@@ -33,6 +37,24 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace, paths: list[Path]) -> int:
+    # A small library's first screen is kept by a second process meanwhile, unless one
+    # is kept already: started before Textual's import, it is usually done by the first
+    # screen (``app.first_screen_ahead``).
+    from paperbrowse.app.first_screen_ahead import start
+
+    ahead = start(paths, args.as_of)
+    try:
+        return _run_app_beside(args, paths, ahead)
+    finally:
+        if ahead is not None:  # (reaped if done; a process still running ends on its own)
+            ahead.poll()
+            if ahead.stdout is not None:
+                ahead.stdout.close()
+
+
+def _run_app_beside(
+    args: argparse.Namespace, paths: list[Path], ahead: subprocess.Popen[bytes] | None
+) -> int:
     # The app loads the files (or, with no paths, the bundled profile) in a thread
     # after its first frame, so nothing else of the core is imported here.
     from paperbrowse.app.app import PaperBrowseApp
@@ -43,7 +65,12 @@ def _run_app(args: argparse.Namespace, paths: list[Path]) -> int:
     for name in ("COLUMNS", "LINES"):
         os.environ.pop(name, None)
 
-    app = PaperBrowseApp(paths, as_of=args.as_of, pdf_dirs=getattr(args, "pdf_dir", []))
+    app = PaperBrowseApp(
+        paths,
+        as_of=args.as_of,
+        pdf_dirs=getattr(args, "pdf_dir", []),
+        first_screen_ahead=ahead,
+    )
     try:
         code = app.run()
     except Exception:

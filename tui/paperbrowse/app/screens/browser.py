@@ -20,6 +20,7 @@ from textual.reactive import var
 from textual.screen import Screen
 
 from paperbrowse.app.actions import bindings
+from paperbrowse.app.first_screen_ahead import LAUNCH_ORDER
 from paperbrowse.app.screens.base import SafeMouse
 from paperbrowse.app.screens.browser_parts import loading
 from paperbrowse.app.screens.browser_parts.reading import ReadingController
@@ -34,6 +35,8 @@ from paperbrowse.app.widgets.search_bar import SearchBar
 # The core's library, models and search engine (pydantic, numpy) load in the
 # loader thread, not before the first frame; here they are only types.
 if TYPE_CHECKING:
+    import subprocess
+
     from textual.binding import ActiveBinding
 
     from paperbrowse.app.widgets.citation_links import CitationLinks
@@ -53,6 +56,9 @@ def _by_reading(action: Callable[[ReadingController], None]) -> Callable[[Browse
     look actions up on the screen by name (``action_bookmark``), so the names stay here."""
 
     def delegated(screen: BrowserScreen) -> None:
+        if screen.paper_list.kept:  # the last launch's rows, drawn till the library is read
+            screen.notify("The library is still loading; try again in a moment.", timeout=2)
+            return
         action(screen.reading)
 
     return delegated
@@ -70,7 +76,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
     # repaints the whole screen when set: every widget's lines re-rendered on each key,
     # about half of a keystroke's time at 22k papers (tests/bench/profile_keys.py).
     search_query: var[str] = var("", init=False)
-    sort: var[SortOrder] = var("newest", init=False)
+    sort: var[SortOrder] = var(LAUNCH_ORDER, init=False)
     # Pushed down to the search bar's count with data_bind.
     shown: var[int | None] = var(None)
     total: var[int] = var(0)
@@ -84,12 +90,15 @@ class BrowserScreen(SafeMouse, Screen[None]):
         library: Library | None = None,
         as_of: dt.date | None = None,
         pdf_dirs: Sequence[str | Path] = (),
+        ahead: subprocess.Popen[bytes] | None = None,
     ) -> None:
         super().__init__()
         self.library = library
         self.reading = ReadingController(self, self, pdf_dirs)
         self.searching = SearchController(self, self)
-        self.loader = loading.LibraryLoader(self, self, self.searching, self.reading, paths, as_of)
+        self.loader = loading.LibraryLoader(
+            self, self, self.searching, self.reading, paths, as_of, ahead
+        )
 
     def compose(self) -> ComposeResult:
         yield ProfileHeader(id="profile-header")
@@ -138,6 +147,8 @@ class BrowserScreen(SafeMouse, Screen[None]):
             # (pydantic's among them) took the interpreter from the paint.
             self.call_after_refresh(self.loader.start)
             self.set_timer(loading.PROGRESS_DELAY, self.loader.show_bar)
+        elif self.loader.wait_for_ahead():
+            pass  # (the first screen a second process keeps, then the library read)
         else:
             self.loader.start()
             self.set_timer(loading.PROGRESS_DELAY, self.loader.show_bar)
@@ -155,6 +166,10 @@ class BrowserScreen(SafeMouse, Screen[None]):
 
     def on_loader_progress(self, message: loading.Progress) -> None:
         self.loader.progress(message)
+
+    def on_loader_ahead_done(self) -> None:
+        self.loader.ahead_done()
+        self.set_timer(loading.PROGRESS_DELAY, self.loader.show_bar)
 
     def on_loader_load_failed(self, message: loading.LoadFailed) -> None:
         self.loader.failed(message)
@@ -287,7 +302,9 @@ class BrowserScreen(SafeMouse, Screen[None]):
             "related",
             "toggle_mark",
         ):
-            return True if self.detail.paper is not None else None  # None: shown dimmed
+            # None: shown dimmed. Kept rows (core.first_screen) look like papers: a key for
+            # one says it is still loading rather than nothing at all.
+            return True if self.detail.paper is not None or self.paper_list.kept else None
         return True
 
     def action_focus_search(self) -> None:

@@ -24,7 +24,13 @@ from textual.strip import Strip
 
 from paperbrowse.app.actions import bindings
 from paperbrowse.app.glyphs import kept_mark_column
-from paperbrowse.app.widgets.row_segments import cells, crop, fit, styled, width_of
+from paperbrowse.app.widgets.row_segments import (
+    cells,
+    crop,
+    fit,
+    styled,
+    width_of,
+)
 from paperbrowse.app.widgets.sizing import ScrollsWithoutLayout
 
 if TYPE_CHECKING:
@@ -37,7 +43,6 @@ if TYPE_CHECKING:
 CODE_MARK = "◆"
 HINT_BEFORE = 10  # characters shown before the match in a row hint (the rest follows it)
 HINT_LENGTH = 60  # characters of author or abstract text shown at most in a row hint
-CATEGORY_WIDTH = 6  # at most this much of a category code is shown
 NO_SPANS: dict[str, tuple[Span, ...]] = {}  # a row's spans when no search is shown (never filled)
 
 

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
 from rich.control import strip_control_codes
 from rich.segment import Segment
 from rich.style import Style
+
+if TYPE_CHECKING:
+    from paperbrowse.core.models import Paper
 
 Span = tuple[int, int]
 TEXTS_KEPT = 2048  # texts past ASCII measured and cut, kept: the rows of the keys to come
@@ -124,3 +128,14 @@ def _first_chars(segments: list[Segment], count: int) -> tuple[list[Segment], St
         kept.append(segment)
         count -= len(text)
     return kept, None
+
+
+CATEGORY_WIDTH = 6  # at most this much of a category code is shown
+
+
+def category_width(papers: Sequence[Paper]) -> int:
+    """The width of the list's category column: the longest code, capped."""
+    from paperbrowse.core.store import field_values  # (loaded with the library by now)
+
+    categories = set(field_values(papers, "category"))  # a store's rows stay rows
+    return min(CATEGORY_WIDTH, max((cell_len(code or "") for code in categories), default=0))

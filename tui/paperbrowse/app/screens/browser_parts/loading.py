@@ -18,20 +18,22 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from rich.cells import cell_len
 from textual.message import Message
 from textual.screen import Screen
 
+from paperbrowse.app import first_screen_ahead
 from paperbrowse.app.actions import key_hint, keymap_of
+from paperbrowse.app.first_screen_ahead import first_screen_of
+from paperbrowse.app.header_text import text_kept
 from paperbrowse.app.screens.browser_parts.links import links_shown
 from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
 from paperbrowse.app.screens.browser_parts.reading import ReadingController
 from paperbrowse.app.screens.browser_parts.searching import SearchController
 from paperbrowse.app.screens.browser_parts.watching import SourceWatcher
 from paperbrowse.app.widgets.footer import KeyFooter
-from paperbrowse.app.widgets.header import ProfileHeader, kept_text, text_kept
+from paperbrowse.app.widgets.header import ProfileHeader
 from paperbrowse.app.widgets.header import show_library as show_header
-from paperbrowse.app.widgets.paper_list import CATEGORY_WIDTH
+from paperbrowse.app.widgets.row_segments import CATEGORY_WIDTH, category_width
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.memory import freeze_heap, gc_paused, resume_after_launch, thaw_heap
 from paperbrowse.core.text.counts import counted, plural
@@ -39,9 +41,11 @@ from paperbrowse.core.text.counts import counted, plural
 # The core's library and search engine (pydantic, numpy) load in the loader thread,
 # not before the first frame; here they are only types.
 if TYPE_CHECKING:
+    import subprocess
+
+    from rich.text import Text
     from textual.widgets import ProgressBar
 
-    from paperbrowse.core.first_screen import FirstScreen
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
     from paperbrowse.core.search.results import Results, SortOrder
@@ -66,14 +70,6 @@ def loading_text(done: int, total: int, file: str) -> str:
     if total > 1:
         text += f" {done / 1e6:,.1f} of {total / 1e6:,.1f} MB"
     return text
-
-
-def category_width(papers: Sequence[Paper]) -> int:
-    """The width of the category column: the longest code, capped."""
-    from paperbrowse.core.store import field_values  # (loaded with the library by now)
-
-    categories = set(field_values(papers, "category"))  # a store's rows stay rows
-    return min(CATEGORY_WIDTH, max((cell_len(code or "") for code in categories), default=0))
 
 
 class Progress(Message, namespace="loader"):
@@ -118,6 +114,10 @@ class CitationsReady(Message, namespace="loader"):
     """The library's citations are resolved: the detail pane can list them."""
 
 
+class AheadDone(Message, namespace="loader"):
+    """The second process keeping the first screen is done, or was waited for enough."""
+
+
 class LoadFailed(Message, namespace="loader"):
     """Nothing at all could be loaded."""
 
@@ -160,6 +160,7 @@ class LibraryLoader:
         reading: ReadingController,
         paths: Sequence[str | Path],
         as_of: dt.date | None,
+        ahead: subprocess.Popen[bytes] | None = None,
     ) -> None:
         self.screen, self.view = screen, view
         self.searching, self.reading = searching, reading
@@ -181,10 +182,14 @@ class LibraryLoader:
         self.freezing = threading.Lock()
         # The problems last said: a reload that finds the same ones says nothing again.
         self.problems_said: frozenset[str] = frozenset()
-        # A load's first screen, kept for the next launch once the library is searchable
-        # (``core.first_screen``), with what it is kept under: the load's order and files as
-        # read (``Loaded``); tagged with the load's ``listing_painted``.
-        self.to_keep: tuple[threading.Event, FirstScreen, Loaded] | None = None
+        # What a load's first screen is made of, to keep for the next launch once the
+        # library is searchable (``core.first_screen``): the header shown, the category
+        # column's width, the load (its listing, order and files as read); tagged with
+        # the load's ``listing_painted``.
+        self.to_keep: tuple[threading.Event, Text, int, Loaded] | None = None
+        # The second process keeping the first screen while the app started, if one was
+        # (``first_screen_ahead``): the first screen waits for it a little.
+        self.ahead = ahead
 
     def files(self) -> list[Path]:
         """The files opened: those named, or the bundled profile."""
@@ -215,6 +220,29 @@ class LibraryLoader:
         view.total = view.shown = kept.total
         view.problem_count = kept.problems
         return True
+
+    def wait_for_ahead(self) -> bool:
+        """If a second process is keeping the first screen (``first_screen_ahead``), wait
+        for it in a thread, then draw what it kept and read the library (``ahead_done``);
+        False when there is none to wait for."""
+        ahead, self.ahead = self.ahead, None  # (waited for once, at the launch)
+        if ahead is None:
+            return False
+
+        def wait() -> None:
+            first_screen_ahead.wait(ahead)
+            self.screen.post_message(AheadDone())
+
+        self.screen.run_worker(wait, thread=True, group="ahead", description="first screen")
+        return True
+
+    def ahead_done(self) -> None:
+        """The second process is done or was waited for long enough: its screen, if it
+        kept one, is drawn; the library is read either way."""
+        if self.show_kept_screen():
+            self.screen.call_after_refresh(self.start)  # (as after any kept screen)
+        else:
+            self.start()
 
     def start(self) -> bool:
         """Start a load; False (and nothing started) while one runs."""
@@ -306,42 +334,31 @@ class LibraryLoader:
                 self._show_added()
 
     def _to_keep(self, message: Loaded) -> None:
-        """What this load lists first, to keep for the next launch (written by the loader's
-        thread once the library is searchable). Not while a search is shown: the header
-        may then show one researcher of several."""
-        from paperbrowse.core.first_screen import FirstScreen, KeptRows
-
+        """What this load lists first, to keep for the next launch (made and written by the
+        loader's thread once the library is searchable). Not while a search is shown: the
+        header may then show one researcher of several."""
         header = self.screen.query_one(ProfileHeader).text_shown
         if self.view.search_query.strip() or header is None:
             self.to_keep = None
             return
-        screen = FirstScreen(
-            KeptRows((), len(message.listing)),  # (the rows are made in the thread)
-            len(message.library.problems),
-            self.view.paper_list.category_width,
-            kept_text(header),
-        )
-        self.to_keep = (self.listing_painted, screen, message)
+        self.to_keep = (self.listing_painted, header, self.view.paper_list.category_width, message)
 
     def _keep_first_screen(self, this_load: threading.Event) -> None:
         """In the loader's thread: keep this load's first screen (``to_keep``) with its
         first rows, unless a later load has begun or the files changed since they were read."""
-        from paperbrowse.core.first_screen import ROWS_KEPT, KeptRows, ListedRow, keep_first_screen
+        from paperbrowse.core.first_screen import keep_first_screen
 
         to_keep = self.to_keep
         if to_keep is None or to_keep[0] is not this_load:
             return
-        _, screen, loaded = to_keep
+        _, header, category_column, loaded = to_keep
         if self.to_keep is to_keep:  # (its listing is let go of; a later load's stays)
             self.to_keep = None
-        listing = loaded.listing
-        count = min(len(listing), ROWS_KEPT)
-        marks = self.reading.kept_marks
-        rows = KeptRows(
-            [ListedRow.of(listing[i], marks(listing[i])) for i in range(count)], screen.total
+        problems = len(loaded.library.problems)
+        screen = first_screen_of(
+            loaded.listing, problems, category_column, header, self.reading.kept_marks
         )
-        kept = screen._replace(rows=rows)
-        keep_first_screen(loaded.paths, loaded.order, kept, loaded.read_as, self._as_of())
+        keep_first_screen(loaded.paths, loaded.order, screen, loaded.read_as, self._as_of())
 
     def _say_reloaded(self) -> None:
         if self.reloaded:

@@ -192,11 +192,7 @@ class ReadingController:
             self.view.paper_list.marks_for = self._mark_column
 
     def _shows_mark_column(self) -> bool:
-        # No column at all until something shows in it: a new user's rows keep their
-        # room, and so do they when papers only have tags or an attached PDF.
-        return self.store is not None and any(
-            map(look.shows_glyph, self.store.all_marks().values())
-        )
+        return self.store is not None and look.column_shown(self.store.all_marks().values())
 
     def _mark_column(self, paper: Paper) -> Text:
         if not self.selection and not self._shows_mark_column():
@@ -206,9 +202,7 @@ class ReadingController:
     def kept_marks(self, paper: Paper) -> str:
         """The glyphs the next launch's list shows before the paper's title (kept with its
         first screen, ``core.first_screen``; no paper is marked with space then)."""
-        if not self._shows_mark_column():
-            return ""
-        return look.mark_column(self.marks_of(paper), selected=False).plain
+        return look.kept_glyphs(self.marks_of(paper)) if self._shows_mark_column() else ""
 
     def _detail_extras(self, paper: Paper) -> tuple[list[Text], list[Text]]:
         marks = self.marks_of(paper)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 from textual.screen import Screen
 
 from paperbrowse.app.actions import key_hint, keymap_of
+from paperbrowse.app.first_screen_ahead import LAUNCH_ORDER
 from paperbrowse.app.screens.base import call_from_thread_while_attached
 from paperbrowse.app.screens.browser_parts.frame_hold import FrameHold
 from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
@@ -86,7 +87,7 @@ class SearchController:
         # The letter typed and its results painted in one frame (frame_hold.py).
         self.frame_hold = FrameHold(screen)
         self.results: Results | None = None
-        self.browse_sort: SortOrder = "newest"  # the order to return to when a query is cleared
+        self.browse_sort: SortOrder = LAUNCH_ORDER  # the order to return to when a query is cleared
         self._pending_paper: Paper | None = None  # moved to once the cleared query is listed
         self._paper_shown: bool | None = None  # as the footer last showed it (None: not yet)
         # What the detail pane shows: (results, row, paper id) when it was last set.

@@ -1,0 +1,136 @@
+"""A library's first launch draws its first screen from a second process started with
+the app, before the app has read the library itself (``app.first_screen_ahead``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import browser, screen_text, wait_loaded, write_jsonl
+from textual.pilot import Pilot
+
+from paperbrowse.app import first_screen_ahead
+from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.screens.browser_parts.loading import LibraryLoader
+from paperbrowse.core.first_screen import kept_first_screen
+from paperbrowse.core.library import load
+from paperbrowse.core.marks.store import open_store
+
+TITLES = ["Newest paper on graphs", "Middle paper on parsing", "Oldest paper on tagging"]
+
+
+def _library(tmp_path: Path) -> Path:
+    return write_jsonl(
+        tmp_path / "library.jsonl",
+        [
+            {"title": title, "authors": [f"Author {n}"], "year": 2024 - n}
+            for n, title in enumerate(TITLES)
+        ],
+    )
+
+
+def _kept_files() -> list[Path]:
+    return sorted(Path(os.environ["XDG_CACHE_HOME"]).rglob("first-screen/*.json"))
+
+
+def _started(path: Path) -> subprocess.Popen[bytes]:
+    process = first_screen_ahead.start([path], None)
+    assert process is not None
+    return process
+
+
+async def _launch_to_the_end(path: Path) -> None:
+    async with PaperBrowseApp([path]).run_test() as pilot:
+        await wait_loaded(pilot)
+
+
+async def test_the_second_process_keeps_the_screen_the_app_itself_keeps(tmp_path: Path) -> None:
+    # One screen, made two ways (first_screen_of in either): byte for byte the same, the
+    # marks' glyphs included.
+    path = _library(tmp_path)
+    middle = next(paper for paper in load(path).papers if paper.title == TITLES[1])
+    with open_store() as store:
+        store.set_bookmarked(middle, True)
+    first_screen_ahead.keep_ahead([path], "")
+    (kept,) = _kept_files()
+    by_the_second_process = kept.read_bytes()
+    assert "★".encode() in by_the_second_process
+    kept.unlink()
+    await _launch_to_the_end(path)
+    assert kept.read_bytes() == by_the_second_process
+
+
+async def test_a_first_launch_draws_what_the_second_process_kept_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _library(tmp_path)
+    assert not _kept_files()  # (a first launch: nothing kept)
+    loads: list[LibraryLoader] = []
+
+    def start(loader: LibraryLoader) -> bool:
+        loads.append(loader)  # (held: the app reads nothing)
+        return True
+
+    monkeypatch.setattr(LibraryLoader, "start", start)
+    process = _started(path)
+    try:
+        app = PaperBrowseApp([path], first_screen_ahead=process)
+        async with app.run_test() as pilot:
+            await _until(pilot, lambda: bool(loads))  # the load starts once it is drawn
+            shown = screen_text(pilot)
+            assert browser(pilot).library is None  # not read by the app
+            assert all(title in shown for title in TITLES)
+            assert "3 papers" in shown
+    finally:
+        process.wait(10)
+        assert process.stdout is not None
+        process.stdout.close()
+
+
+async def test_a_second_process_that_keeps_nothing_leaves_the_app_to_read_the_library(
+    tmp_path: Path,
+) -> None:
+    path = _library(tmp_path)
+    process = subprocess.Popen(["true"], stdout=subprocess.PIPE)  # (ends, keeping nothing)
+    try:
+        async with PaperBrowseApp([path], first_screen_ahead=process).run_test() as pilot:
+            await wait_loaded(pilot)
+            assert all(title in screen_text(pilot) for title in TITLES)
+    finally:
+        process.wait(10)
+        assert process.stdout is not None
+        process.stdout.close()
+
+
+def test_no_second_process_when_one_would_do_no_good(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _library(tmp_path)
+    first_screen_ahead.keep_ahead([path], "")
+    assert kept_first_screen([path], "newest") is not None
+    assert first_screen_ahead.start([path], None) is None  # kept already
+    assert first_screen_ahead.start([tmp_path], None) is None  # a folder
+    big = write_jsonl(tmp_path / "big.jsonl", ["{}"] * (first_screen_ahead.MOST_BYTES // 2))
+    assert first_screen_ahead.start([big], None) is None  # read faster by the app itself
+    monkeypatch.setattr(first_screen_ahead, "_cpus", lambda: 1)
+    other = write_jsonl(tmp_path / "other.jsonl", [{"title": "T", "year": 2020}])
+    assert first_screen_ahead.start([other], None) is None  # it would take the app's core
+
+
+def test_the_second_process_keeps_nothing_for_several_researchers(tmp_path: Path) -> None:
+    # Their names are fitted to the app's width, which the second process does not know.
+    lab = Path(__file__).resolve().parents[1] / "data" / "lab50"
+    profiles = sorted(lab.glob("*.txt"))[:2]
+    first_screen_ahead.keep_ahead(profiles, "")
+    assert not _kept_files()
+
+
+async def _until(pilot: Pilot[Any], done: Any, rounds: int = 500) -> None:
+    for _ in range(rounds):
+        if done():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("never happened")
