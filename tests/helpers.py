@@ -51,6 +51,9 @@ class PaperFields(TypedDict, total=False):
     venue: str | None
     doi: str | None
     url: str | None
+    volume: str | None
+    issue: str | None
+    pages: str | None
     citekey: str | None
     entry_type: str | None
     source: SourceRef | None

@@ -20,7 +20,6 @@ from paperbrowse.core.formats.bibtex import parse_bibtex
 from paperbrowse.core.formats.export import (
     ExportError,
     ExportExists,
-    bibtex_entry,
     citekeys,
     export_papers,
     suggested_path,
@@ -183,7 +182,8 @@ def test_keys_are_unique_stable_and_kept_when_possible() -> None:
     assert citekeys(papers) == keys  # the same papers, the same keys
     assert citekeys(list(reversed(papers))) == list(reversed(keys))  # in any order
     assert {keys[1], keys[2]} == {"smith2021deepa", "smith2021deepb"}  # Better BibTeX's suffixes
-    assert bibtex_entry(papers[0]).startswith("@misc{smith2021deep,\n  title = {Deep Learning},")
+    alone = export_papers(papers[:1], "bibtex")
+    assert alone.startswith("@misc{smith2021deep,\n  title = {Deep Learning},")
 
 
 def test_csv_reads_back_in_a_spreadsheet_and_formulas_stay_inert() -> None:
@@ -356,6 +356,49 @@ def test_your_tags_are_exported_as_keywords_as_zotero_writes_them() -> None:
     items = json.loads(export("csl-json"))
     assert [item.get("keyword") for item in items] == ["toread, ml_2024", None]
     assert export_papers(papers, "bibtex", keys=["lee", "un"]).count("keywords") == 0
+
+
+@pytest.mark.parametrize(
+    ("pages", "written"),
+    [
+        ("134-186", "134--186"),  # as Crossref gives it
+        ("134–186", "134--186"),
+        ("134 - 186", "134--186"),
+        ("12--15", "12--15"),  # (was 12-{}-15: LaTeX printed two hyphens)
+        ("S12-S15", "S12--S15"),
+        ("e1234-e1240", "e1234--e1240"),
+        ("xi-xv", "xi--xv"),
+        ("1-5, 7-9", "1--5, 7--9"),
+        ("e1234", "e1234"),  # not a range: as it was
+        ("42", "42"),
+        ("xii", "xii"),
+        ("1-2-3", "1-2-3"),
+        ("pp. 1-5", "pp. 1-5"),
+        ("1,234-1,240", "1,234-1,240"),  # never taken apart at its commas
+        ("see p. 3", "see p. 3"),
+    ],
+)
+def test_a_page_range_is_written_with_bibtex_s_double_hyphen(pages: str, written: str) -> None:
+    """As Better BibTeX writes it, for BibTeX styles to print an en dash."""
+    ranged = paper("Ranged", 2021, venue="J", entry_type="article", pages=pages)
+    for fmt in ("bibtex", "biblatex"):
+        assert f"  pages = {{{written}}},\n" in export_papers([ranged], fmt), fmt
+
+
+def test_a_page_range_read_back_shows_as_before() -> None:
+    from paperbrowse.core.cite.references import references
+    from paperbrowse.core.cite.styles import load_style
+
+    crossrefs = paper(
+        "Ranged", 2021, authors=("Ann Lee",), venue="J", entry_type="article", pages="134-186"
+    )
+    text = export_papers([crossrefs], "bibtex")
+    (back,) = parse_bibtex(text, "x.bib").papers
+    assert back.pages == "134–186"  # as any .bib's 134--186 reads
+    assert export_papers([back], "bibtex") == text  # and is written back the same
+    style = load_style("apa")
+    assert references([back], style, "text") == references([crossrefs], style, "text")
+    assert "J, 134–186." in references([back], style, "text")[0]
 
 
 # --- the command line ----------------------------------------------------------------------

@@ -101,9 +101,10 @@ def test_organisations_crossref_lists_as_authors_stay_whole(services: list[str])
     paper = look_up(CAIS)
     assert "Paderborn University" in paper.authors
     assert "HEC Montréal" in paper.literal_names
-    from paperbrowse.core.formats.export import bibtex_entry
+    from paperbrowse.core.formats.export import export_papers
 
-    assert "{Paderborn University}" in bibtex_entry(paper)  # never "University, Paderborn"
+    # never "University, Paderborn"
+    assert "{Paderborn University}" in export_papers([paper], "bibtex")
 
 
 def test_an_arxiv_id_is_looked_up_on_arxiv(services: list[str]) -> None:
@@ -128,12 +129,12 @@ def test_an_arxiv_paper_published_since_has_the_journals_doi(services: list[str]
 
 
 def test_an_old_style_arxiv_id(services: list[str]) -> None:
-    from paperbrowse.core.formats.export import bibtex_entry
+    from paperbrowse.core.formats.export import export_papers
 
     paper = look_up("astro-ph/0601001")
     assert paper.title.startswith("Frequency of Hot Jupiters and Very Hot Jupiters")
     assert paper.date is not None and paper.date.year == 2006
-    entry = bibtex_entry(paper)
+    entry = export_papers([paper], "bibtex")
     assert "eprint = {astro-ph/0601001}" in entry and "archiveprefix = {arXiv}" in entry
 
 
@@ -183,6 +184,17 @@ def test_a_paper_is_appended_to_a_bib_and_the_old_file_kept(
     papers = read_file(path, TODAY).papers
     assert [paper.title for paper in papers] == ["An Old Paper", JMIR_TITLE]
     assert papers[1].citekey == added.key == "grenierouimet2020investigating"
+
+
+def test_crossref_s_page_range_is_added_with_bibtex_s_double_hyphen(
+    services: list[str], tmp_path: Path
+) -> None:
+    path = _bib(tmp_path)
+    paper = look_up(CAIS)
+    assert paper.pages == "134-186"  # as Crossref gives it
+    add_paper(path, paper)
+    assert "  pages = {134--186},\n" in path.read_text(encoding="utf-8")
+    assert read_file(path, TODAY).papers[1].pages == "134–186"
 
 
 def test_the_same_paper_is_not_added_twice(services: list[str], tmp_path: Path) -> None:

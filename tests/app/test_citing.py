@@ -180,6 +180,32 @@ async def test_the_export_dialog_writes_your_tags_as_keywords(
     assert sum("keywords" in e for e in entries) == 1
 
 
+async def test_capital_y_copies_bibtex_with_your_tags_as_keywords(library: Path) -> None:
+    """``Y`` copies what ``e`` writes: the tags given with ``t`` go along as ``keywords``."""
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        await go_to(pilot, "Attention is not explanation")
+        await pilot.press("t", *"toread explainability", "enter")
+        await pilot.pause()
+        await pilot.press("Y")
+        await pilot.pause()
+        assert copied[-1].startswith("@misc{jain2019attention,")
+        assert "  keywords = {toread, explainability},\n" in copied[-1]
+        await go_to(pilot, "Catastrophic interference revisited")
+        await pilot.press("space", "Y")  # with the untagged one marked: its entry has none
+        await pilot.pause()
+        assert "keywords" not in copied[-1]
+        await go_to(pilot, "Attention is not explanation")
+        await pilot.press("space", "Y")  # both marked: one entry with keywords
+        await pilot.pause()
+        entries = copied[-1].split("\n\n")
+        assert [e.split(",")[0] for e in entries if "keywords = {toread, explainability}" in e] == [
+            "@misc{jain2019attention"
+        ]
+        assert len(entries) == 2
+
+
 async def test_the_export_dialog_writes_the_reference_list_in_the_configured_style(
     library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -229,7 +229,8 @@ ACTIONS: tuple[Action, ...] = (
         "copy_bibtex",
         "Y",
         "Copy BibTeX",
-        "copy the paper's BibTeX entry; the marked papers' when there are some",
+        "copy the paper's BibTeX entry, your tags as keywords as export writes them; the "
+        "marked papers' when there are some",
         group=READING,
         label="BibTeX",
     ),

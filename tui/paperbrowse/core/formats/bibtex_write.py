@@ -51,6 +51,12 @@ _VENUE_FIELD = {
 _ARXIV = re.compile(
     r"arxiv\.org/(?:abs|pdf)/((?:[a-z-]+(?:\.[a-z]{2})?/)?[^\s/?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I
 )
+# A page: digits with a letter or few around them (42, e1234, S12, 12a), or a roman numeral.
+_PAGE = r"(?:[A-Za-z]{0,3}\d+[A-Za-z]?|[ivxlcdm]+|[IVXLCDM]+)"
+_ONE_PAGE = re.compile(_PAGE)
+# Two pages joined by a hyphen, ``--``, a dash (en dash most often) or a minus, spaced or not.
+_PAGE_RANGE = re.compile(rf"\s*({_PAGE})\s*(?:--?|[\u2010-\u2015\u2212])\s*({_PAGE})\s*")
+_PAGE_LIST = re.compile(r",\s+")  # 1-5, 7-9 (never "1,234": a thousands separator)
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.+/\-]")
 _FILE_ESCAPE = re.compile(r"[\\:;]")  # a file field's separators, and its escape
 
@@ -190,8 +196,20 @@ def _publisher(paper: Paper, venue_field: str, place_field: str) -> list[tuple[s
 
 def _place(paper: Paper) -> list[tuple[str, str]]:
     """Volume, number and pages (a range with BibTeX's ``--``)."""
-    place = [("volume", paper.volume), ("number", paper.issue), ("pages", paper.pages)]
-    return [(name, escape(value).replace("–", "--")) for name, value in place if value]
+    place = [("volume", paper.volume), ("number", paper.issue)]
+    fields = [(name, escape(value).replace("–", "--")) for name, value in place if value]
+    return fields + ([("pages", pages_value(paper.pages))] if paper.pages else [])
+
+
+def pages_value(pages: str) -> str:
+    """Page ranges with BibTeX's ``--``, which styles print as an en dash, as Better BibTeX
+    writes them: Crossref's ``134-186`` (BibTeX would print a hyphen), ``134–186`` and
+    ``134 - 186`` -> ``134--186``, ``1-5, 7-9`` -> ``1--5, 7--9``. What is not pages and
+    ranges (``1-2-3``, ``pp. 1-5``) is kept as it was, an en dash still written ``--``."""
+    pieces = _PAGE_LIST.split(pages.strip())
+    if all(_ONE_PAGE.fullmatch(piece) or _PAGE_RANGE.fullmatch(piece) for piece in pieces):
+        return ", ".join(_PAGE_RANGE.sub(r"\1--\2", piece) for piece in pieces)
+    return escape(pages).replace("–", "--")
 
 
 def _identifiers(paper: Paper) -> list[str]:

@@ -10,7 +10,6 @@ The calls the CLI and the app share:
   never replaced unless ``force`` (``ExportExists`` lets the app ask first), and
   then kept as ``NAME.bak``; only regular files are written (through a symbolic
   link, to its target), never a device, pipe or socket;
-- ``bibtex_entry(paper) -> str``: one paper's BibTeX, for copying;
 - ``citekeys(papers)``: unique, stable citation keys, the same in every format;
 - ``suggested_path(fmt, folder)``: a new file name to offer (``papers.bib``).
 """
@@ -90,11 +89,6 @@ citekeys = citation_keys
 
 
 # --- formats -----------------------------------------------------------------------------
-
-
-def bibtex_entry(paper: Paper, key: str | None = None) -> str:
-    """One paper's BibTeX entry (its own or a generated key), e.g. for the clipboard."""
-    return bibtex_write.bibtex_entry(paper, key or citekeys([paper])[0])
 
 
 def _bibtex(

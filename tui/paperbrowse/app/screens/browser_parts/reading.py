@@ -25,6 +25,7 @@ from paperbrowse.app.screens.browser_parts.files import FilesController
 from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
 
 if TYPE_CHECKING:
+    from paperbrowse.core.formats import Tags
     from paperbrowse.core.library import Library
     from paperbrowse.core.marks.store import Marks, SavedNote, Store
     from paperbrowse.core.models import Paper
@@ -441,15 +442,11 @@ class ReadingController:
         if not papers:
             self.notify("No paper to copy.", severity="warning", timeout=2)
             return
-        from paperbrowse.core.formats.export import bibtex_entry, export_papers
+        from paperbrowse.core.formats.export import export_papers
 
-        # The library's keys, so the entries match what ``c`` cites.
-        keys = self.keys_of(papers)
-        text = (
-            bibtex_entry(papers[0], keys[0])
-            if len(papers) == 1
-            else export_papers(papers, "bibtex", keys=keys)
-        )
+        # The library's keys, so the entries match what ``c`` cites; the tags as keywords,
+        # as ``e`` writes them.
+        text = export_papers(papers, "bibtex", keys=self.keys_of(papers), tags=self.tags_now())
         self.app.copy_to_clipboard(text)
         self._copied(papers, "BibTeX of ")
 
@@ -607,8 +604,12 @@ class ReadingController:
         source = "marked" if self.selection else "listed"
         key_of = library.key_of if library is not None else None
         # The tags as they are now, looked up in the export's thread, paper by paper.
-        tags_of = self.store.tags_as_of_now() if self.store is not None else None
-        self.app.push_screen(ExportDialog(papers, profile, source, key_of, tags_of))
+        self.app.push_screen(ExportDialog(papers, profile, source, key_of, self.tags_now()))
+
+    def tags_now(self) -> Tags:
+        """Each paper's tags as the marks store holds them now, which exports and copies
+        write as keywords (none without a store: the marks database could not open)."""
+        return self.store.tags_as_of_now() if self.store is not None else None
 
     # --- other views -----------------------------------------------------------------
 
