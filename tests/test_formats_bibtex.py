@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paperbrowse.core.formats import read_file
-from paperbrowse.core.formats.bibtex import parse_bibtex
+from paperbrowse.core.formats.bibtex import CHUNK_CHARS, parse_bibtex
 from paperbrowse.core.formats.bibvalues import fast_tex_to_text, split_names, tex_to_text
 from paperbrowse.core.models import Paper, paper_id
 from paperbrowse.core.text.clean import clean_line
@@ -335,11 +335,47 @@ def test_a_missing_comma_between_fields_is_a_warning_and_both_fields_are_read() 
     ]
     assert papers[1].date and papers[1].date.month == 7
     assert problems == [
-        "lib.bib:1: @article 'mc1': no comma between fields 'author' and 'year'; both read",
-        "lib.bib:6: @article 'mc2': no comma between fields 'title' and 'author'; both read",
-        "lib.bib:6: @article 'mc2': no comma between fields 'author' and 'month'; both read",
-        "lib.bib:6: @article 'mc2': no comma between fields 'month' and 'year'; both read",
+        f"lib.bib:2: @article 'mc1': {NO_COMMA.format('author', 'year')}",
+        f"lib.bib:6: @article 'mc2': {NO_COMMA.format('title', 'author')}",
+        f"lib.bib:6: @article 'mc2': {NO_COMMA.format('author', 'month')}",
+        f"lib.bib:6: @article 'mc2': {NO_COMMA.format('month', 'year')}",
     ]
+
+
+NO_COMMA = "no comma after field {!r}, whose value ends on this line ({!r} follows); both read"
+# The line where the comma belongs, however far into its entry and the file it is.
+MISSING_COMMAS = (
+    "@article{first,\n"  # 1
+    "  title = {Fine},\n"
+    "  year = 2020,\n"
+    "  journal = {J},\n"
+    "  author = {Smith, John}\n"  # 5: the comma belongs here
+    "  note = {n}\n"
+    "}\n"
+    "@article{second,\n"
+    "  title = {A title\n"
+    "    over two lines}\n"  # 10: and here
+    "  year = {2021}, abstract = {Ends\n"
+    "    here} note = {second}\n"  # 12: and here
+    "}\n"
+    "@article{third, title={Third}, abstract={{x} year=2022}, note =\n"
+    "\n"
+    "  {x} year=2022}\n"  # 16: and here, its value (not the abstract) ending on it
+)
+
+
+@pytest.mark.parametrize("chunk_chars", [CHUNK_CHARS, 60])
+def test_a_missing_comma_names_the_line_where_it_belongs(chunk_chars: int) -> None:
+    result = parse_bibtex(MISSING_COMMAS, "lib.bib", chunk_chars=chunk_chars)
+    assert [(p.title, p.year) for p in result.papers] == [
+        ("Fine", 2020),
+        ("A title over two lines", 2021),
+        ("Third", 2022),
+    ]
+    assert [problem.line for problem in result.problems] == [5, 10, 12, 16]
+    assert [str(problem) for problem in result.problems][0] == (
+        f"lib.bib:5: @article 'first': {NO_COMMA.format('author', 'note')}"
+    )
 
 
 def test_an_equals_sign_inside_a_value_is_text() -> None:

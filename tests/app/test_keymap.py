@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from textual.command import DiscoveryHit
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
-from paperbrowse.app.actions import ACTIONS, ON_THE_BROWSER
+from paperbrowse.app.actions import ACTIONS, BY_ID, ON_THE_BROWSER, described
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.commands import PaperCommands
 from paperbrowse.app.config import config_path, load_config, save_config
@@ -198,8 +199,43 @@ async def test_every_action_is_in_the_palette_and_the_help(seed_app: AppFactory)
         for action in ACTIONS:
             # (The other screens' and dialogs' keys act there alone: not in the palette.)
             assert (action.title in offered) == (action.owner in ON_THE_BROWSER), action.id
-            assert action.description in shown, action.id
+            assert described(action, {}) in shown, action.id
         assert "(ctrl+r)" in (offered["Reload"] or "")
+
+
+async def palette_help_shown(pilot: Pilot[Any], name: str) -> str:
+    """The palette's screen once ``name`` is typed into it, as text with single spaces."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*name)
+    await pilot.pause(0.3)
+    shown = " ".join(screen_text(pilot).split())
+    await pilot.press("escape")
+    await pilot.pause()
+    return shown
+
+
+async def test_the_palette_names_the_keys_the_keymap_gives(seed_app: AppFactory) -> None:
+    # "Citation form" said "Choose the form c copies citations in" with cite on ctrl+y.
+    write_config({"keymap": {"cite": "ctrl+y", "bookmark": "x"}})
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert not keymap_warnings(pilot)
+        shown = await palette_help_shown(pilot, "Citation form")
+        assert "Choose the form ctrl+y copies citations in" in shown, shown
+        assert "form c copies" not in shown, shown
+        shown = await palette_help_shown(pilot, "Bookmark")
+        assert "Bookmark / unbookmark the paper (★ in the list) (x)" in shown, shown
+        assert "(b)" not in shown, shown
+
+
+def test_a_description_names_another_action_s_key_as_rebound_or_none() -> None:
+    choose_form = BY_ID["choose_cite_form"]
+    rebound = described(choose_form, {"cite": "ctrl+y"})
+    assert rebound == "choose the form ctrl+y copies citations in"
+    # An action without a key is named by its palette title, never by a key it lacks.
+    by_palette = replace(choose_form, description="as {key:choose_cite_form} sets it")
+    assert described(by_palette, {}) == 'as "Citation form" sets it'
 
 
 async def test_the_palette_finds_an_action_by_its_other_names(seed_app: AppFactory) -> None:

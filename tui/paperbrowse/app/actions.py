@@ -69,7 +69,9 @@ class Action:
     id: str  # the action name on its owner, and its binding's id
     keys: str  # default keys, comma separated, as Textual names them ("" for palette only)
     title: str  # its name in the command palette
-    description: str  # what it does, for the help, the README and ``paperbrowse keys``
+    # What it does, for the help, the palette, the README and ``paperbrowse keys``; a key
+    # of another action in it is written "{key:ID}" (``described`` names the key in effect).
+    description: str
     group: str = NAVIGATION  # the help section it is listed in
     owner: Owner = "browser"
     label: str = ""  # the footer's word for it (the title when empty)
@@ -256,14 +258,15 @@ ACTIONS: tuple[Action, ...] = (
         "choose_cite_form",
         "",
         "Citation form",
-        "choose the form c copies citations in",
+        "choose the form {key:cite} copies citations in",
         group=READING,
     ),
     Action(
         "choose_csl_style",
         "",
         "Citation style",
-        "choose the CSL style C copies references in (APA, IEEE, Chicago ... or your .csl)",
+        "choose the CSL style {key:cite_references} copies references in (APA, IEEE, Chicago ... "
+        "or your .csl)",
         group=READING,
     ),
     Action(
@@ -378,7 +381,7 @@ ACTIONS: tuple[Action, ...] = (
         "quit",
         "q",
         "Quit",
-        "quit (q types into the search bar while it has focus)",
+        "quit (the search bar takes the keys it types or edits with)",
         show=True,
         action="app.quit",
     ),
@@ -394,7 +397,7 @@ ACTIONS: tuple[Action, ...] = (
         "clear_marks",
         "",
         "Clear marks",
-        "unmark every paper marked with space",
+        "unmark every paper marked with {key:toggle_mark}",
         group=READING,
         aliases=("Unmark all", "Deselect all"),
     ),
@@ -721,7 +724,7 @@ def key_rows(
 ) -> list[tuple[str, str, str]]:
     """(id, keys in effect as shown, description) for each action, in help order."""
     keymap = keymap or {}
-    return [(a.id, shown_keys(a, keymap), a.description) for a in in_help_order(actions)]
+    return [(a.id, shown_keys(a, keymap), described(a, keymap)) for a in in_help_order(actions)]
 
 
 def in_help_order(actions: Iterable[Action] = ACTIONS) -> list[Action]:
@@ -740,6 +743,24 @@ def keymap_of(app: object) -> Mapping[str, str]:
     """The user's keymap as an app applied it (``keymap_in_effect``): none in another app."""
     keymap: Mapping[str, str] = getattr(app, "keymap_in_effect", {})
     return keymap
+
+
+# "{key:cite}" in a description: the cite action's keys, as the user's keymap has them.
+_KEY_OF_ACTION = re.compile(r"\{key:(\w+)\}")
+
+
+def described(action: Action, keymap: Mapping[str, str]) -> str:
+    """The action's description with the keys it names as the keymap has them: "choose
+    the form ctrl+y copies citations in" once cite is on ctrl+y. An action without a key
+    is named by its palette title instead ('the form "Copy citation" copies'), so no
+    description names a key that does nothing."""
+
+    def keys_of(match: re.Match[str]) -> str:
+        other = BY_ID[match.group(1)]
+        keys = keys_in_effect(other, keymap)
+        return " or ".join(map(key_display, keys)) if keys else f'"{other.title}"'
+
+    return _KEY_OF_ACTION.sub(keys_of, action.description)
 
 
 def key_hint(action_id: str, keymap: Mapping[str, str], text: str) -> str:

@@ -18,7 +18,15 @@ from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits
 from textual.widgets import Input, OptionList
 from textual.worker import Worker
 
-from paperbrowse.app.actions import ACTIONS, ON_THE_BROWSER, Action, key_display, keys_in_effect
+from paperbrowse.app.actions import (
+    ACTIONS,
+    ON_THE_BROWSER,
+    Action,
+    described,
+    key_display,
+    keymap_of,
+    keys_in_effect,
+)
 from paperbrowse.app.screens.base import DismissOnce
 from paperbrowse.app.widgets.option_pages import laid_out, page_before_layout
 
@@ -132,7 +140,8 @@ class TitleMatcher:
 def palette_help(action: Action, keymap: Mapping[str, str]) -> str:
     """ "Bookmark / unbookmark the paper (★ in the list) (b)": what it does, and its keys."""
     keys = " ".join(key_display(key) for key in keys_in_effect(action, keymap))
-    text = action.description[:1].upper() + action.description[1:]
+    description = described(action, keymap)
+    text = description[:1].upper() + description[1:]
     return escape(f"{text} ({keys})" if keys else text)  # help is markup; "[" is a key
 
 
@@ -198,7 +207,7 @@ class PaperCommands(Provider):
 
     def _actions(self, browser: BrowserScreen) -> list[PaletteEntry]:
         actions: list[PaletteEntry] = [(GO_TO_NAME, GO_TO_HELP, self._open_go_to, ())]
-        keymap: dict[str, str] = getattr(self.app, "keymap_in_effect", {})
+        keymap = keymap_of(self.app)
         for action in ACTIONS:
             if action.owner not in ON_THE_BROWSER:
                 continue  # a key of another screen or dialog: it acts there alone

@@ -14,6 +14,7 @@ import sys
 from paperbrowse.app.actions import (
     ACTIONS,
     FIXED_KEYS,
+    described,
     in_help_order,
     key_display,
     key_rows,
@@ -61,7 +62,7 @@ def keys_json(keymap: dict[str, str]) -> list[dict[str, object]]:
             "id": action.id,
             "keys": [key_display(key) for key in keys_in_effect(action, keymap)],
             "where": action.context or None,
-            "description": action.description,
+            "description": described(action, keymap),
             "group": action.group,
         }
         for action in ACTIONS
@@ -83,6 +84,6 @@ def markdown_table(keymap: dict[str, str]) -> str:
     for action in in_help_order():
         keys = " ".join(f"`{key_display(key)}`" for key in keys_in_effect(action, keymap))
         keys = f"{keys} {action.context}" if action.context else keys or "(palette)"
-        lines.append(f"| {keys} | `{action.id}` | {action.description} |")
+        lines.append(f"| {keys} | `{action.id}` | {described(action, keymap)} |")
     lines += [f"| `{key}` | | {text} |" for key, text in FIXED_KEYS]
     return "\n".join(lines) + "\n"

@@ -19,6 +19,8 @@ from paperbrowse.app.actions import (
     OTHER_SCREENS,
     READING,
     bindings,
+    described,
+    keymap_of,
     shown_keys,
 )
 from paperbrowse.app.screens.base import DismissOnce
@@ -50,7 +52,7 @@ def marks_syntax(keymap: Mapping[str, str]) -> list[tuple[str, str]]:
 def key_table(group: str, keymap: Mapping[str, str]) -> list[tuple[str, str]]:
     """The keys of one help section, as rebound by the user's keymap."""
     actions = [action for action in ACTIONS if action.group == group]
-    return [(shown_keys(action, keymap), action.description) for action in actions]
+    return [(shown_keys(action, keymap), described(action, keymap)) for action in actions]
 
 
 def _table(rows: list[tuple[str, str]], heading: str) -> Table:
@@ -71,7 +73,7 @@ class HelpScreen(DismissOnce, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(Text("paperbrowse help", style="bold"))
-            keymap = getattr(self.app, "keymap_in_effect", {})
+            keymap = keymap_of(self.app)
             yield Static(_table(key_table(NAVIGATION, keymap) + EXTRA_KEYS, NAVIGATION))
             yield Static(_table(list(SYNTAX_HELP), "Search syntax (filters combine with words)"))
             yield Static(_table(key_table(READING, keymap), READING))

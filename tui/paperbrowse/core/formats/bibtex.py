@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -270,12 +271,14 @@ class _Reader:
         if entry_type in _NOT_PAPERS:
             return
         fields: dict[str, str] = {}
+        value_lines = _ValueLines(block, line)
         for field in block.fields:
             name = field.key.strip().lower()
             raw = str(field.value)
             pairs = [(name, raw)]
             if "=" in raw:  # (cheap: few values hold one) a comma left out before another field?
-                pairs = self.unswallowed(name, raw, line, f"@{entry_type} {key!r}")
+                starts_on = partial(value_lines.line_of, field)
+                pairs = self.unswallowed(name, raw, starts_on, f"@{entry_type} {key!r}")
             for name, raw in pairs:
                 if name not in fields:
                     where = f"@{entry_type} {key!r} field {name!r}"
@@ -287,13 +290,27 @@ class _Reader:
         else:
             self.add_paper(entry)
 
-    def unswallowed(self, name: str, raw: str, line: int, entry: str) -> list[tuple[str, str]]:
-        """A field and those its value swallowed where a comma was left out (BibTeX: "expecting
-        a ',' or a '}'"), each read as its own field, with a warning for each missing comma."""
-        pairs = [(field.lower() or name, value) for field, value in split_fields(raw)]
-        for (before, _), (after, _) in zip(pairs, pairs[1:], strict=False):
-            self.warn(line, f"{entry}: no comma between fields {before!r} and {after!r}; both read")
-        return pairs
+    def unswallowed(
+        self, name: str, raw: str, starts_on: Callable[[], int], entry: str
+    ) -> list[tuple[str, str]]:
+        """A field (its value starting on line ``starts_on()``) and those its value swallowed
+        where a comma was left out (BibTeX: "expecting a ',' or a '}'"), each read as its own
+        field, with a warning for each missing comma naming the line where the comma belongs:
+        where the value before it ends. The newlines are counted once, comma to comma."""
+        fields = split_fields(raw)
+        if len(fields) == 1:
+            return [(name, raw)]
+        line = starts_on()
+        counted_to = 0
+        for before, after in zip(fields, fields[1:], strict=False):
+            line += raw.count("\n", counted_to, before.ends_at)
+            counted_to = before.ends_at
+            self.warn(
+                line,
+                f"{entry}: no comma after field {before.name.lower() or name!r}, whose value "
+                f"ends on this line ({after.name.lower()!r} follows); both read",
+            )
+        return [(field.name.lower() or name, field.raw) for field in fields]
 
     def note_key(self, entry: _Entry) -> None:
         """Keep the entry by its key, with a warning when the key was used before."""
@@ -378,6 +395,46 @@ class _Reader:
             f"{len(found)} @string macros are not defined in this file "
             f"({names}, ...); their names are used as text",
         )
+
+
+_EQUALS = re.compile(r"=\s*")  # a field's "=": its value starts after the spaces
+
+
+class _ValueLines:
+    """The file lines the values of one entry's fields start on, found in the entry's text
+    from one field to the next: one pass, however many fields have their line asked."""
+
+    def __init__(self, entry: object, line: int) -> None:
+        self.text = str(getattr(entry, "raw", "") or "")
+        self.entry_start = getattr(entry, "start_line", None)  # in the chunk, as fields' are
+        self.entry_line = line  # in the file
+        self.position = 0  # in ``text``: the start of a line, or of a value found
+        self.lines_down = 0  # from the entry's first line to ``position``
+
+    def line_of(self, field: object) -> int:
+        """The file line the field's value starts on: after its ``=``, on the line
+        bibtexparser gives the field (or a later one, when a line break follows the ``=``).
+        Fields are asked in their order in the entry."""
+        field_start = getattr(field, "start_line", None)
+        if field_start is not None and self.entry_start is not None:
+            self._down_to(field_start - self.entry_start)
+        value = str(getattr(field, "value", ""))
+        for equals in _EQUALS.finditer(self.text, self.position):
+            if self.text.startswith(value, equals.end()):  # (an earlier "=" fails at once)
+                self.lines_down += self.text.count("\n", self.position, equals.end())
+                self.position = equals.end()
+                break
+        return self.entry_line + self.lines_down
+
+    def _down_to(self, lines_down: int) -> None:
+        """To the start of the line ``lines_down`` from the entry's first (its ``=``'s): the
+        value is looked for from there, never in an earlier field's value."""
+        while self.lines_down < lines_down:
+            newline = self.text.find("\n", self.position)
+            if newline < 0:
+                return
+            self.position = newline + 1
+            self.lines_down += 1
 
 
 def _megabytes(characters: int) -> str:
