@@ -46,6 +46,15 @@ def _isolated_user_dirs(
     monkeypatch.setenv("PAPERBROWSE_DATA_DIR", str(home / "data"))
 
 
+@pytest.fixture(autouse=True)
+def _a_run_of_its_own() -> None:
+    """Each test is a run of paperbrowse of its own: no file backed up yet, as in a new
+    process (``core.backups``)."""
+    from paperbrowse.core.backups import new_run
+
+    new_run()
+
+
 @pytest.fixture
 def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Crossref and arXiv as a local server replaying their recorded responses

@@ -15,6 +15,7 @@ from helpers import paper
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from paperbrowse.core.backups import new_run
 from paperbrowse.core.formats import read_file
 from paperbrowse.core.formats.bibtex import parse_bibtex
 from paperbrowse.core.formats.export import (
@@ -228,8 +229,59 @@ def test_write_never_overwrites_without_force(tmp_path: Path) -> None:
     # The replaced file is kept beside it; no temporary is left.
     assert written.backup == tmp_path / "out.bib.bak" and written.backup.read_text() == "first"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.bib", "out.bib.bak"]
-    write_export(target, "fourth", force=True)  # the backup is the file just replaced
-    assert (target.read_text(), written.backup.read_text()) == ("fourth", "third")
+    write_export(target, "fourth", force=True)  # the backup is the file before this run's
+    assert (target.read_text(), written.backup.read_text()) == ("fourth", "first")
+
+
+def test_the_backup_is_the_file_before_this_runs_first_write(tmp_path: Path) -> None:
+    target = tmp_path / "out.bib"
+    original = b"\xef\xbb\xbf@misc{mine, title = {Mine}}\r\n"  # a BOM and CRLF, kept as is
+    target.write_bytes(original)
+    backup = tmp_path / "out.bib.bak"
+    backup.write_text("a backup from an earlier run")
+    write_export(target, "second", force=True)  # the first write of the run: a new backup
+    written = write_export(target, "third", force=True)
+    assert written.backup == backup and backup.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.bib", "out.bib.bak"]
+    backup.unlink()  # the user deleted it: the next write keeps a new one
+    write_export(target, "fourth", force=True)
+    assert (target.read_text(), backup.read_text()) == ("fourth", "third")
+    write_export(target, "fifth", force=True)
+    assert backup.read_text() == "third"
+    new_run()  # as a new process starts
+    write_export(target, "sixth", force=True)
+    write_export(target, "seventh", force=True)
+    assert (target.read_text(), backup.read_text()) == ("seventh", "fifth")
+
+
+def test_one_file_named_two_ways_is_backed_up_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "sub").mkdir()
+    target = tmp_path / "sub" / "target.bib"
+    target.write_text("old")
+    link = tmp_path / "link.bib"
+    link.symlink_to(Path("sub") / "target.bib")
+    monkeypatch.chdir(tmp_path / "sub")
+    write_export(link, "through the link", force=True)
+    write_export("target.bib", "by a relative name", force=True)
+    write_export(target, "by its whole name", force=True)
+    assert (tmp_path / "sub" / "target.bib.bak").read_text() == "old"
+
+
+def test_a_write_refused_keeps_no_backup_for_the_next_one(tmp_path: Path) -> None:
+    target = tmp_path / "out.bib"
+    target.write_text("old")
+
+    def someone_edits_it() -> None:
+        target.write_text("edited meanwhile")
+        raise ExportError("changed meanwhile; nothing written")
+
+    with pytest.raises(ExportError):
+        write_export(target, "new", force=True, before_replacing=someone_edits_it)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.bib"]  # no .bak, no temporary
+    write_export(target, "new", force=True)
+    assert (tmp_path / "out.bib.bak").read_text() == "edited meanwhile"
 
 
 @pytest.mark.parametrize(
@@ -492,6 +544,16 @@ def test_cli_says_where_a_link_led_and_where_the_old_file_is(tmp_path: Path) -> 
     )
     assert link.is_symlink() and len(parse_bibtex(target.read_text(), "x").papers) == 15
     assert (tmp_path / "target.bib.bak").read_text() == "my own bibliography"
+
+
+def test_each_command_is_a_run_keeping_a_backup_of_its_own(tmp_path: Path) -> None:
+    target = tmp_path / "list.md"
+    target.write_text("my own reading list")
+    common = ("--as-of", "2025-11-24", "-o", str(target), "--force")
+    assert run("--format", "markdown", *common).returncode == 0
+    first = target.read_text()
+    assert run("--format", "csv", *common).returncode == 0  # another process: another run
+    assert (tmp_path / "list.md.bak").read_text() == first != target.read_text()
 
 
 def test_cli_empty_output_name_is_an_error_not_stdout() -> None:

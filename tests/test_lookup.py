@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from paperbrowse.cli import main
+from paperbrowse.core.backups import new_run
 from paperbrowse.core.formats import read_file
 from paperbrowse.core.lookup.adding import AlreadyThere, CannotAdd, add_paper, add_papers
 from paperbrowse.core.lookup.client import LookupFailed, look_up
@@ -195,6 +196,43 @@ def test_crossref_s_page_range_is_added_with_bibtex_s_double_hyphen(
     add_paper(path, paper)
     assert "  pages = {134--186},\n" in path.read_text(encoding="utf-8")
     assert read_file(path, TODAY).papers[1].pages == "134–186"
+
+
+def test_two_adds_in_one_run_keep_the_file_as_it_was_before_the_first(
+    services: list[str], tmp_path: Path
+) -> None:
+    path = _bib(tmp_path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    before = path.read_bytes()
+    add_paper(path, look_up(JMIR))
+    second = add_paper(path, look_up("1605.08386"))
+    assert second.backup == tmp_path / "library.bib.bak"
+    assert second.backup.read_bytes() == before  # not the file between the two adds
+    assert len(read_file(path, TODAY).papers) == 3
+    between = path.read_bytes()
+    second.backup.unlink()  # deleted meanwhile: the next add keeps a new one
+    add_paper(path, look_up(CAIS))
+    assert second.backup.read_bytes() == between
+
+
+def test_a_new_run_keeps_the_file_as_it_was_before_that_run(
+    services: list[str], tmp_path: Path
+) -> None:
+    path = _bib(tmp_path)
+    add_paper(path, look_up(JMIR))
+    new_run()  # as the next session's process starts
+    before_this_run = path.read_bytes()
+    add_paper(path, look_up("1605.08386"))
+    add_paper(path, look_up(CAIS))
+    assert (tmp_path / "library.bib.bak").read_bytes() == before_this_run
+
+
+def test_cli_each_add_command_is_a_run(services: list[str], tmp_path: Path) -> None:
+    path = _bib(tmp_path)
+    assert main(["add", JMIR, "--to", str(path)]) == 0
+    after_the_first = path.read_bytes()
+    assert main(["add", "1605.08386", "--to", str(path)]) == 0
+    assert (tmp_path / "library.bib.bak").read_bytes() == after_the_first
 
 
 def test_the_same_paper_is_not_added_twice(services: list[str], tmp_path: Path) -> None:

@@ -87,6 +87,28 @@ async def test_a_doi_is_looked_up_shown_and_added_to_the_librarys_bib(tmp_path: 
     ]
 
 
+async def test_two_papers_added_in_one_session_keep_the_file_as_it_was_before_both(
+    tmp_path: Path,
+) -> None:
+    library = bib_library(tmp_path)
+    backup = tmp_path / "library.bib.bak"
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await looked_up(pilot, JMIR)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(titles(app)) == 2)
+        await looked_up(pilot, "1605.08386")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(titles(app)) == 3)
+        assert backup.read_text(encoding="utf-8") == OLD  # not the file between the two
+        assert (
+            f"(stanley2016heat) to {library}. The file as it was before this session's "
+            f"first change to it is kept as {backup}."
+        ) in notified(app)
+    assert len(read_file(library, dt.date.today()).papers) == 3
+
+
 async def test_a_library_without_a_file_of_its_own_asks_where(
     seed_app: Any, tmp_path: Path
 ) -> None:

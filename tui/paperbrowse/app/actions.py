@@ -339,7 +339,8 @@ ACTIONS: tuple[Action, ...] = (
         "plus",
         "Add a paper",
         "add a paper by its DOI or arXiv id (looked up on Crossref or arXiv) to a .bib, "
-        ".ris, .jsonl or .json file, the library's or one named, kept first as FILE.bak",
+        ".ris, .jsonl or .json file, the library's or one named; the file before this "
+        "session's first change is kept as FILE.bak",
         group=READING,
         aliases=("new paper", "doi", "arxiv", "import"),
     ),

@@ -27,6 +27,7 @@ from paperbrowse.cli.common import (
     fail,
     guarded_stdout,
 )
+from paperbrowse.core.backups import new_run
 
 # Subcommand name -> (module under paperbrowse.cli, one-line summary for --help).
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -69,6 +70,7 @@ def app_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    new_run()  # each command (the app's session too) keeps its own NAME.bak of a file
     try:
         arguments = apply_leading_data_dir(arguments)
         # What goes to stdout (results, --help, --version) goes through the guard.

@@ -13,8 +13,9 @@ Modules: ``models`` (Paper, Profile), ``rows`` (a paper as a plain row and back)
 ``library`` (``load``: read, merge, search;
 it sits on top of the rest), ``locations`` (folders), ``memory`` (the collector),
 ``cache`` (parsed files), ``errors``, ``files``, ``merge``, ``stats``,
-``categories``, ``watch``, ``people`` (several profiles: researchers, co-authors),
-``patching`` (another library's method replaced once: citeproc-py's, Textual's).
+``categories``, ``watch``, ``backups`` (a file's ``.bak``, once per run), ``people``
+(several profiles: researchers, co-authors), ``patching`` (another library's method
+replaced once: citeproc-py's, Textual's).
 
 Nothing in this package imports Textual, Rich or ``paperbrowse.app``; and no
 module or package here imports another in a circle. ``tests/test_import_hygiene.py``

@@ -3,8 +3,8 @@
 Enter looks the identifier up (``core.lookup``: Crossref or arXiv, in a thread); the
 paper found is shown, and a second Enter adds it to the file named below, one of the
 library's own files when it has one (``target.addable_sources``). The file is written
-atomically and kept as ``NAME.bak`` first (``core.lookup.adding``). Dismissed with what
-was added, or None.
+atomically and kept as ``NAME.bak`` by the session's first change to it
+(``core.lookup.adding``, ``core.backups``). Dismissed with what was added, or None.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from textual.widgets import Button, Input, Static
 
 from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import DismissOnce
+from paperbrowse.core.backups import kept_note
 
 if TYPE_CHECKING:
     from paperbrowse.core.lookup.adding import Added
@@ -235,5 +236,5 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
 
 
 def added_message(added: Added) -> str:
-    kept = f" The old file is {added.backup}." if added.backup else ""
+    kept = f" {kept_note(added.backup)}" if added.backup else ""
     return f"Added “{added.paper.title}” ({added.key}) to {added.path}.{kept}"

@@ -2,7 +2,8 @@
 
 Exports what the browser hands it (the marked papers, else the list as
 filtered) with core/formats/export.py; the file is written atomically there, a replaced
-file is kept as ``NAME.bak``, and devices, pipes and sockets are refused.
+file is kept as ``NAME.bak`` by the session's first change to it (``core.backups``), and
+devices, pipes and sockets are refused.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from textual.widgets import Button, Input, Select, Static
 from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import DismissOnce
 from paperbrowse.app.widgets.option_pages import PagingSelect
+from paperbrowse.core.backups import backup_name, kept_note
 from paperbrowse.core.text.counts import counted, plural
 
 if TYPE_CHECKING:
@@ -272,12 +274,12 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
             if yes:
                 self.export(path, force=True)
 
-        question = f"{path} already exists. Replace it? The old file is kept as {path}.bak."
+        question = f"{path} already exists. Replace it? {kept_note(backup_name(path))}"
         if path.is_symlink():
             target = Path(os.path.realpath(path))  # never raises, even on a loop
             question = (
                 f"{path} is a link to {target}, which exists. Replace {target}? "
-                f"The old file is kept as {target}.bak."
+                f"{kept_note(backup_name(target))}"
             )
         self.app.push_screen(ConfirmScreen(question), answered)
 
@@ -297,7 +299,7 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
             return
         count = len(self.papers)
         through = f" (through {written.link})" if written.link else ""
-        kept = f" The old file is now {written.backup}." if written.backup else ""
+        kept = f" {kept_note(written.backup)}" if written.backup else ""
         self.app.notify(
             f"Exported {counted(count, 'paper')} to {written.path}{through}.{kept}",
             timeout=5,

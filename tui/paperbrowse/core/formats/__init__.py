@@ -13,8 +13,8 @@ Writers: ``export`` (every export format, written atomically) and ``bibtex_write
 mis-named file still opens. Each reader has the signature of ``Importer``.
 
 May import ``paperbrowse.core.text``, ``models``, ``errors``, ``files``,
-``categories``, ``rows`` and ``store`` (papers as rows), and ``citekeys`` (the keys the
-writers put in); never the search,
+``categories``, ``rows`` and ``store`` (papers as rows), ``citekeys`` (the keys the
+writers put in) and ``backups`` (which files' ``.bak`` this run kept); never the search,
 the marks store or the caches (the parse cache imports this package, and its
 fingerprint covers all of it).
 """

@@ -8,8 +8,9 @@ The calls the CLI and the app share:
 - ``write_export(path, text, force=False) -> Written``: write it atomically (a
   temporary file in the same folder, renamed into place); an existing file is
   never replaced unless ``force`` (``ExportExists`` lets the app ask first), and
-  then kept as ``NAME.bak``; only regular files are written (through a symbolic
-  link, to its target), never a device, pipe or socket;
+  then kept as ``NAME.bak`` by the run's first write to it (``core.backups``); only
+  regular files are written (through a symbolic link, to its target), never a
+  device, pipe or socket;
 - ``citekeys(papers)``: unique, stable citation keys, the same in every format;
 - ``suggested_path(fmt, folder)``: a new file name to offer (``papers.bib``).
 """
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from paperbrowse.core.backups import backup_name, kept_this_run, remember_kept
 from paperbrowse.core.citekeys import citation_keys
 from paperbrowse.core.errors import PaperbrowseError
 from paperbrowse.core.formats import Tags, bibtex_write
@@ -295,9 +297,11 @@ def write_export(
     Only a regular file or a new name is ever written: a folder, device, named pipe
     or socket is refused, ``force`` or not. A symbolic link is written through, to
     its target (a dangling link's target is created). A file replaced with
-    ``force`` is kept as ``NAME.bak`` beside it. ``before_replacing`` is called once the
-    new text is on disk, just before it takes the file's place: raising, it stops the
-    write (adding a paper checks that nobody changed the file meanwhile).
+    ``force`` is kept as ``NAME.bak`` beside it, by this run's first write to it only
+    (``core.backups``): later ones leave that backup alone. ``before_replacing`` is
+    called once the new text is on disk, just before it takes the file's place:
+    raising, it stops the write (adding a paper checks that nobody changed the file
+    meanwhile).
     """
     if not str(path).strip():
         raise ExportError("give a file name to export to")
@@ -415,8 +419,12 @@ def _move_into_place(temporary: Path, target: Path, exists: bool) -> Path | None
 
 
 def _keep_backup(target: Path) -> Path:
-    """Keep the file about to be replaced as ``NAME.bak`` (a previous backup is replaced)."""
-    backup = target.with_name(f"{target.name}.bak")
+    """Keep the file about to be replaced as ``NAME.bak``, once per run (``core.backups``):
+    a backup this run kept is left alone, so it holds the file as it was before the run's
+    first write to it; a backup from an earlier run is replaced."""
+    backup = backup_name(target)
+    if kept_this_run(target):
+        return backup
     staging = target.with_name(f".{target.name}.{secrets.token_hex(4)}.bak")
     try:
         try:
@@ -430,4 +438,5 @@ def _keep_backup(target: Path) -> Path:
         raise ExportError(
             f"{target}: not replaced: cannot keep the old file as {backup} ({reason})"
         ) from None
+    remember_kept(target)
     return backup

@@ -12,7 +12,7 @@
 - ``known``: what a new paper must not repeat: a paper the file or library has (merging's
   rule, ``merge.copy_of``, or the same arXiv id), or a citation key;
 - ``adding``: papers appended to a BibTeX, RIS, JSON Lines or CSL-JSON file in one write,
-  atomically, the old file kept as ``NAME.bak``.
+  atomically, the old file kept as ``NAME.bak`` (once per run: ``core.backups``).
 
 May import ``core.models``, ``core.formats``, ``core.citekeys``, ``core.merge``,
 ``core.store``, ``core.cache`` and httpx; never Textual or the app (import-linter checks it).

@@ -3,11 +3,12 @@
 The file's text is kept as it is, byte for byte (its line endings and byte-order mark
 too), with the new entries after it (in a CSL-JSON list, before its closing bracket).
 The whole is written to a temporary file and renamed into place
-(``formats.export.write_export``), the old file kept as ``NAME.bak``; several papers are
-one write, so the backup is the file as it was before them all. Before writing, each
-entry is read back on its own to be sure it reads as its paper; a paper the file or the
-library has already is refused, naming where it is (``known``); and the file must not
-have changed since it was read, up to the moment it is replaced.
+(``formats.export.write_export``), the old file kept as ``NAME.bak`` by the run's first
+write to it (``core.backups``: a second add in one app session leaves that backup alone);
+several papers are one write, so the backup is the file as it was before them all. Before
+writing, each entry is read back on its own to be sure it reads as its paper; a paper the
+file or the library has already is refused, naming where it is (``known``); and the file
+must not have changed since it was read, up to the moment it is replaced.
 """
 
 from __future__ import annotations
