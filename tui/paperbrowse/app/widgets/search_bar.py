@@ -61,13 +61,6 @@ def count_text(
     return text
 
 
-def _padded(text: Text, cells: int) -> Text:
-    """``text`` with spaces before it up to ``cells`` (the count is aligned right)."""
-    if text.cell_len >= cells:
-        return text
-    return Text.assemble(" " * (cells - text.cell_len), text)
-
-
 def _count_form(
     shown: int | None,
     total: int,
@@ -141,6 +134,7 @@ class SearchBar(Horizontal):
     busy_short: var[str] = var("")  # the same where the bar is narrow: "3/40 PDFs"
     _count_width = -1  # cells of the count as last shown
     _count_max = -1  # cells the count may take at the bar's width
+    _count_reserve = 0  # cells the count keeps for its widest query form
     _count_fields: tuple[object, ...] = ()  # what the count showed besides the number
 
     class Changed(Message):
@@ -248,14 +242,18 @@ class SearchBar(Horizontal):
             # Looked up only while there are problems: the count follows every keystroke.
             key_hint("show_problems", keymap_of(self.app), "{key}") if self.problems else "",
         )
-        text = _padded(text=count_text(self.shown, *fields), cells=self._query_count_cells(fields))
+        text = count_text(self.shown, *fields)
+        reserve = self._query_count_cells(fields)
+        if reserve != self._count_reserve:
+            self._count_reserve = reserve
+            count.styles.min_width = reserve + COUNT_PADDING if reserve else None
         # The count is as wide as its text: a new layout only when the width changes
         # ("812 of" -> "790 of" needs none), not on every keystroke. While only the number
         # of papers shown changes (a query typed), a narrower count keeps the cells it has,
         # its text aligned right in them (the CSS): "1,204 of" -> "87 of" is no layout of
         # the screen (half the keys of a typed query asked for one, about 13 ms each at
         # 22k papers, issue 13), and the input's edge does not jump as the count shrinks.
-        width = text.cell_len
+        width = max(text.cell_len, reserve)
         keeps_cells = (
             fields == self._count_fields
             and self.shown is not None
@@ -269,7 +267,8 @@ class SearchBar(Horizontal):
 
     def _query_count_cells(self, fields: tuple[Any, ...]) -> int:
         """Cells of the widest count a query shows (all papers found, "· relevance"): the
-        list's count takes as many, so a query's first letter lays nothing out anew. (It
+        count keeps as many (its min-width) from the start, so a query's first letter lays
+        nothing out anew. (It
         did, as "· newest" became "· relevance": the keys that started a query took
         13–21 ms of layout more than the rest, issue 13.)"""
         if self.shown is None:  # ("Loading…": the count is laid out once loaded)
