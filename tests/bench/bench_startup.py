@@ -15,7 +15,8 @@ part of the launch that is paperbrowse's own.
 
 A launch draws the first screen the last launch on the same files kept
 (``core.first_screen``) before it reads them; ``--first-launch`` forgets it before each
-run, as on a new machine or after the files changed.
+run, as on a new machine or after the files changed (a small library's is then kept by a
+second process while the app starts, ``app.first_screen_ahead``).
 """
 
 from __future__ import annotations
