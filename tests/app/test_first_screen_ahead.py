@@ -3,7 +3,9 @@ the app, before the app has read the library itself (``app.first_screen_ahead``)
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,8 @@ from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.screens.browser_parts.loading import LibraryLoader
 from paperbrowse.core.first_screen import kept_first_screen
 from paperbrowse.core.library import load
+from paperbrowse.core.locations import database_path
+from paperbrowse.core.marks.schema import migrate
 from paperbrowse.core.marks.store import open_store
 
 TITLES = ["Newest paper on graphs", "Middle paper on parsing", "Oldest paper on tagging"]
@@ -34,6 +38,12 @@ def _library(tmp_path: Path) -> Path:
 
 def _kept_files() -> list[Path]:
     return sorted(Path(os.environ["XDG_CACHE_HOME"]).rglob("first-screen/*.json"))
+
+
+@pytest.fixture(autouse=True)
+def a_core_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on an idle machine (the tests' own runs keep both cores busy)."""
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
 
 
 def _started(path: Path) -> subprocess.Popen[bytes]:
@@ -57,7 +67,11 @@ async def test_the_second_process_keeps_the_screen_the_app_itself_keeps(tmp_path
     first_screen_ahead.keep_ahead([path], "")
     (kept,) = _kept_files()
     by_the_second_process = kept.read_bytes()
-    assert "★".encode() in by_the_second_process
+    assert [row[-1] for row in json.loads(by_the_second_process)["rows"]] == [
+        "    ",
+        " ★  ",
+        "    ",
+    ]
     kept.unlink()
     await _launch_to_the_end(path)
     assert kept.read_bytes() == by_the_second_process
@@ -115,9 +129,46 @@ def test_no_second_process_when_one_would_do_no_good(
     assert first_screen_ahead.start([tmp_path], None) is None  # a folder
     big = write_jsonl(tmp_path / "big.jsonl", ["{}"] * (first_screen_ahead.MOST_BYTES // 2))
     assert first_screen_ahead.start([big], None) is None  # read faster by the app itself
-    monkeypatch.setattr(first_screen_ahead, "_cpus", lambda: 1)
     other = write_jsonl(tmp_path / "other.jsonl", [{"title": "T", "year": 2020}])
+    monkeypatch.setattr(first_screen_ahead, "_cpus", lambda: 1)  # (the load idle)
     assert first_screen_ahead.start([other], None) is None  # it would take the app's core
+    monkeypatch.setattr(first_screen_ahead, "_cpus", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.7, 1.0, 1.0))
+    assert first_screen_ahead.start([other], None) is None  # no core idle on a busy machine
+
+
+def test_the_second_process_only_reads_the_marks_database(tmp_path: Path) -> None:
+    # Opened for writing, it switched an older database to WAL, migrated it and left a
+    # .v2.bak beside it: the app's job, with the user's consent to its own version.
+    path = _library(tmp_path)
+    database = database_path()
+    database.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(database, isolation_level=None)
+    migrate(connection, target=2)
+    connection.close()
+    before = database.read_bytes()
+    first_screen_ahead.keep_ahead([path], "")
+    assert _kept_files()
+    assert database.read_bytes() == before
+    assert sorted(p.name for p in database.parent.iterdir()) == [database.name]
+
+
+def test_a_second_process_is_not_left_a_zombie(tmp_path: Path) -> None:
+    process = _started(_library(tmp_path))
+    first_screen_ahead.wait(process)
+    first_screen_ahead.reap(process)
+    assert process.returncode == 0  # (collected: no zombie left for the session)
+    assert process.stdout is not None and process.stdout.closed
+
+
+def test_a_path_that_is_not_utf_8_is_kept_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    # Written as UTF-8, its JSON raised: a .tmp was left at each launch and nothing kept.
+    path = _library(tmp_path)
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9.jsonl"))
+    path.rename(odd)
+    first_screen_ahead.keep_ahead([odd], "")
+    assert kept_first_screen([odd], "newest") is not None
+    assert not list(Path(os.environ["XDG_CACHE_HOME"]).rglob("*.tmp"))
 
 
 def test_the_second_process_keeps_nothing_for_several_researchers(tmp_path: Path) -> None:

@@ -284,3 +284,41 @@ def test_kept_marks_draw_only_the_marks_glyphs_in_their_places() -> None:
     assert kept_mark_column("★✓").plain == "    "  # each a place early
     assert kept_mark_column("●★").plain == " ★  "  # (nothing is marked with space at launch)
     assert kept_mark_column("").plain == ""
+
+
+async def _launch_pressing(path: Path, key: str) -> None:
+    async with PaperBrowseApp([path]).run_test() as pilot:
+        await wait_loaded(pilot)
+        await pilot.press(key)
+        await pilot.pause()
+
+
+async def test_a_bookmark_made_in_the_last_session_is_drawn_in_the_kept_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The screen was kept with the marks the papers had when the library was read: the
+    # launch after a bookmark drew the rows without it, then moved them over.
+    path = _library(tmp_path)
+    await _launch_to_the_end(path)  # kept: no marks column
+    await _bookmark_first_row(path)  # the user bookmarks a paper, and quits
+    async with _launched_held(path, monkeypatch) as (pilot, start_load):
+        kept = _line_of(pilot, TITLES[1])
+        assert "★" in _line_of(pilot, TITLES[0])
+        start_load()
+        await wait_loaded(pilot)
+        assert _line_of(pilot, TITLES[1]) == kept
+
+
+async def test_a_bookmark_taken_off_in_the_last_session_is_gone_from_the_kept_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _library(tmp_path)
+    await _bookmark_first_row(path)
+    await _launch_to_the_end(path)  # kept with the bookmark
+    await _launch_pressing(path, "b")  # the bookmark taken off again, the last mark
+    async with _launched_held(path, monkeypatch) as (pilot, start_load):
+        kept = _line_of(pilot, TITLES[1])
+        assert "★" not in _line_of(pilot, TITLES[0])
+        start_load()
+        await wait_loaded(pilot)
+        assert _line_of(pilot, TITLES[1]) == kept

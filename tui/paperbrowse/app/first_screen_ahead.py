@@ -11,11 +11,12 @@ would (``first_screen_of``, which the loader uses too). Once its first frame is 
 app waits for it (``wait``, in a thread), draws what it kept, and then reads the library
 itself, as after any kept screen.
 
-Not started with one CPU (the second process would take the app's), off POSIX, for files over
-``MOST_BYTES`` (the app reads big files on both cores), for
-a folder, when a screen is kept already, or for several researchers' profiles (their
-header is fitted to the width). The second process writes nothing but the kept screen,
-and whatever goes wrong in it, the app reads the library as before.
+Not started without a core to spare (one CPU, or the load average leaves none idle: the
+second process would take the app's), off POSIX, for files over ``MOST_BYTES`` (the app
+reads big files on both cores), for a folder, when a screen is kept already, or for
+several researchers' profiles (their header is fitted to the width). The second process
+writes nothing but the kept screen (it reads the marks database read-only), and whatever
+goes wrong in it, the app reads the library as before.
 
 Imports: the core, rich and ``app`` modules without Textual (``header_text``,
 ``glyphs``, ``widgets.row_segments``), never Textual: the second process runs this module.
@@ -23,6 +24,7 @@ Imports: the core, rich and ``app`` modules without Textual (``header_text``,
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
@@ -58,30 +60,37 @@ MOST_BYTES = 1_000_000
 # waits beside its first frame, not before it: the second process, started before
 # Textual's import, is usually done by then (it does what the app's own read would, on
 # the other core); on a busy machine it takes longer, as the app's read would.
-WAIT_SECONDS = 0.6
+WAIT_SECONDS = 0.4
+REAP_SECONDS = 30.0  # a second process still running after this is left to end on its own
 DONE = "kept"  # what the second process writes once the screen is kept
 
 
+def first_rows(listing: Sequence[Paper]) -> list[Paper]:
+    """The papers a listing shows first: those a kept first screen keeps."""
+    return [listing[i] for i in range(min(len(listing), ROWS_KEPT))]
+
+
 def first_screen_of(
-    listing: Sequence[Paper],
+    papers: Sequence[Paper],
+    total: int,
     problems: int,
     category_column: int,
     header: Text,
     marks: Callable[[Paper], str],
 ) -> FirstScreen:
     """What a launch on these files shows first, to keep (``core.first_screen``): the
-    first rows of ``listing``, each with its ``marks`` glyphs."""
+    listing's first ``papers`` (``first_rows``) of ``total``, each with its ``marks``
+    glyphs."""
     from paperbrowse.app.header_text import kept_text
 
-    count = min(len(listing), ROWS_KEPT)
-    rows = [ListedRow.of(listing[i], marks(listing[i])) for i in range(count)]
-    return FirstScreen(KeptRows(rows, len(listing)), problems, category_column, kept_text(header))
+    rows = [ListedRow.of(paper, marks(paper)) for paper in papers]
+    return FirstScreen(KeptRows(rows, total), problems, category_column, kept_text(header))
 
 
 def start(paths: Sequence[Path], as_of: dt.date | None) -> subprocess.Popen[bytes] | None:
     """Keep the first screen of the library at ``paths`` (the bundled profile if none) in
     a second process, unless it is not worth it (above); None when none was started."""
-    if os.name != "posix" or _cpus() < 2:  # (waited for with select() on a pipe)
+    if os.name != "posix" or not _a_core_idle():  # (waited for with select() on a pipe)
         return None
     files = list(paths) or [bundled_profile()]
     state = file_state(files)
@@ -108,6 +117,23 @@ def wait(process: subprocess.Popen[bytes]) -> None:
         select.select([process.stdout], [], [], WAIT_SECONDS)
 
 
+def reap(process: subprocess.Popen[bytes]) -> None:
+    """Once it has ended (it was left a zombie for the app's whole session): its exit
+    status collected and its output closed."""
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(REAP_SECONDS)
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+def _a_core_idle() -> bool:
+    """Whether a core is free for the second process: two or more, and the load average
+    leaves one idle. (On a busy machine the second process took the app's core: the first
+    rows came 0.1 s later, and the library read 0.3 s later.)"""
+    cpus = _cpus()
+    return cpus >= 2 and os.getloadavg()[0] <= cpus - 1
+
+
 def _cpus() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -128,8 +154,10 @@ def keep_ahead(paths: list[Path], as_of: str) -> None:
     library = load(*paths, as_of=dt.date.fromisoformat(as_of) if as_of else None)
     if len(library.profiles) > 1:
         return  # (several researchers: their names are fitted to the app's width)
+    listing = library.listing(LAUNCH_ORDER)
     screen = first_screen_of(
-        library.listing(LAUNCH_ORDER),
+        first_rows(listing),
+        len(listing),
         len(library.problems),
         category_width(library.papers),
         library_header(library)(0),
@@ -139,15 +167,12 @@ def keep_ahead(paths: list[Path], as_of: str) -> None:
 
 
 def _marks_glyphs() -> Callable[[Paper], str]:
-    """The glyphs before each paper's title, from the marks database if there is one (the
-    app makes it; this process only reads it)."""
+    """The glyphs before each paper's title, from the marks database if there is one. Read
+    only: the app makes it, migrates it and takes its lock; this process never does."""
     from paperbrowse.app.glyphs import column_shown, kept_glyphs
     from paperbrowse.core.marks.store import open_store
 
-    try:
-        store = open_store(create=False)
-    except Exception:  # none yet, or unreadable: the app says why
-        return lambda paper: ""
+    store = open_store(create=False, read_only=True)  # (never raises: empty if none)
     if not column_shown(store.all_marks().values()):
         return lambda paper: ""
     return lambda paper: kept_glyphs(store.marks(paper))

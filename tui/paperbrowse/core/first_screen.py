@@ -226,7 +226,9 @@ def keep_first_screen(
         "rows": [list(row) for row in screen.rows.kept[:ROWS_KEPT]],
         "header": screen.header,
     }
-    text = json.dumps(kept, ensure_ascii=False)
+    # ASCII: a path that is not UTF-8 (its bytes as surrogates) can still be written, and
+    # is read back the same. (Written as UTF-8 it raised, left a .tmp, kept nothing.)
+    text = json.dumps(kept)
     with contextlib.suppress(OSError):
         if entry.read_text(encoding="utf-8") == text:
             return  # as kept already: nothing written on an unchanged library's launches
@@ -240,6 +242,6 @@ def keep_first_screen(
             with os.fdopen(handle, "w", encoding="utf-8") as file:
                 file.write(text)
             os.replace(temporary, entry)
-        except OSError:
+        except (OSError, ValueError):
             with contextlib.suppress(OSError):
                 os.unlink(temporary)

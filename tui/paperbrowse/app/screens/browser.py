@@ -51,13 +51,17 @@ SHORT_HEIGHT = 16  # below this many rows the header is hidden
 WATCH_SECONDS = 2.0  # how often the library's files are checked for changes
 
 
-def _by_reading(action: Callable[[ReadingController], None]) -> Callable[[BrowserScreen], None]:
+def _by_reading(
+    action: Callable[[ReadingController], None], needs_library: bool = True
+) -> Callable[[BrowserScreen], None]:
     """A screen action done by its reading controller: bindings, the footer and the palette
-    look actions up on the screen by name (``action_bookmark``), so the names stay here."""
+    look actions up on the screen by name (``action_bookmark``), so the names stay here.
+    One that ``needs_library`` says it is still loading over the rows a launch draws before
+    it reads the library (``core.first_screen``), which are no papers to act on."""
 
     def delegated(screen: BrowserScreen) -> None:
-        if screen.paper_list.kept:  # the last launch's rows, drawn till the library is read
-            screen.notify("The library is still loading; try again in a moment.", timeout=2)
+        if needs_library and screen.paper_list.kept:
+            screen.reading.say_still_loading()
             return
         action(screen.reading)
 
@@ -156,6 +160,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
 
     def on_unmount(self) -> None:
         self.searching.frame_hold.release()  # the app's repaints must not stay held
+        self.loader.keep_marks_as_now()  # (before the marks are closed)
         self.reading.stop_marks()
 
     def on_resize(self) -> None:
@@ -397,8 +402,8 @@ class BrowserScreen(SafeMouse, Screen[None]):
     action_copy_bibtex = _by_reading(ReadingController.copy_bibtex)
     action_cite = _by_reading(ReadingController.cite)
     action_cite_references = _by_reading(ReadingController.cite_references)
-    action_choose_cite_form = _by_reading(ReadingController.choose_cite_form)
-    action_choose_csl_style = _by_reading(ReadingController.choose_csl_style)
+    action_choose_cite_form = _by_reading(ReadingController.choose_cite_form, needs_library=False)
+    action_choose_csl_style = _by_reading(ReadingController.choose_csl_style, needs_library=False)
     action_export = _by_reading(ReadingController.export)
     action_stats = _by_reading(ReadingController.stats)
     action_author = _by_reading(ReadingController.author)

@@ -174,7 +174,9 @@ def open_people(screen: Screen[None], chosen: Callable[[str | None], None]) -> N
     """Push the people screen for the browser's library; ``chosen`` gets its query."""
     library = getattr(screen, "library", None)
     if library is None:
-        screen.notify("The library is still loading.", severity="warning", timeout=2)
+        from paperbrowse.app.screens.browser_parts.reading import STILL_LOADING
+
+        screen.notify(STILL_LOADING, severity="warning", timeout=2)
         return
     if not library.profiles:
         screen.notify(

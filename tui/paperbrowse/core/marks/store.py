@@ -725,9 +725,9 @@ class Store:
         return _marks_from_row(row, tags, self._files_by_paper(paper_id).get(paper_id, ()))
 
 
-def open_store(path: Path | None = None, *, create: bool = True) -> Store:
+def open_store(path: Path | None = None, *, create: bool = True, read_only: bool = False) -> Store:
     """The user's marks database (``locations.database_path()`` unless ``path`` is given)."""
-    return Store.open(path, create=create)
+    return Store.open(path, create=create, read_only=read_only)
 
 
 def stored_id(

@@ -23,7 +23,7 @@ from textual.screen import Screen
 
 from paperbrowse.app import first_screen_ahead
 from paperbrowse.app.actions import key_hint, keymap_of
-from paperbrowse.app.first_screen_ahead import first_screen_of
+from paperbrowse.app.first_screen_ahead import first_rows, first_screen_of
 from paperbrowse.app.header_text import text_kept
 from paperbrowse.app.screens.browser_parts.links import links_shown
 from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from rich.text import Text
     from textual.widgets import ProgressBar
 
+    from paperbrowse.core.first_screen import FirstScreen
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
     from paperbrowse.core.search.results import Results, SortOrder
@@ -190,6 +191,9 @@ class LibraryLoader:
         # The second process keeping the first screen while the app started, if one was
         # (``first_screen_ahead``): the first screen waits for it a little.
         self.ahead = ahead
+        # The first screen this app last kept, its papers, and what it is kept under: its
+        # marks are kept again as they are at the end (``keep_marks_as_now``).
+        self.kept: tuple[FirstScreen, list[Paper], tuple[list[Path], str, Any]] | None = None
 
     def files(self) -> list[Path]:
         """The files opened: those named, or the bundled profile."""
@@ -232,8 +236,10 @@ class LibraryLoader:
         def wait() -> None:
             first_screen_ahead.wait(ahead)
             self.screen.post_message(AheadDone())
+            first_screen_ahead.reap(ahead)
 
-        self.screen.run_worker(wait, thread=True, group="ahead", description="first screen")
+        # (A thread of its own, not a worker: the app's exit never waits for it.)
+        threading.Thread(target=wait, name="first-screen-ahead", daemon=True).start()
         return True
 
     def ahead_done(self) -> None:
@@ -354,11 +360,31 @@ class LibraryLoader:
         _, header, category_column, loaded = to_keep
         if self.to_keep is to_keep:  # (its listing is let go of; a later load's stays)
             self.to_keep = None
+        papers = first_rows(loaded.listing)
         problems = len(loaded.library.problems)
         screen = first_screen_of(
-            loaded.listing, problems, category_column, header, self.reading.kept_marks
+            papers, len(loaded.listing), problems, category_column, header, self.reading.kept_marks
         )
         keep_first_screen(loaded.paths, loaded.order, screen, loaded.read_as, self._as_of())
+        self.kept = (screen, papers, (loaded.paths, loaded.order, loaded.read_as))
+
+    def keep_marks_as_now(self) -> None:
+        """At the end: the first screen kept with the marks its papers have now. (Kept with
+        those they had when the library was read, the next launch drew a bookmark made
+        meanwhile only once it had read the library, and the rows moved over for it.)"""
+        from paperbrowse.core.first_screen import KeptRows, keep_first_screen
+
+        if self.kept is None or not self.reading.started:
+            return
+        screen, papers, (paths, order, read_as) = self.kept
+        marks = self.reading.kept_marks
+        rows = [
+            row._replace(marks=marks(paper))
+            for row, paper in zip(screen.rows.kept, papers, strict=True)
+        ]
+        if rows != list(screen.rows.kept):  # (unchanged: nothing written)
+            now = screen._replace(rows=KeptRows(rows, screen.total))
+            keep_first_screen(paths, order, now, read_as, self._as_of())
 
     def _say_reloaded(self) -> None:
         if self.reloaded:

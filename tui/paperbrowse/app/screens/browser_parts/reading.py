@@ -36,6 +36,7 @@ REFERENCES_ANNOUNCED = 50  # from this many papers, C says it is formatting (a s
 SHOWN_CHARACTERS = 80  # of a copied citation or title, in the notification
 STORE_POLL_SECONDS = 2.0  # how often another window's changes are looked for
 MARKS_FILTER_KEYS = ("is:", "has:", "tag:")
+STILL_LOADING = "The library is still loading."  # said by a key that needs its papers
 
 
 def shortened(text: str) -> str:
@@ -613,9 +614,12 @@ class ReadingController:
 
     # --- other views -----------------------------------------------------------------
 
+    def say_still_loading(self) -> None:
+        self.notify(STILL_LOADING, severity="warning", timeout=2)
+
     def stats(self) -> None:
         if self.view.library is None:
-            self.notify("The library is still loading.", severity="warning", timeout=2)
+            self.say_still_loading()
             return
         from paperbrowse.app.screens.stats import StatsScreen
 
