@@ -39,6 +39,12 @@ KNOWN_SUFFIXES = frozenset(SUFFIXES)
 # From this many papers, the first listing takes its order from the saved index when there
 # is one: sorting in Python costs 0.1 s at 100k papers and 1.5 s at a million.
 STORED_ORDER_FROM = 50_000
+# Why ``cites:`` and ``citedby:`` find nothing in a library whose files carry no citations,
+# and which files do (``formats.edges``).
+NO_CITATIONS = (
+    "no file of this library records citations; "
+    "Semantic Scholar API JSON and CSL-JSON with references do"
+)
 
 
 @dataclass
@@ -145,10 +151,13 @@ class Library:
         self, value: str, links: Callable[[Paper], Iterable[Paper]]
     ) -> Collection[str] | None:
         """The ids of the papers linked to paper ``value``; none when no paper has that id,
-        DOI or key (a key mistyped listed the whole library, and exported or cited it all);
-        None, the filter left out with a note, while no ID is typed yet."""
+        DOI or key (a key mistyped listed the whole library, and exported or cited it all),
+        or when no file of the library records citations, with a note why; None, the
+        filter left out with a note, while no ID is typed yet."""
         if not value.strip():
             return None
+        if not self.carries_citations:  # (no ID could help: the library is the reason)
+            return NoPapers(NO_CITATIONS)
         paper = self.paper_named(value)
         if paper is None:
             return NoPapers("no paper here has that id, DOI or key")

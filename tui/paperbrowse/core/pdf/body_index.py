@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from paperbrowse.core.pdf.body_text import BodyText
 from paperbrowse.core.pdf.fulltext import FullText
-from paperbrowse.core.search.filter_registry import FilterRegistry
+from paperbrowse.core.search.filter_registry import FilterRegistry, NoPapers
 from paperbrowse.core.search.tokens import folded, word_spans, words
 
 PASSAGE_CHARS = 90  # characters shown either side of a match
@@ -241,11 +241,22 @@ def _whole_words(page: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-def register_fulltext_filter(filters: FilterRegistry, body: BodyIndex) -> Callable[[], None]:
+def register_fulltext_filter(
+    filters: FilterRegistry,
+    body: BodyIndex,
+    why_none: Callable[[], str | None] = lambda: None,
+) -> Callable[[], None]:
     """Make ``fulltext:WORD`` and ``fulltext:"a phrase"`` search only the PDFs' bodies,
-    in the searches of the library these filters are of. Returns an undo."""
+    in the searches of the library these filters are of. Returns an undo.
+
+    While no body has text, ``why_none`` is asked whether the library has PDFs at all:
+    its note, when it has none, is said beside the empty list (``NoPapers``)."""
 
     def handler(value: str) -> frozenset[str]:
-        return frozenset(body.matching(value, phrase=len(words_of(value)) > 1))
+        found = frozenset(body.matching(value, phrase=len(words_of(value)) > 1))
+        if found or len(body):
+            return found
+        why = why_none()  # (PDFs not read yet, or none at all: asked only then)
+        return found if why is None else NoPapers(why)
 
     return filters.register("fulltext", handler, 'fulltext:WORD, fulltext:"a phrase"')

@@ -74,9 +74,12 @@ def merge_body_hits(body: BodyIndex) -> Callable[[Library, Results], Results]:
     return add
 
 
-def attach_bodies(library: Library, body: BodyIndex) -> Callable[[], None]:
-    """Search ``body`` in ``library``'s searches (free words and ``fulltext:``); an undo."""
-    undo_filter = register_fulltext_filter(library.filters, body)
+def attach_bodies(
+    library: Library, body: BodyIndex, why_none: Callable[[], str | None] = lambda: None
+) -> Callable[[], None]:
+    """Search ``body`` in ``library``'s searches (free words and ``fulltext:``); an undo.
+    ``why_none``: the note of a library without PDFs (``register_fulltext_filter``)."""
+    undo_filter = register_fulltext_filter(library.filters, body, why_none)
     add = merge_body_hits(body)
     library.more_hits.append(add)
 

@@ -21,11 +21,12 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.models import Paper
 from paperbrowse.core.pdf.check import file_problem, is_pdf_name
+from paperbrowse.core.search.filter_registry import NoPapers
 from paperbrowse.core.store import field_values
 
 if TYPE_CHECKING:
@@ -196,6 +197,10 @@ class PdfFinder:
         self.key_of = key_of
         self.index = FolderIndex()
         self._forgotten_at = time.monotonic()
+        # The last answers of ``ids_with_pdf`` and ``any_with_pdf``: when, for which papers,
+        # and the answer.
+        self._with_pdf: tuple[float, Sequence[Paper], frozenset[str]] | None = None
+        self._any_pdf: tuple[float, Sequence[Paper], bool] | None = None
 
     def forget(self) -> None:
         """Look at the disk again: folders listed anew, ``has:pdf`` answered anew."""
@@ -228,37 +233,73 @@ class PdfFinder:
         """Whether a file named ``.pdf`` of the paper's is on disk."""
         return any(is_pdf_name(path) and path.is_file() for path in self.files_of(paper))
 
+    def _fresh(self, answer: tuple[float, Sequence[Paper], Any], papers: object) -> bool:
+        """Whether a remembered answer is about these papers and may still be used: looked
+        for less than ``HAS_PDF_SECONDS`` ago, and since the disk was last looked at anew."""
+        return (
+            answer[1] is papers
+            and answer[0] > self._forgotten_at
+            and time.monotonic() - answer[0] < HAS_PDF_SECONDS
+        )
+
+    def ids_with_pdf(
+        self,
+        papers: Sequence[Paper],
+        looked_at: Callable[[], Sequence[Paper]] | None = None,
+    ) -> frozenset[str]:
+        """The ids of the ``papers`` with a PDF on disk, remembered (``_fresh``): a query
+        typed key by key with ``has:pdf`` in it looks at the disk once, not once a key
+        (0.2 s for 22k papers). ``looked_at``, when given, tells which of them may have a
+        file at all (``worth_looking``): the others are not made papers of to be looked at."""
+        if self._with_pdf is not None and self._fresh(self._with_pdf, papers):
+            return self._with_pdf[2]
+        now = time.monotonic()  # (before looking: a ``forget`` meanwhile makes it stale)
+        candidates = looked_at() if looked_at is not None else papers
+        found = frozenset(paper.id for paper in candidates if self.has_pdf(paper))
+        self._with_pdf = (now, papers, found)
+        return found
+
+    def any_with_pdf(
+        self,
+        papers: Sequence[Paper],
+        looked_at: Callable[[], Sequence[Paper]] | None = None,
+    ) -> bool:
+        """Whether any of the ``papers`` has a PDF on disk (``looked_at`` as for
+        ``ids_with_pdf``, whose answer is used while fresh): looked for up to the first,
+        and remembered as long (a library with PDFs finds one at once; one without looks
+        only at the papers whose fields list files)."""
+        if self._with_pdf is not None and self._fresh(self._with_pdf, papers):
+            return bool(self._with_pdf[2])
+        if self._any_pdf is not None and self._fresh(self._any_pdf, papers):
+            return self._any_pdf[2]
+        now = time.monotonic()
+        candidates = looked_at() if looked_at is not None else papers
+        found = any(self.has_pdf(paper) for paper in candidates)
+        self._any_pdf = (now, papers, found)
+        return found
+
     def register_search_filters(
         self,
         filters: FilterRegistry,
         papers: Sequence[Paper] | None = None,
         looked_at: Callable[[], Sequence[Paper]] | None = None,
+        why_none: Callable[[], str] | None = None,
     ) -> Callable[[], None]:
         """Make ``has:pdf`` work in the searches of the library these filters are of;
         other ``has:`` values fall through to the next handler. Returns an undo.
 
-        Given the library's ``papers``, the answer is a set of ids, remembered for
-        ``HAS_PDF_SECONDS``: a query typed key by key with ``has:pdf`` in it looks at
-        the disk once, not once a key (0.2 s for 22k papers). ``looked_at``, when given,
-        tells which of them may have a file at all (``worth_looking``): the others are
-        not made papers of to be looked at.
+        Given the library's ``papers``, the answer is ``ids_with_pdf`` (``looked_at`` as
+        there); and when none of them has a PDF, ``why_none``'s note beside the empty
+        list (``NoPapers``): why, and how to give the library some.
         """
-        remembered: list[tuple[float, frozenset[str]]] = []
-
-        def ids_with_pdf() -> frozenset[str]:
-            now = time.monotonic()
-            fresh = remembered and remembered[0][0] > self._forgotten_at
-            if fresh and now - remembered[0][0] < HAS_PDF_SECONDS:
-                return remembered[0][1]
-            assert papers is not None
-            candidates = looked_at() if looked_at is not None else papers
-            found = frozenset(paper.id for paper in candidates if self.has_pdf(paper))
-            remembered[:] = [(now, found)]
-            return found
+        self._with_pdf = self._any_pdf = None  # (filtered again: the disk looked at anew)
 
         def handler(value: str) -> Callable[[Paper], bool] | frozenset[str] | None:
             if value.strip().lower() != "pdf":
                 return None
-            return self.has_pdf if papers is None else ids_with_pdf()
+            if papers is None:
+                return self.has_pdf
+            found = self.ids_with_pdf(papers, looked_at)
+            return NoPapers(why_none()) if why_none is not None and not found else found
 
         return filters.register("has", handler, "has:pdf")

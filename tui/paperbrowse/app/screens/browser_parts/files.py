@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 from rich.text import Text
 from textual.screen import Screen
 
+from paperbrowse.app.actions import BY_ID, key_hint, keymap_of
 from paperbrowse.core.errors import printable
 from paperbrowse.core.text.counts import counted
 
@@ -48,6 +49,9 @@ FULLTEXT_REFRESH_SECONDS = 1.0
 # The extraction tells the UI thread how far it got at most this often: a call per PDF
 # (a thousand cached ones are read in a second or two) made every key wait behind them.
 FULLTEXT_PROGRESS_SECONDS = 0.25
+# Why has:pdf and fulltext: find nothing in a library without a PDF (then how to add one).
+NO_PDF = "no paper here has a PDF"
+PDF_FOLDERS = 'or name a folder of PDFs with --pdf-dir DIR or "pdf_folders" in config.json'
 
 
 class FilesView(Protocol):
@@ -210,14 +214,30 @@ class FilesController:
             self.forget_found()
             self.body = BodyIndex()
         self.report_folders(library)
+
+        def looked_at() -> Sequence[Paper]:
+            return self.finder.worth_looking(library.papers, library.sources, self.any_attached())
+
+        def why_no_text() -> str | None:
+            """The note of a library without PDFs, for ``fulltext:`` (none where it has some)."""
+            has_some = self.finder.any_with_pdf(library.papers, looked_at)
+            return None if has_some else self.no_pdf_note()
+
         self._undo_filter = self.finder.register_search_filters(
-            library.filters,
-            library.papers,
-            lambda: self.finder.worth_looking(library.papers, library.sources, self.any_attached()),
+            library.filters, library.papers, looked_at, self.no_pdf_note
         )
-        self._undo_body = attach_bodies(library, self.body)
+        self._undo_body = attach_bodies(library, self.body, why_no_text)
         if library is not self._fulltext_library:
             self.start_fulltext(library)
+
+    def no_pdf_note(self) -> str:
+        """Why ``has:pdf`` and ``fulltext:`` find nothing in a library without a PDF, and
+        the ways to give it some: the attach key as the user's keymap has it (its palette
+        title when it has none), the options that name PDF folders."""
+        attach = BY_ID["attach_pdf"]
+        by_palette = f"attach one to a paper with “{attach.title}” in the palette"
+        how = key_hint(attach.id, keymap_of(self.screen.app), "attach one to a paper with {key}")
+        return f"{NO_PDF}; {how or by_palette}, {PDF_FOLDERS}"
 
     def report_folders(self, library: Library) -> None:
         """A missing ``--pdf-dir`` or ``pdf_folders`` entry: a line in the problems list (``w``)."""
