@@ -78,13 +78,13 @@ async def test_a_reload_under_a_query_is_said_once_its_papers_are_searched(
     """The search's results stay the old library's till the new one's index is built (3 s
     at 100k papers): "Reloaded" was said at once, of a list still showing the old ones."""
     from paperbrowse.app.screens.browser_parts import loading
+    from paperbrowse.core.memory import freeze_heap
 
     library = write_jsonl(tmp_path / "lib.jsonl", GRAPHS)
     app = PaperBrowseApp([library])
     async with app.run_test(size=(120, 30)) as pilot:
         await searched_for_graph(pilot, app)
         indexed = threading.Event()
-        freeze_heap = loading.freeze_heap
 
         def after_the_index() -> None:  # (the loader's, once the index is built, before
             indexed.wait(10)  # it says so)

@@ -14,6 +14,7 @@ the key names (``textual.keys``), imported when a keymap is checked.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -587,8 +588,11 @@ def is_key(name: str) -> bool:
     return base in named or name in named
 
 
+@functools.lru_cache(maxsize=512)
 def key_display(name: str) -> str:
-    """A key as the help shows it: "?" for question_mark, "/" for slash, "pageup" as is."""
+    """A key as the help shows it: "?" for question_mark, "/" for slash, "pageup" as is.
+    (Remembered: the search's empty message names two keys on every keystroke, and each
+    took 0.1 ms, most of it a set of Textual's key names made anew.)"""
     from textual.keys import KEY_NAME_REPLACEMENTS, Keys
 
     *modifiers, base = name.split("+")
