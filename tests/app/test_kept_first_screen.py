@@ -243,6 +243,19 @@ async def _bookmark_first_row(path: Path) -> None:
         assert "★" in _line_of(pilot, TITLES[0])
 
 
+async def _kept_rows_stay_put(path: Path, monkeypatch: pytest.MonkeyPatch, marked: bool) -> None:
+    """The next launch on ``path`` draws its kept rows with the first paper bookmarked or
+    not (``marked``), and they stay where they are once the library read replaces them."""
+    async with _launched_held(path, monkeypatch) as (pilot, start_load):
+        assert browser(pilot).library is None
+        assert ("★" in _line_of(pilot, TITLES[0])) is marked
+        kept = _line_of(pilot, TITLES[1])
+        assert "★" not in kept
+        start_load()
+        await wait_loaded(pilot)
+        assert _line_of(pilot, TITLES[1]) == kept
+
+
 async def test_the_kept_screen_draws_the_marks_where_the_library_read_draws_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -250,14 +263,7 @@ async def test_the_kept_screen_draws_the_marks_where_the_library_read_draws_them
     path = _library(tmp_path)
     await _bookmark_first_row(path)
     await _launch_to_the_end(path)  # (keeps the screen with the bookmark)
-    async with _launched_held(path, monkeypatch) as (pilot, start_load):
-        assert browser(pilot).library is None
-        kept = _line_of(pilot, TITLES[0])
-        assert "★" in kept
-        assert "★" not in _line_of(pilot, TITLES[1])
-        start_load()
-        await wait_loaded(pilot)
-        assert _line_of(pilot, TITLES[0]) == kept
+    await _kept_rows_stay_put(path, monkeypatch, marked=True)
 
 
 async def test_the_marks_are_drawn_with_the_papers_first_listed(
@@ -301,12 +307,7 @@ async def test_a_bookmark_made_in_the_last_session_is_drawn_in_the_kept_rows(
     path = _library(tmp_path)
     await _launch_to_the_end(path)  # kept: no marks column
     await _bookmark_first_row(path)  # the user bookmarks a paper, and quits
-    async with _launched_held(path, monkeypatch) as (pilot, start_load):
-        kept = _line_of(pilot, TITLES[1])
-        assert "★" in _line_of(pilot, TITLES[0])
-        start_load()
-        await wait_loaded(pilot)
-        assert _line_of(pilot, TITLES[1]) == kept
+    await _kept_rows_stay_put(path, monkeypatch, marked=True)
 
 
 async def test_a_bookmark_taken_off_in_the_last_session_is_gone_from_the_kept_rows(
@@ -316,9 +317,4 @@ async def test_a_bookmark_taken_off_in_the_last_session_is_gone_from_the_kept_ro
     await _bookmark_first_row(path)
     await _launch_to_the_end(path)  # kept with the bookmark
     await _launch_pressing(path, "b")  # the bookmark taken off again, the last mark
-    async with _launched_held(path, monkeypatch) as (pilot, start_load):
-        kept = _line_of(pilot, TITLES[1])
-        assert "★" not in _line_of(pilot, TITLES[0])
-        start_load()
-        await wait_loaded(pilot)
-        assert _line_of(pilot, TITLES[1]) == kept
+    await _kept_rows_stay_put(path, monkeypatch, marked=False)
