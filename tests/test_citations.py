@@ -103,6 +103,18 @@ def test_a_paper_without_edges_finds_nothing_and_an_unknown_id_says_so(
     assert len(s2_library.find("citedby:no-such-paper")) == 0
 
 
+def test_a_negated_citation_filter_lists_the_papers_without_a_note(tmp_path: Path) -> None:
+    # "-cites:x" in a library that records no citations lists every paper: a note that
+    # no file records citations (shown as a warning) told a working search it had failed.
+    path = tmp_path / "plain.jsonl"
+    path.write_text(json.dumps({"title": "A paper", "year": 2020}) + "\n", encoding="utf-8")
+    library = load(path)
+    assert library.find("cites:x").notes and len(library.find("cites:x")) == 0
+    results = library.find("-cites:x")
+    assert len(results) == 1
+    assert not results.notes
+
+
 # --- CSL-JSON -----------------------------------------------------------------------
 
 CSL_ITEMS: list[dict[str, Any]] = [

@@ -202,6 +202,34 @@ def test_has_pdf_filter_finds_papers_with_a_pdf_on_disk(
     undo()
 
 
+def test_whether_any_paper_has_a_pdf_is_looked_for_once_till_the_disk_is_looked_at_anew(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # fulltext:'s note in a library without PDFs asks it: it looked at every paper whose
+    # fields list a file again each time has:pdf's answer expired (2 s at 100k papers).
+    import time
+
+    from paperbrowse.core.pdf.locate import HAS_PDF_SECONDS
+
+    papers: list[Paper] = []
+    looked: list[int] = []
+    finder = PdfFinder()
+
+    def looked_at() -> list[Paper]:
+        looked.append(1)
+        return papers
+
+    assert not finder.any_with_pdf(papers, looked_at)
+    clock = time.monotonic() + 10 * HAS_PDF_SECONDS
+    monkeypatch.setattr(time, "monotonic", lambda: clock)
+    assert not finder.any_with_pdf(papers, looked_at)
+    assert len(looked) == 1
+    finder.forget()  # (a PDF attached, the library read again)
+    monkeypatch.setattr(time, "monotonic", lambda: clock + 1)
+    assert not finder.any_with_pdf(papers, looked_at)
+    assert len(looked) == 2
+
+
 def test_attached_files_are_kept_in_the_marks_database(
     tmp_path: Path, corpus: Path, pdfs: Path
 ) -> None:

@@ -205,7 +205,9 @@ class SearchIndex:
             except Exception as error:  # a plug-in's bug must not break searching
                 notes.append(f"{wanted}: the filter failed ({error}); ignored")
                 return None
-            if isinstance(answer, NoPapers):
+            # Why no paper matches; not for a filter negated, whose search lists the papers
+            # found without it ("-has:pdf" said to attach a PDF, as a warning).
+            if isinstance(answer, NoPapers) and not wanted.negated:
                 notes.append(f"{wanted}: {answer.why}")
             if answer is not None:
                 return handler_mask(answer, self._docs, self._positions)
