@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from paperbrowse.core.backups import backup_name, kept_this_run, remember_kept
+from paperbrowse.core.backups import backup_name, kept_this_run, remember_kept, remember_written
 from paperbrowse.core.citekeys import citation_keys
 from paperbrowse.core.errors import PaperbrowseError
 from paperbrowse.core.formats import Tags, bibtex_write
@@ -400,6 +400,7 @@ def _move_into_place(temporary: Path, target: Path, exists: bool) -> Path | None
         if exists:
             backup = _keep_backup(target)
             os.replace(temporary, target)
+            remember_written(target)
             return backup
         try:
             os.link(temporary, target)  # fails if the target appeared meanwhile: never clobbers
@@ -409,8 +410,10 @@ def _move_into_place(temporary: Path, target: Path, exists: bool) -> Path | None
             if os.path.lexists(target):
                 raise _exists(target, target, None) from None
             os.replace(temporary, target)
+            remember_written(target)
             return None
         temporary.unlink(missing_ok=True)
+        remember_written(target)
         return None
     except ExportError:
         raise
@@ -420,8 +423,9 @@ def _move_into_place(temporary: Path, target: Path, exists: bool) -> Path | None
 
 def _keep_backup(target: Path) -> Path:
     """Keep the file about to be replaced as ``NAME.bak``, once per run (``core.backups``):
-    a backup this run kept is left alone, so it holds the file as it was before the run's
-    first write to it; a backup from an earlier run is replaced."""
+    a backup this run kept is left alone while the file is as this run wrote it, so it
+    holds the file as it was before the run's first write to it; a backup from an earlier
+    run, or of a file changed since this run wrote it, is replaced."""
     backup = backup_name(target)
     if kept_this_run(target):
         return backup
