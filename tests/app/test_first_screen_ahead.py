@@ -185,3 +185,17 @@ async def _until(pilot: Pilot[Any], done: Any, rounds: int = 500) -> None:
             return
         await pilot.pause(0.01)
     raise AssertionError("never happened")
+
+
+async def test_a_second_process_done_before_the_app_is_reaped_during_the_session(
+    tmp_path: Path,
+) -> None:
+    # Its screen drawn as kept at once, the process was waited for by nobody: a zombie
+    # for the whole session.
+    path = _library(tmp_path)
+    process = _started(path)
+    assert process.stdout is not None
+    process.stdout.read()  # (done: its screen is kept)
+    async with PaperBrowseApp([path], first_screen_ahead=process).run_test() as pilot:
+        await _until(pilot, lambda: process.returncode is not None)
+        assert process.stdout.closed

@@ -318,3 +318,18 @@ async def test_a_bookmark_taken_off_in_the_last_session_is_gone_from_the_kept_ro
     await _launch_to_the_end(path)  # kept with the bookmark
     await _launch_pressing(path, "b")  # the bookmark taken off again, the last mark
     await _kept_rows_stay_put(path, monkeypatch, marked=False)
+
+
+async def test_a_key_for_a_paper_while_the_library_loads_says_it_is_still_loading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notifications_kept: None
+) -> None:
+    # Nothing kept: the list says "Loading…", and b said nothing, c "No paper to cite."
+    async with _launched_held(_library(tmp_path), monkeypatch) as (pilot, start_load):
+        assert "Loading" in screen_text(pilot)
+        await pilot.press("b", "c")
+        await pilot.pause()
+        assert isinstance(pilot.app, PaperBrowseApp)
+        assert notified(pilot.app).count("still loading") == 2
+        assert "No paper" not in notified(pilot.app)
+        start_load()
+        await wait_loaded(pilot)

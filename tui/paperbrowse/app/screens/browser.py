@@ -60,8 +60,8 @@ def _by_reading(
     it reads the library (``core.first_screen``), which are no papers to act on."""
 
     def delegated(screen: BrowserScreen) -> None:
-        if needs_library and screen.paper_list.kept:
-            screen.reading.say_still_loading()
+        if needs_library and (screen.paper_list.kept or screen.library is None):
+            screen.reading.say_still_loading()  # (not "No paper to cite.", nor nothing)
             return
         action(screen.reading)
 
@@ -142,6 +142,9 @@ class BrowserScreen(SafeMouse, Screen[None]):
         return self.loader.reading_files
 
     def on_mount(self) -> None:
+        # The panes laid out for the terminal's size from the first frame: kept rows were
+        # drawn side by side at 80 columns, then stacked once the screen was resized.
+        self.on_resize()
         self.set_focus(self.paper_list)
         self.search_bar.input.on_change = self.searching.typing
         if self.library is not None:
@@ -151,6 +154,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
             # (pydantic's among them) took the interpreter from the paint.
             self.call_after_refresh(self.loader.start)
             self.set_timer(loading.PROGRESS_DELAY, self.loader.show_bar)
+            self.loader.let_go_of_ahead()
         elif self.loader.wait_for_ahead():
             pass  # (the first screen a second process keeps, then the library read)
         else:
@@ -307,9 +311,10 @@ class BrowserScreen(SafeMouse, Screen[None]):
             "related",
             "toggle_mark",
         ):
-            # None: shown dimmed. Kept rows (core.first_screen) look like papers: a key for
-            # one says it is still loading rather than nothing at all.
-            return True if self.detail.paper is not None or self.paper_list.kept else None
+            # None: shown dimmed. While the library loads (its kept rows, core.first_screen,
+            # look like papers), a key for one says it is still loading, not nothing at all.
+            shown = self.detail.paper is not None or self.library is None or self.paper_list.kept
+            return True if shown else None
         return True
 
     def action_focus_search(self) -> None:

@@ -215,8 +215,10 @@ class SearchBar(Horizontal):
         self.busy = note
 
     def _count_room(self) -> int | None:
-        """Cells of text the count may take, or None before the bar is laid out."""
-        width = self.size.width
+        """Cells of text the count may take, or None before the bar is laid out. (Before
+        the bar has its width, the screen's: a kept first screen's count, drawn before the
+        first layout, was cut at 80 columns, then shortened.)"""
+        width = self.size.width or self.screen.size.width
         if not width:
             return None
         room = max(width // 2, width - INPUT_MIN_WIDTH)

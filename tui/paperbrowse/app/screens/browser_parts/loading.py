@@ -242,6 +242,16 @@ class LibraryLoader:
         threading.Thread(target=wait, name="first-screen-ahead", daemon=True).start()
         return True
 
+    def let_go_of_ahead(self) -> None:
+        """A screen kept already drawn: the second process, if one was started, is only
+        reaped once it ends (it was left a zombie for the whole session)."""
+        ahead, self.ahead = self.ahead, None
+        if ahead is not None:
+            reap = first_screen_ahead.reap
+            threading.Thread(
+                target=reap, args=(ahead,), name="first-screen-ahead", daemon=True
+            ).start()
+
     def ahead_done(self) -> None:
         """The second process is done or was waited for long enough: its screen, if it
         kept one, is drawn; the library is read either way."""
