@@ -163,7 +163,7 @@ def _printed_once_shown(spies: str, library: Path, until: str, printed: str) -> 
         f"{spies}"
         "async def main():\n"
         f"    app = PaperBrowseApp([{str(library)!r}])\n"
-        "    async with app.run_test() as pilot:\n"
+        "    async with app.run_test(size=(120, 40)) as pilot:\n"  # (15 rows fit)
         f"        while not ({until}):\n"
         "            await pilot.pause(0.05)\n"
         "asyncio.run(main())\n"
