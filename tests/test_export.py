@@ -417,6 +417,7 @@ def test_your_tags_are_exported_as_keywords_as_zotero_writes_them() -> None:
         ("134–186", "134--186"),
         ("134 - 186", "134--186"),
         ("12--15", "12--15"),  # (was 12-{}-15: LaTeX printed two hyphens)
+        ("1935–-1967", "1935--1967"),  # (a real .bib's: it was 1935---1967, an em dash)
         ("S12-S15", "S12--S15"),
         ("e1234-e1240", "e1234--e1240"),
         ("xi-xv", "xi--xv"),

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app_helpers import browser, settle, wait_loaded, write_config, write_jsonl
+from app_helpers import browser, notified, settle, wait_loaded, write_config, write_jsonl
 from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
@@ -100,3 +100,16 @@ async def test_a_library_with_pdfs_and_citations_keeps_the_generic_message(
         # An ID no paper has is still said, as before.
         message = await empty_message(pilot, "cites:nobody")
         assert "cites:nobody: no paper here has that id, DOI or key." in message
+
+
+async def test_opening_a_missing_pdf_names_the_attach_key_of_the_users_keymap(
+    tmp_path: Path, notifications_kept: None
+) -> None:
+    # It said "attach one with A" whatever key attaching had.
+    write_config({"keymap": {"attach_pdf": "ctrl+t"}})
+    app = PaperBrowseApp([plain_library(tmp_path)])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("O")
+        await settle(pilot)
+        assert "This paper has no PDF: attach one with ctrl+t" in notified(app)

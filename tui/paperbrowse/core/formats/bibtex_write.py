@@ -54,8 +54,10 @@ _ARXIV = re.compile(
 # A page: digits with a letter or few around them (42, e1234, S12, 12a), or a roman numeral.
 _PAGE = r"(?:[A-Za-z]{0,3}\d+[A-Za-z]?|[ivxlcdm]+|[IVXLCDM]+)"
 _ONE_PAGE = re.compile(_PAGE)
-# Two pages joined by a hyphen, ``--``, a dash (en dash most often) or a minus, spaced or not.
-_PAGE_RANGE = re.compile(rf"\s*({_PAGE})\s*(?:--?|[\u2010-\u2015\u2212])\s*({_PAGE})\s*")
+# Two pages joined by a hyphen, ``--``, a dash (en dash most often) or a minus, spaced or
+# not, or by up to three of them mixed (``1935–-1967`` in a real .bib was written ``---``,
+# which LaTeX prints as an em dash).
+_PAGE_RANGE = re.compile(rf"\s*({_PAGE})\s*[-\u2010-\u2015\u2212]{{1,3}}\s*({_PAGE})\s*")
 _PAGE_LIST = re.compile(r",\s+")  # 1-5, 7-9 (never "1,234": a thousands separator)
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.+/\-]")
 _FILE_ESCAPE = re.compile(r"[\\:;]")  # a file field's separators, and its escape

@@ -234,10 +234,15 @@ class FilesController:
         """Why ``has:pdf`` and ``fulltext:`` find nothing in a library without a PDF, and
         the ways to give it some: the attach key as the user's keymap has it (its palette
         title when it has none), the options that name PDF folders."""
+        return f"{NO_PDF}; {self.attach_how('attach one to a paper')}, {PDF_FOLDERS}"
+
+    def attach_how(self, what: str = "attach one") -> str:
+        """``what`` with the key the user's keymap gives for attaching a PDF, or with the
+        palette's command when the keymap gives none."""
         attach = BY_ID["attach_pdf"]
-        by_palette = f"attach one to a paper with “{attach.title}” in the palette"
-        how = key_hint(attach.id, keymap_of(self.screen.app), "attach one to a paper with {key}")
-        return f"{NO_PDF}; {how or by_palette}, {PDF_FOLDERS}"
+        keymap = keymap_of(self.screen.app)
+        by_key = key_hint(attach.id, keymap, f"{what} with {{key}}")
+        return by_key or f"{what} with “{attach.title}” in the palette"
 
     def report_folders(self, library: Library) -> None:
         """A missing ``--pdf-dir`` or ``pdf_folders`` entry: a line in the problems list (``w``)."""
@@ -503,7 +508,7 @@ class FilesController:
         target = first_pdf(self.finder.files_of(paper))
         if target is None:
             self.screen.notify(
-                "This paper has no PDF: attach one with A, or put KEY.pdf beside the library.",
+                f"This paper has no PDF: {self.attach_how()}, or put KEY.pdf beside the library.",
                 severity="warning",
                 timeout=4,
             )
