@@ -61,6 +61,16 @@ def test_unknown_filters_are_noted_not_fatal() -> None:
     assert "note: has:wings" in result.stderr and "Graph" in result.stdout
 
 
+def test_has_pdf_in_a_library_without_pdfs_says_why(seed_path: Path, tmp_path: Path) -> None:
+    # As the app's empty list does; the command line printed "no papers match" alone.
+    library = tmp_path / "seed.txt"
+    shutil.copy(seed_path, library)  # (no PDF beside it)
+    result = run("has:pdf", str(library), "--as-of", "2025-11-24")
+    assert result.stdout == "no papers match 'has:pdf'\n"
+    assert "note: has:pdf: no paper here has a PDF" in result.stderr
+    assert "--pdf-dir DIR" in result.stderr
+
+
 def test_missing_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = run("graph", str(tmp_path / "nope.bib"))
     assert result.returncode == 2

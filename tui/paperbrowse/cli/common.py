@@ -149,12 +149,14 @@ def add_pdf_dir(parser: argparse.ArgumentParser) -> None:
 
 
 def _pdf_filters(library: Library, pdf_dirs: Sequence[str]) -> None:
-    """``has:pdf`` in the command's searches, as in the window; a bad folder is one warning."""
-    from paperbrowse.core.pdf.locate import folder_problems
+    """``has:pdf`` in the command's searches, as in the window, and the same note when no
+    paper has a PDF; a bad folder is one warning."""
+    from paperbrowse.core.pdf.locate import NO_PDF, PDF_FOLDERS, folder_problems
 
     finder = pdf_finder(library, pdf_dirs)
     library.problems.extend(folder_problems(finder.folders))  # warned of with the rest
-    finder.register_search_filters(library.filters, library.papers)
+    why_none = f"{NO_PDF}; attach one to a paper in the app, {PDF_FOLDERS}"
+    finder.register_search_filters(library.filters, library.papers, why_none=lambda: why_none)
 
 
 def pdf_finder(library: Library, pdf_dirs: Sequence[str]) -> PdfFinder:

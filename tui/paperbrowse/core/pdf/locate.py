@@ -40,6 +40,10 @@ _ARXIV = re.compile(
 )
 MAX_FOLDER_ENTRIES = 200_000
 HAS_PDF_SECONDS = 5.0  # how long has:pdf's answer for a whole library is reused
+# Why has:pdf and fulltext: find nothing in a library without a PDF, then how to add one
+# (the app names its attach key between them; the command line, the app).
+NO_PDF = "no paper here has a PDF"
+PDF_FOLDERS = 'or name a folder of PDFs with --pdf-dir DIR or "pdf_folders" in config.json'
 
 
 def resolve_written(written: str, base: Path | None) -> Path:

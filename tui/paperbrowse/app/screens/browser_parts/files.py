@@ -27,6 +27,7 @@ from textual.screen import Screen
 
 from paperbrowse.app.actions import BY_ID, key_hint, keymap_of
 from paperbrowse.core.errors import printable
+from paperbrowse.core.pdf.locate import NO_PDF, PDF_FOLDERS
 from paperbrowse.core.text.counts import counted
 
 if TYPE_CHECKING:
@@ -49,9 +50,6 @@ FULLTEXT_REFRESH_SECONDS = 1.0
 # The extraction tells the UI thread how far it got at most this often: a call per PDF
 # (a thousand cached ones are read in a second or two) made every key wait behind them.
 FULLTEXT_PROGRESS_SECONDS = 0.25
-# Why has:pdf and fulltext: find nothing in a library without a PDF (then how to add one).
-NO_PDF = "no paper here has a PDF"
-PDF_FOLDERS = 'or name a folder of PDFs with --pdf-dir DIR or "pdf_folders" in config.json'
 
 
 class FilesView(Protocol):
