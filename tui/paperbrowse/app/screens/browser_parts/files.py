@@ -27,7 +27,6 @@ from textual.screen import Screen
 
 from paperbrowse.app.actions import BY_ID, key_hint, keymap_of
 from paperbrowse.core.errors import printable
-from paperbrowse.core.pdf.locate import NO_PDF, PDF_FOLDERS
 from paperbrowse.core.text.counts import counted
 
 if TYPE_CHECKING:
@@ -232,6 +231,8 @@ class FilesController:
         """Why ``has:pdf`` and ``fulltext:`` find nothing in a library without a PDF, and
         the ways to give it some: the attach key as the user's keymap has it (its palette
         title when it has none), the options that name PDF folders."""
+        from paperbrowse.core.pdf.locate import NO_PDF, PDF_FOLDERS  # (not on the launch's path)
+
         return f"{NO_PDF}; {self.attach_how('attach one to a paper')}, {PDF_FOLDERS}"
 
     def attach_how(self, what: str = "attach one") -> str:
