@@ -146,9 +146,11 @@ def _cpus() -> int:
 
 def keep_ahead(paths: list[Path], as_of: str) -> None:
     """Read the library and keep its first screen, as the app's loader would."""
+    from paperbrowse.app.glyphs import glyphs_to_keep
     from paperbrowse.app.header_text import library_header
     from paperbrowse.app.widgets.row_segments import category_width
     from paperbrowse.core.library import load
+    from paperbrowse.core.marks.store import open_store
 
     read_as = file_state(paths)  # (before reading: a change meanwhile is not kept)
     library = load(*paths, as_of=dt.date.fromisoformat(as_of) if as_of else None)
@@ -161,21 +163,11 @@ def keep_ahead(paths: list[Path], as_of: str) -> None:
         len(library.problems),
         category_width(library.papers),
         library_header(library)(0),
-        _marks_glyphs(),
+        # Read only: the app makes the marks database, migrates it and takes its lock;
+        # this process never does (and an empty store comes of none at all).
+        glyphs_to_keep(open_store(create=False, read_only=True)),
     )
     keep_first_screen(paths, LAUNCH_ORDER, screen, read_as, as_of)
-
-
-def _marks_glyphs() -> Callable[[Paper], str]:
-    """The glyphs before each paper's title, from the marks database if there is one. Read
-    only: the app makes it, migrates it and takes its lock; this process never does."""
-    from paperbrowse.app.glyphs import column_shown, kept_glyphs
-    from paperbrowse.core.marks.store import open_store
-
-    store = open_store(create=False, read_only=True)  # (never raises: empty if none)
-    if not column_shown(store.all_marks().values()):
-        return lambda paper: ""
-    return lambda paper: kept_glyphs(store.marks(paper))
 
 
 def main(arguments: list[str]) -> int:

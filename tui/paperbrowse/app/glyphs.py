@@ -7,13 +7,14 @@ Tags and notes are user text: they only ever become ``rich.text.Text``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from paperbrowse.core.marks.store import Marks
+    from paperbrowse.core.marks.store import Marks, Store
+    from paperbrowse.core.models import Paper
 
 SELECTED_GLYPH = "●"  # marked with space, for export and copy
 BOOKMARK_GLYPH = "★"
@@ -39,10 +40,14 @@ def column_shown(every_paper_marks: Iterable[Marks]) -> bool:
     return any(map(shows_glyph, every_paper_marks))
 
 
-def kept_glyphs(marks: Marks | None) -> str:
-    """A row's mark column as a later launch first shows it (``kept_mark_column``): its
-    glyphs, plain; nothing is marked with space at launch."""
-    return mark_column(marks, selected=False).plain
+def glyphs_to_keep(store: Store | None) -> Callable[[Paper], str]:
+    """Each paper's mark column as a later launch first shows it (kept with its first
+    screen, ``kept_mark_column``): its glyphs, plain, none marked with space (nothing is
+    at launch); "" for every paper while no mark shows a glyph (no column). Whether one
+    does is asked once, not once a row."""
+    if store is None or not column_shown(store.all_marks().values()):
+        return lambda paper: ""
+    return lambda paper: mark_column(store.marks(paper), selected=False).plain
 
 
 # The mark column's places, in order, each with its glyph and style.

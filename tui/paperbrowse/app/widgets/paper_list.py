@@ -24,13 +24,7 @@ from textual.strip import Strip
 
 from paperbrowse.app.actions import bindings
 from paperbrowse.app.glyphs import kept_mark_column
-from paperbrowse.app.widgets.row_segments import (
-    cells,
-    crop,
-    fit,
-    styled,
-    width_of,
-)
+from paperbrowse.app.widgets.row_segments import cells, crop, fit, styled, width_of
 from paperbrowse.app.widgets.sizing import ScrollsWithoutLayout
 
 if TYPE_CHECKING:

@@ -135,6 +135,7 @@ class SearchBar(Horizontal):
     _count_width = -1  # cells of the count as last shown
     _count_max = -1  # cells the count may take at the bar's width
     _count_reserve = 0  # cells the count keeps for its widest query form
+    _count_reserve_for: tuple[object, ...] = ()  # what shaped it: the fields, loading or not
     _count_fields: tuple[object, ...] = ()  # what the count showed besides the number
 
     class Changed(Message):
@@ -245,10 +246,7 @@ class SearchBar(Horizontal):
             key_hint("show_problems", keymap_of(self.app), "{key}") if self.problems else "",
         )
         text = count_text(self.shown, *fields)
-        reserve = self._query_count_cells(fields)
-        if reserve != self._count_reserve:
-            self._count_reserve = reserve
-            count.styles.min_width = reserve + COUNT_PADDING if reserve else None
+        reserve = self._reserve(count, fields)
         # The count is as wide as its text: a new layout only when the width changes
         # ("812 of" -> "790 of" needs none), not on every keystroke. While only the number
         # of papers shown changes (a query typed), a narrower count keeps the cells it has,
@@ -267,11 +265,22 @@ class SearchBar(Horizontal):
         self._count_fields = fields
         count.set_class(bool(self.problems), "-problems")
 
+    def _reserve(self, count: Label, fields: tuple[Any, ...]) -> int:
+        """The cells the count keeps (its min-width), worked out again only when what
+        shapes it changes, not on every keystroke (``_query_count_cells``)."""
+        reserve_for = (fields, self.shown is None)
+        if reserve_for != self._count_reserve_for:
+            self._count_reserve_for = reserve_for
+            reserve = self._query_count_cells(fields)
+            if reserve != self._count_reserve:
+                self._count_reserve = reserve
+                count.styles.min_width = reserve + COUNT_PADDING if reserve else None
+        return self._count_reserve
+
     def _query_count_cells(self, fields: tuple[Any, ...]) -> int:
         """Cells of the widest count a query shows (all papers found, "· relevance"): the
-        count keeps as many (its min-width) from the start, so a query's first letter lays
-        nothing out anew. (It
-        did, as "· newest" became "· relevance": the keys that started a query took
+        count keeps as many from the start, so a query's first letter lays nothing out anew.
+        (It did, as "· newest" became "· relevance": the keys that started a query took
         13–21 ms of layout more than the rest, issue 13.)"""
         if self.shown is None:  # ("Loading…": the count is laid out once loaded)
             return 0

@@ -271,12 +271,13 @@ class _Reader:
         if entry_type in _NOT_PAPERS:
             return
         fields: dict[str, str] = {}
-        value_lines = _ValueLines(block, line)
+        value_lines: _ValueLines | None = None  # (made for a value holding an "=": few do)
         for field in block.fields:
             name = field.key.strip().lower()
             raw = str(field.value)
             pairs = [(name, raw)]
             if "=" in raw:  # (cheap: few values hold one) a comma left out before another field?
+                value_lines = value_lines or _ValueLines(block, line)
                 starts_on = partial(value_lines.line_of, field)
                 pairs = self.unswallowed(name, raw, starts_on, f"@{entry_type} {key!r}")
             for name, raw in pairs:

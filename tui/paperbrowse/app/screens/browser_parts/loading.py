@@ -24,6 +24,7 @@ from textual.screen import Screen
 from paperbrowse.app import first_screen_ahead
 from paperbrowse.app.actions import key_hint, keymap_of
 from paperbrowse.app.first_screen_ahead import first_rows, first_screen_of
+from paperbrowse.app.glyphs import glyphs_to_keep
 from paperbrowse.app.header_text import text_kept
 from paperbrowse.app.screens.browser_parts.links import links_shown
 from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
@@ -229,28 +230,29 @@ class LibraryLoader:
         """If a second process is keeping the first screen (``first_screen_ahead``), wait
         for it in a thread, then draw what it kept and read the library (``ahead_done``);
         False when there is none to wait for."""
-        ahead, self.ahead = self.ahead, None  # (waited for once, at the launch)
-        if ahead is None:
-            return False
-
-        def wait() -> None:
-            first_screen_ahead.wait(ahead)
-            self.screen.post_message(AheadDone())
-            first_screen_ahead.reap(ahead)
-
-        # (A thread of its own, not a worker: the app's exit never waits for it.)
-        threading.Thread(target=wait, name="first-screen-ahead", daemon=True).start()
-        return True
+        return self._watch_ahead(waited_for=True)
 
     def let_go_of_ahead(self) -> None:
         """A screen kept already drawn: the second process, if one was started, is only
         reaped once it ends (it was left a zombie for the whole session)."""
+        self._watch_ahead(waited_for=False)
+
+    def _watch_ahead(self, waited_for: bool) -> bool:
+        """In a thread of its own (not a worker: the app's exit never waits for it), the
+        second process is waited for (``AheadDone``) if ``waited_for``, then reaped; False
+        when none was started, or it was watched already (once, at the launch)."""
         ahead, self.ahead = self.ahead, None
-        if ahead is not None:
-            reap = first_screen_ahead.reap
-            threading.Thread(
-                target=reap, args=(ahead,), name="first-screen-ahead", daemon=True
-            ).start()
+        if ahead is None:
+            return False
+
+        def watch() -> None:
+            if waited_for:
+                first_screen_ahead.wait(ahead)
+                self.screen.post_message(AheadDone())
+            first_screen_ahead.reap(ahead)
+
+        threading.Thread(target=watch, name="first-screen-ahead", daemon=True).start()
+        return True
 
     def ahead_done(self) -> None:
         """The second process is done or was waited for long enough: its screen, if it
@@ -372,8 +374,9 @@ class LibraryLoader:
             self.to_keep = None
         papers = first_rows(loaded.listing)
         problems = len(loaded.library.problems)
+        marks = glyphs_to_keep(self.reading.store)
         screen = first_screen_of(
-            papers, len(loaded.listing), problems, category_column, header, self.reading.kept_marks
+            papers, len(loaded.listing), problems, category_column, header, marks
         )
         keep_first_screen(loaded.paths, loaded.order, screen, loaded.read_as, self._as_of())
         self.kept = (screen, papers, (loaded.paths, loaded.order, loaded.read_as))
@@ -387,7 +390,7 @@ class LibraryLoader:
         if self.kept is None or not self.reading.started:
             return
         screen, papers, (paths, order, read_as) = self.kept
-        marks = self.reading.kept_marks
+        marks = glyphs_to_keep(self.reading.store)
         rows = [
             row._replace(marks=marks(paper))
             for row, paper in zip(screen.rows.kept, papers, strict=True)

@@ -201,11 +201,6 @@ class ReadingController:
             return Text()
         return look.mark_column(self.marks_of(paper), paper.id in self.selection)
 
-    def kept_marks(self, paper: Paper) -> str:
-        """The glyphs the next launch's list shows before the paper's title (kept with its
-        first screen, ``core.first_screen``; no paper is marked with space then)."""
-        return look.kept_glyphs(self.marks_of(paper)) if self._shows_mark_column() else ""
-
     def _detail_extras(self, paper: Paper) -> tuple[list[Text], list[Text]]:
         marks = self.marks_of(paper)
         selected = paper.id in self.selection
