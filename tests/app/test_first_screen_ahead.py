@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ def a_core_idle(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
 
 
-def _started(path: Path) -> subprocess.Popen[bytes]:
+def _started(path: Path) -> first_screen_ahead.SecondProcess:
     process = first_screen_ahead.start([path], None)
     assert process is not None
     return process
@@ -99,24 +99,50 @@ async def test_a_first_launch_draws_what_the_second_process_kept_before_reading(
             assert all(title in shown for title in TITLES)
             assert "3 papers" in shown
     finally:
-        process.wait(10)
-        assert process.stdout is not None
-        process.stdout.close()
+        first_screen_ahead.reap(process)
 
 
 async def test_a_second_process_that_keeps_nothing_leaves_the_app_to_read_the_library(
     tmp_path: Path,
 ) -> None:
     path = _library(tmp_path)
-    process = subprocess.Popen(["true"], stdout=subprocess.PIPE)  # (ends, keeping nothing)
+    process = first_screen_ahead.forked(lambda: False)  # (ends, keeping nothing)
+    assert process is not None
     try:
         async with PaperBrowseApp([path], first_screen_ahead=process).run_test() as pilot:
             await wait_loaded(pilot)
             assert all(title in screen_text(pilot) for title in TITLES)
     finally:
-        process.wait(10)
-        assert process.stdout is not None
-        process.stdout.close()
+        first_screen_ahead.reap(process)
+
+
+def test_a_second_process_never_comes_back_nor_writes_on_the_terminal(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    # Forked, it runs the launch's own code: returned into it, it would run a second app
+    # on the same terminal; its output would be drawn over the app's.
+    def noisy_and_failing() -> bool:
+        print("from the second process")
+        os.write(2, b"and on its error output")
+        raise RuntimeError("whatever goes wrong in it")
+
+    process = first_screen_ahead.forked(noisy_and_failing)
+    assert process is not None  # (the test goes on only here, in the first process)
+    first_screen_ahead.reap(process)
+    assert process.returncode == 1
+    assert capfd.readouterr() == ("", "")
+
+
+def test_no_second_process_once_a_thread_runs(tmp_path: Path) -> None:
+    # A fork copies only the thread that forks: a lock another held is never let go.
+    let_go = threading.Event()
+    thread = threading.Thread(target=let_go.wait)
+    thread.start()
+    try:
+        assert first_screen_ahead.start([_library(tmp_path)], None) is None
+    finally:
+        let_go.set()
+        thread.join()
 
 
 def test_no_second_process_when_one_would_do_no_good(
@@ -158,7 +184,7 @@ def test_a_second_process_is_not_left_a_zombie(tmp_path: Path) -> None:
     first_screen_ahead.wait(process)
     first_screen_ahead.reap(process)
     assert process.returncode == 0  # (collected: no zombie left for the session)
-    assert process.stdout is not None and process.stdout.closed
+    assert process.output.closed
 
 
 def test_a_path_that_is_not_utf_8_is_kept_and_leaves_no_temporary_file(tmp_path: Path) -> None:
@@ -194,8 +220,7 @@ async def test_a_second_process_done_before_the_app_is_reaped_during_the_session
     # for the whole session.
     path = _library(tmp_path)
     process = _started(path)
-    assert process.stdout is not None
-    process.stdout.read()  # (done: its screen is kept)
+    process.output.read()  # (done: its screen is kept)
     async with PaperBrowseApp([path], first_screen_ahead=process).run_test() as pilot:
         await _until(pilot, lambda: process.returncode is not None)
-        assert process.stdout.closed
+        assert process.output.closed

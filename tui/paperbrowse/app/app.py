@@ -27,11 +27,10 @@ from paperbrowse.app.textual_patches import guard_textual
 from paperbrowse.app.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
-    import subprocess
-
     from textual.command import Provider
     from textual.filter import LineFilter
 
+    from paperbrowse.app.first_screen_ahead import SecondProcess
     from paperbrowse.core.errors import FormatError
     from paperbrowse.core.library import Library
 
@@ -76,7 +75,7 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         library: Library | None = None,
         as_of: dt.date | None = None,
         pdf_dirs: Sequence[str | Path] = (),
-        first_screen_ahead: subprocess.Popen[bytes] | None = None,
+        first_screen_ahead: SecondProcess | None = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths)

@@ -5,33 +5,36 @@ without one, a library's first or the first after its files changed, read the li
 before it could list a paper: pydantic's import, the readers', the parse, 100-130 ms of
 the one core the app's interpreter runs on, while the second core sat idle (issue 13:
 1.8-1.9x a bare Textual app's launch, where a kept screen gives 1.3x). So ``paperbrowse``
-calls ``start`` before it imports Textual (150 ms): it runs this module in a second
-Python process, which reads the library and keeps its first screen as the app's loader
-would (``first_screen_of``, which the loader uses too). Once its first frame is drawn the
+calls ``start`` before it imports Textual (150 ms): it forks a second process, which
+reads the library and keeps its first screen as the app's loader would
+(``first_screen_of``, which the loader uses too). Forked, not a new interpreter: one
+started afresh took 50-60 ms more to get as far (Python's own start and the imports the
+launch has made already), and the app waited for it. Once its first frame is drawn the
 app waits for it (``wait``, in a thread), draws what it kept, and then reads the library
 itself, as after any kept screen.
 
 Not started without a core to spare (one CPU, or the load average leaves none idle: the
-second process would take the app's), off POSIX, for files over ``MOST_BYTES`` (the app
+second process would take the app's), off POSIX, once a thread runs (a fork copies
+no thread, so a lock one held would never be let go), for files over ``MOST_BYTES`` (the app
 reads big files on both cores), for a folder, when a screen is kept already, or for
 several researchers' profiles (their header is fitted to the width). The second process
 writes nothing but the kept screen (it reads the marks database read-only), and whatever
 goes wrong in it, the app reads the library as before.
 
 Imports: the core, rich and ``app`` modules without Textual (``header_text``,
-``glyphs``, ``widgets.row_segments``), never Textual: the second process runs this module.
+``glyphs``, ``widgets.row_segments``), never Textual: the second process runs this module,
+forked before Textual's import.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
-import subprocess
-import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 # Only what ``start`` needs: it runs before the launch imports anything else, and the
 # sooner the second process starts, the sooner it is done.
@@ -62,7 +65,29 @@ MOST_BYTES = 1_000_000
 # the other core); on a busy machine it takes longer, as the app's read would.
 WAIT_SECONDS = 0.4
 REAP_SECONDS = 30.0  # a second process still running after this is left to end on its own
-DONE = "kept"  # what the second process writes once the screen is kept
+DONE = b"kept"  # what the second process writes once the screen is kept
+
+
+class SecondProcess:
+    """A forked second process (``start``): its ``output``, a pipe it writes ``DONE`` on
+    once the screen is kept, and its exit status once collected (``poll``, ``reap``)."""
+
+    def __init__(self, pid: int, output: BinaryIO) -> None:
+        self.pid = pid
+        self.output = output
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        """Its exit status, collected if it has ended (else None: still running)."""
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:  # (collected by someone else)
+                self.returncode = -1
+            else:
+                if pid:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
 
 
 def first_rows(listing: Sequence[Paper]) -> list[Paper]:
@@ -87,10 +112,10 @@ def first_screen_of(
     return FirstScreen(KeptRows(rows, total), problems, category_column, kept_text(header))
 
 
-def start(paths: Sequence[Path], as_of: dt.date | None) -> subprocess.Popen[bytes] | None:
+def start(paths: Sequence[Path], as_of: dt.date | None) -> SecondProcess | None:
     """Keep the first screen of the library at ``paths`` (the bundled profile if none) in
     a second process, unless it is not worth it (above); None when none was started."""
-    if os.name != "posix" or not _a_core_idle():  # (waited for with select() on a pipe)
+    if os.name != "posix" or threading.active_count() > 1 or not _a_core_idle():
         return None
     files = list(paths) or [bundled_profile()]
     state = file_state(files)
@@ -99,31 +124,62 @@ def start(paths: Sequence[Path], as_of: dt.date | None) -> subprocess.Popen[byte
     day = as_of.isoformat() if as_of else ""
     if kept_first_screen(files, LAUNCH_ORDER, day) is not None:
         return None
-    command = [sys.executable, "-m", __name__, day, *map(str, files)]
+    return forked(lambda: keep_ahead(files, day))
+
+
+def forked(work: Callable[[], bool]) -> SecondProcess | None:
+    """A second process doing ``work`` (it says ``DONE`` when that returns True, then
+    ends); None when the fork failed. It never returns here, whatever ``work`` does, and
+    never touches the terminal."""
+    read_end, write_end = os.pipe()
     try:
-        return subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-        )
+        pid = os.fork()
     except OSError:
+        os.close(read_end)
+        os.close(write_end)
         return None
+    if pid == 0:  # (the second process)
+        status = 1
+        try:
+            os.close(read_end)
+            _away_from_the_terminal()
+            if work():
+                os.write(write_end, DONE)
+                status = 0
+        finally:
+            os._exit(status)  # (no cleanup of the app's: it is the app's)
+    os.close(write_end)
+    return SecondProcess(pid, os.fdopen(read_end, "rb", buffering=0))
 
 
-def wait(process: subprocess.Popen[bytes]) -> None:
+def _away_from_the_terminal() -> None:
+    """Its input and output to /dev/null, as files and as Python's ``sys`` streams (which
+    may not write to the files, as under pytest): the app owns the terminal."""
+    import sys
+
+    nowhere = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(nowhere, fd)
+    os.close(nowhere)
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (until its _exit)
+
+
+def wait(process: SecondProcess) -> None:
     """Wait, up to ``WAIT_SECONDS``, for the second process to be done with the screen (it
-    says so on its output, before its interpreter's shutdown, 10-60 ms more), or to end."""
+    says so on its output just before it ends), or to end."""
     import select
 
-    if process.stdout is not None:
-        select.select([process.stdout], [], [], WAIT_SECONDS)
+    select.select([process.output], [], [], WAIT_SECONDS)
 
 
-def reap(process: subprocess.Popen[bytes]) -> None:
+def reap(process: SecondProcess) -> None:
     """Once it has ended (it was left a zombie for the app's whole session): its exit
-    status collected and its output closed."""
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(REAP_SECONDS)
-    if process.stdout is not None:
-        process.stdout.close()
+    status collected and its output closed; left to end on its own after
+    ``REAP_SECONDS``."""
+    ends_by = time.monotonic() + REAP_SECONDS
+    while process.poll() is None and time.monotonic() < ends_by:
+        time.sleep(0.01)
+    process.output.close()
 
 
 def _a_core_idle() -> bool:
@@ -144,8 +200,9 @@ def _cpus() -> int:
 # --- in the second process ------------------------------------------------------------
 
 
-def keep_ahead(paths: list[Path], as_of: str) -> None:
-    """Read the library and keep its first screen, as the app's loader would."""
+def keep_ahead(paths: list[Path], as_of: str) -> bool:
+    """Read the library and keep its first screen, as the app's loader would; False when
+    none is kept (several researchers)."""
     from paperbrowse.app.glyphs import glyphs_to_keep
     from paperbrowse.app.header_text import library_header
     from paperbrowse.app.widgets.row_segments import category_width
@@ -155,7 +212,7 @@ def keep_ahead(paths: list[Path], as_of: str) -> None:
     read_as = file_state(paths)  # (before reading: a change meanwhile is not kept)
     library = load(*paths, as_of=dt.date.fromisoformat(as_of) if as_of else None)
     if len(library.profiles) > 1:
-        return  # (several researchers: their names are fitted to the app's width)
+        return False  # (several researchers: their names are fitted to the app's width)
     listing = library.listing(LAUNCH_ORDER)
     screen = first_screen_of(
         first_rows(listing),
@@ -168,17 +225,4 @@ def keep_ahead(paths: list[Path], as_of: str) -> None:
         glyphs_to_keep(open_store(create=False, read_only=True)),
     )
     keep_first_screen(paths, LAUNCH_ORDER, screen, read_as, as_of)
-
-
-def main(arguments: list[str]) -> int:
-    as_of, *names = arguments
-    try:
-        keep_ahead([Path(name) for name in names], as_of)
-    except Exception:  # nothing is kept: the app reads the library as before
-        return 1
-    print(DONE, flush=True)  # (the app waiting reads the screen now)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    return True

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from paperbrowse.cli.common import EXIT_OK, EXIT_UNUSABLE, fail
 
 if TYPE_CHECKING:
-    import subprocess
+    from paperbrowse.app.first_screen_ahead import SecondProcess
 
 NEEDS_A_TERMINAL = "paperbrowse needs a terminal; `paperbrowse search` and `parse` work in scripts"
 
@@ -48,12 +48,11 @@ def _run_app(args: argparse.Namespace, paths: list[Path]) -> int:
     finally:
         if ahead is not None:  # (reaped if done; a process still running ends on its own)
             ahead.poll()
-            if ahead.stdout is not None:
-                ahead.stdout.close()
+            ahead.output.close()
 
 
 def _run_app_beside(
-    args: argparse.Namespace, paths: list[Path], ahead: subprocess.Popen[bytes] | None
+    args: argparse.Namespace, paths: list[Path], ahead: SecondProcess | None
 ) -> int:
     # The app loads the files (or, with no paths, the bundled profile) in a thread
     # after its first frame, so nothing else of the core is imported here.

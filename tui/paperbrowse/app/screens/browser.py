@@ -35,10 +35,9 @@ from paperbrowse.app.widgets.search_bar import SearchBar
 # The core's library, models and search engine (pydantic, numpy) load in the
 # loader thread, not before the first frame; here they are only types.
 if TYPE_CHECKING:
-    import subprocess
-
     from textual.binding import ActiveBinding
 
+    from paperbrowse.app.first_screen_ahead import SecondProcess
     from paperbrowse.app.widgets.citation_links import CitationLinks
     from paperbrowse.core.library import Library
     from paperbrowse.core.lookup.adding import Added
@@ -94,7 +93,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
         library: Library | None = None,
         as_of: dt.date | None = None,
         pdf_dirs: Sequence[str | Path] = (),
-        ahead: subprocess.Popen[bytes] | None = None,
+        ahead: SecondProcess | None = None,
     ) -> None:
         super().__init__()
         self.library = library

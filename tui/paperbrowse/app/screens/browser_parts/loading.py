@@ -42,11 +42,10 @@ from paperbrowse.core.text.counts import counted, plural
 # The core's library and search engine (pydantic, numpy) load in the loader thread,
 # not before the first frame; here they are only types.
 if TYPE_CHECKING:
-    import subprocess
-
     from rich.text import Text
     from textual.widgets import ProgressBar
 
+    from paperbrowse.app.first_screen_ahead import SecondProcess
     from paperbrowse.core.first_screen import FirstScreen
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
@@ -162,7 +161,7 @@ class LibraryLoader:
         reading: ReadingController,
         paths: Sequence[str | Path],
         as_of: dt.date | None,
-        ahead: subprocess.Popen[bytes] | None = None,
+        ahead: SecondProcess | None = None,
     ) -> None:
         self.screen, self.view = screen, view
         self.searching, self.reading = searching, reading
