@@ -9,6 +9,7 @@ hang pytest too.
 
 from __future__ import annotations
 
+import gc
 import signal
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from app_helpers import wait_loaded, write_jsonl
+from textual.strip import Strip
 
 from paperbrowse.app.app import PaperBrowseApp
 
@@ -156,3 +158,28 @@ async def test_dim_text_in_the_terminals_own_colours_does_not_stop_the_app(
             await pilot.press("slash", "g")  # dim hints and a new frame
             await pilot.pause(0.1)
             assert app.is_running and app.return_code is None and app.crash is None
+
+
+async def test_lines_drawn_while_typing_are_freed_without_the_collector(tmp_path: Path) -> None:
+    """Each frame cuts every line at its own end, and Textual 8.2.8's strip kept itself in
+    its cache: a cycle, freed only by the collector's full passes (10-30 ms each at 100k
+    papers, about one key in twenty)."""
+    library = write_jsonl(
+        tmp_path / "graphs.jsonl",
+        [{"title": f"Paper {n} on graphs", "year": 2000 + n} for n in range(40)],
+    )
+    async with PaperBrowseApp([library]).run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash")
+        gc.collect()
+        gc.set_debug(gc.DEBUG_SAVEALL)  # (what the collector would free, kept to be seen)
+        try:
+            for key in "graphs":
+                await pilot.press(key)
+                await pilot.pause()
+            gc.collect()
+            strips_left = [thing for thing in gc.garbage if isinstance(thing, Strip)]
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+        assert strips_left == []

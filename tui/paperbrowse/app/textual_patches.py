@@ -1,5 +1,5 @@
 """Three Textual 8.2.8 faults and one of Rich 15.0.0 that hung or crashed the app, guarded
-where they start.
+where they start, and one of Textual's that slowed keystrokes.
 
 All are private API, checked against the versions pyproject.toml pins. No upstream issue
 was found for any. ``guard_textual`` puts the guards on, once, before the first timer or
@@ -40,6 +40,15 @@ that draw no dim text), Textual blends a dim colour towards its background
 (``ansi-dark``, chosen from the palette) has none: the unpacking raised TypeError on the
 first dim line, and the app stopped (a helper's review). Such a colour is now left as it
 is: the text is not dimmed, where it cannot be blended.
+
+**Strips that keep themselves.** A ``Strip`` remembers what it was cut into
+(``divide``) and what it was cropped to (``crop_extend``). Cut at its own end, or cropped
+to its whole length, the answer is the strip itself, kept in its own cache: a reference
+cycle, so the strip, its eight caches and its segments outlive it until the collector
+finds them. Each frame the compositor cuts every line so, and the 100k-paper typing of
+``profile_keys.py`` left 160k such objects for the collector, 2-7k at each of its full
+passes (10-30 ms each, about one key in twenty). The strip itself is now returned
+without being kept, and freed when it is no longer drawn.
 """
 
 from __future__ import annotations
@@ -57,6 +66,7 @@ def guard_textual() -> None:
     guard_option_clicks()
     guard_rich_cuts()
     guard_ansi_dimming()
+    strips_without_self_references()
 
 
 def guard_timers() -> None:
@@ -141,3 +151,31 @@ def _ansi_colours_left_undimmed(original: Method) -> Method:
         return original(background, color, *factor)
 
     return dim_color
+
+
+def strips_without_self_references() -> None:
+    """Make ``Strip.divide`` and ``Strip.crop_extend`` return the strip itself, when that
+    is the answer, without keeping it in its own cache."""
+    from textual.strip import Strip
+
+    install_once(Strip, "divide", _divided_at_own_end_not_kept)
+    install_once(Strip, "crop_extend", _cropped_whole_not_kept)
+
+
+def _divided_at_own_end_not_kept(original: Method) -> Method:
+    def divide(self: Any, cuts: Any) -> Any:
+        cuts = [cut for cut in cuts if cut <= self.cell_length]  # (as Textual's own)
+        if cuts == [self.cell_length]:
+            return [self]
+        return original(self, cuts)
+
+    return divide
+
+
+def _cropped_whole_not_kept(original: Method) -> Method:
+    def crop_extend(self: Any, start: int, end: int, style: Any) -> Any:
+        if start <= 0 and end == self.cell_length:
+            return self
+        return original(self, start, end, style)
+
+    return crop_extend
