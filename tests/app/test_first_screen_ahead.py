@@ -89,6 +89,9 @@ async def test_a_first_launch_draws_what_the_second_process_kept_before_reading(
         return True
 
     monkeypatch.setattr(LibraryLoader, "start", start)
+    # Waited for however long it takes: on a machine busy with other tests it can take
+    # longer than the app's wait, and the app then reads the library itself.
+    monkeypatch.setattr(first_screen_ahead, "WAIT_SECONDS", 60.0)
     process = _started(path)
     try:
         app = PaperBrowseApp([path], first_screen_ahead=process)
