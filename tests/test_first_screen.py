@@ -20,6 +20,7 @@ from paperbrowse.core.first_screen import (
     file_state,
     keep_first_screen,
     kept_first_screen,
+    marks_state,
 )
 
 ROWS = [
@@ -34,8 +35,8 @@ def _screen(total: int = 2) -> FirstScreen:
 
 
 def _keep(path: Path, screen: FirstScreen, order: str = "newest") -> None:
-    """Keep ``screen`` for ``path`` as read now."""
-    keep_first_screen([path], order, screen, read_as=file_state([path]))
+    """Keep ``screen`` for ``path`` as read now, with the marks as the database is now."""
+    keep_first_screen([path], order, screen, read_as=file_state([path]), marks_as=marks_state())
 
 
 @pytest.fixture
@@ -155,6 +156,7 @@ def test_reading_a_kept_screen_imports_neither_pydantic_nor_a_reader() -> None:
     loaded = set(result.stdout.split())
     assert "paperbrowse.core.first_screen" in loaded
     assert not {"pydantic", "paperbrowse.core.models", "paperbrowse.core.formats"} & loaded
+    assert "sqlite3" not in loaded  # (the marks kept are not read from their database: 8 ms)
 
 
 def test_a_pipe_in_place_of_a_kept_screen_does_not_block_the_launch(library: Path) -> None:
@@ -170,3 +172,88 @@ def test_a_pipe_in_place_of_a_kept_screen_does_not_block_the_launch(library: Pat
     reader.start()
     reader.join(timeout=5)
     assert found == [None]
+
+
+def _in_another_process(code: str) -> str:
+    """What ``code`` prints, run on the marks database by another process (another
+    window's, or a session on other files)."""
+    script = "from paperbrowse.core.marks.store import open_store\n" + code
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+BOOKMARK_ELSEWHERE = "with open_store() as store:\n    store.set_bookmarked('a1', {})\n"
+
+
+def _kept_marks(library: Path) -> list[str]:
+    kept = kept_first_screen([library], "newest")
+    assert kept is not None
+    return [row.marks for row in kept.rows]
+
+
+def test_marks_changed_in_another_process_since_are_drawn_blank_as_wide(library: Path) -> None:
+    # Marks are per paper, shared by every library: changed in another window or in a
+    # session on other files, the kept rows drew them as they were.
+    _in_another_process(BOOKMARK_ELSEWHERE.format(True))
+    _keep(library, _screen())
+    assert _kept_marks(library) == [" ★✓ ", ""]
+    _in_another_process(BOOKMARK_ELSEWHERE.format(False))
+    assert _kept_marks(library) == ["    ", ""]  # (a row with no column still has none)
+
+
+def test_a_commit_while_another_connection_is_open_changes_the_marks_state(
+    library: Path,
+) -> None:
+    # In WAL mode a commit goes to the log, not the database file: with this process's
+    # connection open (as a window's is), the file itself does not change.
+    from paperbrowse.core.marks.store import open_store
+
+    _in_another_process(BOOKMARK_ELSEWHERE.format(True))
+    with open_store() as store:
+        _keep(library, _screen())
+        _in_another_process(BOOKMARK_ELSEWHERE.format(False))
+        assert store.is_current() is False
+        assert _kept_marks(library) == ["    ", ""]
+
+
+def test_opening_and_closing_the_marks_without_a_change_keeps_the_marks_drawn(
+    library: Path,
+) -> None:
+    # Every connection opened makes an empty log beside the database (a read-only one
+    # leaves it there): the next launch's marks must still be drawn after either.
+    from paperbrowse.core.marks.store import open_store
+
+    _in_another_process(BOOKMARK_ELSEWHERE.format(True))
+    _keep(library, _screen())
+    with open_store() as store:
+        assert store.is_current()
+        assert _kept_marks(library) == [" ★✓ ", ""]
+    _in_another_process("open_store(create=False, read_only=True).all_marks()\n")
+    assert _kept_marks(library) == [" ★✓ ", ""]
+
+
+def test_a_killed_session_s_marks_are_drawn_while_its_log_is_as_it_left_it(
+    library: Path,
+) -> None:
+    # A session killed leaves its commits in the log, never folded into the database:
+    # its state as kept is the state the next launch finds.
+    printed = _in_another_process(
+        "import json, os\n"
+        "from paperbrowse.core.first_screen import marks_state\n"
+        "store = open_store()\n"
+        "store.set_bookmarked('a1', True)\n"
+        "print(json.dumps(marks_state()), flush=True)\n"
+        "os._exit(0)\n"  # (killed: nothing closed)
+    )
+    assert json.loads(printed) == marks_state()
+    keep_first_screen(
+        [library], "newest", _screen(), file_state([library]), "", json.loads(printed)
+    )
+    assert _kept_marks(library) == [" ★✓ ", ""]
+
+
+def test_a_screen_kept_without_its_marks_state_draws_its_marks_blank(library: Path) -> None:
+    # (Not known: a commit came while the marks were read.)
+    keep_first_screen([library], "newest", _screen(), file_state([library]), marks_as=None)
+    assert _kept_marks(library) == ["    ", ""]

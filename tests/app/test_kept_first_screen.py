@@ -333,3 +333,66 @@ async def test_a_key_for_a_paper_while_the_library_loads_says_it_is_still_loadin
         assert "No paper" not in notified(pilot.app)
         start_load()
         await wait_loaded(pilot)
+
+
+def _bookmarked_elsewhere(title: str, bookmarked: bool) -> None:
+    """The paper titled ``title`` bookmarked or not through another connection to the
+    marks database, as another window (or a session on other files) would."""
+    from paperbrowse.core.marks.store import open_store
+    from paperbrowse.core.models import paper_id
+
+    year = 2024 - TITLES.index(title)  # (as ``_library`` writes it)
+    with open_store() as store:
+        store.set_bookmarked(paper_id(title, year), bookmarked)
+
+
+async def test_a_bookmark_taken_off_elsewhere_is_not_drawn_in_the_kept_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The kept rows drew the marks as the last session on these files ended: a bookmark
+    # taken off since in another window (marks are per paper, shared by every library)
+    # showed its ★ until the library was read.
+    path = _library(tmp_path)
+    await _bookmark_first_row(path)
+    await _launch_to_the_end(path)  # kept with the bookmark
+    _bookmarked_elsewhere(TITLES[0], False)
+    async with _launched_held(path, monkeypatch) as (pilot, start_load):
+        assert browser(pilot).library is None
+        assert TITLES[0] in screen_text(pilot) and "★" not in screen_text(pilot)
+        start_load()
+        await wait_loaded(pilot)
+        assert "★" not in screen_text(pilot)
+
+
+async def test_a_bookmark_made_elsewhere_leaves_the_kept_rows_with_no_marks_drawn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Kept with the first paper bookmarked and the second not; the second bookmarked
+    # since in another window: the kept rows cannot know it, so they draw no marks at
+    # all (their column kept, blank, so nothing moves) rather than the second without ★.
+    path = _library(tmp_path)
+    await _bookmark_first_row(path)
+    await _launch_to_the_end(path)  # kept with the bookmark
+    _bookmarked_elsewhere(TITLES[1], True)
+    async with _launched_held(path, monkeypatch) as (pilot, start_load):
+        kept = [_line_of(pilot, title) for title in TITLES[:2]]
+        assert not any("★" in line for line in kept)
+        start_load()
+        await wait_loaded(pilot)
+        read = [_line_of(pilot, title) for title in TITLES[:2]]
+        assert all("★" in line for line in read)
+        assert [len(line) for line in read] == [len(line) for line in kept]  # none moved
+
+
+async def test_a_bookmark_made_elsewhere_while_the_app_is_open_is_kept_at_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app looks for another window's marks every two seconds: one made just before
+    # it quit was kept as not there yet (and would now be drawn blank, as unknown).
+    path = _library(tmp_path)
+    await _bookmark_first_row(path)  # (a marks column to keep)
+    async with PaperBrowseApp([path]).run_test() as pilot:
+        await wait_loaded(pilot)
+        _bookmarked_elsewhere(TITLES[1], True)
+    async with _launched_held(path, monkeypatch) as (pilot, _):
+        assert "★" in _line_of(pilot, TITLES[0]) and "★" in _line_of(pilot, TITLES[1])

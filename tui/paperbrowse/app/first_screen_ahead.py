@@ -46,6 +46,7 @@ from paperbrowse.core.first_screen import (
     file_state,
     keep_first_screen,
     kept_first_screen,
+    marks_state,
 )
 from paperbrowse.core.locations import bundled_profile
 
@@ -214,6 +215,7 @@ def keep_ahead(paths: list[Path], as_of: str) -> bool:
     if len(library.profiles) > 1:
         return False  # (several researchers: their names are fitted to the app's width)
     listing = library.listing(LAUNCH_ORDER)
+    marks_as = marks_state()  # (before the marks are read: a commit meanwhile draws none)
     screen = first_screen_of(
         first_rows(listing),
         len(listing),
@@ -224,5 +226,5 @@ def keep_ahead(paths: list[Path], as_of: str) -> bool:
         # this process never does (and an empty store comes of none at all).
         glyphs_to_keep(open_store(create=False, read_only=True)),
     )
-    keep_first_screen(paths, LAUNCH_ORDER, screen, read_as, as_of)
+    keep_first_screen(paths, LAUNCH_ORDER, screen, read_as, as_of, marks_as)
     return True

@@ -26,12 +26,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
-from paperbrowse.core.locations import cache_dir, keep_fresh, prune_stale
+from paperbrowse.core.locations import cache_dir, database_path, keep_fresh, prune_stale
 
 if TYPE_CHECKING:
     from paperbrowse.core.models import Paper
 
-VERSION = 2  # bump when the file's layout changes
+VERSION = 3  # bump when the file's layout changes
 ROWS_KEPT = 300  # as many rows as a tall terminal shows
 # Bounds a count read back must keep (more papers than any library holds, wider than
 # any category code): a damaged entry's huge list took seconds to lay out.
@@ -59,6 +59,11 @@ class ListedRow(NamedTuple):
     @classmethod
     def of(cls, paper: Paper, marks: str = "") -> ListedRow:
         return cls(paper.id, paper.title, paper.year, paper.category, paper.has_code, marks)
+
+    def marks_unknown(self) -> ListedRow:
+        """The row with its marks column drawn blank, as wide as kept (a row kept without
+        the column stays without it)."""
+        return self._replace(marks=" " * len(self.marks))
 
 
 def _row(values: Any) -> ListedRow:
@@ -153,6 +158,44 @@ def file_state(paths: Sequence[Path]) -> list[list[Any]] | None:
     return state
 
 
+# The write-ahead log's header: its checkpoint count and salts, new each time the log
+# starts over. (A commit then overwrites the log's first frames: the file is no longer,
+# and within one tick of a coarse file clock, no newer either.)
+LOG_HEADER = slice(12, 24)
+
+
+def marks_state() -> list[Any]:
+    """The marks database as it is now, cheaply: its file's size and modification time
+    (ns), and its write-ahead log's (WAL mode: every commit goes there first, and the
+    last connection closed folds it into the file) with the log's header. An empty or
+    absent log is none: every connection opened makes an empty one. A database not
+    there, or not readable, is so recorded (None): if it is still so, nothing changed.
+
+    Taken before the marks are read and kept with the rows (``keep_first_screen``): a
+    commit between the two makes the next launch draw no marks, never stale ones."""
+    database = database_path()
+    return [_file_mark(database), _log_mark(database.with_name(database.name + "-wal"))]
+
+
+def _file_mark(path: Path) -> list[int] | None:
+    try:
+        stat = path.stat()
+    except (OSError, ValueError):
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _log_mark(path: Path) -> list[Any] | None:
+    try:
+        with open(path, "rb") as log:
+            stat = os.fstat(log.fileno())
+            if stat.st_size == 0:
+                return None
+            return [stat.st_size, stat.st_mtime_ns, log.read(32)[LOG_HEADER].hex()]
+    except (OSError, ValueError):
+        return None
+
+
 def _key(paths: Sequence[Path], order: str, as_of: str) -> list[Any]:
     """What a kept screen is for: the files as named, the listing's order, the profiles'
     date (as JSON reads it back)."""
@@ -184,6 +227,9 @@ def kept_first_screen(paths: Sequence[Path], order: str, as_of: str = "") -> Fir
             return None
         keep_fresh(entry)  # (used: not pruned as stale, though unchanged and not rewritten)
         rows = [_row(row) for row in kept["rows"]]
+        marks_as = kept["marks_state"]  # (None: not known when the marks were read)
+        if marks_as is None or marks_as != marks_state():
+            rows = [row.marks_unknown() for row in rows]  # changed since: not drawn as now
         header = kept["header"]
         if header is not None:
             text = header[0]
@@ -206,10 +252,13 @@ def keep_first_screen(
     screen: FirstScreen,
     read_as: list[list[Any]] | None,
     as_of: str = "",
+    marks_as: list[Any] | None = None,
 ) -> None:
     """Keep ``screen`` for the next launch on these files, if they are still as they were
     before they were read (``read_as``, from ``file_state``): a file changed meanwhile is
-    kept from its next read. Written whole or not at all; an unwritable cache folder
+    kept from its next read. Its rows' marks are drawn while the marks database is as it
+    was when they were read (``marks_as``, from ``marks_state``; None when that is not
+    known: they are drawn blank). Written whole or not at all; an unwritable cache folder
     keeps nothing."""
     state = file_state(paths)
     if state is None or state != read_as:
@@ -225,6 +274,7 @@ def keep_first_screen(
         "category_width": screen.category_width,
         "rows": [list(row) for row in screen.rows.kept[:ROWS_KEPT]],
         "header": screen.header,
+        "marks_state": marks_as,
     }
     # ASCII: a path that is not UTF-8 (its bytes as surrogates) can still be written, and
     # is read back the same. (Written as UTF-8 it raised, left a .tmp, kept nothing.)

@@ -163,8 +163,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
 
     def on_unmount(self) -> None:
         self.searching.frame_hold.release()  # the app's repaints must not stay held
-        self.loader.keep_marks_as_now()  # (before the marks are closed)
-        self.reading.stop_marks()
+        self.loader.keep_marks_as_now()  # (and closes the marks)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "narrow")

@@ -322,6 +322,15 @@ class Store:
             self._reload()
             return True
 
+    def is_current(self) -> bool:
+        """Whether the marks read are still the database's: no other connection has
+        committed since (one PRAGMA; nothing is read again, unlike ``refresh``)."""
+        with self._lock:
+            try:
+                return self._read_data_version() == self._data_version
+            except sqlite3.Error:
+                return False
+
     # --- changing ------------------------------------------------------------------
 
     def set_bookmarked(self, paper: PaperRef, bookmarked: bool) -> Marks:

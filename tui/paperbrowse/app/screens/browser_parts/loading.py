@@ -363,7 +363,7 @@ class LibraryLoader:
     def _keep_first_screen(self, this_load: threading.Event) -> None:
         """In the loader's thread: keep this load's first screen (``to_keep``) with its
         first rows, unless a later load has begun or the files changed since they were read."""
-        from paperbrowse.core.first_screen import keep_first_screen
+        from paperbrowse.core.first_screen import keep_first_screen, marks_state
 
         to_keep = self.to_keep
         if to_keep is None or to_keep[0] is not this_load:
@@ -373,30 +373,61 @@ class LibraryLoader:
             self.to_keep = None
         papers = first_rows(loaded.listing)
         problems = len(loaded.library.problems)
-        marks = glyphs_to_keep(self.reading.store)
+        # The marks as the store last read them, kept with the database's state if that
+        # is still what they were read from: another window's commit since (seen only at
+        # the next poll) would have them drawn at the next launch as they no longer are.
+        marks_as: list[Any] | None = marks_state()
+        store = self.reading.store
+        if store is not None and not store.is_current():
+            marks_as = None
+        marks = glyphs_to_keep(store)
         screen = first_screen_of(
             papers, len(loaded.listing), problems, category_column, header, marks
         )
-        keep_first_screen(loaded.paths, loaded.order, screen, loaded.read_as, self._as_of())
+        keep_first_screen(
+            loaded.paths, loaded.order, screen, loaded.read_as, self._as_of(), marks_as
+        )
         self.kept = (screen, papers, (loaded.paths, loaded.order, loaded.read_as))
 
     def keep_marks_as_now(self) -> None:
-        """At the end: the first screen kept with the marks its papers have now. (Kept with
-        those they had when the library was read, the next launch drew a bookmark made
-        meanwhile only once it had read the library, and the rows moved over for it.)"""
-        from paperbrowse.core.first_screen import KeptRows, keep_first_screen
+        """At the end: the first screen kept with the marks its papers have now, and the
+        marks closed (``ReadingController.stop_marks``). (Kept with those they had when
+        the library was read, the next launch drew a bookmark made meanwhile only once it
+        had read the library, and the rows moved over for it.) They are kept with the
+        database's state once closed: the last connection closed folds its log into the
+        database file, a change the next launch would take for another window's."""
+        from paperbrowse.core.first_screen import keep_first_screen, marks_state
+
+        try:
+            now = self._screen_with_marks_as_now()
+        finally:
+            self.reading.stop_marks()
+        if self.kept is not None and now is not None:
+            screen, read_from_now = now
+            marks_as = marks_state() if read_from_now else None
+            paths, order, read_as = self.kept[2]
+            keep_first_screen(paths, order, screen, read_as, self._as_of(), marks_as)
+
+    def _screen_with_marks_as_now(self) -> tuple[FirstScreen, bool] | None:
+        """The first screen this app kept with its papers' marks as they are now, and
+        whether they were read from the database as it is now (False: another window
+        committed while they were read); None when none was kept or no marks were read."""
+        from paperbrowse.core.first_screen import KeptRows, marks_state
 
         if self.kept is None or not self.reading.started:
-            return
-        screen, papers, (paths, order, read_as) = self.kept
-        marks = glyphs_to_keep(self.reading.store)
+            return None
+        screen, papers, _ = self.kept
+        before = marks_state()
+        store = self.reading.store
+        if store is not None:
+            store.refresh()  # another window's marks since the last poll
+        marks = glyphs_to_keep(store)
         rows = [
             row._replace(marks=marks(paper))
             for row, paper in zip(screen.rows.kept, papers, strict=True)
         ]
-        if rows != list(screen.rows.kept):  # (unchanged: nothing written)
-            now = screen._replace(rows=KeptRows(rows, screen.total))
-            keep_first_screen(paths, order, now, read_as, self._as_of())
+        now = screen._replace(rows=KeptRows(rows, screen.total))
+        return now, marks_state() == before
 
     def _say_reloaded(self) -> None:
         if self.reloaded:
