@@ -422,6 +422,13 @@ def test_your_tags_are_exported_as_keywords_as_zotero_writes_them() -> None:
         ("e1234-e1240", "e1234--e1240"),
         ("xi-xv", "xi--xv"),
         ("1-5, 7-9", "1--5, 7--9"),
+        ("11:1-11:37", "11:1--11:37"),  # article-numbered pages (ACM, APS)
+        ("24.1-24.10", "24.1--24.10"),  # chapter-numbered pages
+        ("24.1–24.10", "24.1--24.10"),
+        ("11:1-11:37, 11:40-11:42", "11:1--11:37, 11:40--11:42"),
+        ("11:1", "11:1"),  # not a range: as it was
+        ("11:1-37", "11:1-37"),  # the two ends of a different make: as it was
+        ("1.5-2:3", "1.5-2:3"),
         ("e1234", "e1234"),  # not a range: as it was
         ("42", "42"),
         ("xii", "xii"),
