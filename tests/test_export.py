@@ -214,6 +214,21 @@ def test_markdown_is_a_readable_reading_list() -> None:
     assert "   > Code: <https://x.org/a_b>. \\*Bold\\*" in linked
 
 
+def test_a_reading_list_links_to_an_address_with_brackets_whole() -> None:
+    """Percent-encoded in the link's target, as CommonMark asks, so that no renderer ends
+    the link early or reads ``<391::AID-ASI1>`` as HTML."""
+    from helpers import markdown_links
+
+    sici = "10.1002/(SICI)1097-4571(199006)41:6<391::AID-ASI1>3.0.CO;2-9"
+    odd = "https://example.org/a[1]/b c(d)<e>"
+    papers = [paper("SICI", 1990, doi=sici), paper("Odd", 2020, url=odd)]
+    text = export_papers(papers, "markdown")
+    assert markdown_links(text) == [f"https://doi.org/{sici}", odd]
+    linked = [line for line in text.splitlines() if "](" in line]
+    targets = [line.split("](", 1)[1].split(")**", 1)[0] for line in linked]
+    assert len(targets) == 2 and not any(set(target) & set("()[]<> ") for target in targets)
+
+
 # --- writing files ----------------------------------------------------------------------
 
 
