@@ -69,3 +69,15 @@ def paper(title: str, year: int | None = None, **fields: Unpack[PaperFields]) ->
         fields.setdefault("date_precision", "year")
     fields.setdefault("id", paper_id(title, year, fields.get("doi")))
     return Paper(title=title, **fields)
+
+
+def markdown_links(text: str) -> list[str]:
+    """Where each link in Markdown text goes, as a CommonMark renderer reads it
+    (percent-escapes decoded, so that an address reads as it was given)."""
+    from urllib.parse import unquote
+
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(text)
+    inline = [child for token in tokens for child in token.children or ()]
+    return [unquote(str(t.attrs["href"])) for t in inline if t.type == "link_open"]

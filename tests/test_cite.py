@@ -297,6 +297,26 @@ def test_markdown_keeps_italics_and_html_is_escaped() -> None:
     assert "Rock &amp; roll &lt;3" in html and "<i>J</i>" in html
 
 
+SICI = "10.1002/(SICI)1097-4571(199006)41:6<391::AID-ASI1>3.0.CO;2-9"
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago"])
+def test_a_markdown_reference_links_to_the_whole_address(style: str) -> None:
+    """A DOI with angle brackets (SICI) or a link with parentheses, as a Markdown renderer
+    follows it: the whole address, not what came before its first ``<`` or last ``)``."""
+    from helpers import markdown_links
+
+    sici = paper("Hypertext and the reader", ("Ann Lee",), 1990, venue="JASIS", doi=SICI)
+    wiki = paper("Trees", ("Bo Ng",), 2020, url="https://en.wikipedia.org/wiki/Tree_(graph)")
+    for cited, address in [
+        (sici, f"https://doi.org/{SICI}"),
+        (wiki, "https://en.wikipedia.org/wiki/Tree_(graph)"),
+    ]:
+        markdown = references([cited], load_style(style), "markdown")[0]
+        assert markdown_links(markdown) == [address], markdown
+        assert "<391" not in markdown.replace("\\<391", "")  # no bare "<": it opens HTML
+
+
 def test_a_paper_with_no_type_is_typed_by_its_venue_not_as_a_preprint() -> None:
     untyped = SPECTER.model_copy(update={"entry_type": None})  # as JSON Lines give it
     chicago = references([untyped], load_style("chicago"))[0]

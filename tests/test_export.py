@@ -214,6 +214,21 @@ def test_markdown_is_a_readable_reading_list() -> None:
     assert "   > Code: <https://x.org/a_b>. \\*Bold\\*" in linked
 
 
+def test_a_reading_list_links_to_an_address_with_brackets_whole() -> None:
+    """Percent-encoded in the link's target, as CommonMark asks, so that no renderer ends
+    the link early or reads ``<391::AID-ASI1>`` as HTML."""
+    from helpers import markdown_links
+
+    sici = "10.1002/(SICI)1097-4571(199006)41:6<391::AID-ASI1>3.0.CO;2-9"
+    odd = "https://example.org/a[1]/b c(d)<e>"
+    papers = [paper("SICI", 1990, doi=sici), paper("Odd", 2020, url=odd)]
+    text = export_papers(papers, "markdown")
+    assert markdown_links(text) == [f"https://doi.org/{sici}", odd]
+    linked = [line for line in text.splitlines() if "](" in line]
+    targets = [line.split("](", 1)[1].split(")**", 1)[0] for line in linked]
+    assert len(targets) == 2 and not any(set(target) & set("()[]<> ") for target in targets)
+
+
 # --- writing files ----------------------------------------------------------------------
 
 
@@ -422,6 +437,13 @@ def test_your_tags_are_exported_as_keywords_as_zotero_writes_them() -> None:
         ("e1234-e1240", "e1234--e1240"),
         ("xi-xv", "xi--xv"),
         ("1-5, 7-9", "1--5, 7--9"),
+        ("11:1-11:37", "11:1--11:37"),  # article-numbered pages (ACM, APS)
+        ("24.1-24.10", "24.1--24.10"),  # chapter-numbered pages
+        ("24.1–24.10", "24.1--24.10"),
+        ("11:1-11:37, 11:40-11:42", "11:1--11:37, 11:40--11:42"),
+        ("11:1", "11:1"),  # not a range: as it was
+        ("11:1-37", "11:1-37"),  # the two ends of a different make: as it was
+        ("1.5-2:3", "1.5-2:3"),
         ("e1234", "e1234"),  # not a range: as it was
         ("42", "42"),
         ("xii", "xii"),

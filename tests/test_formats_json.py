@@ -133,6 +133,34 @@ def test_bad_json_lines_are_skipped_by_line(tmp_path: Path) -> None:
     ]
 
 
+def test_an_id_given_twice_keeps_both_papers_apart_and_says_where(tmp_path: Path) -> None:
+    """Two lines with one id (ours, or a foreign one, which is the citation key): both
+    papers stay, each with its own id and key, and one line says which lines share it, as
+    the BibTeX reader says of a citation key used twice."""
+    from paperbrowse.core.library import load
+
+    mine = "0123456789abcdef"
+    records = [
+        {"id": mine, "title": "Cats and their ways", "authors": ["Ann Lee"], "year": 2020},
+        {"id": mine, "title": "Dogs and theirs", "authors": ["Bo Chen"], "year": 2021},
+        {"id": "2020.acl-main.1", "title": "Parsing", "authors": ["Cy Dee"], "year": 2020},
+        {"id": "2020.ACL-main.1", "title": "Tagging", "authors": ["Di Eve"], "year": 2020},
+    ]
+    path = write(tmp_path / "lib.jsonl", "\n".join(json.dumps(r) for r in records) + "\n")
+    library = load(path)
+    cats, dogs, parsing, tagging = library.papers
+    assert [p.title for p in library.papers] == [r["title"] for r in records]
+    assert cats.id == mine  # the first keeps it, and what was marked on it
+    assert len({p.id for p in library.papers}) == 4
+    assert dogs.id == load(path).papers[1].id  # the same on every open
+    assert library.key_of(cats).startswith("lee2020") and library.key_of(dogs).startswith("chen")
+    assert library.key_of(parsing) != library.key_of(tagging)
+    assert [str(problem) for problem in library.problems] == [
+        f"{path}:2: id '{mine}' also used on line 1; both papers kept",
+        f"{path}:4: id '2020.ACL-main.1' also used on line 3; both papers kept",
+    ]
+
+
 def test_broken_json_document_is_one_error(tmp_path: Path) -> None:
     with pytest.raises(FormatError, match=r"lib\.json:3: not valid JSON"):
         read_file(write(tmp_path / "lib.json", '[\n  {"title": "x"},\n  oops\n]'), AS_OF)

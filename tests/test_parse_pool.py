@@ -4,6 +4,7 @@ worker processes behind (core.formats.pool)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import pickle
 import subprocess
@@ -26,14 +27,17 @@ SLICE = 3 << 20  # characters of each ACL file: 3 parts of JSON Lines, 12 of Bib
 
 def acl_jsonl(corpus: Path) -> str:
     """The first 3 MB of the ACL JSON Lines, with bad lines spread through its parts: broken
-    JSON, a raw U+2028 (a line end to ``str.splitlines``, not to a byte-range cutter), CRLF."""
+    JSON, a raw U+2028 (a line end to ``str.splitlines``, not to a byte-range cutter), CRLF,
+    the first line's id given again (in the same part and in later ones)."""
     text = (corpus / "acl-anthology-all-2021.jsonl").read_text(encoding="utf-8")
     lines = text[: text.index("\n", SLICE) + 1].splitlines(keepends=True)
-    for at in range(100, len(lines), 700):
+    first_id = json.loads(lines[0])["id"]
+    for at in range(100, len(lines) - 4, 700):
         lines[at] = '{"title": "broken\n'
         lines[at + 1] = lines[at + 1].replace('"title": "', '"title": "split\u2028here ', 1)
         lines[at + 2] = lines[at + 2].rstrip("\n") + "\r\n\n"
         lines[at + 3] = '["not", "an object"]\n'
+        lines[at + 4] = json.dumps({**json.loads(lines[at + 4]), "id": first_id}) + "\n"
     return "".join(lines)
 
 
@@ -108,6 +112,8 @@ def test_a_file_read_in_parts_is_the_file_read_whole(
     text = make(corpus)
     single = single_process(parse, monkeypatch, text)
     assert len(single.papers) > 2000 and len(single.problems) >= 6  # the troubles are there
+    if name == "jsonl":
+        assert sum("also used on line 1;" in p.message for p in single.problems) >= 3
     monkeypatch.setattr(spilling, "run_parts", as_workers_send)
     assert_same(parse(text), single)
 

@@ -147,6 +147,7 @@ async def test_export_and_capital_y_keep_the_library_s_key_for_a_subset(
         copied = copies(pilot)
         await go_to(pilot, "Catastrophic forgetting in language models")
         await pilot.press("Y")
+        await settle(pilot)  # written in a thread
         assert "{wang2024catastrophica," in copied[-1]  # alone it was "wang2024catastrophic"
         await pilot.press("space", "e")
         await pilot.pause()
@@ -189,16 +190,16 @@ async def test_capital_y_copies_bibtex_with_your_tags_as_keywords(library: Path)
         await pilot.press("t", *"toread explainability", "enter")
         await pilot.pause()
         await pilot.press("Y")
-        await pilot.pause()
+        await settle(pilot)  # written in a thread
         assert copied[-1].startswith("@misc{jain2019attention,")
         assert "  keywords = {toread, explainability},\n" in copied[-1]
         await go_to(pilot, "Catastrophic interference revisited")
         await pilot.press("space", "Y")  # with the untagged one marked: its entry has none
-        await pilot.pause()
+        await settle(pilot)
         assert "keywords" not in copied[-1]
         await go_to(pilot, "Attention is not explanation")
         await pilot.press("space", "Y")  # both marked: one entry with keywords
-        await pilot.pause()
+        await settle(pilot)
         entries = copied[-1].split("\n\n")
         assert [e.split(",")[0] for e in entries if "keywords = {toread, explainability}" in e] == [
             "@misc{jain2019attention"
@@ -249,6 +250,35 @@ async def test_capital_c_formats_off_the_ui_thread(
         await settle(pilot)
         assert threads and threads[0] is not threading.main_thread()
         assert len(copied) == 1 and copied[0].count("\n") == 2  # three references
+
+
+async def test_capital_y_builds_the_bibtex_off_the_ui_thread(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thousands of marked papers take a while to write: the screen must keep answering."""
+    import threading
+
+    from paperbrowse.core.formats import export as module
+
+    threads: list[threading.Thread] = []
+    original = module.export_papers
+
+    def recording(*args: Any, **kwargs: Any) -> str:
+        threads.append(threading.current_thread())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, "export_papers", recording)
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        await pilot.press("space", "space", "space", "Y")
+        await settle(pilot)
+        assert threads and threads[0] is not threading.main_thread()
+        assert len(copied) == 1 and copied[0].count("@") == 3  # three entries
+        assert {key_of(pilot, row) for row in range(3)} == {
+            entry.split("{", 1)[1].split(",", 1)[0] for entry in copied[0].split("\n\n")
+        }
+        assert "Copied BibTeX of 3 marked papers to the clipboard." in notifications(pilot)
 
 
 async def test_the_palette_s_citation_form_changes_what_c_copies(library: Path) -> None:

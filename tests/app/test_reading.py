@@ -206,8 +206,10 @@ async def test_capital_y_copies_bibtex_of_the_marked_papers(
         copied: list[str] = []
         monkeypatch.setattr(pilot.app, "copy_to_clipboard", copied.append)
         await pilot.press("Y")
+        await settle(pilot)  # written in a thread
         assert copied[-1].count("@") == 1 and "title" in copied[-1]
         await pilot.press("space", "space", "Y")
+        await settle(pilot)
         assert copied[-1].count("\n@") + copied[-1].startswith("@") == 2
         await pilot.press("y")
         titles = [p.title for p in browser(pilot).paper_list.results[:2]]

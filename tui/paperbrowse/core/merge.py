@@ -129,7 +129,8 @@ def merge_duplicates(papers: Sequence[Paper]) -> MutableSequence[Paper]:
         for position in itertools.compress(range(len(titles)), map(operator.not_, titles))
         if not dois[position]
     ]
-    _distinct_ids(papers, sorted({*firsts, *untitled}), combined)
+    given_twice = _ids_given_twice(field_values(papers, "id"), looked_at)
+    _distinct_ids(papers, sorted({*firsts, *untitled, *given_twice}), combined)
     dropped = set(looked_at).difference(firsts)
     kept = list(itertools.filterfalse(dropped.__contains__, range(len(papers))))
     merged = _chosen(papers, kept, combined)
@@ -201,13 +202,13 @@ def _distinct_ids(
 
     Ids come from the DOI, else the title and year (``models.paper_id``). So two papers
     kept apart had one id: the same DOI on papers by different authors (a file's mistake:
-    the ACL Anthology's W18-6482 carries W18-6481's), or two "Introduction"s of 2019. Their
+    the ACL Anthology's W18-6482 carries W18-6481's), or two "Introduction"s of 2019; and
+    an id a file gives (JSON Lines may) can be on two lines of different papers. Their
     marks, notes and tags were then both papers'. The first keeps the id, and what was
     marked on it; a later one gets an id made from its title and first author too, the
     same on every open. ``positions``, in order: the papers that can share an id, those
-    kept among the papers sharing a DOI, or a title and year, and those with neither a
-    DOI nor a title. (Ids a file gives, as JSON Lines may, are taken as they are.)
-    ``combined`` takes the renamed papers.
+    kept among the papers sharing a DOI, or a title and year, those with neither a DOI
+    nor a title, and those whose id another has. ``combined`` takes the renamed papers.
     """
     taken: set[str] = set()
     for position in positions:
@@ -217,6 +218,22 @@ def _distinct_ids(
             paper_id = _own_id(paper, taken)
             combined[position] = paper.model_copy(update={"id": paper_id})
         taken.add(paper_id)
+
+
+def _ids_given_twice(ids: list[str], looked_at: list[int]) -> list[int]:
+    """The positions, not among ``looked_at`` (those sharing a DOI or a title and year,
+    whose ids are seen to already), of the papers whose id another paper has: an id a
+    file gave to two papers."""
+    counts = Counter(ids)
+    if len(counts) == len(ids):
+        return []
+    shared = {paper_id for paper_id, count in counts.items() if count > 1}
+    looked = set(looked_at)
+    return [
+        position
+        for position, paper_id in enumerate(ids)
+        if paper_id in shared and position not in looked
+    ]
 
 
 def _own_id(paper: Paper, taken: set[str]) -> str:

@@ -52,12 +52,19 @@ _ARXIV = re.compile(
     r"arxiv\.org/(?:abs|pdf)/((?:[a-z-]+(?:\.[a-z]{2})?/)?[^\s/?#]+?)(?:v\d+)?(?:\.pdf)?$", re.I
 )
 # A page: digits with a letter or few around them (42, e1234, S12, 12a), or a roman numeral.
-_PAGE = r"(?:[A-Za-z]{0,3}\d+[A-Za-z]?|[ivxlcdm]+|[IVXLCDM]+)"
-_ONE_PAGE = re.compile(_PAGE)
-# Two pages joined by a hyphen, ``--``, a dash (en dash most often) or a minus, spaced or
-# not, or by up to three of them mixed (``1935–-1967`` in a real .bib was written ``---``,
-# which LaTeX prints as an em dash).
-_PAGE_RANGE = re.compile(rf"\s*({_PAGE})\s*[-\u2010-\u2015\u2212]{{1,3}}\s*({_PAGE})\s*")
+_NUMBERED = r"[A-Za-z]{0,3}\d+[A-Za-z]?"
+_PAGE = rf"(?:{_NUMBERED}|[ivxlcdm]+|[IVXLCDM]+)"
+# A page numbered within an article or chapter (ACM's 11:1, a book's 24.1).
+_SECTIONED_PAGE = rf"{_NUMBERED}[:.]\d+"
+_ONE_PAGE = re.compile(rf"{_PAGE}|{_SECTIONED_PAGE}")
+# A hyphen, ``--``, a dash (en dash most often) or a minus, spaced or not, or up to three of
+# them mixed (``1935–-1967`` in a real .bib was written ``---``, which LaTeX prints as an em
+# dash).
+_DASHES = r"\s*[-\u2010-\u2015\u2212]{1,3}\s*"
+_PAGE_RANGE = re.compile(rf"\s*({_PAGE}){_DASHES}({_PAGE})\s*")
+# Two sectioned pages, both ends made alike (11:1-11:37, 24.1-24.10): 11:1-37 or 1.5-2:3 may
+# be something else, kept as they were.
+_SECTIONED_RANGE = re.compile(rf"\s*({_NUMBERED}([:.])\d+){_DASHES}({_NUMBERED}\2\d+)\s*")
 _PAGE_LIST = re.compile(r",\s+")  # 1-5, 7-9 (never "1,234": a thousands separator)
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.+/\-]")
 _FILE_ESCAPE = re.compile(r"[\\:;]")  # a file field's separators, and its escape
@@ -206,12 +213,28 @@ def _place(paper: Paper) -> list[tuple[str, str]]:
 def pages_value(pages: str) -> str:
     """Page ranges with BibTeX's ``--``, which styles print as an en dash, as Better BibTeX
     writes them: Crossref's ``134-186`` (BibTeX would print a hyphen), ``134–186`` and
-    ``134 - 186`` -> ``134--186``, ``1-5, 7-9`` -> ``1--5, 7--9``. What is not pages and
-    ranges (``1-2-3``, ``pp. 1-5``) is kept as it was, an en dash still written ``--``."""
+    ``134 - 186`` -> ``134--186``, ``1-5, 7-9`` -> ``1--5, 7--9``, ``11:1-11:37`` ->
+    ``11:1--11:37``. What is not pages and ranges (``1-2-3``, ``pp. 1-5``) is kept as it was,
+    an en dash still written ``--``."""
     pieces = _PAGE_LIST.split(pages.strip())
-    if all(_ONE_PAGE.fullmatch(piece) or _PAGE_RANGE.fullmatch(piece) for piece in pieces):
-        return ", ".join(_PAGE_RANGE.sub(r"\1--\2", piece) for piece in pieces)
+    if all(_ONE_PAGE.fullmatch(piece) or _range_ends(piece) for piece in pieces):
+        return ", ".join(_page_piece(piece) for piece in pieces)
     return escape(pages).replace("–", "--")
+
+
+def _range_ends(piece: str) -> tuple[str, str] | None:
+    """A page range's first and last page, or None for what is not one."""
+    if plain := _PAGE_RANGE.fullmatch(piece):
+        return plain[1], plain[2]
+    if sectioned := _SECTIONED_RANGE.fullmatch(piece):
+        return sectioned[1], sectioned[3]
+    return None
+
+
+def _page_piece(piece: str) -> str:
+    """One page as it is, or a range's two ends joined by ``--``."""
+    ends = _range_ends(piece)
+    return f"{ends[0]}--{ends[1]}" if ends else piece
 
 
 def _identifiers(paper: Paper) -> list[str]:

@@ -196,7 +196,7 @@ def _md(text: str) -> str:
 
 def _md_prose(text: str) -> str:
     """Escaped text in which web addresses become links (``<https://...>``), unescaped."""
-    from paperbrowse.core.text.clean import find_urls
+    from paperbrowse.core.text.clean import autolink, find_urls
 
     parts: list[str] = []
     rest = text
@@ -204,7 +204,7 @@ def _md_prose(text: str) -> str:
         if not re.match(r"https?://", url, re.I) or url not in rest:
             continue
         before, rest = rest.split(url, 1)
-        parts += [_md(before), f"<{url}>"]
+        parts += [_md(before), autolink(url)]
     return "".join(parts) + _md(rest)
 
 
@@ -213,7 +213,9 @@ def _web_link(paper: Paper) -> str | None:
     link = paper.url or (doi_link(paper.doi) if paper.doi else None)
     if not link or not re.match(r"https?://", link, re.I):
         return None
-    return link.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    from paperbrowse.core.text.clean import link_target
+
+    return link_target(link)
 
 
 def _markdown(

@@ -20,7 +20,7 @@ from paperbrowse.core.files import read_bytes
 from paperbrowse.core.formats import ImportResult, TextProgress
 from paperbrowse.core.formats.jsontools import BadJSON, load_json
 from paperbrowse.core.formats.pool import PART_CHARS, workers_ahead
-from paperbrowse.core.formats.records import paper_from_record
+from paperbrowse.core.formats.records import given_id, paper_from_record
 from paperbrowse.core.formats.spilling import run_parts_spilling
 from paperbrowse.core.models import Paper
 from paperbrowse.core.rows import with_line_moved
@@ -62,6 +62,9 @@ class _Lines(NamedTuple):
     # Lines ``str.splitlines`` found beyond those counted by their b"\n" (a part of bytes:
     # ``read_bytes_part``): the parts after it are numbered this much further down.
     extra_lines: int = 0
+    # (id, line, problems before it) of each paper read whose line gives an id: the ids
+    # given twice are told once every part is read (``_gathered``), in file order.
+    ids: Sequence[tuple[str, int, int]] = ()
 
     @property
     def spillable(self) -> Sequence[Paper]:
@@ -85,6 +88,8 @@ def _read_lines(
     ``lines``: ``body.splitlines()``, when the caller has it already. ``strings``: the
     text the rows share (``records.paper_from_record``)."""
     result = ImportResult()
+    held: Sequence[Any] = rows if rows is not None else result.papers  # (what a paper adds to)
+    ids: list[tuple[str, int, int]] = []
     first = True
     records = 0
     read = 0  # characters, for progress
@@ -108,8 +113,11 @@ def _read_lines(
             continue
         finally:
             first = False
+        papers_before = len(held)
         paper_from_record(result, record, file, lineno, rows=rows, strings=strings)
-    return _Lines(result, records)
+        if len(held) > papers_before and (given := given_id(record)) is not None:
+            ids.append((given, lineno, len(result.problems)))
+    return _Lines(result, records, ids=ids)
 
 
 # --- on every core ----------------------------------------------------------------
@@ -291,7 +299,7 @@ def _number_on(parts: list[_Lines | None]) -> None:
     """Each part's lines numbered on from the lines the parts before it really had: each was
     numbered from the b"\n" before it, and a few files have other line ends as well."""
     moved = 0
-    for part in parts:
+    for index, part in enumerate(parts):
         if part is None:
             continue
         if moved:
@@ -304,6 +312,8 @@ def _number_on(parts: list[_Lines | None]) -> None:
                 Problem(p.file, p.line + moved if p.line is not None else None, p.message)
                 for p in part.result.problems
             ]
+            moved_ids = [(given, line + moved, before) for given, line, before in part.ids]
+            parts[index] = part._replace(ids=moved_ids)
         moved += part.extra_lines
 
 
@@ -311,14 +321,31 @@ def _gathered(parts: Sequence[_Lines | None], file: str) -> ImportResult:
     """The parts' papers and problems in order (every part read as lines)."""
     result = ImportResult(papers=PaperStore())  # a worker's part stays rows (``core.store``)
     records = 0
+    first_lines: dict[str, int] = {}  # folded id -> the line that gave it first
     for part in parts:
         assert part is not None  # only the first part may be a document's start
         result.papers.extend(part.result.papers)
-        result.problems.extend(part.result.problems)
+        result.problems.extend(_with_ids_given_twice(part, file, first_lines))
         records += part.records
     if not result.papers and result.problems and len(result.problems) == records:
         raise FormatError(file, "no line is a JSON object of a paper")
     return result
+
+
+def _with_ids_given_twice(part: _Lines, file: str, first_lines: dict[str, int]) -> list[Problem]:
+    """The part's problems, with a line for each paper whose id an earlier line gave (any
+    case, as for BibTeX's citation keys) where reading its line would have said it. Both
+    papers are kept; ``merge`` gives the later one an id of its own when the id is ours."""
+    problems = list(part.result.problems)
+    twice: list[tuple[int, Problem]] = []
+    for given, line, before in part.ids:
+        first = first_lines.setdefault(given.lower(), line)
+        if first != line:
+            message = f"id {given!r} also used on line {first}; both papers kept"
+            twice.append((before, Problem(file, line, message)))
+    for before, problem in reversed(twice):  # later ones first: the places stay right
+        problems.insert(before, problem)
+    return problems
 
 
 def line_cuts(body: str, size: int) -> list[int]:

@@ -112,8 +112,8 @@ def json_values(
     doi = _text(record.get("doi"))
     # Our own ids are kept (bookmarks use them); a foreign id such as the ACL
     # Anthology's "2020.acl-main.1" is the citation key.
-    given_id = _text(record.get("id"))
-    own_id = given_id if given_id and _OWN_ID.fullmatch(given_id) else None
+    given = given_id(record)
+    own_id = given if given and _OWN_ID.fullmatch(given) else None
     return {
         "id": own_id or paper_id(title, date.year if date else None, doi),
         "title": title,
@@ -129,10 +129,16 @@ def json_values(
         "venue": _text(record.get("venue")),
         "doi": doi,
         "url": _text(record.get("url")),
-        "citekey": _text(record.get("citekey")) or (None if own_id else given_id),
+        "citekey": _text(record.get("citekey")) or (None if own_id else given),
         "entry_type": _text(record.get("entry_type")),
         "source": source,
     }
+
+
+def given_id(record: dict[str, Any]) -> str | None:
+    """The id a record gives: ours (16 hex digits, kept as the paper's id), or another's
+    (the ACL Anthology's "2020.acl-main.1", a CSL-JSON item's), its citation key."""
+    return _text(record.get("id"))
 
 
 def paper_from_record(

@@ -111,6 +111,30 @@ def find_urls(text: str) -> list[str]:
     return found
 
 
+# What a Markdown link's target cannot hold as written (CommonMark): a space or a control
+# character ends it, a parenthesis or bracket may close the link early, and ``<`` can
+# open HTML. An autolink (``<url>``) is ended by a space, a control or an angle bracket
+# alone, and shows its address: its parentheses and brackets are kept as they read.
+_NOT_IN_LINK_TARGET = re.compile(r"[\x00-\x20\x7f()\[\]<>]|\s")
+_NOT_IN_AUTOLINK = re.compile(r"[\x00-\x20\x7f<>]|\s")
+
+
+def _percent_encoded(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match[0].encode("utf-8"))
+
+
+def link_target(url: str) -> str:
+    """A URL as a Markdown link's target, ``[text](target)``: the same address, with what
+    would end or break the link percent-encoded (``(SICI)`` -> ``%28SICI%29``)."""
+    return _NOT_IN_LINK_TARGET.sub(_percent_encoded, url)
+
+
+def autolink(url: str) -> str:
+    """A URL as a Markdown autolink, ``<url>``: the same address, its angle brackets and
+    spaces percent-encoded (a SICI DOI's ``<391::AID-ASI1>``)."""
+    return f"<{_NOT_IN_AUTOLINK.sub(_percent_encoded, url)}>"
+
+
 def clean_paragraphs(text: str) -> str:
     """Multi-line text (an abstract): paragraphs kept, white space squashed inside them."""
     paragraphs = re.split(r"\n\s*\n", text.strip())

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 Saved = TypeVar("Saved")
 REFERENCES_ANNOUNCED = 50  # from this many papers, C says it is formatting (a second or more)
+BIBTEX_ANNOUNCED = 5000  # from this many papers, Y says it is writing (about a second)
 SHOWN_CHARACTERS = 80  # of a copied citation or title, in the notification
 STORE_POLL_SECONDS = 2.0  # how often another window's changes are looked for
 MARKS_FILTER_KEYS = ("is:", "has:", "tag:")
@@ -52,7 +53,8 @@ def cite_example(form: str) -> str:
 
 @dataclass(frozen=True)
 class Rendered:
-    """What the references worker made: the text and the style's name, or a problem."""
+    """What the references (or BibTeX) worker made: the text and the style's name, or a
+    problem."""
 
     text: str = ""
     style: str = ""
@@ -434,16 +436,46 @@ class ReadingController:
         self._copied(papers, "")
 
     def copy_bibtex(self) -> None:
+        """Copy the chosen papers as BibTeX, written in a thread: thousands marked take a
+        second or more, which froze the screen when written on the UI thread."""
         papers = self.chosen_papers()
         if not papers:
             self.notify("No paper to copy.", severity="warning", timeout=2)
             return
+        if len(papers) >= BIBTEX_ANNOUNCED:
+            self.notify(f"Writing BibTeX of {len(papers):,} papers …", timeout=2)
+        tags = self.tags_now()  # as they are when Y is pressed
+        self.screen.run_worker(
+            lambda: self._write_bibtex(papers, tags),
+            thread=True,
+            exclusive=True,
+            group="copy-bibtex",
+            description="write BibTeX",
+        )
+
+    def _write_bibtex(self, papers: list[Paper], tags: Tags) -> None:
+        """In a thread worker: the BibTeX, or one line saying why there is none."""
+        from textual.worker import get_current_worker
+
         from paperbrowse.core.formats.export import export_papers
 
-        # The library's keys, so the entries match what ``c`` cites; the tags as keywords,
-        # as ``e`` writes them.
-        text = export_papers(papers, "bibtex", keys=self.keys_of(papers), tags=self.tags_now())
-        self.app.copy_to_clipboard(text)
+        try:
+            # The library's keys, so the entries match what ``c`` cites; the tags as
+            # keywords, as ``e`` writes them.
+            text = export_papers(papers, "bibtex", keys=self.keys_of(papers), tags=tags)
+            outcome = Rendered(text)
+        except Exception as error:  # a bug of ours: one line, no traceback
+            outcome = Rendered(problem=f"{type(error).__name__}: {error}; please report this")
+        if not get_current_worker().is_cancelled:  # a later Y replaced this one
+            self.app.call_from_thread(self._bibtex_written, papers, outcome)
+
+    def _bibtex_written(self, papers: list[Paper], outcome: Rendered) -> None:
+        if outcome.problem is not None:
+            self.notify(
+                f"Cannot copy BibTeX: {outcome.problem}", severity="error", timeout=10, markup=False
+            )
+            return
+        self.app.copy_to_clipboard(outcome.text)
         self._copied(papers, "BibTeX of ")
 
     def keys_of(self, papers: list[Paper]) -> list[str]:
