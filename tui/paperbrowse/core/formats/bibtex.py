@@ -574,10 +574,23 @@ def _one_line(value: str | None) -> str | None:
     return _line_text(value)[:300] or None
 
 
-@lru_cache(maxsize=4096)
+# Values up to this long are remembered (``_line_text``, ``entry_date``): real venues,
+# places and dates are shorter; a hostile file's megabyte fields are not kept alive.
+_REMEMBERED_CHARS = 400
+
+
 def _line_text(raw: str) -> str:
-    """A venue, publisher or place as one line of plain text. Remembered: a file repeats
-    them (the ACL Anthology's 22,370 papers have 500 venues)."""
+    """A venue, publisher or place as one line of plain text."""
+    return _remembered_line(raw) if len(raw) <= _REMEMBERED_CHARS else _converted_line(raw)
+
+
+@lru_cache(maxsize=4096)
+def _remembered_line(raw: str) -> str:
+    # A file repeats them: the ACL Anthology's 22,370 papers have 500 venues.
+    return _converted_line(raw)
+
+
+def _converted_line(raw: str) -> str:
     return tidy_line(tex_to_text(unescaped_braces(raw))[0])
 
 
@@ -592,12 +605,15 @@ def entry_date(fields: dict[str, str]) -> tuple[dt.date | None, DatePrecision]:
     """From biblatex ``date`` (``2018-07-06``, ``2018-07``, ``2018/2019``) or year, month, day."""
     match = _DATE.match(fields.get("date", "").strip())
     if match:
-        return _date(match.group(1), match.group(2), match.group(3))
-    return _date(fields.get("year"), fields.get("month"), fields.get("day"))
+        return _remembered_date(match.group(1), match.group(2), match.group(3))
+    parts = (fields.get("year"), fields.get("month"), fields.get("day"))
+    if sum(len(part or "") for part in parts) > _REMEMBERED_CHARS:
+        return paper_date(*parts)
+    return _remembered_date(*parts)
 
 
 @lru_cache(maxsize=4096)
-def _date(
+def _remembered_date(
     year: str | None, month: str | None, day: str | None
 ) -> tuple[dt.date | None, DatePrecision]:
     """``paper_date``, remembered: most papers of a file share a year and month with others."""
