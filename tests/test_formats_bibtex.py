@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from paperbrowse.core.formats import read_file
@@ -661,3 +661,44 @@ def test_a_long_value_full_of_equals_signs_is_one_field() -> None:
     (paper,) = result.papers
     assert not result.problems and paper.year == 2020
     assert paper.abstract is not None and paper.abstract.endswith("x_4999 = 4999.")  # (LaTeX read)
+
+
+# --- the fast paths read values as the general ones do ----------------------------------
+
+_VALUE_TEXT = st.text(alphabet=st.sampled_from('ab {}"#=\\$-~ \n\t%'), max_size=12)
+
+
+@given(_VALUE_TEXT)
+@example("x # y")
+@example("{a}{b}")
+@example('"')
+@example("jul")
+@settings(max_examples=400, deadline=None)
+def test_a_value_written_out_reads_as_the_macro_path_reads_it(raw: str) -> None:
+    """A value in one pair of braces or quotes is read without the macro machinery: its
+    text must be what that machinery gives, and anything else goes through it."""
+    from paperbrowse.core.formats.bibvalues import MONTH_MACROS, evaluate, written_out
+
+    for value in (raw, "{" + raw + "}", '"' + raw + '"', " {" + raw + "} "):
+        text = written_out(value)
+        assert text is None or text == evaluate(value, dict(MONTH_MACROS))[0]
+
+
+# Mostly plain text (spaces, line breaks, odd spaces, URL parts), some LaTeX.
+_ABSTRACT_TEXT = st.text(alphabet=st.sampled_from("ab  .:/w\n\t\u00a0\u200b{-"), max_size=30)
+
+
+@given(_ABSTRACT_TEXT)
+@example("Two  spaces and a https://a.io/x link, see www.b.org.  ")
+@example("One paragraph.\n\n  Another, with\ta tab.")
+@example("")
+@settings(max_examples=400, deadline=None)
+def test_a_plain_abstract_reads_as_converted_text_does(raw: str) -> None:
+    """Abstracts with no LaTeX skip the conversion: they must read as if converted."""
+    from paperbrowse.core.formats.bibtex import _abstract
+    from paperbrowse.core.formats.bibvalues import tidy_paragraphs, urls_in
+
+    text, links = tex_to_text(raw)
+    abstract = tidy_paragraphs(text)
+    expected = (abstract or None, list(dict.fromkeys(links + urls_in(abstract))))
+    assert _abstract(raw) == (expected if raw else (None, []))

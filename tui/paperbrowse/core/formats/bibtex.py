@@ -20,9 +20,9 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from paperbrowse.core.errors import Problem, silence_library_log
 from paperbrowse.core.formats import ImportResult
@@ -32,6 +32,7 @@ from paperbrowse.core.formats.bibvalues import (
     ValueTooLarge,
     evaluate,
     family_names,
+    has_latex,
     kept_case_spans,
     literal_names,
     split_fields,
@@ -40,14 +41,16 @@ from paperbrowse.core.formats.bibvalues import (
     tidy_line,
     tidy_paragraphs,
     urls_in,
+    written_out,
 )
 from paperbrowse.core.formats.file_fields import bibtex_files
 from paperbrowse.core.formats.jsontools import paper_date
 from paperbrowse.core.formats.pool import workers_ahead
 from paperbrowse.core.formats.spilling import run_parts_spilling
 from paperbrowse.core.models import DOI_PREFIX, DatePrecision, Paper, SourceRef, paper_id
-from paperbrowse.core.store import PaperStore, stored_as_rows
-from paperbrowse.core.text.clean import clean_line, find_urls, strip_control
+from paperbrowse.core.rows import row_of_values
+from paperbrowse.core.store import PaperStore, store_of_rows
+from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
 
 # bibtexparser logs every malformed block; those become our own warnings instead.
 silence_library_log("bibtexparser")
@@ -218,6 +221,16 @@ class _Reader:
         self.note_undefined(undefined, line)
         self.strings[folded] = text
 
+    def field_value(self, raw: str, line: int, entry_type: str, key: str, name: str) -> str:
+        """A field's text (``value``). Most values are written out in one pair of braces or
+        quotes: their text is read at once, without the macro machinery or the warning's
+        wording (``where``) made for each of an entry's fields."""
+        if self.expansion_left >= 0:  # (else ``expand`` says the allowance is spent)
+            text = written_out(raw)
+            if text is not None:
+                return text
+        return self.value(raw, line, f"@{entry_type} {key!r} field {name!r}")
+
     def value(self, raw: str, line: int, where: str) -> str:
         """A field's text; macros too large to expand stay as their names, with a warning
         saying ``where`` the field is."""
@@ -275,15 +288,17 @@ class _Reader:
         for field in block.fields:
             name = field.key.strip().lower()
             raw = str(field.value)
-            pairs = [(name, raw)]
-            if "=" in raw:  # (cheap: few values hold one) a comma left out before another field?
-                value_lines = value_lines or _ValueLines(block, line)
-                starts_on = partial(value_lines.line_of, field)
-                pairs = self.unswallowed(name, raw, starts_on, f"@{entry_type} {key!r}")
+            if "=" not in raw:  # (most values: one field, read as it is)
+                if name not in fields:
+                    fields[name] = self.field_value(raw, line, entry_type, key, name)
+                continue
+            # A comma left out before another field? (cheap to ask: few values hold an "=")
+            value_lines = value_lines or _ValueLines(block, line)
+            starts_on = partial(value_lines.line_of, field)
+            pairs = self.unswallowed(name, raw, starts_on, f"@{entry_type} {key!r}")
             for name, raw in pairs:
                 if name not in fields:
-                    where = f"@{entry_type} {key!r} field {name!r}"
-                    fields[name] = self.value(raw, line, where)
+                    fields[name] = self.field_value(raw, line, entry_type, key, name)
         entry = _Entry(key, entry_type, fields, line)
         self.note_key(entry)
         if "crossref" in fields:
@@ -360,14 +375,19 @@ class _Reader:
             entry.fields.update(taken)
 
     def add_paper(self, entry: _Entry) -> None:
-        paper = paper_from_fields(entry, self.file)
-        if paper is not None:
-            self.result.papers.append(paper)
-            note = date_note(entry.fields, paper.date, paper.date_precision)
-            if note:
-                self.warn(entry.line, f"@{entry.entry_type} {entry.key!r}: {note}")
-        else:
+        values = paper_values(entry, self.file)
+        if values is None:
             self.untitled.append(entry)
+            return
+        self.keep(values)
+        note = date_note(entry.fields, values["date"], values["date_precision"])
+        if note:
+            self.warn(entry.line, f"@{entry.entry_type} {entry.key!r}: {note}")
+
+    def keep(self, values: dict[str, Any]) -> None:
+        """Add the paper of ``paper_values``."""
+        file, line = values["source"]
+        self.result.papers.append(Paper(**{**values, "source": SourceRef(file=file, line=line)}))
 
     def finish(self) -> ImportResult:
         self.resolve_crossrefs()
@@ -461,8 +481,11 @@ def inherited(fields: dict[str, str], parent: _Entry) -> dict[str, str]:
     return taken
 
 
-def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
-    """A paper from an entry's resolved fields, or None when it has no title."""
+def paper_values(entry: _Entry, file: str) -> dict[str, Any] | None:
+    """The values of the paper of an entry's resolved fields (None when it has no title),
+    cleaned and of the types the ``Paper`` fields have: what ``rows.row_of_values`` turns
+    into a row without the paper made and validated first (a worker's part of a large
+    file, ``_PartReader``), as the JSON readers' ``records.json_values``."""
     fields = entry.fields
     raw_title = unescaped_braces(fields.get("title", ""))
     title, title_links = tex_to_text(raw_title)
@@ -482,7 +505,7 @@ def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
     date, precision = entry_date(fields)
     abstract, links = _abstract(fields.get("abstract"))
     doi = clean_doi(fields.get("doi"))
-    return Paper(
+    return dict(
         id=paper_id(title, date.year if date else None, doi),
         title=title,
         title_kept=title_kept,
@@ -505,7 +528,7 @@ def paper_from_fields(entry: _Entry, file: str) -> Paper | None:
         publisher_place=_one_line(fields.get("address") or fields.get("location")),
         citekey=strip_control(entry.key) or None,
         entry_type=entry.entry_type,
-        source=SourceRef(file=file, line=entry.line),
+        source=(file, entry.line),  # (a ``SourceRef`` once a paper is made: ``_Reader.keep``)
         files=bibtex_files(fields),
     )
 
@@ -548,7 +571,27 @@ def _one_line(value: str | None) -> str | None:
     """A publisher or place as plain text (``Springer {International} Publishing``)."""
     if not value:
         return None
-    return tidy_line(tex_to_text(unescaped_braces(value))[0])[:300] or None
+    return _line_text(value)[:300] or None
+
+
+# Values up to this long are remembered (``_line_text``, ``entry_date``): real venues,
+# places and dates are shorter; a hostile file's megabyte fields are not kept alive.
+_REMEMBERED_CHARS = 400
+
+
+def _line_text(raw: str) -> str:
+    """A venue, publisher or place as one line of plain text."""
+    return _remembered_line(raw) if len(raw) <= _REMEMBERED_CHARS else _converted_line(raw)
+
+
+@lru_cache(maxsize=4096)
+def _remembered_line(raw: str) -> str:
+    # A file repeats them: the ACL Anthology's 22,370 papers have 500 venues.
+    return _converted_line(raw)
+
+
+def _converted_line(raw: str) -> str:
+    return tidy_line(tex_to_text(unescaped_braces(raw))[0])
 
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
@@ -562,8 +605,19 @@ def entry_date(fields: dict[str, str]) -> tuple[dt.date | None, DatePrecision]:
     """From biblatex ``date`` (``2018-07-06``, ``2018-07``, ``2018/2019``) or year, month, day."""
     match = _DATE.match(fields.get("date", "").strip())
     if match:
-        return paper_date(match.group(1), match.group(2), match.group(3))
-    return paper_date(fields.get("year"), fields.get("month"), fields.get("day"))
+        return _remembered_date(match.group(1), match.group(2), match.group(3))
+    parts = (fields.get("year"), fields.get("month"), fields.get("day"))
+    if sum(len(part or "") for part in parts) > _REMEMBERED_CHARS:
+        return paper_date(*parts)
+    return _remembered_date(*parts)
+
+
+@lru_cache(maxsize=4096)
+def _remembered_date(
+    year: str | None, month: str | None, day: str | None
+) -> tuple[dt.date | None, DatePrecision]:
+    """``paper_date``, remembered: most papers of a file share a year and month with others."""
+    return paper_date(year, month, day)
 
 
 def date_note(fields: dict[str, str], date: dt.date | None, precision: DatePrecision) -> str | None:
@@ -595,6 +649,11 @@ def _quoted(value: str) -> str:
 def _abstract(raw: str | None) -> tuple[str | None, list[str]]:
     if not raw:
         return None, []
+    if raw.isprintable() and not has_latex(raw):
+        # Plain text (most abstracts): what ``tex_to_text`` returns as it is, and printable,
+        # so only its spaces are left to tidy (each check a pass over the abstract).
+        abstract = raw.strip() if "  " not in raw else clean_paragraphs(raw)
+        return abstract or None, list(dict.fromkeys(urls_in(abstract)))
     text, links = tex_to_text(raw)
     abstract = tidy_paragraphs(text)
     return abstract or None, list(dict.fromkeys(links + urls_in(abstract)))
@@ -604,7 +663,7 @@ def _venue(fields: dict[str, str]) -> str | None:
     for name in _VENUE_FIELDS:
         raw = fields.get(name)
         if raw and "://" not in raw and "\\url" not in raw:
-            venue = tidy_line(tex_to_text(unescaped_braces(raw))[0])
+            venue = _line_text(raw)
             subtitle = fields.get(_SUBTITLE_OF.get(name, ""))
             if venue and subtitle:
                 venue = f"{venue}: {tidy_line(tex_to_text(subtitle)[0])}"
@@ -719,7 +778,7 @@ class _Part(NamedTuple):
     """What a worker made of some chunks: plain data, in file order."""
 
     independent: bool  # False: the chunks need what came before; read the file here
-    papers: Sequence[Paper]  # a store of rows (``store.stored_as_rows``)
+    papers: Sequence[Paper]  # a store of rows (``store.store_of_rows``)
     problems: list[tuple[int | None, str]]
     keys: list[tuple[str, int, int]]  # (key, line, problems before it) of each entry
     untitled: list[tuple[str, str, int]]  # (key, type, line)
@@ -739,6 +798,13 @@ class _PartReader(_Reader):
         super().__init__(file, size)
         self.independent = True
         self.keys: list[tuple[str, int, int]] = []
+        # The papers as rows, made from their values without a paper made first (a fifth
+        # of the time a paper took), their repeated text shared (``rows.row_of_values``).
+        self.rows: list[tuple[Any, ...]] = []
+        self.shared_text: dict[str, str] = {}  # (not ``strings``: those are the macros)
+
+    def keep(self, values: dict[str, Any]) -> None:
+        self.rows.append(row_of_values(values, self.shared_text))
 
     def note_key(self, entry: _Entry) -> None:
         self.keys.append((entry.key, entry.line, len(self.result.problems)))
@@ -760,7 +826,7 @@ class _PartReader(_Reader):
             return _Part(False, [], [], [], [], {}, 0)
         return _Part(
             True,
-            stored_as_rows(self.result.papers),
+            store_of_rows(self.rows),
             [(problem.line, problem.message) for problem in self.result.problems],
             self.keys,
             [(entry.key, entry.entry_type, entry.line) for entry in self.untitled],
