@@ -1,4 +1,5 @@
-"""Asking Crossref or arXiv for a paper: the requests, and their failures as one line.
+"""Asking Crossref or arXiv for a paper: the requests, and their failures as one line
+(``fetch``, which ``core.pdf.fetch`` downloads PDFs with too).
 
 The addresses are Crossref's and arXiv's public APIs; ``PAPERBROWSE_CROSSREF_URL`` and
 ``PAPERBROWSE_ARXIV_URL`` point them elsewhere (a mirror, or the tests' local server,
@@ -83,13 +84,13 @@ def fetch(
             "GET", url, params=params, headers=headers, timeout=timeout, follow_redirects=True
         ) as response:
             _check_status(response.status_code, url, what)
-            if int(response.headers.get("Content-Length") or 0) > max_bytes:
+            if _announced_size(response.headers.get("Content-Length")) > max_bytes:
                 raise LookupFailed(too_large)  # said before the first byte is read
             body = bytearray()
             deadline = time.monotonic() + timeout  # (httpx's timeout is each read's)
             for piece in response.iter_bytes():
                 body += piece
-                if len(body) > max_bytes:  # a work's record is kilobytes: this is no record
+                if len(body) > max_bytes:  # (a length unsaid, or said wrong)
                     raise LookupFailed(too_large)
                 if time.monotonic() > deadline:
                     raise httpx.ReadTimeout("the answer is still coming")
@@ -100,6 +101,15 @@ def fetch(
     except httpx.HTTPError as error:
         reason = str(error) or type(error).__name__
         raise LookupFailed(f"{what}: cannot reach {_host(url)} ({reason}); offline?") from None
+
+
+def _announced_size(header: str | None) -> int:
+    """The size a ``Content-Length`` header announces; 0 when it announces none that can
+    be read (the body is still counted as it comes)."""
+    try:
+        return int(header or 0)
+    except ValueError:
+        return 0
 
 
 def _megabytes(size: int) -> str:
