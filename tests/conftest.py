@@ -57,11 +57,11 @@ def _a_run_of_its_own() -> None:
 
 @pytest.fixture
 def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Crossref and arXiv as a local server replaying their recorded responses
-    (``service_replay.py``); the requests it was sent, in order."""
+    """Crossref, arXiv (its API and its PDFs) and Unpaywall as a local server replaying
+    their recorded responses (``service_replay.py``); the requests it was sent, in order."""
     from service_replay import replaying
 
     with replaying() as (address, requests):
-        monkeypatch.setenv("PAPERBROWSE_CROSSREF_URL", address)
-        monkeypatch.setenv("PAPERBROWSE_ARXIV_URL", address)
+        for service in ("CROSSREF", "ARXIV", "ARXIV_PDF", "UNPAYWALL"):
+            monkeypatch.setenv(f"PAPERBROWSE_{service}_URL", address)
         yield requests

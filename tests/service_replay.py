@@ -1,11 +1,21 @@
-"""A local server answering as Crossref and arXiv did: recorded responses, replayed.
+"""A local server answering as Crossref, arXiv and Unpaywall did: recorded responses,
+replayed.
 
-The bodies in ``tests/data/services`` are real responses of the two services
-(``SOURCES.md`` there says where each was recorded). The server answers
-``GET /works/{DOI}`` with ``crossref/{DOI, / as _}.json`` (Crossref's recorded
-"Resource not found." and 404 for any other DOI), and ``GET /api/query?id_list=ID``
-with ``arxiv/{ID, / as _}.xml``: arXiv's recorded empty feed for an id it does not
-have, and its recorded 400 error feed for one that is not an id.
+The bodies in ``tests/data/services`` are real responses of the services (``SOURCES.md``
+there says where each was recorded). The server answers
+
+- ``GET /works/{DOI}`` with ``crossref/{DOI, / as _}.json`` (Crossref's recorded
+  "Resource not found." and 404 for any other DOI);
+- ``GET /api/query?id_list=ID`` with ``arxiv/{ID, / as _}.xml``: arXiv's recorded empty
+  feed for an id it does not have, and its recorded 400 error feed for one that is not an id;
+- ``GET /v2/{DOI}?email=...`` with ``unpaywall/{DOI, lower case, / as _}.json``
+  (Unpaywall's recorded 404 "isn't in Unpaywall" for any other DOI). The links in a
+  recorded answer point at the publishers and repositories themselves: served, they are
+  made links to this server's ``/remote/{host}{path}``, as a mirror would, so that
+  following them reaches ``REMOTE`` below, never the network;
+- ``GET /pdf/{ARXIV ID}`` (arxiv.org's PDFs) and ``GET /remote/{host}{path}``: the
+  files of ``ARXIV_PDFS`` and ``REMOTE``, a real PDF of ``../shared/corpus/pdf`` or a
+  recorded page; 404 for any other.
 """
 
 from __future__ import annotations
@@ -19,6 +29,21 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 RECORDED = Path(__file__).parent / "data" / "services"
+PDFS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "pdf"
+# arxiv.org/pdf/{id}: the corpus's own copy of the paper (SPECTER is arXiv 2004.07180).
+ARXIV_PDFS = {"2004.07180": PDFS / "acl-2020.acl-main.207.pdf"}
+# What the links in the recorded Unpaywall answers give: a real PDF (not the paper's own:
+# any PDF's bytes), or the page a server sent instead of one.
+ACCESS_DENIED = RECORDED / "pages" / "akamai-access-denied.html"
+REMOTE: dict[str, tuple[Path, str]] = {
+    "arxiv.org/pdf/gr-qc/9801069": (PDFS / "pysample-pdflatex-4-pages.pdf", "application/pdf"),
+    "europepmc.org/articles/pmc4621974": (PDFS / "acl-N18-3011.pdf", "application/pdf"),
+    "jamanetwork.com/journals/jamadermatology/articlepdf/2471551/doi150042.pdf": (
+        ACCESS_DENIED,
+        "text/html",
+    ),
+}
+_LINK = re.compile(rb'"(https?)://([^/"]+)')
 _ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$", re.IGNORECASE)
 
 
@@ -32,6 +57,12 @@ class Replay(BaseHTTPRequestHandler):
             self._crossref(unquote(url.path.removeprefix("/works/")))
         elif url.path == "/api/query":
             self._arxiv(parse_qs(url.query).get("id_list", [""])[0])
+        elif url.path.startswith("/v2/"):
+            self._unpaywall(unquote(url.path.removeprefix("/v2/")))
+        elif url.path.startswith("/pdf/"):
+            self._file(ARXIV_PDFS.get(url.path.removeprefix("/pdf/")), "application/pdf")
+        elif url.path.startswith("/remote/"):
+            self._file(*REMOTE.get(url.path.removeprefix("/remote/"), (None, "")))
         else:
             self._send(404, "text/plain", b"no such recording")
 
@@ -55,6 +86,23 @@ class Replay(BaseHTTPRequestHandler):
             self._send(200, "application/atom+xml", (folder / "not-found.xml").read_bytes())
         else:
             self._send(400, "application/atom+xml", (folder / "error-400.xml").read_bytes())
+
+    def _unpaywall(self, doi: str) -> None:
+        folder = RECORDED / "unpaywall"
+        recorded = folder / f"{doi.lower().replace('/', '_')}.json"
+        if not recorded.is_file():
+            self._send(404, "application/json", (folder / "404.json").read_bytes())
+            return
+        address = f"http://{self.headers['Host']}/remote/".encode()
+        self._send(
+            200, "application/json", _LINK.sub(b'"' + address + rb"\2", recorded.read_bytes())
+        )
+
+    def _file(self, path: Path | None, content_type: str) -> None:
+        if path is None:
+            self._send(404, "text/plain", b"no such recording")
+        else:
+            self._send(200, content_type, path.read_bytes())
 
     def _send(self, status: int, content_type: str, body: bytes) -> None:
         self.send_response(status)

@@ -407,7 +407,7 @@ def test_arxivs_own_api_is_asked_once_every_three_seconds(
     held to them, so the server is made to stand for arXiv's own address."""
     from paperbrowse.core.lookup import client
 
-    monkeypatch.setattr(client, "ARXIV_URL", client._base("PAPERBROWSE_ARXIV_URL", ""))
+    monkeypatch.setattr(client, "ARXIV_URL", client.base_url("PAPERBROWSE_ARXIV_URL", ""))
     monkeypatch.delenv("PAPERBROWSE_ARXIV_URL")
     monkeypatch.setattr(client, "_arxiv_last", [-client.ARXIV_GAP])
     waits: list[float] = []

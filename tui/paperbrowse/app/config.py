@@ -1,4 +1,5 @@
-"""The user's settings (the theme, the keymap, how to cite, where PDFs are), in a small
+"""The user's settings (the theme, the keymap, how to cite, where PDFs are, the email
+address Unpaywall is asked with), in a small
 JSON file in the config folder.
 
 ``Config`` holds the settings the app knows, typed, and every other key of the
@@ -18,7 +19,7 @@ from paperbrowse.core.locations import config_file as config_path
 
 __all__ = ["Config", "config_path", "load_config", "save_config"]
 
-TEXT_SETTINGS = ("cite_form", "csl_style")  # settings that are one string each
+TEXT_SETTINGS = ("cite_form", "csl_style", "email")  # settings that are one string each
 KNOWN = ("theme", "keymap", "pdf_folders", *TEXT_SETTINGS)
 
 
@@ -34,6 +35,9 @@ class Config:
     csl_style: str | None = None
     # Folders of PDFs named by citation key, DOI or arXiv id (``core.pdf.locate``).
     pdf_folders: tuple[str, ...] = ()
+    # The user's email address, which Unpaywall's API asks every request to carry
+    # (``core.pdf.fetch``: a PDF downloaded for a DOI). None: no DOI is looked up there.
+    email: str | None = None
     others: dict[str, Any] = field(default_factory=dict)  # settings this version does not know
     problem: str | None = None  # why the file could not be used, in one line
 
@@ -69,6 +73,7 @@ class Config:
             problem=problem,
             cite_form=texts["cite_form"],
             csl_style=texts["csl_style"],
+            email=texts["email"],
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 Every folder follows the platform's convention via platformdirs, unless the
 user points elsewhere with an environment variable:
 
-- data (the marks database): ``PAPERBROWSE_DATA_DIR``, or ``--data-dir DIR``
-  on the command line, which sets that variable;
+- data (the marks database, the PDFs downloaded when no PDF folder is named):
+  ``PAPERBROWSE_DATA_DIR``, or ``--data-dir DIR`` on the command line, which sets that
+  variable;
 - config (``config.json``: the theme): ``PAPERBROWSE_CONFIG_DIR``;
 - cache (parsed libraries, search indexes, the crash log): ``PAPERBROWSE_CACHE_DIR``.
 
@@ -26,6 +27,7 @@ DATA_DIR_VARIABLE = "PAPERBROWSE_DATA_DIR"
 CONFIG_DIR_VARIABLE = "PAPERBROWSE_CONFIG_DIR"
 CACHE_DIR_VARIABLE = "PAPERBROWSE_CACHE_DIR"
 DATABASE_NAME = "marks.sqlite3"
+PDFS_NAME = "pdfs"
 CONFIG_NAME = "config.json"
 
 
@@ -55,6 +57,12 @@ def data_dir() -> Path:
 def database_path() -> Path:
     """The marks database (bookmarks, read status, tags, notes)."""
     return data_dir() / DATABASE_NAME
+
+
+def pdf_dir() -> Path:
+    """Where a downloaded PDF goes when the user names no PDF folder (``pdf_folders``,
+    ``--pdf-dir``): ``pdfs/`` in the data folder."""
+    return data_dir() / PDFS_NAME
 
 
 def config_dir() -> Path:

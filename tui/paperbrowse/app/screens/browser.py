@@ -413,3 +413,4 @@ class BrowserScreen(SafeMouse, Screen[None]):
     action_related = _by_reading(ReadingController.related)
     action_open_pdf = _by_reading(ReadingController.open_pdf)
     action_attach_pdf = _by_reading(ReadingController.attach_pdf)
+    action_fetch_pdf = _by_reading(ReadingController.fetch_pdf)

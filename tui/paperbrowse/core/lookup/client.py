@@ -1,4 +1,5 @@
-"""Asking Crossref or arXiv for a paper: the requests, and their failures as one line.
+"""Asking Crossref or arXiv for a paper: the requests, and their failures as one line
+(``fetch``, which ``core.pdf.fetch`` downloads PDFs with too).
 
 The addresses are Crossref's and arXiv's public APIs; ``PAPERBROWSE_CROSSREF_URL`` and
 ``PAPERBROWSE_ARXIV_URL`` point them elsewhere (a mirror, or the tests' local server,
@@ -13,6 +14,7 @@ import json
 import os
 import threading
 import time
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from paperbrowse import __version__
@@ -31,7 +33,9 @@ class LookupFailed(PaperbrowseError):
     """A paper that could not be looked up; the message is one line for the user."""
 
 
-def _base(variable: str, default: str) -> str:
+def base_url(variable: str, default: str) -> str:
+    """A service's address: the environment variable's when it is set (a mirror, the
+    tests' server), else ``default``; without a closing slash."""
     return (os.environ.get(variable) or default).rstrip("/")
 
 
@@ -47,24 +51,51 @@ def look_up(typed: str, timeout: float = TIMEOUT) -> Paper:
     return _from_crossref(identifier, timeout)
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A service's answer: its body, its ``Content-Type`` and the address that gave it
+    (after redirects)."""
+
+    body: bytes
+    content_type: str
+    url: str
+
+
 def _get(url: str, params: dict[str, str] | None, what: Identifier, timeout: float) -> bytes:
+    return fetch(url, params, what, timeout).body
+
+
+def fetch(
+    url: str,
+    params: dict[str, str] | None,
+    what: object,
+    timeout: float = TIMEOUT,
+    max_bytes: int = MAX_BYTES,
+) -> Answer:
+    """``GET url``, redirects followed; ``what`` names the request in the one line of a
+    failure (LookupFailed): an HTTP error, no answer within ``timeout`` seconds, no
+    connection, or an answer over ``max_bytes``."""
     import httpx  # (not before a lookup: the app's start never needs it)
 
     headers = {"User-Agent": USER_AGENT}
+    too_large = f"{what}: {_host(url)} answered over {_megabytes(max_bytes)} MB"
     try:
         with httpx.stream(
             "GET", url, params=params, headers=headers, timeout=timeout, follow_redirects=True
         ) as response:
             _check_status(response.status_code, url, what)
+            if _announced_size(response.headers.get("Content-Length")) > max_bytes:
+                raise LookupFailed(too_large)  # said before the first byte is read
             body = bytearray()
             deadline = time.monotonic() + timeout  # (httpx's timeout is each read's)
             for piece in response.iter_bytes():
                 body += piece
-                if len(body) > MAX_BYTES:  # a work's record is kilobytes: this is no record
-                    raise LookupFailed(f"{what}: {_host(url)} answered over {MAX_BYTES >> 20} MB")
+                if len(body) > max_bytes:  # (a length unsaid, or said wrong)
+                    raise LookupFailed(too_large)
                 if time.monotonic() > deadline:
                     raise httpx.ReadTimeout("the answer is still coming")
-            return bytes(body)
+            content_type = response.headers.get("Content-Type", "")
+            return Answer(bytes(body), content_type, str(response.url))
     except httpx.TimeoutException:
         raise LookupFailed(f"{what}: {_host(url)} did not answer within {timeout:g} s") from None
     except httpx.HTTPError as error:
@@ -72,7 +103,22 @@ def _get(url: str, params: dict[str, str] | None, what: Identifier, timeout: flo
         raise LookupFailed(f"{what}: cannot reach {_host(url)} ({reason}); offline?") from None
 
 
-def _check_status(status: int, url: str, what: Identifier) -> None:
+def _announced_size(header: str | None) -> int:
+    """The size a ``Content-Length`` header announces; 0 when it announces none that can
+    be read (the body is still counted as it comes)."""
+    try:
+        return int(header or 0)
+    except ValueError:
+        return 0
+
+
+def _megabytes(size: int) -> str:
+    """``size`` in MB as a line says it: 8, 100, 0.1."""
+    megabytes = size / (1 << 20)
+    return f"{megabytes:.0f}" if megabytes >= 1 else f"{megabytes:.1f}"
+
+
+def _check_status(status: int, url: str, what: object) -> None:
     if status == 404:
         raise LookupFailed(f"{what}: not found at {_host(url)}")
     if status == 429:
@@ -88,7 +134,7 @@ def _host(url: str) -> str:
 def _from_crossref(identifier: Identifier, timeout: float) -> Paper:
     from paperbrowse.core.lookup.crossref import paper_from_work
 
-    url = f"{_base('PAPERBROWSE_CROSSREF_URL', CROSSREF_URL)}/works/{quote(identifier.value)}"
+    url = f"{base_url('PAPERBROWSE_CROSSREF_URL', CROSSREF_URL)}/works/{quote(identifier.value)}"
     body = _get(url, None, identifier, timeout)
     try:
         answer = json.loads(body)
@@ -106,7 +152,7 @@ _arxiv_turn = threading.Lock()
 _arxiv_last = [-ARXIV_GAP]  # time.monotonic() of the last request
 
 
-def _wait_for_arxiv() -> None:
+def wait_for_arxiv() -> None:
     with _arxiv_turn:
         time.sleep(max(0.0, _arxiv_last[0] + ARXIV_GAP - time.monotonic()))
         _arxiv_last[0] = time.monotonic()
@@ -115,9 +161,9 @@ def _wait_for_arxiv() -> None:
 def _from_arxiv(identifier: Identifier, timeout: float) -> Paper:
     from paperbrowse.core.lookup.arxiv import NotOnArxiv, paper_from_feed
 
-    base = _base("PAPERBROWSE_ARXIV_URL", ARXIV_URL)
+    base = base_url("PAPERBROWSE_ARXIV_URL", ARXIV_URL)
     if base == ARXIV_URL:
-        _wait_for_arxiv()
+        wait_for_arxiv()
     body = _get(f"{base}/api/query", {"id_list": identifier.value}, identifier, timeout)
     try:
         return paper_from_feed(body, identifier.value, f"arXiv:{identifier.value}")

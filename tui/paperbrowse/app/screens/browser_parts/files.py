@@ -524,6 +524,21 @@ class FilesController:
             return
         self.screen.notify(f"Opening {printable(target.name)}", timeout=3, markup=False)
 
+    def pdf_on_disk(self, paper: Paper) -> Path | None:
+        """The paper's first PDF that is on disk and readable as one, if it has one."""
+        from paperbrowse.core.pdf.check import file_problem, is_pdf_name
+
+        files = self.finder.files_of(paper)
+        return next((f for f in files if is_pdf_name(f) and file_problem(f) is None), None)
+
+    def download_folder(self) -> Path:
+        """Where a downloaded PDF goes: the first PDF folder named (config.json's
+        ``pdf_folders``, then ``--pdf-dir``), so it is found by name there too; else
+        ``pdfs/`` in the data folder."""
+        from paperbrowse.core.locations import pdf_dir
+
+        return self.finder.folders[0] if self.finder.folders else pdf_dir()
+
     def attachable(self, typed: str) -> tuple[str, str | None]:
         """The resolved absolute path to keep for what the user typed (``..`` and links
         resolved), and why it cannot be attached, or None when it can."""

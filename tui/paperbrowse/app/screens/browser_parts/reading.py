@@ -250,12 +250,7 @@ class ReadingController:
                 self.files.read_text_again(paper)  # its text is no longer searched
                 self.notify(f"Detached {len(attached)} PDF(s).", timeout=3)
                 return
-            if not path:
-                return
-            saved = self.save_marks(lambda store: store.attach_file(paper, path), "attach the PDF")
-            if saved is not None:
-                self.files.forget_found()
-                self.files.read_text_again(paper)  # searched from now on, not after a reopen
+            if path and self._attach(paper, path):
                 self.notify(f"Attached {path}", timeout=3, markup=False)
 
         # Start where the library is: its PDFs are usually beside it.
@@ -263,6 +258,64 @@ class ReadingController:
         self.app.push_screen(
             AttachScreen(paper.title, start, self.files.attachable, attached), save
         )
+
+    def _attach(self, paper: Paper, path: str) -> bool:
+        """Keep ``path`` with the paper's marks, found and searched from now on; whether
+        it was kept (``save_marks`` said why not)."""
+        saved = self.save_marks(lambda store: store.attach_file(paper, path), "attach the PDF")
+        if saved is None:
+            return False
+        self.files.forget_found()
+        self.files.read_text_again(paper)  # searched from now on, not after a reopen
+        return True
+
+    def fetch_pdf(self) -> None:
+        """``D``: the paper's PDF downloaded in a thread (``core.pdf.fetch``: arXiv's, or
+        the open-access copy Unpaywall knows of), saved in the user's PDF folder and
+        attached as ``A`` attaches one."""
+        paper = self._current("download the PDF of")
+        if paper is None or not self._marks_ready("download a PDF"):
+            return
+        from paperbrowse.app.config import load_config
+
+        already = self.files.pdf_on_disk(paper)
+        if already is not None:
+            opens = self.key_hint("open_pdf", " ({key} opens it)")
+            self.notify(f"This paper has a PDF already: {already}{opens}", timeout=5, markup=False)
+            return
+        email = load_config().email  # read each time: the user may have just set it
+        folder = self.files.download_folder()
+        self.notify(f"Downloading the PDF of “{shortened(paper.title)}” …", timeout=3, markup=False)
+        self.screen.run_worker(
+            lambda: self._download(paper, folder, email),
+            thread=True,
+            group="fetch-pdf",
+            description="download a PDF",
+        )
+
+    def _download(self, paper: Paper, folder: Path, email: str | None) -> None:
+        """In a thread worker: the file written, or one line saying why there is none."""
+        from textual.worker import get_current_worker
+
+        from paperbrowse.core.lookup.client import LookupFailed
+        from paperbrowse.core.pdf.fetch import fetch_pdf
+
+        outcome: Path | str
+        try:
+            outcome = fetch_pdf(paper, folder, email)
+        except LookupFailed as error:
+            outcome = str(error)
+        except Exception as error:  # a bug of ours: one line, never a traceback
+            outcome = f"{type(error).__name__}: {error}; please report this"
+        if not get_current_worker().is_cancelled:  # the window is closing
+            self.app.call_from_thread(self._downloaded, paper, outcome)
+
+    def _downloaded(self, paper: Paper, outcome: Path | str) -> None:
+        if isinstance(outcome, str):
+            self.notify(outcome, severity="warning", timeout=10, markup=False)
+            return
+        self._attach(paper, str(outcome))  # (not attached: save_marks said why; it is saved)
+        self.notify(f"PDF saved to {outcome}", timeout=5, markup=False)
 
     def save_marks(
         self, change: Callable[[Store], Saved], what: str, quiet: bool = False

@@ -1,0 +1,205 @@
+"""The app's ``D``: the paper's PDF downloaded (arXiv's, or the open-access copy Unpaywall
+knows of), saved in the user's PDF folder and attached, so ``O`` opens it and ``has:pdf``
+finds it. Against recorded Unpaywall answers and real PDFs (the ``services`` fixture)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import browser, highlighted, notified, wait_for, wait_loaded
+from service_replay import ARXIV_PDFS, REMOTE
+from textual.pilot import Pilot
+
+from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.core.locations import config_file, data_dir
+
+pytestmark = pytest.mark.usefixtures("services", "notifications_kept", "corpus")
+
+LIBRARY = """@article{cohan2020,
+  title = {SPECTER: Document-level Representation Learning},
+  author = {Cohan, Arman},
+  year = {2020},
+  url = {https://arxiv.org/abs/2004.07180},
+}
+@article{gomez1998,
+  title = {Stable Characteristic Evolution of Generic Three-Dimensional Spacetimes},
+  author = {G{\\'o}mez, R.},
+  year = {1998},
+  doi = {10.1103/PhysRevLett.80.3915},
+}
+@article{castonguay1997,
+  title = {Psychotherapy integration and the need for better theories of change},
+  author = {Castonguay, Louis G.},
+  year = {1997},
+  doi = {10.1016/s0962-1849(05)80014-9},
+}
+@article{lee2016,
+  title = {Laboratory Monitoring During Isotretinoin Therapy for Acne},
+  author = {Lee, Young H.},
+  year = {2016},
+  doi = {10.1001/jamadermatol.2015.3091},
+}
+"""
+EMAIL = "reader@example.org"
+
+
+def library(folder: Path) -> Path:
+    bib = folder / "lib.bib"
+    bib.write_text(LIBRARY, encoding="utf-8")
+    return bib
+
+
+def configure(**settings: Any) -> None:
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text(json.dumps(settings), encoding="utf-8")
+
+
+async def download(pilot: Pilot[Any], query: str) -> None:
+    """The paper ``query`` finds, under the cursor, and ``D``: until it has said how it went."""
+    await pilot.press("slash", "ctrl+u", *query, "enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.press("D")
+    await wait_for(pilot, lambda: said_how_it_went(pilot))
+
+
+def said(pilot: Pilot[Any]) -> str:
+    """Every notification the app gave, a line each."""
+    app = pilot.app
+    assert isinstance(app, PaperBrowseApp)
+    return notified(app)
+
+
+def said_how_it_went(pilot: Pilot[Any]) -> bool:
+    """Whether a line other than "Downloading …" was given: saved, or why not."""
+    return any(not line.startswith("Downloading") for line in said(pilot).splitlines())
+
+
+def opened_by_O(pilot: Pilot[Any]) -> Path | None:
+    """The file ``O`` opens for the paper under the cursor."""
+    from paperbrowse.core.pdf.locate import first_pdf
+
+    files = browser(pilot).reading.files
+    return first_pdf(files.finder.files_of(highlighted(pilot)))
+
+
+def saved_files(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir()) if folder.is_dir() else []
+
+
+async def test_D_on_an_arxiv_paper_saves_arxivs_pdf_attaches_it_and_O_opens_it(
+    tmp_path: Path, services: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = tmp_path / "argv.txt"
+    viewer = tmp_path / "viewer.py"
+    viewer.write_text(
+        f"#!{sys.executable}\nimport sys\nopen({str(seen)!r}, 'w').write(sys.argv[1] + '\\n')\n",
+        encoding="utf-8",
+    )
+    viewer.chmod(0o755)
+    monkeypatch.setenv("PAPERBROWSE_PDF_VIEWER", str(viewer))
+    saved = data_dir() / "pdfs" / "2004.07180.pdf"  # no PDF folder named: the data folder's
+    async with PaperBrowseApp([library(tmp_path)]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await download(pilot, "specter")
+        assert f"PDF saved to {saved}" in said(pilot)
+        assert saved.read_bytes() == ARXIV_PDFS["2004.07180"].read_bytes()
+        assert services == ["/pdf/2004.07180"]
+        assert opened_by_O(pilot) == saved
+        await pilot.press("O")
+        await pilot.press("slash", "ctrl+u", *"has:pdf", "enter")
+        await wait_for(pilot, lambda: browser(pilot).paper_list.results is not None)
+        results = browser(pilot).paper_list.results
+        assert results is not None
+        assert [results[i].citekey for i in range(len(results))] == ["cohan2020"]
+    deadline = time.monotonic() + 20
+    while not (seen.exists() and seen.read_text(encoding="utf-8").endswith("\n")):
+        assert time.monotonic() < deadline, "the viewer never ran"
+        time.sleep(0.05)
+    assert seen.read_text(encoding="utf-8") == f"{saved}\n"
+
+
+async def test_D_on_a_doi_asks_unpaywall_with_the_email_and_saves_in_the_pdf_folder(
+    tmp_path: Path, services: list[str]
+) -> None:
+    folder = tmp_path / "my pdfs"
+    configure(email=EMAIL, pdf_folders=[str(folder)])
+    async with PaperBrowseApp([library(tmp_path)]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await download(pilot, "stable characteristic")
+        saved = folder / "10.1103_PhysRevLett.80.3915.pdf"
+        assert f"PDF saved to {saved}" in said(pilot)
+        assert saved.read_bytes() == REMOTE["arxiv.org/pdf/gr-qc/9801069"][0].read_bytes()
+        assert services[0] == "/v2/10.1103/PhysRevLett.80.3915?email=reader%40example.org"
+        assert opened_by_O(pilot) == saved
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "psychotherapy",
+            "No PDF found: Unpaywall knows no open-access copy of 10.1016/s0962-1849(05)80014-9.",
+        ),
+        ("isotretinoin", "No PDF at "),  # a login page where Unpaywall's PDF link points
+    ],
+)
+async def test_D_without_a_pdf_to_be_had_is_one_line_and_writes_nothing(
+    tmp_path: Path, query: str, expected: str
+) -> None:
+    configure(email=EMAIL)
+    async with PaperBrowseApp([library(tmp_path)]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await download(pilot, query)
+        (line,) = [line for line in said(pilot).splitlines() if expected in line]
+        assert line.startswith(expected)
+        assert "PDF saved" not in said(pilot)
+        assert opened_by_O(pilot) is None
+    assert saved_files(data_dir() / "pdfs") == []
+
+
+async def test_D_without_an_email_names_the_config_key_and_asks_nothing(
+    tmp_path: Path, services: list[str]
+) -> None:
+    async with PaperBrowseApp([library(tmp_path)]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await download(pilot, "stable characteristic")
+        line = (
+            f'Unpaywall needs your email address to look a DOI up: set "email" in {config_file()}.'
+        )
+        assert line in said(pilot)
+    assert services == []
+
+
+async def test_D_leaves_an_existing_file_of_that_name_as_it_is(
+    tmp_path: Path, services: list[str]
+) -> None:
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    mine = folder / "10.1001_jamadermatol.2015.3091.pdf"
+    mine.write_bytes(b"not a PDF: the user's own notes, named like the paper's PDF")
+    configure(email=EMAIL, pdf_folders=[str(folder)])
+    async with PaperBrowseApp([library(tmp_path)]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await download(pilot, "isotretinoin")
+        assert f"{mine} exists already; it is left as it is." in said(pilot)
+    assert mine.read_bytes() == b"not a PDF: the user's own notes, named like the paper's PDF"
+    assert services == []
+
+
+async def test_D_on_a_paper_with_a_pdf_already_says_where_it_is(
+    tmp_path: Path, services: list[str]
+) -> None:
+    async with PaperBrowseApp([library(tmp_path)]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await download(pilot, "specter")
+        services.clear()
+        pilot.app.__dict__["given"] = []
+        await pilot.press("D")
+        await wait_for(pilot, lambda: said(pilot))
+        assert "This paper has a PDF already" in said(pilot)
+        assert services == []

@@ -1,0 +1,151 @@
+"""Downloading a paper's PDF (``core.pdf.fetch``): arXiv's for an arXiv id, else the
+open-access copy Unpaywall knows of for its DOI. Against recorded Unpaywall answers and
+real PDFs, replayed by the ``services`` fixture (``service_replay.py``)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from helpers import paper
+from service_replay import ACCESS_DENIED, ARXIV_PDFS, REMOTE
+
+from paperbrowse.core.lookup.client import LookupFailed
+from paperbrowse.core.models import Paper
+from paperbrowse.core.pdf.fetch import fetch_pdf
+from paperbrowse.core.pdf.locate import FolderIndex, convention_names
+
+pytestmark = pytest.mark.usefixtures("corpus")
+
+EMAIL = "reader@example.org"
+SPECTER = paper("SPECTER", 2020, url="https://arxiv.org/abs/2004.07180")
+PRL = paper("Stable Characteristic Evolution", 1998, doi="10.1103/PhysRevLett.80.3915")
+ORTHODONTICS = paper("Synergistic effect of wire bending", 2015, doi="10.1186/s40510-015-0109-6")
+CLOSED = paper("Psychotherapy integration", 1997, doi="10.1016/s0962-1849(05)80014-9")
+JAMA = paper(
+    "Laboratory Monitoring During Isotretinoin Therapy", 2016, doi="10.1001/jamadermatol.2015.3091"
+)
+UNKNOWN = paper("Not in Unpaywall", 2021, doi="10.000/doi1")
+
+
+def remote(path: str) -> bytes:
+    return REMOTE[path][0].read_bytes()
+
+
+def found_by_name(folder: Path, item: Paper) -> list[Path]:
+    """The PDFs of ``item`` that the PDF folders' look-up by name finds in ``folder``."""
+    return FolderIndex().find(convention_names(item, None), [folder])
+
+
+def test_an_arxiv_paper_gets_arxivs_pdf_named_by_its_id(
+    tmp_path: Path, services: list[str]
+) -> None:
+    saved = fetch_pdf(SPECTER, tmp_path / "pdfs", None)  # no email needed for arXiv
+    assert saved == tmp_path / "pdfs" / "2004.07180.pdf"
+    assert saved.read_bytes() == ARXIV_PDFS["2004.07180"].read_bytes()
+    assert services == ["/pdf/2004.07180"]
+    assert found_by_name(tmp_path / "pdfs", SPECTER) == [saved]
+    assert [p.name for p in (tmp_path / "pdfs").iterdir()] == [saved.name]  # no temp left
+
+
+def test_a_doi_gets_the_pdf_unpaywall_names_and_the_email_is_sent(
+    tmp_path: Path, services: list[str]
+) -> None:
+    saved = fetch_pdf(PRL, tmp_path, EMAIL)
+    assert saved == tmp_path / "10.1103_PhysRevLett.80.3915.pdf"
+    assert saved.read_bytes() == remote("arxiv.org/pdf/gr-qc/9801069")  # best_oa_location's
+    assert services == [
+        "/v2/10.1103/PhysRevLett.80.3915?email=reader%40example.org",
+        "/remote/arxiv.org/pdf/gr-qc/9801069",
+    ]
+    assert found_by_name(tmp_path, PRL) == [saved]
+
+
+def test_without_a_pdf_at_the_best_location_another_locations_pdf_is_taken(
+    tmp_path: Path, services: list[str]
+) -> None:
+    # Unpaywall's best location is the journal's landing page (url_for_pdf null).
+    saved = fetch_pdf(ORTHODONTICS, tmp_path, EMAIL)
+    assert saved.read_bytes() == remote("europepmc.org/articles/pmc4621974")
+    assert services[-1] == "/remote/europepmc.org/articles/pmc4621974?pdf=render"
+
+
+@pytest.mark.parametrize(
+    ("item", "said"),
+    [
+        (CLOSED, "Unpaywall knows no open-access copy of 10.1016/s0962-1849(05)80014-9"),
+        (UNKNOWN, "10.000/doi1: not found at 127.0.0.1"),
+    ],
+)
+def test_no_open_access_copy_is_one_line_and_nothing_is_written(
+    tmp_path: Path, services: list[str], item: Paper, said: str
+) -> None:
+    with pytest.raises(LookupFailed) as failed:
+        fetch_pdf(item, tmp_path / "pdfs", EMAIL)
+    assert said in str(failed.value) and "\n" not in str(failed.value)
+    assert not (tmp_path / "pdfs").exists()
+    assert len(services) == 1  # Unpaywall only: nothing was downloaded
+
+
+def test_a_page_instead_of_a_pdf_is_refused(tmp_path: Path, services: list[str]) -> None:
+    with pytest.raises(LookupFailed) as failed:
+        fetch_pdf(JAMA, tmp_path, EMAIL)
+    message = str(failed.value)
+    assert message.startswith("No PDF at ")
+    assert "jamanetwork.com/journals/jamadermatology/articlepdf/2471551/doi150042.pdf" in message
+    assert "text/html" in message and "\n" not in message
+    assert services[-1].startswith("/remote/jamanetwork.com/")  # it was asked
+    assert list(tmp_path.iterdir()) == []
+    assert ACCESS_DENIED.read_bytes().startswith(b"<HTML>")  # what it sent
+
+
+def test_without_an_email_the_line_names_the_config_key_and_nothing_is_asked(
+    tmp_path: Path, services: list[str]
+) -> None:
+    for email in (None, "", "   "):
+        with pytest.raises(LookupFailed) as failed:
+            fetch_pdf(PRL, tmp_path, email)
+        message = str(failed.value)
+        assert '"email"' in message and "config.json" in message and "Unpaywall" in message
+    assert services == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_file_is_never_overwritten(tmp_path: Path, services: list[str]) -> None:
+    mine = tmp_path / "2004.07180.pdf"
+    mine.write_bytes(b"%PDF-1.4 the user's own copy")
+    with pytest.raises(LookupFailed) as failed:
+        fetch_pdf(SPECTER, tmp_path, EMAIL)
+    assert str(mine) in str(failed.value)
+    assert mine.read_bytes() == b"%PDF-1.4 the user's own copy"
+    assert services == []  # not downloaded to be thrown away
+    assert [p.name for p in tmp_path.iterdir()] == [mine.name]
+
+
+def test_a_file_larger_than_the_cap_is_refused(tmp_path: Path, services: list[str]) -> None:
+    with pytest.raises(LookupFailed) as failed:
+        fetch_pdf(SPECTER, tmp_path, None, max_bytes=100_000)  # the PDF is 700 KB
+    assert "over 0.1 MB" in str(failed.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_offline_is_one_line_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as unused:  # a port nothing listens on
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    for service in ("ARXIV_PDF", "UNPAYWALL"):
+        monkeypatch.setenv(f"PAPERBROWSE_{service}_URL", f"http://127.0.0.1:{port}")
+    for item in (SPECTER, PRL):
+        with pytest.raises(LookupFailed) as failed:
+            fetch_pdf(item, tmp_path / "pdfs", EMAIL)
+        assert "offline?" in str(failed.value) and "\n" not in str(failed.value)
+    assert not (tmp_path / "pdfs").exists()
+
+
+def test_a_paper_without_doi_or_arxiv_id_says_so(tmp_path: Path) -> None:
+    with pytest.raises(LookupFailed) as failed:
+        fetch_pdf(paper("A Talk", 2020), tmp_path, EMAIL)
+    assert "neither an arXiv id nor a DOI" in str(failed.value)

@@ -1,0 +1,174 @@
+"""A paper's PDF downloaded, as Zotero's "Find Available PDF" does, one paper at a time.
+
+A paper with an arXiv id gets arXiv's PDF (``https://arxiv.org/pdf/ID``); else one with a
+DOI gets the open-access copy Unpaywall knows of (``api.unpaywall.org/v2/DOI``: its best
+location's ``url_for_pdf``, then the other locations'). Unpaywall asks every request to
+carry the user's email address: without one, nothing is asked and the line says which
+setting to fill in; no made-up address is ever sent.
+
+What arrives must be a PDF (``%PDF-`` in its first kilobyte, as ``check`` asks of a file
+on disk): a publisher's login page is refused. It is written to a temporary file beside
+the one it becomes, then linked to its name, so a crash leaves no half PDF and a file of
+that name is never replaced. The name is the one ``locate`` finds by: the arXiv id
+(``2004.07180.pdf``) or the DOI, ``/`` as ``_``.
+
+Every failure is one line (``LookupFailed``), and nothing is written. The addresses are
+overridable as the look-ups' are (``PAPERBROWSE_ARXIV_PDF_URL``,
+``PAPERBROWSE_UNPAYWALL_URL``: the tests' local server).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from paperbrowse.core.locations import config_file
+from paperbrowse.core.lookup.client import (
+    LookupFailed,
+    base_url,
+    fetch,
+    wait_for_arxiv,
+)
+from paperbrowse.core.models import Paper, bare_doi
+from paperbrowse.core.pdf.check import HEADER_WINDOW
+from paperbrowse.core.pdf.locate import arxiv_id
+
+ARXIV_PDF_URL = "https://arxiv.org"
+UNPAYWALL_URL = "https://api.unpaywall.org"
+TIMEOUT = 60.0  # seconds without a byte, and for the whole download
+MAX_BYTES = 100 << 20  # a PDF larger than this is refused, not read on
+MAX_TRIED = 3  # of Unpaywall's PDF links, when the first are no PDF
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def fetch_pdf(
+    paper: Paper,
+    folder: Path,
+    email: str | None,
+    *,
+    timeout: float = TIMEOUT,
+    max_bytes: int = MAX_BYTES,
+) -> Path:
+    """Download ``paper``'s PDF into ``folder`` (made if missing); the file written.
+    Raises LookupFailed with one line, nothing written."""
+    found_arxiv = arxiv_id(paper)
+    doi = bare_doi(paper.doi) if paper.doi else None
+    if found_arxiv is None and not doi:
+        raise LookupFailed("This paper has neither an arXiv id nor a DOI to find its PDF by.")
+    target = folder / f"{(found_arxiv or doi or '').replace('/', '_')}.pdf"
+    if os.path.lexists(target):  # (checked first: not downloaded to be thrown away)
+        raise LookupFailed(f"{target} exists already; it is left as it is.")
+    if found_arxiv is not None:
+        body = _download(_arxiv_pdf_url(found_arxiv), f"arXiv:{found_arxiv}", timeout, max_bytes)
+    else:
+        assert doi is not None
+        body = _from_unpaywall(doi, _checked_email(email), timeout, max_bytes)
+    return save_new(target, body)
+
+
+def _arxiv_pdf_url(found: str) -> str:
+    base = base_url("PAPERBROWSE_ARXIV_PDF_URL", ARXIV_PDF_URL)
+    if base == ARXIV_PDF_URL:
+        wait_for_arxiv()  # the same three seconds apart as its API, within one run
+    return f"{base}/pdf/{found}"
+
+
+def _checked_email(email: str | None) -> str:
+    """The user's address, or why Unpaywall cannot be asked: none set, or none that is
+    an address."""
+    email = (email or "").strip()
+    where = f'set "email" in {config_file()}'
+    if not email:
+        raise LookupFailed(f"Unpaywall needs your email address to look a DOI up: {where}.")
+    if not _EMAIL.match(email):
+        raise LookupFailed(f"{email!r} is not an email address: {where}.")
+    return email
+
+
+def _from_unpaywall(doi: str, email: str, timeout: float, max_bytes: int) -> bytes:
+    """The PDF of the first of Unpaywall's links for ``doi`` that gives one."""
+    base = base_url("PAPERBROWSE_UNPAYWALL_URL", UNPAYWALL_URL)
+    answer = fetch(f"{base}/v2/{quote(doi)}", {"email": email}, doi, timeout)
+    links = pdf_links(_record(answer.body, doi))
+    if not links:
+        raise LookupFailed(f"No PDF found: Unpaywall knows no open-access copy of {doi}.")
+    first_failure: LookupFailed | None = None
+    for link in links[:MAX_TRIED]:
+        try:
+            return _download(link, doi, timeout, max_bytes)
+        except LookupFailed as failure:  # a login page, a dead link: the next may serve
+            first_failure = first_failure or failure
+    assert first_failure is not None
+    raise first_failure
+
+
+def _record(body: bytes, doi: str) -> dict[str, Any]:
+    try:
+        record = json.loads(body)
+    except ValueError as error:
+        raise LookupFailed(f"{doi}: Unpaywall's answer is not JSON ({error})") from None
+    if not isinstance(record, dict):
+        raise LookupFailed(f"{doi}: Unpaywall's answer is not a record")
+    return record
+
+
+def pdf_links(record: dict[str, Any]) -> list[str]:
+    """The PDF links of an Unpaywall record: its best location's first, then the other
+    open-access locations', each once."""
+    best = record.get("best_oa_location")
+    others = record.get("oa_locations")
+    locations = [best, *(others if isinstance(others, list) else [])]
+    links = (place.get("url_for_pdf") for place in locations if isinstance(place, dict))
+    return list(dict.fromkeys(link for link in links if isinstance(link, str) and link))
+
+
+def _download(url: str, what: str, timeout: float, max_bytes: int) -> bytes:
+    answer = fetch(url, None, what, timeout, max_bytes)
+    if b"%PDF-" not in answer.body[:HEADER_WINDOW]:
+        kind = answer.content_type.split(";")[0].strip() or "no type"
+        raise LookupFailed(f"No PDF at {answer.url}: it sent {kind} (a login page?)")
+    return answer.body
+
+
+def save_new(target: Path, body: bytes) -> Path:
+    """Write ``body`` as ``target`` whole or not at all, never over a file of that name.
+    Raises LookupFailed."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".download-", dir=target.parent)
+    except OSError as error:
+        raise LookupFailed(f"Cannot write in {target.parent}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "wb") as written:
+            written.write(body)
+            written.flush()
+            os.fsync(written.fileno())
+        _link(Path(temporary), target)
+    except FileExistsError:
+        raise LookupFailed(f"{target} exists already; it is left as it is.") from None
+    except OSError as error:
+        raise LookupFailed(f"Cannot write {target}: {error.strerror or error}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+    return target
+
+
+def _link(temporary: Path, target: Path) -> None:
+    """Give the written file its name; FileExistsError when the name is taken, even by a
+    file made meanwhile (a hard link never replaces one; a rename may, so it is only the
+    fallback where links are not supported)."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links (FAT, some network shares)
+        if os.path.lexists(target):
+            raise FileExistsError(target) from None
+        os.rename(temporary, target)
