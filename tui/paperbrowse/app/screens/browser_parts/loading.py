@@ -405,8 +405,31 @@ class LibraryLoader:
         if self.kept is not None and now is not None:
             screen, read_from_now = now
             marks_as = marks_state() if read_from_now else None
+            if marks_as is not None and not self._marks_still(screen):
+                marks_as = None  # (another window committed between the read and the close)
             paths, order, read_as = self.kept[2]
             keep_first_screen(paths, order, screen, read_as, self._as_of(), marks_as)
+
+    def _marks_still(self, screen: FirstScreen) -> bool:
+        """Whether the database, read afresh (after its state was taken), gives the kept
+        papers the marks ``screen`` draws."""
+        from paperbrowse.core.marks.store import open_store
+
+        if self.kept is None:
+            return False
+        try:
+            store = open_store(create=False, read_only=True)
+        except Exception:
+            return False
+        try:
+            marks = glyphs_to_keep(store)
+            return all(
+                row.marks == marks(paper)
+                for row, paper in zip(screen.rows.kept, self.kept[1], strict=True)
+            )
+        finally:
+            with contextlib.suppress(Exception):
+                store.close()
 
     def _screen_with_marks_as_now(self) -> tuple[FirstScreen, bool] | None:
         """The first screen this app kept with its papers' marks as they are now, and
