@@ -313,7 +313,9 @@ def _number_on(parts: list[_Lines | None]) -> None:
                 Problem(p.file, p.line + moved if p.line is not None else None, p.message)
                 for p in part.result.problems
             ]
-            moved_ids = [(given, line + moved, *rest) for given, line, *rest in part.ids]
+            moved_ids = [
+                (given, line + moved, before, place) for given, line, before, place in part.ids
+            ]
             parts[index] = part._replace(ids=moved_ids)
         moved += part.extra_lines
 
