@@ -229,6 +229,27 @@ def test_a_reading_list_links_to_an_address_with_brackets_whole() -> None:
     assert len(targets) == 2 and not any(set(target) & set("()[]<> ") for target in targets)
 
 
+def test_a_reading_list_links_to_an_address_with_a_backslash_whole() -> None:
+    r"""CommonMark reads ``\%28`` in a link's target as an escaped ``%``: the backslash
+    was lost, and the link went elsewhere."""
+    from helpers import markdown_links
+
+    odd = "https://example.com/a\\(b"
+    text = export_papers([paper("Odd", 2020, url=odd)], "markdown")
+    assert markdown_links(text) == [odd]
+
+
+def test_a_reading_list_abstract_links_a_sici_doi_whole() -> None:
+    """The titles' links and the references take a SICI DOI whole; the abstract too (it
+    was cut at its ``<``, and the rest shown as text)."""
+    from helpers import markdown_links
+
+    doi_url = "https://doi.org/10.1002/(SICI)1097-4571(199006)41:6<391::AID-ASI1>3.0.CO;2-9"
+    text = export_papers([paper("T", 2020, abstract=f"See {doi_url}.")], "markdown")
+    assert markdown_links(text) == [doi_url]
+    assert text.rstrip().endswith("%3C391::AID-ASI1%3E3.0.CO;2-9>."), text  # the full stop is text
+
+
 # --- writing files ----------------------------------------------------------------------
 
 

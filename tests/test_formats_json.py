@@ -150,7 +150,8 @@ def test_an_id_given_twice_keeps_both_papers_apart_and_says_where(tmp_path: Path
     library = load(path)
     cats, dogs, parsing, tagging = library.papers
     assert [p.title for p in library.papers] == [r["title"] for r in records]
-    assert cats.id == mine  # the first keeps it, and what was marked on it
+    # the paper with the smallest own id keeps it, and what was marked on it
+    assert cats.id == mine and paper_id(cats.title, 2020) < paper_id(dogs.title, 2021)
     assert len({p.id for p in library.papers}) == 4
     assert dogs.id == load(path).papers[1].id  # the same on every open
     assert library.key_of(cats).startswith("lee2020") and library.key_of(dogs).startswith("chen")
@@ -159,6 +160,61 @@ def test_an_id_given_twice_keeps_both_papers_apart_and_says_where(tmp_path: Path
         f"{path}:2: id '{mine}' also used on line 1; both papers kept",
         f"{path}:4: id '2020.ACL-main.1' also used on line 3; both papers kept",
     ]
+
+
+def jsonl_of(path: Path, records: list[dict[str, object]]) -> Path:
+    return write(path, "".join(json.dumps(record) + "\n" for record in records))
+
+
+def test_a_line_given_twice_is_one_paper_and_no_warning(tmp_path: Path) -> None:
+    """A line given twice (a file appended to twice) is merged into one paper: no warning
+    saying both papers were kept."""
+    from paperbrowse.core.library import load
+
+    record = {"id": "0123456789abcdef", "title": "Paper One", "year": 2020}
+    library = load(jsonl_of(tmp_path / "a.jsonl", [record, record]))
+    assert len(library.papers) == 1 and library.papers[0].id == record["id"]
+    assert [str(problem) for problem in library.problems] == []
+
+
+def test_a_citation_key_is_not_taken_for_our_id_in_other_case(tmp_path: Path) -> None:
+    """Our ids are lower-case hex, kept (and marked) as they are: an upper-case id is a
+    citation key, another id, and no warning says it was used twice."""
+    from paperbrowse.core.library import load
+
+    records = [
+        {"id": "0123456789abcdef", "title": "Paper One", "year": 2020},
+        {"id": "0123456789ABCDEF", "title": "Paper Two", "year": 2021},
+    ]
+    library = load(jsonl_of(tmp_path / "a.jsonl", records))
+    assert [p.id for p in library.papers][0] == "0123456789abcdef"
+    assert library.papers[1].citekey == "0123456789ABCDEF"
+    assert [str(problem) for problem in library.problems] == []
+
+
+def ids_by_title(path: Path, records: list[dict[str, object]]) -> dict[str, str]:
+    from paperbrowse.core.library import load
+
+    return {paper.title: paper.id for paper in load(jsonl_of(path, records)).papers}
+
+
+def test_which_paper_keeps_a_shared_id_does_not_depend_on_line_order(tmp_path: Path) -> None:
+    """Marks are kept by id: reordering the file must not move them to the other paper.
+    The paper whose own id (of its DOI, else title and year) it is keeps it, else the one
+    whose own id is smallest."""
+    mine = "0123456789abcdef"
+    one = {"id": mine, "title": "Paper One", "year": 2020}
+    two = {"id": mine, "title": "Paper Two", "year": 2021}
+    in_order = ids_by_title(tmp_path / "a.jsonl", [one, two])
+    assert in_order == ids_by_title(tmp_path / "b.jsonl", [two, one])
+    smallest = min(("Paper One", 2020), ("Paper Two", 2021), key=lambda ty: paper_id(*ty))
+    assert in_order[smallest[0]] == mine and len(set(in_order.values())) == 2
+
+    twos = paper_id("Paper Two", 2021)  # given to both: Paper Two's own, which it keeps
+    one, two = {**one, "id": twos}, {**two, "id": twos}
+    for records in ([one, two], [two, one]):
+        ids = ids_by_title(tmp_path / "c.jsonl", records)
+        assert ids["Paper Two"] == twos and ids["Paper One"] != twos
 
 
 def test_broken_json_document_is_one_error(tmp_path: Path) -> None:

@@ -12,8 +12,15 @@ from helpers import paper
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paperbrowse.core.merge import _compatible, _own_id, _surname, combine, merge_duplicates
-from paperbrowse.core.models import Paper, SourceRef, normalise_title
+from paperbrowse.core.merge import _own_id, combine, merge_duplicates
+from paperbrowse.core.models import (
+    Paper,
+    SourceRef,
+    compatible,
+    first_surname,
+    normalise_title,
+    paper_id,
+)
 from paperbrowse.core.rows import paper_row
 from paperbrowse.core.store import PaperStore
 
@@ -29,8 +36,8 @@ def merged_one_by_one(papers: Sequence[Paper]) -> list[Paper]:
         if index is None and title[0]:
             index = by_title.get(title)
         kept = merged[index] if index is not None else None
-        if kept is not None and not _compatible(
-            (kept.doi, _surname(kept.authors)), (each.doi, _surname(each.authors))
+        if kept is not None and not compatible(
+            (kept.doi, first_surname(kept.authors)), (each.doi, first_surname(each.authors))
         ):
             index = None
         if index is None:
@@ -42,11 +49,24 @@ def merged_one_by_one(papers: Sequence[Paper]) -> list[Paper]:
             by_doi.setdefault(doi, index)
         if title[0]:
             by_title.setdefault(title, index)
-    taken: set[str] = set()
-    for index, kept in enumerate(merged):  # papers kept apart with one id: the later renamed
-        if kept.id in taken:
-            merged[index] = kept.model_copy(update={"id": _own_id(kept, taken)})
-        taken.add(merged[index].id)
+    # Papers kept apart with one id: the one whose own id it is keeps it, else the one
+    # with the smallest own id (then its title, first author, DOI); the others are renamed.
+    sharing: dict[str, list[int]] = {}
+    for index, kept in enumerate(merged):
+        sharing.setdefault(kept.id, []).append(index)
+    taken = set(sharing)
+    for shared_id, group in sharing.items():
+
+        def claim(index: int, shared_id: str = shared_id) -> tuple[bool, str, str, str]:
+            kept = merged[index]
+            own = paper_id(kept.title, kept.year, kept.doi)
+            surname = first_surname(kept.authors) or ""
+            identity = f"{kept.id}|{normalise_title(kept.title)}|{surname}|{kept.year}"
+            return own != shared_id, own, identity, kept.doi or ""
+
+        for index in sorted(group, key=claim)[1:]:
+            merged[index] = merged[index].model_copy(update={"id": _own_id(merged[index], taken)})
+            taken.add(merged[index].id)
     return merged
 
 

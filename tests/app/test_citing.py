@@ -5,6 +5,8 @@ library's keys in exports and BibTeX copies (Pilot, on a small library of our ow
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -279,6 +281,82 @@ async def test_capital_y_builds_the_bibtex_off_the_ui_thread(
             entry.split("{", 1)[1].split(",", 1)[0] for entry in copied[0].split("\n\n")
         }
         assert "Copied BibTeX of 3 marked papers to the clipboard." in notifications(pilot)
+
+
+def slowed(monkeypatch: pytest.MonkeyPatch, key: str) -> threading.Event:
+    """Make ``key``'s worker (Y: BibTeX, C: references) take half a second, as thousands
+    of marked papers do; the event is set once it has started."""
+    from paperbrowse.core.cite import references
+    from paperbrowse.core.formats import export
+
+    module, name = (export, "export_papers") if key == "Y" else (references, "references")
+    original = getattr(module, name)
+    started = threading.Event()
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        started.set()
+        time.sleep(0.5)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, slow)
+    return started
+
+
+async def wait_for(pilot: Pilot[Any], started: threading.Event) -> None:
+    for _ in range(200):
+        if started.is_set():
+            return
+        await pilot.pause(0.01)
+
+
+@pytest.mark.parametrize("key", ["Y", "C"])
+async def test_a_slow_capital_y_or_c_does_not_overwrite_a_copy_made_after_it(
+    library: Path, monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    """Y or C with thousands marked takes a second; the user presses y (title and authors)
+    meanwhile: the clipboard ends with what was copied last, and only it says "Copied"."""
+    started = slowed(monkeypatch, key)
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        await pilot.press(key)
+        await wait_for(pilot, started)
+        await pilot.press("y")  # title, authors, link: copied at once
+        await settle(pilot)
+        assert len(copied) == 1 and not copied[0].startswith("@"), copied
+        assert copied[0].startswith(browser(pilot).paper_list.results[0].title)
+        assert not [n for n in notifications(pilot) if "BibTeX" in n or "reference" in n]
+
+
+async def test_a_second_capital_y_while_the_first_is_written_copies_once(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Y, then space and Y again before the first is written: the second one's BibTeX."""
+    started = slowed(monkeypatch, "Y")
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        await pilot.press("Y")
+        await wait_for(pilot, started)
+        await pilot.press("space", "space", "Y")
+        await settle(pilot)
+        assert len(copied) == 1 and copied[0].count("@") == 2, copied
+
+
+async def test_quitting_while_capital_y_writes_exits_without_an_error(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """q while the BibTeX is still being written: the app exits, the worker ends."""
+    started = slowed(monkeypatch, "Y")
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copies(pilot)
+        await pilot.press("Y")
+        await wait_for(pilot, started)
+        await pilot.press("q")
+        await pilot.pause(0.1)
+    assert app.return_code == 0
 
 
 async def test_the_palette_s_citation_form_changes_what_c_copies(library: Path) -> None:

@@ -23,7 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paperbrowse.core.formats.edges import joined
-from paperbrowse.core.models import Paper, SourceRef, fold, normalise_title
+from paperbrowse.core.models import (
+    Paper,
+    SourceRef,
+    compatible,
+    first_surname,
+    normalise_title,
+    paper_id,
+)
 from paperbrowse.core.rows import paper_row
 from paperbrowse.core.store import PaperStore, field_values, value_at, years_of
 
@@ -45,21 +52,6 @@ _FILLABLE = (
     "entry_type",
     "category",
 )
-
-
-def _surname(authors: tuple[str, ...]) -> str | None:
-    if not authors:
-        return None
-    words = authors[0].split()
-    return fold(words[-1]).strip(".") if words else None
-
-
-def _compatible(kept: tuple[str | None, str | None], other: tuple[str | None, str | None]) -> bool:
-    """Whether two copies may be one paper, by their (DOI, first author's surname)."""
-    (kept_doi, first), (other_doi, second) = kept, other
-    if kept_doi and other_doi and kept_doi.lower() != other_doi.lower():
-        return False
-    return first is None or second is None or first == second
 
 
 def seen_in(paper: Paper) -> tuple[SourceRef, ...]:
@@ -168,8 +160,8 @@ def _merged(
     def identity(number: int) -> tuple[str | None, str | None]:
         first = firsts[number]
         if first in combined:
-            return combined[first].doi, _surname(combined[first].authors)
-        return dois[first], _surname(papers[first].authors)
+            return combined[first].doi, first_surname(combined[first].authors)
+        return dois[first], first_surname(papers[first].authors)
 
     for position in positions:
         raw_doi = dois[position]
@@ -178,8 +170,8 @@ def _merged(
         index = by_doi.get(doi) if doi else None
         if index is None and title[0]:
             index = by_title.get(title)
-        if index is not None and not _compatible(
-            identity(index), (raw_doi, _surname(papers[position].authors))
+        if index is not None and not compatible(
+            identity(index), (raw_doi, first_surname(papers[position].authors))
         ):
             index = None
         if index is None:
@@ -204,20 +196,41 @@ def _distinct_ids(
     kept apart had one id: the same DOI on papers by different authors (a file's mistake:
     the ACL Anthology's W18-6482 carries W18-6481's), or two "Introduction"s of 2019; and
     an id a file gives (JSON Lines may) can be on two lines of different papers. Their
-    marks, notes and tags were then both papers'. The first keeps the id, and what was
-    marked on it; a later one gets an id made from its title and first author too, the
-    same on every open. ``positions``, in order: the papers that can share an id, those
-    kept among the papers sharing a DOI, or a title and year, those with neither a DOI
-    nor a title, and those whose id another has. ``combined`` takes the renamed papers.
+    marks, notes and tags were then both papers'. One keeps the id, and what was marked on
+    it, whatever the order of the lines or the files (``_claim``); the others get an id
+    made from their title and first author too, the same on every open. ``positions``, in
+    order: the papers that can share an id, those kept among the papers sharing a DOI, or
+    a title and year, those with neither a DOI nor a title, and those whose id another
+    has. ``combined`` takes the renamed papers.
     """
-    taken: set[str] = set()
+    sharing: dict[str, list[int]] = {}
     for position in positions:
-        paper_id: str = value_at(papers, position, "id")
-        if paper_id in taken:
-            paper = combined.get(position) or papers[position]
-            paper_id = _own_id(paper, taken)
-            combined[position] = paper.model_copy(update={"id": paper_id})
-        taken.add(paper_id)
+        sharing.setdefault(value_at(papers, position, "id"), []).append(position)
+    taken = set(sharing)
+    for shared_id, group in sharing.items():
+        if len(group) == 1:
+            continue
+        members = [(combined.get(position) or papers[position], position) for position in group]
+        members.sort(key=lambda member: _claim(member[0], shared_id))
+        for paper, position in members[1:]:
+            own_id = _own_id(paper, taken)
+            combined[position] = paper.model_copy(update={"id": own_id})
+            taken.add(own_id)
+
+
+def _claim(paper: Paper, shared_id: str) -> tuple[bool, str, str, str]:
+    """How strong a paper's claim to an id it shares is, strongest first: the paper whose
+    own id (from its DOI, else its title and year) it is, else the smallest own id. Never
+    which came first: reordering a file, or opening another before it, moved the id, and
+    the marks kept under it, to the other paper."""
+    own = paper_id(paper.title, paper.year, paper.doi)
+    return own != shared_id, own, _identity(paper), paper.doi or ""
+
+
+def _identity(paper: Paper) -> str:
+    """What tells apart papers kept apart though they had one id (``_own_id`` hashes it)."""
+    surname = first_surname(paper.authors) or ""
+    return f"{paper.id}|{normalise_title(paper.title)}|{surname}|{paper.year}"
 
 
 def _ids_given_twice(ids: list[str], looked_at: list[int]) -> list[int]:
@@ -239,7 +252,7 @@ def _ids_given_twice(ids: list[str], looked_at: list[int]) -> list[int]:
 def _own_id(paper: Paper, taken: set[str]) -> str:
     """An id for a paper whose own another paper has: from its id, title, first author and
     year, not one of ``taken``."""
-    key = f"{paper.id}|{normalise_title(paper.title)}|{_surname(paper.authors) or ''}|{paper.year}"
+    key = _identity(paper)
     for attempt in itertools.count():
         candidate = hashlib.sha1(f"{key}|{attempt}".encode()).hexdigest()[:16]
         if candidate not in taken:
@@ -278,11 +291,11 @@ def copy_of(paper: Paper, papers: Sequence[Paper], years_apart: int = 0) -> int 
         if found is not None:
             return found
     title, year = normalise_title(paper.title), paper.year
-    mine = (_journal_doi(doi, years_apart), _surname(paper.authors))
+    mine = (_journal_doi(doi, years_apart), first_surname(paper.authors))
     for at, (key, other_year) in enumerate(zip(title_keys(papers), years_of(papers), strict=True)):
         if key == title and title and _near(other_year, year, years_apart):
-            first_author = _surname(value_at(papers, at, "authors"))
-            if _compatible(mine, (_journal_doi(dois[at], years_apart), first_author)):
+            first_author = first_surname(value_at(papers, at, "authors"))
+            if compatible(mine, (_journal_doi(dois[at], years_apart), first_author)):
                 return at
     return None
 

@@ -106,6 +106,23 @@ def paper_id(title: str, year: int | None, doi: str | None = None) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
+def first_surname(authors: tuple[str, ...]) -> str | None:
+    """The first author's surname as merging compares it (folded, no full stop)."""
+    if not authors:
+        return None
+    words = authors[0].split()
+    return fold(words[-1]).strip(".") if words else None
+
+
+def compatible(kept: tuple[str | None, str | None], other: tuple[str | None, str | None]) -> bool:
+    """Whether two copies may be one paper, by their (DOI, first author's surname): two
+    DOIs, or two first authors, that differ say they are two papers (``core.merge``)."""
+    (kept_doi, first), (other_doi, second) = kept, other
+    if kept_doi and other_doi and kept_doi.lower() != other_doi.lower():
+        return False
+    return first is None or second is None or first == second
+
+
 def joined_authors(authors: tuple[str, ...], et_al: bool) -> str:
     """Authors comma-separated, with ``et al.`` where the list was cut (``authors_text``)."""
     text = ", ".join(authors)
@@ -285,6 +302,20 @@ class Paper(BaseModel):
             "citekey": self.citekey,
             "entry_type": self.entry_type,
         }
+
+
+def same_paper(kept: Paper, other: Paper) -> bool:
+    """Whether merging (``core.merge``) takes ``other`` for a copy of ``kept``: the same DOI
+    (in any case), or the same title and year, their DOIs and first authors not saying
+    otherwise."""
+    kept_doi, other_doi = (kept.doi or "").lower(), (other.doi or "").lower()
+    title = normalise_title(kept.title)
+    alike = (kept_doi and kept_doi == other_doi) or (
+        title and title == normalise_title(other.title) and kept.year == other.year
+    )
+    return bool(alike) and compatible(
+        (kept.doi, first_surname(kept.authors)), (other.doi, first_surname(other.authors))
+    )
 
 
 def _share_keys(model: type[BaseModel]) -> None:

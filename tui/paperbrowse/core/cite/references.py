@@ -25,7 +25,7 @@ from paperbrowse.core.formats.csljson import csl_item, name_to_csl, venue_variab
 from paperbrowse.core.memory import gc_paused
 from paperbrowse.core.models import Paper, bare_doi
 from paperbrowse.core.patching import Method, install_once
-from paperbrowse.core.text.clean import autolink, squash_spaces, trim_url
+from paperbrowse.core.text.clean import markdown_linked, squash_spaces
 
 
 def clean(text: str) -> str:
@@ -288,12 +288,6 @@ def bibliography_document(papers: Sequence[Paper], style: Style, form: str) -> s
 
 _TAG = re.compile(r"(</?(?:i|em|b|strong)>)", re.IGNORECASE)
 _MARKS = {"i": "*", "em": "*", "b": "**", "strong": "**"}
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
-# A web address in a reference. Its ``<`` and ``>`` come from the paper's data (citeproc-py's
-# tags are gone by then): a pair of them inside one is its own, as a SICI DOI's
-# ``41:6<391::AID-ASI1>3.0.CO;2-9``; the sentence's punctuation after it is not
-# (``trim_url``).
-_URL = re.compile(r"https?://(?:[^\s<>\"]|<[^\s<>\"]*>)+")
 
 
 def html_to_markdown(entry: str) -> str:
@@ -303,23 +297,5 @@ def html_to_markdown(entry: str) -> str:
         if _TAG.fullmatch(piece):
             out.append(_MARKS[piece.strip("</>").lower()])
             continue
-        out.append(_text_as_markdown(html.unescape(re.sub(r"<[^>]*>", "", piece))))
+        out.append(markdown_linked(html.unescape(re.sub(r"<[^>]*>", "", piece))))
     return "".join(out)
-
-
-def _text_as_markdown(text: str) -> str:
-    """Text escaped, its web addresses as autolinks (``text.clean.autolink``)."""
-    out: list[str] = []
-    done = 0
-    for match in _URL.finditer(text):
-        url = trim_url(match[0])
-        if url.endswith("//"):  # "https://." was all: text
-            continue
-        out += [_markdown_escaped(text[done : match.start()]), autolink(url)]
-        done = match.start() + len(url)
-    out.append(_markdown_escaped(text[done:]))
-    return "".join(out)
-
-
-def _markdown_escaped(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

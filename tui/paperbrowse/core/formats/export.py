@@ -37,6 +37,7 @@ from paperbrowse.core.citekeys import citation_keys
 from paperbrowse.core.errors import PaperbrowseError
 from paperbrowse.core.formats import Tags, bibtex_write
 from paperbrowse.core.models import Paper, Profile, doi_link
+from paperbrowse.core.text.clean import link_target, markdown_escaped, markdown_linked
 from paperbrowse.core.text.counts import counted
 
 FORMATS = ("bibtex", "biblatex", "csl-json", "json", "csv", "markdown", "ris")
@@ -187,58 +188,37 @@ def _csv(
     return out.getvalue()
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
-
-
-def _md(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def _md_prose(text: str) -> str:
-    """Escaped text in which web addresses become links (``<https://...>``), unescaped."""
-    from paperbrowse.core.text.clean import autolink, find_urls
-
-    parts: list[str] = []
-    rest = text
-    for url in find_urls(text):
-        if not re.match(r"https?://", url, re.I) or url not in rest:
-            continue
-        before, rest = rest.split(url, 1)
-        parts += [_md(before), autolink(url)]
-    return "".join(parts) + _md(rest)
-
-
 def _web_link(paper: Paper) -> str | None:
     """The paper's own web address (URL or DOI); never a ``javascript:`` or ``file:`` one."""
     link = paper.url or (doi_link(paper.doi) if paper.doi else None)
     if not link or not re.match(r"https?://", link, re.I):
         return None
-    from paperbrowse.core.text.clean import link_target
-
     return link_target(link)
 
 
 def _markdown(
     papers: Sequence[Paper], keys: list[str], profile: Profile | None, tags: Tags = None
 ) -> str:
-    heading = f"Reading list: {_md(profile.name)}" if profile else "Reading list"
+    heading = f"Reading list: {markdown_escaped(profile.name)}" if profile else "Reading list"
     count = counted(len(papers), "paper")
     lines = [f"# {heading}", "", f"{count}, exported {dt.date.today().isoformat()}.", ""]
     for number, (paper, key) in enumerate(zip(papers, keys, strict=True), start=1):
         link = _web_link(paper)
-        title = f"[{_md(paper.title)}]({link})" if link else _md(paper.title)
+        title = markdown_escaped(paper.title)
+        if link:
+            title = f"[{title}]({link})"
         date = f" ({paper.date_text()})" if paper.date else ""
         lines.append(f"{number}. **{title}**{date}  ")  # two spaces: a line break
         details = [
-            _md(paper.authors_text()),
-            f"*{_md(paper.venue)}*" if paper.venue else "",
+            markdown_escaped(paper.authors_text()),
+            f"*{markdown_escaped(paper.venue)}*" if paper.venue else "",
             f"`{key}`",
         ]
         lines.append("   " + " · ".join(d for d in details if d))
         if paper.abstract:
             lines.append("")
             for paragraph in paper.abstract.split("\n\n"):
-                lines.append(f"   > {_md_prose(paragraph)}")
+                lines.append(f"   > {markdown_linked(paragraph)}")
                 lines.append("   >")
             lines.pop()
         lines.append("")

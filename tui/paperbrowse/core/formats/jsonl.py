@@ -20,9 +20,9 @@ from paperbrowse.core.files import read_bytes
 from paperbrowse.core.formats import ImportResult, TextProgress
 from paperbrowse.core.formats.jsontools import BadJSON, load_json
 from paperbrowse.core.formats.pool import PART_CHARS, workers_ahead
-from paperbrowse.core.formats.records import given_id, paper_from_record
+from paperbrowse.core.formats.records import given_id, given_id_key, paper_from_record
 from paperbrowse.core.formats.spilling import run_parts_spilling
-from paperbrowse.core.models import Paper
+from paperbrowse.core.models import Paper, same_paper
 from paperbrowse.core.rows import with_line_moved
 from paperbrowse.core.store import PaperStore, store_of_rows
 
@@ -62,9 +62,10 @@ class _Lines(NamedTuple):
     # Lines ``str.splitlines`` found beyond those counted by their b"\n" (a part of bytes:
     # ``read_bytes_part``): the parts after it are numbered this much further down.
     extra_lines: int = 0
-    # (id, line, problems before it) of each paper read whose line gives an id: the ids
-    # given twice are told once every part is read (``_gathered``), in file order.
-    ids: Sequence[tuple[str, int, int]] = ()
+    # (id, line, problems before it, its paper's place in ``result.papers``) of each paper
+    # read whose line gives an id: the ids given twice are told once every part is read
+    # (``_gathered``), in file order.
+    ids: Sequence[tuple[str, int, int, int]] = ()
 
     @property
     def spillable(self) -> Sequence[Paper]:
@@ -89,7 +90,7 @@ def _read_lines(
     text the rows share (``records.paper_from_record``)."""
     result = ImportResult()
     held: Sequence[Any] = rows if rows is not None else result.papers  # (what a paper adds to)
-    ids: list[tuple[str, int, int]] = []
+    ids: list[tuple[str, int, int, int]] = []
     first = True
     records = 0
     read = 0  # characters, for progress
@@ -116,7 +117,7 @@ def _read_lines(
         papers_before = len(held)
         paper_from_record(result, record, file, lineno, rows=rows, strings=strings)
         if len(held) > papers_before and (given := given_id(record)) is not None:
-            ids.append((given, lineno, len(result.problems)))
+            ids.append((given, lineno, len(result.problems), papers_before))
     return _Lines(result, records, ids=ids)
 
 
@@ -312,7 +313,9 @@ def _number_on(parts: list[_Lines | None]) -> None:
                 Problem(p.file, p.line + moved if p.line is not None else None, p.message)
                 for p in part.result.problems
             ]
-            moved_ids = [(given, line + moved, before) for given, line, before in part.ids]
+            moved_ids = [
+                (given, line + moved, before, place) for given, line, before, place in part.ids
+            ]
             parts[index] = part._replace(ids=moved_ids)
         moved += part.extra_lines
 
@@ -321,30 +324,42 @@ def _gathered(parts: Sequence[_Lines | None], file: str) -> ImportResult:
     """The parts' papers and problems in order (every part read as lines)."""
     result = ImportResult(papers=PaperStore())  # a worker's part stays rows (``core.store``)
     records = 0
-    first_lines: dict[str, int] = {}  # folded id -> the line that gave it first
+    # id (``given_id_key``) -> its first line, and its paper's place in ``result.papers``
+    firsts: dict[tuple[bool, str], tuple[int, int]] = {}
     for part in parts:
         assert part is not None  # only the first part may be a document's start
+        before = len(result.papers)
         result.papers.extend(part.result.papers)
-        result.problems.extend(_with_ids_given_twice(part, file, first_lines))
+        result.problems.extend(_with_ids_given_twice(part, file, firsts, result.papers, before))
         records += part.records
     if not result.papers and result.problems and len(result.problems) == records:
         raise FormatError(file, "no line is a JSON object of a paper")
     return result
 
 
-def _with_ids_given_twice(part: _Lines, file: str, first_lines: dict[str, int]) -> list[Problem]:
-    """The part's problems, with a line for each paper whose id an earlier line gave (any
-    case, as for BibTeX's citation keys) where reading its line would have said it. Both
-    papers are kept; ``merge`` gives the later one an id of its own when the id is ours."""
+def _with_ids_given_twice(
+    part: _Lines,
+    file: str,
+    firsts: dict[tuple[bool, str], tuple[int, int]],
+    papers: Sequence[Paper],
+    before: int,
+) -> list[Problem]:
+    """The part's problems, with a line for each paper whose id an earlier line gave (ours
+    exactly, a citation key in any case: ``given_id_key``) where reading its line would
+    have said it, when the two stay two papers: ``merge`` gives the later one an id of its
+    own when the id is ours. A line given again (a file appended to twice) is one paper,
+    merged: said of, it was "both papers kept". ``firsts``: each id's first line and its
+    paper's place in ``papers``, the file's papers so far, the part's from ``before`` on."""
     problems = list(part.result.problems)
     twice: list[tuple[int, Problem]] = []
-    for given, line, before in part.ids:
-        first = first_lines.setdefault(given.lower(), line)
-        if first != line:
-            message = f"id {given!r} also used on line {first}; both papers kept"
-            twice.append((before, Problem(file, line, message)))
-    for before, problem in reversed(twice):  # later ones first: the places stay right
-        problems.insert(before, problem)
+    for given, line, problems_before, place in part.ids:
+        first_line, first_place = firsts.setdefault(given_id_key(given), (line, before + place))
+        if first_line == line or same_paper(papers[first_place], papers[before + place]):
+            continue
+        message = f"id {given!r} also used on line {first_line}; both papers kept"
+        twice.append((problems_before, Problem(file, line, message)))
+    for problems_before, problem in reversed(twice):  # later ones first: the places stay right
+        problems.insert(problems_before, problem)
     return problems
 
 

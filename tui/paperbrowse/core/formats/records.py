@@ -141,6 +141,15 @@ def given_id(record: dict[str, Any]) -> str | None:
     return _text(record.get("id"))
 
 
+def given_id_key(given: str) -> tuple[bool, str]:
+    """A given id as papers are told apart by it: one of ours exactly (the paper's id: the
+    marks are kept under it as it is), another's in any case (the citation key, as BibTeX's
+    are); never one of ours for another's ("0123456789ABCDEF" is a citation key)."""
+    if _OWN_ID.fullmatch(given):
+        return True, given
+    return False, given.casefold()
+
+
 def paper_from_record(
     result: ImportResult,
     record: object,

@@ -73,10 +73,8 @@ def clean_line(text: str) -> str:
 # Quotes and brackets of any script end a URL: “https://a.io” is quoted, not part of it.
 # Square brackets too (RFC 3986 keeps them for IPv6 hosts): in
 # "[link=https://a.io]y[/link]" the URL is https://a.io, not "https://a.io]y[/link".
-_NOT_IN_URL = (
-    "\\s<>\"'{}\\[\\]\\\\^`|"
-    "\u201c\u201d\u2018\u2019\u00ab\u00bb\u300c\u300d\u3001\u3002\uff08\uff09"
-)
+_QUOTES = "\u201c\u201d\u2018\u2019\u00ab\u00bb\u300c\u300d\u3001\u3002\uff08\uff09"
+_NOT_IN_URL = "\\s<>\"'{}\\[\\]\\\\^`|" + _QUOTES
 URL = re.compile(rf"(?:https?|ftp)://[^{_NOT_IN_URL}]+|www\.[A-Za-z0-9-]+\.[^{_NOT_IN_URL}]+")
 _TRAILING = ".,;:!?'\"*"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
@@ -112,10 +110,11 @@ def find_urls(text: str) -> list[str]:
 
 
 # What a Markdown link's target cannot hold as written (CommonMark): a space or a control
-# character ends it, a parenthesis or bracket may close the link early, and ``<`` can
-# open HTML. An autolink (``<url>``) is ended by a space, a control or an angle bracket
-# alone, and shows its address: its parentheses and brackets are kept as they read.
-_NOT_IN_LINK_TARGET = re.compile(r"[\x00-\x20\x7f()\[\]<>]|\s")
+# character ends it, a parenthesis or bracket may close the link early, ``<`` can open
+# HTML, and a backslash escapes what follows (``a\%28b`` would lose it). An autolink
+# (``<url>``) is ended by a space, a control or an angle bracket alone, and shows its
+# address (no backslash escapes there): its parentheses and brackets are kept as they read.
+_NOT_IN_LINK_TARGET = re.compile(r"[\x00-\x20\x7f()\[\]<>\\]|\s")
 _NOT_IN_AUTOLINK = re.compile(r"[\x00-\x20\x7f<>]|\s")
 
 
@@ -133,6 +132,35 @@ def autolink(url: str) -> str:
     """A URL as a Markdown autolink, ``<url>``: the same address, its angle brackets and
     spaces percent-encoded (a SICI DOI's ``<391::AID-ASI1>``)."""
     return f"<{_NOT_IN_AUTOLINK.sub(_percent_encoded, url)}>"
+
+
+# A web address in text written as Markdown (a reading list's abstract, a reference). A
+# pair of ``<`` and ``>`` inside one is its own, as a SICI DOI's
+# ``41:6<391::AID-ASI1>3.0.CO;2-9`` (``URL`` stops at its ``<``); the sentence's
+# punctuation after it is not (``trim_url``).
+_PROSE_URL = re.compile(rf"https?://(?:[^\s<>\"{_QUOTES}]|<[^\s<>\"{_QUOTES}]*>)+")
+# What Markdown could read as formatting, a link or HTML: escaped with a backslash.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def markdown_escaped(text: str) -> str:
+    """Text as Markdown that shows it as it is (``*`` -> ``\\*``)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def markdown_linked(text: str) -> str:
+    """Text escaped (``markdown_escaped``), its web addresses as autolinks (``autolink``),
+    each whole."""
+    out: list[str] = []
+    done = 0
+    for match in _PROSE_URL.finditer(text):
+        url = trim_url(match[0])
+        if url.endswith("//"):  # "https://." was all: text
+            continue
+        out += [markdown_escaped(text[done : match.start()]), autolink(url)]
+        done = match.start() + len(url)
+    out.append(markdown_escaped(text[done:]))
+    return "".join(out)
 
 
 def clean_paragraphs(text: str) -> str:

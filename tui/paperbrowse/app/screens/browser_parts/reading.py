@@ -95,6 +95,9 @@ class ReadingController:
         self.started = False  # the marks are open and drawn: they may be changed
         self._store_error = "unknown error"  # why the store could not be opened
         self._undo_filters: Callable[[], None] | None = None
+        # Bumped by every copy to the clipboard: a worker (Y, C) started before a later
+        # copy would otherwise copy last and overwrite what the user copied after it.
+        self.copies_started = 0
         self.notify = screen.notify
 
     @property
@@ -485,8 +488,18 @@ class ReadingController:
         for paper in papers:
             lines = [paper.title, paper.authors_text(), paper.first_link or ""]
             blocks.append("\n".join(line for line in lines if line))
+        self._start_copy()
         self.app.copy_to_clipboard("\n\n".join(blocks))
         self._copied(papers, "")
+
+    def _start_copy(self) -> int:
+        """Count a copy to the clipboard; what a worker started with this number copies
+        is dropped once another copy has started (``_copy_is_latest``)."""
+        self.copies_started += 1
+        return self.copies_started
+
+    def _copy_is_latest(self, copy_number: int) -> bool:
+        return copy_number == self.copies_started
 
     def copy_bibtex(self) -> None:
         """Copy the chosen papers as BibTeX, written in a thread: thousands marked take a
@@ -498,15 +511,16 @@ class ReadingController:
         if len(papers) >= BIBTEX_ANNOUNCED:
             self.notify(f"Writing BibTeX of {len(papers):,} papers …", timeout=2)
         tags = self.tags_now()  # as they are when Y is pressed
+        copy_number = self._start_copy()
         self.screen.run_worker(
-            lambda: self._write_bibtex(papers, tags),
+            lambda: self._write_bibtex(papers, tags, copy_number),
             thread=True,
             exclusive=True,
             group="copy-bibtex",
             description="write BibTeX",
         )
 
-    def _write_bibtex(self, papers: list[Paper], tags: Tags) -> None:
+    def _write_bibtex(self, papers: list[Paper], tags: Tags, copy_number: int) -> None:
         """In a thread worker: the BibTeX, or one line saying why there is none."""
         from textual.worker import get_current_worker
 
@@ -520,9 +534,11 @@ class ReadingController:
         except Exception as error:  # a bug of ours: one line, no traceback
             outcome = Rendered(problem=f"{type(error).__name__}: {error}; please report this")
         if not get_current_worker().is_cancelled:  # a later Y replaced this one
-            self.app.call_from_thread(self._bibtex_written, papers, outcome)
+            self.app.call_from_thread(self._bibtex_written, papers, outcome, copy_number)
 
-    def _bibtex_written(self, papers: list[Paper], outcome: Rendered) -> None:
+    def _bibtex_written(self, papers: list[Paper], outcome: Rendered, copy_number: int) -> None:
+        if not self._copy_is_latest(copy_number):  # the user copied something else since
+            return
         if outcome.problem is not None:
             self.notify(
                 f"Cannot copy BibTeX: {outcome.problem}", severity="error", timeout=10, markup=False
@@ -604,6 +620,7 @@ class ReadingController:
         from paperbrowse.core.cite.forms import cite_keys
 
         text = cite_keys(keys, form)
+        self._start_copy()
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied {shortened(text)} to the clipboard.", timeout=3, markup=False)
 
@@ -623,15 +640,16 @@ class ReadingController:
         style = load_config().csl_style or DEFAULT_STYLE
         if len(papers) >= REFERENCES_ANNOUNCED:
             self.notify(f"Formatting {len(papers):,} references …", timeout=2)
+        copy_number = self._start_copy()
         self.screen.run_worker(
-            lambda: self._render_references(papers, style),
+            lambda: self._render_references(papers, style, copy_number),
             thread=True,
             exclusive=True,
             group="cite",
             description="format references",
         )
 
-    def _render_references(self, papers: list[Paper], style_name: str) -> None:
+    def _render_references(self, papers: list[Paper], style_name: str, copy_number: int) -> None:
         """In a thread worker: the references, or one line saying why there are none."""
         from textual.worker import get_current_worker
 
@@ -647,9 +665,13 @@ class ReadingController:
         except Exception as error:  # a bug in citeproc-py or ours: one line, no traceback
             outcome = Rendered(problem=f"{type(error).__name__}: {error}; please report this")
         if not get_current_worker().is_cancelled:  # a later C replaced this one
-            self.app.call_from_thread(self._references_rendered, papers, outcome)
+            self.app.call_from_thread(self._references_rendered, papers, outcome, copy_number)
 
-    def _references_rendered(self, papers: list[Paper], outcome: Rendered) -> None:
+    def _references_rendered(
+        self, papers: list[Paper], outcome: Rendered, copy_number: int
+    ) -> None:
+        if not self._copy_is_latest(copy_number):  # the user copied something else since
+            return
         if outcome.problem is not None:
             self.notify(
                 f"Cannot copy references: {outcome.problem}",
