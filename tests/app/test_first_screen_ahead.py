@@ -162,8 +162,19 @@ def test_no_second_process_when_one_would_do_no_good(
     monkeypatch.setattr(first_screen_ahead, "_cpus", lambda: 1)  # (the load idle)
     assert first_screen_ahead.start([other], None) is None  # it would take the app's core
     monkeypatch.setattr(first_screen_ahead, "_cpus", lambda: 2)
-    monkeypatch.setattr(os, "getloadavg", lambda: (1.7, 1.0, 1.0))
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.3, 1.0, 1.0))
     assert first_screen_ahead.start([other], None) is None  # no core idle on a busy machine
+
+
+def test_a_second_process_beside_one_busy_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Forked, it gave the first rows sooner even beside a process keeping a core busy.
+    monkeypatch.setattr(first_screen_ahead, "_cpus", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.5, 1.2, 1.0))
+    process = _started(_library(tmp_path))
+    first_screen_ahead.reap(process)
+    assert process.returncode == 0
 
 
 def test_the_second_process_only_reads_the_marks_database(tmp_path: Path) -> None:
