@@ -70,7 +70,11 @@ def test_spilled_abstracts_read_back_as_parsed(
     parted = parse(text)
     with_abstract = sum(bool(p.abstract) for p in single.papers)
     assert with_abstract > 1000
-    assert codes(parted) == with_abstract
+    # (A paper given an id of its own, the sample's id given twice, is made whole again
+    # to be renamed, its abstract with it: at most one per such warning.)
+    renamed = sum("also used on line" in problem.message for problem in parted.problems)
+    assert renamed < 10
+    assert with_abstract - renamed <= codes(parted) <= with_abstract
     assert_same(parted, single)
 
 
