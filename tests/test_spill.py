@@ -73,7 +73,6 @@ def test_spilled_abstracts_read_back_as_parsed(
     # (A paper given an id of its own, the sample's id given twice, is made whole again
     # to be renamed, its abstract with it: at most one per such warning.)
     renamed = sum("also used on line" in problem.message for problem in parted.problems)
-    assert renamed < 10
     assert with_abstract - renamed <= codes(parted) <= with_abstract
     assert_same(parted, single)
 
