@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -125,6 +126,53 @@ def replaying() -> Iterator[tuple[str, list[str]]]:
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Trickle(BaseHTTPRequestHandler):
+    """arXiv's PDF (``GET /pdf/ID``) sent as a slow server sends it: a few kilobytes at a
+    time, the whole taking half a minute. ``left`` is set when the client hung up before
+    the end."""
+
+    requests: list[str]
+    left: threading.Event
+    CHUNK = 4096
+    PAUSE = 0.15  # seconds between chunks: 700 KB in about 26 s
+
+    def do_GET(self) -> None:
+        self.requests.append(self.path)
+        body = ARXIV_PDFS["2004.07180"].read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/pdf")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            for start in range(0, len(body), self.CHUNK):
+                self.wfile.write(body[start : start + self.CHUNK])
+                self.wfile.flush()
+                time.sleep(self.PAUSE)
+        except OSError:  # the client closed the connection
+            self.left.set()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def trickling() -> Iterator[tuple[str, list[str], threading.Event]]:
+    """A slow arXiv PDF server: its address, the requests it was sent, and the event set
+    when a client hung up mid-way."""
+    requests: list[str] = []
+    left = threading.Event()
+    handler = type("Handler", (Trickle,), {"requests": requests, "left": left})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests, left
     finally:
         server.shutdown()
         server.server_close()

@@ -4,16 +4,18 @@ real PDFs, replayed by the ``services`` fixture (``service_replay.py``)."""
 
 from __future__ import annotations
 
+import os
 import socket
+import time
 from pathlib import Path
 
 import pytest
 from helpers import paper
-from service_replay import ACCESS_DENIED, ARXIV_PDFS, REMOTE
+from service_replay import ACCESS_DENIED, ARXIV_PDFS, REMOTE, trickling
 
-from paperbrowse.core.lookup.client import LookupFailed
+from paperbrowse.core.lookup.client import DownloadCancelled, LookupFailed
 from paperbrowse.core.models import Paper
-from paperbrowse.core.pdf.fetch import fetch_pdf
+from paperbrowse.core.pdf.fetch import download_problem, fetch_pdf
 from paperbrowse.core.pdf.locate import FolderIndex, convention_names
 
 pytestmark = pytest.mark.usefixtures("corpus")
@@ -149,3 +151,42 @@ def test_a_paper_without_doi_or_arxiv_id_says_so(tmp_path: Path) -> None:
     with pytest.raises(LookupFailed) as failed:
         fetch_pdf(paper("A Talk", 2020), tmp_path, EMAIL)
     assert "neither an arXiv id nor a DOI" in str(failed.value)
+
+
+def test_why_a_paper_cannot_be_downloaded_is_said_before_any_request(
+    tmp_path: Path, services: list[str]
+) -> None:
+    assert "neither an arXiv id nor a DOI" in (download_problem(paper("A Talk", 2020), EMAIL) or "")
+    assert '"email"' in (download_problem(PRL, None) or "")
+    assert "is not an email address" in (download_problem(PRL, "nobody") or "")
+    assert download_problem(PRL, EMAIL) is None
+    assert download_problem(SPECTER, None) is None  # arXiv asks for no address
+    assert services == []
+
+
+def test_a_cancelled_download_stops_between_chunks_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app quits mid-way: the download stops at once, not when the body is in."""
+    with trickling() as (address, requests, left):
+        monkeypatch.setenv("PAPERBROWSE_ARXIV_PDF_URL", address)
+        stop_at = time.monotonic() + 0.5
+
+        def cancelled() -> bool:
+            return time.monotonic() > stop_at
+
+        with pytest.raises(DownloadCancelled):
+            fetch_pdf(SPECTER, tmp_path / "pdfs", None, cancelled=cancelled)
+        assert left.wait(5), "the connection was kept open after the download stopped"
+    assert requests == ["/pdf/2004.07180"]
+    folder = tmp_path / "pdfs"
+    assert (list(folder.iterdir()) if folder.exists() else []) == []  # no temporary file left
+
+
+def test_a_downloaded_pdf_has_the_mode_of_any_new_file(tmp_path: Path, services: list[str]) -> None:
+    old = os.umask(0o022)
+    try:
+        saved = fetch_pdf(SPECTER, tmp_path, None)
+    finally:
+        os.umask(old)
+    assert saved.stat().st_mode & 0o777 == 0o644  # readable by others, as a copied file is

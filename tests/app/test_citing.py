@@ -477,3 +477,40 @@ async def test_keys_typed_after_a_palette_s_enter_reach_the_picker_it_opens(
         await settle(pilot)
         assert json.loads(config_file().read_text())["csl_style"] == "ieee"  # the 2
         assert copied and copied[0].startswith("[1] S. Jain and B. C. Wallace")  # the C
+
+
+async def test_capital_y_of_thousands_of_papers_warns_that_terminals_may_drop_it(
+    tmp_path: Path,
+) -> None:
+    """tmux and some terminals drop an OSC 52 copy over about a megabyte without a word:
+    "Copied" alone would be untrue there, so the line says so and names ``e``."""
+    many = [
+        {"title": f"Paper {n}", "authors": ["A. Author"], "year": 2020, "abstract": "w " * 300}
+        for n in range(2001)
+    ]
+    async with PaperBrowseApp([write_jsonl(tmp_path / "many.jsonl", many)]).run_test(
+        size=SIZE
+    ) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        reading = browser(pilot).reading
+        results = browser(pilot).paper_list.results
+        assert results is not None and len(results) == 2001
+        for row in range(len(results)):
+            reading.selection[results[row].id] = results[row]
+        await pilot.press("Y")
+        await settle(pilot)
+        assert len(copied) == 1 and len(copied[0].encode()) > 1 << 20
+        (line,) = [line for line in notifications(pilot) if line.startswith("Copied")]
+        assert line.startswith("Copied BibTeX of 2,001 marked papers to the clipboard.")
+        assert "some terminals (tmux among them) drop a copy this large" in line
+        assert line.endswith("e exports them to a file instead.")
+
+
+async def test_capital_y_of_a_few_papers_says_only_that_it_copied(library: Path) -> None:
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copies(pilot)
+        await pilot.press("space", "space", "Y")
+        await settle(pilot)
+        assert notifications(pilot)[-1] == "Copied BibTeX of 2 marked papers to the clipboard."

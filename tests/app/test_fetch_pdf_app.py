@@ -4,15 +4,17 @@ finds it. Against recorded Unpaywall answers and real PDFs (the ``services`` fix
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from app_helpers import browser, highlighted, notified, wait_for, wait_loaded
-from service_replay import ARXIV_PDFS, REMOTE
+from service_replay import ARXIV_PDFS, REMOTE, trickling
 from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
@@ -43,6 +45,11 @@ LIBRARY = """@article{cohan2020,
   author = {Lee, Young H.},
   year = {2016},
   doi = {10.1001/jamadermatol.2015.3091},
+}
+@misc{talk2020,
+  title = {A Talk Without Identifiers},
+  author = {Speaker, Sam},
+  year = {2020},
 }
 """
 EMAIL = "reader@example.org"
@@ -203,3 +210,88 @@ async def test_D_on_a_paper_with_a_pdf_already_says_where_it_is(
         await wait_for(pilot, lambda: said(pilot))
         assert "This paper has a PDF already" in said(pilot)
         assert services == []
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], object]) -> None:
+    """Until ``condition()`` holds (5 s at most), without waiting for the workers: a slow
+    download is one of them."""
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if condition():
+            return
+    raise AssertionError("the condition never held")
+
+
+async def test_quitting_during_a_slow_download_stops_it_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``D`` then ``q``: the app must not wait half a minute on a blank screen for the
+    download, nor save the file after it is gone (never attached)."""
+    with trickling() as (address, requests, left):
+        monkeypatch.setenv("PAPERBROWSE_ARXIV_PDF_URL", address)
+        async with PaperBrowseApp([library(tmp_path)]).run_test(size=(130, 40)) as pilot:
+            await wait_loaded(pilot)
+            await pilot.press("slash", "ctrl+u", *"specter", "enter")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.press("D")
+            await until(pilot, lambda: requests)  # the download has started
+            await pilot.press("q")
+        # What asyncio.run does as the app exits: wait for its worker threads.
+        loop = asyncio.get_running_loop()
+        await asyncio.wait_for(loop.shutdown_default_executor(), timeout=5)
+        assert left.wait(5)  # the connection was dropped, not read to the end
+    assert saved_files(data_dir() / "pdfs") == []
+    assert not any((data_dir() / "pdfs").glob(".download-*"))
+
+
+async def test_D_twice_downloads_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with trickling() as (address, requests, _left):
+        monkeypatch.setenv("PAPERBROWSE_ARXIV_PDF_URL", address)
+        async with PaperBrowseApp([library(tmp_path)]).run_test(size=(130, 40)) as pilot:
+            await wait_loaded(pilot)
+            await pilot.press("slash", "ctrl+u", *"specter", "enter")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.press("D")
+            await until(pilot, lambda: requests)
+            await pilot.press("D")
+            await until(pilot, lambda: "Already downloading" in said(pilot))
+            assert "Already downloading the PDF of “SPECTER" in said(pilot)
+            await pilot.pause(0.3)
+            assert requests == ["/pdf/2004.07180"]
+            assert "exists already" not in said(pilot)
+            await pilot.press("q")
+
+
+async def test_D_attaches_a_pdf_already_downloaded_under_its_name(
+    tmp_path: Path, services: list[str]
+) -> None:
+    """A PDF left by an earlier ``D`` (or put there by the user) where ``D`` saves: it is
+    attached as ``A`` would, never downloaded again nor overwritten."""
+    kept = data_dir() / "pdfs" / "2004.07180.pdf"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(ARXIV_PDFS["2004.07180"].read_bytes())
+    async with PaperBrowseApp([library(tmp_path)]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await download(pilot, "specter")
+        assert said(pilot) == f"Attached {kept} (already downloaded)"
+        assert opened_by_O(pilot) == kept
+    assert services == []
+    assert kept.read_bytes() == ARXIV_PDFS["2004.07180"].read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("without identifiers", "This paper has neither an arXiv id nor a DOI"),
+        ("stable characteristic", "Unpaywall needs your email address"),  # no "email" set
+    ],
+)
+async def test_D_that_cannot_download_says_only_why(
+    tmp_path: Path, services: list[str], query: str, expected: str
+) -> None:
+    async with PaperBrowseApp([library(tmp_path)]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await download(pilot, query)
+        assert said(pilot).startswith(expected)
+        assert len(said(pilot).splitlines()) == 1  # no "Downloading …" before it
+    assert services == []

@@ -10,11 +10,15 @@ asked at most once every three seconds, as its terms ask.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from paperbrowse import __version__
@@ -22,15 +26,23 @@ from paperbrowse.core.errors import PaperbrowseError
 from paperbrowse.core.lookup.identifiers import WHAT_TO_TYPE, Identifier, read_identifier
 from paperbrowse.core.models import Paper
 
+if TYPE_CHECKING:
+    import httpx
+
 CROSSREF_URL = "https://api.crossref.org"
 ARXIV_URL = "https://export.arxiv.org"
 TIMEOUT = 15.0  # seconds; arXiv's API can take several
 MAX_BYTES = 8 << 20  # an answer larger than this is refused, not read on
 USER_AGENT = f"paperbrowse/{__version__} (https://pypi.org/project/paperbrowse/)"
+CANCEL_POLL = 0.1  # seconds: how often a request that may be cancelled looks whether it is
 
 
 class LookupFailed(PaperbrowseError):
     """A paper that could not be looked up; the message is one line for the user."""
+
+
+class DownloadCancelled(LookupFailed):
+    """A request given up half-way because its caller said so (the app is quitting)."""
 
 
 def base_url(variable: str, default: str) -> str:
@@ -71,24 +83,32 @@ def fetch(
     what: object,
     timeout: float = TIMEOUT,
     max_bytes: int = MAX_BYTES,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Answer:
     """``GET url``, redirects followed; ``what`` names the request in the one line of a
     failure (LookupFailed): an HTTP error, no answer within ``timeout`` seconds, no
-    connection, or an answer over ``max_bytes``."""
+    connection, or an answer over ``max_bytes``. Once ``cancelled()`` is true the body
+    is read no further and DownloadCancelled is raised."""
     import httpx  # (not before a lookup: the app's start never needs it)
 
     headers = {"User-Agent": USER_AGENT}
     too_large = f"{what}: {_host(url)} answered over {_megabytes(max_bytes)} MB"
+    is_cancelled = cancelled or (lambda: False)
     try:
-        with httpx.stream(
-            "GET", url, params=params, headers=headers, timeout=timeout, follow_redirects=True
-        ) as response:
+        with (
+            httpx.stream(
+                "GET", url, params=params, headers=headers, timeout=timeout, follow_redirects=True
+            ) as response,
+            _hung_up_when(cancelled, response),
+        ):
             _check_status(response.status_code, url, what)
             if _announced_size(response.headers.get("Content-Length")) > max_bytes:
                 raise LookupFailed(too_large)  # said before the first byte is read
             body = bytearray()
             deadline = time.monotonic() + timeout  # (httpx's timeout is each read's)
             for piece in response.iter_bytes():
+                if is_cancelled():  # between chunks: a slow server is not waited out
+                    raise DownloadCancelled(f"{what}: the download was cancelled")
                 body += piece
                 if len(body) > max_bytes:  # (a length unsaid, or said wrong)
                     raise LookupFailed(too_large)
@@ -96,11 +116,43 @@ def fetch(
                     raise httpx.ReadTimeout("the answer is still coming")
             content_type = response.headers.get("Content-Type", "")
             return Answer(bytes(body), content_type, str(response.url))
-    except httpx.TimeoutException:
-        raise LookupFailed(f"{what}: {_host(url)} did not answer within {timeout:g} s") from None
     except httpx.HTTPError as error:
+        if is_cancelled():  # the connection was closed under the read: no failure to say
+            raise DownloadCancelled(f"{what}: the download was cancelled") from None
+        if isinstance(error, httpx.TimeoutException):
+            raise LookupFailed(
+                f"{what}: {_host(url)} did not answer within {timeout:g} s"
+            ) from None
         reason = str(error) or type(error).__name__
         raise LookupFailed(f"{what}: cannot reach {_host(url)} ({reason}); offline?") from None
+
+
+@contextlib.contextmanager
+def _hung_up_when(cancelled: Callable[[], bool] | None, response: httpx.Response) -> Iterator[None]:
+    """Shut the response's connection as soon as ``cancelled()`` is true, from a thread of
+    its own: a server that stalls would otherwise hold the read, and with it the app's
+    exit (which waits for its threads), until the timeout."""
+    if cancelled is None:  # (a look-up nobody cancels: no thread)
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(CANCEL_POLL):
+            if cancelled():
+                stream = response.extensions.get("network_stream")
+                connection = stream.get_extra_info("socket") if stream is not None else None
+                if isinstance(connection, socket.socket):
+                    with contextlib.suppress(OSError):  # wakes the blocked read
+                        connection.shutdown(socket.SHUT_RDWR)
+                return
+
+    watcher = threading.Thread(target=watch, name="paperbrowse-cancel-watch", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
 
 
 def _announced_size(header: str | None) -> int:

@@ -12,7 +12,10 @@ the one it becomes, then linked to its name, so a crash leaves no half PDF and a
 that name is never replaced. The name is the one ``locate`` finds by: the arXiv id
 (``2004.07180.pdf``) or the DOI, ``/`` as ``_``.
 
-Every failure is one line (``LookupFailed``), and nothing is written. The addresses are
+Every failure is one line (``LookupFailed``), and nothing is written. ``download_problem``
+says, without a request, why a paper cannot be downloaded at all. A download given a
+``cancelled`` callable (the app's worker's) stops between chunks once it says so
+(``DownloadCancelled``), and nothing is written. The addresses are
 overridable as the look-ups' are (``PAPERBROWSE_ARXIV_PDF_URL``,
 ``PAPERBROWSE_UNPAYWALL_URL``: the tests' local server).
 """
@@ -23,13 +26,15 @@ import contextlib
 import json
 import os
 import re
-import tempfile
+import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from paperbrowse.core.locations import config_file
 from paperbrowse.core.lookup.client import (
+    DownloadCancelled,
     LookupFailed,
     base_url,
     fetch,
@@ -47,6 +52,28 @@ MAX_TRIED = 3  # of Unpaywall's PDF links, when the first are no PDF
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+def download_problem(paper: Paper, email: str | None) -> str | None:
+    """Why ``paper``'s PDF cannot be downloaded, asking nothing: no arXiv id nor DOI, or
+    a DOI only and no usable email address for Unpaywall; None when it can be tried."""
+    if arxiv_id(paper) is not None:
+        return None
+    if not (paper.doi and bare_doi(paper.doi)):
+        return "This paper has neither an arXiv id nor a DOI to find its PDF by."
+    try:
+        _checked_email(email)
+    except LookupFailed as problem:
+        return str(problem)
+    return None
+
+
+def download_target(paper: Paper, folder: Path) -> Path | None:
+    """The file ``paper``'s PDF is saved as in ``folder`` (None without an arXiv id or
+    DOI): the name ``locate`` finds it by."""
+    found_arxiv = arxiv_id(paper)
+    name = found_arxiv or (bare_doi(paper.doi) if paper.doi else None)
+    return folder / f"{name.replace('/', '_')}.pdf" if name else None
+
+
 def fetch_pdf(
     paper: Paper,
     folder: Path,
@@ -54,21 +81,26 @@ def fetch_pdf(
     *,
     timeout: float = TIMEOUT,
     max_bytes: int = MAX_BYTES,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Path:
     """Download ``paper``'s PDF into ``folder`` (made if missing); the file written.
-    Raises LookupFailed with one line, nothing written."""
-    found_arxiv = arxiv_id(paper)
-    doi = bare_doi(paper.doi) if paper.doi else None
-    if found_arxiv is None and not doi:
-        raise LookupFailed("This paper has neither an arXiv id nor a DOI to find its PDF by.")
-    target = folder / f"{(found_arxiv or doi or '').replace('/', '_')}.pdf"
+    Raises LookupFailed with one line (DownloadCancelled once ``cancelled()`` is true),
+    nothing written."""
+    problem = download_problem(paper, email)
+    target = download_target(paper, folder)
+    if problem is not None or target is None:
+        raise LookupFailed(problem or "This paper cannot be downloaded.")
     if os.path.lexists(target):  # (checked first: not downloaded to be thrown away)
         raise LookupFailed(f"{target} exists already; it is left as it is.")
+    found_arxiv = arxiv_id(paper)
     if found_arxiv is not None:
-        body = _download(_arxiv_pdf_url(found_arxiv), f"arXiv:{found_arxiv}", timeout, max_bytes)
+        url = _arxiv_pdf_url(found_arxiv)
+        body = _download(url, f"arXiv:{found_arxiv}", timeout, max_bytes, cancelled)
     else:
-        assert doi is not None
-        body = _from_unpaywall(doi, _checked_email(email), timeout, max_bytes)
+        assert paper.doi is not None  # (download_problem said there is one)
+        body = _from_unpaywall(bare_doi(paper.doi), email or "", timeout, max_bytes, cancelled)
+    if cancelled is not None and cancelled():  # quit just as the last byte came
+        raise DownloadCancelled(f"{target.name}: the download was cancelled")
     return save_new(target, body)
 
 
@@ -91,17 +123,27 @@ def _checked_email(email: str | None) -> str:
     return email
 
 
-def _from_unpaywall(doi: str, email: str, timeout: float, max_bytes: int) -> bytes:
+def _from_unpaywall(
+    doi: str,
+    email: str,
+    timeout: float,
+    max_bytes: int,
+    cancelled: Callable[[], bool] | None,
+) -> bytes:
     """The PDF of the first of Unpaywall's links for ``doi`` that gives one."""
     base = base_url("PAPERBROWSE_UNPAYWALL_URL", UNPAYWALL_URL)
-    answer = fetch(f"{base}/v2/{quote(doi)}", {"email": email}, doi, timeout)
+    email = _checked_email(email)
+    url = f"{base}/v2/{quote(doi)}"
+    answer = fetch(url, {"email": email}, doi, timeout, cancelled=cancelled)
     links = pdf_links(_record(answer.body, doi))
     if not links:
         raise LookupFailed(f"No PDF found: Unpaywall knows no open-access copy of {doi}.")
     first_failure: LookupFailed | None = None
     for link in links[:MAX_TRIED]:
         try:
-            return _download(link, doi, timeout, max_bytes)
+            return _download(link, doi, timeout, max_bytes, cancelled)
+        except DownloadCancelled:
+            raise  # (not a dead link: the next is not tried)
         except LookupFailed as failure:  # a login page, a dead link: the next may serve
             first_failure = first_failure or failure
     assert first_failure is not None
@@ -128,8 +170,10 @@ def pdf_links(record: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(link for link in links if isinstance(link, str) and link))
 
 
-def _download(url: str, what: str, timeout: float, max_bytes: int) -> bytes:
-    answer = fetch(url, None, what, timeout, max_bytes)
+def _download(
+    url: str, what: str, timeout: float, max_bytes: int, cancelled: Callable[[], bool] | None
+) -> bytes:
+    answer = fetch(url, None, what, timeout, max_bytes, cancelled)
     if b"%PDF-" not in answer.body[:HEADER_WINDOW]:
         kind = answer.content_type.split(";")[0].strip() or "no type"
         raise LookupFailed(f"No PDF at {answer.url}: it sent {kind} (a login page?)")
@@ -141,7 +185,7 @@ def save_new(target: Path, body: bytes) -> Path:
     Raises LookupFailed."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".download-", dir=target.parent)
+        handle, temporary = _new_temporary(target.parent)
     except OSError as error:
         raise LookupFailed(f"Cannot write in {target.parent}: {error.strerror or error}") from None
     try:
@@ -158,6 +202,20 @@ def save_new(target: Path, body: bytes) -> Path:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
     return target
+
+
+def _new_temporary(folder: Path) -> tuple[int, str]:
+    """A new hidden file in ``folder``, open for writing: made with mode 0o666 so the
+    umask gives it the mode any new file gets (``tempfile.mkstemp``'s 0600 made
+    downloaded PDFs unreadable to the user's other accounts and to backups run as them)."""
+    for _ in range(100):
+        temporary = str(folder / f".download-{secrets.token_hex(6)}")
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {folder}")
 
 
 def _link(temporary: Path, target: Path) -> None:

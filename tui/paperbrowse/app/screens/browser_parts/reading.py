@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 Saved = TypeVar("Saved")
 REFERENCES_ANNOUNCED = 50  # from this many papers, C says it is formatting (a second or more)
 BIBTEX_ANNOUNCED = 5000  # from this many papers, Y says it is writing (about a second)
+# A copy larger than this is said to be at risk: tmux (and some terminals) drop an OSC 52
+# sequence over about a megabyte without a word.
+LARGE_COPY_BYTES = 1 << 20
 SHOWN_CHARACTERS = 80  # of a copied citation or title, in the notification
 STORE_POLL_SECONDS = 2.0  # how often another window's changes are looked for
 MARKS_FILTER_KEYS = ("is:", "has:", "tag:")
@@ -98,6 +101,8 @@ class ReadingController:
         # Bumped by every copy to the clipboard: a worker (Y, C) started before a later
         # copy would otherwise copy last and overwrite what the user copied after it.
         self.copies_started = 0
+        # The files ``D`` is downloading to: a second ``D`` on the paper sends nothing.
+        self.downloading: set[Path] = set()
         self.notify = screen.notify
 
     @property
@@ -280,6 +285,7 @@ class ReadingController:
         if paper is None or not self._marks_ready("download a PDF"):
             return
         from paperbrowse.app.config import load_config
+        from paperbrowse.core.pdf.fetch import download_problem, download_target
 
         already = self.files.pdf_on_disk(paper)
         if already is not None:
@@ -287,33 +293,66 @@ class ReadingController:
             self.notify(f"This paper has a PDF already: {already}{opens}", timeout=5, markup=False)
             return
         email = load_config().email  # read each time: the user may have just set it
-        folder = self.files.download_folder()
+        problem = download_problem(paper, email)  # said alone: no "Downloading …" first
+        target = download_target(paper, self.files.download_folder())
+        if problem is not None or target is None:
+            self.notify(problem or "", severity="warning", timeout=10, markup=False)
+            return
+        if target in self.downloading:
+            self.notify(
+                f"Already downloading the PDF of “{shortened(paper.title)}” …",
+                timeout=3,
+                markup=False,
+            )
+            return
+        if self._attach_downloaded(paper, target):
+            return
+        self.downloading.add(target)
         self.notify(f"Downloading the PDF of “{shortened(paper.title)}” …", timeout=3, markup=False)
         self.screen.run_worker(
-            lambda: self._download(paper, folder, email),
+            lambda: self._download(paper, target, email),
             thread=True,
             group="fetch-pdf",
             description="download a PDF",
         )
 
-    def _download(self, paper: Paper, folder: Path, email: str | None) -> None:
-        """In a thread worker: the file written, or one line saying why there is none."""
+    def _attach_downloaded(self, paper: Paper, target: Path) -> bool:
+        """Attach a PDF already where ``D`` saves the paper's (an earlier download the
+        folders do not find it in, or the user's copy); whether it was. A file there that
+        is no PDF is left for ``fetch_pdf`` to refuse, never overwritten."""
+        from paperbrowse.core.pdf.check import file_problem
+
+        if not target.is_file() or file_problem(target) is not None:
+            return False
+        path, problem = self.files.attachable(str(target))
+        if problem is None and self._attach(paper, path):
+            self.notify(f"Attached {path} (already downloaded)", timeout=5, markup=False)
+        return True
+
+    def _download(self, paper: Paper, target: Path, email: str | None) -> None:
+        """In a thread worker: the file written, or one line saying why there is none;
+        nothing once the worker is cancelled (the app quits: the download stops at once,
+        as the app's exit waits for its threads, and nothing is written)."""
         from textual.worker import get_current_worker
 
-        from paperbrowse.core.lookup.client import LookupFailed
+        from paperbrowse.core.lookup.client import DownloadCancelled, LookupFailed
         from paperbrowse.core.pdf.fetch import fetch_pdf
 
+        worker = get_current_worker()
         outcome: Path | str
         try:
-            outcome = fetch_pdf(paper, folder, email)
+            outcome = fetch_pdf(paper, target.parent, email, cancelled=lambda: worker.is_cancelled)
+        except DownloadCancelled:
+            return
         except LookupFailed as error:
             outcome = str(error)
         except Exception as error:  # a bug of ours: one line, never a traceback
             outcome = f"{type(error).__name__}: {error}; please report this"
-        if not get_current_worker().is_cancelled:  # the window is closing
-            self.app.call_from_thread(self._downloaded, paper, outcome)
+        if not worker.is_cancelled:  # the window is closing
+            self.app.call_from_thread(self._downloaded, paper, target, outcome)
 
-    def _downloaded(self, paper: Paper, outcome: Path | str) -> None:
+    def _downloaded(self, paper: Paper, target: Path, outcome: Path | str) -> None:
+        self.downloading.discard(target)
         if isinstance(outcome, str):
             self.notify(outcome, severity="warning", timeout=10, markup=False)
             return
@@ -488,9 +527,10 @@ class ReadingController:
         for paper in papers:
             lines = [paper.title, paper.authors_text(), paper.first_link or ""]
             blocks.append("\n".join(line for line in lines if line))
+        text = "\n\n".join(blocks)
         self._start_copy()
-        self.app.copy_to_clipboard("\n\n".join(blocks))
-        self._copied(papers, "")
+        self.app.copy_to_clipboard(text)
+        self._copied(papers, "", text)
 
     def _start_copy(self) -> int:
         """Count a copy to the clipboard; what a worker started with this number copies
@@ -545,7 +585,7 @@ class ReadingController:
             )
             return
         self.app.copy_to_clipboard(outcome.text)
-        self._copied(papers, "BibTeX of ")
+        self._copied(papers, "BibTeX of ", outcome.text)
 
     def keys_of(self, papers: list[Paper]) -> list[str]:
         """The papers' citation keys in the library (made in the loader's thread)."""
@@ -686,14 +726,25 @@ class ReadingController:
             f"the {outcome.style} reference of "
             if len(papers) == 1
             else f"{outcome.style} references of ",
+            outcome.text,
         )
 
-    def _copied(self, papers: list[Paper], what: str) -> None:
+    def _copied(self, papers: list[Paper], what: str, text: str) -> None:
+        """Say what was copied; of a copy over ``LARGE_COPY_BYTES``, that some terminals
+        drop it (tmux and others refuse an OSC 52 sequence that long, silently) and how
+        to write it to a file instead."""
         if len(papers) == 1:
             message = f"Copied {what}“{shortened(papers[0].title)}” to the clipboard."
         else:
-            message = f"Copied {what}{len(papers)} marked papers to the clipboard."
-        self.notify(message, timeout=2, markup=False)
+            message = f"Copied {what}{len(papers):,} marked papers to the clipboard."
+        size = len(text.encode("utf-8", "replace"))
+        if size <= LARGE_COPY_BYTES:
+            self.notify(message, timeout=2, markup=False)
+            return
+        message += f" At {size / (1 << 20):.1f} MB, some terminals (tmux among them) drop"
+        message += " a copy this large"
+        message += self.key_hint("export", ": {key} exports them to a file instead.") or "."
+        self.notify(message, severity="warning", timeout=10, markup=False)
 
     def export(self) -> None:
         papers = self.export_papers_now()
