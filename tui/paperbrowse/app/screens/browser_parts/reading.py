@@ -551,41 +551,60 @@ class ReadingController:
         if len(papers) >= BIBTEX_ANNOUNCED:
             self.notify(f"Writing BibTeX of {len(papers):,} papers …", timeout=2)
         tags = self.tags_now()  # as they are when Y is pressed
-        copy_number = self._start_copy()
-        self.screen.run_worker(
-            lambda: self._write_bibtex(papers, tags, copy_number),
-            thread=True,
-            exclusive=True,
-            group="copy-bibtex",
-            description="write BibTeX",
-        )
 
-    def _write_bibtex(self, papers: list[Paper], tags: Tags, copy_number: int) -> None:
-        """In a thread worker: the BibTeX, or one line saying why there is none."""
-        from textual.worker import get_current_worker
+        def bibtex() -> Rendered:
+            from paperbrowse.core.formats.export import export_papers
 
-        from paperbrowse.core.formats.export import export_papers
-
-        try:
             # The library's keys, so the entries match what ``c`` cites; the tags as
             # keywords, as ``e`` writes them.
-            text = export_papers(papers, "bibtex", keys=self.keys_of(papers), tags=tags)
-            outcome = Rendered(text)
-        except Exception as error:  # a bug of ours: one line, no traceback
-            outcome = Rendered(problem=f"{type(error).__name__}: {error}; please report this")
-        if not get_current_worker().is_cancelled:  # a later Y replaced this one
-            self.app.call_from_thread(self._bibtex_written, papers, outcome, copy_number)
+            return Rendered(export_papers(papers, "bibtex", keys=self.keys_of(papers), tags=tags))
 
-    def _bibtex_written(self, papers: list[Paper], outcome: Rendered, copy_number: int) -> None:
-        if not self._copy_is_latest(copy_number):  # the user copied something else since
-            return
-        if outcome.problem is not None:
-            self.notify(
-                f"Cannot copy BibTeX: {outcome.problem}", severity="error", timeout=10, markup=False
-            )
-            return
-        self.app.copy_to_clipboard(outcome.text)
-        self._copied(papers, "BibTeX of ", outcome.text)
+        self._copy_made_in_thread(
+            papers, bibtex, "BibTeX", lambda made: "BibTeX of ", "copy-bibtex", "write BibTeX"
+        )
+
+    def _copy_made_in_thread(
+        self,
+        papers: list[Paper],
+        make: Callable[[], Rendered],
+        what: str,
+        said_of: Callable[[Rendered], str],
+        group: str,
+        description: str,
+    ) -> None:
+        """Copy what ``make`` makes of ``papers`` (``Y``'s BibTeX, ``C``'s references) in a
+        thread worker, one of ``group`` at a time (a later one replaces it), unless another
+        copy was made meanwhile (``_copy_is_latest``); a failure is one line naming
+        ``what``, and ``said_of`` the copy is what ``_copied`` says it copied."""
+        copy_number = self._start_copy()
+
+        def work() -> None:
+            from textual.worker import get_current_worker
+
+            try:
+                outcome = make()
+            except Exception as error:  # a bug of ours (or citeproc-py's): one line
+                outcome = Rendered(problem=f"{type(error).__name__}: {error}; please report this")
+            if not get_current_worker().is_cancelled:  # a later one replaced this one
+                self.app.call_from_thread(made, outcome)
+
+        def made(outcome: Rendered) -> None:
+            if not self._copy_is_latest(copy_number):  # the user copied something else since
+                return
+            if outcome.problem is not None:
+                self.notify(
+                    f"Cannot copy {what}: {outcome.problem}",
+                    severity="error",
+                    timeout=10,
+                    markup=False,
+                )
+                return
+            self.app.copy_to_clipboard(outcome.text)
+            self._copied(papers, said_of(outcome), outcome.text)
+
+        self.screen.run_worker(
+            work, thread=True, exclusive=True, group=group, description=description
+        )
 
     def keys_of(self, papers: list[Paper]) -> list[str]:
         """The papers' citation keys in the library (made in the loader's thread)."""
@@ -680,53 +699,25 @@ class ReadingController:
         style = load_config().csl_style or DEFAULT_STYLE
         if len(papers) >= REFERENCES_ANNOUNCED:
             self.notify(f"Formatting {len(papers):,} references …", timeout=2)
-        copy_number = self._start_copy()
-        self.screen.run_worker(
-            lambda: self._render_references(papers, style, copy_number),
-            thread=True,
-            exclusive=True,
-            group="cite",
-            description="format references",
-        )
 
-    def _render_references(self, papers: list[Paper], style_name: str, copy_number: int) -> None:
-        """In a thread worker: the references, or one line saying why there are none."""
-        from textual.worker import get_current_worker
+        def references() -> Rendered:
+            from paperbrowse.core.cite.references import references
+            from paperbrowse.core.cite.styles import BUNDLED, StyleError, load_style
 
-        from paperbrowse.core.cite.references import references
-        from paperbrowse.core.cite.styles import BUNDLED, StyleError, load_style
+            try:
+                loaded = load_style(style)
+                text = "\n".join(references(papers, loaded, "text"))
+            except StyleError as error:  # unknown name, missing or broken .csl: one line
+                return Rendered(problem=f'{error} ("csl_style" in config.json)')
+            return Rendered(text, BUNDLED.get(loaded.name, loaded.name))
 
-        try:
-            style = load_style(style_name)
-            text = "\n".join(references(papers, style, "text"))
-            outcome = Rendered(text, BUNDLED.get(style.name, style.name))
-        except StyleError as error:  # unknown name, missing or broken .csl: one line
-            outcome = Rendered(problem=f'{error} ("csl_style" in config.json)')
-        except Exception as error:  # a bug in citeproc-py or ours: one line, no traceback
-            outcome = Rendered(problem=f"{type(error).__name__}: {error}; please report this")
-        if not get_current_worker().is_cancelled:  # a later C replaced this one
-            self.app.call_from_thread(self._references_rendered, papers, outcome, copy_number)
+        def said_of(made: Rendered) -> str:
+            if len(papers) == 1:
+                return f"the {made.style} reference of "
+            return f"{made.style} references of "
 
-    def _references_rendered(
-        self, papers: list[Paper], outcome: Rendered, copy_number: int
-    ) -> None:
-        if not self._copy_is_latest(copy_number):  # the user copied something else since
-            return
-        if outcome.problem is not None:
-            self.notify(
-                f"Cannot copy references: {outcome.problem}",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
-            return
-        self.app.copy_to_clipboard(outcome.text)
-        self._copied(
-            papers,
-            f"the {outcome.style} reference of "
-            if len(papers) == 1
-            else f"{outcome.style} references of ",
-            outcome.text,
+        self._copy_made_in_thread(
+            papers, references, "references", said_of, "cite", "format references"
         )
 
     def _copied(self, papers: list[Paper], what: str, text: str) -> None:
