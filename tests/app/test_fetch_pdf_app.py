@@ -241,7 +241,7 @@ async def test_quitting_during_a_slow_download_stops_it_and_writes_nothing(
         await asyncio.wait_for(loop.shutdown_default_executor(), timeout=5)
         assert left.wait(5)  # the connection was dropped, not read to the end
     assert saved_files(data_dir() / "pdfs") == []
-    assert not any((data_dir() / "pdfs").glob(".download-*"))
+    assert not any((data_dir() / "pdfs").glob(".*.tmp"))
 
 
 async def test_D_twice_downloads_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

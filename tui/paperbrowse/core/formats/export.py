@@ -39,6 +39,7 @@ from paperbrowse.core.formats import Tags, bibtex_write
 from paperbrowse.core.models import Paper, Profile, doi_link
 from paperbrowse.core.text.clean import link_target, markdown_escaped, markdown_linked
 from paperbrowse.core.text.counts import counted
+from paperbrowse.core.writing import link_new, new_temporary, write_synced
 
 FORMATS = ("bibtex", "biblatex", "csl-json", "json", "csv", "markdown", "ris")
 EXTENSIONS = {
@@ -357,17 +358,13 @@ def _folder_error(folder: Path, error: OSError) -> ExportError:
 
 def _write_temporary(target: Path, data: bytes) -> Path:
     folder = target.parent
-    temporary = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
     try:
         # 0o666 less the umask, as for any new file; an overwritten file keeps its mode.
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        handle, temporary = new_temporary(target)
     except OSError as error:
         raise _folder_error(folder, error) from None
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+        write_synced(handle, data)
         if target.exists():
             os.chmod(temporary, target.stat().st_mode & 0o7777)
     except OSError as error:
@@ -385,16 +382,9 @@ def _move_into_place(temporary: Path, target: Path, exists: bool) -> Path | None
             remember_written(target)
             return backup
         try:
-            os.link(temporary, target)  # fails if the target appeared meanwhile: never clobbers
+            link_new(temporary, target)  # never over a file that appeared meanwhile
         except FileExistsError:
             raise _exists(target, target, None) from None
-        except OSError:  # a file system without hard links
-            if os.path.lexists(target):
-                raise _exists(target, target, None) from None
-            os.replace(temporary, target)
-            remember_written(target)
-            return None
-        temporary.unlink(missing_ok=True)
         remember_written(target)
         return None
     except ExportError:

@@ -26,7 +26,6 @@ import contextlib
 import json
 import os
 import re
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,7 @@ from paperbrowse.core.lookup.client import (
 from paperbrowse.core.models import Paper, bare_doi
 from paperbrowse.core.pdf.check import HEADER_WINDOW
 from paperbrowse.core.pdf.locate import arxiv_id
+from paperbrowse.core.writing import link_new, new_temporary, write_synced
 
 ARXIV_PDF_URL = "https://arxiv.org"
 UNPAYWALL_URL = "https://api.unpaywall.org"
@@ -181,52 +181,21 @@ def _download(
 
 
 def save_new(target: Path, body: bytes) -> Path:
-    """Write ``body`` as ``target`` whole or not at all, never over a file of that name.
-    Raises LookupFailed."""
+    """Write ``body`` as ``target`` whole or not at all, never over a file of that name
+    (``core.writing``). Raises LookupFailed."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = _new_temporary(target.parent)
+        handle, temporary = new_temporary(target)
     except OSError as error:
         raise LookupFailed(f"Cannot write in {target.parent}: {error.strerror or error}") from None
     try:
-        with os.fdopen(handle, "wb") as written:
-            written.write(body)
-            written.flush()
-            os.fsync(written.fileno())
-        _link(Path(temporary), target)
+        write_synced(handle, body)
+        link_new(temporary, target)
     except FileExistsError:
         raise LookupFailed(f"{target} exists already; it is left as it is.") from None
     except OSError as error:
         raise LookupFailed(f"Cannot write {target}: {error.strerror or error}") from None
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        with contextlib.suppress(OSError):  # (gone once it has its name)
+            temporary.unlink()
     return target
-
-
-def _new_temporary(folder: Path) -> tuple[int, str]:
-    """A new hidden file in ``folder``, open for writing: made with mode 0o666 so the
-    umask gives it the mode any new file gets (``tempfile.mkstemp``'s 0600 made
-    downloaded PDFs unreadable to the user's other accounts and to backups run as them)."""
-    for _ in range(100):
-        temporary = str(folder / f".download-{secrets.token_hex(6)}")
-        try:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-            return os.open(temporary, flags, 0o666), temporary
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary name in {folder}")
-
-
-def _link(temporary: Path, target: Path) -> None:
-    """Give the written file its name; FileExistsError when the name is taken, even by a
-    file made meanwhile (a hard link never replaces one; a rename may, so it is only the
-    fallback where links are not supported)."""
-    try:
-        os.link(temporary, target)
-    except FileExistsError:
-        raise
-    except OSError:  # a file system without hard links (FAT, some network shares)
-        if os.path.lexists(target):
-            raise FileExistsError(target) from None
-        os.rename(temporary, target)
