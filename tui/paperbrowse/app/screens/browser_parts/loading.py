@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from paperbrowse.app.first_screen_ahead import SecondProcess
     from paperbrowse.core.first_screen import FirstScreen
     from paperbrowse.core.library import Library
+    from paperbrowse.core.marks.store import Store
     from paperbrowse.core.models import Paper
     from paperbrowse.core.search.results import Results, SortOrder
     from paperbrowse.core.watch import SourceState
@@ -394,63 +395,51 @@ class LibraryLoader:
         marks closed (``ReadingController.stop_marks``). (Kept with those they had when
         the library was read, the next launch drew a bookmark made meanwhile only once it
         had read the library, and the rows moved over for it.) They are kept with the
-        database's state once closed: the last connection closed folds its log into the
-        database file, a change the next launch would take for another window's."""
-        from paperbrowse.core.first_screen import keep_first_screen, marks_state
+        database's state once closed (the last connection closed folds its log into the
+        database file, a change the next launch would take for another window's), if the
+        database, read afresh after that, gives the papers the same marks: another window
+        may have committed between the read and the close."""
+        from paperbrowse.core.first_screen import KeptRows, keep_first_screen, marks_state
 
+        kept, started = self.kept, self.reading.started
         try:
-            now = self._screen_with_marks_as_now()
+            if kept is not None and started and self.reading.store is not None:
+                self.reading.store.refresh()  # another window's marks since the last poll
+            glyphs = self._kept_glyphs(self.reading.store)
         finally:
             self.reading.stop_marks()
-        if self.kept is not None and now is not None:
-            screen, read_from_now = now
-            marks_as = marks_state() if read_from_now else None
-            if marks_as is not None and not self._marks_still(screen):
-                marks_as = None  # (another window committed between the read and the close)
-            paths, order, read_as = self.kept[2]
-            keep_first_screen(paths, order, screen, read_as, self._as_of(), marks_as)
+        if kept is None or not started:
+            return
+        screen, _, (paths, order, read_as) = kept
+        rows = [
+            row._replace(marks=marks) for row, marks in zip(screen.rows.kept, glyphs, strict=True)
+        ]
+        now = screen._replace(rows=KeptRows(rows, screen.total))
+        marks_as: list[Any] | None = marks_state()  # (before the fresh read: a commit
+        if self._kept_glyphs_afresh() != glyphs:  # after it draws none next time)
+            marks_as = None
+        keep_first_screen(paths, order, now, read_as, self._as_of(), marks_as)
 
-    def _marks_still(self, screen: FirstScreen) -> bool:
-        """Whether the database, read afresh (after its state was taken), gives the kept
-        papers the marks ``screen`` draws."""
+    def _kept_glyphs(self, store: Store | None) -> list[str]:
+        """The glyphs ``store`` gives the kept screen's papers, in its rows' order."""
+        if self.kept is None:
+            return []
+        marks = glyphs_to_keep(store)
+        return [marks(paper) for paper in self.kept[1]]
+
+    def _kept_glyphs_afresh(self) -> list[str] | None:
+        """The same, from the database opened anew (read only); None when it cannot be."""
         from paperbrowse.core.marks.store import open_store
 
-        if self.kept is None:
-            return False
         try:
             store = open_store(create=False, read_only=True)
         except Exception:
-            return False
+            return None
         try:
-            marks = glyphs_to_keep(store)
-            return all(
-                row.marks == marks(paper)
-                for row, paper in zip(screen.rows.kept, self.kept[1], strict=True)
-            )
+            return self._kept_glyphs(store)
         finally:
             with contextlib.suppress(Exception):
                 store.close()
-
-    def _screen_with_marks_as_now(self) -> tuple[FirstScreen, bool] | None:
-        """The first screen this app kept with its papers' marks as they are now, and
-        whether they were read from the database as it is now (False: another window
-        committed while they were read); None when none was kept or no marks were read."""
-        from paperbrowse.core.first_screen import KeptRows, marks_state
-
-        if self.kept is None or not self.reading.started:
-            return None
-        screen, papers, _ = self.kept
-        before = marks_state()
-        store = self.reading.store
-        if store is not None:
-            store.refresh()  # another window's marks since the last poll
-        marks = glyphs_to_keep(store)
-        rows = [
-            row._replace(marks=marks(paper))
-            for row, paper in zip(screen.rows.kept, papers, strict=True)
-        ]
-        now = screen._replace(rows=KeptRows(rows, screen.total))
-        return now, marks_state() == before
 
     def _say_reloaded(self) -> None:
         if self.reloaded:
