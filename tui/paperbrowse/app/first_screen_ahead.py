@@ -18,9 +18,10 @@ to spare: the second process would take the app's), off POSIX, once a thread run
 fork copies only the thread that forks, so a lock another held would never be let go),
 for files over ``MOST_BYTES`` (the app reads big files on both cores), for a folder,
 when a screen is kept already, or for several researchers' profiles (their header is
-fitted to the width). The second process writes only the kept screen and, as any read of a file of 64
-KB or more does, the parsed files' cache, each whole or not at all (it reads the marks
-database read-only); whatever goes wrong in it, the app reads the library as before.
+fitted to the width). The second process writes only the kept screen and, as any read
+of a file of 64 KB or more does, the parsed files' cache, each whole or not at all (it
+reads the marks database read-only); whatever goes wrong in it, the app reads the
+library as before.
 
 Imports: the core, rich and ``app`` modules without Textual (``header_text``,
 ``glyphs``, ``widgets.row_segments``), never Textual: the second process runs this module,
