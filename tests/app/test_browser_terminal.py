@@ -122,7 +122,8 @@ def test_search_then_quit_with_q(terminal: Terminal) -> None:
         "the best match on top",
     )
     assert "of 15 papers · relevance" in screen
-    assert "Zhiwei Zhang" in screen  # and the detail pane shows it
+    # The detail pane follows when typing pauses (searching.DETAIL_PAUSE), a moment later.
+    terminal.wait_text("Zhiwei Zhang")
     terminal.keys("q", literal=True)  # types into the bar
     terminal.wait_text("unlearningq")
     terminal.keys("BSpace")
