@@ -15,7 +15,11 @@ there says where each was recorded). The server answers
   following them reaches ``REMOTE`` below, never the network;
 - ``GET /pdf/{ARXIV ID}`` (arxiv.org's PDFs) and ``GET /remote/{host}{path}``: the
   files of ``ARXIV_PDFS`` and ``REMOTE``, a real PDF of ``../shared/corpus/pdf`` or a
-  recorded page; 404 for any other.
+  recorded page (``ARXIV_REFUSED``: a page where arXiv's PDF was asked for); 404 for any
+  other.
+
+``trickling`` is a server that sends arXiv's PDF slowly, ``stalling`` one that takes the
+request and never answers it.
 """
 
 from __future__ import annotations
@@ -44,6 +48,9 @@ REMOTE: dict[str, tuple[Path, str]] = {
         "text/html",
     ),
 }
+# arxiv.org/pdf/{id} answered with a page instead of the PDF, as a CDN that turns a client
+# away answers (the same recorded page; the arXiv id has no recorded PDF).
+ARXIV_REFUSED = {"1605.08386": ACCESS_DENIED}
 _LINK = re.compile(rb'"(https?)://([^/"]+)')
 _ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$", re.IGNORECASE)
 
@@ -61,7 +68,7 @@ class Replay(BaseHTTPRequestHandler):
         elif url.path.startswith("/v2/"):
             self._unpaywall(unquote(url.path.removeprefix("/v2/")))
         elif url.path.startswith("/pdf/"):
-            self._file(ARXIV_PDFS.get(url.path.removeprefix("/pdf/")), "application/pdf")
+            self._arxiv_pdf(url.path.removeprefix("/pdf/"))
         elif url.path.startswith("/remote/"):
             self._file(*REMOTE.get(url.path.removeprefix("/remote/"), (None, "")))
         else:
@@ -98,6 +105,12 @@ class Replay(BaseHTTPRequestHandler):
         self._send(
             200, "application/json", _LINK.sub(b'"' + address + rb"\2", recorded.read_bytes())
         )
+
+    def _arxiv_pdf(self, arxiv_id: str) -> None:
+        if arxiv_id in ARXIV_REFUSED:
+            self._file(ARXIV_REFUSED[arxiv_id], "text/html")
+        else:
+            self._file(ARXIV_PDFS.get(arxiv_id), "application/pdf")
 
     def _file(self, path: Path | None, content_type: str) -> None:
         if path is None:
@@ -169,6 +182,45 @@ def trickling() -> Iterator[tuple[str, list[str], threading.Event]]:
     handler = type("Handler", (Trickle,), {"requests": requests, "left": left})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests, left
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Stall(BaseHTTPRequestHandler):
+    """A server that takes the request and never answers it: no status line, no headers,
+    until the client hangs up (``left`` is set then)."""
+
+    requests: list[str]
+    left: threading.Event
+
+    def do_GET(self) -> None:
+        self.requests.append(self.path)
+        try:
+            while self.rfile.read(1):  # (a client sends nothing more: this waits)
+                pass
+        except OSError:  # a reset: hung up too
+            pass
+        self.left.set()
+        self.close_connection = True
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def stalling() -> Iterator[tuple[str, list[str], threading.Event]]:
+    """A server that never answers: its address, the requests it was sent, and the event
+    set when a client hung up."""
+    requests: list[str] = []
+    left = threading.Event()
+    handler = type("Handler", (Stall,), {"requests": requests, "left": left})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True  # (a client that never hangs up holds its thread)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

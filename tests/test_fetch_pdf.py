@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from helpers import paper
-from service_replay import ACCESS_DENIED, ARXIV_PDFS, REMOTE, trickling
+from service_replay import ACCESS_DENIED, ARXIV_PDFS, REMOTE, stalling, trickling
 
 from paperbrowse.core.lookup.client import DownloadCancelled, LookupFailed
 from paperbrowse.core.models import Paper
@@ -29,6 +30,13 @@ JAMA = paper(
     "Laboratory Monitoring During Isotretinoin Therapy", 2016, doi="10.1001/jamadermatol.2015.3091"
 )
 UNKNOWN = paper("Not in Unpaywall", 2021, doi="10.000/doi1")
+# On arXiv as gr-qc/9801069 too (Unpaywall's best location), a PDF the replay has not.
+PRL_ON_ARXIV = paper(PRL.title, 1998, doi=PRL.doi, url="https://arxiv.org/abs/gr-qc/9801069")
+# arXiv answers a page for 1605.08386's PDF (``ARXIV_REFUSED``).
+ORTHODONTICS_ON_ARXIV = paper(
+    ORTHODONTICS.title, 2015, doi=ORTHODONTICS.doi, url="https://arxiv.org/abs/1605.08386"
+)
+CLOSED_ON_ARXIV = paper(CLOSED.title, 1997, doi=CLOSED.doi, url="https://arxiv.org/abs/0000.00001")
 
 
 def remote(path: str) -> bytes:
@@ -190,3 +198,82 @@ def test_a_downloaded_pdf_has_the_mode_of_any_new_file(tmp_path: Path, services:
     finally:
         os.umask(old)
     assert saved.stat().st_mode & 0o777 == 0o644  # readable by others, as a copied file is
+
+
+def test_a_download_cancelled_before_the_server_answers_stops_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app quits while the server has not even sent its headers: the download stops
+    then, not when the server's minute is up (the app's exit waits for it)."""
+    quit_pressed = threading.Event()
+    outcome: list[BaseException | Path] = []
+
+    def download() -> None:
+        try:
+            outcome.append(
+                fetch_pdf(SPECTER, tmp_path / "pdfs", None, cancelled=quit_pressed.is_set)
+            )
+        except BaseException as error:
+            outcome.append(error)
+
+    with stalling() as (address, requests, left):
+        monkeypatch.setenv("PAPERBROWSE_ARXIV_PDF_URL", address)
+        downloading = threading.Thread(target=download, daemon=True)
+        downloading.start()
+        deadline = time.monotonic() + 10
+        while not requests and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert requests == ["/pdf/2004.07180"]  # asked, and no answer coming
+        quit_pressed.set()
+        # A minute is the download's timeout: well before it, the connection is dropped.
+        assert left.wait(10), "the download still waits for the server after it was cancelled"
+        downloading.join(10)
+    assert len(outcome) == 1 and isinstance(outcome[0], DownloadCancelled)
+    folder = tmp_path / "pdfs"
+    assert (list(folder.iterdir()) if folder.exists() else []) == []
+
+
+@pytest.mark.parametrize(
+    ("item", "arxiv_asked", "saved_from"),
+    [
+        (PRL_ON_ARXIV, "/pdf/gr-qc/9801069", "arxiv.org/pdf/gr-qc/9801069"),  # arXiv: 404
+        (ORTHODONTICS_ON_ARXIV, "/pdf/1605.08386", "europepmc.org/articles/pmc4621974"),  # a page
+    ],
+)
+def test_when_arxiv_gives_no_pdf_unpaywall_is_asked_for_the_doi(
+    tmp_path: Path, services: list[str], item: Paper, arxiv_asked: str, saved_from: str
+) -> None:
+    saved = fetch_pdf(item, tmp_path, EMAIL)
+    assert saved.read_bytes() == remote(saved_from)
+    assert services[0] == arxiv_asked
+    assert services[1].startswith(f"/v2/{item.doi}?email=")
+    assert found_by_name(tmp_path, item) == [saved]
+    assert [p.name for p in tmp_path.iterdir()] == [saved.name]
+
+
+def test_when_neither_arxiv_nor_unpaywall_has_a_pdf_the_line_says_both_were_tried(
+    tmp_path: Path, services: list[str]
+) -> None:
+    with pytest.raises(LookupFailed) as failed:
+        fetch_pdf(CLOSED_ON_ARXIV, tmp_path / "pdfs", EMAIL)
+    message = str(failed.value)
+    assert "arXiv:0000.00001: not found at 127.0.0.1" in message
+    assert "Unpaywall knows no open-access copy of 10.1016/s0962-1849(05)80014-9" in message
+    assert "\n" not in message
+    assert services[0] == "/pdf/0000.00001"
+    assert [request.split("?")[0] for request in services[1:]] == [
+        "/v2/10.1016/s0962-1849%2805%2980014-9"  # (asked once: no PDF link to follow)
+    ]
+    assert not (tmp_path / "pdfs").exists()
+
+
+def test_without_an_email_an_arxiv_failure_says_unpaywall_needs_one(
+    tmp_path: Path, services: list[str]
+) -> None:
+    with pytest.raises(LookupFailed) as failed:
+        fetch_pdf(PRL_ON_ARXIV, tmp_path, None)
+    message = str(failed.value)
+    assert "arXiv:gr-qc/9801069: not found at 127.0.0.1" in message
+    assert '"email"' in message and "config.json" in message and "\n" not in message
+    assert services == ["/pdf/gr-qc/9801069"]  # Unpaywall was not asked without one
+    assert list(tmp_path.iterdir()) == []

@@ -314,3 +314,35 @@ def test_quitting_while_a_big_file_loads_does_not_wait_for_the_load(
     terminal.keys("C-q")
     assert terminal.exit_status() == 0
     assert not key.cache_file().exists()
+
+
+@pytest.mark.parametrize("quit_key", ["q", "C-q"])
+def test_quitting_while_a_download_waits_for_the_server_does_not_wait_for_it(
+    terminal: Terminal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quit_key: str
+) -> None:
+    """``D``, then q (or ctrl+q) while the server has not answered yet: the app ends then,
+    not when the download gives up (a minute), and leaves nothing in the PDF folder."""
+    from service_replay import stalling
+
+    from paperbrowse.core.locations import data_dir
+
+    bib = tmp_path / "lib.bib"
+    bib.write_text(
+        "@article{cohan2020,\n  title = {SPECTER: Document-level Representation Learning},\n"
+        "  author = {Cohan, Arman},\n  year = {2020},\n"
+        "  url = {https://arxiv.org/abs/2004.07180},\n}\n",
+        encoding="utf-8",
+    )
+    with stalling() as (address, requests, _left):
+        monkeypatch.setenv("PAPERBROWSE_ARXIV_PDF_URL", address)  # (the tmux server's env)
+        terminal.start([str(bib)])
+        terminal.wait_read("1 of 1 paper")
+        terminal.open_editor("D", "Downloading the PDF")  # (again while "still loading")
+        deadline = time.monotonic() + TIMEOUT
+        while not requests:
+            assert time.monotonic() < deadline, "the download never asked the server"
+            time.sleep(0.05)
+        terminal.keys(quit_key)
+        assert terminal.exit_status() == 0  # (the download would give up after 60 s)
+    folder = data_dir() / "pdfs"
+    assert (sorted(path.name for path in folder.iterdir()) if folder.exists() else []) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -295,3 +296,56 @@ async def test_D_that_cannot_download_says_only_why(
         assert said(pilot).startswith(expected)
         assert len(said(pilot).splitlines()) == 1  # no "Downloading …" before it
     assert services == []
+
+
+ON_ARXIV_TOO = """@article{gomez1998arxiv,
+  title = {Stable Characteristic Evolution of Generic Three-Dimensional Spacetimes},
+  author = {G{\\'o}mez, R.},
+  year = {1998},
+  doi = {10.1103/PhysRevLett.80.3915},
+  url = {https://arxiv.org/abs/gr-qc/9801069},
+}
+@article{castonguay1997arxiv,
+  title = {Psychotherapy integration and the need for better theories of change},
+  author = {Castonguay, Louis G.},
+  year = {1997},
+  doi = {10.1016/s0962-1849(05)80014-9},
+  url = {https://arxiv.org/abs/0000.00001},
+}
+"""
+
+
+async def test_D_saves_unpaywalls_copy_when_arxiv_has_no_pdf(
+    tmp_path: Path, services: list[str]
+) -> None:
+    configure(email=EMAIL)
+    bib = tmp_path / "lib.bib"
+    bib.write_text(ON_ARXIV_TOO, encoding="utf-8")
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await download(pilot, "stable characteristic")
+        saved = data_dir() / "pdfs" / "gr-qc_9801069.pdf"  # (named by its arXiv id)
+        assert f"PDF saved to {saved}" in said(pilot)
+        assert saved.read_bytes() == REMOTE["arxiv.org/pdf/gr-qc/9801069"][0].read_bytes()
+        assert services[0] == "/pdf/gr-qc/9801069"  # arXiv first: not found (404)
+        assert services[1] == "/v2/10.1103/PhysRevLett.80.3915?email=reader%40example.org"
+        assert opened_by_O(pilot) == saved
+
+
+async def test_D_when_neither_arxiv_nor_unpaywall_has_a_pdf_says_both_in_one_line(
+    tmp_path: Path, services: list[str]
+) -> None:
+    configure(email=EMAIL)
+    bib = tmp_path / "lib.bib"
+    bib.write_text(ON_ARXIV_TOO, encoding="utf-8")
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await download(pilot, "psychotherapy")
+        (line,) = [line for line in said(pilot).splitlines() if "Downloading" not in line]
+        port = os.environ["PAPERBROWSE_ARXIV_PDF_URL"].rsplit(":", 1)[1]
+        assert line == (
+            f"Tried arXiv, then Unpaywall: arXiv:0000.00001: not found at 127.0.0.1:{port}. "
+            "No PDF found: Unpaywall knows no open-access copy of 10.1016/s0962-1849(05)80014-9."
+        )
+        assert opened_by_O(pilot) is None
+    assert saved_files(data_dir() / "pdfs") == []

@@ -223,9 +223,9 @@ ACTIONS: tuple[Action, ...] = (
         "fetch_pdf",
         "D",
         "Download PDF",
-        "download the paper's PDF: arXiv's for an arXiv id, else the open-access copy "
-        'Unpaywall knows of for its DOI (needs "email" in config.json); saved in your PDF '
-        "folder and attached as {key:attach_pdf} does",
+        "download the paper's PDF: arXiv's for an arXiv id, then (none, or arXiv gives "
+        'none) the open-access copy Unpaywall knows of for its DOI (needs "email" in '
+        "config.json); saved in your PDF folder and attached as {key:attach_pdf} does",
         group=READING,
         label="Download",
         aliases=("find available pdf", "unpaywall", "open access"),

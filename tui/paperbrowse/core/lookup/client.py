@@ -18,16 +18,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 from urllib.parse import quote
 
 from paperbrowse import __version__
 from paperbrowse.core.errors import PaperbrowseError
 from paperbrowse.core.lookup.identifiers import WHAT_TO_TYPE, Identifier, read_identifier
 from paperbrowse.core.models import Paper
-
-if TYPE_CHECKING:
-    import httpx
 
 CROSSREF_URL = "https://api.crossref.org"
 ARXIV_URL = "https://export.arxiv.org"
@@ -87,19 +84,22 @@ def fetch(
 ) -> Answer:
     """``GET url``, redirects followed; ``what`` names the request in the one line of a
     failure (LookupFailed): an HTTP error, no answer within ``timeout`` seconds, no
-    connection, or an answer over ``max_bytes``. Once ``cancelled()`` is true the body
-    is read no further and DownloadCancelled is raised."""
+    connection, or an answer over ``max_bytes``. Once ``cancelled()`` is true the request
+    goes no further, whether its answer has begun or not, and DownloadCancelled is raised."""
     import httpx  # (not before a lookup: the app's start never needs it)
 
     headers = {"User-Agent": USER_AGENT}
     too_large = f"{what}: {_host(url)} answered over {_megabytes(max_bytes)} MB"
     is_cancelled = cancelled or (lambda: False)
+    if is_cancelled():  # (quit while it waited its turn: nothing to ask)
+        raise DownloadCancelled(f"{what}: the download was cancelled")
     try:
         with (
-            httpx.stream(
-                "GET", url, params=params, headers=headers, timeout=timeout, follow_redirects=True
+            _hung_up_when(cancelled) as extensions,
+            httpx.Client(timeout=timeout, follow_redirects=True) as client,
+            client.stream(
+                "GET", url, params=params, headers=headers, extensions=extensions
             ) as response,
-            _hung_up_when(cancelled, response),
         ):
             _check_status(response.status_code, url, what)
             if _announced_size(response.headers.get("Content-Length")) > max_bytes:
@@ -127,30 +127,67 @@ def fetch(
         raise LookupFailed(f"{what}: cannot reach {_host(url)} ({reason}); offline?") from None
 
 
+class _Connections:
+    """The sockets one request connects (its redirects' too), learnt from httpcore's
+    ``trace`` extension as each is made: ``hang_up`` shuts them all down, and any made
+    after it as soon as it is made."""
+
+    # The events whose return value is a connection's stream (TLS wraps the socket anew).
+    CONNECTED = frozenset({"connection.connect_tcp.complete", "connection.start_tls.complete"})
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._hung_up = False
+
+    def trace(self, event: str, info: dict[str, object]) -> None:
+        if event not in self.CONNECTED:
+            return
+        get_extra_info = getattr(info.get("return_value"), "get_extra_info", None)
+        connection = get_extra_info("socket") if callable(get_extra_info) else None
+        if not isinstance(connection, socket.socket):
+            return
+        with self._lock:
+            self._sockets.append(connection)
+            hung_up = self._hung_up
+        if hung_up:  # cancelled while it connected
+            _shut(connection)
+
+    def hang_up(self) -> None:
+        with self._lock:
+            self._hung_up = True
+            connections = list(self._sockets)
+        for connection in connections:
+            _shut(connection)
+
+
+def _shut(connection: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # wakes a read blocked on it (closed already: fine)
+        connection.shutdown(socket.SHUT_RDWR)
+
+
 @contextlib.contextmanager
-def _hung_up_when(cancelled: Callable[[], bool] | None, response: httpx.Response) -> Iterator[None]:
-    """Shut the response's connection as soon as ``cancelled()`` is true, from a thread of
-    its own: a server that stalls would otherwise hold the read, and with it the app's
-    exit (which waits for its threads), until the timeout."""
+def _hung_up_when(cancelled: Callable[[], bool] | None) -> Iterator[dict[str, Any]]:
+    """The request's extensions: its connections are shut down as soon as ``cancelled()``
+    is true, from a thread of its own that watches from before the request is sent. A
+    server that stalls, before its headers as during its body, would otherwise hold the
+    read, and with it the app's exit (which waits for its threads), until the timeout."""
     if cancelled is None:  # (a look-up nobody cancels: no thread)
-        yield
+        yield {}
         return
+    connections = _Connections()
     done = threading.Event()
 
     def watch() -> None:
         while not done.wait(CANCEL_POLL):
             if cancelled():
-                stream = response.extensions.get("network_stream")
-                connection = stream.get_extra_info("socket") if stream is not None else None
-                if isinstance(connection, socket.socket):
-                    with contextlib.suppress(OSError):  # wakes the blocked read
-                        connection.shutdown(socket.SHUT_RDWR)
+                connections.hang_up()
                 return
 
     watcher = threading.Thread(target=watch, name="paperbrowse-cancel-watch", daemon=True)
     watcher.start()
     try:
-        yield
+        yield {"trace": connections.trace}
     finally:
         done.set()
 

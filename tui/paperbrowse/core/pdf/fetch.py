@@ -1,10 +1,11 @@
 """A paper's PDF downloaded, as Zotero's "Find Available PDF" does, one paper at a time.
 
-A paper with an arXiv id gets arXiv's PDF (``https://arxiv.org/pdf/ID``); else one with a
+A paper with an arXiv id gets arXiv's PDF (``https://arxiv.org/pdf/ID``); one with a
 DOI gets the open-access copy Unpaywall knows of (``api.unpaywall.org/v2/DOI``: its best
-location's ``url_for_pdf``, then the other locations'). Unpaywall asks every request to
-carry the user's email address: without one, nothing is asked and the line says which
-setting to fill in; no made-up address is ever sent.
+location's ``url_for_pdf``, then the other locations'), when it has no arXiv id or arXiv
+gives no PDF for it (a 404, a page): the sources in turn, as Zotero's. Unpaywall asks every
+request to carry the user's email address: without one, nothing is asked and the line says
+which setting to fill in; no made-up address is ever sent.
 
 What arrives must be a PDF (``%PDF-`` in its first kilobyte, as ``check`` asks of a file
 on disk): a publisher's login page is refused. It is written to a temporary file beside
@@ -12,11 +13,12 @@ the one it becomes, then linked to its name, so a crash leaves no half PDF and a
 that name is never replaced. The name is the one ``locate`` finds by: the arXiv id
 (``2004.07180.pdf``) or the DOI, ``/`` as ``_``.
 
-Every failure is one line (``LookupFailed``), and nothing is written. ``download_problem``
-says, without a request, why a paper cannot be downloaded at all. A download given a
-``cancelled`` callable (the app's worker's) stops between chunks once it says so
-(``DownloadCancelled``), and nothing is written. The addresses are
-overridable as the look-ups' are (``PAPERBROWSE_ARXIV_PDF_URL``,
+Every failure is one line (``LookupFailed``; when both sources were to be asked, what
+each said), and nothing is written. ``download_problem`` says, without a request, why a
+paper cannot be downloaded at all. A download given a ``cancelled`` callable (the app's
+worker's) stops once it says so, whether the server has begun its answer or not
+(``DownloadCancelled``; no other source is tried), and nothing is written. The addresses
+are overridable as the look-ups' are (``PAPERBROWSE_ARXIV_PDF_URL``,
 ``PAPERBROWSE_UNPAYWALL_URL``: the tests' local server).
 """
 
@@ -92,16 +94,65 @@ def fetch_pdf(
         raise LookupFailed(problem or "This paper cannot be downloaded.")
     if os.path.lexists(target):  # (checked first: not downloaded to be thrown away)
         raise LookupFailed(f"{target} exists already; it is left as it is.")
-    found_arxiv = arxiv_id(paper)
-    if found_arxiv is not None:
-        url = _arxiv_pdf_url(found_arxiv)
-        body = _download(url, f"arXiv:{found_arxiv}", timeout, max_bytes, cancelled)
-    else:
-        assert paper.doi is not None  # (download_problem said there is one)
-        body = _from_unpaywall(bare_doi(paper.doi), email or "", timeout, max_bytes, cancelled)
+    body = _from_each_source(paper, email, timeout, max_bytes, cancelled)
     if cancelled is not None and cancelled():  # quit just as the last byte came
         raise DownloadCancelled(f"{target.name}: the download was cancelled")
     return save_new(target, body)
+
+
+def _from_each_source(
+    paper: Paper,
+    email: str | None,
+    timeout: float,
+    max_bytes: int,
+    cancelled: Callable[[], bool] | None,
+) -> bytes:
+    """The PDF of the first source that gives one: arXiv's for an arXiv id, then the copy
+    Unpaywall knows of for a DOI. Raises LookupFailed: one line."""
+    found_arxiv = arxiv_id(paper)
+    doi = bare_doi(paper.doi) if paper.doi else None
+    if found_arxiv is None:
+        assert doi is not None  # (download_problem said there is one)
+        return _from_unpaywall(doi, email or "", timeout, max_bytes, cancelled)
+    try:
+        url = _arxiv_pdf_url(found_arxiv)
+        return _download(url, f"arXiv:{found_arxiv}", timeout, max_bytes, cancelled)
+    except DownloadCancelled:
+        raise  # (the user quit: nothing else is asked)
+    except LookupFailed as arxiv_failure:
+        if doi is None:
+            raise
+        return _after_arxiv(arxiv_failure, doi, email, timeout, max_bytes, cancelled)
+
+
+def _after_arxiv(
+    arxiv_failure: LookupFailed,
+    doi: str,
+    email: str | None,
+    timeout: float,
+    max_bytes: int,
+    cancelled: Callable[[], bool] | None,
+) -> bytes:
+    """Unpaywall's copy, arXiv having given no PDF. Raises LookupFailed: one line saying
+    what was tried and what each source said (or why Unpaywall could not be asked)."""
+    arxiv_said = _sentence(arxiv_failure)
+    try:
+        email = _checked_email(email)
+    except LookupFailed as no_email:
+        raise LookupFailed(f"Tried arXiv: {arxiv_said} {no_email}") from None
+    try:
+        return _from_unpaywall(doi, email, timeout, max_bytes, cancelled)
+    except DownloadCancelled:
+        raise
+    except LookupFailed as unpaywall_failure:
+        said = f"{arxiv_said} {_sentence(unpaywall_failure)}"
+        raise LookupFailed(f"Tried arXiv, then Unpaywall: {said}") from None
+
+
+def _sentence(failure: LookupFailed) -> str:
+    """A failure's line ending as a sentence does, to be followed by another's."""
+    line = str(failure).rstrip()
+    return line if line.endswith((".", "?", "!")) else f"{line}."
 
 
 def _arxiv_pdf_url(found: str) -> str:

@@ -278,7 +278,7 @@ class ReadingController:
         return True
 
     def fetch_pdf(self) -> None:
-        """``D``: the paper's PDF downloaded in a thread (``core.pdf.fetch``: arXiv's, or
+        """``D``: the paper's PDF downloaded in a thread (``core.pdf.fetch``: arXiv's, then
         the open-access copy Unpaywall knows of), saved in the user's PDF folder and
         attached as ``A`` attaches one."""
         paper = self._current("download the PDF of")
@@ -332,7 +332,8 @@ class ReadingController:
     def _download(self, paper: Paper, target: Path, email: str | None) -> None:
         """In a thread worker: the file written, or one line saying why there is none;
         nothing once the worker is cancelled (the app quits: the download stops at once,
-        as the app's exit waits for its threads, and nothing is written)."""
+        before the server's answer as during it, as the app's exit waits for its threads,
+        and nothing is written)."""
         from textual.worker import get_current_worker
 
         from paperbrowse.core.lookup.client import DownloadCancelled, LookupFailed
