@@ -11,8 +11,11 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.strip import Strip
+from textual.visual import Visual, visualize
+from textual.widget import Widget
 
 from paperbrowse.app.widgets.sizing import NoRelayout
 
@@ -79,7 +82,7 @@ def hanging(row: Text, width: int | None, console: Console | None) -> Text:
     """A label row (``LABEL_WIDTH`` cells of label, then the value) laid out in ``width``
     cells, a value that wraps going on under itself rather than under the label.
 
-    The pane's text is one ``Static``, which wraps every line at column 0: so the
+    The pane's text is one widget, which wraps every line at column 0: so the
     row is wrapped here, at the width it is drawn in (the pane lays it out again
     when that changes), and Textual finds nothing left to wrap.
     """
@@ -197,12 +200,50 @@ def broken_at_folders(path: str, width: int | None) -> str:
     return "\n".join(lines)
 
 
-class DetailBody(NoRelayout, Static):
+class DetailBody(NoRelayout, Widget):
     """The paper's text in the detail pane, drawn again when its width changes (a scroll
-    bar comes or goes, the terminal is resized): its label rows are wrapped for one width."""
+    bar comes or goes, the terminal is resized): its label rows are wrapped for one width.
+
+    Its lines are wrapped once for each text and width, and both measure and draw it. A
+    ``Static`` wrapped its text twice on each new paper, once (without its highlights) to
+    measure its height, once to draw it: a third of a long abstract's time. The lines
+    are Textual's own for the text (``Visual.to_strips``), so a mouse selection and its
+    copy work as they did.
+    """
+
+    DEFAULT_CSS = """
+    DetailBody {
+        height: auto;
+    }
+    """
 
     laid_out_width = 0
-    _shown: Text | None = None  # as ``show`` last showed it
+
+    def __init__(self, content: Text, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown = content  # as ``show`` last showed it
+        self._lines: list[Strip] = []
+        self._lines_for: tuple[object, ...] | None = None  # (text, width, style, selection)
+
+    def render(self) -> Text:
+        """The text shown (a mouse selection's copy is read from it)."""
+        return self._shown
+
+    def lines(self, width: int) -> list[Strip]:
+        """The text wrapped to ``width`` cells, one strip per line."""
+        drawn_for = (self._shown, width, self.visual_style, self.text_selection)
+        if self._lines_for != drawn_for:
+            self._lines_for = drawn_for
+            visual = visualize(self, self._shown, markup=False)
+            self._lines = Visual.to_strips(self, visual, width, None, self.visual_style)
+        return self._lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width)) if width else 0
+
+    def render_line(self, y: int) -> Strip:
+        lines = self.lines(self.size.width)
+        return lines[y] if y < len(lines) else Strip.blank(self.size.width)
 
     def on_resize(self) -> None:
         detail = self.parent
@@ -210,20 +251,19 @@ class DetailBody(NoRelayout, Static):
             detail.redraw()
 
     def show(self, content: Text) -> None:
-        """Show ``content``; the screen is laid out again only if its height changed.
-
-        ``Static.update`` lays the whole screen out on every call; on a keystroke the
-        highlighted paper is often the one shown before, its text as many lines high,
-        and when its highlights did not change either, nothing needs drawing again.
-        """
+        """Show ``content``; the screen is laid out again only if its height changed: on
+        a keystroke the highlighted paper is often the one shown before, its text as
+        many lines high, and when its highlights did not change either, nothing needs
+        drawing again."""
         if content == self._shown:
             return
+        width = self.size.width
+        height = len(self.lines(width)) if width else None
         self._shown = content
-        self.update(content, layout=False)
-        width, height = self.content_size
-        # Measured as a layout measures it (and kept for the layout, if one is needed).
-        if not width or self.get_content_height(self.size, self.size, width) != height:
+        if not width or len(self.lines(width)) != height:
             self.refresh(layout=True)
+        else:
+            self.refresh()
 
 
 class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
@@ -236,6 +276,7 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     PaperDetail {
         padding: 0 1;
+        scrollbar-gutter: stable;
     }
     PaperDetail > #detail-body {
         width: 1fr;
