@@ -346,3 +346,32 @@ def test_quitting_while_a_download_waits_for_the_server_does_not_wait_for_it(
         assert terminal.exit_status() == 0  # (the download would give up after 60 s)
     folder = data_dir() / "pdfs"
     assert (sorted(path.name for path in folder.iterdir()) if folder.exists() else []) == []
+
+
+def test_quitting_while_a_download_is_still_connecting_does_not_wait_for_it(
+    terminal: Terminal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """q while the download's connection is not even made (a server whose queue is full
+    answers no SYN: a firewall dropping packets does the same): there is no connection to
+    hang up yet, and the process used to wait for the connect timeout."""
+    import socket
+
+    bib = tmp_path / "lib.bib"
+    bib.write_text(
+        "@article{cohan2020,\n  title = {SPECTER: Document-level Representation Learning},\n"
+        "  author = {Cohan, Arman},\n  year = {2020},\n"
+        "  url = {https://arxiv.org/abs/2004.07180},\n}\n",
+        encoding="utf-8",
+    )
+    with socket.socket() as server, socket.socket() as queued:
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)  # one connection waits in its queue; the next is not answered
+        queued.connect(server.getsockname())
+        host, port = server.getsockname()
+        monkeypatch.setenv("PAPERBROWSE_ARXIV_PDF_URL", f"http://{host}:{port}")
+        terminal.start([str(bib)])
+        terminal.wait_read("1 of 1 paper")
+        terminal.open_editor("D", "Downloading the PDF")
+        time.sleep(0.5)  # (its connect under way; no server sees it, nothing to wait for)
+        terminal.keys("q")
+        assert terminal.exit_status() == 0  # (the connect would give up after 60 s)

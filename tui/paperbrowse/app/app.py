@@ -197,12 +197,17 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         return result
 
     def _status_to_leave_now(self, result: int | None) -> int | None:
-        """The exit status, when the process should end without waiting for the loader."""
+        """The exit status, when the process should end without waiting for the loader's
+        thread or a download's."""
         if self.terminated_by is not None:
             return 128 + self.terminated_by
         if self.crash is not None or self.load_error is not None:
             return None  # the command line has a line to print first
-        if self._default_screen is not None and self._default_screen.loading_files:
+        # A download is told to stop and hangs up its connections (core.lookup.client),
+        # but one still connecting has no connection to hang up, and would hold the exit
+        # until the connect timeout: it writes nothing before its last byte has come.
+        screen = self._default_screen
+        if screen is not None and (screen.loading_files or screen.downloading):
             return result if isinstance(result, int) else self.return_code or 0
         return None
 

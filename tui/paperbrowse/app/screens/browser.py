@@ -140,6 +140,11 @@ class BrowserScreen(SafeMouse, Screen[None]):
         """The loader's thread is reading files (the app does not wait for it at exit)."""
         return self.loader.reading_files
 
+    @property
+    def downloading(self) -> bool:
+        """A ``D`` download is under way (the app does not wait for it at exit either)."""
+        return bool(self.reading.downloading)
+
     def on_mount(self) -> None:
         # The panes laid out for the terminal's size from the first frame: kept rows were
         # drawn side by side at 80 columns, then stacked once the screen was resized.
