@@ -243,7 +243,9 @@ class DetailBody(NoRelayout, Widget):
 
     def render_line(self, y: int) -> Strip:
         lines = self.lines(self.size.width)
-        return lines[y] if y < len(lines) else Strip.blank(self.size.width)
+        if y < len(lines):
+            return lines[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
 
     def on_resize(self) -> None:
         detail = self.parent
