@@ -278,7 +278,7 @@ class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     PaperDetail {
         padding: 0 1;
-        scrollbar-gutter: stable;
+        overflow-y: scroll;
     }
     PaperDetail > #detail-body {
         width: 1fr;

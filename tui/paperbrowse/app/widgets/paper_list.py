@@ -79,8 +79,11 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
     DEFAULT_CSS = """
     PaperList {
         background: $surface;
-        scrollbar-gutter: stable;
+        overflow-y: scroll;
         overflow-x: hidden;
+        scrollbar-background: $surface;
+        scrollbar-background-hover: $surface;
+        scrollbar-background-active: $surface;
     }
     PaperList > .paper-list--cursor {
         background: $boost;
