@@ -38,6 +38,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "export papers (BibTeX, BibLaTeX, CSL-JSON, RIS, JSON, CSV, Markdown, references)",
     ),
     "add": ("add", "add papers by DOI or arXiv id to a .bib, .ris, .jsonl or .json, or print"),
+    "fetch": ("fetch", "download papers' PDFs (arXiv, Unpaywall) and attach them, as D does"),
     "search": ("search", "search papers with the app's ranking (--json for JSON)"),
     "related": ("related", "the papers most like one paper, and why (--json for JSON)"),
     "cite": ("cite", "print references in a CSL style, or keys as \\cite{...} or [@...]"),

@@ -10,6 +10,8 @@ import os
 import stat
 from pathlib import Path
 
+from paperbrowse.core.errors import printable
+
 # The PDF header may sit anywhere in the first 1,024 bytes (PDF 1.7, annex H.3).
 HEADER_WINDOW = 1024
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -56,3 +58,17 @@ def _head(path: Path) -> bytes:
 
 def is_pdf_name(path: str | Path) -> bool:
     return str(path).lower().endswith(".pdf")
+
+
+def attachable(typed: str) -> tuple[str, str | None]:
+    """The resolved absolute path to keep for a file typed or downloaded (``~``, ``..``
+    and links resolved: kept relative, it would be lost once the app runs elsewhere), and
+    why it cannot be attached, or None when it can."""
+    try:
+        path = Path(os.path.expanduser(typed.strip())).resolve()
+    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL
+        path = Path(os.path.abspath(os.path.expanduser(typed.strip())))
+    problem = file_problem(path)
+    if problem is not None:
+        return str(path), f"Not attached: {printable(str(path))}: {problem}"
+    return str(path), None

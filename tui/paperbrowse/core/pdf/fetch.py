@@ -28,12 +28,12 @@ import contextlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from paperbrowse.core.locations import config_file
+from paperbrowse.core.locations import config_file, pdf_dir
 from paperbrowse.core.lookup.client import (
     DownloadCancelled,
     LookupFailed,
@@ -66,6 +66,13 @@ def download_problem(paper: Paper, email: str | None) -> str | None:
     except LookupFailed as problem:
         return str(problem)
     return None
+
+
+def download_folder(pdf_folders: Sequence[Path]) -> Path:
+    """Where a downloaded PDF goes: the first of the user's PDF folders (config.json's
+    ``pdf_folders``, then ``--pdf-dir``), so it is found by name there too; else
+    ``pdfs/`` in the data folder."""
+    return pdf_folders[0] if pdf_folders else pdf_dir()
 
 
 def download_target(paper: Paper, folder: Path) -> Path | None:

@@ -171,6 +171,12 @@ def first_pdf(files: Iterable[Path]) -> Path | None:
     return next((path for path in listed if is_pdf_name(path)), listed[0] if listed else None)
 
 
+def pdf_on_disk(files: Iterable[Path]) -> Path | None:
+    """The first of a paper's files that is named ``.pdf``, on disk and readable as one:
+    a paper that has one is not downloaded again (``D``, ``paperbrowse fetch``)."""
+    return next((f for f in files if is_pdf_name(f) and file_problem(f) is None), None)
+
+
 def folder_problems(folders: Iterable[str | Path]) -> list[Problem]:
     """One problem for each PDF folder that is missing or not a folder (the rest still count)."""
     problems = []

@@ -526,29 +526,19 @@ class FilesController:
 
     def pdf_on_disk(self, paper: Paper) -> Path | None:
         """The paper's first PDF that is on disk and readable as one, if it has one."""
-        from paperbrowse.core.pdf.check import file_problem, is_pdf_name
+        from paperbrowse.core.pdf.locate import pdf_on_disk
 
-        files = self.finder.files_of(paper)
-        return next((f for f in files if is_pdf_name(f) and file_problem(f) is None), None)
+        return pdf_on_disk(self.finder.files_of(paper))
 
     def download_folder(self) -> Path:
-        """Where a downloaded PDF goes: the first PDF folder named (config.json's
-        ``pdf_folders``, then ``--pdf-dir``), so it is found by name there too; else
-        ``pdfs/`` in the data folder."""
-        from paperbrowse.core.locations import pdf_dir
+        """Where a downloaded PDF goes (``core.pdf.fetch.download_folder``)."""
+        from paperbrowse.core.pdf.fetch import download_folder
 
-        return self.finder.folders[0] if self.finder.folders else pdf_dir()
+        return download_folder(self.finder.folders)
 
     def attachable(self, typed: str) -> tuple[str, str | None]:
-        """The resolved absolute path to keep for what the user typed (``..`` and links
-        resolved), and why it cannot be attached, or None when it can."""
-        from paperbrowse.core.pdf.check import file_problem
+        """The resolved absolute path to keep for what the user typed, and why it cannot
+        be attached, or None when it can (``core.pdf.check.attachable``)."""
+        from paperbrowse.core.pdf.check import attachable
 
-        try:
-            path = Path(os.path.expanduser(typed.strip())).resolve()
-        except (OSError, RuntimeError, ValueError):  # a link loop, a NUL
-            path = Path(os.path.abspath(os.path.expanduser(typed.strip())))
-        problem = file_problem(path)
-        if problem is not None:
-            return str(path), f"Not attached: {printable(str(path))}: {problem}"
-        return str(path), None
+        return attachable(typed)

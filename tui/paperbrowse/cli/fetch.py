@@ -1,0 +1,174 @@
+"""``paperbrowse fetch [PATH...] (--key K ... | --query Q) [--pdf-dir DIR]``: ``D`` from a shell.
+
+Each paper picked (``--key``: its citation key, DOI or id, repeatable or comma-separated;
+``--query``: the papers matching a search) gets its PDF as the app's ``D`` gets it
+(``core.pdf.fetch``: arXiv's for an arXiv id, then the open-access copy Unpaywall knows of
+for a DOI, which needs ``"email"`` in config.json), saved in the same folder under the same
+name, never over a file, and attached in the marks database as ``A`` attaches one. One
+line a paper: ``KEY: saved PATH``, ``KEY: already downloaded: attached PATH``, ``KEY: has a
+PDF already: PATH`` on stdout; why not, on stderr. There is no default: the whole library
+would be thousands of downloads.
+
+Exit status: 0 every paper has its PDF; 1 some have not, or a key named none; 2 none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from paperbrowse.cli.common import (
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    EXIT_WARNINGS,
+    add_as_of,
+    add_pdf_dir,
+    fail,
+    matching,
+    open_library,
+    pdf_finder,
+    safe_streams,
+)
+from paperbrowse.core.errors import printable
+
+if TYPE_CHECKING:
+    from paperbrowse.core.library import Library
+    from paperbrowse.core.marks.store import Store
+    from paperbrowse.core.models import Paper
+    from paperbrowse.core.pdf.locate import PdfFinder
+
+
+class NotFetched(Exception):
+    """Why one paper has no PDF after all: one line."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="paperbrowse fetch",
+        description="Download the PDFs of papers, as D in the app: arXiv's, else the "
+        "open-access copy Unpaywall knows of for a DOI; saved in your first PDF folder "
+        "(else pdfs/ in the data folder) and attached. Needs the network.",
+        epilog='A DOI is looked up on Unpaywall only with "email" set in config.json. '
+        "A file is never overwritten.",
+    )
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders (default: the bundled profile)"
+    )
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "-k",
+        "--key",
+        action="append",
+        metavar="KEY|DOI",
+        help="the paper with this citation key, DOI or id (repeat it, or KEY1,KEY2)",
+    )
+    which.add_argument("-q", "--query", help="the papers matching this search")
+    add_as_of(parser)
+    add_pdf_dir(parser)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    safe_streams()
+    library = open_library(args)
+    if library is None:
+        return EXIT_UNUSABLE
+    papers, missing = chosen(library, args)
+    for wanted in missing:
+        print(
+            printable(f"paperbrowse: warning: no paper has the key, DOI or id {wanted!r}"),
+            file=sys.stderr,
+        )
+    if not papers:
+        return fail("no papers to fetch" + (f" match {args.query!r}" if args.query else ""))
+    from paperbrowse.app.config import load_config
+    from paperbrowse.core.marks.store import open_store
+
+    email = load_config().email
+    finder = pdf_finder(library, args.pdf_dir)
+    failed = 0
+    with open_store() as store:
+        for paper in papers:
+            key = library.key_of(paper)
+            try:
+                said = fetched(paper, finder, store, email)
+            except NotFetched as problem:
+                failed += 1
+                print(printable(f"paperbrowse: error: {key}: {problem}"), file=sys.stderr)
+            else:
+                print(printable(f"{key}: {said}"), flush=True)  # before the next download
+    if failed == len(papers):
+        return EXIT_UNUSABLE
+    return EXIT_WARNINGS if failed or missing or library.problems else EXIT_OK
+
+
+def chosen(library: Library, args: argparse.Namespace) -> tuple[list[Paper], list[str]]:
+    """The papers to fetch, each once, in the order asked (a query's best first); and what
+    was asked for that names no paper."""
+    if args.query:
+        return matching(library, args.query), []
+    found: dict[str, Paper] = {}
+    missing: list[str] = []
+    for typed in args.key:
+        # A DOI may hold a comma: the whole argument first, then its parts.
+        whole = library.paper_named(typed)
+        parts = [typed] if whole is not None else [p for p in typed.split(",") if p.strip()]
+        for wanted in parts:
+            paper = whole or library.paper_named(wanted)
+            if paper is None:
+                missing.append(wanted.strip())
+            else:
+                found.setdefault(paper.id, paper)
+    return list(found.values()), missing
+
+
+def fetched(paper: Paper, finder: PdfFinder, store: Store, email: str | None) -> str:
+    """What became of ``paper``'s PDF, as ``D`` does it: one it has already is left, one
+    where ``D`` saves it is attached, else it is downloaded and attached. Raises
+    NotFetched: one line."""
+    from paperbrowse.core.lookup.client import LookupFailed
+    from paperbrowse.core.pdf.check import file_problem
+    from paperbrowse.core.pdf.fetch import (
+        download_folder,
+        download_problem,
+        download_target,
+        fetch_pdf,
+    )
+    from paperbrowse.core.pdf.locate import pdf_on_disk
+
+    already = pdf_on_disk(finder.files_of(paper))
+    if already is not None:
+        return f"has a PDF already: {already}"
+    folder = download_folder(finder.folders)
+    problem = download_problem(paper, email)
+    target = download_target(paper, folder)
+    if problem is not None or target is None:
+        raise NotFetched(problem or "This paper cannot be downloaded.")
+    if file_problem(target) is None:  # an earlier download, or the user's own copy
+        return f"already downloaded: attached {attach(paper, target, store)}"
+    try:
+        saved = fetch_pdf(paper, folder, email)
+    except LookupFailed as failure:
+        raise NotFetched(str(failure)) from None
+    try:
+        return f"saved {attach(paper, saved, store)}"
+    except NotFetched as unattached:
+        raise NotFetched(f"saved {saved}, but {unattached}") from None
+
+
+def attach(paper: Paper, file: Path, store: Store) -> str:
+    """Keep ``file`` with the paper's marks, as ``A`` keeps it; the path kept. Raises
+    NotFetched when the marks database cannot take it."""
+    from paperbrowse.core.marks.store import StorageError
+    from paperbrowse.core.pdf.check import attachable
+
+    path, problem = attachable(str(file))
+    if problem is not None:
+        raise NotFetched(problem)
+    try:
+        store.attach_file(paper, path)
+    except StorageError as error:
+        raise NotFetched(f"not attached: {error}") from None
+    return path
