@@ -146,6 +146,23 @@ async def test_D_on_a_doi_asks_unpaywall_with_the_email_and_saves_in_the_pdf_fol
         assert opened_by_O(pilot) == saved
 
 
+async def test_D_into_a_pdf_folder_named_relatively_attaches_the_whole_path(
+    tmp_path: Path, services: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A relative path kept with the paper would be lost once the app runs elsewhere.
+    from paperbrowse.core.marks.store import open_store
+
+    monkeypatch.chdir(tmp_path)
+    configure(email=EMAIL, pdf_folders=["pdfs"])
+    async with PaperBrowseApp([library(tmp_path)]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await download(pilot, "stable characteristic")
+        paper = highlighted(pilot)
+    saved = tmp_path / "pdfs" / "10.1103_PhysRevLett.80.3915.pdf"
+    assert saved.is_file()
+    assert open_store().marks(paper).files == (str(saved.resolve()),)
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [

@@ -357,7 +357,9 @@ class ReadingController:
         if isinstance(outcome, str):
             self.notify(outcome, severity="warning", timeout=10, markup=False)
             return
-        self._attach(paper, str(outcome))  # (not attached: save_marks said why; it is saved)
+        # Kept whole (a PDF folder named relatively: the path, once the app runs elsewhere,
+        # would find nothing); not attached: save_marks said why, and it is saved.
+        self._attach(paper, self.files.attachable(str(outcome))[0])
         self.notify(f"PDF saved to {outcome}", timeout=5, markup=False)
 
     def save_marks(
