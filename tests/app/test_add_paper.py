@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,15 +40,6 @@ def status(app: PaperBrowseApp) -> str:
     """The dialog's status line, whole (the screen wraps a long one)."""
     assert isinstance(app.screen, AddPaperDialog), app.screen
     return str(app.screen.query_one("#add-status", Static).content)
-
-
-async def until(pilot: Any, condition: Callable[[], object]) -> None:
-    """Until ``condition()`` holds (5 s at most), the workers left running."""
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if condition():
-            return
-    raise AssertionError("the condition never held")
 
 
 def adding(app: PaperBrowseApp) -> bool:
@@ -310,13 +300,17 @@ async def test_a_paper_added_while_a_load_runs_is_shown_by_the_load_after(
         monkeypatch.setattr(library_module, "load", slow_load)
         await pilot.press("ctrl+r")
         # (Polled without waiting for the workers: the reload's is held on purpose.)
-        await until(pilot, read_old.is_set)
+        await wait_for(pilot, read_old.is_set, workers=False)
         await pilot.press("plus")
-        await until(pilot, lambda: isinstance(app.screen, AddPaperDialog))
+        await wait_for(pilot, lambda: isinstance(app.screen, AddPaperDialog), workers=False)
         await pilot.press(*JMIR, "enter")
-        await until(pilot, lambda: "Add" in str(app.screen.query_one("#add-go", Button).label))
+        await wait_for(
+            pilot,
+            lambda: "Add" in str(app.screen.query_one("#add-go", Button).label),
+            workers=False,
+        )
         await pilot.press("enter")
-        await until(pilot, lambda: not isinstance(app.screen, AddPaperDialog))
+        await wait_for(pilot, lambda: not isinstance(app.screen, AddPaperDialog), workers=False)
         assert not held.is_set() and app.browser.loader.loading  # added while it ran
         held.set()
         await wait_for(pilot, lambda: len(titles(app)) == 1)

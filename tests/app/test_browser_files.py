@@ -13,6 +13,7 @@ from app_helpers import (
     SEED_AS_OF,
     browser,
     screen_text,
+    settle,
     wait_loaded,
     write_jsonl,
 )
@@ -39,7 +40,7 @@ async def test_markup_in_titles_authors_and_abstracts_shows_as_typed(
         assert "[italic]brackets[/italic] and [$var] too" in text
         # Searching highlights inside such a title without eating the brackets.
         await pilot.press("slash", *"red")
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.pause()
         assert MARKUP_TITLE in screen_text(pilot)
 
@@ -58,7 +59,7 @@ async def test_palette_shows_markup_titles_as_text(tricky_library: Path) -> None
     async with PaperBrowseApp([tricky_library]).run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot)
         await pilot.press("ctrl+p", *"bold red test")
-        await pilot.pause(0.5)
+        await settle(pilot)  # the palette's search (a worker) has listed the paper
         assert MARKUP_TITLE in screen_text(pilot)
 
 
@@ -221,7 +222,7 @@ async def test_a_search_that_fails_says_so_and_the_app_goes_on(
 
         monkeypatch.setattr(library, "find", broken_find)
         await pilot.press("slash", *"boom")
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.pause()
         assert pilot.app.is_running
         assert "The search “boom” failed" in screen_text(pilot)

@@ -321,7 +321,7 @@ async def test_mouse_wheel_scrolls_the_list(seed_app: AppFactory) -> None:
             paper_list.post_message(
                 events.MouseScrollDown(paper_list, 2, 2, 0, 1, 0, False, False, False)
             )
-        await pilot.pause(0.2)
+        await settle(pilot)  # the wheel's messages handled (a wheel scrolls without animating)
         assert paper_list.scroll_y > 0
 
 
@@ -330,14 +330,15 @@ async def test_palette_go_to_paper_fuzzy_over_titles(seed_app: AppFactory) -> No
         await wait_loaded(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
+        # The palette searches in a worker: settle() waits for it and the list it fills.
         await pilot.press(*"go to paper")
-        await pilot.pause(0.3)
+        await settle(pilot)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await settle(pilot)
         await pilot.press(*"bradly terry reward")  # a typo: "bradly"
-        await pilot.pause(0.5)
+        await settle(pilot)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await settle(pilot)
         screen = browser(pilot)
         assert pilot.app.screen is screen
         assert screen.paper_list.paper is not None
@@ -350,7 +351,7 @@ async def test_palette_runs_actions(seed_app: AppFactory) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"sort: next")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette's search (a worker) has listed the command
         await pilot.press("enter")
         await settle(pilot)
         assert browser(pilot).sort == "oldest"
@@ -396,9 +397,9 @@ async def test_palette_offers_every_browser_action(seed_app: AppFactory) -> None
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("ctrl+p", *"last paper")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette's search (a worker) has listed the command
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)  # the palette runs the command on a later turn (call_later)
         assert browser(pilot).paper_list.cursor == 14
 
 

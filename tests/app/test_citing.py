@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import browser, loaded_library, screen_text, settle, wait_loaded, write_jsonl
+from app_helpers import (
+    browser,
+    loaded_library,
+    screen_text,
+    settle,
+    wait_for,
+    wait_loaded,
+    write_jsonl,
+)
 from textual.pilot import Pilot
 from textual.widgets import Select
 
@@ -302,13 +310,6 @@ def slowed(monkeypatch: pytest.MonkeyPatch, key: str) -> threading.Event:
     return started
 
 
-async def wait_for(pilot: Pilot[Any], started: threading.Event) -> None:
-    for _ in range(200):
-        if started.is_set():
-            return
-        await pilot.pause(0.01)
-
-
 @pytest.mark.parametrize("key", ["Y", "C"])
 async def test_a_slow_capital_y_or_c_does_not_overwrite_a_copy_made_after_it(
     library: Path, monkeypatch: pytest.MonkeyPatch, key: str
@@ -320,7 +321,7 @@ async def test_a_slow_capital_y_or_c_does_not_overwrite_a_copy_made_after_it(
         await wait_loaded(pilot)
         copied = copies(pilot)
         await pilot.press(key)
-        await wait_for(pilot, started)
+        await wait_for(pilot, started.is_set, workers=False)  # (the copy is slowed)
         await pilot.press("y")  # title, authors, link: copied at once
         await settle(pilot)
         assert len(copied) == 1 and not copied[0].startswith("@"), copied
@@ -337,7 +338,7 @@ async def test_a_second_capital_y_while_the_first_is_written_copies_once(
         await wait_loaded(pilot)
         copied = copies(pilot)
         await pilot.press("Y")
-        await wait_for(pilot, started)
+        await wait_for(pilot, started.is_set, workers=False)  # (the copy is slowed)
         await pilot.press("space", "space", "Y")
         await settle(pilot)
         assert len(copied) == 1 and copied[0].count("@") == 2, copied
@@ -353,7 +354,7 @@ async def test_quitting_while_capital_y_writes_exits_without_an_error(
         await wait_loaded(pilot)
         copies(pilot)
         await pilot.press("Y")
-        await wait_for(pilot, started)
+        await wait_for(pilot, started.is_set, workers=False)  # (the copy is slowed)
         await pilot.press("q")
         await pilot.pause(0.1)
     assert app.return_code == 0

@@ -9,7 +9,6 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -230,16 +229,6 @@ async def test_D_on_a_paper_with_a_pdf_already_says_where_it_is(
         assert services == []
 
 
-async def until(pilot: Pilot[Any], condition: Callable[[], object]) -> None:
-    """Until ``condition()`` holds (5 s at most), without waiting for the workers: a slow
-    download is one of them."""
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if condition():
-            return
-    raise AssertionError("the condition never held")
-
-
 async def test_quitting_during_a_slow_download_stops_it_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -252,7 +241,7 @@ async def test_quitting_during_a_slow_download_stops_it_and_writes_nothing(
             await pilot.press("slash", "ctrl+u", *"specter", "enter")
             await pilot.app.workers.wait_for_complete()
             await pilot.press("D")
-            await until(pilot, lambda: requests)  # the download has started
+            await wait_for(pilot, lambda: requests, workers=False)  # the download has started
             await pilot.press("q")
         # What asyncio.run does as the app exits: wait for its worker threads.
         loop = asyncio.get_running_loop()
@@ -270,9 +259,9 @@ async def test_D_twice_downloads_once(tmp_path: Path, monkeypatch: pytest.Monkey
             await pilot.press("slash", "ctrl+u", *"specter", "enter")
             await pilot.app.workers.wait_for_complete()
             await pilot.press("D")
-            await until(pilot, lambda: requests)
+            await wait_for(pilot, lambda: requests, workers=False)
             await pilot.press("D")
-            await until(pilot, lambda: "Already downloading" in said(pilot))
+            await wait_for(pilot, lambda: "Already downloading" in said(pilot), workers=False)
             assert "Already downloading the PDF of “SPECTER" in said(pilot)
             await pilot.pause(0.3)
             assert requests == ["/pdf/2004.07180"]

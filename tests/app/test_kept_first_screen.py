@@ -18,6 +18,7 @@ from app_helpers import (
     highlighted,
     notified,
     screen_text,
+    wait_for,
     wait_loaded,
     write_jsonl,
 )
@@ -276,10 +277,9 @@ async def test_the_marks_are_drawn_with_the_papers_first_listed(
     monkeypatch.setattr(first_screen, "kept_first_screen", lambda *args: None)
     monkeypatch.setattr(LibraryLoader, "index_ready", lambda loader: None)  # never built
     async with PaperBrowseApp([path]).run_test() as pilot:
-        for _ in range(500):
-            await pilot.pause(0.01)
-            if browser(pilot).library is not None and TITLES[0] in screen_text(pilot):
-                break
+        await wait_for(
+            pilot, lambda: browser(pilot).library is not None and TITLES[0] in screen_text(pilot)
+        )
         assert "★" in _line_of(pilot, TITLES[0])
 
 

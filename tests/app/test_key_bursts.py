@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import browser, type_burst, wait_loaded
+from app_helpers import browser, type_burst, wait_for, wait_loaded
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -141,9 +141,7 @@ async def test_an_export_name_typed_in_a_burst_is_the_name_written(
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await type_burst(pilot, f"e{CTRL_A}{CTRL_K}mine.bib{ENTER}")
-        for _ in range(100):  # the export runs in a thread
-            await pilot.pause(0.02)
-            if not isinstance(pilot.app.screen, ExportDialog):
-                break
+        # The export runs in a thread; the dialog closes once it is written.
+        await wait_for(pilot, lambda: not isinstance(pilot.app.screen, ExportDialog))
         assert (tmp_path / "mine.bib").read_text(encoding="utf-8").startswith("@")
         assert browser(pilot).paper_list.has_focus

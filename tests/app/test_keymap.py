@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import browser, screen_text, type_burst, wait_loaded, write_config
+from app_helpers import browser, screen_text, settle, type_burst, wait_loaded, write_config
 from rich.console import Console
 from textual.command import DiscoveryHit
 from textual.pilot import Pilot
@@ -208,7 +208,7 @@ async def palette_help_shown(pilot: Pilot[Any], name: str) -> str:
     await pilot.press("ctrl+p")
     await pilot.pause()
     await pilot.press(*name)
-    await pilot.pause(0.3)
+    await settle(pilot)  # the palette's search (a worker) has listed the command
     shown = " ".join(screen_text(pilot).split())
     await pilot.press("escape")
     await pilot.pause()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import browser, screen_text, settle, wait_loaded
+from app_helpers import browser, screen_text, settle, wait_for, wait_loaded
 from textual.pilot import Pilot
 from textual.screen import Screen
 
@@ -193,10 +193,7 @@ async def test_the_detail_pane_shows_the_top_hit_once_typing_pauses(
         screen.search_bar.value = "tran"  # as typed: the input's value changes
         await settle(pilot)
         top = screen.paper_list.paper
-        for _ in range(100):
-            if not screen.searching.detail_pending:
-                break
-            await pilot.pause(0.02)
+        await wait_for(pilot, lambda: not screen.searching.detail_pending)  # typing paused
         assert screen.detail.paper == top
         assert shows_matches(screen)
 

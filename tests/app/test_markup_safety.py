@@ -155,7 +155,7 @@ async def test_palette_go_to_paper_shows_markup_titles_as_text(hostile_library: 
         await pilot.press("ctrl+p", *"go to", "enter")
         await settle(pilot)
         await pilot.press(*"graphs bold red")
-        await pilot.pause(0.5)
+        await settle(pilot)  # the palette's search (a worker) has listed the paper
         assert_literal(pilot, TITLE_SHOWN, "Ann [bold]Bee[/], Zed Red [link=file:///etc]")
 
 

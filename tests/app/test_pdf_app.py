@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import browser, screen_text, wait_loaded
+from app_helpers import browser, notified, screen_text, settle, wait_for, wait_loaded
 from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
@@ -113,7 +113,7 @@ async def test_has_pdf_lists_only_papers_whose_pdf_is_on_disk(tmp_path: Path) ->
     async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
         await wait_loaded(pilot)
         await pilot.press("slash", *"has:pdf", "enter")
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.pause()
         results = browser(pilot).paper_list.results
         assert [results[i].citekey for i in range(len(results))] == ["cohan2020"]
@@ -161,20 +161,24 @@ async def test_O_on_a_missing_pdf_is_one_clear_notification(
 
 
 async def test_A_attaches_a_pdf_kept_with_the_marks_and_the_bib_untouched(
-    tmp_path: Path,
+    tmp_path: Path, notifications_kept: None
 ) -> None:
     bib = library(tmp_path)
     before = bib.read_bytes()
     extra = tmp_path / "found later.pdf"
     shutil.copy(PDFS / "acl-N18-3011.pdf", extra)
     os.chdir(tmp_path)
-    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+    app = PaperBrowseApp([bib])
+    async with app.run_test(size=(130, 40)) as pilot:
         await wait_loaded(pilot)
         await pilot.press("slash", *"deleted", "enter", "A")
         await pilot.pause()
-        await pilot.press("ctrl+u", *"found", "right", "enter")  # → completes the name
-        await pilot.pause()
-        assert any("Attached" in n for n in notifications(pilot))
+        await pilot.press("ctrl+u", *"found")
+        await settle(pilot)  # the input's suggester runs in a worker
+        await pilot.press("right", "enter")  # → completes the name
+        # Said once the dialog's result is handled, on a later turn; kept (it is shown for
+        # 3 s, and the PDF's text is read meanwhile).
+        await wait_for(pilot, lambda: "Attached" in notified(app))
         await wait_for_text(pilot, "found later.pdf · 8 pages")
     async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:  # kept
         await wait_loaded(pilot)
@@ -275,7 +279,7 @@ async def test_has_pdf_follows_an_attachment_at_once(
         await pilot.pause()
         await pilot.press("ctrl+u", *str(SPECTER), "enter")
         await pilot.press("slash", "ctrl+u", *"has:pdf", "enter")
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.pause()
         results = browser(pilot).paper_list.results
         assert sorted(str(results[i].citekey) for i in range(len(results))) == [
@@ -346,7 +350,7 @@ async def test_y_Y_O_A_with_no_paper_listed_each_say_so(tmp_path: Path) -> None:
 
 
 async def test_A_starts_in_the_library_folder_stays_open_on_an_error_and_stores_a_clean_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notifications_kept: None
 ) -> None:
     # QA (issue 15): started in the cwd, all selected, stored "other/../x.pdf", closed on errors.
     lib = tmp_path / "lib"
@@ -355,7 +359,8 @@ async def test_A_starts_in_the_library_folder_stays_open_on_an_error_and_stores_
     (lib / "other").mkdir()
     shutil.copy(PDFS / "acl-N18-3011.pdf", lib / "found.pdf")
     monkeypatch.chdir(tmp_path / "lib" / "other")
-    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+    app = PaperBrowseApp([bib])
+    async with app.run_test(size=(130, 40)) as pilot:
         await wait_loaded(pilot)
         await pilot.press("slash", *"deleted", "enter", "A")
         await pilot.pause()
@@ -364,16 +369,20 @@ async def test_A_starts_in_the_library_folder_stays_open_on_an_error_and_stores_
         shown = str(pilot.app.screen.query_one("#attach-error").render())  # the dialog stays
         assert shown == f"Not attached: {lib / 'other'}: a folder, not a file"
         await pilot.press(*"/../found.pdf", "enter")
-        await pilot.pause()
-        assert any(n == f"Attached {lib / 'found.pdf'}" for n in notifications(pilot))
+        # (Said once the dialog's result is handled, on a later turn; kept: shown for 3 s.)
+        attached = f"Attached {lib / 'found.pdf'}"
+        await wait_for(pilot, lambda: attached in notified(app).splitlines())
         await wait_for_text(pilot, "found.pdf · 8 pages")
 
 
-async def test_an_empty_line_in_the_A_dialog_detaches_the_attached_pdf(tmp_path: Path) -> None:
+async def test_an_empty_line_in_the_A_dialog_detaches_the_attached_pdf(
+    tmp_path: Path, notifications_kept: None
+) -> None:
     # QA (issue 15): an attachment could not be removed.
     bib = library(tmp_path)
     shutil.copy(PDFS / "acl-N18-3011.pdf", tmp_path / "found.pdf")
-    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+    app = PaperBrowseApp([bib])
+    async with app.run_test(size=(130, 40)) as pilot:
         await wait_loaded(pilot)
         await pilot.press("slash", *"deleted", "enter", "A")
         await pilot.pause()
@@ -382,8 +391,8 @@ async def test_an_empty_line_in_the_A_dialog_detaches_the_attached_pdf(tmp_path:
         await pilot.press("A")
         await wait_for_text(pilot, "to detach")
         await pilot.press("ctrl+u", "enter")
-        await pilot.pause()
-        assert "Detached 1 PDF(s)." in notifications(pilot)
+        # (Said once the dialog's result is handled, on a later turn; kept: shown for 3 s.)
+        await wait_for(pilot, lambda: "Detached 1 PDF(s)." in notified(app))
     async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
         await wait_loaded(pilot)
         await pilot.press("slash", *"deleted", "enter")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import browser, screen_text, wait_loaded
+from app_helpers import browser, screen_text, settle, wait_loaded
 from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
@@ -42,7 +42,7 @@ def titles(pilot: Pilot[Any]) -> list[str]:
 
 async def search(pilot: Pilot[Any], query: str) -> None:
     await pilot.press("slash", "ctrl+u", *query, "enter")
-    await pilot.app.workers.wait_for_complete()
+    await settle(pilot)
     await pilot.pause()
 
 

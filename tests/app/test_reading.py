@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import browser, highlighted, loaded_library, screen_text, settle, wait_loaded
+from app_helpers import (
+    browser,
+    highlighted,
+    loaded_library,
+    screen_text,
+    settle,
+    wait_for,
+    wait_loaded,
+)
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, TextArea
 
@@ -136,10 +144,14 @@ async def test_note_is_saved_on_a_pause_in_typing(seed_app: AppFactory) -> None:
         await wait_loaded(pilot)
         paper = highlighted(pilot)
         await pilot.press("n", *"draft")
-        await pilot.pause(0.8)  # the editor is still open
-        assert isinstance(pilot.app.screen, NoteEditor)
-        with open_store() as store:
-            assert store.marks(paper).note == "draft"
+
+        def stored() -> str:
+            with open_store() as store:
+                return store.marks(paper).note
+
+        # Saved by the editor's timer, once typing has paused (note_editor.PAUSE_SECONDS).
+        await wait_for(pilot, lambda: stored() == "draft")
+        assert isinstance(pilot.app.screen, NoteEditor)  # the editor is still open
 
 
 async def test_a_note_that_cannot_be_saved_keeps_the_editor_open(
@@ -345,7 +357,8 @@ async def test_keys_typed_while_the_stats_are_counted_are_carried_out_once_they_
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("S")
-        await pilot.pause(0.2)
+        # (Not the workers: the count is held until the keys are in.)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, StatsScreen), workers=False)
         await pilot.press("down", "enter")  # the second year, 2025, while still counting
         await pilot.pause(0.2)
         assert isinstance(pilot.app.screen, StatsScreen)
@@ -391,9 +404,9 @@ async def test_palette_opens_the_stats_screen(seed_app: AppFactory) -> None:
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("ctrl+p", *"stats")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette's search (a worker) has listed the command
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)  # the palette runs the command on a later turn (call_later)
         assert isinstance(pilot.app.screen, StatsScreen)
 
 
@@ -432,10 +445,9 @@ async def test_a_slow_first_load_shows_how_far_it_is_then_only_the_papers(
     monkeypatch.setattr(loading, "PROGRESS_DELAY", 0.0)
     monkeypatch.setattr(library_module, "load", slow_load)
     async with seed_app().run_test(size=SIZE) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if "25%" in screen_text(pilot):
-                break
+        # The bar shows once the loader's progress is handled (the load is held: not the
+        # workers).
+        await wait_for(pilot, lambda: "25%" in screen_text(pilot), workers=False)
         assert "Loading lib.bib … 1.0 of 4.0 MB" in screen_text(pilot)
         assert "25%" in screen_text(pilot)
         go_on.set()
@@ -478,7 +490,7 @@ async def test_tags_input_completes_tags_in_use(seed_app: AppFactory) -> None:
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("t", *"reinforcement", "enter", "j", "t", *"ml, rei")
-        await pilot.pause(0.2)
+        await settle(pilot)  # the input's suggester runs in a worker
         await pilot.press("right", "enter")  # → takes the suggestion
         await pilot.pause()
         with open_store() as store:
@@ -541,19 +553,24 @@ async def test_a_note_another_window_saved_meanwhile_is_kept_beside_yours_and_yo
         await pilot.pause()
         in_another_window(f"store.save_note({paper.id!r}, 'written in the other window')")
         await pilot.press(*"written here")
-        await pilot.pause(0.8)  # the autosave meets the other window's note
         editor = pilot.app.screen
         assert isinstance(editor, NoteEditor)
+        # The autosave (once typing pauses: note_editor.PAUSE_SECONDS) meets the other
+        # window's note, and the editor shows both.
+        await wait_for(pilot, lambda: "=======" in editor.query_one(TextArea).text)
         shown = editor.query_one(TextArea).text
         assert "\nwritten here\n=======\nwritten in the other window\n>>>>>>> " in shown
         assert shown.startswith("<<<<<<< one window, saved ")
         assert any("Another window saved this note" in n.message for n in notifications(pilot))
         # Typing on from the merged text saves it as it is: no second conflict block.
         await pilot.press(*" and more")
-        await pilot.pause(0.8)
-        with open_store() as store:
-            stored = store.marks(paper).note
-        assert stored.count("<<<<<<<") == 1 and "written here and more" in stored
+
+        def stored() -> str:
+            with open_store() as store:
+                return store.marks(paper).note
+
+        await wait_for(pilot, lambda: "written here and more" in stored())  # the autosave
+        assert stored().count("<<<<<<<") == 1
         await pilot.press("escape")
         await pilot.pause()
         detail = str(browser(pilot).detail.query_one("#detail-body").render())

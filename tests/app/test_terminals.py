@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import browser, screen_text, wait_loaded, write_jsonl
+from app_helpers import browser, screen_text, settle, wait_loaded, write_jsonl
 from rich.cells import cell_len
 from textual.pilot import Pilot
 
@@ -118,7 +118,7 @@ async def test_a_search_hint_in_wide_text_keeps_the_columns(wide_library: Path) 
         await wait_loaded(pilot)
         for query in ("山田", "タイトル", "宇宙", "x"):
             await pilot.press("slash", "ctrl+u", *query)  # ctrl+u: the input starts empty
-            await pilot.app.workers.wait_for_complete()
+            await settle(pilot)
             await pilot.pause()
             if browser(pilot).paper_list.results:
                 assert_columns_line_up(pilot)
@@ -133,7 +133,7 @@ async def test_a_match_beyond_the_visible_part_of_a_wide_title_is_hinted(
     async with PaperBrowseApp([library]).run_test(size=(150, 20)) as pilot:
         await wait_loaded(pilot)
         await pilot.press("slash", *"zebrafish")
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.pause()
         paper_list = browser(pilot).paper_list
         assert paper_list.scrollable_content_region.width < cell_len(title) + 10
@@ -198,14 +198,14 @@ async def test_resizing_while_typing_a_search_never_errors(tmp_path: Path) -> No
             await pilot.resize_terminal(width, height)
         await pilot.app.workers.wait_for_complete()
         await pilot.resize_terminal(100, 30)
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.pause()
         assert pilot.app.is_running
         assert browser(pilot).search_bar.value == "図形 graphs"
         # 図形 is in every third title and "graphs" in the others: both words in none.
         assert "0 of 3,000 papers" in screen_text(pilot)
         await pilot.press("ctrl+u", *"図形")
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.pause()
         assert "1,000 of 3,000 papers" in screen_text(pilot)
         assert_columns_line_up(pilot)
@@ -220,7 +220,7 @@ async def test_40_by_12_shows_rows_details_and_the_search_without_a_mouse(
         assert "Paper 34 on graphs" in text  # a row (newest first)
         assert "50 of 50" in text  # the count
         await pilot.press("slash", *"molecules", "enter", "j")
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.pause()
         assert browser(pilot).paper_list.has_focus
         assert browser(pilot).paper_list.cursor == 1
@@ -340,8 +340,11 @@ def run_in_tmux(
 ) -> list[str]:
     """Start the app in tmux with ``environment``; once ``ready`` shows, capture the screen.
 
-    With ``move_down``, the list moves to its second row (WIDE_TITLES[6]) first,
-    and the capture waits for that row to show in reverse video.
+    Without ``move_down``, ``ready`` is the screen the test reads: the detail pane fills
+    a frame after the count and the rows (``core.first_screen``), so a test that reads
+    the pane waits for the pane's own text. With ``move_down``, the list moves to its
+    second row (WIDE_TITLES[6]) first, and the capture waits for that row to show in
+    reverse video.
     """
     assert TMUX is not None and PAPERBROWSE is not None
     socket = f"paperbrowse-terminals-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -360,7 +363,6 @@ def run_in_tmux(
             assert time.monotonic() < deadline, tmux("capture-pane", "-p", "-t", "t")
             time.sleep(0.05)
         if not move_down:
-            time.sleep(0.2)  # the detail pane fills a frame after the count
             return tmux("capture-pane", "-p", "-t", "t").splitlines()
         tmux("send-keys", "-t", "t", "j")
         deadline = time.monotonic() + 15
@@ -452,7 +454,8 @@ def test_an_exported_columns_does_not_pin_the_screen_size(emoji_library: Path) -
     # shutil.get_terminal_size() prefers COLUMNS to the terminal: at 80 the panes would
     # stack; the terminal is 110 columns, so they stand side by side.
     environment = {"COLUMNS": "80", "LINES": "20", "TERM": "xterm-256color"}
-    lines = run_in_tmux(environment, emoji_library, "of 6 papers", move_down=False)
+    # (Ready once the detail pane shows the paper, as above: the whole screen is drawn.)
+    lines = run_in_tmux(environment, emoji_library, "Lorem ipsum", move_down=False)
     assert len(lines) == 24
     assert all("│" in row for row in lines[5:11]), "\n".join(lines)
 
@@ -473,13 +476,16 @@ async def test_a_picker_in_a_terminal_a_few_columns_wide_never_errors(key: str) 
     async with PaperBrowseApp().run_test(size=(8, 20)) as pilot:
         await wait_loaded(pilot)
         await pilot.press(key)
-        await pilot.pause(0.3)
+        await settle(pilot)  # (m ranks the related papers in a worker, then opens)
+        await pilot.pause()  # (and a pause draws the screen)
         assert len(pilot.app.screen_stack) == 2  # the dialog is open, and drawn
         await pilot.press("escape")
-        await pilot.pause(0.1)
+        await settle(pilot)
+        await pilot.pause()
         await pilot.resize_terminal(120, 30)
         await pilot.press(key)
-        await pilot.pause(0.3)
+        await settle(pilot)
+        await pilot.pause()
         for width in (9, 8, 5, 3, 1, 40):
             await pilot.resize_terminal(width, 20)
             await pilot.pause(0.05)
