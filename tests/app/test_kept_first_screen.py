@@ -364,16 +364,36 @@ async def test_a_bookmark_taken_off_elsewhere_is_not_drawn_in_the_kept_rows(
         assert "★" not in screen_text(pilot)
 
 
-async def test_a_bookmark_made_elsewhere_leaves_the_kept_rows_with_no_marks_drawn(
+async def test_a_bookmark_made_elsewhere_is_drawn_in_the_kept_rows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Kept with the first paper bookmarked and the second not; the second bookmarked
-    # since in another window: the kept rows cannot know it, so they draw no marks at
-    # all (their column kept, blank, so nothing moves) rather than the second without ★.
+    # since in another window: the kept rows' marks are read again from the database.
     path = _library(tmp_path)
     await _bookmark_first_row(path)
     await _launch_to_the_end(path)  # kept with the bookmark
     _bookmarked_elsewhere(TITLES[1], True)
+    async with _launched_held(path, monkeypatch) as (pilot, start_load):
+        kept = [_line_of(pilot, title) for title in TITLES[:2]]
+        assert all("★" in line for line in kept)
+        start_load()
+        await wait_loaded(pilot)
+        assert [_line_of(pilot, title) for title in TITLES[:2]] == kept  # none moved
+
+
+async def test_marks_changed_elsewhere_that_cannot_be_read_are_drawn_blank(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The database changed since and cannot be read before the first screen: the kept
+    # rows draw no marks at all (their column kept, blank, so nothing moves) rather
+    # than the second paper without the ★ it now has.
+    from paperbrowse.core.marks import glance
+
+    path = _library(tmp_path)
+    await _bookmark_first_row(path)
+    await _launch_to_the_end(path)  # kept with the bookmark
+    _bookmarked_elsewhere(TITLES[1], True)
+    monkeypatch.setattr(glance, "glyph_marks", lambda: None)
     async with _launched_held(path, monkeypatch) as (pilot, start_load):
         kept = [_line_of(pilot, title) for title in TITLES[:2]]
         assert not any("★" in line for line in kept)
@@ -382,6 +402,30 @@ async def test_a_bookmark_made_elsewhere_leaves_the_kept_rows_with_no_marks_draw
         read = [_line_of(pilot, title) for title in TITLES[:2]]
         assert all("★" in line for line in read)
         assert [len(line) for line in read] == [len(line) for line in kept]  # none moved
+
+
+async def test_a_first_bookmark_made_elsewhere_is_drawn_in_the_kept_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Kept with no marks at all (no marks column); a paper bookmarked since with the
+    # command line or another window: the kept rows were drawn without the column, and
+    # every row moved over for it once the library was read.
+    path = _library(tmp_path)
+    await _launch_to_the_end(path)  # kept: no marks column
+    _bookmarked_elsewhere(TITLES[0], True)
+    await _kept_rows_stay_put(path, monkeypatch, marked=True)
+
+
+async def test_the_last_bookmark_taken_off_elsewhere_takes_the_kept_rows_marks_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Kept with the only bookmark; taken off since elsewhere: the kept rows drew the
+    # column blank, and every row moved back once the library was read without it.
+    path = _library(tmp_path)
+    await _bookmark_first_row(path)
+    await _launch_to_the_end(path)  # kept with the bookmark
+    _bookmarked_elsewhere(TITLES[0], False)
+    await _kept_rows_stay_put(path, monkeypatch, marked=False)
 
 
 async def test_a_bookmark_made_elsewhere_while_the_app_is_open_is_kept_at_its_end(

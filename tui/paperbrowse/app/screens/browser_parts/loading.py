@@ -24,7 +24,7 @@ from textual.screen import Screen
 from paperbrowse.app import first_screen_ahead
 from paperbrowse.app.actions import key_hint, keymap_of
 from paperbrowse.app.first_screen_ahead import first_rows, first_screen_of
-from paperbrowse.app.glyphs import glyphs_to_keep
+from paperbrowse.app.glyphs import glyphs_to_keep, kept_glyphs_now
 from paperbrowse.app.header_text import text_kept
 from paperbrowse.app.screens.browser_parts.links import links_shown
 from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
@@ -214,7 +214,8 @@ class LibraryLoader:
             files = self.files()
         except FormatError:
             return False  # (the load says why)
-        kept = kept_first_screen(files, self.searching.listing_order(), self._as_of())
+        order = self.searching.listing_order()
+        kept = kept_first_screen(files, order, self._as_of(), kept_glyphs_now)
         if kept is None:
             return False
         view = self.view
