@@ -468,3 +468,35 @@ async def test_a_bookmark_made_elsewhere_as_the_app_quits_is_not_kept_as_not_the
         # Either the marks as they are, or none drawn (unknown): never the second unmarked
         # beside the first marked.
         assert ("★" in first) == ("★" in second)
+
+
+async def test_a_kept_header_naming_several_researchers_is_fitted_to_the_width(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Kept as the text fitted to the last launch's width: a launch in a narrower
+    # terminal cut the names short ("…"), then named as many as fit, "+n more", once
+    # the library was read; nor did a resize refit it until then.
+    from app_helpers import SEED, SEED_AS_OF
+
+    lab = Path(__file__).resolve().parents[1] / "data" / "lab50"
+    paths = [*sorted(lab.glob("*.txt"))[:4], SEED]  # (files: a folder is never kept)
+
+    def names_line(pilot: Pilot[Any]) -> str:
+        return screen_text(pilot).splitlines()[1].rstrip()
+
+    async with PaperBrowseApp(paths, as_of=SEED_AS_OF).run_test(size=(160, 35)) as pilot:
+        await wait_loaded(pilot)
+        assert "5 researchers" in screen_text(pilot)
+    held = _loads_held(monkeypatch)
+    async with PaperBrowseApp(paths, as_of=SEED_AS_OF).run_test(size=(60, 35)) as pilot:
+        await pilot.pause()
+        assert browser(pilot).library is None and "5 researchers" in screen_text(pilot)
+        kept = names_line(pilot)
+        assert kept.endswith("more") and "…" not in kept
+        await pilot.resize_terminal(100, 35)
+        await pilot.pause()
+        wider = names_line(pilot)
+        assert wider.count(" · ") > kept.count(" · ")
+        held[0]()
+        await wait_loaded(pilot)
+        assert names_line(pilot) == wider  # as the library read draws it

@@ -94,6 +94,17 @@ def _span(values: Any, length: int) -> Span:
     return start, end, style
 
 
+def _people(values: Any) -> tuple[list[str], int] | None:
+    """Several researchers' names and papers read back (absent from an entry kept before
+    they were: its header is drawn as kept)."""
+    if values is None:
+        return None
+    names, papers = values
+    if not (isinstance(names, list) and all(isinstance(name, str) for name in names)):
+        raise ValueError("the researchers' names are not what was kept")
+    return names, _count(papers, MOST_PAPERS)
+
+
 def _count(value: Any, most: int) -> int:
     """A count read back: a whole number from 0 to ``most`` (JSON also reads 1e999, -3)."""
     if type(value) is not int or not 0 <= value <= most:
@@ -138,6 +149,9 @@ class FirstScreen(NamedTuple):
     problems: int  # the files' problems, for the count ("w Problems")
     category_width: int  # the list's category column, as wide as for the whole library
     header: tuple[str, list[Span]] | None  # the header's text and its styles, if one showed
+    # Several researchers' names and papers, for the header to name as many as fit the
+    # width it is drawn at (its text is fitted to the width it was kept at); else None.
+    people: tuple[list[str], int] | None = None
 
     @property
     def total(self) -> int:
@@ -248,6 +262,7 @@ def kept_first_screen(
             _count(kept["problems"], MOST_PAPERS),
             _count(kept["category_width"], WIDEST_CATEGORY),
             header,
+            _people(kept.get("people")),
         )
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None  # none kept yet, or damaged: the library is read as without it
@@ -292,6 +307,7 @@ def keep_first_screen(
         "category_width": screen.category_width,
         "rows": [list(row) for row in screen.rows.kept[:ROWS_KEPT]],
         "header": screen.header,
+        "people": screen.people,
         "marks_state": marks_as,
     }
     # ASCII: a path that is not UTF-8 (its bytes as surrogates) can still be written, and

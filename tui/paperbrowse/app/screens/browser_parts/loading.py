@@ -25,7 +25,7 @@ from paperbrowse.app import first_screen_ahead
 from paperbrowse.app.actions import key_hint, keymap_of
 from paperbrowse.app.first_screen_ahead import first_rows, first_screen_of
 from paperbrowse.app.glyphs import glyphs_to_keep, kept_glyphs_now
-from paperbrowse.app.header_text import text_kept
+from paperbrowse.app.header_text import PeopleHeader, text_kept
 from paperbrowse.app.screens.browser_parts.links import links_shown
 from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
 from paperbrowse.app.screens.browser_parts.reading import ReadingController
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from textual.widgets import ProgressBar
 
     from paperbrowse.app.first_screen_ahead import SecondProcess
+    from paperbrowse.app.header_text import HeaderRender
     from paperbrowse.core.first_screen import FirstScreen
     from paperbrowse.core.library import Library
     from paperbrowse.core.marks.store import Store
@@ -185,10 +186,10 @@ class LibraryLoader:
         # The problems last said: a reload that finds the same ones says nothing again.
         self.problems_said: frozenset[str] = frozenset()
         # What a load's first screen is made of, to keep for the next launch once the
-        # library is searchable (``core.first_screen``): the header shown, the category
-        # column's width, the load (its listing, order and files as read); tagged with
-        # the load's ``listing_painted``.
-        self.to_keep: tuple[threading.Event, Text, int, Loaded] | None = None
+        # library is searchable (``core.first_screen``): the header shown and what made
+        # it, the category column's width, the load (its listing, order and files as
+        # read); tagged with the load's ``listing_painted``.
+        self.to_keep: tuple[threading.Event, Text, HeaderRender, int, Loaded] | None = None
         # The second process keeping the first screen while the app started, if one was
         # (``first_screen_ahead``): the first screen waits for it a little.
         self.ahead = ahead
@@ -221,8 +222,11 @@ class LibraryLoader:
         view = self.view
         view.paper_list.category_width = min(kept.category_width, CATEGORY_WIDTH)
         view.paper_list.show_kept(kept.rows)
-        if kept.header is not None:
-            self.screen.query_one(ProfileHeader).show_text(text_kept(kept.header))
+        header = self.screen.query_one(ProfileHeader)
+        if kept.people is not None:  # (names as many as fit this width, as loaded)
+            header.show_render(PeopleHeader(*kept.people))
+        elif kept.header is not None:
+            header.show_text(text_kept(kept.header))
         view.total = view.shown = kept.total
         view.problem_count = kept.problems
         return True
@@ -356,11 +360,13 @@ class LibraryLoader:
         """What this load lists first, to keep for the next launch (made and written by the
         loader's thread once the library is searchable). Not while a search is shown: the
         header may then show one researcher of several."""
-        header = self.screen.query_one(ProfileHeader).text_shown
+        shown = self.screen.query_one(ProfileHeader)
+        header = shown.text_shown
         if self.view.search_query.strip() or header is None:
             self.to_keep = None
             return
-        self.to_keep = (self.listing_painted, header, self.view.paper_list.category_width, message)
+        column = self.view.paper_list.category_width
+        self.to_keep = (self.listing_painted, header, shown.render_shown, column, message)
 
     def _keep_first_screen(self, this_load: threading.Event) -> None:
         """In the loader's thread: keep this load's first screen (``to_keep``) with its
@@ -370,7 +376,7 @@ class LibraryLoader:
         to_keep = self.to_keep
         if to_keep is None or to_keep[0] is not this_load:
             return
-        _, header, category_column, loaded = to_keep
+        _, header, header_render, category_column, loaded = to_keep
         if self.to_keep is to_keep:  # (its listing is let go of; a later load's stays)
             self.to_keep = None
         papers = first_rows(loaded.listing)
@@ -384,7 +390,7 @@ class LibraryLoader:
             marks_as = None
         marks = glyphs_to_keep(store)
         screen = first_screen_of(
-            papers, len(loaded.listing), problems, category_column, header, marks
+            papers, len(loaded.listing), problems, category_column, header, marks, header_render
         )
         keep_first_screen(
             loaded.paths, loaded.order, screen, loaded.read_as, self._as_of(), marks_as
