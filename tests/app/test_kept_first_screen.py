@@ -500,3 +500,25 @@ async def test_a_kept_header_naming_several_researchers_is_fitted_to_the_width(
         held[0]()
         await wait_loaded(pilot)
         assert names_line(pilot) == wider  # as the library read draws it
+
+
+@pytest.mark.parametrize("columns", [120, 80])
+async def test_the_search_bar_keeps_its_width_from_loading_to_loaded(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    # Nothing kept: the count said "Loading…" (narrow), then "1,500 of 1,500 papers ·
+    # newest", and the search input shrank by 25 columns once the papers came.
+    with (corpus / "acl-anthology-2016-2021.jsonl").open(encoding="utf-8") as anthology:
+        lines = [next(anthology) for _ in range(1500)]  # (real papers, 2 MB)
+    path = tmp_path / "anthology.jsonl"
+    path.write_text("".join(lines), encoding="utf-8")
+    held = _loads_held(monkeypatch)
+    async with PaperBrowseApp([path]).run_test(size=(columns, 35)) as pilot:
+        await pilot.pause()
+        assert "Loading" in screen_text(pilot)
+        loading = browser(pilot).search_bar.input.region
+        held[0]()
+        await wait_loaded(pilot)
+        assert "1,500 of 1,500 papers" in screen_text(pilot)
+        assert browser(pilot).search_bar.input.region == loading
+        assert loading.width >= 40  # (still room to type a query at 80 columns)
