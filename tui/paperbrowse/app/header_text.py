@@ -9,7 +9,7 @@ never loads Textual. ``widgets.header`` shows these texts.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.errors import StyleSyntaxError
@@ -77,12 +77,13 @@ def people_text(names: Sequence[str], papers: int, width: int) -> Text:
     return Text.assemble(title, "\n", line)
 
 
-class PeopleHeader(NamedTuple):
+class PeopleHeader:
     """Several researchers' header (``people_text``) as a ``HeaderRender``: its names and
     papers are what a kept first screen keeps, to fit them again to its launch's width."""
 
-    names: list[str]
-    papers: int
+    def __init__(self, names: list[str], papers: int) -> None:
+        self.names = names
+        self.papers = papers
 
     def __call__(self, width: int) -> Text:
         return people_text(self.names, self.papers, width)

@@ -223,7 +223,7 @@ class LibraryLoader:
             return 0
         if state is None:
             return 0
-        return max(1, sum(size for _, size, _ in state) // BYTES_PER_PAPER)
+        return max(1, sum(int(size) for _, size, _ in state) // BYTES_PER_PAPER)
 
     def show_kept_screen(self) -> bool:
         """Draw what the last launch on the same, unchanged files showed first, if it was
