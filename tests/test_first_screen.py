@@ -114,6 +114,10 @@ def test_a_folder_is_never_kept(tmp_path: Path) -> None:
         lambda kept: json.dumps({**kept, "problems": -3}),
         lambda kept: json.dumps({**kept, "category_width": 10**6}),
         lambda kept: json.dumps([1, 2]),
+        # Several researchers' names (for the header) that are not names, or a bad count.
+        lambda kept: json.dumps({**kept, "people": [[1, 2], 3]}),
+        lambda kept: json.dumps({**kept, "people": [["Ann"], -1]}),
+        lambda kept: json.dumps({**kept, "people": "Ann"}),
     ],
 )
 def test_a_damaged_kept_screen_is_ignored(library: Path, damage: object) -> None:
@@ -257,3 +261,31 @@ def test_a_screen_kept_without_its_marks_state_draws_its_marks_blank(library: Pa
     # (Not known: a commit came while the marks were read.)
     keep_first_screen([library], "newest", _screen(), file_state([library]), marks_as=None)
     assert _kept_marks(library) == ["    ", ""]
+
+
+def test_the_marks_column_is_read_from_the_database_only_for_glyphs(tmp_path: Path) -> None:
+    # (core.marks.glance, read for kept rows whose marks changed since they were kept.)
+    from paperbrowse.core.marks.glance import glyph_marks
+    from paperbrowse.core.marks.store import open_store
+
+    database = tmp_path / "marks.sqlite"
+    assert glyph_marks(database) == {}  # none yet: no marks, and no file made
+    assert not database.exists()
+    with open_store(database) as store:
+        store.set_bookmarked("a1", True)
+        store.save_note("b2", "  \n ")  # (blank: no note)
+        store.save_note("c3", "a note")
+        store.set_tags("d4", "only-a-tag")  # (a tag shows no glyph)
+    assert glyph_marks(database) == {"a1": (True, False, False), "c3": (False, False, True)}
+    database.write_bytes(b"not a database at all" * 100)
+    assert glyph_marks(database) is None  # cannot be told: drawn blank
+
+
+def test_kept_rows_whose_marks_cannot_be_read_now_are_drawn_blank(tmp_path: Path) -> None:
+    path = tmp_path / "library.bib"
+    path.write_text("@misc{a, title={A}}\n", encoding="utf-8")
+    keep_first_screen([path], "newest", _screen(), read_as=file_state([path]), marks_as=None)
+    kept = kept_first_screen([path], "newest", marks_now=lambda ids: None)
+    assert kept is not None and [row.marks for row in kept.rows.kept] == ["    ", ""]
+    kept = kept_first_screen([path], "newest", marks_now=lambda ids: [" ★  " for _ in ids])
+    assert kept is not None and [row.marks for row in kept.rows.kept] == [" ★  ", " ★  "]

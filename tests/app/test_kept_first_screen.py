@@ -364,16 +364,36 @@ async def test_a_bookmark_taken_off_elsewhere_is_not_drawn_in_the_kept_rows(
         assert "★" not in screen_text(pilot)
 
 
-async def test_a_bookmark_made_elsewhere_leaves_the_kept_rows_with_no_marks_drawn(
+async def test_a_bookmark_made_elsewhere_is_drawn_in_the_kept_rows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Kept with the first paper bookmarked and the second not; the second bookmarked
-    # since in another window: the kept rows cannot know it, so they draw no marks at
-    # all (their column kept, blank, so nothing moves) rather than the second without ★.
+    # since in another window: the kept rows' marks are read again from the database.
     path = _library(tmp_path)
     await _bookmark_first_row(path)
     await _launch_to_the_end(path)  # kept with the bookmark
     _bookmarked_elsewhere(TITLES[1], True)
+    async with _launched_held(path, monkeypatch) as (pilot, start_load):
+        kept = [_line_of(pilot, title) for title in TITLES[:2]]
+        assert all("★" in line for line in kept)
+        start_load()
+        await wait_loaded(pilot)
+        assert [_line_of(pilot, title) for title in TITLES[:2]] == kept  # none moved
+
+
+async def test_marks_changed_elsewhere_that_cannot_be_read_are_drawn_blank(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The database changed since and cannot be read before the first screen: the kept
+    # rows draw no marks at all (their column kept, blank, so nothing moves) rather
+    # than the second paper without the ★ it now has.
+    from paperbrowse.core.marks import glance
+
+    path = _library(tmp_path)
+    await _bookmark_first_row(path)
+    await _launch_to_the_end(path)  # kept with the bookmark
+    _bookmarked_elsewhere(TITLES[1], True)
+    monkeypatch.setattr(glance, "glyph_marks", lambda: None)
     async with _launched_held(path, monkeypatch) as (pilot, start_load):
         kept = [_line_of(pilot, title) for title in TITLES[:2]]
         assert not any("★" in line for line in kept)
@@ -382,6 +402,30 @@ async def test_a_bookmark_made_elsewhere_leaves_the_kept_rows_with_no_marks_draw
         read = [_line_of(pilot, title) for title in TITLES[:2]]
         assert all("★" in line for line in read)
         assert [len(line) for line in read] == [len(line) for line in kept]  # none moved
+
+
+async def test_a_first_bookmark_made_elsewhere_is_drawn_in_the_kept_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Kept with no marks at all (no marks column); a paper bookmarked since with the
+    # command line or another window: the kept rows were drawn without the column, and
+    # every row moved over for it once the library was read.
+    path = _library(tmp_path)
+    await _launch_to_the_end(path)  # kept: no marks column
+    _bookmarked_elsewhere(TITLES[0], True)
+    await _kept_rows_stay_put(path, monkeypatch, marked=True)
+
+
+async def test_the_last_bookmark_taken_off_elsewhere_takes_the_kept_rows_marks_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Kept with the only bookmark; taken off since elsewhere: the kept rows drew the
+    # column blank, and every row moved back once the library was read without it.
+    path = _library(tmp_path)
+    await _bookmark_first_row(path)
+    await _launch_to_the_end(path)  # kept with the bookmark
+    _bookmarked_elsewhere(TITLES[0], False)
+    await _kept_rows_stay_put(path, monkeypatch, marked=False)
 
 
 async def test_a_bookmark_made_elsewhere_while_the_app_is_open_is_kept_at_its_end(
@@ -424,3 +468,57 @@ async def test_a_bookmark_made_elsewhere_as_the_app_quits_is_not_kept_as_not_the
         # Either the marks as they are, or none drawn (unknown): never the second unmarked
         # beside the first marked.
         assert ("★" in first) == ("★" in second)
+
+
+async def test_a_kept_header_naming_several_researchers_is_fitted_to_the_width(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Kept as the text fitted to the last launch's width: a launch in a narrower
+    # terminal cut the names short ("…"), then named as many as fit, "+n more", once
+    # the library was read; nor did a resize refit it until then.
+    from app_helpers import SEED, SEED_AS_OF
+
+    lab = Path(__file__).resolve().parents[1] / "data" / "lab50"
+    paths = [*sorted(lab.glob("*.txt"))[:4], SEED]  # (files: a folder is never kept)
+
+    def names_line(pilot: Pilot[Any]) -> str:
+        return screen_text(pilot).splitlines()[1].rstrip()
+
+    async with PaperBrowseApp(paths, as_of=SEED_AS_OF).run_test(size=(160, 35)) as pilot:
+        await wait_loaded(pilot)
+        assert "5 researchers" in screen_text(pilot)
+    held = _loads_held(monkeypatch)
+    async with PaperBrowseApp(paths, as_of=SEED_AS_OF).run_test(size=(60, 35)) as pilot:
+        await pilot.pause()
+        assert browser(pilot).library is None and "5 researchers" in screen_text(pilot)
+        kept = names_line(pilot)
+        assert kept.endswith("more") and "…" not in kept
+        await pilot.resize_terminal(100, 35)
+        await pilot.pause()
+        wider = names_line(pilot)
+        assert wider.count(" · ") > kept.count(" · ")
+        held[0]()
+        await wait_loaded(pilot)
+        assert names_line(pilot) == wider  # as the library read draws it
+
+
+@pytest.mark.parametrize("columns", [120, 80])
+async def test_the_search_bar_keeps_its_width_from_loading_to_loaded(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    # Nothing kept: the count said "Loading…" (narrow), then "1,500 of 1,500 papers ·
+    # newest", and the search input shrank by 25 columns once the papers came.
+    with (corpus / "acl-anthology-2016-2021.jsonl").open(encoding="utf-8") as anthology:
+        lines = [next(anthology) for _ in range(1500)]  # (real papers, 2 MB)
+    path = tmp_path / "anthology.jsonl"
+    path.write_text("".join(lines), encoding="utf-8")
+    held = _loads_held(monkeypatch)
+    async with PaperBrowseApp([path]).run_test(size=(columns, 35)) as pilot:
+        await pilot.pause()
+        assert "Loading" in screen_text(pilot)
+        loading = browser(pilot).search_bar.input.region
+        held[0]()
+        await wait_loaded(pilot)
+        assert "1,500 of 1,500 papers" in screen_text(pilot)
+        assert browser(pilot).search_bar.input.region == loading
+        assert loading.width >= 40  # (still room to type a query at 80 columns)

@@ -55,6 +55,7 @@ from paperbrowse.core.locations import bundled_profile
 if TYPE_CHECKING:
     from rich.text import Text
 
+    from paperbrowse.app.header_text import HeaderRender
     from paperbrowse.core.models import Paper
     from paperbrowse.core.search.results import SortOrder
 
@@ -105,14 +106,19 @@ def first_screen_of(
     category_column: int,
     header: Text,
     marks: Callable[[Paper], str],
+    header_render: HeaderRender | None = None,
 ) -> FirstScreen:
     """What a launch on these files shows first, to keep (``core.first_screen``): the
     listing's first ``papers`` (``first_rows``) of ``total``, each with its ``marks``
-    glyphs."""
-    from paperbrowse.app.header_text import kept_text
+    glyphs; the ``header`` shown, and several researchers' names if ``header_render``,
+    what made it, names them (``PeopleHeader``)."""
+    from paperbrowse.app.header_text import PeopleHeader, kept_text
 
     rows = [ListedRow.of(paper, marks(paper)) for paper in papers]
-    return FirstScreen(KeptRows(rows, total), problems, category_column, kept_text(header))
+    people = None
+    if isinstance(header_render, PeopleHeader):
+        people = (list(header_render.names), header_render.papers)
+    return FirstScreen(KeptRows(rows, total), problems, category_column, kept_text(header), people)
 
 
 def start(paths: Sequence[Path], as_of: dt.date | None) -> SecondProcess | None:

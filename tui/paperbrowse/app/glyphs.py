@@ -7,7 +7,7 @@ Tags and notes are user text: they only ever become ``rich.text.Text``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -48,6 +48,22 @@ def glyphs_to_keep(store: Store | None) -> Callable[[Paper], str]:
     if store is None or not column_shown(store.all_marks().values()):
         return lambda paper: ""
     return lambda paper: mark_column(store.marks(paper), selected=False).plain
+
+
+def kept_glyphs_now(ids: Sequence[str]) -> list[str] | None:
+    """A kept first screen's rows' mark columns (their papers' ``ids``) as the database
+    holds them now, in the form ``glyphs_to_keep`` keeps: read when the marks changed
+    since the screen was kept, so the column is there (or not) as the library read
+    draws it, and no row moves over when that comes. None when it cannot be read."""
+    from paperbrowse.core.marks import glance
+
+    shown = glance.glyph_marks()
+    if shown is None:
+        return None
+    if not shown:
+        return ["" for _ in ids]  # no mark shows a glyph: no column
+    unmarked = (False, False, False)
+    return [_column((False, *shown.get(id_, unmarked))).plain for id_ in ids]
 
 
 # The mark column's places, in order, each with its glyph and style.

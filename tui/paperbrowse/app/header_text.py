@@ -77,6 +77,18 @@ def people_text(names: Sequence[str], papers: int, width: int) -> Text:
     return Text.assemble(title, "\n", line)
 
 
+class PeopleHeader:
+    """Several researchers' header (``people_text``) as a ``HeaderRender``: its names and
+    papers are what a kept first screen keeps, to fit them again to its launch's width."""
+
+    def __init__(self, names: list[str], papers: int) -> None:
+        self.names = names
+        self.papers = papers
+
+    def __call__(self, width: int) -> Text:
+        return people_text(self.names, self.papers, width)
+
+
 def library_header(library: Library, query: str = "") -> HeaderRender:
     """The header for a library as searched: one researcher's figures, several researchers
     named, or the files. A query's ``profile:`` filters pick whom it shows."""
@@ -96,8 +108,7 @@ def library_header(library: Library, query: str = "") -> HeaderRender:
         return lambda width: header_text(profile, papers, sources)
     if named is not None:
         papers = len({paper.id for profile in chosen for paper in profile.papers})
-    names = [profile.name for profile in chosen]
-    return lambda width: people_text(names, papers, width)
+    return PeopleHeader([profile.name for profile in chosen], papers)
 
 
 def kept_text(text: Text) -> tuple[str, list[tuple[int, int, str]]]:

@@ -22,7 +22,7 @@ import contextlib
 import json
 import os
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
@@ -40,6 +40,9 @@ WIDEST_CATEGORY = 64
 WIDEST_MARKS = 8  # cells of a row's marks column (four glyphs)
 FOLDER = "first-screen"
 Span = tuple[int, int, str]  # a header text's styled range: start, end, a Rich style
+# Each kept row's marks as the marks database holds them now, given the rows' paper ids
+# (None: cannot be told). The app's (``glyphs.kept_glyphs_now``): the glyphs are its.
+MarksNow = Callable[[list[str]], list[str] | None]
 
 
 class ListedRow(NamedTuple):
@@ -91,6 +94,17 @@ def _span(values: Any, length: int) -> Span:
     return start, end, style
 
 
+def _people(values: Any) -> tuple[list[str], int] | None:
+    """Several researchers' names and papers read back (absent from an entry kept before
+    they were: its header is drawn as kept)."""
+    if values is None:
+        return None
+    names, papers = values
+    if not (isinstance(names, list) and all(isinstance(name, str) for name in names)):
+        raise ValueError("the researchers' names are not what was kept")
+    return names, _count(papers, MOST_PAPERS)
+
+
 def _count(value: Any, most: int) -> int:
     """A count read back: a whole number from 0 to ``most`` (JSON also reads 1e999, -3)."""
     if type(value) is not int or not 0 <= value <= most:
@@ -135,6 +149,9 @@ class FirstScreen(NamedTuple):
     problems: int  # the files' problems, for the count ("w Problems")
     category_width: int  # the list's category column, as wide as for the whole library
     header: tuple[str, list[Span]] | None  # the header's text and its styles, if one showed
+    # Several researchers' names and papers, for the header to name as many as fit the
+    # width it is drawn at (its text is fitted to the width it was kept at); else None.
+    people: tuple[list[str], int] | None = None
 
     @property
     def total(self) -> int:
@@ -211,8 +228,12 @@ def _entry(key: list[Any]) -> Path:
     return cache_dir() / FOLDER / f"{digest:08x}.json"
 
 
-def kept_first_screen(paths: Sequence[Path], order: str, as_of: str = "") -> FirstScreen | None:
-    """The screen kept for these files in this order, if they are unchanged since; else None."""
+def kept_first_screen(
+    paths: Sequence[Path], order: str, as_of: str = "", marks_now: MarksNow | None = None
+) -> FirstScreen | None:
+    """The screen kept for these files in this order, if they are unchanged since; else
+    None. Its rows' marks are as kept while the marks database is as it was then, else
+    as ``marks_now`` reads them, else blank."""
     state = file_state(paths)
     if state is None:
         return None
@@ -229,7 +250,7 @@ def kept_first_screen(paths: Sequence[Path], order: str, as_of: str = "") -> Fir
         rows = [_row(row) for row in kept["rows"]]
         marks_as = kept["marks_state"]  # (None: not known when the marks were read)
         if marks_as is None or marks_as != marks_state():
-            rows = [row.marks_unknown() for row in rows]  # changed since: not drawn as now
+            rows = _marks_as_now(rows, marks_now)  # changed since: not drawn as kept
         header = kept["header"]
         if header is not None:
             text = header[0]
@@ -241,9 +262,21 @@ def kept_first_screen(paths: Sequence[Path], order: str, as_of: str = "") -> Fir
             _count(kept["problems"], MOST_PAPERS),
             _count(kept["category_width"], WIDEST_CATEGORY),
             header,
+            _people(kept.get("people")),
         )
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None  # none kept yet, or damaged: the library is read as without it
+
+
+def _marks_as_now(rows: list[ListedRow], marks_now: MarksNow | None) -> list[ListedRow]:
+    """The rows with their marks as the database holds them now, or drawn blank (their
+    column as wide as kept) when that cannot be told. (Drawn blank always, the first
+    mark made elsewhere, or the last one taken off, had every row move over once the
+    library was read: the column came, or went.)"""
+    glyphs = marks_now([row.id for row in rows]) if marks_now is not None else None
+    if glyphs is None or len(glyphs) != len(rows):
+        return [row.marks_unknown() for row in rows]
+    return [row._replace(marks=marks) for row, marks in zip(rows, glyphs, strict=True)]
 
 
 def keep_first_screen(
@@ -274,6 +307,7 @@ def keep_first_screen(
         "category_width": screen.category_width,
         "rows": [list(row) for row in screen.rows.kept[:ROWS_KEPT]],
         "header": screen.header,
+        "people": screen.people,
         "marks_state": marks_as,
     }
     # ASCII: a path that is not UTF-8 (its bytes as surrogates) can still be written, and

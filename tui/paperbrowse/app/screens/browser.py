@@ -151,6 +151,8 @@ class BrowserScreen(SafeMouse, Screen[None]):
         self.on_resize()
         self.set_focus(self.paper_list)
         self.search_bar.input.on_change = self.searching.typing
+        if self.library is None:  # (a kept screen shows its count: this is not used)
+            self.search_bar.expected = self.loader.papers_expected()
         if self.library is not None:
             self.set_library(self.library)
         elif self.loader.show_kept_screen():

@@ -45,6 +45,11 @@ class ProfileHeader(Static):
         self.text_shown = render(self._shown_at)
         self.update(self.text_shown)
 
+    @property
+    def render_shown(self) -> HeaderRender:
+        """What makes the text shown at a width (``show_render``)."""
+        return self._render_for
+
     def show_text(self, text: Text) -> None:
         """A text as it was shown before (a kept first screen's)."""
         self.show_render(lambda width: text)

@@ -132,6 +132,9 @@ class SearchBar(Horizontal):
     marked: var[int] = var(0)
     busy: var[str] = var("")  # background work, e.g. "full text: 3 of 40 PDFs"
     busy_short: var[str] = var("")  # the same where the bar is narrow: "3/40 PDFs"
+    # While nothing is shown yet ("Loading…"): the papers the load is expected to list
+    # (``loading.papers_expected``), whose count's room is kept from the first frame.
+    expected: var[int] = var(0)
     _count_width = -1  # cells of the count as last shown
     _count_max = -1  # cells the count may take at the bar's width
     _count_reserve = 0  # cells the count keeps for its widest query form
@@ -207,6 +210,9 @@ class SearchBar(Horizontal):
     def watch_busy_short(self) -> None:
         self._show_count()
 
+    def watch_expected(self) -> None:
+        self._show_count()
+
     def on_resize(self) -> None:
         self._show_count()  # more or less room: a longer or shorter count
 
@@ -268,7 +274,7 @@ class SearchBar(Horizontal):
     def _reserve(self, count: Label, fields: tuple[Any, ...]) -> int:
         """The cells the count keeps (its min-width), worked out again only when what
         shapes it changes, not on every keystroke (``_query_count_cells``)."""
-        reserve_for = (fields, self.shown is None)
+        reserve_for = (fields, self.shown is None, self.expected)
         if reserve_for != self._count_reserve_for:
             self._count_reserve_for = reserve_for
             reserve = self._query_count_cells(fields)
@@ -282,9 +288,15 @@ class SearchBar(Horizontal):
         count keeps as many from the start, so a query's first letter lays nothing out anew.
         (It did, as "· newest" became "· relevance": the keys that started a query took
         13–21 ms of layout more than the rest, issue 13.)"""
-        if self.shown is None:  # ("Loading…": the count is laid out once loaded)
-            return 0
         total, _sort, *rest = fields
+        if self.shown is None:
+            # "Loading…": the room of the count the load is expected to end with, so the
+            # input keeps its width when the papers come (it lost 25 columns as "Loading…"
+            # became "22,362 of 22,362 papers · newest"). None expected: laid out once
+            # loaded. (Problems found, unknown till then, still widen it.)
+            total = self.expected
+            if not total:
+                return 0
         return count_text(total, total, "relevance", *rest).cell_len
 
     @on(Input.Changed, "#search-input")

@@ -4,6 +4,7 @@
   the marks filters on one library's searches (``register_search_filters``);
 - ``filters``: the ``is:``, ``has:note``, ``tag:`` filters as tests on one paper's marks;
 - ``opening``: opening the database safely (damaged, newer, read-only, locked);
+- ``glance``: the marks the list's column shows, in one query, for a kept first screen;
 - ``schema``: the tables and their migrations;
 - ``note_merge``: a note edited in two windows merged, never overwritten.
 
