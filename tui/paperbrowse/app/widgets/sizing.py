@@ -76,9 +76,12 @@ class ScrollsWithoutLayout(NoRelayout):
         if self.show_horizontal_scrollbar or bar.window_virtual_size != old.height:
             return False
         height = self.container_size.height
-        comes_and_goes = self.styles.overflow_y != "scroll"  # (ours stay: lines, or none)
-        if comes_and_goes and (old.height <= height or new.height <= height):
-            return False  # the scrollbar may come or go: Textual's own update
+        fits = (old.height <= height, new.height <= height)
+        if self.styles.overflow_y != "scroll":
+            if any(fits):
+                return False  # the scrollbar may come or go: Textual's own update
+        elif all(fits):
+            return True  # (ours stays: an empty track for both)
         return _bar_lines(bar, old.height) == _bar_lines(bar, new.height)
 
     def _size_updated(
