@@ -277,3 +277,29 @@ def test_without_an_email_an_arxiv_failure_says_unpaywall_needs_one(
     assert '"email"' in message and "config.json" in message and "\n" not in message
     assert services == ["/pdf/gr-qc/9801069"]  # Unpaywall was not asked without one
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_quit_waits_for_a_download_being_written_and_finds_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app leaves without waiting for a download's thread, but not while one writes
+    # its file: a temporary file would be left in the user's PDF folder for good.
+    from paperbrowse.core.pdf import fetch
+
+    written = threading.Event()
+    real_write = fetch.write_synced
+
+    def slow_write(handle: int, body: bytes) -> None:
+        written.set()
+        time.sleep(0.5)  # (a large PDF synced to a slow disk)
+        real_write(handle, body)
+
+    monkeypatch.setattr(fetch, "write_synced", slow_write)
+    target = tmp_path / "pdfs" / "2004.07180.pdf"
+    saver = threading.Thread(target=fetch.save_new, args=(target, b"%PDF-1.5 body"))
+    saver.start()
+    assert written.wait(5)
+    assert fetch.finished_saving(timeout=10)  # what the app does before it ends
+    assert sorted(path.name for path in target.parent.iterdir()) == [target.name]
+    assert target.read_bytes() == b"%PDF-1.5 body"
+    saver.join()

@@ -46,6 +46,8 @@ TERMINATING_SIGNALS = tuple(
 # write to it (``soak_keys.py`` found apps left running after their tmux server was
 # killed: the main thread blocked in ``WriterThread.write``, disabling mouse reporting).
 SHUTDOWN_GRACE = 3.0
+# Seconds a quit waits for a download being written to its file (100 MB at most, synced).
+SAVE_GRACE = 10.0
 
 
 def paper_commands() -> type[Provider]:
@@ -185,6 +187,7 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         result = await super().run_async(*args, **kwargs)
         status = self._status_to_leave_now(result)
         if status is not None:
+            self._let_a_download_finish_its_file()
             # The note is saved and the terminal is back. asyncio.run would now wait for
             # the loader's thread (10-11 s while it reads a 31 MB file, measured, after a
             # kill or a ctrl+q alike); a process told to stop does not linger. What the
@@ -196,6 +199,15 @@ class PaperBrowseApp(KeysInOrder, App[int]):
             os._exit(status)
         return result
 
+    def _let_a_download_finish_its_file(self) -> None:
+        """A download being written (its last byte came before the quit) is given its
+        name or removed before the process ends: never a temporary file left behind."""
+        screen = self._default_screen
+        if screen is not None and screen.downloading:
+            from paperbrowse.core.pdf.fetch import finished_saving
+
+            finished_saving(SAVE_GRACE)
+
     def _status_to_leave_now(self, result: int | None) -> int | None:
         """The exit status, when the process should end without waiting for the loader's
         thread or a download's."""
@@ -205,7 +217,8 @@ class PaperBrowseApp(KeysInOrder, App[int]):
             return None  # the command line has a line to print first
         # A download is told to stop and hangs up its connections (core.lookup.client),
         # but one still connecting has no connection to hang up, and would hold the exit
-        # until the connect timeout: it writes nothing before its last byte has come.
+        # until the connect timeout. It writes nothing before its last byte has come, and
+        # one writing its file is waited for (_let_a_download_finish_its_file).
         screen = self._default_screen
         if screen is not None and (screen.loading_files or screen.downloading):
             return result if isinstance(result, int) else self.return_code or 0

@@ -201,8 +201,9 @@ def broken_at_folders(path: str, width: int | None) -> str:
 
 
 class DetailBody(NoRelayout, Widget):
-    """The paper's text in the detail pane, drawn again when its width changes (a scroll
-    bar comes or goes, the terminal is resized): its label rows are wrapped for one width.
+    """The paper's text in the detail pane, drawn again when its width changes (the
+    terminal is resized; the pane's scroll bar is always there): its label rows are
+    wrapped for one width.
 
     Its lines are wrapped once for each text and width, and both measure and draw it. A
     ``Static`` wrapped its text twice on each new paper, once (without its highlights) to

@@ -171,7 +171,8 @@ def _hung_up_when(cancelled: Callable[[], bool] | None) -> Iterator[dict[str, An
     """The request's extensions: its connections are shut down as soon as ``cancelled()``
     is true, from a thread of its own that watches from before the request is sent. A
     server that stalls, before its headers as during its body, would otherwise hold the
-    read, and with it the app's exit (which waits for its threads), until the timeout."""
+    read until the timeout, and with it whatever waits for the thread: the command line's
+    end, and the app's exit after a crash (a quit leaves without waiting for a download)."""
     if cancelled is None:  # (a look-up nobody cancels: no thread)
         yield {}
         return

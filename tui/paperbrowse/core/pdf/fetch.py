@@ -28,6 +28,7 @@ import contextlib
 import json
 import os
 import re
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -238,9 +239,28 @@ def _download(
     return answer.body
 
 
+# Held while a download is written to its temporary file and given its name: the app
+# leaves without waiting for a download's thread (``os._exit``), but waits for this, or
+# the temporary file would be left in the user's PDF folder (``finished_saving``).
+SAVING = threading.Lock()
+
+
+def finished_saving(timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds for a download being written to be whole or gone."""
+    if not SAVING.acquire(timeout=timeout):
+        return False
+    SAVING.release()
+    return True
+
+
 def save_new(target: Path, body: bytes) -> Path:
     """Write ``body`` as ``target`` whole or not at all, never over a file of that name
     (``core.writing``). Raises LookupFailed."""
+    with SAVING:
+        return _save_new(target, body)
+
+
+def _save_new(target: Path, body: bytes) -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = new_temporary(target)

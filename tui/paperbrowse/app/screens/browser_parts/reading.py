@@ -332,8 +332,8 @@ class ReadingController:
     def _download(self, paper: Paper, target: Path, email: str | None) -> None:
         """In a thread worker: the file written, or one line saying why there is none;
         nothing once the worker is cancelled (the app quits: the download stops at once,
-        before the server's answer as during it, as the app's exit waits for its threads,
-        and nothing is written)."""
+        before the server's answer as during it, and nothing is written). The app's exit
+        does not wait for this thread unless it is writing the file (``finished_saving``)."""
         from textual.worker import get_current_worker
 
         from paperbrowse.core.lookup.client import DownloadCancelled, LookupFailed
@@ -359,8 +359,9 @@ class ReadingController:
             return
         # Kept whole (a PDF folder named relatively: the path, once the app runs elsewhere,
         # would find nothing); not attached: save_marks said why, and it is saved.
-        self._attach(paper, self.files.attachable(str(outcome))[0])
-        self.notify(f"PDF saved to {outcome}", timeout=5, markup=False)
+        saved = self.files.attachable(str(outcome))[0]
+        self._attach(paper, saved)
+        self.notify(f"PDF saved to {saved}", timeout=5, markup=False)
 
     def save_marks(
         self, change: Callable[[Store], Saved], what: str, quiet: bool = False
