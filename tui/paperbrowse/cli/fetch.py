@@ -129,27 +129,17 @@ def fetched(paper: Paper, finder: PdfFinder, store: Store, email: str | None) ->
     where ``D`` saves it is attached, else it is downloaded and attached. Raises
     NotFetched: one line."""
     from paperbrowse.core.lookup.client import LookupFailed
-    from paperbrowse.core.pdf.check import file_problem
-    from paperbrowse.core.pdf.fetch import (
-        download_folder,
-        download_problem,
-        download_target,
-        fetch_pdf,
-    )
-    from paperbrowse.core.pdf.locate import pdf_on_disk
+    from paperbrowse.core.pdf.fetch import fetch_pdf, next_step
 
-    already = pdf_on_disk(finder.files_of(paper))
-    if already is not None:
-        return f"has a PDF already: {already}"
-    folder = download_folder(finder.folders)
-    problem = download_problem(paper, email)
-    target = download_target(paper, folder)
-    if problem is not None or target is None:
-        raise NotFetched(problem or "This paper cannot be downloaded.")
-    if file_problem(target) is None:  # an earlier download, or the user's own copy
-        return f"already downloaded: attached {attach(paper, target, store)}"
+    step = next_step(paper, finder.files_of(paper), finder.folders, email)
+    if step.has is not None:
+        return f"has a PDF already: {step.has}"
+    if step.attach is not None:  # an earlier download, or the user's own copy
+        return f"already downloaded: attached {attach(paper, step.attach, store)}"
+    if step.download_to is None:
+        raise NotFetched(step.why_not or "This paper cannot be downloaded.")
     try:
-        saved = fetch_pdf(paper, folder, email)
+        saved = fetch_pdf(paper, step.download_to.parent, email)
     except LookupFailed as failure:
         raise NotFetched(str(failure)) from None
     try:

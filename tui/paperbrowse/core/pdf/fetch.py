@@ -29,7 +29,8 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -43,8 +44,8 @@ from paperbrowse.core.lookup.client import (
     wait_for_arxiv,
 )
 from paperbrowse.core.models import Paper, bare_doi
-from paperbrowse.core.pdf.check import HEADER_WINDOW
-from paperbrowse.core.pdf.locate import arxiv_id
+from paperbrowse.core.pdf.check import HEADER_WINDOW, file_problem
+from paperbrowse.core.pdf.locate import arxiv_id, pdf_on_disk
 from paperbrowse.core.writing import link_new, new_temporary, write_synced
 
 ARXIV_PDF_URL = "https://arxiv.org"
@@ -74,6 +75,33 @@ def download_folder(pdf_folders: Sequence[Path]) -> Path:
     ``pdf_folders``, then ``--pdf-dir``), so it is found by name there too; else
     ``pdfs/`` in the data folder."""
     return pdf_folders[0] if pdf_folders else pdf_dir()
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What ``D`` (and ``paperbrowse fetch``) does for a paper; one field is set."""
+
+    has: Path | None = None  # a PDF it has already: nothing is downloaded
+    attach: Path | None = None  # a PDF already where it would be saved: attached
+    download_to: Path | None = None  # the file its PDF is downloaded as
+    why_not: str | None = None  # why it cannot be downloaded: one line
+
+
+def next_step(
+    paper: Paper, files: Iterable[Path], folders: Sequence[Path], email: str | None
+) -> NextStep:
+    """What to do for ``paper``, whose ``files`` are found in the PDF ``folders``: the
+    app and the command line ask this one question, in this one order."""
+    already = pdf_on_disk(files)
+    if already is not None:
+        return NextStep(has=already)
+    problem = download_problem(paper, email)
+    target = download_target(paper, download_folder(folders))
+    if problem is not None or target is None:
+        return NextStep(why_not=problem or "This paper cannot be downloaded.")
+    if target.is_file() and file_problem(target) is None:  # an earlier download, or a copy
+        return NextStep(attach=target)
+    return NextStep(download_to=target)  # (a file there that is no PDF: fetch_pdf refuses)
 
 
 def download_target(paper: Paper, folder: Path) -> Path | None:

@@ -524,18 +524,6 @@ class FilesController:
             return
         self.screen.notify(f"Opening {printable(target.name)}", timeout=3, markup=False)
 
-    def pdf_on_disk(self, paper: Paper) -> Path | None:
-        """The paper's first PDF that is on disk and readable as one, if it has one."""
-        from paperbrowse.core.pdf.locate import pdf_on_disk
-
-        return pdf_on_disk(self.finder.files_of(paper))
-
-    def download_folder(self) -> Path:
-        """Where a downloaded PDF goes (``core.pdf.fetch.download_folder``)."""
-        from paperbrowse.core.pdf.fetch import download_folder
-
-        return download_folder(self.finder.folders)
-
     def attachable(self, typed: str) -> tuple[str, str | None]:
         """The resolved absolute path to keep for what the user typed, and why it cannot
         be attached, or None when it can (``core.pdf.check.attachable``)."""

@@ -285,18 +285,21 @@ class ReadingController:
         if paper is None or not self._marks_ready("download a PDF"):
             return
         from paperbrowse.app.config import load_config
-        from paperbrowse.core.pdf.fetch import download_problem, download_target
+        from paperbrowse.core.pdf.fetch import next_step
 
-        already = self.files.pdf_on_disk(paper)
-        if already is not None:
-            opens = self.key_hint("open_pdf", " ({key} opens it)")
-            self.notify(f"This paper has a PDF already: {already}{opens}", timeout=5, markup=False)
-            return
         email = load_config().email  # read each time: the user may have just set it
-        problem = download_problem(paper, email)  # said alone: no "Downloading …" first
-        target = download_target(paper, self.files.download_folder())
-        if problem is not None or target is None:
-            self.notify(problem or "", severity="warning", timeout=10, markup=False)
+        finder = self.files.finder
+        step = next_step(paper, finder.files_of(paper), finder.folders, email)
+        if step.has is not None:
+            opens = self.key_hint("open_pdf", " ({key} opens it)")
+            self.notify(f"This paper has a PDF already: {step.has}{opens}", timeout=5, markup=False)
+            return
+        if step.attach is not None:
+            self._attach_downloaded(paper, step.attach)
+            return
+        target = step.download_to
+        if target is None:  # said alone: no "Downloading …" first
+            self.notify(step.why_not or "", severity="warning", timeout=10, markup=False)
             return
         if target in self.downloading:
             self.notify(
@@ -304,8 +307,6 @@ class ReadingController:
                 timeout=3,
                 markup=False,
             )
-            return
-        if self._attach_downloaded(paper, target):
             return
         self.downloading.add(target)
         self.notify(f"Downloading the PDF of “{shortened(paper.title)}” …", timeout=3, markup=False)
@@ -316,18 +317,12 @@ class ReadingController:
             description="download a PDF",
         )
 
-    def _attach_downloaded(self, paper: Paper, target: Path) -> bool:
+    def _attach_downloaded(self, paper: Paper, target: Path) -> None:
         """Attach a PDF already where ``D`` saves the paper's (an earlier download the
-        folders do not find it in, or the user's copy); whether it was. A file there that
-        is no PDF is left for ``fetch_pdf`` to refuse, never overwritten."""
-        from paperbrowse.core.pdf.check import file_problem
-
-        if not target.is_file() or file_problem(target) is not None:
-            return False
+        folders do not find it in, or the user's copy)."""
         path, problem = self.files.attachable(str(target))
         if problem is None and self._attach(paper, path):
             self.notify(f"Attached {path} (already downloaded)", timeout=5, markup=False)
-        return True
 
     def _download(self, paper: Paper, target: Path, email: str | None) -> None:
         """In a thread worker: the file written, or one line saying why there is none;
