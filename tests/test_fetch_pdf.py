@@ -279,6 +279,32 @@ def test_without_an_email_an_arxiv_failure_says_unpaywall_needs_one(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_offline_an_arxiv_paper_says_so_once_and_asks_nothing_else(
+    tmp_path: Path, services: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # arxiv.org not reached: Unpaywall would not be either, and the line said it twice.
+    with socket.socket() as unused:  # a port nothing listens on
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    monkeypatch.setenv("PAPERBROWSE_ARXIV_PDF_URL", f"http://127.0.0.1:{port}")
+    with pytest.raises(LookupFailed) as failed:
+        fetch_pdf(PRL_ON_ARXIV, tmp_path, EMAIL)
+    message = str(failed.value)
+    assert message.startswith("arXiv:gr-qc/9801069: cannot reach 127.0.0.1")
+    assert message.count("offline?") == 1 and "Unpaywall" not in message
+    assert services == []  # (the replay server, Unpaywall's here, was not asked)
+
+
+def test_arxivs_own_doi_is_not_asked_of_unpaywall_when_arxiv_has_no_pdf(
+    tmp_path: Path, services: list[str]
+) -> None:
+    own_doi = paper("A Preprint", 2000, doi="10.48550/arXiv.0000.00001")
+    with pytest.raises(LookupFailed) as failed:
+        fetch_pdf(own_doi, tmp_path, EMAIL)
+    assert "arXiv:0000.00001: not found at 127.0.0.1" in str(failed.value)
+    assert services == ["/pdf/0000.00001"]  # (Unpaywall's copy would be arXiv's own)
+
+
 def test_a_quit_waits_for_a_download_being_written_and_finds_no_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -303,3 +329,17 @@ def test_a_quit_waits_for_a_download_being_written_and_finds_no_temporary_file(
     assert sorted(path.name for path in target.parent.iterdir()) == [target.name]
     assert target.read_bytes() == b"%PDF-1.5 body"
     saver.join()
+
+
+def test_an_arxiv_id_in_the_journal_as_google_scholar_writes_it_is_downloaded_by(
+    corpus: Path,
+) -> None:
+    # Google Scholar's BibTeX: journal={arXiv preprint arXiv:1702.08608}, no DOI, no link.
+    from paperbrowse.core.library import load
+    from paperbrowse.core.pdf.fetch import download_target
+
+    library = load(corpus / "bib" / "interpretable-ml-book_references.bib")
+    doshi = next(paper for paper in library.papers if paper.citekey == "doshi2017towards")
+    assert download_problem(doshi, None) is None  # (an arXiv id needs no email)
+    folder = Path("pdfs")
+    assert download_target(doshi, folder) == folder / "1702.08608.pdf"

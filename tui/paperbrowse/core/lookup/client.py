@@ -42,6 +42,11 @@ class DownloadCancelled(LookupFailed):
     """A request given up half-way because its caller said so (the app is quitting)."""
 
 
+class Unreachable(LookupFailed):
+    """No connection to the server at all (offline, a name not found, refused): asking
+    another server of the same kind of question is unlikely to do better."""
+
+
 def base_url(variable: str, default: str) -> str:
     """A service's address: the environment variable's when it is set (a mirror, the
     tests' server), else ``default``; without a closing slash."""
@@ -124,7 +129,7 @@ def fetch(
                 f"{what}: {_host(url)} did not answer within {timeout:g} s"
             ) from None
         reason = str(error) or type(error).__name__
-        raise LookupFailed(f"{what}: cannot reach {_host(url)} ({reason}); offline?") from None
+        raise Unreachable(f"{what}: cannot reach {_host(url)} ({reason}); offline?") from None
 
 
 class _Connections:

@@ -39,6 +39,7 @@ from paperbrowse.core.locations import config_file, pdf_dir
 from paperbrowse.core.lookup.client import (
     DownloadCancelled,
     LookupFailed,
+    Unreachable,
     base_url,
     fetch,
     wait_for_arxiv,
@@ -153,11 +154,11 @@ def _from_each_source(
     try:
         url = _arxiv_pdf_url(found_arxiv)
         return _download(url, f"arXiv:{found_arxiv}", timeout, max_bytes, cancelled)
-    except DownloadCancelled:
-        raise  # (the user quit: nothing else is asked)
+    except (DownloadCancelled, Unreachable):
+        raise  # (the user quit, or offline: nothing else is asked)
     except LookupFailed as arxiv_failure:
-        if doi is None:
-            raise
+        if doi is None or doi.casefold().startswith(ARXIV_DOI_PREFIX):
+            raise  # (arXiv's own DOI: the open-access copy Unpaywall knows is arXiv's)
         return _after_arxiv(arxiv_failure, doi, email, timeout, max_bytes, cancelled)
 
 
@@ -270,6 +271,7 @@ def _download(
 # Held while a download is written to its temporary file and given its name: the app
 # leaves without waiting for a download's thread (``os._exit``), but waits for this, or
 # the temporary file would be left in the user's PDF folder (``finished_saving``).
+ARXIV_DOI_PREFIX = "10.48550/arxiv."  # the DOIs arXiv gives its papers, folded
 SAVING = threading.Lock()
 
 

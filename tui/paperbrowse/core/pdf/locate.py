@@ -68,8 +68,10 @@ def _folder_of(file: str) -> Path:
 
 
 def arxiv_id(paper: Paper) -> str | None:
-    """The paper's arXiv id, from its DOI or a link (``2004.07180``; ``hep-th/9901001``)."""
-    for text in (paper.doi, paper.url, *paper.links):
+    """The paper's arXiv id, from its DOI, a link or its venue (``2004.07180``;
+    ``hep-th/9901001``): Google Scholar's BibTeX names a preprint only in its journal,
+    ``arXiv preprint arXiv:1702.08608``."""
+    for text in (paper.doi, paper.url, *paper.links, paper.venue):
         found = _ARXIV.search(text or "")
         if found:
             return found.group(1)
