@@ -311,9 +311,9 @@ def test_a_quit_waits_for_a_download_being_written_and_finds_no_temporary_file(
     # The app leaves without waiting for a download's thread, but not while one writes
     # its file: a temporary file would be left in the user's PDF folder for good.
     from paperbrowse.core.pdf import fetch
+    from paperbrowse.core.writing import write_synced as real_write
 
     written = threading.Event()
-    real_write = fetch.write_synced
 
     def slow_write(handle: int, body: bytes) -> None:
         written.set()
