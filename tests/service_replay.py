@@ -33,6 +33,41 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+# Papers as a .bib whose PDFs the replay serves or answers for: an arXiv paper, a DOI
+# Unpaywall has an open copy of, one it has none of, one whose copy is a login page,
+# and one with neither an arXiv id nor a DOI.
+PAPERS_BIB = """@article{cohan2020,
+  title = {SPECTER: Document-level Representation Learning},
+  author = {Cohan, Arman},
+  year = {2020},
+  url = {https://arxiv.org/abs/2004.07180},
+}
+@article{gomez1998,
+  title = {Stable Characteristic Evolution of Generic Three-Dimensional Spacetimes},
+  author = {G{\\'o}mez, R.},
+  year = {1998},
+  doi = {10.1103/PhysRevLett.80.3915},
+}
+@article{castonguay1997,
+  title = {Psychotherapy integration and the need for better theories of change},
+  author = {Castonguay, Louis G.},
+  year = {1997},
+  doi = {10.1016/s0962-1849(05)80014-9},
+}
+@article{lee2016,
+  title = {Laboratory Monitoring During Isotretinoin Therapy for Acne},
+  author = {Lee, Young H.},
+  year = {2016},
+  doi = {10.1001/jamadermatol.2015.3091},
+}
+@misc{talk2020,
+  title = {A Talk Without Identifiers},
+  author = {Speaker, Sam},
+  year = {2020},
+}
+"""
+EMAIL = "reader@example.org"  # the address Unpaywall is asked with
+
 RECORDED = Path(__file__).parent / "data" / "services"
 PDFS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "pdf"
 # arxiv.org/pdf/{id}: the corpus's own copy of the paper (SPECTER is arXiv 2004.07180).

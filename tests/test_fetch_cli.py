@@ -13,41 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from service_replay import ARXIV_PDFS, REMOTE
+from service_replay import ARXIV_PDFS, EMAIL, PAPERS_BIB, REMOTE
 
 pytestmark = pytest.mark.usefixtures("corpus")
 
-LIBRARY = """@article{cohan2020,
-  title = {SPECTER: Document-level Representation Learning},
-  author = {Cohan, Arman},
-  year = {2020},
-  url = {https://arxiv.org/abs/2004.07180},
-}
-@article{gomez1998,
-  title = {Stable Characteristic Evolution of Generic Three-Dimensional Spacetimes},
-  author = {G{\\'o}mez, R.},
-  year = {1998},
-  doi = {10.1103/PhysRevLett.80.3915},
-}
-@article{castonguay1997,
-  title = {Psychotherapy integration and the need for better theories of change},
-  author = {Castonguay, Louis G.},
-  year = {1997},
-  doi = {10.1016/s0962-1849(05)80014-9},
-}
-@article{lee2016,
-  title = {Laboratory Monitoring During Isotretinoin Therapy for Acne},
-  author = {Lee, Young H.},
-  year = {2016},
-  doi = {10.1001/jamadermatol.2015.3091},
-}
-@misc{talk2020,
-  title = {A Talk Without Identifiers},
-  author = {Speaker, Sam},
-  year = {2020},
-}
-"""
-EMAIL = "reader@example.org"
 SPECTER_PDF = ARXIV_PDFS["2004.07180"].read_bytes()
 PRL_PDF = REMOTE["arxiv.org/pdf/gr-qc/9801069"][0].read_bytes()
 
@@ -78,7 +47,7 @@ def user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Folders:
 @pytest.fixture
 def library(tmp_path: Path) -> Path:
     bib = tmp_path / "lib.bib"
-    bib.write_text(LIBRARY, encoding="utf-8")
+    bib.write_text(PAPERS_BIB, encoding="utf-8")
     return bib
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from helpers import paper
-from service_replay import ACCESS_DENIED, ARXIV_PDFS, REMOTE, stalling, trickling
+from service_replay import ACCESS_DENIED, ARXIV_PDFS, EMAIL, REMOTE, stalling, trickling
 
 from paperbrowse.core.lookup.client import DownloadCancelled, LookupFailed
 from paperbrowse.core.models import Paper
@@ -21,7 +21,6 @@ from paperbrowse.core.pdf.locate import FolderIndex, convention_names
 
 pytestmark = pytest.mark.usefixtures("corpus")
 
-EMAIL = "reader@example.org"
 SPECTER = paper("SPECTER", 2020, url="https://arxiv.org/abs/2004.07180")
 PRL = paper("Stable Characteristic Evolution", 1998, doi="10.1103/PhysRevLett.80.3915")
 ORTHODONTICS = paper("Synergistic effect of wire bending", 2015, doi="10.1186/s40510-015-0109-6")

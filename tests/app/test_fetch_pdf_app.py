@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from app_helpers import browser, highlighted, notified, wait_for, wait_loaded
-from service_replay import ARXIV_PDFS, REMOTE, trickling
+from service_replay import ARXIV_PDFS, EMAIL, PAPERS_BIB, REMOTE, trickling
 from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
@@ -22,42 +22,10 @@ from paperbrowse.core.locations import config_file, data_dir
 
 pytestmark = pytest.mark.usefixtures("services", "notifications_kept", "corpus")
 
-LIBRARY = """@article{cohan2020,
-  title = {SPECTER: Document-level Representation Learning},
-  author = {Cohan, Arman},
-  year = {2020},
-  url = {https://arxiv.org/abs/2004.07180},
-}
-@article{gomez1998,
-  title = {Stable Characteristic Evolution of Generic Three-Dimensional Spacetimes},
-  author = {G{\\'o}mez, R.},
-  year = {1998},
-  doi = {10.1103/PhysRevLett.80.3915},
-}
-@article{castonguay1997,
-  title = {Psychotherapy integration and the need for better theories of change},
-  author = {Castonguay, Louis G.},
-  year = {1997},
-  doi = {10.1016/s0962-1849(05)80014-9},
-}
-@article{lee2016,
-  title = {Laboratory Monitoring During Isotretinoin Therapy for Acne},
-  author = {Lee, Young H.},
-  year = {2016},
-  doi = {10.1001/jamadermatol.2015.3091},
-}
-@misc{talk2020,
-  title = {A Talk Without Identifiers},
-  author = {Speaker, Sam},
-  year = {2020},
-}
-"""
-EMAIL = "reader@example.org"
-
 
 def library(folder: Path) -> Path:
     bib = folder / "lib.bib"
-    bib.write_text(LIBRARY, encoding="utf-8")
+    bib.write_text(PAPERS_BIB, encoding="utf-8")
     return bib
 
 
