@@ -223,7 +223,7 @@ def keep_ahead(paths: list[Path], as_of: str) -> bool:
     read_as = file_state(paths)  # (before reading: a change meanwhile is not kept)
     library = load(*paths, as_of=dt.date.fromisoformat(as_of) if as_of else None)
     if len(library.profiles) > 1:
-        return False  # (several researchers: their names are fitted to the app's width)
+        return False  # (several researchers: their screen is kept by the app's own read)
     listing = library.listing(LAUNCH_ORDER)
     marks_as = marks_state()  # (before the marks are read: a commit meanwhile draws none)
     screen = first_screen_of(

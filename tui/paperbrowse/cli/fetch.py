@@ -136,8 +136,9 @@ def fetched(paper: Paper, finder: PdfFinder, store: Store, email: str | None) ->
         return f"has a PDF already: {step.has}"
     if step.attach is not None:  # an earlier download, or the user's own copy
         return f"already downloaded: attached {attach(paper, step.attach, store)}"
-    if step.download_to is None:
-        raise NotFetched(step.why_not or "This paper cannot be downloaded.")
+    if step.why_not is not None:
+        raise NotFetched(step.why_not)
+    assert step.download_to is not None  # (one of the step's fields is set)
     try:
         saved = fetch_pdf(paper, step.download_to.parent, email)
     except LookupFailed as failure:

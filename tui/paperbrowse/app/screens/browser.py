@@ -151,8 +151,6 @@ class BrowserScreen(SafeMouse, Screen[None]):
         self.on_resize()
         self.set_focus(self.paper_list)
         self.search_bar.input.on_change = self.searching.typing
-        if self.library is None:  # (a kept screen shows its count: this is not used)
-            self.search_bar.expected = self.loader.papers_expected()
         if self.library is not None:
             self.set_library(self.library)
         elif self.loader.show_kept_screen():
@@ -161,11 +159,12 @@ class BrowserScreen(SafeMouse, Screen[None]):
             self.call_after_refresh(self.loader.start)
             self.set_timer(loading.PROGRESS_DELAY, self.loader.show_bar)
             self.loader.let_go_of_ahead()
-        elif self.loader.wait_for_ahead():
-            pass  # (the first screen a second process keeps, then the library read)
         else:
-            self.loader.start()
-            self.set_timer(loading.PROGRESS_DELAY, self.loader.show_bar)
+            # "Loading…" till the papers come (a kept screen shows its own count).
+            self.search_bar.expected = self.loader.papers_expected()
+            if not self.loader.wait_for_ahead():  # (else the first screen a second
+                self.loader.start()  # process keeps, then the library read)
+                self.set_timer(loading.PROGRESS_DELAY, self.loader.show_bar)
         self.set_interval(WATCH_SECONDS, self.loader.check_sources)
 
     def on_unmount(self) -> None:

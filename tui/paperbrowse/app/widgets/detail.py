@@ -260,9 +260,8 @@ class DetailBody(NoRelayout, Widget):
         drawing again."""
         if content == self._shown:
             return
-        width = self.size.width
-        height = len(self.lines(width)) if width else None
         self._shown = content
+        width, height = self.size  # (as laid out: the text before needs no new wrap)
         if not width or len(self.lines(width)) != height:
             self.refresh(layout=True)
         else:

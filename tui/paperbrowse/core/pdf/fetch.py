@@ -46,7 +46,7 @@ from paperbrowse.core.lookup.client import (
 )
 from paperbrowse.core.models import Paper, bare_doi
 from paperbrowse.core.pdf.check import HEADER_WINDOW, file_problem
-from paperbrowse.core.pdf.locate import arxiv_id, pdf_on_disk
+from paperbrowse.core.pdf.locate import arxiv_id, arxiv_id_in, pdf_on_disk
 from paperbrowse.core.writing import link_new, new_temporary, write_synced
 
 ARXIV_PDF_URL = "https://arxiv.org"
@@ -157,7 +157,7 @@ def _from_each_source(
     except (DownloadCancelled, Unreachable):
         raise  # (the user quit, or offline: nothing else is asked)
     except LookupFailed as arxiv_failure:
-        if doi is None or doi.casefold().startswith(ARXIV_DOI_PREFIX):
+        if doi is None or arxiv_id_in(doi) is not None:
             raise  # (arXiv's own DOI: the open-access copy Unpaywall knows is arXiv's)
         return _after_arxiv(arxiv_failure, doi, email, timeout, max_bytes, cancelled)
 
@@ -271,7 +271,6 @@ def _download(
 # Held while a download is written to its temporary file and given its name: the app
 # leaves without waiting for a download's thread (``os._exit``), but waits for this, or
 # the temporary file would be left in the user's PDF folder (``finished_saving``).
-ARXIV_DOI_PREFIX = "10.48550/arxiv."  # the DOIs arXiv gives its papers, folded
 SAVING = threading.Lock()
 
 

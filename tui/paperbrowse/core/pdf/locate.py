@@ -72,10 +72,16 @@ def arxiv_id(paper: Paper) -> str | None:
     ``hep-th/9901001``): Google Scholar's BibTeX names a preprint only in its journal,
     ``arXiv preprint arXiv:1702.08608``."""
     for text in (paper.doi, paper.url, *paper.links, paper.venue):
-        found = _ARXIV.search(text or "")
+        found = arxiv_id_in(text)
         if found:
-            return found.group(1)
+            return found
     return None
+
+
+def arxiv_id_in(text: str | None) -> str | None:
+    """The arXiv id written in ``text`` (an arXiv DOI, an arXiv address, ``arXiv:ID``)."""
+    found = _ARXIV.search(text or "")
+    return found.group(1) if found else None
 
 
 def convention_names(paper: Paper, key: str | None) -> list[str]:

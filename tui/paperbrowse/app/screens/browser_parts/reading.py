@@ -297,10 +297,11 @@ class ReadingController:
         if step.attach is not None:
             self._attach_downloaded(paper, step.attach)
             return
-        target = step.download_to
-        if target is None:  # said alone: no "Downloading …" first
-            self.notify(step.why_not or "", severity="warning", timeout=10, markup=False)
+        if step.why_not is not None:  # said alone: no "Downloading …" first
+            self.notify(step.why_not, severity="warning", timeout=10, markup=False)
             return
+        target = step.download_to
+        assert target is not None  # (one of the step's fields is set)
         if target in self.downloading:
             self.notify(
                 f"Already downloading the PDF of “{shortened(paper.title)}” …",
