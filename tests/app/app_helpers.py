@@ -179,3 +179,61 @@ async def wait_for(
         if condition():
             return
     raise AssertionError("the condition never held")
+
+
+class TerminalMirror:
+    """The cells a terminal shows, built from the frames the app paints (its compositor's
+    updates, as ``App._display`` hands them to the terminal: only what changed), so a
+    test can check that no change was left out of them. Headless, Pilot's app writes
+    nothing, but each frame still reaches ``_display``. It starts from the screen as it
+    is drawn when made."""
+
+    def __init__(self, app: Any) -> None:
+        self.cells = [
+            [(char, style) for text, style, _ in strip for char in text]
+            for strip in app.screen._compositor.render_strips()
+        ]
+        display = app._display
+
+        def mirrored(screen: Any, update: Any) -> None:
+            if update is not None:
+                self._apply(app, update)
+            display(screen, update)
+
+        app._display = mirrored
+
+    def _apply(self, app: Any, update: Any) -> None:
+        from rich.segment import ControlType
+
+        x = y = 0
+        for segment in update.__rich_console__(app.console, app.console.options):
+            if segment.control:
+                for control in segment.control:
+                    if control[0] == ControlType.CURSOR_MOVE_TO:
+                        x, y = control[1], control[2]
+            elif segment.text == "\n":
+                x, y = 0, y + 1
+            else:
+                for offset, char in enumerate(segment.text):  # (one cell a character here)
+                    self.cells[y][x + offset] = (char, segment.style)
+                x += len(segment.text)
+
+    def differences(self, pilot: Pilot[Any]) -> list[str]:
+        """Where the terminal's cells differ from the screen as it is now, drawn anew
+        (every widget's lines rendered again, not read from its cache)."""
+        from textual.widget import Widget
+
+        screen = pilot.app.screen
+        for widget in [screen, *screen.walk_children(Widget)]:
+            for part in (widget, widget._vertical_scrollbar, widget._horizontal_scrollbar):
+                if part is not None:
+                    part._set_dirty()  # (its lines and styles' caches; no repaint asked for)
+        found: list[str] = []
+        for y, strip in enumerate(pilot.app.screen._compositor.render_strips()):
+            cells = [(char, style) for text, style, _ in strip for char in text]
+            found.extend(
+                f"({x}, {y}) shows {shown!r}, is {now!r}"
+                for x, (shown, now) in enumerate(zip(self.cells[y], cells, strict=True))
+                if shown != now
+            )
+        return found

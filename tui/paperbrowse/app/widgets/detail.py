@@ -17,7 +17,7 @@ from textual.strip import Strip
 from textual.visual import Visual, visualize
 from textual.widget import Widget
 
-from paperbrowse.app.widgets.sizing import NoRelayout
+from paperbrowse.app.widgets.sizing import BarsDrawnByLayout, NoRelayout
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -268,7 +268,7 @@ class DetailBody(NoRelayout, Widget):
             self.refresh()
 
 
-class PaperDetail(NoRelayout, VerticalScroll, can_focus=True):
+class PaperDetail(BarsDrawnByLayout, VerticalScroll, can_focus=True):
     """Scrollable details of the highlighted paper.
 
     ``hit`` (the paper with its matched spans) is a reactive: whoever owns the
