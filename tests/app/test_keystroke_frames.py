@@ -210,3 +210,40 @@ async def test_the_detail_pane_follows_the_cursor_at_once_while_typing_paused(
         await settle(pilot)
         assert screen.paper_list.cursor == 1
         assert screen.detail.paper == screen.paper_list.paper
+
+
+async def typed_in_rhythm(pilot: Pilot[Any], letters: str, gap: float) -> None:
+    """``letters`` typed as keys ``gap`` seconds apart, as the search's clock tells it."""
+    searching_now = browser(pilot).searching
+    now = [1000.0]
+    searching_now.clock = lambda: now[0]
+    for letter in letters:
+        now[0] += gap
+        await pilot.press(letter)
+    await settle(pilot)
+
+
+@pytest.mark.parametrize(("gap", "waits"), [(0.12, True), (0.3, False)])
+async def test_the_detail_pane_waits_for_a_pause_in_a_fast_typists_rhythm(
+    monkeypatch: pytest.MonkeyPatch, gap: float, waits: bool
+) -> None:
+    # Keys 0.12 s apart: at 0.1 s the pane would be drawn between every two of them (and
+    # the next key would wait for it); it waits half again their gap. Keys 0.3 s apart
+    # leave time to draw it between them: it follows at 0.1 s. (The factor is made large
+    # here, so that a wait is told from 0.1 s on a busy machine.)
+    monkeypatch.setattr(searching, "RHYTHM_FACTOR", 100.0)
+    library = load(bundled_profile())
+    async with PaperBrowseApp(library=library).run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        screen = browser(pilot)
+        before = screen.detail.paper
+        await pilot.press("slash")
+        await typed_in_rhythm(pilot, "transl", gap)
+        top = screen.paper_list.paper
+        assert top is not None and top != before
+        if waits:
+            await pilot.pause(1.0)
+            assert screen.searching.detail_pending and screen.detail.paper == before
+        else:
+            await wait_for(pilot, lambda: not screen.searching.detail_pending)
+            assert screen.detail.paper == top

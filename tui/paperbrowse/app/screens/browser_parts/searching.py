@@ -9,8 +9,10 @@ cleared, and moves the cursor to a paper asked for.
 
 from __future__ import annotations
 
+import statistics
 import time
 import weakref
+from collections import deque
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
@@ -39,6 +41,14 @@ if TYPE_CHECKING:
 # for a paper that the next key replaces: while keys come faster than this, only the
 # list and the count follow each key, and the pane follows when typing pauses.
 DETAIL_PAUSE = 0.1
+# A typist's rhythm: the pause waits half again their usual gap between keys, when that is
+# under RHYTHM_COUNTED. At 0.1 s the pane was drawn between any two keys a person types (a
+# fast typist's come 0.1-0.15 s apart), and a key that came while it was drawn (about 10 ms)
+# waited for it: at a key every 120 ms, p99 of 100k papers' keys 73 ms against 35 at p50
+# (bench_keys.py --pace 120). A slower typist's next key comes after the pane is drawn.
+RHYTHM_GAPS = 4  # the latest gaps between keys, of which the median is the rhythm
+RHYTHM_COUNTED = 0.2  # seconds: a slower rhythm leaves the pause at DETAIL_PAUSE
+RHYTHM_FACTOR = 1.5
 NOTES_SHOWN = 2  # a query's notes said in an empty list (why nothing matched)
 TYPING_QUIET = 0.3  # seconds without a key before background work goes on (``wait_while_typing``)
 TYPING_WAIT_MAX = 5.0  # seconds background work waits for typing to pause, at most each time
@@ -97,7 +107,9 @@ class SearchController:
         self._detail_deferred_for: tuple[Results | None, int] | None = None
         # Called once the query in the bar has its results listed (or has failed).
         self._on_settled: list[Callable[[], object]] = []
-        self.last_typed = 0.0  # when the query last changed (time.monotonic)
+        self.last_typed = 0.0  # when the query last changed (``clock``)
+        self.clock: Callable[[], float] = time.monotonic
+        self._key_gaps: deque[float] = deque(maxlen=RHYTHM_GAPS)  # seconds, latest last
         # The last search of the index: its library, order and seconds (None: none yet).
         # The library by a weak reference: a reloaded library's papers are not kept alive.
         self._last_search: tuple[weakref.ref[Library], SortOrder, float] | None = None
@@ -108,9 +120,9 @@ class SearchController:
         good). Background work after the index (the typo lookups, the citation keys, the
         cache writes) shares the interpreter with the keys' searches and paints: at 100k
         papers the first keys typed meanwhile took 100-220 ms where they take 27."""
-        deadline = time.monotonic() + TYPING_WAIT_MAX
-        while (quiet := time.monotonic() - self.last_typed) < TYPING_QUIET:
-            if time.monotonic() >= deadline:
+        deadline = self.clock() + TYPING_WAIT_MAX
+        while (quiet := self.clock() - self.last_typed) < TYPING_QUIET:
+            if self.clock() >= deadline:
                 return
             time.sleep(TYPING_QUIET - quiet)
 
@@ -133,7 +145,9 @@ class SearchController:
     def typing(self) -> None:
         """The query is changing (a key, in the key's own turn): the screen's next frame
         waits for its results, when a search is to run for it."""
-        self.last_typed = time.monotonic()
+        now = self.clock()
+        self._key_gaps.append(now - self.last_typed)
+        self.last_typed = now
         if self.view.library is not None and not self.scheduler.held:
             self.frame_hold.hold()
 
@@ -328,14 +342,26 @@ class SearchController:
         """Whether the detail pane waits for typing to pause before it shows the top hit."""
         return self._detail_timer is not None
 
+    @property
+    def detail_pause(self) -> float:
+        """Seconds after the latest results before the pane shows the top hit:
+        ``DETAIL_PAUSE``, or half again the typist's rhythm when that is quicker than
+        ``RHYTHM_COUNTED`` (the median of their latest gaps between keys)."""
+        if len(self._key_gaps) < RHYTHM_GAPS:
+            return DETAIL_PAUSE
+        rhythm = statistics.median(self._key_gaps)
+        if rhythm > RHYTHM_COUNTED:
+            return DETAIL_PAUSE
+        return max(DETAIL_PAUSE, RHYTHM_FACTOR * rhythm)
+
     def _show_detail_when_typing_pauses(self) -> None:
-        """The new query's top hit in the detail pane ``DETAIL_PAUSE`` seconds after the
+        """The new query's top hit in the detail pane ``detail_pause`` seconds after the
         latest results, unless the cursor is moved meanwhile (then at once)."""
         if self._detail_timer is not None:
             self._detail_timer.stop()
         self._detail_deferred_for = (self.results, self.view.paper_list.cursor)
         self._detail_timer = self.screen.set_timer(
-            DETAIL_PAUSE, self._typing_paused, name="detail after typing"
+            self.detail_pause, self._typing_paused, name="detail after typing"
         )
 
     def _typing_paused(self) -> None:
