@@ -21,6 +21,12 @@ library named and for the bundled profile.
     python tests/bench/bench_keys.py --baseline ../main/tui big.jsonl     # before/after
     python tests/bench/bench_keys.py big.jsonl other.bib     # each, then the bundled profile
     python tests/bench/bench_keys.py --pace 120 big.jsonl    # a key every 120 ms at most
+    python tests/bench/bench_keys.py --inside big.jsonl      # and each key's time split
+
+``--inside`` runs each app through keys_inside.py, which logs when each key reached it
+and when each frame was written to the terminal, and splits each timed key's time in
+three: tmux handing the key to the app, the app (key to its frame written), and tmux
+taking the frame in until it reports it.
 
 Everything the app writes (config, caches) goes to a temporary folder, so the
 first open of a file is cold. The machine's load is printed: figures on a shared
@@ -30,6 +36,7 @@ machine are noisy. ``BENCH_KEYS_SOCKET`` names the tmux servers (``-L``) it star
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import os
 import queue
@@ -65,6 +72,7 @@ PACE = 0.0
 WORD = re.compile(r"[a-z]{4,}")
 SOCKET = os.environ.get("BENCH_KEYS_SOCKET", "bench-keys")  # tmux -L prefix: a private server
 VERBOSE = bool(os.environ.get("BENCH_KEYS_VERBOSE"))  # print every key's figures
+INSIDE = False  # ``--inside``: the apps run through keys_inside.py, each key's time split
 
 
 def pick_queries(library: paperbrowse.Library, count: int, seed: int) -> list[str]:
@@ -239,6 +247,7 @@ class Typed:
 
     latencies: list[float] = field(default_factory=list)
     echoes: list[float] = field(default_factory=list)
+    keys: list[tuple[float, float]] = field(default_factory=list)  # timed: (sent, painted)
     untimed: int = 0
     lost: int = 0
 
@@ -275,6 +284,7 @@ def type_query(
             print(f"    lost: {prefix!r} ({expected:,}) never painted:\n{pane.screen()}")
         elif expected != previous and timed_if(pane.screen()):
             typed.latencies.append((times[0] - start) * 1000)
+            typed.keys.append((start, times[0]))
             typed.echoes.append((times[1] - start) * 1000)
         else:
             typed.untimed += 1
@@ -323,6 +333,47 @@ class Contender:
     focus_key: str | None  # what moves focus to the search bar ("/"), if anything
     typed: Typed = field(default_factory=Typed)
     pane: Pane | None = None
+    split: str = ""  # ``--inside``: each timed key's time split in three
+
+
+def inside(command: list[str], log: Path) -> list[str]:
+    """``command`` run through keys_inside.py, logging into ``log``."""
+    script = command[1:] if command[0] == sys.executable else command
+    return [sys.executable, str(Path(__file__).with_name("keys_inside.py")), str(log), *script]
+
+
+def split_keys(keys: list[tuple[float, float]], log: Path) -> str:
+    """Each timed key's time in three (ms, p50 / p90 / p99): from its sending to the
+    app's reading it, to the app's writing the frame that showed its count (the last
+    one written before tmux reported it), and on to tmux's report."""
+    if not log.exists():
+        return "no log written"
+    events = [line.split() for line in log.read_text().splitlines()]
+    read = sorted(float(when) for kind, when in events if kind == "key")
+    written = sorted(float(when) for kind, when in events if kind == "frame")
+    parts: tuple[list[float], list[float], list[float]] = ([], [], [])
+    for sent, painted_at in keys:
+        at = bisect.bisect_left(read, sent)
+        last = bisect.bisect_right(written, painted_at) - 1
+        if at == len(read) or last < 0 or not read[at] <= written[last] <= painted_at:
+            continue
+        for part, took in zip(
+            parts,
+            (read[at] - sent, written[last] - read[at], painted_at - written[last]),
+            strict=True,
+        ):
+            part.append(took * 1000)
+    if len(parts[0]) < 2:
+        return f"{len(parts[0])} keys matched in the log: too few"
+    figures = []
+    for part in parts:
+        cuts = statistics.quantiles(part, n=100, method="inclusive")
+        figures.append(f"{cuts[49]:.1f} / {cuts[89]:.1f} / {cuts[98]:.1f}")
+    return (
+        f"tmux handing the key over {figures[0]}; the app, key to frame written "
+        f"{figures[1]}; tmux taking the frame in {figures[2]} ms (p50 / p90 / p99, "
+        f"{len(parts[0])} keys)"
+    )
 
 
 def bench(
@@ -356,7 +407,12 @@ def bench(
                 socket = f"{SOCKET}-{os.getpid()}-{number}"
                 work = home / str(number)
                 env = app_env(work, contender.pythonpath)
-                contender.pane = ControlPane(socket, contender.command, work, env, size)
+                command = (
+                    inside(contender.command, home / f"{number}.log")
+                    if INSIDE
+                    else contender.command
+                )
+                contender.pane = ControlPane(socket, command, work, env, size)
                 contender.pane.start()
             for contender in contenders:
                 assert contender.pane is not None
@@ -388,6 +444,9 @@ def bench(
                     # Before the folder goes: an app still saving into it after SIGHUP
                     # made its removal fail ("Directory not empty"). A hung one is reported.
                     outlived(contender.pane.workdir)
+            if INSIDE:
+                for number, contender in enumerate(contenders):
+                    contender.split = split_keys(contender.typed.keys, home / f"{number}.log")
     print(
         f"{name}: {len(library.papers):,} papers, {len(queries)} queries "
         f"({', '.join(repr(q) for q in queries[:6])}{', …' if len(queries) > 6 else ''})"
@@ -397,6 +456,8 @@ def bench(
         print(f"  {contender.label}:")
         print(f"    keystroke to count painted: {summary(typed.latencies)}")
         print(f"    keystroke to its letter echoed in the search bar: {summary(typed.echoes)}")
+        if contender.split:
+            print(f"    split (--inside): {contender.split}")
         print(
             f"    {typed.untimed} keys left the count unchanged (not timed); {typed.lost} lost "
             f"(no paint in {KEY_TIMEOUT:g} s)"
@@ -419,9 +480,13 @@ def main() -> int:
     parser.add_argument(
         "--pace", type=float, default=0, help="ms from one key to the next at least (a typist's)"
     )
+    parser.add_argument(
+        "--inside", action="store_true", help="split each key's time: tmux, the app, tmux"
+    )
     args = parser.parse_args()
-    global PACE
+    global PACE, INSIDE
     PACE = args.pace / 1000
+    INSIDE = args.inside
     if shutil.which("tmux") is None or shutil.which("paperbrowse") is None:
         print("needs tmux and an installed paperbrowse on PATH")
         return 2
