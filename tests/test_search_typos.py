@@ -3,6 +3,8 @@ words whose characters could be within reach (``match.within_reach``)."""
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import process
@@ -10,10 +12,12 @@ from rapidfuzz.distance import OSA
 from test_search_corpus import acl  # noqa: F401  (the module's ACL library, a fixture)
 
 from paperbrowse.core.library import Library
+from paperbrowse.core.search import match
 from paperbrowse.core.search.match import Vocabulary
 
-# Letters that share a class (a and A, 0x61 and 0x41, are 32 apart), accents, a surrogate.
-LETTERS = st.sampled_from(list("abcdeAB!é\u0101\u00e9\udc80") + ["\u4e2d"])
+# Letters that share a class (a and A, 0x61 and 0x41, are 32 apart), accents, a lone
+# surrogate, a character past U+FFFF.
+LETTERS = st.sampled_from(list("abcdeAB!é\u0101\udc80\u4e2d\U0001d465"))
 WORDS = st.text(LETTERS, min_size=1, max_size=9)
 
 
@@ -61,3 +65,12 @@ def test_the_acl_vocabulary_gives_every_typo(acl: Library) -> None:  # noqa: F81
             assert set(vocabulary.typos(word, limit)) == every_typo(vocabulary, word, limit)
             starts = set(vocabulary.typo_starts(word, limit))
             assert starts == every_typo_start(vocabulary, word, limit)
+
+
+def test_numpy_1_26_counts_the_bits_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (numpy 1.26, which pyproject.toml allows, has no bitwise_count: a table counts them)
+    numbers = np.array([0, 1, 0xFFFF, 0x10000, 0xFFFFFFFF, 0x80000001, 12345678], np.uint32)
+    expected = [bin(int(n)).count("1") for n in numbers]
+    assert match._bits_set(numbers).tolist() == expected
+    monkeypatch.delattr(np, "bitwise_count", raising=False)
+    assert match._bits_set(numbers).tolist() == expected

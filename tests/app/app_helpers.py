@@ -196,7 +196,7 @@ class TerminalMirror:
         display = app._display
 
         def mirrored(screen: Any, update: Any) -> None:
-            if update is not None:
+            if update is not None and not app._batch_count:  # (else not written: _display)
                 self._apply(app, update)
             display(screen, update)
 

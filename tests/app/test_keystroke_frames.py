@@ -230,8 +230,8 @@ async def test_the_detail_pane_waits_for_a_pause_in_a_fast_typists_rhythm(
     # Keys 0.12 s apart: at 0.1 s the pane would be drawn between every two of them (and
     # the next key would wait for it); it waits half again their gap. Keys 0.3 s apart
     # leave time to draw it between them: it follows at 0.1 s. (The factor is made large
-    # here, so that a wait is told from 0.1 s on a busy machine.)
-    monkeypatch.setattr(searching, "RHYTHM_FACTOR", 100.0)
+    # here, 2.4 s for 0.12 s, so that a wait is told from 0.1 s on a busy machine.)
+    monkeypatch.setattr(searching, "RHYTHM_FACTOR", 20.0)
     library = load(bundled_profile())
     async with PaperBrowseApp(library=library).run_test(size=(120, 35)) as pilot:
         await wait_loaded(pilot)
@@ -242,8 +242,7 @@ async def test_the_detail_pane_waits_for_a_pause_in_a_fast_typists_rhythm(
         top = screen.paper_list.paper
         assert top is not None and top != before
         if waits:
-            await pilot.pause(1.0)
+            await pilot.pause(0.5)
             assert screen.searching.detail_pending and screen.detail.paper == before
-        else:
-            await wait_for(pilot, lambda: not screen.searching.detail_pending)
-            assert screen.detail.paper == top
+        await wait_for(pilot, lambda: not screen.searching.detail_pending)  # and then it follows
+        assert screen.detail.paper == top

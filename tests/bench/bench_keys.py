@@ -348,7 +348,8 @@ def split_keys(keys: list[tuple[float, float]], log: Path) -> str:
     one written before tmux reported it), and on to tmux's report."""
     if not log.exists():
         return "no log written"
-    events = [line.split() for line in log.read_text().splitlines()]
+    # (Two threads write the log: a line cut short is skipped.)
+    events = [fields for line in log.read_text().splitlines() if len(fields := line.split()) == 2]
     read = sorted(float(when) for kind, when in events if kind == "key")
     written = sorted(float(when) for kind, when in events if kind == "frame")
     parts: tuple[list[float], list[float], list[float]] = ([], [], [])

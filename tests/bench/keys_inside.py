@@ -6,8 +6,9 @@ each frame was written to the terminal (``bench_keys.py --inside``).
 COMMAND is a Python script (``paperbrowse``'s console script, or bare_input.py), run as
 ``__main__`` in this process once two of Textual's (8.2.8) internals are wrapped: the
 Linux driver's ``process_message`` (a ``Key`` event, in its input thread, as soon as
-the terminal's bytes are parsed) and the writer thread's loop (each frame's text once
-written and flushed to the terminal). LOG gets a line for each:
+the terminal's bytes are parsed) and the writer thread's loop (each time it has written
+all it was given and flushed it to the terminal: a frame, or the frames queued
+together). LOG gets a line for each:
 ``key <perf_counter>`` and ``frame <perf_counter>``. ``time.perf_counter`` is the
 system's monotonic clock on Linux, the same clock in every process, so bench_keys.py
 can set these times beside its own (when it sent the key, when tmux reported the

@@ -78,9 +78,14 @@ class BarsDrawnByLayout(NoRelayout):
     def _scroll_update(self, virtual_size: Size) -> None:
         super()._scroll_update(virtual_size)
         if self._sized_by_layout:
-            # The layout's geometry changed, so its frame repaints all of the region.
+            # The layout's frame repaints the container's region, the bars in it, as its
+            # geometry changed. The bars' own regions are made dirty too, so that they are
+            # repainted even where the layout found the geometry unchanged (a map made
+            # after a scroll, before the new size).
+            dirty = self.screen._compositor._dirty_regions
             for bar in (self._vertical_scrollbar, self._horizontal_scrollbar):
-                if bar is not None:
+                if bar is not None and bar.is_mounted:
+                    dirty.add(bar.region)
                     bar._repaint_required = False
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from threading import Lock
 
 import numpy as np
@@ -96,7 +96,27 @@ class Expansion:
 
 
 MASK_CLASSES = 32  # a character's class: its code point modulo 32 (a-z: 26 classes)
-_POPCOUNT_16 = np.array([bin(n).count("1") for n in range(1 << 16)], np.uint8)
+
+
+@cache
+def _popcounts_16() -> npt.NDArray[np.uint8]:
+    """The number of bits set in each 16-bit number, for numpy 1.26 (numpy 2 counts them
+    itself: ``bitwise_count``). Made on first use: 3-8 ms, at import it slowed the launch."""
+    numbers = np.arange(1 << 16, dtype=np.uint32)
+    counts = np.zeros(1 << 16, np.uint8)
+    for bit in range(16):
+        counts += ((numbers >> bit) & 1).astype(np.uint8)
+    return counts
+
+
+def _bits_set(numbers: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint8]:
+    count = getattr(np, "bitwise_count", None)
+    if count is not None:
+        counted: npt.NDArray[np.uint8] = count(numbers)
+        return counted
+    table = _popcounts_16()
+    halves: npt.NDArray[np.uint8] = table[numbers & 0xFFFF] + table[numbers >> 16]
+    return halves
 
 
 def character_masks(words: Sequence[str], length: int) -> npt.NDArray[np.uint32]:
@@ -105,7 +125,7 @@ def character_masks(words: Sequence[str], length: int) -> npt.NDArray[np.uint32]
     if not words or length <= 0:
         return np.zeros(len(words), np.uint32)
     text = "".join(words).encode("utf-32-le", "surrogatepass")
-    codes = np.frombuffer(text, np.uint32).reshape(len(words), length)
+    codes = np.frombuffer(text, "<u4").reshape(len(words), length)
     bits = np.left_shift(np.uint32(1), codes % np.uint32(MASK_CLASSES))
     masks: npt.NDArray[np.uint32] = np.bitwise_or.reduce(bits, axis=1)
     return masks
@@ -118,8 +138,7 @@ def within_reach(masks: npt.NDArray[np.uint32], word: str, limit: int) -> list[i
     words of a length letter by letter took 2-7 ms a key at 100k papers; this check, a
     tenth of that, leaves a few hundred of the 15,000 to check so."""
     differing = masks ^ character_masks([word], len(word))[0]
-    counts = _POPCOUNT_16[differing & 0xFFFF] + _POPCOUNT_16[differing >> 16]
-    return np.flatnonzero(counts <= 2 * limit).tolist()
+    return np.flatnonzero(_bits_set(differing) <= 2 * limit).tolist()
 
 
 class Vocabulary:

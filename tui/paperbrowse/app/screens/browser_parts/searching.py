@@ -42,12 +42,12 @@ if TYPE_CHECKING:
 # list and the count follow each key, and the pane follows when typing pauses.
 DETAIL_PAUSE = 0.1
 # A typist's rhythm: the pause waits half again their usual gap between keys, when that is
-# under RHYTHM_COUNTED. At 0.1 s the pane was drawn between any two keys a person types (a
+# FAST_TYPIST_GAP at most. At 0.1 s the pane was drawn between any two keys a person types (a
 # fast typist's come 0.1-0.15 s apart), and a key that came while it was drawn (about 10 ms)
 # waited for it: at a key every 120 ms, p99 of 100k papers' keys 73 ms against 35 at p50
 # (bench_keys.py --pace 120). A slower typist's next key comes after the pane is drawn.
 RHYTHM_GAPS = 4  # the latest gaps between keys, of which the median is the rhythm
-RHYTHM_COUNTED = 0.2  # seconds: a slower rhythm leaves the pause at DETAIL_PAUSE
+FAST_TYPIST_GAP = 0.2  # seconds: a slower rhythm leaves the pause at DETAIL_PAUSE
 RHYTHM_FACTOR = 1.5
 NOTES_SHOWN = 2  # a query's notes said in an empty list (why nothing matched)
 TYPING_QUIET = 0.3  # seconds without a key before background work goes on (``wait_while_typing``)
@@ -120,9 +120,9 @@ class SearchController:
         good). Background work after the index (the typo lookups, the citation keys, the
         cache writes) shares the interpreter with the keys' searches and paints: at 100k
         papers the first keys typed meanwhile took 100-220 ms where they take 27."""
-        deadline = self.clock() + TYPING_WAIT_MAX
+        deadline = time.monotonic() + TYPING_WAIT_MAX  # (real time: a test's clock may stand)
         while (quiet := self.clock() - self.last_typed) < TYPING_QUIET:
-            if self.clock() >= deadline:
+            if time.monotonic() >= deadline:
                 return
             time.sleep(TYPING_QUIET - quiet)
 
@@ -345,12 +345,12 @@ class SearchController:
     @property
     def detail_pause(self) -> float:
         """Seconds after the latest results before the pane shows the top hit:
-        ``DETAIL_PAUSE``, or half again the typist's rhythm when that is quicker than
-        ``RHYTHM_COUNTED`` (the median of their latest gaps between keys)."""
+        ``DETAIL_PAUSE``, or half again the typist's rhythm (the median of their latest
+        gaps between keys) when that is ``FAST_TYPIST_GAP`` or quicker."""
         if len(self._key_gaps) < RHYTHM_GAPS:
             return DETAIL_PAUSE
         rhythm = statistics.median(self._key_gaps)
-        if rhythm > RHYTHM_COUNTED:
+        if rhythm > FAST_TYPIST_GAP:
             return DETAIL_PAUSE
         return max(DETAIL_PAUSE, RHYTHM_FACTOR * rhythm)
 
