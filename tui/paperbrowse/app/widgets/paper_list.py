@@ -297,7 +297,7 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
             return strip
         # The cursor's style over the row's (Rich adds styles in that order).
         cursor = self.get_component_rich_style("paper-list--cursor")
-        return Strip(Segment.apply_style(strip, None, cursor), width)
+        return Strip(Segment.simplify(Segment.apply_style(strip, None, cursor)), width)
 
     def _empty_lines(self, width: int) -> list[Text]:
         """The empty message word-wrapped to the width, one Text per screen line."""
@@ -317,7 +317,9 @@ class PaperList(ScrollsWithoutLayout, ScrollView, can_focus=True):
             return cached
         if len(self._row_cache) > 512:
             self._row_cache.clear()
-        strip = Strip(Segment.apply_style(self._build_row(row, width), base), width)
+        # Neighbours of one style as one segment: each costs the terminal its colour codes.
+        segments = Segment.apply_style(self._build_row(row, width), base)
+        strip = Strip(Segment.simplify(segments), width)
         self._row_cache[key] = strip
         return strip
 
