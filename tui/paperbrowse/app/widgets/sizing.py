@@ -84,8 +84,8 @@ class BarsDrawnByLayout(NoRelayout):
             # after a scroll, before the new size).
             dirty = self.screen._compositor._dirty_regions
             for bar in (self._vertical_scrollbar, self._horizontal_scrollbar):
-                if bar is not None and bar.is_mounted:
-                    dirty.add(bar.region)
+                if bar is not None and (region := bar.region):  # (none: not on the screen)
+                    dirty.add(region)
                     bar._repaint_required = False
 
 
