@@ -165,18 +165,28 @@ class Replay(BaseHTTPRequestHandler):
 
 
 @contextmanager
+def serving(handler: type[BaseHTTPRequestHandler], *, daemon_threads: bool) -> Iterator[str]:
+    """``handler`` served on a free local port in a thread of its own: the address; the
+    server shut down after. ``daemon_threads``: requests a client may never end (a
+    server that stalls, or trickles) are not waited for at the end."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = daemon_threads
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
 def replaying() -> Iterator[tuple[str, list[str]]]:
     """The server's address, and the list its requests are logged in."""
     requests: list[str] = []
     handler = type("Handler", (Replay,), {"requests": requests})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(handler, daemon_threads=False) as address:
+        yield address, requests
 
 
 class Trickle(BaseHTTPRequestHandler):
@@ -215,15 +225,8 @@ def trickling() -> Iterator[tuple[str, list[str], threading.Event]]:
     requests: list[str] = []
     left = threading.Event()
     handler = type("Handler", (Trickle,), {"requests": requests, "left": left})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests, left
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(handler, daemon_threads=True) as address:
+        yield address, requests, left
 
 
 class Stall(BaseHTTPRequestHandler):
@@ -254,12 +257,5 @@ def stalling() -> Iterator[tuple[str, list[str], threading.Event]]:
     requests: list[str] = []
     left = threading.Event()
     handler = type("Handler", (Stall,), {"requests": requests, "left": left})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True  # (a client that never hangs up holds its thread)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests, left
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(handler, daemon_threads=True) as address:  # (a client may never hang up)
+        yield address, requests, left

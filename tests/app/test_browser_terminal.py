@@ -31,6 +31,12 @@ pytestmark = pytest.mark.skipif(
     TMUX is None or PAPERBROWSE is None, reason="needs tmux and an installed paperbrowse"
 )
 TIMEOUT = 15.0  # seconds to wait for a screen; the app needs well under one
+# One paper on arXiv, for the quits while ``D`` downloads it.
+SPECTER_ON_ARXIV = (
+    "@article{cohan2020,\n  title = {SPECTER: Document-level Representation Learning},\n"
+    "  author = {Cohan, Arman},\n  year = {2020},\n"
+    "  url = {https://arxiv.org/abs/2004.07180},\n}\n"
+)
 
 
 class Terminal:
@@ -327,12 +333,7 @@ def test_quitting_while_a_download_waits_for_the_server_does_not_wait_for_it(
     from paperbrowse.core.locations import data_dir
 
     bib = tmp_path / "lib.bib"
-    bib.write_text(
-        "@article{cohan2020,\n  title = {SPECTER: Document-level Representation Learning},\n"
-        "  author = {Cohan, Arman},\n  year = {2020},\n"
-        "  url = {https://arxiv.org/abs/2004.07180},\n}\n",
-        encoding="utf-8",
-    )
+    bib.write_text(SPECTER_ON_ARXIV, encoding="utf-8")
     with stalling() as (address, requests, _left):
         monkeypatch.setenv("PAPERBROWSE_ARXIV_PDF_URL", address)  # (the tmux server's env)
         terminal.start([str(bib)])
@@ -357,12 +358,7 @@ def test_quitting_while_a_download_is_still_connecting_does_not_wait_for_it(
     import socket
 
     bib = tmp_path / "lib.bib"
-    bib.write_text(
-        "@article{cohan2020,\n  title = {SPECTER: Document-level Representation Learning},\n"
-        "  author = {Cohan, Arman},\n  year = {2020},\n"
-        "  url = {https://arxiv.org/abs/2004.07180},\n}\n",
-        encoding="utf-8",
-    )
+    bib.write_text(SPECTER_ON_ARXIV, encoding="utf-8")
     with socket.socket() as server, socket.socket() as queued:
         server.bind(("127.0.0.1", 0))
         server.listen(0)  # one connection waits in its queue; the next is not answered

@@ -244,6 +244,15 @@ async def _bookmark_first_row(path: Path) -> None:
         assert "★" in _line_of(pilot, TITLES[0])
 
 
+async def _kept_with_a_bookmark(tmp_path: Path) -> Path:
+    """A library whose first paper is bookmarked, launched once more to its end, so that
+    the screen kept for the next launch has the bookmark."""
+    path = _library(tmp_path)
+    await _bookmark_first_row(path)
+    await _launch_to_the_end(path)
+    return path
+
+
 async def _kept_rows_stay_put(path: Path, monkeypatch: pytest.MonkeyPatch, marked: bool) -> None:
     """The next launch on ``path`` draws its kept rows with the first paper bookmarked or
     not (``marked``), and they stay where they are once the library read replaces them."""
@@ -261,9 +270,7 @@ async def test_the_kept_screen_draws_the_marks_where_the_library_read_draws_them
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Kept rows without the marks column moved four cells over once the marks came.
-    path = _library(tmp_path)
-    await _bookmark_first_row(path)
-    await _launch_to_the_end(path)  # (keeps the screen with the bookmark)
+    path = await _kept_with_a_bookmark(tmp_path)
     await _kept_rows_stay_put(path, monkeypatch, marked=True)
 
 
@@ -313,9 +320,7 @@ async def test_a_bookmark_made_in_the_last_session_is_drawn_in_the_kept_rows(
 async def test_a_bookmark_taken_off_in_the_last_session_is_gone_from_the_kept_rows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = _library(tmp_path)
-    await _bookmark_first_row(path)
-    await _launch_to_the_end(path)  # kept with the bookmark
+    path = await _kept_with_a_bookmark(tmp_path)
     await _launch_pressing(path, "b")  # the bookmark taken off again, the last mark
     await _kept_rows_stay_put(path, monkeypatch, marked=False)
 
@@ -352,9 +357,7 @@ async def test_a_bookmark_taken_off_elsewhere_is_not_drawn_in_the_kept_rows(
     # The kept rows drew the marks as the last session on these files ended: a bookmark
     # taken off since in another window (marks are per paper, shared by every library)
     # showed its ★ until the library was read.
-    path = _library(tmp_path)
-    await _bookmark_first_row(path)
-    await _launch_to_the_end(path)  # kept with the bookmark
+    path = await _kept_with_a_bookmark(tmp_path)
     _bookmarked_elsewhere(TITLES[0], False)
     async with _launched_held(path, monkeypatch) as (pilot, start_load):
         assert browser(pilot).library is None
@@ -369,9 +372,7 @@ async def test_a_bookmark_made_elsewhere_is_drawn_in_the_kept_rows(
 ) -> None:
     # Kept with the first paper bookmarked and the second not; the second bookmarked
     # since in another window: the kept rows' marks are read again from the database.
-    path = _library(tmp_path)
-    await _bookmark_first_row(path)
-    await _launch_to_the_end(path)  # kept with the bookmark
+    path = await _kept_with_a_bookmark(tmp_path)
     _bookmarked_elsewhere(TITLES[1], True)
     async with _launched_held(path, monkeypatch) as (pilot, start_load):
         kept = [_line_of(pilot, title) for title in TITLES[:2]]
@@ -389,9 +390,7 @@ async def test_marks_changed_elsewhere_that_cannot_be_read_are_drawn_blank(
     # than the second paper without the ★ it now has.
     from paperbrowse.core.marks import glance
 
-    path = _library(tmp_path)
-    await _bookmark_first_row(path)
-    await _launch_to_the_end(path)  # kept with the bookmark
+    path = await _kept_with_a_bookmark(tmp_path)
     _bookmarked_elsewhere(TITLES[1], True)
     monkeypatch.setattr(glance, "glyph_marks", lambda: None)
     async with _launched_held(path, monkeypatch) as (pilot, start_load):
@@ -421,9 +420,7 @@ async def test_the_last_bookmark_taken_off_elsewhere_takes_the_kept_rows_marks_c
 ) -> None:
     # Kept with the only bookmark; taken off since elsewhere: the kept rows drew the
     # column blank, and every row moved back once the library was read without it.
-    path = _library(tmp_path)
-    await _bookmark_first_row(path)
-    await _launch_to_the_end(path)  # kept with the bookmark
+    path = await _kept_with_a_bookmark(tmp_path)
     _bookmarked_elsewhere(TITLES[0], False)
     await _kept_rows_stay_put(path, monkeypatch, marked=False)
 
