@@ -523,10 +523,3 @@ class FilesController:
             )
             return
         self.screen.notify(f"Opening {printable(target.name)}", timeout=3, markup=False)
-
-    def attachable(self, typed: str) -> tuple[str, str | None]:
-        """The resolved absolute path to keep for what the user typed, and why it cannot
-        be attached, or None when it can (``core.pdf.check.attachable``)."""
-        from paperbrowse.core.pdf.check import attachable
-
-        return attachable(typed)

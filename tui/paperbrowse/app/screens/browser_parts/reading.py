@@ -240,6 +240,7 @@ class ReadingController:
         if paper is None or not self._marks_ready("attach a PDF"):
             return
         from paperbrowse.app.screens.attach import AttachScreen
+        from paperbrowse.core.pdf.check import attachable
         from paperbrowse.core.pdf.locate import library_folder
 
         attached = tuple(self.attached_files(paper))
@@ -263,9 +264,7 @@ class ReadingController:
 
         # Start where the library is: its PDFs are usually beside it.
         start = library_folder(paper) or Path.cwd()
-        self.app.push_screen(
-            AttachScreen(paper.title, start, self.files.attachable, attached), save
-        )
+        self.app.push_screen(AttachScreen(paper.title, start, attachable, attached), save)
 
     def _attach(self, paper: Paper, path: str) -> bool:
         """Keep ``path`` with the paper's marks, found and searched from now on; whether
@@ -321,7 +320,9 @@ class ReadingController:
     def _attach_downloaded(self, paper: Paper, target: Path) -> None:
         """Attach a PDF already where ``D`` saves the paper's (an earlier download the
         folders do not find it in, or the user's copy)."""
-        path, problem = self.files.attachable(str(target))
+        from paperbrowse.core.pdf.check import attachable
+
+        path, problem = attachable(str(target))
         if problem is None and self._attach(paper, path):
             self.notify(f"Attached {path} (already downloaded)", timeout=5, markup=False)
 
@@ -355,7 +356,9 @@ class ReadingController:
             return
         # Kept whole (a PDF folder named relatively: the path, once the app runs elsewhere,
         # would find nothing); not attached: save_marks said why, and it is saved.
-        saved = self.files.attachable(str(outcome))[0]
+        from paperbrowse.core.pdf.check import attachable
+
+        saved = attachable(str(outcome))[0]
         self._attach(paper, saved)
         self.notify(f"PDF saved to {saved}", timeout=5, markup=False)
 
