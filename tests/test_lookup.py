@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -400,23 +399,72 @@ def test_a_file_changed_while_adding_is_not_written(
     assert [p.name for p in tmp_path.iterdir()] == ["library.bib"]  # no .bak, no temporary
 
 
-def test_arxivs_own_api_is_asked_once_every_three_seconds(
-    services: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """arXiv's terms; a mirror (the replay server here, named by the variable) is not
-    held to them, so the server is made to stand for arXiv's own address."""
+class SteppedClock:
+    """``time`` for the lookup client: a clock that stands still but for its sleeps,
+    which take no time and are added up."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+        self.slept = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        self.slept += seconds
+
+
+@pytest.fixture
+def arxivs_own(services: list[str], monkeypatch: pytest.MonkeyPatch) -> SteppedClock:
+    """The replay server made to stand for arXiv's own address (a mirror, named by the
+    variable, is not held to arXiv's terms), on a clock that only sleeps move."""
     from paperbrowse.core.lookup import client
 
     monkeypatch.setattr(client, "ARXIV_URL", client.base_url("PAPERBROWSE_ARXIV_URL", ""))
     monkeypatch.delenv("PAPERBROWSE_ARXIV_URL")
-    monkeypatch.setattr(client, "_arxiv_last", [-client.ARXIV_GAP])
-    waits: list[float] = []
-    monkeypatch.setattr(time, "sleep", waits.append)
-    look_up("1605.08386")
-    look_up("astro-ph/0601001")
-    look_up(JMIR)  # Crossref: no wait
+    clock = SteppedClock()
+    monkeypatch.setattr(client, "time", clock)
+    monkeypatch.setattr(client, "_arxiv_last", [clock.now - client.ARXIV_GAP])
+    return clock
+
+
+def test_arxivs_own_api_is_asked_once_every_three_seconds(
+    services: list[str], arxivs_own: SteppedClock
+) -> None:
+    """arXiv's terms."""
+    from paperbrowse.core.lookup import client
+
+    waited = []
+    for typed in ("1605.08386", "astro-ph/0601001", JMIR):  # (the last on Crossref)
+        before = arxivs_own.slept
+        look_up(typed)
+        waited.append(arxivs_own.slept - before)
     assert len(services) == 3
-    assert waits[0] == 0 and 2.5 < waits[1] <= client.ARXIV_GAP and len(waits) == 2
+    assert waited[0] == 0 and 2.5 < waited[1] <= client.ARXIV_GAP and waited[2] == 0
+
+
+def test_a_lookup_cancelled_while_it_waits_for_arxivs_turn_waits_no_longer(
+    services: list[str], arxivs_own: SteppedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The add dialog closed, or the app quitting, while a lookup waits its turn (three
+    seconds after the last request): it stops waiting, asks nothing and takes no turn.
+    A quit was held until the turn came."""
+    from paperbrowse.core.lookup import client
+    from paperbrowse.core.lookup.client import DownloadCancelled
+
+    monkeypatch.setattr(client, "_arxiv_last", [arxivs_own.now])  # asked just now
+    asked: list[float] = []
+
+    def cancelled_once_asked_twice() -> bool:
+        asked.append(arxivs_own.now)
+        return len(asked) > 1
+
+    with pytest.raises(DownloadCancelled):
+        look_up("1605.08386", cancelled=cancelled_once_asked_twice)
+    assert services == []
+    assert arxivs_own.slept == client.CANCEL_POLL  # (not the three seconds)
+    assert client._arxiv_last == [1_000.0]  # the next lookup's turn is where it was
 
 
 def test_braces_outside_entries_do_not_stop_an_addition(

@@ -98,8 +98,8 @@ class Terminal:
             self.wait_for(lambda s: "still loading" not in s, "the notice gone")
         raise AssertionError(f"{key} never opened {shows!r}")
 
-    def exit_status(self) -> int:
-        deadline = time.monotonic() + TIMEOUT
+    def exit_status(self, within: float = TIMEOUT) -> int:
+        deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             if self.status_file.exists() and self.status_file.read_text().strip():
                 return int(self.status_file.read_text())
@@ -371,3 +371,34 @@ def test_quitting_while_a_download_is_still_connecting_does_not_wait_for_it(
         time.sleep(0.5)  # (its connect under way; no server sees it, nothing to wait for)
         terminal.keys("q")
         assert terminal.exit_status() == 0  # (the connect would give up after 60 s)
+
+
+@pytest.mark.parametrize("closed_first", [False, True])
+def test_quitting_while_a_paper_is_looked_up_does_not_wait_for_the_lookup(
+    terminal: Terminal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, closed_first: bool
+) -> None:
+    """``+``, a DOI and Enter, then ctrl+q (or Escape, then q) before Crossref answers: the
+    app ends then. It waited for the lookup's thread to give up (15 s; up to 3 s more
+    for arXiv's turn)."""
+    from service_replay import stalling
+
+    from paperbrowse.core.lookup.client import TIMEOUT as LOOKUP_TIMEOUT
+
+    bib = tmp_path / "lib.bib"
+    bib.write_text(SPECTER_ON_ARXIV, encoding="utf-8")
+    with stalling() as (address, requests, _left):
+        monkeypatch.setenv("PAPERBROWSE_CROSSREF_URL", address)  # (the tmux server's env)
+        terminal.start([str(bib)])
+        terminal.wait_read("1 of 1 paper")
+        terminal.open_editor("+", "Add a paper")
+        terminal.keys("10.2196/22081", literal=True)
+        terminal.keys("Enter")
+        deadline = time.monotonic() + TIMEOUT
+        while not requests:
+            assert time.monotonic() < deadline, "the lookup never asked the server"
+            time.sleep(0.05)
+        if closed_first:
+            terminal.keys("Escape")
+            terminal.wait_for(lambda screen: "Add a paper" not in screen, "the dialog closed")
+        terminal.keys("q" if closed_first else "C-q")
+        assert terminal.exit_status(within=LOOKUP_TIMEOUT / 3) == 0

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
+from textual.worker import get_current_worker
 
 from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import DismissOnce
@@ -162,19 +163,23 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
 
     @work(thread=True, exclusive=True, group="add-paper", description="look a paper up")
     def _look_up(self, typed: str) -> None:
+        """Cancelled (the dialog closed, or the app quitting) it stops waiting at once:
+        for arXiv's turn (up to 3 s) or a slow service (up to 15 s), which held a quit."""
         from paperbrowse.core.lookup.client import LookupFailed, look_up
         from paperbrowse.core.lookup.known import copy_in
 
+        worker = get_current_worker()
         copy = None
         try:
-            paper = look_up(typed)
+            paper = look_up(typed, cancelled=lambda: worker.is_cancelled)
             copy = copy_in(paper, self.library)
             found: Paper | str = paper
         except LookupFailed as error:
             found = str(error)
         except Exception as error:  # a bug in a reader: one line, never a traceback
             found = f"{type(error).__name__}: {error}; please report this"
-        self.app.call_from_thread(self._looked_up, typed, found, copy)
+        if not worker.is_cancelled:  # (else nobody is left to tell)
+            self.app.call_from_thread(self._looked_up, typed, found, copy)
 
     def _looked_up(self, typed: str, found: Paper | str, copy: Paper | None = None) -> None:
         self._busy = False

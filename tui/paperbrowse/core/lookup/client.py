@@ -53,16 +53,20 @@ def base_url(variable: str, default: str) -> str:
     return (os.environ.get(variable) or default).rstrip("/")
 
 
-def look_up(typed: str, timeout: float = TIMEOUT) -> Paper:
+def look_up(
+    typed: str, timeout: float = TIMEOUT, cancelled: Callable[[], bool] | None = None
+) -> Paper:
     """The paper ``typed`` names (a DOI, an arXiv id or a link), from Crossref or arXiv.
-    Raises LookupFailed."""
+    Raises LookupFailed (DownloadCancelled once ``cancelled()`` is true: the app is
+    quitting, or the add dialog was closed, while the lookup waited its turn or its
+    answer)."""
     identifier = read_identifier(typed)
     if identifier is None:
         typed = typed.strip()
         raise LookupFailed(f"{typed!r} is neither a DOI nor an arXiv id; type {WHAT_TO_TYPE}")
     if identifier.service == "arxiv":
-        return _from_arxiv(identifier, timeout)
-    return _from_crossref(identifier, timeout)
+        return _from_arxiv(identifier, timeout, cancelled)
+    return _from_crossref(identifier, timeout, cancelled)
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,14 @@ class Answer:
     url: str
 
 
-def _get(url: str, params: dict[str, str] | None, what: Identifier, timeout: float) -> bytes:
-    return fetch(url, params, what, timeout).body
+def _get(
+    url: str,
+    params: dict[str, str] | None,
+    what: Identifier,
+    timeout: float,
+    cancelled: Callable[[], bool] | None,
+) -> bytes:
+    return fetch(url, params, what, timeout, cancelled=cancelled).body
 
 
 def fetch(
@@ -226,11 +236,13 @@ def _host(url: str) -> str:
     return url.split("//", 1)[-1].split("/", 1)[0]
 
 
-def _from_crossref(identifier: Identifier, timeout: float) -> Paper:
+def _from_crossref(
+    identifier: Identifier, timeout: float, cancelled: Callable[[], bool] | None
+) -> Paper:
     from paperbrowse.core.lookup.crossref import paper_from_work
 
     url = f"{base_url('PAPERBROWSE_CROSSREF_URL', CROSSREF_URL)}/works/{quote(identifier.value)}"
-    body = _get(url, None, identifier, timeout)
+    body = _get(url, None, identifier, timeout, cancelled)
     try:
         answer = json.loads(body)
         work = answer["message"]
@@ -247,19 +259,29 @@ _arxiv_turn = threading.Lock()
 _arxiv_last = [-ARXIV_GAP]  # time.monotonic() of the last request
 
 
-def wait_for_arxiv() -> None:
+def wait_for_arxiv(cancelled: Callable[[], bool] | None = None) -> None:
+    """Wait for arXiv's turn: ``ARXIV_GAP`` seconds after the last request of this process.
+    Once ``cancelled()`` is true it waits no longer (and takes no turn): the request it
+    waited for is not made (``fetch``), and a quit is not held up to three seconds."""
     with _arxiv_turn:
-        time.sleep(max(0.0, _arxiv_last[0] + ARXIV_GAP - time.monotonic()))
+        turn = _arxiv_last[0] + ARXIV_GAP
+        while (left := turn - time.monotonic()) > 0:
+            if cancelled is not None and cancelled():
+                return
+            time.sleep(min(left, CANCEL_POLL))
         _arxiv_last[0] = time.monotonic()
 
 
-def _from_arxiv(identifier: Identifier, timeout: float) -> Paper:
+def _from_arxiv(
+    identifier: Identifier, timeout: float, cancelled: Callable[[], bool] | None
+) -> Paper:
     from paperbrowse.core.lookup.arxiv import NotOnArxiv, paper_from_feed
 
     base = base_url("PAPERBROWSE_ARXIV_URL", ARXIV_URL)
     if base == ARXIV_URL:
-        wait_for_arxiv()
-    body = _get(f"{base}/api/query", {"id_list": identifier.value}, identifier, timeout)
+        wait_for_arxiv(cancelled)
+    query = {"id_list": identifier.value}
+    body = _get(f"{base}/api/query", query, identifier, timeout, cancelled)
     try:
         return paper_from_feed(body, identifier.value, f"arXiv:{identifier.value}")
     except NotOnArxiv as error:

@@ -152,7 +152,7 @@ def _from_each_source(
         assert doi is not None  # (download_problem said there is one)
         return _from_unpaywall(doi, email or "", timeout, max_bytes, cancelled)
     try:
-        url = _arxiv_pdf_url(found_arxiv)
+        url = _arxiv_pdf_url(found_arxiv, cancelled)
         return _download(url, f"arXiv:{found_arxiv}", timeout, max_bytes, cancelled)
     except (DownloadCancelled, Unreachable):
         raise  # (the user quit, or offline: nothing else is asked)
@@ -192,10 +192,10 @@ def _sentence(failure: LookupFailed) -> str:
     return line if line.endswith((".", "?", "!")) else f"{line}."
 
 
-def _arxiv_pdf_url(found: str) -> str:
+def _arxiv_pdf_url(found: str, cancelled: Callable[[], bool] | None) -> str:
     base = base_url("PAPERBROWSE_ARXIV_PDF_URL", ARXIV_PDF_URL)
     if base == ARXIV_PDF_URL:
-        wait_for_arxiv()  # the same three seconds apart as its API, within one run
+        wait_for_arxiv(cancelled)  # the same three seconds apart as its API, within one run
     return f"{base}/pdf/{found}"
 
 
