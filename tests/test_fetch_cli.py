@@ -62,8 +62,7 @@ def fetch(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def with_pdf(library: Path) -> list[str]:
-    """The keys ``has:pdf`` finds: what the app and the commands see as having a PDF (a
-    PDF in the data folder's ``pdfs/`` is found only when it is attached)."""
+    """The keys ``has:pdf`` finds: what the app and the commands see as having a PDF."""
     result = paperbrowse("search", "has:pdf", str(library), "--json")
     assert result.returncode in (0, 1), result.stderr
     return sorted(hit["key"] for hit in json.loads(result.stdout or "[]"))
@@ -131,15 +130,16 @@ def test_papers_picked_by_a_query_are_each_downloaded(
     assert with_pdf(library) == ["cohan2020", "gomez1998"]
 
 
-def test_a_pdf_already_where_D_saves_it_is_attached_not_downloaded(
+def test_a_pdf_already_where_D_saves_it_is_the_papers_not_downloaded_again(
     user: Folders, library: Path, services: list[str]
 ) -> None:
+    """Found by its name there, with no PDF folder named (``pdfs/`` in the data folder)."""
     kept = user.pdfs / "2004.07180.pdf"
     kept.parent.mkdir(parents=True)
     kept.write_bytes(SPECTER_PDF)
     result = fetch(str(library), "--key", "cohan2020")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"cohan2020: already downloaded: attached {kept}\n"
+    assert result.stdout == f"cohan2020: has a PDF already: {kept}\n"
     assert services == []
     assert kept.read_bytes() == SPECTER_PDF
     assert with_pdf(library) == ["cohan2020"]

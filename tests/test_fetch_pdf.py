@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from helpers import paper
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from service_replay import ACCESS_DENIED, ARXIV_PDFS, EMAIL, REMOTE, stalling, trickling
 
 from paperbrowse.core.lookup.client import DownloadCancelled, LookupFailed
@@ -342,3 +344,43 @@ def test_an_arxiv_id_in_the_journal_as_google_scholar_writes_it_is_downloaded_by
     assert download_problem(doshi, None) is None  # (an arXiv id needs no email)
     folder = Path("pdfs")
     assert download_target(doshi, folder) == folder / "1702.08608.pdf"
+
+
+# What Windows refuses in a file name (and "/" everywhere).
+NOT_IN_A_NAME = set('\\/:*?"<>|') | {chr(code) for code in range(32)} | {"\x7f"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    suffix=st.text(min_size=1, max_size=40),
+    written=st.sampled_from(["{}", "https://doi.org/{}", "doi:{}", "http://dx.doi.org/{}"]),
+)
+def test_the_file_a_doi_is_saved_as_is_found_by_name_and_fine_on_every_system(
+    tmp_path_factory: pytest.TempPathFactory, suffix: str, written: str
+) -> None:
+    """``D`` saves a PDF under a name made of the DOI; the PDF folders' look-up must find
+    it by that name (the first PDF folder is where ``D`` saves): a DOI written as a link,
+    as OpenAlex writes every DOI, was saved as ``10.x_y.pdf`` and looked for as
+    ``https:__doi.org_10.x_y``. A DOI may hold any character, and Windows refuses some."""
+    from paperbrowse.core.pdf.fetch import download_target
+
+    item = paper("A paper", 2020, doi=written.format(f"10.1002/{suffix}"))
+    folder = tmp_path_factory.mktemp("pdfs")
+    target = download_target(item, folder)
+    assert target is not None and target.parent == folder
+    assert not NOT_IN_A_NAME & set(target.name) and target.stem == target.stem.rstrip(". ")
+    target.write_bytes(b"%PDF-1.4\n")
+    assert found_by_name(folder, item) == [target]
+
+
+def test_an_old_wiley_doi_is_saved_under_a_name_windows_takes(tmp_path: Path) -> None:
+    from paperbrowse.core.pdf.fetch import download_target
+
+    sici = paper(
+        "Sorting", 1998, doi="10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O"
+    )
+    target = download_target(sici, tmp_path)
+    assert target == tmp_path / "10.1002_(SICI)1097-4571(199806)49_8_693__AID-ASI4_3.0.CO;2-O.pdf"
+    saved_before = tmp_path / "10.1002_(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O.pdf"
+    saved_before.write_bytes(b"%PDF-1.4\n")  # (by an older paperbrowse, on Linux)
+    assert found_by_name(tmp_path, sici) == [saved_before]

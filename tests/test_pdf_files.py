@@ -264,6 +264,30 @@ def test_an_old_marks_database_gains_the_files_table(tmp_path: Path) -> None:
         assert store.attach_file("p1", "/x.pdf").files == ("/x.pdf",)
 
 
+def test_a_pdf_saved_where_d_saves_without_pdf_folders_is_found_by_name(
+    tmp_path: Path, corpus: Path, pdfs: Path
+) -> None:
+    """With no PDF folder named, ``D`` saves into ``pdfs/`` in the data folder; a PDF there
+    is the paper's by its name, as in a named folder (with its attachment lost, or saved
+    by ``paperbrowse fetch`` for a library whose window was open). That folder is never
+    said to be missing."""
+    from paperbrowse.core.locations import pdf_dir
+    from paperbrowse.core.pdf.locate import folder_problems
+
+    bib = tmp_path / "acl.bib"
+    bib.write_text(real_entry(corpus, SPECTER_KEY), encoding="utf-8")
+    paper = one_paper(bib)
+    assert paper.doi is not None
+    finder = PdfFinder()
+    assert finder.files_of(paper) == []
+    assert folder_problems(finder.folders) == []  # (no pdfs/ yet: nothing to say)
+    saved = pdf_dir() / f"{paper.doi.replace('/', '_')}.pdf"
+    saved.parent.mkdir(parents=True)
+    shutil.copy(pdfs / "acl-2020.acl-main.207.pdf", saved)
+    finder.forget()
+    assert finder.files_of(paper) == [saved] and finder.has_pdf(paper)
+
+
 # --- 4. safe with any PDF -----------------------------------------------------------------
 
 

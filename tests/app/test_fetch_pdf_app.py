@@ -237,16 +237,27 @@ async def test_D_twice_downloads_once(tmp_path: Path, monkeypatch: pytest.Monkey
             await pilot.press("q")
 
 
-async def test_D_attaches_a_pdf_already_downloaded_under_its_name(
+async def test_D_finds_a_pdf_already_where_it_saves_and_attaches_one_saved_meanwhile(
     tmp_path: Path, services: list[str]
 ) -> None:
-    """A PDF left by an earlier ``D`` (or put there by the user) where ``D`` saves: it is
-    attached as ``A`` would, never downloaded again nor overwritten."""
+    """A PDF left by an earlier ``D`` (or put there by the user) where ``D`` saves is the
+    paper's, found by its name; one saved there while the window was open (``paperbrowse
+    fetch`` in another terminal: the folder was looked at before) is attached as ``A``
+    would. Neither is downloaded again nor overwritten."""
     kept = data_dir() / "pdfs" / "2004.07180.pdf"
     kept.parent.mkdir(parents=True)
     kept.write_bytes(ARXIV_PDFS["2004.07180"].read_bytes())
     async with PaperBrowseApp([library(tmp_path)]).run_test(size=(130, 40)) as pilot:
         await wait_loaded(pilot)
+        await download(pilot, "specter")
+        assert said(pilot) == f"This paper has a PDF already: {kept} (O opens it)"
+        assert opened_by_O(pilot) == kept
+    kept.unlink()
+    async with PaperBrowseApp([library(tmp_path)]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"specter", "enter")
+        assert opened_by_O(pilot) is None  # (the folder looked at: no PDF in it)
+        kept.write_bytes(ARXIV_PDFS["2004.07180"].read_bytes())
         await download(pilot, "specter")
         assert said(pilot) == f"Attached {kept} (already downloaded)"
         assert opened_by_O(pilot) == kept

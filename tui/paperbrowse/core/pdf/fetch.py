@@ -46,7 +46,7 @@ from paperbrowse.core.lookup.client import (
 )
 from paperbrowse.core.models import Paper, bare_doi
 from paperbrowse.core.pdf.check import HEADER_WINDOW, file_problem
-from paperbrowse.core.pdf.locate import arxiv_id, arxiv_id_in, pdf_on_disk
+from paperbrowse.core.pdf.locate import arxiv_id, arxiv_id_in, pdf_on_disk, pdf_stem
 from paperbrowse.core.writing import link_new, new_temporary, write_synced
 
 ARXIV_PDF_URL = "https://arxiv.org"
@@ -109,8 +109,8 @@ def download_target(paper: Paper, folder: Path) -> Path | None:
     """The file ``paper``'s PDF is saved as in ``folder`` (None without an arXiv id or
     DOI): the name ``locate`` finds it by."""
     found_arxiv = arxiv_id(paper)
-    name = found_arxiv or (bare_doi(paper.doi) if paper.doi else None)
-    return folder / f"{name.replace('/', '_')}.pdf" if name else None
+    stem = pdf_stem(found_arxiv or (bare_doi(paper.doi) if paper.doi else ""))
+    return folder / f"{stem}.pdf" if stem else None
 
 
 def fetch_pdf(

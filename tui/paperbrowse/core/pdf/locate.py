@@ -6,10 +6,12 @@ In order, each once:
    folder; Mendeley's ``home/u/x.pdf`` (its leading ``/`` dropped) is tried as
    ``/home/u/x.pdf`` when the relative reading does not exist;
 2. paths the user attached in the app (kept in the marks database);
-3. PDFs found by convention in the library's folder and the user's PDF folders, named
-   after the citation key, the DOI (``/`` replaced by ``_`` or ``-``) or the arXiv id
-   (``2004.07180.pdf``, ``2004.07180v2.pdf``). Each folder is listed once (not
-   recursively) and remembered, so finding files for 20k papers is dictionary look-ups.
+3. PDFs found by convention in the library's folder, the user's PDF folders and
+   ``pdfs/`` in the data folder (where ``D`` saves them when the user names no folder),
+   named after the citation key, the DOI (``/`` replaced by ``_`` or ``-``; the name ``D``
+   saves it as, ``pdf_stem``) or the arXiv id (``2004.07180.pdf``, ``2004.07180v2.pdf``).
+   Each folder is listed once (not recursively) and remembered, so finding files for 20k
+   papers is dictionary look-ups.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from paperbrowse.core.errors import Problem
-from paperbrowse.core.models import Paper
+from paperbrowse.core.locations import pdf_dir
+from paperbrowse.core.models import Paper, bare_doi
 from paperbrowse.core.pdf.check import file_problem, is_pdf_name
 from paperbrowse.core.search.filter_registry import NoPapers
 from paperbrowse.core.store import field_values
@@ -84,17 +87,32 @@ def arxiv_id_in(text: str | None) -> str | None:
     return found.group(1) if found else None
 
 
+# What a file name may not hold on Windows (and "/" nowhere): a DOI may hold any of it
+# (an old Wiley DOI: "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O").
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def pdf_stem(identifier: str) -> str:
+    """The name, without ``.pdf``, that a PDF is saved as (``D``, ``paperbrowse fetch``)
+    and found by, for a DOI or an arXiv id: what no system refuses in a file name, each
+    such character ``_`` (Windows also refuses a name ending in a dot or a space)."""
+    return _UNSAFE_IN_NAMES.sub("_", identifier).rstrip(". ")
+
+
 def convention_names(paper: Paper, key: str | None) -> list[str]:
-    """The file stems (folded) a PDF of this paper may have by convention."""
+    """The file stems (folded) a PDF of this paper may have by convention: the name ``D``
+    saves it as (``pdf_stem``), and the DOI's as other tools write them. A DOI written
+    as a link (OpenAlex's ``https://doi.org/10...``) is named by the DOI in it."""
     names = []
     if key:
         names.append(key)
-    if paper.doi:
-        names += [paper.doi.replace("/", "_"), paper.doi.replace("/", "-")]
+    doi = bare_doi(paper.doi) if paper.doi else None
+    if doi:
+        names += [pdf_stem(doi), doi.replace("/", "_"), doi.replace("/", "-")]
     found = arxiv_id(paper)
     if found:
-        names.append(found.replace("/", "_"))
-    return list(dict.fromkeys(name.casefold() for name in names))
+        names += [pdf_stem(found), found.replace("/", "_")]
+    return list(dict.fromkeys(name.casefold() for name in names if name))
 
 
 class FolderIndex:
@@ -185,14 +203,21 @@ def pdf_on_disk(files: Iterable[Path]) -> Path | None:
     return next((f for f in files if is_pdf_name(f) and file_problem(f) is None), None)
 
 
+# A missing first PDF folder is where ``D`` saves PDFs all the same: it makes it.
+MISSING_FOLDERS = (
+    "PDF folder missing; D makes it",
+    "PDF folder missing; ignored",
+)
+
+
 def folder_problems(folders: Iterable[str | Path]) -> list[Problem]:
     """One problem for each PDF folder that is missing or not a folder (the rest still count)."""
     problems = []
-    for folder in folders:
+    for place, folder in enumerate(folders):
         path = Path(os.path.expanduser(str(folder)))
         try:
             if not path.exists():
-                problems.append(Problem(str(path), None, "PDF folder missing; ignored"))
+                problems.append(Problem(str(path), None, MISSING_FOLDERS[min(place, 1)]))
             elif not path.is_dir():
                 problems.append(Problem(str(path), None, "a file, not a PDF folder; ignored"))
         except (OSError, ValueError) as error:
@@ -211,6 +236,9 @@ class PdfFinder:
         key_of: Callable[[Paper], str | None] = lambda paper: paper.citekey,
     ) -> None:
         self.folders = [Path(os.path.expanduser(str(folder))) for folder in folders]
+        # Looked in too, never said to be missing: where ``D`` saves a PDF when the user
+        # names no folder (a paper's PDF is found there even with its attachment gone).
+        self.searched = list(dict.fromkeys([*self.folders, pdf_dir()]))
         self.attached = attached
         self.key_of = key_of
         self.index = FolderIndex()
@@ -230,7 +258,7 @@ class PdfFinder:
             paper,
             key=self.key_of(paper),
             attached=self.attached(paper),
-            folders=self.folders,
+            folders=self.searched,
             index=self.index,
         )
 
@@ -241,7 +269,7 @@ class PdfFinder:
         folder they are looked for in (their library's, the PDF folders) holds a PDF;
         else only those their library lists files for, read from their fields without
         making a paper of each (a library of 100k papers and no PDFs, the common case)."""
-        folders = [*(_folder_of(source) for source in sources), *self.folders]
+        folders = [*(_folder_of(source) for source in sources), *self.searched]
         if any_attached or any(self.index.holds_pdfs(folder) for folder in folders):
             return papers
         files = field_values(papers, "files")
