@@ -211,12 +211,42 @@ def test_a_path_that_is_not_utf_8_is_kept_and_leaves_no_temporary_file(tmp_path:
     assert not list(Path(os.environ["XDG_CACHE_HOME"]).rglob("*.tmp"))
 
 
-def test_the_second_process_keeps_nothing_for_several_researchers(tmp_path: Path) -> None:
-    # Their names are fitted to the app's width, which the second process does not know.
+async def test_a_first_launch_of_several_researchers_draws_their_screen_kept_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Their names, which the header fits to the app's width, are kept as names by the
+    second process (which does not know that width) and fitted when drawn: the header is
+    the one the app draws once it has read the profiles itself. Their first launch was
+    left to the app's own read."""
     lab = Path(__file__).resolve().parents[1] / "data" / "lab50"
-    profiles = sorted(lab.glob("*.txt"))[:2]
-    first_screen_ahead.keep_ahead(profiles, "")
-    assert not _kept_files()
+    profiles = sorted(lab.glob("*.txt"))[:3]
+    loads: list[LibraryLoader] = []
+
+    def start(loader: LibraryLoader) -> bool:
+        loads.append(loader)  # (held: the app reads nothing)
+        return True
+
+    with monkeypatch.context() as held:
+        held.setattr(LibraryLoader, "start", start)
+        held.setattr(first_screen_ahead, "WAIT_SECONDS", 60.0)  # (as above)
+        process = first_screen_ahead.start(profiles, None)
+        assert process is not None
+        try:
+            app = PaperBrowseApp(profiles, first_screen_ahead=process)
+            async with app.run_test(size=(100, 30)) as pilot:
+                await _until(pilot, lambda: bool(loads))  # the load starts once it is drawn
+                assert browser(pilot).library is None  # not read by the app
+                kept = screen_text(pilot).splitlines()[:2]
+        finally:
+            first_screen_ahead.reap(process)
+    for path in _kept_files():
+        path.unlink()  # (the app then reads the profiles itself)
+    async with PaperBrowseApp(profiles).run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        read = screen_text(pilot).splitlines()[:2]
+    assert kept == read
+    first_name = profiles[0].read_text(encoding="utf-8").split("\n", 1)[0]
+    assert first_name in "\n".join(kept)
 
 
 async def _until(pilot: Pilot[Any], done: Any, rounds: int = 500) -> None:

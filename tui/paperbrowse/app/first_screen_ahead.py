@@ -16,12 +16,12 @@ itself, as after any kept screen.
 Not started without room for it (one CPU, or the load average leaves no core any time
 to spare: the second process would take the app's), off POSIX, once a thread runs (a
 fork copies only the thread that forks, so a lock another held would never be let go),
-for files over ``MOST_BYTES`` (the app reads big files on both cores), for a folder,
-when a screen is kept already, or for several researchers' profiles (their header is
-fitted to the width). The second process writes only the kept screen and, as any read
-of a file of 64 KB or more does, the parsed files' cache, each whole or not at all (it
-reads the marks database read-only); whatever goes wrong in it, the app reads the
-library as before.
+for files over ``MOST_BYTES`` (the app reads big files on both cores), for a folder, or
+when a screen is kept already. (Several researchers' names, which the header fits to
+the app's width, are kept as names and fitted when drawn: ``PeopleHeader``.) The second
+process writes only the kept screen and, as any read of a file of 64 KB or more does,
+the parsed files' cache, each whole or not at all (it reads the marks database
+read-only); whatever goes wrong in it, the app reads the library as before.
 
 Imports: the core, rich and ``app`` modules without Textual (``header_text``,
 ``glyphs``, ``widgets.row_segments``), never Textual: the second process runs this module,
@@ -70,6 +70,9 @@ MOST_BYTES = 1_000_000
 WAIT_SECONDS = 0.4
 REAP_SECONDS = 30.0  # a second process still running after this is left to end on its own
 DONE = b"kept"  # what the second process writes once the screen is kept
+# The width the header is made at here, before the app knows its own: one researcher's
+# header does not depend on it, and several researchers' names are fitted again when drawn.
+HEADER_WIDTH = 80
 
 
 class SecondProcess:
@@ -212,8 +215,7 @@ def _cpus() -> int:
 
 
 def keep_ahead(paths: list[Path], as_of: str) -> bool:
-    """Read the library and keep its first screen, as the app's loader would; False when
-    none is kept (several researchers)."""
+    """Read the library and keep its first screen, as the app's loader would (True)."""
     from paperbrowse.app.glyphs import glyphs_to_keep
     from paperbrowse.app.header_text import library_header
     from paperbrowse.app.widgets.row_segments import category_width
@@ -222,19 +224,19 @@ def keep_ahead(paths: list[Path], as_of: str) -> bool:
 
     read_as = file_state(paths)  # (before reading: a change meanwhile is not kept)
     library = load(*paths, as_of=dt.date.fromisoformat(as_of) if as_of else None)
-    if len(library.profiles) > 1:
-        return False  # (several researchers: their screen is kept by the app's own read)
     listing = library.listing(LAUNCH_ORDER)
     marks_as = marks_state()  # (before the marks are read: a commit meanwhile draws none)
+    header = library_header(library)
     screen = first_screen_of(
         first_rows(listing),
         len(listing),
         len(library.problems),
         category_width(library.papers),
-        library_header(library)(0),
+        header(HEADER_WIDTH),  # (several researchers' names are fitted again when drawn)
         # Read only: the app makes the marks database, migrates it and takes its lock;
         # this process never does (and an empty store comes of none at all).
         glyphs_to_keep(open_store(create=False, read_only=True)),
+        header,
     )
     keep_first_screen(paths, LAUNCH_ORDER, screen, read_as, as_of, marks_as)
     return True
