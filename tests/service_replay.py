@@ -6,6 +6,8 @@ there says where each was recorded). The server answers
 
 - ``GET /works/{DOI}`` with ``crossref/{DOI, / as _}.json`` (Crossref's recorded
   "Resource not found." and 404 for any other DOI);
+- ``GET /works?query.bibliographic=TEXT`` (a title search) with
+  ``crossref/search/{TEXT, lower case}.json``, 404 for any other;
 - ``GET /api/query?id_list=ID`` with ``arxiv/{ID, / as _}.xml``: arXiv's recorded empty
   feed for an id it does not have, and its recorded 400 error feed for one that is not an id;
 - ``GET /v2/{DOI}?email=...`` with ``unpaywall/{DOI, lower case, / as _}.json``
@@ -96,7 +98,9 @@ class Replay(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.requests.append(self.path)
         url = urlsplit(self.path)
-        if url.path.startswith("/works/"):
+        if url.path == "/works":
+            self._crossref_search(parse_qs(url.query).get("query.bibliographic", [""])[0])
+        elif url.path.startswith("/works/"):
             self._crossref(unquote(url.path.removeprefix("/works/")))
         elif url.path == "/api/query":
             self._arxiv(parse_qs(url.query).get("id_list", [""])[0])
@@ -115,6 +119,13 @@ class Replay(BaseHTTPRequestHandler):
             self._send(200, "application/json", recorded.read_bytes())
         else:
             self._send(404, "text/plain", (RECORDED / "crossref" / "404.txt").read_bytes())
+
+    def _crossref_search(self, text: str) -> None:
+        recorded = RECORDED / "crossref" / "search" / f"{text.lower()}.json"
+        if text and "/" not in text and recorded.is_file():
+            self._send(200, "application/json", recorded.read_bytes())
+        else:
+            self._send(404, "text/plain", b"no such recording")
 
     def _arxiv(self, arxiv_id: str) -> None:
         folder = RECORDED / "arxiv"

@@ -623,3 +623,27 @@ def test_a_preprint_the_file_has_in_another_form_is_not_added(
     path.write_text(f"@article{{x, title = {{{title}}}, {entry}}}\n")
     with pytest.raises(AlreadyThere, match=f"{why}.bib has this paper already"):
         add_paper(path, look_up("1605.08386"))
+
+
+def test_a_title_is_searched_on_crossref_and_its_works_offered_best_first(
+    services: list[str],
+) -> None:
+    """Crossref's recorded answer to a search (two Oxford Bibliographies entries): each work
+    a paper, in Crossref's order; the request a bibliographic query of at most five."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from paperbrowse.core.lookup.client import SEARCH_ROWS, search_crossref
+
+    found = search_crossref("ecology")
+    (asked,) = services
+    assert urlsplit(asked).path == "/works"
+    assert parse_qs(urlsplit(asked).query) == {
+        "query.bibliographic": ["ecology"],
+        "rows": [str(SEARCH_ROWS)],
+    }
+    assert [(paper.title, paper.doi) for paper in found] == [
+        ("Communicating Ecology", "10.1093/obo/9780199830060-0238"),
+        ("Chemical Ecology", "10.1093/obo/9780199830060-0023"),
+    ]
+    assert found[1].authors[0].endswith("Kessler")
+    assert found[0].abstract and "<p>" not in found[0].abstract

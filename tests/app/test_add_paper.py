@@ -345,3 +345,27 @@ async def test_a_failed_reload_forgets_the_paper_it_was_to_show(
         await wait_for(pilot, lambda: len(titles(app)) == 2)
         await wait_for(pilot, lambda: "Reloaded: 2 papers (+1)." in notified(app))
         assert highlighted(pilot).title == "An Old Paper"  # where the cursor was
+
+
+async def test_a_title_is_searched_and_the_work_picked_is_added(tmp_path: Path) -> None:
+    """Text that is no DOI nor arXiv id is searched on Crossref as a title (its recorded
+    answer: two works); the one picked is shown as a looked-up paper is, and Enter adds
+    it. A title used to be refused: "neither a DOI nor an arXiv id"."""
+    library = bib_library(tmp_path)
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("plus")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, AddPaperDialog))
+        await pilot.press(*"ecology", "enter")
+        await wait_for(pilot, lambda: "pick the paper meant" in status(app))
+        shown = screen_text(pilot)
+        assert "Communicating Ecology" in shown and "Chemical Ecology" in shown
+        assert library.read_text(encoding="utf-8") == OLD  # nothing written yet
+        await pilot.press("down", "enter")  # the second: Chemical Ecology
+        await wait_for(pilot, lambda: "Enter adds it" in status(app))
+        assert "Communicating Ecology" not in screen_text(pilot)  # (the list is gone)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(titles(app)) == 2)
+    added = read_file(library, dt.date.today()).papers[1]
+    assert (added.title, added.doi) == ("Chemical Ecology", "10.1093/obo/9780199830060-0023")

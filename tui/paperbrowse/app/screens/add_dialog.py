@@ -1,9 +1,11 @@
-"""The add dialog (``+``): a DOI or arXiv id looked up, shown, then added to a file.
+"""The add dialog (``+``): a DOI or arXiv id looked up, or a title searched, shown, then
+added to a file.
 
-Enter looks the identifier up (``core.lookup``: Crossref or arXiv, in a thread); the
-paper found is shown, and a second Enter adds it to the file named below, one of the
-library's own files when it has one (``target.addable_sources``). The file is written
-atomically and kept as ``NAME.bak`` by the session's first change to it
+Enter looks the identifier up (``core.lookup``: Crossref or arXiv, in a thread); text that
+is no identifier is searched on Crossref as a title, and the works it finds are offered to
+pick one from. The paper found is shown, and a second Enter adds it to the file named
+below, one of the library's own files when it has one (``target.addable_sources``). The
+file is written atomically and kept as ``NAME.bak`` by the session's first change to it
 (``core.lookup.adding``, ``core.backups``). Dismissed with what was added, or None.
 """
 
@@ -18,7 +20,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from paperbrowse.app.actions import bindings
@@ -38,6 +41,14 @@ def paper_lines(paper: Paper) -> Text:
     for line in (authors, details, f"DOI {paper.doi}" if paper.doi else ""):
         if line:
             shown.append("\n" + line)
+    return shown
+
+
+def candidate_lines(paper: Paper) -> Text:
+    """A work a title search offers: its title, then its first author, year and venue."""
+    shown = Text(paper.title, style="bold")
+    details = [paper.authors[0] if paper.authors else "", str(paper.year or ""), paper.venue or ""]
+    shown.append("\n" + " · ".join(part for part in details if part), style="dim")
     return shown
 
 
@@ -69,6 +80,11 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         height: auto;
         max-height: 8;
     }
+    AddPaperDialog #add-candidates {
+        height: auto;
+        max-height: 12;
+        display: none;
+    }
     AddPaperDialog Horizontal {
         height: auto;
         align: right middle;
@@ -90,6 +106,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         self.library = library  # its papers: one of them is not added again
         self.taken = taken  # its citation keys (made in the worker if need be), not given again
         self.found: tuple[str, Paper] | None = None  # what was typed, and its paper
+        self.candidates: list[Paper] = []  # a title search's works, offered to pick from
         self._busy = False  # a look-up or an addition is running
         self._adding = False  # the file is being written: escape waits for it
 
@@ -98,7 +115,8 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
 
         with Vertical():
             yield Static(Text("Add a paper"), id="add-title")
-            yield Input(id="add-id", placeholder="DOI or arXiv id, or a link to one")
+            yield Input(id="add-id", placeholder="DOI or arXiv id, a link to one, or a title")
+            yield OptionList(id="add-candidates")
             yield Static(Text(f"Type {WHAT_TO_TYPE}.", style="dim"), id="add-found")
             target = str(self.targets[0]) if self.targets else ""
             offered = f"Add to the file ({self.why_none}: name one)" if self.why_none else ""
@@ -124,6 +142,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
 
     @on(Input.Changed, "#add-id")
     def _id_changed(self) -> None:
+        self._offer([])  # (works found for what was typed before)
         if self.found is not None and self.found[0] != self.typed:
             self.found = None  # another id: looked up again before anything is added
             self._show_found(None)
@@ -140,17 +159,27 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
             return
         if self.found is not None and self.found[0] == self.typed:
             self._add(self.found[1])
-        else:
-            self._busy = True
-            self._show_found(None)
+            return
+        from paperbrowse.core.lookup.identifiers import read_identifier
+
+        self._busy = True
+        self._show_found(None)
+        if read_identifier(self.typed) is not None:
             self._status(f"Looking up {self.typed}…", "bold")
             self._look_up(self.typed)
+        else:
+            self._status(f"Searching Crossref for “{self.typed}”…", "bold")
+            self._search(self.typed)
 
     def _show_found(self, paper: Paper | None) -> None:
         """The paper found, or (None) the hint of what to type, and the button's word."""
         from paperbrowse.core.lookup.identifiers import WHAT_TO_TYPE
 
-        shown = paper_lines(paper) if paper else Text(f"Type {WHAT_TO_TYPE}.", style="dim")
+        shown = (
+            paper_lines(paper)
+            if paper
+            else Text(f"Type {WHAT_TO_TYPE}, or a title to search Crossref for.", style="dim")
+        )
         self.query_one("#add-found", Static).update(shown)
         self.query_one("#add-go", Button).label = "Add" if paper else "Look up"
 
@@ -180,6 +209,57 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
             found = f"{type(error).__name__}: {error}; please report this"
         if not worker.is_cancelled:  # (else nobody is left to tell)
             self.app.call_from_thread(self._looked_up, typed, found, copy)
+
+    @work(thread=True, exclusive=True, group="add-paper", description="search a title")
+    def _search(self, typed: str) -> None:
+        from paperbrowse.core.lookup.client import LookupFailed, search_crossref
+
+        worker = get_current_worker()
+        try:
+            found: list[Paper] | str = search_crossref(typed, cancelled=lambda: worker.is_cancelled)
+        except LookupFailed as error:
+            found = str(error)
+        except Exception as error:  # a bug in a reader: one line, never a traceback
+            found = f"{type(error).__name__}: {error}; please report this"
+        if not worker.is_cancelled:  # (else nobody is left to tell)
+            self.app.call_from_thread(self._searched, typed, found)
+
+    def _searched(self, typed: str, found: list[Paper] | str) -> None:
+        self._busy = False
+        if not self.is_attached:
+            return
+        if typed != self.typed:  # edited meanwhile: these works are not for what is shown
+            self._status(self._hint().plain)
+            return
+        if isinstance(found, str):
+            self._status(found, "bold red")
+        elif not found:
+            self._status(f"Crossref finds no paper for “{typed}”.", "bold")
+        else:
+            self._offer(found)
+            self._status("↑ ↓ and Enter pick the paper meant.", "bold")
+
+    def _offer(self, papers: list[Paper]) -> None:
+        """The works of a title search to pick from (none: the list hidden)."""
+        self.candidates = papers
+        offered = self.query_one("#add-candidates", OptionList)
+        offered.clear_options()
+        offered.add_options(Option(candidate_lines(paper)) for paper in papers)
+        offered.display = bool(papers)
+        if papers:
+            offered.highlighted = 0
+            offered.focus()
+
+    @on(OptionList.OptionSelected, "#add-candidates")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        """A work of the search picked: shown as a looked-up paper is, for Enter to add."""
+        from paperbrowse.core.lookup.known import copy_in
+
+        event.stop()
+        paper = self.candidates[event.option_index]
+        self._offer([])
+        self.query_one("#add-id", Input).focus()
+        self._looked_up(self.typed, paper, copy_in(paper, self.library))
 
     def _looked_up(self, typed: str, found: Paper | str, copy: Paper | None = None) -> None:
         self._busy = False

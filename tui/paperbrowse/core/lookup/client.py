@@ -253,6 +253,34 @@ def _from_crossref(
         raise LookupFailed(f"{identifier}: Crossref's answer is not a work ({error})") from None
 
 
+# Papers a title search offers: enough to find the one meant among its namesakes.
+SEARCH_ROWS = 5
+
+
+def search_crossref(
+    text: str, timeout: float = TIMEOUT, cancelled: Callable[[], bool] | None = None
+) -> list[Paper]:
+    """The works Crossref finds for ``text`` (a title, perhaps with authors or a year: a
+    bibliographic query), best first, at most ``SEARCH_ROWS``; a work it lists without a
+    title is left out. Raises LookupFailed (DownloadCancelled as ``look_up``)."""
+    from paperbrowse.core.lookup.crossref import paper_from_work
+
+    url = f"{base_url('PAPERBROWSE_CROSSREF_URL', CROSSREF_URL)}/works"
+    query = {"query.bibliographic": text, "rows": str(SEARCH_ROWS)}
+    body = fetch(url, query, repr(text), timeout, cancelled=cancelled).body
+    try:
+        works = json.loads(body)["message"]["items"]
+        if not isinstance(works, list):
+            raise TypeError("items is not a list")
+    except (ValueError, KeyError, TypeError) as error:
+        raise LookupFailed(f"{text!r}: Crossref's answer is no list of works ({error})") from None
+    found = []
+    for work in works[:SEARCH_ROWS]:
+        with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError):
+            found.append(paper_from_work(work, f"doi:{work['DOI']}"))
+    return found
+
+
 # arXiv's API terms: no more than one request every three seconds (``add`` of many ids).
 ARXIV_GAP = 3.0
 _arxiv_turn = threading.Lock()
