@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -192,37 +192,25 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
 
     @work(thread=True, exclusive=True, group="add-paper", description="look a paper up")
     def _look_up(self, typed: str) -> None:
-        """Cancelled (the dialog closed, or the app quitting) it stops waiting at once:
-        for arXiv's turn (up to 3 s) or a slow service (up to 15 s), which held a quit."""
-        from paperbrowse.core.lookup.client import LookupFailed, look_up
+        from paperbrowse.core.lookup.client import look_up
         from paperbrowse.core.lookup.known import copy_in
 
-        worker = get_current_worker()
-        copy = None
-        try:
-            paper = look_up(typed, cancelled=lambda: worker.is_cancelled)
-            copy = copy_in(paper, self.library)
-            found: Paper | str = paper
-        except LookupFailed as error:
-            found = str(error)
-        except Exception as error:  # a bug in a reader: one line, never a traceback
-            found = f"{type(error).__name__}: {error}; please report this"
-        if not worker.is_cancelled:  # (else nobody is left to tell)
+        def paper_and_copy(cancelled: Callable[[], bool]) -> tuple[Paper, Paper | None]:
+            paper = look_up(typed, cancelled=cancelled)
+            return paper, copy_in(paper, self.library)
+
+        answer = _asked(paper_and_copy)
+        if answer is not None:
+            found, copy = answer if isinstance(answer, tuple) else (answer, None)
             self.app.call_from_thread(self._looked_up, typed, found, copy)
 
     @work(thread=True, exclusive=True, group="add-paper", description="search a title")
     def _search(self, typed: str) -> None:
-        from paperbrowse.core.lookup.client import LookupFailed, search_crossref
+        from paperbrowse.core.lookup.client import search_crossref
 
-        worker = get_current_worker()
-        try:
-            found: list[Paper] | str = search_crossref(typed, cancelled=lambda: worker.is_cancelled)
-        except LookupFailed as error:
-            found = str(error)
-        except Exception as error:  # a bug in a reader: one line, never a traceback
-            found = f"{type(error).__name__}: {error}; please report this"
-        if not worker.is_cancelled:  # (else nobody is left to tell)
-            self.app.call_from_thread(self._searched, typed, found)
+        answer = _asked(lambda cancelled: search_crossref(typed, cancelled=cancelled))
+        if answer is not None:
+            self.app.call_from_thread(self._searched, typed, answer)
 
     def _searched(self, typed: str, found: list[Paper] | str) -> None:
         self._busy = False
@@ -318,6 +306,27 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
             self.app.notify(added_message(added), timeout=6, markup=False)
             return
         self.dismiss(added)
+
+
+Answer = TypeVar("Answer")
+
+
+def _asked(ask: Callable[[Callable[[], bool]], Answer]) -> Answer | str | None:
+    """In a worker: what ``ask`` answers, given the worker's ``cancelled``; the one line
+    of why there is no answer; None once the worker is cancelled (the dialog closed, or
+    the app quitting: a lookup stops waiting at once, for arXiv's turn, up to 3 s, or a
+    slow service, up to 15 s, which held a quit), with nobody left to tell."""
+    from paperbrowse.core.lookup.client import LookupFailed
+
+    worker = get_current_worker()
+    answer: Answer | str
+    try:
+        answer = ask(lambda: worker.is_cancelled)
+    except LookupFailed as error:
+        answer = str(error)
+    except Exception as error:  # a bug in a reader: one line, never a traceback
+        answer = f"{type(error).__name__}: {error}; please report this"
+    return None if worker.is_cancelled else answer
 
 
 def added_message(added: Added) -> str:
