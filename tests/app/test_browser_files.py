@@ -17,6 +17,8 @@ from app_helpers import (
     wait_loaded,
     write_jsonl,
 )
+from rich.segment import Segment
+from textual.color import Color
 from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
@@ -208,6 +210,72 @@ async def test_rows_take_the_new_theme_colours(seed_app: Any) -> None:
         pilot.app.theme = "solarized-light"
         await pilot.pause()
         assert code_mark_style() != before
+
+
+# The list's faintest visible divider before a light theme had one: rose-pine's, 1.87
+# (the default textual-dark's is 2.27). Light themes' were 1.04-1.26: a stripe a shade
+# off the background, which a user does not see as a line between the panes.
+VISIBLE_DIVIDER_CONTRAST = 1.5
+
+
+def relative_luminance(color: Color) -> float:
+    """WCAG's relative luminance: 0 for black, 1 for white."""
+
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = color.rgb
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def contrast_ratio(one: Color, other: Color) -> float:
+    """WCAG's contrast ratio: 1 for the same colour, 21 for black on white."""
+    darker, lighter = sorted((relative_luminance(one), relative_luminance(other)))
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def divider_cells(pilot: Pilot[Any]) -> list[Segment]:
+    """The cells of the line between the list and the detail pane, as drawn.
+
+    Wide terminals draw it down the list pane's right edge, narrow ones (stacked
+    panes) along its bottom edge.
+    """
+    pane = browser(pilot).query_one("#list-pane").region
+    strips = pilot.app.screen._compositor.render_strips()
+    if pane.right < pilot.app.size.width:  # side by side
+        rows = range(pane.y, pane.bottom)
+        cells = [strips[y].crop(pane.right - 1, pane.right) for y in rows]
+    else:
+        cells = [strips[pane.bottom - 1].crop(x, x + 1) for x in range(pane.x, pane.right)]
+    return [segment for strip in cells for segment in strip]
+
+
+@pytest.mark.parametrize("size", [(120, 30), (80, 30)], ids=["side-by-side", "stacked"])
+async def test_the_line_between_the_panes_shows_in_every_theme(
+    seed_app: Any, size: tuple[int, int]
+) -> None:
+    faint: dict[str, float] = {}
+    async with seed_app().run_test(size=size) as pilot:
+        await wait_loaded(pilot)
+        for theme in sorted(pilot.app.available_themes):
+            pilot.app.theme = theme
+            await pilot.pause()
+            for cell in divider_cells(pilot):
+                assert cell.text in "│─", (theme, cell.text)  # a line is drawn
+                assert cell.style is not None and cell.style.color is not None, theme
+                assert cell.style.bgcolor is not None, theme
+                if cell.style.color.is_default:
+                    # The ANSI themes: the terminal's own text colour, which it makes
+                    # readable on its own background.
+                    assert cell.style.bgcolor.is_default, theme
+                    continue
+                line = Color.from_rich_color(cell.style.color)
+                background = Color.from_rich_color(cell.style.bgcolor)
+                ratio = contrast_ratio(line, background)
+                if ratio < VISIBLE_DIVIDER_CONTRAST:
+                    faint[theme] = round(ratio, 2)
+    assert faint == {}
 
 
 async def test_a_search_that_fails_says_so_and_the_app_goes_on(
