@@ -130,6 +130,124 @@ def test_papers_picked_by_a_query_are_each_downloaded(
     assert with_pdf(library) == ["cohan2020", "gomez1998"]
 
 
+def many_dois(count: int) -> str:
+    """A .bib of ``count`` papers of 2021 with a DOI each that Unpaywall knows nothing of:
+    with an email set, each is one request (answered at once, with no arXiv pacing)."""
+    return "".join(
+        f"@article{{many{n},\n  title = {{Paper {n}}},\n  author = {{Writer, Wim}},\n"
+        f"  year = {{2021}},\n  doi = {{10.5555/many.{n}}},\n}}\n"
+        for n in range(count)
+    )
+
+
+def test_a_query_matching_more_papers_than_the_cap_downloads_none(
+    user: Folders, library: Path, services: list[str]
+) -> None:
+    """``--query 'year:2020'`` on a big library is thousands of downloads: the command says
+    so in one line, and how to go on, instead of starting them."""
+    from paperbrowse.cli.fetch import MAX_DOWNLOADS
+
+    user.configure(email=EMAIL)
+    over = MAX_DOWNLOADS + 1
+    library.write_text(PAPERS_BIB + many_dois(over), encoding="utf-8")
+    result = fetch(str(library), "--query", "year:2021")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"paperbrowse: error: 'year:2021' matches {over} papers, {over} of them to download: "
+        f"more than {MAX_DOWNLOADS} at once without --max, so none is downloaded; narrow the "
+        f"query, or pass --max {over} to download them all\n"
+    )
+    assert services == []
+    assert files_in(user.pdfs) == []
+    assert with_pdf(library) == []
+
+
+def test_max_lets_that_many_downloads_through_and_no_more(
+    user: Folders, library: Path, services: list[str]
+) -> None:
+    user.configure(email=EMAIL)
+    both = "year:1998..2020 -isotretinoin -talk"  # cohan2020 (arXiv) and gomez1998 (DOI)
+    refused = fetch(str(library), "--query", both, "--max", "1")
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"paperbrowse: error: {both!r} matches 2 papers, 2 of them to download: more than "
+        "--max 1, so none is downloaded; narrow the query, or pass --max 2 to download them all\n"
+    )
+    assert services == []
+    assert files_in(user.pdfs) == []
+    allowed = fetch(str(library), "--query", both, "--max", "2")
+    assert allowed.returncode == 0, allowed.stderr
+    assert sorted(allowed.stdout.splitlines()) == [
+        f"cohan2020: saved {user.pdfs / '2004.07180.pdf'}",
+        f"gomez1998: saved {user.pdfs / '10.1103_PhysRevLett.80.3915.pdf'}",
+    ]
+
+
+def test_papers_that_have_their_pdf_or_cannot_be_downloaded_do_not_count(
+    user: Folders, library: Path, services: list[str]
+) -> None:
+    """Only downloads are capped: a paper with its PDF already, or with no way to get
+    one (no arXiv id nor DOI), asks nothing of any server."""
+    kept = user.pdfs / "2004.07180.pdf"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(SPECTER_PDF)
+    user.configure(email=EMAIL)
+    result = fetch(str(library), "--query", "year:1998..2020 -isotretinoin", "--max", "1")
+    assert result.returncode == 1, result.stderr  # talk2020 has no identifier
+    assert sorted(result.stdout.splitlines()) == [
+        f"cohan2020: has a PDF already: {kept}",
+        f"gomez1998: saved {user.pdfs / '10.1103_PhysRevLett.80.3915.pdf'}",
+    ]
+    assert result.stderr.startswith("paperbrowse: error: talk2020: This paper has neither")
+
+
+def test_papers_named_by_key_are_not_capped(
+    user: Folders, library: Path, services: list[str]
+) -> None:
+    """The user named each one: all of them are asked for, however many."""
+    from paperbrowse.cli.fetch import MAX_DOWNLOADS
+
+    user.configure(email=EMAIL)
+    over = MAX_DOWNLOADS + 1
+    library.write_text(PAPERS_BIB + many_dois(over), encoding="utf-8")
+    keys = ",".join(f"many{n}" for n in range(over))
+    result = fetch(str(library), "--key", keys)
+    assert result.returncode == 2  # Unpaywall knows none of them
+    said = [line.split(": ")[2] for line in result.stderr.splitlines()]
+    assert sorted(said) == sorted(f"many{n}" for n in range(over))  # a line each: asked
+    assert len(services) == over
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "many", "2.5"])
+def test_max_must_be_a_whole_number_of_one_or_more(
+    user: Folders, library: Path, services: list[str], value: str
+) -> None:
+    result = fetch(str(library), "--query", "year:2020", "--max", value)
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: paperbrowse fetch")  # argparse's own error
+    assert result.stderr.splitlines()[-1].startswith("paperbrowse fetch: error: argument --max: ")
+    assert "Traceback" not in result.stderr
+    assert services == []
+
+
+def test_max_goes_with_a_query(user: Folders, library: Path, services: list[str]) -> None:
+    result = fetch(str(library), "--key", "cohan2020", "--max", "5")
+    assert result.returncode == 2
+    assert result.stderr.startswith("paperbrowse: error: --max goes with --query")
+    assert len(result.stderr.splitlines()) == 1
+    assert services == []
+    assert files_in(user.pdfs) == []
+
+
+def test_help_says_how_many_a_query_downloads_at_most() -> None:
+    from paperbrowse.cli.fetch import MAX_DOWNLOADS
+
+    text = " ".join(fetch("--help").stdout.split())
+    assert "--max N" in text
+    assert f"(default {MAX_DOWNLOADS})" in text
+
+
 def test_a_pdf_already_where_D_saves_it_is_the_papers_not_downloaded_again(
     user: Folders, library: Path, services: list[str]
 ) -> None:

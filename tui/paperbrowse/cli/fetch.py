@@ -1,4 +1,5 @@
-"""``paperbrowse fetch [PATH...] (--key K ... | --query Q) [--pdf-dir DIR]``: ``D`` from a shell.
+"""``paperbrowse fetch [PATH...] (--key K ... | --query Q [--max N]) [--pdf-dir DIR]``: ``D``
+from a shell.
 
 Each paper picked (``--key``: its citation key, DOI or id, repeatable or comma-separated;
 ``--query``: the papers matching a search) gets its PDF as the app's ``D`` gets it
@@ -7,9 +8,13 @@ for a DOI, which needs ``"email"`` in config.json), saved in the same folder und
 name, never over a file, and attached in the marks database as ``A`` attaches one. One
 line a paper: ``KEY: saved PATH``, ``KEY: already downloaded: attached PATH``, ``KEY: has a
 PDF already: PATH`` on stdout; why not, on stderr. There is no default: the whole library
-would be thousands of downloads.
+would be thousands of downloads. For the same reason a query with more than
+``MAX_DOWNLOADS`` papers to download (``--max N``: N) downloads none and says so in one
+line: ``year:2020`` on a large library would be hours of arXiv's pacing. The papers
+``--key`` names are not capped: the user named each one.
 
-Exit status: 0 every paper has its PDF; 1 some have not, or a key named none; 2 none.
+Exit status: 0 every paper has its PDF; 1 some have not, or a key named none; 2 none (a
+query over the cap among them: nothing was done).
 """
 
 from __future__ import annotations
@@ -40,6 +45,12 @@ if TYPE_CHECKING:
     from paperbrowse.core.pdf.locate import PdfFinder
 
 
+# Downloads one query may start without --max: about a minute of arXiv's pacing (3 s
+# apart), and more than a focused search (an author, a year, a topic) matches; a query
+# over it is more likely a slip (``year:2020``) than a wish for hundreds of PDFs.
+MAX_DOWNLOADS = 20
+
+
 class NotFetched(Exception):
     """Why one paper has no PDF after all: one line."""
 
@@ -65,6 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="the paper with this citation key, DOI or id (repeat it, or KEY1,KEY2)",
     )
     which.add_argument("-q", "--query", help="the papers matching this search")
+    parser.add_argument(
+        "--max",
+        type=download_count,
+        metavar="N",
+        help=f"with --query: download up to N PDFs (default {MAX_DOWNLOADS}); a query "
+        "with more to download downloads none, and says how many it has. Papers that "
+        "have their PDF, or no arXiv id or DOI, do not count",
+    )
     add_as_of(parser)
     add_pdf_dir(parser)
     return parser
@@ -72,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     safe_streams()
+    if args.key and args.max is not None:
+        return fail("--max goes with --query: the papers --key names are each fetched")
     library = open_library(args)
     if library is None:
         return EXIT_UNUSABLE
@@ -88,6 +109,10 @@ def run(args: argparse.Namespace) -> int:
 
     email = load_config().email
     finder = pdf_finder(library, args.pdf_dir)
+    if args.query:
+        refusal = over_the_cap(args.query, papers, finder, email, args.max)
+        if refusal is not None:
+            return fail(printable(refusal))
     failed = 0
     with open_store() as store:
         for paper in papers:
@@ -102,6 +127,47 @@ def run(args: argparse.Namespace) -> int:
     if failed == len(papers):
         return EXIT_UNUSABLE
     return EXIT_WARNINGS if failed or missing or library.problems else EXIT_OK
+
+
+def download_count(text: str) -> int:
+    """``--max N`` as argparse reads it: a whole number of downloads, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: must be 1 or more")
+    return value
+
+
+def over_the_cap(
+    query: str, papers: list[Paper], finder: PdfFinder, email: str | None, given: int | None
+) -> str | None:
+    """Why a query's ``papers`` are too many to download, one line; None when they are
+    not. Only downloads count: a paper with its PDF already, or none to be had, asks no
+    server anything."""
+    downloads = len(to_download(papers, finder, email))
+    cap = MAX_DOWNLOADS if given is None else given
+    if downloads <= cap:
+        return None
+    limit = f"--max {given}" if given is not None else f"{MAX_DOWNLOADS} at once without --max"
+    return (
+        f"{query!r} matches {len(papers)} papers, {downloads} of them to download: more "
+        f"than {limit}, so none is downloaded; narrow the query, or pass --max {downloads} "
+        "to download them all"
+    )
+
+
+def to_download(papers: list[Paper], finder: PdfFinder, email: str | None) -> list[Paper]:
+    """The papers ``fetched`` would download: asked as it asks (``next_step``), before any
+    is (a stat or two a paper, no request)."""
+    from paperbrowse.core.pdf.fetch import next_step
+
+    return [
+        paper
+        for paper in papers
+        if next_step(paper, finder.files_of(paper), finder.folders, email).download_to is not None
+    ]
 
 
 def chosen(library: Library, args: argparse.Namespace) -> tuple[list[Paper], list[str]]:
