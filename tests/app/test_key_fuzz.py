@@ -105,7 +105,13 @@ class Masher:
         for _ in range(ESCAPES_TO_BROWSER):
             if not self.alive:
                 return
-            if len(self.app.screen_stack) == 1 and not self.app.browser.search_bar.value:
+            browser = self.app.browser
+            if (
+                len(self.app.screen_stack) == 1
+                and not browser.search_bar.value
+                # (an empty search bar keeps the focus till escape: "/" typed there is text)
+                and not browser.search_bar.input.has_focus
+            ):
                 return
             await self.send([ESCAPE])
         while len(self.app.screen_stack) > 1:
