@@ -14,6 +14,7 @@ from app_helpers import (
     browser,
     screen_text,
     settle,
+    wait_for,
     wait_loaded,
     write_jsonl,
 )
@@ -360,3 +361,33 @@ async def test_the_problems_notified_are_counted_as_w_lists_them(tmp_path: Path)
         hidden = {p.file for p in unlined} - {p.file for p in unlined[: len(said)]}
         if hidden:
             assert any(f"… and {len(hidden)} more file" in note for note in notes), notes
+
+
+async def test_the_stats_lists_borders_show_in_every_theme(seed_app: Any) -> None:
+    """``S``: the lists without the focus are drawn in a round border of the panel's
+    colour lightened, the background's own on a light theme (as the panes' line was)."""
+    from textual.widgets import OptionList
+
+    from paperbrowse.app.screens.stats import StatsScreen
+
+    faint: dict[str, float] = {}
+    async with seed_app().run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("S")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, StatsScreen))
+        for theme in sorted(pilot.app.available_themes):
+            if theme.startswith("ansi"):
+                continue  # (the terminal's own colours)
+            pilot.app.theme = theme
+            await pilot.pause()
+            lists = list(pilot.app.screen.query(OptionList))
+            unfocused = [widget for widget in lists if not widget.has_focus]
+            (focused,) = set(lists) - set(unfocused)  # (years, categories, authors, venues)
+            assert focused.styles.border_left != unfocused[0].styles.border_left, theme
+            for widget in unfocused:
+                _, line = widget.styles.border_left
+                background, _ = widget.background_colors
+                ratio = contrast_ratio(line, background)
+                if ratio < VISIBLE_DIVIDER_CONTRAST:
+                    faint[theme] = round(ratio, 2)
+    assert faint == {}

@@ -150,6 +150,10 @@ class StatsScreen(DismissOnce, Screen[str | None]):
         text-wrap: nowrap;
         text-overflow: ellipsis;
     }
+    /* (light themes: the panel lightened is the background's own colour) */
+    StatsScreen OptionList:light {
+        border: round $panel-darken-3;
+    }
     StatsScreen OptionList:focus {
         border: round $accent;
     }
