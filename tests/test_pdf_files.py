@@ -280,7 +280,8 @@ def test_a_pdf_saved_where_d_saves_without_pdf_folders_is_found_by_name(
     assert paper.doi is not None
     finder = PdfFinder()
     assert finder.files_of(paper) == []
-    assert folder_problems(finder.folders) == []  # (no pdfs/ yet: nothing to say)
+    assert pdf_dir() in finder.searched and pdf_dir() not in finder.folders  # (never reported)
+    assert folder_problems(finder.folders) == []
     saved = pdf_dir() / f"{paper.doi.replace('/', '_')}.pdf"
     saved.parent.mkdir(parents=True)
     shutil.copy(pdfs / "acl-2020.acl-main.207.pdf", saved)

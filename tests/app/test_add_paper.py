@@ -369,3 +369,17 @@ async def test_a_title_is_searched_and_the_work_picked_is_added(tmp_path: Path) 
         await wait_for(pilot, lambda: len(titles(app)) == 2)
     added = read_file(library, dt.date.today()).papers[1]
     assert (added.title, added.doi) == ("Chemical Ecology", "10.1093/obo/9780199830060-0023")
+
+
+@pytest.mark.parametrize("typed", ["10.1234", "arxiv:2004.071", "https://example.org/paper/7"])
+async def test_a_mistyped_identifier_says_why_and_is_not_searched_as_a_title(
+    tmp_path: Path, services: list[str], typed: str
+) -> None:
+    """Searched as a title, a mistyped DOI or arXiv id (or a site's link) found unrelated
+    works a user might add: it is told what it is not, and nothing is asked."""
+    app = PaperBrowseApp([bib_library(tmp_path)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot)
+        await looked_up(pilot, typed)
+        await wait_for(pilot, lambda: "neither a DOI nor an arXiv id" in status(app))
+    assert services == []

@@ -248,8 +248,9 @@ async def test_a_missing_pdf_folder_is_a_line_in_the_problems_list(tmp_path: Pat
         await wait_loaded(pilot)
         await pilot.press("w")
         text = await wait_for_text(pilot, "PDF folder missing")
-        # (the first PDF folder: where D saves a PDF, making it first)
-        assert f"{tmp_path / 'gone'}: PDF folder missing; D makes it" in text
+        flat = " ".join(text.replace("█", " ").split())  # (a long line wraps in the box)
+        # (the first PDF folder: where downloads go, made by the first one)
+        assert f"{tmp_path / 'gone'}: PDF folder missing; made by the first download" in flat
         assert f"{bib}: a file, not a PDF folder; ignored" in text
         await pilot.press("escape")
         await pilot.press("slash", *"specter", "enter")

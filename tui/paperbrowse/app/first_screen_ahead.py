@@ -215,7 +215,8 @@ def _cpus() -> int:
 
 
 def keep_ahead(paths: list[Path], as_of: str) -> bool:
-    """Read the library and keep its first screen, as the app's loader would (True)."""
+    """Read the library and keep its first screen, as the app's loader would; True
+    (``forked`` says DONE on it: work that keeps nothing, as in the tests, says False)."""
     from paperbrowse.app.glyphs import glyphs_to_keep
     from paperbrowse.app.header_text import library_header
     from paperbrowse.app.widgets.row_segments import category_width

@@ -6,8 +6,9 @@ Each paper picked (``--key``: its citation key, DOI or id, repeatable or comma-s
 (``core.pdf.fetch``: arXiv's for an arXiv id, then the open-access copy Unpaywall knows of
 for a DOI, which needs ``"email"`` in config.json), saved in the same folder under the same
 name, never over a file, and attached in the marks database as ``A`` attaches one. One
-line a paper: ``KEY: saved PATH``, ``KEY: already downloaded: attached PATH``, ``KEY: has a
-PDF already: PATH`` on stdout; why not, on stderr. There is no default: the whole library
+line a paper: ``KEY: saved PATH``, ``KEY: has a PDF already: PATH`` (or, for a PDF saved
+at its name since the folder was listed, ``KEY: already downloaded: attached PATH``) on
+stdout; why not, on stderr. There is no default: the whole library
 would be thousands of downloads. For the same reason a query with more than
 ``MAX_DOWNLOADS`` papers to download (``--max N``: N) downloads none and says so in one
 line: ``year:2020`` on a large library would be hours of arXiv's pacing. The papers
@@ -80,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--max",
         type=download_count,
         metavar="N",
-        help=f"with --query: download up to N PDFs (default {MAX_DOWNLOADS}); a query "
+        help=f"with --query: allow at most N downloads (default {MAX_DOWNLOADS}); a query "
         "with more to download downloads none, and says how many it has. Papers that "
         "have their PDF, or no arXiv id or DOI, do not count",
     )

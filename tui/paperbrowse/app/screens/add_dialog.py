@@ -48,8 +48,16 @@ def candidate_lines(paper: Paper) -> Text:
     """A work a title search offers: its title, then its first author, year and venue."""
     shown = Text(paper.title, style="bold")
     details = [paper.authors[0] if paper.authors else "", str(paper.year or ""), paper.venue or ""]
-    shown.append("\n" + " · ".join(part for part in details if part), style="dim")
+    if any(details):
+        shown.append("\n" + " · ".join(part for part in details if part), style="dim")
     return shown
+
+
+def what_to_type() -> Text:
+    """The hint of what the dialog takes, shown while nothing is found."""
+    from paperbrowse.core.lookup.identifiers import WHAT_TO_TYPE
+
+    return Text(f"Type {WHAT_TO_TYPE}, or a title to search Crossref for.", style="dim")
 
 
 class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
@@ -106,18 +114,17 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         self.library = library  # its papers: one of them is not added again
         self.taken = taken  # its citation keys (made in the worker if need be), not given again
         self.found: tuple[str, Paper] | None = None  # what was typed, and its paper
-        self.candidates: list[Paper] = []  # a title search's works, offered to pick from
+        # A title search's works offered to pick from, each with its copy in the library.
+        self.candidates: list[tuple[Paper, Paper | None]] = []
         self._busy = False  # a look-up or an addition is running
         self._adding = False  # the file is being written: escape waits for it
 
     def compose(self) -> ComposeResult:
-        from paperbrowse.core.lookup.identifiers import WHAT_TO_TYPE
-
         with Vertical():
             yield Static(Text("Add a paper"), id="add-title")
             yield Input(id="add-id", placeholder="DOI or arXiv id, a link to one, or a title")
             yield OptionList(id="add-candidates")
-            yield Static(Text(f"Type {WHAT_TO_TYPE}.", style="dim"), id="add-found")
+            yield Static(what_to_type(), id="add-found")
             target = str(self.targets[0]) if self.targets else ""
             offered = f"Add to the file ({self.why_none}: name one)" if self.why_none else ""
             yield Static(Text(offered or "Add to the file", style="dim"))
@@ -155,16 +162,17 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         if self._busy:
             return
         if not self.typed:
-            self._status("Type a DOI or an arXiv id first.", "bold")
+            self._status("Type a DOI, an arXiv id or a title first.", "bold")
             return
         if self.found is not None and self.found[0] == self.typed:
             self._add(self.found[1])
             return
-        from paperbrowse.core.lookup.identifiers import read_identifier
+        from paperbrowse.core.lookup.identifiers import meant_as_identifier, read_identifier
 
         self._busy = True
         self._show_found(None)
-        if read_identifier(self.typed) is not None:
+        # (a mistyped id is looked up, and told why it is none, not searched as a title)
+        if read_identifier(self.typed) is not None or meant_as_identifier(self.typed):
             self._status(f"Looking up {self.typed}…", "bold")
             self._look_up(self.typed)
         else:
@@ -173,13 +181,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
 
     def _show_found(self, paper: Paper | None) -> None:
         """The paper found, or (None) the hint of what to type, and the button's word."""
-        from paperbrowse.core.lookup.identifiers import WHAT_TO_TYPE
-
-        shown = (
-            paper_lines(paper)
-            if paper
-            else Text(f"Type {WHAT_TO_TYPE}, or a title to search Crossref for.", style="dim")
-        )
+        shown = paper_lines(paper) if paper else what_to_type()
         self.query_one("#add-found", Static).update(shown)
         self.query_one("#add-go", Button).label = "Add" if paper else "Look up"
 
@@ -207,12 +209,18 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
     @work(thread=True, exclusive=True, group="add-paper", description="search a title")
     def _search(self, typed: str) -> None:
         from paperbrowse.core.lookup.client import search_crossref
+        from paperbrowse.core.lookup.known import copy_in
 
-        answer = _asked(lambda cancelled: search_crossref(typed, cancelled=cancelled))
+        def works_and_copies(cancelled: Callable[[], bool]) -> list[tuple[Paper, Paper | None]]:
+            # (each work's copy in the library looked for here: a scan of every paper)
+            found = search_crossref(typed, cancelled=cancelled)
+            return [(paper, copy_in(paper, self.library)) for paper in found]
+
+        answer = _asked(works_and_copies)
         if answer is not None:
             self.app.call_from_thread(self._searched, typed, answer)
 
-    def _searched(self, typed: str, found: list[Paper] | str) -> None:
+    def _searched(self, typed: str, found: list[tuple[Paper, Paper | None]] | str) -> None:
         self._busy = False
         if not self.is_attached:
             return
@@ -227,27 +235,26 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
             self._offer(found)
             self._status("↑ ↓ and Enter pick the paper meant.", "bold")
 
-    def _offer(self, papers: list[Paper]) -> None:
-        """The works of a title search to pick from (none: the list hidden)."""
-        self.candidates = papers
+    def _offer(self, works: list[tuple[Paper, Paper | None]]) -> None:
+        """The works of a title search to pick from, each with its copy in the library if
+        it has one (none: the list hidden)."""
+        self.candidates = works
         offered = self.query_one("#add-candidates", OptionList)
         offered.clear_options()
-        offered.add_options(Option(candidate_lines(paper)) for paper in papers)
-        offered.display = bool(papers)
-        if papers:
+        offered.add_options(Option(candidate_lines(paper)) for paper, _ in works)
+        offered.display = bool(works)
+        if works:
             offered.highlighted = 0
             offered.focus()
 
     @on(OptionList.OptionSelected, "#add-candidates")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         """A work of the search picked: shown as a looked-up paper is, for Enter to add."""
-        from paperbrowse.core.lookup.known import copy_in
-
         event.stop()
-        paper = self.candidates[event.option_index]
+        paper, copy = self.candidates[event.option_index]
         self._offer([])
         self.query_one("#add-id", Input).focus()
-        self._looked_up(self.typed, paper, copy_in(paper, self.library))
+        self._looked_up(self.typed, paper, copy)
 
     def _looked_up(self, typed: str, found: Paper | str, copy: Paper | None = None) -> None:
         self._busy = False

@@ -133,3 +133,12 @@ def _balanced(doi: str) -> str:
 
 
 WHAT_TO_TYPE = "a DOI (10.18653/v1/2020.acl-main.207), an arXiv id (2004.07180) or a link to one"
+# What a title never is: a link, a DOI's or an arXiv id's start, or a number and dots
+# (a mistyped id: searched as a title, it finds unrelated works a user might add).
+_IDENTIFIER_LIKE = re.compile(r"://|^\s*(?:10\.|doi:|arxiv[:.]|[\d.v/\s-]+$)", re.IGNORECASE)
+
+
+def meant_as_identifier(text: str) -> bool:
+    """Whether ``text``, which ``read_identifier`` reads no identifier in, was meant as one
+    (a mistyped DOI or arXiv id, an unknown site's link) rather than as a title."""
+    return bool(_IDENTIFIER_LIKE.search(text))

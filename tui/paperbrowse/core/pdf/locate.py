@@ -89,6 +89,8 @@ def arxiv_id_in(text: str | None) -> str | None:
 
 # What a file name may not hold on Windows (and "/" nowhere): a DOI may hold any of it
 # (an old Wiley DOI: "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O").
+# Two DOIs that differ only there ("10.1/a:b", "10.1/a_b") get one name, as "/" and "_"
+# always did: the second paper is then said to have the first's PDF.
 _UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
@@ -203,11 +205,9 @@ def pdf_on_disk(files: Iterable[Path]) -> Path | None:
     return next((f for f in files if is_pdf_name(f) and file_problem(f) is None), None)
 
 
-# A missing first PDF folder is where ``D`` saves PDFs all the same: it makes it.
-MISSING_FOLDERS = (
-    "PDF folder missing; D makes it",
-    "PDF folder missing; ignored",
-)
+# A missing first PDF folder is where downloads go all the same: the first one makes it.
+MISSING_FIRST_FOLDER = "PDF folder missing; made by the first download"
+MISSING_FOLDER = "PDF folder missing; ignored"
 
 
 def folder_problems(folders: Iterable[str | Path]) -> list[Problem]:
@@ -217,7 +217,8 @@ def folder_problems(folders: Iterable[str | Path]) -> list[Problem]:
         path = Path(os.path.expanduser(str(folder)))
         try:
             if not path.exists():
-                problems.append(Problem(str(path), None, MISSING_FOLDERS[min(place, 1)]))
+                missing = MISSING_FIRST_FOLDER if place == 0 else MISSING_FOLDER
+                problems.append(Problem(str(path), None, missing))
             elif not path.is_dir():
                 problems.append(Problem(str(path), None, "a file, not a PDF folder; ignored"))
         except (OSError, ValueError) as error:
@@ -266,7 +267,7 @@ class PdfFinder:
         self, papers: Sequence[Paper], sources: Iterable[str], any_attached: bool
     ) -> Sequence[Paper]:
         """The papers that may have a file: all of them when the user attached any or a
-        folder they are looked for in (their library's, the PDF folders) holds a PDF;
+        folder they are looked for in (their library's, the PDF folders, ``pdfs/``) holds a PDF;
         else only those their library lists files for, read from their fields without
         making a paper of each (a library of 100k papers and no PDFs, the common case)."""
         folders = [*(_folder_of(source) for source in sources), *self.searched]
