@@ -362,6 +362,11 @@ async def test_a_title_is_searched_and_the_work_picked_is_added(tmp_path: Path) 
         shown = screen_text(pilot)
         assert "Communicating Ecology" in shown and "Chemical Ecology" in shown
         assert library.read_text(encoding="utf-8") == OLD  # nothing written yet
+        # The text keeps the focus: edited, the works go, and Enter searches it anew.
+        await pilot.press("backspace")
+        assert "Chemical Ecology" not in screen_text(pilot)
+        await pilot.press("y", "enter")
+        await wait_for(pilot, lambda: "pick the paper meant" in status(app))
         await pilot.press("down", "enter")  # the second: Chemical Ecology
         await wait_for(pilot, lambda: "Enter adds it" in status(app))
         assert "Communicating Ecology" not in screen_text(pilot)  # (the list is gone)

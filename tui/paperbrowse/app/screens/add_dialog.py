@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -167,6 +167,10 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         if self.found is not None and self.found[0] == self.typed:
             self._add(self.found[1])
             return
+        offered = self.query_one("#add-candidates", OptionList)
+        if self.candidates and offered.highlighted is not None:
+            self._pick(offered.highlighted)
+            return
         from paperbrowse.core.lookup.identifiers import meant_as_identifier, read_identifier
 
         self._busy = True
@@ -233,7 +237,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
             self._status(f"Crossref finds no paper for “{typed}”.", "bold")
         else:
             self._offer(found)
-            self._status("↑ ↓ and Enter pick the paper meant.", "bold")
+            self._status("↑ ↓ and Enter pick the paper meant; edited, the text is searched anew.")
 
     def _offer(self, works: list[tuple[Paper, Paper | None]]) -> None:
         """The works of a title search to pick from, each with its copy in the library if
@@ -243,15 +247,29 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         offered.clear_options()
         offered.add_options(Option(candidate_lines(paper)) for paper, _ in works)
         offered.display = bool(works)
-        if works:
+        if works:  # (the focus stays in the text, as in fzf: ↑ ↓ move the highlight)
             offered.highlighted = 0
-            offered.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """↑ ↓ in the text move the highlight of the works offered (the text takes no
+        up or down of its own)."""
+        offered = self.query_one("#add-candidates", OptionList)
+        if event.key in ("up", "down") and self.candidates and not offered.has_focus:
+            event.stop()
+            event.prevent_default()
+            if event.key == "up":
+                offered.action_cursor_up()
+            else:
+                offered.action_cursor_down()
 
     @on(OptionList.OptionSelected, "#add-candidates")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         """A work of the search picked: shown as a looked-up paper is, for Enter to add."""
         event.stop()
-        paper, copy = self.candidates[event.option_index]
+        self._pick(event.option_index)
+
+    def _pick(self, index: int) -> None:
+        paper, copy = self.candidates[index]
         self._offer([])
         self.query_one("#add-id", Input).focus()
         self._looked_up(self.typed, paper, copy)

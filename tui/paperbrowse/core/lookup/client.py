@@ -255,6 +255,7 @@ def _from_crossref(
 
 # Papers a title search offers: enough to find the one meant among its namesakes.
 SEARCH_ROWS = 5
+QUOTED = 60  # characters of a searched text its failure's line quotes
 
 
 def search_crossref(
@@ -267,13 +268,14 @@ def search_crossref(
 
     url = f"{base_url('PAPERBROWSE_CROSSREF_URL', CROSSREF_URL)}/works"
     query = {"query.bibliographic": text, "rows": str(SEARCH_ROWS)}
-    body = fetch(url, query, repr(text), timeout, cancelled=cancelled).body
+    what = f"“{text if len(text) <= QUOTED else text[: QUOTED - 1] + '…'}”"  # (as typed)
+    body = fetch(url, query, what, timeout, cancelled=cancelled).body
     try:
         works = json.loads(body)["message"]["items"]
         if not isinstance(works, list):
             raise TypeError("items is not a list")
     except (ValueError, KeyError, TypeError) as error:
-        raise LookupFailed(f"{text!r}: Crossref's answer is no list of works ({error})") from None
+        raise LookupFailed(f"{what}: Crossref's answer is no list of works ({error})") from None
     found = []
     for work in works[:SEARCH_ROWS]:
         with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError):
