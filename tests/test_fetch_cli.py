@@ -304,6 +304,26 @@ def test_without_an_email_or_an_identifier_each_says_why_and_nothing_is_asked(
     assert services == []
 
 
+def test_a_querys_papers_that_cannot_be_downloaded_are_one_line_for_each_reason(
+    user: Folders, library: Path, services: list[str]
+) -> None:
+    """Without an email, a query's DOI-only papers cannot be downloaded, none asked for:
+    one line says so of them all (it was one line a paper: thousands for a year of a
+    large library), naming how many and the first of them."""
+    talk = "@misc{talk2021,\n  title = {A Talk},\n  author = {Writer, Wim},\n  year = {2021},\n}\n"
+    library.write_text(many_dois(30) + talk, encoding="utf-8")
+    result = fetch(str(library), "--query", "year:2021")
+    assert result.returncode == 2
+    config = user.config / "config.json"
+    assert sorted(result.stderr.splitlines()) == [  # (in the order their first paper came)
+        "paperbrowse: error: 30 papers (many0, many1, many10, …): Unpaywall needs your email "
+        f'address to look a DOI up: set "email" in {config}.',
+        "paperbrowse: error: talk2021: This paper has neither an arXiv id nor a DOI to find "
+        "its PDF by.",
+    ]
+    assert services == []
+
+
 def test_offline_is_one_line_a_paper_and_no_traceback(
     user: Folders, library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

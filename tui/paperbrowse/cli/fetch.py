@@ -56,6 +56,11 @@ class NotFetched(Exception):
     """Why one paper has no PDF after all: one line."""
 
 
+class CannotDownload(NotFetched):
+    """Why a paper's PDF cannot be downloaded at all, nothing asked: no arXiv id nor DOI, or
+    a DOI and no email for Unpaywall (the same line for many papers of a query)."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="paperbrowse fetch",
@@ -115,19 +120,41 @@ def run(args: argparse.Namespace) -> int:
         if refusal is not None:
             return fail(printable(refusal))
     failed = 0
+    # A query's papers that cannot be downloaded, by why: one line for each why, not for
+    # each paper (thousands of "Unpaywall needs your email" lines for a query without one).
+    unfetchable: dict[str, list[str]] = {}
     with open_store() as store:
         for paper in papers:
             key = library.key_of(paper)
             try:
                 said = fetched(paper, finder, store, email)
+            except CannotDownload as problem:
+                failed += 1
+                if args.query:
+                    unfetchable.setdefault(str(problem), []).append(key)
+                else:
+                    print(printable(f"paperbrowse: error: {key}: {problem}"), file=sys.stderr)
             except NotFetched as problem:
                 failed += 1
                 print(printable(f"paperbrowse: error: {key}: {problem}"), file=sys.stderr)
             else:
                 print(printable(f"{key}: {said}"), flush=True)  # before the next download
+    for why, keys in unfetchable.items():
+        print(printable(f"paperbrowse: error: {papers_named(keys)}: {why}"), file=sys.stderr)
     if failed == len(papers):
         return EXIT_UNUSABLE
     return EXIT_WARNINGS if failed or missing or library.problems else EXIT_OK
+
+
+KEYS_NAMED = 3  # of the papers one line says the same of, the keys it names
+
+
+def papers_named(keys: list[str]) -> str:
+    """The papers one line is about: their key if one, else how many and the first keys."""
+    if len(keys) == 1:
+        return keys[0]
+    more = ", …" if len(keys) > KEYS_NAMED else ""
+    return f"{len(keys)} papers ({', '.join(keys[:KEYS_NAMED])}{more})"
 
 
 def download_count(text: str) -> int:
@@ -204,7 +231,7 @@ def fetched(paper: Paper, finder: PdfFinder, store: Store, email: str | None) ->
     if step.attach is not None:  # an earlier download, or the user's own copy
         return f"already downloaded: attached {attach(paper, step.attach, store)}"
     if step.why_not is not None:
-        raise NotFetched(step.why_not)
+        raise CannotDownload(step.why_not)
     assert step.download_to is not None  # (one of the step's fields is set)
     try:
         saved = fetch_pdf(paper, step.download_to.parent, email)
