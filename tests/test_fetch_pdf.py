@@ -86,7 +86,7 @@ def test_without_a_pdf_at_the_best_location_another_locations_pdf_is_taken(
     ("item", "said"),
     [
         (CLOSED, "Unpaywall knows no open-access copy of 10.1016/s0962-1849(05)80014-9"),
-        (UNKNOWN, "10.000/doi1: not found at 127.0.0.1"),
+        (UNKNOWN, "No PDF found: Unpaywall does not know 10.000/doi1."),  # (its 404)
     ],
 )
 def test_no_open_access_copy_is_one_line_and_nothing_is_written(

@@ -42,6 +42,10 @@ class DownloadCancelled(LookupFailed):
     """A request given up half-way because its caller said so (the app is quitting)."""
 
 
+class NotFound(LookupFailed):
+    """The server answered that it has no such thing (404)."""
+
+
 class Unreachable(LookupFailed):
     """No connection to the server at all (offline, a name not found, refused): asking
     another server of the same kind of question is unlikely to do better."""
@@ -225,7 +229,7 @@ def _megabytes(size: int) -> str:
 
 def _check_status(status: int, url: str, what: object) -> None:
     if status == 404:
-        raise LookupFailed(f"{what}: not found at {_host(url)}")
+        raise NotFound(f"{what}: not found at {_host(url)}")
     if status == 429:
         raise LookupFailed(f"{what}: {_host(url)} asks to wait (too many requests); try later")
     if status >= 400:

@@ -39,6 +39,7 @@ from paperbrowse.core.locations import config_file, pdf_dir
 from paperbrowse.core.lookup.client import (
     DownloadCancelled,
     LookupFailed,
+    NotFound,
     Unreachable,
     base_url,
     fetch,
@@ -222,7 +223,10 @@ def _from_unpaywall(
     base = base_url("PAPERBROWSE_UNPAYWALL_URL", UNPAYWALL_URL)
     email = _checked_email(email)
     url = f"{base}/v2/{quote(doi)}"
-    answer = fetch(url, {"email": email}, doi, timeout, cancelled=cancelled)
+    try:
+        answer = fetch(url, {"email": email}, doi, timeout, cancelled=cancelled)
+    except NotFound:  # (its answer: "'DOI' isn't in Unpaywall")
+        raise LookupFailed(f"No PDF found: Unpaywall does not know {doi}.") from None
     links = pdf_links(_record(answer.body, doi))
     if not links:
         raise LookupFailed(f"No PDF found: Unpaywall knows no open-access copy of {doi}.")
