@@ -350,7 +350,8 @@ ACTIONS: tuple[Action, ...] = (
         "add_paper",
         "plus",
         "Add a paper",
-        "add a paper by its DOI or arXiv id (looked up on Crossref or arXiv) to a .bib, "
+        "add a paper by its DOI or arXiv id (looked up on Crossref or arXiv), or by its "
+        "title (searched on Crossref), to a .bib, "
         ".ris, .jsonl or .json file, the library's or one named; the file before this "
         "session's first change is kept as FILE.bak",
         group=READING,
