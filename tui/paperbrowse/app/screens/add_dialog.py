@@ -237,7 +237,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
             self._status(f"Crossref finds no paper for “{typed}”.", "bold")
         else:
             self._offer(found)
-            self._status("↑ ↓ and Enter pick the paper meant; edited, the text is searched anew.")
+            self._status("↑ ↓ and Enter pick the paper meant (or edit the text, and Enter).")
 
     def _offer(self, works: list[tuple[Paper, Paper | None]]) -> None:
         """The works of a title search to pick from, each with its copy in the library if
