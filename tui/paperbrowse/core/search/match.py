@@ -147,8 +147,8 @@ class Vocabulary:
     def __init__(self, words: list[str]) -> None:
         self.words = words
         self._lock = Lock()
-        self._starts: dict[int, list[str]] = {}
-        self._start_masks: dict[int, npt.NDArray[np.uint32]] = {}
+        # Each length's distinct word starts and their ``character_masks``, made on first use.
+        self._starts: dict[int, tuple[list[str], npt.NDArray[np.uint32]]] = {}
         # Where recent words were found in ``_joined`` (all of their places, or None when
         # there were more than the cap): the next letter typed narrows them down.
         self._places: dict[str, list[int] | None] = {}
@@ -205,12 +205,16 @@ class Vocabulary:
 
     def warm_up(self) -> None:
         for length in range(2, 16):
-            self._masks_of_starts(length)
+            self._starts_and_masks(length)
         self._masks_by_length  # noqa: B018 - cached properties, built here
         self._joined  # noqa: B018
 
     def starts_of_length(self, length: int) -> list[str]:
-        """Distinct word starts of this length (of words at least this long), sorted.
+        """Distinct word starts of this length (of words at least this long), sorted."""
+        return self._starts_and_masks(length)[0]
+
+    def _starts_and_masks(self, length: int) -> tuple[list[str], npt.NDArray[np.uint32]]:
+        """``starts_of_length(length)`` and their ``character_masks``, in its order.
 
         In a sorted vocabulary, a word starts differently from every earlier word
         exactly when it shares fewer than ``length`` letters with the word before it.
@@ -219,19 +223,10 @@ class Vocabulary:
             found = self._starts.get(length)
         if found is None:
             new = np.flatnonzero((self._lengths >= length) & (self._shared < length))
-            found = [self.words[i][:length] for i in new.tolist()]
+            starts = [self.words[i][:length] for i in new.tolist()]
+            found = (starts, character_masks(starts, length))
             with self._lock:
                 self._starts[length] = found
-        return found
-
-    def _masks_of_starts(self, length: int) -> npt.NDArray[np.uint32]:
-        """``character_masks`` of ``starts_of_length(length)``, in its order."""
-        with self._lock:
-            found = self._start_masks.get(length)
-        if found is None:
-            found = character_masks(self.starts_of_length(length), length)
-            with self._lock:
-                self._start_masks[length] = found
         return found
 
     def typos(self, word: str, limit: int) -> list[tuple[int, int]]:
@@ -261,8 +256,8 @@ class Vocabulary:
         for length in (len(word) - 1, len(word), len(word) + 1):
             if not 2 <= length <= 30:  # shared starts are counted up to 32 letters
                 continue
-            starts = self.starts_of_length(length)
-            near = [starts[i] for i in within_reach(self._masks_of_starts(length), word, limit)]
+            starts, masks = self._starts_and_masks(length)
+            near = [starts[i] for i in within_reach(masks, word, limit)]
             for start, distance, _ in process.extract(
                 word,
                 near,
