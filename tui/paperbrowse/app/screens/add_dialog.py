@@ -224,12 +224,19 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         if answer is not None:
             self.app.call_from_thread(self._searched, typed, answer)
 
-    def _searched(self, typed: str, found: list[tuple[Paper, Paper | None]] | str) -> None:
+    def _still_wanted(self, typed: str) -> bool:
+        """Whether an answer for ``typed`` is still wanted, the asking over: the dialog is
+        open and shows that text (edited meanwhile, it shows the hint again)."""
         self._busy = False
         if not self.is_attached:
-            return
-        if typed != self.typed:  # edited meanwhile: these works are not for what is shown
+            return False
+        if typed != self.typed:  # edited meanwhile: this answer is not for what is shown
             self._status(self._hint().plain)
+            return False
+        return True
+
+    def _searched(self, typed: str, found: list[tuple[Paper, Paper | None]] | str) -> None:
+        if not self._still_wanted(typed):
             return
         if isinstance(found, str):
             self._status(found, "bold red")
@@ -275,11 +282,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         self._looked_up(self.typed, paper, copy)
 
     def _looked_up(self, typed: str, found: Paper | str, copy: Paper | None = None) -> None:
-        self._busy = False
-        if not self.is_attached:
-            return
-        if typed != self.typed:  # edited meanwhile: this answer is not for what is shown
-            self._status(self._hint().plain)
+        if not self._still_wanted(typed):
             return
         if isinstance(found, str):
             self._status(found, "bold red")

@@ -112,8 +112,8 @@ def convention_names(paper: Paper, key: str | None) -> list[str]:
     if doi:
         names += [pdf_stem(doi), doi.replace("/", "_"), doi.replace("/", "-")]
     found = arxiv_id(paper)
-    if found:
-        names += [pdf_stem(found), found.replace("/", "_")]
+    if found:  # (an arXiv id's only character a name refuses is "/": ``pdf_stem`` is all)
+        names.append(pdf_stem(found))
     return list(dict.fromkeys(name.casefold() for name in names if name))
 
 
