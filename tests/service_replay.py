@@ -92,10 +92,20 @@ _LINK = re.compile(rb'"(https?)://([^/"]+)')
 _ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$", re.IGNORECASE)
 
 
+class Requests(list[str]):
+    """The paths a server was asked for, in order, and (``agents``) each request's
+    ``User-Agent``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.agents: list[str] = []
+
+
 class Replay(BaseHTTPRequestHandler):
-    requests: list[str]  # the paths asked for, in order (set on the class per server)
+    requests: Requests  # (set on the class per server)
 
     def do_GET(self) -> None:
+        self.requests.agents.append(self.headers.get("User-Agent", ""))
         self.requests.append(self.path)
         url = urlsplit(self.path)
         if url.path == "/works":
@@ -192,9 +202,9 @@ def serving(handler: type[BaseHTTPRequestHandler], *, daemon_threads: bool) -> I
 
 
 @contextmanager
-def replaying() -> Iterator[tuple[str, list[str]]]:
+def replaying() -> Iterator[tuple[str, Requests]]:
     """The server's address, and the list its requests are logged in."""
-    requests: list[str] = []
+    requests = Requests()
     handler = type("Handler", (Replay,), {"requests": requests})
     with serving(handler, daemon_threads=False) as address:
         yield address, requests

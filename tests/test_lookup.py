@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -16,6 +17,9 @@ from paperbrowse.core.formats import read_file
 from paperbrowse.core.lookup.adding import AlreadyThere, CannotAdd, add_paper, add_papers
 from paperbrowse.core.lookup.client import LookupFailed, look_up
 from paperbrowse.core.lookup.identifiers import Identifier, read_identifier
+
+if TYPE_CHECKING:
+    from service_replay import Requests
 
 JMIR = "10.2196/22081"  # a journal article with a JATS abstract in three sections
 JMIR_TITLE = (
@@ -647,3 +651,31 @@ def test_a_title_is_searched_on_crossref_and_its_works_offered_best_first(
     ]
     assert found[1].authors[0].endswith("Kessler")
     assert found[0].abstract and "<p>" not in found[0].abstract
+
+
+def test_crossref_is_asked_with_the_users_email_and_arxiv_without(
+    services: Requests, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Crossref serves requests that carry a contact address from its "polite" pool, with
+    higher rate limits (its REST API's etiquette): ``paperbrowse add`` sends the email of
+    config.json in the User-Agent to Crossref, and to nobody else."""
+    from paperbrowse.app.config import save_config
+
+    save_config(email="reader@example.org")
+    assert main(["add", JMIR, "1605.08386"]) == 0
+    capsys.readouterr()
+    crossref, arxiv = services.agents
+    assert crossref.startswith("paperbrowse/") and crossref.endswith("; mailto:reader@example.org)")
+    assert "mailto" not in arxiv and "reader@example.org" not in arxiv
+
+
+@pytest.mark.parametrize("email", [None, "", "not an address", "a@b\r\nX-Injected: 1", "é@ü.de"])
+def test_without_a_usable_email_crossref_is_asked_as_before(
+    services: Requests, email: str | None
+) -> None:
+    """No address, or one a header cannot carry, is left out; the lookup still works."""
+    from paperbrowse.core.lookup.client import USER_AGENT, search_crossref
+
+    assert look_up(JMIR, email=email).title == JMIR_TITLE
+    assert search_crossref("ecology", email=email)
+    assert services.agents == [USER_AGENT, USER_AGENT]

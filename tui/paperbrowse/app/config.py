@@ -37,6 +37,7 @@ class Config:
     pdf_folders: tuple[str, ...] = ()
     # The user's email address, which Unpaywall's API asks every request to carry
     # (``core.pdf.fetch``: a PDF downloaded for a DOI). None: no DOI is looked up there.
+    # Crossref's lookups carry it too, for its polite pool (``core.lookup.client``).
     email: str | None = None
     others: dict[str, Any] = field(default_factory=dict)  # settings this version does not know
     problem: str | None = None  # why the file could not be used, in one line

@@ -80,13 +80,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _looked_up(typed: list[str]) -> tuple[list[Paper], int]:
     """The papers found (each once), and how many ids were not."""
+    from paperbrowse.app.config import load_config
     from paperbrowse.core.lookup.client import LookupFailed, look_up
 
+    email = load_config().email  # for Crossref's polite pool
     found: dict[str, Paper] = {}
     failed = 0
     for text in typed:
         try:
-            paper = look_up(text)
+            paper = look_up(text, email=email)
         except LookupFailed as error:
             _say(f"paperbrowse: error: {error}")
             failed += 1

@@ -202,7 +202,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         from paperbrowse.core.lookup.known import copy_in
 
         def paper_and_copy(cancelled: Callable[[], bool]) -> tuple[Paper, Paper | None]:
-            paper = look_up(typed, cancelled=cancelled)
+            paper = look_up(typed, cancelled=cancelled, email=_email())
             return paper, copy_in(paper, self.library)
 
         answer = _asked(paper_and_copy)
@@ -217,7 +217,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
 
         def works_and_copies(cancelled: Callable[[], bool]) -> list[tuple[Paper, Paper | None]]:
             # (each work's copy in the library looked for here: a scan of every paper)
-            found = search_crossref(typed, cancelled=cancelled)
+            found = search_crossref(typed, cancelled=cancelled, email=_email())
             return [(paper, copy_in(paper, self.library)) for paper in found]
 
         answer = _asked(works_and_copies)
@@ -355,6 +355,14 @@ def _asked(ask: Callable[[Callable[[], bool]], Answer]) -> Answer | str | None:
     except Exception as error:  # a bug in a reader: one line, never a traceback
         answer = f"{type(error).__name__}: {error}; please report this"
     return None if worker.is_cancelled else answer
+
+
+def _email() -> str | None:
+    """The user's email for Crossref's polite pool, read at each lookup: the user may
+    have just set it."""
+    from paperbrowse.app.config import load_config
+
+    return load_config().email
 
 
 def added_message(added: Added) -> str:

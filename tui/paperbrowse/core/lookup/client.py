@@ -4,8 +4,10 @@
 The addresses are Crossref's and arXiv's public APIs; ``PAPERBROWSE_CROSSREF_URL`` and
 ``PAPERBROWSE_ARXIV_URL`` point them elsewhere (a mirror, or the tests' local server,
 which replays recorded responses). Requests carry paperbrowse's name and version, as
-Crossref asks of every client, and give up after ``TIMEOUT`` seconds; arXiv's own API is
-asked at most once every three seconds, as its terms ask.
+Crossref asks of every client, and Crossref's carry the user's email when one is set
+(``"email"`` in config.json): Crossref serves such requests from its "polite" pool, with
+higher rate limits, and can write before it blocks. They give up after ``TIMEOUT``
+seconds; arXiv's own API is asked at most once every three seconds, as its terms ask.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import threading
 import time
@@ -30,7 +33,9 @@ CROSSREF_URL = "https://api.crossref.org"
 ARXIV_URL = "https://export.arxiv.org"
 TIMEOUT = 15.0  # seconds; arXiv's API can take several
 MAX_BYTES = 8 << 20  # an answer larger than this is refused, not read on
-USER_AGENT = f"paperbrowse/{__version__} (https://pypi.org/project/paperbrowse/)"
+HOME_PAGE = "https://pypi.org/project/paperbrowse/"
+USER_AGENT = f"paperbrowse/{__version__} ({HOME_PAGE})"
+_MAILTO = re.compile(r"[^\s()<>@;]+@[^\s()<>@;]+")  # an address as a header can carry it
 CANCEL_POLL = 0.1  # seconds: how often a request that may be cancelled looks whether it is
 
 
@@ -57,20 +62,33 @@ def base_url(variable: str, default: str) -> str:
     return (os.environ.get(variable) or default).rstrip("/")
 
 
+def user_agent(email: str | None = None) -> str:
+    """The ``User-Agent`` of paperbrowse's requests; with ``email``, as Crossref asks for
+    its polite pool (given to Crossref alone: not to arXiv, nor to the hosts of PDFs).
+    Anything but a plain address is left out: a header takes no line break, nor (httpx)
+    any character outside ASCII, and brackets or ``;`` would end the comment it is in."""
+    if not email or not email.isascii() or not _MAILTO.fullmatch(email):
+        return USER_AGENT
+    return f"paperbrowse/{__version__} ({HOME_PAGE}; mailto:{email})"
+
+
 def look_up(
-    typed: str, timeout: float = TIMEOUT, cancelled: Callable[[], bool] | None = None
+    typed: str,
+    timeout: float = TIMEOUT,
+    cancelled: Callable[[], bool] | None = None,
+    email: str | None = None,
 ) -> Paper:
     """The paper ``typed`` names (a DOI, an arXiv id or a link), from Crossref or arXiv.
     Raises LookupFailed (DownloadCancelled once ``cancelled()`` is true: the app is
     quitting, or the add dialog was closed, while the lookup waited its turn or its
-    answer)."""
+    answer). ``email``: the user's, for Crossref (``user_agent``)."""
     identifier = read_identifier(typed)
     if identifier is None:
         typed = typed.strip()
         raise LookupFailed(f"{typed!r} is neither a DOI nor an arXiv id; type {WHAT_TO_TYPE}")
     if identifier.service == "arxiv":
         return _from_arxiv(identifier, timeout, cancelled)
-    return _from_crossref(identifier, timeout, cancelled)
+    return _from_crossref(identifier, timeout, cancelled, email)
 
 
 @dataclass(frozen=True)
@@ -89,8 +107,9 @@ def _get(
     what: Identifier,
     timeout: float,
     cancelled: Callable[[], bool] | None,
+    email: str | None = None,
 ) -> bytes:
-    return fetch(url, params, what, timeout, cancelled=cancelled).body
+    return fetch(url, params, what, timeout, cancelled=cancelled, email=email).body
 
 
 def fetch(
@@ -100,14 +119,16 @@ def fetch(
     timeout: float = TIMEOUT,
     max_bytes: int = MAX_BYTES,
     cancelled: Callable[[], bool] | None = None,
+    email: str | None = None,
 ) -> Answer:
     """``GET url``, redirects followed; ``what`` names the request in the one line of a
     failure (LookupFailed): an HTTP error, no answer within ``timeout`` seconds, no
     connection, or an answer over ``max_bytes``. Once ``cancelled()`` is true the request
-    goes no further, whether its answer has begun or not, and DownloadCancelled is raised."""
+    goes no further, whether its answer has begun or not, and DownloadCancelled is raised.
+    ``email`` goes in the ``User-Agent`` (``user_agent``): only Crossref's callers pass it."""
     import httpx  # (not before a lookup: the app's start never needs it)
 
-    headers = {"User-Agent": USER_AGENT}
+    headers = {"User-Agent": user_agent(email)}
     too_large = f"{what}: {_host(url)} answered over {_megabytes(max_bytes)} MB"
     is_cancelled = cancelled or (lambda: False)
     if is_cancelled():  # (quit while it waited its turn: nothing to ask)
@@ -241,12 +262,15 @@ def _host(url: str) -> str:
 
 
 def _from_crossref(
-    identifier: Identifier, timeout: float, cancelled: Callable[[], bool] | None
+    identifier: Identifier,
+    timeout: float,
+    cancelled: Callable[[], bool] | None,
+    email: str | None,
 ) -> Paper:
     from paperbrowse.core.lookup.crossref import paper_from_work
 
     url = f"{base_url('PAPERBROWSE_CROSSREF_URL', CROSSREF_URL)}/works/{quote(identifier.value)}"
-    body = _get(url, None, identifier, timeout, cancelled)
+    body = _get(url, None, identifier, timeout, cancelled, email)
     try:
         answer = json.loads(body)
         work = answer["message"]
@@ -263,17 +287,21 @@ QUOTED = 60  # characters of a searched text its failure's line quotes
 
 
 def search_crossref(
-    text: str, timeout: float = TIMEOUT, cancelled: Callable[[], bool] | None = None
+    text: str,
+    timeout: float = TIMEOUT,
+    cancelled: Callable[[], bool] | None = None,
+    email: str | None = None,
 ) -> list[Paper]:
     """The works Crossref finds for ``text`` (a title, perhaps with authors or a year: a
     bibliographic query), best first, at most ``SEARCH_ROWS``; a work it lists without a
-    title is left out. Raises LookupFailed (DownloadCancelled as ``look_up``)."""
+    title is left out. Raises LookupFailed (DownloadCancelled and ``email`` as
+    ``look_up``)."""
     from paperbrowse.core.lookup.crossref import paper_from_work
 
     url = f"{base_url('PAPERBROWSE_CROSSREF_URL', CROSSREF_URL)}/works"
     query = {"query.bibliographic": text, "rows": str(SEARCH_ROWS)}
     what = f"“{text if len(text) <= QUOTED else text[: QUOTED - 1] + '…'}”"  # (as typed)
-    body = fetch(url, query, what, timeout, cancelled=cancelled).body
+    body = fetch(url, query, what, timeout, cancelled=cancelled, email=email).body
     try:
         works = json.loads(body)["message"]["items"]
         if not isinstance(works, list):
