@@ -645,12 +645,12 @@ def test_a_title_is_searched_on_crossref_and_its_works_offered_best_first(
         "query.bibliographic": ["ecology"],
         "rows": [str(SEARCH_ROWS)],
     }
-    assert [(paper.title, paper.doi) for paper in found] == [
-        ("Communicating Ecology", "10.1093/obo/9780199830060-0238"),
-        ("Chemical Ecology", "10.1093/obo/9780199830060-0023"),
+    assert [(work.paper.title, work.paper.doi, work.kind) for work in found] == [
+        ("Communicating Ecology", "10.1093/obo/9780199830060-0238", "reference entry"),
+        ("Chemical Ecology", "10.1093/obo/9780199830060-0023", "reference entry"),
     ]
-    assert found[1].authors[0].endswith("Kessler")
-    assert found[0].abstract and "<p>" not in found[0].abstract
+    assert found[1].paper.authors[0].endswith("Kessler")
+    assert found[0].paper.abstract and "<p>" not in found[0].paper.abstract
 
 
 def test_crossref_is_asked_with_the_users_email_and_arxiv_without(
@@ -679,3 +679,15 @@ def test_without_a_usable_email_crossref_is_asked_as_before(
     assert look_up(JMIR, email=email).title == JMIR_TITLE
     assert search_crossref("ecology", email=email)
     assert services.agents == [USER_AGENT, USER_AGENT]
+
+
+def test_a_works_kind_is_named_unless_it_is_a_paper() -> None:
+    """Recorded works: a journal article goes by its venue alone; an Oxford Bibliographies
+    entry is named a "reference entry", as the search's list shows it."""
+    from paperbrowse.core.lookup.crossref import work_kind
+
+    recorded = Path(__file__).parent / "data" / "services" / "crossref"
+    article = json.loads((recorded / "10.2196_22081.json").read_text())["message"]
+    entries = json.loads((recorded / "search" / "ecology.json").read_text())["message"]["items"]
+    assert work_kind(article) is None
+    assert [work_kind(entry) for entry in entries] == ["reference entry", "reference entry"]

@@ -361,6 +361,8 @@ async def test_a_title_is_searched_and_the_work_picked_is_added(tmp_path: Path) 
         await wait_for(pilot, lambda: "pick the paper meant" in status(app))
         shown = screen_text(pilot)
         assert "Communicating Ecology" in shown and "Chemical Ecology" in shown
+        # Both are Oxford Bibliographies entries, not papers: each says so.
+        assert shown.count("· reference entry") == 2
         assert library.read_text(encoding="utf-8") == OLD  # nothing written yet
         # The text keeps the focus: edited, the works go, and Enter searches it anew.
         await pilot.press("backspace")

@@ -30,6 +30,7 @@ from paperbrowse.core.backups import kept_note
 
 if TYPE_CHECKING:
     from paperbrowse.core.lookup.adding import Added
+    from paperbrowse.core.lookup.client import Work
     from paperbrowse.core.models import Paper
 
 
@@ -44,10 +45,17 @@ def paper_lines(paper: Paper) -> Text:
     return shown
 
 
-def candidate_lines(paper: Paper) -> Text:
-    """A work a title search offers: its title, then its first author, year and venue."""
+def candidate_lines(work: Work) -> Text:
+    """A work a title search offers: its title, then its first author, year and venue, and
+    its kind unless it is a paper (a "reference entry", a "book chapter", a "peer review")."""
+    paper = work.paper
     shown = Text(paper.title, style="bold")
-    details = [paper.authors[0] if paper.authors else "", str(paper.year or ""), paper.venue or ""]
+    details = [
+        paper.authors[0] if paper.authors else "",
+        str(paper.year or ""),
+        paper.venue or "",
+        work.kind or "",
+    ]
     if any(details):
         shown.append("\n" + " · ".join(part for part in details if part), style="dim")
     return shown
@@ -115,7 +123,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         self.taken = taken  # its citation keys (made in the worker if need be), not given again
         self.found: tuple[str, Paper] | None = None  # what was typed, and its paper
         # A title search's works offered to pick from, each with its copy in the library.
-        self.candidates: list[tuple[Paper, Paper | None]] = []
+        self.candidates: list[tuple[Work, Paper | None]] = []
         self._busy = False  # a look-up or an addition is running
         self._adding = False  # the file is being written: escape waits for it
 
@@ -215,10 +223,10 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         from paperbrowse.core.lookup.client import search_crossref
         from paperbrowse.core.lookup.known import copy_in
 
-        def works_and_copies(cancelled: Callable[[], bool]) -> list[tuple[Paper, Paper | None]]:
+        def works_and_copies(cancelled: Callable[[], bool]) -> list[tuple[Work, Paper | None]]:
             # (each work's copy in the library looked for here: a scan of every paper)
             found = search_crossref(typed, cancelled=cancelled, email=_email())
-            return [(paper, copy_in(paper, self.library)) for paper in found]
+            return [(work, copy_in(work.paper, self.library)) for work in found]
 
         answer = _asked(works_and_copies)
         if answer is not None:
@@ -235,7 +243,7 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
             return False
         return True
 
-    def _searched(self, typed: str, found: list[tuple[Paper, Paper | None]] | str) -> None:
+    def _searched(self, typed: str, found: list[tuple[Work, Paper | None]] | str) -> None:
         if not self._still_wanted(typed):
             return
         if isinstance(found, str):
@@ -246,13 +254,13 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
             self._offer(found)
             self._status("↑ ↓ and Enter pick the paper meant (or edit the text, and Enter).")
 
-    def _offer(self, works: list[tuple[Paper, Paper | None]]) -> None:
+    def _offer(self, works: list[tuple[Work, Paper | None]]) -> None:
         """The works of a title search to pick from, each with its copy in the library if
         it has one (none: the list hidden)."""
         self.candidates = works
         offered = self.query_one("#add-candidates", OptionList)
         offered.clear_options()
-        offered.add_options(Option(candidate_lines(paper)) for paper, _ in works)
+        offered.add_options(Option(candidate_lines(work)) for work, _ in works)
         offered.display = bool(works)
         if works:  # (the focus stays in the text, as in fzf: ↑ ↓ move the highlight)
             offered.highlighted = 0
@@ -276,10 +284,10 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         self._pick(event.option_index)
 
     def _pick(self, index: int) -> None:
-        paper, copy = self.candidates[index]
+        work, copy = self.candidates[index]
         self._offer([])
         self.query_one("#add-id", Input).focus()
-        self._looked_up(self.typed, paper, copy)
+        self._looked_up(self.typed, work.paper, copy)
 
     def _looked_up(self, typed: str, found: Paper | str, copy: Paper | None = None) -> None:
         if not self._still_wanted(typed):

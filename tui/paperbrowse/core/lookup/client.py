@@ -286,17 +286,26 @@ SEARCH_ROWS = 5
 QUOTED = 60  # characters of a searched text its failure's line quotes
 
 
+@dataclass(frozen=True)
+class Work:
+    """A work a title search found: its paper, and its kind in words when it is not a
+    paper in a journal, proceedings or preprint server (``crossref.work_kind``)."""
+
+    paper: Paper
+    kind: str | None = None
+
+
 def search_crossref(
     text: str,
     timeout: float = TIMEOUT,
     cancelled: Callable[[], bool] | None = None,
     email: str | None = None,
-) -> list[Paper]:
+) -> list[Work]:
     """The works Crossref finds for ``text`` (a title, perhaps with authors or a year: a
     bibliographic query), best first, at most ``SEARCH_ROWS``; a work it lists without a
     title is left out. Raises LookupFailed (DownloadCancelled and ``email`` as
     ``look_up``)."""
-    from paperbrowse.core.lookup.crossref import paper_from_work
+    from paperbrowse.core.lookup.crossref import paper_from_work, work_kind
 
     url = f"{base_url('PAPERBROWSE_CROSSREF_URL', CROSSREF_URL)}/works"
     query = {"query.bibliographic": text, "rows": str(SEARCH_ROWS)}
@@ -311,7 +320,7 @@ def search_crossref(
     found = []
     for work in works[:SEARCH_ROWS]:
         with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError):
-            found.append(paper_from_work(work, f"doi:{work['DOI']}"))
+            found.append(Work(paper_from_work(work, f"doi:{work['DOI']}"), work_kind(work)))
     return found
 
 

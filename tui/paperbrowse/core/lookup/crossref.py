@@ -33,6 +33,10 @@ CROSSREF_TO_CSL = {
     "reference-entry": "entry",
     "standard": "standard",
 }
+# Crossref's kinds of work that a venue already tells a reader: every other kind is named
+# beside a title search's works (``work_kind``), so that a reference entry, a book chapter
+# or a peer review of the paper is not taken for the paper itself.
+PAPER_KINDS = frozenset({"journal-article", "proceedings-article", "posted-content"})
 _JATS_TITLE = re.compile(r"<jats:title>(.*?)</jats:title>", re.DOTALL)
 _PARAGRAPH_END = re.compile(r"</(?:jats:)?p>", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>]+>")
@@ -82,6 +86,15 @@ def _title(work: dict[str, Any]) -> str:
     if subtitle and subtitle.lower() not in title.lower():
         return f"{title}: {subtitle}" if title else subtitle
     return title
+
+
+def work_kind(work: dict[str, Any]) -> str | None:
+    """The kind of a work in words ("reference entry", "book chapter"), or None for a paper
+    in a journal, proceedings or preprint server (``PAPER_KINDS``) or a work of no kind."""
+    kind = work.get("type")
+    if not isinstance(kind, str) or not kind or kind in PAPER_KINDS:
+        return None
+    return kind.replace("-", " ")
 
 
 def csl_of_work(work: dict[str, Any]) -> dict[str, Any]:
