@@ -293,8 +293,10 @@ class ReadingController:
             opens = self.key_hint("open_pdf", " ({key} opens it)")
             self.notify(f"This paper has a PDF already: {step.has}{opens}", timeout=5, markup=False)
             return
-        if step.attach is not None:
-            self._attach_downloaded(paper, step.attach)
+        if step.attach is not None:  # an earlier download the folders do not find, or a copy
+            path, attached = self._attach_saved(paper, step.attach)
+            if attached:
+                self.notify(f"Attached {path} (already downloaded)", timeout=5, markup=False)
             return
         if step.why_not is not None:  # said alone: no "Downloading …" first
             self.notify(step.why_not, severity="warning", timeout=10, markup=False)
@@ -317,14 +319,17 @@ class ReadingController:
             description="download a PDF",
         )
 
-    def _attach_downloaded(self, paper: Paper, target: Path) -> None:
-        """Attach a PDF already where ``D`` saves the paper's (an earlier download the
-        folders do not find it in, or the user's copy)."""
+    def _attach_saved(self, paper: Paper, target: Path) -> tuple[str, bool]:
+        """Attach the PDF where ``D`` saves the paper's: its path, kept whole (a PDF folder
+        named relatively would find nothing once the app runs elsewhere), and whether it
+        was attached (not: one line said why, here or by ``save_marks``)."""
         from paperbrowse.core.pdf.check import attachable
 
         path, problem = attachable(str(target))
-        if problem is None and self._attach(paper, path):
-            self.notify(f"Attached {path} (already downloaded)", timeout=5, markup=False)
+        if problem is not None:
+            self.notify(problem, severity="warning", timeout=10, markup=False)
+            return path, False
+        return path, self._attach(paper, path)
 
     def _download(self, paper: Paper, target: Path, email: str | None) -> None:
         """In a thread worker: the file written, or one line saying why there is none;
@@ -354,12 +359,7 @@ class ReadingController:
         if isinstance(outcome, str):
             self.notify(outcome, severity="warning", timeout=10, markup=False)
             return
-        # Kept whole (a PDF folder named relatively: the path, once the app runs elsewhere,
-        # would find nothing); not attached: save_marks said why, and it is saved.
-        from paperbrowse.core.pdf.check import attachable
-
-        saved = attachable(str(outcome))[0]
-        self._attach(paper, saved)
+        saved, _ = self._attach_saved(paper, outcome)  # (saved, attached or not)
         self.notify(f"PDF saved to {saved}", timeout=5, markup=False)
 
     def save_marks(
