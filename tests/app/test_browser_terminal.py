@@ -322,6 +322,14 @@ def test_quitting_while_a_big_file_loads_does_not_wait_for_the_load(
     assert not key.cache_file().exists()
 
 
+def _wait_until_asked(requests: list[str], asking: str) -> None:
+    """Until a stalled server has been sent a request (``asking`` names what sends it)."""
+    deadline = time.monotonic() + TIMEOUT
+    while not requests:
+        assert time.monotonic() < deadline, f"{asking} never asked the server"
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize("quit_key", ["q", "C-q"])
 def test_quitting_while_a_download_waits_for_the_server_does_not_wait_for_it(
     terminal: Terminal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quit_key: str
@@ -339,10 +347,7 @@ def test_quitting_while_a_download_waits_for_the_server_does_not_wait_for_it(
         terminal.start([str(bib)])
         terminal.wait_read("1 of 1 paper")
         terminal.open_editor("D", "Downloading the PDF")  # (again while "still loading")
-        deadline = time.monotonic() + TIMEOUT
-        while not requests:
-            assert time.monotonic() < deadline, "the download never asked the server"
-            time.sleep(0.05)
+        _wait_until_asked(requests, "the download")
         terminal.keys(quit_key)
         assert terminal.exit_status() == 0  # (the download would give up after 60 s)
     folder = data_dir() / "pdfs"
@@ -393,10 +398,7 @@ def test_quitting_while_a_paper_is_looked_up_does_not_wait_for_the_lookup(
         terminal.open_editor("+", "Add a paper")
         terminal.keys("10.2196/22081", literal=True)
         terminal.keys("Enter")
-        deadline = time.monotonic() + TIMEOUT
-        while not requests:
-            assert time.monotonic() < deadline, "the lookup never asked the server"
-            time.sleep(0.05)
+        _wait_until_asked(requests, "the lookup")
         if closed_first:  # the lookup given up then, not at the quit
             terminal.keys("Escape")
             assert left.wait(TIMEOUT), "the lookup still waits for the server"
