@@ -1,4 +1,5 @@
-"""The tags dialog: one Input, prefilled with the paper's tags, comma or space separated."""
+"""The tags dialog: one Input, prefilled with the paper's tags, comma or space separated,
+ready for another."""
 
 from __future__ import annotations
 
@@ -73,11 +74,14 @@ class TagsScreen(DismissOnce, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text.assemble("Tags for ", (self.paper_title, "italic")), id="tags-title")
+            # Opened with a separator after the tags, the cursor past it and nothing
+            # selected: what is typed adds a tag (selected, the first key replaced them all).
             yield Input(
-                self.tags,
+                f"{self.tags}, " if self.tags else "",
                 placeholder="e.g. to-read, survey",
                 id="tags-input",
                 suggester=TagSuggester(self.known),
+                select_on_focus=False,
             )
             cancel = self.key_named("dialog_cancel")
             hint = Text(f"Comma or space separated; → completes; enter saves, {cancel} cancels.")
