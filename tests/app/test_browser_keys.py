@@ -104,6 +104,34 @@ async def test_a_filter_ignored_is_said_once_the_query_is_entered(seed_app: AppF
         assert said() == ["has:wings: not a value this filter knows; ignored."]
 
 
+async def test_a_filter_ignored_is_said_once_typing_pauses(seed_app: AppFactory) -> None:
+    """An explorer typed ``is:marked``, waited and took the list of every paper for the
+    filter's: nothing said it was ignored until Enter. Said once the query stays as it is
+    for a second, once; a value on its way to a known one is said nothing."""
+    from paperbrowse.app.screens.browser_parts.searching import NOTES_PAUSE
+
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+
+        def said() -> list[str]:
+            return [str(n.message) for n in pilot.app._notifications]
+
+        await type_query(pilot, "has:c")
+        await pilot.press(*"ode")  # (within the pause: has:c is said nothing)
+        await settle(pilot)
+        assert browser(pilot).search_query == "has:code"
+        await pilot.pause(NOTES_PAUSE + 0.3)
+        assert not said()
+        await pilot.press("escape", "escape")
+        await type_query(pilot, "is:marked")
+        assert len(browser(pilot).paper_list.results) == 15
+        await pilot.pause(NOTES_PAUSE + 0.3)
+        assert said() == ["is:marked: not a value this filter knows; ignored."]
+        await pilot.press("enter")  # (said already)
+        await settle(pilot)
+        assert len(said()) == 1
+
+
 async def test_enter_in_bar_goes_to_list_with_first_result(seed_app: AppFactory) -> None:
     async with seed_app().run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)

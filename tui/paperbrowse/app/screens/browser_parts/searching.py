@@ -50,6 +50,9 @@ RHYTHM_GAPS = 4  # the latest gaps between keys, of which the median is the rhyt
 FAST_TYPIST_GAP = 0.2  # seconds: a slower rhythm leaves the pause at DETAIL_PAUSE
 RHYTHM_FACTOR = 1.5
 NOTES_SHOWN = 2  # a query's notes said in an empty list (why nothing matched)
+# Seconds a query with notes (a filter's value it does not know, ignored) stays unchanged
+# before they are said: ``has:c`` on the way to ``has:code`` is said nothing.
+NOTES_PAUSE = 1.0
 TYPING_QUIET = 0.3  # seconds without a key before background work goes on (``wait_while_typing``)
 TYPING_WAIT_MAX = 5.0  # seconds background work waits for typing to pause, at most each time
 # Seconds under which the last search ran for the next to run on the UI thread, after the
@@ -105,6 +108,10 @@ class SearchController:
         # Shows the top hit in the detail pane once typing pauses (None: nothing waits).
         self._detail_timer: Timer | None = None
         self._detail_deferred_for: tuple[Results | None, int] | None = None
+        # Says the notes of the results shown once typing pauses (None: nothing waits),
+        # and the results whose notes were said (not said twice, at the pause and Enter).
+        self._notes_timer: Timer | None = None
+        self._notes_said_for: Results | None = None
         # Called once the query in the bar has its results listed (or has failed).
         self._on_settled: list[Callable[[], object]] = []
         self.last_typed = 0.0  # when the query last changed (``clock``)
@@ -152,13 +159,30 @@ class SearchController:
             self.frame_hold.hold()
 
     def say_notes(self) -> None:
-        """A submitted query's notes (a filter's value it does not know, ignored), when it
-        found papers: an empty list says them itself. Not while typing: ``has:c`` on the
-        way to ``has:code`` is no value either."""
+        """The notes of the query shown (a filter's value it does not know, ignored), when
+        it found papers: an empty list says them itself. Said once a query is submitted or
+        typing pauses (``_say_notes_when_typing_pauses``), once for each query's results."""
         results = self.results
-        if results is not None and len(results) and results.notes:
+        if results is None or not len(results) or not results.notes:
+            return
+        if results is not self._notes_said_for:
+            self._notes_said_for = results
             notes = "; ".join(results.notes[:NOTES_SHOWN])
             self.screen.notify(f"{notes}.", severity="warning", timeout=6, markup=False)
+
+    def _say_notes_when_typing_pauses(self, results: Results) -> None:
+        """Say the notes of ``results`` if they are still shown NOTES_PAUSE seconds from now:
+        a filter typed and left as it is (``is:marked``) is not taken as working."""
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+        self._notes_timer = None
+        if results.notes and len(results) and results.query.strip():
+
+            def say_if_still_shown() -> None:
+                if self.results is results:
+                    self.say_notes()
+
+            self._notes_timer = self.screen.set_timer(NOTES_PAUSE, say_if_still_shown)
 
     def when_settled(self, callback: Callable[[], object]) -> None:
         """Call ``callback`` once the list shows the results of the query in the bar:
@@ -324,6 +348,7 @@ class SearchController:
         else:
             self.show_detail()
         self._refresh_bindings_if_paper_came_or_went()
+        self._say_notes_when_typing_pauses(results)
         self._call_if_settled()
 
     def _refresh_bindings_if_paper_came_or_went(self) -> None:
