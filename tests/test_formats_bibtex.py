@@ -407,6 +407,23 @@ def test_a_year_or_date_that_is_none_is_a_warning_naming_the_value() -> None:
     ]
 
 
+def test_a_year_with_its_month_written_before_it_is_read_with_both() -> None:
+    """A real entry (pmlr-v75_klivans18_odonnell-bib.bib, line 12678) writes its year
+    ``September 1994``: it was read without a year, and listed undated."""
+    papers, problems = parse(
+        "@techreport{Gol94, title={A report}, year={September 1994}}\n"
+        "@misc{c90, title={Circa}, year={c. 1990}, month={mar}}\n"
+    )
+    assert [(p.date, p.date_precision) for p in papers] == [
+        (dt.date(1994, 9, 1), "month"),
+        (dt.date(1990, 3, 1), "month"),  # (the month given, not read from the year)
+    ]
+    assert problems == [
+        "lib.bib:1: @techreport 'Gol94': year \"September 1994\" is not a year; read as 1994",
+        "lib.bib:2: @misc 'c90': year \"c. 1990\" is not a year; read as 1990",
+    ]
+
+
 def test_sets_and_untitled_crossref_parents_are_no_papers_and_no_warnings() -> None:
     papers, problems = parse(
         "@set{s, entryset={a,b}}\n"

@@ -116,13 +116,26 @@ def month_number(value: object) -> int | None:
     return _MONTHS.get(word.group(0)) if word else None
 
 
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)\d{4}(?!\d)")  # "September 1994", "c. 1990"
+
+
 def paper_date(
     year: object, month: object = None, day: object = None
 ) -> tuple[dt.date | None, DatePrecision]:
-    """A date and its precision from loose year/month/day values."""
+    """A date and its precision from loose year/month/day values. A year written with
+    words before it is read from the first four digits standing alone (``September
+    1994``: 1994, and September when no month is given; ``c. 1990``: 1990)."""
     try:
         year_number = int(str(year).strip()[:4]) if year not in (None, "") else None
-    except (ValueError, RecursionError):
+    except ValueError:
+        text = str(year)
+        found = _YEAR_IN_TEXT.search(text)
+        if found is None:
+            return None, "year"
+        year_number = int(found.group(0))
+        if month in (None, ""):
+            month = text[: found.start()].strip()
+    except RecursionError:
         return None, "year"
     if year_number is None or not 1 <= year_number <= 9999:
         return None, "year"
