@@ -143,3 +143,23 @@ def test_progress_counts_bytes_across_files(tmp_path: Path) -> None:
     assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen)
     assert seen[0] == (0, total, str(small)) and seen[-1][0] == total
     assert {name for _, _, name in seen} == {str(small), str(big)}
+
+
+def test_one_key_on_two_entries_of_one_paper_is_said_to_be_read_as_one(tmp_path: Path) -> None:
+    """A Mendeley export holds the same entry twice under one key (34 times in a real one):
+    merged, they are one paper, which the warning said were "both entries kept". Two
+    different papers under one key are still both kept, and said so."""
+    bib = tmp_path / "dup.bib"
+    bib.write_text(
+        "@article{dup, title={First Paper}, year={2001}}\n"
+        "@article{dup, title={Second Paper}, year={2002}}\n"
+        "@article{same, title={Same Paper}, year={2003}}\n"
+        "@article{same, title={Same Paper}, year={2003}}\n",
+        encoding="utf-8",
+    )
+    library = load(bib)
+    assert sorted(p.title for p in library.papers) == ["First Paper", "Same Paper", "Second Paper"]
+    assert [str(problem) for problem in library.problems] == [
+        f"{bib}:2: citation key 'dup' also used on line 1; both entries kept",
+        f"{bib}:4: citation key 'same' also used on line 3, for the same paper; read as one",
+    ]

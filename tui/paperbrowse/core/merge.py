@@ -22,6 +22,7 @@ from collections.abc import MutableSequence, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats.edges import joined
 from paperbrowse.core.models import (
     Paper,
@@ -277,7 +278,35 @@ def read_merged(path: Path, as_of: dt.date, progress: TextProgress | None) -> Im
         result.papers = merged
         if result.profile is not None:
             result.profile = result.profile.model_copy(update={"papers": tuple(merged)})
+        said_as_one(result.problems, merged, str(path))
     return result
+
+
+def said_as_one(problems: list[Problem], merged: Sequence[Paper], file: str) -> None:
+    """Say of two entries with one citation key that were merged, being one paper, so:
+    "both entries kept" had a user look for the second in vain (a Mendeley export holds
+    the same entry twice, under one key, 34 times)."""
+    from paperbrowse.core.formats.bibtex import KEY_USED_TWICE
+
+    twins = {
+        number: match
+        for number, problem in enumerate(problems)
+        if problem.file == file and (match := KEY_USED_TWICE.fullmatch(problem.message))
+    }
+    if not twins:
+        return
+    one_paper: dict[int, set[int]] = {}  # a line of a merged paper's entry -> all its lines
+    for sources in field_values(merged, "sources"):
+        lines = {source.line for source in sources if source.file == file and source.line}
+        for line in lines if len(lines) > 1 else ():
+            one_paper[line] = lines
+    for number, match in twins.items():
+        problem = problems[number]
+        if int(match.group(2)) in one_paper.get(problem.line or 0, ()):
+            message = f"citation key {match.group(1)} also used on line {match.group(2)}, "
+            problems[number] = Problem(
+                file, problem.line, message + "for the same paper; read as one"
+            )
 
 
 def copy_of(paper: Paper, papers: Sequence[Paper], years_apart: int = 0) -> int | None:

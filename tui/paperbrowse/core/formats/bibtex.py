@@ -332,11 +332,7 @@ class _Reader:
         """Keep the entry by its key, with a warning when the key was used before."""
         folded = entry.key.lower()
         if folded in self.entries:
-            self.warn(
-                entry.line,
-                f"citation key {entry.key!r} also used on line "
-                f"{self.entries[folded].line}; both entries kept",
-            )
+            self.warn(entry.line, key_used_twice(entry.key, self.entries[folded].line))
         else:
             self.entries[folded] = entry
 
@@ -640,6 +636,15 @@ def date_note(fields: dict[str, str], date: dt.date | None, precision: DatePreci
     return None
 
 
+def key_used_twice(key: str, first: int) -> str:
+    """The warning on an entry whose citation key an earlier one, on line ``first``, has
+    (``merge.said_as_one`` words it again when the two are one paper)."""
+    return f"citation key {key!r} also used on line {first}; both entries kept"
+
+
+KEY_USED_TWICE = re.compile(r"citation key (.+) also used on line (\d+); both entries kept")
+
+
 def _quoted(value: str) -> str:
     """A value as a warning quotes it: its first 40 characters, in quotes."""
     text = clean_line(value)
@@ -894,7 +899,7 @@ def _join(reader: _Reader, parts: list[_Part]) -> None:
             if first is None:
                 seen[key.lower()] = line
             else:
-                message = f"citation key {key!r} also used on line {first}; both entries kept"
+                message = key_used_twice(key, first)
                 duplicates.append((before, Problem(reader.file, line, message)))
         for before, problem in reversed(duplicates):  # where the reader would have said it
             problems.insert(before, problem)
