@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from app_helpers import browser, loaded_library, screen_text, settle, wait_loaded
 from textual import events
 from textual.containers import VerticalScroll
@@ -541,6 +542,22 @@ async def test_footer_dims_paper_keys_while_no_paper_is_shown(seed_app: AppFacto
         await settle(pilot)
         assert count(pilot).startswith("0 of")
         assert footer_key_dimmed(pilot, "open_link")
+
+
+@pytest.mark.parametrize("width", [80, 90])
+async def test_help_and_quit_stay_on_a_narrow_footer(seed_app: AppFactory, width: int) -> None:
+    # The footer lists the list's and the screen's keys first: at 90 columns and less,
+    # "? Help" and "q Quit", the two keys a newcomer needs most, were cut off its right edge.
+    async with seed_app().run_test(size=(width, 30)) as pilot:
+        await wait_loaded(pilot)
+        footer = screen_text(pilot).splitlines()[-1]
+        assert "? Help" in footer and "q Quit" in footer, footer
+        assert footer.index("q Quit") < footer.index("^p palette"), footer
+        assert footer.lstrip().startswith("⏎ Read  / Search"), footer  # the rest still leads
+        (help_key,) = [key for key in pilot.app.query(FooterKey) if key.action == "help"]
+        await pilot.click(help_key)  # the key pinned there is clicked as any footer key
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
 
 
 async def test_a_rows_cells_of_one_style_are_sent_as_one_run() -> None:

@@ -77,6 +77,7 @@ class Action:
     owner: Owner = "browser"
     label: str = ""  # the footer's word for it (the title when empty)
     show: bool = False  # in the footer
+    pinned: bool = False  # at the footer's right edge, on it however narrow the terminal
     priority: bool = False  # runs before the focused widget sees the key (see browser.py)
     context: str = ""  # where the key does this ("in the bar"), when it does other things too
     action: str = ""  # the binding's action when it is not the id ("app.quit")
@@ -390,13 +391,23 @@ ACTIONS: tuple[Action, ...] = (
         "reload the files; the cursor and the query stay (files changed on disk reload by "
         "themselves within a few seconds)",
     ),
-    Action("help", "question_mark", "Help", "help: every key and the search syntax", show=True),
+    # Help and Quit, the keys a newcomer needs most, pinned: the footer's other keys
+    # come first, and at 90 columns these two were cut off its right edge.
+    Action(
+        "help",
+        "question_mark",
+        "Help",
+        "help: every key and the search syntax",
+        show=True,
+        pinned=True,
+    ),
     Action(
         "quit",
         "q",
         "Quit",
         "quit (the search bar takes the keys it types or edits with)",
         show=True,
+        pinned=True,
         action="app.quit",
     ),
     Action(
@@ -534,6 +545,8 @@ ACTIONS: tuple[Action, ...] = (
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
 
 REGISTRY_RANK: dict[str, int] = {action.id: rank for rank, action in enumerate(ACTIONS)}
+# The binding actions ("help", "app.quit") whose keys the footer keeps at its right edge.
+PINNED_ACTIONS = frozenset(action.action or action.id for action in ACTIONS if action.pinned)
 
 # Keys the app holds everywhere (Textual's app bindings): listed, not rebindable here.
 FIXED_KEYS: tuple[tuple[str, str], ...] = (

@@ -25,6 +25,7 @@ from paperbrowse.app.screens.browser import BrowserScreen
 from paperbrowse.app.terminal_text import InTurn, TerminalText
 from paperbrowse.app.textual_patches import guard_textual
 from paperbrowse.app.widgets.search_bar import SearchBar
+from paperbrowse.core.locations import screenshot_dirs
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -269,6 +270,41 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         self.push_screen(
             PaperCommandPalette(providers=[ThemeProvider], placeholder="Search for themes…")
         )
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """Save a screenshot (the palette's "Screenshot") and say where, or why not.
+
+        Textual 8.2.8 writes it into platformdirs' Downloads folder and, when that folder
+        does not exist (a fresh server account), notifies only "Failed to save
+        screenshot". Here the folder is made if missing, the data folder is the fallback,
+        and the notification names the file saved, or says in one line why none was.
+        Served in a browser (textual-serve), Textual's download is kept.
+        """
+        if self.is_web:
+            return super().deliver_screenshot(filename, path, time_format)
+        folders = [Path(path).expanduser().absolute()] if path else screenshot_dirs()
+        problems: list[str] = []
+        for folder in folders:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                saved = self.save_screenshot(filename, str(folder), time_format)
+            except OSError as error:
+                problems.append(f"{folder}: {error.strerror or error}")
+                continue
+            self.notify(f"Saved to {saved}", title="Screenshot", markup=False)
+            return None
+        self.notify(
+            f"Screenshot not saved: {'; '.join(problems)}",
+            title="Screenshot",
+            severity="error",
+            markup=False,
+        )
+        return None
 
     async def action_quit(self) -> None:
         self._save_open_notes()

@@ -29,6 +29,7 @@ CACHE_DIR_VARIABLE = "PAPERBROWSE_CACHE_DIR"
 DATABASE_NAME = "marks.sqlite3"
 PDFS_NAME = "pdfs"
 CONFIG_NAME = "config.json"
+SCREENSHOTS_NAME = "screenshots"
 
 
 def _chosen(variable: str) -> Path | None:
@@ -63,6 +64,14 @@ def pdf_dir() -> Path:
     """Where a downloaded PDF goes when the user names no PDF folder (``pdf_folders``,
     ``--pdf-dir``): ``pdfs/`` in the data folder."""
     return data_dir() / PDFS_NAME
+
+
+def screenshot_dirs() -> list[Path]:
+    """Where the app's screenshot goes, in the order tried: the user's Downloads folder
+    (where Textual saves it), then ``screenshots/`` in the data folder."""
+    import platformdirs
+
+    return [platformdirs.user_downloads_path(), data_dir() / SCREENSHOTS_NAME]
 
 
 def config_dir() -> Path:

@@ -14,23 +14,49 @@ nothing until its private ``_bindings_ready`` reactive is set; both are used her
 The public alternative, mounting a plain ``Footer`` only at ``release``, keeps the
 first-frame saving but not the merging of later bursts (a reload, a theme change).
 The keys it shows come from the registry (app/actions.py) with the user's keymap.
+
+The pinned keys (Help, Quit) sit at the right edge beside the command palette's key,
+in one group docked there as Textual docks the palette's key alone: the other keys
+come first in order, so at 90 columns these two had been cut off the edge. The keys
+that do not fit are clipped instead (and scroll in with the mouse wheel, as before).
+This too leans on Textual 8.2.8's internals: ``FooterKey`` (not exported, from
+``textual.widgets._footer``), its ``action``, and the ``-command-palette`` class that
+``Footer.compose`` gives the palette's key.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.containers import HorizontalGroup
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
-from paperbrowse.app.actions import REGISTRY_RANK
+from paperbrowse.app.actions import PINNED_ACTIONS, REGISTRY_RANK
 
 if TYPE_CHECKING:
+    from textual.app import ComposeResult
     from textual.binding import ActiveBinding
 
 
 class KeyFooter(Footer):
-    """A ``Footer`` that stays empty while ``held`` and merges rebuilds requested together."""
+    """A ``Footer`` that stays empty while ``held`` and merges rebuilds requested together,
+    with the pinned keys (Help, Quit) always on it, at its right edge."""
+
+    # Textual's own CSS docks the palette's key right; in the pinned group it is not
+    # docked again (two widgets docked on one edge would be drawn over each other).
+    DEFAULT_CSS = """
+    KeyFooter .-pinned {
+        dock: right;
+        width: auto;
+        height: 1;
+        border-left: vkey $foreground 20%;
+    }
+    KeyFooter .-pinned FooterKey.-command-palette {
+        dock: none;
+    }
+    """
 
     def __init__(self, *, held: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -56,6 +82,19 @@ class KeyFooter(Footer):
         if self.is_attached and not self._rebuild_queued:
             self._rebuild_queued = True
             self.call_after_refresh(self.recompose)  # bound: Textual runs it in our context
+
+    def compose(self) -> ComposeResult:
+        """Textual's keys, with the pinned ones and the palette's moved to the right edge."""
+        pinned: list[FooterKey] = []
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and widget.action in PINNED_ACTIONS:
+                pinned.append(widget)
+            elif isinstance(widget, FooterKey) and widget.has_class("-command-palette"):
+                pinned.append(widget)
+            else:
+                yield widget
+        if pinned:
+            yield HorizontalGroup(*pinned, classes="-pinned")
 
     async def recompose(self) -> None:
         self._rebuild_queued = False  # a change from now on needs a new rebuild
