@@ -378,15 +378,20 @@ def test_a_year_or_names_read_without_say_so_and_the_paper_stays(tmp_path: Path)
 )
 def test_a_doi_written_as_a_link_is_linked_and_cited_once(written: str, tmp_path: Path) -> None:
     """OpenAlex writes every DOI as a link: the paper's link was https://doi.org/ twice over
-    (opened by o, printed by cite). The DOI itself stays as written: the paper's id, and
-    the marks kept by it, are made from it, and so is duplicate merging."""
+    (opened by o, printed by cite). The DOI is stored bare, as the BibTeX reader stores it:
+    the same paper in a .bib file was another paper (merging is by DOI)."""
     from paperbrowse.core.cite.references import references
     from paperbrowse.core.cite.styles import load_style
+    from paperbrowse.core.library import load
 
     jsonl = tmp_path / "openalex.jsonl"
     jsonl.write_text(json.dumps({"title": "T", "year": 2020, "doi": written}) + "\n")
     (paper,) = read_file(jsonl, dt.date(2026, 1, 1)).papers
-    assert paper.doi == written and paper.id == paper_id("T", 2020, written)
+    assert paper.doi == "10.1000/XYZ5" and paper.id == paper_id("T", 2020, "10.1000/XYZ5")
+    bib = tmp_path / "mine.bib"
+    bib.write_text("@article{t2020, title = {T}, year = {2020}, doi = {10.1000/XYZ5}}\n")
+    (merged,) = load(bib, jsonl, as_of=dt.date(2026, 1, 1)).papers
+    assert {source.file for source in merged.sources} == {str(bib), str(jsonl)}
     assert paper.web_link == paper.first_link == "https://doi.org/10.1000/XYZ5"
     cited = references([paper], load_style("apa"))
     assert "https://doi.org/10.1000/XYZ5" in str(cited) and "doi.org/http" not in str(cited)

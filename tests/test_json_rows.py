@@ -76,12 +76,51 @@ KEYS = st.sampled_from(
         "year_inferred",
     ]
 )
+# An OpenAlex work's keys (``formats.openalex``: a record saying "authorships" is one).
+OPENALEX_KEYS = st.sampled_from(
+    [
+        "id",
+        "title",
+        "display_name",
+        "authorships",
+        "publication_date",
+        "publication_year",
+        "abstract_inverted_index",
+        "doi",
+        "ids",
+        "primary_location",
+        "host_venue",
+        "biblio",
+        "type",
+        "locations",
+    ]
+)
 RECORDS = st.one_of(
     st.dictionaries(KEYS, TEXTS, max_size=10),
+    st.dictionaries(OPENALEX_KEYS, TEXTS, max_size=8).map(
+        lambda r: {"authorships": [], **r, "display_name": "A work"}
+    ),
     st.dictionaries(KEYS, TEXTS, max_size=10).map(lambda r: {**r, "title": "A title"}),
     st.just({"type": "article-journal", "title": "CSL", "author": [{"family": "Doe"}]}),
     st.sampled_from([[], 3, "text", None]),
 )
+
+
+def test_openalex_works_read_to_the_same_rows_with_their_authors() -> None:
+    data = Path(__file__).resolve().parent / "data" / "openalex"
+    work = json.loads((data / "W2787899882.json").read_text("utf-8"))
+    page_work = json.loads((data / "works-sample-1.json").read_text("utf-8"))["results"][0]
+    works = [work, page_work, {**work, "authorships": 7}, {**page_work, "biblio": None}]
+    straight, made = both_ways("".join(json.dumps(w) + "\n" for w in works))
+    assert straight == made
+    read = read_lines_part("".join(json.dumps(w) + "\n" for w in works), "lib.jsonl", False, 0)
+    assert read is not None
+    assert [p.authors for p in read.result.papers] == [
+        ("Alexander Kohls", "S. Mele"),
+        ("Keith Lloyd",),
+        (),
+        ("Keith Lloyd",),
+    ]
 
 
 @settings(max_examples=300, deadline=None)

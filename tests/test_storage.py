@@ -419,6 +419,35 @@ def test_marks_follow_a_paper_that_gains_a_doi(db: Path) -> None:
         assert store.marks(without).note == "marked from the profile"  # and back again
 
 
+def test_marks_follow_a_paper_whose_doi_is_now_read_without_its_link(db: Path) -> None:
+    """A DOI written as a link (OpenAlex writes each so) was kept as the link, and the
+    paper's id made from it; it is read bare now, as in a .bib file, which changes the id:
+    what was marked on the paper before stays on it."""
+    linked = paper("Scaling laws for notes", 2023, doi="https://doi.org/10.5555/Notes")
+    bare = paper("Scaling laws for notes", 2023, doi="10.5555/Notes")
+    assert linked.id != bare.id
+    with Store.open(db) as store:
+        store.set_bookmarked(linked, True)
+        store.save_note(linked, "marked when read as a link")
+    with Store.open(db) as store:
+        assert store.marks(bare).note == "marked when read as a link"
+        test = store.predicate("is", "bookmarked")
+        assert test is not None and test(bare)
+        assert store.tags_as_of_now()(bare) == ()
+        store.add_tags(bare, "moved")  # moved to the id it has now, not split
+        assert list(store.all_marks()) == [bare.id]
+        marks = store.marks(bare)
+        assert (marks.bookmarked, marks.tags, marks.note, marks.doi) == (
+            True,
+            ("moved",),
+            "marked when read as a link",
+            "10.5555/Notes",
+        )
+        assert store.tags_as_of_now()(bare) == ("moved",)
+    with Store.open(db) as store:
+        assert store.marks(bare).tags == ("moved",)
+
+
 def test_a_different_doi_with_the_same_title_is_another_paper(db: Path) -> None:
     first = paper("Introduction", 2020, doi="10.1/first")
     second = paper("Introduction", 2020, doi="10.1/second")

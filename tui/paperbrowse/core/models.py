@@ -79,9 +79,10 @@ DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECA
 
 def bare_doi(doi: str) -> str:
     """A DOI without the link or ``doi:`` it may be written as: ``https://doi.org/10.1/x``
-    (OpenAlex writes every DOI so in JSON Lines and CSL-JSON) is ``10.1/x``. For making its
-    link and citing it only: the paper keeps its DOI as its file gives it (its id, and the
-    marks kept by it, are made from it, and duplicates are merged by it)."""
+    (OpenAlex writes every DOI so in JSON Lines and CSL-JSON) is ``10.1/x``. The readers
+    of BibTeX, RIS, OpenAlex works and JSON Lines store a DOI so, for the paper's id and
+    merging are made from it (``marks.store`` finds marks kept under the id of a DOI once
+    stored as a link); a CSL item's DOI is kept as given, and linked and cited so."""
     if doi.startswith("10."):
         return doi
     return DOI_PREFIX.sub("", doi).strip() or doi

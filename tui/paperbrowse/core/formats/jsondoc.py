@@ -4,6 +4,8 @@
   (the profile header is restored) or ``{"papers": [...]}`` or a list of papers;
 - CSL-JSON (Zotero, pandoc): a list of items with ``type`` and CSL keys;
 - Semantic Scholar API responses (``paperId``, ``authorId``);
+- OpenAlex works: one work (``/works/W...``) or a page of them (``{"meta": ..., "results":
+  [...]}``), read as ``openalex`` says;
 
 The text of a ``.json`` file is decoded by ``jsonl.parse_json``, which also
 reads JSON Lines saved as ``.json`` line by line.
@@ -17,6 +19,7 @@ from pydantic import ValidationError
 
 from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.formats import ImportResult, csljson, s2
+from paperbrowse.core.formats.openalex import looks_like_openalex
 from paperbrowse.core.formats.records import paper_from_record
 from paperbrowse.core.models import Profile
 
@@ -32,6 +35,8 @@ def parse_document(document: Any, file: str) -> ImportResult:
         or (items and s2.is_s2_paper(items[0]))
     ):
         return s2.parse_s2(document, file)
+    if items and isinstance(items[0], dict) and looks_like_openalex(items[0]):
+        return _own_papers(items, file)  # (each record as ``records.paper_from_record`` reads it)
     if items and csljson.looks_like_csl(items[0]):
         return csljson.parse_csl_items(items, file)
     if items is None:
@@ -46,7 +51,7 @@ def _items(document: Any) -> list[Any] | None:
     if isinstance(document, list):
         return document
     if isinstance(document, dict):
-        for key in ("papers", "items", "data"):
+        for key in ("papers", "items", "data", "results"):  # results: an OpenAlex page
             if isinstance(document.get(key), list):
                 return list(document[key])
         if "title" in document:

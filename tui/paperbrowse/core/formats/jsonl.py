@@ -1,7 +1,9 @@
 """JSON Lines of papers: one object a line, with the keys ``parse --json`` prints.
 
 The ACL Anthology export in the shared corpus has id, title, authors, year,
-month, venue, abstract, url, doi. A bad line is skipped with a warning.
+month, venue, abstract, url, doi. A line may also be an OpenAlex work (a snapshot, or an
+export of the API's works: ``openalex``) or a CSL item. A bad line is skipped with a
+warning.
 
 A ``.json`` file is read here too (``parse_json``): one JSON document
 (``jsondoc`` says which kind), or JSON Lines saved as ``.json``.

@@ -1,4 +1,5 @@
-"""One JSON record to a paper: paperbrowse's own keys, the ACL export's, or CSL-JSON.
+"""One JSON record to a paper: paperbrowse's own keys, the ACL export's, CSL-JSON, or an
+OpenAlex work (``openalex``).
 
 Used by the JSON Lines reader (one record a line) and the JSON document
 reader (a list of records).
@@ -14,7 +15,8 @@ from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.formats.bibvalues import tidy_line, tidy_paragraphs, urls_in
 from paperbrowse.core.formats.jsontools import paper_date, record_error
-from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
+from paperbrowse.core.formats.openalex import looks_like_openalex, openalex_values
+from paperbrowse.core.models import DatePrecision, Paper, SourceRef, bare_doi, paper_id
 from paperbrowse.core.rows import paper_row, row_of_values
 from paperbrowse.core.text.clean import find_urls, strip_control
 
@@ -110,6 +112,8 @@ def json_values(
     abstract_raw = record.get("abstract")
     abstract = tidy_paragraphs(strip_control(str(abstract_raw))) or None if abstract_raw else None
     doi = _text(record.get("doi"))
+    if doi is not None:  # a link ("https://doi.org/10.1/x", as OpenAlex writes it) stored bare,
+        doi = bare_doi(doi)  # as the BibTeX reader does: the same paper in both merges
     # Our own ids are kept (bookmarks use them); a foreign id such as the ACL
     # Anthology's "2020.acl-main.1" is the citation key.
     given = given_id(record)
@@ -161,8 +165,9 @@ def paper_from_record(
 ) -> None:
     """Add the paper in one JSON record to ``result``, or a warning saying why not.
     With ``rows``, the paper is added to them as a row instead (``rows.paper_row``), for
-    a record of our own keys or the ACL export's without a paper made first
-    (``json_values``), its repeated text shared through ``strings`` (``rows.shared_row``)."""
+    a record of our own keys, the ACL export's or an OpenAlex work without a paper made
+    first (``json_values``, ``openalex.openalex_values``), its repeated text shared through
+    ``strings`` (``rows.shared_row``)."""
     if not isinstance(record, dict):
         result.problems.append(Problem(file, lineno, f"{label}not a JSON object; skipped"))
         return
@@ -171,7 +176,14 @@ def paper_from_record(
 
     notes: list[str] = []  # what is wrong with a kept paper (its year, its citations)
     try:
-        if looks_like_csl(record):
+        if looks_like_openalex(record):  # (before CSL's test: a work has a "type" too)
+            values = openalex_values(record, (file, lineno), notes)
+            if rows is None:
+                values["source"] = SourceRef(file=file, line=lineno)
+                result.papers.append(Paper(**values))
+            else:
+                rows.append(row_of_values(values, strings))
+        elif looks_like_csl(record):
             paper = paper_from_csl(record, SourceRef(file=file, line=lineno), notes)
             if rows is None:
                 result.papers.append(paper)

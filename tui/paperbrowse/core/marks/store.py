@@ -227,10 +227,11 @@ class Store:
         self._connection = connection
         self._lock = threading.RLock()
         self._marks: dict[str, Marks] = {}
-        # Aliases, so a paper keeps its marks when it gains or loses a DOI (which
-        # changes its id): stored DOI-keyed rows by the id the paper has without one,
-        # and each DOI paper's id without its DOI, computed once.
-        self._by_title_id: dict[str, str] = {}
+        # Aliases, so a paper keeps its marks when it gains or loses a DOI, or its DOI is
+        # read without the link it was marked with (each changes its id): stored rows by
+        # the other id their paper may have now (``_aliases_of``), and each DOI paper's
+        # id without its DOI, computed once.
+        self._aliases: dict[str, str] = {}
         self._any_without_doi = False
         self._title_ids: dict[str, str] = {}
         self._data_version = -1
@@ -578,18 +579,14 @@ class Store:
                 )
                 for row in rows
             }
-            self._by_title_id = {
-                models.paper_id(marks.title, marks.year): pid
-                for pid, marks in self._marks.items()
-                if marks.doi and marks.title
+            self._aliases = {
+                alias: pid for pid, marks in self._marks.items() for alias in _aliases_of(marks)
             }
             self._any_without_doi = any(not marks.doi for marks in self._marks.values())
 
     def _stored_id(self, paper: Paper) -> str | None:
         """The id the paper's marks are stored under, if it has any (``stored_id``)."""
-        return stored_id(
-            paper, self._marks, self._by_title_id, self._any_without_doi, self._title_ids
-        )
+        return stored_id(paper, self._marks, self._aliases, self._any_without_doi, self._title_ids)
 
     def tags_as_of_now(self) -> Callable[[Paper], tuple[str, ...]]:
         """Each paper's tags as the store holds them now, found as ``marks`` finds a paper's
@@ -598,14 +595,14 @@ class Store:
         export dialog made every paper listed, on the UI thread, to look its tags up)."""
         with self._lock:
             tagged = {pid: marks for pid, marks in self._marks.items() if marks.tags}
-            by_title_id = {alias: pid for alias, pid in self._by_title_id.items() if pid in tagged}
+            aliases = {alias: pid for alias, pid in self._aliases.items() if pid in tagged}
         if not tagged:
             return lambda paper: ()
         any_without_doi = any(not marks.doi for marks in tagged.values())
         title_ids: dict[str, str] = {}
 
         def tags_of(paper: Paper) -> tuple[str, ...]:
-            stored = stored_id(paper, tagged, by_title_id, any_without_doi, title_ids)
+            stored = stored_id(paper, tagged, aliases, any_without_doi, title_ids)
             return tagged[stored].tags if stored is not None else ()
 
         return tags_of
@@ -680,9 +677,8 @@ class Store:
             self._marks.pop(marks.paper_id, None)
             return
         self._marks[marks.paper_id] = marks
-        if marks.doi and marks.title:
-            self._by_title_id[models.paper_id(marks.title, marks.year)] = marks.paper_id
-        else:
+        self._aliases.update(dict.fromkeys(_aliases_of(marks), marks.paper_id))
+        if not marks.doi:
             self._any_without_doi = True
 
     def _rekey(self, old: str, new: str) -> bool:
@@ -739,26 +735,41 @@ def open_store(path: Path | None = None, *, create: bool = True, read_only: bool
     return Store.open(path, create=create, read_only=read_only)
 
 
+def _aliases_of(marks: Marks) -> list[str]:
+    """The other ids the paper of a DOI-keyed row may have now: its id without the DOI (a
+    copy without one), and, for a DOI stored as a link (``https://doi.org/10.1/x``, as
+    OpenAlex writes them and older readers kept them), its id from the bare DOI, which
+    the readers now store."""
+    if not (marks.doi and marks.title):
+        return []
+    aliases = [models.paper_id(marks.title, marks.year)]
+    bare = models.bare_doi(marks.doi)
+    if bare != marks.doi:
+        aliases.append(models.paper_id(marks.title, marks.year, bare))
+    return aliases
+
+
 def stored_id(
     paper: Paper,
     marks: Mapping[str, Marks],
-    by_title_id: Mapping[str, str],
+    aliases: Mapping[str, str],
     any_without_doi: bool,
     title_ids: dict[str, str],
 ) -> str | None:
     """The id the paper's ``marks`` are stored under, if it has any.
 
-    Its own id; else, for a paper with a DOI, the id it had without one
-    (the row was marked from a copy without a DOI); else, for one without,
-    the row of the same title and year that has a DOI. (``by_title_id``: the DOI
-    papers' ids by their ids without one; ``title_ids``: those worked out, kept.)
+    Its own id; else the row whose paper has its id now (``aliases``: the row of the same
+    title and year that has a DOI, for a paper without one; the row marked with the DOI
+    as a link, for a paper whose DOI is read bare); else, for a paper with a DOI, the id
+    it had without one (the row was marked from a copy without a DOI). (``title_ids``:
+    those worked out, kept.)
     """
     if paper.id in marks:
         return paper.id
-    if not paper.doi:
-        with_doi = by_title_id.get(paper.id)
-        return with_doi if with_doi in marks else None
-    if not any_without_doi:
+    alias = aliases.get(paper.id)
+    if alias in marks:
+        return alias
+    if not paper.doi or not any_without_doi:
         return None
     title_id = title_ids.get(paper.id)
     if title_id is None:
