@@ -106,3 +106,13 @@ def test_no_profiles_is_one_clear_error(tmp_path: Path) -> None:
 def test_unknown_sort_is_refused() -> None:
     result = run("--sort", "fame")
     assert result.returncode == 2 and "invalid choice: 'fame'" in result.stderr
+
+
+def test_a_semantic_scholar_author_is_no_header_with_figures_missing(corpus: Path) -> None:
+    """Semantic Scholar gives an author's h-index, papers and citations, never a category,
+    novelty or AI score: its real author file was warned of ("the header of 'A. Turing'
+    has no novelty, AI score figures") and exited 1 each time, in the app a problem too."""
+    result = run(str(corpus / "json" / "s2_Author.json"), "--json")
+    assert (result.returncode, result.stderr) == (0, "")
+    (row,) = json.loads(result.stdout)
+    assert row["name"] == "A. Turing" and row["novelty"] is None and row["h_index"] is not None

@@ -351,6 +351,9 @@ class Profile(BaseModel):
     ai_score: float | None = None
     papers: tuple[Paper, ...] = ()
     source: str | None = None
+    # The header figures its file's kind can give (None: all of them): a Semantic Scholar
+    # author gives no category, novelty or AI score, and is no damaged header without them.
+    figures_given: tuple[str, ...] | None = None
 
     @property
     def primary_category_name(self) -> str | None:

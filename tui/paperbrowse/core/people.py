@@ -212,11 +212,15 @@ def _group(
 
 
 def _missing_figures(researchers: Iterable[Researcher]) -> Iterable[Problem]:
-    """One line per profile whose header lacks figures: the table shows — for them."""
+    """One line per profile whose header lacks figures its kind of file gives: the table
+    shows — for them (and for those it never gives, unsaid)."""
     for researcher in researchers:
         profile = researcher.profile
+        given = profile.figures_given
         missing = [
-            name for attribute, name in _FIGURES.items() if getattr(profile, attribute) is None
+            name
+            for attribute, name in _FIGURES.items()
+            if getattr(profile, attribute) is None and (given is None or attribute in given)
         ]
         if missing:
             what = "figure" if len(missing) == 1 else "figures"

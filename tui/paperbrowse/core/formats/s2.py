@@ -169,6 +169,10 @@ def _papers(records: list[Any], file: str, result: ImportResult) -> None:
         )
 
 
+# The header figures a Semantic Scholar author has (``Profile.figures_given``).
+S2_FIGURES = ("h_index", "paper_count", "citations")
+
+
 def parse_s2(document: Any, file: str) -> ImportResult:
     """Papers (and for an author, the profile) from a Semantic Scholar response."""
     result = ImportResult()
@@ -181,6 +185,7 @@ def parse_s2(document: Any, file: str) -> ImportResult:
             citations=_int(document.get("citationCount")),
             papers=tuple(result.papers),
             source=file,
+            figures_given=S2_FIGURES,
         )
     elif is_s2_paper(document):
         # The paper itself first, then what it cites and what cites it.
