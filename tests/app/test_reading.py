@@ -350,6 +350,25 @@ async def test_stats_screen_year_selection_filters_the_list(seed_app: AppFactory
         assert years == {2024}
 
 
+async def test_stats_years_fold_long_runs_of_empty_years(corpus: Path) -> None:
+    """Semantic Scholar's real paper file spans 1842-2024 with most years empty: each was a
+    row of its own (183, nearly all 0), its recent years far below. A run of empty years is
+    now one row, which says so and is not picked."""
+    app = PaperBrowseApp([str(corpus / "json" / "s2_Paper.json")])
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        years = pilot.app.screen.query_one("#years", OptionList)
+        rows = [str(years.get_option_at_index(i).prompt) for i in range(years.option_count)]
+        assert rows[0].startswith("1842 ") and rows[1].startswith("1843–")
+        assert rows[1].endswith("no papers") and years.get_option_at_index(1).disabled
+        assert len(rows) < 80
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        assert browser(pilot).search_query == "year:2024"
+
+
 async def test_keys_typed_while_the_stats_are_counted_are_carried_out_once_they_are(
     seed_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,9 +1,10 @@
 """Figures about a library for the stats screen: pure functions, no UI.
 
 Papers per year (every year in the span, empty ones included, so a bar chart
-shows gaps), categories, venues, the most frequent co-authors, and reading
-progress from the user's marks. Each count carries a ``key`` that the screen
-can turn into a filter (a year, a category code, an author's name).
+shows gaps; the screen folds long runs of them), categories, venues, the most
+frequent co-authors, and reading progress from the user's marks. Each count carries
+a ``key`` that the screen can turn into a filter (a year, a category code, an
+author's name).
 """
 
 from __future__ import annotations

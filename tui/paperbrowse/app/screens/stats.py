@@ -60,21 +60,53 @@ def progress_text(progress: ReadingProgress) -> Text:
     return text
 
 
+# Empty years in a row from which they are one line ("1843–1929  0"): a library whose
+# oldest paper is from 1842 listed 87 empty years before its next, and its newest far below.
+EMPTY_YEARS_FOLDED = 3
+
+
 def year_options(years: Sequence[tuple[int, int]], undated: int) -> list[Option]:
     most = max((count for _, count in years), default=0)
     digits = len(f"{max(most, undated):,}")
-    # The count before the bar, so a narrow screen cuts the bar, never the figure.
-    options = [
-        Option(
-            Text.assemble((f"{year} ", "bold"), f"{count:>{digits},} ", (bar(count, most), "cyan")),
-            id=f"year:{year}",
+    width = len(str(max((year for year, _ in years), default=0)))
+    options = []
+    for first, last, count in _folded_years(years):
+        if first != last:  # a run of empty years: said, not picked (it lists nothing)
+            label = Text(f"{first}–{last} {0:>{digits}} no papers", style="dim")
+            options.append(Option(label, disabled=True))
+            continue
+        # The count before the bar, so a narrow screen cuts the bar, never the figure.
+        row = Text.assemble(
+            (f"{first:>{width}} ", "bold"), f"{count:>{digits},} ", (bar(count, most), "cyan")
         )
-        for year, count in years
-    ]
+        options.append(Option(row, id=f"year:{first}"))
     if undated:
         label = Text(f"none {undated:>{digits},} without a year", style="dim")
         options.append(Option(label, disabled=True))
     return options
+
+
+def _folded_years(years: Sequence[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """(first, last, papers) rows: each year alone, but EMPTY_YEARS_FOLDED or more empty
+    years in a row as one (first < last, no papers)."""
+    rows: list[tuple[int, int, int]] = []
+    run: list[int] = []  # the empty years met since the last year with papers
+
+    def close_run() -> None:
+        if len(run) >= EMPTY_YEARS_FOLDED:
+            rows.append((run[0], run[-1], 0))
+        else:
+            rows.extend((year, year, 0) for year in run)
+        run.clear()
+
+    for year, count in years:
+        if count:
+            close_run()
+            rows.append((year, year, count))
+        else:
+            run.append(year)
+    close_run()
+    return rows
 
 
 def quoted(value: str) -> str:
