@@ -286,7 +286,8 @@ ACTIONS: tuple[Action, ...] = (
         "toggle_mark",
         "space",
         "Mark / unmark",
-        "mark / unmark the paper (● in the list); export and copy act on marked papers",
+        "mark / unmark the paper (● in the list) and go to the next; export, copy and cite "
+        "act on the marked papers, in the order they were marked",
         group=READING,
         label="Mark",
     ),
