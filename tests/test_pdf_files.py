@@ -138,6 +138,33 @@ def test_mendeley_file_fields_windows_and_linux_forms(
     assert PdfFinder().files_of(one_paper(linux)) == [absolute]
 
 
+def test_a_windows_path_from_mendeley_is_found_by_its_name_in_the_pdf_folders(
+    tmp_path: Path, corpus: Path, pdfs: Path
+) -> None:
+    """A real Mendeley export (Windows paths, accents as LaTeX in the names) opened on
+    another machine, its PDFs moved into a folder: each is found there by its name. The
+    path was joined to the library's folder ("missing (LIB/C:/Users/...)") and the
+    accents half read ("Gr\"{o}tschel")."""
+    bib = tmp_path / "library.bib"
+    shutil.copy(corpus / "bib" / "pmlr-v75_locatelli18_mendeley-library.bib", bib)
+    papers = read_file(bib, AS_OF, None).papers
+    by_title = {paper.title: paper for paper in papers}
+    ellipsoid = by_title["The ellipsoid method and its consequences in combinatorial optimization"]
+    (written,) = ellipsoid.files
+    assert written.startswith("C:/Users/valko/AppData/") and written.endswith(
+        "/Grötschel, Lovász, Schrijver - 1981 - The ellipsoid method and its consequences in "
+        "combinatorial optimization.pdf"
+    )
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    name = written.rsplit("/", 1)[-1]
+    shutil.copy(pdfs / "acl-N18-3011.pdf", moved / name)
+    files = PdfFinder([moved]).files_of(ellipsoid)
+    assert files == [Path(written), moved / name]  # (the path written, missing, shown first)
+    assert first_pdf(files) == moved / name
+    assert not any(str(path).startswith(str(tmp_path / "C:")) for path in files)
+
+
 def test_pdf_and_local_url_fields(tmp_path: Path, corpus: Path, pdfs: Path) -> None:
     url = (pdfs / "acl-N18-3011.pdf").as_uri()
     bib = tmp_path / "desk.bib"

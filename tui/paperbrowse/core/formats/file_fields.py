@@ -15,6 +15,7 @@ is ``core.pdf.locate``'s job, when the files are looked at.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
@@ -22,6 +23,10 @@ from urllib.parse import unquote, urlsplit
 BIBTEX_FILE_FIELDS = ("file", "pdf", "local-url")
 # Mendeley writes a backslash in math mode; Better BibTeX sometimes as a command.
 _BACKSLASH_FORMS = re.compile(r"\$\\backslash\$|\{?\\textbackslash\}?(?:\{\})?")
+# An accent as Mendeley writes it in a file's name (``Gr\\"{o}tschel``): the letter it
+# stands for, never the escaped quote and braces the separators' escapes would make of it.
+_ACCENTED = re.compile(r"\\(['\"^`~])\{([A-Za-z])\}")
+_COMBINING = {"'": "\u0301", '"': "\u0308", "^": "\u0302", "`": "\u0300", "~": "\u0303"}
 # A character escaped with a backslash, or a separator that is not escaped.
 _PIECE = re.compile(r"\\(.)|([:;])", re.S)
 MAX_PATH_CHARS = 4096
@@ -67,12 +72,18 @@ def _path_of(parts: list[str]) -> str:
 def file_field_paths(raw: str) -> list[str]:
     """The paths in one BibTeX ``file`` field (``[]`` for an empty one)."""
     text = _BACKSLASH_FORMS.sub(lambda _: "\\", raw.strip())
+    if "{" in text:
+        text = _ACCENTED.sub(_letter, text)
     paths = []
     for parts in _split_escaped(text):
         path = _path_of(parts)
         if _usable(path):
             paths.append(path)
     return paths
+
+
+def _letter(accent: re.Match[str]) -> str:
+    return unicodedata.normalize("NFC", accent.group(2) + _COMBINING[accent.group(1)])
 
 
 def url_path(raw: str) -> str | None:

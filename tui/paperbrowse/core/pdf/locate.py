@@ -49,10 +49,15 @@ NO_PDF = "no paper here has a PDF"
 PDF_FOLDERS = 'or name a folder of PDFs with --pdf-dir DIR or "pdf_folders" in config.json'
 
 
+# A Windows path written on another machine (Mendeley's ``C:/Users/...``): no folder of
+# this one, and never the library's folder joined to it.
+_FOREIGN_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]") if os.name != "nt" else re.compile(r"$^")
+
+
 def resolve_written(written: str, base: Path | None) -> Path:
     """A path as a library wrote it, made absolute (``~`` expanded)."""
     path = Path(os.path.expanduser(written))
-    if path.is_absolute() or base is None:
+    if path.is_absolute() or base is None or _FOREIGN_ABSOLUTE.match(written):
         return path
     relative = base / path
     if not relative.exists() and Path("/", path).exists():
@@ -176,13 +181,27 @@ def paper_files(
     folders: Sequence[Path] = (),
     index: FolderIndex | None = None,
 ) -> list[Path]:
-    """Every file of ``paper``: written in its library, attached, then by convention."""
+    """Every file of ``paper``: written in its library, attached, then by name in the
+    library's folder and the PDF folders: by convention, and a written file that is not
+    where it was written (another machine's path, a library moved) by its own name."""
     base = library_folder(paper)
     written = [resolve_written(path, base) for path in paper.files]
     mine = [Path(os.path.expanduser(path)) for path in attached]
     search_in = ([base] if base is not None else []) + list(folders)
-    by_name = (index or FolderIndex()).find(convention_names(paper, key), search_in)
+    names = convention_names(paper, key) + _names_of_missing(paper.files, written)
+    by_name = (index or FolderIndex()).find(names, search_in)
     return list(dict.fromkeys(written + mine + by_name))
+
+
+def _names_of_missing(files: Sequence[str], resolved: Sequence[Path]) -> list[str]:
+    """The folded stems of the PDFs written whose path holds nothing (``C:\\Users\\...``
+    from Mendeley on Windows, or a folder since moved), to be looked for by name."""
+    names = []
+    for written, path in zip(files, resolved, strict=True):
+        name = written.replace("\\", "/").rsplit("/", 1)[-1]  # (a Windows path's name too)
+        if is_pdf_name(name) and not path.exists():
+            names.append(name[:-4].casefold())
+    return names
 
 
 def first_pdf(files: Iterable[Path]) -> Path | None:
