@@ -334,3 +334,18 @@ def test_a_style_name_no_path_can_have_is_one_line(
         assert main(["cite", str(bib), "--style", style]) == 2
         error = capsys.readouterr().err
         assert error.count("\n") == 1 and "internal error" not in error
+
+
+def test_a_key_the_library_changed_still_names_its_paper(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A real file's keys ``O'D08`` (an apostrophe LaTeX cannot take) become
+    ``odonnell2008topics``: ``cite --key "O'D08"``, the key a user's .tex has, said "no
+    paper has the key" and cited nothing. Both keys name the paper now."""
+    bib = str(corpus / "bib" / "pmlr-v75_klivans18_odonnell-bib.bib")
+    for key in ("O'D08", "odonnell2008topics"):
+        # (1: the file's own warnings; 2 was "no papers to cite")
+        assert main(["cite", bib, "--key", key, "--form", "keys"]) == 1
+        out, err = capsys.readouterr()
+        assert out == "odonnell2008topics\n"
+        assert "no paper has the key" not in err

@@ -184,17 +184,20 @@ class Library:
 
     def with_keys(self, wanted: Iterable[str]) -> tuple[list[Paper], list[str]]:
         """The papers with these keys (case-insensitive), in the order asked; and the keys
-        that no paper has."""
+        that no paper has. A key the library changed (its file's ``O'D08`` or ``Gödel1931``,
+        which LaTeX cannot take) still names its paper, as do a DOI and an id
+        (``paper_named``): a user's .tex cites by the file's key."""
         by_key = {key.casefold(): paper_id for paper_id, key in self.keys.items()}
         by_id = {paper_id: place for place, paper_id in enumerate(field_values(self.papers, "id"))}
         found: list[Paper] = []
         missing: list[str] = []
         for key in wanted:
             paper_id = by_key.get(key.strip().casefold())
-            if paper_id is None:
+            paper = self.papers[by_id[paper_id]] if paper_id is not None else self.paper_named(key)
+            if paper is None:
                 missing.append(key)
             else:
-                found.append(self.papers[by_id[paper_id]])
+                found.append(paper)
         return found, missing
 
     def _papers_with_key(self, value: str) -> set[str]:
