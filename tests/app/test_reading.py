@@ -273,6 +273,33 @@ async def test_export_writes_a_file_and_asks_before_replacing(
         assert not isinstance(pilot.app.screen, ExportDialog)
 
 
+async def test_export_asks_before_writing_one_format_under_anothers_name(
+    seed_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RIS chosen and "papers.bib" typed: written without a word, a .bib that holds RIS
+    (an explorer's). Now asked first; "n" writes nothing, "y" writes the RIS."""
+    from textual.widgets import Select
+
+    monkeypatch.chdir(tmp_path)
+    async with seed_app().run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        pilot.app.screen.query_one(Select).value = "ris"
+        await pilot.pause()
+        pilot.app.screen.query_one(Input).value = "papers.bib"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        assert pilot.app.screen.question == "papers.bib is named as BibTeX. Write RIS into it?"
+        await pilot.press("n")
+        await settle(pilot)
+        assert not (tmp_path / "papers.bib").exists()
+        await pilot.press("enter", "y")
+        await settle(pilot)
+        assert (tmp_path / "papers.bib").read_text(encoding="utf-8").startswith("TY  - ")
+
+
 async def test_export_to_a_folder_that_cannot_be_written_says_so(
     seed_app: AppFactory, tmp_path: Path
 ) -> None:

@@ -54,6 +54,18 @@ def suggested_name(fmt: str) -> Path:
     return found.relative_to(Path.cwd())
 
 
+def _named_for_another(path: Path, fmt: str) -> str | None:
+    """The format ``path``'s name says it holds (``.bib``, ``.ris``, ``.csv``, ``.md``), when
+    that is not ``fmt`` (BibLaTeX is a .bib too; a reference list a .md or .html)."""
+    from paperbrowse.core.formats.export import format_for_path
+
+    named = format_for_path(path)
+    alike = {("bibtex", "biblatex"), ("markdown", BIBLIOGRAPHY)}
+    if named is None or named == fmt or (named, fmt) in alike:
+        return None
+    return named
+
+
 def reference_list(papers: Sequence[Paper], path: Path) -> str:
     """The papers as a reference list in the user's CSL style (``C``'s; APA unless
     "csl_style" in config.json names another), HTML for an .html name, else Markdown,
@@ -97,16 +109,17 @@ class ConfirmScreen(DismissOnce, ModalScreen[bool]):
     BINDINGS = bindings("confirm")  # from the registry (app/actions.py), rebindable
     AUTO_FOCUS = "#no"
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, yes: str = "Replace") -> None:
         super().__init__()
         self.question = question
+        self.yes = yes  # the button's word
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.question))
             with Horizontal():
                 yes, no = self.key_named("confirm_yes"), self.key_named("confirm_no")
-                yield Button(Text(f"Replace ({yes})"), variant="warning", id="yes")
+                yield Button(Text(f"{self.yes} ({yes})"), variant="warning", id="yes")
                 yield Button(Text(f"Cancel ({no})"), id="no")
 
     @on(Button.Pressed)
@@ -231,8 +244,21 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def export(self, path: Path, force: bool) -> None:
+    def export(self, path: Path, force: bool, name_checked: bool = False) -> None:
         if self._busy:
+            return
+        other = None if name_checked else _named_for_another(path, self.fmt)
+        if other is not None:  # RIS into papers.bib: asked, as a replace is, before writing
+            question = (
+                f"{path} is named as {FORMAT_NAMES[other].split(' (')[0]}. Write "
+                f"{FORMAT_NAMES[self.fmt].split(' (')[0]} into it?"
+            )
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.export(path, force, name_checked=True)
+
+            self.app.push_screen(ConfirmScreen(question, yes="Write"), answered)
             return
         try:
             exists = path.is_file()
@@ -272,7 +298,7 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
     def _ask_to_replace(self, path: Path) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
-                self.export(path, force=True)
+                self.export(path, force=True, name_checked=True)
 
         question = f"{path} already exists. Replace it? {kept_note(backup_name(path))}"
         if path.is_symlink():
