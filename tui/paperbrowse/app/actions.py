@@ -502,7 +502,8 @@ ACTIONS: tuple[Action, ...] = (
         "confirm_yes",
         "y",
         "Yes",
-        "answer yes (replace the file an export would write over)",
+        "answer yes (replace the file an export would write over; write a format under "
+        "another's name)",
         action="answer(True)",
     ),
     _on_screen(
