@@ -95,6 +95,47 @@ def test_key_filter_and_search_json_carry_the_key(
     ]
 
 
+def test_a_source_key_with_accents_is_ascii_folded() -> None:
+    # Semantic Scholar's keys ("Gödel1931ÜberFU") were kept as they were: pdfLaTeX and
+    # BibTeX cannot cite them.
+    papers = [
+        paper("Über formal", ("K. Gödel",), 1931, citekey="Gödel1931ÜberFU"),
+        paper("To be", ("H. Sætra",), 2022, citekey="Sætra2022ToET"),
+        paper("A title", ("J. Hagen-Zanker",), 2023, citekey="Hagen‐Zanker2023ATT"),
+        paper("Same", ("B. Müller",), 2023, citekey="Müller2023X"),
+        paper("Same again", ("B. Muller",), 2023, citekey="Muller2023X"),
+        paper("Kanji", ("Taro Yamada",), 2020, citekey="日本"),
+    ]
+    assert citation_keys(papers) == [
+        "Godel1931UberFU",
+        "Saetra2022ToET",
+        "Hagen-Zanker2023ATT",
+        "Muller2023Xa",  # the paper whose own key it is as written keeps it
+        "Muller2023X",
+        "yamada2020kanji",  # nothing left once folded: generated
+    ]
+
+
+def test_semantic_scholar_keys_are_ascii_in_exports_and_found_by_the_original(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    s2 = str(corpus / "json" / "s2_Paper.json")
+    assert main(["export", s2, "-f", "bibtex"]) == 0
+    bibtex = capsys.readouterr().out
+    entry_keys = [
+        line.split("{", 1)[1].rstrip(",") for line in bibtex.splitlines() if line[:1] == "@"
+    ]
+    assert len(entry_keys) == 1015 and all(key.isascii() for key in entry_keys)
+    assert "@misc{Godel1931UberFU," in bibtex and "@misc{Peter1937GeneralRF," in bibtex
+    assert "@article{Goncalves2024LadyLO," in bibtex
+    # A .tex citing the key the file gave still finds the paper, cited by the key exported.
+    for asked in ("Gödel1931ÜberFU", "Godel1931UberFU"):
+        assert main(["cite", s2, "--key", asked, "--form", "latex"]) == 0
+        assert capsys.readouterr().out == "\\cite{Godel1931UberFU}\n"
+    assert main(["search", "key:Gödel1931", s2, "--json"]) == 0
+    assert [hit["key"] for hit in json.loads(capsys.readouterr().out)] == ["Godel1931UberFU"]
+
+
 # --- forms -----------------------------------------------------------------------------------
 
 

@@ -214,3 +214,82 @@ def test_a_merged_paper_keeps_both_copies_name_forms(tmp_path: Path) -> None:
     merged = combine(whole, family)
     assert merged.literal_names == ("Hugging Face",)
     assert merged.family_of("Antoine Grenier Ouimet") == "Grenier Ouimet"
+
+
+NAMES_BIB = """
+@inproceedings{cruys2021, title = {Names}, booktitle = {Proceedings of the Workshop on Things},
+  year = {2021},
+  author = {Van de Cruys, Tim and {Hugging Face} and Grenier Ouimet, Antoine and
+            Del Maestro, Adrian and De Marneffe, Marie-Catherine and van der Berg, Anne}}
+"""
+
+
+def bibtex_family(written: str) -> str:
+    """The family name (von and last parts) BibTeX and biber read in one exported name."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    parts = parse_single_name_into_parts(written)
+    return " ".join([*parts.von, *parts.last])
+
+
+@pytest.mark.parametrize("form", ["bibtex", "biblatex"])
+def test_a_family_name_starting_with_a_capital_particle_is_exported_family_first(
+    form: str,
+) -> None:
+    # "Tim Van de Cruys" was written in reading order: to BibTeX given "Tim Van", von "de",
+    # family "Cruys" (biber cited and sorted it "Cruys, T. V. d.").
+    papers = list(parse_bibtex(NAMES_BIB, "names.bib").papers)
+    exported = export_papers(papers, form)
+    assert (
+        "author = {Van de Cruys, Tim and {Hugging Face} and Grenier Ouimet, Antoine and "
+        "Del Maestro, Adrian and De Marneffe, Marie-Catherine and Anne van der Berg}"
+    ) in exported
+    names = exported.split("author = {", 1)[1].split("},\n", 1)[0].split(" and ")
+    families = [bibtex_family(name) for name in names if not name.startswith("{")]
+    assert families == [
+        "Van de Cruys",
+        "Grenier Ouimet",
+        "Del Maestro",
+        "De Marneffe",
+        "van der Berg",
+    ]
+    again = list(parse_bibtex(exported, "again.bib").papers)
+    assert again[0].authors == papers[0].authors
+    assert apa(again) == apa(papers)
+
+
+def test_a_name_in_reading_order_bibtex_would_split_elsewhere_is_exported_family_first() -> None:
+    # From a source that gives names in reading order only (Semantic Scholar, arXiv): cited
+    # "Van de Cruys, T.", so exported as BibTeX reads it the same.
+    paper = Paper(id="x", title="T", authors=("Tim Van de Cruys", "Anne Smith"))
+    exported = export_papers([paper], "bibtex")
+    assert "author = {Van de Cruys, Tim and Anne Smith}" in exported
+    assert apa([paper]).startswith("Van de Cruys, T., & Smith, A.")
+
+
+def test_a_ris_round_trip_keeps_a_name_written_whole(tmp_path: Path) -> None:
+    # RIS writes a person "Family, Given"; a name without a comma is read whole (as Zotero
+    # reads it), not as a Mr Face (APA printed "Face, H.").
+    papers = list(parse_bibtex(NAMES_BIB, "names.bib").papers)
+    ris = export_papers(papers, "ris")
+    assert "AU  - Hugging Face\n" in ris and "AU  - Van de Cruys, Tim\n" in ris
+    again = read(ris, tmp_path / "again.ris")
+    assert again[0].authors == papers[0].authors
+    assert again[0].literal_names == ("Hugging Face",)
+    assert apa(again) == apa(papers)
+    assert apa(again).startswith(
+        "Van de Cruys, T., Hugging Face, Grenier Ouimet, A., Del Maestro, A., "
+        "De Marneffe, M.-C., & van der Berg, A. (2021)"
+    )
+    assert "author = {Van de Cruys, Tim and {Hugging Face} and" in export_papers(again, "bibtex")
+
+
+def test_a_ris_name_without_a_comma_is_one_name(tmp_path: Path) -> None:
+    ris = (
+        "TY  - JOUR\nTI  - Report\nAU  - World Health Organization\nAU  - Hugging Face\n"
+        "A1  - Smith, John\nED  - Allen AI\nPY  - 2020\nER  - \n"
+    )
+    (paper,) = read(ris, tmp_path / "who.ris")
+    assert paper.authors == ("World Health Organization", "Hugging Face")
+    assert paper.literal_names == ("World Health Organization", "Hugging Face", "Allen AI")
+    assert apa([paper]).startswith("World Health Organization, & Hugging Face. (2020)")

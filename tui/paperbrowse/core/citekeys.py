@@ -1,12 +1,14 @@
 """Citation keys: one per paper, unique in the library, the same every time it is opened.
 
 A paper keeps its source's key (the BibTeX key, the CSL-JSON ``id``) when that is a
-usable key; otherwise it gets one in Better BibTeX's default shape: the first
-author's family name, the year and the first significant title word, lower case and
-ASCII-folded (``wang2024catastrophic``). When two papers would share a key, the one
-whose own key it is keeps it, else the one with the smaller paper id; the others get
-``a``, ``b``, ... appended (as Better BibTeX does). Since the order is by paper id, the
-keys do not depend on the order the papers or files came in.
+usable key, its accented letters ASCII-folded (Semantic Scholar's ``Gödel1931ÜberFU`` is
+``Godel1931UberFU``: pdfLaTeX and BibTeX cannot cite the first); otherwise it gets one in
+Better BibTeX's default shape: the first author's family name, the year and the first
+significant title word, lower case and ASCII-folded (``wang2024catastrophic``). When two
+papers would share a key, the one whose own key it is keeps it, else the one with the
+smaller paper id; the others get ``a``, ``b``, ... appended (as Better BibTeX does).
+Since the order is by paper id, the keys do not depend on the order the papers or files
+came in.
 
 Imports only ``models``: the formats that write keys and the ``cite`` package that
 prints them both sit above it.
@@ -15,6 +17,7 @@ prints them both sit above it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from itertools import count
 
@@ -176,7 +179,8 @@ def family_name(name: str, family: str | None = None) -> str:
 
 
 def own_key(paper: Paper) -> str | None:
-    """The source's key when it can be used in LaTeX and pandoc as it is."""
+    """The source's key when it can be used in LaTeX and pandoc as it is, or once
+    ASCII-folded (``ascii_key``)."""
     return _usable(paper.citekey)
 
 
@@ -195,7 +199,31 @@ def _generated(
 
 
 def _usable(key: str | None) -> str | None:
+    """The key as LaTeX can cite it (``ascii_key``), or None when it cannot be one."""
+    if not key:
+        return None
+    key = key if key.isascii() else ascii_key(key)
     return key if key and _USABLE_KEY.fullmatch(key) else None
+
+
+# Letters that decompose to no ASCII letter, spelled out in ASCII (``ß``: ``ss``).
+_LETTERS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
+     "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ı": "i"}
+)  # fmt: skip
+
+
+def ascii_key(key: str) -> str:
+    """``Gödel1931ÜberFU`` -> ``Godel1931UberFU``, case kept: accents dropped, a few letters
+    spelled out (``Sætra``: ``Saetra``), dashes made hyphens, anything else left out."""
+    decomposed = unicodedata.normalize("NFKD", key.translate(_LETTERS))
+    return "".join(_ascii_char(char) for char in decomposed)
+
+
+def _ascii_char(char: str) -> str:
+    if char.isascii():
+        return char
+    return "-" if unicodedata.category(char) == "Pd" else ""
 
 
 def base_key(paper: Paper) -> str:
@@ -245,7 +273,15 @@ def citation_keys(papers: Sequence[Paper]) -> list[str]:
     taken = set(first)
     for folded in sorted(clashes):  # in key order, so which suffix is free never depends on order
         members = clashes[folded]
-        members.sort(key=lambda i: (own_key(papers[i]) != bases[i], papers[i].id, i))
+        # Whose own key it is first, as its file wrote it before one folded to it.
+        members.sort(
+            key=lambda i: (
+                own_key(papers[i]) != bases[i],
+                papers[i].citekey != bases[i],
+                papers[i].id,
+                i,
+            )
+        )
         letters = count()
         for index in members[1:]:
             candidate = bases[index] + key_suffix(next(letters))

@@ -184,11 +184,16 @@ class Library:
 
     def with_keys(self, wanted: Iterable[str]) -> tuple[list[Paper], list[str]]:
         """The papers with these keys (case-insensitive), in the order asked; and the keys
-        that no paper has. A key the library changed (its file's ``O'D08`` or ``Gödel1931``,
-        which LaTeX cannot take) still names its paper, as do a DOI and an id
-        (``paper_named``): a user's .tex cites by the file's key."""
+        that no paper has. A key its file gave a paper names it too: a .tex may cite
+        the file's ``O'D08`` (which LaTeX cannot take) or Semantic Scholar's
+        ``Gödel1931ÜberFU``, whose keys in the library are ``odonnell2008topics`` and
+        ``Godel1931UberFU`` (``core.citekeys``); so do a DOI and an id (``paper_named``)."""
         by_key = {key.casefold(): paper_id for paper_id, key in self.keys.items()}
-        by_id = {paper_id: place for place, paper_id in enumerate(field_values(self.papers, "id"))}
+        ids = field_values(self.papers, "id")
+        for paper_id, own in zip(ids, field_values(self.papers, "citekey"), strict=True):
+            if own:
+                by_key.setdefault(own.casefold(), paper_id)
+        by_id = {paper_id: place for place, paper_id in enumerate(ids)}
         found: list[Paper] = []
         missing: list[str] = []
         for key in wanted:
@@ -201,8 +206,11 @@ class Library:
         return found, missing
 
     def _papers_with_key(self, value: str) -> set[str]:
-        """``key:`` — the papers whose key is the value, or starts with it (while typing)."""
-        wanted = value.strip().casefold()
+        """``key:`` — the papers whose key is the value, or starts with it (while typing);
+        typed with accents, as its file gave it (``Gödel1931``), too."""
+        from paperbrowse.core.citekeys import ascii_key
+
+        wanted = ascii_key(value.strip()).casefold()
         return {
             paper_id for paper_id, key in self.keys.items() if key.casefold().startswith(wanted)
         }

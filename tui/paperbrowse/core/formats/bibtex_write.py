@@ -129,11 +129,18 @@ def name_value(name: str, literal: bool = False, family: str | None = None) -> s
     """One author for an ``and`` list; braced when it holds a comma or the word ``and``, or
     is an organisation's (``{Google DeepMind}``: else BibTeX reads it as ``DeepMind, G.``)
     or one its file wrote whole (``literal``: ``{Hugging Face}``); ``von Last, Jr, First``
-    when it has a suffix (``Smith, Jr., John``) or a ``family`` name its file gave
-    (``Paper.family_of``: ``Grenier Ouimet, Antoine``)."""
+    when it has a suffix (``Smith, Jr., John``), a ``family`` name its file gave
+    (``Paper.family_of``: ``Grenier Ouimet, Antoine``), or a family name BibTeX would read
+    elsewhere in reading order (``Van de Cruys, Tim``: ``bibtex_name_order``)."""
     ordered = None if literal else bibtex_name_order(name, family)
     if ordered:
-        return ", ".join(name_value(part) for part in ordered)
+        return ", ".join(_name_piece(part) for part in ordered)
+    return _name_piece(name, literal)
+
+
+def _name_piece(name: str, literal: bool = False) -> str:
+    """A name, or one part of a name written ``von Last, Jr, First``, escaped and braced
+    where BibTeX would otherwise read it as more than one name, or as a person's."""
     escaped = escape(name)
     if (
         (literal and " " in name)

@@ -170,12 +170,34 @@ def family_first(name: str, literal: bool = False, family: str | None = None) ->
 
 def bibtex_name_order(name: str, family: str | None = None) -> tuple[str, ...] | None:
     """(``von Last``, ``Jr``, ``First``) for a name BibTeX would misread in reading order:
-    one with a suffix (``John Smith Jr.`` is to BibTeX a man called ``Jr.``), or one whose
+    one with a suffix (``John Smith Jr.`` is to BibTeX a man called ``Jr.``), one whose
     ``family`` its file gave (``Antoine Grenier Ouimet`` is to BibTeX a Mr Ouimet: written
-    ``Grenier Ouimet, Antoine``, without ``Jr`` when there is none); else None."""
-    if not family and not _take_suffix(name)[1]:
+    ``Grenier Ouimet, Antoine``, without ``Jr`` when there is none), or one whose family
+    name BibTeX's grammar would cut elsewhere (``Tim Van de Cruys`` is to BibTeX given ``Tim
+    Van``, family ``de Cruys``); else None."""
+    if not family and not _take_suffix(name)[1] and _capitalised_words(name):
         return None  # the common case, decided without splitting the name
     parts = name_parts(name, family=family)
-    if "given" not in parts or not (family or parts.get("suffix")):
+    if "given" not in parts:
+        return None
+    if not (family or parts.get("suffix")) and _bibtex_family(name) == _full_family(parts):
         return None
     return tuple(p for p in (_full_family(parts), parts.get("suffix"), parts["given"]) if p)
+
+
+def _capitalised_words(name: str) -> bool:
+    """Whether every word starts with a capital: BibTeX then splits at the last space too."""
+    return all(word[0].isupper() for word in name.split())
+
+
+@lru_cache(maxsize=65536)
+def _bibtex_family(name: str) -> str | None:
+    """The family name (von and last parts) BibTeX's grammar reads in ``name`` written in
+    reading order, or None when it cannot be read."""
+    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+
+    try:
+        parts = parse_single_name_into_parts(name, strict=False)
+    except (InvalidNameError, ValueError, IndexError):
+        return None
+    return " ".join([*parts.von, *parts.last]) if parts is not None else None

@@ -159,19 +159,25 @@ def ris_name(name: str) -> str:
     return clean_line(" ".join([*parts[1:2], parts[0], *parts[2:]]))
 
 
-def _family_names(entry: dict[str, Any], people: set[str]) -> tuple[tuple[str, str], ...]:
-    """(name, family name) of the paper's ``people`` written ``Family, Given`` whose family
-    name is not where splitting the name as read would put it (``Grenier Ouimet, Antoine``:
-    ``Paper.family_names``)."""
+def _name_forms(entry: dict[str, Any], people: set[str]) -> tuple[str | tuple[str, str], ...]:
+    """How the paper's ``people`` were written, where that is not the usual split
+    (``Paper.name_forms``): a name without a comma, which RIS writes only for one not
+    split into family and given names (``Hugging Face``: Zotero reads it so too), whole;
+    and (name, family name) of one written ``Family, Given`` whose family name is not where
+    splitting the name as read would put it (``Grenier Ouimet, Antoine``)."""
     lists = (entry.get(key) for key in ("authors", "first_authors", "secondary_authors"))
-    found = []
+    found: list[str | tuple[str, str] | None] = []
     for names in (*lists, (entry.get("unknown_tag") or {}).get("ED")):
         for written in names if isinstance(names, list) else ():
             family, comma, given = str(written).partition(",")
             name = ris_name(str(written))
-            if comma and given.strip() and name in people:
+            if name not in people:
+                continue
+            if not comma:
+                found.append(name)
+            elif given.strip():
                 found.append(recorded_family(name, clean_line(family)))
-    return tuple(dict.fromkeys(pair for pair in found if pair is not None))
+    return tuple(dict.fromkeys(form for form in found if form is not None))
 
 
 def paper_from_ris(entry: dict[str, Any], source: SourceRef) -> Paper:
@@ -213,7 +219,7 @@ def paper_from_ris(entry: dict[str, Any], source: SourceRef) -> Paper:
         issue=_text(entry.get("number")) or None,
         pages=_pages(entry),
         editors=editors,
-        name_forms=_family_names(entry, {*authors, *editors}),
+        name_forms=_name_forms(entry, {*authors, *editors}),
         publisher=_text(entry.get("publisher")) or None,
         publisher_place=_text(entry.get("place_published")) or None,
         citekey=_text(entry.get("id")) or None,
