@@ -623,6 +623,14 @@ def test_the_anthologys_escaped_math_commands_are_read_as_the_commands(corpus: P
     assert "Refer360^∘: A Referring Expression Recognition Dataset in 360^∘ Images" in titles
 
 
+def test_an_escaped_dollar_opens_no_math_for_a_text_backslash() -> None:
+    """``\\$5`` is a dollar: a ``\\textbackslash{}`` after it is a backslash, as written
+    (read as in math, ``back\\textbackslash{}slash`` lost its backslash to ``\\slash``)."""
+    title = "Costs \\$5, back\\textbackslash{}slash and $\\textbackslash{}alpha$"
+    paper = only("@misc{d, title={" + title + "}}")
+    assert paper.title == "Costs $5, back\\slash and α"
+
+
 _BIBTEX_BITS = st.sampled_from(
     [
         "@article{",

@@ -552,6 +552,7 @@ _ESCAPED_PROTECTION = re.compile(r"\\\{(?=[A-Z]|\\(?!\}))(.*?)\\\}")
 # read either (``\textbackslash`` is no math command). In math, it was the command.
 # (Before a brace it was a brace escaped, ``\{mt, src\}``; before an escaped character,
 # ``\textbackslash{}\%``, it escaped the escape: ``\%``.)
+_MATH_SHIFT = re.compile(r"(?<!\\)\$")
 _TEXT_BACKSLASH_IN_MATH = re.compile(r"\\textbackslash\{\}(?=[A-Za-z{}]|\\[%_&#$])")
 
 
@@ -560,7 +561,7 @@ def commands_in_math(raw: str) -> str:
     outside math, ``\textbackslash{}`` stays a backslash (a title about LaTeX's ``\n``)."""
     if "\\textbackslash{}" not in raw or "$" not in raw:
         return raw
-    pieces = raw.split("$")
+    pieces = _MATH_SHIFT.split(raw)  # (an escaped ``\$`` is a dollar, no math)
     for number in range(1, len(pieces), 2):  # inside math
         pieces[number] = _TEXT_BACKSLASH_IN_MATH.sub(_as_command, pieces[number])
     return "$".join(pieces)
