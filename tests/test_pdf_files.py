@@ -165,6 +165,23 @@ def test_a_windows_path_from_mendeley_is_found_by_its_name_in_the_pdf_folders(
     assert not any(str(path).startswith(str(tmp_path / "C:")) for path in files)
 
 
+def test_a_missing_file_of_a_general_name_is_not_taken_for_every_paper_so_named(
+    tmp_path: Path, corpus: Path, pdfs: Path
+) -> None:
+    """Found by a review: missing files named "fulltext.pdf" by three papers were all given
+    the one fulltext.pdf of a PDF folder. Only a name holding a word of the paper's title
+    is looked for; an export keeps a Windows path as written, not under the library."""
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    shutil.copy(pdfs / "acl-N18-3011.pdf", folder / "fulltext.pdf")
+    bib = tmp_path / "lib.bib"
+    field = "file = {:C$\\backslash$:/Users/me/Downloads/fulltext.pdf:pdf}"
+    bib.write_text(real_entry(corpus, GRAPH_KEY, field), encoding="utf-8")
+    paper = one_paper(bib)
+    assert PdfFinder([folder]).files_of(paper) == [Path("C:/Users/me/Downloads/fulltext.pdf")]
+    assert paper.anchored_files() == ("C:/Users/me/Downloads/fulltext.pdf",)
+
+
 def test_pdf_and_local_url_fields(tmp_path: Path, corpus: Path, pdfs: Path) -> None:
     url = (pdfs / "acl-N18-3011.pdf").as_uri()
     bib = tmp_path / "desk.bib"

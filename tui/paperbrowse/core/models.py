@@ -88,6 +88,16 @@ def bare_doi(doi: str) -> str:
     return DOI_PREFIX.sub("", doi).strip() or doi
 
 
+# A Windows path written on another machine (Mendeley's ``C:/Users/...``, a share's
+# ``\\\\server\\x``): absolute there, no path here, never joined to a library's folder.
+_FOREIGN_ABSOLUTE = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")
+
+
+def foreign_absolute(path: str) -> bool:
+    """Whether ``path`` is another system's absolute path (Windows', read elsewhere)."""
+    return os.name != "nt" and _FOREIGN_ABSOLUTE.match(path) is not None
+
+
 def doi_link(doi: str) -> str:
     """The DOI's web address (``https://doi.org/https://doi.org/...`` was opened and cited
     for a DOI written as a link)."""
@@ -219,7 +229,9 @@ class Paper(BaseModel):
             return self.files
         folder = os.path.dirname(os.path.abspath(self.source.file))
         return tuple(
-            path if os.path.isabs(os.path.expanduser(path)) else os.path.join(folder, path)
+            path
+            if os.path.isabs(os.path.expanduser(path)) or foreign_absolute(path)
+            else os.path.join(folder, path)
             for path in self.files
         )
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.locations import pdf_dir
-from paperbrowse.core.models import Paper, bare_doi
+from paperbrowse.core.models import Paper, bare_doi, fold, foreign_absolute
 from paperbrowse.core.pdf.check import file_problem, is_pdf_name
 from paperbrowse.core.search.filter_registry import NoPapers
 from paperbrowse.core.store import field_values
@@ -49,15 +49,14 @@ NO_PDF = "no paper here has a PDF"
 PDF_FOLDERS = 'or name a folder of PDFs with --pdf-dir DIR or "pdf_folders" in config.json'
 
 
-# A Windows path written on another machine (Mendeley's ``C:/Users/...``): no folder of
-# this one, and never the library's folder joined to it.
-_FOREIGN_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]") if os.name != "nt" else re.compile(r"$^")
+_TITLE_WORD = re.compile(r"[^\W_]+")
 
 
 def resolve_written(written: str, base: Path | None) -> Path:
-    """A path as a library wrote it, made absolute (``~`` expanded)."""
+    """A path as a library wrote it, made absolute (``~`` expanded); a Windows path from
+    another machine (``foreign_absolute``) is kept as written, never joined to ``base``."""
     path = Path(os.path.expanduser(written))
-    if path.is_absolute() or base is None or _FOREIGN_ABSOLUTE.match(written):
+    if path.is_absolute() or base is None or foreign_absolute(written):
         return path
     relative = base / path
     if not relative.exists() and Path("/", path).exists():
@@ -188,20 +187,34 @@ def paper_files(
     written = [resolve_written(path, base) for path in paper.files]
     mine = [Path(os.path.expanduser(path)) for path in attached]
     search_in = ([base] if base is not None else []) + list(folders)
-    names = convention_names(paper, key) + _names_of_missing(paper.files, written)
+    names = convention_names(paper, key) + _names_of_missing(paper, written)
     by_name = (index or FolderIndex()).find(names, search_in)
     return list(dict.fromkeys(written + mine + by_name))
 
 
-def _names_of_missing(files: Sequence[str], resolved: Sequence[Path]) -> list[str]:
+# A word of the title this long, found in a missing file's name, makes the name the paper's
+# own: Mendeley's "Joachims - 1999 - Making large-Scale SVM Learning Practical.pdf" is;
+# "fulltext.pdf" or "main.pdf", which many papers' files may be named, is not.
+TITLE_WORD_IN_NAME = 5
+
+
+def _names_of_missing(paper: Paper, resolved: Sequence[Path]) -> list[str]:
     """The folded stems of the PDFs written whose path holds nothing (``C:\\Users\\...``
-    from Mendeley on Windows, or a folder since moved), to be looked for by name."""
+    from Mendeley on Windows, or a folder since moved), to be looked for by name: those
+    holding a word of the paper's title (``TITLE_WORD_IN_NAME``), never one so general
+    that another paper's file could be named so too."""
     names = []
-    for written, path in zip(files, resolved, strict=True):
+    for written, path in zip(paper.files, resolved, strict=True):
         name = written.replace("\\", "/").rsplit("/", 1)[-1]  # (a Windows path's name too)
-        if is_pdf_name(name) and not path.exists():
+        if is_pdf_name(name) and _names_its_paper(name, paper.title) and not path.exists():
             names.append(name[:-4].casefold())
     return names
+
+
+def _names_its_paper(name: str, title: str) -> bool:
+    folded = fold(name)
+    words = _TITLE_WORD.findall(fold(title))
+    return any(word in folded for word in words if len(word) >= TITLE_WORD_IN_NAME)
 
 
 def first_pdf(files: Iterable[Path]) -> Path | None:
