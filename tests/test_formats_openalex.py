@@ -170,3 +170,23 @@ def test_a_damaged_work_in_a_page_is_said_of_and_the_others_load(tmp_path: Path)
         f"{path}: paper 1: authorships is not a list; read without authors"
     ]
     assert [p.authors for p in result.papers] == [(), ("Keith Lloyd",)]
+
+
+def test_a_titles_inline_html_is_read_as_its_words_and_a_partial_date_as_a_date() -> None:
+    """Found by a review: OpenAlex keeps the inline HTML its titles had from Crossref, shown
+    and searched as markup; a ``publication_date`` of a year alone, with no year beside
+    it, was read undated and said to be no year."""
+    from paperbrowse.core.formats.openalex import openalex_values
+
+    notes: list[str] = []
+    values = openalex_values(
+        {
+            "title": "Growth of <i>E. coli</i> at 37&#x00B0;C &amp; CO<sub>2</sub>",
+            "publication_date": "2020",
+            "authorships": [],
+        },
+        ("works.jsonl", 1),
+        notes,
+    )
+    assert values["title"] == "Growth of E. coli at 37°C & CO2"
+    assert (values["date"], values["date_precision"], notes) == (dt.date(2020, 1, 1), "year", [])

@@ -18,7 +18,7 @@ from typing import Any
 from paperbrowse.core.formats.bibvalues import tidy_line, tidy_paragraphs, urls_in
 from paperbrowse.core.formats.jsontools import paper_date
 from paperbrowse.core.models import DatePrecision, SourceRef, bare_doi, paper_id
-from paperbrowse.core.text.clean import strip_control
+from paperbrowse.core.text.clean import html_text, strip_control
 
 # OpenAlex's ``type`` (and the Crossref type older works give there, or in ``type_crossref``)
 # in BibTeX's words, as ``Paper.entry_type`` keeps it; a type not here is left unsaid.
@@ -60,7 +60,7 @@ def openalex_values(
     a value read without (authorships that are no list, a broken abstract index, a year
     that is no year) is said in ``notes``."""
     said = notes if notes is not None else []
-    title = _text(record.get("title")) or _text(record.get("display_name"))
+    title = _title(record.get("title")) or _title(record.get("display_name"))
     if not title:
         raise ValueError("record has no title")
     date, precision = _date(record, said)
@@ -90,6 +90,12 @@ def openalex_values(
 def _text(value: object) -> str | None:
     """A one-line text value; anything else (null, a number, an object) is none."""
     return (tidy_line(value) or None) if isinstance(value, str) else None
+
+
+def _title(value: object) -> str | None:
+    """A title as text: OpenAlex keeps the inline HTML it had from Crossref (``<i>E.
+    coli</i>``, ``&amp;``), shown and searched as the words it marks up."""
+    return _text(html_text(value)) if isinstance(value, str) else None
 
 
 def _object(value: object) -> dict[str, Any]:
@@ -125,6 +131,10 @@ def _date(record: dict[str, Any], notes: list[str]) -> tuple[dt.date | None, Dat
         except ValueError:
             pass
     year = record.get("publication_year")
+    if year is None and isinstance(published, str):  # a date of a year or a month alone
+        date, precision = paper_date(published[:4], published[5:7])
+        if date is not None:
+            return date, precision
     date, precision = paper_date(year)
     if date is None and (year is not None or published is not None):
         shown = published if year is None else year
@@ -149,7 +159,7 @@ def _abstract(index: object, notes: list[str]) -> str | None:
         if index:  # (an empty index is an abstract not given)
             notes.append("abstract_inverted_index is not an index of words; read without it")
         return None
-    text = " ".join(placed[place] for place in sorted(placed))
+    text = html_text(" ".join(placed[place] for place in sorted(placed)))
     return tidy_paragraphs(strip_control(text)) or None
 
 

@@ -8,12 +8,12 @@ and abstracts carry JATS tags and HTML entities (``<jats:p>``, ``&amp;``).
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
 from paperbrowse.core.formats.csljson import paper_from_csl
 from paperbrowse.core.models import DOI_PREFIX, Paper, SourceRef
+from paperbrowse.core.text.clean import html_text
 
 # Crossref's types, in CSL's words (Crossref's /types list); any other is "misc".
 CROSSREF_TO_CSL = {
@@ -59,7 +59,7 @@ def jats_text(raw: object, paragraphs: bool = False) -> str:
     text = _JATS_TITLE.sub(_lead_in, raw)
     if paragraphs:
         text = _PARAGRAPH_END.sub("\n\n", text)
-    return html.unescape(_TAG.sub("", text)).strip()
+    return html_text(text).strip()
 
 
 def _names(people: object) -> list[dict[str, str]]:

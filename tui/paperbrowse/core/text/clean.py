@@ -6,6 +6,7 @@ and escaped by whoever displays it.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -30,6 +31,17 @@ _CONTROL = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u180e\u200e\u200f\u202a-\u202e"
     r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
 )
+
+
+_TAG = re.compile(r"<[^<>]+>")
+
+
+def html_text(text: str) -> str:
+    """HTML's inline markup as plain text, tags dropped and entities read: the titles and
+    abstracts Crossref and OpenAlex give (``<i>E. coli</i> &amp; CO<sub>2</sub>``)."""
+    if "<" not in text and "&" not in text:
+        return text
+    return html.unescape(_TAG.sub("", text))
 
 
 def strip_control(text: str) -> str:
