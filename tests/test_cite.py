@@ -105,6 +105,7 @@ def test_a_source_key_with_accents_is_ascii_folded() -> None:
         paper("Same", ("B. Müller",), 2023, citekey="Müller2023X"),
         paper("Same again", ("B. Muller",), 2023, citekey="Muller2023X"),
         paper("Kanji", ("Taro Yamada",), 2020, citekey="日本"),
+        paper("Deep", ("Li Wei",), 2020, citekey="李2020深度"),  # (not "2020": a review's)
     ]
     assert citation_keys(papers) == [
         "Godel1931UberFU",
@@ -113,6 +114,7 @@ def test_a_source_key_with_accents_is_ascii_folded() -> None:
         "Muller2023Xa",  # the paper whose own key it is as written keeps it
         "Muller2023X",
         "yamada2020kanji",  # nothing left once folded: generated
+        "wei2020deep",  # characters with no ASCII form: generated, never cut to what is left
     ]
 
 

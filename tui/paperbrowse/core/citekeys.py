@@ -215,15 +215,18 @@ _LETTERS = str.maketrans(
 
 def ascii_key(key: str) -> str:
     """``Gödel1931ÜberFU`` -> ``Godel1931UberFU``, case kept: accents dropped, a few letters
-    spelled out (``Sætra``: ``Saetra``), dashes made hyphens, anything else left out."""
+    spelled out (``Sætra``: ``Saetra``), dashes made hyphens; ``""`` when a character has
+    no ASCII form (``李2020深度`` would be left ``2020``: the paper gets a key made for it)."""
     decomposed = unicodedata.normalize("NFKD", key.translate(_LETTERS))
-    return "".join(_ascii_char(char) for char in decomposed)
-
-
-def _ascii_char(char: str) -> str:
-    if char.isascii():
-        return char
-    return "-" if unicodedata.category(char) == "Pd" else ""
+    kept = []
+    for char in decomposed:
+        if char.isascii():
+            kept.append(char)
+        elif unicodedata.category(char) == "Pd":
+            kept.append("-")
+        elif not unicodedata.combining(char):
+            return ""
+    return "".join(kept)
 
 
 def base_key(paper: Paper) -> str:
