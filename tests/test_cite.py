@@ -392,3 +392,21 @@ def test_a_key_the_library_changed_still_names_its_paper(
         out, err = capsys.readouterr()
         assert out == "odonnell2008topics\n"
         assert "no paper has the key" not in err
+
+
+def test_keys_asked_for_name_papers_by_key_file_key_id_or_doi(tmp_path: Path) -> None:
+    """``cite --key`` and ``export --key`` take what a user has at hand: the library's key,
+    the key the file wrote (which the library changed), the paper's id or its DOI."""
+    bib = tmp_path / "lib.bib"
+    bib.write_text(
+        "@article{O'D08, title={Some Topics}, author={O'Donnell, Ryan}, year={2008},"
+        " doi={10.1145/1374376.1374458}}\n"
+        "@article{plain2020, title={Plain}, author={Doe, Jane}, year={2020}}\n",
+        encoding="utf-8",
+    )
+    library = load(bib)
+    topics = next(p for p in library.papers if p.title == "Some Topics")
+    asked = ["odonnell2008topics", "o'd08", topics.id, "https://doi.org/10.1145/1374376.1374458"]
+    found, missing = library.with_keys([*asked, "PLAIN2020", "nobody2020"])
+    assert [p.title for p in found] == ["Some Topics"] * 4 + ["Plain"]
+    assert missing == ["nobody2020"]

@@ -184,25 +184,35 @@ class Library:
 
     def with_keys(self, wanted: Iterable[str]) -> tuple[list[Paper], list[str]]:
         """The papers with these keys (case-insensitive), in the order asked; and the keys
-        that no paper has. A key its file gave a paper names it too: a .tex may cite
-        the file's ``O'D08`` (which LaTeX cannot take) or Semantic Scholar's
-        ``Gödel1931ÜberFU``, whose keys in the library are ``odonnell2008topics`` and
-        ``Godel1931UberFU`` (``core.citekeys``); so do a DOI and an id (``paper_named``)."""
-        by_key = {key.casefold(): paper_id for paper_id, key in self.keys.items()}
+        that no paper has. A key its file gave a paper names it too: a .tex may cite the
+        file's ``O'D08`` (which LaTeX cannot take) or Semantic Scholar's ``Gödel1931ÜberFU``,
+        whose keys in the library are ``odonnell2008topics`` and ``Godel1931UberFU``
+        (``core.citekeys``); so do an id and a DOI, as ``paper_named`` finds them."""
+        from paperbrowse.core.formats.edges import doi_key, looks_like_doi
+
         ids = field_values(self.papers, "id")
+        by_key = {key.casefold(): paper_id for paper_id, key in self.keys.items()}
         for paper_id, own in zip(ids, field_values(self.papers, "citekey"), strict=True):
             if own:
                 by_key.setdefault(own.casefold(), paper_id)
         by_id = {paper_id: place for place, paper_id in enumerate(ids)}
+        by_doi: dict[str, int] | None = None  # made once a DOI is asked for
         found: list[Paper] = []
         missing: list[str] = []
         for key in wanted:
-            paper_id = by_key.get(key.strip().casefold())
-            paper = self.papers[by_id[paper_id]] if paper_id is not None else self.paper_named(key)
-            if paper is None:
+            typed = key.strip()
+            place = by_id.get(typed)
+            if place is None and typed.casefold() in by_key:
+                place = by_id[by_key[typed.casefold()]]
+            if place is None and looks_like_doi(typed):
+                if by_doi is None:
+                    dois = field_values(self.papers, "doi")
+                    by_doi = {doi_key(doi): at for at, doi in enumerate(dois) if doi}
+                place = by_doi.get(doi_key(typed))
+            if place is None:
                 missing.append(key)
             else:
-                found.append(paper)
+                found.append(self.papers[place])
         return found, missing
 
     def _papers_with_key(self, value: str) -> set[str]:
