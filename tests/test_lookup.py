@@ -661,7 +661,7 @@ def test_crossref_is_asked_with_the_users_email_and_arxiv_without(
     config.json in the User-Agent to Crossref, and to nobody else."""
     from paperbrowse.app.config import save_config
 
-    save_config(email="reader@example.org")
+    save_config(email=" reader@example.org ")  # (spaces around it: dropped, as for Unpaywall)
     assert main(["add", JMIR, "1605.08386"]) == 0
     capsys.readouterr()
     crossref, arxiv = services.agents
@@ -669,7 +669,9 @@ def test_crossref_is_asked_with_the_users_email_and_arxiv_without(
     assert "mailto" not in arxiv and "reader@example.org" not in arxiv
 
 
-@pytest.mark.parametrize("email", [None, "", "not an address", "a@b\r\nX-Injected: 1", "é@ü.de"])
+@pytest.mark.parametrize(
+    "email", [None, "", "not an address", "a@b.c\r\nX-Injected: 1", "a\x00b@c.de", "é@ü.de"]
+)
 def test_without_a_usable_email_crossref_is_asked_as_before(
     services: Requests, email: str | None
 ) -> None:

@@ -35,7 +35,8 @@ TIMEOUT = 15.0  # seconds; arXiv's API can take several
 MAX_BYTES = 8 << 20  # an answer larger than this is refused, not read on
 HOME_PAGE = "https://pypi.org/project/paperbrowse/"
 USER_AGENT = f"paperbrowse/{__version__} ({HOME_PAGE})"
-_MAILTO = re.compile(r"[^\s()<>@;]+@[^\s()<>@;]+")  # an address as a header can carry it
+_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_NOT_IN_A_COMMENT = frozenset("()<>;")  # they would end the User-Agent's comment it is in
 CANCEL_POLL = 0.1  # seconds: how often a request that may be cancelled looks whether it is
 
 
@@ -62,14 +63,25 @@ def base_url(variable: str, default: str) -> str:
     return (os.environ.get(variable) or default).rstrip("/")
 
 
+def usable_email(email: str | None) -> str | None:
+    """The user's address as services are given it (spaces around it dropped), or None
+    when there is none or it is no address (no ``@`` and dot after it, a space or a
+    control character in it). Unpaywall's and Crossref's requests both ask this."""
+    text = (email or "").strip()
+    if not text or not text.isprintable() or not _ADDRESS.fullmatch(text):
+        return None
+    return text
+
+
 def user_agent(email: str | None = None) -> str:
     """The ``User-Agent`` of paperbrowse's requests; with ``email``, as Crossref asks for
     its polite pool (given to Crossref alone: not to arXiv, nor to the hosts of PDFs).
-    Anything but a plain address is left out: a header takes no line break, nor (httpx)
-    any character outside ASCII, and brackets or ``;`` would end the comment it is in."""
-    if not email or not email.isascii() or not _MAILTO.fullmatch(email):
+    Anything but a plain address (``usable_email``) is left out, and so is one a header
+    cannot carry: httpx takes only ASCII, and brackets or ``;`` would end the comment."""
+    address = usable_email(email)
+    if address is None or not address.isascii() or _NOT_IN_A_COMMENT.intersection(address):
         return USER_AGENT
-    return f"paperbrowse/{__version__} ({HOME_PAGE}; mailto:{email})"
+    return f"paperbrowse/{__version__} ({HOME_PAGE}; mailto:{address})"
 
 
 def look_up(

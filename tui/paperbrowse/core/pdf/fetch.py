@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -43,6 +42,7 @@ from paperbrowse.core.lookup.client import (
     Unreachable,
     base_url,
     fetch,
+    usable_email,
     wait_for_arxiv,
 )
 from paperbrowse.core.models import Paper, bare_doi
@@ -55,7 +55,6 @@ UNPAYWALL_URL = "https://api.unpaywall.org"
 TIMEOUT = 60.0  # seconds without a byte, and for the whole download
 MAX_BYTES = 100 << 20  # a PDF larger than this is refused, not read on
 MAX_TRIED = 3  # of Unpaywall's PDF links, when the first are no PDF
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def download_problem(paper: Paper, email: str | None) -> str | None:
@@ -203,13 +202,13 @@ def _arxiv_pdf_url(found: str, cancelled: Callable[[], bool] | None) -> str:
 def _checked_email(email: str | None) -> str:
     """The user's address, or why Unpaywall cannot be asked: none set, or none that is
     an address."""
-    email = (email or "").strip()
     where = f'set "email" in {config_file()}'
-    if not email:
+    if not (email or "").strip():
         raise LookupFailed(f"Unpaywall needs your email address to look a DOI up: {where}.")
-    if not _EMAIL.match(email):
-        raise LookupFailed(f"{email!r} is not an email address: {where}.")
-    return email
+    address = usable_email(email)
+    if address is None:
+        raise LookupFailed(f"{(email or '').strip()!r} is not an email address: {where}.")
+    return address
 
 
 def _from_unpaywall(
