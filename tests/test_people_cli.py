@@ -116,3 +116,20 @@ def test_a_semantic_scholar_author_is_no_header_with_figures_missing(corpus: Pat
     assert (result.returncode, result.stderr) == (0, "")
     (row,) = json.loads(result.stdout)
     assert row["name"] == "A. Turing" and row["novelty"] is None and row["h_index"] is not None
+
+
+def test_a_semantic_scholar_author_saved_as_json_is_still_no_header_missing_figures(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """``parse --json`` of it, read back, said the figures were missing again (a review's)."""
+    saved = tmp_path / "turing.json"
+    author = str(corpus / "json" / "s2_Author.json")
+    parsed = subprocess.run(
+        [sys.executable, "-m", "paperbrowse", "parse", "--json", author],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    saved.write_text(parsed.stdout, encoding="utf-8")
+    result = run(str(saved), "--json")
+    assert (result.returncode, result.stderr) == (0, "")

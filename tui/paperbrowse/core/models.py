@@ -381,5 +381,6 @@ class Profile(BaseModel):
             "citations": self.citations,
             "novelty": self.novelty,
             "ai_score": self.ai_score,
+            **({} if self.figures_given is None else {"figures_given": list(self.figures_given)}),
             "papers": [paper.to_json_dict() for paper in self.papers],
         }

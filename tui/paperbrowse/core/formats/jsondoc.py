@@ -23,7 +23,15 @@ from paperbrowse.core.formats.openalex import looks_like_openalex
 from paperbrowse.core.formats.records import paper_from_record
 from paperbrowse.core.models import Profile
 
-_PROFILE_FIELDS = ("primary_category", "h_index", "paper_count", "citations", "novelty", "ai_score")
+_PROFILE_FIELDS = (
+    "primary_category",
+    "h_index",
+    "paper_count",
+    "citations",
+    "novelty",
+    "ai_score",
+    "figures_given",  # (a Semantic Scholar author's: ``s2.S2_FIGURES``)
+)
 
 
 def parse_document(document: Any, file: str) -> ImportResult:
