@@ -298,6 +298,24 @@ async def test_export_asks_before_writing_one_format_under_anothers_name(
         await pilot.press("enter", "y")
         await settle(pilot)
         assert (tmp_path / "papers.bib").read_text(encoding="utf-8").startswith("TY  - ")
+        # A file of that name there: one question for both, not two in a row.
+        await pilot.press("e")
+        await pilot.pause()
+        pilot.app.screen.query_one(Select).value = "bibtex"
+        await pilot.pause()
+        pilot.app.screen.query_one(Input).value = "library.jsonl"
+        (tmp_path / "library.jsonl").write_text("{}\n", encoding="utf-8")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        assert pilot.app.screen.question.startswith(
+            "library.jsonl is named as paperbrowse JSON. Write BibTeX into it? It exists: "
+        )
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, ConfirmScreen)
+        assert (tmp_path / "library.jsonl").read_text(encoding="utf-8").startswith("@")
+        assert (tmp_path / "library.jsonl.bak").read_text(encoding="utf-8") == "{}\n"
 
 
 async def test_export_to_a_folder_that_cannot_be_written_says_so(

@@ -54,16 +54,32 @@ def suggested_name(fmt: str) -> Path:
     return found.relative_to(Path.cwd())
 
 
-def _named_for_another(path: Path, fmt: str) -> str | None:
-    """The format ``path``'s name says it holds (``.bib``, ``.ris``, ``.csv``, ``.md``), when
-    that is not ``fmt`` (BibLaTeX is a .bib too; a reference list a .md or .html)."""
-    from paperbrowse.core.formats.export import format_for_path
+# What a file's name says it holds: the formats written under it without a question
+# (the first names it in the question asked for any other).
+_WRITTEN_AS = {
+    ".bib": ("bibtex", "biblatex"),
+    ".bibtex": ("bibtex", "biblatex"),
+    ".ris": ("ris",),
+    ".csv": ("csv",),
+    ".md": ("markdown", BIBLIOGRAPHY),
+    ".markdown": ("markdown", BIBLIOGRAPHY),
+    ".json": ("json", "csl-json"),
+    ".jsonl": ("json",),
+    ".html": (BIBLIOGRAPHY,),
+    ".htm": (BIBLIOGRAPHY,),
+}
 
-    named = format_for_path(path)
-    alike = {("bibtex", "biblatex"), ("markdown", BIBLIOGRAPHY)}
-    if named is None or named == fmt or (named, fmt) in alike:
-        return None
-    return named
+
+def _named_for_another(path: Path, fmt: str) -> str | None:
+    """The format ``path``'s name says it holds, when ``fmt`` is not one written under it
+    (BibLaTeX is a .bib too; a reference list a .md or an .html); None for other names."""
+    formats = _WRITTEN_AS.get(path.suffix.lower())
+    return None if formats is None or fmt in formats else formats[0]
+
+
+def _short(fmt: str) -> str:
+    """A format's name without what its menu entry adds: "RIS", "BibTeX"."""
+    return FORMAT_NAMES[fmt].split(" (")[0]
 
 
 def reference_list(papers: Sequence[Paper], path: Path) -> str:
@@ -247,24 +263,15 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
     def export(self, path: Path, force: bool, name_checked: bool = False) -> None:
         if self._busy:
             return
-        other = None if name_checked else _named_for_another(path, self.fmt)
-        if other is not None:  # RIS into papers.bib: asked, as a replace is, before writing
-            question = (
-                f"{path} is named as {FORMAT_NAMES[other].split(' (')[0]}. Write "
-                f"{FORMAT_NAMES[self.fmt].split(' (')[0]} into it?"
-            )
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self.export(path, force, name_checked=True)
-
-            self.app.push_screen(ConfirmScreen(question, yes="Write"), answered)
-            return
         try:
             exists = path.is_file()
         except (OSError, ValueError) as error:  # a name too long, a NUL byte (found by soak_keys)
             reason = error.strerror if isinstance(error, OSError) else None
             self._bad_name(reason or str(error))
+            return
+        other = None if name_checked else _named_for_another(path, self.fmt)
+        if other is not None:  # RIS into papers.bib: asked, as a replace is, before writing
+            self._ask_about_the_name(path, other, exists)
             return
         if not force and exists:
             self._ask_to_replace(path)  # before, not after, seconds of exporting
@@ -294,6 +301,19 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         except Exception as error:  # a bug in a writer: one clear line, not a traceback
             written = ExportError(f"{type(error).__name__}: {error}; please report this")
         self.app.call_from_thread(self._finished, path, written)
+
+    def _ask_about_the_name(self, path: Path, named: str, exists: bool) -> None:
+        """One question for a format written under another's name, and for the file it
+        would replace, if there is one (not two in a row)."""
+        question = f"{path} is named as {_short(named)}. Write {_short(self.fmt)} into it?"
+        if exists:
+            question += f" It exists: replaced, {kept_note(backup_name(path))}"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.export(path, force=exists, name_checked=True)
+
+        self.app.push_screen(ConfirmScreen(question, yes="Write"), answered)
 
     def _ask_to_replace(self, path: Path) -> None:
         def answered(yes: bool | None) -> None:
