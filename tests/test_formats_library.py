@@ -146,7 +146,7 @@ def test_progress_counts_bytes_across_files(tmp_path: Path) -> None:
 
 
 def test_one_key_on_two_entries_of_one_paper_is_said_to_be_read_as_one(tmp_path: Path) -> None:
-    """A Mendeley export holds the same entry twice under one key (34 times in a real one):
+    """A Mendeley export holds the same entry twice under one key (25 times in a real one):
     merged, they are one paper, which the warning said were "both entries kept". Two
     different papers under one key are still both kept, and said so."""
     bib = tmp_path / "dup.bib"

@@ -285,7 +285,7 @@ def read_merged(path: Path, as_of: dt.date, progress: TextProgress | None) -> Im
 def said_as_one(problems: list[Problem], merged: Sequence[Paper], file: str) -> None:
     """Say of two entries with one citation key that were merged, being one paper, so:
     "both entries kept" had a user look for the second in vain (a Mendeley export holds
-    the same entry twice, under one key, 34 times)."""
+    the same entry twice, under one key, 25 times)."""
     from paperbrowse.core.formats.bibtex import KEY_USED_TWICE
 
     twins = {

@@ -60,7 +60,7 @@ def progress_text(progress: ReadingProgress) -> Text:
     return text
 
 
-# Empty years in a row from which they are one line ("1843–1929  0"): a library whose
+# Empty years in a row from which they are one line ("1843–1930 0 no papers"): a library whose
 # oldest paper is from 1842 listed 87 empty years before its next, and its newest far below.
 EMPTY_YEARS_FOLDED = 3
 
