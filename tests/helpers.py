@@ -39,6 +39,7 @@ class PaperFields(TypedDict, total=False):
     (pydantic would drop it without a word)."""
 
     id: str
+    title_kept: tuple[tuple[int, int], ...]
     authors: tuple[str, ...]
     et_al: bool
     category: str | None
@@ -54,10 +55,15 @@ class PaperFields(TypedDict, total=False):
     volume: str | None
     issue: str | None
     pages: str | None
+    editors: tuple[str, ...]
+    name_forms: tuple[str | tuple[str, str], ...]
+    publisher: str | None
+    publisher_place: str | None
     citekey: str | None
     entry_type: str | None
     source: SourceRef | None
     sources: tuple[SourceRef, ...]
+    files: tuple[str, ...]
 
 
 def paper(title: str, year: int | None = None, **fields: Unpack[PaperFields]) -> Paper:

@@ -177,6 +177,16 @@ OWN_KEYS = [
     "entry_type",
     "has_code",
     "year_inferred",
+    "title_kept",
+    "editors",
+    "literal_names",
+    "family_names",
+    "volume",
+    "issue",
+    "pages",
+    "publisher",
+    "publisher_place",
+    "files",
 ]
 S2_KEYS = [
     "paperId",

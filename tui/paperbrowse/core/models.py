@@ -295,12 +295,20 @@ class Paper(BaseModel):
         return joined_authors(self.authors, self.et_al)
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The paper as ``parse --json`` and ``search --json`` print it."""
+        """The paper as ``parse --json`` and ``search --json`` print it, and the JSON export
+        and JSON Lines hold it: everything its BibTeX or CSL-JSON export keeps, so that
+        ``formats.records.json_values`` reads back the same paper. Its files are written
+        as ``anchored_files``: found wherever the JSON goes."""
         return {
             "id": self.id,
             "title": self.title,
+            # (start, end) of each span the title's case is kept in (``title_kept``).
+            "title_kept": [list(span) for span in self.title_kept],
             "authors": list(self.authors),
             "et_al": self.et_al,
+            "editors": list(self.editors),
+            "literal_names": list(self.literal_names),
+            "family_names": self._family_names_json(),
             "category": self.category,
             "category_name": self.category_name,
             "date": self.date.isoformat() if self.date else None,
@@ -310,11 +318,25 @@ class Paper(BaseModel):
             "abstract": self.abstract,
             "links": list(self.links),
             "venue": self.venue,
+            "volume": self.volume,
+            "issue": self.issue,
+            "pages": self.pages,
+            "publisher": self.publisher,
+            "publisher_place": self.publisher_place,
             "doi": self.doi,
             "url": self.url,
             "citekey": self.citekey,
             "entry_type": self.entry_type,
+            "files": list(self.anchored_files()),
         }
+
+    def _family_names_json(self) -> dict[str, str]:
+        """``family_names`` as a JSON object, name to family name: the first one given for
+        a name, which is the one ``family_of`` gives."""
+        families: dict[str, str] = {}
+        for name, family in self.family_names:
+            families.setdefault(name, family)
+        return families
 
 
 def same_paper(kept: Paper, other: Paper) -> bool:

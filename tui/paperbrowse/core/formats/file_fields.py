@@ -110,6 +110,16 @@ def bibtex_files(fields: dict[str, str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def listed_paths(value: object) -> tuple[str, ...]:
+    """The paths in a JSON list of them (paperbrowse's own ``files``; one path alone is
+    taken too), each once, as written; what is no usable path is left out."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return ()
+    return tuple(dict.fromkeys(path for path in value if isinstance(path, str) and _usable(path)))
+
+
 def csl_files(item: dict[str, object]) -> tuple[str, ...]:
     """The paths in a CSL-JSON item's ``file`` / ``attachment`` values (strings, lists of
     strings, or objects with a ``path``)."""

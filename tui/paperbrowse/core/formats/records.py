@@ -14,6 +14,7 @@ from typing import Any
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.formats.bibvalues import tidy_line, tidy_paragraphs, urls_in
+from paperbrowse.core.formats.file_fields import listed_paths
 from paperbrowse.core.formats.jsontools import paper_date, record_error
 from paperbrowse.core.formats.openalex import looks_like_openalex, openalex_values
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, bare_doi, paper_id
@@ -136,7 +137,75 @@ def json_values(
         "citekey": _text(record.get("citekey")) or (None if own_id else given),
         "entry_type": _text(record.get("entry_type")),
         "source": source,
+        **_book_values(record, title, authors),
     }
+
+
+# The keys ``Paper.to_json_dict`` added for what the other exports kept and the JSON lost:
+# one-line text, and the rest (``_book_values``). Files from before have none of them.
+_PLACE_KEYS = ("volume", "issue", "pages", "publisher", "publisher_place")
+
+
+def _book_values(record: dict[str, Any], title: str, authors: tuple[str, ...]) -> dict[str, Any]:
+    """The values of the keys a record from before they were written lacks: only those it
+    gives, each key it lacks costing one lookup (a large JSON Lines file of others' records
+    has none of them); a value of the wrong kind is left out, the paper kept."""
+    values: dict[str, Any] = {}
+    for name in _PLACE_KEYS:
+        if (raw := record.get(name)) is not None and (text := _text(raw)):
+            values[name] = text
+    if raw_editors := record.get("editors"):
+        editors, _ = _authors(raw_editors)
+        if editors:
+            values["editors"] = editors
+            if not authors:  # an edited book, as the other readers give it (``Paper.editors``)
+                values["authors"] = editors
+    forms = _literal_names(record.get("literal_names")) + _family_names(record.get("family_names"))
+    if forms:
+        values["name_forms"] = forms
+    if (raw_spans := record.get("title_kept")) and (spans := _title_spans(raw_spans, title)):
+        values["title_kept"] = spans
+    if (raw_files := record.get("files")) and (files := listed_paths(raw_files)):
+        values["files"] = files
+    return values
+
+
+def _literal_names(value: object) -> tuple[str, ...]:
+    """The names written whole, from a list of them (``Paper.literal_names``)."""
+    if not isinstance(value, list):
+        return ()
+    names = (tidy_line(item) for item in value if isinstance(item, str))
+    return tuple(name for name in names if name)
+
+
+def _family_names(value: object) -> tuple[tuple[str, str], ...]:
+    """(name, family name) pairs from an object of them (``Paper.family_names``)."""
+    if not isinstance(value, dict):
+        return ()
+    pairs = (
+        (tidy_line(name), tidy_line(family))
+        for name, family in value.items()
+        if isinstance(family, str)
+    )
+    return tuple((name, family) for name, family in pairs if name and family)
+
+
+def _title_spans(value: object, title: str) -> tuple[tuple[int, int], ...]:
+    """The title's spans kept in case, from a list of [start, end] (``Paper.title_kept``):
+    none at all unless every one is a span of this title, in order, apart."""
+    if not isinstance(value, list):
+        return ()
+    spans: list[tuple[int, int]] = []
+    done = 0
+    for span in value:
+        if not (isinstance(span, list) and len(span) == 2):
+            return ()
+        start, end = span
+        if type(start) is not int or type(end) is not int or not done <= start < end <= len(title):
+            return ()
+        spans.append((start, end))
+        done = end
+    return tuple(spans)
 
 
 def given_id(record: dict[str, Any]) -> str | None:
