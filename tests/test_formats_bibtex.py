@@ -623,6 +623,16 @@ def test_the_anthologys_escaped_math_commands_are_read_as_the_commands(corpus: P
     assert "Refer360^∘: A Referring Expression Recognition Dataset in 360^∘ Images" in titles
 
 
+def test_biblatexs_breakable_hyphen_is_a_hyphen(corpus: Path) -> None:
+    """biblatex's own example file writes ``methodology\\hyphen independent``: the title
+    read ``methodologyhyphen independent`` (an explorer's)."""
+    papers = parse_bibtex(
+        (corpus / "bib" / "biblatex-examples.bib").read_text(encoding="utf-8"), "examples.bib"
+    ).papers
+    (title,) = [p.title for p in papers if p.title.startswith("Computation of methodology")]
+    assert title.startswith("Computation of methodology-independent ionic solvation")
+
+
 def test_an_escaped_dollar_opens_no_math_for_a_text_backslash() -> None:
     """``\\$5`` is a dollar: a ``\\textbackslash{}`` after it is a backslash, as written
     (read as in math, ``back\\textbackslash{}slash`` lost its backslash to ``\\slash``)."""

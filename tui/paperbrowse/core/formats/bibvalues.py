@@ -453,6 +453,7 @@ _NAMED = {
     "textbackslash": "\ue003",
     "textunderscore": "_",
     "textbar": "|",
+    "hyphen": "-",  # biblatex's breakable hyphen (``methodology\hyphen independent``)
     "textless": "<",
     "textgreater": ">",
     "textbullet": "\u2022",
