@@ -128,6 +128,25 @@ async def test_people_screen_sorts_every_column_and_shows_coauthors() -> None:
         assert "sorted by h-index, lowest first" in screen_text(pilot)
 
 
+async def test_the_people_screen_opens_again_in_the_order_it_was_left_in() -> None:
+    """An explorer sorted by a column, went back to the list, pressed p again and found
+    the names A to Z: the order is kept while the window is open."""
+    app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_people(pilot)
+        await pilot.press("s", "s", "r")  # h-index, lowest first
+        await settle(pilot)
+        left = [r.name for r in screen.ordered()]
+        assert screen.order_text() == "h-index, lowest first"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        again = people_screen(pilot)
+        assert again is not screen and again.order_text() == "h-index, lowest first"
+        assert [r.name for r in again.table.rows] == left
+
+
 async def test_enter_puts_profile_in_the_search_bar_and_the_header_shows_them() -> None:
     app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
     async with app.run_test(size=SIZE) as pilot:

@@ -11,6 +11,7 @@ never markup. The table (``widgets.people_table``) draws only the rows on screen
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -87,11 +88,11 @@ class PeopleScreen(DismissOnce, Screen[str | None]):
     BINDINGS = bindings("people")  # from the registry (app/actions.py), rebindable
     AUTO_FOCUS = "PeopleTable"
 
-    def __init__(self, people: People) -> None:
+    def __init__(self, people: People, sort: SortKey = "name", reverse: bool = False) -> None:
         super().__init__()
         self.people = people
-        self.sort: SortKey = "name"
-        self.reverse = False
+        self.sort: SortKey = sort
+        self.reverse = reverse
 
     def compose(self) -> ComposeResult:
         yield Static(id="people-title")
@@ -185,4 +186,19 @@ def open_people(screen: Screen[None], chosen: Callable[[str | None], None]) -> N
             timeout=3,
         )
         return
-    screen.app.push_screen(PeopleScreen(library.people), chosen)
+    # Opened again in the order it was left in, as a sorted table in any window is (an
+    # explorer sorted by h-index, went back, and found names A to Z again).
+    sort, reverse = _last_order.get(screen, ("name", False))
+    people = PeopleScreen(library.people, sort, reverse)
+
+    def closed(query: str | None) -> None:
+        _last_order[screen] = (people.sort, people.reverse)
+        chosen(query)
+
+    screen.app.push_screen(people, closed)
+
+
+# The order each browser screen's people screen was last left in.
+_last_order: weakref.WeakKeyDictionary[Screen[None], tuple[SortKey, bool]] = (
+    weakref.WeakKeyDictionary()
+)
