@@ -133,7 +133,10 @@ async def test_a_filter_ignored_is_said_once_typing_pauses(
         assert len(browser(pilot).paper_list.results) == 15
         await pilot.pause(NOTES_PAUSE + 0.3)
         assert said() == ["is:marked: not a value this filter knows; ignored."]
-        await pilot.press("enter")  # (said already)
+        await pilot.press(*" graph")  # the query edited elsewhere: not said again
+        await settle(pilot)
+        await pilot.pause(NOTES_PAUSE + 0.3)
+        await pilot.press("enter")  # (nor at Enter)
         await settle(pilot)
         assert len(said()) == 1
 
@@ -563,6 +566,18 @@ async def test_help_and_quit_stay_on_a_narrow_footer(seed_app: AppFactory, width
         await pilot.click(help_key)  # the key pinned there is clicked as any footer key
         await pilot.pause()
         assert isinstance(pilot.app.screen, HelpScreen)
+
+
+async def test_the_footer_of_the_search_bar_has_no_empty_box(seed_app: AppFactory) -> None:
+    """The search bar hides Help and Quit (it takes q as text): their group, left with the
+    palette's key alone, drew an empty box, "▏▏^p palette" (an explorer's)."""
+    async with seed_app().run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        footer = screen_text(pilot).splitlines()[-1]
+        assert footer.rstrip().endswith("^p palette") and "▏▏" not in footer, footer
+        assert "Back to list" in footer and "q Quit" not in footer, footer
 
 
 async def test_a_rows_cells_of_one_style_are_sent_as_one_run() -> None:

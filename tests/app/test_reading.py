@@ -309,7 +309,8 @@ async def test_export_asks_before_writing_one_format_under_anothers_name(
         await settle(pilot)
         assert isinstance(pilot.app.screen, ConfirmScreen)
         assert pilot.app.screen.question.startswith(
-            "library.jsonl is named as paperbrowse JSON. Write BibTeX into it? It exists: "
+            "library.jsonl is named as paperbrowse JSON. Write BibTeX into it? It exists and "
+            "will be replaced. The file as it was before"
         )
         await pilot.press("y")
         await settle(pilot)

@@ -307,7 +307,7 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         would replace, if there is one (not two in a row)."""
         question = f"{path} is named as {_short(named)}. Write {_short(self.fmt)} into it?"
         if exists:
-            question += f" It exists: replaced, {kept_note(backup_name(path))}"
+            question += f" It exists and will be replaced. {kept_note(backup_name(path))}"
 
         def answered(yes: bool | None) -> None:
             if yes:

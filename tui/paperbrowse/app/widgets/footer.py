@@ -86,15 +86,18 @@ class KeyFooter(Footer):
     def compose(self) -> ComposeResult:
         """Textual's keys, with the pinned ones and the palette's moved to the right edge."""
         pinned: list[FooterKey] = []
+        palette: FooterKey | None = None
         for widget in super().compose():
             if isinstance(widget, FooterKey) and widget.action in PINNED_ACTIONS:
                 pinned.append(widget)
             elif isinstance(widget, FooterKey) and widget.has_class("-command-palette"):
-                pinned.append(widget)
+                palette = widget
             else:
                 yield widget
         if pinned:
-            yield HorizontalGroup(*pinned, classes="-pinned")
+            yield HorizontalGroup(*pinned, *([palette] if palette else []), classes="-pinned")
+        elif palette is not None:  # (none pinned here, the search bar's keys: as Textual has it)
+            yield palette
 
     async def recompose(self) -> None:
         self._rebuild_queued = False  # a change from now on needs a new rebuild

@@ -109,9 +109,10 @@ class SearchController:
         self._detail_timer: Timer | None = None
         self._detail_deferred_for: tuple[Results | None, int] | None = None
         # Says the notes of the results shown once typing pauses (None: nothing waits),
-        # and the results whose notes were said (not said twice, at the pause and Enter).
+        # and the notes said for the queries since one had none: each is said once while
+        # the query keeps it (at the pause or Enter, and after an edit elsewhere in it).
         self._notes_timer: Timer | None = None
-        self._notes_said_for: Results | None = None
+        self._notes_said: set[str] = set()
         # Called once the query in the bar has its results listed (or has failed).
         self._on_settled: list[Callable[[], object]] = []
         self.last_typed = 0.0  # when the query last changed (``clock``)
@@ -161,14 +162,14 @@ class SearchController:
     def say_notes(self) -> None:
         """The notes of the query shown (a filter's value it does not know, ignored), when
         it found papers: an empty list says them itself. Said once a query is submitted or
-        typing pauses (``_say_notes_when_typing_pauses``), once for each query's results."""
+        typing pauses (``_say_notes_when_typing_pauses``), each once while the query keeps it."""
         results = self.results
         if results is None or not len(results) or not results.notes:
             return
-        if results is not self._notes_said_for:
-            self._notes_said_for = results
-            notes = "; ".join(results.notes[:NOTES_SHOWN])
-            self.screen.notify(f"{notes}.", severity="warning", timeout=6, markup=False)
+        new = [note for note in results.notes[:NOTES_SHOWN] if note not in self._notes_said]
+        self._notes_said = set(results.notes)  # (a note no longer in the query: said again)
+        if new:
+            self.screen.notify(f"{'; '.join(new)}.", severity="warning", timeout=6, markup=False)
 
     def _say_notes_when_typing_pauses(self, results: Results) -> None:
         """Say the notes of ``results`` if they are still shown NOTES_PAUSE seconds from now:
@@ -176,6 +177,8 @@ class SearchController:
         if self._notes_timer is not None:
             self._notes_timer.stop()
         self._notes_timer = None
+        if not results.notes:  # a query without them: a note is new again once it comes back
+            self._notes_said.clear()
         if results.notes and len(results) and results.query.strip():
 
             def say_if_still_shown() -> None:
