@@ -6,13 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from app_helpers import SEED, SEED_AS_OF, browser, screen_text, settle, wait_loaded, write_config
 from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.header_text import people_text
 from paperbrowse.app.screens.people import PeopleScreen
-from paperbrowse.app.widgets.people_table import PeopleHeadings, PeopleTable
+from paperbrowse.app.widgets.people_table import PeopleHeadings, PeopleTable, cell_text
 
 LAB = Path(__file__).resolve().parents[1] / "data" / "lab50"
 SIZE = (120, 35)
@@ -145,6 +146,20 @@ async def test_the_people_screen_opens_again_in_the_order_it_was_left_in() -> No
         again = people_screen(pilot)
         assert again is not screen and again.order_text() == "h-index, lowest first"
         assert [r.name for r in again.table.rows] == left
+
+
+@pytest.mark.parametrize("width", [80, 90])
+async def test_every_figure_is_whole_on_a_narrow_screen(width: int) -> None:
+    """At 80 columns the table's rows were cut at the right, through the last column's
+    figures: "In library" read 1 for 12, and nothing for 8 (an explorer's). The name
+    gives up its room instead."""
+    app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
+    async with app.run_test(size=(width, 30)) as pilot:
+        screen = await open_people(pilot)
+        rows = screen.table.rows
+        for y, researcher in enumerate(rows[:10]):  # (the table scrolled to its top)
+            line = screen.table.render_line(y).text.rstrip()
+            assert line.endswith(" " + cell_text(researcher, "library")), (line, researcher)
 
 
 async def test_enter_puts_profile_in_the_search_bar_and_the_header_shows_them() -> None:

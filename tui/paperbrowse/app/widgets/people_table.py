@@ -56,10 +56,16 @@ def cell_text(researcher: Researcher, key: SortKey) -> str:
     return number + ("%" if key == "novelty" else "")
 
 
+NAME_MIN = 4  # the name gives up its room before any figure does: "An…"
+
+
 def column_widths(total: int) -> list[int]:
-    """Each column's width at a table ``total`` cells wide: the figures keep theirs."""
+    """Each column's width at a table ``total`` cells wide: the figures keep theirs, and
+    the name takes what is left (at 80 columns a name of 10 cut the last figure's digits:
+    "In library" read 1 for 12, and nothing for 8)."""
     figures = sum(width + GAP for _, _, width in COLUMNS[1:])
-    return [max(10, min(NAME_WIDTH, total - figures - 1))] + [w for _, _, w in COLUMNS[1:]]
+    name = max(NAME_MIN, min(NAME_WIDTH, total - figures - 1))
+    return [name] + [width for _, _, width in COLUMNS[1:]]
 
 
 def line_of(cells: Sequence[str], widths: Sequence[int]) -> str:
