@@ -391,3 +391,24 @@ async def test_the_stats_lists_borders_show_in_every_theme(seed_app: Any) -> Non
                 if ratio < VISIBLE_DIVIDER_CONTRAST:
                     faint[theme] = round(ratio, 2)
     assert faint == {}
+
+
+async def test_a_merged_paper_names_every_file_it_was_read_from(tmp_path: Path) -> None:
+    """The same paper in a JSON Lines file and a .bib is one paper; its detail pane named
+    the first file alone (an explorer's: "From works.jsonl:2")."""
+    jsonl = tmp_path / "works.jsonl"
+    jsonl.write_text(
+        json.dumps({"title": "Shared Paper", "year": 2020, "doi": "10.1000/shared"}) + "\n",
+        encoding="utf-8",
+    )
+    bib = tmp_path / "same.bib"
+    bib.write_text(
+        "@article{shared, title={Shared Paper}, year={2020}, doi={10.1000/shared}}\n",
+        encoding="utf-8",
+    )
+    app = PaperBrowseApp([str(jsonl), str(bib)])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        assert len(browser(pilot).paper_list.results) == 1
+        shown = str(browser(pilot).detail.query_one("#detail-body").render())
+        assert "works.jsonl:1, " in shown and "same.bib:1" in shown, shown

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from paperbrowse.app.widgets.citation_links import CitationLinks, LinkSection
-    from paperbrowse.core.models import Paper
+    from paperbrowse.core.models import Paper, SourceRef
     from paperbrowse.core.search.index import Hit, Span
 
 MATCH_STYLE = "bold underline yellow"
@@ -177,12 +177,19 @@ def detail_text(
     else:
         lines.append(Text("No abstract.", style="dim italic"))
     lines.extend(tail)
-    if paper.source is not None:
-        where = short_path(paper.source.file)
-        if paper.source.line is not None:
-            where += f":{paper.source.line}"
+    # (``merge.seen_in``, not imported: the first screen is drawn before the library's
+    # modules load)
+    seen = paper.sources or ((paper.source,) if paper.source is not None else ())
+    places = [_place(source) for source in seen]
+    if places:  # every file a merged paper was read from (an explorer saw one of two)
+        where = ", ".join(places)
         lines.extend([Text(), Text(broken_at_folders(f"From {where}", width), style="dim")])
     return Text("\n").join(lines)
+
+
+def _place(source: SourceRef) -> str:
+    where = short_path(source.file)
+    return where if source.line is None else f"{where}:{source.line}"
 
 
 def broken_at_folders(path: str, width: int | None) -> str:
