@@ -119,7 +119,7 @@ def json_values(
     # Anthology's "2020.acl-main.1" is the citation key.
     given = given_id(record)
     own_id = given if given and _OWN_ID.fullmatch(given) else None
-    return {
+    values = {
         "id": own_id or paper_id(title, date.year if date else None, doi),
         "title": title,
         "authors": authors,
@@ -137,19 +137,25 @@ def json_values(
         "citekey": _text(record.get("citekey")) or (None if own_id else given),
         "entry_type": _text(record.get("entry_type")),
         "source": source,
-        **_book_values(record, title, authors),
     }
+    # (One look at the record's keys: a large file of others' records has none of these,
+    # and asking for each cost a million records' parse two seconds of its workers' CPU.)
+    if not _BOOK_KEYS.isdisjoint(record):
+        values.update(_book_values(record, title, authors))
+    return values
 
 
 # The keys ``Paper.to_json_dict`` added for what the other exports kept and the JSON lost:
 # one-line text, and the rest (``_book_values``). Files from before have none of them.
 _PLACE_KEYS = ("volume", "issue", "pages", "publisher", "publisher_place")
+_BOOK_KEYS = frozenset(
+    (*_PLACE_KEYS, "editors", "literal_names", "family_names", "title_kept", "files")
+)
 
 
 def _book_values(record: dict[str, Any], title: str, authors: tuple[str, ...]) -> dict[str, Any]:
-    """The values of the keys a record from before they were written lacks: only those it
-    gives, each key it lacks costing one lookup (a large JSON Lines file of others' records
-    has none of them); a value of the wrong kind is left out, the paper kept."""
+    """The values of the keys a record from before they were written lacks (``_BOOK_KEYS``):
+    only those it gives; a value of the wrong kind is left out, the paper kept."""
     values: dict[str, Any] = {}
     for name in _PLACE_KEYS:
         if (raw := record.get(name)) is not None and (text := _text(raw)):
