@@ -10,7 +10,10 @@ import datetime as dt
 from pathlib import Path
 from typing import TypedDict, Unpack
 
+from hypothesis import strategies as st
+
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
+from paperbrowse.core.text.clean import clean_line
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_0ff2dc3448c84053.txt"
@@ -87,3 +90,19 @@ def markdown_links(text: str) -> list[str]:
     tokens = MarkdownIt("commonmark").parse(text)
     inline = [child for token in tokens for child in token.children or ()]
     return [unquote(str(t.attrs["href"])) for t in inline if t.type == "link_open"]
+
+
+def one_line_texts(max_size: int) -> st.SearchStrategy[str]:
+    """Non-empty one-line texts of any script, as the readers clean them (``clean_line``):
+    what a title, a name or an abstract's paragraph may be."""
+    return (
+        st.text(
+            alphabet=st.characters(
+                codec="utf-8", exclude_categories=("Cs", "Cc", "Co", "Zl", "Zp")
+            ),
+            min_size=1,
+            max_size=max_size,
+        )
+        .map(clean_line)
+        .filter(bool)
+    )

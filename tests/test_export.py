@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import paper
+from helpers import one_line_texts, paper
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +28,6 @@ from paperbrowse.core.formats.export import (
 )
 from paperbrowse.core.formats.jsonl import parse_json
 from paperbrowse.core.models import Paper
-from paperbrowse.core.text.clean import clean_line
 
 AS_OF = dt.date(2025, 11, 24)
 
@@ -115,15 +114,7 @@ def test_bibtex_is_valid_for_bibtexparser_too() -> None:
     assert library.entries[0]["month"] == "jul" and library.entries[2]["eprint"] == "2401.00001"
 
 
-_TEXT = (
-    st.text(
-        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Co", "Zl", "Zp")),
-        min_size=1,
-        max_size=60,
-    )
-    .map(clean_line)
-    .filter(bool)
-)
+_TEXT = one_line_texts(60)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

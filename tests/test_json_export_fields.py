@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import paper
+from helpers import one_line_texts, paper
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +24,6 @@ from paperbrowse.core.formats.jsonl import parse_json, parse_jsonl
 from paperbrowse.core.formats.records import json_values, paper_from_json
 from paperbrowse.core.models import Paper, SourceRef
 from paperbrowse.core.rows import paper_from_row, row_of_values
-from paperbrowse.core.text.clean import clean_line
 
 AS_OF = dt.date(2025, 11, 24)
 
@@ -231,15 +230,7 @@ def test_bad_values_in_the_new_keys_are_read_without_and_the_paper_kept(
     assert made.title_kept == () and made.files == ()
 
 
-_TEXT = (
-    st.text(
-        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Co", "Zl", "Zp")),
-        min_size=1,
-        max_size=30,
-    )
-    .map(clean_line)
-    .filter(bool)
-)
+_TEXT = one_line_texts(30)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
