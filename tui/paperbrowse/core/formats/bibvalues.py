@@ -516,11 +516,11 @@ _LIGATURES = (
 
 def _accent(match: re.Match[str]) -> str:
     # The base letter is the one group after the accent's that matched: the last.
-    return _accented(match.group(1), match.group(match.lastindex or 0))
+    return accented(match.group(1), match.group(match.lastindex or 0))
 
 
 @lru_cache(maxsize=1024)
-def _accented(accent: str, base: str) -> str:
+def accented(accent: str, base: str) -> str:
     """A letter and its accent composed. Remembered: a few (``\\'e``, ``\\`a``) are
     most of a file's (the ACL Anthology's abstracts hold 10,622 ``\\'e``)."""
     return unicodedata.normalize("NFC", base + _ACCENTS[accent])

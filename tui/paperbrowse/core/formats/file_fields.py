@@ -15,7 +15,6 @@ is ``core.pdf.locate``'s job, when the files are looked at.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
@@ -26,7 +25,6 @@ _BACKSLASH_FORMS = re.compile(r"\$\\backslash\$|\{?\\textbackslash\}?(?:\{\})?")
 # An accent as Mendeley writes it in a file's name (``Gr\\"{o}tschel``): the letter it
 # stands for, never the escaped quote and braces the separators' escapes would make of it.
 _ACCENTED = re.compile(r"\\(['\"^`~])\{([A-Za-z])\}")
-_COMBINING = {"'": "\u0301", '"': "\u0308", "^": "\u0302", "`": "\u0300", "~": "\u0303"}
 # A character escaped with a backslash, or a separator that is not escaped.
 _PIECE = re.compile(r"\\(.)|([:;])", re.S)
 MAX_PATH_CHARS = 4096
@@ -83,7 +81,11 @@ def file_field_paths(raw: str) -> list[str]:
 
 
 def _letter(accent: re.Match[str]) -> str:
-    return unicodedata.normalize("NFC", accent.group(2) + _COMBINING[accent.group(1)])
+    # (Imported here: a file field with an accent in its name is rare, and the LaTeX
+    # reader's module is not loaded for a CSL-JSON library.)
+    from paperbrowse.core.formats.bibvalues import accented
+
+    return accented(accent.group(1), accent.group(2))
 
 
 def url_path(raw: str) -> str | None:
