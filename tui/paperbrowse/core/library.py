@@ -201,14 +201,18 @@ class Library:
         missing: list[str] = []
         for key in wanted:
             typed = key.strip()
+            # In ``find_paper``'s order: an id, then a DOI, then a key.
             place = by_id.get(typed)
-            if place is None and typed.casefold() in by_key:
-                place = by_id[by_key[typed.casefold()]]
             if place is None and looks_like_doi(typed):
                 if by_doi is None:
                     dois = field_values(self.papers, "doi")
-                    by_doi = {doi_key(doi): at for at, doi in enumerate(dois) if doi}
+                    by_doi = {}
+                    for at, doi in enumerate(dois):
+                        if doi:
+                            by_doi.setdefault(doi_key(doi), at)  # (the first, as it finds)
                 place = by_doi.get(doi_key(typed))
+            if place is None and typed.casefold() in by_key:
+                place = by_id[by_key[typed.casefold()]]
             if place is None:
                 missing.append(key)
             else:
