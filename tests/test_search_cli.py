@@ -194,3 +194,40 @@ def test_a_marks_filter_without_a_value_is_left_out_as_in_the_app(
     found = run("--json", "--data-dir", str(tmp_path), "--", query, str(seed_path))
     assert found.returncode == 0, found.stderr
     assert len(json.loads(found.stdout)) == len(json.loads(every.stdout)) > 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("-survey", "SEED", "--json", "--limit", "0"),
+        ("--json", "-survey", "SEED", "-n0"),
+        ("--json", "--limit=0", "--", "-survey", "SEED"),
+    ],
+)
+def test_a_query_starting_with_a_minus_is_a_query_not_an_option(
+    seed_path: Path, args: tuple[str, ...]
+) -> None:
+    """The README's ``-survey`` (and ``-has:pdf``, which argparse read as ``-h``) need no
+    ``--`` before them: every paper but the surveys, with or without it."""
+    everything = json.loads(run("", str(seed_path), "--json", "--limit", "0").stdout)
+    surveys = json.loads(run("survey", str(seed_path), "--json", "--limit", "0").stdout)
+    result = run(*(str(seed_path) if arg == "SEED" else arg for arg in args))
+    assert result.returncode == 0, result.stderr
+    titles = {hit["title"] for hit in json.loads(result.stdout)}
+    assert surveys and titles == {h["title"] for h in everything} - {h["title"] for h in surveys}
+
+
+def test_an_export_s_query_may_start_with_a_minus(seed_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "no-surveys.bib"
+    result = subprocess.run(
+        [sys.executable, "-m", "paperbrowse", "export", str(seed_path), "-q", "-survey"]
+        + ["-f", "bibtex", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    surveys = json.loads(run("survey", str(seed_path), "--json", "--limit", "0").stdout)
+    written = out.read_text(encoding="utf-8")
+    assert written.count("\n@") + written.startswith("@") == 15 - len(surveys)
+    assert surveys and not any(hit["title"] in written for hit in surveys)

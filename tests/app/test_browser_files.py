@@ -199,6 +199,20 @@ def test_missing_paths_exit_2_with_one_line_and_no_app(
     assert err == [f"paperbrowse: error: {tmp_path / 'nowhere.bib'}: no such file or folder"]
 
 
+@pytest.mark.parametrize(("typed", "meant"), [("serach", "search"), ("Cite", "cite")])
+def test_a_mistyped_subcommand_is_named_not_taken_for_missing_files(
+    typed: str, meant: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from paperbrowse.cli import main
+
+    assert main([typed, "bandit"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"paperbrowse: error: {typed}: no such file, folder or subcommand;"
+        f" did you mean `paperbrowse {meant}`?"
+    ]
+
+
 async def test_rows_take_the_new_theme_colours(seed_app: Any) -> None:
     async with seed_app().run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot)

@@ -23,6 +23,7 @@ from paperbrowse.cli.common import (
     add_data_dir,
     add_pdf_dir,
     apply_leading_data_dir,
+    dashed_words_kept,
     drop_unwritten_output,
     fail,
     guarded_stdout,
@@ -81,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 module = importlib.import_module(f"paperbrowse.cli.{name}")
                 parser = module.build_parser()
                 add_data_dir(parser)  # every subcommand takes --data-dir
-                return int(module.run(parser.parse_args(arguments[1:])))
+                return int(module.run(parser.parse_args(dashed_words_kept(arguments[1:], parser))))
             options = app_parser().parse_args(arguments)
         from paperbrowse.cli import browse
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
     missing = [p for p in paths if not p.exists()]
     if paths and len(missing) == len(paths):
-        return fail("; ".join(f"{p}: no such file or folder" for p in missing))
+        return fail(_subcommand_meant(args.paths[0]) or _none_found(missing))
     if not _in_a_terminal():
         print(NEEDS_A_TERMINAL, file=sys.stderr)
         return EXIT_UNUSABLE
@@ -34,6 +35,21 @@ def run(args: argparse.Namespace) -> int:
         return _run_app(args, paths)
     finally:  # (on, whatever the app did: an app run in a test's process leaves it as found)
         resume_after_launch(freeze=False)
+
+
+def _none_found(missing: list[Path]) -> str:
+    return "; ".join(f"{p}: no such file or folder" for p in missing)
+
+
+def _subcommand_meant(word: str) -> str | None:
+    """A hint when the first word, no file, is a subcommand's name mistyped (``serach``):
+    the user meant a command, not files, and a list of missing files would mislead."""
+    from paperbrowse.cli import SUBCOMMANDS
+
+    close = difflib.get_close_matches(word.lower(), SUBCOMMANDS, n=1, cutoff=0.7)
+    if not close:
+        return None
+    return f"{word}: no such file, folder or subcommand; did you mean `paperbrowse {close[0]}`?"
 
 
 def _run_app(args: argparse.Namespace, paths: list[Path]) -> int:

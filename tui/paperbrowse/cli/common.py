@@ -88,6 +88,59 @@ def apply_leading_data_dir(arguments: list[str]) -> list[str]:
     return arguments
 
 
+def dashed_words_kept(arguments: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """``arguments`` with a query word that starts with '-' (``-survey``, ``-has:pdf``,
+    the README's negations) given as a value, not taken for an option argparse rejects:
+    a positional one goes after ``--`` (the options first), an option's value is joined
+    to it (``--query=-survey``). Unchanged when they hold ``--`` or no such word."""
+    if "--" in arguments:
+        return arguments
+    known = parser._option_string_actions
+    options: list[str] = []
+    words: list[str] = []
+    joined = False
+    tokens = iter(arguments)
+    for token in tokens:
+        action = _option_of(token, known)
+        if action is None:
+            words.append(token)
+        elif "=" in token or action.nargs == 0 or len(token) > 2 and token[1] != "-":
+            options.append(token)  # a flag, or its value is in it (--limit=5, -n5)
+        else:
+            value = next(tokens, None)
+            if value is None:
+                options.append(token)
+            elif value.startswith("-"):
+                options.append(f"{max(action.option_strings, key=len)}={value}")
+                joined = True
+            else:
+                options += [token, value]
+    if not any(word.startswith("-") and word != "-" for word in words):
+        return [*options, *words] if joined else arguments
+    return [*options, "--", *words]
+
+
+def _option_of(token: str, known: dict[str, argparse.Action]) -> argparse.Action | None:
+    """The option ``token`` names: exactly, as ``--name=value``, or a short one with its
+    value attached (``-n5``); None for anything else (``-survey`` is a query's word)."""
+    if not token.startswith("-") or token == "-":
+        return None
+    if token.startswith("--"):  # abbreviated as argparse allows; unknown ones its to judge
+        name = token.split("=", 1)[0]
+        named = [option for option in known if option.startswith(name)]
+        return known.get(name) or (known[named[0]] if len(named) == 1 else _LONG_UNKNOWN)
+    if token in known:
+        return known[token]
+    short = known.get(token[:2])
+    if short is not None and short.nargs != 0:
+        return short
+    return None
+
+
+# A ``--`` word the parser does not know: kept as a flag, for argparse's own error.
+_LONG_UNKNOWN = argparse.Action(option_strings=[], dest="", nargs=0)
+
+
 def load_paths(args: argparse.Namespace) -> Library:
     """The library of the files named (``args.paths``), or of the bundled profile when
     none are, as of ``args.as_of``. Raises FormatError when nothing could be read."""

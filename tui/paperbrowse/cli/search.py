@@ -54,8 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="paperbrowse search",
         description="Search papers with the app's typo-tolerant ranking.",
         epilog=f"query syntax:\n{syntax}\n  is:read, tag:NAME   your marks (is:bookmarked, "
-        "is:unread, has:note too)\n\nA query starting with '-' needs '--' before it: "
-        "paperbrowse search -- -survey",
+        "is:unread, has:note too)\n\nA query may start with '-': "
+        "paperbrowse search -survey",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("query", metavar="QUERY", help="what to look for (quote it)")
