@@ -246,6 +246,25 @@ def test_has_pdf_filter_finds_papers_with_a_pdf_on_disk(
     undo()
 
 
+def test_has_pdf_leaves_out_a_file_named_pdf_that_is_not_one(
+    tmp_path: Path, corpus: Path, pdfs: Path
+) -> None:
+    # The Files line says "not a PDF (no %PDF- header)" of it, and D downloads one: the
+    # filter said the paper had a PDF all the same.
+    bib = tmp_path / "acl.bib"
+    bib.write_text(
+        real_entry(corpus, SPECTER_KEY, "file = {:fake.pdf:PDF}") + real_entry(corpus, GRAPH_KEY),
+        encoding="utf-8",
+    )
+    (tmp_path / "fake.pdf").write_text("a saved web page\n", encoding="utf-8")
+    shutil.copy(pdfs / "acl-N18-3011.pdf", tmp_path / f"{GRAPH_KEY}.pdf")
+    library = load(bib, as_of=AS_OF)
+    undo = PdfFinder(key_of=library.key_of).register_search_filters(library.filters)
+    assert [paper.citekey for paper in library.find("has:pdf")] == [GRAPH_KEY]
+    assert [paper.citekey for paper in library.find("-has:pdf")] == [SPECTER_KEY]
+    undo()
+
+
 def test_whether_any_paper_has_a_pdf_is_looked_for_once_till_the_disk_is_looked_at_anew(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -309,8 +309,9 @@ class PdfFinder:
         return [papers[place] for place, listed in enumerate(files) if listed]
 
     def has_pdf(self, paper: Paper) -> bool:
-        """Whether a file named ``.pdf`` of the paper's is on disk."""
-        return any(is_pdf_name(path) and path.is_file() for path in self.files_of(paper))
+        """Whether a file of the paper's named ``.pdf`` is on disk and one (its header): a
+        saved web page under that name is not, as its Files line and ``D`` say."""
+        return pdf_on_disk(self.files_of(paper)) is not None
 
     def _fresh(
         self, answer: tuple[float, Sequence[Paper], Any], papers: object, lasting: bool = False
