@@ -231,3 +231,21 @@ def test_an_export_s_query_may_start_with_a_minus(seed_path: Path, tmp_path: Pat
     written = out.read_text(encoding="utf-8")
     assert written.count("\n@") + written.startswith("@") == 15 - len(surveys)
     assert surveys and not any(hit["title"] in written for hit in surveys)
+
+
+def test_an_arabic_word_typed_as_written_finds_a_pdf_that_gives_it_in_display_order(
+    tmp_path: Path, corpus: Path
+) -> None:
+    # PDFium gives this real PDF's "حَبيبي" in the order it is drawn, right to left
+    # ("يبيبَح"): the word as a user types it found nothing, its reverse the paper.
+    (tmp_path / "habibi.pdf").write_bytes((corpus / "pdf" / "pysample-habibi.pdf").read_bytes())
+    bib = tmp_path / "lib.bib"
+    bib.write_text(
+        "@misc{habibi, title={A one-word sample}, year={2020}, file={:habibi.pdf:PDF}}\n"
+        "@misc{other, title={Another sample}, year={2020}}\n",
+        encoding="utf-8",
+    )
+    for query in ("fulltext:حبيبي", "حبيبي", "حَبيبي"):
+        result = run(query, str(bib), "--json")
+        assert result.returncode == 0, result.stderr
+        assert [hit["key"] for hit in json.loads(result.stdout)] == ["habibi"], query

@@ -42,9 +42,9 @@ _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _PAGE_BREAK = "\f"  # never inside a page: runs of spaces (form feeds too) are one space
 _LEVEL = 6  # zlib: a third of the text's size; 2 ms for a 13-page paper
-# Version 2: words folded as the index folds them (version 1's were only casefolded, and
-# its entries are extracted anew).
-_MAGIC = b"paperbrowse-fulltext 2\n"
+# Version 3: right-to-left words in both orders too (version 2's were folded as the index
+# folds them, version 1's only casefolded: older entries are extracted anew).
+_MAGIC = b"paperbrowse-fulltext 3\n"
 
 
 def folded_words(text: str) -> bytes:
@@ -53,7 +53,21 @@ def folded_words(text: str) -> bytes:
     # and numpy, which the index's character table needs, only once it has one.)
     from paperbrowse.core.search.tokens import index_bytes
 
-    return b"\n" + b"\n".join(sorted(set(index_bytes(text).split()))) + b"\n"
+    words = set(index_bytes(text).split())
+    words.update([_reversed(word) for word in words if _RIGHT_TO_LEFT.search(word)])
+    return b"\n" + b"\n".join(sorted(words)) + b"\n"
+
+
+# Hebrew and Arabic letters (U+0590-U+06FF: UTF-8 lead bytes D6-DB). PDFium gives some
+# PDFs' right-to-left words in the order they are drawn ("يبيبَح" for "حَبيبي") and
+# others' as written, and nothing in the text tells which: such a word is kept in both
+# orders, so the word as a user types it is found either way (its passage may still
+# read reversed).
+_RIGHT_TO_LEFT = re.compile(b"[\xd6-\xdb]")
+
+
+def _reversed(word: bytes) -> bytes:
+    return word.decode("utf-8", "surrogatepass")[::-1].encode("utf-8", "surrogatepass")
 
 
 def flat_page(page: str) -> str:
