@@ -426,3 +426,34 @@ async def test_a_merged_paper_names_every_file_it_was_read_from(tmp_path: Path) 
         assert len(browser(pilot).paper_list.results) == 1
         shown = str(browser(pilot).detail.query_one("#detail-body").render())
         assert "works.jsonl:1, " in shown and "same.bib:1" in shown, shown
+
+
+async def test_a_folder_of_long_file_names_keeps_the_paper_count_in_the_header(
+    tmp_path: Path,
+) -> None:
+    # At 80 columns the files' names wrapped onto the header's second line, which holds
+    # the paper count, and it was gone.
+    folder = tmp_path / "a-folder-with-a-rather-long-name"
+    folder.mkdir()
+    for number in range(3):
+        write_jsonl(
+            folder / f"exported-library-number-{number}.jsonl",
+            [{"title": f"Paper {number}", "year": 2020}],
+        )
+    async with PaperBrowseApp([folder]).run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        lines = screen_text(pilot).splitlines()
+        assert lines[0].startswith(" Library  ") and lines[0].rstrip().endswith("…")
+        assert lines[1].strip() == "3 papers"
+
+
+async def test_the_search_hint_is_left_out_where_it_would_be_cut(seed_app: Any) -> None:
+    # At 80 columns the placeholder was cut to "…abstracts…  (  ": a stray bracket.
+    async with seed_app().run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        bar_line = next(line for line in screen_text(pilot).splitlines() if "Search" in line)
+        assert "Search titles, authors, abstracts…" in bar_line and "(" not in bar_line
+        await pilot.resize_terminal(140, 30)
+        await settle(pilot)
+        bar_line = next(line for line in screen_text(pilot).splitlines() if "Search" in line)
+        assert "Search titles, authors, abstracts…  (? for syntax)" in bar_line

@@ -162,7 +162,11 @@ class SearchBar(Horizontal):
         """The count (which may say files had problems) was clicked."""
 
     def compose(self) -> ComposeResult:
-        yield SearchInput(placeholder=self.placeholder(), id="search-input", select_on_focus=False)
+        search_input = SearchInput(
+            placeholder=self.placeholder(), id="search-input", select_on_focus=False
+        )
+        search_input.full_placeholder = search_input.placeholder
+        yield search_input
         yield Label(id="search-count")
 
     def on_mount(self) -> None:
@@ -174,7 +178,8 @@ class SearchBar(Horizontal):
     def show_key_hints(self) -> None:
         """The keymap was applied: the placeholder names its help key (once composed)."""
         for search_input in self.query(SearchInput):
-            search_input.placeholder = self.placeholder()
+            search_input.full_placeholder = self.placeholder()
+            search_input.fit_placeholder()
 
     @property
     def input(self) -> SearchInput:

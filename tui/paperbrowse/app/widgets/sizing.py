@@ -32,6 +32,7 @@ from collections.abc import Callable
 from math import ceil
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from textual.geometry import Size
 from textual.reactive import Reactive
@@ -157,10 +158,23 @@ class SearchInput(ScrollsWithoutLayout, Input):
     """
 
     on_change: Callable[[], object] | None = None
+    # The placeholder with its hint ("  (? for syntax)"): shown whole where it fits, else
+    # without the hint (cut by the input, it ended in a stray bracket at 80 columns).
+    full_placeholder = ""
 
     def watch_value(self) -> None:
         if self.on_change is not None:
             self.on_change()
+
+    def fit_placeholder(self) -> None:
+        full = self.full_placeholder or self.placeholder
+        width = self.content_size.width
+        shown = full if not width or cell_len(full) < width else full.split("  (")[0]
+        if shown != self.placeholder:
+            self.placeholder = shown
+
+    def on_resize(self) -> None:
+        self.fit_placeholder()
 
 
 class Label(NoRelayout, Static):
