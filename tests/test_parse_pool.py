@@ -174,12 +174,20 @@ def pid_alive(pid: int) -> bool:
     return not (status.exists() and status.read_text().split(")")[-1].split()[0] == "Z")
 
 
+# A pool worker's main module has the pool's serve (pytest-xdist's own workers have a
+# serve of their own: hasattr alone took every test for a pool worker there).
+IN_WORKER = (
+    "getattr(getattr(__import__('sys').modules['__main__'], 'serve', None), '__module__', '')"
+    " == 'paperbrowse.core.formats.pool'"
+)
+
+
 def worker_code(flag: Path, worker_then: str = "0", parent_then: str = "0") -> str:
     """A part for ``eval``: in a worker, write its pid and the UI modules it has loaded to
     ``flag``, then ``worker_then``; in the parent, wait until a worker has done that, then
     ``parent_then``. (``eval`` pickles by name; a worker's main module has ``serve``.)"""
     os_ = "__import__('os')"
-    in_worker = "hasattr(__import__('sys').modules['__main__'], 'serve')"
+    in_worker = IN_WORKER
     ui = "sorted(m for m in __import__('sys').modules if m.split('.')[0] in ('textual', 'rich'))"
     report = (
         f"__import__('pathlib').Path({str(flag) + '.tmp'!r}).write_text(repr(({os_}"
@@ -361,9 +369,6 @@ def test_workers_started_ahead_stop_when_a_bibtex_file_is_read_here(
     assert len(result.papers) > 2000
     assert len(started) == 1
     assert not any(pid_alive(worker.pid) for worker in started)
-
-
-IN_WORKER = "hasattr(__import__('sys').modules['__main__'], 'serve')"
 
 
 def test_parts_and_results_larger_than_a_pipe_all_come_back(tmp_path: Path) -> None:

@@ -80,7 +80,8 @@ async def _launched_held(
 async def test_the_last_launch_s_papers_are_drawn_before_the_library_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notifications_kept: None
 ) -> None:
-    path = _library(tmp_path)
+    monkeypatch.chdir(tmp_path)  # opened by its name: a long folder would cut it at 80 columns
+    path = _library(tmp_path).relative_to(tmp_path)
     await _launch_to_the_end(path)
     async with _launched_held(path, monkeypatch) as (pilot, start_load):
         shown = screen_text(pilot)

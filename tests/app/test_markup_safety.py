@@ -226,15 +226,16 @@ def test_command_line_names_a_file_with_escape_codes_safely(tmp_path: Path) -> N
 
 
 async def test_replacing_an_export_names_the_file_as_typed(
-    hostile_library: Path, tmp_path: Path
+    hostile_library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "old [bold]x[b] [link=y].bib"
     target.write_text("keep me", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # typed as a name: a long folder would wrap it on screen
     async with PaperBrowseApp([hostile_library]).run_test(**SCREEN) as pilot:
         await wait_loaded(pilot)
         await pilot.press("e")
         await settle(pilot)
-        pilot.app.screen.query_one("#export-path", Input).value = str(target)
+        pilot.app.screen.query_one("#export-path", Input).value = target.name
         await pilot.press("enter")
         await settle(pilot)
         assert_literal(pilot, f"{target.name} already exists. Replace it?")

@@ -251,7 +251,7 @@ async def test_a_missing_pdf_folder_is_a_line_in_the_problems_list(tmp_path: Pat
         flat = " ".join(text.replace("█", " ").split())  # (a long line wraps in the box)
         # (the first PDF folder: where downloads go, made by the first one)
         assert f"{tmp_path / 'gone'}: PDF folder missing; made by the first download" in flat
-        assert f"{bib}: a file, not a PDF folder; ignored" in text
+        assert f"{bib}: a file, not a PDF folder; ignored" in flat
         await pilot.press("escape")
         await pilot.press("slash", *"specter", "enter")
         await wait_for_text(pilot, "specter paper.pdf · 13 pages")  # the rest loads
