@@ -16,7 +16,7 @@ from paperbrowse.core.backups import new_run
 from paperbrowse.core.formats import read_file
 from paperbrowse.core.lookup.adding import AlreadyThere, CannotAdd, add_paper, add_papers
 from paperbrowse.core.lookup.client import LookupFailed, look_up
-from paperbrowse.core.lookup.identifiers import Identifier, read_identifier
+from paperbrowse.core.lookup.identifiers import Identifier, pasted_on_one_line, read_identifier
 
 if TYPE_CHECKING:
     from service_replay import Requests
@@ -77,6 +77,28 @@ def test_what_a_user_types_names_a_doi_or_an_arxiv_id(
     typed: str, expected: Identifier | None
 ) -> None:
     assert read_identifier(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("pasted", "expected"),
+    [
+        ("https://doi.org/10.2196/\n22081", "https://doi.org/10.2196/22081"),
+        ("10.18653/v1/2020.\nacl-main.207", "10.18653/v1/2020.acl-main.207"),
+        ("10.18653/v1/2020.acl-\nmain.207\n", "10.18653/v1/2020.acl-main.207"),
+        ("https://doi.org/10.1038/d41586\n-020-02761-z", "https://doi.org/10.1038/d41586-020-02761-z"),
+        ("arXiv:1605.\n08386", "arXiv:1605.08386"),
+        ("doi:10.2196/220\r\n81 ", "doi:10.2196/22081"),  # a Windows line end, a space
+        ("Attention Is All\nYou Need", "Attention Is All You Need"),
+        ("Investigating Patients' Intention to Continue\n  Using Teleconsultation\n\n",
+         "Investigating Patients' Intention to Continue Using Teleconsultation"),
+        ("Deep learning.\nNature", "Deep learning. Nature"),  # a sentence's end, not an id's
+        ("Towards hyper-\nparameter tuning", "Towards hyper-parameter tuning"),
+        ("one line", "one line"),
+        ("\n\n", ""),
+    ],
+)  # fmt: skip
+def test_pasted_lines_are_joined_into_one(pasted: str, expected: str) -> None:
+    assert pasted_on_one_line(pasted) == expected
 
 
 def test_a_doi_is_looked_up_on_crossref(services: list[str]) -> None:

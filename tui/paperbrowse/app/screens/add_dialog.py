@@ -68,6 +68,25 @@ def what_to_type() -> Text:
     return Text(f"Type {WHAT_TO_TYPE}, or a title to search Crossref for.", style="dim")
 
 
+class PastedLinesInput(Input):
+    """The dialog's text, which takes a paste of several lines as one line: Textual's
+    Input keeps a paste's first line only, and a DOI or a title copied from a PDF wraps
+    (``https://doi.org/10.2196/`` then ``22081`` was looked up as its first half)."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        from paperbrowse.core.lookup.identifiers import pasted_on_one_line
+
+        event.stop()
+        event.prevent_default()  # (Input's own handler, which keeps the first line, not run)
+        joined = pasted_on_one_line(event.text)
+        if not joined:
+            return
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(joined)
+        else:
+            self.replace(joined, *self.selection)
+
+
 class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
     """Look a paper up, then add it to a file; dismissed with what was added, or None."""
 
@@ -130,7 +149,9 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text("Add a paper"), id="add-title")
-            yield Input(id="add-id", placeholder="DOI or arXiv id, a link to one, or a title")
+            yield PastedLinesInput(
+                id="add-id", placeholder="DOI or arXiv id, a link to one, or a title"
+            )
             yield OptionList(id="add-candidates")
             yield Static(what_to_type(), id="add-found")
             target = str(self.targets[0]) if self.targets else ""
