@@ -715,3 +715,41 @@ def test_a_works_kind_is_named_unless_it_is_a_paper() -> None:
     entries = json.loads((recorded / "search" / "ecology.json").read_text())["message"]["items"]
     assert work_kind(article) is None
     assert [work_kind(entry) for entry in entries] == ["reference entry", "reference entry"]
+
+
+SPECTER = "@inproceedings{cohan2020, title={SPECTER}, author={Cohan, Arman}, year={2020}}"
+
+
+def test_a_pasted_bibtex_entry_is_read_as_it_is_never_asked_for(services: list[str]) -> None:
+    """Zotero's "Import from clipboard": it used to be searched on Crossref as a title."""
+    paper = look_up(SPECTER)
+    assert (paper.title, paper.authors, paper.year) == ("SPECTER", ("Arman Cohan",), 2020)
+    assert services == []
+
+
+@pytest.mark.parametrize(
+    ("pasted", "said"),
+    [
+        ("@article{x, author={Doe, Jane}}", "has no title"),
+        (SPECTER + "\n@misc{y, title={Two}}", "2 entries"),
+        ("@article{broken, title={Never closed", "no entry to add: .* not closed"),
+    ],
+)
+def test_a_pasted_bibtex_entry_that_is_not_one_paper_says_why(pasted: str, said: str) -> None:
+    with pytest.raises(LookupFailed, match=said):
+        look_up(pasted)
+
+
+def test_cli_adds_a_pasted_bibtex_entry_keeping_its_key(
+    services: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = _bib(tmp_path)
+    assert main(["add", SPECTER, "--to", str(library)]) == 0
+    assert "added cohan2020: SPECTER" in capsys.readouterr().err
+    assert main(["add", SPECTER, "--to", str(library)]) == 0  # the same paper: refused
+    assert "has this paper already" in capsys.readouterr().err
+    papers = read_file(library, TODAY).papers
+    assert [(paper.citekey, paper.title) for paper in papers][-1] == ("cohan2020", "SPECTER")
+    assert len(papers) == 2
+    assert library.with_name("library.bib.bak").exists()
+    assert services == []

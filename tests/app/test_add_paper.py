@@ -432,3 +432,35 @@ async def test_a_title_pasted_on_two_lines_is_one_line_its_words_spaced(
         field.post_message(events.Paste("Ecology of\nInsects"))
         await pilot.pause()
         assert field.value == "Chemical Ecology of Insects"
+
+
+async def test_a_pasted_bibtex_entry_is_shown_and_added_as_it_is(
+    tmp_path: Path, services: list[str]
+) -> None:
+    """It used to be searched on Crossref as a title."""
+    library = bib_library(tmp_path)
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("plus")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddPaperDialog))
+        app.screen.query_one("#add-id", Input).post_message(
+            events.Paste(
+                "@inproceedings{cohan2020,\n  title={SPECTER: Document-level\n"
+                "  Representation Learning},\n  author={Cohan, Arman},\n  year={2020}}\n"
+            )
+        )
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Enter adds it" in status(app))
+        assert "SPECTER: Document-level Representation Learning" in screen_text(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(titles(app)) == 2)
+        assert f"(cohan2020) to {library}." in notified(app)
+    assert services == []  # nothing asked of Crossref
+    assert (tmp_path / "library.bib.bak").read_text(encoding="utf-8") == OLD
+    added = read_file(library, dt.date.today()).papers[1]
+    assert (added.citekey, added.title) == (
+        "cohan2020",
+        "SPECTER: Document-level Representation Learning",
+    )

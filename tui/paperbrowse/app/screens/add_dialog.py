@@ -1,5 +1,5 @@
-"""The add dialog (``+``): a DOI or arXiv id looked up, or a title searched, shown, then
-added to a file.
+"""The add dialog (``+``): a DOI or arXiv id looked up, a title searched, or a BibTeX
+entry pasted read, shown, then added to a file.
 
 Enter looks the identifier up (``core.lookup``: Crossref or arXiv, in a thread); text that
 is no identifier is searched on Crossref as a title, and the works it finds are offered to
@@ -65,7 +65,10 @@ def what_to_type() -> Text:
     """The hint of what the dialog takes, shown while nothing is found."""
     from paperbrowse.core.lookup.identifiers import WHAT_TO_TYPE
 
-    return Text(f"Type {WHAT_TO_TYPE}, or a title to search Crossref for.", style="dim")
+    return Text(
+        f"Type {WHAT_TO_TYPE}, or a title to search Crossref for; or paste a BibTeX entry.",
+        style="dim",
+    )
 
 
 class PastedLinesInput(Input):
@@ -150,7 +153,8 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         with Vertical():
             yield Static(Text("Add a paper"), id="add-title")
             yield PastedLinesInput(
-                id="add-id", placeholder="DOI or arXiv id, a link to one, or a title"
+                id="add-id",
+                placeholder="DOI or arXiv id, a link to one, a title, or a BibTeX entry",
             )
             yield OptionList(id="add-candidates")
             yield Static(what_to_type(), id="add-found")
@@ -201,11 +205,15 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
             self._pick(offered.highlighted)
             return
         from paperbrowse.core.lookup.identifiers import meant_as_identifier, read_identifier
+        from paperbrowse.core.lookup.pasted import is_bibtex_entry
 
         self._busy = True
         self._show_found(None)
+        if is_bibtex_entry(self.typed):  # read as it is (``look_up``), nothing asked
+            self._status("Reading the BibTeX entry…", "bold")
+            self._look_up(self.typed)
         # (a mistyped id is looked up, and told why it is none, not searched as a title)
-        if read_identifier(self.typed) is not None or meant_as_identifier(self.typed):
+        elif read_identifier(self.typed) is not None or meant_as_identifier(self.typed):
             self._status(f"Looking up {self.typed}…", "bold")
             self._look_up(self.typed)
         else:
