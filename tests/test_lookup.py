@@ -16,7 +16,7 @@ from paperbrowse.core.backups import new_run
 from paperbrowse.core.formats import read_file
 from paperbrowse.core.lookup.adding import AlreadyThere, CannotAdd, add_paper, add_papers
 from paperbrowse.core.lookup.client import LookupFailed, look_up
-from paperbrowse.core.lookup.identifiers import Identifier, read_identifier
+from paperbrowse.core.lookup.identifiers import Identifier, pasted_on_one_line, read_identifier
 
 if TYPE_CHECKING:
     from service_replay import Requests
@@ -77,6 +77,28 @@ def test_what_a_user_types_names_a_doi_or_an_arxiv_id(
     typed: str, expected: Identifier | None
 ) -> None:
     assert read_identifier(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("pasted", "expected"),
+    [
+        ("https://doi.org/10.2196/\n22081", "https://doi.org/10.2196/22081"),
+        ("10.18653/v1/2020.\nacl-main.207", "10.18653/v1/2020.acl-main.207"),
+        ("10.18653/v1/2020.acl-\nmain.207\n", "10.18653/v1/2020.acl-main.207"),
+        ("https://doi.org/10.1038/d41586\n-020-02761-z", "https://doi.org/10.1038/d41586-020-02761-z"),
+        ("arXiv:1605.\n08386", "arXiv:1605.08386"),
+        ("doi:10.2196/220\r\n81 ", "doi:10.2196/22081"),  # a Windows line end, a space
+        ("Attention Is All\nYou Need", "Attention Is All You Need"),
+        ("Investigating Patients' Intention to Continue\n  Using Teleconsultation\n\n",
+         "Investigating Patients' Intention to Continue Using Teleconsultation"),
+        ("Deep learning.\nNature", "Deep learning. Nature"),  # a sentence's end, not an id's
+        ("Towards hyper-\nparameter tuning", "Towards hyper-parameter tuning"),
+        ("one line", "one line"),
+        ("\n\n", ""),
+    ],
+)  # fmt: skip
+def test_pasted_lines_are_joined_into_one(pasted: str, expected: str) -> None:
+    assert pasted_on_one_line(pasted) == expected
 
 
 def test_a_doi_is_looked_up_on_crossref(services: list[str]) -> None:
@@ -693,3 +715,41 @@ def test_a_works_kind_is_named_unless_it_is_a_paper() -> None:
     entries = json.loads((recorded / "search" / "ecology.json").read_text())["message"]["items"]
     assert work_kind(article) is None
     assert [work_kind(entry) for entry in entries] == ["reference entry", "reference entry"]
+
+
+SPECTER = "@inproceedings{cohan2020, title={SPECTER}, author={Cohan, Arman}, year={2020}}"
+
+
+def test_a_pasted_bibtex_entry_is_read_as_it_is_never_asked_for(services: list[str]) -> None:
+    """Zotero's "Import from clipboard": it used to be searched on Crossref as a title."""
+    paper = look_up(SPECTER)
+    assert (paper.title, paper.authors, paper.year) == ("SPECTER", ("Arman Cohan",), 2020)
+    assert services == []
+
+
+@pytest.mark.parametrize(
+    ("pasted", "said"),
+    [
+        ("@article{x, author={Doe, Jane}}", "has no title"),
+        (SPECTER + "\n@misc{y, title={Two}}", "2 entries"),
+        ("@article{broken, title={Never closed", "no entry to add: .* not closed"),
+    ],
+)
+def test_a_pasted_bibtex_entry_that_is_not_one_paper_says_why(pasted: str, said: str) -> None:
+    with pytest.raises(LookupFailed, match=said):
+        look_up(pasted)
+
+
+def test_cli_adds_a_pasted_bibtex_entry_keeping_its_key(
+    services: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = _bib(tmp_path)
+    assert main(["add", SPECTER, "--to", str(library)]) == 0
+    assert "added cohan2020: SPECTER" in capsys.readouterr().err
+    assert main(["add", SPECTER, "--to", str(library)]) == 0  # the same paper: refused
+    assert "has this paper already" in capsys.readouterr().err
+    papers = read_file(library, TODAY).papers
+    assert [(paper.citekey, paper.title) for paper in papers][-1] == ("cohan2020", "SPECTER")
+    assert len(papers) == 2
+    assert library.with_name("library.bib.bak").exists()
+    assert services == []

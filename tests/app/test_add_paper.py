@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from app_helpers import highlighted, notified, screen_text, wait_for, wait_loaded
+from textual import events
 from textual.widgets import Button, Input, Static
 
 from paperbrowse.app.app import PaperBrowseApp
@@ -390,3 +391,76 @@ async def test_a_mistyped_identifier_says_why_and_is_not_searched_as_a_title(
         await looked_up(pilot, typed)
         await wait_for(pilot, lambda: "neither a DOI nor an arXiv id" in status(app))
     assert services == []
+
+
+@pytest.mark.parametrize(
+    ("pasted", "joined"),
+    [
+        ("https://doi.org/10.2196/\n22081", "https://doi.org/10.2196/22081"),
+        ("10.2196/\n22081\n", "10.2196/22081"),
+    ],
+)
+async def test_a_doi_pasted_on_two_lines_is_pasted_whole_and_looked_up(
+    tmp_path: Path, pasted: str, joined: str
+) -> None:
+    """A DOI copied from a PDF comes wrapped: only its first line used to be kept, and
+    Enter said it was neither a DOI nor an arXiv id."""
+    app = PaperBrowseApp([bib_library(tmp_path)])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("plus")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddPaperDialog))
+        field = app.screen.query_one("#add-id", Input)
+        field.post_message(events.Paste(pasted))
+        await pilot.pause()
+        assert field.value == joined
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Looking up" not in status(app))
+        assert JMIR_START in screen_text(pilot)
+
+
+async def test_a_title_pasted_on_two_lines_is_one_line_its_words_spaced(
+    tmp_path: Path,
+) -> None:
+    app = PaperBrowseApp([bib_library(tmp_path)])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("plus")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddPaperDialog))
+        field = app.screen.query_one("#add-id", Input)
+        field.insert_text_at_cursor("Chemical ")
+        field.post_message(events.Paste("Ecology of\nInsects"))
+        await pilot.pause()
+        assert field.value == "Chemical Ecology of Insects"
+
+
+async def test_a_pasted_bibtex_entry_is_shown_and_added_as_it_is(
+    tmp_path: Path, services: list[str]
+) -> None:
+    """It used to be searched on Crossref as a title."""
+    library = bib_library(tmp_path)
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("plus")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddPaperDialog))
+        app.screen.query_one("#add-id", Input).post_message(
+            events.Paste(
+                "@inproceedings{cohan2020,\n  title={SPECTER: Document-level\n"
+                "  Representation Learning},\n  author={Cohan, Arman},\n  year={2020}}\n"
+            )
+        )
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Enter adds it" in status(app))
+        assert "SPECTER: Document-level Representation Learning" in screen_text(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(titles(app)) == 2)
+        assert f"(cohan2020) to {library}." in notified(app)
+    assert services == []  # nothing asked of Crossref
+    assert (tmp_path / "library.bib.bak").read_text(encoding="utf-8") == OLD
+    added = read_file(library, dt.date.today()).papers[1]
+    assert (added.citekey, added.title) == (
+        "cohan2020",
+        "SPECTER: Document-level Representation Learning",
+    )

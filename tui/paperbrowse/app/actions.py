@@ -353,7 +353,7 @@ ACTIONS: tuple[Action, ...] = (
         "plus",
         "Add a paper",
         "add a paper by its DOI or arXiv id (looked up on Crossref or arXiv), or by its "
-        "title (searched on Crossref), to a .bib, "
+        "title (searched on Crossref), or a BibTeX entry pasted, to a .bib, "
         ".ris, .jsonl or .json file, the library's or one named; the file before this "
         "session's first change is kept as FILE.bak",
         group=READING,

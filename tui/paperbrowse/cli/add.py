@@ -4,7 +4,8 @@ Each ID is looked up (Crossref for a DOI, arXiv for an arXiv id; ``core.lookup``
 ``--to`` each paper is appended to that BibTeX, RIS, JSON Lines or CSL-JSON file, which
 is written atomically and kept as ``FILE.bak``; a paper already in it is not added twice.
 Without ``--to`` the entries are printed (BibTeX unless ``--format`` says otherwise), as
-``doi2bib`` does.
+``doi2bib`` does. An ID that is a BibTeX entry (``'@article{...}'``) is read as it is, its
+key kept (``core.lookup.pasted``), and added the same way.
 """
 
 from __future__ import annotations
@@ -28,10 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="paperbrowse add",
         description="Look papers up by DOI (Crossref) or arXiv id (arXiv) and add them to a "
         "file of yours (--to), or print their entries. Needs the network.",
-        epilog=f"ID: {WHAT_TO_TYPE}. A file added to is kept as FILE.bak first; "
+        epilog=f"ID: {WHAT_TO_TYPE}, or a BibTeX entry ('@article{{...}}'), added as it is. "
+        "A file added to is kept as FILE.bak first; "
         "a paper it has already (the same DOI, or title and year) is not added again.",
     )
-    parser.add_argument("ids", nargs="+", metavar="ID", help="DOIs or arXiv ids, or links")
+    parser.add_argument(
+        "ids", nargs="+", metavar="ID", help="DOIs or arXiv ids, links, or BibTeX entries"
+    )
     parser.add_argument(
         "--to",
         metavar="FILE",

@@ -1,5 +1,5 @@
-"""The add dialog (``+``): a DOI or arXiv id looked up, or a title searched, shown, then
-added to a file.
+"""The add dialog (``+``): a DOI or arXiv id looked up, a title searched, or a BibTeX
+entry pasted read, shown, then added to a file.
 
 Enter looks the identifier up (``core.lookup``: Crossref or arXiv, in a thread); text that
 is no identifier is searched on Crossref as a title, and the works it finds are offered to
@@ -65,7 +65,29 @@ def what_to_type() -> Text:
     """The hint of what the dialog takes, shown while nothing is found."""
     from paperbrowse.core.lookup.identifiers import WHAT_TO_TYPE
 
-    return Text(f"Type {WHAT_TO_TYPE}, or a title to search Crossref for.", style="dim")
+    return Text(
+        f"Type {WHAT_TO_TYPE}, or a title to search Crossref for; or paste a BibTeX entry.",
+        style="dim",
+    )
+
+
+class PastedLinesInput(Input):
+    """The dialog's text, which takes a paste of several lines as one line: Textual's
+    Input keeps a paste's first line only, and a DOI or a title copied from a PDF wraps
+    (``https://doi.org/10.2196/`` then ``22081`` was looked up as its first half)."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        from paperbrowse.core.lookup.identifiers import pasted_on_one_line
+
+        event.stop()
+        event.prevent_default()  # (Input's own handler, which keeps the first line, not run)
+        joined = pasted_on_one_line(event.text)
+        if not joined:
+            return
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(joined)
+        else:
+            self.replace(joined, *self.selection)
 
 
 class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
@@ -130,7 +152,10 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text("Add a paper"), id="add-title")
-            yield Input(id="add-id", placeholder="DOI or arXiv id, a link to one, or a title")
+            yield PastedLinesInput(
+                id="add-id",
+                placeholder="DOI or arXiv id, a link to one, a title, or a BibTeX entry",
+            )
             yield OptionList(id="add-candidates")
             yield Static(what_to_type(), id="add-found")
             target = str(self.targets[0]) if self.targets else ""
@@ -180,11 +205,15 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
             self._pick(offered.highlighted)
             return
         from paperbrowse.core.lookup.identifiers import meant_as_identifier, read_identifier
+        from paperbrowse.core.lookup.pasted import is_bibtex_entry
 
         self._busy = True
         self._show_found(None)
+        if is_bibtex_entry(self.typed):  # read as it is (``look_up``), nothing asked
+            self._status("Reading the BibTeX entry…", "bold")
+            self._look_up(self.typed)
         # (a mistyped id is looked up, and told why it is none, not searched as a title)
-        if read_identifier(self.typed) is not None or meant_as_identifier(self.typed):
+        elif read_identifier(self.typed) is not None or meant_as_identifier(self.typed):
             self._status(f"Looking up {self.typed}…", "bold")
             self._look_up(self.typed)
         else:

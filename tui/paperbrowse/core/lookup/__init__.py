@@ -7,6 +7,7 @@
 - ``client``: the requests (httpx), their failures as one line for the user
   (``LookupFailed``); the services' addresses can be pointed elsewhere (tests replay
   recorded responses from a local server);
+- ``pasted``: a BibTeX entry pasted instead of an identifier, read as it is, its key kept;
 - ``target``: the file a paper goes to, checked first (its kind, that it may be written,
   UTF-8, its last entry closed), and which of a library's files can take one;
 - ``known``: what a new paper must not repeat: a paper the file or library has (merging's

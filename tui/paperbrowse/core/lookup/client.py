@@ -93,7 +93,12 @@ def look_up(
     """The paper ``typed`` names (a DOI, an arXiv id or a link), from Crossref or arXiv.
     Raises LookupFailed (DownloadCancelled once ``cancelled()`` is true: the app is
     quitting, or the add dialog was closed, while the lookup waited its turn or its
-    answer). ``email``: the user's, for Crossref (``user_agent``)."""
+    answer). ``email``: the user's, for Crossref (``user_agent``). A BibTeX entry
+    pasted is read as it is (``pasted``), nothing asked."""
+    from paperbrowse.core.lookup.pasted import is_bibtex_entry, pasted_paper
+
+    if is_bibtex_entry(typed):
+        return pasted_paper(typed)
     identifier = read_identifier(typed)
     if identifier is None:
         typed = typed.strip()

@@ -142,3 +142,33 @@ def meant_as_identifier(text: str) -> bool:
     """Whether ``text``, which ``read_identifier`` reads no identifier in, was meant as one
     (a mistyped DOI or arXiv id, an unknown site's link) rather than as a title."""
     return bool(_IDENTIFIER_LIKE.search(text))
+
+
+# Where a line of a paste ends in the middle of an identifier: after a link's or DOI's
+# slash, a hyphen, or a dot that follows a part of an id (``2020.``, ``10.1145/3``), not a
+# word (``learning.``: a sentence's end).
+_BROKEN_ID = re.compile(r"(?:[/-]|[/\d:][^\s/]*\.)$")
+
+
+def pasted_on_one_line(text: str) -> str:
+    """A paste of several lines as one line (a DOI or a title copied from a PDF wraps):
+    joined without a space where the break is inside an identifier (a line ending in
+    ``/``, ``-`` or an id's ``.``, or, in a paste that starts as an identifier, a next
+    line without spaces), else with one space, between a title's words.
+
+    A title's hyphen at a line's end is kept and its halves joined (``hyper-`` and
+    ``parameter``: ``hyper-parameter``): titles are seldom set justified, so such a
+    hyphen is nearly always the title's own (``state-of-the-art``), and dropping one
+    would mangle those; a word broken by a printer's hyphen still finds its paper."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    starts_as_id = read_identifier(lines[0]) is not None or meant_as_identifier(lines[0])
+    joined = lines[0]
+    for line in lines[1:]:
+        unbroken = len(line.split()) == 1 and (starts_as_id or bool(_BROKEN_ID.search(joined)))
+        if joined.endswith("-") or unbroken:
+            joined += line
+        else:
+            joined += " " + line
+    return joined

@@ -62,10 +62,11 @@ class Known:
             )
 
     def new_key(self, paper: Paper) -> str:
-        """Better BibTeX's key (``base_key``), then ``a``, ``b``... while it is taken."""
+        """The paper's own key (a pasted BibTeX entry's: the one the user cites it by), else
+        Better BibTeX's (``base_key``), then ``a``, ``b``... while it is taken."""
         from paperbrowse.core.citekeys import base_key, key_suffix
 
-        base = key = base_key(paper.model_copy(update={"citekey": None}))
+        base = key = paper.citekey or base_key(paper.model_copy(update={"citekey": None}))
         number = 0
         while key.casefold() in self.keys:
             key = f"{base}{key_suffix(number)}"

@@ -1,0 +1,35 @@
+"""A BibTeX entry pasted where an identifier is asked for (Zotero's "Import from
+clipboard", cobib's ``add -b``): read by paperbrowse's own BibTeX reader, never looked up,
+then added as a looked-up paper is (``adding``: the same checks for a paper or key the
+file has, the same backup)."""
+
+from __future__ import annotations
+
+from paperbrowse.core.errors import FormatError
+from paperbrowse.core.lookup.client import LookupFailed
+from paperbrowse.core.models import Paper
+
+PASTED = "(pasted BibTeX)"  # the "file" the reader's messages name
+
+
+def is_bibtex_entry(text: str) -> bool:
+    """Whether ``text`` is a BibTeX entry (``@article{...``), which no identifier or
+    title starts as."""
+    return text.lstrip().startswith("@")
+
+
+def pasted_paper(text: str) -> Paper:
+    """The one paper of a pasted BibTeX entry, its key kept. Raises LookupFailed saying
+    why there is none (no title, a brace never closed), or that there are several."""
+    from paperbrowse.core.formats.bibtex import parse_bibtex
+
+    try:
+        read = parse_bibtex(text.strip(), PASTED)
+    except (FormatError, RecursionError, MemoryError) as error:
+        raise LookupFailed(f"the pasted BibTeX cannot be read: {error}") from None
+    if len(read.papers) > 1:
+        raise LookupFailed(f"the pasted BibTeX has {len(read.papers)} entries; paste one")
+    if not read.papers:
+        why = read.problems[0].message.removesuffix("; skipped") if read.problems else ""
+        raise LookupFailed(f"the pasted BibTeX has no entry to add{': ' + why if why else ''}")
+    return read.papers[0]
