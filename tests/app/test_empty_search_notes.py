@@ -84,7 +84,7 @@ def cited_library(folder: Path) -> Path:
     ]
     path = folder / "library.json"
     path.write_text(json.dumps(items), encoding="utf-8")
-    (folder / "survey.pdf").write_bytes(b"not really a PDF")
+    (folder / "survey.pdf").write_bytes(b"%PDF-1.4\n% a PDF's header, no more\n")
     return path
 
 

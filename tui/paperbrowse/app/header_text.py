@@ -32,16 +32,11 @@ def _figure(value: float | None, label: str, suffix: str = "") -> Text | None:
     return Text.assemble((number + suffix, "bold"), f" {label}")
 
 
-def header_text(
-    profile: Profile | None, papers: int, sources: list[str], width: int | None = None
-) -> Text:
-    """Two lines: who (or which files), then the figures. All file text stays plain text.
-    The first line is cut to ``width`` with an ellipsis: wrapped, a folder's long file
-    names pushed the paper count out of the header's two lines."""
+def header_text(profile: Profile | None, papers: int, sources: list[str]) -> Text:
+    """Two lines: who (or which files), then the figures. All file text stays plain text."""
     if profile is None:
         names = ", ".join(sources[:3]) + (" …" if len(sources) > 3 else "")
         title = Text.assemble(("Library", "bold"), "  ", (names or "no files", "dim"))
-        _cut(title, width)
         return Text.assemble(title, "\n", (counted(papers, "paper"), "bold"))
     title = Text(profile.name, style="bold")
     if profile.primary_category:
@@ -56,13 +51,7 @@ def header_text(
         _figure(profile.ai_score, "AI score"),
     ]
     figures = Text(" · ", style="dim").join(p for p in parts if p is not None)
-    _cut(title, width)
     return Text.assemble(title, "\n", figures)
-
-
-def _cut(line: Text, width: int | None) -> None:
-    if width is not None:
-        line.truncate(max(width, 1), overflow="ellipsis")
 
 
 def people_text(names: Sequence[str], papers: int, width: int) -> Text:
@@ -116,7 +105,7 @@ def library_header(library: Library, query: str = "") -> HeaderRender:
     papers, sources = len(library.papers), library.sources
     if len(chosen) <= 1:
         profile = chosen[0] if chosen else None
-        return lambda width: header_text(profile, papers, sources, width)
+        return lambda width: header_text(profile, papers, sources)
     if named is not None:
         papers = len({paper.id for profile in chosen for paper in profile.papers})
     return PeopleHeader([profile.name for profile in chosen], papers)

@@ -43,7 +43,7 @@ class ProfileHeader(Static):
         self._render_for = render
         self._shown_at = self._text_width()
         self.text_shown = render(self._shown_at)
-        self.update(self.text_shown)
+        self.update(_first_line_cut(self.text_shown, self._shown_at))
 
     @property
     def render_shown(self) -> HeaderRender:
@@ -62,6 +62,17 @@ class ProfileHeader(Static):
         # followed by another of the whole screen, for the header's empty text.
         if self._shown_at is not None and self._text_width() != self._shown_at:
             self.show_render(self._render_for)
+
+
+def _first_line_cut(text: Text, width: int) -> Text:
+    """``text`` with its first line cut to ``width`` with an ellipsis: wrapped, a folder's
+    long file names pushed the paper count off the header's two lines. (Only as drawn: the
+    text kept for the next launch's first screen is the same at any width.)"""
+    lines = text.split("\n")
+    if not lines or lines[0].cell_len <= width:
+        return text
+    lines[0].truncate(width, overflow="ellipsis")
+    return Text("\n").join(lines)
 
 
 def show_library(header: ProfileHeader, library: Library, query: str = "") -> None:
