@@ -98,7 +98,10 @@ def look_up(
     from paperbrowse.core.lookup.pasted import is_bibtex_entry, pasted_paper
 
     if is_bibtex_entry(typed):
-        return pasted_paper(typed)
+        pasted = pasted_paper(typed)
+        if isinstance(pasted, str):
+            raise LookupFailed(pasted)
+        return pasted
     identifier = read_identifier(typed)
     if identifier is None:
         typed = typed.strip()

@@ -6,7 +6,6 @@ file has, the same backup)."""
 from __future__ import annotations
 
 from paperbrowse.core.errors import FormatError
-from paperbrowse.core.lookup.client import LookupFailed
 from paperbrowse.core.models import Paper
 
 PASTED = "(pasted BibTeX)"  # the "file" the reader's messages name
@@ -18,18 +17,19 @@ def is_bibtex_entry(text: str) -> bool:
     return text.lstrip().startswith("@")
 
 
-def pasted_paper(text: str) -> Paper:
-    """The one paper of a pasted BibTeX entry, its key kept. Raises LookupFailed saying
-    why there is none (no title, a brace never closed), or that there are several."""
+def pasted_paper(text: str) -> Paper | str:
+    """The one paper of a pasted BibTeX entry, its key kept; else why there is none (no
+    title, a brace never closed) or that there are several, for ``client.look_up`` to
+    raise (this module imports nothing of the client's: no cycle)."""
     from paperbrowse.core.formats.bibtex import parse_bibtex
 
     try:
         read = parse_bibtex(text.strip(), PASTED)
     except (FormatError, RecursionError, MemoryError) as error:
-        raise LookupFailed(f"the pasted BibTeX cannot be read: {error}") from None
+        return f"the pasted BibTeX cannot be read: {error}"
     if len(read.papers) > 1:
-        raise LookupFailed(f"the pasted BibTeX has {len(read.papers)} entries; paste one")
+        return f"the pasted BibTeX has {len(read.papers)} entries; paste one"
     if not read.papers:
         why = read.problems[0].message.removesuffix("; skipped") if read.problems else ""
-        raise LookupFailed(f"the pasted BibTeX has no entry to add{': ' + why if why else ''}")
+        return f"the pasted BibTeX has no entry to add{': ' + why if why else ''}"
     return read.papers[0]
