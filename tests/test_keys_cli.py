@@ -79,6 +79,13 @@ def test_a_damaged_config_is_one_stderr_line(capsys: pytest.CaptureFixture[str])
     assert "bookmark" in out
 
 
+def test_an_unknown_cite_form_is_one_stderr_line(capsys: pytest.CaptureFixture[str]) -> None:
+    write_config(json.dumps({"cite_form": "bogus"}))
+    status, _, err = keys_output(capsys)
+    assert status == 1
+    assert len(err.splitlines()) == 1 and '"cite_form" "bogus" is not one of' in err
+
+
 def test_the_readme_key_table_is_paperbrowse_keys_markdown(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -13,6 +13,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +28,7 @@ from paperbrowse.core.library import Library, load
 from paperbrowse.core.marks.store import Store
 from paperbrowse.core.models import Paper
 from paperbrowse.core.pdf.locate import PdfFinder, first_pdf
-from paperbrowse.core.pdf.viewer import CannotOpen, open_pdf, viewer_command
+from paperbrowse.core.pdf.viewer import CannotOpen, open_pdf, viewer_command, viewer_failure
 from paperbrowse.core.pdf.worker import ENCRYPTED, PdfWorker
 
 AS_OF = dt.date(2026, 12, 4)
@@ -437,6 +438,26 @@ def test_the_viewer_gets_the_path_as_one_argument(tmp_path: Path, pdfs: Path) ->
     viewer, seen = write_argv_viewer(tmp_path)
     open_pdf(spaced, {"PAPERBROWSE_PDF_VIEWER": f"{viewer} --page 1"})
     assert wait_for(seen).splitlines() == ["--page", "1", str(spaced)]
+
+
+@pytest.mark.parametrize(
+    ("viewer", "failure"),
+    [
+        ("/bin/true", None),  # done, with no error: as xdg-open is once it has handed on
+        ("/bin/false", "the PDF viewer (/bin/false) exited with status 1"),
+        ("/bin/sh -c 'kill -9 $$'", "the PDF viewer (/bin/sh) was ended by signal 9"),
+    ],
+)
+def test_a_viewer_that_ended_with_an_error_is_said_to_have(
+    pdfs: Path, viewer: str, failure: str | None
+) -> None:
+    process = open_pdf(pdfs / "acl-N18-3011.pdf", {"PAPERBROWSE_PDF_VIEWER": viewer})
+    assert process is not None
+    deadline = time.monotonic() + 20
+    while process.returncode is None:  # set by open_pdf's reaping thread
+        assert time.monotonic() < deadline, "the viewer never ended"
+        time.sleep(0.02)
+    assert viewer_failure(process) == failure
 
 
 def write_argv_viewer(folder: Path) -> tuple[Path, Path]:

@@ -237,3 +237,13 @@ class TerminalMirror:
                 if shown != now
             )
         return found
+
+
+def browser_opening(opened: list[str]) -> Callable[..., bool]:
+    """A ``webbrowser.open`` that keeps the link it is given and says a browser started."""
+
+    def open_link(url: str, *args: object, **kwargs: object) -> bool:
+        opened.append(url)
+        return True
+
+    return open_link

@@ -23,6 +23,13 @@ def _true_colour_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _no_web_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``o`` (a test's, or the key fuzz's) never starts a web browser: it is told one ran.
+    A test about ``o`` replaces this with its own."""
+    monkeypatch.setattr("webbrowser.open", lambda url, *args, **kwargs: True)
+
+
 @pytest.fixture
 def seed_app() -> Callable[[], PaperBrowseApp]:
     """A factory: the app on the bundled seed profile, dates fixed with ``as_of``."""

@@ -12,6 +12,7 @@ from app_helpers import (
     SEED,
     SEED_AS_OF,
     browser,
+    browser_opening,
     screen_text,
     settle,
     wait_for,
@@ -109,13 +110,31 @@ async def test_a_web_link_opens_and_other_schemes_never_do(
 ) -> None:
     app = PaperBrowseApp([tricky_library])
     opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    monkeypatch.setattr("webbrowser.open", browser_opening(opened))
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot)
         await pilot.press("o")  # the newest paper: an https link
+        await wait_for(pilot, lambda: opened)
         await pilot.press("j", "o")  # a javascript: link
+        await settle(pilot)
         assert opened == ["https://example.org/markup"]
+        assert any("Opening https://example.org/markup" in n for n in notifications(pilot))
         assert any("no web link" in note for note in notifications(pilot))
+
+
+async def test_o_with_no_browser_says_the_link_was_not_opened_and_names_it(
+    tricky_library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No xdg-open and no browser webbrowser knows of: webbrowser.open says False.
+    monkeypatch.setattr("webbrowser.open", lambda url, **_: False)
+    async with PaperBrowseApp([tricky_library]).run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: any("Cannot open" in n for n in notifications(pilot)))
+        (said,) = [n for n in notifications(pilot) if "example.org" in n]
+        assert said.startswith("Cannot open https://example.org/markup: no web browser")
+        assert "y copies it" in said and "\n" not in said  # the key that copies the link
+        assert not any(n.startswith("Opening") for n in notifications(pilot))
 
 
 async def test_when_nothing_loads_the_app_exits_with_status_2(tmp_path: Path) -> None:
@@ -347,10 +366,11 @@ async def test_o_skips_a_non_web_url_for_the_papers_web_link(
     )
     app = PaperBrowseApp([library])
     opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    monkeypatch.setattr("webbrowser.open", browser_opening(opened))
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot)
         await pilot.press("o")
+        await settle(pilot)
         assert opened == ["https://doi.org/10.1000/xyz"]
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from app_helpers import browser, loaded_library, screen_text, settle, wait_loaded
+from app_helpers import browser, browser_opening, loaded_library, screen_text, settle, wait_loaded
 from textual import events
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
@@ -269,11 +269,12 @@ async def test_sort_keeps_the_highlighted_paper(seed_app: AppFactory) -> None:
 async def test_o_opens_only_web_links(seed_app: AppFactory, monkeypatch: Any) -> None:
     app = seed_app()
     opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    monkeypatch.setattr("webbrowser.open", browser_opening(opened))
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await type_query(pilot, "unlearning")
         await pilot.press("enter", "o")
+        await settle(pilot)
         assert opened == ["https://github.com/zzwjames/FailureLLMUnlearning"]
 
 

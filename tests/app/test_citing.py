@@ -377,6 +377,68 @@ async def test_the_palette_s_citation_form_changes_what_c_copies(library: Path) 
         assert copied == [f"[@{key_of(pilot, 0)}]"]
 
 
+BROKEN_CONFIG = '{"theme": "nord",'  # cut short: not JSON, and never written over
+
+
+def not_kept(pilot: Pilot[Any]) -> list[str]:
+    return [n for n in notifications(pilot) if "not kept" in n]
+
+
+async def test_a_cite_form_chosen_with_a_broken_config_is_used_and_said_not_kept(
+    library: Path,
+) -> None:
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text(BROKEN_CONFIG)
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CiteFormScreen)
+        await pilot.press("2")  # \citep
+        await pilot.pause()
+        wanted = f"\\citep{{{key_of(pilot, 0)}}}"
+        assert copied == [wanted]
+        (said,) = not_kept(pilot)
+        assert str(config_file()) in said and "not valid JSON" in said and "\n" not in said
+        await pilot.press("c")  # used until the app quits: not asked again
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, CiteFormScreen)
+        assert copied == [wanted, wanted]
+    assert config_file().read_text() == BROKEN_CONFIG
+
+
+async def test_a_csl_style_chosen_with_a_broken_config_is_used_and_said_not_kept(
+    library: Path,
+) -> None:
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text(BROKEN_CONFIG)
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        copied = copies(pilot)
+        browser(pilot).action_choose_csl_style()
+        await pilot.pause()
+        await pilot.press("2")  # IEEE
+        await pilot.pause()
+        (said,) = not_kept(pilot)
+        assert str(config_file()) in said
+        await go_to(pilot, "Attention is not explanation")
+        await pilot.press("C")
+        await settle(pilot)
+        assert copied and copied[0].startswith("[1] S. Jain and B. C. Wallace")  # IEEE's
+    assert config_file().read_text() == BROKEN_CONFIG
+
+
+def test_an_unknown_cite_form_is_said_once_and_kept_as_written() -> None:
+    from paperbrowse.app.config import Config
+
+    config = Config.from_json({"cite_form": "bogus"}, "config.json")
+    assert config.cite_form is None  # asked again at c
+    assert config.problem is not None and '"cite_form" "bogus" is not one of' in config.problem
+    assert "natbib-p" in config.problem
+    assert config.to_json() == {"cite_form": "bogus"}
+
+
 def test_citing_settings_are_typed_and_odd_values_kept_as_written() -> None:
     from paperbrowse.app.config import Config
 

@@ -60,9 +60,6 @@ class MashedApp(PaperBrowseApp):
             if callable(flush):
                 flush()
 
-    def open_url(self, url: str, *, new_tab: bool = True) -> None:
-        pass  # "o" would start a web browser
-
 
 class Masher:
     """One running app for many examples; a new one after a crash."""

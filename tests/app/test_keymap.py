@@ -169,6 +169,9 @@ async def test_a_damaged_config_is_one_line_and_the_app_runs(seed_app: AppFactor
         assert any("not valid JSON" in line for line in notifications(pilot))
         pilot.app.theme = "nord"  # a save would lose what the user wrote: none is made
         await pilot.pause()
+        (said,) = [line for line in notifications(pilot) if "not kept" in line]
+        assert said.startswith("The theme used until paperbrowse quits, not kept: ")
+        assert str(config_path()) in said and "not valid JSON" in said
         await pilot.press("b")
         await pilot.pause()
         assert bookmarked(pilot)
@@ -244,6 +247,16 @@ async def test_the_palette_finds_an_action_by_its_other_names(seed_app: AppFacto
         provider = PaperCommands(pilot.app.screen, None)
         found = [str(hit.text) async for hit in provider.search("Unmark")]
         assert "Clear marks" in found, found
+
+
+def test_saving_says_why_a_setting_was_not_kept() -> None:
+    assert save_config(theme="nord") is None  # no file yet: made
+    config_path().write_text("[1]", encoding="utf-8")
+    assert save_config(theme="gruvbox") == f"{config_path()} is not a JSON object"
+    config_path().write_text("{", encoding="utf-8")
+    why = save_config(theme="gruvbox")
+    assert why is not None and why.startswith(f"{config_path()} is not valid JSON (")
+    assert config_path().read_text(encoding="utf-8") == "{"  # never written over
 
 
 def test_saving_keeps_settings_this_version_does_not_know() -> None:

@@ -14,6 +14,7 @@ from app_helpers import browser, notified, screen_text, settle, wait_for, wait_l
 from textual.pilot import Pilot
 
 from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.core.pdf.viewer import VIEWER_WATCHED_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
 PDFS = ROOT.parent / "shared" / "corpus" / "pdf"
@@ -145,6 +146,38 @@ async def test_O_runs_the_viewer_from_the_environment_with_the_path_as_one_argum
         "--fork",
         str(tmp_path / "papers" / "specter paper.pdf"),
     ]
+
+
+async def test_O_says_so_when_the_viewer_exits_with_an_error_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bib = library(tmp_path)
+    viewer = tmp_path / "broken viewer"
+    viewer.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    viewer.chmod(0o755)
+    monkeypatch.setenv("PAPERBROWSE_PDF_VIEWER", f"'{viewer}'")
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"specter", "enter", "O")
+        failed = f"the PDF viewer ({viewer}) exited with status 1"
+        await wait_for(pilot, lambda: any(failed in n for n in notifications(pilot)))
+
+
+@pytest.mark.usefixtures("notifications_kept")
+async def test_O_says_nothing_more_when_the_viewer_keeps_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bib = library(tmp_path)
+    viewer = tmp_path / "viewer"
+    viewer.write_text("#!/bin/sh\nsleep 5\n", encoding="utf-8")
+    viewer.chmod(0o755)
+    monkeypatch.setenv("PAPERBROWSE_PDF_VIEWER", str(viewer))
+    app = PaperBrowseApp([bib])
+    async with app.run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"specter", "enter", "O")
+        await pilot.pause(VIEWER_WATCHED_SECONDS + 0.5)
+        assert notified(app) == "Opening specter paper.pdf"
 
 
 async def test_O_on_a_missing_pdf_is_one_clear_notification(

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.theme import ThemeProvider
 
 from paperbrowse.app.actions import pinned, resolve_keymap
-from paperbrowse.app.config import config_path, load_config, save_config
+from paperbrowse.app.config import config_path, load_config, not_kept, save_config
 from paperbrowse.app.keys import KeysInOrder, use_escape_burst_parser
 from paperbrowse.app.screens.browser import BrowserScreen
 from paperbrowse.app.terminal_text import InTurn, TerminalText
@@ -312,4 +312,6 @@ class PaperBrowseApp(KeysInOrder, App[int]):
 
     def watch_theme(self, theme: str) -> None:
         if self._theme_restored:  # not the default, nor the saved one being restored
-            save_config(theme=theme)
+            why = save_config(theme=theme)
+            if why is not None:
+                self.notify(not_kept("The theme", why), severity="warning", markup=False)

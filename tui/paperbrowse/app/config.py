@@ -5,7 +5,8 @@ JSON file in the config folder.
 ``Config`` holds the settings the app knows, typed, and every other key of the
 file as it was, so a setting written by a later version survives a save by this
 one. A missing file gives the defaults; a damaged one gives the defaults and one
-line saying what is wrong, and is never written over.
+line saying what is wrong, and is never written over: a choice made in the app then
+lasts until it quits, and ``save_config`` says why it was not kept.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from paperbrowse.core.cite.forms import KEY_FORMS
+from paperbrowse.core.errors import printable
 from paperbrowse.core.locations import config_file as config_path
 
-__all__ = ["Config", "config_path", "load_config", "save_config"]
+__all__ = ["Config", "config_path", "load_config", "not_kept", "save_config"]
 
 TEXT_SETTINGS = ("cite_form", "csl_style", "email")  # settings that are one string each
 KNOWN = ("theme", "keymap", "pdf_folders", *TEXT_SETTINGS)
@@ -41,11 +44,17 @@ class Config:
     email: str | None = None
     others: dict[str, Any] = field(default_factory=dict)  # settings this version does not know
     problem: str | None = None  # why the file could not be used, in one line
+    # Why the file is never written over, after its path ("is not valid JSON (...)"):
+    # it holds no settings this version can read, and the user may want what is in it.
+    damage: str | None = None
 
     @classmethod
     def from_json(cls, data: object, where: str) -> Config:
         if not isinstance(data, dict):
-            return cls(problem=f"{where}: not a JSON object; using the default settings")
+            return cls(
+                problem=f"{where}: not a JSON object; using the default settings",
+                damage="is not a JSON object",
+            )
         others = {key: value for key, value in data.items() if key not in KNOWN}
         ignored: list[str] = []  # what is wrong, each setting kept in the file as written
         texts = {name: data.get(name) for name in ("theme", *TEXT_SETTINGS)}
@@ -54,6 +63,11 @@ class Config:
                 ignored.append(f'"{name}" is not text')
                 others[name] = value
                 texts[name] = None
+        form = texts["cite_form"]
+        if form is not None and form not in KEY_FORMS:  # c asks again, as for no form
+            ignored.append(f'"cite_form" {json.dumps(form)} is not one of {", ".join(KEY_FORMS)}')
+            others["cite_form"] = form
+            texts["cite_form"] = None
         theme = texts["theme"]
         keymap = data.get("keymap", {})
         if not isinstance(keymap, dict):
@@ -99,31 +113,43 @@ def load_config(path: Path | None = None) -> Config:
     except FileNotFoundError:
         return Config()
     except (OSError, UnicodeDecodeError) as error:
-        return Config(problem=f"{path}: cannot be read ({error}); using the default settings")
+        return Config(
+            problem=f"{path}: cannot be read ({error}); using the default settings",
+            damage=f"cannot be read ({error})",
+        )
     try:
         data = json.loads(text)
     except ValueError as error:
         return Config(
             problem=f"{path}: not valid JSON ({error}); using the default settings "
-            "and leaving the file as it is"
+            "and leaving the file as it is",
+            damage=f"is not valid JSON ({error})",
         )
     return Config.from_json(data, str(path))
 
 
-def save_config(**changes: Any) -> None:
-    """Change settings in the file, written atomically; failures are ignored (settings only).
+def save_config(**changes: Any) -> str | None:
+    """Change settings in the file, written atomically; None when saved, else why not in
+    one line naming the file (the caller says so: ``not_kept``).
 
     A damaged file is left as it is: the user may want what is in it.
     """
     path = config_path()
     config = load_config(path)
-    if config.problem is not None and not config.to_json():
-        return
+    if config.damage is not None:
+        return f"{path} {config.damage}"
     config = replace(config, **changes)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
         temporary.write_text(json.dumps(config.to_json(), indent=2), encoding="utf-8")
         temporary.replace(path)
-    except OSError:
-        pass
+    except OSError as error:
+        return f"{path} cannot be written ({error.strerror or error})"
+    return None
+
+
+def not_kept(what: str, why: str) -> str:
+    """The line saying a choice made in the app lasts only until it quits, and why (a
+    path's control characters escaped: it is shown)."""
+    return f"{what} used until paperbrowse quits, not kept: {printable(why)}."

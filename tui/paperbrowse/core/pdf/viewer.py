@@ -14,6 +14,9 @@ from pathlib import Path
 from paperbrowse.core.pdf.check import file_problem
 
 VIEWER_VARIABLE = "PAPERBROWSE_PDF_VIEWER"
+# A viewer that has exited with an error this soon after it was started showed nothing:
+# the app says so then. Viewers that fork (xdg-open, ``open``) exit 0 at once.
+VIEWER_WATCHED_SECONDS = 1.5
 
 
 class CannotOpen(Exception):
@@ -46,8 +49,12 @@ def viewer_command(
     return ["xdg-open", str(path)]
 
 
-def open_pdf(path: Path, environment: Mapping[str, str] | None = None) -> None:
-    """Start a viewer on ``path`` and return at once; raises CannotOpen with one line."""
+def open_pdf(
+    path: Path, environment: Mapping[str, str] | None = None
+) -> subprocess.Popen[bytes] | None:
+    """Start a viewer on ``path`` and return it at once (None on Windows, where the system
+    starts it); raises CannotOpen with one line. Its ``returncode`` is set once it has
+    exited: ``viewer_failure`` says what that means to the user."""
     problem = file_problem(path)  # encrypted PDFs pass: the viewer asks for the password
     if problem is not None:
         raise CannotOpen(f"{path}: {problem}")
@@ -57,7 +64,7 @@ def open_pdf(path: Path, environment: Mapping[str, str] | None = None) -> None:
         if startfile is None:
             raise CannotOpen("no PDF viewer on this system")
         startfile(str(path))  # pragma: no cover (Windows)
-        return
+        return None
     try:
         process = subprocess.Popen(
             command,
@@ -71,3 +78,20 @@ def open_pdf(path: Path, environment: Mapping[str, str] | None = None) -> None:
         raise CannotOpen(f"cannot start {command[0]!r}: {error.strerror or error}") from None
     # Reaped when it exits, so a long session leaves no zombie per PDF opened.
     threading.Thread(target=process.wait, daemon=True, name="paperbrowse-viewer").start()
+    return process
+
+
+def viewer_failure(process: subprocess.Popen[bytes]) -> str | None:
+    """One line when the viewer has ended with an error (nothing was shown, most likely),
+    else None: still running, or done with status 0 (xdg-open hands the file on and exits).
+    The reaping thread of ``open_pdf`` sets ``returncode``: polling here would wait for
+    the lock that thread holds."""
+    status = process.returncode
+    if status is None or status == 0:
+        return None
+    command = process.args
+    first = command if isinstance(command, (str, bytes, os.PathLike)) else command[0]
+    viewer = os.fsdecode(first)  # open_pdf's is a list of str: its first word
+    if status < 0:
+        return f"the PDF viewer ({viewer}) was ended by signal {-status}"
+    return f"the PDF viewer ({viewer}) exited with status {status}"

@@ -30,6 +30,8 @@ from paperbrowse.core.errors import printable
 from paperbrowse.core.text.counts import counted
 
 if TYPE_CHECKING:
+    import subprocess
+
     from paperbrowse.app.widgets.detail import PaperDetail
     from paperbrowse.app.widgets.search_bar import SearchBar
     from paperbrowse.core.library import Library
@@ -513,7 +515,7 @@ class FilesController:
             )
             return
         try:
-            open_pdf(target)
+            viewer = open_pdf(target)
         except CannotOpen as error:
             self.screen.notify(
                 f"Cannot open the PDF: {printable(str(error))}",
@@ -523,3 +525,22 @@ class FilesController:
             )
             return
         self.screen.notify(f"Opening {printable(target.name)}", timeout=3, markup=False)
+        if viewer is not None:
+            self._watch_viewer(viewer, target)
+
+    def _watch_viewer(self, viewer: subprocess.Popen[bytes], target: Path) -> None:
+        """Say so when the viewer has exited with an error soon after it was started:
+        "Opening" was said, and nothing opened (a timer: the UI never waits for it)."""
+        from paperbrowse.core.pdf.viewer import VIEWER_WATCHED_SECONDS, viewer_failure
+
+        def check() -> None:
+            failure = viewer_failure(viewer)
+            if failure is not None:
+                self.screen.notify(
+                    f"Cannot open {printable(target.name)}: {printable(failure)}",
+                    severity="error",
+                    timeout=8,
+                    markup=False,
+                )
+
+        self.screen.set_timer(VIEWER_WATCHED_SECONDS, check)

@@ -10,6 +10,7 @@ first frame waits for none of them.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from paperbrowse.app import glyphs as look
 from paperbrowse.app.actions import key_hint, keymap_of
 from paperbrowse.app.screens.browser_parts.files import FilesController
 from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
+from paperbrowse.core.errors import printable
 
 if TYPE_CHECKING:
     from paperbrowse.core.formats import Tags
@@ -46,6 +48,17 @@ STILL_LOADING = "The library is still loading."  # said by a key that needs its 
 def shortened(text: str) -> str:
     """A notification's part of a copied text: the start of it, when it is long."""
     return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
+
+
+def open_in_browser(link: str) -> bool:
+    """Whether a web browser was started on ``link``. Textual's ``open_url`` drops what
+    webbrowser answers: False when it finds none (no xdg-open, no $BROWSER, no display)."""
+    import webbrowser
+
+    try:
+        return webbrowser.open(link)
+    except (webbrowser.Error, OSError):  # a $BROWSER that cannot be run, say
+        return False
 
 
 def cite_example(form: str) -> str:
@@ -103,6 +116,9 @@ class ReadingController:
         self.copies_started = 0
         # The files ``D`` is downloading to: a second ``D`` on the paper sends nothing.
         self.downloading: set[Path] = set()
+        # Citing settings chosen while config.json cannot be written: used until the app
+        # quits (``setting``), as the user was told (``keep_setting``).
+        self.unsaved_settings: dict[str, str] = {}
         self.notify = screen.notify
 
     @property
@@ -515,11 +531,37 @@ class ReadingController:
     def open_link(self) -> None:
         paper = self.view.paper_list.paper
         link = paper.web_link if paper else None
-        if link is None:  # file:, javascript:, a bare path...: never opened
+        if paper is None or link is None:  # file:, javascript:, a bare path...: never opened
             self.notify("This paper has no web link to open.", severity="warning", timeout=3)
             return
-        self.app.open_url(link)
-        self.notify(f"Opening {link}", timeout=3, markup=False)
+        if self.app.is_web:  # served by textual-serve: the user's own browser opens it
+            self.app.open_url(link)
+            self.notify(f"Opening {printable(link)}", timeout=3, markup=False)
+            return
+        copies_it = paper.first_link == link  # what y copies: the link with title, authors
+
+        def work() -> None:
+            opened = open_in_browser(link)
+            with contextlib.suppress(RuntimeError):  # the app is closing
+                self.app.call_from_thread(said, opened)
+
+        def said(opened: bool) -> None:
+            if opened:
+                self.notify(f"Opening {printable(link)}", timeout=3, markup=False)
+                return
+            copy = ""
+            if copies_it:
+                copy = self.key_hint("copy", "; {key} copies it with the title and authors")
+            self.notify(
+                f"Cannot open {printable(link)}: no web browser found (set $BROWSER or "
+                f"install xdg-open){copy}.",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+
+        # In a thread: a browser named by $BROWSER is waited for by webbrowser.
+        self.screen.run_worker(work, thread=True, group="open-link", description="open link")
 
     def copy(self) -> None:
         papers = self.chosen_papers()
@@ -620,9 +662,29 @@ class ReadingController:
 
     # --- citing (core/cite) --------------------------------------------------------------
 
+    def setting(self, name: str) -> str | None:
+        """A citing setting ("cite_form", "csl_style") as chosen in this session when
+        config.json could not keep it, else as config.json has it (read each time:
+        another window may have chosen)."""
+        from paperbrowse.app.config import load_config
+
+        chosen: str | None = getattr(load_config(), name)
+        return self.unsaved_settings.get(name, chosen)
+
+    def keep_setting(self, what: str, name: str, value: str) -> None:
+        """Save a setting chosen in the app; when config.json cannot keep it, use it until
+        the app quits and say so in one line naming the file (the menu said "kept")."""
+        from paperbrowse.app.config import not_kept, save_config
+
+        why = save_config(**{name: value})
+        if why is None:
+            self.unsaved_settings.pop(name, None)
+            return
+        self.unsaved_settings[name] = value
+        self.notify(not_kept(what, why), severity="warning", timeout=10, markup=False)
+
     def cite(self) -> None:
         """Copy ``\\citep{a,b}`` (or the form the user chose) for the chosen papers."""
-        from paperbrowse.app.config import load_config
         from paperbrowse.core.cite.forms import KEY_FORMS
 
         papers = self.chosen_papers()
@@ -630,7 +692,7 @@ class ReadingController:
             self.notify("No paper to cite.", severity="warning", timeout=2)
             return
         keys = self.keys_of(papers)
-        form = load_config().cite_form  # read each time: another window may have chosen
+        form = self.setting("cite_form")
         if form in KEY_FORMS:
             self._copy_citation(keys, form)
         else:  # the first time (or a form this version does not know): ask, once
@@ -638,13 +700,12 @@ class ReadingController:
 
     def choose_cite_form(self, keys: list[str] | None = None) -> None:
         """The form menu; the choice is saved and, with ``keys``, copied at once."""
-        from paperbrowse.app.config import load_config, save_config
         from paperbrowse.app.screens.cite_form import CiteFormScreen
 
         def chosen(form: str | None) -> None:
             if form is None:
                 return
-            save_config(cite_form=form)
+            self.keep_setting("Citation form", "cite_form", form)
             if keys:
                 self._copy_citation(keys, form)
             else:
@@ -652,25 +713,24 @@ class ReadingController:
                 self.notify(f"{copies} citations as {cite_example(form)}.", timeout=3, markup=False)
 
         example = keys or self.keys_of(self.chosen_papers())
-        self.app.push_screen(CiteFormScreen(example, load_config().cite_form), chosen)
+        self.app.push_screen(CiteFormScreen(example, self.setting("cite_form")), chosen)
 
     def choose_csl_style(self) -> None:
         """The style menu; the choice is saved in config.json for ``C``."""
-        from paperbrowse.app.config import load_config, save_config
         from paperbrowse.app.screens.cite_form import CslStyleScreen
         from paperbrowse.core.cite.styles import BUNDLED, DEFAULT_STYLE, StyleError, style_path
 
         def chosen(style: str | None) -> None:
             if style is None:
                 return
-            save_config(csl_style=style)
+            self.keep_setting("Citation style", "csl_style", style)
             name = BUNDLED.get(style, style)
             copies = (
                 self.key_hint("cite_references", "{key} now copies") or "The palette now copies"
             )
             self.notify(f"{copies} references in {name}.", timeout=3, markup=False)
 
-        current = load_config().csl_style or DEFAULT_STYLE
+        current = self.setting("csl_style") or DEFAULT_STYLE
         try:  # an alias ("chicago") highlights its style
             bundled = style_path(current).stem
             current = bundled if bundled in BUNDLED and not current.endswith(".csl") else current
@@ -692,14 +752,13 @@ class ReadingController:
         Rendered in a thread: citeproc-py and the style load the first time (a few
         tenths), then each paper takes about 6 ms, so a big selection takes seconds.
         """
-        from paperbrowse.app.config import load_config
         from paperbrowse.core.cite.styles import DEFAULT_STYLE
 
         papers = self.chosen_papers()
         if not papers:
             self.notify("No paper to cite.", severity="warning", timeout=2)
             return
-        style = load_config().csl_style or DEFAULT_STYLE
+        style = self.setting("csl_style") or DEFAULT_STYLE
         if len(papers) >= REFERENCES_ANNOUNCED:
             self.notify(f"Formatting {len(papers):,} references …", timeout=2)
 
