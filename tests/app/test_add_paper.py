@@ -374,6 +374,7 @@ async def test_a_title_is_searched_and_the_work_picked_is_added(tmp_path: Path) 
         await pilot.press("down", "enter")  # the second: Chemical Ecology
         await wait_for(pilot, lambda: "Enter adds it" in status(app))
         assert "Communicating Ecology" not in screen_text(pilot)  # (the list is gone)
+        assert "· reference entry" in screen_text(pilot)  # the work picked is still one
         await pilot.press("enter")
         await wait_for(pilot, lambda: len(titles(app)) == 2)
     added = read_file(library, dt.date.today()).papers[1]

@@ -415,6 +415,41 @@ async def test_stats_years_fold_long_runs_of_empty_years(corpus: Path) -> None:
         assert browser(pilot).search_query == "year:2024"
 
 
+async def test_stats_bars_fit_a_narrow_screen_and_a_resize(tmp_path: Path) -> None:
+    """An explorer at 60x20: the three busiest years' bars were cut to one length, though
+    their counts differ. The longest bar fits the chart, and fits it again once resized."""
+    from app_helpers import write_jsonl
+
+    counts = {2019: 40, 2020: 20, 2021: 10}
+    library = write_jsonl(
+        tmp_path / "years.jsonl",
+        [
+            {"title": f"Paper {year} {n}", "year": year}
+            for year, count in counts.items()
+            for n in range(count)
+        ],
+    )
+    async with PaperBrowseApp([library]).run_test(size=(60, 20)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("S")
+        for size in ((60, 20), (44, 20), (120, 30)):
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            lines = {year: _row_of(pilot, str(year)) for year in counts}
+            bars = {year: line.count("█") for year, line in lines.items()}
+            assert bars[2019] > bars[2020] > bars[2021] > 0, (size, lines)
+        assert pilot.app.screen.query_one("#years", OptionList).highlighted == 0
+
+
+def _row_of(pilot: Pilot[Any], year: str) -> str:
+    """The years chart's row for ``year``, as on screen, inside the chart's border."""
+    for line in screen_text(pilot).splitlines():
+        inside = line.split("│")[1] if line.count("│") >= 2 else ""
+        if inside.strip().startswith(year + " "):
+            return inside
+    raise AssertionError(f"no row for {year}:\n{screen_text(pilot)}")
+
+
 async def test_keys_typed_while_the_stats_are_counted_are_carried_out_once_they_are(
     seed_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:

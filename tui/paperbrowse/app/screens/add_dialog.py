@@ -34,11 +34,13 @@ if TYPE_CHECKING:
     from paperbrowse.core.models import Paper
 
 
-def paper_lines(paper: Paper) -> Text:
-    """What the dialog shows of a paper found: title, authors, year and venue, DOI."""
+def paper_lines(paper: Paper, kind: str | None = None) -> Text:
+    """What the dialog shows of a paper found: title, authors, year and venue (and the
+    kind of work a title search said it is, unless a paper), DOI."""
     shown = Text(paper.title, style="bold")
     authors = ", ".join(paper.authors[:6]) + (" et al." if len(paper.authors) > 6 else "")
-    details = " · ".join(part for part in (str(paper.year or ""), paper.venue or "") if part)
+    parts = (str(paper.year or ""), paper.venue or "", kind or "")
+    details = " · ".join(part for part in parts if part)
     for line in (authors, details, f"DOI {paper.doi}" if paper.doi else ""):
         if line:
             shown.append("\n" + line)
@@ -220,9 +222,9 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
             self._status(f"Searching Crossref for “{self.typed}”…", "bold")
             self._search(self.typed)
 
-    def _show_found(self, paper: Paper | None) -> None:
+    def _show_found(self, paper: Paper | None, kind: str | None = None) -> None:
         """The paper found, or (None) the hint of what to type, and the button's word."""
-        shown = paper_lines(paper) if paper else what_to_type()
+        shown = paper_lines(paper, kind) if paper else what_to_type()
         self.query_one("#add-found", Static).update(shown)
         self.query_one("#add-go", Button).label = "Add" if paper else "Look up"
 
@@ -316,16 +318,22 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         work, copy = self.candidates[index]
         self._offer([])
         self.query_one("#add-id", Input).focus()
-        self._looked_up(self.typed, work.paper, copy)
+        self._looked_up(self.typed, work.paper, copy, work.kind)
 
-    def _looked_up(self, typed: str, found: Paper | str, copy: Paper | None = None) -> None:
+    def _looked_up(
+        self,
+        typed: str,
+        found: Paper | str,
+        copy: Paper | None = None,
+        kind: str | None = None,
+    ) -> None:
         if not self._still_wanted(typed):
             return
         if isinstance(found, str):
             self._status(found, "bold red")
             return
         self.found = (typed, found)
-        self._show_found(found)
+        self._show_found(found, kind)  # (a "reference entry" picked is still said to be one)
         if copy is not None:  # said now, not after a second Enter
             where = f": {copy.source}" if copy.source else ""
             self._status(f"The library has this paper already{where}.", "bold")

@@ -65,10 +65,15 @@ def progress_text(progress: ReadingProgress) -> Text:
 EMPTY_YEARS_FOLDED = 3
 
 
-def year_options(years: Sequence[tuple[int, int]], undated: int) -> list[Option]:
+def year_options(
+    years: Sequence[tuple[int, int]], undated: int, room: int | None = None
+) -> list[Option]:
+    """The rows of the years' chart; ``room``: the cells a row has, which the longest bar
+    fits into (cut, every bar looked as long at 60 columns)."""
     most = max((count for _, count in years), default=0)
     digits = len(f"{max(most, undated):,}")
     width = len(str(max((year for year, _ in years), default=0)))
+    bar_width = BAR_WIDTH if room is None else max(4, min(BAR_WIDTH, room - width - digits - 2))
     options = []
     for first, last, count in _folded_years(years):
         if first != last:  # a run of empty years: said, not picked (it lists nothing)
@@ -77,7 +82,9 @@ def year_options(years: Sequence[tuple[int, int]], undated: int) -> list[Option]
             continue
         # The count before the bar, so a narrow screen cuts the bar, never the figure.
         row = Text.assemble(
-            (f"{first:>{width}} ", "bold"), f"{count:>{digits},} ", (bar(count, most), "cyan")
+            (f"{first:>{width}} ", "bold"),
+            f"{count:>{digits},} ",
+            (bar(count, most, bar_width), "cyan"),
         )
         options.append(Option(row, id=f"year:{first}"))
     if undated:
@@ -245,7 +252,7 @@ class StatsScreen(DismissOnce, Screen[str | None]):
         self.figures = figures
         self.query_one("#stats-progress", Static).update(progress_text(figures.progress))
         filled = {
-            "years": year_options(figures.years, figures.undated),
+            "years": self._year_rows(figures),
             "cat-list": count_options(figures.categories, "cat"),
             "author-list": count_options(figures.coauthors, "author"),
             "venue-list": count_options(figures.venues, "venue"),
@@ -256,6 +263,23 @@ class StatsScreen(DismissOnce, Screen[str | None]):
             option_list.highlighted = 0  # enter chooses the first row at once
         for option_list in self.query(PickerList):
             option_list.release_moves()
+
+    def _year_rows(self, figures: LibraryStats) -> list[Option]:
+        room = self.query_one("#years", PickerList).scrollable_content_region.width
+        return year_options(figures.years, figures.undated, room or None)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refit_years)  # (once the lists have their new size)
+
+    def _refit_years(self) -> None:
+        """The bars made again for the chart's new width, the row picked kept."""
+        if self.figures is None:
+            return
+        years = self.query_one("#years", PickerList)
+        picked = years.highlighted
+        years.clear_options()
+        years.add_options(self._year_rows(self.figures))
+        years.highlighted = picked
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
