@@ -753,3 +753,23 @@ def test_cli_adds_a_pasted_bibtex_entry_keeping_its_key(
     assert len(papers) == 2
     assert library.with_name("library.bib.bak").exists()
     assert services == []
+
+
+def test_a_pasted_bibtex_entry_keeps_its_values_words_apart_whatever_its_key() -> None:
+    """Review: a key like an identifier (DataCite's) took the paste for a DOI's, and a
+    wrapped title's and author's words were glued ("usingCitation-informed")."""
+    from paperbrowse.core.lookup.identifiers import pasted_on_one_line
+    from paperbrowse.core.lookup.pasted import is_bibtex_entry, pasted_paper
+
+    pasted = (
+        "% Encoding: UTF-8\n\n"
+        "@misc{https://doi.org/10.48550/arxiv.2004.07180,\n"
+        "  title = {SPECTER: Document-level Representation Learning using\n"
+        "Citation-informed\nTransformers},\n"
+        "  author = {Cohan, Arman and\nFeldman,\nSergey},\n  year = {2020}\n}"
+    )
+    assert is_bibtex_entry(pasted)
+    paper = pasted_paper(pasted_on_one_line(pasted))
+    assert not isinstance(paper, str), paper
+    assert paper.title.endswith("Learning using Citation-informed Transformers")
+    assert list(paper.authors) == ["Arman Cohan", "Sergey Feldman"]

@@ -249,3 +249,30 @@ def test_an_arabic_word_typed_as_written_finds_a_pdf_that_gives_it_in_display_or
         result = run(query, str(bib), "--json")
         assert result.returncode == 0, result.stderr
         assert [hit["key"] for hit in json.loads(result.stdout)] == ["habibi"], query
+
+
+def test_a_minus_word_like_a_short_option_with_its_value_is_still_a_query(
+    seed_path: Path,
+) -> None:
+    # "-neural" read as -n with "eural" for a number: "not a number"
+    everything = json.loads(run("", str(seed_path), "--json", "-n0").stdout)
+    neural = json.loads(run("neural", str(seed_path), "--json", "-n0").stdout)
+    result = run("-neural", str(seed_path), "--json", "-n0")
+    assert result.returncode == 0, result.stderr
+    titles = {hit["title"] for hit in json.loads(result.stdout)}
+    assert neural and titles == {h["title"] for h in everything} - {h["title"] for h in neural}
+
+
+def test_an_option_missing_its_value_does_not_take_the_next_flag(
+    seed_path: Path, tmp_path: Path
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "paperbrowse", "export", str(seed_path), "-o", "--force"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "-o/--output: expected one argument" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no file named "--force"

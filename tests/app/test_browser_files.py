@@ -230,6 +230,9 @@ def test_a_mistyped_subcommand_is_named_not_taken_for_missing_files(
         f"paperbrowse: error: {typed}: no such file, folder or subcommand;"
         f" did you mean `paperbrowse {meant}`?"
     ]
+    # a file's name like a subcommand's is a missing file, as before
+    assert main(["notes.bib"]) == 2
+    assert capsys.readouterr().err == "paperbrowse: error: notes.bib: no such file or folder\n"
 
 
 async def test_rows_take_the_new_theme_colours(seed_app: Any) -> None:

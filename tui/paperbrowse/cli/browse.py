@@ -46,6 +46,8 @@ def _subcommand_meant(word: str) -> str | None:
     the user meant a command, not files, and a list of missing files would mislead."""
     from paperbrowse.cli import SUBCOMMANDS
 
+    if "." in word or os.sep in word or "/" in word:  # a file's name (notes.bib), not a word
+        return None
     close = difflib.get_close_matches(word.lower(), SUBCOMMANDS, n=1, cutoff=0.7)
     if not close:
         return None

@@ -110,10 +110,10 @@ def dashed_words_kept(arguments: list[str], parser: argparse.ArgumentParser) -> 
             value = next(tokens, None)
             if value is None:
                 options.append(token)
-            elif value.startswith("-"):
+            elif value.startswith("-") and not (value in known or value.startswith("--")):
                 options.append(f"{max(action.option_strings, key=len)}={value}")
                 joined = True
-            else:
+            else:  # (``-o --force``: argparse says the value is missing, as before)
                 options += [token, value]
     if not any(word.startswith("-") and word != "-" for word in words):
         return [*options, *words] if joined else arguments
@@ -125,16 +125,29 @@ def _option_of(token: str, known: dict[str, argparse.Action]) -> argparse.Action
     value attached (``-n5``); None for anything else (``-survey`` is a query's word)."""
     if not token.startswith("-") or token == "-":
         return None
-    if token.startswith("--"):  # abbreviated as argparse allows; unknown ones its to judge
+    if token.startswith("--"):  # abbreviated as argparse allows; unknown: its own error
         name = token.split("=", 1)[0]
         named = [option for option in known if option.startswith(name)]
         return known.get(name) or (known[named[0]] if len(named) == 1 else _LONG_UNKNOWN)
     if token in known:
         return known[token]
     short = known.get(token[:2])
-    if short is not None and short.nargs != 0:
+    if short is not None and short.nargs != 0 and _takes(short, token[2:]):
         return short
     return None
+
+
+def _takes(action: argparse.Action, value: str) -> bool:
+    """Whether ``value`` is one ``action`` takes (``-n5``'s 5; not ``-neural``'s "eural",
+    a query's word)."""
+    convert = action.type if callable(action.type) else None
+    if convert is None:
+        return action.choices is None or value in action.choices
+    try:
+        convert(value)
+    except (ValueError, TypeError, argparse.ArgumentTypeError):
+        return False
+    return True
 
 
 # A ``--`` word the parser does not know: kept as a flag, for argparse's own error.

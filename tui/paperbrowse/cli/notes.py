@@ -48,8 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="",
         metavar="Q",
         help="only papers matching: words (in title, authors, tags or note), "
-        "is:bookmarked, is:read, is:unread, has:note, has:tag, tag:NAME; -word excludes "
-        "(write --query='-is:read' when Q starts with -)",
+        "is:bookmarked, is:read, is:unread, has:note, has:tag, tag:NAME; -word excludes",
     )
     parser.add_argument(
         "--format", choices=("markdown", "json"), default="markdown", help="default: markdown"

@@ -163,6 +163,8 @@ def pasted_on_one_line(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         return ""
+    if any(line.startswith("@") for line in lines):  # a BibTeX entry: its values' words
+        return " ".join(lines)  # spaced (its key, @misc{https://doi.org/..., is no id)
     starts_as_id = read_identifier(lines[0]) is not None or meant_as_identifier(lines[0])
     joined = lines[0]
     for line in lines[1:]:

@@ -14,7 +14,9 @@ PASTED = "(pasted BibTeX)"  # the "file" the reader's messages name
 def is_bibtex_entry(text: str) -> bool:
     """Whether ``text`` is a BibTeX entry (``@article{...``), which no identifier or
     title starts as."""
-    return text.lstrip().startswith("@")
+    lines = [line.strip() for line in text.splitlines()]
+    # (after the comments a .bib may begin with: JabRef's "% Encoding: UTF-8")
+    return next((line for line in lines if line and not line.startswith("%")), "")[:1] == "@"
 
 
 def pasted_paper(text: str) -> Paper | str:

@@ -58,12 +58,12 @@ def folded_words(text: str) -> bytes:
     return b"\n" + b"\n".join(sorted(words)) + b"\n"
 
 
-# Hebrew and Arabic letters (U+0590-U+06FF: UTF-8 lead bytes D6-DB). PDFium gives some
+# Hebrew and Arabic letters (U+0590-U+06FF: UTF-8 D6 90 to DB BF). PDFium gives some
 # PDFs' right-to-left words in the order they are drawn ("يبيبَح" for "حَبيبي") and
 # others' as written, and nothing in the text tells which: such a word is kept in both
-# orders, so the word as a user types it is found either way (its passage may still
-# read reversed).
-_RIGHT_TO_LEFT = re.compile(b"[\xd6-\xdb]")
+# orders, so the word as a user types it finds the paper either way (no passage is shown
+# for a reversed one: the pages are kept as the PDF gives them).
+_RIGHT_TO_LEFT = re.compile(b"\xd6[\x90-\xbf]|[\xd7-\xdb]")
 
 
 def _reversed(word: bytes) -> bytes:
