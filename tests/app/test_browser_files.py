@@ -137,6 +137,35 @@ async def test_o_with_no_browser_says_the_link_was_not_opened_and_names_it(
         assert not any(n.startswith("Opening") for n in notifications(pilot))
 
 
+async def test_quitting_does_not_wait_for_a_browser_o_started(
+    tricky_library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The review: with a text browser in $BROWSER (w3m), webbrowser.open returns only
+    # once it quits, and q waited for it, the app's thread worker being waited for.
+    import threading
+
+    started, browser_closed, returned = threading.Event(), threading.Event(), threading.Event()
+
+    def browser_running(url: str, **_: object) -> bool:
+        started.set()
+        browser_closed.wait(5)  # (the user quits the browser, at the latest)
+        returned.set()
+        return True
+
+    monkeypatch.setattr("webbrowser.open", browser_running)
+    try:
+        app = PaperBrowseApp([tricky_library])
+        async with app.run_test(size=(120, 30)) as pilot:
+            await wait_loaded(pilot)
+            await pilot.press("o")
+            await wait_for(pilot, started.is_set)
+            await pilot.press("q")
+            await wait_for(pilot, lambda: app.return_code is not None)
+        assert not returned.is_set()  # the app ended while the browser still ran
+    finally:
+        browser_closed.set()
+
+
 async def test_when_nothing_loads_the_app_exits_with_status_2(tmp_path: Path) -> None:
     garbage = write_jsonl(tmp_path / "garbage.jsonl", ["not json", "{nor this"])
     app = PaperBrowseApp([garbage])

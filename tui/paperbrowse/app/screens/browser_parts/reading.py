@@ -11,6 +11,7 @@ first frame waits for none of them.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -560,8 +561,10 @@ class ReadingController:
                 markup=False,
             )
 
-        # In a thread: a browser named by $BROWSER is waited for by webbrowser.
-        self.screen.run_worker(work, thread=True, group="open-link", description="open link")
+        # In a thread of its own, a daemon: webbrowser waits for a browser $BROWSER names
+        # (a text one, w3m, until it quits), and a worker of the app's is waited for on
+        # quitting (the review: q took as long as that browser ran).
+        threading.Thread(target=work, name="open link", daemon=True).start()
 
     def copy(self) -> None:
         papers = self.chosen_papers()
