@@ -769,7 +769,9 @@ def test_a_pasted_bibtex_entry_keeps_its_values_words_apart_whatever_its_key() -
         "  author = {Cohan, Arman and\nFeldman,\nSergey},\n  year = {2020}\n}"
     )
     assert is_bibtex_entry(pasted)
-    paper = pasted_paper(pasted_on_one_line(pasted))
+    joined = pasted_on_one_line(pasted)  # (the add dialog's field: one line)
+    assert is_bibtex_entry(joined)  # the comment line joined in front had hidden the entry
+    paper = pasted_paper(joined)
     assert not isinstance(paper, str), paper
     assert paper.title.endswith("Learning using Citation-informed Transformers")
     assert list(paper.authors) == ["Arman Cohan", "Sergey Feldman"]

@@ -160,11 +160,14 @@ def pasted_on_one_line(text: str) -> str:
     ``parameter``: ``hyper-parameter``): titles are seldom set justified, so such a
     hyphen is nearly always the title's own (``state-of-the-art``), and dropping one
     would mangle those; a word broken by a printer's hyphen still finds its paper."""
+    from paperbrowse.core.lookup.pasted import is_bibtex_entry, without_comment_lines
+
+    if is_bibtex_entry(text):  # its values' words spaced, whatever its key looks like
+        # (@misc{https://doi.org/...); a comment line joined in front would hide the entry
+        return " ".join(line.strip() for line in without_comment_lines(text))
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         return ""
-    if any(line.startswith("@") for line in lines):  # a BibTeX entry: its values' words
-        return " ".join(lines)  # spaced (its key, @misc{https://doi.org/..., is no id)
     starts_as_id = read_identifier(lines[0]) is not None or meant_as_identifier(lines[0])
     joined = lines[0]
     for line in lines[1:]:

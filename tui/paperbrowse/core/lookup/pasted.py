@@ -5,6 +5,8 @@ file has, the same backup)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from paperbrowse.core.errors import FormatError
 from paperbrowse.core.models import Paper
 
@@ -13,10 +15,13 @@ PASTED = "(pasted BibTeX)"  # the "file" the reader's messages name
 
 def is_bibtex_entry(text: str) -> bool:
     """Whether ``text`` is a BibTeX entry (``@article{...``), which no identifier or
-    title starts as."""
-    lines = [line.strip() for line in text.splitlines()]
-    # (after the comments a .bib may begin with: JabRef's "% Encoding: UTF-8")
-    return next((line for line in lines if line and not line.startswith("%")), "")[:1] == "@"
+    title starts as, after the comments a .bib may begin with (JabRef's "% Encoding")."""
+    return next(without_comment_lines(text), "").lstrip().startswith("@")
+
+
+def without_comment_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` that are neither blank nor a ``%`` comment."""
+    return (line for line in text.splitlines() if line.strip() and line.lstrip()[:1] != "%")
 
 
 def pasted_paper(text: str) -> Paper | str:
