@@ -166,6 +166,7 @@ class SearchBar(Horizontal):
             placeholder=self.placeholder(), id="search-input", select_on_focus=False
         )
         search_input.full_placeholder = search_input.placeholder
+        search_input.short_placeholder = PLACEHOLDER
         yield search_input
         yield Label(id="search-count")
 

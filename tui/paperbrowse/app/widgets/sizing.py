@@ -158,9 +158,11 @@ class SearchInput(ScrollsWithoutLayout, Input):
     """
 
     on_change: Callable[[], object] | None = None
-    # The placeholder with its hint ("  (? for syntax)"): shown whole where it fits, else
-    # without the hint (cut by the input, it ended in a stray bracket at 80 columns).
+    # The placeholder with its hint ("  (? for syntax)"), shown whole where it fits, else
+    # the short one, without the hint (cut by the input, it ended in a stray bracket at
+    # 80 columns).
     full_placeholder = ""
+    short_placeholder = ""
 
     def watch_value(self) -> None:
         if self.on_change is not None:
@@ -169,7 +171,8 @@ class SearchInput(ScrollsWithoutLayout, Input):
     def fit_placeholder(self) -> None:
         full = self.full_placeholder or self.placeholder
         width = self.content_size.width
-        shown = full if not width or cell_len(full) < width else full.split("  (")[0]
+        fits = not width or cell_len(full) < width
+        shown = full if fits or not self.short_placeholder else self.short_placeholder
         if shown != self.placeholder:
             self.placeholder = shown
 
