@@ -12,6 +12,7 @@ import pytest
 from helpers import paper
 
 from paperbrowse.core import locations
+from paperbrowse.core.formats.export import export_papers
 from paperbrowse.core.library import load
 from paperbrowse.core.marks.schema import MIGRATIONS, SCHEMA_VERSION
 from paperbrowse.core.marks.store import (
@@ -446,6 +447,37 @@ def test_marks_follow_a_paper_whose_doi_is_now_read_without_its_link(db: Path) -
         assert store.tags_as_of_now()(bare) == ("moved",)
     with Store.open(db) as store:
         assert store.marks(bare).tags == ("moved",)
+
+
+def test_marks_on_a_merged_paper_follow_it_into_an_export(db: Path, tmp_path: Path) -> None:
+    """Two copies merged, the first without a DOI, keep the first's id (from its title) and
+    take the DOI of the second; exported and opened again, the paper's id comes from its
+    DOI. What was marked on the merged paper stays on it in the exported file."""
+    (tmp_path / "mine.bib").write_text(
+        "@article{smith2020, title = {Deep Graphs for Everything},"
+        " author = {Smith, Jane}, year = {2020}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "found.jsonl").write_text(
+        '{"title": "Deep graphs for everything", "authors": ["Jane Smith"], "year": 2020,'
+        ' "doi": "10.1234/graphs.2020"}\n',
+        encoding="utf-8",
+    )
+    [merged] = load(tmp_path / "mine.bib", tmp_path / "found.jsonl").papers
+    exported = tmp_path / "exported.bib"
+    exported.write_text(export_papers([merged], "bibtex"), encoding="utf-8")
+    [again] = load(exported).papers
+    assert again.id != merged.id and again.doi == merged.doi
+    with Store.open(db) as store:
+        store.set_bookmarked(merged, True)
+        store.save_note(merged, "read the proofs")
+    with Store.open(db) as store:
+        assert store.marks(again).note == "read the proofs"
+        test = store.predicate("is", "bookmarked")
+        assert test is not None and test(again)
+        store.add_tags(again, "graphs")  # one paper's marks, not split in two
+        assert len(store.all_marks()) == 1
+        assert store.marks(merged).tags == ("graphs",)
 
 
 def test_a_different_doi_with_the_same_title_is_another_paper(db: Path) -> None:

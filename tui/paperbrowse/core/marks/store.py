@@ -736,17 +736,18 @@ def open_store(path: Path | None = None, *, create: bool = True, read_only: bool
 
 
 def _aliases_of(marks: Marks) -> list[str]:
-    """The other ids the paper of a DOI-keyed row may have now: its id without the DOI (a
-    copy without one), and, for a DOI stored as a link (``https://doi.org/10.1/x``, as
+    """The other ids the paper of a row with a DOI may have now: its id without the DOI (a
+    copy without one); its id from the DOI, for a row keyed by its title (a paper merged
+    from a copy without a DOI and one with it keeps the first's id: exported, it is read
+    back with its DOI); and, for a DOI stored as a link (``https://doi.org/10.1/x``, as
     OpenAlex writes them and older readers kept them), its id from the bare DOI, which
     the readers now store."""
     if not (marks.doi and marks.title):
         return []
     aliases = [models.paper_id(marks.title, marks.year)]
-    bare = models.bare_doi(marks.doi)
-    if bare != marks.doi:
-        aliases.append(models.paper_id(marks.title, marks.year, bare))
-    return aliases
+    for doi in dict.fromkeys((marks.doi, models.bare_doi(marks.doi))):
+        aliases.append(models.paper_id(marks.title, marks.year, doi))
+    return [alias for alias in aliases if alias != marks.paper_id]
 
 
 def stored_id(
