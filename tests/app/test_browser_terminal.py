@@ -404,3 +404,35 @@ def test_quitting_while_a_paper_is_looked_up_does_not_wait_for_the_lookup(
             assert left.wait(TIMEOUT), "the lookup still waits for the server"
         terminal.keys("q" if closed_first else "C-q")
         assert terminal.exit_status(within=LOOKUP_TIMEOUT / 3) == 0
+
+
+def test_o_with_a_text_browser_gives_it_the_terminal_and_comes_back(
+    terminal: Terminal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A browser that runs in the terminal (w3m, lynx: what webbrowser finds over SSH, or
+    what $BROWSER names) shared the screen with the app, both drawing and both reading the
+    keys. The app now steps aside while it runs, and comes back when it quits."""
+    library = tmp_path / "lib.bib"
+    library.write_text(
+        "@article{doe2024, title = {A Paper on the Web}, author = {Doe, Jane},"
+        " year = {2024}, url = {https://example.org/paper}}\n",
+        encoding="utf-8",
+    )
+    opened = tmp_path / "opened"
+    browser = tmp_path / "textbrowser"  # waits for a key, as a text browser does
+    browser.write_text(
+        f'#!/bin/sh\necho "TEXT BROWSER SHOWS $1"\nread answer\necho "$1" > {opened}\n',
+        encoding="utf-8",
+    )
+    browser.chmod(0o755)
+    monkeypatch.setenv("BROWSER", str(browser))
+    terminal.start([str(library)])
+    terminal.wait_read("1 of 1 paper")
+    terminal.keys("o")
+    screen = terminal.wait_text("TEXT BROWSER SHOWS https://example.org/paper")
+    assert "A Paper on the Web" not in screen  # the browser has the screen to itself
+    terminal.keys("Enter")  # the browser reads it, and quits
+    terminal.wait_text("A Paper on the Web")
+    assert opened.read_text().strip() == "https://example.org/paper"
+    terminal.keys("q")
+    assert terminal.exit_status() == 0

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from rich.text import Text
-from textual.app import App
+from textual.app import App, SuspendNotSupported
 from textual.screen import Screen
 
 from paperbrowse.app import glyphs as look
@@ -28,6 +28,8 @@ from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
 from paperbrowse.core.errors import printable
 
 if TYPE_CHECKING:
+    import webbrowser
+
     from paperbrowse.core.formats import Tags
     from paperbrowse.core.library import Library
     from paperbrowse.core.marks.store import Marks, SavedNote, Store
@@ -60,6 +62,21 @@ def open_in_browser(link: str) -> bool:
         return webbrowser.open(link)
     except (webbrowser.Error, OSError):  # a $BROWSER that cannot be run, say
         return False
+
+
+def browser_in_the_terminal() -> webbrowser.GenericBrowser | None:
+    """The web browser webbrowser would start, when it runs in this terminal and is waited
+    for: a text browser (w3m, lynx, found where there is no display, as over SSH) or a
+    command $BROWSER names that webbrowser does not know. None for a browser with a
+    window of its own, or none found."""
+    import webbrowser
+
+    try:
+        found = webbrowser.get()
+    except webbrowser.Error:
+        return None
+    # (BackgroundBrowser, a subclass, is started and left running: a window of its own.)
+    return found if type(found) is webbrowser.GenericBrowser else None
 
 
 def cite_example(form: str) -> str:
@@ -542,9 +559,30 @@ class ReadingController:
         copies_it = paper.first_link == link  # what y copies: the link with title, authors
 
         def work() -> None:
-            opened = open_in_browser(link)
+            in_the_terminal = browser_in_the_terminal()
             with contextlib.suppress(RuntimeError):  # the app is closing
-                self.app.call_from_thread(said, opened)
+                if in_the_terminal and self.app.call_from_thread(stepped_aside, in_the_terminal):
+                    return
+                self.app.call_from_thread(said, open_in_browser(link))
+
+        def stepped_aside(browser: webbrowser.GenericBrowser) -> bool:
+            """Whether the browser ran with the terminal its own, the app waiting (its keys
+            and drawing stopped) until it quit; False where the app cannot step aside (a
+            driver that cannot suspend, as in tests): it is then started as any other."""
+            try:
+                with self.app.suspend():
+                    exited_well = browser.open(link)
+            except SuspendNotSupported:
+                return False
+            if not exited_well:
+                self.notify(
+                    f"The browser {printable(browser.name)} exited with an error on "
+                    f"{printable(link)}.",
+                    severity="error",
+                    timeout=10,
+                    markup=False,
+                )
+            return True
 
         def said(opened: bool) -> None:
             if opened:
@@ -562,8 +600,9 @@ class ReadingController:
             )
 
         # In a thread of its own, a daemon: webbrowser waits for a browser $BROWSER names
-        # (a text one, w3m, until it quits), and a worker of the app's is waited for on
-        # quitting (the review: q took as long as that browser ran).
+        # (a text one, w3m, until it quits) when the app cannot step aside for it, and a
+        # worker of the app's is waited for on quitting (the review: q took as long as
+        # that browser ran). (Finding the browser may run xdg-settings: not on the UI thread.)
         threading.Thread(target=work, name="open link", daemon=True).start()
 
     def copy(self) -> None:
