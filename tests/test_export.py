@@ -632,3 +632,20 @@ def test_suggested_paths_never_name_an_existing_file(tmp_path: Path) -> None:
     (tmp_path / "papers-2.md").write_text("x")
     assert suggested_path("markdown", tmp_path) == tmp_path / "papers-3.md"
     assert suggested_path("csl-json", tmp_path, stem="zotero").name == "zotero.json"
+
+
+def test_cli_reads_the_format_from_the_output_s_name_as_the_dialog_does(tmp_path: Path) -> None:
+    """One table says what a file's name holds, for ``export -o`` and the export dialog:
+    ``refs.html`` is a reference list in HTML (the dialog wrote one; the command asked for
+    a format), and ``.json``, JSON or CSL-JSON, still needs ``--format``."""
+    library = tmp_path / "lib.bib"
+    library.write_text(export_papers(TRICKY, "bibtex"))
+    html = tmp_path / "refs.html"
+    written = run(str(library), "-o", str(html))
+    assert written.returncode == 0, written.stderr
+    assert "(bibliography)" in written.stderr
+    text = html.read_text(encoding="utf-8")
+    assert text.lstrip().lower().startswith(("<!doctype html", "<html")) and "</html>" in text
+    assert "an arxiv preprint" in text.lower()  # (APA: sentence case)
+    ambiguous = run(str(library), "-o", str(tmp_path / "out.json"))
+    assert ambiguous.returncode == 2 and "choose a format" in ambiguous.stderr

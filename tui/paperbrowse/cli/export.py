@@ -30,6 +30,7 @@ from paperbrowse.cli.common import (
 )
 from paperbrowse.core.cite.styles import DEFAULT_STYLE, StyleError, load_style, style_names
 from paperbrowse.core.formats.export import (
+    BIBLIOGRAPHY,
     FORMATS,
     ExportError,
     Written,
@@ -38,8 +39,6 @@ from paperbrowse.core.formats.export import (
     write_export,
 )
 from paperbrowse.core.text.counts import counted
-
-BIBLIOGRAPHY = "bibliography"  # a reference list in a CSL style (core.cite)
 
 
 def build_parser() -> argparse.ArgumentParser:

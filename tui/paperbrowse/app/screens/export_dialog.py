@@ -24,13 +24,13 @@ from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import DismissOnce
 from paperbrowse.app.widgets.option_pages import PagingSelect
 from paperbrowse.core.backups import backup_name, kept_note
+from paperbrowse.core.formats.export import BIBLIOGRAPHY, WRITTEN_AS
 from paperbrowse.core.text.counts import counted, plural
 
 if TYPE_CHECKING:
     from paperbrowse.core.formats.export import Written
     from paperbrowse.core.models import Paper, Profile
 
-BIBLIOGRAPHY = "bibliography"  # formatted references (core/cite), as `export -f bibliography`
 FORMAT_NAMES = {
     "bibtex": "BibTeX (.bib)",
     "biblatex": "BibLaTeX (.bib)",
@@ -54,26 +54,10 @@ def suggested_name(fmt: str) -> Path:
     return found.relative_to(Path.cwd())
 
 
-# What a file's name says it holds: the formats written under it without a question
-# (the first names it in the question asked for any other).
-_WRITTEN_AS = {
-    ".bib": ("bibtex", "biblatex"),
-    ".bibtex": ("bibtex", "biblatex"),
-    ".ris": ("ris",),
-    ".csv": ("csv",),
-    ".md": ("markdown", BIBLIOGRAPHY),
-    ".markdown": ("markdown", BIBLIOGRAPHY),
-    ".json": ("json", "csl-json"),
-    ".jsonl": ("json",),
-    ".html": (BIBLIOGRAPHY,),
-    ".htm": (BIBLIOGRAPHY,),
-}
-
-
 def _named_for_another(path: Path, fmt: str) -> str | None:
     """The format ``path``'s name says it holds, when ``fmt`` is not one written under it
     (BibLaTeX is a .bib too; a reference list a .md or an .html); None for other names."""
-    formats = _WRITTEN_AS.get(path.suffix.lower())
+    formats = WRITTEN_AS.get(path.suffix.lower())
     return None if formats is None or fmt in formats else formats[0]
 
 

@@ -51,14 +51,23 @@ EXTENSIONS = {
     "markdown": ".md",
     "ris": ".ris",
 }
-_FORMAT_BY_SUFFIX = {
-    ".bib": "bibtex",
-    ".bibtex": "bibtex",
-    ".csv": "csv",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".ris": "ris",
+BIBLIOGRAPHY = "bibliography"  # a reference list in a CSL style (``core.cite``), Markdown or HTML
+# What a file's name says it holds: the formats written under it (the export dialog asks
+# before writing any other), the first the one the name implies (``format_for_path``).
+WRITTEN_AS = {
+    ".bib": ("bibtex", "biblatex"),
+    ".bibtex": ("bibtex", "biblatex"),
+    ".ris": ("ris",),
+    ".csv": ("csv",),
+    ".md": ("markdown", BIBLIOGRAPHY),
+    ".markdown": ("markdown", BIBLIOGRAPHY),
+    ".json": ("json", "csl-json"),
+    ".jsonl": ("json",),
+    ".html": (BIBLIOGRAPHY,),
+    ".htm": (BIBLIOGRAPHY,),
 }
+# Names that imply no format: JSON or CSL-JSON; JSON Lines, which no export writes.
+_IMPLY_NONE = (".json", ".jsonl")
 
 
 class ExportError(PaperbrowseError):
@@ -70,8 +79,11 @@ class ExportExists(ExportError):
 
 
 def format_for_path(path: str | Path) -> str | None:
-    """The format a file name implies (``.bib``, ``.csv``, ``.md``); None for ``.json``."""
-    return _FORMAT_BY_SUFFIX.get(Path(path).suffix.lower())
+    """The format a file name implies (``.bib``, ``.csv``, ``.md``, ``.html`` a reference
+    list); None for ``.json`` and names that imply none."""
+    suffix = Path(path).suffix.lower()
+    formats = WRITTEN_AS.get(suffix)
+    return None if formats is None or suffix in _IMPLY_NONE else formats[0]
 
 
 def suggested_path(fmt: str, folder: str | Path = ".", stem: str = "papers") -> Path:
