@@ -240,6 +240,22 @@ def test_sentence_case_keeps_what_bibtex_braces_protect() -> None:
     assert "Travel in New York and Müller's problem with BERT." in entry
 
 
+def test_a_title_written_over_two_lines_keeps_its_protection() -> None:
+    """Most titles in a real .bib wrap (biblatex-examples.bib): the protected words past the
+    line end were lower-cased by APA, and lost from the BibTeX written back."""
+    wrapped = (
+        "@article{aksin, title = {Effect of immobilization on catalytic characteristics of\n"
+        "      saturated {Pd-N}-heterocyclic carbenes in {Mizoroki-Heck}\n"
+        '      reactions}, author={Aks{\\i}n, {\\"O}zge}, journal={J}, year=2006}\n'
+    )
+    (paper,) = parse_bibtex(wrapped, "wrapped.bib").papers
+    (entry,) = references([paper], load_style("apa"))
+    assert "saturated Pd-N-heterocyclic carbenes in Mizoroki-Heck reactions." in entry
+    assert "{Pd-N}-heterocyclic carbenes in {Mizoroki-Heck} reactions}" in export_papers(
+        [paper], "bibtex"
+    )
+
+
 def test_exports_keep_the_protection() -> None:
     papers = parse_bibtex(PROTECTED, "case.bib").papers
     bibtex = export_papers(papers, "bibtex")

@@ -20,6 +20,7 @@ from paperbrowse.core.text.clean import (
     clean_line,
     clean_paragraphs,
     find_urls,
+    squashed,
     strip_control,
 )
 from paperbrowse.core.text.latex import latex_to_text
@@ -695,6 +696,9 @@ def kept_case_spans(raw: str, title: str) -> tuple[tuple[int, int], ...]:
         elif char == _KEPT_CLOSE:
             if len(plain) > start:
                 spans.append((start, len(plain)))
+        elif squashed(char):  # one space, as the title's own were (a title that wraps)
+            if plain and plain[-1] != " ":
+                plain.append(" ")
         else:
             plain.append(char)
     if not title.startswith("".join(plain).rstrip()):  # tidied otherwise: not to be trusted

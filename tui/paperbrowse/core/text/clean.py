@@ -66,6 +66,11 @@ def squash_spaces(text: str) -> str:
     return _SPACES.sub(" ", text.replace("\n", " ")).strip()
 
 
+def squashed(char: str) -> bool:
+    """Whether ``squash_spaces`` makes ``char`` (one character) part of a single space."""
+    return char == "\n" or _SPACES.fullmatch(char) is not None
+
+
 def nfc(text: str) -> str:
     """Composed Unicode: an accent typed as a separate mark joins its letter (``e\u0301`` -> é)."""
     if text.isascii() or unicodedata.is_normalized("NFC", text):  # ASCII is always NFC
