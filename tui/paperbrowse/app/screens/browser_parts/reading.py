@@ -574,10 +574,12 @@ class ReadingController:
                     exited_well = browser.open(link)
             except SuspendNotSupported:
                 return False
-            if not exited_well:
+            name, shown = printable(Path(browser.name).name), printable(link)
+            if exited_well:  # (one that hands the link on and returns at once says nothing else)
+                self.notify(f"Opened {shown} with {name}", timeout=3, markup=False)
+            else:
                 self.notify(
-                    f"The browser {printable(browser.name)} exited with an error on "
-                    f"{printable(link)}.",
+                    f"The browser {name} exited with an error on {shown}.",
                     severity="error",
                     timeout=10,
                     markup=False,
