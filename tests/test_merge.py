@@ -27,14 +27,25 @@ from paperbrowse.core.store import PaperStore
 
 def merged_one_by_one(papers: Sequence[Paper]) -> list[Paper]:
     merged: list[Paper] = []
+    keys: list[set[tuple[str, str]]] = []  # each merged paper's copies' (file, key)
+    copies_of: list[set[tuple[tuple[str, str], tuple[str, int | None]]]] = []  # ... and titles
     by_doi: dict[str, int] = {}
     by_title: dict[tuple[str, int | None], int] = {}
     for each in papers:
         doi = each.doi.lower() if each.doi else None
         title = (normalise_title(each.title), each.year)
+        entry = (each.source.file, each.citekey) if each.citekey and each.source else None
         index = by_doi.get(doi) if doi else None
         if index is None and title[0]:
             index = by_title.get(title)
+            if (
+                index is not None
+                and entry is not None
+                and any(file == entry[0] and key != entry[1] for file, key in keys[index])
+            ):  # a file's two entries under two keys, one title: two papers (written twice: one)
+                index = next(
+                    (at for at, copies in enumerate(copies_of) if (entry, title) in copies), None
+                )
         kept = merged[index] if index is not None else None
         if kept is not None and not compatible(
             (kept.doi, first_surname(kept.authors)), (each.doi, first_surname(each.authors))
@@ -43,8 +54,13 @@ def merged_one_by_one(papers: Sequence[Paper]) -> list[Paper]:
         if index is None:
             index = len(merged)
             merged.append(each)
+            keys.append(set())
+            copies_of.append(set())
         else:
             merged[index] = combine(merged[index], each)
+        if entry is not None:
+            keys[index].add(entry)
+            copies_of[index].add((entry, title))
         if doi:
             by_doi.setdefault(doi, index)
         if title[0]:
@@ -72,13 +88,14 @@ def merged_one_by_one(papers: Sequence[Paper]) -> list[Paper]:
 
 papers_alike = st.lists(
     st.builds(
-        lambda title, year, doi, author, line, abstract: paper(
+        lambda title, year, doi, author, line, abstract, key, file: paper(
             title,
             year,
             doi=doi,
             authors=(author,) if author else (),
             abstract=abstract,
-            source=SourceRef(file="lib.bib", line=line),
+            citekey=key,
+            source=SourceRef(file=file, line=line),
         ),
         st.sampled_from(["Graphs", "graphs!", "Trees", "", "Ünïcode", "unicode"]),
         st.sampled_from([None, 2020, 2021]),
@@ -86,6 +103,8 @@ papers_alike = st.lists(
         st.sampled_from([None, "Ann Lee", "Bo Lee", "Cy Ng"]),
         st.integers(1, 9),
         st.sampled_from([None, "An abstract."]),
+        st.sampled_from([None, "k1", "k2"]),
+        st.sampled_from(["lib.bib", "other.bib"]),
     ),
     max_size=14,
 )
@@ -194,3 +213,32 @@ def test_a_file_of_papers_kept_apart_gives_each_its_own_id(tmp_path: Path, suffi
     ids = [p.id for p in load(path).papers]
     assert len(ids) == 2 and len(set(ids)) == 2
     assert ids == [p.id for p in load(path).papers]  # the same on every open
+
+
+def test_a_file_s_two_entries_under_two_keys_stay_two_papers(tmp_path: Path) -> None:
+    """The ACL Anthology's W19-3653 (Widening NLP) and W19-4824 (BlackboxNLP): one title,
+    year and first author, two workshops, one DOI. Merged, W19-4824 was found by no
+    ``key:`` and its DOI was shown beside the other's venue; one entry under one key
+    written twice is still one paper, and so is the same paper in another file."""
+    from paperbrowse.core.library import load
+
+    entry = (
+        "@inproceedings{{{key}, title = {{Adversarial Attack on Sentiment Classification}},"
+        " author = {{Tsai, Yi-Ting}}, year = {{2019}}, booktitle = {{{venue}}}{doi}}}\n"
+    )
+    library = tmp_path / "acl.bib"
+    library.write_text(
+        entry.format(key="W19-3653", venue="Workshop on Widening NLP", doi="")
+        + entry.format(key="W19-4824", venue="BlackboxNLP", doi=", doi = {10.18653/v1/W19-4824}")
+        + entry.format(key="W19-4824", venue="BlackboxNLP", doi=""),  # written twice
+        encoding="utf-8",
+    )
+    other = tmp_path / "mine.bib"
+    other.write_text(entry.format(key="tsai2019", venue="BlackboxNLP", doi=""), encoding="utf-8")
+    papers = load(library, other).papers
+    assert [(p.citekey, p.venue, p.doi) for p in papers] == [
+        ("W19-3653", "Workshop on Widening NLP", None),
+        ("W19-4824", "BlackboxNLP", "10.18653/v1/W19-4824"),
+    ]
+    assert len({p.id for p in papers}) == 2
+    assert len(papers[0].sources) == 2  # (mine.bib's copy merged into the first)

@@ -157,6 +157,8 @@ def _merged(
     combined: dict[int, Paper] = {}
     by_doi: dict[str, int] = {}
     by_title: dict[tuple[str, int | None], int] = {}
+    entries: list[set[Entry]] = []  # each merged paper's copies' (file, citation key)
+    by_entry: dict[tuple[Entry, tuple[str, int | None]], int] = {}  # ... with title and year
 
     def identity(number: int) -> tuple[str | None, str | None]:
         first = firsts[number]
@@ -168,9 +170,12 @@ def _merged(
         raw_doi = dois[position]
         doi = raw_doi.lower() if raw_doi else None
         title = (titles[position], years[position])
+        entry = _entry(papers, position)
         index = by_doi.get(doi) if doi else None
         if index is None and title[0]:
             index = by_title.get(title)
+            if index is not None and entry is not None and another_entry(entries[index], entry):
+                index = by_entry.get((entry, title))  # (the same entry written twice, if any)
         if index is not None and not compatible(
             identity(index), (raw_doi, first_surname(papers[position].authors))
         ):
@@ -178,14 +183,39 @@ def _merged(
         if index is None:
             index = len(firsts)
             firsts.append(position)
+            entries.append(set())
         else:
             first = firsts[index]
             combined[first] = combine(combined.get(first) or papers[first], papers[position])
+        if entry is not None:
+            entries[index].add(entry)
+            by_entry.setdefault((entry, title), index)
         if doi:
             by_doi.setdefault(doi, index)
         if title[0]:
             by_title.setdefault(title, index)
     return firsts, combined
+
+
+Entry = tuple[str, str]  # a copy's file and citation key
+
+
+def _entry(papers: Sequence[Paper], position: int) -> Entry | None:
+    """The file a paper was read from and the citation key it has there, when it has one."""
+    key = value_at(papers, position, "citekey")
+    source = value_at(papers, position, "source") if key else None
+    return (source.file, key) if source is not None else None
+
+
+def another_entry(entries: set[Entry], entry: Entry) -> bool:
+    """Whether ``entry`` is one of the same file as a paper's copies, under another citation
+    key: a file's own two entries, which one title and year do not make one paper (the
+    ACL Anthology's W19-3653 and W19-4824, two workshops, one DOI; a journal's and its
+    conference's version; a year's "Advertisements"): merged, one key was lost (``key:``,
+    ``cite -k``) and the two venues and DOIs mixed. Two with one key are one paper
+    written twice; one DOI, one paper, whatever the keys."""
+    file, key = entry
+    return any(other_file == file and other_key != key for other_file, other_key in entries)
 
 
 def _distinct_ids(
