@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from paperbrowse.core.formats import read_file
 from paperbrowse.core.formats.bibtex import CHUNK_CHARS, parse_bibtex
 from paperbrowse.core.formats.bibvalues import fast_tex_to_text, split_names, tex_to_text
+from paperbrowse.core.library import Library
 from paperbrowse.core.models import Paper, paper_id
 from paperbrowse.core.text.clean import clean_line
 from paperbrowse.core.text.latex import latex_to_text
@@ -639,6 +640,49 @@ def test_an_escaped_dollar_opens_no_math_for_a_text_backslash() -> None:
     title = "Costs \\$5, back\\textbackslash{}slash and $\\textbackslash{}alpha$"
     paper = only("@misc{d, title={" + title + "}}")
     assert paper.title == "Costs $5, back\\slash and α"
+
+
+def test_a_mendeley_escaped_backslash_reads_as_the_latex_meant_in_every_field(
+    corpus: Path,
+) -> None:
+    """Mendeley writes the backslash of the LaTeX it exports as ``$\\backslash$``: the
+    real export's author list ``Chang, Keng$\\backslash$-hao`` showed ``Keng\\-hao Chang``
+    and ``Zivn$\\backslash$i`` showed ``Zivn\\i`` (titles and venues were read; names
+    and abstracts were not). No field of the file shows a backslash now."""
+    result = read_file(corpus / "bib" / "pmlr-v75_locatelli18_mendeley-library.bib", AS_OF)
+    by_key = {paper.citekey: paper for paper in result.papers}
+    assert by_key["chang2009inferring"].authors == (
+        "Keng-hao Chang",
+        "Jeffrey Hightower",
+        "Branislav Kveton",
+    )
+    assert by_key["zivn???2009expressive"].authors[0] == "S Zivn\u0131"  # \i: a dotless i
+    assert by_key["urlhttp://mplab.ucsd.edumplab"].authors == ("http://mplab.ucsd.edu",)
+    for paper in result.papers:
+        for text in (paper.title, paper.authors_text(), paper.venue or "", paper.abstract or ""):
+            assert "\\" not in text and "backslash" not in text, (paper.citekey, text)
+    library = Library(list(result.papers))
+    for query in ("keng-hao", "author:keng-hao", "author:hao chang"):
+        assert [hit.paper.citekey for hit in library.search(query)] == ["chang2009inferring"]
+
+
+@pytest.mark.parametrize(
+    ("field", "shown"),
+    [
+        ("author = {Chang, Keng$\\backslash$-hao}", "Keng-hao Chang"),
+        ("abstract = {Recall $\\backslash$& precision}", "Recall & precision"),
+        ("abstract = {Recall $\\backslash$\\& precision}", "Recall & precision"),
+        ("abstract = {up 50$\\backslash$\\% a $\\backslash$_b}", "up 50% a _b"),
+        (
+            "abstract = {\\{$\\backslash$em Lost\\} and $\\backslash$\\{x$\\backslash$\\}}",
+            "Lost and {x}",
+        ),
+        ("abstract = {the $\\backslash$ell\\_1 norm}", "the ℓ_1 norm"),
+    ],
+)
+def test_mendeleys_escaped_latex_reads_as_plain_text(field: str, shown: str) -> None:
+    paper = only("@article{k, title={T}, " + field + "}")
+    assert shown in (paper.authors_text(), paper.abstract)
 
 
 _BIBTEX_BITS = st.sampled_from(

@@ -111,6 +111,19 @@ def test_url_after_a_line_break_macro_is_kept() -> None:
     assert links == ["https://a.io/x"]
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        r"\url http://mplab.ucsd.edu",
+        r"\urlhttp://mplab.ucsd.edu",  # a real Mendeley export's author, its braces lost
+    ],
+)
+def test_a_url_command_without_braces_shows_its_address(raw: str) -> None:
+    """pylatexenc read ``\\url``'s argument from the address's placeholder: ``<%s>
+    http://...`` and ``<>0`` were shown, the address lost."""
+    assert latex_to_text(raw) == ("http://mplab.ucsd.edu", ["http://mplab.ucsd.edu"])
+
+
 def test_private_use_characters_cannot_forge_placeholders() -> None:
     text, _ = latex_to_text("odd \ue0000\ue001 chars \\textit{x} https://a.io")
     assert text == "odd 0 chars x https://a.io"

@@ -581,11 +581,51 @@ def fast_tex_to_text(text: str) -> str | None:
     return text
 
 
+# Mendeley escapes the LaTeX it exports as if it were text: a backslash becomes
+# ``$\backslash$``, a brace ``\{``, an underscore ``\_`` (``\{$\backslash$rm ln\}``,
+# ``$\backslash$ell\_1``, ``Chang, Keng$\backslash$-hao``). Read back, each is what the
+# LaTeX was: a command (``\rm``), an escaped character (``$\backslash$\%``, ``\%``:
+# Mendeley's own escape of the character is dropped), a hyphen (``Keng-hao``: LaTeX's
+# ``\-`` would print none, and the name has one), a literal brace (``$\backslash$\{``).
+_MENDELEY_BACKSLASH = re.compile(r"\$\\backslash\$(?:([A-Za-z])|(-)|\\?([{}&%_#$]))?")
+_ESCAPED_BRACE_WORDS = {"{": "\\textbraceleft{}", "}": "\\textbraceright{}"}
+_UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def _mendeley_backslash(match: re.Match[str]) -> str:
+    letter, hyphen, escaped = match.groups()
+    if letter:
+        return "\\" + letter
+    if hyphen:
+        return "-"
+    if escaped:
+        return _ESCAPED_BRACE_WORDS.get(escaped, "\\" + escaped)
+    return "\\textbackslash{}"  # before a space or a digit: a backslash as text
+
+
+def mendeley_unescaped(raw: str) -> str:
+    r"""A value Mendeley escaped, as the LaTeX it was: ``\{$\backslash$rm ln\}`` ->
+    ``{\rm ln}``, ``Keng$\backslash$-hao`` -> ``Keng-hao``; other values as they are.
+
+    Its escaped braces are read as braces outside math (``$\{0,1\}$`` is a set) where
+    they pair up; a value with no ``$\backslash$`` is no sign of Mendeley's escaping."""
+    if "$\\backslash$" not in raw:
+        return raw
+    pieces = _UNESCAPED_DOLLAR.split(_MENDELEY_BACKSLASH.sub(_mendeley_backslash, raw))
+    for number in range(0, len(pieces), 2):  # outside math
+        piece = pieces[number]
+        if piece.count("\\{") == piece.count("\\}"):
+            pieces[number] = piece.replace("\\{", "{").replace("\\}", "}")
+    return "$".join(pieces)
+
+
 def tex_to_text(text: str) -> tuple[str, list[str]]:
     """Plain Unicode from a field value, and the URLs found in it (control codes stripped)."""
     text = strip_control(text)
     if not has_latex(text):
         return text, []
+    if "$\\backslash$" in text:  # every field of a Mendeley export: names, abstracts
+        text = mendeley_unescaped(text)
     if "\\{''}" in text:
         # The ACL Anthology writes \" as \{''} inside "quoted" values: Sepp{\{''}a}l{\{''}a}.
         text = text.replace("\\{''}", '\\"')

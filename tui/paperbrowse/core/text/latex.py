@@ -21,6 +21,10 @@ from paperbrowse.core.text.clean import URL, nfc, strip_control, trim_url
 _LATEX_HINT = re.compile(r"[\\{}$~`]|--|''")
 _HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
+# \url before an address without braces (``\url http://a.io``; a Mendeley export's
+# ``\urlhttp://a.io``, its braces lost): pylatexenc would take the address's first
+# character as the argument. The address is a bare URL once the command is gone.
+_URL_MACRO_WITHOUT_BRACES = re.compile(r"\\url\s*(?=(?:https?|ftp)://|www\.)")
 # In order of appearance: \href{url}{text} (groups 1, 2), \url{u} (group 3), a bare URL.
 _LINK = re.compile(f"{_HREF.pattern}|{_URL_MACRO.pattern}|{URL.pattern}")
 # URLs, and text pylatexenc must not touch, wait in the text as private-use
@@ -349,6 +353,8 @@ def convert_latex(text: str, short_name: str | None = None) -> tuple[str, list[s
     # Each rule runs only where the text holds a string its pattern cannot match
     # without (a pass over an abstract costs 10-90 µs; the check well under 1).
     if _holds(text, "\\href", "\\url", "://", "www."):
+        if "\\url" in text:
+            text = _URL_MACRO_WITHOUT_BRACES.sub("", text)
         text = _LINK.sub(link, text)
 
     if _LATEX_HINT.search(text):
