@@ -685,6 +685,42 @@ def test_mendeleys_escaped_latex_reads_as_plain_text(field: str, shown: str) -> 
     assert shown in (paper.authors_text(), paper.abstract)
 
 
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        ("pillaud-vivien18", "the excess testing loss (squared loss) converges"),  # \\emph
+        ("abernethy18", "recent work [RS13,SALS15] has established"),  # was <cit.>RS13,SALS15
+        ("bhattacharyya18", "for any constants d ∈ℤ^+ and ε > 0, it is"),  # was "and > 0"
+        ("meister18", "the true values of a (1-ε) fraction"),  # was "a (1-) fraction"
+        ("abbasi-yadkori18", "we ask: Can we design a learner"),
+    ],
+)
+def test_latex_in_the_real_colt_abstracts_reads_as_text(corpus: Path, key: str, shown: str) -> None:
+    """COLT 2018's abstracts as PMLR publishes them: a citation showed pylatexenc's
+    ``<cit.>`` before its keys, and the authors' own macros in math (``\\eps``, ``\\R``)
+    were dropped, words and all."""
+    papers = read_file(corpus / "bib" / "pmlr-v75_colt18.bib", AS_OF).papers
+    (paper,) = [paper for paper in papers if paper.citekey == key]
+    assert shown in (paper.abstract or "")
+
+
+def test_latex_single_quotes_read_as_quotation_marks(corpus: Path) -> None:
+    """`` `fair' `` is LaTeX's ‘fair’: FAT* 2018's abstract and a title of a real reference
+    list showed the backquote and the apostrophe as typed."""
+    fat = read_file(corpus / "bib" / "pmlr-v81_fat18.bib", AS_OF).papers
+    (binns,) = [paper for paper in fat if paper.citekey == "binns18"]
+    assert "to be \u2018fair\u2019, in terms" in (binns.abstract or "")
+    titles = [p.title for p in read_file(corpus / "bib" / "pmlr-v75_duchi18_bib.bib", AS_OF).papers]
+    assert "A \u2018Neural\u2019 Network that Learns to Play Backgammon" in titles
+
+
+def test_no_latex_command_reaches_the_reader_of_the_real_files(corpus: Path) -> None:
+    for path in sorted((corpus / "bib").glob("*.bib")):
+        for paper in read_file(path, AS_OF).papers:
+            for text in (paper.title, paper.abstract or ""):
+                assert not re.search(r"\\[A-Za-z]|<cit\.>|<ref>", text), (path.name, text)
+
+
 _BIBTEX_BITS = st.sampled_from(
     [
         "@article{",

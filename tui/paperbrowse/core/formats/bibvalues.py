@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from paperbrowse.core.formats.names import recorded_family
 from paperbrowse.core.text.clean import (
@@ -22,7 +22,7 @@ from paperbrowse.core.text.clean import (
     find_urls,
     strip_control,
 )
-from paperbrowse.core.text.latex import latex_to_text
+from paperbrowse.core.text.latex import curly_single_quotes, latex_to_text
 
 # BibTeX's predefined month macros.
 MONTH_MACROS: dict[str, str] = {
@@ -354,7 +354,7 @@ def has_latex(text: str) -> bool:
         or "$" in text
         or "~" in text
         or "--" in text
-        or "``" in text
+        or "`" in text  # a single quote opens with one (`fair')
         or "''" in text
     )
 
@@ -377,9 +377,16 @@ _KEEP = {
     "@": "",
 }
 _RESTORE = str.maketrans(
-    {"\ue000": "$", "\ue001": "{", "\ue002": "}", "\ue003": "\\", "\ue004": "~"}
+    {
+        "\ue000": "$",
+        "\ue001": "{",
+        "\ue002": "}",
+        "\ue003": "\\",
+        "\ue004": "~",
+        "\ue005": "`",  # (two are no opening quotes: ``\textasciigrave{}\textasciigrave{}``)
+    }
 )
-_PLACEHOLDERS = "\ue000\ue001\ue002\ue003\ue004"
+_PLACEHOLDERS = "\ue000\ue001\ue002\ue003\ue004\ue005"
 _PRIVATE_USE = re.compile("[\ue000-\ue011]")
 
 
@@ -450,6 +457,7 @@ _NAMED = {
     "textcopyright": "\u00a9",
     "textasciitilde": "\ue004",
     "textasciicircum": "^",
+    "textasciigrave": "\ue005",
     "textbackslash": "\ue003",
     "textunderscore": "_",
     "textbar": "|",
@@ -540,17 +548,33 @@ def _named(match: re.Match[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _pylatexenc_symbols() -> dict[str, str]:
-    """pylatexenc's argument-free macros with a plain-text replacement (``\\alpha`` -> α)."""
+    """pylatexenc's argument-free macros with a plain-text replacement (``\\alpha`` -> α).
+
+    Not those that take an argument and print a stand-in for it (``\\cite`` is
+    ``<cit.>``, ``\\ref`` ``<ref>``): here their argument would follow the stand-in
+    (``<cit.>RS13,SALS15``), where ``text.latex`` reads them whole (``[RS13,SALS15]``)."""
     from pylatexenc.latex2text import get_default_latex_context_db
+    from pylatexenc.latexwalker import get_default_latex_context_db as walker_db
 
     db = get_default_latex_context_db()
+    walker = walker_db()
     table: dict[str, str] = {}
     for category in db.categories():
         for spec in db.iter_macro_specs([category]):
             replacement = spec.simplify_repl
-            if isinstance(replacement, str) and "%" not in replacement:
+            if (
+                isinstance(replacement, str)
+                and "%" not in replacement
+                and not _takes_argument(walker, spec.macroname)
+            ):
                 table[spec.macroname] = replacement
     return table
+
+
+def _takes_argument(walker: Any, name: str) -> bool:
+    """Whether pylatexenc's walker reads a braced argument after the macro."""
+    parser = getattr(walker.get_macro_spec(name), "args_parser", None)
+    return "{" in str(getattr(parser, "argspec", "") or "")
 
 
 def _math_accent(match: re.Match[str]) -> str:
@@ -559,6 +583,8 @@ def _math_accent(match: re.Match[str]) -> str:
 
 def fast_tex_to_text(text: str) -> str | None:
     """Unicode from common bibliography LaTeX, or None when the text needs pylatexenc."""
+    if "`" in text:  # (before escapes become characters: \textasciigrave is no quote)
+        text = curly_single_quotes(text)
     if "\\" in text:
         text = _ESCAPE.sub(lambda m: _KEEP[m.group(1)], text)
     if "\\" in text:
