@@ -380,6 +380,26 @@ def test_a_missing_comma_names_the_line_where_it_belongs(chunk_chars: int) -> No
     )
 
 
+def test_a_comment_between_fields_or_after_a_value_leaves_the_fields_read() -> None:
+    """bibtexparser reads a ``%`` comment line between fields into the next field's name
+    (``% from Scholar\\n  author``): the author was lost without a word. One after a
+    value without a comma was read into the value (``A Paper % from Scholar``)."""
+    paper = only(
+        "@article{k, % from Scholar\n"
+        "  title = {A Paper}, % checked\n"
+        "  % a line of its own\n"
+        "  author = {Doe, Jane},\n"
+        "  abstract = {Up 50% now, \\% and {%}.},\n"
+        '  journal = "50% Journal" % quoted\n,'
+        "  year = {2020} % last\n"
+        "}\n"
+    )
+    assert (paper.title, paper.authors, paper.year) == ("A Paper", ("Jane Doe",), 2020)
+    assert (paper.abstract, paper.venue) == ("Up 50% now, % and %.", "50% Journal")
+    assert parse("@article{k, title = {A Paper} % from Scholar\n}")[0][0].title == "A Paper"
+    assert parse("@article{k, title = {A Paper},\n year = 2020 % c\n}")[1] == []
+
+
 def test_an_equals_sign_inside_a_value_is_text() -> None:
     paper = only(
         '@article{k, title = "Why x = y", abstract = {We set {a} b = c and d={e}.},\n'

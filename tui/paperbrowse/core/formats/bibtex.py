@@ -32,6 +32,7 @@ from paperbrowse.core.formats.bibvalues import (
     ValueTooLarge,
     evaluate,
     family_names,
+    field_name,
     has_latex,
     kept_case_spans,
     literal_names,
@@ -42,6 +43,7 @@ from paperbrowse.core.formats.bibvalues import (
     tidy_line,
     tidy_paragraphs,
     urls_in,
+    without_trailing_comment,
     written_out,
 )
 from paperbrowse.core.formats.file_fields import bibtex_files
@@ -287,8 +289,8 @@ class _Reader:
         fields: dict[str, str] = {}
         value_lines: _ValueLines | None = None  # (made for a value holding an "=": few do)
         for field in block.fields:
-            name = field.key.strip().lower()
-            raw = str(field.value)
+            name = field_name(field.key)
+            raw = without_trailing_comment(str(field.value))
             if "=" not in raw:  # (most values: one field, read as it is)
                 if name not in fields:
                     fields[name] = self.field_value(raw, line, entry_type, key, name)

@@ -135,6 +135,40 @@ def _split_concatenation(raw: str) -> list[str]:
     return pieces
 
 
+# --- comments: BibTeX has none inside an entry, but people write them there ----------
+
+
+def field_name(key: str) -> str:
+    """A field's name as bibtexparser read it, lower-cased, without the ``%`` comment lines
+    it read into it (``% from Scholar\\n  author``: a comment between two fields)."""
+    if "%" in key:
+        key = "\n".join(line for line in key.splitlines() if not line.lstrip().startswith("%"))
+    return key.strip().lower()
+
+
+def without_trailing_comment(raw: str) -> str:
+    """A raw value without a ``%`` comment after it (``{A Paper} % from Scholar``, read into
+    the value where no comma followed it). A ``%`` in braces or quotes, or escaped, is text."""
+    if raw.rfind("%") < max(raw.rfind("}"), raw.rfind('"')):
+        return raw  # (every "%" before the value's end: a scan of an abstract saved)
+    depth = 0
+    quoted = escaped = False
+    for index, char in enumerate(raw):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "%" and depth == 0 and not quoted:
+            return raw[:index].rstrip()
+    return raw
+
+
 # A field name and "=" where a value has ended: the comma before that field was left out,
 # and bibtexparser reads the field into the value before it ("{Smith, John}\n year = {2020}").
 _NEXT_FIELD = re.compile(r"(?:(?<=[}\"])\s*|(?<=\w)\s+)([A-Za-z][\w.:+-]*)\s*=\s*")
