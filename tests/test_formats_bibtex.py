@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from paperbrowse.core.formats import read_file
 from paperbrowse.core.formats.bibtex import CHUNK_CHARS, parse_bibtex
 from paperbrowse.core.formats.bibvalues import fast_tex_to_text, split_names, tex_to_text
+from paperbrowse.core.library import Library
 from paperbrowse.core.models import Paper, paper_id
 from paperbrowse.core.text.clean import clean_line
 from paperbrowse.core.text.latex import latex_to_text
@@ -379,6 +380,26 @@ def test_a_missing_comma_names_the_line_where_it_belongs(chunk_chars: int) -> No
     )
 
 
+def test_a_comment_between_fields_or_after_a_value_leaves_the_fields_read() -> None:
+    """bibtexparser reads a ``%`` comment line between fields into the next field's name
+    (``% from Scholar\\n  author``): the author was lost without a word. One after a
+    value without a comma was read into the value (``A Paper % from Scholar``)."""
+    paper = only(
+        "@article{k, % from Scholar\n"
+        "  title = {A Paper}, % checked\n"
+        "  % a line of its own\n"
+        "  author = {Doe, Jane},\n"
+        "  abstract = {Up 50% now, \\% and {%}.},\n"
+        '  journal = "50% Journal" % quoted\n,'
+        "  year = {2020} % last\n"
+        "}\n"
+    )
+    assert (paper.title, paper.authors, paper.year) == ("A Paper", ("Jane Doe",), 2020)
+    assert (paper.abstract, paper.venue) == ("Up 50% now, % and %.", "50% Journal")
+    assert parse("@article{k, title = {A Paper} % from Scholar\n}")[0][0].title == "A Paper"
+    assert parse("@article{k, title = {A Paper},\n year = 2020 % c\n}")[1] == []
+
+
 def test_an_equals_sign_inside_a_value_is_text() -> None:
     paper = only(
         '@article{k, title = "Why x = y", abstract = {We set {a} b = c and d={e}.},\n'
@@ -639,6 +660,85 @@ def test_an_escaped_dollar_opens_no_math_for_a_text_backslash() -> None:
     title = "Costs \\$5, back\\textbackslash{}slash and $\\textbackslash{}alpha$"
     paper = only("@misc{d, title={" + title + "}}")
     assert paper.title == "Costs $5, back\\slash and α"
+
+
+def test_a_mendeley_escaped_backslash_reads_as_the_latex_meant_in_every_field(
+    corpus: Path,
+) -> None:
+    """Mendeley writes the backslash of the LaTeX it exports as ``$\\backslash$``: the
+    real export's author list ``Chang, Keng$\\backslash$-hao`` showed ``Keng\\-hao Chang``
+    and ``Zivn$\\backslash$i`` showed ``Zivn\\i`` (titles and venues were read; names
+    and abstracts were not). No field of the file shows a backslash now."""
+    result = read_file(corpus / "bib" / "pmlr-v75_locatelli18_mendeley-library.bib", AS_OF)
+    by_key = {paper.citekey: paper for paper in result.papers}
+    assert by_key["chang2009inferring"].authors == (
+        "Keng-hao Chang",
+        "Jeffrey Hightower",
+        "Branislav Kveton",
+    )
+    assert by_key["zivn???2009expressive"].authors[0] == "S Zivn\u0131"  # \i: a dotless i
+    assert by_key["urlhttp://mplab.ucsd.edumplab"].authors == ("http://mplab.ucsd.edu",)
+    for paper in result.papers:
+        for text in (paper.title, paper.authors_text(), paper.venue or "", paper.abstract or ""):
+            assert "\\" not in text and "backslash" not in text, (paper.citekey, text)
+    library = Library(list(result.papers))
+    for query in ("keng-hao", "author:keng-hao", "author:hao chang"):
+        assert [hit.paper.citekey for hit in library.search(query)] == ["chang2009inferring"]
+
+
+@pytest.mark.parametrize(
+    ("field", "shown"),
+    [
+        ("author = {Chang, Keng$\\backslash$-hao}", "Keng-hao Chang"),
+        ("abstract = {Recall $\\backslash$& precision}", "Recall & precision"),
+        ("abstract = {Recall $\\backslash$\\& precision}", "Recall & precision"),
+        ("abstract = {up 50$\\backslash$\\% a $\\backslash$_b}", "up 50% a _b"),
+        (
+            "abstract = {\\{$\\backslash$em Lost\\} and $\\backslash$\\{x$\\backslash$\\}}",
+            "Lost and {x}",
+        ),
+        ("abstract = {the $\\backslash$ell\\_1 norm}", "the ℓ_1 norm"),
+    ],
+)
+def test_mendeleys_escaped_latex_reads_as_plain_text(field: str, shown: str) -> None:
+    paper = only("@article{k, title={T}, " + field + "}")
+    assert shown in (paper.authors_text(), paper.abstract)
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        ("pillaud-vivien18", "the excess testing loss (squared loss) converges"),  # \\emph
+        ("abernethy18", "recent work [RS13,SALS15] has established"),  # was <cit.>RS13,SALS15
+        ("bhattacharyya18", "for any constants d ∈ℤ^+ and ε > 0, it is"),  # was "and > 0"
+        ("meister18", "the true values of a (1-ε) fraction"),  # was "a (1-) fraction"
+        ("abbasi-yadkori18", "we ask: Can we design a learner"),
+    ],
+)
+def test_latex_in_the_real_colt_abstracts_reads_as_text(corpus: Path, key: str, shown: str) -> None:
+    """COLT 2018's abstracts as PMLR publishes them: a citation showed pylatexenc's
+    ``<cit.>`` before its keys, and the authors' own macros in math (``\\eps``, ``\\R``)
+    were dropped, words and all."""
+    papers = read_file(corpus / "bib" / "pmlr-v75_colt18.bib", AS_OF).papers
+    (paper,) = [paper for paper in papers if paper.citekey == key]
+    assert shown in (paper.abstract or "")
+
+
+def test_latex_single_quotes_read_as_quotation_marks(corpus: Path) -> None:
+    """`` `fair' `` is LaTeX's ‘fair’: FAT* 2018's abstract and a title of a real reference
+    list showed the backquote and the apostrophe as typed."""
+    fat = read_file(corpus / "bib" / "pmlr-v81_fat18.bib", AS_OF).papers
+    (binns,) = [paper for paper in fat if paper.citekey == "binns18"]
+    assert "to be \u2018fair\u2019, in terms" in (binns.abstract or "")
+    titles = [p.title for p in read_file(corpus / "bib" / "pmlr-v75_duchi18_bib.bib", AS_OF).papers]
+    assert "A \u2018Neural\u2019 Network that Learns to Play Backgammon" in titles
+
+
+def test_no_latex_command_reaches_the_reader_of_the_real_files(corpus: Path) -> None:
+    for path in sorted((corpus / "bib").glob("*.bib")):
+        for paper in read_file(path, AS_OF).papers:
+            for text in (paper.title, paper.abstract or ""):
+                assert not re.search(r"\\[A-Za-z]|<cit\.>|<ref>", text), (path.name, text)
 
 
 _BIBTEX_BITS = st.sampled_from(

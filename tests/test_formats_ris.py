@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import rispy
 from bibtexparser.entrypoint import parse_string
+from helpers import paper as a_paper
 
 from paperbrowse.cli import main
 from paperbrowse.core.formats import read_file
@@ -92,6 +93,51 @@ def test_ris_export_reads_back_in_rispy(corpus: Path) -> None:
         assert (entry.get("volume"), entry.get("number")) == (paper.volume, paper.issue)
 
 
+def test_an_abstracts_paragraphs_go_through_ris_and_back(tmp_path: Path) -> None:
+    """RIS export wrote an abstract on one line, its paragraphs joined: read back, they
+    were one. A blank line between them, as BibTeX has, keeps them; rispy reads every
+    word; a paragraph that would read as a tag (``ER  -`` would end the record) is joined
+    to the one before, as all were."""
+    abstract = (
+        "First paragraph, 50% of it.\n\nSecond: {Transformers} and more.\n\n"
+        "ER  - is no tag here.\n\nLast one."
+    )
+    original = a_paper("{Transformers} for Everyone", 2021, authors=("Ann Lee",), abstract=abstract)
+    text = export_papers([original], "ris")
+    (entry,) = rispy.loads(text)
+    assert entry["title"] == "{Transformers} for Everyone"  # (the paper's own braces: text)
+    assert entry["abstract"].split() == abstract.split()
+    ris = tmp_path / "one.ris"
+    ris.write_text(text, encoding="utf-8")
+    back = read_file(ris, AS_OF)
+    assert back.problems == []
+    assert [p.abstract for p in back.papers] == [
+        "First paragraph, 50% of it.\n\nSecond: {Transformers} and more. ER - is no tag here."
+        "\n\nLast one."
+    ]
+
+
+def test_a_protected_word_of_a_bibtex_title_reaches_ris_without_its_braces(
+    tmp_path: Path,
+) -> None:
+    bib = tmp_path / "t.bib"
+    bib.write_text(
+        "@article{k, title = {Attention for {Transformers}}, author = {Lee, Ann}, year = 2017,"
+        "\n abstract = {One\n  line.\n\n  Two {Transformers}.}}\n",
+        encoding="utf-8",
+    )
+    text = export_papers(read_file(bib, AS_OF).papers, "ris")
+    (entry,) = rispy.loads(text)
+    assert entry["title"] == "Attention for Transformers"
+    ris = tmp_path / "t.ris"
+    ris.write_text(text, encoding="utf-8")
+    (back,) = read_file(ris, AS_OF).papers
+    assert (back.title, back.abstract) == (
+        "Attention for Transformers",
+        "One line.\n\nTwo Transformers.",
+    )
+
+
 def test_biblatex_export_reads_back_in_bibtexparser(corpus: Path) -> None:
     papers = load(corpus / "bib" / "interpretable-ml-book_references.bib", as_of=AS_OF).papers
     library = parse_string(export_papers(papers, "biblatex"))
@@ -122,8 +168,7 @@ def test_the_acl_json_lines_go_through_ris_and_back_with_nothing_lost(
         # A name stored as "Laks Lakshmanan, V.S." is family-first already: RIS reads it so.
         assert after.authors == tuple(ris_name(name) for name in before.authors)
         assert after.entry_type == (before.entry_type or "misc")  # RIS's GEN
-        # RIS has no paragraphs: an abstract comes back as one.
-        assert " ".join((after.abstract or "").split()) == " ".join((before.abstract or "").split())
+        assert after.abstract == before.abstract  # (its paragraphs too)
 
 
 def test_export_and_cite_from_the_command_line(

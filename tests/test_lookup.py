@@ -775,3 +775,32 @@ def test_a_pasted_bibtex_entry_keeps_its_values_words_apart_whatever_its_key() -
     assert not isinstance(paper, str), paper
     assert paper.title.endswith("Learning using Citation-informed Transformers")
     assert list(paper.authors) == ["Arman Cohan", "Sergey Feldman"]
+
+
+def test_a_comment_after_a_value_in_a_pasted_entry_leaves_the_rest_of_it_read() -> None:
+    """The add dialog joins a paste's lines with spaces: a ``%`` comment after a value
+    (``title = {A Paper}, % from Scholar``) then ran on into the next line, and the
+    author after it was lost. A ``%`` in a value (``\\%``, a URL's ``%20``, a line of an
+    abstract that starts with one) is text, kept."""
+    from paperbrowse.core.lookup.identifiers import pasted_on_one_line
+    from paperbrowse.core.lookup.pasted import is_bibtex_entry, pasted_paper
+
+    pasted = (
+        "% from Google Scholar\n"
+        "@article{doe2020,\n"
+        "  title = {A Paper}, % from Scholar\n"
+        "  author = {Doe, Jane}, % checked\n"
+        "  url = {https://x.org/a%20b},\n"
+        "  abstract = {Up 50\\% now, 20% more\n% of the time.},%no space\n"
+        '  journal = "50% Journal", % quoted\n'
+        "  year = {2020} % last\n"
+        "}\n"
+    )
+    joined = pasted_on_one_line(pasted)
+    assert is_bibtex_entry(joined)
+    paper = pasted_paper(joined)
+    assert not isinstance(paper, str), paper
+    assert (paper.title, paper.authors, paper.year) == ("A Paper", ("Jane Doe",), 2020)
+    assert paper.url == "https://x.org/a%20b"
+    assert paper.abstract == "Up 50% now, 20% more % of the time."
+    assert paper.venue == "50% Journal"

@@ -111,6 +111,37 @@ def test_url_after_a_line_break_macro_is_kept() -> None:
     assert links == ["https://a.io/x"]
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        r"\url http://mplab.ucsd.edu",
+        r"\urlhttp://mplab.ucsd.edu",  # a real Mendeley export's author, its braces lost
+    ],
+)
+def test_a_url_command_without_braces_shows_its_address(raw: str) -> None:
+    """pylatexenc read ``\\url``'s argument from the address's placeholder: ``<%s>
+    http://...`` and ``<>0`` were shown, the address lost."""
+    assert latex_to_text(raw) == ("http://mplab.ucsd.edu", ["http://mplab.ucsd.edu"])
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        (r"for $\eps > 0$ and a $(1-\eps)$ fraction", "for ε > 0 and a (1-ε) fraction"),
+        (r"$h: D \to \R$ and $\E_\gamma[X]$", "h: D → ℝ and 𝔼_γ[X]"),
+        (r"a box with $\vol(B) = \vol(K)$", "a box with vol(B) = vol(K)"),
+        (r"results for $\ZPP^\NP$", "results for ZPP^NP"),
+        (r"a class of functions $\cH$.", "a class of functions ℋ."),
+        (r"within $n\sp {1-o(1)}$ in {$\bold R\sp N$}", "within n^1-o(1) in R^N"),
+        (r"a factor of $\tfrac 12$", "a factor of 1/2"),
+        (r"the 9${\mbox{\scriptsize st}\atop}$ COLT", "the 9st COLT"),
+    ],
+)
+def test_an_authors_own_macro_in_math_keeps_its_word(raw: str, clean: str) -> None:
+    """pylatexenc drops a macro it does not know: ``$\\eps > 0$`` read ``> 0``."""
+    assert latex_to_text(raw)[0] == clean
+
+
 def test_private_use_characters_cannot_forge_placeholders() -> None:
     text, _ = latex_to_text("odd \ue0000\ue001 chars \\textit{x} https://a.io")
     assert text == "odd 0 chars x https://a.io"

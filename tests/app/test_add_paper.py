@@ -439,7 +439,8 @@ async def test_a_title_pasted_on_two_lines_is_one_line_its_words_spaced(
 async def test_a_pasted_bibtex_entry_is_shown_and_added_as_it_is(
     tmp_path: Path, services: list[str]
 ) -> None:
-    """It used to be searched on Crossref as a title."""
+    """It used to be searched on Crossref as a title; a ``%`` comment after a value, joined
+    into the one line, took the author after it along."""
     library = bib_library(tmp_path)
     app = PaperBrowseApp([library])
     async with app.run_test(size=(120, 35)) as pilot:
@@ -449,7 +450,8 @@ async def test_a_pasted_bibtex_entry_is_shown_and_added_as_it_is(
         app.screen.query_one("#add-id", Input).post_message(
             events.Paste(
                 "@inproceedings{cohan2020,\n  title={SPECTER: Document-level\n"
-                "  Representation Learning},\n  author={Cohan, Arman},\n  year={2020}}\n"
+                "  Representation Learning}, % from Google Scholar\n  author={Cohan, Arman},\n"
+                "  year={2020}}\n"
             )
         )
         await pilot.pause()
@@ -462,7 +464,8 @@ async def test_a_pasted_bibtex_entry_is_shown_and_added_as_it_is(
     assert services == []  # nothing asked of Crossref
     assert (tmp_path / "library.bib.bak").read_text(encoding="utf-8") == OLD
     added = read_file(library, dt.date.today()).papers[1]
-    assert (added.citekey, added.title) == (
+    assert (added.citekey, added.title, added.authors) == (
         "cohan2020",
         "SPECTER: Document-level Representation Learning",
+        ("Arman Cohan",),
     )

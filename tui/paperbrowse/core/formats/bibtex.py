@@ -32,15 +32,18 @@ from paperbrowse.core.formats.bibvalues import (
     ValueTooLarge,
     evaluate,
     family_names,
+    field_name,
     has_latex,
     kept_case_spans,
     literal_names,
+    mendeley_unescaped,
     split_fields,
     split_names,
     tex_to_text,
     tidy_line,
     tidy_paragraphs,
     urls_in,
+    without_trailing_comment,
     written_out,
 )
 from paperbrowse.core.formats.file_fields import bibtex_files
@@ -286,8 +289,8 @@ class _Reader:
         fields: dict[str, str] = {}
         value_lines: _ValueLines | None = None  # (made for a value holding an "=": few do)
         for field in block.fields:
-            name = field.key.strip().lower()
-            raw = str(field.value)
+            name = field_name(field.key)
+            raw = without_trailing_comment(str(field.value))
             if "=" not in raw:  # (most values: one field, read as it is)
                 if name not in fields:
                     fields[name] = self.field_value(raw, line, entry_type, key, name)
@@ -536,14 +539,13 @@ def _short(value: str | None) -> str | None:
     return clean_line(tex_to_text(value)[0])[:100] or None
 
 
-# Mendeley escapes LaTeX in what it exports: the braces protecting a word's case
-# (``\{Markov\} Decision``) and the backslash of a command (``Trends\{$\backslash$
-# textregistered\}``), which LaTeX would print as braces and a backslash. Outside math
-# (where ``$\{0,1\}$`` is a set) they are read as the braces and commands they were,
-# when what they enclose starts with a capital or a command (what protection is for):
-# ``\{braces\}`` is a title's own literal braces, as our BibTeX export writes them, and
-# so is ``\{\}`` (a backslash that only closes the pair starts no command).
-_ESCAPED_COMMAND = re.compile(r"\$\\backslash\$(?=[A-Za-z])")
+# Braces escaped as Mendeley escapes them, ``\{Markov\} Decision``, which LaTeX would
+# print as braces, protect a word's case. Outside math (where ``$\{0,1\}$`` is a set) they
+# are read as the braces they were when what they enclose starts with a capital or a
+# command (what protection is for): ``\{braces\}`` is a title's own literal braces, as
+# our BibTeX export writes them, and so is ``\{\}`` (a backslash that only closes the
+# pair starts no command). A value with Mendeley's ``$\backslash$`` is read whole by
+# ``bibvalues.mendeley_unescaped``.
 _ESCAPED_PROTECTION = re.compile(r"\\\{(?=[A-Z]|\\(?!\}))(.*?)\\\}")
 
 
@@ -577,16 +579,13 @@ def unescaped_braces(raw: str) -> str:
     r"""``\{Markov\} Processes`` -> ``{Markov} Processes``; ``Universit\{\'{e}\}`` ->
     ``Universit{\'{e}}``; ``\{$\backslash$rm ln\}`` -> ``{\rm ln}``; ``$\{0,1\}$`` is kept."""
     raw = commands_in_math(raw)
-    if "\\{" not in raw and "$\\backslash$" not in raw:
+    if "$\\backslash$" in raw:  # Mendeley's, so every brace is escaped
+        return mendeley_unescaped(raw)
+    if "\\{" not in raw:
         return raw
-    escaped_commands = "$\\backslash$" in raw  # Mendeley's, so every brace is escaped
-    pieces = _ESCAPED_COMMAND.sub(lambda _: "\\", raw).split("$")
+    pieces = raw.split("$")
     for number in range(0, len(pieces), 2):  # outside math
-        piece = pieces[number]
-        if escaped_commands and piece.count("\\{") == piece.count("\\}"):
-            pieces[number] = piece.replace("\\{", "{").replace("\\}", "}")
-        else:
-            pieces[number] = _ESCAPED_PROTECTION.sub(r"{\1}", piece)
+        pieces[number] = _ESCAPED_PROTECTION.sub(r"{\1}", pieces[number])
     return "$".join(pieces)
 
 

@@ -26,8 +26,9 @@ _SPECIAL = {
     "_": "\\_",
     "~": "\\textasciitilde{}",
     "^": "\\textasciicircum{}",
+    "`": "\\textasciigrave{}",  # LaTeX reads a backquote as an opening quote (`fair')
 }
-_SPECIAL_RE = re.compile(r"[\\%&#$_~^{}]")
+_SPECIAL_RE = re.compile(r"[\\%&#$_~^`{}]")
 _LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')")
 _LINE_START_AT = re.compile(r"(?m)^([ \t]*)@")
 _CASED_WORD = re.compile(r"(?<![\w{])(\w*[A-Z]\w*)")

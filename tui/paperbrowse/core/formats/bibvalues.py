@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from paperbrowse.core.formats.names import recorded_family
 from paperbrowse.core.text.clean import (
@@ -23,7 +23,7 @@ from paperbrowse.core.text.clean import (
     squashed,
     strip_control,
 )
-from paperbrowse.core.text.latex import latex_to_text
+from paperbrowse.core.text.latex import curly_single_quotes, latex_to_text
 
 # BibTeX's predefined month macros.
 MONTH_MACROS: dict[str, str] = {
@@ -134,6 +134,40 @@ def _split_concatenation(raw: str) -> list[str]:
             start = index + 1
     pieces.append(raw[start:].strip())
     return pieces
+
+
+# --- comments: BibTeX has none inside an entry, but people write them there ----------
+
+
+def field_name(key: str) -> str:
+    """A field's name as bibtexparser read it, lower-cased, without the ``%`` comment lines
+    it read into it (``% from Scholar\\n  author``: a comment between two fields)."""
+    if "%" in key:
+        key = "\n".join(line for line in key.splitlines() if not line.lstrip().startswith("%"))
+    return key.strip().lower()
+
+
+def without_trailing_comment(raw: str) -> str:
+    """A raw value without a ``%`` comment after it (``{A Paper} % from Scholar``, read into
+    the value where no comma followed it). A ``%`` in braces or quotes, or escaped, is text."""
+    if raw.rfind("%") < max(raw.rfind("}"), raw.rfind('"')):
+        return raw  # (every "%" before the value's end: a scan of an abstract saved)
+    depth = 0
+    quoted = escaped = False
+    for index, char in enumerate(raw):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "%" and depth == 0 and not quoted:
+            return raw[:index].rstrip()
+    return raw
 
 
 # A field name and "=" where a value has ended: the comma before that field was left out,
@@ -355,7 +389,7 @@ def has_latex(text: str) -> bool:
         or "$" in text
         or "~" in text
         or "--" in text
-        or "``" in text
+        or "`" in text  # a single quote opens with one (`fair')
         or "''" in text
     )
 
@@ -378,9 +412,16 @@ _KEEP = {
     "@": "",
 }
 _RESTORE = str.maketrans(
-    {"\ue000": "$", "\ue001": "{", "\ue002": "}", "\ue003": "\\", "\ue004": "~"}
+    {
+        "\ue000": "$",
+        "\ue001": "{",
+        "\ue002": "}",
+        "\ue003": "\\",
+        "\ue004": "~",
+        "\ue005": "`",  # (two are no opening quotes: ``\textasciigrave{}\textasciigrave{}``)
+    }
 )
-_PLACEHOLDERS = "\ue000\ue001\ue002\ue003\ue004"
+_PLACEHOLDERS = "\ue000\ue001\ue002\ue003\ue004\ue005"
 _PRIVATE_USE = re.compile("[\ue000-\ue011]")
 
 
@@ -451,6 +492,7 @@ _NAMED = {
     "textcopyright": "\u00a9",
     "textasciitilde": "\ue004",
     "textasciicircum": "^",
+    "textasciigrave": "\ue005",
     "textbackslash": "\ue003",
     "textunderscore": "_",
     "textbar": "|",
@@ -541,17 +583,33 @@ def _named(match: re.Match[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _pylatexenc_symbols() -> dict[str, str]:
-    """pylatexenc's argument-free macros with a plain-text replacement (``\\alpha`` -> α)."""
+    """pylatexenc's argument-free macros with a plain-text replacement (``\\alpha`` -> α).
+
+    Not those that take an argument and print a stand-in for it (``\\cite`` is
+    ``<cit.>``, ``\\ref`` ``<ref>``): here their argument would follow the stand-in
+    (``<cit.>RS13,SALS15``), where ``text.latex`` reads them whole (``[RS13,SALS15]``)."""
     from pylatexenc.latex2text import get_default_latex_context_db
+    from pylatexenc.latexwalker import get_default_latex_context_db as walker_db
 
     db = get_default_latex_context_db()
+    walker = walker_db()
     table: dict[str, str] = {}
     for category in db.categories():
         for spec in db.iter_macro_specs([category]):
             replacement = spec.simplify_repl
-            if isinstance(replacement, str) and "%" not in replacement:
+            if (
+                isinstance(replacement, str)
+                and "%" not in replacement
+                and not _takes_argument(walker, spec.macroname)
+            ):
                 table[spec.macroname] = replacement
     return table
+
+
+def _takes_argument(walker: Any, name: str) -> bool:
+    """Whether pylatexenc's walker reads a braced argument after the macro."""
+    parser = getattr(walker.get_macro_spec(name), "args_parser", None)
+    return "{" in str(getattr(parser, "argspec", "") or "")
 
 
 def _math_accent(match: re.Match[str]) -> str:
@@ -560,6 +618,8 @@ def _math_accent(match: re.Match[str]) -> str:
 
 def fast_tex_to_text(text: str) -> str | None:
     """Unicode from common bibliography LaTeX, or None when the text needs pylatexenc."""
+    if "`" in text:  # (before escapes become characters: \textasciigrave is no quote)
+        text = curly_single_quotes(text)
     if "\\" in text:
         text = _ESCAPE.sub(lambda m: _KEEP[m.group(1)], text)
     if "\\" in text:
@@ -582,11 +642,51 @@ def fast_tex_to_text(text: str) -> str | None:
     return text
 
 
+# Mendeley escapes the LaTeX it exports as if it were text: a backslash becomes
+# ``$\backslash$``, a brace ``\{``, an underscore ``\_`` (``\{$\backslash$rm ln\}``,
+# ``$\backslash$ell\_1``, ``Chang, Keng$\backslash$-hao``). Read back, each is what the
+# LaTeX was: a command (``\rm``), an escaped character (``$\backslash$\%``, ``\%``:
+# Mendeley's own escape of the character is dropped), a hyphen (``Keng-hao``: LaTeX's
+# ``\-`` would print none, and the name has one), a literal brace (``$\backslash$\{``).
+_MENDELEY_BACKSLASH = re.compile(r"\$\\backslash\$(?:([A-Za-z])|(-)|\\?([{}&%_#$]))?")
+_ESCAPED_BRACE_WORDS = {"{": "\\textbraceleft{}", "}": "\\textbraceright{}"}
+_UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def _mendeley_backslash(match: re.Match[str]) -> str:
+    letter, hyphen, escaped = match.groups()
+    if letter:
+        return "\\" + letter
+    if hyphen:
+        return "-"
+    if escaped:
+        return _ESCAPED_BRACE_WORDS.get(escaped, "\\" + escaped)
+    return "\\textbackslash{}"  # before a space or a digit: a backslash as text
+
+
+def mendeley_unescaped(raw: str) -> str:
+    r"""A value Mendeley escaped, as the LaTeX it was: ``\{$\backslash$rm ln\}`` ->
+    ``{\rm ln}``, ``Keng$\backslash$-hao`` -> ``Keng-hao``; other values as they are.
+
+    Its escaped braces are read as braces outside math (``$\{0,1\}$`` is a set) where
+    they pair up; a value with no ``$\backslash$`` is no sign of Mendeley's escaping."""
+    if "$\\backslash$" not in raw:
+        return raw
+    pieces = _UNESCAPED_DOLLAR.split(_MENDELEY_BACKSLASH.sub(_mendeley_backslash, raw))
+    for number in range(0, len(pieces), 2):  # outside math
+        piece = pieces[number]
+        if piece.count("\\{") == piece.count("\\}"):
+            pieces[number] = piece.replace("\\{", "{").replace("\\}", "}")
+    return "$".join(pieces)
+
+
 def tex_to_text(text: str) -> tuple[str, list[str]]:
     """Plain Unicode from a field value, and the URLs found in it (control codes stripped)."""
     text = strip_control(text)
     if not has_latex(text):
         return text, []
+    if "$\\backslash$" in text:  # every field of a Mendeley export: names, abstracts
+        text = mendeley_unescaped(text)
     if "\\{''}" in text:
         # The ACL Anthology writes \" as \{''} inside "quoted" values: Sepp{\{''}a}l{\{''}a}.
         text = text.replace("\\{''}", '\\"')

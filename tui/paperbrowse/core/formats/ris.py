@@ -130,7 +130,8 @@ def parse_ris(text: str, file: str, progress: TextProgress | None = None) -> Imp
             entries = rispy.loads("\n".join(body) + "\n")
             if not entries:
                 raise ValueError("no tags rispy could read")
-            result.papers.append(paper_from_ris(entries[0], SourceRef(file=file, line=line_number)))
+            entry = entries[0] | _abstracts_in_paragraphs(body)
+            result.papers.append(paper_from_ris(entry, SourceRef(file=file, line=line_number)))
         except (ValueError, TypeError, KeyError, IndexError, OverflowError) as error:
             result.problems.append(
                 Problem(file, line_number, f"record: {record_error(error)}; skipped")
@@ -143,6 +144,34 @@ def parse_ris(text: str, file: str, progress: TextProgress | None = None) -> Imp
         if progress:
             progress(line_number, len(lines))
     return result
+
+
+# The tags of an abstract, and rispy's names for them.
+_ABSTRACT_TAGS = {"AB": "abstract", "N2": "notes_abstract"}
+
+
+def _abstracts_in_paragraphs(body: list[str]) -> dict[str, str]:
+    """The abstracts of a record that a blank line cuts into paragraphs, as rispy names
+    them: rispy joins a field's lines with spaces, so ``AB  - One.``, a blank line,
+    ``Two.`` read ``One.  Two.`` (our export writes paragraphs so). A line that only
+    continues one (Web of Science wraps its lines) is still joined with a space."""
+    fields: dict[str, list[list[str]]] = {}  # each abstract's paragraphs, each its lines
+    paragraphs: list[list[str]] | None = None  # those of the abstract being read
+    for line in body:
+        tag = _TAG_LINE.match(line)
+        if tag:
+            paragraphs = None
+            name = _ABSTRACT_TAGS.get(tag.group(1))
+            if name and name not in fields:  # (rispy keeps a tag's first, too)
+                first = line[tag.end() :].strip()
+                paragraphs = fields[name] = [[first] if first else []]
+        elif paragraphs is not None:
+            if line.strip():
+                paragraphs[-1].append(line.strip())
+            elif paragraphs[-1]:
+                paragraphs.append([])
+    texts = {name: [" ".join(lines) for lines in found if lines] for name, found in fields.items()}
+    return {name: "\n\n".join(found) for name, found in texts.items() if len(found) > 1}
 
 
 def _text(value: object) -> str:
@@ -298,10 +327,27 @@ def ris_entry(paper: Paper, key: str, tags: Sequence[str] = ()) -> dict[str, Any
     if paper.url:
         entry["urls"] = [paper.url]
     if paper.abstract:
-        entry["abstract"] = paper.abstract.replace("\n\n", " ").replace("\n", " ")
+        entry["abstract"] = _paragraphs(paper.abstract)
     if tags:
         entry["keywords"] = list(tags)
     return entry
+
+
+def _paragraphs(abstract: str) -> str:
+    """An abstract as RIS lines: its paragraphs after blank lines, which rispy reads as
+    spaces and ``parse_ris`` as paragraphs. A paragraph that would read as a tag or a
+    record's number (``ER  - ...``, ``1.``) is joined to the one before with a space."""
+    paragraphs: list[str] = []
+    for paragraph in (" ".join(p.split()) for p in re.split(r"\n\s*\n", abstract)):
+        if not paragraph:
+            continue
+        if paragraphs and (
+            _TAG_LINE.match(paragraph) or _START.match(paragraph) or _RECORD_NUMBER.match(paragraph)
+        ):
+            paragraphs[-1] += " " + paragraph
+        else:
+            paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs)
 
 
 def ris_document(

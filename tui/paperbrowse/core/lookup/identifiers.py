@@ -160,11 +160,11 @@ def pasted_on_one_line(text: str) -> str:
     ``parameter``: ``hyper-parameter``): titles are seldom set justified, so such a
     hyphen is nearly always the title's own (``state-of-the-art``), and dropping one
     would mangle those; a word broken by a printer's hyphen still finds its paper."""
-    from paperbrowse.core.lookup.pasted import is_bibtex_entry, without_comment_lines
+    from paperbrowse.core.lookup.pasted import is_bibtex_entry, without_comments
 
     if is_bibtex_entry(text):  # its values' words spaced, whatever its key looks like
-        # (@misc{https://doi.org/...); a comment line joined in front would hide the entry
-        return " ".join(line.strip() for line in without_comment_lines(text))
+        # (@misc{https://doi.org/...); a comment joined in would hide what follows it
+        return " ".join(line.strip() for line in without_comments(text))
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         return ""

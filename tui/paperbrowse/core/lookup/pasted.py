@@ -16,12 +16,36 @@ PASTED = "(pasted BibTeX)"  # the "file" the reader's messages name
 def is_bibtex_entry(text: str) -> bool:
     """Whether ``text`` is a BibTeX entry (``@article{...``), which no identifier or
     title starts as, after the comments a .bib may begin with (JabRef's "% Encoding")."""
-    return next(without_comment_lines(text), "").lstrip().startswith("@")
+    return next(without_comments(text), "").lstrip().startswith("@")
 
 
-def without_comment_lines(text: str) -> Iterator[str]:
-    """The lines of ``text`` that are neither blank nor a ``%`` comment."""
-    return (line for line in text.splitlines() if line.strip() and line.lstrip()[:1] != "%")
+def without_comments(text: str) -> Iterator[str]:
+    """The lines of ``text`` that hold more than a ``%`` comment, each without its comment:
+    from a ``%`` outside any value to the line's end (``title = {A Paper}, % from
+    Scholar``). Joined into one line (the add dialog's field), a comment would run on over
+    the lines after it. A ``%`` in a value is text: in braces (``{50% of}``, a URL's
+    ``%20``, a line of an abstract starting with one), in quotes, or escaped (``\\%``)."""
+    depth = 0  # braces open: 1 inside an entry, 2 and more inside a braced value
+    quoted = False  # inside a "quoted" value
+    for line in text.splitlines():
+        end = len(line)
+        escaped = False
+        for index, char in enumerate(line):
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == "{":
+                depth += 1
+            elif char == "}":
+                depth = max(depth - 1, 0)
+            elif char == '"' and depth == 1:
+                quoted = not quoted
+            elif char == "%" and depth <= 1 and not quoted:
+                end = index
+                break
+        if line[:end].strip():
+            yield line[:end]
 
 
 def pasted_paper(text: str) -> Paper | str:

@@ -21,6 +21,10 @@ from paperbrowse.core.text.clean import URL, nfc, strip_control, trim_url
 _LATEX_HINT = re.compile(r"[\\{}$~`]|--|''")
 _HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
+# \url before an address without braces (``\url http://a.io``; a Mendeley export's
+# ``\urlhttp://a.io``, its braces lost): pylatexenc would take the address's first
+# character as the argument. The address is a bare URL once the command is gone.
+_URL_MACRO_WITHOUT_BRACES = re.compile(r"\\url\s*(?=(?:https?|ftp)://|www\.)")
 # In order of appearance: \href{url}{text} (groups 1, 2), \url{u} (group 3), a bare URL.
 _LINK = re.compile(f"{_HREF.pattern}|{_URL_MACRO.pattern}|{URL.pattern}")
 # URLs, and text pylatexenc must not touch, wait in the text as private-use
@@ -81,8 +85,31 @@ _TEX_WORDS = _words(
     "noindent indent par newline linebreak pagebreak newpage clearpage centering raggedright "
     "raggedleft hfill vfill hfil quad qquad smallskip medskip bigskip relax protect xspace "
     "nobreak allowbreak boldmath unboldmath ignorespaces null strut maketitle appendix "
-    "bgroup egroup begingroup endgroup onecolumn twocolumn"
+    "bgroup egroup begingroup endgroup onecolumn twocolumn "
+    # Authors' font switches in math, before the letter they style (``$\\boldsymbol x$``).
+    "boldsymbol bm bold pmb cal mathbbm "
+    "atop"  # plain TeX's fraction without a bar: ``9${\\mbox{st}\\atop}$`` is 9st
 )
+# Authors' shorthands in math for the usual sets and letters (``$x \\in \\R^n$``,
+# ``$\\eps > 0$``). Any other macro of their own in math is shown by its name
+# (``$\\vol(B)$``: vol(B)): pylatexenc drops a macro it does not know, and the formula
+# lost its word (COLT 2018's ``$\\eps > 0$`` read ``> 0``).
+_MATH_SHORTHANDS = {
+    "eps": "ε",
+    "R": "ℝ",
+    "N": "ℕ",
+    "Z": "ℤ",
+    "ZZ": "ℤ",
+    "Q": "ℚ",
+    "C": "ℂ",
+    "E": "𝔼",
+}
+# A calligraphic letter by the usual shorthand: ``$\\cH$`` is ``$\\mathcal{H}$``.
+_CALLIGRAPHIC = re.compile(r"c([A-Z])")
+# Plain TeX's superscript and subscript commands: ``$n\\sp {1-o(1)}$``, ``$\\bold R\\sp N$``.
+_PLAIN_TEX_SCRIPT = re.compile(r"\\s([pb])(?![A-Za-z])\s*")
+# \tfrac and \dfrac are \frac at another size; pylatexenc knows only \frac (``12`` for ½).
+_SIZED_FRACTION = re.compile(r"\\[td]frac(?![A-Za-z])")
 _KEEP_ARGUMENT = (
     "texttt",
     "textsf",
@@ -349,6 +376,8 @@ def convert_latex(text: str, short_name: str | None = None) -> tuple[str, list[s
     # Each rule runs only where the text holds a string its pattern cannot match
     # without (a pass over an abstract costs 10-90 µs; the check well under 1).
     if _holds(text, "\\href", "\\url", "://", "www."):
+        if "\\url" in text:
+            text = _URL_MACRO_WITHOUT_BRACES.sub("", text)
         text = _LINK.sub(link, text)
 
     if _LATEX_HINT.search(text):
@@ -385,7 +414,7 @@ def _convert_latex(text: str, short_name: str | None) -> str:
     if _holds(text, "%", "&", "#"):
         text = _SPECIAL.sub(_escape_special, text)
     if "`" in text:
-        text = _SINGLE_QUOTES.sub("\u2018\\1\u2019", text)
+        text = curly_single_quotes(text)
     if "$" in text:
         text = _INLINE_MATH.sub(_prose_dollars, text)
         if len(_DOLLAR.findall(text)) % 2:
@@ -393,11 +422,21 @@ def _convert_latex(text: str, short_name: str | None) -> str:
     if "^" in text:
         text = _DEGREE.sub("°", text)  # 360$^{\circ}$: pylatexenc gives "^∘"
     if "\\" in text:
+        if "frac" in text:
+            text = _SIZED_FRACTION.sub(r"\\frac", text)
+        if "\\sp" in text or "\\sb" in text:
+            text = _PLAIN_TEX_SCRIPT.sub(lambda m: "^" if m.group(1) == "p" else "_", text)
         text = _name_macros(text, short_name)
     if "\\braket" in text:
         # pylatexenc's \braket wants two arguments and prints "%s" without them.
         text = _BRAKET.sub(r"⟨\1⟩", text)
     return _convert_pieces(text)
+
+
+def curly_single_quotes(text: str) -> str:
+    """LaTeX's single quotes as typographic ones: `` `fair' `` -> ‘fair’ (an apostrophe on
+    its own, and ``` ``double'' ``` quotes, are left as they are)."""
+    return _SINGLE_QUOTES.sub("\u2018\\1\u2019", text)
 
 
 def _prose_dollars(match: re.Match[str]) -> str:
@@ -411,7 +450,8 @@ def _escape_special(match: re.Match[str]) -> str:
 
 
 def _name_macros(text: str, short_name: str | None) -> str:
-    """Authors' own macros outside math become words: an abbreviation, the short name, a name.
+    """Authors' own macros outside math become words: an abbreviation, the short name, a name;
+    in math, a symbol (``_MATH_SHORTHANDS``) or their name.
 
     The short name stands for the abstract's only unknown macro, or for the
     ones named like a method (``\\method``, ``\\ours``).
@@ -425,11 +465,16 @@ def _name_macros(text: str, short_name: str | None) -> str:
         return any(start <= position < end for start, end in math)
 
     unknown: list[str] = []
+    unknown_in_math = False
     for match in _WORD_MACRO.finditer(text):
         name = match.group("name")
-        if not in_math(match.start()) and name not in known and name not in unknown:
+        if name in known:
+            continue
+        if in_math(match.start()):
+            unknown_in_math = True
+        elif name not in unknown:
             unknown.append(name)
-    if not unknown:
+    if not unknown and not unknown_in_math:
         return text
     words = {name: _ABBREVIATIONS.get(name, name) for name in unknown}
     candidates = [name for name in unknown if name not in _ABBREVIATIONS]
@@ -442,7 +487,11 @@ def _name_macros(text: str, short_name: str | None) -> str:
 
     def word_for(match: re.Match[str]) -> str:
         name = match.group("name")
-        if name not in words or in_math(match.start()):
+        if in_math(match.start()):
+            if name in known:
+                return match.group(0)
+            return _math_word(name) + (" " if match.group(0)[-1] == " " else "")
+        if name not in words:
             return match.group(0)
         word = words[name]
         following = text[match.end() : match.end() + 1]
@@ -453,6 +502,14 @@ def _name_macros(text: str, short_name: str | None) -> str:
         return word
 
     return _WORD_MACRO.sub(word_for, text)
+
+
+def _math_word(name: str) -> str:
+    """What an author's own macro in math stands for: a symbol, else its name."""
+    if name in _MATH_SHORTHANDS:
+        return _MATH_SHORTHANDS[name]
+    calligraphic = _CALLIGRAPHIC.fullmatch(name)
+    return f"\\mathcal{{{calligraphic.group(1)}}}" if calligraphic else name
 
 
 def _squeeze(name: str) -> str:
