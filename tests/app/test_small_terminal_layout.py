@@ -1,17 +1,21 @@
-"""Layout at small terminals (Pilot, on the seed profile): dialogs keep their hints and
-buttons on the screen, a list in a dialog shrinks rather than push them off."""
+"""Layout at small terminals (Pilot): dialogs keep their hints and buttons on the screen
+(a list in a dialog shrinks rather than push them off), and no toast covers them."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import SEED, SEED_AS_OF, screen_text, settle, wait_loaded
+from app_helpers import SEED, SEED_AS_OF, browser, screen_text, settle, wait_loaded
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets._toast import Toast
 
 from paperbrowse.app.app import PaperBrowseApp
+from paperbrowse.app.screens.cite_form import CiteFormScreen
+from paperbrowse.app.screens.help import HelpScreen
 
 SMALL = (50, 15)
 
@@ -49,3 +53,58 @@ async def test_a_dialog_at_50x15_keeps_its_hint_on_the_screen(key: str, hint: st
         await pilot.pause()
         shown = pilot.app.screen.query_one(hint)
         assert read_whole(pilot, shown), f"{key}: {hint} is cut"
+
+
+def bib_with_a_key_twice(path: Path, key: str) -> Path:
+    """A .bib whose two entries share ``key``: a problem the loader says in a toast."""
+    entries = [
+        f"@article{{{key},\n  title = {{{title}}},\n  author = {{Ann Bee}},\n  year = {{2020}}\n}}"
+        for title in ("Graph networks for molecules", "Attention for graphs")
+    ]
+    path.write_text("\n\n".join(entries) + "\n", encoding="utf-8")
+    return path
+
+
+def problem_toasts(pilot: Pilot[Any]) -> list[Toast]:
+    """The warnings and errors toasted on the screen on top (not "Reloading …")."""
+    toasts = pilot.app.screen.query(Toast)
+    return [toast for toast in toasts if toast.has_class("-warning") or toast.has_class("-error")]
+
+
+async def test_a_dialog_opened_after_start_is_not_under_the_problems_toast(
+    tmp_path: Path,
+) -> None:
+    library = bib_with_a_key_twice(tmp_path / "twice.bib", "bee2020")
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await wait_loaded(pilot)
+        await pilot.pause()
+        assert problem_toasts(pilot), "the problems were not said at all"
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CiteFormScreen)
+        assert not problem_toasts(pilot)
+        assert "Problems while loading" not in screen_text(pilot)
+
+
+async def test_problems_met_while_a_dialog_is_open_are_said_once_it_closes(
+    tmp_path: Path,
+) -> None:
+    library = tmp_path / "library.bib"
+    bib_with_a_key_twice(library, "bee2020")
+    app = PaperBrowseApp([library])
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        bib_with_a_key_twice(library, "bee2021")  # other problems: said again
+        browser(pilot).action_reload()
+        await wait_loaded(pilot)
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HelpScreen)
+        assert not problem_toasts(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.pause()
+        assert problem_toasts(pilot)
