@@ -11,10 +11,12 @@ from app_helpers import SEED, SEED_AS_OF, browser, screen_text, settle, wait_loa
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets._select import SelectOverlay
 from textual.widgets._toast import Toast
 
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.screens.cite_form import CiteFormScreen
+from paperbrowse.app.screens.export_dialog import ExportDialog
 from paperbrowse.app.screens.help import HelpScreen
 
 SMALL = (50, 15)
@@ -108,3 +110,19 @@ async def test_problems_met_while_a_dialog_is_open_are_said_once_it_closes(
         await settle(pilot)
         await pilot.pause()
         assert problem_toasts(pilot)
+
+
+@pytest.mark.parametrize("size", [(120, 35), (80, 24), SMALL])
+async def test_the_export_format_menu_opens_inside_its_dialog(size: tuple[int, int]) -> None:
+    app = PaperBrowseApp([SEED], as_of=SEED_AS_OF)
+    async with app.run_test(size=size) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("e", "shift+tab", "enter")  # to the format, and open its menu
+        await settle(pilot)
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ExportDialog)
+        menu = dialog.query_one(SelectOverlay)
+        assert menu.display and menu.region.height > 2, "the menu did not open"
+        inside = dialog.query_one("ExportDialog > Vertical").region.shrink((1, 1, 1, 1))
+        assert inside.contains_region(menu.region), (menu.region, inside)
