@@ -63,6 +63,7 @@ def progress_text(progress: ReadingProgress) -> Text:
 # Empty years in a row from which they are one line ("1843–1930 0 no papers"): a library whose
 # oldest paper is from 1842 listed 87 empty years before its next, and its newest far below.
 EMPTY_YEARS_FOLDED = 3
+WITHOUT_YEAR = "-has:year"  # the query the years' "none" row lists its papers with
 
 
 def year_options(
@@ -87,9 +88,9 @@ def year_options(
             (bar(count, most, bar_width), "cyan"),
         )
         options.append(Option(row, id=f"year:{first}"))
-    if undated:
+    if undated:  # picked as any year is: the papers without one
         label = Text(f"none {undated:>{digits},} without a year", style="dim")
-        options.append(Option(label, disabled=True))
+        options.append(Option(label, id=WITHOUT_YEAR))
     return options
 
 
@@ -128,9 +129,11 @@ def short_label(label: str) -> str:
     return short[:1].upper() + short[1:] if short else label
 
 
-def count_options(counts: Sequence[Count], key: str) -> list[Option]:
+def count_options(counts: Sequence[Count], key: str, without: int = 0) -> list[Option]:
+    """A chart's rows, most papers first; then, given ``without`` (the venues'), a row for
+    the papers without one, picked as the others are."""
     most = max((count.count for count in counts), default=0)
-    digits = len(f"{most:,}")
+    digits = len(f"{max(most, without):,}")
     options = []
     for count in counts:
         # The label goes last, so a long venue or name uses all the room there is.
@@ -145,6 +148,9 @@ def count_options(counts: Sequence[Count], key: str) -> list[Option]:
         )
         value = count.label if key in ("author", "venue") else count.key
         options.append(Option(row, id=f"{key}:{quoted(value)}"))
+    if without:
+        row = Text(f"none {without:>{digits},} without a {key}", style="dim", no_wrap=True)
+        options.append(Option(row, id=f"-has:{key}"))
     if not options:
         options.append(Option(Text("none", style="dim"), disabled=True))
     return options
@@ -255,7 +261,7 @@ class StatsScreen(DismissOnce, Screen[str | None]):
             "years": self._year_rows(figures),
             "cat-list": count_options(figures.categories, "cat"),
             "author-list": count_options(figures.coauthors, "author"),
-            "venue-list": count_options(figures.venues, "venue"),
+            "venue-list": count_options(figures.venues, "venue", figures.without_venue),
         }
         for list_id, options in filled.items():
             option_list = self.query_one(f"#{list_id}", PickerList)
