@@ -126,7 +126,8 @@ class PeopleScreen(DismissOnce, Screen[str | None]):
     def _fill(self, keep: Researcher | None = None) -> None:
         """Show the rows in the order chosen, the cursor kept on ``keep``."""
         rows = self.ordered()
-        self.table.show(rows, keep)
+        self.table.show(rows, keep, self.sort)
+        self.query_one(PeopleHeadings).show_for(self.sort)
         self.query_one("#people-title", Static).update(
             Text.assemble(
                 (f"{counted(len(rows), 'researcher')} · sorted by {self.order_text()}", "bold"),
