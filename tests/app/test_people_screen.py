@@ -299,3 +299,18 @@ async def test_a_table_message_left_queued_after_the_screen_is_dismissed_is_drop
         await settle(pilot)
         assert not screen.is_attached
         await screen._on_message(PeopleTable.Highlighted(researcher))  # (raised NoMatches)
+
+
+@pytest.mark.parametrize("width", [40, 50])
+async def test_a_narrow_people_footer_drops_keys_whole(width: int) -> None:
+    # At 50 columns the footer read "r R▏^p palette" (Reverse cut), at 40 "s▏^p palette".
+    from textual.widgets._footer import FooterKey
+
+    app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await open_people(pilot)
+        footer = screen_text(pilot).splitlines()[-1]
+        keys = pilot.app.screen.query(FooterKey)
+        labels = {f"{key.key_display} {key.description}" for key in keys}
+        shown = [label for label in footer.split("▏")[0].strip().split("  ") if label]
+        assert shown and all(label in labels for label in shown), footer

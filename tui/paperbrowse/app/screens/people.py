@@ -19,10 +19,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import LEFT_BEHIND, DismissOnce
+from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.people_table import COLUMNS, PeopleHeadings, PeopleTable
 from paperbrowse.core.text.counts import counted
 
@@ -99,7 +100,7 @@ class PeopleScreen(DismissOnce, Screen[str | None]):
         yield PeopleHeadings()
         yield PeopleTable(id="people")
         yield Static(id="people-coauthors")
-        yield Footer()
+        yield KeyFooter()  # (its keys left out whole where they do not fit)
 
     def on_mount(self) -> None:
         self._fill()

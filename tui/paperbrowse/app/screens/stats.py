@@ -17,11 +17,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import DismissOnce, call_from_thread_while_attached
+from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.option_pages import PickerList
 
 if TYPE_CHECKING:
@@ -239,7 +240,7 @@ class StatsScreen(DismissOnce, Screen[str | None]):
                     options = PickerList(id=f"{key}-list")
                     options.border_title = title
                     yield options
-        yield Footer()
+        yield KeyFooter()  # (its keys left out whole where they do not fit)
 
     AUTO_FOCUS = "#years"
 
