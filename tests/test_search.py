@@ -259,6 +259,29 @@ def test_filters(seed: Library) -> None:
     assert found("cat:LG graph") == by(lambda p: p.category == "LG" and "Graph" in p.title)
 
 
+def test_has_year_and_has_venue_keep_the_papers_with_one() -> None:
+    # What the stats screen's "none" rows list: -has:year, -has:venue.
+    from helpers import paper
+
+    from paperbrowse.core.library import Library
+
+    library = Library(
+        papers=[
+            paper("Dated at a venue", 2021, venue="ACL"),
+            paper("Dated nowhere", 2022, venue="  "),
+            paper("Undated at a venue", venue="EMNLP"),
+            paper("Undated nowhere"),
+        ]
+    )
+
+    def found(query: str) -> set[str]:
+        return {p.title for p in library.find(query)}
+
+    assert found("-has:year") == {"Undated at a venue", "Undated nowhere"}
+    assert found("has:venue") == {"Dated at a venue", "Undated at a venue"}
+    assert found("-has:venue") == {"Dated nowhere", "Undated nowhere"}
+
+
 def test_phrases(seed: Library) -> None:
     hits = seed.search('"graph self-training"')
     assert [h.paper.title[:6] for h in hits] == ["HC-GST", "Distri"]  # title, then abstract

@@ -569,6 +569,25 @@ async def test_help_and_quit_stay_on_a_narrow_footer(seed_app: AppFactory, width
         assert isinstance(pilot.app.screen, HelpScreen)
 
 
+@pytest.mark.parametrize(("width", "focus"), [(80, ""), (60, ""), (50, ""), (80, "slash")])
+async def test_a_narrow_footer_drops_keys_whole_never_cuts_a_label(
+    seed_app: AppFactory, width: int, focus: str
+) -> None:
+    # At 80 columns the footer read "b B▏ ? Help" (Bookmark cut at its first letter), at
+    # 50 "s ▏ ? Help" (Sort's key without its word): a key that does not fit goes whole.
+    async with seed_app().run_test(size=(width, 30)) as pilot:
+        await wait_loaded(pilot)
+        if focus:
+            await pilot.press(focus)  # the search bar's own keys
+            await settle(pilot)
+        footer = screen_text(pilot).splitlines()[-1]
+        labels = {f"{key.key_display} {key.description}" for key in pilot.app.query(FooterKey)}
+        left = footer.split("▏")[0].strip()
+        shown = [label for label in left.split("  ") if label]
+        assert shown and all(label in labels for label in shown), footer
+        assert shown[0] in ("⏎ Read", "esc Back to list"), footer  # the first keys still lead
+
+
 async def test_the_footer_of_the_search_bar_has_no_empty_box(seed_app: AppFactory) -> None:
     """The search bar hides Help and Quit (it takes q as text): their group, left with the
     palette's key alone, drew an empty box, "▏▏^p palette" (an explorer's)."""

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from paperbrowse.app.app import PaperBrowseApp
 from paperbrowse.app.header_text import people_text
 from paperbrowse.app.screens.people import PeopleScreen
-from paperbrowse.app.widgets.people_table import PeopleHeadings, PeopleTable, cell_text
+from paperbrowse.app.widgets.people_table import COLUMNS, PeopleHeadings, PeopleTable, cell_text
 
 LAB = Path(__file__).resolve().parents[1] / "data" / "lab50"
 SIZE = (120, 35)
@@ -148,18 +148,44 @@ async def test_the_people_screen_opens_again_in_the_order_it_was_left_in() -> No
         assert [r.name for r in again.table.rows] == left
 
 
-@pytest.mark.parametrize("width", [80, 90])
-async def test_every_figure_is_whole_on_a_narrow_screen(width: int) -> None:
+def shown_headings(pilot: Pilot[Any]) -> list[str]:
+    """The column headings on the people screen, as the user reads them."""
+    line = next(line for line in screen_text(pilot).splitlines() if line.startswith(" Res"))
+    return [heading for heading in line.strip().split("  ") if heading]
+
+
+@pytest.mark.parametrize("width", [60, 70, 80, 90])
+async def test_every_figure_shown_is_whole_on_a_narrow_screen(width: int) -> None:
     """At 80 columns the table's rows were cut at the right, through the last column's
-    figures: "In library" read 1 for 12, and nothing for 8 (an explorer's). The name
-    gives up its room instead."""
+    figures: "In library" read 1 for 12, and nothing for 8 (an explorer's). A column that
+    does not fit is left out whole, heading and figures, and the last one shown ends the
+    row whole."""
     app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
     async with app.run_test(size=(width, 30)) as pilot:
         screen = await open_people(pilot)
+        last = {heading: key for key, heading, _ in COLUMNS}[shown_headings(pilot)[-1]]
         rows = screen.table.rows
         for y, researcher in enumerate(rows[:10]):  # (the table scrolled to its top)
             line = screen.table.render_line(y).text.rstrip()
-            assert line.endswith(" " + cell_text(researcher, "library")), (line, researcher)
+            assert line.endswith(" " + cell_text(researcher, last)), (line, researcher)
+
+
+@pytest.mark.parametrize("width", [60, 70, 80])
+async def test_names_are_read_whole_at_60_to_80_columns(width: int) -> None:
+    """At 60-80 columns the names were cut first ("Ana…" for Anastasia Shimorina) while
+    every figure kept its room: the name is what the user reads. Figures give way first,
+    whole columns of them; the one sorted by stays."""
+    app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
+    async with app.run_test(size=(width, 30)) as pilot:
+        screen = await open_people(pilot)
+        assert shown_headings(pilot)[0] == "Researcher"
+        names = [researcher.name for researcher in screen.table.rows[:10]]
+        text = screen_text(pilot)
+        assert all(f" {name}  " in text for name in names if len(name) <= 20), text
+        await pilot.press(*"sssssss")  # sorted by the last column, "In library"
+        await settle(pilot)
+        assert screen.sort == "library"
+        assert "In library" in shown_headings(pilot)
 
 
 async def test_enter_puts_profile_in_the_search_bar_and_the_header_shows_them() -> None:
@@ -273,3 +299,18 @@ async def test_a_table_message_left_queued_after_the_screen_is_dismissed_is_drop
         await settle(pilot)
         assert not screen.is_attached
         await screen._on_message(PeopleTable.Highlighted(researcher))  # (raised NoMatches)
+
+
+@pytest.mark.parametrize("width", [40, 50])
+async def test_a_narrow_people_footer_drops_keys_whole(width: int) -> None:
+    # At 50 columns the footer read "r R▏^p palette" (Reverse cut), at 40 "s▏^p palette".
+    from textual.widgets._footer import FooterKey
+
+    app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await open_people(pilot)
+        footer = screen_text(pilot).splitlines()[-1]
+        keys = pilot.app.screen.query(FooterKey)
+        labels = {f"{key.key_display} {key.description}" for key in keys}
+        shown = [label for label in footer.split("▏")[0].strip().split("  ") if label]
+        assert shown and all(label in labels for label in shown), footer

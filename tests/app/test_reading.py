@@ -396,6 +396,44 @@ async def test_stats_screen_year_selection_filters_the_list(seed_app: AppFactory
         assert years == {2024}
 
 
+async def test_stats_none_rows_list_the_papers_without_a_year_or_a_venue(
+    tmp_path: Path,
+) -> None:
+    """The "none" rows (papers without a year, without a venue) were shown but could not be
+    picked, as every other row can: enter now lists those papers."""
+    from app_helpers import write_jsonl
+
+    library = write_jsonl(
+        tmp_path / "gaps.jsonl",
+        [
+            {"title": "Dated, at a venue", "year": 2021, "venue": "ACL"},
+            {"title": "Dated, nowhere", "year": 2022},
+            {"title": "Undated, at a venue", "venue": "EMNLP"},
+            {"title": "Undated, nowhere"},
+        ],
+    )
+    expected = {
+        "#years": ("-has:year", {"Undated, at a venue", "Undated, nowhere"}),
+        "#venue-list": ("-has:venue", {"Dated, nowhere", "Undated, nowhere"}),
+    }
+    for chart, (query, titles) in expected.items():
+        async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+            await wait_loaded(pilot)
+            await pilot.press("S")
+            await settle(pilot)
+            options = pilot.app.screen.query_one(chart, OptionList)
+            options.focus()
+            await pilot.press("end")  # the "none" row comes last
+            await settle(pilot)
+            last = options.get_option_at_index(options.option_count - 1)
+            assert str(last.prompt).startswith("none 2 without a"), str(last.prompt)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert not isinstance(pilot.app.screen, StatsScreen), chart
+            assert browser(pilot).search_query == query
+            assert {p.title for p in browser(pilot).paper_list.results} == titles
+
+
 async def test_stats_years_fold_long_runs_of_empty_years(corpus: Path) -> None:
     """Semantic Scholar's real paper file spans 1842-2024 with most years empty: each was a
     row of its own (183, nearly all 0), its recent years far below. A run of empty years is
@@ -410,7 +448,8 @@ async def test_stats_years_fold_long_runs_of_empty_years(corpus: Path) -> None:
         assert rows[0].startswith("1842 ") and rows[1].startswith("1843–")
         assert rows[1].endswith("no papers") and years.get_option_at_index(1).disabled
         assert len(rows) < 80
-        await pilot.press("end", "enter")
+        assert rows[-1].startswith("none ")  # its undated papers, below the newest year
+        await pilot.press("end", "up", "enter")
         await settle(pilot)
         assert browser(pilot).search_query == "year:2024"
 

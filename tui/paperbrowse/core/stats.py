@@ -71,6 +71,7 @@ class LibraryStats:
     undated: int
     categories: list[Count]
     venues: list[Count]
+    without_venue: int
     coauthors: list[Count]
     progress: ReadingProgress
 
@@ -86,6 +87,11 @@ def papers_per_year(papers: Iterable[Paper]) -> list[tuple[int, int]]:
 
 def undated_count(papers: Iterable[Paper]) -> int:
     return sum(1 for paper in papers if paper.year is None)
+
+
+def without_venue_count(papers: Iterable[Paper]) -> int:
+    """Papers with no venue (or one of spaces alone), which ``venues`` leaves out."""
+    return sum(1 for paper in papers if not (paper.venue and paper.venue.strip()))
 
 
 def categories(papers: Iterable[Paper], limit: int | None = None) -> list[Count]:
@@ -218,6 +224,7 @@ def library_stats(
         undated=undated_count(fields),
         categories=categories(fields, limit),
         venues=venues(fields, limit),
+        without_venue=without_venue_count(fields),
         coauthors=coauthors(fields, limit, exclude=owners),
         progress=reading_progress(fields, marks),
     )

@@ -51,15 +51,19 @@ class _Picker(DismissOnce, ModalScreen[object]):
         width: 1fr;
         height: auto;
     }
+    /* The title and the hint docked, the list between them given what room is left (the
+       dialog's 90%): a list of 20 rows pushed the hint off the dialog at 50x15. */
     _Picker .picker-title {
+        dock: top;
         text-style: bold;
     }
     _Picker .picker-hint {
+        dock: bottom;
         color: $text-muted;
     }
     _Picker OptionList {
         height: auto;
-        max-height: 20;
+        max-height: 100%;
         width: 1fr;
         /* Given no width to wrap its options in (a terminal under ten columns), the list
            stopped the app in Textual's drawing; a narrower one shows its left part. */

@@ -171,6 +171,12 @@ class BrowserScreen(SafeMouse, Screen[None]):
         self.searching.frame_hold.release()  # the app's repaints must not stay held
         self.loader.keep_marks_as_now()  # (and closes the marks)
 
+    def on_screen_suspend(self) -> None:
+        self.loader.covered()  # a dialog opened over the browser: not under a toast
+
+    def on_screen_resume(self) -> None:
+        self.loader.say_problems()  # those met while a dialog was open
+
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "narrow")
         self.set_class(self.size.height < SHORT_HEIGHT, "short")

@@ -49,6 +49,7 @@ class ChoiceMenuScreen(DismissOnce, ModalScreen[str | None]):
         width: 84;
         max-width: 95%;
         height: auto;
+        max-height: 100%;
         border: thick $accent;
         background: $surface;
         padding: 0 1;
@@ -56,14 +57,19 @@ class ChoiceMenuScreen(DismissOnce, ModalScreen[str | None]):
     ChoiceMenuScreen Static {
         width: 1fr;
     }
+    /* The title and the hint docked, the menu between them given what room is left: at
+       50x15 the menu took every row and the hint (how to choose, how to cancel) was cut. */
     ChoiceMenuScreen .choice-title {
+        dock: top;
         text-style: bold;
     }
     ChoiceMenuScreen .choice-hint {
+        dock: bottom;
         color: $text-muted;
     }
     ChoiceMenuScreen OptionList {
         height: auto;
+        max-height: 100%;
         width: 1fr;
     }
     """

@@ -151,6 +151,13 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
     ExportDialog #export-title {
         text-style: bold;
     }
+    /* The format menu opens over its own box and is no taller than the dialog below it
+       (the box, the file name, the status and the buttons: 10 rows): Textual's menu,
+       opened under the box and 12 rows high, ran over the dialog's bottom border. */
+    ExportDialog #export-format > SelectOverlay {
+        offset-y: -3;
+        max-height: 10;
+    }
     ExportDialog Horizontal {
         height: auto;
         align: right middle;

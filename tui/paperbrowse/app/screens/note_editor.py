@@ -64,7 +64,7 @@ class NoteEditor(DismissOnce, ModalScreen[None]):
         width: 1fr;
     }
     NoteEditor #note-status {
-        height: 1;
+        height: auto;  /* two lines in a narrow editor: "closes" was cut off at 50 columns */
         width: 1fr;
         color: $text-muted;
     }

@@ -19,10 +19,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import LEFT_BEHIND, DismissOnce
+from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.people_table import COLUMNS, PeopleHeadings, PeopleTable
 from paperbrowse.core.text.counts import counted
 
@@ -99,7 +100,7 @@ class PeopleScreen(DismissOnce, Screen[str | None]):
         yield PeopleHeadings()
         yield PeopleTable(id="people")
         yield Static(id="people-coauthors")
-        yield Footer()
+        yield KeyFooter()  # (its keys left out whole where they do not fit)
 
     def on_mount(self) -> None:
         self._fill()
@@ -126,7 +127,8 @@ class PeopleScreen(DismissOnce, Screen[str | None]):
     def _fill(self, keep: Researcher | None = None) -> None:
         """Show the rows in the order chosen, the cursor kept on ``keep``."""
         rows = self.ordered()
-        self.table.show(rows, keep)
+        self.table.show(rows, keep, self.sort)
+        self.query_one(PeopleHeadings).show_for(self.sort)
         self.query_one("#people-title", Static).update(
             Text.assemble(
                 (f"{counted(len(rows), 'researcher')} · sorted by {self.order_text()}", "bold"),

@@ -17,11 +17,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from paperbrowse.app.actions import bindings
 from paperbrowse.app.screens.base import DismissOnce, call_from_thread_while_attached
+from paperbrowse.app.widgets.footer import KeyFooter
 from paperbrowse.app.widgets.option_pages import PickerList
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ def progress_text(progress: ReadingProgress) -> Text:
 # Empty years in a row from which they are one line ("1843–1930 0 no papers"): a library whose
 # oldest paper is from 1842 listed 87 empty years before its next, and its newest far below.
 EMPTY_YEARS_FOLDED = 3
+WITHOUT_YEAR = "-has:year"  # the query the years' "none" row lists its papers with
 
 
 def year_options(
@@ -87,9 +89,9 @@ def year_options(
             (bar(count, most, bar_width), "cyan"),
         )
         options.append(Option(row, id=f"year:{first}"))
-    if undated:
+    if undated:  # picked as any year is: the papers without one
         label = Text(f"none {undated:>{digits},} without a year", style="dim")
-        options.append(Option(label, disabled=True))
+        options.append(Option(label, id=WITHOUT_YEAR))
     return options
 
 
@@ -128,9 +130,11 @@ def short_label(label: str) -> str:
     return short[:1].upper() + short[1:] if short else label
 
 
-def count_options(counts: Sequence[Count], key: str) -> list[Option]:
+def count_options(counts: Sequence[Count], key: str, without: int = 0) -> list[Option]:
+    """A chart's rows, most papers first; then, given ``without`` (the venues'), a row for
+    the papers without one, picked as the others are."""
     most = max((count.count for count in counts), default=0)
-    digits = len(f"{most:,}")
+    digits = len(f"{max(most, without):,}")
     options = []
     for count in counts:
         # The label goes last, so a long venue or name uses all the room there is.
@@ -145,6 +149,9 @@ def count_options(counts: Sequence[Count], key: str) -> list[Option]:
         )
         value = count.label if key in ("author", "venue") else count.key
         options.append(Option(row, id=f"{key}:{quoted(value)}"))
+    if without:
+        row = Text(f"none {without:>{digits},} without a {key}", style="dim", no_wrap=True)
+        options.append(Option(row, id=f"-has:{key}"))
     if not options:
         options.append(Option(Text("none", style="dim"), disabled=True))
     return options
@@ -233,7 +240,7 @@ class StatsScreen(DismissOnce, Screen[str | None]):
                     options = PickerList(id=f"{key}-list")
                     options.border_title = title
                     yield options
-        yield Footer()
+        yield KeyFooter()  # (its keys left out whole where they do not fit)
 
     AUTO_FOCUS = "#years"
 
@@ -255,7 +262,7 @@ class StatsScreen(DismissOnce, Screen[str | None]):
             "years": self._year_rows(figures),
             "cat-list": count_options(figures.categories, "cat"),
             "author-list": count_options(figures.coauthors, "author"),
-            "venue-list": count_options(figures.venues, "venue"),
+            "venue-list": count_options(figures.venues, "venue", figures.without_venue),
         }
         for list_id, options in filled.items():
             option_list = self.query_one(f"#{list_id}", PickerList)

@@ -18,7 +18,9 @@ The keys it shows come from the registry (app/actions.py) with the user's keymap
 The pinned keys (Help, Quit) sit at the right edge beside the command palette's key,
 in one group docked there as Textual docks the palette's key alone: the other keys
 come first in order, so at 90 columns these two had been cut off the edge. The keys
-that do not fit are clipped instead (and scroll in with the mouse wheel, as before).
+that do not fit beside them are left out whole, the last first: clipped at the edge,
+a key read "b B" at 80 columns, and "s" without its word at 50 (all are in the help and
+the palette).
 This too leans on Textual 8.2.8's internals: ``FooterKey`` (not exported, from
 ``textual.widgets._footer``), its ``action``, and the ``-command-palette`` class that
 ``Footer.compose`` gives the palette's key.
@@ -38,6 +40,10 @@ from paperbrowse.app.actions import PINNED_ACTIONS, REGISTRY_RANK
 if TYPE_CHECKING:
     from textual.app import ComposeResult
     from textual.binding import ActiveBinding
+    from textual.widget import Widget
+
+# The footer's children docked at its right edge: the pinned group, else the palette's key.
+DOCKED = ("-pinned", "-command-palette")
 
 
 class KeyFooter(Footer):
@@ -102,6 +108,29 @@ class KeyFooter(Footer):
     async def recompose(self) -> None:
         self._rebuild_queued = False  # a change from now on needs a new rebuild
         await super().recompose()
+        self.fit_keys()
+
+    def on_resize(self) -> None:
+        self.fit_keys()
+
+    def fit_keys(self) -> None:
+        """Show the keys in order while each fits whole beside the right edge's (docked)
+        group; the rest are left out, never cut."""
+        if not self.size.width:
+            return  # not laid out yet: fitted on its first resize
+        docked = [c for c in self.children if any(c.has_class(name) for name in DOCKED)]
+        keys = [child for child in self.children if child not in docked]
+        room = self.size.width - sum(self._width_of(child) for child in docked)
+        for key in keys:
+            width = self._width_of(key)
+            key.display = width <= room
+            room = room - width if key.display else 0  # (none after the first left out)
+
+    def _width_of(self, widget: Widget) -> int:
+        """The cells ``widget`` takes in the footer's row, shown or not (its own width:
+        the keys' widths are ``auto``)."""
+        content = widget.get_content_width(self.size, self.app.size)
+        return content + widget.styles.gutter.width + widget.styles.margin.width
 
 
 def in_registry_order(active: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:

@@ -29,7 +29,8 @@ from paperbrowse.app.widgets.row_segments import fit_plain
 if TYPE_CHECKING:
     from paperbrowse.core.people import Researcher, SortKey
 
-# (sort key, heading, width); the name takes the room left, up to NAME_WIDTH.
+# (sort key, heading, width); the name takes the room left, up to NAME_WIDTH
+# (``shown_columns``: a narrow table leaves figures out).
 COLUMNS: tuple[tuple[SortKey, str, int], ...] = (
     ("name", "Researcher", 0),
     ("category", "Category", 8),
@@ -56,26 +57,37 @@ def cell_text(researcher: Researcher, key: SortKey) -> str:
     return number + ("%" if key == "novelty" else "")
 
 
-NAME_MIN = 4  # the name gives up its room before any figure does: "An…"
+# The cells a name keeps before any figure is shown (most full names fit: "Anastasia
+# Shimorina" is 19): the name is what is read, and at 60-80 columns it had been cut to
+# "Ana…" for every figure to keep its room.
+NAME_READABLE = 20
 
 
-def column_widths(total: int) -> list[int]:
-    """Each column's width at a table ``total`` cells wide: the figures keep theirs, and
-    the name takes what is left (at 80 columns a name of 10 cut the last figure's digits:
-    "In library" read 1 for 12, and nothing for 8)."""
-    figures = sum(width + GAP for _, _, width in COLUMNS[1:])
-    name = max(NAME_MIN, min(NAME_WIDTH, total - figures - 1))
-    return [name] + [width for _, _, width in COLUMNS[1:]]
+def shown_columns(total: int, sort: SortKey = "name") -> list[tuple[int, int]]:
+    """The columns shown at a table ``total`` cells wide, as (index in COLUMNS, width), in
+    COLUMNS' order: the name, then the figures that fit beside NAME_READABLE cells of it,
+    whole or not at all (a cut figure read 1 for 12), the column sorted by first; the name
+    then takes the room left, up to NAME_WIDTH."""
+    room = total - min(NAME_READABLE, total) - 1
+    figures = sorted(range(1, len(COLUMNS)), key=lambda index: COLUMNS[index][0] != sort)
+    shown: list[int] = []
+    for index in figures:
+        needed = COLUMNS[index][2] + GAP
+        if needed <= room:
+            shown.append(index)
+            room -= needed
+    used = sum(COLUMNS[index][2] + GAP for index in shown)
+    name = max(1, min(NAME_WIDTH, total - used - 1))
+    return [(0, name)] + [(index, COLUMNS[index][2]) for index in sorted(shown)]
 
 
-def line_of(cells: Sequence[str], widths: Sequence[int]) -> str:
-    """One row: the name left-aligned (cut with "…"), the category left, figures right."""
-    texts, figures = (
-        zip(cells[:2], widths[:2], strict=True),
-        zip(cells[2:], widths[2:], strict=True),
-    )
-    parts = [fit_plain(cell, width, pad=True) for cell, width in texts]
-    parts += [align_right(cell, width) for cell, width in figures]
+def line_of(cells: Sequence[str], columns: Sequence[tuple[int, int]]) -> str:
+    """One row of ``columns`` (``shown_columns``) of a row's ``cells`` (one a column of
+    COLUMNS): the name left-aligned (cut with "…"), the category left, figures right."""
+    parts = [
+        fit_plain(cells[index], width, pad=True) if index < 2 else align_right(cells[index], width)
+        for index, width in columns
+    ]
     return (" " * GAP).join(parts)
 
 
@@ -95,21 +107,31 @@ class PeopleHeadings(Static):
             self.key = key
             super().__init__()
 
-    def _table_width(self) -> int:
-        """The width of the table's rows below: this line's, less the table's scroll bar
-        (``size`` is inside the padding, which both have)."""
-        return self.size.width - 1
+    sort: SortKey = "name"  # the column sorted by, shown whatever the width (``show_for``)
+
+    def _columns(self) -> list[tuple[int, int]]:
+        """The table's columns below, at the width of its rows: this line's, less the
+        table's scroll bar (``size`` is inside the padding, which both have)."""
+        return shown_columns(self.size.width - 1, self.sort)
+
+    def show_for(self, sort: SortKey) -> None:
+        """The headings of the columns shown when sorted by ``sort``."""
+        self.sort = sort
+        self._draw()
 
     def on_resize(self, event: events.Resize) -> None:
-        headings = line_of([h for _, h, _ in COLUMNS], column_widths(self._table_width()))
-        self.update(Text(headings))
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.size.width:
+            self.update(Text(line_of([h for _, h, _ in COLUMNS], self._columns())))
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
         x = event.x - 1  # the padding
-        for (key, _, _), width in zip(COLUMNS, column_widths(self._table_width()), strict=True):
+        for index, width in self._columns():
             if x < width + GAP:
-                self.post_message(self.Clicked(key))
+                self.post_message(self.Clicked(COLUMNS[index][0]))
                 return
             x -= width + GAP
 
@@ -159,13 +181,18 @@ class PeopleTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.rows: list[Researcher] = []
         self._cells: list[list[str]] = []
+        self.sort: SortKey = "name"  # their order's column, shown whatever the width
 
     def on_mount(self) -> None:
         self.set_class(colours_are_scarce(self.app), "-plain-cursor")
 
-    def show(self, rows: list[Researcher], keep: Researcher | None = None) -> None:
-        """Show researchers in this order, the cursor on ``keep`` (else the first)."""
+    def show(
+        self, rows: list[Researcher], keep: Researcher | None = None, sort: SortKey = "name"
+    ) -> None:
+        """Show researchers in this order (``sort``'s), the cursor on ``keep`` (else the
+        first)."""
         self.rows = rows
+        self.sort = sort
         self._cells = [[cell_text(r, key) for key, _, _ in COLUMNS] for r in rows]
         self.virtual_size = Size(self.size.width, len(rows))
         self.cursor = rows.index(keep) if keep is not None and keep in rows else 0
@@ -228,7 +255,7 @@ class PeopleTable(ScrollView, can_focus=True):
         base = self.rich_style
         if row >= len(self.rows):
             return Strip.blank(width, base)
-        text = Text(line_of(self._cells[row], column_widths(width)), no_wrap=True)
+        text = Text(line_of(self._cells[row], shown_columns(width, self.sort)), no_wrap=True)
         text.highlight_words([MISSING], self.get_component_rich_style("people-table--missing"))
         text.truncate(width, pad=True)
         segments = list(text.render(self.app.console))

@@ -100,6 +100,15 @@ class Columns:
         return self._flags("doi")
 
     @cached_property
+    def has_year(self) -> Mask:
+        return self.year > 0
+
+    @cached_property
+    def has_venue(self) -> Mask:
+        """A venue of more than spaces (the stats count the others as without one)."""
+        return _where(*self._venues, lambda venue: bool(venue.strip()))
+
+    @cached_property
     def has_link(self) -> Mask:
         """What ``Paper.first_link`` would find: a URL, a DOI, or a link in the abstract."""
         return self._flags("url") | self.has_doi | self._flags("links")
@@ -207,7 +216,7 @@ def _category_test(value: str) -> Callable[[str], bool]:
     return test
 
 
-HAS_VALUES = ("code", "abstract", "doi", "link")
+HAS_VALUES = ("code", "abstract", "doi", "link", "year", "venue")
 
 
 def builtin_mask(columns: Columns, key: str, value: str) -> Mask | None:

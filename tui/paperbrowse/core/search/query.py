@@ -35,7 +35,7 @@ SYNTAX_HELP: tuple[tuple[str, str], ...] = (
     ("author:wang", "words in one field: author:, title:, abstract:"),
     ("year:2024", "published in 2024; year:2022..2024, year:2022.., year:..2020"),
     ("cat:CL", "arXiv category (code or name)"),
-    ("has:code", "has:code, has:abstract, has:doi, has:link, has:pdf"),
+    ("has:code", "has:code, has:abstract, has:doi, has:link, has:pdf, has:year, has:venue"),
     ("venue:emnlp", "venue name contains these words"),
     ("key:wang2024", "citation key is this, or starts with it"),
     ("profile:wang", "papers in that researcher's profile, when profiles are open"),

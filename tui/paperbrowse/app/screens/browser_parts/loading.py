@@ -14,11 +14,13 @@ import contextlib
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from paperbrowse.app import first_screen_ahead
@@ -43,6 +45,7 @@ from paperbrowse.core.text.counts import counted, plural
 # not before the first frame; here they are only types.
 if TYPE_CHECKING:
     from rich.text import Text
+    from textual.app import App
     from textual.widgets import ProgressBar
 
     from paperbrowse.app.first_screen_ahead import SecondProcess
@@ -190,6 +193,11 @@ class LibraryLoader:
         self.freezing = threading.Lock()
         # The problems last said: a reload that finds the same ones says nothing again.
         self.problems_said: frozenset[str] = frozenset()
+        # Their toasts, and whether they wait to be given: they are given while the browser
+        # is on top, and taken down when a dialog opens over it (the toast covered the
+        # dialog's hint and buttons; ``w`` and the ⚠ count still give the problems).
+        self.problem_notices: list[Notice] = []
+        self.notices_held = False
         # What a load's first screen is made of, to keep for the next launch once the
         # library is searchable (``core.first_screen``): the header shown and what made
         # it, the category column's width, the load (its listing, order and files as
@@ -528,7 +536,9 @@ class LibraryLoader:
         self.view.detail.links_for = links_shown(library)
         problems = frozenset(map(str, library.problems))
         if problems != self.problems_said:  # (each automatic reload said them again)
-            notify_problems(self.screen, library)
+            self.problem_notices = problem_notices(library, keymap_of(self.screen.app))
+            self.notices_held = True
+            self.say_problems()
         self.problems_said = problems
         if listing is not None and not self.view.search_query.strip():
             self.searching.show_listing(listing)
@@ -536,6 +546,24 @@ class LibraryLoader:
         if not self.searching.scheduler.held:
             self.reading.start_marks()  # before the first search: is:read etc. must be known
         self.view.run_search()
+
+    def say_problems(self) -> None:
+        """Give the problems' toasts held, if the browser is on top (else once it is)."""
+        if not self.notices_held or not self.screen.is_active:
+            return
+        self.notices_held = False
+        for notice in self.problem_notices:
+            self.screen.notify(
+                notice.message,
+                title=notice.title,
+                severity=notice.severity,
+                timeout=10,
+                markup=False,
+            )
+
+    def covered(self) -> None:
+        """A screen opened over the browser: the problems' toasts are taken down."""
+        withdraw_notices(self.screen.app, self.problem_notices)
 
     # --- in the loader's thread -----------------------------------------------------
 
@@ -644,34 +672,51 @@ def key_shown(library: Library) -> Callable[[Paper], str | None]:
     return key
 
 
-def notify_problems(screen: Screen[None], library: Library) -> None:
-    """A notification for each of the first few problems naming no line (a file that could
+@dataclass(frozen=True)
+class Notice:
+    """A notification to give: its text (never markup: a file name, a key may be "["),
+    title and severity."""
+
+    message: str
+    title: str = ""
+    severity: SeverityLevel = "error"
+
+
+def problem_notices(library: Library, keymap: Mapping[str, str]) -> list[Notice]:
+    """A notice for each of the first few problems naming no line (a file that could
     not be read, mostly); then one for all of them, counted as ``w`` lists them."""
     problems = library.problems
     unlined = [p for p in problems if p.line is None]
     said = unlined[:FILE_PROBLEMS_NOTIFIED]
-    for problem in said:
-        screen.notify(str(problem), severity="error", timeout=10, markup=False)
+    notices = [Notice(str(problem)) for problem in said]
     # (Files, not problems: a file's records can each have one naming no line.)
     hidden = len({p.file for p in unlined[FILE_PROBLEMS_NOTIFIED:]} - {p.file for p in said})
     if hidden > 0:
-        screen.notify(
-            f"… and {hidden} more {plural(hidden, 'file')} with problems.",
-            severity="error",
-            timeout=10,
-        )
+        notices.append(Notice(f"… and {hidden} more {plural(hidden, 'file')} with problems."))
     if len(problems) > len(said):
         # The counts ``w`` and the search bar's ⚠ give: a file not read at all may name a
         # line (JSON that is not JSON), and a record skipped may name none.
         files = len({p.file for p in problems})
-        keymap = keymap_of(screen.app)
         press = key_hint("show_problems", keymap, "Press {key} (or click the ⚠ count)")
-        screen.notify(
-            f"{counted(len(problems), 'problem')} in {counted(files, 'file')}: records "
-            "skipped or repaired, or files not read; the rest loaded. "
-            f"{press or 'Click the ⚠ count'} to see which and why.",
-            title="Problems while loading",
-            severity="warning",
-            timeout=10,
-            markup=False,  # a key may be "["
+        notices.append(
+            Notice(
+                f"{counted(len(problems), 'problem')} in {counted(files, 'file')}: records "
+                "skipped or repaired, or files not read; the rest loaded. "
+                f"{press or 'Click the ⚠ count'} to see which and why.",
+                title="Problems while loading",
+                severity="warning",
+            )
         )
+    return notices
+
+
+def withdraw_notices(app: App[Any], notices: Sequence[Notice]) -> None:
+    """Take down the toasts of ``notices`` still shown (private API, checked against
+    Textual 8.2.8: ``notify`` hands back no handle, and only ``App._unnotify`` takes a
+    single notification down; the toasts go as the current screen's rack is refreshed)."""
+    messages = {notice.message for notice in notices}
+    shown = [n for n in app._notifications if n.message in messages]
+    for notification in shown:
+        app._unnotify(notification, refresh=False)
+    if shown:
+        app._refresh_notifications()
