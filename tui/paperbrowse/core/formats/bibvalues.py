@@ -147,14 +147,21 @@ def field_name(key: str) -> str:
     return key.strip().lower()
 
 
-def without_trailing_comment(raw: str) -> str:
-    """A raw value without a ``%`` comment after it (``{A Paper} % from Scholar``, read into
-    the value where no comma followed it). A ``%`` in braces or quotes, or escaped, is text."""
-    if raw.rfind("%") < max(raw.rfind("}"), raw.rfind('"')):
-        return raw  # (every "%" before the value's end: a scan of an abstract saved)
-    depth = 0
-    quoted = escaped = False
-    for index, char in enumerate(raw):
+class CommentScan(NamedTuple):
+    """Where a ``%`` comment starts in a text (None: nowhere), and the braces open and
+    whether inside quotes where the scan stopped (at the comment, or the text's end)."""
+
+    comment: int | None
+    depth: int
+    quoted: bool
+
+
+def comment_scan(text: str, depth: int = 0, quoted: bool = False, top: int = 0) -> CommentScan:
+    """Find a ``%`` comment in BibTeX ``text``: a ``%`` outside any value, from ``depth``
+    braces open (and ``quoted``) at its start; ``top``, the braces open outside any value
+    (0 in a value alone, 1 in an entry). A ``%`` in braces or quotes, or escaped, is text."""
+    escaped = False
+    for index, char in enumerate(text):
         if escaped:
             escaped = False
         elif char == "\\":
@@ -163,11 +170,20 @@ def without_trailing_comment(raw: str) -> str:
             depth += 1
         elif char == "}":
             depth = max(depth - 1, 0)
-        elif char == '"' and depth == 0:
+        elif char == '"' and depth == top:
             quoted = not quoted
-        elif char == "%" and depth == 0 and not quoted:
-            return raw[:index].rstrip()
-    return raw
+        elif char == "%" and depth <= top and not quoted:
+            return CommentScan(index, depth, quoted)
+    return CommentScan(None, depth, quoted)
+
+
+def without_trailing_comment(raw: str) -> str:
+    """A raw value without a ``%`` comment after it (``{A Paper} % from Scholar``, read into
+    the value where no comma followed it). A ``%`` in braces or quotes, or escaped, is text."""
+    if raw.rfind("%") < max(raw.rfind("}"), raw.rfind('"')):
+        return raw  # (every "%" before the value's end: a scan of an abstract saved)
+    comment = comment_scan(raw).comment
+    return raw if comment is None else raw[:comment].rstrip()
 
 
 # A field name and "=" where a value has ended: the comma before that field was left out,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from paperbrowse.core.errors import FormatError
+from paperbrowse.core.formats.bibvalues import comment_scan
 from paperbrowse.core.models import Paper
 
 PASTED = "(pasted BibTeX)"  # the "file" the reader's messages name
@@ -28,24 +29,10 @@ def without_comments(text: str) -> Iterator[str]:
     depth = 0  # braces open: 1 inside an entry, 2 and more inside a braced value
     quoted = False  # inside a "quoted" value
     for line in text.splitlines():
-        end = len(line)
-        escaped = False
-        for index, char in enumerate(line):
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == "{":
-                depth += 1
-            elif char == "}":
-                depth = max(depth - 1, 0)
-            elif char == '"' and depth == 1:
-                quoted = not quoted
-            elif char == "%" and depth <= 1 and not quoted:
-                end = index
-                break
-        if line[:end].strip():
-            yield line[:end]
+        comment, depth, quoted = comment_scan(line, depth, quoted, top=1)
+        kept = line if comment is None else line[:comment]
+        if kept.strip():
+            yield kept
 
 
 def pasted_paper(text: str) -> Paper | str:
