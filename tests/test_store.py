@@ -41,7 +41,7 @@ def library_file(folder: Path, papers: int = PAPERS) -> Path:
         for i in range(papers)
     ]
     entries.append(
-        "@article{again, title={Learning thing 7}, author={Doe, Jane}, year=2007,"
+        "@article{k7, title={Learning thing 7}, author={Doe, Jane}, year=2007,"  # again
         " doi={10.1000/seven}}\n"
     )
     path = folder / "lib.bib"
