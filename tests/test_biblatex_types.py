@@ -88,3 +88,25 @@ def test_a_patent_s_number_is_its_patent_number(tmp_path: Path) -> None:
     assert (item["type"], item["number"]) == ("patent", "5668842") and "issue" not in item
     (again,) = load(csl).papers
     assert (again.entry_type, again.issue) == ("patent", "5668842")
+
+
+MISC_WITH_PUBLISHER = """@misc{hastie2009elements,
+  title={The elements of statistical learning: data mining, inference, and prediction},
+  author={Hastie, Trevor},
+  year={2009},
+  publisher={Springer}
+}
+@mvbook{knuth:ct, author = {Knuth, Donald E.}, title = {Computers \\& Typesetting},
+  date = 1984, publisher = {Addison-Wesley}, location = {Reading, Mass.}}
+"""
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_a_publisher_read_back_from_bibtex_is_still_the_publisher(fmt: str) -> None:
+    # Written as howpublished, the publisher of a @misc or an @mvbook came back as no one's.
+    original = parse_bibtex(MISC_WITH_PUBLISHER, "references.bib").papers
+    text = export_papers(original, fmt)
+    assert "howpublished" not in text
+    back = parse_bibtex(text, "back.bib").papers
+    assert [paper.publisher for paper in back] == ["Springer", "Addison-Wesley"]
+    assert [paper.venue for paper in back] == ["Springer", "Addison-Wesley"]
