@@ -28,7 +28,7 @@ from paperbrowse.core.formats.export import BIBLIOGRAPHY, WRITTEN_AS
 from paperbrowse.core.text.counts import counted, plural
 
 if TYPE_CHECKING:
-    from paperbrowse.core.formats.export import Written
+    from paperbrowse.core.formats.export import Files, Written
     from paperbrowse.core.models import Paper, Profile
 
 FORMAT_NAMES = {
@@ -166,6 +166,7 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         source: str = "listed",
         key_of: Callable[[Paper], str] | None = None,
         tags_of: Callable[[Paper], Sequence[str]] | None = None,
+        files_of: Files = None,
     ) -> None:
         super().__init__()
         self.papers = papers  # (the list shown never changes: a new search makes new results)
@@ -173,6 +174,8 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         # the key c cites and the detail pane shows; without it, keys made for these papers.
         self.key_of = key_of
         self.tags_of = tags_of  # each paper's tags (the marks store's): exported as keywords
+        # Each paper's files as found (its library's, attached, named after it): its PDFs.
+        self.files_of = files_of
         self.profile = profile
         self.source = source
         self._suggested: Path | None = None
@@ -278,7 +281,9 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
             if fmt == BIBLIOGRAPHY:
                 text = reference_list(self.papers, path)
             else:
-                text = export_papers(self.papers, fmt, self.profile, keys, self.tags_of)
+                text = export_papers(
+                    self.papers, fmt, self.profile, keys, self.tags_of, self.files_of
+                )
             written: Written | Exception = write_export(path, text, force=force)
         except (ExportError, OSError) as error:  # ExportExists too: _finished asks to replace
             written = error
