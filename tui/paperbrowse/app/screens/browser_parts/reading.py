@@ -850,6 +850,7 @@ class ReadingController:
             self.notify("No papers to export.", severity="warning", timeout=3)
             return
         from paperbrowse.app.screens.export_dialog import ExportDialog
+        from paperbrowse.core.cite.styles import DEFAULT_STYLE
 
         library = self.view.library
         profile = library.profile if library is not None else None
@@ -858,7 +859,14 @@ class ReadingController:
         # The tags as they are now, looked up in the export's thread, paper by paper; the
         # PDFs as the Files line finds them.
         dialog = ExportDialog(
-            papers, profile, source, key_of, self.tags_now(), self.files.finder.files_of
+            papers,
+            profile,
+            source,
+            key_of,
+            self.tags_now(),
+            self.files.finder.files_of,
+            style=self.setting("csl_style") or DEFAULT_STYLE,  # C's, as chosen
+            papers_read_from=library.papers_read_from if library is not None else None,
         )
         self.app.push_screen(dialog)
 
