@@ -28,6 +28,7 @@ from paperbrowse.core.formats.export import (
 )
 from paperbrowse.core.formats.jsonl import parse_json
 from paperbrowse.core.models import Paper
+from paperbrowse.core.pdf.locate import PdfFinder
 
 AS_OF = dt.date(2025, 11, 24)
 
@@ -102,6 +103,26 @@ def test_bibtex_export_keeps_the_attached_files_found_from_anywhere(
     (again,) = read_file(elsewhere, dt.date(2025, 1, 1)).papers
     assert again.files == (f"{library}/pdf/a.pdf", "/abs/b:c.pdf")
     assert "file =" not in export_papers([paper("None attached")], fmt)
+
+
+def test_exports_keep_the_pdfs_found_by_name_and_attached_made_absolute(
+    tmp_path: Path,
+) -> None:
+    # Only the library's own file field went out: a PDF beside it named by its key, or
+    # attached with A, was left behind (README: "keep a paper's PDFs as a file field").
+    bib = tmp_path / "lib.bib"
+    bib.write_text("@article{foo2020, title={Foo}, year={2020}, file={:own.pdf:PDF}}\n")
+    (tmp_path / "foo2020.pdf").write_bytes(b"%PDF-1.4\n")
+    attached = tmp_path / "elsewhere" / "mine.pdf"
+    (found,) = read_file(bib, AS_OF).papers
+    finder = PdfFinder(attached=lambda paper: [str(attached)])
+    own, by_name = f"{tmp_path}/own.pdf", f"{tmp_path}/foo2020.pdf"
+    for fmt in ("bibtex", "biblatex"):
+        text = export_papers([found], fmt, files=finder.files_of)
+        assert f"file = {{:{own}:PDF;:{attached}:PDF;:{by_name}:PDF}}," in text
+    (record,) = json.loads(export_papers([found], "json", files=finder.files_of))["papers"]
+    assert record["files"] == [own, str(attached), by_name]
+    assert export_papers([found], "bibtex").count(".pdf") == 1  # without a finder: its own
 
 
 def test_bibtex_is_valid_for_bibtexparser_too() -> None:
@@ -526,6 +547,30 @@ def test_cli_export_writes_your_tags_as_keywords(tmp_path: Path) -> None:
     assert {item["title"]: item.get("keyword") for item in items} == {
         "Tagged": "toread, gnn",
         "Untagged": None,
+    }
+
+
+def test_cli_export_writes_the_pdfs_beside_the_library_and_attached(tmp_path: Path) -> None:
+    from paperbrowse.core.library import load
+    from paperbrowse.core.marks.store import Store
+
+    library = tmp_path / "lib.bib"
+    library.write_text(
+        "@article{foo2020, title={Foo Bar}, author={Ann Foo}, journal={J}, year={2020}}\n"
+        "@article{bar2021, title={Bar Baz}, author={Bo Bar}, journal={J}, year={2021}}\n"
+    )
+    (tmp_path / "foo2020.pdf").write_bytes(b"%PDF-1.4\n")
+    mine = tmp_path / "attached" / "bar.pdf"
+    bar = next(p for p in load(library).papers if p.citekey == "bar2021")
+    with Store.open() as store:  # the data folder the conftest gives every test
+        store.attach_file(bar, str(mine))
+    foo = run(str(library), "--query", "key:foo2020", "-f", "bibtex")
+    assert foo.returncode == 0, foo.stderr
+    assert f"  file = {{:{tmp_path}/foo2020.pdf:PDF}},\n" in foo.stdout
+    records = json.loads(run(str(library), "-f", "json").stdout)["papers"]
+    assert {r["citekey"]: r["files"] for r in records} == {
+        "foo2020": [f"{tmp_path}/foo2020.pdf"],
+        "bar2021": [str(mine)],
     }
 
 

@@ -163,3 +163,21 @@ def test_one_key_on_two_entries_of_one_paper_is_said_to_be_read_as_one(tmp_path:
         f"{bib}:2: citation key 'dup' also used on line 1; both entries kept",
         f"{bib}:4: citation key 'same' also used on line 3, for the same paper; read as one",
     ]
+
+
+def test_papers_read_from_a_file_by_any_of_its_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The export dialog asks about replacing the library's own file by it: how many papers
+    # the file holds, whether typed relative, absolute or through a link.
+    (tmp_path / "a.bib").write_text(
+        "@article{x, title={X}, year={2020}}\n@article{y, title={Y}, year={2021}}\n"
+    )
+    (tmp_path / "b.bib").write_text("@article{x, title={X}, year={2020}}\n")  # x again
+    (tmp_path / "link.bib").symlink_to(tmp_path / "a.bib")
+    monkeypatch.chdir(tmp_path)
+    library = load(tmp_path)
+    assert library.papers_read_from("a.bib") == 2
+    assert library.papers_read_from(tmp_path / "link.bib") == 2
+    assert library.papers_read_from(tmp_path / "b.bib") == 1  # x, read in both
+    assert library.papers_read_from(tmp_path / "other.bib") is None

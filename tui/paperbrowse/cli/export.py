@@ -25,6 +25,7 @@ from paperbrowse.cli.common import (
     marked_tags,
     matching,
     open_library,
+    pdf_finder,
     safe_streams,
     write_document,
 )
@@ -111,7 +112,10 @@ def run(args: argparse.Namespace) -> int:
             return fail(str(error))
     else:
         tags_of = marked_tags()  # your tags, as keywords (BibTeX, BibLaTeX, RIS, CSL-JSON)
-        text = export_papers(papers, fmt, profile, keys, tags_of)
+        # The PDFs as the app finds them: attached with A, named after the paper beside
+        # the library or in the PDF folders, not only those the library lists.
+        files_of = pdf_finder(library, args.pdf_dir).files_of
+        text = export_papers(papers, fmt, profile, keys, tags_of, files_of)
     if args.output is not None:
         try:
             written = write_export(args.output, text, force=args.force)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Collection, Iterable, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 from paperbrowse.core.errors import FormatError, Problem
 from paperbrowse.core.files import walk
 from paperbrowse.core.formats import SUFFIXES, TextProgress, out_of_bounds
-from paperbrowse.core.models import Paper, Profile
+from paperbrowse.core.models import Paper, Profile, SourceRef
 from paperbrowse.core.search.filter_registry import FilterRegistry, NoPapers
 from paperbrowse.core.search.results import (
     Hit,
@@ -175,6 +176,27 @@ class Library:
     def keys_ready(self) -> bool:
         """Whether the keys are made, so asking for one will not stop to make them all."""
         return "keys" in self.__dict__
+
+    def papers_read_from(self, path: str | Path) -> int | None:
+        """How many of its papers were read from the file ``path`` (the same file by any
+        name: relative, through a link), or None when it is none of the library's files:
+        writing over one is asked about as that (the export dialog)."""
+        target = os.path.realpath(os.path.expanduser(path))
+        if not any(os.path.realpath(source) == target for source in self.sources):
+            return None
+        same: dict[str, bool] = {}  # each file name the papers give, looked at once
+
+        def is_target(ref: SourceRef | None) -> bool:
+            if ref is None:
+                return False
+            if ref.file not in same:
+                same[ref.file] = os.path.realpath(ref.file) == target
+            return same[ref.file]
+
+        everywhere = field_values(self.papers, "sources")  # (a paper read more than once)
+        first = field_values(self.papers, "source")
+        pairs = zip(first, everywhere, strict=True)
+        return sum(any(map(is_target, more or (ref,))) for ref, more in pairs)
 
     def key_of(self, paper: Paper) -> str:
         """A paper's key in this library (a paper from elsewhere gets its own alone)."""

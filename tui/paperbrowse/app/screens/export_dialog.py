@@ -28,7 +28,7 @@ from paperbrowse.core.formats.export import BIBLIOGRAPHY, WRITTEN_AS
 from paperbrowse.core.text.counts import counted, plural
 
 if TYPE_CHECKING:
-    from paperbrowse.core.formats.export import Written
+    from paperbrowse.core.formats.export import Files, Written
     from paperbrowse.core.models import Paper, Profile
 
 FORMAT_NAMES = {
@@ -39,8 +39,25 @@ FORMAT_NAMES = {
     "csv": "CSV (.csv)",
     "ris": "RIS (.ris, EndNote/Mendeley)",
     "markdown": "Markdown reading list (.md)",
-    BIBLIOGRAPHY: "Reference list (.md, APA or csl_style in config.json)",
+    BIBLIOGRAPHY: "Reference list (.md, in the citation style)",
 }
+
+
+def reference_list_name(style: str) -> str:
+    """The reference list's entry in the format list, naming the style it is written in."""
+    from paperbrowse.core.cite.styles import style_title
+
+    return f"Reference list (.md, {style_title(style)})"
+
+
+def full_name(path: Path) -> str:
+    """Where a file is, as the user finds it from anywhere: absolute, the home folder as
+    ``~`` (a name typed or offered is relative to the folder the app was started in)."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return str(Path("~") / absolute.relative_to(Path.home()))
+    except (ValueError, RuntimeError):  # elsewhere, or no home folder known
+        return str(absolute)
 
 
 def suggested_name(fmt: str) -> Path:
@@ -66,18 +83,24 @@ def _short(fmt: str) -> str:
     return FORMAT_NAMES[fmt].split(" (")[0]
 
 
-def reference_list(papers: Sequence[Paper], path: Path) -> str:
-    """The papers as a reference list in the user's CSL style (``C``'s; APA unless
-    "csl_style" in config.json names another), HTML for an .html name, else Markdown,
-    as ``paperbrowse export -f bibliography`` writes it."""
+def chosen_style() -> str:
+    """The user's CSL style as config.json has it: APA unless "csl_style" names another."""
     from paperbrowse.app.config import load_config
+    from paperbrowse.core.cite.styles import DEFAULT_STYLE
+
+    return load_config().csl_style or DEFAULT_STYLE
+
+
+def reference_list(papers: Sequence[Paper], path: Path, style_name: str) -> str:
+    """The papers as a reference list in the user's CSL style (``C``'s), HTML for an
+    .html name, else Markdown, as ``paperbrowse export -f bibliography`` writes it."""
     from paperbrowse.core.cite.references import bibliography_document
-    from paperbrowse.core.cite.styles import DEFAULT_STYLE, StyleError, load_style
+    from paperbrowse.core.cite.styles import StyleError, load_style
     from paperbrowse.core.formats.export import ExportError
 
     html = path.suffix.lower() in (".html", ".htm")
     try:
-        style = load_style(load_config().csl_style or DEFAULT_STYLE)
+        style = load_style(style_name)
         return bibliography_document(papers, style, "html" if html else "markdown")
     except StyleError as error:  # unknown name, missing or broken .csl: one line
         raise ExportError(f'{error} ("csl_style" in config.json)') from error
@@ -173,6 +196,9 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         source: str = "listed",
         key_of: Callable[[Paper], str] | None = None,
         tags_of: Callable[[Paper], Sequence[str]] | None = None,
+        files_of: Files = None,
+        style: str | None = None,
+        papers_read_from: Callable[[Path], int | None] | None = None,
     ) -> None:
         super().__init__()
         self.papers = papers  # (the list shown never changes: a new search makes new results)
@@ -180,6 +206,14 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         # the key c cites and the detail pane shows; without it, keys made for these papers.
         self.key_of = key_of
         self.tags_of = tags_of  # each paper's tags (the marks store's): exported as keywords
+        # Each paper's files as found (its library's, attached, named after it): its PDFs.
+        self.files_of = files_of
+        # The CSL style of the reference list (``C``'s, as chosen this session); None:
+        # config.json's.
+        self.style = style
+        # How many papers the open library read from a file, None for none of its files:
+        # replacing one is asked about as that (``Library.papers_read_from``).
+        self.papers_read_from = papers_read_from
         self.profile = profile
         self.source = source
         self._suggested: Path | None = None
@@ -194,12 +228,15 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         # Offered here rather than in on_mount: a dialog escaped before it was mounted
         # has no widgets left to query by then.
         self._suggested = suggested_name("bibtex")
+        if self.style is None:
+            self.style = chosen_style()
+        names = FORMAT_NAMES | {BIBLIOGRAPHY: reference_list_name(self.style)}
         count = len(self.papers)
         what = f"{count:,} {self.source} {plural(count, 'paper')}"
         with Vertical():
             yield Static(Text(f"Export {what}"), id="export-title")
             yield PagingSelect(
-                [(FORMAT_NAMES.get(fmt, fmt), fmt) for fmt in (*FORMATS, BIBLIOGRAPHY)],
+                [(names.get(fmt, fmt), fmt) for fmt in (*FORMATS, BIBLIOGRAPHY)],
                 value="bibtex",
                 allow_blank=False,
                 id="export-format",
@@ -269,10 +306,10 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
             return
         self._busy = True
         self.query_one("#export-status", Static).update(Text("Exporting…", style="bold"))
-        self._export(path, force, self.fmt)
+        self._export(path, force, self.fmt, self.style or chosen_style())
 
     @work(thread=True, exclusive=True, group="export", description="export papers")
-    def _export(self, path: Path, force: bool, fmt: str) -> None:
+    def _export(self, path: Path, force: bool, fmt: str, style: str) -> None:
         # In a thread: 22k papers take 2 s as BibTeX, a frozen screen otherwise.
         from paperbrowse.core.formats.export import (
             ExportError,
@@ -283,9 +320,11 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         try:
             keys = [self.key_of(paper) for paper in self.papers] if self.key_of else None
             if fmt == BIBLIOGRAPHY:
-                text = reference_list(self.papers, path)
+                text = reference_list(self.papers, path, style)
             else:
-                text = export_papers(self.papers, fmt, self.profile, keys, self.tags_of)
+                text = export_papers(
+                    self.papers, fmt, self.profile, keys, self.tags_of, self.files_of
+                )
             written: Written | Exception = write_export(path, text, force=force)
         except (ExportError, OSError) as error:  # ExportExists too: _finished asks to replace
             written = error
@@ -298,6 +337,9 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         would replace, if there is one (not two in a row)."""
         question = f"{path} is named as {_short(named)}. Write {_short(self.fmt)} into it?"
         if exists:
+            held = self._held_in(path)
+            if held is not None:
+                question += f" It is a file of the open library, holding {held}."
             question += f" It exists and will be replaced. {kept_note(backup_name(path))}"
 
         def answered(yes: bool | None) -> None:
@@ -312,13 +354,26 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
                 self.export(path, force=True, name_checked=True)
 
         question = f"{path} already exists. Replace it? {kept_note(backup_name(path))}"
-        if path.is_symlink():
+        held = self._held_in(path)
+        if held is not None:  # the library's own .bib, typed or offered: more than a file
+            written = counted(len(self.papers), f"{self.source} paper")
+            question = (
+                f"{path} is a file of the open library: it holds {held}, and {written} "
+                f"will be written in their place. Replace it? {kept_note(backup_name(path))}"
+            )
+        elif path.is_symlink():
             target = Path(os.path.realpath(path))  # never raises, even on a loop
             question = (
                 f"{path} is a link to {target}, which exists. Replace {target}? "
                 f"{kept_note(backup_name(target))}"
             )
         self.app.push_screen(ConfirmScreen(question), answered)
+
+    def _held_in(self, path: Path) -> str | None:
+        """``3 papers``: how many the open library read from the file, None for a file
+        not the library's."""
+        held = self.papers_read_from(path) if self.papers_read_from else None
+        return None if held is None else counted(held, "paper")
 
     def _finished(self, path: Path, written: Written | Exception) -> None:
         from paperbrowse.core.formats.export import ExportExists
@@ -335,10 +390,10 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
             self.notify(f"Export failed: {written}", severity="error", timeout=10, markup=False)
             return
         count = len(self.papers)
-        through = f" (through {written.link})" if written.link else ""
+        through = f" (through {full_name(written.link)})" if written.link else ""
         kept = f" {kept_note(written.backup)}" if written.backup else ""
         self.app.notify(
-            f"Exported {counted(count, 'paper')} to {written.path}{through}.{kept}",
+            f"Exported {counted(count, 'paper')} to {full_name(written.path)}{through}.{kept}",
             timeout=5,
             markup=False,
         )

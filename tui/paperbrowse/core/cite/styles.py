@@ -67,6 +67,14 @@ def bundled_path(name: str) -> Path:
     return Path(str(resources.files("paperbrowse.core.cite") / "styles" / f"{name}.csl"))
 
 
+def style_title(name_or_file: str) -> str:
+    """What a style is called where the user chooses: a bundled one's title (``IEEE``,
+    ``APA 7th edition``, also for an alias), a user's own by its file's name."""
+    wanted = name_or_file.strip()
+    name = ALIASES.get(wanted.lower(), wanted.lower())
+    return BUNDLED.get(name) or Path(wanted).name
+
+
 def style_path(name_or_file: str) -> Path:
     """The file of a bundled style's name (or alias), or the named ``.csl`` file."""
     wanted = name_or_file.strip()

@@ -167,7 +167,7 @@ def bibtex_entry(paper: Paper, key: str, tags: Sequence[str] = ()) -> str:
     if (paper.authors or paper.et_al) and not paper.is_edited:
         fields.append(("author", names_value(paper, paper.authors, paper.et_al)))
     fields += _editors(paper)
-    venue_field = _VENUE_FIELD.get(entry_type, "howpublished")
+    venue_field = _venue_field(paper, _VENUE_FIELD.get(entry_type))
     if paper.venue:
         fields.append((venue_field, escape(paper.venue)))
     fields += _publisher(paper, venue_field, "address")
@@ -185,6 +185,15 @@ def bibtex_entry(paper: Paper, key: str, tags: Sequence[str] = ()) -> str:
         lines.append(f"  abstract = {{{escape(paper.abstract)}}},")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _venue_field(paper: Paper, of_its_type: str | None) -> str:
+    """The field the venue goes in: its type's (``journal``, ``booktitle`` ...); for a type
+    without one (``@misc``, ``@mvbook``, ``@manual``) ``publisher`` when the venue is who
+    published it, else ``howpublished``: read back, a ``howpublished`` is no publisher."""
+    if of_its_type:
+        return of_its_type
+    return "publisher" if paper.venue and paper.venue == paper.publisher else "howpublished"
 
 
 def _editors(paper: Paper) -> list[tuple[str, str]]:
@@ -316,8 +325,9 @@ def biblatex_entry(paper: Paper, key: str, tags: Sequence[str] = ()) -> str:
     if (paper.authors or paper.et_al) and not paper.is_edited:
         fields.append(("author", names_value(paper, paper.authors, paper.et_al)))
     fields += _editors(paper)
-    venue_field = _BIBLATEX_VENUE.get(entry_type) or _VENUE_FIELD.get(entry_type)
-    venue_field = venue_field or "howpublished"
+    venue_field = _venue_field(
+        paper, _BIBLATEX_VENUE.get(entry_type) or _VENUE_FIELD.get(entry_type)
+    )
     if paper.venue:
         fields.append((venue_field, escape(paper.venue)))
     fields += _publisher(paper, venue_field, "location")

@@ -42,16 +42,37 @@ CSL_TO_BIBTEX = {
     "dataset": "dataset",
     "document": "misc",
     "other": "misc",
+    "patent": "patent",
+    "pamphlet": "booklet",
 }
+# BibTeX's and biblatex's types as CSL's, as pandoc's biblatex reader types them
+# (Text.Pandoc.Citeproc.BibTeX): a multi-volume book, a collection, a manual or a
+# reference work is a book (its publisher a publisher, not a container: "In
+# Addison-Wesley"); a periodical's issue a journal's. A type left out is CSL's
+# "article", which styles print as a preprint.
 BIBTEX_TO_CSL = {
     "article": "article-journal",
     "inproceedings": "paper-conference",
     "conference": "paper-conference",
     "incollection": "chapter",
     "inbook": "chapter",
+    "bookinbook": "chapter",
+    "suppbook": "chapter",
+    "suppcollection": "chapter",
+    "inreference": "entry-encyclopedia",
     "book": "book",
+    "mvbook": "book",
     "proceedings": "book",
+    "mvproceedings": "book",
     "collection": "book",
+    "mvcollection": "book",
+    "reference": "book",
+    "mvreference": "book",
+    "manual": "book",
+    "booklet": "pamphlet",
+    "patent": "patent",
+    "periodical": "article-journal",
+    "suppperiodical": "article-journal",
     "phdthesis": "thesis",
     "mastersthesis": "thesis",
     "thesis": "thesis",
@@ -59,6 +80,8 @@ BIBTEX_TO_CSL = {
     "report": "report",
     "unpublished": "manuscript",
     "online": "webpage",
+    "electronic": "webpage",
+    "www": "webpage",
     "software": "software",
     "dataset": "dataset",
     "misc": "document",
@@ -232,7 +255,7 @@ def paper_from_csl(
         doi=doi,
         url=_text(item.get("URL")) or None,
         volume=_text(item.get("volume")) or None,
-        issue=_text(item.get("issue")) or None,
+        issue=_text(item.get(_issue_variable(str(item.get("type"))))) or None,
         pages=_text(item.get("page")) or None,
         editors=editors,
         name_forms=_literal_names(item.get("author"), item.get("editor"))
@@ -305,6 +328,12 @@ def venue_variable(csl_type: str) -> str:
     return "publisher" if csl_type in _PUBLISHED_BY else "container-title"
 
 
+def _issue_variable(csl_type: str) -> str:
+    """The CSL variable of a paper's number: a patent's is its ``number`` (styles print
+    "no. 5668842", and "Issue 5668842" from ``issue``), any other's its ``issue``."""
+    return "number" if csl_type == "patent" else "issue"
+
+
 def nocase_title(paper: Paper) -> str:
     """The title with what its source protected from case changes (BibTeX's ``{New York}``)
     in CSL's ``<span class="nocase">``, the form citeproc-js and Zotero read."""
@@ -350,7 +379,7 @@ def csl_item(paper: Paper, key: str, tags: Sequence[str] = ()) -> dict[str, Any]
         "DOI": paper.doi,
         "URL": paper.url,
         "volume": paper.volume,
-        "issue": paper.issue,
+        _issue_variable(item["type"]): paper.issue,
         "page": paper.pages,
         "publisher-place": paper.publisher_place,
     }

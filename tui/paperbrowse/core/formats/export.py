@@ -3,8 +3,9 @@ reading list. (A reference list in a CSL style is ``core.cite``'s.)
 
 The calls the CLI and the app share:
 
-- ``export_papers(papers, fmt, profile=None, keys=None, tags=None) -> str``: the text of
-  an export (``tags``: each paper's own tags, from the marks store);
+- ``export_papers(papers, fmt, profile=None, keys=None, tags=None, files=None) -> str``:
+  the text of an export (``tags``: each paper's own tags, from the marks store; ``files``:
+  each paper's files as found on disk);
 - ``write_export(path, text, force=False) -> Written``: write it atomically (a
   temporary file in the same folder, renamed into place); an existing file is
   never replaced unless ``force`` (``ExportExists`` lets the app ask first), and
@@ -36,7 +37,7 @@ from paperbrowse.core.backups import backup_name, kept_this_run, remember_kept, 
 from paperbrowse.core.citekeys import citation_keys
 from paperbrowse.core.errors import PaperbrowseError
 from paperbrowse.core.formats import Tags, bibtex_write
-from paperbrowse.core.models import Paper, Profile, doi_link
+from paperbrowse.core.models import Paper, Profile, doi_link, foreign_absolute
 from paperbrowse.core.text.clean import link_target, markdown_escaped, markdown_linked
 from paperbrowse.core.text.counts import counted
 from paperbrowse.core.writing import link_new, new_temporary, write_synced
@@ -250,23 +251,44 @@ _WRITERS: dict[str, Writer] = {
 }
 
 
+# The formats that write a paper's files: BibTeX's and BibLaTeX's ``file``, JSON's ``files``.
+WRITES_FILES = frozenset({"bibtex", "biblatex", "json"})
+Files = Callable[[Paper], Sequence[str | Path]] | None
+
+
 def export_papers(
     papers: Sequence[Paper],
     fmt: str,
     profile: Profile | None = None,
     keys: Sequence[str] | None = None,
     tags: Tags = None,
+    files: Files = None,
 ) -> str:
     """The papers in one of ``FORMATS``; ``profile`` heads the JSON and Markdown exports.
 
     ``keys`` are the papers' keys in their library (``Library.keys``), so a paper keeps its
     key when only some papers are exported; without them, keys are made for these papers.
     ``tags`` gives each paper's tags (the marks store's): BibTeX's and BibLaTeX's
-    ``keywords``, RIS's ``KW``, CSL-JSON's ``keyword``, as Zotero writes them."""
+    ``keywords``, RIS's ``KW``, CSL-JSON's ``keyword``, as Zotero writes them.
+    ``files`` gives each paper's files as the app finds them (``PdfFinder.files_of``:
+    its library's, those attached with ``A``, the PDFs named after it beside the library
+    and in the PDF folders), written where a format keeps files (``WRITES_FILES``);
+    without it, the library's own."""
     writer = _WRITERS.get(fmt)
     if writer is None:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if files is not None and fmt in WRITES_FILES:
+        papers = [with_files(paper, files(paper)) for paper in papers]
     return writer(papers, list(keys) if keys is not None else citekeys(papers), profile, tags)
+
+
+def with_files(paper: Paper, found: Sequence[str | Path]) -> Paper:
+    """The paper with ``found`` as its files, each absolute (a Windows path from another
+    machine as written): the export finds them wherever it goes."""
+    paths = tuple(
+        str(path) if foreign_absolute(str(path)) else os.path.abspath(path) for path in found
+    )
+    return paper if paths == paper.files else paper.model_copy(update={"files": paths})
 
 
 # --- writing files ---------------------------------------------------------------------

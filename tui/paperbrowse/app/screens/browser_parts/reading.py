@@ -640,13 +640,16 @@ class ReadingController:
         if len(papers) >= BIBTEX_ANNOUNCED:
             self.notify(f"Writing BibTeX of {len(papers):,} papers …", timeout=2)
         tags = self.tags_now()  # as they are when Y is pressed
+        files_of = self.files.finder.files_of
 
         def bibtex() -> Rendered:
             from paperbrowse.core.formats.export import export_papers
 
             # The library's keys, so the entries match what ``c`` cites; the tags as
-            # keywords, as ``e`` writes them.
-            return Rendered(export_papers(papers, "bibtex", keys=self.keys_of(papers), tags=tags))
+            # keywords and the PDFs found (attached, named after the paper), as ``e``
+            # writes them.
+            keys = self.keys_of(papers)
+            return Rendered(export_papers(papers, "bibtex", keys=keys, tags=tags, files=files_of))
 
         self._copy_made_in_thread(
             papers, bibtex, "BibTeX", lambda made: "BibTeX of ", "copy-bibtex", "write BibTeX"
@@ -849,13 +852,25 @@ class ReadingController:
             self.notify("No papers to export.", severity="warning", timeout=3)
             return
         from paperbrowse.app.screens.export_dialog import ExportDialog
+        from paperbrowse.core.cite.styles import DEFAULT_STYLE
 
         library = self.view.library
         profile = library.profile if library is not None else None
         source = "marked" if self.selection else "listed"
         key_of = library.key_of if library is not None else None
-        # The tags as they are now, looked up in the export's thread, paper by paper.
-        self.app.push_screen(ExportDialog(papers, profile, source, key_of, self.tags_now()))
+        # The tags as they are now, looked up in the export's thread, paper by paper; the
+        # PDFs as the Files line finds them.
+        dialog = ExportDialog(
+            papers,
+            profile,
+            source,
+            key_of,
+            self.tags_now(),
+            self.files.finder.files_of,
+            style=self.setting("csl_style") or DEFAULT_STYLE,  # C's, as chosen
+            papers_read_from=library.papers_read_from if library is not None else None,
+        )
+        self.app.push_screen(dialog)
 
     def tags_now(self) -> Tags:
         """Each paper's tags as the marks store holds them now, which exports and copies

@@ -1,0 +1,112 @@
+"""biblatex's entry types (``@mvbook``, ``@collection``, ``@manual``, ``@patent``,
+``@periodical`` ...) typed in CSL as pandoc's biblatex reader types them, and their
+publisher kept as a publisher in references and exports (biblatex-examples.bib of the
+corpus, and a real author's ``@misc`` with a publisher)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from paperbrowse.core.cite.references import references
+from paperbrowse.core.cite.styles import BUNDLED, load_style
+from paperbrowse.core.formats.bibtex import parse_bibtex
+from paperbrowse.core.formats.export import export_papers
+from paperbrowse.core.library import load
+from paperbrowse.core.models import Paper
+
+
+def examples(corpus: Path, tmp_path: Path) -> list[Paper]:
+    copy = tmp_path / "biblatex-examples.bib"
+    copy.write_bytes((corpus / "bib" / "biblatex-examples.bib").read_bytes())
+    return list(load(copy).papers)
+
+
+def by_key(papers: list[Paper], *keys: str) -> list[Paper]:
+    found = {paper.citekey: paper for paper in papers}
+    return [found[key] for key in keys]
+
+
+def test_biblatex_types_are_their_csl_types_with_the_publisher_as_publisher(
+    corpus: Path, tmp_path: Path
+) -> None:
+    # They were all CSL "article" (a preprint to Harvard), the publisher as its journal.
+    papers = by_key(
+        examples(corpus, tmp_path),
+        "knuth:ct",  # @mvbook
+        "britannica",  # @collection
+        "jaffe",  # @collection
+        "cms",  # @manual
+        "almendro",  # @patent
+        "jcg",  # @periodical
+    )
+    items = json.loads(export_papers(papers, "csl-json"))
+    assert [item["type"] for item in items] == [
+        "book",
+        "book",
+        "book",
+        "book",
+        "patent",
+        "article-journal",
+    ]
+    assert items[0]["publisher"] == "Addison-Wesley" and "container-title" not in items[0]
+    assert items[3]["publisher"] == "University of Chicago Press"
+
+
+@pytest.mark.parametrize("style", sorted(BUNDLED))
+def test_no_biblatex_book_is_cited_as_a_preprint_or_in_its_publisher(
+    corpus: Path, tmp_path: Path, style: str
+) -> None:
+    text = "\n".join(references(examples(corpus, tmp_path), load_style(style)))
+    assert "Preprint" not in text
+    assert "In Addison-Wesley" not in text and "(Ed.), Cambridge University Press" not in text
+
+
+def test_the_rhetoric_an_mvbook_is_cited_as_an_edited_book() -> None:
+    bib = """@mvbook{aristotle:rhetoric, author = {Aristotle},
+      title = {The Rhetoric of {Aristotle}}, date = 1877, editor = {Cope, Edward Meredith},
+      publisher = {Cambridge University Press}}"""
+    cited = references(parse_bibtex(bib, "x.bib").papers, load_style("apa"))
+    assert cited == [
+        "Aristotle. (1877). The rhetoric of Aristotle (E. M. Cope, Ed.). "
+        "Cambridge University Press."
+    ]
+
+
+def test_a_patent_s_number_is_its_patent_number(tmp_path: Path) -> None:
+    bib = """@patent{sorace, author = {Sorace, Ronald E.}, title = {High-Speed Digital-to-{RF}
+      Converter}, number = 5668842, date = {1997-09-16}}"""
+    patents = parse_bibtex(bib, "x.bib").papers
+    assert references(patents, load_style("apa")) == [
+        "Sorace, R. E. (1997). High-speed digital-to-RF converter (Patent No. 5668842)."
+    ]
+    csl = tmp_path / "patent.json"
+    csl.write_text(export_papers(patents, "csl-json"), encoding="utf-8")
+    (item,) = json.loads(csl.read_text(encoding="utf-8"))
+    assert (item["type"], item["number"]) == ("patent", "5668842") and "issue" not in item
+    (again,) = load(csl).papers
+    assert (again.entry_type, again.issue) == ("patent", "5668842")
+
+
+MISC_WITH_PUBLISHER = """@misc{hastie2009elements,
+  title={The elements of statistical learning: data mining, inference, and prediction},
+  author={Hastie, Trevor},
+  year={2009},
+  publisher={Springer}
+}
+@mvbook{knuth:ct, author = {Knuth, Donald E.}, title = {Computers \\& Typesetting},
+  date = 1984, publisher = {Addison-Wesley}, location = {Reading, Mass.}}
+"""
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_a_publisher_read_back_from_bibtex_is_still_the_publisher(fmt: str) -> None:
+    # Written as howpublished, the publisher of a @misc or an @mvbook came back as no one's.
+    original = parse_bibtex(MISC_WITH_PUBLISHER, "references.bib").papers
+    text = export_papers(original, fmt)
+    assert "howpublished" not in text
+    back = parse_bibtex(text, "back.bib").papers
+    assert [paper.publisher for paper in back] == ["Springer", "Addison-Wesley"]
+    assert [paper.venue for paper in back] == ["Springer", "Addison-Wesley"]
