@@ -127,8 +127,9 @@ def sentence_case(title: str, kept: tuple[tuple[int, int], ...] = ()) -> str:
 
     The first word, and the first after a colon or a sentence's end, keep their capital;
     other words that are merely capitalised are lowered; words in capitals or mixed case
-    (acronyms, names like ``GloVe``) are kept, and so are words touching a ``kept`` span
-    (``(start, end)`` in ``title``: what the file protected, ``{New York}``). Proper nouns
+    (acronyms, names like ``GloVe``) are kept, and so are words, or parts of a hyphenated
+    word, touching a ``kept`` span (``(start, end)`` in ``title``: what the file protected,
+    ``{New York}``). Proper nouns
     written like ordinary words (``English``) are lowered too: the stored title cannot
     tell them apart.
     """
@@ -137,17 +138,18 @@ def sentence_case(title: str, kept: tuple[tuple[int, int], ...] = ()) -> str:
     starts_sentence = True
     start = 0
     for word in words:
-        end = start + len(word)
-        protected = any(left < end and start < right for left, right in kept)
-        start = end + 1
-        if not word:
-            out.append(word)
-            continue
-        if protected:
-            out.append(word)
-        else:
-            parts = word.split("-")
-            first = parts[0] if starts_sentence else _lower_if_capitalised(parts[0])
-            out.append("-".join([first, *(_lower_if_capitalised(p) for p in parts[1:])]))
-        starts_sentence = word.endswith(_SENTENCE_END) and not word.endswith("..")
+        # Each part of a hyphenated word on its own: ``Digital-to-{RF}`` is "digital-to-RF".
+        pieces = []
+        for number, part in enumerate(word.split("-")):
+            end = start + len(part)
+            if any(left < end and start < right for left, right in kept):
+                pieces.append(part)
+            elif number == 0 and starts_sentence:
+                pieces.append(part)
+            else:
+                pieces.append(_lower_if_capitalised(part))
+            start = end + 1
+        out.append("-".join(pieces))
+        if word:
+            starts_sentence = word.endswith(_SENTENCE_END) and not word.endswith("..")
     return " ".join(out)
