@@ -73,12 +73,12 @@ def merged_one_by_one(papers: Sequence[Paper]) -> list[Paper]:
     taken = set(sharing)
     for shared_id, group in sharing.items():
 
-        def claim(index: int, shared_id: str = shared_id) -> tuple[bool, str, str, str]:
+        def claim(index: int, shared_id: str = shared_id) -> tuple[bool, str, str, str, str]:
             kept = merged[index]
             own = paper_id(kept.title, kept.year, kept.doi)
             surname = first_surname(kept.authors) or ""
             identity = f"{kept.id}|{normalise_title(kept.title)}|{surname}|{kept.year}"
-            return own != shared_id, own, identity, kept.doi or ""
+            return own != shared_id, own, identity, kept.doi or "", kept.citekey or ""
 
         for index in sorted(group, key=claim)[1:]:
             merged[index] = merged[index].model_copy(update={"id": _own_id(merged[index], taken)})
@@ -242,3 +242,19 @@ def test_a_file_s_two_entries_under_two_keys_stay_two_papers(tmp_path: Path) -> 
     ]
     assert len({p.id for p in papers}) == 2
     assert len(papers[0].sources) == 2  # (mine.bib's copy merged into the first)
+
+
+def test_a_file_s_two_like_entries_keep_their_ids_whichever_comes_first(tmp_path: Path) -> None:
+    """Two "Advertisements" of one year, no author: which keeps the shared id (and the
+    marks under it) is the entries' own, not their order in the file."""
+    from paperbrowse.core.library import load
+
+    entry = "@article{{{key}, title = {{Advertisements}}, journal = {{CL}}, year = {{1990}}}}\n"
+    ids = {}
+    for order in (("J90-1001", "J90-1002"), ("J90-1002", "J90-1001")):
+        path = tmp_path / f"{order[0]}.bib"
+        path.write_text("".join(entry.format(key=key) for key in order), encoding="utf-8")
+        papers = load(path).papers
+        ids[order] = {p.citekey: p.id for p in papers}
+        assert len(set(ids[order].values())) == 2
+    assert ids[("J90-1001", "J90-1002")] == ids[("J90-1002", "J90-1001")]

@@ -249,13 +249,14 @@ def _distinct_ids(
             taken.add(own_id)
 
 
-def _claim(paper: Paper, shared_id: str) -> tuple[bool, str, str, str]:
+def _claim(paper: Paper, shared_id: str) -> tuple[bool, str, str, str, str]:
     """How strong a paper's claim to an id it shares is, strongest first: the paper whose
     own id (from its DOI, else its title and year) it is, else the smallest own id. Never
     which came first: reordering a file, or opening another before it, moved the id, and
-    the marks kept under it, to the other paper."""
+    the marks kept under it, to the other paper. (Last, the citation key: a file's two
+    entries of one title, year and first author differ in nothing else.)"""
     own = paper_id(paper.title, paper.year, paper.doi)
-    return own != shared_id, own, _identity(paper), paper.doi or ""
+    return own != shared_id, own, _identity(paper), paper.doi or "", paper.citekey or ""
 
 
 def _identity(paper: Paper) -> str:
