@@ -14,9 +14,10 @@ from pathlib import Path
 from paperbrowse.core.pdf.check import file_problem
 
 VIEWER_VARIABLE = "PAPERBROWSE_PDF_VIEWER"
-# A viewer that has exited with an error this soon after it was started showed nothing:
-# the app says so then. Viewers that fork (xdg-open, ``open``) exit 0 at once.
-VIEWER_WATCHED_SECONDS = 1.5
+# A viewer that exits with an error this soon after it was started showed nothing, or gave
+# up on the file: the app says so when it does. Later, the user closed it, whatever its
+# status says. Viewers that fork (xdg-open, ``open``) exit 0 at once.
+VIEWER_FAILURE_SECONDS = 30.0
 
 
 class CannotOpen(Exception):
@@ -50,11 +51,14 @@ def viewer_command(
 
 
 def open_pdf(
-    path: Path, environment: Mapping[str, str] | None = None
+    path: Path,
+    environment: Mapping[str, str] | None = None,
+    on_exit: Callable[[subprocess.Popen[bytes]], None] | None = None,
 ) -> subprocess.Popen[bytes] | None:
     """Start a viewer on ``path`` and return it at once (None on Windows, where the system
     starts it); raises CannotOpen with one line. Its ``returncode`` is set once it has
-    exited: ``viewer_failure`` says what that means to the user."""
+    exited, and ``on_exit`` called with it then, in another thread: ``viewer_failure``
+    says what that means to the user."""
     problem = file_problem(path)  # encrypted PDFs pass: the viewer asks for the password
     if problem is not None:
         raise CannotOpen(f"{path}: {problem}")
@@ -77,8 +81,18 @@ def open_pdf(
     except OSError as error:
         raise CannotOpen(f"cannot start {command[0]!r}: {error.strerror or error}") from None
     # Reaped when it exits, so a long session leaves no zombie per PDF opened.
-    threading.Thread(target=process.wait, daemon=True, name="paperbrowse-viewer").start()
+    threading.Thread(
+        target=_reaped, args=(process, on_exit), daemon=True, name="paperbrowse-viewer"
+    ).start()
     return process
+
+
+def _reaped(
+    process: subprocess.Popen[bytes], on_exit: Callable[[subprocess.Popen[bytes]], None] | None
+) -> None:
+    process.wait()
+    if on_exit is not None:
+        on_exit(process)
 
 
 def viewer_failure(process: subprocess.Popen[bytes]) -> str | None:

@@ -515,7 +515,7 @@ class FilesController:
             )
             return
         try:
-            viewer = open_pdf(target)
+            open_pdf(target, on_exit=self._viewer_exited_said(target))
         except CannotOpen as error:
             self.screen.notify(
                 f"Cannot open the PDF: {printable(str(error))}",
@@ -525,22 +525,25 @@ class FilesController:
             )
             return
         self.screen.notify(f"Opening {printable(target.name)}", timeout=3, markup=False)
-        if viewer is not None:
-            self._watch_viewer(viewer, target)
 
-    def _watch_viewer(self, viewer: subprocess.Popen[bytes], target: Path) -> None:
-        """Say so when the viewer has exited with an error soon after it was started:
-        "Opening" was said, and nothing opened (a timer: the UI never waits for it)."""
-        from paperbrowse.core.pdf.viewer import VIEWER_WATCHED_SECONDS, viewer_failure
+    def _viewer_exited_said(self, target: Path) -> Callable[[subprocess.Popen[bytes]], None]:
+        """What the viewer's reaping thread calls when it exits: "Opening" was said, so an
+        error soon after (``VIEWER_FAILURE_SECONDS``) is said too; nothing opened."""
+        from paperbrowse.core.pdf.viewer import VIEWER_FAILURE_SECONDS, viewer_failure
 
-        def check() -> None:
+        started = time.monotonic()
+
+        def exited(viewer: subprocess.Popen[bytes]) -> None:
             failure = viewer_failure(viewer)
-            if failure is not None:
-                self.screen.notify(
+            if failure is None or time.monotonic() - started > VIEWER_FAILURE_SECONDS:
+                return
+            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+                self.screen.app.call_from_thread(
+                    self.screen.notify,
                     f"Cannot open {printable(target.name)}: {printable(failure)}",
                     severity="error",
                     timeout=8,
                     markup=False,
                 )
 
-        self.screen.set_timer(VIEWER_WATCHED_SECONDS, check)
+        return exited
