@@ -509,3 +509,43 @@ async def test_the_search_hint_is_left_out_where_it_would_be_cut(seed_app: Any) 
         await settle(pilot)
         bar_line = next(line for line in screen_text(pilot).splitlines() if "Search" in line)
         assert "Search titles, authors, abstracts…  (? for syntax)" in bar_line
+
+
+@pytest.mark.parametrize(
+    ("browser", "display", "in_the_terminal"),
+    [
+        ("w3m", ":0", True),  # a text browser, whatever the session
+        ("lynx", None, True),
+        ("librewolf", ":0", False),  # unknown to webbrowser, with a window of its own
+        ("librewolf", None, True),  # no display (SSH): it can only be the terminal's
+    ],
+)
+def test_o_steps_aside_only_for_a_browser_that_runs_in_the_terminal(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    browser: str,
+    display: str | None,
+    in_the_terminal: bool,
+) -> None:
+    """The review: any command $BROWSER named that webbrowser did not know was taken for a
+    text browser, and the app stepped aside until a window browser quit."""
+    import sys
+    import webbrowser
+
+    from paperbrowse.app.screens.browser_parts.reading import browser_in_the_terminal
+
+    if sys.platform == "darwin" or sys.platform.startswith("win"):
+        pytest.skip("a desktop always has a display")
+    command = tmp_path / browser
+    command.write_text("#!/bin/sh\n", encoding="utf-8")
+    command.chmod(0o755)
+    monkeypatch.setenv("BROWSER", str(command))
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    if display is None:
+        monkeypatch.delenv("DISPLAY", raising=False)
+    else:
+        monkeypatch.setenv("DISPLAY", display)
+    monkeypatch.setattr(webbrowser, "_browsers", {})  # found again, with this environment
+    monkeypatch.setattr(webbrowser, "_tryorder", None)
+    found = browser_in_the_terminal()
+    assert (found is not None) == in_the_terminal

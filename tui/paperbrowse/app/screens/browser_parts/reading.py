@@ -11,8 +11,10 @@ first frame waits for none of them.
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
@@ -64,11 +66,18 @@ def open_in_browser(link: str) -> bool:
         return False
 
 
+# Browsers that draw in the terminal: the app steps aside while one runs (``o``).
+TEXT_BROWSERS = frozenset(
+    {"w3m", "lynx", "links", "links2", "elinks", "www-browser", "browsh", "carbonyl"}
+)
+
+
 def browser_in_the_terminal() -> webbrowser.GenericBrowser | None:
     """The web browser webbrowser would start, when it runs in this terminal and is waited
-    for: a text browser (w3m, lynx, found where there is no display, as over SSH) or a
-    command $BROWSER names that webbrowser does not know. None for a browser with a
-    window of its own, or none found."""
+    for: a text browser (w3m, lynx: found where there is no display, as over SSH), or a
+    command $BROWSER names, unknown to webbrowser, in a session with no display. None
+    for a browser with a window of its own (such a command under a display: librewolf,
+    an editor's helper script), or none found."""
     import webbrowser
 
     try:
@@ -76,7 +85,20 @@ def browser_in_the_terminal() -> webbrowser.GenericBrowser | None:
     except webbrowser.Error:
         return None
     # (BackgroundBrowser, a subclass, is started and left running: a window of its own.)
-    return found if type(found) is webbrowser.GenericBrowser else None
+    if type(found) is not webbrowser.GenericBrowser:
+        return None
+    if Path(found.name).name in TEXT_BROWSERS or not has_display():
+        return found
+    return None
+
+
+def has_display(environment: Mapping[str, str] | None = None) -> bool:
+    """Whether programs may open windows: always on macOS and Windows; elsewhere, with an
+    X or Wayland display (an SSH session has none)."""
+    if sys.platform == "darwin" or sys.platform.startswith("win"):
+        return True
+    env = os.environ if environment is None else environment
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
 
 def cite_example(form: str) -> str:
