@@ -480,6 +480,31 @@ def test_marks_on_a_merged_paper_follow_it_into_an_export(db: Path, tmp_path: Pa
         assert store.marks(merged).tags == ("graphs",)
 
 
+def test_a_file_s_two_entries_of_one_title_keep_their_marks_apart(db: Path, tmp_path: Path) -> None:
+    """Two entries of one file under two keys, one title and year, one with a DOI: two
+    papers (``core.merge``). The one with the DOI took the other's marks as a paper's that
+    gained a DOI: a note on one showed on both, and a tag on the second went to the first."""
+    entry = (
+        "@inproceedings{{{key}, title = {{Adversarial Attack on Sentiment Classification}},"
+        " author = {{Tsai, Yi-Ting}}, year = {{2019}}{doi}}}\n"
+    )
+    path = tmp_path / "acl.bib"
+    path.write_text(
+        entry.format(key="W19-3653", doi="")
+        + entry.format(key="W19-4824", doi=", doi = {10.18653/v1/W19-4824}"),
+        encoding="utf-8",
+    )
+    library = load(path)
+    first, second = library.papers
+    with Store.open(db) as store:
+        store.library_has_id = library.has_paper_id
+        store.save_note(first, "on the workshop abstract")
+        assert store.marks(second).note == ""
+        store.add_tags(second, "blackbox")
+        assert store.marks(first).tags == () and store.marks(second).tags == ("blackbox",)
+        assert len(store.all_marks()) == 2
+
+
 def test_a_different_doi_with_the_same_title_is_another_paper(db: Path) -> None:
     first = paper("Introduction", 2020, doi="10.1/first")
     second = paper("Introduction", 2020, doi="10.1/second")

@@ -259,14 +259,17 @@ def _read_attached(papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
         return {paper.id: marks.files for paper in papers if (marks := store.marks(paper)).files}
 
 
-def marked_tags() -> Callable[[Paper], tuple[str, ...]]:
+def marked_tags(library: Library | None = None) -> Callable[[Paper], tuple[str, ...]]:
     """Each paper's tags in the marks database (read-only: a command never creates, locks or
-    waits for it). A database that cannot be read is one warning, and no tags."""
+    waits for it), found as the app finds them in ``library``. A database that cannot be
+    read is one warning, and no tags."""
     from paperbrowse.core.marks.store import Store
 
     with Store.open(read_only=True) as store:
         if store.problem:
             print(f"paperbrowse: warning: {store.problem}", file=sys.stderr)
+        if library is not None:
+            store.library_has_id = library.has_paper_id
         return store.tags_as_of_now()
 
 

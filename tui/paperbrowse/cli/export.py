@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         except StyleError as error:  # a .csl that parses but cannot render
             return fail(str(error))
     else:
-        tags_of = marked_tags()  # your tags, as keywords (BibTeX, BibLaTeX, RIS, CSL-JSON)
+        tags_of = marked_tags(library)  # your tags, as keywords (BibTeX, BibLaTeX, RIS, CSL-JSON)
         # The PDFs as the app finds them: attached with A, named after the paper beside
         # the library or in the PDF folders, not only those the library lists.
         files_of = pdf_finder(library, args.pdf_dir).files_of

@@ -72,6 +72,18 @@ class Library:
     _newest: tuple[PaperStore, int, NewestOrder] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    # The papers' ids, made on the first ``has_paper_id``, for the papers and count then.
+    _ids: tuple[object, int, frozenset[str]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def has_paper_id(self, paper_id: str) -> bool:
+        """Whether one of the library's papers has this id (the marks store asks before it
+        takes a row found by another id for a paper's: ``Store.library_has_id``)."""
+        papers = self.papers
+        if self._ids is None or self._ids[0] is not papers or self._ids[1] != len(papers):
+            self._ids = (papers, len(papers), frozenset(field_values(papers, "id")))
+        return paper_id in self._ids[2]
 
     @property
     def profile(self) -> Profile | None:

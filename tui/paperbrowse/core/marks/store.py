@@ -234,6 +234,9 @@ class Store:
         self._aliases: dict[str, str] = {}
         self._any_without_doi = False
         self._title_ids: dict[str, str] = {}
+        # Whether a paper of the library open has an id (``Library.has_paper_id``): a row
+        # found by another id is not a paper's own when it is another open paper's.
+        self.library_has_id: Callable[[str], bool] = _no_library
         self._data_version = -1
         self._reload()
 
@@ -586,7 +589,14 @@ class Store:
 
     def _stored_id(self, paper: Paper) -> str | None:
         """The id the paper's marks are stored under, if it has any (``stored_id``)."""
-        return stored_id(paper, self._marks, self._aliases, self._any_without_doi, self._title_ids)
+        return stored_id(
+            paper,
+            self._marks,
+            self._aliases,
+            self._any_without_doi,
+            self._title_ids,
+            self.library_has_id,
+        )
 
     def tags_as_of_now(self) -> Callable[[Paper], tuple[str, ...]]:
         """Each paper's tags as the store holds them now, found as ``marks`` finds a paper's
@@ -600,9 +610,10 @@ class Store:
             return lambda paper: ()
         any_without_doi = any(not marks.doi for marks in tagged.values())
         title_ids: dict[str, str] = {}
+        library_has_id = self.library_has_id
 
         def tags_of(paper: Paper) -> tuple[str, ...]:
-            stored = stored_id(paper, tagged, aliases, any_without_doi, title_ids)
+            stored = stored_id(paper, tagged, aliases, any_without_doi, title_ids, library_has_id)
             return tagged[stored].tags if stored is not None else ()
 
         return tags_of
@@ -730,6 +741,10 @@ class Store:
         return _marks_from_row(row, tags, self._files_by_paper(paper_id).get(paper_id, ()))
 
 
+def _no_library(paper_id: str) -> bool:
+    return False
+
+
 def open_store(path: Path | None = None, *, create: bool = True, read_only: bool = False) -> Store:
     """The user's marks database (``locations.database_path()`` unless ``path`` is given)."""
     return Store.open(path, create=create, read_only=read_only)
@@ -756,6 +771,7 @@ def stored_id(
     aliases: Mapping[str, str],
     any_without_doi: bool,
     title_ids: dict[str, str],
+    library_has_id: Callable[[str], bool] = _no_library,
 ) -> str | None:
     """The id the paper's ``marks`` are stored under, if it has any.
 
@@ -763,12 +779,14 @@ def stored_id(
     title and year that has a DOI, for a paper without one; the row marked with the DOI
     as a link, for a paper whose DOI is read bare); else, for a paper with a DOI, the id
     it had without one (the row was marked from a copy without a DOI). (``title_ids``:
-    those worked out, kept.)
+    those worked out, kept.) Never a row whose id is another paper's of the open library
+    (``library_has_id``): a file's two entries of one title, one with a DOI, are two
+    papers (``core.merge``), and the one with the DOI took the other's marks for its own.
     """
     if paper.id in marks:
         return paper.id
     alias = aliases.get(paper.id)
-    if alias in marks:
+    if alias is not None and alias in marks and not library_has_id(alias):
         return alias
     if not paper.doi or not any_without_doi:
         return None
@@ -776,4 +794,6 @@ def stored_id(
     if title_id is None:
         title_id = title_ids[paper.id] = models.paper_id(paper.title, paper.year)
     found = marks.get(title_id)
-    return title_id if found is not None and not found.doi else None
+    if found is None or found.doi or library_has_id(title_id):
+        return None
+    return title_id

@@ -223,6 +223,7 @@ class ReadingController:
             self._undo_filters = None
         if self.store is not None and library is not None:
             self._undo_filters = self.store.register_search_filters(library.filters)
+            self.store.library_has_id = library.has_paper_id
         # The PDF filters import the search engine (numpy): not before the first listing is
         # painted. Until start_marks no search runs, and start_marks filters them in.
         if self.started:
