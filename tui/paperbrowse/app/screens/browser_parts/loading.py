@@ -510,7 +510,8 @@ class LibraryLoader:
             self.screen.notify("Still loading; the problems show once it is done.", timeout=2)
             return
         if not library.problems:
-            self.screen.notify("No problems: every file loaded cleanly.", timeout=2)
+            files = counted(len(library.sources), "file")
+            self.screen.notify(f"No problems: every record of {files} read.", timeout=3)
             return
         from paperbrowse.app.screens.problems import ProblemsScreen
 
