@@ -302,7 +302,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
         active = in_registry_order(super().active_bindings)
         if self.problem_count:
             return active
-        return {key: entry for key, entry in active.items() if entry.binding.action != "show_problems"}
+        return {k: entry for k, entry in active.items() if entry.binding.action != "show_problems"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("focus_search", "leave_search", "submit_search"):

@@ -56,9 +56,7 @@ def show_related(
     )
 
 
-def _rank(
-    screen: Screen[None], library: Library, paper: Paper, done: Callable[..., None]
-) -> None:
+def _rank(screen: Screen[None], library: Library, paper: Paper, done: Callable[..., None]) -> None:
     """In the worker's thread."""
     from paperbrowse.core.related.rank import related_papers
 
