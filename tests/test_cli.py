@@ -378,3 +378,45 @@ def test_the_collector_is_off_while_the_app_starts_and_on_once_it_is_done(
     assert main([str(seed_path)]) == 0
     assert seen == [False]
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["cite", "-x", "SEED"],
+        ["notes", "-x", "SEED"],
+        ["people", "-x", "SEED"],
+        ["export", "-f", "bibtex", "-x", "SEED"],
+        ["fetch", "-k", "any", "-x", "SEED"],
+        ["parse", "-x", "SEED"],
+        ["related", "lora", "-x", "SEED"],
+        ["search", "graph", "-x", "SEED"],
+        ["add", "-x", "2004.07180"],
+        ["keys", "-x"],
+    ],
+)
+def test_an_unknown_option_is_said_to_be_one_not_read_as_a_file(
+    command: list[str], seed_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It was a path ("-x: no such file", the rest read without it) or an odd error.
+    arguments = [str(seed_path) if word == "SEED" else word for word in command]
+    assert main(arguments) == 2
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert error.startswith(f"paperbrowse {command[0]}: error: unknown option -x")
+    if command[0] not in ("add", "keys"):  # (they take no file)
+        assert error.endswith("; a file whose name starts with '-' goes after --")
+
+
+def test_a_file_named_like_an_option_is_read_after_the_double_dash(
+    tmp_path: Path, seed_path: Path
+) -> None:
+    (tmp_path / "-x.txt").write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "paperbrowse", "parse", "--json", "--", "-x.txt"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["papers"]) == 15

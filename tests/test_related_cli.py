@@ -127,3 +127,15 @@ def test_escape_codes_in_titles_never_reach_the_terminal(tmp_path: Path) -> None
     assert "Graphs of words again" in result.stdout and "[bold]words[/]" in result.stdout
     for stream in (result.stdout, result.stderr):
         assert not any(char in stream for char in "\x1b\x07\x9b"), stream
+
+
+def test_the_paper_given_with_an_option_is_an_unknown_option_not_a_file(library: Path) -> None:
+    # As "paperbrowse cite -k KEY" names one: -k was taken for the paper and the key
+    # for a file ("-k: no such file; specter: no such file").
+    result = run("-k", "specter", str(library))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    error = result.stderr.splitlines()[-1]
+    assert error.startswith("paperbrowse related: error: unknown option -k")
+    assert "name the paper by itself: paperbrowse related ID|KEY [PATH ...]" in error
+    assert "no such file" not in result.stderr

@@ -142,6 +142,33 @@ def test_an_authors_own_macro_in_math_keeps_its_word(raw: str, clean: str) -> No
     assert latex_to_text(raw)[0] == clean
 
 
+# COLT 2018's abstracts (pmlr-v75_colt18.bib), and where TeX spaces an operator name: not
+# before an opening bracket, a script or after one; once beside a letter, digit or group.
+OPERATOR_NAMES = [
+    (r"$O(\frac{1}{\epsilon^6}\log \frac{1}{\epsilon})$", "O(1/ϵ^6 log 1/ϵ)"),
+    (r"$O(\frac{\varepsilon^2}{q\ln n})$", "O(ε^2/q ln n)"),
+    (r"$O(q\ln n\cdot[\ln q + \ln \ln n])$", "O(q ln n·[ln q + ln ln n])"),
+    (r"$\Omega \left(d\log \log \frac{|X|}{d}\right)$", "Ω(d log log |X|/d)"),
+    (r"$S = \Omega(\sqrt{T\log n})$", "S = Ω(√(T log n))"),
+    (r"$F_n = \log{Z_n}$", "F_n = log Z_n"),
+    (r"$\tilde{O}\left(n^{\log_{2-2p}(1/\alpha)}\right)$", "Õ(n^log_2-2p(1/α))"),
+    (r"$\Theta(\log(T))$ and $\log^3(T)$", "Θ(log(T)) and log^3(T)"),
+    (r"$\max_i x_i$, $x\exp(-x)$, $2\Pr[A]$", "max_i x_i, x exp(-x), 2 Pr[A]"),
+    (r"$\sin x\cos y$ and $\log n$ bits", "sin x cos y and log n bits"),
+    (r"$\operatorname{poly}(n)\operatorname{polylog} n$", "poly(n) polylog n"),
+    (r"$\infty$, $\mint$ and $\lnot p$", "∞, mint and ¬ p"),  # no operator names
+]
+
+
+@pytest.mark.parametrize(("raw", "clean"), OPERATOR_NAMES)
+def test_operator_names_in_math_are_spaced_as_tex_spaces_them(raw: str, clean: str) -> None:
+    # ``q\ln n`` read "qln n", ``\frac{1}{\epsilon^6}\log \frac{1}{\epsilon}`` "1/ϵ^6log1/ϵ".
+    from paperbrowse.core.formats.bibvalues import tex_to_text
+
+    assert latex_to_text(raw)[0] == clean
+    assert tex_to_text(raw)[0] == clean  # a .bib's value: its faster path first
+
+
 def test_private_use_characters_cannot_forge_placeholders() -> None:
     text, _ = latex_to_text("odd \ue0000\ue001 chars \\textit{x} https://a.io")
     assert text == "odd 0 chars x https://a.io"

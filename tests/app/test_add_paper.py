@@ -469,3 +469,15 @@ async def test_a_pasted_bibtex_entry_is_shown_and_added_as_it_is(
         "SPECTER: Document-level Representation Learning",
         ("Arman Cohan",),
     )
+
+
+async def test_the_dialog_opens_at_its_top_in_a_small_terminal(tmp_path: Path) -> None:
+    # At 50x15 it opened scrolled down a line: its title hidden till scrolled up.
+    app = PaperBrowseApp([bib_library(tmp_path)])
+    async with app.run_test(size=(50, 15)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("plus")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, AddPaperDialog))
+        await pilot.pause()
+        assert "Add a paper" in screen_text(pilot)
+        assert pilot.app.focused is pilot.app.screen.query_one("#add-id", Input)

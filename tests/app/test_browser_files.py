@@ -105,6 +105,16 @@ async def test_no_problems_hides_the_problems_key(seed_app: Any) -> None:
         assert "Search" in footer and "Sort" in footer and "Quit" in footer
 
 
+async def test_the_problems_key_with_no_problems_says_so(seed_app: Any) -> None:
+    # Its key is left out of the footer then, but pressed it did nothing at all.
+    async with seed_app().run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, ProblemsScreen)
+        assert "No problems: every record of 1 file read." in notifications(pilot)
+
+
 async def test_a_web_link_opens_and_other_schemes_never_do(
     tricky_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from app_helpers import (
     screen_text,
     send_keys,
     settle,
+    wait_for,
     wait_loaded,
     write_jsonl,
 )
@@ -24,6 +26,7 @@ from paperbrowse.app.screens.author import AuthorPicker
 from paperbrowse.app.screens.related import RelatedScreen
 
 SIZE = (120, 35)
+FINDING = "Finding papers like this one…"
 SPECTER = "SPECTER: document-level representation learning using citation-informed transformers"
 NEAR = "Citation-informed transformers for scientific document embeddings"
 PAPERS: list[dict[str, Any]] = [
@@ -153,6 +156,42 @@ async def test_a_screen_opened_before_the_list_is_ranked_stays_on_top(
         await send_keys(pilot, "ma")  # the author picker opens while the list is ranked
         assert isinstance(pilot.app.screen, AuthorPicker)
         assert not any(isinstance(s, RelatedScreen) for s in pilot.app.screen_stack)
+
+
+async def test_a_slow_ranking_says_it_is_finding_them_till_the_list_opens(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first m at 22k papers, just after the load (the loader still writing its caches
+    # on a busy machine), took 5 s with no sign of anything being done.
+    from paperbrowse.core.related import rank
+
+    ranked, go_on = rank.related_papers, threading.Event()
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        go_on.wait(10)
+        return ranked(*args, **kwargs)
+
+    def notes() -> list[str]:
+        return [str(n.message) for n in pilot.app._notifications]
+
+    monkeypatch.setattr(rank, "related_papers", held)
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: FINDING in notes(), workers=False)
+        assert not isinstance(pilot.app.screen, RelatedScreen)
+        go_on.set()
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, RelatedScreen))
+        assert FINDING not in notes()  # taken down once the list shows
+
+
+async def test_a_quick_ranking_says_nothing_but_its_list(library: Path) -> None:
+    async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, RelatedScreen))
+        await pilot.pause(0.5)
+        assert FINDING not in [str(n.message) for n in pilot.app._notifications]
 
 
 async def test_j_and_k_move_in_the_pickers_as_in_the_list(library: Path) -> None:

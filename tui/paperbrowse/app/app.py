@@ -114,12 +114,11 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         error = sys.exc_info()[1]
         self.crash = f"{type(error).__name__}: {error}" if error else "unknown error"
         try:
+            from paperbrowse.core.crash_log import record_crash
             from paperbrowse.core.locations import cache_dir
 
-            log = cache_dir() / "crash.log"
-            log.parent.mkdir(parents=True, exist_ok=True)
-            log.write_text("".join(traceback.format_exc()), encoding="utf-8")
-            self.crash_log = log
+            # Added to the crashes before, with its time (core.crash_log).
+            self.crash_log = record_crash(traceback.format_exc(), cache_dir())
         except Exception:  # no log then; the one line still says what broke
             self.crash_log = None
         self._close_messages_no_wait()

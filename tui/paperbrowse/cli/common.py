@@ -92,7 +92,11 @@ def dashed_words_kept(arguments: list[str], parser: argparse.ArgumentParser) -> 
     """``arguments`` with a query word that starts with '-' (``-survey``, ``-has:pdf``,
     the README's negations) given as a value, not taken for an option argparse rejects:
     a positional one goes after ``--`` (the options first), an option's value is joined
-    to it (``--query=-survey``). Unchanged when they hold ``--`` or no such word."""
+    to it (``--query=-survey``). Unchanged when they hold ``--`` or no such word.
+
+    Only a query's own place takes such a word: elsewhere (a file, a paper's id) it is an
+    option the subcommand does not have, said so (``related -k KEY``, as ``cite -k KEY``
+    names a paper, read '-k' as the paper and KEY as a file: "no such file")."""
     if "--" in arguments:
         return arguments
     known = parser._option_string_actions
@@ -115,9 +119,47 @@ def dashed_words_kept(arguments: list[str], parser: argparse.ArgumentParser) -> 
                 joined = True
             else:  # (``-o --force``: argparse says the value is missing, as before)
                 options += [token, value]
-    if not any(word.startswith("-") and word != "-" for word in words):
+    if not any(_dashed(word) for word in words):
         return [*options, *words] if joined else arguments
+    _refuse_unknown_options(words, parser)
     return [*options, "--", *words]
+
+
+def _dashed(word: str) -> bool:
+    return word.startswith("-") and word != "-"  # ("-" alone: standard input)
+
+
+def _refuse_unknown_options(words: list[str], parser: argparse.ArgumentParser) -> None:
+    """Exit with argparse's usage and error when a word that starts with '-' stands where
+    no query does (a query is the first word of those taking one: ``search -survey``)."""
+    places = [action for action in parser._actions if not action.option_strings]
+    takes_query = bool(places) and places[0].dest == "query"
+    for place, word in enumerate(words):
+        if _dashed(word) and not (takes_query and place == 0):
+            parser.error("; ".join([f"unknown option {word}", *_how_to_name(places, parser.prog)]))
+
+
+def _how_to_name(places: list[argparse.Action], prog: str) -> list[str]:
+    """What a user meant instead, as help after an unknown option."""
+    hints: list[str] = []
+    first = places[0] if places else None
+    if first is not None and first.dest == "query":
+        hints.append("quote a query of several words")
+    elif first is not None and first.nargs is None and first.dest != "path":
+        usage = " ".join(_usage_of(action) for action in places)  # related's paper
+        hints.append(f"name the {first.dest} by itself: {prog} {usage}")
+    if any(action.dest in ("path", "paths") for action in places):
+        hints.append("a file whose name starts with '-' goes after --")
+    return hints
+
+
+def _usage_of(action: argparse.Action) -> str:
+    name = action.metavar if isinstance(action.metavar, str) else action.dest
+    if action.nargs == "*":
+        return f"[{name} ...]"
+    if action.nargs == "+":
+        return f"{name} [{name} ...]"
+    return name
 
 
 def _option_of(token: str, known: dict[str, argparse.Action]) -> argparse.Action | None:

@@ -131,7 +131,10 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
     }
     """
     BINDINGS = bindings("dialog")  # from the registry (app/actions.py), rebindable
-    AUTO_FOCUS = "#add-id"
+    # Focused in on_mount instead, without Textual's scroll to it: at 50x15 that scroll
+    # (a focused widget centred, when the dialog overflows) opened the dialog a line down,
+    # its title hidden, though the field was in view at the top.
+    AUTO_FOCUS = ""
 
     def __init__(
         self,
@@ -168,6 +171,10 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
             with Horizontal():
                 yield Button("Look up", variant="primary", id="add-go")
                 yield Button("Cancel", id="add-cancel")
+
+    def on_mount(self) -> None:
+        for field in self.query("#add-id"):  # (none once escaped before it mounted)
+            self.set_focus(field, scroll_visible=False)
 
     def _hint(self) -> Text:
         cancel = self.key_named("dialog_cancel")

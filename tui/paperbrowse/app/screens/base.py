@@ -13,7 +13,7 @@ screen") was closed, yet 8.2.8 still pops the top screen.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
@@ -130,3 +130,14 @@ def call_from_thread_while_attached(
             callback(*args)
 
     node.app.call_from_thread(if_attached)
+
+
+def withdraw_toasts(app: Any, messages: Collection[str]) -> None:
+    """Take down the toasts with these messages still shown (private API, checked against
+    Textual 8.2.8: ``notify`` hands back no handle, and only ``App._unnotify`` takes a
+    single notification down; the toasts go as the current screen's rack is refreshed)."""
+    shown = [n for n in app._notifications if n.message in messages]
+    for notification in shown:
+        app._unnotify(notification, refresh=False)
+    if shown:
+        app._refresh_notifications()

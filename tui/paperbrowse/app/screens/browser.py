@@ -295,8 +295,14 @@ class BrowserScreen(SafeMouse, Screen[None]):
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        """Textual's, in the registry's order: the footer lists them in this order."""
-        return in_registry_order(super().active_bindings)
+        """Textual's, in the registry's order: the footer lists them in this order. The
+        problems key is left out while there are none: the footer shows it only when
+        useful, yet pressed it still says there are none (keys are dispatched by
+        Textual without this list; a check_action of False would disable it too)."""
+        active = in_registry_order(super().active_bindings)
+        if self.problem_count:
+            return active
+        return {k: entry for k, entry in active.items() if entry.binding.action != "show_problems"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("focus_search", "leave_search", "submit_search"):
@@ -306,8 +312,6 @@ class BrowserScreen(SafeMouse, Screen[None]):
             # found the bar not yet focused, so Enter and the keys after it stayed there.
             in_bar = self.focused is self.search_bar.input
             return in_bar if action != "focus_search" else not in_bar
-        if action == "show_problems":
-            return bool(self.problem_count)  # the footer shows the key only when useful
         # y, Y, O and A are not in this list: a disabled binding does nothing at all, and
         # with no paper listed they must say so, as c and C do (issue 15 QA); y and Y also
         # copy the marked papers when none is selected.

@@ -1,7 +1,8 @@
 """``m``, more like this: the papers of the library most like the highlighted one, and why.
 
 ``show_related`` ranks them in a worker thread (``core.related``: a few ms, but
-never on the UI thread) and opens ``RelatedScreen``: one row per paper, its year
+never on the UI thread; a ranking still running after ``SLOW`` seconds says so in a
+toast) and opens ``RelatedScreen``: one row per paper, its year
 and title, then why it was chosen ("shares: citation, embeddings · 2 authors").
 Enter dismisses with that paper, which the browser then shows in its list.
 Titles and reasons from files are ``Text``, never markup.
@@ -22,15 +23,22 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from paperbrowse.app.screens.author import _Picker
-from paperbrowse.app.screens.base import call_from_thread_while_attached
+from paperbrowse.app.screens.base import call_from_thread_while_attached, withdraw_toasts
 from paperbrowse.app.widgets.option_pages import PickerList
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from paperbrowse.core.library import Library
     from paperbrowse.core.models import Paper
     from paperbrowse.core.related.rank import Related
 
 SHOWN = 20  # related papers listed
+# A few ms at 22k papers, but the first m just after a load shares the interpreter with
+# the loader's work (typo lookups, citation keys, the caches written): 1.2 s measured
+# then, 5 s on a busy machine. Past this the user is told it is being done.
+SLOW = 0.4
+FINDING = "Finding papers like this one…"
 
 
 def show_related(
@@ -38,8 +46,9 @@ def show_related(
 ) -> None:
     """Rank the papers like ``paper`` off the UI thread, then list them; ``go_to`` gets the
     one chosen."""
+    still = screen.set_timer(SLOW, partial(screen.notify, FINDING, timeout=30, markup=False))
     screen.run_worker(
-        partial(_rank, screen, library, paper, go_to),
+        partial(_rank, screen, library, paper, partial(_done, screen, still, go_to)),
         thread=True,
         exclusive=True,
         group="related",
@@ -47,7 +56,7 @@ def show_related(
     )
 
 
-def _rank(screen: Screen[None], library: Library, paper: Paper, go_to: Callable[..., None]) -> None:
+def _rank(screen: Screen[None], library: Library, paper: Paper, done: Callable[..., None]) -> None:
     """In the worker's thread."""
     from paperbrowse.core.related.rank import related_papers
 
@@ -55,10 +64,26 @@ def _rank(screen: Screen[None], library: Library, paper: Paper, go_to: Callable[
         found = related_papers(library.index, paper, SHOWN)
     except Exception as error:  # a bug must not end the app: say so, once
         message = f"Could not rank related papers ({type(error).__name__}: {error})."
-        notify = partial(screen.notify, message, severity="error")
-        call_from_thread_while_attached(screen, notify)
+        call_from_thread_while_attached(screen, done, None, [], message)
         return
-    call_from_thread_while_attached(screen, _open, screen, paper, found, go_to)
+    call_from_thread_while_attached(screen, done, paper, found, None)
+
+
+def _done(
+    screen: Screen[None],
+    still: Timer,
+    go_to: Callable[[Paper], None],
+    paper: Paper | None,
+    found: list[Related],
+    error: str | None,
+) -> None:
+    """On the UI thread: the "finding" toast stopped or taken down, then the list or why not."""
+    still.stop()
+    withdraw_toasts(screen.app, {FINDING})
+    if error is not None:
+        screen.notify(error, severity="error", markup=False)
+    elif paper is not None:
+        _open(screen, paper, found, go_to)
 
 
 def _open(

@@ -23,7 +23,7 @@ from paperbrowse.core.text.clean import (
     squashed,
     strip_control,
 )
-from paperbrowse.core.text.latex import curly_single_quotes, latex_to_text
+from paperbrowse.core.text.latex import curly_single_quotes, latex_to_text, spaced_operators
 
 # BibTeX's predefined month macros.
 MONTH_MACROS: dict[str, str] = {
@@ -639,6 +639,7 @@ def fast_tex_to_text(text: str) -> str | None:
     if "\\" in text:
         text = _ESCAPE.sub(lambda m: _KEEP[m.group(1)], text)
     if "\\" in text:
+        text = spaced_operators(text)  # (before _STYLE drops \operatorname)
         text = _SYMBOL_ACCENT.sub(_accent, text)
         text = _LETTER_ACCENT.sub(_accent, text)
         text = _MATH_ACCENT.sub(_math_accent, text)

@@ -218,6 +218,42 @@ def _free_walker_cycles() -> None:
     collect_young()
 
 
+# TeX's operator names (plain TeX's, and the arg max and arg min authors declare), and
+# amsmath's \operatorname{name}. pylatexenc gives the bare name and TeX's spacing is
+# lost: ``q\ln n`` read "qln n", ``\frac{1}{\epsilon^6}\log \frac{1}{\epsilon}`` "1/ϵ^6log1/ϵ".
+_OPERATOR_NAMES = (
+    "arccos arcsin arctan argmax argmin arg cosh cos coth cot csc deg det dim exp gcd hom inf "
+    "ker lg liminf limsup lim ln log max min Pr sec sinh sin sup tanh tan"
+)
+# (Starting with its backslash, no look-behind: a literal start is found 10x faster, and
+# this runs on every value of a .bib holding a backslash, 0.01 s over the ACL Anthology's.)
+_OPERATOR = re.compile(
+    rf"\\(?:(?P<name>{'|'.join(_OPERATOR_NAMES.split())})(?![A-Za-z])"
+    r"|operatorname\*?\s*\{(?P<named>[A-Za-z]+)\})\s*"
+)
+# What TeX puts a thin space after an operator before: a letter, digit, group or symbol;
+# none before a bracket (``\log(n)``), a script (``\max_i``) or ``\left(``.
+_SPACED_AFTER = re.compile(r"[^\W_]|\{|\\(?!left|right|[bB]ig|middle)[A-Za-z]")
+
+
+def spaced_operators(text: str) -> str:
+    """Operator names as words, spaced as TeX spaces them: ``q\\ln n`` -> ``q ln n``,
+    ``\\log \\frac{1}{\\epsilon}`` -> ``log \\frac{1}{\\epsilon}``, ``\\log(n)`` -> ``log(n)``."""
+    return _OPERATOR.sub(_spaced_operator, text)
+
+
+def _spaced_operator(match: re.Match[str]) -> str:
+    text, start = match.string, match.start()
+    if start and text[start - 1] == "\\":
+        return match.group(0)  # ``\\log``: a line break, then the word
+    word = match.group("name") or match.group("named")
+    if start and (text[start - 1].isalnum() or text[start - 1] in ")]}"):
+        word = " " + word  # after a letter, a digit or a closing bracket or group
+    if _SPACED_AFTER.match(text, match.end()):
+        word += " "
+    return word
+
+
 _BRAKET = re.compile(r"\\braket\s*\{([^{}]*)\}")
 _WHITESPACE_RUNS = re.compile(r"(\s+)")
 _OPEN_BRACE = re.compile(r"(?<!\\)\{")
@@ -422,6 +458,7 @@ def _convert_latex(text: str, short_name: str | None) -> str:
     if "^" in text:
         text = _DEGREE.sub("°", text)  # 360$^{\circ}$: pylatexenc gives "^∘"
     if "\\" in text:
+        text = spaced_operators(text)
         if "frac" in text:
             text = _SIZED_FRACTION.sub(r"\\frac", text)
         if "\\sp" in text or "\\sb" in text:

@@ -28,6 +28,7 @@ from paperbrowse.app.actions import key_hint, keymap_of
 from paperbrowse.app.first_screen_ahead import first_rows, first_screen_of
 from paperbrowse.app.glyphs import glyphs_to_keep, kept_glyphs_now
 from paperbrowse.app.header_text import PeopleHeader, text_kept
+from paperbrowse.app.screens.base import withdraw_toasts
 from paperbrowse.app.screens.browser_parts.links import links_shown
 from paperbrowse.app.screens.browser_parts.panes import BrowserPanes
 from paperbrowse.app.screens.browser_parts.reading import ReadingController
@@ -510,7 +511,8 @@ class LibraryLoader:
             self.screen.notify("Still loading; the problems show once it is done.", timeout=2)
             return
         if not library.problems:
-            self.screen.notify("No problems: every file loaded cleanly.", timeout=2)
+            files = counted(len(library.sources), "file")
+            self.screen.notify(f"No problems: every record of {files} read.", timeout=3)
             return
         from paperbrowse.app.screens.problems import ProblemsScreen
 
@@ -711,12 +713,5 @@ def problem_notices(library: Library, keymap: Mapping[str, str]) -> list[Notice]
 
 
 def withdraw_notices(app: App[Any], notices: Sequence[Notice]) -> None:
-    """Take down the toasts of ``notices`` still shown (private API, checked against
-    Textual 8.2.8: ``notify`` hands back no handle, and only ``App._unnotify`` takes a
-    single notification down; the toasts go as the current screen's rack is refreshed)."""
-    messages = {notice.message for notice in notices}
-    shown = [n for n in app._notifications if n.message in messages]
-    for notification in shown:
-        app._unnotify(notification, refresh=False)
-    if shown:
-        app._refresh_notifications()
+    """Take down the toasts of ``notices`` still shown."""
+    withdraw_toasts(app, {notice.message for notice in notices})
