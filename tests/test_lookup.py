@@ -804,3 +804,9 @@ def test_a_comment_after_a_value_in_a_pasted_entry_leaves_the_rest_of_it_read() 
     assert paper.url == "https://x.org/a%20b"
     assert paper.abstract == "Up 50% now, 20% more % of the time."
     assert paper.venue == "50% Journal"
+    # An entry in round brackets, which BibTeX allows: its values' braces are the first (the
+    # review: "{50% of the Time}" was cut at its "%").
+    rounded = "@article(k,\n  title = {50% of the Time},\n  year = 2020\n)\n"
+    paper = pasted_paper(pasted_on_one_line(rounded))
+    assert not isinstance(paper, str), paper
+    assert paper.title == "50% of the Time"

@@ -5,6 +5,7 @@ file has, the same backup)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from paperbrowse.core.errors import FormatError
@@ -20,6 +21,9 @@ def is_bibtex_entry(text: str) -> bool:
     return next(without_comments(text), "").lstrip().startswith("@")
 
 
+_ENTRY_OPENER = re.compile(r"@\s*\w+\s*([({])")
+
+
 def without_comments(text: str) -> Iterator[str]:
     """The lines of ``text`` that hold more than a ``%`` comment, each without its comment:
     from a ``%`` outside any value to the line's end (``title = {A Paper}, % from
@@ -28,8 +32,12 @@ def without_comments(text: str) -> Iterator[str]:
     ``%20``, a line of an abstract starting with one), in quotes, or escaped (``\\%``)."""
     depth = 0  # braces open: 1 inside an entry, 2 and more inside a braced value
     quoted = False  # inside a "quoted" value
+    # Braces open outside any value: the entry's own, unless it opens with "(" (``@article(k,
+    # ...)``, which BibTeX allows: its values' braces are then the first).
+    opener = _ENTRY_OPENER.search(text)
+    top = 0 if opener is not None and opener.group(1) == "(" else 1
     for line in text.splitlines():
-        comment, depth, quoted = comment_scan(line, depth, quoted, top=1)
+        comment, depth, quoted = comment_scan(line, depth, quoted, top=top)
         kept = line if comment is None else line[:comment]
         if kept.strip():
             yield kept

@@ -581,12 +581,15 @@ class ReadingController:
             return
         copies_it = paper.first_link == link  # what y copies: the link with title, authors
 
+        app = self.app  # (taken here: the thread has none of the app's context)
+
         def work() -> None:
             in_the_terminal = browser_in_the_terminal()
-            with contextlib.suppress(RuntimeError):  # the app is closing
-                if in_the_terminal and self.app.call_from_thread(stepped_aside, in_the_terminal):
+            # Anything once the app has closed meanwhile: nobody is left to tell.
+            with contextlib.suppress(Exception):
+                if in_the_terminal and app.call_from_thread(stepped_aside, in_the_terminal):
                     return
-                self.app.call_from_thread(said, open_in_browser(link))
+                app.call_from_thread(said, open_in_browser(link))
 
         def stepped_aside(browser: webbrowser.GenericBrowser) -> bool:
             """Whether the browser ran with the terminal its own, the app waiting (its keys
