@@ -398,6 +398,15 @@ def test_a_comment_between_fields_or_after_a_value_leaves_the_fields_read() -> N
     assert (paper.abstract, paper.venue) == ("Up 50% now, % and %.", "50% Journal")
     assert parse("@article{k, title = {A Paper} % from Scholar\n}")[0][0].title == "A Paper"
     assert parse("@article{k, title = {A Paper},\n year = 2020 % c\n}")[1] == []
+    # The review: a comment holding a brace or a quote stayed in the value, and a comment
+    # with no comma after it, the next field read into the value too, was kept.
+    assert parse("@article{k, title = {A Paper} % from {Scholar}\n}")[0][0].title == "A Paper"
+    assert parse('@article{k, title = {A Paper} % the "best"\n}')[0][0].title == "A Paper"
+    (paper,), problems = parse(
+        "@article{k,\n  title = {A Paper} % from Scholar\n  author = {Doe, Jane},\n}"
+    )
+    assert (paper.title, paper.authors) == ("A Paper", ("Jane Doe",))
+    assert ["no comma after field 'title'" in str(problem) for problem in problems] == [True]
 
 
 def test_an_equals_sign_inside_a_value_is_text() -> None:

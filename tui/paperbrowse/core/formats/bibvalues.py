@@ -156,34 +156,42 @@ class CommentScan(NamedTuple):
     quoted: bool
 
 
+# What a comment's scan looks at: an escaped character (skipped), a brace, a quote, a "%".
+_COMMENT_MARKS = re.compile(r'\\.|[{}"%]', re.DOTALL)
+
+
 def comment_scan(text: str, depth: int = 0, quoted: bool = False, top: int = 0) -> CommentScan:
     """Find a ``%`` comment in BibTeX ``text``: a ``%`` outside any value, from ``depth``
     braces open (and ``quoted``) at its start; ``top``, the braces open outside any value
-    (0 in a value alone, 1 in an entry). A ``%`` in braces or quotes, or escaped, is text."""
-    escaped = False
-    for index, char in enumerate(text):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "{":
+    (0 in a value alone, 1 in an entry). A ``%`` in braces or quotes, or escaped, is text.
+    (Only those characters are looked at: an abstract is a few, not a thousand.)"""
+    for mark in _COMMENT_MARKS.finditer(text):
+        char = mark.group()
+        if char == "{":
             depth += 1
         elif char == "}":
             depth = max(depth - 1, 0)
         elif char == '"' and depth == top:
             quoted = not quoted
         elif char == "%" and depth <= top and not quoted:
-            return CommentScan(index, depth, quoted)
+            return CommentScan(mark.start(), depth, quoted)
     return CommentScan(None, depth, quoted)
 
 
 def without_trailing_comment(raw: str) -> str:
-    """A raw value without a ``%`` comment after it (``{A Paper} % from Scholar``, read into
-    the value where no comma followed it). A ``%`` in braces or quotes, or escaped, is text."""
-    if raw.rfind("%") < max(raw.rfind("}"), raw.rfind('"')):
-        return raw  # (every "%" before the value's end: a scan of an abstract saved)
-    comment = comment_scan(raw).comment
-    return raw if comment is None else raw[:comment].rstrip()
+    """A raw value without the ``%`` comments after it (``{A Paper} % from Scholar``, read
+    into the value where no comma followed it), each to its line's end: a field read into
+    the value with it (``\n author = {...}``, no comma either) is kept for the repair. A
+    ``%`` in braces or quotes, or escaped, is text."""
+    if "%" not in raw:
+        return raw
+    lines = raw.split("\n")
+    depth, quoted, cut = 0, False, False
+    for number, line in enumerate(lines):
+        comment, depth, quoted = comment_scan(line, depth, quoted)
+        if comment is not None:
+            lines[number], cut = line[:comment].rstrip(), True
+    return "\n".join(lines).rstrip() if cut else raw
 
 
 # A field name and "=" where a value has ended: the comma before that field was left out,
