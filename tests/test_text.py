@@ -201,3 +201,12 @@ def test_pylatexenc_warnings_never_reach_the_user(caplog: pytest.LogCaptureFixtu
 def test_short_name_only_replaces_macros_not_text() -> None:
     text, _ = latex_to_text(r"We present \method: \method{} beats the method.", "Foo")
     assert text == "We present Foo: Foo beats the method."
+
+
+def test_latex_s_own_macros_pylatexenc_does_not_know_are_not_shown_by_name() -> None:
+    """The review: shown by name as an author's own macro, ``$f\\colon X \\to Y$`` read
+    "fcolon X → Y" (it had read "f X → Y")."""
+    from paperbrowse.core.formats.bibvalues import tex_to_text
+
+    assert tex_to_text(r"a map $f\colon X \to Y$")[0] == "a map f: X → Y"
+    assert tex_to_text(r"$A \iff B$, $\Re(z)$")[0] == "A ⟺ B, ℜ(z)"

@@ -103,6 +103,24 @@ _MATH_SHORTHANDS = {
     "Q": "ℚ",
     "C": "ℂ",
     "E": "𝔼",
+    # LaTeX's own that pylatexenc does not know, not to be shown by name ("fcolon X → Y").
+    "colon": ":",
+    "enspace": " ",
+    "thinspace": " ",
+    "negthinspace": "",
+    "mathop": "",
+    "iff": "⟺",
+    "implies": "⟹",
+    "impliedby": "⟸",
+    "gets": "←",
+    "neg": "¬",
+    "lnot": "¬",
+    "bot": "⊥",
+    "models": "⊨",
+    "Re": "ℜ",
+    "Im": "ℑ",
+    "imath": "ı",
+    "jmath": "ȷ",
 }
 # A calligraphic letter by the usual shorthand: ``$\\cH$`` is ``$\\mathcal{H}$``.
 _CALLIGRAPHIC = re.compile(r"c([A-Z])")
