@@ -217,7 +217,7 @@ def test_a_file_of_papers_kept_apart_gives_each_its_own_id(tmp_path: Path, suffi
 
 def test_a_file_s_two_entries_under_two_keys_stay_two_papers(tmp_path: Path) -> None:
     """The ACL Anthology's W19-3653 (Widening NLP) and W19-4824 (BlackboxNLP): one title,
-    year and first author, two workshops, one DOI. Merged, W19-4824 was found by no
+    year and first author, two workshops, a DOI on one alone. Merged, W19-4824 was found by no
     ``key:`` and its DOI was shown beside the other's venue; one entry under one key
     written twice is still one paper, and so is the same paper in another file."""
     from paperbrowse.core.library import load

@@ -6,7 +6,7 @@
     python tests/bench/compare_cite_output.py --compare /tmp/before.json
 
 Renders a sample of real ACL papers (2,000 by default, the same every time; ``--count 0``:
-all 22,362, ``--forms text``: one form) in all eight styles and the three forms (text,
+all 22,370, ``--forms text``: one form) in all eight styles and the three forms (text,
 HTML, Markdown) and prints papers/s for each; with ``--compare`` it prints every
 reference that changed and exits 1 if any did. A selection
 of 2,000 papers or more is rendered on every core (``core/cite/parallel``);
@@ -48,7 +48,7 @@ def render(count: int, forms: tuple[str, ...] = FORMS) -> dict[str, list[str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=2000, help="papers (0: all 22,362)")
+    parser.add_argument("--count", type=int, default=2000, help="papers (0: all 22,370)")
     parser.add_argument("--forms", default=",".join(FORMS), help="comma-separated forms")
     parser.add_argument(
         "--one-process", action="store_true", help="no worker processes (core/cite/parallel)"

@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     safe_streams()  # warnings naming a file, under any locale
     fmt = args.format or (format_for_path(args.output) if args.output else None)
     if fmt is None:
-        return fail("choose a format with --format (" + ", ".join(FORMATS) + ")")
+        return fail("choose a format with --format (" + ", ".join((*FORMATS, BIBLIOGRAPHY)) + ")")
     if args.style is not None and fmt != BIBLIOGRAPHY:
         return fail(f"--style is for --format {BIBLIOGRAPHY}")
     style = None

@@ -210,7 +210,7 @@ def _entry(papers: Sequence[Paper], position: int) -> Entry | None:
 def another_entry(entries: set[Entry], entry: Entry) -> bool:
     """Whether ``entry`` is one of the same file as a paper's copies, under another citation
     key: a file's own two entries, which one title and year do not make one paper (the
-    ACL Anthology's W19-3653 and W19-4824, two workshops, one DOI; a journal's and its
+    ACL Anthology's W19-3653 and W19-4824, two workshops, a DOI on one alone; a journal's and its
     conference's version; a year's "Advertisements"): merged, one key was lost (``key:``,
     ``cite -k``) and the two venues and DOIs mixed. Two with one key are one paper
     written twice; one DOI, one paper, whatever the keys."""

@@ -136,8 +136,11 @@ def withdraw_toasts(app: Any, messages: Collection[str]) -> None:
     """Take down the toasts with these messages still shown (private API, checked against
     Textual 8.2.8: ``notify`` hands back no handle, and only ``App._unnotify`` takes a
     single notification down; the toasts go as the current screen's rack is refreshed)."""
-    shown = [n for n in app._notifications if n.message in messages]
-    for notification in shown:
-        app._unnotify(notification, refresh=False)
-    if shown:
-        app._refresh_notifications()
+    try:
+        shown = [n for n in app._notifications if n.message in messages]
+        for notification in shown:
+            app._unnotify(notification, refresh=False)
+        if shown:
+            app._refresh_notifications()
+    except AttributeError:  # another Textual: the toasts stay, as they did before
+        return
