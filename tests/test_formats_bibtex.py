@@ -407,6 +407,17 @@ def test_a_comment_between_fields_or_after_a_value_leaves_the_fields_read() -> N
     )
     assert (paper.title, paper.authors) == ("A Paper", ("Jane Doe",))
     assert ["no comma after field 'title'" in str(problem) for problem in problems] == [True]
+    # A comment line holding "=" between fields was warned of as a field named ''.
+    (paper,), problems = parse(
+        "@article{k,\n  title = {A Paper},\n  % TODO: check year=2019\n"
+        "  author = {Doe, Jane},\n  year = 2020\n}"
+    )
+    assert (paper.title, paper.authors, paper.year, problems) == (
+        "A Paper",
+        ("Jane Doe",),
+        2020,
+        [],
+    )
 
 
 def test_an_equals_sign_inside_a_value_is_text() -> None:

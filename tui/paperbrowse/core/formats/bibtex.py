@@ -324,12 +324,15 @@ class _Reader:
         for before, after in zip(fields, fields[1:], strict=False):
             line += raw.count("\n", counted_to, before.ends_at)
             counted_to = before.ends_at
+            if not (before.name.lower() or name):
+                continue  # a "%" comment holding "=" between fields, read as one: no field
             self.warn(
                 line,
                 f"{entry}: no comma after field {before.name.lower() or name!r}, whose value "
                 f"ends on this line ({after.name.lower()!r} follows); both read",
             )
-        return [(field.name.lower() or name, field.raw) for field in fields]
+        named = [(field.name.lower() or name, field.raw) for field in fields]
+        return [(field, value) for field, value in named if field]
 
     def note_key(self, entry: _Entry) -> None:
         """Keep the entry by its key, with a warning when the key was used before."""
