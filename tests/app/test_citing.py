@@ -380,15 +380,22 @@ async def test_the_palette_s_citation_form_changes_what_c_copies(library: Path) 
 BROKEN_CONFIG = '{"theme": "nord",'  # cut short: not JSON, and never written over
 
 
+@pytest.fixture
+def broken_config() -> Path:
+    """config.json cut short, as a crash mid-write leaves it."""
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text(BROKEN_CONFIG)
+    return config_file()
+
+
 def not_kept(pilot: Pilot[Any]) -> list[str]:
     return [n for n in notifications(pilot) if "not kept" in n]
 
 
+@pytest.mark.usefixtures("broken_config")
 async def test_a_cite_form_chosen_with_a_broken_config_is_used_and_said_not_kept(
     library: Path,
 ) -> None:
-    config_file().parent.mkdir(parents=True, exist_ok=True)
-    config_file().write_text(BROKEN_CONFIG)
     async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         copied = copies(pilot)
@@ -408,11 +415,10 @@ async def test_a_cite_form_chosen_with_a_broken_config_is_used_and_said_not_kept
     assert config_file().read_text() == BROKEN_CONFIG
 
 
+@pytest.mark.usefixtures("broken_config")
 async def test_a_csl_style_chosen_with_a_broken_config_is_used_and_said_not_kept(
     library: Path,
 ) -> None:
-    config_file().parent.mkdir(parents=True, exist_ok=True)
-    config_file().write_text(BROKEN_CONFIG)
     async with PaperBrowseApp([library]).run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         copied = copies(pilot)

@@ -14,7 +14,7 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
@@ -92,13 +92,12 @@ def browser_in_the_terminal() -> webbrowser.GenericBrowser | None:
     return None
 
 
-def has_display(environment: Mapping[str, str] | None = None) -> bool:
+def has_display() -> bool:
     """Whether programs may open windows: always on macOS and Windows; elsewhere, with an
     X or Wayland display (an SSH session has none)."""
     if sys.platform == "darwin" or sys.platform.startswith("win"):
         return True
-    env = os.environ if environment is None else environment
-    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def cite_example(form: str) -> str:
