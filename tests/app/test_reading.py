@@ -247,7 +247,8 @@ async def test_export_writes_a_file_and_asks_before_replacing(
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(pilot.app.screen, ExportDialog)
-        assert pilot.app.screen.query_one(Input).value == "papers.bib"
+        # Offered where it will be written, whatever folder the app was started in.
+        assert pilot.app.screen.query_one(Input).value == str(tmp_path / "papers.bib")
         await pilot.press("enter")
         await settle(pilot)
         written = (tmp_path / "papers.bib").read_text(encoding="utf-8")
@@ -669,7 +670,7 @@ async def test_export_name_follows_the_format(
         await pilot.pause()
         pilot.app.screen.query_one(Select).value = "csv"
         await pilot.pause()
-        assert pilot.app.screen.query_one(Input).value == "papers.csv"
+        assert pilot.app.screen.query_one(Input).value == str(tmp_path / "papers.csv")
         await pilot.press("enter")
         await settle(pilot)
         with (tmp_path / "papers.csv").open(encoding="utf-8", newline="") as file:

@@ -60,15 +60,16 @@ def full_name(path: Path) -> str:
         return str(absolute)
 
 
-def suggested_name(fmt: str) -> Path:
-    """A new file's name in the working folder: papers.bib, references.md ..."""
+def suggested_name(fmt: str) -> str:
+    """A new file in the working folder, papers.bib, references.md ..., named in full
+    (``full_name``): a bare "papers.bib" did not say which folder it would go to."""
     from paperbrowse.core.formats.export import suggested_path
 
     if fmt == BIBLIOGRAPHY:
         found = suggested_path("markdown", Path.cwd(), stem="references")
     else:
         found = suggested_path(fmt, Path.cwd())
-    return found.relative_to(Path.cwd())
+    return full_name(found)
 
 
 def _named_for_another(path: Path, fmt: str) -> str | None:
@@ -216,7 +217,7 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
         self.papers_read_from = papers_read_from
         self.profile = profile
         self.source = source
-        self._suggested: Path | None = None
+        self._suggested: str | None = None
         self._busy = False  # an export is running
 
     def _ready(self) -> Text:
@@ -241,7 +242,7 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
                 allow_blank=False,
                 id="export-format",
             )
-            yield Input(str(self._suggested), id="export-path", placeholder="file name")
+            yield Input(self._suggested, id="export-path", placeholder="file name")
             yield Static(self._ready(), id="export-status")
             with Horizontal():
                 yield Button("Export", variant="primary", id="export-go")
@@ -250,9 +251,9 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
     def _suggest(self, fmt: str) -> None:
         path_input = self.query_one("#export-path", Input)
         # Follow the format only while the name is still the one we offered.
-        if not path_input.value or (self._suggested and path_input.value == str(self._suggested)):
+        if not path_input.value or (self._suggested and path_input.value == self._suggested):
             self._suggested = suggested_name(fmt)
-            path_input.value = str(self._suggested)
+            path_input.value = self._suggested
 
     @on(Select.Changed, "#export-format")
     def _format_changed(self, event: Select.Changed) -> None:
