@@ -314,3 +314,20 @@ async def test_a_narrow_people_footer_drops_keys_whole(width: int) -> None:
         labels = {f"{key.key_display} {key.description}" for key in keys}
         shown = [label for label in footer.split("▏")[0].strip().split("  ") if label]
         assert shown and all(label in labels for label in shown), footer
+
+
+@pytest.mark.parametrize("width", [60, 70, 80, 120])
+async def test_the_title_line_gives_its_hints_whole_or_not_at_all(width: int) -> None:
+    # At 70 columns the title read "sorted by Researcher, A to Z   enter lists their".
+    from paperbrowse.app.screens.people import TITLE_HINTS
+
+    app = PaperBrowseApp([LAB], as_of=SEED_AS_OF)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await open_people(pilot)
+        title = screen_text(pilot).splitlines()[0].strip()
+        assert "sorted by Researcher, A to Z" in title
+        hints = title.partition("A to Z")[2].strip()
+        shown = [hint for hint in hints.split(" · ") if hint]
+        assert all(hint in TITLE_HINTS for hint in shown), title
+        if width >= 120:
+            assert shown == list(TITLE_HINTS)

@@ -57,6 +57,12 @@ def coauthors_text(people: People, researcher: Researcher) -> Text:
     return text
 
 
+# The title line's hints after the order, the first kept longest as the width shrinks.
+TITLE_HINTS = ("enter lists their papers", "s next column", "r reverse", "click a heading")
+HINTS_GAP = "   "
+HINT_BREAK = " · "
+
+
 class PeopleScreen(DismissOnce, Screen[str | None]):
     DEFAULT_CSS = """
     PeopleScreen {
@@ -129,15 +135,26 @@ class PeopleScreen(DismissOnce, Screen[str | None]):
         rows = self.ordered()
         self.table.show(rows, keep, self.sort)
         self.query_one(PeopleHeadings).show_for(self.sort)
-        self.query_one("#people-title", Static).update(
-            Text.assemble(
-                (f"{counted(len(rows), 'researcher')} · sorted by {self.order_text()}", "bold"),
-                (
-                    "   enter lists their papers · s next column · r reverse · click a heading",
-                    "dim",
-                ),
-            )
-        )
+        self._title()
+
+    def _title(self) -> None:
+        """The count and the order, then as many hints as fit, each whole (cut, one read
+        "enter lists their")."""
+        title = self.query_one("#people-title", Static)
+        lead = f"{counted(len(self.people.researchers), 'researcher')} · sorted by "
+        lead += self.order_text()
+        room = title.content_region.width - len(lead) - len(HINTS_GAP)
+        hints: list[str] = []
+        for hint in TITLE_HINTS:
+            room -= len(hint) + (len(HINT_BREAK) if hints else 0)
+            if room < 0:
+                break
+            hints.append(hint)
+        hint_text = HINTS_GAP + HINT_BREAK.join(hints) if hints else ""
+        title.update(Text.assemble((lead, "bold"), (hint_text, "dim")))
+
+    def on_resize(self) -> None:
+        self._title()
 
     @on(PeopleTable.Highlighted)
     def _highlighted(self, event: PeopleTable.Highlighted) -> None:
