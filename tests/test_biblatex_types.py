@@ -110,3 +110,14 @@ def test_a_publisher_read_back_from_bibtex_is_still_the_publisher(fmt: str) -> N
     back = parse_bibtex(text, "back.bib").papers
     assert [paper.publisher for paper in back] == ["Springer", "Addison-Wesley"]
     assert [paper.venue for paper in back] == ["Springer", "Addison-Wesley"]
+
+
+def test_an_ieee_patent_ends_with_its_period() -> None:
+    # The bundled IEEE style left the period off a patent's reference (its guide ends
+    # every reference with one: "U.S. Patent 3 624 125, Jul. 16, 1990.").
+    bib = """@patent{sorace, author = {Sorace, Ronald E.}, title = {High-Speed Digital-to-{RF}
+      Converter}, number = 5668842, date = {1997-09-16}}"""
+    patents = parse_bibtex(bib, "x.bib").papers
+    assert references(patents, load_style("ieee")) == [
+        "[1] R. E. Sorace, “High-Speed Digital-to-RF Converter,” 5668842, Sep. 16, 1997."
+    ]
