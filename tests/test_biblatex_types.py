@@ -121,3 +121,65 @@ def test_an_ieee_patent_ends_with_its_period() -> None:
     assert references(patents, load_style("ieee")) == [
         "[1] R. E. Sorace, “High-Speed Digital-to-RF Converter,” 5668842, Sep. 16, 1997."
     ]
+
+
+BOOKS_IN_LANGUAGES = """@book{en, author = {Doe, Jane}, title = {The history of modern art},
+  publisher = {Penguin}, year = 2010, langid = {english}}
+@book{none, author = {Doe, Jane}, title = {The history of modern art},
+  publisher = {Penguin}, year = 2011}
+@book{de, author = {Müller, Hans}, title = {Die Geschichte der modernen Kunst},
+  publisher = {Suhrkamp}, year = 2012, langid = {ngerman}}
+@book{fr, author = {Dupont, Pierre}, title = {Histoire de l'art moderne},
+  publisher = {Gallimard}, year = 2013, language = {langfrench}}
+"""
+
+
+def test_title_case_is_only_for_english_titles() -> None:
+    # CSL title-cases only English items (and those that name no language: the style's
+    # own, English): Nature printed "Die Geschichte Der Modernen Kunst".
+    papers = parse_bibtex(BOOKS_IN_LANGUAGES, "x.bib").papers
+    assert references(papers, load_style("nature")) == [
+        "1. Doe, J. The History of Modern Art. (Penguin, 2010).",
+        "2. Doe, J. The History of Modern Art. (Penguin, 2011).",
+        "3. Müller, H. Die Geschichte der modernen Kunst. (Suhrkamp, 2012).",
+        "4. Dupont, P. Histoire de l'art moderne. (Gallimard, 2013).",
+    ]
+    mla = references(papers, load_style("mla"))
+    assert "Dupont, Pierre. Histoire de l'art moderne. Gallimard, 2013." in mla
+    # APA's sentence case would lower a German title's nouns: "Die geschichte der modernen kunst".
+    assert "Müller, H. (2012). Die Geschichte der modernen Kunst. Suhrkamp." in references(
+        papers, load_style("apa")
+    )
+
+
+def test_a_csl_item_in_german_keeps_its_title_s_case(tmp_path: Path) -> None:
+    csl = tmp_path / "de.json"
+    csl.write_text(
+        json.dumps(
+            [
+                {
+                    "id": "de",
+                    "type": "book",
+                    "language": "de-DE",
+                    "publisher": "Suhrkamp",
+                    "title": "Die Geschichte der modernen Kunst",
+                    "issued": {"date-parts": [[2012]]},
+                    "author": [{"family": "Müller", "given": "Hans"}],
+                },
+                {
+                    "id": "en",
+                    "type": "book",
+                    "language": "en-US",
+                    "publisher": "Penguin",
+                    "title": "The history of modern art",
+                    "issued": {"date-parts": [[2010]]},
+                    "author": [{"family": "Doe", "given": "Jane"}],
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert references(list(load(csl).papers), load_style("nature")) == [
+        "1. Müller, H. Die Geschichte der modernen Kunst. (Suhrkamp, 2012).",
+        "2. Doe, J. The History of Modern Art. (Penguin, 2010).",
+    ]

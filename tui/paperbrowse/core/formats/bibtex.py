@@ -48,6 +48,7 @@ from paperbrowse.core.formats.bibvalues import (
 )
 from paperbrowse.core.formats.file_fields import bibtex_files
 from paperbrowse.core.formats.jsontools import paper_date
+from paperbrowse.core.formats.languages import is_english, localised
 from paperbrowse.core.formats.pool import workers_ahead
 from paperbrowse.core.formats.spilling import run_parts_spilling
 from paperbrowse.core.models import DOI_PREFIX, DatePrecision, Paper, SourceRef, paper_id
@@ -497,6 +498,8 @@ def paper_values(entry: _Entry, file: str) -> dict[str, Any] | None:
         return None
     if fields.get("subtitle"):
         title = f"{title}: {clean_line(tex_to_text(fields['subtitle'])[0])}"
+    if not is_english(_language(fields)):  # its case is as written (``formats.languages``)
+        title_kept = ((0, len(title)),)
     editors, editors_et_al = split_names(fields.get("editor") or "")
     # An edited book's editors are its authors too (``Paper.editors``).
     authors, et_al = (
@@ -527,12 +530,28 @@ def paper_values(entry: _Entry, file: str) -> dict[str, Any] | None:
         editors=editors,
         name_forms=whole + families,
         publisher=_one_line(fields.get("publisher")),
-        publisher_place=_one_line(fields.get("address") or fields.get("location")),
+        publisher_place=_place(fields),
         citekey=strip_control(entry.key) or None,
         entry_type=entry.entry_type,
         source=(file, entry.line),  # (a ``SourceRef`` once a paper is made: ``_Reader.keep``)
         files=bibtex_files(fields),
     )
+
+
+def _language(fields: dict[str, str]) -> str | None:
+    """The language the entry is in: biblatex's ``langid`` (babel's name), else its older
+    ``hyphenation``, else the first of its ``language`` list (``langgerman``)."""
+    for name in ("langid", "hyphenation", "language"):
+        if fields.get(name):
+            return fields[name].replace("{", "").replace("}", "")
+    return None
+
+
+def _place(fields: dict[str, str]) -> str | None:
+    """The publisher's place, or a patent's countries: biblatex's keys (``countryfr``) as
+    the names they stand for, "France"."""
+    place = _one_line(fields.get("address") or fields.get("location"))
+    return localised(place) or None if place else None
 
 
 def _short(value: str | None) -> str | None:
