@@ -183,3 +183,16 @@ def test_a_csl_item_in_german_keeps_its_title_s_case(tmp_path: Path) -> None:
         "1. Müller, H. Die Geschichte der modernen Kunst. (Suhrkamp, 2012).",
         "2. Doe, J. The History of Modern Art. (Penguin, 2010).",
     ]
+
+
+def test_a_periodical_issue_is_cited_by_its_issue_title_in_its_journal() -> None:
+    # biblatex's @periodical: the journal's title in ``title``, the issue's own in
+    # ``issuetitle`` (the biblatex manual; pandoc's reader makes it the item's title and the
+    # journal its container). The issue title was not read at all.
+    bib = """@periodical{jcg, title = {Computers and Graphics}, year = 2011,
+      issuetitle = {Semantic {3D} Media and Content}, volume = 35, number = 4}"""
+    (issue,) = parse_bibtex(bib, "x.bib").papers
+    assert (issue.title, issue.venue) == ("Semantic 3D Media and Content", "Computers and Graphics")
+    assert references([issue], load_style("apa")) == [
+        "Semantic 3D media and content. (2011). Computers and Graphics, 35(4)."
+    ]

@@ -489,7 +489,7 @@ def paper_values(entry: _Entry, file: str) -> dict[str, Any] | None:
     cleaned and of the types the ``Paper`` fields have: what ``rows.row_of_values`` turns
     into a row without the paper made and validated first (a worker's part of a large
     file, ``_PartReader``), as the JSON readers' ``records.json_values``."""
-    fields = entry.fields
+    fields = _as_issue(entry.entry_type, entry.fields)
     raw_title = unescaped_braces(fields.get("title", ""))
     title, title_links = tex_to_text(raw_title)
     title = tidy_line(title)
@@ -536,6 +536,23 @@ def paper_values(entry: _Entry, file: str) -> dict[str, Any] | None:
         source=(file, entry.line),  # (a ``SourceRef`` once a paper is made: ``_Reader.keep``)
         files=bibtex_files(fields),
     )
+
+
+def _as_issue(entry_type: str, fields: dict[str, str]) -> dict[str, str]:
+    """A ``@periodical``'s fields as an issue's: its ``issuetitle`` (and ``issuesubtitle``)
+    its title, the periodical's ``title`` (and ``subtitle``) its journal, as the biblatex
+    manual defines them and pandoc's biblatex reader reads them (its CSL title and
+    container-title). Any other entry's as they are."""
+    if entry_type != "periodical" or not fields.get("issuetitle"):
+        return fields
+    issue = {name: value for name, value in fields.items() if name not in ("title", "subtitle")}
+    issue["title"] = fields["issuetitle"]
+    if fields.get("issuesubtitle"):
+        issue["subtitle"] = fields["issuesubtitle"]
+    issue["journaltitle"] = fields.get("title", "")
+    if fields.get("subtitle"):
+        issue["journalsubtitle"] = fields["subtitle"]
+    return issue
 
 
 def _language(fields: dict[str, str]) -> str | None:
