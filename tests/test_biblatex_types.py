@@ -196,3 +196,20 @@ def test_a_periodical_issue_is_cited_by_its_issue_title_in_its_journal() -> None
     assert references([issue], load_style("apa")) == [
         "Semantic 3D media and content. (2011). Computers and Graphics, 35(4)."
     ]
+
+
+def test_biblatex_country_keys_are_printed_as_the_countries() -> None:
+    # MLA printed a patent's biblatex location as written: "countryfr".
+    bib = """@patent{almendro, author = {Almendro, Jos{\\'e} L.},
+      title = {Elektromagnetisches Signalhorn}, number = {EU-29702195U}, date = 1998,
+      location = {countryfr and countryuk and countryde}}
+    @patent{one, author = {Doe, Jane}, title = {A widget}, number = 1, date = 1999,
+      location = {countryfr}}
+    @patent{unknown, author = {Roe, Rick}, title = {A gadget}, number = 2, date = 2000,
+      location = {countryxx}}"""
+    assert references(parse_bibtex(bib, "x.bib").papers, load_style("mla")) == [
+        "Almendro, José L. Elektromagnetisches Signalhorn. EU-29702195U, "
+        "France, United Kingdom and Germany, 1998.",
+        "Doe, Jane. A Widget. no. 1, France, 1999.",
+        "Roe, Rick. A Gadget. no. 2, 2000.",
+    ]

@@ -70,11 +70,14 @@ _ENGLISH_NAMES = frozenset(
 
 
 def localised(value: str) -> str:
-    """``countryfr and countryuk`` -> ``France and United Kingdom``; ``Paris`` as it is;
-    a key biblatex does not define (``countryxx``) left out."""
-    parts = _AND.split(value.strip())
-    names = [_name_of(part.strip()) for part in parts]
-    return " and ".join(name for name in names if name)
+    """``countryfr and countryuk and countryde`` -> ``France, United Kingdom and Germany``
+    (biblatex's list, as its English prints it); a key biblatex does not define
+    (``countryxx``) left out; a value with no key (``Paris and London``) as it is."""
+    parts = [part.strip() for part in _AND.split(value.strip())]
+    if not any(_KEY.fullmatch(part) for part in parts):
+        return value
+    names = [name for name in map(_name_of, parts) if name]
+    return " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
 
 
 def _name_of(part: str) -> str:
