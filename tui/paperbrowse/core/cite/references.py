@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from paperbrowse.core.cite.parallel import entries_on_cores, sort_values
-from paperbrowse.core.cite.polish import polish, sentence_case
+from paperbrowse.core.cite.polish import polish, sentence_case, written_in_title_case
 from paperbrowse.core.cite.processor import guard_processor
 from paperbrowse.core.cite.remembered import remember, remembered
 from paperbrowse.core.cite.speedups import KeyList, speed_up
@@ -106,6 +106,9 @@ def csl_data(paper: Paper, item_id: str, style: Style, markup: bool = False) -> 
         # or ``{{...}}``) is left as it is by every style: CSL's nocase. (Only whole: a part
         # kept, citeproc-py's title case splits the title there, "Black - Box".)
         item["title"] = nocase_spans_in(paper.title, kept, _escaped if markup else str)
+    journal = item.get("container-title")
+    if isinstance(journal, str) and written_in_title_case(journal):
+        item["container-title"] = f'<span class="nocase">{journal}</span>'
     return item
 
 
