@@ -110,3 +110,106 @@ def test_a_publisher_read_back_from_bibtex_is_still_the_publisher(fmt: str) -> N
     back = parse_bibtex(text, "back.bib").papers
     assert [paper.publisher for paper in back] == ["Springer", "Addison-Wesley"]
     assert [paper.venue for paper in back] == ["Springer", "Addison-Wesley"]
+
+
+def test_an_ieee_patent_ends_with_its_period() -> None:
+    # The bundled IEEE style left the period off a patent's reference (its guide ends
+    # every reference with one: "U.S. Patent 3 624 125, Jul. 16, 1990.").
+    bib = """@patent{sorace, author = {Sorace, Ronald E.}, title = {High-Speed Digital-to-{RF}
+      Converter}, number = 5668842, date = {1997-09-16}}"""
+    patents = parse_bibtex(bib, "x.bib").papers
+    assert references(patents, load_style("ieee")) == [
+        "[1] R. E. Sorace, “High-Speed Digital-to-RF Converter,” 5668842, Sep. 16, 1997."
+    ]
+
+
+BOOKS_IN_LANGUAGES = """@book{en, author = {Doe, Jane}, title = {The history of modern art},
+  publisher = {Penguin}, year = 2010, langid = {english}}
+@book{none, author = {Doe, Jane}, title = {The history of modern art},
+  publisher = {Penguin}, year = 2011}
+@book{de, author = {Müller, Hans}, title = {Die Geschichte der modernen Kunst},
+  publisher = {Suhrkamp}, year = 2012, langid = {ngerman}}
+@book{fr, author = {Dupont, Pierre}, title = {Histoire de l'art moderne},
+  publisher = {Gallimard}, year = 2013, language = {langfrench}}
+"""
+
+
+def test_title_case_is_only_for_english_titles() -> None:
+    # CSL title-cases only English items (and those that name no language: the style's
+    # own, English): Nature printed "Die Geschichte Der Modernen Kunst".
+    papers = parse_bibtex(BOOKS_IN_LANGUAGES, "x.bib").papers
+    assert references(papers, load_style("nature")) == [
+        "1. Doe, J. The History of Modern Art. (Penguin, 2010).",
+        "2. Doe, J. The History of Modern Art. (Penguin, 2011).",
+        "3. Müller, H. Die Geschichte der modernen Kunst. (Suhrkamp, 2012).",
+        "4. Dupont, P. Histoire de l'art moderne. (Gallimard, 2013).",
+    ]
+    mla = references(papers, load_style("mla"))
+    assert "Dupont, Pierre. Histoire de l'art moderne. Gallimard, 2013." in mla
+    # APA's sentence case would lower a German title's nouns: "Die geschichte der modernen kunst".
+    assert "Müller, H. (2012). Die Geschichte der modernen Kunst. Suhrkamp." in references(
+        papers, load_style("apa")
+    )
+
+
+def test_a_csl_item_in_german_keeps_its_title_s_case(tmp_path: Path) -> None:
+    csl = tmp_path / "de.json"
+    csl.write_text(
+        json.dumps(
+            [
+                {
+                    "id": "de",
+                    "type": "book",
+                    "language": "de-DE",
+                    "publisher": "Suhrkamp",
+                    "title": "Die Geschichte der modernen Kunst",
+                    "issued": {"date-parts": [[2012]]},
+                    "author": [{"family": "Müller", "given": "Hans"}],
+                },
+                {
+                    "id": "en",
+                    "type": "book",
+                    "language": "en-US",
+                    "publisher": "Penguin",
+                    "title": "The history of modern art",
+                    "issued": {"date-parts": [[2010]]},
+                    "author": [{"family": "Doe", "given": "Jane"}],
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert references(list(load(csl).papers), load_style("nature")) == [
+        "1. Müller, H. Die Geschichte der modernen Kunst. (Suhrkamp, 2012).",
+        "2. Doe, J. The History of Modern Art. (Penguin, 2010).",
+    ]
+
+
+def test_a_periodical_issue_is_cited_by_its_issue_title_in_its_journal() -> None:
+    # biblatex's @periodical: the journal's title in ``title``, the issue's own in
+    # ``issuetitle`` (the biblatex manual; pandoc's reader makes it the item's title and the
+    # journal its container). The issue title was not read at all.
+    bib = """@periodical{jcg, title = {Computers and Graphics}, year = 2011,
+      issuetitle = {Semantic {3D} Media and Content}, volume = 35, number = 4}"""
+    (issue,) = parse_bibtex(bib, "x.bib").papers
+    assert (issue.title, issue.venue) == ("Semantic 3D Media and Content", "Computers and Graphics")
+    assert references([issue], load_style("apa")) == [
+        "Semantic 3D media and content. (2011). Computers and Graphics, 35(4)."
+    ]
+
+
+def test_biblatex_country_keys_are_printed_as_the_countries() -> None:
+    # MLA printed a patent's biblatex location as written: "countryfr".
+    bib = """@patent{almendro, author = {Almendro, Jos{\\'e} L.},
+      title = {Elektromagnetisches Signalhorn}, number = {EU-29702195U}, date = 1998,
+      location = {countryfr and countryuk and countryde}}
+    @patent{one, author = {Doe, Jane}, title = {A widget}, number = 1, date = 1999,
+      location = {countryfr}}
+    @patent{unknown, author = {Roe, Rick}, title = {A gadget}, number = 2, date = 2000,
+      location = {countryxx}}"""
+    assert references(parse_bibtex(bib, "x.bib").papers, load_style("mla")) == [
+        "Almendro, José L. Elektromagnetisches Signalhorn. EU-29702195U, "
+        "France, United Kingdom and Germany, 1998.",
+        "Doe, Jane. A Widget. no. 1, France, 1999.",
+        "Roe, Rick. A Gadget. no. 2, 2000.",
+    ]

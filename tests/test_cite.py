@@ -410,3 +410,28 @@ def test_keys_asked_for_name_papers_by_key_file_key_id_or_doi(tmp_path: Path) ->
     found, missing = library.with_keys([*asked, "PLAIN2020", "nobody2020"])
     assert [p.title for p in found] == ["Some Topics"] * 4 + ["Plain"]
     assert missing == ["nobody2020"]
+
+
+# A journal's name as its source writes it: title-cased already (APA, MLA and Chicago set it
+# in title case), or in sentence case, which those styles title-case.
+JOURNALS = [
+    "npj Digital Medicine",
+    "Zeitschrift für Naturforschung A",
+    "Journal of Research through Design",
+    "Advances in neural information processing systems",
+]
+
+
+@pytest.mark.parametrize("style", ["apa", "mla", "chicago"])
+def test_a_journal_name_written_in_title_case_is_not_recapitalised(style: str) -> None:
+    # citeproc-py's title case capitalised every lowercase word of CSL 1.0.1's short list of
+    # exceptions: "Npj Digital Medicine", "Zeitschrift Für Naturforschung A", "Research
+    # Through Design".
+    papers = [
+        paper(f"Paper {number}", ("Ann Lee",), venue=venue, volume="3")
+        for number, venue in enumerate(JOURNALS)
+    ]
+    text = "\n".join(references(papers, load_style(style)))
+    for kept in JOURNALS[:3]:
+        assert kept in text
+    assert "Advances in Neural Information Processing Systems" in text

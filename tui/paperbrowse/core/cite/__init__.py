@@ -7,7 +7,8 @@
 - ``references``: papers rendered in a style through citeproc-py, as plain text,
   Markdown or HTML;
 - ``polish``: what citeproc-py's output lacks and a style prescribes (a space after
-  the citation number, punctuation inside closing quotes, APA's sentence case);
+  the citation number, punctuation inside closing quotes, APA's sentence case, a
+  journal's name left in the title case it was written in);
 - ``speedups`` (citeproc-py's walk made faster, same output), ``parallel`` (a big
   selection rendered on every core) and ``remembered`` (the same selection again).
 

@@ -122,6 +122,29 @@ def _lower_if_capitalised(part: str) -> str:
     return part
 
 
+def written_in_title_case(name: str) -> bool:
+    """Whether a journal's name is in title case as written: after its first word, some
+    words capitalised and at most one longer than three letters in lower case
+    (``npj Digital Medicine``, ``Zeitschrift für Naturforschung A``, ``Journal of Research
+    through Design``), not ``Advances in neural information processing systems``.
+
+    Styles title-case a journal's name (APA, MLA, Chicago); citeproc-py capitalises every
+    lower-case word but CSL 1.0.1's few short ones, so a name already in its own title
+    case would lose its lower-case words ("Npj", "Für", "Through"): such a name is left as
+    its source wrote it. Acronyms (``IEEE``, ``ACM``) say nothing either way.
+    """
+    capitalised = lower = 0
+    for word in name.split()[1:]:
+        letters = [ch for ch in word if ch.isalpha()]
+        if not letters:
+            continue
+        if letters[0].isupper() and all(ch.islower() for ch in letters[1:]):
+            capitalised += 1
+        elif all(ch.islower() for ch in letters) and len(letters) > 3:
+            lower += 1
+    return capitalised > 0 and lower <= 1 and lower < capitalised
+
+
 def sentence_case(title: str, kept: tuple[tuple[int, int], ...] = ()) -> str:
     """A title in sentence case, as APA writes titles of articles and papers.
 

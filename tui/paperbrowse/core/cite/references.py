@@ -16,12 +16,17 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from paperbrowse.core.cite.parallel import entries_on_cores, sort_values
-from paperbrowse.core.cite.polish import polish, sentence_case
+from paperbrowse.core.cite.polish import polish, sentence_case, written_in_title_case
 from paperbrowse.core.cite.processor import guard_processor
 from paperbrowse.core.cite.remembered import remember, remembered
 from paperbrowse.core.cite.speedups import KeyList, speed_up
 from paperbrowse.core.cite.styles import Style, is_bundled, load_style, unusable
-from paperbrowse.core.formats.csljson import csl_item, name_to_csl, venue_variable
+from paperbrowse.core.formats.csljson import (
+    csl_item,
+    name_to_csl,
+    nocase_spans_in,
+    venue_variable,
+)
 from paperbrowse.core.memory import gc_paused
 from paperbrowse.core.models import Paper, bare_doi
 from paperbrowse.core.patching import Method, install_once
@@ -66,8 +71,8 @@ def csl_data(paper: Paper, item_id: str, style: Style, markup: bool = False) -> 
         item["DOI"] = bare_doi(paper.doi)
     item["type"] = csl_type(paper, item["type"])
     item["title"] = clean(paper.title)
+    kept = paper.title_kept if item["title"] == paper.title else ()
     if style.sentence_case:  # APA
-        kept = paper.title_kept if item["title"] == paper.title else ()
         item["title"] = sentence_case(item["title"], kept)
         if item["type"] == "paper-conference" and "issued" in item:
             # APA 7 dates a paper in published proceedings by its year; the CSL style adds
@@ -95,7 +100,19 @@ def csl_data(paper: Paper, item_id: str, style: Style, markup: bool = False) -> 
         if style.conference_without_publisher:
             item.pop("publisher", None)
             item.pop("publisher-place", None)
-    return _escaped(item) if markup else item
+    item = _escaped(item) if markup else item
+    if kept == ((0, len(paper.title)),):
+        # A title whose case is all as written (a German or French one: ``formats.languages``,
+        # or ``{{...}}``) is left as it is by every style: CSL's nocase. (Only whole: a part
+        # kept, citeproc-py's title case splits the title there, "Black - Box".)
+        item["title"] = nocase_spans_in(paper.title, kept, _escaped if markup else str)
+    journal = item.get("container-title")
+    if isinstance(journal, str) and written_in_title_case(journal):
+        item["container-title"] = f'<span class="nocase">{journal}</span>'
+    return item
+
+
+_NOCASE_TAG = re.compile(r'</?span(?: class="nocase")?>')
 
 
 def _in_proceedings_without_editors(item: dict[str, Any]) -> bool:
@@ -162,7 +179,9 @@ def _references(papers: Sequence[Paper], style: Style, form: str) -> list[str]:
     items = [
         csl_data(paper, item_id, style, markup) for paper, item_id in zip(papers, ids, strict=True)
     ]
-    untitled_authors = [item["title"] for item in items if "author" not in item]
+    untitled_authors = [
+        _NOCASE_TAG.sub("", item["title"]) for item in items if "author" not in item
+    ]
     try:
         # Finished (``finished``) in the workers when rendered on every core: done here,
         # the polish was a tenth of the time of 22k references, on one core.

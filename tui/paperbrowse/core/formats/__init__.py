@@ -5,8 +5,10 @@ Readers turn one file's text into papers (and perhaps a profile): ``profile``
 ``.json`` files), ``jsondoc`` (which kind a JSON document is), ``records`` (one
 JSON record), ``csljson``, ``s2`` (Semantic Scholar), ``ris`` (read and written
 with rispy); ``jsontools`` is the JSON
-toolkit they share; ``pool`` reads a large file's parts in worker processes,
-which send their papers back as plain rows (``core.rows``, ``core.store``).
+toolkit they share; ``languages`` reads the languages and biblatex's localisation
+keys (``countryfr``, ``langgerman``) BibTeX and CSL-JSON name; ``pool`` reads a
+large file's parts in worker processes, which send their papers back as plain rows
+(``core.rows``, ``core.store``).
 Writers: ``export`` (every export format, written atomically) and ``bibtex_write``.
 
 ``read_file`` picks the reader by extension, then by content, so a

@@ -48,6 +48,7 @@ from paperbrowse.core.formats.bibvalues import (
 )
 from paperbrowse.core.formats.file_fields import bibtex_files
 from paperbrowse.core.formats.jsontools import paper_date
+from paperbrowse.core.formats.languages import is_english, localised
 from paperbrowse.core.formats.pool import workers_ahead
 from paperbrowse.core.formats.spilling import run_parts_spilling
 from paperbrowse.core.models import DOI_PREFIX, DatePrecision, Paper, SourceRef, paper_id
@@ -488,7 +489,7 @@ def paper_values(entry: _Entry, file: str) -> dict[str, Any] | None:
     cleaned and of the types the ``Paper`` fields have: what ``rows.row_of_values`` turns
     into a row without the paper made and validated first (a worker's part of a large
     file, ``_PartReader``), as the JSON readers' ``records.json_values``."""
-    fields = entry.fields
+    fields = _as_issue(entry.entry_type, entry.fields)
     raw_title = unescaped_braces(fields.get("title", ""))
     title, title_links = tex_to_text(raw_title)
     title = tidy_line(title)
@@ -497,6 +498,8 @@ def paper_values(entry: _Entry, file: str) -> dict[str, Any] | None:
         return None
     if fields.get("subtitle"):
         title = f"{title}: {clean_line(tex_to_text(fields['subtitle'])[0])}"
+    if not is_english(_language(fields)):  # its case is as written (``formats.languages``)
+        title_kept = ((0, len(title)),)
     editors, editors_et_al = split_names(fields.get("editor") or "")
     # An edited book's editors are its authors too (``Paper.editors``).
     authors, et_al = (
@@ -527,12 +530,45 @@ def paper_values(entry: _Entry, file: str) -> dict[str, Any] | None:
         editors=editors,
         name_forms=whole + families,
         publisher=_one_line(fields.get("publisher")),
-        publisher_place=_one_line(fields.get("address") or fields.get("location")),
+        publisher_place=_place(fields),
         citekey=strip_control(entry.key) or None,
         entry_type=entry.entry_type,
         source=(file, entry.line),  # (a ``SourceRef`` once a paper is made: ``_Reader.keep``)
         files=bibtex_files(fields),
     )
+
+
+def _as_issue(entry_type: str, fields: dict[str, str]) -> dict[str, str]:
+    """A ``@periodical``'s fields as an issue's: its ``issuetitle`` (and ``issuesubtitle``)
+    its title, the periodical's ``title`` (and ``subtitle``) its journal, as the biblatex
+    manual defines them and pandoc's biblatex reader reads them (its CSL title and
+    container-title). Any other entry's as they are."""
+    if entry_type != "periodical" or not fields.get("issuetitle"):
+        return fields
+    issue = {name: value for name, value in fields.items() if name not in ("title", "subtitle")}
+    issue["title"] = fields["issuetitle"]
+    if fields.get("issuesubtitle"):
+        issue["subtitle"] = fields["issuesubtitle"]
+    issue["journaltitle"] = fields.get("title", "")
+    if fields.get("subtitle"):
+        issue["journalsubtitle"] = fields["subtitle"]
+    return issue
+
+
+def _language(fields: dict[str, str]) -> str | None:
+    """The language the entry is in: biblatex's ``langid`` (babel's name), else its older
+    ``hyphenation``, else the first of its ``language`` list (``langgerman``)."""
+    for name in ("langid", "hyphenation", "language"):
+        if fields.get(name):
+            return fields[name].replace("{", "").replace("}", "")
+    return None
+
+
+def _place(fields: dict[str, str]) -> str | None:
+    """The publisher's place, or a patent's countries: biblatex's keys (``countryfr``) as
+    the names they stand for, "France"."""
+    place = _one_line(fields.get("address") or fields.get("location"))
+    return localised(place) or None if place else None
 
 
 def _short(value: str | None) -> str | None:

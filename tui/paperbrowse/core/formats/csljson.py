@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from paperbrowse.core.errors import Problem
@@ -20,6 +20,7 @@ from paperbrowse.core.formats import ImportResult
 from paperbrowse.core.formats.edges import looks_like_doi, read_references, work
 from paperbrowse.core.formats.file_fields import csl_files
 from paperbrowse.core.formats.jsontools import paper_date, record_error
+from paperbrowse.core.formats.languages import is_english
 from paperbrowse.core.formats.names import name_parts, recorded_family
 from paperbrowse.core.models import DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
@@ -244,7 +245,7 @@ def paper_from_csl(
     return Paper(
         id=paper_id(title, date.year if date else None, doi),
         title=title,
-        title_kept=nocase_spans(item.get("title"), title),
+        title_kept=_kept_case(item, title),
         authors=authors,
         et_al=et_al,
         date=date,
@@ -268,6 +269,15 @@ def paper_from_csl(
         files=csl_files(item),
         cites=cites,
     )
+
+
+def _kept_case(item: dict[str, Any], title: str) -> tuple[tuple[int, int], ...]:
+    """Where the title's case is as written: its nocase spans, or all of it when the item
+    is in another language than English (``formats.languages``)."""
+    language = item.get("language")
+    if isinstance(language, str) and not is_english(language):
+        return ((0, len(title)),)
+    return nocase_spans(item.get("title"), title)
 
 
 def _reference(entry: object) -> bytes | None:
@@ -337,17 +347,28 @@ def _issue_variable(csl_type: str) -> str:
 def nocase_title(paper: Paper) -> str:
     """The title with what its source protected from case changes (BibTeX's ``{New York}``)
     in CSL's ``<span class="nocase">``, the form citeproc-js and Zotero read."""
-    title = paper.title
-    if not paper.title_kept or any(end > len(title) for _, end in paper.title_kept):
-        return title
+    return nocase_spans_in(paper.title, paper.title_kept)
+
+
+def nocase_spans_in(
+    title: str, kept: Sequence[tuple[int, int]], escape: Callable[[str], str] = str
+) -> str:
+    """``title`` with its ``kept`` spans in ``<span class="nocase">``, each piece of its
+    text ``escape``d (HTML-escaped for citeproc-py's HTML output); as it is, escaped, when
+    the spans do not fit it."""
+    if not kept or any(end > len(title) for _, end in kept):
+        return escape(title)
     pieces: list[str] = []
     done = 0
-    for start, end in paper.title_kept:
+    for start, end in kept:
         if start < done:
-            return title
-        pieces += [title[done:start], f'<span class="nocase">{title[start:end]}</span>']
+            return escape(title)
+        pieces += [
+            escape(title[done:start]),
+            f'<span class="nocase">{escape(title[start:end])}</span>',
+        ]
         done = end
-    return "".join([*pieces, title[done:]])
+    return "".join([*pieces, escape(title[done:])])
 
 
 def csl_item(paper: Paper, key: str, tags: Sequence[str] = ()) -> dict[str, Any]:

@@ -1,0 +1,97 @@
+"""The languages and countries biblatex files name, as what they stand for.
+
+- A paper's language (biblatex ``langid``, ``hyphenation`` or ``language``; CSL's
+  ``language``) decides whether its title may change case: CSL title-cases only English
+  items, and those naming no language (the style's own, English for ours). A title in
+  German or French keeps its capitals as written ("Die Geschichte der modernen Kunst").
+- biblatex's localisation keys (``countryfr``, ``langgerman``: the biblatex manual's
+  "Localization Keys", the strings of its ``english.lbx``) are read as the names they
+  print, "France" and "German"; a key biblatex does not define is dropped, never printed.
+"""
+
+from __future__ import annotations
+
+import re
+
+# biblatex's ``english.lbx``: the country keys (a patent's ``location``) and the language
+# keys (``language``, ``origlanguage``), as English prints them.
+COUNTRIES = {
+    "countryde": "Germany",
+    "countryeu": "European Union",
+    "countryep": "European Union",
+    "countryfr": "France",
+    "countryuk": "United Kingdom",
+    "countryus": "United States of America",
+}
+LANGUAGES = {
+    "langamerican": "American",
+    "langbasque": "Basque",
+    "langbrazilian": "Brazilian",
+    "langbulgarian": "Bulgarian",
+    "langcatalan": "Catalan",
+    "langcroatian": "Croatian",
+    "langczech": "Czech",
+    "langdanish": "Danish",
+    "langdutch": "Dutch",
+    "langenglish": "English",
+    "langestonian": "Estonian",
+    "langfinnish": "Finnish",
+    "langfrench": "French",
+    "langgalician": "Galician",
+    "langgerman": "German",
+    "langgreek": "Greek",
+    "langhungarian": "Hungarian",
+    "langitalian": "Italian",
+    "langjapanese": "Japanese",
+    "langlatin": "Latin",
+    "langlatvian": "Latvian",
+    "langlithuanian": "Lithuanian",
+    "langnorwegian": "Norwegian",
+    "langpolish": "Polish",
+    "langportuguese": "Portuguese",
+    "langrussian": "Russian",
+    "langslovak": "Slovak",
+    "langslovene": "Slovene",
+    "langspanish": "Spanish",
+    "langswedish": "Swedish",
+    "langturkish": "Turkish",
+    "langukrainian": "Ukrainian",
+}
+# What looks like a localisation key: read as its name, or dropped when biblatex has none.
+_KEY = re.compile(r"(?:country|lang)[a-z]+")
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+
+# How English is named: babel's names (biblatex ``langid``), biblatex's key and name, and
+# BCP 47 codes (CSL ``language``: ``en``, ``en-US``).
+_ENGLISH_NAMES = frozenset(
+    """english american british canadian australian newzealand usenglish ukenglish
+    langenglish langamerican""".split()  # noqa: SIM905
+)
+
+
+def localised(value: str) -> str:
+    """``countryfr and countryuk and countryde`` -> ``France, United Kingdom and Germany``
+    (biblatex's list, as its English prints it); a key biblatex does not define
+    (``countryxx``) left out; a value with no key (``Paris and London``) as it is."""
+    parts = [part.strip() for part in _AND.split(value.strip())]
+    if not any(_KEY.fullmatch(part) for part in parts):
+        return value
+    names = [name for name in map(_name_of, parts) if name]
+    return " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
+
+
+def _name_of(part: str) -> str:
+    if not _KEY.fullmatch(part):
+        return part
+    return COUNTRIES.get(part) or LANGUAGES.get(part) or ""
+
+
+def is_english(language: str | None) -> bool:
+    """Whether a paper in ``language`` (the first it names) may be title-cased: English,
+    or none named."""
+    if not language or not language.strip():
+        return True
+    first = _AND.split(language.strip())[0].strip().lower()
+    if not first:
+        return True
+    return first in _ENGLISH_NAMES or first == "en" or first.startswith("en-")
