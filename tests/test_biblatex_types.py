@@ -206,10 +206,14 @@ def test_biblatex_country_keys_are_printed_as_the_countries() -> None:
     @patent{one, author = {Doe, Jane}, title = {A widget}, number = 1, date = 1999,
       location = {countryfr}}
     @patent{unknown, author = {Roe, Rick}, title = {A gadget}, number = 2, date = 2000,
-      location = {countryxx}}"""
+      location = {countryxx}}
+    @patent{place, author = {Poe, Pat}, title = {A gizmo}, number = 3, date = 2001,
+      location = {countryus and langley}}"""
     assert references(parse_bibtex(bib, "x.bib").papers, load_style("mla")) == [
         "Almendro, José L. Elektromagnetisches Signalhorn. EU-29702195U, "
         "France, United Kingdom and Germany, 1998.",
         "Doe, Jane. A Widget. no. 1, France, 1999.",
+        # A place written in lower case that is no key of biblatex's stays (was dropped).
+        "Poe, Pat. A Gizmo. no. 3, United States of America and langley, 2001.",
         "Roe, Rick. A Gadget. no. 2, 2000.",
     ]

@@ -6,7 +6,8 @@
   German or French keeps its capitals as written ("Die Geschichte der modernen Kunst").
 - biblatex's localisation keys (``countryfr``, ``langgerman``: the biblatex manual's
   "Localization Keys", the strings of its ``english.lbx``) are read as the names they
-  print, "France" and "German"; a key biblatex does not define is dropped, never printed.
+  print, "France" and "German"; a country key biblatex does not define is dropped,
+  never printed; other words stay.
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ LANGUAGES = {
     "langturkish": "Turkish",
     "langukrainian": "Ukrainian",
 }
-# What looks like a localisation key: read as its name, or dropped when biblatex has none.
-_KEY = re.compile(r"(?:country|lang)[a-z]+")
+# A country's key, read as its name or dropped when biblatex has none ("countryxx"); a
+# language's only when biblatex has it: a place written "langley" is a place.
+_COUNTRY_KEY = re.compile(r"country[a-z]{2}")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 # How English is named: babel's names (biblatex ``langid``), biblatex's key and name, and
@@ -71,19 +73,19 @@ _ENGLISH_NAMES = frozenset(
 
 def localised(value: str) -> str:
     """``countryfr and countryuk and countryde`` -> ``France, United Kingdom and Germany``
-    (biblatex's list, as its English prints it); a key biblatex does not define
-    (``countryxx``) left out; a value with no key (``Paris and London``) as it is."""
+    (biblatex's list, as its English prints it); a country key biblatex does not define
+    (``countryxx``) left out; anything else (``Paris and London``) as it is."""
     parts = [part.strip() for part in _AND.split(value.strip())]
-    if not any(_KEY.fullmatch(part) for part in parts):
+    if not any(_COUNTRY_KEY.fullmatch(part) or part in LANGUAGES for part in parts):
         return value
     names = [name for name in map(_name_of, parts) if name]
     return " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
 
 
 def _name_of(part: str) -> str:
-    if not _KEY.fullmatch(part):
-        return part
-    return COUNTRIES.get(part) or LANGUAGES.get(part) or ""
+    if _COUNTRY_KEY.fullmatch(part):
+        return COUNTRIES.get(part, "")
+    return LANGUAGES.get(part, part)
 
 
 def is_english(language: str | None) -> bool:
