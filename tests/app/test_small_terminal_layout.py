@@ -7,7 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import SEED, SEED_AS_OF, browser, screen_text, settle, wait_loaded
+from app_helpers import (
+    SEED,
+    SEED_AS_OF,
+    browser,
+    screen_text,
+    settle,
+    wait_loaded,
+    write_config,
+)
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -88,6 +96,27 @@ async def test_a_dialog_opened_after_start_is_not_under_the_problems_toast(
         assert isinstance(pilot.app.screen, CiteFormScreen)
         assert not problem_toasts(pilot)
         assert "Problems while loading" not in screen_text(pilot)
+
+
+async def test_a_config_warning_is_not_over_a_dialog_and_is_said_again_once_it_closes() -> None:
+    # A config.json warning toasted at start-up covered the cite menu opened within its
+    # ten seconds, as the problems' toast did.
+    write_config({"keymap": {"no_such_action": "z"}})
+    app = PaperBrowseApp([SEED], as_of=SEED_AS_OF)
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await wait_loaded(pilot)
+        await pilot.pause()
+        assert problem_toasts(pilot), "the config's warning was not said at all"
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CiteFormScreen)
+        assert not problem_toasts(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, CiteFormScreen)
+        assert any("no_such_action" in str(toast.render()) for toast in problem_toasts(pilot))
 
 
 async def test_problems_met_while_a_dialog_is_open_are_said_once_it_closes(

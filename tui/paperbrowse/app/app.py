@@ -99,6 +99,9 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         self._default_screen: BrowserScreen | None = None
         # The user's keymap as applied (action id -> keys); the help and palette show it.
         self.keymap_in_effect: dict[str, str] = {}
+        # config.json's warnings, toasted at start-up: a dialog opened over the browser
+        # takes them down, and its closing gives them again (``BrowserScreen``).
+        self.config_warnings: list[str] = []
         use_escape_burst_parser(self)  # "Esc /graph" typed in one burst is escape, then /graph
 
     def _fatal_error(self) -> None:
@@ -234,7 +237,7 @@ class PaperBrowseApp(KeysInOrder, App[int]):
     def on_mount(self) -> None:
         config = load_config()
         if config.problem is not None:
-            self.notify(config.problem, severity="warning", timeout=10, markup=False)
+            self.warn_of_config(config.problem)
         if config.theme is not None and config.theme in self.available_themes:
             self.theme = config.theme
         self._theme_restored = True
@@ -250,7 +253,12 @@ class PaperBrowseApp(KeysInOrder, App[int]):
             for bar in screen.query(SearchBar):
                 bar.show_key_hints()
         for problem in problems:
-            self.notify(problem, severity="warning", timeout=10, markup=False)
+            self.warn_of_config(problem)
+
+    def warn_of_config(self, message: str) -> None:
+        """A warning about config.json, toasted (and kept, see ``config_warnings``)."""
+        self.config_warnings.append(message)
+        self.notify(message, severity="warning", timeout=10, markup=False)
 
     # Every palette is ours (see PaperCommandPalette): the main one, and the theme picker
     # that Textual's "Change theme" command opens.

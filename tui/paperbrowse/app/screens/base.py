@@ -132,10 +132,11 @@ def call_from_thread_while_attached(
     node.app.call_from_thread(if_attached)
 
 
-def withdraw_toasts(app: Any, messages: Collection[str]) -> None:
-    """Take down the toasts with these messages still shown (private API, checked against
-    Textual 8.2.8: ``notify`` hands back no handle, and only ``App._unnotify`` takes a
-    single notification down; the toasts go as the current screen's rack is refreshed)."""
+def withdraw_toasts(app: Any, messages: Collection[str]) -> list[str]:
+    """Take down the toasts with these messages still shown, and say which they were
+    (private API, checked against Textual 8.2.8: ``notify`` hands back no handle, and only
+    ``App._unnotify`` takes a single notification down; the toasts go as the current
+    screen's rack is refreshed)."""
     try:
         shown = [n for n in app._notifications if n.message in messages]
         for notification in shown:
@@ -143,4 +144,5 @@ def withdraw_toasts(app: Any, messages: Collection[str]) -> None:
         if shown:
             app._refresh_notifications()
     except AttributeError:  # another Textual: the toasts stay, as they did before
-        return
+        return []
+    return [notification.message for notification in shown]

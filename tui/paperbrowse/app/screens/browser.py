@@ -21,7 +21,7 @@ from textual.screen import Screen
 
 from paperbrowse.app.actions import bindings
 from paperbrowse.app.first_screen_ahead import LAUNCH_ORDER
-from paperbrowse.app.screens.base import SafeMouse
+from paperbrowse.app.screens.base import SafeMouse, withdraw_toasts
 from paperbrowse.app.screens.browser_parts import loading
 from paperbrowse.app.screens.browser_parts.reading import ReadingController
 from paperbrowse.app.screens.browser_parts.searching import SearchController
@@ -102,6 +102,7 @@ class BrowserScreen(SafeMouse, Screen[None]):
         self.loader = loading.LibraryLoader(
             self, self, self.searching, self.reading, paths, as_of, ahead
         )
+        self.config_warnings_covered: list[str] = []  # taken down while a dialog is open
 
     def compose(self) -> ComposeResult:
         yield ProfileHeader(id="profile-header")
@@ -173,9 +174,16 @@ class BrowserScreen(SafeMouse, Screen[None]):
 
     def on_screen_suspend(self) -> None:
         self.loader.covered()  # a dialog opened over the browser: not under a toast
+        # Nor under config.json's warnings (``PaperBrowseApp.config_warnings``): given
+        # again once the dialog closes, having no list of their own as problems have.
+        warnings = getattr(self.app, "config_warnings", ())
+        self.config_warnings_covered = withdraw_toasts(self.app, warnings)
 
     def on_screen_resume(self) -> None:
         self.loader.say_problems()  # those met while a dialog was open
+        covered, self.config_warnings_covered = self.config_warnings_covered, []
+        for message in covered:
+            self.notify(message, severity="warning", timeout=10, markup=False)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "narrow")
