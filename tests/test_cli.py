@@ -356,6 +356,25 @@ def test_a_bug_that_also_breaks_the_shutdown_still_names_its_log(
     assert f"details in {log}" in err
 
 
+def test_a_crash_after_an_upgrade_asks_for_a_restart_not_a_report(
+    seed_path: Path, tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    import paperbrowse.cli.browse as browse
+    from paperbrowse.app.app import PaperBrowseApp
+
+    def crashed_after_an_upgrade(self: PaperBrowseApp) -> None:
+        self.crash = "ImportError: cannot import name 'full_name'"
+        self.crash_log, self.files_changed = tmp_path / "crash.log", True
+
+    monkeypatch.setattr(browse, "_in_a_terminal", lambda: True)
+    monkeypatch.setattr(PaperBrowseApp, "run", crashed_after_an_upgrade)
+    assert main([str(seed_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "paperbrowse's files changed while it ran" in err and "start it again" in err
+    assert "Please report it" not in err
+
+
 def test_the_collector_is_off_while_the_app_starts_and_on_once_it_is_done(
     seed_path: Path, monkeypatch: Any
 ) -> None:

@@ -71,3 +71,30 @@ def test_one_crash_longer_than_the_cap_keeps_its_end(
     log = (tmp_path / "crash.log").read_text(encoding="utf-8")
     assert len(log.encode()) <= 1_000
     assert log.endswith("RecursionError: the cause\n") and "earlier" not in log
+
+
+def test_a_crash_after_the_app_s_own_files_changed_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A running app imports some modules when first used; upgraded meanwhile (pip in
+    # another terminal), it loaded a newer module that did not fit and stopped with
+    # "an internal error ... Please report it": a restart was all it needed.
+    import os
+
+    from paperbrowse.app.app import PaperBrowseApp
+
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "export_dialog.py").write_text("", encoding="utf-8")
+    monkeypatch.setattr(crash_log, "PACKAGE_FOLDER", package)
+    monkeypatch.setenv("PAPERBROWSE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(PaperBrowseApp, "_close_messages_no_wait", lambda self: None)
+    app = PaperBrowseApp([])
+    crash_in_the_app(app, ImportError("cannot import name 'full_name'"))
+    assert not app.files_changed, "nothing had changed"
+    later = app.started_at + 60
+    os.utime(package / "export_dialog.py", (later, later))
+    app = PaperBrowseApp([])
+    app.started_at = later - 30
+    crash_in_the_app(app, ImportError("cannot import name 'full_name'"))
+    assert app.files_changed

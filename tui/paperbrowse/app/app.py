@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,6 +92,10 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         self.load_error: FormatError | None = None
         self.crash: str | None = None  # a bug that stopped the app, in one line
         self.crash_log: Path | None = None  # where its traceback was written
+        # When the app started, and whether its own files changed after (an upgrade while
+        # it ran: a restart mends the crash that follows, ``core.crash_log``).
+        self.started_at = time.time()
+        self.files_changed = False
         self._theme_restored = False
         self._text_filter = TerminalText()
         self._filters_in_turn = InTurn(())
@@ -117,9 +122,10 @@ class PaperBrowseApp(KeysInOrder, App[int]):
         error = sys.exc_info()[1]
         self.crash = f"{type(error).__name__}: {error}" if error else "unknown error"
         try:
-            from paperbrowse.core.crash_log import record_crash
+            from paperbrowse.core.crash_log import files_changed_since, record_crash
             from paperbrowse.core.locations import cache_dir
 
+            self.files_changed = files_changed_since(self.started_at)
             # Added to the crashes before, with its time (core.crash_log).
             self.crash_log = record_crash(traceback.format_exc(), cache_dir())
         except Exception:  # no log then; the one line still says what broke

@@ -103,9 +103,12 @@ def _run_app_beside(
         where = f"; details in {app.crash_log}" if app.crash_log else ""
         from paperbrowse.core.errors import printable
 
-        fail(
-            printable(f"an internal error stopped the app ({app.crash}){where}. Please report it.")
-        )
+        if app.files_changed:  # upgraded while it ran: not a bug to report
+            said = "paperbrowse's files changed while it ran (an upgrade?): start it again"
+            fail(printable(f"{said} ({app.crash}){where}."))
+        else:
+            said = f"an internal error stopped the app ({app.crash}){where}. Please report it."
+            fail(printable(said))
         return app.return_code or 1
     if app.return_code:  # Textual met an error it has already reported
         return app.return_code

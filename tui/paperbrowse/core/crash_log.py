@@ -18,6 +18,8 @@ from pathlib import Path
 from paperbrowse import __version__
 
 NAME = "crash.log"
+# paperbrowse's own modules: changed after a crashed app started, it was upgraded under it.
+PACKAGE_FOLDER = Path(__file__).resolve().parents[1]
 # Some dozens of tracebacks (one is 2-20 KB): enough to tell a repeated bug from a new
 # one, small enough to attach to a report.
 MAX_BYTES = 512 * 1024
@@ -69,3 +71,13 @@ def _replace(log: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def files_changed_since(started: float) -> bool:
+    """Whether any of paperbrowse's modules was written after ``started`` (a time as
+    ``time.time`` gives it): an app upgraded while it ran imports, when a module is first
+    used, a newer one that may not fit the older ones it has loaded."""
+    try:
+        return any(path.stat().st_mtime > started for path in PACKAGE_FOLDER.rglob("*.py"))
+    except OSError:  # a module removed meanwhile: changed too
+        return True
