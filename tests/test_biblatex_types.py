@@ -217,3 +217,15 @@ def test_biblatex_country_keys_are_printed_as_the_countries() -> None:
         "Poe, Pat. A Gizmo. no. 3, United States of America and langley, 2001.",
         "Roe, Rick. A Gadget. no. 2, 2000.",
     ]
+
+
+@pytest.mark.parametrize("language", ["eng", "en_GB", "English", "en-US", "USenglish", "{en}"])
+def test_an_english_title_named_by_any_common_code_is_still_cased_by_the_style(
+    language: str,
+) -> None:
+    # Mendeley writes "language = {eng}" (ISO 639-2): read as another language, the title
+    # kept its case as written and APA no longer put it in sentence case.
+    bib = f"""@article{{k, author = {{Doe, Jane}}, title = {{Deep Learning For Graphs}},
+      journal = {{Journal}}, year = 2020, language = {{{language}}}}}"""
+    [reference] = references(parse_bibtex(bib, "x.bib").papers, load_style("apa"))
+    assert "Deep learning for graphs." in reference

@@ -96,4 +96,6 @@ def is_english(language: str | None) -> bool:
     first = _AND.split(language.strip())[0].strip().lower()
     if not first:
         return True
-    return first in _ENGLISH_NAMES or first == "en" or first.startswith("en-")
+    # "en", "en-US", "en_GB", ISO 639-2's "eng" (Mendeley writes it), "english": a
+    # language that starts with "en" is English (no other language's name or code does).
+    return first in _ENGLISH_NAMES or first.startswith("en")
