@@ -718,6 +718,12 @@ def test_a_mendeley_escaped_backslash_reads_as_the_latex_meant_in_every_field(
             "Lost and {x}",
         ),
         ("abstract = {the $\\backslash$ell\\_1 norm}", "the ℓ_1 norm"),
+        # A backslash before a word that is no LaTeX command is a backslash: a Windows
+        # path lost its folders ("C:Usersmefile.pdf").
+        (
+            "abstract = {See C:$\\backslash$Users$\\backslash$me$\\backslash$file.pdf now}",
+            "See C:\\Users\\me\\file.pdf now",
+        ),
     ],
 )
 def test_mendeleys_escaped_latex_reads_as_plain_text(field: str, shown: str) -> None:

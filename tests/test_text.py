@@ -132,13 +132,30 @@ def test_a_url_command_without_braces_shows_its_address(raw: str) -> None:
         (r"a box with $\vol(B) = \vol(K)$", "a box with vol(B) = vol(K)"),
         (r"results for $\ZPP^\NP$", "results for ZPP^NP"),
         (r"a class of functions $\cH$.", "a class of functions ℋ."),
-        (r"within $n\sp {1-o(1)}$ in {$\bold R\sp N$}", "within n^1-o(1) in R^N"),
+        (r"within $n\sp {1-o(1)}$ in {$\bold R\sp N$}", "within n^(1-o(1)) in R^N"),
         (r"a factor of $\tfrac 12$", "a factor of 1/2"),
         (r"the 9${\mbox{\scriptsize st}\atop}$ COLT", "the 9st COLT"),
     ],
 )
 def test_an_authors_own_macro_in_math_keeps_its_word(raw: str, clean: str) -> None:
     """pylatexenc drops a macro it does not know: ``$\\eps > 0$`` read ``> 0``."""
+    assert latex_to_text(raw)[0] == clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        # A script of more than one symbol lost its group: "U∈ℝ^d× d" reads as (ℝ^d)× d.
+        (r"$U\in \mathbb R^{d\times d}$", "U∈ℝ^(d× d)"),
+        (r"$e^{-x}$ and $\sum_{i=1}^{n} x_{ij}$", "e^(-x) and ∑_(i=1)^n x_ij"),
+        (r"$x^{2}$, $A^{T}$, $10^{10}$ and $f^{\prime}$", "x^2, A^T, 10^10 and f^'"),
+        (r"$x_{\text{max}}$ and ${}^{14}$C", "x_max and ^14C"),
+        (r"costs 10^{3} outside math", "costs 10^3 outside math"),
+        # An author's expectation macro before its bracket lost its 𝔼: "[X]".
+        (r"$\E[X]$ and $\E [f(x)]$, $\Exp[X]$", "𝔼[X] and 𝔼 [f(x)], Exp[X]"),
+    ],
+)
+def test_math_keeps_what_a_reader_needs_to_read_it_right(raw: str, clean: str) -> None:
     assert latex_to_text(raw)[0] == clean
 
 
@@ -151,7 +168,7 @@ OPERATOR_NAMES = [
     (r"$\Omega \left(d\log \log \frac{|X|}{d}\right)$", "Ω(d log log |X|/d)"),
     (r"$S = \Omega(\sqrt{T\log n})$", "S = Ω(√(T log n))"),
     (r"$F_n = \log{Z_n}$", "F_n = log Z_n"),
-    (r"$\tilde{O}\left(n^{\log_{2-2p}(1/\alpha)}\right)$", "Õ(n^log_2-2p(1/α))"),
+    (r"$\tilde{O}\left(n^{\log_{2-2p}(1/\alpha)}\right)$", "Õ(n^(log_(2-2p)(1/α)))"),
     (r"$\Theta(\log(T))$ and $\log^3(T)$", "Θ(log(T)) and log^3(T)"),
     (r"$\max_i x_i$, $x\exp(-x)$, $2\Pr[A]$", "max_i x_i, x exp(-x), 2 Pr[A]"),
     (r"$\sin x\cos y$ and $\log n$ bits", "sin x cos y and log n bits"),

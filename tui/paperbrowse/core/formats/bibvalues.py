@@ -23,7 +23,12 @@ from paperbrowse.core.text.clean import (
     squashed,
     strip_control,
 )
-from paperbrowse.core.text.latex import curly_single_quotes, latex_to_text, spaced_operators
+from paperbrowse.core.text.latex import (
+    curly_single_quotes,
+    is_command,
+    latex_to_text,
+    spaced_operators,
+)
 
 # BibTeX's predefined month macros.
 MONTH_MACROS: dict[str, str] = {
@@ -672,16 +677,20 @@ def fast_tex_to_text(text: str) -> str | None:
 # ``$\backslash$ell\_1``, ``Chang, Keng$\backslash$-hao``). Read back, each is what the
 # LaTeX was: a command (``\rm``), an escaped character (``$\backslash$\%``, ``\%``:
 # Mendeley's own escape of the character is dropped), a hyphen (``Keng-hao``: LaTeX's
-# ``\-`` would print none, and the name has one), a literal brace (``$\backslash$\{``).
-_MENDELEY_BACKSLASH = re.compile(r"\$\\backslash\$(?:([A-Za-z])|(-)|\\?([{}&%_#$]))?")
+# ``\-`` would print none, and the name has one), a literal brace (``$\backslash$\{``);
+# before a word that is no command (a Windows path, ``C:$\backslash$Users``), a backslash.
+# (A word runs up to an address, which Mendeley writes straight after ``\url``.)
+_MENDELEY_BACKSLASH = re.compile(
+    r"\$\\backslash\$(?:([A-Za-z]+?(?=(?:https?|ftp)://|www\.)|[A-Za-z]+)|(-)|\\?([{}&%_#$]))?"
+)
 _ESCAPED_BRACE_WORDS = {"{": "\\textbraceleft{}", "}": "\\textbraceright{}"}
 _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 
 
 def _mendeley_backslash(match: re.Match[str]) -> str:
-    letter, hyphen, escaped = match.groups()
-    if letter:
-        return "\\" + letter
+    word, hyphen, escaped = match.groups()
+    if word:  # a command (``\rm``), else a backslash before a word (``C:\Users``)
+        return ("\\" if is_command(word) else "\\textbackslash{}") + word
     if hyphen:
         return "-"
     if escaped:

@@ -122,6 +122,13 @@ _MATH_SHORTHANDS = {
     "imath": "ı",
     "jmath": "ȷ",
 }
+# A script's group in math (``^{d\times d}``) and what needs no brackets once its braces go:
+# one letter, number or symbol (``x_{ij}`` is read "x_ij", ``10^{10}`` "10^10").
+_SCRIPT_GROUP = re.compile(r"(?<!\\)([\^_])\s*\{([^{}]*)\}")
+_ONE_SYMBOL = re.compile(r"\s*(?:[A-Za-z0-9]+|\\[A-Za-z]+|[^\s\\])?\s*")
+# An author's macro before a bracket in math: ``$\E[X]$``, an expectation (not an
+# optional argument, which a macro of their own would have in their preamble).
+_MACRO_BEFORE_BRACKET = re.compile(r"(?<!\\)\\(?P<name>[A-Za-z]+)(?=\s*\[)")
 # A calligraphic letter by the usual shorthand: ``$\\cH$`` is ``$\\mathcal{H}$``.
 _CALLIGRAPHIC = re.compile(r"c([A-Z])")
 # Plain TeX's superscript and subscript commands: ``$n\\sp {1-o(1)}$``, ``$\\bold R\\sp N$``.
@@ -356,6 +363,17 @@ def _known_macros() -> frozenset[str]:
     return frozenset(names)
 
 
+def is_command(name: str) -> bool:
+    """Whether ``\\name`` is a command these readers know: LaTeX's and pylatexenc's, or an
+    author's usual shorthand (``\\eps``, ``\\R``, ``\\etal``, ``\\cH``)."""
+    return (
+        name in _known_macros()
+        or name in _MATH_SHORTHANDS
+        or name in _ABBREVIATIONS
+        or _CALLIGRAPHIC.fullmatch(name) is not None
+    )
+
+
 def _latex_fallback(text: str) -> str:
     """When pylatexenc cannot parse: drop macro names, backslashes and braces, keep the words."""
     text = re.sub(r"\\[A-Za-z]+\*?", "", text)
@@ -482,10 +500,29 @@ def _convert_latex(text: str, short_name: str | None) -> str:
         if "\\sp" in text or "\\sb" in text:
             text = _PLAIN_TEX_SCRIPT.sub(lambda m: "^" if m.group(1) == "p" else "_", text)
         text = _name_macros(text, short_name)
+    if "{" in text and _holds(text, "^", "_") and _holds(text, "$", "\\(", "\\["):
+        text = _MATH.sub(lambda math: _grouped_scripts(math.group(0)), text)
     if "\\braket" in text:
         # pylatexenc's \braket wants two arguments and prints "%s" without them.
         text = _BRAKET.sub(r"⟨\1⟩", text)
     return _convert_pieces(text)
+
+
+def _grouped_scripts(math: str) -> str:
+    r"""A script of more than one symbol in brackets, as pylatexenc drops its braces:
+    ``ℝ^{d\times d}`` is ``ℝ^(d× d)``, not ``ℝ^d× d`` (read as (ℝ^d)× d); a group in a
+    group first (``n^{\log_{2-2p} n}`` is ``n^(log_(2-2p) n)``)."""
+
+    def bracketed(match: re.Match[str]) -> str:
+        script, body = match.groups()
+        return script + (body if _ONE_SYMBOL.fullmatch(body) else f"({body})")
+
+    for _ in range(math.count("{")):  # each pass takes at least one group's braces
+        grouped = _SCRIPT_GROUP.sub(bracketed, math)
+        if grouped == math:
+            break
+        math = grouped
+    return math
 
 
 def curly_single_quotes(text: str) -> str:
@@ -515,6 +552,9 @@ def _name_macros(text: str, short_name: str | None) -> str:
     if _holds(text, "$", "\\(", "\\["):
         math = [match.span() for match in _MATH.finditer(text)]
     known = _known_macros()
+    if math and "[" in text:
+        text = _MATH.sub(lambda found: _bracketed_macros(found.group(0), known), text)
+        math = [match.span() for match in _MATH.finditer(text)]
 
     def in_math(position: int) -> bool:
         return any(start <= position < end for start, end in math)
@@ -557,6 +597,17 @@ def _name_macros(text: str, short_name: str | None) -> str:
         return word
 
     return _WORD_MACRO.sub(word_for, text)
+
+
+def _bracketed_macros(math: str, known: frozenset[str]) -> str:
+    r"""An author's macro before a bracket as its symbol or name (``\E[X]`` is 𝔼[X]): left
+    alone, pylatexenc read the bracket as its optional argument and dropped it all."""
+
+    def word(match: re.Match[str]) -> str:
+        name = match.group("name")
+        return match.group(0) if name in known else _math_word(name)
+
+    return _MACRO_BEFORE_BRACKET.sub(word, math)
 
 
 def _math_word(name: str) -> str:
