@@ -750,6 +750,23 @@ def test_latex_in_the_real_colt_abstracts_reads_as_text(corpus: Path, key: str, 
     assert shown in (paper.abstract or "")
 
 
+def test_an_abstract_written_in_html_reads_as_paragraphs_not_tags(corpus: Path) -> None:
+    # COLT 2018's .bib gives four abstracts in HTML: the detail pane showed
+    # "<ul> <li> <b>Planted Independent Set:</b> We show ...</li>".
+    papers = read_file(corpus / "bib" / "pmlr-v75_colt18.bib", AS_OF).papers
+    with_html = [paper for paper in papers if "<" in (paper.abstract or "")]
+    assert not [p.abstract for p in with_html if re.search(r"</?(li|ul|b|p)>", p.abstract or "")]
+    (brennan,) = [paper for paper in papers if "Planted Sparse Structure" in paper.title]
+    paragraphs = (brennan.abstract or "").split("\n\n")
+    assert "• Planted Independent Set: We show tight lower bounds" in paragraphs[1]
+    assert paragraphs[2].startswith("• Planted Dense Subgraph: If p > q are")
+
+
+def test_an_abstract_with_angle_brackets_but_no_html_keeps_them() -> None:
+    paper = only("@article{k, title={T}, abstract={We show a < b and c > d, <cost> stays.}}")
+    assert paper.abstract == "We show a < b and c > d, <cost> stays."
+
+
 def test_latex_single_quotes_read_as_quotation_marks(corpus: Path) -> None:
     """`` `fair' `` is LaTeX's ‘fair’: FAT* 2018's abstract and a title of a real reference
     list showed the backquote and the apostrophe as typed."""

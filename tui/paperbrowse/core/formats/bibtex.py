@@ -54,7 +54,13 @@ from paperbrowse.core.formats.spilling import run_parts_spilling
 from paperbrowse.core.models import DOI_PREFIX, DatePrecision, Paper, SourceRef, paper_id
 from paperbrowse.core.rows import row_of_values
 from paperbrowse.core.store import PaperStore, store_of_rows
-from paperbrowse.core.text.clean import clean_line, clean_paragraphs, find_urls, strip_control
+from paperbrowse.core.text.clean import (
+    clean_line,
+    clean_paragraphs,
+    find_urls,
+    html_paragraphs,
+    strip_control,
+)
 
 # bibtexparser logs every malformed block; those become our own warnings instead.
 silence_library_log("bibtexparser")
@@ -719,6 +725,8 @@ def _quoted(value: str) -> str:
 def _abstract(raw: str | None) -> tuple[str | None, list[str]]:
     if not raw:
         return None, []
+    if "<" in raw:
+        raw = html_paragraphs(raw)  # (PMLR writes some abstracts in HTML)
     if raw.isprintable() and not has_latex(raw):
         # Plain text (most abstracts): what ``tex_to_text`` returns as it is, and printable,
         # so only its spaces are left to tidy (each check a pass over the abstract).

@@ -36,6 +36,27 @@ _CONTROL = re.compile(
 _TAG = re.compile(r"<[^<>]+>")
 
 
+# An abstract written in HTML (four of PMLR's COLT 2018 .bib: ``<ul> <li> <b>...</b>``): told
+# by a closing tag or a line break of HTML's usual text tags, never by "a < b" or "<cost>".
+_HTML_TEXT_TAGS = r"(?:p|br|li|ul|ol|b|i|em|strong|sub|sup|div|span|a|u|tt|code|h[1-6])"
+_HTML_MARK = re.compile(rf"</{_HTML_TEXT_TAGS}>|<br\s*/?>", re.IGNORECASE)
+_HTML_TEXT_TAG = re.compile(rf"</?{_HTML_TEXT_TAGS}(?:\s[^<>]*)?/?>", re.IGNORECASE)
+_HTML_LIST_ITEM = re.compile(r"\s*<li(?:\s[^<>]*)?>\s*", re.IGNORECASE)
+_HTML_BREAK = re.compile(
+    r"\s*(?:</(?:p|li|ul|ol|div)>|<(?:p|ul|ol|div)(?:\s[^<>]*)?>|<br\s*/?>)\s*", re.I
+)
+
+
+def html_paragraphs(text: str) -> str:
+    """An abstract written in HTML as paragraphs of plain text: each list item one
+    starting "• ", tags dropped, entities read; any other text as it is."""
+    if "<" not in text or not _HTML_MARK.search(text):
+        return text
+    text = _HTML_LIST_ITEM.sub("\n\n• ", text)
+    text = _HTML_BREAK.sub("\n\n", text)
+    return html.unescape(_HTML_TEXT_TAG.sub("", text))
+
+
 def html_text(text: str) -> str:
     """HTML's inline markup as plain text, tags dropped and entities read: the titles and
     abstracts Crossref and OpenAlex give (``<i>E. coli</i> &amp; CO<sub>2</sub>``)."""
