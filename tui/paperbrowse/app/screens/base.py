@@ -138,11 +138,19 @@ def withdraw_toasts(app: Any, messages: Collection[str]) -> list[str]:
     ``App._unnotify`` takes a single notification down; the toasts go as the current
     screen's rack is refreshed)."""
     try:
+        from textual.widgets._toast import Toast, ToastHolder
+
         shown = [n for n in app._notifications if n.message in messages]
         for notification in shown:
             app._unnotify(notification, refresh=False)
         if shown:
             app._refresh_notifications()
-    except AttributeError:  # another Textual: the toasts stay, as they did before
+        # The screens under the one on top draw their toasts too, seen behind a dialog:
+        # taken off each as a toast's own timer takes it off (``Toast._expire``).
+        for screen in app.screen_stack:
+            for toast in screen.query(Toast):
+                if toast._notification in shown:
+                    (toast.parent if isinstance(toast.parent, ToastHolder) else toast).remove()
+    except (AttributeError, ImportError):  # another Textual: the toasts stay, as before
         return []
     return [notification.message for notification in shown]
