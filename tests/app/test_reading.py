@@ -435,6 +435,25 @@ async def test_stats_none_rows_list_the_papers_without_a_year_or_a_venue(
             assert {p.title for p in browser(pilot).paper_list.results} == titles
 
 
+async def test_stats_say_authors_of_a_library_and_co_authors_of_a_profile(
+    seed_app: AppFactory, tmp_path: Path
+) -> None:
+    # A .bib or JSON Lines library's most frequent authors were headed "Top co-authors":
+    # of no one, no researcher being open.
+    from app_helpers import write_jsonl
+
+    library = write_jsonl(tmp_path / "l.jsonl", [{"title": "T", "authors": ["Ann Bee"]}])
+    for app, heading in (
+        (PaperBrowseApp([library]), "Top authors"),
+        (seed_app(), "Top co-authors"),
+    ):
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_loaded(pilot)
+            await pilot.press("S")
+            await settle(pilot)
+            assert pilot.app.screen.query_one("#author-list", OptionList).border_title == heading
+
+
 async def test_stats_years_fold_long_runs_of_empty_years(corpus: Path) -> None:
     """Semantic Scholar's real paper file spans 1842-2024 with most years empty: each was a
     row of its own (183, nearly all 0), its recent years far below. A run of empty years is

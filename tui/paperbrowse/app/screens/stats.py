@@ -238,7 +238,9 @@ class StatsScreen(DismissOnce, Screen[str | None]):
             with VerticalScroll(id="stats-right", can_focus=False):
                 for key, title in SECTIONS:
                     options = PickerList(id=f"{key}-list")
-                    options.border_title = title
+                    # Co-authors of the researchers opened; a library's are its authors.
+                    mine = key != "author" or any(p.name for p in self.library.profiles)
+                    options.border_title = title if mine else "Top authors"
                     yield options
         yield KeyFooter()  # (its keys left out whole where they do not fit)
 
