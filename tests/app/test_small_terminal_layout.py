@@ -81,6 +81,20 @@ def problem_toasts(pilot: Pilot[Any]) -> list[Toast]:
     return [toast for toast in toasts if toast.has_class("-warning") or toast.has_class("-error")]
 
 
+async def cite_menu_opened_over_a_toast(pilot: Pilot[Any], toast_text: str) -> None:
+    """Once loaded, a warning toast says ``toast_text``; the cite menu opened over it is
+    under no toast, and the text is nowhere on the screen (nor behind the dialog)."""
+    await wait_loaded(pilot)
+    await pilot.pause()
+    assert problem_toasts(pilot), f"{toast_text!r} was not said at all"
+    await pilot.press("c")
+    await settle(pilot)
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, CiteFormScreen)
+    assert not problem_toasts(pilot)
+    assert toast_text not in screen_text(pilot)
+
+
 @pytest.mark.parametrize("size", [SMALL, (120, 35)])
 async def test_a_dialog_opened_after_start_is_not_under_the_problems_toast(
     tmp_path: Path, size: tuple[int, int]
@@ -90,15 +104,7 @@ async def test_a_dialog_opened_after_start_is_not_under_the_problems_toast(
     library = bib_with_a_key_twice(tmp_path / "twice.bib", "bee2020")
     app = PaperBrowseApp([library])
     async with app.run_test(size=size, notifications=True) as pilot:
-        await wait_loaded(pilot)
-        await pilot.pause()
-        assert problem_toasts(pilot), "the problems were not said at all"
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, CiteFormScreen)
-        assert not problem_toasts(pilot)
-        assert "Problems while loading" not in screen_text(pilot)
+        await cite_menu_opened_over_a_toast(pilot, "Problems while loading")
 
 
 @pytest.mark.parametrize("size", [SMALL, (120, 35)])
@@ -110,15 +116,7 @@ async def test_a_config_warning_is_not_over_a_dialog_and_is_said_again_once_it_c
     write_config({"keymap": {"no_such_action": "z"}})
     app = PaperBrowseApp([SEED], as_of=SEED_AS_OF)
     async with app.run_test(size=size, notifications=True) as pilot:
-        await wait_loaded(pilot)
-        await pilot.pause()
-        assert problem_toasts(pilot), "the config's warning was not said at all"
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, CiteFormScreen)
-        assert not problem_toasts(pilot)
-        assert "no_such_action" not in screen_text(pilot)
+        await cite_menu_opened_over_a_toast(pilot, "no_such_action")
         await pilot.press("escape")
         await settle(pilot)
         await pilot.pause()
