@@ -112,6 +112,13 @@ def bibtex_files(fields: dict[str, str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def link_paths(values: Iterable[object]) -> tuple[str, ...]:
+    """The files among links to them (RIS's ``L1``: a path or a ``file://`` URL, one a
+    line, as Zotero writes them), each once; a web address is no file, and is left out."""
+    found = (url_path(value) for value in values if isinstance(value, str))
+    return tuple(dict.fromkeys(path for path in found if path and _usable(path)))
+
+
 def listed_paths(value: object) -> tuple[str, ...]:
     """The paths in a JSON list of them (paperbrowse's own ``files``; one path alone is
     taken too), each once, as written; what is no usable path is left out."""
