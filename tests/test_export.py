@@ -739,3 +739,33 @@ def test_csl_json_export_keeps_who_cites_whom(corpus: Path, tmp_path: Path) -> N
     assert {p.title: sorted(c.title for c in graph_again.cites(p)) for p in reopened} == before
     (item,) = json.loads(export_papers([paper("Cites nothing")], "csl-json"))
     assert "references" not in item
+
+
+def test_ris_export_keeps_a_journal_article_s_editors(tmp_path: Path) -> None:
+    # A2 is written only for what is in an edited book; an article's editors were dropped.
+    bib = tmp_path / "lib.bib"
+    bib.write_text(
+        "@article{a, title={Special Issue Paper}, author={Doe, Jane}, editor={Ed, Edna and"
+        " Two, Tom}, journal={J}, year={2020}}\n"
+    )
+    (found,) = read_file(bib, AS_OF).papers
+    again = tmp_path / "again.ris"
+    again.write_text(export_papers([found], "ris"))
+    (reopened,) = read_file(again, AS_OF).papers
+    assert reopened.editors == ("Edna Ed", "Tom Two") and reopened.authors == ("Jane Doe",)
+
+
+def test_csl_json_export_keeps_the_pdfs_and_reads_them_back(tmp_path: Path) -> None:
+    # The CSL-JSON reader reads "file", but the export wrote none: reopened, no PDFs.
+    bib = tmp_path / "lib.bib"
+    bib.write_text("@article{foo2020, title={Foo}, year={2020}, file={:own.pdf:PDF}}\n")
+    attached = tmp_path / "elsewhere" / "a;b.pdf"
+    (found,) = read_file(bib, AS_OF).papers
+    finder = PdfFinder(attached=lambda paper: [str(attached)])
+    again = tmp_path / "out" / "again.json"
+    again.parent.mkdir()
+    again.write_text(export_papers([found], "csl-json", files=finder.files_of))
+    (reopened,) = read_file(again, AS_OF).papers
+    assert reopened.files == (f"{tmp_path}/own.pdf", str(attached))
+    (item,) = json.loads(export_papers([paper("None attached")], "csl-json"))
+    assert "file" not in item

@@ -409,6 +409,8 @@ def csl_item(paper: Paper, key: str, tags: Sequence[str] = ()) -> dict[str, Any]
         item.setdefault("publisher", paper.separate_publisher)
     if tags:
         item["keyword"] = ", ".join(tags)
+    if paper.files:  # (CSL has no variable for files; the reader's ``file``, one a path)
+        item["file"] = list(paper.anchored_files())
     return item
 
 

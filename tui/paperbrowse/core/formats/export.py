@@ -268,8 +268,8 @@ _WRITERS: dict[str, Writer] = {
 
 
 # The formats that write a paper's files: BibTeX's and BibLaTeX's ``file``, JSON's ``files``,
-# RIS's ``L1``.
-WRITES_FILES = frozenset({"bibtex", "biblatex", "json", "ris"})
+# RIS's ``L1``, CSL-JSON's ``file``.
+WRITES_FILES = frozenset({"bibtex", "biblatex", "json", "ris", "csl-json"})
 Files = Callable[[Paper], Sequence[str | Path]] | None
 
 

@@ -138,14 +138,16 @@ def csl_files(item: dict[str, object]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _csl_paths(value: object) -> Iterable[str]:
+def _csl_paths(value: object, listed: bool = False) -> Iterable[str]:
+    # Several files in one string are cut at ``;``; a list's strings are one file each
+    # (as the CSL-JSON export writes them), so a ``;`` in a file's name stays.
     if isinstance(value, str):
-        for piece in value.split(";"):
+        for piece in [value] if listed else value.split(";"):
             path = url_path(piece)
             if path and _usable(path):
                 yield path
     elif isinstance(value, list):
         for one in value[:100]:
-            yield from _csl_paths(one)
+            yield from _csl_paths(one, listed=True)
     elif isinstance(value, dict):
-        yield from _csl_paths(value.get("path") or value.get("url"))
+        yield from _csl_paths(value.get("path") or value.get("url"), listed)

@@ -311,10 +311,13 @@ def ris_entry(paper: Paper, key: str, tags: Sequence[str] = ()) -> dict[str, Any
     if paper.venue:  # a book's, thesis's or report's venue is its publisher (PB)
         published = kind in ("BOOK", "EDBOOK", "THES", "RPRT")
         entry["publisher" if published else "secondary_title"] = paper.venue
-    if paper.editors and entry["type_of_reference"] in _IN_EDITED:
-        entry["secondary_authors"] = [
-            family_first(name, name in literal, paper.family_of(name)) for name in paper.editors
-        ]
+    editors = [family_first(name, name in literal, paper.family_of(name)) for name in paper.editors]
+    if editors and kind in _IN_EDITED:
+        entry["secondary_authors"] = editors
+    elif editors and authors and kind != "EDBOOK":  # (an EDBOOK's AU are its editors)
+        # ED: editors whatever the type, as the reader and Zotero read it (A2 is the
+        # editors of the book a chapter is in, and other people elsewhere).
+        entry["unknown_tag"] = {"ED": editors}
     if paper.separate_publisher:
         entry.setdefault("publisher", paper.separate_publisher)
     if paper.publisher_place:
