@@ -694,3 +694,78 @@ def test_cli_reads_the_format_from_the_output_s_name_as_the_dialog_does(tmp_path
     assert "an arxiv preprint" in text.lower()  # (APA: sentence case)
     ambiguous = run(str(library), "-o", str(tmp_path / "out.json"))
     assert ambiguous.returncode == 2 and "choose a format" in ambiguous.stderr
+
+
+def test_ris_export_keeps_the_pdfs_and_reads_them_back(tmp_path: Path) -> None:
+    # RIS wrote no PDFs: a library exported as RIS and opened again had lost them all.
+    bib = tmp_path / "lib.bib"
+    bib.write_text("@article{foo2020, title={Foo}, year={2020}, file={:own.pdf:PDF}}\n")
+    attached = tmp_path / "elsewhere" / "mine.pdf"
+    (found,) = read_file(bib, AS_OF).papers
+    finder = PdfFinder(attached=lambda paper: [str(attached)])
+    text = export_papers([found], "ris", files=finder.files_of)
+    assert f"L1  - {tmp_path}/own.pdf\nL1  - {attached}\n" in text  # as Zotero writes them
+    again = tmp_path / "out" / "again.ris"
+    again.parent.mkdir()
+    again.write_text(text)
+    (reopened,) = read_file(again, AS_OF).papers
+    assert reopened.files == (f"{tmp_path}/own.pdf", str(attached))
+    assert "L1  -" not in export_papers([paper("None attached")], "ris")
+
+
+def test_ris_l1_reads_file_urls_and_paths_as_files_never_web_addresses(tmp_path: Path) -> None:
+    ris = tmp_path / "zotero.ris"
+    ris.write_text(
+        "TY  - JOUR\nTI  - Attached\nL1  - file:///home/u/My%20Paper.pdf\n"
+        "L1  - https://example.org/paper.pdf\nL1  - internal-pdf://0123/x.pdf\n"
+        "L1  - C:\\Users\\me\\x.pdf\nER  - \n"
+    )
+    (read,) = read_file(ris, AS_OF).papers
+    assert read.files == ("/home/u/My Paper.pdf", "C:\\Users\\me\\x.pdf")
+
+
+def test_csl_json_export_keeps_who_cites_whom(corpus: Path, tmp_path: Path) -> None:
+    # CSL-JSON wrote no references: the export, reopened, had lost "cites" and "cited by".
+    from paperbrowse.core.citations import CitationGraph
+
+    papers = list(read_file(corpus / "json" / "s2_Paper.json", AS_OF).papers)
+    graph = CitationGraph(papers)
+    before = {p.title: sorted(c.title for c in graph.cites(p)) for p in papers}
+    assert sum(map(len, before.values())) > 1000
+    again = tmp_path / "again.json"
+    again.write_text(export_papers(papers, "csl-json"))
+    reopened = list(read_file(again, AS_OF).papers)
+    graph_again = CitationGraph(reopened)
+    assert {p.title: sorted(c.title for c in graph_again.cites(p)) for p in reopened} == before
+    (item,) = json.loads(export_papers([paper("Cites nothing")], "csl-json"))
+    assert "references" not in item
+
+
+def test_ris_export_keeps_a_journal_article_s_editors(tmp_path: Path) -> None:
+    # A2 is written only for what is in an edited book; an article's editors were dropped.
+    bib = tmp_path / "lib.bib"
+    bib.write_text(
+        "@article{a, title={Special Issue Paper}, author={Doe, Jane}, editor={Ed, Edna and"
+        " Two, Tom}, journal={J}, year={2020}}\n"
+    )
+    (found,) = read_file(bib, AS_OF).papers
+    again = tmp_path / "again.ris"
+    again.write_text(export_papers([found], "ris"))
+    (reopened,) = read_file(again, AS_OF).papers
+    assert reopened.editors == ("Edna Ed", "Tom Two") and reopened.authors == ("Jane Doe",)
+
+
+def test_csl_json_export_keeps_the_pdfs_and_reads_them_back(tmp_path: Path) -> None:
+    # The CSL-JSON reader reads "file", but the export wrote none: reopened, no PDFs.
+    bib = tmp_path / "lib.bib"
+    bib.write_text("@article{foo2020, title={Foo}, year={2020}, file={:own.pdf:PDF}}\n")
+    attached = tmp_path / "elsewhere" / "a;b.pdf"
+    (found,) = read_file(bib, AS_OF).papers
+    finder = PdfFinder(attached=lambda paper: [str(attached)])
+    again = tmp_path / "out" / "again.json"
+    again.parent.mkdir()
+    again.write_text(export_papers([found], "csl-json", files=finder.files_of))
+    (reopened,) = read_file(again, AS_OF).papers
+    assert reopened.files == (f"{tmp_path}/own.pdf", str(attached))
+    (item,) = json.loads(export_papers([paper("None attached")], "csl-json"))
+    assert "file" not in item

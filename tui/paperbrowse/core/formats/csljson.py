@@ -409,4 +409,18 @@ def csl_item(paper: Paper, key: str, tags: Sequence[str] = ()) -> dict[str, Any]
         item.setdefault("publisher", paper.separate_publisher)
     if tags:
         item["keyword"] = ", ".join(tags)
+    if paper.files:  # (CSL has no variable for files; the reader's ``file``, one a path)
+        item["file"] = list(paper.anchored_files())
     return item
+
+
+def csl_reference(paper: Paper, key: str) -> dict[str, Any]:
+    """A work an item cites, as ``references`` holds it (``_reference`` reads it back):
+    its key (the ``id`` of its item in the same file), DOI, title and year, so it is found
+    again among another library's papers too."""
+    reference: dict[str, Any] = {"id": key, "title": paper.title}
+    if paper.doi:
+        reference["DOI"] = paper.doi
+    if paper.date:
+        reference["issued"] = {"date-parts": [[paper.date.year]]}
+    return reference

@@ -131,13 +131,29 @@ def _ris(
 def _csl_json(
     papers: Sequence[Paper], keys: list[str], profile: Profile | None, tags: Tags = None
 ) -> str:
-    from paperbrowse.core.formats.csljson import csl_item
+    from paperbrowse.core.formats.csljson import csl_item, csl_reference
 
-    items = [
-        csl_item(paper, key, tags(paper) if tags else ())
-        for paper, key in zip(papers, keys, strict=True)
-    ]
+    cited = _cited(papers, keys)
+    items = []
+    for paper, key in zip(papers, keys, strict=True):
+        item = csl_item(paper, key, tags(paper) if tags else ())
+        if cited.get(paper.id):  # only a paper that cites others: no empty lists
+            item["references"] = [csl_reference(*work) for work in cited[paper.id]]
+        items.append(item)
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cited(papers: Sequence[Paper], keys: Sequence[str]) -> dict[str, list[tuple[Paper, str]]]:
+    """The exported papers each exported paper cites, with their keys, by its id. (Edges
+    are kept as digests, ``formats.edges``: a cited work that is no paper exported has
+    nothing left to write.)"""
+    if not any(paper.cites or paper.cited_by for paper in papers):
+        return {}
+    from paperbrowse.core.citations import CitationGraph
+
+    graph = CitationGraph(papers)
+    key_of = {paper.id: key for paper, key in zip(papers, keys, strict=True)}
+    return {paper.id: [(work, key_of[work.id]) for work in graph.cites(paper)] for paper in papers}
 
 
 def _json(
@@ -251,8 +267,9 @@ _WRITERS: dict[str, Writer] = {
 }
 
 
-# The formats that write a paper's files: BibTeX's and BibLaTeX's ``file``, JSON's ``files``.
-WRITES_FILES = frozenset({"bibtex", "biblatex", "json"})
+# The formats that write a paper's files: BibTeX's and BibLaTeX's ``file``, JSON's ``files``,
+# RIS's ``L1``, CSL-JSON's ``file``.
+WRITES_FILES = frozenset({"bibtex", "biblatex", "json", "ris", "csl-json"})
 Files = Callable[[Paper], Sequence[str | Path]] | None
 
 

@@ -112,6 +112,13 @@ def bibtex_files(fields: dict[str, str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def link_paths(values: Iterable[object]) -> tuple[str, ...]:
+    """The files among links to them (RIS's ``L1``: a path or a ``file://`` URL, one a
+    line, as Zotero writes them), each once; a web address is no file, and is left out."""
+    found = (url_path(value) for value in values if isinstance(value, str))
+    return tuple(dict.fromkeys(path for path in found if path and _usable(path)))
+
+
 def listed_paths(value: object) -> tuple[str, ...]:
     """The paths in a JSON list of them (paperbrowse's own ``files``; one path alone is
     taken too), each once, as written; what is no usable path is left out."""
@@ -131,14 +138,16 @@ def csl_files(item: dict[str, object]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _csl_paths(value: object) -> Iterable[str]:
+def _csl_paths(value: object, listed: bool = False) -> Iterable[str]:
+    # Several files in one string are cut at ``;``; a list's strings are one file each
+    # (as the CSL-JSON export writes them), so a ``;`` in a file's name stays.
     if isinstance(value, str):
-        for piece in value.split(";"):
+        for piece in [value] if listed else value.split(";"):
             path = url_path(piece)
             if path and _usable(path):
                 yield path
     elif isinstance(value, list):
         for one in value[:100]:
-            yield from _csl_paths(one)
+            yield from _csl_paths(one, listed=True)
     elif isinstance(value, dict):
-        yield from _csl_paths(value.get("path") or value.get("url"))
+        yield from _csl_paths(value.get("path") or value.get("url"), listed)

@@ -14,6 +14,7 @@ from typing import Any
 
 from paperbrowse.core.errors import Problem
 from paperbrowse.core.formats import ImportResult, Tags, TextProgress
+from paperbrowse.core.formats.file_fields import link_paths
 from paperbrowse.core.formats.jsontools import paper_date, record_error
 from paperbrowse.core.formats.names import family_first, recorded_family
 from paperbrowse.core.models import DOI_PREFIX, Paper, SourceRef, paper_id
@@ -79,6 +80,10 @@ _VENUE_KEYS = (
 )
 
 
+# A paper's files, as Zotero writes them: ``L1  - /path/x.pdf``, one line a file (rispy's
+# name; it keeps only a tag's first line unless told the tag is a list).
+_FILES = "file_attachments1"
+
 # Types whose A2 ("secondary author") is the editor of the book or proceedings they are in.
 _IN_EDITED = frozenset({"CHAP", "ECHAP", "CONF", "CPAPER"})
 
@@ -127,7 +132,7 @@ def parse_ris(text: str, file: str, progress: TextProgress | None = None) -> Imp
         if not ended:
             body.append("ER  - ")
         try:
-            entries = rispy.loads("\n".join(body) + "\n")
+            entries = rispy.loads("\n".join(body) + "\n", list_tags=["L1", *rispy.LIST_TYPE_TAGS])
             if not entries:
                 raise ValueError("no tags rispy could read")
             entry = entries[0] | _abstracts_in_paragraphs(body)
@@ -254,6 +259,7 @@ def paper_from_ris(entry: dict[str, Any], source: SourceRef) -> Paper:
         citekey=_text(entry.get("id")) or None,
         entry_type=RIS_TO_BIBTEX.get(kind, "misc"),
         source=source,
+        files=link_paths(entry.get(_FILES) or ()),
     )
 
 
@@ -305,10 +311,13 @@ def ris_entry(paper: Paper, key: str, tags: Sequence[str] = ()) -> dict[str, Any
     if paper.venue:  # a book's, thesis's or report's venue is its publisher (PB)
         published = kind in ("BOOK", "EDBOOK", "THES", "RPRT")
         entry["publisher" if published else "secondary_title"] = paper.venue
-    if paper.editors and entry["type_of_reference"] in _IN_EDITED:
-        entry["secondary_authors"] = [
-            family_first(name, name in literal, paper.family_of(name)) for name in paper.editors
-        ]
+    editors = [family_first(name, name in literal, paper.family_of(name)) for name in paper.editors]
+    if editors and kind in _IN_EDITED:
+        entry["secondary_authors"] = editors
+    elif editors and authors and kind != "EDBOOK":  # (an EDBOOK's AU are its editors)
+        # ED: editors whatever the type, as the reader and Zotero read it (A2 is the
+        # editors of the book a chapter is in, and other people elsewhere).
+        entry["unknown_tag"] = {"ED": editors}
     if paper.separate_publisher:
         entry.setdefault("publisher", paper.separate_publisher)
     if paper.publisher_place:
@@ -330,6 +339,8 @@ def ris_entry(paper: Paper, key: str, tags: Sequence[str] = ()) -> dict[str, Any
         entry["abstract"] = _paragraphs(paper.abstract)
     if tags:
         entry["keywords"] = list(tags)
+    if paper.files:  # found wherever the export goes, as BibTeX's ``file`` is written
+        entry[_FILES] = list(paper.anchored_files())
     return entry
 
 
@@ -361,6 +372,8 @@ def ris_document(
         ris_entry(paper, key, tags(paper) if tags else ())
         for paper, key in zip(papers, keys, strict=True)
     ]
-    text = str(rispy.dumps(entries, enforce_list_tags=False))
+    text = str(
+        rispy.dumps(entries, list_tags=["L1", *rispy.LIST_TYPE_TAGS], enforce_list_tags=False)
+    )
     # rispy numbers the records ("1." above TY); other readers take that for a stray line.
     return _NUMBER_LINES.sub("", text)
