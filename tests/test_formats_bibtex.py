@@ -724,6 +724,15 @@ def test_a_mendeley_escaped_backslash_reads_as_the_latex_meant_in_every_field(
             "abstract = {See C:$\\backslash$Users$\\backslash$me$\\backslash$file.pdf now}",
             "See C:\\Users\\me\\file.pdf now",
         ),
+        # A path's part named like a command (\text, \url, \tt) is a folder all the same.
+        (
+            "abstract = {In D:$\\backslash$text$\\backslash$url$\\backslash$tt x.pdf}",
+            "In D:\\text\\url\\tt x.pdf",
+        ),
+        (
+            "abstract = {On $\\backslash$$\\backslash$server$\\backslash$share today}",
+            "On \\\\server\\share today",
+        ),
     ],
 )
 def test_mendeleys_escaped_latex_reads_as_plain_text(field: str, shown: str) -> None:

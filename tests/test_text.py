@@ -146,7 +146,7 @@ def test_an_authors_own_macro_in_math_keeps_its_word(raw: str, clean: str) -> No
     ("raw", "clean"),
     [
         # A script of more than one symbol lost its group: "U∈ℝ^d× d" reads as (ℝ^d)× d.
-        (r"$U\in \mathbb R^{d\times d}$", "U∈ℝ^(d× d)"),
+        (r"$U$ in $\mathbb R^{d\times d}$", "U in ℝ^(d× d)"),
         (r"$e^{-x}$ and $\sum_{i=1}^{n} x_{ij}$", "e^(-x) and ∑_(i=1)^n x_ij"),
         (r"$x^{2}$, $A^{T}$, $10^{10}$ and $f^{\prime}$", "x^2, A^T, 10^10 and f^'"),
         (r"$x_{\text{max}}$ and ${}^{14}$C", "x_max and ^14C"),
@@ -156,7 +156,24 @@ def test_an_authors_own_macro_in_math_keeps_its_word(raw: str, clean: str) -> No
     ],
 )
 def test_math_keeps_what_a_reader_needs_to_read_it_right(raw: str, clean: str) -> None:
+    from paperbrowse.core.formats.bibvalues import tex_to_text
+
     assert latex_to_text(raw)[0] == clean
+    assert tex_to_text(raw)[0] == clean  # a .bib's value: its faster path first
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        (r"$\mathbb{E}[X]$ and $\mathbb E_x$", "𝔼[X] and 𝔼_x"),
+        (r"$\mathbb{R}^n$, $\mathbb N$, $\mathbb{Z}$, $\mathbb{1}$", "ℝ^n, ℕ, ℤ, 𝟙"),
+    ],
+)
+def test_blackboard_bold_letters_read_as_theirs_in_a_bib_value_too(raw: str, clean: str) -> None:
+    # The .bib reader's faster path dropped \mathbb, leaving a plain "E[X]".
+    from paperbrowse.core.formats.bibvalues import tex_to_text
+
+    assert tex_to_text(raw)[0] == clean
 
 
 # COLT 2018's abstracts (pmlr-v75_colt18.bib), and where TeX spaces an operator name: not

@@ -27,6 +27,7 @@ from paperbrowse.core.text.latex import (
     curly_single_quotes,
     is_command,
     latex_to_text,
+    scripts_grouped,
     spaced_operators,
 )
 
@@ -561,6 +562,22 @@ _STYLE = re.compile(
     r"|boldsymbol|operatorname)"
     r"(?![A-Za-z])\s*"
 )
+# Blackboard bold, as pylatexenc gives it (``\mathbb{R}`` is ℝ): a letter or digit.
+_DOUBLE_STRUCK = re.compile(r"\\mathbb\s*(?:\{\s*([A-Za-z0-9])\s*\}|([A-Za-z0-9]))")
+_DOUBLE_STRUCK_OWN = {"C": "ℂ", "H": "ℍ", "N": "ℕ", "P": "ℙ", "Q": "ℚ", "R": "ℝ", "Z": "ℤ"}
+
+
+def _double_struck(match: re.Match[str]) -> str:
+    character = match.group(1) or match.group(2)
+    if character in _DOUBLE_STRUCK_OWN:  # (Unicode's letterlike symbols, older than the rest)
+        return _DOUBLE_STRUCK_OWN[character]
+    if character.isdigit():
+        name = unicodedata.name(character)  # "DIGIT ONE"
+    else:
+        name = ("CAPITAL " if character.isupper() else "SMALL ") + character.upper()
+    return unicodedata.lookup("MATHEMATICAL DOUBLE-STRUCK " + name)
+
+
 _MATH_ACCENTS = {
     "ddot": "\u0308",
     "hat": "\u0302",
@@ -651,8 +668,12 @@ def fast_tex_to_text(text: str) -> str | None:
         text = curly_single_quotes(text)
     if "\\" in text:
         text = _ESCAPE.sub(lambda m: _KEEP[m.group(1)], text)
+    if "^" in text or "_" in text:
+        text = scripts_grouped(text)  # (before the braces go: ``ℝ^(d× d)``, as pylatexenc's)
     if "\\" in text:
         text = spaced_operators(text)  # (before _STYLE drops \operatorname)
+        if "mathbb" in text:
+            text = _DOUBLE_STRUCK.sub(_double_struck, text)
         text = _SYMBOL_ACCENT.sub(_accent, text)
         text = _LETTER_ACCENT.sub(_accent, text)
         text = _MATH_ACCENT.sub(_math_accent, text)
@@ -698,6 +719,19 @@ def _mendeley_backslash(match: re.Match[str]) -> str:
     return "\\textbackslash{}"  # before a space or a digit: a backslash as text
 
 
+# A Windows path, as Mendeley escapes it (``C:$\backslash$Users``, a share's
+# ``$\backslash$$\backslash$server``): each backslash in it is one, whatever the folder's name
+# (``$\backslash$text`` there is a folder, not the command). A drive is a capital letter.
+_ESCAPED = re.escape("$\\backslash$")
+_WINDOWS_PATH = re.compile(
+    rf"(?<![A-Za-z0-9])(?:[A-Z]:|{_ESCAPED}{_ESCAPED}[A-Za-z0-9])(?:{_ESCAPED}|[^\s$\\{{}}])+"
+)
+
+
+def _windows_path(match: re.Match[str]) -> str:
+    return match.group(0).replace("$\\backslash$", "\\textbackslash{}")
+
+
 def mendeley_unescaped(raw: str) -> str:
     r"""A value Mendeley escaped, as the LaTeX it was: ``\{$\backslash$rm ln\}`` ->
     ``{\rm ln}``, ``Keng$\backslash$-hao`` -> ``Keng-hao``; other values as they are.
@@ -706,6 +740,7 @@ def mendeley_unescaped(raw: str) -> str:
     they pair up; a value with no ``$\backslash$`` is no sign of Mendeley's escaping."""
     if "$\\backslash$" not in raw:
         return raw
+    raw = _WINDOWS_PATH.sub(_windows_path, raw)
     pieces = _UNESCAPED_DOLLAR.split(_MENDELEY_BACKSLASH.sub(_mendeley_backslash, raw))
     for number in range(0, len(pieces), 2):  # outside math
         piece = pieces[number]

@@ -500,12 +500,18 @@ def _convert_latex(text: str, short_name: str | None) -> str:
         if "\\sp" in text or "\\sb" in text:
             text = _PLAIN_TEX_SCRIPT.sub(lambda m: "^" if m.group(1) == "p" else "_", text)
         text = _name_macros(text, short_name)
-    if "{" in text and _holds(text, "^", "_") and _holds(text, "$", "\\(", "\\["):
-        text = _MATH.sub(lambda math: _grouped_scripts(math.group(0)), text)
+    text = scripts_grouped(text)
     if "\\braket" in text:
         # pylatexenc's \braket wants two arguments and prints "%s" without them.
         text = _BRAKET.sub(r"⟨\1⟩", text)
     return _convert_pieces(text)
+
+
+def scripts_grouped(text: str) -> str:
+    """``_grouped_scripts`` of each piece of math in ``text``."""
+    if "{" in text and _holds(text, "^", "_") and _holds(text, "$", "\\(", "\\["):
+        return _MATH.sub(lambda math: _grouped_scripts(math.group(0)), text)
+    return text
 
 
 def _grouped_scripts(math: str) -> str:
