@@ -178,7 +178,7 @@ def year_bounds(value: str) -> tuple[int, int] | None:
     match = _YEAR_RANGE.match(value)
     if match:
         low_text, high_text = match.groups()
-        low = int(low_text) if len(low_text) == 4 else 0
+        low = int(low_text) if len(low_text) == 4 else 1  # (0 is an undated paper's year)
         high = int(high_text) if len(high_text) == 4 else 9999
         return (low, high) if low <= high else (high, low)
     match = _YEAR_COMPARE.match(value)
