@@ -371,10 +371,12 @@ def test_files_line_says_an_empty_size_once_and_shows_an_esc_in_a_name(tmp_path:
     assert "esc\\x1b[31mred.pdf · missing" in shown and "\x1b" not in shown
 
 
-def test_help_syntax_names_has_pdf() -> None:
+def test_help_syntax_names_has_pdf_and_fulltext() -> None:
+    # fulltext: was left out of ?'s syntax and `paperbrowse search --help` (the explorer).
     from paperbrowse.core.search.query import SYNTAX_HELP
 
     assert any("has:pdf" in meaning for _, meaning in SYNTAX_HELP)
+    assert any(example.startswith("fulltext:") for example, _ in SYNTAX_HELP)
 
 
 async def test_y_Y_O_A_with_no_paper_listed_each_say_so(tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ SYNTAX_HELP: tuple[tuple[str, str], ...] = (
     ("profile:wang", "papers in that researcher's profile, when profiles are open"),
     ("cites:ID", "papers citing paper ID (its id, DOI or key), in this library"),
     ("citedby:ID", "papers that paper ID cites, in this library"),
+    ("fulltext:word", 'the word, or fulltext:"a phrase", in the paper\'s PDF'),
 )
 
 
