@@ -417,8 +417,10 @@ def test_keys_asked_for_name_papers_by_key_file_key_id_or_doi(tmp_path: Path) ->
 JOURNALS = [
     "npj Digital Medicine",
     "Zeitschrift für Naturforschung A",
-    "Journal of Research through Design",
+    "Actes de la Conférence sur le Traitement Automatique des Langues Naturelles",
     "Advances in neural information processing systems",
+    # One word of more than three letters in lower case: no title case of its own.
+    "Quarterly journal of the Royal Meteorological Society",
 ]
 
 
@@ -426,7 +428,7 @@ JOURNALS = [
 def test_a_journal_name_written_in_title_case_is_not_recapitalised(style: str) -> None:
     # citeproc-py's title case capitalised every lowercase word of CSL 1.0.1's short list of
     # exceptions: "Npj Digital Medicine", "Zeitschrift Für Naturforschung A", "Research
-    # Through Design".
+    # Through Design"; "De La Conférence").
     papers = [
         paper(f"Paper {number}", ("Ann Lee",), venue=venue, volume="3")
         for number, venue in enumerate(JOURNALS)
@@ -435,3 +437,4 @@ def test_a_journal_name_written_in_title_case_is_not_recapitalised(style: str) -
     for kept in JOURNALS[:3]:
         assert kept in text
     assert "Advances in Neural Information Processing Systems" in text
+    assert "Quarterly Journal of the Royal Meteorological Society" in text

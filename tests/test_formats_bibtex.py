@@ -733,6 +733,13 @@ def test_a_mendeley_escaped_backslash_reads_as_the_latex_meant_in_every_field(
             "abstract = {On $\\backslash$$\\backslash$server$\\backslash$share today}",
             "On \\\\server\\share today",
         ),
+        (
+            "abstract = {At D:$\\backslash$My Papers$\\backslash$emph$\\backslash$x.pdf now}",
+            "At D:\\My Papers\\emph\\x.pdf now",
+        ),
+        # Commands stay commands, whatever paperbrowse knows of them; a drive is no command.
+        ("abstract = {in $\\backslash$LaTeX, and $\\backslash$TeX}", "in LaTeX, and TeX"),
+        ("abstract = {Section A:$\\backslash$textbf\\{x\\} here}", "Section A:x here"),
     ],
 )
 def test_mendeleys_escaped_latex_reads_as_plain_text(field: str, shown: str) -> None:

@@ -124,13 +124,13 @@ def _lower_if_capitalised(part: str) -> str:
 
 def written_in_title_case(name: str) -> bool:
     """Whether a journal's name is in title case as written: after its first word, some
-    words capitalised and at most one longer than three letters in lower case
-    (``npj Digital Medicine``, ``Zeitschrift für Naturforschung A``, ``Journal of Research
-    through Design``), not ``Advances in neural information processing systems``.
+    words capitalised and none longer than three letters in lower case (``npj Digital
+    Medicine``, ``Zeitschrift für Naturforschung A``), not ``Advances in neural
+    information processing systems`` nor ``Quarterly journal of the Royal ...``.
 
     Styles title-case a journal's name (APA, MLA, Chicago); citeproc-py capitalises every
     lower-case word but CSL 1.0.1's few short ones, so a name already in its own title
-    case would lose its lower-case words ("Npj", "Für", "Through"): such a name is left as
+    case would lose its lower-case words ("Npj", "Für", "De La"): such a name is left as
     its source wrote it. Acronyms (``IEEE``, ``ACM``) say nothing either way.
     """
     capitalised = lower = 0
@@ -142,7 +142,7 @@ def written_in_title_case(name: str) -> bool:
             capitalised += 1
         elif all(ch.islower() for ch in letters) and len(letters) > 3:
             lower += 1
-    return capitalised > 0 and lower <= 1 and lower < capitalised
+    return capitalised > 0 and lower == 0
 
 
 def sentence_case(title: str, kept: tuple[tuple[int, int], ...] = ()) -> str:

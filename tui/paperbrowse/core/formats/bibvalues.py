@@ -25,7 +25,6 @@ from paperbrowse.core.text.clean import (
 )
 from paperbrowse.core.text.latex import (
     curly_single_quotes,
-    is_command,
     latex_to_text,
     scripts_grouped,
     spaced_operators,
@@ -699,7 +698,7 @@ def fast_tex_to_text(text: str) -> str | None:
 # LaTeX was: a command (``\rm``), an escaped character (``$\backslash$\%``, ``\%``:
 # Mendeley's own escape of the character is dropped), a hyphen (``Keng-hao``: LaTeX's
 # ``\-`` would print none, and the name has one), a literal brace (``$\backslash$\{``);
-# before a word that is no command (a Windows path, ``C:$\backslash$Users``), a backslash.
+# in a Windows path (``C:$\backslash$Users``, ``_WINDOWS_PATH``), a backslash.
 # (A word runs up to an address, which Mendeley writes straight after ``\url``.)
 _MENDELEY_BACKSLASH = re.compile(
     r"\$\\backslash\$(?:([A-Za-z]+?(?=(?:https?|ftp)://|www\.)|[A-Za-z]+)|(-)|\\?([{}&%_#$]))?"
@@ -710,8 +709,8 @@ _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 
 def _mendeley_backslash(match: re.Match[str]) -> str:
     word, hyphen, escaped = match.groups()
-    if word:  # a command (``\rm``), else a backslash before a word (``C:\Users``)
-        return ("\\" if is_command(word) else "\\textbackslash{}") + word
+    if word:  # a command (``\rm``, ``\LaTeX``); a path's backslashes are read before
+        return "\\" + word
     if hyphen:
         return "-"
     if escaped:
@@ -723,12 +722,19 @@ def _mendeley_backslash(match: re.Match[str]) -> str:
 # ``$\backslash$$\backslash$server``): each backslash in it is one, whatever the folder's name
 # (``$\backslash$text`` there is a folder, not the command). A drive is a capital letter.
 _ESCAPED = re.escape("$\\backslash$")
+# A folder's name may hold a space when a backslash follows its next word ("My Papers").
+_PATH_CHAR = r"[^\s$\\{}]"
 _WINDOWS_PATH = re.compile(
-    rf"(?<![A-Za-z0-9])(?:[A-Z]:|{_ESCAPED}{_ESCAPED}[A-Za-z0-9])(?:{_ESCAPED}|[^\s$\\{{}}])+"
+    rf"(?<![A-Za-z0-9])(?:[A-Z]:{_ESCAPED}|{_ESCAPED}{_ESCAPED}[A-Za-z0-9])"
+    rf"(?:{_ESCAPED}|{_PATH_CHAR}| (?={_PATH_CHAR}+{_ESCAPED}))+"
 )
 
 
 def _windows_path(match: re.Match[str]) -> str:
+    following = match.string[match.end() : match.end() + 1]
+    # A command's argument follows (``A:$\backslash$textbf\{x\}``): no path.
+    if following in ("{", "\\") or following.isalnum():
+        return match.group(0)
     return match.group(0).replace("$\\backslash$", "\\textbackslash{}")
 
 

@@ -363,17 +363,6 @@ def _known_macros() -> frozenset[str]:
     return frozenset(names)
 
 
-def is_command(name: str) -> bool:
-    """Whether ``\\name`` is a command these readers know: LaTeX's and pylatexenc's, or an
-    author's usual shorthand (``\\eps``, ``\\R``, ``\\etal``, ``\\cH``)."""
-    return (
-        name in _known_macros()
-        or name in _MATH_SHORTHANDS
-        or name in _ABBREVIATIONS
-        or _CALLIGRAPHIC.fullmatch(name) is not None
-    )
-
-
 def _latex_fallback(text: str) -> str:
     """When pylatexenc cannot parse: drop macro names, backslashes and braces, keep the words."""
     text = re.sub(r"\\[A-Za-z]+\*?", "", text)
