@@ -219,7 +219,10 @@ def test_biblatex_country_keys_are_printed_as_the_countries() -> None:
     ]
 
 
-@pytest.mark.parametrize("language", ["eng", "en_GB", "English", "en-US", "USenglish", "{en}"])
+@pytest.mark.parametrize(
+    "language",
+    ["eng", "en_GB", "English", "en-US", "USenglish", "{en}", "British English", "und", "mul"],
+)
 def test_an_english_title_named_by_any_common_code_is_still_cased_by_the_style(
     language: str,
 ) -> None:

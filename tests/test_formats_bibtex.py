@@ -778,6 +778,17 @@ def test_an_abstract_written_in_html_reads_as_paragraphs_not_tags(corpus: Path) 
     assert paragraphs[2].startswith("• Planted Dense Subgraph: If p > q are")
 
 
+def test_an_html_abstract_keeps_its_dollars_and_its_links() -> None:
+    # Its entities were read before the LaTeX: "&#36;5 and &#36;6" became math, "5 and 6";
+    # a link kept its text, its address lost.
+    paper = only(
+        "@article{k, title={T}, abstract={<p>Cost is &#36;5 and &#36;6 &amp; more.</p>"
+        '<p>See <a href="https://x.org/code">our code</a>.</p>}}'
+    )
+    assert paper.abstract == "Cost is $5 and $6 & more.\n\nSee our code (https://x.org/code)."
+    assert "https://x.org/code" in paper.links
+
+
 def test_an_abstract_with_angle_brackets_but_no_html_keeps_them() -> None:
     paper = only("@article{k, title={T}, abstract={We show a < b and c > d, <cost> stays.}}")
     assert paper.abstract == "We show a < b and c > d, <cost> stays."

@@ -149,6 +149,8 @@ def test_an_authors_own_macro_in_math_keeps_its_word(raw: str, clean: str) -> No
         (r"$U$ in $\mathbb R^{d\times d}$", "U in ℝ^(d× d)"),
         (r"$e^{-x}$ and $\sum_{i=1}^{n} x_{ij}$", "e^(-x) and ∑_(i=1)^n x_ij"),
         (r"$x^{2}$, $A^{T}$, $10^{10}$ and $f^{\prime}$", "x^2, A^T, 10^10 and f^'"),
+        # A group already in brackets keeps its own; one holding a command's argument too.
+        (r"$x^{(k)}$, $x^{[k]}$ and $x^{\frac{1}{2}}$", "x^(k), x^[k] and x^(1/2)"),
         (r"$x_{\text{max}}$ and ${}^{14}$C", "x_max and ^14C"),
         (r"costs 10^{3} outside math", "costs 10^3 outside math"),
         # An author's expectation macro before its bracket lost its 𝔼: "[X]".
@@ -166,7 +168,7 @@ def test_math_keeps_what_a_reader_needs_to_read_it_right(raw: str, clean: str) -
     ("raw", "clean"),
     [
         (r"$\mathbb{E}[X]$ and $\mathbb E_x$", "𝔼[X] and 𝔼_x"),
-        (r"$\mathbb{R}^n$, $\mathbb N$, $\mathbb{Z}$, $\mathbb{1}$", "ℝ^n, ℕ, ℤ, 𝟙"),
+        (r"$\mathbb{R}^n$, $\mathbb N$, $\mathbb{Z}$, $\mathbb{a}$", "ℝ^n, ℕ, ℤ, 𝕒"),
     ],
 )
 def test_blackboard_bold_letters_read_as_theirs_in_a_bib_value_too(raw: str, clean: str) -> None:

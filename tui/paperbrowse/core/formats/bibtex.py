@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import html
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ from paperbrowse.core.text.clean import (
     find_urls,
     html_paragraphs,
     strip_control,
+    written_in_html,
 )
 
 # bibtexparser logs every malformed block; those become our own warnings instead.
@@ -725,15 +727,21 @@ def _quoted(value: str) -> str:
 def _abstract(raw: str | None) -> tuple[str | None, list[str]]:
     if not raw:
         return None, []
-    if "<" in raw:
-        raw = html_paragraphs(raw)  # (PMLR writes some abstracts in HTML)
+    # Some are HTML (PMLR's, a few of the ACL Anthology's): its tags go first, its entities
+    # once the LaTeX is read (``&#36;`` is a dollar, not math).
+    html_entities = written_in_html(raw)
+    if html_entities:
+        raw = html_paragraphs(raw, entities=False)
+    links: list[str] = []
     if raw.isprintable() and not has_latex(raw):
         # Plain text (most abstracts): what ``tex_to_text`` returns as it is, and printable,
         # so only its spaces are left to tidy (each check a pass over the abstract).
         abstract = raw.strip() if "  " not in raw else clean_paragraphs(raw)
-        return abstract or None, list(dict.fromkeys(urls_in(abstract)))
-    text, links = tex_to_text(commands_in_math(raw))
-    abstract = tidy_paragraphs(text)
+    else:
+        text, links = tex_to_text(commands_in_math(raw))
+        abstract = tidy_paragraphs(text)
+    if html_entities:
+        abstract = tidy_paragraphs(html.unescape(abstract))
     return abstract or None, list(dict.fromkeys(links + urls_in(abstract)))
 
 

@@ -561,8 +561,8 @@ _STYLE = re.compile(
     r"|boldsymbol|operatorname)"
     r"(?![A-Za-z])\s*"
 )
-# Blackboard bold, as pylatexenc gives it (``\mathbb{R}`` is ℝ): a letter or digit.
-_DOUBLE_STRUCK = re.compile(r"\\mathbb\s*(?:\{\s*([A-Za-z0-9])\s*\}|([A-Za-z0-9]))")
+# Blackboard bold, as pylatexenc gives it (``\mathbb{R}`` is ℝ): a letter (a digit stays).
+_DOUBLE_STRUCK = re.compile(r"\\mathbb\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))")
 _DOUBLE_STRUCK_OWN = {"C": "ℂ", "H": "ℍ", "N": "ℕ", "P": "ℙ", "Q": "ℚ", "R": "ℝ", "Z": "ℤ"}
 
 
@@ -570,11 +570,8 @@ def _double_struck(match: re.Match[str]) -> str:
     character = match.group(1) or match.group(2)
     if character in _DOUBLE_STRUCK_OWN:  # (Unicode's letterlike symbols, older than the rest)
         return _DOUBLE_STRUCK_OWN[character]
-    if character.isdigit():
-        name = unicodedata.name(character)  # "DIGIT ONE"
-    else:
-        name = ("CAPITAL " if character.isupper() else "SMALL ") + character.upper()
-    return unicodedata.lookup("MATHEMATICAL DOUBLE-STRUCK " + name)
+    case = "CAPITAL " if character.isupper() else "SMALL "
+    return unicodedata.lookup("MATHEMATICAL DOUBLE-STRUCK " + case + character.upper())
 
 
 _MATH_ACCENTS = {

@@ -88,14 +88,18 @@ def _name_of(part: str) -> str:
     return LANGUAGES.get(part, part)
 
 
+# ISO 639's codes for no language in particular: undetermined, several, no language content.
+_NO_LANGUAGE = frozenset({"und", "mul", "zxx"})
+
+
 def is_english(language: str | None) -> bool:
     """Whether a paper in ``language`` (the first it names) may be title-cased: English,
     or none named."""
     if not language or not language.strip():
         return True
     first = _AND.split(language.strip())[0].strip().lower()
-    if not first:
+    if not first or first in _NO_LANGUAGE:
         return True
-    # "en", "en-US", "en_GB", ISO 639-2's "eng" (Mendeley writes it), "english": a
-    # language that starts with "en" is English (no other language's name or code does).
-    return first in _ENGLISH_NAMES or first.startswith("en")
+    # "en", "en-US", "en_GB", ISO 639-2's "eng" (Mendeley writes it), "British English": a
+    # code that starts with "en" (ISO 639-3's Enga, "enq", aside), or a name with "english".
+    return first in _ENGLISH_NAMES or first.startswith("en") or "english" in first

@@ -47,14 +47,35 @@ _HTML_BREAK = re.compile(
 )
 
 
-def html_paragraphs(text: str) -> str:
+# A link: its text, then its address where that is not its text (the ACL Anthology's quote
+# the address in ” as often as in ").
+_HTML_LINK = re.compile(
+    r"<a\s[^<>]*?href\s*=\s*[\"”']?([^\"”'\s<>]+)[^<>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL
+)
+
+
+def written_in_html(text: str) -> bool:
+    """Whether a text (an abstract) is HTML: a closing tag or a line break of HTML's."""
+    return "<" in text and _HTML_MARK.search(text) is not None
+
+
+def html_paragraphs(text: str, entities: bool = True) -> str:
     """An abstract written in HTML as paragraphs of plain text: each list item one
-    starting "• ", tags dropped, entities read; any other text as it is."""
-    if "<" not in text or not _HTML_MARK.search(text):
+    starting "• ", a link its text and address, tags dropped, and (``entities``) its
+    entities read; any other text as it is. (A caller that reads LaTeX next reads the
+    entities after it: ``&#36;`` would start math.)"""
+    if not written_in_html(text):
         return text
+    text = _HTML_LINK.sub(_link_text, text)
     text = _HTML_LIST_ITEM.sub("\n\n• ", text)
     text = _HTML_BREAK.sub("\n\n", text)
-    return html.unescape(_HTML_TEXT_TAG.sub("", text))
+    text = _HTML_TEXT_TAG.sub("", text)
+    return html.unescape(text) if entities else text
+
+
+def _link_text(match: re.Match[str]) -> str:
+    address, shown = match.group(1), _HTML_TEXT_TAG.sub("", match.group(2)).strip()
+    return address if not shown or shown == address else f"{shown} ({address})"
 
 
 def html_text(text: str) -> str:

@@ -122,10 +122,14 @@ _MATH_SHORTHANDS = {
     "imath": "ı",
     "jmath": "ȷ",
 }
-# A script's group in math (``^{d\times d}``) and what needs no brackets once its braces go:
-# one letter, number or symbol (``x_{ij}`` is read "x_ij", ``10^{10}`` "10^10").
-_SCRIPT_GROUP = re.compile(r"(?<!\\)([\^_])\s*\{([^{}]*)\}")
-_ONE_SYMBOL = re.compile(r"\s*(?:[A-Za-z0-9]+|\\[A-Za-z]+|[^\s\\])?\s*")
+# A script's group in math (``^{d\times d}``, ``^{\frac{1}{2}}``: a command's braced
+# arguments in it too) and what is written bare once its braces go, as plain-text math
+# writes it: a run of letters or digits (``x_{ij}`` "x_ij", ``10^{10}`` "10^10"), one
+# command (``x_{\text{max}}``) or character, or a group in brackets (``x^{(k)}`` "x^(k)").
+_SCRIPT_GROUP = re.compile(r"(?<!\\)([\^_])\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+_BARE_SCRIPT = re.compile(
+    r"\s*(?:[A-Za-z0-9]+|\\[A-Za-z]+(?:\s*\{[A-Za-z0-9]*\})?|[^\s\\]|\([^()]*\)|\[[^\[\]]*\])?\s*"
+)
 # An author's macro before a bracket in math: ``$\E[X]$``, an expectation (not an
 # optional argument, which a macro of their own would have in their preamble).
 _MACRO_BEFORE_BRACKET = re.compile(r"(?<!\\)\\(?P<name>[A-Za-z]+)(?=\s*\[)")
@@ -510,7 +514,7 @@ def _grouped_scripts(math: str) -> str:
 
     def bracketed(match: re.Match[str]) -> str:
         script, body = match.groups()
-        return script + (body if _ONE_SYMBOL.fullmatch(body) else f"({body})")
+        return script + (body if _BARE_SCRIPT.fullmatch(body) else f"({body})")
 
     for _ in range(math.count("{")):  # each pass takes at least one group's braces
         grouped = _SCRIPT_GROUP.sub(bracketed, math)
