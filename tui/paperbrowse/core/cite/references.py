@@ -67,7 +67,7 @@ def csl_data(paper: Paper, item_id: str, style: Style, markup: bool = False) -> 
     escapes the style's own text but not the paper's (a title ``<script>`` stays markup)."""
     item = csl_item(paper, item_id)
     item.pop("abstract", None)  # not printed by these styles, and slow to carry
-    item.pop("file", None)  # (no CSL variable: citeproc-py need not see it)
+    item.pop("custom", None)  # (files, works cited: no CSL variables to print)
     if paper.doi:  # (the styles print it after https://doi.org/ themselves)
         item["DOI"] = bare_doi(paper.doi)
     item["type"] = csl_type(paper, item["type"])

@@ -222,7 +222,7 @@ def paper_from_csl(
     title = _text(item.get("title"))
     if not title:
         raise ValueError("item has no title")
-    cites, problem = read_references(item.get("references"), _reference, "references", True)
+    cites, problem = read_references(_cited_works(item), _reference, "references", True)
     if problem and notes is not None:
         notes.append(problem)
     authors, et_al = _names(item.get("author"))
@@ -278,6 +278,17 @@ def _kept_case(item: dict[str, Any], title: str) -> tuple[tuple[int, int], ...]:
     if isinstance(language, str) and not is_english(language):
         return ((0, len(title)),)
     return nocase_spans(item.get("title"), title)
+
+
+def _cited_works(item: dict[str, Any]) -> object:
+    """The works an item cites: a list in ``references`` (as Semantic Scholar-made files
+    give it) or in ``custom`` (as the export writes it: CSL's own ``references`` is a
+    string, a legal case's history, and no list of works)."""
+    custom = item.get("custom")
+    listed = item.get("references")
+    if not isinstance(listed, list) and isinstance(custom, dict):
+        listed = custom.get("references")
+    return None if isinstance(listed, str) else listed
 
 
 def _reference(entry: object) -> bytes | None:
@@ -409,8 +420,8 @@ def csl_item(paper: Paper, key: str, tags: Sequence[str] = ()) -> dict[str, Any]
         item.setdefault("publisher", paper.separate_publisher)
     if tags:
         item["keyword"] = ", ".join(tags)
-    if paper.files:  # (CSL has no variable for files; the reader's ``file``, one a path)
-        item["file"] = list(paper.anchored_files())
+    if paper.files:  # (CSL has no variable for files: in ``custom``, as its schema says)
+        item.setdefault("custom", {})["files"] = list(paper.anchored_files())
     return item
 
 

@@ -138,7 +138,9 @@ def _csl_json(
     for paper, key in zip(papers, keys, strict=True):
         item = csl_item(paper, key, tags(paper) if tags else ())
         if cited.get(paper.id):  # only a paper that cites others: no empty lists
-            item["references"] = [csl_reference(*work) for work in cited[paper.id]]
+            # In ``custom``: CSL's own ``references`` is a string (the schema's).
+            works = [csl_reference(*work) for work in cited[paper.id]]
+            item.setdefault("custom", {})["references"] = works
         items.append(item)
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 

@@ -135,6 +135,9 @@ def csl_files(item: dict[str, object]) -> tuple[str, ...]:
     found: list[str] = []
     for name in ("file", "attachment", "attachments"):
         found += _csl_paths(item.get(name))
+    custom = item.get("custom")  # (where paperbrowse's export writes them)
+    if isinstance(custom, dict):
+        found += _csl_paths(custom.get("files"))
     return tuple(dict.fromkeys(found))
 
 
