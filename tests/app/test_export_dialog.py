@@ -142,3 +142,15 @@ async def test_an_other_file_s_question_is_as_before(library: Path, tmp_path: Pa
         confirm = pilot.app.screen
         assert isinstance(confirm, ConfirmScreen)
         assert confirm.question.startswith(f"{other} already exists. Replace it?")
+
+
+def test_a_full_name_claims_no_home_folder_when_home_is_the_root(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # With HOME=/ (a service's account) /tmp/papers.bib was offered as "~/tmp/papers.bib".
+    from paperbrowse.app.screens.export_dialog import full_name
+
+    monkeypatch.setenv("HOME", "/")
+    assert full_name(Path("/tmp/papers.bib")) == "/tmp/papers.bib"
+    monkeypatch.setenv("HOME", "/home/ann")
+    assert full_name(Path("/home/ann/papers.bib")) == "~/papers.bib"

@@ -122,6 +122,10 @@ async def test_a_config_warning_is_not_over_a_dialog_and_is_said_again_once_it_c
         await pilot.pause()
         assert not isinstance(pilot.app.screen, CiteFormScreen)
         assert any("no_such_action" in str(toast.render()) for toast in problem_toasts(pilot))
+        # For the time it had left: given ten seconds anew, dialogs opened and closed in
+        # turn kept it up for ever.
+        given = [n for n in pilot.app._notifications if "no_such_action" in n.message]
+        assert given and all(n.timeout < 10 for n in given)
 
 
 async def test_problems_met_while_a_dialog_is_open_are_said_once_it_closes(

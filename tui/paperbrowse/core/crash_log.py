@@ -78,6 +78,11 @@ def files_changed_since(started: float) -> bool:
     ``time.time`` gives it): an app upgraded while it ran imports, when a module is first
     used, a newer one that may not fit the older ones it has loaded."""
     try:
-        return any(path.stat().st_mtime > started for path in PACKAGE_FOLDER.rglob("*.py"))
+        # The later of the two times: an installer linking files from its cache (uv) keeps
+        # their older mtime, but a new link is a change of the file's inode (ctime).
+        return any(
+            max(found.st_mtime, found.st_ctime) > started
+            for found in map(Path.stat, PACKAGE_FOLDER.rglob("*.py"))
+        )
     except OSError:  # a module removed meanwhile: changed too
         return True

@@ -132,11 +132,11 @@ def call_from_thread_while_attached(
     node.app.call_from_thread(if_attached)
 
 
-def withdraw_toasts(app: Any, messages: Collection[str]) -> list[str]:
-    """Take down the toasts with these messages still shown, and say which they were
-    (private API, checked against Textual 8.2.8: ``notify`` hands back no handle, and only
-    ``App._unnotify`` takes a single notification down; the toasts go as the current
-    screen's rack is refreshed)."""
+def withdraw_toasts(app: Any, messages: Collection[str]) -> list[tuple[str, float]]:
+    """Take down the toasts with these messages still shown, and say which they were and
+    the seconds each had left (private API, checked against Textual 8.2.8: ``notify``
+    hands back no handle, and only ``App._unnotify`` takes a single notification down;
+    the toasts go as the current screen's rack is refreshed)."""
     try:
         from textual.widgets._toast import Toast, ToastHolder
 
@@ -153,4 +153,4 @@ def withdraw_toasts(app: Any, messages: Collection[str]) -> list[str]:
                     (toast.parent if isinstance(toast.parent, ToastHolder) else toast).remove()
     except (AttributeError, ImportError):  # another Textual: the toasts stay, as before
         return []
-    return [notification.message for notification in shown]
+    return [(notification.message, notification.time_left) for notification in shown]

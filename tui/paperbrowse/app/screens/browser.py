@@ -102,7 +102,8 @@ class BrowserScreen(SafeMouse, Screen[None]):
         self.loader = loading.LibraryLoader(
             self, self, self.searching, self.reading, paths, as_of, ahead
         )
-        self.config_warnings_covered: list[str] = []  # taken down while a dialog is open
+        # Taken down while a dialog is open, with the seconds each had left.
+        self.config_warnings_covered: list[tuple[str, float]] = []
 
     def compose(self) -> ComposeResult:
         yield ProfileHeader(id="profile-header")
@@ -182,8 +183,8 @@ class BrowserScreen(SafeMouse, Screen[None]):
     def on_screen_resume(self) -> None:
         self.loader.say_problems()  # those met while a dialog was open
         covered, self.config_warnings_covered = self.config_warnings_covered, []
-        for message in covered:
-            self.notify(message, severity="warning", timeout=10, markup=False)
+        for message, seconds_left in covered:  # for the time they had left, not anew
+            self.notify(message, severity="warning", timeout=seconds_left, markup=False)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "narrow")

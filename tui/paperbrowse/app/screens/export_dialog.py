@@ -55,7 +55,10 @@ def full_name(path: Path) -> str:
     ``~`` (a name typed or offered is relative to the folder the app was started in)."""
     absolute = Path(os.path.abspath(path))
     try:
-        return str(Path("~") / absolute.relative_to(Path.home()))
+        home = Path.home()
+        if home == Path(home.anchor):  # a home of "/" (a service's): every path is in it
+            return str(absolute)
+        return str(Path("~") / absolute.relative_to(home))
     except (ValueError, RuntimeError):  # elsewhere, or no home folder known
         return str(absolute)
 
