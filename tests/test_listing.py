@@ -84,7 +84,9 @@ def test_newest_first_puts_undated_papers_last_and_ties_by_title() -> None:
         paper("new", date=dt.date(2024, 1, 1)),
     ]
     assert titles(listing(papers, "newest")) == ["new", "A", "b", "x"]
-    assert titles(listing(papers, "oldest")) == ["b", "A", "new", "x"]
+    # Oldest first, a day's papers still A to Z (they were Z to A: the newest order reversed).
+    assert titles(listing(papers, "oldest")) == ["A", "b", "new", "x"]
+    assert titles(Library(papers=papers).index.find("", "oldest")) == ["A", "b", "new", "x"]
 
 
 @pytest.mark.skipif(not CORPUS_JSONL.exists(), reason="../shared/corpus is not beside the repo")

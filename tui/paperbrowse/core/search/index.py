@@ -351,9 +351,11 @@ class SearchIndex:
     def _in_order(self, docs: Order, sort: SortOrder) -> Order:
         """Papers (ascending internal numbers, i.e. newest first) in a listing order:
         the orders of ``results.listing``, on arrays."""
-        if sort == "oldest":
+        if sort == "oldest":  # by day, a day's papers by title as in the newest order
             dated = docs < self._dated
-            return np.concatenate((docs[dated][::-1], docs[~dated]))
+            dated_docs = docs[dated]
+            by_day = np.lexsort((dated_docs, self._days[dated_docs]))
+            return np.concatenate((dated_docs[by_day], docs[~dated]))
         if sort == "title":
             return docs[np.argsort(self._title_rank[docs], kind="stable")]
         return docs

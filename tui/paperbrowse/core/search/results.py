@@ -134,8 +134,8 @@ def newest_first_order(papers: Sequence[Paper]) -> NewestOrder:
     and each paper's day (``date.toordinal()``, -1 when undated), by position.
 
     The one definition of the "newest" sort (``listing``, ``SearchIndex`` and an
-    author's papers in ``stats`` use it); "oldest" is its dated part reversed,
-    undated papers still last.
+    author's papers in ``stats`` use it); "oldest" is its dated part by day from the
+    oldest, a day's papers still by title, undated papers still last.
     """
     by_title = title_order(papers)
     days = days_of(papers)
@@ -161,9 +161,10 @@ def listing(
         positions, days = newest_first_order(papers)
         newest = positions, sum(1 for day in days if day >= 0)
     order: Sequence[int] = newest[0]
-    if sort == "oldest":
+    if sort == "oldest":  # by day (a stable sort: a day's papers stay A to Z)
         dated = newest[1]
-        order = [*order[:dated][::-1], *order[dated:]]
+        days = days_of(papers)
+        order = [*sorted(order[:dated], key=days.__getitem__), *order[dated:]]
     elif sort == "title":
         order = [order[i] for i in title_order(Ordered(papers, order))]
     return Results("", Ordered(papers, order), None, spans=_no_spans)
