@@ -167,7 +167,7 @@ def test_papers_kept_apart_that_share_a_doi_get_ids_of_their_own() -> None:
     second = paper(
         "Alibaba Submission to the WMT18", 2018, doi="10.18653/v1/W18-6481", authors=("Yu Lu",)
     )
-    intro = [paper("Introduction", 2019, authors=(name,)) for name in ("Ann Lee", "Bo Ng")]
+    intro = [paper("Graph networks", 2019, authors=(name,)) for name in ("Ann Lee", "Bo Ng")]
     for papers in (
         [first, second, *intro],
         PaperStore(paper_row(p) for p in (first, second, *intro)),
@@ -258,3 +258,24 @@ def test_a_file_s_two_like_entries_keep_their_ids_whichever_comes_first(tmp_path
         ids[order] = {p.citekey: p.id for p in papers}
         assert len(set(ids[order].values())) == 2
     assert ids[("J90-1001", "J90-1002")] == ids[("J90-1002", "J90-1001")]
+
+
+def test_a_preface_in_one_library_is_not_another_library_s_preface(tmp_path: Path) -> None:
+    # A "Preface" with no DOI (and often no year) had its id from the title alone: marked
+    # in a FAT* .bib, the ACL Anthology's "Preface" by another editor showed its bookmark
+    # and tags. A front matter's title says nothing of which paper it is.
+    from paperbrowse.core.library import load
+
+    fat, acl = tmp_path / "fat.bib", tmp_path / "acl.bib"
+    fat.write_text("@proceedings{f, title={Preface}, editor={Friedler, Sorelle}}\n")
+    acl.write_text(
+        "@inproceedings{a, title={Preface}, author={Rosner, Mike}, booktitle={ACL 2001}}\n"
+        "@inproceedings{k, title={Keynote 2}, author={Rosner, Mike}}\n"
+        "@inproceedings{t, title={Graph Networks}, author={Rosner, Mike}, year={2001}}\n"
+    )
+    (fat_preface,) = load(fat).papers
+    acl_preface, keynote, graphs = load(acl).papers
+    assert fat_preface.id != acl_preface.id
+    assert acl_preface.id == load(acl).papers[0].id  # the same on every open
+    assert keynote.id != paper_id("Keynote 2", None)
+    assert graphs.id == paper_id("Graph Networks", 2001)  # a real title's id as before
