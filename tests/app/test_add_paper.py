@@ -455,6 +455,9 @@ async def test_a_pasted_bibtex_entry_is_shown_and_added_as_it_is(
             )
         )
         await pilot.pause()
+        # Read here: no network asked for (the hint said "Enter looks it up (needs the
+        # network)").
+        assert "Enter reads the entry (no network needed)" in status(app)
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Enter adds it" in status(app))
         assert "SPECTER: Document-level Representation Learning" in screen_text(pilot)

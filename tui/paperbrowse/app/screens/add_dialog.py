@@ -178,12 +178,21 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
 
     def _hint(self) -> Text:
         cancel = self.key_named("dialog_cancel")
+        if self.found is None and self._typed_entry():
+            return Text(
+                f"Enter reads the entry (no network needed); {cancel} cancels.", style="dim"
+            )
         if self.found is None:
             return Text(f"Enter looks it up (needs the network); {cancel} cancels.", style="dim")
         return Text(f"Enter adds it to the file; {cancel} cancels.", style="dim")
 
     def _status(self, text: str, style: str = "dim") -> None:
         self.query_one("#add-status", Static).update(Text(text, style=style))
+
+    def _typed_entry(self) -> bool:
+        """Whether a BibTeX entry was typed or pasted (read here, nothing looked up)."""
+        fields = self.query("#add-id")  # (none yet while composing)
+        return bool(fields) and self.typed.startswith("@")
 
     @property
     def typed(self) -> str:
@@ -195,6 +204,8 @@ class AddPaperDialog(DismissOnce, ModalScreen["Added | None"]):
         if self.found is not None and self.found[0] != self.typed:
             self.found = None  # another id: looked up again before anything is added
             self._show_found(None)
+            self._status(self._hint().plain)
+        elif self.found is None:  # (a pasted entry needs no network: the hint says so)
             self._status(self._hint().plain)
 
     @on(Input.Submitted)
