@@ -77,6 +77,22 @@ async def test_files_line_shows_page_count_and_size_or_missing(tmp_path: Path) -
         text = await wait_for_text(pilot, "deleted.pdf · missing")
 
 
+async def test_a_pdf_deleted_while_shown_is_missing_when_the_paper_is_shown_again(
+    tmp_path: Path,
+) -> None:
+    # Its size and pages stayed on the Files line until ctrl+r (the explorer).
+    bib = library(tmp_path)
+    async with PaperBrowseApp([bib]).run_test(size=(130, 40)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"specter", "enter")
+        await wait_for_text(pilot, "specter paper.pdf · 13 pages")
+        (tmp_path / "papers" / "specter paper.pdf").unlink()
+        await pilot.press("slash", "ctrl+u", *"deleted", "enter")
+        await wait_for_text(pilot, "deleted.pdf · missing")
+        await pilot.press("slash", "ctrl+u", *"specter", "enter")
+        await wait_for_text(pilot, "specter paper.pdf · missing")
+
+
 async def test_a_file_field_naming_a_folder_says_so_not_its_size(tmp_path: Path) -> None:
     (tmp_path / "pdf").mkdir()
     bib = tmp_path / "lib.bib"

@@ -163,7 +163,8 @@ class FilesController:
         self.any_attached = any_attached  # whether the user attached a file to any paper
         self.pdf_dirs = list(pdf_dirs)
         self._finder: PdfFinder | None = None
-        self._facts: dict[Path, FileFacts] = {}
+        # Each file's facts, with what its stat said then (``_signature``).
+        self._facts: dict[Path, tuple[Signature, FileFacts]] = {}
         self._wanted: list[Path] = []  # files to look at, the latest wanted last
         self._lock = threading.Lock()
         self._looking = False
@@ -272,7 +273,9 @@ class FilesController:
         rows = []
         for number, path in enumerate(files[:FILES_SHOWN]):
             with self._lock:
-                facts = self._facts.get(path)
+                known = self._facts.get(path)
+            # Looked at again when the file changed since (deleted, replaced): one stat.
+            facts = known[1] if known is not None and known[0] == _signature(path) else None
             if facts is None:
                 self._want(path)
             label = "Files" if number == 0 else ""
@@ -322,9 +325,10 @@ class FilesController:
                     self._looking = False
                     return
                 path = self._wanted.pop()
+            signature = _signature(path)
             facts = self._look_at(path)
             try:
-                self.screen.app.call_from_thread(self._learned, path, facts)
+                self.screen.app.call_from_thread(self._learned, path, (signature, facts))
             except RuntimeError:  # the app is closing
                 return
 
@@ -345,7 +349,7 @@ class FilesController:
             self._worker = PdfWorker()
         return FileFacts(size, self._worker.count_pages(path))
 
-    def _learned(self, path: Path, facts: FileFacts) -> None:
+    def _learned(self, path: Path, facts: tuple[Signature, FileFacts]) -> None:
         with self._lock:
             self._facts[path] = facts
         paper = self.view.detail.paper
@@ -547,3 +551,15 @@ class FilesController:
                 )
 
         return exited
+
+
+Signature = tuple[int, int] | None  # a file's modification time and size; None: no file
+
+
+def _signature(path: Path) -> Signature:
+    """What tells a file's facts are still its own: its modification time and size."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_mtime_ns, info.st_size
