@@ -726,14 +726,14 @@ def test_ris_l1_reads_file_urls_and_paths_as_files_never_web_addresses(tmp_path:
 
 def test_csl_json_export_keeps_who_cites_whom(corpus: Path, tmp_path: Path) -> None:
     # CSL-JSON wrote no references: the export, reopened, had lost "cites" and "cited by".
-    from paperbrowse.core.citations import CitationGraph
+    from paperbrowse.core.citations import CitationGraph, cites_among
 
     papers = list(read_file(corpus / "json" / "s2_Paper.json", AS_OF).papers)
     graph = CitationGraph(papers)
     before = {p.title: sorted(c.title for c in graph.cites(p)) for p in papers}
     assert sum(map(len, before.values())) > 1000
     again = tmp_path / "again.json"
-    again.write_text(export_papers(papers, "csl-json"))
+    again.write_text(export_papers(papers, "csl-json", cites=cites_among(papers)))
     reopened = list(read_file(again, AS_OF).papers)
     graph_again = CitationGraph(reopened)
     assert {p.title: sorted(c.title for c in graph_again.cites(p)) for p in reopened} == before

@@ -29,6 +29,7 @@ from paperbrowse.cli.common import (
     safe_streams,
     write_document,
 )
+from paperbrowse.core.citations import cites_among
 from paperbrowse.core.cite.styles import DEFAULT_STYLE, StyleError, load_style, style_names
 from paperbrowse.core.formats.export import (
     BIBLIOGRAPHY,
@@ -115,7 +116,9 @@ def run(args: argparse.Namespace) -> int:
         # The PDFs as the app finds them: attached with A, named after the paper beside
         # the library or in the PDF folders, not only those the library lists.
         files_of = pdf_finder(library, args.pdf_dir).files_of
-        text = export_papers(papers, fmt, profile, keys, tags_of, files_of)
+        # Who cites whom among them: CSL-JSON keeps it (the other formats have no place).
+        cites = cites_among(papers) if fmt == "csl-json" else None
+        text = export_papers(papers, fmt, profile, keys, tags_of, files_of, cites)
     if args.output is not None:
         try:
             written = write_export(args.output, text, force=args.force)

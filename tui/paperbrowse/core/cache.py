@@ -46,7 +46,6 @@ from paperbrowse.core.memory import (
     give_back_freed,
     let_go_of_mapped,
 )
-from paperbrowse.core.merge import title_keys
 from paperbrowse.core.models import Paper, Profile
 from paperbrowse.core.rows import (
     ABSTRACT,
@@ -56,7 +55,7 @@ from paperbrowse.core.rows import (
     shared_rows,
 )
 from paperbrowse.core.spill import Segment, SpillFile, kept_at, new_segments, packed, span
-from paperbrowse.core.store import PaperStore, compact
+from paperbrowse.core.store import PaperStore, compact, title_keys
 
 # Bump when the entry layout changes. Importer changes need no bump: entries
 # also record a fingerprint of the importers' source (``parser_fingerprint``).

@@ -22,7 +22,7 @@ pass over its papers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -38,9 +38,8 @@ from paperbrowse.core.formats.edges import (
     looks_like_doi,
     title_digest,
 )
-from paperbrowse.core.merge import title_keys
 from paperbrowse.core.models import Paper
-from paperbrowse.core.store import field_values, years_of
+from paperbrowse.core.store import field_values, title_keys, years_of
 
 Positions = npt.NDArray[np.int32]
 Digests = npt.NDArray[np.uint64]
@@ -96,7 +95,7 @@ class _Library:
     def _titles(self) -> tuple[_Table, _Table]:
         dated, undated = [], []
         # Read as columns: a library kept as rows makes no paper (``core.store``), and the
-        # titles' keys are the store's own when its parse made them (``merge.title_keys``).
+        # titles' keys are the store's own when its parse made them (``store.title_keys``).
         titles = title_keys(self.papers)
         for title, year in zip(titles, years_of(self.papers), strict=True):
             dated.append(title_digest(title, year))
@@ -270,3 +269,11 @@ def find_paper(papers: Sequence[Paper], keys: Mapping[str, str], wanted: str) ->
         if (key or "").casefold() == folded:
             return papers[place]
     return None
+
+
+def cites_among(papers: Sequence[Paper]) -> Callable[[Paper], list[Paper]]:
+    """What each of ``papers`` cites among them (an export's edges: CSL-JSON writes them,
+    ``formats.export``); none when no paper records a citation."""
+    if not any(paper.cites or paper.cited_by for paper in papers):
+        return lambda paper: []
+    return CitationGraph(papers).cites

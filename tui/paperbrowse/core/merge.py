@@ -33,7 +33,7 @@ from paperbrowse.core.models import (
     paper_id,
 )
 from paperbrowse.core.rows import paper_row
-from paperbrowse.core.store import PaperStore, field_values, value_at, years_of
+from paperbrowse.core.store import PaperStore, field_values, title_keys, value_at, years_of
 
 if TYPE_CHECKING:
     from paperbrowse.core.formats import ImportResult, TextProgress
@@ -459,14 +459,6 @@ def _near(one: int | None, other: int | None, apart: int) -> bool:
     if one is None or other is None:
         return one == other
     return abs(one - other) <= apart
-
-
-def title_keys(papers: Sequence[Paper]) -> list[str]:
-    """Each paper's title as merging compares it: a store's own when it knows them."""
-    known = papers.title_keys if isinstance(papers, PaperStore) else None  # (read once: spilled)
-    if known is not None:
-        return known
-    return list(map(normalise_title, field_values(papers, "title")))
 
 
 def _chosen(

@@ -523,3 +523,11 @@ class Ordered(Sequence[Paper]):
     def days(self) -> list[int]:
         every = days_of(self._papers)
         return [every[i] for i in self.positions()]
+
+
+def title_keys(papers: Sequence[Paper]) -> list[str]:
+    """Each paper's title as merging compares it: a store's own when it knows them."""
+    known = papers.title_keys if isinstance(papers, PaperStore) else None  # (read once: spilled)
+    if known is not None:
+        return known
+    return list(map(normalise_title, field_values(papers, "title")))

@@ -326,8 +326,11 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
             if fmt == BIBLIOGRAPHY:
                 text = reference_list(self.papers, path, style)
             else:
+                from paperbrowse.core.citations import cites_among
+
+                cites = cites_among(self.papers) if fmt == "csl-json" else None
                 text = export_papers(
-                    self.papers, fmt, self.profile, keys, self.tags_of, self.files_of
+                    self.papers, fmt, self.profile, keys, self.tags_of, self.files_of, cites
                 )
             written: Written | Exception = write_export(path, text, force=force)
         except (ExportError, OSError) as error:  # ExportExists too: _finished asks to replace

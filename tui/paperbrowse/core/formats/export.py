@@ -129,33 +129,25 @@ def _ris(
 
 
 def _csl_json(
-    papers: Sequence[Paper], keys: list[str], profile: Profile | None, tags: Tags = None
+    papers: Sequence[Paper],
+    keys: list[str],
+    profile: Profile | None,
+    tags: Tags = None,
+    cites: Cites = None,
 ) -> str:
     from paperbrowse.core.formats.csljson import csl_item, csl_reference
 
-    cited = _cited(papers, keys)
+    key_of = {paper.id: key for paper, key in zip(papers, keys, strict=True)}
     items = []
     for paper, key in zip(papers, keys, strict=True):
         item = csl_item(paper, key, tags(paper) if tags else ())
-        if cited.get(paper.id):  # only a paper that cites others: no empty lists
+        cited = cites(paper) if cites is not None else ()
+        if cited:  # only a paper that cites others: no empty lists
             # In ``custom``: CSL's own ``references`` is a string (the schema's).
-            works = [csl_reference(*work) for work in cited[paper.id]]
+            works = [csl_reference(work, key_of[work.id]) for work in cited]
             item.setdefault("custom", {})["references"] = works
         items.append(item)
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
-
-
-def _cited(papers: Sequence[Paper], keys: Sequence[str]) -> dict[str, list[tuple[Paper, str]]]:
-    """The exported papers each exported paper cites, with their keys, by its id. (Edges
-    are kept as digests, ``formats.edges``: a cited work that is no paper exported has
-    nothing left to write.)"""
-    if not any(paper.cites or paper.cited_by for paper in papers):
-        return {}
-    from paperbrowse.core.citations import CitationGraph
-
-    graph = CitationGraph(papers)
-    key_of = {paper.id: key for paper, key in zip(papers, keys, strict=True)}
-    return {paper.id: [(work, key_of[work.id]) for work in graph.cites(paper)] for paper in papers}
 
 
 def _json(
@@ -273,6 +265,8 @@ _WRITERS: dict[str, Writer] = {
 # RIS's ``L1``, CSL-JSON's ``file``.
 WRITES_FILES = frozenset({"bibtex", "biblatex", "json", "ris", "csl-json"})
 Files = Callable[[Paper], Sequence[str | Path]] | None
+# What a paper cites among the papers exported (``citations.cites_among``).
+Cites = Callable[[Paper], Sequence[Paper]] | None
 
 
 def export_papers(
@@ -282,6 +276,7 @@ def export_papers(
     keys: Sequence[str] | None = None,
     tags: Tags = None,
     files: Files = None,
+    cites: Cites = None,
 ) -> str:
     """The papers in one of ``FORMATS``; ``profile`` heads the JSON and Markdown exports.
 
@@ -292,13 +287,18 @@ def export_papers(
     ``files`` gives each paper's files as the app finds them (``PdfFinder.files_of``:
     its library's, those attached with ``A``, the PDFs named after it beside the library
     and in the PDF folders), written where a format keeps files (``WRITES_FILES``);
-    without it, the library's own."""
+    without it, the library's own. ``cites`` gives what each paper cites among those
+    exported (``citations.cites_among``): CSL-JSON writes it (the edges are kept as
+    digests, ``formats.edges``: a cited work not exported has nothing left to write)."""
     writer = _WRITERS.get(fmt)
     if writer is None:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if files is not None and fmt in WRITES_FILES:
         papers = [with_files(paper, files(paper)) for paper in papers]
-    return writer(papers, list(keys) if keys is not None else citekeys(papers), profile, tags)
+    keys = list(keys) if keys is not None else citekeys(papers)
+    if fmt == "csl-json":
+        return _csl_json(papers, keys, profile, tags, cites)
+    return writer(papers, keys, profile, tags)
 
 
 def with_files(paper: Paper, found: Sequence[str | Path]) -> Paper:
