@@ -262,7 +262,7 @@ _WRITERS: dict[str, Writer] = {
 
 
 # The formats that write a paper's files: BibTeX's and BibLaTeX's ``file``, JSON's ``files``,
-# RIS's ``L1``, CSL-JSON's ``file``.
+# RIS's ``L1``, CSL-JSON's ``custom.files``.
 WRITES_FILES = frozenset({"bibtex", "biblatex", "json", "ris", "csl-json"})
 Files = Callable[[Paper], Sequence[str | Path]] | None
 # What a paper cites among the papers exported (``citations.cites_among``).
