@@ -421,6 +421,8 @@ JOURNALS = [
     "Advances in neural information processing systems",
     # One word of more than three letters in lower case: no title case of its own.
     "Quarterly journal of the Royal Meteorological Society",
+    # Nor a small word in lower case after a colon, where title case capitalises one.
+    "Proceedings of TextGraphs-11: the Workshop on Graph-Based Methods",
 ]
 
 
@@ -438,3 +440,4 @@ def test_a_journal_name_written_in_title_case_is_not_recapitalised(style: str) -
         assert kept in text
     assert "Advances in Neural Information Processing Systems" in text
     assert "Quarterly Journal of the Royal Meteorological Society" in text
+    assert "TextGraphs-11: The Workshop" in text

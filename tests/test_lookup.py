@@ -312,7 +312,8 @@ def test_a_csl_json_file_keeps_its_text_around_the_new_item(
     ("name", "content", "message"),
     [
         ("notes.txt", b"", "papers are added to a BibTeX (.bib)"),
-        ("latin1.bib", "@misc{k, title={Caf\xe9}}\n".encode("latin-1"), "not UTF-8 text"),
+        # It said why, not how: the way to add to it is to convert it (the explorer).
+        ("latin1.bib", "@misc{k, title={Caf\xe9}}\n".encode("latin-1"), "convert it to UTF-8"),
         ("doc.json", b'{"papers": []}', "a .json file holding a CSL-JSON list"),
         ("open.bib", b"@misc{a}\n\n@article{k, title = {Unclosed},\n", "entry at line 3 is never"),
         ("broken.json", b'[{"title": "x"', "a .json file holding a CSL-JSON list"),

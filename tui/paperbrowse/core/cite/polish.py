@@ -124,9 +124,10 @@ def _lower_if_capitalised(part: str) -> str:
 
 def written_in_title_case(name: str) -> bool:
     """Whether a journal's name is in title case as written: after its first word, some
-    words capitalised and none longer than three letters in lower case (``npj Digital
-    Medicine``, ``Zeitschrift für Naturforschung A``), not ``Advances in neural
-    information processing systems`` nor ``Quarterly journal of the Royal ...``.
+    words capitalised and none longer than three letters in lower case, nor a small one
+    after a colon (``npj Digital Medicine``, ``Zeitschrift für Naturforschung A``), not
+    ``Advances in neural information processing systems``, ``Quarterly journal of the
+    Royal ...`` nor ``TextGraphs-11: the Workshop on ...``.
 
     Styles title-case a journal's name (APA, MLA, Chicago); citeproc-py capitalises every
     lower-case word but CSL 1.0.1's few short ones, so a name already in its own title
@@ -134,14 +135,15 @@ def written_in_title_case(name: str) -> bool:
     its source wrote it. Acronyms (``IEEE``, ``ACM``) say nothing either way.
     """
     capitalised = lower = 0
-    for word in name.split()[1:]:
+    words = name.split()
+    for before, word in zip(words, words[1:], strict=False):
         letters = [ch for ch in word if ch.isalpha()]
         if not letters:
             continue
         if letters[0].isupper() and all(ch.islower() for ch in letters[1:]):
             capitalised += 1
-        elif all(ch.islower() for ch in letters) and len(letters) > 3:
-            lower += 1
+        elif all(ch.islower() for ch in letters) and (len(letters) > 3 or before[-1] == ":"):
+            lower += 1  # (a small word after a colon is capitalised in title case too)
     return capitalised > 0 and lower == 0
 
 

@@ -81,7 +81,11 @@ def current_text(path: Path) -> str:
     try:
         return data.decode("utf-8")  # a byte-order mark kept as a character: written back
     except UnicodeDecodeError:
-        raise CannotAdd(f"{path}: not UTF-8 text; papers are added to UTF-8 files only") from None
+        raise CannotAdd(
+            f"{path}: not UTF-8 text; papers are added to UTF-8 files only: convert it to UTF-8"
+            " first (iconv -f windows-1252 -t utf-8 OLD > NEW, for a Windows file) or name"
+            " another file"
+        ) from None
 
 
 def csl_items(text: str, path: Path) -> int:
