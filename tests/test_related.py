@@ -133,6 +133,12 @@ def test_reasons_text_from_its_parts() -> None:
     assert plurals.reasons() == "shares: hashtag, boxes, user"  # one of each word
     one_author = Related(SPECTER, 1.0, (), ("Arman Cohan",), True, False)
     assert one_author.reasons() == "1 author · same venue"
+    # A number or a part's numeral is no reason two papers are alike ("shares: 2020,
+    # describe, iii", "shares: part, ii": the explorer); the words after them are named.
+    numbered = Related(
+        SPECTER, 1.0, ("2020", "iii", "describe", "ii", "wnut", "xl"), (), False, False
+    )
+    assert numbered.reasons() == "shares: describe, wnut, xl"
 
 
 def test_authors_are_matched_by_name_not_by_the_words_of_names(index: SearchIndex) -> None:

@@ -100,10 +100,10 @@ class Related:
     def reasons(self, shown: int = REASON_WORDS) -> str:
         """ "shares: citation, embeddings, scientific · 2 authors · same venue"."""
         parts = []
-        if self.words:
-            parts.append("shares: " + ", ".join(_distinct(self.words, shown)))
-        elif self.via:
-            parts.append("via similar papers: " + ", ".join(_distinct(self.via, shown)))
+        if words := _distinct(self.words, shown):
+            parts.append("shares: " + ", ".join(words))
+        elif via := _distinct(self.via, shown):
+            parts.append("via similar papers: " + ", ".join(via))
         if self.authors:
             parts.append(counted(len(self.authors), "author"))
         if self.same_venue:
@@ -124,12 +124,20 @@ class Related:
         }
 
 
+# A part's numeral ("Part II", "WNUT Task iii"): as telling in the ranking as any word, no
+# reason to give a reader. (One letter, "v" or "x", may be a variable; "xl" a model.)
+_PART_NUMERALS = frozenset(["ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii"])
+
+
 def _distinct(words: tuple[str, ...], count: int) -> list[str]:
-    """The first ``count`` words, a plural left out after its singular ("hashtag, hashtags")."""
+    """The first ``count`` words, a plural left out after its singular ("hashtag, hashtags"),
+    and numbers and parts' numerals left out ("2020", "iii")."""
     kept: list[str] = []
     for word in words:
         if len(kept) == count:
             break
+        if word.isdigit() or word in _PART_NUMERALS:
+            continue
         if not any(
             word in (other + "s", other + "es") or other in (word + "s", word + "es")
             for other in kept
