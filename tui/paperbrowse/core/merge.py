@@ -327,10 +327,7 @@ def _front_matter_ids(
         people = first_surname(paper.authors or paper.editors) or ""
         venue = normalise_title(paper.venue or "")
         key = f"front:{title}|{paper.year or ''}|{people}|{venue}|{paper.citekey or ''}"
-        for attempt in itertools.count():  # (a library's own twins, alike in all of it)
-            own = hashlib.sha1(f"{key}|{attempt}".encode()).hexdigest()[:16]
-            if own not in given:
-                break
+        own = _unused_id(key, given)  # (a library's own twins, alike in all of it)
         given.add(own)
         if paper.id != own:
             combined[position] = paper.model_copy(update={"id": own})
@@ -371,7 +368,11 @@ def _ids_given_twice(ids: list[str], looked_at: list[int]) -> list[int]:
 def _own_id(paper: Paper, taken: set[str]) -> str:
     """An id for a paper whose own another paper has: from its id, title, first author and
     year, not one of ``taken``."""
-    key = _identity(paper)
+    return _unused_id(_identity(paper), taken)
+
+
+def _unused_id(key: str, taken: set[str]) -> str:
+    """An id made from ``key``, the same every time, that is not one of ``taken``."""
     for attempt in itertools.count():
         candidate = hashlib.sha1(f"{key}|{attempt}".encode()).hexdigest()[:16]
         if candidate not in taken:
