@@ -84,6 +84,15 @@ _VENUE_KEYS = (
 # name; it keeps only a tag's first line unless told the tag is a list).
 _FILES = "file_attachments1"
 
+
+def _list_tags() -> list[str]:
+    """The tags rispy reads and writes as lists: its own, and L1 (imported when first
+    needed, as rispy is here: no RIS at start-up)."""
+    import rispy
+
+    return ["L1", *rispy.LIST_TYPE_TAGS]
+
+
 # Types whose A2 ("secondary author") is the editor of the book or proceedings they are in.
 _IN_EDITED = frozenset({"CHAP", "ECHAP", "CONF", "CPAPER"})
 
@@ -132,7 +141,7 @@ def parse_ris(text: str, file: str, progress: TextProgress | None = None) -> Imp
         if not ended:
             body.append("ER  - ")
         try:
-            entries = rispy.loads("\n".join(body) + "\n", list_tags=["L1", *rispy.LIST_TYPE_TAGS])
+            entries = rispy.loads("\n".join(body) + "\n", list_tags=_list_tags())
             if not entries:
                 raise ValueError("no tags rispy could read")
             entry = entries[0] | _abstracts_in_paragraphs(body)
@@ -372,8 +381,6 @@ def ris_document(
         ris_entry(paper, key, tags(paper) if tags else ())
         for paper, key in zip(papers, keys, strict=True)
     ]
-    text = str(
-        rispy.dumps(entries, list_tags=["L1", *rispy.LIST_TYPE_TAGS], enforce_list_tags=False)
-    )
+    text = str(rispy.dumps(entries, list_tags=_list_tags(), enforce_list_tags=False))
     # rispy numbers the records ("1." above TY); other readers take that for a stray line.
     return _NUMBER_LINES.sub("", text)
