@@ -731,7 +731,7 @@ def _abstract(raw: str | None) -> tuple[str | None, list[str]]:
     # once the LaTeX is read (``&#36;`` is a dollar, not math).
     html_entities = written_in_html(raw)
     if html_entities:
-        raw = html_paragraphs(raw, entities=False)
+        raw = html_paragraphs(raw)
     links: list[str] = []
     if raw.isprintable() and not has_latex(raw):
         # Plain text (most abstracts): what ``tex_to_text`` returns as it is, and printable,

@@ -59,18 +59,15 @@ def written_in_html(text: str) -> bool:
     return "<" in text and _HTML_MARK.search(text) is not None
 
 
-def html_paragraphs(text: str, entities: bool = True) -> str:
-    """An abstract written in HTML as paragraphs of plain text: each list item one
-    starting "• ", a link its text and address, tags dropped, and (``entities``) its
-    entities read; any other text as it is. (A caller that reads LaTeX next reads the
-    entities after it: ``&#36;`` would start math.)"""
-    if not written_in_html(text):
-        return text
+def html_paragraphs(text: str) -> str:
+    """An abstract written in HTML (``written_in_html``) as paragraphs: each list item one
+    starting "• ", a link its text and address, tags dropped. Its entities are left for
+    the caller to read (``html.unescape``) once it has read any LaTeX: ``&#36;`` read
+    first would start math."""
     text = _HTML_LINK.sub(_link_text, text)
     text = _HTML_LIST_ITEM.sub("\n\n• ", text)
     text = _HTML_BREAK.sub("\n\n", text)
-    text = _HTML_TEXT_TAG.sub("", text)
-    return html.unescape(text) if entities else text
+    return _HTML_TEXT_TAG.sub("", text)
 
 
 def _link_text(match: re.Match[str]) -> str:
