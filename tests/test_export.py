@@ -733,7 +733,7 @@ def test_csl_json_export_keeps_who_cites_whom(corpus: Path, tmp_path: Path) -> N
     before = {p.title: sorted(c.title for c in graph.cites(p)) for p in papers}
     assert sum(map(len, before.values())) > 1000
     again = tmp_path / "again.json"
-    again.write_text(export_papers(papers, "csl-json", cites=cites_among(papers)))
+    again.write_text(export_papers(papers, "csl-json", citations=cites_among))
     reopened = list(read_file(again, AS_OF).papers)
     graph_again = CitationGraph(reopened)
     assert {p.title: sorted(c.title for c in graph_again.cites(p)) for p in reopened} == before

@@ -116,9 +116,7 @@ def run(args: argparse.Namespace) -> int:
         # The PDFs as the app finds them: attached with A, named after the paper beside
         # the library or in the PDF folders, not only those the library lists.
         files_of = pdf_finder(library, args.pdf_dir).files_of
-        # Who cites whom among them: CSL-JSON keeps it (the other formats have no place).
-        cites = cites_among(papers) if fmt == "csl-json" else None
-        text = export_papers(papers, fmt, profile, keys, tags_of, files_of, cites)
+        text = export_papers(papers, fmt, profile, keys, tags_of, files_of, cites_among)
     if args.output is not None:
         try:
             written = write_export(args.output, text, force=args.force)

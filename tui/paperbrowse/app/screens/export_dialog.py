@@ -328,9 +328,8 @@ class ExportDialog(DismissOnce, ModalScreen[Path | None]):
             else:
                 from paperbrowse.core.citations import cites_among
 
-                cites = cites_among(self.papers) if fmt == "csl-json" else None
                 text = export_papers(
-                    self.papers, fmt, self.profile, keys, self.tags_of, self.files_of, cites
+                    self.papers, fmt, self.profile, keys, self.tags_of, self.files_of, cites_among
                 )
             written: Written | Exception = write_export(path, text, force=force)
         except (ExportError, OSError) as error:  # ExportExists too: _finished asks to replace

@@ -265,8 +265,10 @@ _WRITERS: dict[str, Writer] = {
 # RIS's ``L1``, CSL-JSON's ``custom.files``.
 WRITES_FILES = frozenset({"bibtex", "biblatex", "json", "ris", "csl-json"})
 Files = Callable[[Paper], Sequence[str | Path]] | None
-# What a paper cites among the papers exported (``citations.cites_among``).
+# What a paper cites among the papers exported, and what tells that of some papers
+# (``citations.cites_among``: the citations are another package's, above this one).
 Cites = Callable[[Paper], Sequence[Paper]] | None
+Citations = Callable[[Sequence[Paper]], Callable[[Paper], Sequence[Paper]]] | None
 
 
 def export_papers(
@@ -276,7 +278,7 @@ def export_papers(
     keys: Sequence[str] | None = None,
     tags: Tags = None,
     files: Files = None,
-    cites: Cites = None,
+    citations: Citations = None,
 ) -> str:
     """The papers in one of ``FORMATS``; ``profile`` heads the JSON and Markdown exports.
 
@@ -287,7 +289,7 @@ def export_papers(
     ``files`` gives each paper's files as the app finds them (``PdfFinder.files_of``:
     its library's, those attached with ``A``, the PDFs named after it beside the library
     and in the PDF folders), written where a format keeps files (``WRITES_FILES``);
-    without it, the library's own. ``cites`` gives what each paper cites among those
+    without it, the library's own. ``citations`` tells what each paper cites among those
     exported (``citations.cites_among``): CSL-JSON writes it (the edges are kept as
     digests, ``formats.edges``: a cited work not exported has nothing left to write)."""
     writer = _WRITERS.get(fmt)
@@ -296,8 +298,8 @@ def export_papers(
     if files is not None and fmt in WRITES_FILES:
         papers = [with_files(paper, files(paper)) for paper in papers]
     keys = list(keys) if keys is not None else citekeys(papers)
-    if fmt == "csl-json":
-        return _csl_json(papers, keys, profile, tags, cites)
+    if fmt == "csl-json":  # (the one format with a place for citations)
+        return _csl_json(papers, keys, profile, tags, citations and citations(papers))
     return writer(papers, keys, profile, tags)
 
 
