@@ -325,29 +325,30 @@ class FilesController:
                     self._looking = False
                     return
                 path = self._wanted.pop()
-            signature = _signature(path)
-            facts = self._look_at(path)
+            looked = self._look_at(path)
             try:
-                self.screen.app.call_from_thread(self._learned, path, (signature, facts))
+                self.screen.app.call_from_thread(self._learned, path, looked)
             except RuntimeError:  # the app is closing
                 return
 
-    def _look_at(self, path: Path) -> FileFacts:
+    def _look_at(self, path: Path) -> tuple[Signature, FileFacts]:
+        """The file's facts, and its signature from the same stat (``_signature``)."""
         from paperbrowse.core.pdf.check import file_problem, is_pdf_name
         from paperbrowse.core.pdf.worker import PdfFacts, PdfWorker
 
         try:
             info = os.stat(path)
         except (OSError, ValueError):
-            return FileFacts(None, PdfFacts(problem="missing"))
+            return None, FileFacts(None, PdfFacts(problem="missing"))
+        signature = _signature_of(info)
         size: int | None = info.st_size
         if not stat.S_ISREG(info.st_mode):  # a folder's own size said nothing ("pdf · 4.0 KB")
-            return FileFacts(0, PdfFacts(problem=file_problem(path)))
+            return signature, FileFacts(0, PdfFacts(problem=file_problem(path)))
         if not is_pdf_name(path):
-            return FileFacts(size, None)
+            return signature, FileFacts(size, None)
         if self._worker is None:
             self._worker = PdfWorker()
-        return FileFacts(size, self._worker.count_pages(path))
+        return signature, FileFacts(size, self._worker.count_pages(path))
 
     def _learned(self, path: Path, facts: tuple[Signature, FileFacts]) -> None:
         with self._lock:
@@ -557,9 +558,13 @@ Signature = tuple[int, int] | None  # a file's modification time and size; None:
 
 
 def _signature(path: Path) -> Signature:
-    """What tells a file's facts are still its own: its modification time and size."""
+    """What tells a file's facts are still its own: its modification time and size (as
+    ``FilesController._look_at`` takes them)."""
     try:
-        info = os.stat(path)
+        return _signature_of(os.stat(path))
     except (OSError, ValueError):
         return None
+
+
+def _signature_of(info: os.stat_result) -> tuple[int, int]:
     return info.st_mtime_ns, info.st_size
