@@ -223,9 +223,12 @@ class StatsScreen(DismissOnce, Screen[str | None]):
             found = self.marks(paper)
             return found if found is not None else Marks(paper.id)
 
-        # Every researcher opened, not only the first: their own names are no co-authors.
-        owners = [profile.name for profile in self.library.profiles if profile.name]
+        owners = self._owners()
         return library_stats(self.library.papers, lookup, owners=owners, limit=ROWS_SHOWN)
+
+    def _owners(self) -> list[str]:
+        """Every researcher opened, not only the first: their own names are no co-authors."""
+        return [profile.name for profile in self.library.profiles if profile.name]
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Counting…", style="dim"), id="stats-progress")
@@ -239,7 +242,7 @@ class StatsScreen(DismissOnce, Screen[str | None]):
                 for key, title in SECTIONS:
                     options = PickerList(id=f"{key}-list")
                     # Co-authors of the researchers opened; a library's are its authors.
-                    mine = key != "author" or any(p.name for p in self.library.profiles)
+                    mine = key != "author" or bool(self._owners())
                     options.border_title = title if mine else "Top authors"
                     yield options
         yield KeyFooter()  # (its keys left out whole where they do not fit)
