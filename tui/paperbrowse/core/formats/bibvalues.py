@@ -664,8 +664,7 @@ def fast_tex_to_text(text: str) -> str | None:
         text = curly_single_quotes(text)
     if "\\" in text:
         text = _ESCAPE.sub(lambda m: _KEEP[m.group(1)], text)
-    if "^" in text or "_" in text:
-        text = scripts_grouped(text)  # (before the braces go: ``ℝ^(d× d)``, as pylatexenc's)
+    text = scripts_grouped(text)  # (before the braces go: ``ℝ^(d× d)``, as pylatexenc's)
     if "\\" in text:
         text = spaced_operators(text)  # (before _STYLE drops \operatorname)
         if "mathbb" in text:
