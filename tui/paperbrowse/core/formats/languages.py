@@ -63,11 +63,10 @@ LANGUAGES = {
 _COUNTRY_KEY = re.compile(r"country[a-z]{2}")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 
-# How English is named: babel's names (biblatex ``langid``), biblatex's key and name, and
-# BCP 47 codes (CSL ``language``: ``en``, ``en-US``).
+# English by babel's names without "english" in them (biblatex ``langid``), and
+# biblatex's key for one; the rest is told by "en" first or "english" in it (below).
 _ENGLISH_NAMES = frozenset(
-    """english american british canadian australian newzealand usenglish ukenglish
-    langenglish langamerican""".split()  # noqa: SIM905
+    {"american", "british", "canadian", "australian", "newzealand", "langamerican"}
 )
 
 
