@@ -696,13 +696,19 @@ def test_cli_reads_the_format_from_the_output_s_name_as_the_dialog_does(tmp_path
     assert ambiguous.returncode == 2 and "choose a format" in ambiguous.stderr
 
 
-def test_ris_export_keeps_the_pdfs_and_reads_them_back(tmp_path: Path) -> None:
-    # RIS wrote no PDFs: a library exported as RIS and opened again had lost them all.
+def a_paper_with_two_pdfs(tmp_path: Path, attached_name: str) -> tuple[Paper, PdfFinder, Path]:
+    """A .bib paper whose file field names own.pdf, and a finder that has ``attached_name``
+    attached to it (as ``A`` does): the paper, the finder, the attached file's path."""
     bib = tmp_path / "lib.bib"
     bib.write_text("@article{foo2020, title={Foo}, year={2020}, file={:own.pdf:PDF}}\n")
-    attached = tmp_path / "elsewhere" / "mine.pdf"
+    attached = tmp_path / "elsewhere" / attached_name
     (found,) = read_file(bib, AS_OF).papers
-    finder = PdfFinder(attached=lambda paper: [str(attached)])
+    return found, PdfFinder(attached=lambda paper: [str(attached)]), attached
+
+
+def test_ris_export_keeps_the_pdfs_and_reads_them_back(tmp_path: Path) -> None:
+    # RIS wrote no PDFs: a library exported as RIS and opened again had lost them all.
+    found, finder, attached = a_paper_with_two_pdfs(tmp_path, "mine.pdf")
     text = export_papers([found], "ris", files=finder.files_of)
     assert f"L1  - {tmp_path}/own.pdf\nL1  - {attached}\n" in text  # as Zotero writes them
     again = tmp_path / "out" / "again.ris"
@@ -759,11 +765,7 @@ def test_ris_export_keeps_a_journal_article_s_editors(tmp_path: Path) -> None:
 
 def test_csl_json_export_keeps_the_pdfs_and_reads_them_back(tmp_path: Path) -> None:
     # The CSL-JSON reader reads "file", but the export wrote none: reopened, no PDFs.
-    bib = tmp_path / "lib.bib"
-    bib.write_text("@article{foo2020, title={Foo}, year={2020}, file={:own.pdf:PDF}}\n")
-    attached = tmp_path / "elsewhere" / "a;b.pdf"
-    (found,) = read_file(bib, AS_OF).papers
-    finder = PdfFinder(attached=lambda paper: [str(attached)])
+    found, finder, attached = a_paper_with_two_pdfs(tmp_path, "a;b.pdf")
     again = tmp_path / "out" / "again.json"
     again.parent.mkdir()
     again.write_text(export_papers([found], "csl-json", files=finder.files_of))
